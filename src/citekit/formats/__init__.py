@@ -1,0 +1,175 @@
+"""The format registry: find a reader/writer by name, alias, suffix or content.
+
+Every format converts to and from the CSL-JSON model (:mod:`citekit.model`).
+A format is a module exposing ``read(text, *, filename=None) -> ReadResult``
+and ``write(library, **options) -> str``; the registry only knows where each
+lives, so importing citekit does not import every format.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from citekit._io import atomic_write_text, read_text
+from citekit.errors import Diagnostic, ParseError, Severity, UnknownFormatError
+from citekit.model import Library
+
+
+@dataclass
+class ReadResult:
+    """A library and every diagnostic found while reading it."""
+
+    library: Library
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.ERROR]
+
+
+@dataclass(frozen=True)
+class FormatInfo:
+    """Where a format lives and how to recognise it."""
+
+    name: str
+    module: str
+    suffixes: tuple[str, ...]
+    aliases: tuple[str, ...] = ()
+    sniff: Callable[[str], bool] | None = None
+    description: str = ""
+
+    def load(self) -> ModuleType:
+        return importlib.import_module(self.module)
+
+
+def _looks_like_json(text: str) -> bool:
+    return text.lstrip()[:1] in ("[", "{")
+
+
+def _looks_like_bibtex(text: str) -> bool:
+    return "@" in text[:4096] and "{" in text[:4096]
+
+
+FORMATS: dict[str, FormatInfo] = {}
+
+
+def register(info: FormatInfo) -> None:
+    FORMATS[info.name] = info
+
+
+register(FormatInfo("csljson", "citekit.formats.csljson", (".json",),
+                    aliases=("csl-json", "json", "csl"), sniff=_looks_like_json,
+                    description="CSL-JSON, citekit's own model"))
+register(FormatInfo("biblatex", "citekit.formats.bibtex", (".bib", ".bibtex", ".biblatex"),
+                    aliases=("bibtex", "bib"), sniff=_looks_like_bibtex,
+                    description="BibLaTeX / BibTeX"))
+register(FormatInfo("cslyaml", "citekit.formats.cslyaml", (".yaml", ".yml"),
+                    aliases=("csl-yaml", "yaml"),
+                    description="CSL-YAML, pandoc's YAML form of CSL-JSON"))
+register(FormatInfo("ris", "citekit.formats.ris", (".ris",),
+                    sniff=lambda text: text.lstrip()[:6].startswith("TY  -"),
+                    description="RIS"))
+
+
+def get_format(name: str) -> FormatInfo:
+    """Look a format up by name or alias (case-insensitive)."""
+    wanted = name.lower()
+    for info in FORMATS.values():
+        if wanted == info.name or wanted in info.aliases:
+            return info
+    known = sorted({*FORMATS, *(a for i in FORMATS.values() for a in i.aliases)})
+    raise UnknownFormatError(f"unknown format '{name}'; known formats: {', '.join(known)}")
+
+
+def format_for_path(path: str | Path) -> FormatInfo | None:
+    suffix = Path(str(path)).suffix.lower()
+    for info in FORMATS.values():
+        if suffix in info.suffixes:
+            return info
+    return None
+
+
+def guess_format(path: str | Path | None, text: str | None = None) -> FormatInfo:
+    """Choose a format from a file suffix, then from the content."""
+    if path is not None and str(path) != "-":
+        info = format_for_path(path)
+        if info is not None:
+            return info
+    if text is not None:
+        for info in FORMATS.values():
+            if info.sniff is not None and info.sniff(text):
+                return info
+    raise UnknownFormatError(
+        f"cannot tell the format of {path or 'the input'}; name it with --from/-f"
+    )
+
+
+def read_string(text: str, format: str | None = None, *, filename: str | None = None,
+                strict: bool = False) -> ReadResult:
+    """Parse text in a named (or guessed) format into a library."""
+    info = get_format(format) if format else guess_format(filename, text)
+    result: ReadResult = info.load().read(text, filename=filename)
+    if strict:
+        raise_on_problems(result, filename)
+    return result
+
+
+def read(path: str | Path, format: str | None = None, *, strict: bool = False) -> ReadResult:
+    """Read a file (``-`` for stdin) into a library, collecting diagnostics.
+
+    With ``strict`` any warning or error raises :class:`ParseError`.
+    """
+    text, decoding = read_text(path)
+    filename = "<stdin>" if str(path) == "-" else str(path)
+    info = get_format(format) if format else guess_format(path, text)
+    result: ReadResult = info.load().read(text, filename=filename)
+    result.diagnostics[:0] = decoding
+    if strict:
+        raise_on_problems(result, filename)
+    return result
+
+
+def raise_on_problems(result: ReadResult, filename: str | None) -> None:
+    problems = [d for d in result.diagnostics if d.severity is not Severity.INFO]
+    if problems:
+        raise ParseError(
+            f"{len(problems)} problem(s) in {filename or 'the input'}; first: {problems[0]}",
+            problems,
+        )
+
+
+def write_string(library: Library, format: str, **options: Any) -> str:
+    """Serialise a library in a named format."""
+    text: str = get_format(format).load().write(library, **options)
+    return text
+
+
+def write(library: Library, path: str | Path, format: str | None = None, *,
+          protect: tuple[str | Path, ...] = (), **options: Any) -> None:
+    """Write a library to a file atomically (``-`` for stdout)."""
+    if format is None:
+        info = format_for_path(path)
+        if info is None:
+            raise UnknownFormatError(f"cannot tell the format for {path}; name it with --to/-t")
+        format = info.name
+    atomic_write_text(path, write_string(library, format, **options), protect=protect)
+
+
+__all__ = [
+    "FORMATS",
+    "FormatInfo",
+    "ReadResult",
+    "format_for_path",
+    "get_format",
+    "guess_format",
+    "read",
+    "read_string",
+    "register",
+    "write",
+    "write_string",
+]

@@ -1,0 +1,639 @@
+"""The record model: CSL-JSON, typed, and nothing else.
+
+CSL-JSON is citekit's hub: every format converts to and from it, so the
+model keeps CSL's variable names (hyphenated, case as in the schema) and
+value types.  Names and dates get small frozen value classes because every
+consumer (the CSL engine, BibTeX writer, checks, dedupe) needs them parsed;
+every other variable keeps the JSON value it came with, so a number given as
+``"12"`` stays a string and ``custom`` stays whatever object it was.
+
+Round trips are lossless: ``Record.from_json(x).to_json() == x`` for valid
+CSL-JSON in canonical form (the tests prove it with hypothesis).  Inputs that
+tools spell differently (pandoc's and Zotero's strings for numbers in
+``date-parts``, ``"true"`` for booleans) are normalised on the way in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+# ---------------------------------------------------------------------------
+# The CSL 1.0.2 variable table (csl-data.json)
+# ---------------------------------------------------------------------------
+
+ITEM_TYPES: tuple[str, ...] = (
+    "article", "article-journal", "article-magazine", "article-newspaper", "bill",
+    "book", "broadcast", "chapter", "classic", "collection", "dataset", "document",
+    "entry", "entry-dictionary", "entry-encyclopedia", "event", "figure", "graphic",
+    "hearing", "interview", "legal_case", "legislation", "manuscript", "map",
+    "motion_picture", "musical_score", "pamphlet", "paper-conference", "patent",
+    "performance", "periodical", "personal_communication", "post", "post-weblog",
+    "regulation", "report", "review", "review-book", "software", "song", "speech",
+    "standard", "thesis", "treaty", "webpage",
+)  # fmt: skip
+
+NAME_VARIABLES: frozenset[str] = frozenset({
+    "author", "chair", "collection-editor", "compiler", "composer", "container-author",
+    "contributor", "curator", "director", "editor", "editorial-director",
+    "executive-producer", "guest", "host", "interviewer", "illustrator", "narrator",
+    "organizer", "original-author", "performer", "producer", "recipient",
+    "reviewed-author", "script-writer", "series-creator", "translator",
+})  # fmt: skip
+
+DATE_VARIABLES: frozenset[str] = frozenset({
+    "accessed", "available-date", "event-date", "issued", "original-date", "submitted",
+})  # fmt: skip
+
+NUMBER_VARIABLES: frozenset[str] = frozenset({
+    "chapter-number", "citation-number", "collection-number", "edition",
+    "first-reference-note-number", "issue", "locator", "number", "number-of-pages",
+    "number-of-volumes", "page", "page-first", "part", "printing", "supplement", "volume",
+})  # fmt: skip
+
+STRING_VARIABLES: frozenset[str] = frozenset({
+    "citation-key", "language", "journalAbbreviation", "shortTitle", "abstract", "annote",
+    "archive", "archive_collection", "archive_location", "archive-place", "authority",
+    "call-number", "citation-label", "collection-title", "container-title",
+    "container-title-short", "dimensions", "division", "DOI", "event", "event-title",
+    "event-place", "genre", "ISBN", "ISSN", "jurisdiction", "keyword", "medium", "note",
+    "original-publisher", "original-publisher-place", "original-title", "part-title",
+    "PMCID", "PMID", "publisher", "publisher-place", "references", "reviewed-genre",
+    "reviewed-title", "scale", "section", "source", "status", "title", "title-short",
+    "URL", "version", "volume-title", "volume-title-short", "year-suffix",
+})  # fmt: skip
+
+OTHER_VARIABLES: frozenset[str] = frozenset({"categories", "custom"})
+
+VariableKind = Literal["name", "date", "number", "string", "other", "unknown"]
+
+
+def variable_kind(variable: str) -> VariableKind:
+    """Whether a CSL variable holds names, a date, a number, text or other data."""
+    if variable in NAME_VARIABLES:
+        return "name"
+    if variable in DATE_VARIABLES:
+        return "date"
+    if variable in NUMBER_VARIABLES:
+        return "number"
+    if variable in STRING_VARIABLES:
+        return "string"
+    if variable in OTHER_VARIABLES:
+        return "other"
+    return "unknown"
+
+
+def _as_bool(value: Any) -> bool:
+    """CSL-JSON booleans arrive as true, 1, "true" or "1"."""
+    if isinstance(value, str):
+        return value.strip().lower() in {"true", "1", "yes"}
+    return bool(value)
+
+
+# ---------------------------------------------------------------------------
+# Names
+# ---------------------------------------------------------------------------
+
+_NAME_STRING_KEYS = {
+    "family": "family",
+    "given": "given",
+    "dropping-particle": "dropping_particle",
+    "non-dropping-particle": "non_dropping_particle",
+    "suffix": "suffix",
+    "literal": "literal",
+}
+_NAME_BOOL_KEYS = {
+    "comma-suffix": "comma_suffix",
+    "static-ordering": "static_ordering",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    """A CSL name: personal (family/given and particles) or literal.
+
+    ``parse_names`` keeps the CSL-JSON ``parse-names`` flag when given
+    (None means absent).  ``extra`` keeps keys outside the CSL schema that
+    some tools add (Zotero's ``isInstitution``) so they survive a round trip.
+    """
+
+    family: str | None = None
+    given: str | None = None
+    dropping_particle: str | None = None
+    non_dropping_particle: str | None = None
+    suffix: str | None = None
+    comma_suffix: bool = False
+    static_ordering: bool = False
+    literal: str | None = None
+    parse_names: bool | None = None
+    extra: tuple[tuple[str, Any], ...] = ()
+
+    @property
+    def is_literal(self) -> bool:
+        return self.literal is not None
+
+    @classmethod
+    def from_json(cls, obj: Mapping[str, Any]) -> Name:
+        if not isinstance(obj, Mapping):
+            raise ValueError(f"a name must be an object, not {type(obj).__name__}")
+        kwargs: dict[str, Any] = {}
+        extra: list[tuple[str, Any]] = []
+        for key, value in obj.items():
+            if key in _NAME_STRING_KEYS:
+                if value is None:
+                    continue
+                kwargs[_NAME_STRING_KEYS[key]] = str(value)
+            elif key in _NAME_BOOL_KEYS:
+                kwargs[_NAME_BOOL_KEYS[key]] = _as_bool(value)
+            elif key == "parse-names":
+                kwargs["parse_names"] = _as_bool(value)
+            else:
+                extra.append((key, value))
+        return cls(**kwargs, extra=tuple(extra))
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, attr in _NAME_STRING_KEYS.items():
+            value = getattr(self, attr)
+            if value is not None:
+                out[key] = value
+        if self.comma_suffix:
+            out["comma-suffix"] = True
+        if self.static_ordering:
+            out["static-ordering"] = True
+        if self.parse_names is not None:
+            out["parse-names"] = self.parse_names
+        for key, value in self.extra:
+            out[key] = value
+        return out
+
+    def display(self) -> str:
+        """A plain "Given von Family, Jr." rendering for listings and messages."""
+        if self.literal is not None:
+            return self.literal
+        parts = [
+            self.given,
+            self.dropping_particle,
+            self.non_dropping_particle,
+            self.family,
+        ]
+        text = " ".join(p for p in parts if p)
+        if self.suffix:
+            text = f"{text}, {self.suffix}" if self.comma_suffix else f"{text} {self.suffix}"
+        return text
+
+    def sort_key(self) -> str:
+        """Family name (with a non-dropping particle) first, for listings and matching."""
+        if self.literal is not None:
+            return self.literal
+        return " ".join(
+            p for p in (self.non_dropping_particle, self.family, self.given) if p
+        )
+
+
+# ---------------------------------------------------------------------------
+# Dates
+# ---------------------------------------------------------------------------
+
+DateParts = tuple[int, ...]
+
+_EDTF_DATE = re.compile(r"^(?P<year>[+-]?\d{1,})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?$")
+_QUALIFIER = re.compile(r"[~?%]$")
+
+
+def _parse_edtf_point(text: str) -> tuple[DateParts, int | None, bool] | None:
+    """One EDTF level-1 date: ``2017``, ``2017-05``, ``2017-05-14``, ``2017-21``.
+
+    Returns (parts, season, qualified) or None when the text is not EDTF.
+    Months 21-24 are seasons (spring, summer, autumn, winter).
+    """
+    qualified = False
+    while text and _QUALIFIER.search(text):
+        qualified = True
+        text = text[:-1]
+    match = _EDTF_DATE.match(text)
+    if not match:
+        return None
+    year = int(match["year"])
+    if match["month"] is None:
+        return (year,), None, qualified
+    month = int(match["month"])
+    if 21 <= month <= 24:
+        if match["day"] is not None:
+            return None
+        return (year,), month - 20, qualified
+    if not 1 <= month <= 12:
+        return None
+    if match["day"] is None:
+        return (year, month), None, qualified
+    day = int(match["day"])
+    if not 1 <= day <= 31:
+        return None
+    return (year, month, day), None, qualified
+
+
+def parse_edtf(text: str) -> Date | None:
+    """Parse an ISO 8601-2 / EDTF level-1 string into a :class:`Date`.
+
+    Handles single dates, ranges (``1993/2008``), open ranges (``1993/..``,
+    ``../2008``, ``1993/``), uncertainty and approximation (``~``, ``?``,
+    ``%`` set ``circa``), and seasons (``2017-21``).  The original text is
+    kept in ``raw`` so the date writes back exactly as it came.  Returns None
+    when the text is not EDTF.
+    """
+    text = text.strip()
+    if not text:
+        return None
+    if "/" in text:
+        start_text, _, end_text = text.partition("/")
+        start = None if start_text in ("", "..") else _parse_edtf_point(start_text)
+        end = None if end_text in ("", "..") else _parse_edtf_point(end_text)
+        if start is None and end is None:
+            return None
+        if (start_text not in ("", "..") and start is None) or (
+            end_text not in ("", "..") and end is None
+        ):
+            return None
+        start_parts = start[0] if start else ()
+        end_parts = end[0] if end else ()
+        season = (start[1] if start else None) or (end[1] if end else None)
+        circa = bool((start and start[2]) or (end and end[2]))
+        return Date(parts=(start_parts, end_parts), season=season, circa=circa, raw=text)
+    point = _parse_edtf_point(text)
+    if point is None:
+        return None
+    parts, season, circa = point
+    return Date(parts=(parts,), season=season, circa=circa, raw=text)
+
+
+def _part_to_int(value: Any) -> int:
+    if isinstance(value, bool):
+        raise ValueError("a date part cannot be a boolean")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d+\s*", value):
+        return int(value)
+    raise ValueError(f"date part {value!r} is not a number")
+
+
+@dataclass(frozen=True, slots=True)
+class Date:
+    """A CSL date: ``date-parts`` (one point or a two-point range), or text.
+
+    ``parts`` is a tuple of one or two tuples (year[, month[, day]]); an empty
+    tuple stands for an open end of a range.  When a date came only as a
+    ``raw`` or bare EDTF string, ``parts`` is empty and :attr:`resolved`
+    parses it on demand, so writing it back gives the same string.
+    ``bare`` remembers that the JSON value was a string, not an object.
+    """
+
+    parts: tuple[DateParts, ...] = ()
+    season: int | str | None = None
+    circa: bool = False
+    literal: str | None = None
+    raw: str | None = None
+    bare: bool = False
+    extra: tuple[tuple[str, Any], ...] = field(default=())
+
+    # -- construction ------------------------------------------------------
+    @classmethod
+    def from_parts(cls, *points: DateParts, season: int | str | None = None,
+                   circa: bool = False) -> Date:
+        return cls(parts=tuple(tuple(p) for p in points), season=season, circa=circa)
+
+    @classmethod
+    def from_json(cls, value: Any) -> Date:
+        if isinstance(value, str):
+            return cls(raw=value, bare=True)
+        if not isinstance(value, Mapping):
+            raise ValueError(f"a date must be an object or a string, not {type(value).__name__}")
+        kwargs: dict[str, Any] = {}
+        extra: list[tuple[str, Any]] = []
+        for key, item in value.items():
+            if key == "date-parts":
+                if not isinstance(item, list) or not all(isinstance(p, list) for p in item):
+                    raise ValueError("date-parts must be a list of lists")
+                kwargs["parts"] = tuple(
+                    tuple(_part_to_int(x) for x in point if x not in (None, ""))
+                    for point in item
+                )
+            elif key == "season":
+                if isinstance(item, str) and item.strip().isdigit():
+                    item = int(item)
+                kwargs["season"] = item
+            elif key == "circa":
+                kwargs["circa"] = _as_bool(item)
+            elif key == "literal":
+                kwargs["literal"] = str(item)
+            elif key == "raw":
+                kwargs["raw"] = str(item)
+            else:
+                extra.append((key, item))
+        return cls(**kwargs, extra=tuple(extra))
+
+    def to_json(self) -> Any:
+        if self.bare and self.raw is not None:
+            return self.raw
+        out: dict[str, Any] = {}
+        if self.parts:
+            out["date-parts"] = [list(p) for p in self.parts]
+        if self.season is not None:
+            out["season"] = self.season
+        if self.circa:
+            out["circa"] = True
+        if self.literal is not None:
+            out["literal"] = self.literal
+        if self.raw is not None:
+            out["raw"] = self.raw
+        for key, item in self.extra:
+            out[key] = item
+        return out
+
+    # -- reading -----------------------------------------------------------
+    @property
+    def resolved(self) -> Date:
+        """This date with ``parts`` filled from ``raw`` when only raw was given."""
+        if self.parts or self.raw is None:
+            return self
+        parsed = parse_edtf(self.raw)
+        if parsed is None:
+            return self
+        return replace(
+            self,
+            parts=parsed.parts,
+            season=self.season if self.season is not None else parsed.season,
+            circa=self.circa or parsed.circa,
+        )
+
+    @property
+    def start(self) -> DateParts:
+        resolved = self.resolved
+        return resolved.parts[0] if resolved.parts else ()
+
+    @property
+    def end(self) -> DateParts | None:
+        resolved = self.resolved
+        return resolved.parts[1] if len(resolved.parts) > 1 else None
+
+    @property
+    def is_range(self) -> bool:
+        return self.end is not None
+
+    @property
+    def year(self) -> int | None:
+        start = self.start
+        if start:
+            return start[0]
+        end = self.end
+        return end[0] if end else None
+
+    def to_edtf(self) -> str | None:
+        """The date as EDTF (``2017-05~``, ``1993/2008``), or None for a literal."""
+        resolved = self.resolved
+        if not resolved.parts:
+            return None
+
+        def point(p: DateParts, season: int | str | None) -> str:
+            if not p:
+                return ".."
+            text = f"{p[0]:04d}" if p[0] >= 0 else f"-{-p[0]:04d}"
+            if len(p) >= 2:
+                text += f"-{p[1]:02d}"
+                if len(p) >= 3:
+                    text += f"-{p[2]:02d}"
+            elif isinstance(season, int) and 1 <= season <= 4:
+                text += f"-{season + 20}"
+            return text
+
+        marks = "~" if resolved.circa else ""
+        if len(resolved.parts) == 1:
+            return point(resolved.parts[0], resolved.season) + marks
+        start, end = resolved.parts[0], resolved.parts[1]
+        return (
+            point(start, resolved.season) + (marks if start else "")
+            + "/"
+            + point(end, None) + (marks if end else "")
+        )
+
+    def __str__(self) -> str:
+        if self.literal is not None:
+            return self.literal
+        return self.to_edtf() or self.raw or ""
+
+
+# ---------------------------------------------------------------------------
+# Records and libraries
+# ---------------------------------------------------------------------------
+
+
+def value_from_json(variable: str, value: Any) -> Any:
+    """Turn one CSL-JSON value into the model's value for that variable."""
+    kind = variable_kind(variable)
+    if kind == "name":
+        if not isinstance(value, list):
+            raise ValueError(f"'{variable}' must be a list of names")
+        return [Name.from_json(n) for n in value]
+    if kind == "date":
+        return Date.from_json(value)
+    return value
+
+
+def value_to_json(value: Any) -> Any:
+    if isinstance(value, list) and value and isinstance(value[0], Name):
+        return [n.to_json() for n in value]
+    if isinstance(value, (Date, Name)):
+        return value.to_json()
+    return value
+
+
+class Record:
+    """One citable thing: a CSL item with an id, a type and its variables.
+
+    Variables are reached with mapping syntax (``record["title"]``); name
+    variables hold ``list[Name]``, date variables hold :class:`Date`, and
+    everything else the JSON value as given.  Ids are kept exactly as given
+    (case-sensitive, never altered); :attr:`key` is the id as a string.
+    """
+
+    __slots__ = ("fields", "id", "type")
+
+    def __init__(self, id: str | int, type: str = "document",
+                 fields: Mapping[str, Any] | None = None, **variables: Any) -> None:
+        self.id = id
+        self.type = type
+        self.fields: dict[str, Any] = {}
+        for source in (fields or {}), variables:
+            for name, value in source.items():
+                self[name.replace("_", "-") if source is variables else name] = value
+
+    @property
+    def key(self) -> str:
+        return str(self.id)
+
+    # -- mapping protocol --------------------------------------------------
+    def __getitem__(self, variable: str) -> Any:
+        return self.fields[variable]
+
+    def __setitem__(self, variable: str, value: Any) -> None:
+        if value is None:
+            self.fields.pop(variable, None)
+            return
+        kind = variable_kind(variable)
+        if kind == "name" and isinstance(value, list):
+            value = [n if isinstance(n, Name) else Name.from_json(n) for n in value]
+        elif kind == "date" and not isinstance(value, Date):
+            value = Date.from_json(value)
+        self.fields[variable] = value
+
+    def __delitem__(self, variable: str) -> None:
+        del self.fields[variable]
+
+    def __contains__(self, variable: object) -> bool:
+        return variable in self.fields
+
+    def get(self, variable: str, default: Any = None) -> Any:
+        return self.fields.get(variable, default)
+
+    def names(self, variable: str) -> list[Name]:
+        value = self.fields.get(variable)
+        return list(value) if isinstance(value, list) else []
+
+    def date(self, variable: str) -> Date | None:
+        value = self.fields.get(variable)
+        return value if isinstance(value, Date) else None
+
+    @property
+    def custom(self) -> dict[str, Any]:
+        """The ``custom`` object, created on first use."""
+        value = self.fields.get("custom")
+        if not isinstance(value, dict):
+            value = {}
+            self.fields["custom"] = value
+        return value
+
+    # -- JSON --------------------------------------------------------------
+    @classmethod
+    def from_json(cls, obj: Mapping[str, Any]) -> Record:
+        """Build a record from one CSL-JSON item; raises ValueError on bad shape."""
+        if not isinstance(obj, Mapping):
+            raise ValueError(f"an item must be an object, not {type(obj).__name__}")
+        if "id" not in obj:
+            raise ValueError("item has no 'id'")
+        item_id = obj["id"]
+        if not isinstance(item_id, (str, int)) or isinstance(item_id, bool):
+            raise ValueError(f"item id must be a string or number, not {item_id!r}")
+        record = cls(item_id, str(obj.get("type", "document")))
+        for variable, value in obj.items():
+            if variable in ("id", "type"):
+                continue
+            try:
+                record.fields[variable] = value_from_json(variable, value)
+            except ValueError as exc:
+                raise ValueError(f"item '{item_id}': {exc}") from exc
+        return record
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": self.id, "type": self.type}
+        for variable, value in self.fields.items():
+            out[variable] = value_to_json(value)
+        return out
+
+    def copy(self) -> Record:
+        clone = Record(self.id, self.type)
+        for variable, value in self.fields.items():
+            clone.fields[variable] = (
+                list(value) if isinstance(value, list)
+                else dict(value) if isinstance(value, dict) else value
+            )
+        return clone
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Record):
+            return NotImplemented
+        return self.to_json() == other.to_json()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        title = self.fields.get("title")
+        return f"Record({self.id!r}, {self.type!r}{', ' + repr(title) if title else ''})"
+
+
+class Library:
+    """An ordered collection of records keyed by their id (case-sensitive).
+
+    ``extras`` carries format-level data that is not a record (BibTeX
+    ``@preamble``, ``@string`` macros, ``@comment`` blocks) so that a
+    writer of the same format can put it back.
+    """
+
+    __slots__ = ("_records", "extras")
+
+    def __init__(self, records: Iterable[Record] = ()) -> None:
+        self._records: dict[str, Record] = {}
+        self.extras: dict[str, Any] = {}
+        for record in records:
+            self.add(record)
+
+    def add(self, record: Record, *, replace: bool = False) -> None:
+        """Add a record; a duplicate id raises KeyError unless ``replace``."""
+        if not replace and record.key in self._records:
+            raise KeyError(f"duplicate id '{record.key}'")
+        self._records[record.key] = record
+
+    def remove(self, key: str) -> Record:
+        return self._records.pop(key)
+
+    def __getitem__(self, key: str) -> Record:
+        return self._records[key]
+
+    def get(self, key: str) -> Record | None:
+        return self._records.get(key)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._records
+
+    def __iter__(self) -> Iterator[Record]:
+        return iter(self._records.values())
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def keys(self) -> list[str]:
+        return list(self._records)
+
+    def to_json(self) -> list[dict[str, Any]]:
+        return [record.to_json() for record in self._records.values()]
+
+    @classmethod
+    def from_json(cls, items: Iterable[Mapping[str, Any]]) -> Library:
+        return cls(Record.from_json(item) for item in items)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Library):
+            return NotImplemented
+        return self.to_json() == other.to_json()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Library({len(self)} records)"
+
+
+__all__ = [
+    "DATE_VARIABLES",
+    "ITEM_TYPES",
+    "NAME_VARIABLES",
+    "NUMBER_VARIABLES",
+    "STRING_VARIABLES",
+    "Date",
+    "Library",
+    "Name",
+    "Record",
+    "parse_edtf",
+    "variable_kind",
+]

@@ -1,0 +1,1 @@
+"""citekit\x27s own CSL 1.0.2 processor."""

@@ -1,0 +1,98 @@
+"""The contract between ``render()`` and the CSL engines behind it.
+
+An engine turns CSL-JSON items, a CSL style and citation clusters into rich
+text (:mod:`citekit.render.richtext`).  It does no I/O: the style arrives as
+XML bytes and locales through a loader callable, so the same engine runs on
+the official test suite, on files and on strings.  Problems in the data or
+the style become ``warnings``; an engine never raises for them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from citekit.render.richtext import Rich
+
+LocaleLoader = Callable[[str], bytes | None]
+"""Returns the XML of ``locales-<lang>.xml`` for a tag like ``de-AT``, or None."""
+
+
+@dataclass(frozen=True, slots=True)
+class CiteItem:
+    """One cite inside a citation cluster (pandoc's ``see @key, p. 33``)."""
+
+    id: str
+    locator: str | None = None
+    label: str | None = None  # a CSL locator term: page, chapter, section, ...
+    prefix: str | None = None
+    suffix: str | None = None
+    suppress_author: bool = False
+    author_only: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Cluster:
+    """A citation: the cites that appear together, with an optional note number."""
+
+    items: tuple[CiteItem, ...]
+    note_number: int | None = None
+    id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BibliographyLayout:
+    """The bibliography's layout attributes, for HTML and LaTeX output."""
+
+    hanging_indent: bool = False
+    second_field_align: str | None = None  # "flush" or "margin"
+    entry_spacing: int = 1
+    line_spacing: int = 1
+
+
+@dataclass
+class EngineOutput:
+    """What an engine returns: one rich text per cluster, the bibliography, warnings."""
+
+    citations: list[Rich] = field(default_factory=list)
+    bibliography: list[tuple[str, Rich]] = field(default_factory=list)
+    layout: BibliographyLayout = field(default_factory=BibliographyLayout)
+    warnings: list[str] = field(default_factory=list)
+
+
+class Engine(Protocol):
+    """A CSL processor usable by :func:`citekit.render.render`."""
+
+    name: str
+
+    def process(
+        self,
+        items: Sequence[Mapping[str, Any]],
+        style_xml: bytes,
+        clusters: Sequence[Cluster],
+        *,
+        locale: str | None,
+        locale_loader: LocaleLoader,
+        bibliography: bool = True,
+        bibliography_ids: Sequence[str] | None = None,
+    ) -> EngineOutput:
+        """Render ``clusters`` (in document order) and, when asked, a bibliography.
+
+        ``items`` are CSL-JSON objects with string ids.  The bibliography holds
+        ``bibliography_ids`` when given (plus every cited item), else every
+        item, sorted as the style says.  ``locale`` overrides the style's
+        ``default-locale``.
+        """
+        ...
+
+
+__all__ = [
+    "BibliographyLayout",
+    "CiteItem",
+    "Cluster",
+    "Engine",
+    "EngineOutput",
+    "LocaleLoader",
+]
