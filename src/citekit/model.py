@@ -234,15 +234,8 @@ def _parse_edtf_point(text: str) -> tuple[DateParts, int | None, bool] | None:
     return (year, month, day), None, qualified
 
 
-def parse_edtf(text: str) -> Date | None:
-    """Parse an ISO 8601-2 / EDTF level-1 string into a :class:`Date`.
-
-    Handles single dates, ranges (``1993/2008``), open ranges (``1993/..``,
-    ``../2008``, ``1993/``), uncertainty and approximation (``~``, ``?``,
-    ``%`` set ``circa``), and seasons (``2017-21``).  The original text is
-    kept in ``raw`` so the date writes back exactly as it came.  Returns None
-    when the text is not EDTF.
-    """
+def _edtf_parts(text: str) -> tuple[tuple[DateParts, ...], int | None, bool] | None:
+    """EDTF text to (parts, season, circa); an open range end is an empty tuple."""
     text = text.strip()
     if not text:
         return None
@@ -256,16 +249,33 @@ def parse_edtf(text: str) -> Date | None:
             end_text not in ("", "..") and end is None
         ):
             return None
-        start_parts = start[0] if start else ()
-        end_parts = end[0] if end else ()
         season = (start[1] if start else None) or (end[1] if end else None)
         circa = bool((start and start[2]) or (end and end[2]))
-        return Date(parts=(start_parts, end_parts), season=season, circa=circa, raw=text)
+        return (start[0] if start else (), end[0] if end else ()), season, circa
     point = _parse_edtf_point(text)
     if point is None:
         return None
-    parts, season, circa = point
-    return Date(parts=(parts,), season=season, circa=circa, raw=text)
+    return (point[0],), point[1], point[2]
+
+
+def parse_edtf(text: str) -> Date | None:
+    """Parse an ISO 8601-2 / EDTF level-1 string into a :class:`Date`.
+
+    Handles single dates, ranges (``1993/2008``), open ranges (``1993/..``,
+    ``../2008``, ``1993/``), uncertainty and approximation (``~``, ``?``,
+    ``%`` set ``circa``), and seasons (``2017-21``).  The original text is
+    kept in ``raw`` so the date writes back exactly as it came; an open range
+    keeps only ``raw`` (CSL-JSON has no way to write an open end in
+    ``date-parts``) and :attr:`Date.resolved` gives its parts.  Returns None
+    when the text is not EDTF.
+    """
+    parsed = _edtf_parts(text)
+    if parsed is None:
+        return None
+    parts, season, circa = parsed
+    if any(not point for point in parts):
+        return Date(season=season, circa=circa, raw=text.strip())
+    return Date(parts=parts, season=season, circa=circa, raw=text.strip())
 
 
 def _part_to_int(value: Any) -> int:
@@ -317,6 +327,9 @@ class Date:
             if key == "date-parts":
                 if not isinstance(item, list) or not all(isinstance(p, list) for p in item):
                     raise ValueError("date-parts must be a list of lists")
+                if not item:  # pandoc writes "date-parts": [] for undated entries
+                    extra.append((key, item))
+                    continue
                 kwargs["parts"] = tuple(
                     tuple(_part_to_int(x) for x in point if x not in (None, ""))
                     for point in item
@@ -359,14 +372,15 @@ class Date:
         """This date with ``parts`` filled from ``raw`` when only raw was given."""
         if self.parts or self.raw is None:
             return self
-        parsed = parse_edtf(self.raw)
+        parsed = _edtf_parts(self.raw)
         if parsed is None:
             return self
+        parts, season, circa = parsed
         return replace(
             self,
-            parts=parsed.parts,
-            season=self.season if self.season is not None else parsed.season,
-            circa=self.circa or parsed.circa,
+            parts=parts,
+            season=self.season if self.season is not None else season,
+            circa=self.circa or circa,
         )
 
     @property
@@ -461,14 +475,16 @@ class Record:
 
     __slots__ = ("fields", "id", "type")
 
-    def __init__(self, id: str | int, type: str = "document",
+    def __init__(self, id: str | int | float, type: str = "document",
                  fields: Mapping[str, Any] | None = None, **variables: Any) -> None:
         self.id = id
         self.type = type
         self.fields: dict[str, Any] = {}
         for source in (fields or {}), variables:
             for name, value in source.items():
-                self[name.replace("_", "-") if source is variables else name] = value
+                if source is variables and variable_kind(name) == "unknown":
+                    name = name.replace("_", "-")  # title_short= for title-short
+                self[name] = value
 
     @property
     def key(self) -> str:
@@ -524,7 +540,7 @@ class Record:
         if "id" not in obj:
             raise ValueError("item has no 'id'")
         item_id = obj["id"]
-        if not isinstance(item_id, (str, int)) or isinstance(item_id, bool):
+        if not isinstance(item_id, (str, int, float)) or isinstance(item_id, bool):
             raise ValueError(f"item id must be a string or number, not {item_id!r}")
         record = cls(item_id, str(obj.get("type", "document")))
         for variable, value in obj.items():

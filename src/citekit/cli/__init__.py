@@ -15,6 +15,7 @@ from citekit import __version__
 
 _COMMAND_MODULES = (
     "convert", "check", "listing", "cite", "bib", "styles", "hygiene", "quotes",
+    "document", "serve", "reader",
 )
 
 

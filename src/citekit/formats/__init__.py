@@ -26,6 +26,8 @@ class ReadResult:
 
     library: Library
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    lines: dict[str, int] = field(default_factory=dict)
+    """The line each record starts on, by key, where the format knows it."""
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -44,6 +46,7 @@ class FormatInfo:
     description: str = ""
 
     def load(self) -> ModuleType:
+        """Import the module that implements the format."""
         return importlib.import_module(self.module)
 
 
@@ -59,6 +62,7 @@ FORMATS: dict[str, FormatInfo] = {}
 
 
 def register(info: FormatInfo) -> None:
+    """Make a format known by its name, aliases and suffixes."""
     FORMATS[info.name] = info
 
 
@@ -87,6 +91,7 @@ def get_format(name: str) -> FormatInfo:
 
 
 def format_for_path(path: str | Path) -> FormatInfo | None:
+    """The format a file suffix stands for, or None."""
     suffix = Path(str(path)).suffix.lower()
     for info in FORMATS.values():
         if suffix in info.suffixes:
@@ -135,6 +140,7 @@ def read(path: str | Path, format: str | None = None, *, strict: bool = False) -
 
 
 def raise_on_problems(result: ReadResult, filename: str | None) -> None:
+    """Raise ParseError when a read found any warning or error (``--strict``)."""
     problems = [d for d in result.diagnostics if d.severity is not Severity.INFO]
     if problems:
         raise ParseError(

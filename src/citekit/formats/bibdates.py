@@ -1,0 +1,127 @@
+"""BibTeX and BibLaTeX dates to CSL dates and back.
+
+BibLaTeX's ``date``-type fields hold ISO 8601-2 level 1 (EDTF): ranges,
+open ranges, ``~``/``?`` qualifiers and seasons 21-24, which
+:func:`citekit.model.parse_edtf` reads.  Classic BibTeX spreads the date over
+``year``, ``month`` (a macro ``jan`` .. ``dec``, a name or a number) and
+``day``.  Anything else is kept as a literal date and reported.
+"""
+
+from __future__ import annotations
+
+import re
+
+from citekit.model import Date, parse_edtf
+
+MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july",
+               "august", "september", "october", "november", "december")
+# The macros BibTeX predefines; they expand to English month names.
+MONTH_MACROS: dict[str, str] = {name[:3]: name.capitalize() for name in MONTH_NAMES}
+_MONTHS: dict[str, int] = {}
+for _number, _name in enumerate(MONTH_NAMES, start=1):
+    _MONTHS[_name] = _number
+    _MONTHS[_name[:3]] = _number
+    _MONTHS[_name[:3] + "."] = _number
+_MONTHS["sept"] = _MONTHS["sept."] = 9
+_YEAR_RANGE = re.compile(r"^(\d{1,4})\s*(?:-{1,3}|–|—|/)\s*(\d{1,4})$")
+_EDTF_UNSPECIFIED = re.compile(r"^(\d{2,3})(X{1,2})$")
+
+
+def parse_month(text: str) -> int | None:
+    """A month as BibTeX files write it: ``3``, ``03``, ``mar``, ``March``, ``Mar.``."""
+    value = text.strip().lower()
+    if value.isdigit():
+        number = int(value)
+        return number if 1 <= number <= 12 else None
+    return _MONTHS.get(value)
+
+
+def parse_date_field(text: str) -> Date | None:
+    """A BibLaTeX date field (EDTF); None when it is not a date."""
+    text = text.strip()
+    if text.isdigit():
+        return Date(parts=((int(text),),))
+    parsed = parse_edtf(text)
+    if parsed is not None:
+        if any(mark in text for mark in "?%") or not parsed.parts \
+                or any(not point for point in parsed.parts):
+            return parsed  # keep raw: "?" and open ranges do not survive date-parts
+        return Date(parts=parsed.parts, season=parsed.season, circa=parsed.circa)
+    unspecified = _EDTF_UNSPECIFIED.match(text)
+    if unspecified is not None:  # 19XX: a decade or century, kept as a range
+        digits, xs = unspecified.group(1), unspecified.group(2)
+        low = int(digits + "0" * len(xs))
+        high = int(digits + "9" * len(xs))
+        return Date(parts=((low,), (high,)), raw=text)
+    return None
+
+
+def parse_year_month_day(year: str | None, month: str | None, day: str | None
+                         ) -> tuple[Date | None, list[str]]:
+    """Classic BibTeX date fields to a Date, with the names of fields not understood."""
+    problems: list[str] = []
+    if year is None:
+        return None, (["month"] if month else []) + (["day"] if day else [])
+    y = year.strip()
+    parts: tuple[int, ...]
+    if y.isdigit():
+        parts = (int(y),)
+    else:
+        span = _YEAR_RANGE.match(y)
+        if span is not None:
+            return Date(parts=((int(span.group(1)),), (int(span.group(2)),))), problems
+        problems.append("year")
+        return Date(literal=y), problems
+    if month:
+        number = parse_month(month)
+        if number is None:
+            problems.append("month")
+        else:
+            parts = (*parts, number)
+            if day:
+                d = day.strip()
+                if d.isdigit() and 1 <= int(d) <= 31:
+                    parts = (*parts, int(d))
+                else:
+                    problems.append("day")
+    return Date(parts=(parts,)), problems
+
+
+def format_date(date: Date) -> str:
+    """A CSL date as a BibLaTeX date field (EDTF), or its literal text."""
+    if date.raw is not None and not date.bare:
+        if _EDTF_UNSPECIFIED.match(date.raw):
+            return date.raw
+        reparsed = parse_edtf(date.raw)
+        if reparsed is not None and (not date.parts or reparsed.parts == date.parts):
+            return date.raw
+    edtf = date.to_edtf()
+    if edtf is not None:
+        return edtf
+    return date.literal or date.raw or ""
+
+
+def year_month_day(date: Date) -> tuple[str | None, str | None, str | None]:
+    """A CSL date as classic BibTeX ``year``, ``month`` (macro name) and ``day``."""
+    start = date.start
+    end = date.end
+    if not start:
+        if date.literal or date.raw:
+            return date.literal or date.raw, None, None
+        return None, None, None
+    year = str(start[0])
+    if end:
+        return f"{start[0]}--{end[0]}" if end and end[0] != start[0] else year, None, None
+    month = MONTH_NAMES[start[1] - 1][:3] if len(start) >= 2 and 1 <= start[1] <= 12 else None
+    day = str(start[2]) if len(start) >= 3 else None
+    return year, month, day
+
+
+__all__ = [
+    "MONTH_MACROS",
+    "format_date",
+    "parse_date_field",
+    "parse_month",
+    "parse_year_month_day",
+    "year_month_day",
+]

@@ -1,0 +1,442 @@
+"""Writing CSL records as BibLaTeX (default) or classic BibTeX.
+
+The writer reverses :mod:`citekit.formats.bibtex`'s reader with the same
+tables (:mod:`bibmap`), and uses what the reader kept in
+``custom["biblatex"]`` (the original type, subtitles, fields with no CSL
+variable, raw values whose LaTeX the decoder could not express) to give the
+same fields back.  Records that came from elsewhere (no ``custom``) are
+written from their CSL variables alone.  Field order is fixed, keys are kept
+exactly, and ``@string``/``@preamble``/``@comment`` blocks from
+``Library.extras["bibtex"]`` are put back first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, Literal
+
+from citekit.formats import bibmap as bm
+from citekit.formats.bibdates import format_date, year_month_day
+from citekit.formats.bibnames import format_names
+from citekit.formats.latex import decode, encode
+from citekit.model import NAME_VARIABLES, Date, Library, Name, Record, variable_kind
+
+Dialect = Literal["biblatex", "bibtex"]
+CUSTOM_KEY = "biblatex"
+
+FIELD_ORDER: tuple[str, ...] = (
+    "author", "bookauthor", "editor", "editortype", "editora", "editoratype", "editorb",
+    "editorbtype", "editorc", "editorctype", "translator", "title", "subtitle", "titleaddon",
+    "maintitle", "mainsubtitle", "maintitleaddon", "booktitle", "booksubtitle",
+    "booktitleaddon", "journaltitle", "journal", "journalsubtitle", "shortjournal",
+    "issuetitle", "eventtitle", "eventdate", "venue", "origtitle", "shorttitle", "series",
+    "volume", "volumes", "number", "issue", "part", "edition", "version", "chapter", "pages",
+    "pagetotal", "type", "institution", "school", "organization", "publisher",
+    "howpublished", "location", "address", "origpublisher", "origlocation", "date", "year",
+    "month", "day", "origdate", "pubstate", "doi", "eprint", "eprinttype", "eprintclass",
+    "isbn", "issn", "pmid", "pmcid", "url", "urldate", "langid", "langidopts", "language",
+    "keywords", "abstract", "note", "annotation", "annote", "crossref", "xref", "xdata",
+)  # fmt: skip
+_ORDER_INDEX = {name: k for k, name in enumerate(FIELD_ORDER)}
+
+# CSL variables the writer handles in code (not by the plain reverse table).
+_HANDLED = frozenset({
+    "title", "container-title", "volume-title", "title-short", "issued", "original-date",
+    "event-date", "accessed", "publisher", "number", "issue", "collection-number", "genre",
+    "status", "language", "custom", "DOI", "PMID", "PMCID",
+})  # fmt: skip
+_PLAIN: dict[str, bm.FieldRule] = {}
+for _rule in bm.FIELD_RULES:
+    if _rule.kind in ("names", "title", "text", "number", "range", "verbatim", "list") \
+            and _rule.csl and _rule.csl not in _HANDLED and _rule.csl not in _PLAIN:
+        _PLAIN[_rule.csl] = _rule
+_QUOTES = {r.csl: r.biblatex for r in bm.FIELD_RULES if r.kind == "quote"}
+_SUBPARTS = {"title": ("subtitle", "titleaddon"),
+             "maintitle": ("mainsubtitle", "maintitleaddon"),
+             "booktitle": ("booksubtitle", "booktitleaddon"),
+             "journaltitle": ("journalsubtitle", "")}
+_ARTICLE_TYPES = frozenset({"article", "periodical", "suppperiodical"})
+
+
+class _EntryWriter:
+    """Builds the fields of one entry, then formats them."""
+
+    def __init__(self, record: Record, dialect: Dialect, ascii: bool) -> None:
+        self.record = record
+        self.dialect = dialect
+        self.ascii = ascii
+        custom = record.get("custom")
+        bib = custom.get(CUSTOM_KEY) if isinstance(custom, dict) else None
+        self.bib: dict[str, Any] = dict(bib) if isinstance(bib, dict) else {}
+        self.fields: dict[str, str] = {}
+        self.bare: set[str] = set()  # fields written without braces (month macros)
+
+    # -- values ------------------------------------------------------------
+    def text(self, value: Any, *, verbatim: bool = False) -> str:
+        return encode(str(value), ascii=self.ascii, verbatim=verbatim)
+
+    def put(self, name: str, value: str | None) -> None:
+        if value is not None and value != "" and name not in self.fields:
+            self.fields[name] = value
+
+    def names(self, value: Any) -> str:
+        names = [n if isinstance(n, Name) else Name.from_json(n) for n in value]
+        return format_names(names, ascii=self.ascii)
+
+    # -- type --------------------------------------------------------------
+    def entry_type(self) -> str:
+        csl_type = self.record.type
+        original = self.bib.get("@type")
+        btype = None
+        if isinstance(original, str):
+            canonical, _ = bm.canonical_type(original)
+            rule = bm.TYPES.get(canonical)
+            if rule is None or rule.csl == csl_type or csl_type in bm.ARTICLE_SUBTYPES.values():
+                btype = canonical
+        if btype is None:
+            btype = bm.CSL_TO_BIBLATEX.get(csl_type, "misc")
+        if csl_type in ("article-magazine", "article-newspaper"):
+            self.put("entrysubtype", csl_type.split("-")[1])
+        return btype
+
+    def bibtex_type(self, btype: str) -> str:
+        """The classic BibTeX type, moving the thesis/report kind into the type."""
+        genre = self.record.get("genre")
+        implied = self.bib.get("@implied")
+        original = self.bib.get("@type")
+        if isinstance(original, str) and original.lower() in bm.BIBTEX_TYPES \
+                and bm.BIBTEX_TYPES[original.lower()][0] == btype:
+            if implied and bm.KEYS.get(implied) == genre:
+                self.fields.pop("type", None)
+            return original.lower()
+        if btype == "thesis":
+            if genre in ("Master's thesis", "mathesis") or implied == "mathesis":
+                self.fields.pop("type", None)
+                return "mastersthesis"
+            if genre in ("PhD thesis", "phdthesis", None):
+                self.fields.pop("type", None)
+            return "phdthesis"
+        if btype == "report":
+            if genre in ("technical report", None):
+                self.fields.pop("type", None)
+            return "techreport"
+        rule = bm.TYPES.get(btype)
+        return rule.bibtex if rule is not None else btype
+
+    # -- fields ------------------------------------------------------------
+    def build(self) -> str:
+        record = self.record
+        btype = self.entry_type()
+        rule = bm.TYPES.get(btype)
+        chapter_like = rule.chapter_like if rule is not None else False
+        self.titles(btype, chapter_like)
+        self.people()
+        self.numbers(btype)
+        self.publisher(btype)
+        self.dates()
+        self.identifiers()
+        genre = record.get("genre")
+        if genre is not None:
+            self.put("type", self.text(bm.KEYS_REVERSE.get(str(genre), str(genre))))
+        status = record.get("status")
+        year_raw = self.bib.get("year")
+        if status is not None and not (isinstance(year_raw, str)
+                                       and decode(year_raw, nocase=False) == status):
+            self.put("pubstate", self.text(bm.KEYS_REVERSE.get(str(status), str(status))))
+        self.language()
+        for variable, value in record.fields.items():
+            if variable in _HANDLED or variable in self.done_variables:
+                continue
+            plain = _PLAIN.get(variable)
+            if plain is not None:
+                self.plain(plain, value)
+            elif variable in NAME_VARIABLES and isinstance(value, list):
+                self.put(variable, self.names(value))
+            elif variable_kind(variable) in ("string", "number") and value not in (None, ""):
+                self.put(variable.lower(), self.text(value))
+        custom = record.get("custom")
+        if isinstance(custom, dict):
+            for key, value in custom.items():
+                field = _QUOTES.get(key)
+                if field is not None and isinstance(value, str):
+                    self.put(field, self.text(value))
+        for name, value in self.bib.items():
+            if name.startswith("@") or not isinstance(value, str):
+                continue
+            if name in self.fields and name not in ("langid", "language", "eprinttype"):
+                continue
+            if name in _SUBPARTS_ALL and _MAIN_OF[name] in self.title_fields:
+                continue  # restored with their main title, when it still ends with them
+            self.fields[name] = value
+        raws = self.bib.get("@raw")
+        if isinstance(raws, dict):
+            for name, raw in raws.items():
+                if name in self.fields and isinstance(raw, str):
+                    self.fields[name] = raw
+        if self.dialect == "bibtex":
+            btype = self.bibtex_type(btype)
+            self.to_bibtex_names()
+        return self.format(btype)
+
+    done_variables: frozenset[str] = frozenset()
+    title_fields: frozenset[str] = frozenset()
+
+    def plain(self, rule: bm.FieldRule, value: Any) -> None:
+        kind = rule.kind
+        if kind == "names":
+            if isinstance(value, list) and value:
+                self.put(rule.biblatex, self.names(value))
+        elif kind == "verbatim":
+            self.put(rule.biblatex, str(value))
+        elif kind == "range":
+            self.put(rule.biblatex, self.text(str(value)).replace("-", "--").replace("----", "--"))
+        elif kind == "list" and self.bib.get("@lists"):
+            self.put(rule.biblatex, " and ".join(self.text(p) for p in str(value).split("; ")))
+        else:
+            self.put(rule.biblatex, self.text(value))
+
+    def titles(self, btype: str, chapter_like: bool) -> None:
+        record = self.record
+        title = record.get("title")
+        volume = record.get("volume-title")
+        container = record.get("container-title")
+        wanted: dict[str, Any] = {}
+        if self.bib.get("@maintitle") and title is not None:
+            wanted["maintitle"] = title
+            if volume is not None:
+                wanted["title"] = volume
+        else:
+            if title is not None:
+                wanted["title"] = title
+            if volume is not None:
+                if btype in _ARTICLE_TYPES:
+                    wanted["issuetitle"] = volume
+                elif chapter_like and container is not None:
+                    wanted["maintitle"] = container
+                    wanted["booktitle"] = volume
+                    container = None
+                else:
+                    wanted["issuetitle"] = volume
+        if container is not None:
+            origin = self.bib.get("@container")
+            if isinstance(origin, str) and origin in ("journaltitle", "booktitle"):
+                wanted[origin] = container
+            elif btype in _ARTICLE_TYPES or record.type.startswith("article"):
+                wanted["journaltitle"] = container
+            else:
+                wanted["booktitle"] = container
+        self.title_fields = frozenset(wanted)
+        for name, value in wanted.items():
+            text = str(value)
+            sub_name, addon_name = _SUBPARTS.get(name, ("", ""))
+            if addon_name and isinstance(self.bib.get(addon_name), str):
+                addon = decode(self.bib[addon_name])
+                if text.endswith(". " + addon):
+                    text = text[: -len(addon) - 2]
+                    self.fields[addon_name] = self.bib[addon_name]
+            if sub_name and isinstance(self.bib.get(sub_name), str):
+                sub = decode(self.bib[sub_name])
+                if text.endswith(": " + sub):
+                    text = text[: -len(sub) - 2]
+                    self.fields[sub_name] = self.bib[sub_name]
+            self.put(name, self.text(text))
+        short = record.get("title-short")
+        if short is not None:
+            main_title = wanted.get("title")
+            if not (self.bib.get("@short") and main_title is not None
+                    and str(main_title).startswith(str(short) + ": ")):
+                self.put("shorttitle", self.text(short))
+
+    def people(self) -> None:
+        record = self.record
+        used: set[str] = set()
+        for variable in ("author", "container-author", "translator", "editor"):
+            value = record.get(variable)
+            if isinstance(value, list) and value:
+                field = {"container-author": "bookauthor"}.get(variable, variable)
+                origin = self.bib.get("@" + variable)
+                if variable == "editor" and isinstance(origin, str):
+                    field = origin
+                    self.put(field + "type", "editor")
+                self.put(field, self.names(value))
+                used.add(variable)
+        slots = [s for s in ("editor", "editora", "editorb", "editorc") if s not in self.fields]
+        for variable, role in bm.CSL_TO_EDITOR_TYPE.items():
+            value = record.get(variable)
+            if not (isinstance(value, list) and value) or not slots:
+                continue
+            origin = self.bib.get("@" + variable)
+            field = origin if isinstance(origin, str) and origin in slots else slots[0]
+            slots.remove(field)
+            self.put(field, self.names(value))
+            self.put(field + "type", role)
+            used.add(variable)
+        self.done_variables = frozenset(used)
+
+    def numbers(self, btype: str) -> None:
+        record = self.record
+        issue = record.get("issue")
+        number = record.get("number")
+        series_number = record.get("collection-number")
+        if issue is not None:
+            if btype in _ARTICLE_TYPES and number is None and not self.bib.get("@issue"):
+                self.put("number", self.text(issue))
+            else:
+                self.put("issue", self.text(issue))
+        if series_number is not None:
+            self.put("number", self.text(series_number))
+        if number is not None:
+            if "number" in self.fields:
+                self.put("issue" if "issue" not in self.fields else "number", self.text(number))
+            else:
+                self.put("number", self.text(number))
+
+    def publisher(self, btype: str) -> None:
+        value = self.record.get("publisher")
+        if value is None:
+            return
+        origin = self.bib.get("@publisher")
+        if isinstance(origin, str):
+            field = bm.FIELD_ALIASES.get(origin, origin)
+        elif btype in ("thesis", "report"):
+            field = "institution"
+        else:
+            field = "publisher"
+        text = str(value)
+        if self.bib.get("@lists") and "; " in text:
+            self.put(field, " and ".join(self.text(p) for p in text.split("; ")))
+        else:
+            self.put(field, self.text(text))
+
+    def dates(self) -> None:
+        record = self.record
+        issued = record.get("issued")
+        if isinstance(issued, Date):
+            if self.dialect == "bibtex" or (self.bib.get("@month") and not issued.end):
+                year, month, day = year_month_day(issued)
+                self.put("year", self.text(year) if year else None)
+                if month is not None:
+                    self.fields["month"] = month
+                    self.bare.add("month")
+                self.put("day", day)
+            elif issued.literal is not None and not issued.parts:
+                self.put("year", self.text(issued.literal))
+            else:
+                self.put("date", format_date(issued))
+        for variable, field in (("original-date", "origdate"), ("event-date", "eventdate"),
+                                ("accessed", "urldate")):
+            value = record.get(variable)
+            if isinstance(value, Date):
+                if field == "origdate" and (self.bib.get("@origyear") or self.dialect == "bibtex"):
+                    self.put("origyear", year_month_day(value)[0])
+                else:
+                    self.put(field, format_date(value))
+
+    def identifiers(self) -> None:
+        record = self.record
+        eprint = self.bib.get("@eprint")
+        for variable, field in (("DOI", "doi"), ("PMID", "pmid"), ("PMCID", "pmcid")):
+            value = record.get(variable)
+            if value is None:
+                continue
+            if eprint == variable:
+                self.put("eprint", str(value))
+            else:
+                self.put(field, str(value))
+
+    def language(self) -> None:
+        value = self.record.get("language")
+        if value is None:
+            return
+        if "langid" in self.bib or "language" in self.bib:
+            return  # the raw field in custom gives it back exactly
+        name = bm.LANGUAGES_REVERSE.get(str(value))
+        if name is not None:
+            self.put("langid", name)
+        else:
+            self.put("language", self.text(value))
+
+    def to_bibtex_names(self) -> None:
+        renamed: dict[str, str] = {}
+        for name, value in self.fields.items():
+            target = bm.BIBTEX_FIELD_NAMES.get(name, name)
+            if name == "institution" and self.record.type == "thesis":
+                target = "school"
+            if target in renamed:
+                target = name
+            renamed[target] = value
+        if "date" in renamed and "year" not in renamed:
+            issued = self.record.get("issued")
+            if isinstance(issued, Date):
+                year, month, day = year_month_day(issued)
+                del renamed["date"]
+                if year:
+                    renamed["year"] = self.text(year)
+                if month:
+                    renamed["month"] = month
+                    self.bare.add("month")
+                if day:
+                    renamed["day"] = day
+        self.fields = renamed
+
+    def format(self, btype: str) -> str:
+        names = sorted(self.fields, key=lambda n: (_ORDER_INDEX.get(n, len(_ORDER_INDEX)), 0))
+        width = max((len(n) for n in names), default=0)
+        lines = [f"@{btype}{{{self.record.key},"]
+        for name in names:
+            value = self.fields[name]
+            body = value if name in self.bare else "{" + value + "}"
+            lines.append(f"  {name.ljust(width)} = {body},")
+        lines.append("}")
+        return "\n".join(lines)
+
+
+_SUBPARTS_ALL = frozenset(p for pair in _SUBPARTS.values() for p in pair if p)
+_MAIN_OF = {p: main for main, pair in _SUBPARTS.items() for p in pair if p}
+
+
+def write_entry(record: Record, *, dialect: Dialect = "biblatex", ascii: bool = False) -> str:
+    """One record as a BibLaTeX or BibTeX entry."""
+    return _EntryWriter(record, dialect, ascii).build()
+
+
+def _blocks(extras: dict[str, Any]) -> Iterable[str]:
+    for text in extras.get("text", []):
+        yield str(text)
+    for preamble in extras.get("preambles", []):
+        yield f"@preamble{{{preamble}}}"
+    strings = extras.get("strings", {})
+    if isinstance(strings, dict):
+        for name, value in strings.items():
+            yield f"@string{{{name} = {value}}}"
+    for comment in extras.get("comments", []):
+        yield f"@comment{{{comment}}}"
+    xdata = extras.get("xdata", {})
+    if isinstance(xdata, dict):
+        for key, fields in xdata.items():
+            lines = [f"@xdata{{{key},"]
+            for name, value in fields.items():
+                if not name.startswith("@"):
+                    lines.append(f"  {name} = {{{value}}},")
+            lines.append("}")
+            yield "\n".join(lines)
+
+
+def write(library: Library, *, dialect: Dialect = "biblatex", ascii: bool = False,
+          **_options: Any) -> str:
+    """A library as BibLaTeX (default) or classic BibTeX (``dialect="bibtex"``).
+
+    Text is Unicode unless ``ascii`` asks for LaTeX accent commands.
+    """
+    if dialect not in ("biblatex", "bibtex"):
+        raise ValueError(f"unknown BibTeX dialect '{dialect}' (biblatex or bibtex)")
+    parts: list[str] = []
+    extras = library.extras.get("bibtex")
+    if isinstance(extras, dict):
+        parts.extend(_blocks(extras))
+    for record in library:
+        parts.append(write_entry(record, dialect=dialect, ascii=ascii))
+    return "\n\n".join(parts) + "\n" if parts else ""
+
+
+__all__ = ["FIELD_ORDER", "write", "write_entry"]

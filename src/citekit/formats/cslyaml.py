@@ -1,0 +1,178 @@
+"""CSL-YAML: pandoc's YAML spelling of CSL-JSON (``references:`` or a bare list).
+
+The data are CSL-JSON, so this module only has to get YAML itself right:
+
+* YAML 1.1 (PyYAML's default) turns ``yes`` into True, ``1.10`` into 1.1,
+  ``012`` into 10 and ``2020-05-14`` into a date object.  pandoc reads YAML
+  1.2, where only ``true``/``false`` are booleans and dates stay strings, so
+  the loader here resolves just canonical integers and ``true``/``false`` and
+  keeps every other plain scalar a string: a volume ``1.10`` stays ``"1.10"``.
+* Each item's line is taken from the YAML node tree, so a bad item gives a
+  diagnostic with its line and the rest of the file still loads.
+* Writing keeps key order and Unicode (``sort_keys=False``,
+  ``allow_unicode=True``); ``date-parts`` are written in flow style
+  (``[[2020, 5, 14]]``) because that is how people write them by hand.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from citekit.errors import Diagnostic, Severity
+from citekit.formats import ReadResult
+from citekit.model import DATE_VARIABLES, NAME_VARIABLES, Library, Record
+
+# PyYAML ships no type information (types-PyYAML is not a dependency), so it
+# is imported as an untyped module rather than sprinkling ignores around.
+yaml: Any = importlib.import_module("yaml")
+
+#: SafeLoader with YAML 1.2 core-schema scalars (no sexagesimal, no yes/no).
+_Loader: Any = type("_Loader", (yaml.SafeLoader,), {})
+
+_Loader.yaml_implicit_resolvers = {}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^(?:0|[-+]?[1-9][0-9]*)$"),
+    list("-+0123456789"),
+)
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"),
+    ["~", "n", "N", ""],
+)
+
+
+#: SafeDumper that writes lists of lists of scalars (date parts) in flow style.
+_Dumper: Any = type("_Dumper", (yaml.SafeDumper,), {})
+
+
+def _represent_list(dumper: Any, data: list[Any]) -> Any:
+    flat = all(
+        isinstance(x, (int, str)) or (isinstance(x, list)
+                                      and all(isinstance(y, (int, str)) for y in x))
+        for x in data
+    )
+    is_date_parts = flat and all(isinstance(x, list) for x in data) and data
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data,
+                                     flow_style=bool(is_date_parts))
+
+
+_Dumper.add_representer(list, _represent_list)
+
+
+# ---------------------------------------------------------------------------
+# Reading
+# ---------------------------------------------------------------------------
+
+
+def _items_node(root: Any) -> Any:
+    """The sequence node holding the items (bare list or ``references:``)."""
+    if isinstance(root, yaml.SequenceNode):
+        return root
+    if isinstance(root, yaml.MappingNode):
+        for key, value in root.value:
+            if isinstance(key, yaml.ScalarNode) and key.value == "references" \
+                    and isinstance(value, yaml.SequenceNode):
+                return value
+    return None
+
+
+def _normalise_item(item: Mapping[str, Any]) -> dict[str, Any]:
+    """pandoc conveniences that CSL-JSON spells differently."""
+    out = dict(item)
+    for variable, value in item.items():
+        if variable in NAME_VARIABLES and isinstance(value, list):
+            out[variable] = [{"literal": n} if isinstance(n, str) else n for n in value]
+        elif variable in NAME_VARIABLES and isinstance(value, (str, Mapping)):
+            out[variable] = [{"literal": value} if isinstance(value, str) else value]
+        elif variable in DATE_VARIABLES:
+            if isinstance(value, int):
+                out[variable] = str(value)
+            elif isinstance(value, list) and value and all(isinstance(p, Mapping) for p in value):
+                # citeproc-hs style: [{year: 2020, month: 5}, {year: 2021}]
+                out[variable] = {"date-parts": [
+                    [p[k] for k in ("year", "month", "day") if k in p] for p in value
+                ]}
+    return out
+
+
+def read(text: str, *, filename: str | None = None) -> ReadResult:
+    """Parse CSL-YAML; each bad item becomes a diagnostic with its line."""
+    diagnostics: list[Diagnostic] = []
+    library = Library()
+    try:
+        documents = [d for d in yaml.compose_all(text, Loader=_Loader) if d is not None]
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        diagnostics.append(Diagnostic(
+            Severity.ERROR, "bad-yaml", f"not valid YAML: {getattr(exc, 'problem', exc)}",
+            file=filename, line=mark.line + 1 if mark is not None else None,
+        ))
+        return ReadResult(library, diagnostics)
+    root = documents[0] if documents else None
+    node = _items_node(root)
+    if node is None:
+        if root is not None:
+            diagnostics.append(Diagnostic(
+                Severity.ERROR, "bad-structure",
+                "expected a list of items or a 'references:' list",
+                file=filename, line=root.start_mark.line + 1,
+            ))
+        return ReadResult(library, diagnostics)
+    loader = _Loader("")
+    for item_node in node.value:
+        line = item_node.start_mark.line + 1
+        item: Any = None
+        try:
+            item = loader.construct_document(item_node)
+            if not isinstance(item, Mapping):
+                raise ValueError(f"an item must be a mapping, not {type(item).__name__}")
+            record = Record.from_json(_normalise_item(item))
+        except (ValueError, TypeError, yaml.YAMLError) as exc:
+            key = item.get("id") if isinstance(item, Mapping) else None
+            diagnostics.append(Diagnostic(
+                Severity.ERROR, "bad-item", f"item skipped: {exc}",
+                file=filename, line=line, key=str(key) if key is not None else None,
+            ))
+            continue
+        if record.key in library:
+            original, n = record.key, 2
+            while f"{original}-{n}" in library:
+                n += 1
+            record.id = f"{original}-{n}"
+            diagnostics.append(Diagnostic(
+                Severity.WARNING, "duplicate-key",
+                f"a second item with id '{original}' was renamed '{record.id}'",
+                file=filename, line=line, key=original,
+            ))
+        library.add(record)
+    loader.dispose()
+    return ReadResult(library, diagnostics)
+
+
+# ---------------------------------------------------------------------------
+# Writing
+# ---------------------------------------------------------------------------
+
+
+def write(library: Library, **options: Any) -> str:
+    """Serialise as pandoc metadata (``references:``) or, with ``bare=True``, a list.
+
+    ``delimiters=True`` wraps the metadata in ``---`` / ``...`` so the text
+    can be pasted at the top of a Markdown file.
+    """
+    items = library.to_json()
+    data: Any = items if options.get("bare") else {"references": items}
+    body: str = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
+                     default_flow_style=False, width=100)
+    if options.get("delimiters"):
+        return f"---\n{body}...\n"
+    return body
+
+
+__all__ = ["read", "write"]

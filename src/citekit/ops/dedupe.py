@@ -1,0 +1,580 @@
+"""Find duplicate records and merge them without losing a field.
+
+Three rules, each with a name that reports quote back to the user:
+
+``doi``
+    Same DOI after normalisation (case, ``doi:`` and ``https://doi.org/``
+    prefixes, a DOI given only as a doi.org ``URL``).
+``isbn``
+    Same ISBN after normalisation (hyphens and spaces dropped, ISBN-10
+    converted to ISBN-13; a field may list several).
+
+    Both identifier rules also ask that the titles do not plainly differ
+    (:func:`titles_compatible`): a paper inherits its proceedings' ISBN and
+    often its DOI through ``crossref``, and is not the proceedings.
+``title-year-author``
+    Same year and first author's family name, and titles that are nearly the
+    same (difflib ratio >= ``title_threshold``, 0.9 by default) once accents,
+    case and punctuation are gone, with the same numbers and marker words
+    (:func:`titles_distinct`: "Part I" is not "Part II") and no differing
+    ``volume``.  Two records whose DOIs *differ* never
+    match by this rule: a preprint and its published version with different
+    DOIs are distinct works in the eyes of most tools, and so here.
+``title-year``
+    Identical normalised title and year where one record lacks an author or
+    the family names share a word (``La Joie`` / ``Joie``); catches records
+    whose first author was parsed differently.
+
+Nothing compares every pair: records are put into blocks by exact keys (the
+DOI, each ISBN, (year, family), (year, title signature)) and only records
+that share a block are compared, so the work grows with the sum of squared
+block sizes, which for a real bibliography is close to linear.  A union-find
+joins matches into groups.
+
+:func:`merge` keeps one survivor per group; the other keys become aliases in
+the survivor's BibLaTeX ``ids`` (``custom["biblatex"]["ids"]``, see :data:`ALIASES_FIELD`)
+and ``crossref``/``xref`` pointers to merged keys are redirected.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from typing import Any, Literal
+
+from citekit.model import Library, Name, Record, value_to_json
+
+MergePolicy = Literal["first", "last", "combine"]
+RULES: tuple[str, ...] = ("doi", "isbn", "title-year-author", "title-year")
+
+#: Where merged-away keys are kept: BibLaTeX's ``ids`` field, in the place the
+#: BibTeX reader keeps fields CSL has no variable for, ``custom["biblatex"]``,
+#: as the comma-separated string BibLaTeX writes (``"smith2020,smith2020a"``).
+#: The BibTeX writer puts it back as ``ids = {...}``, so biber resolves old keys.
+ALIASES_CONTAINER = "biblatex"
+ALIASES_FIELD = "ids"
+#: Where "combine" keeps values that disagreed with the survivor's:
+#: ``custom["merged-conflicts"] = {variable: [{"from": key, "value": json}, ...]}``
+#: (``custom.<name>`` and ``custom.biblatex.<field>`` for values inside custom).
+CONFLICTS_FIELD = "merged-conflicts"
+#: Fields that point at other records by key (top level, in ``custom`` or in
+#: ``custom["biblatex"]``, where the BibTeX reader keeps them).
+POINTER_FIELDS: tuple[str, ...] = ("crossref", "xref")
+
+# ---------------------------------------------------------------------------
+# Normalisation
+# ---------------------------------------------------------------------------
+
+_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*|info:doi/)", re.IGNORECASE)
+_DOI_SHAPE = re.compile(r"^10\.\d{3,9}/\S+$")
+_NON_WORD = re.compile(r"[\W_]+")
+_ISBN_SPLIT = re.compile(r"[,;\s]+(?=[\dXx])")
+_SPECIAL_LETTERS = str.maketrans({
+    "ß": "ss", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE",
+    "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "þ": "th", "Þ": "Th", "ð": "d", "Ð": "D",
+    "ı": "i", "ħ": "h", "Ħ": "H",
+})
+
+
+_MARKUP = re.compile(r"</?(?:i|b|sup|sub|span)\b[^>]*>", re.IGNORECASE)
+
+
+def strip_markup(text: str) -> str:
+    """Text without CSL-JSON's rich-text tags (``<i>``, ``<span class="nocase">``)."""
+    return _MARKUP.sub("", text)
+
+
+def fold(text: str) -> str:
+    """Lower case, no accents, no punctuation, single spaces: the matching form.
+
+    CSL-JSON's rich-text tags (``<i>``, ``<span class="nocase">``) go first,
+    so a title read from BibTeX matches the same title from elsewhere.
+    """
+    text = strip_markup(text)
+    text = unicodedata.normalize("NFKD", text.translate(_SPECIAL_LETTERS))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.replace("{", "").replace("}", "")
+    return " ".join(_NON_WORD.sub(" ", text.casefold()).split())
+
+
+def normalise_doi(value: str) -> str | None:
+    """``10.1000/abc`` from any usual spelling; None when it is not a DOI."""
+    text = value.strip()
+    while True:
+        stripped = _DOI_PREFIX.sub("", text).strip()
+        if stripped == text:
+            break
+        text = stripped
+    text = text.lower()
+    return text if _DOI_SHAPE.match(text) else None
+
+
+def isbn13(value: str) -> str | None:
+    """The ISBN-13 digits of an ISBN-10 or ISBN-13; None when it is neither."""
+    digits = re.sub(r"[^0-9Xx]", "", value).upper()
+    if len(digits) == 10 and digits[:9].isdigit():
+        core = "978" + digits[:9]
+    elif len(digits) == 13 and digits.isdigit():
+        return digits
+    else:
+        return None
+    total = sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(core))
+    return core + str((10 - total % 10) % 10)
+
+
+def record_dois(record: Record) -> set[str]:
+    found: set[str] = set()
+    for variable in ("DOI", "URL"):
+        value = record.get(variable)
+        if isinstance(value, str):
+            doi = normalise_doi(value)
+            if doi and (variable == "DOI" or "doi.org/" in value.lower()):
+                found.add(doi)
+    return found
+
+
+def record_isbns(record: Record) -> set[str]:
+    value = record.get("ISBN")
+    if not isinstance(value, str):
+        return set()
+    return {isbn for part in _ISBN_SPLIT.split(value) if (isbn := isbn13(part))}
+
+
+def first_family(record: Record) -> str:
+    """The first author's (else editor's) family name, folded; "" when none."""
+    for variable in ("author", "editor", "collection-editor", "container-author"):
+        names = record.names(variable)
+        if names:
+            return _family(names[0])
+    return ""
+
+
+def _family(name: Name) -> str:
+    if name.literal is not None:
+        return fold(name.literal)
+    return fold(name.family or name.given or "")
+
+
+def record_year(record: Record) -> int | None:
+    date = record.date("issued")
+    return date.year if date is not None else None
+
+
+def record_title(record: Record) -> str:
+    title = record.get("title")
+    return fold(title) if isinstance(title, str) else ""
+
+
+def title_signature(folded_title: str) -> str:
+    """A short exact key for blocking: the title's letters without spaces, cut at 40."""
+    return folded_title.replace(" ", "")[:40]
+
+
+_ROMAN = re.compile(r"^(?=[ivxlc]+$)c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})$")
+#: Words that make a title a different work from the same title without them.
+MARKER_WORDS = frozenset({
+    "supplementary", "supplement", "companion", "appendix", "erratum", "errata",
+    "corrigendum", "correction", "retraction", "reply", "response", "comment",
+    "comments", "abstract", "extended", "preface", "foreword", "index",
+})
+
+
+def _numbers(words: set[str]) -> set[str]:
+    return {w for w in words if w.isdigit() or _ROMAN.match(w)}
+
+
+def titles_distinct(a: str, b: str) -> bool:
+    """Titles that look alike but name different works.
+
+    "Proceedings, part I" and "part II", "Memory I: encoding" and "II:
+    retrieval", a paper and its "supplementary material": a similarity ratio
+    rates these as near-identical, so numbers (arabic or roman) and marker
+    words (:data:`MARKER_WORDS`) must agree exactly.
+    """
+    words_a, words_b = set(a.split()), set(b.split())
+    if _numbers(words_a) != _numbers(words_b):
+        return True
+    return (words_a & MARKER_WORDS) != (words_b & MARKER_WORDS)
+
+
+def titles_similar(a: str, b: str, threshold: float) -> bool:
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    if titles_distinct(a, b):
+        return False
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    if matcher.real_quick_ratio() < threshold or matcher.quick_ratio() < threshold:
+        return False
+    return matcher.ratio() >= threshold
+
+
+def titles_compatible(a: str, b: str) -> bool:
+    """Whether two records sharing a DOI or ISBN can be one work.
+
+    Papers inherit their proceedings' ISBN (and sometimes DOI) through
+    ``crossref``, so a shared identifier alone would merge every paper of a
+    volume with the volume.  The titles must be close (difflib ratio 0.8),
+    or one must start the other (a subtitle added), or four in five words of
+    the shorter must occur in the other; a missing title passes.
+    """
+    if not a or not b or a == b:
+        return True
+    if titles_distinct(a, b):
+        return False
+    if a.startswith(b) or b.startswith(a):
+        return True
+    words_a, words_b = set(a.split()), set(b.split())
+    if len(words_a & words_b) * 5 >= 4 * min(len(words_a), len(words_b)):
+        return True
+    return titles_similar(a, b, 0.8)
+
+
+_LARGE_BLOCK = 200
+
+
+def _split_large_block(members: list[int], profiles: list[_Profile]) -> list[list[int]]:
+    """Keep pair comparison cheap: a huge block is split by title signature."""
+    if len(members) <= _LARGE_BLOCK:
+        return [members]
+    parts: dict[str, list[int]] = defaultdict(list)
+    for i in members:
+        parts[title_signature(profiles[i].title)[:12]].append(i)
+    return list(parts.values())
+
+
+# ---------------------------------------------------------------------------
+# Finding
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """Why two records are duplicates: the rule and the value they share."""
+
+    rule: str
+    value: str
+    keys: tuple[str, str]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"rule": self.rule, "value": self.value, "keys": list(self.keys)}
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateGroup:
+    """Records that are one work, in library order, with every match found."""
+
+    keys: tuple[str, ...]
+    matches: tuple[Match, ...]
+
+    @property
+    def rules(self) -> tuple[str, ...]:
+        return tuple(sorted({m.rule for m in self.matches}, key=RULES.index))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"keys": list(self.keys), "rules": list(self.rules),
+                "matches": [m.to_json() for m in self.matches]}
+
+
+class _UnionFind:
+    def __init__(self, size: int) -> None:
+        self.parent = list(range(size))
+
+    def find(self, i: int) -> int:
+        root = i
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[i] != root:
+            self.parent[i], i = root, self.parent[i]
+        return root
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+@dataclass(frozen=True, slots=True)
+class _Profile:
+    """The matching forms of one record, computed once."""
+
+    key: str
+    dois: frozenset[str]
+    isbns: frozenset[str]
+    year: int | None
+    family: str
+    title: str
+    volume: str
+
+    @classmethod
+    def of(cls, record: Record) -> _Profile:
+        volume = record.get("volume")
+        return cls(record.key, frozenset(record_dois(record)), frozenset(record_isbns(record)),
+                   record_year(record), first_family(record), record_title(record),
+                   fold(str(volume)) if volume is not None else "")
+
+
+def _families_compatible(a: str, b: str) -> bool:
+    return not a or not b or bool(set(a.split()) & set(b.split()))
+
+
+def find_duplicates(library: Library, *, rules: Sequence[str] = RULES,
+                    title_threshold: float = 0.9) -> list[DuplicateGroup]:
+    """Groups of duplicate records, each with the matches that joined it.
+
+    ``rules`` picks among :data:`RULES`; ``title_threshold`` is the difflib
+    ratio two folded titles need for ``title-year-author``.
+    """
+    unknown = set(rules) - set(RULES)
+    if unknown:
+        raise ValueError(f"unknown dedupe rule(s): {', '.join(sorted(unknown))}")
+    profiles = [_Profile.of(record) for record in library]
+    union = _UnionFind(len(profiles))
+    matches: list[tuple[int, int, Match]] = []
+
+    def link(i: int, j: int, rule: str, value: str) -> None:
+        union.union(i, j)
+        matches.append((i, j, Match(rule, value, (profiles[i].key, profiles[j].key))))
+
+    def exact_blocks(rule: str, values: Iterable[tuple[int, Iterable[str]]]) -> None:
+        blocks: dict[str, list[int]] = defaultdict(list)
+        for index, keys in values:
+            for key in keys:
+                blocks[key].append(index)
+        for value, members in blocks.items():
+            for chunk in _split_large_block(members, profiles):
+                for x, i in enumerate(chunk):
+                    for j in chunk[x + 1:]:
+                        if titles_compatible(profiles[i].title, profiles[j].title):
+                            link(i, j, rule, value)
+
+    if "doi" in rules:
+        exact_blocks("doi", ((i, p.dois) for i, p in enumerate(profiles)))
+    if "isbn" in rules:
+        exact_blocks("isbn", ((i, p.isbns) for i, p in enumerate(profiles)))
+    if "title-year-author" in rules:
+        blocks: dict[tuple[int | None, str], list[int]] = defaultdict(list)
+        for i, p in enumerate(profiles):
+            if p.title and p.family:
+                blocks[(p.year, p.family)].append(i)
+        for members in blocks.values():
+            _compare_block(members, profiles, title_threshold, link)
+    if "title-year" in rules:
+        signature_blocks: dict[tuple[int | None, str], list[int]] = defaultdict(list)
+        for i, p in enumerate(profiles):
+            if p.title:
+                signature_blocks[(p.year, title_signature(p.title))].append(i)
+        for members in signature_blocks.values():
+            for x, i in enumerate(members):
+                for j in members[x + 1:]:
+                    a, b = profiles[i], profiles[j]
+                    if a.title == b.title and a.family != b.family \
+                            and _families_compatible(a.family, b.family) \
+                            and not (a.dois and b.dois and not a.dois & b.dois):
+                        link(i, j, "title-year", f"{a.title} ({a.year or 'no year'})")
+    return _groups(profiles, union, matches)
+
+
+def _compare_block(members: list[int], profiles: list[_Profile], threshold: float,
+                   link: Any) -> None:
+    """All pairs within one (year, family) block; blocks are small."""
+    for x, i in enumerate(members):
+        a = profiles[i]
+        for j in members[x + 1:]:
+            b = profiles[j]
+            if (a.dois and b.dois and not a.dois & b.dois) \
+                    or (a.volume and b.volume and a.volume != b.volume):
+                continue
+            if titles_similar(a.title, b.title, threshold):
+                value = f"{a.family}, {a.year or 'no year'}: {a.title}"
+                if b.title != a.title:
+                    value += f" ~ {b.title}"
+                link(i, j, "title-year-author", value)
+
+
+def _groups(profiles: list[_Profile], union: _UnionFind,
+            matches: list[tuple[int, int, Match]]) -> list[DuplicateGroup]:
+    members: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(profiles)):
+        members[union.find(i)].append(i)
+    found: dict[int, list[Match]] = defaultdict(list)
+    for i, _j, match in matches:
+        found[union.find(i)].append(match)
+    # the union keeps the smallest index as root, so sorting by root is library order
+    return [
+        DuplicateGroup(tuple(profiles[i].key for i in members[root]), tuple(found[root]))
+        for root in sorted(members) if len(members[root]) > 1
+    ]
+
+
+# ---------------------------------------------------------------------------
+# Merging
+# ---------------------------------------------------------------------------
+
+
+def aliases(record: Record) -> list[str]:
+    """The record's alias keys (BibLaTeX ``ids``)."""
+    custom = record.get("custom")
+    container = custom.get(ALIASES_CONTAINER) if isinstance(custom, dict) else None
+    value = container.get(ALIASES_FIELD) if isinstance(container, dict) else None
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def _set_aliases(record: Record, keys: list[str]) -> None:
+    container = record.custom.get(ALIASES_CONTAINER)
+    if not isinstance(container, dict):
+        container = record.custom[ALIASES_CONTAINER] = {}
+    container[ALIASES_FIELD] = ",".join(keys)
+
+
+def clone(record: Record) -> Record:
+    """A copy whose ``custom`` (nested dicts included) can change freely."""
+    copied = record.copy()
+    custom = record.get("custom")
+    if isinstance(custom, dict):
+        copied.fields["custom"] = copy.deepcopy(custom)
+    return copied
+
+
+def merge_records(records: Sequence[Record], policy: MergePolicy = "combine") -> Record:
+    """One record from duplicates; see :func:`merge` for the policies."""
+    if not records:
+        raise ValueError("nothing to merge")
+    if policy not in ("first", "last", "combine"):
+        raise ValueError(f"unknown merge policy '{policy}'")
+    ordered = list(reversed(records)) if policy == "last" else list(records)
+    survivor = clone(ordered[0])
+    others = ordered[1:]
+    if policy == "combine":
+        conflicts: dict[str, list[dict[str, Any]]] = {}
+        for other in others:
+            _combine_into(survivor, other, conflicts)
+            earlier = other.get("custom", {}).get(CONFLICTS_FIELD)
+            if isinstance(earlier, dict):  # conflicts kept by an earlier merge
+                for variable, values in earlier.items():
+                    conflicts.setdefault(variable, []).extend(values)
+        if conflicts:
+            existing = survivor.custom.get(CONFLICTS_FIELD)
+            if isinstance(existing, dict):
+                for variable, values in conflicts.items():
+                    existing.setdefault(variable, []).extend(values)
+            else:
+                survivor.custom[CONFLICTS_FIELD] = conflicts
+    keys = aliases(survivor)
+    for other in others:
+        for alias in (other.key, *aliases(other)):
+            if alias != survivor.key and alias not in keys:
+                keys.append(alias)
+    if keys:
+        _set_aliases(survivor, keys)
+    return survivor
+
+
+_NOT_MERGED = frozenset({CONFLICTS_FIELD, f"{ALIASES_CONTAINER}.{ALIASES_FIELD}"})
+
+
+def _combine_dict(target: dict[str, Any], source: dict[str, Any], prefix: str, origin: str,
+                  conflicts: dict[str, list[dict[str, Any]]]) -> None:
+    """Fill ``target`` from ``source``; nested dicts (custom.biblatex) merge key by key."""
+    for name, value in source.items():
+        path = f"{prefix}{name}"
+        if path.removeprefix("custom.") in _NOT_MERGED:
+            continue
+        if name not in target:
+            target[name] = copy.deepcopy(value)
+        elif isinstance(target[name], dict) and isinstance(value, dict):
+            _combine_dict(target[name], value, f"{path}.", origin, conflicts)
+        elif value_to_json(target[name]) != value_to_json(value):
+            conflicts.setdefault(path, []).append(
+                {"from": origin, "value": copy.deepcopy(value_to_json(value))})
+
+
+def _combine_into(survivor: Record, other: Record,
+                  conflicts: dict[str, list[dict[str, Any]]]) -> None:
+    if other.type != survivor.type:
+        conflicts.setdefault("type", []).append({"from": other.key, "value": other.type})
+    _combine_dict(survivor.fields, other.fields, "", other.key, conflicts)
+
+
+def merge(library: Library, groups: Iterable[DuplicateGroup | Sequence[str]],
+          policy: MergePolicy = "first") -> Library:
+    """A new library with each group reduced to one record.
+
+    ``first`` keeps the group's first record (library order) as it is,
+    ``last`` the last; both drop the others' fields.  ``combine`` keeps the
+    first and fills every field it lacks from the others, in order; values
+    that disagree with the survivor's are kept in
+    ``custom["merged-conflicts"]`` (:data:`CONFLICTS_FIELD`), so nothing read
+    is lost.  The merged-away keys become aliases (``custom["biblatex"]["ids"]``), the
+    survivor sits where the group's first record was, and ``crossref`` /
+    ``xref`` pointers to merged keys now name the survivor.
+    """
+    survivors: dict[str, Record] = {}
+    replaced: dict[str, str] = {}
+    for group in groups:
+        keys = list(group.keys if isinstance(group, DuplicateGroup) else group)
+        keys = [k for k in keys if k in library and k not in replaced]
+        if len(keys) < 2:
+            continue
+        merged = merge_records([library[k] for k in keys], policy)
+        survivors[keys[0]] = merged
+        for key in keys:
+            replaced[key] = merged.key
+    out = Library()
+    out.extras = dict(library.extras)
+    for record in library:
+        if record.key in survivors:
+            out.add(survivors[record.key])
+        elif record.key not in replaced:
+            out.add(clone(record))
+    for record in out:
+        redirect_pointers(record, replaced)
+    return out
+
+
+def redirect_pointers(record: Record, renamed: dict[str, str]) -> None:
+    """Point ``crossref``/``xref`` at new keys (mutates the record's dicts)."""
+    places: list[dict[str, Any]] = [record.fields]
+    custom = record.get("custom")
+    if isinstance(custom, dict):
+        places.append(custom)
+        container = custom.get(ALIASES_CONTAINER)
+        if isinstance(container, dict):
+            places.append(container)
+    for place in places:
+        for name in POINTER_FIELDS:
+            value = place.get(name)
+            if isinstance(value, str):
+                parts = [p.strip() for p in value.split(",")]
+                new = [renamed.get(p, p) for p in parts]
+                if new != parts:
+                    place[name] = ",".join(dict.fromkeys(new))
+
+
+__all__ = [
+    "ALIASES_CONTAINER",
+    "ALIASES_FIELD",
+    "CONFLICTS_FIELD",
+    "RULES",
+    "DuplicateGroup",
+    "Match",
+    "MergePolicy",
+    "aliases",
+    "clone",
+    "find_duplicates",
+    "fold",
+    "isbn13",
+    "merge",
+    "merge_records",
+    "normalise_doi",
+    "redirect_pointers",
+    "strip_markup",
+]

@@ -1,0 +1,321 @@
+"""Rewrite a .bib file canonically without losing a character of meaning.
+
+Tidy works on bibtexparser's *blocks* (its splitter, no middlewares), not on
+the CSL model: going through the model would decode LaTeX, resolve macros
+and drop whatever CSL has no place for, and a formatter must not do any of
+that.  What changes:
+
+* entry types and field names are lower case; entries are indented by two
+  spaces, one field per line, ``name = value``, no trailing comma;
+* fields follow :data:`FIELD_ORDER`; fields it does not list keep their
+  relative order after the listed ones;
+* quoted values become braced (``"a {b}"`` -> ``{a {b}}``) and bare numbers
+  are braced (``1972`` -> ``{1972}``); macros stay bare and ``#``
+  concatenations keep their parts;
+* ``month`` becomes the BibTeX macro (``jan`` ... ``dec``) when its value is
+  a month name, abbreviation or number;
+* blocks are separated by one blank line; with ``sort`` the entries (only
+  the entries) are ordered by key, year or first author, while ``@string``,
+  ``@preamble`` and comments stay where they were.
+
+What does not change: every value's text, the key's case, ``@string``
+macros, ``@preamble``, ``@comment`` and free text between entries.  A block
+bibtexparser cannot parse is kept verbatim and reported.  ``tidy`` is
+idempotent: tidying tidy output changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from bibtexparser import model as bib
+from bibtexparser.entrypoint import parse_string
+
+from citekit.errors import Diagnostic, Severity
+
+SortOrder = Literal["key", "year", "author"]
+
+#: The canonical field order (BibLaTeX names with their BibTeX synonyms beside them).
+FIELD_ORDER: tuple[str, ...] = (
+    "ids", "crossref", "xref", "entryset",
+    "author", "editor", "translator", "bookauthor", "editora", "editorb", "editorc",
+    "title", "subtitle", "titleaddon", "shorttitle", "booktitle", "booksubtitle",
+    "maintitle", "mainsubtitle", "journal", "journaltitle", "journalsubtitle",
+    "shortjournal", "eventtitle", "eventdate", "venue", "series",
+    "edition", "volume", "volumes", "number", "issue", "part", "chapter", "pages",
+    "pagetotal", "eid",
+    "year", "month", "date", "origdate", "urldate",
+    "publisher", "organization", "institution", "school", "address", "location",
+    "howpublished", "type", "version", "language", "langid",
+    "isbn", "issn", "doi", "eprint", "eprinttype", "eprintclass", "archiveprefix",
+    "primaryclass", "url", "pmid",
+    "keywords", "abstract", "note", "addendum", "annote", "annotation", "file",
+)
+_RANK = {name: index for index, name in enumerate(FIELD_ORDER)}
+
+MONTHS: tuple[str, ...] = ("jan", "feb", "mar", "apr", "may", "jun",
+                           "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH_NAMES = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "sept": 9, **{m: i + 1 for i, m in enumerate(MONTHS)},
+}
+_BARE = re.compile(r"^[^\s\"{}#,=]+$")
+_INDENT = "  "
+
+
+@dataclass
+class TidyResult:
+    """The tidied text and what was noticed on the way."""
+
+    text: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    changed: bool = False
+
+
+# ---------------------------------------------------------------------------
+# Values
+# ---------------------------------------------------------------------------
+
+
+def split_concatenation(value: str) -> list[str]:
+    """The parts of a ``#`` concatenation, respecting braces and quotes."""
+    parts: list[str] = []
+    depth = 0
+    in_quotes = False
+    start = 0
+    previous = ""
+    for index, char in enumerate(value):
+        if char == "{" and previous != "\\":
+            depth += 1
+        elif char == "}" and previous != "\\":
+            depth -= 1
+        elif char == '"' and depth == 0:
+            in_quotes = not in_quotes
+        elif char == "#" and depth == 0 and not in_quotes:
+            parts.append(value[start:index].strip())
+            start = index + 1
+        previous = char
+    parts.append(value[start:].strip())
+    return parts
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for index, char in enumerate(text):
+        if char in "{}" and index and text[index - 1] == "\\":
+            continue
+        depth += 1 if char == "{" else -1 if char == "}" else 0
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def normalise_part(part: str) -> str:
+    """One piece of a value: quotes become braces, numbers get braces."""
+    if len(part) >= 2 and part[0] == '"' and part[-1] == '"':
+        inner = part[1:-1]
+        return "{" + inner + "}" if _balanced(inner) else part
+    if part.isdigit():
+        return "{" + part + "}"
+    return part
+
+
+def normalise_value(value: str) -> str:
+    parts = split_concatenation(value)
+    if len(parts) > 1 and not all(parts):
+        return value.strip()  # a stray '#': leave it as written
+    return " # ".join(normalise_part(p) for p in parts)
+
+
+def month_macro(value: str) -> str | None:
+    """``jan`` ... ``dec`` for a month given as name, abbreviation or number."""
+    parts = split_concatenation(value)
+    if len(parts) != 1:
+        return None
+    text = parts[0]
+    if len(text) >= 2 and text[0] in "{\"" and text[-1] in "}\"":
+        text = text[1:-1]
+    text = text.strip().strip(".").lower()
+    if text.isdigit() and 1 <= int(text) <= 12:
+        return MONTHS[int(text) - 1]
+    number = _MONTH_NAMES.get(text)
+    return MONTHS[number - 1] if number else None
+
+
+# ---------------------------------------------------------------------------
+# Blocks
+# ---------------------------------------------------------------------------
+
+
+def _field_rank(item: tuple[int, bib.Field]) -> tuple[int, int]:
+    index, entry_field = item
+    return (_RANK.get(entry_field.key.lower(), len(_RANK)), index)
+
+
+def format_entry(entry: bib.Entry) -> str:
+    """One entry in canonical form."""
+    fields = sorted(enumerate(entry.fields), key=_field_rank)
+    lines = [f"@{entry.entry_type.lower()}{{{entry.key},"]
+    for _, entry_field in fields:
+        name = entry_field.key.lower()
+        raw = str(entry_field.value)
+        value = (month_macro(raw) if name == "month" else None) or normalise_value(raw)
+        lines.append(f"{_INDENT}{name} = {value},")
+    if len(lines) == 1:
+        return f"@{entry.entry_type.lower()}{{{entry.key},\n}}"
+    lines[-1] = lines[-1][:-1]
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def format_block(block: bib.Block) -> str:
+    """Any block: entries canonical, macros normalised, the rest verbatim."""
+    if isinstance(block, bib.Entry):
+        return format_entry(block)
+    if isinstance(block, bib.String):
+        return f"@string{{{block.key} = {normalise_value(str(block.value))}}}"
+    if isinstance(block, bib.Preamble):
+        return f"@preamble{{{str(block.value).strip()}}}"
+    if isinstance(block, bib.ExplicitComment):
+        return f"@comment{{{block.comment}}}"
+    if isinstance(block, bib.ImplicitComment):
+        return "\n".join(line.rstrip() for line in str(block.comment).strip("\n").splitlines())
+    return str(block.raw).strip()
+
+
+# ---------------------------------------------------------------------------
+# Sorting
+# ---------------------------------------------------------------------------
+
+
+def _plain(value: str) -> str:
+    """A value's text for sorting, the same however it was delimited or spaced."""
+    parts = [normalise_part(p) for p in split_concatenation(value)]
+    text = " ".join(p[1:-1] if p.startswith("{") and p.endswith("}") else p for p in parts)
+    return " ".join(re.sub(r"[{}\"\\]", "", text).split())
+
+
+def _field_value(entry: bib.Entry, name: str) -> str:
+    for entry_field in entry.fields:
+        if entry_field.key.lower() == name:
+            return _plain(str(entry_field.value))
+    return ""
+
+
+def _first_family(entry: bib.Entry) -> str:
+    names = _field_value(entry, "author") or _field_value(entry, "editor")
+    first = re.split(r"\s+and\s+", names, maxsplit=1)[0].strip()
+    if "," in first:
+        return first.split(",", 1)[0].strip().casefold()
+    words = first.split()
+    return words[-1].casefold() if words else ""
+
+
+def _year(entry: bib.Entry) -> str:
+    match = re.search(r"\d{4}", _field_value(entry, "year") or _field_value(entry, "date"))
+    return match.group(0) if match else "9999"
+
+
+def sort_key(entry: bib.Entry, order: SortOrder) -> tuple[str, ...]:
+    key = entry.key.casefold()
+    if order == "key":
+        return (key, entry.key)
+    if order == "year":
+        return (_year(entry), key, entry.key)
+    return (_first_family(entry), _year(entry), key, entry.key)
+
+
+# ---------------------------------------------------------------------------
+# The whole file
+# ---------------------------------------------------------------------------
+
+
+def _entry_of(block: bib.Block) -> bib.Entry | None:
+    """The entry of a block, also when bibtexparser flagged it (duplicate fields/keys)."""
+    if isinstance(block, bib.Entry):
+        return block
+    ignored: Any = getattr(block, "ignore_error_block", None)
+    return ignored if isinstance(ignored, bib.Entry) else None
+
+
+def _line(block: bib.Block) -> int | None:
+    """bibtexparser counts lines from 0; diagnostics from 1."""
+    return block.start_line + 1 if block.start_line is not None else None
+
+
+def tidy(text: str, *, sort: SortOrder | None = None, filename: str | None = None) -> TidyResult:
+    """Tidy BibTeX text; see the module docstring for what changes."""
+    if sort not in (None, "key", "year", "author"):
+        raise ValueError(f"unknown sort order {sort!r}; use key, year or author")
+    splitter_log = logging.getLogger("bibtexparser")
+    level = splitter_log.level
+    splitter_log.setLevel(logging.ERROR)  # its warnings become our diagnostics
+    try:
+        library = parse_string(text, parse_stack=[])
+    finally:
+        splitter_log.setLevel(level)
+    diagnostics: list[Diagnostic] = []
+    items: list[tuple[bib.Entry | None, str]] = []
+    for block in library.blocks:
+        entry = _entry_of(block)
+        if entry is not None:
+            if entry is not block:
+                diagnostics.append(Diagnostic(
+                    Severity.WARNING, "bibtex-problem",
+                    f"{getattr(block, 'error', 'problem')}; entry tidied as written",
+                    file=filename, line=_line(block), key=entry.key,
+                ))
+            items.append((entry, format_entry(entry)))
+            continue
+        if isinstance(block, bib.ParsingFailedBlock):
+            reason = getattr(block.error, "abort_reason", None) or str(block.error)
+            diagnostics.append(Diagnostic(
+                Severity.ERROR, "bibtex-syntax",
+                "block kept verbatim, it could not be parsed: "
+                + " ".join(str(reason).split()),
+                file=filename, line=_line(block),
+            ))
+        formatted = format_block(block)
+        if formatted:
+            items.append((None, formatted))
+    if sort is not None:
+        order: SortOrder = sort
+        slots = [i for i, (entry, _) in enumerate(items) if entry is not None]
+        keyed = [(sort_key(entry, order), i) for i in slots if (entry := items[i][0]) is not None]
+        ordered = [items[i] for _, i in sorted(keyed)]
+        for slot, item in zip(slots, ordered, strict=True):
+            items[slot] = item
+    tidied = "\n\n".join(formatted for _, formatted in items)
+    tidied = tidied + "\n" if tidied else ""
+    return TidyResult(tidied, diagnostics, changed=tidied != text)
+
+
+def tidy_bibtex(text: str, *, sort: SortOrder | None = None) -> str:
+    """The tidied text alone; use :func:`tidy` for diagnostics."""
+    return tidy(text, sort=sort).text
+
+
+def is_tidy(text: str, *, sort: SortOrder | None = None) -> bool:
+    """Whether ``tidy_bibtex`` would leave the text as it is (for ``--check``)."""
+    return not tidy(text, sort=sort).changed
+
+
+__all__ = [
+    "FIELD_ORDER",
+    "MONTHS",
+    "SortOrder",
+    "TidyResult",
+    "format_block",
+    "format_entry",
+    "is_tidy",
+    "month_macro",
+    "normalise_value",
+    "sort_key",
+    "split_concatenation",
+    "tidy",
+    "tidy_bibtex",
+]

@@ -1,0 +1,77 @@
+"""Bibliography entries: rendering, second-field alignment, author substitution."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from citekit.render.csl.data import Item
+from citekit.render.csl.evaluator import CiteInfo, DisambiguationState
+from citekit.render.csl.output import Box, find_tag, plain_text, to_rich
+from citekit.render.richtext import Rich, Span
+
+if TYPE_CHECKING:
+    from citekit.render.csl.evaluator import Out
+    from citekit.render.csl.processor import Processor
+
+
+def _substitute_author(
+    output: Out, previous: Box | None, rule: str, substitute: str
+) -> tuple[Out, Box | None]:
+    names = find_tag(output, "names")
+    if names is None:
+        return output, None
+    current_text = plain_text(names)
+    if previous is None or plain_text(previous) != current_text:
+        return output, names
+    if rule == "complete-all":
+        names.kids = [substitute] if substitute else []
+        names.tag = "names-substituted"
+    return output, previous
+
+
+def render_bibliography(
+    proc: Processor,
+    items: Mapping[str, Item],
+    order: Sequence[str],
+    numbers: Mapping[str, int],
+    states: Mapping[str, DisambiguationState],
+) -> list[tuple[str, Rich]]:
+    section = proc.style.bibliography
+    assert section is not None
+    options = section.options
+    substitute = options.get("subsequent-author-substitute")
+    rule = options.get("subsequent-author-substitute-rule", "complete-all")
+    second_field = options.get("second-field-align")
+    layout = section.layout
+    entries: list[tuple[str, Rich]] = []
+    previous_names: Box | None = None
+    for key in order:
+        item = items[key]
+        info = CiteInfo(citation_number=numbers.get(key, 0))
+        state = states.get(key) or DisambiguationState()
+        state = DisambiguationState(year_suffix=state.year_suffix)
+        output, _ = proc.render_item(item, section, "bibliography", info, state)
+        if output is None:
+            entries.append((key, Span((), part="entry")))
+            continue
+        if substitute is not None:
+            output, previous_names = _substitute_author(output, previous_names, rule, substitute)
+        if second_field and isinstance(output, Box) and len(output.kids) > 1:
+            first, *rest = output.kids
+            decor = layout.decor
+            left = Box([decor.prefix, first]) if decor.prefix else first
+            right_kids: list[str | Box] = list(rest)
+            right: Out = Box(right_kids)
+            if decor.suffix:
+                right = Box([right, decor.suffix])
+            if decor.fmt is not None:
+                right = Box([right], decor.fmt)
+            wrapped: Out | None = Box(
+                [Box([left], display="left-margin"), Box([right], display="right-inline")]
+            )
+        else:
+            wrapped = proc.wrap_layout(output, layout.decor)
+        rich = to_rich(wrapped, proc.locale)
+        entries.append((key, Span((rich,), part="entry")))
+    return entries

@@ -1,0 +1,258 @@
+"""Cite positions across clusters, and the rendering of one cluster.
+
+Positions follow the document order of clusters and their note numbers:
+``first``, ``subsequent``, ``ibid`` and ``ibid-with-locator`` (the previous
+cite, in the same cluster or as the only cite of the previous cluster, is of
+the same item), and ``near-note`` within ``near-note-distance`` notes.
+Collapsing joins cites with the same names (``year``, ``year-suffix``,
+``year-suffix-ranged``) or consecutive citation numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from citekit.render.csl.output import Box, find_tag, plain_text
+
+if TYPE_CHECKING:
+    from citekit.render.csl.evaluator import Out
+    from citekit.render.csl.processor import Cite, Processor
+
+_EXPLICIT = {0: "first", 1: "subsequent", 2: "ibid", 3: "ibid-with-locator"}
+
+
+def compute_positions(
+    clusters: Sequence[Sequence[Cite]], notes: Sequence[int], options: Mapping[str, str]
+) -> None:
+    try:
+        distance = int(options.get("near-note-distance", "5"))
+    except ValueError:
+        distance = 5
+    first_note: dict[str, int] = {}
+    last_note: dict[str, int] = {}
+    previous_cluster: Sequence[Cite] | None = None
+    for cites, note in zip(clusters, notes, strict=True):
+        for index, cite in enumerate(cites):
+            info = cite.info
+            key = cite.item.id
+            if key not in first_note:
+                info.position = "first"
+                first_note[key] = note
+            else:
+                info.first_note = first_note[key]
+                previous = None
+                if index > 0:
+                    previous = cites[index - 1]
+                elif previous_cluster is not None and len(previous_cluster) == 1:
+                    previous = previous_cluster[0]
+                if previous is not None and previous.item.id == key:
+                    mine = (info.locator, info.label)
+                    theirs = (previous.info.locator, previous.info.label)
+                    if not info.locator and previous.info.locator:
+                        info.position = "subsequent"
+                    elif mine == theirs:
+                        info.position = "ibid"
+                    else:
+                        info.position = "ibid-with-locator"
+                else:
+                    info.position = "subsequent"
+                if note and key in last_note and last_note[key]:
+                    info.near_note = note - last_note[key] <= distance
+            explicit = cite.raw.get("position")
+            if isinstance(explicit, int) and explicit in _EXPLICIT:
+                info.position = _EXPLICIT[explicit]
+                if explicit == 0:
+                    info.near_note = False
+            if cite.raw.get("near-note"):
+                info.near_note = True
+            if info.position == "first":
+                info.first_note = note
+            elif not info.first_note:
+                info.first_note = first_note.get(key, 0)
+            last_note[key] = note
+        if cites:
+            previous_cluster = cites
+
+
+def _render(proc: Processor, cite: Cite, suppress_author: bool = False) -> Out | None:
+    from citekit.render.csl.evaluator import DisambiguationState
+
+    state = proc.states.get(cite.item.id) or DisambiguationState()
+    info = cite.info
+    saved = info.suppress_author
+    info.suppress_author = suppress_author or saved
+    output, _ = proc.render_item(cite.item, proc.style.citation, "citation", info, state)
+    info.suppress_author = saved
+    return output
+
+
+def _with_affixes(cite: Cite, output: Out | None) -> Out | None:
+    if output is None:
+        return None
+    if cite.info.author_only:
+        names = find_tag(output, "names")
+        output = names if names is not None else output
+    prefix, suffix = cite.info.prefix, cite.info.suffix
+    if not (prefix or suffix):
+        return output
+    from citekit.render.csl.markup import parse_markup
+
+    kids: list[str | Box] = []
+    if prefix:
+        kids.append(parse_markup(prefix))
+    kids.append(output)
+    if suffix:
+        kids.append(parse_markup(suffix))
+    return Box(kids)
+
+
+def _names_key(output: Out | None) -> str | None:
+    names = find_tag(output, "names")
+    return plain_text(names) if names is not None else None
+
+
+def collapse_cluster(proc: Processor, cites: list[Cite]) -> Out | None:
+    citation = proc.style.citation
+    layout = citation.layout
+    options = citation.options
+    delimiter = layout.delimiter
+    collapse = options.get("collapse")
+    pieces: list[Any] = []  # list of (output, delimiter_before)
+    if collapse == "citation-number" and len(cites) > 1:
+        pieces = _collapse_numbers(cites, delimiter, options)
+    elif collapse in ("year", "year-suffix", "year-suffix-ranged") and len(cites) > 1:
+        pieces = _collapse_years(proc, cites, delimiter, options, collapse)
+    else:
+        for cite in cites:
+            pieces.append((_with_affixes(cite, cite.output), delimiter))
+    kids: list[str | Box] = []
+    for output, before in pieces:
+        if output is None:
+            continue
+        if kids and before:
+            kids.append(before)
+        kids.append(output)
+    if not kids:
+        return None
+    return proc.wrap_layout(Box(kids), layout.decor)
+
+
+def _collapse_numbers(cites: list[Cite], delimiter: str, options: Mapping[str, str]) -> list[Any]:
+    pieces: list[Any] = []
+    after = options.get("after-collapse-delimiter", delimiter)
+    index = 0
+    while index < len(cites):
+        cite = cites[index]
+        end = index
+        while (
+            end + 1 < len(cites)
+            and cites[end + 1].info.citation_number == cites[end].info.citation_number + 1
+            and not (cites[end + 1].info.locator or cites[end + 1].info.prefix)
+            and not (cites[end].info.locator or cites[end].info.suffix)
+        ):
+            end += 1
+        before = after if pieces and pieces[-1][2] else delimiter
+        if end - index >= 2:
+            first = _with_affixes(cite, cite.output)
+            last = _with_affixes(cites[end], cites[end].output)
+            pieces.append((Box([first or "", "\u2013", last or ""]), before, True))
+        elif end - index == 1:
+            pieces.append((_with_affixes(cite, cite.output), before, False))
+            pieces.append((_with_affixes(cites[end], cites[end].output), delimiter, False))
+        else:
+            pieces.append((_with_affixes(cite, cite.output), before, False))
+        index = end + 1
+    return [(output, before) for output, before, _ in pieces]
+
+
+def _collapse_years(
+    proc: Processor,
+    cites: list[Cite],
+    delimiter: str,
+    options: Mapping[str, str],
+    collapse: str,
+) -> list[Any]:
+    group_delimiter = options.get("cite-group-delimiter", delimiter)
+    suffix_delimiter = options.get("year-suffix-delimiter", delimiter)
+    after = options.get("after-collapse-delimiter", delimiter)
+    # Adjacent cites with the same names rendering form a group.
+    groups: list[list[Cite]] = []
+    previous_key: str | None = None
+    for cite in cites:
+        key = _names_key(cite.output)
+        if key is not None and key == previous_key and groups:
+            groups[-1].append(cite)
+        else:
+            groups.append([cite])
+        previous_key = key
+    pieces: list[Any] = []
+    previous_collapsed = False
+    for group in groups:
+        pieces.append(
+            (_with_affixes(group[0], group[0].output), after if previous_collapsed else delimiter)
+        )
+        previous_collapsed = len(group) > 1
+        # chains of cites sharing a year collapse to their suffixes
+        chain: list[Cite] = [group[0]]
+        for cite in group[1:]:
+            previous = chain[-1]
+            suffix = find_tag(cite.output, "year-suffix")
+            if (
+                collapse != "year"
+                and suffix is not None
+                and _same_year(previous, cite)
+                and not cite.info.locator
+                and not previous.info.locator
+            ):
+                chain.append(cite)
+                continue
+            _emit_chain(pieces, chain, suffix_delimiter, collapse)
+            chain = [cite]
+            before = after if previous.info.locator else group_delimiter
+            output = _render(proc, cite, suppress_author=True)
+            pieces.append((_with_affixes(cite, output), before))
+        _emit_chain(pieces, chain, suffix_delimiter, collapse)
+    return pieces
+
+
+def _suffix_of(cite: Cite) -> str:
+    box = find_tag(cite.output, "year-suffix")
+    return plain_text(box) if box is not None else ""
+
+
+def _emit_chain(pieces: list[Any], chain: list[Cite], delimiter: str, collapse: str) -> None:
+    """Append the year suffixes of ``chain[1:]`` (the first cite is already out)."""
+    if len(chain) < 2:
+        return
+    letters = [_suffix_of(cite) for cite in chain]
+    index = 1
+    while index < len(chain):
+        if collapse == "year-suffix-ranged":
+            start = index - 1
+            end = start
+            while (
+                end + 1 < len(chain)
+                and len(letters[end + 1]) == 1
+                and len(letters[end]) == 1
+                and (ord(letters[end + 1]) == ord(letters[end]) + 1)
+            ):
+                end += 1
+            if end - start >= 2:
+                pieces.append(("\u2013" + letters[end], ""))
+                index = end + 1
+                continue
+        pieces.append((letters[index], delimiter))
+        index += 1
+
+
+def _same_year(a: Cite, b: Cite) -> bool:
+    da, db = find_tag(a.output, "date"), find_tag(b.output, "date")
+    if da is None or db is None:
+        return False
+    ya, yb = find_tag(da, "year"), find_tag(db, "year")
+    if ya is None or yb is None:
+        return False
+    text_a = "".join(k for k in ya.kids if isinstance(k, str))
+    text_b = "".join(k for k in yb.kids if isinstance(k, str))
+    return text_a == text_b

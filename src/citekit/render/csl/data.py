@@ -1,0 +1,242 @@
+"""CSL-JSON items normalised once for rendering.
+
+Names are split into their parts (particles parsed out of family and given
+names when the data does not say), dates into integer parts with ranges,
+seasons, circa and literals, and every other variable into a string, so the
+evaluator never re-parses a field per render.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+NAME_VARIABLES = frozenset(
+    """author chair collection-editor compiler composer container-author contributor curator
+    director editor editorial-director executive-producer guest host illustrator interviewer
+    narrator organizer original-author performer producer recipient reviewed-author
+    script-writer series-creator translator editor-translator""".split()
+)
+DATE_VARIABLES = frozenset(
+    "accessed available-date event-date issued original-date submitted".split()
+)
+NUMBER_VARIABLES = frozenset(
+    """chapter-number citation-number collection-number edition first-reference-note-number
+    issue locator number number-of-pages number-of-volumes page part-number printing-number
+    section supplement-number version volume""".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NameData:
+    family: str = ""
+    given: str = ""
+    dropping: str = ""
+    non_dropping: str = ""
+    suffix: str = ""
+    literal: str = ""
+    comma_suffix: bool = False
+    static_ordering: bool = False
+
+    @property
+    def is_literal(self) -> bool:
+        return bool(self.literal) or not (self.family or self.given)
+
+
+@dataclass(frozen=True, slots=True)
+class DateData:
+    parts: tuple[int, int, int]
+    end: tuple[int, int, int] | None = None
+    season: int = 0
+    end_season: int = 0
+    circa: bool = False
+    literal: str = ""
+
+    def sort_key(self) -> str:
+        if self.literal and not self.parts[0]:
+            return ""
+        year, month, day = self.parts
+        return f"{year + 100000:06d}{month:02d}{day:02d}"
+
+
+@dataclass(slots=True)
+class Item:
+    id: str
+    type: str
+    vars: dict[str, str]
+    names: dict[str, tuple[NameData, ...]]
+    dates: dict[str, DateData]
+    language: str
+    raw: Mapping[str, Any]
+
+
+_PARTICLE_WORD = re.compile(r"^(?:[a-z\u00e0-\u00ff'\u2019.]+|[a-z]+['\u2019])$")
+_LEADING_PARTICLE = re.compile(
+    r"^((?:(?:[a-z\u00df-\u00ff.\u2019]+|\u2019[a-z]+)(?: +|\u2019|-))+)(\S.*)$"
+)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def parse_name(raw: Mapping[str, Any]) -> NameData:
+    literal = _text(raw.get("literal"))
+    family = _text(raw.get("family")).strip().replace("'", "\u2019")
+    given = _text(raw.get("given")).strip().replace("'", "\u2019")
+    if literal or not (family or given):
+        return NameData(literal=literal or family or given)
+    dropping = _text(raw.get("dropping-particle")).replace("'", "\u2019")
+    non_dropping = _text(raw.get("non-dropping-particle")).replace("'", "\u2019")
+    suffix = _text(raw.get("suffix"))
+    comma_suffix = bool(raw.get("comma-suffix"))
+    parse = raw.get("parse-names", True) not in (False, "false")
+    if parse:
+        if not non_dropping and family:
+            match = _LEADING_PARTICLE.match(family)
+            if match and not family.startswith('"'):
+                non_dropping = match.group(1).rstrip()
+                if non_dropping.endswith("-"):
+                    non_dropping, family = non_dropping, family
+                family = match.group(2)
+        if not dropping and given:
+            if "," in given and not suffix:
+                head, _, tail = given.partition(",")
+                tail = tail.strip()
+                if tail.startswith("!"):
+                    tail = tail.lstrip("! ")
+                    comma_suffix = True
+                given, suffix = head.strip(), tail
+            words = given.split(" ")
+            cut = len(words)
+            while cut > 1 and _PARTICLE_WORD.match(words[cut - 1]):
+                cut -= 1
+            if cut < len(words):
+                dropping = " ".join(words[cut:])
+                given = " ".join(words[:cut])
+        if family.startswith('"') and family.endswith('"') and len(family) > 1:
+            family = family[1:-1]
+    return NameData(
+        family,
+        given,
+        dropping,
+        non_dropping,
+        suffix,
+        "",
+        comma_suffix,
+        bool(raw.get("static-ordering")),
+    )
+
+
+_SEASONS = {"spring": 1, "summer": 2, "autumn": 3, "fall": 3, "winter": 4}
+_RAW_DATE = re.compile(r"^(-?\d{1,4})(?:[-/](\d{1,2}))?(?:[-/](\d{1,2}))?$")
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        return 0
+
+
+def _parts(raw: Any) -> tuple[int, int, int]:
+    values = [_int(v) for v in list(raw)[:3]] if isinstance(raw, list | tuple) else []
+    while len(values) < 3:
+        values.append(0)
+    return values[0], values[1], values[2]
+
+
+def _parse_raw(raw: str) -> DateData | None:
+    pieces = [p.strip() for p in raw.split("/")] if raw.count("/") == 1 else [raw.strip()]
+    dates = []
+    for piece in pieces:
+        match = _RAW_DATE.match(piece)
+        if not match:
+            return None
+        dates.append((_int(match.group(1)), _int(match.group(2)), _int(match.group(3))))
+    return DateData(dates[0], dates[1] if len(dates) > 1 else None)
+
+
+def parse_date(raw: Any) -> DateData | None:
+    if isinstance(raw, str):
+        return _parse_raw(raw) or DateData((0, 0, 0), literal=raw)
+    if not isinstance(raw, Mapping):
+        return None
+    circa = bool(raw.get("circa"))
+    season_raw = raw.get("season")
+    season = 0
+    if season_raw is not None:
+        season = _SEASONS.get(str(season_raw).lower(), _int(season_raw))
+    date_parts = raw.get("date-parts")
+    literal = _text(raw.get("literal"))
+    if isinstance(date_parts, list) and date_parts and isinstance(date_parts[0], list):
+        start = _parts(date_parts[0])
+        end = _parts(date_parts[1]) if len(date_parts) > 1 else None
+        open_range = end is not None and end[0] == 0 and end[1] == 0
+        if start[0] == 0 and not literal:
+            if raw.get("raw"):
+                parsed = parse_date(_text(raw.get("raw")))
+                if parsed is not None:
+                    return parsed
+            return None
+        end_season = 0
+        if start[1] > 12:
+            season, start = (start[1] - 20 if start[1] > 20 else start[1] - 12), (start[0], 0, 0)
+        if end is not None:
+            if end[1] > 12:
+                end_season = end[1] - 20 if end[1] > 20 else end[1] - 12
+                end = (end[0], 0, 0)
+            if end == start and end_season == season:
+                end = None
+            elif end[0] == 0 and not open_range:
+                end = None
+        return DateData(start, end, season, end_season, circa, literal)
+    if literal:
+        return DateData((0, 0, 0), circa=circa, literal=literal)
+    if raw.get("raw"):
+        parsed = _parse_raw(_text(raw.get("raw")))
+        if parsed is not None:
+            return DateData(parsed.parts, parsed.end, season, 0, circa)
+        return DateData((0, 0, 0), circa=circa, literal=_text(raw.get("raw")))
+    return None
+
+
+def normalise_item(raw: Mapping[str, Any]) -> Item:
+    variables: dict[str, str] = {}
+    names: dict[str, tuple[NameData, ...]] = {}
+    dates: dict[str, DateData] = {}
+    for key, value in raw.items():
+        if key in NAME_VARIABLES:
+            if isinstance(value, list):
+                parsed = tuple(parse_name(n) for n in value if isinstance(n, Mapping))
+                if parsed:
+                    names[key] = parsed
+        elif key in DATE_VARIABLES:
+            date = parse_date(value)
+            if date is not None:
+                dates[key] = date
+        elif isinstance(value, str | int | float) and not isinstance(value, bool):
+            text = _text(value)
+            if text:
+                variables[key] = text
+    if "journalAbbreviation" in variables and "container-title-short" not in variables:
+        variables["container-title-short"] = variables["journalAbbreviation"]
+    if "shortTitle" in variables and "title-short" not in variables:
+        variables["title-short"] = variables["shortTitle"]
+    return Item(
+        _text(raw.get("id")),
+        _text(raw.get("type")) or "article",
+        variables,
+        names,
+        dates,
+        _text(raw.get("language")),
+        raw,
+    )

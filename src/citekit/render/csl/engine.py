@@ -1,0 +1,128 @@
+"""``CslEngine``: citekit's CSL processor behind the :class:`Engine` protocol.
+
+Parsed styles and merged locales are cached by a hash of their XML (and the
+locale tag), so formatting many documents with one style parses it once.
+Data and style problems become warnings; the engine never raises for them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from citekit.render.csl.data import Item, normalise_item
+from citekit.render.csl.locale import Locale, build_locale
+from citekit.render.csl.processor import Processor
+from citekit.render.csl.style import Style, StyleError, parse_style
+from citekit.render.types import BibliographyLayout, Cluster, EngineOutput, LocaleLoader
+
+_STYLE_CACHE: dict[str, Style] = {}
+_LOCALE_CACHE: dict[tuple[str, str, int], Locale] = {}
+_CACHE_LIMIT = 64
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha1(data, usedforsecurity=False).hexdigest()
+
+
+def load_style_and_locale(
+    style_xml: bytes, locale: str | None, loader: LocaleLoader
+) -> tuple[Style, Locale, list[str]]:
+    """The parsed style and its merged locale (cached); raises StyleError for non-styles."""
+    digest = _digest(style_xml)
+    style = _STYLE_CACHE.get(digest)
+    if style is None:
+        style = parse_style(style_xml)
+        if len(_STYLE_CACHE) >= _CACHE_LIMIT:
+            _STYLE_CACHE.clear()
+        _STYLE_CACHE[digest] = style
+    lang = locale or style.default_locale or "en-US"
+    key = (digest, lang, id(loader))
+    merged = _LOCALE_CACHE.get(key)
+    warnings = list(style.warnings)
+    if merged is None:
+        merged = build_locale(lang, style.locales, loader, warnings)
+        if len(_LOCALE_CACHE) >= _CACHE_LIMIT:
+            _LOCALE_CACHE.clear()
+        _LOCALE_CACHE[key] = merged
+    return style, merged, warnings
+
+
+def _cite_dict(cite: Any) -> dict[str, Any]:
+    result: dict[str, Any] = {"id": cite.id}
+    if cite.locator:
+        result["locator"] = cite.locator
+    if cite.label:
+        result["label"] = cite.label
+    if cite.prefix:
+        result["prefix"] = cite.prefix
+    if cite.suffix:
+        result["suffix"] = cite.suffix
+    if cite.suppress_author:
+        result["suppress-author"] = True
+    if cite.author_only:
+        result["author-only"] = True
+    return result
+
+
+class CslEngine:
+    """citekit's own CSL 1.0.2 processor."""
+
+    name = "citekit"
+
+    def process(
+        self,
+        items: Sequence[Mapping[str, Any]],
+        style_xml: bytes,
+        clusters: Sequence[Cluster],
+        *,
+        locale: str | None,
+        locale_loader: LocaleLoader,
+        bibliography: bool = True,
+        bibliography_ids: Sequence[str] | None = None,
+    ) -> EngineOutput:
+        output = EngineOutput()
+        try:
+            style, merged, warnings = load_style_and_locale(style_xml, locale, locale_loader)
+        except StyleError as error:
+            output.warnings.append(str(error))
+            return output
+        output.warnings.extend(warnings)
+        normalised: dict[str, Item] = {}
+        for raw in items:
+            try:
+                item = normalise_item(raw)
+            except Exception as error:  # noqa: BLE001 - bad data must not stop the run
+                output.warnings.append(f"item {raw.get('id')!r} skipped: {error}")
+                continue
+            if item.id in normalised:
+                output.warnings.append(f"duplicate item id {item.id!r}: later one ignored")
+                continue
+            normalised[item.id] = item
+        raw_clusters = [
+            ([_cite_dict(cite) for cite in cluster.items], cluster.note_number or index + 1)
+            for index, cluster in enumerate(clusters)
+        ]
+        processor = Processor(style, merged)
+        ids = bibliography_ids
+        result = processor.run(normalised, raw_clusters, ids, bibliography)
+        output.citations = result.citations
+        output.bibliography = result.bibliography
+        output.warnings.extend(result.warnings)
+        if style.bibliography is not None:
+            options = style.bibliography.options
+            output.layout = BibliographyLayout(
+                hanging_indent=options.get("hanging-indent") == "true",
+                second_field_align=options.get("second-field-align"),
+                entry_spacing=_int(options.get("entry-spacing"), 1),
+                line_spacing=_int(options.get("line-spacing"), 1),
+            )
+        return output
+
+
+def _int(value: str | None, default: int) -> int:
+    try:
+        return int(value) if value is not None else default
+    except ValueError:
+        return default

@@ -1,0 +1,430 @@
+"""Evaluating style nodes for one item in one context into output boxes.
+
+One :class:`Context` describes a single render: the item, the cite (locator,
+position), the section (citation or bibliography), the disambiguation state
+and the variables substitution has consumed.  Groups are suppressed when they
+call variables and all of them are empty; ``cs:choose`` output is spliced into
+the enclosing group so its delimiter applies between the chosen children.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from citekit.render.csl.data import NUMBER_VARIABLES, Item
+from citekit.render.csl.dates import render_date
+from citekit.render.csl.locale import Locale
+from citekit.render.csl.markup import parse_markup
+from citekit.render.csl.names import NameRenderer, join_names
+from citekit.render.csl.numbers import (
+    SUPERSCRIPTS,
+    format_number,
+    format_page_range,
+    has_superscript,
+    is_numeric,
+    is_plural,
+)
+from citekit.render.csl.output import Box, find_tag, is_empty
+from citekit.render.csl.style import (
+    PLAIN,
+    ChooseNode,
+    Condition,
+    DateNode,
+    Decor,
+    Formatting,
+    GroupNode,
+    LabelNode,
+    NameNode,
+    NamesNode,
+    Node,
+    NumberNode,
+    Style,
+    TextNode,
+)
+from citekit.render.csl.textcase import apply_case
+
+Out = str | Box
+
+NO_MARKUP = frozenset({"URL", "DOI", "ISBN", "ISSN", "PMID", "PMCID", "call-number"})
+LOCATOR_TERMS = {"sub verbo": "sub-verbo", "sub-verbo": "sub-verbo"}
+
+
+@dataclass(slots=True)
+class DisambiguationState:
+    add_names: int = 0
+    given_level: dict[int, int] = field(default_factory=dict)
+    year_suffix: str = ""
+    condition: bool = False
+
+
+@dataclass(slots=True)
+class CiteInfo:
+    locator: str = ""
+    label: str = ""
+    position: str = "first"  # first, subsequent, ibid, ibid-with-locator
+    near_note: bool = False
+    first_note: int = 0
+    citation_number: int = 0
+    prefix: str = ""
+    suffix: str = ""
+    suppress_author: bool = False
+    author_only: bool = False
+
+
+@dataclass(slots=True)
+class Context:
+    style: Style
+    locale: Locale
+    item: Item
+    mode: str  # citation, bibliography, sort
+    name_attrs: Mapping[str, str]
+    cite: CiteInfo
+    state: DisambiguationState
+    english: bool = True
+    suppressed: set[str] = field(default_factory=set)
+    called: int = 0
+    rendered: int = 0
+    year_suffix_used: bool = False
+    uses_year_suffix_var: bool = False
+    names_inherit: NamesNode | None = None
+    sort_names: tuple[int | None, int | None, bool | None] | None = None
+    name_index: int = 0
+    options: Mapping[str, str] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+    tracked: list[str] | None = None
+
+
+def apply_decor(content: Out, decor: Decor, english: bool = True) -> Out:
+    """Wrap ``content`` in ``decor``: case, formatting/quotes/display, affixes."""
+    if decor is PLAIN:
+        return content
+    if decor.text_case and (english or decor.text_case != "title"):
+        content = apply_case(content, decor.text_case)
+    if decor.fmt is not None or decor.quotes or decor.display:
+        content = Box([content], decor.fmt, decor.quotes)
+    if decor.prefix or decor.suffix:
+        content = Box([decor.prefix, content, decor.suffix])
+    if decor.display:
+        content = Box([content], display=decor.display)
+    return content
+
+
+_SUP = Formatting(vertical_align="sup")
+
+
+def superscripts(text: str) -> Out:
+    """Unicode superscript letters (French ordinals) as superscript spans."""
+    if not has_superscript(text):
+        return text
+    kids: list[Out] = []
+    for char in text:
+        plain = SUPERSCRIPTS.get(char)
+        if plain is None:
+            if kids and isinstance(kids[-1], str):
+                kids[-1] += char
+            else:
+                kids.append(char)
+        else:
+            kids.append(Box([plain], _SUP))
+    return Box(kids)
+
+
+def _strip_periods(content: Out) -> Out:
+    if isinstance(content, str):
+        return content.replace(".", "")
+    content.kids = [_strip_periods(kid) for kid in content.kids]
+    return content
+
+
+class Evaluator:
+    """Renders nodes; stateless apart from per-style caches."""
+
+    def __init__(self, style: Style) -> None:
+        self.style = style
+        self._name_opts: dict[tuple[int, int], dict[str, str]] = {}
+
+    # ------------------------------------------------------------ helpers
+
+    def decorate(self, ctx: Context, content: Out, decor: Decor) -> Out:
+        if decor.strip_periods:
+            content = _strip_periods(content)
+        return apply_decor(content, decor, ctx.english)
+
+    def children(self, ctx: Context, nodes: tuple[Node, ...]) -> list[Out]:
+        out: list[Out] = []
+        for node in nodes:
+            if isinstance(node, ChooseNode):
+                branch = self.choose(ctx, node)
+                if branch:
+                    out.extend(self.children(ctx, branch))
+                continue
+            result = self.node(ctx, node)
+            if result is not None and not is_empty(result):
+                out.append(result)
+        return out
+
+    def node(self, ctx: Context, node: Node) -> Out | None:
+        if isinstance(node, TextNode):
+            return self.text(ctx, node)
+        if isinstance(node, NamesNode):
+            return self.names(ctx, node)
+        if isinstance(node, GroupNode):
+            return self.group(ctx, node.children, node.delimiter, node.decor)
+        if isinstance(node, DateNode):
+            return self.date(ctx, node)
+        if isinstance(node, NumberNode):
+            return self.number(ctx, node)
+        if isinstance(node, LabelNode):
+            return self.label(ctx, node)
+        if isinstance(node, ChooseNode):
+            branch = self.choose(ctx, node)
+            return self.group(ctx, branch, "", PLAIN, suppress=False) if branch else None
+        return None
+
+    def group(
+        self,
+        ctx: Context,
+        nodes: tuple[Node, ...],
+        delimiter: str,
+        decor: Decor,
+        suppress: bool = True,
+    ) -> Out | None:
+        called, rendered = ctx.called, ctx.rendered
+        ctx.called = ctx.rendered = 0
+        parts = self.children(ctx, nodes)
+        inner_called, inner_rendered = ctx.called, ctx.rendered
+        ctx.called = called + inner_called
+        ctx.rendered = rendered + inner_rendered
+        if not parts or (suppress and inner_called and not inner_rendered):
+            return None
+        if delimiter and len(parts) > 1:
+            joined: list[Out] = []
+            for part in parts:
+                if joined:
+                    joined.append(delimiter)
+                joined.append(part)
+            parts = joined
+        content: Out = parts[0] if len(parts) == 1 else Box(parts)
+        return self.decorate(ctx, content, decor)
+
+    # ------------------------------------------------------------ variables
+
+    def variable_text(self, ctx: Context, name: str, form: str = "long") -> str:
+        item = ctx.item
+        if name in ctx.suppressed:
+            return ""
+        if name == "locator":
+            return ctx.cite.locator
+        if name == "citation-number":
+            return str(ctx.cite.citation_number) if ctx.cite.citation_number else ""
+        if name == "first-reference-note-number":
+            return str(ctx.cite.first_note) if ctx.cite.first_note else ""
+        if name == "year-suffix":
+            return ctx.state.year_suffix
+        if form == "short":
+            short = item.vars.get(name + "-short")
+            if short:
+                return short
+        value = item.vars.get(name, "")
+        if not value and name.endswith("-short"):
+            value = item.vars.get(name[:-6], "")
+        return value
+
+    def text(self, ctx: Context, node: TextNode) -> Out | None:
+        source = node.source
+        if source == "variable":
+            name = node.value
+            if name != "year-suffix":
+                ctx.called += 1
+            value = self.variable_text(ctx, name, node.form)
+            if not value:
+                return None
+            ctx.rendered += 1
+            if ctx.tracked is not None:
+                ctx.tracked.append(name)
+            content: Out
+            if name == "year-suffix":
+                ctx.year_suffix_used = True
+                content = Box([value], tag="year-suffix")
+            elif name == "citation-number":
+                content = Box([value], tag="citation-number")
+            elif name in ("page", "locator"):
+                if name == "page" or ctx.cite.label in ("", "page"):
+                    value = format_page_range(value, ctx.options.get("page-range-format"))
+                content = value
+            elif name in NO_MARKUP:
+                content = value
+            else:
+                content = parse_markup(value)
+            if name in ("title", "container-title") and ctx.mode != "sort":
+                content = Box([content], tag=name)
+            return self.decorate(ctx, content, node.decor)
+        if source == "macro":
+            body = self.style.macros.get(node.value)
+            if body is None:
+                return None
+            result = self.group(ctx, body, "", PLAIN)
+            if result is None:
+                return None
+            return self.decorate(ctx, result, node.decor)
+        if source == "term":
+            term = ctx.locale.term(node.value, node.form, node.plural)
+            if not term:
+                return None
+            return self.decorate(ctx, parse_markup(term) if "<" in term else term, node.decor)
+        if not node.value:
+            return None
+        return self.decorate(ctx, node.value, node.decor)
+
+    def number(self, ctx: Context, node: NumberNode) -> Out | None:
+        ctx.called += 1
+        value = self.variable_text(ctx, node.variable)
+        if not value:
+            return None
+        ctx.rendered += 1
+        if ctx.tracked is not None:
+            ctx.tracked.append(node.variable)
+        if ctx.mode == "sort" and value.isdigit():
+            return value.zfill(8)
+        gender = ctx.locale.genders.get(node.variable, "")
+        text = format_number(value, node.form, ctx.locale, gender)
+        return self.decorate(ctx, superscripts(text), node.decor)
+
+    def label(self, ctx: Context, node: LabelNode, plural_hint: bool | None = None) -> Out | None:
+        variable = node.variable
+        term_name = variable
+        if variable == "locator":
+            value = ctx.cite.locator
+            term_name = LOCATOR_TERMS.get(ctx.cite.label, ctx.cite.label or "page")
+        else:
+            value = self.variable_text(ctx, variable)
+        if not value:
+            return None
+        if node.plural == "always":
+            plural = True
+        elif node.plural == "never":
+            plural = False
+        elif variable in ("number-of-pages", "number-of-volumes"):
+            plural = value.strip().isdigit() and int(value) > 1
+        else:
+            plural = is_plural(value)
+        if variable == "page" or (variable == "locator" and term_name == "page"):
+            pass
+        term = ctx.locale.term(term_name, node.form, plural)
+        if not term:
+            return None
+        return self.decorate(ctx, term, node.decor)
+
+    def date(self, ctx: Context, node: DateNode) -> Out | None:
+        ctx.called += 1
+        if node.variable in ctx.suppressed:
+            return None
+        data = ctx.item.dates.get(node.variable)
+        if data is None:
+            return None
+        ctx.rendered += 1
+        if ctx.tracked is not None:
+            ctx.tracked.append(node.variable)
+        if ctx.mode == "sort":
+            return data.sort_key() + (
+                data.end and f"{data.end[0] + 100000:06d}{data.end[1]:02d}{data.end[2]:02d}" or ""
+            )
+        box = render_date(node, data, ctx.locale)
+        if box is None:
+            return None
+        if (
+            ctx.state.year_suffix
+            and not ctx.uses_year_suffix_var
+            and not ctx.year_suffix_used
+        ):
+            year = find_tag(box, "year")
+            if year is not None:
+                year.kids.append(Box([ctx.state.year_suffix], tag="year-suffix"))
+                ctx.year_suffix_used = True
+        return self.decorate(ctx, box, node.decor)
+
+    # ------------------------------------------------------------ names
+
+    def name_options(self, ctx: Context, node: NamesNode, name: NameNode | None) -> dict[str, str]:
+        key = (id(name), id(ctx.name_attrs))
+        cached = self._name_opts.get(key)
+        if cached is None:
+            cached = dict(self.style.name_attrs)
+            cached.update(ctx.name_attrs)
+            if name is not None:
+                cached.update(name.attrs)
+            cached.setdefault(
+                "demote-non-dropping-particle",
+                self.style.options.get("demote-non-dropping-particle", "display-and-sort"),
+            )
+            self._name_opts[key] = cached
+        return cached
+
+    def names(self, ctx: Context, node: NamesNode) -> Out | None:
+        from citekit.render.csl.names_eval import render_names
+
+        return render_names(self, ctx, node)
+
+    # ------------------------------------------------------------ conditions
+
+    def choose(self, ctx: Context, node: ChooseNode) -> tuple[Node, ...] | None:
+        for condition, children in node.branches:
+            if condition is None or self.test(ctx, condition):
+                return children
+        return None
+
+    def test(self, ctx: Context, condition: Condition) -> bool:
+        results = []
+        for attr, values in condition.tests:
+            for value in values:
+                results.append(self.test_one(ctx, attr, value))
+        if condition.match == "any":
+            return any(results)
+        if condition.match == "none":
+            return not any(results)
+        return all(results)
+
+    def test_one(self, ctx: Context, attr: str, value: str) -> bool:
+        item = ctx.item
+        if attr == "type":
+            return item.type == value
+        if attr == "variable":
+            if value in ctx.suppressed:
+                return False
+            if value in item.names:
+                return True
+            if value in item.dates:
+                return True
+            return bool(self.variable_text(ctx, value))
+        if attr == "is-numeric":
+            text = self.variable_text(ctx, value)
+            return bool(text) and is_numeric(text)
+        if attr == "is-uncertain-date":
+            date = item.dates.get(value)
+            return date is not None and date.circa
+        if attr == "locator":
+            label = ctx.cite.label or ("page" if ctx.cite.locator else "")
+            return label == value or (value == "sub-verbo" and label == "sub verbo")
+        if attr == "position":
+            if ctx.mode != "citation":
+                return False
+            position = ctx.cite.position
+            if value == "first":
+                return position == "first"
+            if value == "subsequent":
+                return position != "first"
+            if value == "ibid":
+                return position in ("ibid", "ibid-with-locator")
+            if value == "ibid-with-locator":
+                return position == "ibid-with-locator"
+            if value == "near-note":
+                return position != "first" and ctx.cite.near_note
+            return False
+        if attr == "disambiguate":
+            return ctx.state.condition == (value == "true")
+        return False
+
+
+NUMERIC_VARIABLES = NUMBER_VARIABLES

@@ -1,0 +1,196 @@
+"""Locale merging: style-embedded ``cs:locale`` blocks over locale files.
+
+The priority order (highest first) is the style's blocks for the exact
+language, for the base language, without ``xml:lang``; then the locale file
+for the exact language, the base language's primary dialect, and ``en-US``.
+The result is a flat dictionary of terms and the localized date formats, so
+rendering looks terms up in one step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from citekit.render.csl.style import NS, XML_LANG, DateNode, DatePartNode, _kids, _tag, decor_of
+
+PRIMARY_DIALECTS = {
+    "af": "af-ZA", "ar": "ar", "bg": "bg-BG", "ca": "ca-AD", "cs": "cs-CZ", "cy": "cy-GB",
+    "da": "da-DK", "de": "de-DE", "el": "el-GR", "en": "en-US", "es": "es-ES", "et": "et-EE",
+    "eu": "eu", "fa": "fa-IR", "fi": "fi-FI", "fr": "fr-FR", "he": "he-IL", "hr": "hr-HR",
+    "hu": "hu-HU", "id": "id-ID", "is": "is-IS", "it": "it-IT", "ja": "ja-JP", "km": "km-KH",
+    "ko": "ko-KR", "la": "la", "lt": "lt-LT", "lv": "lv-LV", "mn": "mn-MN", "nb": "nb-NO",
+    "nl": "nl-NL", "nn": "nn-NO", "pl": "pl-PL", "pt": "pt-PT", "ro": "ro-RO", "ru": "ru-RU",
+    "sk": "sk-SK", "sl": "sl-SI", "sr": "sr-RS", "sv": "sv-SE", "th": "th-TH", "tr": "tr-TR",
+    "uk": "uk-UA", "vi": "vi-VN", "zh": "zh-CN",
+}  # fmt: skip
+
+# A term's value: (singular, plural); terms without plural repeat the singular.
+TermValue = tuple[str, str]
+TermKey = tuple[str, str, str]  # (name, form, gender or "")
+
+FORM_FALLBACK = {
+    "verb-short": ("verb-short", "verb", "long"),
+    "symbol": ("symbol", "short", "long"),
+    "short": ("short", "long"),
+    "verb": ("verb", "long"),
+    "long": ("long",),
+}
+
+
+@dataclass
+class Locale:
+    """Merged terms, date formats and options of one language."""
+
+    lang: str
+    terms: dict[TermKey, TermValue] = field(default_factory=dict)
+    genders: dict[str, str] = field(default_factory=dict)
+    ordinal_match: dict[str, str] = field(default_factory=dict)
+    date_formats: dict[str, DateNode] = field(default_factory=dict)
+    punctuation_in_quote: bool = False
+    limit_day_ordinals: bool = False
+
+    def term(self, name: str, form: str = "long", plural: bool = False, gender: str = "") -> str:
+        terms = self.terms
+        for candidate in FORM_FALLBACK.get(form, (form, "long")):
+            value = terms.get((name, candidate, gender))
+            if value is None and gender:
+                value = terms.get((name, candidate, ""))
+            if value is not None:
+                return value[1] if plural else value[0]
+        return ""
+
+    def has_term(self, name: str, form: str = "long") -> bool:
+        return any((name, f, "") in self.terms for f in FORM_FALLBACK.get(form, (form,)))
+
+    @property
+    def outer_quotes(self) -> tuple[str, str]:
+        return self.term("open-quote") or "\u201c", self.term("close-quote") or "\u201d"
+
+    @property
+    def inner_quotes(self) -> tuple[str, str]:
+        return (
+            self.term("open-inner-quote") or "\u2018",
+            self.term("close-inner-quote") or "\u2019",
+        )
+
+
+def _apply_locale_element(locale: Locale, el: etree._Element, from_style: bool) -> None:
+    for section in _kids(el):
+        kind = _tag(section)
+        if kind == "terms":
+            terms = [t for t in _kids(section) if _tag(t) == "term"]
+            if from_style and any((t.get("name") or "").startswith("ordinal") for t in terms):
+                # CSL 1.0.1: a style defining any ordinal term replaces them all.
+                for key in [k for k in locale.terms if k[0].startswith("ordinal")]:
+                    del locale.terms[key]
+            for term in terms:
+                _apply_term(locale, term)
+        elif kind == "date":
+            form = section.get("form") or ""
+            parts = tuple(
+                DatePartNode(
+                    part.get("name") or "",
+                    part.get("form"),
+                    part.get("range-delimiter"),
+                    decor_of(part),
+                )
+                for part in _kids(section)
+                if _tag(part) == "date-part"
+            )
+            locale.date_formats[form] = DateNode(
+                "", form, "year-month-day", parts, section.get("delimiter") or "", decor_of(section)
+            )
+        elif kind == "style-options":
+            value = section.get("punctuation-in-quote")
+            if value is not None:
+                locale.punctuation_in_quote = value == "true"
+            value = section.get("limit-day-ordinals-to-day-1")
+            if value is not None:
+                locale.limit_day_ordinals = value == "true"
+
+
+def _apply_term(locale: Locale, term: etree._Element) -> None:
+    name = term.get("name") or ""
+    form = term.get("form") or "long"
+    gender = term.get("gender-form") or ""
+    if term.get("gender"):
+        locale.genders[name] = term.get("gender") or ""
+    if term.get("match"):
+        locale.ordinal_match[name] = term.get("match") or ""
+    single = term.find(NS + "single")
+    multiple = term.find(NS + "multiple")
+    if single is not None or multiple is not None:
+        one = (single.text or "") if single is not None else ""
+        many = (multiple.text or "") if multiple is not None else one
+        locale.terms[(name, form, gender)] = (one, many)
+    else:
+        text = term.text or ""
+        locale.terms[(name, form, gender)] = (text, text)
+
+
+def _lang_chain(lang: str) -> list[str]:
+    base = lang.split("-")[0]
+    chain = [lang]
+    primary = PRIMARY_DIALECTS.get(base)
+    if primary and primary not in chain:
+        chain.append(primary)
+    if base not in chain:
+        chain.append(base)
+    if "en-US" not in chain:
+        chain.append("en-US")
+    return chain
+
+
+_FILE_CACHE: dict[bytes, etree._Element] = {}
+
+
+def _parse_file(data: bytes) -> etree._Element | None:
+    cached = _FILE_CACHE.get(data)
+    if cached is None:
+        try:
+            cached = etree.fromstring(data, etree.XMLParser(remove_comments=True))
+        except etree.XMLSyntaxError:
+            return None
+        _FILE_CACHE[data] = cached
+    return cached
+
+
+def build_locale(
+    lang: str,
+    style_locales: Iterable[etree._Element],
+    loader: Callable[[str], bytes | None],
+    warnings: list[str],
+) -> Locale:
+    """Merge locale files and the style's own locale blocks for ``lang``."""
+    locale = Locale(lang)
+    files: list[etree._Element] = []
+    seen: set[str] = set()
+    for candidate in _lang_chain(lang):
+        if candidate in seen:
+            continue
+        seen.add(candidate)
+        data = loader(candidate)
+        if data is None:
+            continue
+        root = _parse_file(data)
+        if root is None:
+            warnings.append(f"locale file for {candidate} is not well-formed XML")
+            continue
+        files.append(root)
+    if not files:
+        warnings.append(f"no locale file found for {lang}")
+    for root in reversed(files):  # lowest priority first
+        _apply_locale_element(locale, root, from_style=False)
+    base = lang.split("-")[0]
+    style_blocks = list(style_locales)
+    ordered = (
+        [b for b in style_blocks if b.get(XML_LANG) is None]
+        + [b for b in style_blocks if b.get(XML_LANG) == base and base != lang]
+        + [b for b in style_blocks if b.get(XML_LANG) == lang]
+    )
+    for block in ordered:
+        _apply_locale_element(locale, block, from_style=True)
+    return locale

@@ -1,0 +1,251 @@
+"""Rendering ``cs:name``: order, particles, initials, et-al and delimiters."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from dataclasses import replace
+
+from citekit.render.csl.data import NameData
+from citekit.render.csl.locale import Locale
+from citekit.render.csl.output import Box
+from citekit.render.csl.style import Decor, NameNode
+
+_NON_ROMANESQUE = re.compile(r"[\u0590-\u05ff\u0600-\u06ff\u0e00-\u0e7f\u1100-\u11ff"
+                             r"\u3000-\u9fff\uac00-\ud7af\uf900-\ufaff]")  # fmt: skip
+
+
+def is_romanesque(name: NameData) -> bool:
+    return not _NON_ROMANESQUE.search(name.family + name.given)
+
+
+_GIVEN_TOKEN = re.compile(r"([\s.\-]*)([^\s.\-]+)(\.?)")
+_SPACES = re.compile(r"\s+")
+
+
+def initialize(given: str, initialize_with: str, hyphen: bool, only_existing: bool) -> str:
+    """Initials of ``given``; ``only_existing`` keeps full names, tidying initials."""
+    text = given if hyphen else given.replace("-", " ")
+    text = re.sub(r"\s*-\s*", "-", text)
+    text = re.sub(r"-([a-z])", "\u2013\\1", text)
+    out = ""
+    previous_initial = False
+    for separator, word, period in _GIVEN_TOKEN.findall(text):
+        first = word[0]
+        if only_existing:
+            is_initial = (len(word) == 1 and first.isupper()) or bool(period)
+            piece = word + initialize_with if is_initial else word
+        elif period and len(word) > 1 and first.isupper():
+            is_initial = True
+            piece = word + initialize_with
+        elif first.isalpha() and first.isupper() or (first.isalpha() and not first.islower()):
+            is_initial = True
+            piece = first + initialize_with
+        elif first.isalpha():
+            is_initial = False
+            piece = word
+        else:
+            is_initial = False
+            piece = word + period
+        if out:
+            if "-" in separator and hyphen:
+                out = out.rstrip() + "-"
+            elif not (previous_initial and is_initial) and not out.endswith(" "):
+                out += " "
+        out += piece
+        previous_initial = is_initial
+    return _SPACES.sub(" ", out.replace("\u2013", "-")).strip()
+
+
+def _part(text: str, decor: Decor | None) -> str | Box:
+    if decor is None or not text:
+        return text
+    from citekit.render.csl.evaluator import apply_decor
+
+    return apply_decor(text, decor)
+
+
+class NameRenderer:
+    """Renders one name with fully merged options."""
+
+    def __init__(self, opts: Mapping[str, str], node: NameNode | None, locale: Locale) -> None:
+        self.opts = opts
+        self.locale = locale
+        self.form = opts.get("form", "long")
+        self.initialize_with = opts.get("initialize-with")
+        self.initialize = opts.get("initialize", "true") != "false"
+        self.hyphen = opts.get("initialize-with-hyphen", "true") != "false"
+        self.sort_order = opts.get("name-as-sort-order")
+        self.sort_separator = opts.get("sort-separator", ", ")
+        self.demote = opts.get("demote-non-dropping-particle", "display-and-sort")
+        parts = node.parts if node is not None else {}
+        given = parts.get("given")
+        family = parts.get("family")
+        self.given_decor = given.decor if given is not None else None
+        self.family_decor = family.decor if family is not None else None
+
+    def given_text(self, name: NameData, level: int) -> str:
+        given = name.given
+        if self.initialize_with is not None and level < 2 and not (
+            self.form == "short" and level == 1 and False
+        ):
+            if self.initialize or level == 0:
+                full_names = not self.initialize
+                if level >= 1 and self.form == "long":
+                    return given
+                return initialize(given, self.initialize_with, self.hyphen, full_names)
+        return given
+
+    def render(self, name: NameData, index: int, level: int = 0) -> str | Box:
+        """``level``: givenname disambiguation (1 = initials/long, 2 = full given)."""
+        if name.is_literal:
+            return _part(name.literal or name.family or name.given, self.family_decor)
+        if not name.family:
+            return _part(name.given, self.given_decor)
+        form = self.form
+        if form == "short" and level >= 1:
+            form = "long"
+            if level == 1 and self.initialize_with is None:
+                level = 2
+        gd, fd = self.given_decor, self.family_decor
+        family = name.family
+        if not is_romanesque(name):
+            if form == "short":
+                return _part(family, fd)
+            return Box([_part(family, fd), _part(name.given, gd)] if name.given else [_part(family, fd)])
+        if form == "short":
+            return _seq([(name.non_dropping, fd), (family, fd)])
+        given = self.given_text(name, level)
+        inverted = self.sort_order == "all" or (self.sort_order == "first" and index == 0)
+        if name.static_ordering:
+            inverted = False
+        if not inverted:
+            out = _seq([(given, gd), (name.dropping, gd)], [(name.non_dropping, fd), (family, fd)])
+            if name.suffix:
+                out = Box([out, ", " if name.comma_suffix else " ", name.suffix])
+            return out
+        if self.demote == "display-and-sort":
+            head = _seq([(family, fd)])
+            tail = [(given, gd), (name.dropping, gd), (name.non_dropping, fd)]
+        else:
+            head = _seq([(name.non_dropping, fd), (family, fd)])
+            tail = [(given, gd), (name.dropping, gd)]
+        kids: list[str | Box] = [head]
+        if any(text for text, _ in tail):
+            kids.extend([self.sort_separator, _seq(tail)])
+        if name.suffix:
+            kids.extend([self.sort_separator, name.suffix])
+        return Box(kids)
+
+    def sort_key(self, name: NameData) -> str:
+        if name.is_literal:
+            return name.literal or name.family
+        if not is_romanesque(name):
+            return name.family + name.given
+        family = name.family
+        if name.non_dropping and self.demote == "never":
+            family = f"{name.non_dropping} {family}"
+        given = self.given_text(name, 0) if self.initialize_with is not None else name.given
+        rest = [given, name.dropping]
+        if name.non_dropping and self.demote != "never":
+            rest.append(name.non_dropping)
+        return f"{family}, {' '.join(p for p in rest if p)}, {name.suffix}".rstrip(", ")
+
+
+Piece = tuple[str, "Decor | None"]
+
+
+def _seq(*groups: list[Piece]) -> str | Box:
+    """Name parts: formatting per part, name-part affixes around each group."""
+    kids: list[str | Box] = []
+    previous = ""
+    for group in groups:
+        inner: list[str | Box] = []
+        outer: Decor | None = None
+        for text, decor in group:
+            if not text:
+                continue
+            if outer is None and decor is not None:
+                outer = decor
+            if (inner or kids) and not previous.endswith(("'", "\u2019", "-")):
+                (inner if inner else kids).append(" ")
+            inner.append(_part(text, _formatting_only(decor)))
+            previous = text
+        if not inner:
+            continue
+        content: str | Box = inner[0] if len(inner) == 1 else Box(inner)
+        if outer is not None and (outer.prefix or outer.suffix):
+            content = Box([outer.prefix, content, outer.suffix])
+        kids.append(content)
+    if len(kids) == 1:
+        return kids[0]
+    return Box(kids)
+
+
+def _formatting_only(decor: Decor | None) -> Decor | None:
+    if decor is None or not (decor.prefix or decor.suffix):
+        return decor
+    return replace(decor, prefix="", suffix="")
+
+
+def _join_particle(pieces: list[str]) -> str:
+    result = ""
+    for piece in pieces:
+        if not piece:
+            continue
+        if not result or result.endswith(("'", "\u2019", "-")):
+            result += piece
+        else:
+            result += " " + piece
+    return result
+
+
+def join_names(
+    rendered: list[str | Box],
+    total: int,
+    opts: Mapping[str, str],
+    locale: Locale,
+    et_al: str | Box | None,
+    use_last: str | Box | None,
+    last_inverted: bool,
+) -> list[str | Box]:
+    """Join rendered names with delimiters, ``and`` and et-al."""
+    delimiter = opts.get("delimiter", ", ")
+    and_mode = opts.get("and")
+    and_term = ""
+    if and_mode == "text":
+        and_term = locale.term("and")
+    elif and_mode == "symbol":
+        and_term = "&"
+    count = len(rendered)
+    out: list[str | Box] = []
+    for index, name in enumerate(rendered):
+        if index:
+            if index == count - 1 and and_term and et_al is None and use_last is None:
+                precedes = opts.get("delimiter-precedes-last", "contextual")
+                inverted = opts.get("name-as-sort-order") == "all" or (
+                    opts.get("name-as-sort-order") == "first" and index - 1 == 0
+                )
+                use_delim = (
+                    precedes == "always"
+                    or (precedes == "contextual" and count >= 3)
+                    or (precedes == "after-inverted-name" and inverted)
+                )
+                out.append((delimiter if use_delim else " ") + and_term + " ")
+            else:
+                out.append(delimiter)
+        out.append(name)
+    if use_last is not None:
+        out.append(delimiter + "\u2026 ")
+        out.append(use_last)
+    elif et_al is not None:
+        precedes = opts.get("delimiter-precedes-et-al", "contextual")
+        use_delim = (
+            precedes == "always"
+            or (precedes == "contextual" and count >= 2)
+            or (precedes == "after-inverted-name" and last_inverted)
+        )
+        out.append(delimiter if use_delim else " ")
+        out.append(et_al)
+    return out

@@ -1,0 +1,185 @@
+"""Evaluating ``cs:names``: variables, et-al, labels, substitution, count form."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from citekit.render.csl.data import NameData
+from citekit.render.csl.names import NameRenderer, join_names
+from citekit.render.csl.output import Box
+from citekit.render.csl.style import LabelNode, NamesNode
+
+if TYPE_CHECKING:
+    from citekit.render.csl.evaluator import Context, Evaluator, Out
+
+_RENDERERS: dict[tuple[int, int, int], NameRenderer] = {}
+
+
+def _int(value: str | None) -> int | None:
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        return None
+
+
+def render_names(ev: Evaluator, ctx: Context, node: NamesNode) -> Out | None:
+    if ctx.cite.suppress_author and ctx.mode == "citation" and not ctx.extra.get("suppressed"):
+        ctx.extra["suppressed"] = True
+        for variable in node.variables:
+            ctx.called += 1
+        return None
+    inherit = ctx.names_inherit
+    name_node, et_al_node, label_node = node.name, node.et_al, node.label
+    label_first = node.label_first
+    if inherit is not None and name_node is None and et_al_node is None and label_node is None:
+        name_node, et_al_node, label_node = inherit.name, inherit.et_al, inherit.label
+        label_first = inherit.label_first
+    opts = ev.name_options(ctx, node, name_node)
+    item = ctx.item
+    collected: list[tuple[str, tuple[NameData, ...]]] = []
+    for variable in node.variables:
+        ctx.called += 1
+        if variable in ctx.suppressed:
+            continue
+        names = item.names.get(variable)
+        if not names:
+            continue
+        ctx.rendered += 1
+        if ctx.tracked is not None:
+            ctx.tracked.append(variable)
+        collected.append((variable, names))
+    if not collected:
+        return _substitute(ev, ctx, node)
+    if ctx.mode != "sort" and ctx.extra.get("substituting") is None:
+        # A names element that renders consumes its variables for this cite.
+        pass
+    variables = [v for v, _ in collected]
+    if "editor" in variables and "translator" in variables:
+        editors = dict(collected)["editor"]
+        if editors == dict(collected)["translator"] and label_node is not None:
+            collected = [
+                ("editortranslator" if v == "editor" else v, n)
+                for v, n in collected
+                if v != "translator"
+            ]
+
+    et_al_min = _int(opts.get("et-al-min"))
+    use_first = _int(opts.get("et-al-use-first"))
+    use_last = opts.get("et-al-use-last") == "true"
+    if ctx.mode == "citation" and ctx.cite.position != "first":
+        et_al_min = _int(opts.get("et-al-subsequent-min")) or et_al_min
+        use_first = _int(opts.get("et-al-subsequent-use-first")) or use_first
+    if ctx.mode == "sort" and ctx.sort_names is not None:
+        names_min, names_first, names_last = ctx.sort_names
+        if names_min is not None:
+            et_al_min = names_min
+        if names_first is not None:
+            use_first = names_first
+        if names_last is not None:
+            use_last = names_last
+    add_names = ctx.state.add_names
+    form = opts.get("form", "long")
+    key = (id(opts), id(name_node), id(ctx.locale))
+    renderer = _RENDERERS.get(key)
+    if renderer is None:
+        renderer = NameRenderer(opts, name_node, ctx.locale)
+        _RENDERERS[key] = renderer
+    delimiter = node.delimiter if node.delimiter is not None else opts.get("names-delimiter", "")
+    outputs: list[Out] = []
+    count = 0
+    global_index = 0
+    for variable, names in collected:
+        total = len(names)
+        truncated = False
+        limit = total
+        if et_al_min and use_first is not None and total >= et_al_min and use_first < total:
+            limit = use_first + add_names
+            truncated = limit < total
+            limit = min(limit, total)
+        if ctx.mode != "sort" and "names_info" not in ctx.extra:
+            ctx.extra["names_info"] = (total, limit)
+        shown = names[:limit]
+        if form == "count":
+            count += len(shown)
+            continue
+        if ctx.mode == "sort":
+            outputs.append("  ".join(renderer.sort_key(n) for n in shown))
+            continue
+        rendered: list[Out] = []
+        for index, name in enumerate(shown):
+            level = ctx.state.given_level.get(global_index + index, 0)
+            rendered.append(renderer.render(name, index, level))
+        global_index += total
+        et_al: Out | None = None
+        last: Out | None = None
+        if truncated:
+            if use_last and total >= limit + 2:
+                last = renderer.render(names[-1], total - 1)
+            else:
+                term_name = et_al_node.term if et_al_node is not None else "et-al"
+                term = ctx.locale.term(term_name)
+                if term:
+                    et_al = (
+                        ev.decorate(ctx, term, et_al_node.decor) if et_al_node is not None else term
+                    )
+        sort_order = opts.get("name-as-sort-order")
+        last_inverted = sort_order == "all" or (sort_order == "first" and len(shown) == 1)
+        joined = join_names(rendered, total, opts, ctx.locale, et_al, last, last_inverted)
+        names_out: Out = Box(joined, tag="names-list")
+        if name_node is not None:
+            names_out = ev.decorate(ctx, names_out, name_node.decor)
+        if label_node is not None:
+            label = _label(ev, ctx, label_node, variable, len(names) > 1)
+            if label is not None:
+                names_out = Box([label, names_out] if label_first else [names_out, label])
+        outputs.append(names_out)
+    if form == "count":
+        if not count:
+            return None
+        return ev.decorate(ctx, str(count), node.decor)
+    if not outputs:
+        return None
+    parts: list[Out] = []
+    for output in outputs:
+        if parts and delimiter:
+            parts.append(delimiter)
+        parts.append(output)
+    return ev.decorate(ctx, Box(parts, tag="names"), node.decor)
+
+
+def _label(
+    ev: Evaluator, ctx: Context, node: LabelNode, variable: str, plural: bool
+) -> Out | None:
+    if node.plural == "always":
+        plural = True
+    elif node.plural == "never":
+        plural = False
+    term = ctx.locale.term(variable, node.form, plural)
+    if not term:
+        return None
+    return ev.decorate(ctx, term, node.decor)
+
+
+def _substitute(ev: Evaluator, ctx: Context, node: NamesNode) -> Out | None:
+    if not node.substitute:
+        return None
+    saved_inherit, saved_tracked = ctx.names_inherit, ctx.tracked
+    try:
+        for child in node.substitute:
+            ctx.names_inherit = node
+            ctx.tracked = []
+            called, rendered = ctx.called, ctx.rendered
+            result = ev.node(ctx, child)
+            if result is not None:
+                used = ctx.tracked
+                ctx.suppressed.update(used)
+                if saved_tracked is not None:
+                    saved_tracked.extend(used)
+                ctx.rendered = max(ctx.rendered, rendered + 1)
+                return ev.decorate(ctx, result, node.decor)
+            ctx.called, ctx.rendered = called, rendered
+        return None
+    finally:
+        ctx.names_inherit, ctx.tracked = saved_inherit, saved_tracked

@@ -1,0 +1,178 @@
+"""Numbers, ordinals, roman numerals, page ranges and label plurality."""
+
+from __future__ import annotations
+
+import re
+
+from citekit.render.csl.locale import Locale
+
+_NUMERIC = re.compile(
+    r"^\s*[a-zA-Z]*\d+[a-zA-Z]*(?:\s*(?:[-\u2013,&]|and)\s*[a-zA-Z]*\d+[a-zA-Z]*)*\s*$"
+)
+_NUMBER_TOKEN = re.compile(r"(\d+)")
+_SPLIT = re.compile(r"(\s*[-\u2013,&]\s*|\s+and\s+)")
+_MULTIPLE = re.compile(r"\d\s*(?:[-\u2013,&]|and)\s*\S")
+
+
+SUPERSCRIPTS = {
+    "\u00aa": "a", "\u00ba": "o", "\u02b3": "r", "\u1d49": "e", "\u02e2": "s",
+    "\u1d57": "t", "\u02b0": "h", "\u207f": "n", "\u1d48": "d", "\u1d43": "a",
+    "\u1d52": "o", "\u00b9": "1", "\u00b2": "2", "\u00b3": "3", "\u02e1": "l",
+    "\u1d50": "m", "\u02b7": "w", "\u02b8": "y", "\u1d9c": "c", "\u1da0": "f",
+    "\u1d4d": "g", "\u1d4f": "k", "\u1d56": "p", "\u1d58": "u", "\u1d5b": "v",
+}  # fmt: skip
+
+
+def has_superscript(text: str) -> bool:
+    return any(char in SUPERSCRIPTS for char in text)
+
+
+def is_numeric(value: str) -> bool:
+    return bool(_NUMERIC.match(value))
+
+
+def is_plural(value: str) -> bool:
+    return bool(_MULTIPLE.search(value))
+
+
+def roman(number: int) -> str:
+    if number <= 0 or number >= 4000:
+        return str(number)
+    numerals = (
+        (1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
+        (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"),
+    )  # fmt: skip
+    result = []
+    for value, letters in numerals:
+        while number >= value:
+            result.append(letters)
+            number -= value
+    return "".join(result)
+
+
+def ordinal_suffix(number: int, locale: Locale, gender: str = "") -> str:
+    terms = locale.terms
+    last_two = number % 100
+
+    def get(name: str) -> str | None:
+        value = terms.get((name, "long", gender)) or terms.get((name, "long", ""))
+        return value[0] if value is not None else None
+
+    key = f"ordinal-{last_two:02d}"
+    match = locale.ordinal_match.get(key, "last-two-digits" if last_two >= 10 else "last-digit")
+    if key in {k[0] for k in ()} or get(key) is not None:
+        if match == "whole-number":
+            if number == last_two:
+                return get(key) or ""
+        elif match == "last-two-digits" or last_two < 10:
+            return get(key) or ""
+    key = f"ordinal-{number % 10:02d}"
+    match = locale.ordinal_match.get(key, "last-digit")
+    value = get(key)
+    if value is not None and match == "last-digit":
+        return value
+    if value is not None and match == "last-two-digits" and last_two < 10:
+        return value
+    return get("ordinal") or ""
+
+
+def long_ordinal(number: int, locale: Locale, gender: str = "") -> str:
+    if 1 <= number <= 10:
+        key = f"long-ordinal-{number:02d}"
+        value = locale.terms.get((key, "long", gender)) or locale.terms.get((key, "long", ""))
+        if value is not None:
+            return value[0]
+    return f"{number}{ordinal_suffix(number, locale, gender)}"
+
+
+def format_number(value: str, form: str, locale: Locale, gender: str = "") -> str:
+    """Render a numeric variable per ``cs:number`` form; ranges keep their separators."""
+    if not is_numeric(value):
+        return value
+    pieces = _SPLIT.split(value.strip())
+    out = []
+    for index, piece in enumerate(pieces):
+        if index % 2:
+            stripped = piece.strip()
+            if stripped in ("-", "\u2013"):
+                out.append("\u2013" if form != "numeric" or True else stripped)
+            elif stripped == ",":
+                out.append(", ")
+            elif stripped == "&":
+                out.append(" & ")
+            else:
+                out.append(f" {stripped} ")
+            continue
+        match = _NUMBER_TOKEN.search(piece)
+        if match is None or form == "numeric" or piece != match.group(1):
+            out.append(piece)
+            continue
+        number = int(match.group(1))
+        if form == "ordinal":
+            out.append(f"{number}{ordinal_suffix(number, locale, gender)}")
+        elif form == "long-ordinal":
+            out.append(long_ordinal(number, locale, gender))
+        elif form == "roman":
+            out.append(roman(number))
+        else:
+            out.append(piece)
+    return "".join(out)
+
+
+# ---------------------------------------------------------------- page ranges
+
+_RANGE = re.compile(r"([A-Za-z]*)(\d+)\s*(?:-|\u2013|--)\s*([A-Za-z]*)(\d+)")
+
+
+def _minimal(first: str, last: str, keep: int) -> str:
+    if len(first) != len(last):
+        return last
+    index = 0
+    while index < len(first) - 1 and first[index] == last[index]:
+        index += 1
+    result = last[index:]
+    if len(result) < keep and len(last) >= keep:
+        result = last[-keep:]
+    return result
+
+
+def _chicago(first: str, last: str, sixteenth: bool) -> str:
+    start = int(first)
+    if start < 100 or start % 100 == 0:
+        return last
+    if start % 100 < 10:
+        return _minimal(first, last, 1)
+    shortened = _minimal(first, last, 2)
+    if not sixteenth and len(first) == 4 and len(shortened) > 2:
+        return last
+    return shortened
+
+
+def format_page_range(value: str, style: str | None, delimiter: str = "\u2013") -> str:
+    """Reformat ``12-19`` style ranges per ``page-range-format``."""
+
+    def repl(match: re.Match[str]) -> str:
+        prefix1, first, prefix2, last = match.groups()
+        if prefix1 != prefix2 or style is None:
+            if style is None:
+                return f"{prefix1}{first}{delimiter}{prefix2}{last}"
+            return match.group(0).replace("-", delimiter).replace("--", delimiter)
+        if len(last) < len(first) and style != "minimal":
+            last = first[: len(first) - len(last)] + last
+        elif len(last) < len(first):
+            last = first[: len(first) - len(last)] + last
+        if int(last) <= int(first) and last != first:
+            return f"{prefix1}{first}{delimiter}{prefix2}{last}"
+        if style == "expanded":
+            end = last
+        elif style == "minimal":
+            end = _minimal(first, last, 1)
+        elif style == "minimal-two":
+            end = _minimal(first, last, 2)
+        elif style in ("chicago", "chicago-15", "chicago-16"):
+            end = _chicago(first, last, style == "chicago-16")
+        else:
+            end = last
+        return f"{prefix1}{first}{delimiter}{prefix2}{end}"
+
+    return _RANGE.sub(repl, value)

@@ -1,0 +1,250 @@
+"""The evaluator's output tree and its conversion to :mod:`richtext`.
+
+Rendering builds light mutable :class:`Box` trees (strings as leaves); the
+seams between pieces are only fixed once, here, when the tree is flattened to
+runs of text: duplicated punctuation where an affix meets text that already
+ends in punctuation, punctuation moved inside closing quotes when the locale
+asks for it, nested quotes alternating between outer and inner marks, and
+italics (bold, small caps) flip-flopped when nested.
+"""
+
+from __future__ import annotations
+
+from citekit.render.csl.locale import Locale
+from citekit.render.csl.style import Formatting
+from citekit.render.richtext import Rich, Span, Text
+
+Out = "str | Box"
+
+
+class Box:
+    """A formatted group of output pieces."""
+
+    __slots__ = ("display", "fmt", "kids", "nocase", "quotes", "tag")
+
+    def __init__(
+        self,
+        kids: list[str | Box],
+        fmt: Formatting | None = None,
+        quotes: bool = False,
+        display: str | None = None,
+        tag: str | None = None,
+        nocase: bool = False,
+    ) -> None:
+        self.kids = kids
+        self.fmt = fmt
+        self.quotes = quotes
+        self.display = display
+        self.tag = tag
+        self.nocase = nocase
+
+    def __repr__(self) -> str:
+        return f"Box({self.kids!r}, tag={self.tag!r})"
+
+
+def plain_text(node: str | Box | None) -> str:
+    """The characters of ``node`` (quotes as straight marks)."""
+    if node is None:
+        return ""
+    if isinstance(node, str):
+        return node
+    inner = "".join([plain_text(kid) for kid in node.kids])
+    return f'"{inner}"' if node.quotes else inner
+
+
+def is_empty(node: str | Box | None) -> bool:
+    if node is None:
+        return True
+    if isinstance(node, str):
+        return not node
+    return all(is_empty(kid) for kid in node.kids)
+
+
+def find_tag(node: str | Box | None, tag: str) -> Box | None:
+    if node is None or isinstance(node, str):
+        return None
+    if node.tag == tag:
+        return node
+    for kid in node.kids:
+        found = find_tag(kid, tag)
+        if found is not None:
+            return found
+    return None
+
+
+# ------------------------------------------------------------ flattening
+
+
+class _Layer:
+    """One Span's attributes; identity keeps separately formatted siblings apart."""
+
+    __slots__ = ("attrs",)
+
+    def __init__(self, attrs: dict[str, object]) -> None:
+        self.attrs = attrs
+
+
+Run = list[object]  # [text, layers tuple, kind]  kind: "", "oq", "cq"
+
+_PUNCT = ".,;:!?"
+
+
+class _Flattener:
+    def __init__(self, locale: Locale) -> None:
+        self.locale = locale
+        self.runs: list[Run] = []
+        self.outer = locale.outer_quotes
+        self.inner = locale.inner_quotes
+
+    def walk(
+        self,
+        node: str | Box,
+        layers: tuple[_Layer, ...],
+        italic: bool,
+        bold: bool,
+        small_caps: bool,
+        quote_depth: int,
+    ) -> None:
+        if isinstance(node, str):
+            if node:
+                self.runs.append([node, layers, ""])
+            return
+        attrs: dict[str, object] = {}
+        fmt = node.fmt
+        if fmt is not None:
+            style = fmt.font_style
+            if style in ("italic", "oblique"):
+                attrs["italic"] = not italic
+                italic = not italic
+            elif style == "normal" and italic:
+                attrs["italic"] = False
+                italic = False
+            weight = fmt.font_weight
+            if weight == "bold":
+                attrs["bold"] = not bold
+                bold = not bold
+            elif weight == "normal" and bold:
+                attrs["bold"] = False
+                bold = False
+            variant = fmt.font_variant
+            if variant == "small-caps":
+                attrs["small_caps"] = not small_caps
+                small_caps = not small_caps
+            elif variant == "normal" and small_caps:
+                attrs["small_caps"] = False
+                small_caps = False
+            if fmt.text_decoration == "underline":
+                attrs["underline"] = True
+            align = fmt.vertical_align
+            if align == "sup":
+                attrs["superscript"] = True
+            elif align == "sub":
+                attrs["subscript"] = True
+            elif align == "baseline":
+                attrs["baseline"] = True
+        if node.display:
+            attrs["display"] = node.display
+        if attrs:
+            layers = (*layers, _Layer(attrs))
+        if node.quotes:
+            marks = self.outer if quote_depth % 2 == 0 else self.inner
+            self.runs.append([marks[0], layers, "oq"])
+            for kid in node.kids:
+                self.walk(kid, layers, italic, bold, small_caps, quote_depth + 1)
+            self.runs.append([marks[1], layers, "cq"])
+        else:
+            for kid in node.kids:
+                self.walk(kid, layers, italic, bold, small_caps, quote_depth)
+
+
+def _fix_punctuation(runs: list[Run], punctuation_in_quote: bool) -> None:
+    """Merge duplicated punctuation at seams; move punctuation into quotes."""
+    previous_text: Run | None = None  # last run carrying real text
+    index = 0
+    count = len(runs)
+    while index < count:
+        run = runs[index]
+        text = run[0]
+        assert isinstance(text, str)
+        if not text:
+            index += 1
+            continue
+        if run[2] == "cq":
+            # Look past consecutive closing quotes for a following punctuation mark.
+            end = index
+            while end + 1 < count and (runs[end + 1][2] == "cq" or not runs[end + 1][0]):
+                end += 1
+            if end + 1 < count and punctuation_in_quote:
+                following = runs[end + 1]
+                ftext = following[0]
+                assert isinstance(ftext, str)
+                if ftext and ftext[0] in ".," and following[2] == "":
+                    mark = ftext[0]
+                    following[0] = ftext[1:]
+                    if previous_text is not None:
+                        ptext = previous_text[0]
+                        assert isinstance(ptext, str)
+                        if not (ptext and ptext[-1] in ".!?"):
+                            previous_text[0] = ptext + mark
+            index = end + 1
+            continue
+        if previous_text is not None and run[2] == "":
+            ptext = previous_text[0]
+            assert isinstance(ptext, str)
+            if ptext and runs[index - 1][2] != "cq":
+                last = ptext[-1]
+                first = text[0]
+                if first == "." and last in ".!?" or first in ",;:" and last == first:
+                    text = text[1:]
+                elif first == " " and last == " ":
+                    text = text[1:]
+                run[0] = text
+        if text:
+            previous_text = run
+        index += 1
+
+
+def _build(runs: list[Run], depth: int) -> list[Rich]:
+    result: list[Rich] = []
+    index = 0
+    count = len(runs)
+    while index < count:
+        run = runs[index]
+        layers = run[1]
+        assert isinstance(layers, tuple)
+        if len(layers) <= depth:
+            text = run[0]
+            assert isinstance(text, str)
+            if result and isinstance(result[-1], Text):
+                result[-1] = Text(result[-1].text + text)
+            elif text:
+                result.append(Text(text))
+            index += 1
+            continue
+        layer = layers[depth]
+        end = index + 1
+        while end < count:
+            other = runs[end][1]
+            assert isinstance(other, tuple)
+            if len(other) <= depth or other[depth] is not layer:
+                break
+            end += 1
+        children = _build(runs[index:end], depth + 1)
+        if children:
+            result.append(Span(tuple(children), **layer.attrs))  # type: ignore[arg-type]
+        index = end
+    return result
+
+
+def to_rich(node: str | Box | None, locale: Locale) -> Rich:
+    """Flatten an output tree into rich text with the seams fixed."""
+    if node is None:
+        return Span(())
+    flattener = _Flattener(locale)
+    flattener.walk(node, (), False, False, False, 0)
+    runs = [run for run in flattener.runs if run[0]]
+    _fix_punctuation(runs, locale.punctuation_in_quote)
+    children = _build([run for run in runs if run[0]], 0)
+    if len(children) == 1:
+        return children[0]
+    return Span(tuple(children))

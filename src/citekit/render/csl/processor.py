@@ -1,0 +1,287 @@
+"""The lower-level processor: items, clusters and a bibliography in one run.
+
+:class:`Processor` holds one parsed style and locale.  :meth:`Processor.run`
+takes normalised items and clusters of cite dictionaries (the CSL test
+suite's shape: ``id``, ``locator``, ``label``, ``prefix``, ``suffix``,
+``suppress-author``, ``author-only``, optional explicit ``position``) and
+returns rich text per cluster and per bibliography entry.  The steps run in
+the spec's order: register items, sort the bibliography (numbering), compute
+positions, disambiguate the colliding first-cite renders, then render and
+collapse each cluster.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from citekit.render.csl.clusters import collapse_cluster, compute_positions
+from citekit.render.csl.data import DATE_VARIABLES, NAME_VARIABLES, Item
+from citekit.render.csl.disambiguation import disambiguate
+from citekit.render.csl.evaluator import CiteInfo, Context, DisambiguationState, Evaluator, Out
+from citekit.render.csl.locale import Locale
+from citekit.render.csl.output import Box, is_empty, plain_text, to_rich
+from citekit.render.csl.sorting import names_node_for, sort_indices, sort_values
+from citekit.render.csl.style import PLAIN, Decor, Section, SortKey, Style
+from citekit.render.richtext import Rich, Span
+
+POSITION_NAMES = {0: "first", 1: "subsequent", 2: "ibid", 3: "ibid-with-locator"}
+
+
+@dataclass
+class RunResult:
+    citations: list[Rich] = field(default_factory=list)
+    bibliography: list[tuple[str, Rich]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Cite:
+    """One cite of a cluster with everything computed for it."""
+
+    item: Item
+    info: CiteInfo
+    raw: Mapping[str, Any]
+    output: Out | None = None
+    sort_values: list[Any] = field(default_factory=list)
+
+
+class Processor:
+    def __init__(self, style: Style, locale: Locale) -> None:
+        self.style = style
+        self.locale = locale
+        self.evaluator = Evaluator(style)
+        english_default = (style.default_locale or "en").lower().startswith("en")
+        self.english_default = english_default
+        self.uses_year_suffix = _uses_variable(style, "year-suffix")
+        self.states: dict[str, DisambiguationState] = {}
+        # Section options over the style's global ones (page-range-format, ...).
+        self.options: dict[int, dict[str, str]] = {}
+        for section in (style.citation, style.bibliography):
+            if section is not None:
+                merged = dict(style.options)
+                merged.update(section.options)
+                self.options[id(section)] = merged
+
+    # ------------------------------------------------------------ contexts
+
+    def context(
+        self,
+        item: Item,
+        section: Section,
+        mode: str,
+        info: CiteInfo | None = None,
+        state: DisambiguationState | None = None,
+    ) -> Context:
+        language = item.language.lower()
+        english = language.startswith("en") if language else self.english_default
+        return Context(
+            self.style,
+            self.locale,
+            item,
+            mode,
+            section.name_attrs,
+            info or CiteInfo(),
+            state or DisambiguationState(),
+            english=english,
+            uses_year_suffix_var=self.uses_year_suffix,
+            options=self.options.get(id(section), section.options),
+        )
+
+    def render_item(
+        self,
+        item: Item,
+        section: Section,
+        mode: str,
+        info: CiteInfo | None = None,
+        state: DisambiguationState | None = None,
+    ) -> tuple[Out | None, Context]:
+        ctx = self.context(item, section, mode, info, state)
+        ev = self.evaluator
+        parts = ev.children(ctx, section.layout.children)
+        if not parts:
+            return None, ctx
+        return (parts[0] if len(parts) == 1 else Box(parts)), ctx
+
+    # ------------------------------------------------------------ sorting
+
+    def sort_key_values(self, item: Item, section: Section, mode: str) -> list[Any]:
+        ev = self.evaluator
+
+        def render(key: SortKey) -> Any:
+            ctx = self.context(item, section, "sort")
+            ctx.sort_names = (key.names_min, key.names_use_first, key.names_use_last)
+            if key.macro is not None:
+                body = self.style.macros.get(key.macro, ())
+                result = ev.group(ctx, body, "", PLAIN)
+                if result is None or is_empty(result):
+                    return None
+                text = plain_text(result)
+                return int(text) if text.isdigit() and len(text) < 12 else text
+            variable = key.variable or ""
+            if variable in NAME_VARIABLES:
+                return ev.names(ctx, names_node_for(variable))
+            if variable in DATE_VARIABLES:
+                date = item.dates.get(variable)
+                return date.sort_key() if date is not None else None
+            if variable == "citation-number":
+                return ctx.cite.citation_number or None
+            value = ev.variable_text(ctx, variable)
+            if not value:
+                return None
+            if value.isdigit():
+                return int(value)
+            return value
+
+        return sort_values(render, section.sort)
+
+    # ------------------------------------------------------------ run
+
+    def run(
+        self,
+        items: Mapping[str, Item],
+        clusters: Sequence[tuple[Sequence[Mapping[str, Any]], int]],
+        bibliography_ids: Sequence[str] | None = None,
+        want_bibliography: bool = True,
+    ) -> RunResult:
+        result = RunResult()
+        style = self.style
+        # Registration order: cited items first (document order), then the rest.
+        registered: list[str] = []
+        seen: set[str] = set()
+        for cites, _ in clusters:
+            for cite in cites:
+                key = str(cite.get("id"))
+                if key in items and key not in seen:
+                    seen.add(key)
+                    registered.append(key)
+                elif key not in items:
+                    result.warnings.append(f"cited item {key!r} not found")
+        extra = list(items) if bibliography_ids is None else list(bibliography_ids)
+        for key in extra:
+            if key in items and key not in seen:
+                seen.add(key)
+                registered.append(key)
+        numbers = self.number_items(items, registered)
+        bib_order = self.bibliography_order(items, registered, numbers)
+
+        cite_lists: list[list[Cite]] = []
+        for cites, note in clusters:
+            built = []
+            for raw in cites:
+                key = str(raw.get("id"))
+                item = items.get(key)
+                if item is None:
+                    continue
+                info = CiteInfo(
+                    locator=str(raw.get("locator") or ""),
+                    label=str(raw.get("label") or ""),
+                    prefix=str(raw.get("prefix") or ""),
+                    suffix=str(raw.get("suffix") or ""),
+                    suppress_author=bool(raw.get("suppress-author")),
+                    author_only=bool(raw.get("author-only")),
+                    citation_number=numbers.get(key, 0),
+                )
+                if info.locator and not info.label:
+                    info.label = "page"
+                built.append(Cite(item, info, raw))
+            cite_lists.append(built)
+        notes = [note for _, note in clusters]
+        compute_positions(cite_lists, notes, style.citation.options)
+        states = disambiguate(self, items, registered, bib_order, cite_lists)
+
+        citation = style.citation
+        if citation.sort:
+            for built in cite_lists:
+                for cite in built:
+                    cite.sort_values = self.sort_key_values(cite.item, citation, "citation")
+                order = sort_indices([c.sort_values for c in built], citation.sort)
+                built[:] = [built[i] for i in order]
+        for built in cite_lists:
+            for cite in built:
+                state = states.get(cite.item.id) or DisambiguationState()
+                cite.output, _ = self.render_item(cite.item, citation, "citation", cite.info, state)
+            cluster_out = collapse_cluster(self, built)
+            result.citations.append(to_rich(cluster_out, self.locale))
+        if want_bibliography and style.bibliography is not None:
+            from citekit.render.csl.bibliography import render_bibliography
+
+            result.bibliography = render_bibliography(self, items, bib_order, numbers, states)
+        return result
+
+    def number_items(self, items: Mapping[str, Item], registered: list[str]) -> dict[str, int]:
+        numbers = {key: index + 1 for index, key in enumerate(registered)}
+        bibliography = self.style.bibliography
+        if bibliography is None or not bibliography.sort:
+            return numbers
+        if any(key.variable == "citation-number" for key in bibliography.sort):
+            return numbers
+        order = self._sorted(items, registered, bibliography, numbers)
+        return {key: index + 1 for index, key in enumerate(order)}
+
+    def bibliography_order(
+        self, items: Mapping[str, Item], registered: list[str], numbers: dict[str, int]
+    ) -> list[str]:
+        bibliography = self.style.bibliography
+        if bibliography is None or not bibliography.sort:
+            return list(registered)
+        return self._sorted(items, registered, bibliography, numbers)
+
+    def _sorted(
+        self,
+        items: Mapping[str, Item],
+        registered: list[str],
+        section: Section,
+        numbers: dict[str, int],
+    ) -> list[str]:
+        values = []
+        for key in registered:
+            ctx_numbers = numbers.get(key, 0)
+            item = items[key]
+            values.append(self._keys_with_number(item, section, ctx_numbers))
+        order = sort_indices(values, section.sort)
+        return [registered[i] for i in order]
+
+    def _keys_with_number(self, item: Item, section: Section, number: int) -> list[Any]:
+        keys = self.sort_key_values(item, section, "bibliography")
+        for index, key in enumerate(section.sort):
+            if key.variable == "citation-number":
+                keys[index] = number
+        return keys
+
+    def wrap_layout(self, content: Out | None, decor: Decor) -> Out | None:
+        """Layout affixes sit inside the layout's formatting (unlike other elements)."""
+        if content is None:
+            return None
+        if decor.prefix or decor.suffix:
+            content = Box([decor.prefix, content, decor.suffix])
+        if decor.fmt is not None or decor.display:
+            content = Box([content], decor.fmt, display=decor.display)
+        return content
+
+
+_EMPTY_ITEM = Item("", "article", {}, {}, {}, "", {})
+
+
+def _uses_variable(style: Style, variable: str) -> bool:
+    from citekit.render.csl.style import ChooseNode, GroupNode, Node, TextNode
+
+    def walk(nodes: tuple[Node, ...]) -> bool:
+        for node in nodes:
+            if isinstance(node, TextNode) and node.source == "variable" and node.value == variable:
+                return True
+            if isinstance(node, GroupNode) and walk(node.children):
+                return True
+            if isinstance(node, ChooseNode) and any(walk(b) for _, b in node.branches):
+                return True
+        return False
+
+    if any(walk(body) for body in style.macros.values()):
+        return True
+    sections = [style.citation] + ([style.bibliography] if style.bibliography else [])
+    return any(walk(s.layout.children) for s in sections)
+
+
+def empty_rich() -> Rich:
+    return Span(())

@@ -1,0 +1,166 @@
+"""CSL text-case transforms over output trees, skipping ``nocase`` spans.
+
+Transforms run on the concatenated text of a subtree so word boundaries
+across pieces are seen, but change characters one for one, so the result can
+be cut back into the original pieces (and their formatting) by length.
+"""
+
+from __future__ import annotations
+
+import re
+
+from citekit.render.csl.output import Box
+
+STOP_WORDS = frozenset(
+    """a about above across afore after against along alongside amid amidst among amongst an
+    and anenst apropos apud around as aside astride at athwart atop barring before behind below
+    beneath beside besides between beyond but by circa despite down during except for forenenst
+    from given in inside into lest like modulo near next nor notwithstanding of off on onto or
+    out over per plus qua sans since so than the through thru throughout thruout till to
+    toward towards under underneath until unto up upon versus vs. v. vs v via vis-à-vis with
+    within without yet von van de der den du""".split()
+)
+
+_WORD = re.compile(r"[^\s\-\u2013\u2014/]+")
+
+
+def _upper_first(word: str) -> str:
+    for index, char in enumerate(word):
+        if char.isalpha():
+            if ord(char) >= 0x370:
+                return word
+            upper = char.upper()
+            if len(upper) != 1:
+                return word
+            return word[:index] + upper + word[index + 1 :]
+        if char.isdigit():
+            return word
+    return word
+
+
+def _lower(text: str) -> str:
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+def _upper(text: str) -> str:
+    return "".join(c.upper() if len(c.upper()) == 1 else c for c in text)
+
+
+def _title(text: str, protected: list[bool]) -> str:
+    chars = list(text)
+    words = list(_WORD.finditer(text))
+    last_index = len(words) - 1
+    sentence_start = True
+    for index, match in enumerate(words):
+        start, end = match.span()
+        word = match.group(0)
+        gap_after = text[end : words[index + 1].start()] if index < last_index else ""
+        gap_before = text[words[index - 1].end() : start] if index else ""
+        hyphen_joined = "-" in gap_after or "-" in gap_before
+        if protected[start]:
+            sentence_start = word.endswith((":", "?", "!", ".")) or ":" in gap_after
+            continue
+        core = word.strip("\"'‘’“”([{")
+        offset = word.find(core[:1]) if core else 0
+        is_lower = core == _lower(core)
+        key = _lower(core).rstrip(".,;:!?")
+        if (
+            key in STOP_WORDS
+            and not sentence_start
+            and index != last_index
+        ):
+            if is_lower or core[1:] == _lower(core[1:]):
+                if not (index and text[start - 1 : start] == "-" and False):
+                    word = word[:offset] + _lower(word[offset:])
+        elif is_lower:
+            if not ("-" in gap_before and hyphen_joined and not text[words[index - 1].start()].isalpha()):
+                word = word[:offset] + _upper_first(word[offset:])
+        chars[start:end] = list(word)
+        sentence_start = word.endswith((":", "?", "!", ".")) and len(core) > 2 or ":" in gap_after
+    return "".join(chars)
+
+
+def _sentence(text: str, protected: list[bool]) -> str:
+    letters = [c for c, p in zip(text, protected, strict=False) if c.isalpha() and not p]
+    if letters and not any(c.islower() for c in letters):
+        lowered = "".join(
+            _lower(c) if not p else c for c, p in zip(text, protected, strict=False)
+        )
+        return _capitalize_first(lowered, protected)
+    return _capitalize_first(text, protected)
+
+
+def _capitalize_first(text: str, protected: list[bool]) -> str:
+    match = _WORD.search(text)
+    if not match or protected[match.start()]:
+        return text
+    word = match.group(0)
+    return text[: match.start()] + _upper_first(word) + text[match.end() :]
+
+
+def _capitalize_all(text: str, protected: list[bool]) -> str:
+    chars = list(text)
+    for match in _WORD.finditer(text):
+        if protected[match.start()]:
+            continue
+        word = match.group(0)
+        if _lower(word) in STOP_WORDS and False:
+            continue
+        chars[match.start() : match.end()] = list(_upper_first(word))
+    return "".join(chars)
+
+
+def transform(text: str, case: str, protected: list[bool] | None = None) -> str:
+    """Apply one text-case to ``text``; protected characters keep their case."""
+    if protected is None:
+        protected = [False] * len(text)
+    if case == "lowercase":
+        result = _lower(text)
+    elif case == "uppercase":
+        result = _upper(text)
+    elif case == "capitalize-first":
+        return _capitalize_first(text, protected)
+    elif case == "capitalize-all":
+        return _capitalize_all(text, protected)
+    elif case == "title":
+        return _title(text, protected)
+    elif case == "sentence":
+        return _sentence(text, protected)
+    else:
+        return text
+    if any(protected):
+        return "".join(
+            o if p else r for o, r, p in zip(text, result, protected, strict=False)
+        )
+    return result
+
+
+def _leaves(node: Box, protected: bool, out: list[tuple[Box, int, bool]]) -> None:
+    for index, kid in enumerate(node.kids):
+        if isinstance(kid, str):
+            out.append((node, index, protected))
+        else:
+            _leaves(kid, protected or kid.nocase, out)
+
+
+def apply_case(node: str | Box, case: str) -> str | Box:
+    """Apply ``case`` to every unprotected string in ``node`` (in place for boxes)."""
+    if isinstance(node, str):
+        return transform(node, case)
+    leaves: list[tuple[Box, int, bool]] = []
+    _leaves(node, node.nocase, leaves)
+    if not leaves:
+        return node
+    texts = [parent.kids[index] for parent, index, _ in leaves]
+    joined = "".join(t for t in texts if isinstance(t, str))
+    protected: list[bool] = []
+    for text, (_, _, prot) in zip(texts, leaves, strict=True):
+        assert isinstance(text, str)
+        protected.extend([prot] * len(text))
+    result = transform(joined, case, protected)
+    position = 0
+    for text, (parent, index, _) in zip(texts, leaves, strict=True):
+        assert isinstance(text, str)
+        parent.kids[index] = result[position : position + len(text)]
+        position += len(text)
+    return node

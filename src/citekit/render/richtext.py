@@ -1,0 +1,354 @@
+"""Rich text: the tree every CSL engine returns and every output format reads.
+
+An engine never produces HTML or LaTeX strings itself; it produces a small
+immutable tree, and the serialisers here turn the same tree into each output
+format with that format's own escaping.  That keeps formatting decisions (what
+is italic, what is a link) apart from syntax decisions (how italics are
+spelled), and lets citeproc-py's HTML output join the same pipeline through
+:func:`from_html`.
+
+API
+---
+``Text(text)``
+    A leaf of plain, unescaped text.
+``Span(children, italic=..., bold=..., small_caps=..., underline=...,
+superscript=..., subscript=..., baseline=..., nocase=..., link=...,
+display=..., part=...)``
+    A formatted run over child nodes.  ``italic``, ``bold`` and
+    ``small_caps`` are tri-state: ``True`` switches the style on, ``False``
+    switches it explicitly off (CSL's flip-flop "normal" inside an italic
+    title), ``None`` inherits.  ``nocase`` marks text that text-case
+    transforms must leave alone.  ``link`` is a URL.  ``display`` is one of
+    ``block``, ``left-margin``, ``right-inline``, ``indent``.  ``part`` is a
+    free label for the parts later steps look for (``"entry"``,
+    ``"citation-number"``, ...); serialisers ignore it.
+``Rich``
+    The type alias ``Text | Span``.
+``to_html``, ``to_text``, ``to_markdown``, ``to_latex``
+    Serialisers.  HTML follows the CSL test suite's (citeproc-js's)
+    conventions, escaping ``&``, ``<`` and ``>`` as ``&#38;``, ``&#60;`` and
+    ``&#62;``.
+``from_html(text)``
+    Builds a tree from the small HTML subset of citeproc-py's output and of
+    CSL-JSON's in-field markup (``<i>``, ``<b>``, ``<sc>``, ``<sup>``,
+    ``<sub>``, ``<span class="nocase">``, ``<span style="...">``, ``<a>``,
+    ``<div class="csl-...">``).  Unknown tags stay as literal text.
+``concat(*nodes)``, ``plain(rich)``
+    Helpers: join nodes into one span; the text without formatting.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from typing import TypeAlias
+
+__all__ = [
+    "Rich",
+    "Span",
+    "Text",
+    "concat",
+    "from_html",
+    "plain",
+    "to_html",
+    "to_latex",
+    "to_markdown",
+    "to_text",
+]
+
+DISPLAY_VALUES = ("block", "left-margin", "right-inline", "indent")
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """Plain text, unescaped."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Formatting over children; ``None`` attributes inherit from the parent."""
+
+    children: tuple[Rich, ...] = ()
+    italic: bool | None = None
+    bold: bool | None = None
+    small_caps: bool | None = None
+    underline: bool = False
+    superscript: bool = False
+    subscript: bool = False
+    baseline: bool = False
+    nocase: bool = False
+    link: str | None = None
+    display: str | None = None
+    part: str | None = None
+
+
+Rich: TypeAlias = Text | Span
+
+
+def concat(*nodes: Rich) -> Span:
+    """One unformatted span over ``nodes``."""
+    return Span(tuple(nodes))
+
+
+def plain(rich: Rich) -> str:
+    """The text of ``rich`` without any formatting."""
+    if isinstance(rich, Text):
+        return rich.text
+    return "".join(plain(child) for child in rich.children)
+
+
+# ---------------------------------------------------------------- HTML
+
+
+def _escape_html(text: str) -> str:
+    return text.replace("&", "&#38;").replace("<", "&#60;").replace(">", "&#62;")
+
+
+def to_html(rich: Rich) -> str:
+    """HTML as the CSL test suite (citeproc-js) spells it."""
+    parts: list[str] = []
+    _html_into(rich, parts)
+    return "".join(parts)
+
+
+def _html_into(rich: Rich, out: list[str]) -> None:
+    if isinstance(rich, Text):
+        out.append(_escape_html(rich.text))
+        return
+    closers: list[str] = []
+
+    def open_tag(opening: str, closing: str) -> None:
+        out.append(opening)
+        closers.append(closing)
+
+    if rich.display:
+        open_tag(f'<div class="csl-{rich.display}">', "</div>")
+    if rich.link:
+        open_tag(f'<a href="{_escape_html(rich.link)}">', "</a>")
+    if rich.italic is True:
+        open_tag("<i>", "</i>")
+    elif rich.italic is False:
+        open_tag('<span style="font-style:normal;">', "</span>")
+    if rich.bold is True:
+        open_tag("<b>", "</b>")
+    elif rich.bold is False:
+        open_tag('<span style="font-weight:normal;">', "</span>")
+    if rich.small_caps is True:
+        open_tag('<span style="font-variant:small-caps;">', "</span>")
+    elif rich.small_caps is False:
+        open_tag('<span style="font-variant:normal;">', "</span>")
+    if rich.underline:
+        open_tag('<span style="text-decoration:underline;">', "</span>")
+    if rich.superscript:
+        open_tag("<sup>", "</sup>")
+    if rich.subscript:
+        open_tag("<sub>", "</sub>")
+    if rich.baseline:
+        open_tag('<span style="baseline">', "</span>")
+    for child in rich.children:
+        _html_into(child, out)
+    out.extend(reversed(closers))
+
+
+# ---------------------------------------------------------------- text
+
+
+def to_text(rich: Rich) -> str:
+    """Plain text; block-displayed parts start on a new line."""
+    if isinstance(rich, Text):
+        return rich.text
+    inner = "".join(to_text(child) for child in rich.children)
+    if rich.display == "block":
+        return "\n" + inner + "\n"
+    if rich.display == "left-margin":
+        return inner + " "
+    return inner
+
+
+# ---------------------------------------------------------------- Markdown
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~^])")
+
+
+def to_markdown(rich: Rich) -> str:
+    """Pandoc Markdown: ``*italic*``, ``**bold**``, ``[x]{.smallcaps}``, links."""
+    if isinstance(rich, Text):
+        return _MARKDOWN_SPECIAL.sub(r"\\\1", rich.text)
+    inner = "".join(to_markdown(child) for child in rich.children)
+    if not inner:
+        return inner
+    if rich.superscript:
+        inner = f"^{inner}^"
+    if rich.subscript:
+        inner = f"~{inner}~"
+    if rich.underline:
+        inner = f"[{inner}]{{.underline}}"
+    if rich.small_caps is True:
+        inner = f"[{inner}]{{.smallcaps}}"
+    if rich.bold is True:
+        inner = f"**{inner}**"
+    if rich.italic is True:
+        inner = f"*{inner}*"
+    if rich.link:
+        inner = f"[{inner}]({rich.link})"
+    if rich.display == "block":
+        inner = "\n\n" + inner + "\n\n"
+    return inner
+
+
+# ---------------------------------------------------------------- LaTeX
+
+_LATEX_ESCAPES = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "$": r"\$",
+    "&": r"\&",
+    "#": r"\#",
+    "^": r"\textasciicircum{}",
+    "_": r"\_",
+    "%": r"\%",
+    "~": r"\textasciitilde{}",
+}
+_LATEX_SPECIAL = re.compile(r"[\\{}$&#^_%~]")
+
+
+def _escape_latex(text: str) -> str:
+    return _LATEX_SPECIAL.sub(lambda match: _LATEX_ESCAPES[match.group(0)], text)
+
+
+def to_latex(rich: Rich) -> str:
+    """LaTeX with ``\\emph``, ``\\textbf``, ``\\textsc``, ``\\href`` and escaping."""
+    if isinstance(rich, Text):
+        return _escape_latex(rich.text)
+    inner = "".join(to_latex(child) for child in rich.children)
+    if rich.superscript:
+        inner = f"\\textsuperscript{{{inner}}}"
+    if rich.subscript:
+        inner = f"\\textsubscript{{{inner}}}"
+    if rich.underline:
+        inner = f"\\underline{{{inner}}}"
+    if rich.small_caps is True:
+        inner = f"\\textsc{{{inner}}}"
+    elif rich.small_caps is False:
+        inner = f"\\textnormal{{{inner}}}"
+    if rich.bold is True:
+        inner = f"\\textbf{{{inner}}}"
+    elif rich.bold is False:
+        inner = f"\\textmd{{{inner}}}"
+    if rich.italic is True:
+        inner = f"\\emph{{{inner}}}"
+    elif rich.italic is False:
+        inner = f"\\textup{{{inner}}}"
+    if rich.link:
+        url = rich.link.replace("\\", "/").replace("{", "%7B").replace("}", "%7D")
+        url = url.replace("%", "\\%").replace("#", "\\#")
+        inner = f"\\href{{{url}}}{{{inner}}}"
+    if rich.display == "block":
+        inner = "\n" + inner + "\n"
+    return inner
+
+
+# ---------------------------------------------------------------- parsing
+
+_TAG = re.compile(r"<(/?)([a-zA-Z]+)((?:\s+[a-zA-Z-]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*)\s*(/?)>")
+_ATTR = re.compile(r"([a-zA-Z-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+_STYLE_FLAGS: dict[str, dict[str, object]] = {
+    "font-style:italic": {"italic": True},
+    "font-style:normal": {"italic": False},
+    "font-weight:bold": {"bold": True},
+    "font-weight:normal": {"bold": False},
+    "font-variant:small-caps": {"small_caps": True},
+    "font-variant:normal": {"small_caps": False},
+    "text-decoration:underline": {"underline": True},
+    "vertical-align:sup": {"superscript": True},
+    "vertical-align:sub": {"subscript": True},
+    "baseline": {"baseline": True},
+}
+
+
+def _span_attributes(tag: str, attrs: dict[str, str]) -> dict[str, object] | None:
+    """The Span keyword arguments a known tag stands for, or None if unknown."""
+    simple: dict[str, dict[str, object]] = {
+        "i": {"italic": True},
+        "em": {"italic": True},
+        "b": {"bold": True},
+        "strong": {"bold": True},
+        "sc": {"small_caps": True},
+        "sup": {"superscript": True},
+        "sub": {"subscript": True},
+        "u": {"underline": True},
+    }
+    if tag in simple:
+        return dict(simple[tag])
+    if tag == "a":
+        return {"link": attrs.get("href")}
+    if tag == "div":
+        cls = attrs.get("class", "")
+        display = cls[4:] if cls.startswith("csl-") else ""
+        if display in DISPLAY_VALUES:
+            return {"display": display}
+        return {"part": cls or None}
+    if tag == "span":
+        if attrs.get("class") == "nocase":
+            return {"nocase": True}
+        style = attrs.get("style")
+        if style is not None:
+            result: dict[str, object] = {}
+            for declaration in style.replace(" ", "").split(";"):
+                result.update(_STYLE_FLAGS.get(declaration, {}))
+            return result
+        return {}
+    return None
+
+
+def from_html(text: str) -> Rich:
+    """A tree from citeproc-py's HTML or CSL-JSON's in-field markup.
+
+    Tags must nest; a closing tag without its opening tag, or an unknown tag,
+    stays as literal text.  Entities are decoded.
+    """
+    # Each stack frame: (tag name, span kwargs, children so far, raw opening tag)
+    stack: list[tuple[str, dict[str, object], list[Rich], str]] = [("", {}, [], "")]
+    position = 0
+
+    def add_text(chunk: str) -> None:
+        if chunk:
+            stack[-1][2].append(Text(html.unescape(chunk)))
+
+    for match in _TAG.finditer(text):
+        add_text(text[position : match.start()])
+        position = match.end()
+        closing, tag, raw_attrs, self_closing = match.groups()
+        tag = tag.lower()
+        if closing:
+            if len(stack) > 1 and stack[-1][0] == tag:
+                _, kwargs, children, _ = stack.pop()
+                stack[-1][2].append(Span(tuple(children), **kwargs))  # type: ignore[arg-type]
+            else:
+                add_text(match.group(0))
+            continue
+        if tag == "br" and self_closing:
+            add_text("\n")
+            continue
+        attrs = {
+            m.group(1).lower(): m.group(2) or m.group(3) or "" for m in _ATTR.finditer(raw_attrs)
+        }
+        known = _span_attributes(tag, attrs)
+        if known is None or self_closing:
+            add_text(match.group(0))
+            continue
+        stack.append((tag, known, [], match.group(0)))
+    add_text(text[position:])
+    # Unclosed tags: keep their opening as text and their content as is.
+    while len(stack) > 1:
+        _, _, children, opening = stack.pop()
+        stack[-1][2].append(Text(opening))
+        stack[-1][2].extend(children)
+    root = stack[0][2]
+    if len(root) == 1:
+        return root[0]
+    return Span(tuple(root))

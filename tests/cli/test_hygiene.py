@@ -1,0 +1,249 @@
+"""citekit dedupe / keys / format through click's CliRunner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from citekit.cli import main
+from citekit.formats import cslyaml
+
+DUPES = """references:
+- id: smith2020
+  type: article-journal
+  title: A study of things
+  author: [{family: Smith, given: Ann}]
+  issued: {date-parts: [[2020]]}
+- id: other
+  type: book
+  title: Something else entirely
+- id: smith2020dup
+  type: article-journal
+  title: A Study of Things.
+  author: [{family: Smith, given: A.}]
+  issued: {date-parts: [[2020]]}
+  page: 1-10
+"""
+
+CLEAN = """references:
+- id: a
+  title: Alpha
+- id: b
+  title: Beta
+"""
+
+MESSY_BIB = """@Article{Zed2001,
+    Year = 2001,
+  TITLE = "On {Zeta}",
+  author = {Zed, Zoe}}
+% keep this comment
+@book{alpha1999, title={A book}, author={Alpha, Al}, year={1999}, month=11}
+"""
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def _write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# -- dedupe ----------------------------------------------------------------------------
+
+
+def test_dedupe_reports_groups_and_exits_1(runner: CliRunner, tmp_path: Path) -> None:
+    path = _write(tmp_path, "refs.yaml", DUPES)
+    result = runner.invoke(main, ["dedupe", str(path)])
+    assert result.exit_code == 1, result.output
+    assert "smith2020, smith2020dup" in result.output
+    assert "title-year-author" in result.output
+    clean = _write(tmp_path, "clean.yaml", CLEAN)
+    assert runner.invoke(main, ["dedupe", str(clean)]).exit_code == 0
+
+
+def test_dedupe_json(runner: CliRunner, tmp_path: Path) -> None:
+    path = _write(tmp_path, "refs.yaml", DUPES)
+    result = runner.invoke(main, ["dedupe", str(path), "--format", "json"])
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert data["records"] == 3
+    assert data["groups"][0]["keys"] == ["smith2020", "smith2020dup"]
+    assert data["groups"][0]["rules"] == ["title-year-author"]
+
+
+def test_dedupe_across_files_renames_clashing_keys(runner: CliRunner, tmp_path: Path) -> None:
+    one = _write(tmp_path, "one.yaml", DUPES)
+    two = _write(tmp_path, "two.yaml", CLEAN.replace("id: a", "id: other"))
+    result = runner.invoke(main, ["dedupe", str(one), str(two), "--format", "json"])
+    assert "renamed 'other-2'" in result.stderr
+    assert json.loads(result.stdout)["records"] == 5
+
+
+def test_dedupe_merge_to_output_keeps_input(runner: CliRunner, tmp_path: Path) -> None:
+    path = _write(tmp_path, "refs.yaml", DUPES)
+    out = tmp_path / "merged.yaml"
+    result = runner.invoke(main, ["dedupe", str(path), "--merge", "combine", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert path.read_text(encoding="utf-8") == DUPES
+    merged = cslyaml.read(out.read_text(encoding="utf-8")).library
+    assert merged.keys() == ["smith2020", "other"]
+    survivor = merged["smith2020"]
+    assert survivor["page"] == "1-10"
+    assert survivor.custom["biblatex"]["ids"] == "smith2020dup"
+    assert "title" in survivor.custom["merged-conflicts"]
+
+
+def test_dedupe_merge_in_place_with_backup(runner: CliRunner, tmp_path: Path) -> None:
+    path = _write(tmp_path, "refs.yaml", DUPES)
+    result = runner.invoke(main, ["dedupe", str(path), "--merge", "first", "--in-place",
+                                  "--backup"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "refs.yaml~").read_text(encoding="utf-8") == DUPES
+    assert cslyaml.read(path.read_text(encoding="utf-8")).library.keys() == ["smith2020", "other"]
+
+
+def test_dedupe_refuses_to_overwrite_its_input(runner: CliRunner, tmp_path: Path) -> None:
+    path = _write(tmp_path, "refs.yaml", DUPES)
+    result = runner.invoke(main, ["dedupe", str(path), "--merge", "first", "-o", str(path)])
+    assert result.exit_code == 1
+    assert "refusing to overwrite" in result.stderr
+    assert path.read_text(encoding="utf-8") == DUPES
+
+
+def test_dedupe_usage_errors(runner: CliRunner, tmp_path: Path) -> None:
+    path = _write(tmp_path, "refs.yaml", DUPES)
+    other = _write(tmp_path, "b.yaml", CLEAN)
+    for args in (["--merge", "first"], ["-o", "x.yaml"], ["--in-place"],
+                 ["--merge", "first", "--backup", "-o", "x.yaml"],
+                 ["--merge", "first", "--in-place", "-o", "x.yaml"]):
+        result = runner.invoke(main, ["dedupe", str(path), *args])
+        assert result.exit_code == 2, (args, result.output)
+    result = runner.invoke(main, ["dedupe", str(path), str(other), "--merge", "first",
+                                  "--in-place"])
+    assert result.exit_code == 2
+    assert path.read_text(encoding="utf-8") == DUPES
+
+
+# -- keys ------------------------------------------------------------------------------
+
+
+KEYLESS = """- id: "1"
+  type: book
+  title: Über formal unentscheidbare Sätze
+  author: [{family: Gödel, given: Kurt}]
+  issued: {date-parts: [[1931]]}
+- id: kept
+  type: book
+  title: Elementy logiki
+  author: [{family: Łukasiewicz, given: Jan}]
+  issued: {date-parts: [[1929]]}
+"""
+
+
+def test_keys_dry_run_writes_nothing(runner: CliRunner, tmp_path: Path) -> None:
+    path = _write(tmp_path, "refs.yaml", KEYLESS)
+    result = runner.invoke(main, ["keys", str(path), "--pattern", "{auth:lower}{year}",
+                                  "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "1 -> godel1931\n"
+    assert path.read_text(encoding="utf-8") == KEYLESS
+    result = runner.invoke(main, ["keys", str(path), "-p", "{auth}{year}", "--rekey",
+                                  "--dry-run", "--format", "json"])
+    assert json.loads(result.stdout) == {"1": "Godel1931", "kept": "Lukasiewicz1929"}
+
+
+def test_keys_in_place_with_backup(runner: CliRunner, tmp_path: Path) -> None:
+    path = _write(tmp_path, "refs.yaml", KEYLESS)
+    result = runner.invoke(main, ["keys", str(path), "-p", "{auth}{year}", "--in-place",
+                                  "--backup"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "refs.yaml~").read_text(encoding="utf-8") == KEYLESS
+    assert cslyaml.read(path.read_text(encoding="utf-8")).library.keys() == ["Godel1931", "kept"]
+
+
+def test_keys_bad_pattern_and_overwrite(runner: CliRunner, tmp_path: Path) -> None:
+    path = _write(tmp_path, "refs.yaml", KEYLESS)
+    assert runner.invoke(main, ["keys", str(path), "-p", "{nope}"]).exit_code == 2
+    result = runner.invoke(main, ["keys", str(path), "-o", str(path)])
+    assert result.exit_code == 1
+    assert "refusing to overwrite" in result.stderr
+    assert path.read_text(encoding="utf-8") == KEYLESS
+
+
+def test_keys_on_bibtex_only_touch_keys_and_crossrefs(runner: CliRunner,
+                                                      tmp_path: Path) -> None:
+    text = ("% my layout\n@proceedings{p1,\n  editor = {Ed, Eve},\n  title = {Proc},\n"
+            "  year = 2000}\n\n@inproceedings{c1,\n   author = {Au, Al},\n"
+            "   title = {Paper},\n   crossref = {p1}}\n")
+    path = _write(tmp_path, "refs.bib", text)
+    out = tmp_path / "out.bib"
+    result = runner.invoke(main, ["keys", str(path), "-p", "{auth}{year}", "--rekey",
+                                  "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8") == (
+        text.replace("{p1,", "{Ed2000,").replace("{c1,", "{Au2000,")
+        .replace("crossref = {p1}", "crossref = {Ed2000}"))
+
+
+# -- format ----------------------------------------------------------------------------
+
+
+def test_format_check_and_in_place(runner: CliRunner, tmp_path: Path) -> None:
+    path = _write(tmp_path, "refs.bib", MESSY_BIB)
+    result = runner.invoke(main, ["format", str(path), "--check"])
+    assert result.exit_code == 1
+    assert "would reformat" in result.stderr
+    assert path.read_text(encoding="utf-8") == MESSY_BIB
+    result = runner.invoke(main, ["format", str(path), "--sort", "key", "--in-place",
+                                  "--backup"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "refs.bib~").read_text(encoding="utf-8") == MESSY_BIB
+    tidied = path.read_text(encoding="utf-8")
+    assert tidied.startswith("@book{alpha1999,\n  author = {Alpha, Al},")
+    assert "% keep this comment" in tidied
+    assert "month = nov" in tidied
+    assert runner.invoke(main, ["format", str(path), "--check"]).exit_code == 0
+
+
+def test_format_to_stdout_and_output(runner: CliRunner, tmp_path: Path) -> None:
+    path = _write(tmp_path, "refs.bib", MESSY_BIB)
+    result = runner.invoke(main, ["format", str(path)])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("@article{Zed2001,\n  author = {Zed, Zoe},\n")
+    out = tmp_path / "tidy.bib"
+    assert runner.invoke(main, ["format", str(path), "-o", str(out)]).exit_code == 0
+    assert out.read_text(encoding="utf-8") == result.stdout
+
+
+def test_format_refusals(runner: CliRunner, tmp_path: Path) -> None:
+    path = _write(tmp_path, "refs.bib", MESSY_BIB)
+    result = runner.invoke(main, ["format", str(path), "-o", str(path)])
+    assert result.exit_code == 1
+    assert "refusing to overwrite" in result.stderr
+    assert path.read_text(encoding="utf-8") == MESSY_BIB
+    other = _write(tmp_path, "b.bib", MESSY_BIB)
+    assert runner.invoke(main, ["format", str(path), str(other)]).exit_code == 2
+    assert runner.invoke(main, ["format", str(path), "--check", "--in-place"]).exit_code == 2
+    assert runner.invoke(main, ["format", str(path), "--backup"]).exit_code == 2
+
+
+def test_format_reports_broken_blocks(runner: CliRunner, tmp_path: Path) -> None:
+    path = _write(tmp_path, "bad.bib", "@misc{bad, title={unclosed\n@book{ok, title={Fine}}\n")
+    result = runner.invoke(main, ["format", str(path)])
+    assert result.exit_code == 1
+    assert f"{path}:1" in result.stderr and "bibtex-syntax" in result.stderr
+    assert "@misc{bad, title={unclosed" in result.stdout
+
+
+@pytest.mark.parametrize("command", ["dedupe", "keys", "format"])
+def test_help_has_an_example(runner: CliRunner, command: str) -> None:
+    result = runner.invoke(main, [command, "--help"])
+    assert result.exit_code == 0
+    assert "Example:" in result.output

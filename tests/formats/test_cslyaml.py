@@ -1,0 +1,104 @@
+"""CSL-YAML: pandoc's references list, YAML 1.2 scalars, located diagnostics."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from citekit.formats import cslyaml, read_string
+from citekit.model import Date, Library, Name, Record
+
+PANDOC = """---
+references:
+- id: doe2020
+  type: book
+  title: Ein Buch über Ökonomie
+  volume: 1.10
+  note: yes
+  issue: 012
+  author:
+  - family: Doe
+    given: Jane
+  - Acme Corp
+  issued: 2020-05-14
+- id: bad
+  author: 12
+- just a string
+- id: later
+  issued:
+    date-parts: [[2021, 3]]
+...
+"""
+
+
+def test_reads_pandoc_metadata_with_yaml_1_2_scalars() -> None:
+    result = cslyaml.read(PANDOC, filename="refs.yaml")
+    lib = result.library
+    assert lib.keys() == ["doe2020", "later"]
+    book = lib["doe2020"]
+    assert book["volume"] == "1.10"  # not the float 1.1
+    assert book["note"] == "yes"  # not True
+    assert book["issue"] == "012"  # not the octal 10
+    assert book["title"] == "Ein Buch über Ökonomie"
+    assert book.names("author") == [Name(family="Doe", given="Jane"), Name(literal="Acme Corp")]
+    assert book.date("issued") is not None
+    assert book.date("issued").start == (2020, 5, 14)  # type: ignore[union-attr]
+
+
+def test_bad_items_are_skipped_with_their_lines() -> None:
+    result = cslyaml.read(PANDOC, filename="refs.yaml")
+    bad = [(d.code, d.line, d.key) for d in result.diagnostics]
+    assert bad == [("bad-item", 14, "bad"), ("bad-item", 16, None)]
+    assert all(d.file == "refs.yaml" for d in result.diagnostics)
+
+
+def test_bare_list_and_syntax_errors() -> None:
+    assert cslyaml.read("- id: a\n  title: A\n").library.keys() == ["a"]
+    broken = cslyaml.read("references:\n- id: a\n  title: [unclosed\n", filename="x.yaml")
+    assert len(broken.library) == 0
+    assert broken.diagnostics[0].code == "bad-yaml"
+    assert broken.diagnostics[0].line is not None
+    assert cslyaml.read("title: nothing here\n").diagnostics[0].code == "bad-structure"
+
+
+def test_duplicate_ids_are_renamed_not_lost() -> None:
+    result = cslyaml.read("- id: a\n  title: One\n- id: a\n  title: Two\n")
+    assert result.library.keys() == ["a", "a-2"]
+    assert result.diagnostics[0].code == "duplicate-key"
+
+
+def test_writes_unicode_in_order_with_flow_date_parts() -> None:
+    lib = Library([Record("gödel1931", "article-journal", title="Über formal unentscheidbare Sätze",
+                          author=[Name(family="Gödel", given="Kurt")],
+                          issued=Date.from_parts((1931,)), volume="38")])
+    text = cslyaml.write(lib)
+    assert text.startswith("references:\n- id: gödel1931\n  type: article-journal\n  title: Über")
+    assert "date-parts: [[1931]]" in text
+    assert "volume: '38'" in text  # quoted, so it stays a string
+    assert cslyaml.read(text).library == lib
+    assert cslyaml.read(cslyaml.write(lib, bare=True)).library == lib
+    assert cslyaml.read(cslyaml.write(lib, delimiters=True)).library == lib
+    assert read_string(text, "yaml").library == lib
+
+
+_text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=30)
+_items = st.lists(
+    st.fixed_dictionaries(
+        {"title": _text, "volume": _text, "note": _text},
+        optional={"author": st.lists(
+            st.fixed_dictionaries({"family": _text, "given": _text}), max_size=3),
+                  "issued": st.builds(lambda p: {"date-parts": [p]},
+                                      st.lists(st.integers(1, 2100), min_size=1, max_size=3)),
+                  "number-of-pages": st.integers(0, 10_000)},
+    ),
+    max_size=5,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_items)
+def test_round_trip_property(items: list[dict[str, object]]) -> None:
+    lib = Library.from_json(
+        [{"id": f"k{i}", "type": "book", **item} for i, item in enumerate(items)]
+    )
+    assert cslyaml.read(cslyaml.write(lib)).library == lib

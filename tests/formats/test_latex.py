@@ -1,0 +1,143 @@
+"""LaTeX <-> Unicode conversion for .bib field text."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from citekit.formats.latex import NOCASE_OPEN, decode, decode_lossy, encode, strip_markup
+
+SC = '<span style="font-variant:small-caps;">'
+
+
+@pytest.mark.parametrize(
+    ("latex", "text"),
+    [
+        ("\\'e", "é"), ("{\\'e}", "é"), ("\\'{e}", "é"), ('\\"{\\i}', "ï"), ("\\'\\i", "í"),
+        ("\\c{c}", "ç"), ("\\c c", "ç"), ("\\v{s}", "š"), ("\\v s", "š"), ("\\u{a}", "ă"),
+        ("\\H{o}", "ő"), ("\\k{a}", "ą"), ("\\={a}", "ā"), ("\\.{z}", "ż"), ("\\~{n}", "ñ"),
+        ("\\~n", "ñ"), ("\\^{a}", "â"), ("\\`{a}", "à"), ("\\`a", "à"), ('{\\"O}zkal', "Özkal"),
+        ("\\r{a}", "å"), ("\\'{E}", "É"),
+    ],
+)
+def test_accents_in_every_spelling(latex: str, text: str) -> None:
+    assert decode(latex, nocase=False) == text
+
+
+@pytest.mark.parametrize(
+    ("latex", "text"),
+    [
+        ("\\ss", "ß"), ("\\o", "ø"), ("\\O", "Ø"), ("\\ae", "æ"), ("\\AE", "Æ"), ("\\oe", "œ"),
+        ("\\aa", "å"), ("\\l", "ł"), ("\\L", "Ł"), ("\\i", "ı"), ("\\j", "ȷ"),
+        ("{\\ss}", "ß"), ("Stra\\ss e", "Straße"), ("Stra\\ss{}e", "Straße"),
+    ],
+)
+def test_special_letters(latex: str, text: str) -> None:
+    assert decode(latex, nocase=False) == text
+
+
+def test_dashes_spaces_and_quotes() -> None:
+    assert decode("1--2") == "1–2"
+    assert decode("yes---no") == "yes—no"
+    assert decode("a-b") == "a-b"
+    assert decode("Dr.~Who") == "Dr.\u00a0Who"
+    assert decode("``quoted''") == "“quoted”"
+    assert decode("`single'") == "‘single'"  # the straight apostrophe stays as typed
+
+
+def test_escaped_specials() -> None:
+    assert decode("\\& \\% \\$ \\_ \\# \\{ \\}") == "& % $ _ # { }"
+
+
+def test_font_commands_become_csl_markup() -> None:
+    assert decode("\\emph{a} \\textit{b}") == "<i>a</i> <i>b</i>"
+    assert decode("\\textbf{bold}") == "<b>bold</b>"
+    assert decode("\\textsc{mcxcviii}") == f"{SC}mcxcviii</span>"
+    assert decode("H\\textsubscript{2}O x\\textsuperscript{2}") == "H<sub>2</sub>O x<sup>2</sup>"
+    assert decode("{\\em Italic} and {\\bf bold}") == "<i>Italic</i> and <b>bold</b>"
+
+
+def test_urls_and_links() -> None:
+    assert decode("see \\url{http://x.org/a_b~c}") == "see http://x.org/a_b~c"
+    text, lossy = decode_lossy("\\href{http://u.org}{the text}")
+    assert text == "the text"
+    assert lossy  # the link target cannot be written back from the text
+
+
+def test_math_is_left_intact() -> None:
+    assert decode("the $k$-means and $\\alpha_1$ values") == "the $k$-means and $\\alpha_1$ values"
+
+
+def test_case_protection_becomes_nocase_spans() -> None:
+    assert decode("The {DNA} of {Homo Sapiens}") == (
+        f"The {NOCASE_OPEN}DNA</span> of {NOCASE_OPEN}Homo Sapiens</span>"
+    )
+    # A group that starts with a command is a special character, not protection.
+    assert decode("Eccl{\\'e}siastique") == "Ecclésiastique"
+    # Nested groups inside protection are not protected twice.
+    assert decode("{A {B} C}") == f"{NOCASE_OPEN}A B C</span>"
+    assert decode("Mc{C}lelland", nocase=False) == "McClelland"
+
+
+def test_fast_path_keeps_plain_text() -> None:
+    text = "An iterative procedure for the polygonal approximation of plane curves"
+    assert decode(text) is text
+
+
+def test_whitespace_collapses_like_tex() -> None:
+    assert decode("multi\n   line\ttext") == "multi line text"
+
+
+def test_unknown_commands() -> None:
+    text, lossy = decode_lossy("\\rpackage{irace} tuning")
+    assert text == "irace tuning"
+    assert lossy
+    assert decode("\\MaxMinAntSystem{} ants") == "\\MaxMinAntSystem{} ants"
+
+
+def test_encode_reverses_markup_and_specials() -> None:
+    assert encode(f"The {NOCASE_OPEN}DNA</span> of <i>Homo</i>") == "The {DNA} of \\emph{Homo}"
+    assert encode("<b>b</b> <sup>2</sup> <sub>2</sub>") == (
+        "\\textbf{b} \\textsuperscript{2} \\textsubscript{2}"
+    )
+    assert encode(f"{SC}x</span>") == "\\textsc{x}"
+    assert encode("R&D 50% #1 a_b") == "R\\&D 50\\% \\#1 a\\_b"
+    assert encode("1–2 a—b “q” x\u00a0y") == "1--2 a---b ``q'' x~y"
+    assert encode("$x_1$ costs") == "$x_1$ costs"
+
+
+def test_encode_ascii() -> None:
+    assert encode("Ecclésiastique") == "Ecclésiastique"
+    assert encode("Ecclésiastique", ascii=True) == "Eccl{\\'e}siastique"
+    assert encode("Straße Łódź", ascii=True) == "Stra{\\ss}e {\\L}{\\'o}d{\\'z}"
+    assert encode("ï", ascii=True) == '{\\"\\i}'
+    assert encode("ç", ascii=True) == "{\\c{c}}"
+
+
+def test_strip_markup() -> None:
+    assert strip_markup(f"<i>a</i> {NOCASE_OPEN}B</span>") == "a B"
+
+
+_LETTERS = st.text(
+    alphabet=st.sampled_from(list("abcdefXYZ éüçñøßłÅæœ–—“”&%#_'.,:;0123456789")),
+    min_size=1, max_size=40,
+)
+
+
+@given(_LETTERS, st.booleans())
+def test_encode_then_decode_round_trips(text: str, ascii: bool) -> None:
+    expected = " ".join(text.split())
+    assert decode(encode(expected, ascii=ascii)) == expected
+
+
+@given(st.lists(st.tuples(st.sampled_from(["", "<i>", "<b>", NOCASE_OPEN]),
+                          st.text(alphabet="abcXYZ é", min_size=1, max_size=8)),
+                min_size=1, max_size=5))
+def test_markup_round_trips(pieces: list[tuple[str, str]]) -> None:
+    closers = {"<i>": "</i>", "<b>": "</b>", NOCASE_OPEN: "</span>", "": ""}
+    text = "".join(f"{tag}{body}{closers[tag]}" for tag, body in pieces if body.strip())
+    text = " ".join(text.split()) if "<" not in text else text
+    if not text or text != text.strip() or "  " in text or "> " in text or " <" in text:
+        return
+    assert decode(encode(text)) == text

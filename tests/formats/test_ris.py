@@ -1,0 +1,136 @@
+"""RIS: the two-way table, lenient reading, lossless round trips."""
+
+from __future__ import annotations
+
+from citekit.errors import Severity
+from citekit.formats import get_format, read_string, rismap, write_string
+from citekit.formats import ris
+from citekit.model import Date, Library, Name, Record
+
+SAMPLE = """TY  - JOUR
+ID  - waals1873
+AU  - van der Waals, Johannes Diderik
+AU  - Gödel, Kurt, Jr.
+AU  - World Health Organization
+TI  - On the continuity
+  of the gaseous and liquid states
+JO  - Nature
+PY  - 1873///
+DA  - 1873/05/14/
+VL  - 12
+IS  - 3
+SP  - 100
+EP  - 120
+SN  - 0028-0836
+DO  - 10.1000/XYZ
+UR  - https://example.org/waals
+KW  - physics
+KW  - gases
+L1  - file:///tmp/waals.pdf
+ER  - 
+
+TY  - BOOK
+AU  - Łukasiewicz, Jan
+TI  - Elementy logiki matematycznej
+T2  - Biblioteka Filozofów
+PB  - PWN
+CY  - Warszawa
+PY  - 1929
+SN  - 978-3-16-148410-0
+ER  - 
+"""
+
+
+def test_reads_types_names_dates_and_pages() -> None:
+    result = ris.read(SAMPLE, filename="s.ris")
+    lib = result.library
+    assert lib.keys() == ["waals1873", "ris-2"]
+    article = lib["waals1873"]
+    assert article.type == "article-journal"
+    assert article.names("author") == [
+        Name(family="Waals", given="Johannes Diderik", non_dropping_particle="van der"),
+        Name(family="Gödel", given="Kurt", suffix="Jr."),
+        Name(literal="World Health Organization"),
+    ]
+    assert article["title"] == "On the continuity\nof the gaseous and liquid states"
+    assert article["container-title"] == "Nature"
+    assert article.date("issued") == Date.from_parts((1873, 5, 14))
+    assert article["page"] == "100-120"
+    assert article["ISSN"] == "0028-0836"
+    assert article["keyword"] == "physics, gases"
+    book = lib["ris-2"]
+    assert book.type == "book"
+    assert book["collection-title"] == "Biblioteka Filozofów"  # T2 of a book is its series
+    assert book["ISBN"] == "978-3-16-148410-0"
+    assert book["publisher-place"] == "Warszawa"
+
+
+def test_unmapped_tags_are_kept_with_an_info_diagnostic() -> None:
+    result = ris.read(SAMPLE, filename="s.ris")
+    assert result.library["waals1873"].custom["ris"] == {"L1": ["file:///tmp/waals.pdf"]}
+    infos = [d for d in result.diagnostics if d.code == "unmapped-fields"]
+    assert len(infos) == 1
+    assert infos[0].severity is Severity.INFO
+    assert (infos[0].file, infos[0].line, infos[0].key) == ("s.ris", 1, "waals1873")
+    assert "L1" in ris.write(result.library)
+
+
+def test_repeated_single_valued_tag_is_not_dropped() -> None:
+    text = "TY  - JOUR\nTI  - First\nTI  - Second\nER  - \n"
+    record = ris.read(text).library["ris-1"]
+    assert record["title"] == "First"
+    assert record.custom["ris"] == {"TI": ["Second"]}
+
+
+def test_unknown_type_round_trips_as_written() -> None:
+    text = "TY  - ZZZ\nTI  - Odd\nER  - \n"
+    lib = ris.read(text).library
+    assert lib["ris-1"].type == rismap.FALLBACK_CSL_TYPE
+    assert ris.write(lib).startswith("TY  - ZZZ\n")
+    assert ris.read(ris.write(lib)).library == lib
+
+
+def test_broken_structure_gives_diagnostics_not_exceptions() -> None:
+    text = "AU  - Nobody\nTY  - JOUR\nTI  - Unclosed\nTY  - BOOK\nTI  - Last\n"
+    result = ris.read(text, filename="b.ris")
+    assert [r["title"] for r in result.library] == ["Unclosed", "Last"]
+    codes = [(d.code, d.line) for d in result.diagnostics]
+    assert ("stray-text", 1) in codes
+    assert ("missing-end", 2) in codes
+    assert ("missing-end", 4) in codes
+
+
+def test_round_trip_of_written_library() -> None:
+    lib = Library([
+        Record("a1", "article-journal", author=[Name(family="Ørsted", given="Hans Christian")],
+               title="Experimenta circa effectum", container_title="Annals",
+               issued=Date.from_parts((1820, 7)), volume="5", issue="2", page="33-40",
+               DOI="10.1/abc", URL="https://x.org", abstract="Line one\nline two",
+               keyword="magnetism, electricity", ISSN="1234-5678", language="la"),
+        Record("b2", "book", editor=[Name(family="Waals", non_dropping_particle="van der",
+                                          given="J. D.")],
+               title="Collected works", publisher="Brill", publisher_place="Leiden",
+               issued=Date.from_parts((1990,)), ISBN="9783161484100",
+               collection_title="Classics", edition="2"),
+        Record("c3", "chapter", author=[Name(literal="毛泽东")], title="章",
+               container_title="书", accessed=Date.from_parts((2024, 1, 2))),
+        Record("d4", "thesis", title="Undated", issued=Date(literal="forthcoming")),
+    ])
+    text = ris.write(lib)
+    assert ris.read(text).library == lib
+    crlf = ris.write(lib, newline="\r\n")
+    assert "\r\n" in crlf
+    assert ris.read(crlf).library == lib
+
+
+def test_every_type_row_reads_back_to_a_csl_type_that_writes_a_known_row() -> None:
+    for ris_type, csl in rismap.TYPE_TABLE:
+        assert rismap.csl_type(ris_type) is not None
+        assert rismap.csl_type(rismap.ris_type(csl)) == csl
+
+
+def test_registry_finds_ris_by_suffix_and_content() -> None:
+    assert get_format("ris").load() is ris
+    lib = read_string(SAMPLE).library
+    assert len(lib) == 2
+    assert read_string(write_string(lib, "ris"), "ris").library == lib

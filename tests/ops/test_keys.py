@@ -1,0 +1,143 @@
+"""Citation keys: the pattern language, transliteration, clashes, stability."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from citekit.model import Date, Library, Name, Record
+from citekit.ops.keys import (
+    KeyPattern,
+    generate_keys,
+    is_citation_key,
+    suffixes,
+    transliterate,
+)
+
+
+def _book(key: str, family: str | None, title: str, year: int | None = None,
+          **names: list[Name]) -> Record:
+    record = Record(key, "book", title=title)
+    if family is not None:
+        record["author"] = [Name(family=family, given="X")]
+    if year is not None:
+        record["issued"] = Date.from_parts((year,))
+    for variable, value in names.items():
+        record[variable] = value
+    return record
+
+
+NON_ASCII = Library([
+    _book("1", "Gödel", "Über formal unentscheidbare Sätze der Principia Mathematica", 1931),
+    _book("2", "Łukasiewicz", "O logice trójwartościowej", 1920),
+    _book("3", "Ørsted", "The Æther and the Straße", 1820),
+    _book("4", None, "On the Continuity of the Gaseous and Liquid States", 1873,
+          author=[Name(family="Waals", non_dropping_particle="van der", given="J. D."),
+                  Name(family="Smith"), Name(family="Jones")]),
+    _book("5", "毛", "毛泽东选集", 1951),
+    _book("6", "Þórðarson", "Íslensk fornrit", 1933),
+])
+
+
+def test_default_pattern_transliterates() -> None:
+    renamed, _ = generate_keys(NON_ASCII)
+    assert renamed == {
+        "1": "Godel1931UberFormalUnentscheidbare",
+        "2": "Lukasiewicz1920OLogiceTrojwartosciowej",
+        "3": "Orsted1820AEtherStrasse",
+        "4": "vanderWaals1873ContinuityGaseousLiquid",
+        "5": "ref1951",  # CJK has no ASCII form: dropped, and the key gets a letter
+        "6": "Thordarson1933IslenskFornrit",
+    }
+
+
+def test_modifiers_and_fields() -> None:
+    def keys(pattern: str) -> list[str]:
+        return list(generate_keys(NON_ASCII, pattern)[0].values())
+
+    assert keys("{auth:lower}{year}")[:4] == [
+        "godel1931", "lukasiewicz1920", "orsted1820", "vanderwaals1873"]
+    assert keys("{authors2}_{year}")[3] == "vanderWaalsSmithEtAl_1873"
+    assert keys("{authors}")[3] == "vanderWaalsSmithJones"
+    assert keys("{auth:upper:4}{title:capitalize}")[0] == "GODEUber"
+    assert keys("{auth}{shorttitle1:lower}")[0] == "Godeluber"
+    assert keys("{auth}-{shorttitle2}")[0] == "Godel-UberFormal"
+    assert keys("{veryshorttitle}{year}")[3] == "Continuity1873"
+    assert keys("{auth}{title:abbr}{year}")[0] == "GodelU1931"
+    assert keys("{auth:capitalize}")[3] == "VanDerWaals"  # each word
+
+
+def test_cjk_kept_when_unicode_keys_are_allowed() -> None:
+    renamed, _ = generate_keys(NON_ASCII, "{auth}{year}", ascii_only=False)
+    assert renamed["5"] == "毛1951"
+    assert renamed["1"] == "Godel1931"  # accents still go: keys stay typeable
+
+
+def test_transliteration_table() -> None:
+    assert transliterate("Straße Øre æble Łódź Đakovo þing ðú") == \
+        "Strasse Ore aeble Lodz Dakovo thing du"
+    assert transliterate("毛泽东") == ""
+    assert transliterate("毛泽东", ascii_only=False) == "毛泽东"
+
+
+def test_clashes_get_letter_suffixes() -> None:
+    lib = Library([_book(str(i), "Doe", "Same", 2020) for i in range(30)])
+    renamed, _ = generate_keys(lib, "{auth}{year}")
+    values = list(renamed.values())
+    assert values[:4] == ["Doe2020", "Doe2020a", "Doe2020b", "Doe2020c"]
+    assert values[26:29] == ["Doe2020z", "Doe2020aa", "Doe2020ab"]
+    assert len(set(values)) == 30
+    gen = suffixes()
+    assert [next(gen) for _ in range(28)][-3:] == ["z", "aa", "ab"]
+
+
+def test_existing_keys_are_stable_unless_rekey() -> None:
+    lib = Library([
+        _book("Doe2020", "Doe", "First", 2020),
+        _book("12345", "Doe", "Second", 2020),
+        _book("http://zotero.org/item/9", "Roe", "Third", 2021),
+        _book("my key", "Poe", "Fourth", 2022),
+        _book("keepme", "Moe", "Fifth", 2023),
+    ])
+    renamed, new = generate_keys(lib, "{auth}{year}")
+    assert renamed == {"12345": "Doe2020a", "http://zotero.org/item/9": "Roe2021",
+                       "my key": "Poe2022"}
+    assert new.keys() == ["Doe2020", "Doe2020a", "Roe2021", "Poe2022", "keepme"]
+    renamed, new = generate_keys(lib, "{auth}{year}", rekey=True)
+    assert renamed == {"12345": "Doe2020a", "http://zotero.org/item/9": "Roe2021",
+                       "my key": "Poe2022", "keepme": "Moe2023"}
+    assert lib.keys()[0] == "Doe2020"  # the input library is not changed
+    assert [is_citation_key(k) for k in ("a:b-1", "12", "", "a b", "x{y}")] == [
+        True, False, False, False, False]
+
+
+def test_crossref_pointers_follow_renamed_keys() -> None:
+    parent = _book("1", "Editor", "Proceedings", 2000)
+    child = Record("2", "paper-conference", title="Paper",
+                   author=[Name(family="Author")], issued=Date.from_parts((2000,)),
+                   custom={"biblatex": {"crossref": "1", "xref": "1"}})
+    renamed, new = generate_keys(Library([parent, child]), "{auth}{year}")
+    assert renamed == {"1": "Editor2000", "2": "Author2000"}
+    assert new["Author2000"].custom["biblatex"] == {"crossref": "Editor2000",
+                                                    "xref": "Editor2000"}
+    assert child.custom["biblatex"]["crossref"] == "1"
+
+
+def test_bad_patterns_are_rejected() -> None:
+    for pattern in ("{nope}", "{auth:shout}", "{year3}", "plain", "{auth", "{auth}}"):
+        with pytest.raises(ValueError):
+            KeyPattern.parse(pattern)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.text(max_size=12), st.text(max_size=30),
+                          st.none() | st.integers(1, 2100)), max_size=12))
+def test_generated_keys_are_unique_usable_keys(rows: list[tuple[str, str, int | None]]) -> None:
+    lib = Library([_book(f"id {i}", family or None, title, year)
+                   for i, (family, title, year) in enumerate(rows)])
+    renamed, new = generate_keys(lib)
+    assert len(set(new.keys())) == len(lib)
+    for key in new.keys():
+        assert is_citation_key(key)
+        assert key.isascii()

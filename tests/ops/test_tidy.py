@@ -1,0 +1,188 @@
+"""tidy: canonical BibTeX that keeps every value, idempotent by construction."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bibtexparser import model as bib
+from bibtexparser.entrypoint import parse_string
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from citekit.ops.tidy import (
+    is_tidy,
+    month_macro,
+    normalise_value,
+    split_concatenation,
+    tidy,
+    tidy_bibtex,
+)
+
+MESSY = """% A comment line
+@String{jnl = "Journal of Things"}
+@preamble{"\\newcommand{\\noop}[1]{}"}
+
+@Article{Zeta2001,
+    Year = 2001,
+        TITLE = "On {Zeta} functions",
+  journal = jnl # " (Series B)",
+  Author = {Zed, Zoe and Alpha, Al},
+  month = "March",
+  Custom-Field = {keep me}
+}
+@comment{jabref-meta: databaseType:biblatex;}
+@book{alpha1999, title={A book}, author={Alpha, Al}, year={1999}, month=11}
+@misc{Beta2005,author = {Beta, Bo},title = {Misc},date={2005-03}}
+"""
+
+TIDY = """% A comment line
+
+@string{jnl = {Journal of Things}}
+
+@preamble{"\\newcommand{\\noop}[1]{}"}
+
+@article{Zeta2001,
+  author = {Zed, Zoe and Alpha, Al},
+  title = {On {Zeta} functions},
+  journal = jnl # { (Series B)},
+  year = {2001},
+  month = mar,
+  custom-field = {keep me}
+}
+
+@comment{jabref-meta: databaseType:biblatex;}
+
+@book{alpha1999,
+  author = {Alpha, Al},
+  title = {A book},
+  year = {1999},
+  month = nov
+}
+
+@misc{Beta2005,
+  author = {Beta, Bo},
+  title = {Misc},
+  date = {2005-03}
+}
+"""
+
+
+def test_canonical_form() -> None:
+    assert tidy_bibtex(MESSY) == TIDY
+    assert is_tidy(TIDY)
+    assert not is_tidy(MESSY)
+
+
+def test_sorting_moves_entries_only() -> None:
+    by_key = tidy_bibtex(MESSY, sort="key")
+    order = [line for line in by_key.splitlines() if line.startswith("@")]
+    assert order == [
+        "@string{jnl = {Journal of Things}}",
+        '@preamble{"\\newcommand{\\noop}[1]{}"}',
+        "@book{alpha1999,",
+        "@comment{jabref-meta: databaseType:biblatex;}",
+        "@misc{Beta2005,",
+        "@article{Zeta2001,",
+    ]
+    by_year = [line for line in tidy_bibtex(MESSY, sort="year").splitlines()
+               if line.startswith("@") and "," in line]
+    assert by_year == ["@book{alpha1999,", "@article{Zeta2001,", "@misc{Beta2005,"]
+    by_author = [line for line in tidy_bibtex(MESSY, sort="author").splitlines()
+                 if line.startswith("@") and "," in line]
+    assert by_author == ["@book{alpha1999,", "@misc{Beta2005,", "@article{Zeta2001,"]
+
+
+def test_values_and_months() -> None:
+    assert split_concatenation('jnl # " a # b" # {c # d}') == ["jnl", '" a # b"', "{c # d}"]
+    assert normalise_value('"x {y}"') == "{x {y}}"
+    assert normalise_value("1984") == "{1984}"
+    assert normalise_value("jnl") == "jnl"
+    assert [month_macro(v) for v in ("{January}", '"feb"', "3", "{Sept.}", "apr", "{Mid}")] \
+        == ["jan", "feb", "mar", "sep", "apr", None]
+
+
+def test_broken_blocks_are_kept_verbatim_and_reported() -> None:
+    text = "@misc{bad, title={unclosed\n@book{ok, title={Fine}}\n"
+    result = tidy(text, filename="x.bib")
+    assert "@misc{bad, title={unclosed" in result.text
+    assert "@book{ok,\n  title = {Fine}\n}" in result.text
+    assert [(d.code, d.line, d.file) for d in result.diagnostics] == [("bibtex-syntax", 1, "x.bib")]
+    assert tidy(result.text).text == result.text
+
+
+def test_duplicate_fields_are_kept_and_warned() -> None:
+    result = tidy("@misc{d, title={a}, title={b}}")
+    assert result.text == "@misc{d,\n  title = {a},\n  title = {b}\n}\n"
+    assert result.diagnostics[0].code == "bibtex-problem"
+    assert result.diagnostics[0].key == "d"
+
+
+def _entries(text: str) -> dict[str, dict[str, str]]:
+    """Every entry's fields, name lower-cased, value with delimiters normalised."""
+    out: dict[str, dict[str, str]] = {}
+    for block in parse_string(text, parse_stack=[]).blocks:
+        entry = block if isinstance(block, bib.Entry) else getattr(block, "ignore_error_block", None)
+        if isinstance(entry, bib.Entry):
+            fields = {f.key.lower(): normalise_value(str(f.value)) for f in entry.fields}
+            if "month" in fields:
+                fields["month"] = month_macro(fields["month"]) or fields["month"]
+            out[f"{entry.entry_type.lower()}:{entry.key}"] = fields
+    return out
+
+
+def test_real_corpus_keeps_every_value_and_is_idempotent(shared: Path) -> None:
+    for name in ("biblatex-examples.bib", "iridia.bib"):
+        text = (shared / "corpus" / name).read_text(encoding="utf-8")
+        once = tidy(text, sort="author").text
+        assert _entries(once) == _entries(text)
+        assert tidy(once, sort="author").text == once
+        assert once.count("@string") == text.lower().count("@string")
+
+
+# -- hypothesis: tidy(tidy(x)) == tidy(x) -----------------------------------------------
+
+_word = st.text(st.sampled_from("abcXYZ019 -.:"), min_size=1, max_size=8).map(str.strip).filter(
+    bool)
+_leaf = st.lists(
+    st.one_of(st.sampled_from(list("abc XYZ,.=#\"ü")), st.sampled_from(["{\\\"u}", "\\&"])),
+    max_size=10,
+).map("".join)
+_braced = st.recursive(
+    _leaf,
+    lambda inner: st.tuples(inner, inner, inner).map(lambda t: f"{t[0]}{{{t[1]}}}{t[2]}"),
+    max_leaves=4,
+)
+_value = st.one_of(
+    _braced.map(lambda v: "{" + v + "}"),
+    _braced.filter(lambda v: '"' not in v).map(lambda v: '"' + v + '"'),
+    st.integers(0, 3000).map(str),
+    st.sampled_from(["jan", "Feb", "jnl", "{May}", '"October"', "{12}"]),
+)
+_concatenation = st.lists(_value, min_size=1, max_size=3).map(" # ".join)
+_field_name = st.sampled_from(["Author", "title", "YEAR", "month", "journal", "note",
+                               "pages", "x-custom", "Date", "url"])
+_entry = st.builds(
+    lambda kind, key, fields, indent: "@" + kind + "{" + key + ",\n" + ",\n".join(
+        f"{indent}{name} = {value}" for name, value in fields) + "\n}",
+    st.sampled_from(["article", "Book", "MISC", "inproceedings"]),
+    st.text(st.sampled_from("abcK0129:-_"), min_size=1, max_size=8),
+    st.lists(st.tuples(_field_name, _concatenation), max_size=5,
+             unique_by=lambda pair: pair[0].lower()),
+    st.sampled_from(["", "  ", "\t", "      "]),
+)
+_other = st.one_of(
+    st.builds(lambda v: f"@string{{jnl = {v}}}", _value),
+    st.builds(lambda w: f"% {w}", _word),
+    st.builds(lambda w: f"@comment{{{w}}}", _word),
+    st.builds(lambda w: f'@preamble{{"{w}"}}', _word),
+)
+_file = st.lists(st.one_of(_entry, _entry, _other), max_size=6).map(
+    lambda blocks: "\n\n".join(blocks) + "\n")
+
+
+@settings(max_examples=150, deadline=None)
+@given(_file, st.sampled_from([None, "key", "year", "author"]))
+def test_tidy_is_idempotent(text: str, order: str | None) -> None:
+    once = tidy_bibtex(text, sort=order)  # type: ignore[arg-type]
+    assert tidy_bibtex(once, sort=order) == once  # type: ignore[arg-type]
+    assert _entries(once) == _entries(text)

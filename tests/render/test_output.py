@@ -1,0 +1,100 @@
+"""Whole bibliographies: layout reaches HTML (CSS) and LaTeX (a list environment)."""
+
+from __future__ import annotations
+
+from citekit.model import Library
+from citekit.render import render
+from citekit.render.api import BibEntry, Result
+from citekit.render.output import (
+    format_bibliography,
+    format_citations,
+    html_body_style,
+    latex_bibliography,
+)
+from citekit.render.richtext import Span, Text
+from citekit.render.types import BibliographyLayout, CiteItem, Cluster
+
+
+def numbered_result(layout: BibliographyLayout) -> Result:
+    """Two entries whose first part sits in the left margin, as numeric styles give them."""
+    entries = []
+    for number, (key, title) in enumerate((("a", "First & one"), ("b", "Second")), start=1):
+        tree = Span((Span((Text(f"[{number}]"),), display="left-margin"),
+                     Span((Text("J. Doe, "), Span((Text(title),), italic=True)),
+                          display="right-inline")))
+        entries.append(BibEntry(key, tree, ""))
+    return Result(bibliography=entries, layout=layout, output="latex")
+
+
+def test_html_hanging_indent_and_spacing_are_css_on_the_wrapper() -> None:
+    layout = BibliographyLayout(hanging_indent=True, line_spacing=2, entry_spacing=0)
+    style = html_body_style(layout)
+    assert "padding-left: 2em" in style and "text-indent: -2em" in style
+    assert "line-height: 2" in style
+
+
+def test_html_bibliography_from_a_real_style() -> None:
+    library = Library.from_json([
+        {"id": "a", "type": "book", "title": "A book", "author": [{"family": "Doe"}],
+         "issued": {"date-parts": [[2000]]}},
+    ])
+    result = render(library, "apa", output="html", engine="citeproc-py")
+    html = format_bibliography(result)
+    assert html.startswith('<div class="csl-bib-body" style="')
+    assert "text-indent: -2em" in html.splitlines()[0]
+    assert '<div class="csl-entry" id="ref-a"' in html
+    assert html.rstrip().endswith("</div>")
+    document = format_bibliography(result, standalone=True)
+    assert document.startswith("<!DOCTYPE html>") and '<html lang="en">' in document
+
+
+def test_html_second_field_align_floats_the_label() -> None:
+    result = numbered_result(BibliographyLayout(second_field_align="flush"))
+    html = format_bibliography(result, "html")
+    assert '<div class="csl-left-margin" style="float: left;' in html
+    assert "First &#38; one" in html
+
+
+def test_latex_hanging_indent_list() -> None:
+    result = Result(bibliography=[BibEntry("a", Text("Doe, J. 2000. A_book."), "")],
+                    layout=BibliographyLayout(hanging_indent=True), output="latex")
+    latex = latex_bibliography(result)
+    assert latex.startswith("\\begin{list}{}{")
+    assert "\\setlength{\\leftmargin}{2em}" in latex
+    assert "\\setlength{\\itemindent}{-2em}" in latex
+    assert "\\item Doe, J. 2000. A\\_book." in latex
+    assert latex.endswith("\\end{list}")
+
+
+def test_latex_second_field_align_puts_the_number_in_the_item_label() -> None:
+    result = numbered_result(BibliographyLayout(second_field_align="flush", line_spacing=2))
+    latex = latex_bibliography(result)
+    assert "\\item[{[1]}] J. Doe, \\emph{First \\& one}" in latex
+    assert "\\makelabel" in latex
+    assert latex.startswith("{\\linespread{2}\\selectfont")
+
+
+def test_latex_standalone_document() -> None:
+    result = numbered_result(BibliographyLayout())
+    document = format_bibliography(result, "latex", standalone=True)
+    assert document.startswith("\\documentclass{article}")
+    assert "\\begin{document}" in document and document.rstrip().endswith("\\end{document}")
+
+
+def test_text_and_markdown_separate_entries_with_blank_lines() -> None:
+    result = numbered_result(BibliographyLayout(second_field_align="flush"))
+    text = format_bibliography(result, "text")
+    assert text == "[1] J. Doe, First & one\n\n[2] J. Doe, Second\n"
+    markdown = format_bibliography(result, "markdown")
+    assert "*First & one*" in markdown
+
+
+def test_format_citations_one_per_line() -> None:
+    library = Library.from_json([
+        {"id": "a", "type": "book", "title": "A", "author": [{"family": "Doe"}],
+         "issued": {"date-parts": [[2000]]}},
+    ])
+    result = render(library, "apa", citations=[Cluster((CiteItem("a"),))] * 2,
+                    output="markdown", engine="citeproc-py")
+    assert format_citations(result) == "(Doe, 2000)\n(Doe, 2000)\n"
+    assert format_citations(result, "latex") == "(Doe, 2000)\n(Doe, 2000)\n"

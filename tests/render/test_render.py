@@ -1,0 +1,194 @@
+"""``render()`` and its shortcuts: styles, engines, unknown keys, formats, links."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from citekit.errors import UnknownKeyError, UnknownStyleError, UsageError
+from citekit.model import Library
+from citekit.render import (
+    DEFAULT_ENGINE,
+    CiteItem,
+    Cluster,
+    available_engines,
+    bibliography,
+    check_keys,
+    cite,
+    get_engine,
+    linkify,
+    render,
+    unknown_keys,
+)
+from citekit.render.api import engine_item
+from citekit.render.richtext import Span, Text, plain
+
+ENGINES = available_engines()
+
+
+def make_library() -> Library:
+    return Library.from_json([
+        {"id": "raimondo2000", "type": "book",
+         "title": "An enemy of the state: the life of Murray N. Rothbard",
+         "author": [{"family": "Raimondo", "given": "Justin"}],
+         "issued": {"date-parts": [[2000]]}, "publisher": "Prometheus Books",
+         "publisher-place": "Amherst, N.Y."},
+        {"id": "smith2008", "type": "article-journal", "title": "Things & stuff",
+         "author": [{"family": "Smith", "given": "Ann"}, {"family": "Jones", "given": "Bo"}],
+         "issued": "2008-05", "container-title": "Journal of Tests", "volume": "3",
+         "page": "10-19", "DOI": "10.1234/jt.2008.3"},
+    ])
+
+
+def one(key: str, **options: object) -> Cluster:
+    return Cluster((CiteItem(key, **options),))  # type: ignore[arg-type]
+
+
+def test_default_engine_is_registered() -> None:
+    assert DEFAULT_ENGINE in ENGINES
+    assert get_engine().name == DEFAULT_ENGINE
+
+
+def test_unknown_engine_is_a_usage_error() -> None:
+    with pytest.raises(UsageError, match="unknown engine"):
+        render(make_library(), "apa", engine="citeproc-jx")
+
+
+def test_unknown_style_raises_with_suggestions() -> None:
+    with pytest.raises(UnknownStyleError) as caught:
+        render(make_library(), "apaa")
+    assert "apa" in caught.value.suggestions
+
+
+def test_author_date_citations_and_bibliography() -> None:
+    result = render(make_library(), "apa",
+                    citations=[Cluster((CiteItem("raimondo2000", locator="33", label="page"),
+                                        CiteItem("smith2008")))],
+                    engine="citeproc-py")
+    assert result.citations == ["(Raimondo, 2000, p. 33; Smith & Jones, 2008)"]
+    assert result.bibliography_ids == ["raimondo2000", "smith2008"]
+    assert result.bibliography_texts[0].startswith("Raimondo, J. (2000). An enemy of the state")
+    assert result.layout.hanging_indent
+    assert result.warnings == []
+    assert result.style is not None and result.style.id == "apa"
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_unknown_key_is_a_warning_and_a_marker(engine: str) -> None:
+    library = make_library()
+    clusters = [Cluster((CiteItem("raimondo2000"), CiteItem("raimondo200"))), one("nobody")]
+    result = render(library, "apa", citations=clusters, engine=engine)
+    assert len(result.citations) == 2
+    assert "[unknown: raimondo200]" in result.citations[0]
+    assert "Raimondo" in result.citations[0]
+    assert result.citations[1] == "[unknown: nobody]"
+    assert result.unknown_keys == ["raimondo200", "nobody"]
+    assert any("raimondo200" in w and "raimondo2000" in w for w in result.warnings)
+
+
+def test_check_keys_names_the_closest_keys() -> None:
+    library = make_library()
+    assert unknown_keys(library, [one("raimondo2000")]) == []
+    check_keys(library, [one("raimondo2000")])
+    with pytest.raises(UnknownKeyError) as caught:
+        check_keys(library, [one("Raimondo2000"), one("x")])
+    assert caught.value.suggestions == ("raimondo2000",)
+    assert "1 more" in str(caught.value)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_broken_style_file_warns_but_keeps_one_citation_per_cluster(
+        tmp_path: Path, engine: str) -> None:
+    path = tmp_path / "broken.csl"
+    path.write_text("<style xmlns='http://purl.org/net/xbiblio/csl'>", encoding="utf-8")
+    result = render(make_library(), str(path), citations=[one("raimondo2000")], engine=engine)
+    assert result.citations == ["[@raimondo2000]"]
+    assert any("broken" in w for w in result.warnings)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_output_formats_come_from_one_tree(engine: str) -> None:
+    library = make_library()
+    outputs = {fmt: render(library, "apa", output=fmt, engine=engine,
+                           bibliography_keys=["smith2008"]).bibliography_texts[0]
+               for fmt in ("text", "html", "markdown", "latex")}
+    assert "Things & stuff" in outputs["text"]
+    assert "Things &#38; stuff" in outputs["html"]
+    assert "<i>Journal of Tests</i>" in outputs["html"]
+    assert "*Journal of Tests*" in outputs["markdown"]
+    assert "\\emph{Journal of Tests}" in outputs["latex"]
+    assert "Things \\& stuff" in outputs["latex"]
+
+
+def test_unknown_output_format() -> None:
+    with pytest.raises(UsageError, match="output format"):
+        render(make_library(), "apa", output="rtf")
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_links(engine: str) -> None:
+    result = render(make_library(), "apa", output="html", link=True, engine=engine,
+                    bibliography_keys=["smith2008"])
+    assert '<a href="https://doi.org/10.1234/jt.2008.3">' in result.bibliography_texts[0]
+    plain_result = render(make_library(), "apa", output="html", engine=engine,
+                          bibliography_keys=["smith2008"])
+    assert "<a " not in plain_result.bibliography_texts[0]
+
+
+def test_linkify_urls_and_dois() -> None:
+    tree = linkify(Text("See https://example.org/a_b. Or doi:10.1000/xyz (ok)."))
+    assert isinstance(tree, Span)
+    links = [c.link for c in tree.children if isinstance(c, Span)]
+    assert links == ["https://example.org/a_b", "https://doi.org/10.1000/xyz"]
+    assert plain(tree) == "See https://example.org/a_b. Or doi:10.1000/xyz (ok)."
+
+
+def test_bibliography_keys_limit_the_entries() -> None:
+    texts = bibliography(make_library(), "apa", keys=["smith2008"], engine="citeproc-py")
+    assert len(texts) == 1 and texts[0].startswith("Smith, A., & Jones, B. (2008)")
+
+
+def test_cite_shortcut_accepts_keys_and_clusters() -> None:
+    library = make_library()
+    assert cite(library, "raimondo2000", "apa", engine="citeproc-py") == "(Raimondo, 2000)"
+    both = cite(library, ["raimondo2000", "smith2008"], "apa", engine="citeproc-py")
+    assert both == "(Raimondo, 2000; Smith & Jones, 2008)"
+    suppressed = cite(library, one("raimondo2000", suppress_author=True), "apa",
+                      engine="citeproc-py")
+    assert suppressed == "(2000)"
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_locale_overrides_the_style_default(engine: str) -> None:
+    library = make_library()
+    english = render(library, "ieee", locale="en-US", engine=engine,
+                     bibliography_keys=["smith2008"])
+    german = render(library, "ieee", locale="de-DE", engine=engine,
+                    bibliography_keys=["smith2008"])
+    assert german.locale == "de-DE"
+    assert "vol." in english.bibliography_texts[0]
+    assert "Bd." in german.bibliography_texts[0]
+
+
+def test_dependent_style_uses_its_parent_with_its_own_name() -> None:
+    result = render(make_library(), "2d-materials", citations=[one("raimondo2000")],
+                    engine="citeproc-py")
+    assert result.style is not None and result.style.id == "2d-materials"
+    assert result.citations == ["[1]"]
+
+
+def test_engine_items_have_date_parts() -> None:
+    record = make_library()["smith2008"]
+    item = engine_item(record)
+    assert item["issued"] == {"date-parts": [[2008, 5]]}
+    assert item["id"] == "smith2008"
+
+
+def test_result_to_json() -> None:
+    result = render(make_library(), "apa", citations=[one("raimondo2000")],
+                    engine="citeproc-py")
+    data = result.to_json()
+    assert data["citations"] == ["(Raimondo, 2000)"]
+    assert [e["id"] for e in data["bibliography"]] == ["raimondo2000", "smith2008"]
+    assert data["layout"]["hanging-indent"] is True

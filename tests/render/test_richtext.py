@@ -1,0 +1,76 @@
+"""Rich text serialisers and the HTML reader."""
+
+from __future__ import annotations
+
+from citekit.render.richtext import (
+    Span,
+    Text,
+    from_html,
+    plain,
+    to_html,
+    to_latex,
+    to_markdown,
+    to_text,
+)
+
+
+def test_html_uses_suite_conventions() -> None:
+    tree = Span(
+        (
+            Text("A & B <c>"),
+            Span((Text("T"),), italic=True),
+            Span((Text("sc"),), small_caps=True),
+            Span((Text("n"),), italic=False),
+            Span((Text("2"),), superscript=True),
+        )
+    )
+    assert to_html(tree) == (
+        "A &#38; B &#60;c&#62;<i>T</i><span style=\"font-variant:small-caps;\">sc</span>"
+        '<span style="font-style:normal;">n</span><sup>2</sup>'
+    )
+
+
+def test_html_display_divs_and_links() -> None:
+    tree = Span((Span((Text("1."),), display="left-margin"), Span((Text("x"),), link="http://e/?a&b")))
+    assert to_html(tree) == (
+        '<div class="csl-left-margin">1.</div><a href="http://e/?a&#38;b">x</a>'
+    )
+
+
+def test_text_drops_formatting() -> None:
+    assert to_text(Span((Text("a "), Span((Text("b"),), bold=True)))) == "a b"
+
+
+def test_markdown_escapes_and_formats() -> None:
+    italic = Span((Text("T"),), italic=True)
+    tree = Span((Text("a*b "), italic, Span((Text("S"),), small_caps=True)))
+    assert to_markdown(tree) == "a\\*b *T*[S]{.smallcaps}"
+
+
+def test_latex_escapes_and_formats() -> None:
+    italic = Span((Text("T"),), italic=True)
+    tree = Span((Text("50% & $x_1"), italic, Span((Text("B"),), bold=True)))
+    assert to_latex(tree) == "50\\% \\& \\$x\\_1\\emph{T}\\textbf{B}"
+
+
+def test_from_html_reads_field_markup() -> None:
+    tree = from_html('A <i>b <span class="nocase">iPod</span></i> &amp; <sc>c</sc>')
+    assert isinstance(tree, Span)
+    assert plain(tree) == "A b iPod & c"
+    italic = tree.children[1]
+    assert isinstance(italic, Span) and italic.italic is True
+    nocase = italic.children[1]
+    assert isinstance(nocase, Span) and nocase.nocase
+    assert to_html(tree) == (
+        'A <i>b iPod</i> &#38; <span style="font-variant:small-caps;">c</span>'
+    )
+
+
+def test_from_html_round_trips_citeproc_py_output() -> None:
+    source = 'Doe, J. (2000). <i>Title</i>. <span style="font-variant:small-caps;">X</span>'
+    assert to_html(from_html(source)) == source.replace("&", "&#38;")
+
+
+def test_from_html_keeps_unknown_and_unbalanced_tags_as_text() -> None:
+    assert plain(from_html("a <foo> b </i> c")) == "a <foo> b </i> c"
+    assert plain(from_html("x <i>y")) == "x <i>y"

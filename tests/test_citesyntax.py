@@ -1,0 +1,153 @@
+"""Pandoc's citation syntax: clusters, keys, locators from locale terms, running text."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from citekit.citesyntax import (
+    CitationSyntaxError,
+    find_citations,
+    locator_labels,
+    parse_cite,
+    parse_cluster,
+    parse_locator,
+)
+from citekit.render.types import CiteItem
+
+
+def test_two_cites_with_a_page_locator() -> None:
+    cluster = parse_cluster("@raimondo2000, p. 33; @raimondo2008")
+    assert cluster.items == (
+        CiteItem("raimondo2000", locator="33", label="page"),
+        CiteItem("raimondo2008"),
+    )
+
+
+def test_brackets_and_suppressed_author() -> None:
+    (item,) = parse_cluster("[-@raimondo2000]").items
+    assert item == CiteItem("raimondo2000", suppress_author=True)
+
+
+def test_prefix_and_chapter() -> None:
+    (item,) = parse_cluster("see @raimondo2000, chap. 2").items
+    assert (item.prefix, item.locator, item.label) == ("see ", "2", "chapter")
+
+
+def test_prefixes_locators_in_a_bracketed_cluster() -> None:
+    first, second = parse_cluster("[see @a, pp. 33-35; also @b, chap. 1]").items
+    assert first == CiteItem("a", locator="33-35", label="page", prefix="see ")
+    assert second == CiteItem("b", locator="1", label="chapter", prefix="also ")
+
+
+@pytest.mark.parametrize(
+    ("suffix", "label", "locator", "rest"),
+    [
+        (", p. 33", "page", "33", ""),
+        (", pp. 33-35, 38", "page", "33-35, 38", ""),
+        (", page 4", "page", "4", ""),
+        (", pages 4–7", "page", "4–7", ""),
+        (", chapter 3", "chapter", "3", ""),
+        (", sec. 4.2", "section", "4.2", ""),
+        (", section 2", "section", "2", ""),
+        (", § 4", "section", "4", ""),
+        (", §§ 4–5", "section", "4–5", ""),
+        (", ¶3", "paragraph", "3", ""),
+        (", para. 12", "paragraph", "12", ""),
+        (", vol. iv", "volume", "iv", ""),
+        (", fig. 2", "figure", "2", ""),
+        (", l. 10", "line", "10", ""),
+        (", ll. 10-12", "line", "10-12", ""),
+        (", n. 5", "note", "5", ""),
+        (", s.v. 12", "sub-verbo", "12", ""),
+        (", 33", "page", "33", ""),
+        (", 33, for example", "page", "33", ", for example"),
+        (", {iv, 12}", "page", "iv, 12", ""),
+        (", chap. {Introduction}", "chapter", "Introduction", ""),
+        (", pp. 33-35 and passim", "page", "33-35", " and passim"),
+    ],
+)
+def test_locators(suffix: str, label: str, locator: str, rest: str) -> None:
+    assert parse_locator(suffix) == (label, locator, rest)
+
+
+@pytest.mark.parametrize("suffix", [", mix", ": the claim", ", 12th century", " and others"])
+def test_suffixes_without_locator(suffix: str) -> None:
+    assert parse_locator(suffix) == (None, None, suffix)
+
+
+def test_suffix_text_is_kept_printable() -> None:
+    (item,) = parse_cluster("@a, p. 3, emphasis added").items
+    assert (item.locator, item.suffix) == ("3", ", emphasis added")
+    (item,) = parse_cluster("@a and passim").items
+    assert item.suffix == " and passim"
+
+
+def test_locale_terms_give_the_labels() -> None:
+    german = locator_labels("de-DE")
+    assert german["s."] == "page"
+    assert german["kap."] == "chapter"
+    assert german["p."] == "page"  # English forms always work
+    (item,) = parse_cluster("@a, Seite 4", "de-DE").items
+    assert (item.label, item.locator) == ("page", "4")
+    (item,) = parse_cluster("@a, Abschn. 2", "de-DE").items
+    assert item.label == "section"
+
+
+def test_braced_keys() -> None:
+    (item,) = parse_cluster("@{odd key:1}, p. 2").items
+    assert (item.id, item.locator) == ("odd key:1", "2")
+
+
+def test_key_ends_before_trailing_punctuation() -> None:
+    (item,) = parse_cluster("@doe99.").items
+    assert item.id == "doe99"
+    assert item.suffix == "."
+    (item,) = parse_cluster("@doe:99/a-b.c").items
+    assert item.id == "doe:99/a-b.c"
+
+
+def test_errors() -> None:
+    with pytest.raises(CitationSyntaxError):
+        parse_cluster("no key here")
+    with pytest.raises(CitationSyntaxError):
+        parse_cluster("[]")
+    with pytest.raises(CitationSyntaxError):
+        parse_cite("@{}")
+
+
+def test_note_number_is_kept() -> None:
+    assert parse_cluster("@a", note_number=4).note_number == 4
+
+
+def test_find_citations_in_markdown() -> None:
+    text = ("As @smith04 [p. 33] says, it holds [see @doe99, pp. 3-4; @roe]. "
+            "Mail me@example.org or read [the docs](http://x.org/@a).")
+    found = find_citations(text)
+    assert [(m.in_text, [i.id for i in m.cluster.items]) for m in found] == [
+        (True, ["smith04"]),
+        (False, ["doe99", "roe"]),
+    ]
+    assert text[found[0].start:found[0].end] == "@smith04 [p. 33]"
+    assert found[0].cluster.items[0].locator == "33"
+    assert text[found[1].start:found[1].end] == "[see @doe99, pp. 3-4; @roe]"
+    assert [m.cluster.note_number for m in found] == [1, 2]
+
+
+_KEY_START = st.characters(categories=("Lu", "Ll", "Nd"), max_codepoint=0x24F)
+_KEY_BODY = st.text(st.characters(categories=("Lu", "Ll", "Nd"), max_codepoint=0x24F)
+                    | st.sampled_from(":.#$%&-+?<>~/_"), max_size=12)
+
+
+@given(first=_KEY_START, body=_KEY_BODY, last=_KEY_START)
+def test_any_pandoc_key_parses_back(first: str, body: str, last: str) -> None:
+    key = first + body + last
+    punctuation = ":.#$%&-+?<>~/"
+    if any(a in punctuation and b in punctuation for a, b in itertools.pairwise(key)):
+        key = first + last  # pandoc needs an alphanumeric after internal punctuation
+    (item,) = parse_cluster(f"[see @{key}, p. 4]").items
+    assert item.id == key
+    assert item.locator == "4"

@@ -1,0 +1,301 @@
+"""The record model: names, dates (EDTF), records and libraries."""
+
+from __future__ import annotations
+
+import pytest
+
+from citekit.model import (
+    Date,
+    Library,
+    Name,
+    Record,
+    parse_edtf,
+    variable_kind,
+)
+
+# ---------------------------------------------------------------------------
+# Names
+# ---------------------------------------------------------------------------
+
+
+def test_name_round_trips_particles_suffix_and_flags() -> None:
+    data = {
+        "family": "Gogh", "given": "Vincent", "non-dropping-particle": "van",
+        "suffix": "Jr.", "comma-suffix": True, "static-ordering": True, "parse-names": False,
+    }
+    name = Name.from_json(data)
+    assert name.non_dropping_particle == "van"
+    assert name.comma_suffix and name.static_ordering and name.parse_names is False
+    assert name.to_json() == data
+
+
+def test_name_flags_accept_tool_spellings() -> None:
+    assert Name.from_json({"family": "X", "comma-suffix": "true"}).comma_suffix
+    assert Name.from_json({"family": "X", "comma-suffix": 1}).comma_suffix
+    assert not Name.from_json({"family": "X", "comma-suffix": "false"}).comma_suffix
+    assert Name.from_json({"family": "X", "static-ordering": "false"}).to_json() == {
+        "family": "X"
+    }
+
+
+def test_name_keeps_unknown_keys_for_the_round_trip() -> None:
+    data = {"family": "Acme", "isInstitution": True}
+    name = Name.from_json(data)
+    assert name.extra == (("isInstitution", True),)
+    assert name.to_json() == data
+
+
+def test_literal_name() -> None:
+    name = Name.from_json({"literal": "World Health Organization"})
+    assert name.is_literal
+    assert name.display() == "World Health Organization"
+    assert name.sort_key() == "World Health Organization"
+
+
+def test_name_display_and_sort_key() -> None:
+    beethoven = Name(family="Beethoven", given="Ludwig", dropping_particle="van")
+    assert beethoven.display() == "Ludwig van Beethoven"
+    assert beethoven.sort_key() == "Beethoven Ludwig"
+    gogh = Name(family="Gogh", given="Vincent", non_dropping_particle="van")
+    assert gogh.sort_key() == "van Gogh Vincent"
+    assert Name(family="King", given="Martin Luther", suffix="Jr.").display() == (
+        "Martin Luther King Jr."
+    )
+    assert Name(family="Doe", given="J.", suffix="III", comma_suffix=True).display() == (
+        "J. Doe, III"
+    )
+
+
+def test_name_from_json_rejects_non_objects() -> None:
+    with pytest.raises(ValueError, match="must be an object"):
+        Name.from_json("Smith, John")  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------------------
+# EDTF
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "parts", "season", "circa"),
+    [
+        ("2017", ((2017,),), None, False),
+        ("2017-05", ((2017, 5),), None, False),
+        ("2017-05-14", ((2017, 5, 14),), None, False),
+        ("2017-05~", ((2017, 5),), None, True),
+        ("2017?", ((2017,),), None, True),
+        ("2017-05-14%", ((2017, 5, 14),), None, True),
+        ("2017-21", ((2017,),), 1, False),
+        ("2017-24", ((2017,),), 4, False),
+        ("1993/2008", ((1993,), (2008,)), None, False),
+        ("1993-02/1993-05~", ((1993, 2), (1993, 5)), None, True),
+        ("1993/..", ((1993,), ()), None, False),
+        ("1993/", ((1993,), ()), None, False),
+        ("../2008", ((), (2008,)), None, False),
+        ("-0044-03-15", ((-44, 3, 15),), None, False),
+    ],
+)
+def test_parse_edtf(text: str, parts: tuple[tuple[int, ...], ...], season: int | None,
+                    circa: bool) -> None:
+    date = parse_edtf(text)
+    assert date is not None
+    assert date.resolved.parts == parts
+    assert date.season == season
+    assert date.circa is circa
+    assert date.raw == text
+
+
+@pytest.mark.parametrize(
+    "text", ["", "   ", "May 2017", "2017-13", "2017-05-32", "2017-21-01", "../..", "/", "x/2008"],
+)
+def test_parse_edtf_rejects_non_edtf(text: str) -> None:
+    assert parse_edtf(text) is None
+
+
+def test_parse_edtf_open_ranges_expose_start_end_year() -> None:
+    open_end = parse_edtf("1993/..")
+    open_start = parse_edtf("../2008")
+    assert open_end is not None and open_start is not None
+    assert (open_end.start, open_end.end, open_end.year) == ((1993,), (), 1993)
+    assert open_end.is_range
+    assert (open_start.start, open_start.end, open_start.year) == ((), (2008,), 2008)
+
+
+@pytest.mark.parametrize(
+    ("text", "edtf"),
+    [("2017-05~", "2017-05~"), ("1993/2008", "1993/2008"), ("1993/..", "1993/.."),
+     ("../2008", "../2008"), ("2017-21", "2017-21"), ("-0044-03-15", "-0044-03-15"),
+     ("0099", "0099"), ("2017-05-14?", "2017-05-14~")],
+)
+def test_to_edtf(text: str, edtf: str) -> None:
+    date = parse_edtf(text)
+    assert date is not None
+    assert date.to_edtf() == edtf
+
+
+# ---------------------------------------------------------------------------
+# Dates
+# ---------------------------------------------------------------------------
+
+
+def test_date_from_json_normalises_string_parts() -> None:
+    date = Date.from_json({"date-parts": [["2017", "05", ""]], "season": "2", "circa": "true"})
+    assert date.parts == ((2017, 5),)
+    assert date.season == 2
+    assert date.circa
+    assert date.to_json() == {"date-parts": [[2017, 5]], "season": 2, "circa": True}
+
+
+def test_date_range_and_properties() -> None:
+    date = Date.from_json({"date-parts": [[1993, 2], [2008, 11, 3]]})
+    assert date.is_range
+    assert date.start == (1993, 2)
+    assert date.end == (2008, 11, 3)
+    assert date.year == 1993
+    assert str(date) == "1993-02/2008-11-03"
+
+
+def test_bare_string_date_keeps_its_spelling_and_resolves() -> None:
+    date = Date.from_json("2017-05~")
+    assert date.bare and date.parts == ()
+    assert date.to_json() == "2017-05~"
+    assert date.resolved.parts == ((2017, 5),)
+    assert date.resolved.circa
+    assert date.year == 2017
+
+
+def test_raw_date_that_is_not_edtf_stays_unresolved() -> None:
+    date = Date.from_json({"raw": "May 2017"})
+    assert date.resolved is date
+    assert date.year is None
+    assert date.to_edtf() is None
+    assert str(date) == "May 2017"
+
+
+def test_literal_date() -> None:
+    date = Date.from_json({"literal": "n.d."})
+    assert date.to_json() == {"literal": "n.d."}
+    assert str(date) == "n.d."
+    assert date.year is None
+
+
+def test_date_keeps_unknown_keys() -> None:
+    data = {"date-parts": [[2000]], "x-precision": "year"}
+    assert Date.from_json(data).to_json() == data
+
+
+@pytest.mark.parametrize(
+    "bad", [{"date-parts": "2017"}, {"date-parts": [2017]}, {"date-parts": [["spring"]]},
+            {"date-parts": [[True]]}, 2017, ["2017"]],
+)
+def test_date_from_json_rejects_bad_shapes(bad: object) -> None:
+    with pytest.raises(ValueError):
+        Date.from_json(bad)
+
+
+def test_date_from_parts() -> None:
+    date = Date.from_parts((2001, 1), (2001, 3), circa=True)
+    assert date.to_json() == {"date-parts": [[2001, 1], [2001, 3]], "circa": True}
+
+
+# ---------------------------------------------------------------------------
+# Records
+# ---------------------------------------------------------------------------
+
+
+def test_variable_kinds() -> None:
+    assert variable_kind("author") == "name"
+    assert variable_kind("issued") == "date"
+    assert variable_kind("volume") == "number"
+    assert variable_kind("title") == "string"
+    assert variable_kind("custom") == "other"
+    assert variable_kind("booktitle") == "unknown"
+
+
+def test_record_mapping_converts_names_and_dates() -> None:
+    record = Record("k", "book", title="T")
+    record["author"] = [{"family": "Doe", "given": "Jane"}]
+    record["issued"] = {"date-parts": [[2020]]}
+    assert record.names("author") == [Name(family="Doe", given="Jane")]
+    assert record.date("issued") == Date.from_parts((2020,))
+    assert "title" in record and record.get("missing") is None
+    record["title"] = None
+    assert "title" not in record
+    del record["issued"]
+    assert record.date("issued") is None
+    assert record.names("editor") == []
+
+
+def test_record_keyword_variables_use_hyphens() -> None:
+    record = Record("k", "chapter", container_title="Book", collection_number=3)
+    assert record["container-title"] == "Book"
+    assert record["collection-number"] == 3
+
+
+def test_record_fields_argument_keeps_underscore_variables() -> None:
+    # archive_location is a CSL variable spelled with an underscore; keyword
+    # arguments would turn it into "archive-location", so use fields=
+    record = Record("k", "book", fields={"archive_location": "Box 3"})
+    assert record.to_json() == {"id": "k", "type": "book", "archive_location": "Box 3"}
+
+
+def test_record_id_kept_exactly_and_key_is_a_string() -> None:
+    assert Record(12).key == "12"
+    assert Record("Smith2020a").key == "Smith2020a"
+    assert Record(12).to_json()["id"] == 12
+
+
+def test_record_json_round_trip_and_errors() -> None:
+    item = {"id": "k", "type": "article-journal", "author": [{"family": "Doe"}],
+            "issued": "2020", "volume": "3", "custom": {"x": [1, 2]}}
+    assert Record.from_json(item).to_json() == item
+    assert Record.from_json({"id": "n"}).type == "document"
+    with pytest.raises(ValueError, match="no 'id'"):
+        Record.from_json({"type": "book"})
+    with pytest.raises(ValueError, match="string or number"):
+        Record.from_json({"id": None})
+    with pytest.raises(ValueError, match="item 'k'"):
+        Record.from_json({"id": "k", "author": "Doe"})
+    with pytest.raises(ValueError, match="must be an object"):
+        Record.from_json(["k"])  # type: ignore[arg-type]
+
+
+def test_record_custom_copy_and_equality() -> None:
+    record = Record("k", "book", title="T")
+    record.custom["bibtex-type"] = "misc"
+    assert record["custom"] == {"bibtex-type": "misc"}
+    clone = record.copy()
+    assert clone == record
+    clone.custom["x"] = 1
+    clone["title"] = "U"
+    assert record["title"] == "T" and "x" not in record.custom
+    assert clone != record
+    assert "T" in repr(record)
+
+
+# ---------------------------------------------------------------------------
+# Libraries
+# ---------------------------------------------------------------------------
+
+
+def test_library_keeps_order_and_refuses_duplicates() -> None:
+    library = Library([Record("b"), Record("a")])
+    assert library.keys() == ["b", "a"]
+    assert [r.key for r in library] == ["b", "a"]
+    assert len(library) == 2 and "a" in library and "A" not in library
+    with pytest.raises(KeyError, match="duplicate"):
+        library.add(Record("a", "book"))
+    library.add(Record("a", "book"), replace=True)
+    assert library["a"].type == "book"
+    assert library.get("zz") is None
+    assert library.remove("b").key == "b"
+    assert library.keys() == ["a"]
+
+
+def test_library_json_round_trip() -> None:
+    items = [{"id": "x", "type": "book", "title": "T"}, {"id": 2, "type": "report"}]
+    library = Library.from_json(items)
+    assert library.to_json() == items
+    assert Library.from_json(items) == library
+    assert library.extras == {}
+    assert repr(library) == "Library(2 records)"
