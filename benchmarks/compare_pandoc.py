@@ -64,6 +64,26 @@ def norm_dates(item: dict[str, Any]) -> list[Any]:
     return out
 
 
+def dropped_fields(text: str, result: Any) -> list[str]:
+    """Fields of the file that are neither mapped nor kept in custom.biblatex."""
+    from citekit.formats import bibmap
+    from citekit.formats.bibtex import _Reader
+    from citekit.model import variable_kind
+
+    entries, _, _ = _Reader(None).split(text)
+    dropped: list[str] = []
+    for key, entry in entries.items():
+        record = result.library.get(key)
+        kept = record.custom.get("biblatex", {}) if record is not None else {}
+        for field in entry.fields:
+            canonical = bibmap.FIELD_ALIASES.get(field, field)
+            if canonical in bibmap.FIELDS or variable_kind(field) != "unknown":
+                continue
+            if field not in kept:
+                dropped.append(f"{key}.{field}")
+    return dropped
+
+
 CHECKS = {
     "type": lambda item: item.get("type"),
     "names": norm_names,
@@ -91,9 +111,12 @@ def compare_file(bib: Path, reference: Path, examples: int) -> dict[str, Any]:
             else:
                 diffs[kind].append(f"{key}: citekit {a!r} / pandoc {b!r}")
     unreported = sum(1 for d in result.diagnostics if d.code == "unmapped-fields")
+    dropped = dropped_fields(bib.read_text(encoding="utf-8"), result)
     print(f"\n== {bib.name}: {len(theirs)} entries (pandoc), {len(ours)} read by citekit, "
           f"{len(missing)} missing, {len(result.diagnostics)} diagnostics "
-          f"({unreported} entries with fields kept in custom)")
+          f"({unreported} entries with fields kept in custom, "
+          f"{len(dropped)} fields dropped without a report{': ' if dropped else ''}"
+          f"{', '.join(dropped[:5])})")
     total = max(len(theirs) - len(missing), 1)
     for kind in CHECKS:
         print(f"  {kind:16} {100 * agree[kind] / total:6.2f}% agree "

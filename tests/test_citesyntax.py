@@ -151,3 +151,8 @@ def test_any_pandoc_key_parses_back(first: str, body: str, last: str) -> None:
     (item,) = parse_cluster(f"[see @{key}, p. 4]").items
     assert item.id == key
     assert item.locator == "4"
+
+
+def test_code_is_not_searched_for_citations() -> None:
+    text = "Before [@a].\n\n```\nprint('[@b]')\n```\n\nInline `@c` and @d.\n"
+    assert [m.cluster.items[0].id for m in find_citations(text)] == ["a", "d"]

@@ -415,3 +415,21 @@ def test_quotation_fields_survive_bibtex_to_csljson_to_bibtex(repo_root: Path) -
     for key in before:
         original = {k: v for k, v in first[key].custom.items() if k in CUSTOM_KEYS}
         assert {k: v for k, v in again[key].custom.items() if k in CUSTOM_KEYS} == original
+
+
+def test_passages_keep_dashes_at_their_edges() -> None:
+    text = "Title\n\nNot by threats \u2013 and not by promises--or else.\n"
+    found = [verify([one(w)], text)[0].passage
+             for w in ("- and not by promises", "threats \u2014", "promises \u2013 or else")]
+    assert found == ["\u2013 and not by promises", "threats \u2013", "promises--or else"]
+
+
+def test_references_bib_words_are_the_essays_character_for_character(
+        repo_root: Path, shared: Path) -> None:
+    """Stricter than verify: no typography is normalised, curly apostrophes included."""
+    essay = (shared / "seed" / "essay.txt").read_text(encoding="utf-8")
+    blocks = paragraphs(essay)
+    library = read(repo_root / "references.bib").library
+    for quote in quotations(library, quoted_in="raimondo2017trump"):
+        assert quote.locator is not None
+        assert quote.words in blocks[int(quote.locator)], quote.key

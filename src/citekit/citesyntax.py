@@ -232,7 +232,10 @@ def parse_cluster(text: str, locale: str = DEFAULT_LOCALE, *,
 
 _BRACKETED = re.compile(r"\[(?P<body>[^\[\]]*?-?@[^\[\]]*)\](?!\(|\[)")
 # Link targets, autolinks, bare URLs and code spans hold no citations.
-_NOT_CITATIONS = re.compile(r"\]\([^)]*\)|<[a-z]+:[^>]*>|https?://\S+|`[^`]*`")
+_NOT_CITATIONS = re.compile(
+    r"^(?P<fence>```+|~~~+).*?^(?P=fence)|\]\([^)]*\)|<[a-z]+:[^>]*>|https?://\S+|`[^`\n]*`",
+    re.MULTILINE | re.DOTALL,
+)
 _IN_TEXT = re.compile(r"(?<![\w@\\])@(?:\{[^{}]*\}|" + _KEY + r")(?:\s?\[(?P<suffix>[^\[\]]*)\])?")
 
 

@@ -11,9 +11,9 @@ code the CLI maps it to::
     ├── UsageError (exit 2)            the caller asked for something impossible
     │   ├── UnknownFormatError          no reader/writer by that name or suffix
     │   ├── UnknownStyleError           no CSL style by that name (with suggestions)
-    │   ├── UnknownLocaleError
-    │   └── UnknownKeyError(KeyError)   a citation names an id the library lacks
+    │   └── UnknownLocaleError
     ├── DataError (exit 1)              input exists but is unusable
+    │   ├── UnknownKeyError(KeyError)   a citation names an id the library lacks
     │   ├── ParseError(ValueError)      e.g. malformed CSL-JSON, strict-mode diagnostics
     │   └── StyleError                  a CSL style that cannot be loaded
     └── OutputError(OSError) (exit 1)   a file could not be written
@@ -109,15 +109,25 @@ class UnknownLocaleError(UsageError):
     """No CSL locale for that language tag."""
 
 
-class UnknownKeyError(UsageError, KeyError):
-    """A citation or command names a record id the library does not hold."""
+class DataError(CitekitError):
+    """Input exists but cannot be used."""
+
+
+class UnknownKeyError(DataError, KeyError):
+    """A citation or command names a record id the library does not hold.
+
+    A data problem (exit 1), not a usage error: the document or the library
+    is what needs fixing.  ``suggestions`` holds the closest existing keys.
+    """
+
+    def __init__(self, message: str, *, suggestions: Sequence[str] = ()) -> None:
+        self.suggestions = tuple(suggestions)
+        if self.suggestions:
+            message = f"{message} (did you mean: {', '.join(self.suggestions)}?)"
+        super().__init__(message)
 
     def __str__(self) -> str:  # KeyError would repr() the message
         return str(self.args[0]) if self.args else ""
-
-
-class DataError(CitekitError):
-    """Input exists but cannot be used."""
 
 
 class ParseError(DataError, ValueError):

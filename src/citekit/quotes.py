@@ -33,9 +33,7 @@ from typing import Any, Literal
 from citekit.errors import Diagnostic, Severity
 from citekit.model import Date, Library, Name, Record
 
-# ---------------------------------------------------------------------------
-# The convention
-# ---------------------------------------------------------------------------
+# -- The convention ----------------------------------------------------------------------------
 
 QUOTATION = "quotation"
 QUOTED_IN = "quoted-in"
@@ -155,17 +153,12 @@ class Quotation:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "id": self.key,
-            "type": self.type,
+            "id": self.key, "type": self.type,
             "speaker": [speaker_name(n) for n in self.speaker],
             "date": str(self.date) if self.date is not None else None,
-            "words": self.words,
-            "occasion": self.occasion,
-            "place": self.place,
-            "quoted-in": self.quoted_in,
-            "quoted-in-locator": self.locator,
-            "quoted-in-label": self.label,
-            "original-quotation": self.original_words,
+            "words": self.words, "occasion": self.occasion, "place": self.place,
+            "quoted-in": self.quoted_in, "quoted-in-locator": self.locator,
+            "quoted-in-label": self.label, "original-quotation": self.original_words,
             "original-source": self.original_source,
         }
 
@@ -190,9 +183,7 @@ def quotations(library: Library, *, speaker: str | None = None,
     return found
 
 
-# ---------------------------------------------------------------------------
-# Consistency rules
-# ---------------------------------------------------------------------------
+# -- Consistency rules -------------------------------------------------------------------------
 
 
 def check_quotations(library: Library, *, file: str | None = None,
@@ -284,17 +275,17 @@ def _cycle_members(parents: dict[str, str]) -> list[str]:
     return members
 
 
-# ---------------------------------------------------------------------------
-# Text normalisation and paragraphs
-# ---------------------------------------------------------------------------
+# -- Text normalisation and paragraphs ---------------------------------------------------------
 
-_CHAR_MAP: dict[str, str] = {
+_MARKS: dict[str, str] = {
     **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u02bc", "'"),
     **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb", '"'),
-    **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),
     "\u2026": "...",
 }
-_DASH_RUN = re.compile(r" ?-+ ?")
+_TYPOGRAPHY = re.compile(
+    r"(?P<dash>\s*[-\u2010-\u2015\u2212]+\s*)|(?P<space>\s+)|(?P<mark>["
+    + "".join(_MARKS) + "])"
+)
 _WORD = re.compile(r"\w+(?:'\w+)*")
 _ELLIPSIS = re.compile(r"\s*(?:\[\s*(?:\.\s?){3}\]|\[\u2026\]|\.{3}|\. \. \.|\u2026)\s*")
 
@@ -308,37 +299,30 @@ def normalize(text: str) -> tuple[str, list[int]]:
     (no-break spaces included) one space.  Letters and other punctuation
     are untouched.
     """
-    chars: list[str] = []
+    pieces: list[str] = []
     offsets: list[int] = []
-    in_space = False
-    for index, char in enumerate(text):
-        if char.isspace():
-            if not in_space and chars:
-                chars.append(" ")
-                offsets.append(index)
-            in_space = True
-            continue
-        in_space = False
-        replacement = _CHAR_MAP.get(char, char)
-        chars.extend(replacement)
-        offsets.extend([index] * len(replacement))
-    if chars and chars[-1] == " ":
-        chars.pop()
-        offsets.pop()
-    flat = "".join(chars)
-    out: list[str] = []
-    out_offsets: list[int] = []
     last = 0
-    for match in _DASH_RUN.finditer(flat):
-        out.append(flat[last:match.start()])
-        out_offsets.extend(offsets[last:match.start()])
-        out.append(" - ")
-        dash = match.start() + (flat[match.start()] == " ")
-        out_offsets.extend([offsets[match.start()], offsets[dash], offsets[match.end() - 1]])
-        last = match.end()
-    out.append(flat[last:])
-    out_offsets.extend(offsets[last:])
-    return "".join(out), out_offsets
+    for match in _TYPOGRAPHY.finditer(text):
+        start, end = match.span()
+        pieces.append(text[last:start])
+        offsets.extend(range(last, start))
+        if match.lastgroup == "dash":
+            dash = end - len(match.group().lstrip())
+            pieces.append(" - ")
+            offsets.extend((start, dash, end - 1))
+        elif match.lastgroup == "space":
+            pieces.append(" ")
+            offsets.append(start)
+        else:
+            replacement = _MARKS[match.group()]
+            pieces.append(replacement)
+            offsets.extend([start] * len(replacement))
+        last = end
+    pieces.append(text[last:])
+    offsets.extend(range(last, len(text)))
+    flat = "".join(pieces)
+    lead, trail = len(flat) - len(flat.lstrip(" ")), len(flat.rstrip(" "))
+    return flat[lead:trail], offsets[lead:trail]
 
 
 def normalized(text: str) -> str:
@@ -375,9 +359,7 @@ def split_ellipsis(words: str) -> list[str]:
     return [part for part in (p.strip() for p in _ELLIPSIS.split(words)) if part]
 
 
-# ---------------------------------------------------------------------------
-# Word diffs
-# ---------------------------------------------------------------------------
+# -- Word diffs --------------------------------------------------------------------------------
 
 DiffTag = Literal["equal", "replace", "delete", "insert"]
 
@@ -440,9 +422,7 @@ def format_word_diff(changes: Iterable[WordChange], *, context: int | None = Non
     return " ".join(pieces)
 
 
-# ---------------------------------------------------------------------------
-# Searching a source text
-# ---------------------------------------------------------------------------
+# -- Searching a source text -------------------------------------------------------------------
 
 #: A passage is ``near`` when its words align with the quotation's at least this
 #: well (difflib's ratio over words) and at least two words (one for a one-word
@@ -566,9 +546,7 @@ class SourceIndex:
         return start, end, ratio, matched
 
 
-# ---------------------------------------------------------------------------
-# Verification
-# ---------------------------------------------------------------------------
+# -- Verification ------------------------------------------------------------------------------
 
 Status = Literal["exact", "near", "missing"]
 
@@ -624,14 +602,9 @@ class Verification:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "id": self.quotation.key,
-            "speaker": self.quotation.speaker_display,
-            "status": self.status,
-            "checked": self.field,
-            "words": self.checked,
-            "passage": self.passage,
-            "paragraphs": list(self.paragraphs),
-            "diff": self.diff,
+            "id": self.quotation.key, "speaker": self.quotation.speaker_display,
+            "status": self.status, "checked": self.field, "words": self.checked,
+            "passage": self.passage, "paragraphs": list(self.paragraphs), "diff": self.diff,
             "parts": [p.to_json() for p in self.passages],
             "departures": format_word_diff(self.departures) if self.departures else None,
             "notes": list(self.notes),
@@ -660,10 +633,13 @@ def _verify_words(index: SourceIndex, words: str,
     parts = split_ellipsis(words) or [words]
     notes: list[str] = []
     firsts = list(index.exact(parts[0]))
-    if prefer_paragraph is not None:
-        firsts.sort(key=lambda span: index.paragraph_of(index.original_span(*span)[0])
-                    != prefer_paragraph)
-    for first in firsts:
+    # Each later part is taken at its first occurrence after the one before,
+    # so a chain that fails from the earliest start fails from every start:
+    # only starts in the recorded paragraph and the earliest one need trying.
+    preferred = [] if prefer_paragraph is None else [
+        span for span in firsts
+        if index.paragraph_of(index.original_span(*span)[0]) == prefer_paragraph]
+    for first in [*preferred, *firsts[:1]]:
         chain = [first]
         for part in parts[1:]:
             following = next(index.exact(part, chain[-1][1]), None)
@@ -760,25 +736,9 @@ def quoting_departures(quote: Quotation) -> tuple[WordChange, ...]:
 
 
 __all__ = [
-    "CUSTOM_KEYS",
-    "LOCATOR_LABELS",
-    "NEAR_THRESHOLD",
-    "QUOTATION_TYPES",
-    "Passage",
-    "Quotation",
-    "SourceIndex",
-    "Verification",
-    "WordChange",
-    "check_quotations",
-    "format_word_diff",
-    "is_quotation",
-    "normalize",
-    "paragraph_starts",
-    "paragraphs",
-    "quotations",
-    "quoting_departures",
-    "speaker_name",
-    "split_ellipsis",
-    "verify",
+    "CUSTOM_KEYS", "LOCATOR_LABELS", "NEAR_THRESHOLD", "QUOTATION_TYPES", "Passage",
+    "Quotation", "SourceIndex", "Verification", "WordChange", "check_quotations",
+    "format_word_diff", "is_quotation", "normalize", "paragraph_starts", "paragraphs",
+    "quotations", "quoting_departures", "speaker_name", "split_ellipsis", "verify",
     "word_diff",
 ]

@@ -16,6 +16,7 @@ CSL locale files bundled with citeproc-py.
 from __future__ import annotations
 
 import difflib
+import importlib.util
 import json
 import os
 from collections.abc import Iterable, Iterator
@@ -346,6 +347,20 @@ def _looks_like_path(name: str) -> bool:
     return name.endswith(".csl") or os.sep in name or "/" in name
 
 
+def _direct_lookup(short: str) -> StyleInfo | None:
+    """The first ``<folder>/<short>.csl`` in precedence order, without indexing everything."""
+    if not short or any(c in short for c in "/\\") or short.startswith("."):
+        return None
+    for folder, source in _search_dirs():
+        path = folder / f"{short}.csl"
+        if path.is_file():
+            try:
+                return parse_info(path.read_bytes(), path, source=source)
+            except OSError:
+                return None
+    return None
+
+
 def find_style_info(name: str) -> StyleInfo:
     """Metadata of a style by path, short name, style URI or former name."""
     if not name or not name.strip():
@@ -363,6 +378,9 @@ def find_style_info(name: str) -> StyleInfo:
         else:
             raise UnknownStyleError(f"no such style file: {name}")
     short = _short_name(name) if name.startswith(("http://", "https://")) else name
+    direct = _direct_lookup(short)
+    if direct is not None:
+        return direct
     index = style_index()
     for candidate in (short, short.lower()):
         if candidate in index:
@@ -438,10 +456,12 @@ def find_style(name: str | Path | Style) -> Style:
 
 
 def locales_dir() -> Path:
-    """The CSL locale files bundled with citeproc-py."""
-    import citeproc  # the locale files ship with it; no citeproc code is used
-
-    return Path(citeproc.__file__).resolve().parent / "data" / "locales"
+    """The CSL locale files bundled with citeproc-py (found without importing it)."""
+    spec = importlib.util.find_spec("citeproc")
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    if not locations:
+        raise StyleError("the CSL locale files are missing: citeproc-py is not installed")
+    return Path(locations[0]).resolve() / "data" / "locales"
 
 
 @lru_cache(maxsize=1)

@@ -247,3 +247,17 @@ def test_help_has_an_example(runner: CliRunner, command: str) -> None:
     result = runner.invoke(main, [command, "--help"])
     assert result.exit_code == 0
     assert "Example:" in result.output
+
+
+def test_dedupe_merge_to_bibtex_keeps_aliases_and_conflicts(runner: CliRunner,
+                                                            tmp_path: Path) -> None:
+    path = _write(tmp_path, "refs.yaml", DUPES)
+    out = tmp_path / "merged.bib"
+    result = runner.invoke(main, ["dedupe", str(path), "--merge", "combine", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert "smith2020dup" in text  # the ids field
+    assert "merged-conflicts" in text
+    back = runner.invoke(main, ["dedupe", str(out), "--format", "json"])
+    assert back.exit_code == 0, back.output  # no duplicates left
+    assert json.loads(back.stdout)["records"] == 2

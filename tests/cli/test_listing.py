@@ -116,17 +116,17 @@ def test_show_json(runner: CliRunner, refs: str) -> None:
 
 def test_show_unknown_key_suggests_closest(runner: CliRunner, refs: str) -> None:
     result = runner.invoke(main, ["show", refs, "darwin1858"])
-    assert result.exit_code == 2
+    assert result.exit_code == 1  # an unknown key is a data problem, as in `cite`
     assert "no entry with key 'darwin1858'" in result.stderr
     assert "did you mean: darwin1859" in result.stderr
     far = runner.invoke(main, ["show", refs, "zzzzzzzzzz"])
-    assert far.exit_code == 2
+    assert far.exit_code == 1
     assert "did you mean" not in far.stderr
 
 
 def test_show_keys_are_case_sensitive(runner: CliRunner, refs: str) -> None:
     result = runner.invoke(main, ["show", refs, "DARWIN1859"])
-    assert result.exit_code == 2
+    assert result.exit_code == 1
     assert "did you mean: darwin1859" in result.stderr
 
 

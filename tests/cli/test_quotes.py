@@ -156,9 +156,9 @@ def test_markdown_listing(runner: CliRunner, refs: Path) -> None:
     assert lines[3] == "| Lee, Sam |  | in no hurry at all | smith2020, paragraph 2 |"
 
 
-def test_unknown_quoting_record_is_a_usage_error(runner: CliRunner, refs: Path) -> None:
+def test_unknown_quoting_record_is_a_data_problem(runner: CliRunner, refs: Path) -> None:
     result = run(runner, str(refs), "--in", "nobody")
-    assert result.exit_code == 2
+    assert result.exit_code == 1  # unknown keys are data problems (exit 1)
     assert "nobody" in result.stderr
 
 
@@ -231,7 +231,7 @@ def test_verify_filters(runner: CliRunner, refs: Path, tmp_path: Path) -> None:
     inherited = run(runner, "--speaker", "okafor", "verify", str(refs), "--source", source)
     assert inherited.exit_code == 0 and "mayor" not in inherited.stdout
     unknown = run(runner, "verify", str(refs), "--source", source, "--in", "nobody")
-    assert unknown.exit_code == 2
+    assert unknown.exit_code == 1
 
 
 def test_verify_original_reports_departures(runner: CliRunner, refs: Path,

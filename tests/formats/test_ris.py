@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from citekit.errors import Severity
-from citekit.formats import get_format, read_string, rismap, write_string
-from citekit.formats import ris
+from citekit.formats import get_format, read_string, ris, rismap, write_string
 from citekit.model import Date, Library, Name, Record
 
 SAMPLE = """TY  - JOUR
@@ -27,7 +29,7 @@ UR  - https://example.org/waals
 KW  - physics
 KW  - gases
 L1  - file:///tmp/waals.pdf
-ER  - 
+ER  -
 
 TY  - BOOK
 AU  - Łukasiewicz, Jan
@@ -37,7 +39,7 @@ PB  - PWN
 CY  - Warszawa
 PY  - 1929
 SN  - 978-3-16-148410-0
-ER  - 
+ER  -
 """
 
 
@@ -134,3 +136,31 @@ def test_registry_finds_ris_by_suffix_and_content() -> None:
     lib = read_string(SAMPLE).library
     assert len(lib) == 2
     assert read_string(write_string(lib, "ris"), "ris").library == lib
+
+
+_word = st.text(st.sampled_from("abcdefghijklmnopqrstuvwxyzäöüßøł"), min_size=1, max_size=8)
+_capital = _word.map(str.capitalize)
+_words = st.lists(st.one_of(_word, _capital), min_size=1, max_size=6).map(" ".join)
+_name = st.one_of(
+    st.builds(lambda f, g: Name(family=f, given=g), _capital, _words.map(str.title)),
+    st.builds(lambda f: Name(literal=f), _capital.map(lambda w: f"{w} Institute")),
+)
+_record = st.builds(
+    lambda i, kind, title, names, year, pages: Record(
+        f"k{i}", kind, title=title, author=names,
+        issued=Date.from_parts(tuple(year)), page=pages),
+    st.integers(0, 10_000),
+    st.sampled_from(sorted({csl for _, csl in rismap.TYPE_TABLE})),
+    _words,
+    st.lists(_name, min_size=1, max_size=4),
+    st.lists(st.integers(1, 12), min_size=0, max_size=2).flatmap(
+        lambda rest: st.integers(1000, 2100).map(lambda y: [y, *rest])),
+    st.builds(lambda a, b: f"{a}-{a + b}", st.integers(1, 500), st.integers(0, 50)),
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(_record, max_size=5, unique_by=lambda r: r.key))
+def test_round_trip_property(records: list[Record]) -> None:
+    lib = Library(records)
+    assert ris.read(ris.write(lib)).library == lib

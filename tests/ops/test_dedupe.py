@@ -216,3 +216,15 @@ def test_real_corpus_groups_are_plausible(shared: Path) -> None:
         assert all(t for t in titles), group
     merged = merge(lib, groups, policy="combine")
     assert len(merged) == len(lib) - sum(len(g.keys) - 1 for g in groups)
+
+
+def test_rich_text_markup_does_not_hide_a_duplicate() -> None:
+    author = [Name(family="Johnson")]
+    lib = Library([
+        _rec("a", author=author, issued=Date.from_parts((2002,)),
+             title='Heuristics for the <span class="nocase">ATSP</span>'),
+        _rec("b", author=author, issued=Date.from_parts((2002,)), title="Heuristics for the ATSP"),
+    ])
+    [group] = find_duplicates(lib)
+    assert group.keys == ("a", "b")
+    assert "span" not in group.matches[0].value

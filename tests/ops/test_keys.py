@@ -108,6 +108,7 @@ def test_existing_keys_are_stable_unless_rekey() -> None:
     assert renamed == {"12345": "Doe2020a", "http://zotero.org/item/9": "Roe2021",
                        "my key": "Poe2022", "keepme": "Moe2023"}
     assert lib.keys()[0] == "Doe2020"  # the input library is not changed
+    assert generate_keys(new, "{auth}{year}")[0] == {}  # a second run changes nothing
     assert [is_citation_key(k) for k in ("a:b-1", "12", "", "a b", "x{y}")] == [
         True, False, False, False, False]
 
@@ -136,8 +137,15 @@ def test_bad_patterns_are_rejected() -> None:
 def test_generated_keys_are_unique_usable_keys(rows: list[tuple[str, str, int | None]]) -> None:
     lib = Library([_book(f"id {i}", family or None, title, year)
                    for i, (family, title, year) in enumerate(rows)])
-    renamed, new = generate_keys(lib)
+    _, new = generate_keys(lib)
     assert len(set(new.keys())) == len(lib)
-    for key in new.keys():
-        assert is_citation_key(key)
-        assert key.isascii()
+    for record in new:
+        assert is_citation_key(record.key)
+        assert record.key.isascii()
+
+
+def test_rich_text_markup_is_not_part_of_a_key() -> None:
+    record = _book("x y", "Smith", '<i>Drosophila</i> and the <span class="nocase">TSP</span>',
+                   1999)
+    renamed, _ = generate_keys(Library([record]))
+    assert renamed == {"x y": "Smith1999DrosophilaTSP"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from bibtexparser import model as bib
 from bibtexparser.entrypoint import parse_string
 from hypothesis import given, settings
@@ -121,7 +122,8 @@ def _entries(text: str) -> dict[str, dict[str, str]]:
     """Every entry's fields, name lower-cased, value with delimiters normalised."""
     out: dict[str, dict[str, str]] = {}
     for block in parse_string(text, parse_stack=[]).blocks:
-        entry = block if isinstance(block, bib.Entry) else getattr(block, "ignore_error_block", None)
+        entry = block if isinstance(block, bib.Entry) \
+            else getattr(block, "ignore_error_block", None)
         if isinstance(entry, bib.Entry):
             fields = {f.key.lower(): normalise_value(str(f.value)) for f in entry.fields}
             if "month" in fields:
@@ -186,3 +188,20 @@ def test_tidy_is_idempotent(text: str, order: str | None) -> None:
     once = tidy_bibtex(text, sort=order)  # type: ignore[arg-type]
     assert tidy_bibtex(once, sort=order) == once  # type: ignore[arg-type]
     assert _entries(once) == _entries(text)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("@article(key1, title = {A}, year = 2000)\n",
+     "@article{key1,\n  title = {A},\n  year = {2000}\n}\n"),
+    ("@article{k,\r\n  title = {A\r\n  B},\r\n  year = 2000\r\n}\r\n",
+     "@article{k,\r\n  title = {A\r\n  B},\r\n  year = {2000}\r\n}\r\n"),
+    ('@string{a = "x", b = "y"}', '@string{a = "x", b = "y"}\n'),  # not ours to repair
+    ('@article{k, author = {A} # " and " # {B}}',
+     "@article{k,\n  author = {A} # { and } # {B}\n}\n"),
+    ("@article{k, title={T}}@book{j, title={U}}",
+     "@article{k,\n  title = {T}\n}\n\n@book{j,\n  title = {U}\n}\n"),
+    ("", ""),
+])
+def test_edge_cases_are_tidied_once_and_for_all(text: str, expected: str) -> None:
+    assert tidy_bibtex(text) == expected
+    assert is_tidy(expected)

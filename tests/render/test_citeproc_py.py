@@ -124,3 +124,20 @@ def test_bibliography_ids_restrict_the_bibliography() -> None:
     assert [key for key, _ in out.bibliography] == ["doe2000"]
     out = run("apa", [], bibliography=False)
     assert out.bibliography == []
+
+
+def test_affixes_keep_ampersands_and_inline_markup() -> None:
+    out = run("apa", [Cluster((CiteItem("Doe2000", prefix="see & ", suffix=" <i>x</i>"),))])
+    assert plain(out.citations[0]) == "(see & Doe, 2000 x)"
+    assert to_html(out.citations[0]) == "(see &#38; Doe, 2000 <i>x</i>)"
+
+
+def test_style_rewrites_keep_repository_styles_schema_valid() -> None:
+    for style in ("apa", "chicago-notes-bibliography", "ieee", "modern-language-association"):
+        out = run(style, [Cluster((CiteItem("Doe2000"),))])
+        assert not any("schema" in w for w in out.warnings), (style, out.warnings)
+
+
+def test_initialize_false_keeps_full_given_names() -> None:
+    out = run("chicago-notes-bibliography", [Cluster((CiteItem("Doe2000"),))])
+    assert plain(out.citations[0]).startswith("John Doe, ")

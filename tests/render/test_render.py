@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from citekit.errors import UnknownKeyError, UnknownStyleError, UsageError
-from citekit.model import Library
+from citekit.model import Library, Record
 from citekit.render import (
     DEFAULT_ENGINE,
     CiteItem,
@@ -192,3 +194,86 @@ def test_result_to_json() -> None:
     assert data["citations"] == ["(Raimondo, 2000)"]
     assert [e["id"] for e in data["bibliography"]] == ["raimondo2000", "smith2008"]
     assert data["layout"]["hanging-indent"] is True
+
+
+LOCALE_OVERRIDE_STYLE = """<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+  <info><title>Override</title><id>override</id><updated>2020-01-01T00:00:00+00:00</updated>
+  </info>
+  <locale xml:lang="en">
+    <terms><term name="page" form="short"><single>pg.</single><multiple>pgs.</multiple></term>
+    </terms>
+  </locale>
+  <citation>
+    <layout prefix="(" suffix=")">
+      <names variable="author"><name form="short"/></names>
+      <group delimiter=" " prefix=", "><label variable="locator" form="short"/>
+        <text variable="locator"/></group>
+    </layout>
+  </citation>
+</style>
+"""
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_locale_block_in_the_style_beats_the_locale_file(tmp_path: Path, engine: str) -> None:
+    path = tmp_path / "override.csl"
+    path.write_text(LOCALE_OVERRIDE_STYLE, encoding="utf-8")
+    result = render(make_library(), str(path), engine=engine, bibliography=False,
+                    citations=[one("raimondo2000", locator="4", label="page"),
+                               one("raimondo2000", locator="4-5", label="page")])
+    assert result.citations == ["(Raimondo, pg. 4)", "(Raimondo, pgs. 4–5)"]
+
+
+_NAMES = st.lists(st.fixed_dictionaries({}, optional={
+    "family": st.text(max_size=8), "given": st.text(max_size=8),
+    "literal": st.text(max_size=8), "non-dropping-particle": st.sampled_from(["van", "de"]),
+}), max_size=3)
+_DATES = st.one_of(
+    st.fixed_dictionaries({"date-parts": st.lists(
+        st.lists(st.integers(-50, 3000), min_size=0, max_size=3), min_size=1, max_size=2)}),
+    st.fixed_dictionaries({"literal": st.text(max_size=10)}),
+    st.text(max_size=10),
+)
+_ITEMS = st.lists(st.fixed_dictionaries(
+    {"type": st.sampled_from(["book", "article-journal", "chapter", "webpage", "thesis",
+                              "legal_case", "no-such-type"])},
+    optional={
+        "title": st.text(max_size=20), "author": _NAMES, "editor": _NAMES,
+        "issued": _DATES, "accessed": _DATES, "page": st.text(max_size=6),
+        "volume": st.one_of(st.integers(), st.text(max_size=4)),
+        "container-title": st.text(max_size=10), "URL": st.text(max_size=10),
+        "custom": st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+    }), min_size=1, max_size=4)
+
+
+@settings(max_examples=25, deadline=None)
+@given(items=_ITEMS, style=st.sampled_from(["apa", "ieee", "chicago-notes-bibliography"]),
+       engine=st.sampled_from(ENGINES))
+def test_render_never_raises_on_odd_data(items: list[dict[str, object]], style: str,
+                                         engine: str) -> None:
+    library = Library.from_json([{**item, "id": f"k{n}"} for n, item in enumerate(items)])
+    clusters = [one(record.key, locator="3", label="page") for record in library]
+    result = render(library, style, citations=clusters, engine=engine, output="html")
+    assert len(result.citations) == len(clusters)
+    assert len(result.bibliography) <= len(library)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_entries_without_printed_form_are_left_out_with_a_warning(engine: str) -> None:
+    library = make_library()
+    library.add(Record("letter", "personal_communication",
+                       author=[{"family": "Doe", "given": "J."}]))
+    result = render(library, "chicago-notes-bibliography", engine=engine)
+    texts = result.bibliography_texts
+    assert all(text.strip() for text in texts)
+    if "letter" not in result.bibliography_ids:
+        assert any("'letter' has no printed form" in w for w in result.warnings)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_affixes_and_locators_reach_the_output(engine: str) -> None:
+    cluster = Cluster((CiteItem("raimondo2000", prefix="see & ", suffix=", <i>passim</i>",
+                                locator="33", label="page"),))
+    result = render(make_library(), "apa", citations=[cluster], output="html", engine=engine)
+    assert result.citations == ["(see &#38; Raimondo, 2000, p. 33, <i>passim</i>)"]

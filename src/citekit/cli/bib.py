@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import click
 
 from citekit._io import atomic_write_text
-from citekit.cli._common import echo_json, handle_errors
+from citekit.cli._common import handle_errors
 from citekit.cli.cite import (
     echo_warnings,
     load_library,
@@ -53,9 +55,9 @@ def bib_command(file: str, keys: tuple[str, ...], style: str, locale: str | None
                     bibliography_keys=list(keys) if keys else None)
     echo_warnings(result)
     if output_format == "json":
-        echo_json(result.to_json())
-        return
-    text = format_bibliography(result, standalone=standalone)
+        text = json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = format_bibliography(result, standalone=standalone)
     atomic_write_text(output, text, protect=(path,))
 
 

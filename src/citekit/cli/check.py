@@ -18,6 +18,7 @@ from citekit.cli.convert import read_input
 from citekit.errors import Diagnostic, Severity
 from citekit.formats import ReadResult
 from citekit.ops.check import check, counts
+from citekit.quotes import check_quotations
 
 
 def result_lines(result: ReadResult) -> Mapping[str, int]:
@@ -45,8 +46,11 @@ def check_file(path: str, from_: str | None = None) -> list[Diagnostic]:
     """Read one file and run every check over it; reading problems come first."""
     result, diagnostics = read_input(path, from_)
     filename = "<stdin>" if path == "-" else path
-    return check(result.library, diagnostics=diagnostics, filename=filename,
-                 lines=result_lines(result))
+    lines = result_lines(result)
+    return [
+        *check(result.library, diagnostics=diagnostics, filename=filename, lines=lines),
+        *check_quotations(result.library, file=filename, lines=lines),
+    ]
 
 
 def _summary(tally: dict[str, int], files: int) -> str:

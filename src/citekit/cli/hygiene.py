@@ -28,7 +28,15 @@ from citekit.errors import Diagnostic, Severity, UsageError
 from citekit.formats import FormatInfo, format_for_path, get_format, guess_format, read_string
 from citekit.formats import write_string as format_write
 from citekit.model import Library
-from citekit.ops.dedupe import RULES, DuplicateGroup, MergePolicy, find_duplicates, merge
+from citekit.ops.dedupe import (
+    ALIASES_CONTAINER,
+    CONFLICTS_FIELD,
+    RULES,
+    DuplicateGroup,
+    MergePolicy,
+    find_duplicates,
+    merge,
+)
 from citekit.ops.keys import DEFAULT_PATTERN, generate_keys
 from citekit.ops.tidy import SortOrder, tidy
 
@@ -127,6 +135,32 @@ def _describe(group: DuplicateGroup) -> str:
     return "\n".join(lines)
 
 
+def _conflicts_as_bibtex_field(library: Library) -> None:
+    """Keep ``custom["merged-conflicts"]`` in a .bib: as a JSON ``merged-conflicts`` field.
+
+    The BibTeX writer writes ``custom["biblatex"]`` fields back as they are
+    and nothing else from ``custom``; biber ignores fields it does not know,
+    and citekit's reader reads the field back into ``custom["biblatex"]``.
+    """
+    for record in library:
+        conflicts = record.get("custom", {}).get(CONFLICTS_FIELD)
+        if not isinstance(conflicts, dict):
+            continue
+        text = json.dumps(conflicts, ensure_ascii=False)
+        depth = 0
+        for char in text:
+            depth += 1 if char == "{" else -1 if char == "}" else 0
+            if depth < 0:
+                break
+        container = record.custom.setdefault(ALIASES_CONTAINER, {})
+        if depth == 0 and isinstance(container, dict):
+            container[CONFLICTS_FIELD] = text
+        else:
+            click.echo(f"warning: entry '{record.key}': its merge conflicts contain unbalanced "
+                       "braces and cannot be written to BibTeX; write CSL-JSON to keep them",
+                       err=True)
+
+
 @click.command("dedupe")
 @click.argument("paths", metavar="FILE...", nargs=-1, required=True,
                 type=click.Path(allow_dash=True))
@@ -186,6 +220,11 @@ def dedupe(paths: tuple[str, ...], output_format: str, from_: str | None, to: st
         return
     merged = merge(library, groups, policy=cast(MergePolicy, policy))
     target = _output_format(output if not in_place else paths[0], to, source)
+    if target.name == "biblatex":
+        _conflicts_as_bibtex_field(merged)
+    elif target.name == "ris" and groups:
+        click.echo("warning: RIS has no place for the aliases and merge conflicts kept in "
+                   "'custom'; write CSL-JSON, CSL-YAML or BibLaTeX to keep them", err=True)
     _write(format_write(merged, target.name), paths, output, in_place, backup)
     removed = len(library) - len(merged)
     if output_format == "json":
@@ -200,8 +239,10 @@ def dedupe(paths: tuple[str, ...], output_format: str, from_: str | None, to: st
 # keys
 # ---------------------------------------------------------------------------
 
-_ENTRY_HEAD = re.compile(r"(@\s*(?P<type>\w+)\s*[{(]\s*)(?P<key>[^,\s{}()]+)(\s*,)")
-_POINTER = re.compile(r"(\b(?:crossref|xref)\s*=\s*[{\"]\s*)([^}\"]*)", re.IGNORECASE)
+_ENTRY_HEAD = re.compile(r"^(\s*@\s*(?P<type>\w+)\s*[{(]\s*)(?P<key>[^,\s{}()]+)(\s*,)",
+                         re.MULTILINE)
+_POINTER = re.compile(r"^(\s*(?:crossref|xref)\s*=\s*[{\"]\s*)([^}\"]*)",
+                      re.IGNORECASE | re.MULTILINE)
 
 
 def rename_bibtex_keys(text: str, renamed: dict[str, str]) -> str:
@@ -283,9 +324,15 @@ def keys(path: str, pattern: str, rekey: bool, unicode_keys: bool, dry_run: bool
     if dry_run:
         return
     target = _output_format(output if not in_place else path, None, info)
+    rendered = None
     if target.name == "biblatex" and info.name == "biblatex":
         rendered = rename_bibtex_keys(text, renamed)
-    else:
+        check = read_string(rendered, info.name, filename=filename).library
+        if check.keys() != library.keys():  # an entry the line-based rename missed
+            click.echo("note: entries not at line starts; the file is rewritten by the "
+                       "BibTeX writer instead of renamed in place", err=True)
+            rendered = None
+    if rendered is None:
         rendered = format_write(library, target.name)
     _write(rendered, (path,), output, in_place, backup)
 

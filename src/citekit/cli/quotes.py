@@ -263,8 +263,8 @@ def verify_command(ctx: click.Context, file: str, source: str, quoted_in: str | 
 
     Quotes, apostrophes, dashes, ellipses and spacing are compared loosely;
     letters, words and punctuation exactly. Each quotation is reported as
-    exact, near (with the closest passage and a word diff: [-quoted only-]
-    {+source only+}) or missing. Parts split by an ellipsis must appear in
+    exact, near (with the closest passage and a word diff: [-in the words
+    checked only-] {+in the source only+}) or missing. Parts split by an ellipsis must appear in
     order. Exit 1 when any quotation is not exact.
 
     \b

@@ -24,6 +24,7 @@ for _number, _name in enumerate(MONTH_NAMES, start=1):
     _MONTHS[_name[:3] + "."] = _number
 _MONTHS["sept"] = _MONTHS["sept."] = 9
 _YEAR_RANGE = re.compile(r"^(\d{1,4})\s*(?:-{1,3}|–|—|/)\s*(\d{1,4})$")
+_MONTH_DAY = re.compile(r"^([A-Za-z]+\.?)[\s~\u00a0]+(\d{1,2})$")
 _EDTF_UNSPECIFIED = re.compile(r"^(\d{2,3})(X{1,2})$")
 
 
@@ -72,6 +73,10 @@ def parse_year_month_day(year: str | None, month: str | None, day: str | None
             return Date(parts=((int(span.group(1)),), (int(span.group(2)),))), problems
         problems.append("year")
         return Date(literal=y), problems
+    if month and not day:
+        both = _MONTH_DAY.match(month.strip())  # month = jan # "~15"
+        if both is not None and parse_month(both.group(1)) is not None:
+            month, day = both.group(1), both.group(2)
     if month:
         number = parse_month(month)
         if number is None:

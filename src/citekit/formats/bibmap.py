@@ -119,13 +119,24 @@ CSL_TO_BIBLATEX: dict[str, str] = {
     "performance": "performance", "periodical": "periodical",
     "personal_communication": "letter", "post": "online", "post-weblog": "online",
     "report": "report", "review": "review", "review-book": "review",
-    "software": "software", "song": "music", "speech": "unpublished",
+    "software": "software", "song": "music", "speech": "misc",
     "standard": "standard", "thesis": "thesis", "webpage": "online", "broadcast": "video",
 }  # fmt: skip
 
-# Entry subtypes of @article that CSL knows as types.
-ARTICLE_SUBTYPES: dict[str, str] = {"magazine": "article-magazine",
-                                    "newspaper": "article-newspaper"}
+# Entry subtypes that CSL knows as types, per BibLaTeX entry type: biblatex's
+# own for @article, and citekit's quotation records (docs/quotations.md) as
+# @misc with entrysubtype speech or interview.
+ENTRY_SUBTYPES: dict[str, dict[str, str]] = {
+    "article": {"magazine": "article-magazine", "newspaper": "article-newspaper"},
+    "misc": {"speech": "speech", "interview": "interview"},
+}
+ARTICLE_SUBTYPES: dict[str, str] = ENTRY_SUBTYPES["article"]
+# CSL type -> (BibLaTeX type, entrysubtype) for the writer.
+SUBTYPE_OF_CSL: dict[str, tuple[str, str]] = {
+    csl: (btype, subtype)
+    for btype, subtypes in ENTRY_SUBTYPES.items()
+    for subtype, csl in subtypes.items()
+}
 
 # ---------------------------------------------------------------------------
 # Fields
@@ -360,12 +371,18 @@ INHERITANCE: tuple[tuple[frozenset[str], frozenset[str], dict[str, str | None]],
 )
 
 
+# Classic names inherited under their own name (a BibTeX child reads "journal").
+_KEEP_NAME = frozenset({"journal", "address", "school", "annote", "archiveprefix",
+                        "primaryclass", "pdf", "hyphenation"})
+
+
 def inherited_names(field: str, parent_type: str, child_type: str) -> tuple[str, ...]:
     """The child fields a parent's field fills (none when it is not inherited).
 
     Special rules come first (title -> booktitle for a book's chapters); a
     parent book's author fills both the chapter's author and its bookauthor.
     """
+    field = FIELD_ALIASES.get(field, field) if field not in _KEEP_NAME else field
     for parents, children, mapping in INHERITANCE:
         if parent_type in parents and child_type in children and field in mapping:
             target = mapping[field]
@@ -387,6 +404,8 @@ def canonical_type(entry_type: str) -> tuple[str, str | None]:
 
 __all__ = [
     "ARTICLE_SUBTYPES",
+    "ENTRY_SUBTYPES",
+    "SUBTYPE_OF_CSL",
     "BIBTEX_FIELD_NAMES",
     "BIBTEX_TYPES",
     "CSL_TO_BIBLATEX",

@@ -132,9 +132,12 @@ def _text(words: list[str]) -> str | None:
     if not words:
         return None
     joined = " ".join(words)
-    value = decode(joined, nocase=False) if ("\\" in joined or "{" in joined
-                                            or "~" in joined or "-" in joined) else joined
-    return value or None
+    if "\\" in joined or "{" in joined or "~" in joined or "-" in joined:
+        value = decode(joined, nocase=False)
+        if "  " in value:
+            value = " ".join(value.split())
+        return value or None
+    return joined or None
 
 
 def parse_name(raw: str, *, useprefix: bool = False) -> Name:
@@ -180,16 +183,18 @@ def parse_name(raw: str, *, useprefix: bool = False) -> Name:
             von, last = von[:-1], von[-1:]
     non_dropping: str | None = None
     dropping: str | None = None
-    if len(last) == 1 and _whole_group(last[0]):
+    braced = len(last) == 1 and _whole_group(last[0])
+    if braced:
         inner = _words(last[0][1:-1])
         lead = 0
-        while lead < len(inner) - 1 and _is_lower(inner[lead]):
+        while lead < len(inner) - 1 and (_is_lower(inner[lead]) or (
+                _whole_group(inner[lead]) and _is_lower(inner[lead][1:-1]))):
             lead += 1
         if lead:
             non_dropping = _text(inner[:lead])
             last = [" ".join(inner[lead:])]
     family = _text(last)
-    if family and not non_dropping and not von:
+    if family and not non_dropping and not von and not braced:
         m = _APOSTROPHE_PARTICLE.match(family)
         if m is not None and m.group(2)[:1].isupper():
             non_dropping, family = m.group(1), m.group(2)
@@ -256,7 +261,8 @@ def format_name(name: Name, *, ascii: bool = False) -> str:
         particle = name.non_dropping_particle
         glue = "" if particle.endswith(("'", "’")) else " "
         family_part = "{" + enc(particle + glue + family) + "}" if glue else enc(particle + family)
-    elif family and (_needs_braces(family) or (" " in family and family.split()[-1][:1].islower())):
+    elif family and (_needs_braces(family) or _APOSTROPHE_PARTICLE.match(family)
+                     or (" " in family and family.split()[-1][:1].islower())):
         family_part = "{" + enc(family) + "}"
     else:
         family_part = enc(family)

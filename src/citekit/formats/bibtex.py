@@ -37,15 +37,16 @@ from citekit.errors import Diagnostic, Severity
 from citekit.formats import ReadResult
 from citekit.formats import bibmap as bm
 from citekit.formats.bibdates import MONTH_MACROS, parse_date_field, parse_year_month_day
-from citekit.formats.bibnames import parse_names
+from citekit.formats.bibnames import parse_names, split_names
 from citekit.formats.bibwrite import write
 from citekit.formats.latex import collapse_space, decode, decode_lossy
-from citekit.model import Date, Library, Record
+from citekit.model import Date, Library, Record, variable_kind
 
 CUSTOM_KEY = "biblatex"
 _FAILED_KEY = re.compile(r"@\s*\w+\s*[{(]\s*([^,\s{}()]+)")
 _SPLIT_KEYS = re.compile(r"\s*,\s*")
 _VERBATIM_ESCAPES = re.compile(r"\\([_%&#$])")
+_BARE_WORD = re.compile(r"[^\s#]+")
 
 logging.getLogger("bibtexparser").setLevel(logging.ERROR)
 
@@ -59,6 +60,7 @@ class RawEntry:
     fields: dict[str, str]
     line: int | None
     field_lines: dict[str, int] = field(default_factory=dict)
+    inherited: list[str] = field(default_factory=list)
 
 
 class _Reader:
@@ -108,7 +110,7 @@ class _Reader:
             elif ch == "#":
                 i += 1
             else:
-                m = re.compile(r"[^\s#]+").match(raw, i)
+                m = _BARE_WORD.match(raw, i)
                 assert m is not None
                 name = m.group(0)
                 i = m.end()
@@ -166,7 +168,11 @@ class _Reader:
             elif isinstance(block, Preamble):
                 extras["preambles"].append(block.value.strip())
             elif isinstance(block, ExplicitComment):
-                extras["comments"].append(block.comment)
+                entry = _misread_comment(block)
+                if entry is not None:
+                    self.add_entry(entry, entries, xdata, line)
+                else:
+                    extras["comments"].append(block.comment)
             elif isinstance(block, ImplicitComment) and block.comment.strip():
                 extras["text"].append(block.comment.strip("\n"))
         return entries, xdata, extras
@@ -224,6 +230,7 @@ class _Reader:
                 for name, value in source.fields.items():
                     if name not in entry.fields and name != "xdata":
                         entry.fields[name] = value
+                        entry.inherited.append(name)
 
         def resolve_one(entry: RawEntry, chain: tuple[str, ...]) -> None:
             if entry.key in done:
@@ -252,6 +259,10 @@ class _Reader:
                     for target, value in inherited.items():
                         if target not in entry.fields:
                             entry.fields[target] = value
+                            entry.inherited.append(target)
+            if "year" in entry.inherited and any(
+                    f in entry.fields and f not in entry.inherited for f in ("month", "day")):
+                entry.inherited.remove("year")  # the date is partly the entry's own
             xref = entry.fields.get("xref")
             if xref and xref.strip() not in entries and xref.strip().lower() not in lowered:
                 self.report(Severity.WARNING, "dangling-xref",
@@ -266,6 +277,30 @@ class _Reader:
     # -- mapping -----------------------------------------------------------
     def to_record(self, entry: RawEntry) -> Record:
         return _Converter(self, entry).convert()
+
+
+_COMMENT_LIKE_TYPE = re.compile(r"@\s*(comment\w+)\s*(?=[{(])", re.IGNORECASE)
+
+
+def _misread_comment(block: ExplicitComment) -> Entry | None:
+    """bibtexparser 2.1 reads any ``@comment...`` type as a comment: ``@commentary``
+    (a BibLaTeX type) included.  Split such a block again as an entry."""
+    raw = block.raw or ""
+    m = _COMMENT_LIKE_TYPE.match(raw)
+    if m is None:
+        return None
+    placeholder = "citekitentry"
+    parsed = Splitter("@" + placeholder + raw[m.end():]).split()
+    entries = [b for b in parsed.blocks if isinstance(b, Entry)]
+    if len(entries) != 1:
+        return None
+    entry = entries[0]
+    entry.entry_type = m.group(1)
+    offset = block.start_line or 0
+    for fld in entry.fields:
+        if fld.start_line is not None:
+            fld._start_line = fld.start_line + offset
+    return entry
 
 
 def _closing(raw: str, i: int) -> int:
@@ -300,7 +335,7 @@ def _closing(raw: str, i: int) -> int:
 
 def _join(main: str | None, sub: str | None, sep: str = ": ") -> str | None:
     if not main:
-        return sub or None
+        return None  # a subtitle without its title stays in custom as written
     if not sub:
         return main
     return f"{main}{sep}{sub}"
@@ -363,7 +398,15 @@ class _Converter:
                 continue
             frule = bm.FIELDS.get(name)
             if frule is None:
-                self.keep(raw_name, value, report=raw_name not in bm.STRUCTURAL_FIELDS)
+                kind_of = variable_kind(raw_name)
+                if kind_of in ("string", "number") and raw_name not in out:
+                    # A CSL variable written under its own name (our writer does
+                    # that for variables BibLaTeX lacks): read it back as itself.
+                    out[raw_name] = decode(value, nocase=False)
+                elif kind_of == "name" and raw_name not in out:
+                    out[raw_name] = parse_names(value, useprefix=useprefix)
+                else:
+                    self.keep(raw_name, value, report=raw_name not in bm.STRUCTURAL_FIELDS)
                 continue
             kind = frule.kind
             if kind == "names":
@@ -390,6 +433,8 @@ class _Converter:
                     out[frule.csl] = text
             elif kind == "list":
                 out[frule.csl] = self.literal_list(value)
+                if name == "publisher" and btype in ("thesis", "report"):
+                    self.custom["@publisher"] = "publisher"  # the writer's default is institution
             elif kind == "key":
                 stripped = value.strip()
                 out[frule.csl] = bm.KEYS.get(stripped.lower(), decode(stripped, nocase=False))
@@ -433,8 +478,8 @@ class _Converter:
                 elif name == "eprint":
                     self.eprint(value)
                 elif name == "entrysubtype":
-                    subtype = bm.ARTICLE_SUBTYPES.get(value.strip().lower())
-                    if btype == "article" and subtype:
+                    subtype = bm.ENTRY_SUBTYPES.get(btype, {}).get(value.strip().lower())
+                    if subtype:
                         record.type = subtype
                     self.keep(name, value, report=subtype is None)
                 elif name in ("year", "month", "day", "origyear"):
@@ -460,6 +505,9 @@ class _Converter:
                 self.custom["@origyear"] = True
             else:
                 self.keep("origyear", fields["origyear"])
+        if entry.inherited:
+            # The writer leaves these out again while the parent is in the library.
+            self.custom["@inherited"] = list(entry.inherited)
         if self.custom:
             record.custom[CUSTOM_KEY] = self.custom
         if self.unmapped:
@@ -472,7 +520,7 @@ class _Converter:
     def literal_list(self, value: str) -> str:
         """biblatex literal lists ("A and B") as CSL text ("A; B")."""
         if " and " in value and self.is_biblatex():
-            parts = [decode(p, nocase=False) for p in _split_and(value)]
+            parts = [decode(p, nocase=False) for p in split_names(value)]
             if len(parts) > 1:
                 self.custom.setdefault("@lists", True)
                 return "; ".join(parts)
@@ -620,12 +668,6 @@ class _Converter:
                     and not main:
                 out["title-short"] = t["title"]
                 self.custom["@short"] = True
-
-
-def _split_and(value: str) -> list[str]:
-    from citekit.formats.bibnames import split_names
-
-    return split_names(value)
 
 
 def read(text: str, *, filename: str | None = None) -> ReadResult:

@@ -61,7 +61,9 @@ _ARTICLE_TYPES = frozenset({"article", "periodical", "suppperiodical"})
 class _EntryWriter:
     """Builds the fields of one entry, then formats them."""
 
-    def __init__(self, record: Record, dialect: Dialect, ascii: bool) -> None:
+    def __init__(self, record: Record, dialect: Dialect, ascii: bool,
+                 keys: frozenset[str] = frozenset()) -> None:
+        self.keys = keys
         self.record = record
         self.dialect = dialect
         self.ascii = ascii
@@ -91,12 +93,15 @@ class _EntryWriter:
         if isinstance(original, str):
             canonical, _ = bm.canonical_type(original)
             rule = bm.TYPES.get(canonical)
-            if rule is None or rule.csl == csl_type or csl_type in bm.ARTICLE_SUBTYPES.values():
+            subtype_of = bm.SUBTYPE_OF_CSL.get(csl_type)
+            if rule is None or rule.csl == csl_type or (
+                    subtype_of is not None and subtype_of[0] == canonical):
                 btype = canonical
         if btype is None:
             btype = bm.CSL_TO_BIBLATEX.get(csl_type, "misc")
-        if csl_type in ("article-magazine", "article-newspaper"):
-            self.put("entrysubtype", csl_type.split("-")[1])
+        subtype = bm.SUBTYPE_OF_CSL.get(csl_type)
+        if subtype is not None and subtype[0] == btype:
+            self.put("entrysubtype", subtype[1])
         return btype
 
     def bibtex_type(self, btype: str) -> str:
@@ -171,12 +176,33 @@ class _EntryWriter:
         raws = self.bib.get("@raw")
         if isinstance(raws, dict):
             for name, raw in raws.items():
-                if name in self.fields and isinstance(raw, str):
+                # The raw LaTeX only while the value is what was read from it.
+                if name in self.fields and isinstance(raw, str) \
+                        and decode(raw) == decode(self.fields[name]):
                     self.fields[name] = raw
+        self.drop_inherited()
         if self.dialect == "bibtex":
             btype = self.bibtex_type(btype)
             self.to_bibtex_names()
         return self.format(btype)
+
+    def drop_inherited(self) -> None:
+        """Leave out what the entry inherits from a crossref/xdata parent that is
+        written too, so a round trip gives the entry's own fields back."""
+        inherited = self.bib.get("@inherited")
+        if not isinstance(inherited, list):
+            return
+        parents = [self.fields.get("crossref", ""), *self.fields.get("xdata", "").split(",")]
+        if not any(p.strip() in self.keys for p in parents if p.strip()):
+            return
+        for item in inherited:
+            raw_name = str(item)
+            canonical: str = bm.FIELD_ALIASES.get(raw_name, raw_name)
+            self.fields.pop(raw_name, None)
+            if canonical != raw_name and raw_name in self.bib:
+                continue  # an inherited alias the entry's own field overrode
+            for written in _WRITTEN_AS.get(canonical, (canonical,)):
+                self.fields.pop(written, None)
 
     done_variables: frozenset[str] = frozenset()
     title_fields: frozenset[str] = frozenset()
@@ -190,8 +216,8 @@ class _EntryWriter:
             self.put(rule.biblatex, str(value))
         elif kind == "range":
             self.put(rule.biblatex, self.text(str(value)).replace("-", "--").replace("----", "--"))
-        elif kind == "list" and self.bib.get("@lists"):
-            self.put(rule.biblatex, " and ".join(self.text(p) for p in str(value).split("; ")))
+        elif kind == "list":
+            self.put(rule.biblatex, self.literal_list(str(value)))
         else:
             self.put(rule.biblatex, self.text(value))
 
@@ -302,19 +328,22 @@ class _EntryWriter:
             field = "institution"
         else:
             field = "publisher"
-        text = str(value)
-        if self.bib.get("@lists") and "; " in text:
-            self.put(field, " and ".join(self.text(p) for p in text.split("; ")))
-        else:
-            self.put(field, self.text(text))
+        self.put(field, self.literal_list(str(value)))
+
+    def literal_list(self, text: str) -> str:
+        """A publisher or place: "A; B" back to biblatex's "A and B" when the
+        reader split it, and a literal "and" protected so it is not a separator."""
+        parts = text.split("; ") if self.bib.get("@lists") else [text]
+        return " and ".join(self.text(p).replace(" and ", " {and} ") for p in parts)
 
     def dates(self) -> None:
         record = self.record
         issued = record.get("issued")
         if isinstance(issued, Date):
-            if self.dialect == "bibtex" or (self.bib.get("@month") and not issued.end):
+            if self.dialect == "bibtex":
                 year, month, day = year_month_day(issued)
-                self.put("year", self.text(year) if year else None)
+                self.put("year", year if year and year[:1].isdigit() else
+                         self.text(year) if year else None)
                 if month is not None:
                     self.fields["month"] = month
                     self.bare.add("month")
@@ -348,8 +377,12 @@ class _EntryWriter:
         value = self.record.get("language")
         if value is None:
             return
-        if "langid" in self.bib or "language" in self.bib:
-            return  # the raw field in custom gives it back exactly
+        for field in ("langid", "language"):
+            raw = self.bib.get(field)
+            if isinstance(raw, str):
+                if _language_tag(raw, self.bib.get("langidopts")) == value:
+                    return  # the raw field in custom gives it back exactly
+                del self.bib[field]  # the language was changed since reading
         name = bm.LANGUAGES_REVERSE.get(str(value))
         if name is not None:
             self.put("langid", name)
@@ -371,7 +404,7 @@ class _EntryWriter:
                 year, month, day = year_month_day(issued)
                 del renamed["date"]
                 if year:
-                    renamed["year"] = self.text(year)
+                    renamed["year"] = year if year[:1].isdigit() else self.text(year)
                 if month:
                     renamed["month"] = month
                     self.bare.add("month")
@@ -391,13 +424,33 @@ class _EntryWriter:
         return "\n".join(lines)
 
 
+def _language_tag(raw: str, opts: Any) -> str:
+    """The BCP 47 tag the reader made of a langid/language field."""
+    text = decode(raw, nocase=False).strip().lower()
+    variant = ""
+    if isinstance(opts, str) and "variant" in opts:
+        variant = opts.split("=", 1)[-1].strip().lower()
+    return bm.LANGUAGE_VARIANTS.get((text, variant)) or bm.LANGUAGES.get(text) or raw
+
+
 _SUBPARTS_ALL = frozenset(p for pair in _SUBPARTS.values() for p in pair if p)
 _MAIN_OF = {p: main for main, pair in _SUBPARTS.items() for p in pair if p}
 
 
-def write_entry(record: Record, *, dialect: Dialect = "biblatex", ascii: bool = False) -> str:
-    """One record as a BibLaTeX or BibTeX entry."""
-    return _EntryWriter(record, dialect, ascii).build()
+# Fields an inherited field may have been written as.
+_WRITTEN_AS: dict[str, tuple[str, ...]] = {
+    "year": ("year", "date"), "date": ("date", "year"),
+    "booktitle": ("booktitle", "booksubtitle", "booktitleaddon"),
+    "maintitle": ("maintitle", "mainsubtitle", "maintitleaddon"),
+    "journaltitle": ("journaltitle", "journalsubtitle"),
+}
+
+
+def write_entry(record: Record, *, dialect: Dialect = "biblatex", ascii: bool = False,
+                keys: frozenset[str] = frozenset()) -> str:
+    """One record as a BibLaTeX or BibTeX entry; ``keys`` are the entries written
+    with it (inherited fields are left out while their parent is among them)."""
+    return _EntryWriter(record, dialect, ascii, keys).build()
 
 
 def _blocks(extras: dict[str, Any]) -> Iterable[str]:
@@ -434,8 +487,12 @@ def write(library: Library, *, dialect: Dialect = "biblatex", ascii: bool = Fals
     extras = library.extras.get("bibtex")
     if isinstance(extras, dict):
         parts.extend(_blocks(extras))
+    keys = frozenset(library.keys())
+    xdata = extras.get("xdata") if isinstance(extras, dict) else None
+    if isinstance(xdata, dict):
+        keys |= frozenset(xdata)
     for record in library:
-        parts.append(write_entry(record, dialect=dialect, ascii=ascii))
+        parts.append(write_entry(record, dialect=dialect, ascii=ascii, keys=keys))
     return "\n\n".join(parts) + "\n" if parts else ""
 
 

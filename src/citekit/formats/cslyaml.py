@@ -29,8 +29,13 @@ from citekit.model import DATE_VARIABLES, NAME_VARIABLES, Library, Record
 # is imported as an untyped module rather than sprinkling ignores around.
 yaml: Any = importlib.import_module("yaml")
 
+# libyaml's parser and emitter when PyYAML was built with it (ten times faster);
+# the resolvers and constructors stay PyYAML's, so the behaviour is the same.
+_SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_SAFE_DUMPER: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
 #: SafeLoader with YAML 1.2 core-schema scalars (no sexagesimal, no yes/no).
-_Loader: Any = type("_Loader", (yaml.SafeLoader,), {})
+_Loader: Any = type("_Loader", (_SAFE_LOADER,), {})
 
 _Loader.yaml_implicit_resolvers = {}
 _Loader.add_implicit_resolver(
@@ -48,7 +53,7 @@ _Loader.add_implicit_resolver(
 
 
 #: SafeDumper that writes lists of lists of scalars (date parts) in flow style.
-_Dumper: Any = type("_Dumper", (yaml.SafeDumper,), {})
+_Dumper: Any = type("_Dumper", (_SAFE_DUMPER,), {})
 
 
 def _represent_list(dumper: Any, data: list[Any]) -> Any:
@@ -169,7 +174,7 @@ def write(library: Library, **options: Any) -> str:
     items = library.to_json()
     data: Any = items if options.get("bare") else {"references": items}
     body: str = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
-                     default_flow_style=False, width=100)
+                     default_flow_style=False, width=1_000_000)  # no folded lines
     if options.get("delimiters"):
         return f"---\n{body}...\n"
     return body

@@ -33,7 +33,7 @@ ACCENTS: dict[str, str] = {
 SYMBOLS: dict[str, str] = {
     "ss": "ß", "SS": "SS", "o": "ø", "O": "Ø", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ",
     "aa": "å", "AA": "Å", "l": "ł", "L": "Ł", "i": "ı", "j": "ȷ", "dh": "ð", "DH": "Ð",
-    "th": "þ", "TH": "Þ", "ng": "ŋ", "NG": "Ŋ", "dj": "đ", "DJ": "Đ",
+    "th": "þ", "TH": "Þ", "I": "I", "ng": "ŋ", "NG": "Ŋ", "dj": "đ", "DJ": "Đ",
     "&": "&", "%": "%", "$": "$", "_": "_", "#": "#", "{": "{", "}": "}",
     " ": " ", ",": "\u2009", ";": " ", ":": " ", "!": "", "/": "", "-": "", "\\": " ",
     "@": "", "slash": "/", "textendash": "–", "textemdash": "—", "ldots": "…", "dots": "…",
@@ -80,6 +80,10 @@ DECLARATIONS: dict[str, tuple[str, str]] = {
     "upshape": ("", ""), "mdseries": ("", ""), "ttfamily": ("", ""),
     "rmfamily": ("", ""), "sffamily": ("", ""),
 }  # fmt: skip
+
+# Commands whose argument is not text: sort keys and spacing (\hspace{0pt}).
+_DROP_ARGUMENT = frozenset({"noopsort", "sortname", "noop", "hspace", "vspace", "hspace*",
+                            "vspace*", "phantom", "hphantom", "vphantom", "label", "index"})
 
 # Characters that can start anything the decoder must look at.
 _NEEDS_WORK = re.compile(r"[\\{}$~`'\-\n\t\r]|  ")
@@ -263,7 +267,7 @@ class _Decoder:
                         i += 1
                     self.lossy = True
                     continue
-                if name in ("noopsort", "sortname", "noop") and i < n and text[i] == "{":
+                if name in _DROP_ARGUMENT and i < n and text[i] == "{":
                     _, i = self.braced(i)
                     self.lossy = True
                     continue
@@ -367,7 +371,9 @@ _REVERSE_SYMBOLS: dict[str, str] = {
 }  # fmt: skip
 _ALWAYS = {"–": "--", "—": "---", "\u00a0": "~", "“": "``", "”": "''",
            "&": "\\&", "%": "\\%", "#": "\\#", "_": "\\_"}
-_SPECIAL_OUT = re.compile(r"[–—\u00a0“”&%#_{}~^<$]|[^\x00-\x7f]")
+_SPECIAL_OUT = re.compile(r"[–—\u00a0“”&%#_{}~^<$'`\-\\]|[^\x00-\x7f]")
+_KEPT_COMMAND = re.compile(r"\\[A-Za-z]+(?:\{\})? ?")
+_LIGATURE_START = {"'": "'", "`": "`", "-": "-", "”": "'", "“": "`", "–": "-", "—": "-"}
 
 
 def _encode_char(ch: str, ascii: bool) -> str:
@@ -444,6 +450,15 @@ def encode(text: str, *, ascii: bool = False, verbatim: bool = False) -> str:
             out.append(opener)
             closers.append(closer)
             continue
+        if ch == "\\":
+            # A command the decoder kept as written (\MaxMinAntSystem{}) goes back as is.
+            kept = _KEPT_COMMAND.match(text, k)
+            if kept is not None:
+                out.append(kept.group(0))
+                pos = kept.end()
+            else:
+                out.append("\\textbackslash{}")
+            continue
         if ch == "$":
             end = text.find("$", pos)
             if end >= 0 and end > pos:
@@ -452,6 +467,9 @@ def encode(text: str, *, ascii: bool = False, verbatim: bool = False) -> str:
             else:
                 out.append("\\$")
             continue
+        lead = _LIGATURE_START.get(ch)
+        if lead is not None and out and out[-1].endswith(lead):
+            out.append("{}")  # keep '' `` -- from fusing with what precedes
         out.append(_encode_char(ch, ascii))
     out.extend(reversed(closers))
     return "".join(out)

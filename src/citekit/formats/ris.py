@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
 from citekit.errors import Diagnostic, Severity
@@ -299,6 +300,17 @@ def _line(tag: str, value: str) -> str:
     return f"{tag}  - {lines[0]}" + (f"\n{text}" if text else "")
 
 
+@cache
+def _write_plan(csl_type: str) -> tuple[rismap.TagRule, ...]:
+    """The rows written for a CSL type, in table order (computed once per type)."""
+    plan: list[rismap.TagRule] = []
+    for rule in rismap.TAG_TABLE:
+        if rule.write and rule not in plan and rule in rismap.write_rules(rule.variable,
+                                                                          csl_type):
+            plan.append(rule)
+    return tuple(plan)
+
+
 def write_record(record: Record) -> list[str]:
     """One record as RIS lines, ``TY`` first and ``ER`` last."""
     lines = [_line(rismap.TYPE_TAG, rismap.ris_type(record.type))]
@@ -312,14 +324,9 @@ def write_record(record: Record) -> list[str]:
         # a TY the table lacks was read as the fallback type: write it back as it came
         lines = [_line(rismap.TYPE_TAG, str(original_type[0]))]
     lines.append(_line(rismap.ID_TAG, record.key))
-    done: set[tuple[str, str]] = set()
-    for rule in rismap.TAG_TABLE:
-        if not rule.write or (rule.tag, rule.variable) in done:
-            continue
-        if rule not in rismap.write_rules(rule.variable, record.type):
-            continue
-        done.add((rule.tag, rule.variable))
-        lines.extend(_line(rule.tag, v) for v in _values(record, rule.variable, rule.kind))
+    for rule in _write_plan(record.type):
+        if rule.variable in record.fields:
+            lines.extend(_line(rule.tag, v) for v in _values(record, rule.variable, rule.kind))
     for tag, values in kept.items():
         if tag == rismap.TYPE_TAG:
             continue

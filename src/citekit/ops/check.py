@@ -116,6 +116,9 @@ def rule_title(record: Record) -> Iterable[Diagnostic]:
     """No style can identify a work without a title (except letters, interviews)."""
     if _has(record, "title"):
         return
+    custom = record.get("custom")
+    if isinstance(custom, dict) and "quotation" in custom:
+        return  # a quoted statement is cited by speaker and date; it has no title
     if record.type in UNTITLED_TYPES:
         yield _problem(record, Severity.WARNING, "missing-title", "no title", "title")
     else:

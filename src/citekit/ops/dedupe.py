@@ -1,6 +1,6 @@
 """Find duplicate records and merge them without losing a field.
 
-Three rules, each with a name that reports quote back to the user:
+Four rules, each with a name that reports quote back to the user:
 
 ``doi``
     Same DOI after normalisation (case, ``doi:`` and ``https://doi.org/``
@@ -17,9 +17,9 @@ Three rules, each with a name that reports quote back to the user:
     same (difflib ratio >= ``title_threshold``, 0.9 by default) once accents,
     case and punctuation are gone, with the same numbers and marker words
     (:func:`titles_distinct`: "Part I" is not "Part II") and no differing
-    ``volume``.  Two records whose DOIs *differ* never
-    match by this rule: a preprint and its published version with different
-    DOIs are distinct works in the eyes of most tools, and so here.
+    ``volume``.  Two records whose DOIs *differ* never match by this rule: a
+    preprint and its published version with different DOIs are distinct
+    works in the eyes of most tools, and so here.
 ``title-year``
     Identical normalised title and year where one record lacks an author or
     the family names share a word (``La Joie`` / ``Joie``); catches records
@@ -32,8 +32,9 @@ block sizes, which for a real bibliography is close to linear.  A union-find
 joins matches into groups.
 
 :func:`merge` keeps one survivor per group; the other keys become aliases in
-the survivor's BibLaTeX ``ids`` (``custom["biblatex"]["ids"]``, see :data:`ALIASES_FIELD`)
-and ``crossref``/``xref`` pointers to merged keys are redirected.
+the survivor's BibLaTeX ``ids`` (``custom["biblatex"]["ids"]``, see
+:data:`ALIASES_FIELD`) and ``crossref``/``xref`` pointers to merged keys are
+redirected.
 """
 
 from __future__ import annotations
@@ -42,9 +43,10 @@ import copy
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import partial
 from typing import Any, Literal
 
 from citekit.model import Library, Name, Record, value_to_json
@@ -95,10 +97,11 @@ def fold(text: str) -> str:
     CSL-JSON's rich-text tags (``<i>``, ``<span class="nocase">``) go first,
     so a title read from BibTeX matches the same title from elsewhere.
     """
-    text = strip_markup(text)
-    text = unicodedata.normalize("NFKD", text.translate(_SPECIAL_LETTERS))
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = text.replace("{", "").replace("}", "")
+    if "<" in text:
+        text = strip_markup(text)
+    if not text.isascii():  # most titles are ASCII: skip the per-character work
+        text = unicodedata.normalize("NFKD", text.translate(_SPECIAL_LETTERS))
+        text = "".join(c for c in text if not unicodedata.combining(c))
     return " ".join(_NON_WORD.sub(" ", text.casefold()).split())
 
 
@@ -239,7 +242,7 @@ def titles_compatible(a: str, b: str) -> bool:
 _LARGE_BLOCK = 200
 
 
-def _split_large_block(members: list[int], profiles: list[_Profile]) -> list[list[int]]:
+def _split_large_block(members: list[int], profiles: list[MatchProfile]) -> list[list[int]]:
     """Keep pair comparison cheap: a huge block is split by title signature."""
     if len(members) <= _LARGE_BLOCK:
         return [members]
@@ -301,7 +304,7 @@ class _UnionFind:
 
 
 @dataclass(frozen=True, slots=True)
-class _Profile:
+class MatchProfile:
     """The matching forms of one record, computed once."""
 
     key: str
@@ -313,7 +316,7 @@ class _Profile:
     volume: str
 
     @classmethod
-    def of(cls, record: Record) -> _Profile:
+    def of(cls, record: Record) -> MatchProfile:
         volume = record.get("volume")
         return cls(record.key, frozenset(record_dois(record)), frozenset(record_isbns(record)),
                    record_year(record), first_family(record), record_title(record),
@@ -334,7 +337,7 @@ def find_duplicates(library: Library, *, rules: Sequence[str] = RULES,
     unknown = set(rules) - set(RULES)
     if unknown:
         raise ValueError(f"unknown dedupe rule(s): {', '.join(sorted(unknown))}")
-    profiles = [_Profile.of(record) for record in library]
+    profiles = [MatchProfile.of(record) for record in library]
     union = _UnionFind(len(profiles))
     matches: list[tuple[int, int, Match]] = []
 
@@ -349,8 +352,10 @@ def find_duplicates(library: Library, *, rules: Sequence[str] = RULES,
                 blocks[key].append(index)
         for value, members in blocks.items():
             for chunk in _split_large_block(members, profiles):
-                for x, i in enumerate(chunk):
-                    for j in chunk[x + 1:]:
+                same = _collapse(chunk, lambda i: profiles[i].title,
+                                 partial(link, rule=rule, value=value))
+                for x, i in enumerate(same):
+                    for j in same[x + 1:]:
                         if titles_compatible(profiles[i].title, profiles[j].title):
                             link(i, j, rule, value)
 
@@ -371,8 +376,12 @@ def find_duplicates(library: Library, *, rules: Sequence[str] = RULES,
             if p.title:
                 signature_blocks[(p.year, title_signature(p.title))].append(i)
         for members in signature_blocks.values():
-            for x, i in enumerate(members):
-                for j in members[x + 1:]:
+            # one representative per (family, title, DOIs): the same family is the
+            # title-year-author rule's business
+            same = _collapse(members, lambda i: (profiles[i].family, profiles[i].title,
+                                                 profiles[i].dois), None)
+            for x, i in enumerate(same):
+                for j in same[x + 1:]:
                     a, b = profiles[i], profiles[j]
                     if a.title == b.title and a.family != b.family \
                             and _families_compatible(a.family, b.family) \
@@ -381,24 +390,47 @@ def find_duplicates(library: Library, *, rules: Sequence[str] = RULES,
     return _groups(profiles, union, matches)
 
 
-def _compare_block(members: list[int], profiles: list[_Profile], threshold: float,
-                   link: Any) -> None:
-    """All pairs within one (year, family) block; blocks are small."""
-    for x, i in enumerate(members):
+def _collapse(members: list[int], key: Callable[[int], Hashable],
+              on_same: Callable[[int, int], None] | None) -> list[int]:
+    """One representative per exact key, the others linked to it in one pass.
+
+    Exact copies are common (the same file imported twice) and need no
+    pairwise comparison; without this a block of k copies costs k² tests.
+    """
+    buckets: dict[Hashable, list[int]] = {}
+    for i in members:
+        buckets.setdefault(key(i), []).append(i)
+    if on_same is not None:
+        for bucket in buckets.values():
+            for j in bucket[1:]:
+                on_same(bucket[0], j)
+    return [bucket[0] for bucket in buckets.values()]
+
+
+def _compare_block(members: list[int], profiles: list[MatchProfile], threshold: float,
+                   link: Callable[[int, int, str, str], None]) -> None:
+    """All pairs of distinct records within one (year, family) block; blocks are small."""
+
+    def value(a: MatchProfile, b: MatchProfile) -> str:
+        text = f"{a.family}, {a.year or 'no year'}: {a.title}"
+        return text if b.title == a.title else f"{text} ~ {b.title}"
+
+    same = _collapse(members, lambda i: (profiles[i].title, profiles[i].volume,
+                                         profiles[i].dois),
+                     lambda i, j: link(i, j, "title-year-author",
+                                       value(profiles[i], profiles[j])))
+    for x, i in enumerate(same):
         a = profiles[i]
-        for j in members[x + 1:]:
+        for j in same[x + 1:]:
             b = profiles[j]
             if (a.dois and b.dois and not a.dois & b.dois) \
                     or (a.volume and b.volume and a.volume != b.volume):
                 continue
             if titles_similar(a.title, b.title, threshold):
-                value = f"{a.family}, {a.year or 'no year'}: {a.title}"
-                if b.title != a.title:
-                    value += f" ~ {b.title}"
-                link(i, j, "title-year-author", value)
+                link(i, j, "title-year-author", value(a, b))
 
 
-def _groups(profiles: list[_Profile], union: _UnionFind,
+def _groups(profiles: list[MatchProfile], union: _UnionFind,
             matches: list[tuple[int, int, Match]]) -> list[DuplicateGroup]:
     members: dict[int, list[int]] = defaultdict(list)
     for i in range(len(profiles)):
@@ -566,6 +598,7 @@ __all__ = [
     "RULES",
     "DuplicateGroup",
     "Match",
+    "MatchProfile",
     "MergePolicy",
     "aliases",
     "clone",

@@ -24,7 +24,7 @@ Fields:
 
 Names keep their case (``vanderWaals``); each title word is capitalised
 (``FormallyUndecidable``).  Modifiers follow a colon and apply in order:
-``lower``, ``upper``, ``capitalize`` (first letter upper case, the rest
+``lower``, ``upper``, ``capitalize`` (each word: first letter upper case, the rest
 lower), ``abbr`` (first letter of each word), and a number, which keeps
 that many characters: ``{auth:lower:4}`` gives ``gode``.
 

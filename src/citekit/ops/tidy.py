@@ -14,7 +14,8 @@ that.  What changes:
   concatenations keep their parts;
 * ``month`` becomes the BibTeX macro (``jan`` ... ``dec``) when its value is
   a month name, abbreviation or number;
-* blocks are separated by one blank line; with ``sort`` the entries (only
+* blocks are separated by one blank line, and the file keeps its line
+  endings (CRLF when most lines had them, else LF); with ``sort`` the entries (only
   the entries) are ordered by key, year or first author, while ``@string``,
   ``@preamble`` and comments stay where they were.
 
@@ -103,11 +104,14 @@ def split_concatenation(value: str) -> list[str]:
     return parts
 
 
-def _balanced(text: str) -> bool:
+def _braceable(text: str) -> bool:
+    """Whether a quoted value's inside can be braced: balanced, no bare quote."""
     depth = 0
     for index, char in enumerate(text):
         if char in "{}" and index and text[index - 1] == "\\":
             continue
+        if char == '"' and depth == 0:
+            return False
         depth += 1 if char == "{" else -1 if char == "}" else 0
         if depth < 0:
             return False
@@ -118,7 +122,7 @@ def normalise_part(part: str) -> str:
     """One piece of a value: quotes become braces, numbers get braces."""
     if len(part) >= 2 and part[0] == '"' and part[-1] == '"':
         inner = part[1:-1]
-        return "{" + inner + "}" if _balanced(inner) else part
+        return "{" + inner + "}" if _braceable(inner) else part
     if part.isdigit():
         return "{" + part + "}"
     return part
@@ -251,6 +255,9 @@ def tidy(text: str, *, sort: SortOrder | None = None, filename: str | None = Non
     """Tidy BibTeX text; see the module docstring for what changes."""
     if sort not in (None, "key", "year", "author"):
         raise ValueError(f"unknown sort order {sort!r}; use key, year or author")
+    original = text
+    newline = "\r\n" if text.count("\r\n") * 2 > text.count("\n") else "\n"
+    text = text.replace("\r\n", "\n")
     splitter_log = logging.getLogger("bibtexparser")
     level = splitter_log.level
     splitter_log.setLevel(logging.ERROR)  # its warnings become our diagnostics
@@ -291,7 +298,9 @@ def tidy(text: str, *, sort: SortOrder | None = None, filename: str | None = Non
             items[slot] = item
     tidied = "\n\n".join(formatted for _, formatted in items)
     tidied = tidied + "\n" if tidied else ""
-    return TidyResult(tidied, diagnostics, changed=tidied != text)
+    if newline != "\n":
+        tidied = tidied.replace("\n", newline)
+    return TidyResult(tidied, diagnostics, changed=tidied != original)
 
 
 def tidy_bibtex(text: str, *, sort: SortOrder | None = None) -> str:

@@ -35,7 +35,7 @@ from citekit.styles import (
 OutputFormat = Literal["text", "html", "markdown", "latex"]
 OUTPUT_FORMATS: tuple[str, ...] = ("text", "html", "markdown", "latex")
 
-DEFAULT_ENGINE = "citeproc-py"
+DEFAULT_ENGINE = "citekit"
 """The engine :func:`render` uses when none is named."""
 
 ENGINES: dict[str, str] = {
@@ -380,6 +380,10 @@ def render(
         result.citation_trees.append(tree)
         result.citations.append(serialise(tree, output))
     for key, tree in produced.bibliography:
+        if not richtext.plain(tree).strip():
+            # e.g. personal communications, which author-date styles leave out
+            warnings.append(f"entry '{key}' has no printed form in this style; left out")
+            continue
         if link:
             tree = linkify(tree)
         result.bibliography.append(BibEntry(key, tree, serialise(tree, output)))

@@ -94,9 +94,37 @@ def mark_display(style_xml: bytes) -> bytes:
             element.set("suffix", (element.get("suffix") or "") + end)
             del element.attrib["display"]
             changed = True
+    changed = _honour_initialize_false(root) or changed
     if not changed:
         return style_xml
     return bytes(etree.tostring(root, encoding="utf-8", xml_declaration=True))
+
+
+def _honour_initialize_false(root: Any) -> bool:
+    """Make ``<name initialize="false">`` keep full given names under citeproc-py.
+
+    citeproc-py ignores ``initialize`` and initializes whenever
+    ``initialize-with`` is inherited.  When the style sets it once for both
+    citation and bibliography, it is moved onto every other ``<name>``
+    instead, so the ``initialize="false"`` ones inherit nothing.
+    """
+    names = [el for el in root.iter(f"{_CSL_NS}name")  # not the <info><author><name>
+             if el.getparent() is not None and el.getparent().tag == f"{_CSL_NS}names"]
+    if not any(el.get("initialize") == "false" for el in names):
+        return False
+    sections = [el for tag in ("citation", "bibliography")
+                for el in root.findall(f"{_CSL_NS}{tag}")]
+    effective = {el.get("initialize-with", root.get("initialize-with")) for el in sections}
+    if len(effective) != 1 or None in effective:
+        return False  # citation and bibliography differ: leave the style alone
+    (value,) = effective
+    flat = [root, *sections]
+    for name in names:
+        if name.get("initialize") != "false" and name.get("initialize-with") is None:
+            name.set("initialize-with", str(value))
+    for element in flat:
+        element.attrib.pop("initialize-with", None)
+    return True
 
 
 def displays_to_html(html: str) -> str:
@@ -348,10 +376,12 @@ class CiteprocPyEngine:
             kwargs: dict[str, Any] = {}
             if item.locator:
                 kwargs["locator"] = Locator(item.label or "page", item.locator)
+            # citeproc-py pastes affixes into its HTML as they are; like citeproc-js,
+            # <i>/<b> markup in them counts, so only ampersands need escaping
             if item.prefix:
-                kwargs["prefix"] = item.prefix
+                kwargs["prefix"] = item.prefix.replace("&", "&amp;")
             if item.suffix:
-                kwargs["suffix"] = item.suffix
+                kwargs["suffix"] = item.suffix.replace("&", "&amp;")
             key = to_internal.get(item.id, f"missing-{item.id}")
             cites.append(CitationItem(key, **kwargs))
         return Citation(cites)
@@ -420,8 +450,8 @@ class CiteprocPyEngine:
                     collector.messages.append(
                         f"citeproc-py failed on bibliography entry '{key}': {exc!r}")
                     continue
-            if rendered:
-                entries.append((key, richtext.from_html(finish(str(rendered[0])))))
+            text = finish(str(rendered[0])) if rendered and rendered[0] is not None else ""
+            entries.append((key, richtext.from_html(text)))
         return entries
 
 

@@ -128,10 +128,15 @@ def _html_into(rich: Rich, out: list[str]) -> None:
         open_tag(f'<div class="csl-{rich.display}">', "</div>")
     if rich.link:
         open_tag(f'<a href="{_escape_html(rich.link)}">', "</a>")
-    if rich.italic is True:
-        open_tag("<i>", "</i>")
-    elif rich.italic is False:
-        open_tag('<span style="font-style:normal;">', "</span>")
+    # citeproc-js nests font-style innermost and vertical-align outermost.
+    if rich.superscript:
+        open_tag("<sup>", "</sup>")
+    if rich.subscript:
+        open_tag("<sub>", "</sub>")
+    if rich.baseline:
+        open_tag('<span style="baseline">', "</span>")
+    if rich.underline:
+        open_tag('<span style="text-decoration:underline;">', "</span>")
     if rich.bold is True:
         open_tag("<b>", "</b>")
     elif rich.bold is False:
@@ -140,14 +145,10 @@ def _html_into(rich: Rich, out: list[str]) -> None:
         open_tag('<span style="font-variant:small-caps;">', "</span>")
     elif rich.small_caps is False:
         open_tag('<span style="font-variant:normal;">', "</span>")
-    if rich.underline:
-        open_tag('<span style="text-decoration:underline;">', "</span>")
-    if rich.superscript:
-        open_tag("<sup>", "</sup>")
-    if rich.subscript:
-        open_tag("<sub>", "</sub>")
-    if rich.baseline:
-        open_tag('<span style="baseline">', "</span>")
+    if rich.italic is True:
+        open_tag("<i>", "</i>")
+    elif rich.italic is False:
+        open_tag('<span style="font-style:normal;">', "</span>")
     for child in rich.children:
         _html_into(child, out)
     out.extend(reversed(closers))

@@ -16,18 +16,36 @@ if TYPE_CHECKING:
 
 
 def _substitute_author(
-    output: Out, previous: Box | None, rule: str, substitute: str
-) -> tuple[Out, Box | None]:
+    output: Out, previous: str | None, rule: str, substitute: str
+) -> tuple[Out, str | None]:
+    """Replace names repeated from the previous entry (first cs:names output)."""
     names = find_tag(output, "names")
     if names is None:
         return output, None
-    current_text = plain_text(names)
-    if previous is None or plain_text(previous) != current_text:
-        return output, names
-    if rule == "complete-all":
+    current = plain_text(names)
+    if previous is None or previous != current:
+        return output, current
+    lists = _all_tagged(names, "names-list")
+    if not lists:
         names.kids = [substitute] if substitute else []
-        names.tag = "names-substituted"
+    elif rule == "complete-all":
+        lists[0].kids = [substitute] if substitute else []
+        for extra in lists[1:]:
+            extra.kids = []
+    elif rule in ("complete-each", "partial-each", "partial-first"):
+        lists[0].kids = [substitute] if substitute else []
     return output, previous
+
+
+def _all_tagged(node: Box, tag: str) -> list[Box]:
+    found: list[Box] = []
+    for kid in node.kids:
+        if isinstance(kid, Box):
+            if kid.tag == tag:
+                found.append(kid)
+            else:
+                found.extend(_all_tagged(kid, tag))
+    return found
 
 
 def render_bibliography(
@@ -45,12 +63,12 @@ def render_bibliography(
     second_field = options.get("second-field-align")
     layout = section.layout
     entries: list[tuple[str, Rich]] = []
-    previous_names: Box | None = None
+    previous_names: str | None = None
     for key in order:
         item = items[key]
         info = CiteInfo(citation_number=numbers.get(key, 0))
         state = states.get(key) or DisambiguationState()
-        state = DisambiguationState(year_suffix=state.year_suffix)
+        state = DisambiguationState(year_suffix=state.year_suffix, condition=state.condition)
         output, _ = proc.render_item(item, section, "bibliography", info, state)
         if output is None:
             entries.append((key, Span((), part="entry")))

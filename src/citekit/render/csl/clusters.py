@@ -31,8 +31,10 @@ def compute_positions(
         distance = 5
     first_note: dict[str, int] = {}
     last_note: dict[str, int] = {}
-    previous_cluster: Sequence[Cite] | None = None
-    for cites, note in zip(clusters, notes, strict=True):
+    # In-text citations and notes keep separate histories for ibid.
+    previous_cluster: dict[bool, int] = {}
+    for position, (cites, note) in enumerate(zip(clusters, notes, strict=True)):
+        in_note = bool(note)
         for index, cite in enumerate(cites):
             info = cite.info
             key = cite.item.id
@@ -44,8 +46,8 @@ def compute_positions(
                 previous = None
                 if index > 0:
                     previous = cites[index - 1]
-                elif previous_cluster is not None and len(previous_cluster) == 1:
-                    previous = previous_cluster[0]
+                elif in_note in previous_cluster:
+                    previous = _previous_solo(clusters, notes, previous_cluster[in_note], note)
                 if previous is not None and previous.item.id == key:
                     mine = (info.locator, info.label)
                     theirs = (previous.info.locator, previous.info.label)
@@ -67,12 +69,24 @@ def compute_positions(
             if cite.raw.get("near-note"):
                 info.near_note = True
             if info.position == "first":
-                info.first_note = note
+                info.first_note = 0
             elif not info.first_note:
                 info.first_note = first_note.get(key, 0)
             last_note[key] = note
         if cites:
-            previous_cluster = cites
+            previous_cluster[in_note] = position
+
+
+def _previous_solo(
+    clusters: Sequence[Sequence[Cite]], notes: Sequence[int], index: int, note: int
+) -> Cite | None:
+    """The cite before a cluster, if the previous cluster (or note) holds only it."""
+    previous_note = notes[index]
+    if not previous_note or previous_note == note:
+        cites = clusters[index]
+    else:
+        cites = [c for i, cl in enumerate(clusters) if notes[i] == previous_note for c in cl]
+    return cites[0] if len(cites) == 1 else None
 
 
 def _render(proc: Processor, cite: Cite, suppress_author: bool = False) -> Out | None:
@@ -123,19 +137,67 @@ def collapse_cluster(proc: Processor, cites: list[Cite]) -> Out | None:
         pieces = _collapse_numbers(cites, delimiter, options)
     elif collapse in ("year", "year-suffix", "year-suffix-ranged") and len(cites) > 1:
         pieces = _collapse_years(proc, cites, delimiter, options, collapse)
+    elif "cite-group-delimiter" in options and len(cites) > 1:
+        group_delimiter = options["cite-group-delimiter"]
+        previous_key: str | None = None
+        for cite in cites:
+            key = _names_key(cite.output)
+            same = key is not None and key == previous_key
+            pieces.append(
+                (_with_affixes(cite, cite.output), group_delimiter if same else delimiter)
+            )
+            previous_key = key
     else:
         for cite in cites:
             pieces.append((_with_affixes(cite, cite.output), delimiter))
     kids: list[str | Box] = []
+    previous_text = ""
     for output, before in pieces:
         if output is None:
             continue
+        text = plain_text(output)
         if kids and before:
+            if text[:1] in ",.;:" and text[:1] != before[:1]:
+                before = ""
+            elif previous_text.rstrip()[-1:] in (",", ";", ":"):
+                before = before.lstrip(",.;:")
             kids.append(before)
         kids.append(output)
+        previous_text = text
     if not kids:
         return None
+    if proc.style.cls == "note":
+        _capitalize_leading_ibid(kids[0])
     return proc.wrap_layout(Box(kids), layout.decor)
+
+
+def _capitalize_leading_ibid(node: str | Box) -> None:
+    """A cluster opening with a term (or with a sentence-ending prefix) capitalizes it."""
+    leaves: list[tuple[Box, int, bool]] = []
+    _leading_leaves(node, False, leaves)
+    for parent, index, in_term in leaves:
+        text = parent.kids[index]
+        assert isinstance(text, str)
+        if not text.strip():
+            continue
+        if in_term:
+            parent.kids[index] = text[0].upper() + text[1:]
+            return
+        if not text.rstrip().endswith((".", "!", "?")):
+            return
+
+
+def _leading_leaves(node: str | Box, in_term: bool, out: list[tuple[Box, int, bool]]) -> None:
+    if isinstance(node, str) or len(out) > 8:
+        return
+    in_term = in_term or node.tag == "term"
+    for index, kid in enumerate(node.kids):
+        if isinstance(kid, str):
+            out.append((node, index, in_term))
+        else:
+            _leading_leaves(kid, in_term, out)
+        if len(out) > 8:
+            return
 
 
 def _collapse_numbers(cites: list[Cite], delimiter: str, options: Mapping[str, str]) -> list[Any]:
@@ -173,18 +235,29 @@ def _collapse_years(
     options: Mapping[str, str],
     collapse: str,
 ) -> list[Any]:
-    group_delimiter = options.get("cite-group-delimiter", delimiter)
-    suffix_delimiter = options.get("year-suffix-delimiter", delimiter)
+    # citeproc-js: ", " by default when the citation is sorted, else the layout delimiter.
+    default_group = ", " if proc.style.citation.sort else delimiter
+    group_delimiter = options.get("cite-group-delimiter", default_group)
+    suffix_delimiter = options.get(
+        "year-suffix-delimiter", options.get("cite-group-delimiter", delimiter)
+    )
     after = options.get("after-collapse-delimiter", delimiter)
     # Adjacent cites with the same names rendering form a group.
+    # With a cs:sort, cites by the same names gather behind the first one.
     groups: list[list[Cite]] = []
     previous_key: str | None = None
+    by_key: dict[str, list[Cite]] = {}
+    gather = bool(proc.style.citation.sort)
     for cite in cites:
         key = _names_key(cite.output)
-        if key is not None and key == previous_key and groups:
+        if key is not None and gather and key in by_key:
+            by_key[key].append(cite)
+        elif key is not None and key == previous_key and groups:
             groups[-1].append(cite)
         else:
             groups.append([cite])
+            if key is not None:
+                by_key.setdefault(key, groups[-1])
         previous_key = key
     pieces: list[Any] = []
     previous_collapsed = False
@@ -207,9 +280,10 @@ def _collapse_years(
             ):
                 chain.append(cite)
                 continue
+            chained = len(chain) > 1
             _emit_chain(pieces, chain, suffix_delimiter, collapse)
             chain = [cite]
-            before = after if previous.info.locator else group_delimiter
+            before = after if previous.info.locator or chained else group_delimiter
             output = _render(proc, cite, suppress_author=True)
             pieces.append((_with_affixes(cite, output), before))
         _emit_chain(pieces, chain, suffix_delimiter, collapse)

@@ -14,18 +14,59 @@ from dataclasses import dataclass
 from typing import Any
 
 NAME_VARIABLES = frozenset(
-    """author chair collection-editor compiler composer container-author contributor curator
-    director editor editorial-director executive-producer guest host illustrator interviewer
-    narrator organizer original-author performer producer recipient reviewed-author
-    script-writer series-creator translator editor-translator""".split()
+    [
+        "author",
+        "chair",
+        "collection-editor",
+        "compiler",
+        "composer",
+        "container-author",
+        "contributor",
+        "curator",
+        "director",
+        "editor",
+        "editorial-director",
+        "executive-producer",
+        "guest",
+        "host",
+        "illustrator",
+        "interviewer",
+        "narrator",
+        "organizer",
+        "original-author",
+        "performer",
+        "producer",
+        "recipient",
+        "reviewed-author",
+        "script-writer",
+        "series-creator",
+        "translator",
+        "editor-translator",
+    ]
 )
 DATE_VARIABLES = frozenset(
-    "accessed available-date event-date issued original-date submitted".split()
+    ["accessed", "available-date", "event-date", "issued", "original-date", "submitted"]
 )
 NUMBER_VARIABLES = frozenset(
-    """chapter-number citation-number collection-number edition first-reference-note-number
-    issue locator number number-of-pages number-of-volumes page part-number printing-number
-    section supplement-number version volume""".split()
+    [
+        "chapter-number",
+        "citation-number",
+        "collection-number",
+        "edition",
+        "first-reference-note-number",
+        "issue",
+        "locator",
+        "number",
+        "number-of-pages",
+        "number-of-volumes",
+        "page",
+        "part-number",
+        "printing-number",
+        "section",
+        "supplement-number",
+        "version",
+        "volume",
+    ]
 )
 
 
@@ -58,7 +99,11 @@ class DateData:
         if self.literal and not self.parts[0]:
             return ""
         year, month, day = self.parts
-        return f"{year + 100000:06d}{month:02d}{day:02d}"
+        key = f"{year + 100000:06d}{month:02d}{day:02d}"
+        if self.end is not None:
+            end_year, end_month, end_day = self.end
+            key += f"-{end_year + 100000:06d}{end_month:02d}{end_day:02d}"
+        return key
 
 
 @dataclass(slots=True)
@@ -188,15 +233,15 @@ def parse_date(raw: Any) -> DateData | None:
                     return parsed
             return None
         end_season = 0
-        if start[1] > 12:
-            season, start = (start[1] - 20 if start[1] > 20 else start[1] - 12), (start[0], 0, 0)
+        if start[1] > 12 or start[1] < 0:
+            month = start[1]
+            season = (month - 13) % 4 + 1 if 13 <= month <= 24 else season
+            start = (start[0], 0, 0)
         if end is not None:
-            if end[1] > 12:
-                end_season = end[1] - 20 if end[1] > 20 else end[1] - 12
+            if end[1] > 12 or end[1] < 0:
+                end_season = (end[1] - 13) % 4 + 1 if 13 <= end[1] <= 24 else 0
                 end = (end[0], 0, 0)
-            if end == start and end_season == season:
-                end = None
-            elif end[0] == 0 and not open_range:
+            if (end == start and end_season == season) or (end[0] == 0 and not open_range):
                 end = None
         return DateData(start, end, season, end_season, circa, literal)
     if literal:
@@ -207,6 +252,93 @@ def parse_date(raw: Any) -> DateData | None:
             return DateData(parsed.parts, parsed.end, season, 0, circa)
         return DateData((0, 0, 0), circa=circa, literal=_text(raw.get("raw")))
     return None
+
+
+_CHEATER = re.compile(r"^\s*([A-Za-z][A-Za-z-]*)\s*:\s*(.+?)\s*$", re.MULTILINE)
+KNOWN_STRING_VARIABLES = frozenset(
+    [
+        "abstract",
+        "annote",
+        "archive",
+        "archive_collection",
+        "archive_location",
+        "archive-place",
+        "authority",
+        "call-number",
+        "chapter-number",
+        "citation-label",
+        "collection-number",
+        "collection-title",
+        "container-title",
+        "container-title-short",
+        "dimensions",
+        "division",
+        "DOI",
+        "edition",
+        "event",
+        "event-title",
+        "event-place",
+        "genre",
+        "ISBN",
+        "ISSN",
+        "issue",
+        "jurisdiction",
+        "keyword",
+        "language",
+        "license",
+        "medium",
+        "number",
+        "number-of-pages",
+        "number-of-volumes",
+        "original-publisher",
+        "original-publisher-place",
+        "original-title",
+        "page",
+        "page-first",
+        "part-number",
+        "part-title",
+        "PMCID",
+        "PMID",
+        "printing-number",
+        "publisher",
+        "publisher-place",
+        "references",
+        "reviewed-genre",
+        "reviewed-title",
+        "scale",
+        "section",
+        "source",
+        "status",
+        "supplement-number",
+        "title",
+        "title-short",
+        "URL",
+        "version",
+        "volume",
+        "volume-title",
+        "year-suffix",
+    ]
+)
+
+
+def _note_fields(note: str) -> dict[str, Any]:
+    """Zotero-style ``variable: value`` lines in ``note`` (only known CSL variables)."""
+    found: dict[str, Any] = {}
+    for match in _CHEATER.finditer(note):
+        key, value = match.group(1), match.group(2)
+        if key in NAME_VARIABLES:
+            family, _, given = value.partition("||")
+            name = (
+                {"family": family.strip(), "given": given.strip()}
+                if given
+                else {"literal": family.strip()}
+            )
+            found.setdefault(key, []).append(name)
+        elif key in DATE_VARIABLES:
+            found.setdefault(key, {"raw": value})
+        elif key in KNOWN_STRING_VARIABLES:
+            found.setdefault(key, value)
+    return found
 
 
 def normalise_item(raw: Mapping[str, Any]) -> Item:
@@ -227,6 +359,17 @@ def normalise_item(raw: Mapping[str, Any]) -> Item:
             text = _text(value)
             if text:
                 variables[key] = text
+    note = raw.get("note")
+    if isinstance(note, str) and ":" in note:
+        for key, value in _note_fields(note).items():
+            if key in NAME_VARIABLES and key not in names:
+                names[key] = tuple(parse_name(n) for n in value)
+            elif key in DATE_VARIABLES and key not in dates:
+                date = parse_date(value)
+                if date is not None:
+                    dates[key] = date
+            elif isinstance(value, str) and key not in variables:
+                variables[key] = value
     if "journalAbbreviation" in variables and "container-title-short" not in variables:
         variables["container-title-short"] = variables["journalAbbreviation"]
     if "shortTitle" in variables and "title-short" not in variables:

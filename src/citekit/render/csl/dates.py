@@ -63,9 +63,7 @@ def _year(year: int, form: str | None, locale: Locale) -> str:
     return str(year)
 
 
-def _part_text(
-    part: DatePartNode, ymd: tuple[int, int, int], season: int, locale: Locale
-) -> str:
+def _part_text(part: DatePartNode, ymd: tuple[int, int, int], season: int, locale: Locale) -> str:
     year, month, day = ymd
     name = part.name
     form = part.form
@@ -181,12 +179,12 @@ def render_date(node: DateNode, date: DateData, locale: Locale) -> Box | None:
         parts[lo : hi + 1], end, date.end_season, locale, delimiter, drop_first_prefix=True
     )
     after = _render_parts(parts[hi + 1 :], start, date.season, locale, delimiter)
-    kids: list[str | Box] = []
+    joined: list[str | Box] = []
     for chunk in (before, [Box([*first, range_delimiter, *second])], after):
         if not chunk:
             continue
-        if kids and delimiter:
-            kids.append(delimiter)
-        kids.extend(chunk)
+        if joined and delimiter:
+            joined.append(delimiter)
+        joined.extend(chunk)
     del base_decor
-    return Box(kids, tag="date")
+    return Box(joined, tag="date")

@@ -31,21 +31,32 @@ def _suffix(index: int) -> str:
 
 
 class _Renderer:
-    def __init__(self, proc: Processor, items: Mapping[str, Item]) -> None:
+    """Renders cites in one position form (first, or subsequent) for comparison."""
+
+    def __init__(self, proc: Processor, items: Mapping[str, Item], position: str = "first"):
         self.proc = proc
         self.items = items
+        self.position = position
 
     def key(self, item_id: str, state: DisambiguationState) -> str:
         proc = self.proc
         output, _ = proc.render_item(
-            self.items[item_id], proc.style.citation, "citation", CiteInfo(), state
+            self.items[item_id],
+            proc.style.citation,
+            "citation",
+            CiteInfo(position=self.position),
+            state,
         )
         return plain_text(output)
 
     def names_info(self, item_id: str, state: DisambiguationState) -> tuple[int, int]:
         proc = self.proc
         _, ctx = proc.render_item(
-            self.items[item_id], proc.style.citation, "citation", CiteInfo(), state
+            self.items[item_id],
+            proc.style.citation,
+            "citation",
+            CiteInfo(position=self.position),
+            state,
         )
         info = ctx.extra.get("names_info")
         return info if isinstance(info, tuple) else (0, 0)
@@ -82,21 +93,32 @@ def disambiguate(
         keys = {item_id: renderer.key(item_id, states[item_id]) for item_id in registered}
         buckets = _buckets(keys)
 
+    # Subsequent cites are ambiguous in their own (short) form too.
+    later = sorted(
+        {c.item.id for cites in clusters for c in cites if c.info.position == "subsequent"},
+        key=registered.index,
+    )
+    if later:
+        short = _Renderer(proc, items, "subsequent")
+        later_keys = {i: short.key(i, states[i]) for i in later}
+        for bucket in _buckets(later_keys):
+            if add_given and rule == "by-cite":
+                bucket = _expand_given(short, states, bucket, list(bucket), max_level)
+            if add_names and len(bucket) > 1:
+                bucket = _add_names(short, states, bucket, list(bucket), add_given, max_level)
+            for item_id in bucket if len(bucket) > 1 else ():
+                states[item_id].condition = True
+
     for bucket in buckets:
         pending = list(bucket)
         if add_given and rule == "by-cite":
-            pending = _expand_given(renderer, states, pending, keys, max_level)
+            pending = _expand_given(renderer, states, pending, bucket, max_level)
         if add_names and len(pending) > 1:
-            pending = _add_names(renderer, states, pending, keys, add_given, max_level)
+            pending = _add_names(renderer, states, pending, bucket, add_given, max_level)
         if len(pending) > 1:
             for item_id in pending:
                 states[item_id].condition = True
-            new_keys = {i: renderer.key(i, states[i]) for i in pending}
-            still = [i for i in pending if list(new_keys.values()).count(new_keys[i]) > 1]
-            if not still:
-                for i in pending:
-                    keys[i] = new_keys[i]
-                continue
+            pending = _colliding(renderer, states, pending)
         if add_year and len(pending) > 1:
             groups: dict[str, list[str]] = defaultdict(list)
             for item_id in pending:
@@ -110,34 +132,57 @@ def disambiguate(
     return states
 
 
+def _distinct(renderer: _Renderer, states: dict[str, DisambiguationState], ids: list[str]) -> int:
+    return len({renderer.key(i, states[i]) for i in ids})
+
+
+def _colliding(
+    renderer: _Renderer, states: dict[str, DisambiguationState], ids: list[str]
+) -> list[str]:
+    keys = {i: renderer.key(i, states[i]) for i in ids}
+    counts: dict[str, int] = defaultdict(int)
+    for key in keys.values():
+        counts[key] += 1
+    return [i for i in ids if counts[keys[i]] > 1]
+
+
+def _snapshot(
+    states: dict[str, DisambiguationState], ids: list[str]
+) -> dict[str, tuple[int, dict[int, int]]]:
+    return {i: (states[i].add_names, dict(states[i].given_level)) for i in ids}
+
+
+def _restore(
+    states: dict[str, DisambiguationState], saved: dict[str, tuple[int, dict[int, int]]]
+) -> None:
+    for item_id, (add, levels) in saved.items():
+        states[item_id].add_names = add
+        states[item_id].given_level = levels
+
+
 def _expand_given(
     renderer: _Renderer,
     states: dict[str, DisambiguationState],
     pending: list[str],
-    keys: dict[str, str],
+    bucket: list[str],
     max_level: int,
 ) -> list[str]:
-    total = max((renderer.names_info(i, states[i])[1] for i in pending), default=0)
-    for index in range(total):
+    """Expand given names one name at a time, keeping only expansions that help."""
+    shown = max((renderer.names_info(i, states[i])[1] for i in pending), default=0)
+    best = _distinct(renderer, states, bucket)
+    for index in range(shown):
         for level in range(1, max_level + 1):
-            before = {i: keys[i] for i in pending}
-            trial = {}
+            saved = _snapshot(states, pending)
             for item_id in pending:
-                state = states[item_id]
-                old = state.given_level.get(index, 0)
-                state.given_level[index] = level
-                trial[item_id] = renderer.key(item_id, state)
-                if trial[item_id] == before[item_id]:
-                    state.given_level[index] = old
-            distinct = len(set(trial.values()))
-            if distinct == len(set(before.values())):
-                for item_id in pending:
-                    states[item_id].given_level.pop(index, None) if level == 1 else None
-                continue
-            keys.update(trial)
-            pending = [i for i in pending if list(trial.values()).count(trial[i]) > 1]
-            if len(pending) < 2:
-                return pending
+                states[item_id].given_level[index] = level
+            distinct = _distinct(renderer, states, bucket)
+            if distinct > best:
+                best = distinct
+                pending = _colliding(renderer, states, pending)
+                if len(pending) < 2:
+                    return pending
+                break
+            _restore(states, saved)
     return pending
 
 
@@ -145,27 +190,28 @@ def _add_names(
     renderer: _Renderer,
     states: dict[str, DisambiguationState],
     pending: list[str],
-    keys: dict[str, str],
+    bucket: list[str],
     add_given: bool,
     max_level: int,
 ) -> list[str]:
     infos = {i: renderer.names_info(i, states[i]) for i in pending}
     most = max((total - shown for total, shown in infos.values()), default=0)
+    best = _distinct(renderer, states, bucket)
     for extra in range(1, most + 1):
-        trial = {}
+        saved = _snapshot(states, pending)
         for item_id in pending:
             states[item_id].add_names = extra
-            trial[item_id] = renderer.key(item_id, states[item_id])
-        resolved = [i for i in pending if list(trial.values()).count(trial[i]) == 1]
-        if resolved:
-            keys.update(trial)
-            pending = [i for i in pending if i not in resolved]
+        distinct = _distinct(renderer, states, bucket)
+        if distinct <= best and add_given:
+            _expand_given(renderer, states, list(pending), bucket, max_level)
+            distinct = _distinct(renderer, states, bucket)
+        if distinct > best:
+            best = distinct
+            pending = _colliding(renderer, states, pending)
             if len(pending) < 2:
                 return pending
-    for item_id in pending:
-        states[item_id].add_names = 0
-    if add_given and len(pending) > 1:
-        return _expand_given(renderer, states, pending, keys, max_level)
+        else:
+            _restore(states, saved)
     return pending
 
 
@@ -178,7 +224,7 @@ def _global_names(
     max_level: int,
 ) -> None:
     """Expand names that share a family name with a different person."""
-    by_family: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    by_family: dict[tuple[str, str], set[str]] = defaultdict(set)
     primary_only = rule.startswith("primary")
     for item_id in registered:
         item = items[item_id]
@@ -186,16 +232,26 @@ def _global_names(
             for index, name in enumerate(names):
                 if primary_only and index:
                     break
-                by_family[name.family].add((name.given, name.non_dropping))
+                by_family[(name.non_dropping, name.family)].add(name.given)
     for item_id in registered:
         item = items[item_id]
         names_list = next((item.names[v] for v in ("author", "editor") if v in item.names), ())
         for index, name in enumerate(names_list):
             if primary_only and index:
                 break
-            people = by_family.get(name.family, set())
+            people = {_squash(g) for g in by_family.get((name.non_dropping, name.family), set())}
             if len(people) < 2:
                 continue
-            initials = {(g[:1], p) for g, p in people}
-            level = 1 if len(initials) == len(people) else max_level
-            states[item_id].given_level[index] = min(level, max_level)
+            initials = {_initials(g) for g in people}
+            if len(initials) == len(people):
+                states[item_id].given_level[index] = 1
+            elif max_level >= 2:
+                states[item_id].given_level[index] = 2
+
+
+def _squash(given: str) -> str:
+    return given.replace(".", "").replace(" ", "").replace("-", "").lower()
+
+
+def _initials(given: str) -> str:
+    return "".join(part[:1] for part in given.replace(".", " ").replace("-", " ").split())

@@ -93,7 +93,7 @@ class CslEngine:
         for raw in items:
             try:
                 item = normalise_item(raw)
-            except Exception as error:  # noqa: BLE001 - bad data must not stop the run
+            except Exception as error:
                 output.warnings.append(f"item {raw.get('id')!r} skipped: {error}")
                 continue
             if item.id in normalised:

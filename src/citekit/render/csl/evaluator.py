@@ -9,6 +9,7 @@ the enclosing group so its delimiter applies between the chosen children.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,7 +18,6 @@ from citekit.render.csl.data import NUMBER_VARIABLES, Item
 from citekit.render.csl.dates import render_date
 from citekit.render.csl.locale import Locale
 from citekit.render.csl.markup import parse_markup
-from citekit.render.csl.names import NameRenderer, join_names
 from citekit.render.csl.numbers import (
     SUPERSCRIPTS,
     format_number,
@@ -199,6 +199,9 @@ class Evaluator:
         ctx.rendered = rendered + inner_rendered
         if not parts or (suppress and inner_called and not inner_rendered):
             return None
+        if suppress:
+            # A nested group with output counts as a rendered variable (citeproc-js).
+            ctx.rendered = rendered + max(inner_rendered, 1)
         if delimiter and len(parts) > 1:
             joined: list[Out] = []
             for part in parts:
@@ -219,6 +222,14 @@ class Evaluator:
             return ctx.cite.locator
         if name == "citation-number":
             return str(ctx.cite.citation_number) if ctx.cite.citation_number else ""
+        if name == "page-first":
+            first = item.vars.get("page-first")
+            if first:
+                return first
+            match = _FIRST_PAGE.match(item.vars.get("page", ""))
+            return match.group(0) if match else ""
+        if name == "citation-label":
+            return item.vars.get(name) or _citation_label(item)
         if name == "first-reference-note-number":
             return str(ctx.cite.first_note) if ctx.cite.first_note else ""
         if name == "year-suffix":
@@ -227,10 +238,7 @@ class Evaluator:
             short = item.vars.get(name + "-short")
             if short:
                 return short
-        value = item.vars.get(name, "")
-        if not value and name.endswith("-short"):
-            value = item.vars.get(name[:-6], "")
-        return value
+        return item.vars.get(name, "")
 
     def text(self, ctx: Context, node: TextNode) -> Out | None:
         source = node.source
@@ -244,16 +252,35 @@ class Evaluator:
             ctx.rendered += 1
             if ctx.tracked is not None:
                 ctx.tracked.append(name)
+                ctx.suppressed.add(name)
             content: Out
             if name == "year-suffix":
                 ctx.year_suffix_used = True
                 content = Box([value], tag="year-suffix")
             elif name == "citation-number":
                 content = Box([value], tag="citation-number")
+            elif name == "citation-label":
+                content = value
+                if (
+                    ctx.state.year_suffix
+                    and not ctx.uses_year_suffix_var
+                    and not ctx.year_suffix_used
+                ):
+                    ctx.year_suffix_used = True
+                    content = Box([value, Box([ctx.state.year_suffix], tag="year-suffix")])
             elif name in ("page", "locator"):
                 if name == "page" or ctx.cite.label in ("", "page"):
-                    value = format_page_range(value, ctx.options.get("page-range-format"))
-                content = value
+                    value = format_page_range(
+                        value,
+                        ctx.options.get("page-range-format"),
+                        ctx.locale.term("page-range-delimiter") or "\u2013",
+                    )
+                else:
+                    value = format_page_range(
+                        value, None, ctx.locale.term("page-range-delimiter") or "\u2013"
+                    )
+                value = value.replace("\\-", "-")
+                content = parse_markup(value)
             elif name in NO_MARKUP:
                 content = value
             else:
@@ -273,10 +300,13 @@ class Evaluator:
             term = ctx.locale.term(node.value, node.form, node.plural)
             if not term:
                 return None
-            return self.decorate(ctx, parse_markup(term) if "<" in term else term, node.decor)
+            term_out: Out = parse_markup(term) if "<" in term else term
+            if ctx.mode == "citation":
+                term_out = Box([term_out], tag="term")
+            return self.decorate(ctx, term_out, node.decor)
         if not node.value:
             return None
-        return self.decorate(ctx, node.value, node.decor)
+        return self.decorate(ctx, parse_markup(node.value), node.decor)
 
     def number(self, ctx: Context, node: NumberNode) -> Out | None:
         ctx.called += 1
@@ -290,6 +320,10 @@ class Evaluator:
             return value.zfill(8)
         gender = ctx.locale.genders.get(node.variable, "")
         text = format_number(value, node.form, ctx.locale, gender)
+        if "\u2013" in text:
+            dash = ctx.locale.term("page-range-delimiter")
+            if dash:
+                text = text.replace("\u2013", dash)
         return self.decorate(ctx, superscripts(text), node.decor)
 
     def label(self, ctx: Context, node: LabelNode, plural_hint: bool | None = None) -> Out | None:
@@ -309,7 +343,13 @@ class Evaluator:
         elif variable in ("number-of-pages", "number-of-volumes"):
             plural = value.strip().isdigit() and int(value) > 1
         else:
-            plural = is_plural(value)
+            plural = is_plural(value.replace("\\-", ""))
+            if not plural:
+                and_term = ctx.locale.term("and")
+                plural = (
+                    bool(and_term)
+                    and re.search(rf"\d\s+{re.escape(and_term)}\s+\S", value) is not None
+                )
         if variable == "page" or (variable == "locator" and term_name == "page"):
             pass
         term = ctx.locale.term(term_name, node.form, plural)
@@ -328,17 +368,14 @@ class Evaluator:
         if ctx.tracked is not None:
             ctx.tracked.append(node.variable)
         if ctx.mode == "sort":
-            return data.sort_key() + (
-                data.end and f"{data.end[0] + 100000:06d}{data.end[1]:02d}{data.end[2]:02d}" or ""
+            return _date_sort_key(data, node) + (
+                (data.end and f"{data.end[0] + 100000:06d}{data.end[1]:02d}{data.end[2]:02d}") or ""
             )
         box = render_date(node, data, ctx.locale)
-        if box is None:
+        if box is None or is_empty(box):
+            ctx.rendered -= 1
             return None
-        if (
-            ctx.state.year_suffix
-            and not ctx.uses_year_suffix_var
-            and not ctx.year_suffix_used
-        ):
+        if ctx.state.year_suffix and not ctx.uses_year_suffix_var and not ctx.year_suffix_used:
             year = find_tag(box, "year")
             if year is not None:
                 year.kids.append(Box([ctx.state.year_suffix], tag="year-suffix"))
@@ -397,7 +434,9 @@ class Evaluator:
                 return True
             if value in item.dates:
                 return True
-            return bool(self.variable_text(ctx, value))
+            if value in item.vars:
+                return True
+            return value in _CONTEXT_VARIABLES and bool(self.variable_text(ctx, value))
         if attr == "is-numeric":
             text = self.variable_text(ctx, value)
             return bool(text) and is_numeric(text)
@@ -428,3 +467,45 @@ class Evaluator:
 
 
 NUMERIC_VARIABLES = NUMBER_VARIABLES
+_FIRST_PAGE = re.compile(r"[^\s,&\-\u2013]+")
+_CONTEXT_VARIABLES = frozenset(
+    {
+        "locator",
+        "citation-number",
+        "first-reference-note-number",
+        "year-suffix",
+        "citation-label",
+        "page-first",
+    }
+)
+
+
+def _date_sort_key(data: Any, node: DateNode) -> str:
+    """The date's sort key, limited to the parts the node renders."""
+    if node.form:
+        wanted = node.parts_attr
+        keep = 3 if wanted == "year-month-day" else 2 if wanted == "year-month" else 1
+    else:
+        names = {part.name for part in node.parts}
+        keep = 3 if "day" in names else 2 if "month" in names else 1
+    key: str = data.sort_key()
+    if keep == 3 or not key:
+        return key
+    width = 6 + 2 * (keep - 1)
+    return "-".join(chunk[:width] for chunk in key.split("-"))
+
+
+def _citation_label(item: Item) -> str:
+    """The default "trigraph" label: Doe65, RoNo78, ABCD01."""
+    names = next((item.names[v] for v in ("author", "editor") if v in item.names), ())
+    families = [n.family or n.literal for n in names if n.family or n.literal]
+    if len(families) == 1:
+        label = families[0][:4]
+    elif 2 <= len(families) <= 3:
+        label = "".join(f[:2] for f in families)
+    else:
+        label = "".join(f[:1] for f in families[:4])
+    date = item.dates.get("issued")
+    if date is not None and date.parts[0]:
+        label += f"{date.parts[0] % 100:02d}"
+    return label

@@ -27,6 +27,7 @@ _TAG_FORMAT = {
     "sup": Formatting(vertical_align="sup"),
     "sub": Formatting(vertical_align="sub"),
 }
+_NODECOR = Formatting(font_style="normal", font_variant="normal", font_weight="normal")
 _ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#38;": "&"}
 
 
@@ -69,6 +70,8 @@ def parse_markup(text: str) -> str | Box:
             if tag == "span":
                 if 'class="nocase"' in attrs:
                     box = Box([], nocase=True)
+                elif 'class="nodecor"' in attrs:
+                    box = Box([], _NODECOR, nocase=True)
                 elif "small-caps" in attrs:
                     box = Box([], Formatting(font_variant="small-caps"), nocase=True)
                 else:
@@ -83,10 +86,10 @@ def parse_markup(text: str) -> str | Box:
         if dquote or curly in ("\u201c", "\u201d"):
             mark = "\u201d" if curly == "\u201d" else '"'
             opener = "\u201c" if curly else '"'
-            if curly == "\u201d" or (dquote and stack[-1][0] == '"'):
-                if stack[-1][0] in ('"', "\u201c") and (curly != "\u201c"):
-                    stack.pop()
-                    continue
+            closes = curly == "\u201d" or (dquote and stack[-1][0] == '"')
+            if closes and stack[-1][0] in ('"', "\u201c") and curly != "\u201c":
+                stack.pop()
+                continue
             if curly != "\u201d" and (not before.isalnum() or after.isalnum()):
                 box = Box([], quotes=True)
                 stack[-1][1].kids.append(box)

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from citekit.render.csl.data import NameData
@@ -39,7 +38,7 @@ def initialize(given: str, initialize_with: str, hyphen: bool, only_existing: bo
         elif period and len(word) > 1 and first.isupper():
             is_initial = True
             piece = word + initialize_with
-        elif first.isalpha() and first.isupper() or (first.isalpha() and not first.islower()):
+        elif (first.isalpha() and first.isupper()) or (first.isalpha() and not first.islower()):
             is_initial = True
             piece = first + initialize_with
         elif first.isalpha():
@@ -87,14 +86,10 @@ class NameRenderer:
 
     def given_text(self, name: NameData, level: int) -> str:
         given = name.given
-        if self.initialize_with is not None and level < 2 and not (
-            self.form == "short" and level == 1 and False
-        ):
-            if self.initialize or level == 0:
-                full_names = not self.initialize
-                if level >= 1 and self.form == "long":
-                    return given
-                return initialize(given, self.initialize_with, self.hyphen, full_names)
+        if self.initialize_with is not None and level < 2 and (self.initialize or level == 0):
+            if level >= 1 and self.form == "long":
+                return given
+            return initialize(given, self.initialize_with, self.hyphen, not self.initialize)
         return given
 
     def render(self, name: NameData, index: int, level: int = 0) -> str | Box:
@@ -113,7 +108,9 @@ class NameRenderer:
         if not is_romanesque(name):
             if form == "short":
                 return _part(family, fd)
-            return Box([_part(family, fd), _part(name.given, gd)] if name.given else [_part(family, fd)])
+            return Box(
+                [_part(family, fd), _part(name.given, gd)] if name.given else [_part(family, fd)]
+            )
         if form == "short":
             return _seq([(name.non_dropping, fd), (family, fd)])
         given = self.given_text(name, level)
@@ -121,9 +118,10 @@ class NameRenderer:
         if name.static_ordering:
             inverted = False
         if not inverted:
-            out = _seq([(given, gd), (name.dropping, gd)], [(name.non_dropping, fd), (family, fd)])
+            family_group: list[Piece] = [(name.non_dropping, fd), (family, fd)]
             if name.suffix:
-                out = Box([out, ", " if name.comma_suffix else " ", name.suffix])
+                family_group.append((name.suffix, None, ", " if name.comma_suffix else " "))
+            out = _seq([(given, gd), (name.dropping, gd)], family_group)
             return out
         if self.demote == "display-and-sort":
             head = _seq([(family, fd)])
@@ -141,6 +139,8 @@ class NameRenderer:
     def sort_key(self, name: NameData) -> str:
         if name.is_literal:
             return name.literal or name.family
+        if self.form == "short":
+            return f"{name.non_dropping} {name.family}".strip()
         if not is_romanesque(name):
             return name.family + name.given
         family = name.family
@@ -153,23 +153,25 @@ class NameRenderer:
         return f"{family}, {' '.join(p for p in rest if p)}, {name.suffix}".rstrip(", ")
 
 
-Piece = tuple[str, "Decor | None"]
+Piece = tuple[str, "Decor | None"] | tuple[str, "Decor | None", str]
 
 
-def _seq(*groups: list[Piece]) -> str | Box:
+def _seq(*groups: Sequence[Piece]) -> str | Box:
     """Name parts: formatting per part, name-part affixes around each group."""
     kids: list[str | Box] = []
     previous = ""
     for group in groups:
         inner: list[str | Box] = []
         outer: Decor | None = None
-        for text, decor in group:
+        for piece in group:
+            text, decor = piece[0], piece[1]
             if not text:
                 continue
             if outer is None and decor is not None:
                 outer = decor
+            separator = piece[2] if len(piece) == 3 else " "
             if (inner or kids) and not previous.endswith(("'", "\u2019", "-")):
-                (inner if inner else kids).append(" ")
+                (inner if inner else kids).append(separator)
             inner.append(_part(text, _formatting_only(decor)))
             previous = text
         if not inner:
@@ -208,7 +210,7 @@ def join_names(
     locale: Locale,
     et_al: str | Box | None,
     use_last: str | Box | None,
-    last_inverted: bool,
+    inverted: list[bool],
 ) -> list[str | Box]:
     """Join rendered names with delimiters, ``and`` and et-al."""
     delimiter = opts.get("delimiter", ", ")
@@ -224,13 +226,10 @@ def join_names(
         if index:
             if index == count - 1 and and_term and et_al is None and use_last is None:
                 precedes = opts.get("delimiter-precedes-last", "contextual")
-                inverted = opts.get("name-as-sort-order") == "all" or (
-                    opts.get("name-as-sort-order") == "first" and index - 1 == 0
-                )
                 use_delim = (
                     precedes == "always"
                     or (precedes == "contextual" and count >= 3)
-                    or (precedes == "after-inverted-name" and inverted)
+                    or (precedes == "after-inverted-name" and inverted[index - 1])
                 )
                 out.append((delimiter if use_delim else " ") + and_term + " ")
             else:
@@ -244,7 +243,7 @@ def join_names(
         use_delim = (
             precedes == "always"
             or (precedes == "contextual" and count >= 2)
-            or (precedes == "after-inverted-name" and last_inverted)
+            or (precedes == "after-inverted-name" and bool(inverted) and inverted[-1])
         )
         out.append(delimiter if use_delim else " ")
         out.append(et_al)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from citekit.render.csl.data import NameData
-from citekit.render.csl.names import NameRenderer, join_names
+from citekit.render.csl.names import NameRenderer, is_romanesque, join_names
 from citekit.render.csl.output import Box
-from citekit.render.csl.style import LabelNode, NamesNode
+from citekit.render.csl.style import LabelNode, NamesNode, TextNode
 
 if TYPE_CHECKING:
     from citekit.render.csl.evaluator import Context, Evaluator, Out
@@ -27,8 +27,7 @@ def _int(value: str | None) -> int | None:
 def render_names(ev: Evaluator, ctx: Context, node: NamesNode) -> Out | None:
     if ctx.cite.suppress_author and ctx.mode == "citation" and not ctx.extra.get("suppressed"):
         ctx.extra["suppressed"] = True
-        for variable in node.variables:
-            ctx.called += 1
+        ctx.called += len(node.variables)
         return None
     inherit = ctx.names_inherit
     name_node, et_al_node, label_node = node.name, node.et_al, node.label
@@ -49,6 +48,7 @@ def render_names(ev: Evaluator, ctx: Context, node: NamesNode) -> Out | None:
         ctx.rendered += 1
         if ctx.tracked is not None:
             ctx.tracked.append(variable)
+            ctx.suppressed.add(variable)
         collected.append((variable, names))
     if not collected:
         return _substitute(ev, ctx, node)
@@ -98,6 +98,8 @@ def render_names(ev: Evaluator, ctx: Context, node: NamesNode) -> Out | None:
             limit = use_first + add_names
             truncated = limit < total
             limit = min(limit, total)
+            if limit == 0:
+                continue
         if ctx.mode != "sort" and "names_info" not in ctx.extra:
             ctx.extra["names_info"] = (total, limit)
         shown = names[:limit]
@@ -105,7 +107,10 @@ def render_names(ev: Evaluator, ctx: Context, node: NamesNode) -> Out | None:
             count += len(shown)
             continue
         if ctx.mode == "sort":
-            outputs.append("  ".join(renderer.sort_key(n) for n in shown))
+            keyed = list(shown)
+            if truncated and use_last and total >= limit + 2:
+                keyed.append(names[-1])
+            outputs.append("  ".join(renderer.sort_key(n) for n in keyed))
             continue
         rendered: list[Out] = []
         for index, name in enumerate(shown):
@@ -125,8 +130,13 @@ def render_names(ev: Evaluator, ctx: Context, node: NamesNode) -> Out | None:
                         ev.decorate(ctx, term, et_al_node.decor) if et_al_node is not None else term
                     )
         sort_order = opts.get("name-as-sort-order")
-        last_inverted = sort_order == "all" or (sort_order == "first" and len(shown) == 1)
-        joined = join_names(rendered, total, opts, ctx.locale, et_al, last, last_inverted)
+        inverted = [
+            (sort_order == "all" or (sort_order == "first" and i == 0))
+            and not n.is_literal
+            and is_romanesque(n)
+            for i, n in enumerate(shown)
+        ]
+        joined = join_names(rendered, total, opts, ctx.locale, et_al, last, inverted)
         names_out: Out = Box(joined, tag="names-list")
         if name_node is not None:
             names_out = ev.decorate(ctx, names_out, name_node.decor)
@@ -149,9 +159,7 @@ def render_names(ev: Evaluator, ctx: Context, node: NamesNode) -> Out | None:
     return ev.decorate(ctx, Box(parts, tag="names"), node.decor)
 
 
-def _label(
-    ev: Evaluator, ctx: Context, node: LabelNode, variable: str, plural: bool
-) -> Out | None:
+def _label(ev: Evaluator, ctx: Context, node: LabelNode, variable: str, plural: bool) -> Out | None:
     if node.plural == "always":
         plural = True
     elif node.plural == "never":
@@ -172,13 +180,15 @@ def _substitute(ev: Evaluator, ctx: Context, node: NamesNode) -> Out | None:
             ctx.tracked = []
             called, rendered = ctx.called, ctx.rendered
             result = ev.node(ctx, child)
+            if isinstance(child, TextNode) and child.source in ("term", "value") and result is None:
+                return None  # citeproc-js: a term ends substitution even when empty
             if result is not None:
                 used = ctx.tracked
                 ctx.suppressed.update(used)
                 if saved_tracked is not None:
                     saved_tracked.extend(used)
                 ctx.rendered = max(ctx.rendered, rendered + 1)
-                return ev.decorate(ctx, result, node.decor)
+                return ev.decorate(ctx, Box([result], tag="names"), node.decor)
             ctx.called, ctx.rendered = called, rendered
         return None
     finally:

@@ -11,7 +11,7 @@ _NUMERIC = re.compile(
 )
 _NUMBER_TOKEN = re.compile(r"(\d+)")
 _SPLIT = re.compile(r"(\s*[-\u2013,&]\s*|\s+and\s+)")
-_MULTIPLE = re.compile(r"\d\s*(?:[-\u2013,&]|and)\s*\S")
+_MULTIPLE = re.compile(r"\d\s*(?:[-\u2013]\s*[A-Za-z]*\d|(?:[,&]|and)\s*\S)")
 
 
 SUPERSCRIPTS = {
@@ -31,8 +31,11 @@ def is_numeric(value: str) -> bool:
     return bool(_NUMERIC.match(value))
 
 
+_ROMAN_PLURAL = re.compile(r"(?<![\w])[ivxlcdm]+\s*[-\u2013]\s*[ivxlcdm]+(?![\w])", re.I)
+
+
 def is_plural(value: str) -> bool:
-    return bool(_MULTIPLE.search(value))
+    return bool(_MULTIPLE.search(value) or _ROMAN_PLURAL.search(value))
 
 
 def roman(number: int) -> str:
@@ -60,7 +63,7 @@ def ordinal_suffix(number: int, locale: Locale, gender: str = "") -> str:
 
     key = f"ordinal-{last_two:02d}"
     match = locale.ordinal_match.get(key, "last-two-digits" if last_two >= 10 else "last-digit")
-    if key in {k[0] for k in ()} or get(key) is not None:
+    if get(key) is not None:
         if match == "whole-number":
             if number == last_two:
                 return get(key) or ""
@@ -95,7 +98,7 @@ def format_number(value: str, form: str, locale: Locale, gender: str = "") -> st
         if index % 2:
             stripped = piece.strip()
             if stripped in ("-", "\u2013"):
-                out.append("\u2013" if form != "numeric" or True else stripped)
+                out.append("\u2013")
             elif stripped == ",":
                 out.append(", ")
             elif stripped == "&":
@@ -121,7 +124,10 @@ def format_number(value: str, form: str, locale: Locale, gender: str = "") -> st
 
 # ---------------------------------------------------------------- page ranges
 
-_RANGE = re.compile(r"([A-Za-z]*)(\d+)\s*(?:-|\u2013|--)\s*([A-Za-z]*)(\d+)")
+_RANGE = re.compile(
+    r"(?<![\w])([A-Za-z0-9]*?[A-Za-z]|)(\d+)\s*(?:--|-|\u2013)\s*([A-Za-z0-9]*?[A-Za-z]|)(\d+)(?![\w])"
+)
+_ROMAN_RANGE = re.compile(r"(?<![\w])([ivxlcdm]+)\s*(?:--|-|\u2013)\s*([ivxlcdm]+)(?![\w])", re.I)
 
 
 def _minimal(first: str, last: str, keep: int) -> str:
@@ -153,26 +159,33 @@ def format_page_range(value: str, style: str | None, delimiter: str = "\u2013") 
 
     def repl(match: re.Match[str]) -> str:
         prefix1, first, prefix2, last = match.groups()
-        if prefix1 != prefix2 or style is None:
-            if style is None:
-                return f"{prefix1}{first}{delimiter}{prefix2}{last}"
-            return match.group(0).replace("-", delimiter).replace("--", delimiter)
-        if len(last) < len(first) and style != "minimal":
+        untouched = f"{prefix1}{first}-{prefix2}{last}"
+        if prefix1 != prefix2:
+            return untouched
+        if len(last) < len(first):
             last = first[: len(first) - len(last)] + last
-        elif len(last) < len(first):
-            last = first[: len(first) - len(last)] + last
-        if int(last) <= int(first) and last != first:
-            return f"{prefix1}{first}{delimiter}{prefix2}{last}"
-        if style == "expanded":
-            end = last
-        elif style == "minimal":
+        if int(last) < int(first):
+            return untouched
+        if style == "minimal":
             end = _minimal(first, last, 1)
         elif style == "minimal-two":
             end = _minimal(first, last, 2)
         elif style in ("chicago", "chicago-15", "chicago-16"):
             end = _chicago(first, last, style == "chicago-16")
-        else:
+        elif style == "expanded":
             end = last
-        return f"{prefix1}{first}{delimiter}{prefix2}{end}"
+        else:
+            return f"{prefix1}{first}{delimiter}{prefix2}{match.group(4)}"
+        if end == last:
+            return f"{prefix1}{first}{delimiter}{prefix2}{end}"
+        return f"{prefix1}{first}{delimiter}{end}"
 
-    return _RANGE.sub(repl, value)
+    def roman(match: re.Match[str]) -> str:
+        return f"{match.group(1)}{delimiter}{match.group(2)}"
+
+    def one(part: str) -> str:
+        return _ROMAN_RANGE.sub(roman, _RANGE.sub(repl, part))
+
+    if "\\-" in value:
+        return "\\-".join(one(part) for part in value.split("\\-"))
+    return one(value)

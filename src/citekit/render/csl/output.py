@@ -14,8 +14,6 @@ from citekit.render.csl.locale import Locale
 from citekit.render.csl.style import Formatting
 from citekit.render.richtext import Rich, Span, Text
 
-Out = "str | Box"
-
 
 class Box:
     """A formatted group of output pieces."""
@@ -157,51 +155,67 @@ class _Flattener:
                 self.walk(kid, layers, italic, bold, small_caps, quote_depth)
 
 
+# How punctuation meeting at a seam merges (citeproc-js's table): the later
+# mark is dropped, replaces the earlier one, or both stay.
+_DROP_NEXT = frozenset(
+    {(":", "."), (";", "."), ("!", "."), ("?", "."), (";", ":"), ("!", ":"), ("?", ":")}
+)
+_REPLACE_PREVIOUS = frozenset({(":", "!"), (";", "!"), (":", "?"), (";", "?")})
+
+
+def _merge(previous: str, mark: str) -> str:
+    """'drop', 'replace' or 'both' for ``mark`` following ``previous``."""
+    if previous == mark or (previous, mark) in _DROP_NEXT:
+        return "drop"
+    if (previous, mark) in _REPLACE_PREVIOUS:
+        return "replace"
+    return "both"
+
+
 def _fix_punctuation(runs: list[Run], punctuation_in_quote: bool) -> None:
-    """Merge duplicated punctuation at seams; move punctuation into quotes."""
-    previous_text: Run | None = None  # last run carrying real text
-    index = 0
-    count = len(runs)
-    while index < count:
-        run = runs[index]
+    """Merge punctuation where pieces meet; move punctuation into closing quotes."""
+    last_text: Run | None = None  # last run carrying text (not a quote mark)
+    previous: Run | None = None  # last run with any text
+    for run in runs:
         text = run[0]
         assert isinstance(text, str)
         if not text:
-            index += 1
             continue
-        if run[2] == "cq":
-            # Look past consecutive closing quotes for a following punctuation mark.
-            end = index
-            while end + 1 < count and (runs[end + 1][2] == "cq" or not runs[end + 1][0]):
-                end += 1
-            if end + 1 < count and punctuation_in_quote:
-                following = runs[end + 1]
-                ftext = following[0]
-                assert isinstance(ftext, str)
-                if ftext and ftext[0] in ".," and following[2] == "":
-                    mark = ftext[0]
-                    following[0] = ftext[1:]
-                    if previous_text is not None:
-                        ptext = previous_text[0]
-                        assert isinstance(ptext, str)
-                        if not (ptext and ptext[-1] in ".!?"):
-                            previous_text[0] = ptext + mark
-            index = end + 1
-            continue
-        if previous_text is not None and run[2] == "":
-            ptext = previous_text[0]
-            assert isinstance(ptext, str)
-            if ptext and runs[index - 1][2] != "cq":
-                last = ptext[-1]
-                first = text[0]
-                if first == "." and last in ".!?" or first in ",;:" and last == first:
-                    text = text[1:]
-                elif first == " " and last == " ":
-                    text = text[1:]
-                run[0] = text
+        kind = run[2]
+        if kind == "" and previous is not None and last_text is not None:
+            first = text[0]
+            inner = last_text[0]
+            assert isinstance(inner, str)
+            inner_last = inner[-1:] if inner else ""
+            quoted = previous[2] == "cq"
+            if first in _PUNCT:
+                if quoted:
+                    move = punctuation_in_quote and (
+                        first in ".," or (first in "!?" and inner_last in _PUNCT)
+                    )
+                    action = _merge(inner_last, first) if inner_last in _PUNCT else "both"
+                    if move:
+                        text = text[1:]
+                        if action == "replace":
+                            last_text[0] = inner[:-1] + first
+                        elif action == "both":
+                            last_text[0] = inner + first
+                    elif action == "drop":
+                        text = text[1:]
+                elif inner_last in _PUNCT:
+                    action = _merge(inner_last, first)
+                    if action == "drop":
+                        text = text[1:]
+                    elif action == "replace":
+                        last_text[0] = inner[:-1] + first
+                        text = text[1:]
+            elif first == " " and not quoted and inner_last == " ":
+                text = text[1:]
+            run[0] = text
         if text:
-            previous_text = run
-        index += 1
+            previous = run
+            if kind == "":
+                last_text = run
 
 
 def _build(runs: list[Run], depth: int) -> list[Rich]:
@@ -231,7 +245,7 @@ def _build(runs: list[Run], depth: int) -> list[Rich]:
             end += 1
         children = _build(runs[index:end], depth + 1)
         if children:
-            result.append(Span(tuple(children), **layer.attrs))  # type: ignore[arg-type]
+            result.append(Span(tuple(children), **layer.attrs))
         index = end
     return result
 

@@ -26,6 +26,12 @@ from citekit.render.csl.sorting import names_node_for, sort_indices, sort_values
 from citekit.render.csl.style import PLAIN, Decor, Section, SortKey, Style
 from citekit.render.richtext import Rich, Span
 
+LOCATOR_TERM_NAMES = (
+    "act", "appendix", "article-locator", "book", "canon", "chapter", "column", "elocation",
+    "equation", "figure", "folio", "issue", "line", "note", "opus", "paragraph", "part",
+    "rule", "scene", "section", "sub-verbo", "supplement", "table", "timestamp",
+    "title-locator", "verse", "volume",
+)  # fmt: skip
 POSITION_NAMES = {0: "first", 1: "subsequent", 2: "ibid", 3: "ibid-with-locator"}
 
 
@@ -56,6 +62,7 @@ class Processor:
         self.english_default = english_default
         self.uses_year_suffix = _uses_variable(style, "year-suffix")
         self.states: dict[str, DisambiguationState] = {}
+        self._locator_terms: dict[str, str] | None = None
         # Section options over the style's global ones (page-range-format, ...).
         self.options: dict[int, dict[str, str]] = {}
         for section in (style.citation, style.bibliography):
@@ -151,8 +158,8 @@ class Processor:
         registered: list[str] = []
         seen: set[str] = set()
         for cites, _ in clusters:
-            for cite in cites:
-                key = str(cite.get("id"))
+            for requested in cites:
+                key = str(requested.get("id"))
                 if key in items and key not in seen:
                     seen.add(key)
                     registered.append(key)
@@ -167,25 +174,26 @@ class Processor:
         bib_order = self.bibliography_order(items, registered, numbers)
 
         cite_lists: list[list[Cite]] = []
-        for cites, note in clusters:
-            built = []
-            for raw in cites:
-                key = str(raw.get("id"))
+        for cites, _ in clusters:
+            built: list[Cite] = []
+            for raw_cite in cites:
+                key = str(raw_cite.get("id"))
                 item = items.get(key)
                 if item is None:
                     continue
                 info = CiteInfo(
-                    locator=str(raw.get("locator") or ""),
-                    label=str(raw.get("label") or ""),
-                    prefix=str(raw.get("prefix") or ""),
-                    suffix=str(raw.get("suffix") or ""),
-                    suppress_author=bool(raw.get("suppress-author")),
-                    author_only=bool(raw.get("author-only")),
+                    locator=str(raw_cite.get("locator") or ""),
+                    label=str(raw_cite.get("label") or ""),
+                    prefix=str(raw_cite.get("prefix") or ""),
+                    suffix=str(raw_cite.get("suffix") or ""),
+                    suppress_author=bool(raw_cite.get("suppress-author")),
+                    author_only=bool(raw_cite.get("author-only")),
                     citation_number=numbers.get(key, 0),
                 )
+                info.locator = info.locator.strip()
                 if info.locator and not info.label:
-                    info.label = "page"
-                built.append(Cite(item, info, raw))
+                    info.label, info.locator = self.split_locator_label(info.locator)
+                built.append(Cite(item, info, raw_cite))
             cite_lists.append(built)
         notes = [note for _, note in clusters]
         compute_positions(cite_lists, notes, style.citation.options)
@@ -195,7 +203,9 @@ class Processor:
         if citation.sort:
             for built in cite_lists:
                 for cite in built:
-                    cite.sort_values = self.sort_key_values(cite.item, citation, "citation")
+                    cite.sort_values = self._keys_with_number(
+                        cite.item, citation, cite.info.citation_number
+                    )
                 order = sort_indices([c.sort_values for c in built], citation.sort)
                 built[:] = [built[i] for i in order]
         for built in cite_lists:
@@ -209,6 +219,22 @@ class Processor:
 
             result.bibliography = render_bibliography(self, items, bib_order, numbers, states)
         return result
+
+    def split_locator_label(self, locator: str) -> tuple[str, str]:
+        """A locator such as ``vol. 3`` names its own label; ``page`` otherwise."""
+        if self._locator_terms is None:
+            terms: dict[str, str] = {}
+            for name in LOCATOR_TERM_NAMES:
+                for plural in (False, True):
+                    text = self.locale.term(name, "short", plural)
+                    if text and text.endswith("."):
+                        terms.setdefault(text, name)
+            self._locator_terms = terms
+        head, _, rest = locator.partition(" ")
+        label = self._locator_terms.get(head)
+        if label is not None and rest.strip():
+            return label, rest.strip()
+        return "page", locator
 
     def number_items(self, items: Mapping[str, Item], registered: list[str]) -> dict[str, int]:
         numbers = {key: index + 1 for index, key in enumerate(registered)}
@@ -237,9 +263,7 @@ class Processor:
     ) -> list[str]:
         values = []
         for key in registered:
-            ctx_numbers = numbers.get(key, 0)
-            item = items[key]
-            values.append(self._keys_with_number(item, section, ctx_numbers))
+            values.append(self._keys_with_number(items[key], section, numbers.get(key, 0)))
         order = sort_indices(values, section.sort)
         return [registered[i] for i in order]
 

@@ -18,7 +18,7 @@ from citekit.render.csl.output import plain_text
 from citekit.render.csl.style import PLAIN, NamesNode, SortKey
 
 SortValue = str | int | None
-_STRIP = re.compile(r"<[^>]+>|[\[\]\"'\u2018\u2019\u201c\u201d()]")
+_STRIP = re.compile(r"<[^>]+>|[^\w\s]")
 
 
 def collation_key(text: str) -> str:
@@ -64,9 +64,7 @@ def _compare_values(a: SortValue, b: SortValue) -> int:
     return (sa > sb) - (sa < sb)
 
 
-def compare(
-    a: list[SortValue], b: list[SortValue], keys: Sequence[SortKey]
-) -> int:
+def compare(a: list[SortValue], b: list[SortValue], keys: Sequence[SortKey]) -> int:
     for index, key in enumerate(keys):
         va, vb = a[index], b[index]
         if va is None and vb is None:

@@ -337,7 +337,7 @@ class _Parser:
         for kid in _kids(el):
             kind = _tag(kid)
             if kind == "name":
-                attrs = {k: v for k, v in kid.attrib.items() if isinstance(k, str)}
+                attrs = {str(k): str(v) for k, v in kid.attrib.items()}
                 parts = {
                     part.get("name") or "": NamePartNode(part.get("name") or "", decor_of(part))
                     for part in _kids(kid)
@@ -355,7 +355,14 @@ class _Parser:
                 substitute = self.children(kid)
         variables = tuple((el.get("variable") or "").split())
         return NamesNode(
-            variables, name, et_al, label, label_first, substitute, el.get("delimiter"), decor_of(el)
+            variables,
+            name,
+            et_al,
+            label,
+            label_first,
+            substitute,
+            el.get("delimiter"),
+            decor_of(el),
         )
 
     def section(self, el: etree._Element | None) -> Section | None:
@@ -387,7 +394,7 @@ class _Parser:
             layout = Layout(
                 self.children(layout_el), layout_el.get("delimiter") or "", decor_of(layout_el)
             )
-        options = {k: v for k, v in el.attrib.items() if isinstance(k, str)}
+        options = {str(k): str(v) for k, v in el.attrib.items()}
         names = _name_attrs(options)
         return Section(layout, tuple(sort), options, names)
 

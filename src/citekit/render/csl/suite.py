@@ -18,7 +18,7 @@ from citekit.render.csl.bundled import bundled_locale_xml
 from citekit.render.csl.data import normalise_item
 from citekit.render.csl.engine import load_style_and_locale
 from citekit.render.csl.processor import Processor
-from citekit.render.richtext import to_html
+from citekit.render.richtext import Rich, Span, plain, to_html
 
 _SECTION = re.compile(r">>=+\s*([A-Z-]+)\s*=+>>\n?(.*?)\n?<<=+\s*\1\s*=+<<", re.DOTALL)
 
@@ -77,22 +77,15 @@ def normalise(text: str) -> str:
 
 
 def _clusters_from_citations(citations: list[Any]) -> list[tuple[list[dict[str, Any]], int]]:
-    """Replay processCitationCluster calls into the final document order."""
-    order: list[str] = []
-    bodies: dict[str, tuple[list[dict[str, Any]], int]] = {}
+    """Replay processCitationCluster calls: the last call's pre + self + post is the document."""
+    bodies: dict[str, list[dict[str, Any]]] = {}
     for entry in citations:
-        citation, pre, _post = entry[0], entry[1], entry[2]
-        cid = str(citation.get("citationID"))
-        note = int((citation.get("properties") or {}).get("noteIndex") or 0)
-        bodies[cid] = (list(citation.get("citationItems") or []), note)
-        if cid in order:
-            order.remove(cid)
-        position = 0
-        for previous in pre:
-            if previous[0] in order:
-                position = order.index(previous[0]) + 1
-        order.insert(position, cid)
-    return [bodies[cid] for cid in order]
+        citation = entry[0]
+        bodies[str(citation.get("citationID"))] = list(citation.get("citationItems") or [])
+    citation, pre, post = citations[-1][0], citations[-1][1], citations[-1][2]
+    own = (str(citation.get("citationID")), (citation.get("properties") or {}).get("noteIndex"))
+    order = [(str(p[0]), p[1]) for p in pre] + [own] + [(str(p[0]), p[1]) for p in post]
+    return [(bodies.get(cid, []), int(note or 0)) for cid, note in order]
 
 
 def run_fixture(fixture: Fixture) -> str:
@@ -117,17 +110,53 @@ def run_fixture(fixture: Fixture) -> str:
     if fixture.mode == "bibliography":
         lines = ['<div class="csl-bib-body">']
         for _, entry in result.bibliography:
-            body = to_html(entry)
-            if body.startswith('<div class="csl-left-margin"') or body.startswith(
-                '<div class="csl-block"'
-            ):
-                body = "\n    " + body
-            if body.endswith("</div>"):
-                body += "\n  "
-            lines.append(f'  <div class="csl-entry">{body}</div>')
+            if not plain(entry).strip():
+                continue
+            lines.append(f'  <div class="csl-entry">{entry_html(entry)}</div>')
         lines.append("</div>")
         return "\n".join(lines)
     return "\n".join(to_html(rich) for rich in result.citations)
+
+
+def _top_level(rich: Rich) -> list[Rich]:
+    """The entry's children, looking through unformatted wrapper spans."""
+    if isinstance(rich, Span) and not rich.display and _is_wrapper(rich):
+        out: list[Rich] = []
+        for child in rich.children:
+            out.extend(_top_level(child))
+        return out
+    return [rich]
+
+
+def _is_wrapper(span: Span) -> bool:
+    return (
+        span.italic is None
+        and span.bold is None
+        and span.small_caps is None
+        and not (span.underline or span.superscript or span.subscript or span.baseline)
+        and span.link is None
+    )
+
+
+def entry_html(entry: Rich) -> str:
+    """One bibliography entry laid out the way citeproc-js indents display divs."""
+    parts = _top_level(entry)
+    if not any(isinstance(p, Span) and p.display for p in parts):
+        return to_html(entry)
+    out = []
+    for part in parts:
+        html = to_html(part)
+        display = part.display if isinstance(part, Span) else None
+        if display == "block":
+            out.append("\n    " + html + "\n")
+        elif display == "left-margin":
+            out.append("\n    " + html)
+        else:
+            out.append(html)
+    body = "".join(out)
+    if body.endswith("</div>"):
+        body += "\n  "
+    return body
 
 
 def check_fixture(fixture: Fixture) -> tuple[bool, str, str]:

@@ -12,13 +12,109 @@ import re
 from citekit.render.csl.output import Box
 
 STOP_WORDS = frozenset(
-    """a about above across afore after against along alongside amid amidst among amongst an
-    and anenst apropos apud around as aside astride at athwart atop barring before behind below
-    beneath beside besides between beyond but by circa despite down during except for forenenst
-    from given in inside into lest like modulo near next nor notwithstanding of off on onto or
-    out over per plus qua sans since so than the through thru throughout thruout till to
-    toward towards under underneath until unto up upon versus vs. v. vs v via vis-à-vis with
-    within without yet von van de der den du""".split()
+    [
+        "a",
+        "about",
+        "above",
+        "across",
+        "afore",
+        "after",
+        "against",
+        "along",
+        "alongside",
+        "amid",
+        "amidst",
+        "among",
+        "amongst",
+        "an",
+        "and",
+        "anenst",
+        "apropos",
+        "apud",
+        "around",
+        "as",
+        "aside",
+        "astride",
+        "at",
+        "athwart",
+        "atop",
+        "barring",
+        "before",
+        "behind",
+        "below",
+        "beneath",
+        "beside",
+        "besides",
+        "between",
+        "beyond",
+        "but",
+        "by",
+        "circa",
+        "despite",
+        "down",
+        "during",
+        "except",
+        "for",
+        "forenenst",
+        "from",
+        "given",
+        "in",
+        "inside",
+        "into",
+        "lest",
+        "like",
+        "modulo",
+        "near",
+        "next",
+        "nor",
+        "notwithstanding",
+        "of",
+        "off",
+        "on",
+        "onto",
+        "or",
+        "out",
+        "over",
+        "per",
+        "plus",
+        "qua",
+        "sans",
+        "since",
+        "so",
+        "than",
+        "the",
+        "through",
+        "thru",
+        "throughout",
+        "thruout",
+        "till",
+        "to",
+        "toward",
+        "towards",
+        "under",
+        "underneath",
+        "until",
+        "unto",
+        "up",
+        "upon",
+        "versus",
+        "vs.",
+        "v.",
+        "vs",
+        "v",
+        "via",
+        "vis-à-vis",
+        "with",
+        "within",
+        "without",
+        "yet",
+        "von",
+        "van",
+        "de",
+        "der",
+        "den",
+        "du",
+    ]
 )
 
 _WORD = re.compile(r"[^\s\-\u2013\u2014/]+")
@@ -64,28 +160,22 @@ def _title(text: str, protected: list[bool]) -> str:
         offset = word.find(core[:1]) if core else 0
         is_lower = core == _lower(core)
         key = _lower(core).rstrip(".,;:!?")
-        if (
-            key in STOP_WORDS
-            and not sentence_start
-            and index != last_index
-        ):
+        if key in STOP_WORDS and not sentence_start and index != last_index:
             if is_lower or core[1:] == _lower(core[1:]):
-                if not (index and text[start - 1 : start] == "-" and False):
-                    word = word[:offset] + _lower(word[offset:])
-        elif is_lower:
-            if not ("-" in gap_before and hyphen_joined and not text[words[index - 1].start()].isalpha()):
-                word = word[:offset] + _upper_first(word[offset:])
+                word = word[:offset] + _lower(word[offset:])
+        elif is_lower and not (
+            "-" in gap_before and hyphen_joined and not text[words[index - 1].start()].isalpha()
+        ):
+            word = word[:offset] + _upper_first(word[offset:])
         chars[start:end] = list(word)
-        sentence_start = word.endswith((":", "?", "!", ".")) and len(core) > 2 or ":" in gap_after
+        sentence_start = (word.endswith((":", "?", "!", ".")) and len(core) > 2) or ":" in gap_after
     return "".join(chars)
 
 
 def _sentence(text: str, protected: list[bool]) -> str:
     letters = [c for c, p in zip(text, protected, strict=False) if c.isalpha() and not p]
     if letters and not any(c.islower() for c in letters):
-        lowered = "".join(
-            _lower(c) if not p else c for c, p in zip(text, protected, strict=False)
-        )
+        lowered = "".join(_lower(c) if not p else c for c, p in zip(text, protected, strict=False))
         return _capitalize_first(lowered, protected)
     return _capitalize_first(text, protected)
 
@@ -129,9 +219,7 @@ def transform(text: str, case: str, protected: list[bool] | None = None) -> str:
     else:
         return text
     if any(protected):
-        return "".join(
-            o if p else r for o, r, p in zip(text, result, protected, strict=False)
-        )
+        return "".join(o if p else r for o, r, p in zip(text, result, protected, strict=False))
     return result
 
 

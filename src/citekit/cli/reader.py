@@ -1,0 +1,68 @@
+"""``citekit reader``: a reading list to a sectioned, annotated course reader."""
+
+from __future__ import annotations
+
+import click
+
+from citekit.cli._common import echo_diagnostics, echo_json, handle_errors
+from citekit.course.build import build_reader
+from citekit.course.model import load_reading_list
+from citekit.course.write import OUTPUT_KINDS, kind_for_path, write_reader
+from citekit.render.api import ENGINES
+
+
+@click.command("reader")
+@click.argument("reading_list", metavar="LIST")
+@click.option("--output", "-o", "output", required=True, metavar="OUT",
+              help="The reader to write: OUT.html, OUT.docx or OUT.md (- for stdout).")
+@click.option("--format", "output_format",
+              type=click.Choice([*OUTPUT_KINDS, "json"]), default=None,
+              help="Output format (default: from the OUT suffix); json prints the built "
+                   "reader's structure for programs.")
+@click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True,
+              help="HTML: the printed page size (CSS @page).")
+@click.option("--engine", "engine", type=click.Choice(sorted(ENGINES)), default=None,
+              help="CSL engine (default: citekit's default engine).")
+@click.option("--strict", is_flag=True,
+              help="Treat warnings (a reading in two sections, a missing date ...) as errors.")
+@handle_errors
+def reader_command(reading_list: str, output: str, output_format: str | None, paper: str,
+                   engine: str | None, strict: bool) -> None:
+    """Build a course reader from a reading list (TOML or YAML).
+
+    Each section of LIST becomes its own bibliography in the list's CSL
+    style, with required and optional readings, the pages to read, the
+    reading load and each reading's annotation; a consolidated bibliography
+    ends the reader.  The list is checked first: unknown keys (with the
+    closest keys), readings the style cannot format and empty sections exit
+    1 naming the list file and line.  docs/reading-lists.md describes the
+    list format.
+
+    \b
+    Example:
+      citekit reader course.toml -o reader.html --paper letter
+      citekit reader course.toml -o reader.docx
+      citekit reader course.yaml -o - --format markdown | pandoc -o reader.pdf
+    """
+    kind = output_format or kind_for_path(output)
+    if kind == "docx" and output == "-" and output_format is None:
+        raise click.UsageError("a DOCX reader needs a file name (-o reader.docx)")
+    the_list = load_reading_list(reading_list)
+    built = build_reader(the_list, engine=engine, strict=strict)
+    echo_diagnostics(built.diagnostics, quiet=True)
+    for warning in built.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if kind == "json":
+        echo_json(built.to_json())
+        return
+    protect = (reading_list, *(str(p) for p in the_list.libraries))
+    write_reader(built, output, kind, paper=paper, protect=protect)
+    if output != "-":
+        entries = sum(len(s.entries) for s in built.sections)
+        click.echo(f"wrote {output}: {len(built.sections)} sections, {entries} readings, "
+                   f"{len(built.bibliography)} works", err=True)
+
+
+COMMANDS = [reader_command]
+
+__all__ = ["COMMANDS"]

@@ -1,0 +1,484 @@
+"""From a reading list to a course reader: checks first, then one bibliography per section.
+
+Each section is rendered as its own bibliography through
+:func:`citekit.render.render`, so the CSL style — not this module — decides
+how entries look and in which order they come; the consolidated
+bibliography at the end is one more render of every key.  The reader only
+adds what CSL has no notion of: required and optional readings, the pages
+to read, the reading load, and a per-course annotation.
+
+The annotation goes into the record's ``annote`` for the render (so a style
+that prints ``annote``, such as ``annotated-reading-list``, formats it), and
+is then lifted out of the entry again so every writer can place it under the
+entry the same way whether the style printed it or not.
+
+Two data adaptations happen on copies of the records, never on the library:
+a quotation record (``custom.quotation``, docs/quotations.md) has no title,
+so its quoted words stand in as one; and ``event-title`` is also given as
+CSL 1.0.1's ``event`` for engines that predate CSL 1.0.2.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from citekit import formats
+from citekit.course.model import Reading, ReadingList, Section
+from citekit.course.pages import PAGE_LABELS, ReadingLoad, count_pages, reading_load
+from citekit.errors import (
+    Diagnostic,
+    ParseError,
+    Severity,
+    StyleError,
+    UnknownStyleError,
+)
+from citekit.model import Library, Record
+from citekit.render import CiteItem, Cluster, render
+from citekit.render.api import closest_keys
+from citekit.render.richtext import Rich, Span, Text, from_html, plain
+from citekit.render.types import BibliographyLayout, Engine
+from citekit.styles import Style, find_style
+
+# ---------------------------------------------------------------------------
+# Values
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ReaderEntry:
+    """One formatted reading: the style's entry plus what the course adds to it.
+
+    ``rich`` is the entry as the style formats it, without the annotation;
+    ``annotation`` is the course's (or the record's) annotation as rich
+    text; ``context`` says where a quoted statement was quoted.
+    """
+
+    key: str
+    rich: Rich
+    required: bool = True
+    locator: str | None = None
+    label: str = "page"
+    pages: int | None = None
+    annotation: Rich | None = None
+    note: str | None = None
+    context: Rich | None = None
+
+    @property
+    def locator_text(self) -> str | None:
+        """``pp. 33–45, 50`` or ``paras. 5–8``: what to read, for people."""
+        return describe_locator(self.locator, self.label)
+
+
+@dataclass(frozen=True, slots=True)
+class ReaderSection:
+    """A section's readings in the style's order, required ones first."""
+
+    id: str
+    title: str
+    entries: tuple[ReaderEntry, ...]
+    load: ReadingLoad
+    description: str | None = None
+
+    @property
+    def required(self) -> tuple[ReaderEntry, ...]:
+        return tuple(e for e in self.entries if e.required)
+
+    @property
+    def optional(self) -> tuple[ReaderEntry, ...]:
+        return tuple(e for e in self.entries if not e.required)
+
+
+@dataclass
+class Reader:
+    """A built course reader, ready for any writer."""
+
+    reading_list: ReadingList
+    style: Style
+    locale: str
+    sections: list[ReaderSection] = field(default_factory=list)
+    bibliography: list[ReaderEntry] = field(default_factory=list)
+    layout: BibliographyLayout = field(default_factory=BibliographyLayout)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return self.reading_list.title
+
+    @property
+    def load(self) -> ReadingLoad:
+        """The whole course's reading load (each section counted as listed)."""
+        loads = [s.load for s in self.sections]
+        return ReadingLoad(sum(x.required_pages for x in loads),
+                           sum(x.optional_pages for x in loads),
+                           sum(x.unknown_required for x in loads),
+                           sum(x.unknown_optional for x in loads))
+
+    def to_json(self) -> dict[str, Any]:
+        course = self.reading_list
+        return {
+            "title": course.title, "code": course.code, "term": course.term,
+            "instructor": course.instructor, "style": self.style.id, "locale": self.locale,
+            "load": self.load.to_json(),
+            "sections": [{
+                "id": s.id, "title": s.title, "load": s.load.to_json(),
+                "entries": [_entry_json(e) for e in s.entries],
+            } for s in self.sections],
+            "bibliography": [{"id": e.key, "text": plain(e.rich)} for e in self.bibliography],
+            "diagnostics": [d.to_json() for d in self.diagnostics],
+            "warnings": list(self.warnings),
+        }
+
+
+def _entry_json(entry: ReaderEntry) -> dict[str, Any]:
+    return {
+        "id": entry.key, "text": plain(entry.rich), "required": entry.required,
+        "locator": entry.locator, "label": entry.label, "pages": entry.pages,
+        "annotation": plain(entry.annotation) if entry.annotation else None,
+        "note": entry.note,
+        "context": plain(entry.context) if entry.context else None,
+    }
+
+
+# ---------------------------------------------------------------------------
+# Locators
+# ---------------------------------------------------------------------------
+
+_LABEL_FORMS: dict[str, tuple[str, str]] = {
+    "page": ("p.", "pp."), "chapter": ("chap.", "chaps."), "paragraph": ("para.", "paras."),
+    "section": ("sec.", "secs."), "volume": ("vol.", "vols."), "line": ("l.", "ll."),
+    "figure": ("fig.", "figs."), "note": ("n.", "nn."), "verse": ("v.", "vv."),
+    "column": ("col.", "cols."), "folio": ("fol.", "fols."), "book": ("bk.", "bks."),
+    "part": ("pt.", "pts."), "issue": ("no.", "nos."), "number": ("no.", "nos."),
+    "opus": ("op.", "opp."), "sub-verbo": ("s.v.", "s.vv."), "appendix": ("app.", "apps."),
+}
+_RANGE_DASH = re.compile(r"(?<=[0-9ivxlcdmIVXLCDM])\s*-{1,2}\s*(?=[0-9ivxlcdmIVXLCDM])")
+
+
+def describe_locator(locator: str | None, label: str = "page") -> str | None:
+    """A locator with its short label: ``pp. 33–45, 50``, ``chap. 3``."""
+    if not locator:
+        return None
+    text = _RANGE_DASH.sub("–", locator.strip())
+    plural = bool(re.search(r"[–,;&]|\band\b", text))
+    singular, many = _LABEL_FORMS.get(label, (label, label))
+    return f"{many if plural else singular} {text}"
+
+
+def reading_pages(reading: Reading, record: Record | None) -> int | None:
+    """Pages to read: the locator's when in pages; the record's own range when none given."""
+    if reading.locator is not None:
+        return count_pages(reading.locator) if reading.label in PAGE_LABELS else None
+    if record is not None and isinstance(record.get("page"), (str, int)):
+        return count_pages(str(record["page"]))
+    return None
+
+
+def anchor(*parts: str) -> str:
+    """A link target from section ids and keys (``:`` and spaces are not URL-safe)."""
+    text = "--".join(parts)
+    return "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in text)
+
+
+# ---------------------------------------------------------------------------
+# Libraries and checks
+# ---------------------------------------------------------------------------
+
+
+def load_libraries(paths: Iterable[Path]) -> tuple[Library, list[Diagnostic]]:
+    """Every library file merged (first file wins a duplicate key), with warnings."""
+    library = Library()
+    diagnostics: list[Diagnostic] = []
+    for path in paths:
+        try:
+            result = formats.read(path)
+        except FileNotFoundError as exc:
+            raise ParseError(f"library file not found: {path}", [Diagnostic(
+                Severity.ERROR, "missing-library", f"library file not found: {path}",
+                file=str(path))]) from exc
+        for diagnostic in result.diagnostics:
+            if diagnostic.severity is not Severity.INFO:
+                diagnostics.append(replace(diagnostic, severity=Severity.WARNING))
+        for record in result.library:
+            if record.key in library:
+                diagnostics.append(Diagnostic(
+                    Severity.WARNING, "duplicate-key",
+                    f"'{record.key}' is also in an earlier library file; the first is used",
+                    file=str(path), line=result.lines.get(record.key), key=record.key))
+                continue
+            library.add(record)
+    return library, diagnostics
+
+
+def is_author_date(style: Style) -> bool:
+    return (style.citation_format or "") == "author-date"
+
+
+def _has_title(record: Record) -> bool:
+    if record.get("title"):
+        return True
+    custom = record.get("custom")
+    return isinstance(custom, dict) and bool(custom.get("quotation"))
+
+
+def check_reading_list(reading_list: ReadingList, library: Library,
+                       style: Style) -> list[Diagnostic]:
+    """Everything wrong with a list before anything is rendered.
+
+    Errors: unknown keys (with the closest keys), readings without a title,
+    author-date readings with neither a name nor a date, empty sections.
+    Warnings: a reading in two sections, or twice in one.  Infos: an
+    author-date reading without a date or without a name (the style copes).
+    """
+    file = reading_list.source
+    found: list[Diagnostic] = []
+
+    def add(severity: Severity, code: str, message: str, line: int | None,
+            key: str | None = None, field_name: str | None = None) -> None:
+        found.append(Diagnostic(severity, code, message, file=file, line=line, key=key,
+                                field=field_name))
+
+    first_section: dict[str, Section] = {}
+    author_date = is_author_date(style)
+    for section in reading_list.sections:
+        if not section.readings:
+            add(Severity.ERROR, "empty-section", f"section '{section.id}' has no readings",
+                section.line)
+        in_section: set[str] = set()
+        for reading in section.readings:
+            key = reading.key
+            if key in in_section:
+                add(Severity.WARNING, "repeated-reading",
+                    f"'{key}' is listed twice in section '{section.id}'; the first is used",
+                    reading.line, key)
+                continue
+            in_section.add(key)
+            if key in first_section:
+                add(Severity.WARNING, "reading-in-two-sections",
+                    f"'{key}' is also a reading in section '{first_section[key].id}'",
+                    reading.line, key)
+            else:
+                first_section[key] = section
+            record = library.get(key)
+            if record is None:
+                hint = closest_keys(key, library.keys())
+                add(Severity.ERROR, "unknown-key", f"no entry '{key}' in the libraries"
+                    + (f" (did you mean: {', '.join(hint)}?)" if hint else ""),
+                    reading.line, key)
+                continue
+            if not _has_title(record):
+                add(Severity.ERROR, "missing-field", f"'{key}' has no title", reading.line,
+                    key, "title")
+            if author_date:
+                named = bool(record.get("author") or record.get("editor"))
+                dated = record.get("issued") is not None
+                if not named and not dated:
+                    add(Severity.ERROR, "missing-field",
+                        f"'{key}' has no author, editor or date, which an author-date "
+                        f"style needs", reading.line, key, "author")
+                elif not dated:
+                    add(Severity.INFO, "missing-date",
+                        f"'{key}' has no date (the style will print its 'no date' term)",
+                        reading.line, key, "issued")
+                elif not named:
+                    add(Severity.INFO, "missing-name",
+                        f"'{key}' has no author or editor (the title takes their place)",
+                        reading.line, key, "author")
+    return found
+
+
+# ---------------------------------------------------------------------------
+# Building
+# ---------------------------------------------------------------------------
+
+
+def _render_copy(record: Record, annotation: str | None) -> Record:
+    """The record as this reader renders it (see the module docstring)."""
+    copy = record.copy()
+    copy["annote"] = annotation
+    custom = copy.get("custom")
+    if not copy.get("title") and isinstance(custom, dict) and custom.get("quotation"):
+        copy["title"] = str(custom["quotation"])  # the style adds any quotation marks
+    if copy.get("event-title") and not copy.get("event"):
+        copy["event"] = copy["event-title"]
+    return copy
+
+
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"'})
+
+
+def _normalised(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    return " ".join(text.split())
+
+
+def _lift_annotation(rich: Rich, annotation: str) -> tuple[Rich, Rich | None]:
+    """Remove the block holding ``annotation`` from an entry; return both parts."""
+    wanted = _normalised(plain(from_html(annotation)))
+    lifted: list[Rich] = []
+
+    def walk(node: Rich) -> Rich | None:
+        if isinstance(node, Text):
+            return node
+        if node.display == "block" and _normalised(plain(node)) == wanted and not lifted:
+            lifted.append(replace(node, display=None))
+            return None
+        children = [c for c in (walk(child) for child in node.children) if c is not None]
+        return replace(node, children=tuple(children))
+
+    rest = walk(rich) or Span(())
+    return rest, (lifted[0] if lifted else None)
+
+
+def _unblock(rich: Rich) -> Rich:
+    """Drop ``block`` display: the writers lay entries out themselves."""
+    if isinstance(rich, Text):
+        return rich
+    children = tuple(_unblock(child) for child in rich.children)
+    display = None if rich.display == "block" else rich.display
+    return replace(rich, children=children, display=display)
+
+
+def _quoted_in(library: Library, records: Sequence[Record], style: Style, locale: str | None,
+               engine: str | Engine | None) -> dict[str, Rich]:
+    """For each quotation record, "Quoted in (Raimondo 2017, para. 5)" as rich text."""
+    wanted: list[tuple[str, CiteItem]] = []
+    for record in records:
+        custom = record.get("custom")
+        if not isinstance(custom, dict) or not custom.get("quoted-in"):
+            continue
+        source = str(custom["quoted-in"])
+        if source not in library:
+            continue
+        locator = custom.get("quoted-in-locator")
+        wanted.append((record.key, CiteItem(
+            source, locator=str(locator) if locator is not None else None,
+            label=str(custom.get("quoted-in-label") or "page") if locator else None)))
+    if not wanted:
+        return {}
+    sources = Library(library[item.id].copy() for item in
+                      {item.id: item for _, item in wanted}.values())
+    result = render(sources, style, citations=[Cluster((item,)) for _, item in wanted],
+                    locale=locale, engine=engine, bibliography=False)
+    out: dict[str, Rich] = {}
+    for (key, _), tree in zip(wanted, result.citation_trees, strict=False):
+        text = plain(tree).strip()
+        if text.startswith("(") and text.endswith(")"):
+            text = text[1:-1]
+        out[key] = Text(f"Quoted in {text}.")
+    return out
+
+
+def _section(section: Section, library: Library, style: Style, locale: str | None,
+             engine: str | Engine | None, contexts: dict[str, Rich],
+             warnings: list[str]) -> tuple[ReaderSection, BibliographyLayout]:
+    readings: dict[str, Reading] = {}
+    for reading in section.readings:
+        readings.setdefault(reading.key, reading)
+    copies = []
+    annotations: dict[str, str | None] = {}
+    for key, reading in readings.items():
+        record = library[key]
+        note = reading.annotation or (str(record["annote"]) if record.get("annote") else None)
+        annotations[key] = note
+        copies.append(_render_copy(record, note))
+    result = render(Library(copies), style, locale=locale, engine=engine, link=True,
+                    bibliography_keys=list(readings))
+    warnings.extend(f"section '{section.id}': {w}" for w in result.warnings)
+    entries: list[ReaderEntry] = []
+    for bib in result.bibliography:
+        reading = readings[bib.id]
+        rich: Rich = bib.rich
+        annotation: Rich | None = None
+        text = annotations.get(bib.id)
+        if text:
+            rich, annotation = _lift_annotation(rich, text)
+            if annotation is None:
+                annotation = from_html(text)
+        entries.append(ReaderEntry(
+            key=bib.id, rich=_unblock(rich), required=reading.required,
+            locator=reading.locator, label=reading.label,
+            pages=reading_pages(reading, library.get(bib.id)),
+            annotation=annotation, note=reading.note, context=contexts.get(bib.id)))
+    ordered = [e for e in entries if e.required] + [e for e in entries if not e.required]
+    load = reading_load((e.pages, e.required) for e in ordered)
+    return (ReaderSection(section.id, section.title, tuple(ordered), load,
+                          section.description), result.layout)
+
+
+def resolve_style(reading_list: ReadingList) -> Style:
+    """The list's style; an unknown or broken style is an error in the list."""
+    try:
+        return find_style(reading_list.style)
+    except (UnknownStyleError, StyleError) as exc:
+        raise ParseError(str(exc), [Diagnostic(
+            Severity.ERROR, "unknown-style", str(exc), file=reading_list.source,
+            field="style")]) from exc
+
+
+def build_reader(reading_list: ReadingList, library: Library | None = None, *,
+                 engine: str | Engine | None = None, strict: bool = False) -> Reader:
+    """Check a reading list and render every section and the consolidated bibliography.
+
+    Raises :class:`ParseError` with every diagnostic when an error is found
+    (or, with ``strict``, a warning); otherwise the warnings travel with
+    the returned :class:`Reader`.
+    """
+    diagnostics: list[Diagnostic] = []
+    if library is None:
+        library, diagnostics = load_libraries(reading_list.libraries)
+    style = resolve_style(reading_list)
+    diagnostics += check_reading_list(reading_list, library, style)
+    failing = [d for d in diagnostics
+               if d.severity is Severity.ERROR or (strict and d.severity is Severity.WARNING)]
+    if failing:
+        count = len(failing)
+        raise ParseError(f"{reading_list.source}: {count} problem{'s' if count > 1 else ''} "
+                         f"in the reading list", diagnostics)
+    locale = reading_list.locale
+    reader = Reader(reading_list, style, locale or style.default_locale or "en-US",
+                    diagnostics=diagnostics)
+    keys = reading_list.keys()
+    contexts = _quoted_in(library, [library[k] for k in keys], style, locale, engine)
+    for section in reading_list.sections:
+        built, layout = _section(section, library, style, locale, engine, contexts,
+                                 reader.warnings)
+        reader.sections.append(built)
+        reader.layout = layout
+    whole = render(Library(_render_copy(library[k], None) for k in keys), style,
+                   locale=locale, engine=engine, link=True, bibliography_keys=keys)
+    reader.warnings.extend(f"bibliography: {w}" for w in whole.warnings)
+    reader.layout = whole.layout
+    reader.locale = whole.locale
+    reader.bibliography = [ReaderEntry(key=b.id, rich=_unblock(b.rich))
+                           for b in whole.bibliography]
+    return reader
+
+
+def build_from_file(path: str | Path, *, engine: str | Engine | None = None,
+                    strict: bool = False) -> Reader:
+    """Load a reading-list file and build its reader."""
+    from citekit.course.model import load_reading_list
+
+    return build_reader(load_reading_list(path), engine=engine, strict=strict)
+
+
+__all__ = [
+    "Reader",
+    "ReaderEntry",
+    "ReaderSection",
+    "anchor",
+    "build_from_file",
+    "build_reader",
+    "check_reading_list",
+    "describe_locator",
+    "is_author_date",
+    "load_libraries",
+    "reading_pages",
+    "resolve_style",
+]

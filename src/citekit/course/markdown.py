@@ -1,0 +1,92 @@
+"""The course reader as pandoc Markdown.
+
+The file is meant to be fed to pandoc (``pandoc reader.md -o reader.pdf``):
+a YAML metadata block carries the title, course code, term and instructor;
+headings carry explicit ids so the contents list links work in every
+output; each reading is a fenced div (``::: {#id .reader-entry}``) so a
+pandoc template or filter can style it, and the text inside is escaped by
+citekit's own Markdown serialiser.
+"""
+
+from __future__ import annotations
+
+import json
+
+from citekit.course.build import Reader, ReaderEntry, ReaderSection, anchor
+from citekit.render import richtext
+from citekit.render.richtext import Text
+
+
+def _escaped(text: str) -> str:
+    return richtext.to_markdown(Text(text))
+
+
+def _inline(rich: richtext.Rich) -> str:
+    """Markdown of rich text on one paragraph (block displays become spaces)."""
+    return " ".join(richtext.to_markdown(rich).split())
+
+
+def _entry(entry: ReaderEntry, anchor: str, *, with_mark: bool) -> list[str]:
+    classes = ".reader-entry " + (".required" if entry.required else ".optional")
+    lines = [f"::: {{#{anchor} {classes}}}"]
+    mark = ""
+    if with_mark:
+        mark = "**Required.** " if entry.required else "**Optional.** "
+    lines += [mark + _inline(entry.rich), ""]
+    if entry.locator_text:
+        count = f" ({entry.pages} pages)" if entry.pages and entry.pages > 1 else ""
+        lines += [f"Read: {_escaped(entry.locator_text)}{count}", ""]
+    if entry.context is not None:
+        lines += [_inline(entry.context), ""]
+    if entry.annotation is not None:
+        lines += [_inline(entry.annotation), ""]
+    if entry.note:
+        lines += [f"*Note:* {_escaped(entry.note)}", ""]
+    if lines[-1] == "":
+        lines.pop()
+    lines += [":::", ""]
+    return lines
+
+
+def _section(section: ReaderSection) -> list[str]:
+    lines = [f"# {_escaped(section.title)} {{#{anchor(section.id)}}}", ""]
+    if section.description:
+        lines += [_escaped(section.description), ""]
+    lines += [f"*Reading load:* {_escaped(section.load.describe())}", ""]
+    for heading, entries in (("Required reading", section.required),
+                             ("Optional reading", section.optional)):
+        if not entries:
+            continue
+        lines += [f"## {heading} {{.unnumbered .unlisted}}", ""]
+        for entry in entries:
+            lines += _entry(entry, anchor(section.id, entry.key), with_mark=True)
+    return lines
+
+
+def render_markdown(reader: Reader) -> str:
+    """The whole reader as one pandoc Markdown document."""
+    course = reader.reading_list
+    meta = ["---", f"title: {json.dumps(course.title, ensure_ascii=False)}"]
+    subtitle = " · ".join(p for p in (course.code, course.term) if p)
+    if subtitle:
+        meta.append(f"subtitle: {json.dumps(subtitle, ensure_ascii=False)}")
+    if course.instructor:
+        meta.append(f"author: {json.dumps(course.instructor, ensure_ascii=False)}")
+    meta += [f"lang: {json.dumps(reader.locale)}", "---", ""]
+    lines = [*meta,
+             f"Citation style: {_escaped(reader.style.title)}. "
+             f"Reading load: {_escaped(reader.load.describe())}.", "",
+             "# Contents {.unnumbered}", ""]
+    for section in reader.sections:
+        lines.append(f"- [{_escaped(section.title)}](#{anchor(section.id)}) — "
+                     f"{_escaped(section.load.describe())}")
+    lines += ["- [Bibliography](#bibliography)", ""]
+    for section in reader.sections:
+        lines += _section(section)
+    lines += ["# Bibliography {#bibliography}", ""]
+    for entry in reader.bibliography:
+        lines += _entry(entry, anchor("bibliography", entry.key), with_mark=False)
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+__all__ = ["render_markdown"]

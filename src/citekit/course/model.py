@@ -1,0 +1,347 @@
+"""Reading lists: the course, its sections and their readings, read from TOML or YAML.
+
+A reading list names records by key; the records themselves live in
+ordinary library files (BibTeX, CSL-JSON ...) given relative to the list.
+Every later message about a reading ("no entry 'kim2017' ...") has to point
+at the line the instructor typed, and tomllib reports no positions, so the
+loader finds each reading's ``key = "..."`` in the text itself, in document
+order (YAML positions come from PyYAML's node tree).
+
+Shape problems (no ``sections``, a reading without a key, a ``required``
+that is not true or false) are collected as diagnostics and raised together
+as one :class:`~citekit.errors.ParseError`, so a list with three typos
+reports all three at once.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from citekit._io import read_text
+from citekit.errors import Diagnostic, ParseError, Severity
+
+DEFAULT_LABEL = "page"
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """One reading: a record key and what this course asks of it.
+
+    ``locator`` is what to read (``33-45, 50``) and ``label`` its CSL locator
+    term (``page``, ``chapter``, ``paragraph`` ...).  ``annotation`` is the
+    course's own note on why the reading is there; it replaces the record's
+    ``annote`` in this reader only.  ``note`` is a practical remark
+    (``on reserve in the library``).
+    """
+
+    key: str
+    required: bool = True
+    locator: str | None = None
+    label: str = DEFAULT_LABEL
+    annotation: str | None = None
+    note: str | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A week or unit of the course, with its readings in the order given."""
+
+    id: str
+    title: str
+    readings: tuple[Reading, ...] = ()
+    description: str | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReadingList:
+    """A whole course reader as the instructor wrote it.
+
+    ``libraries`` are resolved against the list file's folder; ``style`` is
+    any name or path :func:`citekit.styles.find_style` understands (a
+    relative ``.csl`` path is resolved against the list file too).
+    """
+
+    title: str
+    sections: tuple[Section, ...]
+    libraries: tuple[Path, ...] = ()
+    code: str | None = None
+    term: str | None = None
+    instructor: str | None = None
+    style: str = "annotated-reading-list"
+    locale: str | None = None
+    source: str = "<reading list>"
+
+    @property
+    def readings(self) -> Iterator[tuple[Section, Reading]]:
+        for section in self.sections:
+            for reading in section.readings:
+                yield section, reading
+
+    def keys(self) -> list[str]:
+        """Every key read in the course, each once, in order of first appearance."""
+        return list(dict.fromkeys(reading.key for _, reading in self.readings))
+
+
+# ---------------------------------------------------------------------------
+# Where each key was written
+# ---------------------------------------------------------------------------
+
+_TOML_KEY = re.compile(
+    r"""(?m)(?:^|[{,])[ \t]*(?:key|"key"|'key')[ \t]*=[ \t]*(?:"((?:[^"\\]|\\.)*)"|'([^']*)')""")
+_TOML_SECTION_ID = re.compile(
+    r"""(?m)(?:^|[{,])[ \t]*(?:id|"id"|'id')[ \t]*=[ \t]*(?:"((?:[^"\\]|\\.)*)"|'([^']*)')""")
+
+
+def _toml_positions(text: str, pattern: re.Pattern[str]) -> list[tuple[str, int]]:
+    """(value, line) of every ``name = "value"`` assignment, comments skipped."""
+    found: list[tuple[str, int]] = []
+    for match in pattern.finditer(text):
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        if "#" in text[line_start:match.start()]:
+            continue  # inside a comment
+        value = match.group(1) if match.group(1) is not None else match.group(2)
+        found.append((value, text.count("\n", 0, match.start()) + 1))
+    return found
+
+
+def _yaml_positions(node: yaml.Node, name: str) -> list[tuple[str, int]]:
+    """(value, line) of every ``name: value`` mapping pair, in document order."""
+    found: list[tuple[str, int]] = []
+
+    def walk(current: yaml.Node) -> None:
+        if isinstance(current, yaml.MappingNode):
+            for key_node, value_node in current.value:
+                if isinstance(key_node, yaml.ScalarNode) and key_node.value == name \
+                        and isinstance(value_node, yaml.ScalarNode):
+                    found.append((str(value_node.value), value_node.start_mark.line + 1))
+                walk(value_node)
+        elif isinstance(current, yaml.SequenceNode):
+            for child in current.value:
+                walk(child)
+
+    walk(node)
+    return found
+
+
+class _Positions:
+    """Hands out the line of each value in turn, matching values in order."""
+
+    def __init__(self, found: list[tuple[str, int]]) -> None:
+        self._found = found
+        self._next = 0
+
+    def line_of(self, value: str) -> int | None:
+        for index in range(self._next, len(self._found)):
+            if self._found[index][0] == value:
+                self._next = index + 1
+                return self._found[index][1]
+        return None
+
+
+# ---------------------------------------------------------------------------
+# Loading
+# ---------------------------------------------------------------------------
+
+
+def _parse_toml(text: str, filename: str) -> tuple[Any, _Positions, _Positions]:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        line = int(match.group(1)) if match else None
+        if line is None and "end of document" in str(exc):
+            line = text.rstrip("\n").count("\n") + 1
+        raise ParseError(f"{filename}: not valid TOML: {exc}", [Diagnostic(
+            Severity.ERROR, "bad-toml", f"not valid TOML: {exc}", file=filename, line=line)]
+        ) from exc
+    return (data, _Positions(_toml_positions(text, _TOML_KEY)),
+            _Positions(_toml_positions(text, _TOML_SECTION_ID)))
+
+
+def _parse_yaml(text: str, filename: str) -> tuple[Any, _Positions, _Positions]:
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        raise ParseError(f"{filename}: not valid YAML: {exc}", [Diagnostic(
+            Severity.ERROR, "bad-yaml", f"not valid YAML: {exc}", file=filename, line=line)]
+        ) from exc
+    if node is None:
+        return data, _Positions([]), _Positions([])
+    return (data, _Positions(_yaml_positions(node, "key")),
+            _Positions(_yaml_positions(node, "id")))
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        text = str(value).strip()
+        return text or None
+    return None
+
+
+class _Builder:
+    """Turns parsed data into a :class:`ReadingList`, collecting every problem."""
+
+    def __init__(self, filename: str, keys: _Positions, ids: _Positions) -> None:
+        self.filename = filename
+        self.keys = keys
+        self.ids = ids
+        self.problems: list[Diagnostic] = []
+
+    def problem(self, code: str, message: str, line: int | None = None,
+                key: str | None = None) -> None:
+        self.problems.append(Diagnostic(Severity.ERROR, code, message, file=self.filename,
+                                        line=line, key=key))
+
+    def reading(self, raw: Any, section: str, section_line: int | None) -> Reading | None:
+        if isinstance(raw, str):  # a bare key is a required reading of the whole work
+            raw = {"key": raw}
+        if not isinstance(raw, Mapping):
+            self.problem("bad-reading", f"section '{section}': a reading must be a table "
+                         f"with a key, not {raw!r}", section_line)
+            return None
+        key = _text(raw.get("key"))
+        if key is None:
+            self.problem("missing-key", f"section '{section}': a reading has no key",
+                         section_line)
+            return None
+        line = self.keys.line_of(str(raw.get("key")))
+        required = True
+        if "required" in raw:
+            if not isinstance(raw["required"], bool):
+                self.problem("bad-required", "'required' must be true or false", line, key)
+            else:
+                required = raw["required"]
+        if "status" in raw:
+            status = str(raw["status"]).strip().lower()
+            if status not in ("required", "optional"):
+                self.problem("bad-status", "'status' must be \"required\" or \"optional\"",
+                             line, key)
+            else:
+                required = status == "required"
+        if raw.get("optional") is True:
+            required = False
+        locator = _text(raw.get("pages"))
+        label = DEFAULT_LABEL
+        if locator is None:
+            locator = _text(raw.get("locator"))
+            label = _text(raw.get("label")) or DEFAULT_LABEL
+        elif raw.get("locator") is not None:
+            self.problem("two-locators", "give 'pages' or 'locator', not both", line, key)
+        return Reading(key=key, required=required, locator=locator, label=label,
+                       annotation=_text(raw.get("annotation")), note=_text(raw.get("note")),
+                       line=line)
+
+    def section(self, raw: Any, index: int) -> Section | None:
+        if not isinstance(raw, Mapping):
+            self.problem("bad-section", f"section {index}: must be a table, not {raw!r}")
+            return None
+        section_id = _text(raw.get("id")) or f"section-{index}"
+        line = self.ids.line_of(str(raw["id"])) if _text(raw.get("id")) else None
+        title = _text(raw.get("title"))
+        if title is None:
+            self.problem("missing-title", f"section '{section_id}' has no title", line)
+            title = section_id
+        raw_readings = raw.get("readings", [])
+        if not isinstance(raw_readings, list):
+            self.problem("bad-readings", f"section '{section_id}': 'readings' must be a list",
+                         line)
+            raw_readings = []
+        readings = [self.reading(r, section_id, line) for r in raw_readings]
+        return Section(id=section_id, title=title,
+                       readings=tuple(r for r in readings if r is not None),
+                       description=_text(raw.get("description")), line=line)
+
+    def reading_list(self, data: Any, base: Path) -> ReadingList:
+        if not isinstance(data, Mapping):
+            self.problem("bad-reading-list", "a reading list must be a table of settings")
+            raise self.error()
+        nested = data.get("course")
+        course: Mapping[str, Any] = nested if isinstance(nested, Mapping) else data
+        title = _text(course.get("title"))
+        if title is None:
+            self.problem("missing-title", "the reading list has no title")
+            title = "Reading list"
+        libraries = data.get("libraries", data.get("library", []))
+        if isinstance(libraries, str):
+            libraries = [libraries]
+        if not isinstance(libraries, list) or not all(isinstance(p, str) for p in libraries):
+            self.problem("bad-libraries", "'libraries' must be a list of file paths")
+            libraries = []
+        if not libraries:
+            self.problem("no-libraries", "no library files named ('libraries = [...]')")
+        raw_sections = data.get("sections")
+        if not isinstance(raw_sections, list) or not raw_sections:
+            self.problem("no-sections", "no sections ('[[sections]]' tables)")
+            raw_sections = []
+        sections = [self.section(s, i) for i, s in enumerate(raw_sections, 1)]
+        seen: dict[str, int] = {}
+        for section in sections:
+            if section is None:
+                continue
+            if section.id in seen:
+                self.problem("duplicate-section", f"two sections have the id '{section.id}'",
+                             section.line)
+            seen[section.id] = 1
+        style = _text(data.get("style")) or "annotated-reading-list"
+        if style.endswith(".csl") and not Path(style).is_absolute():
+            candidate = base / style
+            style = str(candidate) if candidate.is_file() else style
+        if self.problems:
+            raise self.error()
+        return ReadingList(
+            title=title, sections=tuple(s for s in sections if s is not None),
+            libraries=tuple(base / p for p in libraries),
+            code=_text(course.get("code")), term=_text(course.get("term")),
+            instructor=_text(course.get("instructor")), style=style,
+            locale=_text(data.get("locale")), source=self.filename,
+        )
+
+    def error(self) -> ParseError:
+        count = len(self.problems)
+        return ParseError(f"{self.filename}: {count} problem{'s' if count > 1 else ''} "
+                          f"in the reading list", self.problems)
+
+
+def parse_reading_list(text: str, *, filename: str = "<reading list>",
+                       base: Path | None = None, syntax: str | None = None) -> ReadingList:
+    """A reading list from TOML (default) or YAML text.
+
+    ``syntax`` is ``toml`` or ``yaml``; when None it follows the file
+    suffix.  ``base`` is the folder library paths are relative to.
+    """
+    if syntax is None:
+        syntax = "yaml" if filename.lower().endswith((".yaml", ".yml")) else "toml"
+    parse = _parse_yaml if syntax == "yaml" else _parse_toml
+    data, keys, ids = parse(text, filename)
+    return _Builder(filename, keys, ids).reading_list(data, base or Path("."))
+
+
+def load_reading_list(path: str | Path) -> ReadingList:
+    """Read a reading-list file; raises :class:`ParseError` listing every problem."""
+    file = Path(path)
+    text, _ = read_text(file)
+    return parse_reading_list(text, filename=str(file), base=file.parent)
+
+
+__all__ = [
+    "DEFAULT_LABEL",
+    "Reading",
+    "ReadingList",
+    "Section",
+    "load_reading_list",
+    "parse_reading_list",
+]

@@ -1,0 +1,366 @@
+"""Where the citations and notes of a Markdown document are.
+
+:mod:`citekit.citesyntax` knows what one citation looks like; this module
+knows where in a document citations may be: not in code (fenced, indented or
+inline), not in HTML comments, not behind a backslash (``\\@``), not inside
+the ``::: {#refs}`` block.  It also finds the document's notes (``[^1]``
+references and definitions, inline ``^[...]`` notes), because a citation in
+a note belongs to that note: it takes the note's number, and in note styles
+it stays in the note instead of becoming one.
+
+Masking keeps offsets: everything that may not hold citations is replaced by
+spaces (newlines stay), so a match in the masked text is a match at the same
+offset in the document, and line and column can be reported exactly.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from citekit.citesyntax import find_citations
+from citekit.errors import DataError
+from citekit.render.types import Cluster
+
+_FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})")
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_NOTE_DEF = re.compile(r"^\[\^(?P<label>[^\]\s]+)\]:", re.MULTILINE)
+_NOTE_REF = re.compile(r"\[\^(?P<label>[^\]\s]+)\](?!:)")
+_REFS_OPEN = re.compile(r"^:{3,}[ \t]*\{[^{}\n]*#refs\b[^{}\n]*\}[ \t]*:*[ \t]*$", re.MULTILINE)
+_DIV_LINE = re.compile(r"^:{3,}[ \t]*(?P<attrs>\S.*)?$")
+_LIST_ITEM = re.compile(r"^(?:[-*+]|\d+[.)])[ \t]+")
+_CITE_START = re.compile(r"(?<![\w@\\])-?@(?:\{|\w)")
+
+
+class DocumentSyntaxError(DataError):
+    """A document that cannot be read: the message names line and column."""
+
+    def __init__(self, message: str, *, line: int, column: int) -> None:
+        super().__init__(f"line {line}, column {column}: {message}")
+        self.line = line
+        self.column = column
+
+
+@dataclass(frozen=True, slots=True)
+class NoteDefinition:
+    """A ``[^label]: ...`` definition: its label and the text span it covers."""
+
+    label: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class InlineNote:
+    """A ``^[...]`` note: ``start`` at the caret, ``end`` after the closing bracket."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class FoundCitation:
+    """A citation in the document, ready for the engine.
+
+    ``note`` says where it sits: None in the main text, ``"[^label]"`` in a
+    footnote definition, ``"^[offset]"`` in an inline note.  ``order`` sorts
+    citations as a reader meets them (a note's citations at the note's
+    reference), which is the order positions (ibid, subsequent) follow.
+    """
+
+    start: int
+    end: int
+    cluster: Cluster
+    in_text: bool
+    line: int
+    column: int
+    note: str | None = None
+    order: tuple[int, int] = (0, 0)
+
+    @property
+    def in_note(self) -> bool:
+        return self.note is not None
+
+
+@dataclass
+class Scan:
+    """Everything found in one document."""
+
+    citations: list[FoundCitation] = field(default_factory=list)
+    note_definitions: list[NoteDefinition] = field(default_factory=list)
+    inline_notes: list[InlineNote] = field(default_factory=list)
+    note_numbers: dict[str, int] = field(default_factory=dict)
+    refs_block: tuple[int, int] | None = None
+    labels: set[str] = field(default_factory=set)
+
+
+class LineIndex:
+    """Offset -> (line, column), both 1-based."""
+
+    def __init__(self, text: str) -> None:
+        self._starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        index = bisect_right(self._starts, offset) - 1
+        return index + 1, offset - self._starts[index] + 1
+
+
+# ---------------------------------------------------------------------------
+# Masking
+# ---------------------------------------------------------------------------
+
+
+def _blank(chars: list[str], start: int, end: int) -> None:
+    for i in range(start, end):
+        if chars[i] != "\n":
+            chars[i] = " "
+
+
+def _mask_blocks(text: str, chars: list[str], body_start: int) -> None:
+    """Fenced and indented code blocks."""
+    offset = 0
+    fence: str | None = None
+    previous_blank = True
+    continuation = False  # inside a list item or a footnote definition
+    for line in text.splitlines(keepends=True):
+        start, offset = offset, offset + len(line)
+        if start < body_start:
+            continue
+        content = line.rstrip("\r\n")
+        if fence is not None:
+            _blank(chars, start, offset)
+            if content.strip().startswith(fence):
+                fence = None
+            previous_blank = False
+            continue
+        opening = _FENCE.match(content)
+        if opening:
+            fence = opening.group(2)[0] * len(opening.group(2))
+            _blank(chars, start, offset)
+            previous_blank = False
+            continue
+        if not content.strip():
+            previous_blank = True
+            continue
+        indented = content.startswith(("    ", "\t"))
+        if indented and previous_blank and not continuation:
+            _blank(chars, start, offset)
+            continue
+        if not indented:
+            continuation = bool(_NOTE_DEF.match(content) or _LIST_ITEM.match(content))
+        previous_blank = False
+
+
+def _mask_inline_code(text: str, chars: list[str], body_start: int) -> None:
+    i = body_start
+    while i < len(text):
+        if chars[i] != "`":
+            i += 1
+            continue
+        run = 1
+        while i + run < len(text) and chars[i + run] == "`":
+            run += 1
+        closing = re.compile(r"(?<!`)" + "`" * run + r"(?!`)")
+        found = closing.search(text, i + run)
+        if found is None:
+            i += run
+            continue
+        _blank(chars, i, found.end())
+        i = found.end()
+
+
+def _mask_escapes(chars: list[str], body_start: int) -> None:
+    i = body_start
+    while i < len(chars) - 1:
+        if chars[i] == "\\":
+            if chars[i + 1] in "\\[]@`":
+                chars[i] = chars[i + 1] = " "
+            i += 2
+            continue
+        i += 1
+
+
+def mask(text: str, body_start: int = 0) -> str:
+    """The document with everything that cannot hold citations blanked out."""
+    chars = list(text)
+    _blank(chars, 0, body_start)
+    _mask_blocks(text, chars, body_start)
+    for match in _COMMENT.finditer(text, body_start):
+        _blank(chars, match.start(), match.end())
+    _mask_escapes(chars, body_start)
+    _mask_inline_code("".join(chars), chars, body_start)
+    return "".join(chars)
+
+
+# ---------------------------------------------------------------------------
+# Notes and the refs block
+# ---------------------------------------------------------------------------
+
+
+def _matching_bracket(text: str, start: int) -> int:
+    depth = 0
+    for i in range(start, len(text)):
+        if text[i] == "[":
+            depth += 1
+        elif text[i] == "]":
+            depth -= 1
+            if depth == 0:
+                return i
+        elif text[i] == "\n" and text.startswith("\n", i + 1):
+            return -1  # a blank line ends the paragraph
+    return -1
+
+
+def _note_definitions(masked: str) -> list[NoteDefinition]:
+    """Definitions run until a blank line followed by an unindented line."""
+    found: list[NoteDefinition] = []
+    matches = list(_NOTE_DEF.finditer(masked))
+    for match in matches:
+        end = len(masked)
+        for line_match in re.finditer(r"\n[ \t]*\n(?=[^ \t\n])|\n(?=\[\^[^\]\s]+\]:)",
+                                      masked[match.end():]):
+            end = match.end() + line_match.start()
+            break
+        found.append(NoteDefinition(match["label"], match.start(), end))
+    return found
+
+
+def _refs_block(masked: str) -> tuple[int, int] | None:
+    opening = _REFS_OPEN.search(masked)
+    if opening is None:
+        return None
+    depth = 1
+    for line in re.finditer(r"^.*$", masked[opening.end():], re.MULTILINE):
+        div = _DIV_LINE.match(line.group(0).strip())
+        if div:
+            depth += 1 if div["attrs"] and not div["attrs"].startswith(":") else -1
+            if depth == 0:
+                return opening.start(), opening.end() + line.end()
+    line_no = masked.count("\n", 0, opening.start()) + 1
+    raise DocumentSyntaxError("the '::: {#refs}' block is never closed (end it with ':::')",
+                              line=line_no, column=1)
+
+
+def _check_brackets(masked: str, lines: LineIndex) -> None:
+    """An opening bracket before a citation that is never closed is an error."""
+    for paragraph in re.finditer(r"(?:[^\n]|\n(?![ \t]*\n))+", masked):
+        stack: list[int] = []
+        text = paragraph.group(0)
+        for i, char in enumerate(text):
+            if char == "[":
+                stack.append(i)
+            elif char == "]" and stack:
+                stack.pop()
+        for opening in stack:
+            rest = text[opening:]
+            cite = _CITE_START.search(rest)
+            if cite is not None and "]" not in rest[:cite.start()]:
+                line, column = lines.position(paragraph.start() + opening)
+                raise DocumentSyntaxError(
+                    "unterminated citation: '[' is never closed with ']'",
+                    line=line, column=column)
+
+
+# ---------------------------------------------------------------------------
+# Scanning
+# ---------------------------------------------------------------------------
+
+
+def scan(text: str, *, body_start: int = 0, locale: str = "en-US",
+         note_style: bool = False) -> Scan:
+    """Find every citation and note; number the notes in reading order.
+
+    With ``note_style`` every citation in the main text becomes a note of
+    its own and takes a number in the same sequence as the document's own
+    footnotes; citations already in a note take that note's number.
+    """
+    lines = LineIndex(text)
+    masked = mask(text, body_start)
+    result = Scan()
+    result.refs_block = _refs_block(masked)
+    if result.refs_block is not None:
+        start, end = result.refs_block
+        masked = masked[:start] + re.sub(r"[^\n]", " ", masked[start:end]) + masked[end:]
+    _check_brackets(masked, lines)
+    result.note_definitions = _note_definitions(masked)
+    result.labels = {d.label for d in result.note_definitions}
+    scan_text = list(masked)
+    i = masked.find("^[", body_start)
+    while i >= 0:
+        end = _matching_bracket(masked, i + 1)
+        if end < 0:
+            i = masked.find("^[", i + 2)
+            continue
+        result.inline_notes.append(InlineNote(i, end + 1))
+        scan_text[i] = scan_text[i + 1] = scan_text[end] = " "
+        i = masked.find("^[", i + 2)
+    scan_masked = "".join(scan_text)
+
+    def definition_at(offset: int) -> NoteDefinition | None:
+        for definition in result.note_definitions:
+            if definition.start <= offset < definition.end:
+                return definition
+        return None
+
+    def inline_note_at(offset: int) -> InlineNote | None:
+        for note in result.inline_notes:
+            if note.start <= offset < note.end:
+                return note
+        return None
+
+    # Note references and notes in reading order
+    events: list[tuple[int, str]] = []
+    for match in _NOTE_REF.finditer(masked, body_start):
+        if definition_at(match.start()) is None and inline_note_at(match.start()) is None:
+            events.append((match.start(), f"[^{match['label']}]"))
+    for note in result.inline_notes:
+        if definition_at(note.start) is None:
+            events.append((note.start, f"^[{note.start}]"))
+    hits = find_citations(scan_masked, locale)
+    places: list[str | None] = []
+    for hit in hits:
+        definition = definition_at(hit.start)
+        inline = inline_note_at(hit.start)
+        place = (f"[^{definition.label}]" if definition is not None
+                 else f"^[{inline.start}]" if inline is not None else None)
+        places.append(place)
+        if place is None and note_style:
+            events.append((hit.start, f"@{hit.start}"))
+    events.sort()
+    anchors: dict[str, int] = {}
+    for offset, name in events:
+        if name not in result.note_numbers:
+            result.note_numbers[name] = len(result.note_numbers) + 1
+            anchors[name] = offset
+    for definition in result.note_definitions:  # defined but never referenced
+        name = f"[^{definition.label}]"
+        if name not in result.note_numbers:
+            result.note_numbers[name] = len(result.note_numbers) + 1
+            anchors[name] = definition.start
+    for hit, place in zip(hits, places, strict=True):
+        if place is not None:
+            number: int | None = result.note_numbers.get(place)
+            order = (anchors.get(place, hit.start), hit.start + 1)
+        else:
+            number = result.note_numbers.get(f"@{hit.start}")
+            order = (hit.start, 0)
+        line, column = lines.position(hit.start)
+        cluster = Cluster(hit.cluster.items,
+                          note_number=number if (note_style or place is not None) else None)
+        result.citations.append(FoundCitation(hit.start, hit.end, cluster, hit.in_text,
+                                              line, column, note=place, order=order))
+    result.citations.sort(key=lambda c: c.order)
+    return result
+
+
+__all__ = [
+    "DocumentSyntaxError",
+    "FoundCitation",
+    "InlineNote",
+    "LineIndex",
+    "NoteDefinition",
+    "Scan",
+    "mask",
+    "scan",
+]

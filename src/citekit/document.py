@@ -1,0 +1,551 @@
+"""Markdown documents with pandoc citations in; the same documents formatted out.
+
+``citekit render paper.md`` does what ``pandoc --citeproc`` does for the
+citations of a Markdown document, without pandoc: it finds the citations
+(:mod:`citekit.docscan`), renders them all in one pass through
+:func:`citekit.render.render` in reading order (so ibid, subsequent cites,
+disambiguation and numbering come out right), puts each rendering where its
+citation was and adds the bibliography.
+
+* Author-date and numeric styles render inline.  An author-in-text cite
+  (``@doe99 [p. 3] says``) renders as the author's name followed by the
+  citation without its author: "Doe (1999, 3) says".
+* Note styles turn each citation of the main text into a footnote
+  (``[^c1]``), numbered in one sequence with the document's own notes; a
+  citation already inside a note stays there (in parentheses, as pandoc
+  does) and takes that note's number.
+* Unknown keys become ``???key`` with a warning naming line and column
+  (errors with ``strict``).
+
+Only the records a document cites (plus ``nocite``) reach the engine: the
+bibliography and disambiguation only ever involve cited items, and passing a
+6,000-entry library for 200 citations would spend most of the time on items
+nobody cites.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from citekit import markdown_lite
+from citekit._io import read_text
+from citekit.docscan import FoundCitation, Scan, scan
+from citekit.errors import Diagnostic, Severity, UnknownKeyError, UsageError
+from citekit.formats import read as read_library
+from citekit.frontmatter import FrontMatter, read_front_matter, resolve_paths
+from citekit.model import Library, Record
+from citekit.render import BibEntry, CiteItem, Cluster, Engine, render, serialise
+from citekit.render.api import closest_keys
+from citekit.render.output import html_document
+from citekit.render.richtext import Rich, Text, plain
+from citekit.styles import DEFAULT_LOCALE, DEFAULT_STYLE, Style, find_style, load_locale_xml
+
+DOCUMENT_FORMATS: tuple[str, ...] = ("markdown", "html", "text")
+_NOTE_PUNCTUATION = ".,;:!?"
+
+
+@dataclass(frozen=True, slots=True)
+class UnknownCitationKey:
+    """A cited key the library lacks, where it is cited, and the closest keys."""
+
+    key: str
+    line: int
+    column: int
+    suggestions: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        hint = f" (did you mean: {', '.join(self.suggestions)}?)" if self.suggestions else ""
+        return f"line {self.line}, column {self.column}: unknown citation key '{self.key}'{hint}"
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedCitation:
+    """One citation of the document as it was rendered.
+
+    ``markdown`` is what replaced the citation in the text (for a note style
+    the note's content, not the ``[^c1]`` mark); ``text`` the same as plain
+    text; ``author`` the name put before an author-in-text cite; ``display``
+    the plain text a reader sees for it (author, citation or note content).
+    """
+
+    found: FoundCitation
+    markdown: str
+    text: str
+    author: str = ""
+    note_label: str | None = None
+    display: str = ""
+
+
+@dataclass
+class DocumentResult:
+    """What :func:`render_document` returns."""
+
+    output: str
+    format: str
+    markdown: str
+    citations: list[RenderedCitation] = field(default_factory=list)
+    bibliography: list[BibEntry] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    unknown: list[UnknownCitationKey] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    style: Style | None = None
+    locale: str = DEFAULT_LOCALE
+
+
+# ---------------------------------------------------------------------------
+# Inputs
+# ---------------------------------------------------------------------------
+
+
+def load_libraries(paths: Sequence[str | Path]) -> tuple[Library, list[Diagnostic]]:
+    """Read and merge bibliography files; a key defined twice keeps its first record."""
+    library = Library()
+    diagnostics: list[Diagnostic] = []
+    for path in paths:
+        if str(path) != "-" and not Path(path).is_file():
+            raise UsageError(f"no such bibliography file: {path}")
+        result = read_library(path)
+        diagnostics.extend(result.diagnostics)
+        for record in result.library:
+            if record.key in library:
+                diagnostics.append(Diagnostic(
+                    Severity.WARNING, "duplicate-key",
+                    f"'{record.key}' is defined in more than one bibliography; "
+                    f"the first is used", file=str(path), key=record.key))
+                continue
+            library.add(record)
+    return library, diagnostics
+
+
+def _merge(library: Library, extra: Library) -> None:
+    for record in extra:
+        if record.key not in library:
+            library.add(record)
+
+
+def _style_for(meta: FrontMatter, style: str | Path | Style | None,
+               document: str | Path | None) -> Style:
+    if style is not None:
+        return find_style(style)
+    if meta.csl:
+        candidate = resolve_paths([meta.csl], document)[0]
+        return find_style(candidate if candidate.is_file() else meta.csl)
+    return find_style(DEFAULT_STYLE)
+
+
+def _locale_term(locale: str) -> str:
+    """The locale's plural of "reference", capitalised, for the bibliography heading."""
+    xml = load_locale_xml(locale)
+    if xml:
+        match = re.search(rb'<term name="reference">\s*<single>[^<]*</single>\s*'
+                          rb"<multiple>([^<]+)</multiple>", xml)
+        if match:
+            term = match.group(1).decode("utf-8")
+            return term[:1].upper() + term[1:]
+    return "References"
+
+
+# ---------------------------------------------------------------------------
+# Rendering
+# ---------------------------------------------------------------------------
+
+
+def _render_clusters(scan_result: Scan, library: Library, style: Style, locale: str,
+                     engine: str | Engine | None, nocite: list[str], nocite_all: bool,
+                     ) -> tuple[list[Rich | None], dict[str, Rich], list[BibEntry], list[str]]:
+    """Engine output: one tree per citation (None when nothing is known), authors, entries."""
+    citations = scan_result.citations
+    cited: dict[str, None] = {}
+    clusters: list[Cluster] = []
+    owners: list[int] = []
+    authors_needed: dict[str, None] = {}
+    for index, found in enumerate(citations):
+        items: list[CiteItem] = []
+        for item in found.cluster.items:
+            if item.id not in library:
+                continue
+            cited.setdefault(item.id)
+            if found.in_text and not (style.is_note and found.in_note):
+                authors_needed.setdefault(item.id)
+                item = replace(item, suppress_author=True)
+            items.append(item)
+        if items:
+            clusters.append(replace(found.cluster, items=tuple(items)))
+            owners.append(index)
+    wanted = [k for k in nocite if k in library]
+    if nocite_all:
+        subset = library
+        bib_keys: list[str] | None = None
+    else:
+        subset = Library(library[k] for k in dict.fromkeys([*cited, *wanted]))
+        bib_keys = wanted
+    result = render(subset, style, citations=clusters, locale=locale, output="text",
+                    engine=engine, bibliography=True, bibliography_keys=bib_keys)
+    trees: list[Rich | None] = [None] * len(citations)
+    for owner, tree in zip(owners, result.citation_trees, strict=True):
+        trees[owner] = tree
+    authors: dict[str, Rich] = {}
+    if authors_needed:
+        keys = list(authors_needed)
+        only = render(subset, style, locale=locale, output="text", engine=engine,
+                      bibliography=False,
+                      citations=[Cluster((CiteItem(k, author_only=True),)) for k in keys])
+        authors = dict(zip(keys, only.citation_trees, strict=True))
+    warnings = [w for w in result.warnings if not w.startswith("unknown citation key")]
+    return trees, authors, result.bibliography, warnings
+
+
+def _strip_layout_affixes(rich: Rich) -> Rich:
+    """An author-only rendering without the brackets and final period of the layout."""
+    leaves: list[Text] = []
+
+    def collect(node: Rich) -> None:
+        if isinstance(node, Text):
+            if node.text:
+                leaves.append(node)
+        else:
+            for child in node.children:
+                collect(child)
+
+    collect(rich)
+    if not leaves:
+        return rich
+    first, last = leaves[0], leaves[-1]
+    swap: dict[int, Text] = {}
+    stripped_first = Text(first.text.lstrip("([ "))
+    swap[id(first)] = stripped_first
+    source = stripped_first if last is first else last
+    ending = source.text.rstrip(")], ")
+    if ending.endswith(".") and not re.search(r"(?:\bal|\b[A-Z])\.$", ending):
+        ending = ending[:-1]
+    swap[id(last)] = Text(ending)
+
+    def rebuild(node: Rich) -> Rich:
+        if isinstance(node, Text):
+            return swap.get(id(node), node)
+        return replace(node, children=tuple(rebuild(c) for c in node.children))
+
+    return rebuild(rich)
+
+
+def _space_before(text: str, start: int) -> int:
+    """Where the white space before a note mark starts (within the paragraph)."""
+    position = start
+    while position > 0 and text[position - 1] in " \t":
+        position -= 1
+    if position > 0 and text[position - 1] == "\n" and position > 1 \
+            and text[position - 2] not in "\n" and text[position - 2:position - 1].strip():
+        position -= 1
+        while position > 0 and text[position - 1] in " \t":
+            position -= 1
+    return position
+
+
+def _without_period(text: str) -> str:
+    """A note's closing period goes when the citation sits inside running text."""
+    for ending, keep in ((".”", "”"), (".’", "’"), (".", "")):
+        if text.endswith(ending):
+            return text[: -len(ending)] + keep
+    return text
+
+
+def _fallback_author(record: Record, locale: str) -> str:
+    """Family names of the authors (or editors) for styles that print no names."""
+    names = record.names("author") or record.names("editor")
+    families = [n.family or n.literal or "" for n in names]
+    families = [f for f in families if f]
+    if not families:
+        title = record.get("title-short") or record.get("title")
+        return str(title) if title else record.key
+    if len(families) >= 3:
+        return f"{families[0]} et al."
+    xml = load_locale_xml(locale) or b""
+    match = re.search(rb'<term name="and">([^<]+)</term>', xml)
+    conjunction = match.group(1).decode("utf-8") if match else "and"
+    return f" {conjunction} ".join(families)
+
+
+def _author_name(tree: Rich | None, record: Record, locale: str) -> Rich:
+    """The author part of an author-in-text cite, as the engine rendered it."""
+    if tree is not None:
+        stripped = _strip_layout_affixes(tree)
+        if re.search(r"[^\W\d_]", plain(stripped)):
+            return stripped
+    return Text(_fallback_author(record, locale))
+
+
+def _entry_markdown(rich: Rich) -> str:
+    """A bibliography entry on one line; a left-margin label gets its space."""
+
+    def flatten(node: Rich) -> Rich:
+        if isinstance(node, Text):
+            return node
+        children = tuple(flatten(c) for c in node.children)
+        if node.display == "left-margin":
+            children = (*children, Text(" "))
+        return replace(node, children=children, display=None)
+
+    text = serialise(flatten(rich), "markdown").strip()
+    return " ".join(text.split())
+
+
+def _unknown_marks(found: FoundCitation, library: Library) -> list[str]:
+    return [f"???{item.id}" for item in found.cluster.items if item.id not in library]
+
+
+def _capitalise(markdown: str) -> str:
+    """Notes start with a capital letter ("Ibid." not "ibid."), as in citeproc-js."""
+    match = re.search(r"[^\W\d_]", markdown)
+    if match is None or markdown[:match.start()].strip("*_[\\\"'“‘("):
+        return markdown
+    return markdown[:match.start()] + markdown[match.start()].upper() + markdown[match.end():]
+
+
+@dataclass
+class _Edit:
+    start: int
+    end: int
+    text: str
+
+
+def _apply(text: str, start: int, end: int, edits: list[_Edit]) -> str:
+    out: list[str] = []
+    position = start
+    for edit in sorted(edits, key=lambda e: e.start):
+        if edit.start < position:
+            continue
+        out.append(text[position:edit.start])
+        out.append(edit.text)
+        position = edit.end
+    out.append(text[position:end])
+    return "".join(out)
+
+
+def _label_prefix(existing: set[str], wanted: str) -> str:
+    prefix = wanted
+    while any(re.fullmatch(re.escape(prefix) + r"\d+", label) for label in existing):
+        prefix = "citekit-" + prefix
+    return prefix
+
+
+def render_document(
+    text: str,
+    *,
+    library: Library | None = None,
+    bibliography: Sequence[str | Path] | None = None,
+    style: str | Path | Style | None = None,
+    locale: str | None = None,
+    engine: str | Engine | None = None,
+    to: str = "markdown",
+    filename: str | Path | None = None,
+    strict: bool = False,
+) -> DocumentResult:
+    """Format the citations of a Markdown document and add its bibliography.
+
+    Args:
+        text: the document (front matter included).
+        library: records to cite, added to those of the bibliography files.
+        bibliography: bibliography files; None means the front matter's.
+        style, locale: override the front matter's ``csl`` and ``lang``.
+        engine: the CSL engine (default: :func:`render`'s).
+        to: ``markdown``, ``html`` (a whole HTML page) or ``text``.
+        filename: where the document lives (front matter paths are relative
+            to it) and how messages name it.
+        strict: unknown keys raise :class:`UnknownKeyError` instead of
+            becoming ``???key``.
+
+    Raises :class:`DocumentSyntaxError` / :class:`FrontMatterError` (both
+    data errors, with line and column) for documents that cannot be read.
+    """
+    if to not in DOCUMENT_FORMATS:
+        raise UsageError(f"unknown document format '{to}'; known: {', '.join(DOCUMENT_FORMATS)}")
+    name = str(filename) if filename else None
+    meta = read_front_matter(text, filename=name)
+    the_style = _style_for(meta, style, filename)
+    paths: Sequence[str | Path] = bibliography if bibliography is not None \
+        else resolve_paths(meta.bibliography, filename)
+    the_library, diagnostics = load_libraries(paths)
+    diagnostics.extend(meta.reference_diagnostics)
+    if library is not None:
+        _merge(the_library, library)
+    _merge(the_library, meta.references)
+    the_locale = locale or meta.lang or the_style.default_locale or DEFAULT_LOCALE
+
+    found = scan(text, body_start=meta.body_start, locale=the_locale,
+                 note_style=the_style.is_note)
+    unknown: list[UnknownCitationKey] = []
+    for citation in found.citations:
+        for item in citation.cluster.items:
+            if item.id not in the_library:
+                unknown.append(UnknownCitationKey(
+                    item.id, citation.line, citation.column,
+                    tuple(closest_keys(item.id, the_library.keys()))))
+    if strict and unknown:
+        more = f" (and {len(unknown) - 1} more)" if len(unknown) > 1 else ""
+        raise UnknownKeyError(f"{unknown[0]}{more}")
+    missing_nocite = [k for k in meta.nocite if k != "*" and k not in the_library]
+
+    trees, authors, entries, warnings = _render_clusters(
+        found, the_library, the_style, the_locale, engine, meta.nocite, meta.nocite_all)
+    warnings[:0] = [str(u) for u in unknown]
+    warnings.extend(f"unknown nocite key '{k}'" for k in missing_nocite)
+    if strict and missing_nocite:
+        raise UnknownKeyError(f"unknown nocite key '{missing_nocite[0]}'")
+
+    result = DocumentResult(output="", format=to, markdown="", warnings=warnings,
+                            unknown=unknown, diagnostics=diagnostics, style=the_style,
+                            locale=the_locale, bibliography=entries)
+    markdown = _assemble(text, meta, found, trees, authors, the_library, the_style, result,
+                         link=meta.link_citations or to == "html")
+    result.markdown = markdown
+    if to == "markdown":
+        result.output = markdown
+    elif to == "text":
+        result.output = markdown_lite.to_text(_body_only(markdown))
+    else:
+        title = meta.data.get("title")
+        body = markdown_lite.to_html(_body_only(markdown))
+        if isinstance(title, str) and title:
+            body = f'<h1 class="title">{_escape(title)}</h1>\n{body}'
+        result.output = html_document(body, title=str(title or Path(name or "document").stem),
+                                      lang=the_locale.split("-")[0])
+    return result
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _body_only(markdown: str) -> str:
+    """The Markdown without its front matter (HTML and text show the body)."""
+    meta_end = read_front_matter(markdown).body_start if markdown.startswith("---") else 0
+    return markdown[meta_end:]
+
+
+def _assemble(text: str, meta: FrontMatter, found: Scan, trees: list[Rich | None],
+              authors: dict[str, Rich], library: Library, style: Style,
+              result: DocumentResult, *, link: bool) -> str:
+    """Put every rendering in place; add notes and the bibliography."""
+    cite_prefix = _label_prefix(found.labels, "c")
+    note_prefix = _label_prefix(found.labels, "n")
+    edits: list[_Edit] = []
+    new_notes: list[tuple[int, str, str]] = []  # (number, label, content)
+    for found_citation, tree in zip(found.citations, trees, strict=True):
+        items = found_citation.cluster.items
+        marks = _unknown_marks(found_citation, library)
+        markdown = serialise(tree, "markdown") if tree is not None else ""
+        plain = serialise(tree, "text") if tree is not None else ""
+        if link and tree is not None and len(items) == 1 and not marks:
+            markdown = f"[{markdown}](#ref-{items[0].id})"
+        if marks:
+            markdown = "; ".join([markdown, *marks]) if markdown else "; ".join(marks)
+            plain = "; ".join([plain, *marks]) if plain else "; ".join(marks)
+        author_md = author_plain = ""
+        if found_citation.in_text and not (style.is_note and found_citation.in_note):
+            names = [_author_name(authors.get(i.id), library[i.id], result.locale)
+                     for i in items if i.id in library]
+            author_md = " and ".join(serialise(n, "markdown") for n in names)
+            author_plain = " and ".join(serialise(n, "text") for n in names)
+        start, end = found_citation.start, found_citation.end
+        label: str | None = None
+        if style.is_note and not found_citation.in_note:
+            number = found_citation.cluster.note_number or len(new_notes) + 1
+            label = f"{cite_prefix}{number}"
+            markdown, plain = _capitalise(markdown), _capitalise(plain)
+            new_notes.append((number, label, markdown))
+            display = f"{author_plain} {plain}".strip()
+            if found_citation.in_text:
+                replacement = f"{author_md}[^{label}]"
+            else:
+                start = _space_before(text, start)
+                replacement = f"[^{label}]"
+                if end < len(text) and text[end] in _NOTE_PUNCTUATION:
+                    replacement = text[end] + replacement
+                    end += 1
+        elif style.is_note:  # a citation inside a note stays there, without its period
+            markdown, plain = _without_period(markdown), _without_period(plain)
+            if found_citation.in_text:
+                replacement, display = markdown, plain
+            else:
+                replacement, display = f"({markdown})", f"({plain})"
+        else:
+            replacement = f"{author_md} {markdown}".strip()
+            display = f"{author_plain} {plain}".strip()
+        edits.append(_Edit(start, end, replacement))
+        result.citations.append(RenderedCitation(found_citation, markdown, plain,
+                                                 author_plain, label, display))
+    # Inline notes become numbered footnotes, citations inside them rendered.
+    inner_edits: list[_Edit] = []
+    for index, note in enumerate(found.inline_notes, start=1):
+        inside = [e for e in edits if note.start < e.start < note.end]
+        inner_edits.extend(inside)
+        content = _apply(text, note.start + 2, note.end - 1, inside)
+        number = found.note_numbers.get(f"^[{note.start}]", 10_000 + index)
+        label = f"{note_prefix}{number}"
+        new_notes.append((number, label, " ".join(content.split())))
+        edits.append(_Edit(note.start, note.end, f"[^{label}]"))
+    top = [e for e in edits if e not in inner_edits]
+    body_edits = list(top)
+    bib_block = _bibliography_block(result.bibliography, meta, result.locale,
+                                    anchors=link, in_refs_div=found.refs_block is not None)
+    if found.refs_block is not None and bib_block:
+        start, end = found.refs_block
+        body_edits.append(_Edit(start, end, bib_block.rstrip("\n")))
+    body = _apply(text, 0, len(text), body_edits)
+    if found.refs_block is None and bib_block:
+        body = body.rstrip("\n") + "\n\n" + bib_block
+    if new_notes:
+        definitions = "\n\n".join(f"[^{label}]: {content}"
+                                  for _, label, content in sorted(new_notes))
+        body = body.rstrip("\n") + "\n\n" + definitions + "\n"
+    return body
+
+
+def _bibliography_block(entries: list[BibEntry], meta: FrontMatter, locale: str, *,
+                        anchors: bool, in_refs_div: bool) -> str:
+    if not entries:
+        return ""
+    lines: list[str] = []
+    for entry in entries:
+        text = _entry_markdown(entry.rich)
+        lines.append(f"[]{{#ref-{entry.id}}}{text}" if anchors else text)
+    body = "\n\n".join(lines)
+    if in_refs_div:
+        heading = f"# {meta.section_title}\n\n" if meta.section_title else ""
+        return f"{heading}::: {{#refs .references}}\n{body}\n:::\n"
+    title = meta.section_title or _locale_term(locale)
+    return f"# {title}\n\n{body}\n"
+
+
+def render_document_file(
+    path: str | Path,
+    *,
+    library: Library | None = None,
+    bibliography: Sequence[str | Path] | None = None,
+    style: str | Path | Style | None = None,
+    locale: str | None = None,
+    engine: str | Engine | None = None,
+    to: str = "markdown",
+    strict: bool = False,
+) -> DocumentResult:
+    """:func:`render_document` on a file (``-`` for stdin)."""
+    text, decoding = read_text(path)
+    result = render_document(text, filename=None if str(path) == "-" else path,
+                             library=library, bibliography=bibliography, style=style,
+                             locale=locale, engine=engine, to=to, strict=strict)
+    result.diagnostics[:0] = decoding
+    return result
+
+
+__all__ = [
+    "DOCUMENT_FORMATS",
+    "DocumentResult",
+    "RenderedCitation",
+    "UnknownCitationKey",
+    "load_libraries",
+    "render_document",
+    "render_document_file",
+]

@@ -1,0 +1,175 @@
+"""A Markdown document's YAML front matter, read the way pandoc reads it.
+
+Only the keys that matter for citations are interpreted (``bibliography``,
+``csl``, ``lang``, ``nocite``, ``link-citations``, ``references``,
+``reference-section-title``); the rest is kept as parsed data.  YAML errors
+carry the line and column in the *document* (not in the YAML block), because
+that is where the writer will look.  Inline ``references`` go through the
+CSL-YAML reader so that they get the same normalisation and per-item
+diagnostics as a ``.yaml`` bibliography file.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from citekit.errors import DataError, Diagnostic
+from citekit.model import Library
+
+# PyYAML ships no type information; import it as an untyped module.
+yaml: Any = importlib.import_module("yaml")
+
+_OPENING = re.compile(r"---[ \t]*\r?\n")
+_CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+_NOCITE_KEY = re.compile(r"@(?:\{(?P<braced>[^{}]*)\}|(?P<plain>\*|[\w][\w:.#$%&\-+?<>~/]*))")
+
+
+class FrontMatterError(DataError):
+    """Front matter that cannot be read; the message names line and column."""
+
+    def __init__(self, message: str, *, line: int, column: int) -> None:
+        super().__init__(message)
+        self.line = line
+        self.column = column
+
+
+@dataclass
+class FrontMatter:
+    """What a document's metadata says about its citations.
+
+    ``body_start`` is the offset of the body in the document text and
+    ``body_line`` the (1-based) line it starts on, so positions found in the
+    body can be reported as document lines.
+    """
+
+    data: dict[str, Any] = field(default_factory=dict)
+    bibliography: list[str] = field(default_factory=list)
+    csl: str | None = None
+    lang: str | None = None
+    nocite: list[str] = field(default_factory=list)
+    link_citations: bool = False
+    references: Library = field(default_factory=Library)
+    reference_diagnostics: list[Diagnostic] = field(default_factory=list)
+    section_title: str | None = None
+    body_start: int = 0
+    body_line: int = 1
+
+    @property
+    def nocite_all(self) -> bool:
+        return "*" in self.nocite
+
+
+def _strings(value: Any, key: str, line: int) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return list(value)
+    raise FrontMatterError(f"line {line}: '{key}' must be a string or a list of strings",
+                           line=line, column=1)
+
+
+def nocite_keys(value: Any) -> list[str]:
+    """Keys from pandoc's ``nocite`` (``@a, @b``, a list, or ``@*``)."""
+    texts = value if isinstance(value, list) else [value]
+    keys: list[str] = []
+    for text in texts:
+        if not isinstance(text, str):
+            continue
+        for match in _NOCITE_KEY.finditer(text):
+            keys.append(match["braced"] if match["braced"] is not None else match["plain"])
+    return keys
+
+
+def _as_flag(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in {"true", "yes", "1"}
+    return bool(value)
+
+
+def split_front_matter(text: str) -> tuple[str | None, int, int]:
+    """(YAML text or None, offset of the body, line of the body)."""
+    opening = _OPENING.match(text)
+    if opening is None:
+        return None, 0, 1
+    closing = _CLOSING.search(text, opening.end())
+    if closing is None:
+        raise FrontMatterError("line 1, column 1: front matter opened with '---' is never "
+                               "closed (end it with a '---' or '...' line)", line=1, column=1)
+    yaml_text = text[opening.end():closing.start()]
+    end = closing.end()
+    if text.startswith("\r\n", end):
+        end += 2
+    elif text.startswith("\n", end):
+        end += 1
+    return yaml_text, end, text.count("\n", 0, end) + 1
+
+
+def read_front_matter(text: str, *, filename: str | None = None) -> FrontMatter:
+    """Parse a document's front matter (an empty :class:`FrontMatter` when there is none)."""
+    yaml_text, body_start, body_line = split_front_matter(text)
+    meta = FrontMatter(body_start=body_start, body_line=body_line)
+    if yaml_text is None or not yaml_text.strip():
+        return meta
+    try:
+        data = yaml.safe_load(yaml_text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 2
+        column = mark.column + 1 if mark is not None else 1
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise FrontMatterError(f"line {line}, column {column}: malformed YAML front "
+                               f"matter: {problem}", line=line, column=column) from exc
+    if data is None:
+        return meta
+    if not isinstance(data, dict):
+        raise FrontMatterError("line 2, column 1: front matter must be a mapping of keys "
+                               "to values", line=2, column=1)
+    meta.data = {str(k): v for k, v in data.items()}
+    meta.bibliography = _strings(data.get("bibliography"), "bibliography", 2)
+    csl = data.get("csl") or data.get("citation-style")
+    meta.csl = str(csl) if csl else None
+    lang = data.get("lang")
+    meta.lang = str(lang) if lang else None
+    meta.nocite = nocite_keys(data.get("nocite"))
+    meta.link_citations = _as_flag(data.get("link-citations", False))
+    title = data.get("reference-section-title")
+    meta.section_title = str(title) if title else None
+    if data.get("references") is not None:
+        from citekit.formats import cslyaml
+
+        result = cslyaml.read(yaml_text, filename=filename)
+        meta.references = result.library
+        meta.reference_diagnostics = [_shift(d, 1) for d in result.diagnostics]
+    return meta
+
+
+def _shift(diagnostic: Diagnostic, lines: int) -> Diagnostic:
+    """A diagnostic from the YAML block, moved to its line in the document."""
+    from dataclasses import replace
+
+    if diagnostic.line is None:
+        return diagnostic
+    return replace(diagnostic, line=diagnostic.line + lines)
+
+
+def resolve_paths(paths: list[str], document: str | Path | None) -> list[Path]:
+    """Bibliography paths from front matter are relative to the document's folder."""
+    base = Path(document).resolve().parent if document and str(document) != "-" \
+        else Path.cwd()
+    return [p if p.is_absolute() else base / p for p in (Path(x).expanduser() for x in paths)]
+
+
+__all__ = [
+    "FrontMatter",
+    "FrontMatterError",
+    "nocite_keys",
+    "read_front_matter",
+    "resolve_paths",
+    "split_front_matter",
+]

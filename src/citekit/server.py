@@ -1,0 +1,364 @@
+"""``citekit serve --stdio``: newline-delimited JSON for editor plugins.
+
+One request per line on stdin, one response per line on stdout, flushed
+after each, in the order the requests came (docs/server.md is the schema).
+The server holds one :class:`citekit.editor.CitationDocument`; ``open``
+replaces it.  Whatever arrives, the server answers and keeps going: bad
+JSON, unknown methods, bad parameters and even bugs become error responses,
+and only ``shutdown`` or the end of stdin stops it.
+
+Error codes follow JSON-RPC where it has one (-32700 parse error, -32600
+invalid request, -32601 unknown method, -32602 bad params, -32603 internal
+error) and use citekit's exit codes for citekit's own errors (1 data
+problem, 2 usage problem) plus 3 for "no document is open".
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+from citekit.citesyntax import CitationSyntaxError
+from citekit.editor import CitationDocument
+from citekit.errors import CitekitError, DataError, UsageError
+from citekit.formats import read as read_library
+from citekit.model import Library, Record
+from citekit.render import OUTPUT_FORMATS, CiteItem, Cluster, serialise
+from citekit.styles import DEFAULT_LOCALE, list_styles
+
+PARSE_ERROR = -32700
+INVALID_REQUEST = -32600
+METHOD_NOT_FOUND = -32601
+INVALID_PARAMS = -32602
+INTERNAL_ERROR = -32603
+DATA_ERROR = 1
+USAGE_ERROR = 2
+NO_DOCUMENT = 3
+
+
+class RequestError(Exception):
+    """A request that gets an error response (the server carries on)."""
+
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+# ---------------------------------------------------------------------------
+# Parameters
+# ---------------------------------------------------------------------------
+
+
+def _param(params: Mapping[str, Any], name: str, kind: type | tuple[type, ...],
+           default: Any = ..., ) -> Any:
+    if name not in params or params[name] is None:
+        if default is ...:
+            raise RequestError(INVALID_PARAMS, f"missing parameter '{name}'")
+        return default
+    value = params[name]
+    if not isinstance(value, kind) or (isinstance(value, bool) and bool not in
+                                        (kind if isinstance(kind, tuple) else (kind,))):
+        expected = kind.__name__ if isinstance(kind, type) else \
+            " or ".join(k.__name__ for k in kind)
+        raise RequestError(INVALID_PARAMS, f"parameter '{name}' must be {expected}")
+    return value
+
+
+_ITEM_FIELDS = {"locator": "locator", "label": "label", "prefix": "prefix", "suffix": "suffix"}
+
+
+def cluster_from_json(value: Any) -> Cluster | str:
+    """A cluster from pandoc citation text or ``{"items": [...], "note-number": n, "id": s}``."""
+    if isinstance(value, str):
+        return value
+    if not isinstance(value, Mapping):
+        raise RequestError(INVALID_PARAMS, "'cluster' must be citation text or an object")
+    items = value.get("items")
+    if not isinstance(items, list) or not items:
+        raise RequestError(INVALID_PARAMS, "'cluster.items' must be a non-empty list")
+    cites: list[CiteItem] = []
+    for item in items:
+        if isinstance(item, str):
+            cites.append(CiteItem(item))
+            continue
+        if not isinstance(item, Mapping) or not isinstance(item.get("id"), (str, int)) \
+                or isinstance(item.get("id"), bool):
+            raise RequestError(INVALID_PARAMS, "each cite needs an 'id' (the citation key)")
+        kwargs: dict[str, Any] = {}
+        for key, attr in _ITEM_FIELDS.items():
+            if item.get(key) is not None:
+                kwargs[attr] = str(item[key])
+        cites.append(CiteItem(str(item["id"]), **kwargs,
+                              suppress_author=bool(item.get("suppress-author")),
+                              author_only=bool(item.get("author-only"))))
+    note = value.get("note-number")
+    if note is not None and (not isinstance(note, int) or isinstance(note, bool)):
+        raise RequestError(INVALID_PARAMS, "'cluster.note-number' must be an integer")
+    ident = value.get("id")
+    return Cluster(tuple(cites), note_number=note, id=str(ident) if ident is not None else None)
+
+
+# ---------------------------------------------------------------------------
+# Completion
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    key: str
+    author: str
+    year: int | None
+    title: str
+    words: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"key": self.key, "author": self.author, "year": self.year, "title": self.title}
+
+
+def _candidate(record: Record) -> _Candidate:
+    names = record.names("author") or record.names("editor")
+    author = "; ".join(n.display() for n in names)
+    families = " ".join(n.family or n.literal or "" for n in names)
+    date = record.date("issued")
+    title = str(record.get("title") or "")
+    words = tuple(w for w in re.split(r"[^\w]+", f"{families} {author} {title}".lower()) if w)
+    return _Candidate(record.key, author, date.year if date else None, title, words)
+
+
+def complete(candidates: list[_Candidate], prefix: str, limit: int) -> list[_Candidate]:
+    """Keys starting with the prefix first, then keys containing it, then word matches.
+
+    Several words (``doe first``) must each start a word of the author or
+    title, or appear in the key.
+    """
+    wanted = prefix.strip().lstrip("@").lower()
+    if not wanted:
+        return candidates[:limit]
+    words = wanted.split()
+    ranked: list[tuple[int, int, _Candidate]] = []
+    for position, candidate in enumerate(candidates):
+        key = candidate.key.lower()
+        if len(words) == 1 and key.startswith(wanted):
+            rank = 0
+        elif len(words) == 1 and wanted in key:
+            rank = 1
+        elif all(word in key or any(w.startswith(word) for w in candidate.words)
+                 for word in words):
+            rank = 2
+        else:
+            continue
+        ranked.append((rank, position, candidate))
+    ranked.sort(key=lambda entry: (entry[0], entry[2].key.lower()))
+    return [candidate for _, _, candidate in ranked[:limit]]
+
+
+# ---------------------------------------------------------------------------
+# The server
+# ---------------------------------------------------------------------------
+
+
+class Server:
+    """Answers requests; one open document at a time."""
+
+    def __init__(self) -> None:
+        self.document: CitationDocument | None = None
+        self.candidates: list[_Candidate] = []
+        self.running = True
+        self.methods: dict[str, Callable[[Mapping[str, Any]], Any]] = {
+            "open": self.open,
+            "add_cluster": self.add_cluster,
+            "insert_cluster": self.insert_cluster,
+            "update_cluster": self.update_cluster,
+            "remove_cluster": self.remove_cluster,
+            "move_cluster": self.move_cluster,
+            "clusters": self.clusters,
+            "bibliography": self.bibliography,
+            "complete": self.complete,
+            "styles": self.styles,
+            "shutdown": self.shutdown,
+        }
+
+    # -- protocol ------------------------------------------------------------
+    def handle_line(self, line: str) -> dict[str, Any] | None:
+        """The response to one request line (None for a blank line)."""
+        if not line.strip():
+            return None
+        try:
+            request = json.loads(line)
+        except ValueError as exc:
+            return _error(None, PARSE_ERROR, f"not valid JSON: {exc}")
+        if not isinstance(request, dict):
+            return _error(None, INVALID_REQUEST, "a request must be a JSON object")
+        ident = request.get("id")
+        method = request.get("method")
+        params = request.get("params", {})
+        if not isinstance(method, str):
+            return _error(ident, INVALID_REQUEST, "a request needs a 'method' string")
+        if params is None:
+            params = {}
+        if not isinstance(params, dict):
+            return _error(ident, INVALID_PARAMS, "'params' must be an object")
+        handler = self.methods.get(method)
+        if handler is None:
+            return _error(ident, METHOD_NOT_FOUND,
+                          f"unknown method '{method}'; known: {', '.join(sorted(self.methods))}")
+        try:
+            return {"id": ident, "result": handler(params)}
+        except RequestError as exc:
+            return _error(ident, exc.code, str(exc))
+        except CitationSyntaxError as exc:
+            return _error(ident, INVALID_PARAMS, f"bad citation: {exc}")
+        except UsageError as exc:
+            return _error(ident, USAGE_ERROR, str(exc))
+        except (DataError, CitekitError) as exc:
+            return _error(ident, DATA_ERROR, str(exc))
+        except (OSError, ValueError) as exc:
+            return _error(ident, DATA_ERROR, str(exc))
+        except Exception as exc:
+            return _error(ident, INTERNAL_ERROR, f"internal error: {exc!r}")
+
+    def serve(self, stdin: TextIO, stdout: TextIO) -> None:
+        """Answer line by line until ``shutdown`` or the end of input."""
+        for line in stdin:
+            response = self.handle_line(line)
+            if response is not None:
+                stdout.write(json.dumps(response, ensure_ascii=False) + "\n")
+                stdout.flush()
+            if not self.running:
+                break
+
+    # -- methods -------------------------------------------------------------
+    def _document(self) -> CitationDocument:
+        if self.document is None:
+            raise RequestError(NO_DOCUMENT, "no document is open; send 'open' first")
+        return self.document
+
+    def open(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        path = _param(params, "library", str, None)
+        items = _param(params, "items", list, None)
+        if (path is None) == (items is None):
+            raise RequestError(INVALID_PARAMS, "give either 'library' (a file path) or "
+                                               "'items' (CSL-JSON items)")
+        diagnostics: list[dict[str, object]] = []
+        if path is not None:
+            result = read_library(path)
+            library = result.library
+            diagnostics = [d.to_json() for d in result.diagnostics]
+        else:
+            try:
+                library = Library.from_json(items)
+            except (ValueError, KeyError, TypeError) as exc:
+                raise RequestError(INVALID_PARAMS, f"bad CSL-JSON items: {exc}") from exc
+        output = _param(params, "format", str, "text")
+        if output not in OUTPUT_FORMATS:
+            raise RequestError(INVALID_PARAMS, f"'format' must be one of "
+                                               f"{', '.join(OUTPUT_FORMATS)}")
+        document = CitationDocument(
+            library, _param(params, "style", str, "apa"),
+            locale=_param(params, "locale", str, None),
+            engine=_param(params, "engine", str, None), output=output,
+            bibliography_keys=[str(k) for k in _param(params, "bibliography-keys", list, [])])
+        self.document = document
+        self.candidates = [_candidate(record) for record in library]
+        style = document.style
+        return {"records": len(library), "style": {"id": style.id, "title": style.title,
+                                                   "class": style.style_class},
+                "locale": document.locale or style.default_locale or DEFAULT_LOCALE,
+                "format": output, "diagnostics": diagnostics}
+
+    def add_cluster(self, params: Mapping[str, Any]) -> dict[str, object]:
+        cluster = cluster_from_json(_param(params, "cluster", (str, dict)))
+        return self._document().add(cluster).to_json()
+
+    def insert_cluster(self, params: Mapping[str, Any]) -> dict[str, object]:
+        index = _param(params, "index", int)
+        cluster = cluster_from_json(_param(params, "cluster", (str, dict)))
+        return self._document().insert(index, cluster).to_json()
+
+    def update_cluster(self, params: Mapping[str, Any]) -> dict[str, object]:
+        ref = _reference(params, "id")
+        cluster = cluster_from_json(_param(params, "cluster", (str, dict)))
+        return self._document().update(ref, cluster).to_json()
+
+    def remove_cluster(self, params: Mapping[str, Any]) -> dict[str, object]:
+        return self._document().remove(_reference(params, "id")).to_json()
+
+    def move_cluster(self, params: Mapping[str, Any]) -> dict[str, object]:
+        return self._document().move(_reference(params, "id"),
+                                     _param(params, "to", int)).to_json()
+
+    def clusters(self, params: Mapping[str, Any]) -> list[dict[str, object]]:
+        return [c.to_json() for c in self._document().rendered()]
+
+    def bibliography(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        document = self._document()
+        output = _param(params, "format", str, document.output)
+        if output not in OUTPUT_FORMATS:
+            raise RequestError(INVALID_PARAMS, f"'format' must be one of "
+                                               f"{', '.join(OUTPUT_FORMATS)}")
+        return {"format": output, "entries": [
+            {"id": e.id, "text": e.text if output == document.output
+             else serialise(e.rich, output)} for e in document.bibliography]}
+
+    def complete(self, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+        self._document()
+        prefix = _param(params, "prefix", str)
+        limit = _param(params, "limit", int, 20)
+        return [c.to_json() for c in complete(self.candidates, prefix, max(1, limit))]
+
+    def styles(self, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+        query = _param(params, "query", str, "")
+        limit = _param(params, "limit", int, 50)
+        return [{"id": s.id, "title": s.title, "class": s.style_class}
+                for s in list_styles(query or None)[:max(1, limit)]]
+
+    def shutdown(self, params: Mapping[str, Any]) -> None:
+        self.running = False
+        return None
+
+
+def _reference(params: Mapping[str, Any], name: str) -> int | str:
+    """A cluster given by ``id`` (a string) or ``index`` (an integer)."""
+    if params.get(name) is not None:
+        value = params[name]
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            raise RequestError(INVALID_PARAMS, f"parameter '{name}' must be a string")
+        return value
+    if params.get("index") is not None:
+        return int(_param(params, "index", int))
+    raise RequestError(INVALID_PARAMS, f"give the cluster's '{name}' or its 'index'")
+
+
+def _error(ident: Any, code: int, message: str) -> dict[str, Any]:
+    return {"id": ident, "error": {"code": code, "message": message}}
+
+
+def serve_stdio() -> None:
+    """Run the server on this process's stdin and stdout."""
+    stdin = sys.stdin
+    if hasattr(stdin, "reconfigure"):
+        stdin.reconfigure(encoding="utf-8", errors="replace")
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(encoding="utf-8")
+    Server().serve(stdin, sys.stdout)
+
+
+__all__ = [
+    "DATA_ERROR",
+    "INTERNAL_ERROR",
+    "INVALID_PARAMS",
+    "INVALID_REQUEST",
+    "METHOD_NOT_FOUND",
+    "NO_DOCUMENT",
+    "PARSE_ERROR",
+    "USAGE_ERROR",
+    "RequestError",
+    "Server",
+    "cluster_from_json",
+    "complete",
+    "serve_stdio",
+]

@@ -1,0 +1,149 @@
+"""``citekit reader`` through click's runner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from docx import Document
+
+from citekit.cli import main
+
+ITEMS: list[dict[str, Any]] = [
+    {"id": "raimondo2000", "type": "book", "title": "An enemy of the state",
+     "author": [{"family": "Raimondo", "given": "Justin"}],
+     "issued": {"date-parts": [[2000]]}, "publisher": "Prometheus Books"},
+    {"id": "raimondo2008", "type": "book", "title": "Reclaiming the American right",
+     "author": [{"family": "Raimondo", "given": "Justin"}],
+     "issued": {"date-parts": [[2008]]}, "publisher": "ISI Books", "DOI": "10.1000/xyz123"},
+]
+
+LIST = """\
+title = "The Old Right"
+code = "HIS 300"
+style = "apa"
+libraries = ["refs.json"]
+
+[[sections]]
+id = "week-1"
+title = "Week 1: Reclaiming"
+
+[[sections.readings]]
+key = "raimondo2008"
+pages = "1-25"
+annotation = "Start with the introduction."
+
+[[sections]]
+id = "week-2"
+title = "Week 2: Rothbard"
+
+[[sections.readings]]
+key = "raimondo2000"
+required = false
+"""
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def course(tmp_path: Path) -> Path:
+    (tmp_path / "refs.json").write_text(json.dumps(ITEMS), encoding="utf-8")
+    path = tmp_path / "course.toml"
+    path.write_text(LIST, encoding="utf-8")
+    return path
+
+
+def reader(runner: CliRunner, *args: str) -> Any:
+    return runner.invoke(main, ["reader", *args])
+
+
+@pytest.mark.parametrize("suffix", [".html", ".docx", ".md"])
+def test_writes_each_format(runner: CliRunner, course: Path, suffix: str) -> None:
+    out = course.parent / f"reader{suffix}"
+    result = reader(runner, str(course), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert "2 sections, 2 readings, 2 works" in result.stderr
+    if suffix == ".docx":
+        texts = [p.text for p in Document(str(out)).paragraphs]
+        assert "Week 1: Reclaiming" in texts
+    else:
+        text = out.read_text(encoding="utf-8")
+        assert "Week 2: Rothbard" in text and "Start with the introduction." in text
+        assert "25 pages" in text
+
+
+def test_paper_option(runner: CliRunner, course: Path) -> None:
+    result = reader(runner, str(course), "-o", "-", "--format", "html", "--paper", "letter")
+    assert result.exit_code == 0, result.output
+    assert "@page { size: letter;" in result.stdout
+
+
+def test_markdown_to_stdout(runner: CliRunner, course: Path) -> None:
+    result = reader(runner, str(course), "-o", "-", "--format", "markdown")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith('---\ntitle: "The Old Right"\n')
+
+
+def test_json_for_programs(runner: CliRunner, course: Path) -> None:
+    result = reader(runner, str(course), "-o", "-", "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert [s["id"] for s in data["sections"]] == ["week-1", "week-2"]
+    assert data["sections"][0]["entries"][0]["pages"] == 25
+
+
+def test_unknown_key_names_file_and_line(runner: CliRunner, course: Path) -> None:
+    course.write_text(LIST.replace('key = "raimondo2000"', 'key = "raimondo2001"'),
+                      encoding="utf-8")
+    result = reader(runner, str(course), "-o", str(course.parent / "r.html"))
+    assert result.exit_code == 1
+    assert f"{course}:20, entry 'raimondo2001': error: no entry 'raimondo2001'" in result.stderr
+    assert "did you mean: " in result.stderr and "raimondo2000" in result.stderr
+    assert not (course.parent / "r.html").exists()
+
+
+def test_strict_refuses_a_reading_in_two_sections(runner: CliRunner, course: Path) -> None:
+    course.write_text(LIST.replace('key = "raimondo2000"', 'key = "raimondo2008"'),
+                      encoding="utf-8")
+    out = course.parent / "r.md"
+    relaxed = reader(runner, str(course), "-o", str(out))
+    assert relaxed.exit_code == 0, relaxed.output
+    assert "warning: 'raimondo2008' is also a reading in section 'week-1'" in relaxed.stderr
+    strict = reader(runner, str(course), "-o", str(out), "--strict")
+    assert strict.exit_code == 1
+    assert f"{course}:20" in strict.stderr
+
+
+def test_empty_section_exits_1(runner: CliRunner, course: Path) -> None:
+    course.write_text(LIST + '\n[[sections]]\nid = "week-3"\ntitle = "Nothing yet"\n',
+                      encoding="utf-8")
+    result = reader(runner, str(course), "-o", str(course.parent / "r.md"))
+    assert result.exit_code == 1
+    assert "section 'week-3' has no readings" in result.stderr
+
+
+def test_usage_errors_exit_2(runner: CliRunner, course: Path) -> None:
+    assert reader(runner, str(course), "-o", "reader.pdf").exit_code == 2
+    assert reader(runner, str(course), "-o", "-").exit_code == 2
+    assert reader(runner, str(course.parent / "missing.toml"), "-o", "r.md").exit_code == 2
+
+
+def test_never_overwrites_an_input(runner: CliRunner, course: Path) -> None:
+    before = (course.parent / "refs.json").read_text(encoding="utf-8")
+    result = reader(runner, str(course), "-o", str(course.parent / "refs.json"),
+                    "--format", "markdown")
+    assert result.exit_code == 1
+    assert "refusing to overwrite" in result.stderr
+    assert (course.parent / "refs.json").read_text(encoding="utf-8") == before
+
+
+def test_help_has_an_example(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["reader", "--help"])
+    assert result.exit_code == 0
+    assert "Example:" in result.output and "citekit reader course.toml" in result.output

@@ -1,0 +1,170 @@
+"""Checks and assembly: every section a bibliography of its own, sorted by the style."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from citekit.course.build import build_from_file, build_reader, describe_locator, load_libraries
+from citekit.course.model import load_reading_list, parse_reading_list
+from citekit.errors import ParseError, Severity
+from citekit.render.richtext import Rich, Span, plain
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _links(rich: Rich) -> list[str]:
+    if not isinstance(rich, Span):
+        return []
+    found = [rich.link] if rich.link else []
+    for child in rich.children:
+        found += _links(child)
+    return found
+
+
+def test_sections_are_sorted_by_the_style_required_first(course_dir: Path) -> None:
+    reader = build_from_file(course_dir / "course.toml")
+    week1, week2 = reader.sections
+    # apa sorts by author: Adams, Zhou among the required; Baker is optional.
+    assert [e.key for e in week1.entries] == ["adams2001", "zhou2019", "baker1998"]
+    assert [e.required for e in week1.entries] == [True, True, False]
+    assert plain(week1.entries[0].rich).startswith("Adams, R. (2001). Negotiating at Panmunjom")
+    assert [e.key for e in week2.entries] == ["adams2001"]
+    assert week1.title == "Week 1: The armistice and the missing peace treaty"
+
+
+def test_consolidated_bibliography_has_each_work_once(course_dir: Path) -> None:
+    reader = build_from_file(course_dir / "course.toml")
+    assert [e.key for e in reader.bibliography] == ["adams2001", "baker1998", "zhou2019"]
+    assert all(e.annotation is None for e in reader.bibliography)
+
+
+def test_reading_load_and_pages(course_dir: Path) -> None:
+    reader = build_from_file(course_dir / "course.toml")
+    week1, week2 = reader.sections
+    pages = {e.key: e.pages for e in week1.entries}
+    # zhou: 101-110 + 115; adams: ix-xii + 1-20; baker: no locator, the chapter's own 33-60.
+    assert pages == {"zhou2019": 11, "adams2001": 24, "baker1998": 28}
+    assert (week1.load.required_pages, week1.load.optional_pages) == (35, 28)
+    assert week2.load.unknown_required == 1  # chapter 3: not in pages
+    assert reader.load.required_pages == 35
+    assert week2.entries[0].locator_text == "chap. 3"
+
+
+def test_course_annotation_overrides_the_record(course_dir: Path) -> None:
+    reader = build_from_file(course_dir / "course.toml")
+    zhou = next(e for e in reader.sections[0].entries if e.key == "zhou2019")
+    assert zhou.annotation is not None and plain(zhou.annotation) == "Read for the chronology."
+    adams = next(e for e in reader.sections[0].entries if e.key == "adams2001")
+    assert adams.annotation is None and adams.note == "Two copies on reserve."
+
+
+def test_a_style_that_prints_annote_has_it_lifted_out(course_dir: Path) -> None:
+    text = (course_dir / "course.toml").read_text(encoding="utf-8")
+    text = text.replace('style = "apa"', 'style = "annotated-reading-list"')
+    text = text.replace('annotation = "Read for the chronology."', "")
+    (course_dir / "course.toml").write_text(text, encoding="utf-8")
+    reader = build_from_file(course_dir / "course.toml")
+    zhou = next(e for e in reader.sections[0].entries if e.key == "zhou2019")
+    assert zhou.annotation is not None
+    assert plain(zhou.annotation) == "The record's own annotation."
+    assert "own annotation" not in plain(zhou.rich)
+    assert plain(zhou.rich).startswith("Zhou, Lin. 2019.")
+
+
+def test_dois_and_urls_become_links(course_dir: Path) -> None:
+    reader = build_from_file(course_dir / "course.toml")
+    by_key = {e.key: e for e in reader.sections[0].entries}
+    assert "https://doi.org/10.1234/jks.2019.5" in _links(by_key["zhou2019"].rich)
+    assert "https://example.org/panmunjom" in _links(by_key["adams2001"].rich)
+
+
+def _problems(course_dir: Path, text: str, strict: bool = False) -> list[tuple[str, int | None]]:
+    listing = parse_reading_list(text, filename="c.toml", base=course_dir)
+    with pytest.raises(ParseError) as caught:
+        build_reader(listing, strict=strict)
+    return [(d.code, d.line) for d in caught.value.diagnostics
+            if d.severity is not Severity.INFO]
+
+
+HEAD = 'title = "T"\nstyle = "apa"\nlibraries = ["library.json"]\n'
+
+
+def test_unknown_key_names_line_and_closest_keys(course_dir: Path) -> None:
+    text = HEAD + '[[sections]]\nid = "a"\ntitle = "A"\n[[sections.readings]]\nkey = "zhou2091"\n'
+    listing = parse_reading_list(text, filename="c.toml", base=course_dir)
+    with pytest.raises(ParseError) as caught:
+        build_reader(listing)
+    (diagnostic,) = caught.value.diagnostics
+    assert (diagnostic.code, diagnostic.file, diagnostic.line) == ("unknown-key", "c.toml", 8)
+    assert "did you mean: zhou2019" in diagnostic.message
+
+
+def test_missing_fields_and_empty_sections(course_dir: Path) -> None:
+    text = HEAD + ('[[sections]]\nid = "a"\ntitle = "A"\n[[sections.readings]]\n'
+                   'key = "untitled"\n[[sections.readings]]\nkey = "anonymous"\n'
+                   '[[sections]]\nid = "empty"\ntitle = "Nothing"\n')
+    assert sorted(_problems(course_dir, text)) == [
+        ("empty-section", 12), ("missing-field", 8), ("missing-field", 10)]
+
+
+def test_reading_in_two_sections_warns_and_strict_refuses(course_dir: Path) -> None:
+    listing = load_reading_list(course_dir / "course.toml")
+    reader = build_reader(listing)
+    warning = [d for d in reader.diagnostics if d.code == "reading-in-two-sections"]
+    assert [(d.severity, d.line, d.key) for d in warning] == [(Severity.WARNING, 31, "adams2001")]
+    assert ("reading-in-two-sections", 31) in _problems(
+        course_dir, (course_dir / "course.toml").read_text(encoding="utf-8"), strict=True)
+
+
+def test_unknown_style_is_an_error_in_the_list(course_dir: Path) -> None:
+    text = HEAD.replace('"apa"', '"apaa-nonexistent"') + (
+        '[[sections]]\nid = "a"\ntitle = "A"\nreadings = ["zhou2019"]\n')
+    assert _problems(course_dir, text) == [("unknown-style", None)]
+
+
+def test_libraries_merge_and_warn_on_duplicates(course_dir: Path) -> None:
+    library, diagnostics = load_libraries([course_dir / "library.json",
+                                           course_dir / "library.json"])
+    assert len(library) == 5
+    assert {d.code for d in diagnostics} == {"duplicate-key"}
+
+
+def test_missing_library_file_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ParseError, match="library file not found"):
+        load_libraries([tmp_path / "nope.bib"])
+
+
+def test_quotation_records_read_with_their_words_and_source() -> None:
+    library, _ = load_libraries([REPO / "references.bib"])
+    text = ('title = "T"\nlibraries = []\n[[sections]]\nid = "a"\ntitle = "A"\n'
+            'readings = ["tillerson2017patience", "raimondo2017trump"]\n')
+    reader = build_reader(parse_reading_list(text.replace("libraries = []",
+                                                          'libraries = ["x"]')), library)
+    entries = {e.key: e for e in reader.sections[0].entries}
+    tillerson = entries["tillerson2017patience"]
+    assert "strategic patience has come to an end" in plain(tillerson.rich)
+    assert "Joint press conference" in plain(tillerson.rich)
+    assert tillerson.context is not None
+    assert plain(tillerson.context) == "Quoted in Raimondo 2017, para. 14."
+    essay = entries["raimondo2017trump"]
+    assert essay.annotation is not None and "14 May 2017" in plain(essay.annotation)
+    assert library["tillerson2017patience"].get("title") is None  # the library is untouched
+
+
+@pytest.mark.parametrize(("locator", "label", "text"), [
+    ("33-45, 50", "page", "pp. 33–45, 50"), ("12", "page", "p. 12"),
+    ("5", "paragraph", "para. 5"), ("5-8", "paragraph", "paras. 5–8"),
+    ("2", "act", "act 2"), (None, "page", None),
+])
+def test_describe_locator(locator: str | None, label: str, text: str | None) -> None:
+    assert describe_locator(locator, label) == text
+
+
+def test_to_json_summarises_the_reader(course_dir: Path) -> None:
+    data = build_from_file(course_dir / "course.toml").to_json()
+    assert data["title"] == "Korea 101" and data["style"] == "apa"
+    assert [s["id"] for s in data["sections"]] == ["week-1", "week-2"]
+    assert data["sections"][0]["load"]["required-pages"] == 35
+    assert len(data["bibliography"]) == 3

@@ -1,0 +1,81 @@
+"""The HTML reader: self-contained, print CSS per paper size, every part in place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lxml import html as lxml_html
+
+from citekit.course.build import build_from_file
+from citekit.course.html import render_html
+
+
+@pytest.fixture
+def page(course_dir: Path) -> str:
+    return render_html(build_from_file(course_dir / "course.toml"), paper="letter")
+
+
+def test_title_block_and_contents(page: str) -> None:
+    tree = lxml_html.fromstring(page)
+    assert tree.findtext(".//h1") == "Korea 101"
+    assert tree.find('.//p[@class="course-meta"]').text_content() == "KOR 101 · Autumn · P. Lee"
+    toc = [a.text_content() for a in tree.findall(".//nav//a")]
+    assert toc == ["Week 1: The armistice and the missing peace treaty", "Week 2: Talks",
+                   "Bibliography"]
+    targets = {a.get("href")[1:] for a in tree.findall(".//nav//a")}
+    assert targets <= {element.get("id") for element in tree.iter() if element.get("id")}
+
+
+def test_entries_grouped_and_marked(page: str) -> None:
+    tree = lxml_html.fromstring(page)
+    week1 = tree.get_element_by_id("week-1")
+    assert [h.text for h in week1.findall(".//h3")] == ["Required reading", "Optional reading"]
+    entries = week1.find_class("reader-entry")
+    assert [e.get("id") for e in entries] == [
+        "week-1--adams2001", "week-1--zhou2019", "week-1--baker1998"]
+    assert [e.find_class("mark")[0].text for e in entries] == ["Required", "Required",
+                                                               "Optional"]
+    zhou = tree.get_element_by_id("week-1--zhou2019")
+    assert zhou.find_class("pages")[0].text_content() == "Read: pp. 101–110, 115 (11 pages)"
+    assert zhou.find_class("annotation")[0].text_content() == "Read for the chronology."
+    assert zhou.xpath(".//a/@href") == ["https://doi.org/10.1234/jks.2019.5"]
+    assert tree.get_element_by_id("week-1--adams2001").find_class("note")[0] \
+        .text_content() == "Note: Two copies on reserve."
+    assert "Reading load: 35 pages required, 28 optional" in week1.text_content()
+
+
+def test_italics_survive(page: str) -> None:
+    tree = lxml_html.fromstring(page)
+    adams = tree.get_element_by_id("week-1--adams2001")
+    assert [i.text_content() for i in adams.findall(".//i")] == ["Negotiating at Panmunjom"]
+
+
+def test_bibliography_each_work_once(page: str) -> None:
+    tree = lxml_html.fromstring(page)
+    bib = tree.get_element_by_id("bibliography")
+    assert [e.get("id") for e in bib.find_class("reader-entry")] == [
+        "bibliography--adams2001", "bibliography--baker1998", "bibliography--zhou2019"]
+    assert not bib.find_class("mark")
+
+
+def test_print_css(course_dir: Path, page: str) -> None:
+    assert "@page { size: letter;" in page
+    assert "break-inside: avoid" in page and "text-indent: -2em" in page
+    a4 = render_html(build_from_file(course_dir / "course.toml"), paper="a4")
+    assert "@page { size: A4;" in a4
+    with pytest.raises(ValueError, match="paper"):
+        render_html(build_from_file(course_dir / "course.toml"), paper="legal")
+
+
+def test_self_contained(page: str) -> None:
+    tree = lxml_html.fromstring(page)
+    assert not tree.xpath("//script | //link | //img | //@src")
+
+
+def test_text_is_escaped(course_dir: Path) -> None:
+    text = (course_dir / "course.toml").read_text(encoding="utf-8")
+    text = text.replace('title = "Korea 101"', 'title = "Korea <101> & more"')
+    (course_dir / "course.toml").write_text(text, encoding="utf-8")
+    page = render_html(build_from_file(course_dir / "course.toml"))
+    assert "<h1>Korea &lt;101&gt; &amp; more</h1>" in page

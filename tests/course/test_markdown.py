@@ -1,0 +1,61 @@
+"""The Markdown reader: pandoc metadata, ids on headings, fenced divs per reading."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from citekit.course.build import build_from_file
+from citekit.course.markdown import render_markdown
+
+
+@pytest.fixture
+def text(course_dir: Path) -> str:
+    return render_markdown(build_from_file(course_dir / "course.toml"))
+
+
+def test_metadata_block(text: str) -> None:
+    assert text.startswith("---\n")
+    meta = yaml.safe_load(text.split("---\n")[1])
+    assert meta == {"title": "Korea 101", "subtitle": "KOR 101 · Autumn", "author": "P. Lee",
+                    "lang": "en-US"}
+
+
+def test_structure(text: str) -> None:
+    lines = text.splitlines()
+    assert "# Week 1: The armistice and the missing peace treaty {#week-1}" in lines
+    assert "# Bibliography {#bibliography}" in lines
+    assert "- [Week 2: Talks](#week-2) — pages unknown (1 reading)" in lines
+    assert lines.count("::: {#week-1--zhou2019 .reader-entry .required}") == 1
+    assert "*Negotiating at Panmunjom*" in text
+    assert "**Optional.** Baker, T. (1998)." in text
+    assert "Read: pp. 101–110, 115 (11 pages)" in lines
+    assert "[https://doi.org/10.1234/jks.2019.5](https://doi.org/10.1234/jks.2019.5)" in text
+    assert text.count(":::\n") == text.count("::: {#")
+
+
+def test_markdown_specials_are_escaped(course_dir: Path) -> None:
+    source = (course_dir / "course.toml").read_text(encoding="utf-8")
+    source = source.replace('note = "Two copies on reserve."', 'note = "Use *all* [sic] copies"')
+    (course_dir / "course.toml").write_text(source, encoding="utf-8")
+    text = render_markdown(build_from_file(course_dir / "course.toml"))
+    assert r"*Note:* Use \*all\* \[sic\] copies" in text
+
+
+@pytest.mark.skipif(shutil.which("pandoc") is None, reason="pandoc is not installed")
+def test_pandoc_reads_it(text: str) -> None:
+    done = subprocess.run(["pandoc", "-f", "markdown", "-t", "json"], input=text,
+                          capture_output=True, text=True, check=True, timeout=60)
+    document = json.loads(done.stdout)
+    headers = [b for b in document["blocks"] if b["t"] == "Header"]
+    ids = [h["c"][1][0] for h in headers]
+    assert ids[:3] == ["contents", "week-1", "required-reading"]
+    divs = [b for b in document["blocks"] if b["t"] == "Div"]
+    assert [d["c"][0][0] for d in divs][:3] == [
+        "week-1--adams2001", "week-1--zhou2019", "week-1--baker1998"]
+    assert document["meta"]["title"]["c"][0]["c"] == "Korea"

@@ -1,0 +1,166 @@
+"""Reading-list loading: TOML and YAML, line numbers, and every shape problem at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from citekit.course.model import load_reading_list, parse_reading_list
+from citekit.errors import ParseError
+
+TOML = '''\
+title = "Korean Diplomacy"
+code = "POL 240"
+term = "Spring"
+instructor = "A. Teacher"
+style = "apa"
+locale = "en-GB"
+libraries = ["refs.bib", "more/extra.json"]
+
+[[sections]]
+id = "week-1"
+title = "Week 1: The armistice"
+description = "Start here."
+
+[[sections.readings]]
+key = "alpha"
+pages = "33-45, 50"
+annotation = "Why we read it."
+note = "On reserve."
+
+[[sections.readings]]
+# key = "commented-out"
+key = 'beta'
+required = false
+locator = "3"
+label = "chapter"
+
+[[sections]]
+id = "week-2"
+title = "Week 2: Talks"
+readings = [ { key = "gamma", status = "optional" }, "delta" ]
+'''
+
+
+def test_toml_fields_and_lines(tmp_path: Path) -> None:
+    listing = parse_reading_list(TOML, filename="course.toml", base=tmp_path)
+    assert (listing.title, listing.code, listing.term, listing.instructor) == (
+        "Korean Diplomacy", "POL 240", "Spring", "A. Teacher")
+    assert listing.style == "apa" and listing.locale == "en-GB"
+    assert listing.libraries == (tmp_path / "refs.bib", tmp_path / "more/extra.json")
+    week1, week2 = listing.sections
+    assert (week1.id, week1.title, week1.description, week1.line) == (
+        "week-1", "Week 1: The armistice", "Start here.", 10)
+    alpha, beta = week1.readings
+    assert (alpha.key, alpha.required, alpha.locator, alpha.label, alpha.line) == (
+        "alpha", True, "33-45, 50", "page", 15)
+    assert (alpha.annotation, alpha.note) == ("Why we read it.", "On reserve.")
+    assert (beta.key, beta.required, beta.locator, beta.label, beta.line) == (
+        "beta", False, "3", "chapter", 22)
+    gamma, delta = week2.readings
+    assert (gamma.key, gamma.required, gamma.line) == ("gamma", False, 30)
+    assert (delta.key, delta.required, delta.line) == ("delta", True, None)
+    assert listing.keys() == ["alpha", "beta", "gamma", "delta"]
+
+
+def test_same_key_twice_gets_each_line() -> None:
+    text = '''title = "T"
+libraries = ["a.bib"]
+[[sections]]
+id = "one"
+title = "One"
+[[sections.readings]]
+key = "x"
+[[sections]]
+id = "two"
+title = "Two"
+[[sections.readings]]
+key = "x"
+'''
+    listing = parse_reading_list(text, filename="c.toml")
+    assert [r.line for _, r in listing.readings] == [7, 12]
+
+
+YAML = '''\
+title: Korean Diplomacy
+libraries: [refs.bib]
+sections:
+  - id: week-1
+    title: "Week 1: The armistice"
+    readings:
+      - key: alpha
+        pages: 33-45
+      - key: beta
+        required: false
+  - id: week-2
+    title: Week 2
+    readings:
+      - key: gamma
+'''
+
+
+def test_yaml_is_accepted_with_lines() -> None:
+    listing = parse_reading_list(YAML, filename="course.yaml")
+    assert [(r.key, r.line) for _, r in listing.readings] == [
+        ("alpha", 7), ("beta", 9), ("gamma", 14)]
+    assert listing.sections[0].line == 4
+    assert listing.sections[1].readings[0].required is True
+    assert listing.style == "annotated-reading-list"
+
+
+def test_every_problem_is_reported_together() -> None:
+    text = '''libraries = []
+[[sections]]
+id = "a"
+[[sections.readings]]
+key = "k"
+required = "yes"
+pages = "1"
+locator = "2"
+[[sections.readings]]
+note = "no key here"
+'''
+    with pytest.raises(ParseError) as caught:
+        parse_reading_list(text, filename="bad.toml")
+    codes = sorted(d.code for d in caught.value.diagnostics)
+    assert codes == sorted(["missing-title", "no-libraries", "missing-title", "bad-required",
+                            "two-locators", "missing-key"])
+    bad = next(d for d in caught.value.diagnostics if d.code == "bad-required")
+    assert (bad.file, bad.line, bad.key) == ("bad.toml", 5, "k")
+
+
+def test_invalid_toml_names_the_line() -> None:
+    with pytest.raises(ParseError) as caught:
+        parse_reading_list('title = "x"\n\nsections = [\n', filename="broken.toml")
+    diagnostic = caught.value.diagnostics[0]
+    assert diagnostic.code == "bad-toml" and diagnostic.file == "broken.toml"
+    assert diagnostic.line == 3
+    with pytest.raises(ParseError) as caught:
+        parse_reading_list('title = "x"\nlibraries = [1 2]\n', filename="broken.toml")
+    assert caught.value.diagnostics[0].line == 2
+
+
+def test_no_sections_and_duplicate_section_ids() -> None:
+    with pytest.raises(ParseError) as caught:
+        parse_reading_list('title = "x"\nlibraries = ["a.bib"]\n', filename="c.toml")
+    assert [d.code for d in caught.value.diagnostics] == ["no-sections"]
+    text = ('title = "x"\nlibraries = ["a.bib"]\n[[sections]]\nid = "s"\ntitle = "S"\n'
+            '[[sections]]\nid = "s"\ntitle = "S again"\n')
+    with pytest.raises(ParseError) as caught:
+        parse_reading_list(text, filename="c.toml")
+    duplicate = caught.value.diagnostics[0]
+    assert (duplicate.code, duplicate.line) == ("duplicate-section", 7)
+
+
+def test_load_resolves_paths_against_the_list_file(tmp_path: Path) -> None:
+    folder = tmp_path / "course"
+    folder.mkdir()
+    (folder / "house.csl").write_text("<style/>", encoding="utf-8")
+    (folder / "list.toml").write_text(
+        'title = "T"\nstyle = "house.csl"\nlibraries = ["../refs.bib"]\n'
+        '[[sections]]\nid = "a"\ntitle = "A"\nreadings = ["k"]\n', encoding="utf-8")
+    listing = load_reading_list(folder / "list.toml")
+    assert listing.libraries == (folder / "../refs.bib",)
+    assert listing.style == str(folder / "house.csl")
+    assert listing.source == str(folder / "list.toml")

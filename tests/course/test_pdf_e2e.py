@@ -1,0 +1,140 @@
+"""The HTML reader as a reader sees it: printed to PDF by headless Chromium.
+
+Each entry gets a unique marker at its start and at its end; ``pdftotext
+-layout`` separates pages with form feeds, so an entry split across pages
+shows up as a start marker and an end marker on different pages.  Skips
+with a message where no browser or no pdftotext can be had (the Debian
+packages are ``chromium`` and ``poppler-utils``).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from lxml import html as lxml_html
+
+from citekit.course.build import build_from_file
+from citekit.course.html import render_html
+
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+WORDS = ["armistice", "negotiation", "treaty", "delegation", "ceasefire", "envoy", "summit",
+         "reactor", "sanctions", "channel", "alliance", "peninsula", "statement", "interview",
+         "diplomacy"]
+
+
+def _browser() -> str:
+    for name in BROWSERS:
+        found = shutil.which(name)
+        if found:
+            return found
+    pytest.skip("no headless browser (apt-get install chromium) to print the reader to PDF")
+
+
+def _pdftotext() -> str:
+    found = shutil.which("pdftotext")
+    if not found:
+        pytest.skip("pdftotext is absent (apt-get install poppler-utils)")
+    return found
+
+
+def _course(folder: Path, sections: int = 4, per_section: int = 12) -> Path:
+    """A long reader: entries of uneven length, so page breaks fall everywhere."""
+    items = []
+    lines = ['title = "Printing Test Course"', 'code = "PDF 100"', 'style = "apa"',
+             'libraries = ["library.json"]']
+    for s in range(sections):
+        lines += ["[[sections]]", f'id = "unit-{s}"', f'title = "Unit {s}: Section heading {s}"']
+        for n in range(per_section):
+            key = f"work{s:02d}{n:02d}"
+            words = " ".join(WORDS[(s + n + i) % len(WORDS)] for i in range(8 + 13 * (n % 6)))
+            items.append({"id": key, "type": "book", "title": f"Title {key} on {words[:40]}",
+                          "author": [{"family": f"Author{s:02d}{n:02d}", "given": "A."}],
+                          "issued": {"date-parts": [[1990 + n]]}, "publisher": "Press"})
+            lines += ["[[sections.readings]]", f'key = "{key}"', f'pages = "{n + 1}-{n + 30}"',
+                      f'annotation = "Why {key}: {words}."',
+                      f"required = {'true' if n % 3 else 'false'}"]
+    (folder / "library.json").write_text(json.dumps(items), encoding="utf-8")
+    (folder / "course.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder / "course.toml"
+
+
+def _with_markers(page: str) -> tuple[str, list[str]]:
+    tree = lxml_html.fromstring(page)
+    ids: list[str] = []
+    for index, entry in enumerate(tree.find_class("reader-entry")):
+        ids.append(entry.get("id") or "")
+        start = lxml_html.fromstring(f'<span class="m">QQS{index:03d}QQ </span>')
+        end = lxml_html.fromstring(f'<div class="m">QQE{index:03d}QQ</div>')
+        entry.insert(0, start)
+        entry.append(end)
+    return lxml_html.tostring(tree, doctype="<!DOCTYPE html>", encoding="unicode"), ids
+
+
+def test_printed_letter_reader_keeps_every_entry_on_one_page(tmp_path: Path) -> None:
+    browser = _browser()
+    pdftotext = _pdftotext()
+    reader = build_from_file(_course(tmp_path))
+    marked, ids = _with_markers(render_html(reader, paper="letter"))
+    source = tmp_path / "reader.html"
+    source.write_text(marked, encoding="utf-8")
+    pdf = tmp_path / "reader.pdf"
+    command = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+               "--no-first-run", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--no-pdf-header-footer",
+               f"--user-data-dir={tmp_path / 'profile'}", f"--print-to-pdf={pdf}",
+               source.as_uri()]
+    try:
+        subprocess.run(command, capture_output=True, timeout=180, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        pytest.skip(f"the browser could not run here: {exc}")
+    if not pdf.is_file() or pdf.stat().st_size == 0:
+        pytest.skip("the browser ran but printed no PDF (no display or sandbox support)")
+    text = subprocess.run([pdftotext, "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True, timeout=60).stdout
+    pages = text.split("\f")
+    assert len([p for p in pages if p.strip()]) > 3, "the test needs a reader of several pages"
+
+    def page_of(marker: str) -> int:
+        found = [number for number, content in enumerate(pages) if marker in content]
+        assert len(found) == 1, f"{marker} should be printed exactly once, found {found}"
+        return found[0]
+
+    flat = " ".join(text.split())
+    for section in reader.sections:
+        assert section.title in flat
+    assert "Bibliography" in flat
+    assert len(ids) == sum(len(s.entries) for s in reader.sections) + len(reader.bibliography)
+    split = [ids[i] for i in range(len(ids))
+             if page_of(f"QQS{i:03d}QQ") != page_of(f"QQE{i:03d}QQ")]
+    assert split == [], f"entries split across pages: {split}"
+    for entry in reader.bibliography:
+        assert f"Title {entry.key}" in flat
+
+
+def test_page_size_follows_the_paper_option(tmp_path: Path) -> None:
+    browser = _browser()
+    pdfinfo = shutil.which("pdfinfo")
+    if not pdfinfo:
+        pytest.skip("pdfinfo is absent (apt-get install poppler-utils)")
+    reader = build_from_file(_course(tmp_path, sections=1, per_section=2))
+    sizes = {}
+    for paper in ("a4", "letter"):
+        source = tmp_path / f"{paper}.html"
+        source.write_text(render_html(reader, paper=paper), encoding="utf-8")
+        pdf = tmp_path / f"{paper}.pdf"
+        subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu",
+                        "--disable-quic", "--no-first-run", "--disable-background-networking",
+                        "--disable-component-update", "--disable-sync",
+                        f"--user-data-dir={tmp_path / 'profile'}", f"--print-to-pdf={pdf}",
+                        source.as_uri()], capture_output=True, timeout=180, check=False)
+        if not pdf.is_file():
+            pytest.skip("the browser ran but printed no PDF")
+        info = subprocess.run([pdfinfo, str(pdf)], capture_output=True, text=True,
+                              check=True, timeout=60).stdout
+        sizes[paper] = next(line for line in info.splitlines() if line.startswith("Page size"))
+    assert "612 x 792" in sizes["letter"] and "(letter)" in sizes["letter"]
+    assert "(A4)" in sizes["a4"]

@@ -1,0 +1,66 @@
+"""Numbers, ordinals, roman numerals and page ranges."""
+
+from __future__ import annotations
+
+import pytest
+
+from citekit.render.csl.bundled import bundled_locale_xml
+from citekit.render.csl.locale import build_locale
+from citekit.render.csl.numbers import (
+    format_number,
+    format_page_range,
+    is_numeric,
+    is_plural,
+    ordinal_suffix,
+    roman,
+)
+
+EN = build_locale("en-US", (), bundled_locale_xml, [])
+
+
+@pytest.mark.parametrize("value", ["12", "12a", "12-15", "2nd", "3, 5 & 7", "L2"])
+def test_numeric_values(value: str) -> None:
+    assert is_numeric(value)
+
+
+@pytest.mark.parametrize("value", ["second", "", "12 ff. and more words"])
+def test_non_numeric_values(value: str) -> None:
+    assert not is_numeric(value)
+
+
+def test_plural_detection() -> None:
+    assert is_plural("12-15") and is_plural("3, 5") and is_plural("i-ix")
+    assert not is_plural("12") and not is_plural("3-B")
+
+
+@pytest.mark.parametrize(
+    ("number", "suffix"), [(1, "st"), (2, "nd"), (3, "rd"), (4, "th"), (11, "th"), (12, "th"),
+                           (13, "th"), (21, "st"), (101, "st"), (111, "th")]
+)  # fmt: skip
+def test_english_ordinals(number: int, suffix: str) -> None:
+    assert ordinal_suffix(number, EN) == suffix
+
+
+def test_number_forms() -> None:
+    assert format_number("3", "long-ordinal", EN) == "third"
+    assert format_number("14", "roman", EN) == "xiv"
+    assert format_number("2-4", "ordinal", EN) == "2nd\u20134th"
+    assert roman(1994) == "mcmxciv"
+
+
+@pytest.mark.parametrize(
+    ("style", "value", "expected"),
+    [
+        ("expanded", "42-5", "42\u201345"),
+        ("minimal", "321-328", "321\u20138"),
+        ("minimal-two", "321-328", "321\u201328"),
+        ("chicago", "1496-1504", "1496\u20131504"),
+        ("chicago", "101-108", "101\u20138"),
+        ("chicago-16", "1496-1504", "1496\u2013504"),
+        ("expanded", "N110-5", "N110-5"),
+        ("expanded", "N110-N5", "N110\u2013N115"),
+        (None, "3-10", "3\u201310"),
+    ],
+)
+def test_page_ranges(style: str | None, value: str, expected: str) -> None:
+    assert format_page_range(value, style) == expected
