@@ -33,6 +33,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -132,14 +133,14 @@ def main() -> int:
     summary: list[str] = []
     for engine in [args.engine] if args.engine else available_engines():
         build_s, reader = best_of(args.repeat,
-                                  lambda e=engine: build_reader(listing, corpus, engine=e))
+                                  partial(build_reader, listing, corpus, engine=engine))
         entries = sum(len(s.entries) for s in reader.sections)
         print(f"[{engine}] build: {entries} readings in {len(reader.sections)} sections + "
               f"{len(reader.bibliography)} consolidated entries: {build_s:.2f} s")
         writers: dict[str, Callable[[], object]] = {
-            "html": lambda r=reader: render_html(r),
-            "docx": lambda r=reader: render_docx(r),
-            "markdown": lambda r=reader: render_markdown(r),
+            "html": partial(render_html, reader),
+            "docx": partial(render_docx, reader),
+            "markdown": partial(render_markdown, reader),
         }
         for name, write in writers.items():
             seconds, _ = best_of(args.repeat, write)

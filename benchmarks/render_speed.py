@@ -10,7 +10,9 @@ them (``citekit render`` and ``pandoc --citeproc`` as subprocesses, best of
 
 It then times the editor path: a :class:`citekit.editor.CitationDocument`
 holding the same 200 clusters gets one more inserted near the start, which
-re-renders the document and reports the clusters whose text changed.
+re-renders the document and reports the clusters whose text changed (in
+chicago-author-date, and in a note style, oscola, where every later note is
+renumbered).
 
 Everything is measured in the same run, with citekit's default engine and,
 when available, ``--engine citekit``.
@@ -28,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from citekit.citesyntax import find_citations
@@ -39,6 +42,7 @@ from citekit.styles import find_style
 
 ROOT = Path(__file__).resolve().parent.parent
 STYLE = "chicago-author-date"
+NOTE_STYLE = "oscola"
 CITATIONS = 200
 WORDS = ("the", "results", "suggest", "memory", "models", "that", "learning", "recall",
          "depends", "on", "context", "and", "time", "as", "shown", "in", "several", "studies")
@@ -103,7 +107,8 @@ def main() -> int:
     style_path = find_style(STYLE).path
     engines = list(dict.fromkeys([DEFAULT_ENGINE, *(
         e for e in ("citekit",) if e in available_engines())]))
-    clusters = [m.cluster for m in find_citations(text)]
+    # Without note numbers: the editor numbers notes by position.
+    clusters = [replace(m.cluster, note_number=None) for m in find_citations(text)]
     print(f"document: {CITATIONS} citations ({len(clusters)} clusters) against {len(library)} "
           f"entries of {bib.name}; style {STYLE}")
     print(f"citekit reads {bib.name} in {read_time:.2f} s (in process)")
@@ -147,6 +152,13 @@ def main() -> int:
         print(f"editor (--engine {label}): open with {len(clusters)} clusters {opened:.2f} s; "
               f"insert one at index 1: {insert_time:.2f} s, {len(update.changed)} clusters "
               f"changed, bibliography changed: {update.bibliography_changed}")
+    # In a note style an insertion renumbers every later note: the worst case.
+    document = CitationDocument(library, NOTE_STYLE)
+    document.extend(clusters)
+    start = time.perf_counter()
+    update = document.insert(1, clusters[7])
+    print(f"editor ({NOTE_STYLE}, default engine): insert one at index 1: "
+          f"{time.perf_counter() - start:.2f} s, {len(update.changed)} clusters changed")
     return 0
 
 

@@ -9,7 +9,10 @@ citation was and adds the bibliography.
 
 * Author-date and numeric styles render inline.  An author-in-text cite
   (``@doe99 [p. 3] says``) renders as the author's name followed by the
-  citation without its author: "Doe (1999, 3) says".
+  citation without its author: "Doe (1999, 3) says"; in numeric styles,
+  as in pandoc, it is the citation alone ("[1] says").
+* ``link-citations`` links single-cite citations (not notes) to their
+  entry, whose anchor is ``ref-KEY``.
 * Note styles turn each citation of the main text into a footnote
   (``[^c1]``), numbered in one sequence with the document's own notes; a
   citation already inside a note stays there (in parentheses, as pandoc
@@ -33,11 +36,20 @@ from pathlib import Path
 from citekit import markdown_lite
 from citekit._io import read_text
 from citekit.docscan import FoundCitation, Scan, scan
-from citekit.errors import Diagnostic, Severity, UnknownKeyError, UsageError
+from citekit.errors import DataError, Diagnostic, Severity, UnknownKeyError, UsageError
 from citekit.formats import read as read_library
 from citekit.frontmatter import FrontMatter, read_front_matter, resolve_paths
 from citekit.model import Library, Record
-from citekit.render import BibEntry, CiteItem, Cluster, Engine, render, serialise
+from citekit.render import (
+    BibEntry,
+    BibliographyLayout,
+    CiteItem,
+    Cluster,
+    Engine,
+    Result,
+    render,
+    serialise,
+)
 from citekit.render.api import closest_keys
 from citekit.render.output import html_document
 from citekit.render.richtext import Rich, Text, plain
@@ -45,6 +57,10 @@ from citekit.styles import DEFAULT_LOCALE, DEFAULT_STYLE, Style, find_style, loa
 
 DOCUMENT_FORMATS: tuple[str, ...] = ("markdown", "html", "text")
 _NOTE_PUNCTUATION = ".,;:!?"
+_HTML_CSS = (
+    "<style>\n.hanging-indent > p { padding-left: 2em; text-indent: -2em; }\n"
+    ".csl-bib-body > p { margin: 0 0 0.6em 0; }\n</style>\n"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +109,7 @@ class DocumentResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     style: Style | None = None
     locale: str = DEFAULT_LOCALE
+    layout: BibliographyLayout = field(default_factory=BibliographyLayout)
 
 
 # ---------------------------------------------------------------------------
@@ -100,12 +117,19 @@ class DocumentResult:
 # ---------------------------------------------------------------------------
 
 
-def load_libraries(paths: Sequence[str | Path]) -> tuple[Library, list[Diagnostic]]:
-    """Read and merge bibliography files; a key defined twice keeps its first record."""
+def load_libraries(paths: Sequence[str | Path], *, named_by_document: bool = False,
+                   ) -> tuple[Library, list[Diagnostic]]:
+    """Read and merge bibliography files; a key defined twice keeps its first record.
+
+    A missing file is a usage error when the caller named it and a data error
+    (the document's problem) when the front matter did.
+    """
     library = Library()
     diagnostics: list[Diagnostic] = []
     for path in paths:
         if str(path) != "-" and not Path(path).is_file():
+            if named_by_document:
+                raise DataError(f"the front matter's bibliography file {path} does not exist")
             raise UsageError(f"no such bibliography file: {path}")
         result = read_library(path)
         diagnostics.extend(result.diagnostics)
@@ -153,10 +177,22 @@ def _locale_term(locale: str) -> str:
 # ---------------------------------------------------------------------------
 
 
+def _author_in_text(found: FoundCitation, style: Style) -> bool:
+    """Whether an author-in-text cite prints the author before the citation.
+
+    Not inside a note of a note style (the whole citation stands there), and
+    not in numeric styles, where pandoc prints just the number ("[1] says"):
+    CSL has no in-text author form, and numeric styles disagree on one.
+    """
+    if not found.in_text or (style.is_note and found.in_note):
+        return False
+    return style.citation_format != "numeric"
+
+
 def _render_clusters(scan_result: Scan, library: Library, style: Style, locale: str,
                      engine: str | Engine | None, nocite: list[str], nocite_all: bool,
-                     ) -> tuple[list[Rich | None], dict[str, Rich], list[BibEntry], list[str]]:
-    """Engine output: one tree per citation (None when nothing is known), authors, entries."""
+                     ) -> tuple[list[Rich | None], dict[str, Rich], Result, list[str]]:
+    """Engine output: one tree per citation (None when nothing is known), authors, the rest."""
     citations = scan_result.citations
     cited: dict[str, None] = {}
     clusters: list[Cluster] = []
@@ -168,7 +204,7 @@ def _render_clusters(scan_result: Scan, library: Library, style: Style, locale: 
             if item.id not in library:
                 continue
             cited.setdefault(item.id)
-            if found.in_text and not (style.is_note and found.in_note):
+            if _author_in_text(found, style):
                 authors_needed.setdefault(item.id)
                 item = replace(item, suppress_author=True)
             items.append(item)
@@ -190,12 +226,15 @@ def _render_clusters(scan_result: Scan, library: Library, style: Style, locale: 
     authors: dict[str, Rich] = {}
     if authors_needed:
         keys = list(authors_needed)
-        only = render(subset, style, locale=locale, output="text", engine=engine,
+        # Only the names are wanted: the in-text records alone are enough, and
+        # far cheaper than the whole document's items.
+        only = render(Library(library[k] for k in keys), style, locale=locale, output="text",
+                      engine=engine,
                       bibliography=False,
                       citations=[Cluster((CiteItem(k, author_only=True),)) for k in keys])
         authors = dict(zip(keys, only.citation_trees, strict=True))
     warnings = [w for w in result.warnings if not w.startswith("unknown citation key")]
-    return trees, authors, result.bibliography, warnings
+    return trees, authors, result, warnings
 
 
 def _strip_layout_affixes(rich: Rich) -> Rich:
@@ -242,6 +281,11 @@ def _space_before(text: str, start: int) -> int:
         while position > 0 and text[position - 1] in " \t":
             position -= 1
     return position
+
+
+def anchor(key: str) -> str:
+    """The HTML id of a key's bibliography entry (``ref-key``, odd characters as ``-``)."""
+    return "ref-" + re.sub(r"[^\w:.\-]", "-", key)
 
 
 def _without_period(text: str) -> str:
@@ -363,11 +407,12 @@ def render_document(
     if to not in DOCUMENT_FORMATS:
         raise UsageError(f"unknown document format '{to}'; known: {', '.join(DOCUMENT_FORMATS)}")
     name = str(filename) if filename else None
+    text = text.replace("\r\n", "\n")  # offsets, lines and blank-line rules in one form
     meta = read_front_matter(text, filename=name)
     the_style = _style_for(meta, style, filename)
     paths: Sequence[str | Path] = bibliography if bibliography is not None \
         else resolve_paths(meta.bibliography, filename)
-    the_library, diagnostics = load_libraries(paths)
+    the_library, diagnostics = load_libraries(paths, named_by_document=bibliography is None)
     diagnostics.extend(meta.reference_diagnostics)
     if library is not None:
         _merge(the_library, library)
@@ -388,7 +433,7 @@ def render_document(
         raise UnknownKeyError(f"{unknown[0]}{more}")
     missing_nocite = [k for k in meta.nocite if k != "*" and k not in the_library]
 
-    trees, authors, entries, warnings = _render_clusters(
+    trees, authors, rendered, warnings = _render_clusters(
         found, the_library, the_style, the_locale, engine, meta.nocite, meta.nocite_all)
     warnings[:0] = [str(u) for u in unknown]
     warnings.extend(f"unknown nocite key '{k}'" for k in missing_nocite)
@@ -397,7 +442,8 @@ def render_document(
 
     result = DocumentResult(output="", format=to, markdown="", warnings=warnings,
                             unknown=unknown, diagnostics=diagnostics, style=the_style,
-                            locale=the_locale, bibliography=entries)
+                            locale=the_locale, bibliography=rendered.bibliography,
+                            layout=rendered.layout)
     markdown = _assemble(text, meta, found, trees, authors, the_library, the_style, result,
                          link=meta.link_citations or to == "html")
     result.markdown = markdown
@@ -410,8 +456,9 @@ def render_document(
         body = markdown_lite.to_html(_body_only(markdown))
         if isinstance(title, str) and title:
             body = f'<h1 class="title">{_escape(title)}</h1>\n{body}'
-        result.output = html_document(body, title=str(title or Path(name or "document").stem),
-                                      lang=the_locale.split("-")[0])
+        page = html_document(body, title=str(title or Path(name or "document").stem),
+                             lang=the_locale.split("-")[0])
+        result.output = page.replace("</head>", _HTML_CSS + "</head>", 1)
     return result
 
 
@@ -438,13 +485,13 @@ def _assemble(text: str, meta: FrontMatter, found: Scan, trees: list[Rich | None
         marks = _unknown_marks(found_citation, library)
         markdown = serialise(tree, "markdown") if tree is not None else ""
         plain = serialise(tree, "text") if tree is not None else ""
-        if link and tree is not None and len(items) == 1 and not marks:
-            markdown = f"[{markdown}](#ref-{items[0].id})"
+        target = (f"#{anchor(items[0].id)}" if link and tree is not None and len(items) == 1
+                  and not marks and not style.is_note else None)
         if marks:
             markdown = "; ".join([markdown, *marks]) if markdown else "; ".join(marks)
             plain = "; ".join([plain, *marks]) if plain else "; ".join(marks)
         author_md = author_plain = ""
-        if found_citation.in_text and not (style.is_note and found_citation.in_note):
+        if _author_in_text(found_citation, style):
             names = [_author_name(authors.get(i.id), library[i.id], result.locale)
                      for i in items if i.id in library]
             author_md = " and ".join(serialise(n, "markdown") for n in names)
@@ -472,7 +519,8 @@ def _assemble(text: str, meta: FrontMatter, found: Scan, trees: list[Rich | None
             else:
                 replacement, display = f"({markdown})", f"({plain})"
         else:
-            replacement = f"{author_md} {markdown}".strip()
+            linked = f"[{markdown}]({target})" if target else markdown
+            replacement = f"{author_md} {linked}".strip()
             display = f"{author_plain} {plain}".strip()
         edits.append(_Edit(start, end, replacement))
         result.citations.append(RenderedCitation(found_citation, markdown, plain,
@@ -490,7 +538,8 @@ def _assemble(text: str, meta: FrontMatter, found: Scan, trees: list[Rich | None
     top = [e for e in edits if e not in inner_edits]
     body_edits = list(top)
     bib_block = _bibliography_block(result.bibliography, meta, result.locale,
-                                    anchors=link, in_refs_div=found.refs_block is not None)
+                                    anchors=link, in_refs_div=found.refs_block is not None,
+                                    hanging_indent=result.layout.hanging_indent)
     if found.refs_block is not None and bib_block:
         start, end = found.refs_block
         body_edits.append(_Edit(start, end, bib_block.rstrip("\n")))
@@ -505,19 +554,19 @@ def _assemble(text: str, meta: FrontMatter, found: Scan, trees: list[Rich | None
 
 
 def _bibliography_block(entries: list[BibEntry], meta: FrontMatter, locale: str, *,
-                        anchors: bool, in_refs_div: bool) -> str:
+                        anchors: bool, in_refs_div: bool, hanging_indent: bool) -> str:
+    """The entries in a ``::: {#refs}`` div, as pandoc writes them, under a heading."""
     if not entries:
         return ""
     lines: list[str] = []
     for entry in entries:
         text = _entry_markdown(entry.rich)
-        lines.append(f"[]{{#ref-{entry.id}}}{text}" if anchors else text)
-    body = "\n\n".join(lines)
+        lines.append(f"[]{{#{anchor(entry.id)}}}{text}" if anchors else text)
+    classes = ".references .csl-bib-body" + (" .hanging-indent" if hanging_indent else "")
+    block = f"::: {{#refs {classes}}}\n" + "\n\n".join(lines) + "\n:::\n"
     if in_refs_div:
-        heading = f"# {meta.section_title}\n\n" if meta.section_title else ""
-        return f"{heading}::: {{#refs .references}}\n{body}\n:::\n"
-    title = meta.section_title or _locale_term(locale)
-    return f"# {title}\n\n{body}\n"
+        return f"# {meta.section_title}\n\n{block}" if meta.section_title else block
+    return f"# {meta.section_title or _locale_term(locale)}\n\n{block}"
 
 
 def render_document_file(

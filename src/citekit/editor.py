@@ -10,8 +10,10 @@ those fields.
 Every change re-renders the whole document through :func:`citekit.render.render`
 (CSL positions and disambiguation are global, so a partial re-render would
 be wrong in general), but cheaply: only the records the document cites (plus
-any extra bibliography keys) reach the engine, the style is loaded once, and
-the diff against the previous renderings is by stable cluster id.
+any extra bibliography keys) reach the engine, the style is loaded once, the
+bibliography is rendered again only when the cited records or the order of
+their first citations changed, and the diff against the previous renderings
+is by stable cluster id.
 """
 
 from __future__ import annotations
@@ -108,6 +110,7 @@ class CitationDocument:
         self._ids = itertools.count(1)
         self._rendered: dict[str, RenderedCluster] = {}
         self._bibliography: tuple[BibEntry, ...] = ()
+        self._bibliography_signature: tuple[str, ...] | None = None
         self.warnings: list[str] = []
         self._syntax_locale = resolve_locale(locale or self.style.default_locale
                                              or DEFAULT_LOCALE) or DEFAULT_LOCALE
@@ -190,6 +193,7 @@ class CitationDocument:
         """Switch styles: every cluster re-renders."""
         self.style = find_style(style)
         self._rendered.clear()
+        self._bibliography_signature = None
         return self._refresh(touched=set())
 
     # -- internals ---------------------------------------------------------
@@ -236,9 +240,14 @@ class CitationDocument:
             hint = closest_keys(key, self.library.keys())
             warnings.append(f"unknown citation key '{key}'"
                             + (f" (did you mean: {', '.join(hint)}?)" if hint else ""))
+        # The bibliography depends only on which records are cited and in what
+        # order they first appear (numbering); skip it when neither changed.
+        signature = (*cited, "", *extra)
+        with_bibliography = signature != self._bibliography_signature
         result = render(subset, self.style, citations=clusters, locale=self.locale,
-                        output=self.output, engine=self.engine, bibliography=True,
-                        bibliography_keys=extra)
+                        output=self.output, engine=self.engine,
+                        bibliography=with_bibliography, bibliography_keys=extra)
+        self._bibliography_signature = signature
         changed: list[RenderedCluster] = []
         fresh: dict[str, RenderedCluster] = {}
         for index, (cluster, text) in enumerate(zip(clusters, result.citations, strict=True)):
@@ -250,7 +259,7 @@ class CitationDocument:
                     or before.note_number != now.note_number:
                 changed.append(now)
         self._rendered = fresh
-        bibliography = tuple(result.bibliography)
+        bibliography = tuple(result.bibliography) if with_bibliography else self._bibliography
         bib_changed = [(e.id, e.text) for e in bibliography] != \
             [(e.id, e.text) for e in self._bibliography]
         self._bibliography = bibliography

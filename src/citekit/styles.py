@@ -220,8 +220,12 @@ def repository_dir() -> Path | None:
 def project_style_dirs() -> list[Path]:
     """The repository's ``styles/`` folder (source checkouts) and the packaged copy."""
     here = Path(__file__).resolve().parent
-    candidates = [here / "data" / "styles", here.parent.parent / "styles"]
-    return [c for c in candidates if c.is_dir()]
+    found: dict[Path, None] = {}
+    # data/styles is a link to the repository's styles/ that a wheel carries as files
+    for candidate in (here / "data" / "styles", here.parent.parent / "styles"):
+        if candidate.is_dir():
+            found.setdefault(candidate.resolve())
+    return list(found)
 
 
 def user_style_dirs() -> list[Path]:

@@ -72,3 +72,12 @@ def test_written_atomically_and_never_over_an_input(course_dir: Path) -> None:
     with pytest.raises(OutputError, match="refusing"):
         write_reader(reader, course_dir / "library.json", "docx",
                      protect=(course_dir / "library.json",))
+
+
+def test_numeric_labels_are_separated_from_the_entry(course_dir: Path) -> None:
+    source = (course_dir / "course.toml").read_text(encoding="utf-8")
+    (course_dir / "course.toml").write_text(source.replace('"apa"', '"ieee"'), encoding="utf-8")
+    document = Document(io.BytesIO(render_docx(build_from_file(course_dir / "course.toml"))))
+    entries = _styled(document, BIBLIOGRAPHY_STYLE)
+    assert entries[0].startswith("[1] ")
+    assert all(entry.startswith("[") and "] " in entry for entry in entries)

@@ -61,7 +61,7 @@ def test_bibliography_each_work_once(page: str) -> None:
 
 def test_print_css(course_dir: Path, page: str) -> None:
     assert "@page { size: letter;" in page
-    assert "break-inside: avoid" in page and "text-indent: -2em" in page
+    assert "break-inside: avoid" in page and "text-indent: -2rem" in page
     a4 = render_html(build_from_file(course_dir / "course.toml"), paper="a4")
     assert "@page { size: A4;" in a4
     with pytest.raises(ValueError, match="paper"):

@@ -59,3 +59,12 @@ def test_pandoc_reads_it(text: str) -> None:
     assert [d["c"][0][0] for d in divs][:3] == [
         "week-1--adams2001", "week-1--zhou2019", "week-1--baker1998"]
     assert document["meta"]["title"]["c"][0]["c"] == "Korea"
+
+
+def test_numeric_labels_keep_their_space(course_dir: Path) -> None:
+    source = (course_dir / "course.toml").read_text(encoding="utf-8")
+    (course_dir / "course.toml").write_text(source.replace('"apa"', '"ieee"'), encoding="utf-8")
+    text = render_markdown(build_from_file(course_dir / "course.toml"))
+    entries = [line for line in text.splitlines() if line.startswith(("**Required.**", "\\["))]
+    assert entries and all(("\\] " in line) for line in entries)
+    assert "::: {#bibliography--zhou2019 .reader-entry}" in text

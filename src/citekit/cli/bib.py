@@ -28,21 +28,28 @@ from citekit.render.output import format_bibliography
               help="Write here instead of stdout (never over FILE).")
 @click.option("--standalone", is_flag=True,
               help="HTML and LaTeX: a complete document, not just the bibliography block.")
+@click.option("--quotations", "include_quotations", is_flag=True,
+              help="Also list quotation records (by default the works quoting them "
+                   "stand for them).")
 @handle_errors
 def bib_command(file: str, keys: tuple[str, ...], style: str, locale: str | None,
                 output_format: str, engine: str, link: bool, output: str,
-                standalone: bool) -> None:
+                standalone: bool, include_quotations: bool) -> None:
     """Format the bibliography of FILE (all entries, or the KEYs named).
 
     FILE is any format citekit reads (BibTeX/BibLaTeX, CSL-JSON, CSL-YAML,
     RIS; - for stdin).  The default style is apa.  HTML output carries the
     style's layout (hanging indent, spacing) as CSS on the csl-bib-body
-    block, LaTeX output as a list environment.  Unknown keys exit 1 with
+    block, LaTeX output as a list environment.  Quotation records (statements
+    a work quotes, docs/quotations.md) are left out of a whole-file
+    bibliography, since the work quoting them is listed; --quotations lists
+    them too, and a KEY named is always listed.  Unknown keys exit 1 with
     the closest keys suggested; an unknown style exits 2.
 
     \b
     Example:
       citekit bib references.bib
+      citekit bib references.bib --quotations -s chicago-notes-bibliography
       citekit bib references.bib raimondo2000 raimondo2008 --style ieee --format html
       citekit bib refs.json -s chicago-author-date --format latex --standalone -o refs.tex
     """
@@ -52,7 +59,8 @@ def bib_command(file: str, keys: tuple[str, ...], style: str, locale: str | None
         report_unknown_keys(library, [Cluster(tuple(CiteItem(k) for k in keys))])
     result = render(library, the_style, locale=the_locale, output=render_format(output_format),
                     engine=engine, link=link,
-                    bibliography_keys=list(keys) if keys else None)
+                    bibliography_keys=list(keys) if keys else None,
+                    include_quotations=include_quotations)
     echo_warnings(result)
     if output_format == "json":
         text = json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n"

@@ -99,24 +99,30 @@ def render_format(output_format: str) -> str:
 @style_options
 @click.option("--bibliography", "with_bibliography", is_flag=True,
               help="Also print the bibliography of the cited entries.")
+@click.option("--quotations", "include_quotations", is_flag=True,
+              help="With --bibliography: also list the cited quotation records, not "
+                   "only the works quoting them.")
 @handle_errors
 def cite_command(clusters: tuple[str, ...], bib_path: str | None, style: str,
                  locale: str | None, output_format: str, engine: str, link: bool,
-                 with_bibliography: bool) -> None:
+                 with_bibliography: bool, include_quotations: bool) -> None:
     """Format citations written in pandoc's citation syntax.
 
     Each CLUSTER is one citation: keys with @, separated by semicolons, each
     with an optional prefix, a locator (p. 33, pp. 33-35, chap. 2, § 4 ...)
     and a suffix; -@key leaves the author out.  Clusters render in order,
     so later ones can come out as "ibid." or short forms.  The default style
-    is apa.  Unknown keys exit 1 with the closest keys suggested; an unknown
-    style exits 2.
+    is apa.  A quotation record (docs/quotations.md) cites as the statement
+    "quoted in" the work that quotes it; the bibliography lists that work
+    (and, with --quotations, the quotation too).  Unknown keys exit 1 with
+    the closest keys suggested; an unknown style exits 2.
 
     \b
     Example:
       citekit cite "@raimondo2000, p. 33; @raimondo2008" --bib refs.json
       citekit cite "[see @raimondo2000, chap. 2]" "[-@raimondo2008]" -s chicago-note-bibliography
       citekit cite @raimondo2000 -s ieee --format html
+      citekit cite @tillerson2017patience -s chicago-author-date --bibliography
     """
     the_style, the_locale = resolve_options(style, locale)
     library, _ = load_library(bib_path)
@@ -132,7 +138,8 @@ def cite_command(clusters: tuple[str, ...], bib_path: str | None, style: str,
     result = render(library, the_style, citations=parsed, locale=the_locale,
                     output=render_format(output_format), engine=engine, link=link,
                     bibliography=with_bibliography,
-                    bibliography_keys=[] if with_bibliography else None)
+                    bibliography_keys=[] if with_bibliography else None,
+                    include_quotations=include_quotations)
     echo_warnings(result)
     if output_format == "json":
         echo_json(result.to_json())

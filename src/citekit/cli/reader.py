@@ -13,8 +13,9 @@ from citekit.render.api import ENGINES
 
 @click.command("reader")
 @click.argument("reading_list", metavar="LIST")
-@click.option("--output", "-o", "output", required=True, metavar="OUT",
-              help="The reader to write: OUT.html, OUT.docx or OUT.md (- for stdout).")
+@click.option("--output", "-o", "output", default="-", show_default=True, metavar="OUT",
+              help="The reader to write: OUT.html, OUT.docx or OUT.md (- for stdout, "
+                   "with --format).")
 @click.option("--format", "output_format",
               type=click.Choice([*OUTPUT_KINDS, "json"]), default=None,
               help="Output format (default: from the OUT suffix); json prints the built "
@@ -42,7 +43,8 @@ def reader_command(reading_list: str, output: str, output_format: str | None, pa
     Example:
       citekit reader course.toml -o reader.html --paper letter
       citekit reader course.toml -o reader.docx
-      citekit reader course.yaml -o - --format markdown | pandoc -o reader.pdf
+      citekit reader course.yaml --format markdown | pandoc -o reader.pdf
+      citekit reader course.toml --format json
     """
     kind = output_format or kind_for_path(output)
     if kind == "docx" and output == "-" and output_format is None:

@@ -12,10 +12,9 @@ that prints ``annote``, such as ``annotated-reading-list``, formats it), and
 is then lifted out of the entry again so every writer can place it under the
 entry the same way whether the style printed it or not.
 
-Two data adaptations happen on copies of the records, never on the library:
-a quotation record (``custom.quotation``, docs/quotations.md) has no title,
-so its quoted words stand in as one; and ``event-title`` is also given as
-CSL 1.0.1's ``event`` for engines that predate CSL 1.0.2.
+One data adaptation happens on copies of the records, never on the
+library: a quotation record (``custom.quotation``, docs/quotations.md) has
+no title, so its quoted words stand in as one.
 """
 
 from __future__ import annotations
@@ -28,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from citekit import formats
-from citekit.course.model import Reading, ReadingList, Section
+from citekit.course.model import Reading, ReadingList, Section, load_reading_list
 from citekit.course.pages import PAGE_LABELS, ReadingLoad, count_pages, reading_load
 from citekit.errors import (
     Diagnostic,
@@ -304,8 +303,6 @@ def _render_copy(record: Record, annotation: str | None) -> Record:
     custom = copy.get("custom")
     if not copy.get("title") and isinstance(custom, dict) and custom.get("quotation"):
         copy["title"] = str(custom["quotation"])  # the style adds any quotation marks
-    if copy.get("event-title") and not copy.get("event"):
-        copy["event"] = copy["event-title"]
     return copy
 
 
@@ -342,6 +339,17 @@ def _unblock(rich: Rich) -> Rich:
     children = tuple(_unblock(child) for child in rich.children)
     display = None if rich.display == "block" else rich.display
     return replace(rich, children=children, display=display)
+
+
+def inline_layout(rich: Rich) -> Rich:
+    """Labels of numeric styles (``left-margin``) as text plus a space, other displays
+    dropped: for formats without floats (Markdown, DOCX)."""
+    if isinstance(rich, Text):
+        return rich
+    children = tuple(inline_layout(child) for child in rich.children)
+    if rich.display == "left-margin":
+        children = (*children, Text(" "))
+    return replace(rich, children=children, display=None)
 
 
 def _quoted_in(library: Library, records: Sequence[Record], style: Style, locale: str | None,
@@ -463,8 +471,6 @@ def build_reader(reading_list: ReadingList, library: Library | None = None, *,
 def build_from_file(path: str | Path, *, engine: str | Engine | None = None,
                     strict: bool = False) -> Reader:
     """Load a reading-list file and build its reader."""
-    from citekit.course.model import load_reading_list
-
     return build_reader(load_reading_list(path), engine=engine, strict=strict)
 
 
@@ -477,6 +483,7 @@ __all__ = [
     "build_reader",
     "check_reading_list",
     "describe_locator",
+    "inline_layout",
     "is_author_date",
     "load_libraries",
     "reading_pages",

@@ -36,11 +36,11 @@ nav.toc ol { padding-left: 1.4em; }
 nav.toc li { margin: 0.15em 0; }
 nav.toc .toc-load { color: #555; font-size: 0.9em; }
 .reader-entry { margin: 0 0 0.9em; break-inside: avoid; page-break-inside: avoid; }
-.reader-entry .csl-entry { padding-left: 2em; text-indent: -2em; }
+.reader-entry .csl-entry { padding-left: 2rem; text-indent: -2rem; }
 .reader-entry.numbered .csl-entry { padding-left: 3em; text-indent: 0; }
 .csl-left-margin { float: left; width: 3em; margin-left: -3em; }
 .reader-entry .pages, .reader-entry .annotation, .reader-entry .note,
-.reader-entry .context { margin: 0.2em 0 0 2em; }
+.reader-entry .context { margin: 0.2em 0 0 2rem; }
 .reader-entry .pages { font-size: 0.92em; color: #333; }
 .reader-entry .note { font-size: 0.92em; font-style: italic; }
 .mark { font-size: 0.75em; font-weight: bold; text-transform: uppercase;
@@ -57,12 +57,13 @@ a { color: #1a4c8b; }
 
 
 def _entry(entry: ReaderEntry, anchor: str, numbered: bool, *, with_mark: bool) -> str:
-    classes = ["reader-entry", "required" if entry.required else "optional"]
+    classes = ["reader-entry"]
     if numbered:
         classes.append("numbered")
     mark = ""
     if with_mark:
         word = "Required" if entry.required else "Optional"
+        classes.append(word.lower())
         mark = f'<span class="mark {word.lower()}">{word}</span>'
     lines = [f'<div class="{" ".join(classes)}" id="{escape(anchor, quote=True)}">',
              f'  <div class="csl-entry">{mark}{richtext.to_html(entry.rich)}</div>']

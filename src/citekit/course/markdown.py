@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 
-from citekit.course.build import Reader, ReaderEntry, ReaderSection, anchor
+from citekit.course.build import Reader, ReaderEntry, ReaderSection, anchor, inline_layout
 from citekit.render import richtext
 from citekit.render.richtext import Text
 
@@ -23,15 +23,16 @@ def _escaped(text: str) -> str:
 
 def _inline(rich: richtext.Rich) -> str:
     """Markdown of rich text on one paragraph (block displays become spaces)."""
-    return " ".join(richtext.to_markdown(rich).split())
+    return " ".join(richtext.to_markdown(inline_layout(rich)).split())
 
 
 def _entry(entry: ReaderEntry, anchor: str, *, with_mark: bool) -> list[str]:
-    classes = ".reader-entry " + (".required" if entry.required else ".optional")
-    lines = [f"::: {{#{anchor} {classes}}}"]
+    classes = ".reader-entry"
     mark = ""
     if with_mark:
+        classes += " .required" if entry.required else " .optional"
         mark = "**Required.** " if entry.required else "**Optional.** "
+    lines = [f"::: {{#{anchor} {classes}}}"]
     lines += [mark + _inline(entry.rich), ""]
     if entry.locator_text:
         count = f" ({entry.pages} pages)" if entry.pages and entry.pages > 1 else ""

@@ -404,13 +404,12 @@ def canonical_type(entry_type: str) -> tuple[str, str | None]:
 
 __all__ = [
     "ARTICLE_SUBTYPES",
-    "ENTRY_SUBTYPES",
-    "SUBTYPE_OF_CSL",
     "BIBTEX_FIELD_NAMES",
     "BIBTEX_TYPES",
     "CSL_TO_BIBLATEX",
     "CSL_TO_EDITOR_TYPE",
     "EDITOR_TYPES",
+    "ENTRY_SUBTYPES",
     "EPRINT_TYPES",
     "FIELDS",
     "FIELD_ALIASES",
@@ -423,6 +422,7 @@ __all__ = [
     "LANGUAGE_VARIANTS",
     "NEVER_INHERITED",
     "STRUCTURAL_FIELDS",
+    "SUBTYPE_OF_CSL",
     "TYPES",
     "TYPE_RULES",
     "FieldRule",

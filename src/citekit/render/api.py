@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from citekit.errors import StyleError, UnknownKeyError, UsageError
 from citekit.model import Date, Library, Record
-from citekit.render import richtext
+from citekit.render import quoted, richtext
 from citekit.render.richtext import Rich, Span, Text
 from citekit.render.types import BibliographyLayout, CiteItem, Cluster, Engine
 from citekit.styles import (
@@ -296,6 +296,7 @@ def render(
     link: bool = False,
     bibliography: bool = True,
     bibliography_keys: Sequence[str] | None = None,
+    include_quotations: bool = False,
 ) -> Result:
     """Format citations and a bibliography in a CSL style.
 
@@ -311,6 +312,14 @@ def render(
         bibliography: also render the bibliography.
         bibliography_keys: the bibliography's entries (plus everything
             cited); None means the whole library.
+        include_quotations: also list quotation records in the
+            bibliography.  By default a quotation quoted in a record of the
+            library is left out of it (unless named in ``bibliography_keys``)
+            and the work that quotes it stands for it.
+
+    A cite of a quotation record (docs/quotations.md) renders as the
+    statement's citation, "quoted in" and the quoting work's citation, in
+    any style and with any engine (:mod:`citekit.render.quoted`).
 
     Unknown styles and engines raise (the caller asked for something that
     does not exist); everything wrong in the data or style becomes a warning.
@@ -348,6 +357,8 @@ def render(
         for cluster in clusters
     ]
     items = [engine_item(record) for record in library]
+    expansion = quoted.expand(library, [c for c in known_clusters if c.items])
+    warnings.extend(expansion.warnings)
     bib_ids: list[str] | None = None
     if bibliography_keys is not None:
         bib_ids = [k for k in bibliography_keys if k in library]
@@ -355,9 +366,16 @@ def render(
             if key not in library and key not in missing:
                 missing.append(key)
                 warnings.append(f"unknown bibliography key '{key}'")
+    elif not include_quotations:
+        bib_ids = quoted.bibliography_default(library)
+    if bib_ids is not None:
+        bib_ids += [k for k in expansion.quoting_works if k not in bib_ids]
+    layout = quoted.citation_layout(the_style.xml)
+    hidden: frozenset[str] = frozenset() if include_quotations else quoted.hidden_entries(
+        expansion, bibliography_keys, layout)
     try:
         produced = the_engine.process(
-            items, the_style.xml, [c for c in known_clusters if c.items],
+            items, the_style.xml, expansion.stream,
             locale=result.locale, locale_loader=locale_loader,
             bibliography=bibliography, bibliography_ids=bib_ids,
         )
@@ -367,8 +385,10 @@ def render(
         return result
     warnings.extend(produced.warnings)
     result.layout = produced.layout
+    trees = _quoted_trees(the_engine, items, the_style.xml, expansion, produced.citations,
+                          result.locale, layout, bib_ids, warnings)
 
-    rendered = iter(produced.citations)
+    rendered = iter(trees)
     for cluster, known in zip(clusters, known_clusters, strict=True):
         parts: list[Rich] = []
         if known.items:
@@ -380,6 +400,8 @@ def render(
         result.citation_trees.append(tree)
         result.citations.append(serialise(tree, output))
     for key, tree in produced.bibliography:
+        if key in hidden:
+            continue  # a quotation: the work quoting it is listed instead
         if not richtext.plain(tree).strip():
             # e.g. personal communications, which author-date styles leave out
             warnings.append(f"entry '{key}' has no printed form in this style; left out")
@@ -388,6 +410,30 @@ def render(
             tree = linkify(tree)
         result.bibliography.append(BibEntry(key, tree, serialise(tree, output)))
     return result
+
+
+def _quoted_trees(engine: Engine, items: Sequence[Mapping[str, Any]], style_xml: bytes,
+                  expansion: quoted.Expansion, citations: Sequence[Rich], locale: str,
+                  layout: quoted.CitationLayout, bib_ids: Sequence[str] | None,
+                  warnings: list[str]) -> list[Rich | None]:
+    """One tree per engine cluster, "quoted in" citations put together from their pieces.
+
+    The pieces come from a second run of the same stream with markers for
+    the layout affixes (:func:`citekit.render.quoted.marked_style`) and the
+    same bibliography items (which disambiguation depends on); if that run
+    fails, the affixes are cut off the first run's text instead.
+    """
+    if not expansion.expanded:
+        return list(citations)
+    marked: list[Rich] | None = None
+    try:
+        marked = engine.process(items, quoted.marked_style(style_xml), expansion.stream,
+                                locale=locale, locale_loader=locale_loader,
+                                bibliography=False, bibliography_ids=bib_ids).citations
+    except Exception as exc:  # the first run worked: keep its pieces
+        warnings.append(f"engine '{engine.name}' failed on \"quoted in\" pieces: {exc!r}")
+    words = quoted.locale_words(style_xml, locale, locale_loader)
+    return quoted.assemble(expansion, citations, marked, layout, words)
 
 
 def _fallback(cluster: Cluster) -> Rich:
@@ -420,10 +466,10 @@ def _join(parts: list[Rich]) -> Rich:
 def bibliography(library: Library, style: str | Path | Style = DEFAULT_STYLE, *,
                  keys: Sequence[str] | None = None, locale: str | None = None,
                  output: str = "text", engine: str | Engine | None = None,
-                 link: bool = False) -> list[str]:
+                 link: bool = False, include_quotations: bool = False) -> list[str]:
     """The formatted bibliography entries of ``keys`` (default: the whole library)."""
     result = render(library, style, locale=locale, output=output, engine=engine, link=link,
-                    bibliography_keys=keys)
+                    bibliography_keys=keys, include_quotations=include_quotations)
     return result.bibliography_texts
 
 

@@ -205,6 +205,8 @@ def to_citeproc_item(item: Mapping[str, Any], internal_id: str,
             if problems is not None:
                 problems.append(f"citeproc-py: item '{item.get('id')}': field '{key}' "
                                 f"dropped ({exc})")
+    if "event-title" in item and "event" not in out and isinstance(item["event-title"], str):
+        out["event"] = item["event-title"]  # citeproc-py knows only CSL 1.0.1's name
     return out
 
 

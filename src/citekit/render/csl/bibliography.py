@@ -22,10 +22,10 @@ def _substitute_author(
     names = find_tag(output, "names")
     if names is None:
         return output, None
-    current = plain_text(names)
+    lists = _all_tagged(names, "names-list")
+    current = "|".join(plain_text(box) for box in lists) if lists else plain_text(names)
     if previous is None or previous != current:
         return output, current
-    lists = _all_tagged(names, "names-list")
     if not lists:
         names.kids = [substitute] if substitute else []
     elif rule == "complete-all":

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from citekit.render.csl.evaluator import Out
     from citekit.render.csl.processor import Cite, Processor
 
+NO_PRINTED_FORM = "[CSL STYLE ERROR: reference with no printed form.]"
 _EXPLICIT = {0: "first", 1: "subsequent", 2: "ibid", 3: "ibid-with-locator"}
 
 
@@ -110,6 +111,10 @@ def _with_affixes(cite: Cite, output: Out | None) -> Out | None:
     prefix, suffix = cite.info.prefix, cite.info.suffix
     if not (prefix or suffix):
         return output
+    # A prefix ending a sentence (not a one-word abbreviation) capitalizes a term.
+    sentence = prefix.rstrip().rstrip("\u201d\u2019\"'").endswith((".", "!", "?"))
+    if sentence and len(prefix.split()) > 1:
+        _capitalize_leading_ibid(output)
     from citekit.render.csl.markup import parse_markup
 
     kids: list[str | Box] = []
@@ -122,8 +127,9 @@ def _with_affixes(cite: Cite, output: Out | None) -> Out | None:
 
 
 def _names_key(output: Out | None) -> str | None:
+    """What cites must share to collapse: their names (or no names at all)."""
     names = find_tag(output, "names")
-    return plain_text(names) if names is not None else None
+    return plain_text(names) if names is not None else ""
 
 
 def collapse_cluster(proc: Processor, cites: list[Cite]) -> Out | None:
@@ -149,7 +155,8 @@ def collapse_cluster(proc: Processor, cites: list[Cite]) -> Out | None:
             previous_key = key
     else:
         for cite in cites:
-            pieces.append((_with_affixes(cite, cite.output), delimiter))
+            output = cite.output if cite.output is not None else NO_PRINTED_FORM
+            pieces.append((_with_affixes(cite, output), delimiter))
     kids: list[str | Box] = []
     previous_text = ""
     for output, before in pieces:
@@ -183,7 +190,8 @@ def _capitalize_leading_ibid(node: str | Box) -> None:
         if in_term:
             parent.kids[index] = text[0].upper() + text[1:]
             return
-        if not text.rstrip().endswith((".", "!", "?")):
+        sentence = text.rstrip().rstrip("\u201d\u2019\"'").endswith((".", "!", "?"))
+        if not (sentence and len(text.split()) > 1):
             return
 
 

@@ -84,19 +84,17 @@ def disambiguate(
     states = {item_id: DisambiguationState() for item_id in registered}
     proc.states = states
     renderer = _Renderer(proc, items)
-    keys = {item_id: renderer.key(item_id, states[item_id]) for item_id in registered}
-    buckets = _buckets(keys)
     max_level = 1 if rule.endswith("with-initials") else 2
-
     if add_given and rule != "by-cite":
         _global_names(proc, items, registered, states, rule, max_level)
-        keys = {item_id: renderer.key(item_id, states[item_id]) for item_id in registered}
-        buckets = _buckets(keys)
+    keys = {item_id: renderer.key(item_id, states[item_id]) for item_id in registered}
+    buckets = _buckets(keys)
+    rank = {item_id: index for index, item_id in enumerate(bib_order)}
 
     # Subsequent cites are ambiguous in their own (short) form too.
     later = sorted(
         {c.item.id for cites in clusters for c in cites if c.info.position == "subsequent"},
-        key=registered.index,
+        key=rank.__getitem__,
     )
     if later:
         short = _Renderer(proc, items, "subsequent")
@@ -126,7 +124,7 @@ def disambiguate(
             for members in groups.values():
                 if len(members) < 2:
                     continue
-                ordered = sorted(members, key=lambda i: bib_order.index(i))
+                ordered = sorted(members, key=rank.__getitem__)
                 for index, item_id in enumerate(ordered):
                     states[item_id].year_suffix = _suffix(index)
     return states

@@ -161,7 +161,7 @@ class Evaluator:
                     out.extend(self.children(ctx, branch))
                 continue
             result = self.node(ctx, node)
-            if result is not None and not is_empty(result):
+            if result is not None and result != "":
                 out.append(result)
         return out
 
@@ -348,7 +348,7 @@ class Evaluator:
                 and_term = ctx.locale.term("and")
                 plural = (
                     bool(and_term)
-                    and re.search(rf"\d\s+{re.escape(and_term)}\s+\S", value) is not None
+                    and re.search(rf"\d,?\s+{re.escape(and_term)}\s+\S", value) is not None
                 )
         if variable == "page" or (variable == "locator" and term_name == "page"):
             pass
@@ -413,15 +413,22 @@ class Evaluator:
         return None
 
     def test(self, ctx: Context, condition: Condition) -> bool:
-        results = []
+        test_one = self.test_one
+        if condition.match == "all":
+            for attr, values in condition.tests:
+                for value in values:
+                    if not test_one(ctx, attr, value):
+                        return False
+            return True
+        found = False
         for attr, values in condition.tests:
             for value in values:
-                results.append(self.test_one(ctx, attr, value))
-        if condition.match == "any":
-            return any(results)
-        if condition.match == "none":
-            return not any(results)
-        return all(results)
+                if test_one(ctx, attr, value):
+                    found = True
+                    break
+            if found:
+                break
+        return found if condition.match == "any" else not found
 
     def test_one(self, ctx: Context, attr: str, value: str) -> bool:
         item = ctx.item

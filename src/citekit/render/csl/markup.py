@@ -86,7 +86,7 @@ def parse_markup(text: str) -> str | Box:
         if dquote or curly in ("\u201c", "\u201d"):
             mark = "\u201d" if curly == "\u201d" else '"'
             opener = "\u201c" if curly else '"'
-            closes = curly == "\u201d" or (dquote and stack[-1][0] == '"')
+            closes = curly == "\u201d" or (dquote and stack[-1][0] == '"' and not before.isspace())
             if closes and stack[-1][0] in ('"', "\u201c") and curly != "\u201c":
                 stack.pop()
                 continue
@@ -103,7 +103,7 @@ def parse_markup(text: str) -> str | Box:
             stack.pop()
             continue
         if char in ("'", "\u2018") and not before.isalnum() and after.isalnum():
-            box = Box([], quotes=True)
+            box = Box([], quotes=True, tag="squote")
             stack[-1][1].kids.append(box)
             stack.append(("'", box))
             continue
@@ -113,6 +113,7 @@ def parse_markup(text: str) -> str | Box:
         _unwind(stack)
     if len(root.kids) == 1 and isinstance(root.kids[0], str):
         return root.kids[0]
+    root.tag = "field"
     return root
 
 

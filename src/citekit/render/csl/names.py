@@ -38,9 +38,12 @@ def initialize(given: str, initialize_with: str, hyphen: bool, only_existing: bo
         elif period and len(word) > 1 and first.isupper():
             is_initial = True
             piece = word + initialize_with
-        elif (first.isalpha() and first.isupper()) or (first.isalpha() and not first.islower()):
+        elif first.isalpha() and not first.islower():
             is_initial = True
-            piece = first + initialize_with
+            rest = word[1:]
+            run = len(rest) - len(rest.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+            extra = rest[:run].lower() if 0 < run < len(rest) else ""
+            piece = first + extra + initialize_with
         elif first.isalpha():
             is_initial = False
             piece = word
@@ -160,6 +163,7 @@ def _seq(*groups: Sequence[Piece]) -> str | Box:
     """Name parts: formatting per part, name-part affixes around each group."""
     kids: list[str | Box] = []
     previous = ""
+    glued = False  # the previous group's affix already ends in a space
     for group in groups:
         inner: list[str | Box] = []
         outer: Decor | None = None
@@ -170,15 +174,18 @@ def _seq(*groups: Sequence[Piece]) -> str | Box:
             if outer is None and decor is not None:
                 outer = decor
             separator = piece[2] if len(piece) == 3 else " "
-            if (inner or kids) and not previous.endswith(("'", "\u2019", "-")):
+            joins = not previous.endswith(("'", "\u2019", "-"))
+            if joins and (inner or (kids and not glued)):
                 (inner if inner else kids).append(separator)
             inner.append(_part(text, _formatting_only(decor)))
             previous = text
         if not inner:
             continue
         content: str | Box = inner[0] if len(inner) == 1 else Box(inner)
+        glued = False
         if outer is not None and (outer.prefix or outer.suffix):
             content = Box([outer.prefix, content, outer.suffix])
+            glued = outer.suffix[-1:].isspace()
         kids.append(content)
     if len(kids) == 1:
         return kids[0]

@@ -58,7 +58,8 @@ def render_names(ev: Evaluator, ctx: Context, node: NamesNode) -> Out | None:
     variables = [v for v, _ in collected]
     if "editor" in variables and "translator" in variables:
         editors = dict(collected)["editor"]
-        if editors == dict(collected)["translator"] and label_node is not None:
+        same = editors == dict(collected)["translator"]
+        if same and label_node is not None and ctx.locale.term("editortranslator", label_node.form):
             collected = [
                 ("editortranslator" if v == "editor" else v, n)
                 for v, n in collected

@@ -11,7 +11,7 @@ _NUMERIC = re.compile(
 )
 _NUMBER_TOKEN = re.compile(r"(\d+)")
 _SPLIT = re.compile(r"(\s*[-\u2013,&]\s*|\s+and\s+)")
-_MULTIPLE = re.compile(r"\d\s*(?:[-\u2013]\s*[A-Za-z]*\d|(?:[,&]|and)\s*\S)")
+_MULTIPLE = re.compile(r"\d\s*(?:[-\u2013]|[,&]|and)\s*(?:(?:and|&)\s+)?[A-Za-z]*\d")
 
 
 SUPERSCRIPTS = {

@@ -82,7 +82,7 @@ class _Layer:
         self.attrs = attrs
 
 
-Run = list[object]  # [text, layers tuple, kind]  kind: "", "oq", "cq"
+Run = list[object]  # [text, layers, kind ("", "oq", "cq"), id of the source field or 0]
 
 _PUNCT = ".,;:!?"
 
@@ -102,11 +102,14 @@ class _Flattener:
         bold: bool,
         small_caps: bool,
         quote_depth: int,
+        field: int = 0,
     ) -> None:
         if isinstance(node, str):
             if node:
-                self.runs.append([node, layers, ""])
+                self.runs.append([node, layers, "", field])
             return
+        if node.tag == "field":
+            field = id(node)
         attrs: dict[str, object] = {}
         fmt = node.fmt
         if fmt is not None:
@@ -145,14 +148,15 @@ class _Flattener:
         if attrs:
             layers = (*layers, _Layer(attrs))
         if node.quotes:
-            marks = self.outer if quote_depth % 2 == 0 else self.inner
-            self.runs.append([marks[0], layers, "oq"])
+            depth = quote_depth
+            marks = self.outer if depth % 2 == 0 else self.inner
+            self.runs.append([marks[0], layers, "oq", field])
             for kid in node.kids:
-                self.walk(kid, layers, italic, bold, small_caps, quote_depth + 1)
-            self.runs.append([marks[1], layers, "cq"])
+                self.walk(kid, layers, italic, bold, small_caps, depth + 1, field)
+            self.runs.append([marks[1], layers, "cq", field])
         else:
             for kid in node.kids:
-                self.walk(kid, layers, italic, bold, small_caps, quote_depth)
+                self.walk(kid, layers, italic, bold, small_caps, quote_depth, field)
 
 
 # How punctuation meeting at a seam merges (citeproc-js's table): the later
@@ -188,7 +192,10 @@ def _fix_punctuation(runs: list[Run], punctuation_in_quote: bool) -> None:
             assert isinstance(inner, str)
             inner_last = inner[-1:] if inner else ""
             quoted = previous[2] == "cq"
-            if first in _PUNCT:
+            same_field = bool(run[3]) and run[3] == previous[3]
+            if same_field:
+                pass
+            elif first in _PUNCT:
                 if quoted:
                     move = punctuation_in_quote and (
                         first in ".," or (first in "!?" and inner_last in _PUNCT)

@@ -63,6 +63,7 @@ class Processor:
         self.uses_year_suffix = _uses_variable(style, "year-suffix")
         self.states: dict[str, DisambiguationState] = {}
         self._locator_terms: dict[str, str] | None = None
+        self._sort_cache: dict[tuple[int, str], list[Any]] = {}
         # Section options over the style's global ones (page-range-format, ...).
         self.options: dict[int, dict[str, str]] = {}
         for section in (style.citation, style.bibliography):
@@ -268,7 +269,12 @@ class Processor:
         return [registered[i] for i in order]
 
     def _keys_with_number(self, item: Item, section: Section, number: int) -> list[Any]:
-        keys = self.sort_key_values(item, section, "bibliography")
+        cache_key = (id(section), item.id)
+        cached = self._sort_cache.get(cache_key)
+        if cached is None:
+            cached = self.sort_key_values(item, section, "bibliography")
+            self._sort_cache[cache_key] = cached
+        keys = list(cached)
         for index, key in enumerate(section.sort):
             if key.variable == "citation-number":
                 keys[index] = number

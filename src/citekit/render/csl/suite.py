@@ -106,7 +106,11 @@ def run_fixture(fixture: Fixture) -> str:
     if fixture.mode == "bibliography" and fixture.citation_items is None and not fixture.citations:
         clusters = [([{"id": key}], index + 1) for index, key in enumerate(items)]
     processor = Processor(style, locale)
-    result = processor.run(items, clusters, None, fixture.mode == "bibliography")
+    # With explicit citations only the cited items are registered (as citeproc-js does).
+    explicit = fixture.citations is not None or fixture.citation_items is not None
+    result = processor.run(
+        items, clusters, [] if explicit else None, fixture.mode == "bibliography"
+    )
     if fixture.mode == "bibliography":
         lines = ['<div class="csl-bib-body">']
         for _, entry in result.bibliography:
@@ -148,14 +152,20 @@ def entry_html(entry: Rich) -> str:
         html = to_html(part)
         display = part.display if isinstance(part, Span) else None
         if display == "block":
-            out.append("\n    " + html + "\n")
+            out.append("\n\n    " + html + "\n")
         elif display == "left-margin":
             out.append("\n    " + html)
         else:
             out.append(html)
     body = "".join(out)
+    # citeproc-js moves trailing spaces of the last div outside it.
+    trailing = ""
+    stripped = body[: -len("</div>")] if body.endswith("</div>") else ""
+    if stripped and stripped != stripped.rstrip(" "):
+        trailing = stripped[len(stripped.rstrip(" ")) :]
+        body = stripped.rstrip(" ") + "</div>"
     if body.endswith("</div>"):
-        body += "\n  "
+        body += "\n  " + trailing
     return body
 
 

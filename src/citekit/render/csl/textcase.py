@@ -111,9 +111,6 @@ STOP_WORDS = frozenset(
         "von",
         "van",
         "de",
-        "der",
-        "den",
-        "du",
     ]
 )
 
@@ -177,7 +174,15 @@ def _sentence(text: str, protected: list[bool]) -> str:
     if letters and not any(c.islower() for c in letters):
         lowered = "".join(_lower(c) if not p else c for c, p in zip(text, protected, strict=False))
         return _capitalize_first(lowered, protected)
-    return _capitalize_first(text, protected)
+    chars = list(text)
+    for index, match in enumerate(_WORD.finditer(text)):
+        word = match.group(0)
+        start = match.start()
+        if index == 0 or protected[start]:
+            continue
+        if len(word) > 1 and word[0].isupper() and word[1:] == _lower(word[1:]):
+            chars[start] = _lower(word[0])
+    return _capitalize_first("".join(chars), protected)
 
 
 def _capitalize_first(text: str, protected: list[bool]) -> str:

@@ -1,0 +1,556 @@
+""""Quoted in" citations: a quotation record cited through the work that quotes it.
+
+A quotation record (docs/quotations.md) is a statement — a speech, an
+interview, a remark — whose ``custom.quoted-in`` names the record of the work
+that prints it.  Citing it should give what The Chicago Manual of Style
+(17th ed., 14.260) calls citing a source quoted in another: the statement's
+citation, "quoted in", and the quoting work's citation with the place in it,
+``(Trump 2017, quoted in Raimondo 2017, para. 8)``.  No CSL style can say
+that (CSL has no variable for another record), so it happens here, above the
+engines, and works the same with every engine and every style:
+
+1. :func:`expand` splits each cluster that cites a quotation into
+   sub-clusters in the same note — the statement alone, the quoting work alone
+   (with the quoted-in locator), the other cites as they were — followed by a
+   hidden cluster of all of them, so the engine computes positions (first,
+   subsequent, ibid) as if the reader saw one note citing several works.
+2. The engine renders that stream twice: once with the style as it is (the
+   untouched clusters and the bibliography come from there), and once with
+   the citation layout's prefix and suffix swapped for private-use markers
+   (:func:`marked_style`), which show exactly where each piece's own text
+   begins and ends even when the engine merged punctuation into the affixes.
+3. :func:`assemble` joins the pieces into one rich tree per cluster:
+   ``prefix + statement + ", quoted in " + work + suffix``, other cites joined
+   by the layout's delimiter, with CSL's punctuation rules at every seam (no
+   doubled full stops, commas moved inside closing quotation marks where the
+   locale says so).
+
+Bibliographies list the quoting work, not the statement (Chicago lists only
+the source consulted); :func:`hidden_entries` and
+:func:`bibliography_default` say which records to leave out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from lxml import etree
+
+from citekit.model import Library, Record
+from citekit.quotes import LOCATOR_LABELS, Quotation, is_quotation
+from citekit.render.richtext import Rich, Span, Text, plain
+from citekit.render.types import CiteItem, Cluster, LocaleLoader
+
+_NS = "{http://purl.org/net/xbiblio/csl}"
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+OPEN_MARK = "\ue000"
+"""Stands in for the citation layout's prefix in the marked rendering."""
+CLOSE_MARK = "\ue001"
+"""Stands in for the citation layout's suffix in the marked rendering."""
+
+QUOTED_IN_TERMS: dict[str, str] = {
+    "en": "quoted in",
+    "de": "zitiert in",
+    "fr": "cité dans",
+    "es": "citado en",
+    "it": "citato in",
+    "pt": "citado em",
+    "nl": "geciteerd in",
+}
+"""citekit's own "quoted in" by language, for locales whose XML has no such term."""
+
+TERM_NAMES: tuple[str, ...] = ("quoted in", "quoted-in")
+"""Term names looked for in a style's ``cs:locale`` and in the locale file."""
+
+_CLOSING_QUOTES = "”’\"'»›"
+_MAX_CHAIN = 16
+
+
+# ---------------------------------------------------------------------------
+# The style: citation layout and the locale's words
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CitationLayout:
+    """What ``cs:citation/cs:layout`` puts around and between cites.
+
+    ``numeric`` styles (citation numbers or labels) keep cited quotations
+    in the bibliography, where their numbers must point.
+    """
+
+    prefix: str = ""
+    suffix: str = ""
+    delimiter: str = "; "
+    numeric: bool = False
+
+
+@lru_cache(maxsize=64)
+def _parse(xml: bytes) -> etree._Element | None:
+    try:
+        return etree.fromstring(xml, parser=etree.XMLParser(no_network=True,
+                                                             remove_comments=True))
+    except etree.XMLSyntaxError:
+        return None
+
+
+def _layout_element(root: etree._Element | None) -> etree._Element | None:
+    if root is None:
+        return None
+    return root.find(f"{_NS}citation/{_NS}layout")
+
+
+@lru_cache(maxsize=64)
+def citation_layout(style_xml: bytes) -> CitationLayout:
+    """The citation layout's affixes and delimiter, and whether the style is numeric."""
+    root = _parse(style_xml)
+    layout = _layout_element(root)
+    if root is None or layout is None:
+        return CitationLayout()
+    citation = root.find(f"{_NS}citation")
+    numeric = citation is not None and any(
+        el.get("variable") in ("citation-number", "citation-label")
+        for el in citation.iter(f"{_NS}text"))
+    delimiter = layout.get("delimiter")
+    return CitationLayout(prefix=layout.get("prefix") or "", suffix=layout.get("suffix") or "",
+                          delimiter="; " if delimiter is None else delimiter, numeric=numeric)
+
+
+@lru_cache(maxsize=64)
+def marked_style(style_xml: bytes) -> bytes:
+    """The style with its citation layout's prefix and suffix replaced by markers."""
+    root = _parse(style_xml)
+    if root is None:
+        return style_xml
+    copy = etree.fromstring(etree.tostring(root))
+    layout = _layout_element(copy)
+    if layout is None:
+        return style_xml
+    layout.set("prefix", OPEN_MARK)
+    layout.set("suffix", CLOSE_MARK)
+    data: bytes = etree.tostring(copy, xml_declaration=True, encoding="utf-8")
+    return data
+
+
+@dataclass(frozen=True, slots=True)
+class LocaleWords:
+    """The words and punctuation rule a "quoted in" join needs in one language."""
+
+    quoted_in: str = "quoted in"
+    punctuation_in_quote: bool = False
+
+
+def _languages(tag: str) -> list[str]:
+    """``de-AT`` -> ``["de-AT", "de"]`` (most specific first)."""
+    language = tag.split("-")[0]
+    return [tag, language] if language != tag else [tag]
+
+
+def _style_locales(root: etree._Element | None, tag: str) -> list[etree._Element]:
+    """The style's ``cs:locale`` blocks for ``tag``: exact, language, then unlabelled."""
+    if root is None:
+        return []
+    blocks = root.findall(f"{_NS}locale")
+    ordered: list[etree._Element] = []
+    for wanted in [*_languages(tag), ""]:
+        ordered += [b for b in blocks if (b.get(_XML_LANG) or "") == wanted]
+    return ordered
+
+
+def _term(block: etree._Element) -> str | None:
+    for term in block.iter(f"{_NS}term"):
+        if term.get("name") in TERM_NAMES and term.get("form", "long") == "long":
+            single = term.find(f"{_NS}single")
+            text = single.text if single is not None else term.text
+            if text and text.strip():
+                return text.strip()
+    return None
+
+
+def _piq(block: etree._Element) -> bool | None:
+    options = block.find(f"{_NS}style-options")
+    if options is None or options.get("punctuation-in-quote") is None:
+        return None
+    return options.get("punctuation-in-quote") == "true"
+
+
+def builtin_term(tag: str) -> str:
+    """citekit's "quoted in" for a language tag: the tag, its language, then English."""
+    for wanted in _languages(tag):
+        for key in (wanted, wanted.lower()):
+            if key in QUOTED_IN_TERMS:
+                return QUOTED_IN_TERMS[key]
+    return QUOTED_IN_TERMS["en"]
+
+
+def locale_words(style_xml: bytes, tag: str, loader: LocaleLoader) -> LocaleWords:
+    """The "quoted in" term and ``punctuation-in-quote`` for ``tag`` in this style.
+
+    A term named ``quoted in`` in the style's own locale blocks, then in the
+    locale file, wins over :data:`QUOTED_IN_TERMS`, as CSL terms do.
+    """
+    blocks = _style_locales(_parse(style_xml), tag)
+    file_xml = loader(tag)
+    file_root = _parse(file_xml) if file_xml else None
+    if file_root is not None:
+        blocks.append(file_root)
+    term: str | None = None
+    piq: bool | None = None
+    for block in blocks:
+        term = term or _term(block)
+        piq = _piq(block) if piq is None else piq
+    return LocaleWords(term or builtin_term(tag), bool(piq))
+
+
+# ---------------------------------------------------------------------------
+# Expansion: clusters -> the stream the engine renders
+# ---------------------------------------------------------------------------
+
+Shape = int | tuple[tuple[int, ...], ...]
+"""Per cluster: the stream index of its rendering, or its parts — each part
+the stream indices of one cite (a quotation: the statement, then each work
+it is quoted in) or of a run of ordinary cites."""
+
+
+@dataclass(frozen=True, slots=True)
+class Expansion:
+    """The engine's clusters and how to put each original cluster back together."""
+
+    stream: tuple[Cluster, ...]
+    shapes: tuple[Shape, ...]
+    quotations: frozenset[str] = frozenset()
+    quoting_works: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def expanded(self) -> bool:
+        return any(not isinstance(shape, int) for shape in self.shapes)
+
+
+def quoted_in_target(record: Record, library: Library) -> str | None:
+    """The id of the record a quotation is quoted in, when the library has it."""
+    if not is_quotation(record):
+        return None
+    target = Quotation.from_record(record).quoted_in
+    if target is None or target == record.key or target not in library:
+        return None
+    return target
+
+
+def is_quoted(record: Record, library: Library) -> bool:
+    """Whether a record is a quotation whose quoting work the library holds."""
+    return quoted_in_target(record, library) is not None
+
+
+def _label(label: str | None, key: str, warnings: list[str]) -> str:
+    if label is None:
+        return "page"
+    if label in LOCATOR_LABELS:
+        return label
+    warnings.append(f"quotation '{key}': quoted-in-label '{label}' is not a CSL locator "
+                    f"label; used 'page'")
+    return "page"
+
+
+def quotation_chain(item: CiteItem, library: Library,
+                    warnings: list[str] | None = None) -> list[CiteItem] | None:
+    """The cites a quotation cite stands for: the statement, then each quoting work.
+
+    None when the cite is not of a quotation quoted in a record of the
+    library.  The record's quoted-in locator goes to the quoting work; a
+    locator on the cite goes to the statement (like the "269" of Chicago's
+    example) when the record has its own, else to the quoting work.  A
+    quoting work that is itself a quotation is followed up to the first
+    ordinary record; a chain that comes back on itself stops, with a warning.
+    """
+    found = warnings if warnings is not None else []
+    if item.author_only or item.id not in library:
+        return None
+    record = library[item.id]
+    if quoted_in_target(record, library) is None:
+        return None
+    chain: list[CiteItem] = []
+    seen = {item.id}
+    current, cite = record, item
+    while len(chain) < _MAX_CHAIN:
+        target = quoted_in_target(current, library)
+        if target is None:
+            break
+        if target in seen:
+            found.append(f"quotation '{current.key}': quoted-in '{target}' comes back to a "
+                         f"record already in the chain; the chain stops there")
+            break
+        quote = Quotation.from_record(current)
+        if quote.locator is not None:
+            work = CiteItem(target, locator=quote.locator,
+                            label=_label(quote.label, current.key, found))
+        elif not chain and item.locator:
+            work = CiteItem(target, locator=item.locator, label=item.label)
+            cite = replace(cite, locator=None, label=None)
+        else:
+            work = CiteItem(target)
+        chain.append(replace(cite, suffix=None) if not chain else cite)
+        seen.add(target)
+        current, cite = library[target], work
+    chain.append(replace(cite, prefix=None, suppress_author=False, suffix=item.suffix))
+    return chain
+
+
+def expand(library: Library, clusters: Sequence[Cluster]) -> Expansion:
+    """The stream of clusters the engine renders for ``clusters`` (see the module doc).
+
+    Clusters without a quotation pass through; when any cluster has one,
+    every cluster gets an explicit note number (its own, else its place
+    counted from 1, which is what engines assume), so sub-clusters share
+    their note.
+    """
+    warnings: list[str] = []
+    chains = [[quotation_chain(item, library, warnings) for item in cluster.items]
+              for cluster in clusters]
+    quoting: dict[str, None] = {}
+    quotations: set[str] = set()
+    for cluster in clusters:
+        for item in cluster.items:
+            if item.author_only and item.id in library:
+                target = quoted_in_target(library[item.id], library)
+                if target is not None:
+                    quotations.add(item.id)
+                    quoting.setdefault(_final_work(item.id, library))
+    if not any(chain for per in chains for chain in per):
+        return Expansion(tuple(clusters), tuple(range(len(clusters))), frozenset(quotations),
+                         tuple(quoting), tuple(warnings))
+    stream: list[Cluster] = []
+    shapes: list[Shape] = []
+
+    def emit(items: Sequence[CiteItem], note: int, cluster_id: str | None) -> int:
+        stream.append(Cluster(tuple(items), note_number=note, id=cluster_id))
+        return len(stream) - 1
+
+    for index, (cluster, per_item) in enumerate(zip(clusters, chains, strict=True)):
+        note = cluster.note_number or index + 1
+        if not any(per_item):
+            shapes.append(emit(cluster.items, note, cluster.id))
+            continue
+        parts: list[tuple[int, ...]] = []
+        visible: list[CiteItem] = []
+        run: list[CiteItem] = []
+        for item, chain in zip(cluster.items, per_item, strict=True):
+            if chain is None:
+                run.append(item)
+                continue
+            if run:
+                parts.append((emit(run, note, cluster.id),))
+                visible += run
+                run = []
+            parts.append(tuple(emit((cite,), note, cluster.id) for cite in chain))
+            visible += chain
+            quotations.update(cite.id for cite in chain[:-1])
+            quoting.setdefault(chain[-1].id)
+        if run:
+            parts.append((emit(run, note, cluster.id),))
+            visible += run
+        # Not shown: lets the next note see this one as citing several works,
+        # so it never starts with an "ibid." that would point at one of them.
+        emit(visible, note, cluster.id)
+        shapes.append(tuple(parts))
+    return Expansion(tuple(stream), tuple(shapes), frozenset(quotations), tuple(quoting),
+                     tuple(warnings))
+
+
+def _final_work(key: str, library: Library) -> str:
+    seen = {key}
+    current = key
+    while True:
+        target = quoted_in_target(library[current], library)
+        if target is None or target in seen:
+            return current
+        seen.add(target)
+        current = target
+
+
+# ---------------------------------------------------------------------------
+# Bibliography
+# ---------------------------------------------------------------------------
+
+
+def bibliography_default(library: Library) -> list[str] | None:
+    """The ids of a whole-library bibliography without its quotation records.
+
+    None when the library has no quotation quoted in one of its records (so
+    the engine's own "every item" applies unchanged).
+    """
+    keys = [record.key for record in library if not is_quoted(record, library)]
+    return None if len(keys) == len(library) else keys
+
+
+def hidden_entries(expansion: Expansion, named: Iterable[str] | None,
+                   layout: CitationLayout) -> frozenset[str]:
+    """Cited quotation records to leave out of the bibliography.
+
+    A key the caller named for the bibliography stays; so does every cited
+    quotation in a numeric style, whose citation numbers must point somewhere.
+    """
+    if layout.numeric:
+        return frozenset()
+    return expansion.quotations - set(named or ())
+
+
+# ---------------------------------------------------------------------------
+# Assembly: rendered pieces -> one rich tree per cluster
+# ---------------------------------------------------------------------------
+
+
+def _slice(rich: Rich, start: int, end: int) -> Rich | None:
+    """The part of ``rich`` between two offsets of its plain text, formatting kept."""
+
+    def walk(node: Rich, base: int) -> tuple[Rich | None, int]:
+        if isinstance(node, Text):
+            size = len(node.text)
+            low, high = max(start - base, 0), min(end - base, size)
+            piece = node.text[low:high] if low < high else ""
+            return (Text(piece) if piece else None), base + size
+        kept: list[Rich] = []
+        position = base
+        for child in node.children:
+            part, position = walk(child, position)
+            if part is not None:
+                kept.append(part)
+        return (replace(node, children=tuple(kept)) if kept else None), position
+
+    return walk(rich, 0)[0]
+
+
+def between_marks(rich: Rich) -> Rich | None:
+    """A marked rendering's own text, without the markers and what lies outside them."""
+    text = plain(rich)
+    start, end = text.find(OPEN_MARK), text.rfind(CLOSE_MARK)
+    if start < 0 or end < start:
+        return None
+    return _slice(rich, start + 1, end) or Text("")
+
+
+def strip_affixes(rich: Rich, layout: CitationLayout) -> Rich:
+    """Best effort without markers: the layout's prefix and suffix cut off as text."""
+    text = plain(rich)
+    start, end = 0, len(text)
+    if layout.prefix and text.startswith(layout.prefix):
+        start = len(layout.prefix)
+    if layout.suffix and text[start:].endswith(layout.suffix):
+        end -= len(layout.suffix)
+    return _slice(rich, start, end) or Text("")
+
+
+def _edit_last_text(rich: Rich, edit: Callable[[str], str]) -> tuple[Rich, bool]:
+    """``rich`` with ``edit`` applied to its last non-empty text leaf."""
+    if isinstance(rich, Text):
+        return (Text(edit(rich.text)), True) if rich.text else (rich, False)
+    children = list(rich.children)
+    for index in range(len(children) - 1, -1, -1):
+        changed, done = _edit_last_text(children[index], edit)
+        if done:
+            children[index] = changed
+            return replace(rich, children=tuple(children)), True
+    return rich, False
+
+
+def glue(head: list[Rich], text: str, punctuation_in_quote: bool) -> None:
+    """Append ``text`` to the pieces in ``head`` with CSL's punctuation rules.
+
+    A full stop after a full stop, question or exclamation mark, and a
+    comma, semicolon or colon after the same mark, are dropped; with
+    ``punctuation_in_quote`` a leading full stop or comma goes inside the
+    closing quotation marks the head ends with.
+    """
+    if not text:
+        return
+    tail = "".join(plain(node) for node in head).rstrip()
+    inner = tail.rstrip(_CLOSING_QUOTES)
+    quotes = tail[len(inner):]
+    lead = text[0]
+    last = inner[-1:]
+    if (lead == "." and last in (".", "?", "!")) or (lead in ",;:" and last == lead):
+        if not quotes or punctuation_in_quote:
+            text = text[1:]
+    elif lead in ".," and quotes and punctuation_in_quote and head:
+        def inside(value: str) -> str:
+            stripped = value.rstrip()
+            cut = len(stripped) - len(quotes)
+            if cut < 0 or stripped[cut:] != quotes:
+                return value + lead
+            return stripped[:cut] + lead + stripped[cut:] + value[len(stripped):]
+
+        for index in range(len(head) - 1, -1, -1):
+            if plain(head[index]).strip():
+                head[index], _ = _edit_last_text(head[index], inside)
+                break
+        text = text[1:]
+    if text:
+        head.append(Text(text))
+
+
+def assemble(expansion: Expansion, plain_trees: Sequence[Rich | None],
+             marked_trees: Sequence[Rich | None] | None, layout: CitationLayout,
+             words: LocaleWords) -> list[Rich | None]:
+    """One rich tree per original cluster (None where the engine gave nothing)."""
+    joiner = f", {words.quoted_in} "
+    piq = words.punctuation_in_quote
+
+    def rendered(index: int) -> Rich | None:
+        return plain_trees[index] if index < len(plain_trees) else None
+
+    def content(index: int) -> Rich:
+        marked = marked_trees[index] if marked_trees and index < len(marked_trees) else None
+        found = between_marks(marked) if marked is not None else None
+        if found is not None:
+            return found
+        tree = rendered(index)
+        return strip_affixes(tree, layout) if tree is not None else Text("")
+
+    out: list[Rich | None] = []
+    for shape in expansion.shapes:
+        if isinstance(shape, int):
+            out.append(rendered(shape))
+            continue
+        pieces: list[Rich] = [Text(layout.prefix)] if layout.prefix else []
+        first_part = True
+        for part in shape:
+            texts = [c for c in (content(i) for i in part) if plain(c).strip()]
+            if not texts:
+                continue
+            if not first_part:
+                glue(pieces, layout.delimiter, piq)
+            first_part = False
+            for number, piece in enumerate(texts):
+                if number:
+                    glue(pieces, joiner, piq)
+                pieces.append(piece)
+        glue(pieces, layout.suffix, piq)
+        out.append(Span(tuple(pieces)))
+    return out
+
+
+__all__ = [
+    "CLOSE_MARK",
+    "OPEN_MARK",
+    "QUOTED_IN_TERMS",
+    "CitationLayout",
+    "Expansion",
+    "LocaleWords",
+    "assemble",
+    "between_marks",
+    "bibliography_default",
+    "builtin_term",
+    "citation_layout",
+    "expand",
+    "glue",
+    "hidden_entries",
+    "is_quoted",
+    "locale_words",
+    "marked_style",
+    "quotation_chain",
+    "quoted_in_target",
+    "strip_affixes",
+]

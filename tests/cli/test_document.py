@@ -1,0 +1,106 @@
+"""``citekit render`` through click's CliRunner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from citekit.cli import main
+
+ITEMS = [
+    {"id": "doe2000", "type": "book", "title": "First Book",
+     "author": [{"family": "Doe", "given": "John"}], "issued": {"date-parts": [[2000]]}},
+    {"id": "smith2004", "type": "book", "title": "Second Book",
+     "author": [{"family": "Smith", "given": "Jane"}], "issued": {"date-parts": [[2004]]}},
+]
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    (tmp_path / "refs.json").write_text(json.dumps(ITEMS), encoding="utf-8")
+    (tmp_path / "paper.md").write_text(
+        "---\nbibliography: refs.json\n---\n# Intro\n\nAs shown [@doe2000, p. 3].\n",
+        encoding="utf-8")
+    return tmp_path
+
+
+def run(*args: str, input: str | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), input=input)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_render_to_stdout_uses_front_matter(folder: Path) -> None:
+    code, out, err = run("render", str(folder / "paper.md"), "--style", "apa")
+    assert code == 0, err
+    assert "As shown (Doe, 2000, p. 3)." in out
+    assert "# References" in out and "Doe, J. (2000). *First Book*." in out
+
+
+def test_render_to_a_file_as_html(folder: Path) -> None:
+    target = folder / "out" / "paper.html"
+    code, out, err = run("render", str(folder / "paper.md"), "--to", "html", "-o", str(target),
+                         "-s", "ieee")
+    assert code == 0, err
+    assert out == ""
+    page = target.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    assert '<p>As shown <a href="#ref-doe2000">[1, p. 3]</a>.</p>' in page
+
+
+def test_render_never_overwrites_the_document(folder: Path) -> None:
+    code, _, err = run("render", str(folder / "paper.md"), "-o", str(folder / "paper.md"))
+    assert code == 1
+    assert "refusing to overwrite" in err
+
+
+def test_render_from_stdin_with_bib_option(folder: Path) -> None:
+    code, out, err = run("render", "-", "--bib", str(folder / "refs.json"), "--to", "text",
+                         "--style", "apa", input="See [@smith2004].\n")
+    assert code == 0, err
+    assert out.startswith("See (Smith, 2004).\n\nReferences\n\nSmith, J. (2004).")
+
+
+def test_unknown_keys_warn_with_position_or_fail_with_strict(folder: Path) -> None:
+    doc = folder / "typo.md"
+    doc.write_text("Intro.\n\nSee [@doe200].\n", encoding="utf-8")
+    bib = str(folder / "refs.json")
+    code, out, err = run("render", str(doc), "--bib", bib)
+    assert code == 0
+    assert "???doe200" in out
+    assert f"{doc}:3:5: warning: unknown citation key 'doe200' (did you mean: doe2000?)" in err
+    code, out, err = run("render", str(doc), "--bib", bib, "--strict")
+    assert code == 1 and out == ""
+    assert "line 3, column 5" in err
+
+
+def test_data_problems_exit_1_with_line_and_column(folder: Path) -> None:
+    doc = folder / "broken.md"
+    doc.write_text("Text [see @doe2000, p. 3\n", encoding="utf-8")
+    code, _, err = run("render", str(doc), "--bib", str(folder / "refs.json"))
+    assert code == 1
+    assert f"error: {doc}: line 1, column 6: unterminated citation" in err
+    doc.write_text("---\nbibliography: [refs.json\n---\nText\n", encoding="utf-8")
+    code, _, err = run("render", str(doc))
+    assert code == 1 and "malformed YAML front matter" in err
+    doc.write_text("---\nbibliography: gone.bib\n---\nText\n", encoding="utf-8")
+    code, _, err = run("render", str(doc))
+    assert code == 1 and "gone.bib does not exist" in err
+
+
+def test_usage_problems_exit_2(folder: Path) -> None:
+    paper = str(folder / "paper.md")
+    assert run("render", paper, "--style", "no-such-style")[0] == 2
+    assert run("render", paper, "--bib", str(folder / "missing.bib"))[0] == 2
+    assert run("render", paper, "--to", "docx")[0] == 2
+    assert run("render", str(folder / "missing.md"))[0] == 2
+    assert run("render", paper, "--locale", "xx-nonsense")[0] == 2
+
+
+def test_help_has_an_example() -> None:
+    code, out, _ = run("render", "--help")
+    assert code == 0 and "Example:" in out and "citekit render paper.md" in out
+    code, out, _ = run("serve", "--help")
+    assert code == 0 and "Example:" in out and "citekit serve --stdio" in out

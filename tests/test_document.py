@@ -1,0 +1,279 @@
+"""Markdown documents with pandoc citations: citekit.document.render_document."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from citekit.docscan import DocumentSyntaxError
+from citekit.document import render_document, render_document_file
+from citekit.errors import UnknownKeyError, UsageError
+from citekit.frontmatter import FrontMatterError
+from citekit.model import Library
+
+ITEMS = [
+    {"id": "doe2000", "type": "book", "title": "First Book",
+     "author": [{"family": "Doe", "given": "John"}],
+     "publisher": "Cambridge University Press", "issued": {"date-parts": [[2000]]}},
+    {"id": "smith2004", "type": "article-journal", "title": "An Article on Things",
+     "author": [{"family": "Smith", "given": "Jane"}, {"family": "Brown", "given": "Bob"}],
+     "container-title": "Journal of Stuff", "volume": "12", "issue": "3", "page": "45-67",
+     "issued": {"date-parts": [[2004]]}},
+    {"id": "lee2010a", "type": "book", "title": "Rivers and Roads",
+     "author": [{"family": "Lee", "given": "Ann"}], "issued": {"date-parts": [[2010]]}},
+    {"id": "lee2010b", "type": "book", "title": "Salt and Stone",
+     "author": [{"family": "Lee", "given": "Ann"}], "issued": {"date-parts": [[2010]]}},
+]
+
+
+@pytest.fixture
+def library() -> Library:
+    return Library.from_json(ITEMS)
+
+
+def body(markdown: str) -> str:
+    """The rendered text before the bibliography heading."""
+    return markdown.split("\n# ")[0]
+
+
+# ---------------------------------------------------------------------------
+# Author-date and numeric styles
+# ---------------------------------------------------------------------------
+
+
+def test_bracketed_citations_render_inline(library: Library) -> None:
+    text = "One [@doe2000, p. 33]. Two [see @doe2000, pp. 33-35; also @smith2004, chap. 1].\n"
+    result = render_document(text, library=library, style="chicago-author-date")
+    out = body(result.output)
+    assert "One (Doe 2000, 33)." in out
+    assert "(see Doe 2000, 33–35; also Smith and Brown 2004, chap. 1)" in out
+    assert result.citations[0].text == "(Doe 2000, 33)"
+
+
+def test_suppressed_author_and_author_in_text(library: Library) -> None:
+    text = "Also [-@doe2000]. @doe2000 says so, and @smith2004 [p. 4] agrees.\n"
+    out = body(render_document(text, library=library, style="chicago-author-date").output)
+    assert "Also (2000)." in out
+    assert "Doe (2000) says so" in out
+    assert "Smith and Brown (2004, 4) agrees" in out
+
+
+def test_disambiguation_runs_across_the_document(library: Library) -> None:
+    text = "First [@lee2010a]. Later @lee2010b.\n"
+    out = body(render_document(text, library=library, style="chicago-author-date").output)
+    assert "(Lee 2010a)" in out and "Lee (2010b)" in out
+
+
+def test_numeric_style_numbers_in_order_of_first_citation(library: Library) -> None:
+    text = "A [@smith2004]. B [@doe2000]. C [@smith2004, p. 50].\n"
+    result = render_document(text, library=library, style="ieee", to="text")
+    assert [c.text for c in result.citations] == ["[1]", "[2]", "[1, p. 50]"]
+    assert [e.id for e in result.bibliography] == ["smith2004", "doe2000"]
+    assert "[1] J. Smith and B. Brown" in result.output
+
+
+def test_numeric_in_text_citation_is_the_number_as_in_pandoc(library: Library) -> None:
+    result = render_document("@doe2000 [p. 4] says.\n", library=library, style="ieee")
+    assert result.output.startswith("\\[1, p. 4\\] says.")
+
+
+def test_bibliography_is_appended_under_a_heading(library: Library) -> None:
+    result = render_document("See [@doe2000].\n", library=library, style="apa")
+    heading, _, entries = result.output.partition("# References\n\n")
+    assert "See (Doe, 2000)." in heading
+    assert entries.startswith("::: {#refs .references .csl-bib-body .hanging-indent}\n"
+                              "Doe, J. (2000). *First Book*")
+    assert "smith2004" not in entries and "Smith" not in entries  # only cited entries
+
+
+def test_locale_term_names_the_heading(library: Library) -> None:
+    result = render_document("See [@doe2000].\n", library=library, style="apa",
+                             locale="de-DE")
+    assert "# Referenzen\n" in result.output
+
+
+def test_refs_block_places_the_bibliography(library: Library) -> None:
+    text = "Text [@doe2000].\n\n# Works cited\n\n::: {#refs}\n:::\n\n# Appendix\n\nEnd.\n"
+    out = render_document(text, library=library, style="apa").output
+    refs = out.index("::: {#refs .references")
+    assert out.index("# Works cited") < refs < out.index("Doe, J. (2000)") < out.index(
+        "# Appendix")
+    assert "# References" not in out
+
+
+def test_text_that_is_not_a_citation_stays(library: Library) -> None:
+    text = ("Mail jane@example.com or \\@doe2000. Code `[@doe2000]` too.\n\n"
+            "```\n[@smith2004] @doe2000\n```\n\n    @smith2004 indented code\n\n"
+            "A [link](http://x.org/@doe2000).\n")
+    result = render_document(text, library=library, style="apa")
+    assert result.citations == []
+    assert "jane@example.com" in result.output and "\\@doe2000" in result.output
+    assert "`[@doe2000]`" in result.output and "[@smith2004] @doe2000\n```" in result.output
+    assert "    @smith2004 indented code" in result.output
+
+
+# ---------------------------------------------------------------------------
+# Front matter
+# ---------------------------------------------------------------------------
+
+
+def test_front_matter_bibliography_is_relative_to_the_document(tmp_path: Path) -> None:
+    folder = tmp_path / "paper"
+    folder.mkdir()
+    (folder / "refs.json").write_text(json.dumps(ITEMS), encoding="utf-8")
+    doc = folder / "paper.md"
+    doc.write_text("---\nbibliography: refs.json\ncsl: ieee\nnocite: '@lee2010b'\n---\n"
+                   "Cite [@doe2000].\n", encoding="utf-8")
+    result = render_document_file(doc)
+    assert result.style is not None and result.style.id == "ieee"
+    assert result.citations[0].text == "[1]"
+    assert [e.id for e in result.bibliography] == ["doe2000", "lee2010b"]
+
+
+def test_cli_options_override_front_matter(library: Library) -> None:
+    text = "---\ncsl: ieee\nlang: de-DE\n---\nCite [@doe2000].\n"
+    result = render_document(text, library=library, style="apa", locale="en-US")
+    assert result.style is not None and result.style.id == "apa"
+    assert result.locale == "en-US"
+    assert "(Doe, 2000)" in result.output
+
+
+def test_inline_references_and_braced_keys() -> None:
+    text = ('---\nreferences:\n- id: "odd key: 1"\n  type: book\n  title: Strange\n'
+            "  author:\n  - family: Weird\n    given: Wendy\n  issued: '2005'\n---\n"
+            "See [@{odd key: 1}, p. 9] and @{odd key: 1}.\n")
+    result = render_document(text, style="chicago-author-date")
+    assert "See (Weird 2005, 9) and Weird (2005)." in result.output
+    assert result.unknown == []
+
+
+def test_nocite_star_lists_the_whole_library(library: Library) -> None:
+    text = "---\nnocite: |\n  @*\n---\nNo citations here.\n"
+    result = render_document(text, library=library, style="apa")
+    assert sorted(e.id for e in result.bibliography) == sorted(i["id"] for i in ITEMS)
+
+
+def test_link_citations(library: Library) -> None:
+    text = "---\nlink-citations: true\n---\nSee [@doe2000].\n"
+    out = render_document(text, library=library, style="apa").output
+    assert "See [(Doe, 2000)](#ref-doe2000)." in out
+    assert "[]{#ref-doe2000}Doe, J. (2000)" in out
+
+
+def test_malformed_front_matter_names_line_and_column(library: Library) -> None:
+    text = "---\ntitle: x\nbibliography: [a.bib\n---\nText.\n"
+    with pytest.raises(FrontMatterError) as caught:
+        render_document(text, library=library)
+    assert caught.value.line >= 3
+    assert "malformed YAML" in str(caught.value)
+
+
+def test_unclosed_front_matter(library: Library) -> None:
+    with pytest.raises(FrontMatterError, match="never closed"):
+        render_document("---\ntitle: x\n\nText [@doe2000].\n", library=library)
+
+
+# ---------------------------------------------------------------------------
+# Problems
+# ---------------------------------------------------------------------------
+
+
+def test_unknown_keys_are_marked_and_located(library: Library) -> None:
+    text = "Intro.\n\nSee [@doe2000] and [@doe200].\n"
+    result = render_document(text, library=library, style="apa")
+    assert "???doe200" in result.output
+    [unknown] = result.unknown
+    assert (unknown.key, unknown.line, unknown.column) == ("doe200", 3, 20)
+    assert unknown.suggestions[0] == "doe2000"
+    assert any("line 3, column 20" in w for w in result.warnings)
+
+
+def test_strict_makes_unknown_keys_errors(library: Library) -> None:
+    with pytest.raises(UnknownKeyError, match="line 1, column 5"):
+        render_document("See [@nobody].\n", library=library, strict=True)
+
+
+def test_unterminated_bracket_is_an_error_with_position(library: Library) -> None:
+    text = "Fine [@doe2000].\n\nBroken [see @doe2000, p. 3\n\nNext.\n"
+    with pytest.raises(DocumentSyntaxError) as caught:
+        render_document(text, library=library)
+    assert (caught.value.line, caught.value.column) == (3, 8)
+
+
+def test_unknown_output_format_is_a_usage_error(library: Library) -> None:
+    with pytest.raises(UsageError):
+        render_document("x", library=library, to="docx")
+
+
+# ---------------------------------------------------------------------------
+# Note styles
+# ---------------------------------------------------------------------------
+
+
+def test_note_style_turns_citations_into_numbered_footnotes(library: Library) -> None:
+    text = ("First claim [@doe2000, p. 3]. A note of mine.[^mine] Again [@doe2000, p. 3].\n\n"
+            "[^mine]: Compare [@smith2004].\n")
+    result = render_document(text, library=library, style="oscola")
+    out = result.output
+    assert "First claim.[^c1] A note of mine.[^mine] Again.[^c3]" in out
+    assert "[^c1]: John Doe, *First Book* (Cambridge University Press 2000) 3." in out
+    # the author's own note is number 2 and keeps its citation, in parentheses
+    assert "[^mine]: Compare (Jane Smith and Bob Brown" in out
+    assert "[^c3]: Doe (n 1) 3." in out  # a subsequent cite points back at note 1
+    numbers = [c.found.cluster.note_number for c in result.citations]
+    assert numbers == [1, 2, 3]
+
+
+def test_note_style_ibid_follows_reading_order(library: Library) -> None:
+    text = "One [@doe2000, p. 3]. Two [@doe2000, p. 3]. Three [@doe2000, p. 4].\n"
+    result = render_document(text, library=library, style="oscola")
+    assert [c.text for c in result.citations][1:] == ["Ibid.", "Ibid 4."]
+
+
+def test_note_style_in_text_citation_keeps_the_author_in_the_text(library: Library) -> None:
+    text = "As @doe2000 [p. 5] shows.\n"
+    out = render_document(text, library=library, style="chicago-note-bibliography").output
+    assert "As Doe[^c1] shows." in out
+    assert "[^c1]: *First Book*, 5." in out
+
+
+def test_inline_notes_become_footnotes_with_their_citations(library: Library) -> None:
+    text = "Text.^[See @doe2000, p. 8.] More [@smith2004].\n"
+    result = render_document(text, library=library, style="chicago-note-bibliography")
+    out = result.output
+    assert "Text.[^n1] More.[^c2]" in out
+    assert "[^n1]: See Doe, *First Book*, p. 8." in out
+    assert [c.found.cluster.note_number for c in result.citations] == [1, 2]
+
+
+def test_author_date_citation_in_a_footnote_stays_inline(library: Library) -> None:
+    text = "Body.[^1]\n\n[^1]: As in [@doe2000].\n"
+    out = render_document(text, library=library, style="chicago-author-date").output
+    assert "[^1]: As in (Doe 2000)." in out
+
+
+# ---------------------------------------------------------------------------
+# Output formats
+# ---------------------------------------------------------------------------
+
+
+def test_html_output_is_a_whole_page(library: Library) -> None:
+    text = ("---\ntitle: My *paper*\n---\n# Intro\n\nSee [@doe2000] and *this* "
+            "[site](http://example.org).[^1]\n\n[^1]: A note.\n")
+    out = render_document(text, library=library, style="apa", to="html").output
+    assert out.startswith("<!DOCTYPE html>")
+    assert "<h1>Intro</h1>" in out
+    assert '<a href="#ref-doe2000">(Doe, 2000)</a>' in out
+    assert '<em>this</em> <a href="http://example.org">site</a>' in out
+    assert '<li id="fn1">' in out and 'id="ref-doe2000"' in out
+    assert "<em>First Book</em>" in out
+
+
+def test_text_output_has_no_markup(library: Library) -> None:
+    text = "# Intro\n\nSee [@doe2000], **really**.\n"
+    out = render_document(text, library=library, style="apa", to="text").output
+    assert out.startswith("Intro\n\nSee (Doe, 2000), really.\n")
+    assert "Doe, J. (2000). First Book." in out
+    assert "*" not in out
