@@ -156,3 +156,9 @@ def test_any_pandoc_key_parses_back(first: str, body: str, last: str) -> None:
 def test_code_is_not_searched_for_citations() -> None:
     text = "Before [@a].\n\n```\nprint('[@b]')\n```\n\nInline `@c` and @d.\n"
     assert [m.cluster.items[0].id for m in find_citations(text)] == ["a", "d"]
+
+
+@pytest.mark.parametrize("text", ["[@a, p. 3", "@a, p. 3]"])
+def test_a_single_bracket_is_a_syntax_error(text: str) -> None:
+    with pytest.raises(CitationSyntaxError, match="unbalanced brackets"):
+        parse_cluster(text)

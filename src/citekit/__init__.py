@@ -14,6 +14,9 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from citekit.course import ReadingList, build_reader, load_reading_list, write_reader
+from citekit.document import render_document, render_document_file
+from citekit.editor import CitationDocument, RenderedCluster, Update
 from citekit.errors import (
     CitekitError,
     DataError,
@@ -30,9 +33,25 @@ from citekit.errors import (
 )
 from citekit.formats import ReadResult, read, read_string, write, write_string
 from citekit.model import Date, Library, Name, Record, parse_edtf
+from citekit.ops.check import check
+from citekit.quotes import Quotation, Verification, check_quotations, quotations, verify
+from citekit.render import (
+    BibEntry,
+    CiteItem,
+    Cluster,
+    Result,
+    bibliography,
+    cite,
+    render,
+)
+from citekit.styles import Style, find_style, list_styles
 
 __all__ = [
+    "BibEntry",
+    "CitationDocument",
+    "CiteItem",
     "CitekitError",
+    "Cluster",
     "DataError",
     "Date",
     "Diagnostic",
@@ -40,19 +59,40 @@ __all__ = [
     "Name",
     "OutputError",
     "ParseError",
+    "Quotation",
     "ReadResult",
+    "ReadingList",
     "Record",
+    "RenderedCluster",
+    "Result",
     "Severity",
+    "Style",
     "StyleError",
     "UnknownFormatError",
     "UnknownKeyError",
     "UnknownLocaleError",
     "UnknownStyleError",
+    "Update",
     "UsageError",
+    "Verification",
     "__version__",
+    "bibliography",
+    "build_reader",
+    "check",
+    "check_quotations",
+    "cite",
+    "find_style",
+    "list_styles",
+    "load_reading_list",
     "parse_edtf",
+    "quotations",
     "read",
     "read_string",
+    "render",
+    "render_document",
+    "render_document_file",
+    "verify",
     "write",
+    "write_reader",
     "write_string",
 ]

@@ -43,14 +43,24 @@ def read_text(path: str | Path) -> tuple[str, list[Diagnostic]]:
 
 def atomic_write_text(path: str | Path, text: str, *, protect: tuple[str | Path, ...] = (),
                       backup: bool = False) -> None:
-    """Write ``text`` to ``path`` atomically.
+    """Write ``text`` (UTF-8) to ``path`` atomically; see :func:`atomic_write_bytes`."""
+    if str(path) == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    atomic_write_bytes(path, text.encode("utf-8"), protect=protect, backup=backup)
+
+
+def atomic_write_bytes(path: str | Path, data: bytes, *, protect: tuple[str | Path, ...] = (),
+                       backup: bool = False) -> None:
+    """Write ``data`` to ``path`` atomically (``-`` for stdout).
 
     ``protect`` lists input files: writing over one of them raises
     :class:`OutputError` (callers pass nothing there when the user asked for
     ``--in-place``).  With ``backup`` an existing file is kept as ``path~``.
     """
     if str(path) == "-":
-        sys.stdout.write(text)
+        sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
     target = Path(path)
@@ -66,8 +76,8 @@ def atomic_write_text(path: str | Path, text: str, *, protect: tuple[str | Path,
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-                handle.write(text)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
             if target.exists():

@@ -215,10 +215,13 @@ def parse_cluster(text: str, locale: str = DEFAULT_LOCALE, *,
 
     ``"[see @a, pp. 33-35; also @b, chap. 1]"`` and ``"@a, p. 33; @b"`` both
     work.  Text before the first key of a part is that cite's prefix.
-    Raises :class:`CitationSyntaxError` when a part holds no key.
+    Raises :class:`CitationSyntaxError` when a part holds no key or only
+    one of the brackets is there.
     """
     body = text.strip()
-    if body.startswith("[") and body.endswith("]"):
+    if body.startswith("[") != body.endswith("]"):
+        raise CitationSyntaxError(f"unbalanced brackets in {text!r}")
+    if body.startswith("["):
         body = body[1:-1]
     parts = [p for p in _split_cites(body) if p.strip()]
     if not parts:

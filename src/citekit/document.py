@@ -47,11 +47,12 @@ from citekit.render import (
     Cluster,
     Engine,
     Result,
+    closest_keys,
     render,
     serialise,
 )
-from citekit.render.api import closest_keys
 from citekit.render.output import html_document
+from citekit.render.quoted import quoting_closure
 from citekit.render.richtext import Rich, Text, plain
 from citekit.styles import DEFAULT_LOCALE, DEFAULT_STYLE, Style, find_style, load_locale_xml
 
@@ -110,6 +111,26 @@ class DocumentResult:
     style: Style | None = None
     locale: str = DEFAULT_LOCALE
     layout: BibliographyLayout = field(default_factory=BibliographyLayout)
+
+    def to_json(self) -> dict[str, object]:
+        """Everything a program needs: the output, each citation, entries, problems."""
+        return {
+            "format": self.format,
+            "style": self.style.id if self.style else None,
+            "locale": self.locale,
+            "output": self.output,
+            "citations": [{
+                "keys": [item.id for item in c.found.cluster.items],
+                "line": c.found.line, "column": c.found.column,
+                "in-text": c.found.in_text, "note-number": c.found.cluster.note_number,
+                "text": c.display, "markdown": c.markdown,
+            } for c in self.citations],
+            "bibliography": [{"id": e.id, "text": e.text} for e in self.bibliography],
+            "unknown-keys": [{"key": u.key, "line": u.line, "column": u.column,
+                              "suggestions": list(u.suggestions)} for u in self.unknown],
+            "warnings": list(self.warnings),
+            "diagnostics": [d.to_json() for d in self.diagnostics],
+        }
 
 
 # ---------------------------------------------------------------------------
@@ -216,7 +237,7 @@ def _render_clusters(scan_result: Scan, library: Library, style: Style, locale: 
         subset = library
         bib_keys: list[str] | None = None
     else:
-        subset = Library(library[k] for k in dict.fromkeys([*cited, *wanted]))
+        subset = Library(library[k] for k in quoting_closure(library, [*cited, *wanted]))
         bib_keys = wanted
     result = render(subset, style, citations=clusters, locale=locale, output="text",
                     engine=engine, bibliography=True, bibliography_keys=bib_keys)

@@ -23,10 +23,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from citekit.citesyntax import CitationSyntaxError, parse_cluster
+from citekit.citesyntax import parse_cluster
 from citekit.errors import UsageError
 from citekit.model import Library
 from citekit.render import BibEntry, CiteItem, Cluster, Engine, closest_keys, render, unknown_keys
+from citekit.render.quoted import quoting_closure
 from citekit.styles import DEFAULT_LOCALE, DEFAULT_STYLE, Style, find_style, resolve_locale
 
 
@@ -199,10 +200,7 @@ class CitationDocument:
     # -- internals ---------------------------------------------------------
     def _prepare(self, cluster: ClusterInput, keep_id: str | None = None) -> Cluster:
         if isinstance(cluster, str):
-            text = cluster.strip()
-            if text.startswith("[") != text.endswith("]"):
-                raise CitationSyntaxError(f"unbalanced brackets in {cluster!r}")
-            parsed = parse_cluster(text, self._syntax_locale)
+            parsed = parse_cluster(cluster, self._syntax_locale)
         elif isinstance(cluster, Cluster):
             parsed = cluster
         else:
@@ -233,7 +231,7 @@ class CitationDocument:
         clusters = self._engine_clusters()
         cited = dict.fromkeys(i.id for c in clusters for i in c.items if i.id in self.library)
         extra = [k for k in self.bibliography_keys if k in self.library]
-        subset = Library(self.library[k] for k in dict.fromkeys([*cited, *extra]))
+        subset = Library(self.library[k] for k in quoting_closure(self.library, [*cited, *extra]))
         warnings = [f"unknown bibliography key '{key}'" for key in self.bibliography_keys
                     if key not in self.library]
         for key in unknown_keys(self.library, clusters):

@@ -99,6 +99,19 @@ def test_usage_problems_exit_2(folder: Path) -> None:
     assert run("render", paper, "--locale", "xx-nonsense")[0] == 2
 
 
+def test_json_output_lists_citations_and_entries(folder: Path) -> None:
+    code, out, err = run("render", str(folder / "paper.md"), "--style", "apa",
+                         "--format", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["style"] == "apa" and data["format"] == "markdown"
+    [citation] = data["citations"]
+    assert citation["keys"] == ["doe2000"] and citation["text"] == "(Doe, 2000, p. 3)"
+    assert (citation["line"], citation["column"]) == (6, 10)
+    assert [e["id"] for e in data["bibliography"]] == ["doe2000"]
+    assert "As shown (Doe, 2000, p. 3)." in data["output"]
+
+
 def test_help_has_an_example() -> None:
     code, out, _ = run("render", "--help")
     assert code == 0 and "Example:" in out and "citekit render paper.md" in out

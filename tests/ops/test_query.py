@@ -120,9 +120,9 @@ def test_first_author_year_and_summary(library: Library) -> None:
 
 
 def test_closest_keys_and_find_record(library: Library) -> None:
-    assert closest_keys(library, "darwin1858")[0] == "darwin1859"
-    assert closest_keys(library, "DARWIN1859") == ["darwin1859"]
-    assert len(closest_keys(library, "x", n=3)) <= 3
+    assert closest_keys("darwin1858", library.keys())[0] == "darwin1859"
+    assert closest_keys("DARWIN1859", library.keys()) == ["darwin1859"]
+    assert len(closest_keys("x", library.keys(), n=3)) <= 3
     assert find_record(library, "who2020").key == "who2020"
     with pytest.raises(UnknownKeyError) as info:
         find_record(library, "muler2001")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import sys
 
 import click
 
 from citekit._io import atomic_write_text
-from citekit.cli._common import EXIT_PROBLEMS, echo_diagnostics, handle_errors
+from citekit.cli._common import EXIT_PROBLEMS, echo_diagnostics, format_option, handle_errors
 from citekit.docscan import DocumentSyntaxError
 from citekit.document import DOCUMENT_FORMATS, render_document_file
 from citekit.errors import Severity, UnknownKeyError
@@ -36,10 +37,11 @@ from citekit.styles import check_locale
               help="Unknown citation keys are errors (exit 1) instead of ???key.")
 @click.option("--engine", "engine", type=click.Choice(sorted(ENGINES)), default=None,
               help="CSL processor (default: citekit's default engine).")
+@format_option
 @handle_errors
 def render_command(document: str, bib_paths: tuple[str, ...], style: str | None,
                    locale: str | None, output: str, to: str, strict: bool,
-                   engine: str | None) -> None:
+                   engine: str | None, output_format: str) -> None:
     """Format the citations of a Markdown document written with pandoc's syntax.
 
     Citations ([@key], [see @a, pp. 33-35; also @b, chap. 1], [-@key],
@@ -51,7 +53,8 @@ def render_command(document: str, bib_paths: tuple[str, ...], style: str | None,
     options on the command line win.  Unknown keys are reported with line
     and column and shown as ???key (exit 1 with --strict).  Unreadable
     documents (an unterminated '[', broken front matter) exit 1; bad options
-    exit 2.
+    exit 2.  --format json wraps the output with every citation (keys, line,
+    column, text), the bibliography entries and the problems found.
 
     \b
     Example:
@@ -77,7 +80,11 @@ def render_command(document: str, bib_paths: tuple[str, ...], style: str | None,
     for warning in result.warnings[len(result.unknown):]:
         click.echo(f"warning: {warning}", err=True)
     protect = () if document == "-" else (document,)
-    atomic_write_text(output, result.output, protect=protect)
+    if output_format == "json":  # the document plus every citation, entry and problem
+        text = json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = result.output
+    atomic_write_text(output, text, protect=protect)
 
 
 COMMANDS = [render_command]

@@ -171,13 +171,21 @@ def summarize(record: Record) -> Summary:
                    title if isinstance(title, str) else "")
 
 
-def closest_keys(library: Library, key: str, n: int = 3) -> list[str]:
-    """The keys most like a mistyped one (case-insensitive), best first."""
-    by_folded: dict[str, str] = {}
-    for record in library:
-        by_folded.setdefault(record.key.casefold(), record.key)
-    close = difflib.get_close_matches(key.casefold(), list(by_folded), n=n, cutoff=0.5)
-    return [by_folded[c] for c in close]
+def closest_keys(key: str, keys: Iterable[str], n: int = 3) -> list[str]:
+    """The ``n`` keys most like one that is not there, best first.
+
+    A key that differs only in case is the one suggestion; otherwise
+    difflib's closest matches, case-sensitively first, then ignoring case.
+    """
+    pool = list(keys)
+    by_lower = {k.lower(): k for k in pool}
+    if key.lower() in by_lower:
+        return [by_lower[key.lower()]]
+    close = difflib.get_close_matches(key, pool, n=n, cutoff=0.6)
+    if not close:
+        close = [by_lower[k] for k in difflib.get_close_matches(key.lower(), list(by_lower),
+                                                                 n=n, cutoff=0.5)]
+    return close
 
 
 def find_record(library: Library, key: str) -> Record:
@@ -185,7 +193,7 @@ def find_record(library: Library, key: str) -> Record:
     record = library.get(key)
     if record is None:
         raise UnknownKeyError(f"no entry with key '{key}'",
-                              suggestions=closest_keys(library, key))
+                              suggestions=closest_keys(key, library.keys()))
     return record
 
 

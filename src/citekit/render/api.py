@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from citekit.errors import StyleError, UnknownKeyError, UsageError
 from citekit.model import Date, Library, Record
+from citekit.ops.query import closest_keys
 from citekit.render import quoted, richtext
 from citekit.render.richtext import Rich, Span, Text
 from citekit.render.types import BibliographyLayout, CiteItem, Cluster, Engine
@@ -221,19 +222,6 @@ def engine_item(record: Record) -> dict[str, Any]:
                 data["circa"] = True
             item[variable] = data
     return item
-
-
-def closest_keys(key: str, keys: Iterable[str], n: int = 3) -> list[str]:
-    """The ``n`` library keys closest to a key that is not there."""
-    pool = list(keys)
-    by_lower = {k.lower(): k for k in pool}
-    if key.lower() in by_lower:
-        return [by_lower[key.lower()]]
-    close = difflib.get_close_matches(key, pool, n=n, cutoff=0.6)
-    if not close:
-        close = [by_lower[k] for k in difflib.get_close_matches(key.lower(), list(by_lower),
-                                                                 n=n, cutoff=0.5)]
-    return close
 
 
 def unknown_keys(library: Library, citations: Iterable[Cluster] | None) -> list[str]:

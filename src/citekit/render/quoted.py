@@ -321,7 +321,7 @@ def expand(library: Library, clusters: Sequence[Cluster]) -> Expansion:
                     quoting.setdefault(_final_work(item.id, library))
     if not any(chain for per in chains for chain in per):
         return Expansion(tuple(clusters), tuple(range(len(clusters))), frozenset(quotations),
-                         tuple(quoting), tuple(warnings))
+                         tuple(quoting), tuple(dict.fromkeys(warnings)))
     stream: list[Cluster] = []
     shapes: list[Shape] = []
 
@@ -357,7 +357,7 @@ def expand(library: Library, clusters: Sequence[Cluster]) -> Expansion:
         emit(visible, note, cluster.id)
         shapes.append(tuple(parts))
     return Expansion(tuple(stream), tuple(shapes), frozenset(quotations), tuple(quoting),
-                     tuple(warnings))
+                     tuple(dict.fromkeys(warnings)))
 
 
 def _final_work(key: str, library: Library) -> str:
@@ -384,6 +384,22 @@ def bibliography_default(library: Library) -> list[str] | None:
     """
     keys = [record.key for record in library if not is_quoted(record, library)]
     return None if len(keys) == len(library) else keys
+
+
+def quoting_closure(library: Library, keys: Iterable[str]) -> list[str]:
+    """``keys`` plus every record their quotations are quoted in, once each, in order.
+
+    For callers that render a subset of a library (a document's cited
+    records): without the quoting works in it, a quotation cannot be cited
+    as "quoted in" anything.
+    """
+    out: dict[str, None] = {}
+    for key in keys:
+        current: str | None = key
+        while current is not None and current not in out and current in library:
+            out[current] = None
+            current = quoted_in_target(library[current], library)
+    return list(out)
 
 
 def hidden_entries(expansion: Expansion, named: Iterable[str] | None,
@@ -552,5 +568,6 @@ __all__ = [
     "marked_style",
     "quotation_chain",
     "quoted_in_target",
+    "quoting_closure",
     "strip_affixes",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from citekit.render.csl.clusters import capitalize_leading_term
 from citekit.render.csl.data import Item
 from citekit.render.csl.evaluator import CiteInfo, DisambiguationState
 from citekit.render.csl.output import Box, find_tag, plain_text, to_rich
@@ -22,10 +23,11 @@ def _substitute_author(
     names = find_tag(output, "names")
     if names is None:
         return output, None
-    lists = _all_tagged(names, "names-list")
-    current = "|".join(plain_text(box) for box in lists) if lists else plain_text(names)
+    # Compared with labels, as citeproc-js does on real styles (MLA's "editor").
+    current = plain_text(names)
     if previous is None or previous != current:
         return output, current
+    lists = _all_tagged(names, "names-list")
     if not lists:
         names.kids = [substitute] if substitute else []
     elif rule == "complete-all":
@@ -75,7 +77,7 @@ def render_bibliography(
             continue
         if substitute is not None:
             output, previous_names = _substitute_author(output, previous_names, rule, substitute)
-        if second_field and isinstance(output, Box) and len(output.kids) > 1:
+        if second_field and isinstance(output, Box) and output.tag == "layout":
             first, *rest = output.kids
             decor = layout.decor
             left = Box([decor.prefix, first]) if decor.prefix else first
@@ -90,6 +92,8 @@ def render_bibliography(
             )
         else:
             wrapped = proc.wrap_layout(output, layout.decor)
+        if wrapped is not None:
+            capitalize_leading_term(wrapped)
         rich = to_rich(wrapped, proc.locale)
         entries.append((key, Span((rich,), part="entry")))
     return entries

@@ -114,7 +114,7 @@ def _with_affixes(cite: Cite, output: Out | None) -> Out | None:
     # A prefix ending a sentence (not a one-word abbreviation) capitalizes a term.
     sentence = prefix.rstrip().rstrip("\u201d\u2019\"'").endswith((".", "!", "?"))
     if sentence and len(prefix.split()) > 1:
-        _capitalize_leading_ibid(output)
+        capitalize_leading_term(output)
     from citekit.render.csl.markup import parse_markup
 
     kids: list[str | Box] = []
@@ -174,12 +174,12 @@ def collapse_cluster(proc: Processor, cites: list[Cite]) -> Out | None:
     if not kids:
         return None
     if proc.style.cls == "note":
-        _capitalize_leading_ibid(kids[0])
+        capitalize_leading_term(kids[0])
     return proc.wrap_layout(Box(kids), layout.decor)
 
 
-def _capitalize_leading_ibid(node: str | Box) -> None:
-    """A cluster opening with a term (or with a sentence-ending prefix) capitalizes it."""
+def capitalize_leading_term(node: str | Box) -> None:
+    """Output opening with a term (or a sentence-ending prefix) capitalizes the term."""
     leaves: list[tuple[Box, int, bool]] = []
     _leading_leaves(node, False, leaves)
     for parent, index, in_term in leaves:
@@ -190,6 +190,8 @@ def _capitalize_leading_ibid(node: str | Box) -> None:
         if in_term:
             parent.kids[index] = text[0].upper() + text[1:]
             return
+        if not text.strip("([ "):
+            continue  # an opening bracket does not start a sentence, nor end one
         sentence = text.rstrip().rstrip("\u201d\u2019\"'").endswith((".", "!", "?"))
         if not (sentence and len(text.split()) > 1):
             return

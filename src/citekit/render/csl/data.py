@@ -80,6 +80,7 @@ class NameData:
     literal: str = ""
     comma_suffix: bool = False
     static_ordering: bool = False
+    given_particle: bool = False  # the dropping particle was parsed out of the given name
 
     @property
     def is_literal(self) -> bool:
@@ -144,13 +145,14 @@ def parse_name(raw: Mapping[str, Any]) -> NameData:
     suffix = _text(raw.get("suffix"))
     comma_suffix = bool(raw.get("comma-suffix"))
     parse = raw.get("parse-names", True) not in (False, "false")
+    given_particle = False
     if parse:
         if not non_dropping and family:
             match = _LEADING_PARTICLE.match(family)
             if match and not family.startswith('"'):
                 non_dropping = match.group(1).rstrip()
-                if non_dropping.endswith("-"):
-                    non_dropping, family = non_dropping, family
+                if non_dropping.endswith("\u2019") and match.group(1).endswith(" "):
+                    non_dropping += " "  # "de’ Frinkle" keeps its space
                 family = match.group(2)
         if not dropping and given:
             if "," in given and not suffix:
@@ -167,6 +169,7 @@ def parse_name(raw: Mapping[str, Any]) -> NameData:
             if cut < len(words):
                 dropping = " ".join(words[cut:])
                 given = " ".join(words[:cut])
+                given_particle = True
         if family.startswith('"') and family.endswith('"') and len(family) > 1:
             family = family[1:-1]
     return NameData(
@@ -178,6 +181,7 @@ def parse_name(raw: Mapping[str, Any]) -> NameData:
         "",
         comma_suffix,
         bool(raw.get("static-ordering")),
+        given_particle,
     )
 
 
@@ -376,7 +380,7 @@ def normalise_item(raw: Mapping[str, Any]) -> Item:
         variables["title-short"] = variables["shortTitle"]
     return Item(
         _text(raw.get("id")),
-        _text(raw.get("type")) or "article",
+        _text(raw.get("type")),
         variables,
         names,
         dates,

@@ -147,10 +147,12 @@ class Evaluator:
 
     # ------------------------------------------------------------ helpers
 
-    def decorate(self, ctx: Context, content: Out, decor: Decor) -> Out:
+    def decorate(self, ctx: Context, content: Out, decor: Decor, term: bool = False) -> Out:
+        """``term``: locale text, title-cased by the locale's language, not the item's."""
         if decor.strip_periods:
             content = _strip_periods(content)
-        return apply_decor(content, decor, ctx.english)
+        english = ctx.locale.lang.lower().startswith("en") if term else ctx.english
+        return apply_decor(content, decor, english)
 
     def children(self, ctx: Context, nodes: tuple[Node, ...]) -> list[Out]:
         out: list[Out] = []
@@ -280,9 +282,15 @@ class Evaluator:
                         value, None, ctx.locale.term("page-range-delimiter") or "\u2013"
                     )
                 value = value.replace("\\-", "-")
+                if name == "locator" and " & " in value:
+                    ampersand = ctx.locale.term("and", "symbol")
+                    if ampersand and ampersand != "&":
+                        value = value.replace(" & ", f" {ampersand} ")
                 content = parse_markup(value)
             elif name in NO_MARKUP:
                 content = value
+            elif name in NUMBER_VARIABLES and "-" in value and is_numeric(value):
+                content = _NUMBER_RANGE.sub("\\1\u2013\\2", value)
             else:
                 content = parse_markup(value)
             if name in ("title", "container-title") and ctx.mode != "sort":
@@ -301,12 +309,14 @@ class Evaluator:
             if not term:
                 return None
             term_out: Out = parse_markup(term) if "<" in term else term
-            if ctx.mode == "citation":
+            if ctx.mode != "sort":
                 term_out = Box([term_out], tag="term")
-            return self.decorate(ctx, term_out, node.decor)
+            return self.decorate(ctx, term_out, node.decor, term=True)
         if not node.value:
             return None
-        return self.decorate(ctx, parse_markup(node.value), node.decor)
+        value = node.value
+        content = superscripts(value) if has_superscript(value) else parse_markup(value)
+        return self.decorate(ctx, content, node.decor)
 
     def number(self, ctx: Context, node: NumberNode) -> Out | None:
         ctx.called += 1
@@ -355,7 +365,7 @@ class Evaluator:
         term = ctx.locale.term(term_name, node.form, plural)
         if not term:
             return None
-        return self.decorate(ctx, term, node.decor)
+        return self.decorate(ctx, term, node.decor, term=True)
 
     def date(self, ctx: Context, node: DateNode) -> Out | None:
         ctx.called += 1
@@ -435,8 +445,7 @@ class Evaluator:
         if attr == "type":
             return item.type == value
         if attr == "variable":
-            if value in ctx.suppressed:
-                return False
+            # Substitution suppresses output, not conditions (citeproc-js).
             if value in item.names:
                 return True
             if value in item.dates:
@@ -474,6 +483,7 @@ class Evaluator:
 
 
 NUMERIC_VARIABLES = NUMBER_VARIABLES
+_NUMBER_RANGE = re.compile(r"(\d)\s*-\s*(\d)")
 _FIRST_PAGE = re.compile(r"[^\s,&\-\u2013]+")
 _CONTEXT_VARIABLES = frozenset(
     {

@@ -15,6 +15,9 @@ _NON_ROMANESQUE = re.compile(r"[\u0590-\u05ff\u0600-\u06ff\u0e00-\u0e7f\u1100-\u
                              r"\u3000-\u9fff\uac00-\ud7af\uf900-\ufaff]")  # fmt: skip
 
 
+_CJK = re.compile(r"[\u3000-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
 def is_romanesque(name: NameData) -> bool:
     return not _NON_ROMANESQUE.search(name.family + name.given)
 
@@ -122,9 +125,14 @@ class NameRenderer:
             inverted = False
         if not inverted:
             family_group: list[Piece] = [(name.non_dropping, fd), (family, fd)]
+            given_group: list[Piece] = [(given, gd)]
+            if name.given_particle and not name.dropping.endswith(("'", "\u2019")):
+                given_group.append((name.dropping, gd))
+            else:  # an explicit dropping particle belongs with the family name
+                family_group.insert(0, (name.dropping, gd if name.given_particle else None))
             if name.suffix:
                 family_group.append((name.suffix, None, ", " if name.comma_suffix else " "))
-            out = _seq([(given, gd), (name.dropping, gd)], family_group)
+            out = _seq(given_group, family_group)
             return out
         if self.demote == "display-and-sort":
             head = _seq([(family, fd)])
@@ -174,7 +182,7 @@ def _seq(*groups: Sequence[Piece]) -> str | Box:
             if outer is None and decor is not None:
                 outer = decor
             separator = piece[2] if len(piece) == 3 else " "
-            joins = not previous.endswith(("'", "\u2019", "-"))
+            joins = not previous.endswith(("'", "\u2019", "-", " "))
             if joins and (inner or (kids and not glued)):
                 (inner if inner else kids).append(separator)
             inner.append(_part(text, _formatting_only(decor)))
@@ -252,6 +260,9 @@ def join_names(
             or (precedes == "contextual" and count >= 2)
             or (precedes == "after-inverted-name" and bool(inverted) and inverted[-1])
         )
-        out.append(delimiter if use_delim else " ")
+        from citekit.render.csl.output import plain_text
+
+        cjk_term = bool(_CJK.match(plain_text(et_al)))
+        out.append(delimiter if use_delim else "" if cjk_term else " ")
         out.append(et_al)
     return out

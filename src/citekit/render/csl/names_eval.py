@@ -168,7 +168,7 @@ def _label(ev: Evaluator, ctx: Context, node: LabelNode, variable: str, plural: 
     term = ctx.locale.term(variable, node.form, plural)
     if not term:
         return None
-    return ev.decorate(ctx, term, node.decor)
+    return ev.decorate(ctx, term, node.decor, term=True)
 
 
 def _substitute(ev: Evaluator, ctx: Context, node: NamesNode) -> Out | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from citekit.render.csl.locale import Locale
 
@@ -14,17 +15,25 @@ _SPLIT = re.compile(r"(\s*[-\u2013,&]\s*|\s+and\s+)")
 _MULTIPLE = re.compile(r"\d\s*(?:[-\u2013]|[,&]|and)\s*(?:(?:and|&)\s+)?[A-Za-z]*\d")
 
 
-SUPERSCRIPTS = {
-    "\u00aa": "a", "\u00ba": "o", "\u02b3": "r", "\u1d49": "e", "\u02e2": "s",
-    "\u1d57": "t", "\u02b0": "h", "\u207f": "n", "\u1d48": "d", "\u1d43": "a",
-    "\u1d52": "o", "\u00b9": "1", "\u00b2": "2", "\u00b3": "3", "\u02e1": "l",
-    "\u1d50": "m", "\u02b7": "w", "\u02b8": "y", "\u1d9c": "c", "\u1da0": "f",
-    "\u1d4d": "g", "\u1d4f": "k", "\u1d56": "p", "\u1d58": "u", "\u1d5b": "v",
-}  # fmt: skip
+def _superscripts() -> dict[str, str]:
+    """Unicode superscript characters and the plain text they stand for."""
+    table: dict[str, str] = {}
+    for code in range(0x80, 0x10000):
+        char = chr(code)
+        decomposition = unicodedata.decomposition(char)
+        if decomposition.startswith("<super>"):
+            table[char] = "".join(chr(int(part, 16)) for part in decomposition.split()[1:])
+    # Modifier letters without a <super> decomposition that citeproc-js also raises.
+    table.update({"\u02c0": "\u0294", "\u02c1": "\u0295", "\u06e5": "\u0648", "\u06e6": "\u064a"})
+    return table
+
+
+SUPERSCRIPTS = _superscripts()
+_SUPERSCRIPT_CHAR = re.compile("[" + re.escape("".join(SUPERSCRIPTS)) + "]")
 
 
 def has_superscript(text: str) -> bool:
-    return any(char in SUPERSCRIPTS for char in text)
+    return _SUPERSCRIPT_CHAR.search(text) is not None
 
 
 def is_numeric(value: str) -> bool:

@@ -11,6 +11,7 @@ italics (bold, small caps) flip-flopped when nested.
 from __future__ import annotations
 
 from citekit.render.csl.locale import Locale
+from citekit.render.csl.numbers import SUPERSCRIPTS, has_superscript
 from citekit.render.csl.style import Formatting
 from citekit.render.richtext import Rich, Span, Text
 
@@ -94,6 +95,21 @@ class _Flattener:
         self.outer = locale.outer_quotes
         self.inner = locale.inner_quotes
 
+    def superscript_runs(self, text: str, layers: tuple[_Layer, ...], field: int) -> None:
+        """Unicode superscript characters become superscript spans (as citeproc-js does)."""
+        plain = ""
+        for char in text:
+            raised = SUPERSCRIPTS.get(char)
+            if raised is None:
+                plain += char
+                continue
+            if plain:
+                self.runs.append([plain, layers, "", field])
+                plain = ""
+            self.runs.append([raised, (*layers, _Layer({"superscript": True})), "", field])
+        if plain:
+            self.runs.append([plain, layers, "", field])
+
     def walk(
         self,
         node: str | Box,
@@ -106,7 +122,10 @@ class _Flattener:
     ) -> None:
         if isinstance(node, str):
             if node:
-                self.runs.append([node, layers, "", field])
+                if has_superscript(node):
+                    self.superscript_runs(node, layers, field)
+                else:
+                    self.runs.append([node, layers, "", field])
             return
         if node.tag == "field":
             field = id(node)

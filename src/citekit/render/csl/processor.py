@@ -110,7 +110,7 @@ class Processor:
         parts = ev.children(ctx, section.layout.children)
         if not parts:
             return None, ctx
-        return (parts[0] if len(parts) == 1 else Box(parts)), ctx
+        return Box(parts, tag="layout"), ctx
 
     # ------------------------------------------------------------ sorting
 

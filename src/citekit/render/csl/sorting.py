@@ -18,11 +18,12 @@ from citekit.render.csl.output import plain_text
 from citekit.render.csl.style import PLAIN, NamesNode, SortKey
 
 SortValue = str | int | None
-_STRIP = re.compile(r"<[^>]+>|[^\w\s]")
+_STRIP = re.compile(r"<[^>]+>|[^\w\s'\u2019]")
 
 
 def collation_key(text: str) -> str:
-    text = _STRIP.sub("", text)
+    # Apostrophes separate like spaces ("d’Wander" before "de Frinkle"), except leading.
+    text = _STRIP.sub("", text).lstrip("'\u2019").replace("\u2019", " ").replace("'", " ")
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower().strip()
 

@@ -155,14 +155,15 @@ def _title(text: str, protected: list[bool]) -> str:
             continue
         core = word.strip("\"'‘’“”([{")
         offset = word.find(core[:1]) if core else 0
+        if word[:1] in '"“‘(' and offset:
+            sentence_start = True  # a quotation or parenthesis opens a new phrase
         is_lower = core == _lower(core)
         key = _lower(core).rstrip(".,;:!?")
+        elided = word[:1] in "'\u2019" and is_lower  # ’t Hooft keeps its article
+        after_symbol = "-" in gap_before and not text[words[index - 1].start()].isalpha()
         if key in STOP_WORDS and not sentence_start and index != last_index:
-            if is_lower or core[1:] == _lower(core[1:]):
-                word = word[:offset] + _lower(word[offset:])
-        elif is_lower and not (
-            "-" in gap_before and hyphen_joined and not text[words[index - 1].start()].isalpha()
-        ):
+            pass  # stop words keep their case (citeproc-js lowercases none)
+        elif is_lower and not elided and not (hyphen_joined and after_symbol and len(core) == 1):
             word = word[:offset] + _upper_first(word[offset:])
         chars[start:end] = list(word)
         sentence_start = (word.endswith((":", "?", "!", ".")) and len(core) > 2) or ":" in gap_after

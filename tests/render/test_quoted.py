@@ -1,0 +1,465 @@
+""""Quoted in" citations of quotation records (citekit.render.quoted through render()).
+
+Expected strings are worked out from the style rules: the statement's own
+citation as the style gives it, ", quoted in " (or the locale's term), then
+the quoting work's citation with the record's quoted-in locator, inside one
+layout prefix and suffix.  The library is the repository's references.bib
+(Raimondo's essay and the statements it quotes) plus Chicago's own example
+(CMOS 17th ed., 14.260: Zukofsky quoted in Costello).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from citekit.formats import read
+from citekit.model import Library
+from citekit.render import CiteItem, Cluster, available_engines, bibliography, render
+from citekit.render.quoted import (
+    CitationLayout,
+    builtin_term,
+    citation_layout,
+    expand,
+    glue,
+    locale_words,
+    marked_style,
+    quotation_chain,
+    quoting_closure,
+)
+from citekit.render.richtext import Rich, Span, Text, plain
+from citekit.styles import Style, find_style, locale_loader
+
+ENGINES = available_engines()
+ESSAY = "raimondo2017trump"
+WORKS = ["raimondo1993reclaiming", "raimondo2000enemy", "raimondo2008reclaiming", ESSAY]
+
+CHICAGO_EXAMPLE = [
+    {"id": "costello1981", "type": "book", "author": [{"family": "Costello", "given": "Bonnie"}],
+     "title": "Marianne Moore: Imaginary Possessions", "publisher": "Harvard University Press",
+     "publisher-place": "Cambridge, MA", "issued": {"date-parts": [[1981]]}},
+    {"id": "zukofsky1931", "type": "article-journal",
+     "author": [{"family": "Zukofsky", "given": "Louis"}],
+     "title": "Sincerity and Objectification", "container-title": "Poetry", "volume": "37",
+     "issued": {"date-parts": [[1931, 2]]},
+     "custom": {"quotation": "An Objective", "quoted-in": "costello1981",
+                "quoted-in-locator": "78", "quoted-in-label": "page"}},
+]
+
+# A style of our own whose locale names a "quoted in" term: it must win.
+TERM_STYLE = """<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0"
+       default-locale="en-US">
+  <info><title>Quoted-in term test</title><id>http://example.org/quoted-in-term</id>
+    <updated>2026-01-01T00:00:00+00:00</updated></info>
+  <locale xml:lang="en"><terms><term name="quoted in">as cited in</term></terms></locale>
+  <citation>
+    <layout prefix="[" suffix="]" delimiter="; ">
+      <group delimiter=" ">
+        <names variable="author"><name form="short"/></names>
+        <date variable="issued"><date-part name="year"/></date>
+      </group>
+      <group prefix=", " delimiter=" ">
+        <label variable="locator" form="short"/><text variable="locator"/>
+      </group>
+    </layout>
+  </citation>
+  <bibliography><layout><names variable="author"><name/></names>
+    <text variable="title" prefix=". "/></layout></bibliography>
+</style>"""
+
+
+@pytest.fixture(scope="module")
+def essay_library() -> Library:
+    return read(Path(__file__).resolve().parents[2] / "references.bib").library
+
+
+@pytest.fixture
+def chicago_example() -> Library:
+    return Library.from_json(CHICAGO_EXAMPLE)
+
+
+def one(key: str, note: int | None = None, **options: object) -> Cluster:
+    return Cluster((CiteItem(key, **options),), note_number=note)  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------------------
+# The four styles, on the repository's own records
+# ---------------------------------------------------------------------------
+
+TILLERSON_NOTE = (
+    "Rex Tillerson, Joint press conference with South Korean Foreign Minister Yun Byung-se, "
+    "Seoul, March 17, 2017, quoted in Justin Raimondo, “Trump Should Meet With Kim Jong-un,” "
+    "Antiwar.com, May 2017, para. 14.")
+
+
+@pytest.mark.parametrize(("style", "expected"), [
+    ("chicago-notes-bibliography", TILLERSON_NOTE),
+    ("chicago-author-date", "(Tillerson 2017, quoted in Raimondo 2017, para. 14)"),
+    ("apa", "(Tillerson, 2017, quoted in Raimondo, 2017, para. 14)"),
+    ("modern-language-association",
+     "(Tillerson, quoted in Raimondo, Trump Should Meet With Kim Jong-un, par. 14)"),
+])
+@pytest.mark.parametrize("engine", ENGINES)
+def test_quotation_cites_as_quoted_in_in_four_styles(essay_library: Library, style: str,
+                                                     expected: str, engine: str) -> None:
+    result = render(essay_library, style, citations=[one("tillerson2017patience", 1)],
+                    bibliography=False, engine=engine)
+    assert result.citations == [expected]
+    assert result.warnings == []
+
+
+@pytest.mark.parametrize(("style", "expected"), [
+    # Chicago cites interviews that were not published in full in the text
+    ("chicago-author-date",
+     "(Donald Trump, Interview with Bloomberg News, Oval Office, White House, Washington, D.C., "
+     "May 1, 2017, quoted in Raimondo 2017, para. 8)"),
+    # APA cites any unrecoverable statement as a personal communication
+    ("apa", "(D. Trump, personal communication, May 1, 2017, quoted in Raimondo, 2017, para. 8)"),
+])
+def test_interviews_keep_the_styles_own_form(essay_library: Library, style: str,
+                                             expected: str) -> None:
+    result = render(essay_library, style, citations=[one("trump2017meet")], bibliography=False)
+    assert result.citations == [expected]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_author_date_form_agrees_across_engines(essay_library: Library, engine: str) -> None:
+    result = render(essay_library, "chicago-author-date", engine=engine, bibliography=False,
+                    citations=[one("tillerson2017patience"), one("moon2017sayno")])
+    assert result.citations[0] == "(Tillerson 2017, quoted in Raimondo 2017, para. 14)"
+    assert result.citations[1].endswith(", quoted in Raimondo 2017, para. 14)")
+
+
+def test_other_cites_in_the_cluster_render_normally(essay_library: Library) -> None:
+    cluster = Cluster((CiteItem("raimondo2000enemy", locator="12"),
+                       CiteItem("tillerson2017patience", prefix="see "),
+                       CiteItem("raimondo2008reclaiming")))
+    result = render(essay_library, "chicago-author-date", citations=[cluster],
+                    bibliography=False)
+    assert result.citations == [
+        "(Raimondo 2000, 12; see Tillerson 2017, quoted in Raimondo 2017, para. 14; "
+        "Raimondo [1993] 2008)"]
+
+
+def test_unknown_keys_beside_a_quotation(essay_library: Library) -> None:
+    cluster = Cluster((CiteItem("tillerson2017patience"), CiteItem("nosuchkey")))
+    result = render(essay_library, "apa", citations=[cluster], bibliography=False)
+    assert result.citations == [
+        "(Tillerson, 2017, quoted in Raimondo, 2017, para. 14); [unknown: nosuchkey]"]
+    assert result.unknown_keys == ["nosuchkey"]
+
+
+# ---------------------------------------------------------------------------
+# Chicago's example and the locator rule
+# ---------------------------------------------------------------------------
+
+COSTELLO_FULL = ("Bonnie Costello, Marianne Moore: Imaginary Possessions "
+                 "(Harvard University Press, 1981), 78.")
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_chicago_example_in_notes(chicago_example: Library, engine: str) -> None:
+    # The cite's "p. 269" is the article's page: the record has its own quoted-in locator.
+    citations = [one("zukofsky1931", 1, locator="269", label="page"),
+                 one("zukofsky1931", 2),
+                 one("costello1981", 3, locator="80", label="page")]
+    result = render(chicago_example, "chicago-notes-bibliography", engine=engine,
+                    citations=citations)
+    assert result.citations[0] == (
+        "Louis Zukofsky, “Sincerity and Objectification,” Poetry 37 (February 1931): 269, "
+        "quoted in " + COSTELLO_FULL)
+    # second notes: short forms, the comma inside the closing quotation mark (en-US)
+    assert result.citations[1].startswith(
+        "Zukofsky, “Sincerity and Objectification,”")
+    assert result.citations[1].endswith(
+        " quoted in Costello, Marianne Moore: Imaginary Possessions, 78.")
+    # the note before cites two works: a short form, never "Ibid."
+    assert result.citations[2] == "Costello, Marianne Moore: Imaginary Possessions, 80."
+    assert result.bibliography_ids == ["costello1981"]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_chicago_example_author_date_and_apa(chicago_example: Library, engine: str) -> None:
+    cited = [one("zukofsky1931", locator="269", label="page")]
+    assert render(chicago_example, "chicago-author-date", engine=engine, citations=cited,
+                  bibliography=False).citations == [
+        "(Zukofsky 1931, 269, quoted in Costello 1981, 78)"]
+    assert render(chicago_example, "apa", engine=engine, citations=cited,
+                  bibliography=False).citations == [
+        "(Zukofsky, 1931, p. 269, quoted in Costello, 1981, p. 78)"]
+
+
+def test_cite_locator_goes_to_the_quoting_work_when_the_record_has_none() -> None:
+    data = [dict(CHICAGO_EXAMPLE[0]), {**CHICAGO_EXAMPLE[1], "custom": {
+        "quotation": "An Objective", "quoted-in": "costello1981"}}]
+    library = Library.from_json(data)
+    result = render(library, "chicago-author-date", bibliography=False,
+                    citations=[one("zukofsky1931", locator="33", label="page")])
+    assert result.citations == ["(Zukofsky 1931, quoted in Costello 1981, 33)"]
+
+
+def test_chain_items_carry_prefix_suffix_and_locators(chicago_example: Library) -> None:
+    item = CiteItem("zukofsky1931", locator="269", label="page", prefix="see",
+                    suffix="for the term", suppress_author=True)
+    chain = quotation_chain(item, chicago_example)
+    assert chain == [
+        CiteItem("zukofsky1931", locator="269", label="page", prefix="see",
+                 suppress_author=True),
+        CiteItem("costello1981", locator="78", label="page", suffix="for the term"),
+    ]
+    assert quotation_chain(CiteItem("costello1981"), chicago_example) is None
+    assert quotation_chain(CiteItem("zukofsky1931", author_only=True), chicago_example) is None
+
+
+def test_a_quoting_work_that_is_itself_quoted_is_followed() -> None:
+    library = Library.from_json([
+        *CHICAGO_EXAMPLE,
+        {"id": "later", "type": "speech", "author": [{"family": "Later", "given": "Lee"}],
+         "issued": {"date-parts": [[1990]]},
+         "custom": {"quotation": "Objective", "quoted-in": "zukofsky1931"}},
+    ])
+    result = render(library, "chicago-author-date", bibliography_keys=[],
+                    citations=[one("later")])
+    assert result.citations == [
+        "(Later 1990, quoted in Zukofsky 1931, quoted in Costello 1981, 78)"]
+    assert result.bibliography_ids == ["costello1981"]
+    assert quoting_closure(library, ["later"]) == ["later", "zukofsky1931", "costello1981"]
+
+
+def test_a_cycle_stops_with_a_warning() -> None:
+    library = Library.from_json([
+        {"id": "a", "type": "speech", "author": [{"family": "Ames"}],
+         "issued": {"date-parts": [[2001]]}, "custom": {"quotation": "x", "quoted-in": "b"}},
+        {"id": "b", "type": "speech", "author": [{"family": "Bell"}],
+         "issued": {"date-parts": [[2002]]}, "custom": {"quotation": "y", "quoted-in": "a"}},
+    ])
+    result = render(library, "chicago-author-date", citations=[one("a"), one("a")],
+                    bibliography=False)
+    assert result.citations == ["(Ames 2001, quoted in Bell 2002)"] * 2
+    assert [w for w in result.warnings if "comes back" in w] == [
+        "quotation 'b': quoted-in 'a' comes back to a record already in the chain; "
+        "the chain stops there"]
+
+
+def test_a_label_that_is_not_a_csl_label_falls_back_to_page(chicago_example: Library) -> None:
+    record = chicago_example["zukofsky1931"]
+    record["custom"] = {**record["custom"], "quoted-in-label": "leaf"}
+    result = render(chicago_example, "apa", citations=[one("zukofsky1931")],
+                    bibliography=False)
+    assert result.citations == ["(Zukofsky, 1931, quoted in Costello, 1981, p. 78)"]
+    assert "quotation 'zukofsky1931': quoted-in-label 'leaf' is not a CSL locator label; " \
+        "used 'page'" in result.warnings
+
+
+def test_a_dangling_quoted_in_cites_the_record_alone() -> None:
+    library = Library.from_json([{**CHICAGO_EXAMPLE[1], "custom": {
+        "quotation": "An Objective", "quoted-in": "missing"}}])
+    result = render(library, "chicago-author-date", citations=[one("zukofsky1931")])
+    assert result.citations == ["(Zukofsky 1931)"]
+    assert result.bibliography_ids == ["zukofsky1931"]
+
+
+# ---------------------------------------------------------------------------
+# Positions in a note style
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_second_quoted_in_of_the_same_essay_is_short(essay_library: Library,
+                                                     engine: str) -> None:
+    citations = [one("tillerson2017patience", 1), one("moon2017sayno", 2),
+                 one(ESSAY, 3, locator="3", label="paragraph")]
+    result = render(essay_library, "chicago-notes-bibliography", engine=engine,
+                    citations=citations, bibliography=False)
+    title = result.citations[0].split("quoted in Justin Raimondo, ")[1].split(",”")[0]
+    assert result.citations[0].startswith("Rex Tillerson, Joint press conference")
+    assert result.citations[1].startswith("Jae-in Moon, ")
+    assert result.citations[1].endswith(f", quoted in Raimondo, {title},” para. 14.")
+    assert result.citations[2] == f"Raimondo, {title},” para. 3."
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_no_ibid_after_a_note_citing_two_works(essay_library: Library, engine: str) -> None:
+    # OSCOLA uses ibid: the note after "A, quoted in B" cites B in its short form,
+    # and only a note after a note citing B alone is "ibid".
+    citations = [one("tillerson2017patience", 1), one(ESSAY, 2, locator="3", label="paragraph"),
+                 one(ESSAY, 3, locator="3", label="paragraph")]
+    result = render(essay_library, "oscola", engine=engine, citations=citations,
+                    bibliography=False)
+    assert ", quoted in Justin Raimondo, ‘Trump Should Meet With Kim Jong-un’ (May 2017) " \
+        "para 14." in result.citations[0]
+    assert result.citations[1].startswith("Raimondo")
+    assert result.citations[2].lower().startswith("ibid")
+
+
+def test_positions_without_note_numbers(essay_library: Library) -> None:
+    result = render(essay_library, "chicago-notes-bibliography", bibliography=False,
+                    citations=[one("tillerson2017patience"), one(ESSAY)])
+    assert result.citations[0] == TILLERSON_NOTE
+    assert result.citations[1] == "Raimondo, “Trump Should Meet With Kim Jong-un.”"
+
+
+# ---------------------------------------------------------------------------
+# Terms and locales
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(("locale", "term"), [
+    ("de-DE", "zitiert in"), ("fr-FR", "cité dans"), ("es-ES", "citado en"),
+    ("de-AT", "zitiert in"), ("en-GB", "quoted in"),
+])
+def test_locale_chooses_the_term(chicago_example: Library, engine: str, locale: str,
+                                 term: str) -> None:
+    result = render(chicago_example, "chicago-author-date", engine=engine, locale=locale,
+                    citations=[one("zukofsky1931")], bibliography=False)
+    assert result.citations == [f"(Zukofsky 1931, {term} Costello 1981, 78)"]
+
+
+def test_builtin_terms_fall_back_to_language_then_english() -> None:
+    assert builtin_term("es-MX") == "citado en"
+    assert builtin_term("fr") == "cité dans"
+    assert builtin_term("ja-JP") == "quoted in"
+
+
+def test_style_locale_term_wins(chicago_example: Library) -> None:
+    style = Style.from_xml(TERM_STYLE)
+    result = render(chicago_example, style, engine="citekit", bibliography=False,
+                    citations=[one("zukofsky1931")])
+    assert result.citations == ["[Zukofsky 1931, as cited in Costello 1981, p. 78]"]
+
+
+def test_locale_file_term_wins_over_builtin() -> None:
+    style = find_style("apa").xml
+    locale_xml = b"""<?xml version="1.0" encoding="utf-8"?>
+<locale xmlns="http://purl.org/net/xbiblio/csl" version="1.0" xml:lang="xx-XX">
+  <style-options punctuation-in-quote="true"/>
+  <terms><term name="quoted in">zit. n.</term></terms>
+</locale>"""
+    words = locale_words(style, "xx-XX", lambda tag: locale_xml if tag == "xx-XX" else None)
+    assert (words.quoted_in, words.punctuation_in_quote) == ("zit. n.", True)
+    german = locale_words(style, "de-DE", locale_loader)
+    assert (german.quoted_in, german.punctuation_in_quote) == ("zitiert in", False)
+
+
+# ---------------------------------------------------------------------------
+# Bibliographies
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_whole_library_leaves_quotations_out(essay_library: Library, engine: str) -> None:
+    result = render(essay_library, "apa", engine=engine)
+    assert sorted(result.bibliography_ids) == sorted(WORKS)
+    assert result.warnings == []
+
+
+def test_include_quotations_lists_them(essay_library: Library) -> None:
+    result = render(essay_library, "modern-language-association", include_quotations=True)
+    assert len(result.bibliography) == len(essay_library)
+    assert "Tillerson, Rex. Joint press conference" in "\n".join(result.bibliography_texts)
+    entries = bibliography(essay_library, "modern-language-association",
+                           include_quotations=True)
+    assert entries == result.bibliography_texts
+
+
+def test_cited_quotation_lists_the_quoting_work(essay_library: Library) -> None:
+    result = render(essay_library, "chicago-author-date", bibliography_keys=[],
+                    citations=[one("tillerson2017patience")])
+    assert result.bibliography_texts == [
+        "Raimondo, Justin. 2017. “Trump Should Meet With Kim Jong-un.” Antiwar.com, May."]
+    both = render(essay_library, "chicago-author-date", bibliography_keys=[],
+                  citations=[one("tillerson2017patience")], include_quotations=True)
+    assert both.bibliography_ids == [ESSAY, "tillerson2017patience"]
+
+
+def test_author_only_cite_still_lists_the_quoting_work(essay_library: Library) -> None:
+    result = render(essay_library, "chicago-author-date", bibliography_keys=[],
+                    citations=[one("tillerson2017patience", author_only=True)])
+    assert result.citations == ["(Tillerson)"]  # the name only: no "quoted in"
+    assert result.bibliography_ids == [ESSAY]
+
+
+def test_named_quotation_keys_are_listed(essay_library: Library) -> None:
+    result = render(essay_library, "chicago-author-date",
+                    bibliography_keys=["tillerson2017patience"])
+    assert result.bibliography_ids == ["tillerson2017patience"]
+
+
+def test_numeric_styles_keep_cited_quotations(chicago_example: Library) -> None:
+    result = render(chicago_example, "ieee", bibliography_keys=[],
+                    citations=[one("zukofsky1931")])
+    assert result.citations == ["[1], quoted in [2, p. 78]"]
+    assert result.bibliography_ids == ["zukofsky1931", "costello1981"]
+
+
+# ---------------------------------------------------------------------------
+# Output formats and the pieces
+# ---------------------------------------------------------------------------
+
+
+def test_html_keeps_formatting(essay_library: Library) -> None:
+    result = render(essay_library, "modern-language-association", output="html",
+                    citations=[one("tillerson2017patience")], bibliography=False)
+    assert result.citations == [
+        "(Tillerson, quoted in Raimondo, <i>Trump Should Meet With Kim Jong-un</i>, par. 14)"]
+
+
+def test_latex_escapes_through_the_tree(chicago_example: Library) -> None:
+    result = render(chicago_example, "chicago-notes-bibliography", output="latex",
+                    citations=[one("zukofsky1931", 1)], bibliography=False)
+    assert result.citations[0].endswith(
+        "quoted in Bonnie Costello, \\emph{Marianne Moore: Imaginary Possessions} "
+        "(Harvard University Press, 1981), 78.")
+
+
+def test_clusters_without_quotations_pass_through(essay_library: Library) -> None:
+    clusters = [one(ESSAY), one("raimondo2000enemy", 4)]
+    expansion = expand(essay_library, clusters)
+    assert expansion.stream == tuple(clusters)
+    assert not expansion.expanded
+
+
+def test_expansion_shares_the_note_and_adds_a_hidden_cluster(essay_library: Library) -> None:
+    cluster = Cluster((CiteItem("raimondo2000enemy"), CiteItem("tillerson2017patience")))
+    expansion = expand(essay_library, [one(ESSAY, 7), cluster])
+    assert [c.note_number for c in expansion.stream] == [7, 2, 2, 2, 2]
+    assert [[i.id for i in c.items] for c in expansion.stream[1:]] == [
+        ["raimondo2000enemy"], ["tillerson2017patience"], [ESSAY],
+        ["raimondo2000enemy", "tillerson2017patience", ESSAY]]
+    assert expansion.shapes == (0, ((1,), (2, 3)))
+    assert expansion.quotations == {"tillerson2017patience"}
+
+
+def test_layout_and_markers() -> None:
+    assert citation_layout(find_style("chicago-author-date").xml) == CitationLayout(
+        "(", ")", "; ", numeric=False)
+    assert citation_layout(find_style("ieee").xml).numeric
+    marked = marked_style(find_style("apa").xml)
+    assert 'prefix="\ue000"' in marked.decode() and 'suffix="\ue001"' in marked.decode()
+
+
+def _glued(head: list[Rich], text: str, piq: bool) -> str:
+    glue(head, text, piq)
+    return "".join(plain(node) for node in head)
+
+
+@pytest.mark.parametrize(("head", "text", "piq", "expected"), [
+    ("Kim Jong-un.”", ".", True, "Kim Jong-un.”"),
+    ("Kim Jong-un”", ", quoted in ", True, "Kim Jong-un,” quoted in "),
+    ("Kim Jong-un”", ", quoted in ", False, "Kim Jong-un”, quoted in "),
+    ("Washington, D.C.", ".", False, "Washington, D.C."),
+    ("Washington, D.C.", ", quoted in ", False, "Washington, D.C., quoted in "),
+    ("Why?", ".", False, "Why?"),
+    ("Raimondo 2017", ")", False, "Raimondo 2017)"),
+])
+def test_glue_punctuation(head: str, text: str, piq: bool, expected: str) -> None:
+    assert _glued([Span((Span((Text(head),), italic=True),))], text, piq) == expected
+
+
+def test_glue_moves_the_comma_inside_a_nested_leaf() -> None:
+    head: list[Rich] = [Span((Text("“"), Span((Text("Title”"),), italic=True)))]
+    glue(head, ", quoted in ", True)
+    assert head[0] == Span((Text("“"), Span((Text("Title,”"),), italic=True)))
