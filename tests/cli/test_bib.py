@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,15 +23,8 @@ ITEMS: list[dict[str, Any]] = [
 
 
 @pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
-
-
-@pytest.fixture
-def refs(tmp_path: Path) -> Path:
-    path = tmp_path / "refs.json"
-    path.write_text(json.dumps(ITEMS), encoding="utf-8")
-    return path
+def refs(library_file: Callable[[list[dict[str, Any]]], Path]) -> Path:
+    return library_file(ITEMS)
 
 
 def bib(runner: CliRunner, *args: str) -> Any:

@@ -25,11 +25,6 @@ ITEMS: list[dict[str, Any]] = [
 
 
 @pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
-
-
-@pytest.fixture
 def refs(tmp_path: Path) -> str:
     path = tmp_path / "refs.json"
     path.write_text(json.dumps(ITEMS, indent=1), encoding="utf-8")

@@ -21,11 +21,6 @@ TILLERSON_AD = ("Tillerson, Rex. 2017. Joint press conference with South Korean 
 
 
 @pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
-
-
-@pytest.fixture
 def refs(repo_root: Path) -> Path:
     return repo_root / "references.bib"
 

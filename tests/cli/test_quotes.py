@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -36,15 +37,8 @@ SPEECH = "Friends! We shall not be moved, and we shall not be silent.\n"
 
 
 @pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
-
-
-@pytest.fixture
-def refs(tmp_path: Path) -> Path:
-    path = tmp_path / "refs.json"
-    path.write_text(json.dumps(ITEMS), encoding="utf-8")
-    return path
+def refs(library_file: Callable[[list[dict[str, Any]]], Path]) -> Path:
+    return library_file(ITEMS)
 
 
 def write(tmp_path: Path, name: str, text: str) -> str:

@@ -47,11 +47,6 @@ required = false
 
 
 @pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
-
-
-@pytest.fixture
 def course(tmp_path: Path) -> Path:
     (tmp_path / "refs.json").write_text(json.dumps(ITEMS), encoding="utf-8")
     path = tmp_path / "course.toml"

@@ -25,13 +25,15 @@ def test_html_uses_suite_conventions() -> None:
         )
     )
     assert to_html(tree) == (
-        "A &#38; B &#60;c&#62;<i>T</i><span style=\"font-variant:small-caps;\">sc</span>"
+        'A &#38; B &#60;c&#62;<i>T</i><span style="font-variant:small-caps;">sc</span>'
         '<span style="font-style:normal;">n</span><sup>2</sup>'
     )
 
 
 def test_html_display_divs_and_links() -> None:
-    tree = Span((Span((Text("1."),), display="left-margin"), Span((Text("x"),), link="http://e/?a&b")))
+    tree = Span(
+        (Span((Text("1."),), display="left-margin"), Span((Text("x"),), link="http://e/?a&b"))
+    )
     assert to_html(tree) == (
         '<div class="csl-left-margin">1.</div><a href="http://e/?a&#38;b">x</a>'
     )

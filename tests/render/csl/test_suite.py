@@ -7,6 +7,7 @@ regression fixtures (same format) live in ``fixtures/`` and must all pass.
 
 from __future__ import annotations
 
+import os
 import signal
 from pathlib import Path
 
@@ -16,7 +17,8 @@ from citekit.render.csl.suite import check_fixture, parse_fixture
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent.parent
-SUITE_DIR = ROOT.parent / "shared" / "csl-test-suite" / "processor-tests" / "humans"
+SHARED = Path(os.environ.get("CITEKIT_SHARED", ROOT.parent / "shared"))
+SUITE_DIR = SHARED / "csl-test-suite" / "processor-tests" / "humans"
 OWN_DIR = HERE / "fixtures"
 KNOWN_FAILURES = frozenset(
     line.strip()
@@ -65,9 +67,7 @@ def test_csl_suite_fixture(name: str, shared: Path) -> None:
         passed, expected, actual = False, "", f"{type(error).__name__}: {error}"
     if name in KNOWN_FAILURES:
         if passed:
-            pytest.fail(
-                f"{name} now passes: remove it from tests/render/csl/known_failures.txt"
-            )
+            pytest.fail(f"{name} now passes: remove it from tests/render/csl/known_failures.txt")
         pytest.xfail(f"known failure: {name}")
     assert passed, f"{name}\nexpected: {expected}\nactual:   {actual}"
 

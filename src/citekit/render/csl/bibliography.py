@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from citekit.render.csl.clusters import capitalize_leading_term
+from citekit.render.csl.clusters import NO_PRINTED_FORM, capitalize_leading_term
 from citekit.render.csl.data import Item
 from citekit.render.csl.evaluator import CiteInfo, DisambiguationState
 from citekit.render.csl.output import Box, find_tag, plain_text, to_rich
@@ -71,7 +72,10 @@ def render_bibliography(
         info = CiteInfo(citation_number=numbers.get(key, 0))
         state = states.get(key) or DisambiguationState()
         state = DisambiguationState(year_suffix=state.year_suffix, condition=state.condition)
-        output, _ = proc.render_item(item, section, "bibliography", info, state)
+        output, ctx = proc.render_item(item, section, "bibliography", info, state)
+        if isinstance(output, Box) and not ctx.content and ctx.called > 1:
+            # Only the citation number printed: say so, as citeproc-js does.
+            output.kids.append(NO_PRINTED_FORM)
         if output is None:
             entries.append((key, Span((), part="entry")))
             continue
@@ -91,7 +95,13 @@ def render_bibliography(
                 [Box([left], display="left-margin"), Box([right], display="right-inline")]
             )
         else:
-            wrapped = proc.wrap_layout(output, layout.decor)
+            decor = layout.decor
+            last = output.kids[-1] if isinstance(output, Box) and output.kids else None
+            if decor.suffix and isinstance(last, Box) and last.display:
+                # citeproc-js puts the layout suffix inside a closing display block.
+                last.kids.append(decor.suffix)
+                decor = replace(decor, suffix="")
+            wrapped = proc.wrap_layout(output, decor)
         if wrapped is not None:
             capitalize_leading_term(wrapped)
         rich = to_rich(wrapped, proc.locale)

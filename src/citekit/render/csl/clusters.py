@@ -275,7 +275,10 @@ def _collapse_years(
         pieces.append(
             (_with_affixes(group[0], group[0].output), after if previous_collapsed else delimiter)
         )
-        previous_collapsed = len(group) > 1
+        # collapse="year" always separates author groups with after-collapse-delimiter.
+        previous_collapsed = len(group) > 1 or (
+            collapse == "year" and "after-collapse-delimiter" in options
+        )
         # chains of cites sharing a year collapse to their suffixes
         chain: list[Cite] = [group[0]]
         for cite in group[1:]:

@@ -140,7 +140,7 @@ def _render_parts(
 
 def render_date(node: DateNode, date: DateData, locale: Locale) -> Box | None:
     """The date as an output box (without the node's own decor)."""
-    parts, delimiter, base_decor = resolve_parts(node, locale)
+    parts, delimiter, _ = resolve_parts(node, locale)
     if date.literal and not date.parts[0]:
         return Box([date.literal], tag="date")
     start = date.parts
@@ -186,5 +186,4 @@ def render_date(node: DateNode, date: DateData, locale: Locale) -> Box | None:
         if joined and delimiter:
             joined.append(delimiter)
         joined.extend(chunk)
-    del base_decor
     return Box(joined, tag="date")

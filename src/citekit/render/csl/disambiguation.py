@@ -30,6 +30,10 @@ def _suffix(index: int) -> str:
     return letters
 
 
+# Access dates never tell cites apart for citeproc-js.
+IGNORED = frozenset({"accessed"})
+
+
 class _Renderer:
     """Renders cites in one position form (first, or subsequent) for comparison."""
 
@@ -46,6 +50,7 @@ class _Renderer:
             "citation",
             CiteInfo(position=self.position),
             state,
+            IGNORED,
         )
         return plain_text(output)
 
@@ -57,6 +62,7 @@ class _Renderer:
             "citation",
             CiteInfo(position=self.position),
             state,
+            IGNORED,
         )
         info = ctx.extra.get("names_info")
         return info if isinstance(info, tuple) else (0, 0)
@@ -92,10 +98,14 @@ def disambiguate(
     rank = {item_id: index for index, item_id in enumerate(bib_order)}
 
     # Subsequent cites are ambiguous in their own (short) form too.
-    later = sorted(
-        {c.item.id for cites in clusters for c in cites if c.info.position == "subsequent"},
-        key=rank.__getitem__,
+    # With et-al-subsequent options every item may appear in that shorter form.
+    # A subsequent cite is ambiguous against every item's subsequent form.
+    subsequent_options = (
+        "et-al-subsequent-min" in options or "et-al-subsequent-use-first" in options
     )
+    any_subsequent = any(c.info.position == "subsequent" for cites in clusters for c in cites)
+    later = list(registered) if subsequent_options or any_subsequent else []
+    short_collisions: list[list[str]] = []
     if later:
         short = _Renderer(proc, items, "subsequent")
         later_keys = {i: short.key(i, states[i]) for i in later}
@@ -104,8 +114,10 @@ def disambiguate(
                 bucket = _expand_given(short, states, bucket, list(bucket), max_level)
             if add_names and len(bucket) > 1:
                 bucket = _add_names(short, states, bucket, list(bucket), add_given, max_level)
-            for item_id in bucket if len(bucket) > 1 else ():
-                states[item_id].condition = True
+            if len(bucket) > 1:
+                bucket = _conditions(short, states, bucket)
+            if add_year and len(bucket) > 1:
+                short_collisions.append(bucket)
 
     for bucket in buckets:
         pending = list(bucket)
@@ -114,9 +126,7 @@ def disambiguate(
         if add_names and len(pending) > 1:
             pending = _add_names(renderer, states, pending, bucket, add_given, max_level)
         if len(pending) > 1:
-            for item_id in pending:
-                states[item_id].condition = True
-            pending = _colliding(renderer, states, pending)
+            pending = _conditions(renderer, states, pending)
         if add_year and len(pending) > 1:
             groups: dict[str, list[str]] = defaultdict(list)
             for item_id in pending:
@@ -127,7 +137,36 @@ def disambiguate(
                 ordered = sorted(members, key=rank.__getitem__)
                 for index, item_id in enumerate(ordered):
                     states[item_id].year_suffix = _suffix(index)
+    # Items still ambiguous only in their subsequent form get suffixes last.
+    for bucket in short_collisions:
+        fresh = [i for i in bucket if not states[i].year_suffix]
+        if len(fresh) == len(bucket):
+            for index, item_id in enumerate(sorted(fresh, key=rank.__getitem__)):
+                states[item_id].year_suffix = _suffix(index)
     return states
+
+
+def _conditions(
+    renderer: _Renderer, states: dict[str, DisambiguationState], pending: list[str]
+) -> list[str]:
+    """Turn disambiguate="true" tests on one at a time (citeproc-js's incremental way)."""
+    tests = 1
+    for item_id in pending:
+        _, ctx = renderer.proc.render_item(
+            renderer.items[item_id],
+            renderer.proc.style.citation,
+            "citation",
+            CiteInfo(position=renderer.position),
+            DisambiguationState(condition=1 << 20),
+        )
+        tests = max(tests, int(ctx.extra.get("disambiguate", 0)))
+    for level in range(1, tests + 1):
+        for item_id in pending:
+            states[item_id].condition = level
+        pending = _colliding(renderer, states, pending)
+        if len(pending) < 2:
+            break
+    return pending
 
 
 def _distinct(renderer: _Renderer, states: dict[str, DisambiguationState], ids: list[str]) -> int:

@@ -18,7 +18,8 @@ from citekit.render.csl.style import Style, StyleError, parse_style
 from citekit.render.types import BibliographyLayout, Cluster, EngineOutput, LocaleLoader
 
 _STYLE_CACHE: dict[str, Style] = {}
-_LOCALE_CACHE: dict[tuple[str, str, int], Locale] = {}
+# Keyed by loader id too; the loader itself is kept so a recycled id cannot match.
+_LOCALE_CACHE: dict[tuple[str, str, int], tuple[LocaleLoader, Locale]] = {}
 _CACHE_LIMIT = 64
 
 
@@ -39,13 +40,14 @@ def load_style_and_locale(
         _STYLE_CACHE[digest] = style
     lang = locale or style.default_locale or "en-US"
     key = (digest, lang, id(loader))
-    merged = _LOCALE_CACHE.get(key)
+    cached = _LOCALE_CACHE.get(key)
     warnings = list(style.warnings)
-    if merged is None:
-        merged = build_locale(lang, style.locales, loader, warnings)
-        if len(_LOCALE_CACHE) >= _CACHE_LIMIT:
-            _LOCALE_CACHE.clear()
-        _LOCALE_CACHE[key] = merged
+    if cached is not None and cached[0] is loader:
+        return style, cached[1], warnings
+    merged = build_locale(lang, style.locales, loader, warnings)
+    if len(_LOCALE_CACHE) >= _CACHE_LIMIT:
+        _LOCALE_CACHE.clear()
+    _LOCALE_CACHE[key] = (loader, merged)
     return style, merged, warnings
 
 
@@ -105,8 +107,11 @@ class CslEngine:
             for index, cluster in enumerate(clusters)
         ]
         processor = Processor(style, merged)
-        ids = bibliography_ids
-        result = processor.run(normalised, raw_clusters, ids, bibliography)
+        try:
+            result = processor.run(normalised, raw_clusters, bibliography_ids, bibliography)
+        except Exception as error:  # a processor bug must not take the document down
+            output.warnings.append(f"citekit engine failed on this style: {error!r}")
+            return output
         output.citations = result.citations
         output.bibliography = result.bibliography
         output.warnings.extend(result.warnings)

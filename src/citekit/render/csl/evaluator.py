@@ -18,6 +18,7 @@ from citekit.render.csl.data import NUMBER_VARIABLES, Item
 from citekit.render.csl.dates import render_date
 from citekit.render.csl.locale import Locale
 from citekit.render.csl.markup import parse_markup
+from citekit.render.csl.names import NameRenderer
 from citekit.render.csl.numbers import (
     SUPERSCRIPTS,
     format_number,
@@ -56,7 +57,7 @@ class DisambiguationState:
     add_names: int = 0
     given_level: dict[int, int] = field(default_factory=dict)
     year_suffix: str = ""
-    condition: bool = False
+    condition: int = 0  # how many disambiguate="true" tests (in render order) pass
 
 
 @dataclass(slots=True)
@@ -71,6 +72,8 @@ class CiteInfo:
     suffix: str = ""
     suppress_author: bool = False
     author_only: bool = False
+    # The part of the locator its label counts ("1" in "1, fol. 186"), when it names others.
+    locator_head: str | None = None
 
 
 @dataclass(slots=True)
@@ -94,14 +97,15 @@ class Context:
     options: Mapping[str, str] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
     tracked: list[str] | None = None
+    content: int = 0  # variables rendered other than citation-number
 
 
-def apply_decor(content: Out, decor: Decor, english: bool = True) -> Out:
+def apply_decor(content: Out, decor: Decor, english: bool = True, language: str = "") -> Out:
     """Wrap ``content`` in ``decor``: case, formatting/quotes/display, affixes."""
     if decor is PLAIN:
         return content
     if decor.text_case and (english or decor.text_case != "title"):
-        content = apply_case(content, decor.text_case)
+        content = apply_case(content, decor.text_case, language)
     if decor.fmt is not None or decor.quotes or decor.display:
         content = Box([content], decor.fmt, decor.quotes)
     if decor.prefix or decor.suffix:
@@ -141,9 +145,16 @@ def _strip_periods(content: Out) -> Out:
 class Evaluator:
     """Renders nodes; stateless apart from per-style caches."""
 
-    def __init__(self, style: Style) -> None:
+    def __init__(
+        self, style: Style, abbreviations: Mapping[str, Mapping[str, str]] | None = None
+    ) -> None:
         self.style = style
+        # {variable: {full text: abbreviation}}, used for form="short" (the suite's
+        # ABBREVIATIONS section; applications can pass journal abbreviation lists).
+        self.abbreviations = abbreviations or {}
         self._name_opts: dict[tuple[int, int], dict[str, str]] = {}
+        # Per-evaluator (never global): keys are ids of objects this evaluator keeps alive.
+        self.renderers: dict[tuple[int, int, int], NameRenderer] = {}
 
     # ------------------------------------------------------------ helpers
 
@@ -152,7 +163,8 @@ class Evaluator:
         if decor.strip_periods:
             content = _strip_periods(content)
         english = ctx.locale.lang.lower().startswith("en") if term else ctx.english
-        return apply_decor(content, decor, english)
+        language = ctx.locale.lang if term else ctx.item.language
+        return apply_decor(content, decor, english, language)
 
     def children(self, ctx: Context, nodes: tuple[Node, ...]) -> list[Out]:
         out: list[Out] = []
@@ -237,6 +249,11 @@ class Evaluator:
         if name == "year-suffix":
             return ctx.state.year_suffix
         if form == "short":
+            table = self.abbreviations.get(name)
+            if table:
+                abbreviated = table.get(item.vars.get(name, ""))
+                if abbreviated:
+                    return abbreviated
             short = item.vars.get(name + "-short")
             if short:
                 return short
@@ -252,6 +269,8 @@ class Evaluator:
             if not value:
                 return None
             ctx.rendered += 1
+            if name != "citation-number":
+                ctx.content += 1
             if ctx.tracked is not None:
                 ctx.tracked.append(name)
                 ctx.suppressed.add(name)
@@ -289,6 +308,10 @@ class Evaluator:
                 content = parse_markup(value)
             elif name in NO_MARKUP:
                 content = value
+            elif "\u00ab " in value or " \u00bb" in value:  # French spacing: narrow no-break
+                content = parse_markup(
+                    value.replace("\u00ab ", "\u00ab\u202f").replace(" \u00bb", "\u202f\u00bb")
+                )
             elif name in NUMBER_VARIABLES and "-" in value and is_numeric(value):
                 content = _NUMBER_RANGE.sub("\\1\u2013\\2", value)
             else:
@@ -324,6 +347,7 @@ class Evaluator:
         if not value:
             return None
         ctx.rendered += 1
+        ctx.content += 1
         if ctx.tracked is not None:
             ctx.tracked.append(node.variable)
         if ctx.mode == "sort" and value.isdigit():
@@ -353,6 +377,8 @@ class Evaluator:
         elif variable in ("number-of-pages", "number-of-volumes"):
             plural = value.strip().isdigit() and int(value) > 1
         else:
+            if variable == "locator" and ctx.cite.locator_head is not None:
+                value = ctx.cite.locator_head
             plural = is_plural(value.replace("\\-", ""))
             if not plural:
                 and_term = ctx.locale.term("and")
@@ -375,6 +401,7 @@ class Evaluator:
         if data is None:
             return None
         ctx.rendered += 1
+        ctx.content += 1
         if ctx.tracked is not None:
             ctx.tracked.append(node.variable)
         if ctx.mode == "sort":
@@ -478,11 +505,12 @@ class Evaluator:
                 return position != "first" and ctx.cite.near_note
             return False
         if attr == "disambiguate":
-            return ctx.state.condition == (value == "true")
+            seen: int = ctx.extra.get("disambiguate", 0) + 1
+            ctx.extra["disambiguate"] = seen
+            return (seen <= ctx.state.condition) == (value == "true")
         return False
 
 
-NUMERIC_VARIABLES = NUMBER_VARIABLES
 _NUMBER_RANGE = re.compile(r"(\d)\s*-\s*(\d)")
 _FIRST_PAGE = re.compile(r"[^\s,&\-\u2013]+")
 _CONTEXT_VARIABLES = frozenset(

@@ -67,14 +67,23 @@ class Locale:
 
     @property
     def outer_quotes(self) -> tuple[str, str]:
-        return self.term("open-quote") or "\u201c", self.term("close-quote") or "\u201d"
+        return _tight(self.term("open-quote") or "\u201c", self.term("close-quote") or "\u201d")
 
     @property
     def inner_quotes(self) -> tuple[str, str]:
-        return (
+        return _tight(
             self.term("open-inner-quote") or "\u2018",
             self.term("close-inner-quote") or "\u2019",
         )
+
+
+def _tight(opening: str, closing: str) -> tuple[str, str]:
+    """French-style quote spacing uses a narrow no-break space, as citeproc-js does."""
+    if opening.endswith(" "):
+        opening = opening[:-1] + "\u202f"
+    if closing.startswith(" "):
+        closing = "\u202f" + closing[1:]
+    return opening, closing
 
 
 def _apply_locale_element(locale: Locale, el: etree._Element, from_style: bool) -> None:
@@ -128,6 +137,8 @@ def _apply_term(locale: Locale, term: etree._Element) -> None:
         locale.terms[(name, form, gender)] = (one, many)
     else:
         text = term.text or ""
+        if not text.strip():  # an element holding only layout whitespace is empty
+            text = ""
         locale.terms[(name, form, gender)] = (text, text)
 
 

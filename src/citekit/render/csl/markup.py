@@ -102,7 +102,8 @@ def parse_markup(text: str) -> str | Box:
         if char in ("'", "\u2019") and stack[-1][0] == "'" and not after.isalnum():
             stack.pop()
             continue
-        if char in ("'", "\u2018") and not before.isalnum() and after.isalnum():
+        opens_word = after.isalnum() or after in '"\u201c'
+        if char in ("'", "\u2018") and not before.isalnum() and opens_word:
             box = Box([], quotes=True, tag="squote")
             stack[-1][1].kids.append(box)
             stack.append(("'", box))

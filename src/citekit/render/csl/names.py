@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from citekit.render.csl.data import NameData
 from citekit.render.csl.locale import Locale
+from citekit.render.csl.markup import parse_markup
 from citekit.render.csl.output import Box
 from citekit.render.csl.style import Decor, NameNode
 
@@ -24,6 +25,7 @@ def is_romanesque(name: NameData) -> bool:
 
 _GIVEN_TOKEN = re.compile(r"([\s.\-]*)([^\s.\-]+)(\.?)")
 _SPACES = re.compile(r"\s+")
+_TAGS = re.compile(r"^((?:<[^>]+>)*)(.*?)((?:</[^>]+>)*)$")
 
 
 def initialize(given: str, initialize_with: str, hyphen: bool, only_existing: bool) -> str:
@@ -33,7 +35,12 @@ def initialize(given: str, initialize_with: str, hyphen: bool, only_existing: bo
     text = re.sub(r"-([a-z])", "\u2013\\1", text)
     out = ""
     previous_initial = False
-    for separator, word, period in _GIVEN_TOKEN.findall(text):
+    for separator, token, period in _GIVEN_TOKEN.findall(text):
+        # In-field markup around a name (<b>John</b>) stays around its initial.
+        lead, word, trail = _TAGS.match(token).groups()  # type: ignore[union-attr]
+        if not word:
+            out += token
+            continue
         first = word[0]
         if only_existing:
             is_initial = (len(word) == 1 and first.isupper()) or bool(period)
@@ -58,17 +65,22 @@ def initialize(given: str, initialize_with: str, hyphen: bool, only_existing: bo
                 out = out.rstrip() + "-"
             elif not (previous_initial and is_initial) and not out.endswith(" "):
                 out += " "
-        out += piece
+        out += (
+            lead + piece + trail
+            if not trail
+            else lead + piece.rstrip() + trail + (piece[len(piece.rstrip()) :])
+        )
         previous_initial = is_initial
     return _SPACES.sub(" ", out.replace("\u2013", "-")).strip()
 
 
 def _part(text: str, decor: Decor | None) -> str | Box:
+    content: str | Box = parse_markup(text) if "<" in text else text
     if decor is None or not text:
-        return text
+        return content
     from citekit.render.csl.evaluator import apply_decor
 
-    return apply_decor(text, decor)
+    return apply_decor(content, decor)
 
 
 class NameRenderer:
@@ -204,18 +216,6 @@ def _formatting_only(decor: Decor | None) -> Decor | None:
     if decor is None or not (decor.prefix or decor.suffix):
         return decor
     return replace(decor, prefix="", suffix="")
-
-
-def _join_particle(pieces: list[str]) -> str:
-    result = ""
-    for piece in pieces:
-        if not piece:
-            continue
-        if not result or result.endswith(("'", "\u2019", "-")):
-            result += piece
-        else:
-            result += " " + piece
-    return result
 
 
 def join_names(

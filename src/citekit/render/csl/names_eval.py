@@ -12,8 +12,6 @@ from citekit.render.csl.style import LabelNode, NamesNode, TextNode
 if TYPE_CHECKING:
     from citekit.render.csl.evaluator import Context, Evaluator, Out
 
-_RENDERERS: dict[tuple[int, int, int], NameRenderer] = {}
-
 
 def _int(value: str | None) -> int | None:
     if value is None:
@@ -46,6 +44,7 @@ def render_names(ev: Evaluator, ctx: Context, node: NamesNode) -> Out | None:
         if not names:
             continue
         ctx.rendered += 1
+        ctx.content += 1
         if ctx.tracked is not None:
             ctx.tracked.append(variable)
             ctx.suppressed.add(variable)
@@ -83,10 +82,10 @@ def render_names(ev: Evaluator, ctx: Context, node: NamesNode) -> Out | None:
     add_names = ctx.state.add_names
     form = opts.get("form", "long")
     key = (id(opts), id(name_node), id(ctx.locale))
-    renderer = _RENDERERS.get(key)
+    renderer = ev.renderers.get(key)
     if renderer is None:
         renderer = NameRenderer(opts, name_node, ctx.locale)
-        _RENDERERS[key] = renderer
+        ev.renderers[key] = renderer
     delimiter = node.delimiter if node.delimiter is not None else opts.get("names-delimiter", "")
     outputs: list[Out] = []
     count = 0

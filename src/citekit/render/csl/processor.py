@@ -12,6 +12,7 @@ collapse each cluster.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,15 +25,15 @@ from citekit.render.csl.locale import Locale
 from citekit.render.csl.output import Box, is_empty, plain_text, to_rich
 from citekit.render.csl.sorting import names_node_for, sort_indices, sort_values
 from citekit.render.csl.style import PLAIN, Decor, Section, SortKey, Style
-from citekit.render.richtext import Rich, Span
+from citekit.render.richtext import Rich
 
+_LABELLED_PART = re.compile(r",\s*(\S+\.)\s")
 LOCATOR_TERM_NAMES = (
     "act", "appendix", "article-locator", "book", "canon", "chapter", "column", "elocation",
     "equation", "figure", "folio", "issue", "line", "note", "opus", "paragraph", "part",
     "rule", "scene", "section", "sub-verbo", "supplement", "table", "timestamp",
     "title-locator", "verse", "volume",
 )  # fmt: skip
-POSITION_NAMES = {0: "first", 1: "subsequent", 2: "ibid", 3: "ibid-with-locator"}
 
 
 @dataclass
@@ -54,10 +55,15 @@ class Cite:
 
 
 class Processor:
-    def __init__(self, style: Style, locale: Locale) -> None:
+    def __init__(
+        self,
+        style: Style,
+        locale: Locale,
+        abbreviations: Mapping[str, Mapping[str, str]] | None = None,
+    ) -> None:
         self.style = style
         self.locale = locale
-        self.evaluator = Evaluator(style)
+        self.evaluator = Evaluator(style, abbreviations)
         english_default = (style.default_locale or "en").lower().startswith("en")
         self.english_default = english_default
         self.uses_year_suffix = _uses_variable(style, "year-suffix")
@@ -104,8 +110,12 @@ class Processor:
         mode: str,
         info: CiteInfo | None = None,
         state: DisambiguationState | None = None,
+        hidden: frozenset[str] = frozenset(),
     ) -> tuple[Out | None, Context]:
+        """Render one item; ``hidden`` variables render as if empty."""
         ctx = self.context(item, section, mode, info, state)
+        if hidden:
+            ctx.suppressed.update(hidden)
         ev = self.evaluator
         parts = ev.children(ctx, section.layout.children)
         if not parts:
@@ -194,6 +204,8 @@ class Processor:
                 info.locator = info.locator.strip()
                 if info.locator and not info.label:
                     info.label, info.locator = self.split_locator_label(info.locator)
+                if info.locator and self._locator_terms:
+                    info.locator_head = self.locator_head(info.locator)
                 built.append(Cite(item, info, raw_cite))
             cite_lists.append(built)
         notes = [note for _, note in clusters]
@@ -236,6 +248,14 @@ class Processor:
         if label is not None and rest.strip():
             return label, rest.strip()
         return "page", locator
+
+    def locator_head(self, locator: str) -> str | None:
+        """The locator up to a second, labelled part (``1`` of ``1, fol. 186``)."""
+        terms = self._locator_terms or {}
+        for match in _LABELLED_PART.finditer(locator):
+            if match.group(1) in terms:
+                return locator[: match.start()]
+        return None
 
     def number_items(self, items: Mapping[str, Item], registered: list[str]) -> dict[str, int]:
         numbers = {key: index + 1 for index, key in enumerate(registered)}
@@ -291,9 +311,6 @@ class Processor:
         return content
 
 
-_EMPTY_ITEM = Item("", "article", {}, {}, {}, "", {})
-
-
 def _uses_variable(style: Style, variable: str) -> bool:
     from citekit.render.csl.style import ChooseNode, GroupNode, Node, TextNode
 
@@ -311,7 +328,3 @@ def _uses_variable(style: Style, variable: str) -> bool:
         return True
     sections = [style.citation] + ([style.bibliography] if style.bibliography else [])
     return any(walk(s.layout.children) for s in sections)
-
-
-def empty_rich() -> Rich:
-    return Span(())

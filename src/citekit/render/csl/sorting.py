@@ -13,7 +13,6 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from citekit.render.csl.data import DATE_VARIABLES, NAME_VARIABLES, NUMBER_VARIABLES
 from citekit.render.csl.output import plain_text
 from citekit.render.csl.style import PLAIN, NamesNode, SortKey
 
@@ -45,17 +44,6 @@ def sort_values(render: Callable[[SortKey], Any], keys: Sequence[SortKey]) -> li
 
 def names_node_for(variable: str) -> NamesNode:
     return NamesNode((variable,), None, None, None, False, None, None, PLAIN)
-
-
-def key_kind(key: SortKey) -> str:
-    variable = key.variable or ""
-    if variable in NAME_VARIABLES:
-        return "names"
-    if variable in DATE_VARIABLES:
-        return "date"
-    if variable in NUMBER_VARIABLES:
-        return "number"
-    return "text"
 
 
 def _compare_values(a: SortValue, b: SortValue) -> int:

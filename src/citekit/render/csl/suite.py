@@ -105,21 +105,66 @@ def run_fixture(fixture: Fixture) -> str:
         clusters = [([{"id": key} for key in items], 1)] if fixture.mode != "bibliography" else []
     if fixture.mode == "bibliography" and fixture.citation_items is None and not fixture.citations:
         clusters = [([{"id": key}], index + 1) for index, key in enumerate(items)]
-    processor = Processor(style, locale)
-    # With explicit citations only the cited items are registered (as citeproc-js does).
+    processor = Processor(style, locale, _abbreviations(fixture.abbreviations))
+    if fixture.mode != "bibliography" and fixture.citation_items is None and not fixture.citations:
+        # The reference runner cites every item once, in the registry's (sorted) order.
+        keys = list(items)
+        order = processor.bibliography_order(items, keys, processor.number_items(items, keys))
+        clusters = [([{"id": key} for key in order], 1)]
+    # With explicit citations only the cited items are registered (as citeproc-js does);
+    # BIBENTRIES names the uncited items of the final bibliography.
     explicit = fixture.citations is not None or fixture.citation_items is not None
-    result = processor.run(
-        items, clusters, [] if explicit else None, fixture.mode == "bibliography"
-    )
+    bibliography_ids: list[str] | None = [] if explicit else None
+    if fixture.bibentries:
+        bibliography_ids = [str(key) for key in fixture.bibentries[-1]]
+    result = processor.run(items, clusters, bibliography_ids, fixture.mode == "bibliography")
     if fixture.mode == "bibliography":
         lines = ['<div class="csl-bib-body">']
-        for _, entry in result.bibliography:
+        for key, entry in result.bibliography:
             if not plain(entry).strip():
+                continue
+            if fixture.bibsection and not _in_section(items[key].raw, fixture.bibsection):
                 continue
             lines.append(f'  <div class="csl-entry">{entry_html(entry)}</div>')
         lines.append("</div>")
         return "\n".join(lines)
     return "\n".join(to_html(rich) for rich in result.citations)
+
+
+def _abbreviations(data: dict[str, Any] | None) -> dict[str, dict[str, str]]:
+    """The suite's ABBREVIATIONS (``{list name: {variable: {full: short}}}``), merged."""
+    merged: dict[str, dict[str, str]] = {}
+    for table in (data or {}).values():
+        if isinstance(table, dict):
+            for variable, pairs in table.items():
+                if isinstance(pairs, dict):
+                    merged.setdefault(variable, {}).update(
+                        {str(k): str(v) for k, v in pairs.items()}
+                    )
+    return merged
+
+
+def _matches(raw: Any, condition: dict[str, Any]) -> bool:
+    value = raw.get(condition.get("field", ""))
+    wanted = condition.get("value")
+    if isinstance(value, list):
+        return wanted in value
+    return bool(value == wanted or (wanted == "" and not value))
+
+
+def _in_section(raw: Any, section: dict[str, Any]) -> bool:
+    """BIBSECTION filters: select (all), include (any), exclude (any), quash (all)."""
+    select = section.get("select") or []
+    include = section.get("include") or []
+    exclude = section.get("exclude") or []
+    quash = section.get("quash") or []
+    if select and not all(_matches(raw, c) for c in select):
+        return False
+    if include and not any(_matches(raw, c) for c in include):
+        return False
+    if exclude and any(_matches(raw, c) for c in exclude):
+        return False
+    return not (quash and all(_matches(raw, c) for c in quash))
 
 
 def _top_level(rich: Rich) -> list[Rich]:
@@ -154,6 +199,11 @@ def entry_html(entry: Rich) -> str:
         if display == "block":
             out.append("\n\n    " + html + "\n")
         elif display == "left-margin":
+            opening = '<div class="csl-left-margin">'
+            if not out and html.startswith(opening + " "):
+                # citeproc-js moves an entry's leading space out of the first div
+                out.append(" ")
+                html = opening + html[len(opening) + 1 :]
             out.append("\n    " + html)
         else:
             out.append(html)

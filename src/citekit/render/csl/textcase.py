@@ -237,16 +237,30 @@ def _leaves(node: Box, protected: bool, out: list[tuple[Box, int, bool]]) -> Non
             _leaves(kid, protected or kid.nocase, out)
 
 
-def apply_case(node: str | Box, case: str) -> str | Box:
+_DOTTED_I = str.maketrans({"i": "\u0130", "\u0131": "I"})
+_DOTLESS_I = str.maketrans({"I": "\u0131", "\u0130": "i"})
+
+
+def _localize(text: str, case: str, language: str) -> str:
+    """Turkish and Azeri dotted/dotless i before the case change."""
+    if language[:2].lower() in ("tr", "az") and (language[2:3] in ("", "-", "_")):
+        if case == "uppercase":
+            return text.translate(_DOTTED_I)
+        if case == "lowercase":
+            return text.translate(_DOTLESS_I)
+    return text
+
+
+def apply_case(node: str | Box, case: str, language: str = "") -> str | Box:
     """Apply ``case`` to every unprotected string in ``node`` (in place for boxes)."""
     if isinstance(node, str):
-        return transform(node, case)
+        return transform(_localize(node, case, language), case)
     leaves: list[tuple[Box, int, bool]] = []
     _leaves(node, node.nocase, leaves)
     if not leaves:
         return node
     texts = [parent.kids[index] for parent, index, _ in leaves]
-    joined = "".join(t for t in texts if isinstance(t, str))
+    joined = _localize("".join(t for t in texts if isinstance(t, str)), case, language)
     protected: list[bool] = []
     for text, (_, _, prot) in zip(texts, leaves, strict=True):
         assert isinstance(text, str)

@@ -1,0 +1,48 @@
+"""Locale merging priorities and term lookup."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from citekit.render.csl.bundled import bundled_locale_xml
+from citekit.render.csl.locale import build_locale
+
+CSL = "http://purl.org/net/xbiblio/csl"
+
+
+def _block(lang: str | None, terms: str) -> etree._Element:
+    attr = f' xml:lang="{lang}"' if lang else ""
+    return etree.fromstring(f'<locale xmlns="{CSL}"{attr}><terms>{terms}</terms></locale>')
+
+
+def test_style_blocks_override_files_in_priority_order() -> None:
+    blocks = [
+        _block(None, '<term name="and">plain</term><term name="in">generic</term>'),
+        _block("de", '<term name="and">base</term>'),
+        _block("de-AT", '<term name="and">exact</term>'),
+    ]
+    locale = build_locale("de-AT", blocks, bundled_locale_xml, [])
+    assert locale.term("and") == "exact"
+    assert locale.term("in") == "generic"
+    assert locale.term("editor", "short") == "Hrsg."  # from the de-AT file
+
+
+def test_missing_language_falls_back_to_en_us_with_a_warning() -> None:
+    warnings: list[str] = []
+    locale = build_locale("xx-YY", [], bundled_locale_xml, warnings)
+    assert locale.term("and") == "and"
+    assert warnings == []  # en-US was found; no file for xx-YY is not a problem
+
+
+def test_form_fallback_and_plural() -> None:
+    locale = build_locale("en-US", [], bundled_locale_xml, [])
+    assert locale.term("page", "short", plural=True) == "pp."
+    assert locale.term("page", "verb-short") == "page"  # verb-short -> verb -> long
+    assert locale.outer_quotes == ("\u201c", "\u201d")
+
+
+def test_style_ordinals_replace_the_file_ordinals() -> None:
+    block = _block(None, '<term name="ordinal">\u00ba</term>')
+    locale = build_locale("en-US", [block], bundled_locale_xml, [])
+    assert locale.term("ordinal-01") == ""
+    assert locale.term("ordinal") == "\u00ba"
