@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from citekit.render.csl.clusters import NO_PRINTED_FORM, capitalize_leading_term
+from citekit.render.csl.clusters import capitalize_leading_term
 from citekit.render.csl.data import Item
 from citekit.render.csl.evaluator import CiteInfo, DisambiguationState
 from citekit.render.csl.output import Box, find_tag, plain_text, to_rich
@@ -72,10 +72,7 @@ def render_bibliography(
         info = CiteInfo(citation_number=numbers.get(key, 0))
         state = states.get(key) or DisambiguationState()
         state = DisambiguationState(year_suffix=state.year_suffix, condition=state.condition)
-        output, ctx = proc.render_item(item, section, "bibliography", info, state)
-        if isinstance(output, Box) and not ctx.content and ctx.called > 1:
-            # Only the citation number printed: say so, as citeproc-js does.
-            output.kids.append(NO_PRINTED_FORM)
+        output, _ = proc.render_item(item, section, "bibliography", info, state)
         if output is None:
             entries.append((key, Span((), part="entry")))
             continue

@@ -97,7 +97,6 @@ class Context:
     options: Mapping[str, str] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
     tracked: list[str] | None = None
-    content: int = 0  # variables rendered other than citation-number
 
 
 def apply_decor(content: Out, decor: Decor, english: bool = True, language: str = "") -> Out:
@@ -269,8 +268,6 @@ class Evaluator:
             if not value:
                 return None
             ctx.rendered += 1
-            if name != "citation-number":
-                ctx.content += 1
             if ctx.tracked is not None:
                 ctx.tracked.append(name)
                 ctx.suppressed.add(name)
@@ -347,7 +344,6 @@ class Evaluator:
         if not value:
             return None
         ctx.rendered += 1
-        ctx.content += 1
         if ctx.tracked is not None:
             ctx.tracked.append(node.variable)
         if ctx.mode == "sort" and value.isdigit():
@@ -401,7 +397,6 @@ class Evaluator:
         if data is None:
             return None
         ctx.rendered += 1
-        ctx.content += 1
         if ctx.tracked is not None:
             ctx.tracked.append(node.variable)
         if ctx.mode == "sort":

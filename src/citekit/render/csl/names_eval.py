@@ -44,7 +44,6 @@ def render_names(ev: Evaluator, ctx: Context, node: NamesNode) -> Out | None:
         if not names:
             continue
         ctx.rendered += 1
-        ctx.content += 1
         if ctx.tracked is not None:
             ctx.tracked.append(variable)
             ctx.suppressed.add(variable)

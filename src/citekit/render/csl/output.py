@@ -217,7 +217,7 @@ def _fix_punctuation(runs: list[Run], punctuation_in_quote: bool) -> None:
             elif first in _PUNCT:
                 if quoted:
                     move = punctuation_in_quote and (
-                        first in ".," or (first in "!?" and inner_last in _PUNCT)
+                        first in ".,!?"
                     )
                     action = _merge(inner_last, first) if inner_last in _PUNCT else "both"
                     if move:
