@@ -5,6 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from citekit.errors import Severity
 from citekit.formats import cslyaml, read_string
 from citekit.model import Date, Library, Name, Record
 
@@ -61,10 +62,13 @@ def test_bare_list_and_syntax_errors() -> None:
     assert cslyaml.read("title: nothing here\n").diagnostics[0].code == "bad-structure"
 
 
-def test_duplicate_ids_are_renamed_not_lost() -> None:
-    result = cslyaml.read("- id: a\n  title: One\n- id: a\n  title: Two\n")
-    assert result.library.keys() == ["a", "a-2"]
-    assert result.diagnostics[0].code == "duplicate-key"
+def test_duplicate_ids_keep_the_first_as_every_reader_does() -> None:
+    """Ids are never altered; the second item is an error naming its line."""
+    result = cslyaml.read("- id: a\n  title: One\n- id: a\n  title: Two\n", filename="x.yaml")
+    assert result.library.keys() == ["a"]
+    assert result.library["a"]["title"] == "One"
+    (problem,) = result.diagnostics
+    assert (problem.code, problem.severity, problem.line) == ("duplicate-key", Severity.ERROR, 3)
 
 
 def test_writes_unicode_in_order_with_flow_date_parts() -> None:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -57,6 +58,34 @@ def echo_diagnostics(diagnostics: Iterable[Diagnostic], *, quiet: bool = False) 
 
 def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def show_progress() -> bool:
+    """Progress bars only where a person watches: stderr is a terminal."""
+    return sys.stderr.isatty()
+
+
+T = TypeVar("T")
+
+
+def progress_iter(items: Sequence[T], label: str, *, minimum: int = 2) -> Iterator[T]:
+    """Iterate over ``items`` with a progress bar on stderr when it is a terminal."""
+    if not show_progress() or len(items) < minimum:
+        yield from items
+        return
+    with click.progressbar(items, label=label, file=sys.stderr) as bar:
+        yield from bar
+
+
+@contextmanager
+def progress_callback(label: str, total: int, *,
+                      minimum: int = 2) -> Iterator[Callable[[int], None] | None]:
+    """A ``step(n)`` callback driving a progress bar on a terminal, else None."""
+    if not show_progress() or total < minimum:
+        yield None
+        return
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        yield bar.update
 
 
 format_option = click.option(

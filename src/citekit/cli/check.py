@@ -13,6 +13,7 @@ from citekit.cli._common import (
     echo_json,
     format_option,
     handle_errors,
+    progress_iter,
 )
 from citekit.cli.convert import read_input
 from citekit.errors import Diagnostic, Severity
@@ -86,7 +87,7 @@ def check_command(files: tuple[str, ...], from_: str | None, output_format: str,
       citekit check refs.json more.bib --strict --format json
     """
     diagnostics: list[Diagnostic] = []
-    for path in files:
+    for path in progress_iter(files, "checking"):
         diagnostics.extend(check_file(path, from_))
     tally = counts(diagnostics)
     if output_format == "json":

@@ -23,6 +23,7 @@ from citekit.cli._common import (
     echo_json,
     format_option,
     handle_errors,
+    progress_iter,
 )
 from citekit.errors import Diagnostic, Severity, UsageError
 from citekit.formats import FormatInfo, format_for_path, get_format, guess_format, read_string
@@ -51,7 +52,7 @@ def _read_libraries(paths: tuple[str, ...], from_: str | None
     combined = Library()
     diagnostics: list[Diagnostic] = []
     first_format: FormatInfo | None = None
-    for path in paths:
+    for path in progress_iter(paths, "reading"):
         text, decoding = read_text(path)
         filename = "<stdin>" if path == "-" else path
         info = get_format(from_) if from_ else guess_format(path, text)
@@ -381,7 +382,7 @@ def format_(paths: tuple[str, ...], sort: str | None, check: bool, output: str |
         raise UsageError("--backup only makes sense with --in-place")
     untidy: list[str] = []
     failed = False
-    for path in paths:
+    for path in progress_iter(paths, "formatting"):
         text, decoding = read_text(path)
         filename = "<stdin>" if path == "-" else path
         result = tidy(text, sort=order, filename=filename)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from citekit.cli._common import echo_diagnostics, echo_json, handle_errors
+from citekit.cli._common import echo_diagnostics, echo_json, handle_errors, progress_callback
 from citekit.course.build import build_reader
 from citekit.course.model import load_reading_list
 from citekit.course.write import OUTPUT_KINDS, kind_for_path, write_reader
@@ -50,7 +50,8 @@ def reader_command(reading_list: str, output: str, output_format: str | None, pa
     if kind == "docx" and output == "-" and output_format is None:
         raise click.UsageError("a DOCX reader needs a file name (-o reader.docx)")
     the_list = load_reading_list(reading_list)
-    built = build_reader(the_list, engine=engine, strict=strict)
+    with progress_callback("building the reader", len(the_list.sections) + 1) as step:
+        built = build_reader(the_list, engine=engine, strict=strict, progress=step)
     echo_diagnostics(built.diagnostics, quiet=True)
     for warning in built.warnings:
         click.echo(f"warning: {warning}", err=True)

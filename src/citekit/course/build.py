@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -430,12 +430,15 @@ def resolve_style(reading_list: ReadingList) -> Style:
 
 
 def build_reader(reading_list: ReadingList, library: Library | None = None, *,
-                 engine: str | Engine | None = None, strict: bool = False) -> Reader:
+                 engine: str | Engine | None = None, strict: bool = False,
+                 progress: Callable[[int], None] | None = None) -> Reader:
     """Check a reading list and render every section and the consolidated bibliography.
 
     Raises :class:`ParseError` with every diagnostic when an error is found
     (or, with ``strict``, a warning); otherwise the warnings travel with
-    the returned :class:`Reader`.
+    the returned :class:`Reader`.  ``progress(1)`` is called after each
+    section and after the consolidated bibliography (``len(sections) + 1``
+    steps), for a progress bar.
     """
     diagnostics: list[Diagnostic] = []
     if library is None:
@@ -458,6 +461,8 @@ def build_reader(reading_list: ReadingList, library: Library | None = None, *,
                                  reader.warnings)
         reader.sections.append(built)
         reader.layout = layout
+        if progress is not None:
+            progress(1)
     whole = render(Library(_render_copy(library[k], None) for k in keys), style,
                    locale=locale, engine=engine, link=True, bibliography_keys=keys)
     reader.warnings.extend(f"bibliography: {w}" for w in whole.warnings)
@@ -465,6 +470,8 @@ def build_reader(reading_list: ReadingList, library: Library | None = None, *,
     reader.locale = whole.locale
     reader.bibliography = [ReaderEntry(key=b.id, rich=_unblock(b.rich))
                            for b in whole.bibliography]
+    if progress is not None:
+        progress(1)
     return reader
 
 

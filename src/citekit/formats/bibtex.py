@@ -144,7 +144,7 @@ class _Reader:
                     self.add_string(duplicate, extras, line)
                     continue
                 prev_line = previous.start_line + 1 if previous.start_line is not None else None
-                self.report(Severity.WARNING, "duplicate-key",
+                self.report(Severity.ERROR, "duplicate-key",
                             f"duplicate key '{block.key}' (first defined on line {prev_line}); "
                             "this entry is skipped", line=line, key=block.key)
                 continue
@@ -204,7 +204,7 @@ class _Reader:
         entry = RawEntry(key, block.entry_type.lower(), fields, line, lines)
         target = xdata if entry.type == "xdata" else entries
         if key in target:
-            self.report(Severity.WARNING, "duplicate-key",
+            self.report(Severity.ERROR, "duplicate-key",
                         f"duplicate key '{key}' (first defined on line {target[key].line}); "
                         "this entry is skipped", line=line, key=key)
             return

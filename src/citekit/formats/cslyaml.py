@@ -145,16 +145,13 @@ def read(text: str, *, filename: str | None = None) -> ReadResult:
                 file=filename, line=line, key=str(key) if key is not None else None,
             ))
             continue
-        if record.key in library:
-            original, n = record.key, 2
-            while f"{original}-{n}" in library:
-                n += 1
-            record.id = f"{original}-{n}"
+        if record.key in library:  # ids are never altered: the first one wins
             diagnostics.append(Diagnostic(
-                Severity.WARNING, "duplicate-key",
-                f"a second item with id '{original}' was renamed '{record.id}'",
-                file=filename, line=line, key=original,
+                Severity.ERROR, "duplicate-key",
+                f"a second item with id '{record.key}'; this one is skipped",
+                file=filename, line=line, key=record.key,
             ))
+            continue
         library.add(record)
     loader.dispose()
     return ReadResult(library, diagnostics)

@@ -356,7 +356,19 @@ class Evaluator:
                 text = text.replace("\u2013", dash)
         return self.decorate(ctx, superscripts(text), node.decor)
 
-    def label(self, ctx: Context, node: LabelNode, plural_hint: bool | None = None) -> Out | None:
+    def label(self, ctx: Context, node: LabelNode) -> Out | None:
+        """The term of ``node.variable``, even when that variable is empty.
+
+        CSL 1.0.2 says the term renders only for a non-empty variable, but
+        citeproc-js (which defines correct output here) prints a label's term
+        whatever the variable holds: singular unless ``plural="always"``.  A
+        label does not count as a variable call, so an enclosing group still
+        vanishes when every variable it does call is empty (``<label
+        variable="page"/><text variable="page"/>`` prints nothing), while
+        harvard-cite-them-right's ``(<number-of-volumes> <label
+        variable="volume"/>)`` prints "(3 vol)" for an item without a volume.
+        No suite fixture renders a label of an empty variable.
+        """
         variable = node.variable
         term_name = variable
         if variable == "locator":
@@ -364,12 +376,8 @@ class Evaluator:
             term_name = LOCATOR_TERMS.get(ctx.cite.label, ctx.cite.label or "page")
         else:
             value = self.variable_text(ctx, variable)
-        if not value:
-            return None
-        if node.plural == "always":
-            plural = True
-        elif node.plural == "never":
-            plural = False
+        if node.plural in ("always", "never") or not value:
+            plural = node.plural == "always"
         elif variable in ("number-of-pages", "number-of-volumes"):
             plural = value.strip().isdigit() and int(value) > 1
         else:
@@ -382,8 +390,6 @@ class Evaluator:
                     bool(and_term)
                     and re.search(rf"\d,?\s+{re.escape(and_term)}\s+\S", value) is not None
                 )
-        if variable == "page" or (variable == "locator" and term_name == "page"):
-            pass
         term = ctx.locale.term(term_name, node.form, plural)
         if not term:
             return None
