@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 from citekit.render.csl.clusters import capitalize_leading_term
 from citekit.render.csl.data import Item
 from citekit.render.csl.evaluator import CiteInfo, DisambiguationState
-from citekit.render.csl.output import Box, find_tag, plain_text, to_rich
+from citekit.render.csl.names_eval import AUTHOR_KEY
+from citekit.render.csl.output import Box, find_tag, to_rich
 from citekit.render.richtext import Rich, Span
 
 if TYPE_CHECKING:
@@ -18,15 +19,21 @@ if TYPE_CHECKING:
 
 
 def _substitute_author(
-    output: Out, previous: str | None, rule: str, substitute: str
+    output: Out, previous: str | None, current: str | None, rule: str, substitute: str
 ) -> tuple[Out, str | None]:
-    """Replace names repeated from the previous entry (first cs:names output)."""
+    """Replace names repeated from the previous entry (first cs:names output).
+
+    ``current`` is what the entry's first cs:names element rendered, as name
+    data (``names_eval.AUTHOR_KEY``): labels do not count, so "Doe, John ed."
+    after "Doe, John" becomes "--- ed." (suite fixtures
+    sort_DropNameLabelInSort, sort_SeparateAuthorsAndOthers).  None (that
+    element showed nothing) neither substitutes nor replaces ``previous``, as in
+    citeproc-js.
+    """
+    if current is None:
+        return output, previous
     names = find_tag(output, "names")
-    if names is None:
-        return output, None
-    # Compared with labels, as citeproc-js does on real styles (MLA's "editor").
-    current = plain_text(names)
-    if previous is None or previous != current:
+    if names is None or previous != current:
         return output, current
     lists = _all_tagged(names, "names-list")
     if not lists:
@@ -72,12 +79,13 @@ def render_bibliography(
         info = CiteInfo(citation_number=numbers.get(key, 0))
         state = states.get(key) or DisambiguationState()
         state = DisambiguationState(year_suffix=state.year_suffix, condition=state.condition)
-        output, _ = proc.render_item(item, section, "bibliography", info, state)
+        output, ctx = proc.render_item(item, section, "bibliography", info, state)
         if output is None:
             entries.append((key, Span((), part="entry")))
             continue
         if substitute is not None:
-            output, previous_names = _substitute_author(output, previous_names, rule, substitute)
+            output, previous_names = _substitute_author(
+                output, previous_names, ctx.extra.get(AUTHOR_KEY), rule, substitute)
         if second_field and isinstance(output, Box) and output.tag == "layout":
             first, *rest = output.kids
             decor = layout.decor

@@ -367,7 +367,7 @@ class Evaluator:
         variable="page"/><text variable="page"/>`` prints nothing), while
         harvard-cite-them-right's ``(<number-of-volumes> <label
         variable="volume"/>)`` prints "(3 vol)" for an item without a volume.
-        No suite fixture renders a label of an empty variable.
+        No CSL suite fixture's output depends on this rule.
         """
         variable = node.variable
         term_name = variable

@@ -104,7 +104,9 @@ def parse_markup(text: str) -> str | Box:
             continue
         opens_word = after.isalnum() or after in '"\u201c'
         if char in ("'", "\u2018") and not before.isalnum() and opens_word:
-            box = Box([], quotes=True, tag="squote")
+            # A typed curly opening single quote is the locale's inner mark to
+            # citeproc-js: outside any quotes it stays inner ("inner-quote").
+            box = Box([], quotes=True, tag="inner-quote" if char == "\u2018" else "squote")
             stack[-1][1].kids.append(box)
             stack.append(("'", box))
             continue

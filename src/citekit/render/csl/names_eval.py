@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from citekit.render.csl.data import NameData
 from citekit.render.csl.names import NameRenderer, is_romanesque, join_names
-from citekit.render.csl.output import Box
+from citekit.render.csl.output import Box, plain_text
 from citekit.render.csl.style import LabelNode, NamesNode, TextNode
 
 if TYPE_CHECKING:
@@ -22,7 +22,41 @@ def _int(value: str | None) -> int | None:
         return None
 
 
+# ctx.extra keys for subsequent-author-substitute (read by ``bibliography``).
+AUTHOR_KEY = "author_key"
+_RENDERED = "rendered_names"
+
+
 def render_names(ev: Evaluator, ctx: Context, node: NamesNode) -> Out | None:
+    """Render ``node``; in a bibliography entry, note who the first cs:names showed.
+
+    citeproc-js decides subsequent-author-substitute when the first cs:names
+    element it runs in an entry ends (an empty first ``cs:substitute``
+    alternative included), comparing the names it rendered as data, without
+    labels or formatting.  ``ctx.extra[AUTHOR_KEY]`` keeps that key, or None
+    when that element showed nothing: such an entry is never substituted and
+    leaves the comparison to the next one.
+    """
+    out = _render_names(ev, ctx, node)
+    if ctx.mode == "bibliography" and AUTHOR_KEY not in ctx.extra:
+        rendered: list[str] | None = ctx.extra.get(_RENDERED)
+        ctx.extra[AUTHOR_KEY] = "\n".join(rendered) if rendered else None
+    return out
+
+
+def _note_rendered(ctx: Context, key: str) -> None:
+    if ctx.mode == "bibliography" and AUTHOR_KEY not in ctx.extra:
+        ctx.extra.setdefault(_RENDERED, []).append(key)
+
+
+def _name_key(name: NameData) -> str:
+    """The name's parts run together, as citeproc-js compares them: a one-part
+    ``family`` and a ``literal`` of the same text are the same name."""
+    return "".join((name.non_dropping, name.family, name.given, name.dropping, name.suffix,
+                    name.literal))
+
+
+def _render_names(ev: Evaluator, ctx: Context, node: NamesNode) -> Out | None:
     if ctx.cite.suppress_author and ctx.mode == "citation" and not ctx.extra.get("suppressed"):
         ctx.extra["suppressed"] = True
         ctx.called += len(node.variables)
@@ -112,6 +146,8 @@ def render_names(ev: Evaluator, ctx: Context, node: NamesNode) -> Out | None:
             outputs.append("  ".join(renderer.sort_key(n) for n in keyed))
             continue
         rendered: list[Out] = []
+        for name in shown:
+            _note_rendered(ctx, _name_key(name))
         for index, name in enumerate(shown):
             level = ctx.state.given_level.get(global_index + index, 0)
             rendered.append(renderer.render(name, index, level))
@@ -120,6 +156,7 @@ def render_names(ev: Evaluator, ctx: Context, node: NamesNode) -> Out | None:
         last: Out | None = None
         if truncated:
             if use_last and total >= limit + 2:
+                _note_rendered(ctx, _name_key(names[-1]))
                 last = renderer.render(names[-1], total - 1)
             else:
                 term_name = et_al_node.term if et_al_node is not None else "et-al"
@@ -182,6 +219,8 @@ def _substitute(ev: Evaluator, ctx: Context, node: NamesNode) -> Out | None:
             if isinstance(child, TextNode) and child.source in ("term", "value") and result is None:
                 return None  # citeproc-js: a term ends substitution even when empty
             if result is not None:
+                if not isinstance(child, NamesNode):
+                    _note_rendered(ctx, plain_text(result))
                 used = ctx.tracked
                 ctx.suppressed.update(used)
                 if saved_tracked is not None:

@@ -167,7 +167,9 @@ class _Flattener:
         if attrs:
             layers = (*layers, _Layer(attrs))
         if node.quotes:
-            depth = quote_depth
+            # citeproc-js renders typed curly single quotes outside all quotes with
+            # the inner marks, and flip-flops whatever they enclose from there.
+            depth = 1 if quote_depth == 0 and node.tag == "inner-quote" else quote_depth
             marks = self.outer if depth % 2 == 0 else self.inner
             self.runs.append([marks[0], layers, "oq", field])
             for kid in node.kids:
