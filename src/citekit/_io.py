@@ -42,22 +42,24 @@ def read_text(path: str | Path) -> tuple[str, list[Diagnostic]]:
 
 
 def atomic_write_text(path: str | Path, text: str, *, protect: tuple[str | Path, ...] = (),
-                      backup: bool = False) -> None:
+                      backup: bool = False, in_place_hint: bool = False) -> None:
     """Write ``text`` (UTF-8) to ``path`` atomically; see :func:`atomic_write_bytes`."""
     if str(path) == "-":
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    atomic_write_bytes(path, text.encode("utf-8"), protect=protect, backup=backup)
+    atomic_write_bytes(path, text.encode("utf-8"), protect=protect, backup=backup,
+                       in_place_hint=in_place_hint)
 
 
 def atomic_write_bytes(path: str | Path, data: bytes, *, protect: tuple[str | Path, ...] = (),
-                       backup: bool = False) -> None:
+                       backup: bool = False, in_place_hint: bool = False) -> None:
     """Write ``data`` to ``path`` atomically (``-`` for stdout).
 
     ``protect`` lists input files: writing over one of them raises
-    :class:`OutputError` (callers pass nothing there when the user asked for
-    ``--in-place``).  With ``backup`` an existing file is kept as ``path~``.
+    :class:`OutputError` (commands that offer ``--in-place`` pass nothing
+    there when the user asked for it, and ``in_place_hint`` to say so).
+    With ``backup`` an existing file is kept as ``path~``.
     """
     if str(path) == "-":
         sys.stdout.buffer.write(data)
@@ -67,10 +69,9 @@ def atomic_write_bytes(path: str | Path, data: bytes, *, protect: tuple[str | Pa
     for other in protect:
         if str(other) != "-" and target.exists() and Path(other).exists() \
                 and os.path.samefile(target, other):
-            raise OutputError(
-                f"refusing to overwrite the input file {target}; "
-                "write elsewhere or ask for --in-place"
-            )
+            how = "write elsewhere or ask for --in-place" if in_place_hint else \
+                "write to another file"
+            raise OutputError(f"refusing to overwrite the input file {target}; {how}")
     folder = target.parent if str(target.parent) else Path(".")
     try:
         folder.mkdir(parents=True, exist_ok=True)

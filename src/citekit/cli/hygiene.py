@@ -105,7 +105,7 @@ def _write(text: str, paths: tuple[str, ...], output: str | None, in_place: bool
         atomic_write_text(paths[0], text, backup=backup)
     else:
         protect = tuple(Path(p) for p in paths if p != "-")
-        atomic_write_text(output or "-", text, protect=protect)
+        atomic_write_text(output or "-", text, protect=protect, in_place_hint=True)
 
 
 def _problems(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
