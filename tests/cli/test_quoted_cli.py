@@ -74,7 +74,11 @@ def test_cite_quotations_adds_the_statement(runner: CliRunner, refs: Path) -> No
         + ESSAY_AD + "\n\n" + TILLERSON_AD + "\n")
 
 
-@pytest.mark.parametrize("engine", ["citekit", "citeproc-py"])
+@pytest.mark.parametrize("engine", [
+    "citekit",
+    pytest.param("citeproc-py", marks=pytest.mark.xfail(
+        strict=True, reason="citeproc-py prints a stray 'edition' term in Chicago notes")),
+])
 def test_cite_notes_in_order(runner: CliRunner, refs: Path, engine: str) -> None:
     result = run(runner, "cite", "@tillerson2017patience", "[see @moon2017sayno]",
                  "@raimondo2017trump, para. 3", "--bib", str(refs), "--engine", engine,
@@ -109,8 +113,8 @@ def test_cite_json_and_html(runner: CliRunner, refs: Path) -> None:
     # without --bibliography the whole file counts: four works by Raimondo
     html = run(runner, "cite", "@trump2017meet", "--bib", str(refs), "--format", "html",
                "-s", "modern-language-association")
-    assert html.stdout == ("(Trump, quoted in Raimondo, <i>Trump Should Meet With Kim "
-                           "Jong-un</i>, par. 8)\n")
+    assert html.stdout == ("(Trump, quoted in Raimondo, “Trump Should Meet With Kim "
+                           "Jong-un,” par. 8)\n")
 
 
 def test_help_mentions_quotations(runner: CliRunner) -> None:

@@ -80,6 +80,12 @@ def chicago_example() -> Library:
     return Library.from_json(CHICAGO_EXAMPLE)
 
 
+# citeproc-py prints a stray "Edition"/"edition" term in Chicago notes for magazine
+# articles and interviews without an edition: its bug, not the "quoted in" join's.
+CITEPROC_PY_EDITION_BUG = pytest.mark.xfail(
+    strict=True, reason="citeproc-py prints a stray 'edition' term in Chicago notes")
+
+
 def one(key: str, note: int | None = None, **options: object) -> Cluster:
     return Cluster((CiteItem(key, **options),), note_number=note)  # type: ignore[arg-type]
 
@@ -99,11 +105,14 @@ TILLERSON_NOTE = (
     ("chicago-author-date", "(Tillerson 2017, quoted in Raimondo 2017, para. 14)"),
     ("apa", "(Tillerson, 2017, quoted in Raimondo, 2017, para. 14)"),
     ("modern-language-association",
-     "(Tillerson, quoted in Raimondo, Trump Should Meet With Kim Jong-un, par. 14)"),
+     "(Tillerson, quoted in Raimondo, “Trump Should Meet With Kim Jong-un,” par. 14)"),
 ])
 @pytest.mark.parametrize("engine", ENGINES)
-def test_quotation_cites_as_quoted_in_in_four_styles(essay_library: Library, style: str,
-                                                     expected: str, engine: str) -> None:
+def test_quotation_cites_as_quoted_in_in_four_styles(
+        request: pytest.FixtureRequest, essay_library: Library, style: str, expected: str,
+        engine: str) -> None:
+    if engine == "citeproc-py" and style == "chicago-notes-bibliography":
+        request.applymarker(CITEPROC_PY_EDITION_BUG)
     result = render(essay_library, style, citations=[one("tillerson2017patience", 1)],
                     bibliography=False, engine=engine)
     assert result.citations == [expected]
@@ -267,8 +276,11 @@ def test_a_dangling_quoted_in_cites_the_record_alone() -> None:
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-def test_second_quoted_in_of_the_same_essay_is_short(essay_library: Library,
+def test_second_quoted_in_of_the_same_essay_is_short(request: pytest.FixtureRequest,
+                                                     essay_library: Library,
                                                      engine: str) -> None:
+    if engine == "citeproc-py":
+        request.applymarker(CITEPROC_PY_EDITION_BUG)
     citations = [one("tillerson2017patience", 1), one("moon2017sayno", 2),
                  one(ESSAY, 3, locator="3", label="paragraph")]
     result = render(essay_library, "chicago-notes-bibliography", engine=engine,
@@ -288,8 +300,9 @@ def test_no_ibid_after_a_note_citing_two_works(essay_library: Library, engine: s
                  one(ESSAY, 3, locator="3", label="paragraph")]
     result = render(essay_library, "oscola", engine=engine, citations=citations,
                     bibliography=False)
-    assert ", quoted in Justin Raimondo, ‘Trump Should Meet With Kim Jong-un’ (May 2017) " \
-        "para 14." in result.citations[0]
+    # OSCOLA cites a magazine article as '[year] Journal', then the pinpoint
+    assert ", quoted in Justin Raimondo, ‘Trump Should Meet With Kim Jong-un’ [2017] " \
+        "Antiwar.com para 14." in result.citations[0]
     assert result.citations[1].startswith("Raimondo")
     assert result.citations[2].lower().startswith("ibid")
 
@@ -401,10 +414,9 @@ def test_numeric_styles_keep_cited_quotations(chicago_example: Library) -> None:
 
 
 def test_html_keeps_formatting(essay_library: Library) -> None:
-    result = render(essay_library, "modern-language-association", output="html",
-                    citations=[one("tillerson2017patience")], bibliography=False)
-    assert result.citations == [
-        "(Tillerson, quoted in Raimondo, <i>Trump Should Meet With Kim Jong-un</i>, par. 14)"]
+    result = render(essay_library, "chicago-notes-bibliography", output="html",
+                    citations=[one("tillerson2017patience", 1)], bibliography=False)
+    assert result.citations == [TILLERSON_NOTE.replace("Antiwar.com", "<i>Antiwar.com</i>")]
 
 
 def test_latex_escapes_through_the_tree(chicago_example: Library) -> None:
