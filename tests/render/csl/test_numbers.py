@@ -7,6 +7,7 @@ import pytest
 from citekit.render.csl.bundled import bundled_locale_xml
 from citekit.render.csl.locale import build_locale
 from citekit.render.csl.numbers import (
+    format_labelled_number,
     format_number,
     format_page_range,
     is_numeric,
@@ -46,6 +47,16 @@ def test_number_forms() -> None:
     assert format_number("14", "roman", EN) == "xiv"
     assert format_number("2-4", "ordinal", EN) == "2nd\u20134th"
     assert roman(1994) == "mcmxciv"
+
+
+def test_embedded_labels_keep_the_form_on_the_head_only() -> None:
+    assert format_labelled_number("7, p. 3-8", "ordinal", EN) == "7th, pp. 3\u20138"
+    assert format_labelled_number("2, vol. 4", "roman", EN) == "ii, vol. 4"
+
+
+@pytest.mark.parametrize("value", ["7", "7, 9", "7, rev. 2", "7, p. next", "second, p. 3"])
+def test_values_without_known_embedded_labels_are_left_to_format_number(value: str) -> None:
+    assert format_labelled_number(value, "ordinal", EN) is None
 
 
 @pytest.mark.parametrize(

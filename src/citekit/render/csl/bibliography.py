@@ -6,12 +6,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from citekit.render.csl.clusters import capitalize_leading_term
+from citekit.render.csl.clusters import NO_PRINTED_FORM, capitalize_leading_term
 from citekit.render.csl.data import Item
 from citekit.render.csl.evaluator import CiteInfo, DisambiguationState
 from citekit.render.csl.names_eval import AUTHOR_KEY
-from citekit.render.csl.output import Box, find_tag, to_rich
-from citekit.render.richtext import Rich, Span
+from citekit.render.csl.output import Box, find_tag, is_empty, to_rich
+from citekit.render.csl.style import ChooseNode, GroupNode, Node, Style, TextNode
+from citekit.render.richtext import Rich, Span, Text
 
 if TYPE_CHECKING:
     from citekit.render.csl.evaluator import Out
@@ -58,6 +59,33 @@ def _all_tagged(node: Box, tag: str) -> list[Box]:
     return found
 
 
+def cites_by_number(style: Style) -> bool:
+    """Whether the citation layout can print ``citation-number`` (a numeric style).
+
+    citeproc-js then keeps an entry that renders nothing as a numbered error
+    line, so the numbering stays visible (fixture sort_OmittedBibRefMixedNumericStyle).
+    """
+    seen: set[str] = set()
+
+    def walk(nodes: tuple[Node, ...]) -> bool:
+        for node in nodes:
+            if isinstance(node, TextNode):
+                if node.source == "variable" and node.value == "citation-number":
+                    return True
+                if node.source == "macro" and node.value not in seen:
+                    seen.add(node.value)
+                    if walk(style.macros.get(node.value, ())):
+                        return True
+            elif isinstance(node, GroupNode):
+                if walk(node.children):
+                    return True
+            elif isinstance(node, ChooseNode) and any(walk(b) for _, b in node.branches):
+                return True
+        return False
+
+    return walk(style.citation.layout.children)
+
+
 def render_bibliography(
     proc: Processor,
     items: Mapping[str, Item],
@@ -72,7 +100,9 @@ def render_bibliography(
     rule = options.get("subsequent-author-substitute-rule", "complete-all")
     second_field = options.get("second-field-align")
     layout = section.layout
+    numbered = cites_by_number(proc.style)
     entries: list[tuple[str, Rich]] = []
+    shown = 0  # entries with a printed form so far
     previous_names: str | None = None
     for key in order:
         item = items[key]
@@ -80,12 +110,19 @@ def render_bibliography(
         state = states.get(key) or DisambiguationState()
         state = DisambiguationState(year_suffix=state.year_suffix, condition=state.condition)
         output, ctx = proc.render_item(item, section, "bibliography", info, state)
-        if output is None:
-            entries.append((key, Span((), part="entry")))
+        if output is None or (numbered and is_empty(output)):
+            if numbered:
+                shown += 1
+                error = Text(f"{shown}. {NO_PRINTED_FORM}")
+                entries.append((key, Span((error,), part="entry")))
+            else:
+                entries.append((key, Span((), part="entry")))
             continue
+        shown += 1
         if substitute is not None:
             output, previous_names = _substitute_author(
-                output, previous_names, ctx.extra.get(AUTHOR_KEY), rule, substitute)
+                output, previous_names, ctx.extra.get(AUTHOR_KEY), rule, substitute
+            )
         if second_field and isinstance(output, Box) and output.tag == "layout":
             first, *rest = output.kids
             decor = layout.decor

@@ -246,7 +246,7 @@ def _collapse_years(
     collapse: str,
 ) -> list[Any]:
     # citeproc-js: ", " by default when the citation is sorted, else the layout delimiter.
-    default_group = ", " if proc.style.citation.sort else delimiter
+    default_group = ", " if proc.style.cls == "in-text" else delimiter
     group_delimiter = options.get("cite-group-delimiter", default_group)
     suffix_delimiter = options.get(
         "year-suffix-delimiter", options.get("cite-group-delimiter", delimiter)

@@ -21,6 +21,7 @@ from citekit.render.csl.markup import parse_markup
 from citekit.render.csl.names import NameRenderer
 from citekit.render.csl.numbers import (
     SUPERSCRIPTS,
+    format_labelled_number,
     format_number,
     format_page_range,
     has_superscript,
@@ -349,7 +350,8 @@ class Evaluator:
         if ctx.mode == "sort" and value.isdigit():
             return value.zfill(8)
         gender = ctx.locale.genders.get(node.variable, "")
-        text = format_number(value, node.form, ctx.locale, gender)
+        labelled = format_labelled_number(value, node.form, ctx.locale, gender)
+        text = labelled or format_number(value, node.form, ctx.locale, gender)
         if "\u2013" in text:
             dash = ctx.locale.term("page-range-delimiter")
             if dash:

@@ -17,6 +17,13 @@ _NON_ROMANESQUE = re.compile(r"[\u0590-\u05ff\u0600-\u06ff\u0e00-\u0e7f\u1100-\u
 
 
 _CJK = re.compile(r"[\u3000-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+# An "and" term is spaced from the names only when it starts with "&" or a
+# letter of a script written with spaces between words (citeproc-js's rule):
+# CJK conjunctions and the Hebrew vav (\u05d5, a prefix of the next word) attach.
+_SPACED_AND = re.compile(
+    r"[&A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u052f\u0590-\u05d4\u05d6-\u05ff"
+    r"\u0600-\u06ff\u0e01-\u0e5b\u1f00-\u1fff\u200c-\u200e\u202a-\u202e]"
+)
 
 
 def is_romanesque(name: NameData) -> bool:
@@ -235,6 +242,7 @@ def join_names(
         and_term = locale.term("and")
     elif and_mode == "symbol":
         and_term = "&"
+    space = " " if _SPACED_AND.match(and_term) else ""
     count = len(rendered)
     out: list[str | Box] = []
     for index, name in enumerate(rendered):
@@ -246,7 +254,7 @@ def join_names(
                     or (precedes == "contextual" and count >= 3)
                     or (precedes == "after-inverted-name" and inverted[index - 1])
                 )
-                out.append((delimiter if use_delim else " ") + and_term + " ")
+                out.append((delimiter if use_delim else space) + and_term + space)
             else:
                 out.append(delimiter)
         out.append(name)

@@ -131,6 +131,43 @@ def format_number(value: str, form: str, locale: Locale, gender: str = "") -> st
     return "".join(out)
 
 
+# Abbreviated locator labels citeproc-js recognises inside a number
+# ("7, p. 3-8"): the abbreviation and the term it stands for.
+_EMBEDDED_LABELS = {
+    "p": "page", "pp": "page", "vol": "volume", "vols": "volume", "ch": "chapter",
+    "sec": "section", "para": "paragraph", "fig": "figure", "col": "column", "l": "line",
+    "n": "note", "op": "opus", "pt": "part", "vrs": "verse",
+}  # fmt: skip
+_LABELLED = re.compile(r",\s*([a-z]+)\.\s*(?=\S)")
+
+
+def format_labelled_number(value: str, form: str, locale: Locale, gender: str = "") -> str | None:
+    """A number with embedded labels (``7, p. 3-8``), or None for any other value.
+
+    citeproc-js renders the unlabelled head in the number's form and each
+    labelled part as its locale term (plural for a range) and plain numbers,
+    so an ordinal edition becomes "7th, pp. 3\u20138" (fixture number_OrdinalSpacing).
+    """
+    if "," not in value:
+        return None
+    matches = list(_LABELLED.finditer(value))
+    if not matches or any(m.group(1) not in _EMBEDDED_LABELS for m in matches):
+        return None
+    head = value[: matches[0].start()]
+    if not is_numeric(head):
+        return None
+    out = [format_number(head, form, locale, gender)]
+    for index, match in enumerate(matches):
+        end = matches[index + 1].start() if index + 1 < len(matches) else len(value)
+        part = value[match.end() : end].strip()
+        if not is_numeric(part):
+            return None
+        term = locale.term(_EMBEDDED_LABELS[match.group(1)], "short", is_plural(part))
+        number = format_number(part, "numeric", locale, gender)
+        out.append(f", {term} {number}" if term else f", {number}")
+    return "".join(out)
+
+
 # ---------------------------------------------------------------- page ranges
 
 _RANGE = re.compile(

@@ -197,10 +197,20 @@ def _merge(previous: str, mark: str) -> str:
     return "both"
 
 
+def _moves_into(host: Run | None, previous: str, mark: str, punctuation_in_quote: bool) -> bool:
+    """Whether ``mark``, replacing the lone mark just after a closing quote, belongs inside it."""
+    if host is None or not punctuation_in_quote or mark not in ".,!?" or len(previous) != 1:
+        return False
+    quoted = host[0]
+    assert isinstance(quoted, str)
+    return quoted[-1:] not in _PUNCT
+
+
 def _fix_punctuation(runs: list[Run], punctuation_in_quote: bool) -> None:
     """Merge punctuation where pieces meet; move punctuation into closing quotes."""
     last_text: Run | None = None  # last run carrying text (not a quote mark)
     previous: Run | None = None  # last run with any text
+    after_quote: dict[int, Run] = {}  # run right after a closing quote -> the quoted text
     for run in runs:
         text = run[0]
         assert isinstance(text, str)
@@ -218,9 +228,7 @@ def _fix_punctuation(runs: list[Run], punctuation_in_quote: bool) -> None:
                 pass
             elif first in _PUNCT:
                 if quoted:
-                    move = punctuation_in_quote and (
-                        first in ".,!?"
-                    )
+                    move = punctuation_in_quote and (first in ".,!?")
                     action = _merge(inner_last, first) if inner_last in _PUNCT else "both"
                     if move:
                         text = text[1:]
@@ -232,7 +240,15 @@ def _fix_punctuation(runs: list[Run], punctuation_in_quote: bool) -> None:
                         text = text[1:]
                 elif inner_last in _PUNCT:
                     action = _merge(inner_last, first)
+                    host = after_quote.get(id(last_text))
+                    inside = _moves_into(host, inner, first, punctuation_in_quote)
                     if action == "drop":
+                        text = text[1:]
+                    elif action == "replace" and inside:
+                        # '"colon":' + '!' -> '"colon!"': the replacing mark goes inside.
+                        assert host is not None
+                        last_text[0] = ""
+                        host[0] = f"{host[0]}{first}"
                         text = text[1:]
                     elif action == "replace":
                         last_text[0] = inner[:-1] + first
@@ -241,6 +257,8 @@ def _fix_punctuation(runs: list[Run], punctuation_in_quote: bool) -> None:
                 text = text[1:]
             run[0] = text
         if text:
+            if kind == "" and previous is not None and previous[2] == "cq" and last_text:
+                after_quote[id(run)] = last_text
             previous = run
             if kind == "":
                 last_text = run
