@@ -24,7 +24,7 @@ from citekit.model import Library
 yaml: Any = importlib.import_module("yaml")
 
 _OPENING = re.compile(r"---[ \t]*\r?\n")
-_CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+_CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)  # CRLF files too
 _NOCITE_KEY = re.compile(r"@(?:\{(?P<braced>[^{}]*)\}|(?P<plain>\*|[\w][\w:.#$%&\-+?<>~/]*))")
 
 
@@ -72,6 +72,15 @@ def _strings(value: Any, key: str, line: int) -> list[str]:
         return list(value)
     raise FrontMatterError(f"line {line}: '{key}' must be a string or a list of strings",
                            line=line, column=1)
+
+
+def _scalar(value: Any, key: str) -> Any:
+    """A setting that names one thing (a style, a language) cannot be a list or mapping."""
+    if isinstance(value, (list, dict)):
+        raise FrontMatterError(f"line 2: '{key}' must be a single value, not a "
+                               f"{'list' if isinstance(value, list) else 'mapping'}",
+                               line=2, column=1)
+    return value
 
 
 def nocite_keys(value: Any) -> list[str]:
@@ -125,6 +134,9 @@ def read_front_matter(text: str, *, filename: str | None = None) -> FrontMatter:
         problem = getattr(exc, "problem", None) or str(exc)
         raise FrontMatterError(f"line {line}, column {column}: malformed YAML front "
                                f"matter: {problem}", line=line, column=column) from exc
+    except RecursionError:  # PyYAML's composer recurses once per nesting level
+        raise FrontMatterError("line 2, column 1: front matter nested too deeply to read",
+                               line=2, column=1) from None
     if data is None:
         return meta
     if not isinstance(data, dict):
@@ -133,9 +145,9 @@ def read_front_matter(text: str, *, filename: str | None = None) -> FrontMatter:
     meta.data = {str(k): v for k, v in data.items()}
     meta.bibliography = _strings(data.get("bibliography"), "bibliography", 2)
     csl = data.get("csl") or data.get("citation-style")
-    meta.csl = str(csl) if csl else None
+    meta.csl = str(_scalar(csl, "csl")) if csl else None
     lang = data.get("lang")
-    meta.lang = str(lang) if lang else None
+    meta.lang = str(_scalar(lang, "lang")) if lang else None
     meta.nocite = nocite_keys(data.get("nocite"))
     meta.link_citations = _as_flag(data.get("link-citations", False))
     title = data.get("reference-section-title")

@@ -144,12 +144,15 @@ class Name:
             if key in _NAME_STRING_KEYS:
                 if value is None:
                     continue
+                if not isinstance(value, _JSON_SCALARS):
+                    check_nesting(value)
                 kwargs[_NAME_STRING_KEYS[key]] = str(value)
             elif key in _NAME_BOOL_KEYS:
                 kwargs[_NAME_BOOL_KEYS[key]] = _as_bool(value)
             elif key == "parse-names":
                 kwargs["parse_names"] = _as_bool(value)
             else:
+                check_nesting(value)  # kept as given, so it must be plain JSON
                 extra.append((key, value))
         return cls(**kwargs, extra=tuple(extra))
 
@@ -335,16 +338,17 @@ class Date:
                     for point in item
                 )
             elif key == "season":
+                check_nesting(item)
                 if isinstance(item, str) and item.strip().isdigit():
                     item = int(item)
                 kwargs["season"] = item
             elif key == "circa":
                 kwargs["circa"] = _as_bool(item)
-            elif key == "literal":
-                kwargs["literal"] = str(item)
-            elif key == "raw":
-                kwargs["raw"] = str(item)
+            elif key in ("literal", "raw"):
+                check_nesting(item)
+                kwargs[key] = str(item)
             else:
+                check_nesting(item)  # kept as given, so it must be plain JSON
                 extra.append((key, item))
         return cls(**kwargs, extra=tuple(extra))
 
@@ -444,8 +448,93 @@ class Date:
 # ---------------------------------------------------------------------------
 
 
+MAX_NESTING = 64
+"""The deepest a variable's value may nest lists and objects.
+
+CSL data nest a few levels at most; the limit keeps a hostile file (JSON
+nested a thousand levels, a YAML alias that contains itself) from reaching
+writers and engines that walk values recursively."""
+
+
+_JSON_SCALARS = (str, int, float, bool, type(None))
+
+
+MAX_EXPANDED = 1_000_000
+"""The most scalars a value may hold once shared parts are counted each time
+they occur: YAML aliases can make a few lines stand for billions of items
+("billion laughs"), which every writer would then spell out."""
+
+
+def _plainly_small(value: Any, depth: int, budget: list[int]) -> bool:
+    """True for the shapes CSL data really has (scalars, names, date-parts):
+    JSON data at most four levels deep with few items, so the full walk of
+    :func:`check_nesting` is needed only for unusual values."""
+    budget[0] -= 1
+    if budget[0] < 0:
+        return False
+    if isinstance(value, _JSON_SCALARS):
+        return True
+    if depth >= 4:
+        return False
+    if isinstance(value, list):
+        return all(_plainly_small(v, depth + 1, budget) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plainly_small(v, depth + 1, budget)
+                   for k, v in value.items())
+    return False
+
+
+def check_nesting(value: Any) -> None:
+    """Raise ValueError for a value that is not JSON data (YAML tags can make
+    dates, bytes and sets), is nested deeper than :data:`MAX_NESTING`,
+    contains itself, or expands past :data:`MAX_EXPANDED` scalars (the last
+    two only YAML aliases can build)."""
+    if isinstance(value, _JSON_SCALARS) or _plainly_small(value, 0, [4096]):
+        return  # the hot path: every field of every record
+    # (height, expanded size) of each container; shared (aliased) ones are walked once
+    known: dict[int, tuple[int, int]] = {}
+    active: set[int] = set()
+
+    def measure(node: Any, depth: int) -> tuple[int, int]:
+        if not isinstance(node, (list, dict)):
+            if not isinstance(node, _JSON_SCALARS):
+                raise ValueError(f"a {type(node).__name__} value is not JSON data")
+            return 0, 1
+        if isinstance(node, dict):
+            odd = next((k for k in node if not isinstance(k, _JSON_SCALARS)), None)
+            if odd is not None:
+                raise ValueError(f"a {type(odd).__name__} key is not JSON data")
+        ident = id(node)
+        if ident in active:
+            raise ValueError("a value that contains itself (a recursive YAML alias?)")
+        found = known.get(ident)
+        if found is None:
+            if depth >= MAX_NESTING:
+                raise ValueError(f"a value nested more than {MAX_NESTING} levels deep")
+            active.add(ident)
+            height, size = 0, 1
+            for child in node.values() if isinstance(node, dict) else node:
+                child_height, child_size = measure(child, depth + 1)
+                height, size = max(height, child_height), size + child_size
+                if size > MAX_EXPANDED:
+                    raise ValueError(f"a value that expands to more than {MAX_EXPANDED} "
+                                     "items (YAML aliases used as a bomb?)")
+            active.discard(ident)
+            found = known[ident] = (height + 1, size)
+        if depth + found[0] > MAX_NESTING:
+            raise ValueError(f"a value nested more than {MAX_NESTING} levels deep")
+        return found
+
+    measure(value, 0)
+
+
 def value_from_json(variable: str, value: Any) -> Any:
-    """Turn one CSL-JSON value into the model's value for that variable."""
+    """Turn one CSL-JSON value into the model's value for that variable.
+
+    Names and dates are rebuilt field by field (their extra keys are checked
+    there); any other value is kept as given, so it must be plain JSON data
+    (:func:`check_nesting`).
+    """
     kind = variable_kind(variable)
     if kind == "name":
         if not isinstance(value, list):
@@ -453,6 +542,8 @@ def value_from_json(variable: str, value: Any) -> Any:
         return [Name.from_json(n) for n in value]
     if kind == "date":
         return Date.from_json(value)
+    if not isinstance(value, _JSON_SCALARS):
+        check_nesting(value)
     return value
 
 

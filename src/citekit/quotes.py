@@ -350,6 +350,8 @@ def paragraph_starts(text: str) -> list[int]:
 def paragraphs(text: str) -> list[str]:
     """The text's blocks (block 0 being the title), each stripped."""
     starts = paragraph_starts(text)
+    if not starts:  # empty or blank text has no blocks (zip would see one end too many)
+        return []
     ends = [*starts[1:], len(text)]
     return [text[s:e].strip() for s, e in zip(starts, ends, strict=True)]
 

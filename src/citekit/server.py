@@ -191,6 +191,8 @@ class Server:
             request = json.loads(line)
         except ValueError as exc:
             return _error(None, PARSE_ERROR, f"not valid JSON: {exc}")
+        except RecursionError:  # arrays nested thousands deep exhaust the decoder
+            return _error(None, PARSE_ERROR, "not valid JSON: nested too deeply")
         if not isinstance(request, dict):
             return _error(None, INVALID_REQUEST, "a request must be a JSON object")
         ident = request.get("id")

@@ -116,8 +116,12 @@ def _toml_positions(text: str, pattern: re.Pattern[str]) -> list[tuple[str, int]
 def _yaml_positions(node: yaml.Node, name: str) -> list[tuple[str, int]]:
     """(value, line) of every ``name: value`` mapping pair, in document order."""
     found: list[tuple[str, int]] = []
+    seen: set[int] = set()  # an alias reaches a node again, or even contains it
 
     def walk(current: yaml.Node) -> None:
+        if id(current) in seen:
+            return
+        seen.add(id(current))
         if isinstance(current, yaml.MappingNode):
             for key_node, value_node in current.value:
                 if isinstance(key_node, yaml.ScalarNode) and key_node.value == name \
@@ -152,9 +156,18 @@ class _Positions:
 # ---------------------------------------------------------------------------
 
 
+def _too_deep(filename: str, syntax: str) -> ParseError:
+    """tomllib and PyYAML recurse once per nesting level; thousands of ``[`` exhaust them."""
+    message = f"not valid {syntax}: nested too deeply to read"
+    return ParseError(f"{filename}: {message}", [Diagnostic(
+        Severity.ERROR, f"bad-{syntax.lower()}", message, file=filename, line=1)])
+
+
 def _parse_toml(text: str, filename: str) -> tuple[Any, _Positions, _Positions]:
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        raise _too_deep(filename, "TOML") from None
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"line (\d+)", str(exc))
         line = int(match.group(1)) if match else None
@@ -171,6 +184,8 @@ def _parse_yaml(text: str, filename: str) -> tuple[Any, _Positions, _Positions]:
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
+    except RecursionError:
+        raise _too_deep(filename, "YAML") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None

@@ -257,12 +257,13 @@ def format_name(name: Name, *, ascii: bool = False) -> str:
             return OTHERS
         return "{" + enc(name.literal) + "}"
     family = name.family or ""
+    words = family.split()
     if name.non_dropping_particle:
         particle = name.non_dropping_particle
         glue = "" if particle.endswith(("'", "’")) else " "
         family_part = "{" + enc(particle + glue + family) + "}" if glue else enc(particle + family)
     elif family and (_needs_braces(family) or _APOSTROPHE_PARTICLE.match(family)
-                     or (" " in family and family.split()[-1][:1].islower())):
+                     or (" " in family and (not words or words[-1][:1].islower()))):
         family_part = "{" + enc(family) + "}"
     else:
         family_part = enc(family)

@@ -222,9 +222,11 @@ class _Reader:
             for ref in _SPLIT_KEYS.split(refs.strip()):
                 source = xdata.get(ref)
                 if source is None or ref in seen:
-                    self.report(Severity.WARNING, "dangling-xdata",
-                                f"xdata '{ref}' is not defined in this file", line=entry.line,
-                                key=entry.key, field="xdata")
+                    self.report(Severity.WARNING, "dangling-xdata" if source is None
+                                else "xdata-cycle",
+                                f"xdata '{ref}' is not defined in this file" if source is None
+                                else f"xdata '{ref}' leads back to itself; not applied again",
+                                line=entry.line, key=entry.key, field="xdata")
                     continue
                 apply_xdata(source, seen | {ref})
                 for name, value in source.fields.items():
@@ -241,9 +243,15 @@ class _Reader:
             if parent_key:
                 parent_key = parent_key.strip()
                 found = entries.get(parent_key) or entries.get(lowered.get(parent_key.lower(), ""))
-                if found is None or found.key in chain:
+                if found is None:
                     self.report(Severity.WARNING, "dangling-crossref",
                                 f"crossref '{parent_key}' is not an entry of this file",
+                                line=entry.line, key=entry.key, field="crossref")
+                elif found.key in chain:
+                    loop = " -> ".join([*dict.fromkeys((*chain, entry.key)), found.key])
+                    self.report(Severity.WARNING, "crossref-cycle",
+                                f"crossref '{parent_key}' leads back to this entry "
+                                f"({loop}); nothing inherited",
                                 line=entry.line, key=entry.key, field="crossref")
                 else:
                     resolve_one(found, (*chain, entry.key))
@@ -680,6 +688,11 @@ def read(text: str, *, filename: str | None = None) -> ReadResult:
     for entry in entries.values():
         try:
             record = reader.to_record(entry)
+        except RecursionError:  # the LaTeX decoder recurses once per brace level
+            reader.report(Severity.ERROR, "entry-error",
+                          "cannot convert this entry: its braces or commands are nested "
+                          "too deeply; it is skipped", line=entry.line, key=entry.key)
+            continue
         except Exception as exc:  # one bad entry never takes the file with it
             reader.report(Severity.ERROR, "entry-error",
                           f"cannot convert this entry: {type(exc).__name__}: {exc}",

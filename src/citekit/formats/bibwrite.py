@@ -6,20 +6,24 @@ tables (:mod:`bibmap`), and uses what the reader kept in
 variable, raw values whose LaTeX the decoder could not express) to give the
 same fields back.  Records that came from elsewhere (no ``custom``) are
 written from their CSL variables alone.  Field order is fixed, keys are kept
-exactly, and ``@string``/``@preamble``/``@comment`` blocks from
+exactly (a key that BibTeX cannot hold, such as ``a,b``, raises
+:class:`~citekit.errors.DataError` instead of writing an entry that reads
+back as something else), and ``@string``/``@preamble``/``@comment`` blocks from
 ``Library.extras["bibtex"]`` are put back first.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any, Literal
 
+from citekit.errors import DataError
 from citekit.formats import bibmap as bm
 from citekit.formats.bibdates import format_date, year_month_day
 from citekit.formats.bibnames import format_names
 from citekit.formats.latex import decode, encode
-from citekit.model import NAME_VARIABLES, Date, Library, Name, Record, variable_kind
+from citekit.model import NAME_VARIABLES, Date, Library, Name, Record, parse_edtf, variable_kind
 
 Dialect = Literal["biblatex", "bibtex"]
 CUSTOM_KEY = "biblatex"
@@ -213,7 +217,7 @@ class _EntryWriter:
             if isinstance(value, list) and value:
                 self.put(rule.biblatex, self.names(value))
         elif kind == "verbatim":
-            self.put(rule.biblatex, str(value))
+            self.put(rule.biblatex, self.text(value, verbatim=True))
         elif kind == "range":
             self.put(rule.biblatex, self.text(str(value)).replace("-", "--").replace("----", "--"))
         elif kind == "list":
@@ -351,15 +355,23 @@ class _EntryWriter:
             elif issued.literal is not None and not issued.parts:
                 self.put("year", self.text(issued.literal))
             else:
-                self.put("date", format_date(issued))
+                self.put("date", self.date_text(issued))
         for variable, field in (("original-date", "origdate"), ("event-date", "eventdate"),
                                 ("accessed", "urldate")):
             value = record.get(variable)
             if isinstance(value, Date):
                 if field == "origdate" and (self.bib.get("@origyear") or self.dialect == "bibtex"):
-                    self.put("origyear", year_month_day(value)[0])
+                    year = year_month_day(value)[0]
+                    self.put("origyear",
+                             year if year is None or year.isdigit() else self.text(year))
                 else:
-                    self.put(field, format_date(value))
+                    self.put(field, self.date_text(value))
+
+    def date_text(self, date: Date) -> str:
+        """The date as EDTF, or its literal text encoded as LaTeX: a literal such
+        as ``{circa} 1900}`` must not unbalance the entry's braces."""
+        text = format_date(date)
+        return text if parse_edtf(text) is not None else self.text(text)
 
     def identifiers(self) -> None:
         record = self.record
@@ -369,9 +381,9 @@ class _EntryWriter:
             if value is None:
                 continue
             if eprint == variable:
-                self.put("eprint", str(value))
+                self.put("eprint", self.text(value, verbatim=True))
             else:
-                self.put(field, str(value))
+                self.put(field, self.text(value, verbatim=True))
 
     def language(self) -> None:
         value = self.record.get("language")
@@ -418,10 +430,53 @@ class _EntryWriter:
         lines = [f"@{btype}{{{self.record.key},"]
         for name in names:
             value = self.fields[name]
+            if name not in self.bare and not _reads_back(value):
+                value = encode(value, verbatim=True)  # raw custom text, e.g. from CSL-JSON
+            value = _AT_LINE_START.sub(" ", value)
             body = value if name in self.bare else "{" + value + "}"
-            lines.append(f"  {name.ljust(width)} = {body},")
+            lines.append(f"  {_FIELD_NAME_BREAKERS.sub('_', name).ljust(width)} = {body},")
         lines.append("}")
         return "\n".join(lines)
+
+
+# A line break before "@" inside a value: bibtexparser's splitter would take
+# the "@" for the start of a new block, so the breaks are written as a space.
+_AT_LINE_START = re.compile(r"[\r\n]\s*(?=@)")
+# Characters that would end or split a field name; a custom field named with
+# them (possible in CSL-JSON ``custom``) is written with ``_`` in their place.
+_FIELD_NAME_BREAKERS = re.compile(r"[\s{}(),=\"#%'~\\@]")
+# Keys without these characters always read back; keys with them are tried.
+_ODD_KEY_CHARS = re.compile(r'[\s,{}()"=\\@#%]')
+
+
+def _writable_key(key: str) -> bool:
+    """Whether an entry written under this key reads back under the same key
+    (a comma ends a key, a brace or quote breaks the entry).  Keys with odd
+    characters are tried on the reader itself, which is the only exact rule."""
+    if not _ODD_KEY_CHARS.search(key):
+        return True
+    from citekit.formats.bibtex import read  # bibtex imports this module
+
+    result = read(f"@misc{{{key},\n  note = {{x}},\n}}\n")
+    return list(result.library.keys()) == [key] and not result.errors
+
+
+def _reads_back(value: str) -> bool:
+    """Whether a braced field value ends where it should, counting braces as
+    bibtexparser does: one right after a backslash does not count (even after
+    ``\\\\``), and a final backslash would hide the closing brace."""
+    depth = 0
+    previous = ""
+    for ch in value:
+        if previous != "\\":
+            if ch == "{":
+                depth += 1
+            elif ch == "}":
+                depth -= 1
+                if depth < 0:
+                    return False
+        previous = ch
+    return depth == 0 and previous != "\\"
 
 
 def _language_tag(raw: str, opts: Any) -> str:
@@ -483,6 +538,14 @@ def write(library: Library, *, dialect: Dialect = "biblatex", ascii: bool = Fals
     """
     if dialect not in ("biblatex", "bibtex"):
         raise ValueError(f"unknown BibTeX dialect '{dialect}' (biblatex or bibtex)")
+    unwritable = [record.key for record in library if not _writable_key(record.key)]
+    if unwritable:
+        shown = ", ".join(repr(k) for k in unwritable[:5])
+        more = f" and {len(unwritable) - 5} more" if len(unwritable) > 5 else ""
+        raise DataError(
+            f"{len(unwritable)} record key(s) cannot be BibTeX keys: {shown}{more} "
+            "(commas, quotes, '=', unbalanced braces or spaces at "
+            "either end do not survive); give them usable keys first, e.g. with 'citekit keys'")
     parts: list[str] = []
     extras = library.extras.get("bibtex")
     if isinstance(extras, dict):

@@ -16,6 +16,7 @@ The data are CSL-JSON, so this module only has to get YAML itself right:
 
 from __future__ import annotations
 
+import datetime
 import importlib
 import re
 from collections.abc import Mapping
@@ -23,7 +24,7 @@ from typing import Any
 
 from citekit.errors import Diagnostic, Severity
 from citekit.formats import ReadResult
-from citekit.model import DATE_VARIABLES, NAME_VARIABLES, Library, Record
+from citekit.model import DATE_VARIABLES, MAX_NESTING, NAME_VARIABLES, Library, Record
 
 # PyYAML ships no type information (types-PyYAML is not a dependency), so it
 # is imported as an untyped module rather than sprinkling ignores around.
@@ -87,10 +88,46 @@ def _items_node(root: Any) -> Any:
     return None
 
 
+def _as_json(value: Any) -> Any:
+    """What explicit YAML tags made (``!!timestamp``, ``!!omap``, ``!!set``) as
+    JSON data: dates as ISO text, pairs and sets as lists.  Anything else that
+    is not JSON (``!!binary``), and values nested too deeply or containing
+    themselves, are left as they are for the model to refuse with a reason.
+    A container reached through several aliases is converted once and stays
+    shared, so alias bombs cost no more here than in the YAML loader."""
+    done: dict[int, Any] = {}
+
+    def convert(node: Any, path: frozenset[int]) -> Any:
+        if isinstance(node, (datetime.date, datetime.datetime)):
+            return node.isoformat()
+        if not isinstance(node, (dict, list, tuple, set, frozenset)):
+            return node
+        if len(path) > MAX_NESTING or id(node) in path:
+            return node
+        if id(node) in done:
+            return done[id(node)]
+        inner = path | {id(node)}
+        result: Any
+        if isinstance(node, dict):
+            result = {_as_key(k): convert(v, inner) for k, v in node.items()}
+        elif isinstance(node, (list, tuple)):
+            result = [convert(v, inner) for v in node]
+        else:
+            result = sorted((convert(v, inner) for v in node), key=str)
+        done[id(node)] = result
+        return result
+
+    return convert(value, frozenset())
+
+
+def _as_key(key: Any) -> Any:
+    return key.isoformat() if isinstance(key, (datetime.date, datetime.datetime)) else key
+
+
 def _normalise_item(item: Mapping[str, Any]) -> dict[str, Any]:
     """pandoc conveniences that CSL-JSON spells differently."""
-    out = dict(item)
-    for variable, value in item.items():
+    out = {str(_as_key(k)): _as_json(v) for k, v in item.items()}
+    for variable, value in list(out.items()):
         if variable in NAME_VARIABLES and isinstance(value, list):
             out[variable] = [{"literal": n} if isinstance(n, str) else n for n in value]
         elif variable in NAME_VARIABLES and isinstance(value, (str, Mapping)):

@@ -408,6 +408,19 @@ def _encode_char(ch: str, ascii: bool) -> str:
     return ch
 
 
+def _balanced(text: str) -> bool:
+    """Whether every brace closes one opened before it (BibTeX ignores backslashes here)."""
+    depth = 0
+    for ch in text:
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
 def encode(text: str, *, ascii: bool = False, verbatim: bool = False) -> str:
     """Unicode text with CSL-JSON markup to LaTeX for a .bib field.
 
@@ -415,10 +428,16 @@ def encode(text: str, *, ascii: bool = False, verbatim: bool = False) -> str:
     escaped, except in ``$...$`` math and ``\\command`` sequences that the
     decoder kept as written.  With ``ascii`` every non-ASCII letter becomes an
     accent command (``é`` -> ``{\\'e}``).  ``verbatim`` (URLs, DOIs) changes
-    nothing but braces balance.
+    nothing unless its braces would not balance (or a backslash would escape
+    one); then they are percent-encoded (``%7B``, ``%7D``, as in a URL) so
+    the entry stays readable.
     """
     if verbatim:
-        return text
+        if _balanced(text) and "\\{" not in text and "\\}" not in text \
+                and not text.endswith("\\"):
+            return text
+        text = text.replace("{", "%7B").replace("}", "%7D")
+        return text[:-1] + "%5C" if text.endswith("\\") else text
     if not _SPECIAL_OUT.search(text):
         return text
     out: list[str] = []

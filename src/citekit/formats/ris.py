@@ -294,9 +294,12 @@ def _values(record: Record, variable: str, kind: str) -> Iterable[str]:
 
 
 def _line(tag: str, value: str) -> str:
-    """A tag line; a value with line breaks continues on untagged lines."""
-    lines = [part.strip() for part in value.replace("\r\n", "\n").split("\n")]
-    text = "\n".join(part for part in lines[1:] if part and not _TAG_LINE.match(part))
+    """A tag line; a value with line breaks continues on untagged lines (a
+    line that would read as a tag is indented, which the reader strips)."""
+    lines = [part.strip() for part in value.replace("\r\n", "\n").replace("\r", "\n")
+             .split("\n")]
+    text = "\n".join(" " + part if _TAG_LINE.match(part) else part
+                      for part in lines[1:] if part)
     return f"{tag}  - {lines[0]}" + (f"\n{text}" if text else "")
 
 
