@@ -49,3 +49,14 @@ def test_write_into_a_missing_folder_creates_it(tmp_path: Path) -> None:
     target = tmp_path / "a" / "b" / "c.txt"
     atomic_write_text(target, "x")
     assert target.read_text() == "x"
+
+
+def test_backup_replaces_an_older_backup_and_the_file_never_goes_missing(
+        tmp_path: Path) -> None:
+    target = tmp_path / "lib.bib"
+    target.write_text("v1")
+    (tmp_path / "lib.bib~").write_text("v0")
+    atomic_write_text(target, "v2", backup=True)
+    assert target.read_text() == "v2"
+    assert (tmp_path / "lib.bib~").read_text() == "v1"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["lib.bib", "lib.bib~"]

@@ -9,6 +9,7 @@ bibliography behind, and refuses to replace an input file unless asked.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -39,6 +40,17 @@ def read_text(path: str | Path) -> tuple[str, list[Diagnostic]]:
     if str(path) == "-":
         return decode_bytes(sys.stdin.buffer.read(), filename="<stdin>")
     return decode_bytes(Path(path).read_bytes(), filename=str(path))
+
+
+def _keep_backup(target: Path) -> None:
+    """Give the current file the name ``target~`` too (a hard link, else a copy)."""
+    backup = target.with_name(target.name + "~")
+    staged = backup.with_name(f".{backup.name}.{os.getpid()}.tmp")
+    try:
+        os.link(target, staged)
+    except OSError:  # no hard links on this file system
+        shutil.copy2(target, staged)
+    os.replace(staged, backup)
 
 
 def atomic_write_text(path: str | Path, text: str, *, protect: tuple[str | Path, ...] = (),
@@ -83,8 +95,8 @@ def atomic_write_bytes(path: str | Path, data: bytes, *, protect: tuple[str | Pa
                 os.fsync(handle.fileno())
             if target.exists():
                 os.chmod(tmp_name, target.stat().st_mode & 0o777)
-                if backup:
-                    os.replace(target, target.with_name(target.name + "~"))
+                if backup:  # a second name for the old file: it is never missing
+                    _keep_backup(target)
             else:
                 os.chmod(tmp_name, 0o644)
             os.replace(tmp_name, target)

@@ -11,17 +11,17 @@ diagnostics as a ``.yaml`` bibliography file.
 
 from __future__ import annotations
 
-import importlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from citekit._yaml import YAMLError
+from citekit._yaml import load as load_yaml
 from citekit.errors import DataError, Diagnostic
 from citekit.model import Library
 
 # PyYAML ships no type information; import it as an untyped module.
-yaml: Any = importlib.import_module("yaml")
 
 _OPENING = re.compile(r"---[ \t]*\r?\n")
 _CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)  # CRLF files too
@@ -126,8 +126,8 @@ def read_front_matter(text: str, *, filename: str | None = None) -> FrontMatter:
     if yaml_text is None or not yaml_text.strip():
         return meta
     try:
-        data = yaml.safe_load(yaml_text)
-    except yaml.YAMLError as exc:
+        data = load_yaml(yaml_text)
+    except YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 2
         column = mark.column + 1 if mark is not None else 1

@@ -109,6 +109,12 @@ def test_yaml_is_accepted_with_lines() -> None:
     assert listing.style == "annotated-reading-list"
 
 
+def test_yaml_keys_that_yaml_1_1_would_turn_into_booleans_stay_keys() -> None:
+    """A citation key ``no`` or ``on`` is a key, as in CSL-YAML (YAML 1.2 scalars)."""
+    listing = parse_reading_list(YAML.replace("key: gamma", "key: no"), filename="c.yaml")
+    assert [r.key for _, r in listing.readings][-1] == "no"
+
+
 def test_every_problem_is_reported_together() -> None:
     text = '''libraries = []
 [[sections]]

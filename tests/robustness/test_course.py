@@ -84,7 +84,9 @@ def test_nesting_beyond_the_parser_is_a_parse_error(syntax: str) -> None:
     deep = "[" * 5000 + "]" * 5000
     outcome = _parse(f"a = {deep}" if syntax == "toml" else f"a: {deep}", syntax)
     assert isinstance(outcome, ParseError)
-    assert "nested too deeply" in outcome.diagnostics[0].message
+    message = outcome.diagnostics[0].message
+    # the pure-Python parser recurses (we report it); libyaml stops at its own limit
+    assert "nested too deeply" in message or "maximum nesting depth" in message
 
 
 def test_recursive_yaml_aliases_do_not_recurse_forever() -> None:

@@ -85,4 +85,7 @@ def test_recursive_references_become_diagnostics() -> None:
 def test_front_matter_nested_beyond_the_parser_is_refused() -> None:
     """Regression: PyYAML's RecursionError escaped read_front_matter."""
     outcome = _read("a: " + "[" * 5000 + "]" * 5000)
-    assert isinstance(outcome, FrontMatterError) and "nested too deeply" in str(outcome)
+    assert isinstance(outcome, FrontMatterError)
+    # the pure-Python parser recurses (we report it); libyaml stops at its own limit
+    assert "nested too deeply" in str(outcome) or "maximum nesting depth" in str(outcome)
+    assert outcome.line == 2

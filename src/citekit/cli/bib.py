@@ -50,7 +50,7 @@ def bib_command(file: str, keys: tuple[str, ...], style: str, locale: str | None
     Example:
       citekit bib references.bib
       citekit bib references.bib --quotations -s chicago-notes-bibliography
-      citekit bib references.bib raimondo2000 raimondo2008 --style ieee --format html
+      citekit bib references.bib raimondo2000enemy raimondo2008reclaiming --style ieee --format html
       citekit bib refs.json -s chicago-author-date --format latex --standalone -o refs.tex
     """
     the_style, the_locale = resolve_options(style, locale)

@@ -119,9 +119,9 @@ def cite_command(clusters: tuple[str, ...], bib_path: str | None, style: str,
 
     \b
     Example:
-      citekit cite "@raimondo2000, p. 33; @raimondo2008" --bib refs.json
-      citekit cite "[see @raimondo2000, chap. 2]" "[-@raimondo2008]" -s chicago-note-bibliography
-      citekit cite @raimondo2000 -s ieee --format html
+      citekit cite "@raimondo2000enemy, p. 33; @raimondo2008reclaiming"
+      citekit cite "[see @raimondo2000enemy, chap. 2]" "[-@raimondo2008reclaiming]" -s chicago-notes-bibliography
+      citekit cite @raimondo2000enemy -s ieee --format html
       citekit cite @tillerson2017patience -s chicago-author-date --bibliography
     """
     the_style, the_locale = resolve_options(style, locale)

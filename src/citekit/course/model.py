@@ -22,9 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from citekit._io import read_text
+from citekit._yaml import compose_and_load, yaml
 from citekit.errors import Diagnostic, ParseError, Severity
 
 DEFAULT_LABEL = "page"
@@ -182,8 +181,7 @@ def _parse_toml(text: str, filename: str) -> tuple[Any, _Positions, _Positions]:
 
 def _parse_yaml(text: str, filename: str) -> tuple[Any, _Positions, _Positions]:
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node, data = compose_and_load(text)
     except RecursionError:
         raise _too_deep(filename, "YAML") from None
     except yaml.YAMLError as exc:
