@@ -149,3 +149,18 @@ def test_completion_ranks_key_prefixes_before_word_matches() -> None:
     assert keys[0] == "smith2004"  # key prefix first, then "Salt and Stone"/"Smith" words
     assert [c.key for c in complete(server.candidates, "harbour dobbs", 10)] == ["dobbs1999"]
     assert [c.key for c in complete(server.candidates, "@doe", 10)] == ["doe2000"]
+
+
+def test_completion_shows_and_matches_plain_text_not_markup() -> None:
+    """Titles read from BibTeX carry nocase spans; completion sees the words only."""
+    items = [{"id": "t2018", "type": "article-newspaper",
+              "title": '<span class="nocase">Trump</span> Should Meet <i>Kim</i>',
+              "author": [{"family": "<i>Roe</i>", "given": "Ann"}],
+              "issued": {"date-parts": [[2018]]}}]
+    server = Server()
+    server.handle_line(json.dumps({"id": 1, "method": "open", "params": {"items": items}}))
+    [candidate] = complete(server.candidates, "trump should", 10)
+    assert candidate.to_json() == {"key": "t2018", "author": "Ann Roe", "year": 2018,
+                                   "title": "Trump Should Meet Kim"}
+    assert complete(server.candidates, "nocase", 10) == []
+    assert complete(server.candidates, "span", 10) == []

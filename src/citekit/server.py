@@ -29,6 +29,7 @@ from citekit.formats import read as read_library
 from citekit.model import Library, Record
 from citekit.render import OUTPUT_FORMATS, CiteItem, Cluster, serialise
 from citekit.styles import DEFAULT_LOCALE, list_styles
+from citekit.text import strip_markup
 
 PARSE_ERROR = -32700
 INVALID_REQUEST = -32600
@@ -120,11 +121,12 @@ class _Candidate:
 
 
 def _candidate(record: Record) -> _Candidate:
+    """What a completion list shows and matches: plain text, never CSL rich-text markup."""
     names = record.names("author") or record.names("editor")
-    author = "; ".join(n.display() for n in names)
-    families = " ".join(n.family or n.literal or "" for n in names)
+    author = strip_markup("; ".join(n.display() for n in names))
+    families = strip_markup(" ".join(n.family or n.literal or "" for n in names))
     date = record.date("issued")
-    title = str(record.get("title") or "")
+    title = strip_markup(str(record.get("title") or ""))
     words = tuple(w for w in re.split(r"[^\w]+", f"{families} {author} {title}".lower()) if w)
     return _Candidate(record.key, author, date.year if date else None, title, words)
 

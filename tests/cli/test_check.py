@@ -143,19 +143,19 @@ def test_bibtex_files_when_the_reader_exists(runner: CliRunner, tmp_path: Path) 
     assert (duplicate["key"], duplicate["line"], duplicate["file"]) == ("a", 2, path)
 
 
-def test_lines_fall_back_to_reader_diagnostics() -> None:
-    from citekit.cli.check import result_lines
-    from citekit.errors import Diagnostic, Severity
-    from citekit.formats import ReadResult
-    from citekit.model import Library, Record
-
-    result = ReadResult(Library([Record("a"), Record("b")]), [
-        Diagnostic(Severity.INFO, "unmapped-fields", "x", line=12, key="a"),
-        Diagnostic(Severity.WARNING, "bad-month", "y", line=10, key="a"),
-        Diagnostic(Severity.ERROR, "duplicate-key", "z", line=30, key="b"),
-        Diagnostic(Severity.WARNING, "no-key", "w", line=3),
-    ])
-    assert result_lines(result) == {"a": 10}
+@pytest.mark.parametrize(("name", "text", "line"), [
+    ("refs.ris", "TY  - BOOK\nID  - ok\nTI  - T\nER  - \n\n"
+                 "TY  - BOOK\nID  - notitle\nAU  - Doe, Jane\nER  - \n", 6),
+    ("refs.yaml", "references:\n- id: ok\n  title: T\n- id: notitle\n  type: book\n", 4),
+    ("refs.bib", "@book{ok, title={T}}\n\n@book{notitle, author={Doe}}\n", 3),
+])
+def test_rule_diagnostics_point_at_the_entry_in_every_format(
+        runner: CliRunner, tmp_path: Path, name: str, text: str, line: int) -> None:
+    """Every reader fills ``ReadResult.lines``; a rule's problem names the entry's line."""
+    path = _write(tmp_path, name, text)
+    data = json.loads(runner.invoke(main, ["check", path, "--format", "json"]).stdout)
+    [missing] = [d for d in data["diagnostics"] if d["code"] == "missing-title"]
+    assert (missing["key"], missing["line"]) == ("notitle", line)
 
 
 def test_pandoc_export_of_the_biblatex_examples(runner: CliRunner, shared: Path) -> None:

@@ -297,3 +297,16 @@ def test_original_wordings_against_the_essay_show_the_essays_departures(
                  "--in", "raimondo2017trump", "--speaker", "Tillerson", "--original")
     assert result.exit_code == 1
     assert "strategic patience has [-come to an end-] {+ended+}" in result.stdout
+
+
+def test_quotation_problems_name_the_line_in_a_yaml_library(tmp_path: Path) -> None:
+    """The reader's ``lines`` reach the quotation checks in every format, YAML included."""
+    from citekit.cli.quotes import load_library
+
+    refs = tmp_path / "refs.yaml"
+    refs.write_text("references:\n- id: fine\n  type: book\n  title: T\n"
+                    "- id: mute\n  type: speech\n  custom:\n    quotation: Words\n",
+                    encoding="utf-8")
+    _, diagnostics = load_library(str(refs))
+    [problem] = [d for d in diagnostics if d.code == "quote-no-speaker"]
+    assert (problem.key, problem.line, problem.file) == ("mute", 5, str(refs))

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from bibtexparser.model import Entry, ExplicitComment
+
 from citekit.errors import Severity
 from citekit.formats import ReadResult, read_string
-from citekit.formats.bibtex import read
+from citekit.formats.bibtex import read, split_blocks
 from citekit.formats.latex import NOCASE_OPEN
 
 
@@ -248,3 +250,20 @@ def test_record_lines_are_reported() -> None:
 def test_month_macro_with_day() -> None:
     item = one('@article{k, year = 1999, month = jun # "~15"}')
     assert item["issued"] == {"date-parts": [[1999, 6, 15]]}
+
+
+def test_split_blocks_reads_commentary_as_an_entry() -> None:
+    """bibtexparser 2.1 takes ``@commentary{...}`` for a comment; split_blocks does not."""
+    text = ("@comment{a real comment}\n\n"
+            "@commentary{k1,\n  author={Doe, Jane},\n  title={Notes}, year=2001}\n")
+    blocks = split_blocks(text)
+    assert [type(b) for b in blocks] == [ExplicitComment, Entry]
+    entry = blocks[1]
+    assert isinstance(entry, Entry)
+    assert (entry.entry_type, entry.key, entry.start_line) == ("commentary", "k1", 2)
+    assert [(f.key, f.start_line) for f in entry.fields] == [
+        ("author", 3), ("title", 4), ("year", 4)]
+    result = read(text, filename="c.bib")
+    assert result.library["k1"].get("title") == "Notes"
+    assert result.lines == {"k1": 3}
+    assert result.library.extras["bibtex"]["comments"] == ["a real comment"]

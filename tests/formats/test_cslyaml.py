@@ -106,3 +106,9 @@ def test_round_trip_property(items: list[dict[str, object]]) -> None:
         [{"id": f"k{i}", "type": "book", **item} for i, item in enumerate(items)]
     )
     assert cslyaml.read(cslyaml.write(lib)).library == lib
+
+
+def test_lines_give_the_line_each_item_starts_on() -> None:
+    text = "references:\n- id: a\n  title: One\n\n- id: b\n  title: Two\n- id: a\n  title: Again\n"
+    result = cslyaml.read(text, filename="x.yaml")
+    assert result.lines == {"a": 2, "b": 5}

@@ -164,3 +164,13 @@ _record = st.builds(
 def test_round_trip_property(records: list[Record]) -> None:
     lib = Library(records)
     assert ris.read(ris.write(lib)).library == lib
+
+
+def test_lines_give_the_line_each_record_starts_on() -> None:
+    text = ("TY  - JOUR\nID  - first\nTI  - One\nER  - \n\n"
+            "TY  - BOOK\nID  - first\nTI  - Two\nER  - \n"
+            "TY  - BOOK\nTI  - No id\nER  - \n")
+    result = ris.read(text, filename="l.ris")
+    keys = result.library.keys()
+    assert keys[:2] == ["first", "first-2"]
+    assert [result.lines[k] for k in keys] == [1, 6, 10]

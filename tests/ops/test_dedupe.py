@@ -12,12 +12,12 @@ from citekit.ops.dedupe import (
     CONFLICTS_FIELD,
     aliases,
     find_duplicates,
-    fold,
     isbn13,
     merge,
     normalise_doi,
     titles_distinct,
 )
+from citekit.text import fold
 
 
 def _rec(key: str, **fields: object) -> Record:

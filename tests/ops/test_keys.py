@@ -12,8 +12,8 @@ from citekit.ops.keys import (
     generate_keys,
     is_citation_key,
     suffixes,
-    transliterate,
 )
+from citekit.text import transliterate
 
 
 def _book(key: str, family: str | None, title: str, year: int | None = None,

@@ -12,11 +12,11 @@ from citekit.ops.query import (
     filter_records,
     find_record,
     first_author,
-    fold,
     parse_year_range,
     record_year,
     summarize,
 )
+from citekit.text import fold
 
 
 @pytest.fixture
@@ -44,7 +44,25 @@ def _keys(records: list[Record]) -> list[str]:
 
 def test_fold_ignores_case_and_accents() -> None:
     assert fold("Müller") == fold("MULLER") == "muller"
-    assert fold("Ærø") == "ærø"
+    assert fold("Ærø") == "aero"
+
+
+def test_search_ignores_csl_markup() -> None:
+    """A title read from BibTeX keeps ``{Trump}`` as a nocase span; search the words."""
+    records = [Record("t", "article-newspaper",
+                      title='<span class="nocase">Trump</span> Should Meet <i>Kim</i>',
+                      author=[{"family": "<i>Doe</i>", "given": "Jane"}])]
+    assert _keys(filter_records(records, search="Trump Should Meet")) == ["t"]
+    assert _keys(filter_records(records, search="trump should meet kim")) == ["t"]
+    assert filter_records(records, search="nocase") == []
+    assert filter_records(records, search="span") == []
+    summary = summarize(records[0])
+    assert summary.title == "Trump Should Meet Kim"
+    assert summary.author == "Doe"
+
+
+def test_search_does_not_match_across_values(library: Library) -> None:
+    assert filter_records(library, search="zellen zeitschrift") == []
 
 
 @pytest.mark.parametrize(
@@ -128,3 +146,22 @@ def test_closest_keys_and_find_record(library: Library) -> None:
         find_record(library, "muler2001")
     assert info.value.suggestions[0] == "muller2001"
     assert "did you mean: muller2001" in str(info.value)
+
+
+def test_search_finds_bibtex_titles_with_protected_words() -> None:
+    """``{Trump}`` in a .bib title becomes a nocase span; search and listing see words."""
+    from citekit.formats.bibtex import read
+
+    library = read("@article{t, title={{Trump} Should Meet {Kim}}, author={Doe, Jane}, "
+                   "year=2018}").library
+    assert "nocase" in str(library["t"].get("title"))  # the markup the search must ignore
+    assert _keys(filter_records(library, search="Trump Should Meet")) == ["t"]
+    assert filter_records(library, search="nocase") == []
+    assert summarize(library["t"]).title == "Trump Should Meet Kim"
+
+
+def test_a_search_of_punctuation_alone_matches_as_written() -> None:
+    library = Library([Record("cpp", "book", title="The C++ Language"),
+                       Record("c", "book", title="The C Language")])
+    assert [r.key for r in filter_records(library, search="++")] == ["cpp"]
+    assert [r.key for r in filter_records(library, search="?")] == []

@@ -205,3 +205,29 @@ def test_tidy_is_idempotent(text: str, order: str | None) -> None:
 def test_edge_cases_are_tidied_once_and_for_all(text: str, expected: str) -> None:
     assert tidy_bibtex(text) == expected
     assert is_tidy(expected)
+
+
+def test_entry_types_starting_with_comment_stay_entries() -> None:
+    """bibtexparser reads ``@commentary`` as a comment; tidy must not rewrite it to one."""
+    text = ("@commentary{k1, author={Doe, Jane}, title={Notes}, year=2001}\n"
+            "@comment{keep me}\n")
+    assert tidy_bibtex(text) == (
+        "@commentary{k1,\n  author = {Doe, Jane},\n  title = {Notes},\n  year = {2001}\n}\n"
+        "\n@comment{keep me}\n"
+    )
+
+
+def test_sorting_by_author_parses_names_as_bibtex_does() -> None:
+    """Family name without the von part (biblatex's default), then given name."""
+    text = """@book{vivaldi, author = {Vivaldi, Antonio}, year = 1720}
+@book{inverted, author = {van Beethoven, Ludwig}, year = 1801}
+@book{jsbach, author = {Johann Sebastian Bach and Someone Else}, year = 1750}
+@book{natural, author = {Ludwig van Beethoven}, year = 1800}
+@book{cpebach, author = {Bach, Carl Philipp Emanuel}, year = 1760}
+@book{prefixed, author = {van Anders, Zoe}, options = {useprefix=true}, year = 1900}
+@book{braced, editor = {{van de Pol}, Anna}, year = 1990}
+"""
+    keys = [line[6:-1] for line in tidy_bibtex(text, sort="author").splitlines()
+            if line.startswith("@book{")]
+    assert keys == ["cpebach", "jsbach", "natural", "inverted", "prefixed", "braced",
+                    "vivaldi"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
 
 import click
 
@@ -17,40 +16,17 @@ from citekit.cli._common import (
 )
 from citekit.cli.convert import read_input
 from citekit.errors import Diagnostic, Severity
-from citekit.formats import ReadResult
 from citekit.ops.check import check, counts
 from citekit.quotes import check_quotations
-
-
-def result_lines(result: ReadResult) -> Mapping[str, int]:
-    """Key → line of each entry, so that rule diagnostics can point into the file.
-
-    Readers that record it expose ``lines`` on their result (CSL-JSON does).
-    Otherwise the earliest line any reader diagnostic gives for a key stands
-    in (it lies inside that entry); duplicate-key diagnostics are left out
-    because they point at the *other* entry with that key.
-    """
-    lines = getattr(result, "lines", None)
-    if isinstance(lines, Mapping) and lines:
-        return lines
-    found: dict[str, int] = {}
-    for diagnostic in result.diagnostics:
-        if diagnostic.key is None or diagnostic.line is None:
-            continue
-        if diagnostic.code == "duplicate-key":
-            continue
-        found[diagnostic.key] = min(diagnostic.line, found.get(diagnostic.key, diagnostic.line))
-    return found
 
 
 def check_file(path: str, from_: str | None = None) -> list[Diagnostic]:
     """Read one file and run every check over it; reading problems come first."""
     result, diagnostics = read_input(path, from_)
     filename = "<stdin>" if path == "-" else path
-    lines = result_lines(result)
     return [
-        *check(result.library, diagnostics=diagnostics, filename=filename, lines=lines),
-        *check_quotations(result.library, file=filename, lines=lines),
+        *check(result.library, diagnostics=diagnostics, filename=filename, lines=result.lines),
+        *check_quotations(result.library, file=filename, lines=result.lines),
     ]
 
 
@@ -104,4 +80,4 @@ def check_command(files: tuple[str, ...], from_: str | None, output_format: str,
 
 COMMANDS = [check_command]
 
-__all__ = ["COMMANDS", "check_command", "check_file", "result_lines"]
+__all__ = ["COMMANDS", "check_command", "check_file"]

@@ -120,7 +120,8 @@ def cite_command(clusters: tuple[str, ...], bib_path: str | None, style: str,
     \b
     Example:
       citekit cite "@raimondo2000enemy, p. 33; @raimondo2008reclaiming"
-      citekit cite "[see @raimondo2000enemy, chap. 2]" "[-@raimondo2008reclaiming]" -s chicago-notes-bibliography
+      citekit cite "[see @raimondo2000enemy, chap. 2]" "[-@raimondo2008reclaiming]" \
+        -s chicago-notes-bibliography
       citekit cite @raimondo2000enemy -s ieee --format html
       citekit cite @tillerson2017patience -s chicago-author-date --bibliography
     """

@@ -79,10 +79,8 @@ def load_library(path: str) -> tuple[Library, list[Diagnostic]]:
     """Read a library and check its quotation records; diagnostics go to stderr."""
     result = read(path)
     filename = "<stdin>" if path == "-" else path
-    lines = getattr(result, "lines", None)
     diagnostics = [*result.diagnostics,
-                   *check_quotations(result.library, file=filename,
-                                     lines=lines if isinstance(lines, dict) else None)]
+                   *check_quotations(result.library, file=filename, lines=result.lines)]
     echo_diagnostics(diagnostics, quiet=True)
     return result.library, diagnostics
 

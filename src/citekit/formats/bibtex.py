@@ -22,10 +22,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bibtexparser.model import (
+    Block,
     DuplicateBlockKeyBlock,
     DuplicateFieldKeyBlock,
     Entry,
     ExplicitComment,
+    Field,
     ImplicitComment,
     ParsingFailedBlock,
     Preamble,
@@ -128,11 +130,10 @@ class _Reader:
 
     # -- blocks ------------------------------------------------------------
     def split(self, text: str) -> tuple[dict[str, RawEntry], dict[str, RawEntry], dict[str, Any]]:
-        library = Splitter(text).split()
         entries: dict[str, RawEntry] = {}
         xdata: dict[str, RawEntry] = {}
         extras: dict[str, Any] = {"strings": {}, "preambles": [], "comments": [], "text": []}
-        for block in library.blocks:
+        for block in split_blocks(text):
             line = block.start_line + 1 if block.start_line is not None else None
             if isinstance(block, DuplicateBlockKeyBlock):
                 duplicate = block.ignore_error_block
@@ -168,11 +169,7 @@ class _Reader:
             elif isinstance(block, Preamble):
                 extras["preambles"].append(block.value.strip())
             elif isinstance(block, ExplicitComment):
-                entry = _misread_comment(block)
-                if entry is not None:
-                    self.add_entry(entry, entries, xdata, line)
-                else:
-                    extras["comments"].append(block.comment)
+                extras["comments"].append(block.comment)
             elif isinstance(block, ImplicitComment) and block.comment.strip():
                 extras["text"].append(block.comment.strip("\n"))
         return entries, xdata, extras
@@ -290,9 +287,21 @@ class _Reader:
 _COMMENT_LIKE_TYPE = re.compile(r"@\s*(comment\w+)\s*(?=[{(])", re.IGNORECASE)
 
 
+def split_blocks(text: str) -> list[Block]:
+    """bibtexparser's blocks of a BibTeX text (no middlewares), with its misreadings fixed.
+
+    bibtexparser 2.1 reads any ``@comment...`` entry type as a comment,
+    ``@commentary`` (a BibLaTeX type) included; such a block is split again
+    as the entry it is.  Everything that reads .bib blocks (the reader, ``tidy``)
+    goes through here, so none of them turns an entry into a comment.
+    """
+    blocks = Splitter(text).split().blocks
+    return [_misread_comment(b) or b if isinstance(b, ExplicitComment) else b
+            for b in blocks]
+
+
 def _misread_comment(block: ExplicitComment) -> Entry | None:
-    """bibtexparser 2.1 reads any ``@comment...`` type as a comment: ``@commentary``
-    (a BibLaTeX type) included.  Split such a block again as an entry."""
+    """The entry of a comment block whose type only starts with ``comment``, else None."""
     raw = block.raw or ""
     m = _COMMENT_LIKE_TYPE.match(raw)
     if m is None:
@@ -302,13 +311,10 @@ def _misread_comment(block: ExplicitComment) -> Entry | None:
     entries = [b for b in parsed.blocks if isinstance(b, Entry)]
     if len(entries) != 1:
         return None
-    entry = entries[0]
-    entry.entry_type = m.group(1)
     offset = block.start_line or 0
-    for fld in entry.fields:
-        if fld.start_line is not None:
-            fld._start_line = fld.start_line + offset
-    return entry
+    fields = [Field(f.key, f.value, f.start_line + offset if f.start_line is not None else None)
+              for f in entries[0].fields]
+    return Entry(m.group(1), entries[0].key, fields, start_line=block.start_line, raw=raw)
 
 
 def _closing(raw: str, i: int) -> int:
@@ -710,4 +716,4 @@ def read(text: str, *, filename: str | None = None) -> ReadResult:
     return result
 
 
-__all__ = ["CUSTOM_KEY", "read", "write"]
+__all__ = ["CUSTOM_KEY", "read", "split_blocks", "write"]

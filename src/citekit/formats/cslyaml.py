@@ -167,6 +167,7 @@ def read(text: str, *, filename: str | None = None) -> ReadResult:
             ))
         return ReadResult(library, diagnostics)
     loader = _Loader("")
+    lines: dict[str, int] = {}
     for item_node in node.value:
         line = item_node.start_mark.line + 1
         item: Any = None
@@ -190,8 +191,9 @@ def read(text: str, *, filename: str | None = None) -> ReadResult:
             ))
             continue
         library.add(record)
+        lines[record.key] = line
     loader.dispose()
-    return ReadResult(library, diagnostics)
+    return ReadResult(library, diagnostics, lines)
 
 
 # ---------------------------------------------------------------------------

@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from citekit.text import strip_markup  # re-exported: plain text of a decoded value
+
 NOCASE_OPEN = '<span class="nocase">'
 SMALLCAPS_OPEN = '<span style="font-variant:small-caps;">'
 
@@ -334,17 +336,14 @@ def decode_lossy(text: str, *, nocase: bool = True) -> tuple[str, bool]:
     return decoder.run().strip(), decoder.lossy
 
 
-def strip_markup(text: str) -> str:
-    """Plain text of a decoded value: no tags (for comparisons and keys)."""
-    if "<" not in text:
-        return text
-    return _TAG.sub("", text)
-
-
 # ---------------------------------------------------------------------------
 # Unicode -> LaTeX
 # ---------------------------------------------------------------------------
 
+#: The tags :func:`encode` turns into LaTeX: exactly the ones :func:`decode`
+#: writes, each with its own LaTeX form.  Deliberately narrower than
+#: :func:`citekit.text.strip_markup`, which removes any rich-text tag: a tag
+#: encode does not know is text to escape, not markup to translate.
 _TAG = re.compile(
     r'</?(?:i|b|sup|sub|span(?: class="nocase"| style="font-variant:\s*small-caps;?")?)>'
 )

@@ -166,6 +166,7 @@ def read(text: str, *, filename: str | None = None) -> ReadResult:
     """Parse RIS text; problems become diagnostics, never exceptions."""
     diagnostics: list[Diagnostic] = []
     library = Library()
+    lines: dict[str, int] = {}
     current: _RecordBuilder | None = None
     index = 0
 
@@ -186,6 +187,7 @@ def read(text: str, *, filename: str | None = None) -> ReadResult:
                 file=filename, line=builder.line, key=original,
             ))
         library.add(record)
+        lines[record.key] = builder.line
 
     for number, raw_line in enumerate(text.splitlines(), start=1):
         line = raw_line.rstrip("\r\n").lstrip("\ufeff")
@@ -235,7 +237,7 @@ def read(text: str, *, filename: str | None = None) -> ReadResult:
             file=filename, line=current.line,
         ))
         finish(current)
-    return ReadResult(library, diagnostics)
+    return ReadResult(library, diagnostics, lines)
 
 
 # ---------------------------------------------------------------------------

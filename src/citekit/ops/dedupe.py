@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import copy
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
@@ -50,6 +49,7 @@ from functools import partial
 from typing import Any, Literal
 
 from citekit.model import Library, Name, Record, value_to_json
+from citekit.text import fold
 
 MergePolicy = Literal["first", "last", "combine"]
 RULES: tuple[str, ...] = ("doi", "isbn", "title-year-author", "title-year")
@@ -74,35 +74,7 @@ POINTER_FIELDS: tuple[str, ...] = ("crossref", "xref")
 
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*|info:doi/)", re.IGNORECASE)
 _DOI_SHAPE = re.compile(r"^10\.\d{3,9}/\S+$")
-_NON_WORD = re.compile(r"[\W_]+")
 _ISBN_SPLIT = re.compile(r"[,;\s]+(?=[\dXx])")
-_SPECIAL_LETTERS = str.maketrans({
-    "ß": "ss", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE",
-    "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "þ": "th", "Þ": "Th", "ð": "d", "Ð": "D",
-    "ı": "i", "ħ": "h", "Ħ": "H",
-})
-
-
-_MARKUP = re.compile(r"</?(?:i|b|sup|sub|span)\b[^>]*>", re.IGNORECASE)
-
-
-def strip_markup(text: str) -> str:
-    """Text without CSL-JSON's rich-text tags (``<i>``, ``<span class="nocase">``)."""
-    return _MARKUP.sub("", text)
-
-
-def fold(text: str) -> str:
-    """Lower case, no accents, no punctuation, single spaces: the matching form.
-
-    CSL-JSON's rich-text tags (``<i>``, ``<span class="nocase">``) go first,
-    so a title read from BibTeX matches the same title from elsewhere.
-    """
-    if "<" in text:
-        text = strip_markup(text)
-    if not text.isascii():  # most titles are ASCII: skip the per-character work
-        text = unicodedata.normalize("NFKD", text.translate(_SPECIAL_LETTERS))
-        text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(_NON_WORD.sub(" ", text.casefold()).split())
 
 
 def normalise_doi(value: str) -> str | None:
@@ -603,11 +575,9 @@ __all__ = [
     "aliases",
     "clone",
     "find_duplicates",
-    "fold",
     "isbn13",
     "merge",
     "merge_records",
     "normalise_doi",
     "redirect_pointers",
-    "strip_markup",
 ]

@@ -28,10 +28,11 @@ Names keep their case (``vanderWaals``); each title word is capitalised
 lower), ``abbr`` (first letter of each word), and a number, which keeps
 that many characters: ``{auth:lower:4}`` gives ``gode``.
 
-Keys are ASCII: letters are transliterated (NFKD without accents, and a
-table for ß, ø, æ, œ, ł, đ, þ, ð ...), and characters without an ASCII form
-(CJK, for instance) are dropped; with ``ascii_only=False`` they are kept as
-they are (biber reads Unicode keys, BibTeX does not).  A key that ends up
+Keys are ASCII: letters are transliterated (:func:`citekit.text.transliterate`:
+NFKD without accents, and a table for ß, ø, æ, œ, ł, đ, þ, ð ...), and
+characters without an ASCII form (CJK, for instance) are dropped; with
+``ascii_only=False`` they are kept as they are (biber reads Unicode keys,
+BibTeX does not).  A key that ends up
 without a letter gets ``ref`` in front.  Characters BibTeX does not allow in
 keys are removed.
 
@@ -44,12 +45,12 @@ URLs, empty, with spaces or BibTeX specials) are always replaced.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from citekit.model import Library, Name, Record
-from citekit.ops.dedupe import clone, redirect_pointers, strip_markup
+from citekit.ops.dedupe import clone, redirect_pointers
+from citekit.text import strip_markup, transliterate
 
 DEFAULT_PATTERN = "{auth}{year}{shorttitle}"
 
@@ -64,26 +65,11 @@ whom why will with would you your
 """
 STOP_WORDS: frozenset[str] = frozenset(_STOP_WORD_TEXT.split())
 
-_TRANSLITERATION = str.maketrans({
-    "ß": "ss", "ẞ": "SS", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE",
-    "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "þ": "th", "Þ": "Th", "ð": "d", "Ð": "D",
-    "ı": "i", "ħ": "h", "Ħ": "H", "ŋ": "ng", "Ŋ": "Ng", "ĸ": "q", "ŀ": "l", "Ŀ": "L",
-    "ſ": "s", "’": "", "'": "",
-})
 _FIELD = re.compile(r"\{([a-z]+)(\d*)((?::[a-z0-9]+)*)\}")
 _WORD = re.compile(r"[^\W_]+")
 _NOT_KEY_CHAR = re.compile(r"[\s{}(),\\\"#%'=~@]")
 _MODIFIERS = frozenset({"lower", "upper", "capitalize", "abbr"})
 _FIELDS = frozenset({"auth", "authors", "year", "title", "veryshorttitle", "shorttitle"})
-
-
-def transliterate(text: str, *, ascii_only: bool = True) -> str:
-    """ASCII letters for a name or word; characters without one are dropped."""
-    text = unicodedata.normalize("NFKD", text.translate(_TRANSLITERATION))
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    if ascii_only:
-        text = text.encode("ascii", "ignore").decode("ascii")
-    return unicodedata.normalize("NFC", text)
 
 
 def _words(text: str) -> list[str]:
@@ -288,5 +274,4 @@ __all__ = [
     "is_citation_key",
     "rename_keys",
     "suffixes",
-    "transliterate",
 ]

@@ -1,7 +1,8 @@
 """Finding records: filters by type, author, year and free text, and key lookup.
 
-Matching is for people typing at a terminal, so it ignores case and accents
-(``--author muller`` finds Müller) and treats a year as a point or a range
+Matching is for people typing at a terminal, so it ignores case, accents,
+punctuation and CSL rich-text markup (``--author muller`` finds Müller; see
+:func:`citekit.text.fold`) and treats a year as a point or a range
 (``2000-2010``, ``2000-``, ``-2010``).  Everything here is pure: the CLI
 reads the file, calls :func:`filter_records`, and prints.
 """
@@ -10,23 +11,17 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from citekit.errors import UnknownKeyError, UsageError
 from citekit.model import DATE_VARIABLES, Date, Library, Name, Record
+from citekit.text import fold, strip_markup
 
 #: Name variables that stand for "who wrote it" when filtering by author.
 AUTHOR_VARIABLES: tuple[str, ...] = ("author", "editor", "container-author", "composer",
                                      "director", "interviewer", "recipient", "translator")
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form of a text for matching."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,12 +92,20 @@ def _texts(value: Any) -> Iterator[str]:
             yield from _texts(item)
 
 
-def searchable_text(record: Record) -> str:
-    """Every value of a record (and its key) as one folded string."""
+def searchable_text(record: Record, *, folded: bool = True) -> str:
+    """Every value of a record (and its key), one value a line.
+
+    Values are folded one by one (markup gone, see :func:`citekit.text.fold`)
+    and kept on lines of their own, so a search never matches across two
+    values.  ``folded=False`` keeps punctuation (markup still gone, case
+    folded), for searches made only of punctuation such as ``C++``.
+    """
     parts = [record.key, record.type]
     for value in record.fields.values():
         parts.extend(_texts(value))
-    return fold("\n".join(parts))
+    if folded:
+        return "\n".join(fold(part) for part in parts)
+    return "\n".join(strip_markup(part).casefold() for part in parts)
 
 
 def matches_author(record: Record, text: str) -> bool:
@@ -127,6 +130,8 @@ def filter_records(records: Iterable[Record], *, type: str | None = None,
     """
     years = parse_year_range(year) if isinstance(year, str) else year
     needle = fold(search) if search else None
+    # a search that folds to nothing ("?", "++") is matched as written instead
+    literal = search.casefold() if search and not needle else None
     selected: list[Record] = []
     for record in records:
         if type is not None and record.type != type:
@@ -136,6 +141,8 @@ def filter_records(records: Iterable[Record], *, type: str | None = None,
         if years is not None and record_year(record) not in years:
             continue
         if needle and needle not in searchable_text(record):
+            continue
+        if literal and literal not in searchable_text(record, folded=False):
             continue
         selected.append(record)
     return selected
@@ -167,8 +174,8 @@ def summarize(record: Record) -> Summary:
         author = " ".join(p for p in (name.non_dropping_particle, name.family) if p) or (
             name.given or "")
     title = record.get("title")
-    return Summary(record.key, record.type, author, record_year(record),
-                   title if isinstance(title, str) else "")
+    return Summary(record.key, record.type, strip_markup(author), record_year(record),
+                   strip_markup(title) if isinstance(title, str) else "")
 
 
 def closest_keys(key: str, keys: Iterable[str], n: int = 3) -> list[str]:
@@ -205,7 +212,6 @@ __all__ = [
     "filter_records",
     "find_record",
     "first_author",
-    "fold",
     "matches_author",
     "parse_year_range",
     "record_year",

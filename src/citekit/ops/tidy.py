@@ -1,6 +1,7 @@
 """Rewrite a .bib file canonically without losing a character of meaning.
 
-Tidy works on bibtexparser's *blocks* (its splitter, no middlewares), not on
+Tidy works on bibtexparser's *blocks* (its splitter, no middlewares, through
+:func:`citekit.formats.bibtex.split_blocks`), not on
 the CSL model: going through the model would decode LaTeX, resolve macros
 and drop whatever CSL has no place for, and a formatter must not do any of
 that.  What changes:
@@ -16,7 +17,8 @@ that.  What changes:
   a month name, abbreviation or number;
 * blocks are separated by one blank line, and the file keeps its line
   endings (CRLF when most lines had them, else LF); with ``sort`` the entries (only
-  the entries) are ordered by key, year or first author, while ``@string``,
+  the entries) are ordered by key, year or first author (family name without
+  the von part, then given name, as biblatex sorts), while ``@string``,
   ``@preamble`` and comments stay where they were.
 
 What does not change: every value's text, the key's case, ``@string``
@@ -33,9 +35,11 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from bibtexparser import model as bib
-from bibtexparser.entrypoint import parse_string
 
 from citekit.errors import Diagnostic, Severity
+from citekit.formats.bibnames import parse_names
+from citekit.formats.bibtex import split_blocks
+from citekit.text import fold
 
 SortOrder = Literal["key", "year", "author"]
 
@@ -210,13 +214,42 @@ def _field_value(entry: bib.Entry, name: str) -> str:
     return ""
 
 
-def _first_family(entry: bib.Entry) -> str:
-    names = _field_value(entry, "author") or _field_value(entry, "editor")
-    first = re.split(r"\s+and\s+", names, maxsplit=1)[0].strip()
-    if "," in first:
-        return first.split(",", 1)[0].strip().casefold()
-    words = first.split()
-    return words[-1].casefold() if words else ""
+def _raw_value(entry: bib.Entry, name: str) -> str:
+    """A value as BibTeX text, outer delimiters gone but inner braces kept (names need them)."""
+    for entry_field in entry.fields:
+        if entry_field.key.lower() == name:
+            parts = [normalise_part(p) for p in split_concatenation(str(entry_field.value))]
+            return " ".join(p[1:-1] if p.startswith("{") and p.endswith("}") else p
+                            for p in parts)
+    return ""
+
+
+_USEPREFIX = re.compile(r"\buseprefix\b(?:\s*=\s*(\w+))?", re.IGNORECASE)
+
+
+def _first_name(entry: bib.Entry) -> tuple[str, str]:
+    """(family, given) of the first author, else editor, folded for sorting.
+
+    Names are parsed as BibTeX does (:mod:`citekit.formats.bibnames`), so
+    "van Beethoven, Ludwig" and "Ludwig van Beethoven" sort alike.  As in
+    biblatex's default sorting (``useprefix=false``) the von part does not
+    count: both sort under "Beethoven"; with ``options = {useprefix}`` it
+    does, as in biblatex.  A prefix that is part of the family as written
+    (``{van de Pol}``, ``d'Alembert``) is kept, as biblatex keeps it.
+    """
+    names_text = _raw_value(entry, "author") or _raw_value(entry, "editor")
+    if not names_text:
+        return ("", "")
+    option = _USEPREFIX.search(_raw_value(entry, "options"))
+    useprefix = option is not None and (option.group(1) or "true").lower() == "true"
+    names = parse_names(names_text, useprefix=useprefix)
+    if not names:
+        return ("", "")
+    name = names[0]
+    if name.literal is not None:
+        return (fold(name.literal), "")
+    family = " ".join(p for p in (name.non_dropping_particle, name.family) if p)
+    return (fold(family), fold(name.given or ""))
 
 
 def _year(entry: bib.Entry) -> str:
@@ -230,7 +263,8 @@ def sort_key(entry: bib.Entry, order: SortOrder) -> tuple[str, ...]:
         return (key, entry.key)
     if order == "year":
         return (_year(entry), key, entry.key)
-    return (_first_family(entry), _year(entry), key, entry.key)
+    family, given = _first_name(entry)
+    return (family, given, _year(entry), key, entry.key)
 
 
 # ---------------------------------------------------------------------------
@@ -262,12 +296,12 @@ def tidy(text: str, *, sort: SortOrder | None = None, filename: str | None = Non
     level = splitter_log.level
     splitter_log.setLevel(logging.ERROR)  # its warnings become our diagnostics
     try:
-        library = parse_string(text, parse_stack=[])
+        blocks = split_blocks(text)
     finally:
         splitter_log.setLevel(level)
     diagnostics: list[Diagnostic] = []
     items: list[tuple[bib.Entry | None, str]] = []
-    for block in library.blocks:
+    for block in blocks:
         entry = _entry_of(block)
         if entry is not None:
             if entry is not block:
