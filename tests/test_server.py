@@ -164,3 +164,15 @@ def test_completion_shows_and_matches_plain_text_not_markup() -> None:
                                    "title": "Trump Should Meet Kim"}
     assert complete(server.candidates, "nocase", 10) == []
     assert complete(server.candidates, "span", 10) == []
+
+
+def test_opening_a_missing_library_names_the_file(tmp_path: Path) -> None:
+    server = Server()
+    missing = str(tmp_path / "nope.bib")
+    response = server.handle_line(json.dumps({"id": 1, "method": "open",
+                                              "params": {"library": missing}}))
+    assert response is not None
+    assert response["error"]["message"] == f"no such library file: {missing}"
+    folder = server.handle_line(json.dumps({"id": 2, "method": "open",
+                                            "params": {"library": str(tmp_path)}}))
+    assert folder is not None and "is a folder" in folder["error"]["message"]

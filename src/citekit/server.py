@@ -24,7 +24,7 @@ from typing import Any, TextIO
 
 from citekit.citesyntax import CitationSyntaxError
 from citekit.editor import CitationDocument
-from citekit.errors import CitekitError, DataError, UsageError
+from citekit.errors import CitekitError, DataError, UnknownFormatError, UsageError
 from citekit.formats import read as read_library
 from citekit.model import Library, Record
 from citekit.render import OUTPUT_FORMATS, CiteItem, Cluster, serialise
@@ -249,7 +249,15 @@ class Server:
                                                "'items' (CSL-JSON items)")
         diagnostics: list[dict[str, object]] = []
         if path is not None:
-            result = read_library(path)
+            try:
+                result = read_library(path)
+            except FileNotFoundError as exc:
+                raise RequestError(USAGE_ERROR, f"no such library file: {path}") from exc
+            except IsADirectoryError as exc:
+                raise RequestError(USAGE_ERROR, f"{path} is a folder, not a library "
+                                                "file") from exc
+            except UnknownFormatError as exc:
+                raise RequestError(USAGE_ERROR, str(exc)) from exc
             library = result.library
             diagnostics = [d.to_json() for d in result.diagnostics]
         else:
