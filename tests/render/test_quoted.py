@@ -17,8 +17,13 @@ import pytest
 from citekit.formats import read
 from citekit.model import Library
 from citekit.render import CiteItem, Cluster, available_engines, bibliography, render
+from citekit.render.marks import ALL_MARKS, DISPLAY_MARKS
 from citekit.render.quoted import (
+    CLOSE_MARK,
+    OPEN_MARK,
     CitationLayout,
+    LocaleWords,
+    assemble,
     builtin_term,
     citation_layout,
     expand,
@@ -450,7 +455,57 @@ def test_layout_and_markers() -> None:
         "(", ")", "; ", numeric=False)
     assert citation_layout(find_style("ieee").xml).numeric
     marked = marked_style(find_style("apa").xml)
-    assert 'prefix="\ue000"' in marked.decode() and 'suffix="\ue001"' in marked.decode()
+    assert f'prefix="{OPEN_MARK}"' in marked.decode()
+    assert f'suffix="{CLOSE_MARK}"' in marked.decode()
+
+
+def test_quoted_marks_are_not_display_marks() -> None:
+    # They shared U+E000/E001, so citeproc-py turned the quoted-in markers
+    # into left-margin blocks and every piece lost its punctuation.
+    assert len(set(ALL_MARKS)) == len(ALL_MARKS)
+    display = {mark for pair in DISPLAY_MARKS.values() for mark in pair}
+    assert not {OPEN_MARK, CLOSE_MARK} & display
+
+
+SPEECH_QUOTED = [
+    CHICAGO_EXAMPLE[0],
+    {"id": "speech", "type": "speech", "author": [{"family": "Zukofsky", "given": "Louis"}],
+     "title": "An Objective", "event-place": "New York",
+     "custom": {"quoted-in": "costello1981", "quoted-in-locator": "78"}},
+]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_undated_statement_keeps_the_full_stop_of_nd(engine: str) -> None:
+    # The engine merges the layout suffix "." into "n.d."; only the markers
+    # show where the piece ends, so cutting the suffix off as text lost it.
+    result = render(Library.from_json(SPEECH_QUOTED), "chicago-notes-bibliography",
+                    citations=[Cluster((CiteItem("speech"),), note_number=1)],
+                    engine=engine, bibliography=False)
+    assert result.citations[0].startswith("Louis Zukofsky, “An Objective,” n.d., quoted in ")
+    assert not [w for w in result.warnings if "markers" in w]
+
+
+def test_lost_markers_are_a_warning() -> None:
+    layout = CitationLayout("(", ")")
+    expansion = expand(Library.from_json(SPEECH_QUOTED), [one("speech")])
+    pieces: list[Rich | None] = [Text("(Zukofsky, n.d.)"), Text("(Costello, 1981, p. 78)"),
+                                 Text("(Zukofsky, n.d.; Costello, 1981, p. 78)")]
+    warnings: list[str] = []
+    trees = assemble(expansion, pieces, pieces, layout, LocaleWords(), warnings)
+    assert [plain(t) for t in trees if t is not None] == [
+        "(Zukofsky, n.d., quoted in Costello, 1981, p. 78)"]
+    assert len(warnings) == 1 and "lost the markers" in warnings[0]
+
+
+@pytest.mark.parametrize("style", ["acta-physica-sinica", "ieee"])
+def test_numbers_printed_through_a_macro_make_a_numeric_style(style: str) -> None:
+    # acta-physica-sinica prints citation-number from a macro; the quotation's
+    # number [1] must point at a bibliography entry.
+    assert citation_layout(find_style(style).xml).numeric
+    result = render(Library.from_json(CHICAGO_EXAMPLE), style, citations=[one("zukofsky1931")])
+    assert result.bibliography_ids == ["zukofsky1931", "costello1981"]
+    assert result.bibliography_texts[0].startswith("[1]")
 
 
 def _glued(head: list[Rich], text: str, piq: bool) -> str:
@@ -466,6 +521,16 @@ def _glued(head: list[Rich], text: str, piq: bool) -> str:
     ("Washington, D.C.", ", quoted in ", False, "Washington, D.C., quoted in "),
     ("Why?", ".", False, "Why?"),
     ("Raimondo 2017", ")", False, "Raimondo 2017)"),
+    # The engine's table (csl.output.merge_punctuation): the second mark goes.
+    ("Title:", ".", False, "Title:"),
+    ("Title;", ".", False, "Title;"),
+    ("Why?", ":", False, "Why?"),
+    ("Wow!", "; ", False, "Wow!; "),
+    ("Why?", "?", False, "Why?"),
+    # ... or replaces the first.
+    ("Title:", "? ", False, "Title? "),
+    ("“Why?”", ".", False, "“Why?”"),
+    ("“Title:”", "?", True, "“Title?”"),
 ])
 def test_glue_punctuation(head: str, text: str, piq: bool, expected: str) -> None:
     assert _glued([Span((Span((Text(head),), italic=True),))], text, piq) == expected

@@ -146,6 +146,20 @@ def test_linkify_urls_and_dois() -> None:
     assert plain(tree) == "See https://example.org/a_b. Or doi:10.1000/xyz (ok)."
 
 
+@pytest.mark.parametrize(("text", "link"), [
+    ("see https://en.wikipedia.org/wiki/Foo_(bar).", "https://en.wikipedia.org/wiki/Foo_(bar)"),
+    ("(see https://example.org/a_b)", "https://example.org/a_b"),
+    ("(https://example.org/a_(b_(c)))", "https://example.org/a_(b_(c))"),
+    ("doi:10.1016/S0140-6736(20)30183-5.", "https://doi.org/10.1016/S0140-6736(20)30183-5"),
+])
+def test_linkify_keeps_balanced_parentheses(text: str, link: str) -> None:
+    # Wikipedia's "Foo_(bar)" was cut before its ")", which was left after the link.
+    tree = linkify(Text(text))
+    assert isinstance(tree, Span)
+    assert [c.link for c in tree.children if isinstance(c, Span)] == [link]
+    assert plain(tree) == text
+
+
 def test_bibliography_keys_limit_the_entries() -> None:
     texts = bibliography(make_library(), "apa", keys=["smith2008"], engine="citeproc-py")
     assert len(texts) == 1 and texts[0].startswith("Smith, A., & Jones, B. (2008)")

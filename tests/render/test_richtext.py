@@ -76,3 +76,19 @@ def test_from_html_round_trips_citeproc_py_output() -> None:
 def test_from_html_keeps_unknown_and_unbalanced_tags_as_text() -> None:
     assert plain(from_html("a <foo> b </i> c")) == "a <foo> b </i> c"
     assert plain(from_html("x <i>y")) == "x <i>y"
+
+
+def test_left_margin_label_is_spaced_from_the_entry_in_every_flat_format() -> None:
+    # ieee's "[1]" ran into the entry in Markdown and LaTeX: "\[1\]J. Doe".
+    entry = Span((Span((Text("[1]"),), display="left-margin"),
+                  Span((Text("J. Doe, "), Span((Text("T"),), italic=True), Text(".")),
+                       display="right-inline")))
+    assert to_text(entry) == "[1] J. Doe, T."
+    assert to_markdown(entry) == "\\[1\\] J. Doe, *T*."
+    assert to_latex(entry) == "[1] J. Doe, \\emph{T}."
+
+
+def test_block_display_stands_on_its_own_lines() -> None:
+    tree = Span((Text("a"), Span((Text("b"),), display="block")))
+    assert (to_text(tree), to_markdown(tree), to_latex(tree)) == (
+        "a\nb\n", "a\n\nb\n\n", "a\nb\n")

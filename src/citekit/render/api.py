@@ -165,10 +165,28 @@ def serialise(rich: Rich, output: str) -> str:
 # ---------------------------------------------------------------------------
 
 _LINKABLE = re.compile(
-    r"(?P<url>https?://[^\s<>\"]+[^\s<>\".,;:)\]])"
-    r"|(?P<doi>\b(?:doi:\s?)?10\.\d{4,9}/[^\s<>\"]+[^\s<>\".,;:)\]])",
+    r"(?P<url>https?://[^\s<>\"]+[^\s<>\".,;:\]])"
+    r"|(?P<doi>\b(?:doi:\s?)?10\.\d{4,9}/[^\s<>\"]+[^\s<>\".,;:\]])",
     re.IGNORECASE,
 )
+_TRAILING = ".,;:]"
+
+
+def _link_end(found: str) -> int:
+    """Where a URL or DOI found in text really ends.
+
+    A closing parenthesis belongs to it only when it closes one opened inside
+    it (``wiki/Foo_(bar)``), not the sentence's (``(see https://x.org)``);
+    punctuation left at the end after cutting one goes too.
+    """
+    end = len(found)
+    while end:
+        last = found[end - 1]
+        unbalanced = last == ")" and found.count("(", 0, end) < found.count(")", 0, end)
+        if not (last in _TRAILING or unbalanced):
+            break
+        end -= 1
+    return end
 
 
 def linkify(rich: Rich) -> Rich:
@@ -181,15 +199,18 @@ def linkify(rich: Rich) -> Rich:
     pieces: list[Rich] = []
     position = 0
     for match in _LINKABLE.finditer(text):
+        found = match.group(0)[:_link_end(match.group(0))]
+        if re.fullmatch(r"https?://|(?:doi:\s?)?10\.\d{4,9}/", found, re.IGNORECASE):
+            continue  # nothing left but a scheme or a DOI prefix
         if match.start() > position:
             pieces.append(Text(text[position:match.start()]))
         if match["url"]:
-            target = match["url"]
+            target = found
         else:
-            doi = re.sub(r"^doi:\s?", "", match["doi"], flags=re.IGNORECASE)
+            doi = re.sub(r"^doi:\s?", "", found, flags=re.IGNORECASE)
             target = f"https://doi.org/{doi}"
-        pieces.append(Span((Text(match.group(0)),), link=target))
-        position = match.end()
+        pieces.append(Span((Text(found),), link=target))
+        position = match.start() + len(found)
     if not pieces:
         return rich
     if position < len(text):
@@ -421,7 +442,7 @@ def _quoted_trees(engine: Engine, items: Sequence[Mapping[str, Any]], style_xml:
     except Exception as exc:  # the first run worked: keep its pieces
         warnings.append(f"engine '{engine.name}' failed on \"quoted in\" pieces: {exc!r}")
     words = quoted.locale_words(style_xml, locale, locale_loader)
-    return quoted.assemble(expansion, citations, marked, layout, words)
+    return quoted.assemble(expansion, citations, marked, layout, words, warnings)
 
 
 def _fallback(cluster: Cluster) -> Rich:

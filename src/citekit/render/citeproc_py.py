@@ -23,11 +23,13 @@ This is the only module that imports citeproc-py.  What it smooths over:
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from functools import lru_cache
 from html import escape
 from typing import Any
 
@@ -46,6 +48,7 @@ from citeproc.source.json import CiteProcJSON
 from lxml import etree
 
 from citekit.render import richtext
+from citekit.render.marks import DISPLAY_MARKS
 from citekit.render.types import BibliographyLayout, Cluster, EngineOutput, LocaleLoader
 
 _SUPPORTED = {v.replace("_", "-") for v in CITEPROC_VARIABLES} | {"shortTitle"}
@@ -61,19 +64,13 @@ _SENTINEL_RE = re.compile(
 )
 _CSL_NS = "{http://purl.org/net/xbiblio/csl}"
 
-# Private-use characters that bracket the output of display elements.
-_DISPLAY_MARKS = {
-    "left-margin": ("\ue000", "\ue001"),
-    "right-inline": ("\ue002", "\ue003"),
-    "block": ("\ue004", "\ue005"),
-    "indent": ("\ue006", "\ue007"),
-}
-_ANY_MARK = re.compile("[\ue000-\ue007]")
+_ANY_MARK = re.compile("[" + "".join(m for pair in DISPLAY_MARKS.values() for m in pair) + "]")
 _PUNCT_AFTER_QUOTE = re.compile(r"([”’])((?:</[a-z]+>)*)([.,])")
 
 
+@lru_cache(maxsize=64)
 def mark_display(style_xml: bytes) -> bytes:
-    """The style with every ``display`` element's output bracketed by marks."""
+    """The style with every ``display`` element's output bracketed by marks (cached)."""
     root = etree.fromstring(style_xml, parser=etree.XMLParser(no_network=True,
                                                               remove_comments=True))
     changed = False
@@ -88,8 +85,8 @@ def mark_display(style_xml: bytes) -> bytes:
             first.set("display", "left-margin")
     for element in root.iter():
         display = element.get("display") if isinstance(element.tag, str) else None
-        if display in _DISPLAY_MARKS:
-            start, end = _DISPLAY_MARKS[display]
+        if display in DISPLAY_MARKS:
+            start, end = DISPLAY_MARKS[display]
             element.set("prefix", start + (element.get("prefix") or ""))
             element.set("suffix", (element.get("suffix") or "") + end)
             del element.attrib["display"]
@@ -131,7 +128,7 @@ def displays_to_html(html: str) -> str:
     """Turn display marks into citeproc-js's ``<div class="csl-...">`` blocks."""
     if not _ANY_MARK.search(html):
         return html
-    for display, (start, end) in _DISPLAY_MARKS.items():
+    for display, (start, end) in DISPLAY_MARKS.items():
         html = html.replace(start, f'<div class="csl-{display}">').replace(end, "</div>")
     left_end = html.find("</div>") if html.startswith('<div class="csl-left-margin">') else -1
     if left_end >= 0 and 'class="csl-right-inline"' not in html:
@@ -310,9 +307,6 @@ class CiteprocPyEngine:
 
     name = "citeproc-py"
 
-    def __init__(self) -> None:
-        self._finish: Callable[[str], str] = _finisher(False)
-
     def process(
         self,
         items: Sequence[Mapping[str, Any]],
@@ -329,9 +323,7 @@ class CiteprocPyEngine:
         collector = _Collector()
         output = EngineOutput()
         try:
-            with collector.catching("style"):
-                style = CitationStylesStyle(io.BytesIO(mark_display(style_xml)), locale=locale,
-                                            validate=True)
+            style = _load_style(mark_display(style_xml), locale, collector)
         except (etree.XMLSyntaxError, ValueError, TypeError, AttributeError,
                 IndexError, KeyError) as exc:
             output.warnings = [*collector.messages, f"citeproc-py cannot load the style: {exc}"]
@@ -341,7 +333,7 @@ class CiteprocPyEngine:
             piq = str(style.root.get_locale_option("punctuation-in-quote")).lower() == "true"
         except (AttributeError, IndexError, KeyError):
             piq = False
-        self._finish = _finisher(piq)
+        finish = _finisher(piq)
         source, to_internal, to_external = _build_source(items, collector)
         bib = CitationStylesBibliography(style, source, formatter.html)
 
@@ -363,10 +355,10 @@ class CiteprocPyEngine:
 
         for cluster, citation in zip(clusters, citations, strict=True):
             output.citations.append(
-                self._cite(bib, source, cluster, citation, to_external, collector))
+                self._cite(bib, source, cluster, citation, to_external, collector, finish))
 
         if bibliography and style.has_bibliography():
-            output.bibliography = self._bibliography(bib, to_external, collector)
+            output.bibliography = self._bibliography(bib, to_external, collector, finish)
         output.warnings = collector.messages
         return output
 
@@ -390,7 +382,7 @@ class CiteprocPyEngine:
 
     def _cite(self, bib: CitationStylesBibliography, source: CiteProcJSON, cluster: Cluster,
               citation: Citation, to_external: Mapping[str, str],
-              collector: _Collector) -> richtext.Rich:
+              collector: _Collector, finish: Callable[[str], str]) -> richtext.Rich:
         def missing(cite: CitationItem) -> str:
             return f"[unknown: {to_external.get(cite.key, cite.key)}]"
 
@@ -409,7 +401,7 @@ class CiteprocPyEngine:
                 collector.messages.append(
                     f"citeproc-py failed on citation {self._describe(cluster)}: {exc!r}")
                 return richtext.Text("[citation failed]")
-        return richtext.from_html(self._finish(_strip_sentinel(str(html))))
+        return richtext.from_html(finish(_strip_sentinel(str(html))))
 
     @staticmethod
     def _author_only(bib: CitationStylesBibliography, citation: Citation,
@@ -437,9 +429,10 @@ class CiteprocPyEngine:
         return "[" + "; ".join("@" + item.id for item in cluster.items) + "]"
 
     # -- bibliography ------------------------------------------------------
-    def _bibliography(self, bib: CitationStylesBibliography, to_external: Mapping[str, str],
-                      collector: _Collector) -> list[tuple[str, richtext.Rich]]:
-        finish = self._finish
+    @staticmethod
+    def _bibliography(bib: CitationStylesBibliography, to_external: Mapping[str, str],
+                      collector: _Collector, finish: Callable[[str], str]
+                      ) -> list[tuple[str, richtext.Rich]]:
         entries: list[tuple[str, richtext.Rich]] = []
         layout = bib.style.root.bibliography.layout
         for item in bib.items:
@@ -455,6 +448,36 @@ class CiteprocPyEngine:
             text = finish(str(rendered[0])) if rendered and rendered[0] is not None else ""
             entries.append((key, richtext.from_html(text)))
         return entries
+
+
+def _load_style(style_xml: bytes, locale: str | None,
+                collector: _Collector) -> CitationStylesStyle:
+    """citeproc-py's style object, checked against the CSL schema once per style.
+
+    Validation is most of the time of a short rendering, and its verdict
+    depends only on the style's bytes (and the locale file read with it), so
+    the warnings of the first load are kept and repeated on later loads,
+    which skip it.
+    """
+    key = (hashlib.sha1(style_xml, usedforsecurity=False).hexdigest(), locale)
+    known = _VALIDATION_WARNINGS.get(key)
+    if known is None:
+        before = len(collector.messages)
+        with collector.catching("style"):
+            style = CitationStylesStyle(io.BytesIO(style_xml), locale=locale, validate=True)
+        if len(_VALIDATION_WARNINGS) >= _CACHE_LIMIT:
+            _VALIDATION_WARNINGS.clear()
+        _VALIDATION_WARNINGS[key] = tuple(collector.messages[before:])
+        return style
+    for message in known:
+        if message not in collector.messages:
+            collector.messages.append(message)
+    with collector.catching("style"):
+        return CitationStylesStyle(io.BytesIO(style_xml), locale=locale, validate=False)
+
+
+_VALIDATION_WARNINGS: dict[tuple[str, str | None], tuple[str, ...]] = {}
+_CACHE_LIMIT = 64
 
 
 def _finisher(punctuation_in_quote: bool) -> Callable[[str], str]:

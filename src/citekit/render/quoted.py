@@ -32,7 +32,7 @@ the source consulted); :func:`hidden_entries` and
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -40,15 +40,20 @@ from lxml import etree
 
 from citekit.model import Library, Record
 from citekit.quotes import LOCATOR_LABELS, Quotation, is_quotation
+from citekit.render.csl.bibliography import citation_prints
+from citekit.render.csl.engine import load_style
+from citekit.render.csl.output import merge_punctuation
+from citekit.render.csl.style import StyleError
+from citekit.render.marks import QUOTED_CLOSE, QUOTED_OPEN
 from citekit.render.richtext import Rich, Span, Text, plain
 from citekit.render.types import CiteItem, Cluster, LocaleLoader
 
 _NS = "{http://purl.org/net/xbiblio/csl}"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
-OPEN_MARK = "\ue000"
+OPEN_MARK = QUOTED_OPEN
 """Stands in for the citation layout's prefix in the marked rendering."""
-CLOSE_MARK = "\ue001"
+CLOSE_MARK = QUOTED_CLOSE
 """Stands in for the citation layout's suffix in the marked rendering."""
 
 QUOTED_IN_TERMS: dict[str, str] = {
@@ -110,10 +115,10 @@ def citation_layout(style_xml: bytes) -> CitationLayout:
     layout = _layout_element(root)
     if root is None or layout is None:
         return CitationLayout()
-    citation = root.find(f"{_NS}citation")
-    numeric = citation is not None and any(
-        el.get("variable") in ("citation-number", "citation-label")
-        for el in citation.iter(f"{_NS}text"))
+    try:
+        numeric = citation_prints(load_style(style_xml), ("citation-number", "citation-label"))
+    except StyleError:
+        numeric = False
     delimiter = layout.get("delimiter")
     return CitationLayout(prefix=layout.get("prefix") or "", suffix=layout.get("suffix") or "",
                           delimiter="; " if delimiter is None else delimiter, numeric=numeric)
@@ -459,26 +464,50 @@ def strip_affixes(rich: Rich, layout: CitationLayout) -> Rich:
     return _slice(rich, start, end) or Text("")
 
 
-def _edit_last_text(rich: Rich, edit: Callable[[str], str]) -> tuple[Rich, bool]:
-    """``rich`` with ``edit`` applied to its last non-empty text leaf."""
-    if isinstance(rich, Text):
-        return (Text(edit(rich.text)), True) if rich.text else (rich, False)
-    children = list(rich.children)
-    for index in range(len(children) - 1, -1, -1):
-        changed, done = _edit_last_text(children[index], edit)
-        if done:
-            children[index] = changed
-            return replace(rich, children=tuple(children)), True
-    return rich, False
+def _splice(head: list[Rich], position: int, removed: int, inserted: str) -> None:
+    """Replace ``removed`` characters at ``position`` of the head's plain text.
+
+    The edit happens inside the leaf holding the character at ``position``,
+    so an inserted mark takes that leaf's formatting (a comma moved before a
+    closing quotation mark sits with the quotation mark).
+    """
+    done = False
+
+    def walk(node: Rich, base: int) -> tuple[Rich, int]:
+        nonlocal done
+        if isinstance(node, Text):
+            size = len(node.text)
+            if not done and base <= position < base + size:
+                done = True
+                local = position - base
+                return Text(node.text[:local] + inserted + node.text[local + removed:]), base + size
+            return node, base + size
+        children: list[Rich] = []
+        for child in node.children:
+            changed, base = walk(child, base)
+            children.append(changed)
+        return replace(node, children=tuple(children)), base
+
+    offset = 0
+    for index, node in enumerate(head):
+        size = len(plain(node))
+        if not done and offset <= position < offset + size:
+            head[index], _ = walk(node, offset)
+        offset += size
+
+
+_PUNCTUATION = ".,;:!?"
 
 
 def glue(head: list[Rich], text: str, punctuation_in_quote: bool) -> None:
     """Append ``text`` to the pieces in ``head`` with CSL's punctuation rules.
 
-    A full stop after a full stop, question or exclamation mark, and a
-    comma, semicolon or colon after the same mark, are dropped; with
-    ``punctuation_in_quote`` a leading full stop or comma goes inside the
-    closing quotation marks the head ends with.
+    Where the head's last mark meets ``text``'s first, the engine's own rule
+    (:func:`citekit.render.csl.output.merge_punctuation`) says whether the new
+    mark is dropped (``Title:`` + ``.``), replaces the old one (``Title:`` +
+    ``?``) or both stay; with ``punctuation_in_quote`` a leading full stop,
+    comma, question or exclamation mark goes inside the closing quotation
+    marks the head ends with.
     """
     if not text:
         return
@@ -487,30 +516,32 @@ def glue(head: list[Rich], text: str, punctuation_in_quote: bool) -> None:
     quotes = tail[len(inner):]
     lead = text[0]
     last = inner[-1:]
-    if (lead == "." and last in (".", "?", "!")) or (lead in ",;:" and last == lead):
-        if not quotes or punctuation_in_quote:
+    if lead in _PUNCTUATION and head:
+        action = merge_punctuation(last, lead) if last and last in _PUNCTUATION else "both"
+        if quotes and punctuation_in_quote and lead in ".,!?":
+            if action == "replace":
+                _splice(head, len(inner) - 1, 1, lead)
+            elif action == "both":
+                _splice(head, len(inner), 0, lead)
             text = text[1:]
-    elif lead in ".," and quotes and punctuation_in_quote and head:
-        def inside(value: str) -> str:
-            stripped = value.rstrip()
-            cut = len(stripped) - len(quotes)
-            if cut < 0 or stripped[cut:] != quotes:
-                return value + lead
-            return stripped[:cut] + lead + stripped[cut:] + value[len(stripped):]
-
-        for index in range(len(head) - 1, -1, -1):
-            if plain(head[index]).strip():
-                head[index], _ = _edit_last_text(head[index], inside)
-                break
-        text = text[1:]
+        elif action == "drop":
+            text = text[1:]
+        elif action == "replace" and not quotes:
+            _splice(head, len(inner) - 1, 1, lead)
+            text = text[1:]
     if text:
         head.append(Text(text))
 
 
 def assemble(expansion: Expansion, plain_trees: Sequence[Rich | None],
              marked_trees: Sequence[Rich | None] | None, layout: CitationLayout,
-             words: LocaleWords) -> list[Rich | None]:
-    """One rich tree per original cluster (None where the engine gave nothing)."""
+             words: LocaleWords, warnings: list[str] | None = None) -> list[Rich | None]:
+    """One rich tree per original cluster (None where the engine gave nothing).
+
+    A marked piece whose markers went missing (an engine that rewrote them)
+    falls back to cutting the affixes off as text, which can lose punctuation
+    the engine merged into them; that is reported in ``warnings``.
+    """
     joiner = f", {words.quoted_in} "
     piq = words.punctuation_in_quote
 
@@ -522,6 +553,12 @@ def assemble(expansion: Expansion, plain_trees: Sequence[Rich | None],
         found = between_marks(marked) if marked is not None else None
         if found is not None:
             return found
+        if marked is not None and warnings is not None:
+            message = ("\"quoted in\" citations: the engine's output lost the markers "
+                       "around their pieces; the layout's affixes were cut off as text "
+                       "instead, which may lose punctuation")
+            if message not in warnings:
+                warnings.append(message)
         tree = rendered(index)
         return strip_affixes(tree, layout) if tree is not None else Text("")
 

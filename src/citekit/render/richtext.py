@@ -161,10 +161,20 @@ def to_text(rich: Rich) -> str:
     """Plain text; block-displayed parts start on a new line."""
     if isinstance(rich, Text):
         return rich.text
-    inner = "".join(to_text(child) for child in rich.children)
-    if rich.display == "block":
-        return "\n" + inner + "\n"
-    if rich.display == "left-margin":
+    return _place_display(rich.display, "".join(to_text(child) for child in rich.children), "\n")
+
+
+def _place_display(display: str | None, inner: str, line_break: str) -> str:
+    """A ``display`` part's text in a format without boxes.
+
+    Shared by the text, Markdown and LaTeX serialisers so they agree: a
+    ``block`` stands on its own line (``line_break`` is that format's
+    paragraph-safe break), and a ``left-margin`` part (the ``[1]`` of a
+    numeric bibliography) is kept apart from the text after it by a space.
+    """
+    if display == "block":
+        return line_break + inner + line_break
+    if display == "left-margin" and inner and not inner[-1].isspace():
         return inner + " "
     return inner
 
@@ -195,9 +205,7 @@ def to_markdown(rich: Rich) -> str:
         inner = f"*{inner}*"
     if rich.link:
         inner = f"[{inner}]({rich.link})"
-    if rich.display == "block":
-        inner = "\n\n" + inner + "\n\n"
-    return inner
+    return _place_display(rich.display, inner, "\n\n")
 
 
 # ---------------------------------------------------------------- LaTeX
@@ -248,9 +256,7 @@ def to_latex(rich: Rich) -> str:
         url = rich.link.replace("\\", "/").replace("{", "%7B").replace("}", "%7D")
         url = url.replace("%", "\\%").replace("#", "\\#")
         inner = f"\\href{{{url}}}{{{inner}}}"
-    if rich.display == "block":
-        inner = "\n" + inner + "\n"
-    return inner
+    return _place_display(rich.display, inner, "\n")
 
 
 # ---------------------------------------------------------------- parsing

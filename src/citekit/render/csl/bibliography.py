@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -65,12 +65,21 @@ def cites_by_number(style: Style) -> bool:
     citeproc-js then keeps an entry that renders nothing as a numbered error
     line, so the numbering stays visible (fixture sort_OmittedBibRefMixedNumericStyle).
     """
+    return citation_prints(style, ("citation-number",))
+
+
+def citation_prints(style: Style, variables: Collection[str]) -> bool:
+    """Whether the citation layout can print one of ``variables``.
+
+    Follows ``cs:text macro=`` references, groups and every branch of
+    ``cs:choose``, so a number printed through a macro counts.
+    """
     seen: set[str] = set()
 
     def walk(nodes: tuple[Node, ...]) -> bool:
         for node in nodes:
             if isinstance(node, TextNode):
-                if node.source == "variable" and node.value == "citation-number":
+                if node.source == "variable" and node.value in variables:
                     return True
                 if node.source == "macro" and node.value not in seen:
                     seen.add(node.value)

@@ -34,6 +34,10 @@ def compute_positions(
     last_note: dict[str, int] = {}
     # In-text citations and notes keep separate histories for ibid.
     previous_cluster: dict[bool, int] = {}
+    # Every note's cites, gathered once: looking them up per cite was quadratic.
+    by_note: dict[int, list[Cite]] = {}
+    for cites, note in zip(clusters, notes, strict=True):
+        by_note.setdefault(note, []).extend(cites)
     for position, (cites, note) in enumerate(zip(clusters, notes, strict=True)):
         in_note = bool(note)
         for index, cite in enumerate(cites):
@@ -48,7 +52,9 @@ def compute_positions(
                 if index > 0:
                     previous = cites[index - 1]
                 elif in_note in previous_cluster:
-                    previous = _previous_solo(clusters, notes, previous_cluster[in_note], note)
+                    previous = _previous_solo(
+                        clusters, notes, by_note, previous_cluster[in_note], note
+                    )
                 if previous is not None and previous.item.id == key:
                     mine = (info.locator, info.label)
                     theirs = (previous.info.locator, previous.info.label)
@@ -79,14 +85,18 @@ def compute_positions(
 
 
 def _previous_solo(
-    clusters: Sequence[Sequence[Cite]], notes: Sequence[int], index: int, note: int
+    clusters: Sequence[Sequence[Cite]],
+    notes: Sequence[int],
+    by_note: Mapping[int, Sequence[Cite]],
+    index: int,
+    note: int,
 ) -> Cite | None:
     """The cite before a cluster, if the previous cluster (or note) holds only it."""
     previous_note = notes[index]
     if not previous_note or previous_note == note:
         cites = clusters[index]
     else:
-        cites = [c for i, cl in enumerate(clusters) if notes[i] == previous_note for c in cl]
+        cites = by_note.get(previous_note, ())
     return cites[0] if len(cites) == 1 else None
 
 

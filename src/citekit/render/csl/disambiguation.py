@@ -89,6 +89,8 @@ def disambiguate(
     rule = options.get("givenname-disambiguation-rule", "by-cite")
     states = {item_id: DisambiguationState() for item_id in registered}
     proc.states = states
+    if not (add_names or add_given or add_year or proc.style.tests_disambiguate):
+        return states  # no method to tell cites apart: rendering them all is wasted
     renderer = _Renderer(proc, items)
     max_level = 1 if rule.endswith("with-initials") else 2
     if add_given and rule != "by-cite":

@@ -27,17 +27,27 @@ def _digest(data: bytes) -> str:
     return hashlib.sha1(data, usedforsecurity=False).hexdigest()
 
 
-def load_style_and_locale(
-    style_xml: bytes, locale: str | None, loader: LocaleLoader
-) -> tuple[Style, Locale, list[str]]:
-    """The parsed style and its merged locale (cached); raises StyleError for non-styles."""
-    digest = _digest(style_xml)
+def load_style(style_xml: bytes) -> Style:
+    """The parsed style (cached by a hash of its XML); raises StyleError for non-styles."""
+    return _cached_style(style_xml, _digest(style_xml))
+
+
+def _cached_style(style_xml: bytes, digest: str) -> Style:
     style = _STYLE_CACHE.get(digest)
     if style is None:
         style = parse_style(style_xml)
         if len(_STYLE_CACHE) >= _CACHE_LIMIT:
             _STYLE_CACHE.clear()
         _STYLE_CACHE[digest] = style
+    return style
+
+
+def load_style_and_locale(
+    style_xml: bytes, locale: str | None, loader: LocaleLoader
+) -> tuple[Style, Locale, list[str]]:
+    """The parsed style and its merged locale (cached); raises StyleError for non-styles."""
+    digest = _digest(style_xml)
+    style = _cached_style(style_xml, digest)
     lang = locale or style.default_locale or "en-US"
     key = (digest, lang, id(loader))
     cached = _LOCALE_CACHE.get(key)

@@ -188,8 +188,12 @@ _DROP_NEXT = frozenset(
 _REPLACE_PREVIOUS = frozenset({(":", "!"), (";", "!"), (":", "?"), (";", "?")})
 
 
-def _merge(previous: str, mark: str) -> str:
-    """'drop', 'replace' or 'both' for ``mark`` following ``previous``."""
+def merge_punctuation(previous: str, mark: str) -> str:
+    """'drop', 'replace' or 'both' for ``mark`` following ``previous``.
+
+    Public because "quoted in" assembly (:func:`citekit.render.quoted.glue`)
+    joins rendered pieces with the same rule as the engine.
+    """
     if previous == mark or (previous, mark) in _DROP_NEXT:
         return "drop"
     if (previous, mark) in _REPLACE_PREVIOUS:
@@ -229,7 +233,9 @@ def _fix_punctuation(runs: list[Run], punctuation_in_quote: bool) -> None:
             elif first in _PUNCT:
                 if quoted:
                     move = punctuation_in_quote and (first in ".,!?")
-                    action = _merge(inner_last, first) if inner_last in _PUNCT else "both"
+                    action = (
+                        merge_punctuation(inner_last, first) if inner_last in _PUNCT else "both"
+                    )
                     if move:
                         text = text[1:]
                         if action == "replace":
@@ -239,7 +245,7 @@ def _fix_punctuation(runs: list[Run], punctuation_in_quote: bool) -> None:
                     elif action == "drop":
                         text = text[1:]
                 elif inner_last in _PUNCT:
-                    action = _merge(inner_last, first)
+                    action = merge_punctuation(inner_last, first)
                     host = after_quote.get(id(last_text))
                     inside = _moves_into(host, inner, first, punctuation_in_quote)
                     if action == "drop":

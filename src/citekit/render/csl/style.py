@@ -198,6 +198,9 @@ class Style:
     options: Mapping[str, str]
     name_attrs: Mapping[str, str]
     warnings: tuple[str, ...] = field(default=())
+    # Whether any cs:if/cs:else-if tests ``disambiguate``: without such a test
+    # and without disambiguate-* options, disambiguation has nothing to do.
+    tests_disambiguate: bool = False
 
 
 class StyleError(ValueError):
@@ -246,6 +249,7 @@ def _kids(el: etree._Element) -> list[etree._Element]:
 class _Parser:
     def __init__(self) -> None:
         self.warnings: list[str] = []
+        self.tests_disambiguate = False
 
     def children(self, el: etree._Element) -> tuple[Node, ...]:
         nodes = []
@@ -328,6 +332,7 @@ class _Parser:
             value = el.get(attr)
             if value is not None:
                 tests.append((attr, tuple(value.split())))
+                self.tests_disambiguate = self.tests_disambiguate or attr == "disambiguate"
         return Condition(el.get("match") or "all", tuple(tests))
 
     def names(self, el: etree._Element) -> NamesNode:
@@ -458,4 +463,5 @@ def parse_style(xml: bytes | str) -> Style:
         options,
         _name_attrs(options),
         tuple(parser.warnings),
+        parser.tests_disambiguate,
     )
