@@ -46,3 +46,16 @@ def test_style_ordinals_replace_the_file_ordinals() -> None:
     locale = build_locale("en-US", [block], bundled_locale_xml, [])
     assert locale.term("ordinal-01") == ""
     assert locale.term("ordinal") == "\u00ba"
+
+
+def test_a_locale_file_defining_ordinals_replaces_the_fallback_ordinals() -> None:
+    """CSL 1.0.1: defining any ordinal term replaces every one defined below it.
+
+    German defines only ``ordinal`` ("."), so en-US's ``ordinal-02`` ("nd")
+    must not survive the merge: the second edition is "2. Aufl.", not "2nd".
+    """
+    warnings: list[str] = []
+    locale = build_locale("de-DE", [], bundled_locale_xml, warnings)
+    ordinals = {key[0] for key in locale.terms if key[0].startswith("ordinal")}
+    assert ordinals == {"ordinal"}
+    assert locale.terms[("ordinal", "long", "")] == (".", ".")

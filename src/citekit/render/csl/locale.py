@@ -91,8 +91,9 @@ def _apply_locale_element(locale: Locale, el: etree._Element, from_style: bool) 
         kind = _tag(section)
         if kind == "terms":
             terms = [t for t in _kids(section) if _tag(t) == "term"]
-            if from_style and any((t.get("name") or "").startswith("ordinal") for t in terms):
-                # CSL 1.0.1: a style defining any ordinal term replaces them all.
+            if any((t.get("name") or "").startswith("ordinal") for t in terms):
+                # CSL 1.0.1: a locale (file or style block) defining any ordinal
+                # term replaces all that a lower-priority locale defined.
                 for key in [k for k in locale.terms if k[0].startswith("ordinal")]:
                     del locale.terms[key]
             for term in terms:
