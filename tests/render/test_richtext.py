@@ -92,3 +92,14 @@ def test_block_display_stands_on_its_own_lines() -> None:
     tree = Span((Text("a"), Span((Text("b"),), display="block")))
     assert (to_text(tree), to_markdown(tree), to_latex(tree)) == (
         "a\nb\n", "a\n\nb\n\n", "a\nb\n")
+
+
+def test_plain_text_keeps_superscripts_unicode_can_spell() -> None:
+    """Ordinal suffixes raised by the engine stay raised in plain text ("2.ª ed.")."""
+    def raised(text: str) -> Span:
+        return Span((Text(text),), superscript=True)
+
+    assert to_text(Span((Text("2."), raised("a"), Text(" ed.")))) == "2.ª ed."
+    assert to_text(Span((Text("2"), raised("e")))) == "2ᵉ"
+    assert to_text(raised("12")) == "¹²"
+    assert to_text(raised("q")) == "q"  # no superscript q in Unicode: left as it is

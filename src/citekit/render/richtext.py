@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import TypeAlias
 
@@ -157,11 +158,42 @@ def _html_into(rich: Rich, out: list[str]) -> None:
 # ---------------------------------------------------------------- text
 
 
+def _superscripts() -> dict[str, str]:
+    """Unicode superscript characters and the plain text they stand for."""
+    table: dict[str, str] = {}
+    for code in range(0x80, 0x10000):
+        char = chr(code)
+        decomposition = unicodedata.decomposition(char)
+        if decomposition.startswith("<super>"):
+            table[char] = "".join(chr(int(part, 16)) for part in decomposition.split()[1:])
+    # Modifier letters without a <super> decomposition that citeproc-js also raises.
+    table.update({"\u02c0": "\u0294", "\u02c1": "\u0295", "\u06e5": "\u0648", "\u06e6": "\u064a"})
+    return table
+
+
+SUPERSCRIPTS = _superscripts()
+"""Superscript characters -> plain text; CSL engines turn the first into ``<sup>``."""
+
+# plain character -> its superscript form, for plain text; the lowest code point
+# wins, so ordinal indicators come out as "ª" and "º" (Spanish "2.ª ed.")
+_RAISED: dict[str, str] = {}
+for _char, _plain in SUPERSCRIPTS.items():
+    if len(_plain) == 1:
+        _RAISED.setdefault(_plain, _char)
+
+
 def to_text(rich: Rich) -> str:
-    """Plain text; block-displayed parts start on a new line."""
+    """Plain text; block-displayed parts start on a new line.
+
+    Superscript text that Unicode can spell (ordinal suffixes such as the
+    French "ᵉ" or Spanish "ª", footnote digits) keeps its superscript form.
+    """
     if isinstance(rich, Text):
         return rich.text
-    return _place_display(rich.display, "".join(to_text(child) for child in rich.children), "\n")
+    inner = "".join(to_text(child) for child in rich.children)
+    if rich.superscript and inner and all(char in _RAISED for char in inner):
+        inner = "".join(_RAISED[char] for char in inner)
+    return _place_display(rich.display, inner, "\n")
 
 
 def _place_display(display: str | None, inner: str, line_break: str) -> str:

@@ -20,7 +20,6 @@ from citekit.render.csl.locale import Locale
 from citekit.render.csl.markup import parse_markup
 from citekit.render.csl.names import NameRenderer
 from citekit.render.csl.numbers import (
-    SUPERSCRIPTS,
     format_labelled_number,
     format_number,
     format_page_range,
@@ -46,6 +45,7 @@ from citekit.render.csl.style import (
     TextNode,
 )
 from citekit.render.csl.textcase import apply_case
+from citekit.render.richtext import SUPERSCRIPTS
 
 Out = str | Box
 

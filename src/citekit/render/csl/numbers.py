@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from citekit.render.csl.locale import Locale
+from citekit.render.richtext import SUPERSCRIPTS
 
 _NUMERIC = re.compile(
     r"^\s*[a-zA-Z]*\d+[a-zA-Z]*(?:\s*(?:[-\u2013,&]|and)\s*[a-zA-Z]*\d+[a-zA-Z]*)*\s*$"
@@ -15,20 +15,6 @@ _SPLIT = re.compile(r"(\s*[-\u2013,&]\s*|\s+and\s+)")
 _MULTIPLE = re.compile(r"\d\s*(?:[-\u2013]|[,&]|and)\s*(?:(?:and|&)\s+)?[A-Za-z]*\d")
 
 
-def _superscripts() -> dict[str, str]:
-    """Unicode superscript characters and the plain text they stand for."""
-    table: dict[str, str] = {}
-    for code in range(0x80, 0x10000):
-        char = chr(code)
-        decomposition = unicodedata.decomposition(char)
-        if decomposition.startswith("<super>"):
-            table[char] = "".join(chr(int(part, 16)) for part in decomposition.split()[1:])
-    # Modifier letters without a <super> decomposition that citeproc-js also raises.
-    table.update({"\u02c0": "\u0294", "\u02c1": "\u0295", "\u06e5": "\u0648", "\u06e6": "\u064a"})
-    return table
-
-
-SUPERSCRIPTS = _superscripts()
 _SUPERSCRIPT_CHAR = re.compile("[" + re.escape("".join(SUPERSCRIPTS)) + "]")
 
 

@@ -11,9 +11,9 @@ italics (bold, small caps) flip-flopped when nested.
 from __future__ import annotations
 
 from citekit.render.csl.locale import Locale
-from citekit.render.csl.numbers import SUPERSCRIPTS, has_superscript
+from citekit.render.csl.numbers import has_superscript
 from citekit.render.csl.style import Formatting
-from citekit.render.richtext import Rich, Span, Text
+from citekit.render.richtext import SUPERSCRIPTS, Rich, Span, Text
 
 
 class Box:
