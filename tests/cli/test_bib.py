@@ -98,3 +98,16 @@ def test_markdown_and_stdin(runner: CliRunner, refs: Path) -> None:
                            input=refs.read_text(encoding="utf-8"))
     assert result.exit_code == 0, result.output
     assert "*An enemy of the state*" in result.stdout
+
+
+def test_a_broken_entry_is_reported_the_rest_printed_and_exit_1(
+        runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "bad.bib"
+    path.write_text("@book{ok1, title={Fine}, author={Doe, Jane}, year=2001}\n"
+                    "@book{broken, title={Unclosed, author={X}, year=2002\n"
+                    "@book{ok2, title={Also fine}, author={Roe, R.}, year=2003}\n",
+                    encoding="utf-8")
+    result = runner.invoke(main, ["bib", str(path), "--style", "apa"])
+    assert result.exit_code == 1
+    assert "Fine" in result.stdout and "Also fine" in result.stdout
+    assert f"{path}:2, entry 'broken': error" in result.stderr

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import click
 
 from citekit._io import atomic_write_text
-from citekit.cli._common import handle_errors
+from citekit.cli._common import EXIT_PROBLEMS, handle_errors
 from citekit.cli.cite import (
     echo_warnings,
     load_library,
@@ -44,7 +45,9 @@ def bib_command(file: str, keys: tuple[str, ...], style: str, locale: str | None
     a work quotes, docs/quotations.md) are left out of a whole-file
     bibliography, since the work quoting them is listed; --quotations lists
     them too, and a KEY named is always listed.  Unknown keys exit 1 with
-    the closest keys suggested; an unknown style exits 2.
+    the closest keys suggested; an unknown style exits 2.  Entries of FILE
+    that cannot be read are reported (file, line, entry) and the rest is
+    printed, with exit code 1.
 
     \b
     Example:
@@ -54,7 +57,7 @@ def bib_command(file: str, keys: tuple[str, ...], style: str, locale: str | None
       citekit bib refs.json -s chicago-author-date --format latex --standalone -o refs.tex
     """
     the_style, the_locale = resolve_options(style, locale)
-    library, path = load_library(file)
+    library, path, read_errors = load_library(file)
     if keys:
         report_unknown_keys(library, [Cluster(tuple(CiteItem(k) for k in keys))])
     result = render(library, the_style, locale=the_locale, output=render_format(output_format),
@@ -67,6 +70,8 @@ def bib_command(file: str, keys: tuple[str, ...], style: str, locale: str | None
     else:
         text = format_bibliography(result, standalone=standalone)
     atomic_write_text(output, text, protect=(path,))
+    if read_errors:  # the entries that did load are printed; the file still has problems
+        sys.exit(EXIT_PROBLEMS)
 
 
 COMMANDS = [bib_command]

@@ -50,8 +50,13 @@ def style_options(func: F) -> F:
     return func
 
 
-def load_library(path: str | None) -> tuple[Library, str]:
-    """Read the bibliography file (default ``references.bib`` here); print its problems."""
+def load_library(path: str | None) -> tuple[Library, str, int]:
+    """Read the bibliography file (default ``references.bib`` here); print its problems.
+
+    Returns the library, the path read and how many error diagnostics it had
+    (entries that could not be loaded), so commands can exit 1 after
+    printing what did load.
+    """
     if path is None:
         if not Path(DEFAULT_BIB).is_file():
             raise UsageError(f"no bibliography given (--bib) and no {DEFAULT_BIB} "
@@ -63,7 +68,7 @@ def load_library(path: str | None) -> tuple[Library, str]:
         raise UsageError(f"cannot read {path}: its format is not available "
                          f"in this build ({exc.name})") from exc
     echo_diagnostics([d for d in result.diagnostics if d.severity is not Severity.INFO])
-    return result.library, path
+    return result.library, path, len(result.errors)
 
 
 def resolve_options(style: str, locale: str | None) -> tuple[Any, str | None]:
@@ -126,7 +131,7 @@ def cite_command(clusters: tuple[str, ...], bib_path: str | None, style: str,
       citekit cite @tillerson2017patience -s chicago-author-date --bibliography
     """
     the_style, the_locale = resolve_options(style, locale)
-    library, _ = load_library(bib_path)
+    library, _, _ = load_library(bib_path)  # a lost entry matters only if cited
     parsed: list[Cluster] = []
     for number, text in enumerate(clusters, start=1):
         try:
