@@ -299,3 +299,33 @@ def test_library_json_round_trip() -> None:
     assert Library.from_json(items) == library
     assert library.extras == {}
     assert repr(library) == "Library(2 records)"
+
+
+def test_reading_custom_never_changes_the_record() -> None:
+    record = Record("k", "book", title="T")
+    assert record.custom.get("biblatex") is None
+    assert "ris" not in record.custom and len(record.custom) == 0 and dict(record.custom) == {}
+    assert "custom" not in record
+    assert record.to_json() == {"id": "k", "type": "book", "title": "T"}
+
+
+def test_the_first_write_creates_custom_and_later_writes_go_to_the_same_object() -> None:
+    record = Record("k", "book")
+    custom = record.custom
+    custom.setdefault("biblatex", {})["ids"] = "old"
+    record.custom["ris"] = {"L1": ["x"]}
+    assert record["custom"] == {"biblatex": {"ids": "old"}, "ris": {"L1": ["x"]}}
+    assert record.custom == {"biblatex": {"ids": "old"}, "ris": {"L1": ["x"]}}
+    del record.custom["ris"]
+    assert list(record.custom) == ["biblatex"]
+    assert "biblatex" in repr(record.custom)
+
+
+def test_a_custom_that_is_not_an_object_survives_reading() -> None:
+    record = Record.from_json({"id": "k", "type": "book", "custom": "free text"})
+    assert record.custom.get("x") is None and len(record.custom) == 0
+    assert record.to_json()["custom"] == "free text"  # lossless until something is written
+    with pytest.raises(KeyError):
+        del record.custom["x"]
+    record.custom["x"] = 1
+    assert record["custom"] == {"x": 1}

@@ -72,3 +72,21 @@ def test_bibtex_to_csljson_to_bibtex(library: Library) -> None:
 def test_check_exits_zero() -> None:
     result = CliRunner().invoke(main, ["check", str(REFERENCES)])
     assert result.exit_code == 0, result.output
+
+
+def test_the_file_is_in_format_layout() -> None:
+    """``citekit format`` leaves it as it is, so it stays formatted."""
+    result = CliRunner().invoke(main, ["format", "--check", str(REFERENCES)])
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("order", ["key", "year", "author"])
+def test_sorting_it_changes_no_record_and_keeps_the_essays_comment(
+        library: Library, order: str) -> None:
+    result = CliRunner().invoke(main, ["format", "--sort", order, str(REFERENCES)])
+    assert result.exit_code == 0, result.output
+    again = read_string(result.stdout, "biblatex").library
+    assert sorted(again.to_json(), key=lambda item: str(item["id"])) \
+        == sorted(library.to_json(), key=lambda item: str(item["id"]))
+    comment = "% site is the \"journal\", so that styles print the site like a periodical.\n"
+    assert comment + "@article{raimondo2017trump," in result.stdout

@@ -223,6 +223,16 @@ def test_check_locale_rejects_unknown_languages() -> None:
         styles.check_locale("klingon")
 
 
+def test_unknown_locales_suggest_by_language() -> None:
+    assert "de-DE" in styles.suggest_locales("deu")
+    assert styles.suggest_locales("fre")[0] == "fr-FR"
+    assert styles.suggest_locales("ess")[0] == "es-ES"  # the primary dialect, not es-MX
+    assert styles.suggest_locales("klingon") == []
+    with pytest.raises(UnknownLocaleError) as caught:
+        styles.check_locale("fre")
+    assert caught.value.suggestions == ("fr-FR",)
+
+
 def test_available_locales_cover_the_bundled_files() -> None:
     tags = styles.available_locales()
     assert {"en-US", "de-DE", "fr-FR", "ja-JP"} <= set(tags)

@@ -16,7 +16,7 @@ tools spell differently (pandoc's and Zotero's strings for numbers in
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -555,6 +555,51 @@ def value_to_json(value: Any) -> Any:
     return value
 
 
+class CustomFields(MutableMapping[str, Any]):
+    """A record's ``custom`` object, created on the first write, not on a read.
+
+    Readers park what CSL has no variable for under ``custom`` (BibLaTeX
+    fields, RIS tags, merge notes).  A property that created the object when
+    merely looked at made every check and writer that asked "anything kept
+    here?" change the record, and its CSL-JSON, as a side effect.  A
+    ``custom`` that is not an object (CSL-JSON allows anything) reads as
+    empty and is left untouched until something is written.
+    """
+
+    __slots__ = ("_record",)
+
+    def __init__(self, record: Record) -> None:
+        self._record = record
+
+    def _stored(self) -> dict[str, Any]:
+        value = self._record.fields.get("custom")
+        return value if isinstance(value, dict) else {}
+
+    def _for_writing(self) -> dict[str, Any]:
+        value = self._record.fields.get("custom")
+        if not isinstance(value, dict):
+            value = self._record.fields["custom"] = {}
+        return value
+
+    def __getitem__(self, name: str) -> Any:
+        return self._stored()[name]
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        self._for_writing()[name] = value
+
+    def __delitem__(self, name: str) -> None:
+        del self._stored()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._stored())
+
+    def __len__(self) -> int:
+        return len(self._stored())
+
+    def __repr__(self) -> str:
+        return f"CustomFields({self._stored()!r})"
+
+
 class Record:
     """One citable thing: a CSL item with an id, a type and its variables.
 
@@ -614,13 +659,14 @@ class Record:
         return value if isinstance(value, Date) else None
 
     @property
-    def custom(self) -> dict[str, Any]:
-        """The ``custom`` object, created on first use."""
-        value = self.fields.get("custom")
-        if not isinstance(value, dict):
-            value = {}
-            self.fields["custom"] = value
-        return value
+    def custom(self) -> CustomFields:
+        """The ``custom`` object as a mapping; reading never adds it to the record.
+
+        ``record.custom.get("biblatex")`` leaves a record without ``custom``
+        as it was (its JSON does not grow an empty object); the first write
+        (``record.custom["ris"] = ...``, ``setdefault``) creates it.
+        """
+        return CustomFields(self)
 
     # -- JSON --------------------------------------------------------------
     @classmethod
@@ -737,6 +783,7 @@ __all__ = [
     "NAME_VARIABLES",
     "NUMBER_VARIABLES",
     "STRING_VARIABLES",
+    "CustomFields",
     "Date",
     "Library",
     "Name",

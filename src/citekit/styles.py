@@ -15,7 +15,6 @@ CSL locale files bundled with citeproc-py.
 
 from __future__ import annotations
 
-import difflib
 import importlib.util
 import json
 import os
@@ -28,13 +27,14 @@ from pathlib import Path
 from lxml import etree
 
 from citekit.errors import StyleError, UnknownLocaleError, UnknownStyleError
+from citekit.locales import DEFAULT_LOCALE, canonical_tag, fallback_chain, language_of
+from citekit.suggestions import closest_matches
 
 CSL_NS = "http://purl.org/net/xbiblio/csl"
 _NS = f"{{{CSL_NS}}}"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 DEFAULT_STYLE = "apa"
-DEFAULT_LOCALE = "en-US"
 
 
 # ---------------------------------------------------------------------------
@@ -335,8 +335,8 @@ def suggest_styles(name: str, n: int = 3) -> list[str]:
     """The ``n`` style names closest to ``name`` (for error messages)."""
     names = list(style_index()) + list(_renamed_styles())
     wanted = name.lower()
-    close = difflib.get_close_matches(wanted, names, n=n, cutoff=0.5)
-    if len(close) < n:
+    close = closest_matches(wanted, names, n=n)
+    if len(close) < n:  # a name's beginning (``chicago``) completes to the whole names
         prefixed = sorted(k for k in names if k.startswith(wanted) and k not in close)
         close += prefixed[: n - len(close)]
     return close[:n]
@@ -469,49 +469,26 @@ def locales_dir() -> Path:
 
 
 @lru_cache(maxsize=1)
-def _locale_table() -> tuple[dict[str, str], tuple[str, ...]]:
-    folder = locales_dir()
-    try:
-        data = json.loads((folder / "locales.json").read_text(encoding="utf-8"))
-        primary = {str(k): str(v) for k, v in data.get("primary-dialects", {}).items()}
-    except (OSError, ValueError):
-        primary = {}
-    tags = tuple(sorted(p.name[len("locales-"):-len(".xml")]
-                        for p in folder.glob("locales-*.xml")))
-    return primary, tags
+def _locale_tags() -> frozenset[str]:
+    """The tags that have a locale file (``de-DE``, ``sr-Latn-RS``, ...)."""
+    return frozenset(p.name[len("locales-"):-len(".xml")]
+                     for p in locales_dir().glob("locales-*.xml"))
 
 
 def available_locales() -> list[str]:
     """Every language tag with a locale file (``de-DE``, ``en-US``, ...)."""
-    return list(_locale_table()[1])
-
-
-def _canonical_tag(lang: str) -> str:
-    parts = lang.replace("_", "-").split("-")
-    out = [parts[0].lower()]
-    for part in parts[1:]:
-        out.append(part.upper() if len(part) == 2 else part.capitalize())
-    return "-".join(out)
+    return sorted(_locale_tags())
 
 
 def resolve_locale(lang: str, *, fallback: bool = True) -> str | None:
     """The locale file tag to use for ``lang``: itself, its primary dialect, or en-US.
 
     ``de-AT`` -> ``de-AT``; ``de`` -> ``de-DE``; ``de-XX`` -> ``de-DE``;
-    ``xx`` -> ``en-US`` (None when ``fallback`` is off).
+    ``xx`` -> ``en-US`` (None when ``fallback`` is off).  The order is
+    :func:`citekit.locales.fallback_chain`'s.
     """
-    primary, tags = _locale_table()
-    tag = _canonical_tag(lang)
-    if tag in tags:
-        return tag
-    language = tag.split("-")[0]
-    dialect = primary.get(language)
-    if dialect and dialect in tags:
-        return dialect
-    same_language = [t for t in tags if t.split("-")[0] == language]
-    if same_language:
-        return same_language[0]
-    return DEFAULT_LOCALE if fallback else None
+    chain = fallback_chain(lang, available=_locale_tags(), english=fallback)
+    return chain[0] if chain else None
 
 
 @lru_cache(maxsize=128)
@@ -538,13 +515,25 @@ def locale_loader(lang: str) -> bytes | None:
     return load_locale_xml(lang, fallback=False)
 
 
+def suggest_locales(lang: str, n: int = 3) -> list[str]:
+    """The locale tags closest to ``lang`` (for error messages).
+
+    Tags are too short for difflib to judge whole (``deu`` and ``de-DE`` are
+    only half alike), so the language part is compared with the known
+    languages first and a close one suggests its primary dialect.
+    """
+    tags = available_locales()
+    by_language = {code: resolve_locale(code) or code for code in map(language_of, tags)}
+    found = [by_language[code] for code in closest_matches(language_of(lang), by_language, n=n)]
+    found += closest_matches(canonical_tag(lang), tags, n=n)
+    return list(dict.fromkeys(found))[:n]
+
+
 def check_locale(lang: str) -> str:
     """Validate a ``--locale`` value; raises :class:`UnknownLocaleError` with suggestions."""
     tag = resolve_locale(lang, fallback=False)
     if tag is None:
-        known = available_locales()
-        close = difflib.get_close_matches(_canonical_tag(lang), known, n=3, cutoff=0.4)
-        raise UnknownLocaleError(f"unknown locale '{lang}'", suggestions=close)
+        raise UnknownLocaleError(f"unknown locale '{lang}'", suggestions=suggest_locales(lang))
     return tag
 
 
@@ -582,5 +571,6 @@ __all__ = [
     "locale_loader",
     "parse_info",
     "resolve_locale",
+    "suggest_locales",
     "suggest_styles",
 ]

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
-from citekit.cli import main
+from citekit.cli import _common, main
+from citekit.cli import bib as bib_module
 
 ITEMS: list[dict[str, Any]] = [
     {"id": "raimondo2000", "type": "book", "title": "An enemy of the state",
@@ -111,3 +113,30 @@ def test_a_broken_entry_is_reported_the_rest_printed_and_exit_1(
     assert result.exit_code == 1
     assert "Fine" in result.stdout and "Also fine" in result.stdout
     assert f"{path}:2, entry 'broken': error" in result.stderr
+
+
+@pytest.mark.parametrize("engine", ["citekit", "citeproc-py"])
+def test_a_terminal_sees_a_progress_bar_and_the_output_is_unchanged(
+        runner: CliRunner, refs: Path, monkeypatch: pytest.MonkeyPatch, engine: str) -> None:
+    plain = runner.invoke(main, ["bib", str(refs), "--engine", engine])
+    monkeypatch.setattr(_common, "show_progress", lambda: True)
+    steps: list[int] = []
+    real = _common.progress_callback
+
+    @contextmanager
+    def counting(label: str, total: int) -> Iterator[Callable[[int], None] | None]:
+        with real(label, total) as step:
+            assert step is not None
+
+            def count(n: int) -> None:
+                steps.append(n)
+                step(n)
+
+            yield count
+
+    monkeypatch.setattr(bib_module, "progress_callback", counting)
+    watched = runner.invoke(main, ["bib", str(refs), "--engine", engine])
+    assert watched.exit_code == 0, watched.output
+    assert watched.stdout == plain.stdout
+    assert "formatting" in watched.stderr
+    assert sum(steps) == len(ITEMS)

@@ -1,10 +1,18 @@
-"""Shared CLI conventions: progress bars only on a terminal, never lost items."""
+"""Shared CLI conventions: progress bars only on a terminal, never lost items, one reader."""
 
 from __future__ import annotations
+
+import io
+import json
+import sys
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
 from citekit.cli import _common
+from citekit.errors import UsageError
+from citekit.formats import get_format
 
 
 def test_without_a_terminal_items_pass_through_silently(
@@ -32,3 +40,51 @@ def test_a_single_item_needs_no_bar(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setattr(_common, "show_progress", lambda: True)
     assert list(_common.progress_iter(["only"], "working")) == ["only"]
     assert capsys.readouterr().err == ""
+
+
+# -- reading inputs -------------------------------------------------------------
+
+BIB = "@book{darwin1859,\n  author = {Darwin, Charles},\n  title = {Origin},\n  year = {1859}\n}\n"
+
+
+def test_read_input_guesses_the_format_and_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "refs.bib"
+    path.write_text(BIB, encoding="utf-8")
+    source = _common.read_input(str(path))
+    assert source.name == str(path) and source.path == str(path)
+    assert source.format.name == "biblatex"
+    assert source.library.keys() == ["darwin1859"]
+    assert source.text == BIB
+    assert source.result.lines == {"darwin1859": 1}
+
+
+def test_read_input_from_stdin_is_named_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
+    items = [{"id": "a", "type": "book", "title": "T"}]
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(json.dumps(items).encode())))
+    source = _common.read_input("-", "csljson")
+    assert source.name == "<stdin>"
+    assert source.library.keys() == ["a"]
+
+
+def test_read_input_puts_decoding_problems_first(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.bib"
+    path.write_bytes(BIB.replace("Origin", "Orig\xefne").encode("latin-1")
+                     + b"@book{broken,\n  title = {no end}\n")
+    source = _common.read_input(str(path))
+    codes = [d.code for d in source.diagnostics]
+    assert codes[0] == "invalid-utf8"
+    assert len(codes) > 1  # the reader's own problem with the unterminated entry follows
+    assert all(d.file == str(path) for d in source.diagnostics)
+    assert source.library["darwin1859"]["title"] == "Origïne"
+
+
+def test_a_format_missing_from_this_build_is_a_usage_error() -> None:
+    info = get_format("ris")
+    missing = replace(info, module="citekit.formats._no_such_module")
+    with pytest.raises(UsageError, match="not available in this build"):
+        _common.require_format(missing)
+
+
+def test_input_name() -> None:
+    assert _common.input_name("-") == "<stdin>"
+    assert _common.input_name("refs.bib") == "refs.bib"

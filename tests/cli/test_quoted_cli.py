@@ -107,14 +107,14 @@ def test_cite_json_and_html(runner: CliRunner, refs: Path) -> None:
                  "-s", "modern-language-association", "--bibliography")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    # one work by Raimondo in this bibliography: MLA needs no title to tell it apart
-    assert data["citations"] == ["(Trump, quoted in Raimondo, par. 8)"]
+    # MLA cites only the source read ("qtd. in"); one work by Raimondo in this
+    # bibliography, so MLA needs no title to tell it apart
+    assert data["citations"] == ["(qtd. in Raimondo, par. 8)"]
     assert [e["id"] for e in data["bibliography"]] == ["raimondo2017trump"]
     # without --bibliography the whole file counts: four works by Raimondo
     html = run(runner, "cite", "@trump2017meet", "--bib", str(refs), "--format", "html",
                "-s", "modern-language-association")
-    assert html.stdout == ("(Trump, quoted in Raimondo, “Trump Should Meet With Kim "
-                           "Jong-un,” par. 8)\n")
+    assert html.stdout == "(qtd. in Raimondo, “Trump Should Meet With Kim Jong-un,” par. 8)\n"
 
 
 def test_help_mentions_quotations(runner: CliRunner) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bibtexparser import model as bib
@@ -10,6 +12,7 @@ from bibtexparser.entrypoint import parse_string
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from citekit.formats import read_string
 from citekit.ops.tidy import (
     is_tidy,
     month_macro,
@@ -146,7 +149,8 @@ def test_real_corpus_keeps_every_value_and_is_idempotent(shared: Path) -> None:
 _word = st.text(st.sampled_from("abcXYZ019 -.:"), min_size=1, max_size=8).map(str.strip).filter(
     bool)
 _leaf = st.lists(
-    st.one_of(st.sampled_from(list("abc XYZ,.=#\"ü")), st.sampled_from(["{\\\"u}", "\\&"])),
+    st.one_of(st.sampled_from(list("abc XYZ,.=#\"ü")), st.sampled_from(["{\\\"u}", "\\&"]),
+              st.sampled_from(["\n", "\n   ", "\n\t ", "\n\n  "])),
     max_size=10,
 ).map("".join)
 _braced = st.recursive(
@@ -178,8 +182,21 @@ _other = st.one_of(
     st.builds(lambda w: f"@comment{{{w}}}", _word),
     st.builds(lambda w: f'@preamble{{"{w}"}}', _word),
 )
-_file = st.lists(st.one_of(_entry, _entry, _other), max_size=6).map(
-    lambda blocks: "\n\n".join(blocks) + "\n")
+# Blocks apart (a blank line) or touching (a comment right above an entry belongs to it).
+_file = st.lists(st.tuples(st.one_of(_entry, _entry, _other), st.sampled_from(["\n", "\n\n"])),
+                 max_size=6).map(lambda blocks: "".join(b + sep for b, sep in blocks))
+
+
+def _comment_lines(text: str) -> list[str]:
+    return sorted(line for line in text.splitlines() if line.startswith(("%", "@comment")))
+
+
+def _attached(text: str) -> set[tuple[str, str]]:
+    """(comment line, entry head) for every comment line written right above an entry."""
+    lines = text.splitlines()
+    return {(above, line) for above, line in pairwise(lines)
+            if above.startswith(("%", "@comment")) and line.startswith("@")
+            and not line.lower().startswith(("@comment", "@string", "@preamble"))}
 
 
 @settings(max_examples=150, deadline=None)
@@ -188,6 +205,9 @@ def test_tidy_is_idempotent(text: str, order: str | None) -> None:
     once = tidy_bibtex(text, sort=order)  # type: ignore[arg-type]
     assert tidy_bibtex(once, sort=order) == once  # type: ignore[arg-type]
     assert _entries(once) == _entries(text)
+    assert _comment_lines(once) == _comment_lines(text)  # no comment lost or doubled
+    heads = {(c, head.lower().split(",")[0]) for c, head in _attached(text)}
+    assert heads <= {(c, head.lower().split(",")[0]) for c, head in _attached(once)}
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -231,3 +251,36 @@ def test_sorting_by_author_parses_names_as_bibtex_does() -> None:
             if line.startswith("@book{")]
     assert keys == ["cpebach", "jsbach", "natural", "inverted", "prefixed", "braced",
                     "vivaldi"]
+
+
+def test_multi_line_values_keep_their_text_exactly() -> None:
+    """Line breaks and indentation inside a value are kept as written: the reader keeps
+    raw LaTeX with them (``@raw``), so changing them would change the CSL-JSON."""
+    text = ("@misc{k,\n  annotation   = {One two\n                  three\n\n"
+            "                    four},\n  url          = {http://a.example/\n      b}\n}\n")
+    once = tidy_bibtex(text)
+    assert once == ("@misc{k,\n  url = {http://a.example/\n      b},\n"
+                    "  annotation = {One two\n                  three\n\n"
+                    "                    four}\n}\n")
+    assert tidy_bibtex(once) == once
+    assert read_string(once, "biblatex").library.to_json() \
+        == read_string(text, "biblatex").library.to_json()
+
+
+def _records(text: str) -> dict[str, Any]:
+    """The CSL records read from BibTeX text, by id.  ``@inherited`` (which fields
+    came from a crossref parent) is a set kept as a list in the parent's field order."""
+    records: dict[str, Any] = {}
+    for item in read_string(text, "biblatex").library.to_json():
+        kept = item.get("custom", {}).get("biblatex", {})
+        if "@inherited" in kept:
+            kept["@inherited"] = sorted(kept["@inherited"])
+        records[str(item["id"])] = item
+    return records
+
+
+def test_real_corpus_reads_as_the_same_records_after_tidying(shared: Path) -> None:
+    text = (shared / "corpus" / "biblatex-examples.bib").read_text(encoding="utf-8")
+    before = _records(text)
+    for order in (None, "author"):
+        assert _records(tidy_bibtex(text, sort=order)) == before  # type: ignore[arg-type]

@@ -1,7 +1,8 @@
 """"Quoted in" citations of quotation records (citekit.render.quoted through render()).
 
 Expected strings are worked out from the style rules: the statement's own
-citation as the style gives it, ", quoted in " (or the locale's term), then
+citation as the style gives it, ", quoted in " (or the locale's term, or the
+style family's words: test_quoted_forms.py), then
 the quoting work's citation with the record's quoted-in locator, inside one
 layout prefix and suffix.  The library is the repository's references.bib
 (Raimondo's essay and the statements it quotes) plus Chicago's own example
@@ -108,9 +109,10 @@ TILLERSON_NOTE = (
 @pytest.mark.parametrize(("style", "expected"), [
     ("chicago-notes-bibliography", TILLERSON_NOTE),
     ("chicago-author-date", "(Tillerson 2017, quoted in Raimondo 2017, para. 14)"),
-    ("apa", "(Tillerson, 2017, quoted in Raimondo, 2017, para. 14)"),
+    # APA 7th 8.6 and MLA 9th 6.77 word it their own way (test_quoted_forms.py)
+    ("apa", "(Tillerson, 2017, as cited in Raimondo, 2017, para. 14)"),
     ("modern-language-association",
-     "(Tillerson, quoted in Raimondo, “Trump Should Meet With Kim Jong-un,” par. 14)"),
+     "(qtd. in Raimondo, “Trump Should Meet With Kim Jong-un,” par. 14)"),
 ])
 @pytest.mark.parametrize("engine", ENGINES)
 def test_quotation_cites_as_quoted_in_in_four_styles(
@@ -130,7 +132,8 @@ def test_quotation_cites_as_quoted_in_in_four_styles(
      "(Donald Trump, Interview with Bloomberg News, Oval Office, White House, Washington, D.C., "
      "May 1, 2017, quoted in Raimondo 2017, para. 8)"),
     # APA cites any unrecoverable statement as a personal communication
-    ("apa", "(D. Trump, personal communication, May 1, 2017, quoted in Raimondo, 2017, para. 8)"),
+    ("apa",
+     "(D. Trump, personal communication, May 1, 2017, as cited in Raimondo, 2017, para. 8)"),
 ])
 def test_interviews_keep_the_styles_own_form(essay_library: Library, style: str,
                                              expected: str) -> None:
@@ -161,7 +164,7 @@ def test_unknown_keys_beside_a_quotation(essay_library: Library) -> None:
     cluster = Cluster((CiteItem("tillerson2017patience"), CiteItem("nosuchkey")))
     result = render(essay_library, "apa", citations=[cluster], bibliography=False)
     assert result.citations == [
-        "(Tillerson, 2017, quoted in Raimondo, 2017, para. 14); [unknown: nosuchkey]"]
+        "(Tillerson, 2017, as cited in Raimondo, 2017, para. 14); [unknown: nosuchkey]"]
     assert result.unknown_keys == ["nosuchkey"]
 
 
@@ -202,7 +205,7 @@ def test_chicago_example_author_date_and_apa(chicago_example: Library, engine: s
         "(Zukofsky 1931, 269, quoted in Costello 1981, 78)"]
     assert render(chicago_example, "apa", engine=engine, citations=cited,
                   bibliography=False).citations == [
-        "(Zukofsky, 1931, p. 269, quoted in Costello, 1981, p. 78)"]
+        "(Zukofsky, 1931, p. 269, as cited in Costello, 1981, p. 78)"]
 
 
 def test_cite_locator_goes_to_the_quoting_work_when_the_record_has_none() -> None:
@@ -262,7 +265,7 @@ def test_a_label_that_is_not_a_csl_label_falls_back_to_page(chicago_example: Lib
     record["custom"] = {**record["custom"], "quoted-in-label": "leaf"}
     result = render(chicago_example, "apa", citations=[one("zukofsky1931")],
                     bibliography=False)
-    assert result.citations == ["(Zukofsky, 1931, quoted in Costello, 1981, p. 78)"]
+    assert result.citations == ["(Zukofsky, 1931, as cited in Costello, 1981, p. 78)"]
     assert "quotation 'zukofsky1931': quoted-in-label 'leaf' is not a CSL locator label; " \
         "used 'page'" in result.warnings
 

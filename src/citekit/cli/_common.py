@@ -1,8 +1,9 @@
 """Conventions every citekit command shares.
 
 Exit codes (0 success, 1 problems found, 2 usage error), ``-`` for stdin and
-stdout, ``--format json`` for machine output, and diagnostics printed as
-``file:line, entry 'key': severity: message``.
+stdout, ``--format json`` for machine output, diagnostics printed as
+``file:line, entry 'key': severity: message``, and one way to read an input
+bibliography (:func:`read_input`).
 """
 
 from __future__ import annotations
@@ -11,12 +12,16 @@ import json
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar
 
 import click
 
+from citekit._io import read_text
 from citekit.errors import CitekitError, Diagnostic, ParseError, Severity, UsageError
+from citekit.formats import FormatInfo, ReadResult, get_format, guess_format, read_string
+from citekit.model import Library
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -86,6 +91,56 @@ def progress_callback(label: str, total: int, *,
         return
     with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
         yield bar.update
+
+
+def input_name(path: str) -> str:
+    """How messages name an input: the path, or ``<stdin>`` for ``-``."""
+    return "<stdin>" if path == "-" else path
+
+
+def require_format(info: FormatInfo) -> FormatInfo:
+    """Fail as a usage error, not a traceback, when a format is registered but not built."""
+    try:
+        info.load()
+    except ModuleNotFoundError as exc:
+        if exc.name != info.module:
+            raise
+        raise UsageError(f"the {info.name} format is not available in this build") from exc
+    return info
+
+
+@dataclass(frozen=True, slots=True)
+class InputFile:
+    """One bibliography a command read: its text, format, records and problems.
+
+    ``diagnostics`` holds the decoding problems (invalid UTF-8) first, then
+    the reader's, all naming the file as :attr:`name`.  ``text`` is kept for
+    commands that edit the file textually (``citekit keys`` on BibTeX).
+    """
+
+    path: str
+    name: str
+    text: str
+    format: FormatInfo
+    result: ReadResult
+    diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def library(self) -> Library:
+        return self.result.library
+
+
+def read_input(path: str, from_: str | None = None) -> InputFile:
+    """Read a bibliography (``-`` for stdin) in a named (``--from``) or guessed format.
+
+    Every command reads its inputs here so that they all decode, guess the
+    format, name stdin and report a format missing from this build alike.
+    """
+    text, decoding = read_text(path)
+    name = input_name(path)
+    info = require_format(get_format(from_) if from_ else guess_format(path, text))
+    result = read_string(text, info.name, filename=name)
+    return InputFile(path, name, text, info, result, (*decoding, *result.diagnostics))
 
 
 format_option = click.option(

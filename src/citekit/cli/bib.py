@@ -8,7 +8,7 @@ import sys
 import click
 
 from citekit._io import atomic_write_text
-from citekit.cli._common import EXIT_PROBLEMS, handle_errors
+from citekit.cli._common import EXIT_PROBLEMS, handle_errors, progress_callback
 from citekit.cli.cite import (
     echo_warnings,
     load_library,
@@ -60,10 +60,12 @@ def bib_command(file: str, keys: tuple[str, ...], style: str, locale: str | None
     library, path, read_errors = load_library(file)
     if keys:
         report_unknown_keys(library, [Cluster(tuple(CiteItem(k) for k in keys))])
-    result = render(library, the_style, locale=the_locale, output=render_format(output_format),
-                    engine=engine, link=link,
-                    bibliography_keys=list(keys) if keys else None,
-                    include_quotations=include_quotations)
+    entries = len(set(keys)) if keys else len(library)  # about what the engine renders
+    with progress_callback("formatting", entries) as step:
+        result = render(library, the_style, locale=the_locale,
+                        output=render_format(output_format), engine=engine, link=link,
+                        bibliography_keys=list(keys) if keys else None,
+                        include_quotations=include_quotations, progress=step)
     echo_warnings(result)
     if output_format == "json":
         text = json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n"

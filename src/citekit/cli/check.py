@@ -13,8 +13,8 @@ from citekit.cli._common import (
     format_option,
     handle_errors,
     progress_iter,
+    read_input,
 )
-from citekit.cli.convert import read_input
 from citekit.errors import Diagnostic, Severity
 from citekit.ops.check import check, counts
 from citekit.quotes import check_quotations
@@ -22,11 +22,11 @@ from citekit.quotes import check_quotations
 
 def check_file(path: str, from_: str | None = None) -> list[Diagnostic]:
     """Read one file and run every check over it; reading problems come first."""
-    result, diagnostics = read_input(path, from_)
-    filename = "<stdin>" if path == "-" else path
+    source = read_input(path, from_)
+    lines = source.result.lines
     return [
-        *check(result.library, diagnostics=diagnostics, filename=filename, lines=result.lines),
-        *check_quotations(result.library, file=filename, lines=result.lines),
+        *check(source.library, diagnostics=source.diagnostics, filename=source.name, lines=lines),
+        *check_quotations(source.library, file=source.name, lines=lines),
     ]
 
 

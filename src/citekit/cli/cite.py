@@ -15,13 +15,18 @@ from typing import Any, TypeVar
 import click
 
 from citekit.citesyntax import CitationSyntaxError, parse_cluster
-from citekit.cli._common import EXIT_PROBLEMS, echo_diagnostics, echo_json, handle_errors
+from citekit.cli._common import (
+    EXIT_PROBLEMS,
+    echo_diagnostics,
+    echo_json,
+    handle_errors,
+    read_input,
+)
 from citekit.errors import Severity, UnknownKeyError, UsageError
-from citekit.formats import read as read_library
 from citekit.model import Library
 from citekit.render import DEFAULT_ENGINE, ENGINES, Cluster, Result, check_keys, render
 from citekit.render.output import format_bibliography, format_citations
-from citekit.styles import DEFAULT_STYLE, check_locale, find_style
+from citekit.styles import DEFAULT_LOCALE, DEFAULT_STYLE, check_locale, find_style
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -62,13 +67,9 @@ def load_library(path: str | None) -> tuple[Library, str, int]:
             raise UsageError(f"no bibliography given (--bib) and no {DEFAULT_BIB} "
                              f"in the current folder")
         path = DEFAULT_BIB
-    try:
-        result = read_library(path)
-    except ModuleNotFoundError as exc:
-        raise UsageError(f"cannot read {path}: its format is not available "
-                         f"in this build ({exc.name})") from exc
-    echo_diagnostics([d for d in result.diagnostics if d.severity is not Severity.INFO])
-    return result.library, path, len(result.errors)
+    source = read_input(path)
+    echo_diagnostics([d for d in source.diagnostics if d.severity is not Severity.INFO])
+    return source.library, path, len(source.result.errors)
 
 
 def resolve_options(style: str, locale: str | None) -> tuple[Any, str | None]:
@@ -135,7 +136,7 @@ def cite_command(clusters: tuple[str, ...], bib_path: str | None, style: str,
     parsed: list[Cluster] = []
     for number, text in enumerate(clusters, start=1):
         try:
-            cluster = parse_cluster(text, the_locale or the_style.default_locale or "en-US",
+            cluster = parse_cluster(text, the_locale or the_style.default_locale or DEFAULT_LOCALE,
                                     note_number=number)
         except CitationSyntaxError as exc:
             raise UsageError(str(exc)) from exc

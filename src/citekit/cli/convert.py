@@ -4,22 +4,21 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
+from dataclasses import replace
 from typing import Any
 
 import click
 
-from citekit._io import atomic_write_text, read_text
-from citekit.cli._common import EXIT_PROBLEMS, echo_diagnostics, handle_errors
-from citekit.errors import Diagnostic, Severity, UsageError
-from citekit.formats import (
-    FormatInfo,
-    ReadResult,
-    format_for_path,
-    get_format,
-    guess_format,
-    read_string,
+from citekit._io import atomic_write_text
+from citekit.cli._common import (
+    EXIT_PROBLEMS,
+    echo_diagnostics,
+    handle_errors,
+    read_input,
+    require_format,
 )
+from citekit.errors import Diagnostic, Severity, UsageError
+from citekit.formats import FormatInfo, format_for_path, get_format
 from citekit.formats import write_string as format_write
 
 #: The INFO code a reader uses to list fields it kept in ``custom``.
@@ -35,29 +34,6 @@ def _target_format(to: str | None, output: str) -> FormatInfo:
             return info
         raise UsageError(f"cannot tell the output format from '{output}'; name it with -t")
     raise UsageError("name the output format with -t (e.g. -t csljson) when writing to stdout")
-
-
-def require_format(info: FormatInfo) -> FormatInfo:
-    """Fail as a usage error, not a traceback, when a format is registered but not built."""
-    try:
-        info.load()
-    except ModuleNotFoundError as exc:
-        if exc.name != info.module:
-            raise
-        raise UsageError(f"the {info.name} format is not available in this build") from exc
-    return info
-
-
-def read_input(path: str, from_: str | None = None) -> tuple[ReadResult, list[Diagnostic]]:
-    """Read a file (``-`` for stdin) in a named or guessed format.
-
-    Returns the reader's result and all diagnostics, decoding ones first.
-    """
-    text, decoding = read_text(path)
-    filename = "<stdin>" if path == "-" else path
-    source = require_format(get_format(from_) if from_ else guess_format(path, text))
-    result = read_string(text, source.name, filename=filename)
-    return result, [*decoding, *result.diagnostics]
 
 
 def _writer_options(target: FormatInfo, dialect: str | None, ascii_only: bool) -> dict[str, Any]:
@@ -118,8 +94,9 @@ def convert(input_path: str, from_: str | None, to: str | None, output: str, rep
       cat refs.bib | citekit convert - -f biblatex -t csljson --report
     """
     target = require_format(_target_format(to, output))
-    result, diagnostics = read_input(input_path, from_)
-    filename = "<stdin>" if input_path == "-" else input_path
+    source = read_input(input_path, from_)
+    diagnostics = list(source.diagnostics)
+    filename = source.name
 
     echo_diagnostics(d for d in diagnostics if d.severity is not Severity.INFO)
     if report:
@@ -130,14 +107,23 @@ def convert(input_path: str, from_: str | None, to: str | None, output: str, rep
                    "(--strict)", err=True)
         sys.exit(EXIT_PROBLEMS)
 
-    rendered = format_write(result.library, target.name,
-                            **_writer_options(target, dialect, ascii_only))
-    protect = () if input_path == "-" else (Path(input_path),)
-    atomic_write_text(output, rendered, protect=protect)
-    if any(d.severity is Severity.ERROR for d in diagnostics):
+    options = _writer_options(target, dialect, ascii_only)
+    left_out: list[Diagnostic] = []  # entries the BibTeX writer cannot write (their keys)
+    if target.name == "biblatex":
+        options["diagnostics"] = left_out
+    rendered = format_write(source.library, target.name, **options)
+    left_out = [replace(d, file=filename, line=source.result.lines.get(d.key or ""))
+                for d in left_out]
+    echo_diagnostics(left_out)
+    if strict and left_out:
+        click.echo(f"error: {len(left_out)} entr{'y' if len(left_out) == 1 else 'ies'} "
+                   "cannot be written; nothing written (--strict)", err=True)
+        sys.exit(EXIT_PROBLEMS)
+    atomic_write_text(output, rendered, protect=(input_path,))  # "-" protects nothing
+    if left_out or any(d.severity is Severity.ERROR for d in diagnostics):
         sys.exit(EXIT_PROBLEMS)
 
 
 COMMANDS = [convert]
 
-__all__ = ["COMMANDS", "convert", "read_input", "require_format"]
+__all__ = ["COMMANDS", "convert"]

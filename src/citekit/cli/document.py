@@ -8,7 +8,13 @@ import sys
 import click
 
 from citekit._io import atomic_write_text
-from citekit.cli._common import EXIT_PROBLEMS, echo_diagnostics, format_option, handle_errors
+from citekit.cli._common import (
+    EXIT_PROBLEMS,
+    echo_diagnostics,
+    format_option,
+    handle_errors,
+    input_name,
+)
 from citekit.docscan import DocumentSyntaxError
 from citekit.document import DOCUMENT_FORMATS, render_document_file
 from citekit.errors import Severity, UnknownKeyError
@@ -69,22 +75,21 @@ def render_command(document: str, bib_paths: tuple[str, ...], style: str | None,
             engine=engine, to=to, strict=strict)
     except (UnknownKeyError, DocumentSyntaxError, FrontMatterError) as exc:
         # data problems (exit 1), named with the document they are in
-        click.echo(f"error: {'<stdin>' if document == '-' else document}: {exc}", err=True)
+        click.echo(f"error: {input_name(document)}: {exc}", err=True)
         sys.exit(EXIT_PROBLEMS)
     echo_diagnostics([d for d in result.diagnostics if d.severity is not Severity.INFO])
-    name = "<stdin>" if document == "-" else document
+    name = input_name(document)
     for unknown in result.unknown:
         click.echo(f"{name}:{unknown.line}:{unknown.column}: warning: unknown citation key "
                    f"'{unknown.key}'" + (f" (did you mean: {', '.join(unknown.suggestions)}?)"
                                         if unknown.suggestions else ""), err=True)
     for warning in result.warnings[len(result.unknown):]:
         click.echo(f"warning: {warning}", err=True)
-    protect = () if document == "-" else (document,)
     if output_format == "json":  # the document plus every citation, entry and problem
         text = json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n"
     else:
         text = result.output
-    atomic_write_text(output, text, protect=protect)
+    atomic_write_text(output, text, protect=(document,))  # "-" protects nothing
 
 
 COMMANDS = [render_command]

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 import sys
-from pathlib import Path
 from typing import cast
 
 import click
@@ -23,10 +22,12 @@ from citekit.cli._common import (
     echo_json,
     format_option,
     handle_errors,
+    input_name,
     progress_iter,
+    read_input,
 )
 from citekit.errors import Diagnostic, Severity, UsageError
-from citekit.formats import FormatInfo, format_for_path, get_format, guess_format, read_string
+from citekit.formats import FormatInfo, format_for_path, get_format, read_string
 from citekit.formats import write_string as format_write
 from citekit.model import Library
 from citekit.ops.dedupe import (
@@ -53,13 +54,11 @@ def _read_libraries(paths: tuple[str, ...], from_: str | None
     diagnostics: list[Diagnostic] = []
     first_format: FormatInfo | None = None
     for path in progress_iter(paths, "reading"):
-        text, decoding = read_text(path)
-        filename = "<stdin>" if path == "-" else path
-        info = get_format(from_) if from_ else guess_format(path, text)
-        first_format = first_format or info
-        result = read_string(text, info.name, filename=filename)
-        diagnostics += [*decoding, *result.diagnostics]
-        for record in result.library:
+        source = read_input(path, from_)
+        filename = source.name
+        first_format = first_format or source.format
+        diagnostics += source.diagnostics
+        for record in source.library:
             if record.key in combined:
                 original, n = record.key, 2
                 while f"{original}-{n}" in combined:
@@ -72,7 +71,7 @@ def _read_libraries(paths: tuple[str, ...], from_: str | None
                 ))
             combined.add(record)
         if not combined.extras:
-            combined.extras = dict(result.library.extras)
+            combined.extras = dict(source.library.extras)
     if first_format is None:
         raise UsageError("no input file")
     return combined, diagnostics, first_format
@@ -104,8 +103,7 @@ def _write(text: str, paths: tuple[str, ...], output: str | None, in_place: bool
     if in_place:
         atomic_write_text(paths[0], text, backup=backup)
     else:
-        protect = tuple(Path(p) for p in paths if p != "-")
-        atomic_write_text(output or "-", text, protect=protect, in_place_hint=True)
+        atomic_write_text(output or "-", text, protect=paths, in_place_hint=True)
 
 
 def _problems(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
@@ -144,7 +142,7 @@ def _conflicts_as_bibtex_field(library: Library) -> None:
     and citekit's reader reads the field back into ``custom["biblatex"]``.
     """
     for record in library:
-        conflicts = record.get("custom", {}).get(CONFLICTS_FIELD)
+        conflicts = record.custom.get(CONFLICTS_FIELD)
         if not isinstance(conflicts, dict):
             continue
         text = json.dumps(conflicts, ensure_ascii=False)
@@ -302,13 +300,10 @@ def keys(path: str, pattern: str, rekey: bool, unicode_keys: bool, dry_run: bool
       citekit keys refs.json -p '{auth}{year}' -o rekeyed.json
     """
     _check_destination((path,), output, in_place, backup)
-    text, decoding = read_text(path)
-    filename = "<stdin>" if path == "-" else path
-    info = get_format(from_) if from_ else guess_format(path, text)
-    result = read_string(text, info.name, filename=filename)
-    echo_diagnostics(_problems([*decoding, *result.diagnostics]))
+    source = read_input(path, from_)
+    echo_diagnostics(_problems(list(source.diagnostics)))
     try:
-        renamed, library = generate_keys(result.library, pattern, rekey=rekey,
+        renamed, library = generate_keys(source.library, pattern, rekey=rekey,
                                          ascii_only=not unicode_keys)
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
@@ -324,11 +319,11 @@ def keys(path: str, pattern: str, rekey: bool, unicode_keys: bool, dry_run: bool
             click.echo(f"{len(renamed)} key(s) would change", err=True)
     if dry_run:
         return
-    target = _output_format(output if not in_place else path, None, info)
+    target = _output_format(output if not in_place else path, None, source.format)
     rendered = None
-    if target.name == "biblatex" and info.name == "biblatex":
-        rendered = rename_bibtex_keys(text, renamed)
-        check = read_string(rendered, info.name, filename=filename).library
+    if target.name == "biblatex" and source.format.name == "biblatex":
+        rendered = rename_bibtex_keys(source.text, renamed)
+        check = read_string(rendered, source.format.name, filename=source.name).library
         if check.keys() != library.keys():  # an entry the line-based rename missed
             click.echo("note: entries not at line starts; the file is rewritten by the "
                        "BibTeX writer instead of renamed in place", err=True)
@@ -347,7 +342,8 @@ def keys(path: str, pattern: str, rekey: bool, unicode_keys: bool, dry_run: bool
 @click.argument("paths", metavar="FILE...", nargs=-1, required=True,
                 type=click.Path(allow_dash=True))
 @click.option("--sort", type=click.Choice(["key", "year", "author"]),
-              help="Also order the entries (only entries move; @string and comments stay).")
+              help="Also order the entries; comments directly above an entry move with it, "
+                   "@string and other comments stay.")
 @click.option("--check", is_flag=True,
               help="Write nothing; exit 1 if any file is not tidy (for pre-commit hooks).")
 @click.option("-o", "--output", type=click.Path(allow_dash=True),
@@ -384,7 +380,7 @@ def format_(paths: tuple[str, ...], sort: str | None, check: bool, output: str |
     failed = False
     for path in progress_iter(paths, "formatting"):
         text, decoding = read_text(path)
-        filename = "<stdin>" if path == "-" else path
+        filename = input_name(path)
         result = tidy(text, sort=order, filename=filename)
         diagnostics = [*decoding, *result.diagnostics]
         echo_diagnostics(_problems(diagnostics))

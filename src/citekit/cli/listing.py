@@ -7,8 +7,14 @@ from typing import Any
 
 import click
 
-from citekit.cli._common import echo_diagnostics, echo_json, format_option, handle_errors
-from citekit.cli.convert import read_input, require_format
+from citekit.cli._common import (
+    echo_diagnostics,
+    echo_json,
+    format_option,
+    handle_errors,
+    read_input,
+    require_format,
+)
 from citekit.errors import Severity
 from citekit.formats import get_format
 from citekit.formats import write_string as format_write
@@ -52,9 +58,9 @@ def list_command(file: str, from_: str | None, type_: str | None, author: str | 
       citekit list references.bib --author darwin --year 1850-1880
       citekit list refs.json --type book --search evolution --format json
     """
-    result, diagnostics = read_input(file, from_)
-    echo_diagnostics(d for d in diagnostics if d.severity is not Severity.INFO)
-    records = filter_records(result.library, type=type_, author=author, year=year,
+    source = read_input(file, from_)
+    echo_diagnostics(d for d in source.diagnostics if d.severity is not Severity.INFO)
+    records = filter_records(source.library, type=type_, author=author, year=year,
                              search=search)
     if output_format == "json":
         echo_json([record.to_json() for record in records])
@@ -98,10 +104,10 @@ def show_command(file: str, key: str, from_: str | None, output_format: str) -> 
       citekit show references.bib darwin1859
       citekit show refs.json darwin1859 --format bibtex
     """
-    result, diagnostics = read_input(file, from_)
-    echo_diagnostics(d for d in diagnostics
+    source = read_input(file, from_)
+    echo_diagnostics(d for d in source.diagnostics
                      if d.severity is not Severity.INFO and d.key in (key, None))
-    record = find_record(result.library, key)
+    record = find_record(source.library, key)
     if output_format == "json":
         echo_json(record.to_json())
     elif output_format == "bibtex":

@@ -24,9 +24,9 @@ from citekit.cli._common import (
     echo_diagnostics,
     echo_json,
     handle_errors,
+    read_input,
 )
 from citekit.errors import Diagnostic, Severity, UnknownKeyError, UsageError
-from citekit.formats import read
 from citekit.model import Library
 from citekit.quotes import (
     Quotation,
@@ -77,12 +77,11 @@ class QuotesGroup(click.Group):
 
 def load_library(path: str) -> tuple[Library, list[Diagnostic]]:
     """Read a library and check its quotation records; diagnostics go to stderr."""
-    result = read(path)
-    filename = "<stdin>" if path == "-" else path
-    diagnostics = [*result.diagnostics,
-                   *check_quotations(result.library, file=filename, lines=result.lines)]
+    source = read_input(path)
+    diagnostics = [*source.diagnostics,
+                   *check_quotations(source.library, file=source.name, lines=source.result.lines)]
     echo_diagnostics(diagnostics, quiet=True)
-    return result.library, diagnostics
+    return source.library, diagnostics
 
 
 def select(library: Library, speaker: str | None, quoted_in: str | None) -> list[Quotation]:

@@ -6,10 +6,16 @@ tables (:mod:`bibmap`), and uses what the reader kept in
 variable, raw values whose LaTeX the decoder could not express) to give the
 same fields back.  Records that came from elsewhere (no ``custom``) are
 written from their CSL variables alone.  Field order is fixed, keys are kept
-exactly (a key that BibTeX cannot hold, such as ``a,b``, raises
-:class:`~citekit.errors.DataError` instead of writing an entry that reads
-back as something else), and ``@string``/``@preamble``/``@comment`` blocks from
+exactly, and ``@string``/``@preamble``/``@comment`` blocks from
 ``Library.extras["bibtex"]`` are put back first.
+
+A key BibTeX cannot hold (``a,b``, ``a}b``, spaces at either end) would read
+back as another key or break the entries after it, so such an entry is never
+written.  A caller that passes a ``diagnostics`` list gets every other entry
+written and one :class:`~citekit.errors.Diagnostic` per entry left out (what
+``citekit convert`` reports); without one, :func:`write` raises
+:class:`~citekit.errors.DataError` naming the keys, so that no caller can
+lose an entry without being told.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ import re
 from collections.abc import Iterable
 from typing import Any, Literal
 
-from citekit.errors import DataError
+from citekit.errors import DataError, Diagnostic, Severity
 from citekit.formats import bibmap as bm
 from citekit.formats.bibdates import format_date, year_month_day
 from citekit.formats.bibnames import format_names
@@ -530,33 +536,58 @@ def _blocks(extras: dict[str, Any]) -> Iterable[str]:
             yield "\n".join(lines)
 
 
+#: The code of the diagnostic for an entry left out because of its key.
+UNWRITABLE_KEY = "unwritable-key"
+
+
+def unwritable_keys(library: Library) -> list[Diagnostic]:
+    """One error per record whose key BibTeX cannot hold, in library order."""
+    return [
+        Diagnostic(
+            Severity.ERROR, UNWRITABLE_KEY,
+            f"entry left out of the BibTeX output: {record.key!r} cannot be a BibTeX key "
+            "(commas, quotes, '=', unbalanced braces or spaces at either end do not "
+            "survive); give it a usable key first, e.g. with 'citekit keys FILE -o FIXED'",
+            key=record.key,
+        )
+        for record in library if not _writable_key(record.key)
+    ]
+
+
 def write(library: Library, *, dialect: Dialect = "biblatex", ascii: bool = False,
-          **_options: Any) -> str:
+          diagnostics: list[Diagnostic] | None = None, **_options: Any) -> str:
     """A library as BibLaTeX (default) or classic BibTeX (``dialect="bibtex"``).
 
-    Text is Unicode unless ``ascii`` asks for LaTeX accent commands.
+    Text is Unicode unless ``ascii`` asks for LaTeX accent commands.  Entries
+    whose key BibTeX cannot hold are left out and reported in ``diagnostics``
+    when the caller gives that list; without it they raise :class:`DataError`.
     """
     if dialect not in ("biblatex", "bibtex"):
         raise ValueError(f"unknown BibTeX dialect '{dialect}' (biblatex or bibtex)")
-    unwritable = [record.key for record in library if not _writable_key(record.key)]
-    if unwritable:
-        shown = ", ".join(repr(k) for k in unwritable[:5])
-        more = f" and {len(unwritable) - 5} more" if len(unwritable) > 5 else ""
+    left_out = unwritable_keys(library)
+    if left_out and diagnostics is None:
+        shown = ", ".join(repr(d.key) for d in left_out[:5])
+        more = f" and {len(left_out) - 5} more" if len(left_out) > 5 else ""
         raise DataError(
-            f"{len(unwritable)} record key(s) cannot be BibTeX keys: {shown}{more} "
+            f"{len(left_out)} record key(s) cannot be BibTeX keys: {shown}{more} "
             "(commas, quotes, '=', unbalanced braces or spaces at "
             "either end do not survive); give them usable keys first, e.g. with 'citekit keys'")
+    if diagnostics is not None:
+        diagnostics.extend(left_out)
+    skipped = {d.key for d in left_out}
+    records = [record for record in library if record.key not in skipped]
     parts: list[str] = []
     extras = library.extras.get("bibtex")
     if isinstance(extras, dict):
         parts.extend(_blocks(extras))
-    keys = frozenset(library.keys())
+    # A parent left out cannot give its fields back: its children keep them.
+    keys = frozenset(record.key for record in records)
     xdata = extras.get("xdata") if isinstance(extras, dict) else None
     if isinstance(xdata, dict):
         keys |= frozenset(xdata)
-    for record in library:
+    for record in records:
         parts.append(write_entry(record, dialect=dialect, ascii=ascii, keys=keys))
     return "\n\n".join(parts) + "\n" if parts else ""
 
 
-__all__ = ["FIELD_ORDER", "write", "write_entry"]
+__all__ = ["FIELD_ORDER", "UNWRITABLE_KEY", "unwritable_keys", "write", "write_entry"]

@@ -15,16 +15,24 @@ that.  What changes:
   concatenations keep their parts;
 * ``month`` becomes the BibTeX macro (``jan`` ... ``dec``) when its value is
   a month name, abbreviation or number;
-* blocks are separated by one blank line, and the file keeps its line
-  endings (CRLF when most lines had them, else LF); with ``sort`` the entries (only
-  the entries) are ordered by key, year or first author (family name without
-  the von part, then given name, as biblatex sorts), while ``@string``,
-  ``@preamble`` and comments stay where they were.
+* blocks are separated by one blank line, except that comments written
+  directly above an entry (``%`` lines, free text, ``@comment{...}`` with no
+  blank line between them and the entry) stay directly above it: they belong
+  to that entry.  The file keeps its line endings (CRLF when most lines had
+  them, else LF);
+* with ``sort`` the entries are ordered by key, year or first author (family
+  name without the von part, then given name, as biblatex sorts), each with
+  the comments that belong to it.  ``@preamble``, a file header and other
+  comments with a blank line below them stay where they were, text after the
+  last entry stays at the end, and ``@string`` definitions stay too, except
+  that those below the first entry move up to just above it (a macro must be
+  defined before the entries that use it, wherever sorting puts them).
 
-What does not change: every value's text, the key's case, ``@string``
-macros, ``@preamble``, ``@comment`` and free text between entries.  A block
-bibtexparser cannot parse is kept verbatim and reported.  ``tidy`` is
-idempotent: tidying tidy output changes nothing.
+What does not change: every value's text (line breaks and indentation inside
+a value included), the key's case, ``@string`` macros, ``@preamble``,
+``@comment`` and free text between entries.  A block bibtexparser cannot
+parse is kept verbatim and reported.  ``tidy`` is idempotent: tidying tidy
+output changes nothing, sorted or not.
 """
 
 from __future__ import annotations
@@ -37,16 +45,23 @@ from typing import Any, Literal
 from bibtexparser import model as bib
 
 from citekit.errors import Diagnostic, Severity
+from citekit.formats.bibmap import FIELD_RULES
 from citekit.formats.bibnames import parse_names
 from citekit.formats.bibtex import split_blocks
 from citekit.text import fold
 
 SortOrder = Literal["key", "year", "author"]
 
+#: citekit's quotation fields (:mod:`citekit.formats.bibmap`), kept together as one statement.
+QUOTATION_FIELDS: tuple[str, ...] = tuple(
+    rule.biblatex for rule in FIELD_RULES if rule.kind == "quote")
+
 #: The canonical field order (BibLaTeX names with their BibTeX synonyms beside them).
+#: ``entrysubtype`` sits first because it says what kind of work the entry is.
 FIELD_ORDER: tuple[str, ...] = (
-    "ids", "crossref", "xref", "entryset",
+    "ids", "crossref", "xref", "entryset", "entrysubtype",
     "author", "editor", "translator", "bookauthor", "editora", "editorb", "editorc",
+    "annotator", "commentator", "introduction", "foreword", "afterword",
     "title", "subtitle", "titleaddon", "shorttitle", "booktitle", "booksubtitle",
     "maintitle", "mainsubtitle", "journal", "journaltitle", "journalsubtitle",
     "shortjournal", "eventtitle", "eventdate", "venue", "series",
@@ -54,9 +69,11 @@ FIELD_ORDER: tuple[str, ...] = (
     "pagetotal", "eid",
     "year", "month", "date", "origdate", "urldate",
     "publisher", "organization", "institution", "school", "address", "location",
-    "howpublished", "type", "version", "language", "langid",
+    "origpublisher", "origlocation", "howpublished", "type", "version", "language", "langid",
     "isbn", "issn", "doi", "eprint", "eprinttype", "eprintclass", "archiveprefix",
     "primaryclass", "url", "pmid",
+    "related", "relatedtype", "relatedstring", "relatedoptions",
+    *QUOTATION_FIELDS,
     "keywords", "abstract", "note", "addendum", "annote", "annotation", "file",
 )
 _RANK = {name: index for index, name in enumerate(FIELD_ORDER)}
@@ -285,6 +302,132 @@ def _line(block: bib.Block) -> int | None:
     return block.start_line + 1 if block.start_line is not None else None
 
 
+def _last_line(block: bib.Block) -> int | None:
+    """The line a block ends on (0-based); the splitter strips blank lines off ``raw``."""
+    if block.start_line is None:
+        return None
+    return block.start_line + str(block.raw or "").count("\n")
+
+
+def _touches(end: int | None, block: bib.Block) -> bool:
+    """Whether ``block`` starts right below line ``end`` (no blank line between)."""
+    return end is not None and block.start_line is not None and block.start_line <= end + 1
+
+
+@dataclass(slots=True)
+class _Unit:
+    """What moves as one when entries are sorted: an entry with the comments
+    written directly above it, or one block that stays where it is."""
+
+    text: str
+    entry: bib.Entry | None = None
+    is_string: bool = False
+
+
+class _Assembler:
+    """Cuts the blocks into units, attaching comments to the entry below them.
+
+    A comment belongs to an entry when nothing, not even a blank line,
+    separates them: ``% ...`` lines, free text and ``@comment{...}`` written
+    directly above an entry move with it under ``--sort``, and stay directly
+    above it (no blank line) in the tidied text, so that tidying again sees
+    the same attachment.  A comment with a blank line below it (a file
+    header, a section heading) stays where it is, as ``@string`` and
+    ``@preamble`` do, and so does a remark written after a block on the line
+    it ends on.  JabRef's ``@comment{jabref-meta: ...}`` blocks describe the
+    whole file and never attach.
+    """
+
+    def __init__(self) -> None:
+        self.units: list[_Unit] = []
+        self.pending: list[str] = []  # comments that touch each other, newest last
+        self.pending_end: int | None = None
+        self.block_end: int | None = None  # the line the last entry/@string/... ended on
+
+    def flush(self) -> None:
+        self.units.extend(_Unit(text) for text in self.pending)
+        self.pending = []
+        self.pending_end = None
+
+    def comment(self, block: bib.Block, formatted: str) -> None:
+        trailing = block.start_line is not None and block.start_line == self.block_end
+        self.block_end = None
+        if trailing or not _touches(self.pending_end, block):
+            self.flush()
+        implicit = isinstance(block, bib.ImplicitComment)
+        if trailing:  # "} % ..." remarks on the block it follows, not on the next one
+            first, _, rest = formatted.partition("\n") if implicit else (formatted, "", "")
+            self.units.append(_Unit(first))
+            formatted = rest.strip("\n")
+            if not formatted:
+                return
+        if implicit:
+            head, _, tail = formatted.rpartition("\n\n")
+            if head:  # the paragraphs above the last blank line stay put
+                self.flush()
+                self.units.append(_Unit(head.rstrip("\n")))
+            formatted = tail
+        elif str(getattr(block, "comment", "")).lstrip().startswith("jabref-meta:"):
+            self.flush()
+            self.units.append(_Unit(formatted))
+            return
+        self.pending.append(formatted)
+        self.pending_end = _last_line(block)
+
+    def entry(self, block: bib.Block, entry: bib.Entry) -> None:
+        text = format_entry(entry)
+        if self.pending and _touches(self.pending_end, block):
+            text = "\n".join([*self.pending, text])
+            self.pending = []
+            self.pending_end = None
+        self.flush()
+        self.units.append(_Unit(text, entry))
+        self.block_end = _last_line(block)
+
+    def other(self, block: bib.Block, formatted: str) -> None:
+        self.flush()
+        self.units.append(_Unit(formatted, is_string=isinstance(block, bib.String)))
+        self.block_end = _last_line(block)
+
+
+def _sorted(units: list[_Unit], order: SortOrder) -> list[_Unit]:
+    """Entries (with their comments) in order, in the places entries had.
+
+    ``@string`` definitions found below the first entry move up to just above
+    it: an entry sorted above the definition of a macro it uses would lose the
+    macro's value.  Everything else stays where it was.
+    """
+    first = next((i for i, unit in enumerate(units) if unit.entry is not None), None)
+    if first is None:
+        return units
+    late_strings = [unit for unit in units[first:] if unit.is_string]
+    units = [*units[:first], *late_strings,
+             *(unit for unit in units[first:] if not unit.is_string)]
+    slots = [i for i, unit in enumerate(units) if unit.entry is not None]
+    keyed = sorted((sort_key(entry, order), i) for i in slots
+                   if (entry := units[i].entry) is not None)
+    ordered = [units[i] for _, i in keyed]
+    for slot, unit in zip(slots, ordered, strict=True):
+        units[slot] = unit
+    return units
+
+
+def _redefined_macros(blocks: list[bib.Block]) -> list[str]:
+    """Macros defined twice: which definition an entry sees depends on where it
+    stands, so sorting cannot promise to keep every value."""
+    seen: set[str] = set()
+    twice: list[str] = []
+    for block in blocks:
+        string = block if isinstance(block, bib.String) else getattr(
+            block, "ignore_error_block", None)
+        if isinstance(string, bib.String):
+            name = string.key.lower()
+            if name in seen and name not in twice:
+                twice.append(name)
+            seen.add(name)
+    return twice
+
+
 def tidy(text: str, *, sort: SortOrder | None = None, filename: str | None = None) -> TidyResult:
     """Tidy BibTeX text; see the module docstring for what changes."""
     if sort not in (None, "key", "year", "author"):
@@ -300,7 +443,7 @@ def tidy(text: str, *, sort: SortOrder | None = None, filename: str | None = Non
     finally:
         splitter_log.setLevel(level)
     diagnostics: list[Diagnostic] = []
-    items: list[tuple[bib.Entry | None, str]] = []
+    assembler = _Assembler()
     for block in blocks:
         entry = _entry_of(block)
         if entry is not None:
@@ -310,7 +453,7 @@ def tidy(text: str, *, sort: SortOrder | None = None, filename: str | None = Non
                     f"{getattr(block, 'error', 'problem')}; entry tidied as written",
                     file=filename, line=_line(block), key=entry.key,
                 ))
-            items.append((entry, format_entry(entry)))
+            assembler.entry(block, entry)
             continue
         if isinstance(block, bib.ParsingFailedBlock):
             reason = getattr(block.error, "abort_reason", None) or str(block.error)
@@ -321,16 +464,24 @@ def tidy(text: str, *, sort: SortOrder | None = None, filename: str | None = Non
                 file=filename, line=_line(block),
             ))
         formatted = format_block(block)
-        if formatted:
-            items.append((None, formatted))
+        if not formatted:
+            continue
+        if isinstance(block, bib.ImplicitComment | bib.ExplicitComment):
+            assembler.comment(block, formatted)
+        else:
+            assembler.other(block, formatted)
+    assembler.flush()
+    units = assembler.units
     if sort is not None:
-        order: SortOrder = sort
-        slots = [i for i, (entry, _) in enumerate(items) if entry is not None]
-        keyed = [(sort_key(entry, order), i) for i in slots if (entry := items[i][0]) is not None]
-        ordered = [items[i] for _, i in sorted(keyed)]
-        for slot, item in zip(slots, ordered, strict=True):
-            items[slot] = item
-    tidied = "\n\n".join(formatted for _, formatted in items)
+        units = _sorted(units, sort)
+        for name in _redefined_macros(blocks):
+            diagnostics.append(Diagnostic(
+                Severity.WARNING, "sort-macro-redefined",
+                f"@string '{name}' is defined more than once; after sorting, entries "
+                "may see another definition than before",
+                file=filename,
+            ))
+    tidied = "\n\n".join(unit.text for unit in units)
     tidied = tidied + "\n" if tidied else ""
     if newline != "\n":
         tidied = tidied.replace("\n", newline)
@@ -350,6 +501,7 @@ def is_tidy(text: str, *, sort: SortOrder | None = None) -> bool:
 __all__ = [
     "FIELD_ORDER",
     "MONTHS",
+    "QUOTATION_FIELDS",
     "SortOrder",
     "TidyResult",
     "format_block",

@@ -23,7 +23,7 @@ from citekit.model import Date, Library, Record
 from citekit.ops.query import closest_keys
 from citekit.render import quoted, richtext
 from citekit.render.richtext import Rich, Span, Text
-from citekit.render.types import BibliographyLayout, CiteItem, Cluster, Engine
+from citekit.render.types import BibliographyLayout, CiteItem, Cluster, Engine, ProgressCallback
 from citekit.styles import (
     DEFAULT_LOCALE,
     DEFAULT_STYLE,
@@ -306,6 +306,7 @@ def render(
     bibliography: bool = True,
     bibliography_keys: Sequence[str] | None = None,
     include_quotations: bool = False,
+    progress: ProgressCallback | None = None,
 ) -> Result:
     """Format citations and a bibliography in a CSL style.
 
@@ -325,6 +326,9 @@ def render(
             bibliography.  By default a quotation quoted in a record of the
             library is left out of it (unless named in ``bibliography_keys``)
             and the work that quotes it stands for it.
+        progress: called as bibliography entries are done (``progress(n)``
+            for ``n`` more), adding up to the number the engine rendered;
+            for a progress bar.
 
     A cite of a quotation record (docs/quotations.md) renders as the
     statement's citation, "quoted in" and the quoting work's citation, in
@@ -386,7 +390,7 @@ def render(
         produced = the_engine.process(
             items, the_style.xml, expansion.stream,
             locale=result.locale, locale_loader=locale_loader,
-            bibliography=bibliography, bibliography_ids=bib_ids,
+            bibliography=bibliography, bibliography_ids=bib_ids, progress=progress,
         )
     except Exception as exc:  # an engine bug must not take the document down
         warnings.append(f"engine '{the_engine.name}' failed: {exc!r}")

@@ -49,7 +49,13 @@ from lxml import etree
 
 from citekit.render import richtext
 from citekit.render.marks import DISPLAY_MARKS
-from citekit.render.types import BibliographyLayout, Cluster, EngineOutput, LocaleLoader
+from citekit.render.types import (
+    BibliographyLayout,
+    Cluster,
+    EngineOutput,
+    LocaleLoader,
+    ProgressCallback,
+)
 
 _SUPPORTED = {v.replace("_", "-") for v in CITEPROC_VARIABLES} | {"shortTitle"}
 _NAME_VARS = {v.replace("_", "-") for v in CITEPROC_NAMES}
@@ -224,21 +230,7 @@ def _convert_field(out: dict[str, Any], key: str, value: Any) -> None:
 
 def _layout(style: CitationStylesStyle) -> BibliographyLayout:
     bib = style.root.find(f"{_CSL_NS}bibliography")
-    if bib is None:
-        return BibliographyLayout()
-
-    def number(name: str) -> int:
-        try:
-            return max(0, int(bib.get(name, "1")))
-        except ValueError:
-            return 1
-
-    return BibliographyLayout(
-        hanging_indent=bib.get("hanging-indent") == "true",
-        second_field_align=bib.get("second-field-align"),
-        entry_spacing=number("entry-spacing"),
-        line_spacing=number("line-spacing"),
-    )
+    return BibliographyLayout.from_attributes(None if bib is None else bib.attrib)
 
 
 class _Collector:
@@ -317,6 +309,7 @@ class CiteprocPyEngine:
         locale_loader: LocaleLoader,
         bibliography: bool = True,
         bibliography_ids: Sequence[str] | None = None,
+        progress: ProgressCallback | None = None,
     ) -> EngineOutput:
         """Render ``clusters`` and the bibliography; problems become warnings."""
         del locale_loader  # citeproc-py reads its own bundled locale files
@@ -358,7 +351,8 @@ class CiteprocPyEngine:
                 self._cite(bib, source, cluster, citation, to_external, collector, finish))
 
         if bibliography and style.has_bibliography():
-            output.bibliography = self._bibliography(bib, to_external, collector, finish)
+            output.bibliography = self._bibliography(bib, to_external, collector, finish,
+                                                     progress)
         output.warnings = collector.messages
         return output
 
@@ -431,11 +425,14 @@ class CiteprocPyEngine:
     # -- bibliography ------------------------------------------------------
     @staticmethod
     def _bibliography(bib: CitationStylesBibliography, to_external: Mapping[str, str],
-                      collector: _Collector, finish: Callable[[str], str]
+                      collector: _Collector, finish: Callable[[str], str],
+                      progress: ProgressCallback | None = None,
                       ) -> list[tuple[str, richtext.Rich]]:
         entries: list[tuple[str, richtext.Rich]] = []
         layout = bib.style.root.bibliography.layout
         for item in bib.items:
+            if progress is not None:
+                progress(1)
             key = to_external.get(item.key, item.key)
             with collector.catching(f"bibliography entry '{key}'"):
                 try:

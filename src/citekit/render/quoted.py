@@ -23,7 +23,9 @@ engines, and works the same with every engine and every style:
    ``prefix + statement + ", quoted in " + work + suffix``, other cites joined
    by the layout's delimiter, with CSL's punctuation rules at every seam (no
    doubled full stops, commas moved inside closing quotation marks where the
-   locale says so).
+   locale says so).  The words and the shape are the style family's
+   (:mod:`citekit.render.quoted_forms`): APA's ", as cited in ", Cite Them
+   Right's ", cited in ", MLA's ``qtd. in`` + work alone.
 
 Bibliographies list the quoting work, not the statement (Chicago lists only
 the source consulted); :func:`hidden_entries` and
@@ -41,34 +43,28 @@ from lxml import etree
 from citekit.model import Library, Record
 from citekit.quotes import LOCATOR_LABELS, Quotation, is_quotation
 from citekit.render.csl.bibliography import citation_prints
+from citekit.render.csl.clusters import NO_PRINTED_FORM
 from citekit.render.csl.engine import load_style
 from citekit.render.csl.output import merge_punctuation
 from citekit.render.csl.style import StyleError
 from citekit.render.marks import QUOTED_CLOSE, QUOTED_OPEN
+from citekit.render.quoted_forms import (
+    QUOTED_IN_TERMS,
+    TERM_NAMES,
+    LocaleWords,
+    builtin_term,
+    locale_words,
+    parse_style_xml,
+)
 from citekit.render.richtext import Rich, Span, Text, plain
-from citekit.render.types import CiteItem, Cluster, LocaleLoader
+from citekit.render.types import CiteItem, Cluster
 
 _NS = "{http://purl.org/net/xbiblio/csl}"
-_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 OPEN_MARK = QUOTED_OPEN
 """Stands in for the citation layout's prefix in the marked rendering."""
 CLOSE_MARK = QUOTED_CLOSE
 """Stands in for the citation layout's suffix in the marked rendering."""
-
-QUOTED_IN_TERMS: dict[str, str] = {
-    "en": "quoted in",
-    "de": "zitiert in",
-    "fr": "cité dans",
-    "es": "citado en",
-    "it": "citato in",
-    "pt": "citado em",
-    "nl": "geciteerd in",
-}
-"""citekit's own "quoted in" by language, for locales whose XML has no such term."""
-
-TERM_NAMES: tuple[str, ...] = ("quoted in", "quoted-in")
-"""Term names looked for in a style's ``cs:locale`` and in the locale file."""
 
 _CLOSING_QUOTES = "”’\"'»›"
 _MAX_CHAIN = 16
@@ -93,15 +89,6 @@ class CitationLayout:
     numeric: bool = False
 
 
-@lru_cache(maxsize=64)
-def _parse(xml: bytes) -> etree._Element | None:
-    try:
-        return etree.fromstring(xml, parser=etree.XMLParser(no_network=True,
-                                                             remove_comments=True))
-    except etree.XMLSyntaxError:
-        return None
-
-
 def _layout_element(root: etree._Element | None) -> etree._Element | None:
     if root is None:
         return None
@@ -111,7 +98,7 @@ def _layout_element(root: etree._Element | None) -> etree._Element | None:
 @lru_cache(maxsize=64)
 def citation_layout(style_xml: bytes) -> CitationLayout:
     """The citation layout's affixes and delimiter, and whether the style is numeric."""
-    root = _parse(style_xml)
+    root = parse_style_xml(style_xml)
     layout = _layout_element(root)
     if root is None or layout is None:
         return CitationLayout()
@@ -127,7 +114,7 @@ def citation_layout(style_xml: bytes) -> CitationLayout:
 @lru_cache(maxsize=64)
 def marked_style(style_xml: bytes) -> bytes:
     """The style with its citation layout's prefix and suffix replaced by markers."""
-    root = _parse(style_xml)
+    root = parse_style_xml(style_xml)
     if root is None:
         return style_xml
     copy = etree.fromstring(etree.tostring(root))
@@ -138,76 +125,6 @@ def marked_style(style_xml: bytes) -> bytes:
     layout.set("suffix", CLOSE_MARK)
     data: bytes = etree.tostring(copy, xml_declaration=True, encoding="utf-8")
     return data
-
-
-@dataclass(frozen=True, slots=True)
-class LocaleWords:
-    """The words and punctuation rule a "quoted in" join needs in one language."""
-
-    quoted_in: str = "quoted in"
-    punctuation_in_quote: bool = False
-
-
-def _languages(tag: str) -> list[str]:
-    """``de-AT`` -> ``["de-AT", "de"]`` (most specific first)."""
-    language = tag.split("-")[0]
-    return [tag, language] if language != tag else [tag]
-
-
-def _style_locales(root: etree._Element | None, tag: str) -> list[etree._Element]:
-    """The style's ``cs:locale`` blocks for ``tag``: exact, language, then unlabelled."""
-    if root is None:
-        return []
-    blocks = root.findall(f"{_NS}locale")
-    ordered: list[etree._Element] = []
-    for wanted in [*_languages(tag), ""]:
-        ordered += [b for b in blocks if (b.get(_XML_LANG) or "") == wanted]
-    return ordered
-
-
-def _term(block: etree._Element) -> str | None:
-    for term in block.iter(f"{_NS}term"):
-        if term.get("name") in TERM_NAMES and term.get("form", "long") == "long":
-            single = term.find(f"{_NS}single")
-            text = single.text if single is not None else term.text
-            if text and text.strip():
-                return text.strip()
-    return None
-
-
-def _piq(block: etree._Element) -> bool | None:
-    options = block.find(f"{_NS}style-options")
-    if options is None or options.get("punctuation-in-quote") is None:
-        return None
-    return options.get("punctuation-in-quote") == "true"
-
-
-def builtin_term(tag: str) -> str:
-    """citekit's "quoted in" for a language tag: the tag, its language, then English."""
-    for wanted in _languages(tag):
-        for key in (wanted, wanted.lower()):
-            if key in QUOTED_IN_TERMS:
-                return QUOTED_IN_TERMS[key]
-    return QUOTED_IN_TERMS["en"]
-
-
-def locale_words(style_xml: bytes, tag: str, loader: LocaleLoader) -> LocaleWords:
-    """The "quoted in" term and ``punctuation-in-quote`` for ``tag`` in this style.
-
-    A term named ``quoted in`` in the style's own locale blocks, then in the
-    locale file, wins over :data:`QUOTED_IN_TERMS`, as CSL terms do.
-    """
-    blocks = _style_locales(_parse(style_xml), tag)
-    file_xml = loader(tag)
-    file_root = _parse(file_xml) if file_xml else None
-    if file_root is not None:
-        blocks.append(file_root)
-    term: str | None = None
-    piq: bool | None = None
-    for block in blocks:
-        term = term or _term(block)
-        piq = _piq(block) if piq is None else piq
-    return LocaleWords(term or builtin_term(tag), bool(piq))
 
 
 # ---------------------------------------------------------------------------
@@ -544,6 +461,7 @@ def assemble(expansion: Expansion, plain_trees: Sequence[Rich | None],
     """
     joiner = f", {words.quoted_in} "
     piq = words.punctuation_in_quote
+    stream = expansion.stream
 
     def rendered(index: int) -> Rich | None:
         return plain_trees[index] if index < len(plain_trees) else None
@@ -570,7 +488,11 @@ def assemble(expansion: Expansion, plain_trees: Sequence[Rich | None],
         pieces: list[Rich] = [Text(layout.prefix)] if layout.prefix else []
         first_part = True
         for part in shape:
-            texts = [c for c in (content(i) for i in part) if plain(c).strip()]
+            if len(part) > 1 and not words.names_statement:
+                texts = _consulted_only(content(part[0]), content(part[-1]),
+                                        _cite_prefix(stream, part[0]), words.quoted_in)
+            else:
+                texts = [c for c in (content(i) for i in part) if _printed(c, len(part) > 1)]
             if not texts:
                 continue
             if not first_part:
@@ -585,10 +507,46 @@ def assemble(expansion: Expansion, plain_trees: Sequence[Rich | None],
     return out
 
 
+def _printed(piece: Rich, in_chain: bool) -> bool:
+    """Whether a piece shows anything: a chain link the style cannot print does not.
+
+    ``-@key`` in a style whose citation is the author alone leaves the
+    statement with nothing to print; the engine says so in brackets
+    (:data:`NO_PRINTED_FORM`), which has no place inside a "quoted in" join.
+    """
+    text = plain(piece).strip()
+    return bool(text) and not (in_chain and text == NO_PRINTED_FORM)
+
+
+def _cite_prefix(stream: Sequence[Cluster], index: int) -> str:
+    """The prefix the caller gave the cite rendered at ``stream[index]``."""
+    items = stream[index].items if index < len(stream) else ()
+    return (items[0].prefix or "").strip() if items else ""
+
+
+def _consulted_only(statement: Rich, work: Rich, prefix: str, words: str) -> list[Rich]:
+    """MLA's shape: the cite's prefix, ``qtd. in`` and the quoting work, in one piece.
+
+    The statement's rendering is dropped (MLA names the speaker in the
+    prose) but the prefix the engine printed at its start (``see``) is
+    kept, formatting and all; links in a chain are dropped too, only the
+    source consulted is cited.
+    """
+    if not plain(work).strip():
+        return []
+    lead: list[Rich] = []
+    if prefix:
+        printed = _slice(statement, 0, len(prefix)) if plain(statement).startswith(prefix) \
+            else None
+        lead = [printed or Text(prefix), Text(" ")]
+    return [Span((*lead, Text(f"{words} "), work))]
+
+
 __all__ = [
     "CLOSE_MARK",
     "OPEN_MARK",
     "QUOTED_IN_TERMS",
+    "TERM_NAMES",
     "CitationLayout",
     "Expansion",
     "LocaleWords",

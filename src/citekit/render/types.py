@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 LocaleLoader = Callable[[str], bytes | None]
 """Returns the XML of ``locales-<lang>.xml`` for a tag like ``de-AT``, or None."""
 
+ProgressCallback = Callable[[int], None]
+"""Told how many more bibliography entries are done, to drive a progress bar."""
+
 
 @dataclass(frozen=True, slots=True)
 class CiteItem:
@@ -51,6 +54,30 @@ class BibliographyLayout:
     entry_spacing: int = 1
     line_spacing: int = 1
 
+    @classmethod
+    def from_attributes(cls, attributes: Mapping[str, str] | None) -> BibliographyLayout:
+        """The layout a ``<bibliography>`` element's attributes ask for (None: no bibliography).
+
+        Both engines read the same four attributes, so they read them here:
+        a spacing that is not a number keeps the default of 1 and a negative
+        one counts as 0 (CSL allows neither; a style with one still renders).
+        """
+        if attributes is None:
+            return cls()
+
+        def spacing(name: str) -> int:
+            try:
+                return max(0, int(attributes.get(name, "1")))
+            except ValueError:
+                return 1
+
+        return cls(
+            hanging_indent=attributes.get("hanging-indent") == "true",
+            second_field_align=attributes.get("second-field-align"),
+            entry_spacing=spacing("entry-spacing"),
+            line_spacing=spacing("line-spacing"),
+        )
+
 
 @dataclass
 class EngineOutput:
@@ -77,13 +104,15 @@ class Engine(Protocol):
         locale_loader: LocaleLoader,
         bibliography: bool = True,
         bibliography_ids: Sequence[str] | None = None,
+        progress: ProgressCallback | None = None,
     ) -> EngineOutput:
         """Render ``clusters`` (in document order) and, when asked, a bibliography.
 
         ``items`` are CSL-JSON objects with string ids.  The bibliography holds
         ``bibliography_ids`` when given (plus every cited item), else every
         item, sorted as the style says.  ``locale`` overrides the style's
-        ``default-locale``.
+        ``default-locale``.  ``progress`` is called as bibliography entries
+        are done, adding up to their number.
         """
         ...
 
@@ -95,4 +124,5 @@ __all__ = [
     "Engine",
     "EngineOutput",
     "LocaleLoader",
+    "ProgressCallback",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from citekit.render.csl.bundled import bundled_locale_xml
 from citekit.render.csl.locale import build_locale
 from citekit.render.csl.markup import parse_markup
-from citekit.render.csl.output import Box, to_rich
+from citekit.render.csl.output import MARKUP, Box, to_rich
 from citekit.render.csl.style import Formatting
 from citekit.render.richtext import to_html
 
@@ -29,10 +29,20 @@ def test_nested_quotes_alternate() -> None:
     assert to_html(to_rich(tree, EN)) == "\u201ca \u2018b\u2019 c\u201d"
 
 
-def test_italics_flip_flop() -> None:
-    tree = Box([Box(["One ", Box(["Two"], ITALIC), " Three"], ITALIC)])
+def test_field_markup_flips_inside_italics() -> None:
+    tree = Box([Box(["One ", Box(["Two"], ITALIC, tag=MARKUP), " Three"], ITALIC)])
     assert to_html(to_rich(tree, EN)) == (
         '<i>One <span style="font-style:normal;">Two</span> Three</i>'
+    )
+
+
+def test_style_formatting_nests_without_flipping() -> None:
+    """A group in italics around a title in italics stays italic (citeproc-js)."""
+    tree = Box([Box(["One ", Box(["Two"], ITALIC), " Three"], ITALIC)])
+    assert to_html(to_rich(tree, EN)) == "<i>One <i>Two</i> Three</i>"
+    title = parse_markup("A <i>b</i> c")
+    assert to_html(to_rich(Box([Box([Box([title], ITALIC)], ITALIC)]), EN)) == (
+        '<i><i>A <span style="font-style:normal;">b</span> c</i></i>'
     )
 
 

@@ -117,7 +117,9 @@ def render_bibliography(
         item = items[key]
         info = CiteInfo(citation_number=numbers.get(key, 0))
         state = states.get(key) or DisambiguationState()
-        state = DisambiguationState(year_suffix=state.year_suffix, condition=state.condition)
+        state = DisambiguationState(
+            year_suffix=state.year_suffix, condition=state.condition, cite_names=state.cite_names
+        )
         output, ctx = proc.render_item(item, section, "bibliography", info, state)
         if output is None or (numbered and is_empty(output)):
             if numbered:

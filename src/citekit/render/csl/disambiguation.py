@@ -145,6 +145,10 @@ def disambiguate(
         if len(fresh) == len(bucket):
             for index, item_id in enumerate(sorted(fresh, key=rank.__getitem__)):
                 states[item_id].year_suffix = _suffix(index)
+    if add_names and add_given:
+        for item_id, state in states.items():
+            if state.add_names:
+                state.cite_names = renderer.names_info(item_id, state)[1]
     return states
 
 
@@ -278,10 +282,11 @@ def _global_names(
         for index, name in enumerate(names_list):
             if primary_only and index:
                 break
-            people = {_squash(g) for g in by_family.get((name.non_dropping, name.family), set())}
+            # one person however the given name is typed ("N K", "N. K.")
+            people = {_squash(g): g for g in by_family.get((name.non_dropping, name.family), ())}
             if len(people) < 2:
                 continue
-            initials = {_initials(g) for g in people}
+            initials = {_initials(g) for g in people.values()}
             if len(initials) == len(people):
                 states[item_id].given_level[index] = 1
             elif max_level >= 2:

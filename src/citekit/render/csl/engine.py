@@ -11,11 +11,18 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from citekit.locales import DEFAULT_LOCALE
 from citekit.render.csl.data import Item, normalise_item
 from citekit.render.csl.locale import Locale, build_locale
 from citekit.render.csl.processor import Processor
 from citekit.render.csl.style import Style, StyleError, parse_style
-from citekit.render.types import BibliographyLayout, Cluster, EngineOutput, LocaleLoader
+from citekit.render.types import (
+    BibliographyLayout,
+    Cluster,
+    EngineOutput,
+    LocaleLoader,
+    ProgressCallback,
+)
 
 _STYLE_CACHE: dict[str, Style] = {}
 # Keyed by loader id too; the loader itself is kept so a recycled id cannot match.
@@ -48,7 +55,7 @@ def load_style_and_locale(
     """The parsed style and its merged locale (cached); raises StyleError for non-styles."""
     digest = _digest(style_xml)
     style = _cached_style(style_xml, digest)
-    lang = locale or style.default_locale or "en-US"
+    lang = locale or style.default_locale or DEFAULT_LOCALE
     key = (digest, lang, id(loader))
     cached = _LOCALE_CACHE.get(key)
     warnings = list(style.warnings)
@@ -93,6 +100,7 @@ class CslEngine:
         locale_loader: LocaleLoader,
         bibliography: bool = True,
         bibliography_ids: Sequence[str] | None = None,
+        progress: ProgressCallback | None = None,
     ) -> EngineOutput:
         output = EngineOutput()
         try:
@@ -124,20 +132,11 @@ class CslEngine:
             return output
         output.citations = result.citations
         output.bibliography = result.bibliography
+        if progress is not None and result.bibliography:
+            # The processor renders the bibliography in one call, so the
+            # entries are reported together once it is done.
+            progress(len(result.bibliography))
         output.warnings.extend(result.warnings)
-        if style.bibliography is not None:
-            options = style.bibliography.options
-            output.layout = BibliographyLayout(
-                hanging_indent=options.get("hanging-indent") == "true",
-                second_field_align=options.get("second-field-align"),
-                entry_spacing=_int(options.get("entry-spacing"), 1),
-                line_spacing=_int(options.get("line-spacing"), 1),
-            )
+        output.layout = BibliographyLayout.from_attributes(
+            style.bibliography.options if style.bibliography is not None else None)
         return output
-
-
-def _int(value: str | None, default: int) -> int:
-    try:
-        return int(value) if value is not None else default
-    except ValueError:
-        return default

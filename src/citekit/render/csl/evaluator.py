@@ -26,6 +26,7 @@ from citekit.render.csl.numbers import (
     has_superscript,
     is_numeric,
     is_plural,
+    number_range_dashes,
 )
 from citekit.render.csl.output import Box, find_tag, is_empty
 from citekit.render.csl.style import (
@@ -59,6 +60,9 @@ class DisambiguationState:
     given_level: dict[int, int] = field(default_factory=dict)
     year_suffix: str = ""
     condition: int = 0  # how many disambiguate="true" tests (in render order) pass
+    # Names the disambiguated citation shows; with add-givenname and add-names
+    # citeproc-js shows at least as many in the bibliography entry.
+    cite_names: int = 0
 
 
 @dataclass(slots=True)
@@ -311,7 +315,8 @@ class Evaluator:
                     value.replace("\u00ab ", "\u00ab\u202f").replace(" \u00bb", "\u202f\u00bb")
                 )
             elif name in NUMBER_VARIABLES and "-" in value and is_numeric(value):
-                content = _NUMBER_RANGE.sub("\\1\u2013\\2", value)
+                dash = ctx.locale.term("page-range-delimiter") or "\u2013"
+                content = number_range_dashes(value, dash)
             else:
                 content = parse_markup(value)
             if name in ("title", "container-title") and ctx.mode != "sort":
@@ -351,11 +356,11 @@ class Evaluator:
             return value.zfill(8)
         gender = ctx.locale.genders.get(node.variable, "")
         labelled = format_labelled_number(value, node.form, ctx.locale, gender)
-        text = labelled or format_number(value, node.form, ctx.locale, gender)
-        if "\u2013" in text:
-            dash = ctx.locale.term("page-range-delimiter")
-            if dash:
-                text = text.replace("\u2013", dash)
+        dash = ctx.locale.term("page-range-delimiter") or "\u2013"
+        if labelled:
+            text = labelled.replace("\u2013", dash)
+        else:
+            text = format_number(value, node.form, ctx.locale, gender, dash)
         return self.decorate(ctx, superscripts(text), node.decor)
 
     def label(self, ctx: Context, node: LabelNode) -> Out | None:
@@ -416,7 +421,8 @@ class Evaluator:
             ctx.rendered -= 1
             return None
         if ctx.state.year_suffix and not ctx.uses_year_suffix_var and not ctx.year_suffix_used:
-            year = find_tag(box, "year")
+            # After the range's last year, as citeproc-js does: "1984–1986a".
+            year = find_tag(box, "year", last=True)
             if year is not None:
                 year.kids.append(Box([ctx.state.year_suffix], tag="year-suffix"))
                 ctx.year_suffix_used = True
@@ -514,7 +520,6 @@ class Evaluator:
         return False
 
 
-_NUMBER_RANGE = re.compile(r"(\d)\s*-\s*(\d)")
 _FIRST_PAGE = re.compile(r"[^\s,&\-\u2013]+")
 _CONTEXT_VARIABLES = frozenset(
     {

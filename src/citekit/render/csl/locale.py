@@ -1,8 +1,9 @@
 """Locale merging: style-embedded ``cs:locale`` blocks over locale files.
 
 The priority order (highest first) is the style's blocks for the exact
-language, for the base language, without ``xml:lang``; then the locale file
-for the exact language, the base language's primary dialect, and ``en-US``.
+language, for the base language, without ``xml:lang``; then the locale files
+of :func:`citekit.locales.fallback_chain` (the exact language, the base
+language's primary dialect, ``en-US``).
 The result is a flat dictionary of terms and the localized date formats, so
 rendering looks terms up in one step.
 """
@@ -14,18 +15,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from citekit.locales import fallback_chain
 from citekit.render.csl.style import NS, XML_LANG, DateNode, DatePartNode, _kids, _tag, decor_of
-
-PRIMARY_DIALECTS = {
-    "af": "af-ZA", "ar": "ar", "bg": "bg-BG", "ca": "ca-AD", "cs": "cs-CZ", "cy": "cy-GB",
-    "da": "da-DK", "de": "de-DE", "el": "el-GR", "en": "en-US", "es": "es-ES", "et": "et-EE",
-    "eu": "eu", "fa": "fa-IR", "fi": "fi-FI", "fr": "fr-FR", "he": "he-IL", "hr": "hr-HR",
-    "hu": "hu-HU", "id": "id-ID", "is": "is-IS", "it": "it-IT", "ja": "ja-JP", "km": "km-KH",
-    "ko": "ko-KR", "la": "la", "lt": "lt-LT", "lv": "lv-LV", "mn": "mn-MN", "nb": "nb-NO",
-    "nl": "nl-NL", "nn": "nn-NO", "pl": "pl-PL", "pt": "pt-PT", "ro": "ro-RO", "ru": "ru-RU",
-    "sk": "sk-SK", "sl": "sl-SI", "sr": "sr-RS", "sv": "sv-SE", "th": "th-TH", "tr": "tr-TR",
-    "uk": "uk-UA", "vi": "vi-VN", "zh": "zh-CN",
-}  # fmt: skip
 
 # A term's value: (singular, plural); terms without plural repeat the singular.
 TermValue = tuple[str, str]
@@ -143,19 +134,6 @@ def _apply_term(locale: Locale, term: etree._Element) -> None:
         locale.terms[(name, form, gender)] = (text, text)
 
 
-def _lang_chain(lang: str) -> list[str]:
-    base = lang.split("-")[0]
-    chain = [lang]
-    primary = PRIMARY_DIALECTS.get(base)
-    if primary and primary not in chain:
-        chain.append(primary)
-    if base not in chain:
-        chain.append(base)
-    if "en-US" not in chain:
-        chain.append("en-US")
-    return chain
-
-
 _FILE_CACHE: dict[bytes, etree._Element] = {}
 
 
@@ -179,11 +157,7 @@ def build_locale(
     """Merge locale files and the style's own locale blocks for ``lang``."""
     locale = Locale(lang)
     files: list[etree._Element] = []
-    seen: set[str] = set()
-    for candidate in _lang_chain(lang):
-        if candidate in seen:
-            continue
-        seen.add(candidate)
+    for candidate in fallback_chain(lang):
         data = loader(candidate)
         if data is None:
             continue
@@ -191,7 +165,8 @@ def build_locale(
         if root is None:
             warnings.append(f"locale file for {candidate} is not well-formed XML")
             continue
-        files.append(root)
+        if not any(root is seen for seen in files):  # a loader's own fallback repeats files
+            files.append(root)
     if not files:
         warnings.append(f"no locale file found for {lang}")
     for root in reversed(files):  # lowest priority first

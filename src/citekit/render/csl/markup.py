@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from citekit.render.csl.output import Box
+from citekit.render.csl.output import MARKUP, Box
 from citekit.render.csl.style import Formatting
 
 _TRIGGER = re.compile(r"[<\"'\u2018\u201c\u2019\u201d&]")
@@ -71,13 +71,13 @@ def parse_markup(text: str) -> str | Box:
                 if 'class="nocase"' in attrs:
                     box = Box([], nocase=True)
                 elif 'class="nodecor"' in attrs:
-                    box = Box([], _NODECOR, nocase=True)
+                    box = Box([], _NODECOR, nocase=True, tag=MARKUP)
                 elif "small-caps" in attrs:
-                    box = Box([], Formatting(font_variant="small-caps"), nocase=True)
+                    box = Box([], Formatting(font_variant="small-caps"), nocase=True, tag=MARKUP)
                 else:
                     box = Box([])
             else:
-                box = Box([], _TAG_FORMAT[tag], nocase=tag in ("sc", "sup", "sub"))
+                box = Box([], _TAG_FORMAT[tag], nocase=tag in ("sc", "sup", "sub"), tag=MARKUP)
             stack[-1][1].kids.append(box)
             stack.append((tag, box))
             continue

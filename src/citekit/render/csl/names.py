@@ -68,7 +68,9 @@ def initialize(given: str, initialize_with: str, hyphen: bool, only_existing: bo
             is_initial = False
             piece = word + period
         if out:
-            if "-" in separator and hyphen:
+            # Normalising (initialize="false") turns "Y.-T." into "Y. T." as citeproc-js does.
+            joined_initials = only_existing and previous_initial and is_initial
+            if "-" in separator and hyphen and not joined_initials:
                 out = out.rstrip() + "-"
             elif not (previous_initial and is_initial) and not out.endswith(" "):
                 out += " "
@@ -233,8 +235,14 @@ def join_names(
     et_al: str | Box | None,
     use_last: str | Box | None,
     inverted: list[bool],
+    others_last: bool = False,
 ) -> list[str | Box]:
-    """Join rendered names with delimiters, ``and`` and et-al."""
+    """Join rendered names with delimiters, ``and`` and et-al.
+
+    ``others_last``: the last name is BibTeX's "and others" (a literal
+    "others"); citeproc-js puts the delimiter before it as if the style said
+    "contextual", or after an inverted name ("Almeida, F. and others").
+    """
     delimiter = opts.get("delimiter", ", ")
     and_mode = opts.get("and")
     and_term = ""
@@ -250,8 +258,8 @@ def join_names(
             if index == count - 1 and and_term and et_al is None and use_last is None:
                 precedes = opts.get("delimiter-precedes-last", "contextual")
                 use_delim = (
-                    precedes == "always"
-                    or (precedes == "contextual" and count >= 3)
+                    (precedes == "always" and not others_last)
+                    or ((precedes == "contextual" or others_last) and count >= 3)
                     or (precedes == "after-inverted-name" and inverted[index - 1])
                 )
                 out.append((delimiter if use_delim else space) + and_term + space)

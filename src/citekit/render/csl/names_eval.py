@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from citekit.render.csl.data import NameData
 from citekit.render.csl.names import NameRenderer, is_romanesque, join_names
 from citekit.render.csl.output import Box, plain_text
-from citekit.render.csl.style import LabelNode, NamesNode, TextNode
+from citekit.render.csl.style import PLAIN, Decor, LabelNode, NamesNode, TextNode
 
 if TYPE_CHECKING:
     from citekit.render.csl.evaluator import Context, Evaluator, Out
@@ -64,9 +65,13 @@ def _render_names(ev: Evaluator, ctx: Context, node: NamesNode) -> Out | None:
     inherit = ctx.names_inherit
     name_node, et_al_node, label_node = node.name, node.et_al, node.label
     label_first = node.label_first
+    own_decor = node.decor
     if inherit is not None and name_node is None and et_al_node is None and label_node is None:
         name_node, et_al_node, label_node = inherit.name, inherit.et_al, inherit.label
         label_first = inherit.label_first
+        # citeproc-js: a bare substitute cs:names stands for the original
+        # element, whose decoration already wraps what the substitute gives.
+        own_decor = PLAIN
     opts = ev.name_options(ctx, node, name_node)
     item = ctx.item
     collected: list[tuple[str, tuple[NameData, ...]]] = []
@@ -123,12 +128,29 @@ def _render_names(ev: Evaluator, ctx: Context, node: NamesNode) -> Out | None:
     outputs: list[Out] = []
     count = 0
     global_index = 0
+    # cs:name's formatting dresses each name, not the delimiters, "and" or
+    # et-al; its affixes wrap the whole list (citeproc-js: "<sc>Baez</sc> &
+    # <sc>Lauda</sc>").
+    list_decor: Decor | None = None
+    name_decor: Decor | None = None
+    if name_node is not None and name_node.decor is not PLAIN:
+        decor = name_node.decor
+        list_decor = Decor(decor.prefix, decor.suffix, display=decor.display)
+        if decor.fmt is not None or decor.quotes or decor.strip_periods or decor.text_case:
+            name_decor = replace(decor, prefix="", suffix="", display=None)
+
+    def each_name(rendered_name: Out) -> Out:
+        return rendered_name if name_decor is None else ev.decorate(ctx, rendered_name, name_decor)
+
     for variable, names in collected:
         total = len(names)
         truncated = False
         limit = total
         if et_al_min and use_first is not None and total >= et_al_min and use_first < total:
             limit = use_first + add_names
+            if ctx.mode == "bibliography" and "names_info" not in ctx.extra:
+                # only the entry's first names, the ones its citation shows
+                limit = max(limit, ctx.state.cite_names)
             truncated = limit < total
             limit = min(limit, total)
             if limit == 0:
@@ -150,14 +172,14 @@ def _render_names(ev: Evaluator, ctx: Context, node: NamesNode) -> Out | None:
             _note_rendered(ctx, _name_key(name))
         for index, name in enumerate(shown):
             level = ctx.state.given_level.get(global_index + index, 0)
-            rendered.append(renderer.render(name, index, level))
+            rendered.append(each_name(renderer.render(name, index, level)))
         global_index += total
         et_al: Out | None = None
         last: Out | None = None
         if truncated:
             if use_last and total >= limit + 2:
                 _note_rendered(ctx, _name_key(names[-1]))
-                last = renderer.render(names[-1], total - 1)
+                last = each_name(renderer.render(names[-1], total - 1))
             else:
                 term_name = et_al_node.term if et_al_node is not None else "et-al"
                 term = ctx.locale.term(term_name)
@@ -172,10 +194,15 @@ def _render_names(ev: Evaluator, ctx: Context, node: NamesNode) -> Out | None:
             and is_romanesque(n)
             for i, n in enumerate(shown)
         ]
-        joined = join_names(rendered, total, opts, ctx.locale, et_al, last, inverted)
+        others_last = shown[-1].literal.lower() == "others" and not shown[-1].family
+        joined = join_names(rendered, total, opts, ctx.locale, et_al, last, inverted, others_last)
         names_out: Out = Box(joined, tag="names-list")
-        if name_node is not None:
-            names_out = ev.decorate(ctx, names_out, name_node.decor)
+        if et_al is not None and name_decor is not None:
+            # citeproc-js dresses the names with their et-al once more, so an
+            # et-al without formatting of its own takes the names' formatting.
+            names_out = ev.decorate(ctx, names_out, name_decor)
+        if list_decor is not None:
+            names_out = ev.decorate(ctx, names_out, list_decor)
         if label_node is not None:
             label = _label(ev, ctx, label_node, variable, len(names) > 1)
             if label is not None:
@@ -184,7 +211,7 @@ def _render_names(ev: Evaluator, ctx: Context, node: NamesNode) -> Out | None:
     if form == "count":
         if not count:
             return None
-        return ev.decorate(ctx, str(count), node.decor)
+        return ev.decorate(ctx, str(count), own_decor)
     if not outputs:
         return None
     parts: list[Out] = []
@@ -192,7 +219,7 @@ def _render_names(ev: Evaluator, ctx: Context, node: NamesNode) -> Out | None:
         if parts and delimiter:
             parts.append(delimiter)
         parts.append(output)
-    return ev.decorate(ctx, Box(parts, tag="names"), node.decor)
+    return ev.decorate(ctx, Box(parts, tag="names"), own_decor)
 
 
 def _label(ev: Evaluator, ctx: Context, node: LabelNode, variable: str, plural: bool) -> Out | None:

@@ -83,7 +83,28 @@ def long_ordinal(number: int, locale: Locale, gender: str = "") -> str:
     return f"{number}{ordinal_suffix(number, locale, gender)}"
 
 
-def format_number(value: str, form: str, locale: Locale, gender: str = "") -> str:
+_CHUNK_SEPARATOR = re.compile(r"(\s*[,&]\s*|\s+and\s+)")
+_HYPHENS = re.compile(r"--|-|\u2013")
+_LAST_HYPHEN = re.compile(r"(\d)\s*-\s*(\d[^-]*)$")
+
+
+def number_range_dashes(value: str, dash: str = "\u2013") -> str:
+    """Hyphenated number ranges with ``dash`` (the locale's page-range-delimiter).
+
+    As citeproc-js does, only the last hyphen of each comma-separated piece
+    becomes the dash, so report numbers like "7-05-2018" read "7-05–2018".
+    """
+    if "-" not in value:
+        return value
+    pieces = _CHUNK_SEPARATOR.split(value)
+    for index in range(0, len(pieces), 2):
+        pieces[index] = _LAST_HYPHEN.sub(lambda m: f"{m.group(1)}{dash}{m.group(2)}", pieces[index])
+    return "".join(pieces)
+
+
+def format_number(
+    value: str, form: str, locale: Locale, gender: str = "", dash: str = "\u2013"
+) -> str:
     """Render a numeric variable per ``cs:number`` form; ranges keep their separators."""
     if not is_numeric(value):
         return value
@@ -92,7 +113,11 @@ def format_number(value: str, form: str, locale: Locale, gender: str = "") -> st
     for index, piece in enumerate(pieces):
         if index % 2:
             stripped = piece.strip()
-            if stripped in ("-", "\u2013"):
+            if stripped == "-" and index + 2 < len(pieces) and pieces[index + 2].strip() == "-":
+                out.append("-")  # only a run's last hyphen is a range (see number_range_dashes)
+            elif stripped == "-":
+                out.append(dash)
+            elif stripped == "\u2013":
                 out.append("\u2013")
             elif stripped == ",":
                 out.append(", ")
@@ -102,7 +127,8 @@ def format_number(value: str, form: str, locale: Locale, gender: str = "") -> st
                 out.append(f" {stripped} ")
             continue
         match = _NUMBER_TOKEN.search(piece)
-        if match is None or form == "numeric" or piece != match.group(1):
+        zero_padded = piece.startswith("0") and len(piece) > 1  # "05" stays "05"
+        if match is None or form == "numeric" or piece != match.group(1) or zero_padded:
             out.append(piece)
             continue
         number = int(match.group(1))
@@ -196,8 +222,8 @@ def format_page_range(value: str, style: str | None, delimiter: str = "\u2013") 
             return untouched
         if len(last) < len(first):
             last = first[: len(first) - len(last)] + last
-        if int(last) < int(first):
-            return untouched
+        if int(last) < int(first):  # descending: only the delimiter changes
+            return f"{prefix1}{first}{delimiter}{prefix2}{match.group(4)}"
         if style == "minimal":
             end = _minimal(first, last, 1)
         elif style == "minimal-two":
@@ -208,15 +234,24 @@ def format_page_range(value: str, style: str | None, delimiter: str = "\u2013") 
             end = last
         else:
             return f"{prefix1}{first}{delimiter}{prefix2}{match.group(4)}"
-        if end == last:
+        if end == last and style == "expanded":
             return f"{prefix1}{first}{delimiter}{prefix2}{end}"
         return f"{prefix1}{first}{delimiter}{end}"
 
     def roman(match: re.Match[str]) -> str:
         return f"{match.group(1)}{delimiter}{match.group(2)}"
 
+    def last_range(chunk: str) -> str:
+        # citeproc-js reads only the last hyphen of "7-05-2018" as a range
+        hyphens = list(_HYPHENS.finditer(chunk))
+        start = hyphens[-2].end() if len(hyphens) > 1 else 0
+        tail = _ROMAN_RANGE.sub(roman, _RANGE.sub(repl, chunk[start:]))
+        return chunk[:start] + tail
+
     def one(part: str) -> str:
-        return _ROMAN_RANGE.sub(roman, _RANGE.sub(repl, part))
+        pieces = _CHUNK_SEPARATOR.split(part)
+        pieces[::2] = [last_range(chunk) for chunk in pieces[::2]]
+        return "".join(pieces)
 
     if "\\-" in value:
         return "\\-".join(one(part) for part in value.split("\\-"))

@@ -5,7 +5,10 @@ seams between pieces are only fixed once, here, when the tree is flattened to
 runs of text: duplicated punctuation where an affix meets text that already
 ends in punctuation, punctuation moved inside closing quotes when the locale
 asks for it, nested quotes alternating between outer and inner marks, and
-italics (bold, small caps) flip-flopped when nested.
+italics (bold, small caps) in a field's own markup flip-flopped against the
+formatting around it.  Formatting the style itself nests is kept as written
+(``<i><i>..</i></i>``, as citeproc-js does): a style that italicises a macro
+and, inside it, the title means italics, not upright text.
 """
 
 from __future__ import annotations
@@ -14,6 +17,9 @@ from citekit.render.csl.locale import Locale
 from citekit.render.csl.numbers import has_superscript
 from citekit.render.csl.style import Formatting
 from citekit.render.richtext import SUPERSCRIPTS, Rich, Span, Text
+
+MARKUP = "markup"
+"""The tag of a box made from a field's own markup (``<i>``, ``<b>``, small caps)."""
 
 
 class Box:
@@ -59,13 +65,14 @@ def is_empty(node: str | Box | None) -> bool:
     return all(is_empty(kid) for kid in node.kids)
 
 
-def find_tag(node: str | Box | None, tag: str) -> Box | None:
+def find_tag(node: str | Box | None, tag: str, last: bool = False) -> Box | None:
+    """The first box tagged ``tag`` in document order (``last``: the last one)."""
     if node is None or isinstance(node, str):
         return None
     if node.tag == tag:
         return node
-    for kid in node.kids:
-        found = find_tag(kid, tag)
+    for kid in reversed(node.kids) if last else node.kids:
+        found = find_tag(kid, tag, last)
         if found is not None:
             return found
     return None
@@ -132,24 +139,25 @@ class _Flattener:
         attrs: dict[str, object] = {}
         fmt = node.fmt
         if fmt is not None:
+            flips = node.tag == MARKUP
             style = fmt.font_style
             if style in ("italic", "oblique"):
-                attrs["italic"] = not italic
-                italic = not italic
+                italic = not (italic and flips)
+                attrs["italic"] = italic
             elif style == "normal" and italic:
                 attrs["italic"] = False
                 italic = False
             weight = fmt.font_weight
             if weight == "bold":
-                attrs["bold"] = not bold
-                bold = not bold
+                bold = not (bold and flips)
+                attrs["bold"] = bold
             elif weight == "normal" and bold:
                 attrs["bold"] = False
                 bold = False
             variant = fmt.font_variant
             if variant == "small-caps":
-                attrs["small_caps"] = not small_caps
-                small_caps = not small_caps
+                small_caps = not (small_caps and flips)
+                attrs["small_caps"] = small_caps
             elif variant == "normal" and small_caps:
                 attrs["small_caps"] = False
                 small_caps = False

@@ -358,6 +358,9 @@ class _Parser:
                 label_first = name is None
             elif kind == "substitute":
                 substitute = self.children(kid)
+        # Without a cs:name the implicit one comes first, as in citeproc-js
+        # (AMA's ``<names variable="editor"><label prefix=", "/></names>``).
+        label_first = label_first and name is not None
         variables = tuple((el.get("variable") or "").split())
         return NamesNode(
             variables,

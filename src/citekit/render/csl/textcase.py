@@ -144,6 +144,7 @@ def _title(text: str, protected: list[bool]) -> str:
     words = list(_WORD.finditer(text))
     last_index = len(words) - 1
     sentence_start = True
+    after_stop = False
     for index, match in enumerate(words):
         start, end = match.span()
         word = match.group(0)
@@ -151,22 +152,28 @@ def _title(text: str, protected: list[bool]) -> str:
         gap_before = text[words[index - 1].end() : start] if index else ""
         hyphen_joined = "-" in gap_after or "-" in gap_before
         if protected[start]:
-            sentence_start = word.endswith((":", "?", "!", ".")) or ":" in gap_after
+            sentence_start = word.endswith((":", "?", "!")) or ":" in gap_after
             continue
         core = word.strip("\"'‘’“”([{")
         offset = word.find(core[:1]) if core else 0
-        if word[:1] in '"“‘(' and offset:
+        if word[:1] in '"“‘' and offset:
             sentence_start = True  # a quotation or parenthesis opens a new phrase
         is_lower = core == _lower(core)
         key = _lower(core).rstrip(".,;:!?")
         elided = word[:1] in "'\u2019" and is_lower  # ’t Hooft keeps its article
         after_symbol = "-" in gap_before and not text[words[index - 1].start()].isalpha()
-        if key in STOP_WORDS and not sentence_start and index != last_index:
+        kept_stop = key in STOP_WORDS and not sentence_start and index != last_index
+        if kept_stop:
             pass  # stop words keep their case (citeproc-js lowercases none)
+        elif not sentence_start and "." in key:
+            pass  # citeproc-js keeps a dotted "u.s." as typed
+        elif not sentence_start and len(key) == 1 and not ("-" in gap_after and not after_stop):
+            pass  # and a lone letter ("plan b"), unless it leads a compound ("X-Ray")
         elif is_lower and not elided and not (hyphen_joined and after_symbol and len(core) == 1):
             word = word[:offset] + _upper_first(word[offset:])
         chars[start:end] = list(word)
-        sentence_start = (word.endswith((":", "?", "!", ".")) and len(core) > 2) or ":" in gap_after
+        after_stop = kept_stop
+        sentence_start = word.endswith((":", "?", "!")) or ":" in gap_after
     return "".join(chars)
 
 
