@@ -433,3 +433,12 @@ def test_references_bib_words_are_the_essays_character_for_character(
     for quote in quotations(library, quoted_in="raimondo2017trump"):
         assert quote.locator is not None
         assert quote.words in blocks[int(quote.locator)], quote.key
+
+
+def test_a_custom_that_is_not_an_object_is_not_a_quotation() -> None:
+    lib = Library.from_json([{**ARTICLE, "custom": "not an object"},
+                             {"id": "bare", "type": "speech"}])
+    assert not is_quotation(lib["smith2020"]) and not is_quotation(lib["bare"])
+    assert Quotation.from_record(lib["bare"]).words == ""
+    assert check_quotations(lib) == []
+    assert "custom" not in lib["bare"].fields and lib["smith2020"]["custom"] == "not an object"

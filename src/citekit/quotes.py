@@ -32,6 +32,7 @@ from typing import Any, Literal
 
 from citekit.errors import Diagnostic, Severity
 from citekit.model import Date, Library, Name, Record
+from citekit.suggestions import closest_matches
 
 # -- The convention ----------------------------------------------------------------------------
 
@@ -63,8 +64,8 @@ LOCATOR_LABELS: frozenset[str] = frozenset({
 
 def is_quotation(record: Record) -> bool:
     """Whether a record carries any of the quotation ``custom`` keys."""
-    custom = record.get("custom")
-    return isinstance(custom, dict) and any(key in custom for key in CUSTOM_KEYS)
+    custom = record.custom
+    return any(key in custom for key in CUSTOM_KEYS)
 
 
 def speaker_name(name: Name) -> str:
@@ -111,8 +112,7 @@ class Quotation:
 
     @classmethod
     def from_record(cls, record: Record) -> Quotation:
-        custom = record.get("custom")
-        custom = custom if isinstance(custom, dict) else {}
+        custom = record.custom
         return cls(
             key=record.key,
             type=record.type,
@@ -211,7 +211,7 @@ def check_quotations(library: Library, *, file: str | None = None,
         if not is_quotation(record):
             continue
         key = record.key
-        custom = record["custom"]
+        custom = record.custom
         for name in CUSTOM_KEYS:
             value = custom.get(name)
             if value is not None and (isinstance(value, (dict, list, bool))):
@@ -241,7 +241,7 @@ def check_quotations(library: Library, *, file: str | None = None,
                    "quotation names neither the work quoting it nor an original source",
                    key, f"custom.{QUOTED_IN}")
         if quote.label is not None and quote.label not in LOCATOR_LABELS:
-            close = difflib.get_close_matches(quote.label, sorted(LOCATOR_LABELS), n=1)
+            close = closest_matches(quote.label, sorted(LOCATOR_LABELS), n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             report(Severity.ERROR, "quote-bad-label",
                    f"'{quote.label}' is not a CSL locator label{hint}", key,

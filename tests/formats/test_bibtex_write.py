@@ -226,3 +226,19 @@ def test_inherited_fields_are_left_out_while_the_parent_is_written() -> None:
     assert set(out["child"]) == {"@type", "title", "crossref", "pages", "date"}
     alone = fields_of(write(Library([library["child"]])))
     assert alone["child"]["booktitle"] == "Proceedings"  # complete without its parent
+
+
+def test_language_fields_are_written_back_as_they_were_read() -> None:
+    """The writer asks the reader's own rule (``bibmap.language_tag``) whether a kept
+    langid still says the record's language, so options beside the variant, or a
+    ``language`` field (which ignores langidopts), are not rewritten."""
+    with_options = read("@book{a, title={T}, langid={english}, "
+                        "langidopts={variant=british, spelling=new}}").library
+    assert with_options["a"]["language"] == "en-GB"
+    assert "langid = {english}" in " ".join(write(with_options).split())
+    plain_language = read("@book{a, title={T}, language={english}, "
+                          "langidopts={variant=british}}").library
+    assert plain_language["a"]["language"] == "en-US"
+    assert "language = {english}" in " ".join(write(plain_language).split())
+    assert bm.language_tag("English", "variant = british") == "en-GB"
+    assert bm.language_tag("klingon") is None

@@ -127,3 +127,14 @@ def test_convert_of_good_keys_exits_0(tmp_path: Path) -> None:
     assert result.stderr == ""
     assert set(read_string(out.read_text(encoding="utf-8"), "biblatex").library.keys()) \
         == {"good1", "good2"}
+
+
+def test_writing_tolerates_any_custom_and_never_adds_one() -> None:
+    odd = Record("odd", "book", {"title": "Odd", "custom": ["not", "an", "object"]})
+    plain = Record("plain", "book", {"title": "Plain"})
+    quoted = Record("q", "speech", {"custom": {"quotation": "Words."}})
+    text = write(Library([odd, plain, quoted]))
+    assert "title = {Odd}" in text and "title = {Plain}" in text
+    assert "{Words.}" in text
+    assert odd["custom"] == ["not", "an", "object"]
+    assert "custom" not in plain.fields

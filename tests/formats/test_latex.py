@@ -6,7 +6,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from citekit.formats.latex import NOCASE_OPEN, decode, decode_lossy, encode, strip_markup
+from citekit.formats.latex import (
+    NOCASE_OPEN,
+    closing_brace,
+    decode,
+    decode_lossy,
+    encode,
+    strip_markup,
+)
 
 SC = '<span style="font-variant:small-caps;">'
 
@@ -141,3 +148,19 @@ def test_markup_round_trips(pieces: list[tuple[str, str]]) -> None:
     if not text or text != text.strip() or "  " in text or "> " in text or " <" in text:
         return
     assert decode(encode(text)) == text
+
+
+@pytest.mark.parametrize(("text", "start", "end"), [
+    ("{a}", 0, 2),
+    ("x{a{b}c}d", 1, 7),
+    (r"{a\}b}", 0, 5),       # an escaped brace is a character, not a group
+    (r"{a\{b}", 0, 5),
+    ("{never", 0, -1),
+    ("{a}}", 0, 2),
+])
+def test_closing_brace(text: str, start: int, end: int) -> None:
+    assert closing_brace(text, start) == end
+
+
+def test_an_unclosed_group_is_decoded_lossily() -> None:
+    assert decode_lossy(r"\emph{open") == ("<i>open</i>", True)

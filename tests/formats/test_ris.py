@@ -174,3 +174,12 @@ def test_lines_give_the_line_each_record_starts_on() -> None:
     keys = result.library.keys()
     assert keys[:2] == ["first", "first-2"]
     assert [result.lines[k] for k in keys] == [1, 6, 10]
+
+
+def test_writing_tolerates_any_custom_and_never_adds_one() -> None:
+    odd = Record("odd", "book", {"title": "Odd", "custom": "not an object"})
+    plain = Record("plain", "book", {"title": "Plain"})
+    text = ris.write(Library([odd, plain]))
+    assert "TI  - Odd" in text and "TI  - Plain" in text
+    assert odd["custom"] == "not an object"
+    assert "custom" not in plain.fields

@@ -14,7 +14,9 @@ from citekit.ops.dedupe import (
     find_duplicates,
     isbn13,
     merge,
+    merge_records,
     normalise_doi,
+    redirect_pointers,
     titles_distinct,
 )
 from citekit.text import fold
@@ -228,3 +230,18 @@ def test_rich_text_markup_does_not_hide_a_duplicate() -> None:
     [group] = find_duplicates(lib)
     assert group.keys == ("a", "b")
     assert "span" not in group.matches[0].value
+
+
+def test_a_custom_that_is_not_an_object_is_tolerated() -> None:
+    """CSL-JSON allows any ``custom``; merging one used to fail with AttributeError."""
+    odd = _rec("smith2020a", title="Same Title", custom="not an object")
+    plain = _rec("smith2020", title="Same Title")
+    assert aliases(odd) == []
+    survivor = merge_records([plain, odd])
+    assert aliases(survivor) == ["smith2020a"]
+    redirect_pointers(odd, {"smith2020": "x"})
+    assert odd["custom"] == "not an object"
+    untouched = _rec("z", crossref="smith2020")
+    redirect_pointers(untouched, {"smith2020": "smith2021"})
+    assert untouched["crossref"] == "smith2021"
+    assert "custom" not in untouched.fields  # looking inside never adds a custom object

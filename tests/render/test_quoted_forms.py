@@ -27,6 +27,8 @@ from citekit.render.quoted_forms import (
     FAMILIES,
     FORMS,
     QuotedForm,
+    builtin_term,
+    languages,
     quoted_form,
     style_short_name,
 )
@@ -319,6 +321,21 @@ def test_form_wording_by_language() -> None:
     assert form.wording("de-DE") is None
     assert CHICAGO.wording("en-US") is None
     assert style_short_name(b"<not xml") is None
+
+
+def test_loosely_spelled_tags_find_their_language_as_the_locale_lookup_does() -> None:
+    """``de_at`` and ``EN_gb`` are what a command line or front matter may say."""
+    assert languages("de-AT") == ["de-AT", "de"]
+    assert languages("en_gb") == ["en-GB", "en"]
+    assert languages("FR") == ["fr"]
+    assert builtin_term("de_at") == "zitiert in"
+    assert QuotedForm("x", (("en", "as cited in"),)).wording("EN_gb") == "as cited in"
+
+
+def test_style_blocks_for_the_dialect_then_language_then_unlabelled() -> None:
+    with_block = with_term("chicago-author-date", "via")
+    assert locale_words(with_block.xml, "en_GB", lambda tag: None).quoted_in == "via"
+    assert locale_words(with_block.xml, "de-DE", lambda tag: None).quoted_in == "zitiert in"
 
 
 def test_assemble_without_the_statement_keeps_prefix_and_suffix() -> None:

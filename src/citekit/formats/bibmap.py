@@ -17,8 +17,11 @@ where pandoc writes an empty (invalid) type; ``periodical`` is CSL
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
+
+from citekit.locales import language_of
 
 FieldKind = Literal[
     "names",     # a name list -> list[Name]
@@ -335,7 +338,23 @@ LANGUAGES_REVERSE: dict[str, str] = {
 }  # fmt: skip
 for _name, _tag in LANGUAGES.items():
     LANGUAGES_REVERSE.setdefault(_tag, _name)
-    LANGUAGES_REVERSE.setdefault(_tag.split("-")[0], _name)
+    LANGUAGES_REVERSE.setdefault(language_of(_tag), _name)
+
+_LANGID_VARIANT = re.compile(r"variant\s*=\s*([A-Za-z]+)")
+
+
+def language_tag(name: str, langidopts: str | None = None) -> str | None:
+    """The BCP 47 tag of a babel/polyglossia language name, None if unknown.
+
+    ``ngerman`` -> ``de-DE``; with ``langidopts`` ``variant=british`` an
+    ``english`` langid is ``en-GB``.  The reader maps ``langid``/``language``
+    with it and the writer asks it whether a kept raw field still says the
+    record's language, so the two cannot drift apart.
+    """
+    lowered = name.strip().lower()
+    found = _LANGID_VARIANT.search(langidopts) if langidopts else None
+    variant = found.group(1).lower() if found else ""
+    return LANGUAGE_VARIANTS.get((lowered, variant)) or LANGUAGES.get(lowered)
 
 # ---------------------------------------------------------------------------
 # Inheritance (biblatex manual, appendix B: "Default Inheritance Setup")
@@ -429,4 +448,5 @@ __all__ = [
     "TypeRule",
     "canonical_type",
     "inherited_names",
+    "language_tag",
 ]

@@ -77,8 +77,7 @@ class _EntryWriter:
         self.record = record
         self.dialect = dialect
         self.ascii = ascii
-        custom = record.get("custom")
-        bib = custom.get(CUSTOM_KEY) if isinstance(custom, dict) else None
+        bib = record.custom.get(CUSTOM_KEY)
         self.bib: dict[str, Any] = dict(bib) if isinstance(bib, dict) else {}
         self.fields: dict[str, str] = {}
         self.bare: set[str] = set()  # fields written without braces (month macros)
@@ -169,12 +168,10 @@ class _EntryWriter:
                 self.put(variable, self.names(value))
             elif variable_kind(variable) in ("string", "number") and value not in (None, ""):
                 self.put(variable.lower(), self.text(value))
-        custom = record.get("custom")
-        if isinstance(custom, dict):
-            for key, value in custom.items():
-                field = _QUOTES.get(key)
-                if field is not None and isinstance(value, str):
-                    self.put(field, self.text(value))
+        for key, value in record.custom.items():
+            field = _QUOTES.get(key)
+            if field is not None and isinstance(value, str):
+                self.put(field, self.text(value))
         for name, value in self.bib.items():
             if name.startswith("@") or not isinstance(value, str):
                 continue
@@ -398,7 +395,7 @@ class _EntryWriter:
         for field in ("langid", "language"):
             raw = self.bib.get(field)
             if isinstance(raw, str):
-                if _language_tag(raw, self.bib.get("langidopts")) == value:
+                if _language_tag(field, raw, self.bib.get("langidopts")) == value:
                     return  # the raw field in custom gives it back exactly
                 del self.bib[field]  # the language was changed since reading
         name = bm.LANGUAGES_REVERSE.get(str(value))
@@ -485,13 +482,11 @@ def _reads_back(value: str) -> bool:
     return depth == 0 and previous != "\\"
 
 
-def _language_tag(raw: str, opts: Any) -> str:
-    """The BCP 47 tag the reader made of a langid/language field."""
-    text = decode(raw, nocase=False).strip().lower()
-    variant = ""
-    if isinstance(opts, str) and "variant" in opts:
-        variant = opts.split("=", 1)[-1].strip().lower()
-    return bm.LANGUAGE_VARIANTS.get((text, variant)) or bm.LANGUAGES.get(text) or raw
+def _language_tag(field: str, raw: str, opts: Any) -> str:
+    """The CSL ``language`` the reader made of a raw langid/language field."""
+    text = decode(raw, nocase=False).strip()
+    variant_of = opts if field == "langid" and isinstance(opts, str) else None
+    return bm.language_tag(text, variant_of) or text
 
 
 _SUBPARTS_ALL = frozenset(p for pair in _SUBPARTS.values() for p in pair if p)

@@ -99,6 +99,27 @@ def collapse_space(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+def closing_brace(text: str, i: int) -> int:
+    """The index of the ``}`` closing the ``{`` at ``i``, or -1 when it never closes.
+
+    A brace right after a backslash (``\\{``) is a literal character, not a
+    group, as both TeX and bibtexparser read it; the field reader and the
+    decoder must agree on where a group ends.
+    """
+    depth = 0
+    for k in range(i, len(text)):
+        ch = text[k]
+        if ch not in "{}" or (k and text[k - 1] == "\\"):
+            continue
+        if ch == "{":
+            depth += 1
+        else:
+            depth -= 1
+            if depth == 0:
+                return k
+    return -1
+
+
 class _Decoder:
     """One decoding run: a cursor over the text and a stack of open groups."""
 
@@ -112,19 +133,11 @@ class _Decoder:
     def braced(self, i: int) -> tuple[str, int]:
         """The raw content of the group opening at ``i`` and the index after it."""
         text = self.text
-        depth = 0
-        for k in range(i, len(text)):
-            ch = text[k]
-            if ch == "\\":
-                continue
-            if ch == "{" and (k == 0 or text[k - 1] != "\\"):
-                depth += 1
-            elif ch == "}" and (k == 0 or text[k - 1] != "\\"):
-                depth -= 1
-                if depth == 0:
-                    return text[i + 1:k], k + 1
-        self.lossy = True
-        return text[i + 1:], len(text)
+        end = closing_brace(text, i)
+        if end < 0:
+            self.lossy = True
+            return text[i + 1:], len(text)
+        return text[i + 1:end], end + 1
 
     def accent_argument(self, i: int) -> tuple[str, int]:
         """The letter an accent applies to: ``{e}``, ``e``, ``\\i`` or ``{\\i}``."""
@@ -499,6 +512,7 @@ __all__ = [
     "NOCASE_OPEN",
     "SMALLCAPS_OPEN",
     "SYMBOLS",
+    "closing_brace",
     "collapse_space",
     "decode",
     "decode_lossy",

@@ -319,10 +319,8 @@ def _write_plan(csl_type: str) -> tuple[rismap.TagRule, ...]:
 def write_record(record: Record) -> list[str]:
     """One record as RIS lines, ``TY`` first and ``ER`` last."""
     lines = [_line(rismap.TYPE_TAG, rismap.ris_type(record.type))]
-    custom = record.get("custom")
-    kept: dict[str, Any] = {}
-    if isinstance(custom, dict) and isinstance(custom.get(rismap.CUSTOM_KEY), dict):
-        kept = custom[rismap.CUSTOM_KEY]
+    stored = record.custom.get(rismap.CUSTOM_KEY)
+    kept: dict[str, Any] = stored if isinstance(stored, dict) else {}
     original_type = kept.get(rismap.TYPE_TAG)
     if record.type == rismap.FALLBACK_CSL_TYPE and isinstance(original_type, list) \
             and original_type:

@@ -37,7 +37,6 @@ Every type but ``personal_communication`` and ``interview`` needs a title
 from __future__ import annotations
 
 import calendar
-import difflib
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
@@ -55,6 +54,7 @@ from citekit.model import (
     Record,
     variable_kind,
 )
+from citekit.suggestions import closest_matches
 
 Rule = Callable[[Record], Iterable[Diagnostic]]
 
@@ -116,8 +116,7 @@ def rule_title(record: Record) -> Iterable[Diagnostic]:
     """No style can identify a work without a title (except letters, interviews)."""
     if _has(record, "title"):
         return
-    custom = record.get("custom")
-    if isinstance(custom, dict) and "quotation" in custom:
+    if "quotation" in record.custom:
         return  # a quoted statement is cited by speaker and date; it has no title
     if record.type in UNTITLED_TYPES:
         yield _problem(record, Severity.WARNING, "missing-title", "no title", "title")
@@ -145,9 +144,7 @@ _KNOWN_VARIABLES = sorted(
 
 
 def _suggest(word: str, choices: Sequence[str]) -> str:
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    if not close:
-        close = [c for c in choices if c.lower() == word.lower().replace("_", "-")]
+    close = closest_matches(word, choices, n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 

@@ -42,7 +42,7 @@ from __future__ import annotations
 import copy
 import re
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, MutableMapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import partial
@@ -424,8 +424,7 @@ def _groups(profiles: list[MatchProfile], union: _UnionFind,
 
 def aliases(record: Record) -> list[str]:
     """The record's alias keys (BibLaTeX ``ids``)."""
-    custom = record.get("custom")
-    container = custom.get(ALIASES_CONTAINER) if isinstance(custom, dict) else None
+    container = record.custom.get(ALIASES_CONTAINER)
     value = container.get(ALIASES_FIELD) if isinstance(container, dict) else None
     if isinstance(value, str):
         return [v.strip() for v in value.split(",") if v.strip()]
@@ -461,7 +460,7 @@ def merge_records(records: Sequence[Record], policy: MergePolicy = "combine") ->
         conflicts: dict[str, list[dict[str, Any]]] = {}
         for other in others:
             _combine_into(survivor, other, conflicts)
-            earlier = other.get("custom", {}).get(CONFLICTS_FIELD)
+            earlier = other.custom.get(CONFLICTS_FIELD)
             if isinstance(earlier, dict):  # conflicts kept by an earlier merge
                 for variable, values in earlier.items():
                     conflicts.setdefault(variable, []).extend(values)
@@ -546,13 +545,10 @@ def merge(library: Library, groups: Iterable[DuplicateGroup | Sequence[str]],
 
 def redirect_pointers(record: Record, renamed: dict[str, str]) -> None:
     """Point ``crossref``/``xref`` at new keys (mutates the record's dicts)."""
-    places: list[dict[str, Any]] = [record.fields]
-    custom = record.get("custom")
-    if isinstance(custom, dict):
-        places.append(custom)
-        container = custom.get(ALIASES_CONTAINER)
-        if isinstance(container, dict):
-            places.append(container)
+    places: list[MutableMapping[str, Any]] = [record.fields, record.custom]
+    container = record.custom.get(ALIASES_CONTAINER)
+    if isinstance(container, dict):
+        places.append(container)
     for place in places:
         for name in POINTER_FIELDS:
             value = place.get(name)

@@ -9,7 +9,6 @@ reads the file, calls :func:`filter_records`, and prints.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from typing import Any
 
 from citekit.errors import UnknownKeyError, UsageError
 from citekit.model import DATE_VARIABLES, Date, Library, Name, Record
+from citekit.suggestions import closest_matches
 from citekit.text import fold, strip_markup
 
 #: Name variables that stand for "who wrote it" when filtering by author.
@@ -181,18 +181,11 @@ def summarize(record: Record) -> Summary:
 def closest_keys(key: str, keys: Iterable[str], n: int = 3) -> list[str]:
     """The ``n`` keys most like one that is not there, best first.
 
-    A key that differs only in case is the one suggestion; otherwise
-    difflib's closest matches, case-sensitively first, then ignoring case.
+    The project-wide "did you mean" rule (:func:`citekit.suggestions.closest_matches`):
+    a key that differs only in case or ``_``/``-`` is the one suggestion;
+    otherwise difflib's closest matches, case-sensitively first, then ignoring case.
     """
-    pool = list(keys)
-    by_lower = {k.lower(): k for k in pool}
-    if key.lower() in by_lower:
-        return [by_lower[key.lower()]]
-    close = difflib.get_close_matches(key, pool, n=n, cutoff=0.6)
-    if not close:
-        close = [by_lower[k] for k in difflib.get_close_matches(key.lower(), list(by_lower),
-                                                                 n=n, cutoff=0.5)]
-    return close
+    return closest_matches(key, keys, n=n)
 
 
 def find_record(library: Library, key: str) -> Record:

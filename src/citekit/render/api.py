@@ -10,7 +10,6 @@ them up front instead.
 
 from __future__ import annotations
 
-import difflib
 import importlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -32,6 +31,7 @@ from citekit.styles import (
     locale_loader,
     resolve_locale,
 )
+from citekit.suggestions import closest_matches
 
 OutputFormat = Literal["text", "html", "markdown", "latex"]
 OUTPUT_FORMATS: tuple[str, ...] = ("text", "html", "markdown", "latex")
@@ -81,7 +81,7 @@ def get_engine(name: str | Engine | None = None) -> Engine:
             raise UsageError(f"engine '{wanted}' is not available here; "
                              f"available: {', '.join(known)}")
         raise UsageError(f"unknown engine '{wanted}'",
-                         suggestions=difflib.get_close_matches(wanted, known, n=3) or known)
+                         suggestions=closest_matches(wanted, known) or known)
     engine: Engine = cls()
     return engine
 

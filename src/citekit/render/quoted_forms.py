@@ -31,11 +31,13 @@ always wins: the style's author said what they want.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
 from lxml import etree
 
+from citekit.locales import canonical_tag, language_of
 from citekit.render.types import LocaleLoader
 
 _NS = "{http://purl.org/net/xbiblio/csl}"
@@ -72,12 +74,12 @@ class QuotedForm:
 
     def wording(self, tag: str) -> str | None:
         """The family's words for a language tag (``en-GB`` -> ``en``), if it has any."""
-        table = dict(self.words)
-        for wanted in languages(tag):
-            for key in (wanted, wanted.lower()):
-                if key in table:
-                    return table[key]
-        return None
+        return _by_language(dict(self.words), tag)
+
+
+def _by_language(table: Mapping[str, str], tag: str) -> str | None:
+    """The entry of a table keyed by language for ``tag``: the tag itself, then its language."""
+    return next((table[wanted] for wanted in languages(tag) if wanted in table), None)
 
 
 CHICAGO = QuotedForm("chicago")
@@ -180,19 +182,29 @@ class LocaleWords:
 
 
 def languages(tag: str) -> list[str]:
-    """``de-AT`` -> ``["de-AT", "de"]`` (most specific first)."""
-    language = tag.split("-")[0]
-    return [tag, language] if language != tag else [tag]
+    """``de-AT`` -> ``["de-AT", "de"]``, ``en_gb`` -> ``["en-GB", "en"]`` (most specific first).
+
+    The tags a style's ``cs:locale`` blocks and the language-keyed tables
+    here are tried under.  Tags are made canonical with
+    :func:`citekit.locales.canonical_tag`, as the locale lookup does, so a
+    loosely spelled ``de_at`` finds the German words.  The dialect then its
+    language is CSL's order for a style's own blocks (and the CSL engine's,
+    :mod:`citekit.render.csl.locale`); primary dialects
+    (:func:`citekit.locales.fallback_chain`) choose locale *files*, which the
+    loader passed to :func:`locale_words` already does.
+    """
+    canonical = canonical_tag(tag)
+    return list(dict.fromkeys([canonical, language_of(canonical)]))
 
 
 def _style_locales(root: etree._Element | None, tag: str) -> list[etree._Element]:
     """The style's ``cs:locale`` blocks for ``tag``: exact, language, then unlabelled."""
     if root is None:
         return []
-    blocks = root.findall(f"{_NS}locale")
+    blocks = [(canonical_tag(b.get(_XML_LANG) or ""), b) for b in root.findall(f"{_NS}locale")]
     ordered: list[etree._Element] = []
-    for wanted in [*languages(tag), ""]:
-        ordered += [b for b in blocks if (b.get(_XML_LANG) or "") == wanted]
+    for wanted in dict.fromkeys([*languages(tag), ""]):
+        ordered += [b for lang, b in blocks if lang == wanted]
     return ordered
 
 
@@ -215,11 +227,7 @@ def _piq(block: etree._Element) -> bool | None:
 
 def builtin_term(tag: str) -> str:
     """citekit's "quoted in" for a language tag: the tag, its language, then English."""
-    for wanted in languages(tag):
-        for key in (wanted, wanted.lower()):
-            if key in QUOTED_IN_TERMS:
-                return QUOTED_IN_TERMS[key]
-    return QUOTED_IN_TERMS["en"]
+    return _by_language(QUOTED_IN_TERMS, tag) or QUOTED_IN_TERMS["en"]
 
 
 def locale_words(style_xml: bytes, tag: str, loader: LocaleLoader) -> LocaleWords:

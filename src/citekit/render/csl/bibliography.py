@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -101,7 +101,9 @@ def render_bibliography(
     order: Sequence[str],
     numbers: Mapping[str, int],
     states: Mapping[str, DisambiguationState],
+    progress: Callable[[int], None] | None = None,
 ) -> list[tuple[str, Rich]]:
+    """The entries in ``order``; ``progress(1)`` is called as each one is done."""
     section = proc.style.bibliography
     assert section is not None
     options = section.options
@@ -114,6 +116,8 @@ def render_bibliography(
     shown = 0  # entries with a printed form so far
     previous_names: str | None = None
     for key in order:
+        if progress is not None:
+            progress(1)
         item = items[key]
         info = CiteInfo(citation_number=numbers.get(key, 0))
         state = states.get(key) or DisambiguationState()

@@ -126,16 +126,14 @@ class CslEngine:
         ]
         processor = Processor(style, merged)
         try:
-            result = processor.run(normalised, raw_clusters, bibliography_ids, bibliography)
+            result = processor.run(
+                normalised, raw_clusters, bibliography_ids, bibliography, progress
+            )
         except Exception as error:  # a processor bug must not take the document down
             output.warnings.append(f"citekit engine failed on this style: {error!r}")
             return output
         output.citations = result.citations
         output.bibliography = result.bibliography
-        if progress is not None and result.bibliography:
-            # The processor renders the bibliography in one call, so the
-            # entries are reported together once it is done.
-            progress(len(result.bibliography))
         output.warnings.extend(result.warnings)
         output.layout = BibliographyLayout.from_attributes(
             style.bibliography.options if style.bibliography is not None else None)

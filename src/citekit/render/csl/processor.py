@@ -13,7 +13,7 @@ collapse each cluster.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -162,6 +162,7 @@ class Processor:
         clusters: Sequence[tuple[Sequence[Mapping[str, Any]], int]],
         bibliography_ids: Sequence[str] | None = None,
         want_bibliography: bool = True,
+        progress: Callable[[int], None] | None = None,
     ) -> RunResult:
         result = RunResult()
         style = self.style
@@ -230,7 +231,9 @@ class Processor:
         if want_bibliography and style.bibliography is not None:
             from citekit.render.csl.bibliography import render_bibliography
 
-            result.bibliography = render_bibliography(self, items, bib_order, numbers, states)
+            result.bibliography = render_bibliography(
+                self, items, bib_order, numbers, states, progress
+            )
         return result
 
     def split_locator_label(self, locator: str) -> tuple[str, str]:

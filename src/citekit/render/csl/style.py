@@ -10,7 +10,7 @@ keeps nodes immutable and recursion-safe.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from lxml import etree
@@ -266,8 +266,13 @@ class _Parser:
             for source in ("variable", "macro", "term", "value"):
                 value = get(source)
                 if value is not None:
+                    decor = decor_of(el)
+                    if source == "macro" and decor.text_case is not None:
+                        # citeproc-js applies text-case only to the text an
+                        # element prints itself, never through a macro call.
+                        decor = replace(decor, text_case=None)
                     return TextNode(
-                        source, value, decor_of(el), get("form") or "long", get("plural") == "true"
+                        source, value, decor, get("form") or "long", get("plural") == "true"
                     )
             self.warnings.append("cs:text without variable, macro, term or value")
             return None
