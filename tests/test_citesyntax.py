@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from citekit.citesyntax import (
@@ -162,3 +162,129 @@ def test_code_is_not_searched_for_citations() -> None:
 def test_a_single_bracket_is_a_syntax_error(text: str) -> None:
     with pytest.raises(CitationSyntaxError, match="unbalanced brackets"):
         parse_cluster(text)
+
+
+# Balanced brackets inside clusters, checked by hand against pandoc 2.17
+# (``echo '[see [also] @doe99]' | pandoc -t native``; ``--citeproc`` for locators).
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[see [also] @doe99]", CiteItem("doe99", prefix="see [also] ")),
+        ("[[see] @a]", CiteItem("a", prefix="[see] ")),
+        ("[a [b [c]] @d]", CiteItem("d", prefix="a [b [c]] ")),
+        ("[see @a [x]]", CiteItem("a", prefix="see ", suffix=" [x]")),
+        ("[@doe99 [a] [b]]", CiteItem("doe99", suffix=" [a] [b]")),
+        ("[@doe99, pp. 33-35 [note]]",
+         CiteItem("doe99", locator="33-35", label="page", suffix=" [note]")),
+        ("[@doe99, p. [33]]", CiteItem("doe99", locator="[33]", label="page")),
+        ("[@doe99, [33]]", CiteItem("doe99", locator="[33]", label="page")),
+        ("[@doe99, p. [33]-40]", CiteItem("doe99", locator="[33]-40", label="page")),
+        ("[@doe99, chap. [2] more]",
+         CiteItem("doe99", locator="[2]", label="chapter", suffix=" more")),
+        ("[@doe99, p. [a]]", CiteItem("doe99", suffix=", p. [a]")),  # not a locator
+        ("[@doe99, [p. 33]]", CiteItem("doe99", suffix=", [p. 33]")),
+        ("[@a [x; y]]", CiteItem("a", suffix=" [x; y]")),  # no split inside brackets
+        (r"[see \[ @a]", CiteItem("a", prefix="see \\[ ")),  # an escaped bracket is text
+    ],
+)
+def test_balanced_brackets_in_prefix_locator_and_suffix(text: str, expected: CiteItem) -> None:
+    assert parse_cluster(text).items == (expected,)
+
+
+def test_brackets_keep_semicolons_and_keys_to_themselves() -> None:
+    first, second = parse_cluster("[see [x;] @a; @b [c]]").items
+    assert (first.id, first.prefix, second.id, second.suffix) == ("a", "see [x;] ", "b", " [c]")
+    # A key inside a nested group is text of the prefix, the cluster's key is outside it.
+    (item,) = parse_cluster("[see [x @b] @a]").items
+    assert (item.id, item.prefix) == ("a", "see [x @b] ")
+    (item,) = parse_cluster("@a [x]").items  # no outer brackets: the bracket is a suffix
+    assert item.suffix == " [x]"
+
+
+@pytest.mark.parametrize("text", ["[see [also @a", "[@a [x]", "@a [x]]", "[[]"])
+def test_unbalanced_inner_brackets_are_a_syntax_error(text: str) -> None:
+    with pytest.raises(CitationSyntaxError, match="unbalanced brackets"):
+        parse_cluster(text)
+
+
+def _found(text: str) -> list[tuple[str, bool, list[str]]]:
+    return [(text[m.start:m.end], m.in_text, [i.id for i in m.cluster.items])
+            for m in find_citations(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("As [see [also] @doe99] says.", [("[see [also] @doe99]", False, ["doe99"])]),
+        ("[@a, pp. 3-5 [note]] and [@b]",
+         [("[@a, pp. 3-5 [note]]", False, ["a"]), ("[@b]", False, ["b"])]),
+        # No key at the outer level: the inner group is the cluster.
+        ("[see [@a]]", [("[@a]", False, ["a"])]),
+        ("[see [also @doe99]]", [("[also @doe99]", False, ["doe99"])]),
+        # The outermost cluster wins; a cite in its suffix is text.
+        ("[@a, p. 3 [@b]]", [("[@a, p. 3 [@b]]", False, ["a"])]),
+        ("[@a [x]]]", [("[@a [x]]", False, ["a"])]),
+        ("@a [p. 33 [x]] says", [("@a [p. 33 [x]]", True, ["a"])]),
+        # A link label holding a cite: the cite is in-text, the link is no cluster.
+        ("[@a [x]](http://u)", [("@a [x]", True, ["a"])]),
+        ("[@a [x]][ref]", [("@a [x]", True, ["a"])]),
+        (r"\[@a]", [("@a", True, ["a"])]),
+        ("`[@c]` and [@d, `]`]", [("[@d, `]`]", False, ["d"])]),
+        ("@a [@b]", [("@a", True, ["a"]), ("[@b]", False, ["b"])]),
+        # An in-text cite's bracket is its suffix unless a cluster sits inside it;
+        # a key in a suffix is text.
+        ("@a [x [@b] y]", [("@a", True, ["a"]), ("[@b]", False, ["b"])]),
+        ("@a [x; @b]", [("@a [x; @b]", True, ["a"])]),
+    ],
+)
+def test_find_citations_with_nested_brackets(text: str,
+                                             expected: list[tuple[str, bool, list[str]]]) -> None:
+    assert _found(text) == expected
+
+
+def test_in_text_locator_and_suffix_in_brackets() -> None:
+    (match,) = find_citations("@a [p. 33 [x]]")
+    assert match.cluster.items == (CiteItem("a", locator="33", label="page", suffix=" [x]"),)
+
+
+def test_fenced_code_needs_a_closing_fence_as_long() -> None:
+    text = "````\n[@a]\n```\n[@b]\n````\n[@c]\n```\n[@d]\n"
+    # The 4-backtick fence closes only on the second 4-backtick line; the
+    # last ``` fence is never closed, so [@d] is text, as pandoc reads it.
+    assert [ids for _, _, ids in _found(text)] == [["c"], ["d"]]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("[" * 100_000, 0),
+        ("]" * 100_000, 0),
+        ("[" * 50_000 + "@a" + "]" * 50_000, 1),  # only the innermost group is a cluster
+        ("[@a " * 25_000 + "]" * 25_000, 1),  # every group is one: the outermost wins
+        ("[@a; x " * 10_000 + "]" * 10_000, 10_000),  # none is: 10,000 in-text cites
+        ("`" * 100_000, 0),
+        ("```\n" * 25_000, 0),
+        ("[@a] " * 20_000, 20_000),
+    ],
+)
+def test_huge_and_deeply_nested_input_is_parsed_in_one_pass(text: str, found: int) -> None:
+    """Each of these took minutes (or recursed) with a naive scanner; now it takes one pass."""
+    assert len(find_citations(text)) == found
+    try:
+        cluster = parse_cluster(text)
+    except CitationSyntaxError:
+        return
+    assert cluster.items
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["[", "]", " [", "@a", "-@b", " ", ";", "x", "`", "\\", "{", "}",
+                                 "p. 3", "@{}", "(u)", "\n", "~~~", "<a:b>"]),
+                max_size=40).map("".join))
+def test_every_cluster_found_parses_on_its_own(text: str) -> None:
+    previous_end = 0
+    for match in find_citations(text):
+        assert previous_end <= match.start < match.end <= len(text)
+        previous_end = match.end
+        if not match.in_text:
+            assert parse_cluster(text[match.start:match.end]).items == match.cluster.items

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from citekit.model import (
     Date,
@@ -64,6 +66,22 @@ def test_name_display_and_sort_key() -> None:
     assert Name(family="Doe", given="J.", suffix="III", comma_suffix=True).display() == (
         "J. Doe, III"
     )
+
+
+def test_name_parts_with_their_particles() -> None:
+    beethoven = Name(family="Beethoven", given="Ludwig", dropping_particle="van")
+    assert beethoven.family_with_particle == "Beethoven"
+    assert beethoven.given_with_particle == "Ludwig van"
+    gogh = Name(family="Gogh", given="Vincent", non_dropping_particle="van")
+    assert gogh.family_with_particle == "van Gogh"
+    assert gogh.given_with_particle == "Vincent"
+    # empty parts are skipped, never joined as stray spaces
+    assert Name(non_dropping_particle="de", family="").family_with_particle == "de"
+    assert Name(given="", dropping_particle="von").given_with_particle == "von"
+    assert Name(family="Plato").given_with_particle == ""
+    # a literal name has no personal parts
+    who = Name(literal="World Health Organization")
+    assert (who.family_with_particle, who.given_with_particle) == ("", "")
 
 
 def test_name_from_json_rejects_non_objects() -> None:
@@ -290,6 +308,29 @@ def test_library_keeps_order_and_refuses_duplicates() -> None:
     assert library.get("zz") is None
     assert library.remove("b").key == "b"
     assert library.keys() == ["a"]
+
+
+def test_unused_key_is_the_key_or_its_first_free_numbered_form() -> None:
+    library = Library([Record("smith"), Record("smith-2"), Record("smith-4"), Record("jones-2")])
+    assert library.unused_key("doe") == "doe"
+    assert library.unused_key("jones") == "jones"  # a numbered form alone does not clash
+    assert library.unused_key("smith") == "smith-3"  # the first gap, not after the highest
+    assert library.unused_key("smith-2") == "smith-2-2"
+    assert Library([Record("Smith")]).unused_key("smith") == "smith"  # ids are case-sensitive
+    library.add(Record(library.unused_key("smith")))
+    assert library.unused_key("smith") == "smith-5"
+
+
+@given(st.sets(st.sampled_from(["k", "k-2", "k-3", "k-5", "k-2-2", "x"])))
+def test_unused_key_is_free_and_only_renames_a_clash(taken: set[str]) -> None:
+    library = Library(Record(key) for key in sorted(taken))
+    key = library.unused_key("k")
+    assert key not in library
+    if "k" in taken:
+        assert key.startswith("k-") and key[2:].isdigit() and int(key[2:]) >= 2
+        assert all(f"k-{n}" in library for n in range(2, int(key[2:])))
+    else:
+        assert key == "k"
 
 
 def test_library_json_round_trip() -> None:

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from citekit import Library, read, read_string, write_string
 from citekit.errors import Severity
+from citekit.model import Name
 from citekit.quotes import (
     CUSTOM_KEYS,
     Quotation,
@@ -22,6 +23,7 @@ from citekit.quotes import (
     paragraphs,
     quotations,
     quoting_departures,
+    speaker_name,
     split_ellipsis,
     verify,
     word_diff,
@@ -442,3 +444,17 @@ def test_a_custom_that_is_not_an_object_is_not_a_quotation() -> None:
     assert Quotation.from_record(lib["bare"]).words == ""
     assert check_quotations(lib) == []
     assert "custom" not in lib["bare"].fields and lib["smith2020"]["custom"] == "not an object"
+
+
+def test_speaker_name_puts_family_and_its_particle_first() -> None:
+    assert speaker_name(Name(family="Trump", given="Donald")) == "Trump, Donald"
+    assert speaker_name(Name(family="Gaulle", given="Charles", non_dropping_particle="de")) == (
+        "de Gaulle, Charles")
+    assert speaker_name(Name(family="Beethoven", given="Ludwig", dropping_particle="van")) == (
+        "Beethoven, Ludwig van")
+    assert speaker_name(Name(family="Kim", given="Il-sung", static_ordering=True)) == (
+        "Kim Il-sung")
+    assert speaker_name(Name(family="King", given="Martin Luther", suffix="Jr.")) == (
+        "King, Martin Luther, Jr.")
+    assert speaker_name(Name(given="Plato")) == "Plato"
+    assert speaker_name(Name(literal="The Beatles")) == "The Beatles"

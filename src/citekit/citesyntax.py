@@ -7,7 +7,8 @@ author), and an optional suffix whose start may be a locator: a label from
 the CSL locale's locator terms (``p.``, ``pp.``, ``chap.``, ``§``, ``Seite``
 ... long, short and symbol forms, singular and plural) followed by a
 number, range or list, or any text in braces (``{iv, 12}``).  A bare
-number means a page, as in pandoc.
+number means a page, as in pandoc.  Prefixes, locators and suffixes may
+hold balanced square brackets (``[see [also] @doe99, p. [33] [note]]``).
 
 Prefixes and suffixes are stored as they will be printed: a prefix ends with
 a space and a suffix that starts with a word gets one, so an engine can
@@ -16,6 +17,7 @@ concatenate them verbatim.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -38,15 +40,17 @@ LOCATOR_TERMS: tuple[str, ...] = (
 # Key characters (pandoc): alphanumerics and _ anywhere, internal punctuation
 # only when followed by an alphanumeric.
 _KEY = r"[\w](?:[\w]|[:.#$%&\-+?<>~/](?=[\w]))*"
-_KEY_RE = re.compile(r"(?P<minus>-?)@(?:\{(?P<braced>[^{}]*)\}|(?P<plain>" + _KEY + r"))")
-_LOCATOR_WORD = r"\w*\d\w*(?:[.:]\w+)*|[ivxlcdmIVXLCDM]+(?:[.:]\w+)*"
+_KEY_RE = re.compile(r"(?P<minus>-?)@(?:\{(?P<braced>[^{}\[\]]*)\}|(?P<plain>" + _KEY + r"))")
+_PLAIN_LOCATOR_WORD = r"\w*\d\w*(?:[.:]\w+)*|[ivxlcdmIVXLCDM]+(?:[.:]\w+)*"
+# pandoc takes a word in brackets too: ``p. [33]``, ``pp. [iv]-x``
+_LOCATOR_WORD = (r"\[(?:" + _PLAIN_LOCATOR_WORD + r")\]|" + _PLAIN_LOCATOR_WORD)
 _LOCATOR_VALUE = re.compile(
     r"(?P<value>(?:" + _LOCATOR_WORD + r")(?:\s*(?:[-–—]|,|&|and)\s*(?:" + _LOCATOR_WORD + r"))*)"
 )
 # Without a label only plain numbers count (``12``, ``33-35``, ``4a``), as in pandoc.
-_NUMBER_WORD = r"\d+[a-zA-Z]?(?:[.:]\d+)*"
+_NUMBER_WORD = r"\[\d+[a-zA-Z]?(?:[.:]\d+)*\]|\d+[a-zA-Z]?(?:[.:]\d+)*"
 _BARE_NUMBERS = re.compile(
-    r"(?P<value>" + _NUMBER_WORD + r"(?:\s*(?:[-–—]|,|&|and)\s*" + _NUMBER_WORD + r")*)"
+    r"(?P<value>(?:" + _NUMBER_WORD + r")(?:\s*(?:[-–—]|,|&|and)\s*(?:" + _NUMBER_WORD + r"))*)"
 )
 _BRACED_VALUE = re.compile(r"\{(?P<value>[^{}]*)\}")
 
@@ -151,6 +155,116 @@ def _ends_cleanly(text: str, end: int) -> bool:
 
 
 # ---------------------------------------------------------------------------
+# Structure: what brackets, semicolons and keys count
+# ---------------------------------------------------------------------------
+#
+# Prefixes, locators and suffixes may hold balanced square brackets
+# (``[see [also] @doe99]``, ``[@doe99, pp. 33-35 [note]]``), as in pandoc.
+# Every decision about structure (where a bracket group ends, where a cite
+# ends, where the key is) is made on a *mask*: a copy of the text of the
+# same length in which code spans, fences, autolinks and backslash escapes
+# are blanked out, and, inside one cluster, everything in a nested bracket
+# group too.  The printed text is always cut from the original at the same
+# offsets.  One left-to-right pass finds every bracket pair and whether it
+# can be a cluster, so parsing stays linear however the brackets nest.
+
+_BLANK = "\x01"  # neither whitespace, punctuation nor a word character
+_FENCE_LINE = re.compile(r"^(`{3,}|~{3,})", re.MULTILINE)
+_OPAQUE_INLINE = re.compile(r"\\[!-/:-@\[-`{-~]|`[^`\n]*`|<[a-z]+:[^<>\s]*>")
+"""Escapes, code spans and autolinks: no brackets or keys inside."""
+_NO_START = re.compile(r"\]\([^()]*\)|https?://\S+")
+"""Link targets and bare URLs: no citation starts inside."""
+
+
+def _fence_spans(text: str) -> list[tuple[int, int]]:
+    """Fenced code blocks, each from its opening fence to its closing one.
+
+    A fence closes on a later line starting with at least as many of the
+    same character; an unclosed fence is no code block (pandoc's reading).
+    Only fence lines are visited, so a text of backticks stays linear.
+    """
+    lines = [(match.start(), match.group(1)) for match in _FENCE_LINE.finditer(text)]
+    spans: list[tuple[int, int]] = []
+    index = 0
+    while index < len(lines):
+        start, fence = lines[index]
+        index += 1
+        for later in range(index, len(lines)):
+            if lines[later][1].startswith(fence):
+                spans.append((start, lines[later][0] + len(fence)))
+                index = later + 1
+                break
+    return spans
+
+
+def _opaque_spans(text: str) -> list[tuple[int, int]]:
+    """Fenced code, escapes, code spans and autolinks, in order."""
+    spans: list[tuple[int, int]] = []
+    position = 0
+    for start, end in [*_fence_spans(text), (len(text), len(text))]:
+        spans.extend(m.span() for m in _OPAQUE_INLINE.finditer(text, position, start))
+        if end > start:
+            spans.append((start, end))
+        position = end
+    return spans
+
+
+def _structure_mask(text: str) -> str:
+    """``text`` with the :func:`_opaque_spans` blanked out (same length)."""
+    pieces: list[str] = []
+    position = 0
+    for start, end in _opaque_spans(text):
+        pieces.append(text[position:start])
+        pieces.append(_BLANK * (end - start))
+        position = end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def _depth_mask(mask: str) -> str:
+    """Blank out everything inside nested bracket groups; unmatched brackets stay."""
+    chars = list(mask)
+    opened: list[int] = []
+    for index, char in enumerate(mask):
+        if char == "[":
+            opened.append(index)
+        elif char == "]" and opened:
+            start = opened.pop()
+            if not opened:
+                chars[start + 1:index] = _BLANK * (index - start - 1)
+    return "".join(chars)
+
+
+def _unmatched_bracket(mask: str) -> bool:
+    depth = 0
+    for char in mask:
+        if char == "[":
+            depth += 1
+        elif char == "]":
+            depth -= 1
+            if depth < 0:
+                return True
+    return depth != 0
+
+
+def _split_cites(mask: str) -> list[tuple[int, int]]:
+    """Spans of the ``;``-separated parts of a depth-masked cluster body (braces protect)."""
+    spans: list[tuple[int, int]] = []
+    depth = 0
+    start = 0
+    for index, char in enumerate(mask):
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth = max(0, depth - 1)
+        elif char == ";" and depth == 0:
+            spans.append((start, index))
+            start = index + 1
+    spans.append((start, len(mask)))
+    return spans
+
+
+# ---------------------------------------------------------------------------
 # Clusters
 # ---------------------------------------------------------------------------
 
@@ -170,12 +284,13 @@ def _clean_suffix(text: str) -> str | None:
     return collapsed
 
 
-def parse_cite(text: str, locale: str = DEFAULT_LOCALE) -> CiteItem:
-    """One cite: ``see -@doe99, p. 33 and passim``."""
-    match = _KEY_RE.search(text)
+def _cite(text: str, mask: str, locale: str) -> CiteItem:
+    """One cite; ``mask`` is ``text`` depth-masked, so nested brackets are prefix or suffix."""
+    match = _KEY_RE.search(mask)
     if match is None:
         raise CitationSyntaxError(f"no citation key (@key) in {text.strip()!r}")
-    key = match["braced"] if match["braced"] is not None else match["plain"]
+    group = "braced" if match["braced"] is not None else "plain"
+    key = text[match.start(group):match.end(group)]
     if not key:
         raise CitationSyntaxError(f"empty citation key in {text.strip()!r}")
     prefix = _clean_prefix(text[: match.start()])
@@ -190,23 +305,24 @@ def parse_cite(text: str, locale: str = DEFAULT_LOCALE) -> CiteItem:
     )
 
 
-def _split_cites(text: str) -> list[str]:
-    """Split on semicolons outside braces."""
-    parts: list[str] = []
-    depth = 0
-    current: list[str] = []
-    for char in text:
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth = max(0, depth - 1)
-        if char == ";" and depth == 0:
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-    parts.append("".join(current))
-    return parts
+def _cluster(body: str, mask: str, locale: str, note_number: int | None,
+             source: str | None = None) -> Cluster:
+    """A cluster body (no outer brackets) with its structure mask."""
+    depth_masked = _depth_mask(mask)
+    items = tuple(_cite(body[start:end], depth_masked[start:end], locale)
+                  for start, end in _split_cites(depth_masked)
+                  if depth_masked[start:end].strip())
+    if not items:
+        raise CitationSyntaxError(f"no citation in {source if source is not None else body!r}")
+    return Cluster(items=items, note_number=note_number)
+
+
+def parse_cite(text: str, locale: str = DEFAULT_LOCALE) -> CiteItem:
+    """One cite: ``see -@doe99, p. 33 and passim`` (brackets in it must balance)."""
+    mask = _structure_mask(text)
+    if _unmatched_bracket(mask):
+        raise CitationSyntaxError(f"unbalanced brackets in {text!r}")
+    return _cite(text, _depth_mask(mask), locale)
 
 
 def parse_cluster(text: str, locale: str = DEFAULT_LOCALE, *,
@@ -214,67 +330,164 @@ def parse_cluster(text: str, locale: str = DEFAULT_LOCALE, *,
     """A whole cluster, with or without the surrounding brackets.
 
     ``"[see @a, pp. 33-35; also @b, chap. 1]"`` and ``"@a, p. 33; @b"`` both
-    work.  Text before the first key of a part is that cite's prefix.
-    Raises :class:`CitationSyntaxError` when a part holds no key or only
-    one of the brackets is there.
+    work, and so do balanced brackets inside (``[see [also] @a [note]]``).
+    Text before the first key of a part is that cite's prefix.  Raises
+    :class:`CitationSyntaxError` when a part holds no key or a bracket is
+    left unmatched.
     """
     body = text.strip()
-    if body.startswith("[") != body.endswith("]"):
+    mask = _structure_mask(body)
+    if _unmatched_bracket(mask):
         raise CitationSyntaxError(f"unbalanced brackets in {text!r}")
-    if body.startswith("["):
-        body = body[1:-1]
-    parts = [p for p in _split_cites(body) if p.strip()]
-    if not parts:
-        raise CitationSyntaxError(f"no citation in {text!r}")
-    return Cluster(items=tuple(parse_cite(p, locale) for p in parts), note_number=note_number)
+    if body.startswith("[") and _closing(mask, 0) == len(body) - 1:
+        body, mask = body[1:-1], mask[1:-1]
+    return _cluster(body, mask, locale, note_number, source=repr(text))
+
+
+def _closing(mask: str, start: int) -> int:
+    """Index of the ``]`` matching the ``[`` at ``start`` (the mask is balanced)."""
+    depth = 0
+    for index in range(start, len(mask)):
+        if mask[index] == "[":
+            depth += 1
+        elif mask[index] == "]":
+            depth -= 1
+            if depth == 0:
+                return index
+    return -1
 
 
 # ---------------------------------------------------------------------------
 # Running text
 # ---------------------------------------------------------------------------
 
-_BRACKETED = re.compile(r"\[(?P<body>[^\[\]]*?-?@[^\[\]]*)\](?!\(|\[)")
-# Link targets, autolinks, bare URLs and code spans hold no citations.
-_NOT_CITATIONS = re.compile(
-    r"^(?P<fence>```+|~~~+).*?^(?P=fence)|\]\([^)]*\)|<[a-z]+:[^>]*>|https?://\S+|`[^`\n]*`",
-    re.MULTILINE | re.DOTALL,
-)
-_IN_TEXT = re.compile(r"(?<![\w@\\])@(?:\{[^{}]*\}|" + _KEY + r")(?:\s?\[(?P<suffix>[^\[\]]*)\])?")
+
+class _Group:
+    """An open ``[`` while scanning: can the group still be a cluster?
+
+    A cluster needs every non-blank ``;``-part (outside braces, at this
+    group's own depth) to start its first key match with a non-empty key;
+    this mirrors :func:`_cluster` so only groups that parse are parsed.
+    """
+
+    __slots__ = ("braces", "key", "nonblank", "ok", "parts", "start")
+
+    def __init__(self, start: int) -> None:
+        self.start = start
+        self.braces = 0
+        self.ok = True
+        self.parts = 0  # non-blank parts closed so far
+        self.nonblank = False  # the current part has something in it
+        self.key: bool | None = None  # the current part's first key: None, good or empty
+
+    def end_part(self) -> None:
+        if self.nonblank:
+            self.parts += 1
+            if not self.key:
+                self.ok = False
+        self.nonblank = False
+        self.key = None
+
+    def cluster_like(self) -> bool:
+        self.end_part()
+        return self.ok and self.parts > 0
+
+
+def _bracket_groups(mask: str) -> tuple[dict[int, int], list[tuple[int, int]]]:
+    """Every matched bracket pair (open -> close) and those that can be clusters."""
+    pairs: dict[int, int] = {}
+    candidates: list[tuple[int, int]] = []
+    stack: list[_Group] = []
+    for index, char in enumerate(mask):
+        if char == "[":
+            if stack:
+                stack[-1].nonblank = True
+            stack.append(_Group(index))
+            continue
+        if not stack:
+            continue
+        group = stack[-1]
+        if char == "]":
+            stack.pop()
+            pairs[group.start] = index
+            if group.cluster_like():
+                candidates.append((group.start, index))
+            if stack:
+                stack[-1].nonblank = True
+        elif char == "{":
+            group.braces += 1
+            group.nonblank = True
+        elif char == "}":
+            group.braces = max(0, group.braces - 1)
+            group.nonblank = True
+        elif char == ";" and group.braces == 0:
+            group.end_part()
+        elif not char.isspace():
+            group.nonblank = True
+            if char == "@" and group.key is None:
+                start = index - 1 if index and mask[index - 1] == "-" else index
+                key = _KEY_RE.match(mask, start)
+                if key is not None:
+                    group.key = bool(key["braced"] if key["braced"] is not None
+                                     else key["plain"])
+    candidates.sort()
+    return pairs, candidates
+
+
+_IN_TEXT_KEY = re.compile(r"(?<![\w@\\])@(?:\{[^{}\[\]]*\}|" + _KEY + r")")
 
 
 def find_citations(text: str, locale: str = DEFAULT_LOCALE) -> list[CitationMatch]:
     """Every citation in a Markdown text, in order, with its span.
 
-    Bracketed clusters (``[see @a, p. 3]``) and author-in-text cites
-    (``@a says``, ``@a [p. 3] says``); e-mail addresses and link labels
-    (``[text](url)``) are left alone.  Clusters get note numbers 1, 2, ...
-    in order of appearance.
+    Bracketed clusters (``[see @a, p. 3]``, balanced brackets allowed inside)
+    and author-in-text cites (``@a says``, ``@a [p. 3] says``); e-mail
+    addresses, code, escaped brackets and link labels (``[text](url)``) are
+    left alone.  When bracket groups nest, the outermost that is a cluster
+    wins, as in pandoc (``[see [@a]]`` is text around the cluster ``[@a]``).
+    Clusters get note numbers 1, 2, ... in order of appearance.
     """
+    mask = _structure_mask(text)
+    blocked = bytearray(len(text) + 1)  # 1 where no citation may start
+    for start, end in [*(m.span() for m in _NO_START.finditer(text)), *_opaque_spans(text)]:
+        blocked[start:end] = b"\x01" * (end - start)
+    pairs, candidates = _bracket_groups(mask)
+
+    def closes_a_link(close: int) -> bool:
+        return mask.startswith(("(", "["), close + 1)
+
     found: list[tuple[int, int, Cluster, bool]] = []
-    taken: list[tuple[int, int]] = [m.span() for m in _NOT_CITATIONS.finditer(text)]
-    for match in _BRACKETED.finditer(text):
-        if any(start <= match.start() < end for start, end in taken):
+    done_until = 0  # groups inside a cluster (or a failed attempt) are not tried again
+    for start, close in candidates:
+        if start < done_until or blocked[start] or closes_a_link(close):
             continue
+        done_until = close + 1
         try:
-            cluster = parse_cluster(match["body"], locale)
+            cluster = _cluster(text[start + 1:close], mask[start + 1:close], locale, None)
         except CitationSyntaxError:
             continue
-        found.append((match.start(), match.end(), cluster, False))
-        taken.append((match.start(), match.end()))
-    for match in _IN_TEXT.finditer(text):
-        if any(start <= match.start() < end for start, end in taken):
+        found.append((start, close + 1, cluster, False))
+        blocked[start:close + 1] = b"\x01" * (close + 1 - start)
+    cluster_starts = [start for start, _, _, _ in found]  # in order: candidates are sorted
+    for match in _IN_TEXT_KEY.finditer(mask):
+        if blocked[match.start()]:
             continue
-        key_match = _KEY_RE.match(text, match.start())
-        if key_match is None:
+        braced = mask[match.start() + 1] == "{"
+        key = text[match.start() + 1 + braced:match.end() - braced]
+        if not key:
             continue
-        key = key_match["braced"] if key_match["braced"] is not None else key_match["plain"]
-        suffix = match["suffix"]
-        label, locator, rest = (None, None, "")
-        if suffix is not None:
-            label, locator, rest = parse_locator(suffix, locale)
-        item = CiteItem(id=key, locator=locator, label=label if locator else None,
-                        suffix=_clean_suffix(rest))
-        found.append((match.start(), match.end(), Cluster(items=(item,)), True))
+        end = match.end()
+        item = CiteItem(id=key)
+        bracket = end + 1 if mask[end:end + 1].isspace() else end
+        close = pairs.get(bracket, -1) if mask[bracket:bracket + 1] == "[" else -1
+        if close > 0 and not blocked[bracket] and not closes_a_link(close) \
+                and bisect.bisect(cluster_starts, bracket) == bisect.bisect(cluster_starts, close):
+            label, locator, rest = parse_locator(text[bracket + 1:close], locale)
+            item = CiteItem(id=key, locator=locator, label=label if locator else None,
+                            suffix=_clean_suffix(rest))
+            end = close + 1
+            blocked[bracket:end] = b"\x01" * (end - bracket)  # a key in the suffix is text
+        found.append((match.start(), end, Cluster(items=(item,)), True))
     found.sort(key=lambda entry: entry[0])
     return [
         CitationMatch(start, end, Cluster(cluster.items, note_number=i), in_text)

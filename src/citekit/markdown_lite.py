@@ -3,18 +3,31 @@
 ``citekit render --to html|text`` has to show a whole document, not only its
 citations.  A full Markdown implementation is a dependency of its own; the
 documents citekit renders need paragraphs, ATX headings, emphasis, links,
-code, block quotes, simple lists, footnotes, pandoc's fenced divs and
+code, block quotes, lists, pipe tables, footnotes, pandoc's fenced divs and
 bracketed spans (``[x]{.smallcaps}``, which the citation serialiser emits)
 and super/subscripts.  Everything else passes through as text, escaped.
 
+Lists follow CommonMark: an item owns the lines indented to its content
+column (2-4 spaces after a bullet, 3+ after ``1.``), so lists nest; blank
+lines between items or between an item's blocks make the list loose (``<p>``
+in its items).  Pipe tables follow GitHub Markdown (header, delimiter row
+with ``:`` alignments, ``\\|`` for a pipe in a cell).  Where pandoc's
+readers and the specs part ways, this follows pandoc, which reads these
+documents too: a list or table does not interrupt a paragraph at the top
+level, and a table ends at a line without a ``|``.  The HTML is written the
+way pandoc writes it.
+
 The parser builds a small tree (:class:`Block` and inline nodes) so that the
 HTML and text writers agree on the structure; footnotes are numbered by
-their first reference, as pandoc does.
+their first reference, as pandoc does.  Nesting deeper than
+:data:`MAX_NESTING` is read as text, so no input exhausts the recursion limit.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html import escape
 
@@ -37,7 +50,14 @@ class Inline:
 
 @dataclass
 class Block:
-    """A block: para, heading, code, quote, list, item, div, rule."""
+    """A block: para, heading, code, quote, list, item, div, rule, table.
+
+    A list knows whether it is ``loose`` (its items' paragraphs are ``<p>``)
+    and the ``start`` of an ordered list; a table has ``rows`` of cells
+    (the header row first) and one alignment per column (``left``,
+    ``center``, ``right`` or ``""``).  ``blank_before`` records a blank line
+    in front of the block, which is what makes a list loose.
+    """
 
     kind: str
     inlines: list[Inline] = field(default_factory=list)
@@ -47,6 +67,11 @@ class Block:
     ordered: bool = False
     ident: str = ""
     classes: tuple[str, ...] = ()
+    start: int = 1
+    loose: bool = False
+    rows: list[list[list[Inline]]] = field(default_factory=list)
+    aligns: tuple[str, ...] = ()
+    blank_before: bool = False
 
 
 @dataclass
@@ -75,34 +100,78 @@ def _attributes(text: str) -> tuple[str, tuple[str, ...]]:
     return ident, tuple(classes)
 
 
-def _closing_bracket(text: str, start: int) -> int:
-    """Index of the ``]`` matching the ``[`` at ``start``, or -1."""
-    depth = 0
-    i = start
-    while i < len(text):
-        char = text[i]
-        if char == "\\":
-            i += 2
-            continue
-        if char == "`":
-            run = len(text[i:]) - len(text[i:].lstrip("`"))
-            end = text.find("`" * run, i + run)
-            i = end + run if end >= 0 else i + run
-            continue
-        if char == "[":
-            depth += 1
-        elif char == "]":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    return -1
+_BACKTICKS = re.compile(r"`+")
 
 
-def _delimited(text: str, start: int, marker: str) -> int:
+def _backtick_run(text: str, i: int) -> int:
+    match = _BACKTICKS.match(text, i)
+    return len(match.group()) if match else 0
+
+
+class _Brackets:
+    """Matching ``]`` for each ``[`` of one text, found once.
+
+    A scan from one ``[`` also settles every ``[`` it passes (the scan is
+    the same from there on), so a text of ``[`` is read once, not once per
+    bracket.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.known: dict[int, int] = {}
+        self._closers: dict[str, list[int]] = {}
+
+    def closing(self, start: int) -> int:
+        """Index of the ``]`` matching the ``[`` at ``start``, or -1."""
+        found = self.known.get(start)
+        if found is not None:
+            return found
+        text = self.text
+        opened: list[int] = []
+        i = start
+        while i < len(text):
+            char = text[i]
+            if char == "\\":
+                i += 2
+                continue
+            if char == "`":
+                run = _backtick_run(text, i)
+                end = text.find("`" * run, i + run)
+                i = end + run if end >= 0 else i + run
+                continue
+            if char == "[":
+                known = self.known.get(i)
+                if known is not None and i != start:
+                    if known < 0:
+                        break
+                    i = known + 1
+                    continue
+                opened.append(i)
+            elif char == "]":
+                self.known[opened.pop()] = i
+                if not opened:
+                    return i
+            i += 1
+        for position in opened:
+            self.known[position] = -1
+        return -1
+
+    def may_close(self, start: int, marker: str) -> bool:
+        """Whether ``marker`` occurs after ``start`` where it could close emphasis."""
+        positions = self._closers.get(marker)
+        if positions is None:
+            text = self.text
+            positions = [i for i in range(1, len(text))
+                         if text.startswith(marker, i) and not text[i - 1].isspace()]
+            self._closers[marker] = positions
+        return bool(positions) and positions[-1] > start
+
+
+def _delimited(text: str, start: int, marker: str, brackets: _Brackets | None = None) -> int:
     """End index of an emphasis run opened by ``marker`` at ``start``, or -1."""
+    brackets = brackets or _Brackets(text)
     i = start + len(marker)
-    if i >= len(text) or text[i].isspace():
+    if i >= len(text) or text[i].isspace() or not brackets.may_close(start, marker):
         return -1
     while i < len(text):
         if text[i] == "\\":
@@ -113,14 +182,14 @@ def _delimited(text: str, start: int, marker: str) -> int:
             i = end + 1 if end >= 0 else i + 1
             continue
         if text[i] == "[":
-            end = _closing_bracket(text, i)
+            end = brackets.closing(i)
             if end > 0:
                 i = end + 1
                 continue
         if text.startswith(marker, i) and not text[i - 1].isspace():
             if len(marker) == 1 and text.startswith(marker * 2, i):
                 # ``*a **b** c*``: skip a nested strong run
-                inner = _delimited(text, i, marker * 2)
+                inner = _delimited(text, i, marker * 2, brackets)
                 if inner > 0:
                     i = inner + 2
                     continue
@@ -133,8 +202,16 @@ def _delimited(text: str, start: int, marker: str) -> int:
     return -1
 
 
-def parse_inlines(text: str) -> list[Inline]:
+MAX_NESTING = 32
+"""Deeper nested blocks (lists, quotes, divs) or inlines (emphasis, links) stay text,
+so that no input can exhaust Python's recursion limit."""
+
+
+def parse_inlines(text: str, depth: int = 0) -> list[Inline]:
     """Inline Markdown to nodes (unknown syntax stays literal)."""
+    if depth > MAX_NESTING:
+        return [Inline("text", text)]
+    brackets = _Brackets(text)
     out: list[Inline] = []
     buffer: list[str] = []
 
@@ -157,7 +234,7 @@ def parse_inlines(text: str) -> list[Inline]:
                 i += 2
                 continue
         if char == "`":
-            run = len(text[i:]) - len(text[i:].lstrip("`"))
+            run = _backtick_run(text, i)
             end = text.find("`" * run, i + run)
             if end >= 0:
                 flush()
@@ -176,7 +253,7 @@ def parse_inlines(text: str) -> list[Inline]:
                 i = match.end()
                 continue
         if char == "[":
-            node, end = _bracketed(text, i)
+            node, end = _bracketed(text, i, brackets, depth)
             if node is not None:
                 flush()
                 out.append(node)
@@ -188,14 +265,15 @@ def parse_inlines(text: str) -> list[Inline]:
                 buffer.append(char)
                 i += 1
                 continue
-            end = _delimited(text, i, marker)
+            end = _delimited(text, i, marker, brackets)
             if end < 0 and len(marker) == 2:
                 marker = char
-                end = _delimited(text, i, marker)
+                end = _delimited(text, i, marker, brackets)
             if end > 0:
                 flush()
                 kind = "strong" if len(marker) == 2 else "em"
-                out.append(Inline(kind, children=parse_inlines(text[i + len(marker):end])))
+                out.append(Inline(kind, children=parse_inlines(text[i + len(marker):end],
+                                                                depth + 1)))
                 i = end + len(marker)
                 continue
         if char in "^~" and not text.startswith(char * 2, i):
@@ -204,7 +282,8 @@ def parse_inlines(text: str) -> list[Inline]:
             if inner and not any(c.isspace() for c in inner.replace("\\ ", "")):
                 flush()
                 kind = "sup" if char == "^" else "sub"
-                out.append(Inline(kind, children=parse_inlines(inner.replace("\\ ", " "))))
+                out.append(Inline(kind, children=parse_inlines(inner.replace("\\ ", " "),
+                                                                depth + 1)))
                 i = end + 1
                 continue
         if char == "\n":
@@ -220,7 +299,8 @@ def parse_inlines(text: str) -> list[Inline]:
     return out
 
 
-def _bracketed(text: str, start: int) -> tuple[Inline | None, int]:
+def _bracketed(text: str, start: int, brackets: _Brackets,
+               depth: int) -> tuple[Inline | None, int]:
     """A link, bracketed span or footnote reference starting at ``[``."""
     if text.startswith("[^", start):
         end = text.find("]", start)
@@ -228,7 +308,7 @@ def _bracketed(text: str, start: int) -> tuple[Inline | None, int]:
         if label and not any(c.isspace() for c in label):
             return Inline("noteref", label), end + 1
         return None, start
-    end = _closing_bracket(text, start)
+    end = brackets.closing(start)
     if end < 0:
         return None, start
     label = text[start + 1:end]
@@ -237,12 +317,14 @@ def _bracketed(text: str, start: int) -> tuple[Inline | None, int]:
         close = text.find(")", rest)
         if close > 0:
             target = text[rest + 1:close].strip().split(" ", 1)[0].strip("<>")
-            return Inline("link", target=target, children=parse_inlines(label)), close + 1
+            return (Inline("link", target=target, children=parse_inlines(label, depth + 1)),
+                    close + 1)
     if text.startswith("{", rest):
         attrs = _ATTRS.match(text, rest)
         if attrs:
             ident, classes = _attributes(attrs.group(1))
-            return (Inline("span", children=parse_inlines(label), classes=classes, ident=ident),
+            return (Inline("span", children=parse_inlines(label, depth + 1), classes=classes,
+                           ident=ident),
                     attrs.end())
     return None, start
 
@@ -255,9 +337,9 @@ _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*(?:\{([^{}]*)\})?[ \t]*$")
 _FENCE = re.compile(r"^(`{3,}|~{3,})")
 _DIV_OPEN = re.compile(r"^(:{3,})[ \t]*(?:\{([^{}]*)\}|([\w-]+))?[ \t]*:*[ \t]*$")
 _NOTE_DEF = re.compile(r"^\[\^([^\]\s]+)\]:[ \t]?(.*)$")
-_BULLET = re.compile(r"^([-*+])[ \t]+(.*)$")
-_ORDERED = re.compile(r"^(\d+)[.)][ \t]+(.*)$")
+_MARKER = re.compile(r"( {0,3})(?:([-+*])|(\d{1,9})([.)]))(?= |$)")
 _RULE = re.compile(r"^(?:\*[ \t]*){3,}$|^(?:-[ \t]*){3,}$|^(?:_[ \t]*){3,}$")
+_DELIMITER_CELL = re.compile(r":?-+:?")
 
 
 def _dedent(line: str, width: int = 4) -> str:
@@ -274,114 +356,119 @@ def parse(text: str) -> Document:
     return Document(blocks, notes)
 
 
-def _parse_blocks(lines: list[str], notes: dict[str, list[Block]]) -> list[Block]:
+def _parse_blocks(lines: list[str], notes: dict[str, list[Block]], *,
+                  in_item: bool = False, depth: int = 0) -> list[Block]:
+    """Blocks of a run of lines; ``in_item``: inside a list item, where a list
+    marker ends a paragraph (a sublist), while at the top a paragraph runs on
+    through one, as in pandoc's Markdown."""
     blocks: list[Block] = []
+    blank = False
     i = 0
     while i < len(lines):
-        line = lines[i]
-        stripped = line.strip()
-        if not stripped:
+        if not lines[i].strip():
+            blank = True
             i += 1
             continue
-        fence = _FENCE.match(stripped)
-        if fence and not line.startswith("    "):
-            marker = fence.group(1)
-            body: list[str] = []
-            i += 1
-            while i < len(lines) and not lines[i].strip().startswith(marker):
-                body.append(lines[i])
-                i += 1
-            blocks.append(Block("code", text="\n".join(body)))
-            i += 1
-            continue
-        if line.startswith(("    ", "\t")):
-            body = []
-            while i < len(lines) and (lines[i].startswith(("    ", "\t")) or not lines[i].strip()):
-                body.append(_dedent(lines[i]))
-                i += 1
-            blocks.append(Block("code", text="\n".join(body).rstrip("\n")))
-            continue
-        div = _DIV_OPEN.match(stripped)
-        if div and (div.group(2) is not None or div.group(3)):
-            depth = 1
-            body = []
-            i += 1
-            while i < len(lines):
-                inner = lines[i].strip()
-                opening = _DIV_OPEN.match(inner)
-                if opening and (opening.group(2) is not None or opening.group(3)):
-                    depth += 1
-                elif re.fullmatch(r":{3,}", inner):
-                    depth -= 1
-                    if depth == 0:
-                        break
-                body.append(lines[i])
-                i += 1
-            ident, classes = _attributes(div.group(2) or "")
-            if div.group(3):
-                classes = (div.group(3),)
-            blocks.append(Block("div", children=_parse_blocks(body, notes), ident=ident,
-                                classes=classes))
-            i += 1
-            continue
-        heading = _HEADING.match(line)
-        if heading:
-            ident, classes = _attributes(heading.group(3) or "")
-            blocks.append(Block("heading", parse_inlines(heading.group(2)),
-                                level=len(heading.group(1)), ident=ident, classes=classes))
-            i += 1
-            continue
-        if _RULE.match(stripped):
-            blocks.append(Block("rule"))
-            i += 1
-            continue
-        note = _NOTE_DEF.match(line)
-        if note:
-            body = [note.group(2)]
-            i += 1
-            while i < len(lines) and (lines[i].startswith(("    ", "\t"))
-                                      or (not lines[i].strip() and i + 1 < len(lines)
-                                          and lines[i + 1].startswith(("    ", "\t")))
-                                      or (lines[i].strip() and body[-1].strip()
-                                          and not _starts_block(lines[i]))):
-                body.append(_dedent(lines[i]))
-                i += 1
-            notes.setdefault(note.group(1), _parse_blocks(body, notes))
-            continue
-        if line.startswith(">"):
-            body = []
-            while i < len(lines) and lines[i].strip() and lines[i].startswith(">"):
-                body.append(re.sub(r"^> ?", "", lines[i]))
-                i += 1
-            blocks.append(Block("quote", children=_parse_blocks(body, notes)))
-            continue
-        item = _BULLET.match(line) or _ORDERED.match(line)
-        if item and not _RULE.match(stripped):
-            ordered = _ORDERED.match(line) is not None
-            items: list[Block] = []
-            while i < len(lines):
-                current = (_ORDERED.match(lines[i]) if ordered else _BULLET.match(lines[i]))
-                if current is None:
-                    break
-                body = [current.group(2)]
-                i += 1
-                while i < len(lines) and lines[i].strip() and not (
-                        _BULLET.match(lines[i]) or _ORDERED.match(lines[i])):
-                    body.append(lines[i].strip())
-                    i += 1
-                items.append(Block("item", children=_parse_blocks(body, notes)))
-                while i < len(lines) and not lines[i].strip() and i + 1 < len(lines) and (
-                        (_ORDERED if ordered else _BULLET).match(lines[i + 1])):
-                    i += 1
-            blocks.append(Block("list", children=items, ordered=ordered))
-            continue
-        body = []
-        while i < len(lines) and lines[i].strip() and not (body and _starts_block(lines[i])):
-            body.append(lines[i].strip() if not lines[i].endswith("  ") else
-                        lines[i].lstrip())
-            i += 1
-        blocks.append(Block("para", parse_inlines("\n".join(body))))
+        count = len(blocks)
+        i = _parse_block(lines, i, notes, blocks, in_item, depth)
+        if len(blocks) > count:
+            blocks[count].blank_before = blank
+            blank = False
     return blocks
+
+
+def _parse_block(lines: list[str], i: int, notes: dict[str, list[Block]],
+                 blocks: list[Block], in_item: bool, depth: int) -> int:
+    """Parse the (non-blank) block starting at line ``i`` into ``blocks``; the next line's index."""
+    line = lines[i]
+    stripped = line.strip()
+    fence = _FENCE.match(stripped)
+    if fence and not line.startswith("    "):
+        marker = fence.group(1)
+        body: list[str] = []
+        i += 1
+        while i < len(lines) and not lines[i].strip().startswith(marker):
+            body.append(lines[i])
+            i += 1
+        blocks.append(Block("code", text="\n".join(body)))
+        return i + 1
+    if line.startswith(("    ", "\t")):
+        body = []
+        while i < len(lines) and (lines[i].startswith(("    ", "\t")) or not lines[i].strip()):
+            body.append(_dedent(lines[i]))
+            i += 1
+        while body and not body[-1].strip():
+            body.pop()
+            i -= 1  # trailing blank lines belong to what follows
+        blocks.append(Block("code", text="\n".join(body)))
+        return i
+    nested = depth < MAX_NESTING  # containers deeper than this are read as text
+    div = _DIV_OPEN.match(stripped)
+    if nested and div and (div.group(2) is not None or div.group(3)):
+        open_divs = 1
+        body = []
+        i += 1
+        while i < len(lines):
+            inner = lines[i].strip()
+            opening = _DIV_OPEN.match(inner)
+            if opening and (opening.group(2) is not None or opening.group(3)):
+                open_divs += 1
+            elif re.fullmatch(r":{3,}", inner):
+                open_divs -= 1
+                if open_divs == 0:
+                    break
+            body.append(lines[i])
+            i += 1
+        ident, classes = _attributes(div.group(2) or "")
+        if div.group(3):
+            classes = (div.group(3),)
+        blocks.append(Block("div", children=_parse_blocks(body, notes, depth=depth + 1),
+                            ident=ident, classes=classes))
+        return i + 1
+    heading = _HEADING.match(line)
+    if heading:
+        ident, classes = _attributes(heading.group(3) or "")
+        blocks.append(Block("heading", parse_inlines(heading.group(2)),
+                            level=len(heading.group(1)), ident=ident, classes=classes))
+        return i + 1
+    if _RULE.match(stripped):
+        blocks.append(Block("rule"))
+        return i + 1
+    note = _NOTE_DEF.match(line)
+    if nested and note:
+        body = [note.group(2)]
+        i += 1
+        while i < len(lines) and (lines[i].startswith(("    ", "\t"))
+                                  or (not lines[i].strip() and i + 1 < len(lines)
+                                      and lines[i + 1].startswith(("    ", "\t")))
+                                  or (lines[i].strip() and body[-1].strip()
+                                      and not _starts_block(lines[i]))):
+            body.append(_dedent(lines[i]))
+            i += 1
+        notes.setdefault(note.group(1), _parse_blocks(body, notes, depth=depth + 1))
+        return i
+    if nested and line.startswith(">"):
+        body = []
+        while i < len(lines) and lines[i].strip() and lines[i].startswith(">"):
+            body.append(re.sub(r"^> ?", "", lines[i]))
+            i += 1
+        blocks.append(Block("quote", children=_parse_blocks(body, notes, depth=depth + 1)))
+        return i
+    if nested and _list_marker(line) is not None:
+        block, i = _parse_list(lines, i, notes, depth)
+        blocks.append(block)
+        return i
+    table = _parse_table(lines, i)
+    if table is not None:
+        blocks.append(table[0])
+        return table[1]
+    body = []
+    while i < len(lines) and lines[i].strip() and not (body and (
+            _starts_block(lines[i]) or (in_item and _list_marker(lines[i]) is not None))):
+        body.append(lines[i].strip() if not lines[i].endswith("  ") else lines[i].lstrip())
+        i += 1
+    blocks.append(Block("para", parse_inlines("\n".join(body))))
+    return i
 
 
 def _starts_block(line: str) -> bool:
@@ -391,28 +478,184 @@ def _starts_block(line: str) -> bool:
 
 
 # ---------------------------------------------------------------------------
+# Lists (CommonMark: an item's content column decides what belongs to it)
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Marker:
+    """A list item's first line: its kind, number and content column."""
+
+    kind: str  # the bullet (``-``, ``+``, ``*``) or the delimiter after a number (``.``, ``)``)
+    ordered: bool
+    number: int
+    width: int  # lines indented this far belong to the item
+    content: str
+
+
+def _list_marker(line: str) -> _Marker | None:
+    """The list marker opening ``line`` (indented 0-3 spaces), or None.
+
+    The content column is the marker's end plus the 1-4 spaces after it;
+    with five or more the content is indented code and the column is one
+    space past the marker; an empty item also takes one space.
+    """
+    expanded = line.expandtabs(4)
+    match = _MARKER.match(expanded)
+    if match is None or _RULE.match(expanded.strip()):
+        return None
+    rest = expanded[match.end():]
+    spaces = len(rest) - len(rest.lstrip(" "))
+    if not rest.strip() or spaces > 4:
+        width, content = match.end() + 1, rest[1:]
+    else:
+        width, content = match.end() + spaces, rest[spaces:]
+    if match.group(2):
+        return _Marker(match.group(2), False, 1, width, content)
+    return _Marker(match.group(4), True, int(match.group(3)), width, content)
+
+
+def _parse_list(lines: list[str], i: int, notes: dict[str, list[Block]],
+                depth: int) -> tuple[Block, int]:
+    """A list from line ``i``: items of the same marker kind, nested lists inside."""
+    first = _list_marker(lines[i])
+    assert first is not None
+    items: list[Block] = []
+    loose = False
+    while i < len(lines):
+        marker = _list_marker(lines[i])
+        if marker is None or (marker.kind, marker.ordered) != (first.kind, first.ordered):
+            break
+        body = [marker.content]
+        in_fence = bool(_FENCE.match(marker.content.strip()))
+        i += 1
+        while i < len(lines):
+            line = lines[i].expandtabs(4)
+            if not line.strip():
+                body.append("")
+            elif len(line) - len(line.lstrip(" ")) >= marker.width:
+                body.append(line[marker.width:])
+                in_fence ^= bool(_FENCE.match(body[-1].strip()))
+            elif (body[-1].strip() and not in_fence and not _HEADING.match(body[-1])
+                  and _list_marker(line) is None and not _starts_block(line)
+                  and not _RULE.match(line.strip())):
+                body.append(line)  # a lazy line: it continues the item's last paragraph
+            else:
+                break
+            i += 1
+        trailing = 0
+        while len(body) > 1 and not body[-1].strip():
+            body.pop()
+            trailing += 1
+        children = _parse_blocks(body, notes, in_item=True, depth=depth + 1)
+        loose = loose or any(child.blank_before for child in children[1:])
+        items.append(Block("item", children=children))
+        if trailing:
+            following = _list_marker(lines[i]) if i < len(lines) else None
+            if following is not None and (following.kind, following.ordered) == (
+                    first.kind, first.ordered):
+                loose = True
+            else:
+                i -= trailing  # the blank lines separate the list from what follows
+                break
+    return Block("list", children=items, ordered=first.ordered, start=first.number,
+                 loose=loose), i
+
+
+# ---------------------------------------------------------------------------
+# Pipe tables (GitHub's): a header row, a delimiter row, body rows
+# ---------------------------------------------------------------------------
+
+
+def _split_row(line: str) -> list[str]:
+    """A table row's cells: split on unescaped ``|``, ``\\|`` kept as a pipe."""
+    text = line.strip()
+    if text.startswith("|"):
+        text = text[1:]
+    if text.endswith("|") and not text.endswith("\\|"):
+        text = text[:-1]
+    cells: list[str] = []
+    current: list[str] = []
+    j = 0
+    while j < len(text):
+        if text.startswith("\\|", j):
+            current.append("|")
+            j += 2
+            continue
+        if text[j] == "\\" and j + 1 < len(text):
+            current.append(text[j:j + 2])
+            j += 2
+            continue
+        if text[j] == "|":
+            cells.append("".join(current).strip())
+            current = []
+        else:
+            current.append(text[j])
+        j += 1
+    cells.append("".join(current).strip())
+    return cells
+
+
+def _alignment(cell: str) -> str:
+    left, right = cell.startswith(":"), cell.endswith(":")
+    return "center" if left and right else "left" if left else "right" if right else ""
+
+
+def _parse_table(lines: list[str], i: int) -> tuple[Block, int] | None:
+    """A pipe table at line ``i``, or None.
+
+    The delimiter row needs a ``|`` and as many cells as the header; body
+    rows run to a blank line, a line without a ``|`` or another block (as
+    pandoc reads GitHub Markdown), get empty cells when short and lose
+    extra ones.
+    """
+    if i + 1 >= len(lines) or "|" not in lines[i] or "|" not in lines[i + 1]:
+        return None
+    header = _split_row(lines[i])
+    delimiter = _split_row(lines[i + 1])
+    if len(header) != len(delimiter) or not all(
+            _DELIMITER_CELL.fullmatch(cell) for cell in delimiter):
+        return None
+    width = len(header)
+    rows = [header]
+    i += 2
+    while i < len(lines) and lines[i].strip() and "|" in lines[i] \
+            and not _starts_block(lines[i]):
+        cells = _split_row(lines[i])
+        rows.append((cells + [""] * width)[:width])
+        i += 1
+    return Block("table", rows=[[parse_inlines(cell) for cell in row] for row in rows],
+                 aligns=tuple(_alignment(cell) for cell in delimiter)), i
+
+
+# ---------------------------------------------------------------------------
 # Note numbering
 # ---------------------------------------------------------------------------
 
 
 def _note_order(document: Document) -> list[str]:
-    """Footnote labels in order of first reference (notes referenced in notes follow)."""
+    """Footnote labels in order of first reference (notes referenced in notes follow).
+
+    Depth first with an explicit stack: notes may reference notes in a chain
+    longer than Python's recursion limit.
+    """
     order: list[str] = []
-
-    def visit_inlines(nodes: list[Inline]) -> None:
-        for node in nodes:
+    seen: set[str] = set()
+    stack: list[Iterator[Inline | Block]] = [iter(document.blocks)]
+    while stack:
+        node = next(stack[-1], None)
+        if node is None:
+            stack.pop()
+        elif isinstance(node, Block):
+            cells = (inline for row in node.rows for cell in row for inline in cell)
+            stack.append(itertools.chain(node.inlines, cells, node.children))
+        else:
+            stack.append(iter(node.children))
             if node.kind == "noteref" and node.text in document.notes \
-                    and node.text not in order:
+                    and node.text not in seen:
+                seen.add(node.text)
                 order.append(node.text)
-                visit_blocks(document.notes[node.text])
-            visit_inlines(node.children)
-
-    def visit_blocks(blocks: list[Block]) -> None:
-        for block in blocks:
-            visit_inlines(block.inlines)
-            visit_blocks(block.children)
-
-    visit_blocks(document.blocks)
+                stack.append(iter(document.notes[node.text]))
     return order
 
 
@@ -483,18 +726,48 @@ def _blocks_html(blocks: list[Block], numbers: dict[str, int]) -> list[str]:
                        + "\n</blockquote>")
         elif block.kind == "list":
             tag = "ol" if block.ordered else "ul"
-            items = [_item_html(item, numbers) for item in block.children]
-            out.append(f"<{tag}>\n" + "\n".join(items) + f"\n</{tag}>")
+            start = f' start="{block.start}"' if block.ordered and block.start != 1 else ""
+            items = [_item_html(item, numbers, block.loose) for item in block.children]
+            out.append(f"<{tag}{start}>\n" + "\n".join(items) + f"\n</{tag}>")
+        elif block.kind == "table":
+            out.append(_table_html(block, numbers))
         elif block.kind == "div":
             out.append(f"<div{_attrs_html(block.ident, block.classes)}>\n"
                        + "\n".join(_blocks_html(block.children, numbers)) + "\n</div>")
     return out
 
 
-def _item_html(item: Block, numbers: dict[str, int]) -> str:
-    if len(item.children) == 1 and item.children[0].kind == "para":
-        return f"<li>{_inlines_html(item.children[0].inlines, numbers)}</li>"
-    return "<li>" + "\n".join(_blocks_html(item.children, numbers)) + "</li>"
+def _item_html(item: Block, numbers: dict[str, int], loose: bool) -> str:
+    """An item as pandoc writes it: a tight list's paragraphs without ``<p>``."""
+    parts: list[str] = []
+    for child in item.children:
+        if child.kind == "para" and not loose:
+            parts.append(_inlines_html(child.inlines, numbers))
+        else:
+            parts.extend(_blocks_html([child], numbers))
+    return "<li>" + "\n".join(parts) + "</li>"
+
+
+def _table_html(block: Block, numbers: dict[str, int]) -> str:
+    """A table as pandoc writes it: alignments as styles, rows classed odd/even."""
+    def cell(tag: str, column: int, inlines: list[Inline]) -> str:
+        align = block.aligns[column] if column < len(block.aligns) else ""
+        style = f' style="text-align: {align};"' if align else ""
+        return f"<{tag}{style}>{_inlines_html(inlines, numbers)}</{tag}>"
+
+    header, *body = block.rows
+    out = ["<table>"]
+    if any(cells for cells in header):  # pandoc leaves out a header of empty cells
+        out += ["<thead>", '<tr class="header">',
+                *(cell("th", n, inlines) for n, inlines in enumerate(header)), "</tr>",
+                "</thead>"]
+    out.append("<tbody>")
+    for index, row in enumerate(body):
+        out.append(f'<tr class="{"odd" if index % 2 == 0 else "even"}">')
+        out.extend(cell("td", n, inlines) for n, inlines in enumerate(row))
+        out.append("</tr>")
+    out += ["</tbody>", "</table>"]
+    return "\n".join(out)
 
 
 def to_html(text: str) -> str:
@@ -531,12 +804,12 @@ def _inlines_text(nodes: list[Inline], numbers: dict[str, int]) -> str:
         elif node.kind == "noteref":
             number = numbers.get(node.text)
             parts.append(f"[{number}]" if number is not None else f"[^{node.text}]")
-        elif node.kind == "link" and node.children and \
-                _inlines_text(node.children, numbers) != node.target \
-                and not node.target.startswith("#"):
-            parts.append(f"{_inlines_text(node.children, numbers)} <{node.target}>")
         else:
-            parts.append(_inlines_text(node.children, numbers))
+            inner = _inlines_text(node.children, numbers)  # once: links nest
+            if node.kind == "link" and inner and inner != node.target \
+                    and not node.target.startswith("#"):
+                inner = f"{inner} <{node.target}>"
+            parts.append(inner)
     return "".join(parts)
 
 
@@ -552,15 +825,42 @@ def _blocks_text(blocks: list[Block], numbers: dict[str, int], indent: str = "")
         elif block.kind == "quote":
             out.extend(_blocks_text(block.children, numbers, indent + "  "))
         elif block.kind == "list":
-            for number, item in enumerate(block.children, start=1):
+            items: list[str] = []
+            for number, item in enumerate(block.children, start=block.start):
                 marker = f"{number}. " if block.ordered else "- "
                 inner = _blocks_text(item.children, numbers, indent + " " * len(marker))
                 if inner:
                     inner[0] = indent + marker + inner[0][len(indent) + len(marker):]
-                out.append("\n".join(inner))
+                else:
+                    inner = [indent + marker.rstrip()]
+                items.append(("\n\n" if block.loose else "\n").join(inner))
+            out.append(("\n\n" if block.loose else "\n").join(items))
+        elif block.kind == "table":
+            out.append(_table_text(block, numbers, indent))
         elif block.kind == "div":
             out.extend(_blocks_text(block.children, numbers, indent))
     return out
+
+
+def _table_text(block: Block, numbers: dict[str, int], indent: str) -> str:
+    """Columns padded to their widest cell, the header underlined, as pandoc's plain text."""
+    rows = [[" ".join(_inlines_text(cell, numbers).split()) for cell in row]
+            for row in block.rows]
+    widths = [max(1, *(len(row[n]) for row in rows)) for n in range(len(block.aligns))]
+
+    def line(cells: list[str]) -> str:
+        padded = []
+        for n, cell in enumerate(cells):
+            align = block.aligns[n]
+            padded.append(cell.rjust(widths[n]) if align == "right"
+                          else cell.center(widths[n]) if align == "center"
+                          else cell.ljust(widths[n]))
+        return (indent + "  ".join(padded)).rstrip()
+
+    header, *body = rows
+    out = [line(header), indent + "  ".join("-" * w for w in widths)] if any(header) else []
+    out.extend(line(row) for row in body)
+    return "\n".join(out)
 
 
 def to_text(text: str) -> str:
@@ -577,4 +877,5 @@ def to_text(text: str) -> str:
     return "\n\n".join(part for part in out if part) + "\n"
 
 
-__all__ = ["Block", "Document", "Inline", "parse", "parse_inlines", "to_html", "to_text"]
+__all__ = ["MAX_NESTING", "Block", "Document", "Inline", "parse", "parse_inlines", "to_html",
+           "to_text"]

@@ -134,6 +134,25 @@ class Name:
     def is_literal(self) -> bool:
         return self.literal is not None
 
+    @property
+    def family_with_particle(self) -> str:
+        """The family name led by its non-dropping particle ("van Gogh"), or "".
+
+        The part a name is filed and keyed under; the dropping particle stays
+        with the given name (:attr:`given_with_particle`).  Personal-name
+        parts only: a literal name gives "" here.
+        """
+        return " ".join(p for p in (self.non_dropping_particle, self.family) if p)
+
+    @property
+    def given_with_particle(self) -> str:
+        """The given name followed by its dropping particle ("Ludwig van"), or "".
+
+        What follows the comma when a name is written family first
+        ("Beethoven, Ludwig van"), as RIS and listings write it.
+        """
+        return " ".join(p for p in (self.given, self.dropping_particle) if p)
+
     @classmethod
     def from_json(cls, obj: Mapping[str, Any]) -> Name:
         if not isinstance(obj, Mapping):
@@ -740,6 +759,19 @@ class Library:
 
     def remove(self, key: str) -> Record:
         return self._records.pop(key)
+
+    def unused_key(self, key: str) -> str:
+        """``key`` itself when free, else the first free of ``key-2``, ``key-3`` ...
+
+        Readers and merges rename a clashing record this way rather than drop
+        it, so every record read is kept and the new key shows where it came from.
+        """
+        if key not in self._records:
+            return key
+        n = 2
+        while f"{key}-{n}" in self._records:
+            n += 1
+        return f"{key}-{n}"
 
     def __getitem__(self, key: str) -> Record:
         return self._records[key]

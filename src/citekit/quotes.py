@@ -77,8 +77,8 @@ def speaker_name(name: Name) -> str:
     """
     if name.literal is not None:
         return name.literal
-    family = " ".join(p for p in (name.non_dropping_particle, name.family) if p)
-    given = " ".join(p for p in (name.given, name.dropping_particle) if p)
+    family = name.family_with_particle
+    given = name.given_with_particle
     if name.static_ordering and family and given:
         return f"{family} {given}"
     text = ", ".join(p for p in (family, given) if p)

@@ -256,3 +256,12 @@ def test_dedupe_merge_to_bibtex_keeps_aliases_and_conflicts(runner: CliRunner,
     back = runner.invoke(main, ["dedupe", str(out), "--format", "json"])
     assert back.exit_code == 0, back.output  # no duplicates left
     assert json.loads(back.stdout)["records"] == 2
+
+
+def test_dedupe_renames_a_key_clashing_in_three_files_to_the_next_free_number(
+        runner: CliRunner, tmp_path: Path) -> None:
+    paths = [str(_write(tmp_path, f"{n}.yaml", f"references:\n- id: a\n  title: T{n}\n"))
+             for n in range(3)]
+    result = runner.invoke(main, ["dedupe", *paths, "--format", "json"])
+    assert "renamed 'a-2'" in result.stderr and "renamed 'a-3'" in result.stderr
+    assert json.loads(result.stdout)["records"] == 3

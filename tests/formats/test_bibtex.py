@@ -267,3 +267,26 @@ def test_split_blocks_reads_commentary_as_an_entry() -> None:
     assert result.library["k1"].get("title") == "Notes"
     assert result.lines == {"k1": 3}
     assert result.library.extras["bibtex"]["comments"] == ["a real comment"]
+
+
+def test_langidopts_variant_applies_to_langid_only() -> None:
+    """The reader maps names with bibmap.language_tag, the writer's own check."""
+    british = one("@misc{k, langid = {english}, langidopts = {variant = UK}}")
+    assert british["language"] == "en-GB"
+    assert british["custom"]["biblatex"]["langid"] == "english"  # "english" is not en-GB's name
+    plain = one("@misc{k, language = {English}, langidopts = {variant=british}}")
+    assert plain["language"] == "en-US"
+    assert plain["custom"]["biblatex"]["language"] == "English"
+    kept = one("@misc{k, langid = {ngerman}}")
+    assert kept["language"] == "de-DE"
+    assert "custom" not in kept  # ngerman is what the writer gives back for de-DE
+    assert one("@misc{k, langid = {Klingon}}")["language"] == "Klingon"
+
+
+def test_concatenated_values_close_groups_like_the_decoder() -> None:
+    """Escaped braces neither open nor close a group, in braces or in quotes."""
+    item = one(r'@misc{k, title = {A \{} # " B", note = "x {"} y" # {z {w}}}')
+    assert item["title"] == "A { B"
+    assert item["note"] == 'x " yz w'
+    assert one(r'@misc{k, title = {A {b}} # { C}}')["title"] == (
+        'A <span class="nocase">b</span> C')

@@ -183,3 +183,24 @@ def test_writing_tolerates_any_custom_and_never_adds_one() -> None:
     assert "TI  - Odd" in text and "TI  - Plain" in text
     assert odd["custom"] == "not an object"
     assert "custom" not in plain.fields
+
+
+def test_written_names_keep_each_particle_with_its_part() -> None:
+    lib = Library([Record("b", "book", author=[
+        Name(family="Beethoven", given="Ludwig", dropping_particle="van"),
+        Name(family="Gogh", non_dropping_particle="van"),
+        Name(family="King", given="M. L.", suffix="Jr."),
+    ])])
+    authors = [line for line in ris.write(lib).splitlines() if line.startswith("AU  - ")]
+    assert authors == ["AU  - Beethoven, Ludwig van", "AU  - van Gogh,",
+                       "AU  - King, M. L., Jr."]
+
+
+def test_a_clashing_id_skips_numbered_ids_already_taken() -> None:
+    text = ("TY  - BOOK\nID  - first-2\nER  - \n"
+            "TY  - BOOK\nID  - first\nER  - \n"
+            "TY  - BOOK\nID  - first\nER  - \n")
+    result = ris.read(text, filename="t.ris")
+    assert result.library.keys() == ["first-2", "first", "first-3"]
+    assert [d.message for d in result.diagnostics if d.code == "duplicate-key"] == [
+        "a second record with ID 'first' was renamed 'first-3'"]

@@ -264,3 +264,19 @@ def test_custom_rules_can_be_added() -> None:
 def test_counts() -> None:
     record = _complete("book", DOI="bad", issued={"date-parts": [[2000, 17]]})
     assert counts(check(Library([record]))) == {"error": 1, "warning": 1, "info": 0}
+
+
+def test_control_characters_are_located_and_explained() -> None:
+    """cdl.bib's 'just for \x91place\x92?': cp1252 quotes that arrived as C1 controls."""
+    record = _complete(title="Is the hippocampus just for \x91place\x92?",
+                       author=[{"family": "Eich\x07enbaum", "given": "Howard"}])
+    found = [d for d in check([record]) if d.code == "control-character"]
+    assert [(d.field, d.severity) for d in found] == [("title", Severity.WARNING),
+                                                      ("author", Severity.WARNING)]
+    assert "U+0091" in found[0].message and "'\u2018'" in found[0].message
+    assert "U+0007" in found[1].message and "Windows-1252" not in found[1].message
+
+
+def test_tabs_newlines_and_custom_data_are_not_control_problems() -> None:
+    record = _complete(title="Line one\nline\ttwo", custom={"raw": "\x91kept\x92"})
+    assert not [d for d in check([record]) if d.code == "control-character"]

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from citekit.model import Date, Library, Name, Record
 from citekit.ops.keys import (
     KeyPattern,
+    family_name,
     generate_keys,
     is_citation_key,
     suffixes,
@@ -149,3 +150,12 @@ def test_rich_text_markup_is_not_part_of_a_key() -> None:
                    1999)
     renamed, _ = generate_keys(Library([record]))
     assert renamed == {"x y": "Smith1999DrosophilaTSP"}
+
+
+def test_family_name_keeps_the_non_dropping_particle_and_falls_back_to_given() -> None:
+    assert family_name(Name(family="Gogh", given="V.", non_dropping_particle="van")) == "van Gogh"
+    assert family_name(Name(family="Beethoven", given="L.", dropping_particle="van")) == (
+        "Beethoven")
+    assert family_name(Name(given="Aristotle")) == "Aristotle"
+    assert family_name(Name(literal="<i>WHO</i>")) == "WHO"
+    assert family_name(Name()) == ""

@@ -103,3 +103,6 @@ def test_plain_text_keeps_superscripts_unicode_can_spell() -> None:
     assert to_text(Span((Text("2"), raised("e")))) == "2ᵉ"
     assert to_text(raised("12")) == "¹²"
     assert to_text(raised("q")) == "q"  # no superscript q in Unicode: left as it is
+    # a trade mark the engine raised ("ActiGraph™" in a title) is one character again
+    assert to_text(Span((Text("ActiGraph"), raised("TM")))) == "ActiGraph\u2122"
+    assert to_text(raised("SM")) == "\u2120"

@@ -60,10 +60,8 @@ def _read_libraries(paths: tuple[str, ...], from_: str | None
         diagnostics += source.diagnostics
         for record in source.library:
             if record.key in combined:
-                original, n = record.key, 2
-                while f"{original}-{n}" in combined:
-                    n += 1
-                record.id = f"{original}-{n}"
+                original = record.key
+                record.id = combined.unused_key(original)
                 diagnostics.append(Diagnostic(
                     Severity.WARNING, "duplicate-key",
                     f"key '{original}' already read from an earlier file; renamed '{record.id}'",

@@ -7,6 +7,11 @@ bibliography at the end is one more render of every key.  The reader only
 adds what CSL has no notion of: required and optional readings, the pages
 to read, the reading load, and a per-course annotation.
 
+A numeric style numbers the reader as one document (unless the list asks
+for ``numbering = "per-section"``): each section's entries are then the
+consolidated bibliography's, in its order, so a work keeps one number in
+every section it appears in.
+
 The annotation goes into the record's ``annote`` for the render (so a style
 that prints ``annote``, such as ``annotated-reading-list``, formats it), and
 is then lifted out of the entry again so every writer can place it under the
@@ -21,7 +26,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -218,6 +223,19 @@ def is_author_date(style: Style) -> bool:
     return (style.citation_format or "") == "author-date"
 
 
+_CITATION_NUMBER = re.compile(rb"""variable\s*=\s*["'][^"']*\bcitation-number\b""")
+
+
+def is_numbered(style: Style) -> bool:
+    """Whether the style prints ``citation-number`` (ieee, vancouver ...).
+
+    Read from the XML rather than the ``citation-format`` metadata, which
+    a hand-made style may leave out or get wrong.
+    """
+    return (style.citation_format or "") == "numeric" or bool(
+        _CITATION_NUMBER.search(style.xml))
+
+
 def _has_title(record: Record) -> bool:
     if record.get("title"):
         return True
@@ -384,7 +402,15 @@ def _quoted_in(library: Library, records: Sequence[Record], style: Style, locale
 
 def _section(section: Section, library: Library, style: Style, locale: str | None,
              engine: str | Engine | None, contexts: dict[str, Rich],
-             warnings: list[str]) -> tuple[ReaderSection, BibliographyLayout]:
+             warnings: list[str], numbered: Mapping[str, tuple[int, Rich]] | None = None,
+             ) -> tuple[ReaderSection, BibliographyLayout]:
+    """One section as a bibliography of its own.
+
+    With ``numbered`` (key -> position and entry in the whole reader's
+    bibliography) a numeric style's entries come from the whole reader, so
+    numbers run on across sections; the section's own render then only
+    supplies the styled annotations.
+    """
     readings: dict[str, Reading] = {}
     for reading in section.readings:
         readings.setdefault(reading.key, reading)
@@ -398,8 +424,12 @@ def _section(section: Section, library: Library, style: Style, locale: str | Non
     result = render(Library(copies), style, locale=locale, engine=engine, link=True,
                     bibliography_keys=list(readings))
     warnings.extend(f"section '{section.id}': {w}" for w in result.warnings)
+    bibliography = result.bibliography
+    if numbered is not None:
+        bibliography = sorted(bibliography, key=lambda b: numbered[b.id][0]
+                              if b.id in numbered else len(numbered))
     entries: list[ReaderEntry] = []
-    for bib in result.bibliography:
+    for bib in bibliography:
         reading = readings[bib.id]
         rich: Rich = bib.rich
         annotation: Rich | None = None
@@ -408,6 +438,8 @@ def _section(section: Section, library: Library, style: Style, locale: str | Non
             rich, annotation = _lift_annotation(rich, text)
             if annotation is None:
                 annotation = from_html(text)
+        if numbered is not None and bib.id in numbered:
+            rich = numbered[bib.id][1]
         entries.append(ReaderEntry(
             key=bib.id, rich=_unblock(rich), required=reading.required,
             locator=reading.locator, label=reading.label,
@@ -456,20 +488,23 @@ def build_reader(reading_list: ReadingList, library: Library | None = None, *,
                     diagnostics=diagnostics)
     keys = reading_list.keys()
     contexts = _quoted_in(library, [library[k] for k in keys], style, locale, engine)
+    whole = render(Library(_render_copy(library[k], None) for k in keys), style,
+                   locale=locale, engine=engine, link=True, bibliography_keys=keys)
+    bibliography = [ReaderEntry(key=b.id, rich=_unblock(b.rich)) for b in whole.bibliography]
+    numbered: dict[str, tuple[int, Rich]] | None = None
+    if reading_list.numbering == "continuous" and is_numbered(style):
+        numbered = {e.key: (i, e.rich) for i, e in enumerate(bibliography)}
     for section in reading_list.sections:
         built, layout = _section(section, library, style, locale, engine, contexts,
-                                 reader.warnings)
+                                 reader.warnings, numbered)
         reader.sections.append(built)
         reader.layout = layout
         if progress is not None:
             progress(1)
-    whole = render(Library(_render_copy(library[k], None) for k in keys), style,
-                   locale=locale, engine=engine, link=True, bibliography_keys=keys)
     reader.warnings.extend(f"bibliography: {w}" for w in whole.warnings)
     reader.layout = whole.layout
     reader.locale = whole.locale
-    reader.bibliography = [ReaderEntry(key=b.id, rich=_unblock(b.rich))
-                           for b in whole.bibliography]
+    reader.bibliography = bibliography
     if progress is not None:
         progress(1)
     return reader
@@ -492,6 +527,7 @@ __all__ = [
     "describe_locator",
     "inline_layout",
     "is_author_date",
+    "is_numbered",
     "load_libraries",
     "reading_pages",
     "resolve_style",

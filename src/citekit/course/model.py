@@ -28,6 +28,9 @@ from citekit.errors import Diagnostic, ParseError, Severity
 
 DEFAULT_LABEL = "page"
 
+NUMBERING_MODES: tuple[str, ...] = ("continuous", "per-section")
+"""How a numeric style numbers a reader: once through, or afresh in every section."""
+
 
 @dataclass(frozen=True, slots=True)
 class Reading:
@@ -67,6 +70,9 @@ class ReadingList:
     ``libraries`` are resolved against the list file's folder; ``style`` is
     any name or path :func:`citekit.styles.find_style` understands (a
     relative ``.csl`` path is resolved against the list file too).
+    ``numbering`` matters only for numeric styles: ``continuous`` (the
+    reader is one document, so numbers run on and a work keeps its number)
+    or ``per-section`` (every section a bibliography numbered from 1).
     """
 
     title: str
@@ -77,6 +83,7 @@ class ReadingList:
     instructor: str | None = None
     style: str = "annotated-reading-list"
     locale: str | None = None
+    numbering: str = "continuous"
     source: str = "<reading list>"
 
     @property
@@ -208,11 +215,18 @@ def _text(value: Any) -> str | None:
 class _Builder:
     """Turns parsed data into a :class:`ReadingList`, collecting every problem."""
 
-    def __init__(self, filename: str, keys: _Positions, ids: _Positions) -> None:
+    def __init__(self, filename: str, keys: _Positions, ids: _Positions,
+                 text: str = "") -> None:
         self.filename = filename
         self.keys = keys
         self.ids = ids
+        self.text = text
         self.problems: list[Diagnostic] = []
+
+    def line_of_setting(self, name: str) -> int | None:
+        """The line of a top-level ``name = ...`` (TOML) or ``name: ...`` (YAML)."""
+        match = re.search(rf"(?m)^[ \t]*{re.escape(name)}[ \t]*[=:]", self.text)
+        return self.text.count("\n", 0, match.start()) + 1 if match else None
 
     def problem(self, code: str, message: str, line: int | None = None,
                 key: str | None = None) -> None:
@@ -313,6 +327,12 @@ class _Builder:
         if style.endswith(".csl") and not Path(style).is_absolute():
             candidate = base / style
             style = str(candidate) if candidate.is_file() else style
+        numbering = _text(data.get("numbering")) or NUMBERING_MODES[0]
+        if numbering not in NUMBERING_MODES:
+            self.problem("bad-numbering", f"'numbering' must be "
+                         f"{' or '.join(repr(m) for m in NUMBERING_MODES)}, not {numbering!r}",
+                         self.line_of_setting("numbering"))
+            numbering = NUMBERING_MODES[0]
         if self.problems:
             raise self.error()
         return ReadingList(
@@ -320,7 +340,7 @@ class _Builder:
             libraries=tuple(base / p for p in libraries),
             code=_text(course.get("code")), term=_text(course.get("term")),
             instructor=_text(course.get("instructor")), style=style,
-            locale=_text(data.get("locale")), source=self.filename,
+            locale=_text(data.get("locale")), numbering=numbering, source=self.filename,
         )
 
     def error(self) -> ParseError:
@@ -340,7 +360,7 @@ def parse_reading_list(text: str, *, filename: str = "<reading list>",
         syntax = "yaml" if filename.lower().endswith((".yaml", ".yml")) else "toml"
     parse = _parse_yaml if syntax == "yaml" else _parse_toml
     data, keys, ids = parse(text, filename)
-    return _Builder(filename, keys, ids).reading_list(data, base or Path("."))
+    return _Builder(filename, keys, ids, text).reading_list(data, base or Path("."))
 
 
 def load_reading_list(path: str | Path) -> ReadingList:
@@ -352,6 +372,7 @@ def load_reading_list(path: str | Path) -> ReadingList:
 
 __all__ = [
     "DEFAULT_LABEL",
+    "NUMBERING_MODES",
     "Reading",
     "ReadingList",
     "Section",

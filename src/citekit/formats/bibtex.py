@@ -41,7 +41,7 @@ from citekit.formats import bibmap as bm
 from citekit.formats.bibdates import MONTH_MACROS, parse_date_field, parse_year_month_day
 from citekit.formats.bibnames import parse_names, split_names
 from citekit.formats.bibwrite import write
-from citekit.formats.latex import collapse_space, decode, decode_lossy
+from citekit.formats.latex import closing_brace, collapse_space, decode, decode_lossy
 from citekit.model import Date, Library, Record, variable_kind
 
 CUSTOM_KEY = "biblatex"
@@ -318,32 +318,22 @@ def _misread_comment(block: ExplicitComment) -> Entry | None:
 
 
 def _closing(raw: str, i: int) -> int:
-    """Index of the delimiter closing the ``{`` or ``"`` at ``i``, or -1."""
-    opener = raw[i]
+    """Index of the delimiter closing the ``{`` or ``"`` at ``i``, or -1.
+
+    Braces go through :func:`closing_brace`, which the LaTeX decoder uses too,
+    so the field reader and the decoder agree on where a group ends.
+    """
+    if raw[i] != '"':
+        return closing_brace(raw, i)
     depth = 0
-    k = i
-    n = len(raw)
-    if opener == '"':
-        k += 1
-        while k < n:
-            ch = raw[k]
-            if ch == "{":
-                depth += 1
-            elif ch == "}":
-                depth -= 1
-            elif ch == '"' and depth == 0 and raw[k - 1] != "\\":
-                return k
-            k += 1
-        return -1
-    while k < n:
+    for k in range(i + 1, len(raw)):
         ch = raw[k]
-        if ch == "{" and (k == 0 or raw[k - 1] != "\\"):
+        if ch == "{":
             depth += 1
-        elif ch == "}" and (k == 0 or raw[k - 1] != "\\"):
+        elif ch == "}":
             depth -= 1
-            if depth == 0:
-                return k
-        k += 1
+        elif ch == '"' and depth == 0 and raw[k - 1] != "\\":
+            return k
     return -1
 
 
@@ -548,13 +538,9 @@ class _Converter:
 
     def language(self, name: str, value: str) -> None:
         text = decode(value, nocase=False).strip()
-        lowered = text.lower()
-        variant = None
-        opts = self.entry.fields.get("langidopts")
-        if name == "langid" and opts:
-            m = re.search(r"variant\s*=\s*([A-Za-z]+)", opts)
-            variant = m.group(1).lower() if m else None
-        tag = bm.LANGUAGE_VARIANTS.get((lowered, variant or "")) or bm.LANGUAGES.get(lowered)
+        lowered = text.lower()  # the reverse check below compares it with the kept name
+        opts = self.entry.fields.get("langidopts") if name == "langid" else None
+        tag = bm.language_tag(text, opts)
         if name == "language" and "langid" in self.entry.fields:
             self.keep(name, value)
             return

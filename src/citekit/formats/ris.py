@@ -177,10 +177,7 @@ def read(text: str, *, filename: str | None = None) -> ReadResult:
         diagnostics.extend(found)
         if record.key in library:
             original = record.key
-            n = 2
-            while f"{original}-{n}" in library:
-                n += 1
-            record.id = f"{original}-{n}"
+            record.id = library.unused_key(original)
             diagnostics.append(Diagnostic(
                 Severity.WARNING, "duplicate-key",
                 f"a second record with ID '{original}' was renamed '{record.id}'",
@@ -248,8 +245,8 @@ def read(text: str, *, filename: str | None = None) -> ReadResult:
 def _format_name(name: Name) -> str:
     if name.literal is not None:
         return name.literal
-    family = " ".join(p for p in (name.non_dropping_particle, name.family) if p)
-    given = " ".join(p for p in (name.given, name.dropping_particle) if p)
+    family = name.family_with_particle
+    given = name.given_with_particle
     parts = [family, given] if given or name.suffix else [family + ","]
     if name.suffix:
         parts.append(name.suffix)

@@ -51,6 +51,7 @@ from citekit.model import (
     OTHER_VARIABLES,
     STRING_VARIABLES,
     Date,
+    Name,
     Record,
     variable_kind,
 )
@@ -378,6 +379,54 @@ def rule_doi(record: Record) -> Iterable[Diagnostic]:
 
 
 # ---------------------------------------------------------------------------
+# Characters no printed citation can carry
+# ---------------------------------------------------------------------------
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _strings(value: Any) -> Iterable[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list):
+        for element in value:
+            yield from _strings(element)
+    elif isinstance(value, dict):
+        for element in value.values():
+            yield from _strings(element)
+    elif isinstance(value, Name):
+        yield from (part for part in (value.family, value.given, value.literal,
+                                      value.dropping_particle, value.non_dropping_particle,
+                                      value.suffix) if part)
+
+
+def _describe_control(char: str) -> str:
+    code = f"U+{ord(char):04X}"
+    if 0x80 <= ord(char) <= 0x9F:
+        try:
+            meant = bytes([ord(char)]).decode("cp1252")
+        except UnicodeDecodeError:
+            return f"control character {code}"
+        return (f"control character {code} (Windows-1252 text read as Latin-1? "
+                f"it stands for '{meant}')")
+    return f"control character {code}"
+
+
+def rule_control_characters(record: Record) -> Iterable[Diagnostic]:
+    """Invisible control characters print as nothing or as boxes, and break title case."""
+    for variable in record.fields:
+        if variable == "custom":
+            continue
+        for text in _strings(record.get(variable)):
+            found = _CONTROL.search(text)
+            if found is not None:
+                yield _problem(record, Severity.WARNING, "control-character",
+                               f"{variable} has a {_describe_control(found.group())}",
+                               variable)
+                break
+
+
+# ---------------------------------------------------------------------------
 # Running the rules
 # ---------------------------------------------------------------------------
 
@@ -391,6 +440,7 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     rule_isbn,
     rule_issn,
     rule_doi,
+    rule_control_characters,
 )
 
 

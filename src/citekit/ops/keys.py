@@ -84,8 +84,7 @@ def family_name(name: Name) -> str:
     """The family name with its non-dropping particle, as one word."""
     if name.literal is not None:
         return strip_markup(name.literal)
-    return strip_markup(" ".join(p for p in (name.non_dropping_particle, name.family) if p)
-                        or name.given or "")
+    return strip_markup(name.family_with_particle or name.given or "")
 
 
 def _creators(record: Record) -> list[Name]:

@@ -171,8 +171,7 @@ def summarize(record: Record) -> Summary:
     elif name.literal is not None:
         author = name.literal
     else:
-        author = " ".join(p for p in (name.non_dropping_particle, name.family) if p) or (
-            name.given or "")
+        author = name.family_with_particle or name.given or ""
     title = record.get("title")
     return Summary(record.key, record.type, strip_markup(author), record_year(record),
                    strip_markup(title) if isinstance(title, str) else "")

@@ -265,8 +265,7 @@ def _first_name(entry: bib.Entry) -> tuple[str, str]:
     name = names[0]
     if name.literal is not None:
         return (fold(name.literal), "")
-    family = " ".join(p for p in (name.non_dropping_particle, name.family) if p)
-    return (fold(family), fold(name.given or ""))
+    return (fold(name.family_with_particle), fold(name.given or ""))
 
 
 def _year(entry: bib.Entry) -> str:

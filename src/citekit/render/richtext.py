@@ -177,9 +177,13 @@ SUPERSCRIPTS = _superscripts()
 # plain character -> its superscript form, for plain text; the lowest code point
 # wins, so ordinal indicators come out as "ª" and "º" (Spanish "2.ª ed.")
 _RAISED: dict[str, str] = {}
+# raised words that are one character of their own: "TM" -> "™", "SM" -> "℠"
+_RAISED_WORDS: dict[str, str] = {}
 for _char, _plain in SUPERSCRIPTS.items():
     if len(_plain) == 1:
         _RAISED.setdefault(_plain, _char)
+    else:
+        _RAISED_WORDS.setdefault(_plain, _char)
 
 
 def to_text(rich: Rich) -> str:
@@ -191,7 +195,9 @@ def to_text(rich: Rich) -> str:
     if isinstance(rich, Text):
         return rich.text
     inner = "".join(to_text(child) for child in rich.children)
-    if rich.superscript and inner and all(char in _RAISED for char in inner):
+    if rich.superscript and inner in _RAISED_WORDS:
+        inner = _RAISED_WORDS[inner]
+    elif rich.superscript and inner and all(char in _RAISED for char in inner):
         inner = "".join(_RAISED[char] for char in inner)
     return _place_display(rich.display, inner, "\n")
 

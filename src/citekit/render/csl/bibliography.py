@@ -112,6 +112,10 @@ def render_bibliography(
     second_field = options.get("second-field-align")
     layout = section.layout
     numbered = cites_by_number(proc.style)
+    # Given names the citations expanded show expanded here too, unless the
+    # rule keeps citations to initials (suite: AllNamesWithInitialsBibliography).
+    given_rule = proc.style.citation.options.get("givenname-disambiguation-rule", "by-cite")
+    carry_given = not given_rule.endswith("with-initials")
     entries: list[tuple[str, Rich]] = []
     shown = 0  # entries with a printed form so far
     previous_names: str | None = None
@@ -122,7 +126,10 @@ def render_bibliography(
         info = CiteInfo(citation_number=numbers.get(key, 0))
         state = states.get(key) or DisambiguationState()
         state = DisambiguationState(
-            year_suffix=state.year_suffix, condition=state.condition, cite_names=state.cite_names
+            year_suffix=state.year_suffix,
+            condition=state.condition,
+            cite_names=state.cite_names,
+            given_level=state.given_level if carry_given else {},
         )
         output, ctx = proc.render_item(item, section, "bibliography", info, state)
         if output is None or (numbered and is_empty(output)):

@@ -112,12 +112,14 @@ class NameRenderer:
         self.family_decor = family.decor if family is not None else None
 
     def given_text(self, name: NameData, level: int) -> str:
+        """``level`` 1 expands initials a long name would show; 2 shows the given name as typed."""
         given = name.given
-        if self.initialize_with is not None and level < 2 and (self.initialize or level == 0):
-            if level >= 1 and self.form == "long":
-                return given
-            return initialize(given, self.initialize_with, self.hyphen, not self.initialize)
-        return given
+        if self.initialize_with is None or level >= 2:
+            return given
+        if self.initialize and level >= 1 and self.form == "long":
+            return given
+        # initialize="false" keeps full names and only tidies initials, at level 1 too
+        return initialize(given, self.initialize_with, self.hyphen, not self.initialize)
 
     def render(self, name: NameData, index: int, level: int = 0) -> str | Box:
         """``level``: givenname disambiguation (1 = initials/long, 2 = full given)."""

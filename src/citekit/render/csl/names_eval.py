@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from citekit.render.csl.data import NameData
 from citekit.render.csl.names import NameRenderer, is_romanesque, join_names
 from citekit.render.csl.output import Box, plain_text
-from citekit.render.csl.style import PLAIN, Decor, LabelNode, NamesNode, TextNode
+from citekit.render.csl.style import PLAIN, ChooseNode, Decor, LabelNode, NamesNode, TextNode
 
 if TYPE_CHECKING:
     from citekit.render.csl.evaluator import Context, Evaluator, Out
@@ -128,6 +130,11 @@ def _render_names(ev: Evaluator, ctx: Context, node: NamesNode) -> Out | None:
     outputs: list[Out] = []
     count = 0
     global_index = 0
+    # A bibliography entry's first names are the ones its citation shows: the
+    # names and given names disambiguation added there show here too
+    # (citeproc-js: "Yazdani, Danial" beside "Yazdani, Donya").
+    bib_first = ctx.mode == "bibliography" and "names_info" not in ctx.extra
+    given_level = ctx.state.given_level if ctx.mode != "bibliography" or bib_first else {}
     # cs:name's formatting dresses each name, not the delimiters, "and" or
     # et-al; its affixes wrap the whole list (citeproc-js: "<sc>Baez</sc> &
     # <sc>Lauda</sc>").
@@ -148,8 +155,7 @@ def _render_names(ev: Evaluator, ctx: Context, node: NamesNode) -> Out | None:
         limit = total
         if et_al_min and use_first is not None and total >= et_al_min and use_first < total:
             limit = use_first + add_names
-            if ctx.mode == "bibliography" and "names_info" not in ctx.extra:
-                # only the entry's first names, the ones its citation shows
+            if bib_first:
                 limit = max(limit, ctx.state.cite_names)
             truncated = limit < total
             limit = min(limit, total)
@@ -170,9 +176,11 @@ def _render_names(ev: Evaluator, ctx: Context, node: NamesNode) -> Out | None:
         rendered: list[Out] = []
         for name in shown:
             _note_rendered(ctx, _name_key(name))
+        levels = [given_level.get(global_index + index, 0) for index in range(len(shown))]
         for index, name in enumerate(shown):
-            level = ctx.state.given_level.get(global_index + index, 0)
-            rendered.append(each_name(renderer.render(name, index, level)))
+            rendered.append(each_name(renderer.render(name, index, levels[index])))
+        if ctx.mode == "bibliography" and total > 1 and _adds_given_names(ev):
+            _separate_namesakes(ev, renderer, names, levels, rendered, each_name)
         global_index += total
         et_al: Out | None = None
         last: Out | None = None
@@ -233,6 +241,61 @@ def _label(ev: Evaluator, ctx: Context, node: LabelNode, variable: str, plural: 
     return ev.decorate(ctx, term, node.decor, term=True)
 
 
+def _adds_given_names(ev: Evaluator) -> bool:
+    return ev.style.citation.options.get("disambiguate-add-givenname") == "true"
+
+
+def _separate_namesakes(
+    ev: Evaluator,
+    renderer: NameRenderer,
+    names: Sequence[NameData],
+    levels: list[int],
+    rendered: list[Out],
+    each_name: Callable[[Out], Out],
+) -> None:
+    """People of one entry who would print alike ("Yazdani, D." twice) get given names.
+
+    citeproc-js does this in the bibliography whenever the style lets
+    citations add given names, whatever else the citations needed, and
+    also when the namesake is hidden behind et-al.  ``rendered`` holds the
+    shown names (the first ``len(rendered)``); only those are redrawn.
+    """
+    by_family: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for index, name in enumerate(names):
+        if name.family and not name.is_literal:
+            by_family[(name.non_dropping, name.family)].append(index)
+    rule = ev.style.citation.options.get("givenname-disambiguation-rule", "by-cite")
+    if rule.endswith("with-initials"):
+        return  # the style keeps given names to initials (APA)
+    top = 2
+    shown = len(rendered)
+    for indices in by_family.values():
+        if len(indices) < 2 or indices[0] >= shown:
+            continue
+        if len({names[i].given for i in indices}) < 2:
+            continue  # one person named twice stays as written
+        level = max([levels[i] for i in indices if i < shown] + [0])
+        while level <= top:
+            forms = [plain_text(renderer.render(names[i], i, level)) for i in indices]
+            if len(set(forms)) == len(forms):
+                break
+            level += 1
+        level = min(level, top)
+        for i in indices:
+            if i < shown and levels[i] < level:
+                levels[i] = level
+                rendered[i] = each_name(renderer.render(names[i], i, level))
+
+
+def _consume(ctx: Context, saved_tracked: list[str] | None, rendered: int) -> None:
+    """The substitute's variables count as used for the rest of the cite."""
+    used = ctx.tracked or []
+    ctx.suppressed.update(used)
+    if saved_tracked is not None:
+        saved_tracked.extend(used)
+    ctx.rendered = max(ctx.rendered, rendered + 1)
+
+
 def _substitute(ev: Evaluator, ctx: Context, node: NamesNode) -> Out | None:
     if not node.substitute:
         return None
@@ -242,17 +305,25 @@ def _substitute(ev: Evaluator, ctx: Context, node: NamesNode) -> Out | None:
             ctx.names_inherit = node
             ctx.tracked = []
             called, rendered = ctx.called, ctx.rendered
-            result = ev.node(ctx, child)
+            names_like = isinstance(child, NamesNode)
+            if isinstance(child, ChooseNode):
+                branch = ev.choose(ctx, child)
+                result = None
+                if branch:
+                    names_like = all(isinstance(n, NamesNode) for n in branch)
+                    result = ev.group(ctx, branch, "", PLAIN, suppress=False)
+            else:
+                result = ev.node(ctx, child)
             if isinstance(child, TextNode) and child.source in ("term", "value") and result is None:
                 return None  # citeproc-js: a term ends substitution even when empty
+            if result is not None and not names_like:
+                # citeproc-js: what stands in for the names (a title, a term, a
+                # macro) keeps its own affixes and formatting, not the names'.
+                _note_rendered(ctx, plain_text(result))
+                _consume(ctx, saved_tracked, rendered)
+                return Box([result], tag="names")
             if result is not None:
-                if not isinstance(child, NamesNode):
-                    _note_rendered(ctx, plain_text(result))
-                used = ctx.tracked
-                ctx.suppressed.update(used)
-                if saved_tracked is not None:
-                    saved_tracked.extend(used)
-                ctx.rendered = max(ctx.rendered, rendered + 1)
+                _consume(ctx, saved_tracked, rendered)
                 return ev.decorate(ctx, Box([result], tag="names"), node.decor)
             ctx.called, ctx.rendered = called, rendered
         return None

@@ -165,6 +165,8 @@ def _title(text: str, protected: list[bool]) -> str:
         kept_stop = key in STOP_WORDS and not sentence_start and index != last_index
         if kept_stop:
             pass  # stop words keep their case (citeproc-js lowercases none)
+        elif core.startswith("$"):
+            pass  # TeX math ("$k$-colorable") is never recased
         elif not sentence_start and "." in key:
             pass  # citeproc-js keeps a dotted "u.s." as typed
         elif not sentence_start and len(key) == 1 and not ("-" in gap_after and not after_stop):
@@ -233,6 +235,8 @@ def transform(text: str, case: str, protected: list[bool] | None = None) -> str:
         return text
     if any(protected):
         return "".join(o if p else r for o, r, p in zip(text, result, protected, strict=False))
+    if case == "uppercase":
+        return text.upper()  # whole strings may grow: "Voß" is "VOSS", as in citeproc-js
     return result
 
 
