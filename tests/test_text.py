@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from citekit.text import fold, strip_markup, transliterate
+from citekit.text import balanced, fold, strip_markup, transliterate
 
 
 def test_strip_markup_removes_csl_rich_text_tags_only() -> None:
@@ -48,3 +48,9 @@ def test_text_imports_only_the_standard_library() -> None:
     imported |= {str(node.module).split(".")[0] for node in ast.walk(tree)
                  if isinstance(node, ast.ImportFrom) and node.level == 0}
     assert imported <= {"__future__", "re", "unicodedata"}
+
+
+def test_balanced_counts_opening_before_closing() -> None:
+    assert balanced("{a{b}c}") and balanced("") and balanced("plain")
+    assert not balanced("}{") and not balanced("{a") and not balanced("a}")
+    assert balanced("[see [also] @a]", "[", "]") and not balanced("[a]]", "[", "]")

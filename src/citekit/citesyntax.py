@@ -26,6 +26,7 @@ from lxml import etree
 
 from citekit.render.types import CiteItem, Cluster
 from citekit.styles import DEFAULT_LOCALE, load_locale_xml
+from citekit.text import balanced
 
 _NS = "{http://purl.org/net/xbiblio/csl}"
 
@@ -235,18 +236,6 @@ def _depth_mask(mask: str) -> str:
     return "".join(chars)
 
 
-def _unmatched_bracket(mask: str) -> bool:
-    depth = 0
-    for char in mask:
-        if char == "[":
-            depth += 1
-        elif char == "]":
-            depth -= 1
-            if depth < 0:
-                return True
-    return depth != 0
-
-
 def _split_cites(mask: str) -> list[tuple[int, int]]:
     """Spans of the ``;``-separated parts of a depth-masked cluster body (braces protect)."""
     spans: list[tuple[int, int]] = []
@@ -320,7 +309,7 @@ def _cluster(body: str, mask: str, locale: str, note_number: int | None,
 def parse_cite(text: str, locale: str = DEFAULT_LOCALE) -> CiteItem:
     """One cite: ``see -@doe99, p. 33 and passim`` (brackets in it must balance)."""
     mask = _structure_mask(text)
-    if _unmatched_bracket(mask):
+    if not balanced(mask, "[", "]"):
         raise CitationSyntaxError(f"unbalanced brackets in {text!r}")
     return _cite(text, _depth_mask(mask), locale)
 
@@ -337,7 +326,7 @@ def parse_cluster(text: str, locale: str = DEFAULT_LOCALE, *,
     """
     body = text.strip()
     mask = _structure_mask(body)
-    if _unmatched_bracket(mask):
+    if not balanced(mask, "[", "]"):
         raise CitationSyntaxError(f"unbalanced brackets in {text!r}")
     if body.startswith("[") and _closing(mask, 0) == len(body) - 1:
         body, mask = body[1:-1], mask[1:-1]

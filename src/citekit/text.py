@@ -67,3 +67,20 @@ def fold(text: str) -> str:
 
 
 __all__ = ["fold", "strip_markup", "transliterate"]
+
+
+def balanced(text: str, opening: str = "{", closing: str = "}") -> bool:
+    """Whether every ``closing`` closes an ``opening`` before it, and all are closed.
+
+    Escapes are not considered: callers that honour them (BibTeX's
+    backslash rules) count on their own.
+    """
+    depth = 0
+    for char in text:
+        if char == opening:
+            depth += 1
+        elif char == closing:
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0

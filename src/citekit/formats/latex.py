@@ -18,7 +18,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from citekit.text import strip_markup  # re-exported: plain text of a decoded value
+from citekit.text import (  # strip_markup re-exported: plain text of a decoded value
+    balanced,
+    strip_markup,
+)
 
 NOCASE_OPEN = '<span class="nocase">'
 SMALLCAPS_OPEN = '<span style="font-variant:small-caps;">'
@@ -420,19 +423,6 @@ def _encode_char(ch: str, ascii: bool) -> str:
     return ch
 
 
-def _balanced(text: str) -> bool:
-    """Whether every brace closes one opened before it (BibTeX ignores backslashes here)."""
-    depth = 0
-    for ch in text:
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-            if depth < 0:
-                return False
-    return depth == 0
-
-
 def encode(text: str, *, ascii: bool = False, verbatim: bool = False) -> str:
     """Unicode text with CSL-JSON markup to LaTeX for a .bib field.
 
@@ -445,7 +435,7 @@ def encode(text: str, *, ascii: bool = False, verbatim: bool = False) -> str:
     the entry stays readable.
     """
     if verbatim:
-        if _balanced(text) and "\\{" not in text and "\\}" not in text \
+        if balanced(text) and "\\{" not in text and "\\}" not in text \
                 and not text.endswith("\\"):
             return text
         text = text.replace("{", "%7B").replace("}", "%7D")

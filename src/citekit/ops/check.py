@@ -51,10 +51,10 @@ from citekit.model import (
     OTHER_VARIABLES,
     STRING_VARIABLES,
     Date,
-    Name,
     Record,
     variable_kind,
 )
+from citekit.ops.query import value_texts
 from citekit.suggestions import closest_matches
 
 Rule = Callable[[Record], Iterable[Diagnostic]]
@@ -385,21 +385,6 @@ def rule_doi(record: Record) -> Iterable[Diagnostic]:
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-def _strings(value: Any) -> Iterable[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, list):
-        for element in value:
-            yield from _strings(element)
-    elif isinstance(value, dict):
-        for element in value.values():
-            yield from _strings(element)
-    elif isinstance(value, Name):
-        yield from (part for part in (value.family, value.given, value.literal,
-                                      value.dropping_particle, value.non_dropping_particle,
-                                      value.suffix) if part)
-
-
 def _describe_control(char: str) -> str:
     code = f"U+{ord(char):04X}"
     if 0x80 <= ord(char) <= 0x9F:
@@ -417,7 +402,7 @@ def rule_control_characters(record: Record) -> Iterable[Diagnostic]:
     for variable in record.fields:
         if variable == "custom":
             continue
-        for text in _strings(record.get(variable)):
+        for text in value_texts(record.get(variable)):
             found = _CONTROL.search(text)
             if found is not None:
                 yield _problem(record, Severity.WARNING, "control-character",

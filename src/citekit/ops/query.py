@@ -75,7 +75,8 @@ def record_year(record: Record) -> int | None:
     return None
 
 
-def _texts(value: Any) -> Iterator[str]:
+def value_texts(value: Any) -> Iterator[str]:
+    """Every piece of text in a variable's value: strings, numbers, names, dates."""
     if isinstance(value, str):
         yield value
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -86,10 +87,10 @@ def _texts(value: Any) -> Iterator[str]:
         yield str(value)
     elif isinstance(value, list):
         for item in value:
-            yield from _texts(item)
+            yield from value_texts(item)
     elif isinstance(value, dict):
         for item in value.values():
-            yield from _texts(item)
+            yield from value_texts(item)
 
 
 def searchable_text(record: Record, *, folded: bool = True) -> str:
@@ -102,7 +103,7 @@ def searchable_text(record: Record, *, folded: bool = True) -> str:
     """
     parts = [record.key, record.type]
     for value in record.fields.values():
-        parts.extend(_texts(value))
+        parts.extend(value_texts(value))
     if folded:
         return "\n".join(fold(part) for part in parts)
     return "\n".join(strip_markup(part).casefold() for part in parts)
