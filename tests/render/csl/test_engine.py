@@ -111,3 +111,17 @@ def test_parsed_style_and_locale_are_cached() -> None:
     second = load_style_and_locale(STYLE, None, bundled_locale_xml)
     assert first[0] is second[0]
     assert first[1] is second[1]
+
+
+def test_cycle_collector_is_left_as_it_was() -> None:
+    """The engine pauses Python's cycle collector while it runs, never for good."""
+    import gc
+
+    was_enabled = gc.isenabled()
+    try:
+        for enabled in (True, False):
+            (gc.enable if enabled else gc.disable)()
+            assert _process([Cluster((CiteItem("doe2000"),))]).citations
+            assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was_enabled else gc.disable)()

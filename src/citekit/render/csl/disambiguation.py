@@ -41,8 +41,16 @@ class _Renderer:
         self.proc = proc
         self.items = items
         self.position = position
+        # The steps re-read the same cites in the same states (a bucket's
+        # distinct count, then its colliding members); render each once.
+        self._keys: dict[tuple[object, ...], str] = {}
 
     def key(self, item_id: str, state: DisambiguationState) -> str:
+        memo = (item_id, state.add_names, tuple(sorted(state.given_level.items())),
+                state.year_suffix, state.condition)
+        cached = self._keys.get(memo)
+        if cached is not None:
+            return cached
         proc = self.proc
         output, _ = proc.render_item(
             self.items[item_id],
@@ -52,7 +60,8 @@ class _Renderer:
             state,
             IGNORED,
         )
-        return plain_text(output)
+        text = self._keys[memo] = plain_text(output)
+        return text
 
     def names_info(self, item_id: str, state: DisambiguationState) -> tuple[int, int]:
         proc = self.proc

@@ -179,7 +179,7 @@ def _render_names(ev: Evaluator, ctx: Context, node: NamesNode) -> Out | None:
         levels = [given_level.get(global_index + index, 0) for index in range(len(shown))]
         for index, name in enumerate(shown):
             rendered.append(each_name(renderer.render(name, index, levels[index])))
-        if ctx.mode == "bibliography" and total > 1 and _adds_given_names(ev):
+        if ctx.mode == "bibliography" and total > 1 and _separates_namesakes(ev):
             _separate_namesakes(ev, renderer, names, levels, rendered, each_name)
         global_index += total
         et_al: Out | None = None
@@ -241,8 +241,11 @@ def _label(ev: Evaluator, ctx: Context, node: LabelNode, variable: str, plural: 
     return ev.decorate(ctx, term, node.decor, term=True)
 
 
-def _adds_given_names(ev: Evaluator) -> bool:
-    return ev.style.citation.options.get("disambiguate-add-givenname") == "true"
+def _separates_namesakes(ev: Evaluator) -> bool:
+    """Whether the style's citations may add full given names (not only initials)."""
+    options = ev.style.citation.options
+    return (options.get("disambiguate-add-givenname") == "true"
+            and not options.get("givenname-disambiguation-rule", "").endswith("with-initials"))
 
 
 def _separate_namesakes(
@@ -264,9 +267,6 @@ def _separate_namesakes(
     for index, name in enumerate(names):
         if name.family and not name.is_literal:
             by_family[(name.non_dropping, name.family)].append(index)
-    rule = ev.style.citation.options.get("givenname-disambiguation-rule", "by-cite")
-    if rule.endswith("with-initials"):
-        return  # the style keeps given names to initials (APA)
     top = 2
     shown = len(rendered)
     for indices in by_family.values():

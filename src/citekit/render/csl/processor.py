@@ -216,6 +216,8 @@ class Processor:
         citation = style.citation
         if citation.sort:
             for built in cite_lists:
+                if len(built) < 2:
+                    continue  # one cite needs no order (and no sort keys)
                 for cite in built:
                     cite.sort_values = self._keys_with_number(
                         cite.item, citation, cite.info.citation_number
