@@ -56,7 +56,7 @@ def test_disambiguation_ripples_back_to_earlier_clusters(library: Library) -> No
 def test_note_numbers_and_ibid_ripple_on_insert(library: Library) -> None:
     document = CitationDocument(library, "oscola")
     document.extend(["[@doe2000, p. 3]", "[@doe2000, p. 3]", "[@smith2004]"])
-    assert texts(document)[1] == "Ibid."
+    assert texts(document)[1] == "ibid."  # OSCOLA: "ibid always has a small case i"
     update = document.insert(1, "[@smith2004, p. 9]")
     changed = {c.id: (c.index, c.note_number, c.text) for c in update.changed}
     assert changed["c4"][:2] == (1, 2)

@@ -74,13 +74,13 @@ def test_a_session_from_open_to_shutdown(client: Client, tmp_path: Path) -> None
 
     second = client.call(3, "add_cluster", cluster={"items": [
         {"id": "doe2000", "locator": "3", "label": "page"}]})["result"]
-    assert second["changed"] == [{"id": "c2", "index": 1, "text": "Ibid.", "note-number": 2}]
+    assert second["changed"] == [{"id": "c2", "index": 1, "text": "ibid.", "note-number": 2}]
     assert second["bibliography"] is None
 
     inserted = client.call(4, "insert_cluster", index=1, cluster="[@smith2004]")["result"]
     changed = {c["id"]: c for c in inserted["changed"]}
     assert set(changed) == {"c3", "c2"}
-    assert changed["c2"]["text"] != "Ibid." and changed["c2"]["note-number"] == 3
+    assert changed["c2"]["text"] != "ibid." and changed["c2"]["note-number"] == 3
 
     updated = client.call(5, "update_cluster", id="c3", cluster="[@dobbs1999]")["result"]
     assert "Dobbs" in updated["changed"][0]["text"]

@@ -557,7 +557,7 @@ def _assemble(text: str, meta: FrontMatter, found: Scan, trees: list[Rich | None
         new_notes.append((number, label, " ".join(content.split())))
         edits.append(_Edit(note.start, note.end, f"[^{label}]"))
     top = [e for e in edits if e not in inner_edits]
-    body_edits = list(top)
+    body_edits = _escape_pipes_in_tables(text, top)
     bib_block = _bibliography_block(result.bibliography, meta, result.locale,
                                     anchors=link, in_refs_div=found.refs_block is not None,
                                     hanging_indent=result.layout.hanging_indent)
@@ -572,6 +572,34 @@ def _assemble(text: str, meta: FrontMatter, found: Scan, trees: list[Rich | None
                                   for _, label, content in sorted(new_notes))
         body = body.rstrip("\n") + "\n\n" + definitions + "\n"
     return body
+
+
+_UNESCAPED_PIPE = re.compile(r"(\\*)\|")
+
+
+def _escape_pipe(markdown: str) -> str:
+    """``|`` as ``\\|`` unless already escaped (an odd run of backslashes before it)."""
+    return _UNESCAPED_PIPE.sub(
+        lambda m: m.group(1) + ("|" if len(m.group(1)) % 2 else "\\|"), markdown)
+
+
+def _escape_pipes_in_tables(text: str, edits: list[_Edit]) -> list[_Edit]:
+    """Edits with ``|`` escaped in those that land in a pipe table's row.
+
+    A rendered citation with a ``|`` in it (a title, a style's delimiter)
+    would otherwise split its cell.  Which lines are rows is decided on the
+    source, by the Markdown reader's own table test; elsewhere a ``|`` is
+    text and stays as it is.
+    """
+    rows = markdown_lite.table_row_lines(text) if "|" in text else frozenset()
+    if not rows:
+        return list(edits)
+    out: list[_Edit] = []
+    for edit in edits:
+        if "|" in edit.text and text.count("\n", 0, edit.start) in rows:
+            edit = replace(edit, text=_escape_pipe(edit.text))
+        out.append(edit)
+    return out
 
 
 def _bibliography_block(entries: list[BibEntry], meta: FrontMatter, locale: str, *,

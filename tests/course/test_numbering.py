@@ -76,7 +76,7 @@ def test_per_section_numbering_is_an_option(course_dir: Path) -> None:
     assert bibliography == [("1", "zhou2019"), ("2", "baker1998"), ("3", "adams2001")]
 
 
-def test_author_date_styles_are_unaffected(course_dir: Path) -> None:
+def test_author_date_styles_keep_the_style_order(course_dir: Path) -> None:
     (course_dir / "course.toml").write_text(
         LIST.format(numbering="").replace('"ieee"', '"apa"'), encoding="utf-8")
     week2 = build_from_file(course_dir / "course.toml").sections[1]

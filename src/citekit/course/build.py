@@ -2,15 +2,21 @@
 
 Each section is rendered as its own bibliography through
 :func:`citekit.render.render`, so the CSL style — not this module — decides
-how entries look and in which order they come; the consolidated
-bibliography at the end is one more render of every key.  The reader only
-adds what CSL has no notion of: required and optional readings, the pages
-to read, the reading load, and a per-course annotation.
+in which order its entries come; the consolidated bibliography at the end
+is one more render of every key.  The reader only adds what CSL has no
+notion of: required and optional readings, the pages to read, the reading
+load, and a per-course annotation.
 
-A numeric style numbers the reader as one document (unless the list asks
-for ``numbering = "per-section"``): each section's entries are then the
-consolidated bibliography's, in its order, so a work keeps one number in
-every section it appears in.
+A reader is one document, so every entry prints as the consolidated
+bibliography prints it, in every section: year suffixes ("2017a"), names
+added to tell authors apart and a numeric style's numbers are decided once,
+over all the reader's works, and a section render alone would get them
+wrong.  Each section still takes its order and annotations from its own
+render; a numeric style orders a section by number instead.  With
+``numbering = "per-section"`` a numeric style's sections stay separate
+bibliographies numbered from 1.  The one textual difference allowed is the
+style's "———" for a repeated author, kept only where the entry follows the
+same entry as in the consolidated bibliography.
 
 The annotation goes into the record's ``annote`` for the render (so a style
 that prints ``annote``, such as ``annotated-reading-list``, formats it), and
@@ -30,6 +36,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+
+from lxml import etree
 
 from citekit import formats
 from citekit.course.model import Reading, ReadingList, Section, load_reading_list
@@ -223,6 +231,7 @@ def is_author_date(style: Style) -> bool:
     return (style.citation_format or "") == "author-date"
 
 
+_CSL_NS = "http://purl.org/net/xbiblio/csl"
 _CITATION_NUMBER = re.compile(rb"""variable\s*=\s*["'][^"']*\bcitation-number\b""")
 
 
@@ -370,11 +379,15 @@ def inline_layout(rich: Rich) -> Rich:
     return replace(rich, children=children, display=None)
 
 
-def _quoted_in(library: Library, records: Sequence[Record], style: Style, locale: str | None,
+def _quoted_in(library: Library, reader_copies: Library, style: Style, locale: str | None,
                engine: str | Engine | None) -> dict[str, Rich]:
-    """For each quotation record, "Quoted in (Raimondo 2017, para. 5)" as rich text."""
+    """For each quotation record, "Quoted in (Raimondo 2017, para. 5)" as rich text.
+
+    The citations are rendered among all the reader's works, so a year
+    suffix or added name agrees with the reader's bibliography.
+    """
     wanted: list[tuple[str, CiteItem]] = []
-    for record in records:
+    for record in reader_copies:
         custom = record.get("custom")
         if not isinstance(custom, dict) or not custom.get("quoted-in"):
             continue
@@ -387,8 +400,10 @@ def _quoted_in(library: Library, records: Sequence[Record], style: Style, locale
             label=str(custom.get("quoted-in-label") or "page") if locator else None)))
     if not wanted:
         return {}
-    sources = Library(library[item.id].copy() for item in
-                      {item.id: item for _, item in wanted}.values())
+    sources = Library(record.copy() for record in reader_copies)
+    for _, item in wanted:
+        if item.id not in sources:
+            sources.add(library[item.id].copy())
     result = render(sources, style, citations=[Cluster((item,)) for _, item in wanted],
                     locale=locale, engine=engine, bibliography=False)
     out: dict[str, Rich] = {}
@@ -400,16 +415,83 @@ def _quoted_in(library: Library, records: Sequence[Record], style: Style, locale
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class _WholeEntry:
+    """An entry of the whole reader's bibliography, as sections reuse it.
+
+    ``rich`` is the entry exactly as the consolidated bibliography prints
+    it; ``standalone`` the same entry without subsequent-author-substitute
+    (the "———" standing for the names of the entry before it), for a
+    section where that entry does not follow ``previous``.
+    """
+
+    position: int
+    rich: Rich
+    standalone: Rich
+    previous: str | None
+
+
+def _without_author_substitute(style: Style) -> Style | None:
+    """The style with ``subsequent-author-substitute`` dropped; None when it has none."""
+    if b"subsequent-author-substitute" not in style.xml:
+        return None
+    try:
+        root = etree.fromstring(style.xml)
+    except etree.XMLSyntaxError:
+        return None
+    changed = False
+    for element in root.iter(f"{{{_CSL_NS}}}bibliography"):
+        for name in ("subsequent-author-substitute", "subsequent-author-substitute-rule"):
+            if name in element.attrib:
+                del element.attrib[name]
+                changed = True
+    return replace(style, xml=etree.tostring(root, encoding="utf-8")) if changed else None
+
+
+def _whole_entries(bibliography: Sequence[ReaderEntry], standalone: Mapping[str, Rich],
+                   ) -> dict[str, _WholeEntry]:
+    whole: dict[str, _WholeEntry] = {}
+    previous: str | None = None
+    for position, entry in enumerate(bibliography):
+        whole[entry.key] = _WholeEntry(position, entry.rich,
+                                       standalone.get(entry.key, entry.rich), previous)
+        previous = entry.key
+    return whole
+
+
+def _as_in_whole(entries: Sequence[ReaderEntry], whole: Mapping[str, _WholeEntry],
+                 ) -> list[ReaderEntry]:
+    """A group's entries printed as the whole reader prints them.
+
+    The consolidated bibliography's text is used as is, unless the style
+    replaced the names by "———" there and the entry follows a different
+    one here: then the names are printed (a dash would name the wrong
+    authors).
+    """
+    out: list[ReaderEntry] = []
+    previous: str | None = None
+    for entry in entries:
+        found = whole.get(entry.key)
+        if found is not None:
+            rich = found.rich if found.previous == previous else found.standalone
+            entry = replace(entry, rich=rich)
+        out.append(entry)
+        previous = entry.key
+    return out
+
+
 def _section(section: Section, library: Library, style: Style, locale: str | None,
              engine: str | Engine | None, contexts: dict[str, Rich],
-             warnings: list[str], numbered: Mapping[str, tuple[int, Rich]] | None = None,
-             ) -> tuple[ReaderSection, BibliographyLayout]:
+             warnings: list[str], whole: Mapping[str, _WholeEntry] | None = None,
+             numbered: bool = False) -> tuple[ReaderSection, BibliographyLayout]:
     """One section as a bibliography of its own.
 
-    With ``numbered`` (key -> position and entry in the whole reader's
-    bibliography) a numeric style's entries come from the whole reader, so
-    numbers run on across sections; the section's own render then only
-    supplies the styled annotations.
+    With ``whole`` (key -> the entry in the whole reader's bibliography)
+    every entry prints as in the whole reader, so year suffixes ("2017a"),
+    added names and numbers agree across sections and with the consolidated
+    bibliography; the section's own render then only supplies the order
+    and the styled annotations.  ``numbered`` orders the entries by their
+    number in the whole reader instead.
     """
     readings: dict[str, Reading] = {}
     for reading in section.readings:
@@ -425,9 +507,9 @@ def _section(section: Section, library: Library, style: Style, locale: str | Non
                     bibliography_keys=list(readings))
     warnings.extend(f"section '{section.id}': {w}" for w in result.warnings)
     bibliography = result.bibliography
-    if numbered is not None:
-        bibliography = sorted(bibliography, key=lambda b: numbered[b.id][0]
-                              if b.id in numbered else len(numbered))
+    if whole is not None and numbered:
+        bibliography = sorted(bibliography, key=lambda b: whole[b.id].position
+                              if b.id in whole else len(whole))
     entries: list[ReaderEntry] = []
     for bib in bibliography:
         reading = readings[bib.id]
@@ -438,14 +520,16 @@ def _section(section: Section, library: Library, style: Style, locale: str | Non
             rich, annotation = _lift_annotation(rich, text)
             if annotation is None:
                 annotation = from_html(text)
-        if numbered is not None and bib.id in numbered:
-            rich = numbered[bib.id][1]
         entries.append(ReaderEntry(
             key=bib.id, rich=_unblock(rich), required=reading.required,
             locator=reading.locator, label=reading.label,
             pages=reading_pages(reading, library.get(bib.id)),
             annotation=annotation, note=reading.note, context=contexts.get(bib.id)))
-    ordered = [e for e in entries if e.required] + [e for e in entries if not e.required]
+    required = [e for e in entries if e.required]
+    optional = [e for e in entries if not e.required]
+    if whole is not None:
+        required, optional = _as_in_whole(required, whole), _as_in_whole(optional, whole)
+    ordered = required + optional
     load = reading_load((e.pages, e.required) for e in ordered)
     return (ReaderSection(section.id, section.title, tuple(ordered), load,
                           section.description), result.layout)
@@ -487,16 +571,24 @@ def build_reader(reading_list: ReadingList, library: Library | None = None, *,
     reader = Reader(reading_list, style, locale or style.default_locale or "en-US",
                     diagnostics=diagnostics)
     keys = reading_list.keys()
-    contexts = _quoted_in(library, [library[k] for k in keys], style, locale, engine)
-    whole = render(Library(_render_copy(library[k], None) for k in keys), style,
-                   locale=locale, engine=engine, link=True, bibliography_keys=keys)
+    copies = Library(_render_copy(library[k], None) for k in keys)
+    contexts = _quoted_in(library, copies, style, locale, engine)
+    whole = render(copies, style, locale=locale, engine=engine, link=True,
+                   bibliography_keys=keys)
     bibliography = [ReaderEntry(key=b.id, rich=_unblock(b.rich)) for b in whole.bibliography]
-    numbered: dict[str, tuple[int, Rich]] | None = None
-    if reading_list.numbering == "continuous" and is_numbered(style):
-        numbered = {e.key: (i, e.rich) for i, e in enumerate(bibliography)}
+    standalone: dict[str, Rich] = {}
+    plain_style = _without_author_substitute(style)
+    if plain_style is not None:
+        names_in_full = render(copies, plain_style, locale=locale, engine=engine, link=True,
+                               bibliography_keys=keys)
+        standalone = {b.id: _unblock(b.rich) for b in names_in_full.bibliography}
+    numbered = is_numbered(style)
+    shared: dict[str, _WholeEntry] | None = None
+    if reading_list.numbering == "continuous" or not numbered:
+        shared = _whole_entries(bibliography, standalone)
     for section in reading_list.sections:
         built, layout = _section(section, library, style, locale, engine, contexts,
-                                 reader.warnings, numbered)
+                                 reader.warnings, shared, numbered)
         reader.sections.append(built)
         reader.layout = layout
         if progress is not None:

@@ -17,7 +17,7 @@ from typing import Any
 from citekit.render.csl.data import NUMBER_VARIABLES, Item
 from citekit.render.csl.dates import render_date
 from citekit.render.csl.locale import Locale
-from citekit.render.csl.markup import parse_markup
+from citekit.render.csl.markup import parse_markup, typed_quotes
 from citekit.render.csl.names import NameRenderer
 from citekit.render.csl.numbers import (
     format_labelled_number,
@@ -159,14 +159,25 @@ class Evaluator:
         self._name_opts: dict[tuple[int, int], dict[str, str]] = {}
         # Per-evaluator (never global): keys are ids of objects this evaluator keeps alive.
         self.renderers: dict[tuple[int, int, int], NameRenderer] = {}
+        self._typed_quotes: dict[int, tuple[Locale, tuple[bool, bool]]] = {}
 
     # ------------------------------------------------------------ helpers
+
+    def markup(self, ctx: Context, text: str) -> Out:
+        """A field's markup, its typed curly quotes read as this locale reads them."""
+        cached = self._typed_quotes.get(id(ctx.locale))
+        if cached is None:
+            locale = ctx.locale
+            cached = (locale, typed_quotes(locale.outer_quotes, locale.inner_quotes))
+            self._typed_quotes[id(locale)] = cached
+        return parse_markup(text, cached[1])
 
     def decorate(self, ctx: Context, content: Out, decor: Decor, term: bool = False) -> Out:
         """``term``: locale text, title-cased by the locale's language, not the item's."""
         if decor.strip_periods:
             content = _strip_periods(content)
-        english = ctx.locale.lang.lower().startswith("en") if term else ctx.english
+        # citeproc-js title-cases a term in any language ("(Éd.)" in French APA)
+        english = True if term else ctx.english
         language = ctx.locale.lang if term else ctx.item.language
         return apply_decor(content, decor, english, language)
 
@@ -307,18 +318,19 @@ class Evaluator:
                     ampersand = ctx.locale.term("and", "symbol")
                     if ampersand and ampersand != "&":
                         value = value.replace(" & ", f" {ampersand} ")
-                content = parse_markup(value)
+                content = self.markup(ctx, value)
             elif name in NO_MARKUP:
                 content = value
             elif "\u00ab " in value or " \u00bb" in value:  # French spacing: narrow no-break
-                content = parse_markup(
+                content = self.markup(
+                    ctx,
                     value.replace("\u00ab ", "\u00ab\u202f").replace(" \u00bb", "\u202f\u00bb")
                 )
             elif name in NUMBER_VARIABLES and "-" in value and is_numeric(value):
                 dash = ctx.locale.term("page-range-delimiter") or "\u2013"
                 content = number_range_dashes(value, dash)
             else:
-                content = parse_markup(value)
+                content = self.markup(ctx, value)
             if name in ("title", "container-title") and ctx.mode != "sort":
                 content = Box([content], tag=name)
             return self.decorate(ctx, content, node.decor)
@@ -335,7 +347,9 @@ class Evaluator:
             if not term:
                 return None
             term_out: Out = parse_markup(term) if "<" in term else term
-            if ctx.mode != "sort":
+            if ctx.mode != "sort" and node.decor.text_case is None:
+                # a term the style does not case itself may be capitalised at the
+                # start of a note ("Ibid."); OSCOLA's lowercase "ibid" stays
                 term_out = Box([term_out], tag="term")
             return self.decorate(ctx, term_out, node.decor, term=True)
         if not node.value:

@@ -39,10 +39,26 @@ def _unescape(text: str) -> str:
     return text
 
 
-def parse_markup(text: str) -> str | Box:
-    """A box tree for ``text``'s markup, or ``text`` itself when it has none."""
+def typed_quotes(outer: tuple[str, str], inner: tuple[str, str]) -> tuple[bool, bool]:
+    """Whether typed “double” and ‘single’ curly quotes are quotation markup.
+
+    citeproc-js reads typed double quotes as quotes (to be re-marked and
+    nested) only where they are the locale's outer marks, and typed single
+    quotes where they are its outer or inner marks; in German („…“) or French
+    («…», inner “…”) data, typed English double quotes stay as typed.
+    """
+    return outer == ("\u201c", "\u201d"), ("\u2018", "\u2019") in (outer, inner)
+
+
+def parse_markup(text: str, quotes: tuple[bool, bool] = (True, True)) -> str | Box:
+    """A box tree for ``text``'s markup, or ``text`` itself when it has none.
+
+    ``quotes``: whether typed curly double and single quotes count as
+    quotation markup (see :func:`typed_quotes`); straight quotes always do.
+    """
     if not _TRIGGER.search(text):
         return text
+    curly_double, curly_single = quotes
     root = Box([])
     # stack frames: (kind, box) where kind is a tag name or a quote char
     stack: list[tuple[str, Box]] = [("", root)]
@@ -83,6 +99,11 @@ def parse_markup(text: str) -> str | Box:
             continue
         before = text[start - 1] if start else " "
         after = text[position] if position < len(text) else " "
+        if curly in ("\u201c", "\u201d", "\u2018") and not (
+            curly_single if curly == "\u2018" else curly_double
+        ):
+            add(curly)  # not this locale's marks: a character like any other
+            continue
         if dquote or curly in ("\u201c", "\u201d"):
             mark = "\u201d" if curly == "\u201d" else '"'
             opener = "\u201c" if curly else '"'

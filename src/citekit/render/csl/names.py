@@ -9,7 +9,7 @@ from dataclasses import replace
 from citekit.render.csl.data import NameData
 from citekit.render.csl.locale import Locale
 from citekit.render.csl.markup import parse_markup
-from citekit.render.csl.output import Box
+from citekit.render.csl.output import ROMANESQUE_CHARS, Box
 from citekit.render.csl.style import Decor, NameNode
 
 _NON_ROMANESQUE = re.compile(r"[\u0590-\u05ff\u0600-\u06ff\u0e00-\u0e7f\u1100-\u11ff"
@@ -20,10 +20,7 @@ _CJK = re.compile(r"[\u3000-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 # An "and" term is spaced from the names only when it starts with "&" or a
 # letter of a script written with spaces between words (citeproc-js's rule):
 # CJK conjunctions and the Hebrew vav (\u05d5, a prefix of the next word) attach.
-_SPACED_AND = re.compile(
-    r"[&A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u052f\u0590-\u05d4\u05d6-\u05ff"
-    r"\u0600-\u06ff\u0e01-\u0e5b\u1f00-\u1fff\u200c-\u200e\u202a-\u202e]"
-)
+_SPACED_AND = re.compile(f"[&{ROMANESQUE_CHARS}]")
 
 
 def is_romanesque(name: NameData) -> bool:
@@ -264,6 +261,11 @@ def join_names(
                     or ((precedes == "contextual" or others_last) and count >= 3)
                     or (precedes == "after-inverted-name" and inverted[index - 1])
                 )
+                # a Chinese or Japanese "and" joins without spaces, and without the
+                # delimiter except between two names when the style says "always"
+                # (citeproc-js: "Baez, John C., とAaron D. Lauda", "SánchezとFernando")
+                if not space and not (precedes == "always" and count == 2):
+                    use_delim = False
                 out.append((delimiter if use_delim else space) + and_term + space)
             else:
                 out.append(delimiter)

@@ -193,7 +193,10 @@ def _render_names(ev: Evaluator, ctx: Context, node: NamesNode) -> Out | None:
                 term = ctx.locale.term(term_name)
                 if term:
                     et_al = (
-                        ev.decorate(ctx, term, et_al_node.decor) if et_al_node is not None else term
+                        # cs:et-al takes formatting only; citeproc-js ignores affixes there
+                        ev.decorate(ctx, term, replace(et_al_node.decor, prefix="", suffix=""))
+                        if et_al_node is not None
+                        else term
                     )
         sort_order = opts.get("name-as-sort-order")
         inverted = [

@@ -13,10 +13,19 @@ and, inside it, the title means italics, not upright text.
 
 from __future__ import annotations
 
+import re
+
 from citekit.render.csl.locale import Locale
 from citekit.render.csl.numbers import has_superscript
 from citekit.render.csl.style import Formatting
 from citekit.render.richtext import SUPERSCRIPTS, Rich, Span, Text
+
+ROMANESQUE_CHARS = (
+    "A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u052f\u0590-\u05d4\u05d6-\u05ff"
+    "\u0600-\u06ff\u0e01-\u0e5b\u1f00-\u1fff\u200c-\u200e\u202a-\u202e"
+)
+"""Scripts set with spaces and italics (Latin, Greek, Cyrillic, Hebrew, Arabic, Thai)."""
+_ROMANESQUE = re.compile(f"[0-9{ROMANESQUE_CHARS}]")
 
 MARKUP = "markup"
 """The tag of a box made from a field's own markup (``<i>``, ``<b>``, small caps)."""
@@ -141,6 +150,8 @@ class _Flattener:
         if fmt is not None:
             flips = node.tag == MARKUP
             style = fmt.font_style
+            if style is not None and not _ROMANESQUE.search(plain_text(node)):
+                style = None  # Chinese and Japanese are not set in italics (citeproc-js)
             if style in ("italic", "oblique"):
                 italic = not (italic and flips)
                 attrs["italic"] = italic

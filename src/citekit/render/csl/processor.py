@@ -64,8 +64,10 @@ class Processor:
         self.style = style
         self.locale = locale
         self.evaluator = Evaluator(style, abbreviations)
-        english_default = (style.default_locale or "en").lower().startswith("en")
-        self.english_default = english_default
+        # CSL 1.0.2 "Non-English Items": an item without a language is
+        # English only when the style's locale (default-locale, or the one the
+        # caller chose, as citeproc-js reads it) is English.
+        self.english_default = (locale.lang or "en").lower().startswith("en")
         self.uses_year_suffix = _uses_variable(style, "year-suffix")
         self.states: dict[str, DisambiguationState] = {}
         self._locator_terms: dict[str, str] | None = None

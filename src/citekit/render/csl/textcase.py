@@ -103,6 +103,11 @@ STOP_WORDS = frozenset(
         "vs",
         "v",
         "via",
+        # citeproc-js also skips these (Latin and French particles, "ca." for circa)
+        "et",
+        "al",
+        "ca",
+        "d'",
         "vis-à-vis",
         "with",
         "within",
@@ -120,8 +125,6 @@ _WORD = re.compile(r"[^\s\-\u2013\u2014/]+")
 def _upper_first(word: str) -> str:
     for index, char in enumerate(word):
         if char.isalpha():
-            if ord(char) >= 0x370:
-                return word
             upper = char.upper()
             if len(upper) != 1:
                 return word
@@ -162,7 +165,9 @@ def _title(text: str, protected: list[bool]) -> str:
         key = _lower(core).rstrip(".,;:!?")
         elided = word[:1] in "'\u2019" and is_lower  # ’t Hooft keeps its article
         after_symbol = "-" in gap_before and not text[words[index - 1].start()].isalpha()
-        kept_stop = key in STOP_WORDS and not sentence_start and index != last_index
+        leads_compound = "-" in gap_after and "-" not in gap_before  # "Up-to-Date"
+        kept_stop = (key in STOP_WORDS and not sentence_start and index != last_index
+                     and not leads_compound)
         if kept_stop:
             pass  # stop words keep their case (citeproc-js lowercases none)
         elif core.startswith("$"):
