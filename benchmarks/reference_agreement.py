@@ -116,9 +116,9 @@ def read_known_failures(engine: str) -> set[str]:
     return {line for line in lines if line and not line.startswith("#")}
 
 
-def describe_reference(folder: Path, style: str) -> str:
+def describe_reference(folder: Path, style: str, locale: str = LOCALE) -> str:
     """Which citeproc-js made the reference, as its files record it."""
-    data = json.loads((folder / f"{style}.{LOCALE}.json").read_text("utf-8"))
+    data = json.loads((folder / f"{style}.{locale}.json").read_text("utf-8"))
     return f"{folder} ({data.get('engine', 'engine not recorded')})"
 
 
@@ -127,14 +127,14 @@ def load_items(folder: Path) -> list[dict[str, Any]]:
     return items
 
 
-def compare_style(style: str, folder: Path, engine: str) -> StyleReport:
+def compare_style(style: str, folder: Path, engine: str, locale: str = LOCALE) -> StyleReport:
     """Render every item once as a citation and in the bibliography; compare."""
-    reference = json.loads((folder / f"{style}.{LOCALE}.json").read_text("utf-8"))
+    reference = json.loads((folder / f"{style}.{locale}.json").read_text("utf-8"))
     items = load_items(folder)
     library = Library.from_json(items)
     clusters = [Cluster((CiteItem(str(item["id"])),), note_number=n)
                 for n, item in enumerate(items, start=1)]
-    result = render(library, style, citations=clusters, locale=LOCALE, output="html",
+    result = render(library, style, citations=clusters, locale=locale, output="html",
                     engine=engine)
     report = StyleReport(style, warnings=list(result.warnings))
     entries: dict[str, Any] = reference["entries"]
@@ -186,6 +186,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--engine", default=DEFAULT_ENGINE)
     parser.add_argument("--shared", default=None, help="the shared data folder")
+    parser.add_argument("--locale", default=LOCALE,
+                        help="the locale the reference was rendered in (with --reference; "
+                             "files STYLE.LOCALE.json)")
     parser.add_argument("--reference", default=None,
                         help="a folder with items.json and STYLE.en-US.json files made by "
                              "benchmarks/citeproc_js_reference.js (instead of the shared "
@@ -210,11 +213,11 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 2
     styles = args.style or list(STYLES)
-    print(f"reference: {describe_reference(folder, styles[0])}")
+    print(f"reference: {describe_reference(folder, styles[0], args.locale)}")
     print(f"{'style':32} {'bib html':>9} {'bib text':>9} {'cite html':>10} {'cite text':>10}")
     reports = []
     for style in styles:
-        report = compare_style(style, folder, args.engine)
+        report = compare_style(style, folder, args.engine, args.locale)
         reports.append(report)
         print(f"{style:32} {report.share(report.bib_ok):8.1f}% "
               f"{report.share(report.bib_text_ok):8.1f}% "
@@ -232,8 +235,9 @@ def main(argv: list[str] | None = None) -> int:
         print_timing(folder, styles)
     min_bib = min(r.share(r.bib_ok) for r in reports)
     min_cite = min(r.share(r.cite_ok) for r in reports)
+    where = "" if args.locale == LOCALE else f", locale {args.locale}"
     print(f"reference agreement: min bibliography {min_bib:.1f}%, "
-          f"min citation {min_cite:.1f}% (engine {args.engine})")
+          f"min citation {min_cite:.1f}% (engine {args.engine}{where})")
     return 0
 
 
