@@ -20,15 +20,65 @@ SortValue = str | int | None
 _STRIP = re.compile(r"<[^>]+>|[^\w\s'\u2019]")
 
 
-def collation_key(text: str) -> str:
+# Scripts a locale's collation puts before all others, in order, by language
+# (CLDR's reordering, which citeproc-js gets through localeCompare): Russian
+# (GOST) and Chinese bibliographies list works in their own script first;
+# Japanese keeps Latin first, then kana and kanji, then the rest.
+_SCRIPT_RANGES: dict[str, tuple[tuple[int, int], ...]] = {
+    "latin": ((0x0041, 0x024F), (0x1E00, 0x1EFF)),
+    "cyrillic": ((0x0400, 0x052F),),
+    "greek": ((0x0370, 0x03FF), (0x1F00, 0x1FFF)),
+    "han": ((0x2E80, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2FFFF)),
+    "hangul": ((0x1100, 0x11FF), (0x3130, 0x318F), (0xAC00, 0xD7AF)),
+    "arabic": ((0x0600, 0x06FF), (0x0750, 0x077F)),
+    "hebrew": ((0x0590, 0x05FF),),
+    "thai": ((0x0E00, 0x0E7F),),
+}
+_LANGUAGE_SCRIPTS: dict[str, tuple[str, ...]] = {
+    "ru": ("cyrillic",), "uk": ("cyrillic",), "bg": ("cyrillic",), "be": ("cyrillic",),
+    "mk": ("cyrillic",), "mn": ("cyrillic",), "kk": ("cyrillic",), "el": ("greek",),
+    "zh": ("han",), "ja": ("latin", "han"), "ko": ("hangul", "han"), "ar": ("arabic",),
+    "fa": ("arabic",), "he": ("hebrew",), "th": ("thai",),
+}
+_SHIFT = 0x30000  # above every script a bibliography uses; three tiers stay valid code points
+Tiers = tuple[tuple[tuple[int, int], ...], ...]
+
+
+def script_first(language: str) -> Tiers:
+    """The scripts a locale sorts first, in order, as code point ranges (none: code point order)."""
+    scripts = _LANGUAGE_SCRIPTS.get(language.split("-")[0].lower(), ())
+    return tuple(_SCRIPT_RANGES[script] for script in scripts)
+
+
+def _tier(code: int, tiers: Tiers) -> int:
+    for index, ranges in enumerate(tiers):
+        if any(low <= code <= high for low, high in ranges):
+            return index
+    return len(tiers)
+
+
+def collation_key(text: str, tiers: Tiers = ()) -> str:
+    """A case- and accent-insensitive key; with ``tiers``, letters sort script by script."""
     # Apostrophes separate like spaces ("d’Wander" before "de Frinkle"), except leading.
     text = _STRIP.sub("", text).lstrip("'\u2019").replace("\u2019", " ").replace("'", " ")
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower().strip()
+    key = "".join(c for c in decomposed if not unicodedata.combining(c)).lower().strip()
+    if not tiers:
+        return key
+    return "".join(
+        chr(ord(c) + _tier(ord(c), tiers) * _SHIFT) if c.isalpha() else c for c in key
+    )
 
 
-def sort_values(render: Callable[[SortKey], Any], keys: Sequence[SortKey]) -> list[SortValue]:
-    """One value per key; ``render`` evaluates a key for the item in sort mode."""
+def sort_values(
+    render: Callable[[SortKey], Any],
+    keys: Sequence[SortKey],
+    first: Tiers = (),
+) -> list[SortValue]:
+    """One value per key; ``render`` evaluates a key for the item in sort mode.
+
+    ``first``: the scripts the locale sorts first (see :func:`script_first`).
+    """
     values: list[SortValue] = []
     for key in keys:
         result = render(key)
@@ -38,7 +88,7 @@ def sort_values(render: Callable[[SortKey], Any], keys: Sequence[SortKey]) -> li
             values.append(result)
         else:
             text = plain_text(result) if not isinstance(result, str) else result
-            values.append(collation_key(text) or None)
+            values.append(collation_key(text, first) or None)
     return values
 
 
