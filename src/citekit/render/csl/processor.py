@@ -23,7 +23,7 @@ from citekit.render.csl.disambiguation import disambiguate
 from citekit.render.csl.evaluator import CiteInfo, Context, DisambiguationState, Evaluator, Out
 from citekit.render.csl.locale import Locale
 from citekit.render.csl.output import Box, is_empty, plain_text, to_rich
-from citekit.render.csl.sorting import names_node_for, script_first, sort_indices, sort_values
+from citekit.render.csl.sorting import collation_for, names_node_for, sort_indices, sort_values
 from citekit.render.csl.style import PLAIN, Decor, Section, SortKey, Style
 from citekit.render.richtext import Rich
 
@@ -68,7 +68,7 @@ class Processor:
         # English only when the style's locale (default-locale, or the one the
         # caller chose, as citeproc-js reads it) is English.
         self.english_default = (locale.lang or "en").lower().startswith("en")
-        self.script_first = script_first(locale.lang or "en")
+        self.collation = collation_for(locale.lang or "en")
         self.uses_year_suffix = _uses_variable(style, "year-suffix")
         self.states: dict[str, DisambiguationState] = {}
         self._locator_terms: dict[str, str] | None = None
@@ -155,7 +155,7 @@ class Processor:
                 return int(value)
             return value
 
-        return sort_values(render, section.sort, self.script_first)
+        return sort_values(render, section.sort, self.collation)
 
     # ------------------------------------------------------------ run
 

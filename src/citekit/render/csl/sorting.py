@@ -11,6 +11,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from citekit.render.csl.output import plain_text
@@ -57,12 +58,72 @@ def _tier(code: int, tiers: Tiers) -> int:
     return len(tiers)
 
 
-def collation_key(text: str, tiers: Tiers = ()) -> str:
-    """A case- and accent-insensitive key; with ``tiers``, letters sort script by script."""
+# Letters root collation files under another letter (ICU's root order, which
+# citeproc-js uses for English): "Łukasz" among the L's, "Ørsted" among the O's.
+_ROOT_LETTERS = {
+    "\u00e6": "ae", "\u00f8": "o", "\u0142": "l", "\u0131": "i", "\u0111": "d",
+    "\u00f0": "d", "\u00df": "ss", "\u0153": "oe", "\u00fe": "th", "\u0127": "h",
+}
+
+
+def _after(letter: str, rank: int) -> str:
+    """A key that sorts after every word at ``letter`` and before the next letter."""
+    return letter + chr(0xF0000 + rank)
+
+
+# Letters a language's alphabet files separately (its collation tailoring).
+_TAILORINGS: dict[str, dict[str, str]] = {
+    "sv": {"\u00e5": _after("z", 1), "\u00e4": _after("z", 2), "\u00e6": _after("z", 2),
+           "\u00f6": _after("z", 3), "\u00f8": _after("z", 3), "\u00fc": "y"},
+    "da": {"\u00e6": _after("z", 1), "\u00e4": _after("z", 1), "\u00f8": _after("z", 2),
+           "\u00f6": _after("z", 2), "\u00e5": _after("z", 3), "aa": _after("z", 3),
+           "\u00fc": "y"},
+    "es": {"\u00f1": _after("n", 1)},
+    "pl": {"\u0105": _after("a", 1), "\u0107": _after("c", 1), "\u0119": _after("e", 1),
+           "\u0142": _after("l", 1), "\u0144": _after("n", 1), "\u00f3": _after("o", 1),
+           "\u015b": _after("s", 1), "\u017a": _after("z", 1), "\u017c": _after("z", 2)},
+    "cs": {"\u010d": _after("c", 1), "ch": _after("h", 1), "\u0159": _after("r", 1),
+           "\u0161": _after("s", 1), "\u017e": _after("z", 1)},
+    "tr": {"\u00e7": _after("c", 1), "\u011f": _after("g", 1), "\u0131": _after("h", 1),
+           "\u00f6": _after("o", 1), "\u015f": _after("s", 1), "\u00fc": _after("u", 1)},
+}
+for _alias, _language in (("fi", "sv"), ("nb", "da"), ("nn", "da"), ("no", "da"),
+                          ("sk", "cs"), ("az", "tr")):
+    _TAILORINGS[_alias] = _TAILORINGS[_language]
+
+
+@dataclass(frozen=True)
+class Collation:
+    """How one locale orders text: script order and its alphabet's own letters."""
+
+    tiers: Tiers = ()
+    letters: dict[str, str] = field(default_factory=dict)
+    pattern: re.Pattern[str] | None = None
+
+
+def collation_for(language: str) -> Collation:
+    """The collation of a locale tag ("sv-SE" files "Åström" after "Zweig")."""
+    primary = language.split("-")[0].lower()
+    letters = {**_ROOT_LETTERS, **_TAILORINGS.get(primary, {})}
+    # longest first, so the digraph "aa" or "ch" wins over its first letter
+    pattern = re.compile("|".join(re.escape(k) for k in sorted(letters, key=len, reverse=True)))
+    return Collation(script_first(language), letters, pattern)
+
+
+ENGLISH = collation_for("en")
+
+
+def collation_key(text: str, collation: Collation = ENGLISH) -> str:
+    """A case- and accent-insensitive key in ``collation``'s order."""
     # Apostrophes separate like spaces ("d’Wander" before "de Frinkle"), except leading.
     text = _STRIP.sub("", text).lstrip("'\u2019").replace("\u2019", " ").replace("'", " ")
+    text = unicodedata.normalize("NFC", text).lower()
+    if collation.pattern is not None:
+        letters = collation.letters
+        text = collation.pattern.sub(lambda m: letters[m.group()], text)
     decomposed = unicodedata.normalize("NFKD", text)
-    key = "".join(c for c in decomposed if not unicodedata.combining(c)).lower().strip()
+    key = "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
+    tiers = collation.tiers
     if not tiers:
         return key
     return "".join(
@@ -73,12 +134,9 @@ def collation_key(text: str, tiers: Tiers = ()) -> str:
 def sort_values(
     render: Callable[[SortKey], Any],
     keys: Sequence[SortKey],
-    first: Tiers = (),
+    collation: Collation = ENGLISH,
 ) -> list[SortValue]:
-    """One value per key; ``render`` evaluates a key for the item in sort mode.
-
-    ``first``: the scripts the locale sorts first (see :func:`script_first`).
-    """
+    """One value per key; ``render`` evaluates a key for the item in sort mode."""
     values: list[SortValue] = []
     for key in keys:
         result = render(key)
@@ -88,7 +146,7 @@ def sort_values(
             values.append(result)
         else:
             text = plain_text(result) if not isinstance(result, str) else result
-            values.append(collation_key(text, first) or None)
+            values.append(collation_key(text, collation) or None)
     return values
 
 
