@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from citekit.render.csl.output import Box, find_tag, plain_text
+from citekit.render.csl.output import CITE_AFFIX, Box, find_tag, plain_text
 
 if TYPE_CHECKING:
     from citekit.render.csl.evaluator import Out
@@ -132,7 +132,8 @@ def _with_affixes(cite: Cite, output: Out | None) -> Out | None:
         kids.append(parse_markup(prefix))
     kids.append(output)
     if suffix:
-        kids.append(parse_markup(suffix))
+        # the writer's own words: punctuation there stays outside the quotes
+        kids.append(Box([parse_markup(suffix)], tag=CITE_AFFIX))
     return Box(kids)
 
 
@@ -220,6 +221,15 @@ def _leading_leaves(node: str | Box, in_term: bool, out: list[tuple[Box, int, bo
             return
 
 
+def _bare_number(cite: Cite) -> bool:
+    """A cite without a printed locator (one the style leaves out does not count)
+    and without a suffix: only such cites join a range ("see 4–6", "18–20,21, …")."""
+    if cite.info.suffix:
+        return False
+    locator = cite.info.locator
+    return not locator or locator not in plain_text(cite.output)
+
+
 def _collapse_numbers(cites: list[Cite], delimiter: str, options: Mapping[str, str]) -> list[Any]:
     pieces: list[Any] = []
     after = options.get("after-collapse-delimiter", delimiter)
@@ -230,8 +240,8 @@ def _collapse_numbers(cites: list[Cite], delimiter: str, options: Mapping[str, s
         while (
             end + 1 < len(cites)
             and cites[end + 1].info.citation_number == cites[end].info.citation_number + 1
-            and not (cites[end + 1].info.locator or cites[end + 1].info.prefix)
-            and not (cites[end].info.locator or cites[end].info.suffix)
+            and _bare_number(cites[end]) and _bare_number(cites[end + 1])
+            and not cites[end + 1].info.prefix
         ):
             end += 1
         before = after if pieces and pieces[-1][2] else delimiter

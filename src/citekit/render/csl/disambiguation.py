@@ -131,7 +131,10 @@ def disambiguate(
                 short_collisions.append(bucket)
 
     for bucket in buckets:
-        pending = list(bucket)
+        # the subsequent-form pass above may already have told them apart
+        pending = _colliding(renderer, states, list(bucket)) if later else list(bucket)
+        if len(pending) < 2:
+            continue
         if add_given and rule == "by-cite":
             pending = _expand_given(renderer, states, pending, bucket, max_level)
         if add_names and len(pending) > 1:

@@ -29,6 +29,9 @@ _ROMANESQUE = re.compile(f"[0-9{ROMANESQUE_CHARS}]")
 
 MARKUP = "markup"
 """The tag of a box made from a field's own markup (``<i>``, ``<b>``, small caps)."""
+CITE_AFFIX = "cite-affix"
+"""The tag of a cite's suffix as the writer typed it (never moved into quotes)."""
+_AFFIX_FIELD = -1
 
 
 class Box:
@@ -145,6 +148,8 @@ class _Flattener:
             return
         if node.tag == "field":
             field = id(node)
+        elif node.tag == CITE_AFFIX:
+            field = _AFFIX_FIELD
         attrs: dict[str, object] = {}
         fmt = node.fmt
         if fmt is not None:
@@ -251,7 +256,7 @@ def _fix_punctuation(runs: list[Run], punctuation_in_quote: bool) -> None:
                 pass
             elif first in _PUNCT:
                 if quoted:
-                    move = punctuation_in_quote and (first in ".,!?")
+                    move = punctuation_in_quote and first in ".,!?" and run[3] != _AFFIX_FIELD
                     action = (
                         merge_punctuation(inner_last, first) if inner_last in _PUNCT else "both"
                     )
