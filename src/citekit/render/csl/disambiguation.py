@@ -37,10 +37,19 @@ IGNORED = frozenset({"accessed"})
 class _Renderer:
     """Renders cites in one position form (first, or subsequent) for comparison."""
 
-    def __init__(self, proc: Processor, items: Mapping[str, Item], position: str = "first"):
+    def __init__(
+        self,
+        proc: Processor,
+        items: Mapping[str, Item],
+        position: str = "first",
+        first_notes: Mapping[str, int] | None = None,
+    ):
         self.proc = proc
         self.items = items
         self.position = position
+        # A subsequent cite prints the note of its first cite ("Murdock (n 25)"),
+        # which tells works apart as citeproc-js sees them.
+        self.first_notes = first_notes or {}
         # The steps re-read the same cites in the same states (a bucket's
         # distinct count, then its colliding members); render each once.
         self._keys: dict[tuple[object, ...], str] = {}
@@ -52,13 +61,9 @@ class _Renderer:
         if cached is not None:
             return cached
         proc = self.proc
+        info = CiteInfo(position=self.position, first_note=self.first_notes.get(item_id, 0))
         output, _ = proc.render_item(
-            self.items[item_id],
-            proc.style.citation,
-            "citation",
-            CiteInfo(position=self.position),
-            state,
-            IGNORED,
+            self.items[item_id], proc.style.citation, "citation", info, state, IGNORED
         )
         text = self._keys[memo] = plain_text(output)
         return text
@@ -90,7 +95,9 @@ def disambiguate(
     registered: Sequence[str],
     bib_order: Sequence[str],
     clusters: Sequence[Sequence[Cite]],
+    notes: Sequence[int] = (),
 ) -> dict[str, DisambiguationState]:
+    """``notes``: each cluster's note number, for back-references in subsequent cites."""
     options = proc.style.citation.options
     add_names = options.get("disambiguate-add-names") == "true"
     add_given = options.get("disambiguate-add-givenname") == "true"
@@ -118,7 +125,11 @@ def disambiguate(
     later = list(registered) if subsequent_options or any_subsequent else []
     short_collisions: list[list[str]] = []
     if later:
-        short = _Renderer(proc, items, "subsequent")
+        first_notes: dict[str, int] = {}
+        for cites, note in zip(clusters, notes, strict=False):
+            for cite in cites:
+                first_notes.setdefault(cite.item.id, note)
+        short = _Renderer(proc, items, "subsequent", first_notes)
         later_keys = {i: short.key(i, states[i]) for i in later}
         for bucket in _buckets(later_keys):
             if add_given and rule == "by-cite":

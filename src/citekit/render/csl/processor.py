@@ -214,7 +214,7 @@ class Processor:
             cite_lists.append(built)
         notes = [note for _, note in clusters]
         compute_positions(cite_lists, notes, style.citation.options)
-        states = disambiguate(self, items, registered, bib_order, cite_lists)
+        states = disambiguate(self, items, registered, bib_order, cite_lists, notes)
 
         citation = style.citation
         if citation.sort:
