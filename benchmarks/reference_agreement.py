@@ -68,7 +68,7 @@ def normalise_html(text: str) -> str:
 
 
 def shared_dir(explicit: str | None = None) -> Path | None:
-    candidate = Path(explicit or os.environ.get("CITEKIT_SHARED", ROOT.parent / "shared"))
+    candidate = Path(explicit or os.environ.get("CITEKIT_SHARED") or ROOT.parent / "shared")
     folder = candidate / "reference" / "biblatex-examples"
     return folder if folder.is_dir() else None
 
@@ -219,8 +219,9 @@ def main(argv: list[str] | None = None) -> int:
     for style in styles:
         report = compare_style(style, folder, args.engine, args.locale)
         reports.append(report)
-        print(f"{style:32} {report.share(report.bib_ok):8.1f}% "
-              f"{report.share(report.bib_text_ok):8.1f}% "
+        bib = (f"{report.share(report.bib_ok):8.1f}% {report.share(report.bib_text_ok):8.1f}%"
+               if report.bib_ok else f"{'n/a':>9} {'n/a':>9}")
+        print(f"{style:32} {bib} "
               f"{report.share(report.cite_ok):9.1f}% {report.share(report.cite_text_ok):9.1f}%")
         for key, kind, expected, got in report.mismatches[: args.show]:
             print(f"  {kind} {key}\n    expected: {normalise_html(expected)}\n"
@@ -233,8 +234,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wrote {len(failures)} known failures to {path}")
     if args.timing:
         print_timing(folder, styles)
-    min_bib = min(r.share(r.bib_ok) for r in reports)
-    min_cite = min(r.share(r.cite_ok) for r in reports)
+    # a style without a bibliography (a notes-only style) has no bibliography share
+    min_bib = min((r.share(r.bib_ok) for r in reports if r.bib_ok), default=100.0)
+    min_cite = min((r.share(r.cite_ok) for r in reports if r.cite_ok), default=100.0)
     where = "" if args.locale == LOCALE else f", locale {args.locale}"
     print(f"reference agreement: min bibliography {min_bib:.1f}%, "
           f"min citation {min_cite:.1f}% (engine {args.engine}{where})")

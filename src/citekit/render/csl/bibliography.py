@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -108,6 +109,9 @@ def render_bibliography(
     assert section is not None
     options = section.options
     substitute = options.get("subsequent-author-substitute")
+    if substitute and "&" in substitute:
+        # some styles escape the entity twice ("&amp;#8212;"); citeproc-js prints "—"
+        substitute = html.unescape(substitute)
     rule = options.get("subsequent-author-substitute-rule", "complete-all")
     second_field = options.get("second-field-align")
     layout = section.layout
@@ -151,6 +155,7 @@ def render_bibliography(
             left = Box([decor.prefix, first]) if decor.prefix else first
             right_kids: list[str | Box] = list(rest)
             right: Out = Box(right_kids)
+            capitalize_leading_term(right)  # "1.  N.d.": the entry starts after the number
             if decor.suffix:
                 right = Box([right, decor.suffix])
             if decor.fmt is not None:

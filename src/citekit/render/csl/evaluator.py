@@ -476,6 +476,12 @@ class Evaluator:
         test_one = self.test_one
         if condition.match == "all":
             for attr, values in condition.tests:
+                if attr == "type":
+                    # an item has one type: citeproc-js reads type="webpage report"
+                    # as either, even under match="all"
+                    if not any(test_one(ctx, attr, value) for value in values):
+                        return False
+                    continue
                 for value in values:
                     if not test_one(ctx, attr, value):
                         return False

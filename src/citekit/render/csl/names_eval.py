@@ -95,7 +95,8 @@ def _render_names(ev: Evaluator, ctx: Context, node: NamesNode) -> Out | None:
         # A names element that renders consumes its variables for this cite.
         pass
     variables = [v for v, _ in collected]
-    if "editor" in variables and "translator" in variables:
+    # only a cs:names of exactly editor and translator merges them (citeproc-js)
+    if sorted(node.variables) == ["editor", "translator"] and len(variables) == 2:
         editors = dict(collected)["editor"]
         same = editors == dict(collected)["translator"]
         if same and label_node is not None and ctx.locale.term("editortranslator", label_node.form):
@@ -135,16 +136,17 @@ def _render_names(ev: Evaluator, ctx: Context, node: NamesNode) -> Out | None:
     # (citeproc-js: "Yazdani, Danial" beside "Yazdani, Donya").
     bib_first = ctx.mode == "bibliography" and "names_info" not in ctx.extra
     given_level = ctx.state.given_level if ctx.mode != "bibliography" or bib_first else {}
-    # cs:name's formatting dresses each name, not the delimiters, "and" or
-    # et-al; its affixes wrap the whole list (citeproc-js: "<sc>Baez</sc> &
-    # <sc>Lauda</sc>").
+    # cs:name's formatting and affixes dress each name, not the delimiters,
+    # "and" or et-al, as citeproc-js reads them ("<sc>Baez</sc> &
+    # <sc>Lauda</sc>"; gastrointestinal-intervention's suffix="." gives
+    # "Aksın Ö., Türkmen H., et al.").  Styles are written against that.
     list_decor: Decor | None = None
     name_decor: Decor | None = None
     if name_node is not None and name_node.decor is not PLAIN:
         decor = name_node.decor
-        list_decor = Decor(decor.prefix, decor.suffix, display=decor.display)
-        if decor.fmt is not None or decor.quotes or decor.strip_periods or decor.text_case:
-            name_decor = replace(decor, prefix="", suffix="", display=None)
+        if decor.display:
+            list_decor = Decor(display=decor.display)
+        name_decor = replace(decor, display=None)
 
     def each_name(rendered_name: Out) -> Out:
         return rendered_name if name_decor is None else ev.decorate(ctx, rendered_name, name_decor)
@@ -210,7 +212,8 @@ def _render_names(ev: Evaluator, ctx: Context, node: NamesNode) -> Out | None:
         names_out: Out = Box(joined, tag="names-list")
         if et_al is not None and name_decor is not None:
             # citeproc-js dresses the names with their et-al once more, so an
-            # et-al without formatting of its own takes the names' formatting.
+            # et-al without formatting of its own takes the names' formatting
+            # (and affixes: "Büyükgüngör O., et al.").
             names_out = ev.decorate(ctx, names_out, name_decor)
         if list_decor is not None:
             names_out = ev.decorate(ctx, names_out, list_decor)
