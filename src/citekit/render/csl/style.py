@@ -459,6 +459,11 @@ def parse_style(xml: bytes | str) -> Style:
     if citation is None:
         parser.warnings.append("style has no cs:citation")
         citation = Section(Layout(()), (), {}, {})
+    bibliography = parser.section(bibliography_el)
+    from citekit.render.csl.substitute_parts import inherit_name_parts
+
+    inherit_name_parts(macros, (citation.layout.children,
+                                bibliography.layout.children if bibliography else ()))
     options: dict[str, Any] = {k: v for k, v in root.attrib.items() if isinstance(k, str)}
     return Style(
         root.get("class") or "in-text",
@@ -466,7 +471,7 @@ def parse_style(xml: bytes | str) -> Style:
         root.get("version") or "1.0",
         macros,
         citation,
-        parser.section(bibliography_el),
+        bibliography,
         tuple(locales),
         options,
         _name_attrs(options),
