@@ -71,6 +71,7 @@ class Processor:
         self.collation = collation_for(locale.lang or "en")
         self.uses_year_suffix = _uses_variable(style, "year-suffix")
         self.states: dict[str, DisambiguationState] = {}
+        self._numbered_order: tuple[tuple[str, ...], list[str]] | None = None
         self._locator_terms: dict[str, str] | None = None
         self._sort_cache: dict[tuple[int, str], list[Any]] = {}
         # Section options over the style's global ones (page-range-format, ...).
@@ -266,6 +267,7 @@ class Processor:
         return None
 
     def number_items(self, items: Mapping[str, Item], registered: list[str]) -> dict[str, int]:
+        self._numbered_order = None
         numbers = {key: index + 1 for index, key in enumerate(registered)}
         bibliography = self.style.bibliography
         if bibliography is None or not bibliography.sort:
@@ -273,6 +275,8 @@ class Processor:
         if any(key.variable == "citation-number" for key in bibliography.sort):
             return numbers
         order = self._sorted(items, registered, bibliography, numbers)
+        # the same keys give the same order again: bibliography_order reuses it
+        self._numbered_order = (tuple(registered), order)
         return {key: index + 1 for index, key in enumerate(order)}
 
     def bibliography_order(
@@ -281,6 +285,9 @@ class Processor:
         bibliography = self.style.bibliography
         if bibliography is None or not bibliography.sort:
             return list(registered)
+        cached = self._numbered_order
+        if cached is not None and cached[0] == tuple(registered):
+            return list(cached[1])
         return self._sorted(items, registered, bibliography, numbers)
 
     def _sorted(
