@@ -146,9 +146,10 @@ def disambiguate(
         pending = _colliding(renderer, states, list(bucket)) if later else list(bucket)
         if len(pending) < 2:
             continue
-        if add_given and rule == "by-cite":
+        alike = _same_names(items, pending)  # one author's works: names cannot help
+        if add_given and rule == "by-cite" and not alike:
             pending = _expand_given(renderer, states, pending, bucket, max_level)
-        if add_names and len(pending) > 1:
+        if add_names and len(pending) > 1 and not alike:
             pending = _add_names(renderer, states, pending, bucket, add_given, max_level)
         if len(pending) > 1:
             pending = _conditions(renderer, states, pending)
@@ -173,6 +174,12 @@ def disambiguate(
             if state.add_names:
                 state.cite_names = renderer.names_info(item_id, state)[1]
     return states
+
+
+def _same_names(items: Mapping[str, Item], ids: Sequence[str]) -> bool:
+    """Whether the items have exactly the same names in every role."""
+    first = items[ids[0]].names
+    return all(items[item_id].names == first for item_id in ids[1:])
 
 
 def _conditions(
