@@ -4,9 +4,9 @@ Every item of the first 1,000 and 5,000 entries is cited once and the sorted
 bibliography rendered to HTML by both engines in the same run; prints ms per
 entry for each size and the speed ratio.
 
-Each engine runs ``--repeat`` times (default 3) per size on fresh copies of
-the items, and the best run counts, so one-off noise on a shared machine
-does not decide the figures.
+Each engine runs ``--repeat`` rounds (default 3) over all sizes, on fresh
+copies of the items, and the best run per size counts, so one-off noise on a
+shared machine does not decide the figures.
 
 Usage: python benchmarks/format_speed.py [--sizes 1000 5000] [--repeat 3]
 """
@@ -77,17 +77,23 @@ def run_citeproc_py(items: list[dict[str, Any]], style_path: str) -> int:
         return len([str(entry) for entry in bib.bibliography()])
 
 
-def timed(function: Any, items: list[dict[str, Any]], style: Any,
-          repeat: int) -> tuple[float, int]:
-    """Best of ``repeat`` runs, each on a fresh copy of the items (same for both engines)."""
-    best = float("inf")
-    count = 0
+def best_times(function: Any, sized: dict[int, list[dict[str, Any]]], style: Any,
+               repeat: int) -> dict[int, tuple[float, int]]:
+    """Best of ``repeat`` runs per size, each on a fresh copy of the items.
+
+    The sizes take turns within each round, so a slow stretch of a shared
+    machine falls on every size alike instead of on whichever ran last.
+    """
+    best: dict[int, tuple[float, int]] = {}
     for _ in range(repeat):
-        fresh = json.loads(json.dumps(items))
-        start = time.perf_counter()
-        count = function(fresh, style)
-        best = min(best, time.perf_counter() - start)
-    return best, count
+        for size, items in sized.items():
+            fresh = json.loads(json.dumps(items))
+            start = time.perf_counter()
+            count = function(fresh, style)
+            elapsed = time.perf_counter() - start
+            if size not in best or elapsed < best[size][0]:
+                best[size] = (elapsed, count)
+    return best
 
 
 def main() -> int:
@@ -104,10 +110,12 @@ def main() -> int:
     style_path = get_style_filepath("apa")
     style_xml = Path(style_path).read_bytes()
     everything = load_items()
+    sized = {size: everything[:size] for size in args.sizes}
+    citekit_times = best_times(run_citekit, sized, style_xml, args.repeat)
+    citeproc_py_times = best_times(run_citeproc_py, sized, style_path, args.repeat)
     for size in args.sizes:
-        items = everything[:size]
-        ours, count_ours = timed(run_citekit, items, style_xml, args.repeat)
-        theirs, count_theirs = timed(run_citeproc_py, items, style_path, args.repeat)
+        ours, count_ours = citekit_times[size]
+        theirs, count_theirs = citeproc_py_times[size]
         per_ours = ours * 1000 / max(count_ours, 1)
         per_theirs = theirs * 1000 / max(count_theirs, 1)
         print(
