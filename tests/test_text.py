@@ -54,3 +54,9 @@ def test_balanced_counts_opening_before_closing() -> None:
     assert balanced("{a{b}c}") and balanced("") and balanced("plain")
     assert not balanced("}{") and not balanced("{a") and not balanced("a}")
     assert balanced("[see [also] @a]", "[", "]") and not balanced("[a]]", "[", "]")
+
+
+def test_compatibility_letters_are_transliterated_like_their_letter() -> None:
+    """Hypothesis found "ᴭ" (modifier capital AE): NFKD makes it "Æ", which folds to "ae"."""
+    assert transliterate("\u1d2d") == "AE"
+    assert fold("\u1d2d") == fold(fold("\u1d2d")) == "ae"

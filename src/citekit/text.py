@@ -43,7 +43,8 @@ def transliterate(text: str, *, ascii_only: bool = True) -> str:
     Characters without an ASCII form (CJK, for instance) are dropped, or
     kept as they are with ``ascii_only=False``.  Apostrophes are dropped.
     """
-    text = unicodedata.normalize("NFKD", text.translate(_TRANSLITERATION))
+    # after NFKD, so compatibility letters ("ᴭ" is "Æ") are translated too
+    text = unicodedata.normalize("NFKD", text).translate(_TRANSLITERATION)
     text = "".join(c for c in text if not unicodedata.combining(c))
     if ascii_only:
         text = text.encode("ascii", "ignore").decode("ascii")
@@ -66,9 +67,6 @@ def fold(text: str) -> str:
     return " ".join(_NON_WORD.sub(" ", text.casefold()).split())
 
 
-__all__ = ["fold", "strip_markup", "transliterate"]
-
-
 def balanced(text: str, opening: str = "{", closing: str = "}") -> bool:
     """Whether every ``closing`` closes an ``opening`` before it, and all are closed.
 
@@ -84,3 +82,6 @@ def balanced(text: str, opening: str = "{", closing: str = "}") -> bool:
             if depth < 0:
                 return False
     return depth == 0
+
+
+__all__ = ["balanced", "fold", "strip_markup", "transliterate"]
