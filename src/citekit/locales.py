@@ -10,8 +10,10 @@ drifted apart; this module is the one rule they share.  It does no I/O, so the
 engines, the style index and the tests all get the same answer.
 
 The table is our own copy of the ``primary-dialects`` of the CSL locales
-repository's ``locales.json``, checked against the files citeproc-py ships
-(tests/test_locales.py fails when a newer citeproc-py adds a language).
+repository's ``locales.json``, checked against the locale files citekit ships
+in ``citekit/data/locales`` (tests/test_locales.py fails when an update of
+those files adds or drops a language; the repository dropped Tagalog's
+``tl-PH``, which citeproc-py 0.11.1 still bundles).
 """
 
 from __future__ import annotations
@@ -32,8 +34,8 @@ PRIMARY_DIALECTS: Mapping[str, str] = MappingProxyType({
     "la": "la", "lij": "lij-IT", "lt": "lt-LT", "lv": "lv-LV", "mn": "mn-MN",
     "ms": "ms-MY", "nb": "nb-NO", "nl": "nl-NL", "nn": "nn-NO", "pa": "pa-PK",
     "pl": "pl-PL", "pt": "pt-PT", "ro": "ro-RO", "ru": "ru-RU", "sk": "sk-SK",
-    "sl": "sl-SI", "sr": "sr-Latn-RS", "sv": "sv-SE", "th": "th-TH", "tl": "tl-PH",
-    "tr": "tr-TR", "uk": "uk-UA", "vi": "vi-VN", "zh": "zh-CN",
+    "sl": "sl-SI", "sr": "sr-Latn-RS", "sv": "sv-SE", "th": "th-TH", "tr": "tr-TR",
+    "uk": "uk-UA", "vi": "vi-VN", "zh": "zh-CN",
 })  # fmt: skip
 """Language -> the dialect whose file speaks for it.
 

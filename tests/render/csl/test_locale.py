@@ -59,3 +59,48 @@ def test_a_locale_file_defining_ordinals_replaces_the_fallback_ordinals() -> Non
     ordinals = {key[0] for key in locale.terms if key[0].startswith("ordinal")}
     assert ordinals == {"ordinal"}
     assert locale.terms[("ordinal", "long", "")] == (".", ".")
+
+
+def test_citekit_reads_its_own_locale_files_not_citeproc_py_s() -> None:
+    """The shipped copy of the CSL locales repository, with its licence and source."""
+    from pathlib import Path
+
+    import citekit
+    from citekit import styles
+
+    folder = styles.locales_dir()
+    assert folder == Path(citekit.__file__).resolve().parent / "data" / "locales"
+    assert (folder / "LICENSE.md").read_text(encoding="utf-8").count("by-sa/3.0") >= 1
+    readme = (folder / "README.md").read_text(encoding="utf-8")
+    assert "citation-style-language/locales" in readme and "938c09c1" in readme
+    # the current English terms (2025): the era term has its leading space
+    locale = build_locale("en-US", [], bundled_locale_xml, [])
+    assert locale.term("bc") == " BC"
+    assert locale.term("translator", "short") == "trans."
+
+
+def test_the_citeproc_py_engine_keeps_its_own_locale_files() -> None:
+    from citekit.model import Library
+    from citekit.render import render
+
+    library = Library.from_json([{"id": "a", "type": "book", "title": "Titel",
+                                  "author": [{"family": "Kant", "given": "I"}],
+                                  "editor": [{"family": "Weber", "given": "M"}],
+                                  "issued": {"date-parts": [[1788]]}}])
+    result = render(library, "chicago-author-date", locale="de-DE", output="text",
+                    engine="citeproc-py")
+    assert "Kant" in result.bibliography[0].text
+    assert "Herausgegeben von" in result.bibliography[0].text  # German, from citeproc-py's files
+
+
+def test_suite_fixtures_written_for_older_locales_get_them() -> None:
+    """Four suite fixtures expect the 2024 English terms; the rest the current ones."""
+    from pathlib import Path
+
+    from citekit.render.csl.suite import stale_fixture_locales
+
+    for_fixture = stale_fixture_locales(Path(__file__).resolve().parent / "suite_locales")
+    older = build_locale("en-US", [], for_fixture("date_NegativeDateSort"), [])
+    current = build_locale("en-US", [], for_fixture("date_NegativeDateSortViaMacro"), [])
+    assert older.term("bc") == "BC" and current.term("bc") == " BC"
+    assert older.term("month-06", "short") == "Jun." and current.term("month-06", "short") == "June"

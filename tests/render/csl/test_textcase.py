@@ -31,3 +31,14 @@ def test_nocase_spans_are_protected() -> None:
     assert box.kids[0] == "A TITLE WITH "
     inner = box.kids[1]
     assert isinstance(inner, Box) and inner.kids == ["iPod"]
+
+
+def test_title_case_keeps_a_lone_letter_before_a_closing_bracket() -> None:
+    """citeproc-js: "(n log n)", "(x)", "(n, k)" keep their lowercase letters."""
+    assert transform("sorting in time (n log n) for (x) and (n, k)", "title") == (
+        "Sorting in Time (n Log n) for (x) and (n, k)")
+
+
+def test_title_case_leaves_tex_commands_alone() -> None:
+    assert transform("bounds on \\log n via \\emph{lazy} trees", "title") == (
+        "Bounds on \\log n via \\emph{lazy} Trees")

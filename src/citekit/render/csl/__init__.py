@@ -16,5 +16,5 @@ concern:
 - ``output.to_rich``: punctuation, quotes and flip-flop fixed once, producing
   :mod:`citekit.render.richtext`.
 - ``suite``: runs CSL test-suite fixtures (the lower-level API for tests and
-  benchmarks); ``bundled``: citeproc-py's locale files as a loader.
+  benchmarks); ``bundled``: locale loaders (citekit's own CSL locale files, or a folder of them).
 """

@@ -11,7 +11,7 @@ from citekit.render.csl.clusters import NO_PRINTED_FORM, capitalize_leading_term
 from citekit.render.csl.data import Item
 from citekit.render.csl.evaluator import CiteInfo, DisambiguationState
 from citekit.render.csl.names_eval import AUTHOR_KEY
-from citekit.render.csl.output import Box, find_tag, is_empty, to_rich
+from citekit.render.csl.output import STANDING_IN, Box, find_tag, is_empty, to_rich
 from citekit.render.csl.style import ChooseNode, GroupNode, Node, Style, TextNode
 from citekit.render.richtext import Rich, Span, Text
 
@@ -30,23 +30,70 @@ def _substitute_author(
     after "Doe, John" becomes "--- ed." (suite fixtures
     sort_DropNameLabelInSort, sort_SeparateAuthorsAndOthers).  None (that
     element showed nothing) neither substitutes nor replaces ``previous``, as in
-    citeproc-js.
+    citeproc-js.  The rules, as citeproc-js applies them: ``complete-all``
+    replaces the whole list once, ``complete-each`` each name, both only when
+    every name matches; ``partial-each`` replaces each leading name the two
+    entries share, ``partial-first`` only the first; a title standing in for
+    the names is replaced whole under every rule.
     """
     if current is None:
         return output, previous
     names = find_tag(output, "names")
-    if names is None or previous != current:
+    if names is None or previous is None:
         return output, current
     lists = _all_tagged(names, "names-list")
-    if not lists:
-        names.kids = [substitute] if substitute else []
+    if lists and rule in ("partial-each", "partial-first"):
+        matched = _leading_matches(previous, current)
+        if rule == "partial-first":
+            matched = min(matched, 1)
+        _replace_names(lists[0], matched, substitute)
+        return output, current
+    if previous != current:
+        return output, current
+    if not lists:  # a title or other text stands in for the names (cs:substitute)
+        _replace_text(names, substitute, keep_formatting=rule == "complete-all")
     elif rule == "complete-all":
         lists[0].kids = [substitute] if substitute else []
         for extra in lists[1:]:
             extra.kids = []
-    elif rule in ("complete-each", "partial-each", "partial-first"):
-        lists[0].kids = [substitute] if substitute else []
+    elif rule == "complete-each":
+        _replace_names(lists[0], len(current.split("\n")), substitute)
     return output, previous
+
+
+def _replace_text(names: Box, substitute: str, keep_formatting: bool) -> None:
+    """Replace what stands in for the names; complete-all keeps its formatting.
+
+    citeproc-js prints ``<i>———</i>`` for an italic title under complete-all
+    and a plain ``———`` under the other rules.
+    """
+    target = names
+    while keep_formatting and len(target.kids) == 1 and isinstance(target.kids[0], Box):
+        target = target.kids[0]
+        if target.fmt is not None:
+            target.tag = STANDING_IN
+    target.kids = [substitute] if substitute else []
+
+
+def _leading_matches(previous: str, current: str) -> int:
+    """How many names, from the first, the two entries share (keys joined by newlines)."""
+    count = 0
+    for before, now in zip(previous.split("\n"), current.split("\n"), strict=False):
+        if before != now:
+            break
+        count += 1
+    return count
+
+
+def _replace_names(names_list: Box, count: int, substitute: str) -> None:
+    """Put ``substitute`` in place of the first ``count`` names of a joined list.
+
+    A names-list alternates names and the strings that join them (delimiters,
+    "and"), so name ``i`` is kid ``2 * i``; what follows the names shown (et-al,
+    or the delimiter and last name of et-al-use-last) keeps that rhythm.
+    """
+    for index in range(min(count, (len(names_list.kids) + 1) // 2)):
+        names_list.kids[2 * index] = substitute
 
 
 def _all_tagged(node: Box, tag: str) -> list[Box]:
@@ -153,6 +200,12 @@ def render_bibliography(
             first, *rest = output.kids
             decor = layout.decor
             left = Box([decor.prefix, first]) if decor.prefix else first
+            if not rest:
+                # Only the first field printed: citeproc-js gives the margin
+                # alone, without the layout suffix ("(12)", not "(12) .").
+                rich = to_rich(Box([Box([left], display="left-margin")]), proc.locale)
+                entries.append((key, Span((rich,), part="entry")))
+                continue
             right_kids: list[str | Box] = list(rest)
             right: Out = Box(right_kids)
             capitalize_leading_term(right)  # "1.  N.d.": the entry starts after the number

@@ -1,15 +1,19 @@
-"""Locale files bundled with citeproc-py, for the test suite and as a default.
+"""Locale loaders: the CSL locale files citekit ships, or another folder of them.
 
-The engine itself does no I/O; this loader is what callers hand it when they
-have no locale directory of their own.  Which file stands in for a tag is
-:func:`citekit.locales.fallback_chain`'s decision, through
-:func:`citekit.styles.locale_loader`, so the test suite and the command line
-read the same files.
+The engine itself does no I/O; these loaders are what callers hand it.
+Which file stands in for a tag is :func:`citekit.locales.fallback_chain`'s
+decision (through :func:`citekit.styles.locale_loader` for the shipped
+files), so the test suite and the command line read files the same way.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+
 from citekit.errors import StyleError
+from citekit.locales import fallback_chain
 from citekit.styles import locale_loader
 
 
@@ -18,10 +22,35 @@ def bundled_locale_xml(lang: str) -> bytes | None:
 
     Never another language's file: the engine adds en-US itself.
 
-    None when citeproc-py's locale files are missing: the engine then warns
-    that it found no locale instead of failing.
+    None when the locale files are missing: the engine then warns that it
+    found no locale instead of failing.
     """
     try:
         return locale_loader(lang)
-    except StyleError:  # pragma: no cover - citeproc-py is a dependency
+    except StyleError:  # pragma: no cover - the files are package data
         return None
+
+
+def folder_locale_loader(
+    folder: Path, fallback: Callable[[str], bytes | None] | None = bundled_locale_xml
+) -> Callable[[str], bytes | None]:
+    """A loader reading ``locales-TAG.xml`` files from ``folder``, then ``fallback``.
+
+    The CSL test suite was written against the locale files citeproc-js's
+    test runner pins, which are older than the ones citekit ships
+    (``BC`` before CSL gave era terms a leading space, ``Jun.``, ``tran.``);
+    its runner hands the engine those files this way.  A language the
+    folder lacks is asked of ``fallback``.
+    """
+    tags = frozenset(
+        path.name[len("locales-") : -len(".xml")] for path in folder.glob("locales-*.xml")
+    )
+
+    @lru_cache(maxsize=64)
+    def load(lang: str) -> bytes | None:
+        chain = fallback_chain(lang, available=tags, english=False)
+        if chain:
+            return (folder / f"locales-{chain[0]}.xml").read_bytes()
+        return fallback(lang) if fallback is not None else None
+
+    return load

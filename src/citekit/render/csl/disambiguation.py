@@ -314,18 +314,27 @@ def _global_names(
                 break
             # one person however the given name is typed ("N K", "N. K.")
             people = {_squash(g): g for g in by_family.get((name.non_dropping, name.family), ())}
-            if len(people) < 2:
+            # a name without a given name has no initials to tell it apart by
+            others = [g for key, g in people.items() if key != _squash(name.given) and key]
+            if not others or not name.given:
                 continue
-            initials = {_initials(g) for g in people.values()}
-            if len(initials) == len(people):
-                states[item_id].given_level[index] = 1
-            elif max_level >= 2:
+            mine = _initials(name.given)
+            # Initials where they tell this name from another person's, even
+            # if a third shares them ("N Cowan" beside "J D Cowan" and
+            # "Nelson Cowan"); full given names only where initials cannot.
+            if max_level >= 2 and any(_initials(g) == mine for g in others):
                 states[item_id].given_level[index] = 2
+            elif any(_initials(g) != mine for g in others):
+                states[item_id].given_level[index] = 1
 
 
 def _squash(given: str) -> str:
-    return given.replace(".", "").replace(" ", "").replace("-", "").lower()
+    """One person however the initials are spaced ("N K", "N. K."); a hyphen
+    counts, as in the initialized name ("E.-J." is not "E. J.")."""
+    return given.replace(".", "").replace(" ", "").lower()
 
 
 def _initials(given: str) -> str:
-    return "".join(part[:1] for part in given.replace(".", " ").replace("-", " ").split())
+    """"E. J." -> "EJ"; a hyphen stays, as in the initialized name ("E.-J.")."""
+    words = given.replace(".", " ").split()
+    return "".join("-".join(part[:1] for part in word.split("-")) for word in words)

@@ -561,6 +561,11 @@ def _date_sort_key(data: Any, node: DateNode) -> str:
     else:
         names = {part.name for part in node.parts}
         keep = 3 if "day" in names else 2 if "month" in names else 1
+    # Nor past the parts the date has: citeproc-js renders a month part of a
+    # year-only date as nothing, so "2010" keys the same through date-parts
+    # "year" or "year-month-day" (APA's date-sort macro, which differs by type).
+    _, month, day = data.parts
+    keep = min(keep, 3 if day else 2 if month else 1)
     key: str = data.sort_key()
     if keep == 3 or not key:
         return key

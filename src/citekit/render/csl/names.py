@@ -29,41 +29,103 @@ def is_romanesque(name: NameData) -> bool:
 
 _GIVEN_TOKEN = re.compile(r"([\s.\-]*)([^\s.\-]+)(\.?)")
 _SPACES = re.compile(r"\s+")
-_TAGS = re.compile(r"^((?:<[^>]+>)*)(.*?)((?:</[^>]+>)*)$")
+_MARKUP = re.compile(r"<[^<>]*>")
+_EMPTY_PAIR = re.compile(r"<([a-zA-Z]+)(?:\s[^<>]*)?></\1>")
+# Inside a tag, the characters that separate given names stand in for themselves
+# as private-use characters while the name is cut into words, so a tag
+# (<span class="nocase">) is never split.
+_TAG_PROTECT = str.maketrans({" ": "\ue000", ".": "\ue001", "-": "\ue002", "\t": "\ue003",
+                              "\n": "\ue004"})
+_TAG_RESTORE = {ord(v): k for k, v in _TAG_PROTECT.items()}
+
+
+def _protect_tags(text: str) -> str:
+    return _MARKUP.sub(lambda m: m.group(0).translate(_TAG_PROTECT), text)
+
+
+def _respell(token: str, kept: str, suffix: str) -> str:
+    """``token`` with its text replaced by ``kept``, every tag left in place.
+
+    The text of ``token`` (its tags left out) is walked character by
+    character: the first ``len(kept)`` characters become ``kept``, the rest
+    go, and ``suffix`` (the period of an initial) follows the last kept
+    character, inside any tag that closes after it, so ``<b>John</b>``
+    gives ``<b>J.</b>`` and ``Ann<b>bo</b>`` gives ``A.`` (the emptied
+    ``<b></b>`` goes too): the initial comes from the text, and the tags
+    still pair up as they did.
+    """
+    out: list[str] = []
+    taken = 0
+    position = 0
+    for match in _MARKUP.finditer(token):
+        taken = _take(token[position:match.start()], kept, taken, suffix, out)
+        out.append(match.group(0))
+        position = match.end()
+    taken = _take(token[position:], kept, taken, suffix, out)
+    if taken < len(kept) or not kept:  # nothing to attach the suffix to
+        out.append(kept[taken:] + suffix.rstrip())
+    text = "".join(out)
+    while True:
+        emptied = _EMPTY_PAIR.sub("", text)
+        if emptied == text:
+            break
+        text = emptied
+    return text + suffix[len(suffix.rstrip()):]
+
+
+def _take(chunk: str, kept: str, taken: int, suffix: str, out: list[str]) -> int:
+    """Write the part of ``kept`` that stands for ``chunk``; returns how much is used."""
+    if not chunk or taken >= len(kept):
+        return taken
+    count = min(len(chunk), len(kept) - taken)
+    out.append(kept[taken:taken + count])
+    taken += count
+    if taken == len(kept):
+        out.append(suffix.rstrip())
+    return taken
 
 
 def initialize(given: str, initialize_with: str, hyphen: bool, only_existing: bool) -> str:
-    """Initials of ``given``; ``only_existing`` keeps full names, tidying initials."""
+    """Initials of ``given``; ``only_existing`` keeps full names, tidying initials.
+
+    In-field markup (``<b>John</b>``) stays where it was around each
+    initial; initials are taken from the text, never from a tag.
+    """
     text = given if hyphen else given.replace("-", " ")
     text = re.sub(r"\s*-\s*", "-", text)
     text = re.sub(r"-([a-z])", "\u2013\\1", text)
+    marked = "<" in text
+    if marked:
+        text = _protect_tags(text)
     out = ""
     previous_initial = False
     for separator, token, period in _GIVEN_TOKEN.findall(text):
-        # In-field markup around a name (<b>John</b>) stays around its initial.
-        lead, word, trail = _TAGS.match(token).groups()  # type: ignore[union-attr]
+        word = _MARKUP.sub("", token) if marked else token
+        if marked:
+            token = token.translate(_TAG_RESTORE)
         if not word:
             out += token
             continue
         first = word[0]
+        suffix = ""
         if only_existing:
             is_initial = (len(word) == 1 and first.isupper()) or bool(period)
-            piece = word + initialize_with if is_initial else word
+            kept, suffix = word, (initialize_with if is_initial else "")
         elif period and len(word) > 1 and first.isupper():
             is_initial = True
-            piece = word + initialize_with
+            kept, suffix = word, initialize_with
         elif first.isalpha() and not first.islower():
             is_initial = True
             rest = word[1:]
             run = len(rest) - len(rest.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
             extra = rest[:run].lower() if 0 < run < len(rest) else ""
-            piece = first + extra + initialize_with
+            kept, suffix = first + extra, initialize_with
         elif first.isalpha():
             is_initial = False
-            piece = word
+            kept = word
         else:
             is_initial = False
-            piece = word + period
+            kept, suffix = word, period
         if out:
             # Normalising (initialize="false") turns "Y.-T." into "Y. T." as citeproc-js does.
             joined_initials = only_existing and previous_initial and is_initial
@@ -71,11 +133,7 @@ def initialize(given: str, initialize_with: str, hyphen: bool, only_existing: bo
                 out = out.rstrip() + "-"
             elif not (previous_initial and is_initial) and not out.endswith(" "):
                 out += " "
-        out += (
-            lead + piece + trail
-            if not trail
-            else lead + piece.rstrip() + trail + (piece[len(piece.rstrip()) :])
-        )
+        out += _respell(token, kept, suffix) if marked else kept + suffix
         previous_initial = is_initial
     return _SPACES.sub(" ", out.replace("\u2013", "-")).strip()
 
@@ -142,7 +200,10 @@ class NameRenderer:
         given = self.given_text(name, level)
         inverted = self.sort_order == "all" or (self.sort_order == "first" and index == 0)
         if name.static_ordering:
-            inverted = False
+            # CSL: family name first, space-separated, in every order (a romanised
+            # East Asian name: "Mao Zedong"), as citeproc-js prints it.
+            return _seq([(name.dropping, gd), (name.non_dropping, fd), (family, fd)],
+                        [(given, gd)])
         if not inverted:
             family_group: list[Piece] = [(name.non_dropping, fd), (family, fd)]
             given_group: list[Piece] = [(given, gd)]

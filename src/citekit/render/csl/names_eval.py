@@ -34,14 +34,20 @@ def render_names(ev: Evaluator, ctx: Context, node: NamesNode) -> Out | None:
     """Render ``node``; in a bibliography entry, note who the first cs:names showed.
 
     citeproc-js decides subsequent-author-substitute when the first cs:names
-    element it runs in an entry ends (an empty first ``cs:substitute``
-    alternative included), comparing the names it rendered as data, without
-    labels or formatting.  ``ctx.extra[AUTHOR_KEY]`` keeps that key, or None
-    when that element showed nothing: such an entry is never substituted and
-    leaves the comparison to the next one.
+    element it runs in an entry ends (an empty ``cs:substitute`` alternative
+    with a cs:name of its own included, like MLA's ``guest``), comparing the
+    names it rendered as data, without labels or formatting.
+    ``ctx.extra[AUTHOR_KEY]`` keeps that key, or None when that element
+    showed nothing: such an entry is never substituted and leaves the
+    comparison to the next one.
     """
     out = _render_names(ev, ctx, node)
-    if ctx.mode == "bibliography" and AUTHOR_KEY not in ctx.extra:
+    # An empty cs:substitute alternative without a cs:name of its own is part
+    # of the names it stands in for, and leaves the decision to what follows.
+    inherits = ctx.names_inherit is not None and node.name is None
+    if ctx.mode == "bibliography" and AUTHOR_KEY not in ctx.extra and not (
+        inherits and out is None
+    ):
         rendered: list[str] | None = ctx.extra.get(_RENDERED)
         ctx.extra[AUTHOR_KEY] = "\n".join(rendered) if rendered else None
     return out

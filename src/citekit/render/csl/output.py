@@ -29,6 +29,14 @@ _ROMANESQUE = re.compile(f"[0-9{ROMANESQUE_CHARS}]")
 
 MARKUP = "markup"
 """The tag of a box made from a field's own markup (``<i>``, ``<b>``, small caps)."""
+
+STANDING_IN = "standing-in"
+"""The tag of a formatted box whose text subsequent-author-substitute replaced.
+
+citeproc-js decides that CJK text takes no italics on the text as rendered,
+before the substitution, so ``<i>———</i>`` keeps the italics of the title it
+stands for."""
+
 CITE_AFFIX = "cite-affix"
 """The tag of a cite's suffix as the writer typed it (never moved into quotes)."""
 _AFFIX_FIELD = -1
@@ -155,7 +163,8 @@ class _Flattener:
         if fmt is not None:
             flips = node.tag == MARKUP
             style = fmt.font_style
-            if style is not None and not _ROMANESQUE.search(plain_text(node)):
+            if (style is not None and node.tag != STANDING_IN
+                    and not _ROMANESQUE.search(plain_text(node))):
                 style = None  # Chinese and Japanese are not set in italics (citeproc-js)
             if style in ("italic", "oblique"):
                 italic = not (italic and flips)

@@ -272,11 +272,15 @@ class Processor:
         bibliography = self.style.bibliography
         if bibliography is None or not bibliography.sort:
             return numbers
-        if any(key.variable == "citation-number" for key in bibliography.sort):
-            return numbers
+        # A citation-number key sorts by registration (first-cite) order; the
+        # numbers then follow the sorted bibliography, counting down when that
+        # key is descending ("Doe, Roe" sorted by author, then citation-number,
+        # are 1 and 2 whichever was cited first), as in citeproc-js.
         order = self._sorted(items, registered, bibliography, numbers)
         # the same keys give the same order again: bibliography_order reuses it
         self._numbered_order = (tuple(registered), order)
+        if any(k.variable == "citation-number" and not k.ascending for k in bibliography.sort):
+            return {key: len(order) - index for index, key in enumerate(order)}
         return {key: index + 1 for index, key in enumerate(order)}
 
     def bibliography_order(

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from citekit.render.csl.bundled import bundled_locale_xml
+from citekit.render.csl.bundled import bundled_locale_xml, folder_locale_loader
 from citekit.render.csl.data import normalise_item
 from citekit.render.csl.engine import load_style_and_locale
 from citekit.render.csl.processor import Processor
 from citekit.render.richtext import Rich, Span, plain, to_html
+from citekit.render.types import LocaleLoader
 
 _SECTION = re.compile(r">>=+\s*([A-Z-]+)\s*=+>>\n?(.*?)\n?<<=+\s*\1\s*=+<<", re.DOTALL)
 
@@ -88,10 +90,15 @@ def _clusters_from_citations(citations: list[Any]) -> list[tuple[list[dict[str, 
     return [(bodies.get(cid, []), int(note or 0)) for cid, note in order]
 
 
-def run_fixture(fixture: Fixture) -> str:
-    """The HTML citekit renders for ``fixture`` (before normalisation)."""
+def run_fixture(fixture: Fixture, locale_loader: LocaleLoader = bundled_locale_xml) -> str:
+    """The HTML citekit renders for ``fixture`` (before normalisation).
+
+    ``locale_loader`` gives the CSL locale files: citekit's own by default;
+    the official suite's runners pass the older ones the suite was written
+    against (:func:`citekit.render.csl.bundled.folder_locale_loader`).
+    """
     style, locale, _warnings = load_style_and_locale(
-        fixture.csl.encode("utf-8"), None, bundled_locale_xml
+        fixture.csl.encode("utf-8"), None, locale_loader
     )
     items = {}
     for raw in fixture.input:
@@ -214,13 +221,40 @@ def entry_html(entry: Rich) -> str:
     if stripped and stripped != stripped.rstrip(" "):
         trailing = stripped[len(stripped.rstrip(" ")) :]
         body = stripped.rstrip(" ") + "</div>"
-    if body.endswith("</div>"):
+    if body.endswith("</div>") and parts_display(parts)[-1:] != ["left-margin"]:
         body += "\n  " + trailing
     return body
 
 
-def check_fixture(fixture: Fixture) -> tuple[bool, str, str]:
+def parts_display(parts: list[Rich]) -> list[str | None]:
+    """The display of each part (citeproc-js closes a lone margin div on the same line)."""
+    return [part.display if isinstance(part, Span) else None for part in parts]
+
+
+def stale_fixture_locales(folder: Path) -> Callable[[str], LocaleLoader]:
+    """Fixture name -> the locale loader it was written for.
+
+    ``folder`` holds ``stale_fixtures.txt`` (names, ``#`` comments) and the
+    older locale files those fixtures expect; every other fixture gets the
+    files citekit ships.  Four suite fixtures were not updated when the suite
+    followed the 2025 CSL locale changes, and no one set of files passes them
+    and their updated siblings (``folder``'s README has the evidence).
+    """
+    listing = folder / "stale_fixtures.txt"
+    lines = listing.read_text(encoding="utf-8").splitlines() if listing.is_file() else []
+    stale = frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+    older = folder_locale_loader(folder)
+
+    def for_fixture(name: str) -> LocaleLoader:
+        return older if name in stale else bundled_locale_xml
+
+    return for_fixture
+
+
+def check_fixture(
+    fixture: Fixture, locale_loader: LocaleLoader = bundled_locale_xml
+) -> tuple[bool, str, str]:
     """(passed, expected, actual) after normalisation."""
     expected = normalise(fixture.result)
-    actual = normalise(run_fixture(fixture))
+    actual = normalise(run_fixture(fixture, locale_loader))
     return expected == actual, expected, actual

@@ -162,7 +162,8 @@ def _title(text: str, protected: list[bool]) -> str:
         if word[:1] in '"“‘' and offset:
             sentence_start = True  # a quotation or parenthesis opens a new phrase
         is_lower = core == _lower(core)
-        key = _lower(core).rstrip(".,;:!?")
+        # a closing bracket is punctuation too: "(n)" and "(log n)" hold a lone letter
+        key = _lower(core).rstrip(".,;:!?)]}")
         elided = word[:1] in "'\u2019" and is_lower  # ’t Hooft keeps its article
         after_symbol = "-" in gap_before and not text[words[index - 1].start()].isalpha()
         leads_compound = "-" in gap_after and "-" not in gap_before  # "Up-to-Date"
@@ -170,10 +171,12 @@ def _title(text: str, protected: list[bool]) -> str:
                      and not leads_compound)
         if kept_stop:
             pass  # stop words keep their case (citeproc-js lowercases none)
-        elif core.startswith("$"):
-            pass  # TeX math ("$k$-colorable") is never recased
+        elif core.startswith(("$", "\\")):
+            pass  # TeX math ("$k$-colorable") and commands ("\\log") are never recased
         elif not sentence_start and "." in key:
             pass  # citeproc-js keeps a dotted "u.s." as typed
+        elif not sentence_start and len(core) > 2 and core[1] in "'\u2019" and core[0].isalpha():
+            pass  # an elided letter ("tour d’horizon", "o’clock") is a lone letter too
         elif not sentence_start and len(key) == 1 and not ("-" in gap_after and not after_stop):
             pass  # and a lone letter ("plan b"), unless it leads a compound ("X-Ray")
         elif is_lower and not elided and not (hyphen_joined and after_symbol and len(core) == 1):
