@@ -89,3 +89,14 @@ def test_scanning_never_crashes_on_arbitrary_text(text: str) -> None:
     for citation in found.citations:
         assert lines.position(citation.start) == (citation.line, citation.column)
         assert 0 <= citation.start < citation.end <= len(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["see https://mastodon.social/@jgm now", "see www.x.org/@jgm", "ftp://x.org/@a/b",
+     "<https://x.org/@jgm>", "write to <ann+@doe.org>", '<span title="[@a]">x</span>',
+     "mail ann@doe.org"],
+)
+def test_urls_emails_and_html_tags_hold_no_citations(text: str) -> None:
+    assert keys(text) == []
+    assert keys(text + " but [@real].") == [("real",)]

@@ -277,3 +277,127 @@ def test_text_output_has_no_markup(library: Library) -> None:
     assert out.startswith("Intro\n\nSee (Doe, 2000), really.\n")
     assert "Doe, J. (2000). First Book." in out
     assert "*" not in out
+
+
+def test_html_document_escapes_the_title_and_data(library: Library) -> None:
+    hostile = Library.from_json([{
+        "id": "x", "type": "book", "title": "T <script>alert(1)</script>",
+        "author": [{"family": "Doe\ud800", "given": "Ann"}], "URL": "javascript:alert(1)",
+        "issued": {"date-parts": [[2000]]}}])
+    text = "---\ntitle: \"A 'doc' <img src=x onerror=alert(1)>\"\n---\n\nSee [@x].\n"
+    page = render_document(text, library=hostile, to="html").output
+    assert "<title>A &#x27;doc&#x27; &lt;img src=x onerror=alert(1)&gt;</title>" in page
+    assert '<h1 class="title">A &#x27;doc&#x27; &lt;img src=x onerror=alert(1)&gt;</h1>' in page
+    assert "<script>" not in page and "\ud800" not in page and "Doe\ufffd" in page
+    assert 'href="javascript:' not in page
+    plain = render_document(text, library=hostile, to="text").output
+    assert "T alert(1)" in plain and "<script>" not in plain
+
+
+# ---------------------------------------------------------------------------
+# A note's capital: only the note's first word, as in pandoc and citeproc-js
+# ---------------------------------------------------------------------------
+
+
+def test_only_the_first_prefix_of_a_note_is_capitalised(library: Library) -> None:
+    # Chicago (and pandoc, citeproc-js) capitalise where the note starts;
+    # a later "see" after the semicolon stays lower case.
+    text = "Text [see @doe2000; see @smith2004, 4]. More [see also @doe2000].\n"
+    result = render_document(text, library=library, style="chicago-notes-bibliography")
+    first, second = (c.markdown for c in result.citations)
+    assert first.startswith("See John Doe, *First Book*")
+    assert "; see Jane Smith and Bob Brown, “An Article on Things,”" in first
+    assert second == "See also Doe, *First Book*."
+
+
+def test_a_cite_inside_a_note_keeps_its_lower_case(library: Library) -> None:
+    text = "Text.^[A note citing [see @doe2000] in passing.]\n"
+    out = render_document(text, library=library, style="chicago-notes-bibliography").output
+    assert "A note citing (see John Doe, *First Book*" in out
+
+
+# ---------------------------------------------------------------------------
+# biblatex sets in a document
+# ---------------------------------------------------------------------------
+
+SET_ITEMS = [
+    {"id": "pair", "type": "document",
+     "custom": {"biblatex": {"@type": "set", "entryset": "doe2000,smith2004"}}},
+]
+
+
+def test_a_set_is_cited_and_listed_as_its_members(library: Library) -> None:
+    library.add(Library.from_json(SET_ITEMS)["pair"])
+    result = render_document("As shown [@pair].\n", library=library,
+                             style="chicago-author-date")
+    assert body(result.output) == "As shown (Doe 2000; Smith and Brown 2004).\n"
+    assert [e.id for e in result.bibliography] == ["doe2000", "smith2004"]
+
+
+def test_an_author_in_text_set_is_an_ordinary_cite(library: Library) -> None:
+    # a set has no one author: "Doe (2000, 2004)" would name only the first
+    library.add(Library.from_json(SET_ITEMS)["pair"])
+    result = render_document("@pair shows it.\n", library=library,
+                             style="chicago-author-date")
+    assert body(result.output) == "(Doe 2000; Smith and Brown 2004) shows it.\n"
+
+
+# ---------------------------------------------------------------------------
+# pandoc's habits (issue 15)
+# ---------------------------------------------------------------------------
+
+
+def test_the_default_style_is_pandocs(library: Library) -> None:
+    """No style given and none in the front matter: chicago-author-date, as pandoc."""
+    result = render_document("See [@doe2000, p. 3].\n", library=library)
+    assert result.style is not None and result.style.id.endswith("chicago-author-date")
+    assert result.output.startswith("See (Doe 2000, 3).")
+
+
+def test_a_trailing_references_heading_is_not_repeated(library: Library) -> None:
+    text = "See [@doe2000].\n\n# References\n"
+    out = render_document(text, library=library, style="apa").output
+    assert out.count("# References") == 1
+    assert out.index("# References") < out.index("::: {#refs")
+    # a document's own notes after the heading do not hide it
+    noted = render_document("See [@doe2000].[^1]\n\n## Bibliography\n\n[^1]: A note.\n",
+                            library=library, style="apa").output
+    assert "# References" not in noted and noted.count("## Bibliography") == 1
+
+
+def test_a_heading_that_does_not_end_the_document_gets_one_added(library: Library) -> None:
+    out = render_document("# References\n\nSee [@doe2000].\n", library=library,
+                          style="apa").output
+    assert out.count("# References") == 2
+
+
+def test_reference_section_title_naming_another_heading_is_added(library: Library) -> None:
+    text = "---\nreference-section-title: Works Cited\n---\nSee [@doe2000].\n\n# Sources\n"
+    out = render_document(text, library=library, style="apa").output
+    assert "# Sources" in out and "# Works Cited" in out
+    same = "---\nreference-section-title: Sources\n---\nSee [@doe2000].\n\n# Sources\n"
+    assert render_document(same, library=library, style="apa").output.count("# Sources") == 1
+
+
+def test_punctuation_moves_into_quotes_before_a_note_in_en_us(library: Library) -> None:
+    """``"…an end" [@c].`` -> ``"…an end."[^c1]``, as pandoc's citeproc writes it."""
+    text = 'It was "an end" [@doe2000]. Then "a start" [@smith2004], she said.\n'
+    us = render_document(text, library=library, style="chicago-note-bibliography").output
+    assert us.startswith('It was "an end."[^c1] Then "a start,"[^c2] she said.')
+    curly = render_document("It was “an end” [@doe2000].\n", library=library,
+                            style="chicago-note-bibliography").output
+    assert curly.startswith("It was “an end.”[^c1]")
+    gb = render_document(text, library=library, style="chicago-note-bibliography",
+                         locale="en-GB").output
+    assert gb.startswith('It was "an end".[^c1] Then "a start",[^c2] she said.')
+    # other marks stay outside; author-date styles have no note to move before
+    assert render_document('Is it "an end" [@doe2000]?\n', library=library,
+                           style="chicago-note-bibliography").output.startswith(
+        'Is it "an end"?[^c1]')
+
+
+def test_html_uses_the_commonmark_reader(library: Library) -> None:
+    text = "Title\n=====\n\n![fig](f.png) &copy; [@doe2000]\n\n<b onclick=x>raw</b>\n"
+    page = render_document(text, library=library, style="apa", to="html").output
+    assert "<h1>Title</h1>" in page and '<img src="f.png" alt="fig" />' in page
+    assert "© " in page and "<b>raw</b>" in page and "onclick" not in page

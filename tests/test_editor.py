@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from citekit.citesyntax import CitationSyntaxError
-from citekit.editor import CitationDocument
+from citekit.editor import MAX_CITES_PER_CLUSTER, CitationDocument, check_cluster_size
 from citekit.errors import UsageError
 from citekit.model import Library
 from citekit.render import CiteItem, Cluster
@@ -132,3 +132,55 @@ def test_bibliography_keys_and_style_switch(library: Library) -> None:
     update = document.set_style("ieee")
     assert [c.text for c in update.changed] == ["[1]"]
     assert update.bibliography_changed
+
+
+def test_a_cluster_beyond_the_limit_is_refused_and_changes_nothing(library: Library) -> None:
+    """Regression: one cluster of 20,000 cites tied the renderer up for over a minute."""
+    document = CitationDocument(library, "apa")
+    document.add("[@doe2000]")
+    too_many = ["doe2000", "smith2004"] * (MAX_CITES_PER_CLUSTER // 2) + ["lee2010a"]
+    message = (f"a cluster holds {len(too_many):,} cites; the most one cluster may hold is "
+               f"{MAX_CITES_PER_CLUSTER:,} (split it into several clusters)")
+    for cluster in (too_many, Cluster(tuple(CiteItem(k) for k in too_many)),
+                    "[" + "; ".join(f"@{k}" for k in too_many) + "]"):
+        with pytest.raises(UsageError) as caught:
+            document.add(cluster)
+        assert str(caught.value) == message
+        with pytest.raises(UsageError):
+            document.update(0, cluster)
+    assert [c.text for c in document.rendered()] == ["(Doe, 2000)"]
+    at_limit = document.add(too_many[:MAX_CITES_PER_CLUSTER])
+    assert at_limit.changed[0].text.startswith("(Doe, 2000")
+    with pytest.raises(UsageError, match="10,000 cites"):
+        check_cluster_size(10_000)
+
+
+# ---------------------------------------------------------------------------
+# Keys with or without @, typed problems, spaced affixes (issue 15)
+# ---------------------------------------------------------------------------
+
+
+def test_keys_are_accepted_with_or_without_the_at_sign(library: Library) -> None:
+    document = CitationDocument(library, "apa", bibliography_keys=["@lee2010a"])
+    assert [c.text for c in document.add(["@doe2000", "smith2004"]).changed] == [
+        "(Doe, 2000; Smith, 2004)"]
+    assert [c.text for c in document.add(Cluster((CiteItem("@smith2004"),))).changed] == [
+        "(Smith, 2004)"]
+    assert [e.id for e in document.bibliography] == ["doe2000", "lee2010a", "smith2004"]
+    assert document.warnings == [] and document.problems == []
+
+
+def test_a_single_cite_item_is_a_cluster(library: Library) -> None:
+    document = CitationDocument(library, "apa")
+    update = document.add(CiteItem("doe2000", prefix="see", locator="3"))
+    assert [c.text for c in update.changed] == ["(see Doe, 2000, p. 3)"]
+
+
+def test_an_unknown_key_is_a_typed_problem_with_suggestions(library: Library) -> None:
+    document = CitationDocument(library, "apa", bibliography_keys=["nobody"])
+    update = document.add("[@doe2001]")
+    codes = [(p.code, p.key) for p in update.problems]
+    assert codes == [("unknown-key", "nobody"), ("unknown-key", "doe2001")]
+    assert update.problems[1].suggestions[0] == "doe2000"
+    assert list(update.warnings) == [p.message for p in update.problems]
+    assert update.to_json()["problems"][1]["suggestions"][0] == "doe2000"

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import inspect
+import json
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 import pytest
+from click.testing import CliRunner
 
 import citekit
 from citekit.cli import main
@@ -89,3 +93,34 @@ def test_every_command_help_has_an_example(name: str) -> None:
         for sub_name, sub in command.commands.items():
             with click.Context(sub, info_name=sub_name, parent=ctx) as sub_ctx:
                 assert "Example" in sub.get_help(sub_ctx), f"'citekit {name} {sub_name}'"
+
+
+
+def test_the_writing_tool_api_is_public() -> None:
+    for name in ("Bibliography", "Citation", "Problem", "CitationDocument"):
+        assert name in citekit.__all__, name
+    assert {f.name for f in dataclasses.fields(citekit.Problem)} == {
+        "code", "message", "key", "suggestions"}
+
+
+def test_citekit_bib_still_lists_the_whole_library(repo_root: Path) -> None:
+    # render() now lists only the cited works when citations are given; with
+    # none (citekit bib), every record as before, as nocite="*" does.
+    bib_file = str(repo_root / "references.bib")
+    result = CliRunner().invoke(main, ["bib", bib_file, "--style", "apa", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    ids = [entry["id"] for entry in json.loads(result.stdout)["bibliography"]]
+    library = citekit.read(bib_file).library
+    everything = citekit.render(library, "apa", citations=["@raimondo2000enemy"], nocite="*")
+    assert len(ids) > 1 and ids == everything.bibliography_ids
+    assert citekit.render(library, "apa", citations=["@raimondo2000enemy"]).bibliography_ids \
+        == ["raimondo2000enemy"]
+
+
+def test_citekit_bib_takes_keys_with_the_at_sign(repo_root: Path) -> None:
+    # was: the right entry printed, plus "warning: unknown key '@raimondo2000enemy'" and exit 1
+    result = CliRunner().invoke(main, ["bib", str(repo_root / "references.bib"),
+                                       "@raimondo2000enemy", "--style", "apa"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Raimondo, J. (2000). An enemy of the state")
+    assert "unknown key" not in result.output

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import json
+import os
+import resource
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from citekit.server import Server, complete
+from citekit._paths import ALLOW_ENV
+from citekit.editor import MAX_CITES_PER_CLUSTER
+from citekit.server import INVALID_REQUEST, USAGE_ERROR, Server, complete, encode_response
+from citekit.styles import find_style
 
 ITEMS = [
     {"id": "doe2000", "type": "book", "title": "First Book",
@@ -42,12 +48,24 @@ class Client:
         return self.send_raw(json.dumps({"id": ident, "method": method, "params": params}))
 
 
-@pytest.fixture
-def client() -> Iterator[Client]:
+@contextmanager
+def serving(cwd: Path, *options: str, env: dict[str, str] | None = None,
+            memory: int | None = None) -> Iterator[Client]:
+    """A real ``citekit serve --stdio`` in ``cwd`` (its project), killed afterwards.
+
+    ``memory`` caps the address space (bytes), so a runaway read fails
+    inside the server instead of filling the machine.
+    """
+    environment = {k: v for k, v in os.environ.items() if k != ALLOW_ENV} | (env or {})
+
+    def limit() -> None:
+        if memory is not None:
+            resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+
     process = subprocess.Popen(
-        [sys.executable, "-m", "citekit", "serve", "--stdio"],
+        [sys.executable, "-m", "citekit", "serve", "--stdio", *options],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        text=True, encoding="utf-8")
+        text=True, encoding="utf-8", cwd=cwd, env=environment, preexec_fn=limit)
     try:
         yield Client(process)
     finally:
@@ -57,6 +75,12 @@ def client() -> Iterator[Client]:
         for stream in (process.stdin, process.stdout, process.stderr):
             if stream is not None:
                 stream.close()
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[Client]:
+    with serving(tmp_path) as running:
+        yield running
 
 
 def test_a_session_from_open_to_shutdown(client: Client, tmp_path: Path) -> None:
@@ -167,7 +191,7 @@ def test_completion_shows_and_matches_plain_text_not_markup() -> None:
 
 
 def test_opening_a_missing_library_names_the_file(tmp_path: Path) -> None:
-    server = Server()
+    server = Server(root=tmp_path)
     missing = str(tmp_path / "nope.bib")
     response = server.handle_line(json.dumps({"id": 1, "method": "open",
                                               "params": {"library": missing}}))
@@ -175,4 +199,287 @@ def test_opening_a_missing_library_names_the_file(tmp_path: Path) -> None:
     assert response["error"]["message"] == f"no such library file: {missing}"
     folder = server.handle_line(json.dumps({"id": 2, "method": "open",
                                             "params": {"library": str(tmp_path)}}))
-    assert folder is not None and "is a folder" in folder["error"]["message"]
+    assert folder is not None and "is a directory" in folder["error"]["message"]
+
+
+# -- files a request names stay inside the project --------------------------------
+
+
+SECRET = "@misc{secretkey, title={TOP SECRET hunter2}}\n"
+
+
+def _project(tmp_path: Path) -> Path:
+    """``project/refs.json`` beside ``outside/secret.bib``."""
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "refs.json").write_text(json.dumps(ITEMS), encoding="utf-8")
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "secret.bib").write_text(SECRET, encoding="utf-8")
+    return project
+
+
+def test_a_library_outside_the_project_is_refused_by_name(tmp_path: Path) -> None:
+    """Regression: ``open`` read any path and ``complete`` showed its content."""
+    project = _project(tmp_path)
+    secret = tmp_path / "outside" / "secret.bib"
+    with serving(project) as server:
+        for ident, raw in enumerate(["../outside/secret.bib", str(secret),
+                                     "sub/../../outside/secret.bib"]):
+            answer = server.call(ident, "open", library=raw)
+            assert answer["error"]["code"] == USAGE_ERROR
+            assert answer["error"]["message"].startswith(
+                f"library file '{raw}' is outside the project folder {project}")
+            assert ALLOW_ENV in answer["error"]["message"]
+            assert "--allow" in answer["error"]["message"]
+        assert server.call(5, "complete", prefix="")["error"]["code"] == 3  # nothing open
+        # "-" is a file name here, never the server's own stdin (the protocol)
+        assert server.call(6, "open", library="-")["error"]["message"] == \
+            "no such library file: -"
+        assert server.call(7, "open", library="refs.json")["result"]["records"] == 3
+        assert "hunter2" not in json.dumps(server.call(8, "complete", prefix=""))
+
+
+@pytest.mark.parametrize("how", ["--allow", "env"])
+def test_folders_the_user_allows_can_be_read(tmp_path: Path, how: str) -> None:
+    project = _project(tmp_path)
+    outside = str(tmp_path / "outside")
+    options = ("--allow", outside) if how == "--allow" else ()
+    env = {ALLOW_ENV: outside} if how == "env" else None
+    with serving(project, *options, env=env) as server:
+        assert server.call(1, "open", library="../outside/secret.bib")["result"]["records"] == 1
+        [match] = server.call(2, "complete", prefix="secret")["result"]
+        assert match["title"] == "TOP SECRET hunter2"
+
+
+def test_a_style_file_outside_the_project_is_refused(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    apa = Path(find_style("apa").path).read_text(encoding="utf-8")
+    (tmp_path / "outside" / "house.csl").write_text(apa, encoding="utf-8")
+    (project / "house.csl").write_text(apa, encoding="utf-8")
+    with serving(project) as server:
+        refused = server.call(1, "open", items=ITEMS, style="../outside/house.csl")
+        assert refused["error"]["code"] == USAGE_ERROR
+        assert "style file '../outside/house.csl' is outside the project" in \
+            refused["error"]["message"]
+        assert server.call(2, "open", items=ITEMS, style="house.csl")["result"]["records"] == 3
+        assert server.call(3, "open", items=ITEMS, style="ieee")["result"]["style"]["id"] == \
+            "ieee"
+
+
+# -- what a request names must be a regular file --------------------------------
+
+
+def test_dev_zero_and_a_fifo_get_error_answers_not_a_hang(tmp_path: Path) -> None:
+    """Regression: /dev/zero grew to 10 GB and a FIFO blocked the server forever."""
+    project = _project(tmp_path)
+    os.mkfifo(project / "fifo.bib")
+    with serving(project, "--allow", "/dev", memory=2 * 1024**3) as server:
+        zero = server.call(1, "open", library="/dev/zero")
+        assert zero["error"]["code"] == USAGE_ERROR
+        assert "/dev/zero is a character device" in zero["error"]["message"]
+        fifo = server.call(2, "open", library="fifo.bib")
+        assert fifo["error"]["code"] == USAGE_ERROR
+        assert "FIFO" in fifo["error"]["message"]
+        assert server.call(3, "open", library="refs.json")["result"]["records"] == 3
+        assert server.call(4, "shutdown") == {"id": 4, "result": None}
+        assert server.process.wait(timeout=60) == 0
+
+
+# -- only valid JSON goes out ------------------------------------------------------
+
+
+def _strict(line: str) -> Any:
+    """Parse as JSON proper: NaN and Infinity are not JSON."""
+    def refuse(constant: str) -> None:
+        raise ValueError(f"{constant} is not JSON")
+    return json.loads(line, parse_constant=refuse)
+
+
+def test_an_id_json_cannot_carry_is_an_invalid_request_with_a_null_id(tmp_path: Path) -> None:
+    """Regression: ``"id": NaN`` came back as ``{"id": NaN, ...}``, which is not JSON."""
+    with serving(tmp_path) as server:
+        assert server.process.stdin is not None and server.process.stdout is not None
+        for ident in ["NaN", "Infinity", "-Infinity", "[1, NaN]", '{"a": [Infinity]}']:
+            server.process.stdin.write(f'{{"id": {ident}, "method": "styles"}}\n')
+            server.process.stdin.flush()
+            answer = _strict(server.process.stdout.readline())
+            assert answer["id"] is None and answer["error"]["code"] == INVALID_REQUEST
+            assert "NaN or Infinity" in answer["error"]["message"]
+            after = _strict(json.dumps(server.call(2, "styles", limit=1)))
+            assert after["id"] == 2 and len(after["result"]) == 1
+
+
+def test_nan_anywhere_else_and_lone_surrogates_still_give_json(tmp_path: Path) -> None:
+    lines = ['{"id": 1, "method": "open", "params": {"items": [{"id": "a", "type": "book", '
+             '"title": NaN, "volume": Infinity}]}}',
+             '{"id": 2, "method": "complete", "params": {"prefix": "a", "limit": NaN}}',
+             '{"id": "\\ud800", "method": "nope"}',
+             '{"id": 3, "method": "add_cluster", "params": {"cluster": "[@a\\udfff]"}}',
+             '{"id": 4, "method": "complete", "params": {"prefix": ""}}',
+             '{"id": "a\\u2028b\\u0085c\\u2029", "method": "nope"}']
+    process = subprocess.run([sys.executable, "-m", "citekit", "serve", "--stdio"],
+                             input="\n".join(lines) + "\n", capture_output=True, text=True,
+                             encoding="utf-8", timeout=120, check=False, cwd=tmp_path)
+    assert process.returncode == 0, process.stderr
+    answers = [_strict(line) for line in process.stdout.splitlines()]
+    assert [a["id"] for a in answers] == [1, 2, "\ud800", 3, 4, "a\u2028b\x85c\u2029"]
+
+
+# -- a cluster of absurd size --------------------------------------------------------
+
+
+def test_a_cluster_of_20000_cites_is_refused_at_once(tmp_path: Path) -> None:
+    """Regression: one cluster of 20,000 cites kept the server busy for over a minute."""
+    items = [{"id": f"k{i}", "type": "book", "title": f"T{i}",
+              "author": [{"family": f"Doe{i % 7}"}]} for i in range(20_000)]
+    with serving(tmp_path) as server:
+        assert server.call(1, "open", items=items)["result"]["records"] == 20_000
+        keys = [f"k{i}" for i in range(20_000)]
+        for ident, cluster in enumerate([{"items": keys}, "[" + "; ".join(
+                f"@{k}" for k in keys) + "]"], 2):
+            answer = server.call(ident, "add_cluster", cluster=cluster)
+            assert answer["error"]["code"] == USAGE_ERROR
+            assert answer["error"]["message"] == (
+                f"a cluster holds 20,000 cites; the most one cluster may hold is "
+                f"{MAX_CITES_PER_CLUSTER:,} (split it into several clusters)")
+        largest = server.call(4, "add_cluster",
+                              cluster={"items": keys[:MAX_CITES_PER_CLUSTER]})["result"]
+        assert largest["changed"][0]["text"].startswith("(Doe0")
+        assert server.call(5, "clusters")["result"][0]["id"] == "c1"
+
+
+# -- a dependent style's parent ------------------------------------------------------
+
+
+def test_a_dependent_style_never_loads_its_parent_from_the_working_folder(
+        tmp_path: Path) -> None:
+    """Regression: a parent link ending in ``x.csl`` loaded ``./x.csl`` from the cwd."""
+    apa = Path(find_style("apa").path).read_text(encoding="utf-8")
+    planted = apa.replace("<title>APA Style 7th edition</title>", "<title>PLANTED</title>", 1)
+    (tmp_path / "x.csl").write_text(planted, encoding="utf-8")
+    (tmp_path / "child.csl").write_text(
+        '<?xml version="1.0" encoding="utf-8"?>\n<style xmlns="http://purl.org/net/xbiblio/csl"'
+        ' version="1.0"><info><title>Child</title><id>http://example.org/child</id>'
+        '<link href="http://www.zotero.org/styles/x.csl" rel="independent-parent"/>'
+        '</info></style>\n', encoding="utf-8")
+    with serving(tmp_path) as server:
+        answer = server.call(1, "open", items=ITEMS, style="child.csl")
+        assert answer["error"]["code"] == 1
+        assert "independent parent 'x.csl' is not installed" in answer["error"]["message"]
+        assert "PLANTED" not in json.dumps(answer)
+
+
+def test_encode_response_writes_only_strict_json_on_one_line() -> None:
+    """Whatever a result holds, the line sent is JSON proper (the last line of defence)."""
+    bad = encode_response({"id": 1, "result": {"x": float("nan")}})
+    assert _strict(bad) == {"id": 1, "error": {"code": -32603, "message": (
+        "internal error: the answer cannot be written as JSON (Out of range float values "
+        "are not JSON compliant)")}}
+    assert _strict(encode_response({"id": float("inf"), "result": 1}))["id"] is None
+    lone = encode_response({"id": "\ud800", "result": "a\u2028b"})
+    assert lone == '{"id": "\\ud800", "result": "a\\u2028b"}'
+    assert _strict(lone) == {"id": "\ud800", "result": "a\u2028b"}
+    assert encode_response({"id": 1, "result": "é"}) == '{"id": 1, "result": "é"}'
+
+
+# ---------------------------------------------------------------------------
+# One set of names for the server and CitationDocument (issue 15)
+# ---------------------------------------------------------------------------
+
+
+def _ask(server: Server, method: str, **params: Any) -> Any:
+    response = server.handle_line(json.dumps({"id": 1, "method": method, "params": params}))
+    assert response is not None
+    assert "error" not in response, response
+    return response["result"]
+
+
+def _open(server: Server) -> None:
+    _ask(server, "open", items=ITEMS, style="apa")
+
+
+def test_every_document_method_has_the_python_name() -> None:
+    # was add_cluster/insert_cluster/... against CitationDocument.add/insert/...
+    from citekit.editor import CitationDocument
+
+    server = Server()
+    shared = {"add", "insert", "update", "remove", "move", "extend", "set_style", "rendered",
+              "bibliography"}
+    assert shared <= set(server.methods)
+    for name in shared:
+        assert callable(getattr(CitationDocument, name, None)) or name == "bibliography", name
+
+
+def test_the_new_names_run_a_whole_session() -> None:
+    server = Server()
+    _open(server)
+    assert [c["text"] for c in _ask(server, "add", cluster="[@doe2000, p. 3]")["changed"]] \
+        == ["(Doe, 2000, p. 3)"]
+    assert _ask(server, "insert", index=0, cluster=["@smith2004"])["changed"][0]["text"] \
+        == "(Smith, 2004)"
+    assert _ask(server, "update", index=0, cluster="@dobbs1999")["changed"][0]["text"] \
+        == "(Dobbs, 1999)"
+    assert _ask(server, "move", index=0, to=1)["changed"][0]["index"] == 1
+    assert _ask(server, "extend", clusters=["@smith2004", {"items": ["smith2004"]}])[
+        "changed"][-1]["index"] == 3
+    assert [c["text"] for c in _ask(server, "rendered")] == [
+        "(Doe, 2000, p. 3)", "(Dobbs, 1999)", "(Smith, 2004)", "(Smith, 2004)"]
+    assert _ask(server, "remove", index=3)["removed"] == ["c4"]
+    assert _ask(server, "set_style", style="chicago-author-date")["changed"][0]["text"] \
+        == "(Doe 2000, 3)"
+    assert [e["id"] for e in _ask(server, "bibliography")["entries"]] == [
+        "dobbs1999", "doe2000", "smith2004"]
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("add_cluster", "add"), ("insert_cluster", "insert"), ("update_cluster", "update"),
+    ("remove_cluster", "remove"), ("move_cluster", "move"), ("clusters", "rendered"),
+])
+def test_the_old_names_still_work_as_deprecated_aliases(old: str, new: str) -> None:
+    from citekit.server import DEPRECATED_ALIASES
+
+    assert DEPRECATED_ALIASES[old] == new
+    params: dict[str, Any] = {
+        "add_cluster": {"cluster": "@smith2004"},
+        "insert_cluster": {"index": 0, "cluster": "@smith2004"},
+        "update_cluster": {"index": 0, "cluster": "@smith2004"},
+        "remove_cluster": {"index": 0},
+        "move_cluster": {"index": 0, "to": 1},
+        "clusters": {},
+    }[old]
+    answers = []
+    for name in (old, new):
+        server = Server()
+        _open(server)
+        _ask(server, "add", cluster="@doe2000")
+        _ask(server, "add", cluster="@dobbs1999")
+        answers.append(_ask(server, name, **params))
+    assert answers[0] == answers[1]
+
+
+def test_unknown_method_lists_the_current_names_only() -> None:
+    response = Server().handle_line('{"id": 1, "method": "frobnicate"}')
+    assert response is not None
+    message = response["error"]["message"]
+    assert "add, bibliography, complete, extend" in message
+    assert "add_cluster" not in message
+
+
+def test_an_unknown_key_comes_with_a_typed_problem_and_keys_take_an_at() -> None:
+    server = Server()
+    _ask(server, "open", items=ITEMS, style="apa", **{"bibliography-keys": ["@smith2004"]})
+    update = _ask(server, "add", cluster={"items": [{"id": "@doe2001"}]})
+    assert update["changed"][0]["text"] == "[unknown: doe2001]"
+    [problem] = update["problems"]
+    assert problem["code"] == "unknown-key" and problem["key"] == "doe2001"
+    assert problem["suggestions"][0] == "doe2000"
+    assert update["warnings"] == [problem["message"]]
+    assert [e["id"] for e in update["bibliography"]] == ["smith2004"]
+
+
+def test_prefixes_from_json_items_are_spaced() -> None:
+    # was "(seeDoe, 2000)"
+    server = Server()
+    _open(server)
+    update = _ask(server, "add", cluster={"items": [{"id": "doe2000", "prefix": "see"}]})
+    assert update["changed"][0]["text"] == "(see Doe, 2000)"

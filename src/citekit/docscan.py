@@ -2,11 +2,14 @@
 
 :mod:`citekit.citesyntax` knows what one citation looks like; this module
 knows where in a document citations may be: not in code (fenced, indented or
-inline), not in HTML comments, not behind a backslash (``\\@``), not inside
-the ``::: {#refs}`` block.  It also finds the document's notes (``[^1]``
-references and definitions, inline ``^[...]`` notes), because a citation in
-a note belongs to that note: it takes the note's number, and in note styles
-it stays in the note instead of becoming one.
+inline), not in HTML comments or tags, not in a URL or an e-mail address
+(``https://x.org/@jgm``, ``<a+@b.org>``), not behind a backslash (``\\@``),
+not inside the ``::: {#refs}`` block (the Markdown reader,
+:mod:`citekit.documents.markdown`, draws the same line).  It also finds the
+document's notes (``[^1]`` references and definitions, inline ``^[...]``
+notes), because a citation in a note belongs to that note: it takes the
+note's number, and in note styles it stays in the note instead of becoming
+one.
 
 Masking keeps offsets: everything that may not hold citations is replaced by
 spaces (newlines stay), so a match in the masked text is a match at the same
@@ -20,11 +23,18 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from citekit.citesyntax import find_citations
+from citekit.documents.markdown import bare_urls
 from citekit.errors import DataError
 from citekit.render.types import Cluster
 
 _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+# Raw HTML tags (CommonMark's open and closing tags) and e-mail autolinks: the
+# Markdown reader sees no text in them, so no citation either.
+_HTML_TAG = re.compile(
+    r"</?[A-Za-z][A-Za-z0-9\-]*(?:\s+[A-Za-z_:][A-Za-z0-9_.:\-]*"
+    r"(?:\s*=\s*(?:[^\s\"'=<>`]+|'[^']*'|\"[^\"]*\"))?)*\s*/?>")
+_EMAIL_AUTOLINK = re.compile(r"<[A-Za-z0-9.!#$%&'*+/=?^_`{|}~\-]+@[A-Za-z0-9.\-]+>")
 _NOTE_DEF = re.compile(r"^\[\^(?P<label>[^\]\s]+)\]:", re.MULTILINE)
 _NOTE_REF = re.compile(r"\[\^(?P<label>[^\]\s]+)\](?!:)")
 _REFS_OPEN = re.compile(r"^:{3,}[ \t]*\{[^{}\n]*#refs\b[^{}\n]*\}[ \t]*:*[ \t]*$", re.MULTILINE)
@@ -186,8 +196,12 @@ def mask(text: str, body_start: int = 0) -> str:
     chars = list(text)
     _blank(chars, 0, body_start)
     _mask_blocks(text, chars, body_start)
-    for match in _COMMENT.finditer(text, body_start):
-        _blank(chars, match.start(), match.end())
+    for pattern in (_COMMENT, _HTML_TAG, _EMAIL_AUTOLINK):
+        for match in pattern.finditer(text, body_start):
+            _blank(chars, match.start(), match.end())
+    for start, end in bare_urls(text):
+        if start >= body_start:
+            _blank(chars, start, end)
     _mask_escapes(chars, body_start)
     _mask_inline_code("".join(chars), chars, body_start)
     return "".join(chars)

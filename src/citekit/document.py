@@ -33,12 +33,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from citekit import markdown_lite
 from citekit._io import read_text
 from citekit.docscan import FoundCitation, Scan, scan
+from citekit.documents import markdown as markdown_reader
 from citekit.errors import DataError, Diagnostic, Severity, UnknownKeyError, UsageError
 from citekit.formats import read as read_library
-from citekit.frontmatter import FrontMatter, read_front_matter, resolve_paths
+from citekit.frontmatter import FrontMatter, read_front_matter, resolve_paths, resolve_style
 from citekit.model import Library, Record
 from citekit.render import (
     BibEntry,
@@ -51,16 +51,24 @@ from citekit.render import (
     render,
     serialise,
 )
+from citekit.render.api import entry_sets, set_closure
 from citekit.render.output import html_document
 from citekit.render.quoted import quoting_closure
-from citekit.render.richtext import Rich, Text, plain
-from citekit.styles import DEFAULT_LOCALE, DEFAULT_STYLE, Style, find_style, load_locale_xml
+from citekit.render.richtext import Rich, Text, escape_attribute, plain
+from citekit.sources.resolve import Resolver, rename_cluster, resolve_identifiers
+from citekit.styles import DEFAULT_LOCALE, Style, find_style, load_locale_xml
 
 DOCUMENT_FORMATS: tuple[str, ...] = ("markdown", "html", "text")
+DOCUMENT_DEFAULT_STYLE = "chicago-author-date"
+"""The style of a document that names none: pandoc's default, so that ``citekit
+render`` and ``pandoc --citeproc`` agree on the same document."""
 _NOTE_PUNCTUATION = ".,;:!?"
+_CLOSING_QUOTES = "\"'”’»"
 _HTML_CSS = (
     "<style>\n.hanging-indent > p { padding-left: 2em; text-indent: -2em; }\n"
-    ".csl-bib-body > p { margin: 0 0 0.6em 0; }\n</style>\n"
+    ".csl-bib-body > p { margin: 0 0 0.6em 0; }\n"
+    "span.smallcaps { font-variant: small-caps; }\n"
+    "span.underline { text-decoration: underline; }\n</style>\n"
 )
 
 
@@ -139,7 +147,8 @@ class DocumentResult:
 
 
 def load_libraries(paths: Sequence[str | Path], *, named_by_document: bool = False,
-                   ) -> tuple[Library, list[Diagnostic]]:
+                   encoding: str | None = None,
+                   sentence_case: bool = True) -> tuple[Library, list[Diagnostic]]:
     """Read and merge bibliography files; a key defined twice keeps its first record.
 
     A missing file is a usage error when the caller named it and a data error
@@ -148,11 +157,10 @@ def load_libraries(paths: Sequence[str | Path], *, named_by_document: bool = Fal
     library = Library()
     diagnostics: list[Diagnostic] = []
     for path in paths:
-        if str(path) != "-" and not Path(path).is_file():
-            if named_by_document:
-                raise DataError(f"the front matter's bibliography file {path} does not exist")
-            raise UsageError(f"no such bibliography file: {path}")
-        result = read_library(path)
+        if named_by_document and str(path) != "-" and not Path(path).exists():
+            raise DataError(f"the front matter's bibliography file {path} does not exist")
+        # InputError: missing, a directory ...
+        result = read_library(path, encoding=encoding, sentence_case=sentence_case)
         diagnostics.extend(result.diagnostics)
         for record in result.library:
             if record.key in library:
@@ -175,10 +183,15 @@ def _style_for(meta: FrontMatter, style: str | Path | Style | None,
                document: str | Path | None) -> Style:
     if style is not None:
         return find_style(style)
-    if meta.csl:
-        candidate = resolve_paths([meta.csl], document)[0]
-        return find_style(candidate if candidate.is_file() else meta.csl)
-    return find_style(DEFAULT_STYLE)
+    if meta.csl:  # a path from data: confined to the project (frontmatter.resolve_style)
+        return find_style(resolve_style(meta.csl, document))
+    return find_style(DOCUMENT_DEFAULT_STYLE)
+
+
+def punctuation_in_quote(locale: str) -> bool:
+    """Whether the locale puts a full stop or comma inside closing quotes (en-US does)."""
+    xml = load_locale_xml(locale)
+    return bool(xml and re.search(rb'punctuation-in-quote="true"', xml))
 
 
 def _locale_term(locale: str) -> str:
@@ -198,16 +211,61 @@ def _locale_term(locale: str) -> str:
 # ---------------------------------------------------------------------------
 
 
-def _author_in_text(found: FoundCitation, style: Style) -> bool:
-    """Whether an author-in-text cite prints the author before the citation.
+def author_in_text_applies(style: Style, *, in_note: bool = False) -> bool:
+    """Whether an author-in-text cite (``@key [p. 33]``) prints the author before it.
 
     Not inside a note of a note style (the whole citation stands there), and
     not in numeric styles, where pandoc prints just the number ("[1] says"):
     CSL has no in-text author form, and numeric styles disagree on one.
+    ``citekit cite`` asks the same question, so both print the same.
     """
-    if not found.in_text or (style.is_note and found.in_note):
+    if style.is_note and in_note:
         return False
     return style.citation_format != "numeric"
+
+
+def _author_in_text(found: FoundCitation, style: Style) -> bool:
+    return found.in_text and author_in_text_applies(style, in_note=found.in_note)
+
+
+def _author_trees(library: Library, keys: Sequence[str], style: Style, locale: str,
+                  engine: str | Engine | None) -> dict[str, Rich]:
+    """Each key's names as the style's author-only cite renders them."""
+    if not keys:
+        return {}
+    # Only the names are wanted: the in-text records alone are enough, and
+    # far cheaper than the whole document's items.
+    only = render(Library(library[k] for k in keys), style, locale=locale, output="text",
+                  engine=engine, bibliography=False,
+                  citations=[Cluster((CiteItem(k, author_only=True),)) for k in keys])
+    return dict(zip(keys, only.citation_trees, strict=True))
+
+
+def in_text_authors(library: Library, keys: Sequence[str], style: Style, locale: str,
+                    engine: str | Engine | None = None) -> dict[str, Rich]:
+    """The name printed before each key's author-in-text cite, as :func:`render_document` does.
+
+    The style's own author rendering, or the family names when the style
+    prints none (``citekit cite`` uses this for ``@key [p. 33]``).
+    """
+    trees = _author_trees(library, keys, style, locale, engine)
+    return {key: _author_name(trees.get(key), library[key], locale) for key in keys}
+
+
+def _sets_in_parentheses(found: Scan, library: Library) -> Scan:
+    """An author-in-text cite of a biblatex set becomes an ordinary cite.
+
+    A set is cited as its members (:func:`citekit.render.api.entry_sets`),
+    which have no one author to put in the text; a style sorting the
+    members would also part the names from their years.
+    """
+    sets = entry_sets(library)
+    if not sets:
+        return found
+    found.citations = [
+        replace(c, in_text=False) if c.in_text and any(i.id in sets for i in c.cluster.items)
+        else c for c in found.citations]
+    return found
 
 
 def _render_clusters(scan_result: Scan, library: Library, style: Style, locale: str,
@@ -237,23 +295,16 @@ def _render_clusters(scan_result: Scan, library: Library, style: Style, locale: 
         subset = library
         bib_keys: list[str] | None = None
     else:
-        subset = Library(library[k] for k in quoting_closure(library, [*cited, *wanted]))
+        subset = Library(library[k] for k in
+                         quoting_closure(library, set_closure(library, [*cited, *wanted])))
         bib_keys = wanted
     result = render(subset, style, citations=clusters, locale=locale, output="text",
-                    engine=engine, bibliography=True, bibliography_keys=bib_keys)
+                    engine=engine, bibliography=True, bibliography_keys=bib_keys,
+                    nocite="*" if nocite_all else None)
     trees: list[Rich | None] = [None] * len(citations)
     for owner, tree in zip(owners, result.citation_trees, strict=True):
         trees[owner] = tree
-    authors: dict[str, Rich] = {}
-    if authors_needed:
-        keys = list(authors_needed)
-        # Only the names are wanted: the in-text records alone are enough, and
-        # far cheaper than the whole document's items.
-        only = render(Library(library[k] for k in keys), style, locale=locale, output="text",
-                      engine=engine,
-                      bibliography=False,
-                      citations=[Cluster((CiteItem(k, author_only=True),)) for k in keys])
-        authors = dict(zip(keys, only.citation_trees, strict=True))
+    authors = _author_trees(library, list(authors_needed), style, locale, engine)
     warnings = [w for w in result.warnings if not w.startswith("unknown citation key")]
     return trees, authors, result, warnings
 
@@ -407,6 +458,10 @@ def render_document(
     to: str = "markdown",
     filename: str | Path | None = None,
     strict: bool = False,
+    encoding: str | None = None,
+    sentence_case: bool = True,
+    trust_html: bool = False,
+    identifiers: Resolver | bool = False,
 ) -> DocumentResult:
     """Format the citations of a Markdown document and add its bibliography.
 
@@ -421,6 +476,19 @@ def render_document(
             to it) and how messages name it.
         strict: unknown keys raise :class:`UnknownKeyError` instead of
             becoming ``???key``.
+        encoding: the bibliography files' text encoding (default UTF-8).
+        sentence_case: store English BibTeX titles in sentence case
+            (docs/bibtex-import.md); False keeps them as typed.
+        trust_html: with ``to="html"``, keep the document's raw HTML exactly
+            as written, ``<script>`` included (as pandoc does); by default it
+            is filtered (:mod:`citekit.documents.markdown`).
+        identifiers: resolve cited identifiers the library lacks
+            (``[@doi:10.1000/xyz]``, ``@isbn:…``, ``@arxiv:…``, ``@pmid:…``,
+            ``@pmcid:…``) through the services, in one batch, into the
+            library for this render only (:mod:`citekit.sources.resolve`);
+            True with the default :class:`Resolver` (the on-disk cache), a
+            :class:`Resolver` for other settings (offline, no cache).  Off
+            by default: rendering makes no request unless asked to.
 
     Raises :class:`DocumentSyntaxError` / :class:`FrontMatterError` (both
     data errors, with line and column) for documents that cannot be read.
@@ -433,15 +501,18 @@ def render_document(
     the_style = _style_for(meta, style, filename)
     paths: Sequence[str | Path] = bibliography if bibliography is not None \
         else resolve_paths(meta.bibliography, filename)
-    the_library, diagnostics = load_libraries(paths, named_by_document=bibliography is None)
+    the_library, diagnostics = load_libraries(paths, named_by_document=bibliography is None,
+                                              encoding=encoding, sentence_case=sentence_case)
     diagnostics.extend(meta.reference_diagnostics)
     if library is not None:
         _merge(the_library, library)
     _merge(the_library, meta.references)
     the_locale = locale or meta.lang or the_style.default_locale or DEFAULT_LOCALE
 
-    found = scan(text, body_start=meta.body_start, locale=the_locale,
-                 note_style=the_style.is_note)
+    found = _sets_in_parentheses(scan(text, body_start=meta.body_start, locale=the_locale,
+                                      note_style=the_style.is_note), the_library)
+    nocite, resolve_messages = _resolve_cited(found, list(meta.nocite), the_library,
+                                              identifiers, sentence_case)
     unknown: list[UnknownCitationKey] = []
     for citation in found.citations:
         for item in citation.cluster.items:
@@ -452,11 +523,11 @@ def render_document(
     if strict and unknown:
         more = f" (and {len(unknown) - 1} more)" if len(unknown) > 1 else ""
         raise UnknownKeyError(f"{unknown[0]}{more}")
-    missing_nocite = [k for k in meta.nocite if k != "*" and k not in the_library]
+    missing_nocite = [k for k in nocite if k != "*" and k not in the_library]
 
     trees, authors, rendered, warnings = _render_clusters(
-        found, the_library, the_style, the_locale, engine, meta.nocite, meta.nocite_all)
-    warnings[:0] = [str(u) for u in unknown]
+        found, the_library, the_style, the_locale, engine, nocite, meta.nocite_all)
+    warnings[:0] = [*(str(u) for u in unknown), *resolve_messages]
     warnings.extend(f"unknown nocite key '{k}'" for k in missing_nocite)
     if strict and missing_nocite:
         raise UnknownKeyError(f"unknown nocite key '{missing_nocite[0]}'")
@@ -471,10 +542,10 @@ def render_document(
     if to == "markdown":
         result.output = markdown
     elif to == "text":
-        result.output = markdown_lite.to_text(_body_only(markdown))
+        result.output = markdown_reader.to_text(_body_only(markdown))
     else:
         title = meta.data.get("title")
-        body = markdown_lite.to_html(_body_only(markdown))
+        body = markdown_reader.to_html(_body_only(markdown), trusted=trust_html)
         if isinstance(title, str) and title:
             body = f'<h1 class="title">{_escape(title)}</h1>\n{body}'
         page = html_document(body, title=str(title or Path(name or "document").stem),
@@ -483,8 +554,32 @@ def render_document(
     return result
 
 
+def _resolve_cited(found: Scan, nocite: list[str], library: Library,
+                   identifiers: Resolver | bool, sentence_case: bool,
+                   ) -> tuple[list[str], list[str]]:
+    """Cited identifiers the library lacks resolved into it: the nocite keys, the messages.
+
+    Another spelling of an identifier already cited is renamed to the first,
+    in the citations (in place) and in ``nocite``, so the work is listed once.
+    """
+    if identifiers is False:
+        return nocite, []
+    resolver = identifiers if isinstance(identifiers, Resolver) \
+        else Resolver(sentence_case=sentence_case)
+    keys = [item.id for c in found.citations for item in c.cluster.items]
+    resolution = resolve_identifiers(library, [*keys, *nocite], resolver)
+    aliases = resolution.aliases
+    if aliases:
+        found.citations = [replace(c, cluster=rename_cluster(c.cluster, aliases))
+                           for c in found.citations]
+        nocite = [aliases.get(key, key) for key in nocite]
+    return nocite, resolution.messages()
+
+
 def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Front-matter text as HTML text: escaped, XML-safe (no control characters or
+    lone surrogates)."""
+    return escape_attribute(text)
 
 
 def _body_only(markdown: str) -> str:
@@ -497,6 +592,7 @@ def _assemble(text: str, meta: FrontMatter, found: Scan, trees: list[Rich | None
               authors: dict[str, Rich], library: Library, style: Style,
               result: DocumentResult, *, link: bool) -> str:
     """Put every rendering in place; add notes and the bibliography."""
+    in_quote = style.is_note and punctuation_in_quote(result.locale)
     cite_prefix = _label_prefix(found.labels, "c")
     note_prefix = _label_prefix(found.labels, "n")
     edits: list[_Edit] = []
@@ -531,8 +627,15 @@ def _assemble(text: str, meta: FrontMatter, found: Scan, trees: list[Rich | None
                 start = _space_before(text, start)
                 replacement = f"[^{label}]"
                 if end < len(text) and text[end] in _NOTE_PUNCTUATION:
-                    replacement = text[end] + replacement
+                    mark = text[end]
+                    replacement = mark + replacement
                     end += 1
+                    # '"an end" [@c].' -> '"an end."[^c1]' where the locale says so,
+                    # as pandoc's citeproc does: only full stops and commas move.
+                    if mark in ".," and in_quote and start > 0 \
+                            and text[start - 1] in _CLOSING_QUOTES:
+                        start -= 1
+                        replacement = mark + text[start] + f"[^{label}]"
         elif style.is_note:  # a citation inside a note stays there, without its period
             markdown, plain = _without_period(markdown), _without_period(plain)
             if found_citation.in_text:
@@ -560,7 +663,9 @@ def _assemble(text: str, meta: FrontMatter, found: Scan, trees: list[Rich | None
     body_edits = _escape_pipes_in_tables(text, top)
     bib_block = _bibliography_block(result.bibliography, meta, result.locale,
                                     anchors=link, in_refs_div=found.refs_block is not None,
-                                    hanging_indent=result.layout.hanging_indent)
+                                    hanging_indent=result.layout.hanging_indent,
+                                    trailing_heading=None if found.refs_block is not None
+                                    else trailing_heading(text[meta.body_start:]))
     if found.refs_block is not None and bib_block:
         start, end = found.refs_block
         body_edits.append(_Edit(start, end, bib_block.rstrip("\n")))
@@ -591,7 +696,7 @@ def _escape_pipes_in_tables(text: str, edits: list[_Edit]) -> list[_Edit]:
     source, by the Markdown reader's own table test; elsewhere a ``|`` is
     text and stays as it is.
     """
-    rows = markdown_lite.table_row_lines(text) if "|" in text else frozenset()
+    rows = markdown_reader.table_row_lines(text) if "|" in text else frozenset()
     if not rows:
         return list(edits)
     out: list[_Edit] = []
@@ -602,9 +707,35 @@ def _escape_pipes_in_tables(text: str, edits: list[_Edit]) -> list[_Edit]:
     return out
 
 
+def trailing_heading(markdown: str) -> str | None:
+    """The text of the heading a document ends with (its own notes aside), or None.
+
+    pandoc's advice is to end a document with ``# References``; the
+    bibliography then goes under that heading instead of under a new one.
+    """
+    last: tuple[str, str] | None = None
+    depth = 0
+    stream = markdown_reader.block_tokens(markdown)
+    for index, token in enumerate(stream):
+        if depth == 0 and token.nesting >= 0 and token.block and token.type != "inline" \
+                and not token.type.startswith("footnote_reference"):
+            last = (token.type, stream[index + 1].content if token.type == "heading_open"
+                    and index + 1 < len(stream) else "")
+        depth += token.nesting
+    if last is None or last[0] != "heading_open":
+        return None
+    return last[1]
+
+
 def _bibliography_block(entries: list[BibEntry], meta: FrontMatter, locale: str, *,
-                        anchors: bool, in_refs_div: bool, hanging_indent: bool) -> str:
-    """The entries in a ``::: {#refs}`` div, as pandoc writes them, under a heading."""
+                        anchors: bool, in_refs_div: bool, hanging_indent: bool,
+                        trailing_heading: str | None = None) -> str:
+    """The entries in a ``::: {#refs}`` div, as pandoc writes them, under a heading.
+
+    No heading is added when the document already ends with one (unless
+    ``reference-section-title`` names another), so ``# References`` at the
+    end is not repeated.
+    """
     if not entries:
         return ""
     lines: list[str] = []
@@ -615,6 +746,9 @@ def _bibliography_block(entries: list[BibEntry], meta: FrontMatter, locale: str,
     block = f"::: {{#refs {classes}}}\n" + "\n\n".join(lines) + "\n:::\n"
     if in_refs_div:
         return f"# {meta.section_title}\n\n{block}" if meta.section_title else block
+    if trailing_heading is not None and (meta.section_title is None
+                                         or meta.section_title.strip() == trailing_heading):
+        return block
     return f"# {meta.section_title or _locale_term(locale)}\n\n{block}"
 
 
@@ -628,12 +762,18 @@ def render_document_file(
     engine: str | Engine | None = None,
     to: str = "markdown",
     strict: bool = False,
+    encoding: str | None = None,
+    sentence_case: bool = True,
+    identifiers: Resolver | bool = False,
 ) -> DocumentResult:
-    """:func:`render_document` on a file (``-`` for stdin)."""
-    text, decoding = read_text(path)
+    """:func:`render_document` on a file (``-`` for stdin); ``encoding`` for it and its
+    bibliography files."""
+    text, decoding = read_text(path, encoding)
     result = render_document(text, filename=None if str(path) == "-" else path,
                              library=library, bibliography=bibliography, style=style,
-                             locale=locale, engine=engine, to=to, strict=strict)
+                             locale=locale, engine=engine, to=to, strict=strict,
+                             encoding=encoding, sentence_case=sentence_case,
+                             identifiers=identifiers)
     result.diagnostics[:0] = decoding
     return result
 
@@ -643,6 +783,8 @@ __all__ = [
     "DocumentResult",
     "RenderedCitation",
     "UnknownCitationKey",
+    "author_in_text_applies",
+    "in_text_authors",
     "load_libraries",
     "render_document",
     "render_document_file",

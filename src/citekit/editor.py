@@ -26,8 +26,10 @@ from pathlib import Path
 from citekit.citesyntax import parse_cluster
 from citekit.errors import UsageError
 from citekit.model import Library
-from citekit.render import BibEntry, CiteItem, Cluster, Engine, closest_keys, render, unknown_keys
+from citekit.render import BibEntry, CiteItem, Cluster, Engine, render, unknown_keys
+from citekit.render.api import normalise_item, normalise_keys, to_cluster, unknown_key_problem
 from citekit.render.quoted import quoting_closure
+from citekit.render.types import Problem
 from citekit.styles import DEFAULT_LOCALE, DEFAULT_STYLE, Style, find_style, resolve_locale
 
 
@@ -51,7 +53,10 @@ class Update:
 
     ``changed`` holds every cluster whose text or note number is new (the
     added or edited one always); ``removed`` the ids that are gone;
-    ``bibliography`` the new bibliography when it changed, else None.
+    ``bibliography`` the new bibliography when it changed, else None;
+    ``warnings`` what went wrong as text and ``problems`` the same as
+    :class:`~citekit.render.types.Problem` objects (an unknown key with
+    the closest keys as ``suggestions``).
     """
 
     changed: tuple[RenderedCluster, ...] = ()
@@ -59,6 +64,7 @@ class Update:
     bibliography_changed: bool = False
     bibliography: tuple[BibEntry, ...] | None = None
     warnings: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = ()
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -68,11 +74,33 @@ class Update:
             "bibliography": None if self.bibliography is None else
             [{"id": e.id, "text": e.text} for e in self.bibliography],
             "warnings": list(self.warnings),
+            "problems": [p.to_json() for p in self.problems],
         }
 
 
-ClusterInput = Cluster | str | Sequence[str]
-"""A cluster, pandoc citation text (``[see @a, p. 3]``), or a list of keys."""
+MAX_CITES_PER_CLUSTER = 500
+"""The most cites one cluster may hold.
+
+Real citations hold a handful of works; rendering cost grows with the
+cites (20,000 distinct works in one cluster took about 14 s, most of it the
+engine rendering and disambiguating every work and the bibliography), so an
+editor or a server request cannot tie the process up with one absurd
+cluster.  More is refused with a :class:`UsageError` that says so.
+"""
+
+
+def check_cluster_size(count: int) -> None:
+    """Refuse a cluster of more than :data:`MAX_CITES_PER_CLUSTER` cites, saying so."""
+    if count > MAX_CITES_PER_CLUSTER:
+        raise UsageError(f"a cluster holds {count:,} cites; the most one cluster may hold is "
+                         f"{MAX_CITES_PER_CLUSTER:,} (split it into several clusters)")
+
+
+ClusterInput = Cluster | CiteItem | str | Sequence[str]
+"""A cluster, one cite, pandoc citation text (``[see @a, p. 3]``), or a list of keys.
+
+Keys may be written with or without ``@`` (``["a", "@b"]``).
+"""
 
 
 class CitationDocument:
@@ -106,13 +134,14 @@ class CitationDocument:
         self.locale = locale
         self.engine = engine
         self.output = output
-        self.bibliography_keys = list(bibliography_keys)
+        self.bibliography_keys = normalise_keys(bibliography_keys, library)
         self._clusters: list[Cluster] = []
         self._ids = itertools.count(1)
         self._rendered: dict[str, RenderedCluster] = {}
         self._bibliography: tuple[BibEntry, ...] = ()
         self._bibliography_signature: tuple[str, ...] | None = None
         self.warnings: list[str] = []
+        self.problems: list[Problem] = []
         self._syntax_locale = resolve_locale(locale or self.style.default_locale
                                              or DEFAULT_LOCALE) or DEFAULT_LOCALE
 
@@ -199,14 +228,15 @@ class CitationDocument:
 
     # -- internals ---------------------------------------------------------
     def _prepare(self, cluster: ClusterInput, keep_id: str | None = None) -> Cluster:
-        if isinstance(cluster, str):
+        if isinstance(cluster, str):  # a syntax error here is CitationSyntaxError
             parsed = parse_cluster(cluster, self._syntax_locale)
-        elif isinstance(cluster, Cluster):
-            parsed = cluster
-        else:
-            parsed = Cluster(tuple(CiteItem(str(key)) for key in cluster))
+        else:  # keys (with or without @), cite text, items: as citekit.cite() reads them
+            parsed = to_cluster(cluster, self.library, self._syntax_locale)
+        parsed = replace(parsed, items=tuple(normalise_item(i, self.library)
+                                             for i in parsed.items))
         if not parsed.items:
             raise UsageError("a cluster needs at least one cite")
+        check_cluster_size(len(parsed.items))
         ident = keep_id or parsed.id
         if ident is None:
             ident = self._new_id()
@@ -232,12 +262,10 @@ class CitationDocument:
         cited = dict.fromkeys(i.id for c in clusters for i in c.items if i.id in self.library)
         extra = [k for k in self.bibliography_keys if k in self.library]
         subset = Library(self.library[k] for k in quoting_closure(self.library, [*cited, *extra]))
-        warnings = [f"unknown bibliography key '{key}'" for key in self.bibliography_keys
-                    if key not in self.library]
-        for key in unknown_keys(self.library, clusters):
-            hint = closest_keys(key, self.library.keys())
-            warnings.append(f"unknown citation key '{key}'"
-                            + (f" (did you mean: {', '.join(hint)}?)" if hint else ""))
+        problems = [unknown_key_problem(key, self.library, "bibliography")
+                    for key in self.bibliography_keys if key not in self.library]
+        problems += [unknown_key_problem(key, self.library)
+                     for key in unknown_keys(self.library, clusters)]
         # The bibliography depends only on which records are cited and in what
         # order they first appear (numbering); skip it when neither changed.
         signature = (*cited, "", *extra)
@@ -261,11 +289,13 @@ class CitationDocument:
         bib_changed = [(e.id, e.text) for e in bibliography] != \
             [(e.id, e.text) for e in self._bibliography]
         self._bibliography = bibliography
-        warnings += [w for w in result.warnings if not w.startswith("unknown citation key")]
-        self.warnings = warnings
+        problems += [p for p in result.problems if p.code != "unknown-key"]
+        self.problems = problems
+        self.warnings = [p.message for p in problems]
         return Update(changed=tuple(changed), bibliography_changed=bib_changed,
                       bibliography=bibliography if bib_changed else None,
-                      warnings=tuple(warnings))
+                      warnings=tuple(self.warnings), problems=tuple(problems))
 
 
-__all__ = ["CitationDocument", "ClusterInput", "RenderedCluster", "Update"]
+__all__ = ["MAX_CITES_PER_CLUSTER", "CitationDocument", "ClusterInput", "RenderedCluster",
+           "Update", "check_cluster_size"]

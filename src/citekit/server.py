@@ -3,7 +3,11 @@
 One request per line on stdin, one response per line on stdout, flushed
 after each, in the order the requests came (docs/server.md is the schema).
 The server holds one :class:`citekit.editor.CitationDocument`; ``open``
-replaces it.  Whatever arrives, the server answers and keeps going: bad
+replaces it.  Its methods have the document's names (``add``, ``insert``,
+``update``, ``remove``, ``move``, ``extend``, ``set_style``, ``rendered``,
+``bibliography``), so one description (docs/server.md) serves both; the
+older ``add_cluster`` ... ``clusters`` names are kept as deprecated aliases
+(:data:`DEPRECATED_ALIASES`).  Whatever arrives, the server answers and keeps going: bad
 JSON, unknown methods, bad parameters and even bugs become error responses,
 and only ``shutdown`` or the end of stdin stops it.
 
@@ -16,19 +20,24 @@ problem, 2 usage problem) plus 3 for "no document is open".
 from __future__ import annotations
 
 import json
+import math
+import os
 import re
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TextIO
 
+from citekit._io import InputError
+from citekit._paths import UnsafePathError, confine
 from citekit.citesyntax import CitationSyntaxError
-from citekit.editor import CitationDocument
+from citekit.editor import CitationDocument, check_cluster_size
 from citekit.errors import CitekitError, DataError, UnknownFormatError, UsageError
 from citekit.formats import read as read_library
 from citekit.model import Library, Record
 from citekit.render import OUTPUT_FORMATS, CiteItem, Cluster, serialise
-from citekit.styles import DEFAULT_LOCALE, list_styles
+from citekit.styles import DEFAULT_LOCALE, list_styles, style_from_data
 from citekit.text import strip_markup
 
 PARSE_ERROR = -32700
@@ -39,6 +48,17 @@ INTERNAL_ERROR = -32603
 DATA_ERROR = 1
 USAGE_ERROR = 2
 NO_DOCUMENT = 3
+
+
+DEPRECATED_ALIASES: dict[str, str] = {
+    "add_cluster": "add",
+    "insert_cluster": "insert",
+    "update_cluster": "update",
+    "remove_cluster": "remove",
+    "move_cluster": "move",
+    "clusters": "rendered",
+}
+"""Old method name -> its name now; the old names still work (docs/server.md)."""
 
 
 class RequestError(Exception):
@@ -73,14 +93,19 @@ _ITEM_FIELDS = {"locator": "locator", "label": "label", "prefix": "prefix", "suf
 
 
 def cluster_from_json(value: Any) -> Cluster | str:
-    """A cluster from pandoc citation text or ``{"items": [...], "note-number": n, "id": s}``."""
+    """A cluster from pandoc citation text, ``{"items": [...], "note-number": n, "id": s}``,
+    or a bare array of items (keys, with or without ``@``, or item objects)."""
     if isinstance(value, str):
         return value
+    if isinstance(value, list):
+        value = {"items": value}
     if not isinstance(value, Mapping):
-        raise RequestError(INVALID_PARAMS, "'cluster' must be citation text or an object")
+        raise RequestError(INVALID_PARAMS, "'cluster' must be citation text, an array of "
+                                           "keys or an object")
     items = value.get("items")
     if not isinstance(items, list) or not items:
         raise RequestError(INVALID_PARAMS, "'cluster.items' must be a non-empty list")
+    check_cluster_size(len(items))  # before any work on them
     cites: list[CiteItem] = []
     for item in items:
         if isinstance(item, str):
@@ -164,25 +189,38 @@ def complete(candidates: list[_Candidate], prefix: str, limit: int) -> list[_Can
 
 
 class Server:
-    """Answers requests; one open document at a time."""
+    """Answers requests; one open document at a time.
 
-    def __init__(self) -> None:
+    Files a request names (``library``, a ``.csl`` ``style``) are data, not
+    the user's own command line, so they must lie inside ``root`` (the
+    working folder by default) or a folder in ``allow`` or
+    ``$CITEKIT_ALLOW`` (see :mod:`citekit._paths`).
+    """
+
+    def __init__(self, *, root: str | Path | None = None,
+                 allow: Iterable[str | Path] = ()) -> None:
+        self.root = Path(root) if root is not None else Path.cwd()
+        self.allow = tuple(allow)
         self.document: CitationDocument | None = None
         self.candidates: list[_Candidate] = []
         self.running = True
         self.methods: dict[str, Callable[[Mapping[str, Any]], Any]] = {
             "open": self.open,
-            "add_cluster": self.add_cluster,
-            "insert_cluster": self.insert_cluster,
-            "update_cluster": self.update_cluster,
-            "remove_cluster": self.remove_cluster,
-            "move_cluster": self.move_cluster,
-            "clusters": self.clusters,
+            "add": self.add,
+            "insert": self.insert,
+            "update": self.update,
+            "remove": self.remove,
+            "move": self.move,
+            "extend": self.extend,
+            "set_style": self.set_style,
+            "rendered": self.rendered,
             "bibliography": self.bibliography,
             "complete": self.complete,
             "styles": self.styles,
             "shutdown": self.shutdown,
         }
+        for old, new in DEPRECATED_ALIASES.items():
+            self.methods[old] = self.methods[new]
 
     # -- protocol ------------------------------------------------------------
     def handle_line(self, line: str) -> dict[str, Any] | None:
@@ -198,6 +236,9 @@ class Server:
         if not isinstance(request, dict):
             return _error(None, INVALID_REQUEST, "a request must be a JSON object")
         ident = request.get("id")
+        if not _finite(ident):  # NaN and Infinity are not JSON: never echo them
+            return _error(None, INVALID_REQUEST, "the request 'id' holds NaN or Infinity, "
+                                                 "which JSON cannot carry")
         method = request.get("method")
         params = request.get("params", {})
         if not isinstance(method, str):
@@ -208,8 +249,9 @@ class Server:
             return _error(ident, INVALID_PARAMS, "'params' must be an object")
         handler = self.methods.get(method)
         if handler is None:
+            known = sorted(m for m in self.methods if m not in DEPRECATED_ALIASES)
             return _error(ident, METHOD_NOT_FOUND,
-                          f"unknown method '{method}'; known: {', '.join(sorted(self.methods))}")
+                          f"unknown method '{method}'; known: {', '.join(known)}")
         try:
             return {"id": ident, "result": handler(params)}
         except RequestError as exc:
@@ -230,7 +272,7 @@ class Server:
         for line in stdin:
             response = self.handle_line(line)
             if response is not None:
-                stdout.write(json.dumps(response, ensure_ascii=False) + "\n")
+                stdout.write(encode_response(response) + "\n")
                 stdout.flush()
             if not self.running:
                 break
@@ -250,7 +292,18 @@ class Server:
         diagnostics: list[dict[str, object]] = []
         if path is not None:
             try:
-                result = read_library(path)
+                library_path = confine(path, self.root, allow=self.allow, what="library file")
+                if not library_path.exists():
+                    raise FileNotFoundError(path)
+                # read_library reads regular files of bounded size only, so
+                # /dev/zero or a FIFO is an error answer, not a hang
+                result = read_library(library_path)
+            except UnsafePathError as exc:
+                raise RequestError(USAGE_ERROR, f"{exc} or 'citekit serve --allow DIR'") \
+                    from exc
+            except InputError as exc:  # "-" is a file name here, so no stdin hint
+                raise RequestError(USAGE_ERROR, str(exc).replace(", or - to read stdin", "")) \
+                    from exc
             except FileNotFoundError as exc:
                 raise RequestError(USAGE_ERROR, f"no such library file: {path}") from exc
             except IsADirectoryError as exc:
@@ -269,8 +322,13 @@ class Server:
         if output not in OUTPUT_FORMATS:
             raise RequestError(INVALID_PARAMS, f"'format' must be one of "
                                                f"{', '.join(OUTPUT_FORMATS)}")
+        try:
+            style_name = style_from_data(_param(params, "style", str, "apa"), self.root,
+                                         allow=self.allow)
+        except UnsafePathError as exc:
+            raise RequestError(USAGE_ERROR, f"{exc} or 'citekit serve --allow DIR'") from exc
         document = CitationDocument(
-            library, _param(params, "style", str, "apa"),
+            library, style_name,
             locale=_param(params, "locale", str, None),
             engine=_param(params, "engine", str, None), output=output,
             bibliography_keys=[str(k) for k in _param(params, "bibliography-keys", list, [])])
@@ -282,29 +340,57 @@ class Server:
                 "locale": document.locale or style.default_locale or DEFAULT_LOCALE,
                 "format": output, "diagnostics": diagnostics}
 
-    def add_cluster(self, params: Mapping[str, Any]) -> dict[str, object]:
-        cluster = cluster_from_json(_param(params, "cluster", (str, dict)))
+    def add(self, params: Mapping[str, Any]) -> dict[str, object]:
+        """``CitationDocument.add``: append a cluster."""
+        cluster = cluster_from_json(_param(params, "cluster", (str, dict, list)))
         return self._document().add(cluster).to_json()
 
-    def insert_cluster(self, params: Mapping[str, Any]) -> dict[str, object]:
+    def insert(self, params: Mapping[str, Any]) -> dict[str, object]:
+        """``CitationDocument.insert``: a cluster before position ``index``."""
         index = _param(params, "index", int)
-        cluster = cluster_from_json(_param(params, "cluster", (str, dict)))
+        cluster = cluster_from_json(_param(params, "cluster", (str, dict, list)))
         return self._document().insert(index, cluster).to_json()
 
-    def update_cluster(self, params: Mapping[str, Any]) -> dict[str, object]:
+    def update(self, params: Mapping[str, Any]) -> dict[str, object]:
+        """``CitationDocument.update``: new cites for a cluster (by ``id`` or ``index``)."""
         ref = _reference(params, "id")
-        cluster = cluster_from_json(_param(params, "cluster", (str, dict)))
+        cluster = cluster_from_json(_param(params, "cluster", (str, dict, list)))
         return self._document().update(ref, cluster).to_json()
 
-    def remove_cluster(self, params: Mapping[str, Any]) -> dict[str, object]:
+    def remove(self, params: Mapping[str, Any]) -> dict[str, object]:
+        """``CitationDocument.remove``: take a cluster out."""
         return self._document().remove(_reference(params, "id")).to_json()
 
-    def move_cluster(self, params: Mapping[str, Any]) -> dict[str, object]:
+    def move(self, params: Mapping[str, Any]) -> dict[str, object]:
+        """``CitationDocument.move``: a cluster to position ``to``."""
         return self._document().move(_reference(params, "id"),
                                      _param(params, "to", int)).to_json()
 
-    def clusters(self, params: Mapping[str, Any]) -> list[dict[str, object]]:
+    def extend(self, params: Mapping[str, Any]) -> dict[str, object]:
+        """``CitationDocument.extend``: many clusters at the end, rendered once."""
+        given = _param(params, "clusters", list)
+        return self._document().extend([cluster_from_json(c) for c in given]).to_json()
+
+    def set_style(self, params: Mapping[str, Any]) -> dict[str, object]:
+        """``CitationDocument.set_style``: another style, every cluster re-rendered."""
+        try:
+            style_name = style_from_data(_param(params, "style", str), self.root,
+                                         allow=self.allow)
+        except UnsafePathError as exc:
+            raise RequestError(USAGE_ERROR, f"{exc} or 'citekit serve --allow DIR'") from exc
+        return self._document().set_style(style_name).to_json()
+
+    def rendered(self, params: Mapping[str, Any]) -> list[dict[str, object]]:
+        """``CitationDocument.rendered``: every cluster's rendering, in order."""
         return [c.to_json() for c in self._document().rendered()]
+
+    # The names before the server's methods took the document's (deprecated).
+    add_cluster = add
+    insert_cluster = insert
+    update_cluster = update
+    remove_cluster = remove
+    move_cluster = move
+    clusters = rendered
 
     def bibliography(self, params: Mapping[str, Any]) -> dict[str, Any]:
         document = self._document()
@@ -349,18 +435,73 @@ def _error(ident: Any, code: int, message: str) -> dict[str, Any]:
     return {"id": ident, "error": {"code": code, "message": message}}
 
 
-def serve_stdio() -> None:
-    """Run the server on this process's stdin and stdout."""
+def _finite(value: Any) -> bool:
+    """Whether a parsed JSON value holds no NaN or Infinity (which JSON cannot carry)."""
+    pending = [value]
+    while pending:  # a loop, not recursion: an id may be nested thousands deep
+        current = pending.pop()
+        if isinstance(current, float) and not math.isfinite(current):
+            return False
+        if isinstance(current, dict):
+            pending.extend(current.values())
+        elif isinstance(current, list):
+            pending.extend(current)
+    return True
+
+
+def encode_response(response: Mapping[str, Any]) -> str:
+    """One response as one line of valid JSON, whatever it holds.
+
+    ``allow_nan=False`` keeps NaN and Infinity (not JSON) out; a result
+    that would need them becomes an internal error answer instead.  Text is
+    written as UTF-8 except lone surrogates (from a ``\\ud800`` escape in a
+    request), which UTF-8 cannot encode and which go out escaped, and the
+    characters some readers take for line ends (U+0085, U+2028, U+2029),
+    escaped too so that one answer is always one line.
+    """
+    try:
+        text = json.dumps(response, ensure_ascii=False, allow_nan=False)
+    except (ValueError, TypeError, RecursionError) as exc:
+        message = f"internal error: the answer cannot be written as JSON ({exc})"
+        try:  # keep the id when it can be written at all
+            text = json.dumps(_error(response.get("id"), INTERNAL_ERROR, message),
+                              ensure_ascii=False, allow_nan=False)
+        except (ValueError, TypeError, RecursionError):
+            text = json.dumps(_error(None, INTERNAL_ERROR, message))
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates: the same JSON with \u escapes
+        text = json.dumps(json.loads(text), ensure_ascii=True, allow_nan=False)
+    return text.translate(_LINE_BREAKS)
+
+
+# Characters some line readers take for line ends (Python's splitlines, old
+# JavaScript): inside a JSON string they may be escaped, so one answer stays
+# one line for every client.  json.dumps already escapes U+0000-U+001F.
+_LINE_BREAKS = {ord(c): f"\\u{ord(c):04x}" for c in "\x85\u2028\u2029"}
+
+
+def serve_stdio(*, allow: Iterable[str | Path] = ()) -> None:
+    """Run the server on this process's stdin and stdout.
+
+    ``allow`` lists folders beyond the working folder that requests may
+    name files in (``citekit serve --allow DIR``).
+    """
     stdin = sys.stdin
     if hasattr(stdin, "reconfigure"):
         stdin.reconfigure(encoding="utf-8", errors="replace")
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(encoding="utf-8")
-    Server().serve(stdin, sys.stdout)
+    try:
+        Server(allow=allow).serve(stdin, sys.stdout)
+    except BrokenPipeError:  # the editor went away: nobody is left to answer
+        # point stdout at nothing so the interpreter's final flush cannot fail again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 __all__ = [
     "DATA_ERROR",
+    "DEPRECATED_ALIASES",
     "INTERNAL_ERROR",
     "INVALID_PARAMS",
     "INVALID_REQUEST",
@@ -372,5 +513,6 @@ __all__ = [
     "Server",
     "cluster_from_json",
     "complete",
+    "encode_response",
     "serve_stdio",
 ]

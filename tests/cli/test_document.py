@@ -68,7 +68,7 @@ def test_unknown_keys_warn_with_position_or_fail_with_strict(folder: Path) -> No
     doc.write_text("Intro.\n\nSee [@doe200].\n", encoding="utf-8")
     bib = str(folder / "refs.json")
     code, out, err = run("render", str(doc), "--bib", bib)
-    assert code == 0
+    assert code == 1  # a problem in the data; the document is still rendered
     assert "???doe200" in out
     assert f"{doc}:3:5: warning: unknown citation key 'doe200' (did you mean: doe2000?)" in err
     code, out, err = run("render", str(doc), "--bib", bib, "--strict")
@@ -117,3 +117,65 @@ def test_help_has_an_example() -> None:
     assert code == 0 and "Example:" in out and "citekit render paper.md" in out
     code, out, _ = run("serve", "--help")
     assert code == 0 and "Example:" in out and "citekit serve --stdio" in out
+
+
+# ---------------------------------------------------------------------------
+# pandoc's spellings and outputs (issue 15)
+# ---------------------------------------------------------------------------
+
+
+def test_pandoc_spellings_and_the_old_ones(folder: Path) -> None:
+    doc = folder / "bare.md"
+    doc.write_text("As shown [@doe2000, p. 3].\n", encoding="utf-8")
+    pandoc_way = run("render", str(doc), "--bibliography", str(folder / "refs.json"),
+                     "--csl", "apa")
+    old_way = run("render", str(doc), "--bib", str(folder / "refs.json"), "--style", "apa")
+    assert pandoc_way[0] == old_way[0] == 0
+    assert pandoc_way[1] == old_way[1]
+    assert "As shown (Doe, 2000, p. 3)." in pandoc_way[1]
+
+
+def test_default_style_is_chicago_author_date(folder: Path) -> None:
+    code, out, err = run("render", str(folder / "paper.md"))
+    assert code == 0, err
+    assert "As shown (Doe 2000, 3)." in out
+
+
+def test_docx_needs_an_output_file(folder: Path) -> None:
+    code, _, err = run("render", str(folder / "paper.md"), "--to", "docx")
+    assert code == 2 and "-o FILE.docx" in err
+
+
+def _has_pandoc() -> bool:
+    from citekit.cli.document import pandoc_binary
+    return pandoc_binary() is not None
+
+
+@pytest.mark.skipif(not _has_pandoc(), reason="pandoc is not installed (nor pypandoc-binary)")
+def test_latex_and_docx_through_pandoc(folder: Path) -> None:
+    from docx import Document
+
+    code, latex, err = run("render", str(folder / "paper.md"), "--to", "latex")
+    assert code == 0, err
+    assert "\\begin{document}" in latex and "As shown (Doe 2000, 3)." in latex
+    target = folder / "paper.docx"
+    code, _, err = run("render", str(folder / "paper.md"), "--to", "docx", "-o", str(target))
+    assert code == 0, err
+    paragraphs = [p.text for p in Document(str(target)).paragraphs]
+    assert "As shown (Doe 2000, 3)." in paragraphs
+    assert any(p.startswith("Doe, John. 2000.") for p in paragraphs)
+
+
+def test_raw_html_is_filtered_unless_trusted(folder: Path) -> None:
+    doc = folder / "raw.md"
+    doc.write_text("As shown [@doe2000].\n\n<script>go()</script>\n\n<b onclick=x>b</b>\n",
+                   encoding="utf-8")
+    bib = str(folder / "refs.json")
+    code, safe, err = run("render", str(doc), "--bibliography", bib, "--to", "html")
+    assert code == 0, err
+    assert "<script>go()" not in safe and "&lt;script>go()" in safe
+    assert "<b>b</b>" in safe and "onclick" not in safe
+    code, trusted, err = run("render", str(doc), "--bibliography", bib, "--to", "html",
+                             "--trust-html")
+    assert code == 0, err
+    assert "<script>go()</script>" in trusted and "<b onclick=x>b</b>" in trusted

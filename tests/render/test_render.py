@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from citekit.errors import UnknownKeyError, UnknownStyleError, UsageError
+from citekit.formats import read
 from citekit.model import Library, Record
 from citekit.render import (
     DEFAULT_ENGINE,
@@ -203,7 +204,7 @@ def test_engine_items_have_date_parts() -> None:
 
 def test_result_to_json() -> None:
     result = render(make_library(), "apa", citations=[one("raimondo2000")],
-                    engine="citeproc-py")
+                    engine="citeproc-py", nocite="*")
     data = result.to_json()
     assert data["citations"] == ["(Raimondo, 2000)"]
     assert [e["id"] for e in data["bibliography"]] == ["raimondo2000", "smith2008"]
@@ -291,3 +292,266 @@ def test_affixes_and_locators_reach_the_output(engine: str) -> None:
                                 locator="33", label="page"),))
     result = render(make_library(), "apa", citations=[cluster], output="html", engine=engine)
     assert result.citations == ["(see &#38; Raimondo, 2000, p. 33, <i>passim</i>)"]
+
+
+# ---------------------------------------------------------------------------
+# biblatex sets: cited as their members, never listed themselves
+# ---------------------------------------------------------------------------
+
+
+def _set_library() -> Library:
+    """A set as the BibTeX reader stores it (docs/bibtex-import.md, "Entry sets")."""
+    return Library([
+        Record("stdmodel", "document",
+               custom={"biblatex": {"@type": "set", "entryset": "glashow, weinberg"}}),
+        Record("glashow", "article-journal", title="Partial symmetries of weak interactions",
+               author=[{"family": "Glashow", "given": "Sheldon"}],
+               **{"container-title": "Nucl. Phys."}, issued={"date-parts": [[1961]]}),
+        Record("weinberg", "article-journal", title="A model of leptons",
+               author=[{"family": "Weinberg", "given": "Steven"}],
+               **{"container-title": "Phys. Rev. Lett."}, issued={"date-parts": [[1967]]}),
+    ])
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_set_is_cited_as_its_members(engine: str) -> None:
+    # was "(n.d.)": CSL has no set type, and the record has no data of its own
+    result = render(_set_library(), "apa", engine=engine,
+                    citations=[Cluster((CiteItem("stdmodel"),))])
+    assert result.citations == ["(Glashow, 1961; Weinberg, 1967)"]
+
+
+def test_a_set_cite_gives_its_prefix_to_the_first_member_and_its_locator_to_the_last() -> None:
+    cluster = Cluster((CiteItem("stdmodel", prefix="see ", locator="3", label="page"),))
+    result = render(_set_library(), "apa", citations=[cluster])
+    assert result.citations == ["(see Glashow, 1961; Weinberg, 1967, p. 3)"]
+    assert "the locator of set 'stdmodel' goes with its last member 'weinberg'" \
+        in result.warnings
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_set_is_never_a_bibliography_entry(engine: str) -> None:
+    whole = render(_set_library(), "apa", engine=engine)
+    assert whole.bibliography_ids == ["glashow", "weinberg"]
+    named = render(_set_library(), "apa", engine=engine, bibliography_keys=["stdmodel"])
+    assert named.bibliography_ids == ["glashow", "weinberg"]
+    cited = render(_set_library(), "apa", engine=engine, bibliography_keys=[],
+                   citations=[Cluster((CiteItem("stdmodel"),))])
+    assert cited.bibliography_ids == ["glashow", "weinberg"]
+
+
+def test_a_set_without_its_members_stays_a_record() -> None:
+    library = Library([Record("lonely", "document",
+                              custom={"biblatex": {"@type": "set", "entryset": "gone"}})])
+    result = render(library, "apa", citations=[Cluster((CiteItem("lonely"),))])
+    assert result.unknown_keys == []
+    assert result.bibliography_ids == ["lonely"]  # printed as what it is; check reports it
+
+
+def test_biblatex_examples_in_apa_has_no_empty_set_entries(shared: Path) -> None:
+    library = read(shared / "corpus" / "biblatex-examples.bib").library
+    result = render(library, "apa", citations=[Cluster((CiteItem("stdmodel"),))], nocite="*")
+    # was "(N.d.-a)." and "(N.d.-b)." for the sets 'set' and 'stdmodel'
+    assert not [t for t in result.bibliography_texts if t.startswith("(N.d.")]
+    assert "set" not in result.bibliography_ids and "stdmodel" not in result.bibliography_ids
+    assert {"glashow", "weinberg", "salam", "herrmann", "aksin", "yoon"} \
+        <= set(result.bibliography_ids)
+    assert result.citations == ["(Glashow, 1961; Salam, 1968; Weinberg, 1967)"]
+
+
+# ---------------------------------------------------------------------------
+# A public API a writing tool can trust (issue 15)
+# ---------------------------------------------------------------------------
+
+
+def test_cite_reads_pandoc_citation_text_without_brackets() -> None:
+    # was '[unknown: @raimondo2000, p. 33]': the whole text taken for one key
+    library = make_library()
+    assert cite(library, "@raimondo2000, p. 33", "chicago-author-date") == \
+        "(Raimondo 2000, 33)"
+    assert cite(library, "@raimondo2000, p. 33; @smith2008", "chicago-author-date") == \
+        "(Raimondo 2000, 33; Smith and Jones 2008)"
+
+
+@pytest.mark.parametrize(("citation", "expected"), [
+    ("[see @raimondo2000, chap. 2]", "(see Raimondo 2000, chap. 2)"),
+    ("-@raimondo2000", "(2000)"),
+    ("[-@raimondo2000, p. 4]", "(2000, 4)"),
+    ("raimondo2000", "(Raimondo 2000)"),
+    ("@raimondo2000", "(Raimondo 2000)"),
+    (["@raimondo2000", "smith2008"], "(Raimondo 2000; Smith and Jones 2008)"),
+    (["@raimondo2000, p. 3", CiteItem("smith2008")], "(Raimondo 2000, 3; Smith and Jones 2008)"),
+    (CiteItem("@raimondo2000", locator="5"), "(Raimondo 2000, 5)"),
+    (Cluster((CiteItem("@smith2008"),)), "(Smith and Jones 2008)"),
+])
+def test_cite_takes_every_form_of_citation(citation: object, expected: str) -> None:
+    assert cite(make_library(), citation, "chicago-author-date") == expected  # type: ignore[arg-type]
+
+
+def test_cite_reads_locators_in_the_styles_locale() -> None:
+    assert cite(make_library(), "@raimondo2000, S. 33", "apa", locale="de-DE") == \
+        "(Raimondo, 2000, S. 33)"
+
+
+def test_unreadable_citation_text_is_a_usage_error() -> None:
+    with pytest.raises(UsageError, match="cannot read the citation"):
+        cite(make_library(), "[@raimondo2000", "apa")
+
+
+def test_an_unknown_key_comes_back_as_a_typed_problem() -> None:
+    # was only the text '[unknown: raimondo2001]', no warning object
+    citation = cite(make_library(), "@raimondo2001", "apa")
+    assert citation == "[unknown: raimondo2001]"
+    [problem] = citation.problems
+    assert (problem.code, problem.key) == ("unknown-key", "raimondo2001")
+    assert problem.suggestions[0] == "raimondo2000"
+    assert str(problem) == citation.warnings[0]
+    assert "did you mean: raimondo2000" in problem.message
+
+
+def test_render_problems_match_warnings_one_for_one() -> None:
+    result = render(make_library(), "apa", citations=["@nobody"], locale="xx-XX",
+                    bibliography_keys=["@ghost"])
+    assert [str(p) for p in result.problems] == result.warnings
+    codes = {(p.code, p.key) for p in result.problems}
+    assert ("unknown-key", "nobody") in codes and ("unknown-key", "ghost") in codes
+    assert ("unknown-locale", "xx-XX") in codes
+    assert result.to_json()["problems"][0]["code"] == "unknown-key"
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib: cite(lib, "@raimondo2001", "apa", strict=True),
+    lambda lib: render(lib, "apa", citations=["raimondo2001"], strict=True),
+    lambda lib: render(lib, "apa", nocite="@raimondo2001", strict=True),
+    lambda lib: bibliography(lib, "apa", keys=["@raimondo2001"], strict=True),
+])
+def test_strict_raises_for_an_unknown_key(call: object) -> None:
+    with pytest.raises(UnknownKeyError, match="raimondo2001") as caught:
+        call(make_library())  # type: ignore[operator]
+    assert "raimondo2000" in caught.value.suggestions
+
+
+def test_strict_passes_when_every_key_is_known() -> None:
+    assert render(make_library(), "apa", citations=["@raimondo2000"], strict=True).citations \
+        == ["(Raimondo, 2000)"]
+
+
+def test_render_lists_only_the_cited_works_like_pandoc() -> None:
+    # was the whole library (4 entries when 1 work was cited)
+    result = render(make_library(), "apa", citations=["@raimondo2000"])
+    assert result.bibliography_ids == ["raimondo2000"]
+
+
+@pytest.mark.parametrize(("nocite", "expected"), [
+    ("@smith2008", ["smith2008"]),
+    (["smith2008"], ["smith2008"]),
+    ("*", ["raimondo2000", "smith2008"]),
+    ("@*", ["raimondo2000", "smith2008"]),
+])
+def test_nocite_adds_uncited_works(nocite: object, expected: list[str]) -> None:
+    cited_nothing = render(make_library(), "apa", nocite=nocite)  # type: ignore[arg-type]
+    assert sorted(cited_nothing.bibliography_ids) == expected
+    with_cite = render(make_library(), "apa", citations=["@raimondo2000"],
+                       nocite=nocite)  # type: ignore[arg-type]
+    assert sorted(with_cite.bibliography_ids) == sorted({"raimondo2000", *expected})
+
+
+def test_no_citations_and_no_nocite_is_the_whole_library() -> None:
+    # what `citekit bib FILE` relies on
+    assert render(make_library(), "apa").bibliography_ids == ["raimondo2000", "smith2008"]
+
+
+def test_bibliography_keys_accept_the_at_sign() -> None:
+    result = render(make_library(), "apa", bibliography_keys=["@smith2008"])
+    assert result.bibliography_ids == ["smith2008"] and not result.warnings
+
+
+def test_bibliography_prints_as_text_and_iterates_as_entries() -> None:
+    # was a list: print() showed "['…', '…']"
+    bib = bibliography(make_library(), "chicago-author-date")
+    text = str(bib)
+    assert not text.startswith("[")
+    assert text == "\n\n".join(entry.text for entry in bib)
+    assert len(bib) == 2 and bib[0].id == "raimondo2000" and bib[-1].id == "smith2008"
+    assert [e.id for e in bib] == bib.ids == ["raimondo2000", "smith2008"]
+    assert plain(bib[1].rich).startswith("Smith, Ann")
+    assert bib.warnings == [] and bib.problems == []
+
+
+def test_bibliography_keeps_the_old_list_behaviour() -> None:
+    bib = bibliography(make_library(), "apa")
+    texts = [entry.text for entry in bib]
+    assert bib == texts  # compares equal to the list it used to be
+    assert texts[0] in bib and bib[0].startswith("Raimondo, J.")
+    assert list(bib) == texts and bib[:1] == texts[:1]
+
+
+def test_bibliography_in_html_prints_the_block_citekit_bib_prints() -> None:
+    bib = bibliography(make_library(), "apa", output="html")
+    assert str(bib).startswith('<div class="csl-bib-body"') and str(bib).endswith("</div>")
+    assert bib[0] == render(make_library(), "apa", output="html").bibliography[0].text
+    assert "<i>An enemy of the state" in bib[0]
+
+
+@pytest.mark.parametrize(("item", "expected"), [
+    (CiteItem("raimondo2000", prefix="see"), "(see Raimondo 2000)"),
+    (CiteItem("raimondo2000", prefix="see "), "(see Raimondo 2000)"),
+    (CiteItem("raimondo2000", prefix="see  also "), "(see also Raimondo 2000)"),
+    (CiteItem("raimondo2000", prefix="cf.", locator="3"), "(cf. Raimondo 2000, 3)"),
+    (CiteItem("raimondo2000", prefix="["), "([Raimondo 2000)"),
+    (CiteItem("raimondo2000", suffix="emphasis added"), "(Raimondo 2000 emphasis added)"),
+    (CiteItem("raimondo2000", suffix=", emphasis added"), "(Raimondo 2000, emphasis added)"),
+    (CiteItem("raimondo2000", suffix=" passim"), "(Raimondo 2000 passim)"),
+    (CiteItem("raimondo2000", suffix="(n. 3)"), "(Raimondo 2000 (n. 3))"),
+])
+def test_affixes_are_spaced_as_citeproc_js_spaces_them(item: CiteItem, expected: str) -> None:
+    # was "(seeRaimondo 2000, 33)"
+    assert cite(make_library(), item, "chicago-author-date") == expected
+
+
+def test_parsed_affixes_are_unchanged_by_the_spacing_rule() -> None:
+    assert cite(make_library(), "[see @raimondo2000, p. 3 and passim]", "chicago-author-date") \
+        == "(see Raimondo 2000, 3 and passim)"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=12))
+def test_affix_spacing_is_idempotent(affix: str) -> None:
+    from citekit.render.api import space_prefix, space_suffix
+
+    once = space_prefix(affix)
+    assert space_prefix(once) == once
+    assert space_suffix(space_suffix(affix)) == space_suffix(affix)
+    if once:
+        assert not once.endswith("  ")
+
+
+def test_nocite_in_pandoc_metadata_form_reads_every_key() -> None:
+    result = render(make_library(), "apa", citations=["@raimondo2000"],
+                    nocite="@smith2008, @raimondo2000")
+    assert result.bibliography_ids == ["raimondo2000", "smith2008"]
+
+
+@pytest.mark.parametrize("module", ["citekit.render.api", "citekit.editor"])
+def test_the_docstring_examples_run(module: str) -> None:
+    import doctest
+    import importlib
+
+    outcome = doctest.testmod(importlib.import_module(module))
+    assert outcome.attempted > 0 and outcome.failed == 0
+
+
+def test_a_broken_style_file_is_a_style_problem_not_an_exception(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.csl"
+    broken.write_text("<style", encoding="utf-8")
+    citation = cite(make_library(), "@raimondo2000", broken)
+    assert citation == "[@raimondo2000]"
+    assert [p.code for p in citation.problems] == ["style"]
+
+
+def test_one_citation_given_on_its_own_is_one_cluster() -> None:
+    library = make_library()
+    for citation in ("@raimondo2000, p. 3", CiteItem("raimondo2000", locator="3"),
+                     one("raimondo2000", locator="3")):
+        assert render(library, "apa", citations=citation).citations == \
+            ["(Raimondo, 2000, p. 3)"]

@@ -54,3 +54,13 @@ def test_progress_adds_up_to_the_bibliography(engine: Engine) -> None:
                             progress=steps.append)
     assert len(output.bibliography) == 3
     assert steps == [1, 1, 1]  # one step per entry, so a bar moves as entries are done
+
+
+def test_a_problem_prints_as_its_message_and_serialises_whole() -> None:
+    from citekit.render.types import Problem
+
+    problem = Problem("unknown-key", "unknown citation key 'x'", key="x", suggestions=("y",))
+    assert str(problem) == "unknown citation key 'x'"
+    assert problem.to_json() == {"code": "unknown-key", "message": "unknown citation key 'x'",
+                                 "key": "x", "suggestions": ["y"]}
+    assert Problem("warning", "m") == Problem("warning", "m")  # a value, comparable

@@ -13,6 +13,10 @@ from citekit.render.api import (
     ENGINES,
     OUTPUT_FORMATS,
     BibEntry,
+    Bibliography,
+    Citation,
+    CitationInput,
+    EntryText,
     Result,
     as_clusters,
     available_engines,
@@ -24,20 +28,33 @@ from citekit.render.api import (
     linkify,
     render,
     serialise,
+    to_cluster,
     unknown_keys,
 )
-from citekit.render.types import BibliographyLayout, CiteItem, Cluster, Engine, EngineOutput
+from citekit.render.types import (
+    BibliographyLayout,
+    CiteItem,
+    Cluster,
+    Engine,
+    EngineOutput,
+    Problem,
+)
 
 __all__ = [
     "DEFAULT_ENGINE",
     "ENGINES",
     "OUTPUT_FORMATS",
     "BibEntry",
+    "Bibliography",
     "BibliographyLayout",
+    "Citation",
+    "CitationInput",
     "CiteItem",
     "Cluster",
     "Engine",
     "EngineOutput",
+    "EntryText",
+    "Problem",
     "Result",
     "as_clusters",
     "available_engines",
@@ -49,5 +66,6 @@ __all__ = [
     "linkify",
     "render",
     "serialise",
+    "to_cluster",
     "unknown_keys",
 ]

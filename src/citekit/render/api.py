@@ -3,26 +3,40 @@
 Everything above the engines goes through here: style and locale
 resolution, engine choice, unknown keys, output formats and links.  Problems
 in the data or in the style never raise from :func:`render`; they come back
-as ``Result.warnings``.  Unknown citation keys are a warning plus a visible
-``[unknown: key]`` marker; :func:`check_keys` lets a caller (the CLI) refuse
-them up front instead.
+as ``Result.warnings`` (text, as the CLI prints them) and ``Result.problems``
+(the same as :class:`~citekit.render.types.Problem` objects: a code, the key,
+suggestions).  Unknown citation keys are a problem plus a visible
+``[unknown: key]`` marker; ``strict=True`` (or :func:`check_keys`) refuses them
+up front instead.
+
+Keys are accepted with or without pandoc's ``@`` everywhere, and a citation
+may be given as pandoc citation text (``"[see @a, p. 33; -@b]"``), a key, a
+:class:`CiteItem` or a :class:`Cluster` (:func:`to_cluster`).
 """
 
 from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 from citekit.errors import StyleError, UnknownKeyError, UsageError
 from citekit.model import Date, Library, Record
+from citekit.ops.check import entry_set_members
 from citekit.ops.query import closest_keys
 from citekit.render import quoted, richtext
 from citekit.render.richtext import Rich, Span, Text
-from citekit.render.types import BibliographyLayout, CiteItem, Cluster, Engine, ProgressCallback
+from citekit.render.types import (
+    BibliographyLayout,
+    CiteItem,
+    Cluster,
+    Engine,
+    Problem,
+    ProgressCallback,
+)
 from citekit.styles import (
     DEFAULT_LOCALE,
     DEFAULT_STYLE,
@@ -106,7 +120,9 @@ class Result:
 
     ``citations`` are the formatted clusters in the order given and
     ``citation_trees`` the same as rich text; ``bibliography`` the entries
-    in the style's order; ``output`` the format they are in.
+    in the style's order; ``output`` the format they are in.  ``warnings``
+    are the problems as text and ``problems`` the same, one for one, as
+    :class:`Problem` objects (``code``, ``key``, ``suggestions``).
     """
 
     citations: list[str] = field(default_factory=list)
@@ -115,6 +131,7 @@ class Result:
     layout: BibliographyLayout = field(default_factory=BibliographyLayout)
     warnings: list[str] = field(default_factory=list)
     unknown_keys: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     output: str = "text"
     style: Style | None = None
     locale: str = DEFAULT_LOCALE
@@ -143,6 +160,7 @@ class Result:
                 "line-spacing": self.layout.line_spacing,
             },
             "warnings": list(self.warnings),
+            "problems": [p.to_json() for p in self.problems],
             "unknown-keys": list(self.unknown_keys),
         }
 
@@ -266,15 +284,217 @@ def check_keys(library: Library, citations: Iterable[Cluster] | None) -> None:
                           suggestions=closest_keys(key, library.keys()))
 
 
-def as_clusters(citations: Sequence[Cluster] | Sequence[str] | None) -> list[Cluster]:
-    """Clusters from clusters or from bare keys (one single-cite cluster each)."""
+CitationInput = Cluster | CiteItem | str | Sequence[str | CiteItem]
+"""What :func:`cite` and :func:`render` take for one citation.
+
+A :class:`Cluster`; one :class:`CiteItem`; pandoc citation text with or
+without its brackets (``"[see @a, p. 33; -@b]"``, ``"@a, p. 33"``); a bare
+key (``"a"``); or a list of keys, cite texts and items, one cluster.
+"""
+
+
+def normalise_key(key: str, library: Library | None = None) -> str:
+    """A citation key as the library spells it: pandoc's leading ``@`` dropped.
+
+    The CLI and documents write ``@key``, CSL-JSON and BibTeX write ``key``;
+    the API takes both.  A key that really starts with ``@`` in the library
+    is kept as it is.
+    """
+    if key.startswith("@") and len(key) > 1 and (library is None or key not in library):
+        return key[1:]
+    return key
+
+
+def normalise_keys(keys: Iterable[str], library: Library | None = None) -> list[str]:
+    """:func:`normalise_key` over many keys."""
+    return [normalise_key(str(key), library) for key in keys]
+
+
+_PREFIX_TAIL = "\"'\u201d\u2019\u00bb\u202f\u00a0 "
+"""Closing quotes and spaces looked through when deciding whether a prefix needs a space."""
+
+_PREFIX_NEEDS_SPACE = re.compile(r"[^\W_]$|[&.,;:!?)\]]$")
+_SUFFIX_NEEDS_SPACE = re.compile(r"[^\W_]|[&(\[\u201c\u2018]")
+
+
+def space_prefix(prefix: str | None) -> str | None:
+    """A cite's prefix with the space a reader expects between it and the citation.
+
+    The rule is citeproc-js's (pandoc's parser always ends a prefix with a
+    space, so both agree on parsed text): a prefix ending in a letter, a
+    digit, ``&``, sentence punctuation or a closing bracket (closing quotes
+    looked through) gets one space after it; one ending in a space or an
+    opening bracket or quote gets none (``"("``, ``"“"``).  Runs of white
+    space become one space.  ``"see"`` -> ``"see "``.
+    """
+    if not prefix:
+        return None
+    core = prefix.rstrip(_PREFIX_TAIL)
+    spaced = prefix + " " if _PREFIX_NEEDS_SPACE.search(core) else prefix
+    return re.sub(r"\s+", " ", spaced)
+
+
+def space_suffix(suffix: str | None) -> str | None:
+    """A cite's suffix with the space a reader expects between the citation and it.
+
+    One space goes before a suffix that starts with a letter, a digit,
+    ``&``, an opening bracket or an opening quote (``"emphasis added"`` ->
+    ``" emphasis added"``); a suffix starting with a space or with
+    punctuation (``", emphasis added"``) is kept as given.  This is
+    citeproc-js's rule, widened to digits as pandoc does.
+    """
+    if not suffix:
+        return None
+    return " " + suffix if _SUFFIX_NEEDS_SPACE.match(suffix) else suffix
+
+
+def normalise_item(item: CiteItem, library: Library | None = None) -> CiteItem:
+    """A cite with its key without ``@`` (:func:`normalise_key`) and its affixes spaced."""
+    key = normalise_key(item.id, library)
+    prefix, suffix = space_prefix(item.prefix), space_suffix(item.suffix)
+    if (key, prefix, suffix) == (item.id, item.prefix, item.suffix):
+        return item
+    return replace(item, id=key, prefix=prefix, suffix=suffix)
+
+
+def _parse_text(text: str, library: Library | None, locale: str) -> list[CiteItem]:
+    """The cites of pandoc citation text, or one cite when the text is a bare key."""
+    from citekit.citesyntax import CitationSyntaxError, parse_cluster  # import cycle
+
+    stripped = text.strip()
+    if "@" not in stripped or (library is not None and stripped in library):
+        if not stripped:
+            raise UsageError("an empty citation: give a key or pandoc citation text")
+        return [CiteItem(stripped)]
+    try:
+        return list(parse_cluster(stripped, locale).items)
+    except CitationSyntaxError as exc:
+        raise UsageError(f"cannot read the citation {text!r}: {exc}") from exc
+
+
+def to_cluster(citation: CitationInput, library: Library | None = None,
+               locale: str = DEFAULT_LOCALE) -> Cluster:
+    """One cluster from any :data:`CitationInput`, keys normalised and affixes spaced.
+
+    ``locale`` is the one whose terms name locators in citation text
+    (``p.``, ``chap.``, ``S.``).  Text that cannot be read raises
+    :class:`UsageError` saying why.
+    """
+    if isinstance(citation, Cluster):
+        cluster = citation
+    elif isinstance(citation, CiteItem):
+        cluster = Cluster((citation,))
+    elif isinstance(citation, str):
+        cluster = Cluster(tuple(_parse_text(citation, library, locale)))
+    else:
+        items: list[CiteItem] = []
+        for part in citation:
+            if isinstance(part, CiteItem):
+                items.append(part)
+            elif isinstance(part, str):
+                items.extend(_parse_text(part, library, locale))
+            else:
+                raise UsageError(f"a citation part must be a key, citation text or a "
+                                 f"CiteItem, not {type(part).__name__}")
+        cluster = Cluster(tuple(items))
+    items_out = tuple(normalise_item(item, library) for item in cluster.items)
+    return cluster if items_out == cluster.items else replace(cluster, items=items_out)
+
+
+def as_clusters(citations: Sequence[CitationInput] | CitationInput | None,
+                library: Library | None = None,
+                locale: str = DEFAULT_LOCALE) -> list[Cluster]:
+    """Clusters from clusters, cite items, citation text or bare keys (one cluster each).
+
+    One citation given on its own (a string, a cite or a cluster rather than
+    a list of them) is one cluster, not a cluster per character.
+    """
+    if isinstance(citations, (str, CiteItem, Cluster)):
+        citations = [citations]
+    return [to_cluster(citation, library, locale) for citation in citations or ()]
+
+
+# ---------------------------------------------------------------------------
+# biblatex sets
+# ---------------------------------------------------------------------------
+
+
+def entry_sets(library: Library) -> dict[str, tuple[str, ...]]:
+    """Each biblatex ``@set`` of the library that can stand for its members: key -> members.
+
+    Only the members present in the library count; a set none of whose
+    members is present is left out, so it stays an ordinary (empty) record
+    that ``citekit check`` reports.  CSL has no set type, so a set is cited
+    as its members, one after another, and never listed itself
+    (docs/bibtex-import.md, "Entry sets").
+    """
+    sets: dict[str, tuple[str, ...]] = {}
+    for record in library:
+        members = entry_set_members(record)
+        if members is None:
+            continue
+        present = tuple(m for m in members
+                        if m in library and entry_set_members(library[m]) is None)
+        if present:
+            sets[record.key] = present
+    return sets
+
+
+def _set_cites(item: CiteItem, members: Sequence[str]) -> list[CiteItem]:
+    """A cite of a set as cites of its members.
+
+    The prefix goes before the first member and the locator and suffix
+    after the last, so ``[see @set, p. 3]`` reads as one cite; author
+    suppression applies to every member.
+    """
+    last = len(members) - 1
+    return [replace(item, id=member,
+                    prefix=item.prefix if index == 0 else None,
+                    locator=item.locator if index == last else None,
+                    label=item.label if index == last else None,
+                    suffix=item.suffix if index == last else None)
+            for index, member in enumerate(members)]
+
+
+def expand_sets(clusters: Sequence[Cluster], sets: Mapping[str, Sequence[str]],
+                warnings: list[str] | None = None) -> list[Cluster]:
+    """``clusters`` with every cite of a set (see :func:`entry_sets`) replaced by its members.
+
+    A locator on a set can only go with one member (the last); a style
+    that sorts cites may then print it mid-cluster, so ``warnings`` (when
+    given) says which member took it.
+    """
+    if not sets:
+        return list(clusters)
     out: list[Cluster] = []
-    for citation in citations or ():
-        if isinstance(citation, Cluster):
-            out.append(citation)
-        else:
-            out.append(Cluster(items=(CiteItem(id=str(citation)),)))
+    for cluster in clusters:
+        items: list[CiteItem] = []
+        for item in cluster.items:
+            members = sets.get(item.id)
+            if not members:
+                items.append(item)
+                continue
+            if item.locator and len(members) > 1 and warnings is not None:
+                warnings.append(f"the locator of set '{item.id}' goes with its last "
+                                f"member '{members[-1]}'")
+            items.extend(_set_cites(item, members))
+        out.append(replace(cluster, items=tuple(items)))
     return out
+
+
+def set_closure(library: Library, keys: Iterable[str]) -> list[str]:
+    """``keys`` plus the members of the sets among them, once each, in order.
+
+    For callers that render a subset of a library (a document's cited
+    records): a set is cited as its members, so they must come along.
+    """
+    sets = entry_sets(library)
+    out: dict[str, None] = {}
+    for key in keys:
+        out.setdefault(key)
+        for member in sets.get(key, ()):
+            out.setdefault(member)
+    return list(out)
 
 
 def _unknown_marker(key: str) -> Rich:
@@ -286,26 +506,92 @@ def _unknown_marker(key: str) -> Rich:
 # ---------------------------------------------------------------------------
 
 
-def _resolve_style(style: str | Path | Style, warnings: list[str]) -> Style | None:
+class _Report:
+    """The warnings of one render as text and, one for one, as :class:`Problem` objects."""
+
+    def __init__(self) -> None:
+        self.warnings: list[str] = []
+        self._typed: dict[str, Problem] = {}
+
+    def add(self, problem: Problem) -> None:
+        self.warnings.append(problem.message)
+        self._typed.setdefault(problem.message, problem)
+
+    def problems(self) -> list[Problem]:
+        """Every warning as a problem; those no code path typed are ``warning``."""
+        return [self._typed.get(w) or Problem("warning", w) for w in self.warnings]
+
+
+def _resolve_style(style: str | Path | Style, report: _Report) -> Style | None:
     try:
         return find_style(style)
     except StyleError as exc:
-        warnings.append(str(exc))
+        report.add(Problem("style", str(exc)))
         return None
+
+
+def _nocite(nocite: str | Iterable[str] | None, library: Library) -> tuple[bool, list[str]]:
+    """pandoc's ``nocite``: whether it asks for every record (``*`` or ``@*``), and its keys."""
+    if nocite is None:
+        return False, []
+    raw = [nocite] if isinstance(nocite, str) else list(nocite)
+    keys: list[str] = []
+    for entry in raw:  # "@a, @b" and "@a; @b" as pandoc's metadata holds them
+        keys.extend(k for k in re.split(r"[\s,;]+", str(entry)) if k)
+    every = any(k in ("*", "@*") for k in keys)
+    return every, [k for k in dict.fromkeys(normalise_keys(keys, library)) if k != "*"]
+
+
+def _bibliography_keys(library: Library, clusters: Sequence[Cluster],
+                       bibliography_keys: Sequence[str] | None,
+                       nocite: str | Iterable[str] | None,
+                       bibliography: bool = True) -> list[str] | None:
+    """What the bibliography lists beyond the cited works; None: the whole library.
+
+    pandoc's rule: with citations, the cited works plus ``nocite``; ``*``
+    in ``nocite`` means every record.  With neither citations nor
+    ``nocite`` (``citekit bib``), the whole library, as before.
+
+    The same keys are the works names and titles are disambiguated
+    against, so when no bibliography is asked for and nothing narrows it
+    (:func:`cite`, ``citekit cite``) the whole library stays that context,
+    as it always was: a citation of one of two works by an author still
+    says which one.
+    """
+    every, extra = _nocite(nocite, library)
+    if every:
+        return None
+    if bibliography_keys is not None:
+        named = normalise_keys(bibliography_keys, library)
+        return list(dict.fromkeys([*named, *extra]))
+    if nocite is not None or (clusters and bibliography):
+        return extra
+    return None
+
+
+def unknown_key_problem(key: str, library: Library, what: str = "citation") -> Problem:
+    """The problem for a key the library lacks, with the closest keys as suggestions."""
+    hint = tuple(closest_keys(key, library.keys()))
+    message = f"unknown {what} key '{key}'"
+    if what == "citation" and hint:
+        message += f" (did you mean: {', '.join(hint)}?)"
+    return Problem("unknown-key", message, key=key, suggestions=hint)
 
 
 def render(
     library: Library,
     style: str | Path | Style = DEFAULT_STYLE,
     *,
-    citations: Sequence[Cluster] | None = None,
+    citations: Sequence[CitationInput] | CitationInput | None = None,
     locale: str | None = None,
     output: str = "text",
     engine: str | Engine | None = None,
     link: bool = False,
     bibliography: bool = True,
     bibliography_keys: Sequence[str] | None = None,
+    nocite: str | Iterable[str] | None = None,
     include_quotations: bool = False,
+    strict: bool = False,
     progress: ProgressCallback | None = None,
 ) -> Result:
     """Format citations and a bibliography in a CSL style.
@@ -314,73 +600,111 @@ def render(
         library: the records to cite.
         style: a style name (``apa``), a ``.csl`` path or a :class:`Style`.
         citations: clusters in document order; positions (ibid, subsequent)
-            follow from that order.
+            follow from that order.  Each may be a :class:`Cluster`, a
+            :class:`CiteItem`, pandoc citation text (``"[see @a, p. 3]"``)
+            or a key (:data:`CitationInput`).
         locale: overrides the style's default locale (``de-DE``).
         output: ``text``, ``html``, ``markdown`` or ``latex``.
         engine: an engine name or instance (default :data:`DEFAULT_ENGINE`).
         link: turn DOIs and URLs into links where the format has them.
         bibliography: also render the bibliography.
         bibliography_keys: the bibliography's entries (plus everything
-            cited); None means the whole library.
+            cited).  When None, the bibliography holds what pandoc's does:
+            the cited works plus ``nocite`` when citations are given, and
+            the whole library when neither citations nor ``nocite`` are.
+        nocite: keys listed in the bibliography though not cited, as
+            pandoc's ``nocite`` metadata (``"@a, @b"`` or a list);
+            ``"*"`` lists every record of the library.
         include_quotations: also list quotation records in the
             bibliography.  By default a quotation quoted in a record of the
             library is left out of it (unless named in ``bibliography_keys``)
             and the work that quotes it stands for it.
+        strict: raise :class:`UnknownKeyError` (with the closest keys) for
+            a cited or listed key the library lacks, instead of rendering
+            it as ``[unknown: key]`` with a problem.
         progress: called as bibliography entries are done (``progress(n)``
             for ``n`` more), adding up to the number the engine rendered;
             for a progress bar.
+
+    Keys may be written with or without pandoc's ``@``.  A cite's prefix
+    and suffix are spaced as citeproc-js spaces them (:func:`space_prefix`,
+    :func:`space_suffix`): ``CiteItem("a", prefix="see")`` reads "see Doe".
+
+    A cite of a biblatex set (a record read from ``@set``) renders as cites
+    of its members, and the set itself is never a bibliography entry: its
+    members are (:func:`entry_sets`).
 
     A cite of a quotation record (docs/quotations.md) renders as the
     statement's citation, "quoted in" and the quoting work's citation, in
     any style and with any engine (:mod:`citekit.render.quoted`).
 
     Unknown styles and engines raise (the caller asked for something that
-    does not exist); everything wrong in the data or style becomes a warning.
+    does not exist); everything wrong in the data or style becomes a
+    warning and a :class:`Problem` in ``Result.problems``.
 
     Example:
         >>> lib = Library.from_json([{"id": "a", "type": "book", "title": "T",
         ...     "author": [{"family": "Doe", "given": "J."}],
         ...     "issued": {"date-parts": [[2000]]}}])
-        >>> render(lib, "apa", citations=[Cluster((CiteItem("a"),))]).citations
-        ['(Doe, 2000)']
+        >>> render(lib, "apa", citations=["[see @a, p. 3]"]).citations
+        ['(see Doe, 2000, p. 3)']
     """
     if output not in OUTPUT_FORMATS:
         raise UsageError(f"unknown output format '{output}'; known: {', '.join(OUTPUT_FORMATS)}")
     the_engine = get_engine(engine)
-    warnings: list[str] = []
-    the_style = _resolve_style(style, warnings)
-    clusters = as_clusters(citations)
+    report = _Report()
+    the_style = _resolve_style(style, report)
+    wanted_locale = locale or (the_style.default_locale if the_style else None) or DEFAULT_LOCALE
+    resolved_locale = resolve_locale(wanted_locale, fallback=False) or wanted_locale
+    clusters = as_clusters(citations, library, resolve_locale(wanted_locale) or DEFAULT_LOCALE)
+    bib_keys = _bibliography_keys(library, clusters, bibliography_keys, nocite, bibliography)
+    if strict:
+        check_keys(library, [*clusters, Cluster(tuple(CiteItem(k) for k in bib_keys or ()))])
     missing = unknown_keys(library, clusters)
     result = Result(output=output, style=the_style, engine=the_engine.name,
-                    unknown_keys=missing, warnings=warnings)
+                    unknown_keys=missing, warnings=report.warnings, locale=resolved_locale)
     for key in missing:
-        hint = closest_keys(key, library.keys())
-        warnings.append(f"unknown citation key '{key}'"
-                        + (f" (did you mean: {', '.join(hint)}?)" if hint else ""))
-    wanted_locale = locale or (the_style.default_locale if the_style else None) or DEFAULT_LOCALE
-    result.locale = resolve_locale(wanted_locale, fallback=False) or wanted_locale
+        report.add(unknown_key_problem(key, library))
     if locale and resolve_locale(locale, fallback=False) is None:
-        warnings.append(f"no locale file for '{locale}'; falling back to {DEFAULT_LOCALE}")
+        report.add(Problem("unknown-locale", f"no locale file for '{locale}'; falling back "
+                                             f"to {DEFAULT_LOCALE}", key=locale))
     if the_style is None:
         _fallback_citations(result, clusters)
-        return result
+    else:
+        _render_with(result, report, library, the_style, the_engine, clusters,
+                     bibliography=bibliography, bibliography_keys=bib_keys, link=link,
+                     include_quotations=include_quotations, progress=progress)
+    result.problems = report.problems()
+    return result
 
-    known_clusters = [
+
+def _render_with(result: Result, report: _Report, library: Library, the_style: Style,
+                 the_engine: Engine, clusters: Sequence[Cluster], *, bibliography: bool,
+                 bibliography_keys: Sequence[str] | None, link: bool,
+                 include_quotations: bool, progress: ProgressCallback | None) -> None:
+    """Fill ``result`` with what the engine renders (the body of :func:`render`)."""
+    warnings = report.warnings
+    output = result.output
+    missing = result.unknown_keys
+    sets = entry_sets(library)
+    known_clusters = expand_sets([
         replace(cluster, items=tuple(i for i in cluster.items if i.id in library))
         for cluster in clusters
-    ]
-    items = [engine_item(record) for record in library]
+    ], sets, warnings)
+    items = [engine_item(record) for record in library if record.key not in sets]
     expansion = quoted.expand(library, [c for c in known_clusters if c.items])
     warnings.extend(expansion.warnings)
     bib_ids: list[str] | None = None
     if bibliography_keys is not None:
-        bib_ids = [k for k in bibliography_keys if k in library]
+        bib_ids = set_closure(library, (k for k in bibliography_keys if k in library))
         for key in bibliography_keys:
             if key not in library and key not in missing:
                 missing.append(key)
-                warnings.append(f"unknown bibliography key '{key}'")
+                report.add(unknown_key_problem(key, library, "bibliography"))
     elif not include_quotations:
         bib_ids = quoted.bibliography_default(library)
+    if bib_ids is not None and sets:
+        bib_ids = [k for k in bib_ids if k not in sets]  # a set is listed as its members
     if bib_ids is not None:
         bib_ids += [k for k in expansion.quoting_works if k not in bib_ids]
     layout = quoted.citation_layout(the_style.xml)
@@ -393,9 +717,9 @@ def render(
             bibliography=bibliography, bibliography_ids=bib_ids, progress=progress,
         )
     except Exception as exc:  # an engine bug must not take the document down
-        warnings.append(f"engine '{the_engine.name}' failed: {exc!r}")
+        report.add(Problem("engine-failed", f"engine '{the_engine.name}' failed: {exc!r}"))
         _fallback_citations(result, clusters)
-        return result
+        return
     warnings.extend(produced.warnings)
     result.layout = produced.layout
     trees = _quoted_trees(the_engine, items, the_style.xml, expansion, produced.citations,
@@ -412,17 +736,23 @@ def render(
             tree = linkify(tree)
         result.citation_trees.append(tree)
         result.citations.append(serialise(tree, output))
-    for key, tree in produced.bibliography:
+    listed = quoted.listed_entries(
+        [(k, t) for k, t in produced.bibliography if k not in hidden], library,
+        quoted.EntryContext(the_engine, items, the_style.xml, result.locale, locale_loader,
+                            bib_ids, frozenset(bibliography_keys or ()), warnings),
+    ) if bibliography else []
+    for key, tree in listed:
         if key in hidden:
             continue  # a quotation: the work quoting it is listed instead
         if not richtext.plain(tree).strip():
             # e.g. personal communications, which author-date styles leave out
-            warnings.append(f"entry '{key}' has no printed form in this style; left out")
+            report.add(Problem("no-printed-form",
+                               f"entry '{key}' has no printed form in this style; left out",
+                               key=key))
             continue
         if link:
             tree = linkify(tree)
         result.bibliography.append(BibEntry(key, tree, serialise(tree, output)))
-    return result
 
 
 def _quoted_trees(engine: Engine, items: Sequence[Mapping[str, Any]], style_xml: bytes,
@@ -476,30 +806,173 @@ def _join(parts: list[Rich]) -> Rich:
 # ---------------------------------------------------------------------------
 
 
+class EntryText(str):
+    """One bibliography entry as its text, carrying its ``id`` and ``rich`` tree.
+
+    A ``str`` so that code written when :func:`bibliography` returned a
+    list of strings (``"..." in entries``, ``entry.startswith(...)``) still
+    works, and an entry so that new code can read ``entry.id``.
+    """
+
+    id: str
+    rich: Rich
+
+    def __new__(cls, entry: BibEntry) -> EntryText:
+        made = super().__new__(cls, entry.text)
+        made.id = entry.id
+        made.rich = entry.rich
+        return made
+
+    @property
+    def text(self) -> str:
+        return str.__str__(self)
+
+
+class Bibliography(Sequence[EntryText]):
+    """What :func:`bibliography` returns: the entries, printable as one text.
+
+    ``str()`` (and so ``print``) gives the entries as ``citekit bib``
+    prints them (blank lines between them in text and Markdown, one block in
+    HTML and LaTeX); iterating, indexing and ``len`` give the entries
+    (:class:`EntryText`: a string with ``id``, ``text`` and ``rich``).
+    ``warnings`` and ``problems`` are the render's; ``result`` is the whole
+    :class:`Result`.  It compares equal to the list of its entries' texts,
+    as the list :func:`bibliography` used to return.
+    """
+
+    def __init__(self, result: Result) -> None:
+        self.result = result
+        self._entries = [EntryText(entry) for entry in result.bibliography]
+
+    @property
+    def entries(self) -> list[EntryText]:
+        return list(self._entries)
+
+    @property
+    def ids(self) -> list[str]:
+        return [entry.id for entry in self._entries]
+
+    @property
+    def warnings(self) -> list[str]:
+        return self.result.warnings
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.result.problems
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @overload
+    def __getitem__(self, index: int) -> EntryText: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[EntryText]: ...
+
+    def __getitem__(self, index: int | slice) -> EntryText | list[EntryText]:
+        return self._entries[index]
+
+    def __iter__(self) -> Iterator[EntryText]:
+        return iter(self._entries)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Bibliography):
+            return [e.text for e in self] == [e.text for e in other]
+        if isinstance(other, (list, tuple)):
+            return [e.text for e in self] == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable-looking, like the list it replaces
+
+    def __str__(self) -> str:
+        from citekit.render.output import format_bibliography  # output imports this module
+
+        return format_bibliography(self.result).rstrip("\n")
+
+    def __repr__(self) -> str:
+        return f"Bibliography({[e.text for e in self]!r})"
+
+
+class Citation(str):
+    """What :func:`cite` returns: the formatted citation, with what went wrong.
+
+    A ``str`` (the citation as text, in the output format asked for), plus
+    ``problems`` (:class:`Problem`: unknown keys with suggestions, ...) and
+    ``warnings`` (the same as text), so an unknown key is never only an
+    ``[unknown: key]`` marker in the text.
+    """
+
+    problems: list[Problem]
+    warnings: list[str]
+    cluster: Cluster
+
+    def __new__(cls, text: str, cluster: Cluster, result: Result) -> Citation:
+        made = super().__new__(cls, text)
+        made.cluster = cluster
+        made.problems = list(result.problems)
+        made.warnings = list(result.warnings)
+        return made
+
+
 def bibliography(library: Library, style: str | Path | Style = DEFAULT_STYLE, *,
                  keys: Sequence[str] | None = None, locale: str | None = None,
                  output: str = "text", engine: str | Engine | None = None,
-                 link: bool = False, include_quotations: bool = False) -> list[str]:
-    """The formatted bibliography entries of ``keys`` (default: the whole library)."""
+                 link: bool = False, include_quotations: bool = False,
+                 strict: bool = False) -> Bibliography:
+    """The formatted bibliography of ``keys`` (default: the whole library).
+
+    Keys may carry pandoc's ``@``.  ``print()`` the result for the text
+    ``citekit bib`` prints; iterate it for the entries (each a string with
+    ``id`` and ``rich``).  ``strict`` raises :class:`UnknownKeyError` for a
+    key the library lacks.
+
+    Example:
+        >>> lib = Library.from_json([{"id": "a", "type": "book", "title": "T",
+        ...     "author": [{"family": "Doe", "given": "J."}],
+        ...     "issued": {"date-parts": [[2000]]}}])
+        >>> print(bibliography(lib, "apa"))
+        Doe, J. (2000). T.
+        >>> [entry.id for entry in bibliography(lib, "apa", keys=["@a"])]
+        ['a']
+    """
     result = render(library, style, locale=locale, output=output, engine=engine, link=link,
-                    bibliography_keys=keys, include_quotations=include_quotations)
-    return result.bibliography_texts
+                    bibliography_keys=keys, include_quotations=include_quotations,
+                    strict=strict)
+    return Bibliography(result)
 
 
-def cite(library: Library, keys_or_cluster: str | Sequence[str] | Cluster,
+def cite(library: Library, citation: CitationInput,
          style: str | Path | Style = DEFAULT_STYLE, *, locale: str | None = None,
          output: str = "text", engine: str | Engine | None = None,
-         link: bool = False) -> str:
-    """One formatted citation of a key, several keys (one cluster), or a cluster."""
-    if isinstance(keys_or_cluster, Cluster):
-        cluster = keys_or_cluster
-    elif isinstance(keys_or_cluster, str):
-        cluster = Cluster(items=(CiteItem(id=keys_or_cluster),))
-    else:
-        cluster = Cluster(items=tuple(CiteItem(id=k) for k in keys_or_cluster))
-    result = render(library, style, citations=[cluster], locale=locale, output=output,
-                    engine=engine, link=link, bibliography=False)
-    return result.citations[0] if result.citations else ""
+         link: bool = False, strict: bool = False) -> Citation:
+    """One formatted citation.
+
+    ``citation`` is pandoc citation text with or without brackets
+    (``"@a, p. 33; @b"``, ``"[see @a, chap. 2]"``, ``"-@a"``), a key with or
+    without ``@``, a list of keys (one cluster), a :class:`CiteItem` or a
+    :class:`Cluster`.  The result is a string with ``problems`` and
+    ``warnings`` (:class:`Citation`); ``strict`` raises
+    :class:`UnknownKeyError` for a key the library lacks instead.
+
+    Example:
+        >>> lib = Library.from_json([{"id": "a", "type": "book", "title": "T",
+        ...     "author": [{"family": "Doe", "given": "J."}],
+        ...     "issued": {"date-parts": [[2000]]}}])
+        >>> cite(lib, "[see @a, p. 33]", "apa")
+        '(see Doe, 2000, p. 33)'
+        >>> cite(lib, "b", "apa").problems[0].code
+        'unknown-key'
+    """
+    try:
+        the_style: str | Path | Style = find_style(style)
+    except StyleError:  # a broken style file: render() reports it as a problem
+        the_style = style
+    default = the_style.default_locale if isinstance(the_style, Style) else None
+    syntax_locale = resolve_locale(locale or default or DEFAULT_LOCALE)
+    cluster = to_cluster(citation, library, syntax_locale or DEFAULT_LOCALE)
+    result = render(library, the_style, citations=[cluster], locale=locale, output=output,
+                    engine=engine, link=link, bibliography=False, strict=strict)
+    return Citation(result.citations[0] if result.citations else "", cluster, result)
 
 
 def library_from_items(items: Iterable[Mapping[str, Any]]) -> Library:
@@ -512,6 +985,11 @@ __all__ = [
     "ENGINES",
     "OUTPUT_FORMATS",
     "BibEntry",
+    "Bibliography",
+    "Citation",
+    "CitationInput",
+    "EntryText",
+    "Problem",
     "Result",
     "as_clusters",
     "available_engines",
@@ -520,9 +998,19 @@ __all__ = [
     "cite",
     "closest_keys",
     "engine_item",
+    "entry_sets",
+    "expand_sets",
     "get_engine",
     "linkify",
+    "normalise_item",
+    "normalise_key",
+    "normalise_keys",
     "render",
     "serialise",
+    "set_closure",
+    "space_prefix",
+    "space_suffix",
+    "to_cluster",
+    "unknown_key_problem",
     "unknown_keys",
 ]

@@ -37,6 +37,42 @@ class CiteItem:
 
 
 @dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing that went wrong while rendering, as data a program can act on.
+
+    ``str(problem)`` is the message as the CLI prints it; ``code`` says
+    what kind of problem it is, so a writing tool can underline an unknown
+    key and offer ``suggestions`` instead of parsing text:
+
+    ``unknown-key``
+        a cited (or ``nocite``/``bibliography_keys``) key not in the library;
+        ``key`` is the key, ``suggestions`` the closest keys.
+    ``unknown-locale``
+        no locale file for the locale asked for (``key`` is the locale).
+    ``style``
+        the style could not be read or used.
+    ``engine-failed``
+        the engine raised; every citation shows its keys instead.
+    ``no-printed-form``
+        an entry the style prints as nothing (``key`` is the entry).
+    ``warning``
+        anything else the engine or the data reported (the message says what).
+    """
+
+    code: str
+    message: str
+    key: str | None = None
+    suggestions: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return self.message
+
+    def to_json(self) -> dict[str, object]:
+        return {"code": self.code, "message": self.message, "key": self.key,
+                "suggestions": list(self.suggestions)}
+
+
+@dataclass(frozen=True, slots=True)
 class Cluster:
     """A citation: the cites that appear together, with an optional note number."""
 
@@ -124,5 +160,6 @@ __all__ = [
     "Engine",
     "EngineOutput",
     "LocaleLoader",
+    "Problem",
     "ProgressCallback",
 ]

@@ -1,0 +1,8 @@
+"""The documents layer: Markdown documents with pandoc citations, read and written.
+
+Everything between a writer's Markdown file and citekit's engine lives here:
+reading the Markdown (CommonMark plus the pandoc extensions documents use),
+finding the citations in it, and writing the result as Markdown, HTML, text,
+LaTeX or DOCX.  The modules that predate this package (``citekit.document``,
+``citekit.docscan``) move here with the restructure of issue 14.
+"""
