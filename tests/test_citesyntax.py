@@ -14,6 +14,7 @@ from citekit.citesyntax import (
     locator_labels,
     parse_cite,
     parse_cluster,
+    parse_in_text,
     parse_locator,
 )
 from citekit.render.types import CiteItem
@@ -68,6 +69,9 @@ def test_prefixes_locators_in_a_bracketed_cluster() -> None:
         (", {iv, 12}", "page", "iv, 12", ""),
         (", chap. {Introduction}", "chapter", "Introduction", ""),
         (", pp. 33-35 and passim", "page", "33-35", " and passim"),
+        # a word starting with a roman-numeral letter after a list comma is text
+        (", chap. 2, more", "chapter", "2", ", more"),
+        (", pp. 3, 5, cited above", "page", "3, 5", ", cited above"),
     ],
 )
 def test_locators(suffix: str, label: str, locator: str, rest: str) -> None:
@@ -288,3 +292,31 @@ def test_every_cluster_found_parses_on_its_own(text: str) -> None:
         previous_end = match.end
         if not match.in_text:
             assert parse_cluster(text[match.start:match.end]).items == match.cluster.items
+
+
+# ---------------------------------------------------------------------------
+# The author-in-text form as one argument (``citekit cite "@key [p. 33]"``)
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "item"), [
+    ("@a [p. 33]", CiteItem("a", locator="33", label="page")),
+    ("  @a [chap. 2, more]  ", CiteItem("a", locator="2", label="chapter", suffix=", more")),
+    ("@{odd key} [p. 4]", CiteItem("odd key", locator="4", label="page")),
+    ("@a []", CiteItem("a")),
+    ("@a [and elsewhere]", CiteItem("a", suffix=" and elsewhere")),
+])
+def test_parse_in_text_reads_as_a_document_does(text: str, item: CiteItem) -> None:
+    cluster = parse_in_text(text)
+    assert cluster is not None and cluster.items == (item,)
+    (match,) = find_citations(text.strip())
+    assert match.in_text and match.cluster.items == cluster.items
+
+
+@pytest.mark.parametrize("text", [
+    "@a",  # the cite command's cluster, as always
+    "@a, p. 33", "[@a, p. 33]", "see @a [p. 3]", "@a [p. 3] and more", "@a [p. 3]; @b",
+    "-@a [p. 3]", "@a [see @b]", "[@a] [p. 3]",
+])
+def test_parse_in_text_takes_only_the_whole_form(text: str) -> None:
+    assert parse_in_text(text) is None

@@ -458,3 +458,11 @@ def test_speaker_name_puts_family_and_its_particle_first() -> None:
         "King, Martin Luther, Jr.")
     assert speaker_name(Name(given="Plato")) == "Plato"
     assert speaker_name(Name(literal="The Beatles")) == "The Beatles"
+
+
+def test_an_attributed_statement_is_a_usual_type() -> None:
+    # issue 13: a statement whose occasion is not established is a CSL document
+    # (BibLaTeX @misc), so that no style calls it a personal communication
+    item = quote_item("q", "words")
+    item["type"] = "document"
+    assert check_quotations(library(item)) == []

@@ -29,7 +29,8 @@ def library() -> Library:
 
 def test_the_essay_and_its_books_are_there(library: Library) -> None:
     essay = library["raimondo2017trump"]
-    assert essay["title"] == "<span class=\"nocase\">Trump</span> Should Meet With " \
+    # stored in sentence case, as CSL wants it; the braced words keep their capitals
+    assert essay["title"] == "<span class=\"nocase\">Trump</span> should meet with " \
         "<span class=\"nocase\">Kim Jong-un</span>"
     assert essay["author"][0].family == "Raimondo"
     assert essay["issued"].start == (2017, 5)  # a month, never a guessed day
@@ -90,3 +91,20 @@ def test_sorting_it_changes_no_record_and_keeps_the_essays_comment(
         == sorted(library.to_json(), key=lambda item: str(item["id"]))
     comment = "% site is the \"journal\", so that styles print the site like a periodical.\n"
     assert comment + "@article{raimondo2017trump," in result.stdout
+
+
+def test_quotation_records_claim_no_occasion_the_record_does_not_establish(
+        library: Library) -> None:
+    # issue 13: hearsay typed as a personal communication, and an interview with
+    # The New York Times that the Times never reported (it reported that Moon "has said")
+    found = {q.key: library[q.key] for q in quotations(library)}
+    assert {record.type for record in found.values()} == {"document", "interview", "speech"}
+    untyped = {key for key, record in found.items() if record.type == "document"}
+    assert untyped == {"mao:foolishruler", "kimilsung:idiocy", "gangoffour:revisionist",
+                       "trump:underthegun", "moon2017unitedstates", "moon2017sayno"}
+    for key in untyped:  # no occasion, no date: nothing the public record lacks
+        assert not {"event-title", "event-place", "issued"} & set(found[key].to_json()), key
+    for key in ("trump2017honored", "trump2017meet"):  # published: recoverable
+        assert found[key]["publisher"] == "Bloomberg News"
+        assert found[key]["issued"].start == (2017, 5, 1)
+    assert all(record.get("annote") for record in found.values())

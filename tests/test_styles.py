@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import signal
 from pathlib import Path
 
 import pytest
 
 from citekit import styles
-from citekit.errors import StyleError, UnknownLocaleError, UnknownStyleError
+from citekit._paths import UnsafePathError
+from citekit.errors import StyleError, UnknownLocaleError, UnknownStyleError, UsageError
 
 MINIMAL = """<?xml version="1.0" encoding="utf-8"?>
 <style xmlns="http://purl.org/net/xbiblio/csl" class="{cls}" version="1.0"{locale}>
@@ -237,3 +240,81 @@ def test_available_locales_cover_the_bundled_files() -> None:
     tags = styles.available_locales()
     assert {"en-US", "de-DE", "fr-FR", "ja-JP"} <= set(tags)
     assert len(tags) > 50
+
+
+# -- styles named by data --------------------------------------------------------
+
+
+def _plant(folder: Path) -> None:
+    """An independent ``x.csl`` whose title gives it away if it is ever loaded."""
+    write_style(folder, "x", MINIMAL.format(cls="in-text", locale="", title="PLANTED",
+                                            id="x"))
+
+
+def test_a_parent_link_ending_in_csl_never_reads_the_working_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression: the parent ``.../styles/x.csl`` loaded ``./x.csl`` from the cwd."""
+    _plant(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    child = write_style(tmp_path / "dep", "child",
+                        DEPENDENT.format(title="Child", id="child", parent="x.csl"))
+    with pytest.raises(StyleError, match=r"child.*independent parent 'x\.csl' is not installed"):
+        styles.find_style(str(child))
+    with pytest.raises(StyleError, match="not installed"):
+        styles.Style.from_xml(child.read_text(encoding="utf-8"))
+
+
+def test_a_parent_link_ending_in_csl_names_the_installed_style(tmp_path: Path) -> None:
+    child = write_style(tmp_path, "child",
+                        DEPENDENT.format(title="Child", id="child", parent="apa.csl"))
+    style = styles.find_style(str(child))
+    assert style.parent == "apa" and style.xml == styles.find_style("apa").xml
+
+
+def test_installed_style_info_takes_names_only(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _plant(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert styles.installed_style_info("apa.csl").id == "apa"
+    for name in ("x", "x.csl", "./x.csl", str(tmp_path / "x.csl"), "../x"):
+        with pytest.raises(UnknownStyleError):
+            styles.installed_style_info(name)
+
+
+def test_style_from_data_confines_paths_to_the_project(tmp_path: Path,
+                                                      user_styles: Path) -> None:
+    project = tmp_path / "project"
+    write_style(project / "csl", "house", MINIMAL.format(cls="in-text", locale="",
+                                                         title="House", id="house"))
+    assert styles.style_from_data("apa", project) == "apa"
+    assert styles.style_from_data("http://www.zotero.org/styles/apa", project) == \
+        "http://www.zotero.org/styles/apa"
+    assert styles.style_from_data("csl/house.csl", project) == str(project / "csl/house.csl")
+    assert styles.style_from_data("ieee.csl", project) == "ieee"  # not beside: installed
+    mine = write_style(user_styles, "mine", MINIMAL.format(cls="in-text", locale="",
+                                                          title="Mine", id="mine"))
+    assert styles.style_from_data(str(mine), project) == str(mine)  # a style folder
+    _plant(tmp_path)
+    for raw in ("../x.csl", str(tmp_path / "x.csl"), "/etc/passwd"):
+        with pytest.raises(UnsafePathError, match="outside the project"):
+            styles.style_from_data(raw, project)
+
+
+def test_a_fifo_among_the_styles_is_an_error_not_a_hang(user_styles: Path) -> None:
+    fifo = user_styles / "stuck.csl"
+    os.mkfifo(fifo)
+    signal.alarm(20)  # a blocked open would otherwise hang the suite
+    try:
+        with pytest.raises((StyleError, UsageError), match="FIFO"):
+            styles.find_style(str(fifo))
+        assert styles.find_style("apa").id == "apa"
+        assert "stuck" not in styles.style_index()
+    finally:
+        signal.alarm(0)
+
+
+@pytest.mark.parametrize("name", ["x" * 300, "x" * 300 + ".csl", "a\x00b"])
+def test_a_name_no_file_system_can_look_up_is_an_unknown_style(name: str) -> None:
+    """A fuzz find: pathlib raised OSError (name too long) from the style lookup."""
+    with pytest.raises(UnknownStyleError):
+        styles.find_style(name)

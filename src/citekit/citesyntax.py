@@ -144,10 +144,24 @@ def parse_locator(suffix: str, locale: str = DEFAULT_LOCALE) -> tuple[str | None
     braced = _BRACED_VALUE.match(suffix, value_pos)
     if braced:
         return label or "page", braced["value"], suffix[braced.end():]
-    value = (_LOCATOR_VALUE if label is not None else _BARE_NUMBERS).match(suffix, value_pos)
+    pattern = _LOCATOR_VALUE if label is not None else _BARE_NUMBERS
+    value = pattern.match(suffix, value_pos)
+    if value and not _ends_cleanly(suffix, value.end()):
+        # "2, more": the list took the roman-looking "m" of a word; stop before it
+        cut = _last_separator(value["value"])
+        value = pattern.match(suffix, value_pos, value_pos + cut) if cut else None
     if value and _ends_cleanly(suffix, value.end()):
         return label or "page", value["value"].strip(), suffix[value.end():]
     return None, None, suffix
+
+
+_SEPARATOR = re.compile(r"\s*(?:[-–—]|,|&|and)\s*")
+
+
+def _last_separator(value: str) -> int:
+    """Where the last list separator of a locator value starts (0 if none)."""
+    starts = [match.start() for match in _SEPARATOR.finditer(value) if match.start()]
+    return starts[-1] if starts else 0
 
 
 def _ends_cleanly(text: str, end: int) -> bool:
@@ -484,6 +498,28 @@ def find_citations(text: str, locale: str = DEFAULT_LOCALE) -> list[CitationMatc
     ]
 
 
+def parse_in_text(text: str, locale: str = DEFAULT_LOCALE) -> Cluster | None:
+    """pandoc's author-in-text cite with its brackets (``@doe99 [p. 33]``), or None.
+
+    Read exactly as :func:`find_citations` reads it in a document, so
+    ``citekit cite`` and ``citekit render`` agree on it: a one-cite cluster
+    whose bracket holds the locator and suffix.  Only the whole text counts,
+    and only with its bracket: a bare ``@doe99`` stays what the ``cite``
+    command has always read it as, a cluster (``@doe99 []`` is the
+    author-in-text form without a locator).
+    """
+    body = text.strip()
+    if not body.endswith("]"):
+        return None
+    found = find_citations(body, locale)
+    if len(found) != 1:
+        return None
+    match = found[0]
+    if not match.in_text or match.start != 0 or match.end != len(body):
+        return None
+    return match.cluster
+
+
 __all__ = [
     "LOCATOR_TERMS",
     "CitationMatch",
@@ -492,5 +528,6 @@ __all__ = [
     "locator_labels",
     "parse_cite",
     "parse_cluster",
+    "parse_in_text",
     "parse_locator",
 ]

@@ -16,10 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from citekit._paths import confine
 from citekit._yaml import YAMLError
 from citekit._yaml import load as load_yaml
 from citekit.errors import DataError, Diagnostic
 from citekit.model import Library
+from citekit.styles import style_from_data
 
 # PyYAML ships no type information; import it as an untyped module.
 
@@ -170,18 +172,41 @@ def _shift(diagnostic: Diagnostic, lines: int) -> Diagnostic:
     return replace(diagnostic, line=diagnostic.line + lines)
 
 
-def resolve_paths(paths: list[str], document: str | Path | None) -> list[Path]:
-    """Bibliography paths from front matter are relative to the document's folder."""
-    base = Path(document).resolve().parent if document and str(document) != "-" \
+def document_folder(document: str | Path | None) -> Path:
+    """The folder front matter paths are relative to: the document's, or the working folder."""
+    return Path(document).resolve().parent if document and str(document) != "-" \
         else Path.cwd()
-    return [p if p.is_absolute() else base / p for p in (Path(x).expanduser() for x in paths)]
+
+
+def resolve_paths(paths: list[str], document: str | Path | None) -> list[Path]:
+    """Bibliography paths from front matter, relative to the document's folder.
+
+    Front matter is data (a document may come from anyone), so every path
+    must lie inside the document's project or a folder the user allowed
+    (:func:`citekit._paths.confine`); any other raises
+    :class:`~citekit._paths.UnsafePathError` naming the path.
+    """
+    base = document_folder(document)
+    return [confine(path, base, what="bibliography file") for path in paths]
+
+
+def resolve_style(csl: str, document: str | Path | None) -> str:
+    """The front matter's ``csl``: a ``.csl`` file inside the project, or a style name.
+
+    Same rule as :func:`resolve_paths`, plus the user's style folders; a bare
+    ``name.csl`` missing beside the document is the installed style ``name``,
+    never a file in the working folder (:func:`citekit.styles.style_from_data`).
+    """
+    return style_from_data(csl, document_folder(document))
 
 
 __all__ = [
     "FrontMatter",
     "FrontMatterError",
+    "document_folder",
     "nocite_keys",
     "read_front_matter",
     "resolve_paths",
+    "resolve_style",
     "split_front_matter",
 ]

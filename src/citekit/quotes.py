@@ -1,6 +1,7 @@
 """Quotation records: statements quoted by a work, and checking them against a text.
 
-A quotation is an ordinary CSL record (type ``speech``, ``interview`` or
+A quotation is an ordinary CSL record (type ``speech``, ``interview``,
+``document`` for a statement whose occasion is not established, or
 ``personal_communication``) whose ``author`` is the speaker and whose
 ``custom`` object carries what CSL has no variable for: the words
 (``quotation``), the record that quotes them (``quoted-in``, with
@@ -50,8 +51,11 @@ CUSTOM_KEYS: tuple[str, ...] = (
     ORIGINAL_QUOTATION, ORIGINAL_SOURCE, OCCASION,
 )  # fmt: skip
 
-#: CSL types a quotation record is expected to have.
-QUOTATION_TYPES: frozenset[str] = frozenset({"speech", "interview", "personal_communication"})
+#: CSL types a quotation record is expected to have: ``document`` is a
+#: statement attributed to its speaker whose occasion is not established
+#: (docs/quotations.md, "Which type").
+QUOTATION_TYPES: frozenset[str] = frozenset(
+    {"speech", "interview", "document", "personal_communication"})
 
 #: CSL 1.0.2 locator labels (the values ``quoted-in-label`` may take).
 LOCATOR_LABELS: frozenset[str] = frozenset({

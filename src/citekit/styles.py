@@ -10,12 +10,11 @@ styles, then the repository's list of renamed styles).
 Listing thousands of styles must be quick, so the index reads only each
 file's root element and ``<info>`` block (everything before ``</info>``)
 and is cached in memory per folder and modification time.  Locales are the
-CSL locale files bundled with citeproc-py.
+CSL locale files citekit ships in ``citekit/data/locales``.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 from collections.abc import Iterable, Iterator
@@ -26,6 +25,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from citekit._io import InputError, read_bytes
+from citekit._paths import confine
 from citekit.errors import StyleError, UnknownLocaleError, UnknownStyleError
 from citekit.locales import DEFAULT_LOCALE, canonical_tag, fallback_chain, language_of
 from citekit.suggestions import closest_matches
@@ -35,6 +36,9 @@ _NS = f"{{{CSL_NS}}}"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 DEFAULT_STYLE = "apa"
+
+MAX_STYLE_BYTES = 16 * 1024 * 1024
+"""The largest style file read (the biggest CSL styles are about 200 KB)."""
 
 
 # ---------------------------------------------------------------------------
@@ -261,10 +265,11 @@ def _index_folder(folder: str, mtime_ns: int, source: str) -> tuple[IndexEntry, 
     entries: list[IndexEntry] = []
     for path in sorted(Path(folder).glob("*.csl")):
         try:
-            entries.append((path.stem, parse_info(path.read_bytes(), path, source=source)))
+            data = read_bytes(path, limit=MAX_STYLE_BYTES)  # never a FIFO that blocks
+            entries.append((path.stem, parse_info(data, path, source=source)))
         except StyleError as exc:
             entries.append((path.stem, exc))
-        except OSError as exc:
+        except (OSError, InputError) as exc:
             entries.append(
                 (path.stem, StyleError(f"style '{path.stem}' ({path}): cannot read: {exc}"))
             )
@@ -351,13 +356,25 @@ def _looks_like_path(name: str) -> bool:
     return name.endswith(".csl") or os.sep in name or "/" in name
 
 
+def _exists(path: Path, *, file: bool = False) -> bool:
+    """Whether a path names something, for a name that came from data or the user.
+
+    pathlib raises for names the system cannot look up at all (longer than
+    the file system allows, say); such a name names no style file.
+    """
+    try:
+        return path.is_file() if file else path.exists()
+    except (OSError, ValueError):
+        return False
+
+
 def _direct_lookup(short: str) -> StyleInfo | None:
     """The first ``<folder>/<short>.csl`` in precedence order, without indexing everything."""
     if not short or any(c in short for c in "/\\") or short.startswith("."):
         return None
     for folder, source in _search_dirs():
         path = folder / f"{short}.csl"
-        if path.is_file():
+        if _exists(path, file=True):
             try:
                 return parse_info(path.read_bytes(), path, source=source)
             except OSError:
@@ -372,9 +389,9 @@ def find_style_info(name: str) -> StyleInfo:
     name = name.strip()
     path = Path(name).expanduser()
     if _looks_like_path(name) and not name.startswith(("http://", "https://")):
-        if path.is_file():
+        if _exists(path):  # read_bytes refuses a FIFO, device or folder with one clear error
             try:
-                return parse_info(path.read_bytes(), path, source="path")
+                return parse_info(read_bytes(path, limit=MAX_STYLE_BYTES), path, source="path")
             except OSError as exc:
                 raise StyleError(f"style file {path}: cannot read: {exc}") from exc
         if name.endswith(".csl") and os.sep not in name and "/" not in name:
@@ -382,6 +399,20 @@ def find_style_info(name: str) -> StyleInfo:
         else:
             raise UnknownStyleError(f"no such style file: {name}")
     short = _short_name(name) if name.startswith(("http://", "https://")) else name
+    return installed_style_info(short, shown=name)
+
+
+def installed_style_info(short: str, *, shown: str | None = None) -> StyleInfo:
+    """Metadata of an installed style by short name or former name, never a file path.
+
+    Only the style folders are searched (user, project, repository), so a
+    name that comes from data, such as a dependent style's parent link, can
+    never reach a file relative to the working folder.  A trailing ``.csl``
+    (``.../styles/apa.csl``) names the style ``apa``.
+    """
+    if short.lower().endswith(".csl"):
+        short = short[: -len(".csl")]
+    name = shown or short
     direct = _direct_lookup(short)
     if direct is not None:
         return direct
@@ -408,7 +439,7 @@ def _read_checked(name: str, path: str, mtime_ns: int) -> bytes:
     """A style file's bytes once they parse as a CSL style (cached per mtime)."""
     del mtime_ns
     try:
-        data = Path(path).read_bytes()
+        data = read_bytes(path, limit=MAX_STYLE_BYTES)
     except OSError as exc:
         raise StyleError(f"style '{name}' ({path}): cannot read: {exc}") from exc
     _check_parses(data, name, Path(path))
@@ -427,8 +458,8 @@ def load_style(info: StyleInfo, *, _seen: tuple[str, ...] = ()) -> Style:
     if info.parent in _seen or info.parent == info.id:
         raise StyleError(f"style '{info.id}' ({info.path}): its parent chain loops "
                          f"({' -> '.join((*_seen, info.id, info.parent))})")
-    try:
-        parent_info = find_style_info(info.parent)
+    try:  # a parent is an installed style's id, never a path (it comes from the file)
+        parent_info = installed_style_info(info.parent)
     except UnknownStyleError as exc:
         raise StyleError(f"style '{info.id}' ({info.path}): its independent parent "
                          f"'{info.parent}' is not installed") from exc
@@ -441,6 +472,31 @@ def load_style(info: StyleInfo, *, _seen: tuple[str, ...] = ()) -> Style:
         default_locale=info.default_locale or parent.default_locale,
         parent=parent.id, uri=info.uri,
     )
+
+
+def style_from_data(name: str, base: Path, *, allow: Iterable[str | Path] = ()) -> str:
+    """What a style named by data refers to: a file path inside the project, or a style name.
+
+    A server request, a reading list or front matter may name a ``.csl``
+    file; like any path from data it must lie inside ``base`` (the project),
+    a folder in ``allow`` or ``$CITEKIT_ALLOW``, or one of the style folders
+    (:func:`user_style_dirs`, :func:`project_style_dirs`, the repository), else
+    :class:`~citekit._paths.UnsafePathError`.  A bare ``name.csl`` that is
+    not in ``base`` means the installed style ``name`` (never a file in the
+    working folder).  The answer goes to :func:`find_style`.
+    """
+    name = name.strip()
+    if not _looks_like_path(name) or name.startswith(("http://", "https://")):
+        return name
+    repository = repository_dir()
+    folders = [*allow, *user_style_dirs(), *project_style_dirs(),
+               *([repository] if repository is not None else [])]
+    candidate = confine(name, base, allow=folders, what="style file")
+    if _exists(candidate):
+        return str(candidate)
+    if name.endswith(".csl") and "/" not in name and os.sep not in name:
+        return name[: -len(".csl")]
+    return str(candidate)
 
 
 def find_style(name: str | Path | Style) -> Style:
@@ -460,12 +516,16 @@ def find_style(name: str | Path | Style) -> Style:
 
 
 def locales_dir() -> Path:
-    """The CSL locale files bundled with citeproc-py (found without importing it)."""
-    spec = importlib.util.find_spec("citeproc")
-    locations = list(spec.submodule_search_locations or []) if spec else []
-    if not locations:
-        raise StyleError("the CSL locale files are missing: citeproc-py is not installed")
-    return Path(locations[0]).resolve() / "data" / "locales"
+    """The CSL locale files citekit ships (``citekit/data/locales``).
+
+    A copy of the CSL locales repository (see the folder's README for the
+    commit), so citekit's terms do not depend on how old the copy bundled
+    with a citeproc-py release is; the citeproc-py engine still reads its own.
+    """
+    folder = Path(__file__).resolve().parent / "data" / "locales"
+    if not folder.is_dir():  # pragma: no cover - a broken installation
+        raise StyleError(f"the CSL locale files are missing: {folder} not found")
+    return folder
 
 
 @lru_cache(maxsize=1)
@@ -564,6 +624,7 @@ __all__ = [
     "check_locale",
     "find_style",
     "find_style_info",
+    "installed_style_info",
     "iter_all_styles",
     "list_styles",
     "load_locale_xml",
@@ -571,6 +632,7 @@ __all__ = [
     "locale_loader",
     "parse_info",
     "resolve_locale",
+    "style_from_data",
     "suggest_locales",
     "suggest_styles",
 ]

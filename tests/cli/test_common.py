@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from citekit._io import EncodingError
 from citekit.cli import _common
-from citekit.errors import UsageError
+from citekit.errors import Severity, UsageError
 from citekit.formats import get_format
 
 
@@ -66,16 +67,40 @@ def test_read_input_from_stdin_is_named_stdin(monkeypatch: pytest.MonkeyPatch) -
     assert source.library.keys() == ["a"]
 
 
-def test_read_input_puts_decoding_problems_first(tmp_path: Path) -> None:
+def test_read_input_refuses_invalid_utf8_unless_the_encoding_is_named(tmp_path: Path) -> None:
     path = tmp_path / "latin1.bib"
     path.write_bytes(BIB.replace("Origin", "Orig\xefne").encode("latin-1")
                      + b"@book{broken,\n  title = {no end}\n")
-    source = _common.read_input(str(path))
-    codes = [d.code for d in source.diagnostics]
-    assert codes[0] == "invalid-utf8"
-    assert len(codes) > 1  # the reader's own problem with the unterminated entry follows
-    assert all(d.file == str(path) for d in source.diagnostics)
+    with pytest.raises(EncodingError) as caught:
+        _common.read_input(str(path))
+    assert caught.value.diagnostics[0].file == str(path)
+    source = _common.read_input(str(path), encoding="latin-1")
+    assert source.encoding == "latin-1"
     assert source.library["darwin1859"]["title"] == "Origïne"
+    assert [d.code for d in source.diagnostics if d.severity is Severity.ERROR]  # broken
+    assert all(d.file == str(path) for d in source.diagnostics)
+
+
+def test_read_input_reports_the_encoding_read(tmp_path: Path) -> None:
+    path = tmp_path / "refs.bib"
+    for data, encoding in ((BIB.encode(), "utf-8"), (b"\xef\xbb\xbf" + BIB.encode(), "utf-8-sig"),
+                           (BIB.encode("utf-16"), "utf-16"), (BIB.encode("utf-32"), "utf-32")):
+        path.write_bytes(data)
+        source = _common.read_input(str(path))
+        assert (source.encoding, source.library.keys()) == (encoding, ["darwin1859"])
+
+
+def test_read_input_says_when_nothing_was_read(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.bib"
+    empty.write_text("  \n")
+    (diagnostic,) = _common.read_input(str(empty)).diagnostics
+    assert (diagnostic.code, diagnostic.file, diagnostic.severity) == \
+        ("no-entries", str(empty), Severity.ERROR)
+    assert "empty" in diagnostic.message
+    yaml_as_bib = tmp_path / "refs.bib"
+    yaml_as_bib.write_text("references:\n- id: a\n  title: A title\n")
+    diagnostic = _common.read_input(str(yaml_as_bib)).diagnostics[-1]
+    assert diagnostic.code == "no-entries" and "--from" in diagnostic.message
 
 
 def test_a_format_missing_from_this_build_is_a_usage_error() -> None:

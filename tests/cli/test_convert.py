@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from citekit.cli import main
+from citekit.text import strip_markup
 
 ITEMS: list[dict[str, Any]] = [
     {"id": "darwin1859", "type": "book", "title": "On the Origin of Species",
@@ -179,9 +180,188 @@ def test_json_to_biblatex_and_back_when_the_bibtex_format_exists(
     bib = tmp_path / "refs.bib"
     result = runner.invoke(main, ["convert", str(source), "-o", str(bib)])
     assert result.exit_code == 0, result.output
-    assert "@book{darwin1859" in bib.read_text(encoding="utf-8").lower()
+    written = bib.read_text(encoding="utf-8")
+    assert "@book{darwin1859" in written.lower()
+    # CSL titles are printed as stored; BibTeX styles lower their case, so the
+    # capitals are braced (the CSL-JSON here holds its title in title case).
+    assert "title     = {On the {Origin} of {Species}}" in written
     back = runner.invoke(main, ["convert", str(bib), "-t", "csljson"])
     assert back.exit_code == 0, back.output
     [item] = json.loads(back.stdout)
-    assert (item["id"], item["type"], item["title"]) == (
+    assert (item["id"], item["type"], strip_markup(item["title"])) == (
         "darwin1859", "book", "On the Origin of Species")
+
+
+# --- issue 12: every loss is reported ------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+
+LOSSY = [
+    {"id": " padded ", "type": "book", "title": "T"},
+    {"id": "odd-custom", "type": "book", "custom": "not an object"},
+    {"id": "fine", "type": "book", "title": "<i>Fine</i>"},
+]
+
+
+def test_references_bib_to_ris_has_no_html_and_keeps_every_field(
+        runner: CliRunner, repo_root: Path) -> None:
+    """It wrote ``TI  - <span class="nocase">Trump</span> ...`` and dropped the event
+    title and place, the original date and publisher and every quotation field."""
+    result = runner.invoke(main, ["convert", str(repo_root / "references.bib"), "-t", "ris"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    ris_text = result.stdout
+    assert "TI  - Trump should meet with Kim Jong-un" in ris_text.replace(
+        "Should Meet With", "should meet with")  # with or without sentence case
+    assert "<span" not in ris_text and "<i>" not in ris_text
+    for carried in ("event-title: Interview with Bloomberg News",
+                    "event-place: Oval Office, White House, Washington, D.C.",
+                    "original-publisher: Center for Libertarian Studies",
+                    'original-date: {"date-parts":[[1993]]}',
+                    "custom.quotation: foolish ruler"):
+        assert carried in ris_text
+    report = runner.invoke(main, ["convert", str(repo_root / "references.bib"), "-t", "ris",
+                                  "--report"])
+    assert report.exit_code == 0
+    assert "[markup-dropped]" in report.stderr
+    assert "fields written as plain text without their rich-text markup" in report.stderr
+    assert "[not-written]" not in report.stderr
+
+
+@pytest.mark.parametrize("fmt", ["ris", "csljson", "cslyaml", "biblatex"])
+def test_references_bib_exports_report_no_loss(runner: CliRunner, repo_root: Path,
+                                               fmt: str) -> None:
+    result = runner.invoke(main, ["convert", str(repo_root / "references.bib"), "-t", fmt,
+                                  "--report", "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    codes = {entry["code"] for entry in json.loads(result.stderr)}
+    assert "not-written" not in codes
+
+
+def test_a_loss_is_counted_on_stderr_listed_by_report_and_exits_one(
+        runner: CliRunner, library_file: Callable[[list[dict[str, Any]]], Path],
+        tmp_path: Path) -> None:
+    source = library_file(LOSSY)
+    out = tmp_path / "out.ris"
+    result = runner.invoke(main, ["convert", str(source), "-o", str(out)])
+    assert result.exit_code == 1
+    assert result.stderr == ("warning: 2 fields in 2 entries could not be written in RIS; "
+                             "see --report\n")
+    assert out.exists()  # the output is still written
+
+    report = runner.invoke(main, ["convert", str(source), "-t", "ris", "--report"])
+    assert report.exit_code == 1
+    assert f"{source}:1, entry ' padded ', field 'id': warning: the field could not be written " \
+        "in RIS: it reads back as 'padded' [not-written]" in report.stderr
+    assert "entry 'odd-custom', field 'custom'" in report.stderr
+    assert "entry 'fine', field 'title': info: written without its rich-text markup" \
+        in report.stderr
+    assert "warning: 2 fields in 2 entries could not be written in RIS\n" in report.stderr
+
+    as_json = runner.invoke(main, ["convert", str(source), "-t", "ris", "--report",
+                                   "--format", "json"])
+    assert as_json.exit_code == 1
+    listed = json.loads(as_json.stderr)
+    assert [(e["key"], e["field"], e["code"]) for e in listed] == [
+        (" padded ", "id", "not-written"), ("odd-custom", "custom", "not-written"),
+        ("fine", "title", "markup-dropped")]
+
+
+def test_strict_writes_nothing_when_a_field_would_be_lost(
+        runner: CliRunner, library_file: Callable[[list[dict[str, Any]]], Path],
+        tmp_path: Path) -> None:
+    out = tmp_path / "out.ris"
+    result = runner.invoke(main, ["convert", str(library_file(LOSSY)), "-o", str(out),
+                                  "--strict"])
+    assert result.exit_code == 1
+    assert "2 fields in 2 entries could not be written in RIS; nothing written (--strict)" \
+        in result.stderr
+    assert not out.exists()
+
+
+def test_help_documents_the_exit_codes(runner: CliRunner) -> None:
+    text = runner.invoke(main, ["convert", "--help"]).output
+    assert "Exit codes:" in text
+    assert "1  problems in the input, or fields or entries the output could not" in text
+
+
+def test_hostile_tex_from_csl_json_is_written_as_text(
+        runner: CliRunner, library_file: Callable[[list[dict[str, Any]]], Path]) -> None:
+    """``Intro \\input /etc/hostname \\relax`` was written as-is by ``-t bibtex``."""
+    source = library_file([{"id": "k", "type": "book",
+                            "title": "Intro \\input /etc/hostname \\relax"}])
+    result = runner.invoke(main, ["convert", str(source), "-t", "bibtex"])
+    assert result.exit_code == 0, result.stderr
+    assert "title = {Intro \\textbackslash{}input /etc/hostname \\textbackslash{}relax}" \
+        in result.stdout
+
+
+# --- issue 13: -t bibtex is classic BibTeX ---------------------------------------
+
+
+def test_t_bibtex_writes_classic_bibtex_and_t_biblatex_biblatex(
+        runner: CliRunner, repo_root: Path) -> None:
+    """``-t bibtex`` wrote BibLaTeX (journaltitle, date), byte-identical to ``-t biblatex``."""
+    source = str(repo_root / "references.bib")
+    classic = runner.invoke(main, ["convert", source, "-t", "bibtex"]).stdout
+    biblatex = runner.invoke(main, ["convert", source, "-t", "biblatex"]).stdout
+    assert classic != biblatex
+    flat = " ".join(classic.split())
+    assert "journal = {Antiwar.com}" in flat and "month = may," in flat
+    assert "title = {An Enemy of the State: The Life of {Murray N. Rothbard}}" in flat
+    field_names = {line.split("=")[0].strip() for line in classic.splitlines()
+                   if line.startswith("  ") and "=" in line}
+    assert not field_names & {"journaltitle", "subtitle", "date", "location"}
+    assert "journaltitle = {Antiwar.com}" in " ".join(biblatex.split())
+    assert runner.invoke(main, ["convert", source, "-t", "bib"]).stdout == biblatex
+    # --dialect still decides when given.
+    assert runner.invoke(main, ["convert", source, "-t", "bibtex", "--dialect",
+                                "biblatex"]).stdout == biblatex
+    assert runner.invoke(main, ["convert", source, "-t", "biblatex", "--dialect",
+                                "bibtex"]).stdout == classic
+
+
+def test_the_output_suffix_names_the_dialect(runner: CliRunner, repo_root: Path,
+                                             tmp_path: Path) -> None:
+    source = str(repo_root / "references.bib")
+    for name, field in (("out.bibtex", "journal "), ("out.bib", "journaltitle"),
+                        ("out.biblatex", "journaltitle")):
+        runner.invoke(main, ["convert", source, "-o", str(tmp_path / name)])
+        assert f"  {field}" in (tmp_path / name).read_text(encoding="utf-8"), name
+
+
+def test_classic_bibtex_losses_are_reported_as_bibtex_losses(
+        runner: CliRunner, repo_root: Path) -> None:
+    """Classic BibTeX has no subtitle field, and an edition is a word ("Second")."""
+    result = runner.invoke(main, ["convert", str(repo_root / "references.bib"), "-t", "bibtex",
+                                  "--report", "--format", "json"])
+    assert result.exit_code == 1
+    lost = {(d["key"], d["field"]) for d in json.loads(result.stderr)
+            if d["code"] == "not-written"}
+    assert lost == {("raimondo2008reclaiming", "edition"),
+                    ("raimondo2008reclaiming", "custom.biblatex.subtitle"),
+                    ("raimondo1993reclaiming", "custom.biblatex.subtitle"),
+                    ("raimondo2000enemy", "custom.biblatex.subtitle")}
+    counted = runner.invoke(main, ["convert", str(repo_root / "references.bib"), "-t", "bibtex"])
+    assert counted.stderr == ("warning: 4 fields in 3 entries could not be written in BibTeX; "
+                              "see --report\n")
+
+
+def test_csl_json_titles_are_case_protected_for_bibtex(
+        runner: CliRunner, library_file: Callable[[list[dict[str, Any]]], Path]) -> None:
+    source = library_file([{"id": "k", "type": "article-journal",
+                            "title": "Trump should meet with Kim Jong-un",
+                            "container-title": "The New York Times",
+                            "issued": {"date-parts": [[2017, 5]]}}])
+    result = runner.invoke(main, ["convert", str(source), "-t", "bibtex"])
+    assert result.exit_code == 0, result.stderr  # the added braces lose nothing
+    flat = " ".join(result.stdout.split())
+    assert "title = {Trump should meet with {Kim} {Jong-un}}" in flat
+    assert "journal = {The New York Times}" in flat  # a periodical's name as it stands
+    assert "year = {2017}" in flat and "month = may," in flat
+
+
+def test_help_says_which_name_is_which_dialect(runner: CliRunner) -> None:
+    text = " ".join(runner.invoke(main, ["convert", "--help"]).output.split())
+    assert "-t bibtex (or -o FILE.bibtex) writes classic BibTeX" in text
+    assert "-t biblatex, -t bib and -o FILE.bib write BibLaTeX" in text

@@ -265,3 +265,139 @@ def test_dedupe_renames_a_key_clashing_in_three_files_to_the_next_free_number(
     result = runner.invoke(main, ["dedupe", *paths, "--format", "json"])
     assert "renamed 'a-2'" in result.stderr and "renamed 'a-3'" in result.stderr
     assert json.loads(result.stdout)["records"] == 3
+
+
+# -- the rule for commands that write a user's .bib (issue 12) -------------------------
+
+#: A file as people keep them: a header, a macro, CRLF-free classic BibTeX with
+#: ``year``, a comment above an entry, one entry that cannot be parsed, two duplicates.
+KEPT_BIB = """% my bibliography, do not reorder
+@string{acm = {ACM Press}}
+
+@article{smith2000,
+  author = {Smith, John},
+  title = {A Study of Things},
+  year = {2000},
+  publisher = acm
+}
+
+% found again later
+@article{smith2000b,
+  author = {Smith, John},
+  title = {A Study of Things},
+  year = 2000,
+  doi = {10.1000/x}
+}
+
+@book{broken,
+  title = {Unterminated,
+  year = {1999}
+
+@misc{other,
+  title = {Other},
+  year = {2010}
+}
+"""
+
+
+def _invoke(runner: CliRunner, args: list[str]) -> str:
+    result = runner.invoke(main, args)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result.stderr
+
+
+def test_dedupe_merge_first_in_place_edits_only_the_merged_entries(
+        runner: CliRunner, tmp_path: Path) -> None:
+    path = _write(tmp_path, "refs.bib", KEPT_BIB)
+    stderr = _invoke(runner, ["dedupe", str(path), "--merge", "first", "--in-place"])
+    assert "merged 1 group(s): 3 -> 2 records" in stderr
+    assert "entry 'broken'" in stderr  # reported, and kept
+    start = KEPT_BIB.index("@article{smith2000b")
+    removed = KEPT_BIB[start:KEPT_BIB.index("\n}\n", start) + 3]  # its lines, nothing more
+    expected = KEPT_BIB.replace(removed, "").replace(
+        "  publisher = acm\n}", "  publisher = acm,\n  ids = {smith2000b}\n}")
+    assert path.read_text(encoding="utf-8") == expected
+
+
+def test_dedupe_merge_in_place_without_duplicates_leaves_the_file_alone(
+        runner: CliRunner, tmp_path: Path) -> None:
+    text = KEPT_BIB.replace("@article{smith2000b", "@article{jones1990").replace(
+        "year = 2000,", "year = 1990,").replace("A Study of Things},\n  year = 1990",
+                                                 "Else},\n  year = 1990")
+    path = _write(tmp_path, "refs.bib", text)
+    stderr = _invoke(runner, ["dedupe", str(path), "--merge", "first", "--in-place"])
+    assert "merged 0 group(s)" in stderr
+    assert path.read_bytes() == text.encode("utf-8")
+
+
+def test_dedupe_merge_combine_in_place_adds_only_missing_fields(
+        runner: CliRunner, tmp_path: Path) -> None:
+    path = _write(tmp_path, "refs.bib", KEPT_BIB.replace("\n", "\r\n"))
+    _invoke(runner, ["dedupe", str(path), "--merge", "combine", "--in-place"])
+    out = path.read_bytes().decode("utf-8")
+    assert "  publisher = acm,\r\n  ids = {smith2000b},\r\n  doi = {10.1000/x}\r\n}" in out
+    assert "smith2000b," not in out and "merged-conflicts" not in out  # year {2000} == 2000
+    assert "@book{broken,\r\n  title = {Unterminated,\r\n  year = {1999}\r\n" in out
+    assert "\n" not in out.replace("\r\n", "")
+
+
+def test_keys_rekey_in_place_keeps_unparsed_entries_and_comments(
+        runner: CliRunner, tmp_path: Path) -> None:
+    text = KEPT_BIB + "@misc{inline, title = {X}, year = 2020} @misc{two, title={Y}}\n"
+    path = _write(tmp_path, "refs.bib", text)
+    stderr = _invoke(runner, ["keys", str(path), "--rekey", "-p", "{auth}{year}",
+                              "--in-place"])
+    assert "smith2000b -> Smith2000a" in stderr
+    expected = (text.replace("{smith2000,", "{Smith2000,").replace("{smith2000b,", "{Smith2000a,")
+                .replace("{other,", "{ref2010,").replace("{inline,", "{ref2020,")
+                .replace("{two,", "{ref,"))
+    assert path.read_text(encoding="utf-8") == expected
+
+
+def test_format_in_place_keeps_an_unparsed_entry_verbatim_in_its_place(
+        runner: CliRunner, tmp_path: Path) -> None:
+    path = _write(tmp_path, "refs.bib", KEPT_BIB)
+    _invoke(runner, ["format", str(path), "--in-place"])
+    out = path.read_text(encoding="utf-8")
+    broken = "@book{broken,\n  title = {Unterminated,\n  year = {1999}"
+    assert broken in out
+    assert out.index("smith2000b") < out.index(broken) < out.index("@misc{other")
+
+
+@pytest.mark.parametrize("command", [["format"], ["keys", "--rekey"],
+                                     ["dedupe", "--merge", "first"]])
+@pytest.mark.parametrize(("encoding", "options"), [
+    ("latin-1", ["--encoding", "latin-1"]), ("utf-8-sig", []), ("utf-16", [])])
+def test_in_place_writes_keep_the_file_encoding(runner: CliRunner, tmp_path: Path,
+                                                command: list[str], encoding: str,
+                                                options: list[str]) -> None:
+    text = KEPT_BIB.replace("Smith, John", "M\u00fcller, J\u00fcrgen")
+    path = tmp_path / "refs.bib"
+    path.write_bytes(text.encode(encoding))
+    _invoke(runner, [*command, str(path), "--in-place", *options])
+    data = path.read_bytes()
+    assert data != text.encode(encoding)  # each command changed something
+    assert data.decode(encoding).count("M\u00fcller, J\u00fcrgen") >= 1
+    if encoding != "latin-1":
+        assert data.startswith(text.encode(encoding)[:2])  # the byte-order mark is kept
+
+
+def test_in_place_on_a_read_only_file_is_a_clear_error(runner: CliRunner,
+                                                      tmp_path: Path) -> None:
+    path = _write(tmp_path, "refs.bib", MESSY_BIB)
+    path.chmod(0o444)
+    result = runner.invoke(main, ["format", str(path), "--in-place"])
+    assert result.exit_code == 1
+    assert "read-only" in result.stderr and "Traceback" not in result.output
+    assert path.read_text(encoding="utf-8") == MESSY_BIB
+
+
+def test_output_to_a_symlink_writes_its_target(runner: CliRunner, tmp_path: Path) -> None:
+    source = _write(tmp_path, "refs.bib", MESSY_BIB)
+    real = _write(tmp_path, "real.bib", "old\n")
+    link = tmp_path / "link.bib"
+    link.symlink_to(real.name)
+    result = runner.invoke(main, ["format", str(source), "-o", str(link)])
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink()
+    assert real.read_text(encoding="utf-8").startswith("@article{Zed2001,")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -177,3 +178,18 @@ def test_the_example_course_builds_cleanly() -> None:
     keys = {e.key for s in reader.sections for e in s.entries}
     assert keys == {e.key for e in reader.bibliography}
     assert "raimondo2017trump" in keys and "tillerson2017patience" in keys
+
+
+def test_json_text_carries_no_markup_tags(course_dir: Path) -> None:
+    items = json.loads((course_dir / "library.json").read_text(encoding="utf-8"))
+    items[0]["author"][0]["suffix"] = "<i>Jr.</i>"
+    items[0]["annote"] = "An <b>annotation</b> <script>x</script>"
+    (course_dir / "library.json").write_text(json.dumps(items), encoding="utf-8")
+    text = (course_dir / "course.toml").read_text(encoding="utf-8")
+    (course_dir / "course.toml").write_text(
+        text.replace('annotation = "Read for the chronology."\n', ""), encoding="utf-8")
+    data = build_from_file(course_dir / "course.toml").to_json()
+    entry = next(e for e in data["sections"][0]["entries"] if e["id"] == "zhou2019")
+    assert "Jr." in entry["text"] and "<" not in entry["text"]
+    assert entry["annotation"] == "An annotation x"
+    assert all("<" not in e["text"] for e in data["bibliography"])

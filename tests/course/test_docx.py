@@ -81,3 +81,17 @@ def test_numeric_labels_are_separated_from_the_entry(course_dir: Path) -> None:
     entries = _styled(document, BIBLIOGRAPHY_STYLE)
     assert entries[0].startswith("[1] ")
     assert all(entry.startswith("[") and "] " in entry for entry in entries)
+
+
+def test_control_characters_are_replaced_and_reported(course_dir: Path) -> None:
+    """python-docx refuses XML-invalid characters: a \\x0b in a field crashed the writer."""
+    text = (course_dir / "course.toml").read_text(encoding="utf-8")
+    text = text.replace('note = "Two copies on reserve."', 'note = "Two\\u000bcopies\\u0001"')
+    text = text.replace('title = "Korea 101"', 'title = "Korea\\u0001 101"')
+    (course_dir / "course.toml").write_text(text, encoding="utf-8")
+    reader = build_from_file(course_dir / "course.toml")
+    assert any(w.startswith("course:") and "U+0001" in w for w in reader.warnings)
+    assert any("'adams2001'" in w and "U+000B" in w for w in reader.warnings)
+    document = Document(io.BytesIO(render_docx(reader)))
+    assert _styled(document, "Title") == ["Korea 101"]
+    assert "Note: Two copies" in [p.text for p in document.paragraphs]

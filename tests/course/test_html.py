@@ -79,3 +79,36 @@ def test_text_is_escaped(course_dir: Path) -> None:
     (course_dir / "course.toml").write_text(text, encoding="utf-8")
     page = render_html(build_from_file(course_dir / "course.toml"))
     assert "<h1>Korea &lt;101&gt; &amp; more</h1>" in page
+
+
+def _with_annotation(course_dir: Path, annotation: str) -> str:
+    text = (course_dir / "course.toml").read_text(encoding="utf-8")
+    text = text.replace('annotation = "Read for the chronology."',
+                        f"annotation = '''{annotation}'''")
+    (course_dir / "course.toml").write_text(text, encoding="utf-8")
+    return render_html(build_from_file(course_dir / "course.toml"))
+
+
+def test_annotation_cannot_add_an_event_handler(course_dir: Path) -> None:
+    """The issue's reproducer: a single-quoted href that closes citekit's double quotes."""
+    page = _with_annotation(course_dir, """<a href='x" onmouseover="alert(1)'>see</a> """
+                            """<a href="javascript:alert(2)">js</a> <i>kept</i> """
+                            """<a href="https://example.org/a">web</a>""")
+    tree = lxml_html.fromstring(page)
+    annotation = tree.find_class("annotation")[0]
+    assert annotation.text_content() == "see js kept web"
+    assert not [name for element in tree.iter() for name in element.attrib
+                if name.startswith("on")]
+    assert [a.get("href") for a in annotation.iter("a")] == ["https://example.org/a"]
+    assert [e.tag for e in annotation.iter()] == ["div", "i", "a"]
+
+
+def test_course_metadata_is_escaped_in_attributes_and_text(course_dir: Path) -> None:
+    text = (course_dir / "course.toml").read_text(encoding="utf-8")
+    text = text.replace('code = "KOR 101"', '''code = 'K" onload="alert(1)' ''')
+    (course_dir / "course.toml").write_text(text, encoding="utf-8")
+    tree = lxml_html.fromstring(render_html(build_from_file(course_dir / "course.toml")))
+    meta = tree.find('.//p[@class="course-meta"]')
+    assert meta.text_content().startswith('K" onload="alert(1)')
+    assert not [name for element in tree.iter() for name in element.attrib
+                if name.startswith("on")]

@@ -68,3 +68,18 @@ def test_numeric_labels_keep_their_space(course_dir: Path) -> None:
     entries = [line for line in text.splitlines() if line.startswith(("**Required.**", "\\["))]
     assert entries and all(("\\] " in line) for line in entries)
     assert "::: {#bibliography--zhou2019 .reader-entry}" in text
+
+
+def test_metadata_is_markdown_escaped_and_yaml_quoted(course_dir: Path) -> None:
+    """pandoc reads metadata values as Markdown: a <script> in the title was raw HTML."""
+    text = (course_dir / "course.toml").read_text(encoding="utf-8")
+    for old, new in (('title = "Korea 101"', 'title = "K <script>alert(1)</script>"'),
+                     ('term = "Autumn"', 'term = "Fall\\" x: [y]\\nlang: xx"'),
+                     ('instructor = "P. Lee"', 'instructor = "*Lee* \\\\ `x`"')):
+        text = text.replace(old, new)
+    (course_dir / "course.toml").write_text(text, encoding="utf-8")
+    markdown = render_markdown(build_from_file(course_dir / "course.toml"))
+    meta = yaml.safe_load(markdown.split("---\n")[1])
+    assert meta == {"title": r"K \<script\>alert(1)\</script\>",
+                    "subtitle": r'KOR 101 · Fall" x: \[y\] lang: xx',
+                    "author": r"\*Lee\* \\ \`x\`", "lang": "en-US"}

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import resource
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from citekit._paths import ALLOW_ENV
 from citekit.course.model import load_reading_list, parse_reading_list
 from citekit.errors import ParseError
 
@@ -164,9 +169,79 @@ def test_load_resolves_paths_against_the_list_file(tmp_path: Path) -> None:
     folder.mkdir()
     (folder / "house.csl").write_text("<style/>", encoding="utf-8")
     (folder / "list.toml").write_text(
-        'title = "T"\nstyle = "house.csl"\nlibraries = ["../refs.bib"]\n'
+        'title = "T"\nstyle = "house.csl"\nlibraries = ["data/../refs.bib"]\n'
         '[[sections]]\nid = "a"\ntitle = "A"\nreadings = ["k"]\n', encoding="utf-8")
     listing = load_reading_list(folder / "list.toml")
-    assert listing.libraries == (folder / "../refs.bib",)
+    assert listing.libraries == (folder / "data/../refs.bib",)
     assert listing.style == str(folder / "house.csl")
     assert listing.source == str(folder / "list.toml")
+
+
+OUTSIDE = ('title = "T"\nstyle = "{style}"\nlibraries = ["ok.bib", "{library}"]\n'
+           '[[sections]]\nid = "a"\ntitle = "A"\nreadings = ["k"]\n')
+
+
+@pytest.mark.parametrize("library, style", [("../refs.bib", "apa"), ("/etc/passwd", "apa"),
+                                            ("ok.bib", "../house.csl"),
+                                            ("/dev/zero", "/etc/house.csl")])
+def test_paths_outside_the_list_folder_are_problems_with_lines(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, library: str, style: str) -> None:
+    """Regression: a reading list could name any file (``../``, absolute, /dev/zero)."""
+    monkeypatch.delenv(ALLOW_ENV, raising=False)
+    folder = tmp_path / "course"
+    folder.mkdir()
+    path = folder / "list.toml"
+    path.write_text(OUTSIDE.format(library=library, style=style), encoding="utf-8")
+    with pytest.raises(ParseError) as caught:
+        load_reading_list(path)
+    outside = [d for d in caught.value.diagnostics if d.code == "path-outside-project"]
+    expected = [(3, library)] if library != "ok.bib" else []
+    expected += [(2, style)] if style != "apa" else []
+    assert sorted((d.line, d.message.split("'")[1]) for d in outside) == sorted(expected)
+    assert all("outside the project folder" in d.message and d.file == str(path)
+               for d in outside)
+    monkeypatch.setenv(ALLOW_ENV, os.pathsep.join([str(tmp_path), "/etc", "/dev"]))
+    assert len(load_reading_list(path).libraries) == 2
+
+
+def test_reader_refuses_a_library_outside_the_project_end_to_end(tmp_path: Path) -> None:
+    """``citekit reader`` on a list naming ``../``: a clear error, nothing of the file shown."""
+    (tmp_path / "secret.bib").write_text(
+        "@book{k, title={TOP SECRET hunter2}, author={Doe, J.}, year={2000}}\n",
+        encoding="utf-8")
+    folder = tmp_path / "course"
+    folder.mkdir()
+    (folder / "list.toml").write_text(
+        'title = "T"\nlibraries = ["../secret.bib"]\n'
+        '[[sections]]\nid = "a"\ntitle = "A"\nreadings = ["k"]\n', encoding="utf-8")
+    environment = {k: v for k, v in os.environ.items() if k != ALLOW_ENV}
+    command = [sys.executable, "-m", "citekit", "reader", "list.toml", "-o", "out.md"]
+    refused = subprocess.run(command, capture_output=True, text=True, encoding="utf-8",
+                             cwd=folder, env=environment, timeout=120, check=False)
+    assert refused.returncode == 1
+    assert "list.toml:2: error: library file '../secret.bib' is outside the project " \
+           "folder" in refused.stderr
+    assert "hunter2" not in refused.stderr and not (folder / "out.md").exists()
+    allowed = subprocess.run(command, capture_output=True, text=True, encoding="utf-8",
+                             cwd=folder, env=environment | {ALLOW_ENV: str(tmp_path)},
+                             timeout=120, check=False)
+    assert allowed.returncode == 0, allowed.stderr
+    assert "hunter2" in (folder / "out.md").read_text(encoding="utf-8")
+
+
+def test_dev_zero_in_a_reading_list_is_a_clear_error_end_to_end(tmp_path: Path) -> None:
+    """Regression: ``/dev/zero`` as a library grew to 10 GB; even allowed, it is refused."""
+    (tmp_path / "list.toml").write_text(
+        'title = "T"\nlibraries = ["/dev/zero"]\n'
+        '[[sections]]\nid = "a"\ntitle = "A"\nreadings = ["k"]\n', encoding="utf-8")
+    environment = {k: v for k, v in os.environ.items() if k != ALLOW_ENV}
+    command = [sys.executable, "-m", "citekit", "reader", "list.toml", "-o", "out.md"]
+    for env, expected in (({}, "outside the project folder"),
+                          ({ALLOW_ENV: "/dev"}, "/dev/zero is a character device")):
+        done = subprocess.run(command, capture_output=True, text=True, encoding="utf-8",
+                              cwd=tmp_path, env=environment | env, timeout=120, check=False,
+                              preexec_fn=lambda: resource.setrlimit(
+                                  resource.RLIMIT_AS, (2 * 1024**3, 2 * 1024**3)))
+        assert done.returncode == 1, done.stderr
+        assert expected in done.stderr and "Traceback" not in done.stderr
+        assert not (tmp_path / "out.md").exists()

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+import re
+
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from citekit.formats.bibnames import format_name, format_names, parse_name, parse_names
+from citekit.formats.bibnames import (
+    format_name,
+    format_names,
+    parse_name,
+    parse_names,
+    split_names,
+)
 from citekit.model import Name
 
 
@@ -53,9 +61,11 @@ def test_particles() -> None:
     assert parse_name("van Gennep, Arnold").dropping_particle == "van"
     # useprefix=true keeps it with the family name: non-dropping.
     assert parse_name("van Gennep, Arnold", useprefix=True).non_dropping_particle == "van"
-    # A braced family keeps its lowercase particle attached (pandoc does the same).
-    assert names("J {van de Pol}") == [
-        {"family": "Pol", "given": "J", "non-dropping-particle": "van de"}]
+    # A braced family is one family name, particle and all, as BibTeX reads a
+    # brace group (pandoc 2.17 splits off a non-dropping particle "van de").
+    assert names("J {van de Pol}") == [{"family": "van de Pol", "given": "J"}]
+    assert names("{van Overschelde}, James P.") == [
+        {"family": "van Overschelde", "given": "James P."}]
     # An apostrophe particle glued to the family name.
     assert names("Jean d'Alembert") == [
         {"family": "Alembert", "given": "Jean", "non-dropping-particle": "d'"}]
@@ -110,3 +120,60 @@ def test_names_round_trip(specs: list[tuple[str, str | None, str | None, bool]])
         for family, given, particle, keep in specs
     ]
     assert parse_names(format_names(people)) == people
+
+
+def _split_by_characters(raw: str) -> list[str]:
+    """The definition split_names keeps: split on "and" where no brace is open."""
+    names: list[str] = []
+    start = 0
+    for m in re.finditer(r"\s+and\s+", raw, re.IGNORECASE):
+        before = raw[:m.start()]
+        depth = sum((ch == "{") - (ch == "}") for k, ch in enumerate(before)
+                    if not (k and before[k - 1] == "\\"))
+        if depth == 0:
+            names.append(raw[start:m.start()])
+            start = m.end()
+    names.append(raw[start:])
+    return [n.strip() for n in names if n.strip()]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["{", "}", "\\", " and ", " AND ", "A", " ", "\\{", "\\}"]),
+                max_size=40).map("".join))
+def test_split_names_counts_braces_incrementally(raw: str) -> None:
+    if "{" in raw:
+        assert split_names(raw) == _split_by_characters(raw)
+
+
+def test_twenty_thousand_braced_names_split_in_one_pass() -> None:
+    raw = " and ".join(["{A} B"] * 20_000)
+    names = parse_names(raw)
+    assert len(names) == 20_000 and names[-1].family == "B"
+
+
+def test_lone_surrogates_in_names_never_raise() -> None:
+    [name] = parse_names("{\ud800} Smith, \\'{\ud800}")
+    assert name.family == "{\ud800} Smith".replace("{", "").replace("}", "")
+    assert isinstance(format_names(parse_names("A\ud800 and B")), str)
+
+
+def test_static_ordering_in_the_extended_name_format() -> None:
+    # Romanised East Asian names printed family name first (issue 13).
+    assert names("family=Mao, given=Zedong, static-ordering=true") == [
+        {"family": "Mao", "given": "Zedong", "static-ordering": True}]
+    assert names("family={Kim}, given={Il-sung}, static-ordering=true and Moon, Jae-in") == [
+        {"family": "Kim", "given": "Il-sung", "static-ordering": True},
+        {"family": "Moon", "given": "Jae-in"}]
+    assert names("family=Mao, given=Zedong, static-ordering=false") == [
+        {"family": "Mao", "given": "Zedong"}]
+
+
+def test_static_ordering_and_non_dropping_particles_are_written_back() -> None:
+    mao = Name(family="Mao", given="Zedong", static_ordering=True)
+    assert format_name(mao) == "family={Mao}, given={Zedong}, static-ordering=true"
+    assert parse_name(format_name(mao)) == mao
+    # Classic BibTeX cannot read the extended format: the mark is lost there.
+    assert format_name(mao, extended=False) == "Mao, Zedong"
+    gennep = Name(family="Gennep", given="Arnold", non_dropping_particle="van")
+    assert format_name(gennep) == "family={Gennep}, given={Arnold}, prefix={van}, useprefix=true"
+    assert format_name(gennep, extended=False) == "van Gennep, Arnold"

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from bibtexparser.model import Entry, ExplicitComment
+import pytest
+from bibtexparser.model import Entry, ExplicitComment, ImplicitComment
 
 from citekit.errors import Severity
 from citekit.formats import ReadResult, read_string
-from citekit.formats.bibtex import read, split_blocks
+from citekit.formats.bibtex import _Converter, read, split_blocks
 from citekit.formats.latex import NOCASE_OPEN
 
 
-def one(text: str) -> dict[str, Any]:
-    result = read(text, filename="t.bib")
+def one(text: str, *, sentence_case: bool = True) -> dict[str, Any]:
+    result = read(text, filename="t.bib", sentence_case=sentence_case)
     assert len(result.library) == 1, result.diagnostics
     return next(iter(result.library)).to_json()
 
@@ -35,7 +36,7 @@ def test_string_macros_and_concatenation() -> None:
     @string{lncs = "Lecture Notes in " # "Computer Science"}
     @book{k, author = Zitzler #and# Thiele, series = lncs, title = "A" # {B} # 12}
     """
-    item = one(text)
+    item = one(text, sentence_case=False)  # titles as typed: this is about macros
     assert item["author"] == [{"family": "Zitzler", "given": "Eckart"},
                               {"family": "Thiele", "given": "Lothar"}]
     assert item["collection-title"] == "Lecture Notes in Computer Science"
@@ -76,7 +77,7 @@ def test_crossref_inheritance_follows_biblatex() -> None:
     @book{parent, title = {The Book}, subtitle = {Sub}, author = {A Writer},
           publisher = {P}, date = 2000, shorttitle = {Bk}}
     """
-    result = read(text)
+    result = read(text, sentence_case=False)  # titles as typed: this is about inheritance
     child = result.library["child"].to_json()
     assert child["container-title"] == "The Book: Sub"
     assert child["container-author"] == [{"family": "Writer", "given": "A"}]
@@ -93,7 +94,7 @@ def test_child_fields_win_and_mvbook_gives_maintitle() -> None:
     @mvbook{mv, title = {Collected Works}, publisher = {Old}}
     @book{vol, title = {Volume One}, crossref = {mv}, publisher = {New}}
     """
-    vol = read(text).library["vol"].to_json()
+    vol = read(text, sentence_case=False).library["vol"].to_json()
     assert vol["title"] == "Collected Works"
     assert vol["volume-title"] == "Volume One"
     assert vol["publisher"] == "New"
@@ -106,7 +107,8 @@ def test_renamed_parent_title_wins_over_parent_booktitle() -> None:
     @inproceedings{c, title = {Paper}, crossref = {p}}
     @proceedings{p, title = {Full Proceedings Title}, booktitle = {Short}, year = 1997}
     """
-    assert read(text).library["c"]["container-title"] == "Full Proceedings Title"
+    assert read(text, sentence_case=False).library["c"]["container-title"] == (
+        "Full Proceedings Title")
 
 
 def test_xdata_inheritance() -> None:
@@ -229,7 +231,7 @@ def test_editor_types() -> None:
 
 
 def test_titles_keep_case_protection_and_markup() -> None:
-    item = one("@article{k, title = {The {DNA} of \\emph{Homo}}}")
+    item = one("@article{k, title = {The {DNA} of \\emph{Homo}}}", sentence_case=False)
     assert item["title"] == f"The {NOCASE_OPEN}DNA</span> of <i>Homo</i>"
 
 
@@ -285,8 +287,211 @@ def test_langidopts_variant_applies_to_langid_only() -> None:
 
 def test_concatenated_values_close_groups_like_the_decoder() -> None:
     """Escaped braces neither open nor close a group, in braces or in quotes."""
-    item = one(r'@misc{k, title = {A \{} # " B", note = "x {"} y" # {z {w}}}')
+    item = one(r'@misc{k, title = {A \{} # " B", note = "x {"} y" # {z {w}}}', sentence_case=False)
     assert item["title"] == "A { B"
     assert item["note"] == 'x " yz w'
-    assert one(r'@misc{k, title = {A {b}} # { C}}')["title"] == (
+    assert one(r'@misc{k, title = {A {b}} # { C}}', sentence_case=False)["title"] == (
         'A <span class="nocase">b</span> C')
+
+
+def test_split_blocks_reads_loose_block_starts_and_keeps_them_as_written() -> None:
+    text = ('@ string{j = "J"}\n@ preamble{"\\\\newcommand{\\\\x}{}"}\n'
+            "@ comment{note}\n@ article\n  {k, journal = j}\n@book{b, title = {B}}\n")
+    blocks = [b for b in split_blocks(text) if not isinstance(b, ImplicitComment)]
+    assert [type(b).__name__ for b in blocks] == ["String", "Preamble", "ExplicitComment",
+                                                  "Entry", "Entry"]
+    assert [b.start_line for b in blocks] == [0, 1, 2, 3, 5]
+    assert "".join((b.raw or "") + "\n" for b in blocks) == text
+    result = read(text, filename="t.bib")
+    assert result.library["k"]["container-title"] == "J"
+    assert (result.lines["k"], result.lines["b"]) == (4, 6)
+    assert not result.errors
+
+
+def test_an_entry_that_cannot_be_converted_is_kept_as_written(monkeypatch: Any) -> None:
+    def fail(self: Any) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(_Converter, "convert", fail)
+    result = read("@misc{k, title = {T}, note = jan # {x}}\n", filename="t.bib")
+    record = result.library["k"]
+    assert record.custom["biblatex"] == {"@type": "misc", "title": "T", "note": "Januaryx"}
+    [error] = result.errors
+    assert (error.code, error.key, error.line) == ("entry-error", "k", 1)
+    assert "RuntimeError: boom" in error.message
+
+
+def test_xdata_refs_are_applied_first_ref_first_and_a_cycle_is_reported_on_each_member() -> None:
+    text = ("@xdata{a, note = {A}, volume = {1}}\n@xdata{b, note = {B}, edition = {2}}\n"
+            "@xdata{c1, xdata = {c2}, issue = {3}}\n@xdata{c2, xdata = {c1}}\n"
+            "@article{k, xdata = {a, b, c1}}\n")
+    result = read(text, filename="t.bib")
+    record = result.library["k"]
+    assert (record["note"], record["volume"], record["edition"], record["issue"]) == (
+        "A", "1", "2", "3")
+    cycle = {d.key for d in result.diagnostics if d.code == "xdata-cycle"}
+    assert cycle == {"c1", "c2"}
+
+
+# -- issue 13: URLs, TeX, localisation keys, eprints and the smaller import kinds --
+
+
+def test_howpublished_url_becomes_the_url() -> None:
+    # Was CSL medium, printed "[Http://www.math.uwaterloo.ca/tsp/concorde.html]".
+    for value in ("{\\url{http://www.math.uwaterloo.ca/tsp/concorde.html}}",
+                  "{http://www.math.uwaterloo.ca/tsp/concorde.html}",
+                  "{{\\url{http://www.math.uwaterloo.ca/tsp/concorde.html}}}",
+                  "{\\href{http://www.math.uwaterloo.ca/tsp/concorde.html}{Concorde}}"):
+        result = read(f"@misc{{k, title = {{Concorde}}, howpublished = {value}}}")
+        item = next(iter(result.library)).to_json()
+        assert item["URL"] == "http://www.math.uwaterloo.ca/tsp/concorde.html", value
+        assert "medium" not in item
+        assert "unmapped-fields" not in codes(result)
+    # Text that mentions a URL is not a URL.
+    item = one("@misc{k, howpublished = {Available at \\url{http://x.org}}}")
+    assert item["medium"] == "Available at http://x.org" and "URL" not in item
+
+
+def test_howpublished_url_with_a_url_field_keeps_both() -> None:
+    result = read("@misc{k, url = {http://a.org}, howpublished = {\\url{http://b.org}}}")
+    record = next(iter(result.library))
+    assert record.to_json()["URL"] == "http://a.org"
+    assert record.custom["biblatex"]["howpublished"] == "\\url{http://b.org}"  # read back
+    assert "unmapped-fields" in codes(result)  # a second URL no variable holds
+    same = read("@misc{k, url = {http://a.org}, howpublished = {\\url{http://a.org}}}")
+    assert "unmapped-fields" not in codes(same)
+
+
+def test_unknown_tex_is_reported_and_not_mangled() -> None:
+    # Was "–901968": the two arguments' text run together, silently.
+    result = read("@book{k, title = {Poems {\\switchargs{--90}{1968}}}, note = {\\foo{x}}}",
+                  filename="t.bib")
+    item = next(iter(result.library)).to_json()
+    assert "\\switchargs{--90}{1968}" in item["title"]
+    tex = [d for d in result.diagnostics if d.code == "unknown-tex"]
+    assert [(d.key, d.field, d.severity) for d in tex] == [
+        ("k", "title", Severity.WARNING), ("k", "note", Severity.WARNING)]
+    assert "\\switchargs" in tex[0].message and tex[0].file == "t.bib"
+    # URLs and DOIs hold backslashes that are not TeX.
+    assert "unknown-tex" not in codes(read("@misc{k, url = {http://x.org/\\foo}}"))
+
+
+def test_math_in_titles_becomes_unicode() -> None:
+    item = one("@article{k, title = {Adaptive $\\epsilon$-Ranking}, langid = {german}}")
+    assert item["title"] == f"Adaptive {NOCASE_OPEN}ϵ</span>-Ranking"
+    result = read("@article{k, title = {A $\\binom{n}{k}$ bound}}")
+    assert next(iter(result.library)).to_json()["title"] == "A $\\binom{n}{k}$ bound"
+    assert "unknown-tex" in codes(result)
+
+
+def test_localisation_keys_become_text() -> None:
+    # biblatex-examples almendro printed "countryfr; countryuk; countryde".
+    patent = one("@patent{k, location = {countryfr and countryuk and countryde}, date = 1998}")
+    assert patent["publisher-place"] == "France; United Kingdom; Germany"
+    # gillies and shore printed "Newseries"; reese printed "3" for 3rd series.
+    assert one("@article{k, series = {newseries}, date = 1933}")["collection-title"] == (
+        "New series")
+    assert one("@article{k, series = 3, date = 1958}")["collection-title"] == "3rd series"
+    assert one("@book{k, series = 3, date = 1958}")["collection-title"] == "3"
+
+
+def test_eprints_build_their_urls() -> None:
+    cases = {
+        "eprint = {hep-th/9603067}, eprinttype = {arxiv}": "https://arxiv.org/abs/hep-th/9603067",
+        "eprint = {1008.2849v1}, archiveprefix = {arXiv}": "https://arxiv.org/abs/1008.2849v1",
+        "eprint = {4HIWAAAAYAAJ}, eprinttype = {googlebooks}":
+            "https://books.google.com?id=4HIWAAAAYAAJ",
+        "eprint = {2337843}, eprinttype = {jstor}": "https://www.jstor.org/stable/2337843",
+        "eprint = {1811.1/33}, eprinttype = {hdl}": "https://hdl.handle.net/1811.1/33",
+        "eprint = {12345}, eprinttype = {pubmed}": "https://www.ncbi.nlm.nih.gov/pubmed/12345",
+    }
+    for fields, url in cases.items():
+        result = read(f"@online{{k, title = {{T}}, {fields}}}")
+        assert next(iter(result.library)).to_json()["URL"] == url, fields
+        assert "unmapped-fields" not in codes(result), fields
+    assert one("@online{k, eprint = {12345}, eprinttype = {pubmed}}")["PMID"] == "12345"
+    # The entry's own url wins, as in pandoc.
+    assert one("@online{k, eprint = {1}, eprinttype = {arxiv}, url = {http://x.org}}")[
+        "URL"] == "http://x.org"
+
+
+def test_default_report_genre_starts_with_a_capital() -> None:
+    # MLA printed "A Report. technical report no. 12".
+    assert one("@techreport{k, title = {A Report}, institution = {MIT}}")["genre"] == (
+        "Technical report")
+    assert one("@report{k, type = {resreport}}")["genre"] == "Research report"
+    assert one("@article{k, pubstate = {inpress}}")["status"] == "in press"
+
+
+def test_periodical_keeps_its_issue_title() -> None:
+    # biblatex-examples jcg printed "Computers and graphics. (2011). 35 (4)."
+    item = one("@periodical{jcg, title = {Computers and Graphics}, "
+               "issuetitle = {Semantic {3D} Media and Content}, volume = 35, number = 4, "
+               "date = 2011}")
+    assert item["type"] == "article-journal"
+    assert item["container-title"] == "Computers and Graphics"
+    assert item["title"] == f"Semantic {NOCASE_OPEN}3D</span> media and content"
+    assert one("@periodical{k, title = {T}}")["type"] == "periodical"
+
+
+def test_a_page_value_that_is_not_pages_is_not_a_range() -> None:
+    # A DOI typed into pages printed "...08692–08696" (a page range format applied).
+    assert one("@article{k, pages = {doi.org/10.1038/s41598-017-08692-6}}")["page"] == (
+        "doi.org/10.1038/s41598\\-017\\-08692\\-6")
+    for pages in ("7-8", "7--8", "S12--S20", "e1003", "xii-xv", "3, 7-9", "08692-08696"):
+        assert "\\" not in one(f"@article{{k, pages = {{{pages}}}}}")["page"], pages
+
+
+def test_publisher_lists_print_as_biblatex_prints_them() -> None:
+    entry = "@book{{k, publisher = {{{}}}, location = {{Durham and London}}, date = 2000}}"
+    item = one(entry.format("Williams and Wilkins"))
+    assert item["publisher"] == "Williams and Wilkins"  # never "Williams; Wilkins"
+    assert item["publisher-place"] == "Durham; London"
+    assert one(entry.format("A and B and C"))["publisher"] == "A, B and C"
+
+
+# -- which fields are sentence-cased: one definition shared with the writer (issue 12) ----
+
+#: For each sentence-cased field, the smallest entry that puts it in a CSL variable.
+_FIELD_ENTRIES = {
+    "title": "@book{k, FIELD}",
+    "subtitle": "@book{k, title={Tt}, FIELD}",
+    "titleaddon": "@book{k, title={Tt}, FIELD}",
+    "maintitle": "@book{k, title={Tt}, FIELD}",
+    "mainsubtitle": "@book{k, title={Tt}, maintitle={Mm}, FIELD}",
+    "maintitleaddon": "@book{k, title={Tt}, maintitle={Mm}, FIELD}",
+    "booktitle": "@incollection{k, title={Tt}, FIELD}",
+    "booksubtitle": "@incollection{k, title={Tt}, booktitle={Bb}, FIELD}",
+    "booktitleaddon": "@incollection{k, title={Tt}, booktitle={Bb}, FIELD}",
+    "issuetitle": "@article{k, title={Tt}, journaltitle={Jj}, FIELD}",
+    "eventtitle": "@inproceedings{k, title={Tt}, booktitle={Bb}, FIELD}",
+    "origtitle": "@book{k, title={Tt}, FIELD}",
+    "series": "@book{k, title={Tt}, FIELD}",
+    "shorttitle": "@book{k, title={Tt}, FIELD}",
+}
+
+
+def _titles_read(entry: str, field: str) -> list[str]:
+    record = read(entry.replace("FIELD", f"{field} = {{The Big Red Book}}")).library["k"]
+    return [v for v in record.fields.values() if isinstance(v, str)]
+
+
+def test_the_sentence_cased_fields_are_the_ones_listed_for_the_writer() -> None:
+    from citekit.formats.sentencecase import SENTENCE_CASED_FIELDS
+
+    assert set(_FIELD_ENTRIES) == SENTENCE_CASED_FIELDS
+    for field, entry in _FIELD_ENTRIES.items():
+        values = _titles_read(entry, field)
+        assert any("big red book" in v for v in values), (field, values)
+        assert not any("Big Red Book" in v for v in values), (field, values)
+
+
+@pytest.mark.parametrize(("field", "entry"), [
+    ("journaltitle", "@article{k, title={Tt}, FIELD}"),
+    ("journalsubtitle", "@article{k, title={Tt}, journaltitle={Jj}, FIELD}"),
+    ("shortjournal", "@article{k, title={Tt}, journaltitle={Jj}, FIELD}"),
+    ("booktitle", "@article{k, title={Tt}, FIELD}"),  # an article's booktitle: its periodical
+])
+def test_a_periodical_name_keeps_its_case(field: str, entry: str) -> None:
+    values = _titles_read(entry, field)
+    assert any("Big Red Book" in v for v in values), values

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 import string
+import subprocess
+from pathlib import Path
+from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -158,9 +164,15 @@ def test_corpus_like_entries_round_trip() -> None:
     original = fields_of(text)
     library = read(text).library
     assert fields_of(write(library)) == original
-    # Classic BibTeX has fewer types: mvbook is written as book, and so on.
+    # Classic BibTeX has fewer types (mvbook is written as book), no subtitle
+    # fields (they are joined to their titles, and the short title is given
+    # as such) and prints ``type`` as it stands.
     for fields in original.values():
         fields["@type"] = bm.canonical_type(bm.TYPES[fields["@type"]].bibtex)[0]
+    original["a"]["booktitle"] = "Coll: " + original["a"].pop("booksubtitle")
+    original["c"].update(title="Works: All. Complete", shorttitle="Works")
+    del original["c"]["subtitle"], original["c"]["titleaddon"]
+    original["f"]["type"] = "Research report"
     assert fields_of(write(library, dialect="bibtex")) == original
 
 
@@ -199,7 +211,18 @@ def test_bibtex_model_bibtex_round_trip(entry_type: str, fields: dict[str, str],
         written["key1"].pop("@type")
         original["key1"].pop("type", None)
         written["key1"].pop("type", None)
+        _as_classic(original["key1"])
     assert written == original
+
+
+def _as_classic(fields: dict[str, str]) -> None:
+    """What the classic dialect gives for these fields: the subtitle joined to
+    the title (the short title given as such) and the edition as a word."""
+    if "title" in fields and "subtitle" in fields:
+        fields["shorttitle"] = fields["title"]
+        fields["title"] = f"{fields['title']}: {fields.pop('subtitle')}"
+    if fields.get("edition", "").isdigit():
+        fields["edition"] = bm.ordinal_edition(int(fields["edition"]))
 
 
 def test_csl_values_that_look_like_bibtex_syntax_survive() -> None:
@@ -242,3 +265,110 @@ def test_language_fields_are_written_back_as_they_were_read() -> None:
     assert "language = {english}" in " ".join(write(plain_language).split())
     assert bm.language_tag("English", "variant = british") == "en-GB"
     assert bm.language_tag("klingon") is None
+
+
+# --- issue 13: classic BibTeX as bibtex and pdflatex print it ---------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+_TOOLS = ("bibtex", "pdflatex", "pdftotext")
+#: CSL-JSON items in sentence case, with what classic BibTeX makes of them: a
+#: journal article, a web page, a chapter, theses, a report and a German book.
+CSL_ITEMS: list[dict[str, Any]] = [
+    {"id": "smith2020", "type": "article-journal",
+     "title": "The rise of NATO in Eastern Europe: A history of the U.S. Army?",
+     "container-title": "Journal of Modern History",
+     "author": [{"family": "Smith", "given": "Ann"}], "issued": {"date-parts": [[2020, 5]]},
+     "volume": "12", "issue": "3", "page": "3-9"},
+    {"id": "lee2019", "type": "webpage", "title": "Why Python? Because iPhone users say so",
+     "author": [{"family": "Lee", "given": "Kim"}], "issued": {"date-parts": [[2019]]},
+     "URL": "https://example.org/a_b?x=1"},
+    {"id": "jones2010", "type": "chapter", "title": "Darwin and the Galápagos",
+     "container-title": "Essays on evolution in Victorian Britain",
+     "author": [{"family": "Jones", "given": "Bo"}],
+     "editor": [{"family": "Brown", "given": "Cy"}], "publisher": "Oxford University Press",
+     "publisher-place": "Oxford", "issued": {"date-parts": [[2010]]}, "page": "10-20",
+     "edition": "3"},
+    {"id": "doe1999", "type": "thesis", "genre": "Master's thesis",
+     "title": "Graph colouring in Paris", "author": [{"family": "Doe", "given": "Jane"}],
+     "publisher": "MIT", "issued": {"date-parts": [[1999]]}},
+    {"id": "roe1998", "type": "thesis", "title": "Learning in Bayesian networks",
+     "author": [{"family": "Roe", "given": "Rick"}], "publisher": "Stanford University",
+     "issued": {"date-parts": [[1998]]}},
+    {"id": "codd1978", "type": "report", "genre": "Research report", "number": "RC-1",
+     "title": "A relational model for IBM", "author": [{"family": "Codd", "given": "Ed"}],
+     "publisher": "IBM", "issued": {"date-parts": [[1978]]}},
+    {"id": "mueller2001", "type": "book", "language": "de-DE",
+     "title": "Die Geschichte der Stadt Berlin", "author": [{"family": "Müller", "given": "Hans"}],
+     "publisher": "Beck", "publisher-place": "München", "issued": {"date-parts": [[2001]]}},
+]
+#: references.bib as classic styles print it (plain and apalike alike): an
+#: article's title in sentence case, a book's as typed with its subtitle.
+REFERENCES_PRINTED = [
+    "Trump should meet with Kim Jong-un", "Antiwar.com", "2017",
+    "Reclaiming the American Right: The Lost Legacy of the Conservative Movement",
+    "An Enemy of the State: The Life of Murray N. Rothbard", "Prometheus Books",
+    "ISI Books", "second edition", "Center for Libertarian Studies", "1993", "2000", "2008",
+]
+
+
+def _typeset(folder: Path, bib: str, style: str) -> tuple[str, str]:
+    """pdflatex, bibtex, pdflatex twice on a document citing every entry of
+    ``bib``: the PDF's text (whitespace runs as one space) and bibtex's log."""
+    (folder / "refs.bib").write_text(bib, encoding="utf-8")
+    # A page wide enough for one line per entry, and no hyphenation, so that
+    # pdftotext gives each printed value in one piece.
+    (folder / "doc.tex").write_text(
+        "\\documentclass{article}\n\\usepackage[T1]{fontenc}\n\\usepackage{lmodern}\n"
+        "\\usepackage{url}\n\\usepackage[paperwidth=80cm,textwidth=76cm]{geometry}\n"
+        "\\hyphenpenalty=10000 \\exhyphenpenalty=10000\n"
+        f"\\begin{{document}}\n\\nocite{{*}}\n\\bibliographystyle{{{style}}}\n"
+        "\\bibliography{refs}\n\\end{document}\n", encoding="utf-8")
+    latex = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc"]
+    for command in (latex, ["bibtex", "doc"], latex, latex):
+        subprocess.run(command, cwd=folder, capture_output=True, timeout=120, check=False)
+    text = subprocess.run(["pdftotext", "doc.pdf", "-"], cwd=folder, capture_output=True,
+                          text=True, timeout=60, check=True).stdout
+    blg = (folder / "doc.blg").read_text(encoding="utf-8", errors="replace")
+    return " ".join(text.replace("’", "'").split()), blg
+
+
+@pytest.mark.parametrize("style", ["plain", "apalike"])
+def test_classic_bibtex_prints_right_with_bibtex_and_pdflatex(style: str, tmp_path: Path) -> None:
+    """``-t bibtex`` wrote BibLaTeX (journaltitle, date), which plain.bst reads as
+    an article with no journal and no year, and a subtitle it never prints."""
+    missing = [tool for tool in _TOOLS if shutil.which(tool) is None]
+    if missing:
+        pytest.skip(f"{', '.join(missing)} not installed: cannot typeset with real BibTeX")
+    from citekit.formats import read as read_file
+    from citekit.formats.csljson import read as read_csl
+
+    references = read_file(ROOT / "references.bib").library
+    items = read_csl(json.dumps(CSL_ITEMS)).library
+    records = [*references, *items]
+    bib = write(Library(records), dialect="bibtex")
+    printed, blg = _typeset(tmp_path, bib, style)
+
+    for expected in REFERENCES_PRINTED:
+        assert expected in printed, expected
+    for item in CSL_ITEMS:
+        # Every capital of the sentence-case title survives the style's case change.
+        assert item["title"] in printed, item["title"]
+        container = item.get("container-title")
+        if container:
+            assert container in printed
+        assert str(item["issued"]["date-parts"][0][0]) in printed
+    assert "https://example.org/a_b?x=1" in printed.replace(" ", "")  # howpublished \url
+    assert "third edition" in printed and "Master's thesis" in printed
+    assert "Research report RC-1" in printed and "Journal of Modern History, 12(3):3–9" in printed
+    assert "PhD thesis, Stanford University" in printed
+    # No entry is skipped or mis-read, and nothing is missing that the style
+    # needs, except the year of the quotation records whose date nobody knows.
+    assert "error message" not in blg, blg
+    undated = {r.key for r in records if r.get("issued") is None}
+    for line in blg.splitlines():
+        if line.startswith("Warning--"):
+            assert line.startswith("Warning--empty year in ") and line.split()[-1] in undated, \
+                line
+    for problem in ("empty journal", "empty title", "can't use both", "empty booktitle",
+                    "empty school", "empty institution", "empty publisher"):
+        assert problem not in blg

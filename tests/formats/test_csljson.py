@@ -388,3 +388,34 @@ def test_one_broken_item_costs_only_itself(broken: str, line: int, keys: str) ->
     assert (diag.code, diag.line) == ("malformed-json", line)
     assert result.library.keys() == list(keys)
     assert result.lines["c"] == 4
+
+
+# --- issue 12 ---------------------------------------------------------------
+
+
+def test_an_integer_of_more_than_4300_digits_is_kept_as_text_with_a_warning() -> None:
+    """json raised ValueError (int conversion limit) out of the reader."""
+    digits = "9" * 5000
+    text = ('[{"id": "a", "type": "book", "volume": ' + digits
+            + ', "custom": {"n": [' + digits + ']}},\n {"id": "b", "type": "book"}]')
+    result = csljson.read(text, filename="n.json")
+    assert result.library["a"]["volume"] == digits
+    assert result.library["a"]["custom"] == {"n": [digits]}
+    assert "b" in result.library
+    assert [(d.code, d.line, d.key, d.field) for d in result.diagnostics] == [
+        ("long-number", 1, "a", "volume"), ("long-number", 1, "a", "custom")]
+
+
+def test_a_long_integer_id_is_kept_as_text() -> None:
+    digits = "1" * 5000
+    result = csljson.read('[{"id": ' + digits + ', "type": "book"}]')
+    assert result.library.keys() == [digits]
+
+
+def test_lone_surrogates_are_written_as_json_escapes_and_read_back() -> None:
+    """``ensure_ascii=False`` wrote them raw, and encoding the text raised."""
+    library = Library([Record("k\ud800", "book", title="x\udfffy")])
+    text = csljson.write(library)
+    text.encode("utf-8")
+    assert "\\ud800" in text and "\\udfff" in text
+    assert csljson.read(text).library == library

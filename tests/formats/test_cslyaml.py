@@ -112,3 +112,68 @@ def test_lines_give_the_line_each_item_starts_on() -> None:
     text = "references:\n- id: a\n  title: One\n\n- id: b\n  title: Two\n- id: a\n  title: Again\n"
     result = cslyaml.read(text, filename="x.yaml")
     assert result.lines == {"a": 2, "b": 5}
+
+
+# --- issue 12 ---------------------------------------------------------------
+
+
+def test_an_invalid_timestamp_is_kept_as_text_with_a_warning() -> None:
+    """``title: !!timestamp x`` raised AttributeError out of the reader."""
+    text = "- id: a\n  type: book\n  title: !!timestamp x\n- id: b\n  title: ok\n"
+    result = cslyaml.read(text, filename="t.yaml")
+    assert result.library["a"]["title"] == "x"
+    assert result.library["b"]["title"] == "ok"
+    assert [(d.severity, d.code, d.line, d.key) for d in result.diagnostics] == [
+        (Severity.WARNING, "bad-value", 3, "a")]
+
+
+def test_an_integer_of_more_than_4300_digits_is_kept_as_text() -> None:
+    digits = "9" * 5000
+    result = cslyaml.read(f"- id: a\n  type: book\n  volume: {digits}\n  title: T\n",
+                          filename="n.yaml")
+    assert result.library["a"]["volume"] == digits
+    assert result.library["a"]["title"] == "T"
+    assert [(d.code, d.line) for d in result.diagnostics] == [("bad-value", 3)]
+
+
+def test_an_empty_tagged_number_is_a_warning_not_a_crash() -> None:
+    result = cslyaml.read("- id: a\n  volume: !!float \n  issue: !!int \n", filename="e.yaml")
+    assert "a" in result.library
+    assert {d.code for d in result.diagnostics} == {"bad-value"}
+
+
+PANDOC_FRONT_MATTER = """---
+title: A document
+nocite: '@*'
+references:
+- id: doe2020
+  type: book
+  title: A book
+  issued: 2020
+...
+
+# Introduction
+
+Text with a colon: and [@doe2020].
+"""
+
+
+def test_pandoc_front_matter_with_markdown_after_it_is_read() -> None:
+    """``citekit bib - < refs.yaml`` read 0 entries from pandoc's front matter form."""
+    for text in (PANDOC_FRONT_MATTER, PANDOC_FRONT_MATTER.replace("\n...\n", "\n---\n")):
+        result = cslyaml.read(text, filename="doc.md")
+        assert result.library.keys() == ["doe2020"], result.diagnostics
+        assert result.lines["doe2020"] == 5
+        assert not result.diagnostics
+
+
+def test_a_references_mapping_and_a_yaml_stream_still_read() -> None:
+    assert cslyaml.read("references:\n- id: a\n  type: book\n").library.keys() == ["a"]
+    assert cslyaml.read("---\n- id: a\n---\n- id: b\n").library.keys() == ["a"]
+
+
+def test_a_lone_surrogate_is_written_as_a_replacement_character() -> None:
+    """yaml.dump raised UnicodeEncodeError on a lone surrogate."""
+    text = cslyaml.write(Library([Record("k", "book", title="a\ud800b")]))
+    text.encode("utf-8")
+    assert cslyaml.read(text).library["k"]["title"] == "a\ufffdb"

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from citekit.formats.latex import (
+    MAX_NESTING,
     NOCASE_OPEN,
+    LatexNestingError,
     closing_brace,
     decode,
     decode_lossy,
     encode,
     strip_markup,
+    tex_left_as_written,
 )
 
 SC = '<span style="font-variant:small-caps;">'
@@ -72,8 +75,39 @@ def test_urls_and_links() -> None:
     assert lossy  # the link target cannot be written back from the text
 
 
-def test_math_is_left_intact() -> None:
-    assert decode("the $k$-means and $\\alpha_1$ values") == "the $k$-means and $\\alpha_1$ values"
+def test_math_unicode_can_write_becomes_text() -> None:
+    # As pandoc renders it: the issue's "Adaptive $\\epsilon$-Ranking" is "Adaptive ϵ-Ranking".
+    assert decode("Adaptive $\\epsilon$-Ranking", nocase=False) == "Adaptive ϵ-Ranking"
+    assert decode("the $k$-means and $\\alpha_1$ values", nocase=False) == (
+        "the k-means and α₁ values")
+    # In titles the math is case-protected, as pandoc keeps math out of case changes.
+    assert decode("$\\gamma$-band") == f"{NOCASE_OPEN}γ</span>-band"
+    # Writing the decoded text loses the TeX: the reader keeps the raw field.
+    assert decode_lossy("$x^2$")[1]
+
+
+def test_math_unicode_cannot_write_stays_math_and_is_listed() -> None:
+    text = "GABA$_B$ and $\\binom{n}{k}$"
+    assert decode(text) == text  # LaTeX output and the writer need it as TeX
+    assert tex_left_as_written(text) == ["$_B$", "$\\binom{n}{k}$"]
+    assert encode(decode(text)) == text
+    assert decode("costs $5") == "costs $5"  # a lone dollar is a dollar
+
+
+def test_unknown_commands_are_listed_not_mangled() -> None:
+    # Two arguments run together ("–901968") would be wrong: kept as written.
+    assert decode("{\\switchargs{--90}{1968}}") == "\\switchargs{--90}{1968}"
+    assert encode(decode("{\\switchargs{--90}{1968}}")) == "\\switchargs{--90}{1968}"
+    # One argument: its text, as before (\\rpackage{irace} is "irace").
+    assert decode("the \\rpackage{irace} package") == "the irace package"
+    assert tex_left_as_written("X {\\switchargs{--90}{1968}} \\rpackage{irace} \\foo") == [
+        "\\switchargs", "\\rpackage", "\\foo"]
+    # A Greek letter typed without its dollars is the letter.
+    assert decode("the \\theta rhythm", nocase=False) == "the θ rhythm"
+    assert decode("{\\lambda}-MMAS", nocase=False) == "λ-MMAS"
+    assert tex_left_as_written("the \\theta rhythm") == []
+    # Known commands, URLs and convertible math are not listed.
+    assert tex_left_as_written("\\emph{a} \\'e \\url{http://x.org} $\\alpha$ \\TeX{}") == []
 
 
 def test_case_protection_becomes_nocase_spans() -> None:
@@ -164,3 +198,48 @@ def test_closing_brace(text: str, start: int, end: int) -> None:
 
 def test_an_unclosed_group_is_decoded_lossily() -> None:
     assert decode_lossy(r"\emph{open") == ("<i>open</i>", True)
+
+
+def _closing_brace_by_characters(text: str, i: int) -> int:
+    """The definition closing_brace must keep: a brace after a backslash is literal."""
+    depth = 0
+    for k in range(i, len(text)):
+        if text[k] not in "{}" or (k and text[k - 1] == "\\"):
+            continue
+        depth += 1 if text[k] == "{" else -1
+        if text[k] == "}" and depth == 0:
+            return k
+    return -1
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(["{", "}", "\\", "a", "{{{{", "}}}}", "\\{", "\\}"]),
+                max_size=3000).map("".join), st.integers(0, 50))
+def test_closing_brace_skips_chunks_without_changing_the_answer(text: str, start: int) -> None:
+    start = min(start, len(text))
+    assert closing_brace(text, start) == _closing_brace_by_characters(text, start)
+
+
+@pytest.mark.parametrize("depth", [5_000, 100_000])
+def test_deeply_nested_groups_close_where_they_should(depth: int) -> None:
+    text = "\\{" + "{" * depth + "x\\}" + "}" * depth + "}"
+    assert closing_brace(text, 2) == _closing_brace_by_characters(text, 2) == len(text) - 2
+    assert decode("{" * depth + "x" + "}" * depth, nocase=False) == "x"
+
+
+def test_accents_nest_up_to_the_limit_and_no_further() -> None:
+    within = "\\'{" * MAX_NESTING + "e" + "}" * MAX_NESTING
+    assert decode(within, nocase=False).startswith("é")
+    beyond = "\\'{" * (MAX_NESTING + 1) + "e" + "}" * (MAX_NESTING + 1)
+    with pytest.raises(LatexNestingError, match="nested more than"):
+        decode(beyond)
+    with pytest.raises(ValueError):  # LatexNestingError is a ValueError for callers
+        decode_lossy("\\'{" * 40_000 + "}" * 40_000)
+
+
+@pytest.mark.parametrize("text", ["\ud800", "\\'{\ud800}", "{\ud800}", "\\c\ud800",
+                                  "\\emph{\ud800", "\ud800--\udfff"])
+def test_lone_surrogates_decode_and_encode_without_raising(text: str) -> None:
+    decoded = decode(text)
+    assert "\ud800" in decoded or "\udfff" in decoded or decoded == ""
+    assert isinstance(encode(decoded, ascii=True), str)

@@ -19,7 +19,7 @@ def test_names_and_aliases(name: str, expected: str) -> None:
 
 def test_unknown_format_lists_the_known_ones() -> None:
     with pytest.raises(UnknownFormatError, match=r"known formats: .*biblatex"):
-        get_format("endnote-xml")
+        get_format("marcxml")
 
 
 @pytest.mark.parametrize(

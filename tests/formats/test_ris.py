@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -204,3 +207,89 @@ def test_a_clashing_id_skips_numbered_ids_already_taken() -> None:
     assert result.library.keys() == ["first-2", "first", "first-3"]
     assert [d.message for d in result.diagnostics if d.code == "duplicate-key"] == [
         "a second record with ID 'first' was renamed 'first-3'"]
+
+
+# --- issue 12: RIS never holds HTML, keeps what has no tag, and round-trips -------
+
+
+def test_rich_text_markup_is_written_as_plain_text() -> None:
+    """``convert references.bib -t ris`` wrote ``TI  - <span class="nocase">Trump</span>``."""
+    record = Record("k", "book", title='<span class="nocase">Trump</span> Should <i>Meet</i>',
+                    author=[Name(family="<b>Doe</b>", given="<i>J</i>")],
+                    note="a <sup>2</sup> note", custom={"quotation": "<i>said</i>"})
+    text = ris.write(Library([record]))
+    assert "TI  - Trump Should Meet" in text
+    assert "AU  - Doe, J" in text
+    assert not re.search(r"</?(?:i|b|sup|sub|span)\b", text)
+
+
+def test_fields_without_a_tag_come_back_from_carried_notes() -> None:
+    """The event title and place, an original date and publisher and quotation
+    fields used to be dropped without a word."""
+    record = Record("trump2017", "interview", {
+        "title": "Interview", "event-title": "Interview with Bloomberg News",
+        "event-place": "Oval Office", "original-date": {"date-parts": [[1993]]},
+        "original-publisher": "Center for Libertarian Studies",
+        "custom": {"quotation": "honored", "quoted-in-locator": "7",
+                   "biblatex": {"entrysubtype": "interview", "@short": True}}})
+    text = ris.write(Library([record]))
+    assert f"{ris.CARRY_TAG}  - {ris.CARRY_TEXT}event-title: Interview with Bloomberg News" \
+        in text
+    assert f"{ris.CARRY_TAG}  - {ris.CARRY_TEXT}custom.quotation: honored" in text
+    back = ris.read(text).library
+    assert back == Library([record])
+    assert back["trump2017"].type == "interview"  # GEN would read back as 'document'
+
+
+def test_a_broken_carried_note_is_kept_as_a_note_with_a_warning() -> None:
+    text = ("TY  - BOOK\nID  - k\nN1  - [citekit json] issued: {not json\n"
+            "N1  - [citekit] id: other\nER  - \n")
+    result = ris.read(text, filename="n.ris")
+    record = result.library["k"]
+    assert record.custom["ris"]["N1"] == ["[citekit json] issued: {not json",
+                                         "[citekit] id: other"]
+    assert [(d.code, d.line) for d in result.diagnostics if d.code == "bad-carried-note"] == [
+        ("bad-carried-note", 3), ("bad-carried-note", 4)]
+    assert ris.read(ris.write(result.library)).library == result.library
+
+
+@pytest.mark.parametrize("char", ["\u2028", "\u2029", "\x85", "\x0b", "\x0c", "\x1c", "\x1d",
+                                  "\x1e"])
+def test_unicode_line_separators_are_text_not_line_breaks(char: str) -> None:
+    """An id ``k\\u2028x`` came back as ``k\\nx``: str.splitlines split there."""
+    record = Record(f"k{char}x{char}", "book", title=f"A{char}B")
+    text = ris.write(Library([record]))
+    assert ris.split_lines(text)[1] == f"ID  - k{char}x{char}"
+    assert ris.read(text).library == Library([record])
+
+
+def test_lines_end_only_at_newline_crlf_and_cr() -> None:
+    assert ris.split_lines("a\r\nb\rc\nd\u2028e\x0cf\n") == ["a", "b", "c", "d\u2028e\x0cf"]
+
+
+def test_a_date_range_keeps_its_end() -> None:
+    record = Record("r", "article-journal", title="T",
+                    issued={"date-parts": [[2001, 5], [2002, 6]]},
+                    accessed={"date-parts": [[2020, 1, 2], [2020, 1, 5]]})
+    text = ris.write(Library([record]))
+    assert "PY  - 2001" in text and "DA  - 2001/05//" in text  # other tools see the start
+    assert ris.read(text).library == Library([record])
+
+
+def test_a_dropping_particle_stays_a_dropping_particle() -> None:
+    """``Beethoven, Ludwig van`` used to read back with the given name 'Ludwig van'."""
+    names = [Name(family="Beethoven", given="Ludwig", dropping_particle="van"),
+             Name(family="Fontaine", given="Jean", dropping_particle="de la"),
+             Name(family="hooks", given="bell"),
+             Name(family="Waals", given="Johannes Diderik", non_dropping_particle="van der")]
+    record = Record("p", "book", author=names)
+    assert ris.read(ris.write(Library([record]))).library["p"].names("author") == names
+
+
+def test_a_books_container_title_does_not_come_back_as_its_series() -> None:
+    """T2 of a book is its series: ``container-title`` came back as ``collection-title``."""
+    record = Record("b", "book", {"title": "Part", "container-title": "Whole",
+                                  "collection-title": "Series"})
+    text = ris.write(Library([record]))
+    assert "T2  - Series" in text and "T2  - Whole" not in text
+    assert ris.read(text).library == Library([record])

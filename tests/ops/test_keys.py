@@ -12,6 +12,7 @@ from citekit.ops.keys import (
     family_name,
     generate_keys,
     is_citation_key,
+    rename_in_source,
     suffixes,
 )
 from citekit.text import transliterate
@@ -159,3 +160,22 @@ def test_family_name_keeps_the_non_dropping_particle_and_falls_back_to_given() -
     assert family_name(Name(given="Aristotle")) == "Aristotle"
     assert family_name(Name(literal="<i>WHO</i>")) == "WHO"
     assert family_name(Name()) == ""
+
+
+# -- renaming in a .bib file's text (issue 12) --------------------------------------------
+
+
+def test_rename_in_source_touches_only_keys_and_pointers_the_reader_sees() -> None:
+    text = ("@misc{a, title = {A}}\r\n"
+            "@book{broken, crossref = {a}, title = {open\r\n\r\n"  # unparsed: kept as is
+            "@misc{c,\r\n  XREF = \"a\",\r\n  crossref = {a, d}\r\n} @misc{d, title={D}}\r\n"
+            "@misc{a, title = {the duplicate the reader skips}}\r\n"
+            "% crossref = {a}\r\n")
+    out = rename_in_source(text, {"a": "A1", "d": "D1"})
+    assert out == (text.replace("@misc{a, title = {A}}", "@misc{A1, title = {A}}", 1)
+                   .replace('XREF = "a"', 'XREF = "A1"').replace("{a, d}", "{A1,D1}")
+                   .replace("@misc{d,", "@misc{D1,"))
+
+
+def test_rename_in_source_without_renames_is_the_text_itself() -> None:
+    assert rename_in_source("@misc{a,}  % x", {}) == "@misc{a,}  % x"

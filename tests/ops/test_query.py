@@ -153,7 +153,7 @@ def test_search_finds_bibtex_titles_with_protected_words() -> None:
     from citekit.formats.bibtex import read
 
     library = read("@article{t, title={{Trump} Should Meet {Kim}}, author={Doe, Jane}, "
-                   "year=2018}").library
+                   "year=2018}", sentence_case=False).library
     assert "nocase" in str(library["t"].get("title"))  # the markup the search must ignore
     assert _keys(filter_records(library, search="Trump Should Meet")) == ["t"]
     assert filter_records(library, search="nocase") == []

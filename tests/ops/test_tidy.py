@@ -284,3 +284,20 @@ def test_real_corpus_reads_as_the_same_records_after_tidying(shared: Path) -> No
     before = _records(text)
     for order in (None, "author"):
         assert _records(tidy_bibtex(text, sort=order)) == before  # type: ignore[arg-type]
+
+
+def test_an_unparsed_block_stays_byte_for_byte_in_its_place_with_crlf() -> None:
+    broken = "@book{broken,\r\n  title = {Unterminated,\r\n  year = {1999}"
+    text = f"@misc{{a, title={{A}}}}\r\n{broken}\r\n\r\n@misc{{b, title={{B}}}}\r\n"
+    result = tidy(text, filename="x.bib")
+    assert result.text == ("@misc{a,\r\n  title = {A}\r\n}\r\n\r\n" + broken +
+                           "\r\n\r\n@misc{b,\r\n  title = {B}\r\n}\r\n")
+    assert tidy(result.text).text == result.text
+
+
+def test_an_unparsed_block_keeps_its_own_line_endings_in_a_mixed_file() -> None:
+    broken = "@book{broken,\r\n  title = {open,\n  year = {1}"
+    text = f"@misc{{a, title={{A}}}}\n{broken}\r\n\n@misc{{b, title={{B}}}}\n"
+    out = tidy(text).text
+    assert out == f"@misc{{a,\n  title = {{A}}\n}}\n\n{broken}\n\n@misc{{b,\n  title = {{B}}\n}}\n"
+    assert tidy(out).text == out

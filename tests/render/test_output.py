@@ -9,6 +9,7 @@ from citekit.render.output import (
     format_bibliography,
     format_citations,
     html_body_style,
+    html_document,
     latex_bibliography,
 )
 from citekit.render.richtext import Span, Text
@@ -98,3 +99,18 @@ def test_format_citations_one_per_line() -> None:
                     output="markdown", engine="citeproc-py")
     assert format_citations(result) == "(Doe, 2000)\n(Doe, 2000)\n"
     assert format_citations(result, "latex") == "(Doe, 2000)\n(Doe, 2000)\n"
+
+
+def test_html_bibliography_escapes_ids_and_unsafe_links() -> None:
+    library = Library.from_json([{
+        "id": 'k"><script>alert(1)</script>', "type": "book",
+        "title": "<script>alert(2)</script>", "issued": {"date-parts": [[2000]]}},
+        {"id": "w", "type": "webpage", "title": "W", "URL": "https://e.org/?a='b'&c",
+         "issued": {"date-parts": [[2001]]}}])
+    result = render(library, "apa", output="html", link=True)
+    page = format_bibliography(result, standalone=True)
+    assert "<script>" not in page
+    assert 'id="ref-k&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in page
+    assert '<a href="https://e.org/?a=&#39;b&#39;&#38;c">' in page
+    assert html_document("x", title="<b>'t'</b>", lang='en" onload="x').startswith(
+        '<!DOCTYPE html>\n<html lang="en&quot; onload=&quot;x">')

@@ -12,12 +12,20 @@ layout prefix and suffix.  The library is the repository's references.bib
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from citekit.formats import read
 from citekit.model import Library
-from citekit.render import CiteItem, Cluster, available_engines, bibliography, render
+from citekit.render import (
+    CiteItem,
+    Cluster,
+    available_engines,
+    bibliography,
+    get_engine,
+    render,
+)
 from citekit.render.marks import ALL_MARKS, DISPLAY_MARKS
 from citekit.render.quoted import (
     CLOSE_MARK,
@@ -33,6 +41,7 @@ from citekit.render.quoted import (
     marked_style,
     quotation_chain,
     quoting_closure,
+    trim_dangling,
 )
 from citekit.render.richtext import Rich, Span, Text, plain
 from citekit.styles import Style, find_style, locale_loader
@@ -102,7 +111,7 @@ def one(key: str, note: int | None = None, **options: object) -> Cluster:
 
 TILLERSON_NOTE = (
     "Rex Tillerson, Joint press conference with South Korean Foreign Minister Yun Byung-se, "
-    "Seoul, March 17, 2017, quoted in Justin Raimondo, “Trump Should Meet With Kim Jong-un,” "
+    "Seoul, March 17, 2017, quoted in Justin Raimondo, “Trump Should Meet with Kim Jong-un,” "
     "Antiwar.com, May 2017, para. 14.")
 
 
@@ -112,7 +121,7 @@ TILLERSON_NOTE = (
     # APA 7th 8.6 and MLA 9th 6.77 word it their own way (test_quoted_forms.py)
     ("apa", "(Tillerson, 2017, as cited in Raimondo, 2017, para. 14)"),
     ("modern-language-association",
-     "(qtd. in Raimondo, “Trump Should Meet With Kim Jong-un,” par. 14)"),
+     "(qtd. in Raimondo, “Trump Should Meet with Kim Jong-un,” par. 14)"),
 ])
 @pytest.mark.parametrize("engine", ENGINES)
 def test_quotation_cites_as_quoted_in_in_four_styles(
@@ -127,17 +136,37 @@ def test_quotation_cites_as_quoted_in_in_four_styles(
 
 
 @pytest.mark.parametrize(("style", "expected"), [
+    # the Bloomberg News interview was published: a recoverable source, cited by
+    # author and year in both author-date styles
+    ("chicago-author-date", "(Trump 2017, quoted in Raimondo 2017, para. 8)"),
+    ("apa", "(Trump, 2017, as cited in Raimondo, 2017, para. 8)"),
+])
+def test_a_published_interview_cites_by_author_and_year(essay_library: Library, style: str,
+                                                         expected: str) -> None:
+    result = render(essay_library, style, citations=[one("trump2017meet")], bibliography=False)
+    assert result.citations == [expected]
+
+
+UNPUBLISHED_INTERVIEW = [
+    CHICAGO_EXAMPLE[0],
+    {"id": "smith1990", "type": "interview", "author": [{"family": "Smith", "given": "Ann"}],
+     "event-title": "Interview with the author", "event-place": "Boston",
+     "issued": {"date-parts": [[1990, 5, 1]]},
+     "custom": {"quotation": "words", "quoted-in": "costello1981",
+                "quoted-in-locator": "78", "quoted-in-label": "page"}},
+]
+
+
+@pytest.mark.parametrize(("style", "expected"), [
     # Chicago cites interviews that were not published in full in the text
     ("chicago-author-date",
-     "(Donald Trump, Interview with Bloomberg News, Oval Office, White House, Washington, D.C., "
-     "May 1, 2017, quoted in Raimondo 2017, para. 8)"),
-    # APA cites any unrecoverable statement as a personal communication
-    ("apa",
-     "(D. Trump, personal communication, May 1, 2017, as cited in Raimondo, 2017, para. 8)"),
+     "(Ann Smith, Interview with the author, Boston, May 1, 1990, quoted in Costello 1981, 78)"),
+    # APA cites an unpublished interview the author held as a personal communication
+    ("apa", "(A. Smith, personal communication, May 1, 1990, as cited in Costello, 1981, p. 78)"),
 ])
-def test_interviews_keep_the_styles_own_form(essay_library: Library, style: str,
-                                             expected: str) -> None:
-    result = render(essay_library, style, citations=[one("trump2017meet")], bibliography=False)
+def test_unpublished_interviews_keep_the_styles_own_form(style: str, expected: str) -> None:
+    library = Library.from_json(UNPUBLISHED_INTERVIEW)
+    result = render(library, style, citations=[one("smith1990")], bibliography=False)
     assert result.citations == [expected]
 
 
@@ -309,7 +338,7 @@ def test_no_ibid_after_a_note_citing_two_works(essay_library: Library, engine: s
     result = render(essay_library, "oscola", engine=engine, citations=citations,
                     bibliography=False)
     # OSCOLA cites a magazine article as '[year] Journal', then the pinpoint
-    assert ", quoted in Justin Raimondo, ‘Trump Should Meet With Kim Jong-un’ [2017] " \
+    assert ", quoted in Justin Raimondo, ‘Trump Should Meet with Kim Jong-un’ [2017] " \
         "Antiwar.com para 14." in result.citations[0]
     assert result.citations[1].startswith("Raimondo")
     assert result.citations[2].lower().startswith("ibid")
@@ -319,7 +348,7 @@ def test_positions_without_note_numbers(essay_library: Library) -> None:
     result = render(essay_library, "chicago-notes-bibliography", bibliography=False,
                     citations=[one("tillerson2017patience"), one(ESSAY)])
     assert result.citations[0] == TILLERSON_NOTE
-    assert result.citations[1] == "Raimondo, “Trump Should Meet With Kim Jong-un.”"
+    assert result.citations[1] == "Raimondo, “Trump Should Meet with Kim Jong-un.”"
 
 
 # ---------------------------------------------------------------------------
@@ -390,7 +419,7 @@ def test_cited_quotation_lists_the_quoting_work(essay_library: Library) -> None:
     result = render(essay_library, "chicago-author-date", bibliography_keys=[],
                     citations=[one("tillerson2017patience")])
     assert result.bibliography_texts == [
-        "Raimondo, Justin. 2017. “Trump Should Meet With Kim Jong-un.” Antiwar.com, May."]
+        "Raimondo, Justin. 2017. “Trump Should Meet with Kim Jong-un.” Antiwar.com, May."]
     both = render(essay_library, "chicago-author-date", bibliography_keys=[],
                   citations=[one("tillerson2017patience")], include_quotations=True)
     assert both.bibliography_ids == [ESSAY, "tillerson2017patience"]
@@ -543,3 +572,96 @@ def test_glue_moves_the_comma_inside_a_nested_leaf() -> None:
     head: list[Rich] = [Span((Text("“"), Span((Text("Title”"),), italic=True)))]
     glue(head, ", quoted in ", True)
     assert head[0] == Span((Text("“"), Span((Text("Title,”"),), italic=True)))
+
+
+# ---------------------------------------------------------------------------
+# Listed quotation records: Chicago's bibliography form (17th ed., 14.260)
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_listed_quotation_takes_chicagos_bibliography_form(chicago_example: Library,
+                                                             engine: str) -> None:
+    # CMOS 14.260: Zukofsky, Louis. "Sincerity and Objectification." Poetry 37
+    # (February 1931): 269. Quoted in Bonnie Costello, Marianne Moore: Imaginary
+    # Possessions (Cambridge, MA: Harvard University Press, 1981), 78.
+    result = render(chicago_example, "chicago-notes-bibliography", include_quotations=True,
+                    engine=engine)
+    assert result.bibliography_texts[1] == (
+        "Zukofsky, Louis. “Sincerity and Objectification.” Poetry 37 (February 1931). "
+        "Quoted in Bonnie Costello, Marianne Moore: Imaginary Possessions (Harvard "
+        "University Press, 1981), 78.")
+
+
+UNTITLED = [
+    {"id": "zukofsky1931", "type": "document",
+     "author": [{"family": "Zukofsky", "given": "Louis"}],
+     "custom": {"quotation": "sincerity & <objectification>", "quoted-in": "costello1981",
+                "quoted-in-locator": "78", "quoted-in-label": "page"}},
+    CHICAGO_EXAMPLE[0],
+]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_numbers_in_the_quoted_in_part_point_at_the_real_entries(engine: str) -> None:
+    # The quoting work is the second entry: its own run would number it [1].
+    result = render(Library.from_json(UNTITLED), "ieee", include_quotations=True,
+                    engine=engine)
+    assert result.bibliography_texts == [
+        "[1] L. Zukofsky. “sincerity & <objectification>.” Quoted in [2, p. 78].",
+        "[2] B. Costello, Marianne Moore: Imaginary Possessions. Cambridge, MA: Harvard "
+        "University Press, 1981."]
+
+
+def test_the_added_text_stays_in_the_entrys_column_and_is_escaped() -> None:
+    result = render(Library.from_json(UNTITLED), "ieee", include_quotations=True,
+                    output="html")
+    assert result.bibliography_texts[0] == (
+        '<div class="csl-left-margin">[1]</div><div class="csl-right-inline">L. Zukofsky. '
+        "“sincerity &#38; &#60;objectification&#62;.” Quoted in [2, p. 78].</div>")
+
+
+def test_the_bibliography_words_are_the_locales() -> None:
+    result = render(Library.from_json(UNTITLED), "apa", include_quotations=True,
+                    locale="de-DE")
+    assert result.bibliography_texts[1] == (
+        "Zukofsky, L. (o.\u00a0J.). „sincerity & <objectification>“. "
+        "Zitiert in Costello, 1981, S. 78.")
+
+
+def test_a_titled_statement_gets_no_words_and_the_style_keeps_its_entry() -> None:
+    titled = [dict(UNTITLED[0], title="Sincerity"), UNTITLED[1]]
+    result = render(Library.from_json(titled), "apa", include_quotations=True)
+    assert result.bibliography_texts[1] == (
+        "Zukofsky, L. (n.d.). Sincerity. Quoted in Costello, 1981, p. 78.")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("[5] Z. Mao, ", "[5] Z. Mao"),
+    ("Mao, Z. (n.d.).", "Mao, Z. (n.d.)."),
+    ("Mao;: ", "Mao"),
+    (", ", None),
+])
+def test_trim_dangling(text: str, expected: str | None) -> None:
+    trimmed = trim_dangling(Span((Span((Text(text),), italic=True),)))
+    assert (plain(trimmed) if trimmed is not None else None) == expected
+
+
+class _FailingOnPieces:
+    """citekit's engine, except that it fails on a style with the quoted-in markers."""
+
+    name = "failing"
+
+    def process(self, items: Any, style_xml: bytes, clusters: Any, **options: Any) -> Any:
+        if OPEN_MARK.encode("utf-8") in style_xml:
+            raise RuntimeError("boom")
+        return get_engine("citekit").process(items, style_xml, clusters, **options)
+
+
+def test_an_engine_failing_on_the_quoted_in_part_loses_only_that_part() -> None:
+    result = render(Library.from_json(UNTITLED), "apa", include_quotations=True,
+                    engine=_FailingOnPieces())
+    assert result.bibliography_texts[1] == "Zukofsky, L. (n.d.). “sincerity & <objectification>.”"
+    assert result.warnings == [
+        "engine 'failing' failed on the \"quoted in\" citation of 'costello1981': "
+        "RuntimeError('boom')"]

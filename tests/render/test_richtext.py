@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 from citekit.render.richtext import (
+    MAX_NESTING,
     Span,
     Text,
+    escape_attribute,
     from_html,
     plain,
+    printable,
+    safe_url,
+    sanitize_html,
+    strip_markup,
     to_html,
     to_latex,
     to_markdown,
     to_text,
+    xml_safe,
 )
 
 
@@ -106,3 +113,85 @@ def test_plain_text_keeps_superscripts_unicode_can_spell() -> None:
     # a trade mark the engine raised ("ActiGraph™" in a title) is one character again
     assert to_text(Span((Text("ActiGraph"), raised("TM")))) == "ActiGraph\u2122"
     assert to_text(raised("SM")) == "\u2120"
+
+
+# ---------------------------------------------------------------- safe output
+
+
+def test_safe_url_allows_only_web_mail_doi_and_fragments() -> None:
+    assert safe_url("https://example.org/a?b=1") == "https://example.org/a?b=1"
+    assert safe_url("HTTP://example.org") == "http://example.org"
+    assert safe_url("mailto:a@example.org") == "mailto:a@example.org"
+    assert safe_url("doi:10.1234/x") == "https://doi.org/10.1234/x"
+    assert safe_url("#ref-a") == "#ref-a"
+    for bad in ["javascript:alert(1)", " JavaScript:alert(1)", "java\tscript:alert(1)",
+                "java\nscript:x", "\x01javascript:x", "data:text/html,<script>x</script>",
+                "vbscript:x", "file:///etc/passwd", "", None, "doi:"]:
+        assert safe_url(bad) is None, bad
+    assert safe_url("page.html") is None
+    assert safe_url("page.html", relative=True) == "page.html"
+
+
+def test_html_link_cannot_break_out_of_its_attribute() -> None:
+    # the reader reproducer: a single-quoted href holding double quotes
+    rich = from_html("<a href='x\" onmouseover=\"alert(1)'>see</a>")
+    assert to_html(rich) == "see"  # "x\" onmouseover=..." has no safe scheme: no link
+    html = to_html(Span((Text("t"),), link='https://e.org/"onmouseover="alert(1)\'x'))
+    assert html == ('<a href="https://e.org/&#34;onmouseover=&#34;alert(1)&#39;x">t</a>')
+
+
+def test_unsafe_links_keep_their_text_in_every_format() -> None:
+    for href in ["javascript:alert(1)", "data:text/html,x", "java&#x09;script&#58;alert(1)"]:
+        rich = from_html(f'<a href="{href}">text</a>')
+        assert to_html(rich) == "text"
+        assert to_markdown(rich) == "text"
+        assert to_latex(rich) == "text"
+        assert to_text(rich) == "text"
+    direct = Span((Text("x"),), link="javascript:alert(1)")
+    assert (to_html(direct), to_markdown(direct), to_latex(direct)) == ("x", "x", "x")
+
+
+def test_sanitize_html_keeps_the_csl_tags_and_escapes_the_rest() -> None:
+    out = sanitize_html('<i>a</i> <span class="nocase">b</span> <sc>c</sc> '
+                        '<script>alert(1)</script><img src=x onerror=alert(1)> '
+                        '<b onclick="alert(1)">d</b> <a href="doi:10.1/x">e</a>')
+    assert out == ('<i>a</i> b <span style="font-variant:small-caps;">c</span> '
+                   "&#60;script&#62;alert(1)&#60;/script&#62;&#60;img src=x onerror=alert(1)&#62; "
+                   '<b>d</b> <a href="https://doi.org/10.1/x">e</a>')
+
+
+def test_markdown_and_latex_links_cannot_end_early() -> None:
+    rich = Span((Text("x"),), link="https://e.org/a b)(c]<d>")
+    assert to_markdown(rich) == "[x](https://e.org/a%20b%29%28c%5D%3Cd%3E)"
+    latex = to_latex(Span((Text("x"),), link="https://e.org/\\input{a}^^5c#%"))
+    assert latex == r"\href{https://e.org/\%5Cinput\%7Ba\%7D\%5E\%5E5c\#\%}{x}"
+
+
+def test_text_output_has_no_markup_tags() -> None:
+    # a name suffix, a date literal or a DOI with in-field markup the engine keeps as text
+    rich = Span((Text("Doe, <i>Jr.</i>; <span class=\"nocase\">x</span> <b>"),
+                 Text("<script>alert(1)</script>"), Text(" a < b, vector<int>")))
+    assert to_text(rich) == "Doe, Jr.; x alert(1) a < b, vector<int>"
+    assert strip_markup("<I>x</I><br/><a href='y'>z</a>") == "xz"
+
+
+def test_lone_surrogates_and_control_characters() -> None:
+    rich = Text("a\ud800b\x0bc\x01d\x00e")
+    assert to_text(rich) == "a\ufffdb\x0bc\x01d\x00e"  # plain text keeps controls
+    assert to_markdown(rich) == "a\ufffdb\x0bc\x01d\x00e"
+    assert to_latex(rich) == "a\ufffdb\x0bc\x01d\x00e"
+    assert to_html(rich) == "a\ufffdb cde"
+    assert xml_safe("\x0c\x1f\ufffe\udfff\t\n") == "  \ufffd\ufffd\t\n"
+    assert printable("ok\udc80") == "ok\ufffd"
+    assert escape_attribute("\"'<>&\x01") == "&quot;&#x27;&lt;&gt;&amp;"
+
+
+def test_deep_markup_stays_text_instead_of_exhausting_recursion() -> None:
+    """An annotation of 3,000 nested <i> raised RecursionError in every serialiser."""
+    depth = 3000
+    rich = from_html("<i>" * depth + "x" + "</i>" * depth)
+    html = to_html(rich)
+    assert html.count("<i>") == MAX_NESTING and html.count("</i>") == MAX_NESTING
+    assert html.count("&#60;i&#62;") == depth - MAX_NESTING
+    assert to_text(rich).endswith("x")
+    assert to_markdown(rich) and to_latex(rich)

@@ -6,7 +6,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from citekit.citesyntax import CitationSyntaxError, find_citations, parse_cluster
+from citekit.citesyntax import (
+    CitationSyntaxError,
+    find_citations,
+    parse_cluster,
+    parse_in_text,
+    parse_locator,
+)
 
 FRAGMENTS = ["[", "]", "@", "@doe99", "-@doe99", "@{odd key}", "@{", "}", "{", ";", ",", " ",
              "\n", "\t", "p.", "pp. 33-35", "{iv, 12}", "see ", "chap.", "§", "^[", "[^1]", "`",
@@ -47,3 +53,23 @@ def test_find_citations_gives_spans_inside_the_text(text: str, locale: str) -> N
 def test_malformed_clusters_raise_the_documented_error(text: str) -> None:
     with pytest.raises(CitationSyntaxError):
         parse_cluster(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(citation_text, st.sampled_from(LOCALES))
+def test_parse_in_text_gives_one_cite_or_none(text: str, locale: str) -> None:
+    """``citekit cite`` tries every argument as ``@key [p. 33]`` first: no other error."""
+    try:
+        cluster = parse_in_text(text, locale)
+    except CitationSyntaxError:
+        return
+    if cluster is not None:
+        assert len(cluster.items) == 1 and cluster.items[0].id
+
+
+def test_a_long_locator_list_ending_in_a_word_is_read_in_one_retry() -> None:
+    # the list "1, 2, ..., m" runs into the word "more": cut once at its last comma
+    suffix = ", pp. " + ", ".join(["12"] * 50_000) + ", more"
+    label, locator, rest = parse_locator(suffix)
+    assert (label, rest) == ("page", ", more")
+    assert locator is not None and locator.count("12") == 50_000

@@ -8,8 +8,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from citekit import markdown_lite
-from citekit._io import decode_bytes
+from citekit._io import EncodingError, decode_bytes
+from citekit.documents import markdown as document_markdown
 from citekit.errors import Severity
 from citekit.formats import read_string
 from citekit.quotes import (
@@ -75,21 +75,19 @@ def test_paragraphs_of_empty_or_blank_text() -> None:
      "    ", "\\", "![", "](", "http://x", "<!--", "-->", "|", "\x00", "\r\n", "~~~"]),
     max_size=30).map("".join)))
 def test_markdown_lite_renders_anything(text: str) -> None:
-    html = markdown_lite.to_html(text)
+    html = document_markdown.to_html(text)
     assert "<script" not in html.lower() or "<script" in text.lower()
-    assert isinstance(markdown_lite.to_text(text), str)
+    assert isinstance(document_markdown.to_text(text), str)
 
 
 @settings(max_examples=150, deadline=None)
 @given(st.binary(max_size=80))
-def test_any_bytes_decode_with_a_warning_for_bad_utf8(data: bytes) -> None:
-    text, diagnostics = decode_bytes(data, filename="in.bib")
-    try:
-        data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
-    except UnicodeDecodeError:
-        assert [d.code for d in diagnostics] == ["invalid-utf8"]
-        assert diagnostics[0].severity is Severity.WARNING
-        assert diagnostics[0].file == "in.bib" and diagnostics[0].line is not None
-        assert len(text) == len(data.removeprefix(b"\xef\xbb\xbf"))
+def test_any_bytes_decode_exactly_or_fail_with_a_located_error(data: bytes) -> None:
+    try:  # never a silent Latin-1 reading (issue 12): an error naming file and line
+        text, diagnostics = decode_bytes(data, filename="in.bib")
+    except EncodingError as exc:
+        assert [d.code for d in exc.diagnostics] == ["invalid-encoding"]
+        assert exc.diagnostics[0].severity is Severity.ERROR
+        assert exc.diagnostics[0].file == "in.bib" and exc.diagnostics[0].line is not None
     else:
-        assert diagnostics == []
+        assert diagnostics == [] and isinstance(text, str)

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from bibtexparser.model import Entry
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from citekit.errors import Severity, UnknownFormatError, UsageError
+from citekit.errors import ParseError, Severity, UnknownFormatError, UsageError
 from citekit.formats import ReadResult, read, read_string
+from citekit.formats.bibtex import MAX_INHERITANCE_DEPTH, macro_budget, split_blocks
 
 FILE = "refs.bib"
 
@@ -143,13 +146,16 @@ def test_deep_brace_nesting_and_bad_names_and_dates() -> None:
     _check_diagnostics(result)
 
 
-def test_invalid_utf8_file_is_read_as_latin1_with_a_located_warning(tmp_path: Path) -> None:
+def test_invalid_utf8_is_a_located_error_unless_the_encoding_is_named(tmp_path: Path) -> None:
+    """Issue 12: never guessed as Latin-1 (that garbled files written back)."""
     path = tmp_path / "latin1.bib"
     path.write_bytes(b"@misc{a, title = {ok}}\n@misc{b, title = {caf\xe9}}\n")
-    result = read(path)
+    with pytest.raises(ParseError) as caught:
+        read(path)
+    [error] = caught.value.diagnostics
+    assert (error.code, error.file, error.line) == ("invalid-encoding", str(path), 2)
+    result = read(path, encoding="latin-1")
     assert result.library["b"]["title"] == "café"
-    warning = result.diagnostics[0]
-    assert (warning.code, warning.file, warning.line) == ("invalid-utf8", str(path), 2)
 
 
 @settings(max_examples=60, deadline=None)
@@ -164,10 +170,261 @@ def test_only_an_unknown_format_raises_and_it_is_a_usage_error(text: str,
     assert all(d.file == "input" for d in result.diagnostics)
 
 
-def test_accents_nested_beyond_the_decoder_cost_only_their_entry() -> None:
-    text = "@misc{deep, title = {" + "\\'{" * 3000 + "}" * 3000 + "}}\n" + GOOD_AFTER
+def test_accents_nested_beyond_the_decoder_keep_their_entry_as_written() -> None:
+    inner = "\\'{" * 3000 + "}" * 3000
+    text = "@misc{deep, title = {" + inner + "}, year = 2001}\n" + GOOD_AFTER
     result = _read(text)
-    assert set(result.library.keys()) == {"goodafter"}
-    error = result.errors[0]
-    assert (error.code, error.key, error.line) == ("entry-error", "deep", 1)
-    assert "nested too deeply" in error.message
+    assert set(result.library.keys()) == {"deep", "goodafter"}
+    assert result.library["goodafter"]["title"] == "Two"
+    [error] = result.errors
+    assert (error.code, error.key, error.line, error.file) == ("nesting-too-deep", "deep", 1, FILE)
+    assert "kept with its fields as written" in error.message
+    kept = result.library["deep"].custom["biblatex"]
+    assert kept == {"@type": "misc", "title": inner, "year": "2001"}
+
+
+# -- Regressions from the reliability campaign of issue 12 -----------------------------
+
+
+def _codes(result: ReadResult) -> set[str]:
+    return {d.code for d in result.diagnostics}
+
+
+def test_a_missing_comma_between_fields_is_an_error_and_both_fields_are_read() -> None:
+    text = "@article{a,\n  title = {Title {A}}\n  year = {2000},\n}\n" + GOOD_AFTER
+    result = _read(text)
+    assert result.library["a"]["title"] == 'Title <span class="nocase">A</span>'  # kept whole
+    assert result.library["a"]["issued"].parts == ((2000,),)
+    [error] = result.errors
+    assert (error.code, error.file, error.line, error.key, error.field) == (
+        "missing-comma", FILE, 3, "a", "year")
+    assert "'title'" in error.message and "'year'" in error.message
+    assert result.library["goodafter"]["title"] == "Two"
+
+
+def test_several_missing_commas_and_quoted_or_bare_values() -> None:
+    text = ('@book{b,\n  title = "T"\n  month = jan\n  year = 1999\n'
+            '  publisher = {P} # { and Q}\n}\n')
+    result = _read(text)
+    record = result.library["b"]
+    assert record["title"] == "T"
+    assert record["issued"].parts == ((1999, 1),)
+    assert record["publisher"] == "P and Q"
+    assert [(d.code, d.line, d.field) for d in result.errors] == [
+        ("missing-comma", 3, "month"), ("missing-comma", 4, "year"),
+        ("missing-comma", 5, "publisher")]
+
+
+def test_parts_without_hash_are_joined_with_an_error() -> None:
+    result = _read("@misc{k, title = {A} {B}}\n")
+    assert result.library["k"]["title"] == "AB"
+    assert [(d.code, d.key, d.field) for d in result.errors] == [
+        ("missing-separator", "k", "title")]
+
+
+@pytest.mark.parametrize("start", ["@ article{k,", "@article\n{k,", "@article\r\n{k,",
+                                   "@\tarticle \n {k,", "@ string{s = {T}} @article{k,"])
+def test_block_starts_with_space_or_line_break_are_read(start: str) -> None:
+    title = "s" if "string" in start else "{T}"
+    text = GOOD_BEFORE + start + " title = " + title + ", year = 2001}\n" + GOOD_AFTER
+    result = _read(text)
+    assert set(result.library.keys()) == {"goodbefore", "k", "goodafter"}
+    assert result.library["k"]["title"] == "T"
+    assert result.lines["k"] == 6
+    assert result.lines["goodafter"] == 6 + start.count("\n") + 1
+    assert not result.errors
+
+
+def test_split_blocks_keeps_the_raw_text_of_a_loose_block_start() -> None:
+    text = "@ article\n{k, title = {T}}\n"
+    [entry] = [b for b in split_blocks(text) if isinstance(b, Entry)]
+    assert (entry.key, entry.entry_type, entry.raw, entry.start_line) == ("k", "article",
+                                                                          text.strip(), 0)
+
+
+@pytest.mark.parametrize("stray", ["@article k, title = {T}}", "@@", "  @misc",
+                                   "text @ misc {k, a=b} continues @"])
+def test_text_that_looks_like_an_entry_but_is_not_read_is_an_error(stray: str) -> None:
+    result = _read(GOOD_BEFORE + stray + "\n" + GOOD_AFTER)
+    assert {"goodbefore", "goodafter"} <= set(result.library.keys())
+    assert any(d.code in ("syntax-error",) and d.line == 6 for d in result.errors), \
+        result.diagnostics
+    _check_diagnostics(result)
+
+
+def test_an_email_in_a_comment_between_entries_is_no_error() -> None:
+    result = _read("% Maintainer: someone@example.org (2024)\n" + GOOD_AFTER)
+    assert not result.errors
+
+
+def test_the_string_doubling_chain_is_cut_with_an_error_naming_the_macro() -> None:
+    text = ('@string{s0="ab"}\n' + "".join(f"@string{{s{k}=s{k - 1}#s{k - 1}}}\n"
+                                           for k in range(1, 31))
+            + "@misc{k, title = s30}\n" + GOOD_AFTER)
+    result = _read(text)
+    assert set(result.library.keys()) == {"k", "goodafter"}
+    assert result.library["goodafter"]["title"] == "Two"
+    errors = [d for d in result.errors if d.code == "macro-too-large"]
+    assert errors and errors[0].key is not None and errors[0].key.startswith("s")
+    assert errors[0].line == int(errors[0].key[1:]) + 1
+    assert f"@string macro 's{int(errors[0].key[1:]) - 1}'" in errors[0].message
+    assert len(result.library["k"].get("title", "")) <= macro_budget(text)
+
+
+def test_entries_expanding_a_big_macro_past_the_budget_get_an_error_each() -> None:
+    big = "x" * 1_000_000
+    text = "@string{big = {" + big + "}}\n" + "".join(
+        f"@misc{{e{k}, title = big # big # big # big, year = {{2000}}}}\n" for k in range(8))
+    result = _read(text)
+    assert len(result.library) == 8
+    errors = [d for d in result.errors if d.code == "macro-too-large"]
+    assert errors and all(d.key is not None and d.field == "title"
+                          and d.line == int(d.key[1:]) + 2 for d in errors)
+    assert {d.key for d in errors} >= {"e7"}
+    assert "'big'" in errors[0].message
+    expanded = sum(len(r.get("title", "")) for r in result.library)
+    assert expanded <= macro_budget(text)
+    assert all(r["issued"].parts == ((2000,),) for r in result.library)
+
+
+def test_the_macro_budget_does_not_touch_ordinary_macros() -> None:
+    text = '@string{j = "Journal of Things"}\n' + "".join(
+        f"@article{{a{k}, journal = j, month = jan, year = 2000}}\n" for k in range(500))
+    result = _read(text)
+    assert len(result.library) == 500 and not result.errors
+    assert result.library["a499"]["container-title"] == "Journal of Things"
+
+
+@pytest.mark.parametrize("space", ["\u00a0", "\u3000", "\u2028", "\x1c", "\x1d", "\x1e",
+                                   "\x1f", "\u0085", "\t"])
+def test_unicode_white_space_beside_hash_separates_parts(space: str) -> None:
+    text = ('@string{s = {A}}\n@misc{k, title = s' + space + "#" + space + '{B}' + space
+            + "# " + space + "s}\n" + GOOD_AFTER)
+    result = _read(text)
+    assert result.library["k"]["title"] == "ABA"
+    assert not result.errors
+    _check_diagnostics(result)
+
+
+def test_a_long_crossref_chain_is_cut_at_the_depth_limit_without_recursion() -> None:
+    n = 1000
+    text = "".join(f"@misc{{e{k}, crossref = {{e{k + 1}}}, f{k} = {{v{k}}}}}\n"
+                   for k in range(n)) + f"@misc{{e{n}, title = {{T}}}}\n"
+    result = _read(text)
+    assert len(result.library) == n + 1
+    deep = [d for d in result.errors if d.code == "inheritance-too-deep"]
+    assert deep and all(d.field == "crossref" and d.line is not None for d in deep)
+    top = result.library[f"e{n - 1}"]
+    assert top["title"] == "T"  # the last links inherit normally
+
+
+def test_a_short_crossref_chain_inherits_from_every_ancestor() -> None:
+    n = MAX_INHERITANCE_DEPTH - 1
+    text = "".join(f"@misc{{e{k}, crossref = {{e{k + 1}}}, f{k} = {{v{k}}}}}\n"
+                   for k in range(n)) + f"@misc{{e{n}, title = {{T}}}}\n"
+    result = _read(text)
+    assert not result.errors
+    first = result.library["e0"]
+    assert first["title"] == "T"
+    kept = first.custom["biblatex"]
+    assert {f"f{k}" for k in range(n)} <= set(kept)
+
+
+@pytest.mark.parametrize("n", [700, 1000])
+def test_a_long_xdata_chain_resolves_once_per_entry(n: int) -> None:
+    text = "".join(f"@xdata{{x{k}, xdata = {{x{k + 1}}}, f{k} = {{v}}}}\n" for k in range(n))
+    text += f"@xdata{{x{n}, title = {{T}}}}\n@misc{{k, xdata = {{x{n - 5}}}}}\n"
+    result = _read(text)
+    assert result.library["k"]["title"] == "T"
+    assert any(d.code == "inheritance-too-deep" and d.field == "xdata" for d in result.errors)
+    _check_diagnostics(result)
+
+
+def test_an_xdata_diamond_is_no_cycle() -> None:
+    text = ("@xdata{top, note = {N}}\n@xdata{l, xdata = {top}, volume = {1}}\n"
+            "@xdata{r, xdata = {top}, edition = {2}}\n@misc{k, xdata = {l, r}}\n")
+    result = _read(text)
+    record = result.library["k"]
+    assert (record["note"], record["volume"], record["edition"]) == ("N", "1", "2")
+    assert not result.diagnostics or "xdata-cycle" not in _codes(result)
+
+
+def test_100000_nested_braces_read_and_40000_nested_accents_keep_their_entry() -> None:
+    braces = "@misc{a, title = " + "{" * 100_000 + "x" + "}" * 100_000 + "}\n"
+    accents = "@misc{b, title = {" + "\\'{" * 40_000 + "}" * 40_000 + "}}\n"
+    result = _read(braces + accents + GOOD_AFTER)
+    assert set(result.library.keys()) == {"a", "b", "goodafter"}
+    assert "x" in result.library["a"]["title"]
+    assert [(d.code, d.key) for d in result.errors] == [("nesting-too-deep", "b")]
+
+
+@pytest.mark.parametrize("year", ["²017", "2017²", "1" * 5000, "٢٠١٧", "２０１７"])
+def test_an_odd_year_keeps_its_entry_as_a_literal_date(year: str) -> None:
+    result = _read("@misc{k, title = {T}, year = {" + year + "}}\n" + GOOD_AFTER)
+    record = result.library["k"]
+    assert record["title"] == "T"
+    assert record["issued"].literal == year
+    [warning] = [d for d in result.diagnostics if d.code == "bad-date"]
+    assert (warning.key, warning.field, warning.line) == ("k", "year", 1)
+    assert len(warning.message) < 200
+
+
+@pytest.mark.parametrize("field", ["date", "month", "day", "origyear", "urldate"])
+def test_odd_digits_in_other_date_fields_never_cost_the_entry(field: str) -> None:
+    for value in ("²", "1" * 5000, "2017-0²", "1" * 5000 + "-01"):
+        result = _read("@misc{k, year = 2000, " + field + " = {" + value + "}}\n")
+        assert list(result.library.keys()) == ["k"]
+        assert "entry-error" not in _codes(result)
+
+
+def test_lone_surrogates_in_str_input_never_raise() -> None:
+    s = "\ud800"
+    text = (f"@misc{{k{s}, author = {{A{s} and \\'{{{s}}} B}}, title = {{\\'{{{s}}} {s}}},"
+            f" date = {{2020{s}}}, year = {{{s}}}, month = {{{s}}}, note = m{s} # {{x}},"
+            f" {s} = {{y}}}}\n@{s}{{z, title = {{t}}}}\n" + GOOD_AFTER)
+    result = _read(text)
+    assert {f"k{s}", "goodafter"} <= set(result.library.keys())
+    assert result.library[f"k{s}"]["author"][0].family == f"A{s}"
+    _check_diagnostics(result)
+
+
+def test_many_links_back_into_a_long_cycle_are_reported_briefly() -> None:
+    n = 2000
+    text = "".join(f"@xdata{{x{k}, xdata = {{x{k + 1}, x0}}, f{k % 7} = {{v}}}}\n"
+                   for k in range(n)) + "@misc{u, xdata = {x0}}\n"
+    text += "".join(f"@misc{{e{k}, crossref = {{e{(k + 1) % n}}}}}\n" for k in range(n))
+    result = _read(text)
+    assert len(result.library) == n + 1
+    members = [d for d in result.diagnostics if d.message.startswith("this entry is part")]
+    assert [d.key for d in members] == ["x0"]
+    crossref = [d for d in result.diagnostics if d.code == "crossref-cycle"]
+    assert len(crossref) == 1 and "more" in crossref[0].message
+    assert all(len(d.message) < 300 for d in result.diagnostics)
+    _check_diagnostics(result)
+
+
+# -- Issue 13: math and unknown commands -----------------------------------------------
+
+# Braces are left out (unbalanced ones are tested above), and a final backslash
+# would escape the closing brace: a syntax error, not what this is about.
+_TEX = st.text(alphabet="$\\^_ abxyzAB12+-=()", max_size=40).filter(
+    lambda v: not v.endswith("\\"))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_TEX)
+def test_any_math_or_command_is_read_without_losing_the_entry(value: str) -> None:
+    """Math and commands in any arrangement: the entry and the next one load."""
+    text = "@misc{a,\n  title = {" + value + "},\n}\n"
+    result = _read(text + GOOD_AFTER)
+    assert "a" in result.library and "goodafter" in result.library
+    assert not [d for d in result.diagnostics if d.code == "entry-error"]
+
+
+def test_unknown_command_with_two_arguments_is_reported_with_file_line_and_field() -> None:
+    # issue 13: "{\switchargs{--90}{1968}}" became "–901968", silently.
+    text = "@book{k,\n  title = {Poems},\n  note = {{\\switchargs{--90}{1968}}},\n}\n"
+    result = _read(text + GOOD_AFTER)
+    assert result.library["k"]["note"] == "\\switchargs{--90}{1968}"
+    [warning] = [d for d in result.diagnostics if d.code == "unknown-tex"]
+    assert (warning.file, warning.line, warning.key, warning.field) == (FILE, 3, "k", "note")

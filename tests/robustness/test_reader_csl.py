@@ -197,3 +197,40 @@ def test_a_yaml_alias_bomb_is_refused_quickly() -> None:
     result = read_string(text, "cslyaml", filename="refs.yaml")
     assert set(result.library.keys()) == {"fine"}
     assert "expands to more than" in result.errors[0].message
+
+
+# --- issue 12 ---------------------------------------------------------------
+
+_TAGS = ["!!timestamp", "!!int", "!!float", "!!bool", "!!null", "!!str"]
+
+
+@settings(max_examples=120, deadline=None)
+@given(tag=st.sampled_from(_TAGS),
+       scalar=st.one_of(st.sampled_from(["x", "", "2020-13-45", "9" * 5000, "-", "+", "0x",
+                                         "1e999999", "2020-05-14T25:00:00", "'q'"]),
+                        st.text(alphabet="0123456789-:.+eTZx ", max_size=12)),
+       field=st.sampled_from(["title", "volume", "issued", "note"]))
+def test_an_explicitly_tagged_scalar_never_raises_and_keeps_the_item(
+        tag: str, scalar: str, field: str) -> None:
+    """``title: !!timestamp x`` raised AttributeError; a tagged value YAML cannot
+    construct is kept as text (or, where the model refuses it, named) and the
+    other items are read."""
+    text = f"- id: a\n  type: book\n  {field}: {tag} {scalar}\n- id: b\n  type: book\n"
+    result = read_string(text, "cslyaml", filename="refs.yaml")
+    _check(result, "refs.yaml")
+    if any(d.code == "bad-yaml" for d in result.diagnostics):
+        return  # the scalar made the text itself invalid YAML ("- ", ": "), said so
+    assert "b" in result.library
+    assert "a" in result.library or any(d.key == "a" for d in result.diagnostics)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(min_value=4300, max_value=6000), st.sampled_from(["volume", "id", "custom"]))
+def test_a_csl_json_integer_of_any_length_never_raises(digits: int, field: str) -> None:
+    value = "7" * digits
+    item = {"volume": f'"id": "a", "volume": {value}', "id": f'"id": {value}',
+            "custom": f'"id": "a", "custom": {{"n": [{value}]}}'}[field]
+    result = read_string("[{" + item + ', "type": "book"}, {"id": "b", "type": "book"}]',
+                         "csljson", filename="refs.json")
+    _check(result, "refs.json")
+    assert len(result.library) == 2

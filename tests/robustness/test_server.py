@@ -3,12 +3,16 @@
 ``Server.handle_line`` is driven directly with garbage and with well-formed
 requests whose params have the wrong types; no input may raise, and none may
 end in ``INTERNAL_ERROR`` (which would mean an exception nobody anticipated).
-One subprocess test sends a burst of garbage and checks that a valid request
-after it is still answered.
+Every answer must also be one line of JSON proper (no NaN or Infinity, which
+Python's json would write) that can be sent whatever it holds (lone
+surrogates included), and :meth:`Server.serve` must write exactly one line
+per request.  One subprocess test sends a burst of garbage and checks that a
+valid request after it is still answered.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -17,7 +21,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from citekit.server import INTERNAL_ERROR, PARSE_ERROR, Server
+from citekit.server import INTERNAL_ERROR, PARSE_ERROR, Server, encode_response
 
 ITEMS = [{"id": "a", "type": "book", "title": "A", "author": [{"family": "Doe"}]},
          {"id": "b", "type": "article-journal", "title": "B", "issued": {"date-parts": [[2001]]}}]
@@ -39,14 +43,25 @@ cite = st.one_of(any_json, st.fixed_dictionaries({"id": any_json}, optional={
 param_value = st.one_of(
     any_json, st.lists(item, max_size=3),
     st.sampled_from(["apa", "chicago-note-bibliography", "text", "html", "[@a, p. 3]", "@a",
-                     "[@missing]", "[@a", "a", "/nonexistent.json", "", "de-DE", "xx"]),
+                     "[@missing]", "[@a", "a", "/nonexistent.json", "", "de-DE", "xx",
+                     "-", "../x.bib", "/etc/passwd", "/dev/zero", "x.csl", "../x.csl",
+                     "\ud800", "a\udfffb"]),
     st.fixed_dictionaries({"items": st.lists(cite, max_size=3), "note-number": any_json}))
 request = st.fixed_dictionaries({}, optional={
     "id": any_json, "method": st.one_of(st.sampled_from(METHODS), any_json),
     "params": st.one_of(st.dictionaries(st.sampled_from(PARAMS), param_value, max_size=4),
                         any_json)})
 line = st.one_of(request.map(json.dumps), st.text(max_size=40),
-                 st.sampled_from(["[" * 50_000, '{"id": 1', "null", "[]", '"x"', "NaN"]))
+                 st.sampled_from(["[" * 50_000, '{"id": 1', "null", "[]", '"x"', "NaN",
+                                  '{"id": NaN, "method": "styles"}',
+                                  '{"id": [-Infinity], "method": "nope"}',
+                                  '{"id": "\\ud800", "method": "clusters"}',
+                                  '{"id": 1, "method": "complete", "params": {"prefix": '
+                                  '"\\udc00"}}']))
+
+
+def _refuse(constant: str) -> None:
+    raise ValueError(f"{constant} is not JSON")
 
 
 def _opened() -> Server:
@@ -65,7 +80,10 @@ def _check(response: dict[str, Any] | None, text: str) -> None:
     if "error" in response:
         assert response["error"]["code"] != INTERNAL_ERROR, response
         assert isinstance(response["error"]["message"], str)
-    json.dumps(response)  # every answer can be sent
+    sent = encode_response(response)  # every answer can be sent, as one line of JSON proper
+    assert len(sent.splitlines()) == 1  # U+2028 and U+0085 too: one answer, one line
+    sent.encode("utf-8")
+    assert json.loads(sent, parse_constant=_refuse) is not None
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -79,6 +97,23 @@ def test_every_line_gets_one_answer_and_never_an_internal_error(lines: list[str]
                                     '"params": {"cluster": "[@a]"}}')
         assert answer is not None and answer["id"] == "last"
         assert "error" not in answer or answer["error"]["code"] != INTERNAL_ERROR
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(line, min_size=1, max_size=6))
+def test_serve_writes_one_valid_json_line_per_request(lines: list[str]) -> None:
+    """Through ``serve`` itself: one line of JSON proper per non-blank request line."""
+    opening = json.dumps({"id": 0, "method": "open", "params": {"items": ITEMS}})
+    requests = [opening, *(text.replace("\r", " ").replace("\n", " ") for text in lines)]
+    out = io.StringIO()
+    server = Server()
+    server.serve(io.StringIO("\n".join(requests) + "\n"), out)
+    answers = [json.loads(text, parse_constant=_refuse) for text in out.getvalue().splitlines()]
+    expected = [text for text in requests if text.strip()]
+    if not server.running:  # a shutdown ends the session: nothing after it is answered
+        expected = expected[:len(answers)]
+    assert len(answers) == len(expected)
+    assert all(isinstance(a, dict) and ("result" in a) != ("error" in a) for a in answers)
 
 
 def test_json_nested_beyond_the_decoder_is_a_parse_error() -> None:

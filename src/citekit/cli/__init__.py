@@ -1,8 +1,10 @@
 """The ``citekit`` command line: one click group, one module per command family.
 
 Each command parses its arguments, calls one library function and prints;
-:func:`citekit.cli._common.run_command` maps citekit's exceptions to exit
-codes in one place (0 success, 1 problems found, 2 usage errors).
+:func:`citekit.cli._common.handle_errors` maps citekit's exceptions, and the
+problems a command reported and carried on from, to exit codes in one place
+(0 success, 1 problems found in the data, 2 usage errors; the table per
+command is docs/exit-codes.md).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from citekit import __version__
 
 _COMMAND_MODULES = (
     "convert", "check", "listing", "cite", "bib", "styles", "hygiene", "quotes",
-    "document", "serve", "reader",
+    "document", "serve", "reader", "add", "pandoc_filter",
 )
 
 

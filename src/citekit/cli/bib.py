@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
-import sys
 
 import click
 
 from citekit._io import atomic_write_text
-from citekit.cli._common import EXIT_PROBLEMS, handle_errors, progress_callback
+from citekit.cli._common import (
+    encoding_option,
+    from_option,
+    handle_errors,
+    progress_callback,
+    sentence_case_option,
+)
 from citekit.cli.cite import (
     echo_warnings,
     load_library,
@@ -18,12 +23,16 @@ from citekit.cli.cite import (
     style_options,
 )
 from citekit.render import CiteItem, Cluster, render
+from citekit.render.api import normalise_keys
 from citekit.render.output import format_bibliography
 
 
 @click.command("bib")
 @click.argument("file", metavar="FILE")
 @click.argument("keys", nargs=-1, metavar="[KEY...]")
+@from_option
+@encoding_option
+@sentence_case_option
 @style_options
 @click.option("--output", "-o", "output", default="-", show_default=True, metavar="OUT",
               help="Write here instead of stdout (never over FILE).")
@@ -33,9 +42,10 @@ from citekit.render.output import format_bibliography
               help="Also list quotation records (by default the works quoting them "
                    "stand for them).")
 @handle_errors
-def bib_command(file: str, keys: tuple[str, ...], style: str, locale: str | None,
-                output_format: str, engine: str, link: bool, output: str,
-                standalone: bool, include_quotations: bool) -> None:
+def bib_command(file: str, keys: tuple[str, ...], from_: str | None, encoding: str | None,
+                sentence_case: bool, style: str, locale: str | None, output_format: str,
+                engine: str, link: bool, output: str, standalone: bool,
+                include_quotations: bool) -> None:
     """Format the bibliography of FILE (all entries, or the KEYs named).
 
     FILE is any format citekit reads (BibTeX/BibLaTeX, CSL-JSON, CSL-YAML,
@@ -44,10 +54,12 @@ def bib_command(file: str, keys: tuple[str, ...], style: str, locale: str | None
     block, LaTeX output as a list environment.  Quotation records (statements
     a work quotes, docs/quotations.md) are left out of a whole-file
     bibliography, since the work quoting them is listed; --quotations lists
-    them too, and a KEY named is always listed.  Unknown keys exit 1 with
-    the closest keys suggested; an unknown style exits 2.  Entries of FILE
-    that cannot be read are reported (file, line, entry) and the rest is
-    printed, with exit code 1.
+    them too, and a KEY named is always listed.  An unknown KEY is a
+    warning naming the closest keys and the others are still printed, with
+    exit code 1; so are entries of FILE that cannot be read (reported with
+    file, line and entry).  An unknown style, a missing FILE or a bad option
+    exits 2 (docs/exit-codes.md).  --from names the format of stdin
+    (e.g. cslyaml for pandoc's references: YAML).
 
     \b
     Example:
@@ -55,9 +67,11 @@ def bib_command(file: str, keys: tuple[str, ...], style: str, locale: str | None
       citekit bib references.bib --quotations -s chicago-notes-bibliography
       citekit bib references.bib raimondo2000enemy raimondo2008reclaiming --style ieee --format html
       citekit bib refs.json -s chicago-author-date --format latex --standalone -o refs.tex
+      citekit bib - --from cslyaml < refs.yaml
     """
     the_style, the_locale = resolve_options(style, locale)
-    library, path, read_errors = load_library(file)
+    library, path, _ = load_library(file, from_, encoding, sentence_case=sentence_case)
+    keys = tuple(normalise_keys(keys, library))  # @key as the cite command writes it
     if keys:
         report_unknown_keys(library, [Cluster(tuple(CiteItem(k) for k in keys))])
     entries = len(set(keys)) if keys else len(library)  # about what the engine renders
@@ -72,8 +86,6 @@ def bib_command(file: str, keys: tuple[str, ...], style: str, locale: str | None
     else:
         text = format_bibliography(result, standalone=standalone)
     atomic_write_text(output, text, protect=(path,))
-    if read_errors:  # the entries that did load are printed; the file still has problems
-        sys.exit(EXIT_PROBLEMS)
 
 
 COMMANDS = [bib_command]

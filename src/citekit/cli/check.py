@@ -6,11 +6,14 @@ import sys
 
 import click
 
+from citekit._io import EncodingError
 from citekit.cli._common import (
     EXIT_OK,
     EXIT_PROBLEMS,
     echo_json,
+    encoding_option,
     format_option,
+    from_option,
     handle_errors,
     progress_iter,
     read_input,
@@ -20,9 +23,17 @@ from citekit.ops.check import check, counts
 from citekit.quotes import check_quotations
 
 
-def check_file(path: str, from_: str | None = None) -> list[Diagnostic]:
-    """Read one file and run every check over it; reading problems come first."""
-    source = read_input(path, from_)
+def check_file(path: str, from_: str | None = None,
+               encoding: str | None = None) -> list[Diagnostic]:
+    """Read one file and run every check over it; reading problems come first.
+
+    A file that does not decode is reported like any other problem, so the
+    other files are still checked.
+    """
+    try:
+        source = read_input(path, from_, encoding)
+    except EncodingError as exc:
+        return list(exc.diagnostics)
     lines = source.result.lines
     return [
         *check(source.library, diagnostics=source.diagnostics, filename=source.name, lines=lines),
@@ -41,21 +52,23 @@ def _summary(tally: dict[str, int], files: int) -> str:
 @click.command("check")
 @click.argument("files", metavar="FILE...", nargs=-1, required=True,
                 type=click.Path(allow_dash=True))
-@click.option("-f", "--from", "from_", metavar="FORMAT",
-              help="Input format; default: from each file's suffix or content.")
+@from_option
+@encoding_option
 @format_option
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too, not only on errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list notes (info diagnostics).")
 @handle_errors
-def check_command(files: tuple[str, ...], from_: str | None, output_format: str, strict: bool,
-                  verbose: bool) -> None:
+def check_command(files: tuple[str, ...], from_: str | None, encoding: str | None,
+                  output_format: str, strict: bool, verbose: bool) -> None:
     """Check bibliography files for problems styles cannot get past.
 
     Reports broken entries, duplicate keys, missing titles and recommended
     fields, impossible dates and reversed ranges, bad ISBN/ISSN check
     digits, DOIs stored as URLs, and unknown types and variables. Each line
     names the file, line and entry. Exit 1 when errors are found (with
-    --strict, also warnings), 0 otherwise.
+    --strict, also warnings; an empty file or one that reads as no entries
+    is an error), 0 otherwise; 2 for a missing or unreadable FILE or a bad
+    option (docs/exit-codes.md).
 
     \b
     Example:
@@ -64,7 +77,7 @@ def check_command(files: tuple[str, ...], from_: str | None, output_format: str,
     """
     diagnostics: list[Diagnostic] = []
     for path in progress_iter(files, "checking"):
-        diagnostics.extend(check_file(path, from_))
+        diagnostics.extend(check_file(path, from_, encoding))
     tally = counts(diagnostics)
     if output_format == "json":
         echo_json({"files": list(files), "counts": tally,

@@ -7,25 +7,34 @@ too; ``citekit bib`` imports them so both commands behave the same.
 
 from __future__ import annotations
 
-import sys
+import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from citekit.citesyntax import CitationSyntaxError, parse_cluster
+from citekit.citesyntax import CitationSyntaxError, parse_cluster, parse_in_text
 from citekit.cli._common import (
-    EXIT_PROBLEMS,
     echo_diagnostics,
     echo_json,
+    encoding_option,
+    from_option,
     handle_errors,
+    note_problems,
     read_input,
+    sentence_case_option,
 )
-from citekit.errors import Severity, UnknownKeyError, UsageError
+from citekit.document import author_in_text_applies, in_text_authors
+from citekit.errors import Severity, UsageError
 from citekit.model import Library
-from citekit.render import DEFAULT_ENGINE, ENGINES, Cluster, Result, check_keys, render
+from citekit.ops.query import closest_keys
+from citekit.render import DEFAULT_ENGINE, ENGINES, Cluster, Result, render, serialise
+from citekit.render.api import unknown_keys
 from citekit.render.output import format_bibliography, format_citations
+from citekit.render.richtext import Rich, Span, Text
+from citekit.sources.resolve import Resolution, Resolver, is_identifier_key, resolve_identifiers
 from citekit.styles import DEFAULT_LOCALE, DEFAULT_STYLE, check_locale, find_style
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -37,9 +46,10 @@ FORMAT_CHOICES = ("text", "html", "markdown", "latex", "json")
 def style_options(func: F) -> F:
     """``--style``, ``--locale``, ``--format``, ``--engine`` and ``--link``."""
     decorators = [
-        click.option("--style", "-s", "style", default=DEFAULT_STYLE, show_default=True,
-                     metavar="STYLE",
-                     help="CSL style: a name (see `citekit styles`) or a .csl file."),
+        click.option("--style", "-s", "--csl", "style", default=DEFAULT_STYLE,
+                     show_default=True, metavar="STYLE",
+                     help="CSL style: a name (see `citekit styles`) or a .csl file "
+                          "(--csl as pandoc spells it)."),
         click.option("--locale", "-l", "locale", default=None, metavar="LANG",
                      help="Language of terms and dates (e.g. de-DE); "
                           "default: the style's own."),
@@ -55,19 +65,55 @@ def style_options(func: F) -> F:
     return func
 
 
-def load_library(path: str | None) -> tuple[Library, str, int]:
+def identifier_options(func: F) -> F:
+    """``--resolve/--no-resolve``, ``--offline`` and ``--no-cache`` for cited identifiers."""
+    decorators = [
+        click.option("--resolve/--no-resolve", "resolve", default=True, show_default=True,
+                     help="Look up cited identifiers the bibliography lacks (@doi:..., "
+                          "@isbn:..., @arxiv:..., @pmid:..., @pmcid:...) for this run; "
+                          "nothing is written (citekit add keeps them in a .bib)."),
+        click.option("--offline", is_flag=True,
+                     help="Resolve identifiers only from the cache; never ask a service."),
+        click.option("--no-cache", "no_cache", is_flag=True,
+                     help="Neither read nor keep identifier answers in the cache folder."),
+    ]
+    for decorator in reversed(decorators):
+        func = decorator(func)
+    return func
+
+
+def identifier_resolver(resolve: bool, offline: bool, no_cache: bool,
+                        sentence_case: bool) -> Resolver | None:
+    """The :class:`Resolver` the identifier options ask for (None: ``--no-resolve``)."""
+    if not resolve:
+        return None
+    return Resolver(offline=offline, cache=not no_cache, sentence_case=sentence_case)
+
+
+def echo_resolution(resolution: Resolution) -> None:
+    """Each identifier that could not be resolved, and why, on stderr.
+
+    The exit code comes from the unknown key it leaves, reported next.
+    """
+    for message in resolution.messages():
+        click.echo(f"warning: {message}", err=True)
+
+
+def load_library(path: str | None, from_: str | None = None,
+                 encoding: str | None = None, *,
+                 sentence_case: bool = True) -> tuple[Library, str, int]:
     """Read the bibliography file (default ``references.bib`` here); print its problems.
 
     Returns the library, the path read and how many error diagnostics it had
-    (entries that could not be loaded), so commands can exit 1 after
-    printing what did load.
+    (entries that could not be loaded); printing them already makes the
+    command exit 1 once it has printed what did load.
     """
     if path is None:
         if not Path(DEFAULT_BIB).is_file():
             raise UsageError(f"no bibliography given (--bib) and no {DEFAULT_BIB} "
                              f"in the current folder")
         path = DEFAULT_BIB
-    source = read_input(path)
+    source = read_input(path, from_, encoding, sentence_case=sentence_case)
     echo_diagnostics([d for d in source.diagnostics if d.severity is not Severity.INFO])
     return source.library, path, len(source.result.errors)
 
@@ -78,75 +124,194 @@ def resolve_options(style: str, locale: str | None) -> tuple[Any, str | None]:
     return the_style, (check_locale(locale) if locale else None)
 
 
+_UNKNOWN_KEY_WARNINGS = ("unknown citation key", "unknown bibliography key")
+
+
 def echo_warnings(result: Result) -> None:
     for warning in result.warnings:
-        if warning.startswith("unknown citation key"):
-            continue  # reported as an error before rendering
+        if warning.startswith(_UNKNOWN_KEY_WARNINGS):
+            continue  # reported by report_unknown_keys before rendering
         click.echo(f"warning: {warning}", err=True)
 
 
-def report_unknown_keys(library: Library, clusters: Sequence[Cluster]) -> None:
-    """Exit 1 naming the first unknown key and the closest keys."""
-    try:
-        check_keys(library, clusters)
-    except UnknownKeyError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(EXIT_PROBLEMS)
+def report_unknown_keys(library: Library, clusters: Sequence[Cluster]) -> list[str]:
+    """Warn about each unknown key (with the closest keys); the command then exits 1.
+
+    One unknown key must not blank the output: the rest is still rendered
+    (the unknown cite as a marker) and only the exit code tells scripts.
+    """
+    missing = unknown_keys(library, clusters)
+    for key in missing:
+        hint = closest_keys(key, library.keys())
+        click.echo(f"warning: unknown key '{key}'"
+                   + (f" (did you mean: {', '.join(hint)}?)" if hint else ""), err=True)
+    note_problems(len(missing))
+    return missing
 
 
 def render_format(output_format: str) -> str:
     return "text" if output_format == "json" else output_format
 
 
+def parse_argument(text: str, locale: str, number: int) -> tuple[Cluster, bool]:
+    """One CLUSTER argument as note ``number``, and whether it is author-in-text.
+
+    ``@key [p. 33]`` is pandoc's author-in-text form and reads as
+    ``citekit render`` reads it in a document; anything else is a cluster,
+    brackets optional.
+    """
+    try:
+        in_text = parse_in_text(text, locale)
+        if in_text is not None:
+            return replace(in_text, note_number=number), True
+        return parse_cluster(text, locale, note_number=number), False
+    except CitationSyntaxError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+_NOTE_OPENERS = "\"'“‘([ \t\n"
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def capitalise_note(rich: Rich) -> Rich:
+    """A note's first letter as a capital ("See ...", "Ibid."), as in a rendered document.
+
+    Only when the letter starts the note (nothing but opening quotes and
+    brackets before it) and is not protected by ``nocase``; later cites of
+    the same note keep their case ("See A; see B"), as in pandoc and
+    citeproc-js.
+    """
+    done = False
+
+    def walk(node: Rich, nocase: bool) -> Rich:
+        nonlocal done
+        if done:
+            return node
+        if isinstance(node, Text):
+            letter = _LETTER.search(node.text)
+            before = node.text[:letter.start()] if letter else node.text
+            if before.strip(_NOTE_OPENERS) or letter is None:
+                done = done or bool(before.strip(_NOTE_OPENERS))
+                return node
+            done = True
+            if nocase:
+                return node
+            at = letter.start()
+            return Text(node.text[:at] + node.text[at].upper() + node.text[at + 1:])
+        return replace(node, children=tuple(walk(child, nocase or node.nocase)
+                                            for child in node.children))
+
+    return walk(rich, False)
+
+
+def _finish_citations(result: Result, library: Library, clusters: Sequence[Cluster],
+                      narrative: Sequence[bool], engine: str, output: str) -> None:
+    """Capitalise notes and put authors before author-in-text cites, in place.
+
+    Each CLUSTER is a note of a note style, so each starts with a capital;
+    an author-in-text cite gets the name ``citekit render`` puts before it
+    (:func:`citekit.document.in_text_authors`), then a space, then the cite.
+    """
+    style = result.style
+    if style is None or len(result.citation_trees) != len(clusters):
+        return
+    keys = [c.items[0].id for c, n in zip(clusters, narrative, strict=True)
+            if n and c.items[0].id in library and author_in_text_applies(style)]
+    authors = in_text_authors(library, list(dict.fromkeys(keys)), style, result.locale,
+                              engine) if keys else {}
+    for index, (cluster, tree) in enumerate(zip(clusters, result.citation_trees, strict=True)):
+        if style.is_note:
+            tree = capitalise_note(tree)
+        author = authors.get(cluster.items[0].id) if narrative[index] else None
+        if author is not None:
+            tree = Span((author, Text(" "), tree))
+        result.citation_trees[index] = tree
+        result.citations[index] = serialise(tree, output)
+
+
 @click.command("cite")
 @click.argument("clusters", nargs=-1, required=True, metavar="CLUSTER...")
-@click.option("--bib", "-b", "bib_path", default=None, metavar="FILE",
-              help=f"Bibliography file (any format citekit reads); default: ./{DEFAULT_BIB}.")
+@click.option("--bib", "-b", "--bibliography", "bib_path", default=None, metavar="FILE",
+              help=f"Bibliography file (any format citekit reads; - for stdin; "
+                   f"--bibliography as pandoc spells it); default: ./{DEFAULT_BIB}.")
+@from_option
+@encoding_option
 @style_options
-@click.option("--bibliography", "with_bibliography", is_flag=True,
+@click.option("--with-bibliography", "-B", "with_bibliography", is_flag=True,
               help="Also print the bibliography of the cited entries.")
 @click.option("--quotations", "include_quotations", is_flag=True,
-              help="With --bibliography: also list the cited quotation records, not "
+              help="With --with-bibliography: also list the cited quotation records, not "
                    "only the works quoting them.")
+@sentence_case_option
+@identifier_options
 @handle_errors
-def cite_command(clusters: tuple[str, ...], bib_path: str | None, style: str,
-                 locale: str | None, output_format: str, engine: str, link: bool,
-                 with_bibliography: bool, include_quotations: bool) -> None:
+def cite_command(clusters: tuple[str, ...], bib_path: str | None, from_: str | None,
+                 encoding: str | None, style: str, locale: str | None, output_format: str,
+                 engine: str, link: bool, with_bibliography: bool,
+                 include_quotations: bool, sentence_case: bool, resolve: bool,
+                 offline: bool, no_cache: bool) -> None:
     """Format citations written in pandoc's citation syntax.
 
     Each CLUSTER is one citation: keys with @, separated by semicolons, each
     with an optional prefix, a locator (p. 33, pp. 33-35, chap. 2, § 4 ...)
-    and a suffix; -@key leaves the author out.  Clusters render in order,
-    so later ones can come out as "ibid." or short forms.  The default style
-    is apa.  A quotation record (docs/quotations.md) cites as the statement
+    and a suffix; -@key leaves the author out.  "@key [p. 33]" is pandoc's
+    author-in-text form and prints as render prints it in a document:
+    "Raimondo (2000, p. 33)" in apa ("@key []" without a locator; a bare
+    @key stays a cluster).  Clusters render in order, so later ones can
+    come out as "ibid." or short forms; in a note style each is a note and
+    starts with a capital.  A biblatex @set cites its members.  The
+    default style is apa.  A quotation record (docs/quotations.md) cites as the statement
     "quoted in" the work that quotes it; the bibliography lists that work
-    (and, with --quotations, the quotation too).  Unknown keys exit 1 with
-    the closest keys suggested; an unknown style exits 2.
+    (and, with --quotations, the quotation too).  An unknown key is a
+    warning naming the closest keys, rendered as [unknown: key], and the
+    rest still prints, with exit code 1; so does a bibliography entry that
+    cannot be read.  An unknown style or a bad option exits 2
+    (docs/exit-codes.md).  A key the bibliography lacks written as an
+    identifier (@doi:10.1000/xyz, @{doi:...} for odd characters, @isbn:...,
+    @arxiv:..., @pmid:..., @pmcid:...) is looked up for this run, through
+    the cache (--offline: the cache only; --no-resolve: not at all); without
+    --bib and references.bib, identifiers alone need no bibliography.
+    Nothing is written: citekit add keeps a record (docs/identifiers.md).
 
     \b
     Example:
       citekit cite "@raimondo2000enemy, p. 33; @raimondo2008reclaiming"
+      citekit cite "@raimondo2000enemy [p. 33]"
       citekit cite "[see @raimondo2000enemy, chap. 2]" "[-@raimondo2008reclaiming]" \
         -s chicago-notes-bibliography
       citekit cite @raimondo2000enemy -s ieee --format html
-      citekit cite @tillerson2017patience -s chicago-author-date --bibliography
+      citekit cite @tillerson2017patience -s chicago-author-date --with-bibliography
+      citekit cite "[@doi:10.1038/nature14539, p. 437]" -s apa
     """
     the_style, the_locale = resolve_options(style, locale)
-    library, _, _ = load_library(bib_path)  # a lost entry matters only if cited
     parsed: list[Cluster] = []
+    narrative: list[bool] = []
     for number, text in enumerate(clusters, start=1):
-        try:
-            cluster = parse_cluster(text, the_locale or the_style.default_locale or DEFAULT_LOCALE,
-                                    note_number=number)
-        except CitationSyntaxError as exc:
-            raise UsageError(str(exc)) from exc
+        cluster, in_text = parse_argument(
+            text, the_locale or the_style.default_locale or DEFAULT_LOCALE, number)
+        if in_text and author_in_text_applies(the_style):
+            cluster = replace(cluster, items=tuple(replace(i, suppress_author=True)
+                                                   for i in cluster.items))
         parsed.append(cluster)
+        narrative.append(in_text)
+    resolver = identifier_resolver(resolve, offline, no_cache, sentence_case)
+    keys = [item.id for cluster in parsed for item in cluster.items]
+    if bib_path is None and not Path(DEFAULT_BIB).is_file() and resolver is not None \
+            and all(is_identifier_key(key) for key in keys):
+        library = Library()  # identifiers alone: no bibliography needed
+    else:
+        library, _, _ = load_library(bib_path, from_, encoding, sentence_case=sentence_case)
+    if resolver is not None:
+        resolution = resolve_identifiers(library, keys, resolver)
+        echo_resolution(resolution)
+        parsed = resolution.rename(parsed)
     report_unknown_keys(library, parsed)
     result = render(library, the_style, citations=parsed, locale=the_locale,
                     output=render_format(output_format), engine=engine, link=link,
                     bibliography=with_bibliography,
                     bibliography_keys=[] if with_bibliography else None,
                     include_quotations=include_quotations)
+    _finish_citations(result, library, parsed, narrative, engine, render_format(output_format))
     echo_warnings(result)
     if output_format == "json":
         echo_json(result.to_json())
@@ -161,7 +326,10 @@ COMMANDS = [cite_command]
 
 __all__ = [
     "COMMANDS",
+    "echo_resolution",
     "echo_warnings",
+    "identifier_options",
+    "identifier_resolver",
     "load_library",
     "render_format",
     "report_unknown_keys",

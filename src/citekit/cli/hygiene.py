@@ -3,33 +3,39 @@
 The three commands change bibliographies people have kept for years, so they
 share one rule: nothing overwrites an input file unless ``--in-place`` is
 given, and then the write is atomic (:func:`citekit._io.atomic_write_text`)
-with an optional ``FILE~`` backup (``--backup``).
+with an optional ``FILE~`` backup (``--backup``), in the encoding the file was
+read with.  Nothing the user did not ask to change changes: ``keys`` and
+``dedupe --merge`` edit a .bib file's text (:mod:`citekit.ops.bibsource`)
+instead of rewriting it, and ``format`` keeps blocks it cannot parse byte for
+byte in their place.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import sys
 from typing import cast
 
 import click
 
-from citekit._io import atomic_write_text, read_text
+from citekit._io import atomic_write_text, read_decoded
 from citekit.cli._common import (
     EXIT_PROBLEMS,
+    InputFile,
     echo_diagnostics,
     echo_json,
+    encoding_option,
     format_option,
     handle_errors,
     input_name,
     progress_iter,
     read_input,
 )
-from citekit.errors import Diagnostic, Severity, UsageError
-from citekit.formats import FormatInfo, format_for_path, get_format, read_string
+from citekit.errors import Diagnostic, OutputError, Severity, UsageError
+from citekit.formats import FormatInfo, format_for_path, get_format
 from citekit.formats import write_string as format_write
 from citekit.model import Library
+from citekit.ops.bibsource import SourceEditError
 from citekit.ops.dedupe import (
     ALIASES_CONTAINER,
     CONFLICTS_FIELD,
@@ -38,8 +44,9 @@ from citekit.ops.dedupe import (
     MergePolicy,
     find_duplicates,
     merge,
+    merge_in_source,
 )
-from citekit.ops.keys import DEFAULT_PATTERN, generate_keys
+from citekit.ops.keys import DEFAULT_PATTERN, generate_keys, rename_in_source
 from citekit.ops.tidy import SortOrder, tidy
 
 # ---------------------------------------------------------------------------
@@ -47,14 +54,16 @@ from citekit.ops.tidy import SortOrder, tidy
 # ---------------------------------------------------------------------------
 
 
-def _read_libraries(paths: tuple[str, ...], from_: str | None
-                    ) -> tuple[Library, list[Diagnostic], FormatInfo]:
+def _read_libraries(paths: tuple[str, ...], from_: str | None, encoding: str | None = None
+                    ) -> tuple[Library, list[Diagnostic], FormatInfo, list[InputFile]]:
     """Read every input into one library; a key seen before gets ``-2``, ``-3`` ..."""
     combined = Library()
     diagnostics: list[Diagnostic] = []
     first_format: FormatInfo | None = None
+    sources: list[InputFile] = []
     for path in progress_iter(paths, "reading"):
-        source = read_input(path, from_)
+        source = read_input(path, from_, encoding)
+        sources.append(source)
         filename = source.name
         first_format = first_format or source.format
         diagnostics += source.diagnostics
@@ -72,7 +81,7 @@ def _read_libraries(paths: tuple[str, ...], from_: str | None
             combined.extras = dict(source.library.extras)
     if first_format is None:
         raise UsageError("no input file")
-    return combined, diagnostics, first_format
+    return combined, diagnostics, first_format, sources
 
 
 def _output_format(output: str | None, to: str | None, fallback: FormatInfo) -> FormatInfo:
@@ -96,12 +105,23 @@ def _check_destination(paths: tuple[str, ...], output: str | None, in_place: boo
 
 
 def _write(text: str, paths: tuple[str, ...], output: str | None, in_place: bool,
-           backup: bool) -> None:
-    """Write the result: over the input only with --in-place, never by accident."""
+           backup: bool, encoding: str = "utf-8") -> None:
+    """Write the result: over the input only with --in-place, never by accident.
+
+    In place the file keeps the encoding it was read with (``encoding``, a
+    codec name such as ``utf-8-sig`` or ``latin-1``): text decoded one way is
+    never written back another way.  Other outputs are UTF-8.
+    """
     if in_place:
-        atomic_write_text(paths[0], text, backup=backup)
+        atomic_write_text(paths[0], text, backup=backup, encoding=encoding)
     else:
         atomic_write_text(output or "-", text, protect=paths, in_place_hint=True)
+
+
+def _edits_bibtex_source(sources: list[InputFile], target: FormatInfo) -> bool:
+    """Whether the result is one .bib file's own text, edited (not rewritten by a writer)."""
+    return len(sources) == 1 and sources[0].format.name == "biblatex" \
+        and target.name == "biblatex"
 
 
 def _problems(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
@@ -174,10 +194,11 @@ def _conflicts_as_bibtex_field(library: Library) -> None:
               help="With --merge: where to write the merged library ('-' for stdout).")
 @_in_place_option
 @_backup_option
+@encoding_option
 @handle_errors
 def dedupe(paths: tuple[str, ...], output_format: str, from_: str | None, to: str | None,
            rules: tuple[str, ...], threshold: float, policy: str | None, output: str | None,
-           in_place: bool, backup: bool) -> None:
+           in_place: bool, backup: bool, encoding: str | None) -> None:
     """Find duplicate records (same DOI, ISBN, or title, year and first author).
 
     Without --merge the groups are listed and the exit code is 1 when there
@@ -185,7 +206,10 @@ def dedupe(paths: tuple[str, ...], output_format: str, from_: str | None, to: st
     With --merge the library is written with one record per group; the
     other keys become aliases in the survivor's 'ids' field, and with
     'combine' every field is kept (disagreeing values go to the survivor's
-    custom "merged-conflicts").
+    custom "merged-conflicts"). A .bib file written as .bib is edited, not
+    rewritten: the merged-away entries go, the survivor gets its 'ids' (and
+    with 'combine' the fields it lacked and a 'merged-conflicts' field), and
+    every other byte of the file stays as it was.
 
     \b
     Example:
@@ -200,7 +224,7 @@ def dedupe(paths: tuple[str, ...], output_format: str, from_: str | None, to: st
         if not output and not in_place:
             raise UsageError("--merge needs -o OUT (or '-' for stdout) or --in-place")
         _check_destination(paths, output, in_place, backup)
-    library, diagnostics, source = _read_libraries(paths, from_)
+    library, diagnostics, source, sources = _read_libraries(paths, from_, encoding)
     echo_diagnostics(_problems(diagnostics))
     groups = find_duplicates(library, rules=rules or RULES, title_threshold=threshold)
     if policy is None:
@@ -217,12 +241,18 @@ def dedupe(paths: tuple[str, ...], output_format: str, from_: str | None, to: st
         return
     merged = merge(library, groups, policy=cast(MergePolicy, policy))
     target = _output_format(output if not in_place else paths[0], to, source)
-    if target.name == "biblatex":
-        _conflicts_as_bibtex_field(merged)
-    elif target.name == "ris" and groups:
-        click.echo("warning: RIS has no place for the aliases and merge conflicts kept in "
-                   "'custom'; write CSL-JSON, CSL-YAML or BibLaTeX to keep them", err=True)
-    _write(format_write(merged, target.name), paths, output, in_place, backup)
+    if _edits_bibtex_source(sources, target):
+        rendered = _merged_source(sources[0], groups, cast(MergePolicy, policy))
+        if not (in_place and rendered == sources[0].text):
+            _write(rendered, paths, output, in_place, backup, sources[0].encoding)
+    else:
+        if target.name == "biblatex":
+            _conflicts_as_bibtex_field(merged)
+        elif target.name == "ris" and groups:
+            click.echo("warning: RIS has no place for the aliases and merge conflicts kept in "
+                       "'custom'; write CSL-JSON, CSL-YAML or BibLaTeX to keep them", err=True)
+        _write(format_write(merged, target.name), paths, output, in_place, backup,
+               sources[0].encoding)
     removed = len(library) - len(merged)
     if output_format == "json":
         echo_json({"records": len(library), "merged": len(merged), "removed": removed,
@@ -232,36 +262,32 @@ def dedupe(paths: tuple[str, ...], output_format: str, from_: str | None, to: st
                    err=True)
 
 
+def _merged_source(source: InputFile, groups: list[DuplicateGroup], policy: MergePolicy) -> str:
+    """The .bib text with the groups merged by editing only the entries involved.
+
+    Each edited entry is checked to read back as intended
+    (:func:`citekit.ops.bibsource.checked`); when one cannot be edited
+    safely, nothing is written.
+    """
+    try:
+        return merge_in_source(source.text, groups, policy)
+    except SourceEditError as exc:
+        raise OutputError(f"{source.name}: cannot merge in the file's text ({exc}); "
+                          "nothing was written") from exc
+
+
 # ---------------------------------------------------------------------------
 # keys
 # ---------------------------------------------------------------------------
-
-_ENTRY_HEAD = re.compile(r"^(\s*@\s*(?P<type>\w+)\s*[{(]\s*)(?P<key>[^,\s{}()]+)(\s*,)",
-                         re.MULTILINE)
-_POINTER = re.compile(r"^(\s*(?:crossref|xref)\s*=\s*[{\"]\s*)([^}\"]*)",
-                      re.IGNORECASE | re.MULTILINE)
-
 
 def rename_bibtex_keys(text: str, renamed: dict[str, str]) -> str:
     """Rename entry keys and crossref/xref values in BibTeX text, touching nothing else.
 
     Going through the model would rewrite the whole file; renaming in place
-    keeps the user's layout, comments and macros.
+    keeps the user's layout, comments, macros and the blocks the reader could
+    not parse (:func:`citekit.ops.keys.rename_in_source`).
     """
-    if not renamed:
-        return text
-
-    def head(match: re.Match[str]) -> str:
-        if match.group("type").lower() in ("string", "comment", "preamble"):
-            return match.group(0)
-        key = match.group("key")
-        return f"{match.group(1)}{renamed.get(key, key)}{match.group(4)}"
-
-    def pointer(match: re.Match[str]) -> str:
-        keys = [k.strip() for k in match.group(2).split(",")]
-        return match.group(1) + ",".join(renamed.get(k, k) for k in keys)
-
-    return _POINTER.sub(pointer, _ENTRY_HEAD.sub(head, text))
+    return rename_in_source(text, renamed)
 
 
 @click.command("keys")
@@ -279,17 +305,19 @@ def rename_bibtex_keys(text: str, renamed: dict[str, str]) -> str:
 @_in_place_option
 @_backup_option
 @_from_option
+@encoding_option
 @format_option
 @handle_errors
 def keys(path: str, pattern: str, rekey: bool, unicode_keys: bool, dry_run: bool,
          output: str | None, in_place: bool, backup: bool, from_: str | None,
-         output_format: str) -> None:
+         encoding: str | None, output_format: str) -> None:
     """Give records citation keys made from a pattern.
 
     Records whose key is usable keep it unless --rekey; clashes get a, b,
     ... aa suffixes. The renames (old -> new) are listed on stderr, or on
-    stdout with --dry-run. BibTeX files are edited in place textually (only
-    entry keys and crossref/xref values change), other formats are rewritten.
+    stdout with --dry-run. BibTeX files are edited textually (only entry
+    keys and crossref/xref values change; comments, macros and entries that
+    cannot be parsed stay byte for byte), other formats are rewritten.
 
     \b
     Example:
@@ -298,7 +326,7 @@ def keys(path: str, pattern: str, rekey: bool, unicode_keys: bool, dry_run: bool
       citekit keys refs.json -p '{auth}{year}' -o rekeyed.json
     """
     _check_destination((path,), output, in_place, backup)
-    source = read_input(path, from_)
+    source = read_input(path, from_, encoding)
     echo_diagnostics(_problems(list(source.diagnostics)))
     try:
         renamed, library = generate_keys(source.library, pattern, rekey=rekey,
@@ -318,17 +346,17 @@ def keys(path: str, pattern: str, rekey: bool, unicode_keys: bool, dry_run: bool
     if dry_run:
         return
     target = _output_format(output if not in_place else path, None, source.format)
-    rendered = None
-    if target.name == "biblatex" and source.format.name == "biblatex":
-        rendered = rename_bibtex_keys(source.text, renamed)
-        check = read_string(rendered, source.format.name, filename=source.name).library
-        if check.keys() != library.keys():  # an entry the line-based rename missed
-            click.echo("note: entries not at line starts; the file is rewritten by the "
-                       "BibTeX writer instead of renamed in place", err=True)
-            rendered = None
-    if rendered is None:
+    if _edits_bibtex_source([source], target):
+        try:
+            rendered = rename_in_source(source.text, renamed)
+        except SourceEditError as exc:
+            raise OutputError(f"{source.name}: cannot rename keys in the file's text ({exc}); "
+                              "nothing was written") from exc
+        if in_place and rendered == source.text:
+            return
+    else:
         rendered = format_write(library, target.name)
-    _write(rendered, (path,), output, in_place, backup)
+    _write(rendered, (path,), output, in_place, backup, source.encoding)
 
 
 # ---------------------------------------------------------------------------
@@ -348,9 +376,10 @@ def keys(path: str, pattern: str, rekey: bool, unicode_keys: bool, dry_run: bool
               help="Where to write the tidied file (default: stdout).")
 @_in_place_option
 @_backup_option
+@encoding_option
 @handle_errors
 def format_(paths: tuple[str, ...], sort: str | None, check: bool, output: str | None,
-            in_place: bool, backup: bool) -> None:
+            in_place: bool, backup: bool, encoding: str | None) -> None:
     """Rewrite .bib files canonically (bibtex-tidy style), keeping every value.
 
     Entry types and field names lower case, two-space indentation, fields in
@@ -377,10 +406,10 @@ def format_(paths: tuple[str, ...], sort: str | None, check: bool, output: str |
     untidy: list[str] = []
     failed = False
     for path in progress_iter(paths, "formatting"):
-        text, decoding = read_text(path)
+        decoded = read_decoded(path, encoding)
         filename = input_name(path)
-        result = tidy(text, sort=order, filename=filename)
-        diagnostics = [*decoding, *result.diagnostics]
+        result = tidy(decoded.text, sort=order, filename=filename)
+        diagnostics = [*decoded.diagnostics, *result.diagnostics]
         echo_diagnostics(_problems(diagnostics))
         failed = failed or any(d.severity is Severity.ERROR for d in diagnostics)
         if check:
@@ -390,7 +419,7 @@ def format_(paths: tuple[str, ...], sort: str | None, check: bool, output: str |
             continue
         if in_place:
             if result.changed:
-                atomic_write_text(path, result.text, backup=backup)
+                atomic_write_text(path, result.text, backup=backup, encoding=decoded.encoding)
         else:
             _write(result.text, (path,), output, False, False)
     if check:

@@ -10,10 +10,14 @@ import click
 from citekit.cli._common import (
     echo_diagnostics,
     echo_json,
+    encoding_option,
     format_option,
+    from_option,
     handle_errors,
+    note_problems,
     read_input,
     require_format,
+    sentence_case_option,
 )
 from citekit.errors import Severity
 from citekit.formats import get_format
@@ -38,35 +42,43 @@ def _listing_lines(records: list[Record]) -> list[str]:
 
 @click.command("list")
 @click.argument("file", type=click.Path(allow_dash=True))
-@click.option("-f", "--from", "from_", metavar="FORMAT", help="Input format (default: guessed).")
+@from_option
+@encoding_option
 @click.option("--type", "type_", metavar="TYPE", help="Only this CSL type (book, chapter, ...).")
 @click.option("--author", metavar="TEXT", help="Only works with a matching author or editor.")
 @click.option("--year", metavar="YEAR", help="A year or a range: 2001, 2000-2010, 2000-, -2010.")
 @click.option("--search", metavar="TEXT", help="Only entries with TEXT in any field.")
 @format_option
+@sentence_case_option
 @handle_errors
-def list_command(file: str, from_: str | None, type_: str | None, author: str | None,
-                 year: str | None, search: str | None, output_format: str) -> None:
+def list_command(file: str, from_: str | None, encoding: str | None, type_: str | None,
+                 author: str | None, year: str | None, search: str | None,
+                 output_format: str, sentence_case: bool) -> None:
     """List the entries of a bibliography, optionally filtered.
 
     Text output has one line per entry: key, type, first author, year and
     title. With --format json the matching entries are printed as CSL-JSON.
-    Matching ignores case and accents.
+    Matching ignores case and accents.  When no entry matches, "no entries
+    match" goes to stderr and the exit code is 1 (as grep does); entries
+    that cannot be read are reported and also make it 1.
 
     \b
     Example:
       citekit list references.bib --author darwin --year 1850-1880
       citekit list refs.json --type book --search evolution --format json
     """
-    source = read_input(file, from_)
+    source = read_input(file, from_, encoding, sentence_case=sentence_case)
     echo_diagnostics(d for d in source.diagnostics if d.severity is not Severity.INFO)
     records = filter_records(source.library, type=type_, author=author, year=year,
                              search=search)
     if output_format == "json":
         echo_json([record.to_json() for record in records])
-        return
-    for line in _listing_lines(records):
-        click.echo(line)
+    else:
+        for line in _listing_lines(records):
+            click.echo(line)
+    if not records and len(source.library):  # an empty file has said so already
+        click.echo(f"no entries match (of {len(source.library)} in {source.name})", err=True)
+        note_problems()
 
 
 def _show_value(value: Any) -> str:
@@ -89,24 +101,31 @@ def describe(record: Record) -> list[str]:
 @click.command("show")
 @click.argument("file", type=click.Path(allow_dash=True))
 @click.argument("key")
-@click.option("-f", "--from", "from_", metavar="FORMAT", help="Input format (default: guessed).")
+@from_option
+@encoding_option
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "bibtex"]),
               default="text", show_default=True,
               help="Fields for people (text), CSL-JSON (json) or a BibLaTeX entry (bibtex).")
+@sentence_case_option
 @handle_errors
-def show_command(file: str, key: str, from_: str | None, output_format: str) -> None:
+def show_command(file: str, key: str, from_: str | None, encoding: str | None,
+                 output_format: str, sentence_case: bool) -> None:
     """Show one entry of a bibliography by its key (case-sensitive).
 
-    An unknown key is a usage error (exit 2) that suggests the closest keys.
+    An unknown key is a problem in the data, as in `citekit cite`: exit 1,
+    with the closest keys suggested.  Entries of FILE that cannot be read
+    are reported and make the exit code 1 too; a missing FILE or a bad
+    option exits 2 (docs/exit-codes.md).
 
     \b
     Example:
       citekit show references.bib darwin1859
       citekit show refs.json darwin1859 --format bibtex
     """
-    source = read_input(file, from_)
-    echo_diagnostics(d for d in source.diagnostics
-                     if d.severity is not Severity.INFO and d.key in (key, None))
+    source = read_input(file, from_, encoding, sentence_case=sentence_case)
+    echo_diagnostics(d for d in source.diagnostics  # every broken entry, this one's warnings
+                     if d.severity is Severity.ERROR
+                     or (d.severity is Severity.WARNING and d.key in (key, None)))
     record = find_record(source.library, key)
     if output_format == "json":
         echo_json(record.to_json())

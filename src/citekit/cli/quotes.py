@@ -23,6 +23,7 @@ from citekit.cli._common import (
     EXIT_PROBLEMS,
     echo_diagnostics,
     echo_json,
+    encoding_option,
     handle_errors,
     read_input,
 )
@@ -75,9 +76,9 @@ class QuotesGroup(click.Group):
         return ["[OPTIONS]", "[FILE]", "| verify FILE --source TEXTFILE [OPTIONS]"]
 
 
-def load_library(path: str) -> tuple[Library, list[Diagnostic]]:
+def load_library(path: str, encoding: str | None = None) -> tuple[Library, list[Diagnostic]]:
     """Read a library and check its quotation records; diagnostics go to stderr."""
-    source = read_input(path)
+    source = read_input(path, None, encoding)
     diagnostics = [*source.diagnostics,
                    *check_quotations(source.library, file=source.name, lines=source.result.lines)]
     echo_diagnostics(diagnostics, quiet=True)
@@ -153,10 +154,11 @@ def render_markdown(quotes: list[Quotation]) -> str:
 @click.option("--in", "quoted_in", metavar="KEY", help="Only quotations quoted in record KEY.")
 @click.option("--format", "output_format", type=click.Choice(["table", "json", "csv", "markdown"]),
               default=None, help="Listing format (default: table).")
+@encoding_option
 @click.pass_context
 @handle_errors
 def quotes(ctx: click.Context, speaker: str | None, quoted_in: str | None,
-           output_format: str | None) -> None:
+           output_format: str | None, encoding: str | None) -> None:
     """List the quotation records in FILE (default: ./references.bib).
 
     A quotation record is a speech, interview or personal communication
@@ -178,9 +180,11 @@ def quotes(ctx: click.Context, speaker: str | None, quoted_in: str | None,
             raise UsageError(f"give FILE after '{ctx.invoked_subcommand}', not before it")
         if output_format is not None:
             raise UsageError(f"put --format after '{ctx.invoked_subcommand}'")
+        if encoding is not None:
+            raise UsageError(f"put --encoding after '{ctx.invoked_subcommand}'")
         ctx.meta[_FILTERS_KEY] = (speaker, quoted_in)
         return
-    library, diagnostics = load_library(file or DEFAULT_FILE)
+    library, diagnostics = load_library(file or DEFAULT_FILE, encoding)
     found = select(library, speaker, quoted_in)
     fmt = output_format or "table"
     if fmt == "json":
@@ -252,17 +256,20 @@ def _counts(results: list[Verification]) -> dict[str, int]:
               help="Check the original wording, and show where the quoting work departs from it.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Output for people (text) or for programs (json).")
+@encoding_option
 @click.pass_context
 @handle_errors
 def verify_command(ctx: click.Context, file: str, source: str, quoted_in: str | None,
-                   speaker: str | None, original: bool, output_format: str) -> None:
+                   speaker: str | None, original: bool, output_format: str,
+                   encoding: str | None) -> None:
     """Check that each quotation in FILE appears verbatim in TEXTFILE.
 
     Quotes, apostrophes, dashes, ellipses and spacing are compared loosely;
     letters, words and punctuation exactly. Each quotation is reported as
     exact, near (with the closest passage and a word diff: [-in the words
     checked only-] {+in the source only+}) or missing. Parts split by an ellipsis must appear in
-    order. Exit 1 when any quotation is not exact.
+    order. Exit 1 when any quotation is not exact. --encoding applies to
+    FILE and TEXTFILE alike.
 
     \b
     Example:
@@ -273,9 +280,9 @@ def verify_command(ctx: click.Context, file: str, source: str, quoted_in: str | 
     if file == "-" and source == "-":
         raise UsageError("FILE and --source cannot both be read from stdin")
     group_speaker, group_in = ctx.meta.get(_FILTERS_KEY, (None, None))
-    library, diagnostics = load_library(file)
+    library, diagnostics = load_library(file, encoding)
     selected = select(library, speaker or group_speaker, quoted_in or group_in)
-    text, decoding = read_text(source)
+    text, decoding = read_text(source, encoding)
     echo_diagnostics(decoding, quiet=True)
     results = verify(selected, text, original=original)
     tally = _counts(results)

@@ -26,6 +26,11 @@ entry the same way whether the style printed it or not.
 One data adaptation happens on copies of the records, never on the
 library: a quotation record (``custom.quotation``, docs/quotations.md) has
 no title, so its quoted words stand in as one.
+
+A built reader holds only characters every writer can carry: control
+characters (a stray ``\x0b`` or ``\x01`` in a field or note, which DOCX and
+XML refuse) and lone surrogates are replaced (:func:`citekit.render.richtext.xml_safe`)
+and each replacement is a warning naming the reading.
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ from typing import Any
 from lxml import etree
 
 from citekit import formats
+from citekit._io import InputError
 from citekit.course.model import Reading, ReadingList, Section, load_reading_list
 from citekit.course.pages import PAGE_LABELS, ReadingLoad, count_pages, reading_load
 from citekit.errors import (
@@ -52,7 +58,16 @@ from citekit.errors import (
 from citekit.model import Library, Record
 from citekit.render import CiteItem, Cluster, render
 from citekit.render.api import closest_keys
-from citekit.render.richtext import Rich, Span, Text, from_html, plain
+from citekit.render.richtext import (
+    Rich,
+    Span,
+    Text,
+    from_html,
+    plain,
+    strip_markup,
+    xml_safe,
+    xml_unsafe_characters,
+)
 from citekit.render.types import BibliographyLayout, Engine
 from citekit.styles import Style, find_style
 
@@ -141,19 +156,25 @@ class Reader:
                 "id": s.id, "title": s.title, "load": s.load.to_json(),
                 "entries": [_entry_json(e) for e in s.entries],
             } for s in self.sections],
-            "bibliography": [{"id": e.key, "text": plain(e.rich)} for e in self.bibliography],
+            "bibliography": [{"id": e.key, "text": _plain_text(e.rich)}
+                             for e in self.bibliography],
             "diagnostics": [d.to_json() for d in self.diagnostics],
             "warnings": list(self.warnings),
         }
 
 
+def _plain_text(rich: Rich) -> str:
+    """The text of ``rich`` for JSON: no formatting and no markup tags left in it."""
+    return strip_markup(plain(rich))
+
+
 def _entry_json(entry: ReaderEntry) -> dict[str, Any]:
     return {
-        "id": entry.key, "text": plain(entry.rich), "required": entry.required,
+        "id": entry.key, "text": _plain_text(entry.rich), "required": entry.required,
         "locator": entry.locator, "label": entry.label, "pages": entry.pages,
-        "annotation": plain(entry.annotation) if entry.annotation else None,
+        "annotation": _plain_text(entry.annotation) if entry.annotation else None,
         "note": entry.note,
-        "context": plain(entry.context) if entry.context else None,
+        "context": _plain_text(entry.context) if entry.context else None,
     }
 
 
@@ -209,13 +230,15 @@ def load_libraries(paths: Iterable[Path]) -> tuple[Library, list[Diagnostic]]:
     for path in paths:
         try:
             result = formats.read(path)
-        except FileNotFoundError as exc:
-            raise ParseError(f"library file not found: {path}", [Diagnostic(
-                Severity.ERROR, "missing-library", f"library file not found: {path}",
-                file=str(path))]) from exc
-        for diagnostic in result.diagnostics:
-            if diagnostic.severity is not Severity.INFO:
-                diagnostics.append(replace(diagnostic, severity=Severity.WARNING))
+        except (FileNotFoundError, InputError) as exc:
+            message = (f"library file not found: {path}" if not Path(path).exists()
+                       else f"library file cannot be read: {exc}")
+            raise ParseError(message, [Diagnostic(
+                Severity.ERROR, "missing-library", message, file=str(path))]) from exc
+        # A broken entry of a library is the library's problem, reported with
+        # its file, line and key; it stops the reader only if it is a reading
+        # (then the reading list's check names it as unknown).
+        diagnostics.extend(d for d in result.diagnostics if d.severity is not Severity.INFO)
         for record in result.library:
             if record.key in library:
                 diagnostics.append(Diagnostic(
@@ -556,13 +579,16 @@ def build_reader(reading_list: ReadingList, library: Library | None = None, *,
     section and after the consolidated bibliography (``len(sections) + 1``
     steps), for a progress bar.
     """
-    diagnostics: list[Diagnostic] = []
+    library_diagnostics: list[Diagnostic] = []
     if library is None:
-        library, diagnostics = load_libraries(reading_list.libraries)
+        library, library_diagnostics = load_libraries(reading_list.libraries)
     style = resolve_style(reading_list)
-    diagnostics += check_reading_list(reading_list, library, style)
-    failing = [d for d in diagnostics
+    checked = check_reading_list(reading_list, library, style)
+    diagnostics = [*library_diagnostics, *checked]
+    failing = [d for d in checked
                if d.severity is Severity.ERROR or (strict and d.severity is Severity.WARNING)]
+    if strict:
+        failing += library_diagnostics
     if failing:
         count = len(failing)
         raise ParseError(f"{reading_list.source}: {count} problem{'s' if count > 1 else ''} "
@@ -597,9 +623,80 @@ def build_reader(reading_list: ReadingList, library: Library | None = None, *,
     reader.layout = whole.layout
     reader.locale = whole.locale
     reader.bibliography = bibliography
+    _make_xml_safe(reader)
     if progress is not None:
         progress(1)
     return reader
+
+
+# ---------------------------------------------------------------------------
+# Characters no writer can carry
+# ---------------------------------------------------------------------------
+
+
+class _Cleaner:
+    """Replaces what :func:`xml_safe` replaces and remembers what it found."""
+
+    def __init__(self) -> None:
+        self.found: list[str] = []
+
+    def text(self, text: str) -> str:
+        bad = xml_unsafe_characters(text)
+        if not bad:
+            return text
+        self.found.extend(c for c in bad if c not in self.found)
+        return xml_safe(text)
+
+    def optional(self, text: str | None) -> str | None:
+        return None if text is None else self.text(text)
+
+    def rich(self, rich: Rich | None) -> Rich | None:
+        if rich is None:
+            return None
+        if isinstance(rich, Text):
+            cleaned = self.text(rich.text)
+            return rich if cleaned == rich.text else Text(cleaned)
+        children = tuple(self.rich(child) or Text("") for child in rich.children)
+        return rich if children == rich.children else replace(rich, children=children)
+
+    def report(self, where: str, warnings: list[str]) -> None:
+        if self.found:
+            names = ", ".join(f"U+{ord(c):04X}" for c in self.found)
+            warnings.append(f"{where}: replaced character(s) {names} that the reader's "
+                            f"formats cannot carry (control characters or lone surrogates)")
+            self.found = []
+
+
+def _clean_entry(entry: ReaderEntry, cleaner: _Cleaner) -> ReaderEntry:
+    return replace(entry, rich=cleaner.rich(entry.rich) or Text(""),
+                   annotation=cleaner.rich(entry.annotation),
+                   context=cleaner.rich(entry.context), note=cleaner.optional(entry.note),
+                   locator=cleaner.optional(entry.locator))
+
+
+def _make_xml_safe(reader: Reader) -> None:
+    """Replace control characters and lone surrogates everywhere in ``reader``, with a
+    warning for each course field, section and reading that had some."""
+    cleaner = _Cleaner()
+    course = reader.reading_list
+    cleaned = replace(course, title=cleaner.text(course.title),
+                      code=cleaner.optional(course.code), term=cleaner.optional(course.term),
+                      instructor=cleaner.optional(course.instructor))
+    if cleaner.found:
+        reader.reading_list = cleaned
+    cleaner.report("course", reader.warnings)
+    for index, section in enumerate(reader.sections):
+        title, description = cleaner.text(section.title), cleaner.optional(section.description)
+        cleaner.report(f"section '{section.id}'", reader.warnings)
+        entries = []
+        for entry in section.entries:
+            entries.append(_clean_entry(entry, cleaner))
+            cleaner.report(f"section '{section.id}': '{entry.key}'", reader.warnings)
+        reader.sections[index] = replace(section, title=title, description=description,
+                                         entries=tuple(entries))
+    for index, entry in enumerate(reader.bibliography):
+        reader.bibliography[index] = _clean_entry(entry, cleaner)
+        cleaner.report(f"bibliography: '{entry.key}'", reader.warnings)
 
 
 def build_from_file(path: str | Path, *, engine: str | Engine | None = None,

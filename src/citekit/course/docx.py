@@ -8,6 +8,11 @@ its annotation) — change the style once and every entry follows.
 Formatting inside an entry comes from the rich text the CSL engine
 produced: italic, bold, small caps, super/subscript and underline become
 run properties, and links become real hyperlinks.
+
+WordprocessingML is XML: every string goes through :func:`_safe` (control
+characters and lone surrogates, which lxml refuses, are replaced; the
+reader's builder has already warned about them), and a link becomes a
+hyperlink only when :func:`citekit.render.richtext.safe_url` accepts it.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from docx.shared import Inches, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
 from citekit.course.build import Reader, ReaderEntry, ReaderSection, inline_layout
-from citekit.render.richtext import Rich, Span, Text
+from citekit.render.richtext import Rich, Span, Text, safe_url, xml_safe
 
 BIBLIOGRAPHY_STYLE = "Bibliography"
 ANNOTATION_STYLE = "Reading Annotation"
@@ -57,16 +62,21 @@ class _RunFormat:
         )
 
 
+def _safe(text: str) -> str:
+    """A string as WordprocessingML can hold it (see :func:`xml_safe`)."""
+    return xml_safe(text)
+
+
 def _runs(rich: Rich, fmt: _RunFormat, link: str | None
           ) -> Iterator[tuple[str, _RunFormat, str | None]]:
     """(text, format, link) for each leaf, in order."""
     if isinstance(rich, Text):
         if rich.text:
-            yield rich.text, fmt, link
+            yield _safe(rich.text), fmt, link
         return
     inner = fmt.within(rich)
     for child in rich.children:
-        yield from _runs(child, inner, rich.link or link)
+        yield from _runs(child, inner, safe_url(rich.link) or link)
 
 
 def _apply(run: Any, fmt: _RunFormat) -> None:
@@ -177,12 +187,12 @@ def _entry(body: _Body, entry: ReaderEntry) -> None:
 
 def _section(body: _Body, section: ReaderSection) -> None:
     document = body.document
-    document.add_heading(section.title, level=1)
+    document.add_heading(_safe(section.title), level=1)
     if section.description:
-        document.add_paragraph(section.description)
+        document.add_paragraph(_safe(section.description))
     load = document.add_paragraph()
     load.add_run("Reading load: ").bold = True
-    load.add_run(section.load.describe())
+    load.add_run(_safe(section.load.describe()))
     for heading, entries in (("Required reading", section.required),
                              ("Optional reading", section.optional)):
         if not entries:
@@ -198,21 +208,21 @@ def render_docx(reader: Reader) -> bytes:
     _ensure_styles(document)
     course = reader.reading_list
     properties = document.core_properties
-    properties.title = course.title
+    properties.title = _safe(course.title)
     if course.instructor:
-        properties.author = course.instructor
-    properties.subject = " · ".join(p for p in (course.code, course.term) if p)
-    document.add_heading(course.title, level=0)
+        properties.author = _safe(course.instructor)
+    properties.subject = _safe(" · ".join(p for p in (course.code, course.term) if p))
+    document.add_heading(_safe(course.title), level=0)
     meta = " · ".join(p for p in (course.code, course.term, course.instructor) if p)
     if meta:
-        document.add_paragraph(meta, style="Subtitle")
-    document.add_paragraph(f"Citation style: {reader.style.title}. "
-                           f"Reading load: {reader.load.describe()}.")
+        document.add_paragraph(_safe(meta), style="Subtitle")
+    document.add_paragraph(_safe(f"Citation style: {reader.style.title}. "
+                                 f"Reading load: {reader.load.describe()}."))
     document.add_heading("Contents", level=1)
     for section in reader.sections:
         item = document.add_paragraph(style="List Number")
-        item.add_run(section.title)
-        item.add_run(f" — {section.load.describe()}").italic = True
+        item.add_run(_safe(section.title))
+        item.add_run(_safe(f" — {section.load.describe()}")).italic = True
     document.add_paragraph("Bibliography", style="List Number")
     body = _Body(document)
     for section in reader.sections:

@@ -6,14 +6,23 @@ reading (entry, pages, annotation, note) is one block that must not break
 across pages (``break-inside: avoid``), and headings stay with what follows
 them.  Entries keep the hanging indent of a printed bibliography; numeric
 styles get their labels in a margin column instead.
+
+Nothing from the list or the library is written as markup: rich text goes
+through :func:`citekit.render.richtext.to_html` (the allow-list of CSL
+formatting and http/https/mailto/doi links), every other string through
+:func:`_text`, which escapes it for text and attribute values alike.
 """
 
 from __future__ import annotations
 
-from html import escape
-
 from citekit.course.build import Reader, ReaderEntry, ReaderSection, anchor
 from citekit.render import richtext
+
+
+def _text(text: str) -> str:
+    """Any string as HTML text or a quoted attribute value: escaped, XML-safe."""
+    return richtext.escape_attribute(text)
+
 
 PAPER_SIZES: dict[str, str] = {"a4": "A4", "letter": "letter"}
 """``--paper`` values and the CSS ``@page`` size each stands for."""
@@ -65,28 +74,28 @@ def _entry(entry: ReaderEntry, anchor: str, numbered: bool, *, with_mark: bool) 
         word = "Required" if entry.required else "Optional"
         classes.append(word.lower())
         mark = f'<span class="mark {word.lower()}">{word}</span>'
-    lines = [f'<div class="{" ".join(classes)}" id="{escape(anchor, quote=True)}">',
+    lines = [f'<div class="{" ".join(classes)}" id="{_text(anchor)}">',
              f'  <div class="csl-entry">{mark}{richtext.to_html(entry.rich)}</div>']
     if entry.locator_text:
         count = f" ({entry.pages} pages)" if entry.pages and entry.pages > 1 else ""
-        lines.append(f'  <div class="pages">Read: {escape(entry.locator_text)}{count}</div>')
+        lines.append(f'  <div class="pages">Read: {_text(entry.locator_text)}{count}</div>')
     if entry.context is not None:
         lines.append(f'  <div class="context">{richtext.to_html(entry.context)}</div>')
     if entry.annotation is not None:
         lines.append(f'  <div class="annotation">{richtext.to_html(entry.annotation)}</div>')
     if entry.note:
-        lines.append(f'  <div class="note">Note: {escape(entry.note)}</div>')
+        lines.append(f'  <div class="note">Note: {_text(entry.note)}</div>')
     lines.append("</div>")
     return "\n".join(lines)
 
 
 def _section(section: ReaderSection, numbered: bool) -> str:
     target = anchor(section.id)
-    out = [f'<section class="reader-section" id="{escape(target, quote=True)}">',
-           f"<h2>{escape(section.title)}</h2>"]
+    out = [f'<section class="reader-section" id="{_text(target)}">',
+           f"<h2>{_text(section.title)}</h2>"]
     if section.description:
-        out.append(f'<p class="description">{escape(section.description)}</p>')
-    out.append(f'<p class="load">Reading load: {escape(section.load.describe())}</p>')
+        out.append(f'<p class="description">{_text(section.description)}</p>')
+    out.append(f'<p class="load">Reading load: {_text(section.load.describe())}</p>')
     for heading, entries in (("Required reading", section.required),
                              ("Optional reading", section.optional)):
         if not entries:
@@ -105,31 +114,31 @@ def render_html(reader: Reader, *, paper: str = "a4") -> str:
         raise ValueError(f"unknown paper size '{paper}'; known: {', '.join(PAPER_SIZES)}")
     course = reader.reading_list
     numbered = reader.layout.second_field_align is not None
-    meta = " · ".join(escape(p) for p in (course.code, course.term, course.instructor) if p)
+    meta = " · ".join(_text(p) for p in (course.code, course.term, course.instructor) if p)
     head = [
         "<!DOCTYPE html>",
-        f'<html lang="{escape(reader.locale, quote=True)}">',
+        f'<html lang="{_text(reader.locale)}">',
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         '<meta name="generator" content="citekit reader">',
-        f"<title>{escape(course.title)}</title>",
+        f"<title>{_text(course.title)}</title>",
         f"<style>\n{_CSS % {'size': size}}</style>",
         "</head>",
         "<body>",
         '<header class="title-block">',
-        f"<h1>{escape(course.title)}</h1>",
+        f"<h1>{_text(course.title)}</h1>",
     ]
     if meta:
         head.append(f'<p class="course-meta">{meta}</p>')
-    head.append(f'<p class="summary">Citation style: {escape(reader.style.title)}. '
-                f"Reading load: {escape(reader.load.describe())}.</p>")
+    head.append(f'<p class="summary">Citation style: {_text(reader.style.title)}. '
+                f"Reading load: {_text(reader.load.describe())}.</p>")
     head.append("</header>")
     toc = ['<nav class="toc">', "<h2>Contents</h2>", "<ol>"]
     for section in reader.sections:
-        toc.append(f'<li><a href="#{escape(anchor(section.id), quote=True)}">'
-                   f"{escape(section.title)}</a> "
-                   f'<span class="toc-load">— {escape(section.load.describe())}</span></li>')
+        toc.append(f'<li><a href="#{_text(anchor(section.id))}">'
+                   f"{_text(section.title)}</a> "
+                   f'<span class="toc-load">— {_text(section.load.describe())}</span></li>')
     toc += ['<li><a href="#bibliography">Bibliography</a></li>', "</ol>", "</nav>"]
     body = [_section(section, numbered) for section in reader.sections]
     bib = ['<section class="reader-section" id="bibliography">', "<h2>Bibliography</h2>",

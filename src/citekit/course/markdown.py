@@ -6,11 +6,15 @@ headings carry explicit ids so the contents list links work in every
 output; each reading is a fenced div (``::: {#id .reader-entry}``) so a
 pandoc template or filter can style it, and the text inside is escaped by
 citekit's own Markdown serialiser.
+
+Nothing from the list or the library reaches pandoc as markup: pandoc reads
+the YAML metadata values as Markdown too (a ``<script>`` in a title would be
+raw HTML in ``pandoc -s`` output), so each value is Markdown-escaped first and
+then written as a double-quoted YAML scalar with every character that could
+end it escaped.
 """
 
 from __future__ import annotations
-
-import json
 
 from citekit.course.build import Reader, ReaderEntry, ReaderSection, anchor, inline_layout
 from citekit.render import richtext
@@ -19,6 +23,31 @@ from citekit.render.richtext import Text
 
 def _escaped(text: str) -> str:
     return richtext.to_markdown(Text(text))
+
+
+def yaml_string(text: str) -> str:
+    """``text`` as a YAML double-quoted scalar that reads back as ``text`` exactly.
+
+    Backslash and quote are escaped, and so is every character YAML or a
+    terminal could take for a line break or that is not printable (C0/C1
+    controls, U+2028/U+2029, U+FEFF); a lone surrogate becomes U+FFFD.
+    """
+    out = ['"']
+    for char in richtext.printable(text):
+        code = ord(char)
+        if char in '"\\':
+            out.append("\\" + char)
+        elif code < 0x20 or 0x7F <= code <= 0x9F or char in "\u2028\u2029\ufeff":
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(char)
+    out.append('"')
+    return "".join(out)
+
+
+def _meta_value(text: str) -> str:
+    """A metadata value pandoc will read as Markdown: escaped, then YAML-quoted."""
+    return yaml_string(_escaped(" ".join(text.split())))
 
 
 def _inline(rich: richtext.Rich) -> str:
@@ -67,13 +96,13 @@ def _section(section: ReaderSection) -> list[str]:
 def render_markdown(reader: Reader) -> str:
     """The whole reader as one pandoc Markdown document."""
     course = reader.reading_list
-    meta = ["---", f"title: {json.dumps(course.title, ensure_ascii=False)}"]
+    meta = ["---", f"title: {_meta_value(course.title)}"]
     subtitle = " · ".join(p for p in (course.code, course.term) if p)
     if subtitle:
-        meta.append(f"subtitle: {json.dumps(subtitle, ensure_ascii=False)}")
+        meta.append(f"subtitle: {_meta_value(subtitle)}")
     if course.instructor:
-        meta.append(f"author: {json.dumps(course.instructor, ensure_ascii=False)}")
-    meta += [f"lang: {json.dumps(reader.locale)}", "---", ""]
+        meta.append(f"author: {_meta_value(course.instructor)}")
+    meta += [f"lang: {yaml_string(reader.locale)}", "---", ""]
     lines = [*meta,
              f"Citation style: {_escaped(reader.style.title)}. "
              f"Reading load: {_escaped(reader.load.describe())}.", "",
@@ -90,4 +119,4 @@ def render_markdown(reader: Reader) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-__all__ = ["render_markdown"]
+__all__ = ["render_markdown", "yaml_string"]

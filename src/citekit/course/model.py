@@ -23,8 +23,10 @@ from pathlib import Path
 from typing import Any
 
 from citekit._io import read_text
+from citekit._paths import UnsafePathError, confine
 from citekit._yaml import compose_and_load, yaml
 from citekit.errors import Diagnostic, ParseError, Severity
+from citekit.styles import style_from_data
 
 DEFAULT_LABEL = "page"
 
@@ -67,9 +69,11 @@ class Section:
 class ReadingList:
     """A whole course reader as the instructor wrote it.
 
-    ``libraries`` are resolved against the list file's folder; ``style`` is
-    any name or path :func:`citekit.styles.find_style` understands (a
-    relative ``.csl`` path is resolved against the list file too).
+    ``libraries`` are resolved against the list file's folder and must lie
+    inside its project (that folder, or the git work tree holding it) or a
+    folder listed in ``$CITEKIT_ALLOW``; ``style`` is a style name or a
+    ``.csl`` path under the same rule (or in a style folder), resolved
+    against the list file too (see :mod:`citekit._paths`).
     ``numbering`` matters only for numeric styles: ``continuous`` (the
     reader is one document, so numbers run on and a work keeps its number)
     or ``per-section`` (every section a bibliography numbered from 1).
@@ -310,6 +314,7 @@ class _Builder:
             libraries = []
         if not libraries:
             self.problem("no-libraries", "no library files named ('libraries = [...]')")
+        library_paths = self.confined_libraries(libraries, base)
         raw_sections = data.get("sections")
         if not isinstance(raw_sections, list) or not raw_sections:
             self.problem("no-sections", "no sections ('[[sections]]' tables)")
@@ -323,10 +328,7 @@ class _Builder:
                 self.problem("duplicate-section", f"two sections have the id '{section.id}'",
                              section.line)
             seen[section.id] = 1
-        style = _text(data.get("style")) or "annotated-reading-list"
-        if style.endswith(".csl") and not Path(style).is_absolute():
-            candidate = base / style
-            style = str(candidate) if candidate.is_file() else style
+        style = self.confined_style(_text(data.get("style")) or "annotated-reading-list", base)
         numbering = _text(data.get("numbering")) or NUMBERING_MODES[0]
         if numbering not in NUMBERING_MODES:
             self.problem("bad-numbering", f"'numbering' must be "
@@ -337,11 +339,34 @@ class _Builder:
             raise self.error()
         return ReadingList(
             title=title, sections=tuple(s for s in sections if s is not None),
-            libraries=tuple(base / p for p in libraries),
+            libraries=library_paths,
             code=_text(course.get("code")), term=_text(course.get("term")),
             instructor=_text(course.get("instructor")), style=style,
             locale=_text(data.get("locale")), numbering=numbering, source=self.filename,
         )
+
+    def confined_libraries(self, libraries: list[str], base: Path) -> tuple[Path, ...]:
+        """Library paths inside the list's folder (or an allowed one); a problem for any other.
+
+        A reading list may come from someone else: an absolute or ``../``
+        path could otherwise read any file of the user's into the reader.
+        """
+        paths: list[Path] = []
+        for raw in libraries:
+            try:
+                paths.append(confine(raw, base, what="library file"))
+            except UnsafePathError as exc:
+                self.problem("path-outside-project", str(exc), self.line_of_setting("libraries")
+                             or self.line_of_setting("library"))
+        return tuple(paths)
+
+    def confined_style(self, style: str, base: Path) -> str:
+        """The style name, or its ``.csl`` file resolved inside the list's folder."""
+        try:
+            return style_from_data(style, base)
+        except UnsafePathError as exc:
+            self.problem("path-outside-project", str(exc), self.line_of_setting("style"))
+            return style
 
     def error(self) -> ParseError:
         count = len(self.problems)

@@ -44,6 +44,16 @@ class FormatInfo:
     aliases: tuple[str, ...] = ()
     sniff: Callable[[str], bool] | None = None
     description: str = ""
+    title_case_titles: bool = False
+    """Its files hold titles in title case, which its reader converts to CSL's
+    sentence case unless asked not to (``sentence_case=False``)."""
+    binary: bool = False
+    """Its files are not text (a database): the registry hands the module the
+    path (``read_path(path, *, filename=None, **options)``) instead of text."""
+
+    def read_options(self, *, sentence_case: bool = True) -> dict[str, Any]:
+        """The keyword arguments this format's ``read`` takes for the given options."""
+        return {"sentence_case": sentence_case} if self.title_case_titles else {}
 
     def load(self) -> ModuleType:
         """Import the module that implements the format."""
@@ -54,8 +64,19 @@ def _looks_like_json(text: str) -> bool:
     return text.lstrip()[:1] in ("[", "{")
 
 
+def _looks_like_yaml(text: str) -> bool:
+    """CSL-YAML: a ``---`` document (or Markdown front matter), ``references:``
+    or a bare list of items; read on stdin, where there is no suffix."""
+    for line in text[:4096].splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        return stripped == "---" or stripped.startswith(("references:", "- id:", "- type:"))
+    return False
+
+
 def _looks_like_bibtex(text: str) -> bool:
-    return "@" in text[:4096] and "{" in text[:4096]
+    return "@" in text[:4096] and "{" in text[:4096] and not _looks_like_yaml(text)
 
 
 FORMATS: dict[str, FormatInfo] = {}
@@ -66,18 +87,35 @@ def register(info: FormatInfo) -> None:
     FORMATS[info.name] = info
 
 
+def _sniff(module: str, function: str) -> Callable[[str], bool]:
+    """A sniff that imports its (lxml-free) table module only when called."""
+    return lambda text: bool(getattr(importlib.import_module(module), function)(text))
+
+
+# The XML formats come first: their sniffs are exact (a root element), while
+# BibTeX's ("@" and "{" somewhere) could take an XML file with an e-mail address.
+register(FormatInfo("endnote", "citekit.formats.endnote", (),
+                    aliases=("endnote-xml", "endnotexml", "enl-xml"),
+                    sniff=_sniff("citekit.formats.endnotemap", "looks_like_endnote"),
+                    description="EndNote XML (.xml, told by its <xml><records> root)"))
+register(FormatInfo("mods", "citekit.formats.mods", (".mods",),
+                    aliases=("mods-xml",),
+                    sniff=_sniff("citekit.formats.modsmap", "looks_like_mods"),
+                    description="MODS v3 XML (.mods; .xml told by its root)"))
 register(FormatInfo("csljson", "citekit.formats.csljson", (".json",),
                     aliases=("csl-json", "json", "csl"), sniff=_looks_like_json,
                     description="CSL-JSON, citekit's own model"))
 register(FormatInfo("biblatex", "citekit.formats.bibtex", (".bib", ".bibtex", ".biblatex"),
                     aliases=("bibtex", "bib"), sniff=_looks_like_bibtex,
-                    description="BibLaTeX / BibTeX"))
+                    description="BibLaTeX / BibTeX", title_case_titles=True))
 register(FormatInfo("cslyaml", "citekit.formats.cslyaml", (".yaml", ".yml"),
-                    aliases=("csl-yaml", "yaml"),
+                    aliases=("csl-yaml", "yaml"), sniff=_looks_like_yaml,
                     description="CSL-YAML, pandoc's YAML form of CSL-JSON"))
 register(FormatInfo("ris", "citekit.formats.ris", (".ris",),
                     sniff=lambda text: text.lstrip()[:6].startswith("TY  -"),
                     description="RIS"))
+register(FormatInfo("zotero", "citekit.formats.zotero", (".sqlite",),
+                    description="Zotero's database (zotero.sqlite), read-only", binary=True))
 
 
 def get_format(name: str) -> FormatInfo:
@@ -115,24 +153,41 @@ def guess_format(path: str | Path | None, text: str | None = None) -> FormatInfo
 
 
 def read_string(text: str, format: str | None = None, *, filename: str | None = None,
-                strict: bool = False) -> ReadResult:
-    """Parse text in a named (or guessed) format into a library."""
+                strict: bool = False, sentence_case: bool = True) -> ReadResult:
+    """Parse text in a named (or guessed) format into a library.
+
+    ``sentence_case=False`` keeps BibTeX titles as typed instead of converting
+    English title-case titles to sentence case (docs/bibtex-import.md).
+    """
     info = get_format(format) if format else guess_format(filename, text)
-    result: ReadResult = info.load().read(text, filename=filename)
+    result: ReadResult = info.load().read(
+        text, filename=filename, **info.read_options(sentence_case=sentence_case))
     if strict:
         raise_on_problems(result, filename)
     return result
 
 
-def read(path: str | Path, format: str | None = None, *, strict: bool = False) -> ReadResult:
+def read(path: str | Path, format: str | None = None, *, strict: bool = False,
+         encoding: str | None = None, sentence_case: bool = True) -> ReadResult:
     """Read a file (``-`` for stdin) into a library, collecting diagnostics.
 
-    With ``strict`` any warning or error raises :class:`ParseError`.
+    With ``strict`` any warning or error raises :class:`ParseError`.  The
+    text is UTF-8 (UTF-16/32 with a byte-order mark) unless ``encoding``
+    names another codec; bytes that do not decode raise a ParseError naming
+    the line and byte offset.  ``sentence_case=False`` keeps BibTeX titles
+    as typed (docs/bibtex-import.md).
     """
-    text, decoding = read_text(path)
+    binary = get_format(format) if format else format_for_path(path)
+    if binary is not None and binary.binary:  # a database: the format reads the file itself
+        loaded: ReadResult = binary.load().read_path(path, filename=str(path))
+        if strict:
+            raise_on_problems(loaded, str(path))
+        return loaded
+    text, decoding = read_text(path, encoding)
     filename = "<stdin>" if str(path) == "-" else str(path)
     info = get_format(format) if format else guess_format(path, text)
-    result: ReadResult = info.load().read(text, filename=filename)
+    result: ReadResult = info.load().read(
+        text, filename=filename, **info.read_options(sentence_case=sentence_case))
     result.diagnostics[:0] = decoding
     if strict:
         raise_on_problems(result, filename)

@@ -5,6 +5,11 @@ open ranges, ``~``/``?`` qualifiers and seasons 21-24, which
 :func:`citekit.model.parse_edtf` reads.  Classic BibTeX spreads the date over
 ``year``, ``month`` (a macro ``jan`` .. ``dec``, a name or a number) and
 ``day``.  Anything else is kept as a literal date and reported.
+
+Only ASCII digits make a number, and at most :data:`MAX_DIGITS` of them: a
+superscript ``²017`` passes ``str.isdigit`` but not ``int``, and a year of
+thousands of digits exceeds Python's int-string limit; both are text that is
+not a date, never an exception that would cost the entry.
 """
 
 from __future__ import annotations
@@ -23,16 +28,26 @@ for _number, _name in enumerate(MONTH_NAMES, start=1):
     _MONTHS[_name[:3]] = _number
     _MONTHS[_name[:3] + "."] = _number
 _MONTHS["sept"] = _MONTHS["sept."] = 9
-_YEAR_RANGE = re.compile(r"^(\d{1,4})\s*(?:-{1,3}|–|—|/)\s*(\d{1,4})$")
-_MONTH_DAY = re.compile(r"^([A-Za-z]+\.?)[\s~\u00a0]+(\d{1,2})$")
-_EDTF_UNSPECIFIED = re.compile(r"^(\d{2,3})(X{1,2})$")
+_YEAR_RANGE = re.compile(r"^([0-9]{1,4})\s*(?:-{1,3}|–|—|/)\s*([0-9]{1,4})$")
+_MONTH_DAY = re.compile(r"^([A-Za-z]+\.?)[\s~\u00a0]+([0-9]{1,2})$")
+_EDTF_UNSPECIFIED = re.compile(r"^([0-9]{2,3})(X{1,2})$")
+#: The most digits a year, month or day may have to be read as a number.
+MAX_DIGITS = 9
+_NUMBER = re.compile(rf"[0-9]{{1,{MAX_DIGITS}}}")
+# Longer than any EDTF date (``-2020-01-01~/2021-12-31?`` is 24): not one.
+_MAX_DATE_LENGTH = 64
+
+
+def _ascii_int(text: str) -> int | None:
+    """``text`` as a number when it is 1 to :data:`MAX_DIGITS` ASCII digits, else None."""
+    return int(text) if _NUMBER.fullmatch(text) else None
 
 
 def parse_month(text: str) -> int | None:
     """A month as BibTeX files write it: ``3``, ``03``, ``mar``, ``March``, ``Mar.``."""
     value = text.strip().lower()
-    if value.isdigit():
-        number = int(value)
+    number = _ascii_int(value)
+    if number is not None:
         return number if 1 <= number <= 12 else None
     return _MONTHS.get(value)
 
@@ -40,9 +55,15 @@ def parse_month(text: str) -> int | None:
 def parse_date_field(text: str) -> Date | None:
     """A BibLaTeX date field (EDTF); None when it is not a date."""
     text = text.strip()
-    if text.isdigit():
-        return Date(parts=((int(text),),))
-    parsed = parse_edtf(text)
+    year = _ascii_int(text)
+    if year is not None:
+        return Date(parts=((year,),))
+    if len(text) > _MAX_DATE_LENGTH:
+        return None
+    try:
+        parsed = parse_edtf(text)
+    except ValueError:  # digits beyond what int() converts: not a date
+        return None
     if parsed is not None:
         if any(mark in text for mark in "?%") or not parsed.parts \
                 or any(not point for point in parsed.parts):
@@ -65,8 +86,9 @@ def parse_year_month_day(year: str | None, month: str | None, day: str | None
         return None, (["month"] if month else []) + (["day"] if day else [])
     y = year.strip()
     parts: tuple[int, ...]
-    if y.isdigit():
-        parts = (int(y),)
+    number = _ascii_int(y)
+    if number is not None:
+        parts = (number,)
     else:
         span = _YEAR_RANGE.match(y)
         if span is not None:
@@ -84,9 +106,9 @@ def parse_year_month_day(year: str | None, month: str | None, day: str | None
         else:
             parts = (*parts, number)
             if day:
-                d = day.strip()
-                if d.isdigit() and 1 <= int(d) <= 31:
-                    parts = (*parts, int(d))
+                d = _ascii_int(day.strip())
+                if d is not None and 1 <= d <= 31:
+                    parts = (*parts, d)
                 else:
                     problems.append("day")
     return Date(parts=(parts,)), problems
@@ -123,6 +145,7 @@ def year_month_day(date: Date) -> tuple[str | None, str | None, str | None]:
 
 
 __all__ = [
+    "MAX_DIGITS",
     "MONTH_MACROS",
     "format_date",
     "parse_date_field",

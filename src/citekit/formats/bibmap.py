@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from citekit.locales import language_of
@@ -157,6 +158,23 @@ BIBTEX_FIELD_NAMES: dict[str, str] = {
     "journaltitle": "journal", "location": "address", "annotation": "annote",
 }
 
+# Editions as classic styles print them: plain.bst writes ``edition`` and then
+# " edition", so BibTeX files give the ordinal word ("Second").
+ORDINAL_WORDS: tuple[str, ...] = (
+    "First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh", "Eighth", "Ninth",
+    "Tenth", "Eleventh", "Twelfth", "Thirteenth", "Fourteenth", "Fifteenth", "Sixteenth",
+    "Seventeenth", "Eighteenth", "Nineteenth", "Twentieth",
+)  # fmt: skip
+
+
+def ordinal_edition(number: int) -> str:
+    """The classic BibTeX ``edition`` for an edition number: ``Second``, then ``21st``."""
+    if 1 <= number <= len(ORDINAL_WORDS):
+        return ORDINAL_WORDS[number - 1]
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(
+        number % 10, "th")
+    return f"{number}{suffix}"
+
 
 @dataclass(frozen=True, slots=True)
 class FieldRule:
@@ -282,21 +300,39 @@ CSL_TO_EDITOR_TYPE: dict[str, str] = {
 EPRINT_TYPES: dict[str, str] = {"doi": "DOI", "pubmed": "PMID", "pmid": "PMID",
                                 "pmcid": "PMCID", "pmc": "PMCID"}
 
+# eprinttype (or archiveprefix) -> the URL biblatex links the identifier to,
+# as pandoc builds it (and hdl, which biblatex links and pandoc does not).
+EPRINT_URLS: dict[str, str] = {
+    "arxiv": "https://arxiv.org/abs/{}", "jstor": "https://www.jstor.org/stable/{}",
+    "pubmed": "https://www.ncbi.nlm.nih.gov/pubmed/{}", "hdl": "https://hdl.handle.net/{}",
+    "googlebooks": "https://books.google.com?id={}",
+}  # fmt: skip
+
+# biblatex's country keys (patent locations) -> the English names it prints.
+COUNTRIES: dict[str, str] = {
+    "countryde": "Germany", "countryeu": "European Union", "countryep": "European Union",
+    "countryfr": "France", "countryuk": "United Kingdom", "countryus": "United States",
+}  # fmt: skip
+
 # Localisation keys (type, pubstate, series) -> the English text biblatex prints.
+# Genres and series start with a capital: CSL styles print them at the start
+# of a sentence or a bracket ("A report. Technical report 12."), never
+# capitalising a variable themselves; a status ("in press") stays lower case.
 KEYS: dict[str, str] = {
     "phdthesis": "PhD thesis", "mathesis": "Master's thesis",
     "mastersthesis": "Master's thesis", "candthesis": "Candidate thesis",
-    "bathesis": "Bachelor's thesis", "techreport": "technical report",
-    "resreport": "research report", "software": "computer software",
-    "datacd": "CD-ROM", "audiocd": "audio CD", "patent": "patent",
+    "bathesis": "Bachelor's thesis", "techreport": "Technical report",
+    "resreport": "Research report", "software": "Computer software",
+    "datacd": "CD-ROM", "audiocd": "Audio CD", "patent": "Patent",
     "patentde": "German patent", "patenteu": "European patent",
     "patentfr": "French patent", "patentuk": "British patent", "patentus": "U.S. patent",
-    "patreq": "patent request", "patreqde": "German patent request",
+    "patreq": "Patent request", "patreqde": "German patent request",
     "patreqeu": "European patent request", "patreqfr": "French patent request",
     "patrequk": "British patent request", "patrequs": "U.S. patent request",
     "inpress": "in press", "inpreparation": "in preparation", "forthcoming": "forthcoming",
     "submitted": "submitted", "prepublished": "pre-published",
-    "newseries": "new series", "oldseries": "old series",
+    "newseries": "New series", "oldseries": "Old series",
+    **COUNTRIES,
 }  # fmt: skip
 KEYS_REVERSE: dict[str, str] = {}
 for _key, _text in KEYS.items():
@@ -395,6 +431,7 @@ _KEEP_NAME = frozenset({"journal", "address", "school", "annote", "archiveprefix
                         "primaryclass", "pdf", "hyphenation"})
 
 
+@lru_cache(maxsize=4096)  # pure, and asked once per inherited field of every entry
 def inherited_names(field: str, parent_type: str, child_type: str) -> tuple[str, ...]:
     """The child fields a parent's field fills (none when it is not inherited).
 
@@ -425,11 +462,13 @@ __all__ = [
     "ARTICLE_SUBTYPES",
     "BIBTEX_FIELD_NAMES",
     "BIBTEX_TYPES",
+    "COUNTRIES",
     "CSL_TO_BIBLATEX",
     "CSL_TO_EDITOR_TYPE",
     "EDITOR_TYPES",
     "ENTRY_SUBTYPES",
     "EPRINT_TYPES",
+    "EPRINT_URLS",
     "FIELDS",
     "FIELD_ALIASES",
     "FIELD_RULES",
@@ -440,6 +479,7 @@ __all__ = [
     "LANGUAGES_REVERSE",
     "LANGUAGE_VARIANTS",
     "NEVER_INHERITED",
+    "ORDINAL_WORDS",
     "STRUCTURAL_FIELDS",
     "SUBTYPE_OF_CSL",
     "TYPES",
@@ -449,4 +489,5 @@ __all__ = [
     "canonical_type",
     "inherited_names",
     "language_tag",
+    "ordinal_edition",
 ]

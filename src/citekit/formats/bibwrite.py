@@ -9,9 +9,22 @@ written from their CSL variables alone.  Field order is fixed, keys are kept
 exactly, and ``@string``/``@preamble``/``@comment`` blocks from
 ``Library.extras["bibtex"]`` are put back first.
 
-A key BibTeX cannot hold (``a,b``, ``a}b``, spaces at either end) would read
-back as another key or break the entries after it, so such an entry is never
-written.  A caller that passes a ``diagnostics`` list gets every other entry
+A key BibTeX cannot hold (``a,b``, ``a}b``, spaces at either end, a
+backslash, which LaTeX would run inside ``\\bibitem``) would read back as
+another key, break the entries after it or run code, so such an entry is
+never written.
+
+Nothing written can run: text that did not come from TeX (a record read from
+CSL-JSON, RIS or YAML, which has no ``custom["biblatex"]``) has every
+backslash outside ``$...$`` math written as the character itself
+(``\\textbackslash{}``), and in every value, whatever its origin, the TeX primitives and
+commands that read or write files or redefine TeX (``\\input``,
+``\\include``, ``\\write18``, ``\\openout``, ``\\catcode``, ``\\def``,
+``\\csname``, ``^^5c`` ...) are written as text: ``{\\textbackslash}input``.
+A BibTeX file written here and compiled with bibtex and pdflatex prints
+``Intro \\input /etc/hostname`` literally.
+
+A caller that passes a ``diagnostics`` list gets every other entry
 written and one :class:`~citekit.errors.Diagnostic` per entry left out (what
 ``citekit convert`` reports); without one, :func:`write` raises
 :class:`~citekit.errors.DataError` naming the keys, so that no caller can
@@ -20,6 +33,7 @@ lose an entry without being told.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from typing import Any, Literal
@@ -27,8 +41,9 @@ from typing import Any, Literal
 from citekit.errors import DataError, Diagnostic, Severity
 from citekit.formats import bibmap as bm
 from citekit.formats.bibdates import format_date, year_month_day
-from citekit.formats.bibnames import format_names
-from citekit.formats.latex import decode, encode
+from citekit.formats.bibnames import format_name, format_names, parse_names
+from citekit.formats.latex import NOCASE_OPEN, decode, encode
+from citekit.formats.sentencecase import SENTENCE_CASED_FIELDS, is_english, sentence_case
 from citekit.model import NAME_VARIABLES, Date, Library, Name, Record, parse_edtf, variable_kind
 
 Dialect = Literal["biblatex", "bibtex"]
@@ -74,7 +89,13 @@ class _EntryWriter:
     def __init__(self, record: Record, dialect: Dialect, ascii: bool,
                  keys: frozenset[str] = frozenset()) -> None:
         self.keys = keys
-        self.record = record
+        record = _text_values(record)
+        self.record = _title_case_restored(record)
+        self.protect = _titles_to_protect(record, self.record, dialect)
+        # The titles given back as typed from ``@titlecase`` (never braced).
+        self.restored = frozenset(variable for variable, value in self.record.fields.items()
+                                  if isinstance(value, str)
+                                  and value != record.fields.get(variable))
         self.dialect = dialect
         self.ascii = ascii
         bib = record.custom.get(CUSTOM_KEY)
@@ -84,22 +105,70 @@ class _EntryWriter:
 
     # -- values ------------------------------------------------------------
     def text(self, value: Any, *, verbatim: bool = False) -> str:
-        return encode(str(value), ascii=self.ascii, verbatim=verbatim)
+        text = str(value)
+        if verbatim or self.from_tex or "\\" not in text:
+            return encode(text, ascii=self.ascii, verbatim=verbatim)
+        return _literal_specials(text, self.ascii)
+
+    @property
+    def from_tex(self) -> bool:
+        """Whether the record was read from BibTeX (its commands are TeX's own)."""
+        return isinstance(self.record.custom.get(CUSTOM_KEY), dict)
+
+    def cased(self, field: str, variable: str, value: Any) -> Any:
+        """A title written into ``field`` with the capitals BibTeX styles must not
+        lower braced (see :func:`case_protected`), when it is one that needs it.
+
+        Only the fields the reader puts in sentence case
+        (:data:`~citekit.formats.sentencecase.SENTENCE_CASED_FIELDS`) are
+        protected, and every value written into one of them is, unless it is
+        the title as typed, given back from ``@titlecase``: so what the reader
+        would lower is braced, and nothing else gains braces.
+        """
+        if field in SENTENCE_CASED_FIELDS and isinstance(value, str) \
+                and self.protects(variable, value):
+            return case_protected(value)
+        return value
+
+    def protects(self, variable: str, value: str) -> bool:
+        """Whether a title of ``variable`` written into a sentence-cased field is braced.
+
+        Always for a record that did not come from BibTeX (English, or any
+        language for classic BibTeX, see :func:`_titles_to_protect`); for one
+        that did, when it was edited since reading, or when the reader would
+        now lower it (a title-case title the reader did not convert, e.g. one
+        moved to another field): a title restored as typed is not.
+        """
+        if variable in self.restored:
+            return False
+        if not self.from_tex:
+            return bool(self.protect)  # empty for a non-English title written for biblatex
+        if variable in self.protect:
+            return True
+        return is_english(self.record.get("language")) and sentence_case(value) != value
 
     def put(self, name: str, value: str | None) -> None:
-        if value is not None and value != "" and name not in self.fields:
+        """Write a field once; an empty value is written too (``publisher = {}``):
+        left out, a crossref parent's value or an alias (``organization``)
+        would fill it on reading back.  A later non-empty value replaces it."""
+        if value is None:
+            return
+        current = self.fields.get(name)
+        if current is None or (current == "" and value != ""):
             self.fields[name] = value
 
     def names(self, value: Any) -> str:
         names = [n if isinstance(n, Name) else Name.from_json(n) for n in value]
-        return format_names(names, ascii=self.ascii)
+        if self.dialect != "bibtex":
+            return format_names(names, ascii=self.ascii)
+        return " and ".join(_classic_name(n, self.ascii) for n in names)
 
     # -- type --------------------------------------------------------------
     def entry_type(self) -> str:
         csl_type = self.record.type
         original = self.bib.get("@type")
         btype = None
-        if isinstance(original, str):
+        if isinstance(original, str) and _ENTRY_TYPE.fullmatch(original):
             canonical, _ = bm.canonical_type(original)
             rule = bm.TYPES.get(canonical)
             subtype_of = bm.SUBTYPE_OF_CSL.get(csl_type)
@@ -129,13 +198,18 @@ class _EntryWriter:
                 return "mastersthesis"
             if genre in ("PhD thesis", "phdthesis", None):
                 self.fields.pop("type", None)
-            return "phdthesis"
+            # A thesis below a doctorate prints its own kind ("Bachelor's thesis").
+            return "mastersthesis" if genre in _LESSER_THESES else "phdthesis"
         if btype == "report":
-            if genre in ("technical report", None):
+            if genre in (bm.KEYS["techreport"], "technical report", None):
                 self.fields.pop("type", None)
             return "techreport"
         rule = bm.TYPES.get(btype)
-        return rule.bibtex if rule is not None else btype
+        if rule is not None and rule.bibtex == "inbook" and "booktitle" in self.fields:
+            # Classic @inbook is a chapter or pages of the book its title names;
+            # a part with a title of its own in a booktitle is @incollection.
+            return "incollection"
+        return rule.bibtex if rule is not None else "misc"
 
     # -- fields ------------------------------------------------------------
     def build(self) -> str:
@@ -161,6 +235,9 @@ class _EntryWriter:
         for variable, value in record.fields.items():
             if variable in _HANDLED or variable in self.done_variables:
                 continue
+            if variable == "URL" and value in (self.bib.get("@eprinturl"),
+                                               self.bib.get("@howpublishedurl")):
+                continue  # the reader took it from eprint or howpublished, written back
             plain = _PLAIN.get(variable)
             if plain is not None:
                 self.plain(plain, value)
@@ -187,11 +264,49 @@ class _EntryWriter:
                 if name in self.fields and isinstance(raw, str) \
                         and decode(raw) == decode(self.fields[name]):
                     self.fields[name] = raw
+        self.restore_keys()
+        if self.bib.get("@issuetitle") and "journaltitle" in self.fields:
+            # The reader's issue of a periodical (title = issue, container = periodical).
+            self.fields["issuetitle"] = self.fields.pop("title", "")
+            self.fields["title"] = self.fields.pop("journaltitle")
+            btype = "periodical"
         self.drop_inherited()
         if self.dialect == "bibtex":
             btype = self.bibtex_type(btype)
             self.to_bibtex_names()
+            self.classic_values(btype)
         return self.format(btype)
+
+    def classic_values(self, btype: str) -> None:
+        """Values as classic .bst styles print them (plain.bst and its kin).
+
+        ``type`` is printed as it stands ("Research report", not biblatex's key
+        ``resreport``); ``edition`` is followed by " edition", so it is an
+        ordinal word ("Second"); a URL of an entry whose style prints
+        ``howpublished`` (misc, booklet) goes there as ``\\url{...}``, and stays in
+        ``url`` for the styles that read it.
+        """
+        genre = self.fields.get("type")
+        if genre is not None and genre in bm.KEYS:
+            self.fields["type"] = bm.KEYS[genre]
+        edition = self.fields.get("edition")
+        if edition is not None and edition.isdigit():
+            self.fields["edition"] = bm.ordinal_edition(int(edition))
+        url = self.fields.get("url")
+        if btype in _HOWPUBLISHED_TYPES and url and "howpublished" not in self.fields:
+            self.fields["howpublished"] = "\\url{" + url + "}"
+
+    def restore_keys(self) -> None:
+        """biblatex keys the reader printed (``newseries``, ``countryfr``) go back as keys
+        while their CSL variable still holds the printed text."""
+        keys = self.bib.get("@keys")
+        if not isinstance(keys, dict):
+            return
+        for name, pair in keys.items():
+            rule = bm.FIELDS.get(name)
+            if rule is not None and name in self.fields and isinstance(pair, list) \
+                    and len(pair) == 2 and self.record.get(rule.csl) == pair[0]:
+                self.fields[name] = str(pair[1])
 
     def drop_inherited(self) -> None:
         """Leave out what the entry inherits from a crossref/xdata parent that is
@@ -222,9 +337,15 @@ class _EntryWriter:
         elif kind == "verbatim":
             self.put(rule.biblatex, self.text(value, verbatim=True))
         elif kind == "range":
-            self.put(rule.biblatex, self.text(str(value)).replace("-", "--").replace("----", "--"))
+            if "\\-" in str(value):  # the reader's literal hyphens: not pages, as typed
+                self.put(rule.biblatex, self.text(str(value).replace("\\-", "-")))
+            else:
+                self.put(rule.biblatex,
+                         self.text(str(value)).replace("-", "--").replace("----", "--"))
         elif kind == "list":
             self.put(rule.biblatex, self.literal_list(str(value)))
+        elif kind == "title":
+            self.put(rule.biblatex, self.text(self.cased(rule.biblatex, rule.csl, value)))
         else:
             self.put(rule.biblatex, self.text(value))
 
@@ -233,35 +354,40 @@ class _EntryWriter:
         title = record.get("title")
         volume = record.get("volume-title")
         container = record.get("container-title")
-        wanted: dict[str, Any] = {}
+        # field -> (the CSL variable it comes from, its value)
+        wanted: dict[str, tuple[str, Any]] = {}
         if self.bib.get("@maintitle") and title is not None:
-            wanted["maintitle"] = title
+            wanted["maintitle"] = ("title", title)
             if volume is not None:
-                wanted["title"] = volume
+                wanted["title"] = ("volume-title", volume)
         else:
             if title is not None:
-                wanted["title"] = title
+                wanted["title"] = ("title", title)
             if volume is not None:
                 if btype in _ARTICLE_TYPES:
-                    wanted["issuetitle"] = volume
+                    wanted["issuetitle"] = ("volume-title", volume)
                 elif chapter_like and container is not None:
-                    wanted["maintitle"] = container
-                    wanted["booktitle"] = volume
+                    wanted["maintitle"] = ("container-title", container)
+                    wanted["booktitle"] = ("volume-title", volume)
                     container = None
                 else:
-                    wanted["issuetitle"] = volume
+                    wanted["issuetitle"] = ("volume-title", volume)
         if container is not None:
             origin = self.bib.get("@container")
             if isinstance(origin, str) and origin in ("journaltitle", "booktitle"):
-                wanted[origin] = container
+                wanted[origin] = ("container-title", container)
             elif btype in _ARTICLE_TYPES or record.type.startswith("article"):
-                wanted["journaltitle"] = container
+                wanted["journaltitle"] = ("container-title", container)
             else:
-                wanted["booktitle"] = container
+                wanted["booktitle"] = ("container-title", container)
         self.title_fields = frozenset(wanted)
-        for name, value in wanted.items():
+        for name, (variable, value) in wanted.items():
+            # An article's booktitle names its periodical: read back as a name, kept as is.
+            protected_as = "" if name == "booktitle" and btype in _ARTICLE_TYPES else name
             text = str(value)
-            sub_name, addon_name = _SUBPARTS.get(name, ("", ""))
+            # Classic BibTeX has no subtitle fields: they stay joined to their title.
+            sub_name, addon_name = ("", "") if self.dialect == "bibtex" else \
+                _SUBPARTS.get(name, ("", ""))
             if addon_name and isinstance(self.bib.get(addon_name), str):
                 addon = decode(self.bib[addon_name])
                 if text.endswith(". " + addon):
@@ -272,13 +398,16 @@ class _EntryWriter:
                 if text.endswith(": " + sub):
                     text = text[: -len(sub) - 2]
                     self.fields[sub_name] = self.bib[sub_name]
-            self.put(name, self.text(text))
+            self.put(name, self.text(self.cased(protected_as, variable, text)))
         short = record.get("title-short")
         if short is not None:
-            main_title = wanted.get("title")
-            if not (self.bib.get("@short") and main_title is not None
+            main_title = wanted["title"][1] if "title" in wanted else None
+            # A short title the reader took from the title before its subtitle
+            # is given by the subtitle field, which classic BibTeX does not have.
+            if self.dialect == "bibtex" or not (
+                    self.bib.get("@short") and main_title is not None
                     and str(main_title).startswith(str(short) + ": ")):
-                self.put("shorttitle", self.text(short))
+                self.put("shorttitle", self.text(self.cased("shorttitle", "title-short", short)))
 
     def people(self) -> None:
         record = self.record
@@ -356,23 +485,25 @@ class _EntryWriter:
                     self.bare.add("month")
                 self.put("day", day)
             elif issued.literal is not None and not issued.parts:
-                self.put("year", self.text(issued.literal))
+                self.put("year", self.text(issued.literal) or None)
             else:
-                self.put("date", self.date_text(issued))
+                self.put("date", self.date_text(issued) or None)
         for variable, field in (("original-date", "origdate"), ("event-date", "eventdate"),
                                 ("accessed", "urldate")):
             value = record.get(variable)
             if isinstance(value, Date):
                 if field == "origdate" and (self.bib.get("@origyear") or self.dialect == "bibtex"):
                     year = year_month_day(value)[0]
-                    self.put("origyear",
-                             year if year is None or year.isdigit() else self.text(year))
+                    self.put("origyear", None if not year else
+                             year if year.isdigit() else self.text(year))
                 else:
-                    self.put(field, self.date_text(value))
+                    self.put(field, self.date_text(value) or None)
 
     def date_text(self, date: Date) -> str:
         """The date as EDTF, or its literal text encoded as LaTeX: a literal such
-        as ``{circa} 1900}`` must not unbalance the entry's braces."""
+        as ``{circa} 1900}`` must not unbalance the entry's braces.  Empty for a
+        date with nothing in it, which is not written (an empty ``year`` would
+        read back as a publication status)."""
         text = format_date(date)
         return text if parse_edtf(text) is not None else self.text(text)
 
@@ -435,11 +566,99 @@ class _EntryWriter:
             value = self.fields[name]
             if name not in self.bare and not _reads_back(value):
                 value = encode(value, verbatim=True)  # raw custom text, e.g. from CSL-JSON
-            value = _AT_LINE_START.sub(" ", value)
+            value = _AT_LINE_START.sub(" ", defuse(value))
             body = value if name in self.bare else "{" + value + "}"
             lines.append(f"  {_FIELD_NAME_BREAKERS.sub('_', name).ljust(width)} = {body},")
         lines.append("}")
         return "\n".join(lines)
+
+
+#: What a BibTeX entry type may be; ``@x y{k,`` would read back as no entry.
+_ENTRY_TYPE = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+
+# TeX that reads or writes files, runs programs or changes how TeX reads
+# (and so could do either): any command whose name has one of these words,
+# the definition primitives, and ``^^`` (``^^5c`` is a backslash to TeX).
+_DANGEROUS = re.compile(
+    r"\\(?=[A-Za-z@]*?(?:input|include|write|read|open|close|code|csname|shell|lua|special"
+    r"|scantokens|endlinechar|escapechar|newlinechar))[A-Za-z@]+"
+    r"|\\(?:def|edef|gdef|xdef|let|futurelet|immediate|everyeof|everypar|everyjob"
+    r"|expandafter|newcommand|renewcommand|providecommand|DeclareRobustCommand|usepackage"
+    r"|RequirePackage|documentclass|makeatletter|makeatother|jobname|pdfprimitive"
+    r"|primitive|afterassignment|aftergroup|output|batchmode|nonstopmode|scrollmode"
+    r"|errorstopmode|end|dump|bye)(?![A-Za-z@])"
+    r"|\^\^",
+    re.IGNORECASE,
+)
+
+
+def defuse(value: str) -> str:
+    """A field value with every dangerous control sequence written as text.
+
+    ``\\input`` becomes ``{\\textbackslash}input`` (printed as ``\\input``),
+    ``^^`` becomes ``{\\textasciicircum}{\\textasciicircum}``; everything else
+    is left as it is, so ordinary LaTeX (``\\emph``, accents) still works.
+    """
+    if "\\" not in value and "^^" not in value:
+        return value
+    return _DANGEROUS.sub(_defused, value)
+
+
+def _defused(match: re.Match[str]) -> str:
+    text = match.group(0)
+    if text == "^^":
+        return "{\\textasciicircum}{\\textasciicircum}"
+    return "{\\textbackslash}" + text[1:]
+
+
+# Private-use stand-ins for a literal backslash and braces while the rest of
+# the text is encoded (noncharacters: never in text, passed through by encode).
+_BACKSLASH, _LEFT, _RIGHT, _DOLLAR = "\ufdd0", "\ufdd1", "\ufdd2", "\ufdd3"
+
+
+def _literal_specials(text: str, ascii: bool) -> str:
+    """Text that did not come from TeX: a backslash is a character, not a command.
+
+    ``$...$`` is still math, as :func:`encode` writes it (a title such as
+    ``$\\ln n$`` converted to CSL-JSON and back stays math), unless it holds
+    something :func:`defuse` would change: then its dollars are text too.
+    Braces that do not pair up are written ``\\textbraceleft{}``: bibtex counts
+    ``\\{`` as a brace, so one unpaired brace would swallow the fields after it.
+    """
+    for stand_in in (_BACKSLASH, _LEFT, _RIGHT, _DOLLAR):
+        text = text.replace(stand_in, "\ufffd")
+    out: list[str] = []
+    pos = 0
+    while pos < len(text):
+        start = text.find("$", pos)
+        end = text.find("$", start + 1) if start >= 0 else -1
+        if start < 0 or end <= start + 1:
+            out.append(text[pos:].replace("\\", _BACKSLASH))
+            break
+        math = text[start:end + 1]
+        out.append(text[pos:start].replace("\\", _BACKSLASH))
+        out.append(math if defuse(math) == math else
+                   math.replace("\\", _BACKSLASH).replace("$", _DOLLAR))
+        pos = end + 1
+    marked = "".join(out)
+    if not _braces_pair(marked):
+        marked = marked.replace("{", _LEFT).replace("}", _RIGHT)
+    encoded = encode(marked, ascii=ascii)
+    return (encoded.replace(_BACKSLASH, "\\textbackslash{}").replace(_DOLLAR, "\\$")
+            .replace(_LEFT, "\\textbraceleft{}").replace(_RIGHT, "\\textbraceright{}"))
+
+
+def _braces_pair(text: str) -> bool:
+    """Whether every brace pairs up, counted as bibtex counts (``\\{`` too)."""
+    depth = 0
+    for ch in text:
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
 
 
 # A line break before "@" inside a value: bibtexparser's splitter would take
@@ -450,14 +669,178 @@ _AT_LINE_START = re.compile(r"[\r\n]\s*(?=@)")
 _FIELD_NAME_BREAKERS = re.compile(r"[\s{}(),=\"#%'~\\@]")
 # Keys without these characters always read back; keys with them are tried.
 _ODD_KEY_CHARS = re.compile(r'[\s,{}()"=\\@#%]')
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+#: Thesis kinds below a doctorate: classic @mastersthesis, which prints ``type``.
+_LESSER_THESES = frozenset({"Bachelor's thesis", "bathesis", "Candidate thesis", "candthesis"})
+#: Classic types whose styles print ``howpublished`` (plain.bst: misc and booklet).
+_HOWPUBLISHED_TYPES = frozenset({"misc", "booklet"})
+#: CSL variables holding titles of works: the ones the BibTeX reader puts in
+#: sentence case, and so the ones whose capitals the writer protects.
+#: ``container-title`` only when it is a book's title (not a periodical's).
+TITLE_VARIABLES = ("title", "title-short", "volume-title", "event-title", "original-title",
+                   "collection-title", "container-title")
+
+
+def _titles_to_protect(original: Record, restored: Record, dialect: Dialect) -> frozenset[str]:
+    """The title variables whose capitals must be braced when written.
+
+    CSL stores English titles in sentence case and BibTeX styles lower the
+    case of titles, so a title's proper nouns and acronyms need braces.  That
+    is every title of a record that did not come from BibTeX, and those of a
+    BibTeX record that were edited since the reader converted them (the
+    others are written back as typed, from ``@titlecase``).  A title the
+    reader did not convert was read with its braces and keeps them.
+    Non-English titles are stored as typed: biblatex leaves them alone (it
+    knows their ``langid``), classic styles do not, so only the classic
+    dialect protects them.
+    """
+    if not (is_english(original.get("language")) or dialect == "bibtex"):
+        return frozenset()
+    bib = original.custom.get(CUSTOM_KEY)
+    if not isinstance(bib, dict):
+        return frozenset(TITLE_VARIABLES)
+    originals = bib.get("@titlecase")
+    if not isinstance(originals, dict):
+        return frozenset()
+    return frozenset(variable for variable, typed in originals.items()
+                     if variable in TITLE_VARIABLES and restored.get(variable) != typed)
+
+
+_CASE_TOKEN = re.compile(r"<span\b[^<>]*>|</span>|<[^<>]*>|\$[^$]*\$|\s+|[^\s<$]+|[<$]",
+                         re.IGNORECASE)
+_NOCASE_TAG = re.compile(r'<span\s+class="nocase"\s*>', re.IGNORECASE)
+#: A word's letters and what lies between them; its punctuation stays outside the braces.
+_WORD_CORE = re.compile(r"[^\W_](?:.*[^\W_])?", re.DOTALL)
+
+
+def case_protected(title: str) -> str:
+    """A sentence-case title with every capital a BibTeX style would lower braced.
+
+    BibTeX's case change for titles (``change.case$`` with ``"t"``, which
+    plain, alpha, abbrv, unsrt, apalike and ieeetr use, as do biblatex
+    styles that sentence-case) keeps only the title's first character and
+    the first one after a colon and a space.  So a word with a capital
+    anywhere else is braced: proper nouns and acronyms (``{NATO}``,
+    ``{Kim} {Jong-un}``), inner capitals (``{iPhone}``) and a sentence
+    opening after ``.``, ``?`` or ``!`` (``Why Python? {Because}``), like
+    :func:`~citekit.formats.sentencecase.protected_capitals` but by
+    BibTeX's own rule.  The braces hold the word, not its punctuation
+    (``{Europe}:``); text already in a nocase span and TeX math are left as
+    they are.
+    """
+    tokens = _CASE_TOKEN.findall(title)
+    spans: list[bool] = []  # one per open span: is it a nocase span?
+    previous: str | None = None
+    for index, token in enumerate(tokens):
+        lowered = token.lower()
+        if lowered.startswith("<span"):
+            spans.append(bool(_NOCASE_TAG.match(token)))
+            continue
+        if lowered == "</span>":
+            if spans:
+                spans.pop()
+            continue
+        if (token.startswith("<") and token.endswith(">") and len(token) > 1) \
+                or token.isspace():
+            continue
+        kept_first = previous is None or previous.endswith(":")
+        previous = token
+        core = _WORD_CORE.search(token)
+        if any(spans) or token.startswith("$") or core is None:
+            continue
+        letters = [c for c in token if c.isalpha()]
+        if kept_first and token[:1].isalpha():
+            letters = letters[1:]  # BibTeX keeps this one
+        if any(c.isupper() for c in letters):
+            end = core.end()
+            if "." in core.group(0) and token[end:end + 1] == ".":
+                end += 1  # an abbreviation keeps its full stop: {U.S.}
+            tokens[index] = (f"{token[:core.start()]}{NOCASE_OPEN}{token[core.start():end]}"
+                             f"</span>{token[end:]}")
+    return "".join(tokens)
+
+
+def _classic_name(name: Name, ascii: bool) -> str:
+    """One name for classic bibtex, which reports "a comma at the end" as an error.
+
+    A family name alone is written ``a B Ellman,`` or ``{yoonsubKim},`` so that
+    it is not read as given names or as a literal; where it reads back the same
+    without the comma (and the braces), as these two do, they are left out.
+    """
+    written = format_name(name, ascii=ascii, extended=False)
+    if written.endswith(","):
+        for bare in (written[:-1], written[1:-2] if written.startswith("{") else ""):
+            if bare and "{" not in bare and parse_names(bare) == [name]:
+                return bare
+    return written
+
+
+def _text_values(record: Record) -> Record:
+    """The record with every text and number variable as text, as CSL-JSON means it.
+
+    A number (``"page": 12``) is its digits; a boolean, list, mapping or null
+    in a text variable (``"page": true``, ``"note": {...}``, a bare ``note:``
+    in CSL-YAML) is no text at all, so it is left out rather than written as
+    its Python repr (``True``, ``{'a': 1}``, ``None``).  What is left out does
+    not read back, so the loss report (:mod:`citekit.formats.loss`, which
+    reads the output back) names every such field that held something.
+    """
+    converted: Record | None = None
+    for variable, value in record.fields.items():
+        if isinstance(value, str) or variable_kind(variable) not in ("string", "number"):
+            continue
+        converted = converted or record.copy()
+        text = _number_text(value)
+        if text is None:
+            del converted.fields[variable]
+        else:
+            converted.fields[variable] = text
+    return converted or record
+
+
+def _number_text(value: object) -> str | None:
+    """A JSON number as text; None for anything else, and for what has no digits to
+    write (infinity, NaN, an integer too long for Python to print)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    try:
+        return str(value)
+    except ValueError:  # more digits than int -> str allows
+        return None
+
+
+def _title_case_restored(record: Record) -> Record:
+    """The record with the titles the reader put in sentence case given back as
+    they were written (``custom.biblatex["@titlecase"]``), while they differ from
+    the stored ones in letter case only: an edited title is written as edited."""
+    originals = record.custom.get(CUSTOM_KEY, {})
+    originals = originals.get("@titlecase") if isinstance(originals, dict) else None
+    if not isinstance(originals, dict):
+        return record
+    restored: Record | None = None
+    for variable, original in originals.items():
+        value = record.get(variable)
+        if isinstance(value, str) and isinstance(original, str) and value != original \
+                and value.lower() == original.lower():
+            restored = restored or record.copy()
+            restored.fields[variable] = original
+    return restored or record
 
 
 def _writable_key(key: str) -> bool:
     """Whether an entry written under this key reads back under the same key
-    (a comma ends a key, a brace or quote breaks the entry).  Keys with odd
-    characters are tried on the reader itself, which is the only exact rule."""
-    if not _ODD_KEY_CHARS.search(key):
+    (a comma ends a key, a brace or quote breaks the entry) and is safe in
+    LaTeX (a backslash would run as a command in ``\\bibitem``; ``^^`` is
+    one).  Keys with odd characters are tried on the reader itself, which is
+    the only exact rule."""
+    if not _ODD_KEY_CHARS.search(key) and "^^" not in key:
         return True
+    if "\\" in key or "^^" in key or _SURROGATE.search(key):
+        return False
     from citekit.formats.bibtex import read  # bibtex imports this module
 
     result = read(f"@misc{{{key},\n  note = {{x}},\n}}\n")
@@ -509,9 +892,13 @@ def write_entry(record: Record, *, dialect: Dialect = "biblatex", ascii: bool = 
     return _EntryWriter(record, dialect, ascii, keys).build()
 
 
-def _blocks(extras: dict[str, Any]) -> Iterable[str]:
+def _blocks(extras: dict[str, Any], dialect: Dialect = "biblatex") -> Iterable[str]:
+    # Classic bibtex takes every "@" outside an entry, even in a comment
+    # ("prefer @article over @online"), for the start of one, and skips what
+    # follows with an error: its comments are written with "(at)" instead.
+    shown = (lambda text: text.replace("@", "(at)")) if dialect == "bibtex" else str
     for text in extras.get("text", []):
-        yield str(text)
+        yield shown(str(text))
     for preamble in extras.get("preambles", []):
         yield f"@preamble{{{preamble}}}"
     strings = extras.get("strings", {})
@@ -519,7 +906,7 @@ def _blocks(extras: dict[str, Any]) -> Iterable[str]:
         for name, value in strings.items():
             yield f"@string{{{name} = {value}}}"
     for comment in extras.get("comments", []):
-        yield f"@comment{{{comment}}}"
+        yield f"@comment{{{shown(str(comment))}}}"
     xdata = extras.get("xdata", {})
     if isinstance(xdata, dict):
         for key, fields in xdata.items():
@@ -542,7 +929,8 @@ def unwritable_keys(library: Library) -> list[Diagnostic]:
             Severity.ERROR, UNWRITABLE_KEY,
             f"entry left out of the BibTeX output: {record.key!r} cannot be a BibTeX key "
             "(commas, quotes, '=', unbalanced braces or spaces at either end do not "
-            "survive); give it a usable key first, e.g. with 'citekit keys FILE -o FIXED'",
+            "survive, and a backslash would run in LaTeX); give it a usable key first, "
+            "e.g. with 'citekit keys FILE -o FIXED'",
             key=record.key,
         )
         for record in library if not _writable_key(record.key)
@@ -574,7 +962,7 @@ def write(library: Library, *, dialect: Dialect = "biblatex", ascii: bool = Fals
     parts: list[str] = []
     extras = library.extras.get("bibtex")
     if isinstance(extras, dict):
-        parts.extend(_blocks(extras))
+        parts.extend(_blocks(extras, dialect))
     # A parent left out cannot give its fields back: its children keep them.
     keys = frozenset(record.key for record in records)
     xdata = extras.get("xdata") if isinstance(extras, dict) else None
@@ -582,7 +970,11 @@ def write(library: Library, *, dialect: Dialect = "biblatex", ascii: bool = Fals
         keys |= frozenset(xdata)
     for record in records:
         parts.append(write_entry(record, dialect=dialect, ascii=ascii, keys=keys))
-    return "\n\n".join(parts) + "\n" if parts else ""
+    text = "\n\n".join(parts) + "\n" if parts else ""
+    # No UTF-8 file holds a lone surrogate; U+FFFD stands for it (the loss
+    # report of ``citekit convert`` lists each field where that happened).
+    return _SURROGATE.sub("\ufffd", text)
 
 
-__all__ = ["FIELD_ORDER", "UNWRITABLE_KEY", "unwritable_keys", "write", "write_entry"]
+__all__ = ["FIELD_ORDER", "TITLE_VARIABLES", "UNWRITABLE_KEY", "case_protected", "defuse",
+           "unwritable_keys", "write", "write_entry"]

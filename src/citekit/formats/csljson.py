@@ -9,8 +9,12 @@ starts on, which every diagnostic carries.  A field whose value has the
 wrong shape is dropped from its item with an error (the rest of the item is
 kept); an item without an id cannot be referred to and is skipped.
 
+An integer of more digits than Python converts (4,300) is kept as its
+digits, as text, with a warning; the item is kept.
+
 Writing is plain ``json.dumps`` of :meth:`citekit.model.Library.to_json`:
-UTF-8 (never ``\\u`` escapes), two-space indent, a trailing newline.
+UTF-8 (``\\u`` escapes only for lone surrogates, which UTF-8 cannot hold
+and JSON can), two-space indent, a trailing newline.
 """
 
 from __future__ import annotations
@@ -27,7 +31,21 @@ from citekit.formats import ReadResult
 from citekit.model import Library, Record, value_from_json
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
-_DECODER = json.JSONDecoder()
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class _Digits(str):
+    """An integer too long for ``int()``, kept as its digits."""
+
+
+def _parse_int(text: str) -> int | str:
+    try:
+        return int(text)
+    except ValueError:
+        return _Digits(text)
+
+
+_DECODER = json.JSONDecoder(parse_int=_parse_int)
 _ID_MEMBER = re.compile(r'"id"\s*:\s*("(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?)')
 
 
@@ -241,16 +259,47 @@ class _Reader:
                          f"item type must be a string, not {item_type!r}; read as 'document'",
                          item.line, key)
             item_type = "document"
-        record = Record(item_id, item_type)
+        record = Record(str(item_id) if isinstance(item_id, _Digits) else item_id, item_type)
         for variable, value in obj.items():
             if variable in ("id", "type"):
                 continue
+            if _has_digits(value):
+                self.problem(Severity.WARNING, "long-number",
+                             "an integer of more than 4,300 digits is kept as text",
+                             item.line, key, variable)
+                value = _plain_digits(value)
             try:
                 record.fields[variable] = value_from_json(variable, value)
             except (ValueError, TypeError) as exc:
                 self.problem(Severity.ERROR, "bad-field",
                              f"{exc}; the field was dropped", item.line, key, variable)
         return record
+
+
+def _has_digits(value: Any, depth: int = 0) -> bool:
+    """Whether a decoded value holds an integer kept as digits (cheap for the usual
+    flat values; nesting is bounded by the decoder and by the model's checks)."""
+    if isinstance(value, _Digits):
+        return True
+    if depth > 64:
+        return False
+    if isinstance(value, list):
+        return any(_has_digits(v, depth + 1) for v in value)
+    if isinstance(value, dict):
+        return any(_has_digits(v, depth + 1) for v in value.values())
+    return False
+
+
+def _plain_digits(value: Any, depth: int = 0) -> Any:
+    if isinstance(value, _Digits):
+        return str(value)
+    if depth > 64:
+        return value
+    if isinstance(value, list):
+        return [_plain_digits(v, depth + 1) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain_digits(v, depth + 1) for k, v in value.items()}
+    return value
 
 
 def _json_type(value: Any) -> str:
@@ -309,8 +358,15 @@ def item_lines(text: str) -> dict[str, int]:
 
 
 def write(library: Library, *, indent: int | None = 2) -> str:
-    """Serialise a library as CSL-JSON (an array), UTF-8, with a final newline."""
-    return json.dumps(library.to_json(), ensure_ascii=False, indent=indent) + "\n"
+    """Serialise a library as CSL-JSON (an array), UTF-8, with a final newline.
+
+    A lone surrogate can only be inside a JSON string, so it is written as its
+    ``\\uXXXX`` escape: the file is valid UTF-8 and reads back the same.
+    """
+    text = json.dumps(library.to_json(), ensure_ascii=False, indent=indent) + "\n"
+    if _SURROGATE.search(text):
+        text = _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return text
 
 
 __all__ = ["item_lines", "read", "write"]

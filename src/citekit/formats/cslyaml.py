@@ -9,9 +9,17 @@ The data are CSL-JSON, so this module only has to get YAML itself right:
   keeps every other plain scalar a string: a volume ``1.10`` stays ``"1.10"``.
 * Each item's line is taken from the YAML node tree, so a bad item gives a
   diagnostic with its line and the rest of the file still loads.
+* pandoc's forms are all read: a bare list, a mapping with a ``references:``
+  list, and the same mapping as Markdown front matter between ``---`` lines
+  (the Markdown after it is ignored).
+* A value YAML cannot make (``!!timestamp x``, an integer of more than 4,300
+  digits) is kept as its text with a warning; a field that cannot be
+  constructed at all is dropped with an error naming it, and the rest of the
+  item is kept.
 * Writing keeps key order and Unicode (``sort_keys=False``,
   ``allow_unicode=True``); ``date-parts`` are written in flow style
-  (``[[2020, 5, 14]]``) because that is how people write them by hand.
+  (``[[2020, 5, 14]]``) because that is how people write them by hand.  A
+  lone surrogate (which no UTF-8 file can hold) is written as U+FFFD.
 """
 
 from __future__ import annotations
@@ -24,7 +32,13 @@ from typing import Any
 
 from citekit.errors import Diagnostic, Severity
 from citekit.formats import ReadResult
-from citekit.model import DATE_VARIABLES, MAX_NESTING, NAME_VARIABLES, Library, Record
+from citekit.model import (
+    DATE_VARIABLES,
+    MAX_NESTING,
+    NAME_VARIABLES,
+    Library,
+    Record,
+)
 
 # PyYAML ships no type information (types-PyYAML is not a dependency), so it
 # is imported as an untyped module rather than sprinkling ignores around.
@@ -51,6 +65,60 @@ _Loader.add_implicit_resolver(
     "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"),
     ["~", "n", "N", ""],
 )
+
+
+class _Kept(str):
+    """The text of a scalar YAML could not construct, kept as a string."""
+
+
+def _construct_int(loader: Any, node: Any) -> Any:
+    try:
+        return yaml.SafeLoader.construct_yaml_int(loader, node)
+    except (ValueError, IndexError) as exc:  # more digits than int() accepts, or none
+        _note(loader, node, f"integer '{node.value[:20]}' not read as a number "
+                            f"({str(exc)[:60]}); kept as text")
+        return _Kept(node.value)
+
+
+def _construct_float(loader: Any, node: Any) -> Any:
+    try:
+        return yaml.SafeLoader.construct_yaml_float(loader, node)
+    except (ValueError, IndexError) as exc:
+        _note(loader, node, f"'{node.value[:20]}' is not a number ({str(exc)[:60]}); "
+                            "kept as text")
+        return _Kept(node.value)
+
+
+def _construct_bool(loader: Any, node: Any) -> Any:
+    try:
+        return yaml.SafeLoader.construct_yaml_bool(loader, node)
+    except (KeyError, AttributeError):
+        _note(loader, node, f"'{node.value[:40]}' is not a valid !!bool; kept as text")
+        return _Kept(node.value)
+
+
+def _construct_timestamp(loader: Any, node: Any) -> Any:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except (AttributeError, ValueError, TypeError, OverflowError):
+        _note(loader, node, f"'{node.value[:40]}' is not a valid !!timestamp; kept as text")
+        return _Kept(node.value)
+
+
+def _note(loader: Any, node: Any, message: str) -> None:
+    problems: list[tuple[int, str]] | None = getattr(loader, "problems", None)
+    if problems is not None:
+        problems.append((node.start_mark.line + 1, message))
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+_Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
+_Loader.add_constructor("tag:yaml.org,2002:bool", _construct_bool)
+
+#: A Markdown file's front matter: ``---`` to a ``---`` or ``...`` line.
+_FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*$",
+                           re.DOTALL | re.MULTILINE)
 
 
 #: SafeDumper that writes lists of lists of scalars (date parts) in flow style.
@@ -100,6 +168,8 @@ def _as_json(value: Any) -> Any:
     def convert(node: Any, path: frozenset[int]) -> Any:
         if isinstance(node, (datetime.date, datetime.datetime)):
             return node.isoformat()
+        if isinstance(node, _Kept):
+            return str(node)
         if not isinstance(node, (dict, list, tuple, set, frozenset)):
             return node
         if len(path) > MAX_NESTING or id(node) in path:
@@ -143,12 +213,37 @@ def _normalise_item(item: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _yaml_part(text: str) -> str:
+    """The YAML of a text: the front matter of a Markdown file, else all of it.
+
+    The front matter keeps its line numbers (one blank line stands for the
+    opening ``---``); the Markdown after it is left out.
+    """
+    match = _FRONT_MATTER.match(text)
+    if match is None or not _looks_like_markdown_after(text, match.end()):
+        return text
+    return "\n" + match.group(1)
+
+
+def _looks_like_markdown_after(text: str, end: int) -> bool:
+    """Front matter ends with ``...`` or is followed by text that is not YAML."""
+    rest = text[end:].lstrip("\r\n")
+    if not rest.strip():
+        return True
+    try:
+        list(yaml.compose_all(rest, Loader=_Loader))
+    except yaml.YAMLError:
+        return True
+    return text[end - 3:end] == "..."
+
+
 def read(text: str, *, filename: str | None = None) -> ReadResult:
     """Parse CSL-YAML; each bad item becomes a diagnostic with its line."""
     diagnostics: list[Diagnostic] = []
     library = Library()
     try:
-        documents = [d for d in yaml.compose_all(text, Loader=_Loader) if d is not None]
+        documents = [d for d in yaml.compose_all(_yaml_part(text), Loader=_Loader)
+                     if d is not None]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         diagnostics.append(Diagnostic(
@@ -170,16 +265,23 @@ def read(text: str, *, filename: str | None = None) -> ReadResult:
     lines: dict[str, int] = {}
     for item_node in node.value:
         line = item_node.start_mark.line + 1
-        item: Any = None
-        try:
-            item = loader.construct_document(item_node)
-            if not isinstance(item, Mapping):
-                raise ValueError(f"an item must be a mapping, not {type(item).__name__}")
-            record = Record.from_json(_normalise_item(item))
-        except (ValueError, TypeError, yaml.YAMLError) as exc:
-            key = item.get("id") if isinstance(item, Mapping) else None
+        loader.problems = []
+        item, problem = _construct_item(loader, item_node)
+        key = item.get("id") if isinstance(item, Mapping) else None
+        for problem_line, message in loader.problems:
             diagnostics.append(Diagnostic(
-                Severity.ERROR, "bad-item", f"item skipped: {exc}",
+                Severity.WARNING, "bad-value", message, file=filename, line=problem_line,
+                key=str(key) if key is not None else None,
+            ))
+        record = None
+        if problem is None:
+            try:
+                record = Record.from_json(_normalise_item(item))
+            except (ValueError, TypeError, RecursionError) as exc:
+                problem = str(exc)
+        if record is None:
+            diagnostics.append(Diagnostic(
+                Severity.ERROR, "bad-item", f"item skipped: {problem}",
                 file=filename, line=line, key=str(key) if key is not None else None,
             ))
             continue
@@ -196,6 +298,41 @@ def read(text: str, *, filename: str | None = None) -> ReadResult:
     return ReadResult(library, diagnostics, lines)
 
 
+_CONSTRUCT_ERRORS = (ValueError, TypeError, AttributeError, IndexError, KeyError,
+                     OverflowError, RecursionError, yaml.YAMLError)
+
+
+def _construct_item(loader: Any, node: Any) -> tuple[Any, str | None]:
+    """An item's mapping, or a reason it is not one.
+
+    When the whole item cannot be constructed, its fields are constructed one
+    by one and those that fail are dropped with an error (recorded in
+    ``loader.problems``), so one bad value costs only itself.
+    """
+    try:
+        item = loader.construct_document(node)
+    except _CONSTRUCT_ERRORS as exc:
+        if not isinstance(node, yaml.MappingNode):
+            return None, str(exc)
+        item = _construct_fields(loader, node)
+    if not isinstance(item, Mapping):
+        return item, f"an item must be a mapping, not {type(item).__name__}"
+    return item, None
+
+
+def _construct_fields(loader: Any, node: Any) -> dict[Any, Any]:
+    item: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        try:
+            key = loader.construct_document(key_node)
+            item[key] = loader.construct_document(value_node)
+        except _CONSTRUCT_ERRORS as exc:
+            name = getattr(key_node, "value", "?")
+            loader.problems.append((value_node.start_mark.line + 1,
+                                    f"field '{name}' dropped: {exc}"))
+    return item
+
+
 # ---------------------------------------------------------------------------
 # Writing
 # ---------------------------------------------------------------------------
@@ -207,13 +344,28 @@ def write(library: Library, **options: Any) -> str:
     ``delimiters=True`` wraps the metadata in ``---`` / ``...`` so the text
     can be pasted at the top of a Markdown file.
     """
-    items = library.to_json()
+    items = _no_surrogates(library.to_json())
     data: Any = items if options.get("bare") else {"references": items}
     body: str = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
                      default_flow_style=False, width=1_000_000)  # no folded lines
     if options.get("delimiters"):
         return f"---\n{body}...\n"
     return body
+
+
+def _no_surrogates(value: Any) -> Any:
+    """Lone surrogates (no UTF-8 file can hold them) as U+FFFD; the loss report
+    of ``citekit convert`` lists the fields where that happened."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_no_surrogates(k): _no_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_no_surrogates(v) for v in value]
+    return value
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 __all__ = ["read", "write"]

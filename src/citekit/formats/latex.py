@@ -2,10 +2,20 @@
 
 This is a table-driven decoder for the LaTeX that people put in .bib files
 (accents, special letters, dashes, quotes, a few font commands, case
-protection), not a TeX interpreter: it never expands user macros, and it
-leaves math (``$...$``) untouched.  Text without any of the characters that
+protection), not a TeX interpreter: it never expands user macros.  Math
+(``$...$``) becomes Unicode text where it can (:mod:`citekit.formats.texmath`:
+``$\\epsilon$`` is ϵ) and otherwise stays TeX as written.  Commands it does
+not know are kept (as written, or as their one argument's text) and listed
+by :func:`tex_left_as_written` for the reader to report.  Text without any of the characters that
 can start LaTeX markup takes a fast path, because most fields of a real file
 are plain.
+
+Plain brace groups nest without limit (the decoder keeps its own stack), but
+an accent's argument is decoded by a nested run, so accents nested in accents
+(``\\'{\\'{...}}``) stop at :data:`MAX_NESTING` levels with
+:class:`LatexNestingError` (a ``ValueError``): a clear error after at most
+that many scans of the text, where unbounded nesting used to exhaust the stack
+after seconds.
 
 Case-protecting braces become ``<span class="nocase">`` (CSL-JSON's markup
 for "never change the case of this"), font commands become ``<i>``, ``<b>``,
@@ -18,6 +28,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from citekit.formats.texmath import GREEK, math_to_text
 from citekit.text import (  # strip_markup re-exported: plain text of a decoded value
     balanced,
     strip_markup,
@@ -95,6 +106,15 @@ _NEEDS_WORK = re.compile(r"[\\{}$~`'\-\n\t\r]|  ")
 _NEXT = re.compile(r"[\\{}$~`'\-]")
 _CONTROL = re.compile(r"\\([A-Za-z]+\*?|.)", re.S)
 _SPACES = re.compile(r"[ \t\n\r\f\v]+")
+# A brace that opens or closes a group: one right after a backslash is a literal.
+_GROUP_BRACE = re.compile(r"(?<!\\)[{}]")
+
+#: How deep accents (and the commands inside their arguments) may nest.
+MAX_NESTING = 64
+
+
+class LatexNestingError(ValueError):
+    """Accents nested more than :data:`MAX_NESTING` levels deep in one value."""
 
 
 def collapse_space(text: str) -> str:
@@ -110,28 +130,80 @@ def closing_brace(text: str, i: int) -> int:
     decoder must agree on where a group ends.
     """
     depth = 0
-    for k in range(i, len(text)):
-        ch = text[k]
-        if ch not in "{}" or (k and text[k - 1] == "\\"):
-            continue
-        if ch == "{":
-            depth += 1
-        else:
-            depth -= 1
-            if depth == 0:
-                return k
+    n = len(text)
+    start = i
+    while start < n:
+        end = min(start + _CHUNK, n)
+        if depth > 0:
+            # Skip a chunk at C speed when it has too few closing braces to
+            # close the group: deep nesting costs no Python step per brace.
+            back = max(start - 1, 0)
+            closes = text.count("}", start, end) - text.count("\\}", back, end)
+            if closes < depth:
+                depth += text.count("{", start, end) - text.count("\\{", back, end) - closes
+                start = end
+                continue
+        for m in _GROUP_BRACE.finditer(text, start, end):
+            if m.group() == "{":
+                depth += 1
+            else:
+                depth -= 1
+                if depth == 0:
+                    return m.start()
+        start = end
     return -1
+
+
+_CHUNK = 4096
 
 
 class _Decoder:
     """One decoding run: a cursor over the text and a stack of open groups."""
 
-    __slots__ = ("lossy", "nocase", "text")
+    __slots__ = ("depth", "lossy", "nocase", "text", "unknown")
 
-    def __init__(self, text: str, nocase: bool) -> None:
+    def __init__(self, text: str, nocase: bool, depth: int = 0) -> None:
         self.text = text
         self.nocase = nocase
         self.lossy = False
+        self.depth = depth  # how many accent arguments this run is nested in
+        self.unknown: list[str] = []  # commands and math kept as TeX, for the reader to report
+
+    def math(self, j: int, protected: int) -> tuple[str, int]:
+        """The math starting at ``text[j]`` (``$`` or ``$$``) and the index after it.
+
+        Math that Unicode can write (``$\\epsilon$``) becomes text, case-protected
+        in titles as pandoc keeps math out of case changes; other math stays
+        TeX as written (LaTeX output needs it) and is reported.  A ``$`` that
+        never closes is a dollar sign.
+        """
+        text = self.text
+        display = text.startswith("$$", j)
+        opener = 2 if display else 1
+        end = text.find("$$" if display else "$", j + opener)
+        if end < 0:
+            return "$", j + 1
+        stop = end + opener
+        written = math_to_text(text[j + opener:end])
+        self.lossy = True  # the TeX of the math is not what encode() would write
+        if written is None:
+            self.unknown.append(_abbreviate_tex(text[j:stop]))
+            return text[j:stop], stop
+        if self.nocase and protected == 0:
+            return NOCASE_OPEN + written + "</span>", stop
+        return written, stop
+
+    def groups_after(self, i: int) -> int:
+        """Where a run of brace groups starting at ``i`` ends (``i`` when there are none)."""
+        text = self.text
+        n = len(text)
+        end = i
+        while end < n and text[end] == "{":
+            close = closing_brace(text, end)
+            if close < 0:
+                return i
+            end = close + 1
+        return end
 
     def braced(self, i: int) -> tuple[str, int]:
         """The raw content of the group opening at ``i`` and the index after it."""
@@ -152,11 +224,11 @@ class _Decoder:
             return "", i
         if text[i] == "{":
             raw, end = self.braced(i)
-            return _accent_base(raw), end
+            return _accent_base(raw, self.depth), end
         if text[i] == "\\":
             m = _CONTROL.match(text, i)
             if m is not None:
-                return _accent_base(m.group(0)), m.end()
+                return _accent_base(m.group(0), self.depth), m.end()
         return text[i], i + 1
 
     def run(self) -> str:
@@ -198,17 +270,8 @@ class _Decoder:
                     outer.append(opener + content + closer if opener or closer else content)
                 out = outer
             elif ch == "$":
-                if text.startswith("$", i):  # $$display math$$
-                    end = text.find("$$", i + 1)
-                    stop = end + 2
-                else:
-                    end = text.find("$", i)
-                    stop = end + 1
-                if end < 0:
-                    out.append("$")
-                    continue
-                out.append(text[j:stop])
-                i = stop
+                written, i = self.math(j, protected)
+                out.append(written)
             elif ch == "~":
                 out.append("\u00a0")
             elif ch == "-":
@@ -289,12 +352,25 @@ class _Decoder:
                     _, i = self.braced(i)
                     self.lossy = True
                     continue
+                greek = GREEK.get(name)
+                if greek is not None:  # a Greek letter typed without its $...$:
+                    out.append(greek + (" " if i > cm.end() else ""))  # a word of its own
+                    continue
+                if is_word:
+                    self.unknown.append("\\" + name)
                 if is_word and text.startswith("{}", i):
                     out.append(text[j:i + 2])  # \\name{} ends a word macro: keep it
                     i += 2
                     continue
                 if is_word and i < n and text[i] == "{":
-                    # An unknown command with an argument: keep the argument's text.
+                    end = self.groups_after(i)
+                    if end > closing_brace(text, i) + 1:
+                        # Two or more arguments (\\switchargs{--90}{1968}): their text
+                        # run together would be wrong; the command stays as written.
+                        out.append(text[j:end])
+                        i = end
+                        continue
+                    # An unknown command with one argument: keep the argument's text.
                     self.lossy = True
                     stack.append((out, "", "", False))
                     out = []
@@ -311,15 +387,23 @@ class _Decoder:
         return "".join(out)
 
 
-def _accent_base(raw: str) -> str:
-    """``\\i`` and ``\\j`` under an accent are plain i and j (dotless forms in TeX)."""
+def _accent_base(raw: str, depth: int) -> str:
+    """``\\i`` and ``\\j`` under an accent are plain i and j (dotless forms in TeX).
+
+    A command as the argument (``\\'{\\c{c}}``) is decoded by a nested run one
+    level deeper; past :data:`MAX_NESTING` levels that is an error, not a
+    stack overflow after a scan per level.
+    """
     raw = raw.strip()
     if raw in ("\\i", "{\\i}", "\\i{}"):
         return "i"
     if raw in ("\\j", "{\\j}", "\\j{}"):
         return "j"
     if raw.startswith("\\"):
-        return decode(raw, nocase=False)
+        if depth + 1 >= MAX_NESTING:  # this argument would be level MAX_NESTING + 1
+            raise LatexNestingError(
+                f"accents are nested more than {MAX_NESTING} levels deep")
+        return _decode(raw, False, depth + 1)
     return raw.replace("{", "").replace("}", "")
 
 
@@ -327,15 +411,39 @@ def decode(text: str, *, nocase: bool = True) -> str:
     """LaTeX field text to Unicode with CSL-JSON markup.
 
     ``nocase`` turns top-level braces into nocase spans (for titles); without
-    it braces are simply dropped (names, places, numbers).
+    it braces are simply dropped (names, places, numbers).  Raises
+    :class:`LatexNestingError` for accents nested beyond :data:`MAX_NESTING`.
     """
+    return _decode(text, nocase, 0)
+
+
+def _decode(text: str, nocase: bool, depth: int) -> str:
     if not _NEEDS_WORK.search(text):
         return text.strip() if text[:1] == " " or text[-1:] == " " else text
     if "\n" in text or "\t" in text or "\r" in text or "  " in text:
         text = collapse_space(text)
         if not _NEXT.search(text):
             return text
-    return _Decoder(text, nocase).run().strip()
+    return _Decoder(text, nocase, depth).run().strip()
+
+
+def tex_left_as_written(text: str) -> list[str]:
+    """The TeX in ``text`` that :func:`decode` does not know and keeps as written.
+
+    Unknown commands (``\\switchargs``, ``\\cite``) and math that Unicode
+    cannot write (``$\\binom{n}{k}$``), each once, in order: what a reader
+    reports so that the user learns the value will print as TeX (or, for a
+    one-argument command, as its argument's text).
+    """
+    if "\\" not in text and "$" not in text:
+        return []
+    decoder = _Decoder(collapse_space(text), False)
+    decoder.run()
+    return list(dict.fromkeys(decoder.unknown))
+
+
+def _abbreviate_tex(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def decode_lossy(text: str, *, nocase: bool = True) -> tuple[str, bool]:
@@ -387,7 +495,9 @@ _REVERSE_SYMBOLS: dict[str, str] = {
 _ALWAYS = {"–": "--", "—": "---", "\u00a0": "~", "“": "``", "”": "''",
            "&": "\\&", "%": "\\%", "#": "\\#", "_": "\\_"}
 _SPECIAL_OUT = re.compile(r"[–—\u00a0“”&%#_{}~^<$'`\-\\]|[^\x00-\x7f]")
-_KEPT_COMMAND = re.compile(r"\\[A-Za-z]+(?:\{\})? ?")
+# A command the decoder kept as written, with its brace arguments
+# (``\\MaxMinAntSystem{}``, ``\\switchargs{--90}{1968}``).
+_KEPT_COMMAND = re.compile(r"\\[A-Za-z]+(?:\{[^{}\\]*\})* ?")
 _LIGATURE_START = {"'": "'", "`": "`", "-": "-", "”": "'", "“": "`", "–": "-", "—": "-"}
 
 
@@ -499,13 +609,16 @@ def encode(text: str, *, ascii: bool = False, verbatim: bool = False) -> str:
 __all__ = [
     "ACCENTS",
     "MARKUP",
+    "MAX_NESTING",
     "NOCASE_OPEN",
     "SMALLCAPS_OPEN",
     "SYMBOLS",
+    "LatexNestingError",
     "closing_brace",
     "collapse_space",
     "decode",
     "decode_lossy",
     "encode",
     "strip_markup",
+    "tex_left_as_written",
 ]

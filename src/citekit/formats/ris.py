@@ -8,10 +8,20 @@ with a warning, and a tag the table does not know is kept in
 ``custom["ris"]`` (with an INFO ``unmapped-fields`` diagnostic) so that the
 writer can put it back.  A value repeated where the model holds one (a second
 ``TI``) is kept the same way rather than dropped.
+
+RIS is plain text: the CSL rich-text markup (``<i>``, ``<span
+class="nocase">``) is written as the text it marks.  What no standard tag
+carries (an event title, a date range, an item type RIS lacks, ``custom``
+data such as quotations) is written as a note the reader gives back,
+``N1  - [citekit] event-title: ...`` (or ``[citekit json]`` with a JSON
+value), so a citekit round trip loses nothing and other tools still show it.
+Lines end only at ``\n``, ``\r\n`` or ``\r``: U+2028, U+0085, VT, FF and
+the file separators are text inside a value, never line breaks.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from functools import cache
@@ -19,13 +29,35 @@ from typing import Any
 
 from citekit.errors import Diagnostic, Severity
 from citekit.formats import ReadResult, rismap
-from citekit.model import Date, Library, Name, Record
+from citekit.model import Date, Library, Name, Record, value_from_json, variable_kind
+from citekit.text import strip_markup
 
 _TAG_LINE = re.compile(r"^([A-Z][A-Z0-9])  -(?: (.*))?$")
 _DATE = re.compile(r"^\s*(\d{1,4})(?:[/-](\d{1,2})?(?:[/-](\d{1,2})?(?:/.*)?)?)?\s*$")
 _PARTICLE = re.compile(r"^((?:[a-z][\w']*\s+)+)(\S.*)$")
 _ISSN = re.compile(r"^\s*\d{4}-?\d{3}[\dXx]\s*$")
 _PAGE_RANGE = re.compile(r"^\s*([^-–—\s]+)\s*(?:-{1,2}|–|—)\s*([^-–—\s]+)\s*$")
+# A given name followed by lower-case words: "Ludwig van" is Ludwig + dropping "van".
+_DROPPING = re.compile(r"^(.*?\S)\s+((?:[a-z][\w']*)(?:\s+[a-z][\w']*)*)$")
+#: RIS's only line ends (str.splitlines would also break at U+2028, VT, FF, ...).
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _trim(text: str) -> str:
+    """Spaces and tabs off both ends; str.strip would also take U+001C-001F,
+    FF and VT, which are data in RIS (an id ``k\x1c`` must stay itself)."""
+    return text.strip(" \t")
+
+
+#: Notes that carry what no tag can: ``[citekit] path: text`` or
+#: ``[citekit json] path: JSON``; ``path`` is ``type``, a CSL variable or
+#: ``custom.NAME``.
+CARRY_TAG = "N1"
+CARRY_TEXT = "[citekit] "
+CARRY_JSON = "[citekit json] "
+_CARRY = re.compile(r"^\[citekit( json)?\] ([A-Za-z0-9_.@:-]+|custom\.[^:\n]+): (.*)$",
+                    re.DOTALL)
 
 
 # ---------------------------------------------------------------------------
@@ -44,8 +76,13 @@ def _parse_name(text: str) -> Name:
     if match:
         particle, family = match.group(1).strip(), match.group(2)
     given = parts[1] or None
+    dropping = None
+    split = _DROPPING.match(given) if given else None
+    if split and split.group(1)[:1].isupper():
+        given, dropping = split.group(1), split.group(2)
     suffix = ", ".join(parts[2:]) or None
-    return Name(family=family, given=given, non_dropping_particle=particle, suffix=suffix)
+    return Name(family=family, given=given, dropping_particle=dropping,
+                non_dropping_particle=particle, suffix=suffix)
 
 
 def _parse_date(text: str) -> Date:
@@ -64,19 +101,27 @@ def _parse_date(text: str) -> Date:
 
 
 class _RecordBuilder:
-    """Collects one record's tags, then turns them into a :class:`Record`."""
+    """Collects one record's tags, then turns them into a :class:`Record`.
+
+    Each value is kept as a list of its lines and joined once in :meth:`build`,
+    and names are gathered per variable before being set, so a record of many
+    lines (300,000 ``AU``) costs linear time, not quadratic.
+    """
 
     def __init__(self, ris_type: str, line: int) -> None:
         self.ris_type = ris_type
         self.line = line
-        self.tags: list[tuple[str, str, int]] = []
+        self.tags: list[tuple[str, list[str], int]] = []
 
     def add(self, tag: str, value: str, line: int) -> None:
-        self.tags.append((tag, value, line))
+        self.tags.append((tag, [value], line))
 
     def append_continuation(self, text: str) -> None:
-        tag, value, line = self.tags[-1]
-        self.tags[-1] = (tag, f"{value}\n{text}" if value else text, line)
+        parts = self.tags[-1][1]
+        if parts == [""]:
+            parts[0] = text
+        else:
+            parts.append(text)
 
     def build(self, index: int, filename: str | None) -> tuple[Record, list[Diagnostic]]:
         diagnostics: list[Diagnostic] = []
@@ -85,27 +130,34 @@ class _RecordBuilder:
         if csl is None:
             csl = rismap.FALLBACK_CSL_TYPE
             unmapped.setdefault(rismap.TYPE_TAG, []).append(self.ris_type)
-        key = next((v.strip() for t, v, _ in self.tags if t == rismap.ID_TAG and v.strip()),
+        tags = [(tag, "\n".join(parts), line) for tag, parts, line in self.tags]
+        key = next((_trim(v) for t, v, _ in tags if t == rismap.ID_TAG and _trim(v)),
                    f"ris-{index}")
         record = Record(key, csl)
         year: Date | None = None
         full_date: Date | None = None
         page_first = page_last = None
         keywords: list[str] = []
+        names: dict[str, list[Name]] = {}
+        carried: list[tuple[str, str, bool, int]] = []
         ids_seen = False
-        for tag, value, _line in self.tags:
-            if tag == rismap.ID_TAG and not ids_seen and value.strip() == key:
+        for tag, value, line in tags:
+            if tag == rismap.ID_TAG and not ids_seen and _trim(value) == key:
                 ids_seen = True
                 continue
-            rule = rismap.read_rule(tag, csl)
-            value = value.strip()
+            if tag == CARRY_TAG:
+                found = _CARRY.match(_trim(value))
+                if found:
+                    carried.append((found.group(2), found.group(3), bool(found.group(1)), line))
+                    continue
+            rule = _read_rule(tag, csl)
+            value = _trim(value)
             if rule is None or not value:
                 if value or rule is None:
                     unmapped.setdefault(tag, []).append(value)
                 continue
             if rule.kind == "name":
-                names = record.names(rule.variable)
-                record[rule.variable] = [*names, _parse_name(value)]
+                names.setdefault(rule.variable, []).append(_parse_name(value))
                 continue
             if rule.kind == "keyword":
                 keywords.append(value)
@@ -133,6 +185,8 @@ class _RecordBuilder:
             elif record.get(variable) != value:
                 # a repeat of a single-valued tag: keep it rather than drop it
                 unmapped.setdefault(tag, []).append(value)
+        for variable, found_names in names.items():
+            record[variable] = found_names
         issued = _choose_date(year, full_date, unmapped)
         if issued is not None:
             record["issued"] = issued
@@ -148,7 +202,52 @@ class _RecordBuilder:
                 + ", ".join(sorted(unmapped)),
                 file=filename, line=self.line, key=key,
             ))
+        for path, text, is_json, line in carried:
+            problem = _apply_carried(record, path, text, is_json)
+            if problem is not None:
+                diagnostics.append(Diagnostic(
+                    Severity.WARNING, "bad-carried-note",
+                    f"note '{CARRY_TAG}  - {_trim(CARRY_TEXT)}' for '{path}' not read: "
+                    f"{problem}; kept as a note", file=filename, line=line, key=key,
+                ))
+                _keep_as_note(record, f"{CARRY_JSON if is_json else CARRY_TEXT}{path}: {text}")
         return record, diagnostics
+
+
+@cache
+def _read_rule(tag: str, csl_type: str) -> rismap.TagRule | None:
+    return rismap.read_rule(tag, csl_type)
+
+
+def _apply_carried(record: Record, path: str, text: str, is_json: bool) -> str | None:
+    """Put a carried value back where it was; a reason when it cannot be."""
+    try:
+        value: Any = json.loads(text) if is_json else text
+    except (ValueError, RecursionError) as exc:
+        return f"not JSON ({exc})"
+    if path == "type":
+        if not isinstance(value, str) or not value:
+            return "a type must be a non-empty string"
+        record.type = value
+        return None
+    if path in ("id", "custom"):
+        return f"'{path}' cannot be carried"
+    try:
+        if path.startswith("custom."):
+            value = value_from_json("custom", value)
+            record.custom[path.removeprefix("custom.")] = value
+        else:
+            record[path] = value_from_json(path, value)
+    except (ValueError, TypeError) as exc:
+        return str(exc)
+    return None
+
+
+def _keep_as_note(record: Record, text: str) -> None:
+    stored = record.custom.get(rismap.CUSTOM_KEY)
+    kept: dict[str, Any] = stored if isinstance(stored, dict) else {}
+    kept.setdefault(CARRY_TAG, []).append(text)
+    record.custom[rismap.CUSTOM_KEY] = kept
 
 
 def _choose_date(year: Date | None, full: Date | None,
@@ -160,6 +259,14 @@ def _choose_date(year: Date | None, full: Date | None,
         return full
     unmapped.setdefault("DA", []).append(full.to_edtf() or str(full))
     return year
+
+
+def split_lines(text: str) -> list[str]:
+    """RIS lines: broken at ``\\n``, ``\\r\\n`` and ``\\r`` only."""
+    lines = _LINE_BREAK.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
 
 
 def read(text: str, *, filename: str | None = None) -> ReadResult:
@@ -186,18 +293,18 @@ def read(text: str, *, filename: str | None = None) -> ReadResult:
         library.add(record)
         lines[record.key] = builder.line
 
-    for number, raw_line in enumerate(text.splitlines(), start=1):
-        line = raw_line.rstrip("\r\n").lstrip("\ufeff")
-        match = _TAG_LINE.match(line.rstrip()) or _TAG_LINE.match(line)
+    for number, raw_line in enumerate(split_lines(text), start=1):
+        line = raw_line.lstrip("\ufeff") if number == 1 else raw_line
+        match = _TAG_LINE.match(line.rstrip(" \t")) or _TAG_LINE.match(line)
         if match is None:
-            if not line.strip():
+            if not _trim(line):
                 continue
             if current is not None and current.tags:
-                current.append_continuation(line.strip())
+                current.append_continuation(_trim(line))
             else:
                 diagnostics.append(Diagnostic(
                     Severity.WARNING, "stray-text",
-                    f"text outside a RIS record ignored: {line.strip()[:60]!r}",
+                    f"text outside a RIS record ignored: {_trim(line)[:60]!r}",
                     file=filename, line=number,
                 ))
             continue
@@ -210,7 +317,7 @@ def read(text: str, *, filename: str | None = None) -> ReadResult:
                     file=filename, line=current.line,
                 ))
                 finish(current)
-            current = _RecordBuilder(value.strip(), number)
+            current = _RecordBuilder(_trim(value), number)
         elif tag == rismap.END_TAG:
             if current is None:
                 diagnostics.append(Diagnostic(
@@ -242,24 +349,36 @@ def read(text: str, *, filename: str | None = None) -> ReadResult:
 # ---------------------------------------------------------------------------
 
 
+def plain(value: Any) -> Any:
+    """A value with the CSL rich-text markup taken out of every string in it."""
+    if isinstance(value, str):
+        return strip_markup(value)
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    return value
+
+
 def _format_name(name: Name) -> str:
     if name.literal is not None:
-        return name.literal
-    family = name.family_with_particle
-    given = name.given_with_particle
+        return strip_markup(name.literal)
+    family = strip_markup(name.family_with_particle)
+    given = strip_markup(name.given_with_particle)
     parts = [family, given] if given or name.suffix else [family + ","]
     if name.suffix:
-        parts.append(name.suffix)
+        parts.append(strip_markup(name.suffix))
     return ", ".join(parts)
 
 
 def _format_date(date: Date, kind: str) -> str | None:
     start = date.start
     if not start:
-        return date.literal or date.raw if kind == "year" else None
+        text = date.literal or date.raw if kind == "year" else None
+        return strip_markup(text) if text else None
     if kind == "year":
-        return f"{start[0]:04d}"
-    if len(start) == 1:
+        return f"{start[0]:04d}" if start[0] >= 0 else None
+    if len(start) == 1 or start[0] < 0:
         return None  # PY already says it all
     fields = [f"{start[0]:04d}"] + [f"{p:02d}" for p in start[1:]]
     fields += [""] * (3 - len(fields))
@@ -281,22 +400,21 @@ def _values(record: Record, variable: str, kind: str) -> Iterable[str]:
         else:
             formatted = _format_date(date, kind)
         return [formatted] if formatted else []
+    text = strip_markup(str(value))
     if kind in ("page-first", "page-last"):
-        text = str(value)
         match = _PAGE_RANGE.match(text)
         if match:
             return [match.group(1) if kind == "page-first" else match.group(2)]
         return [text] if kind == "page-first" else []
     if kind == "keyword":
-        return [k.strip() for k in str(value).split(",") if k.strip()]
-    return [str(value)]
+        return [_trim(k) for k in text.split(",") if _trim(k)]
+    return [text]
 
 
 def _line(tag: str, value: str) -> str:
     """A tag line; a value with line breaks continues on untagged lines (a
     line that would read as a tag is indented, which the reader strips)."""
-    lines = [part.strip() for part in value.replace("\r\n", "\n").replace("\r", "\n")
-             .split("\n")]
+    lines = [_trim(part) for part in _LINE_BREAK.split(value)]
     text = "\n".join(" " + part if _TAG_LINE.match(part) else part
                       for part in lines[1:] if part)
     return f"{tag}  - {lines[0]}" + (f"\n{text}" if text else "")
@@ -304,17 +422,24 @@ def _line(tag: str, value: str) -> str:
 
 @cache
 def _write_plan(csl_type: str) -> tuple[rismap.TagRule, ...]:
-    """The rows written for a CSL type, in table order (computed once per type)."""
+    """The rows written for a CSL type, in table order (computed once per type).
+
+    A row whose tag reads back as another variable for this type (``T2`` is a
+    book's series, so a book's ``container-title`` cannot go there) is left
+    out: that value is carried in a note instead of coming back wrong.
+    """
     plan: list[rismap.TagRule] = []
     for rule in rismap.TAG_TABLE:
         if rule.write and rule not in plan and rule in rismap.write_rules(rule.variable,
                                                                           csl_type):
-            plan.append(rule)
+            back = _read_rule(rule.tag, csl_type)
+            if back is not None and (back.variable == rule.variable or rule.kind == "serial"):
+                plan.append(rule)
     return tuple(plan)
 
 
-def write_record(record: Record) -> list[str]:
-    """One record as RIS lines, ``TY`` first and ``ER`` last."""
+def _tag_lines(record: Record) -> list[str]:
+    """The record as standard tags, ``TY`` first, without ``ER``."""
     lines = [_line(rismap.TYPE_TAG, rismap.ris_type(record.type))]
     stored = record.custom.get(rismap.CUSTOM_KEY)
     kept: dict[str, Any] = stored if isinstance(stored, dict) else {}
@@ -322,16 +447,83 @@ def write_record(record: Record) -> list[str]:
     if record.type == rismap.FALLBACK_CSL_TYPE and isinstance(original_type, list) \
             and original_type:
         # a TY the table lacks was read as the fallback type: write it back as it came
-        lines = [_line(rismap.TYPE_TAG, str(original_type[0]))]
+        lines = [_line(rismap.TYPE_TAG, strip_markup(str(original_type[0])))]
     lines.append(_line(rismap.ID_TAG, record.key))
     for rule in _write_plan(record.type):
         if rule.variable in record.fields:
             lines.extend(_line(rule.tag, v) for v in _values(record, rule.variable, rule.kind))
     for tag, values in kept.items():
-        if tag == rismap.TYPE_TAG:
+        if tag == rismap.TYPE_TAG or not _TAG_LINE.match(f"{tag}  - "):
             continue
         for value in values if isinstance(values, list) else [values]:
-            lines.append(_line(str(tag), str(value)))
+            lines.append(_line(str(tag), strip_markup(str(value))))
+    return lines
+
+
+def _comparable(value: Any) -> Any:
+    """A value as JSON with markup stripped: what RIS can be asked to give back."""
+    if isinstance(value, list) and value and isinstance(value[0], Name):
+        return plain([n.to_json() for n in value])
+    if isinstance(value, Date):
+        return plain(value.to_json())
+    return plain(value)
+
+
+def _carry_line(path: str, value: Any) -> str:
+    """One carried note; JSON unless the value is one plain line of text."""
+    if isinstance(value, str) and value == _trim(value) and not _LINE_BREAK.search(value) \
+            and (path.startswith("custom.") or path == "type"
+                 or variable_kind(path) in ("string", "number", "unknown")):
+        return _line(CARRY_TAG, CARRY_TEXT + f"{path}: {value}")
+    encoded = json.dumps(value, ensure_ascii=True, separators=(",", ":"))
+    return _line(CARRY_TAG, CARRY_JSON + f"{path}: {encoded}")
+
+
+def _carried(record: Record, back: Record) -> list[str]:
+    """Notes for everything the standard tags did not give back as it was."""
+    lines: list[str] = []
+    if back.type != record.type:
+        lines.append(_carry_line("type", strip_markup(record.type)))
+    for variable, value in record.fields.items():
+        if variable == "custom" or not _carriable(variable):
+            continue
+        wanted = _comparable(value)
+        if _comparable(back.get(variable)) != wanted:
+            lines.append(_carry_line(variable, wanted))
+    back_custom = back.custom
+    for name, value in record.custom.items():
+        if name == rismap.CUSTOM_KEY and _comparable(back_custom.get(name)) == plain(value):
+            continue
+        if not _carriable(name, custom=True):
+            continue
+        if _comparable(back_custom.get(name)) != plain(value):
+            lines.append(_carry_line("custom." + name, plain(value)))
+    return lines
+
+
+def _carriable(name: str, *, custom: bool = False) -> bool:
+    """Whether a name can be the path of a carried note (it must read back)."""
+    path = ("custom." + name) if custom else name
+    return bool(_CARRY.match(f"[citekit] {path}: x")) and path not in ("id", "type")
+
+
+def write_record(record: Record) -> list[str]:
+    """One record as RIS lines, ``TY`` first and ``ER`` last.
+
+    The standard tags are read back at once; whatever they did not give back
+    as it was is added as carried notes (:data:`CARRY_TEXT`).
+    """
+    lines = _tag_lines(record)
+    builder = _RecordBuilder(lines[0].partition("  - ")[2], 1)
+    for number, text in enumerate("\n".join(lines[1:]).split("\n"), start=2):
+        match = _TAG_LINE.match(text.rstrip(" \t")) or _TAG_LINE.match(text)
+        if match is None:
+            if _trim(text) and builder.tags:
+                builder.append_continuation(_trim(text))
+            continue
+        builder.add(match.group(1), match.group(2) or "", number)
+    back, _ = builder.build(1, None)
+    lines.extend(_carried(record, back))
     lines.append(f"{rismap.END_TAG}  - ")
     return lines
 
@@ -341,7 +533,11 @@ def write(library: Library, **options: Any) -> str:
     newline = str(options.get("newline", "\n"))
     blocks = ["\n".join(write_record(record)) for record in library]
     text = "\n\n".join(blocks) + ("\n" if blocks else "")
+    # No UTF-8 file holds a lone surrogate: U+FFFD stands for it, and the loss
+    # report of ``citekit convert`` lists each field where that happened.
+    text = _SURROGATE.sub("\ufffd", text)
     return text.replace("\n", newline) if newline != "\n" else text
 
 
-__all__ = ["read", "write", "write_record"]
+__all__ = ["CARRY_JSON", "CARRY_TAG", "CARRY_TEXT", "plain", "read", "split_lines", "write",
+           "write_record"]

@@ -119,6 +119,8 @@ def rule_title(record: Record) -> Iterable[Diagnostic]:
         return
     if "quotation" in record.custom:
         return  # a quoted statement is cited by speaker and date; it has no title
+    if entry_set_members(record) is not None:
+        return  # a biblatex set is cited as its members, which carry the titles
     if record.type in UNTITLED_TYPES:
         yield _problem(record, Severity.WARNING, "missing-title", "no title", "title")
     else:
@@ -133,6 +135,56 @@ def rule_recommended_fields(record: Record) -> Iterable[Diagnostic]:
             wanted = " or ".join(group)
             yield _problem(record, Severity.WARNING, "missing-field",
                            f"{_a(record.type)} should have {wanted}", group[0])
+
+
+# ---------------------------------------------------------------------------
+# biblatex sets
+# ---------------------------------------------------------------------------
+
+
+def entry_set_members(record: Record) -> tuple[str, ...] | None:
+    """The member keys of a biblatex ``@set`` record, in order; None for any other record.
+
+    CSL has no set type: the BibTeX reader keeps a set as a ``document``
+    with ``custom.biblatex`` holding ``"@type": "set"`` and the raw
+    ``entryset`` list, and the renderer cites a set as its members
+    (docs/bibtex-import.md, "Entry sets").  A set with an empty
+    ``entryset`` gives an empty tuple, which :func:`set_problems` reports.
+    """
+    raw = record.custom.get("biblatex")
+    if not isinstance(raw, Mapping) or str(raw.get("@type", "")).lower() != "set":
+        return None
+    members = raw.get("entryset", "")
+    if not isinstance(members, str):
+        return ()
+    return tuple(dict.fromkeys(m.strip() for m in members.split(",") if m.strip()))
+
+
+def set_problems(records: Sequence[Record]) -> Iterable[Diagnostic]:
+    """Sets that cannot be cited as their members: none named, or named ones missing.
+
+    An error, because citing such a set prints nothing of the missing
+    works.  A member that is itself a set is a warning: biblatex does not
+    nest sets, and citekit cites the inner set's own record for it.
+    """
+    keys = {record.key: record for record in records}
+    for record in records:
+        members = entry_set_members(record)
+        if members is None:
+            continue
+        if not members:
+            yield _problem(record, Severity.ERROR, "empty-set",
+                           "a set needs its members' keys in 'entryset'", "entryset")
+        for member in members:
+            found = keys.get(member)
+            if found is None:
+                yield _problem(record, Severity.ERROR, "missing-set-member",
+                               f"set member '{member}' is not in this library"
+                               f"{_suggest(member, sorted(keys))}", "entryset")
+            elif entry_set_members(found) is not None:
+                yield _problem(record, Severity.WARNING, "nested-set",
+                               f"set member '{member}' is itself a set; biblatex does "
+                               "not nest sets", "entryset")
 
 
 # ---------------------------------------------------------------------------
@@ -436,22 +488,34 @@ def check(library: Iterable[Record], *, diagnostics: Iterable[Diagnostic] = (),
 
     Reader diagnostics (duplicate keys, malformed entries) come first and
     unchanged.  Rule diagnostics get ``filename`` and, when ``lines`` maps
-    the record's key, the line its entry starts on.
+    the record's key, the line its entry starts on.  Rules see one record
+    at a time; the checks that need the whole library (a ``@set`` whose
+    members are missing, :func:`set_problems`) run after them.
     """
     found: list[Diagnostic] = list(diagnostics)
-    for record in library:
+    records = list(library)
+    for record in records:
         line = lines.get(record.key) if lines else None
         for rule in rules:
-            for diagnostic in rule(record):
-                extra: dict[str, Any] = {}
-                if diagnostic.file is None and filename is not None:
-                    extra["file"] = filename
-                if diagnostic.line is None and line is not None:
-                    extra["line"] = line
-                if diagnostic.key is None:
-                    extra["key"] = record.key
-                found.append(replace(diagnostic, **extra) if extra else diagnostic)
+            found.extend(_located(diagnostic, record.key, filename, line)
+                         for diagnostic in rule(record))
+    for diagnostic in set_problems(records):
+        key = diagnostic.key or ""
+        found.append(_located(diagnostic, key, filename, lines.get(key) if lines else None))
     return found
+
+
+def _located(diagnostic: Diagnostic, key: str, filename: str | None,
+             line: int | None) -> Diagnostic:
+    """``diagnostic`` with the file, line and key it lacks filled in."""
+    extra: dict[str, Any] = {}
+    if diagnostic.file is None and filename is not None:
+        extra["file"] = filename
+    if diagnostic.line is None and line is not None:
+        extra["line"] = line
+    if diagnostic.key is None:
+        extra["key"] = key
+    return replace(diagnostic, **extra) if extra else diagnostic
 
 
 def counts(diagnostics: Iterable[Diagnostic]) -> dict[str, int]:
@@ -469,6 +533,7 @@ __all__ = [
     "Rule",
     "check",
     "counts",
+    "entry_set_members",
     "isbn_is_valid",
     "issn_is_valid",
     "rule_dates",
@@ -480,6 +545,7 @@ __all__ = [
     "rule_type",
     "rule_value_types",
     "rule_variables",
+    "set_problems",
     "split_isbns",
     "split_issns",
 ]

@@ -40,6 +40,7 @@ redirected.
 from __future__ import annotations
 
 import copy
+import json
 import re
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, MutableMapping, Sequence
@@ -48,7 +49,25 @@ from difflib import SequenceMatcher
 from functools import partial
 from typing import Any, Literal
 
+from bibtexparser import model as bib
+
+from citekit.formats.bibdates import MONTH_MACROS
+from citekit.formats.bibmap import FIELD_ALIASES
+from citekit.formats.bibtex import _Reader
 from citekit.model import Library, Name, Record, value_to_json
+from citekit.ops.bibsource import (
+    EntryEdit,
+    SourceBlock,
+    SourceEditError,
+    TextEdits,
+    checked,
+    entry_blocks,
+    locate_blocks,
+    redirect,
+    scan_entry,
+    scan_entry_lenient,
+    split_keys,
+)
 from citekit.text import fold
 
 MergePolicy = Literal["first", "last", "combine"]
@@ -559,6 +578,254 @@ def redirect_pointers(record: Record, renamed: dict[str, str]) -> None:
                     place[name] = ",".join(dict.fromkeys(new))
 
 
+# ---------------------------------------------------------------------------
+# Merging in a .bib file's text
+# ---------------------------------------------------------------------------
+
+#: BibTeX date fields: a survivor with any of them keeps its date as it is.
+_DATE_FIELDS = frozenset({"year", "month", "day", "date"})
+
+
+def _canonical(name: str) -> str:
+    """A field's BibLaTeX name, so ``journal`` and ``journaltitle`` count as one."""
+    lowered = name.lower()
+    return FIELD_ALIASES.get(lowered, lowered)
+
+
+def _same_value(a: str, b: str) -> bool:
+    """Whether two values as written say the same (delimiters and spacing aside)."""
+    def bare(value: str) -> str:
+        value = " ".join(value.split())
+        if len(value) >= 2 and (value[0], value[-1]) in (("{", "}"), ('"', '"')) \
+                and "#" not in value:
+            value = value[1:-1].strip()
+        return value
+    return bare(a) == bare(b)
+
+
+class _SourceMerge:
+    """One group merged in the text: the survivor's entry edit and its conflicts."""
+
+    def __init__(self, text: str, located: list[SourceBlock], survivor: SourceBlock,
+                 others: list[SourceBlock]) -> None:
+        self.text = text
+        self.located = located
+        self.survivor = survivor
+        assert survivor.entry is not None
+        self.source = scan_entry_lenient(text[survivor.start:survivor.end], survivor.entry,
+                                         (ALIASES_FIELD, CONFLICTS_FIELD, *POINTER_FIELDS))
+        self.others = [(item, scan_entry(text[item.start:item.end], item.entry))
+                       for item in others]
+        self.edit = EntryEdit(self.source)
+        self.conflicts: dict[str, list[dict[str, Any]]] = {}
+
+    def aliases(self) -> None:
+        """The merged-away keys (and their own aliases) join the survivor's ``ids``."""
+        existing = self.source.field(ALIASES_FIELD)
+        opening, closing, keys = split_keys(existing.value if existing else "")
+        for _, other in self.others:
+            other_ids = other.field(ALIASES_FIELD)
+            extra = split_keys(other_ids.value)[2] if other_ids else []
+            for alias in (other.key, *extra):
+                if alias != self.source.key and alias not in keys:
+                    keys.append(alias)
+        if keys:
+            joined = ",".join(keys)
+            value = f"{opening}{joined}{closing}" if opening else "{" + joined + "}"
+            self.edit.set(existing.name if existing else ALIASES_FIELD, value)
+
+    def combine(self) -> None:
+        """Fields the survivor lacks come from the others, as written; the rest are conflicts.
+
+        A field counts as present under its BibTeX synonym too (``journal``
+        for ``journaltitle``), and a survivor with any date field takes no
+        date field from the others, so its date never changes.
+        """
+        present = {_canonical(f.name): f.value for f in self.source.fields}
+        dated = any(name in _DATE_FIELDS for name in present)
+        for item, other in self.others:
+            if other.entry_type.lower() != self.source.entry_type.lower():
+                self._conflict("@type", other.key, other.entry_type)
+            for other_field in other.fields:
+                name = _canonical(other_field.name)
+                if name == ALIASES_FIELD:
+                    continue
+                if name == CONFLICTS_FIELD:
+                    self._earlier_conflicts(other_field.value, other.key)
+                    continue
+                if name in present:
+                    if not _same_value(present[name], other_field.value):
+                        self._conflict(other_field.name.lower(), other.key, other_field.value)
+                elif dated and name in _DATE_FIELDS:
+                    self._conflict(other_field.name.lower(), other.key, other_field.value)
+                else:
+                    value = self._portable(other_field.value, item)
+                    self.edit.set(other_field.name, value)
+                    present[name] = value
+        self._write_conflicts()
+
+    def _conflict(self, name: str, origin: str, value: str) -> None:
+        self.conflicts.setdefault(name, []).append({"from": origin, "value": value})
+
+    def _earlier_conflicts(self, value: str, origin: str) -> None:
+        try:
+            earlier = json.loads(split_keys_inner(value))
+        except ValueError:
+            self._conflict(CONFLICTS_FIELD, origin, value)
+            return
+        if isinstance(earlier, dict):
+            for name, values in earlier.items():
+                if isinstance(values, list):
+                    self.conflicts.setdefault(str(name), []).extend(values)
+
+    def _write_conflicts(self) -> None:
+        if not self.conflicts:
+            return
+        existing = self.source.field(CONFLICTS_FIELD)
+        if existing is not None:
+            try:
+                kept = json.loads(split_keys_inner(existing.value))
+            except ValueError:
+                kept = None
+            if isinstance(kept, dict):
+                for name, values in self.conflicts.items():
+                    kept.setdefault(name, []).extend(values)
+                self.conflicts = kept
+            else:
+                self._conflict(CONFLICTS_FIELD, self.source.key, existing.value)
+        text = json.dumps(self.conflicts, ensure_ascii=False)
+        if not _balanced(text):
+            raise SourceEditError(f"entry '{self.source.key}': its merge conflicts contain "
+                                  "unbalanced braces and cannot be kept in BibTeX")
+        self.edit.set(existing.name if existing else CONFLICTS_FIELD, "{" + text + "}")
+
+    def _portable(self, value: str, origin: SourceBlock) -> str:
+        """A value that still means the same where the survivor stands.
+
+        A macro (``@string``) defined between the survivor and the entry the
+        value comes from would be undefined at the survivor: such a value is
+        written expanded, in braces.
+        """
+        words = set(_BARE_MACRO.findall(_outside_delimiters(value)))
+        words = {w.lower() for w in words if not w.isdigit()} - set(MONTH_MACROS)
+        if not words:
+            return value
+        known = {item.block.key.lower() for item in self.located
+                 if isinstance(item.block, bib.String) and item.start < self.survivor.start}
+        if words <= known:
+            return value
+        reader = _Reader(None)  # the BibTeX reader's own macro expansion, limits included
+        extras: dict[str, Any] = {"strings": {}}
+        for item in self.located:
+            if isinstance(item.block, bib.String) and item.start < origin.start:
+                reader.add_string(item.block, extras, None)
+        expanded = reader.expand(value)
+        if reader.diagnostics or not _balanced(expanded):
+            raise SourceEditError(f"entry '{self.source.key}': the value '{value}' uses "
+                                  "macros that cannot be carried over; merge with 'first'")
+        return "{" + expanded + "}"
+
+
+_BARE_MACRO = re.compile(r"[^\s#{}\"]+")
+
+
+def _outside_delimiters(value: str) -> str:
+    """The parts of a value outside braces and quotes (the macro names)."""
+    out: list[str] = []
+    depth = 0
+    quoted = False
+    for index, char in enumerate(value):
+        escaped = index > 0 and value[index - 1] == "\\"
+        if char == "{" and not escaped:
+            depth += 1
+        elif char == "}" and not escaped:
+            depth -= 1
+        elif char == '"' and depth == 0 and not escaped:
+            quoted = not quoted
+        elif depth == 0 and not quoted:
+            out.append(char)
+            continue
+        out.append(" ")
+    return "".join(out)
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for index, char in enumerate(text):
+        if char in "{}" and index and text[index - 1] == "\\":
+            continue
+        depth += 1 if char == "{" else -1 if char == "}" else 0
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def split_keys_inner(value: str) -> str:
+    """A braced or quoted value's inside (``{x}`` -> ``x``)."""
+    value = value.strip()
+    if len(value) >= 2 and (value[0], value[-1]) in (("{", "}"), ('"', '"')):
+        return value[1:-1]
+    return value
+
+
+def merge_in_source(text: str, groups: Iterable[DuplicateGroup | Sequence[str]],
+                    policy: MergePolicy = "first") -> str:
+    """BibTeX text with each group merged, editing only the entries involved.
+
+    The merged-away entries' blocks are removed (the comments around them
+    stay); the survivor (the group's first entry, or its last with
+    ``last``) gets the other keys in its ``ids`` field and, with
+    ``combine``, the fields it lacks, copied as written, with disagreeing
+    values kept as JSON in a ``merged-conflicts`` field; ``crossref``/``xref``
+    values naming a merged-away key name the survivor.  Everything else,
+    byte for byte, stays: field names and order, ``year`` or ``date``,
+    macros, comments, blocks the reader could not parse, line endings.
+    Raises :class:`SourceEditError` when an entry to change cannot be
+    located exactly (nothing should then be written).
+    """
+    if policy not in ("first", "last", "combine"):
+        raise ValueError(f"unknown merge policy '{policy}'")
+    located = locate_blocks(text)
+    blocks = entry_blocks(located)
+    replaced: dict[str, str] = {}
+    survivors: dict[str, list[str]] = {}
+    for group in groups:
+        keys = list(group.keys if isinstance(group, DuplicateGroup) else group)
+        missing = [k for k in keys if k not in blocks]
+        if missing:  # read by the reader, but not from an entry block of this text
+            raise SourceEditError(f"entry '{missing[0]}' cannot be located in the text")
+        keys = [k for k in keys if k not in replaced]
+        if len(keys) < 2:
+            continue
+        ordered = keys[::-1] if policy == "last" else keys
+        survivors[ordered[0]] = ordered[1:]
+        for key in keys:
+            replaced[key] = ordered[0]
+    edits = TextEdits(text)
+    for key, item in blocks.items():
+        if key in replaced and key not in survivors:
+            edits.remove_block(item)
+            continue
+        entry = item.entry
+        assert entry is not None
+        pointers = any(f.key.lower() in POINTER_FIELDS for f in entry.fields)
+        if key not in survivors and not pointers:
+            continue
+        if key in survivors:
+            merging = _SourceMerge(text, located, item, [blocks[k] for k in survivors[key]])
+            merging.aliases()
+            if policy == "combine":
+                merging.combine()
+            edit = merging.edit
+        else:
+            edit = EntryEdit(scan_entry(text[item.start:item.end], entry))
+        redirect(edit, {k: v for k, v in replaced.items() if k != v}, POINTER_FIELDS)
+        changed = checked(edit)
+        if changed != edit.source.raw:
+            edits.replace(item.start, item.end, changed)
+    return edits.apply()
+
+
 __all__ = [
     "ALIASES_CONTAINER",
     "ALIASES_FIELD",
@@ -573,6 +840,7 @@ __all__ = [
     "find_duplicates",
     "isbn13",
     "merge",
+    "merge_in_source",
     "merge_records",
     "normalise_doi",
     "redirect_pointers",

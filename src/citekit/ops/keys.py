@@ -49,7 +49,17 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from citekit.model import Library, Name, Record
-from citekit.ops.dedupe import clone, redirect_pointers
+from citekit.ops.bibsource import (
+    EntryEdit,
+    SourceEditError,
+    TextEdits,
+    checked,
+    entry_blocks,
+    locate_blocks,
+    redirect,
+    scan_entry_lenient,
+)
+from citekit.ops.dedupe import POINTER_FIELDS, clone, redirect_pointers
 from citekit.text import strip_markup, transliterate
 
 DEFAULT_PATTERN = "{auth}{year}{shorttitle}"
@@ -253,6 +263,38 @@ def generate_keys(library: Library, pattern: str = DEFAULT_PATTERN, *, rekey: bo
     return renamed, rename_keys(library, renamed)
 
 
+def rename_in_source(text: str, renamed: dict[str, str]) -> str:
+    """BibTeX text with entry keys and ``crossref``/``xref`` values renamed, nothing else.
+
+    Only the key of each entry the reader reads (the first entry of a key;
+    not a block that failed to parse, nor a later duplicate the reader skips)
+    and the pointer values naming a renamed key change: every other byte of
+    the file, comments, macros, unparsed blocks and layout, stays as it was.
+    Raises :class:`citekit.ops.bibsource.SourceEditError` when an entry that
+    must change cannot be located exactly.
+    """
+    if not renamed:
+        return text
+    edits = TextEdits(text)
+    blocks = entry_blocks(locate_blocks(text))
+    missing = [key for key in renamed if key not in blocks]
+    if missing:  # read by the reader, but not from an entry block of this text
+        raise SourceEditError(f"entry '{missing[0]}' cannot be located in the text")
+    for key, item in blocks.items():
+        entry = item.entry
+        assert entry is not None
+        pointers = any(f.key.lower() in POINTER_FIELDS for f in entry.fields)
+        if key not in renamed and not pointers:
+            continue
+        source = scan_entry_lenient(text[item.start:item.end], entry, POINTER_FIELDS)
+        edit = EntryEdit(source, key=renamed.get(key))
+        redirect(edit, renamed, POINTER_FIELDS)
+        changed = checked(edit)
+        if changed != source.raw:
+            edits.replace(item.start, item.end, changed)
+    return edits.apply()
+
+
 def rename_keys(library: Library, renamed: dict[str, str]) -> Library:
     """A copy of the library with records renamed and pointers redirected."""
     out = Library()
@@ -271,6 +313,7 @@ __all__ = [
     "KeyPattern",
     "generate_keys",
     "is_citation_key",
+    "rename_in_source",
     "rename_keys",
     "suffixes",
 ]

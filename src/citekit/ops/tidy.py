@@ -31,12 +31,14 @@ that.  What changes:
 What does not change: every value's text (line breaks and indentation inside
 a value included), the key's case, ``@string`` macros, ``@preamble``,
 ``@comment`` and free text between entries.  A block bibtexparser cannot
-parse is kept verbatim and reported.  ``tidy`` is idempotent: tidying tidy
+parse is kept verbatim, byte for byte (its own line endings too), in its
+place, and reported.  ``tidy`` is idempotent: tidying tidy
 output changes nothing, sorted or not.
 """
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 from dataclasses import dataclass, field
@@ -427,6 +429,48 @@ def _redefined_macros(blocks: list[bib.Block]) -> list[str]:
     return twice
 
 
+class _Verbatim:
+    """Blocks that could not be parsed, kept as the bytes they were in the original text.
+
+    Tidying works on the text with CRLF line endings made LF and gives the
+    result the file's main line ending; a block that could not be parsed
+    must come back exactly as written, its own line endings included, so it
+    stands in the tidied text as a placeholder until the very end.  Lines
+    correspond one to one between the original and the LF text, so a
+    position maps back by its line and column.
+    """
+
+    def __init__(self, original: str, normalised: str) -> None:
+        self.original = original
+        self.normalised = normalised
+        self.usable = "\x00" not in original
+        self.original_lines = [0, *(m.end() for m in re.finditer("\n", original))]
+        self.lines = [0, *(m.end() for m in re.finditer("\n", normalised))]
+        self.cursor = 0
+        self.kept: list[str] = []
+
+    def _back(self, position: int) -> int:
+        line = bisect.bisect_right(self.lines, position) - 1
+        return self.original_lines[line] + position - self.lines[line]
+
+    def placeholder(self, block: bib.Block, fallback: str) -> str:
+        """A stand-in for the block's original text (``fallback`` when it cannot be found)."""
+        raw = str(block.raw or "")
+        start = self.normalised.find(raw, self.cursor) if self.usable and raw.strip() else -1
+        if start < 0:
+            return fallback
+        self.cursor = start + len(raw)
+        first = start + len(raw) - len(raw.lstrip())
+        last = start + len(raw.rstrip())
+        self.kept.append(self.original[self._back(first):self._back(last)])
+        return f"\x00{len(self.kept) - 1}\x00"
+
+    def restore(self, text: str) -> str:
+        if not self.kept:
+            return text
+        return re.sub("\x00(\\d+)\x00", lambda m: self.kept[int(m.group(1))], text)
+
+
 def tidy(text: str, *, sort: SortOrder | None = None, filename: str | None = None) -> TidyResult:
     """Tidy BibTeX text; see the module docstring for what changes."""
     if sort not in (None, "key", "year", "author"):
@@ -434,6 +478,7 @@ def tidy(text: str, *, sort: SortOrder | None = None, filename: str | None = Non
     original = text
     newline = "\r\n" if text.count("\r\n") * 2 > text.count("\n") else "\n"
     text = text.replace("\r\n", "\n")
+    verbatim = _Verbatim(original, text)
     splitter_log = logging.getLogger("bibtexparser")
     level = splitter_log.level
     splitter_log.setLevel(logging.ERROR)  # its warnings become our diagnostics
@@ -463,6 +508,8 @@ def tidy(text: str, *, sort: SortOrder | None = None, filename: str | None = Non
                 file=filename, line=_line(block),
             ))
         formatted = format_block(block)
+        if isinstance(block, bib.ParsingFailedBlock) and formatted:
+            formatted = verbatim.placeholder(block, formatted)
         if not formatted:
             continue
         if isinstance(block, bib.ImplicitComment | bib.ExplicitComment):
@@ -484,6 +531,7 @@ def tidy(text: str, *, sort: SortOrder | None = None, filename: str | None = Non
     tidied = tidied + "\n" if tidied else ""
     if newline != "\n":
         tidied = tidied.replace("\n", newline)
+    tidied = verbatim.restore(tidied)
     return TidyResult(tidied, diagnostics, changed=tidied != original)
 
 

@@ -5,16 +5,18 @@ left is the block around them, and that is where the style's bibliography
 layout (hanging indent, second-field alignment, entry and line spacing) lives:
 CSS on the ``csl-bib-body`` wrapper in HTML, a ``list`` environment in LaTeX.
 Text and Markdown have no layout to speak of beyond blank lines.
+
+Every string that is not an entry rendered by :mod:`citekit.render.richtext`
+(which only writes its allow-list of tags and safe links) is escaped here.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from html import escape
 
 from citekit.render import richtext
 from citekit.render.api import BibEntry, Result, serialise
-from citekit.render.richtext import Rich, Span
+from citekit.render.richtext import Rich, Span, escape_attribute
 from citekit.render.types import BibliographyLayout
 
 HANGING_INDENT_EM = 2
@@ -62,7 +64,7 @@ def _html_entry(entry: BibEntry, layout: BibliographyLayout) -> str:
             else _LEFT_MARGIN_OUTSIDE_CSS
         inner = inner.replace('<div class="csl-left-margin">',
                               f'<div class="csl-left-margin" style="{css}">')
-    return (f'  <div class="csl-entry" id="ref-{escape(entry.id, quote=True)}" '
+    return (f'  <div class="csl-entry" id="ref-{escape_attribute(entry.id)}" '
             f'style="{html_entry_style(layout)}">{inner}</div>')
 
 
@@ -75,10 +77,11 @@ def html_bibliography(result: Result) -> str:
 
 
 def html_document(body: str, *, title: str = "Bibliography", lang: str = "en") -> str:
+    """A page around ``body`` (HTML citekit wrote); ``title`` and ``lang`` are text."""
     return (
         "<!DOCTYPE html>\n"
-        f'<html lang="{escape(lang, quote=True)}">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>{escape(title)}</title>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
+        f'<html lang="{escape_attribute(lang)}">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{escape_attribute(title)}</title>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
     )
 
 

@@ -35,6 +35,23 @@ display=..., part=...)``
     ``<div class="csl-...">``).  Unknown tags stay as literal text.
 ``concat(*nodes)``, ``plain(rich)``
     Helpers: join nodes into one span; the text without formatting.
+``safe_url(url)``, ``escape_attribute(text)``, ``sanitize_html(text)``
+    The one allow-list every HTML writer uses (see "Safe output" below).
+``printable(text)``, ``xml_safe(text)``, ``strip_markup(text)``
+    Text every output can carry: no lone surrogates; for XML formats (DOCX,
+    HTML) no control characters either; for plain text no markup tags.
+
+Safe output
+-----------
+Bibliographic data and annotations come from other people's files, so no
+writer may pass markup from them through as markup.  HTML is only ever
+written from a tree, and the tree can only hold the CSL rich-text
+formatting (italic, bold, small caps, super/subscript, underline, nocase)
+and links: :func:`from_html` is the allow-list (any other tag, and any
+attribute but the known classes and styles, stays literal text, which
+:func:`to_html` escapes), and a link survives only when :func:`safe_url`
+accepts its target (http, https, mailto, doi; fragments inside the page).
+:func:`sanitize_html` is the two together for an HTML string.
 """
 
 from __future__ import annotations
@@ -50,12 +67,19 @@ __all__ = [
     "Span",
     "Text",
     "concat",
+    "escape_attribute",
     "from_html",
     "plain",
+    "printable",
+    "safe_url",
+    "sanitize_html",
+    "strip_markup",
     "to_html",
     "to_latex",
     "to_markdown",
     "to_text",
+    "xml_safe",
+    "xml_unsafe_characters",
 ]
 
 DISPLAY_VALUES = ("block", "left-margin", "right-inline", "indent")
@@ -101,11 +125,119 @@ def plain(rich: Rich) -> str:
     return "".join(plain(child) for child in rich.children)
 
 
+# ---------------------------------------------------------------- safe text
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# Characters XML 1.0 forbids (python-docx and lxml refuse them): C0 controls but
+# tab, newline and carriage return; lone surrogates; U+FFFE and U+FFFF.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Of those, the ones Python counts as white space stand for a space.
+_XML_SPACE = frozenset("\x0b\x0c\x1c\x1d\x1e\x1f")
+
+
+def printable(text: str) -> str:
+    """``text`` with lone surrogates (which no encoder writes) as U+FFFD."""
+    if text.isascii():
+        return text
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def _xml_replacement(match: re.Match[str]) -> str:
+    char = match.group(0)
+    if char in _XML_SPACE:
+        return " "
+    if "\ud800" <= char <= "\udfff" or char in "\ufffe\uffff":
+        return "\ufffd"
+    return ""
+
+
+def xml_safe(text: str) -> str:
+    """``text`` as XML can carry it: control characters that stand for white space
+    (VT, FF, the information separators) become spaces, other control characters
+    go, lone surrogates and non-characters become U+FFFD."""
+    return _XML_INVALID.sub(_xml_replacement, text)
+
+
+def xml_unsafe_characters(text: str) -> list[str]:
+    """The characters :func:`xml_safe` would change, each once, in order."""
+    return list(dict.fromkeys(_XML_INVALID.findall(text)))
+
+
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
+_URL_SCHEMES = frozenset({"http", "https", "mailto"})
+# Browsers drop tabs and line breaks anywhere in a URL ("java\tscript:" is
+# "javascript:"), and white space and controls at either end; other controls
+# and lone surrogates have no place in a link either.
+_URL_IGNORED = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
+_URL_EDGES = "".join(map(chr, range(0x21))) + (
+    "\x7f\u00a0\u1680\u2028\u2029\u202f\u205f\u3000\ufeff"
+    + "".join(map(chr, range(0x2000, 0x200C))))
+
+
+def safe_url(url: str | None, *, relative: bool = False) -> str | None:
+    """A link target safe to write into any output, or None when it must not be a link.
+
+    Only http, https and mailto URLs pass, ``doi:10.x/y`` becomes its
+    https://doi.org/ link, and a ``#fragment`` (a place in the same page)
+    passes; with ``relative`` a URL without a scheme passes too (a link an
+    author wrote in their own document).  Everything else (``javascript:``,
+    ``data:``, ``vbscript:``, ``file:`` ...) is refused.  Characters browsers
+    ignore in a URL are removed first, so they cannot hide a scheme.
+    """
+    if url is None:
+        return None
+    cleaned = _URL_IGNORED.sub("", url.strip(_URL_EDGES))
+    if not cleaned:
+        return None
+    match = _SCHEME.match(cleaned)
+    if match is None:
+        if cleaned.startswith("#") or (relative and not cleaned.startswith("\\")):
+            return cleaned
+        return None
+    scheme = match.group(1).lower()
+    if scheme == "doi":
+        rest = cleaned[match.end():].lstrip("/")
+        return f"https://doi.org/{rest}" if rest else None
+    if scheme not in _URL_SCHEMES:
+        return None
+    return f"{scheme}:{cleaned[match.end():]}"
+
+
+# In-field formatting and the HTML elements that could do something in a page.
+_TAG_NAMES = ("i|b|em|strong|sc|sup|sub|u|s|span|a|div|br|p|small|big|font|strike|del|ins|"
+              "code|tt|kbd|var|cite|q|abbr|mark|script|style|img|iframe|frame|frameset|"
+              "object|embed|applet|svg|math|link|meta|base|form|input|button|textarea|"
+              "select|option|video|audio|source|details|marquee|body|html|head|title")
+# Attribute values cannot hold "<" or ">", and each part can only be read one
+# way, so a long run of unclosed tags is scanned in linear time.
+_MARKUP_TAG = re.compile(
+    rf"</?(?:{_TAG_NAMES})(?=[\s/>])"
+    r"(?:\s+[^\s=<>/\"']+(?:\s*=\s*(?:\"[^\"<>]*\"|'[^'<>]*'|[^\s<>\"'=`][^\s<>\"'`]*))?)*\s*/?>",
+    re.IGNORECASE,
+)
+
+
+def strip_markup(text: str) -> str:
+    """``text`` without the markup tags (in-field ``<i>``, ``</b>``,
+    ``<span class="nocase">``, and HTML elements such as ``<script>``) that
+    plain text must not show; other uses of ``<`` (``a < b``,
+    ``vector<int>``) stay."""
+    if "<" not in text:
+        return text
+    return _MARKUP_TAG.sub("", text)
+
+
 # ---------------------------------------------------------------- HTML
 
 
 def _escape_html(text: str) -> str:
     return text.replace("&", "&#38;").replace("<", "&#60;").replace(">", "&#62;")
+
+
+def escape_attribute(text: str) -> str:
+    """``text`` as a double-quoted HTML attribute value: every character that could
+    end the value or start markup is a character reference."""
+    return html.escape(xml_safe(text), quote=True)
 
 
 def to_html(rich: Rich) -> str:
@@ -117,7 +249,7 @@ def to_html(rich: Rich) -> str:
 
 def _html_into(rich: Rich, out: list[str]) -> None:
     if isinstance(rich, Text):
-        out.append(_escape_html(rich.text))
+        out.append(_escape_html(xml_safe(rich.text)))
         return
     closers: list[str] = []
 
@@ -125,10 +257,13 @@ def _html_into(rich: Rich, out: list[str]) -> None:
         out.append(opening)
         closers.append(closing)
 
-    if rich.display:
+    if rich.display in DISPLAY_VALUES:
         open_tag(f'<div class="csl-{rich.display}">', "</div>")
-    if rich.link:
-        open_tag(f'<a href="{_escape_html(rich.link)}">', "</a>")
+    link = safe_url(rich.link)
+    if link:
+        # the suite's spelling of & < > (&#38; ...), and no quote that could end the value
+        href = _escape_html(xml_safe(link)).replace('"', "&#34;").replace("'", "&#39;")
+        open_tag(f'<a href="{href}">', "</a>")
     # citeproc-js nests font-style innermost and vertical-align outermost.
     if rich.superscript:
         open_tag("<sup>", "</sup>")
@@ -193,7 +328,7 @@ def to_text(rich: Rich) -> str:
     French "ᵉ" or Spanish "ª", footnote digits) keeps its superscript form.
     """
     if isinstance(rich, Text):
-        return rich.text
+        return strip_markup(printable(rich.text))
     inner = "".join(to_text(child) for child in rich.children)
     if rich.superscript and inner in _RAISED_WORDS:
         inner = _RAISED_WORDS[inner]
@@ -225,7 +360,7 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~^])")
 def to_markdown(rich: Rich) -> str:
     """Pandoc Markdown: ``*italic*``, ``**bold**``, ``[x]{.smallcaps}``, links."""
     if isinstance(rich, Text):
-        return _MARKDOWN_SPECIAL.sub(r"\\\1", rich.text)
+        return _MARKDOWN_SPECIAL.sub(r"\\\1", printable(rich.text))
     inner = "".join(to_markdown(child) for child in rich.children)
     if not inner:
         return inner
@@ -241,9 +376,15 @@ def to_markdown(rich: Rich) -> str:
         inner = f"**{inner}**"
     if rich.italic is True:
         inner = f"*{inner}*"
-    if rich.link:
-        inner = f"[{inner}]({rich.link})"
+    link = safe_url(rich.link)
+    if link:
+        inner = f"[{inner}]({_markdown_url(link)})"
     return _place_display(rich.display, inner, "\n\n")
+
+
+def _markdown_url(url: str) -> str:
+    """A URL as a Markdown link target: nothing in it can end the link or start markup."""
+    return "".join(f"%{ord(c):02X}" if c in "<>()[]\\`" or c.isspace() else c for c in url)
 
 
 # ---------------------------------------------------------------- LaTeX
@@ -267,10 +408,22 @@ def _escape_latex(text: str) -> str:
     return _LATEX_SPECIAL.sub(lambda match: _LATEX_ESCAPES[match.group(0)], text)
 
 
+_LATEX_URL_ENCODED = frozenset("\\{}^`<>\"|")
+
+
+def _latex_url(url: str) -> str:
+    """A URL as ``\\href`` reads it: no backslash, brace or ``^^`` that TeX would act on
+    (those are percent-encoded, which means the same to a browser), ``%`` and ``#``
+    escaped."""
+    encoded = "".join(f"%{ord(c):02X}" if c in _LATEX_URL_ENCODED or c.isspace() else c
+                      for c in url)
+    return encoded.replace("%", "\\%").replace("#", "\\#")
+
+
 def to_latex(rich: Rich) -> str:
     """LaTeX with ``\\emph``, ``\\textbf``, ``\\textsc``, ``\\href`` and escaping."""
     if isinstance(rich, Text):
-        return _escape_latex(rich.text)
+        return _escape_latex(printable(rich.text))
     inner = "".join(to_latex(child) for child in rich.children)
     if rich.superscript:
         inner = f"\\textsuperscript{{{inner}}}"
@@ -290,10 +443,9 @@ def to_latex(rich: Rich) -> str:
         inner = f"\\emph{{{inner}}}"
     elif rich.italic is False:
         inner = f"\\textup{{{inner}}}"
-    if rich.link:
-        url = rich.link.replace("\\", "/").replace("{", "%7B").replace("}", "%7D")
-        url = url.replace("%", "\\%").replace("#", "\\#")
-        inner = f"\\href{{{url}}}{{{inner}}}"
+    link = safe_url(rich.link)
+    if link:
+        inner = f"\\href{{{_latex_url(link)}}}{{{inner}}}"
     return _place_display(rich.display, inner, "\n")
 
 
@@ -330,7 +482,8 @@ def _span_attributes(tag: str, attrs: dict[str, str]) -> dict[str, object] | Non
     if tag in simple:
         return dict(simple[tag])
     if tag == "a":
-        return {"link": attrs.get("href")}
+        # an unsafe target (javascript:, data: ...) keeps the text, not the link
+        return {"link": safe_url(attrs.get("href"))}
     if tag == "div":
         cls = attrs.get("class", "")
         display = cls[4:] if cls.startswith("csl-") else ""
@@ -350,14 +503,22 @@ def _span_attributes(tag: str, attrs: dict[str, str]) -> dict[str, object] | Non
     return None
 
 
+MAX_NESTING = 64
+"""Tags nested deeper than this stay literal text, so no input makes a tree that
+the recursive serialisers cannot walk."""
+
+
 def from_html(text: str) -> Rich:
     """A tree from citeproc-py's HTML or CSL-JSON's in-field markup.
 
-    Tags must nest; a closing tag without its opening tag, or an unknown tag,
-    stays as literal text.  Entities are decoded.
+    Tags must nest; a closing tag without its opening tag, an unknown tag or
+    one nested deeper than :data:`MAX_NESTING` stays as literal text.
+    Entities are decoded.
     """
     # Each stack frame: (tag name, span kwargs, children so far, raw opening tag)
     stack: list[tuple[str, dict[str, object], list[Rich], str]] = [("", {}, [], "")]
+    # tags opened deeper than MAX_NESTING: kept as text, and so are their closers
+    too_deep: list[str] = []
     position = 0
 
     def add_text(chunk: str) -> None:
@@ -370,7 +531,10 @@ def from_html(text: str) -> Rich:
         closing, tag, raw_attrs, self_closing = match.groups()
         tag = tag.lower()
         if closing:
-            if len(stack) > 1 and stack[-1][0] == tag:
+            if too_deep and too_deep[-1] == tag:
+                too_deep.pop()
+                add_text(match.group(0))
+            elif len(stack) > 1 and stack[-1][0] == tag:
                 _, kwargs, children, _ = stack.pop()
                 stack[-1][2].append(Span(tuple(children), **kwargs))  # type: ignore[arg-type]
             else:
@@ -380,10 +544,15 @@ def from_html(text: str) -> Rich:
             add_text("\n")
             continue
         attrs = {
-            m.group(1).lower(): m.group(2) or m.group(3) or "" for m in _ATTR.finditer(raw_attrs)
+            m.group(1).lower(): html.unescape(m.group(2) or m.group(3) or "")
+            for m in _ATTR.finditer(raw_attrs)
         }
         known = _span_attributes(tag, attrs)
         if known is None or self_closing:
+            add_text(match.group(0))
+            continue
+        if len(stack) > MAX_NESTING or too_deep:
+            too_deep.append(tag)
             add_text(match.group(0))
             continue
         stack.append((tag, known, [], match.group(0)))
@@ -397,3 +566,9 @@ def from_html(text: str) -> Rich:
     if len(root) == 1:
         return root[0]
     return Span(tuple(root))
+
+
+def sanitize_html(text: str) -> str:
+    """An HTML fragment reduced to what citekit writes: the CSL rich-text tags and
+    safe links stay, every other tag, attribute and character is escaped text."""
+    return to_html(from_html(text))

@@ -1,0 +1,340 @@
+"""Titles from BibTeX in title case, stored as CSL expects them: in sentence case.
+
+CSL styles only ever *raise* the case of a title (``text-case="title"`` for
+Chicago or MLA); a sentence-case style such as APA or IEEE prints the title
+as stored.  So CSL-JSON stores titles in sentence case, while BibTeX files
+hold them in title case, with braces around what must keep its capitals.
+Importing a ``.bib`` file without converting leaves "Trump Should Meet With
+Kim Jong-un" in every APA bibliography.
+
+pandoc's BibLaTeX reader lowercases every capitalised word of an English
+title.  That also damages titles already typed in sentence case, whose
+proper nouns carry no braces ("The Khan academy" becomes "The khan
+academy").  citekit converts only a title that *is* in title case: every
+word that starts in lower case is a minor word (an article, a short
+preposition or conjunction, a name particle).  A single lower-case word
+such as "academy" shows the title is already in sentence case, and it is
+left as typed.
+
+What a conversion keeps:
+
+* the first word, and the first word after a colon, question mark,
+  exclamation mark or full stop (a colon's word is capitalised);
+* everything protected: ``<span class="nocase">`` (the braces of BibTeX),
+  TeX math (``$...$``), and words inside double quotation marks (a title
+  quoted in the title);
+* words in capitals (``NATO``, ``II``), with inner capitals (``iPhone``,
+  ``McCarthy``), the pronoun "I", and words that are not plain words
+  (``Antiwar.com``, ``H2O``, ``3D``).
+
+Everything else that starts with a capital is lowercased, part by part in
+a hyphenated word ("Up-to-Date" becomes "up-to-date").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+#: Words a title-case title leaves in lower case (articles, prepositions,
+#: conjunctions, as the CSL specification and the common English style
+#: guides list them), and name particles ("Ludwig van Beethoven").  Seeing
+#: only these in lower case is what marks a title as title-cased.
+_MINOR_WORDS = """
+    a an the and but for nor or so yet as at by down from in into like near of off on
+    onto out over past per than till to up upon via vs vs. v. with within without
+    about above across after against along amid among around before behind below
+    beneath beside besides between beyond despite during except inside outside since
+    through throughout toward towards under underneath unlike until versus
+    de del della der des di du la le van von den zu y e et al. al
+    n o 's
+"""
+MINOR_WORDS = frozenset(_MINOR_WORDS.split())
+
+#: Where a new sentence starts, so that its first word keeps its capital.
+_BOUNDARY = re.compile(r"[:?!.]$")
+_TOKEN = re.compile(
+    r"<span\b[^<>]*>|</span>|</?(?:i|b|sup|sub)>|\$[^$]*\$|\s+|[^\s<$]+|[<$]", re.IGNORECASE
+)
+_NOCASE = re.compile(r'<span\s+class="nocase"\s*>', re.IGNORECASE)
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+@dataclass(slots=True)
+class _Word:
+    """One unprotected word of a title and where it stands."""
+
+    index: int  # its token's position
+    text: str
+    first: bool  # opens the title or a sentence: keeps its capital
+
+
+def _tokens(title: str) -> list[str]:
+    return _TOKEN.findall(title)
+
+
+def _quoted_titles(tokens: list[str]) -> set[int]:
+    """The token positions inside double quotation marks holding two words or more.
+
+    A title quoted in a title (Aristotle's “De Motu Animalium”) is a name
+    and keeps its case, as pandoc keeps it; one word in quotation marks
+    (Towards Practical “Neural” Computation) is an ordinary word.
+    """
+    protected: set[int] = set()
+    opened: int | None = None
+    words: list[int] = []
+    for index, token in enumerate(tokens):
+        if token.isspace() or token.startswith("<"):
+            continue
+        if opened is None and ("“" in token or "«" in token):
+            opened, words = index, []
+        if opened is not None:
+            words.append(index)
+            if "”" in token or "»" in token:
+                if len(words) >= 2:
+                    protected.update(words)
+                opened = None
+    return protected
+
+
+def _words(tokens: list[str], *, quotations: bool = True) -> Iterator[_Word]:
+    """The words outside protected spans, each marked if a sentence opens with it.
+
+    With ``quotations`` the words of a title quoted in the title are
+    protected too (:func:`_quoted_titles`).
+    """
+    stack: list[bool] = []  # one entry per open span: is it a nocase span?
+    quoted = _quoted_titles(tokens) if quotations else set()
+    opening = True
+    for index, token in enumerate(tokens):
+        lower = token.lower()
+        if lower.startswith("<span"):
+            stack.append(bool(_NOCASE.match(token)))
+            continue
+        if lower == "</span>":
+            if stack:
+                stack.pop()
+            continue
+        if token.startswith("<") and token.endswith(">") and len(token) > 1:
+            continue  # <i>, </b> ...: formatting, not words
+        if token.isspace():
+            continue
+        math = token.startswith("$") and token.endswith("$") and len(token) > 1
+        if not (any(stack) or math or index in quoted):
+            yield _Word(index, token, opening)
+        opening = bool(_BOUNDARY.search(token))
+
+
+def _letters(word: str) -> str:
+    return "".join(_LETTER.findall(word))
+
+
+#: What joins the parts of a compound word: hyphens, dashes, slashes.
+_JOINER = re.compile(r"([-‐–—/])")
+#: A run of letters, apostrophes inside it allowed (Goethe’s, O'Brien).
+_RUN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_PUNCTUATION = "\"'“”‘’«»()[]{},;:.?!…*"
+
+
+def _parts(word: str) -> list[str]:
+    """A compound word split into parts and the joiners between them."""
+    return _JOINER.split(word)
+
+
+def _part_kind(part: str) -> str:
+    """'lower', 'capitalised' or 'keep' for one part of a word.
+
+    Only a part that is a run of letters, perhaps followed by something with
+    no letters (Conference’2002), is ever changed: "H2O", "Antiwar.com" and
+    "3D" are kept, and so are capitals (NATO), inner capitals (iPhone,
+    McCarthy) and the pronoun "I".
+    """
+    core = part.strip(_PUNCTUATION)
+    run = _RUN.match(core)
+    if run is None or _LETTER.search(core[run.end():]):
+        return "keep"
+    letters = run.group()
+    rest = _letters(letters[1:])
+    if letters[0].islower():
+        return "keep" if any(c.isupper() for c in rest) else "lower"
+    if any(c.isupper() for c in rest) or letters == "I" or letters.startswith(("I'", "I’")):
+        return "keep"
+    return "capitalised"
+
+
+def _kind(word: str) -> str:
+    """The kind of a word's first part (past a leading joiner, as in "-Ranking")."""
+    for part in _parts(word):
+        if part and not _JOINER.fullmatch(part):
+            return _part_kind(part)
+    return "keep"
+
+
+def _minor(word: str) -> bool:
+    core = word.strip("\"'“”‘’«»()[]{},;:?!…").lower()
+    return core in MINOR_WORDS or core.rstrip(".") in MINOR_WORDS
+
+
+def is_title_case(title: str) -> bool:
+    """Whether an English title reads as title case, and so needs converting.
+
+    It does when the words after the first of each sentence are capitalised
+    except for minor words.  One lower-case word among four or more
+    capitalised ones is allowed (a program's name, "The irace Package:
+    Iterated Racing for Automatic Algorithm Configuration"); more, or one
+    among fewer, show a title already in sentence case ("The Khan academy").
+    """
+    capitalised = lower = 0
+    for word in _words(_tokens(title)):
+        if word.first:
+            continue
+        kind = _kind(word.text)
+        if kind == "lower" and not _minor(word.text):
+            lower += 1
+        elif kind == "capitalised":
+            capitalised += 1
+    return capitalised >= 1 and (lower == 0 or (lower == 1 and capitalised >= 4))
+
+
+def _lower_part(part: str) -> str:
+    return part.lower() if _part_kind(part) == "capitalised" else part
+
+
+def _lowered(word: str, *, keep_first: bool = False) -> str:
+    """The word with its capitalised parts lowercased (the first kept if asked)."""
+    parts = _parts(word)
+    seen_first = False
+    for position, part in enumerate(parts):
+        if not part or _JOINER.fullmatch(part):
+            continue
+        if keep_first and not seen_first:
+            seen_first = True
+            continue
+        parts[position] = _lower_part(part)
+    return "".join(parts)
+
+
+def _capitalised(word: str) -> str:
+    for position, char in enumerate(word):
+        if char.isalpha():
+            return word[:position] + char.upper() + word[position + 1 :]
+    return word
+
+
+def to_sentence_case(title: str) -> str:
+    """The title in sentence case (CSL rich text in, rich text out).
+
+    Unconditional: callers decide with :func:`is_title_case` whether a title
+    needs it (:func:`sentence_case` does both).
+    """
+    tokens = _tokens(title)
+    previous: _Word | None = None
+    for word in _words(tokens):
+        after_colon = previous is not None and previous.text.endswith(":")
+        previous = word
+        if word.first:
+            if after_colon and _kind(word.text) == "lower":
+                tokens[word.index] = _capitalised(word.text)
+            else:
+                tokens[word.index] = _lowered(word.text, keep_first=True)  # "High-resolution"
+            continue
+        tokens[word.index] = _lowered(word.text)
+    return "".join(tokens)
+
+
+def sentence_case(title: str) -> str:
+    """The title in sentence case if it is in title case, else as typed."""
+    return to_sentence_case(title) if is_title_case(title) else title
+
+
+#: The BibTeX/BibLaTeX fields whose English title-case values the BibTeX reader
+#: stores in sentence case: the titles of works.  The one definition both
+#: sides use: the reader converts the CSL variables these fields fill, and
+#: the writer braces the capitals of every value it writes into one of them
+#: (unless it is the title as typed, kept in ``@titlecase``), so that no
+#: title changes case on a round trip.  A periodical's name
+#: (``journaltitle``, ``journalsubtitle``, ``shortjournal``, and a
+#: ``booktitle`` that names an article's periodical) is a proper name: it
+#: keeps its case and is not listed.
+SENTENCE_CASED_FIELDS: frozenset[str] = frozenset({
+    "title", "subtitle", "titleaddon",
+    "maintitle", "mainsubtitle", "maintitleaddon",
+    "booktitle", "booksubtitle", "booktitleaddon",
+    "issuetitle", "eventtitle", "origtitle", "series", "shorttitle",
+})  # fmt: skip
+
+
+def is_english(language: object) -> bool:
+    """Whether a record's ``language`` makes its titles English (no language is English)."""
+    if not isinstance(language, str) or not language.strip():
+        return True
+    return language.strip().lower()[:2] == "en"
+
+
+def sentence_case_fields(fields: dict[str, Any], variables: Iterable[str]) -> dict[str, str]:
+    """Convert the named title variables of an English record; return their originals.
+
+    The originals are what a BibTeX writer needs to give the file back as it
+    was typed (:func:`restore_titles`): the conversion is for styles, not a
+    change the user asked for.
+    """
+    if not is_english(fields.get("language")):
+        return {}
+    originals: dict[str, str] = {}
+    for variable in variables:
+        value = fields.get(variable)
+        if isinstance(value, str):
+            converted = sentence_case(value)
+            if converted != value:
+                fields[variable] = converted
+                originals[variable] = value
+    return originals
+
+
+def restore_titles(fields: dict[str, Any], originals: object) -> dict[str, Any]:
+    """The fields with each converted title back as typed, where it is still the converted one.
+
+    A title edited since it was read (in CSL-JSON, say) no longer matches
+    its conversion, and the edit wins.
+    """
+    if not isinstance(originals, dict):
+        return fields
+    restored = dict(fields)
+    for variable, original in originals.items():
+        if isinstance(original, str) and fields.get(variable) == sentence_case(original):
+            restored[variable] = original
+    return restored
+
+
+def protected_capitals(title: str) -> str:
+    """A sentence-case title with its capitals protected, for writing BibTeX.
+
+    BibTeX styles lowercase titles; capitals that a sentence-case title holds
+    beyond the first letter of a sentence (proper nouns, acronyms) must be
+    braced to survive.  Each such word is wrapped in a nocase span, which the
+    BibTeX writer turns into braces.
+    """
+    tokens = _tokens(title)
+    for word in _words(tokens, quotations=False):
+        letters = _letters(word.text)
+        if not letters:
+            continue
+        capitals = letters[1:] if word.first else letters
+        if any(c.isupper() for c in capitals):
+            tokens[word.index] = f'<span class="nocase">{word.text}</span>'
+    return "".join(tokens)
+
+
+__all__ = [
+    "MINOR_WORDS",
+    "SENTENCE_CASED_FIELDS",
+    "is_english",
+    "is_title_case",
+    "protected_capitals",
+    "restore_titles",
+    "sentence_case",
+    "sentence_case_fields",
+    "to_sentence_case",
+]
