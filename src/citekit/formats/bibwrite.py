@@ -677,8 +677,9 @@ _LESSER_THESES = frozenset({"Bachelor's thesis", "bathesis", "Candidate thesis",
 #: Classic types whose styles print ``howpublished`` (plain.bst: misc and booklet).
 _HOWPUBLISHED_TYPES = frozenset({"misc", "booklet"})
 #: CSL variables holding titles of works: the ones the BibTeX reader puts in
-#: sentence case, and so the ones whose capitals the writer protects.
-#: ``container-title`` only when it is a book's title (not a periodical's).
+#: sentence case (``container-title`` only when it is a book's title, not a
+#: periodical's).  Which capitals the writer braces is decided by the field
+#: written (:data:`~citekit.formats.sentencecase.SENTENCE_CASED_FIELDS`).
 TITLE_VARIABLES = ("title", "title-short", "volume-title", "event-title", "original-title",
                    "collection-title", "container-title")
 
