@@ -47,12 +47,13 @@ def test_periodical_is_csl_periodical() -> None:
 
 def test_titles_keep_their_case_and_protection(shared: Path) -> None:
     """pandoc converts English titles to sentence case and drops the braces;
-    citekit keeps the title as written and turns braces into nocase spans, so
-    the CSL style decides the case (citeproc-js respects nocase)."""
+    citekit keeps a title typed in sentence case as written (but for the capital
+    its subtitle takes, as pandoc gives it) and turns braces into nocase spans,
+    so the CSL style decides the case (citeproc-js respects nocase)."""
     assert pandoc(shared, "cdl")["Thor13"]["title"].startswith(
         "Educational psychology: The psychology")
     title = item("@book{k, title = {Educational psychology: the {DNA} of learning}}")["title"]
-    assert title == f"Educational psychology: the {NOCASE_OPEN}DNA</span> of learning"
+    assert title == f"Educational psychology: The {NOCASE_OPEN}DNA</span> of learning"
 
 
 def test_math_becomes_text_as_pandoc_renders_it(shared: Path) -> None:

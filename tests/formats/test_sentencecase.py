@@ -162,3 +162,19 @@ def test_titles_come_back_as_typed_unless_edited() -> None:
 )
 def test_capitals_of_a_sentence_case_title_are_protected(title: str, protected: str) -> None:
     assert protected_capitals(title) == protected
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("k-core decomposition: a tool for networks", "k-core decomposition: A tool for networks"),
+        (
+            f"On the {NOCASE.format('Kim')} dynasty: an essay",
+            f"On the {NOCASE.format('Kim')} dynasty: An essay",
+        ),
+        ("Already right: The case", "Already right: The case"),
+    ],
+)
+def test_a_sentence_case_title_gets_its_subtitle_capital(typed: str, stored: str) -> None:
+    assert not is_title_case(typed)
+    assert sentence_case(typed) == stored

@@ -725,7 +725,9 @@ def case_protected(title: str) -> str:
     the first one after a colon and a space.  So a word with a capital
     anywhere else is braced: proper nouns and acronyms (``{NATO}``,
     ``{Kim} {Jong-un}``), inner capitals (``{iPhone}``) and a sentence
-    opening after ``.``, ``?`` or ``!`` (``Why Python? {Because}``), like
+    opening after ``.``, ``?`` or ``!`` (``Why Python? {Because}``), and a
+    subtitle typed in lower case, which the reader would capitalise
+    (``Example: {minimal}``), like
     :func:`~citekit.formats.sentencecase.protected_capitals` but by
     BibTeX's own rule.  The braces hold the word, not its punctuation
     (``{Europe}:``); text already in a nocase span and TeX math are left as
@@ -746,15 +748,18 @@ def case_protected(title: str) -> str:
         if (token.startswith("<") and token.endswith(">") and len(token) > 1) \
                 or token.isspace():
             continue
-        kept_first = previous is None or previous.endswith(":")
+        after_colon = previous is not None and previous.endswith(":")
+        kept_first = previous is None or after_colon
         previous = token
         core = _WORD_CORE.search(token)
         if any(spans) or token.startswith("$") or core is None:
             continue
         letters = [c for c in token if c.isalpha()]
+        subtitle_lower = after_colon and token[:1].isalpha() and token[:1].islower()
         if kept_first and token[:1].isalpha():
             letters = letters[1:]  # BibTeX keeps this one
-        if any(c.isupper() for c in letters):
+        # A subtitle typed in lower case stays so: the reader would capitalise it.
+        if subtitle_lower or any(c.isupper() for c in letters):
             end = core.end()
             if "." in core.group(0) and token[end:end + 1] == ".":
                 end += 1  # an abbreviation keeps its full stop: {U.S.}

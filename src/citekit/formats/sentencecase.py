@@ -69,6 +69,7 @@ class _Word:
     index: int  # its token's position
     text: str
     first: bool  # opens the title or a sentence: keeps its capital
+    after_colon: bool = False  # opens a subtitle: gets a capital
 
 
 def _tokens(title: str) -> list[str]:
@@ -108,6 +109,7 @@ def _words(tokens: list[str], *, quotations: bool = True) -> Iterator[_Word]:
     stack: list[bool] = []  # one entry per open span: is it a nocase span?
     quoted = _quoted_titles(tokens) if quotations else set()
     opening = True
+    colon = False
     for index, token in enumerate(tokens):
         lower = token.lower()
         if lower.startswith("<span"):
@@ -123,8 +125,9 @@ def _words(tokens: list[str], *, quotations: bool = True) -> Iterator[_Word]:
             continue
         math = token.startswith("$") and token.endswith("$") and len(token) > 1
         if not (any(stack) or math or index in quoted):
-            yield _Word(index, token, opening)
+            yield _Word(index, token, opening, colon)
         opening = bool(_BOUNDARY.search(token))
+        colon = token.endswith(":")
 
 
 def _letters(word: str) -> str:
@@ -153,7 +156,7 @@ def _part_kind(part: str) -> str:
     """
     core = part.strip(_PUNCTUATION)
     run = _RUN.match(core)
-    if run is None or _LETTER.search(core[run.end():]):
+    if run is None or _LETTER.search(core[run.end() :]):
         return "keep"
     letters = run.group()
     rest = _letters(letters[1:])
@@ -217,9 +220,13 @@ def _lowered(word: str, *, keep_first: bool = False) -> str:
 
 
 def _capitalised(word: str) -> str:
+    """The word with its first letter in upper case, where that is one letter (not ß)."""
     for position, char in enumerate(word):
         if char.isalpha():
-            return word[:position] + char.upper() + word[position + 1 :]
+            upper = char.upper()
+            if len(upper) != 1:
+                return word
+            return word[:position] + upper + word[position + 1 :]
     return word
 
 
@@ -230,12 +237,9 @@ def to_sentence_case(title: str) -> str:
     needs it (:func:`sentence_case` does both).
     """
     tokens = _tokens(title)
-    previous: _Word | None = None
     for word in _words(tokens):
-        after_colon = previous is not None and previous.text.endswith(":")
-        previous = word
         if word.first:
-            if after_colon and _kind(word.text) == "lower":
+            if word.after_colon and _kind(word.text) == "lower":
                 tokens[word.index] = _capitalised(word.text)
             else:
                 tokens[word.index] = _lowered(word.text, keep_first=True)  # "High-resolution"
@@ -244,9 +248,25 @@ def to_sentence_case(title: str) -> str:
     return "".join(tokens)
 
 
+def capitalise_subtitles(title: str) -> str:
+    """A sentence-case title with the first word after each colon capitalised.
+
+    Sentence case capitalises the first word of a subtitle (APA 7th ed.
+    §6.17; pandoc does it for every English title), and a title typed in
+    sentence case often leaves it in lower case ("k-core decomposition: a
+    tool").
+    """
+    tokens = _tokens(title)
+    for word in _words(tokens):
+        if word.after_colon and _kind(word.text) == "lower":
+            tokens[word.index] = _capitalised(word.text)
+    return "".join(tokens)
+
+
 def sentence_case(title: str) -> str:
-    """The title in sentence case if it is in title case, else as typed."""
-    return to_sentence_case(title) if is_title_case(title) else title
+    """The title in sentence case: converted if it is in title case, else as typed
+    but for the capital a subtitle takes."""
+    return to_sentence_case(title) if is_title_case(title) else capitalise_subtitles(title)
 
 
 #: The BibTeX/BibLaTeX fields whose English title-case values the BibTeX reader
@@ -330,6 +350,7 @@ def protected_capitals(title: str) -> str:
 __all__ = [
     "MINOR_WORDS",
     "SENTENCE_CASED_FIELDS",
+    "capitalise_subtitles",
     "is_english",
     "is_title_case",
     "protected_capitals",
