@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
+import subprocess
+import sys
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -104,8 +108,9 @@ def test_unknown_key_names_file_and_line(runner: CliRunner, course: Path) -> Non
 
 
 def test_strict_refuses_a_reading_in_two_sections(runner: CliRunner, course: Path) -> None:
-    course.write_text(LIST.replace('key = "raimondo2000"', 'key = "raimondo2008"'),
-                      encoding="utf-8")
+    # the same pages of the same book in two weeks
+    course.write_text(LIST.replace('key = "raimondo2000"\nrequired = false',
+                                   'key = "raimondo2008"\npages = "1-25"'), encoding="utf-8")
     out = course.parent / "r.md"
     relaxed = reader(runner, str(course), "-o", str(out))
     assert relaxed.exit_code == 0, relaxed.output
@@ -124,7 +129,7 @@ def test_empty_section_exits_1(runner: CliRunner, course: Path) -> None:
 
 
 def test_usage_errors_exit_2(runner: CliRunner, course: Path) -> None:
-    assert reader(runner, str(course), "-o", "reader.pdf").exit_code == 2
+    assert reader(runner, str(course), "-o", "reader.odt").exit_code == 2
     assert reader(runner, str(course), "-o", "-").exit_code == 2
     assert reader(runner, str(course.parent / "missing.toml"), "-o", "r.md").exit_code == 2
 
@@ -142,3 +147,29 @@ def test_help_has_an_example(runner: CliRunner) -> None:
     result = runner.invoke(main, ["reader", "--help"])
     assert result.exit_code == 0
     assert "Example:" in result.output and "citekit reader course.toml" in result.output
+
+
+def _serve(course: Path, port: str = "0") -> subprocess.Popen[str]:
+    citekit = Path(sys.executable).with_name("citekit")
+    command = [str(citekit)] if citekit.exists() else [sys.executable, "-m", "citekit"]
+    return subprocess.Popen([*command, "reader", str(course), "--serve", "--port", port],
+                            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+
+
+def test_serve_gives_a_loopback_address_and_serves_the_reader(course: Path) -> None:
+    process = _serve(course)
+    try:
+        assert process.stderr is not None
+        line = process.stderr.readline()
+        found = re.search(r"at (http://127\.0\.0\.1:(\d+)/) \(Ctrl-C to stop\)", line)
+        assert found, line
+        with urllib.request.urlopen(found.group(1), timeout=10) as response:
+            page = response.read().decode("utf-8")
+        assert "<h1>The Old Right</h1>" in page and "<script nonce=" in page
+        # The port is taken now: a second preview on it is a clear error, exit 1.
+        second = _serve(course, found.group(2))
+        _, error = second.communicate(timeout=60)
+        assert second.returncode == 1 and f"cannot serve on 127.0.0.1:{found.group(2)}" in error
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -24,15 +24,41 @@ def _links(rich: Rich) -> list[str]:
     return found
 
 
-def test_sections_are_sorted_by_the_style_required_first(course_dir: Path) -> None:
+def test_sections_keep_the_lists_order_required_first(course_dir: Path) -> None:
     reader = build_from_file(course_dir / "course.toml")
     week1, week2 = reader.sections
-    # apa sorts by author: Adams, Zhou among the required; Baker is optional.
-    assert [e.key for e in week1.entries] == ["adams2001", "zhou2019", "baker1998"]
+    # The list gives Zhou, Baker (optional), Adams: the reading order the instructor meant.
+    assert [e.key for e in week1.entries] == ["zhou2019", "adams2001", "baker1998"]
     assert [e.required for e in week1.entries] == [True, True, False]
-    assert plain(week1.entries[0].rich).startswith("Adams, R. (2001). Negotiating at Panmunjom")
+    assert plain(week1.entries[1].rich).startswith("Adams, R. (2001). Negotiating at Panmunjom")
     assert [e.key for e in week2.entries] == ["adams2001"]
     assert week1.title == "Week 1: The armistice and the missing peace treaty"
+    # The consolidated bibliography stays in the style's order.
+    assert [e.key for e in reader.bibliography] == ["adams2001", "baker1998", "zhou2019"]
+
+
+@pytest.mark.parametrize("where", ["list", "section"])
+def test_order_style_sorts_by_the_style(course_dir: Path, where: str) -> None:
+    path = course_dir / "course.toml"
+    text = path.read_text(encoding="utf-8")
+    if where == "list":
+        text = text.replace('style = "apa"\n', 'style = "apa"\norder = "style"\n')
+    else:
+        text = text.replace('id = "week-1"\n', 'id = "week-1"\norder = "style"\n')
+    path.write_text(text, encoding="utf-8")
+    week1 = build_from_file(path).sections[0]
+    # apa sorts by author: Adams, Zhou among the required; Baker is optional.
+    assert [e.key for e in week1.entries] == ["adams2001", "zhou2019", "baker1998"]
+
+
+def test_a_bad_order_is_a_problem_in_the_list(course_dir: Path) -> None:
+    path = course_dir / "course.toml"
+    text = path.read_text(encoding="utf-8").replace('id = "week-2"\n',
+                                                     'id = "week-2"\norder = "alphabet"\n')
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ParseError) as info:
+        load_reading_list(path)
+    assert [d.code for d in info.value.diagnostics] == ["bad-order"]
 
 
 def test_consolidated_bibliography_has_each_work_once(course_dir: Path) -> None:
@@ -111,12 +137,20 @@ def test_missing_fields_and_empty_sections(course_dir: Path) -> None:
 
 
 def test_reading_in_two_sections_warns_and_strict_refuses(course_dir: Path) -> None:
+    # Week 2 reads chapter 3 of a book week 1 reads pages of: another part, said quietly.
     listing = load_reading_list(course_dir / "course.toml")
     reader = build_reader(listing)
-    warning = [d for d in reader.diagnostics if d.code == "reading-in-two-sections"]
-    assert [(d.severity, d.line, d.key) for d in warning] == [(Severity.WARNING, 31, "adams2001")]
-    assert ("reading-in-two-sections", 31) in _problems(
-        course_dir, (course_dir / "course.toml").read_text(encoding="utf-8"), strict=True)
+    found = [d for d in reader.diagnostics if d.code == "reading-in-two-sections"]
+    assert [(d.severity, d.line, d.key) for d in found] == [(Severity.INFO, 31, "adams2001")]
+    assert "another part" in found[0].message
+    # The same part twice is most likely a slip: a warning, an error with --strict.
+    text = (course_dir / "course.toml").read_text(encoding="utf-8").replace(
+        'locator = "3"\nlabel = "chapter"\n', 'pages = "ix-xii, 1-20"\n')
+    (course_dir / "course.toml").write_text(text, encoding="utf-8")
+    found = [d for d in build_reader(load_reading_list(course_dir / "course.toml")).diagnostics
+             if d.code == "reading-in-two-sections"]
+    assert [(d.severity, d.line) for d in found] == [(Severity.WARNING, 31)]
+    assert ("reading-in-two-sections", 31) in _problems(course_dir, text, strict=True)
 
 
 def test_unknown_style_is_an_error_in_the_list(course_dir: Path) -> None:
@@ -145,13 +179,25 @@ def test_quotation_records_read_with_their_words_and_source() -> None:
                                                           'libraries = ["x"]')), library)
     entries = {e.key: e for e in reader.sections[0].entries}
     tillerson = entries["tillerson2017patience"]
-    assert "strategic patience has come to an end" in plain(tillerson.rich)
-    assert "Joint press conference" in plain(tillerson.rich)
+    # A statement with a known occasion is cited as that occasion, a primary source;
+    # its words are in the "Quoted in" line, not standing in as a title.
+    assert plain(tillerson.rich) == ("Tillerson, Rex. 2017. Joint press conference with South "
+                                     "Korean Foreign Minister Yun Byung-se, Seoul, 17 March.")
     assert tillerson.context is not None
-    assert plain(tillerson.context) == "Quoted in Raimondo 2017, para. 14."
+    assert plain(tillerson.context) == ("Quoted in Raimondo 2017, para. 14: \u201cstrategic "
+                                        "patience has come to an end\u201d")
     essay = entries["raimondo2017trump"]
     assert essay.annotation is not None and "14 May 2017" in plain(essay.annotation)
     assert library["tillerson2017patience"].get("title") is None  # the library is untouched
+
+
+def test_a_statement_without_an_occasion_keeps_its_words_as_title() -> None:
+    library, _ = load_libraries([REPO / "references.bib"])
+    text = ('title = "T"\nlibraries = ["x"]\n[[sections]]\nid = "a"\ntitle = "A"\n'
+            'readings = ["mao:foolishruler"]\n')
+    (mao,) = build_reader(parse_reading_list(text), library).sections[0].entries
+    assert "foolish ruler" in plain(mao.rich)
+    assert mao.context is not None and plain(mao.context) == "Quoted in Raimondo 2017, para. 5."
 
 
 @pytest.mark.parametrize(("locator", "label", "text"), [
@@ -178,6 +224,17 @@ def test_the_example_course_builds_cleanly() -> None:
     keys = {e.key for s in reader.sections for e in s.entries}
     assert keys == {e.key for e in reader.bibliography}
     assert "raimondo2017trump" in keys and "tillerson2017patience" in keys
+    # A syllabus: the list's reading order, loads in paragraphs where the list gives them,
+    # no load at all for the books (no pages known), statements cited as their occasions.
+    assert [[e.key for e in s.entries] for s in reader.sections] == [
+        ["raimondo2017trump"], ["raimondo2017trump"],
+        ["trump2017meet", "tillerson2017patience", "raimondo2017trump"],
+        ["raimondo2008reclaiming", "raimondo1993reclaiming", "raimondo2000enemy"]]
+    assert [s.load.describe() for s in reader.sections] == [
+        "16 paragraphs required", "5 paragraphs required", "5 paragraphs required", ""]
+    titles = [plain(e.rich) for e in reader.bibliography]
+    assert not any("n.d." in t for t in titles)
+    assert titles[-1].startswith("Trump, Donald. 2017. Interview with Bloomberg News")
 
 
 def test_json_text_carries_no_markup_tags(course_dir: Path) -> None:
@@ -193,3 +250,48 @@ def test_json_text_carries_no_markup_tags(course_dir: Path) -> None:
     assert "Jr." in entry["text"] and "<" not in entry["text"]
     assert entry["annotation"] == "An annotation x"
     assert all("<" not in e["text"] for e in data["bibliography"])
+
+
+def test_a_locator_is_said_once_when_the_quoted_in_line_names_it() -> None:
+    library, _ = load_libraries([REPO / "references.bib"])
+    text = ('title = "T"\nlibraries = ["x"]\n[[sections]]\nid = "a"\ntitle = "A"\n'
+            'readings = [{ key = "moon2017unitedstates", locator = "12", label = "paragraph" },'
+            ' { key = "tillerson2017patience", locator = "13", label = "paragraph" }]\n')
+    moon, tillerson = build_reader(parse_reading_list(text), library).sections[0].entries
+    assert moon.context is not None
+    assert plain(moon.context) == "Quoted in Raimondo 2017, para. 12."
+    assert moon.locator_text is None  # not "Read: para. 12" as well
+    assert (moon.amount, moon.unit) == (1, "paragraph")  # still counted
+    assert tillerson.locator_text == "para. 13"  # another place: both are said
+
+
+def test_minutes_page_counts_and_paragraph_ranges_make_the_load(tmp_path: Path) -> None:
+    (tmp_path / "library.json").write_text(json.dumps([
+        {"id": "talk", "type": "speech", "title": "A Talk", "issued": {"date-parts": [[2020]]},
+         "author": [{"family": "Ko", "given": "A."}]},
+        {"id": "web", "type": "webpage", "title": "A Page", "issued": {"date-parts": [[2021]]},
+         "author": [{"family": "Yu", "given": "B."}]},
+        {"id": "book", "type": "book", "title": "A Book", "issued": {"date-parts": [[2001]]},
+         "author": [{"family": "Im", "given": "C."}]},
+    ]), encoding="utf-8")
+    (tmp_path / "c.toml").write_text(
+        'title = "T"\nlibraries = ["library.json"]\n[[sections]]\nid = "a"\ntitle = "A"\n'
+        'readings = [{ key = "talk", minutes = 25 },'
+        ' { key = "web", locator = "1-16", label = "paragraph" },'
+        ' { key = "book", page_count = 40, required = false }]\n', encoding="utf-8")
+    section = build_from_file(tmp_path / "c.toml").sections[0]
+    assert [(e.amount, e.unit) for e in section.entries] == [
+        (25, "minute"), (16, "paragraph"), (40, "page")]
+    assert section.load.describe() == ("40 pages optional; 16 paragraphs required; "
+                                       "25 minutes required")
+    assert section.entries[1].amount_text == "16 paragraphs"
+
+
+@pytest.mark.parametrize("value", ["0", "-3", '"ten"', "true"])
+def test_minutes_must_be_a_positive_whole_number(value: str) -> None:
+    text = ('title = "T"\nlibraries = ["x"]\n[[sections]]\nid = "a"\ntitle = "A"\n'
+            f'[[sections.readings]]\nkey = "k"\nminutes = {value}\n')
+    with pytest.raises(ParseError) as info:
+        parse_reading_list(text)
+    (problem,) = info.value.diagnostics
+    assert problem.code == "bad-minutes" and problem.line == 7

@@ -33,9 +33,13 @@ def test_entries_grouped_and_marked(page: str) -> None:
     assert [h.text for h in week1.findall(".//h3")] == ["Required reading", "Optional reading"]
     entries = week1.find_class("reader-entry")
     assert [e.get("id") for e in entries] == [
-        "week-1--adams2001", "week-1--zhou2019", "week-1--baker1998"]
-    assert [e.find_class("mark")[0].text for e in entries] == ["Required", "Required",
-                                                               "Optional"]
+        "week-1--zhou2019", "week-1--adams2001", "week-1--baker1998"]
+    # The group heading says it once; no badge repeats it on every entry.
+    assert [e.get("class") for e in entries] == ["reader-entry required"] * 2 + [
+        "reader-entry optional"]
+    assert not week1.find_class("mark")
+    assert [e.find_class("csl-entry")[0].text_content()[:5] for e in entries] == [
+        "Zhou,", "Adams", "Baker"]
     zhou = tree.get_element_by_id("week-1--zhou2019")
     assert zhou.find_class("pages")[0].text_content() == "Read: pp. 101–110, 115 (11 pages)"
     assert zhou.find_class("annotation")[0].text_content() == "Read for the chronology."
@@ -43,6 +47,17 @@ def test_entries_grouped_and_marked(page: str) -> None:
     assert tree.get_element_by_id("week-1--adams2001").find_class("note")[0] \
         .text_content() == "Note: Two copies on reserve."
     assert "Reading load: 35 pages required, 28 optional" in week1.text_content()
+
+
+def test_no_load_line_where_nothing_can_be_counted(page: str) -> None:
+    tree = lxml_html.fromstring(page)
+    week2 = tree.get_element_by_id("week-2")  # one reading: chapter 3, no pages
+    assert not week2.find_class("load") and "unknown" not in page
+    toc = [li.text_content() for li in tree.findall(".//nav//li")]
+    assert toc[0].endswith("— 35 pages required, 28 optional")
+    assert toc[1] == "Week 2: Talks"
+    summary = tree.find_class("summary")[0].text_content()
+    assert summary.endswith("Reading load: 35 pages required, 28 optional (1 reading not counted).")
 
 
 def test_italics_survive(page: str) -> None:

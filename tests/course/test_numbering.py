@@ -24,6 +24,7 @@ title = "Korea 101"
 style = "ieee"
 libraries = ["library.json"]
 {numbering}
+{order}
 [[sections]]
 id = "week-1"
 title = "Week 1"
@@ -36,8 +37,10 @@ readings = ["adams2001", {{ key = "zhou2019", annotation = "Again, for the dates
 '''
 
 
-def _reader(course_dir: Path, numbering: str = "") -> Reader:
-    (course_dir / "course.toml").write_text(LIST.format(numbering=numbering), encoding="utf-8")
+def _reader(course_dir: Path, numbering: str = "", order: str = 'order = "style"') -> Reader:
+    """The list with ``order = "style"``: sections in number order unless told otherwise."""
+    (course_dir / "course.toml").write_text(LIST.format(numbering=numbering, order=order),
+                                            encoding="utf-8")
     return build_from_file(course_dir / "course.toml")
 
 
@@ -69,6 +72,12 @@ def test_the_section_annotation_stays_with_its_section(course_dir: Path) -> None
     assert plain(zhou1.rich) == plain(zhou2.rich)  # same entry, same number
 
 
+def test_the_lists_order_keeps_the_running_numbers(course_dir: Path) -> None:
+    _, week2, bibliography = _numbers(_reader(course_dir, order=""))
+    assert week2 == [("3", "adams2001"), ("1", "zhou2019")]  # as listed, numbers kept
+    assert bibliography == [("1", "zhou2019"), ("2", "baker1998"), ("3", "adams2001")]
+
+
 def test_per_section_numbering_is_an_option(course_dir: Path) -> None:
     week1, week2, bibliography = _numbers(_reader(course_dir, 'numbering = "per-section"'))
     assert week1 == [("1", "zhou2019"), ("2", "baker1998")]
@@ -78,7 +87,8 @@ def test_per_section_numbering_is_an_option(course_dir: Path) -> None:
 
 def test_author_date_styles_keep_the_style_order(course_dir: Path) -> None:
     (course_dir / "course.toml").write_text(
-        LIST.format(numbering="").replace('"ieee"', '"apa"'), encoding="utf-8")
+        LIST.format(numbering="", order='order = "style"').replace('"ieee"', '"apa"'),
+        encoding="utf-8")
     week2 = build_from_file(course_dir / "course.toml").sections[1]
     assert [e.key for e in week2.entries] == ["adams2001", "zhou2019"]  # apa sorts by name
 
@@ -95,7 +105,7 @@ def test_html_shows_the_running_numbers(course_dir: Path) -> None:
 def test_markdown_shows_the_running_numbers(course_dir: Path) -> None:
     text = render_markdown(_reader(course_dir))
     week2 = text.split("# Week 2")[1].split("# Bibliography")[0]
-    entries = re.findall(r"^\*\*Required\.\*\* \\\[(\d+)\\\] (\S+)", week2, re.MULTILINE)
+    entries = re.findall(r"^\\\[(\d+)\\\] (\S+)", week2, re.MULTILINE)
     assert entries == [("1", "L."), ("3", "R.")]
 
 
@@ -107,7 +117,7 @@ def test_docx_shows_the_running_numbers(course_dir: Path) -> None:
 
 
 def test_an_unknown_numbering_is_an_error_with_its_line(course_dir: Path) -> None:
-    text = LIST.format(numbering='numbering = "by-week"')
+    text = LIST.format(numbering='numbering = "by-week"', order="")
     with pytest.raises(ParseError) as caught:
         parse_reading_list(text, filename="c.toml", base=course_dir)
     (diagnostic,) = caught.value.diagnostics

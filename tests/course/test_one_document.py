@@ -44,11 +44,13 @@ ITEMS = [
                 "quoted-in-locator": "5", "quoted-in-label": "paragraph"}},
 ]
 
-# Beta (2017b) is read first, alone; Alpha (2017a) only in week 2.
+# Beta (2017b) is read first, alone; Alpha (2017a) only in week 2.  The style orders
+# each section, so the tests can check the style's sort against the whole bibliography's.
 LIST = '''\
 title = "Korea 101"
 style = "{style}"
 libraries = ["library.json"]
+order = "style"
 
 [[sections]]
 id = "week-1"

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from citekit.course.pages import ReadingLoad, count_pages, reading_load, roman_to_int
+from citekit.course.pages import ReadingLoad, count_pages, load_in_units, reading_load, roman_to_int
 
 
 @pytest.mark.parametrize(("locator", "pages"), [
@@ -60,12 +60,26 @@ def test_reading_load_splits_required_optional_and_unknown() -> None:
     assert load == ReadingLoad(required_pages=17, optional_pages=20, unknown_required=1,
                                unknown_optional=1)
     assert not load.complete
-    assert load.describe() == "17 pages required, 20 optional; pages unknown for 2 readings"
+    assert load.describe() == "17 pages required, 20 optional (2 readings not counted)"
 
 
 def test_load_descriptions() -> None:
-    assert reading_load([]).describe() == "no pages"
-    assert reading_load([(None, True)]).describe() == "pages unknown (1 reading)"
+    # Nothing counted says nothing: writers then leave the load line out.
+    assert reading_load([]).describe() == ""
+    assert reading_load([(None, True)]).describe() == ""
+    assert not reading_load([(None, True)]).counted
     assert reading_load([(1, True)]).describe() == "1 page required"
     assert reading_load([(8, False)]).describe() == "8 pages optional"
     assert reading_load([(8, False)]).to_json()["complete"] is True
+
+
+def test_loads_in_paragraphs_and_minutes_say_what_they_count() -> None:
+    load = load_in_units([(16, "paragraph", True), (1, "paragraph", False),
+                          (20, "minute", True), (None, "page", False)])
+    assert load.describe() == ("16 paragraphs required, 1 optional; 20 minutes required "
+                               "(1 reading not counted)")
+    assert load.counted and load.amounts("minute") == (20, 0)
+    total = load + reading_load([(5, True)])
+    assert total.describe().startswith("5 pages required; 16 paragraphs required")
+    with pytest.raises(ValueError, match="unknown unit"):
+        load_in_units([(3, "verse", True)])

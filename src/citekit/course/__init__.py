@@ -3,7 +3,7 @@
 A reading list (TOML or YAML, docs/reading-lists.md) names a course's
 sections and their readings by key; :func:`build_reader` checks it against
 the libraries and renders every section as its own CSL bibliography, and
-the writers turn the result into HTML (print-ready), DOCX or pandoc
+the writers turn the result into HTML (print-ready), DOCX, PDF or pandoc
 Markdown.
 
 Example:

@@ -1,9 +1,12 @@
 """From a reading list to a course reader: checks first, then one bibliography per section.
 
 Each section is rendered as its own bibliography through
-:func:`citekit.render.render`, so the CSL style — not this module — decides
-in which order its entries come; the consolidated bibliography at the end
-is one more render of every key.  The reader only adds what CSL has no
+:func:`citekit.render.render`; its entries then come in the order the list
+gives them (the order an instructor means them to be read), or with
+``order = "style"`` in the style's order.  The consolidated bibliography at
+the end is one more render of every key and always keeps the style's order.
+Sections may also select records by keyword, type or Zotero collection
+(:func:`select_readings`) before anything is checked.  The reader only adds what CSL has no
 notion of: required and optional readings, the pages to read, the reading
 load, and a per-course annotation.
 
@@ -47,13 +50,22 @@ from lxml import etree
 from citekit import formats
 from citekit._io import InputError
 from citekit.course.model import Reading, ReadingList, Section, load_reading_list
-from citekit.course.pages import PAGE_LABELS, ReadingLoad, count_pages, reading_load
+from citekit.course.pages import (
+    PAGE_LABELS,
+    PARAGRAPH_LABELS,
+    ReadingLoad,
+    amount,
+    count_pages,
+    load_in_units,
+)
 from citekit.errors import (
+    DataError,
     Diagnostic,
     ParseError,
     Severity,
     StyleError,
     UnknownStyleError,
+    UsageError,
 )
 from citekit.model import Library, Record
 from citekit.render import CiteItem, Cluster, render
@@ -94,16 +106,30 @@ class ReaderEntry:
     annotation: Rich | None = None
     note: str | None = None
     context: Rich | None = None
+    amount: int | None = None
+    unit: str = "page"
+    locator_in_context: bool = False
 
     @property
     def locator_text(self) -> str | None:
-        """``pp. 33–45, 50`` or ``paras. 5–8``: what to read, for people."""
+        """``pp. 33–45, 50`` or ``paras. 5–8``: what to read, for people.
+
+        None when the "Quoted in" line already names the same place, so a
+        locator is said once.
+        """
+        if self.locator_in_context:
+            return None
         return describe_locator(self.locator, self.label)
+
+    @property
+    def amount_text(self) -> str | None:
+        """``14 pages``, ``16 paragraphs``, ``20 minutes``: the counted length, if any."""
+        return amount(self.amount, self.unit) if self.amount else None
 
 
 @dataclass(frozen=True, slots=True)
 class ReaderSection:
-    """A section's readings in the style's order, required ones first."""
+    """A section's readings in the list's (or the style's) order, required ones first."""
 
     id: str
     title: str
@@ -140,11 +166,10 @@ class Reader:
     @property
     def load(self) -> ReadingLoad:
         """The whole course's reading load (each section counted as listed)."""
-        loads = [s.load for s in self.sections]
-        return ReadingLoad(sum(x.required_pages for x in loads),
-                           sum(x.optional_pages for x in loads),
-                           sum(x.unknown_required for x in loads),
-                           sum(x.unknown_optional for x in loads))
+        total = ReadingLoad()
+        for section in self.sections:
+            total = total + section.load
+        return total
 
     def to_json(self) -> dict[str, Any]:
         course = self.reading_list
@@ -172,6 +197,7 @@ def _entry_json(entry: ReaderEntry) -> dict[str, Any]:
     return {
         "id": entry.key, "text": _plain_text(entry.rich), "required": entry.required,
         "locator": entry.locator, "label": entry.label, "pages": entry.pages,
+        "amount": entry.amount, "unit": entry.unit,
         "annotation": _plain_text(entry.annotation) if entry.annotation else None,
         "note": entry.note,
         "context": _plain_text(entry.context) if entry.context else None,
@@ -205,11 +231,42 @@ def describe_locator(locator: str | None, label: str = "page") -> str | None:
 
 def reading_pages(reading: Reading, record: Record | None) -> int | None:
     """Pages to read: the locator's when in pages; the record's own range when none given."""
+    count, unit = reading_amount(reading, record)
+    return count if unit == "page" else None
+
+
+def reading_amount(reading: Reading, record: Record | None) -> tuple[int | None, str]:
+    """How much a reading asks, and in what: ``(14, "page")``, ``(16, "paragraph")``.
+
+    The list's own ``page_count`` or ``minutes`` wins; then a page or
+    paragraph locator counted; then, with no locator, the record's page
+    range.  ``(None, "page")`` when none of these gives a number.
+    """
+    if reading.page_count is not None:
+        return reading.page_count, "page"
+    if reading.minutes is not None:
+        return reading.minutes, "minute"
     if reading.locator is not None:
-        return count_pages(reading.locator) if reading.label in PAGE_LABELS else None
+        if reading.label in PAGE_LABELS:
+            return count_pages(reading.locator), "page"
+        if reading.label in PARAGRAPH_LABELS:
+            return count_pages(reading.locator), "paragraph"
+        return None, "page"
     if record is not None and isinstance(record.get("page"), (str, int)):
-        return count_pages(str(record["page"]))
-    return None
+        return count_pages(str(record["page"])), "page"
+    return None, "page"
+
+
+def _same_place_as_quoted(reading: Reading, record: Record | None) -> bool:
+    """Whether the reading's locator is where the record's "Quoted in" line points."""
+    if record is None or reading.locator is None:
+        return False
+    custom = record.get("custom")
+    if not isinstance(custom, dict) or not custom.get("quoted-in"):
+        return False
+    where = custom.get("quoted-in-locator")
+    label = str(custom.get("quoted-in-label") or "page")
+    return where is not None and str(where).strip() == reading.locator and label == reading.label
 
 
 def anchor(*parts: str) -> str:
@@ -250,6 +307,79 @@ def load_libraries(paths: Iterable[Path]) -> tuple[Library, list[Diagnostic]]:
     return library, diagnostics
 
 
+_KEYWORD_SPLIT = re.compile(r"\s*[,;]\s*")
+
+
+def _keywords(record: Record) -> set[str]:
+    """A record's keywords (CSL ``keyword``, BibTeX ``keywords``), case-folded."""
+    raw = record.get("keyword")
+    values = raw if isinstance(raw, list) else [raw] if isinstance(raw, str) else []
+    return {word.casefold() for value in values if isinstance(value, str)
+            for word in _KEYWORD_SPLIT.split(value) if word.strip()}
+
+
+def _selected(section: Section, candidates: Iterable[Record]) -> list[str]:
+    """Keys of the candidates a section's ``keywords`` and ``types`` both admit."""
+    wanted_words = {word.casefold() for word in section.keywords}
+    wanted_types = {kind.casefold() for kind in section.types}
+    keys: list[str] = []
+    for record in candidates:
+        if wanted_words and not wanted_words & _keywords(record):
+            continue
+        if wanted_types and record.type.casefold() not in wanted_types:
+            continue
+        keys.append(record.key)
+    return keys
+
+
+def _zotero_records(section: Section, source: str) -> tuple[Library, list[Diagnostic]]:
+    """The items of a section's Zotero collection (or whole database), read-only."""
+    from citekit.formats import zotero  # sqlite3 only when a list names a database
+
+    assert section.zotero is not None
+    try:
+        result = zotero.read_path(section.zotero, collection=section.collection)
+    except (DataError, UsageError, OSError) as exc:
+        message = f"section '{section.id}': {exc}"
+        raise ParseError(f"{source}: {message}", [Diagnostic(
+            Severity.ERROR, "bad-zotero", message, file=source, line=section.line)]) from exc
+    return result.library, [d for d in result.diagnostics if d.severity is not Severity.INFO]
+
+
+def select_readings(reading_list: ReadingList, library: Library,
+                    ) -> tuple[ReadingList, Library, list[Diagnostic]]:
+    """Sections that select records (keywords, types, a Zotero collection) get them as readings.
+
+    Selected records follow the section's explicit readings, in the
+    library's (or the collection's) order, each once; a Zotero item joins
+    the library unless a library file already has its key.  Keywords and
+    types filter together: ``types = ["book"]`` with a collection keeps the
+    collection's books.
+    """
+    if not any(section.selects for section in reading_list.sections):
+        return reading_list, library, []
+    merged = Library(library)
+    diagnostics: list[Diagnostic] = []
+    sections: list[Section] = []
+    for section in reading_list.sections:
+        if not section.selects:
+            sections.append(section)
+            continue
+        candidates: list[Record] = list(library)
+        if section.zotero is not None:
+            found, problems = _zotero_records(section, reading_list.source)
+            diagnostics.extend(problems)
+            for record in found:
+                if record.key not in merged:
+                    merged.add(record)
+            candidates = [merged[record.key] for record in found]
+        listed = {reading.key for reading in section.readings}
+        added = tuple(Reading(key=key, required=section.required, line=section.line)
+                      for key in _selected(section, candidates) if key not in listed)
+        sections.append(replace(section, readings=section.readings + added))
+    return replace(reading_list, sections=tuple(sections)), merged, diagnostics
+
+
 def is_author_date(style: Style) -> bool:
     return (style.citation_format or "") == "author-date"
 
@@ -281,8 +411,10 @@ def check_reading_list(reading_list: ReadingList, library: Library,
 
     Errors: unknown keys (with the closest keys), readings without a title,
     author-date readings with neither a name nor a date, empty sections.
-    Warnings: a reading in two sections, or twice in one.  Infos: an
-    author-date reading without a date or without a name (the style copes).
+    Warnings: a reading in two sections, or twice in one.  Infos: a
+    reading in two sections with different locators (another part of the
+    same work, read closely), an author-date reading without a date or
+    without a name (the style copes).
     """
     file = reading_list.source
     found: list[Diagnostic] = []
@@ -293,11 +425,14 @@ def check_reading_list(reading_list: ReadingList, library: Library,
                                 field=field_name))
 
     first_section: dict[str, Section] = {}
+    first_reading: dict[str, Reading] = {}
     author_date = is_author_date(style)
     for section in reading_list.sections:
         if not section.readings:
-            add(Severity.ERROR, "empty-section", f"section '{section.id}' has no readings",
-                section.line)
+            message = (f"section '{section.id}' selects no records (no record matches its "
+                       f"keywords, types or collection)" if section.selects
+                       else f"section '{section.id}' has no readings")
+            add(Severity.ERROR, "empty-section", message, section.line)
         in_section: set[str] = set()
         for reading in section.readings:
             key = reading.key
@@ -308,11 +443,19 @@ def check_reading_list(reading_list: ReadingList, library: Library,
                 continue
             in_section.add(key)
             if key in first_section:
-                add(Severity.WARNING, "reading-in-two-sections",
-                    f"'{key}' is also a reading in section '{first_section[key].id}'",
-                    reading.line, key)
+                earlier = first_reading[key]
+                if (earlier.locator, earlier.label) != (reading.locator, reading.label):
+                    # Another part of the same work: a deliberate close reading.
+                    add(Severity.INFO, "reading-in-two-sections",
+                        f"'{key}' is also a reading in section '{first_section[key].id}' "
+                        f"(another part of it)", reading.line, key)
+                else:
+                    add(Severity.WARNING, "reading-in-two-sections",
+                        f"'{key}' is also a reading in section '{first_section[key].id}'",
+                        reading.line, key)
             else:
                 first_section[key] = section
+                first_reading[key] = reading
             record = library.get(key)
             if record is None:
                 hint = closest_keys(key, library.keys())
@@ -346,14 +489,43 @@ def check_reading_list(reading_list: ReadingList, library: Library,
 # ---------------------------------------------------------------------------
 
 
+def _quotation(record: Record) -> str | None:
+    """The quoted words of a quotation record (``custom.quotation``), else None."""
+    custom = record.get("custom")
+    if isinstance(custom, dict) and custom.get("quotation"):
+        return str(custom["quotation"])
+    return None
+
+
+def _has_occasion(record: Record) -> bool:
+    """Whether a record names the event it records (an interview, a press conference)."""
+    return bool(record.get("event-title") or record.get("event"))
+
+
 def _render_copy(record: Record, annotation: str | None) -> Record:
-    """The record as this reader renders it (see the module docstring)."""
+    """The record as this reader renders it (see the module docstring).
+
+    A quotation record that names its occasion (an interview, a speech) is
+    a primary source and is cited as one, by its occasion: its words go to
+    the "Quoted in" line rather than into the title, where a fragment such
+    as "honored" would stand as if it were a work's name.  One without an
+    occasion has nothing else to be known by, so its words stand as title.
+    """
     copy = record.copy()
     copy["annote"] = annotation
-    custom = copy.get("custom")
-    if not copy.get("title") and isinstance(custom, dict) and custom.get("quotation"):
-        copy["title"] = str(custom["quotation"])  # the style adds any quotation marks
+    words = _quotation(copy)
+    if not copy.get("title") and words and not _has_occasion(copy):
+        copy["title"] = words  # the style adds any quotation marks
     return copy
+
+
+def _quoted_line(citation: str, record: Record) -> str:
+    """``Quoted in Raimondo 2017, para. 14`` plus the words when the title does not show them."""
+    words = _quotation(record)
+    if words is None or record.get("title") or not _has_occasion(record):
+        return f"Quoted in {citation}."
+    # The words exactly as quoted: no full stop is added inside the marks.
+    return f"Quoted in {citation}: \u201c{' '.join(words.split())}\u201d"
 
 
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"'})
@@ -434,7 +606,7 @@ def _quoted_in(library: Library, reader_copies: Library, style: Style, locale: s
         text = plain(tree).strip()
         if text.startswith("(") and text.endswith(")"):
             text = text[1:-1]
-        out[key] = Text(f"Quoted in {text}.")
+        out[key] = Text(_quoted_line(text, library[key]))
     return out
 
 
@@ -506,8 +678,13 @@ def _as_in_whole(entries: Sequence[ReaderEntry], whole: Mapping[str, _WholeEntry
 def _section(section: Section, library: Library, style: Style, locale: str | None,
              engine: str | Engine | None, contexts: dict[str, Rich],
              warnings: list[str], whole: Mapping[str, _WholeEntry] | None = None,
-             numbered: bool = False) -> tuple[ReaderSection, BibliographyLayout]:
+             numbered: bool = False, order: str = "list",
+             ) -> tuple[ReaderSection, BibliographyLayout]:
     """One section as a bibliography of its own.
+
+    ``order = "list"`` keeps the readings in the order the list gives them
+    (the order an instructor means them to be read); ``"style"`` takes the
+    style's sort (or, for a numeric style, the reader's numbers).
 
     With ``whole`` (key -> the entry in the whole reader's bibliography)
     every entry prints as in the whole reader, so year suffixes ("2017a"),
@@ -530,7 +707,10 @@ def _section(section: Section, library: Library, style: Style, locale: str | Non
                     bibliography_keys=list(readings))
     warnings.extend(f"section '{section.id}': {w}" for w in result.warnings)
     bibliography = result.bibliography
-    if whole is not None and numbered:
+    if order == "list":
+        listed = {key: index for index, key in enumerate(readings)}
+        bibliography = sorted(bibliography, key=lambda b: listed.get(b.id, len(listed)))
+    elif whole is not None and numbered:
         bibliography = sorted(bibliography, key=lambda b: whole[b.id].position
                               if b.id in whole else len(whole))
     entries: list[ReaderEntry] = []
@@ -543,17 +723,22 @@ def _section(section: Section, library: Library, style: Style, locale: str | Non
             rich, annotation = _lift_annotation(rich, text)
             if annotation is None:
                 annotation = from_html(text)
+        source = library.get(bib.id)
+        count, unit = reading_amount(reading, source)
+        context = contexts.get(bib.id)
         entries.append(ReaderEntry(
             key=bib.id, rich=_unblock(rich), required=reading.required,
             locator=reading.locator, label=reading.label,
-            pages=reading_pages(reading, library.get(bib.id)),
-            annotation=annotation, note=reading.note, context=contexts.get(bib.id)))
+            pages=count if unit == "page" else None,
+            annotation=annotation, note=reading.note, context=context,
+            amount=count, unit=unit,
+            locator_in_context=context is not None and _same_place_as_quoted(reading, source)))
     required = [e for e in entries if e.required]
     optional = [e for e in entries if not e.required]
     if whole is not None:
         required, optional = _as_in_whole(required, whole), _as_in_whole(optional, whole)
     ordered = required + optional
-    load = reading_load((e.pages, e.required) for e in ordered)
+    load = load_in_units((e.amount, e.unit, e.required) for e in ordered)
     return (ReaderSection(section.id, section.title, tuple(ordered), load,
                           section.description), result.layout)
 
@@ -582,6 +767,8 @@ def build_reader(reading_list: ReadingList, library: Library | None = None, *,
     library_diagnostics: list[Diagnostic] = []
     if library is None:
         library, library_diagnostics = load_libraries(reading_list.libraries)
+    reading_list, library, selection_diagnostics = select_readings(reading_list, library)
+    library_diagnostics += selection_diagnostics
     style = resolve_style(reading_list)
     checked = check_reading_list(reading_list, library, style)
     diagnostics = [*library_diagnostics, *checked]
@@ -614,7 +801,8 @@ def build_reader(reading_list: ReadingList, library: Library | None = None, *,
         shared = _whole_entries(bibliography, standalone)
     for section in reading_list.sections:
         built, layout = _section(section, library, style, locale, engine, contexts,
-                                 reader.warnings, shared, numbered)
+                                 reader.warnings, shared, numbered,
+                                 section.order or reading_list.order)
         reader.sections.append(built)
         reader.layout = layout
         if progress is not None:
@@ -718,6 +906,8 @@ __all__ = [
     "is_author_date",
     "is_numbered",
     "load_libraries",
+    "reading_amount",
     "reading_pages",
     "resolve_style",
+    "select_readings",
 ]

@@ -9,6 +9,12 @@ Formatting inside an entry comes from the rich text the CSL engine
 produced: italic, bold, small caps, super/subscript and underline become
 run properties, and links become real hyperlinks.
 
+The page is set up for printing (:mod:`citekit.course.docx_layout`): the
+paper size asked for, a running header and a "Page N of M" footer, a TOC
+field Word and LibreOffice fill with page numbers, headings and a session's
+description and load line kept with the readings that follow them, citekit's
+own neutral styles and the list's metadata.
+
 WordprocessingML is XML: every string goes through :func:`_safe` (control
 characters and lone surrogates, which lxml refuses, are replaced; the
 reader's builder has already warned about them), and a link becomes a
@@ -21,6 +27,7 @@ import io
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from docx import Document
@@ -32,6 +39,15 @@ from docx.shared import Inches, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
 from citekit.course.build import Reader, ReaderEntry, ReaderSection, inline_layout
+from citekit.course.buildtime import build_time
+from citekit.course.docx_layout import (
+    add_toc_field,
+    clean_part,
+    neutral_styles,
+    set_metadata,
+    set_up_pages,
+    update_fields_on_open,
+)
 from citekit.render.richtext import Rich, Span, Text, safe_url, xml_safe
 
 BIBLIOGRAPHY_STYLE = "Bibliography"
@@ -163,17 +179,27 @@ class _Body:
         return paragraph
 
 
-def _entry(body: _Body, entry: ReaderEntry) -> None:
+def _details(entry: ReaderEntry) -> list[tuple[str, Rich]]:
+    """The lines under an entry, as the HTML reader shows them: what to read (or
+    the reading's length), the "Quoted in" context, the annotation, the note."""
     parts: list[tuple[str, Rich]] = []
     if entry.locator_text:
-        count = f" ({entry.pages} pages)" if entry.pages and entry.pages > 1 else ""
+        count = (f" ({entry.amount_text})" if entry.amount and entry.amount > 1
+                 and entry.unit != "minute" else "")
         parts.append((NOTE_STYLE, Text(f"Read: {entry.locator_text}{count}")))
+    elif entry.amount_text and entry.locator is None:
+        parts.append((NOTE_STYLE, Text(f"Length: {entry.amount_text}")))
     if entry.context is not None:
         parts.append((NOTE_STYLE, entry.context))
     if entry.annotation is not None:
         parts.append((ANNOTATION_STYLE, entry.annotation))
     if entry.note:
         parts.append((NOTE_STYLE, Text(f"Note: {entry.note}")))
+    return parts
+
+
+def _entry(body: _Body, entry: ReaderEntry) -> None:
+    parts = _details(entry)
     paragraph = body.paragraph(BIBLIOGRAPHY_STYLE)
     add_rich(paragraph, inline_layout(entry.rich))
     paragraph.paragraph_format.keep_with_next = bool(parts)
@@ -185,14 +211,23 @@ def _entry(body: _Body, entry: ReaderEntry) -> None:
     last.paragraph_format.space_after = Pt(9)  # the gap between readings
 
 
+def _kept(paragraph: Paragraph) -> Paragraph:
+    """A paragraph kept on the page of what follows it (a heading's description,
+    a session's load line): a page never ends between them and the first reading."""
+    paragraph.paragraph_format.keep_with_next = True
+    return paragraph
+
+
 def _section(body: _Body, section: ReaderSection) -> None:
     document = body.document
     document.add_heading(_safe(section.title), level=1)
     if section.description:
-        document.add_paragraph(_safe(section.description))
-    load = document.add_paragraph()
-    load.add_run("Reading load: ").bold = True
-    load.add_run(_safe(section.load.describe()))
+        _kept(document.add_paragraph(_safe(section.description)))
+    described = section.load.describe()
+    if described:
+        load = _kept(document.add_paragraph())
+        load.add_run("Reading load: ").bold = True
+        load.add_run(_safe(described))
     for heading, entries in (("Required reading", section.required),
                              ("Optional reading", section.optional)):
         if not entries:
@@ -202,35 +237,47 @@ def _section(body: _Body, section: ReaderSection) -> None:
             _entry(body, entry)
 
 
-def render_docx(reader: Reader) -> bytes:
-    """The whole reader as the bytes of a .docx file."""
-    document = Document()
-    _ensure_styles(document)
+def _cover(document: Any, reader: Reader) -> None:
+    """The cover block: course title, code · term · instructor, style and load."""
     course = reader.reading_list
-    properties = document.core_properties
-    properties.title = _safe(course.title)
-    if course.instructor:
-        properties.author = _safe(course.instructor)
-    properties.subject = _safe(" · ".join(p for p in (course.code, course.term) if p))
     document.add_heading(_safe(course.title), level=0)
     meta = " · ".join(p for p in (course.code, course.term, course.instructor) if p)
     if meta:
         document.add_paragraph(_safe(meta), style="Subtitle")
-    document.add_paragraph(_safe(f"Citation style: {reader.style.title}. "
-                                 f"Reading load: {reader.load.describe()}."))
-    document.add_heading("Contents", level=1)
-    for section in reader.sections:
-        item = document.add_paragraph(style="List Number")
-        item.add_run(_safe(section.title))
-        item.add_run(_safe(f" — {section.load.describe()}")).italic = True
-    document.add_paragraph("Bibliography", style="List Number")
+    load = reader.load.describe()
+    document.add_paragraph(_safe(f"Citation style: {reader.style.title}."
+                                 + (f" Reading load: {load}." if load else "")))
+
+
+def render_docx(reader: Reader, *, paper: str = "a4", created: datetime | None = None
+                ) -> bytes:
+    """The whole reader as the bytes of a .docx file on ``paper`` (``a4`` or ``letter``).
+
+    ``created`` is the creation and modification time in the document's
+    properties (default: :func:`citekit.course.buildtime.build_time`, which
+    honours ``SOURCE_DATE_EPOCH``).
+    """
+    document = Document()
+    course = reader.reading_list
+    neutral_styles(document, paper)
+    _ensure_styles(document)
+    set_up_pages(document, paper, _safe(course.title))
+    set_metadata(document, title=_safe(course.title),
+                 author=_safe(course.instructor) if course.instructor else None,
+                 subject=_safe(" · ".join(p for p in (course.code, course.term) if p)),
+                 language=reader.locale,
+                 created=created if created is not None else build_time())
+    _cover(document, reader)
+    document.add_paragraph("Contents", style="TOC Heading")
     body = _Body(document)
+    add_toc_field(body.paragraph,
+                  [*(_safe(section.title) for section in reader.sections), "Bibliography"])
     for section in reader.sections:
         _section(body, section)
     document.add_heading("Bibliography", level=1)
     for entry in reader.bibliography:
         _entry(body, entry)
-    properties.comments = "Course reader generated by citekit"
+    update_fields_on_open(document)
     buffer = io.BytesIO()
     document.save(buffer)
     return _reproducible(buffer.getvalue())
@@ -238,7 +285,8 @@ def render_docx(reader: Reader) -> bytes:
 
 def _reproducible(data: bytes) -> bytes:
     """The same package with fixed zip timestamps, so rebuilding an unchanged reader
-    gives the same bytes (example outputs are kept in version control)."""
+    gives the same bytes (example outputs are kept in version control), and the
+    template's leftover parts replaced (:func:`clean_part`)."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, \
             zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
@@ -246,7 +294,7 @@ def _reproducible(data: bytes) -> bytes:
             fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16
-            target.writestr(fixed, source.read(info.filename))
+            target.writestr(fixed, clean_part(info.filename, source.read(info.filename)))
     return out.getvalue()
 
 

@@ -1,6 +1,8 @@
 """The course reader as one self-contained HTML file, made to be printed.
 
-No scripts, fonts or images from elsewhere: the file opens offline and
+No fonts or images from elsewhere and no scripts (only the live preview,
+:mod:`citekit.course.preview`, adds citekit's own reload script, allowed by a
+per-page CSP nonce, and its list of problems): the file opens offline and
 prints the same on A4 and US Letter (``@page`` size from ``paper``).  Each
 reading (entry, pages, annotation, note) is one block that must not break
 across pages (``break-inside: avoid``), and headings stay with what follows
@@ -14,6 +16,9 @@ formatting and http/https/mailto/doi links), every other string through
 """
 
 from __future__ import annotations
+
+import re
+from collections.abc import Sequence
 
 from citekit.course.build import Reader, ReaderEntry, ReaderSection, anchor
 from citekit.render import richtext
@@ -57,28 +62,40 @@ nav.toc .toc-load { color: #555; font-size: 0.9em; }
         padding: 0 0.3em; margin-right: 0.4em; text-indent: 0; }
 .mark.optional { color: #555; border-style: dashed; }
 a { color: #1a4c8b; }
+.problems { border: 2px solid #a40000; background: #fff4f4; padding: 0.4em 1em;
+            margin: 0 0 1.5em; }
+.problems h2 { margin: 0.3em 0; border: none; color: #a40000; font-size: 1.1em; }
+.problems li { margin: 0.2em 0; }
 @media print {
+  .problems { display: none; }
   body { max-width: none; margin: 0; padding: 0; }
   a { color: inherit; text-decoration: none; }
-  nav.toc { break-after: page; page-break-after: always; }
+  /* no forced break after the contents: it left page 1 two-thirds empty */
+  h2, h3 { break-after: avoid; page-break-after: avoid; }
+  li, .entry { break-inside: avoid; page-break-inside: avoid; }
 }
 """
 
 
-def _entry(entry: ReaderEntry, anchor: str, numbered: bool, *, with_mark: bool) -> str:
+def _entry(entry: ReaderEntry, anchor: str, numbered: bool, *, grouped: bool) -> str:
+    """One reading; ``grouped`` entries sit under a Required/Optional heading.
+
+    The heading says which group an entry is in, so no badge repeats it on
+    every entry; the class still marks it for a stylesheet.
+    """
     classes = ["reader-entry"]
     if numbered:
         classes.append("numbered")
-    mark = ""
-    if with_mark:
-        word = "Required" if entry.required else "Optional"
-        classes.append(word.lower())
-        mark = f'<span class="mark {word.lower()}">{word}</span>'
+    if grouped:
+        classes.append("required" if entry.required else "optional")
     lines = [f'<div class="{" ".join(classes)}" id="{_text(anchor)}">',
-             f'  <div class="csl-entry">{mark}{richtext.to_html(entry.rich)}</div>']
+             f'  <div class="csl-entry">{richtext.to_html(entry.rich)}</div>']
     if entry.locator_text:
-        count = f" ({entry.pages} pages)" if entry.pages and entry.pages > 1 else ""
+        count = (f" ({entry.amount_text})" if entry.amount and entry.amount > 1
+                 and entry.unit != "minute" else "")
         lines.append(f'  <div class="pages">Read: {_text(entry.locator_text)}{count}</div>')
+    elif entry.amount_text and entry.locator is None:
+        lines.append(f'  <div class="pages">Length: {_text(entry.amount_text)}</div>')
     if entry.context is not None:
         lines.append(f'  <div class="context">{richtext.to_html(entry.context)}</div>')
     if entry.annotation is not None:
@@ -95,20 +112,70 @@ def _section(section: ReaderSection, numbered: bool) -> str:
            f"<h2>{_text(section.title)}</h2>"]
     if section.description:
         out.append(f'<p class="description">{_text(section.description)}</p>')
-    out.append(f'<p class="load">Reading load: {_text(section.load.describe())}</p>')
+    load = section.load.describe()
+    if load:
+        out.append(f'<p class="load">Reading load: {_text(load)}</p>')
     for heading, entries in (("Required reading", section.required),
                              ("Optional reading", section.optional)):
         if not entries:
             continue
         out.append(f"<h3>{heading}</h3>")
-        out.extend(_entry(e, anchor(section.id, e.key), numbered, with_mark=True)
+        out.extend(_entry(e, anchor(section.id, e.key), numbered, grouped=True)
                    for e in entries)
     out.append("</section>")
     return "\n".join(out)
 
 
-def render_html(reader: Reader, *, paper: str = "a4") -> str:
-    """The whole reader as an HTML document."""
+LIVE_VERSION_PATH = "/__citekit/version"
+"""Where the live preview's page asks whether the reader was rebuilt."""
+
+_LIVE_SCRIPT = """\
+(function () {
+  var version = %(version)d;
+  function poll() {
+    fetch("%(path)s", {cache: "no-store"})
+      .then(function (response) { return response.json(); })
+      .then(function (data) {
+        if (data.version !== version) { window.location.reload(); }
+        else { window.setTimeout(poll, 400); }
+      })
+      .catch(function () { window.setTimeout(poll, 1500); });
+  }
+  window.setTimeout(poll, 400);
+})();
+"""
+
+_NONCE = re.compile(r"^[A-Za-z0-9_-]{16,}$")
+
+
+def live_script(nonce: str, version: int) -> str:
+    """citekit's own reload script for the live preview, allowed by its CSP ``nonce``.
+
+    The script holds no data from the list: only the version number (an
+    int) and a fixed path; the nonce is checked to be URL-safe base64.
+    """
+    if not _NONCE.match(nonce):
+        raise ValueError("a script nonce must be 16 or more URL-safe base64 characters")
+    body = _LIVE_SCRIPT % {"version": int(version), "path": LIVE_VERSION_PATH}
+    return f'<script nonce="{nonce}">\n{body}</script>'
+
+
+def problems_block(problems: Sequence[str], heading: str) -> str:
+    """The preview's list of problems (unknown keys, missing fields ...), escaped."""
+    items = "\n".join(f"<li>{_text(problem)}</li>" for problem in problems)
+    return (f'<div class="problems" role="alert">\n<h2>{_text(heading)}</h2>\n'
+            f"<ul>\n{items}\n</ul>\n</div>")
+
+
+def render_html(reader: Reader, *, paper: str = "a4", problems: Sequence[str] = (),
+                problems_heading: str = "Problems", live: tuple[str, int] | None = None,
+                ) -> str:
+    """The whole reader as an HTML document.
+
+    ``problems`` (the live preview's) are listed at the top, on screen
+    only; ``live`` is ``(nonce, version)`` for the preview's reload script.
+    A reader written to a file has neither and stays script-free.
+    """
     size = PAPER_SIZES.get(paper.lower())
     if size is None:
         raise ValueError(f"unknown paper size '{paper}'; known: {', '.join(PAPER_SIZES)}")
@@ -126,27 +193,31 @@ def render_html(reader: Reader, *, paper: str = "a4") -> str:
         f"<style>\n{_CSS % {'size': size}}</style>",
         "</head>",
         "<body>",
-        '<header class="title-block">',
-        f"<h1>{_text(course.title)}</h1>",
     ]
+    if problems:
+        head.append(problems_block(problems, problems_heading))
+    head += ['<header class="title-block">', f"<h1>{_text(course.title)}</h1>"]
     if meta:
         head.append(f'<p class="course-meta">{meta}</p>')
-    head.append(f'<p class="summary">Citation style: {_text(reader.style.title)}. '
-                f"Reading load: {_text(reader.load.describe())}.</p>")
+    load = reader.load.describe()
+    head.append(f'<p class="summary">Citation style: {_text(reader.style.title)}.'
+                + (f" Reading load: {_text(load)}." if load else "") + "</p>")
     head.append("</header>")
     toc = ['<nav class="toc">', "<h2>Contents</h2>", "<ol>"]
     for section in reader.sections:
-        toc.append(f'<li><a href="#{_text(anchor(section.id))}">'
-                   f"{_text(section.title)}</a> "
-                   f'<span class="toc-load">— {_text(section.load.describe())}</span></li>')
+        load = section.load.describe()
+        toc.append(f'<li><a href="#{_text(anchor(section.id))}">{_text(section.title)}</a>'
+                   + (f' <span class="toc-load">— {_text(load)}</span>' if load else "")
+                   + "</li>")
     toc += ['<li><a href="#bibliography">Bibliography</a></li>', "</ol>", "</nav>"]
     body = [_section(section, numbered) for section in reader.sections]
     bib = ['<section class="reader-section" id="bibliography">', "<h2>Bibliography</h2>",
            '<div class="csl-bib-body">']
-    bib.extend(_entry(e, anchor("bibliography", e.key), numbered, with_mark=False)
+    bib.extend(_entry(e, anchor("bibliography", e.key), numbered, grouped=False)
                for e in reader.bibliography)
     bib += ["</div>", "</section>"]
-    return "\n".join([*head, *toc, *body, *bib, "</body>", "</html>"]) + "\n"
+    script = [live_script(*live)] if live is not None else []
+    return "\n".join([*head, *toc, *body, *bib, *script, "</body>", "</html>"]) + "\n"
 
 
-__all__ = ["PAPER_SIZES", "render_html"]
+__all__ = ["LIVE_VERSION_PATH", "PAPER_SIZES", "live_script", "problems_block", "render_html"]

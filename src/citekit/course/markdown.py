@@ -55,17 +55,19 @@ def _inline(rich: richtext.Rich) -> str:
     return " ".join(richtext.to_markdown(inline_layout(rich)).split())
 
 
-def _entry(entry: ReaderEntry, anchor: str, *, with_mark: bool) -> list[str]:
+def _entry(entry: ReaderEntry, anchor: str, *, grouped: bool) -> list[str]:
+    """One reading as a fenced div; the group heading above says required or optional."""
     classes = ".reader-entry"
-    mark = ""
-    if with_mark:
+    if grouped:
         classes += " .required" if entry.required else " .optional"
-        mark = "**Required.** " if entry.required else "**Optional.** "
     lines = [f"::: {{#{anchor} {classes}}}"]
-    lines += [mark + _inline(entry.rich), ""]
+    lines += [_inline(entry.rich), ""]
     if entry.locator_text:
-        count = f" ({entry.pages} pages)" if entry.pages and entry.pages > 1 else ""
+        count = (f" ({entry.amount_text})" if entry.amount and entry.amount > 1
+                 and entry.unit != "minute" else "")
         lines += [f"Read: {_escaped(entry.locator_text)}{count}", ""]
+    elif entry.amount_text and entry.locator is None:
+        lines += [f"Length: {_escaped(entry.amount_text)}", ""]
     if entry.context is not None:
         lines += [_inline(entry.context), ""]
     if entry.annotation is not None:
@@ -82,14 +84,16 @@ def _section(section: ReaderSection) -> list[str]:
     lines = [f"# {_escaped(section.title)} {{#{anchor(section.id)}}}", ""]
     if section.description:
         lines += [_escaped(section.description), ""]
-    lines += [f"*Reading load:* {_escaped(section.load.describe())}", ""]
+    load = section.load.describe()
+    if load:
+        lines += [f"*Reading load:* {_escaped(load)}", ""]
     for heading, entries in (("Required reading", section.required),
                              ("Optional reading", section.optional)):
         if not entries:
             continue
         lines += [f"## {heading} {{.unnumbered .unlisted}}", ""]
         for entry in entries:
-            lines += _entry(entry, anchor(section.id, entry.key), with_mark=True)
+            lines += _entry(entry, anchor(section.id, entry.key), grouped=True)
     return lines
 
 
@@ -103,19 +107,21 @@ def render_markdown(reader: Reader) -> str:
     if course.instructor:
         meta.append(f"author: {_meta_value(course.instructor)}")
     meta += [f"lang: {yaml_string(reader.locale)}", "---", ""]
+    load = reader.load.describe()
     lines = [*meta,
-             f"Citation style: {_escaped(reader.style.title)}. "
-             f"Reading load: {_escaped(reader.load.describe())}.", "",
+             f"Citation style: {_escaped(reader.style.title)}."
+             + (f" Reading load: {_escaped(load)}." if load else ""), "",
              "# Contents {.unnumbered}", ""]
     for section in reader.sections:
-        lines.append(f"- [{_escaped(section.title)}](#{anchor(section.id)}) — "
-                     f"{_escaped(section.load.describe())}")
+        load = section.load.describe()
+        lines.append(f"- [{_escaped(section.title)}](#{anchor(section.id)})"
+                     + (f" — {_escaped(load)}" if load else ""))
     lines += ["- [Bibliography](#bibliography)", ""]
     for section in reader.sections:
         lines += _section(section)
     lines += ["# Bibliography {#bibliography}", ""]
     for entry in reader.bibliography:
-        lines += _entry(entry, anchor("bibliography", entry.key), with_mark=False)
+        lines += _entry(entry, anchor("bibliography", entry.key), grouped=False)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

@@ -52,17 +52,43 @@ class Reading:
     annotation: str | None = None
     note: str | None = None
     line: int | None = None
+    minutes: int | None = None
+    page_count: int | None = None
+
+
+ORDERS: tuple[str, ...] = ("list", "style")
+"""How a section orders its readings: as the list gives them, or as the style sorts them."""
 
 
 @dataclass(frozen=True, slots=True)
 class Section:
-    """A week or unit of the course, with its readings in the order given."""
+    """A week or unit of the course, with its readings in the order given.
+
+    Besides explicit ``readings``, a section may select records from the
+    libraries: every record carrying one of ``keywords`` (its ``keyword``
+    field, BibTeX ``keywords``), every record of one of ``types`` (CSL types
+    such as ``book``), or every item of a Zotero ``collection`` in the
+    database ``zotero``.  Selected records follow the explicit readings, as
+    optional readings when ``required`` is false.  ``order`` is None when the
+    section follows the list-wide setting.
+    """
 
     id: str
     title: str
     readings: tuple[Reading, ...] = ()
     description: str | None = None
     line: int | None = None
+    order: str | None = None
+    keywords: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+    zotero: Path | None = None
+    collection: str | None = None
+    required: bool = True
+
+    @property
+    def selects(self) -> bool:
+        """Whether the section picks records by keyword, type or collection."""
+        return bool(self.keywords or self.types or self.zotero is not None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +115,7 @@ class ReadingList:
     locale: str | None = None
     numbering: str = "continuous"
     source: str = "<reading list>"
+    order: str = "list"
 
     @property
     def readings(self) -> Iterator[tuple[Section, Reading]]:
@@ -274,9 +301,64 @@ class _Builder:
             self.problem("two-locators", "give 'pages' or 'locator', not both", line, key)
         return Reading(key=key, required=required, locator=locator, label=label,
                        annotation=_text(raw.get("annotation")), note=_text(raw.get("note")),
-                       line=line)
+                       line=line, minutes=self.count(raw, "minutes", line, key),
+                       page_count=self.count(raw, "page_count", line, key))
 
-    def section(self, raw: Any, index: int) -> Section | None:
+    def count(self, raw: Mapping[str, Any], name: str, line: int | None,
+              key: str) -> int | None:
+        """A positive whole number given for ``name`` (``minutes = 20``), else None."""
+        value = raw.get(name)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            self.problem(f"bad-{name.replace('_', '-')}",
+                         f"'{name}' must be a positive whole number, not {value!r}", line, key)
+            return None
+        return value
+
+    def order(self, raw: Mapping[str, Any], line: int | None) -> str | None:
+        """``order = "list" | "style"`` of a section or the whole list; None when absent."""
+        value = raw.get("order")
+        if value is None:
+            return None
+        if value not in ORDERS:
+            self.problem("bad-order", f"'order' must be "
+                         f"{' or '.join(repr(o) for o in ORDERS)}, not {value!r}",
+                         line or self.line_of_setting("order"))
+            return None
+        return str(value)
+
+    def names(self, raw: Mapping[str, Any], name: str, section: str,
+              line: int | None) -> tuple[str, ...]:
+        """A list of strings (``keywords = ["nuclear"]``); a lone string counts as one."""
+        value = raw.get(name)
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.problem(f"bad-{name}", f"section '{section}': '{name}' must be a list "
+                         f"of strings", line)
+            return ()
+        return tuple(v.strip() for v in value if v.strip())
+
+    def zotero(self, raw: Mapping[str, Any], section: str, line: int | None,
+               base: Path) -> tuple[Path | None, str | None]:
+        """The section's Zotero database (confined like a library) and collection."""
+        database = _text(raw.get("zotero"))
+        collection = _text(raw.get("collection"))
+        if database is None:
+            if collection is not None:
+                self.problem("collection-without-zotero", f"section '{section}': "
+                             f"'collection' needs 'zotero = \"path/zotero.sqlite\"'", line)
+            return None, None
+        try:
+            return confine(database, base, what="Zotero database"), collection
+        except UnsafePathError as exc:
+            self.problem("path-outside-project", str(exc), line)
+            return None, None
+
+    def section(self, raw: Any, index: int, base: Path = Path(".")) -> Section | None:
         if not isinstance(raw, Mapping):
             self.problem("bad-section", f"section {index}: must be a table, not {raw!r}")
             return None
@@ -292,9 +374,19 @@ class _Builder:
                          line)
             raw_readings = []
         readings = [self.reading(r, section_id, line) for r in raw_readings]
+        zotero, collection = self.zotero(raw, section_id, line, base)
+        required = raw.get("required", True)
+        if not isinstance(required, bool):
+            self.problem("bad-required", f"section '{section_id}': 'required' must be "
+                         f"true or false", line)
+            required = True
         return Section(id=section_id, title=title,
                        readings=tuple(r for r in readings if r is not None),
-                       description=_text(raw.get("description")), line=line)
+                       description=_text(raw.get("description")), line=line,
+                       order=self.order(raw, line),
+                       keywords=self.names(raw, "keywords", section_id, line),
+                       types=self.names(raw, "types", section_id, line),
+                       zotero=zotero, collection=collection, required=required)
 
     def reading_list(self, data: Any, base: Path) -> ReadingList:
         if not isinstance(data, Mapping):
@@ -319,7 +411,7 @@ class _Builder:
         if not isinstance(raw_sections, list) or not raw_sections:
             self.problem("no-sections", "no sections ('[[sections]]' tables)")
             raw_sections = []
-        sections = [self.section(s, i) for i, s in enumerate(raw_sections, 1)]
+        sections = [self.section(s, i, base) for i, s in enumerate(raw_sections, 1)]
         seen: dict[str, int] = {}
         for section in sections:
             if section is None:
@@ -335,6 +427,7 @@ class _Builder:
                          f"{' or '.join(repr(m) for m in NUMBERING_MODES)}, not {numbering!r}",
                          self.line_of_setting("numbering"))
             numbering = NUMBERING_MODES[0]
+        order = self.order(data, None) or ORDERS[0]
         if self.problems:
             raise self.error()
         return ReadingList(
@@ -343,6 +436,7 @@ class _Builder:
             code=_text(course.get("code")), term=_text(course.get("term")),
             instructor=_text(course.get("instructor")), style=style,
             locale=_text(data.get("locale")), numbering=numbering, source=self.filename,
+            order=order,
         )
 
     def confined_libraries(self, libraries: list[str], base: Path) -> tuple[Path, ...]:
@@ -398,6 +492,7 @@ def load_reading_list(path: str | Path) -> ReadingList:
 __all__ = [
     "DEFAULT_LABEL",
     "NUMBERING_MODES",
+    "ORDERS",
     "Reading",
     "ReadingList",
     "Section",

@@ -24,6 +24,9 @@ _RANGE = re.compile(r"^(?P<first>[0-9]+|[ivxlcdm]+)\s*(?:-{1,2}|–|—|\bto\b)\
 PAGE_LABELS = frozenset({"page", "pages", "p", "pp"})
 """Locator labels whose values are pages (anything else has no page count)."""
 
+PARAGRAPH_LABELS = frozenset({"paragraph", "para", "paras"})
+"""Locator labels whose values are paragraphs, counted like pages (web texts have no pages)."""
+
 
 def roman_to_int(text: str) -> int | None:
     """The value of a lower- or upper-case roman numeral, or None if it is not one."""
@@ -93,69 +96,117 @@ def count_pages(locator: str | None) -> int | None:
     return total or None
 
 
+UNITS: tuple[str, ...] = ("page", "paragraph", "minute")
+"""What a reading load counts: pages, paragraphs (of a web text), minutes (of a recording)."""
+
+
 @dataclass(frozen=True, slots=True)
 class ReadingLoad:
-    """The pages a section asks for, split by required and optional readings.
+    """What a section asks for, per unit, split by required and optional readings.
 
-    ``unknown_required`` and ``unknown_optional`` count readings whose pages
-    cannot be counted (no range given, or a locator that is not in pages);
-    a total is only complete when both are zero.
+    ``unknown_required`` and ``unknown_optional`` count readings whose
+    length cannot be counted (no range given, or a locator such as a
+    chapter); a total is only complete when both are zero.  Only what can be
+    counted is ever described: a load with nothing counted describes as ""
+    so that writers leave the line out instead of printing "unknown".
     """
 
     required_pages: int = 0
     optional_pages: int = 0
     unknown_required: int = 0
     unknown_optional: int = 0
+    required_paragraphs: int = 0
+    optional_paragraphs: int = 0
+    required_minutes: int = 0
+    optional_minutes: int = 0
 
     @property
     def complete(self) -> bool:
         return not (self.unknown_required or self.unknown_optional)
 
+    def amounts(self, unit: str) -> tuple[int, int]:
+        """(required, optional) counted in ``unit`` (``page``, ``paragraph``, ``minute``)."""
+        if unit == "page":
+            return self.required_pages, self.optional_pages
+        if unit == "paragraph":
+            return self.required_paragraphs, self.optional_paragraphs
+        if unit == "minute":
+            return self.required_minutes, self.optional_minutes
+        raise ValueError(f"unknown unit {unit!r}; known: {', '.join(UNITS)}")
+
+    @property
+    def counted(self) -> bool:
+        """Whether anything at all could be counted."""
+        return any(any(self.amounts(unit)) for unit in UNITS)
+
+    def __add__(self, other: ReadingLoad) -> ReadingLoad:
+        return ReadingLoad(*(getattr(self, name) + getattr(other, name)
+                             for name in self.__slots__))
+
     def describe(self) -> str:
-        """For people: ``14 pages required, 20 optional; pages unknown for 1 reading``."""
+        """For people, what was counted: ``14 pages required, 20 optional``.
+
+        Readings that could not be counted are mentioned only next to a
+        count (``; 1 reading not counted``); with nothing counted the
+        result is "" (say nothing rather than "unknown" nine times).
+        """
         parts: list[str] = []
-        if self.required_pages:
-            parts.append(f"{_pages(self.required_pages)} required")
-        if self.optional_pages:
-            parts.append(f"{self.optional_pages} optional" if parts
-                         else f"{_pages(self.optional_pages)} optional")
-        unknown = self.unknown_required + self.unknown_optional
-        noun = "reading" if unknown == 1 else "readings"
+        for unit in UNITS:
+            required, optional = self.amounts(unit)
+            if required:
+                parts.append(f"{amount(required, unit)} required"
+                             + (f", {optional} optional" if optional else ""))
+            elif optional:
+                parts.append(f"{amount(optional, unit)} optional")
         if not parts:
-            return f"pages unknown ({unknown} {noun})" if unknown else "no pages"
-        text = ", ".join(parts)
+            return ""
+        text = "; ".join(parts)
+        unknown = self.unknown_required + self.unknown_optional
         if unknown:
-            text += f"; pages unknown for {unknown} {noun}"
+            text += f" ({unknown} {'reading' if unknown == 1 else 'readings'} not counted)"
         return text
 
     def to_json(self) -> dict[str, int | bool]:
         return {
             "required-pages": self.required_pages,
             "optional-pages": self.optional_pages,
+            "required-paragraphs": self.required_paragraphs,
+            "optional-paragraphs": self.optional_paragraphs,
+            "required-minutes": self.required_minutes,
+            "optional-minutes": self.optional_minutes,
             "unknown-required": self.unknown_required,
             "unknown-optional": self.unknown_optional,
             "complete": self.complete,
         }
 
 
-def _pages(count: int) -> str:
-    return f"{count} page" if count == 1 else f"{count} pages"
+def amount(count: int, unit: str) -> str:
+    """``1 page``, ``16 paragraphs``, ``20 minutes``."""
+    return f"{count} {unit}" if count == 1 else f"{count} {unit}s"
 
 
 def reading_load(counts: Iterable[tuple[int | None, bool]]) -> ReadingLoad:
     """Sum ``(pages or None, required)`` pairs into a :class:`ReadingLoad`."""
-    required = optional = unknown_required = unknown_optional = 0
-    for pages, is_required in counts:
-        if pages is None:
+    return load_in_units((count, "page", required) for count, required in counts)
+
+
+def load_in_units(counts: Iterable[tuple[int | None, str, bool]]) -> ReadingLoad:
+    """Sum ``(amount or None, unit, required)`` triples into a :class:`ReadingLoad`."""
+    totals = {f"{kind}_{unit}s": 0 for kind in ("required", "optional") for unit in UNITS}
+    unknown_required = unknown_optional = 0
+    for count, unit, is_required in counts:
+        if count is None:
             if is_required:
                 unknown_required += 1
             else:
                 unknown_optional += 1
-        elif is_required:
-            required += pages
-        else:
-            optional += pages
-    return ReadingLoad(required, optional, unknown_required, unknown_optional)
+            continue
+        if unit not in UNITS:
+            raise ValueError(f"unknown unit {unit!r}; known: {', '.join(UNITS)}")
+        totals[f"{'required' if is_required else 'optional'}_{unit}s"] += count
+    return ReadingLoad(unknown_required=unknown_required, unknown_optional=unknown_optional,
+                       **totals)
 
 
-__all__ = ["PAGE_LABELS", "ReadingLoad", "count_pages", "reading_load", "roman_to_int"]
+__all__ = ["PAGE_LABELS", "PARAGRAPH_LABELS", "UNITS", "ReadingLoad", "amount", "count_pages",
+           "load_in_units", "reading_load", "roman_to_int"]

@@ -14,32 +14,39 @@ from citekit.course.build import Reader
 from citekit.course.docx import render_docx
 from citekit.course.html import render_html
 from citekit.course.markdown import render_markdown
+from citekit.course.pdf import render_pdf
 from citekit.errors import UsageError
 
-OUTPUT_KINDS: tuple[str, ...] = ("html", "docx", "markdown")
+OUTPUT_KINDS: tuple[str, ...] = ("html", "docx", "markdown", "pdf")
 _SUFFIXES = {".html": "html", ".htm": "html", ".docx": "docx", ".md": "markdown",
-             ".markdown": "markdown"}
+             ".markdown": "markdown", ".pdf": "pdf"}
 
 
 def kind_for_path(path: str | Path) -> str:
     """The output kind a file name stands for (``reader.docx`` -> ``docx``)."""
     kind = _SUFFIXES.get(Path(str(path)).suffix.lower())
     if kind is None:
-        raise UsageError(f"cannot tell the output format of '{path}'; name it .html, .docx "
-                         f"or .md, or give --format html|docx|markdown")
+        raise UsageError(f"cannot tell the output format of '{path}'; name it .html, .docx, "
+                         f".md or .pdf, or give --format html|docx|markdown|pdf")
     return kind
 
 
 def write_reader(reader: Reader, path: str | Path, kind: str | None = None, *,
                  paper: str = "a4", protect: Sequence[str | Path] = ()) -> str:
-    """Write ``reader`` to ``path`` (``-`` for stdout); returns the kind written."""
+    """Write ``reader`` to ``path`` (``-`` for stdout); returns the kind written.
+
+    ``paper`` (``a4`` or ``letter``) sets the page of every paged format: the
+    HTML's print layout, the DOCX's sections and the PDF's pages.
+    """
     kind = kind or kind_for_path(path)
     if kind == "html":
         atomic_write_text(path, render_html(reader, paper=paper), protect=tuple(protect))
     elif kind == "markdown":
         atomic_write_text(path, render_markdown(reader), protect=tuple(protect))
     elif kind == "docx":
-        atomic_write_bytes(path, render_docx(reader), protect=tuple(protect))
+        atomic_write_bytes(path, render_docx(reader, paper=paper), protect=tuple(protect))
+    elif kind == "pdf":
+        atomic_write_bytes(path, render_pdf(reader, paper=paper), protect=tuple(protect))
     else:
         raise UsageError(f"unknown output format '{kind}'; known: {', '.join(OUTPUT_KINDS)}")
     return kind
