@@ -177,3 +177,17 @@ def test_a_lone_surrogate_is_written_as_a_replacement_character() -> None:
     text = cslyaml.write(Library([Record("k", "book", title="a\ud800b")]))
     text.encode("utf-8")
     assert cslyaml.read(text).library["k"]["title"] == "a\ufffdb"
+
+
+def test_a_float_in_custom_data_comes_back_a_float() -> None:
+    """A fuzz find: the reader keeps untagged decimals as text (``version: 1.50``),
+    so the writer tags floats ``!!float``; text that looks like one stays quoted."""
+    from citekit.formats import read_string, write_string
+
+    library = read_string('[{"id":"a","type":"book","version":"1.50",'
+                          '"custom":{"biblatex":56058.135608}}]', "csljson").library
+    text = write_string(library, "cslyaml")
+    assert "!!float 56058.135608" in text and "version: '1.50'" in text
+    back = read_string(text, "cslyaml").library["a"].to_json()
+    assert back["custom"] == {"biblatex": 56058.135608}
+    assert back["version"] == "1.50"

@@ -24,6 +24,14 @@ OPEN: dict[str, str] = {}
 """Findings not fixed yet: id -> defect (remove the entry with the fix)."""
 
 FINDINGS: list[tuple[str, str, bytes]] = [
+    # -- the 1,000,000-input campaign of 2026-12-06 (seed 1) ------------------
+    ("subtitle-after-punctuation", "roundtrip-csljson",
+     b'[{"id":"a","type":"book","title":"Building bridges: )) the role"}]'),
+    # 5,000 nested '[@' took 1.3 s CPU: the bracket check searched from each '['
+    ("nested-open-brackets", "document",
+     b"---\ntitle: T\n---\n\nAs [@raimondo2017trump, p. 33] says, " + b"[@" * 4950),
+    ("float-in-custom-yaml", "roundtrip-csljson",
+     b'[{"id":"a","type":"book","custom":{"biblatex":56058.135608}}]'),
     # -- crashes ---------------------------------------------------------------
     ("nbsp-in-bibtex-value", "read-bibtex", b"@misc{k, title = a\xc2\xa0# b}"),
     ("u001e-in-bibtex-value", "read-bibtex", b"@misc{k, title = o\x1ei}"),

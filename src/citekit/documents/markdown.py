@@ -44,27 +44,30 @@ import html
 import re
 from collections.abc import Sequence
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
-
-from markdown_it import MarkdownIt
-from markdown_it.common.utils import escapeHtml
-from markdown_it.renderer import RendererHTML
-from markdown_it.rules_block import StateBlock
-from markdown_it.rules_core import StateCore
-from markdown_it.rules_inline import StateInline
-from markdown_it.token import Token
-from markdown_it.tree import SyntaxTreeNode
-from markdown_it.utils import EnvType, OptionsDict
-from mdit_py_plugins.attrs import attrs_plugin
-from mdit_py_plugins.deflist import deflist_plugin
-from mdit_py_plugins.footnote import footnote_plugin
-from mdit_py_plugins.subscript import sub_plugin
-from mdit_py_plugins.superscript import superscript_plugin
 
 from citekit.citesyntax import CitationMatch, find_citations
 from citekit.frontmatter import FrontMatterError, read_front_matter
 from citekit.render.richtext import escape_attribute, printable, strip_markup, xml_safe
+
+# markdown-it-py and its plugins are a heavy optional dependency (~20 ms to import) that
+# only reading a whole document needs: the functions that parse import them, so that
+# ``citekit cite`` and the rest of citekit, which import this module for
+# :func:`bare_urls` and the like, do not pay for them.
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.renderer import RendererHTML
+    from markdown_it.rules_block import StateBlock
+    from markdown_it.rules_core import StateCore
+    from markdown_it.rules_inline import StateInline
+    from markdown_it.token import Token
+    from markdown_it.tree import SyntaxTreeNode
+    from markdown_it.utils import EnvType, OptionsDict
+
+    _RendererBase = RendererHTML
+else:
+    _RendererBase = object
 
 MAX_NESTING = 20
 """Blocks and inlines nested deeper than this are read as text (no recursion limit hit)."""
@@ -332,8 +335,12 @@ def _citation(state: StateInline, silent: bool) -> bool:
 # ---------------------------------------------------------------------------
 
 
-class _Renderer(RendererHTML):
-    """markdown-it's HTML renderer with raw HTML filtered and pandoc's notes and citations."""
+class _RendererRules(_RendererBase):
+    """markdown-it's HTML renderer with raw HTML filtered and pandoc's notes and citations.
+
+    The rules only: :func:`_renderer_class` puts them on markdown-it's
+    ``RendererHTML`` once markdown-it is imported.
+    """
 
     def html_block(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
                    env: EnvType) -> str:
@@ -356,14 +363,14 @@ class _Renderer(RendererHTML):
     def unsafe_image(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
                      env: EnvType) -> str:
         children = tokens[idx].children or []
-        return escapeHtml(self.renderInlineAsText(children, options, env))
+        return _escape_html(self.renderInlineAsText(children, options, env))
 
     def citation(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
                  env: EnvType) -> str:
         token = tokens[idx]
         keys = " ".join(token.meta["keys"])
         return (f'<span class="citation" data-cites="{escape_attribute(keys)}">'
-                f"{escapeHtml(token.content)}</span>")
+                f"{_escape_html(token.content)}</span>")
 
     def footnote_ref(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
                      env: EnvType) -> str:
@@ -395,6 +402,24 @@ class _Renderer(RendererHTML):
         number = tokens[idx].meta["id"] + 1
         return (f'<a href="#fnref{number}" class="footnote-back" '
                 f'role="doc-backlink">↩︎</a>')
+
+
+def _escape_html(text: str) -> str:
+    """markdown-it's own HTML escaping, so citations escape as the rest of the page."""
+    from markdown_it.common.utils import escapeHtml  # heavy optional dependency, see top
+
+    return escapeHtml(text)
+
+
+@cache
+def _renderer_class() -> type[RendererHTML]:
+    """markdown-it's HTML renderer class with citekit's rules, made once."""
+    from markdown_it.renderer import RendererHTML  # heavy optional dependency, see top
+
+    class _Renderer(_RendererRules, RendererHTML):
+        """markdown-it's HTML renderer with raw HTML filtered and pandoc's notes and citations."""
+
+    return _Renderer
 
 
 def _accept_link(url: str) -> bool:
@@ -430,8 +455,16 @@ def parser(*, extensions: bool = True) -> MarkdownIt:
     The reader without extensions is plain markdown-it-py with citekit's
     safety (raw HTML filtering, link checks), for comparison only.
     """
+    # heavy optional dependencies, imported when a document is first read (see top)
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.attrs import attrs_plugin
+    from mdit_py_plugins.deflist import deflist_plugin
+    from mdit_py_plugins.footnote import footnote_plugin
+    from mdit_py_plugins.subscript import sub_plugin
+    from mdit_py_plugins.superscript import superscript_plugin
+
     md = MarkdownIt("commonmark", {"html": True, "maxNesting": MAX_NESTING},
-                    renderer_cls=_Renderer)
+                    renderer_cls=_renderer_class())
     md.validateLink = _accept_link  # type: ignore[method-assign]
     md.core.ruler.after("inline", "unsafe_links", _unsafe_links)
     if not extensions:
@@ -480,6 +513,11 @@ def tokens(text: str, *, extensions: bool = True) -> list[Token]:
 @cache
 def _block_parser() -> MarkdownIt:
     """The document reader without its inline pass: the block structure, read fast."""
+    # heavy optional dependencies, imported when a document is first read (see top)
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.deflist import deflist_plugin
+    from mdit_py_plugins.footnote import footnote_plugin
+
     md = MarkdownIt("commonmark", {"html": True, "maxNesting": MAX_NESTING})
     md.enable(["table"]).use(footnote_plugin).use(deflist_plugin)
     md.block.ruler.before("fence", "fenced_div", _fenced_div,
@@ -645,6 +683,8 @@ def _blocks_text(nodes: Sequence[SyntaxTreeNode]) -> list[str]:
 
 def to_text(text: str) -> str:
     """A Markdown text as plain text: markup gone, notes as ``[1]`` at the end."""
+    from markdown_it.tree import SyntaxTreeNode  # heavy optional dependency, see top
+
     tree = SyntaxTreeNode(tokens(text))
     return printable("\n\n".join(_blocks_text(tree.children)) + "\n")
 

@@ -138,6 +138,22 @@ def _represent_list(dumper: Any, data: list[Any]) -> Any:
 
 _Dumper.add_representer(list, _represent_list)
 
+# The reader's YAML 1.2 core scalars, so that what it reads as a number is
+# written plain and a float (custom data only: CSL variables are text) gets an
+# explicit ``!!float`` tag, since the reader keeps untagged decimals as text
+# (``version: 1.50``).  Text that other YAML readers would take for a float is
+# still quoted: it resolves to a tag of its own here, never to ``str``.
+_Dumper.yaml_implicit_resolvers = {
+    key: list(value) for key, value in _Loader.yaml_implicit_resolvers.items()}
+_Dumper.add_implicit_resolver(
+    "tag:citekit,2026:float-like",
+    re.compile(r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?
+                |\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?
+                |[-+]?\.(?:inf|Inf|INF)
+                |\.(?:nan|NaN|NAN))$""", re.VERBOSE),
+    list("-+0123456789."),
+)
+
 
 # ---------------------------------------------------------------------------
 # Reading

@@ -175,6 +175,12 @@ def _kind(word: str) -> str:
     return "keep"
 
 
+def opens_in_lower_case(word: str) -> bool:
+    """Whether a word is one that :func:`capitalise_subtitles` would capitalise
+    after a colon (its first part a plain lower-case word, past punctuation)."""
+    return _kind(word) == "lower"
+
+
 def _minor(word: str) -> bool:
     core = word.strip("\"'“”‘’«»()[]{},;:?!…").lower()
     return core in MINOR_WORDS or core.rstrip(".") in MINOR_WORDS
@@ -353,6 +359,7 @@ __all__ = [
     "capitalise_subtitles",
     "is_english",
     "is_title_case",
+    "opens_in_lower_case",
     "protected_capitals",
     "restore_titles",
     "sentence_case",

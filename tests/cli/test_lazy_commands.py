@@ -1,0 +1,165 @@
+"""The lazily loading command group and the lazily loading ``citekit`` package.
+
+``citekit --help`` lists commands from a static table without importing them,
+and ``import citekit`` loads no heavy dependency; these tests keep the table
+true to the commands and the public API whole.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import json
+import pkgutil
+import subprocess
+import sys
+
+import click
+import pytest
+from click.testing import CliRunner
+
+import citekit
+import citekit.cli
+from citekit.cli import COMMAND_TABLE, LazyCommands, main
+
+HEAVY = ("docx", "weasyprint", "httpx", "markdown_it", "citekit.course")
+
+
+def _command_modules() -> list[str]:
+    """Every command module under ``citekit.cli`` (the private helpers excluded)."""
+    return [
+        info.name
+        for info in pkgutil.iter_modules(citekit.cli.__path__)
+        if not info.name.startswith("_")
+    ]
+
+
+def _all_commands() -> dict[str, tuple[str, click.Command]]:
+    """Each command any module defines: name -> (module, command), importing them all."""
+    found: dict[str, tuple[str, click.Command]] = {}
+    for module_name in _command_modules():
+        module = importlib.import_module(f"citekit.cli.{module_name}")
+        for command in getattr(module, "COMMANDS", ()):
+            assert command.name is not None
+            found[command.name] = (module_name, command)
+    return found
+
+
+def _loaded_modules(code: str) -> list[str]:
+    """The modules of HEAVY that are in sys.modules after running ``code`` afresh."""
+    probe = (
+        f"{code}\nimport json, sys\n"
+        f"print(json.dumps([m for m in {list(HEAVY)!r} if m in sys.modules]))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True
+    )
+    loaded: list[str] = json.loads(result.stdout.strip().splitlines()[-1])
+    return loaded
+
+
+def test_table_names_every_command_in_its_module() -> None:
+    found = _all_commands()
+    assert set(COMMAND_TABLE) == set(found)
+    for name, (module_name, _help) in COMMAND_TABLE.items():
+        assert found[name][0] == module_name, name
+
+
+@pytest.mark.parametrize("name", sorted(COMMAND_TABLE))
+def test_table_help_is_the_docstring_first_line(name: str) -> None:
+    command = _all_commands()[name][1]
+    assert command.callback is not None
+    doc = inspect.getdoc(command.callback)
+    assert doc, f"{name} has no docstring"
+    assert COMMAND_TABLE[name][1] == doc.splitlines()[0]
+    assert COMMAND_TABLE[name][1] == command.get_short_help_str(limit=10_000)
+
+
+def test_group_help_is_what_an_eager_group_prints() -> None:
+    eager = click.Group(
+        "citekit", help=main.help, params=list(main.params), context_settings=main.context_settings
+    )
+    for _module, command in _all_commands().values():
+        eager.add_command(command)
+    lazy = CliRunner().invoke(main, ["--help"], prog_name="citekit")
+    expected = CliRunner().invoke(eager, ["--help"], prog_name="citekit")
+    assert lazy.exit_code == 0, lazy.output
+    assert lazy.output == expected.output
+    for name in COMMAND_TABLE:
+        assert f"  {name} " in lazy.output
+
+
+def test_every_command_still_runs_its_help() -> None:
+    runner = CliRunner()
+    for name in COMMAND_TABLE:
+        result = runner.invoke(main, [name, "--help"])
+        assert result.exit_code == 0, (name, result.output)
+        assert f"Usage: main {name}" in result.output or f"{name} [" in result.output
+
+
+def test_unknown_command_is_a_usage_error() -> None:
+    result = CliRunner().invoke(main, ["no-such-command"])
+    assert result.exit_code == 2
+    assert "No such command" in result.output
+
+
+def test_lazy_commands_load_on_lookup_only() -> None:
+    commands = LazyCommands(COMMAND_TABLE)
+    assert sorted(commands) == sorted(COMMAND_TABLE)
+    assert not commands.is_loaded("bib")
+    assert commands["bib"].name == "bib"
+    assert commands.is_loaded("bib")
+    assert commands.get("missing") is None
+    extra = click.Command("extra", help="An added command.")
+    commands["extra"] = extra
+    assert commands["extra"] is extra and "extra" in list(commands)
+    del commands["keys"]
+    assert "keys" not in commands and "keys" not in list(commands)
+    assert len(commands) == len(COMMAND_TABLE)
+
+
+def test_help_imports_no_command_module() -> None:
+    code = (
+        "import sys\nfrom click.testing import CliRunner\nfrom citekit.cli import main\n"
+        "CliRunner().invoke(main, ['--help'])\n"
+        "print([m for m in sys.modules if m.startswith('citekit.cli.') "
+        "and m != 'citekit.cli._common'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
+def test_import_citekit_loads_no_heavy_dependency() -> None:
+    assert _loaded_modules("import citekit") == []
+
+
+def test_help_loads_no_heavy_dependency() -> None:
+    code = (
+        "from click.testing import CliRunner\nfrom citekit.cli import main\n"
+        "CliRunner().invoke(main, ['--help'])"
+    )
+    assert _loaded_modules(code) == []
+
+
+def test_every_public_name_resolves_in_a_fresh_process() -> None:
+    code = (
+        "import citekit\n"
+        "missing = [n for n in citekit.__all__ if getattr(citekit, n, None) is None]\n"
+        "assert missing == [], missing\n"
+        "assert callable(citekit.render) and citekit.render.__module__ == 'citekit.render.api'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
+def test_public_render_stays_the_function_after_submodule_imports() -> None:
+    importlib.import_module("citekit.render.csl.style")
+    assert inspect.isfunction(citekit.render)
+    assert citekit.render is importlib.import_module("citekit.render.api").render
+
+
+def test_unknown_attribute_is_an_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="no_such_name"):
+        _ = citekit.no_such_name
+    assert set(citekit.__all__) <= set(dir(citekit))
