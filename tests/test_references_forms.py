@@ -55,7 +55,7 @@ STYLES = (
 #: The essay's title as title-casing styles print it (Chicago, MLA).
 ESSAY_TITLE = "Trump Should Meet with Kim Jong-un"
 #: The speakers as Chicago's notes name them (given name first).
-MAO, KIM, MOON = "Zedong Mao", "Il-sung Kim", "Jae-in Moon"
+MAO, KIM, MOON = "Mao Zedong", "Kim Il-sung", "Moon Jae-in"
 
 ESSAY_NOTE = f"Justin Raimondo, “{ESSAY_TITLE},” Antiwar.com, May 2017"
 ESSAY_MLA = f"Raimondo, “{ESSAY_TITLE},”"
@@ -144,9 +144,9 @@ CITATIONS: dict[str, dict[str, str]] = {
 # Each record's entry in ``bib references.bib --quotations``; None: left out, with a warning.
 ENTRIES: dict[str, dict[str, str | None]] = {
     "apa": {
-        "mao:foolishruler": "Mao, Z. (n.d.). “foolish ruler.” Quoted in Raimondo, 2017, para. 5.",
+        "mao:foolishruler": "Mao Z. (n.d.). “foolish ruler.” Quoted in Raimondo, 2017, para. 5.",
         "kimilsung:idiocy": (
-            "Kim, I. (n.d.). “unbelievable idiocy.” Quoted in Raimondo, 2017, para. 5."
+            "Kim I. (n.d.). “unbelievable idiocy.” Quoted in Raimondo, 2017, para. 5."
         ),
         "gangoffour:revisionist": "Gang of Four radicals. (n.d.). “fat revisionist.” "
         "Quoted in Raimondo, 2017, para. 5.",
@@ -159,17 +159,17 @@ ENTRIES: dict[str, dict[str, str | None]] = {
         "trump:underthegun": (
             "Trump, D. (n.d.). “under the gun.” Quoted in Raimondo, 2017, para. 11."
         ),
-        "moon2017unitedstates": "Moon, J. (n.d.-a). “say no to the United States.” "
+        "moon2017unitedstates": "Moon J. (n.d.-a). “say no to the United States.” "
         "Quoted in Raimondo, 2017, para. 12.",
         "tillerson2017patience": "Tillerson, R. (2017, March 17). Joint press conference with "
         "South Korean Foreign Minister Yun Byung-se, Seoul. "
         "Quoted in Raimondo, 2017, para. 14.",
-        "moon2017sayno": "Moon, J. (n.d.-b). “say no.” Quoted in Raimondo, 2017, para. 14.",
+        "moon2017sayno": "Moon J. (n.d.-b). “say no.” Quoted in Raimondo, 2017, para. 14.",
     },
     "chicago-author-date": {
-        "mao:foolishruler": "Mao, Zedong. n.d. “foolish ruler.” Quoted in Raimondo 2017, para. 5.",
+        "mao:foolishruler": "Mao Zedong. n.d. “foolish ruler.” Quoted in Raimondo 2017, para. 5.",
         "kimilsung:idiocy": (
-            "Kim, Il-sung. n.d. “unbelievable idiocy.” Quoted in Raimondo 2017, para. 5."
+            "Kim Il-sung. n.d. “unbelievable idiocy.” Quoted in Raimondo 2017, para. 5."
         ),
         "gangoffour:revisionist": (
             "Gang of Four radicals. n.d. “fat revisionist.” Quoted in Raimondo 2017, para. 5."
@@ -183,12 +183,12 @@ ENTRIES: dict[str, dict[str, str | None]] = {
         "trump:underthegun": (
             "Trump, Donald. n.d. “under the gun.” Quoted in Raimondo 2017, para. 11."
         ),
-        "moon2017unitedstates": "Moon, Jae-in. n.d.-a. “say no to the United States.” "
+        "moon2017unitedstates": "Moon Jae-in. n.d.-a. “say no to the United States.” "
         "Quoted in Raimondo 2017, para. 12.",
         "tillerson2017patience": "Tillerson, Rex. 2017. Joint press conference with South Korean "
         "Foreign Minister Yun Byung-se, Seoul, March 17. "
         "Quoted in Raimondo 2017, para. 14.",
-        "moon2017sayno": "Moon, Jae-in. n.d.-b. “say no.” Quoted in Raimondo 2017, para. 14.",
+        "moon2017sayno": "Moon Jae-in. n.d.-b. “say no.” Quoted in Raimondo 2017, para. 14.",
     },
     "chicago-notes-bibliography": {
         # the style prints no bibliography entry for an untitled statement, nor
@@ -202,8 +202,8 @@ ENTRIES: dict[str, dict[str, str | None]] = {
         f"Quoted in {ESSAY_NOTE}, para. 8.",
     },
     "modern-language-association": {
-        "mao:foolishruler": f"Mao, Zedong. “foolish ruler.” Quoted in {ESSAY_MLA} par. 5.",
-        "kimilsung:idiocy": f"Kim, Il-sung. “unbelievable idiocy.” Quoted in {ESSAY_MLA} par. 5.",
+        "mao:foolishruler": f"Mao Zedong. “foolish ruler.” Quoted in {ESSAY_MLA} par. 5.",
+        "kimilsung:idiocy": f"Kim Il-sung. “unbelievable idiocy.” Quoted in {ESSAY_MLA} par. 5.",
         "gangoffour:revisionist": (
             f"Gang of Four radicals. “fat revisionist.” Quoted in {ESSAY_MLA} par. 5."
         ),
@@ -213,7 +213,7 @@ ENTRIES: dict[str, dict[str, str | None]] = {
         f"House, Washington, D.C. Quoted in {ESSAY_MLA} par. 8.",
         "trump:underthegun": f"———. “under the gun.” Quoted in {ESSAY_MLA} par. 11.",
         "moon2017unitedstates": (
-            f"Moon, Jae-in. “say no to the United States.” Quoted in {ESSAY_MLA} par. 12."
+            f"Moon Jae-in. “say no to the United States.” Quoted in {ESSAY_MLA} par. 12."
         ),
         "tillerson2017patience": "Tillerson, Rex. Joint press conference with South Korean "
         "Foreign Minister Yun Byung-se, Seoul. "
@@ -221,8 +221,8 @@ ENTRIES: dict[str, dict[str, str | None]] = {
         "moon2017sayno": f"———. “say no.” Quoted in {ESSAY_MLA} par. 14.",
     },
     "ieee": {
-        "mao:foolishruler": "[5] Z. Mao. “foolish ruler.” Quoted in [1, Para. 5].",
-        "kimilsung:idiocy": "[6] I. Kim. “unbelievable idiocy.” Quoted in [1, Para. 5].",
+        "mao:foolishruler": "[5] Mao Z. “foolish ruler.” Quoted in [1, Para. 5].",
+        "kimilsung:idiocy": "[6] Kim I. “unbelievable idiocy.” Quoted in [1, Para. 5].",
         "gangoffour:revisionist": (
             "[7] Gang of Four radicals. “fat revisionist.” Quoted in [1, Para. 5]."
         ),
@@ -230,10 +230,10 @@ ENTRIES: dict[str, dict[str, str | None]] = {
         "trump2017meet": "[9] D. Trump, Bloomberg News, May 01, 2017. Quoted in [1, Para. 8].",
         "trump:underthegun": "[10] D. Trump. “under the gun.” Quoted in [1, Para. 11].",
         "moon2017unitedstates": (
-            "[11] J. Moon. “say no to the United States.” Quoted in [1, Para. 12]."
+            "[11] Moon J. “say no to the United States.” Quoted in [1, Para. 12]."
         ),
         "tillerson2017patience": "[12] R. Tillerson, Mar. 17, 2017. Quoted in [1, Para. 14].",
-        "moon2017sayno": "[13] J. Moon. “say no.” Quoted in [1, Para. 14].",
+        "moon2017sayno": "[13] Moon J. “say no.” Quoted in [1, Para. 14].",
     },
 }
 

@@ -64,15 +64,15 @@ def test_bib_quotations_in_ieee_prints_no_empty_entry(runner: CliRunner, refs: P
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
     assert result.stdout.split("\n\n")[4:] == [
-        "[5] Z. Mao. “foolish ruler.” Quoted in [1, Para. 5].",
-        "[6] I. Kim. “unbelievable idiocy.” Quoted in [1, Para. 5].",
+        "[5] Mao Z. “foolish ruler.” Quoted in [1, Para. 5].",
+        "[6] Kim I. “unbelievable idiocy.” Quoted in [1, Para. 5].",
         "[7] Gang of Four radicals. “fat revisionist.” Quoted in [1, Para. 5].",
         "[8] D. Trump, Bloomberg News, May 01, 2017. Quoted in [1, Para. 7].",
         "[9] D. Trump, Bloomberg News, May 01, 2017. Quoted in [1, Para. 8].",
         "[10] D. Trump. “under the gun.” Quoted in [1, Para. 11].",
-        "[11] J. Moon. “say no to the United States.” Quoted in [1, Para. 12].",
+        "[11] Moon J. “say no to the United States.” Quoted in [1, Para. 12].",
         "[12] R. Tillerson, Mar. 17, 2017. Quoted in [1, Para. 14].",
-        "[13] J. Moon. “say no.” Quoted in [1, Para. 14].\n",
+        "[13] Moon J. “say no.” Quoted in [1, Para. 14].\n",
     ]
 
 
@@ -127,7 +127,7 @@ def test_cite_notes_in_order(runner: CliRunner, refs: Path, engine: str) -> None
     assert first.startswith("Rex Tillerson, Joint press conference")
     assert ", quoted in Justin Raimondo, “Trump Should Meet " in first
     assert first.endswith(",” Antiwar.com, May 2017, para. 14.")
-    assert second.startswith("See Jae-in Moon, ")  # each cluster is a note: capital first
+    assert second.startswith("See Moon Jae-in, ")  # each cluster is a note: capital first
     assert second.endswith(" Kim Jong-un,” para. 14.") and "quoted in Raimondo, “" in second
     assert third.startswith("Raimondo, “Trump Should Meet") and third.endswith(",” para. 3.")
 
@@ -167,4 +167,4 @@ def test_bib_named_quotation_prints_no_dangling_entry(runner: CliRunner, refs: P
     # named keys are listed as asked: no "Quoted in", but never "[1] Z. Mao, "
     result = run(runner, "bib", str(refs), "mao:foolishruler", "-s", "ieee")
     assert result.exit_code == 0, result.output
-    assert result.stdout == "[1] Z. Mao. “foolish ruler.”\n"
+    assert result.stdout == "[1] Mao Z. “foolish ruler.”\n"

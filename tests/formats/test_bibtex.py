@@ -352,6 +352,16 @@ def test_howpublished_url_becomes_the_url() -> None:
     assert item["medium"] == "Available at http://x.org" and "URL" not in item
 
 
+def test_howpublished_text_is_the_publisher() -> None:
+    # iridia DesRitLopPer2020zenodo: "Zenodo" was CSL medium, printed "[Zenodo]" in APA
+    # as if it were a format; biblatex and BibTeX print it where a publisher goes.
+    item = one("@misc{k, title = {T}, howpublished = {Zenodo}, year = 2020}")
+    assert item["publisher"] == "Zenodo" and "medium" not in item
+    # Beside a publisher of its own, it stays medium rather than replace it.
+    item = one("@misc{k, title = {T}, publisher = {P}, howpublished = {Zenodo}}")
+    assert (item["publisher"], item["medium"]) == ("P", "Zenodo")
+
+
 def test_howpublished_url_with_a_url_field_keeps_both() -> None:
     result = read("@misc{k, url = {http://a.org}, howpublished = {\\url{http://b.org}}}")
     record = next(iter(result.library))
@@ -384,10 +394,32 @@ def test_math_in_titles_becomes_unicode() -> None:
     assert "unknown-tex" in codes(result)
 
 
+def test_a_part_is_printed_after_its_volume() -> None:
+    # biblatex-examples coleridge (volume 7, part 2) printed "Vol. 7": the part was lost.
+    book = one("@book{k, title = {T}, volume = 7, part = 2, date = 1983}")
+    assert book["volume"] == "7.2"
+    assert "part" not in book
+    assert one("@book{k, title = {T}, part = 2, date = 1983}")["part"] == "2"
+
+
+def test_address_and_location_together_are_publisher_place_and_venue() -> None:
+    # iridia's GECCO proceedings (ACM Press, New York, NY; held in Lisbon, Portugal):
+    # location won and the publisher's place was printed as "Lisbon, Portugal".
+    paper = one("@inproceedings{k, title = {T}, booktitle = {B}, publisher = {ACM Press},"
+                " address = { New York, NY}, location = {Lisbon, Portugal}, year = 2023}")
+    assert paper["publisher-place"] == "New York, NY"
+    assert paper["event-place"] == "Lisbon, Portugal"
+    # Alone, either is the publisher's place, as before.
+    assert one("@book{k, title = {T}, location = {Paris}}")["publisher-place"] == "Paris"
+    assert one("@book{k, title = {T}, address = {Paris}}")["publisher-place"] == "Paris"
+
+
 def test_localisation_keys_become_text() -> None:
     # biblatex-examples almendro printed "countryfr; countryuk; countryde".
     patent = one("@patent{k, location = {countryfr and countryuk and countryde}, date = 1998}")
-    assert patent["publisher-place"] == "France; United Kingdom; Germany"
+    # A patent's location is its scope (biblatex manual, location), CSL jurisdiction.
+    assert patent["jurisdiction"] == "France; United Kingdom; Germany"
+    assert "publisher-place" not in patent
     # gillies and shore printed "Newseries"; reese printed "3" for 3rd series.
     assert one("@article{k, series = {newseries}, date = 1933}")["collection-title"] == (
         "New series")

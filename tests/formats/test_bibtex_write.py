@@ -144,6 +144,45 @@ def test_quotation_fields_round_trip() -> None:
     assert fields_of(out)["k"]["quotedin"] == "x"
 
 
+def test_a_patents_scope_round_trips_as_its_location() -> None:
+    """The reader makes a patent's location CSL jurisdiction; the writer gives it
+    back as location, with the biblatex country keys it was read from."""
+    text = ("@patent{k, title = {Signalhorn}, number = {EU-29702195U}, date = 1998,"
+            " location = {countryfr and countryuk and countryde}}")
+    out = write(read(text).library)
+    assert fields_of(out)["k"]["location"] == "countryfr and countryuk and countryde"
+    record = next(iter(read(out).library)).to_json()
+    assert record["jurisdiction"] == "France; United Kingdom; Germany"
+    scoped = Record.from_json({"id": "p", "type": "patent", "title": "T", "jurisdiction": "US"})
+    assert fields_of(write(Library([scoped])))["p"]["location"] == "US"
+
+
+def test_a_volumes_part_round_trips() -> None:
+    text = "@book{k, title = {T}, volume = 7, part = 2, date = 1983}"
+    fields = fields_of(write(read(text).library))["k"]
+    assert (fields["volume"], fields["part"]) == ("7", "2")
+    classic = write_string(read(text).library, "bibtex", dialect="bibtex")
+    assert fields_of(classic)["k"]["volume"] == "7.2"  # classic BibTeX has no part
+
+
+def test_howpublished_read_as_the_publisher_is_written_back_as_howpublished() -> None:
+    text = "@misc{k, title = {T}, howpublished = {Zenodo}, date = 2020}"
+    for dialect in ("biblatex", "bibtex"):
+        out = write_string(read(text).library, "bibtex", dialect=dialect)
+        assert fields_of(out)["k"]["howpublished"] == "Zenodo"
+        assert "publisher" not in fields_of(out)["k"]
+
+
+def test_a_venue_read_from_location_beside_address_round_trips() -> None:
+    text = ("@inproceedings{k, title = {T}, booktitle = {B}, address = {New York, NY},"
+            " location = {Lisbon, Portugal}, year = 2023}")
+    for dialect in ("biblatex", "bibtex"):
+        out = write_string(read(text).library, "bibtex", dialect=dialect)
+        record = next(iter(read(out).library)).to_json()
+        assert record["publisher-place"] == "New York, NY"
+        assert record["event-place"] == "Lisbon, Portugal"
+
+
 def test_corpus_like_entries_round_trip() -> None:
     text = r"""
 @string{and = " and "}

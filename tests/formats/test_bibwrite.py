@@ -597,3 +597,14 @@ def test_an_empty_field_is_replaced_by_a_value_for_the_same_field() -> None:
     record = Record("k", "article-journal", {"issue": "", "number": "7"})
     back = read_string(write(Library([record])), "biblatex").library["k"]
     assert "7" in (back.get("issue"), back.get("number"))
+
+
+def test_a_lower_case_subtitle_behind_punctuation_reads_back_as_written() -> None:
+    """A fuzz find: ``: )) the role`` came back as ``: )) The role``; the writer
+    braces what the reader would capitalise, by the reader's own rule."""
+    from citekit.formats import read_string, write_string
+
+    library = read_string('[{"id":"a","type":"book",'
+                          '"title":"Building bridges: )) the role"}]', "csljson").library
+    back = read_string(write_string(library, "biblatex"), "biblatex").library["a"]
+    assert back.get("title") == "Building bridges: )) the role"

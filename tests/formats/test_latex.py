@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -33,6 +35,22 @@ SC = '<span style="font-variant:small-caps;">'
 )
 def test_accents_in_every_spelling(latex: str, text: str) -> None:
     assert decode(latex, nocase=False) == text
+
+
+@pytest.mark.parametrize(
+    ("latex", "text"),
+    [
+        # cdl.bib MereEtal96: "Calbindin-D\~{} 2\~{} 8\~{} k" printed "D̃ 2̃ 8̃ k".
+        ("Calbindin-D\\~{} 2\\~{} 8\\~{} k", "Calbindin-D~ 2~ 8~ k"),
+        ("\\~{}", "~"), ("a\\^{}b", "a^b"), ("x\\'{}", "x\u00b4"), ('\\"{}', "\u00a8"),
+    ],
+)
+def test_an_accent_over_nothing_prints_on_its_own(latex: str, text: str) -> None:
+    """TeX sets an accent with an empty argument by itself: no combining mark
+    may land on the letter before it."""
+    decoded = decode(latex, nocase=False)
+    assert decoded == text
+    assert not any(unicodedata.combining(c) for c in decoded)
 
 
 @pytest.mark.parametrize(
@@ -84,6 +102,16 @@ def test_math_unicode_can_write_becomes_text() -> None:
     assert decode("$\\gamma$-band") == f"{NOCASE_OPEN}γ</span>-band"
     # Writing the decoded text loses the TeX: the reader keeps the raw field.
     assert decode_lossy("$x^2$")[1]
+
+
+def test_latex_math_delimiters_are_math_too() -> None:
+    # iridia DoeGieWitYan2019: "The ({1+\\(\\lambda\\)}) evolutionary algorithm" printed
+    # "\\(λ\\)" with its delimiters; \\( \\) and \\[ \\] are math as $ and $$ are.
+    assert decode("The ({1+\\(\\lambda\\)}) evolutionary", nocase=False) == (
+        "The (1+λ) evolutionary")
+    assert decode("a \\[x^2\\] b", nocase=False) == "a x² b"
+    assert decode("a \\(\\epsilon\\) b") == f"a {NOCASE_OPEN}ϵ</span> b"
+    assert decode("a \\( b", nocase=False) == "a \\( b"  # never closed: kept as written
 
 
 def test_math_unicode_cannot_write_stays_math_and_is_listed() -> None:

@@ -324,7 +324,7 @@ def test_second_quoted_in_of_the_same_essay_is_short(request: pytest.FixtureRequ
                     citations=citations, bibliography=False)
     title = result.citations[0].split("quoted in Justin Raimondo, ")[1].split(",”")[0]
     assert result.citations[0].startswith("Rex Tillerson, Joint press conference")
-    assert result.citations[1].startswith("Jae-in Moon, ")
+    assert result.citations[1].startswith("Moon Jae-in, ")
     assert result.citations[1].endswith(f", quoted in Raimondo, {title},” para. 14.")
     assert result.citations[2] == f"Raimondo, {title},” para. 3."
 
@@ -638,7 +638,7 @@ def test_a_titled_statement_gets_no_words_and_the_style_keeps_its_entry() -> Non
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("[5] Z. Mao, ", "[5] Z. Mao"),
-    ("Mao, Z. (n.d.).", "Mao, Z. (n.d.)."),
+    ("Mao Z. (n.d.).", "Mao Z. (n.d.)."),
     ("Mao;: ", "Mao"),
     (", ", None),
 ])

@@ -829,12 +829,25 @@ class _Converter:
         has_series = "series" in fields
         for raw_name, value in fields.items():
             name = bm.FIELD_ALIASES.get(raw_name, raw_name)
+            if name == "location" and self.venue_and_address(raw_name, value):
+                continue
             if name != raw_name and name in fields:
                 self.keep(raw_name, value)
                 continue
             if ("\\" in value or "$" in value) and name not in _NOT_TEX:
                 self.report_tex(raw_name, value)
             if name == "howpublished" and self.howpublished_url(raw_name, value):
+                continue
+            if name == "howpublished" and not {"publisher", "institution",
+                                                "organization"} & fields.keys() \
+                    and "\\url" not in value and "://" not in value:
+                # A publication notice ("Zenodo") stands where a publisher would:
+                # biblatex's @misc and @booklet and BibTeX's misc print it between
+                # the title and the date, and CSL medium is a physical format.
+                text = decode(value, nocase=False)
+                if text:
+                    out["publisher"] = text
+                    self.custom["@publisher"] = raw_name
                 continue
             frule = bm.FIELDS.get(name)
             if frule is None:
@@ -933,6 +946,18 @@ class _Converter:
         if "issue" in fields and "number" not in fields \
                 and btype in ("article", "periodical", "suppperiodical"):
             self.custom["@issue"] = True
+        if isinstance(out.get("part"), str) and isinstance(out.get("volume"), str):
+            # biblatex prints the physical part after its volume, "7.2" (its
+            # standard styles: volume, a full stop, part); CSL has no variable a
+            # style prints for it, so the volume says it, as pandoc's import does.
+            part = out.pop("part")
+            out["volume"] = f"{out['volume']}.{part}"
+            self.custom["@part"] = part
+        if btype == "patent" and "publisher-place" in out and "jurisdiction" not in out:
+            # A patent's location is the scope of the patent (biblatex manual,
+            # location: "With @patent entries, this list indicates the scope of a
+            # patent"), which CSL calls jurisdiction; pandoc reads it so too.
+            out["jurisdiction"] = out.pop("publisher-place")
         if implied is not None and "genre" not in out:
             out["genre"] = bm.KEYS.get(implied, implied)
             self.custom.setdefault("@implied", implied)
@@ -1078,6 +1103,31 @@ class _Converter:
         self.record.type = "article-journal"
         self.custom["@type"] = self.entry.type
         self.custom["@issuetitle"] = True
+
+    def venue_and_address(self, raw_name: str, value: str) -> bool:
+        """An entry with both ``address`` and ``location`` (and no ``venue``) is
+        classic BibTeX's: ``address`` is the publisher's place, the one field every
+        .bst prints, and ``location`` is where the event was, CSL ``event-place``
+        (iridia's GECCO proceedings: ACM Press, New York, NY; held in Lisbon).
+        biblatex would let ``location`` win and lose the publisher's place.
+        Returns whether the field was read here; the writer gives both back as
+        they were (``custom.biblatex["@venue"]``), and the place of the event as
+        biblatex's ``venue`` when that mark is gone.
+        """
+        fields = self.entry.fields
+        if "address" not in fields or "location" not in fields or "venue" in fields \
+                or collapse_space(fields["address"]) == collapse_space(fields["location"]):
+            return False
+        out = self.record.fields
+        self.custom["@venue"] = "location"  # the writer gives both back as they were
+        if raw_name == "address":
+            out["publisher-place"] = decode(value, nocase=False).strip()
+            # Kept as written too, as before, so that a child's own location is
+            # not taken for one it inherits when the writer leaves those out.
+            self.keep(raw_name, value, report=False)
+        else:
+            out["event-place"] = decode(value, nocase=False).strip()
+        return True
 
     def is_biblatex(self) -> bool:
         """Whether the entry is written for biblatex (its lists split on "and")."""

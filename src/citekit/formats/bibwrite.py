@@ -43,7 +43,12 @@ from citekit.formats import bibmap as bm
 from citekit.formats.bibdates import format_date, year_month_day
 from citekit.formats.bibnames import format_name, format_names, parse_names
 from citekit.formats.latex import NOCASE_OPEN, decode, encode
-from citekit.formats.sentencecase import SENTENCE_CASED_FIELDS, is_english, sentence_case
+from citekit.formats.sentencecase import (
+    SENTENCE_CASED_FIELDS,
+    is_english,
+    opens_in_lower_case,
+    sentence_case,
+)
 from citekit.model import NAME_VARIABLES, Date, Library, Name, Record, parse_edtf, variable_kind
 
 Dialect = Literal["biblatex", "bibtex"]
@@ -80,6 +85,9 @@ _SUBPARTS = {"title": ("subtitle", "titleaddon"),
              "maintitle": ("mainsubtitle", "maintitleaddon"),
              "booktitle": ("booksubtitle", "booktitleaddon"),
              "journaltitle": ("journalsubtitle", "")}
+# Where the reader may have put a field given as biblatex keys, besides its rule's
+# variable: a patent's location is its jurisdiction.
+_KEY_VARIABLES = {"location": "jurisdiction"}
 _ARTICLE_TYPES = frozenset({"article", "periodical", "suppperiodical"})
 
 
@@ -238,6 +246,23 @@ class _EntryWriter:
             if variable == "URL" and value in (self.bib.get("@eprinturl"),
                                                self.bib.get("@howpublishedurl")):
                 continue  # the reader took it from eprint or howpublished, written back
+            part = self.bib.get("@part")
+            if variable == "volume" and isinstance(part, str) and isinstance(value, str) \
+                    and value.endswith("." + part) and len(value) > len(part) + 1 \
+                    and self.dialect == "biblatex":
+                # The reader's volume.part (biblatex's printed form), written back
+                # apart; classic BibTeX has no part field and keeps "7.2".
+                self.put("part", self.text(part))
+                value = value[: -len(part) - 1]
+            if variable in ("event-place", "publisher-place") \
+                    and self.bib.get("@venue") == "location" and isinstance(value, str):
+                # The reader's classic address (publisher's place) beside location (venue).
+                self.put("location" if variable == "event-place" else "address",
+                         self.text(value))
+                continue
+            if variable == "jurisdiction" and record.type == "patent" \
+                    and "publisher-place" not in record.fields:
+                variable = "publisher-place"  # the reader's patent location, written back
             plain = _PLAIN.get(variable)
             if plain is not None:
                 self.plain(plain, value)
@@ -304,8 +329,10 @@ class _EntryWriter:
             return
         for name, pair in keys.items():
             rule = bm.FIELDS.get(name)
-            if rule is not None and name in self.fields and isinstance(pair, list) \
-                    and len(pair) == 2 and self.record.get(rule.csl) == pair[0]:
+            if rule is None or name not in self.fields:
+                continue
+            held = (self.record.get(rule.csl), self.record.get(_KEY_VARIABLES.get(name, rule.csl)))
+            if isinstance(pair, list) and len(pair) == 2 and pair[0] in held:
                 self.fields[name] = str(pair[1])
 
     def drop_inherited(self) -> None:
@@ -755,7 +782,7 @@ def case_protected(title: str) -> str:
         if any(spans) or token.startswith("$") or core is None:
             continue
         letters = [c for c in token if c.isalpha()]
-        subtitle_lower = after_colon and token[:1].isalpha() and token[:1].islower()
+        subtitle_lower = after_colon and opens_in_lower_case(token)
         if kept_first and token[:1].isalpha():
             letters = letters[1:]  # BibTeX keeps this one
         # A subtitle typed in lower case stays so: the reader would capitalise it.

@@ -45,6 +45,16 @@ ACCENTS: dict[str, str] = {
     "t": "\u0361",
 }  # fmt: skip
 
+# An accent over nothing (``\~{}``, the usual way to type a tilde in text)
+# prints the accent on its own: its spacing form, not a combining mark that
+# would land on the letter before it ("D\~{}" is "D~", never "D̃").  Accents
+# with no spacing form stand on a no-break space, Unicode's isolated form.
+_SPACING_ACCENTS: dict[str, str] = {
+    "~": "~", "^": "^", "'": "\u00b4", "`": "`", '"': "\u00a8", "=": "\u00af",
+    ".": "\u02d9", "u": "\u02d8", "v": "\u02c7", "H": "\u02dd", "c": "\u00b8",
+    "k": "\u02db", "r": "\u02da",
+}  # fmt: skip
+
 # Commands that stand for a character or string on their own.
 SYMBOLS: dict[str, str] = {
     "ss": "ß", "SS": "SS", "o": "ø", "O": "Ø", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ",
@@ -170,7 +180,8 @@ class _Decoder:
         self.unknown: list[str] = []  # commands and math kept as TeX, for the reader to report
 
     def math(self, j: int, protected: int) -> tuple[str, int]:
-        """The math starting at ``text[j]`` (``$`` or ``$$``) and the index after it.
+        """The math starting at ``text[j]`` (``$``, ``$$``, ``\\(`` or ``\\[``) and the
+        index after it.
 
         Math that Unicode can write (``$\\epsilon$``) becomes text, case-protected
         in titles as pandoc keeps math out of case changes; other math stays
@@ -178,11 +189,20 @@ class _Decoder:
         never closes is a dollar sign.
         """
         text = self.text
-        display = text.startswith("$$", j)
-        opener = 2 if display else 1
-        end = text.find("$$" if display else "$", j + opener)
-        if end < 0:
-            return "$", j + 1
+        if text.startswith(("\\(", "\\["), j):
+            # LaTeX's own delimiters, \( \) and \[ \], are math as $ and $$ are.
+            closer = "\\)" if text[j + 1] == "(" else "\\]"
+            opener = 2
+            end = text.find(closer, j + 2)
+            if end < 0:  # never closed: an unknown control symbol, kept and reported
+                self.unknown.append(text[j:j + 2])
+                return text[j:j + 2], j + 2
+        else:
+            display = text.startswith("$$", j)
+            opener = 2 if display else 1
+            end = text.find("$$" if display else "$", j + opener)
+            if end < 0:
+                return "$", j + 1
         stop = end + opener
         written = math_to_text(text[j + opener:end])
         self.lossy = True  # the TeX of the math is not what encode() would write
@@ -295,6 +315,9 @@ class _Decoder:
                     i += 1
                 else:
                     out.append("'")
+            elif text.startswith(("\\(", "\\["), j):
+                written, i = self.math(j, protected)
+                out.append(written)
             else:  # backslash
                 cm = _CONTROL.match(text, j)
                 if cm is None:  # a lone backslash at the very end
@@ -312,7 +335,7 @@ class _Decoder:
                     if base:
                         out.append(unicodedata.normalize("NFC", base[0] + accent + base[1:]))
                     else:
-                        out.append(unicodedata.normalize("NFC", " " + accent).strip())
+                        out.append(_SPACING_ACCENTS.get(name, "\u00a0" + accent))
                     continue
                 symbol = SYMBOLS.get(name)
                 if symbol is not None:
