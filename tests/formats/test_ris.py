@@ -293,3 +293,13 @@ def test_a_books_container_title_does_not_come_back_as_its_series() -> None:
     text = ris.write(Library([record]))
     assert "T2  - Series" in text and "T2  - Whole" not in text
     assert ris.read(text).library == Library([record])
+
+
+def test_markup_that_hides_a_tag_never_reaches_the_file_as_html() -> None:
+    """A fuzz find: taking ``<i>`` out of ``</<i>span>`` made the tag ``</span>``."""
+    from citekit.formats import read_string, write_string
+
+    library = read_string('[{"id":"a","type":"book","title":"x </<i>span> y"}]',
+                          "csljson").library
+    text = write_string(library, "ris")
+    assert "<" not in text.replace("\r", "")

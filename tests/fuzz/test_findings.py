@@ -30,6 +30,10 @@ FINDINGS: list[tuple[str, str, bytes]] = [
     # 5,000 nested '[@' took 1.3 s CPU: the bracket check searched from each '['
     ("nested-open-brackets", "document",
      b"---\ntitle: T\n---\n\nAs [@raimondo2017trump, p. 33] says, " + b"[@" * 4950),
+    # the second 1,000,000-input run: a tag made by taking markup out
+    ("tag-made-by-stripping", "roundtrip-csljson", b'{"id":"","e":"</<i>span>","":""}'),
+    ("tag-made-by-stripping-yaml", "roundtrip-cslyaml",
+     b"references:\n- id: o\n  y: </s<span>pan>"),
     ("float-in-custom-yaml", "roundtrip-csljson",
      b'[{"id":"a","type":"book","custom":{"biblatex":56058.135608}}]'),
     # -- crashes ---------------------------------------------------------------

@@ -43,6 +43,19 @@ _DROPPING = re.compile(r"^(.*?\S)\s+((?:[a-z][\w']*)(?:\s+[a-z][\w']*)*)$")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
+def _plain_text(value: str) -> str:
+    """CSL rich text as RIS's plain text, with no tag left in it.
+
+    Markup is taken out until none is left: removing ``<i>`` from
+    ``</<i>span>`` makes a tag of what was text, and RIS never holds HTML.
+    What changes that way reads back differently, so the loss report names it.
+    """
+    previous = None
+    while previous != value:
+        previous, value = value, strip_markup(value)
+    return value
+
+
 
 def _trim(text: str) -> str:
     """Spaces and tabs off both ends; str.strip would also take U+001C-001F,
@@ -352,7 +365,7 @@ def read(text: str, *, filename: str | None = None) -> ReadResult:
 def plain(value: Any) -> Any:
     """A value with the CSL rich-text markup taken out of every string in it."""
     if isinstance(value, str):
-        return strip_markup(value)
+        return _plain_text(value)
     if isinstance(value, list):
         return [plain(v) for v in value]
     if isinstance(value, dict):
@@ -362,12 +375,12 @@ def plain(value: Any) -> Any:
 
 def _format_name(name: Name) -> str:
     if name.literal is not None:
-        return strip_markup(name.literal)
-    family = strip_markup(name.family_with_particle)
-    given = strip_markup(name.given_with_particle)
+        return _plain_text(name.literal)
+    family = _plain_text(name.family_with_particle)
+    given = _plain_text(name.given_with_particle)
     parts = [family, given] if given or name.suffix else [family + ","]
     if name.suffix:
-        parts.append(strip_markup(name.suffix))
+        parts.append(_plain_text(name.suffix))
     return ", ".join(parts)
 
 
@@ -375,7 +388,7 @@ def _format_date(date: Date, kind: str) -> str | None:
     start = date.start
     if not start:
         text = date.literal or date.raw if kind == "year" else None
-        return strip_markup(text) if text else None
+        return _plain_text(text) if text else None
     if kind == "year":
         return f"{start[0]:04d}" if start[0] >= 0 else None
     if len(start) == 1 or start[0] < 0:
@@ -400,7 +413,7 @@ def _values(record: Record, variable: str, kind: str) -> Iterable[str]:
         else:
             formatted = _format_date(date, kind)
         return [formatted] if formatted else []
-    text = strip_markup(str(value))
+    text = _plain_text(str(value))
     if kind in ("page-first", "page-last"):
         match = _PAGE_RANGE.match(text)
         if match:
@@ -447,7 +460,7 @@ def _tag_lines(record: Record) -> list[str]:
     if record.type == rismap.FALLBACK_CSL_TYPE and isinstance(original_type, list) \
             and original_type:
         # a TY the table lacks was read as the fallback type: write it back as it came
-        lines = [_line(rismap.TYPE_TAG, strip_markup(str(original_type[0])))]
+        lines = [_line(rismap.TYPE_TAG, _plain_text(str(original_type[0])))]
     lines.append(_line(rismap.ID_TAG, record.key))
     for rule in _write_plan(record.type):
         if rule.variable in record.fields:
@@ -456,7 +469,7 @@ def _tag_lines(record: Record) -> list[str]:
         if tag == rismap.TYPE_TAG or not _TAG_LINE.match(f"{tag}  - "):
             continue
         for value in values if isinstance(values, list) else [values]:
-            lines.append(_line(str(tag), strip_markup(str(value))))
+            lines.append(_line(str(tag), _plain_text(str(value))))
     return lines
 
 
@@ -483,7 +496,7 @@ def _carried(record: Record, back: Record) -> list[str]:
     """Notes for everything the standard tags did not give back as it was."""
     lines: list[str] = []
     if back.type != record.type:
-        lines.append(_carry_line("type", strip_markup(record.type)))
+        lines.append(_carry_line("type", _plain_text(record.type)))
     for variable, value in record.fields.items():
         if variable == "custom" or not _carriable(variable):
             continue
