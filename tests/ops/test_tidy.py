@@ -301,3 +301,12 @@ def test_an_unparsed_block_keeps_its_own_line_endings_in_a_mixed_file() -> None:
     out = tidy(text).text
     assert out == f"@misc{{a,\n  title = {{A}}\n}}\n\n{broken}\n\n@misc{{b,\n  title = {{B}}\n}}\n"
     assert tidy(out).text == out
+
+
+def test_a_block_that_cannot_be_parsed_is_named_by_its_key() -> None:
+    text = "@book{good, title={A}}\n\n@book{unterminated, title={Never closed}\n\n" \
+           "@book{after, title={B}}\n"
+    result = tidy(text, filename="refs.bib")
+    problems = [d for d in result.diagnostics if d.code == "bibtex-syntax"]
+    assert [(d.key, d.file) for d in problems] == [("unterminated", "refs.bib")]
+    assert "@book{unterminated, title={Never closed}" in result.text

@@ -298,6 +298,15 @@ def _entry_of(block: bib.Block) -> bib.Entry | None:
     return ignored if isinstance(ignored, bib.Entry) else None
 
 
+_FAILED_HEAD = re.compile(r"\s*@\s*[A-Za-z]+\s*[{(]\s*([^\s,{}()]+)\s*,")
+
+
+def _failed_key(block: bib.Block) -> str | None:
+    """The key a block that could not be parsed was written with, to name it in messages."""
+    match = _FAILED_HEAD.match(str(getattr(block, "raw", "")))
+    return match.group(1) if match else None
+
+
 def _line(block: bib.Block) -> int | None:
     """bibtexparser counts lines from 0; diagnostics from 1."""
     return block.start_line + 1 if block.start_line is not None else None
@@ -505,7 +514,7 @@ def tidy(text: str, *, sort: SortOrder | None = None, filename: str | None = Non
                 Severity.ERROR, "bibtex-syntax",
                 "block kept verbatim, it could not be parsed: "
                 + " ".join(str(reason).split()),
-                file=filename, line=_line(block),
+                file=filename, line=_line(block), key=_failed_key(block),
             ))
         formatted = format_block(block)
         if isinstance(block, bib.ParsingFailedBlock) and formatted:
