@@ -24,8 +24,8 @@ so a file cannot make citekit read another file, fetch a URL or expand a
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, Protocol
 
 from lxml import etree
 
@@ -503,53 +503,62 @@ def _records(root: Element) -> Iterable[Element] | None:
 
 def read(text: str, *, filename: str | None = None) -> ReadResult:
     """Parse EndNote XML; problems become diagnostics, never exceptions."""
-    root, diagnostics = parse_xml(text, filename, "EndNote")
+    return read_records(text, filename, "EndNote", _records, _RecordReader,
+                        ("not-endnote", "EndNote's <xml><records>"), key_word="key")
+
+
+class RecordReader(Protocol):
+    """What reads one XML record: its CSL record, and the problems it met."""
+
+    diagnostics: list[Diagnostic]
+
+    def read(self) -> Record: ...
+
+
+def read_records(
+    text: str,
+    filename: str | None,
+    format_name: str,
+    find: Callable[[Element], Iterable[Element] | None],
+    reader: Callable[[Element, int, str | None], RecordReader],
+    wrong_root: tuple[str, str],
+    *,
+    key_word: str,
+) -> ReadResult:
+    """The records of an XML bibliography (EndNote XML, MODS), each read by ``reader``.
+
+    ``find`` gives the record elements below the root, or None for a root
+    that is not the format's; ``wrong_root`` is that error's code and what the
+    root should have been.  A second record with a key already read is
+    renamed and reported (``key_word`` is what the format calls its key).
+    """
+    root, diagnostics = parse_xml(text, filename, format_name)
     library = Library()
     lines: dict[str, int] = {}
     if root is None:
         return ReadResult(library, diagnostics, lines)
-    records = _records(root)
+    records = find(root)
     if records is None:
-        diagnostics.append(
-            Diagnostic(
-                Severity.ERROR,
-                "not-endnote",
-                f"the root element is <{local(root)}>, not EndNote's <xml><records>",
-                file=filename,
-                line=source_line(root),
-            )
-        )
+        code, expected = wrong_root
+        diagnostics.append(Diagnostic(
+            Severity.ERROR, code, f"the root element is <{local(root)}>, not {expected}",
+            file=filename, line=source_line(root)))
         return ReadResult(library, diagnostics, lines)
     for index, element in enumerate(records, start=1):
-        reader = _RecordReader(element, index, filename)
-        record = reader.read()
-        diagnostics.extend(reader.diagnostics)
-        _add(library, record, source_line(element), filename, diagnostics)
-        lines[record.key] = source_line(element) or 0
+        record_reader = reader(element, index, filename)
+        record = record_reader.read()
+        diagnostics.extend(record_reader.diagnostics)
+        line = source_line(element)
+        if record.key in library:
+            original = record.key
+            record.id = library.unused_key(original)
+            diagnostics.append(Diagnostic(
+                Severity.WARNING, "duplicate-key",
+                f"a second record with {key_word} '{original}' was renamed '{record.id}'",
+                file=filename, line=line, key=original))
+        library.add(record)
+        lines[record.key] = line or 0
     return ReadResult(library, diagnostics, lines)
-
-
-def _add(
-    library: Library,
-    record: Record,
-    line: int | None,
-    filename: str | None,
-    diagnostics: list[Diagnostic],
-) -> None:
-    if record.key in library:
-        original = record.key
-        record.id = library.unused_key(original)
-        diagnostics.append(
-            Diagnostic(
-                Severity.WARNING,
-                "duplicate-key",
-                f"a second record with key '{original}' was renamed '{record.id}'",
-                file=filename,
-                line=line,
-                key=original,
-            )
-        )
-    library.add(record)
 
 
 # ---------------------------------------------------------------------------

@@ -42,8 +42,8 @@ from citekit.formats.endnote import (
     fragment,
     local,
     parse_iso,
-    parse_xml,
     raw_xml,
+    read_records,
     source_line,
 )
 from citekit.formats.endnote import xml_safe as _safe
@@ -508,44 +508,8 @@ def _records(root: Element) -> list[Element] | None:
 
 def read(text: str, *, filename: str | None = None) -> ReadResult:
     """Parse MODS XML; problems become diagnostics, never exceptions."""
-    root, diagnostics = parse_xml(text, filename, "MODS")
-    library = Library()
-    lines: dict[str, int] = {}
-    if root is None:
-        return ReadResult(library, diagnostics, lines)
-    records = _records(root)
-    if records is None:
-        diagnostics.append(
-            Diagnostic(
-                Severity.ERROR,
-                "not-mods",
-                f"the root element is <{local(root)}>, not MODS's <modsCollection> or <mods>",
-                file=filename,
-                line=source_line(root),
-            )
-        )
-        return ReadResult(library, diagnostics, lines)
-    for index, element in enumerate(records, start=1):
-        reader = _RecordReader(element, index, filename)
-        record = reader.read()
-        diagnostics.extend(reader.diagnostics)
-        line = source_line(element)
-        if record.key in library:
-            original = record.key
-            record.id = library.unused_key(original)
-            diagnostics.append(
-                Diagnostic(
-                    Severity.WARNING,
-                    "duplicate-key",
-                    f"a second record with ID '{original}' was renamed '{record.id}'",
-                    file=filename,
-                    line=line,
-                    key=original,
-                )
-            )
-        library.add(record)
-        lines[record.key] = line or 0
-    return ReadResult(library, diagnostics, lines)
+    return read_records(text, filename, "MODS", _records, _RecordReader,
+                        ("not-mods", "MODS's <modsCollection> or <mods>"), key_word="ID")
 
 
 # ---------------------------------------------------------------------------
