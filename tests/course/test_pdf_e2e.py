@@ -138,3 +138,33 @@ def test_page_size_follows_the_paper_option(tmp_path: Path) -> None:
         sizes[paper] = next(line for line in info.splitlines() if line.startswith("Page size"))
     assert "612 x 792" in sizes["letter"] and "(letter)" in sizes["letter"]
     assert "(A4)" in sizes["a4"]
+
+
+def test_the_example_printed_by_the_browser_has_page_numbers_and_a_full_first_page(
+        tmp_path: Path) -> None:
+    """Printed from Chromium, as an instructor would: the browser's footer numbers
+    every page, and page 1 goes on from the contents to the first session's
+    readings (it was two-thirds empty after a forced page break)."""
+    browser, pdftotext = _browser(), _pdftotext()
+    source = Path(__file__).resolve().parents[2] / "examples" / "us-north-korea-diplomacy"
+    pdf = tmp_path / "reader.pdf"
+    command = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+               "--no-first-run", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync",
+               f"--user-data-dir={tmp_path / 'profile'}", f"--print-to-pdf={pdf}",
+               (source / "reader.html").as_uri()]
+    try:
+        subprocess.run(command, capture_output=True, timeout=180, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        pytest.skip(f"the browser could not run here: {exc}")
+    if not pdf.is_file() or pdf.stat().st_size == 0:
+        pytest.skip("the browser ran but printed no PDF (no display or sandbox support)")
+    text = subprocess.run([pdftotext, "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True, timeout=60).stdout
+    pages = [page for page in text.split("\f") if page.strip()]
+    assert len(pages) >= 2
+    for number, page in enumerate(pages, start=1):
+        assert f"{number}/{len(pages)}" in page, f"page {number} has no page number"
+    first = pages[0]
+    assert "Contents" in first or "Session 1" in first
+    assert "REQUIRED READING" in first.upper() and "Raimondo, Justin" in first
