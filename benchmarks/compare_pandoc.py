@@ -68,7 +68,7 @@ def dropped_fields(text: str, result: Any) -> list[str]:
     """Fields of the file that are neither mapped nor kept in custom.biblatex."""
     from citekit.formats import bibmap
     from citekit.formats.bibtex import _Reader
-    from citekit.model import variable_kind
+    from citekit.model.records import variable_kind
 
     entries, _, _ = _Reader(None).split(text)
     dropped: list[str] = []

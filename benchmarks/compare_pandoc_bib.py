@@ -48,8 +48,8 @@ from typing import Any
 
 import citekit
 from citekit.formats.sentencecase import is_title_case
-from citekit.model import Library
-from citekit.styles import find_style
+from citekit.model.records import Library
+from citekit.styles.catalog import find_style
 
 ROOT = Path(__file__).resolve().parent.parent
 STYLES = (

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from citekit.documents.pandoc_ast import stringify, walk
-from citekit.styles import find_style_info
+from citekit.styles.catalog import find_style_info
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("CITEKIT_SHARED", ROOT.parent / "shared"))

@@ -30,9 +30,9 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from citekit.document import render_document_file
+from citekit.documents.rendering import render_document_file
 from citekit.render import DEFAULT_ENGINE, available_engines
-from citekit.styles import find_style
+from citekit.styles.catalog import find_style
 
 DATA = Path(__file__).resolve().parent / "data"
 DOCUMENT = DATA / "citations-test.md"

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from citekit.model import Library, Record
+from citekit.model.records import Library, Record
 from citekit.ops.dedupe import MatchProfile, find_duplicates, titles_compatible, titles_similar
 
 ROOT = Path(__file__).resolve().parent.parent

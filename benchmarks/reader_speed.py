@@ -43,9 +43,9 @@ from citekit.course.html import render_html
 from citekit.course.markdown import render_markdown
 from citekit.course.model import parse_reading_list
 from citekit.formats import bibtex, write_string
-from citekit.model import Library, Record
+from citekit.model.records import Library, Record
 from citekit.render.api import available_engines
-from citekit.styles import find_style
+from citekit.styles.catalog import find_style
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT = Path(os.environ.get("CITEKIT_SHARED", ROOT.parent / "shared")) / "corpus" / "cdl.bib"

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from citekit.model import Library
+from citekit.model.records import Library
 from citekit.render import (
     DEFAULT_ENGINE,
     CiteItem,

@@ -8,7 +8,7 @@ chicago-author-date (the same .csl file for both), end to end as a user runs
 them (``citekit render`` and ``pandoc --citeproc`` as subprocesses, best of
 ``--repeat`` runs).  An in-process breakdown shows reading versus rendering.
 
-It then times the editor path: a :class:`citekit.editor.CitationDocument`
+It then times the editor path: a :class:`citekit.documents.editor.CitationDocument`
 holding the same 200 clusters gets one more inserted near the start, which
 re-renders the document and reports the clusters whose text changed (in
 chicago-author-date, and in a note style, oscola, where every later note is
@@ -33,12 +33,12 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from citekit.citesyntax import find_citations
-from citekit.document import render_document
-from citekit.editor import CitationDocument
+from citekit.documents.editor import CitationDocument
+from citekit.documents.rendering import render_document
 from citekit.formats import read
+from citekit.formats.citesyntax import find_citations
 from citekit.render import DEFAULT_ENGINE, available_engines
-from citekit.styles import find_style
+from citekit.styles.catalog import find_style
 
 ROOT = Path(__file__).resolve().parent.parent
 STYLE = "chicago-author-date"

@@ -8,10 +8,10 @@ import citeproc
 import pytest
 from lxml import etree
 
-from citekit.model import Library
+from citekit.model.records import Library
 from citekit.render import render
 from citekit.render.richtext import Rich, Span, plain
-from citekit.styles import find_style, find_style_info
+from citekit.styles.catalog import find_style, find_style_info
 
 STYLE = Path(__file__).resolve().parent.parent / "styles" / "annotated-reading-list.csl"
 SCHEMA = Path(citeproc.__file__).resolve().parent / "data/schema/schemas/styles/csl.rng"

@@ -14,8 +14,8 @@ from click.testing import CliRunner
 
 from citekit.cli import main
 from citekit.formats import read, read_string, write_string
-from citekit.model import Library
-from citekit.quotes import quotations
+from citekit.model.records import Library
+from citekit.ops.quotations import quotations
 
 REFERENCES = Path(__file__).resolve().parent.parent / "references.bib"
 

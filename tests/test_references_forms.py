@@ -40,7 +40,7 @@ from pathlib import Path
 import pytest
 
 from citekit.formats import read
-from citekit.model import Library
+from citekit.model.records import Library
 from citekit.render import CiteItem, Cluster, available_engines, render
 
 REFERENCES = Path(__file__).resolve().parents[1] / "references.bib"

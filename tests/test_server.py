@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-from citekit._paths import ALLOW_ENV
-from citekit.editor import MAX_CITES_PER_CLUSTER
+from citekit.base.paths import ALLOW_ENV
+from citekit.documents.editor import MAX_CITES_PER_CLUSTER
 from citekit.server import INVALID_REQUEST, USAGE_ERROR, Server, complete, encode_response
-from citekit.styles import find_style
+from citekit.styles.catalog import find_style
 
 ITEMS = [
     {"id": "doe2000", "type": "book", "title": "First Book",
@@ -400,7 +400,7 @@ def _open(server: Server) -> None:
 
 def test_every_document_method_has_the_python_name() -> None:
     # was add_cluster/insert_cluster/... against CitationDocument.add/insert/...
-    from citekit.editor import CitationDocument
+    from citekit.documents.editor import CitationDocument
 
     server = Server()
     shared = {"add", "insert", "update", "remove", "move", "extend", "set_style", "rendered",

@@ -23,8 +23,8 @@ __version__ = "0.1.0"
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ loads each on first use
     from citekit.course import ReadingList, build_reader, load_reading_list, write_reader
-    from citekit.document import render_document, render_document_file
-    from citekit.editor import CitationDocument, RenderedCluster, Update
+    from citekit.documents.editor import CitationDocument, RenderedCluster, Update
+    from citekit.documents.rendering import render_document, render_document_file
     from citekit.errors import (
         CitekitError,
         DataError,
@@ -40,9 +40,9 @@ if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ loads each 
         UsageError,
     )
     from citekit.formats import ReadResult, read, read_string, write, write_string
-    from citekit.model import Date, Library, Name, Record, parse_edtf
+    from citekit.model.records import Date, Library, Name, Record, parse_edtf
     from citekit.ops.check import check
-    from citekit.quotes import Quotation, Verification, check_quotations, quotations, verify
+    from citekit.ops.quotations import Quotation, Verification, check_quotations, quotations, verify
     from citekit.render import (
         BibEntry,
         Bibliography,
@@ -57,7 +57,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ loads each 
     )
     from citekit.sources import FetchResult, Identifier, fetch_records, parse_identifier
     from citekit.sources.resolve import Resolver, resolve_identifiers
-    from citekit.styles import Style, find_style, list_styles
+    from citekit.styles.catalog import Style, find_style, list_styles
 
 #: Where each public name lives. ``import citekit`` loads none of these modules:
 #: the first use of a name imports its module (PEP 562), so the command line
@@ -66,20 +66,21 @@ if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ loads each 
 #: quoted-in layer unless they use them.
 _LAZY_MODULES: dict[str, tuple[str, ...]] = {
     "citekit.course": ("ReadingList", "build_reader", "load_reading_list", "write_reader"),
-    "citekit.document": ("render_document", "render_document_file"),
-    "citekit.editor": ("CitationDocument", "RenderedCluster", "Update"),
+    "citekit.documents.rendering": ("render_document", "render_document_file"),
+    "citekit.documents.editor": ("CitationDocument", "RenderedCluster", "Update"),
     "citekit.errors": ("CitekitError", "DataError", "Diagnostic", "OutputError", "ParseError",
                        "Severity", "StyleError", "UnknownFormatError", "UnknownKeyError",
                        "UnknownLocaleError", "UnknownStyleError", "UsageError"),
     "citekit.formats": ("ReadResult", "read", "read_string", "write", "write_string"),
-    "citekit.model": ("Date", "Library", "Name", "Record", "parse_edtf"),
+    "citekit.model.records": ("Date", "Library", "Name", "Record", "parse_edtf"),
     "citekit.ops.check": ("check",),
-    "citekit.quotes": ("Quotation", "Verification", "check_quotations", "quotations", "verify"),
+    "citekit.ops.quotations": ("Quotation", "Verification", "check_quotations", "quotations",
+                               "verify"),
     "citekit.render": ("BibEntry", "Bibliography", "Citation", "CiteItem", "Cluster", "Problem",
                        "Result", "bibliography", "cite", "render"),
     "citekit.sources": ("FetchResult", "Identifier", "fetch_records", "parse_identifier"),
     "citekit.sources.resolve": ("Resolver", "resolve_identifiers"),
-    "citekit.styles": ("Style", "find_style", "list_styles"),
+    "citekit.styles.catalog": ("Style", "find_style", "list_styles"),
 }
 _LAZY: dict[str, str] = {name: module for module, names in _LAZY_MODULES.items()
                          for name in names}

@@ -2,7 +2,7 @@
 
 One request per line on stdin, one response per line on stdout, flushed
 after each, in the order the requests came (docs/server.md is the schema).
-The server holds one :class:`citekit.editor.CitationDocument`; ``open``
+The server holds one :class:`citekit.documents.editor.CitationDocument`; ``open``
 replaces it.  Its methods have the document's names (``add``, ``insert``,
 ``update``, ``remove``, ``move``, ``extend``, ``set_style``, ``rendered``,
 ``bibliography``), so one description (docs/server.md) serves both; the
@@ -29,16 +29,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from citekit._io import InputError
-from citekit._paths import UnsafePathError, confine
-from citekit.citesyntax import CitationSyntaxError
-from citekit.editor import CitationDocument, check_cluster_size
+from citekit.base.files import InputError
+from citekit.base.paths import UnsafePathError, confine
+from citekit.base.text import strip_markup
+from citekit.documents.editor import CitationDocument, check_cluster_size
 from citekit.errors import CitekitError, DataError, UnknownFormatError, UsageError
 from citekit.formats import read as read_library
-from citekit.model import Library, Record
+from citekit.formats.citesyntax import CitationSyntaxError
+from citekit.model.records import Library, Record
 from citekit.render import OUTPUT_FORMATS, CiteItem, Cluster, serialise
-from citekit.styles import DEFAULT_LOCALE, list_styles, style_from_data
-from citekit.text import strip_markup
+from citekit.styles.catalog import DEFAULT_LOCALE, list_styles, style_from_data
 
 PARSE_ERROR = -32700
 INVALID_REQUEST = -32600
@@ -194,7 +194,7 @@ class Server:
     Files a request names (``library``, a ``.csl`` ``style``) are data, not
     the user's own command line, so they must lie inside ``root`` (the
     working folder by default) or a folder in ``allow`` or
-    ``$CITEKIT_ALLOW`` (see :mod:`citekit._paths`).
+    ``$CITEKIT_ALLOW`` (see :mod:`citekit.base.paths`).
     """
 
     def __init__(self, *, root: str | Path | None = None,

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from citekit.cli import main
-from citekit.document import render_document
+from citekit.documents.rendering import render_document
 
 ITEMS: list[dict[str, Any]] = [
     {"id": "raimondo2000", "type": "book",

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from citekit._io import EncodingError
+from citekit.base.files import EncodingError
 from citekit.cli import _common
 from citekit.errors import Severity, UsageError
 from citekit.formats import get_format

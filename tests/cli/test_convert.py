@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from citekit.base.text import strip_markup
 from citekit.cli import main
-from citekit.text import strip_markup
 
 ITEMS: list[dict[str, Any]] = [
     {"id": "darwin1859", "type": "book", "title": "On the Origin of Species",

@@ -19,7 +19,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from citekit.cli import main
-from citekit.styles import find_style
+from citekit.styles.catalog import find_style
 
 BIB = """\
 @book{darwin1859,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from citekit._paths import ALLOW_ENV
+from citekit.base.paths import ALLOW_ENV
 from citekit.course.model import load_reading_list, parse_reading_list
 from citekit.errors import ParseError
 

@@ -12,7 +12,7 @@ from citekit.formats.bibdates import (
     parse_month,
     parse_year_month_day,
 )
-from citekit.model import Date
+from citekit.model.records import Date
 
 
 def test_classic_year_month_day() -> None:

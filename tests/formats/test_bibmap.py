@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from citekit.formats import bibmap as bm
-from citekit.model import ITEM_TYPES, variable_kind
+from citekit.model.records import ITEM_TYPES, variable_kind
 
 BIBLATEX_TYPES = [
     "article",

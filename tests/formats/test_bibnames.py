@@ -14,7 +14,7 @@ from citekit.formats.bibnames import (
     parse_names,
     split_names,
 )
-from citekit.model import Name
+from citekit.model.records import Name
 
 
 def names(raw: str, **kw: bool) -> list[dict[str, object]]:

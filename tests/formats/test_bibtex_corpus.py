@@ -10,7 +10,7 @@ import pytest
 from citekit.errors import Severity
 from citekit.formats import bibmap as bm
 from citekit.formats.bibtex import _Reader, read
-from citekit.model import variable_kind
+from citekit.model.records import variable_kind
 
 CORPUS = {"biblatex-examples": 92, "cdl": 6315, "iridia": 3305}
 

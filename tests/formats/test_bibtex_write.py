@@ -19,7 +19,7 @@ from citekit.formats.bibdates import format_date, parse_year_month_day
 from citekit.formats.bibnames import parse_names
 from citekit.formats.bibtex import _Reader, read, write
 from citekit.formats.latex import NOCASE_OPEN, decode
-from citekit.model import Date, Library, Name, Record
+from citekit.model.records import Date, Library, Name, Record
 
 
 def fields_of(text: str) -> dict[str, dict[str, str]]:

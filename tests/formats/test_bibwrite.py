@@ -13,14 +13,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from citekit.base.text import strip_markup
 from citekit.cli import main
 from citekit.errors import DataError, Diagnostic, Severity
 from citekit.formats import read_string, write_string
 from citekit.formats.bibmap import ordinal_edition
 from citekit.formats.bibwrite import UNWRITABLE_KEY, unwritable_keys, write
 from citekit.formats.latex import NOCASE_OPEN as NOCASE
-from citekit.model import Library, Record
-from citekit.text import strip_markup
+from citekit.model.records import Library, Record
 
 BAD_KEYS = ["a,b", "a}b", 'q"uote', " padded", "x=y"]
 
@@ -475,7 +475,7 @@ TITLE_CASE = {
 
 def _title_records() -> list[dict[str, object]]:
     """One record of every CSL type, each title variable in title case."""
-    from citekit.model import ITEM_TYPES
+    from citekit.model.records import ITEM_TYPES
 
     return [{"id": f"r{n}", "type": csl_type, **TITLE_CASE}
             for n, csl_type in enumerate(ITEM_TYPES)]

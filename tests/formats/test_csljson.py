@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from citekit.errors import Severity
 from citekit.formats import ReadResult, csljson
-from citekit.model import (
+from citekit.model.records import (
     DATE_VARIABLES,
     ITEM_TYPES,
     NAME_VARIABLES,

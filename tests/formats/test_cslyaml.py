@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from citekit.errors import Severity
 from citekit.formats import cslyaml, read_string
-from citekit.model import Date, Library, Name, Record
+from citekit.model.records import Date, Library, Name, Record
 
 PANDOC = """---
 references:

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from citekit.base.text import strip_markup
 from citekit.cli import main
 from citekit.errors import Severity
 from citekit.formats import endnote, endnotemap, get_format, guess_format, read, read_string
 from citekit.formats.loss import loss_report
-from citekit.model import Date, Library, Name, Record
-from citekit.text import strip_markup
+from citekit.model.records import Date, Library, Name, Record
 
 DATA = Path(__file__).parent / "data" / "endnote"
 FIXTURES = sorted(DATA.glob("*.xml"))

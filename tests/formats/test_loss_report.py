@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 
+from citekit.base.text import strip_markup
 from citekit.formats import read, read_string, write_string
 from citekit.formats.bibmap import canonical_type
 from citekit.formats.loss import MARKUP_DROPPED, NOT_WRITTEN, compare, loss_report
-from citekit.model import Library, Record
-from citekit.text import strip_markup
+from citekit.model.records import Library, Record
 
 ROOT = Path(__file__).resolve().parents[2]
 FORMATS = ["ris", "csljson", "cslyaml", "biblatex"]

@@ -14,7 +14,7 @@ from citekit.cli import main
 from citekit.errors import Severity
 from citekit.formats import get_format, guess_format, mods, modsmap, read_string
 from citekit.formats.loss import MARKUP_DROPPED, loss_report
-from citekit.model import Date, Library, Name, Record
+from citekit.model.records import Date, Library, Name, Record
 
 DATA = Path(__file__).parent / "data" / "mods"
 FIXTURES = sorted(DATA.glob("*.mods")) + sorted(DATA.glob("*.xml"))

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from citekit.errors import Severity
 from citekit.formats import get_format, read_string, ris, rismap, write_string
-from citekit.model import Date, Library, Name, Record
+from citekit.model.records import Date, Library, Name, Record
 
 SAMPLE = """TY  - JOUR
 ID  - waals1873

@@ -28,10 +28,10 @@ import atheris  # noqa: E402
 
 with atheris.instrument_imports(include=["citekit"]):
     import citekit
-    import citekit.citesyntax
     import citekit.course.build
-    import citekit.document
+    import citekit.documents.rendering
     import citekit.formats.bibtex
+    import citekit.formats.citesyntax
     import citekit.formats.csljson
     import citekit.formats.cslyaml
     import citekit.formats.ris

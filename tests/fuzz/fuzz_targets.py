@@ -25,11 +25,16 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from citekit._io import decode_bytes
-from citekit.citesyntax import CitationSyntaxError, find_citations, parse_cite, parse_cluster
+from citekit.base.files import decode_bytes
 from citekit.errors import CitekitError
 from citekit.formats import ReadResult, read_string, write_string
-from citekit.model import ITEM_TYPES, Date, Library, Record, variable_kind
+from citekit.formats.citesyntax import (
+    CitationSyntaxError,
+    find_citations,
+    parse_cite,
+    parse_cluster,
+)
+from citekit.model.records import ITEM_TYPES, Date, Library, Record, variable_kind
 
 ROOT = Path(__file__).resolve().parents[2]
 FORMATS = ("biblatex", "csljson", "cslyaml", "ris")
@@ -446,7 +451,7 @@ def _confined(text: str) -> bool:
 
 def document(data: bytes) -> None:
     """render_document on a Markdown text citing references.bib, in every output form."""
-    from citekit.document import render_document
+    from citekit.documents.rendering import render_document
 
     text = data.decode("utf-8", "replace")
     if not _confined(text):

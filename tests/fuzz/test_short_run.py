@@ -94,7 +94,7 @@ def test_the_mutator_is_reproducible_and_capped() -> None:
 
 def test_a_silent_loss_is_caught() -> None:
     """The loss check itself: a record whose title vanishes must be flagged."""
-    from citekit.model import Library, Record
+    from citekit.model.records import Library, Record
 
     original = Library([Record("k", "book", title="Kept")])
     back = Library([Record("k", "book")])

@@ -10,7 +10,7 @@ import pytest
 
 from citekit.errors import Diagnostic, Severity
 from citekit.formats import read, read_string
-from citekit.model import ITEM_TYPES, Library, Record
+from citekit.model.records import ITEM_TYPES, Library, Record
 from citekit.ops.check import (
     DEFAULT_RULES,
     RECOMMENDED_FIELDS,

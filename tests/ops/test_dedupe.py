@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from citekit.base.text import fold
 from citekit.formats import read_string
-from citekit.model import Date, Library, Name, Record
+from citekit.model.records import Date, Library, Name, Record
 from citekit.ops.dedupe import (
     CONFLICTS_FIELD,
     aliases,
@@ -21,7 +22,6 @@ from citekit.ops.dedupe import (
     redirect_pointers,
     titles_distinct,
 )
-from citekit.text import fold
 
 
 def _rec(key: str, **fields: object) -> Record:

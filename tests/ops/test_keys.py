@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from citekit.model import Date, Library, Name, Record
+from citekit.base.text import transliterate
+from citekit.model.records import Date, Library, Name, Record
 from citekit.ops.keys import (
     KeyPattern,
     family_name,
@@ -15,7 +16,6 @@ from citekit.ops.keys import (
     rename_in_source,
     suffixes,
 )
-from citekit.text import transliterate
 
 
 def _book(key: str, family: str | None, title: str, year: int | None = None,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from citekit.base.text import fold
 from citekit.errors import UnknownKeyError, UsageError
-from citekit.model import Library, Record
+from citekit.model.records import Library, Record
 from citekit.ops.query import (
     YearRange,
     closest_keys,
@@ -16,7 +17,6 @@ from citekit.ops.query import (
     record_year,
     summarize,
 )
-from citekit.text import fold
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from citekit.render.citeproc_py import (
 )
 from citekit.render.richtext import Span, plain, to_html
 from citekit.render.types import CiteItem, Cluster
-from citekit.styles import find_style, locale_loader
+from citekit.styles.catalog import find_style, locale_loader
 
 ITEMS: list[dict[str, Any]] = [
     {"id": "Doe2000", "type": "book", "title": "Upper book",

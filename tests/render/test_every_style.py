@@ -16,7 +16,7 @@ from citekit.formats import read
 from citekit.render.csl.bundled import bundled_locale_xml
 from citekit.render.csl.engine import CslEngine
 from citekit.render.types import CiteItem, Cluster
-from citekit.styles import load_style, style_index
+from citekit.styles.catalog import load_style, style_index
 
 REFERENCES = Path(__file__).resolve().parents[2] / "references.bib"
 FAILURE_MARKS = ("citekit engine failed", "skipped:")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from citekit.model import Library
+from citekit.model.records import Library
 from citekit.render import render
 from citekit.render.api import BibEntry, Result
 from citekit.render.output import (

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from citekit.formats import read
-from citekit.model import Library
+from citekit.model.records import Library
 from citekit.render import (
     CiteItem,
     Cluster,
@@ -44,7 +44,7 @@ from citekit.render.quoted import (
     trim_dangling,
 )
 from citekit.render.richtext import Rich, Span, Text, plain
-from citekit.styles import Style, find_style, locale_loader
+from citekit.styles.catalog import Style, find_style, locale_loader
 
 ENGINES = available_engines()
 ESSAY = "raimondo2017trump"

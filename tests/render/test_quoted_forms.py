@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from citekit.document import render_document
+from citekit.documents.rendering import render_document
 from citekit.formats import read
-from citekit.model import Library
+from citekit.model.records import Library
 from citekit.render import CiteItem, Cluster, available_engines, render
 from citekit.render.quoted import CitationLayout, LocaleWords, assemble, expand, locale_words
 from citekit.render.quoted_forms import (
@@ -33,7 +33,7 @@ from citekit.render.quoted_forms import (
     style_short_name,
 )
 from citekit.render.richtext import Rich, Text, plain
-from citekit.styles import Style, find_style, find_style_info, locale_loader
+from citekit.styles.catalog import Style, find_style, find_style_info, locale_loader
 
 ENGINES = available_engines()
 NS = "{http://purl.org/net/xbiblio/csl}"

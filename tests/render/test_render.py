@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from citekit.errors import UnknownKeyError, UnknownStyleError, UsageError
 from citekit.formats import read
-from citekit.model import Library, Record
+from citekit.model.records import Library, Record
 from citekit.render import (
     DEFAULT_ENGINE,
     CiteItem,
@@ -532,7 +532,7 @@ def test_nocite_in_pandoc_metadata_form_reads_every_key() -> None:
     assert result.bibliography_ids == ["raimondo2000", "smith2008"]
 
 
-@pytest.mark.parametrize("module", ["citekit.render.api", "citekit.editor"])
+@pytest.mark.parametrize("module", ["citekit.render.api", "citekit.documents.editor"])
 def test_the_docstring_examples_run(module: str) -> None:
     import doctest
     import importlib

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from citekit.citesyntax import (
+from citekit.formats.citesyntax import (
     CitationSyntaxError,
     find_citations,
     parse_cluster,

@@ -11,11 +11,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from citekit.docscan import DocumentSyntaxError, scan
-from citekit.document import render_document
+from citekit.documents.frontmatter import FrontMatterError
+from citekit.documents.rendering import render_document
+from citekit.documents.scan import DocumentSyntaxError, scan
 from citekit.errors import CitekitError
 from citekit.formats import read_string
-from citekit.frontmatter import FrontMatterError
 
 LIBRARY = read_string(
     '[{"id": "doe99", "type": "book", "title": "T", "author": [{"family": "Doe"}],'
@@ -93,7 +93,7 @@ def test_bad_front_matter_is_a_located_front_matter_error(text: str, line: int) 
 
 def test_crlf_front_matter_is_read_when_called_directly() -> None:
     """Regression: frontmatter's closing '---' did not match before '\\r\\n'."""
-    from citekit.frontmatter import read_front_matter
+    from citekit.documents.frontmatter import read_front_matter
 
     meta = read_front_matter("---\r\nlang: de-DE\r\n---\r\nBody\r\n", filename="doc.md")
     assert meta.lang == "de-DE"

@@ -7,8 +7,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from citekit.documents.frontmatter import FrontMatter, FrontMatterError, read_front_matter
 from citekit.errors import CitekitError
-from citekit.frontmatter import FrontMatter, FrontMatterError, read_front_matter
 
 KEYS = ["title", "bibliography", "csl", "citation-style", "lang", "nocite", "link-citations",
         "reference-section-title", "references", "other"]

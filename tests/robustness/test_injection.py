@@ -30,7 +30,7 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
-from citekit import _yaml
+from citekit.base import yamlload as _yaml
 from citekit.cli import main
 from citekit.course.build import build_from_file
 from citekit.course.docx import render_docx

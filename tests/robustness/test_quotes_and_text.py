@@ -8,11 +8,11 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from citekit._io import EncodingError, decode_bytes
+from citekit.base.files import EncodingError, decode_bytes
 from citekit.documents import markdown as document_markdown
 from citekit.errors import Severity
 from citekit.formats import read_string
-from citekit.quotes import (
+from citekit.ops.quotations import (
     CUSTOM_KEYS,
     check_quotations,
     normalize,

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from citekit.formats import ReadResult, read_string, write_string
-from citekit.model import DATE_VARIABLES, MAX_NESTING, NAME_VARIABLES, NUMBER_VARIABLES
+from citekit.model.records import DATE_VARIABLES, MAX_NESTING, NAME_VARIABLES, NUMBER_VARIABLES
 
 FILE = "refs.json"
 

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from citekit.formats import read_string
-from citekit.model import DATE_VARIABLES, ITEM_TYPES, NAME_VARIABLES, NUMBER_VARIABLES
+from citekit.model.records import DATE_VARIABLES, ITEM_TYPES, NAME_VARIABLES, NUMBER_VARIABLES
 from citekit.render import CiteItem, Cluster, render
 from citekit.render.csl.names import initialize
 

@@ -38,7 +38,7 @@ from citekit.cli import main
 from citekit.formats import read_string
 from citekit.formats.bibmap import FIELD_ALIASES
 from citekit.formats.bibtex import split_blocks
-from citekit.model import Library
+from citekit.model.records import Library
 from citekit.ops.dedupe import find_duplicates
 from citekit.ops.keys import DEFAULT_PATTERN, generate_keys
 

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from citekit.errors import DataError
 from citekit.formats import read_string, write_string
-from citekit.model import Date, Library, Name, Record
+from citekit.model.records import Date, Library, Name, Record
 
 FORMATS = ("biblatex", "csljson", "cslyaml", "ris")
 

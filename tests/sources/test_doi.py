@@ -7,7 +7,7 @@ import json
 import pytest
 from fakeservices import DATA, FakeServices
 
-from citekit.model import Date, Name
+from citekit.model.records import Date, Name
 from citekit.sources import doi
 from citekit.sources.http import FetchError, HttpClient
 from citekit.sources.identifiers import parse_identifier

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fakeservices import FakeServices
 
-from citekit.model import Date, Name
+from citekit.model.records import Date, Name
 from citekit.sources import isbn
 from citekit.sources.http import FetchError, HttpClient
 from citekit.sources.identifiers import parse_identifier

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from fakeservices import FakeServices
 
-from citekit.model import Library, Record
+from citekit.model.records import Library, Record
 from citekit.render.types import CiteItem, Cluster
 from citekit.sources.http import HttpClient
 from citekit.sources.resolve import (

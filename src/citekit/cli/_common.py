@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 
 import click
 
-from citekit._io import InputError, read_decoded
+from citekit.base.files import InputError, read_decoded
 from citekit.errors import CitekitError, Diagnostic, ParseError, Severity, UsageError
 from citekit.formats import (
     FormatInfo,
@@ -34,7 +34,7 @@ from citekit.formats import (
     guess_format,
     read_string,
 )
-from citekit.model import Library
+from citekit.model.records import Library
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -18,13 +18,13 @@ from typing import Any
 
 import click
 
-from citekit._io import atomic_write_text
+from citekit.base.files import atomic_write_text
 from citekit.cli._common import InputFile, handle_errors, note_problems, read_input
 from citekit.errors import OutputError, Severity, UsageError
 from citekit.formats import FormatInfo, format_for_path, get_format, read_string
 from citekit.formats.bibmap import FIELD_ALIASES
 from citekit.formats.bibwrite import write_entry
-from citekit.model import Library, Record
+from citekit.model.records import Library, Record
 from citekit.ops.bibsource import (
     EntryEdit,
     SourceEditError,

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from citekit._io import atomic_write_text
+from citekit.base.files import atomic_write_text
 from citekit.cli._common import (
     encoding_option,
     from_option,

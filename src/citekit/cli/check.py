@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from citekit._io import EncodingError
+from citekit.base.files import EncodingError
 from citekit.cli._common import (
     EXIT_OK,
     EXIT_PROBLEMS,
@@ -20,7 +20,7 @@ from citekit.cli._common import (
 )
 from citekit.errors import Diagnostic, Severity
 from citekit.ops.check import check, counts
-from citekit.quotes import check_quotations
+from citekit.ops.quotations import check_quotations
 
 
 def check_file(path: str, from_: str | None = None,

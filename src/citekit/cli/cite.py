@@ -15,7 +15,6 @@ from typing import Any, TypeVar
 
 import click
 
-from citekit.citesyntax import CitationSyntaxError, parse_cluster, parse_in_text
 from citekit.cli._common import (
     echo_diagnostics,
     echo_json,
@@ -26,16 +25,17 @@ from citekit.cli._common import (
     read_input,
     sentence_case_option,
 )
-from citekit.document import author_in_text_applies, in_text_authors
+from citekit.documents.rendering import author_in_text_applies, in_text_authors
 from citekit.errors import Severity, UsageError
-from citekit.model import Library
+from citekit.formats.citesyntax import CitationSyntaxError, parse_cluster, parse_in_text
+from citekit.model.records import Library
 from citekit.ops.query import closest_keys
 from citekit.render import DEFAULT_ENGINE, ENGINES, Cluster, Result, render, serialise
 from citekit.render.api import unknown_keys
 from citekit.render.output import format_bibliography, format_citations
 from citekit.render.richtext import Rich, Span, Text
 from citekit.sources.resolve import Resolution, Resolver, is_identifier_key, resolve_identifiers
-from citekit.styles import DEFAULT_LOCALE, DEFAULT_STYLE, check_locale, find_style
+from citekit.styles.catalog import DEFAULT_LOCALE, DEFAULT_STYLE, check_locale, find_style
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -210,7 +210,7 @@ def _finish_citations(result: Result, library: Library, clusters: Sequence[Clust
 
     Each CLUSTER is a note of a note style, so each starts with a capital;
     an author-in-text cite gets the name ``citekit render`` puts before it
-    (:func:`citekit.document.in_text_authors`), then a space, then the cite.
+    (:func:`citekit.documents.rendering.in_text_authors`), then a space, then the cite.
     """
     style = result.style
     if style is None or len(result.citation_trees) != len(clusters):

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from citekit._io import atomic_write_text
+from citekit.base.files import atomic_write_text
 from citekit.cli._common import (
     EXIT_PROBLEMS,
     echo_diagnostics,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from citekit._io import atomic_write_bytes, atomic_write_text, read_decoded
+from citekit.base.files import atomic_write_bytes, atomic_write_text, read_decoded
 from citekit.cli._common import (
     EXIT_PROBLEMS,
     echo_diagnostics,
@@ -22,17 +22,17 @@ from citekit.cli._common import (
     sentence_case_option,
 )
 from citekit.cli.cite import identifier_options, identifier_resolver
-from citekit.docscan import DocumentSyntaxError
-from citekit.document import DOCUMENT_DEFAULT_STYLE, DOCUMENT_FORMATS, render_document
-from citekit.errors import Severity, UnknownKeyError, UsageError
-from citekit.frontmatter import (
+from citekit.documents.frontmatter import (
     FrontMatterError,
     read_front_matter,
     resolve_paths,
     resolve_style,
 )
+from citekit.documents.rendering import DOCUMENT_DEFAULT_STYLE, DOCUMENT_FORMATS, render_document
+from citekit.documents.scan import DocumentSyntaxError
+from citekit.errors import Severity, UnknownKeyError, UsageError
 from citekit.render import ENGINES
-from citekit.styles import check_locale
+from citekit.styles.catalog import check_locale
 
 PANDOC_FORMATS = ("latex", "docx")
 """Outputs written by pandoc from citekit's Markdown (citations already formatted)."""

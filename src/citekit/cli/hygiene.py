@@ -2,7 +2,7 @@
 
 The three commands change bibliographies people have kept for years, so they
 share one rule: nothing overwrites an input file unless ``--in-place`` is
-given, and then the write is atomic (:func:`citekit._io.atomic_write_text`)
+given, and then the write is atomic (:func:`citekit.base.files.atomic_write_text`)
 with an optional ``FILE~`` backup (``--backup``), in the encoding the file was
 read with.  Nothing the user did not ask to change changes: ``keys`` and
 ``dedupe --merge`` edit a .bib file's text (:mod:`citekit.ops.bibsource`)
@@ -18,7 +18,7 @@ from typing import cast
 
 import click
 
-from citekit._io import atomic_write_text, read_decoded
+from citekit.base.files import atomic_write_text, read_decoded
 from citekit.cli._common import (
     EXIT_PROBLEMS,
     InputFile,
@@ -34,7 +34,7 @@ from citekit.cli._common import (
 from citekit.errors import Diagnostic, OutputError, Severity, UsageError
 from citekit.formats import FormatInfo, format_for_path, get_format
 from citekit.formats import write_string as format_write
-from citekit.model import Library
+from citekit.model.records import Library
 from citekit.ops.bibsource import SourceEditError
 from citekit.ops.dedupe import (
     ALIASES_CONTAINER,

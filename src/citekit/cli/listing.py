@@ -22,7 +22,7 @@ from citekit.cli._common import (
 from citekit.errors import Severity
 from citekit.formats import get_format
 from citekit.formats import write_string as format_write
-from citekit.model import Date, Library, Name, Record
+from citekit.model.records import Date, Library, Name, Record
 from citekit.ops.query import filter_records, find_record, summarize
 
 

@@ -15,7 +15,7 @@ import sys
 
 import click
 
-from citekit._io import MAX_INPUT_BYTES
+from citekit.base.files import MAX_INPUT_BYTES
 from citekit.cli._common import handle_errors, note_problems
 from citekit.documents.pandoc_filter import FilterResult, filter_json, parse_metadata_option
 from citekit.errors import CitekitError, UsageError

@@ -17,7 +17,7 @@ import textwrap
 
 import click
 
-from citekit._io import read_text
+from citekit.base.files import read_text
 from citekit.cli._common import (
     EXIT_OK,
     EXIT_PROBLEMS,
@@ -28,8 +28,8 @@ from citekit.cli._common import (
     read_input,
 )
 from citekit.errors import Diagnostic, Severity, UnknownKeyError, UsageError
-from citekit.model import Library
-from citekit.quotes import (
+from citekit.model.records import Library
+from citekit.ops.quotations import (
     Quotation,
     Verification,
     check_quotations,
@@ -39,8 +39,8 @@ from citekit.quotes import (
 )
 
 DEFAULT_FILE = "references.bib"
-_FILE_KEY = "citekit.quotes.file"
-_FILTERS_KEY = "citekit.quotes.filters"
+_FILE_KEY = "citekit.ops.quotations.file"
+_FILTERS_KEY = "citekit.ops.quotations.filters"
 _WORDS_WIDTH = 60
 _CONTEXT = 4  # words of context around each change in text diffs
 

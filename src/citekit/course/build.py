@@ -48,7 +48,7 @@ from typing import Any
 from lxml import etree
 
 from citekit import formats
-from citekit._io import InputError
+from citekit.base.files import InputError
 from citekit.course.model import Reading, ReadingList, Section, load_reading_list
 from citekit.course.pages import (
     PAGE_LABELS,
@@ -67,7 +67,7 @@ from citekit.errors import (
     UnknownStyleError,
     UsageError,
 )
-from citekit.model import Library, Record
+from citekit.model.records import Library, Record
 from citekit.render import CiteItem, Cluster, render
 from citekit.render.api import closest_keys
 from citekit.render.richtext import (
@@ -81,7 +81,7 @@ from citekit.render.richtext import (
     xml_unsafe_characters,
 )
 from citekit.render.types import BibliographyLayout, Engine
-from citekit.styles import Style, find_style
+from citekit.styles.catalog import Style, find_style
 
 # ---------------------------------------------------------------------------
 # Values

@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from citekit._io import read_text
-from citekit._paths import UnsafePathError, confine
-from citekit._yaml import compose_and_load, yaml
+from citekit.base.files import read_text
+from citekit.base.paths import UnsafePathError, confine
+from citekit.base.yamlload import compose_and_load, yaml
 from citekit.errors import Diagnostic, ParseError, Severity
-from citekit.styles import style_from_data
+from citekit.styles.catalog import style_from_data
 
 DEFAULT_LABEL = "page"
 
@@ -99,7 +99,7 @@ class ReadingList:
     inside its project (that folder, or the git work tree holding it) or a
     folder listed in ``$CITEKIT_ALLOW``; ``style`` is a style name or a
     ``.csl`` path under the same rule (or in a style folder), resolved
-    against the list file too (see :mod:`citekit._paths`).
+    against the list file too (see :mod:`citekit.base.paths`).
     ``numbering`` matters only for numeric styles: ``continuous`` (the
     reader is one document, so numbers run on and a work keeps its number)
     or ``per-section`` (every section a bibliography numbered from 1).

@@ -1,6 +1,6 @@
 """Writing a built reader to a file in the format its name (or the caller) asks for.
 
-Every format is written atomically (:mod:`citekit._io`: a temporary file in
+Every format is written atomically (:mod:`citekit.base.files`: a temporary file in
 the target folder, then a rename) and never over one of the inputs.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from citekit._io import atomic_write_bytes, atomic_write_text
+from citekit.base.files import atomic_write_bytes, atomic_write_text
 from citekit.course.build import Reader
 from citekit.course.docx import render_docx
 from citekit.course.html import render_html

@@ -11,7 +11,7 @@ definition lists, YAML front matter, bracketed spans and attributes
 * fenced divs (``::: {#refs .csl-bib-body}`` ... ``:::``, nested as in
   pandoc), a block rule, written as ``<div>`` with their attributes;
 * pandoc citations (``[see @doe99, p. 3]``, ``@doe99``), an inline rule: a
-  citation is whatever :func:`citekit.citesyntax.find_citations` finds in a
+  citation is whatever :func:`citekit.formats.citesyntax.find_citations` finds in a
   paragraph's text and that the parser meets as text, so ``@key`` in a code
   span, a code block, an autolink or a raw HTML tag is not one, and neither
   is the ``@`` of an e-mail address or of a URL.  A citation left in a
@@ -47,8 +47,8 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from citekit.citesyntax import CitationMatch, find_citations
-from citekit.frontmatter import FrontMatterError, read_front_matter
+from citekit.documents.frontmatter import FrontMatterError, read_front_matter
+from citekit.formats.citesyntax import CitationMatch, find_citations
 from citekit.render.richtext import escape_attribute, printable, strip_markup, xml_safe
 
 # markdown-it-py and its plugins are a heavy optional dependency (~20 ms to import) that

@@ -25,8 +25,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from citekit.citesyntax import parse_locator
-from citekit.document import author_in_text_applies, in_text_authors, load_libraries
 from citekit.documents.pandoc_ast import (
     Element,
     attr,
@@ -42,14 +40,16 @@ from citekit.documents.pandoc_ast import (
     text_inlines,
     walk,
 )
+from citekit.documents.rendering import author_in_text_applies, in_text_authors, load_libraries
 from citekit.errors import DataError, Diagnostic, Severity, UsageError
 from citekit.formats import csljson
-from citekit.model import Library, Record
+from citekit.formats.citesyntax import parse_locator
+from citekit.model.records import Library, Record
 from citekit.render import quoted
 from citekit.render.api import BibEntry, Result, render, set_closure
 from citekit.render.richtext import Rich, Span, Text
 from citekit.render.types import CiteItem, Cluster
-from citekit.styles import Style, find_style
+from citekit.styles.catalog import Style, find_style
 
 PANDOC_DEFAULT_STYLE = "chicago-author-date"
 """The style pandoc's citeproc uses when the metadata names none; so does the filter."""

@@ -1,6 +1,6 @@
 """The format registry: find a reader/writer by name, alias, suffix or content.
 
-Every format converts to and from the CSL-JSON model (:mod:`citekit.model`).
+Every format converts to and from the CSL-JSON model (:mod:`citekit.model.records`).
 A format is a module exposing ``read(text, *, filename=None) -> ReadResult``
 and ``write(library, **options) -> str``; the registry only knows where each
 lives, so importing citekit does not import every format.
@@ -15,9 +15,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from citekit._io import atomic_write_text, read_text
+from citekit.base.files import atomic_write_text, read_text
 from citekit.errors import Diagnostic, ParseError, Severity, UnknownFormatError
-from citekit.model import Library
+from citekit.model.records import Library
 
 
 @dataclass

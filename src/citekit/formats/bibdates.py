@@ -2,7 +2,7 @@
 
 BibLaTeX's ``date``-type fields hold ISO 8601-2 level 1 (EDTF): ranges,
 open ranges, ``~``/``?`` qualifiers and seasons 21-24, which
-:func:`citekit.model.parse_edtf` reads.  Classic BibTeX spreads the date over
+:func:`citekit.model.records.parse_edtf` reads.  Classic BibTeX spreads the date over
 ``year``, ``month`` (a macro ``jan`` .. ``dec``, a name or a number) and
 ``day``.  Anything else is kept as a literal date and reported.
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from citekit.model import Date, parse_edtf
+from citekit.model.records import Date, parse_edtf
 
 MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july",
                "august", "september", "october", "november", "december")

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from citekit.locales import language_of
+from citekit.styles.language_tags import language_of
 
 FieldKind = Literal[
     "names",     # a name list -> list[Name]

@@ -38,7 +38,7 @@ import re
 from collections.abc import Callable
 
 from citekit.formats.latex import decode, encode
-from citekit.model import Name
+from citekit.model.records import Name
 
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 _APOSTROPHE_PARTICLE = re.compile(r"^([a-z]{1,4}['’])(\S.*)$")

@@ -81,7 +81,7 @@ from citekit.formats.latex import (
     tex_left_as_written,
 )
 from citekit.formats.sentencecase import SENTENCE_CASED_FIELDS, sentence_case_fields
-from citekit.model import Date, Library, Record, variable_kind
+from citekit.model.records import Date, Library, Record, variable_kind
 
 CUSTOM_KEY = "biblatex"
 _FAILED_KEY = re.compile(r"@\s*\w+\s*[{(]\s*([^,\s{}()]+)")

@@ -49,7 +49,15 @@ from citekit.formats.sentencecase import (
     opens_in_lower_case,
     sentence_case,
 )
-from citekit.model import NAME_VARIABLES, Date, Library, Name, Record, parse_edtf, variable_kind
+from citekit.model.records import (
+    NAME_VARIABLES,
+    Date,
+    Library,
+    Name,
+    Record,
+    parse_edtf,
+    variable_kind,
+)
 
 Dialect = Literal["biblatex", "bibtex"]
 CUSTOM_KEY = "biblatex"

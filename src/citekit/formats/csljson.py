@@ -12,7 +12,7 @@ kept); an item without an id cannot be referred to and is skipped.
 An integer of more digits than Python converts (4,300) is kept as its
 digits, as text, with a warning; the item is kept.
 
-Writing is plain ``json.dumps`` of :meth:`citekit.model.Library.to_json`:
+Writing is plain ``json.dumps`` of :meth:`citekit.model.records.Library.to_json`:
 UTF-8 (``\\u`` escapes only for lone surrogates, which UTF-8 cannot hold
 and JSON can), two-space indent, a trailing newline.
 """
@@ -28,7 +28,7 @@ from typing import Any
 
 from citekit.errors import Diagnostic, Severity
 from citekit.formats import ReadResult
-from citekit.model import Library, Record, value_from_json
+from citekit.model.records import Library, Record, value_from_json
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _SURROGATE = re.compile("[\ud800-\udfff]")

@@ -32,7 +32,7 @@ from typing import Any
 
 from citekit.errors import Diagnostic, Severity
 from citekit.formats import ReadResult
-from citekit.model import (
+from citekit.model.records import (
     DATE_VARIABLES,
     MAX_NESTING,
     NAME_VARIABLES,

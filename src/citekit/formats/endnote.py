@@ -32,7 +32,7 @@ from lxml import etree
 from citekit.errors import Diagnostic, Severity
 from citekit.formats import ReadResult, endnotemap
 from citekit.formats.endnotemap import FieldRule
-from citekit.model import Date, Library, Name, Record
+from citekit.model.records import Date, Library, Name, Record
 
 Element = etree._Element
 

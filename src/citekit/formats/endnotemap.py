@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from citekit.model import Name
+from citekit.model.records import Name
 
 # ---------------------------------------------------------------------------
 # Reference types

@@ -28,11 +28,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from citekit.formats.texmath import GREEK, math_to_text
-from citekit.text import (  # strip_markup re-exported: plain text of a decoded value
+from citekit.base.text import (  # strip_markup re-exported: plain text of a decoded value
     balanced,
     strip_markup,
 )
+from citekit.formats.texmath import GREEK, math_to_text
 
 NOCASE_OPEN = '<span class="nocase">'
 SMALLCAPS_OPEN = '<span style="font-variant:small-caps;">'
@@ -489,7 +489,7 @@ def decode_lossy(text: str, *, nocase: bool = True) -> tuple[str, bool]:
 
 #: The tags :func:`encode` turns into LaTeX: exactly the ones :func:`decode`
 #: writes, each with its own LaTeX form.  Deliberately narrower than
-#: :func:`citekit.text.strip_markup`, which removes any rich-text tag: a tag
+#: :func:`citekit.base.text.strip_markup`, which removes any rich-text tag: a tag
 #: encode does not know is text to escape, not markup to translate.
 _TAG = re.compile(
     r'</?(?:i|b|sup|sub|span(?: class="nocase"| style="font-variant:\s*small-caps;?")?)>'

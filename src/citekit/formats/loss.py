@@ -24,9 +24,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from citekit.base.text import strip_markup
 from citekit.errors import Diagnostic, Severity
-from citekit.model import Date, Library, Name, Record
-from citekit.text import strip_markup
+from citekit.model.records import Date, Library, Name, Record
 
 #: The diagnostic code of one field an export could not carry.
 NOT_WRITTEN = "not-written"

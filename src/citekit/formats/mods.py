@@ -35,6 +35,7 @@ from typing import Any
 
 from lxml import etree
 
+from citekit.base.text import strip_markup
 from citekit.errors import Diagnostic, Severity
 from citekit.formats import ReadResult, modsmap
 from citekit.formats.endnote import (
@@ -48,8 +49,7 @@ from citekit.formats.endnote import (
 )
 from citekit.formats.endnote import xml_safe as _safe
 from citekit.formats.endnotemap import personal_name
-from citekit.model import Date, Library, Name, Record, value_from_json, value_to_json
-from citekit.text import strip_markup
+from citekit.model.records import Date, Library, Name, Record, value_from_json, value_to_json
 
 Element = etree._Element
 _NS = "{" + modsmap.NS + "}"

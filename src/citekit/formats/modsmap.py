@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from citekit.model import ITEM_TYPES
+from citekit.model.records import ITEM_TYPES
 
 #: The MODS v3 namespace.
 NS = "http://www.loc.gov/mods/v3"

@@ -27,10 +27,10 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
+from citekit.base.text import strip_markup
 from citekit.errors import Diagnostic, Severity
 from citekit.formats import ReadResult, rismap
-from citekit.model import Date, Library, Name, Record, value_from_json, variable_kind
-from citekit.text import strip_markup
+from citekit.model.records import Date, Library, Name, Record, value_from_json, variable_kind
 
 _TAG_LINE = re.compile(r"^([A-Z][A-Z0-9])  -(?: (.*))?$")
 _DATE = re.compile(r"^\s*(\d{1,4})(?:[/-](\d{1,2})?(?:[/-](\d{1,2})?(?:/.*)?)?)?\s*$")

@@ -39,7 +39,7 @@ from typing import Any
 from citekit.errors import DataError, Diagnostic, Severity, UsageError
 from citekit.formats import ReadResult
 from citekit.formats import zoteromap as zmap
-from citekit.model import Library, Record
+from citekit.model.records import Library, Record
 from citekit.ops.keys import generate_keys
 
 #: The tables a file must have to be read as a Zotero database.

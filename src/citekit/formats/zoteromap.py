@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from citekit.model import parse_edtf
+from citekit.model.records import parse_edtf
 
 #: Zotero item type -> CSL type.
 CSL_TYPES: dict[str, str] = {

@@ -42,8 +42,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+from citekit.base.suggestions import closest_matches
 from citekit.errors import Diagnostic, Severity
-from citekit.model import (
+from citekit.model.records import (
     DATE_VARIABLES,
     ITEM_TYPES,
     NAME_VARIABLES,
@@ -55,7 +56,6 @@ from citekit.model import (
     variable_kind,
 )
 from citekit.ops.query import value_texts
-from citekit.suggestions import closest_matches
 
 Rule = Callable[[Record], Iterable[Diagnostic]]
 

@@ -51,10 +51,11 @@ from typing import Any, Literal
 
 from bibtexparser import model as bib
 
+from citekit.base.text import fold
 from citekit.formats.bibdates import MONTH_MACROS
 from citekit.formats.bibmap import FIELD_ALIASES
 from citekit.formats.bibtex import _Reader
-from citekit.model import Library, Name, Record, value_to_json
+from citekit.model.records import Library, Name, Record, value_to_json
 from citekit.ops.bibsource import (
     EntryEdit,
     SourceBlock,
@@ -68,7 +69,6 @@ from citekit.ops.bibsource import (
     scan_entry_lenient,
     split_keys,
 )
-from citekit.text import fold
 
 MergePolicy = Literal["first", "last", "combine"]
 RULES: tuple[str, ...] = ("doi", "isbn", "title-year-author", "title-year")

@@ -28,7 +28,7 @@ Names keep their case (``vanderWaals``); each title word is capitalised
 lower), ``abbr`` (first letter of each word), and a number, which keeps
 that many characters: ``{auth:lower:4}`` gives ``gode``.
 
-Keys are ASCII: letters are transliterated (:func:`citekit.text.transliterate`:
+Keys are ASCII: letters are transliterated (:func:`citekit.base.text.transliterate`:
 NFKD without accents, and a table for ß, ø, æ, œ, ł, đ, þ, ð ...), and
 characters without an ASCII form (CJK, for instance) are dropped; with
 ``ascii_only=False`` they are kept as they are (biber reads Unicode keys,
@@ -48,7 +48,8 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from citekit.model import Library, Name, Record
+from citekit.base.text import strip_markup, transliterate
+from citekit.model.records import Library, Name, Record
 from citekit.ops.bibsource import (
     EntryEdit,
     SourceEditError,
@@ -60,7 +61,6 @@ from citekit.ops.bibsource import (
     scan_entry_lenient,
 )
 from citekit.ops.dedupe import POINTER_FIELDS, clone, redirect_pointers
-from citekit.text import strip_markup, transliterate
 
 DEFAULT_PATTERN = "{auth}{year}{shorttitle}"
 

@@ -2,7 +2,7 @@
 
 Matching is for people typing at a terminal, so it ignores case, accents,
 punctuation and CSL rich-text markup (``--author muller`` finds Müller; see
-:func:`citekit.text.fold`) and treats a year as a point or a range
+:func:`citekit.base.text.fold`) and treats a year as a point or a range
 (``2000-2010``, ``2000-``, ``-2010``).  Everything here is pure: the CLI
 reads the file, calls :func:`filter_records`, and prints.
 """
@@ -14,10 +14,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from citekit.base.suggestions import closest_matches
+from citekit.base.text import fold, strip_markup
 from citekit.errors import UnknownKeyError, UsageError
-from citekit.model import DATE_VARIABLES, Date, Library, Name, Record
-from citekit.suggestions import closest_matches
-from citekit.text import fold, strip_markup
+from citekit.model.records import DATE_VARIABLES, Date, Library, Name, Record
 
 #: Name variables that stand for "who wrote it" when filtering by author.
 AUTHOR_VARIABLES: tuple[str, ...] = ("author", "editor", "container-author", "composer",
@@ -96,7 +96,7 @@ def value_texts(value: Any) -> Iterator[str]:
 def searchable_text(record: Record, *, folded: bool = True) -> str:
     """Every value of a record (and its key), one value a line.
 
-    Values are folded one by one (markup gone, see :func:`citekit.text.fold`)
+    Values are folded one by one (markup gone, see :func:`citekit.base.text.fold`)
     and kept on lines of their own, so a search never matches across two
     values.  ``folded=False`` keeps punctuation (markup still gone, case
     folded), for searches made only of punctuation such as ``C++``.
@@ -181,7 +181,7 @@ def summarize(record: Record) -> Summary:
 def closest_keys(key: str, keys: Iterable[str], n: int = 3) -> list[str]:
     """The ``n`` keys most like one that is not there, best first.
 
-    The project-wide "did you mean" rule (:func:`citekit.suggestions.closest_matches`):
+    The project-wide "did you mean" rule (:func:`citekit.base.suggestions.closest_matches`):
     a key that differs only in case or ``_``/``-`` is the one suggestion;
     otherwise difflib's closest matches, case-sensitively first, then ignoring case.
     """

@@ -46,11 +46,11 @@ from typing import Any, Literal
 
 from bibtexparser import model as bib
 
+from citekit.base.text import fold
 from citekit.errors import Diagnostic, Severity
 from citekit.formats.bibmap import FIELD_RULES
 from citekit.formats.bibnames import parse_names
 from citekit.formats.bibtex import split_blocks
-from citekit.text import fold
 
 SortOrder = Literal["key", "year", "author"]
 

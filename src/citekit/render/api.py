@@ -23,8 +23,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, overload
 
+from citekit.base.suggestions import closest_matches
 from citekit.errors import StyleError, UnknownKeyError, UsageError
-from citekit.model import Date, Library, Record
+from citekit.model.records import Date, Library, Record
 from citekit.ops.check import entry_set_members
 from citekit.ops.query import closest_keys
 from citekit.render import quoted, richtext
@@ -37,7 +38,7 @@ from citekit.render.types import (
     Problem,
     ProgressCallback,
 )
-from citekit.styles import (
+from citekit.styles.catalog import (
     DEFAULT_LOCALE,
     DEFAULT_STYLE,
     Style,
@@ -45,7 +46,6 @@ from citekit.styles import (
     locale_loader,
     resolve_locale,
 )
-from citekit.suggestions import closest_matches
 
 OutputFormat = Literal["text", "html", "markdown", "latex"]
 OUTPUT_FORMATS: tuple[str, ...] = ("text", "html", "markdown", "latex")
@@ -359,7 +359,7 @@ def normalise_item(item: CiteItem, library: Library | None = None) -> CiteItem:
 
 def _parse_text(text: str, library: Library | None, locale: str) -> list[CiteItem]:
     """The cites of pandoc citation text, or one cite when the text is a bare key."""
-    from citekit.citesyntax import CitationSyntaxError, parse_cluster  # import cycle
+    from citekit.formats.citesyntax import CitationSyntaxError, parse_cluster  # import cycle
 
     stripped = text.strip()
     if "@" not in stripped or (library is not None and stripped in library):

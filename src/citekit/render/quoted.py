@@ -45,8 +45,8 @@ from functools import lru_cache
 
 from lxml import etree
 
-from citekit.model import Library, Record
-from citekit.quotes import LOCATOR_LABELS, Quotation, is_quotation
+from citekit.model.records import Library, Record
+from citekit.ops.quotations import LOCATOR_LABELS, Quotation, is_quotation
 from citekit.render.csl.bibliography import citation_prints
 from citekit.render.csl.clusters import NO_PRINTED_FORM
 from citekit.render.csl.engine import load_style

@@ -15,7 +15,7 @@ that work, but not on the words or on what the parenthesis names:
   ``(qtd. in Henley 102)``; the speaker is named in the prose.
 
 The family is looked up by the style's own id.  A dependent style arrives
-here as its independent parent's XML (``citekit.styles.load_style``), so a
+here as its independent parent's XML (``citekit.styles.catalog.load_style``), so a
 journal style built on APA is in the APA family without being listed.  The
 table is explicit on purpose: the thousands of styles whose names contain
 "harvard" or "apa" follow their own institutions' guides, which differ
@@ -37,8 +37,8 @@ from functools import lru_cache
 
 from lxml import etree
 
-from citekit.locales import canonical_tag, language_of
 from citekit.render.types import LocaleLoader
+from citekit.styles.language_tags import canonical_tag, language_of
 
 _NS = "{http://purl.org/net/xbiblio/csl}"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -186,11 +186,11 @@ def languages(tag: str) -> list[str]:
 
     The tags a style's ``cs:locale`` blocks and the language-keyed tables
     here are tried under.  Tags are made canonical with
-    :func:`citekit.locales.canonical_tag`, as the locale lookup does, so a
+    :func:`citekit.styles.language_tags.canonical_tag`, as the locale lookup does, so a
     loosely spelled ``de_at`` finds the German words.  The dialect then its
     language is CSL's order for a style's own blocks (and the CSL engine's,
     :mod:`citekit.render.csl.locale`); primary dialects
-    (:func:`citekit.locales.fallback_chain`) choose locale *files*, which the
+    (:func:`citekit.styles.language_tags.fallback_chain`) choose locale *files*, which the
     loader passed to :func:`locale_words` already does.
     """
     canonical = canonical_tag(tag)

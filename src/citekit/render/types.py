@@ -13,6 +13,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
+from citekit.model.citations import CiteItem, Cluster
+
 if TYPE_CHECKING:
     from citekit.render.richtext import Rich
 
@@ -21,19 +23,6 @@ LocaleLoader = Callable[[str], bytes | None]
 
 ProgressCallback = Callable[[int], None]
 """Told how many more bibliography entries are done, to drive a progress bar."""
-
-
-@dataclass(frozen=True, slots=True)
-class CiteItem:
-    """One cite inside a citation cluster (pandoc's ``see @key, p. 33``)."""
-
-    id: str
-    locator: str | None = None
-    label: str | None = None  # a CSL locator term: page, chapter, section, ...
-    prefix: str | None = None
-    suffix: str | None = None
-    suppress_author: bool = False
-    author_only: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,15 +59,6 @@ class Problem:
     def to_json(self) -> dict[str, object]:
         return {"code": self.code, "message": self.message, "key": self.key,
                 "suggestions": list(self.suggestions)}
-
-
-@dataclass(frozen=True, slots=True)
-class Cluster:
-    """A citation: the cites that appear together, with an optional note number."""
-
-    items: tuple[CiteItem, ...]
-    note_number: int | None = None
-    id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

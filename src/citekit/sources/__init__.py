@@ -23,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from citekit.errors import CitekitError
-from citekit.model import Record
+from citekit.model.records import Record
 from citekit.sources import arxiv, doi, isbn, pubmed
 from citekit.sources.http import Cache, FetchError, HttpClient, Services
 from citekit.sources.identifiers import Identifier, IdentifierError, parse_identifier

@@ -27,7 +27,7 @@ from urllib.parse import quote
 
 from lxml import etree
 
-from citekit.model import Date, Name, Record
+from citekit.model.records import Date, Name, Record
 from citekit.sources.doi import clean_text
 from citekit.sources.http import FetchError, HttpClient
 from citekit.sources.identifiers import Identifier

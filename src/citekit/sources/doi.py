@@ -27,7 +27,7 @@ from typing import Any
 from urllib.parse import quote
 
 from citekit.formats.sentencecase import sentence_case_fields
-from citekit.model import ITEM_TYPES, Date, Name, Record, variable_kind
+from citekit.model.records import ITEM_TYPES, Date, Name, Record, variable_kind
 from citekit.sources.http import FetchError, HttpClient
 from citekit.sources.identifiers import Identifier
 

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from citekit.formats.bibnames import parse_name
-from citekit.model import Date, Name, Record
+from citekit.model.records import Date, Name, Record
 from citekit.sources.doi import clean_text, parse_json
 from citekit.sources.http import FetchError, HttpClient
 from citekit.sources.identifiers import Identifier

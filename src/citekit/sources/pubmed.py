@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from citekit.model import Record
+from citekit.model.records import Record
 from citekit.sources.doi import parse_json, record_from_csl
 from citekit.sources.http import FetchError, HttpClient
 from citekit.sources.identifiers import Identifier

@@ -28,7 +28,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
-from citekit.model import Library, Record
+from citekit.model.records import Library, Record
 from citekit.ops.dedupe import record_dois, record_isbns
 from citekit.render.types import Cluster
 from citekit.sources import FetchResult, fetch_records

@@ -12,7 +12,7 @@ from citekit.render.csl.engine import CslEngine
 from citekit.render.csl.style import parse_style
 from citekit.render.richtext import to_text
 from citekit.render.types import CiteItem, Cluster
-from citekit.styles import find_style
+from citekit.styles.catalog import find_style
 
 EXTRA = """<macro name="extra"><choose><if disambiguate="true">
     <text variable="title" prefix=", "/></if></choose></macro>"""

@@ -66,7 +66,7 @@ def test_citekit_reads_its_own_locale_files_not_citeproc_py_s() -> None:
     from pathlib import Path
 
     import citekit
-    from citekit import styles
+    from citekit.styles import catalog as styles
 
     folder = styles.locales_dir()
     assert folder == Path(citekit.__file__).resolve().parent / "data" / "locales"
@@ -80,7 +80,7 @@ def test_citekit_reads_its_own_locale_files_not_citeproc_py_s() -> None:
 
 
 def test_the_citeproc_py_engine_keeps_its_own_locale_files() -> None:
-    from citekit.model import Library
+    from citekit.model.records import Library
     from citekit.render import render
 
     library = Library.from_json([{"id": "a", "type": "book", "title": "Titel",

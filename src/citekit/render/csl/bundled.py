@@ -1,8 +1,8 @@
 """Locale loaders: the CSL locale files citekit ships, or another folder of them.
 
 The engine itself does no I/O; these loaders are what callers hand it.
-Which file stands in for a tag is :func:`citekit.locales.fallback_chain`'s
-decision (through :func:`citekit.styles.locale_loader` for the shipped
+Which file stands in for a tag is :func:`citekit.styles.language_tags.fallback_chain`'s
+decision (through :func:`citekit.styles.catalog.locale_loader` for the shipped
 files), so the test suite and the command line read files the same way.
 """
 
@@ -13,8 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from citekit.errors import StyleError
-from citekit.locales import fallback_chain
-from citekit.styles import locale_loader
+from citekit.styles.catalog import locale_loader
+from citekit.styles.language_tags import fallback_chain
 
 
 def bundled_locale_xml(lang: str) -> bytes | None:

@@ -13,7 +13,6 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from citekit.locales import DEFAULT_LOCALE
 from citekit.render.csl.data import Item, normalise_item
 from citekit.render.csl.locale import Locale, build_locale
 from citekit.render.csl.processor import Processor
@@ -25,6 +24,7 @@ from citekit.render.types import (
     LocaleLoader,
     ProgressCallback,
 )
+from citekit.styles.language_tags import DEFAULT_LOCALE
 
 _STYLE_CACHE: dict[str, Style] = {}
 # Keyed by loader id too; the loader itself is kept so a recycled id cannot match.

@@ -2,7 +2,7 @@
 
 The priority order (highest first) is the style's blocks for the exact
 language, for the base language, without ``xml:lang``; then the locale files
-of :func:`citekit.locales.fallback_chain` (the exact language, the base
+of :func:`citekit.styles.language_tags.fallback_chain` (the exact language, the base
 language's primary dialect, ``en-US``).
 The result is a flat dictionary of terms and the localized date formats, so
 rendering looks terms up in one step.
@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from citekit.locales import fallback_chain
 from citekit.render.csl.style import NS, XML_LANG, DateNode, DatePartNode, _kids, _tag, decor_of
+from citekit.styles.language_tags import fallback_chain
 
 # A term's value: (singular, plural); terms without plural repeat the singular.
 TermValue = tuple[str, str]

@@ -1,6 +1,6 @@
 """Where the citations and notes of a Markdown document are.
 
-:mod:`citekit.citesyntax` knows what one citation looks like; this module
+:mod:`citekit.formats.citesyntax` knows what one citation looks like; this module
 knows where in a document citations may be: not in code (fenced, indented or
 inline), not in HTML comments or tags, not in a URL or an e-mail address
 (``https://x.org/@jgm``, ``<a+@b.org>``), not behind a backslash (``\\@``),
@@ -23,9 +23,9 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from citekit.citesyntax import find_citations
 from citekit.documents.markdown import bare_urls
 from citekit.errors import DataError
+from citekit.formats.citesyntax import find_citations
 from citekit.render.types import Cluster
 
 _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})")

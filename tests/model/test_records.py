@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from citekit.model import (
+from citekit.model.records import (
     Date,
     Library,
     Name,

@@ -1,4 +1,4 @@
-"""Markdown documents with pandoc citations: citekit.document.render_document."""
+"""Markdown documents with pandoc citations: citekit.documents.rendering.render_document."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from citekit.docscan import DocumentSyntaxError
-from citekit.document import render_document, render_document_file
+from citekit.documents.frontmatter import FrontMatterError
+from citekit.documents.rendering import render_document, render_document_file
+from citekit.documents.scan import DocumentSyntaxError
 from citekit.errors import UnknownKeyError, UsageError
-from citekit.frontmatter import FrontMatterError
-from citekit.model import Library
+from citekit.model.records import Library
 
 ITEMS = [
     {"id": "doe2000", "type": "book", "title": "First Book",

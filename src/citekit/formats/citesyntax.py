@@ -24,9 +24,9 @@ from functools import lru_cache
 
 from lxml import etree
 
+from citekit.base.text import balanced
 from citekit.render.types import CiteItem, Cluster
-from citekit.styles import DEFAULT_LOCALE, load_locale_xml
-from citekit.text import balanced
+from citekit.styles.catalog import DEFAULT_LOCALE, load_locale_xml
 
 _NS = "{http://purl.org/net/xbiblio/csl}"
 

@@ -152,7 +152,7 @@ def _read_limited(handle: BinaryIO, limit: int, name: str) -> bytes:
 
 def _too_large(name: str, limit: int) -> InputError:
     return InputError(f"{name} is larger than {limit / 2**20:g} MB, the most citekit reads "
-                      "from one input (citekit._io.MAX_INPUT_BYTES)")
+                      "from one input (citekit.base.files.MAX_INPUT_BYTES)")
 
 
 def _kind(mode: int) -> str:

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent / "sources"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sources"))
 
 from fakeservices import FakeServices
 
-from citekit.document import render_document, render_document_file
+from citekit.documents.rendering import render_document, render_document_file
 from citekit.errors import UnknownKeyError
-from citekit.model import Library, Record
+from citekit.model.records import Library, Record
 from citekit.sources.resolve import Resolver
 
 DOCUMENT = """---
@@ -142,7 +142,7 @@ def test_render_document_file_passes_the_resolver(services: FakeServices, tmp_pa
 
 
 def test_the_docs_example_renders_what_the_page_says(services: FakeServices) -> None:
-    page = (Path(__file__).resolve().parent.parent / "docs" / "identifiers.md").read_text(
+    page = (Path(__file__).resolve().parents[2] / "docs" / "identifiers.md").read_text(
         encoding="utf-8"
     )
     example = page.split("```markdown\n", 1)[1].split("```", 1)[0]

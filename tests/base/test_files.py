@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from citekit import _io
-from citekit._io import (
+from citekit.base import files as _io
+from citekit.base.files import (
     EncodingError,
     InputError,
     atomic_write_text,

@@ -1,13 +1,13 @@
-"""The editor API: citekit.editor.CitationDocument."""
+"""The editor API: citekit.documents.editor.CitationDocument."""
 
 from __future__ import annotations
 
 import pytest
 
-from citekit.citesyntax import CitationSyntaxError
-from citekit.editor import MAX_CITES_PER_CLUSTER, CitationDocument, check_cluster_size
+from citekit.documents.editor import MAX_CITES_PER_CLUSTER, CitationDocument, check_cluster_size
 from citekit.errors import UsageError
-from citekit.model import Library
+from citekit.formats.citesyntax import CitationSyntaxError
+from citekit.model.records import Library
 from citekit.render import CiteItem, Cluster
 
 ITEMS = [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from citekit.suggestions import SUGGESTION_CUTOFF, closest_matches
+from citekit.base.suggestions import SUGGESTION_CUTOFF, closest_matches
 
 KEYS = ["darwin1859", "darwin1871", "muller2001", "who2020", "smith_2020"]
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from citekit import styles
-from citekit._paths import UnsafePathError
+from citekit.base.paths import UnsafePathError
 from citekit.errors import StyleError, UnknownLocaleError, UnknownStyleError, UsageError
+from citekit.styles import catalog as styles
 
 MINIMAL = """<?xml version="1.0" encoding="utf-8"?>
 <style xmlns="http://purl.org/net/xbiblio/csl" class="{cls}" version="1.0"{locale}>

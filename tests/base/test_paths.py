@@ -1,4 +1,4 @@
-"""Paths named by data stay inside the project: citekit._paths."""
+"""Paths named by data stay inside the project: citekit.base.paths."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from citekit._paths import ALLOW_ENV, UnsafePathError, configured_folders, confine, project_root
+from citekit.base.paths import ALLOW_ENV, UnsafePathError, configured_folders, confine, project_root
 
 
 @pytest.fixture(autouse=True)

@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 from lxml import html as lxml_html
 
 from citekit.cli import main
-from citekit.document import _escape_pipe, render_document
 from citekit.documents.markdown import table_row_lines, tokens
-from citekit.model import Library
-from citekit.styles import Style
+from citekit.documents.rendering import _escape_pipe, render_document
+from citekit.model.records import Library
+from citekit.styles.catalog import Style
 
 # A style whose citations and entries put " | " between names and year.
 PIPE_STYLE = """<?xml version="1.0" encoding="utf-8"?>

@@ -6,16 +6,16 @@ import json
 
 import pytest
 
-from citekit import styles
-from citekit.locales import (
+from citekit.render.csl.bundled import bundled_locale_xml
+from citekit.render.csl.locale import build_locale
+from citekit.styles import catalog as styles
+from citekit.styles.language_tags import (
     DEFAULT_LOCALE,
     PRIMARY_DIALECTS,
     canonical_tag,
     fallback_chain,
     primary_dialect,
 )
-from citekit.render.csl.bundled import bundled_locale_xml
-from citekit.render.csl.locale import build_locale
 
 
 @pytest.mark.parametrize(

@@ -31,9 +31,9 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from citekit.base.suggestions import closest_matches
 from citekit.errors import Diagnostic, Severity
-from citekit.model import Date, Library, Name, Record
-from citekit.suggestions import closest_matches
+from citekit.model.records import Date, Library, Name, Record
 
 # -- The convention ----------------------------------------------------------------------------
 

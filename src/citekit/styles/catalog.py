@@ -25,11 +25,11 @@ from pathlib import Path
 
 from lxml import etree
 
-from citekit._io import InputError, read_bytes
-from citekit._paths import confine
+from citekit.base.files import InputError, read_bytes
+from citekit.base.paths import confine
+from citekit.base.suggestions import closest_matches
 from citekit.errors import StyleError, UnknownLocaleError, UnknownStyleError
-from citekit.locales import DEFAULT_LOCALE, canonical_tag, fallback_chain, language_of
-from citekit.suggestions import closest_matches
+from citekit.styles.language_tags import DEFAULT_LOCALE, canonical_tag, fallback_chain, language_of
 
 CSL_NS = "http://purl.org/net/xbiblio/csl"
 _NS = f"{{{CSL_NS}}}"
@@ -223,7 +223,7 @@ def repository_dir() -> Path | None:
 
 def project_style_dirs() -> list[Path]:
     """The repository's ``styles/`` folder (source checkouts) and the packaged copy."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent  # the citekit package
     found: dict[Path, None] = {}
     # data/styles is a link to the repository's styles/ that a wheel carries as files
     for candidate in (here / "data" / "styles", here.parent.parent / "styles"):
@@ -481,7 +481,7 @@ def style_from_data(name: str, base: Path, *, allow: Iterable[str | Path] = ()) 
     file; like any path from data it must lie inside ``base`` (the project),
     a folder in ``allow`` or ``$CITEKIT_ALLOW``, or one of the style folders
     (:func:`user_style_dirs`, :func:`project_style_dirs`, the repository), else
-    :class:`~citekit._paths.UnsafePathError`.  A bare ``name.csl`` that is
+    :class:`~citekit.base.paths.UnsafePathError`.  A bare ``name.csl`` that is
     not in ``base`` means the installed style ``name`` (never a file in the
     working folder).  The answer goes to :func:`find_style`.
     """
@@ -522,7 +522,7 @@ def locales_dir() -> Path:
     commit), so citekit's terms do not depend on how old the copy bundled
     with a citeproc-py release is; the citeproc-py engine still reads its own.
     """
-    folder = Path(__file__).resolve().parent / "data" / "locales"
+    folder = Path(__file__).resolve().parent.parent / "data" / "locales"
     if not folder.is_dir():  # pragma: no cover - a broken installation
         raise StyleError(f"the CSL locale files are missing: {folder} not found")
     return folder
@@ -545,7 +545,7 @@ def resolve_locale(lang: str, *, fallback: bool = True) -> str | None:
 
     ``de-AT`` -> ``de-AT``; ``de`` -> ``de-DE``; ``de-XX`` -> ``de-DE``;
     ``xx`` -> ``en-US`` (None when ``fallback`` is off).  The order is
-    :func:`citekit.locales.fallback_chain`'s.
+    :func:`citekit.styles.language_tags.fallback_chain`'s.
     """
     chain = fallback_chain(lang, available=_locale_tags(), english=fallback)
     return chain[0] if chain else None

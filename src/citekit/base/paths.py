@@ -19,7 +19,7 @@ link inside the project that points outside is refused too.
 Paths the user types on the command line are not confined: that is the
 user's own choice, not data.
 
-Whatever the path, :func:`citekit._io.read_bytes` reads only regular files
+Whatever the path, :func:`citekit.base.files.read_bytes` reads only regular files
 of bounded size (``/dev/zero`` would grow without end, a FIFO would block
 forever).
 """

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from citekit import Library, read, read_string, write_string
 from citekit.errors import Severity
-from citekit.model import Name
-from citekit.quotes import (
+from citekit.model.records import Name
+from citekit.ops.quotations import (
     CUSTOM_KEYS,
     Quotation,
     check_quotations,

@@ -23,14 +23,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from citekit.citesyntax import parse_cluster
 from citekit.errors import UsageError
-from citekit.model import Library
+from citekit.formats.citesyntax import parse_cluster
+from citekit.model.records import Library
 from citekit.render import BibEntry, CiteItem, Cluster, Engine, render, unknown_keys
 from citekit.render.api import normalise_item, normalise_keys, to_cluster, unknown_key_problem
 from citekit.render.quoted import quoting_closure
 from citekit.render.types import Problem
-from citekit.styles import DEFAULT_LOCALE, DEFAULT_STYLE, Style, find_style, resolve_locale
+from citekit.styles.catalog import DEFAULT_LOCALE, DEFAULT_STYLE, Style, find_style, resolve_locale
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,7 @@
 
 ``citekit render paper.md`` does what ``pandoc --citeproc`` does for the
 citations of a Markdown document, without pandoc: it finds the citations
-(:mod:`citekit.docscan`), renders them all in one pass through
+(:mod:`citekit.documents.scan`), renders them all in one pass through
 :func:`citekit.render.render` in reading order (so ibid, subsequent cites,
 disambiguation and numbering come out right), puts each rendering where its
 citation was and adds the bibliography.
@@ -33,13 +33,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from citekit._io import read_text
-from citekit.docscan import FoundCitation, Scan, scan
+from citekit.base.files import read_text
 from citekit.documents import markdown as markdown_reader
+from citekit.documents.frontmatter import (
+    FrontMatter,
+    read_front_matter,
+    resolve_paths,
+    resolve_style,
+)
+from citekit.documents.scan import FoundCitation, Scan, scan
 from citekit.errors import DataError, Diagnostic, Severity, UnknownKeyError, UsageError
 from citekit.formats import read as read_library
-from citekit.frontmatter import FrontMatter, read_front_matter, resolve_paths, resolve_style
-from citekit.model import Library, Record
+from citekit.model.records import Library, Record
 from citekit.render import (
     BibEntry,
     BibliographyLayout,
@@ -56,7 +61,7 @@ from citekit.render.output import html_document
 from citekit.render.quoted import quoting_closure
 from citekit.render.richtext import Rich, Text, escape_attribute, plain
 from citekit.sources.resolve import Resolver, rename_cluster, resolve_identifiers
-from citekit.styles import DEFAULT_LOCALE, Style, find_style, load_locale_xml
+from citekit.styles.catalog import DEFAULT_LOCALE, Style, find_style, load_locale_xml
 
 DOCUMENT_FORMATS: tuple[str, ...] = ("markdown", "html", "text")
 DOCUMENT_DEFAULT_STYLE = "chicago-author-date"

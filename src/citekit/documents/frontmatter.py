@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from citekit._paths import confine
-from citekit._yaml import YAMLError
-from citekit._yaml import load as load_yaml
+from citekit.base.paths import confine
+from citekit.base.yamlload import YAMLError
+from citekit.base.yamlload import load as load_yaml
 from citekit.errors import DataError, Diagnostic
-from citekit.model import Library
-from citekit.styles import style_from_data
+from citekit.model.records import Library
+from citekit.styles.catalog import style_from_data
 
 # PyYAML ships no type information; import it as an untyped module.
 
@@ -183,8 +183,8 @@ def resolve_paths(paths: list[str], document: str | Path | None) -> list[Path]:
 
     Front matter is data (a document may come from anyone), so every path
     must lie inside the document's project or a folder the user allowed
-    (:func:`citekit._paths.confine`); any other raises
-    :class:`~citekit._paths.UnsafePathError` naming the path.
+    (:func:`citekit.base.paths.confine`); any other raises
+    :class:`~citekit.base.paths.UnsafePathError` naming the path.
     """
     base = document_folder(document)
     return [confine(path, base, what="bibliography file") for path in paths]
@@ -195,7 +195,7 @@ def resolve_style(csl: str, document: str | Path | None) -> str:
 
     Same rule as :func:`resolve_paths`, plus the user's style folders; a bare
     ``name.csl`` missing beside the document is the installed style ``name``,
-    never a file in the working folder (:func:`citekit.styles.style_from_data`).
+    never a file in the working folder (:func:`citekit.styles.catalog.style_from_data`).
     """
     return style_from_data(csl, document_folder(document))
 

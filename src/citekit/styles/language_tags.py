@@ -4,7 +4,7 @@ A style asks for a language (``de-AT``, ``de``, ``sr``, ``en_gb`` from a
 command line); the CSL locale files are named by dialect (``locales-de-AT.xml``,
 ``locales-de-DE.xml``).  CSL 1.0.2 ("Locale Fallback") says a dialect falls back
 to its language's *primary dialect* and then to ``en-US``.  Three places used to
-spell that out on their own (the locale lookup in :mod:`citekit.styles`, the
+spell that out on their own (the locale lookup in :mod:`citekit.styles.catalog`, the
 engine's locale merge and the bundled-file loader) with tables that had
 drifted apart; this module is the one rule they share.  It does no I/O, so the
 engines, the style index and the tests all get the same answer.

@@ -1,4 +1,4 @@
-"""YAML front matter of Markdown documents: citekit.frontmatter."""
+"""YAML front matter of Markdown documents: citekit.documents.frontmatter."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from citekit._paths import ALLOW_ENV, UnsafePathError
-from citekit.frontmatter import (
+from citekit.base.paths import ALLOW_ENV, UnsafePathError
+from citekit.documents.frontmatter import (
     FrontMatterError,
     nocite_keys,
     read_front_matter,

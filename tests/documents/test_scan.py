@@ -1,4 +1,4 @@
-"""Where citations and notes are in a Markdown document: citekit.docscan."""
+"""Where citations and notes are in a Markdown document: citekit.documents.scan."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from citekit.docscan import DocumentSyntaxError, LineIndex, mask, scan
+from citekit.documents.scan import DocumentSyntaxError, LineIndex, mask, scan
 
 
 def keys(text: str, **options: object) -> list[tuple[str, ...]]:
