@@ -59,13 +59,59 @@ from markdown_it import MarkdownIt
 
 from citekit.documents.markdown import has_citation, to_html
 
-_BLOCK_TAGS = frozenset({
-    "article", "header", "aside", "hgroup", "blockquote", "hr", "iframe", "body", "li", "map",
-    "button", "object", "canvas", "ol", "caption", "output", "col", "p", "colgroup", "pre", "dd",
-    "progress", "div", "section", "dl", "table", "dt", "tbody", "embed", "textarea", "fieldset",
-    "tfoot", "figcaption", "th", "figure", "thead", "footer", "tr", "form", "ul", "h1", "h2",
-    "h3", "h4", "h5", "h6", "video", "script", "style",
-})
+_BLOCK_TAGS = frozenset(
+    {
+        "article",
+        "header",
+        "aside",
+        "hgroup",
+        "blockquote",
+        "hr",
+        "iframe",
+        "body",
+        "li",
+        "map",
+        "button",
+        "object",
+        "canvas",
+        "ol",
+        "caption",
+        "output",
+        "col",
+        "p",
+        "colgroup",
+        "pre",
+        "dd",
+        "progress",
+        "div",
+        "section",
+        "dl",
+        "table",
+        "dt",
+        "tbody",
+        "embed",
+        "textarea",
+        "fieldset",
+        "tfoot",
+        "figcaption",
+        "th",
+        "figure",
+        "thead",
+        "footer",
+        "tr",
+        "form",
+        "ul",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "video",
+        "script",
+        "style",
+    }
+)
 
 
 class _Normaliser(HTMLParser):
@@ -104,8 +150,9 @@ class _Normaliser(HTMLParser):
             self.in_pre += 1
         parts = [f"<{tag}"]
         for name, value in sorted(attrs):
-            parts.append(f" {name}" if value is None
-                         else f' {name}="{html.escape(value, quote=True)}"')
+            parts.append(
+                f" {name}" if value is None else f' {name}="{html.escape(value, quote=True)}"'
+            )
         self.out.append("".join(parts) + ">")
         self.pending_space = tag in _BLOCK_TAGS
 
@@ -163,12 +210,29 @@ def _cached_spec() -> Path:
         return target
     cache.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
-        subprocess.run([sys.executable, "-m", "pip", "download", f"markdown-it-py=={wanted}",
-                        "--no-binary", ":all:", "--no-deps", "-d", folder, "-q"], check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                f"markdown-it-py=={wanted}",
+                "--no-binary",
+                ":all:",
+                "--no-deps",
+                "-d",
+                folder,
+                "-q",
+            ],
+            check=True,
+        )
         archive = next(Path(folder).glob("*.tar.gz"))
         with tarfile.open(archive) as tar:
-            member = next(m for m in tar.getmembers()
-                          if m.name.endswith("tests/test_cmark_spec/commonmark.json"))
+            member = next(
+                m
+                for m in tar.getmembers()
+                if m.name.endswith("tests/test_cmark_spec/commonmark.json")
+            )
             data = tar.extractfile(member)
             assert data is not None
             target.write_bytes(data.read())
@@ -177,8 +241,12 @@ def _cached_spec() -> Path:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--spec", type=Path, default=None,
-                        help="the spec's examples as JSON (default: fetched and cached)")
+    parser.add_argument(
+        "--spec",
+        type=Path,
+        default=None,
+        help="the spec's examples as JSON (default: fetched and cached)",
+    )
     parser.add_argument("--verbose", action="store_true", help="show the HTML of failures")
     args = parser.parse_args()
     spec_path = args.spec or _cached_spec()
@@ -202,22 +270,30 @@ def main() -> None:
             reference_passed += 1
     elapsed = time.perf_counter() - started
     print(f"spec: {spec_path} ({len(examples)} examples)")
-    print(f"excluded (a pandoc citation is found in them): "
-          f"{', '.join(str(e['example']) for e in citations) or 'none'}")
-    print(f"markdown-it-py {version('markdown-it-py')}: passed {reference_passed} "
-          f"of {len(kept)}")
-    print(f"citekit documents, default (raw HTML filtered): passed {passed} of {len(kept)}; "
-          f"failed on purpose (script, style, textarea kept as text):")
+    print(
+        f"excluded (a pandoc citation is found in them): "
+        f"{', '.join(str(e['example']) for e in citations) or 'none'}"
+    )
+    print(f"markdown-it-py {version('markdown-it-py')}: passed {reference_passed} of {len(kept)}")
+    print(
+        f"citekit documents, default (raw HTML filtered): passed {passed} of {len(kept)}; "
+        f"failed on purpose (script, style, textarea kept as text):"
+    )
     for example, ours in failures:
         print(f"  example {example['example']} ({example['section']})")
         if args.verbose:
-            print(f"    markdown: {example['markdown']!r}\n    expected: {example['html']!r}\n"
-                  f"    citekit:  {ours!r}")
-    print(f"citekit documents, raw HTML trusted ('citekit render --to html --trust-html'): "
-          f"passed {trusted_passed} of {len(kept)} ({elapsed:.1f} s for all three)")
+            print(
+                f"    markdown: {example['markdown']!r}\n    expected: {example['html']!r}\n"
+                f"    citekit:  {ours!r}"
+            )
+    print(
+        f"citekit documents, raw HTML trusted ('citekit render --to html --trust-html'): "
+        f"passed {trusted_passed} of {len(kept)} ({elapsed:.1f} s for all three)"
+    )
     share = 100 * trusted_passed / len(kept) if kept else 0.0
-    print(f"commonmark: passed {trusted_passed} of {len(kept)} non-citation examples "
-          f"({share:.1f}%)")
+    print(
+        f"commonmark: passed {trusted_passed} of {len(kept)} non-citation examples ({share:.1f}%)"
+    )
 
 
 if __name__ == "__main__":

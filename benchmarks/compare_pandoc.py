@@ -31,8 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FILES = ("biblatex-examples", "cdl", "iridia")
 NAME_FIELDS = ("author", "editor", "translator")
 DATE_FIELDS = ("issued", "original-date", "event-date", "accessed")
-_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "\u00a0": " ", "–": "-",
-                         "—": "-"})
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "\u00a0": " ", "–": "-", "—": "-"})
 
 
 def norm_text(value: Any) -> str:
@@ -45,10 +44,17 @@ def norm_names(item: dict[str, Any]) -> list[tuple[str, ...]]:
     for field in NAME_FIELDS:
         for name in item.get(field, []):
             parts = tuple(
-                " ".join(unicodedata.normalize("NFC", str(name.get(k, ""))).split())
-                .translate(_QUOTES)
-                for k in ("family", "given", "dropping-particle", "non-dropping-particle",
-                          "suffix", "literal")
+                " ".join(unicodedata.normalize("NFC", str(name.get(k, ""))).split()).translate(
+                    _QUOTES
+                )
+                for k in (
+                    "family",
+                    "given",
+                    "dropping-particle",
+                    "non-dropping-particle",
+                    "suffix",
+                    "literal",
+                )
             )
             out.append((field, *parts))
     return out
@@ -112,15 +118,16 @@ def compare_file(bib: Path, reference: Path, examples: int) -> dict[str, Any]:
                 diffs[kind].append(f"{key}: citekit {a!r} / pandoc {b!r}")
     unreported = sum(1 for d in result.diagnostics if d.code == "unmapped-fields")
     dropped = dropped_fields(bib.read_text(encoding="utf-8"), result)
-    print(f"\n== {bib.name}: {len(theirs)} entries (pandoc), {len(ours)} read by citekit, "
-          f"{len(missing)} missing, {len(result.diagnostics)} diagnostics "
-          f"({unreported} entries with fields kept in custom, "
-          f"{len(dropped)} fields dropped without a report{': ' if dropped else ''}"
-          f"{', '.join(dropped[:5])})")
+    print(
+        f"\n== {bib.name}: {len(theirs)} entries (pandoc), {len(ours)} read by citekit, "
+        f"{len(missing)} missing, {len(result.diagnostics)} diagnostics "
+        f"({unreported} entries with fields kept in custom, "
+        f"{len(dropped)} fields dropped without a report{': ' if dropped else ''}"
+        f"{', '.join(dropped[:5])})"
+    )
     total = max(len(theirs) - len(missing), 1)
     for kind in CHECKS:
-        print(f"  {kind:16} {100 * agree[kind] / total:6.2f}% agree "
-              f"({len(diffs[kind])} differ)")
+        print(f"  {kind:16} {100 * agree[kind] / total:6.2f}% agree ({len(diffs[kind])} differ)")
     for kind, items in diffs.items():
         print(f"  -- {kind}: {len(items)} disagreements, e.g.")
         for line in items[:examples]:
@@ -130,8 +137,9 @@ def compare_file(bib: Path, reference: Path, examples: int) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--shared", default=os.environ.get("CITEKIT_SHARED",
-                                                           str(ROOT.parent / "shared")))
+    parser.add_argument(
+        "--shared", default=os.environ.get("CITEKIT_SHARED", str(ROOT.parent / "shared"))
+    )
     parser.add_argument("--examples", type=int, default=4)
     args = parser.parse_args(argv)
     shared = Path(args.shared)
@@ -141,9 +149,11 @@ def main(argv: list[str] | None = None) -> int:
     totals: dict[str, int] = defaultdict(int)
     count = 0
     for name in FILES:
-        stats = compare_file(shared / "corpus" / f"{name}.bib",
-                             shared / "reference" / "pandoc-csljson" / f"{name}.json",
-                             args.examples)
+        stats = compare_file(
+            shared / "corpus" / f"{name}.bib",
+            shared / "reference" / "pandoc-csljson" / f"{name}.json",
+            args.examples,
+        )
         count += stats["entries"]
         for kind, value in stats["agree"].items():
             totals[kind] += value

@@ -300,11 +300,38 @@ def _subsequence(short: list[str], long: list[str]) -> bool:
     return all(word in rest for word in short)
 
 
-_MINOR = frozenset({
-    "a", "an", "the", "and", "but", "or", "nor", "for", "so", "yet", "as", "at", "by", "in",
-    "of", "off", "on", "per", "to", "up", "via", "vs", "with", "from", "into", "onto", "over",
-    "upon",
-})
+_MINOR = frozenset(
+    {
+        "a",
+        "an",
+        "the",
+        "and",
+        "but",
+        "or",
+        "nor",
+        "for",
+        "so",
+        "yet",
+        "as",
+        "at",
+        "by",
+        "in",
+        "of",
+        "off",
+        "on",
+        "per",
+        "to",
+        "up",
+        "via",
+        "vs",
+        "with",
+        "from",
+        "into",
+        "onto",
+        "over",
+        "upon",
+    }
+)
 _PROTECTED = re.compile(r'<span class="nocase">.*?</span>')
 
 
@@ -325,16 +352,17 @@ def _case_fault(value: str, theirs: str) -> str | None:
         return "pandoc lowercases a title already in sentence case"
     mine_words, their_words = value.split(), theirs.split()
     if len(mine_words) == len(their_words):
-        changed = [i for i, (a, b) in enumerate(zip(mine_words, their_words, strict=True))
-                   if a != b]
-        if changed and all(i > 0 and mine_words[i - 1].endswith((".", "?", "!"))
-                           for i in changed):
+        changed = [
+            i for i, (a, b) in enumerate(zip(mine_words, their_words, strict=True)) if a != b
+        ]
+        if changed and all(i > 0 and mine_words[i - 1].endswith((".", "?", "!")) for i in changed):
             return "pandoc lowercases the first word of a sentence inside a title"
     return None
 
 
-def fault_candidates(mine: dict[str, Any], theirs: dict[str, Any]
-                     ) -> list[tuple[str, tuple[str, ...]]]:
+def fault_candidates(
+    mine: dict[str, Any], theirs: dict[str, Any]
+) -> list[tuple[str, tuple[str, ...]]]:
     """Documented pandoc faults (docs/bibtex-import.md) these two records show, with
     the variables each one affects."""
     found: list[tuple[str, tuple[str, ...]]] = []
@@ -349,8 +377,7 @@ def fault_candidates(mine: dict[str, Any], theirs: dict[str, Any]
             continue
         mine_words, their_words = _words_of(a), _words_of(b)
         if len(their_words) < len(mine_words) and _subsequence(their_words, mine_words):
-            found.append(("pandoc drops the text of a TeX command it does not know",
-                          (variable,)))
+            found.append(("pandoc drops the text of a TeX command it does not know", (variable,)))
         elif "\\" in b and "\\" not in a:
             found.append(("pandoc leaves TeX it cannot decode in the text", (variable,)))
     for variable in ("genre", "note", "publisher"):
@@ -359,54 +386,78 @@ def fault_candidates(mine: dict[str, Any], theirs: dict[str, Any]
             found.append(("pandoc leaves TeX it cannot decode in the text", (variable,)))
     for variable in KINDS["names"]:
         names = theirs.get(variable)
-        if isinstance(names, list) and names != mine.get(variable) and any(
-                isinstance(name, dict)
-                and str(name.get("dropping-particle", ""))[:1].isupper() for name in names):
-            found.append(("pandoc reads a given name that opens with a braced accent "
-                          "({\\'E}ric) as a particle", (variable,)))
+        if (
+            isinstance(names, list)
+            and names != mine.get(variable)
+            and any(
+                isinstance(name, dict) and str(name.get("dropping-particle", ""))[:1].isupper()
+                for name in names
+            )
+        ):
+            found.append(
+                (
+                    "pandoc reads a given name that opens with a braced accent "
+                    "({\\'E}ric) as a particle",
+                    (variable,),
+                )
+            )
     publisher, theirs_publisher = mine.get("publisher"), theirs.get("publisher")
     if isinstance(theirs_publisher, str) and theirs_publisher.startswith(_URL_START):
-        found.append(("pandoc reads a URL in howpublished as the publisher",
-                      ("publisher", "URL")))
-    if isinstance(publisher, str) and isinstance(theirs_publisher, str) \
-            and "; " in theirs_publisher \
-            and theirs_publisher.replace("; ", " and ") == publisher:
+        found.append(("pandoc reads a URL in howpublished as the publisher", ("publisher", "URL")))
+    if (
+        isinstance(publisher, str)
+        and isinstance(theirs_publisher, str)
+        and "; " in theirs_publisher
+        and theirs_publisher.replace("; ", " and ") == publisher
+    ):
         found.append(("pandoc splits a publisher's name at 'and'", ("publisher",)))
     if theirs.get("type") == "" and mine.get("type") == "document":
         found.append(("pandoc gives @misc an empty CSL type", ("type",)))
     genre, theirs_genre = mine.get("genre"), theirs.get("genre")
-    if isinstance(genre, str) and isinstance(theirs_genre, str) and theirs_genre[:1].islower() \
-            and genre == theirs_genre[:1].upper() + theirs_genre[1:]:
-        found.append(("pandoc writes a genre from a biblatex type key in lower case",
-                      ("genre",)))
+    if (
+        isinstance(genre, str)
+        and isinstance(theirs_genre, str)
+        and theirs_genre[:1].islower()
+        and genre == theirs_genre[:1].upper() + theirs_genre[1:]
+    ):
+        found.append(("pandoc writes a genre from a biblatex type key in lower case", ("genre",)))
     page, theirs_page = mine.get("page"), theirs.get("page")
-    if isinstance(page, str) and isinstance(theirs_page, str) and "\\-" in page \
-            and page.replace("\\-", "-") == theirs_page:
-        found.append(("pandoc formats a pages value that is not a page range as one",
-                      ("page",)))
-    custom = mine.get("custom", {}).get("biblatex", {}) if isinstance(mine.get("custom"),
-                                                                      dict) else {}
+    if (
+        isinstance(page, str)
+        and isinstance(theirs_page, str)
+        and "\\-" in page
+        and page.replace("\\-", "-") == theirs_page
+    ):
+        found.append(("pandoc formats a pages value that is not a page range as one", ("page",)))
+    custom = (
+        mine.get("custom", {}).get("biblatex", {}) if isinstance(mine.get("custom"), dict) else {}
+    )
     for variable in (*KINDS["names"], *TITLE_VARIABLES):
         a, b = mine.get(variable), theirs.get(variable)
         if a is not None and b is not None and a != b:
             theirs_text = json.dumps(b, ensure_ascii=False, sort_keys=True)
             fixed = unicodedata.normalize("NFC", theirs_text.replace("\u0131\u0301", "í"))
-            if "\u0131\u0301" in theirs_text \
-                    and fixed == json.dumps(a, ensure_ascii=False, sort_keys=True):
-                found.append(("pandoc writes \\'{\\i} as a dotless ı under an accent",
-                              (variable,)))
+            if "\u0131\u0301" in theirs_text and fixed == json.dumps(
+                a, ensure_ascii=False, sort_keys=True
+            ):
+                found.append(("pandoc writes \\'{\\i} as a dotless ı under an accent", (variable,)))
     for variable in KINDS["names"]:
-        if variable in mine and variable not in theirs \
-                and custom.get("@" + variable) in ("editora", "editorb", "editorc"):
-            found.append(("pandoc leaves out an editora/b/c whose editoratype it does not map",
-                          (variable,)))
+        if (
+            variable in mine
+            and variable not in theirs
+            and custom.get("@" + variable) in ("editora", "editorb", "editorc")
+        ):
+            found.append(
+                ("pandoc leaves out an editora/b/c whose editoratype it does not map", (variable,))
+            )
     if "genre" in mine and "genre" not in theirs and custom.get("@implied"):
         found.append(("pandoc leaves out the report type biblatex implies", ("genre",)))
     return found
 
 
-def pandoc_fault(mine: dict[str, Any], theirs: dict[str, Any], style: str,
-                 numeric: bool) -> str | None:
+def pandoc_fault(
+    mine: dict[str, Any], theirs: dict[str, Any], style: str, numeric: bool
+) -> str | None:
     """The documented pandoc faults that explain the whole difference, if they do.
 
     A fault is set aside only when giving citekit's record pandoc's values

@@ -62,8 +62,17 @@ def stringify(node: Any) -> str:
         return str(content)
     if kind in ("Space", "SoftBreak", "LineBreak"):
         return " "
-    if kind in ("Emph", "Strong", "SmallCaps", "Strikeout", "Superscript", "Subscript",
-                "Underline", "Plain", "Para"):
+    if kind in (
+        "Emph",
+        "Strong",
+        "SmallCaps",
+        "Strikeout",
+        "Superscript",
+        "Subscript",
+        "Underline",
+        "Plain",
+        "Para",
+    ):
         return stringify(content) + (" " if kind in ("Plain", "Para") else "")
     if kind == "Quoted":
         single = content[0].get("t") == "SingleQuote"
@@ -116,9 +125,21 @@ def pandoc_entries(node: Any, out: dict[str, str]) -> None:
 
 def run_pandoc(style_path: Path) -> tuple[list[tuple[tuple[str, ...], str]], dict[str, str]]:
     completed = subprocess.run(
-        ["pandoc", "--citeproc", "--bibliography", str(LIBRARY), "--csl", str(style_path),
-         "-t", "json", str(DOCUMENT)],
-        capture_output=True, text=True, check=True)
+        [
+            "pandoc",
+            "--citeproc",
+            "--bibliography",
+            str(LIBRARY),
+            "--csl",
+            str(style_path),
+            "-t",
+            "json",
+            str(DOCUMENT),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     ast = json.loads(completed.stdout)
     cites: list[tuple[tuple[str, ...], str]] = []
     entries: dict[str, str] = {}
@@ -135,12 +156,13 @@ def run_pandoc(style_path: Path) -> tuple[list[tuple[tuple[str, ...], str]], dic
 def compare(style: str, engine: str, examples: int) -> tuple[int, int, int, int]:
     style_path = find_style(style).path
     pandoc_list, pandoc_bib = run_pandoc(style_path)
-    result = render_document_file(DOCUMENT, bibliography=[LIBRARY], style=style,
-                                  engine=engine, to="text")
-    ours = [(tuple(i.id for i in c.found.cluster.items), norm(c.display))
-            for c in result.citations]
-    matcher = difflib.SequenceMatcher(a=[k for k, _ in ours], b=[k for k, _ in pandoc_list],
-                                      autojunk=False)
+    result = render_document_file(
+        DOCUMENT, bibliography=[LIBRARY], style=style, engine=engine, to="text"
+    )
+    ours = [(tuple(i.id for i in c.found.cluster.items), norm(c.display)) for c in result.citations]
+    matcher = difflib.SequenceMatcher(
+        a=[k for k, _ in ours], b=[k for k, _ in pandoc_list], autojunk=False
+    )
     agree = 0
     shown = 0
     for block in matcher.get_matching_blocks():
@@ -151,8 +173,10 @@ def compare(style: str, engine: str, examples: int) -> tuple[int, int, int, int]
                 agree += 1
             elif shown < examples:
                 shown += 1
-                print(f"    cite {'; '.join(mine[0])}:\n      citekit: {mine[1]}\n"
-                      f"      pandoc:  {theirs[1]}")
+                print(
+                    f"    cite {'; '.join(mine[0])}:\n      citekit: {mine[1]}\n"
+                    f"      pandoc:  {theirs[1]}"
+                )
     total = max(len(ours), len(pandoc_list))
     ours_bib = {e.id: norm(e.text) for e in result.bibliography}
     bib_agree = 0
@@ -161,38 +185,49 @@ def compare(style: str, engine: str, examples: int) -> tuple[int, int, int, int]
             bib_agree += 1
         elif shown < examples:
             shown += 1
-            print(f"    entry {key}:\n      citekit: {ours_bib.get(key)}\n"
-                  f"      pandoc:  {pandoc_bib.get(key)}")
+            print(
+                f"    entry {key}:\n      citekit: {ours_bib.get(key)}\n"
+                f"      pandoc:  {pandoc_bib.get(key)}"
+            )
     return agree, total, bib_agree, len(set(ours_bib) | set(pandoc_bib))
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--engine", action="append", default=None,
-                        help="engine(s) to compare (default: the default engine and citekit)")
-    parser.add_argument("--examples", type=int, default=4,
-                        help="disagreements to show per style")
+    parser.add_argument(
+        "--engine",
+        action="append",
+        default=None,
+        help="engine(s) to compare (default: the default engine and citekit)",
+    )
+    parser.add_argument("--examples", type=int, default=4, help="disagreements to show per style")
     args = parser.parse_args()
     if shutil.which("pandoc") is None:
         print("pandoc is not installed; nothing to compare against (skipped)")
         return 0
-    version = subprocess.run(["pandoc", "--version"], capture_output=True, text=True,
-                             check=True).stdout.split("\n")[0]
-    engines = args.engine or list(dict.fromkeys(
-        [DEFAULT_ENGINE, *(e for e in ("citekit",) if e in available_engines())]))
+    version = subprocess.run(
+        ["pandoc", "--version"], capture_output=True, text=True, check=True
+    ).stdout.split("\n")[0]
+    engines = args.engine or list(
+        dict.fromkeys([DEFAULT_ENGINE, *(e for e in ("citekit",) if e in available_engines())])
+    )
     print(f"document: {DOCUMENT.relative_to(DATA.parent.parent)}; peer: {version}")
     totals = [0, 0, 0, 0]
     for engine in engines:
         for style in STYLES:
             print(f"  {style} (engine {engine}):")
             agree, total, bib_agree, bib_total = compare(style, engine, args.examples)
-            print(f"    citations agree: {agree}/{total}; "
-                  f"bibliography entries agree: {bib_agree}/{bib_total}")
+            print(
+                f"    citations agree: {agree}/{total}; "
+                f"bibliography entries agree: {bib_agree}/{bib_total}"
+            )
             for i, value in enumerate((agree, total, bib_agree, bib_total)):
                 totals[i] += value
-    print(f"overall: citations {totals[0]}/{totals[1]} "
-          f"({100 * totals[0] / max(totals[1], 1):.0f}%), bibliography entries "
-          f"{totals[2]}/{totals[3]} ({100 * totals[2] / max(totals[3], 1):.0f}%)")
+    print(
+        f"overall: citations {totals[0]}/{totals[1]} "
+        f"({100 * totals[0] / max(totals[1], 1):.0f}%), bibliography entries "
+        f"{totals[2]}/{totals[3]} ({100 * totals[2] / max(totals[3], 1):.0f}%)"
+    )
     return 0
 
 

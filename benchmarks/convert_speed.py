@@ -49,8 +49,12 @@ def run_citekit(path: Path) -> str:
 
 
 def run_pandoc(path: Path) -> str:
-    done = subprocess.run(["pandoc", "-f", "biblatex", "-t", "csljson", str(path)],
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        ["pandoc", "-f", "biblatex", "-t", "csljson", str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return done.stdout
 
 
@@ -95,8 +99,10 @@ def main(argv: list[str] | None = None) -> int:
     bp_repeat = max(1, args.repeat - 1)
     stack, count = best_of(bp_repeat, lambda: run_bibtexparser(path))
     print(f"bibtexparser stack: {count} entries in {stack:.3f} s (best of {bp_repeat})")
-    print(f"convert {path.name}: citekit {ours:.2f} s, {pandoc_part}, "
-          f"bibtexparser-stack {stack:.2f} s ({stack / ours:.1f} x)")
+    print(
+        f"convert {path.name}: citekit {ours:.2f} s, {pandoc_part}, "
+        f"bibtexparser-stack {stack:.2f} s ({stack / ours:.1f} x)"
+    )
     return 0
 
 

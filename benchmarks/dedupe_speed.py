@@ -43,11 +43,14 @@ def load(shared: Path) -> Library:
             records += list(read(shared / "corpus" / name).library)
         source = "citekit's BibTeX reader on corpus/cdl.bib + iridia.bib"
     except ImportError as exc:  # the BibTeX reader is not built yet
-        print(f"note: citekit's BibTeX reader failed to import ({exc}); "
-              "using pandoc's CSL-JSON of the same files instead")
+        print(
+            f"note: citekit's BibTeX reader failed to import ({exc}); "
+            "using pandoc's CSL-JSON of the same files instead"
+        )
         for name in ("cdl.json", "iridia.json"):
-            items = json.loads((shared / "reference" / "pandoc-csljson" / name)
-                               .read_text(encoding="utf-8"))
+            items = json.loads(
+                (shared / "reference" / "pandoc-csljson" / name).read_text(encoding="utf-8")
+            )
             records += list(Library.from_json(items))
         source = "reference/pandoc-csljson/cdl.json + iridia.json"
     library = Library()
@@ -84,11 +87,14 @@ def all_pairs(records: list[Record]) -> int:
     profiles = [MatchProfile.of(r) for r in records]
     found = 0
     for x, a in enumerate(profiles):
-        for b in profiles[x + 1:]:
+        for b in profiles[x + 1 :]:
             shared_id = bool(a.dois & b.dois or a.isbns & b.isbns)
             if (shared_id and titles_compatible(a.title, b.title)) or (
-                    a.year == b.year and a.family and a.family == b.family
-                    and titles_similar(a.title, b.title, 0.9)):
+                a.year == b.year
+                and a.family
+                and a.family == b.family
+                and titles_similar(a.title, b.title, 0.9)
+            ):
                 found += 1
     return found
 
@@ -115,18 +121,21 @@ def main() -> None:
     pairs_sample = len(sample) * (len(sample) - 1) / 2
     sample_seconds = best_time(partial(all_pairs, sample))
     per_pair = sample_seconds / pairs_sample
-    print(f"\nall-pairs baseline (peer): {len(sample):,}-record sample, "
-          f"{pairs_sample:,.0f} pairs in {sample_seconds:.3f} s "
-          f"({per_pair * 1e6:.2f} µs/pair)")
+    print(
+        f"\nall-pairs baseline (peer): {len(sample):,}-record sample, "
+        f"{pairs_sample:,.0f} pairs in {sample_seconds:.3f} s "
+        f"({per_pair * 1e6:.2f} µs/pair)"
+    )
     for size, seconds, _ in results:
         pairs = size * (size - 1) / 2
         estimate = per_pair * pairs
-        print(f"  {size:>7,} records: {pairs:,.0f} pairs -> ~{estimate:8.1f} s extrapolated; "
-              f"find_duplicates is {estimate / seconds:,.0f}x faster")
+        print(
+            f"  {size:>7,} records: {pairs:,.0f} pairs -> ~{estimate:8.1f} s extrapolated; "
+            f"find_duplicates is {estimate / seconds:,.0f}x faster"
+        )
     first, last = results[0], results[-1]
     exponent = (last[1] / first[1]) ** (1 / 2)  # two doublings
-    print(f"\ngrowth per doubling of the input: x{exponent:.2f} "
-          "(linear = 2, all pairs = 4)")
+    print(f"\ngrowth per doubling of the input: x{exponent:.2f} (linear = 2, all pairs = 4)")
 
 
 if __name__ == "__main__":

@@ -77,8 +77,9 @@ def run_citeproc_py(items: list[dict[str, Any]], style_path: str) -> int:
         return len([str(entry) for entry in bib.bibliography()])
 
 
-def best_times(function: Any, sized: dict[int, list[dict[str, Any]]], style: Any,
-               repeat: int) -> dict[int, tuple[float, int]]:
+def best_times(
+    function: Any, sized: dict[int, list[dict[str, Any]]], style: Any, repeat: int
+) -> dict[int, tuple[float, int]]:
     """Best of ``repeat`` runs per size, each on a fresh copy of the items.
 
     The sizes take turns within each round, so a slow stretch of a shared
@@ -99,8 +100,12 @@ def best_times(function: Any, sized: dict[int, list[dict[str, Any]]], style: Any
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000])
-    parser.add_argument("--repeat", type=int, default=3,
-                        help="runs per engine and size; the best is reported (default 3)")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="runs per engine and size; the best is reported (default 3)",
+    )
     args = parser.parse_args()
     if not CDL_BIB.is_file():
         print(f"skipped: {CDL_BIB} not found")

@@ -69,18 +69,22 @@ def best_of(repeat: int, run: Callable[[], T]) -> tuple[float, T]:
 def usable(record: Record) -> bool:
     """What the reader's checks accept for an author-date style without errors."""
     return bool(record.get("title")) and bool(
-        record.get("author") or record.get("editor") or record.get("issued"))
+        record.get("author") or record.get("editor") or record.get("issued")
+    )
 
 
 def reading_list_toml(keys: list[str], style: str) -> str:
     lines = ['title = "Benchmark course"', f'style = "{style}"', 'libraries = ["cdl.bib"]']
     for s in range(SECTIONS):
         lines += ["[[sections]]", f'id = "week-{s + 1}"', f'title = "Week {s + 1}"']
-        for n, key in enumerate(keys[s * PER_SECTION:(s + 1) * PER_SECTION]):
+        for n, key in enumerate(keys[s * PER_SECTION : (s + 1) * PER_SECTION]):
             escaped = key.replace("\\", "\\\\").replace('"', '\\"')
-            lines += ["[[sections.readings]]", f'key = "{escaped}"',
-                      f'pages = "{n + 1}-{n + 20}, {n + 40}"',
-                      f'annotation = "Reading {n + 1} of week {s + 1}: why it is here."']
+            lines += [
+                "[[sections.readings]]",
+                f'key = "{escaped}"',
+                f'pages = "{n + 1}-{n + 20}, {n + 40}"',
+                f'annotation = "Reading {n + 1} of week {s + 1}: why it is here."',
+            ]
             if n % 4 == 3:
                 lines.append("required = false")
     return "\n".join(lines) + "\n"
@@ -93,8 +97,19 @@ def run_pandoc(library: Library, style_path: Path) -> int:
         source = Path(folder) / "doc.md"
         source.write_text("---\nnocite: '@*'\n---\n", encoding="utf-8")
         done = subprocess.run(
-            ["pandoc", "--citeproc", f"--bibliography={refs}", f"--csl={style_path}",
-             "-t", "html", str(source)], capture_output=True, text=True, check=True)
+            [
+                "pandoc",
+                "--citeproc",
+                f"--bibliography={refs}",
+                f"--csl={style_path}",
+                "-t",
+                "html",
+                str(source),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
     return done.stdout.count('class="csl-entry"')
 
 
@@ -111,14 +126,17 @@ def main() -> int:
     text = args.file.read_text(encoding="utf-8")
     started = time.perf_counter()
     corpus = bibtex.read(text, filename=str(args.file)).library
-    print(f"read {args.file.name}: {len(corpus)} entries in "
-          f"{time.perf_counter() - started:.2f} s (not counted below)")
-    keys = [r.key for r in corpus if usable(r)][:SECTIONS * PER_SECTION]
+    print(
+        f"read {args.file.name}: {len(corpus)} entries in "
+        f"{time.perf_counter() - started:.2f} s (not counted below)"
+    )
+    keys = [r.key for r in corpus if usable(r)][: SECTIONS * PER_SECTION]
     if len(keys) < SECTIONS * PER_SECTION:
         print(f"skipped: only {len(keys)} usable entries")
         return 0
-    listing = parse_reading_list(reading_list_toml(keys, args.style), filename="bench.toml",
-                                 base=args.file.parent)
+    listing = parse_reading_list(
+        reading_list_toml(keys, args.style), filename="bench.toml", base=args.file.parent
+    )
     flat = Library(corpus[k] for k in keys)
     pandoc_s: float | None = None
     if shutil.which("pandoc") is None:
@@ -126,17 +144,23 @@ def main() -> int:
     else:
         style_path = find_style(args.style).path
         pandoc_s, count = best_of(args.repeat, lambda: run_pandoc(flat, style_path))
-        version = subprocess.run(["pandoc", "--version"], capture_output=True, text=True,
-                                 check=False).stdout.split("\n")[0]
-        print(f"peer {version} --citeproc, one flat bibliography of {count} entries "
-              f"({args.style}): {pandoc_s:.2f} s")
+        version = subprocess.run(
+            ["pandoc", "--version"], capture_output=True, text=True, check=False
+        ).stdout.split("\n")[0]
+        print(
+            f"peer {version} --citeproc, one flat bibliography of {count} entries "
+            f"({args.style}): {pandoc_s:.2f} s"
+        )
     summary: list[str] = []
     for engine in [args.engine] if args.engine else available_engines():
-        build_s, reader = best_of(args.repeat,
-                                  partial(build_reader, listing, corpus, engine=engine))
+        build_s, reader = best_of(
+            args.repeat, partial(build_reader, listing, corpus, engine=engine)
+        )
         entries = sum(len(s.entries) for s in reader.sections)
-        print(f"[{engine}] build: {entries} readings in {len(reader.sections)} sections + "
-              f"{len(reader.bibliography)} consolidated entries: {build_s:.2f} s")
+        print(
+            f"[{engine}] build: {entries} readings in {len(reader.sections)} sections + "
+            f"{len(reader.bibliography)} consolidated entries: {build_s:.2f} s"
+        )
         writers: dict[str, Callable[[], object]] = {
             "html": partial(render_html, reader),
             "docx": partial(render_docx, reader),

@@ -132,24 +132,27 @@ def compare_style(style: str, folder: Path, engine: str, locale: str = LOCALE) -
     reference = json.loads((folder / f"{style}.{locale}.json").read_text("utf-8"))
     items = load_items(folder)
     library = Library.from_json(items)
-    clusters = [Cluster((CiteItem(str(item["id"])),), note_number=n)
-                for n, item in enumerate(items, start=1)]
-    result = render(library, style, citations=clusters, locale=locale, output="html",
-                    engine=engine)
+    clusters = [
+        Cluster((CiteItem(str(item["id"])),), note_number=n)
+        for n, item in enumerate(items, start=1)
+    ]
+    result = render(library, style, citations=clusters, locale=locale, output="html", engine=engine)
     report = StyleReport(style, warnings=list(result.warnings))
     entries: dict[str, Any] = reference["entries"]
     bib_html = {e.id: e.text for e in result.bibliography}
     bib_text = {e.id: serialise(e.rich, "text") for e in result.bibliography}
-    for cluster, cite_html, tree in zip(clusters, result.citations, result.citation_trees,
-                                        strict=True):
+    for cluster, cite_html, tree in zip(
+        clusters, result.citations, result.citation_trees, strict=True
+    ):
         key = cluster.items[0].id
         expected = entries.get(key)
         if expected is None:
             continue
         ok = normalise_html(cite_html) == normalise_html(expected["cite_html"])
         report.cite_ok[key] = ok
-        report.cite_text_ok[key] = (normalise_text(serialise(tree, "text"))
-                                    == normalise_text(expected["cite_text"]))
+        report.cite_text_ok[key] = normalise_text(serialise(tree, "text")) == normalise_text(
+            expected["cite_text"]
+        )
         if not ok:
             report.mismatches.append((key, "cite", expected["cite_html"], cite_html))
     for key in reference["bib_order"]:
@@ -158,8 +161,9 @@ def compare_style(style: str, folder: Path, engine: str, locale: str = LOCALE) -
         got = bib_html.get(key, "")
         ok = normalise_html(got) == normalise_html(expected["bib_html"])
         report.bib_ok[key] = ok
-        report.bib_text_ok[key] = (normalise_text(bib_text.get(key, ""))
-                                   == normalise_text(expected["bib_text"]))
+        report.bib_text_ok[key] = normalise_text(bib_text.get(key, "")) == normalise_text(
+            expected["bib_text"]
+        )
         if not ok:
             report.mismatches.append((key, "bib", expected["bib_html"], got or "<left out>"))
     return report
@@ -186,31 +190,44 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--engine", default=DEFAULT_ENGINE)
     parser.add_argument("--shared", default=None, help="the shared data folder")
-    parser.add_argument("--locale", default=LOCALE,
-                        help="the locale the reference was rendered in (with --reference; "
-                             "files STYLE.LOCALE.json)")
-    parser.add_argument("--reference", default=None,
-                        help="a folder with items.json and STYLE.en-US.json files made by "
-                             "benchmarks/citeproc_js_reference.js (instead of the shared "
-                             "reference)")
-    parser.add_argument("--show", type=int, default=0,
-                        help="print up to N mismatches per style")
+    parser.add_argument(
+        "--locale",
+        default=LOCALE,
+        help="the locale the reference was rendered in (with --reference; files STYLE.LOCALE.json)",
+    )
+    parser.add_argument(
+        "--reference",
+        default=None,
+        help="a folder with items.json and STYLE.en-US.json files made by "
+        "benchmarks/citeproc_js_reference.js (instead of the shared "
+        "reference)",
+    )
+    parser.add_argument("--show", type=int, default=0, help="print up to N mismatches per style")
     parser.add_argument("--style", action="append", help="only these styles")
-    parser.add_argument("--write-known-failures", action="store_true",
-                        help="rewrite tests/render/reference_known_failures_ENGINE.txt "
-                             "from this run")
-    parser.add_argument("--timing", action="store_true",
-                        help="also time every available engine on the same work and "
-                             "print the ratio against citeproc-py")
+    parser.add_argument(
+        "--write-known-failures",
+        action="store_true",
+        help="rewrite tests/render/reference_known_failures_ENGINE.txt from this run",
+    )
+    parser.add_argument(
+        "--timing",
+        action="store_true",
+        help="also time every available engine on the same work and "
+        "print the ratio against citeproc-py",
+    )
     args = parser.parse_args(argv)
     folder = Path(args.reference) if args.reference else shared_dir(args.shared)
     if folder is None or not (folder / "items.json").is_file():
-        print("reference data not found (give --shared or --reference, or set CITEKIT_SHARED)",
-              file=sys.stderr)
+        print(
+            "reference data not found (give --shared or --reference, or set CITEKIT_SHARED)",
+            file=sys.stderr,
+        )
         return 2
     if args.engine not in available_engines():
-        print(f"engine '{args.engine}' not available; have: {', '.join(available_engines())}",
-              file=sys.stderr)
+        print(
+            f"engine '{args.engine}' not available; have: {', '.join(available_engines())}",
+            file=sys.stderr,
+        )
         return 2
     styles = args.style or list(STYLES)
     print(f"reference: {describe_reference(folder, styles[0], args.locale)}")
@@ -219,18 +236,28 @@ def main(argv: list[str] | None = None) -> int:
     for style in styles:
         report = compare_style(style, folder, args.engine, args.locale)
         reports.append(report)
-        bib = (f"{report.share(report.bib_ok):8.1f}% {report.share(report.bib_text_ok):8.1f}%"
-               if report.bib_ok else f"{'n/a':>9} {'n/a':>9}")
-        print(f"{style:32} {bib} "
-              f"{report.share(report.cite_ok):9.1f}% {report.share(report.cite_text_ok):9.1f}%")
+        bib = (
+            f"{report.share(report.bib_ok):8.1f}% {report.share(report.bib_text_ok):8.1f}%"
+            if report.bib_ok
+            else f"{'n/a':>9} {'n/a':>9}"
+        )
+        print(
+            f"{style:32} {bib} "
+            f"{report.share(report.cite_ok):9.1f}% {report.share(report.cite_text_ok):9.1f}%"
+        )
         for key, kind, expected, got in report.mismatches[: args.show]:
-            print(f"  {kind} {key}\n    expected: {normalise_html(expected)}\n"
-                  f"    got:      {normalise_html(got)}")
+            print(
+                f"  {kind} {key}\n    expected: {normalise_html(expected)}\n"
+                f"    got:      {normalise_html(got)}"
+            )
     if args.write_known_failures:
         path = known_failures_path(args.engine)
         failures = sorted(set().union(*(r.failures() for r in reports)))
-        path.write_text(KNOWN_FAILURES_HEADER.format(engine=args.engine)
-                        + "".join(f"{line}\n" for line in failures), encoding="utf-8")
+        path.write_text(
+            KNOWN_FAILURES_HEADER.format(engine=args.engine)
+            + "".join(f"{line}\n" for line in failures),
+            encoding="utf-8",
+        )
         print(f"wrote {len(failures)} known failures to {path}")
     if args.timing:
         print_timing(folder, styles)
@@ -238,8 +265,10 @@ def main(argv: list[str] | None = None) -> int:
     min_bib = min((r.share(r.bib_ok) for r in reports if r.bib_ok), default=100.0)
     min_cite = min((r.share(r.cite_ok) for r in reports if r.cite_ok), default=100.0)
     where = "" if args.locale == LOCALE else f", locale {args.locale}"
-    print(f"reference agreement: min bibliography {min_bib:.1f}%, "
-          f"min citation {min_cite:.1f}% (engine {args.engine}{where})")
+    print(
+        f"reference agreement: min bibliography {min_bib:.1f}%, "
+        f"min citation {min_cite:.1f}% (engine {args.engine}{where})"
+    )
     return 0
 
 

@@ -44,8 +44,26 @@ ROOT = Path(__file__).resolve().parent.parent
 STYLE = "chicago-author-date"
 NOTE_STYLE = "oscola"
 CITATIONS = 200
-WORDS = ("the", "results", "suggest", "memory", "models", "that", "learning", "recall",
-         "depends", "on", "context", "and", "time", "as", "shown", "in", "several", "studies")
+WORDS = (
+    "the",
+    "results",
+    "suggest",
+    "memory",
+    "models",
+    "that",
+    "learning",
+    "recall",
+    "depends",
+    "on",
+    "context",
+    "and",
+    "time",
+    "as",
+    "shown",
+    "in",
+    "several",
+    "studies",
+)
 
 
 def generate(keys: list[str], count: int = CITATIONS, seed: int = 2026) -> str:
@@ -92,8 +110,11 @@ def best_of(repeat: int, command: list[str]) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--shared", type=Path,
-                        default=Path(os.environ.get("CITEKIT_SHARED", ROOT.parent / "shared")))
+    parser.add_argument(
+        "--shared",
+        type=Path,
+        default=Path(os.environ.get("CITEKIT_SHARED", ROOT.parent / "shared")),
+    )
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     bib = args.shared / "corpus" / "cdl.bib"
@@ -106,12 +127,15 @@ def main() -> int:
     read_time = time.perf_counter() - start
     text = generate(library.keys())
     style_path = find_style(STYLE).path
-    engines = list(dict.fromkeys([DEFAULT_ENGINE, *(
-        e for e in ("citekit",) if e in available_engines())]))
+    engines = list(
+        dict.fromkeys([DEFAULT_ENGINE, *(e for e in ("citekit",) if e in available_engines())])
+    )
     # Without note numbers: the editor numbers notes by position.
     clusters = [replace(m.cluster, note_number=None) for m in find_citations(text)]
-    print(f"document: {CITATIONS} citations ({len(clusters)} clusters) against {len(library)} "
-          f"entries of {bib.name}; style {STYLE}")
+    print(
+        f"document: {CITATIONS} citations ({len(clusters)} clusters) against {len(library)} "
+        f"entries of {bib.name}; style {STYLE}"
+    )
     print(f"citekit reads {bib.name} in {read_time:.2f} s (in process)")
 
     with tempfile.TemporaryDirectory() as folder:
@@ -121,24 +145,53 @@ def main() -> int:
         if shutil.which("pandoc") is None:
             print("pandoc is not installed; the peer comparison is skipped")
         else:
-            pandoc_time = best_of(args.repeat, [
-                "pandoc", "--citeproc", "--bibliography", str(bib), "--csl", str(style_path),
-                "-t", "markdown", "-o", str(Path(folder) / "pandoc.md"), str(doc)])
+            pandoc_time = best_of(
+                args.repeat,
+                [
+                    "pandoc",
+                    "--citeproc",
+                    "--bibliography",
+                    str(bib),
+                    "--csl",
+                    str(style_path),
+                    "-t",
+                    "markdown",
+                    "-o",
+                    str(Path(folder) / "pandoc.md"),
+                    str(doc),
+                ],
+            )
             print(f"pandoc --citeproc: {pandoc_time:.2f} s (end to end, best of {args.repeat})")
         for engine in engines:
             start = time.perf_counter()
             result = render_document(text, bibliography=[bib], style=style_path, engine=engine)
             in_process = time.perf_counter() - start
-            cli_time = best_of(args.repeat, [
-                sys.executable, "-m", "citekit", "render", str(doc), "--bib", str(bib),
-                "--style", str(style_path), "--engine", engine,
-                "-o", str(Path(folder) / f"citekit-{engine}.md")])
+            cli_time = best_of(
+                args.repeat,
+                [
+                    sys.executable,
+                    "-m",
+                    "citekit",
+                    "render",
+                    str(doc),
+                    "--bib",
+                    str(bib),
+                    "--style",
+                    str(style_path),
+                    "--engine",
+                    engine,
+                    "-o",
+                    str(Path(folder) / f"citekit-{engine}.md"),
+                ],
+            )
             ratio = f"; pandoc/citekit = {pandoc_time / cli_time:.2f}x" if pandoc_time else ""
             label = f"{engine} (default)" if engine == DEFAULT_ENGINE else engine
-            print(f"citekit render --engine {label}: {cli_time:.2f} s end to end "
-                  f"(in process {in_process:.2f} s including the read; "
-                  f"{len(result.citations)} citations, "
-                  f"{len(result.bibliography)} entries){ratio}")
+            print(
+                f"citekit render --engine {label}: {cli_time:.2f} s end to end "
+                f"(in process {in_process:.2f} s including the read; "
+                f"{len(result.citations)} citations, "
+                f"{len(result.bibliography)} entries){ratio}"
+            )
 
     for engine in engines:
         document = CitationDocument(library, style_path, engine=engine)
@@ -150,16 +203,20 @@ def main() -> int:
         update = document.insert(1, new)
         insert_time = time.perf_counter() - start
         label = f"{engine} (default)" if engine == DEFAULT_ENGINE else engine
-        print(f"editor (--engine {label}): open with {len(clusters)} clusters {opened:.2f} s; "
-              f"insert one at index 1: {insert_time:.2f} s, {len(update.changed)} clusters "
-              f"changed, bibliography changed: {update.bibliography_changed}")
+        print(
+            f"editor (--engine {label}): open with {len(clusters)} clusters {opened:.2f} s; "
+            f"insert one at index 1: {insert_time:.2f} s, {len(update.changed)} clusters "
+            f"changed, bibliography changed: {update.bibliography_changed}"
+        )
     # In a note style an insertion renumbers every later note: the worst case.
     document = CitationDocument(library, NOTE_STYLE)
     document.extend(clusters)
     start = time.perf_counter()
     update = document.insert(1, clusters[7])
-    print(f"editor ({NOTE_STYLE}, default engine): insert one at index 1: "
-          f"{time.perf_counter() - start:.2f} s, {len(update.changed)} clusters changed")
+    print(
+        f"editor ({NOTE_STYLE}, default engine): insert one at index 1: "
+        f"{time.perf_counter() - start:.2f} s, {len(update.changed)} clusters changed"
+    )
     return 0
 
 

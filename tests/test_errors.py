@@ -14,8 +14,9 @@ from citekit.errors import (
 
 
 def test_diagnostic_names_file_line_entry_and_field() -> None:
-    d = Diagnostic(Severity.ERROR, "bad-date", "month 13", file="a.bib", line=12,
-                   key="smith2020", field="date")
+    d = Diagnostic(
+        Severity.ERROR, "bad-date", "month 13", file="a.bib", line=12, key="smith2020", field="date"
+    )
     assert str(d) == "a.bib:12, entry 'smith2020', field 'date': error: month 13 [bad-date]"
     assert d.to_json()["line"] == 12
 

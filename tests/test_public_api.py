@@ -30,8 +30,11 @@ def test_all_names_exist_and_are_importable() -> None:
 
 @pytest.mark.parametrize(
     "name",
-    [n for n in citekit.__all__
-     if inspect.isclass(getattr(citekit, n)) or inspect.isfunction(getattr(citekit, n))],
+    [
+        n
+        for n in citekit.__all__
+        if inspect.isclass(getattr(citekit, n)) or inspect.isfunction(getattr(citekit, n))
+    ],
 )
 def test_public_functions_and_classes_have_docstrings(name: str) -> None:
     obj = getattr(citekit, name)
@@ -42,9 +45,17 @@ def test_public_functions_and_classes_have_docstrings(name: str) -> None:
         assert obj.__doc__ and obj.__doc__.strip(), f"citekit.{name} inherits its docstring"
 
 
-@pytest.mark.parametrize("module", ["citekit.model.records", "citekit.errors", "citekit.formats",
-                                    "citekit.formats.csljson", "citekit.ops.check",
-                                    "citekit.ops.query"])
+@pytest.mark.parametrize(
+    "module",
+    [
+        "citekit.model.records",
+        "citekit.errors",
+        "citekit.formats",
+        "citekit.formats.csljson",
+        "citekit.ops.check",
+        "citekit.ops.query",
+    ],
+)
 def test_module_all_lists_existing_names(module: str) -> None:
     loaded = importlib.import_module(module)
     assert loaded.__doc__, f"{module} has no module docstring"
@@ -52,12 +63,14 @@ def test_module_all_lists_existing_names(module: str) -> None:
         assert hasattr(loaded, name), f"{module}.__all__ lists missing {name}"
 
 
-@pytest.mark.parametrize("module", ["citekit.formats.csljson", "citekit.ops.check",
-                                    "citekit.ops.query"])
+@pytest.mark.parametrize(
+    "module", ["citekit.formats.csljson", "citekit.ops.check", "citekit.ops.query"]
+)
 def test_module_public_callables_have_docstrings(module: str) -> None:
     loaded = importlib.import_module(module)
     undocumented = [
-        name for name in loaded.__all__
+        name
+        for name in loaded.__all__
         if (inspect.isfunction(getattr(loaded, name)) or inspect.isclass(getattr(loaded, name)))
         and not inspect.getdoc(getattr(loaded, name))
     ]
@@ -69,8 +82,9 @@ def test_version_is_a_string() -> None:
 
 
 def test_python_m_citekit_help() -> None:
-    result = subprocess.run([sys.executable, "-m", "citekit", "--help"],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "citekit", "--help"], capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     assert "Usage:" in result.stdout
     assert "Example" in result.stdout
@@ -85,8 +99,9 @@ def test_core_commands_are_registered() -> None:
 @pytest.mark.parametrize("name", sorted(main.commands))
 def test_every_command_help_has_an_example(name: str) -> None:
     command = main.commands[name]
-    with click.Context(command, info_name=name, parent=click.Context(main,
-                                                                     info_name="citekit")) as ctx:
+    with click.Context(
+        command, info_name=name, parent=click.Context(main, info_name="citekit")
+    ) as ctx:
         help_text = command.get_help(ctx)
     assert "Example" in help_text, f"'citekit {name} --help' has no Example"
     if isinstance(command, click.Group):
@@ -95,12 +110,15 @@ def test_every_command_help_has_an_example(name: str) -> None:
                 assert "Example" in sub.get_help(sub_ctx), f"'citekit {name} {sub_name}'"
 
 
-
 def test_the_writing_tool_api_is_public() -> None:
     for name in ("Bibliography", "Citation", "Problem", "CitationDocument"):
         assert name in citekit.__all__, name
     assert {f.name for f in dataclasses.fields(citekit.Problem)} == {
-        "code", "message", "key", "suggestions"}
+        "code",
+        "message",
+        "key",
+        "suggestions",
+    }
 
 
 def test_citekit_bib_still_lists_the_whole_library(repo_root: Path) -> None:
@@ -113,14 +131,16 @@ def test_citekit_bib_still_lists_the_whole_library(repo_root: Path) -> None:
     library = citekit.read(bib_file).library
     everything = citekit.render(library, "apa", citations=["@raimondo2000enemy"], nocite="*")
     assert len(ids) > 1 and ids == everything.bibliography_ids
-    assert citekit.render(library, "apa", citations=["@raimondo2000enemy"]).bibliography_ids \
-        == ["raimondo2000enemy"]
+    assert citekit.render(library, "apa", citations=["@raimondo2000enemy"]).bibliography_ids == [
+        "raimondo2000enemy"
+    ]
 
 
 def test_citekit_bib_takes_keys_with_the_at_sign(repo_root: Path) -> None:
     # was: the right entry printed, plus "warning: unknown key '@raimondo2000enemy'" and exit 1
-    result = CliRunner().invoke(main, ["bib", str(repo_root / "references.bib"),
-                                       "@raimondo2000enemy", "--style", "apa"])
+    result = CliRunner().invoke(
+        main, ["bib", str(repo_root / "references.bib"), "@raimondo2000enemy", "--style", "apa"]
+    )
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("Raimondo, J. (2000). An enemy of the state")
     assert "unknown key" not in result.output

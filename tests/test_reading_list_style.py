@@ -17,13 +17,27 @@ STYLE = Path(__file__).resolve().parent.parent / "styles" / "annotated-reading-l
 SCHEMA = Path(citeproc.__file__).resolve().parent / "data/schema/schemas/styles/csl.rng"
 
 ITEMS = [
-    {"id": "cha2012", "type": "book", "title": "The Impossible State",
-     "author": [{"family": "Cha", "given": "Victor"}], "issued": {"date-parts": [[2012]]},
-     "publisher": "Ecco", "annote": "A survey for newcomers; read the introduction."},
-    {"id": "art2019", "type": "article-journal", "title": "Summits and their limits",
-     "author": [{"family": "Park", "given": "Ji-won"}], "issued": {"date-parts": [[2019]]},
-     "container-title": "Asian Survey", "volume": "59", "issue": "3", "page": "401-420",
-     "DOI": "10.1000/as.2019.1"},
+    {
+        "id": "cha2012",
+        "type": "book",
+        "title": "The Impossible State",
+        "author": [{"family": "Cha", "given": "Victor"}],
+        "issued": {"date-parts": [[2012]]},
+        "publisher": "Ecco",
+        "annote": "A survey for newcomers; read the introduction.",
+    },
+    {
+        "id": "art2019",
+        "type": "article-journal",
+        "title": "Summits and their limits",
+        "author": [{"family": "Park", "given": "Ji-won"}],
+        "issued": {"date-parts": [[2019]]},
+        "container-title": "Asian Survey",
+        "volume": "59",
+        "issue": "3",
+        "page": "401-420",
+        "DOI": "10.1000/as.2019.1",
+    },
 ]
 
 
@@ -56,25 +70,34 @@ def test_annotation_printed_as_a_block(engine: str) -> None:
     result = render(Library.from_json(ITEMS), "annotated-reading-list", engine=engine)
     assert result.warnings == []
     texts = {entry.id: entry.text for entry in result.bibliography}
-    assert texts["cha2012"] == ("Cha, Victor. 2012. The Impossible State. Ecco.\n\n"
-                                "A survey for newcomers; read the introduction.")
+    assert texts["cha2012"] == (
+        "Cha, Victor. 2012. The Impossible State. Ecco.\n\n"
+        "A survey for newcomers; read the introduction."
+    )
     assert "\n" not in texts["art2019"]  # no annote, no block
     assert texts["art2019"].startswith("Park, Ji-won. 2019. ")
     assert "Asian Survey, 59 (3)" in texts["art2019"]
     cha = next(e for e in result.bibliography if e.id == "cha2012")
     assert [plain(b) for b in _blocks(cha.rich)][-1] == (
-        "A survey for newcomers; read the introduction.")
+        "A survey for newcomers; read the introduction."
+    )
 
 
 @pytest.mark.parametrize("engine", ["citeproc-py", "citekit"])
 def test_author_date_citations_and_order(engine: str) -> None:
-    result = render(Library.from_json(ITEMS), "annotated-reading-list", engine=engine,
-                    citations=["cha2012", "art2019"])
+    result = render(
+        Library.from_json(ITEMS),
+        "annotated-reading-list",
+        engine=engine,
+        citations=["cha2012", "art2019"],
+    )
     assert result.citations == ["(Cha 2012)", "(Park 2019)"]
     assert [e.id for e in result.bibliography] == ["cha2012", "art2019"]
 
 
 def test_html_has_the_block_div() -> None:
     result = render(Library.from_json(ITEMS[:1]), "annotated-reading-list", output="html")
-    assert ('<div class="csl-block">A survey for newcomers; read the introduction.</div>'
-            in result.bibliography[0].text)
+    assert (
+        '<div class="csl-block">A survey for newcomers; read the introduction.</div>'
+        in result.bibliography[0].text
+    )

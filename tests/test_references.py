@@ -30,13 +30,14 @@ def library() -> Library:
 def test_the_essay_and_its_books_are_there(library: Library) -> None:
     essay = library["raimondo2017trump"]
     # stored in sentence case, as CSL wants it; the braced words keep their capitals
-    assert essay["title"] == "<span class=\"nocase\">Trump</span> should meet with " \
-        "<span class=\"nocase\">Kim Jong-un</span>"
+    assert (
+        essay["title"] == '<span class="nocase">Trump</span> should meet with '
+        '<span class="nocase">Kim Jong-un</span>'
+    )
     assert essay["author"][0].family == "Raimondo"
     assert essay["issued"].start == (2017, 5)  # a month, never a guessed day
     books = {r.key: r for r in library if r.type == "book"}
-    assert set(books) == {"raimondo1993reclaiming", "raimondo2008reclaiming",
-                          "raimondo2000enemy"}
+    assert set(books) == {"raimondo1993reclaiming", "raimondo2008reclaiming", "raimondo2000enemy"}
     assert books["raimondo2008reclaiming"]["publisher"] == "ISI Books"
     assert books["raimondo2000enemy"]["publisher"] == "Prometheus Books"
 
@@ -83,25 +84,34 @@ def test_the_file_is_in_format_layout() -> None:
 
 @pytest.mark.parametrize("order", ["key", "year", "author"])
 def test_sorting_it_changes_no_record_and_keeps_the_essays_comment(
-        library: Library, order: str) -> None:
+    library: Library, order: str
+) -> None:
     result = CliRunner().invoke(main, ["format", "--sort", order, str(REFERENCES)])
     assert result.exit_code == 0, result.output
     again = read_string(result.stdout, "biblatex").library
-    assert sorted(again.to_json(), key=lambda item: str(item["id"])) \
-        == sorted(library.to_json(), key=lambda item: str(item["id"]))
-    comment = "% site is the \"journal\", so that styles print the site like a periodical.\n"
+    assert sorted(again.to_json(), key=lambda item: str(item["id"])) == sorted(
+        library.to_json(), key=lambda item: str(item["id"])
+    )
+    comment = '% site is the "journal", so that styles print the site like a periodical.\n'
     assert comment + "@article{raimondo2017trump," in result.stdout
 
 
 def test_quotation_records_claim_no_occasion_the_record_does_not_establish(
-        library: Library) -> None:
+    library: Library,
+) -> None:
     # issue 13: hearsay typed as a personal communication, and an interview with
     # The New York Times that the Times never reported (it reported that Moon "has said")
     found = {q.key: library[q.key] for q in quotations(library)}
     assert {record.type for record in found.values()} == {"document", "interview", "speech"}
     untyped = {key for key, record in found.items() if record.type == "document"}
-    assert untyped == {"mao:foolishruler", "kimilsung:idiocy", "gangoffour:revisionist",
-                       "trump:underthegun", "moon2017unitedstates", "moon2017sayno"}
+    assert untyped == {
+        "mao:foolishruler",
+        "kimilsung:idiocy",
+        "gangoffour:revisionist",
+        "trump:underthegun",
+        "moon2017unitedstates",
+        "moon2017sayno",
+    }
     for key in untyped:  # no occasion, no date: nothing the public record lacks
         assert not {"event-title", "event-place", "issued"} & set(found[key].to_json()), key
     for key in ("trump2017honored", "trump2017meet"):  # published: recoverable

@@ -20,12 +20,27 @@ from citekit.server import INVALID_REQUEST, USAGE_ERROR, Server, complete, encod
 from citekit.styles.catalog import find_style
 
 ITEMS = [
-    {"id": "doe2000", "type": "book", "title": "First Book",
-     "author": [{"family": "Doe", "given": "John"}], "issued": {"date-parts": [[2000]]}},
-    {"id": "smith2004", "type": "book", "title": "Salt and Stone",
-     "author": [{"family": "Smith", "given": "Jane"}], "issued": {"date-parts": [[2004]]}},
-    {"id": "dobbs1999", "type": "book", "title": "Harbour Lights",
-     "author": [{"family": "Dobbs", "given": "Dan"}], "issued": {"date-parts": [[1999]]}},
+    {
+        "id": "doe2000",
+        "type": "book",
+        "title": "First Book",
+        "author": [{"family": "Doe", "given": "John"}],
+        "issued": {"date-parts": [[2000]]},
+    },
+    {
+        "id": "smith2004",
+        "type": "book",
+        "title": "Salt and Stone",
+        "author": [{"family": "Smith", "given": "Jane"}],
+        "issued": {"date-parts": [[2004]]},
+    },
+    {
+        "id": "dobbs1999",
+        "type": "book",
+        "title": "Harbour Lights",
+        "author": [{"family": "Dobbs", "given": "Dan"}],
+        "issued": {"date-parts": [[1999]]},
+    },
 ]
 
 
@@ -49,8 +64,9 @@ class Client:
 
 
 @contextmanager
-def serving(cwd: Path, *options: str, env: dict[str, str] | None = None,
-            memory: int | None = None) -> Iterator[Client]:
+def serving(
+    cwd: Path, *options: str, env: dict[str, str] | None = None, memory: int | None = None
+) -> Iterator[Client]:
     """A real ``citekit serve --stdio`` in ``cwd`` (its project), killed afterwards.
 
     ``memory`` caps the address space (bytes), so a runaway read fails
@@ -64,8 +80,15 @@ def serving(cwd: Path, *options: str, env: dict[str, str] | None = None,
 
     process = subprocess.Popen(
         [sys.executable, "-m", "citekit", "serve", "--stdio", *options],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        text=True, encoding="utf-8", cwd=cwd, env=environment, preexec_fn=limit)
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        cwd=cwd,
+        env=environment,
+        preexec_fn=limit,
+    )
     try:
         yield Client(process)
     finally:
@@ -96,8 +119,9 @@ def test_a_session_from_open_to_shutdown(client: Client, tmp_path: Path) -> None
     assert first["changed"][0]["note-number"] == 1
     assert first["bibliography-changed"] is True
 
-    second = client.call(3, "add_cluster", cluster={"items": [
-        {"id": "doe2000", "locator": "3", "label": "page"}]})["result"]
+    second = client.call(
+        3, "add_cluster", cluster={"items": [{"id": "doe2000", "locator": "3", "label": "page"}]}
+    )["result"]
     assert second["changed"] == [{"id": "c2", "index": 1, "text": "ibid.", "note-number": 2}]
     assert second["bibliography"] is None
 
@@ -121,10 +145,13 @@ def test_a_session_from_open_to_shutdown(client: Client, tmp_path: Path) -> None
 
     matches = client.call(10, "complete", prefix="do")["result"]
     assert [m["key"] for m in matches] == ["dobbs1999", "doe2000"]
-    assert matches[1] == {"key": "doe2000", "author": "John Doe", "year": 2000,
-                          "title": "First Book"}
-    assert [m["key"] for m in client.call(11, "complete", prefix="salt")["result"]] == [
-        "smith2004"]
+    assert matches[1] == {
+        "key": "doe2000",
+        "author": "John Doe",
+        "year": 2000,
+        "title": "First Book",
+    }
+    assert [m["key"] for m in client.call(11, "complete", prefix="salt")["result"]] == ["smith2004"]
     styles = client.call(12, "styles", query="apa", limit=5)["result"]
     assert any(s["id"] == "apa" for s in styles) and len(styles) <= 5
 
@@ -139,8 +166,7 @@ def test_malformed_requests_get_errors_and_the_server_survives(client: Client) -
     unknown = client.call(2, "frobnicate")
     assert unknown["id"] == 2 and unknown["error"]["code"] == -32601
     assert client.call(3, "add_cluster", cluster="[@x]")["error"]["code"] == 3  # nothing open
-    assert client.send_raw('{"id": 4, "method": "open", "params": [1]}')["error"]["code"] \
-        == -32602
+    assert client.send_raw('{"id": 4, "method": "open", "params": [1]}')["error"]["code"] == -32602
     assert client.call(5, "open")["error"]["code"] == -32602
     assert client.call(6, "open", items=ITEMS, style="no-such-style")["error"]["code"] == 2
     assert client.call(7, "open", library="/no/such/file.bib")["error"]["code"] in (1, 2)
@@ -161,8 +187,9 @@ def test_malformed_requests_get_errors_and_the_server_survives(client: Client) -
 def test_handle_line_skips_blank_lines_and_answers_in_process() -> None:
     server = Server()
     assert server.handle_line("   \n") is None
-    response = server.handle_line(json.dumps({"id": "a", "method": "open",
-                                              "params": {"items": ITEMS}}))
+    response = server.handle_line(
+        json.dumps({"id": "a", "method": "open", "params": {"items": ITEMS}})
+    )
     assert response is not None and response["result"]["records"] == 3
 
 
@@ -177,15 +204,24 @@ def test_completion_ranks_key_prefixes_before_word_matches() -> None:
 
 def test_completion_shows_and_matches_plain_text_not_markup() -> None:
     """Titles read from BibTeX carry nocase spans; completion sees the words only."""
-    items = [{"id": "t2018", "type": "article-newspaper",
-              "title": '<span class="nocase">Trump</span> Should Meet <i>Kim</i>',
-              "author": [{"family": "<i>Roe</i>", "given": "Ann"}],
-              "issued": {"date-parts": [[2018]]}}]
+    items = [
+        {
+            "id": "t2018",
+            "type": "article-newspaper",
+            "title": '<span class="nocase">Trump</span> Should Meet <i>Kim</i>',
+            "author": [{"family": "<i>Roe</i>", "given": "Ann"}],
+            "issued": {"date-parts": [[2018]]},
+        }
+    ]
     server = Server()
     server.handle_line(json.dumps({"id": 1, "method": "open", "params": {"items": items}}))
     [candidate] = complete(server.candidates, "trump should", 10)
-    assert candidate.to_json() == {"key": "t2018", "author": "Ann Roe", "year": 2018,
-                                   "title": "Trump Should Meet Kim"}
+    assert candidate.to_json() == {
+        "key": "t2018",
+        "author": "Ann Roe",
+        "year": 2018,
+        "title": "Trump Should Meet Kim",
+    }
     assert complete(server.candidates, "nocase", 10) == []
     assert complete(server.candidates, "span", 10) == []
 
@@ -193,12 +229,14 @@ def test_completion_shows_and_matches_plain_text_not_markup() -> None:
 def test_opening_a_missing_library_names_the_file(tmp_path: Path) -> None:
     server = Server(root=tmp_path)
     missing = str(tmp_path / "nope.bib")
-    response = server.handle_line(json.dumps({"id": 1, "method": "open",
-                                              "params": {"library": missing}}))
+    response = server.handle_line(
+        json.dumps({"id": 1, "method": "open", "params": {"library": missing}})
+    )
     assert response is not None
     assert response["error"]["message"] == f"no such library file: {missing}"
-    folder = server.handle_line(json.dumps({"id": 2, "method": "open",
-                                            "params": {"library": str(tmp_path)}}))
+    folder = server.handle_line(
+        json.dumps({"id": 2, "method": "open", "params": {"library": str(tmp_path)}})
+    )
     assert folder is not None and "is a directory" in folder["error"]["message"]
 
 
@@ -223,18 +261,19 @@ def test_a_library_outside_the_project_is_refused_by_name(tmp_path: Path) -> Non
     project = _project(tmp_path)
     secret = tmp_path / "outside" / "secret.bib"
     with serving(project) as server:
-        for ident, raw in enumerate(["../outside/secret.bib", str(secret),
-                                     "sub/../../outside/secret.bib"]):
+        for ident, raw in enumerate(
+            ["../outside/secret.bib", str(secret), "sub/../../outside/secret.bib"]
+        ):
             answer = server.call(ident, "open", library=raw)
             assert answer["error"]["code"] == USAGE_ERROR
             assert answer["error"]["message"].startswith(
-                f"library file '{raw}' is outside the project folder {project}")
+                f"library file '{raw}' is outside the project folder {project}"
+            )
             assert ALLOW_ENV in answer["error"]["message"]
             assert "--allow" in answer["error"]["message"]
         assert server.call(5, "complete", prefix="")["error"]["code"] == 3  # nothing open
         # "-" is a file name here, never the server's own stdin (the protocol)
-        assert server.call(6, "open", library="-")["error"]["message"] == \
-            "no such library file: -"
+        assert server.call(6, "open", library="-")["error"]["message"] == "no such library file: -"
         assert server.call(7, "open", library="refs.json")["result"]["records"] == 3
         assert "hunter2" not in json.dumps(server.call(8, "complete", prefix=""))
 
@@ -259,11 +298,12 @@ def test_a_style_file_outside_the_project_is_refused(tmp_path: Path) -> None:
     with serving(project) as server:
         refused = server.call(1, "open", items=ITEMS, style="../outside/house.csl")
         assert refused["error"]["code"] == USAGE_ERROR
-        assert "style file '../outside/house.csl' is outside the project" in \
-            refused["error"]["message"]
+        assert (
+            "style file '../outside/house.csl' is outside the project"
+            in refused["error"]["message"]
+        )
         assert server.call(2, "open", items=ITEMS, style="house.csl")["result"]["records"] == 3
-        assert server.call(3, "open", items=ITEMS, style="ieee")["result"]["style"]["id"] == \
-            "ieee"
+        assert server.call(3, "open", items=ITEMS, style="ieee")["result"]["style"]["id"] == "ieee"
 
 
 # -- what a request names must be a regular file --------------------------------
@@ -290,8 +330,10 @@ def test_dev_zero_and_a_fifo_get_error_answers_not_a_hang(tmp_path: Path) -> Non
 
 def _strict(line: str) -> Any:
     """Parse as JSON proper: NaN and Infinity are not JSON."""
+
     def refuse(constant: str) -> None:
         raise ValueError(f"{constant} is not JSON")
+
     return json.loads(line, parse_constant=refuse)
 
 
@@ -310,16 +352,25 @@ def test_an_id_json_cannot_carry_is_an_invalid_request_with_a_null_id(tmp_path: 
 
 
 def test_nan_anywhere_else_and_lone_surrogates_still_give_json(tmp_path: Path) -> None:
-    lines = ['{"id": 1, "method": "open", "params": {"items": [{"id": "a", "type": "book", '
-             '"title": NaN, "volume": Infinity}]}}',
-             '{"id": 2, "method": "complete", "params": {"prefix": "a", "limit": NaN}}',
-             '{"id": "\\ud800", "method": "nope"}',
-             '{"id": 3, "method": "add_cluster", "params": {"cluster": "[@a\\udfff]"}}',
-             '{"id": 4, "method": "complete", "params": {"prefix": ""}}',
-             '{"id": "a\\u2028b\\u0085c\\u2029", "method": "nope"}']
-    process = subprocess.run([sys.executable, "-m", "citekit", "serve", "--stdio"],
-                             input="\n".join(lines) + "\n", capture_output=True, text=True,
-                             encoding="utf-8", timeout=120, check=False, cwd=tmp_path)
+    lines = [
+        '{"id": 1, "method": "open", "params": {"items": [{"id": "a", "type": "book", '
+        '"title": NaN, "volume": Infinity}]}}',
+        '{"id": 2, "method": "complete", "params": {"prefix": "a", "limit": NaN}}',
+        '{"id": "\\ud800", "method": "nope"}',
+        '{"id": 3, "method": "add_cluster", "params": {"cluster": "[@a\\udfff]"}}',
+        '{"id": 4, "method": "complete", "params": {"prefix": ""}}',
+        '{"id": "a\\u2028b\\u0085c\\u2029", "method": "nope"}',
+    ]
+    process = subprocess.run(
+        [sys.executable, "-m", "citekit", "serve", "--stdio"],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        check=False,
+        cwd=tmp_path,
+    )
     assert process.returncode == 0, process.stderr
     answers = [_strict(line) for line in process.stdout.splitlines()]
     assert [a["id"] for a in answers] == [1, 2, "\ud800", 3, 4, "a\u2028b\x85c\u2029"]
@@ -330,20 +381,25 @@ def test_nan_anywhere_else_and_lone_surrogates_still_give_json(tmp_path: Path) -
 
 def test_a_cluster_of_20000_cites_is_refused_at_once(tmp_path: Path) -> None:
     """Regression: one cluster of 20,000 cites kept the server busy for over a minute."""
-    items = [{"id": f"k{i}", "type": "book", "title": f"T{i}",
-              "author": [{"family": f"Doe{i % 7}"}]} for i in range(20_000)]
+    items = [
+        {"id": f"k{i}", "type": "book", "title": f"T{i}", "author": [{"family": f"Doe{i % 7}"}]}
+        for i in range(20_000)
+    ]
     with serving(tmp_path) as server:
         assert server.call(1, "open", items=items)["result"]["records"] == 20_000
         keys = [f"k{i}" for i in range(20_000)]
-        for ident, cluster in enumerate([{"items": keys}, "[" + "; ".join(
-                f"@{k}" for k in keys) + "]"], 2):
+        for ident, cluster in enumerate(
+            [{"items": keys}, "[" + "; ".join(f"@{k}" for k in keys) + "]"], 2
+        ):
             answer = server.call(ident, "add_cluster", cluster=cluster)
             assert answer["error"]["code"] == USAGE_ERROR
             assert answer["error"]["message"] == (
                 f"a cluster holds 20,000 cites; the most one cluster may hold is "
-                f"{MAX_CITES_PER_CLUSTER:,} (split it into several clusters)")
-        largest = server.call(4, "add_cluster",
-                              cluster={"items": keys[:MAX_CITES_PER_CLUSTER]})["result"]
+                f"{MAX_CITES_PER_CLUSTER:,} (split it into several clusters)"
+            )
+        largest = server.call(4, "add_cluster", cluster={"items": keys[:MAX_CITES_PER_CLUSTER]})[
+            "result"
+        ]
         assert largest["changed"][0]["text"].startswith("(Doe0")
         assert server.call(5, "clusters")["result"][0]["id"] == "c1"
 
@@ -351,8 +407,7 @@ def test_a_cluster_of_20000_cites_is_refused_at_once(tmp_path: Path) -> None:
 # -- a dependent style's parent ------------------------------------------------------
 
 
-def test_a_dependent_style_never_loads_its_parent_from_the_working_folder(
-        tmp_path: Path) -> None:
+def test_a_dependent_style_never_loads_its_parent_from_the_working_folder(tmp_path: Path) -> None:
     """Regression: a parent link ending in ``x.csl`` loaded ``./x.csl`` from the cwd."""
     apa = Path(find_style("apa").path).read_text(encoding="utf-8")
     planted = apa.replace("<title>APA Style 7th edition</title>", "<title>PLANTED</title>", 1)
@@ -361,7 +416,9 @@ def test_a_dependent_style_never_loads_its_parent_from_the_working_folder(
         '<?xml version="1.0" encoding="utf-8"?>\n<style xmlns="http://purl.org/net/xbiblio/csl"'
         ' version="1.0"><info><title>Child</title><id>http://example.org/child</id>'
         '<link href="http://www.zotero.org/styles/x.csl" rel="independent-parent"/>'
-        '</info></style>\n', encoding="utf-8")
+        "</info></style>\n",
+        encoding="utf-8",
+    )
     with serving(tmp_path) as server:
         answer = server.call(1, "open", items=ITEMS, style="child.csl")
         assert answer["error"]["code"] == 1
@@ -372,9 +429,16 @@ def test_a_dependent_style_never_loads_its_parent_from_the_working_folder(
 def test_encode_response_writes_only_strict_json_on_one_line() -> None:
     """Whatever a result holds, the line sent is JSON proper (the last line of defence)."""
     bad = encode_response({"id": 1, "result": {"x": float("nan")}})
-    assert _strict(bad) == {"id": 1, "error": {"code": -32603, "message": (
-        "internal error: the answer cannot be written as JSON (Out of range float values "
-        "are not JSON compliant)")}}
+    assert _strict(bad) == {
+        "id": 1,
+        "error": {
+            "code": -32603,
+            "message": (
+                "internal error: the answer cannot be written as JSON (Out of range float values "
+                "are not JSON compliant)"
+            ),
+        },
+    }
     assert _strict(encode_response({"id": float("inf"), "result": 1}))["id"] is None
     lone = encode_response({"id": "\ud800", "result": "a\u2028b"})
     assert lone == '{"id": "\\ud800", "result": "a\\u2028b"}'
@@ -403,8 +467,17 @@ def test_every_document_method_has_the_python_name() -> None:
     from citekit.documents.editor import CitationDocument
 
     server = Server()
-    shared = {"add", "insert", "update", "remove", "move", "extend", "set_style", "rendered",
-              "bibliography"}
+    shared = {
+        "add",
+        "insert",
+        "update",
+        "remove",
+        "move",
+        "extend",
+        "set_style",
+        "rendered",
+        "bibliography",
+    }
     assert shared <= set(server.methods)
     for name in shared:
         assert callable(getattr(CitationDocument, name, None)) or name == "bibliography", name
@@ -413,28 +486,53 @@ def test_every_document_method_has_the_python_name() -> None:
 def test_the_new_names_run_a_whole_session() -> None:
     server = Server()
     _open(server)
-    assert [c["text"] for c in _ask(server, "add", cluster="[@doe2000, p. 3]")["changed"]] \
-        == ["(Doe, 2000, p. 3)"]
-    assert _ask(server, "insert", index=0, cluster=["@smith2004"])["changed"][0]["text"] \
+    assert [c["text"] for c in _ask(server, "add", cluster="[@doe2000, p. 3]")["changed"]] == [
+        "(Doe, 2000, p. 3)"
+    ]
+    assert (
+        _ask(server, "insert", index=0, cluster=["@smith2004"])["changed"][0]["text"]
         == "(Smith, 2004)"
-    assert _ask(server, "update", index=0, cluster="@dobbs1999")["changed"][0]["text"] \
+    )
+    assert (
+        _ask(server, "update", index=0, cluster="@dobbs1999")["changed"][0]["text"]
         == "(Dobbs, 1999)"
+    )
     assert _ask(server, "move", index=0, to=1)["changed"][0]["index"] == 1
-    assert _ask(server, "extend", clusters=["@smith2004", {"items": ["smith2004"]}])[
-        "changed"][-1]["index"] == 3
+    assert (
+        _ask(server, "extend", clusters=["@smith2004", {"items": ["smith2004"]}])["changed"][-1][
+            "index"
+        ]
+        == 3
+    )
     assert [c["text"] for c in _ask(server, "rendered")] == [
-        "(Doe, 2000, p. 3)", "(Dobbs, 1999)", "(Smith, 2004)", "(Smith, 2004)"]
+        "(Doe, 2000, p. 3)",
+        "(Dobbs, 1999)",
+        "(Smith, 2004)",
+        "(Smith, 2004)",
+    ]
     assert _ask(server, "remove", index=3)["removed"] == ["c4"]
-    assert _ask(server, "set_style", style="chicago-author-date")["changed"][0]["text"] \
+    assert (
+        _ask(server, "set_style", style="chicago-author-date")["changed"][0]["text"]
         == "(Doe 2000, 3)"
+    )
     assert [e["id"] for e in _ask(server, "bibliography")["entries"]] == [
-        "dobbs1999", "doe2000", "smith2004"]
+        "dobbs1999",
+        "doe2000",
+        "smith2004",
+    ]
 
 
-@pytest.mark.parametrize(("old", "new"), [
-    ("add_cluster", "add"), ("insert_cluster", "insert"), ("update_cluster", "update"),
-    ("remove_cluster", "remove"), ("move_cluster", "move"), ("clusters", "rendered"),
-])
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("add_cluster", "add"),
+        ("insert_cluster", "insert"),
+        ("update_cluster", "update"),
+        ("remove_cluster", "remove"),
+        ("move_cluster", "move"),
+        ("clusters", "rendered"),
+    ],
+)
 def test_the_old_names_still_work_as_deprecated_aliases(old: str, new: str) -> None:
     from citekit.server import DEPRECATED_ALIASES
 

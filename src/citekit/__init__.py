@@ -68,22 +68,47 @@ _LAZY_MODULES: dict[str, tuple[str, ...]] = {
     "citekit.course": ("ReadingList", "build_reader", "load_reading_list", "write_reader"),
     "citekit.documents.rendering": ("render_document", "render_document_file"),
     "citekit.documents.editor": ("CitationDocument", "RenderedCluster", "Update"),
-    "citekit.errors": ("CitekitError", "DataError", "Diagnostic", "OutputError", "ParseError",
-                       "Severity", "StyleError", "UnknownFormatError", "UnknownKeyError",
-                       "UnknownLocaleError", "UnknownStyleError", "UsageError"),
+    "citekit.errors": (
+        "CitekitError",
+        "DataError",
+        "Diagnostic",
+        "OutputError",
+        "ParseError",
+        "Severity",
+        "StyleError",
+        "UnknownFormatError",
+        "UnknownKeyError",
+        "UnknownLocaleError",
+        "UnknownStyleError",
+        "UsageError",
+    ),
     "citekit.formats": ("ReadResult", "read", "read_string", "write", "write_string"),
     "citekit.model.records": ("Date", "Library", "Name", "Record", "parse_edtf"),
     "citekit.ops.check": ("check",),
-    "citekit.ops.quotations": ("Quotation", "Verification", "check_quotations", "quotations",
-                               "verify"),
-    "citekit.render": ("BibEntry", "Bibliography", "Citation", "CiteItem", "Cluster", "Problem",
-                       "Result", "bibliography", "cite", "render"),
+    "citekit.ops.quotations": (
+        "Quotation",
+        "Verification",
+        "check_quotations",
+        "quotations",
+        "verify",
+    ),
+    "citekit.render": (
+        "BibEntry",
+        "Bibliography",
+        "Citation",
+        "CiteItem",
+        "Cluster",
+        "Problem",
+        "Result",
+        "bibliography",
+        "cite",
+        "render",
+    ),
     "citekit.sources": ("FetchResult", "Identifier", "fetch_records", "parse_identifier"),
     "citekit.sources.resolve": ("Resolver", "resolve_identifiers"),
     "citekit.styles.catalog": ("Style", "find_style", "list_styles"),
 }
-_LAZY: dict[str, str] = {name: module for module, names in _LAZY_MODULES.items()
-                         for name in names}
+_LAZY: dict[str, str] = {name: module for module, names in _LAZY_MODULES.items() for name in names}
 
 
 def __getattr__(name: str) -> object:

@@ -74,17 +74,23 @@ class RequestError(Exception):
 # ---------------------------------------------------------------------------
 
 
-def _param(params: Mapping[str, Any], name: str, kind: type | tuple[type, ...],
-           default: Any = ..., ) -> Any:
+def _param(
+    params: Mapping[str, Any],
+    name: str,
+    kind: type | tuple[type, ...],
+    default: Any = ...,
+) -> Any:
     if name not in params or params[name] is None:
         if default is ...:
             raise RequestError(INVALID_PARAMS, f"missing parameter '{name}'")
         return default
     value = params[name]
-    if not isinstance(value, kind) or (isinstance(value, bool) and bool not in
-                                        (kind if isinstance(kind, tuple) else (kind,))):
-        expected = kind.__name__ if isinstance(kind, type) else \
-            " or ".join(k.__name__ for k in kind)
+    if not isinstance(value, kind) or (
+        isinstance(value, bool) and bool not in (kind if isinstance(kind, tuple) else (kind,))
+    ):
+        expected = (
+            kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+        )
         raise RequestError(INVALID_PARAMS, f"parameter '{name}' must be {expected}")
     return value
 
@@ -100,8 +106,9 @@ def cluster_from_json(value: Any) -> Cluster | str:
     if isinstance(value, list):
         value = {"items": value}
     if not isinstance(value, Mapping):
-        raise RequestError(INVALID_PARAMS, "'cluster' must be citation text, an array of "
-                                           "keys or an object")
+        raise RequestError(
+            INVALID_PARAMS, "'cluster' must be citation text, an array of keys or an object"
+        )
     items = value.get("items")
     if not isinstance(items, list) or not items:
         raise RequestError(INVALID_PARAMS, "'cluster.items' must be a non-empty list")
@@ -111,16 +118,24 @@ def cluster_from_json(value: Any) -> Cluster | str:
         if isinstance(item, str):
             cites.append(CiteItem(item))
             continue
-        if not isinstance(item, Mapping) or not isinstance(item.get("id"), (str, int)) \
-                or isinstance(item.get("id"), bool):
+        if (
+            not isinstance(item, Mapping)
+            or not isinstance(item.get("id"), (str, int))
+            or isinstance(item.get("id"), bool)
+        ):
             raise RequestError(INVALID_PARAMS, "each cite needs an 'id' (the citation key)")
         kwargs: dict[str, Any] = {}
         for key, attr in _ITEM_FIELDS.items():
             if item.get(key) is not None:
                 kwargs[attr] = str(item[key])
-        cites.append(CiteItem(str(item["id"]), **kwargs,
-                              suppress_author=bool(item.get("suppress-author")),
-                              author_only=bool(item.get("author-only"))))
+        cites.append(
+            CiteItem(
+                str(item["id"]),
+                **kwargs,
+                suppress_author=bool(item.get("suppress-author")),
+                author_only=bool(item.get("author-only")),
+            )
+        )
     note = value.get("note-number")
     if note is not None and (not isinstance(note, int) or isinstance(note, bool)):
         raise RequestError(INVALID_PARAMS, "'cluster.note-number' must be an integer")
@@ -173,8 +188,7 @@ def complete(candidates: list[_Candidate], prefix: str, limit: int) -> list[_Can
             rank = 0
         elif len(words) == 1 and wanted in key:
             rank = 1
-        elif all(word in key or any(w.startswith(word) for w in candidate.words)
-                 for word in words):
+        elif all(word in key or any(w.startswith(word) for w in candidate.words) for word in words):
             rank = 2
         else:
             continue
@@ -197,8 +211,7 @@ class Server:
     ``$CITEKIT_ALLOW`` (see :mod:`citekit.base.paths`).
     """
 
-    def __init__(self, *, root: str | Path | None = None,
-                 allow: Iterable[str | Path] = ()) -> None:
+    def __init__(self, *, root: str | Path | None = None, allow: Iterable[str | Path] = ()) -> None:
         self.root = Path(root) if root is not None else Path.cwd()
         self.allow = tuple(allow)
         self.document: CitationDocument | None = None
@@ -237,8 +250,11 @@ class Server:
             return _error(None, INVALID_REQUEST, "a request must be a JSON object")
         ident = request.get("id")
         if not _finite(ident):  # NaN and Infinity are not JSON: never echo them
-            return _error(None, INVALID_REQUEST, "the request 'id' holds NaN or Infinity, "
-                                                 "which JSON cannot carry")
+            return _error(
+                None,
+                INVALID_REQUEST,
+                "the request 'id' holds NaN or Infinity, which JSON cannot carry",
+            )
         method = request.get("method")
         params = request.get("params", {})
         if not isinstance(method, str):
@@ -250,8 +266,9 @@ class Server:
         handler = self.methods.get(method)
         if handler is None:
             known = sorted(m for m in self.methods if m not in DEPRECATED_ALIASES)
-            return _error(ident, METHOD_NOT_FOUND,
-                          f"unknown method '{method}'; known: {', '.join(known)}")
+            return _error(
+                ident, METHOD_NOT_FOUND, f"unknown method '{method}'; known: {', '.join(known)}"
+            )
         try:
             return {"id": ident, "result": handler(params)}
         except RequestError as exc:
@@ -287,8 +304,9 @@ class Server:
         path = _param(params, "library", str, None)
         items = _param(params, "items", list, None)
         if (path is None) == (items is None):
-            raise RequestError(INVALID_PARAMS, "give either 'library' (a file path) or "
-                                               "'items' (CSL-JSON items)")
+            raise RequestError(
+                INVALID_PARAMS, "give either 'library' (a file path) or 'items' (CSL-JSON items)"
+            )
         diagnostics: list[dict[str, object]] = []
         if path is not None:
             try:
@@ -299,16 +317,15 @@ class Server:
                 # /dev/zero or a FIFO is an error answer, not a hang
                 result = read_library(library_path)
             except UnsafePathError as exc:
-                raise RequestError(USAGE_ERROR, f"{exc} or 'citekit serve --allow DIR'") \
-                    from exc
+                raise RequestError(USAGE_ERROR, f"{exc} or 'citekit serve --allow DIR'") from exc
             except InputError as exc:  # "-" is a file name here, so no stdin hint
-                raise RequestError(USAGE_ERROR, str(exc).replace(", or - to read stdin", "")) \
-                    from exc
+                raise RequestError(
+                    USAGE_ERROR, str(exc).replace(", or - to read stdin", "")
+                ) from exc
             except FileNotFoundError as exc:
                 raise RequestError(USAGE_ERROR, f"no such library file: {path}") from exc
             except IsADirectoryError as exc:
-                raise RequestError(USAGE_ERROR, f"{path} is a folder, not a library "
-                                                "file") from exc
+                raise RequestError(USAGE_ERROR, f"{path} is a folder, not a library file") from exc
             except UnknownFormatError as exc:
                 raise RequestError(USAGE_ERROR, str(exc)) from exc
             library = result.library
@@ -320,25 +337,33 @@ class Server:
                 raise RequestError(INVALID_PARAMS, f"bad CSL-JSON items: {exc}") from exc
         output = _param(params, "format", str, "text")
         if output not in OUTPUT_FORMATS:
-            raise RequestError(INVALID_PARAMS, f"'format' must be one of "
-                                               f"{', '.join(OUTPUT_FORMATS)}")
+            raise RequestError(
+                INVALID_PARAMS, f"'format' must be one of {', '.join(OUTPUT_FORMATS)}"
+            )
         try:
-            style_name = style_from_data(_param(params, "style", str, "apa"), self.root,
-                                         allow=self.allow)
+            style_name = style_from_data(
+                _param(params, "style", str, "apa"), self.root, allow=self.allow
+            )
         except UnsafePathError as exc:
             raise RequestError(USAGE_ERROR, f"{exc} or 'citekit serve --allow DIR'") from exc
         document = CitationDocument(
-            library, style_name,
+            library,
+            style_name,
             locale=_param(params, "locale", str, None),
-            engine=_param(params, "engine", str, None), output=output,
-            bibliography_keys=[str(k) for k in _param(params, "bibliography-keys", list, [])])
+            engine=_param(params, "engine", str, None),
+            output=output,
+            bibliography_keys=[str(k) for k in _param(params, "bibliography-keys", list, [])],
+        )
         self.document = document
         self.candidates = [_candidate(record) for record in library]
         style = document.style
-        return {"records": len(library), "style": {"id": style.id, "title": style.title,
-                                                   "class": style.style_class},
-                "locale": document.locale or style.default_locale or DEFAULT_LOCALE,
-                "format": output, "diagnostics": diagnostics}
+        return {
+            "records": len(library),
+            "style": {"id": style.id, "title": style.title, "class": style.style_class},
+            "locale": document.locale or style.default_locale or DEFAULT_LOCALE,
+            "format": output,
+            "diagnostics": diagnostics,
+        }
 
     def add(self, params: Mapping[str, Any]) -> dict[str, object]:
         """``CitationDocument.add``: append a cluster."""
@@ -363,8 +388,7 @@ class Server:
 
     def move(self, params: Mapping[str, Any]) -> dict[str, object]:
         """``CitationDocument.move``: a cluster to position ``to``."""
-        return self._document().move(_reference(params, "id"),
-                                     _param(params, "to", int)).to_json()
+        return self._document().move(_reference(params, "id"), _param(params, "to", int)).to_json()
 
     def extend(self, params: Mapping[str, Any]) -> dict[str, object]:
         """``CitationDocument.extend``: many clusters at the end, rendered once."""
@@ -374,8 +398,7 @@ class Server:
     def set_style(self, params: Mapping[str, Any]) -> dict[str, object]:
         """``CitationDocument.set_style``: another style, every cluster re-rendered."""
         try:
-            style_name = style_from_data(_param(params, "style", str), self.root,
-                                         allow=self.allow)
+            style_name = style_from_data(_param(params, "style", str), self.root, allow=self.allow)
         except UnsafePathError as exc:
             raise RequestError(USAGE_ERROR, f"{exc} or 'citekit serve --allow DIR'") from exc
         return self._document().set_style(style_name).to_json()
@@ -396,11 +419,19 @@ class Server:
         document = self._document()
         output = _param(params, "format", str, document.output)
         if output not in OUTPUT_FORMATS:
-            raise RequestError(INVALID_PARAMS, f"'format' must be one of "
-                                               f"{', '.join(OUTPUT_FORMATS)}")
-        return {"format": output, "entries": [
-            {"id": e.id, "text": e.text if output == document.output
-             else serialise(e.rich, output)} for e in document.bibliography]}
+            raise RequestError(
+                INVALID_PARAMS, f"'format' must be one of {', '.join(OUTPUT_FORMATS)}"
+            )
+        return {
+            "format": output,
+            "entries": [
+                {
+                    "id": e.id,
+                    "text": e.text if output == document.output else serialise(e.rich, output),
+                }
+                for e in document.bibliography
+            ],
+        }
 
     def complete(self, params: Mapping[str, Any]) -> list[dict[str, Any]]:
         self._document()
@@ -411,8 +442,10 @@ class Server:
     def styles(self, params: Mapping[str, Any]) -> list[dict[str, Any]]:
         query = _param(params, "query", str, "")
         limit = _param(params, "limit", int, 50)
-        return [{"id": s.id, "title": s.title, "class": s.style_class}
-                for s in list_styles(query or None)[:max(1, limit)]]
+        return [
+            {"id": s.id, "title": s.title, "class": s.style_class}
+            for s in list_styles(query or None)[: max(1, limit)]
+        ]
 
     def shutdown(self, params: Mapping[str, Any]) -> None:
         self.running = False
@@ -464,8 +497,11 @@ def encode_response(response: Mapping[str, Any]) -> str:
     except (ValueError, TypeError, RecursionError) as exc:
         message = f"internal error: the answer cannot be written as JSON ({exc})"
         try:  # keep the id when it can be written at all
-            text = json.dumps(_error(response.get("id"), INTERNAL_ERROR, message),
-                              ensure_ascii=False, allow_nan=False)
+            text = json.dumps(
+                _error(response.get("id"), INTERNAL_ERROR, message),
+                ensure_ascii=False,
+                allow_nan=False,
+            )
         except (ValueError, TypeError, RecursionError):
             text = json.dumps(_error(None, INTERNAL_ERROR, message))
     try:

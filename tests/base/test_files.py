@@ -52,8 +52,9 @@ def test_bom_is_dropped_and_reported_as_utf8_sig() -> None:
     assert decode("\ufeffabc".encode(), "utf-8").encoding == "utf-8-sig"
 
 
-@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be", "utf-32",
-                                   "utf-32-le", "utf-32-be"])
+@pytest.mark.parametrize(
+    "codec", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"]
+)
 def test_utf16_and_utf32_with_a_byte_order_mark_are_read(codec: str) -> None:
     data = ("\ufeff" if codec[-3:] in ("-le", "-be") else "") + "@book{k, title={Café}}\n"
     decoded = decode(data.encode(codec))
@@ -107,8 +108,9 @@ def test_read_bytes_refuses_a_fifo_without_opening_it(tmp_path: Path) -> None:
         read_bytes(fifo)
 
 
-@pytest.mark.skipif(sys.platform == "win32" or os.geteuid() == 0,
-                    reason="permissions do not stop root")
+@pytest.mark.skipif(
+    sys.platform == "win32" or os.geteuid() == 0, reason="permissions do not stop root"
+)
 def test_read_bytes_names_an_unreadable_file(tmp_path: Path) -> None:
     path = tmp_path / "secret.bib"
     path.write_text("@book{a, title={T}}")
@@ -117,8 +119,7 @@ def test_read_bytes_names_an_unreadable_file(tmp_path: Path) -> None:
         read_bytes(path)
 
 
-def test_input_over_the_limit_is_refused(tmp_path: Path,
-                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_input_over_the_limit_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "big.bib"
     path.write_bytes(b"x" * 2000)
     monkeypatch.setattr(_io, "MAX_INPUT_BYTES", 1000)
@@ -128,7 +129,8 @@ def test_input_over_the_limit_is_refused(tmp_path: Path,
 
 
 def test_stdin_over_the_limit_is_refused_without_reading_it_all(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     class Endless:
         """A stdin that never ends, like /dev/zero piped in; counts what is read."""
 
@@ -182,8 +184,7 @@ def test_write_into_a_missing_folder_creates_it(tmp_path: Path) -> None:
     assert target.read_text() == "x"
 
 
-def test_backup_replaces_an_older_backup_and_the_file_never_goes_missing(
-        tmp_path: Path) -> None:
+def test_backup_replaces_an_older_backup_and_the_file_never_goes_missing(tmp_path: Path) -> None:
     target = tmp_path / "lib.bib"
     target.write_text("v1")
     (tmp_path / "lib.bib~").write_text("v0")
@@ -254,7 +255,8 @@ def test_a_directory_target_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_a_full_disk_is_a_clear_error_and_the_original_stays(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import errno
 
     target = tmp_path / "lib.bib"
@@ -273,7 +275,8 @@ def test_a_full_disk_is_a_clear_error_and_the_original_stays(
 
 @pytest.mark.parametrize("how", ["no O_TMPFILE", "no /proc"])
 def test_the_named_temporary_fallback_leaves_nothing_behind(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
     import errno
 
     target = tmp_path / "lib.bib"
@@ -296,7 +299,8 @@ def test_the_named_temporary_fallback_leaves_nothing_behind(
 
 
 def test_a_failed_write_removes_its_named_temporary_file(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = tmp_path / "lib.bib"
     target.write_text("old")
     monkeypatch.setattr(_io, "_unnamed_file", lambda folder: None)
@@ -311,21 +315,26 @@ def test_a_failed_write_removes_its_named_temporary_file(
     assert _names(tmp_path) == ["lib.bib"]
 
 
-@pytest.mark.parametrize(("encoding", "expected"), [
-    ("utf-8", "Gödel".encode()),
-    ("utf-8-sig", b"\xef\xbb\xbf" + "Gödel".encode()),
-    ("latin-1", b"G\xf6del"),
-    ("utf-16", "Gödel".encode("utf-16")),
-])
-def test_text_is_written_in_the_encoding_asked(tmp_path: Path, encoding: str,
-                                               expected: bytes) -> None:
+@pytest.mark.parametrize(
+    ("encoding", "expected"),
+    [
+        ("utf-8", "Gödel".encode()),
+        ("utf-8-sig", b"\xef\xbb\xbf" + "Gödel".encode()),
+        ("latin-1", b"G\xf6del"),
+        ("utf-16", "Gödel".encode("utf-16")),
+    ],
+)
+def test_text_is_written_in_the_encoding_asked(
+    tmp_path: Path, encoding: str, expected: bytes
+) -> None:
     target = tmp_path / "lib.bib"
     atomic_write_text(target, "Gödel", encoding=encoding)
     assert target.read_bytes() == expected
 
 
 def test_a_character_the_encoding_cannot_hold_is_an_error_and_nothing_is_written(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     target = tmp_path / "lib.bib"
     target.write_bytes(b"G\xf6del\n")
     with pytest.raises(OutputError, match=r"line 2 has '–' \(U\+2013\), which latin-1 cannot hold"):
@@ -341,7 +350,12 @@ def _run_writer(tmp_path: Path, shell_redirect: str) -> tuple[int, str]:
     source.write_text("@misc{a, title = {A}}\n")
     done = subprocess.run(
         f'"{sys.executable}" -m citekit format "{source}" {shell_redirect}',
-        shell=True, capture_output=True, text=True, timeout=60, check=False)
+        shell=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     return done.returncode, done.stderr
 
 

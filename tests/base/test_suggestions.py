@@ -15,8 +15,7 @@ def test_a_typo_suggests_the_closest_names_best_first() -> None:
 def test_case_or_underscore_differences_give_the_one_meant() -> None:
     assert closest_matches("DARWIN1859", KEYS) == ["darwin1859"]
     assert closest_matches("smith-2020", KEYS) == ["smith_2020"]
-    assert closest_matches("ARTICLE_JOURNAL", ["article", "article-journal"]) == [
-        "article-journal"]
+    assert closest_matches("ARTICLE_JOURNAL", ["article", "article-journal"]) == ["article-journal"]
 
 
 def test_case_does_not_hide_a_close_name() -> None:

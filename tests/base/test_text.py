@@ -13,22 +13,30 @@ from citekit.base.text import balanced, fold, strip_markup, transliterate
 
 def test_strip_markup_removes_csl_rich_text_tags_only() -> None:
     assert strip_markup('<span class="nocase">Trump</span> <i>and</i> <b>B</b>') == "Trump and B"
-    assert strip_markup('x<sup>2</sup> H<sub>2</sub>O <SPAN style="font-variant:small-caps;">'
-                        "Sc</SPAN>") == "x2 H2O Sc"
+    assert (
+        strip_markup(
+            'x<sup>2</sup> H<sub>2</sub>O <SPAN style="font-variant:small-caps;">Sc</SPAN>'
+        )
+        == "x2 H2O Sc"
+    )
     assert strip_markup("a <b and c> d") == "a <b and c> d"  # not a tag
     assert strip_markup("1 < 2 > 0") == "1 < 2 > 0"
 
 
 def test_transliterate_letters_without_decomposition() -> None:
-    assert transliterate("Straße ẞ Øre æble Łódź Đakovo þing ðú ŋ O'Brien") == \
-        "Strasse SS Ore aeble Lodz Dakovo thing du ng OBrien"
+    assert (
+        transliterate("Straße ẞ Øre æble Łódź Đakovo þing ðú ŋ O'Brien")
+        == "Strasse SS Ore aeble Lodz Dakovo thing du ng OBrien"
+    )
     assert transliterate("毛泽东") == ""
     assert transliterate("Gödel 毛泽东", ascii_only=False) == "Godel 毛泽东"
 
 
 def test_fold_is_the_matching_form() -> None:
-    assert fold('Über <span class="nocase">Formal</span> Unentscheidbare—Sätze!') == \
-        "uber formal unentscheidbare satze"
+    assert (
+        fold('Über <span class="nocase">Formal</span> Unentscheidbare—Sätze!')
+        == "uber formal unentscheidbare satze"
+    )
     assert fold("Łukasiewicz, Ørsted") == "lukasiewicz orsted"
     assert fold("O'Brien") == fold("O’Brien") == fold("OBrien") == "obrien"
     assert fold("  MÜLLER,\tJ. ") == "muller j"
@@ -43,10 +51,17 @@ def test_text_imports_only_the_standard_library() -> None:
     """Every layer uses this module, so it must not import any of them."""
     source = Path(__file__).resolve().parents[2] / "src" / "citekit" / "base" / "text.py"
     tree = ast.parse(source.read_text(encoding="utf-8"))
-    imported = {alias.name.split(".")[0] for node in ast.walk(tree)
-                if isinstance(node, ast.Import) for alias in node.names}
-    imported |= {str(node.module).split(".")[0] for node in ast.walk(tree)
-                 if isinstance(node, ast.ImportFrom) and node.level == 0}
+    imported = {
+        alias.name.split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    }
+    imported |= {
+        str(node.module).split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.level == 0
+    }
     assert imported <= {"__future__", "re", "unicodedata"}
 
 

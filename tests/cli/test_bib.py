@@ -15,12 +15,23 @@ from citekit.cli import _common, main
 from citekit.cli import bib as bib_module
 
 ITEMS: list[dict[str, Any]] = [
-    {"id": "raimondo2000", "type": "book", "title": "An enemy of the state",
-     "author": [{"family": "Raimondo", "given": "Justin"}],
-     "issued": {"date-parts": [[2000]]}, "publisher": "Prometheus Books"},
-    {"id": "raimondo2008", "type": "book", "title": "Reclaiming the American right",
-     "author": [{"family": "Raimondo", "given": "Justin"}],
-     "issued": {"date-parts": [[2008]]}, "publisher": "ISI Books", "DOI": "10.1000/xyz123"},
+    {
+        "id": "raimondo2000",
+        "type": "book",
+        "title": "An enemy of the state",
+        "author": [{"family": "Raimondo", "given": "Justin"}],
+        "issued": {"date-parts": [[2000]]},
+        "publisher": "Prometheus Books",
+    },
+    {
+        "id": "raimondo2008",
+        "type": "book",
+        "title": "Reclaiming the American right",
+        "author": [{"family": "Raimondo", "given": "Justin"}],
+        "issued": {"date-parts": [[2008]]},
+        "publisher": "ISI Books",
+        "DOI": "10.1000/xyz123",
+    },
 ]
 
 
@@ -96,19 +107,25 @@ def test_json_output(runner: CliRunner, refs: Path) -> None:
 
 
 def test_markdown_and_stdin(runner: CliRunner, refs: Path) -> None:
-    result = runner.invoke(main, ["bib", "-", "--format", "markdown", "--engine", "citeproc-py"],
-                           input=refs.read_text(encoding="utf-8"))
+    result = runner.invoke(
+        main,
+        ["bib", "-", "--format", "markdown", "--engine", "citeproc-py"],
+        input=refs.read_text(encoding="utf-8"),
+    )
     assert result.exit_code == 0, result.output
     assert "*An enemy of the state*" in result.stdout
 
 
 def test_a_broken_entry_is_reported_the_rest_printed_and_exit_1(
-        runner: CliRunner, tmp_path: Path) -> None:
+    runner: CliRunner, tmp_path: Path
+) -> None:
     path = tmp_path / "bad.bib"
-    path.write_text("@book{ok1, title={Fine}, author={Doe, Jane}, year=2001}\n"
-                    "@book{broken, title={Unclosed, author={X}, year=2002\n"
-                    "@book{ok2, title={Also fine}, author={Roe, R.}, year=2003}\n",
-                    encoding="utf-8")
+    path.write_text(
+        "@book{ok1, title={Fine}, author={Doe, Jane}, year=2001}\n"
+        "@book{broken, title={Unclosed, author={X}, year=2002\n"
+        "@book{ok2, title={Also fine}, author={Roe, R.}, year=2003}\n",
+        encoding="utf-8",
+    )
     result = runner.invoke(main, ["bib", str(path), "--style", "apa"])
     assert result.exit_code == 1
     assert "Fine" in result.stdout and "Also fine" in result.stdout
@@ -117,7 +134,8 @@ def test_a_broken_entry_is_reported_the_rest_printed_and_exit_1(
 
 @pytest.mark.parametrize("engine", ["citekit", "citeproc-py"])
 def test_a_terminal_sees_a_progress_bar_and_the_output_is_unchanged(
-        runner: CliRunner, refs: Path, monkeypatch: pytest.MonkeyPatch, engine: str) -> None:
+    runner: CliRunner, refs: Path, monkeypatch: pytest.MonkeyPatch, engine: str
+) -> None:
     plain = runner.invoke(main, ["bib", str(refs), "--engine", engine])
     monkeypatch.setattr(_common, "show_progress", lambda: True)
     steps: list[int] = []

@@ -57,14 +57,22 @@ def test_problems_are_located_one_per_line(runner: CliRunner, tmp_path: Path) ->
     result = runner.invoke(main, ["check", path])
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
-    assert f"{path}:6, entry 'ok': error: duplicate id 'ok' (first at line 2); this item " \
-           "was skipped [duplicate-key]" in lines
-    assert f"{path}:4, entry 'notitle', field 'title': error: a book needs a title " \
-           "[missing-title]" in lines
-    assert any(line.startswith(f"{path}:7, entry 'baddate', field 'issued': error:")
-               and line.endswith("[date-range-reversed]") for line in lines)
-    assert any(line.startswith(f"{path}:7, entry 'baddate', field 'ISBN': warning:")
-               for line in lines)
+    assert (
+        f"{path}:6, entry 'ok': error: duplicate id 'ok' (first at line 2); this item "
+        "was skipped [duplicate-key]" in lines
+    )
+    assert (
+        f"{path}:4, entry 'notitle', field 'title': error: a book needs a title "
+        "[missing-title]" in lines
+    )
+    assert any(
+        line.startswith(f"{path}:7, entry 'baddate', field 'issued': error:")
+        and line.endswith("[date-range-reversed]")
+        for line in lines
+    )
+    assert any(
+        line.startswith(f"{path}:7, entry 'baddate', field 'ISBN': warning:") for line in lines
+    )
     assert lines[-1] == "3 errors, 1 warning, 0 notes in 1 file"
 
 
@@ -88,8 +96,15 @@ def test_json_output(runner: CliRunner, tmp_path: Path) -> None:
     codes = {(d["key"], d["code"], d["line"], d["file"]) for d in data["diagnostics"]}
     assert ("notitle", "missing-title", 4, problems) in codes
     assert ("ok", "duplicate-key", 6, problems) in codes
-    assert set(data["diagnostics"][0]) == {"severity", "code", "message", "file", "line",
-                                           "key", "field"}
+    assert set(data["diagnostics"][0]) == {
+        "severity",
+        "code",
+        "message",
+        "file",
+        "line",
+        "key",
+        "field",
+    }
 
 
 def test_stdin_and_malformed_json(runner: CliRunner) -> None:
@@ -98,16 +113,18 @@ def test_stdin_and_malformed_json(runner: CliRunner) -> None:
     assert result.stdout.startswith("<stdin>:2, entry 'a': error: malformed JSON at line 2")
 
 
-def test_missing_file_and_unknown_format_are_usage_errors(runner: CliRunner,
-                                                          tmp_path: Path) -> None:
+def test_missing_file_and_unknown_format_are_usage_errors(
+    runner: CliRunner, tmp_path: Path
+) -> None:
     assert runner.invoke(main, ["check", str(tmp_path / "nope.json")]).exit_code == 2
     path = _write(tmp_path, "a.json", CLEAN)
     assert runner.invoke(main, ["check", path, "-f", "docbook"]).exit_code == 2
     assert runner.invoke(main, ["check"]).exit_code == 2
 
 
-def test_verbose_lists_notes(runner: CliRunner, tmp_path: Path,
-                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_verbose_lists_notes(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from typing import Any
 
     from citekit.errors import Diagnostic, Severity
@@ -117,8 +134,9 @@ def test_verbose_lists_notes(runner: CliRunner, tmp_path: Path,
 
     def read_with_note(text: str, *, filename: str | None = None) -> Any:
         result = real_read(text, filename=filename)
-        result.diagnostics.append(Diagnostic(Severity.INFO, "unmapped-fields", "kept: x",
-                                             file=filename, key="darwin1859"))
+        result.diagnostics.append(
+            Diagnostic(Severity.INFO, "unmapped-fields", "kept: x", file=filename, key="darwin1859")
+        )
         return result
 
     monkeypatch.setattr(csljson, "read", read_with_note)
@@ -133,9 +151,12 @@ def test_verbose_lists_notes(runner: CliRunner, tmp_path: Path,
 
 def test_bibtex_files_when_the_reader_exists(runner: CliRunner, tmp_path: Path) -> None:
     pytest.importorskip("citekit.formats.bibtex")
-    path = _write(tmp_path, "refs.bib",
-                  "@book{a, title={T}, author={Doe, Jane}, year={2001}, publisher={P}}\n"
-                  "@book{a, title={Again}}\n")
+    path = _write(
+        tmp_path,
+        "refs.bib",
+        "@book{a, title={T}, author={Doe, Jane}, year={2001}, publisher={P}}\n"
+        "@book{a, title={Again}}\n",
+    )
     result = runner.invoke(main, ["check", path, "--format", "json", "--strict"])
     data = json.loads(result.stdout)
     assert result.exit_code == 1
@@ -143,14 +164,22 @@ def test_bibtex_files_when_the_reader_exists(runner: CliRunner, tmp_path: Path) 
     assert (duplicate["key"], duplicate["line"], duplicate["file"]) == ("a", 2, path)
 
 
-@pytest.mark.parametrize(("name", "text", "line"), [
-    ("refs.ris", "TY  - BOOK\nID  - ok\nTI  - T\nER  - \n\n"
-                 "TY  - BOOK\nID  - notitle\nAU  - Doe, Jane\nER  - \n", 6),
-    ("refs.yaml", "references:\n- id: ok\n  title: T\n- id: notitle\n  type: book\n", 4),
-    ("refs.bib", "@book{ok, title={T}}\n\n@book{notitle, author={Doe}}\n", 3),
-])
+@pytest.mark.parametrize(
+    ("name", "text", "line"),
+    [
+        (
+            "refs.ris",
+            "TY  - BOOK\nID  - ok\nTI  - T\nER  - \n\n"
+            "TY  - BOOK\nID  - notitle\nAU  - Doe, Jane\nER  - \n",
+            6,
+        ),
+        ("refs.yaml", "references:\n- id: ok\n  title: T\n- id: notitle\n  type: book\n", 4),
+        ("refs.bib", "@book{ok, title={T}}\n\n@book{notitle, author={Doe}}\n", 3),
+    ],
+)
 def test_rule_diagnostics_point_at_the_entry_in_every_format(
-        runner: CliRunner, tmp_path: Path, name: str, text: str, line: int) -> None:
+    runner: CliRunner, tmp_path: Path, name: str, text: str, line: int
+) -> None:
     """Every reader fills ``ReadResult.lines``; a rule's problem names the entry's line."""
     path = _write(tmp_path, name, text)
     data = json.loads(runner.invoke(main, ["check", path, "--format", "json"]).stdout)

@@ -14,14 +14,24 @@ from citekit.cli import main
 from citekit.documents.rendering import render_document
 
 ITEMS: list[dict[str, Any]] = [
-    {"id": "raimondo2000", "type": "book",
-     "title": "An enemy of the state: the life of Murray N. Rothbard",
-     "author": [{"family": "Raimondo", "given": "Justin"}],
-     "issued": {"date-parts": [[2000]]}, "publisher": "Prometheus Books",
-     "publisher-place": "Amherst, N.Y."},
-    {"id": "raimondo2008", "type": "book", "title": "Reclaiming the American right",
-     "author": [{"family": "Raimondo", "given": "Justin"}],
-     "issued": {"date-parts": [[2008]]}, "publisher": "ISI Books", "DOI": "10.1000/xyz123"},
+    {
+        "id": "raimondo2000",
+        "type": "book",
+        "title": "An enemy of the state: the life of Murray N. Rothbard",
+        "author": [{"family": "Raimondo", "given": "Justin"}],
+        "issued": {"date-parts": [[2000]]},
+        "publisher": "Prometheus Books",
+        "publisher-place": "Amherst, N.Y.",
+    },
+    {
+        "id": "raimondo2008",
+        "type": "book",
+        "title": "Reclaiming the American right",
+        "author": [{"family": "Raimondo", "given": "Justin"}],
+        "issued": {"date-parts": [[2008]]},
+        "publisher": "ISI Books",
+        "DOI": "10.1000/xyz123",
+    },
 ]
 
 
@@ -56,8 +66,9 @@ def test_bibliography_of_cited_entries(runner: CliRunner, refs: Path) -> None:
 
 
 def test_html_and_json_formats(runner: CliRunner, refs: Path) -> None:
-    html = cite(runner, refs, "@raimondo2000", "--style", "chicago-notes-bibliography",
-                "--format", "html")
+    html = cite(
+        runner, refs, "@raimondo2000", "--style", "chicago-notes-bibliography", "--format", "html"
+    )
     assert html.exit_code == 0, html.output
     assert "<i>An Enemy of the State" in html.stdout
     data = json.loads(cite(runner, refs, "@raimondo2000", "--format", "json").stdout)
@@ -106,15 +117,18 @@ def test_no_key_in_cluster_is_a_usage_error(runner: CliRunner, refs: Path) -> No
     assert "no citation key" in result.stderr
 
 
-def test_default_bibliography_file(runner: CliRunner, tmp_path: Path,
-                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_default_bibliography_file(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     missing = runner.invoke(main, ["cite", "@raimondo2000"])
     assert missing.exit_code == 2
     assert "references.bib" in missing.stderr
     (tmp_path / "references.bib").write_text(
         "@book{raimondo2000, author = {Raimondo, Justin}, title = {An Enemy of the State},"
-        " year = {2000}, publisher = {Prometheus}}\n", encoding="utf-8")
+        " year = {2000}, publisher = {Prometheus}}\n",
+        encoding="utf-8",
+    )
     found = runner.invoke(main, ["cite", "@raimondo2000", "--engine", "citeproc-py"])
     assert found.exit_code == 0, found.output
     assert found.stdout == "(Raimondo, 2000)\n"
@@ -135,27 +149,31 @@ def test_help_documents_the_default_style(runner: CliRunner) -> None:
 def test_author_in_text_with_a_bracketed_locator(runner: CliRunner, refs: Path) -> None:
     # was "(Raimondo, 2000 [p. 33])": the bracket read as a suffix
     for engine in ("citekit", "citeproc-py"):
-        result = runner.invoke(main, ["cite", "@raimondo2000 [p. 33]", "--bib", str(refs),
-                                      "--engine", engine])
+        result = runner.invoke(
+            main, ["cite", "@raimondo2000 [p. 33]", "--bib", str(refs), "--engine", engine]
+        )
         assert result.exit_code == 0, result.output
         assert result.stdout == "Raimondo (2000, p. 33)\n"
 
 
 def test_author_in_text_without_a_locator_and_a_bare_key(runner: CliRunner, refs: Path) -> None:
-    result = runner.invoke(main, ["cite", "@raimondo2000 []", "@raimondo2000", "--bib",
-                                  str(refs)])
+    result = runner.invoke(main, ["cite", "@raimondo2000 []", "@raimondo2000", "--bib", str(refs)])
     assert result.exit_code == 0, result.output
     assert result.stdout == "Raimondo (2000)\n(Raimondo, 2000)\n"  # a bare key stays a cluster
 
 
-@pytest.mark.parametrize("style", ["apa", "chicago-author-date", "ieee",
-                                   "chicago-notes-bibliography"])
+@pytest.mark.parametrize(
+    "style", ["apa", "chicago-author-date", "ieee", "chicago-notes-bibliography"]
+)
 @pytest.mark.parametrize("output", ["text", "json"])
-def test_author_in_text_is_what_render_prints(runner: CliRunner, refs: Path, style: str,
-                                              output: str) -> None:
+def test_author_in_text_is_what_render_prints(
+    runner: CliRunner, refs: Path, style: str, output: str
+) -> None:
     text = "@raimondo2008 [chap. 2, more]"
-    result = runner.invoke(main, ["cite", text, "--bib", str(refs), "-s", style,
-                                  "--with-bibliography", "--format", output])
+    result = runner.invoke(
+        main,
+        ["cite", text, "--bib", str(refs), "-s", style, "--with-bibliography", "--format", output],
+    )
     assert result.exit_code == 0, result.output
     document = render_document(f"As {text} says.\n", bibliography=[refs], style=style)
     expected = document.citations[0].display
@@ -166,11 +184,24 @@ def test_author_in_text_is_what_render_prints(runner: CliRunner, refs: Path, sty
 
 
 def test_author_in_text_in_html(runner: CliRunner, refs: Path) -> None:
-    result = runner.invoke(main, ["cite", "@raimondo2000 [p. 33]", "--bib", str(refs),
-                                  "--format", "html", "-s", "chicago-notes-bibliography"])
+    result = runner.invoke(
+        main,
+        [
+            "cite",
+            "@raimondo2000 [p. 33]",
+            "--bib",
+            str(refs),
+            "--format",
+            "html",
+            "-s",
+            "chicago-notes-bibliography",
+        ],
+    )
     assert result.exit_code == 0, result.output
-    assert result.stdout == ("Justin Raimondo <i>An Enemy of the State: The Life of Murray N. "
-                             "Rothbard</i> (Prometheus Books, 2000), 33.\n")
+    assert result.stdout == (
+        "Justin Raimondo <i>An Enemy of the State: The Life of Murray N. "
+        "Rothbard</i> (Prometheus Books, 2000), 33.\n"
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -180,9 +211,18 @@ def test_author_in_text_in_html(runner: CliRunner, refs: Path) -> None:
 
 def test_each_note_starts_with_a_capital_and_only_there(runner: CliRunner, refs: Path) -> None:
     # was "see Justin Raimondo, ..." and "see also ...": no capital at all
-    result = runner.invoke(main, ["cite", "[see @raimondo2000]",
-                                  "[see also @raimondo2008; see @raimondo2000, 4]",
-                                  "--bib", str(refs), "-s", "chicago-notes-bibliography"])
+    result = runner.invoke(
+        main,
+        [
+            "cite",
+            "[see @raimondo2000]",
+            "[see also @raimondo2008; see @raimondo2000, 4]",
+            "--bib",
+            str(refs),
+            "-s",
+            "chicago-notes-bibliography",
+        ],
+    )
     assert result.exit_code == 0, result.output
     first, second = result.stdout.splitlines()
     assert first.startswith("See Justin Raimondo, An Enemy of the State")
@@ -191,8 +231,19 @@ def test_each_note_starts_with_a_capital_and_only_there(runner: CliRunner, refs:
 
 
 def test_a_later_ibid_keeps_its_case(runner: CliRunner, refs: Path) -> None:
-    result = runner.invoke(main, ["cite", "@raimondo2000", "@raimondo2000",
-                                  "[see @raimondo2000]", "--bib", str(refs), "-s", "oscola"])
+    result = runner.invoke(
+        main,
+        [
+            "cite",
+            "@raimondo2000",
+            "@raimondo2000",
+            "[see @raimondo2000]",
+            "--bib",
+            str(refs),
+            "-s",
+            "oscola",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[1:] == ["Ibid.", "See ibid."]
 
@@ -209,8 +260,9 @@ def test_author_date_clusters_are_not_capitalised(runner: CliRunner, refs: Path)
 
 def test_a_set_cites_its_members(runner: CliRunner, shared: Path) -> None:
     bib = shared / "corpus" / "biblatex-examples.bib"
-    result = runner.invoke(main, ["cite", "@stdmodel", "--bib", str(bib), "-s", "apa",
-                                  "--with-bibliography"])
+    result = runner.invoke(
+        main, ["cite", "@stdmodel", "--bib", str(bib), "-s", "apa", "--with-bibliography"]
+    )
     assert result.exit_code == 0, result.output
     lines = [line for line in result.stdout.splitlines() if line]
     # was "(n.d.-a)" and a bibliography entry "(N.d.-a)."

@@ -16,8 +16,7 @@ from citekit.errors import Severity, UsageError
 from citekit.formats import get_format
 
 
-def test_without_a_terminal_items_pass_through_silently(
-        capsys: pytest.CaptureFixture[str]) -> None:
+def test_without_a_terminal_items_pass_through_silently(capsys: pytest.CaptureFixture[str]) -> None:
     assert list(_common.progress_iter(["a", "b", "c"], "working")) == ["a", "b", "c"]
     with _common.progress_callback("working", 10) as step:
         assert step is None
@@ -25,7 +24,8 @@ def test_without_a_terminal_items_pass_through_silently(
 
 
 def test_on_a_terminal_a_bar_is_drawn_and_every_item_still_comes(
-        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setattr(_common, "show_progress", lambda: True)
     assert list(_common.progress_iter(["a", "b", "c"], "working")) == ["a", "b", "c"]
     with _common.progress_callback("building", 3) as step:
@@ -36,8 +36,9 @@ def test_on_a_terminal_a_bar_is_drawn_and_every_item_still_comes(
     assert "working" in err and "building" in err
 
 
-def test_a_single_item_needs_no_bar(monkeypatch: pytest.MonkeyPatch,
-                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_single_item_needs_no_bar(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setattr(_common, "show_progress", lambda: True)
     assert list(_common.progress_iter(["only"], "working")) == ["only"]
     assert capsys.readouterr().err == ""
@@ -69,8 +70,10 @@ def test_read_input_from_stdin_is_named_stdin(monkeypatch: pytest.MonkeyPatch) -
 
 def test_read_input_refuses_invalid_utf8_unless_the_encoding_is_named(tmp_path: Path) -> None:
     path = tmp_path / "latin1.bib"
-    path.write_bytes(BIB.replace("Origin", "Orig\xefne").encode("latin-1")
-                     + b"@book{broken,\n  title = {no end}\n")
+    path.write_bytes(
+        BIB.replace("Origin", "Orig\xefne").encode("latin-1")
+        + b"@book{broken,\n  title = {no end}\n"
+    )
     with pytest.raises(EncodingError) as caught:
         _common.read_input(str(path))
     assert caught.value.diagnostics[0].file == str(path)
@@ -83,8 +86,12 @@ def test_read_input_refuses_invalid_utf8_unless_the_encoding_is_named(tmp_path: 
 
 def test_read_input_reports_the_encoding_read(tmp_path: Path) -> None:
     path = tmp_path / "refs.bib"
-    for data, encoding in ((BIB.encode(), "utf-8"), (b"\xef\xbb\xbf" + BIB.encode(), "utf-8-sig"),
-                           (BIB.encode("utf-16"), "utf-16"), (BIB.encode("utf-32"), "utf-32")):
+    for data, encoding in (
+        (BIB.encode(), "utf-8"),
+        (b"\xef\xbb\xbf" + BIB.encode(), "utf-8-sig"),
+        (BIB.encode("utf-16"), "utf-16"),
+        (BIB.encode("utf-32"), "utf-32"),
+    ):
         path.write_bytes(data)
         source = _common.read_input(str(path))
         assert (source.encoding, source.library.keys()) == (encoding, ["darwin1859"])
@@ -94,8 +101,11 @@ def test_read_input_says_when_nothing_was_read(tmp_path: Path) -> None:
     empty = tmp_path / "empty.bib"
     empty.write_text("  \n")
     (diagnostic,) = _common.read_input(str(empty)).diagnostics
-    assert (diagnostic.code, diagnostic.file, diagnostic.severity) == \
-        ("no-entries", str(empty), Severity.ERROR)
+    assert (diagnostic.code, diagnostic.file, diagnostic.severity) == (
+        "no-entries",
+        str(empty),
+        Severity.ERROR,
+    )
     assert "empty" in diagnostic.message
     yaml_as_bib = tmp_path / "refs.bib"
     yaml_as_bib.write_text("references:\n- id: a\n  title: A title\n")

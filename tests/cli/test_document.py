@@ -11,10 +11,20 @@ from click.testing import CliRunner
 from citekit.cli import main
 
 ITEMS = [
-    {"id": "doe2000", "type": "book", "title": "First Book",
-     "author": [{"family": "Doe", "given": "John"}], "issued": {"date-parts": [[2000]]}},
-    {"id": "smith2004", "type": "book", "title": "Second Book",
-     "author": [{"family": "Smith", "given": "Jane"}], "issued": {"date-parts": [[2004]]}},
+    {
+        "id": "doe2000",
+        "type": "book",
+        "title": "First Book",
+        "author": [{"family": "Doe", "given": "John"}],
+        "issued": {"date-parts": [[2000]]},
+    },
+    {
+        "id": "smith2004",
+        "type": "book",
+        "title": "Second Book",
+        "author": [{"family": "Smith", "given": "Jane"}],
+        "issued": {"date-parts": [[2004]]},
+    },
 ]
 
 
@@ -23,7 +33,8 @@ def folder(tmp_path: Path) -> Path:
     (tmp_path / "refs.json").write_text(json.dumps(ITEMS), encoding="utf-8")
     (tmp_path / "paper.md").write_text(
         "---\nbibliography: refs.json\n---\n# Intro\n\nAs shown [@doe2000, p. 3].\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     return tmp_path
 
 
@@ -41,8 +52,9 @@ def test_render_to_stdout_uses_front_matter(folder: Path) -> None:
 
 def test_render_to_a_file_as_html(folder: Path) -> None:
     target = folder / "out" / "paper.html"
-    code, out, err = run("render", str(folder / "paper.md"), "--to", "html", "-o", str(target),
-                         "-s", "ieee")
+    code, out, err = run(
+        "render", str(folder / "paper.md"), "--to", "html", "-o", str(target), "-s", "ieee"
+    )
     assert code == 0, err
     assert out == ""
     page = target.read_text(encoding="utf-8")
@@ -57,8 +69,17 @@ def test_render_never_overwrites_the_document(folder: Path) -> None:
 
 
 def test_render_from_stdin_with_bib_option(folder: Path) -> None:
-    code, out, err = run("render", "-", "--bib", str(folder / "refs.json"), "--to", "text",
-                         "--style", "apa", input="See [@smith2004].\n")
+    code, out, err = run(
+        "render",
+        "-",
+        "--bib",
+        str(folder / "refs.json"),
+        "--to",
+        "text",
+        "--style",
+        "apa",
+        input="See [@smith2004].\n",
+    )
     assert code == 0, err
     assert out.startswith("See (Smith, 2004).\n\nReferences\n\nSmith, J. (2004).")
 
@@ -100,8 +121,7 @@ def test_usage_problems_exit_2(folder: Path) -> None:
 
 
 def test_json_output_lists_citations_and_entries(folder: Path) -> None:
-    code, out, err = run("render", str(folder / "paper.md"), "--style", "apa",
-                         "--format", "json")
+    code, out, err = run("render", str(folder / "paper.md"), "--style", "apa", "--format", "json")
     assert code == 0, err
     data = json.loads(out)
     assert data["style"] == "apa" and data["format"] == "markdown"
@@ -127,8 +147,9 @@ def test_help_has_an_example() -> None:
 def test_pandoc_spellings_and_the_old_ones(folder: Path) -> None:
     doc = folder / "bare.md"
     doc.write_text("As shown [@doe2000, p. 3].\n", encoding="utf-8")
-    pandoc_way = run("render", str(doc), "--bibliography", str(folder / "refs.json"),
-                     "--csl", "apa")
+    pandoc_way = run(
+        "render", str(doc), "--bibliography", str(folder / "refs.json"), "--csl", "apa"
+    )
     old_way = run("render", str(doc), "--bib", str(folder / "refs.json"), "--style", "apa")
     assert pandoc_way[0] == old_way[0] == 0
     assert pandoc_way[1] == old_way[1]
@@ -148,6 +169,7 @@ def test_docx_needs_an_output_file(folder: Path) -> None:
 
 def _has_pandoc() -> bool:
     from citekit.cli.document import pandoc_binary
+
     return pandoc_binary() is not None
 
 
@@ -168,14 +190,16 @@ def test_latex_and_docx_through_pandoc(folder: Path) -> None:
 
 def test_raw_html_is_filtered_unless_trusted(folder: Path) -> None:
     doc = folder / "raw.md"
-    doc.write_text("As shown [@doe2000].\n\n<script>go()</script>\n\n<b onclick=x>b</b>\n",
-                   encoding="utf-8")
+    doc.write_text(
+        "As shown [@doe2000].\n\n<script>go()</script>\n\n<b onclick=x>b</b>\n", encoding="utf-8"
+    )
     bib = str(folder / "refs.json")
     code, safe, err = run("render", str(doc), "--bibliography", bib, "--to", "html")
     assert code == 0, err
     assert "<script>go()" not in safe and "&lt;script>go()" in safe
     assert "<b>b</b>" in safe and "onclick" not in safe
-    code, trusted, err = run("render", str(doc), "--bibliography", bib, "--to", "html",
-                             "--trust-html")
+    code, trusted, err = run(
+        "render", str(doc), "--bibliography", bib, "--to", "html", "--trust-html"
+    )
     assert code == 0, err
     assert "<script>go()</script>" in trusted and "<b onclick=x>b</b>" in trusted

@@ -102,10 +102,10 @@ RUNS: dict[str, dict[str, list[str]]] = {
 STDIN = {
     "serve": '{"id": 1, "method": "shutdown"}\n',
     "pandoc-filter": '{"pandoc-api-version": [1, 23, 1, 1], "meta": {}, "blocks": '
-                     '[{"t": "Para", "c": [{"t": "Cite", "c": [[{"citationId": "darwin1859", '
-                     '"citationPrefix": [], "citationSuffix": [], '
-                     '"citationMode": {"t": "NormalCitation"}, '
-                     '"citationNoteNum": 1, "citationHash": 0}], []]}]}]}',
+    '[{"t": "Para", "c": [{"t": "Cite", "c": [[{"citationId": "darwin1859", '
+    '"citationPrefix": [], "citationSuffix": [], '
+    '"citationMode": {"t": "NormalCitation"}, '
+    '"citationNoteNum": 1, "citationHash": 0}], []]}]}]}',
 }
 
 

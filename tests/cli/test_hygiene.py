@@ -97,8 +97,9 @@ def test_dedupe_merge_to_output_keeps_input(runner: CliRunner, tmp_path: Path) -
 
 def test_dedupe_merge_in_place_with_backup(runner: CliRunner, tmp_path: Path) -> None:
     path = _write(tmp_path, "refs.yaml", DUPES)
-    result = runner.invoke(main, ["dedupe", str(path), "--merge", "first", "--in-place",
-                                  "--backup"])
+    result = runner.invoke(
+        main, ["dedupe", str(path), "--merge", "first", "--in-place", "--backup"]
+    )
     assert result.exit_code == 0, result.output
     assert (tmp_path / "refs.yaml~").read_text(encoding="utf-8") == DUPES
     assert cslyaml.read(path.read_text(encoding="utf-8")).library.keys() == ["smith2020", "other"]
@@ -115,13 +116,18 @@ def test_dedupe_refuses_to_overwrite_its_input(runner: CliRunner, tmp_path: Path
 def test_dedupe_usage_errors(runner: CliRunner, tmp_path: Path) -> None:
     path = _write(tmp_path, "refs.yaml", DUPES)
     other = _write(tmp_path, "b.yaml", CLEAN)
-    for args in (["--merge", "first"], ["-o", "x.yaml"], ["--in-place"],
-                 ["--merge", "first", "--backup", "-o", "x.yaml"],
-                 ["--merge", "first", "--in-place", "-o", "x.yaml"]):
+    for args in (
+        ["--merge", "first"],
+        ["-o", "x.yaml"],
+        ["--in-place"],
+        ["--merge", "first", "--backup", "-o", "x.yaml"],
+        ["--merge", "first", "--in-place", "-o", "x.yaml"],
+    ):
         result = runner.invoke(main, ["dedupe", str(path), *args])
         assert result.exit_code == 2, (args, result.output)
-    result = runner.invoke(main, ["dedupe", str(path), str(other), "--merge", "first",
-                                  "--in-place"])
+    result = runner.invoke(
+        main, ["dedupe", str(path), str(other), "--merge", "first", "--in-place"]
+    )
     assert result.exit_code == 2
     assert path.read_text(encoding="utf-8") == DUPES
 
@@ -144,20 +150,23 @@ KEYLESS = """- id: "1"
 
 def test_keys_dry_run_writes_nothing(runner: CliRunner, tmp_path: Path) -> None:
     path = _write(tmp_path, "refs.yaml", KEYLESS)
-    result = runner.invoke(main, ["keys", str(path), "--pattern", "{auth:lower}{year}",
-                                  "--dry-run"])
+    result = runner.invoke(
+        main, ["keys", str(path), "--pattern", "{auth:lower}{year}", "--dry-run"]
+    )
     assert result.exit_code == 0, result.output
     assert result.stdout == "1 -> godel1931\n"
     assert path.read_text(encoding="utf-8") == KEYLESS
-    result = runner.invoke(main, ["keys", str(path), "-p", "{auth}{year}", "--rekey",
-                                  "--dry-run", "--format", "json"])
+    result = runner.invoke(
+        main, ["keys", str(path), "-p", "{auth}{year}", "--rekey", "--dry-run", "--format", "json"]
+    )
     assert json.loads(result.stdout) == {"1": "Godel1931", "kept": "Lukasiewicz1929"}
 
 
 def test_keys_in_place_with_backup(runner: CliRunner, tmp_path: Path) -> None:
     path = _write(tmp_path, "refs.yaml", KEYLESS)
-    result = runner.invoke(main, ["keys", str(path), "-p", "{auth}{year}", "--in-place",
-                                  "--backup"])
+    result = runner.invoke(
+        main, ["keys", str(path), "-p", "{auth}{year}", "--in-place", "--backup"]
+    )
     assert result.exit_code == 0, result.output
     assert (tmp_path / "refs.yaml~").read_text(encoding="utf-8") == KEYLESS
     assert cslyaml.read(path.read_text(encoding="utf-8")).library.keys() == ["Godel1931", "kept"]
@@ -172,19 +181,23 @@ def test_keys_bad_pattern_and_overwrite(runner: CliRunner, tmp_path: Path) -> No
     assert path.read_text(encoding="utf-8") == KEYLESS
 
 
-def test_keys_on_bibtex_only_touch_keys_and_crossrefs(runner: CliRunner,
-                                                      tmp_path: Path) -> None:
-    text = ("% my layout\n@proceedings{p1,\n  editor = {Ed, Eve},\n  title = {Proc},\n"
-            "  year = 2000}\n\n@inproceedings{c1,\n   author = {Au, Al},\n"
-            "   title = {Paper},\n   crossref = {p1}}\n")
+def test_keys_on_bibtex_only_touch_keys_and_crossrefs(runner: CliRunner, tmp_path: Path) -> None:
+    text = (
+        "% my layout\n@proceedings{p1,\n  editor = {Ed, Eve},\n  title = {Proc},\n"
+        "  year = 2000}\n\n@inproceedings{c1,\n   author = {Au, Al},\n"
+        "   title = {Paper},\n   crossref = {p1}}\n"
+    )
     path = _write(tmp_path, "refs.bib", text)
     out = tmp_path / "out.bib"
-    result = runner.invoke(main, ["keys", str(path), "-p", "{auth}{year}", "--rekey",
-                                  "-o", str(out)])
+    result = runner.invoke(
+        main, ["keys", str(path), "-p", "{auth}{year}", "--rekey", "-o", str(out)]
+    )
     assert result.exit_code == 0, result.output
     assert out.read_text(encoding="utf-8") == (
-        text.replace("{p1,", "{Ed2000,").replace("{c1,", "{Au2000,")
-        .replace("crossref = {p1}", "crossref = {Ed2000}"))
+        text.replace("{p1,", "{Ed2000,")
+        .replace("{c1,", "{Au2000,")
+        .replace("crossref = {p1}", "crossref = {Ed2000}")
+    )
 
 
 # -- format ----------------------------------------------------------------------------
@@ -196,8 +209,7 @@ def test_format_check_and_in_place(runner: CliRunner, tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "would reformat" in result.stderr
     assert path.read_text(encoding="utf-8") == MESSY_BIB
-    result = runner.invoke(main, ["format", str(path), "--sort", "key", "--in-place",
-                                  "--backup"])
+    result = runner.invoke(main, ["format", str(path), "--sort", "key", "--in-place", "--backup"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "refs.bib~").read_text(encoding="utf-8") == MESSY_BIB
     tidied = path.read_text(encoding="utf-8")
@@ -244,8 +256,9 @@ def test_help_has_an_example(runner: CliRunner, command: str) -> None:
     assert "Example:" in result.output
 
 
-def test_dedupe_merge_to_bibtex_keeps_aliases_and_conflicts(runner: CliRunner,
-                                                            tmp_path: Path) -> None:
+def test_dedupe_merge_to_bibtex_keeps_aliases_and_conflicts(
+    runner: CliRunner, tmp_path: Path
+) -> None:
     path = _write(tmp_path, "refs.yaml", DUPES)
     out = tmp_path / "merged.bib"
     result = runner.invoke(main, ["dedupe", str(path), "--merge", "combine", "-o", str(out)])
@@ -259,9 +272,12 @@ def test_dedupe_merge_to_bibtex_keeps_aliases_and_conflicts(runner: CliRunner,
 
 
 def test_dedupe_renames_a_key_clashing_in_three_files_to_the_next_free_number(
-        runner: CliRunner, tmp_path: Path) -> None:
-    paths = [str(_write(tmp_path, f"{n}.yaml", f"references:\n- id: a\n  title: T{n}\n"))
-             for n in range(3)]
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    paths = [
+        str(_write(tmp_path, f"{n}.yaml", f"references:\n- id: a\n  title: T{n}\n"))
+        for n in range(3)
+    ]
     result = runner.invoke(main, ["dedupe", *paths, "--format", "json"])
     assert "renamed 'a-2'" in result.stderr and "renamed 'a-3'" in result.stderr
     assert json.loads(result.stdout)["records"] == 3
@@ -307,23 +323,28 @@ def _invoke(runner: CliRunner, args: list[str]) -> str:
 
 
 def test_dedupe_merge_first_in_place_edits_only_the_merged_entries(
-        runner: CliRunner, tmp_path: Path) -> None:
+    runner: CliRunner, tmp_path: Path
+) -> None:
     path = _write(tmp_path, "refs.bib", KEPT_BIB)
     stderr = _invoke(runner, ["dedupe", str(path), "--merge", "first", "--in-place"])
     assert "merged 1 group(s): 3 -> 2 records" in stderr
     assert "entry 'broken'" in stderr  # reported, and kept
     start = KEPT_BIB.index("@article{smith2000b")
-    removed = KEPT_BIB[start:KEPT_BIB.index("\n}\n", start) + 3]  # its lines, nothing more
+    removed = KEPT_BIB[start : KEPT_BIB.index("\n}\n", start) + 3]  # its lines, nothing more
     expected = KEPT_BIB.replace(removed, "").replace(
-        "  publisher = acm\n}", "  publisher = acm,\n  ids = {smith2000b}\n}")
+        "  publisher = acm\n}", "  publisher = acm,\n  ids = {smith2000b}\n}"
+    )
     assert path.read_text(encoding="utf-8") == expected
 
 
 def test_dedupe_merge_in_place_without_duplicates_leaves_the_file_alone(
-        runner: CliRunner, tmp_path: Path) -> None:
-    text = KEPT_BIB.replace("@article{smith2000b", "@article{jones1990").replace(
-        "year = 2000,", "year = 1990,").replace("A Study of Things},\n  year = 1990",
-                                                 "Else},\n  year = 1990")
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    text = (
+        KEPT_BIB.replace("@article{smith2000b", "@article{jones1990")
+        .replace("year = 2000,", "year = 1990,")
+        .replace("A Study of Things},\n  year = 1990", "Else},\n  year = 1990")
+    )
     path = _write(tmp_path, "refs.bib", text)
     stderr = _invoke(runner, ["dedupe", str(path), "--merge", "first", "--in-place"])
     assert "merged 0 group(s)" in stderr
@@ -331,7 +352,8 @@ def test_dedupe_merge_in_place_without_duplicates_leaves_the_file_alone(
 
 
 def test_dedupe_merge_combine_in_place_adds_only_missing_fields(
-        runner: CliRunner, tmp_path: Path) -> None:
+    runner: CliRunner, tmp_path: Path
+) -> None:
     path = _write(tmp_path, "refs.bib", KEPT_BIB.replace("\n", "\r\n"))
     _invoke(runner, ["dedupe", str(path), "--merge", "combine", "--in-place"])
     out = path.read_bytes().decode("utf-8")
@@ -342,20 +364,25 @@ def test_dedupe_merge_combine_in_place_adds_only_missing_fields(
 
 
 def test_keys_rekey_in_place_keeps_unparsed_entries_and_comments(
-        runner: CliRunner, tmp_path: Path) -> None:
+    runner: CliRunner, tmp_path: Path
+) -> None:
     text = KEPT_BIB + "@misc{inline, title = {X}, year = 2020} @misc{two, title={Y}}\n"
     path = _write(tmp_path, "refs.bib", text)
-    stderr = _invoke(runner, ["keys", str(path), "--rekey", "-p", "{auth}{year}",
-                              "--in-place"])
+    stderr = _invoke(runner, ["keys", str(path), "--rekey", "-p", "{auth}{year}", "--in-place"])
     assert "smith2000b -> Smith2000a" in stderr
-    expected = (text.replace("{smith2000,", "{Smith2000,").replace("{smith2000b,", "{Smith2000a,")
-                .replace("{other,", "{ref2010,").replace("{inline,", "{ref2020,")
-                .replace("{two,", "{ref,"))
+    expected = (
+        text.replace("{smith2000,", "{Smith2000,")
+        .replace("{smith2000b,", "{Smith2000a,")
+        .replace("{other,", "{ref2010,")
+        .replace("{inline,", "{ref2020,")
+        .replace("{two,", "{ref,")
+    )
     assert path.read_text(encoding="utf-8") == expected
 
 
 def test_format_in_place_keeps_an_unparsed_entry_verbatim_in_its_place(
-        runner: CliRunner, tmp_path: Path) -> None:
+    runner: CliRunner, tmp_path: Path
+) -> None:
     path = _write(tmp_path, "refs.bib", KEPT_BIB)
     _invoke(runner, ["format", str(path), "--in-place"])
     out = path.read_text(encoding="utf-8")
@@ -364,13 +391,16 @@ def test_format_in_place_keeps_an_unparsed_entry_verbatim_in_its_place(
     assert out.index("smith2000b") < out.index(broken) < out.index("@misc{other")
 
 
-@pytest.mark.parametrize("command", [["format"], ["keys", "--rekey"],
-                                     ["dedupe", "--merge", "first"]])
-@pytest.mark.parametrize(("encoding", "options"), [
-    ("latin-1", ["--encoding", "latin-1"]), ("utf-8-sig", []), ("utf-16", [])])
-def test_in_place_writes_keep_the_file_encoding(runner: CliRunner, tmp_path: Path,
-                                                command: list[str], encoding: str,
-                                                options: list[str]) -> None:
+@pytest.mark.parametrize(
+    "command", [["format"], ["keys", "--rekey"], ["dedupe", "--merge", "first"]]
+)
+@pytest.mark.parametrize(
+    ("encoding", "options"),
+    [("latin-1", ["--encoding", "latin-1"]), ("utf-8-sig", []), ("utf-16", [])],
+)
+def test_in_place_writes_keep_the_file_encoding(
+    runner: CliRunner, tmp_path: Path, command: list[str], encoding: str, options: list[str]
+) -> None:
     text = KEPT_BIB.replace("Smith, John", "M\u00fcller, J\u00fcrgen")
     path = tmp_path / "refs.bib"
     path.write_bytes(text.encode(encoding))
@@ -382,8 +412,7 @@ def test_in_place_writes_keep_the_file_encoding(runner: CliRunner, tmp_path: Pat
         assert data.startswith(text.encode(encoding)[:2])  # the byte-order mark is kept
 
 
-def test_in_place_on_a_read_only_file_is_a_clear_error(runner: CliRunner,
-                                                      tmp_path: Path) -> None:
+def test_in_place_on_a_read_only_file_is_a_clear_error(runner: CliRunner, tmp_path: Path) -> None:
     path = _write(tmp_path, "refs.bib", MESSY_BIB)
     path.chmod(0o444)
     result = runner.invoke(main, ["format", str(path), "--in-place"])

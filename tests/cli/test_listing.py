@@ -12,14 +12,30 @@ from click.testing import CliRunner
 from citekit.cli import main
 
 ITEMS: list[dict[str, Any]] = [
-    {"id": "darwin1859", "type": "book", "title": "On the Origin of Species",
-     "author": [{"family": "Darwin", "given": "Charles"}],
-     "issued": {"date-parts": [[1859]]}, "publisher": "John Murray"},
-    {"id": "muller2001", "type": "article-journal", "title": "Über Zellen",
-     "author": [{"family": "Müller", "given": "Anna"}, {"family": "Roe"}],
-     "issued": "2001-05", "container-title": "Zeitschrift", "custom": {"owner": "me"}},
-    {"id": "who2020", "type": "report", "title": "World report",
-     "author": [{"literal": "World Health Organization"}], "issued": {"date-parts": [[2020]]}},
+    {
+        "id": "darwin1859",
+        "type": "book",
+        "title": "On the Origin of Species",
+        "author": [{"family": "Darwin", "given": "Charles"}],
+        "issued": {"date-parts": [[1859]]},
+        "publisher": "John Murray",
+    },
+    {
+        "id": "muller2001",
+        "type": "article-journal",
+        "title": "Über Zellen",
+        "author": [{"family": "Müller", "given": "Anna"}, {"family": "Roe"}],
+        "issued": "2001-05",
+        "container-title": "Zeitschrift",
+        "custom": {"owner": "me"},
+    },
+    {
+        "id": "who2020",
+        "type": "report",
+        "title": "World report",
+        "author": [{"literal": "World Health Organization"}],
+        "issued": {"date-parts": [[2020]]},
+    },
     {"id": "undated", "type": "webpage", "title": "A page"},
 ]
 
@@ -43,8 +59,17 @@ def test_list_text_one_line_per_record(runner: CliRunner, refs: str) -> None:
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert len(lines) == 4
-    assert lines[0].split() == ["darwin1859", "book", "Darwin", "1859", "On", "the", "Origin",
-                                "of", "Species"]
+    assert lines[0].split() == [
+        "darwin1859",
+        "book",
+        "Darwin",
+        "1859",
+        "On",
+        "the",
+        "Origin",
+        "of",
+        "Species",
+    ]
     assert lines[1].split()[:4] == ["muller2001", "article-journal", "Müller", "2001"]
     assert "World Health Organi" in lines[2]
     assert lines[3].split()[:3] == ["undated", "webpage", "n.d."]

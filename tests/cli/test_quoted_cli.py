@@ -1,4 +1,4 @@
-""""Quoted in" citations and quotation records in bibliographies, from the command line.
+""" "Quoted in" citations and quotation records in bibliographies, from the command line.
 
 The data is the repository's references.bib: Raimondo's essay, three books
 and nine statements the essay quotes.
@@ -18,8 +18,10 @@ from citekit.cli import main
 ESSAY_AD = "Raimondo, Justin. 2017. “Trump Should Meet with Kim Jong-un.” Antiwar.com, May."
 # A listed quotation record takes Chicago's bibliography form (17th ed., 14.260):
 # its own entry, then "Quoted in" and the quoting work's citation.
-TILLERSON_AD = ("Tillerson, Rex. 2017. Joint press conference with South Korean Foreign "
-                "Minister Yun Byung-se, Seoul, March 17. Quoted in Raimondo 2017, para. 14.")
+TILLERSON_AD = (
+    "Tillerson, Rex. 2017. Joint press conference with South Korean Foreign "
+    "Minister Yun Byung-se, Seoul, March 17. Quoted in Raimondo 2017, para. 14."
+)
 
 
 @pytest.fixture
@@ -43,13 +45,22 @@ def test_bib_lists_the_four_works_only(runner: CliRunner, refs: Path) -> None:
         "Raimondo, J. (2008). Reclaiming the American Right: The lost legacy of the "
         "conservative movement (2nd ed.). ISI Books. (Original work published 1993, "
         "Center for Libertarian Studies)\n\n"
-        "Raimondo, J. (2017, May). Trump should meet with Kim Jong-un. Antiwar.com.\n")
+        "Raimondo, J. (2017, May). Trump should meet with Kim Jong-un. Antiwar.com.\n"
+    )
 
 
 def test_bib_quotations_lists_them_too(runner: CliRunner, refs: Path) -> None:
     plain = run(runner, "bib", str(refs), "-s", "modern-language-association", "--format", "json")
-    full = run(runner, "bib", str(refs), "-s", "modern-language-association", "--format", "json",
-               "--quotations")
+    full = run(
+        runner,
+        "bib",
+        str(refs),
+        "-s",
+        "modern-language-association",
+        "--format",
+        "json",
+        "--quotations",
+    )
     assert plain.exit_code == 0 and full.exit_code == 0, full.output
     plain_ids = [e["id"] for e in json.loads(plain.stdout)["bibliography"]]
     full_ids = [e["id"] for e in json.loads(full.stdout)["bibliography"]]
@@ -76,19 +87,36 @@ def test_bib_quotations_in_ieee_prints_no_empty_entry(runner: CliRunner, refs: P
     ]
 
 
-@pytest.mark.parametrize("style", ["apa", "chicago-author-date", "chicago-notes-bibliography",
-                                   "modern-language-association", "ieee"])
-def test_bib_quotations_never_prints_a_dangling_entry(runner: CliRunner, refs: Path,
-                                                      style: str) -> None:
+@pytest.mark.parametrize(
+    "style",
+    [
+        "apa",
+        "chicago-author-date",
+        "chicago-notes-bibliography",
+        "modern-language-association",
+        "ieee",
+    ],
+)
+def test_bib_quotations_never_prints_a_dangling_entry(
+    runner: CliRunner, refs: Path, style: str
+) -> None:
     result = run(runner, "bib", str(refs), "-s", style, "--quotations", "--format", "json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     entries = {e["id"]: e["text"] for e in data["bibliography"]}
     for key, text in entries.items():
         assert text.strip() and text.rstrip()[-1] not in ",;:", (key, text)
-    listed = [k for k in entries if k not in
-              ("raimondo2017trump", "raimondo1993reclaiming", "raimondo2000enemy",
-               "raimondo2008reclaiming")]
+    listed = [
+        k
+        for k in entries
+        if k
+        not in (
+            "raimondo2017trump",
+            "raimondo1993reclaiming",
+            "raimondo2000enemy",
+            "raimondo2008reclaiming",
+        )
+    ]
     assert all("Quoted in " in entries[k] for k in listed)
     # what a style prints nothing for is left out, each with a warning naming it
     left_out = {w.split("'")[1] for w in data["warnings"] if "no printed form" in w}
@@ -96,32 +124,71 @@ def test_bib_quotations_never_prints_a_dangling_entry(runner: CliRunner, refs: P
 
 
 def test_cite_prints_quoted_in_and_the_quoting_work(runner: CliRunner, refs: Path) -> None:
-    result = run(runner, "cite", "@tillerson2017patience", "--bib", str(refs),
-                 "-s", "chicago-author-date", "--with-bibliography")
+    result = run(
+        runner,
+        "cite",
+        "@tillerson2017patience",
+        "--bib",
+        str(refs),
+        "-s",
+        "chicago-author-date",
+        "--with-bibliography",
+    )
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
     assert result.stdout == (
-        "(Tillerson 2017, quoted in Raimondo 2017, para. 14)\n\n" + ESSAY_AD + "\n")
+        "(Tillerson 2017, quoted in Raimondo 2017, para. 14)\n\n" + ESSAY_AD + "\n"
+    )
 
 
 def test_cite_quotations_adds_the_statement(runner: CliRunner, refs: Path) -> None:
-    result = run(runner, "cite", "@tillerson2017patience", "--bib", str(refs),
-                 "-s", "chicago-author-date", "--with-bibliography", "--quotations")
+    result = run(
+        runner,
+        "cite",
+        "@tillerson2017patience",
+        "--bib",
+        str(refs),
+        "-s",
+        "chicago-author-date",
+        "--with-bibliography",
+        "--quotations",
+    )
     assert result.exit_code == 0, result.output
     assert result.stdout == (
         "(Tillerson 2017, quoted in Raimondo 2017, para. 14)\n\n"
-        + ESSAY_AD + "\n\n" + TILLERSON_AD + "\n")
+        + ESSAY_AD
+        + "\n\n"
+        + TILLERSON_AD
+        + "\n"
+    )
 
 
-@pytest.mark.parametrize("engine", [
-    "citekit",
-    pytest.param("citeproc-py", marks=pytest.mark.xfail(
-        strict=True, reason="citeproc-py prints a stray 'edition' term in Chicago notes")),
-])
+@pytest.mark.parametrize(
+    "engine",
+    [
+        "citekit",
+        pytest.param(
+            "citeproc-py",
+            marks=pytest.mark.xfail(
+                strict=True, reason="citeproc-py prints a stray 'edition' term in Chicago notes"
+            ),
+        ),
+    ],
+)
 def test_cite_notes_in_order(runner: CliRunner, refs: Path, engine: str) -> None:
-    result = run(runner, "cite", "@tillerson2017patience", "[see @moon2017sayno]",
-                 "@raimondo2017trump, para. 3", "--bib", str(refs), "--engine", engine,
-                 "-s", "chicago-notes-bibliography")
+    result = run(
+        runner,
+        "cite",
+        "@tillerson2017patience",
+        "[see @moon2017sayno]",
+        "@raimondo2017trump, para. 3",
+        "--bib",
+        str(refs),
+        "--engine",
+        engine,
+        "-s",
+        "chicago-notes-bibliography",
+    )
     assert result.exit_code == 0, result.output
     first, second, third = result.stdout.splitlines()
     assert first.startswith("Rex Tillerson, Joint press conference")
@@ -132,18 +199,38 @@ def test_cite_notes_in_order(runner: CliRunner, refs: Path, engine: str) -> None
     assert third.startswith("Raimondo, “Trump Should Meet") and third.endswith(",” para. 3.")
 
 
-@pytest.mark.parametrize(("locale", "term"), [
-    ("de-DE", "zitiert in"), ("fr-FR", "cité dans"), ("es-ES", "citado en")])
+@pytest.mark.parametrize(
+    ("locale", "term"), [("de-DE", "zitiert in"), ("fr-FR", "cité dans"), ("es-ES", "citado en")]
+)
 def test_cite_locale_term(runner: CliRunner, refs: Path, locale: str, term: str) -> None:
-    result = run(runner, "cite", "@tillerson2017patience", "--bib", str(refs),
-                 "-s", "chicago-author-date", "--locale", locale)
+    result = run(
+        runner,
+        "cite",
+        "@tillerson2017patience",
+        "--bib",
+        str(refs),
+        "-s",
+        "chicago-author-date",
+        "--locale",
+        locale,
+    )
     assert result.exit_code == 0, result.output
     assert f"Tillerson 2017, {term} Raimondo 2017, " in result.stdout
 
 
 def test_cite_json_and_html(runner: CliRunner, refs: Path) -> None:
-    result = run(runner, "cite", "@trump2017meet", "--bib", str(refs), "--format", "json",
-                 "-s", "modern-language-association", "--with-bibliography")
+    result = run(
+        runner,
+        "cite",
+        "@trump2017meet",
+        "--bib",
+        str(refs),
+        "--format",
+        "json",
+        "-s",
+        "modern-language-association",
+        "--with-bibliography",
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     # MLA cites only the source read ("qtd. in"); one work by Raimondo in this
@@ -151,8 +238,17 @@ def test_cite_json_and_html(runner: CliRunner, refs: Path) -> None:
     assert data["citations"] == ["(qtd. in Raimondo, par. 8)"]
     assert [e["id"] for e in data["bibliography"]] == ["raimondo2017trump"]
     # without --with-bibliography the whole file counts: four works by Raimondo
-    html = run(runner, "cite", "@trump2017meet", "--bib", str(refs), "--format", "html",
-               "-s", "modern-language-association")
+    html = run(
+        runner,
+        "cite",
+        "@trump2017meet",
+        "--bib",
+        str(refs),
+        "--format",
+        "html",
+        "-s",
+        "modern-language-association",
+    )
     assert html.stdout == "(qtd. in Raimondo, “Trump Should Meet with Kim Jong-un,” par. 8)\n"
 
 

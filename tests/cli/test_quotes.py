@@ -15,22 +15,45 @@ from click.testing import CliRunner, Result
 from citekit.cli import main
 
 ITEMS: list[dict[str, Any]] = [
-    {"id": "smith2020", "type": "article-newspaper", "title": "A Week in Politics",
-     "author": [{"family": "Smith", "given": "Ann"}], "issued": {"date-parts": [[2020]]}},
-    {"id": "minister", "type": "speech", "author": [{"family": "Okafor", "given": "Ngozi"}],
-     "issued": {"date-parts": [[2020, 3, 2]]},
-     "custom": {"quotation": "We will not be moved", "quoted-in": "smith2020",
-                "quoted-in-locator": "1", "quoted-in-label": "paragraph",
-                "original-quotation": "We shall not be moved"}},
-    {"id": "mayor", "type": "interview", "author": [{"family": "Lee", "given": "Sam"}],
-     "custom": {"quotation": "in no hurry at all", "quoted-in": "smith2020",
-                "quoted-in-locator": "2", "quoted-in-label": "paragraph"}},
+    {
+        "id": "smith2020",
+        "type": "article-newspaper",
+        "title": "A Week in Politics",
+        "author": [{"family": "Smith", "given": "Ann"}],
+        "issued": {"date-parts": [[2020]]},
+    },
+    {
+        "id": "minister",
+        "type": "speech",
+        "author": [{"family": "Okafor", "given": "Ngozi"}],
+        "issued": {"date-parts": [[2020, 3, 2]]},
+        "custom": {
+            "quotation": "We will not be moved",
+            "quoted-in": "smith2020",
+            "quoted-in-locator": "1",
+            "quoted-in-label": "paragraph",
+            "original-quotation": "We shall not be moved",
+        },
+    },
+    {
+        "id": "mayor",
+        "type": "interview",
+        "author": [{"family": "Lee", "given": "Sam"}],
+        "custom": {
+            "quotation": "in no hurry at all",
+            "quoted-in": "smith2020",
+            "quoted-in-locator": "2",
+            "quoted-in-label": "paragraph",
+        },
+    },
 ]
 
 # The quoting work as the tests' own text: a title line, then paragraphs.
-ARTICLE = ("A Week in Politics\n\n"
-           "The minister was firm: \u201cWe will not be moved,\u201d she said.\n\n"
-           "The mayor said he was \u201cin no hurry at all.\u201d\n")
+ARTICLE = (
+    "A Week in Politics\n\n"
+    "The minister was firm: \u201cWe will not be moved,\u201d she said.\n\n"
+    "The mayor said he was \u201cin no hurry at all.\u201d\n"
+)
 ARTICLE_NEAR = ARTICLE.replace("no hurry", "no rush")
 ARTICLE_MISSING = "A Week in Politics\n\nNothing anyone said survived the edit.\n"
 SPEECH = "Friends! We shall not be moved, and we shall not be silent.\n"
@@ -67,13 +90,18 @@ def test_lists_a_file(runner: CliRunner, refs: Path) -> None:
     assert len(lines) == 3
 
 
-def test_bare_command_reads_references_bib_here(runner: CliRunner, tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    write(tmp_path, "references.bib", """
+def test_bare_command_reads_references_bib_here(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(
+        tmp_path,
+        "references.bib",
+        """
 @article{smith2020, author = {Smith, Ann}, title = {A Week}, journaltitle = {Daily}, date = {2020}}
 @misc{minister, entrysubtype = {speech}, author = {Okafor, Ngozi},
   quotation = {We will not be moved}, quotedin = {smith2020}}
-""")
+""",
+    )
     monkeypatch.chdir(tmp_path)
     result = run(runner)
     assert result.exit_code == 0, result.output
@@ -81,21 +109,26 @@ def test_bare_command_reads_references_bib_here(runner: CliRunner, tmp_path: Pat
 
 
 def test_bare_command_without_references_bib_is_a_usage_error(
-        runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     result = run(runner)
     assert result.exit_code == 2
     assert "references.bib" in result.stderr
 
 
-@pytest.mark.parametrize("args", [
-    ["{refs}", "--speaker", "lee"],
-    ["--speaker", "lee", "{refs}"],
-    ["--speaker=lee", "{refs}"],
-    ["--speaker", "lee", "--", "{refs}"],
-])
-def test_file_may_come_before_or_after_options(runner: CliRunner, refs: Path,
-                                               args: list[str]) -> None:
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["{refs}", "--speaker", "lee"],
+        ["--speaker", "lee", "{refs}"],
+        ["--speaker=lee", "{refs}"],
+        ["--speaker", "lee", "--", "{refs}"],
+    ],
+)
+def test_file_may_come_before_or_after_options(
+    runner: CliRunner, refs: Path, args: list[str]
+) -> None:
     result = run(runner, "--format", "json", *(a.format(refs=refs) for a in args))
     assert result.exit_code == 0, result.output
     assert [q["id"] for q in json.loads(result.stdout)] == ["mayor"]
@@ -108,7 +141,8 @@ def test_a_second_positional_is_an_unknown_command(runner: CliRunner, refs: Path
 
 
 def test_a_file_named_like_the_subcommand_is_reached_by_path(
-        runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     write(tmp_path, "verify", json.dumps(ITEMS))
     monkeypatch.chdir(tmp_path)
     result = run(runner, "./verify", "--format", "json")
@@ -121,8 +155,9 @@ def test_file_before_the_subcommand_is_a_usage_error(runner: CliRunner, refs: Pa
     assert result.exit_code == 2
 
 
-def test_format_before_the_subcommand_is_a_usage_error(runner: CliRunner, refs: Path,
-                                                       tmp_path: Path) -> None:
+def test_format_before_the_subcommand_is_a_usage_error(
+    runner: CliRunner, refs: Path, tmp_path: Path
+) -> None:
     source = write(tmp_path, "a.txt", ARTICLE)
     result = run(runner, "--format", "json", "verify", str(refs), "--source", source)
     assert result.exit_code == 2
@@ -157,9 +192,17 @@ def test_unknown_quoting_record_is_a_data_problem(runner: CliRunner, refs: Path)
 
 
 def test_broken_quotation_records_exit_1_with_located_diagnostics(
-        runner: CliRunner, tmp_path: Path) -> None:
-    items = [*ITEMS, {"id": "orphan", "type": "speech", "author": [{"literal": "Someone"}],
-                      "custom": {"quotation": "words", "quoted-in": "gone"}}]
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    items = [
+        *ITEMS,
+        {
+            "id": "orphan",
+            "type": "speech",
+            "author": [{"literal": "Someone"}],
+            "custom": {"quotation": "words", "quoted-in": "gone"},
+        },
+    ]
     path = write(tmp_path, "bad.json", json.dumps(items))
     result = run(runner, path)
     assert result.exit_code == 1
@@ -188,8 +231,9 @@ def test_verify_exact(runner: CliRunner, refs: Path, tmp_path: Path) -> None:
     assert lines[-1] == "2 quotations: 2 exact, 0 near, 0 missing"
 
 
-def test_verify_near_shows_passage_and_diff_and_exits_1(runner: CliRunner, refs: Path,
-                                                        tmp_path: Path) -> None:
+def test_verify_near_shows_passage_and_diff_and_exits_1(
+    runner: CliRunner, refs: Path, tmp_path: Path
+) -> None:
     source = write(tmp_path, "article.txt", ARTICLE_NEAR)
     result = run(runner, "verify", str(refs), "--source", source)
     assert result.exit_code == 1
@@ -228,22 +272,24 @@ def test_verify_filters(runner: CliRunner, refs: Path, tmp_path: Path) -> None:
     assert unknown.exit_code == 1
 
 
-def test_verify_original_reports_departures(runner: CliRunner, refs: Path,
-                                            tmp_path: Path) -> None:
+def test_verify_original_reports_departures(runner: CliRunner, refs: Path, tmp_path: Path) -> None:
     source = write(tmp_path, "speech.txt", SPEECH)
-    result = run(runner, "verify", str(refs), "--source", source, "--original",
-                 "--speaker", "okafor")
+    result = run(
+        runner, "verify", str(refs), "--source", source, "--original", "--speaker", "okafor"
+    )
     assert result.exit_code == 0, result.output
     assert "exact    minister" in result.stdout
-    assert ("the quoting work departs from the original: We [-will-] {+shall+} not be moved"
-            in result.stdout)
+    assert (
+        "the quoting work departs from the original: We [-will-] {+shall+} not be moved"
+        in result.stdout
+    )
 
 
-def test_verify_original_without_original_wording_says_so(runner: CliRunner, refs: Path,
-                                                          tmp_path: Path) -> None:
+def test_verify_original_without_original_wording_says_so(
+    runner: CliRunner, refs: Path, tmp_path: Path
+) -> None:
     source = write(tmp_path, "speech.txt", SPEECH)
-    result = run(runner, "verify", str(refs), "--source", source, "--original",
-                 "--speaker", "lee")
+    result = run(runner, "verify", str(refs), "--source", source, "--original", "--speaker", "lee")
     assert result.exit_code == 1
     assert "note: no original wording recorded; checked the quoted words" in result.stdout
 
@@ -275,10 +321,18 @@ def test_help_has_examples(runner: CliRunner) -> None:
 
 
 def test_every_quotation_in_references_bib_is_exact_in_the_essay(
-        runner: CliRunner, shared: Path, repo_root: Path) -> None:
+    runner: CliRunner, shared: Path, repo_root: Path
+) -> None:
     essay = shared / "seed" / "essay.txt"
-    result = run(runner, "verify", str(repo_root / "references.bib"), "--source", str(essay),
-                 "--format", "json")
+    result = run(
+        runner,
+        "verify",
+        str(repo_root / "references.bib"),
+        "--source",
+        str(essay),
+        "--format",
+        "json",
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["counts"]["near"] == data["counts"]["missing"] == 0
@@ -291,10 +345,21 @@ def test_every_quotation_in_references_bib_is_exact_in_the_essay(
 
 
 def test_original_wordings_against_the_essay_show_the_essays_departures(
-        runner: CliRunner, shared: Path, repo_root: Path) -> None:
+    runner: CliRunner, shared: Path, repo_root: Path
+) -> None:
     essay = shared / "seed" / "essay.txt"
-    result = run(runner, "verify", str(repo_root / "references.bib"), "--source", str(essay),
-                 "--in", "raimondo2017trump", "--speaker", "Tillerson", "--original")
+    result = run(
+        runner,
+        "verify",
+        str(repo_root / "references.bib"),
+        "--source",
+        str(essay),
+        "--in",
+        "raimondo2017trump",
+        "--speaker",
+        "Tillerson",
+        "--original",
+    )
     assert result.exit_code == 1
     assert "strategic patience has [-come to an end-] {+ended+}" in result.stdout
 
@@ -304,9 +369,11 @@ def test_quotation_problems_name_the_line_in_a_yaml_library(tmp_path: Path) -> N
     from citekit.cli.quotes import load_library
 
     refs = tmp_path / "refs.yaml"
-    refs.write_text("references:\n- id: fine\n  type: book\n  title: T\n"
-                    "- id: mute\n  type: speech\n  custom:\n    quotation: Words\n",
-                    encoding="utf-8")
+    refs.write_text(
+        "references:\n- id: fine\n  type: book\n  title: T\n"
+        "- id: mute\n  type: speech\n  custom:\n    quotation: Words\n",
+        encoding="utf-8",
+    )
     _, diagnostics = load_library(str(refs))
     [problem] = [d for d in diagnostics if d.code == "quote-no-speaker"]
     assert (problem.key, problem.line, problem.file) == ("mute", 5, str(refs))

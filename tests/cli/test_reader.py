@@ -17,12 +17,23 @@ from docx import Document
 from citekit.cli import main
 
 ITEMS: list[dict[str, Any]] = [
-    {"id": "raimondo2000", "type": "book", "title": "An enemy of the state",
-     "author": [{"family": "Raimondo", "given": "Justin"}],
-     "issued": {"date-parts": [[2000]]}, "publisher": "Prometheus Books"},
-    {"id": "raimondo2008", "type": "book", "title": "Reclaiming the American right",
-     "author": [{"family": "Raimondo", "given": "Justin"}],
-     "issued": {"date-parts": [[2008]]}, "publisher": "ISI Books", "DOI": "10.1000/xyz123"},
+    {
+        "id": "raimondo2000",
+        "type": "book",
+        "title": "An enemy of the state",
+        "author": [{"family": "Raimondo", "given": "Justin"}],
+        "issued": {"date-parts": [[2000]]},
+        "publisher": "Prometheus Books",
+    },
+    {
+        "id": "raimondo2008",
+        "type": "book",
+        "title": "Reclaiming the American right",
+        "author": [{"family": "Raimondo", "given": "Justin"}],
+        "issued": {"date-parts": [[2008]]},
+        "publisher": "ISI Books",
+        "DOI": "10.1000/xyz123",
+    },
 ]
 
 LIST = """\
@@ -98,8 +109,9 @@ def test_json_for_programs(runner: CliRunner, course: Path) -> None:
 
 
 def test_unknown_key_names_file_and_line(runner: CliRunner, course: Path) -> None:
-    course.write_text(LIST.replace('key = "raimondo2000"', 'key = "raimondo2001"'),
-                      encoding="utf-8")
+    course.write_text(
+        LIST.replace('key = "raimondo2000"', 'key = "raimondo2001"'), encoding="utf-8"
+    )
     result = reader(runner, str(course), "-o", str(course.parent / "r.html"))
     assert result.exit_code == 1
     assert f"{course}:20, entry 'raimondo2001': error: no entry 'raimondo2001'" in result.stderr
@@ -109,8 +121,12 @@ def test_unknown_key_names_file_and_line(runner: CliRunner, course: Path) -> Non
 
 def test_strict_refuses_a_reading_in_two_sections(runner: CliRunner, course: Path) -> None:
     # the same pages of the same book in two weeks
-    course.write_text(LIST.replace('key = "raimondo2000"\nrequired = false',
-                                   'key = "raimondo2008"\npages = "1-25"'), encoding="utf-8")
+    course.write_text(
+        LIST.replace(
+            'key = "raimondo2000"\nrequired = false', 'key = "raimondo2008"\npages = "1-25"'
+        ),
+        encoding="utf-8",
+    )
     out = course.parent / "r.md"
     relaxed = reader(runner, str(course), "-o", str(out))
     assert relaxed.exit_code == 0, relaxed.output
@@ -121,8 +137,9 @@ def test_strict_refuses_a_reading_in_two_sections(runner: CliRunner, course: Pat
 
 
 def test_empty_section_exits_1(runner: CliRunner, course: Path) -> None:
-    course.write_text(LIST + '\n[[sections]]\nid = "week-3"\ntitle = "Nothing yet"\n',
-                      encoding="utf-8")
+    course.write_text(
+        LIST + '\n[[sections]]\nid = "week-3"\ntitle = "Nothing yet"\n', encoding="utf-8"
+    )
     result = reader(runner, str(course), "-o", str(course.parent / "r.md"))
     assert result.exit_code == 1
     assert "section 'week-3' has no readings" in result.stderr
@@ -136,8 +153,9 @@ def test_usage_errors_exit_2(runner: CliRunner, course: Path) -> None:
 
 def test_never_overwrites_an_input(runner: CliRunner, course: Path) -> None:
     before = (course.parent / "refs.json").read_text(encoding="utf-8")
-    result = reader(runner, str(course), "-o", str(course.parent / "refs.json"),
-                    "--format", "markdown")
+    result = reader(
+        runner, str(course), "-o", str(course.parent / "refs.json"), "--format", "markdown"
+    )
     assert result.exit_code == 1
     assert "refusing to overwrite" in result.stderr
     assert (course.parent / "refs.json").read_text(encoding="utf-8") == before
@@ -152,8 +170,12 @@ def test_help_has_an_example(runner: CliRunner) -> None:
 def _serve(course: Path, port: str = "0") -> subprocess.Popen[str]:
     citekit = Path(sys.executable).with_name("citekit")
     command = [str(citekit)] if citekit.exists() else [sys.executable, "-m", "citekit"]
-    return subprocess.Popen([*command, "reader", str(course), "--serve", "--port", port],
-                            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    return subprocess.Popen(
+        [*command, "reader", str(course), "--serve", "--port", port],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+    )
 
 
 def test_serve_gives_a_loopback_address_and_serves_the_reader(course: Path) -> None:

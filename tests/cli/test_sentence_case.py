@@ -53,17 +53,18 @@ def test_a_sentence_case_style_prints_sentence_case(refs: Path) -> None:
 def test_a_title_case_style_applies_its_own_stop_words(refs: Path) -> None:
     lines = bib(refs, "chicago-author-date")
     assert lines[-1] == (
-        "Raimondo, Justin. 2017. “Trump Should Meet with Kim Jong-un.” Antiwar.com, May.")
+        "Raimondo, Justin. 2017. “Trump Should Meet with Kim Jong-un.” Antiwar.com, May."
+    )
 
 
 def test_no_sentence_case_keeps_titles_as_typed(refs: Path) -> None:
     assert bib(refs, "apa", "--no-sentence-case")[-1] == (
-        "Raimondo, J. (2017). Trump Should Meet With Kim Jong-un. Antiwar.com.")
+        "Raimondo, J. (2017). Trump Should Meet With Kim Jong-un. Antiwar.com."
+    )
 
 
 def test_the_original_title_is_kept_beside_the_converted_one(refs: Path) -> None:
-    result = CliRunner().invoke(main, ["show", str(refs), "raimondo2017trump", "--format",
-                                       "json"])
+    result = CliRunner().invoke(main, ["show", str(refs), "raimondo2017trump", "--format", "json"])
     assert result.exit_code == 0, result.output
     assert '"@titlecase"' in result.stdout
     assert "Trump</span> Should Meet With" in result.stdout

@@ -40,12 +40,15 @@ class WebSocket:
 
     def __init__(self, url: str, timeout: float = 30.0) -> None:
         parts = urlparse(url)
-        self.sock = socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 80),
-                                             timeout=timeout)
+        self.sock = socket.create_connection(
+            (parts.hostname or "127.0.0.1", parts.port or 80), timeout=timeout
+        )
         key = base64.b64encode(os.urandom(16)).decode()
-        request = (f"GET {parts.path} HTTP/1.1\r\nHost: {parts.hostname}:{parts.port}\r\n"
-                   "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-                   f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n")
+        request = (
+            f"GET {parts.path} HTTP/1.1\r\nHost: {parts.hostname}:{parts.port}\r\n"
+            "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+            f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
+        )
         self.sock.sendall(request.encode())
         head = b""
         while b"\r\n\r\n" not in head:
@@ -114,11 +117,22 @@ class Browser:
     def __init__(self, executable: str) -> None:
         self.profile = Path(tempfile.mkdtemp(prefix="citekit-cdp-"))
         self.process = subprocess.Popen(
-            [executable, "--headless", "--no-sandbox", "--disable-gpu",
-             "--no-first-run", "--no-default-browser-check", "--disable-extensions",
-             "--remote-debugging-port=0", "--remote-debugging-address=127.0.0.1",
-             f"--user-data-dir={self.profile}", "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                executable,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--no-default-browser-check",
+                "--disable-extensions",
+                "--remote-debugging-port=0",
+                "--remote-debugging-address=127.0.0.1",
+                f"--user-data-dir={self.profile}",
+                "about:blank",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         self.events: list[dict[str, Any]] = []
         self._next_id = 0
         port = self._port()
@@ -181,8 +195,9 @@ class Browser:
         raise TimeoutError(f"no {method} event within {timeout} s")
 
     def evaluate(self, expression: str) -> Any:
-        result = self.command("Runtime.evaluate", expression=expression, returnByValue=True,
-                              awaitPromise=True)
+        result = self.command(
+            "Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True
+        )
         if "exceptionDetails" in result:
             raise RuntimeError(f"JavaScript failed: {result['exceptionDetails']}")
         return result["result"].get("value")

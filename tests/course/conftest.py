@@ -8,22 +8,47 @@ from pathlib import Path
 import pytest
 
 ITEMS = [
-    {"id": "zhou2019", "type": "article-journal", "title": "The Armistice Talks Revisited",
-     "author": [{"family": "Zhou", "given": "Lin"}], "issued": {"date-parts": [[2019]]},
-     "container-title": "Journal of Korean Studies", "volume": "24", "page": "101-130",
-     "DOI": "10.1234/jks.2019.5", "annote": "The record's own annotation."},
-    {"id": "adams2001", "type": "book", "title": "Negotiating at Panmunjom",
-     "author": [{"family": "Adams", "given": "Ruth"}], "issued": {"date-parts": [[2001]]},
-     "publisher": "Harbor Press", "URL": "https://example.org/panmunjom"},
-    {"id": "baker1998", "type": "chapter", "title": "The Missing Peace Treaty",
-     "author": [{"family": "Baker", "given": "Tom"}], "issued": {"date-parts": [[1998]]},
-     "container-title": "Cold War Asia", "publisher": "Lake Press", "page": "33-60"},
-    {"id": "untitled", "type": "book", "author": [{"family": "Nobody", "given": "N."}],
-     "issued": {"date-parts": [[2000]]}},
+    {
+        "id": "zhou2019",
+        "type": "article-journal",
+        "title": "The Armistice Talks Revisited",
+        "author": [{"family": "Zhou", "given": "Lin"}],
+        "issued": {"date-parts": [[2019]]},
+        "container-title": "Journal of Korean Studies",
+        "volume": "24",
+        "page": "101-130",
+        "DOI": "10.1234/jks.2019.5",
+        "annote": "The record's own annotation.",
+    },
+    {
+        "id": "adams2001",
+        "type": "book",
+        "title": "Negotiating at Panmunjom",
+        "author": [{"family": "Adams", "given": "Ruth"}],
+        "issued": {"date-parts": [[2001]]},
+        "publisher": "Harbor Press",
+        "URL": "https://example.org/panmunjom",
+    },
+    {
+        "id": "baker1998",
+        "type": "chapter",
+        "title": "The Missing Peace Treaty",
+        "author": [{"family": "Baker", "given": "Tom"}],
+        "issued": {"date-parts": [[1998]]},
+        "container-title": "Cold War Asia",
+        "publisher": "Lake Press",
+        "page": "33-60",
+    },
+    {
+        "id": "untitled",
+        "type": "book",
+        "author": [{"family": "Nobody", "given": "N."}],
+        "issued": {"date-parts": [[2000]]},
+    },
     {"id": "anonymous", "type": "book", "title": "Neither Name Nor Date"},
 ]
 
-LIST = '''\
+LIST = """\
 title = "Korea 101"
 code = "KOR 101"
 term = "Autumn"
@@ -57,7 +82,7 @@ title = "Week 2: Talks"
 key = "adams2001"
 locator = "3"
 label = "chapter"
-'''
+"""
 
 
 @pytest.fixture

@@ -58,7 +58,8 @@ def _wait_for(browser: Browser, expression: str, timeout: float = 20.0) -> objec
 
 
 def test_the_example_reader_renders_and_its_contents_links_work(
-        browser: Browser, tmp_path: Path) -> None:
+    browser: Browser, tmp_path: Path
+) -> None:
     page = tmp_path / "reader.html"
     page.write_text(render_html(build_from_file(EXAMPLE)), encoding="utf-8")
     browser.navigate(page.as_uri())
@@ -68,11 +69,13 @@ def test_the_example_reader_renders_and_its_contents_links_work(
     # The page really renders: the body has height and entries are laid out on screen.
     assert browser.evaluate("document.body.getBoundingClientRect().height") > 1000
     links = browser.evaluate(
-        "Array.from(document.querySelectorAll('nav.toc a')).map(a => a.getAttribute('href'))")
+        "Array.from(document.querySelectorAll('nav.toc a')).map(a => a.getAttribute('href'))"
+    )
     assert links == ["#session-1", "#session-2", "#session-3", "#session-4", "#bibliography"]
     missing = browser.evaluate(
         "Array.from(document.querySelectorAll('nav.toc a'))"
-        ".filter(a => !document.getElementById(a.hash.slice(1))).length")
+        ".filter(a => !document.getElementById(a.hash.slice(1))).length"
+    )
     assert missing == 0
     for target in ("session-3", "bibliography"):
         browser.evaluate(f"document.querySelector('nav.toc a[href=\"#{target}\"]').click()")
@@ -83,7 +86,8 @@ def test_the_example_reader_renders_and_its_contents_links_work(
             f"(() => {{ const r = document.getElementById('{target}').getBoundingClientRect();"
             " const end = window.innerHeight + window.scrollY >="
             " document.documentElement.scrollHeight - 2;"
-            " return [r.top, r.top >= 0 && r.top < window.innerHeight, end]; })()")
+            " return [r.top, r.top >= 0 && r.top < window.innerHeight, end]; })()"
+        )
         assert abs(top) < 5 or (seen and at_end), f"#{target} is at {top}px after the click"
         assert browser.evaluate("window.scrollY") > 0
     # No badge repeats the group heading, and no load line says "unknown".
@@ -94,9 +98,13 @@ def test_the_example_reader_renders_and_its_contents_links_work(
 
 def _serve(list_path: Path) -> tuple[subprocess.Popen[str], str]:
     citekit = Path(sys.executable).with_name("citekit")
-    command = ([str(citekit)] if citekit.exists() else [sys.executable, "-m", "citekit"])
-    process = subprocess.Popen([*command, "reader", str(list_path), "--serve", "--port", "0"],
-                               stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    command = [str(citekit)] if citekit.exists() else [sys.executable, "-m", "citekit"]
+    process = subprocess.Popen(
+        [*command, "reader", str(list_path), "--serve", "--port", "0"],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+    )
     assert process.stderr is not None
     line = process.stderr.readline()
     found = re.search(r"http://127\.0\.0\.1:\d+/", line)
@@ -113,12 +121,10 @@ def _touch(path: Path, text: str) -> None:
     os.utime(path, (stamp + 2, stamp + 2))
 
 
-def test_the_live_preview_reloads_after_the_list_changes(
-        browser: Browser, tmp_path: Path) -> None:
+def test_the_live_preview_reloads_after_the_list_changes(browser: Browser, tmp_path: Path) -> None:
     (tmp_path / "references.bib").write_bytes((REPO / "references.bib").read_bytes())
     list_path = tmp_path / "reading-list.toml"
-    original = EXAMPLE.read_text(encoding="utf-8").replace("../../references.bib",
-                                                           "references.bib")
+    original = EXAMPLE.read_text(encoding="utf-8").replace("../../references.bib", "references.bib")
     list_path.write_text(original, encoding="utf-8")
     process, url = _serve(list_path)
     try:
@@ -126,8 +132,13 @@ def test_the_live_preview_reloads_after_the_list_changes(
         assert browser.evaluate("document.title").startswith("US–North Korea Diplomacy")
         assert browser.evaluate("document.querySelectorAll('script[nonce]').length") == 1
         browser.evaluate("window.citekitMarker = 'before'")
-        _touch(list_path, original.replace('title = "US–North Korea Diplomacy in 2017',
-                                           'title = "Edited: US–North Korea Diplomacy in 2017'))
+        _touch(
+            list_path,
+            original.replace(
+                'title = "US–North Korea Diplomacy in 2017',
+                'title = "Edited: US–North Korea Diplomacy in 2017',
+            ),
+        )
         # The reload is seen through the protocol: a new document's load event ...
         browser.wait_for_event("Page.loadEventFired", timeout=20)
         # ... which is the rebuilt reader, a fresh page (the marker is gone).
@@ -135,12 +146,18 @@ def test_the_live_preview_reloads_after_the_list_changes(
         assert browser.evaluate("window.citekitMarker === undefined")
 
         # A problem does not stop the preview: it is shown on the page.
-        _touch(list_path, original.replace('key = "tillerson2017patience"',
-                                           'key = "tillerson2017patiense"'))
+        _touch(
+            list_path,
+            original.replace('key = "tillerson2017patience"', 'key = "tillerson2017patiense"'),
+        )
         browser.wait_for_event("Page.loadEventFired", timeout=20)
-        problems = str(_wait_for(
-            browser, "document.querySelector('.problems') && "
-                     "document.querySelector('.problems').innerText"))
+        problems = str(
+            _wait_for(
+                browser,
+                "document.querySelector('.problems') && "
+                "document.querySelector('.problems').innerText",
+            )
+        )
         assert "no entry 'tillerson2017patiense'" in problems
         assert "did you mean: tillerson2017patience" in problems
         # ... above the last reader that built.

@@ -53,8 +53,9 @@ def test_order_style_sorts_by_the_style(course_dir: Path, where: str) -> None:
 
 def test_a_bad_order_is_a_problem_in_the_list(course_dir: Path) -> None:
     path = course_dir / "course.toml"
-    text = path.read_text(encoding="utf-8").replace('id = "week-2"\n',
-                                                     'id = "week-2"\norder = "alphabet"\n')
+    text = path.read_text(encoding="utf-8").replace(
+        'id = "week-2"\n', 'id = "week-2"\norder = "alphabet"\n'
+    )
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ParseError) as info:
         load_reading_list(path)
@@ -111,8 +112,7 @@ def _problems(course_dir: Path, text: str, strict: bool = False) -> list[tuple[s
     listing = parse_reading_list(text, filename="c.toml", base=course_dir)
     with pytest.raises(ParseError) as caught:
         build_reader(listing, strict=strict)
-    return [(d.code, d.line) for d in caught.value.diagnostics
-            if d.severity is not Severity.INFO]
+    return [(d.code, d.line) for d in caught.value.diagnostics if d.severity is not Severity.INFO]
 
 
 HEAD = 'title = "T"\nstyle = "apa"\nlibraries = ["library.json"]\n'
@@ -129,11 +129,16 @@ def test_unknown_key_names_line_and_closest_keys(course_dir: Path) -> None:
 
 
 def test_missing_fields_and_empty_sections(course_dir: Path) -> None:
-    text = HEAD + ('[[sections]]\nid = "a"\ntitle = "A"\n[[sections.readings]]\n'
-                   'key = "untitled"\n[[sections.readings]]\nkey = "anonymous"\n'
-                   '[[sections]]\nid = "empty"\ntitle = "Nothing"\n')
+    text = HEAD + (
+        '[[sections]]\nid = "a"\ntitle = "A"\n[[sections.readings]]\n'
+        'key = "untitled"\n[[sections.readings]]\nkey = "anonymous"\n'
+        '[[sections]]\nid = "empty"\ntitle = "Nothing"\n'
+    )
     assert sorted(_problems(course_dir, text)) == [
-        ("empty-section", 12), ("missing-field", 8), ("missing-field", 10)]
+        ("empty-section", 12),
+        ("missing-field", 8),
+        ("missing-field", 10),
+    ]
 
 
 def test_reading_in_two_sections_warns_and_strict_refuses(course_dir: Path) -> None:
@@ -144,24 +149,32 @@ def test_reading_in_two_sections_warns_and_strict_refuses(course_dir: Path) -> N
     assert [(d.severity, d.line, d.key) for d in found] == [(Severity.INFO, 31, "adams2001")]
     assert "another part" in found[0].message
     # The same part twice is most likely a slip: a warning, an error with --strict.
-    text = (course_dir / "course.toml").read_text(encoding="utf-8").replace(
-        'locator = "3"\nlabel = "chapter"\n', 'pages = "ix-xii, 1-20"\n')
+    text = (
+        (course_dir / "course.toml")
+        .read_text(encoding="utf-8")
+        .replace('locator = "3"\nlabel = "chapter"\n', 'pages = "ix-xii, 1-20"\n')
+    )
     (course_dir / "course.toml").write_text(text, encoding="utf-8")
-    found = [d for d in build_reader(load_reading_list(course_dir / "course.toml")).diagnostics
-             if d.code == "reading-in-two-sections"]
+    found = [
+        d
+        for d in build_reader(load_reading_list(course_dir / "course.toml")).diagnostics
+        if d.code == "reading-in-two-sections"
+    ]
     assert [(d.severity, d.line) for d in found] == [(Severity.WARNING, 31)]
     assert ("reading-in-two-sections", 31) in _problems(course_dir, text, strict=True)
 
 
 def test_unknown_style_is_an_error_in_the_list(course_dir: Path) -> None:
     text = HEAD.replace('"apa"', '"apaa-nonexistent"') + (
-        '[[sections]]\nid = "a"\ntitle = "A"\nreadings = ["zhou2019"]\n')
+        '[[sections]]\nid = "a"\ntitle = "A"\nreadings = ["zhou2019"]\n'
+    )
     assert _problems(course_dir, text) == [("unknown-style", None)]
 
 
 def test_libraries_merge_and_warn_on_duplicates(course_dir: Path) -> None:
-    library, diagnostics = load_libraries([course_dir / "library.json",
-                                           course_dir / "library.json"])
+    library, diagnostics = load_libraries(
+        [course_dir / "library.json", course_dir / "library.json"]
+    )
     assert len(library) == 5
     assert {d.code for d in diagnostics} == {"duplicate-key"}
 
@@ -173,19 +186,25 @@ def test_missing_library_file_is_an_error(tmp_path: Path) -> None:
 
 def test_quotation_records_read_with_their_words_and_source() -> None:
     library, _ = load_libraries([REPO / "references.bib"])
-    text = ('title = "T"\nlibraries = []\n[[sections]]\nid = "a"\ntitle = "A"\n'
-            'readings = ["tillerson2017patience", "raimondo2017trump"]\n')
-    reader = build_reader(parse_reading_list(text.replace("libraries = []",
-                                                          'libraries = ["x"]')), library)
+    text = (
+        'title = "T"\nlibraries = []\n[[sections]]\nid = "a"\ntitle = "A"\n'
+        'readings = ["tillerson2017patience", "raimondo2017trump"]\n'
+    )
+    reader = build_reader(
+        parse_reading_list(text.replace("libraries = []", 'libraries = ["x"]')), library
+    )
     entries = {e.key: e for e in reader.sections[0].entries}
     tillerson = entries["tillerson2017patience"]
     # A statement with a known occasion is cited as that occasion, a primary source;
     # its words are in the "Quoted in" line, not standing in as a title.
-    assert plain(tillerson.rich) == ("Tillerson, Rex. 2017. Joint press conference with South "
-                                     "Korean Foreign Minister Yun Byung-se, Seoul, 17 March.")
+    assert plain(tillerson.rich) == (
+        "Tillerson, Rex. 2017. Joint press conference with South "
+        "Korean Foreign Minister Yun Byung-se, Seoul, 17 March."
+    )
     assert tillerson.context is not None
-    assert plain(tillerson.context) == ("Quoted in Raimondo 2017, para. 14: \u201cstrategic "
-                                        "patience has come to an end\u201d")
+    assert plain(tillerson.context) == (
+        "Quoted in Raimondo 2017, para. 14: \u201cstrategic patience has come to an end\u201d"
+    )
     essay = entries["raimondo2017trump"]
     assert essay.annotation is not None and "14 May 2017" in plain(essay.annotation)
     assert library["tillerson2017patience"].get("title") is None  # the library is untouched
@@ -193,18 +212,26 @@ def test_quotation_records_read_with_their_words_and_source() -> None:
 
 def test_a_statement_without_an_occasion_keeps_its_words_as_title() -> None:
     library, _ = load_libraries([REPO / "references.bib"])
-    text = ('title = "T"\nlibraries = ["x"]\n[[sections]]\nid = "a"\ntitle = "A"\n'
-            'readings = ["mao:foolishruler"]\n')
+    text = (
+        'title = "T"\nlibraries = ["x"]\n[[sections]]\nid = "a"\ntitle = "A"\n'
+        'readings = ["mao:foolishruler"]\n'
+    )
     (mao,) = build_reader(parse_reading_list(text), library).sections[0].entries
     assert "foolish ruler" in plain(mao.rich)
     assert mao.context is not None and plain(mao.context) == "Quoted in Raimondo 2017, para. 5."
 
 
-@pytest.mark.parametrize(("locator", "label", "text"), [
-    ("33-45, 50", "page", "pp. 33–45, 50"), ("12", "page", "p. 12"),
-    ("5", "paragraph", "para. 5"), ("5-8", "paragraph", "paras. 5–8"),
-    ("2", "act", "act 2"), (None, "page", None),
-])
+@pytest.mark.parametrize(
+    ("locator", "label", "text"),
+    [
+        ("33-45, 50", "page", "pp. 33–45, 50"),
+        ("12", "page", "p. 12"),
+        ("5", "paragraph", "para. 5"),
+        ("5-8", "paragraph", "paras. 5–8"),
+        ("2", "act", "act 2"),
+        (None, "page", None),
+    ],
+)
 def test_describe_locator(locator: str | None, label: str, text: str | None) -> None:
     assert describe_locator(locator, label) == text
 
@@ -227,11 +254,17 @@ def test_the_example_course_builds_cleanly() -> None:
     # A syllabus: the list's reading order, loads in paragraphs where the list gives them,
     # no load at all for the books (no pages known), statements cited as their occasions.
     assert [[e.key for e in s.entries] for s in reader.sections] == [
-        ["raimondo2017trump"], ["raimondo2017trump"],
+        ["raimondo2017trump"],
+        ["raimondo2017trump"],
         ["trump2017meet", "tillerson2017patience", "raimondo2017trump"],
-        ["raimondo2008reclaiming", "raimondo1993reclaiming", "raimondo2000enemy"]]
+        ["raimondo2008reclaiming", "raimondo1993reclaiming", "raimondo2000enemy"],
+    ]
     assert [s.load.describe() for s in reader.sections] == [
-        "16 paragraphs required", "5 paragraphs required", "5 paragraphs required", ""]
+        "16 paragraphs required",
+        "5 paragraphs required",
+        "5 paragraphs required",
+        "",
+    ]
     titles = [plain(e.rich) for e in reader.bibliography]
     assert not any("n.d." in t for t in titles)
     assert titles[-1].startswith("Trump, Donald. 2017. Interview with Bloomberg News")
@@ -244,7 +277,8 @@ def test_json_text_carries_no_markup_tags(course_dir: Path) -> None:
     (course_dir / "library.json").write_text(json.dumps(items), encoding="utf-8")
     text = (course_dir / "course.toml").read_text(encoding="utf-8")
     (course_dir / "course.toml").write_text(
-        text.replace('annotation = "Read for the chronology."\n', ""), encoding="utf-8")
+        text.replace('annotation = "Read for the chronology."\n', ""), encoding="utf-8"
+    )
     data = build_from_file(course_dir / "course.toml").to_json()
     entry = next(e for e in data["sections"][0]["entries"] if e["id"] == "zhou2019")
     assert "Jr." in entry["text"] and "<" not in entry["text"]
@@ -254,9 +288,11 @@ def test_json_text_carries_no_markup_tags(course_dir: Path) -> None:
 
 def test_a_locator_is_said_once_when_the_quoted_in_line_names_it() -> None:
     library, _ = load_libraries([REPO / "references.bib"])
-    text = ('title = "T"\nlibraries = ["x"]\n[[sections]]\nid = "a"\ntitle = "A"\n'
-            'readings = [{ key = "moon2017unitedstates", locator = "12", label = "paragraph" },'
-            ' { key = "tillerson2017patience", locator = "13", label = "paragraph" }]\n')
+    text = (
+        'title = "T"\nlibraries = ["x"]\n[[sections]]\nid = "a"\ntitle = "A"\n'
+        'readings = [{ key = "moon2017unitedstates", locator = "12", label = "paragraph" },'
+        ' { key = "tillerson2017patience", locator = "13", label = "paragraph" }]\n'
+    )
     moon, tillerson = build_reader(parse_reading_list(text), library).sections[0].entries
     assert moon.context is not None
     assert plain(moon.context) == "Quoted in Raimondo 2017, para. 12."
@@ -266,31 +302,59 @@ def test_a_locator_is_said_once_when_the_quoted_in_line_names_it() -> None:
 
 
 def test_minutes_page_counts_and_paragraph_ranges_make_the_load(tmp_path: Path) -> None:
-    (tmp_path / "library.json").write_text(json.dumps([
-        {"id": "talk", "type": "speech", "title": "A Talk", "issued": {"date-parts": [[2020]]},
-         "author": [{"family": "Ko", "given": "A."}]},
-        {"id": "web", "type": "webpage", "title": "A Page", "issued": {"date-parts": [[2021]]},
-         "author": [{"family": "Yu", "given": "B."}]},
-        {"id": "book", "type": "book", "title": "A Book", "issued": {"date-parts": [[2001]]},
-         "author": [{"family": "Im", "given": "C."}]},
-    ]), encoding="utf-8")
+    (tmp_path / "library.json").write_text(
+        json.dumps(
+            [
+                {
+                    "id": "talk",
+                    "type": "speech",
+                    "title": "A Talk",
+                    "issued": {"date-parts": [[2020]]},
+                    "author": [{"family": "Ko", "given": "A."}],
+                },
+                {
+                    "id": "web",
+                    "type": "webpage",
+                    "title": "A Page",
+                    "issued": {"date-parts": [[2021]]},
+                    "author": [{"family": "Yu", "given": "B."}],
+                },
+                {
+                    "id": "book",
+                    "type": "book",
+                    "title": "A Book",
+                    "issued": {"date-parts": [[2001]]},
+                    "author": [{"family": "Im", "given": "C."}],
+                },
+            ]
+        ),
+        encoding="utf-8",
+    )
     (tmp_path / "c.toml").write_text(
         'title = "T"\nlibraries = ["library.json"]\n[[sections]]\nid = "a"\ntitle = "A"\n'
         'readings = [{ key = "talk", minutes = 25 },'
         ' { key = "web", locator = "1-16", label = "paragraph" },'
-        ' { key = "book", page_count = 40, required = false }]\n', encoding="utf-8")
+        ' { key = "book", page_count = 40, required = false }]\n',
+        encoding="utf-8",
+    )
     section = build_from_file(tmp_path / "c.toml").sections[0]
     assert [(e.amount, e.unit) for e in section.entries] == [
-        (25, "minute"), (16, "paragraph"), (40, "page")]
-    assert section.load.describe() == ("40 pages optional; 16 paragraphs required; "
-                                       "25 minutes required")
+        (25, "minute"),
+        (16, "paragraph"),
+        (40, "page"),
+    ]
+    assert section.load.describe() == (
+        "40 pages optional; 16 paragraphs required; 25 minutes required"
+    )
     assert section.entries[1].amount_text == "16 paragraphs"
 
 
 @pytest.mark.parametrize("value", ["0", "-3", '"ten"', "true"])
 def test_minutes_must_be_a_positive_whole_number(value: str) -> None:
-    text = ('title = "T"\nlibraries = ["x"]\n[[sections]]\nid = "a"\ntitle = "A"\n'
-            f'[[sections.readings]]\nkey = "k"\nminutes = {value}\n')
+    text = (
+        'title = "T"\nlibraries = ["x"]\n[[sections]]\nid = "a"\ntitle = "A"\n'
+        f'[[sections.readings]]\nkey = "k"\nminutes = {value}\n'
+    )
     with pytest.raises(ParseError) as info:
         parse_reading_list(text)
     (problem,) = info.value.diagnostics

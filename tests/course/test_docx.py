@@ -32,10 +32,16 @@ def _styled(document: object, style: str) -> list[str]:
 def test_headings(document: object) -> None:
     assert _styled(document, "Title") == ["Korea 101"]
     assert _styled(document, "Heading 1") == [
-        "Week 1: The armistice and the missing peace treaty", "Week 2: Talks", "Bibliography"]
+        "Week 1: The armistice and the missing peace treaty",
+        "Week 2: Talks",
+        "Bibliography",
+    ]
     assert _styled(document, "TOC Heading") == ["Contents"]  # not listed in its own TOC
-    assert _styled(document, "Heading 2") == ["Required reading", "Optional reading",
-                                              "Required reading"]
+    assert _styled(document, "Heading 2") == [
+        "Required reading",
+        "Optional reading",
+        "Required reading",
+    ]
     assert _styled(document, "Subtitle") == ["KOR 101 · Autumn · P. Lee"]
 
 
@@ -52,11 +58,17 @@ def test_entries_use_the_bibliography_style(document: object) -> None:
 
 
 def test_italic_runs_and_links(document: object) -> None:
-    adams = next(p for p in document.paragraphs  # type: ignore[attr-defined]
-                 if p.style.name == BIBLIOGRAPHY_STYLE and p.text.startswith("Adams"))
+    adams = next(
+        p
+        for p in document.paragraphs  # type: ignore[attr-defined]
+        if p.style.name == BIBLIOGRAPHY_STYLE and p.text.startswith("Adams")
+    )
     assert [r.text for r in adams.runs if r.italic] == ["Negotiating at Panmunjom"]
-    zhou = next(p for p in document.paragraphs  # type: ignore[attr-defined]
-                if p.style.name == BIBLIOGRAPHY_STYLE and p.text.startswith("Zhou"))
+    zhou = next(
+        p
+        for p in document.paragraphs  # type: ignore[attr-defined]
+        if p.style.name == BIBLIOGRAPHY_STYLE and p.text.startswith("Zhou")
+    )
     assert [link.url for link in zhou.hyperlinks] == ["https://doi.org/10.1234/jks.2019.5"]
     assert "https://doi.org/10.1234/jks.2019.5" in zhou.text
 
@@ -76,8 +88,9 @@ def test_written_atomically_and_never_over_an_input(course_dir: Path) -> None:
     assert Document(str(target)).paragraphs[0].text == "Korea 101"
     assert not [p for p in target.parent.iterdir() if p.name.endswith(".tmp")]
     with pytest.raises(OutputError, match="refusing"):
-        write_reader(reader, course_dir / "library.json", "docx",
-                     protect=(course_dir / "library.json",))
+        write_reader(
+            reader, course_dir / "library.json", "docx", protect=(course_dir / "library.json",)
+        )
 
 
 def test_numeric_labels_are_separated_from_the_entry(course_dir: Path) -> None:
@@ -113,17 +126,27 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def _instructions(element: object) -> list[str]:
-    return [" ".join((node.text or "").split())
-            for node in element.iter(f"{W}instrText")]  # type: ignore[attr-defined]
+    return [" ".join((node.text or "").split()) for node in element.iter(f"{W}instrText")]  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize(("paper", "width", "height"),
-                         [("a4", Mm(210), Mm(297)), ("letter", Inches(8.5), Inches(11))])
-def test_paper_size_reaches_the_document(course_dir: Path, paper: str, width: int,
-                                         height: int) -> None:
+@pytest.mark.parametrize(
+    ("paper", "width", "height"), [("a4", Mm(210), Mm(297)), ("letter", Inches(8.5), Inches(11))]
+)
+def test_paper_size_reaches_the_document(
+    course_dir: Path, paper: str, width: int, height: int
+) -> None:
     """``--paper a4`` wrote US Letter: render_docx never received the paper size."""
-    result = CliRunner().invoke(main, ["reader", str(course_dir / "course.toml"), "-o",
-                                       str(course_dir / "r.docx"), "--paper", paper])
+    result = CliRunner().invoke(
+        main,
+        [
+            "reader",
+            str(course_dir / "course.toml"),
+            "-o",
+            str(course_dir / "r.docx"),
+            "--paper",
+            paper,
+        ],
+    )
     assert result.exit_code == 0, result.output
     section = Document(str(course_dir / "r.docx")).sections[0]
     assert abs(section.page_width - width) < Mm(0.1)
@@ -148,8 +171,11 @@ def test_a_real_toc_field_with_a_hint_to_update_it(document: object) -> None:
     chars = [c.get(f"{W}fldCharType") for c in body.iter(f"{W}fldChar")]
     assert chars == ["begin", "separate", "end"]
     entries = _styled(document, TOC_STYLE)
-    assert entries[:-1] == ["Week 1: The armistice and the missing peace treaty",
-                            "Week 2: Talks", "Bibliography"]
+    assert entries[:-1] == [
+        "Week 1: The armistice and the missing peace treaty",
+        "Week 2: Talks",
+        "Bibliography",
+    ]
     assert entries[-1] == UPDATE_HINT
     settings = document.settings.element  # type: ignore[attr-defined]
     assert settings.find(f"{W}updateFields").get(f"{W}val") == "true"
@@ -167,8 +193,9 @@ def _keeps(paragraph: object) -> bool:
 def test_headings_and_load_lines_keep_with_the_first_reading(course_dir: Path) -> None:
     """A session's heading and load line sat at a page bottom, its readings on the next."""
     text = (course_dir / "course.toml").read_text(encoding="utf-8")
-    text = text.replace('title = "Week 2: Talks"',
-                        'title = "Week 2: Talks"\ndescription = "Negotiations, 1951-53."')
+    text = text.replace(
+        'title = "Week 2: Talks"', 'title = "Week 2: Talks"\ndescription = "Negotiations, 1951-53."'
+    )
     (course_dir / "course.toml").write_text(text, encoding="utf-8")
     document = Document(io.BytesIO(render_docx(build_from_file(course_dir / "course.toml"))))
     paragraphs = document.paragraphs
@@ -178,8 +205,7 @@ def test_headings_and_load_lines_keep_with_the_first_reading(course_dir: Path) -
     assert len(headings) == 3
     for start in headings:
         chain = paragraphs[start:]
-        first_entry = next(i for i, p in enumerate(chain)
-                           if p.style.name == BIBLIOGRAPHY_STYLE)
+        first_entry = next(i for i, p in enumerate(chain) if p.style.name == BIBLIOGRAPHY_STYLE)
         assert first_entry >= 1
         for paragraph in chain[:first_entry]:
             assert _keeps(paragraph), f"{paragraph.text!r} is not kept with the next"
@@ -204,8 +230,7 @@ def test_neutral_styles_without_theme_fonts_or_colours(document: object) -> None
     assert styles["Subtitle"].element.pPr.find(f"{W}numPr") is None
 
 
-def test_metadata_is_the_lists_and_the_package_has_no_template_leftovers(
-        course_dir: Path) -> None:
+def test_metadata_is_the_lists_and_the_package_has_no_template_leftovers(course_dir: Path) -> None:
     """The metadata said 2013, "python-docx" and "Microsoft Macintosh Word"."""
     data = render_docx(build_from_file(course_dir / "course.toml"), created=FIXED)
     properties = Document(io.BytesIO(data)).core_properties
@@ -225,8 +250,9 @@ def test_metadata_is_the_lists_and_the_package_has_no_template_leftovers(
         assert leftover not in everything, leftover
 
 
-def test_creation_time_is_now_or_source_date_epoch(course_dir: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_creation_time_is_now_or_source_date_epoch(
+    course_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     reader = build_from_file(course_dir / "course.toml")
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     before = datetime.now(UTC).replace(microsecond=0)

@@ -21,8 +21,11 @@ def test_title_block_and_contents(page: str) -> None:
     assert tree.findtext(".//h1") == "Korea 101"
     assert tree.find('.//p[@class="course-meta"]').text_content() == "KOR 101 · Autumn · P. Lee"
     toc = [a.text_content() for a in tree.findall(".//nav//a")]
-    assert toc == ["Week 1: The armistice and the missing peace treaty", "Week 2: Talks",
-                   "Bibliography"]
+    assert toc == [
+        "Week 1: The armistice and the missing peace treaty",
+        "Week 2: Talks",
+        "Bibliography",
+    ]
     targets = {a.get("href")[1:] for a in tree.findall(".//nav//a")}
     assert targets <= {element.get("id") for element in tree.iter() if element.get("id")}
 
@@ -33,19 +36,28 @@ def test_entries_grouped_and_marked(page: str) -> None:
     assert [h.text for h in week1.findall(".//h3")] == ["Required reading", "Optional reading"]
     entries = week1.find_class("reader-entry")
     assert [e.get("id") for e in entries] == [
-        "week-1--zhou2019", "week-1--adams2001", "week-1--baker1998"]
+        "week-1--zhou2019",
+        "week-1--adams2001",
+        "week-1--baker1998",
+    ]
     # The group heading says it once; no badge repeats it on every entry.
     assert [e.get("class") for e in entries] == ["reader-entry required"] * 2 + [
-        "reader-entry optional"]
+        "reader-entry optional"
+    ]
     assert not week1.find_class("mark")
     assert [e.find_class("csl-entry")[0].text_content()[:5] for e in entries] == [
-        "Zhou,", "Adams", "Baker"]
+        "Zhou,",
+        "Adams",
+        "Baker",
+    ]
     zhou = tree.get_element_by_id("week-1--zhou2019")
     assert zhou.find_class("pages")[0].text_content() == "Read: pp. 101–110, 115 (11 pages)"
     assert zhou.find_class("annotation")[0].text_content() == "Read for the chronology."
     assert zhou.xpath(".//a/@href") == ["https://doi.org/10.1234/jks.2019.5"]
-    assert tree.get_element_by_id("week-1--adams2001").find_class("note")[0] \
-        .text_content() == "Note: Two copies on reserve."
+    assert (
+        tree.get_element_by_id("week-1--adams2001").find_class("note")[0].text_content()
+        == "Note: Two copies on reserve."
+    )
     assert "Reading load: 35 pages required, 28 optional" in week1.text_content()
 
 
@@ -70,7 +82,10 @@ def test_bibliography_each_work_once(page: str) -> None:
     tree = lxml_html.fromstring(page)
     bib = tree.get_element_by_id("bibliography")
     assert [e.get("id") for e in bib.find_class("reader-entry")] == [
-        "bibliography--adams2001", "bibliography--baker1998", "bibliography--zhou2019"]
+        "bibliography--adams2001",
+        "bibliography--baker1998",
+        "bibliography--zhou2019",
+    ]
     assert not bib.find_class("mark")
 
 
@@ -98,32 +113,34 @@ def test_text_is_escaped(course_dir: Path) -> None:
 
 def _with_annotation(course_dir: Path, annotation: str) -> str:
     text = (course_dir / "course.toml").read_text(encoding="utf-8")
-    text = text.replace('annotation = "Read for the chronology."',
-                        f"annotation = '''{annotation}'''")
+    text = text.replace(
+        'annotation = "Read for the chronology."', f"annotation = '''{annotation}'''"
+    )
     (course_dir / "course.toml").write_text(text, encoding="utf-8")
     return render_html(build_from_file(course_dir / "course.toml"))
 
 
 def test_annotation_cannot_add_an_event_handler(course_dir: Path) -> None:
     """The issue's reproducer: a single-quoted href that closes citekit's double quotes."""
-    page = _with_annotation(course_dir, """<a href='x" onmouseover="alert(1)'>see</a> """
-                            """<a href="javascript:alert(2)">js</a> <i>kept</i> """
-                            """<a href="https://example.org/a">web</a>""")
+    page = _with_annotation(
+        course_dir,
+        """<a href='x" onmouseover="alert(1)'>see</a> """
+        """<a href="javascript:alert(2)">js</a> <i>kept</i> """
+        """<a href="https://example.org/a">web</a>""",
+    )
     tree = lxml_html.fromstring(page)
     annotation = tree.find_class("annotation")[0]
     assert annotation.text_content() == "see js kept web"
-    assert not [name for element in tree.iter() for name in element.attrib
-                if name.startswith("on")]
+    assert not [name for element in tree.iter() for name in element.attrib if name.startswith("on")]
     assert [a.get("href") for a in annotation.iter("a")] == ["https://example.org/a"]
     assert [e.tag for e in annotation.iter()] == ["div", "i", "a"]
 
 
 def test_course_metadata_is_escaped_in_attributes_and_text(course_dir: Path) -> None:
     text = (course_dir / "course.toml").read_text(encoding="utf-8")
-    text = text.replace('code = "KOR 101"', '''code = 'K" onload="alert(1)' ''')
+    text = text.replace('code = "KOR 101"', """code = 'K" onload="alert(1)' """)
     (course_dir / "course.toml").write_text(text, encoding="utf-8")
     tree = lxml_html.fromstring(render_html(build_from_file(course_dir / "course.toml")))
     meta = tree.find('.//p[@class="course-meta"]')
     assert meta.text_content().startswith('K" onload="alert(1)')
-    assert not [name for element in tree.iter() for name in element.attrib
-                if name.startswith("on")]
+    assert not [name for element in tree.iter() for name in element.attrib if name.startswith("on")]

@@ -22,8 +22,12 @@ def text(course_dir: Path) -> str:
 def test_metadata_block(text: str) -> None:
     assert text.startswith("---\n")
     meta = yaml.safe_load(text.split("---\n")[1])
-    assert meta == {"title": "Korea 101", "subtitle": "KOR 101 · Autumn", "author": "P. Lee",
-                    "lang": "en-US"}
+    assert meta == {
+        "title": "Korea 101",
+        "subtitle": "KOR 101 · Autumn",
+        "author": "P. Lee",
+        "lang": "en-US",
+    }
 
 
 def test_structure(text: str) -> None:
@@ -34,8 +38,10 @@ def test_structure(text: str) -> None:
     assert "unknown" not in text
     assert lines.count("::: {#week-1--zhou2019 .reader-entry .required}") == 1
     assert "*Negotiating at Panmunjom*" in text
-    assert "Baker, T. (1998)." in lines[lines.index(
-        "::: {#week-1--baker1998 .reader-entry .optional}") + 1]
+    assert (
+        "Baker, T. (1998)."
+        in lines[lines.index("::: {#week-1--baker1998 .reader-entry .optional}") + 1]
+    )
     assert "**Optional.**" not in text and "**Required.**" not in text
     assert "Read: pp. 101–110, 115 (11 pages)" in lines
     assert "[https://doi.org/10.1234/jks.2019.5](https://doi.org/10.1234/jks.2019.5)" in text
@@ -52,15 +58,24 @@ def test_markdown_specials_are_escaped(course_dir: Path) -> None:
 
 @pytest.mark.skipif(shutil.which("pandoc") is None, reason="pandoc is not installed")
 def test_pandoc_reads_it(text: str) -> None:
-    done = subprocess.run(["pandoc", "-f", "markdown", "-t", "json"], input=text,
-                          capture_output=True, text=True, check=True, timeout=60)
+    done = subprocess.run(
+        ["pandoc", "-f", "markdown", "-t", "json"],
+        input=text,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
     document = json.loads(done.stdout)
     headers = [b for b in document["blocks"] if b["t"] == "Header"]
     ids = [h["c"][1][0] for h in headers]
     assert ids[:3] == ["contents", "week-1", "required-reading"]
     divs = [b for b in document["blocks"] if b["t"] == "Div"]
     assert [d["c"][0][0] for d in divs][:3] == [
-        "week-1--zhou2019", "week-1--adams2001", "week-1--baker1998"]
+        "week-1--zhou2019",
+        "week-1--adams2001",
+        "week-1--baker1998",
+    ]
     assert document["meta"]["title"]["c"][0]["c"] == "Korea"
 
 
@@ -76,13 +91,18 @@ def test_numeric_labels_keep_their_space(course_dir: Path) -> None:
 def test_metadata_is_markdown_escaped_and_yaml_quoted(course_dir: Path) -> None:
     """pandoc reads metadata values as Markdown: a <script> in the title was raw HTML."""
     text = (course_dir / "course.toml").read_text(encoding="utf-8")
-    for old, new in (('title = "Korea 101"', 'title = "K <script>alert(1)</script>"'),
-                     ('term = "Autumn"', 'term = "Fall\\" x: [y]\\nlang: xx"'),
-                     ('instructor = "P. Lee"', 'instructor = "*Lee* \\\\ `x`"')):
+    for old, new in (
+        ('title = "Korea 101"', 'title = "K <script>alert(1)</script>"'),
+        ('term = "Autumn"', 'term = "Fall\\" x: [y]\\nlang: xx"'),
+        ('instructor = "P. Lee"', 'instructor = "*Lee* \\\\ `x`"'),
+    ):
         text = text.replace(old, new)
     (course_dir / "course.toml").write_text(text, encoding="utf-8")
     markdown = render_markdown(build_from_file(course_dir / "course.toml"))
     meta = yaml.safe_load(markdown.split("---\n")[1])
-    assert meta == {"title": r"K \<script\>alert(1)\</script\>",
-                    "subtitle": r'KOR 101 · Fall" x: \[y\] lang: xx',
-                    "author": r"\*Lee\* \\ \`x\`", "lang": "en-US"}
+    assert meta == {
+        "title": r"K \<script\>alert(1)\</script\>",
+        "subtitle": r'KOR 101 · Fall" x: \[y\] lang: xx',
+        "author": r"\*Lee\* \\ \`x\`",
+        "lang": "en-US",
+    }

@@ -19,7 +19,7 @@ from citekit.errors import ParseError
 from citekit.render.richtext import plain
 
 # Week 1 reads Zhou and Baker; week 2 Adams (new) and Zhou again (already [1]).
-LIST = '''\
+LIST = """\
 title = "Korea 101"
 style = "ieee"
 libraries = ["library.json"]
@@ -34,18 +34,20 @@ readings = ["zhou2019", "baker1998"]
 id = "week-2"
 title = "Week 2"
 readings = ["adams2001", {{ key = "zhou2019", annotation = "Again, for the dates." }}]
-'''
+"""
 
 
 def _reader(course_dir: Path, numbering: str = "", order: str = 'order = "style"') -> Reader:
     """The list with ``order = "style"``: sections in number order unless told otherwise."""
-    (course_dir / "course.toml").write_text(LIST.format(numbering=numbering, order=order),
-                                            encoding="utf-8")
+    (course_dir / "course.toml").write_text(
+        LIST.format(numbering=numbering, order=order), encoding="utf-8"
+    )
     return build_from_file(course_dir / "course.toml")
 
 
 def _numbers(reader: Reader) -> list[list[tuple[str, str]]]:
     """(label, key) per entry, per section, then the bibliography."""
+
     def label(text: str) -> str:
         found = re.match(r"\[(\d+)\]", text)
         assert found, text
@@ -88,7 +90,8 @@ def test_per_section_numbering_is_an_option(course_dir: Path) -> None:
 def test_author_date_styles_keep_the_style_order(course_dir: Path) -> None:
     (course_dir / "course.toml").write_text(
         LIST.format(numbering="", order='order = "style"').replace('"ieee"', '"apa"'),
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     week2 = build_from_file(course_dir / "course.toml").sections[1]
     assert [e.key for e in week2.entries] == ["adams2001", "zhou2019"]  # apa sorts by name
 
@@ -99,7 +102,9 @@ def test_html_shows_the_running_numbers(course_dir: Path) -> None:
     margins = [m.text_content() for m in week2.find_class("csl-left-margin")]
     assert margins == ["[1]", "[3]"]
     assert [e.get("id") for e in week2.find_class("reader-entry")] == [
-        "week-2--zhou2019", "week-2--adams2001"]
+        "week-2--zhou2019",
+        "week-2--adams2001",
+    ]
 
 
 def test_markdown_shows_the_running_numbers(course_dir: Path) -> None:
@@ -126,9 +131,15 @@ def test_an_unknown_numbering_is_an_error_with_its_line(course_dir: Path) -> Non
 
 
 def test_yaml_lists_choose_numbering_too(course_dir: Path) -> None:
-    text = ("title: Korea 101\nstyle: ieee\nnumbering: per-section\nlibraries: [library.json]\n"
-            "sections:\n  - id: w1\n    title: W1\n    readings: [zhou2019]\n")
+    text = (
+        "title: Korea 101\nstyle: ieee\nnumbering: per-section\nlibraries: [library.json]\n"
+        "sections:\n  - id: w1\n    title: W1\n    readings: [zhou2019]\n"
+    )
     listing = parse_reading_list(text, filename="c.yaml", base=course_dir)
     assert listing.numbering == "per-section"
-    assert parse_reading_list(text.replace("numbering: per-section\n", ""), filename="c.yaml",
-                              base=course_dir).numbering == "continuous"
+    assert (
+        parse_reading_list(
+            text.replace("numbering: per-section\n", ""), filename="c.yaml", base=course_dir
+        ).numbering
+        == "continuous"
+    )

@@ -25,28 +25,63 @@ from citekit.render.richtext import plain
 
 ANNA = {"family": "Raimondo", "given": "Anna"}
 ITEMS = [
-    {"id": "alpha", "type": "book", "title": "Alpha Diplomacy", "author": [ANNA],
-     "issued": {"date-parts": [[2017]]}, "publisher": "Harbor Press"},
-    {"id": "beta", "type": "book", "title": "Beta Sanctions", "author": [ANNA],
-     "issued": {"date-parts": [[2017]]}, "publisher": "Harbor Press"},
-    {"id": "zhou", "type": "book", "title": "Zones of Peace",
-     "author": [{"family": "Zhou", "given": "Lin"}], "issued": {"date-parts": [[2019]]},
-     "publisher": "Lake Press"},
-    {"id": "adams", "type": "book", "title": "Armistice Lines",
-     "author": [{"family": "Adams", "given": "Ruth"}], "issued": {"date-parts": [[2001]]},
-     "publisher": "Lake Press"},
-    {"id": "bruno", "type": "book", "title": "Ceasefire Years",
-     "author": [{"family": "Raimondo", "given": "Bruno"}], "issued": {"date-parts": [[2017]]},
-     "publisher": "Lake Press"},
-    {"id": "q1", "type": "speech", "author": [{"family": "Kim", "given": "Yo-jong"}],
-     "issued": {"date-parts": [[2016]]},
-     "custom": {"quotation": "We will never give up", "quoted-in": "beta",
-                "quoted-in-locator": "5", "quoted-in-label": "paragraph"}},
+    {
+        "id": "alpha",
+        "type": "book",
+        "title": "Alpha Diplomacy",
+        "author": [ANNA],
+        "issued": {"date-parts": [[2017]]},
+        "publisher": "Harbor Press",
+    },
+    {
+        "id": "beta",
+        "type": "book",
+        "title": "Beta Sanctions",
+        "author": [ANNA],
+        "issued": {"date-parts": [[2017]]},
+        "publisher": "Harbor Press",
+    },
+    {
+        "id": "zhou",
+        "type": "book",
+        "title": "Zones of Peace",
+        "author": [{"family": "Zhou", "given": "Lin"}],
+        "issued": {"date-parts": [[2019]]},
+        "publisher": "Lake Press",
+    },
+    {
+        "id": "adams",
+        "type": "book",
+        "title": "Armistice Lines",
+        "author": [{"family": "Adams", "given": "Ruth"}],
+        "issued": {"date-parts": [[2001]]},
+        "publisher": "Lake Press",
+    },
+    {
+        "id": "bruno",
+        "type": "book",
+        "title": "Ceasefire Years",
+        "author": [{"family": "Raimondo", "given": "Bruno"}],
+        "issued": {"date-parts": [[2017]]},
+        "publisher": "Lake Press",
+    },
+    {
+        "id": "q1",
+        "type": "speech",
+        "author": [{"family": "Kim", "given": "Yo-jong"}],
+        "issued": {"date-parts": [[2016]]},
+        "custom": {
+            "quotation": "We will never give up",
+            "quoted-in": "beta",
+            "quoted-in-locator": "5",
+            "quoted-in-label": "paragraph",
+        },
+    },
 ]
 
 # Beta (2017b) is read first, alone; Alpha (2017a) only in week 2.  The style orders
 # each section, so the tests can check the style's sort against the whole bibliography's.
-LIST = '''\
+LIST = """\
 title = "Korea 101"
 style = "{style}"
 libraries = ["library.json"]
@@ -66,11 +101,10 @@ readings = [{{ key = "alpha", required = false }}, "adams", "bruno"]
 id = "week-3"
 title = "Week 3"
 readings = [{{ key = "beta", annotation = "Again, for the talks." }}, "alpha"]
-'''
+"""
 
 # How each style prints the suffixed year of Raimondo's works.
-YEAR = {"apa": "({})", "chicago-author-date": "Anna. {}.",
-        "harvard-cite-them-right": "Anna ({})"}
+YEAR = {"apa": "({})", "chicago-author-date": "Anna. {}.", "harvard-cite-them-right": "Anna ({})"}
 
 
 def _reader(tmp_path: Path, style: str) -> Reader:
@@ -99,7 +133,10 @@ def test_sections_keep_their_order_groups_and_annotations(tmp_path: Path, style:
     # the style's order within each section, required before optional
     assert [e.key for e in week1.entries] == ["q1", "beta", "zhou"]
     assert [(e.key, e.required) for e in week2.entries] == [
-        ("adams", True), ("bruno", True), ("alpha", False)]
+        ("adams", True),
+        ("bruno", True),
+        ("alpha", False),
+    ]
     assert [e.key for e in week3.entries] == ["alpha", "beta"]
     beta1, beta3 = week1.entries[1], week3.entries[1]
     assert beta1.annotation is not None and plain(beta1.annotation) == "For the sanctions."
@@ -116,8 +153,12 @@ def test_quoted_in_is_disambiguated_among_all_the_works(tmp_path: Path, style: s
 
 def test_html_prints_the_same_suffixes(tmp_path: Path, style: str) -> None:
     tree = lxml_html.fromstring(render_html(_reader(tmp_path, style)))
-    for section, key, year in (("week-1", "beta", "2017b"), ("week-2", "alpha", "2017a"),
-                               ("week-3", "beta", "2017b"), ("week-3", "alpha", "2017a")):
+    for section, key, year in (
+        ("week-1", "beta", "2017b"),
+        ("week-2", "alpha", "2017a"),
+        ("week-3", "beta", "2017b"),
+        ("week-3", "alpha", "2017a"),
+    ):
         entry = tree.get_element_by_id(f"{section}--{key}")
         assert YEAR[style].format(year) in entry.text_content(), (section, key)
 
@@ -125,25 +166,39 @@ def test_html_prints_the_same_suffixes(tmp_path: Path, style: str) -> None:
 def test_markdown_prints_the_same_suffixes(tmp_path: Path, style: str) -> None:
     text = render_markdown(_reader(tmp_path, style))
     weeks = re.split(r"^# ", text, flags=re.MULTILINE)
-    found = {part.split("\n", 1)[0]: re.findall(r"Raimondo.*?(2017[a-z]?)\b.*?\*(\w+) ", part)
-             for part in weeks[1:]}
+    found = {
+        part.split("\n", 1)[0]: re.findall(r"Raimondo.*?(2017[a-z]?)\b.*?\*(\w+) ", part)
+        for part in weeks[1:]
+    }
     assert found["Week 1 {#week-1}"] == [("2017b", "Beta")]
     assert found["Week 2 {#week-2}"] == [("2017", "Ceasefire"), ("2017a", "Alpha")]
     assert found["Week 3 {#week-3}"] == [("2017a", "Alpha"), ("2017b", "Beta")]
     assert found["Bibliography {#bibliography}"] == [
-        ("2017a", "Alpha"), ("2017b", "Beta"), ("2017", "Ceasefire")]
+        ("2017a", "Alpha"),
+        ("2017b", "Beta"),
+        ("2017", "Ceasefire"),
+    ]
 
 
 def test_docx_prints_the_same_suffixes(tmp_path: Path, style: str) -> None:
     document = Document(io.BytesIO(render_docx(_reader(tmp_path, style))))
     entries = [p.text for p in document.paragraphs if p.style.name == BIBLIOGRAPHY_STYLE]
-    raimondo = [(re.findall(r"2017[a-z]?", t), re.findall(r"Alpha|Beta|Ceasefire", t))
-                for t in entries if "Raimondo" in t]
+    raimondo = [
+        (re.findall(r"2017[a-z]?", t), re.findall(r"Alpha|Beta|Ceasefire", t))
+        for t in entries
+        if "Raimondo" in t
+    ]
     # week 1, week 2 (required Bruno, optional Alpha), week 3, the bibliography
     assert raimondo == [
-        (["2017b"], ["Beta"]), (["2017"], ["Ceasefire"]), (["2017a"], ["Alpha"]),
-        (["2017a"], ["Alpha"]), (["2017b"], ["Beta"]),
-        (["2017a"], ["Alpha"]), (["2017b"], ["Beta"]), (["2017"], ["Ceasefire"])]
+        (["2017b"], ["Beta"]),
+        (["2017"], ["Ceasefire"]),
+        (["2017a"], ["Alpha"]),
+        (["2017a"], ["Alpha"]),
+        (["2017b"], ["Beta"]),
+        (["2017a"], ["Alpha"]),
+        (["2017b"], ["Beta"]),
+        (["2017"], ["Ceasefire"]),
+    ]
 
 
 def test_a_name_dash_is_kept_only_after_the_same_entry(tmp_path: Path) -> None:

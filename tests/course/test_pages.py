@@ -9,32 +9,45 @@ from hypothesis import strategies as st
 from citekit.course.pages import ReadingLoad, count_pages, load_in_units, reading_load, roman_to_int
 
 
-@pytest.mark.parametrize(("locator", "pages"), [
-    ("33-45, 50", 14),
-    ("33–45, 50", 14),
-    ("pp. 33-45; 50", 14),
-    ("12", 1),
-    ("1-10 and 20-21", 12),
-    ("ix-xii", 4),
-    ("IX–XII, 1-3", 7),
-    ("xi", 1),
-    ("123-45", 23),        # abbreviated second half: 123 to 145
-    ("1099-101", 3),       # 1099 to 1101
-    ("5--7", 3),
-])
+@pytest.mark.parametrize(
+    ("locator", "pages"),
+    [
+        ("33-45, 50", 14),
+        ("33–45, 50", 14),
+        ("pp. 33-45; 50", 14),
+        ("12", 1),
+        ("1-10 and 20-21", 12),
+        ("ix-xii", 4),
+        ("IX–XII, 1-3", 7),
+        ("xi", 1),
+        ("123-45", 23),  # abbreviated second half: 123 to 145
+        ("1099-101", 3),  # 1099 to 1101
+        ("5--7", 3),
+    ],
+)
 def test_counts_known_ranges(locator: str, pages: int) -> None:
     assert count_pages(locator) == pages
 
 
-@pytest.mark.parametrize("locator", [None, "", "45ff", "passim", "12-x", "x-12", "45-40",
-                                     "chapter 3", "ivx"])
+@pytest.mark.parametrize(
+    "locator", [None, "", "45ff", "passim", "12-x", "x-12", "45-40", "chapter 3", "ivx"]
+)
 def test_unknown_when_not_a_plain_page_list(locator: str | None) -> None:
     assert count_pages(locator) is None
 
 
-@pytest.mark.parametrize(("numeral", "value"), [
-    ("i", 1), ("iv", 4), ("ix", 9), ("xiv", 14), ("xl", 40), ("MCMXCIV", 1994), ("cd", 400),
-])
+@pytest.mark.parametrize(
+    ("numeral", "value"),
+    [
+        ("i", 1),
+        ("iv", 4),
+        ("ix", 9),
+        ("xiv", 14),
+        ("xl", 40),
+        ("MCMXCIV", 1994),
+        ("cd", 400),
+    ],
+)
 def test_roman_numerals(numeral: str, value: int) -> None:
     assert roman_to_int(numeral) == value
 
@@ -57,8 +70,9 @@ def test_lists_of_ranges_add_up(ranges: list[tuple[int, int]]) -> None:
 
 def test_reading_load_splits_required_optional_and_unknown() -> None:
     load = reading_load([(14, True), (None, True), (20, False), (None, False), (3, True)])
-    assert load == ReadingLoad(required_pages=17, optional_pages=20, unknown_required=1,
-                               unknown_optional=1)
+    assert load == ReadingLoad(
+        required_pages=17, optional_pages=20, unknown_required=1, unknown_optional=1
+    )
     assert not load.complete
     assert load.describe() == "17 pages required, 20 optional (2 readings not counted)"
 
@@ -74,10 +88,17 @@ def test_load_descriptions() -> None:
 
 
 def test_loads_in_paragraphs_and_minutes_say_what_they_count() -> None:
-    load = load_in_units([(16, "paragraph", True), (1, "paragraph", False),
-                          (20, "minute", True), (None, "page", False)])
-    assert load.describe() == ("16 paragraphs required, 1 optional; 20 minutes required "
-                               "(1 reading not counted)")
+    load = load_in_units(
+        [
+            (16, "paragraph", True),
+            (1, "paragraph", False),
+            (20, "minute", True),
+            (None, "page", False),
+        ]
+    )
+    assert load.describe() == (
+        "16 paragraphs required, 1 optional; 20 minutes required (1 reading not counted)"
+    )
     assert load.counted and load.amounts("minute") == (20, 0)
     total = load + reading_load([(5, True)])
     assert total.describe().startswith("5 pages required; 16 paragraphs required")

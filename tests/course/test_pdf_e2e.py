@@ -21,9 +21,23 @@ from citekit.course.build import build_from_file
 from citekit.course.html import render_html
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-WORDS = ["armistice", "negotiation", "treaty", "delegation", "ceasefire", "envoy", "summit",
-         "reactor", "sanctions", "channel", "alliance", "peninsula", "statement", "interview",
-         "diplomacy"]
+WORDS = [
+    "armistice",
+    "negotiation",
+    "treaty",
+    "delegation",
+    "ceasefire",
+    "envoy",
+    "summit",
+    "reactor",
+    "sanctions",
+    "channel",
+    "alliance",
+    "peninsula",
+    "statement",
+    "interview",
+    "diplomacy",
+]
 
 
 def _browser() -> str:
@@ -44,19 +58,34 @@ def _pdftotext() -> str:
 def _course(folder: Path, sections: int = 4, per_section: int = 12) -> Path:
     """A long reader: entries of uneven length, so page breaks fall everywhere."""
     items = []
-    lines = ['title = "Printing Test Course"', 'code = "PDF 100"', 'style = "apa"',
-             'libraries = ["library.json"]']
+    lines = [
+        'title = "Printing Test Course"',
+        'code = "PDF 100"',
+        'style = "apa"',
+        'libraries = ["library.json"]',
+    ]
     for s in range(sections):
         lines += ["[[sections]]", f'id = "unit-{s}"', f'title = "Unit {s}: Section heading {s}"']
         for n in range(per_section):
             key = f"work{s:02d}{n:02d}"
             words = " ".join(WORDS[(s + n + i) % len(WORDS)] for i in range(8 + 13 * (n % 6)))
-            items.append({"id": key, "type": "book", "title": f"Title {key} on {words[:40]}",
-                          "author": [{"family": f"Author{s:02d}{n:02d}", "given": "A."}],
-                          "issued": {"date-parts": [[1990 + n]]}, "publisher": "Press"})
-            lines += ["[[sections.readings]]", f'key = "{key}"', f'pages = "{n + 1}-{n + 30}"',
-                      f'annotation = "Why {key}: {words}."',
-                      f"required = {'true' if n % 3 else 'false'}"]
+            items.append(
+                {
+                    "id": key,
+                    "type": "book",
+                    "title": f"Title {key} on {words[:40]}",
+                    "author": [{"family": f"Author{s:02d}{n:02d}", "given": "A."}],
+                    "issued": {"date-parts": [[1990 + n]]},
+                    "publisher": "Press",
+                }
+            )
+            lines += [
+                "[[sections.readings]]",
+                f'key = "{key}"',
+                f'pages = "{n + 1}-{n + 30}"',
+                f'annotation = "Why {key}: {words}."',
+                f"required = {'true' if n % 3 else 'false'}",
+            ]
     (folder / "library.json").write_text(json.dumps(items), encoding="utf-8")
     (folder / "course.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return folder / "course.toml"
@@ -82,19 +111,34 @@ def test_printed_letter_reader_keeps_every_entry_on_one_page(tmp_path: Path) -> 
     source = tmp_path / "reader.html"
     source.write_text(marked, encoding="utf-8")
     pdf = tmp_path / "reader.pdf"
-    command = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-               "--no-first-run", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-pdf-header-footer",
-               f"--user-data-dir={tmp_path / 'profile'}", f"--print-to-pdf={pdf}",
-               source.as_uri()]
+    command = [
+        browser,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-pdf-header-footer",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        f"--print-to-pdf={pdf}",
+        source.as_uri(),
+    ]
     try:
         subprocess.run(command, capture_output=True, timeout=180, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
         pytest.skip(f"the browser could not run here: {exc}")
     if not pdf.is_file() or pdf.stat().st_size == 0:
         pytest.skip("the browser ran but printed no PDF (no display or sandbox support)")
-    text = subprocess.run([pdftotext, "-layout", str(pdf), "-"], capture_output=True,
-                          text=True, check=True, timeout=60).stdout
+    text = subprocess.run(
+        [pdftotext, "-layout", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout
     pages = text.split("\f")
     assert len([p for p in pages if p.strip()]) > 3, "the test needs a reader of several pages"
 
@@ -108,8 +152,9 @@ def test_printed_letter_reader_keeps_every_entry_on_one_page(tmp_path: Path) -> 
         assert section.title in flat
     assert "Bibliography" in flat
     assert len(ids) == sum(len(s.entries) for s in reader.sections) + len(reader.bibliography)
-    split = [ids[i] for i in range(len(ids))
-             if page_of(f"QQS{i:03d}QQ") != page_of(f"QQE{i:03d}QQ")]
+    split = [
+        ids[i] for i in range(len(ids)) if page_of(f"QQS{i:03d}QQ") != page_of(f"QQE{i:03d}QQ")
+    ]
     assert split == [], f"entries split across pages: {split}"
     for entry in reader.bibliography:
         assert f"Title {entry.key}" in flat
@@ -126,41 +171,71 @@ def test_page_size_follows_the_paper_option(tmp_path: Path) -> None:
         source = tmp_path / f"{paper}.html"
         source.write_text(render_html(reader, paper=paper), encoding="utf-8")
         pdf = tmp_path / f"{paper}.pdf"
-        subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu",
-                        "--disable-quic", "--no-first-run", "--disable-background-networking",
-                        "--disable-component-update", "--disable-sync",
-                        f"--user-data-dir={tmp_path / 'profile'}", f"--print-to-pdf={pdf}",
-                        source.as_uri()], capture_output=True, timeout=180, check=False)
+        subprocess.run(
+            [
+                browser,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                f"--user-data-dir={tmp_path / 'profile'}",
+                f"--print-to-pdf={pdf}",
+                source.as_uri(),
+            ],
+            capture_output=True,
+            timeout=180,
+            check=False,
+        )
         if not pdf.is_file():
             pytest.skip("the browser ran but printed no PDF")
-        info = subprocess.run([pdfinfo, str(pdf)], capture_output=True, text=True,
-                              check=True, timeout=60).stdout
+        info = subprocess.run(
+            [pdfinfo, str(pdf)], capture_output=True, text=True, check=True, timeout=60
+        ).stdout
         sizes[paper] = next(line for line in info.splitlines() if line.startswith("Page size"))
     assert "612 x 792" in sizes["letter"] and "(letter)" in sizes["letter"]
     assert "(A4)" in sizes["a4"]
 
 
 def test_the_example_printed_by_the_browser_has_page_numbers_and_a_full_first_page(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     """Printed from Chromium, as an instructor would: the browser's footer numbers
     every page, and page 1 goes on from the contents to the first session's
     readings (it was two-thirds empty after a forced page break)."""
     browser, pdftotext = _browser(), _pdftotext()
     source = Path(__file__).resolve().parents[2] / "examples" / "us-north-korea-diplomacy"
     pdf = tmp_path / "reader.pdf"
-    command = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-               "--no-first-run", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync",
-               f"--user-data-dir={tmp_path / 'profile'}", f"--print-to-pdf={pdf}",
-               (source / "reader.html").as_uri()]
+    command = [
+        browser,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        f"--print-to-pdf={pdf}",
+        (source / "reader.html").as_uri(),
+    ]
     try:
         subprocess.run(command, capture_output=True, timeout=180, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
         pytest.skip(f"the browser could not run here: {exc}")
     if not pdf.is_file() or pdf.stat().st_size == 0:
         pytest.skip("the browser ran but printed no PDF (no display or sandbox support)")
-    text = subprocess.run([pdftotext, "-layout", str(pdf), "-"], capture_output=True,
-                          text=True, check=True, timeout=60).stdout
+    text = subprocess.run(
+        [pdftotext, "-layout", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout
     pages = [page for page in text.split("\f") if page.strip()]
     assert len(pages) >= 2
     for number, page in enumerate(pages, start=1):

@@ -34,8 +34,11 @@ def server(course_dir: Path) -> Iterator[PreviewServer]:
         running.close()
 
 
-def _get(server: PreviewServer, path: str, host: str | None = None,
-         ) -> tuple[int, dict[str, str], str]:
+def _get(
+    server: PreviewServer,
+    path: str,
+    host: str | None = None,
+) -> tuple[int, dict[str, str], str]:
     connection = http.client.HTTPConnection(HOST, server.port, timeout=10)
     headers = {"Host": host} if host else {}
     connection.request("GET", path, headers=headers)
@@ -58,8 +61,7 @@ def test_rebuilds_only_when_an_input_changes(course_dir: Path) -> None:
 def test_problems_are_shown_above_the_last_reader_that_built(course_dir: Path) -> None:
     path = course_dir / "course.toml"
     preview = Preview(path)
-    _touch(path, path.read_text(encoding="utf-8").replace('key = "zhou2019"',
-                                                          'key = "zhou2091"'))
+    _touch(path, path.read_text(encoding="utf-8").replace('key = "zhou2019"', 'key = "zhou2091"'))
     page = preview.rebuild()
     assert page.failed and page.reader is not None  # the last good reader is kept
     assert any("no entry 'zhou2091'" in p and "course.toml:" in p for p in page.problems)
@@ -80,8 +82,12 @@ def test_a_list_that_never_built_still_gets_a_page(course_dir: Path) -> None:
 
 def test_problems_are_escaped(course_dir: Path) -> None:
     path = course_dir / "course.toml"
-    path.write_text(path.read_text(encoding="utf-8").replace(
-        'key = "zhou2019"', 'key = "<script>alert(1)</script>"'), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            'key = "zhou2019"', 'key = "<script>alert(1)</script>"'
+        ),
+        encoding="utf-8",
+    )
     html = Preview(path).html("n" * 20)
     assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)" in html
 
@@ -107,8 +113,7 @@ def test_the_server_listens_on_loopback_only_and_checks_the_host(server: Preview
     assert status == 403 and "Korea 101" not in body
 
 
-def test_the_version_goes_up_when_the_list_changes(server: PreviewServer,
-                                                   course_dir: Path) -> None:
+def test_the_version_goes_up_when_the_list_changes(server: PreviewServer, course_dir: Path) -> None:
     path = course_dir / "course.toml"
     _touch(path, path.read_text(encoding="utf-8").replace("Korea 101", "Korea 102"))
     deadline = 200

@@ -19,15 +19,34 @@ if str(FORMATS) not in sys.path:
 import zotero_db  # noqa: E402
 
 ITEMS = [
-    {"id": "cha2012", "type": "book", "title": "The Impossible State", "keyword": "core, talks",
-     "author": [{"family": "Cha", "given": "Victor"}], "issued": {"date-parts": [[2012]]},
-     "publisher": "Ecco"},
-    {"id": "park2019", "type": "article-journal", "title": "Summits Without Treaties",
-     "keyword": "Talks; sanctions", "author": [{"family": "Park", "given": "Ji"}],
-     "issued": {"date-parts": [[2019]]}, "container-title": "Asian Survey", "page": "1-20"},
-    {"id": "lee2001", "type": "book", "title": "A Divided Peninsula", "keyword": "history",
-     "author": [{"family": "Lee", "given": "Min"}], "issued": {"date-parts": [[2001]]},
-     "publisher": "Harbor Press"},
+    {
+        "id": "cha2012",
+        "type": "book",
+        "title": "The Impossible State",
+        "keyword": "core, talks",
+        "author": [{"family": "Cha", "given": "Victor"}],
+        "issued": {"date-parts": [[2012]]},
+        "publisher": "Ecco",
+    },
+    {
+        "id": "park2019",
+        "type": "article-journal",
+        "title": "Summits Without Treaties",
+        "keyword": "Talks; sanctions",
+        "author": [{"family": "Park", "given": "Ji"}],
+        "issued": {"date-parts": [[2019]]},
+        "container-title": "Asian Survey",
+        "page": "1-20",
+    },
+    {
+        "id": "lee2001",
+        "type": "book",
+        "title": "A Divided Peninsula",
+        "keyword": "history",
+        "author": [{"family": "Lee", "given": "Min"}],
+        "issued": {"date-parts": [[2001]]},
+        "publisher": "Harbor Press",
+    },
 ]
 
 
@@ -35,7 +54,8 @@ def _course(folder: Path, sections: str) -> Path:
     (folder / "library.json").write_text(json.dumps(ITEMS), encoding="utf-8")
     (folder / "course.toml").write_text(
         'title = "Selected"\nstyle = "apa"\nlibraries = ["library.json"]\n' + sections,
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     return folder / "course.toml"
 
 
@@ -49,15 +69,20 @@ def test_keywords_select_records_case_insensitively(tmp_path: Path) -> None:
 
 
 def test_types_select_and_explicit_readings_come_first(tmp_path: Path) -> None:
-    path = _course(tmp_path, '[[sections]]\nid = "w1"\ntitle = "Books"\ntypes = ["book"]\n'
-                   'required = false\nreadings = ["park2019", "lee2001"]\n')
+    path = _course(
+        tmp_path,
+        '[[sections]]\nid = "w1"\ntitle = "Books"\ntypes = ["book"]\n'
+        'required = false\nreadings = ["park2019", "lee2001"]\n',
+    )
     # park2019 and lee2001 as listed (required); cha2012 selected, optional, not lee2001 again.
     assert _keys(path) == [[("park2019", True), ("lee2001", True), ("cha2012", False)]]
 
 
 def test_keywords_and_types_filter_together(tmp_path: Path) -> None:
-    path = _course(tmp_path, '[[sections]]\nid = "w1"\ntitle = "T"\nkeywords = ["talks"]\n'
-                   'types = ["article-journal"]\n')
+    path = _course(
+        tmp_path,
+        '[[sections]]\nid = "w1"\ntitle = "T"\nkeywords = ["talks"]\ntypes = ["article-journal"]\n',
+    )
     assert _keys(path) == [[("park2019", True)]]
 
 
@@ -70,31 +95,44 @@ def test_a_selection_that_matches_nothing_is_an_empty_section(tmp_path: Path) ->
 
 
 def test_bad_selectors_are_problems_in_the_list(tmp_path: Path) -> None:
-    path = _course(tmp_path, '[[sections]]\nid = "w1"\ntitle = "T"\nkeywords = [1, 2]\n'
-                   'collection = "POL 240"\n')
+    path = _course(
+        tmp_path,
+        '[[sections]]\nid = "w1"\ntitle = "T"\nkeywords = [1, 2]\ncollection = "POL 240"\n',
+    )
     with pytest.raises(ParseError) as info:
         load_reading_list(path)
     assert sorted(d.code for d in info.value.diagnostics) == [
-        "bad-keywords", "collection-without-zotero"]
+        "bad-keywords",
+        "collection-without-zotero",
+    ]
 
 
 def test_a_zotero_collection_is_a_section(tmp_path: Path) -> None:
     zotero_db.build_sample(tmp_path)
-    path = _course(tmp_path, '[[sections]]\nid = "w1"\ntitle = "Week 1"\n'
-                   'zotero = "zotero.sqlite"\ncollection = "POL 240/Week 1"\n'
-                   '[[sections]]\nid = "w2"\ntitle = "Own"\nreadings = ["cha2012"]\n')
+    path = _course(
+        tmp_path,
+        '[[sections]]\nid = "w1"\ntitle = "Week 1"\n'
+        'zotero = "zotero.sqlite"\ncollection = "POL 240/Week 1"\n'
+        '[[sections]]\nid = "w2"\ntitle = "Own"\nreadings = ["cha2012"]\n',
+    )
     reader = build_from_file(path)
     week1 = {e.key for e in reader.sections[0].entries}
     # the collection, its sub-collection "Extra readings" too, as zotero.read_path gives it
-    assert week1 == {"berg2019sanctions", "WorldHealthOrganization2001GlobalHealthReport",
-                     "cha2010alliances"}
+    assert week1 == {
+        "berg2019sanctions",
+        "WorldHealthOrganization2001GlobalHealthReport",
+        "cha2010alliances",
+    }
     assert {e.key for e in reader.bibliography} == week1 | {"cha2012"}
 
 
 def test_an_unknown_collection_names_the_section(tmp_path: Path) -> None:
     zotero_db.build_sample(tmp_path)
-    path = _course(tmp_path, '[[sections]]\nid = "w1"\ntitle = "Week 1"\n'
-                   'zotero = "zotero.sqlite"\ncollection = "POL 999"\n')
+    path = _course(
+        tmp_path,
+        '[[sections]]\nid = "w1"\ntitle = "Week 1"\n'
+        'zotero = "zotero.sqlite"\ncollection = "POL 999"\n',
+    )
     with pytest.raises(ParseError) as info:
         build_from_file(path)
     (problem,) = info.value.diagnostics
@@ -107,8 +145,9 @@ def test_a_zotero_database_outside_the_project_is_refused(tmp_path: Path) -> Non
     project.mkdir()
     (project / ".git").mkdir()
     zotero_db.build_sample(tmp_path)
-    path = _course(project, '[[sections]]\nid = "w1"\ntitle = "Week 1"\n'
-                   'zotero = "../zotero.sqlite"\n')
+    path = _course(
+        project, '[[sections]]\nid = "w1"\ntitle = "Week 1"\nzotero = "../zotero.sqlite"\n'
+    )
     with pytest.raises(ParseError) as info:
         load_reading_list(path)
     (problem,) = info.value.diagnostics

@@ -11,15 +11,35 @@ from citekit.model.records import Library
 from citekit.render import CiteItem, Cluster
 
 ITEMS = [
-    {"id": "doe2000", "type": "book", "title": "First Book",
-     "author": [{"family": "Doe", "given": "John"}], "publisher": "Big Press",
-     "issued": {"date-parts": [[2000]]}},
-    {"id": "smith2004", "type": "book", "title": "Second Book",
-     "author": [{"family": "Smith", "given": "Jane"}], "issued": {"date-parts": [[2004]]}},
-    {"id": "lee2010a", "type": "book", "title": "Rivers",
-     "author": [{"family": "Lee", "given": "Ann"}], "issued": {"date-parts": [[2010]]}},
-    {"id": "lee2010b", "type": "book", "title": "Roads",
-     "author": [{"family": "Lee", "given": "Ann"}], "issued": {"date-parts": [[2010]]}},
+    {
+        "id": "doe2000",
+        "type": "book",
+        "title": "First Book",
+        "author": [{"family": "Doe", "given": "John"}],
+        "publisher": "Big Press",
+        "issued": {"date-parts": [[2000]]},
+    },
+    {
+        "id": "smith2004",
+        "type": "book",
+        "title": "Second Book",
+        "author": [{"family": "Smith", "given": "Jane"}],
+        "issued": {"date-parts": [[2004]]},
+    },
+    {
+        "id": "lee2010a",
+        "type": "book",
+        "title": "Rivers",
+        "author": [{"family": "Lee", "given": "Ann"}],
+        "issued": {"date-parts": [[2010]]},
+    },
+    {
+        "id": "lee2010b",
+        "type": "book",
+        "title": "Roads",
+        "author": [{"family": "Lee", "given": "Ann"}],
+        "issued": {"date-parts": [[2010]]},
+    },
 ]
 
 
@@ -49,8 +69,7 @@ def test_disambiguation_ripples_back_to_earlier_clusters(library: Library) -> No
     document = CitationDocument(library, "apa")
     document.add("[@lee2010a]")
     update = document.add("[@lee2010b]")
-    assert {c.id: c.text for c in update.changed} == {"c1": "(Lee, 2010a)",
-                                                       "c2": "(Lee, 2010b)"}
+    assert {c.id: c.text for c in update.changed} == {"c1": "(Lee, 2010a)", "c2": "(Lee, 2010b)"}
 
 
 def test_note_numbers_and_ibid_ripple_on_insert(library: Library) -> None:
@@ -139,10 +158,15 @@ def test_a_cluster_beyond_the_limit_is_refused_and_changes_nothing(library: Libr
     document = CitationDocument(library, "apa")
     document.add("[@doe2000]")
     too_many = ["doe2000", "smith2004"] * (MAX_CITES_PER_CLUSTER // 2) + ["lee2010a"]
-    message = (f"a cluster holds {len(too_many):,} cites; the most one cluster may hold is "
-               f"{MAX_CITES_PER_CLUSTER:,} (split it into several clusters)")
-    for cluster in (too_many, Cluster(tuple(CiteItem(k) for k in too_many)),
-                    "[" + "; ".join(f"@{k}" for k in too_many) + "]"):
+    message = (
+        f"a cluster holds {len(too_many):,} cites; the most one cluster may hold is "
+        f"{MAX_CITES_PER_CLUSTER:,} (split it into several clusters)"
+    )
+    for cluster in (
+        too_many,
+        Cluster(tuple(CiteItem(k) for k in too_many)),
+        "[" + "; ".join(f"@{k}" for k in too_many) + "]",
+    ):
         with pytest.raises(UsageError) as caught:
             document.add(cluster)
         assert str(caught.value) == message
@@ -163,9 +187,11 @@ def test_a_cluster_beyond_the_limit_is_refused_and_changes_nothing(library: Libr
 def test_keys_are_accepted_with_or_without_the_at_sign(library: Library) -> None:
     document = CitationDocument(library, "apa", bibliography_keys=["@lee2010a"])
     assert [c.text for c in document.add(["@doe2000", "smith2004"]).changed] == [
-        "(Doe, 2000; Smith, 2004)"]
+        "(Doe, 2000; Smith, 2004)"
+    ]
     assert [c.text for c in document.add(Cluster((CiteItem("@smith2004"),))).changed] == [
-        "(Smith, 2004)"]
+        "(Smith, 2004)"
+    ]
     assert [e.id for e in document.bibliography] == ["doe2000", "lee2010a", "smith2004"]
     assert document.warnings == [] and document.problems == []
 

@@ -18,12 +18,15 @@ from citekit.documents.markdown import (
 
 
 def test_inline_markup_to_html() -> None:
-    html = to_html("Some *em*, **strong**, `co*de*`, [a link](http://x.org \"t\"), "
-                   "[Small]{.smallcaps}, H~2~O, x^2^, ~~gone~~ and \\*stars\\*.\n")
+    html = to_html(
+        'Some *em*, **strong**, `co*de*`, [a link](http://x.org "t"), '
+        "[Small]{.smallcaps}, H~2~O, x^2^, ~~gone~~ and \\*stars\\*.\n"
+    )
     assert html == (
         "<p>Some <em>em</em>, <strong>strong</strong>, <code>co*de*</code>, "
         '<a href="http://x.org" title="t">a link</a>, <span class="smallcaps">Small</span>, '
-        "H<sub>2</sub>O, x<sup>2</sup>, <s>gone</s> and *stars*.</p>\n")
+        "H<sub>2</sub>O, x<sup>2</sup>, <s>gone</s> and *stars*.</p>\n"
+    )
 
 
 @pytest.mark.parametrize(
@@ -44,14 +47,18 @@ def test_commonmark_cases_the_old_reader_got_wrong(markdown: str, html: str) -> 
 
 
 def test_pandoc_blocks_to_html() -> None:
-    text = ("# Title {#top .big}\n\nPara one\ncontinues.\n\n"
-            "::: {#refs .references onclick=x}\nEntry.\n\n::: inner\nin\n:::\n:::\n\n"
-            "Term\n: Definition\n")
+    text = (
+        "# Title {#top .big}\n\nPara one\ncontinues.\n\n"
+        "::: {#refs .references onclick=x}\nEntry.\n\n::: inner\nin\n:::\n:::\n\n"
+        "Term\n: Definition\n"
+    )
     html = to_html(text)
     assert '<h1 id="top" class="big">Title</h1>' in html
     assert "<p>Para one\ncontinues.</p>" in html
-    assert ('<div id="refs" class="references">\n<p>Entry.</p>\n'
-            '<div class="inner">\n<p>in</p>\n</div>\n</div>') in html
+    assert (
+        '<div id="refs" class="references">\n<p>Entry.</p>\n'
+        '<div class="inner">\n<p>in</p>\n</div>\n</div>'
+    ) in html
     assert "onclick" not in html
     assert "<dl>\n<dt>Term</dt>\n<dd>Definition</dd>\n</dl>" in html
 
@@ -62,29 +69,39 @@ def test_an_unclosed_div_runs_to_the_end() -> None:
 
 def test_attributes_keep_only_the_harmless_ones() -> None:
     assert parse_attributes('#a .b .c lang=fr onclick="x" style=y') == [
-        ("id", "a"), ("class", "b c"), ("lang", "fr")]
-    assert to_html('[x]{.smallcaps onmouseover="alert(1)"}\n') == \
-        '<p><span class="smallcaps">x</span></p>\n'
+        ("id", "a"),
+        ("class", "b c"),
+        ("lang", "fr"),
+    ]
+    assert (
+        to_html('[x]{.smallcaps onmouseover="alert(1)"}\n')
+        == '<p><span class="smallcaps">x</span></p>\n'
+    )
 
 
 def test_footnotes_as_pandoc_writes_them_numbered_by_first_reference() -> None:
     text = "B[^b] then A[^a] and^[inline].\n\n[^a]: Note A.\n\n[^b]: Note B\n    continued.\n"
     html = to_html(text)
-    assert html.startswith('<p>B<a href="#fn1" class="footnote-ref" id="fnref1" '
-                           'role="doc-noteref"><sup>1</sup></a> then A')
+    assert html.startswith(
+        '<p>B<a href="#fn1" class="footnote-ref" id="fnref1" '
+        'role="doc-noteref"><sup>1</sup></a> then A'
+    )
     assert '<li id="fn1"><p>Note B\ncontinued.<a href="#fnref1" class="footnote-back"' in html
     assert '<li id="fn3"><p>inline<a' in html
-    assert to_text(text) == ("B[1] then A[2] and[3].\n\n[1] Note B\ncontinued.\n\n"
-                             "[2] Note A.\n\n[3] inline\n")
+    assert to_text(text) == (
+        "B[1] then A[2] and[3].\n\n[1] Note B\ncontinued.\n\n[2] Note A.\n\n[3] inline\n"
+    )
 
 
 def test_text_drops_markup_but_keeps_link_targets() -> None:
     assert to_text("*A* [site](http://x.org) and [local](#ref-a).\n") == (
-        "A site <http://x.org> and local.\n")
+        "A site <http://x.org> and local.\n"
+    )
     assert to_text("- a\n  - b\n    1. c\n- d\n") == "- a\n  - b\n    1. c\n- d\n"
     assert to_text("3. x\n\n   y\n4. z\n") == "3. x\n\n   y\n\n4. z\n"
-    assert to_text("| a | b |\n|:--|--:|\n| xyz | 1 |\n") == "a      b\n---  -\nxyz    1\n" \
-        .replace("a      b", "a    b").replace("xyz    1", "xyz  1")
+    assert to_text("| a | b |\n|:--|--:|\n| xyz | 1 |\n") == "a      b\n---  -\nxyz    1\n".replace(
+        "a      b", "a    b"
+    ).replace("xyz    1", "xyz  1")
 
 
 def test_front_matter_only_when_it_is_a_mapping() -> None:
@@ -94,13 +111,17 @@ def test_front_matter_only_when_it_is_a_mapping() -> None:
 
 
 def test_links_with_unsafe_targets_keep_only_their_text() -> None:
-    html = to_html("[a](javascript:alert%281%29 \"t\") [b](data:text/html,x) "
-                   "[c](https://e.org/?a&b) [d](page.html#x) [e](#f) <https://auto.org> "
-                   "[f](java&#x09;script:x) [g](irc://x.org) ![i](data:image/png,x)\n")
-    assert html == ('<p>a b <a href="https://e.org/?a&amp;b">c</a> '
-                    '<a href="page.html#x">d</a> <a href="#f">e</a> '
-                    '<a href="https://auto.org">https://auto.org</a> '
-                    'f <a href="irc://x.org">g</a> i</p>\n')
+    html = to_html(
+        '[a](javascript:alert%281%29 "t") [b](data:text/html,x) '
+        "[c](https://e.org/?a&b) [d](page.html#x) [e](#f) <https://auto.org> "
+        "[f](java&#x09;script:x) [g](irc://x.org) ![i](data:image/png,x)\n"
+    )
+    assert html == (
+        '<p>a b <a href="https://e.org/?a&amp;b">c</a> '
+        '<a href="page.html#x">d</a> <a href="#f">e</a> '
+        '<a href="https://auto.org">https://auto.org</a> '
+        'f <a href="irc://x.org">g</a> i</p>\n'
+    )
     assert to_text("[a](javascript:x) [c](https://e.org)\n") == "a c <https://e.org>\n"
     assert document_url(" JaVa\tScRiPt:x") is None
     assert document_url("vbscript:x") is None and document_url("file:///etc") is None
@@ -112,7 +133,7 @@ def test_links_with_unsafe_targets_keep_only_their_text() -> None:
     [
         ("<script>alert(1)</script>", "&lt;script>alert(1)&lt;/script>"),
         ('<img src=x onerror="alert(1)">', '<img src="x">'),
-        ('<a href="javascript:alert(1)" title=\'t\'>x</a>', '<a title="t">x</a>'),
+        ("<a href=\"javascript:alert(1)\" title='t'>x</a>", '<a title="t">x</a>'),
         ('<a href="java&#x09;script:x">x</a>', "<a>x</a>"),
         ('<div style="x" class="c">y</div>', '<div class="c">y</div>'),
         ("<svg onload=alert(1)>", "&lt;svg onload=alert(1)>"),
@@ -127,7 +148,7 @@ def test_raw_html_is_filtered_tag_by_tag(raw: str, safe: str) -> None:
 
 
 def test_raw_html_in_a_document_is_kept_safe_unless_trusted() -> None:
-    text = "<div class=\"note\">\n<script>alert(1)</script>\n</div>\n\nok <b onclick=x>b</b>\n"
+    text = '<div class="note">\n<script>alert(1)</script>\n</div>\n\nok <b onclick=x>b</b>\n'
     html = to_html(text)
     assert "<script>" not in html and "onclick" not in html
     assert '<div class="note">' in html and "<b>b</b>" in html
@@ -155,12 +176,15 @@ def test_citations_are_only_where_the_reader_sees_text(markdown: str, cites: boo
 
 def test_a_citation_left_in_a_document_is_written_as_pandoc_does() -> None:
     assert to_html("See [@a; @b].\n") == (
-        '<p>See <span class="citation" data-cites="a b">[@a; @b]</span>.</p>\n')
+        '<p>See <span class="citation" data-cites="a b">[@a; @b]</span>.</p>\n'
+    )
 
 
 def test_text_output_carries_no_markup_tags_and_no_lone_surrogates() -> None:
-    assert to_text("A \\<i\\>Jr.\\</i\\> <b>bold</b> a < b `<code>` \ud800\n") == \
-        "A Jr. bold a < b <code> \ufffd\n"
+    assert (
+        to_text("A \\<i\\>Jr.\\</i\\> <b>bold</b> a < b `<code>` \ud800\n")
+        == "A Jr. bold a < b <code> \ufffd\n"
+    )
     assert to_html("x \ud800 \x01\n") == "<p>x \ufffd</p>\n"
 
 
@@ -173,9 +197,40 @@ def test_nesting_deeper_than_the_limit_stays_text() -> None:
     assert to_html("[" * 100_000).count("[") == 100_000
 
 
-_PIECES = ["- ", "* ", "1. ", "2) ", "  ", "    ", "\t", "\n", "\n\n", "|", "|---|", ":-:", "\\|",
-           "> ", "```", "`", "[^1]", "[^1]: ", "a", "*b*", "[x](u)", "::: x", ":::", "# h", "---",
-           "<b>", "</div>", "<!--", "@k", "[@k]", "{.c}", "^[n]"]
+_PIECES = [
+    "- ",
+    "* ",
+    "1. ",
+    "2) ",
+    "  ",
+    "    ",
+    "\t",
+    "\n",
+    "\n\n",
+    "|",
+    "|---|",
+    ":-:",
+    "\\|",
+    "> ",
+    "```",
+    "`",
+    "[^1]",
+    "[^1]: ",
+    "a",
+    "*b*",
+    "[x](u)",
+    "::: x",
+    ":::",
+    "# h",
+    "---",
+    "<b>",
+    "</div>",
+    "<!--",
+    "@k",
+    "[@k]",
+    "{.c}",
+    "^[n]",
+]
 
 
 @settings(max_examples=150, deadline=None)

@@ -14,17 +14,39 @@ from citekit.errors import UnknownKeyError, UsageError
 from citekit.model.records import Library
 
 ITEMS = [
-    {"id": "doe2000", "type": "book", "title": "First Book",
-     "author": [{"family": "Doe", "given": "John"}],
-     "publisher": "Cambridge University Press", "issued": {"date-parts": [[2000]]}},
-    {"id": "smith2004", "type": "article-journal", "title": "An Article on Things",
-     "author": [{"family": "Smith", "given": "Jane"}, {"family": "Brown", "given": "Bob"}],
-     "container-title": "Journal of Stuff", "volume": "12", "issue": "3", "page": "45-67",
-     "issued": {"date-parts": [[2004]]}},
-    {"id": "lee2010a", "type": "book", "title": "Rivers and Roads",
-     "author": [{"family": "Lee", "given": "Ann"}], "issued": {"date-parts": [[2010]]}},
-    {"id": "lee2010b", "type": "book", "title": "Salt and Stone",
-     "author": [{"family": "Lee", "given": "Ann"}], "issued": {"date-parts": [[2010]]}},
+    {
+        "id": "doe2000",
+        "type": "book",
+        "title": "First Book",
+        "author": [{"family": "Doe", "given": "John"}],
+        "publisher": "Cambridge University Press",
+        "issued": {"date-parts": [[2000]]},
+    },
+    {
+        "id": "smith2004",
+        "type": "article-journal",
+        "title": "An Article on Things",
+        "author": [{"family": "Smith", "given": "Jane"}, {"family": "Brown", "given": "Bob"}],
+        "container-title": "Journal of Stuff",
+        "volume": "12",
+        "issue": "3",
+        "page": "45-67",
+        "issued": {"date-parts": [[2004]]},
+    },
+    {
+        "id": "lee2010a",
+        "type": "book",
+        "title": "Rivers and Roads",
+        "author": [{"family": "Lee", "given": "Ann"}],
+        "issued": {"date-parts": [[2010]]},
+    },
+    {
+        "id": "lee2010b",
+        "type": "book",
+        "title": "Salt and Stone",
+        "author": [{"family": "Lee", "given": "Ann"}],
+        "issued": {"date-parts": [[2010]]},
+    },
 ]
 
 
@@ -83,14 +105,14 @@ def test_bibliography_is_appended_under_a_heading(library: Library) -> None:
     result = render_document("See [@doe2000].\n", library=library, style="apa")
     heading, _, entries = result.output.partition("# References\n\n")
     assert "See (Doe, 2000)." in heading
-    assert entries.startswith("::: {#refs .references .csl-bib-body .hanging-indent}\n"
-                              "Doe, J. (2000). *First Book*")
+    assert entries.startswith(
+        "::: {#refs .references .csl-bib-body .hanging-indent}\nDoe, J. (2000). *First Book*"
+    )
     assert "smith2004" not in entries and "Smith" not in entries  # only cited entries
 
 
 def test_locale_term_names_the_heading(library: Library) -> None:
-    result = render_document("See [@doe2000].\n", library=library, style="apa",
-                             locale="de-DE")
+    result = render_document("See [@doe2000].\n", library=library, style="apa", locale="de-DE")
     assert "# Referenzen\n" in result.output
 
 
@@ -98,15 +120,16 @@ def test_refs_block_places_the_bibliography(library: Library) -> None:
     text = "Text [@doe2000].\n\n# Works cited\n\n::: {#refs}\n:::\n\n# Appendix\n\nEnd.\n"
     out = render_document(text, library=library, style="apa").output
     refs = out.index("::: {#refs .references")
-    assert out.index("# Works cited") < refs < out.index("Doe, J. (2000)") < out.index(
-        "# Appendix")
+    assert out.index("# Works cited") < refs < out.index("Doe, J. (2000)") < out.index("# Appendix")
     assert "# References" not in out
 
 
 def test_text_that_is_not_a_citation_stays(library: Library) -> None:
-    text = ("Mail jane@example.com or \\@doe2000. Code `[@doe2000]` too.\n\n"
-            "```\n[@smith2004] @doe2000\n```\n\n    @smith2004 indented code\n\n"
-            "A [link](http://x.org/@doe2000).\n")
+    text = (
+        "Mail jane@example.com or \\@doe2000. Code `[@doe2000]` too.\n\n"
+        "```\n[@smith2004] @doe2000\n```\n\n    @smith2004 indented code\n\n"
+        "A [link](http://x.org/@doe2000).\n"
+    )
     result = render_document(text, library=library, style="apa")
     assert result.citations == []
     assert "jane@example.com" in result.output and "\\@doe2000" in result.output
@@ -124,8 +147,10 @@ def test_front_matter_bibliography_is_relative_to_the_document(tmp_path: Path) -
     folder.mkdir()
     (folder / "refs.json").write_text(json.dumps(ITEMS), encoding="utf-8")
     doc = folder / "paper.md"
-    doc.write_text("---\nbibliography: refs.json\ncsl: ieee\nnocite: '@lee2010b'\n---\n"
-                   "Cite [@doe2000].\n", encoding="utf-8")
+    doc.write_text(
+        "---\nbibliography: refs.json\ncsl: ieee\nnocite: '@lee2010b'\n---\nCite [@doe2000].\n",
+        encoding="utf-8",
+    )
     result = render_document_file(doc)
     assert result.style is not None and result.style.id == "ieee"
     assert result.citations[0].text == "[1]"
@@ -141,9 +166,11 @@ def test_cli_options_override_front_matter(library: Library) -> None:
 
 
 def test_inline_references_and_braced_keys() -> None:
-    text = ('---\nreferences:\n- id: "odd key: 1"\n  type: book\n  title: Strange\n'
-            "  author:\n  - family: Weird\n    given: Wendy\n  issued: '2005'\n---\n"
-            "See [@{odd key: 1}, p. 9] and @{odd key: 1}.\n")
+    text = (
+        '---\nreferences:\n- id: "odd key: 1"\n  type: book\n  title: Strange\n'
+        "  author:\n  - family: Weird\n    given: Wendy\n  issued: '2005'\n---\n"
+        "See [@{odd key: 1}, p. 9] and @{odd key: 1}.\n"
+    )
     result = render_document(text, style="chicago-author-date")
     assert "See (Weird 2005, 9) and Weird (2005)." in result.output
     assert result.unknown == []
@@ -213,8 +240,10 @@ def test_unknown_output_format_is_a_usage_error(library: Library) -> None:
 
 
 def test_note_style_turns_citations_into_numbered_footnotes(library: Library) -> None:
-    text = ("First claim [@doe2000, p. 3]. A note of mine.[^mine] Again [@doe2000, p. 3].\n\n"
-            "[^mine]: Compare [@smith2004].\n")
+    text = (
+        "First claim [@doe2000, p. 3]. A note of mine.[^mine] Again [@doe2000, p. 3].\n\n"
+        "[^mine]: Compare [@smith2004].\n"
+    )
     result = render_document(text, library=library, style="oscola")
     out = result.output
     assert "First claim.[^c1] A note of mine.[^mine] Again.[^c3]" in out
@@ -260,8 +289,10 @@ def test_author_date_citation_in_a_footnote_stays_inline(library: Library) -> No
 
 
 def test_html_output_is_a_whole_page(library: Library) -> None:
-    text = ("---\ntitle: My *paper*\n---\n# Intro\n\nSee [@doe2000] and *this* "
-            "[site](http://example.org).[^1]\n\n[^1]: A note.\n")
+    text = (
+        "---\ntitle: My *paper*\n---\n# Intro\n\nSee [@doe2000] and *this* "
+        "[site](http://example.org).[^1]\n\n[^1]: A note.\n"
+    )
     out = render_document(text, library=library, style="apa", to="html").output
     assert out.startswith("<!DOCTYPE html>")
     assert "<h1>Intro</h1>" in out
@@ -280,10 +311,18 @@ def test_text_output_has_no_markup(library: Library) -> None:
 
 
 def test_html_document_escapes_the_title_and_data(library: Library) -> None:
-    hostile = Library.from_json([{
-        "id": "x", "type": "book", "title": "T <script>alert(1)</script>",
-        "author": [{"family": "Doe\ud800", "given": "Ann"}], "URL": "javascript:alert(1)",
-        "issued": {"date-parts": [[2000]]}}])
+    hostile = Library.from_json(
+        [
+            {
+                "id": "x",
+                "type": "book",
+                "title": "T <script>alert(1)</script>",
+                "author": [{"family": "Doe\ud800", "given": "Ann"}],
+                "URL": "javascript:alert(1)",
+                "issued": {"date-parts": [[2000]]},
+            }
+        ]
+    )
     text = "---\ntitle: \"A 'doc' <img src=x onerror=alert(1)>\"\n---\n\nSee [@x].\n"
     page = render_document(text, library=hostile, to="html").output
     assert "<title>A &#x27;doc&#x27; &lt;img src=x onerror=alert(1)&gt;</title>" in page
@@ -321,15 +360,17 @@ def test_a_cite_inside_a_note_keeps_its_lower_case(library: Library) -> None:
 # ---------------------------------------------------------------------------
 
 SET_ITEMS = [
-    {"id": "pair", "type": "document",
-     "custom": {"biblatex": {"@type": "set", "entryset": "doe2000,smith2004"}}},
+    {
+        "id": "pair",
+        "type": "document",
+        "custom": {"biblatex": {"@type": "set", "entryset": "doe2000,smith2004"}},
+    },
 ]
 
 
 def test_a_set_is_cited_and_listed_as_its_members(library: Library) -> None:
     library.add(Library.from_json(SET_ITEMS)["pair"])
-    result = render_document("As shown [@pair].\n", library=library,
-                             style="chicago-author-date")
+    result = render_document("As shown [@pair].\n", library=library, style="chicago-author-date")
     assert body(result.output) == "As shown (Doe 2000; Smith and Brown 2004).\n"
     assert [e.id for e in result.bibliography] == ["doe2000", "smith2004"]
 
@@ -337,8 +378,7 @@ def test_a_set_is_cited_and_listed_as_its_members(library: Library) -> None:
 def test_an_author_in_text_set_is_an_ordinary_cite(library: Library) -> None:
     # a set has no one author: "Doe (2000, 2004)" would name only the first
     library.add(Library.from_json(SET_ITEMS)["pair"])
-    result = render_document("@pair shows it.\n", library=library,
-                             style="chicago-author-date")
+    result = render_document("@pair shows it.\n", library=library, style="chicago-author-date")
     assert body(result.output) == "(Doe 2000; Smith and Brown 2004) shows it.\n"
 
 
@@ -360,14 +400,14 @@ def test_a_trailing_references_heading_is_not_repeated(library: Library) -> None
     assert out.count("# References") == 1
     assert out.index("# References") < out.index("::: {#refs")
     # a document's own notes after the heading do not hide it
-    noted = render_document("See [@doe2000].[^1]\n\n## Bibliography\n\n[^1]: A note.\n",
-                            library=library, style="apa").output
+    noted = render_document(
+        "See [@doe2000].[^1]\n\n## Bibliography\n\n[^1]: A note.\n", library=library, style="apa"
+    ).output
     assert "# References" not in noted and noted.count("## Bibliography") == 1
 
 
 def test_a_heading_that_does_not_end_the_document_gets_one_added(library: Library) -> None:
-    out = render_document("# References\n\nSee [@doe2000].\n", library=library,
-                          style="apa").output
+    out = render_document("# References\n\nSee [@doe2000].\n", library=library, style="apa").output
     assert out.count("# References") == 2
 
 
@@ -384,16 +424,18 @@ def test_punctuation_moves_into_quotes_before_a_note_in_en_us(library: Library) 
     text = 'It was "an end" [@doe2000]. Then "a start" [@smith2004], she said.\n'
     us = render_document(text, library=library, style="chicago-note-bibliography").output
     assert us.startswith('It was "an end."[^c1] Then "a start,"[^c2] she said.')
-    curly = render_document("It was “an end” [@doe2000].\n", library=library,
-                            style="chicago-note-bibliography").output
+    curly = render_document(
+        "It was “an end” [@doe2000].\n", library=library, style="chicago-note-bibliography"
+    ).output
     assert curly.startswith("It was “an end.”[^c1]")
-    gb = render_document(text, library=library, style="chicago-note-bibliography",
-                         locale="en-GB").output
+    gb = render_document(
+        text, library=library, style="chicago-note-bibliography", locale="en-GB"
+    ).output
     assert gb.startswith('It was "an end".[^c1] Then "a start",[^c2] she said.')
     # other marks stay outside; author-date styles have no note to move before
-    assert render_document('Is it "an end" [@doe2000]?\n', library=library,
-                           style="chicago-note-bibliography").output.startswith(
-        'Is it "an end"?[^c1]')
+    assert render_document(
+        'Is it "an end" [@doe2000]?\n', library=library, style="chicago-note-bibliography"
+    ).output.startswith('Is it "an end"?[^c1]')
 
 
 def test_html_uses_the_commonmark_reader(library: Library) -> None:

@@ -39,8 +39,15 @@ PIPE_STYLE = """<?xml version="1.0" encoding="utf-8"?>
   </bibliography>
 </style>
 """
-ITEMS = [{"id": "kim2018", "type": "book", "title": "Either or Neither",
-          "author": [{"family": "Kim", "given": "Yu"}], "issued": {"date-parts": [[2018]]}}]
+ITEMS = [
+    {
+        "id": "kim2018",
+        "type": "book",
+        "title": "Either or Neither",
+        "author": [{"family": "Kim", "given": "Yu"}],
+        "issued": {"date-parts": [[2018]]},
+    }
+]
 DOCUMENT = """\
 Before the table [@kim2018].
 
@@ -63,9 +70,19 @@ def folder(tmp_path: Path) -> Path:
 
 
 def test_html_keeps_the_citation_in_its_cell(folder: Path) -> None:
-    result = CliRunner().invoke(main, [
-        "render", str(folder / "doc.md"), "--bib", str(folder / "refs.json"),
-        "-s", str(folder / "pipes.csl"), "--to", "html"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "render",
+            str(folder / "doc.md"),
+            "--bib",
+            str(folder / "refs.json"),
+            "-s",
+            str(folder / "pipes.csl"),
+            "--to",
+            "html",
+        ],
+    )
     # the table's own unknown key is reported, and the page is still written (exit 1)
     assert result.exit_code == 1, result.output
     assert "odd|key" in result.stderr
@@ -73,16 +90,21 @@ def test_html_keeps_the_citation_in_its_cell(folder: Path) -> None:
     table = page.find(".//table")
     assert table is not None
     rows = [[cell.text_content() for cell in row] for row in table.iter("tr")]
-    assert rows == [["claim", "source"], ["talks stalled", "(Kim | 2018)"],
-                    ["not in the library", "???odd|key"], ["a second row", "none"]]
+    assert rows == [
+        ["claim", "source"],
+        ["talks stalled", "(Kim | 2018)"],
+        ["not in the library", "???odd|key"],
+        ["a second row", "none"],
+    ]
     paragraphs = [p.text_content() for p in page.iter("p")]
     assert "Before the table (Kim | 2018)." in paragraphs
     assert "After it (Kim | 2018)." in paragraphs
 
 
 def test_markdown_rows_have_every_pipe_escaped_once() -> None:
-    result = render_document(DOCUMENT, library=Library.from_json(ITEMS),
-                             style=Style.from_xml(PIPE_STYLE))
+    result = render_document(
+        DOCUMENT, library=Library.from_json(ITEMS), style=Style.from_xml(PIPE_STYLE)
+    )
     lines = result.output.splitlines()
     assert "| talks stalled | (Kim \\| 2018) |" in lines
     assert "| not in the library | ???odd\\|key |" in lines
@@ -92,8 +114,10 @@ def test_markdown_rows_have_every_pipe_escaped_once() -> None:
 def test_table_rows_are_found_at_any_depth() -> None:
     # A table right after a paragraph line starts a table, as in GitHub Markdown
     # and markdown-it (pandoc would keep it in the paragraph): lines 1-2 count.
-    text = ("para\n| not | a table |\n|---|---|\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n"
-            "> | x | y |\n> |---|---|\n\n- item\n\n  | p | q |\n  |--|--|\n")
+    text = (
+        "para\n| not | a table |\n|---|---|\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n"
+        "> | x | y |\n> |---|---|\n\n- item\n\n  | p | q |\n  |--|--|\n"
+    )
     assert sorted(table_row_lines(text)) == [1, 2, 4, 5, 6, 8, 9, 13, 14]
     assert table_row_lines("a | b\n\nno table\n") == frozenset()
 

@@ -10,13 +10,14 @@ from citekit.documents.scan import DocumentSyntaxError, LineIndex, mask, scan
 
 
 def keys(text: str, **options: object) -> list[tuple[str, ...]]:
-    return [tuple(i.id for i in c.cluster.items)
-            for c in scan(text, **options).citations]  # type: ignore[arg-type]
+    return [tuple(i.id for i in c.cluster.items) for c in scan(text, **options).citations]  # type: ignore[arg-type]
 
 
 def test_code_comments_and_escapes_hold_no_citations() -> None:
-    text = ("`@a` and ``[@b] `x` `` and <!-- [@c] --> and \\@d and \\[@e\\]\n\n"
-            "~~~\n@f\n~~~\n\n    @g in indented code\n\nReal @h.\n")
+    text = (
+        "`@a` and ``[@b] `x` `` and <!-- [@c] --> and \\@d and \\[@e\\]\n\n"
+        "~~~\n@f\n~~~\n\n    @g in indented code\n\nReal @h.\n"
+    )
     # escaped brackets are literal, so "@e" between them is an in-text cite (as in pandoc)
     found = scan(text).citations
     assert [(c.cluster.items[0].id, c.in_text) for c in found] == [("e", True), ("h", True)]
@@ -35,12 +36,10 @@ def test_mask_keeps_offsets_and_lines() -> None:
 
 
 def test_note_numbers_follow_reading_order_in_note_styles() -> None:
-    text = ("One [@a]. Mine.[^x] Inline.^[See @b.] Two [@c].\n\n"
-            "[^x]: Cites [@d].\n")
+    text = "One [@a]. Mine.[^x] Inline.^[See @b.] Two [@c].\n\n[^x]: Cites [@d].\n"
     found = scan(text, note_style=True)
     by_key = {c.cluster.items[0].id: c for c in found.citations}
-    assert {k: c.cluster.note_number for k, c in by_key.items()} == {
-        "a": 1, "d": 2, "b": 3, "c": 4}
+    assert {k: c.cluster.note_number for k, c in by_key.items()} == {"a": 1, "d": 2, "b": 3, "c": 4}
     assert [c.cluster.items[0].id for c in found.citations] == ["a", "d", "b", "c"]
     assert by_key["d"].note == "[^x]" and by_key["a"].note is None
     assert by_key["b"].in_text
@@ -93,9 +92,15 @@ def test_scanning_never_crashes_on_arbitrary_text(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["see https://mastodon.social/@jgm now", "see www.x.org/@jgm", "ftp://x.org/@a/b",
-     "<https://x.org/@jgm>", "write to <ann+@doe.org>", '<span title="[@a]">x</span>',
-     "mail ann@doe.org"],
+    [
+        "see https://mastodon.social/@jgm now",
+        "see www.x.org/@jgm",
+        "ftp://x.org/@a/b",
+        "<https://x.org/@jgm>",
+        "write to <ann+@doe.org>",
+        '<span title="[@a]">x</span>',
+        "mail ann@doe.org",
+    ],
 )
 def test_urls_emails_and_html_tags_hold_no_citations(text: str) -> None:
     assert keys(text) == []

@@ -22,8 +22,9 @@ def test_classic_year_month_day() -> None:
     assert date == Date(parts=((2017, 3),)) and problems == ["day"]
 
 
-@pytest.mark.parametrize("year", ["²017", "2017²", "٢٠١٧", "２０１７", "1" * (MAX_DIGITS + 1),
-                                  "1" * 5000])
+@pytest.mark.parametrize(
+    "year", ["²017", "2017²", "٢٠١٧", "２０１７", "1" * (MAX_DIGITS + 1), "1" * 5000]
+)
 def test_a_year_that_is_not_ascii_digits_or_too_long_is_literal(year: str) -> None:
     date, problems = parse_year_month_day(year, "jan", "1")
     assert date == Date(literal=year)
@@ -48,8 +49,19 @@ def test_odd_days_are_not_understood(day: str) -> None:
     assert date == Date(parts=((2000, 2),)) and problems == ["day"]
 
 
-@pytest.mark.parametrize("text", ["²017", "1" * 5000, "1" * 5000 + "-01", "2017-0²",
-                                  "2017/" + "2" * 5000, "19²X", "\ud800", "2020-01-01\ud800"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "²017",
+        "1" * 5000,
+        "1" * 5000 + "-01",
+        "2017-0²",
+        "2017/" + "2" * 5000,
+        "19²X",
+        "\ud800",
+        "2020-01-01\ud800",
+    ],
+)
 def test_a_date_field_that_is_no_date_is_none(text: str) -> None:
     assert parse_date_field(text) is None
 
@@ -61,8 +73,11 @@ def test_date_fields_still_read_edtf() -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text(max_size=30), st.one_of(st.none(), st.text(max_size=8)),
-       st.one_of(st.none(), st.text(max_size=8)))
+@given(
+    st.text(max_size=30),
+    st.one_of(st.none(), st.text(max_size=8)),
+    st.one_of(st.none(), st.text(max_size=8)),
+)
 def test_no_text_raises(year: str, month: str | None, day: str | None) -> None:
     parse_date_field(year)
     if month is not None:

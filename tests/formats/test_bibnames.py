@@ -26,11 +26,14 @@ def test_three_forms_of_the_grammar() -> None:
     assert names("Knuth, Donald E.") == [{"family": "Knuth", "given": "Donald E."}]
     assert names("Rizzo, Jr, J. R.") == [{"family": "Rizzo", "given": "J. R.", "suffix": "Jr"}]
     assert names("Ludwig van Beethoven") == [
-        {"family": "Beethoven", "given": "Ludwig", "dropping-particle": "van"}]
+        {"family": "Beethoven", "given": "Ludwig", "dropping-particle": "van"}
+    ]
     assert names("van Beethoven, Ludwig") == [
-        {"family": "Beethoven", "given": "Ludwig", "dropping-particle": "van"}]
+        {"family": "Beethoven", "given": "Ludwig", "dropping-particle": "van"}
+    ]
     assert names("de la Fuente, Jr, Juan") == [
-        {"family": "Fuente", "given": "Juan", "dropping-particle": "de la", "suffix": "Jr"}]
+        {"family": "Fuente", "given": "Juan", "dropping-particle": "de la", "suffix": "Jr"}
+    ]
 
 
 def test_name_lists_split_on_and_outside_braces() -> None:
@@ -47,7 +50,9 @@ def test_initials_and_hyphens_are_kept_as_written() -> None:
 
 def test_braced_corporate_names_are_literal() -> None:
     assert names("{National Audubon Society} and G Lincoff") == [
-        {"literal": "National Audubon Society"}, {"family": "Lincoff", "given": "G"}]
+        {"literal": "National Audubon Society"},
+        {"family": "Lincoff", "given": "G"},
+    ]
 
 
 def test_and_others_is_the_literal_others_like_pandoc() -> None:
@@ -65,10 +70,12 @@ def test_particles() -> None:
     # brace group (pandoc 2.17 splits off a non-dropping particle "van de").
     assert names("J {van de Pol}") == [{"family": "van de Pol", "given": "J"}]
     assert names("{van Overschelde}, James P.") == [
-        {"family": "van Overschelde", "given": "James P."}]
+        {"family": "van Overschelde", "given": "James P."}
+    ]
     # An apostrophe particle glued to the family name.
     assert names("Jean d'Alembert") == [
-        {"family": "Alembert", "given": "Jean", "non-dropping-particle": "d'"}]
+        {"family": "Alembert", "given": "Jean", "non-dropping-particle": "d'"}
+    ]
     # A capitalised first word is part of the family name (biber and pandoc agree).
     assert names("Pinho de Souza, Jorge") == [{"family": "Pinho de Souza", "given": "Jorge"}]
     assert names("R {La Joie}") == [{"family": "La Joie", "given": "R"}]
@@ -81,12 +88,14 @@ def test_case_of_special_characters() -> None:
     assert names("{\\'A}lvaro Fialho") == [{"family": "Fialho", "given": "Álvaro"}]
     assert names("Silva-Mu\\~noz, Mois\\'es") == [{"family": "Silva-Muñoz", "given": "Moisés"}]
     assert names("V{\\'a}zques{ de }Parga, Luis") == [
-        {"family": "Vázques de Parga", "given": "Luis"}]
+        {"family": "Vázques de Parga", "given": "Luis"}
+    ]
 
 
 def test_biblatex_extended_name_format() -> None:
     assert names("family=Gennep, given=Arnold, prefix=van, useprefix=true") == [
-        {"family": "Gennep", "given": "Arnold", "non-dropping-particle": "van"}]
+        {"family": "Gennep", "given": "Arnold", "non-dropping-particle": "van"}
+    ]
 
 
 def test_format_name_reads_back() -> None:
@@ -106,17 +115,30 @@ def test_format_name_reads_back() -> None:
 
 
 _WORD = st.text(alphabet="ABCDEFGHÉÖabcdefghéü", min_size=1, max_size=8).filter(
-    lambda w: w[0].isupper())
+    lambda w: w[0].isupper()
+)
 
 
-@given(st.lists(st.tuples(_WORD, st.one_of(st.none(), _WORD),
-                          st.sampled_from([None, "van", "de la", "von"]),
-                          st.booleans()), min_size=1, max_size=4))
+@given(
+    st.lists(
+        st.tuples(
+            _WORD,
+            st.one_of(st.none(), _WORD),
+            st.sampled_from([None, "van", "de la", "von"]),
+            st.booleans(),
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
 def test_names_round_trip(specs: list[tuple[str, str | None, str | None, bool]]) -> None:
     people = [
-        Name(family=family, given=given,
-             non_dropping_particle=particle if particle and keep else None,
-             dropping_particle=particle if particle and not keep else None)
+        Name(
+            family=family,
+            given=given,
+            non_dropping_particle=particle if particle and keep else None,
+            dropping_particle=particle if particle and not keep else None,
+        )
         for family, given, particle, keep in specs
     ]
     assert parse_names(format_names(people)) == people
@@ -127,19 +149,25 @@ def _split_by_characters(raw: str) -> list[str]:
     names: list[str] = []
     start = 0
     for m in re.finditer(r"\s+and\s+", raw, re.IGNORECASE):
-        before = raw[:m.start()]
-        depth = sum((ch == "{") - (ch == "}") for k, ch in enumerate(before)
-                    if not (k and before[k - 1] == "\\"))
+        before = raw[: m.start()]
+        depth = sum(
+            (ch == "{") - (ch == "}")
+            for k, ch in enumerate(before)
+            if not (k and before[k - 1] == "\\")
+        )
         if depth == 0:
-            names.append(raw[start:m.start()])
+            names.append(raw[start : m.start()])
             start = m.end()
     names.append(raw[start:])
     return [n.strip() for n in names if n.strip()]
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(["{", "}", "\\", " and ", " AND ", "A", " ", "\\{", "\\}"]),
-                max_size=40).map("".join))
+@given(
+    st.lists(
+        st.sampled_from(["{", "}", "\\", " and ", " AND ", "A", " ", "\\{", "\\}"]), max_size=40
+    ).map("".join)
+)
 def test_split_names_counts_braces_incrementally(raw: str) -> None:
     if "{" in raw:
         assert split_names(raw) == _split_by_characters(raw)
@@ -160,12 +188,15 @@ def test_lone_surrogates_in_names_never_raise() -> None:
 def test_static_ordering_in_the_extended_name_format() -> None:
     # Romanised East Asian names printed family name first (issue 13).
     assert names("family=Mao, given=Zedong, static-ordering=true") == [
-        {"family": "Mao", "given": "Zedong", "static-ordering": True}]
+        {"family": "Mao", "given": "Zedong", "static-ordering": True}
+    ]
     assert names("family={Kim}, given={Il-sung}, static-ordering=true and Moon, Jae-in") == [
         {"family": "Kim", "given": "Il-sung", "static-ordering": True},
-        {"family": "Moon", "given": "Jae-in"}]
+        {"family": "Moon", "given": "Jae-in"},
+    ]
     assert names("family=Mao, given=Zedong, static-ordering=false") == [
-        {"family": "Mao", "given": "Zedong"}]
+        {"family": "Mao", "given": "Zedong"}
+    ]
 
 
 def test_static_ordering_and_non_dropping_particles_are_written_back() -> None:

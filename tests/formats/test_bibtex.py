@@ -37,8 +37,10 @@ def test_string_macros_and_concatenation() -> None:
     @book{k, author = Zitzler #and# Thiele, series = lncs, title = "A" # {B} # 12}
     """
     item = one(text, sentence_case=False)  # titles as typed: this is about macros
-    assert item["author"] == [{"family": "Zitzler", "given": "Eckart"},
-                              {"family": "Thiele", "given": "Lothar"}]
+    assert item["author"] == [
+        {"family": "Zitzler", "given": "Eckart"},
+        {"family": "Thiele", "given": "Lothar"},
+    ]
     assert item["collection-title"] == "Lecture Notes in Computer Science"
     assert item["title"] == "AB12"
 
@@ -108,7 +110,8 @@ def test_renamed_parent_title_wins_over_parent_booktitle() -> None:
     @proceedings{p, title = {Full Proceedings Title}, booktitle = {Short}, year = 1997}
     """
     assert read(text, sentence_case=False).library["c"]["container-title"] == (
-        "Full Proceedings Title")
+        "Full Proceedings Title"
+    )
 
 
 def test_xdata_inheritance() -> None:
@@ -132,8 +135,10 @@ def test_dangling_crossref_is_a_diagnostic() -> None:
 
 
 def test_broken_entry_does_not_take_the_file_with_it() -> None:
-    text = "@article{good1, title = {A}}\n\n@article{bad, title = {unclosed\n\n" \
-           "@article{good2, title = {B}}\n"
+    text = (
+        "@article{good1, title = {A}}\n\n@article{bad, title = {unclosed\n\n"
+        "@article{good2, title = {B}}\n"
+    )
     result = read(text, filename="f.bib")
     assert "good1" in result.library
     assert "good2" in result.library
@@ -182,8 +187,9 @@ def test_biblatex_dates() -> None:
     assert one("@book{k, date = {2017-21}}")["issued"] == {"date-parts": [[2017]], "season": 1}
     assert one("@book{k, date = {2004~}}")["issued"] == {"date-parts": [[2004]], "circa": True}
     assert one("@book{k, date = {1993/..}}")["issued"]["raw"] == "1993/.."
-    item = one("@book{k, origdate = 1959, eventdate = {1968-05-19/1968-05-25}, "
-               "urldate = {2006-10-01}}")
+    item = one(
+        "@book{k, origdate = 1959, eventdate = {1968-05-19/1968-05-25}, urldate = {2006-10-01}}"
+    )
     assert item["original-date"] == {"date-parts": [[1959]]}
     assert item["event-date"] == {"date-parts": [[1968, 5, 19], [1968, 5, 25]]}
     assert item["accessed"] == {"date-parts": [[2006, 10, 1]]}
@@ -223,8 +229,10 @@ def test_types_and_fields() -> None:
 
 
 def test_editor_types() -> None:
-    item = one("@collection{k, editor = {A B}, editortype = {compiler}, "
-               "editora = {C D}, editoratype = {redactor}}")
+    item = one(
+        "@collection{k, editor = {A B}, editortype = {compiler}, "
+        "editora = {C D}, editoratype = {redactor}}"
+    )
     assert item["compiler"] == [{"family": "B", "given": "A"}]
     assert item["editorial-director"] == [{"family": "D", "given": "C"}]
     assert "editor" not in item
@@ -236,8 +244,10 @@ def test_titles_keep_case_protection_and_markup() -> None:
 
 
 def test_quotation_fields_map_to_custom() -> None:
-    item = one("@book{k, quotation = {To be, or not to be}, quotedin = {smith2001}, "
-               "quotedinlocator = {p.~5}, occasion = {Opening night}}")
+    item = one(
+        "@book{k, quotation = {To be, or not to be}, quotedin = {smith2001}, "
+        "quotedinlocator = {p.~5}, occasion = {Opening night}}"
+    )
     assert item["custom"]["quotation"] == "To be, or not to be"
     assert item["custom"]["quoted-in"] == "smith2001"
     assert item["custom"]["quoted-in-locator"] == "p.\u00a05"
@@ -256,15 +266,20 @@ def test_month_macro_with_day() -> None:
 
 def test_split_blocks_reads_commentary_as_an_entry() -> None:
     """bibtexparser 2.1 takes ``@commentary{...}`` for a comment; split_blocks does not."""
-    text = ("@comment{a real comment}\n\n"
-            "@commentary{k1,\n  author={Doe, Jane},\n  title={Notes}, year=2001}\n")
+    text = (
+        "@comment{a real comment}\n\n"
+        "@commentary{k1,\n  author={Doe, Jane},\n  title={Notes}, year=2001}\n"
+    )
     blocks = split_blocks(text)
     assert [type(b) for b in blocks] == [ExplicitComment, Entry]
     entry = blocks[1]
     assert isinstance(entry, Entry)
     assert (entry.entry_type, entry.key, entry.start_line) == ("commentary", "k1", 2)
     assert [(f.key, f.start_line) for f in entry.fields] == [
-        ("author", 3), ("title", 4), ("year", 4)]
+        ("author", 3),
+        ("title", 4),
+        ("year", 4),
+    ]
     result = read(text, filename="c.bib")
     assert result.library["k1"].get("title") == "Notes"
     assert result.lines == {"k1": 3}
@@ -290,16 +305,24 @@ def test_concatenated_values_close_groups_like_the_decoder() -> None:
     item = one(r'@misc{k, title = {A \{} # " B", note = "x {"} y" # {z {w}}}', sentence_case=False)
     assert item["title"] == "A { B"
     assert item["note"] == 'x " yz w'
-    assert one(r'@misc{k, title = {A {b}} # { C}}', sentence_case=False)["title"] == (
-        'A <span class="nocase">b</span> C')
+    assert one(r"@misc{k, title = {A {b}} # { C}}", sentence_case=False)["title"] == (
+        'A <span class="nocase">b</span> C'
+    )
 
 
 def test_split_blocks_reads_loose_block_starts_and_keeps_them_as_written() -> None:
-    text = ('@ string{j = "J"}\n@ preamble{"\\\\newcommand{\\\\x}{}"}\n'
-            "@ comment{note}\n@ article\n  {k, journal = j}\n@book{b, title = {B}}\n")
+    text = (
+        '@ string{j = "J"}\n@ preamble{"\\\\newcommand{\\\\x}{}"}\n'
+        "@ comment{note}\n@ article\n  {k, journal = j}\n@book{b, title = {B}}\n"
+    )
     blocks = [b for b in split_blocks(text) if not isinstance(b, ImplicitComment)]
-    assert [type(b).__name__ for b in blocks] == ["String", "Preamble", "ExplicitComment",
-                                                  "Entry", "Entry"]
+    assert [type(b).__name__ for b in blocks] == [
+        "String",
+        "Preamble",
+        "ExplicitComment",
+        "Entry",
+        "Entry",
+    ]
     assert [b.start_line for b in blocks] == [0, 1, 2, 3, 5]
     assert "".join((b.raw or "") + "\n" for b in blocks) == text
     result = read(text, filename="t.bib")
@@ -322,13 +345,19 @@ def test_an_entry_that_cannot_be_converted_is_kept_as_written(monkeypatch: Any) 
 
 
 def test_xdata_refs_are_applied_first_ref_first_and_a_cycle_is_reported_on_each_member() -> None:
-    text = ("@xdata{a, note = {A}, volume = {1}}\n@xdata{b, note = {B}, edition = {2}}\n"
-            "@xdata{c1, xdata = {c2}, issue = {3}}\n@xdata{c2, xdata = {c1}}\n"
-            "@article{k, xdata = {a, b, c1}}\n")
+    text = (
+        "@xdata{a, note = {A}, volume = {1}}\n@xdata{b, note = {B}, edition = {2}}\n"
+        "@xdata{c1, xdata = {c2}, issue = {3}}\n@xdata{c2, xdata = {c1}}\n"
+        "@article{k, xdata = {a, b, c1}}\n"
+    )
     result = read(text, filename="t.bib")
     record = result.library["k"]
     assert (record["note"], record["volume"], record["edition"], record["issue"]) == (
-        "A", "1", "2", "3")
+        "A",
+        "1",
+        "2",
+        "3",
+    )
     cycle = {d.key for d in result.diagnostics if d.code == "xdata-cycle"}
     assert cycle == {"c1", "c2"}
 
@@ -338,10 +367,12 @@ def test_xdata_refs_are_applied_first_ref_first_and_a_cycle_is_reported_on_each_
 
 def test_howpublished_url_becomes_the_url() -> None:
     # Was CSL medium, printed "[Http://www.math.uwaterloo.ca/tsp/concorde.html]".
-    for value in ("{\\url{http://www.math.uwaterloo.ca/tsp/concorde.html}}",
-                  "{http://www.math.uwaterloo.ca/tsp/concorde.html}",
-                  "{{\\url{http://www.math.uwaterloo.ca/tsp/concorde.html}}}",
-                  "{\\href{http://www.math.uwaterloo.ca/tsp/concorde.html}{Concorde}}"):
+    for value in (
+        "{\\url{http://www.math.uwaterloo.ca/tsp/concorde.html}}",
+        "{http://www.math.uwaterloo.ca/tsp/concorde.html}",
+        "{{\\url{http://www.math.uwaterloo.ca/tsp/concorde.html}}}",
+        "{\\href{http://www.math.uwaterloo.ca/tsp/concorde.html}{Concorde}}",
+    ):
         result = read(f"@misc{{k, title = {{Concorde}}, howpublished = {value}}}")
         item = next(iter(result.library)).to_json()
         assert item["URL"] == "http://www.math.uwaterloo.ca/tsp/concorde.html", value
@@ -374,13 +405,16 @@ def test_howpublished_url_with_a_url_field_keeps_both() -> None:
 
 def test_unknown_tex_is_reported_and_not_mangled() -> None:
     # Was "–901968": the two arguments' text run together, silently.
-    result = read("@book{k, title = {Poems {\\switchargs{--90}{1968}}}, note = {\\foo{x}}}",
-                  filename="t.bib")
+    result = read(
+        "@book{k, title = {Poems {\\switchargs{--90}{1968}}}, note = {\\foo{x}}}", filename="t.bib"
+    )
     item = next(iter(result.library)).to_json()
     assert "\\switchargs{--90}{1968}" in item["title"]
     tex = [d for d in result.diagnostics if d.code == "unknown-tex"]
     assert [(d.key, d.field, d.severity) for d in tex] == [
-        ("k", "title", Severity.WARNING), ("k", "note", Severity.WARNING)]
+        ("k", "title", Severity.WARNING),
+        ("k", "note", Severity.WARNING),
+    ]
     assert "\\switchargs" in tex[0].message and tex[0].file == "t.bib"
     # URLs and DOIs hold backslashes that are not TeX.
     assert "unknown-tex" not in codes(read("@misc{k, url = {http://x.org/\\foo}}"))
@@ -405,8 +439,10 @@ def test_a_part_is_printed_after_its_volume() -> None:
 def test_address_and_location_together_are_publisher_place_and_venue() -> None:
     # iridia's GECCO proceedings (ACM Press, New York, NY; held in Lisbon, Portugal):
     # location won and the publisher's place was printed as "Lisbon, Portugal".
-    paper = one("@inproceedings{k, title = {T}, booktitle = {B}, publisher = {ACM Press},"
-                " address = { New York, NY}, location = {Lisbon, Portugal}, year = 2023}")
+    paper = one(
+        "@inproceedings{k, title = {T}, booktitle = {B}, publisher = {ACM Press},"
+        " address = { New York, NY}, location = {Lisbon, Portugal}, year = 2023}"
+    )
     assert paper["publisher-place"] == "New York, NY"
     assert paper["event-place"] == "Lisbon, Portugal"
     # Alone, either is the publisher's place, as before.
@@ -422,7 +458,8 @@ def test_localisation_keys_become_text() -> None:
     assert "publisher-place" not in patent
     # gillies and shore printed "Newseries"; reese printed "3" for 3rd series.
     assert one("@article{k, series = {newseries}, date = 1933}")["collection-title"] == (
-        "New series")
+        "New series"
+    )
     assert one("@article{k, series = 3, date = 1958}")["collection-title"] == "3rd series"
     assert one("@book{k, series = 3, date = 1958}")["collection-title"] == "3"
 
@@ -431,8 +468,7 @@ def test_eprints_build_their_urls() -> None:
     cases = {
         "eprint = {hep-th/9603067}, eprinttype = {arxiv}": "https://arxiv.org/abs/hep-th/9603067",
         "eprint = {1008.2849v1}, archiveprefix = {arXiv}": "https://arxiv.org/abs/1008.2849v1",
-        "eprint = {4HIWAAAAYAAJ}, eprinttype = {googlebooks}":
-            "https://books.google.com?id=4HIWAAAAYAAJ",
+        "eprint = {4HIWAAAAYAAJ}, eprinttype = {googlebooks}": "https://books.google.com?id=4HIWAAAAYAAJ",
         "eprint = {2337843}, eprinttype = {jstor}": "https://www.jstor.org/stable/2337843",
         "eprint = {1811.1/33}, eprinttype = {hdl}": "https://hdl.handle.net/1811.1/33",
         "eprint = {12345}, eprinttype = {pubmed}": "https://www.ncbi.nlm.nih.gov/pubmed/12345",
@@ -443,23 +479,28 @@ def test_eprints_build_their_urls() -> None:
         assert "unmapped-fields" not in codes(result), fields
     assert one("@online{k, eprint = {12345}, eprinttype = {pubmed}}")["PMID"] == "12345"
     # The entry's own url wins, as in pandoc.
-    assert one("@online{k, eprint = {1}, eprinttype = {arxiv}, url = {http://x.org}}")[
-        "URL"] == "http://x.org"
+    assert (
+        one("@online{k, eprint = {1}, eprinttype = {arxiv}, url = {http://x.org}}")["URL"]
+        == "http://x.org"
+    )
 
 
 def test_default_report_genre_starts_with_a_capital() -> None:
     # MLA printed "A Report. technical report no. 12".
     assert one("@techreport{k, title = {A Report}, institution = {MIT}}")["genre"] == (
-        "Technical report")
+        "Technical report"
+    )
     assert one("@report{k, type = {resreport}}")["genre"] == "Research report"
     assert one("@article{k, pubstate = {inpress}}")["status"] == "in press"
 
 
 def test_periodical_keeps_its_issue_title() -> None:
     # biblatex-examples jcg printed "Computers and graphics. (2011). 35 (4)."
-    item = one("@periodical{jcg, title = {Computers and Graphics}, "
-               "issuetitle = {Semantic {3D} Media and Content}, volume = 35, number = 4, "
-               "date = 2011}")
+    item = one(
+        "@periodical{jcg, title = {Computers and Graphics}, "
+        "issuetitle = {Semantic {3D} Media and Content}, volume = 35, number = 4, "
+        "date = 2011}"
+    )
     assert item["type"] == "article-journal"
     assert item["container-title"] == "Computers and Graphics"
     assert item["title"] == f"Semantic {NOCASE_OPEN}3D</span> media and content"
@@ -469,7 +510,8 @@ def test_periodical_keeps_its_issue_title() -> None:
 def test_a_page_value_that_is_not_pages_is_not_a_range() -> None:
     # A DOI typed into pages printed "...08692–08696" (a page range format applied).
     assert one("@article{k, pages = {doi.org/10.1038/s41598-017-08692-6}}")["page"] == (
-        "doi.org/10.1038/s41598\\-017\\-08692\\-6")
+        "doi.org/10.1038/s41598\\-017\\-08692\\-6"
+    )
     for pages in ("7-8", "7--8", "S12--S20", "e1003", "xii-xv", "3, 7-9", "08692-08696"):
         assert "\\" not in one(f"@article{{k, pages = {{{pages}}}}}")["page"], pages
 
@@ -518,12 +560,15 @@ def test_the_sentence_cased_fields_are_the_ones_listed_for_the_writer() -> None:
         assert not any("Big Red Book" in v for v in values), (field, values)
 
 
-@pytest.mark.parametrize(("field", "entry"), [
-    ("journaltitle", "@article{k, title={Tt}, FIELD}"),
-    ("journalsubtitle", "@article{k, title={Tt}, journaltitle={Jj}, FIELD}"),
-    ("shortjournal", "@article{k, title={Tt}, journaltitle={Jj}, FIELD}"),
-    ("booktitle", "@article{k, title={Tt}, FIELD}"),  # an article's booktitle: its periodical
-])
+@pytest.mark.parametrize(
+    ("field", "entry"),
+    [
+        ("journaltitle", "@article{k, title={Tt}, FIELD}"),
+        ("journalsubtitle", "@article{k, title={Tt}, journaltitle={Jj}, FIELD}"),
+        ("shortjournal", "@article{k, title={Tt}, journaltitle={Jj}, FIELD}"),
+        ("booktitle", "@article{k, title={Tt}, FIELD}"),  # an article's booktitle: its periodical
+    ],
+)
 def test_a_periodical_name_keeps_its_case(field: str, entry: str) -> None:
     values = _titles_read(entry, field)
     assert any("Big Red Book" in v for v in values), values

@@ -32,8 +32,12 @@ def test_iridia_author_macros_are_all_expanded(shared: Path) -> None:
     text = (shared / "corpus" / "iridia.bib").read_text("utf-8")
     entries, _, _ = _Reader(None).split(text)
     library = read(text).library
-    pandoc = {item["id"]: item for item in
-              json.loads((shared / "reference" / "pandoc-csljson" / "iridia.json").read_text())}
+    pandoc = {
+        item["id"]: item
+        for item in json.loads(
+            (shared / "reference" / "pandoc-csljson" / "iridia.json").read_text()
+        )
+    }
     raw_authors = _raw_author_fields(text)
     concatenated = [key for key, raw in raw_authors.items() if "#" in raw]
     assert len(concatenated) > 1700  # bibtexparser's own stack leaves 1,776 unexpanded
@@ -64,8 +68,11 @@ def test_no_field_is_dropped_without_a_report(shared: Path, name: str) -> None:
     text = (shared / "corpus" / f"{name}.bib").read_text("utf-8")
     entries, _, _ = _Reader(None).split(text)
     result = read(text)
-    reported = {d.key for d in result.diagnostics
-                if d.code == "unmapped-fields" and d.severity is Severity.INFO}
+    reported = {
+        d.key
+        for d in result.diagnostics
+        if d.code == "unmapped-fields" and d.severity is Severity.INFO
+    }
     for key, entry in entries.items():
         record = result.library[key]
         kept = record.custom.get("biblatex", {}) if "custom" in record else {}
@@ -88,7 +95,8 @@ def test_corpus_round_trip_gives_the_same_fields(shared: Path, name: str) -> Non
     import importlib.util
 
     spec = importlib.util.spec_from_file_location(
-        "bibtex_write_tests", Path(__file__).with_name("test_bibtex_write.py"))
+        "bibtex_write_tests", Path(__file__).with_name("test_bibtex_write.py")
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

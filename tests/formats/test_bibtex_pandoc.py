@@ -51,7 +51,8 @@ def test_titles_keep_their_case_and_protection(shared: Path) -> None:
     its subtitle takes, as pandoc gives it) and turns braces into nocase spans,
     so the CSL style decides the case (citeproc-js respects nocase)."""
     assert pandoc(shared, "cdl")["Thor13"]["title"].startswith(
-        "Educational psychology: The psychology")
+        "Educational psychology: The psychology"
+    )
     title = item("@book{k, title = {Educational psychology: the {DNA} of learning}}")["title"]
     assert title == f"Educational psychology: The {NOCASE_OPEN}DNA</span> of learning"
 
@@ -61,17 +62,21 @@ def test_math_becomes_text_as_pandoc_renders_it(shared: Path) -> None:
     dollars); citekit writes what Unicode can write and keeps the rest as TeX."""
     assert "$" not in pandoc(shared, "cdl")["BrowEtal92"]["title"]
     assert item("@article{k, title = {Class-based $n$-gram models}}")["title"] == (
-        f"Class-based {NOCASE_OPEN}n</span>-gram models")
+        f"Class-based {NOCASE_OPEN}n</span>-gram models"
+    )
     assert item("@article{k, title = {A $2 \\times 2$ table}}")["title"] == (
-        f"A {NOCASE_OPEN}2 × 2</span> table")
+        f"A {NOCASE_OPEN}2 × 2</span> table"
+    )
 
 
 def test_howpublished_url_is_the_url(shared: Path) -> None:
     """pandoc 2.17 reads ``howpublished = {\\url{..}}`` as the publisher; it is the
     entry's URL (biblatex's own advice), so citekit makes it CSL's ``URL``."""
     assert pandoc(shared, "iridia")["ConcordeSolver"]["publisher"].startswith("http://")
-    record = item("@misc{k, title = {Concorde}, "
-                  "howpublished = {\\url{http://www.math.uwaterloo.ca/tsp/concorde.html}}}")
+    record = item(
+        "@misc{k, title = {Concorde}, "
+        "howpublished = {\\url{http://www.math.uwaterloo.ca/tsp/concorde.html}}}"
+    )
     assert record["URL"] == "http://www.math.uwaterloo.ca/tsp/concorde.html"
     assert "medium" not in record and "publisher" not in record
 
@@ -80,25 +85,34 @@ def test_braced_particle_is_part_of_the_family_name(shared: Path) -> None:
     """pandoc splits ``{van Overschelde}`` into particle and family; BibTeX reads a
     brace group as one word of the name, so it is one family name."""
     assert pandoc(shared, "cdl")["vanOEtal04"]["author"][0] == {
-        "family": "Overschelde", "given": "J P", "non-dropping-particle": "van"}
+        "family": "Overschelde",
+        "given": "J P",
+        "non-dropping-particle": "van",
+    }
     assert item("@article{k, author = {{van Overschelde}, James P.}}")["author"] == [
-        {"family": "van Overschelde", "given": "James P."}]
+        {"family": "van Overschelde", "given": "James P."}
+    ]
 
 
 def test_special_character_case_follows_bibtex(shared: Path) -> None:
     """BibTeX takes a special character's case from its letter: ``{\\'E}ric`` is
     capitalised, so it is a given name.  pandoc makes it a dropping particle."""
     assert pandoc(shared, "iridia")["Tai90"]["author"][0] == {
-        "dropping-particle": "Éric", "family": "D. Taillard"}
+        "dropping-particle": "Éric",
+        "family": "D. Taillard",
+    }
     assert item("@article{k, author = {{\\'E}ric D. Taillard}}")["author"] == [
-        {"family": "Taillard", "given": "Éric D."}]
+        {"family": "Taillard", "given": "Éric D."}
+    ]
 
 
 def test_accented_dotless_i_is_precomposed(shared: Path) -> None:
     """``\\'{\\i}`` is í (U+00ED), as LaTeX prints it; pandoc writes ı + U+0301."""
     assert "ı\u0301" in pandoc(shared, "cdl")["TreuTruj99"]["author"][1]["given"]
-    assert item("@article{k, author = {J C Mart\\'{\\i}nez Trujillo}}")["author"][0][
-        "given"] == "J C Martínez"
+    assert (
+        item("@article{k, author = {J C Mart\\'{\\i}nez Trujillo}}")["author"][0]["given"]
+        == "J C Martínez"
+    )
 
 
 def test_apostrophe_particles(shared: Path) -> None:
@@ -107,15 +121,16 @@ def test_apostrophe_particles(shared: Path) -> None:
     editors = pandoc(shared, "iridia")["AmaAliThr2019nips"]["editor"]
     assert {"family": "d’Alché-Buc", "given": "Florence"} in editors
     assert item("@book{k, editor = {d'Alch{\\'e}-Buc, Florence}}")["editor"] == [
-        {"family": "Alché-Buc", "given": "Florence", "non-dropping-particle": "d'"}]
+        {"family": "Alché-Buc", "given": "Florence", "non-dropping-particle": "d'"}
+    ]
 
 
 def test_literal_names_are_trimmed(shared: Path) -> None:
     """pandoc keeps the spaces inside ``{ P D P Research Group}``."""
-    assert pandoc(shared, "cdl")["McClEtal86"]["author"][2] == {
-        "literal": " P D P Research Group"}
+    assert pandoc(shared, "cdl")["McClEtal86"]["author"][2] == {"literal": " P D P Research Group"}
     assert item("@book{k, author = {{ P D P Research Group}}}")["author"] == [
-        {"literal": "P D P Research Group"}]
+        {"literal": "P D P Research Group"}
+    ]
 
 
 def test_apostrophes_stay_straight(shared: Path) -> None:
@@ -126,8 +141,9 @@ def test_apostrophes_stay_straight(shared: Path) -> None:
     assert item("@article{k, title = {Hemingway's Style}}")["title"] == "Hemingway's style"
 
 
-@pytest.mark.parametrize(("useprefix", "field"), [("", "dropping-particle"),
-                                                   ("useprefix=true", "non-dropping-particle")])
+@pytest.mark.parametrize(
+    ("useprefix", "field"), [("", "dropping-particle"), ("useprefix=true", "non-dropping-particle")]
+)
 def test_particles_agree_with_pandoc(shared: Path, useprefix: str, field: str) -> None:
     """Here citekit and pandoc agree: biblatex's useprefix decides the particle kind."""
     key = "geer" if not useprefix else "vangennep"

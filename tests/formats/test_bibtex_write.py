@@ -54,8 +54,9 @@ def fields_of(text: str) -> dict[str, dict[str, str]]:
         year = entry.fields.get("year")
         if year and "date" not in fields:
             month, day = entry.fields.get("month"), entry.fields.get("day")
-            date, _ = parse_year_month_day(decode(year, nocase=False),
-                                           decode(month, nocase=False) if month else None, day)
+            date, _ = parse_year_month_day(
+                decode(year, nocase=False), decode(month, nocase=False) if month else None, day
+            )
             fields["date"] = format_date(date) if date is not None else year
         if implied and "type" not in fields:
             fields["type"] = implied
@@ -64,8 +65,10 @@ def fields_of(text: str) -> dict[str, dict[str, str]]:
 
 
 def test_biblatex_is_the_default_dialect() -> None:
-    text = "@article{Key:1, author = {Doe, Jane}, journal = {J}, year = 2001, month = mar," \
-           " address = {Paris}}"
+    text = (
+        "@article{Key:1, author = {Doe, Jane}, journal = {J}, year = 2001, month = mar,"
+        " address = {Paris}}"
+    )
     out = write(read(text).library)
     assert out.startswith("@article{Key:1,\n")
     assert "journaltitle = {J}" in out
@@ -74,8 +77,10 @@ def test_biblatex_is_the_default_dialect() -> None:
 
 
 def test_bibtex_dialect() -> None:
-    text = "@thesis{k, author = {Doe, Jane}, title = {T}, type = {phdthesis}, " \
-           "institution = {MIT}, date = {2001-03-04}, journaltitle = {J}, location = {Paris}}"
+    text = (
+        "@thesis{k, author = {Doe, Jane}, title = {T}, type = {phdthesis}, "
+        "institution = {MIT}, date = {2001-03-04}, journaltitle = {J}, location = {Paris}}"
+    )
     out = write(read(text).library, dialect="bibtex")
     assert out.startswith("@phdthesis{k,")
     assert "school  = {MIT}" in out or "school = {MIT}" in " ".join(out.split())
@@ -90,7 +95,7 @@ def test_ascii_and_unicode_output() -> None:
     assert "Özkal" in write(library)
     assert "Café {DNA}" in write(library)
     out = write(library, ascii=True)
-    assert "{\\\"O}zkal" in out and "Caf{\\'e} {DNA}" in out
+    assert '{\\"O}zkal' in out and "Caf{\\'e} {DNA}" in out
 
 
 def test_field_order_is_stable_and_keys_exact() -> None:
@@ -102,8 +107,10 @@ def test_field_order_is_stable_and_keys_exact() -> None:
 
 
 def test_extras_are_put_back() -> None:
-    text = ('@preamble{"\\providecommand{\\noop}[1]{}"}\n@string{acm = "ACM"}\n'
-            "@comment{jabref-meta: x}\n@book{k, publisher = acm}\n")
+    text = (
+        '@preamble{"\\providecommand{\\noop}[1]{}"}\n@string{acm = "ACM"}\n'
+        "@comment{jabref-meta: x}\n@book{k, publisher = acm}\n"
+    )
     out = write(read(text).library)
     assert '@preamble{"\\providecommand{\\noop}[1]{}"}' in out
     assert '@string{acm = "ACM"}' in out
@@ -111,12 +118,20 @@ def test_extras_are_put_back() -> None:
 
 
 def test_records_from_csl_json_write_sensibly() -> None:
-    record = Record("smith2020", "article-journal", {
-        "author": [Name(family="Smith", given="Ann"), Name(literal="WHO")],
-        "title": f"On {NOCASE_OPEN}DNA</span> & <i>more</i>",
-        "container-title": "Journal", "issued": Date(parts=((2020, 5),)),
-        "page": "3-9", "DOI": "10.1/x_y", "language": "en-GB", "call-number": "QA76",
-    })
+    record = Record(
+        "smith2020",
+        "article-journal",
+        {
+            "author": [Name(family="Smith", given="Ann"), Name(literal="WHO")],
+            "title": f"On {NOCASE_OPEN}DNA</span> & <i>more</i>",
+            "container-title": "Journal",
+            "issued": Date(parts=((2020, 5),)),
+            "page": "3-9",
+            "DOI": "10.1/x_y",
+            "language": "en-GB",
+            "call-number": "QA76",
+        },
+    )
     out = write(Library([record]))
     flat = " ".join(out.split())
     assert out.startswith("@article{smith2020,")
@@ -127,8 +142,16 @@ def test_records_from_csl_json_write_sensibly() -> None:
     assert "date = {2020-05}" in flat and "langid = {british}" in flat
     assert "call-number = {QA76}" in flat
     again = read(out).library["smith2020"]
-    for variable in ("author", "title", "container-title", "issued", "page", "DOI",
-                     "language", "call-number"):
+    for variable in (
+        "author",
+        "title",
+        "container-title",
+        "issued",
+        "page",
+        "DOI",
+        "language",
+        "call-number",
+    ):
         assert again[variable] == record[variable], variable
 
 
@@ -147,8 +170,10 @@ def test_quotation_fields_round_trip() -> None:
 def test_a_patents_scope_round_trips_as_its_location() -> None:
     """The reader makes a patent's location CSL jurisdiction; the writer gives it
     back as location, with the biblatex country keys it was read from."""
-    text = ("@patent{k, title = {Signalhorn}, number = {EU-29702195U}, date = 1998,"
-            " location = {countryfr and countryuk and countryde}}")
+    text = (
+        "@patent{k, title = {Signalhorn}, number = {EU-29702195U}, date = 1998,"
+        " location = {countryfr and countryuk and countryde}}"
+    )
     out = write(read(text).library)
     assert fields_of(out)["k"]["location"] == "countryfr and countryuk and countryde"
     record = next(iter(read(out).library)).to_json()
@@ -174,8 +199,10 @@ def test_howpublished_read_as_the_publisher_is_written_back_as_howpublished() ->
 
 
 def test_a_venue_read_from_location_beside_address_round_trips() -> None:
-    text = ("@inproceedings{k, title = {T}, booktitle = {B}, address = {New York, NY},"
-            " location = {Lisbon, Portugal}, year = 2023}")
+    text = (
+        "@inproceedings{k, title = {T}, booktitle = {B}, address = {New York, NY},"
+        " location = {Lisbon, Portugal}, year = 2023}"
+    )
     for dialect in ("biblatex", "bibtex"):
         out = write_string(read(text).library, "bibtex", dialect=dialect)
         record = next(iter(read(out).library)).to_json()
@@ -215,28 +242,62 @@ def test_corpus_like_entries_round_trip() -> None:
     assert fields_of(write(library, dialect="bibtex")) == original
 
 
-_SAFE = st.text(alphabet=string.ascii_letters + " éüçñøß–—&%#_.,:;0123456789", min_size=1,
-                max_size=30).map(lambda s: " ".join(s.split())).filter(bool)
-_FIELDS = st.fixed_dictionaries({}, optional={
-    "title": _SAFE, "subtitle": _SAFE, "journal": _SAFE, "booktitle": _SAFE,
-    "publisher": _SAFE, "address": _SAFE, "note": _SAFE, "series": _SAFE,
-    "volume": st.integers(1, 999).map(str), "number": st.integers(1, 99).map(str),
-    "edition": st.integers(1, 9).map(str), "pages": st.sampled_from(["1--9", "12", "3-4"]),
-    "year": st.integers(1000, 2099).map(str), "doi": st.just("10.1000/xyz_1"),
-    "isbn": st.just("978-3-16-148410-0"), "keywords": _SAFE, "abstract": _SAFE,
-    "unknownfield": _SAFE, "quotation": _SAFE, "occasion": _SAFE,
-})
-_PEOPLE = st.lists(st.tuples(st.sampled_from(["Smith", "Müller", "Øster", "Lee"]),
-                             st.sampled_from(["Ann", "J. R.", "Zoë", "C A"]),
-                             st.sampled_from(["", "van", "de la"])), min_size=1, max_size=3)
+_SAFE = (
+    st.text(alphabet=string.ascii_letters + " éüçñøß–—&%#_.,:;0123456789", min_size=1, max_size=30)
+    .map(lambda s: " ".join(s.split()))
+    .filter(bool)
+)
+_FIELDS = st.fixed_dictionaries(
+    {},
+    optional={
+        "title": _SAFE,
+        "subtitle": _SAFE,
+        "journal": _SAFE,
+        "booktitle": _SAFE,
+        "publisher": _SAFE,
+        "address": _SAFE,
+        "note": _SAFE,
+        "series": _SAFE,
+        "volume": st.integers(1, 999).map(str),
+        "number": st.integers(1, 99).map(str),
+        "edition": st.integers(1, 9).map(str),
+        "pages": st.sampled_from(["1--9", "12", "3-4"]),
+        "year": st.integers(1000, 2099).map(str),
+        "doi": st.just("10.1000/xyz_1"),
+        "isbn": st.just("978-3-16-148410-0"),
+        "keywords": _SAFE,
+        "abstract": _SAFE,
+        "unknownfield": _SAFE,
+        "quotation": _SAFE,
+        "occasion": _SAFE,
+    },
+)
+_PEOPLE = st.lists(
+    st.tuples(
+        st.sampled_from(["Smith", "Müller", "Øster", "Lee"]),
+        st.sampled_from(["Ann", "J. R.", "Zoë", "C A"]),
+        st.sampled_from(["", "van", "de la"]),
+    ),
+    min_size=1,
+    max_size=3,
+)
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.sampled_from(sorted(bm.TYPES) + sorted(bm.BIBTEX_TYPES)), _FIELDS, _PEOPLE,
-       st.booleans(), st.sampled_from(["biblatex", "bibtex"]))
-def test_bibtex_model_bibtex_round_trip(entry_type: str, fields: dict[str, str],
-                                        people: list[tuple[str, str, str]], ascii: bool,
-                                        dialect: str) -> None:
+@given(
+    st.sampled_from(sorted(bm.TYPES) + sorted(bm.BIBTEX_TYPES)),
+    _FIELDS,
+    _PEOPLE,
+    st.booleans(),
+    st.sampled_from(["biblatex", "bibtex"]),
+)
+def test_bibtex_model_bibtex_round_trip(
+    entry_type: str,
+    fields: dict[str, str],
+    people: list[tuple[str, str, str]],
+    ascii: bool,
+    dialect: str,
+) -> None:
     from citekit.formats.latex import encode
 
     author = " and ".join(f"{p + ' ' if p else ''}{f}, {g}" for f, g, p in people)
@@ -267,11 +328,16 @@ def _as_classic(fields: dict[str, str]) -> None:
 def test_csl_values_that_look_like_bibtex_syntax_survive() -> None:
     """A literal "and" in a publisher and an apostrophe in a family name are data,
     not biblatex list separators or particles."""
-    record = Record("k", "book", {
-        "publisher": "Routledge and Kegan Paul", "publisher-place": "London",
-        "issued": Date(parts=((1990,),)),
-        "editor": [Name(family="d’Alché-Buc", given="Florence")],
-    })
+    record = Record(
+        "k",
+        "book",
+        {
+            "publisher": "Routledge and Kegan Paul",
+            "publisher-place": "London",
+            "issued": Date(parts=((1990,),)),
+            "editor": [Name(family="d’Alché-Buc", given="Florence")],
+        },
+    )
     again = read(write(Library([record]))).library["k"]
     assert again["publisher"] == "Routledge and Kegan Paul"
     assert again["editor"] == record["editor"]
@@ -294,12 +360,14 @@ def test_language_fields_are_written_back_as_they_were_read() -> None:
     """The writer asks the reader's own rule (``bibmap.language_tag``) whether a kept
     langid still says the record's language, so options beside the variant, or a
     ``language`` field (which ignores langidopts), are not rewritten."""
-    with_options = read("@book{a, title={T}, langid={english}, "
-                        "langidopts={variant=british, spelling=new}}").library
+    with_options = read(
+        "@book{a, title={T}, langid={english}, langidopts={variant=british, spelling=new}}"
+    ).library
     assert with_options["a"]["language"] == "en-GB"
     assert "langid = {english}" in " ".join(write(with_options).split())
-    plain_language = read("@book{a, title={T}, language={english}, "
-                          "langidopts={variant=british}}").library
+    plain_language = read(
+        "@book{a, title={T}, language={english}, langidopts={variant=british}}"
+    ).library
     assert plain_language["a"]["language"] == "en-US"
     assert "language = {english}" in " ".join(write(plain_language).split())
     assert bm.language_tag("English", "variant = british") == "en-GB"
@@ -313,40 +381,91 @@ _TOOLS = ("bibtex", "pdflatex", "pdftotext")
 #: CSL-JSON items in sentence case, with what classic BibTeX makes of them: a
 #: journal article, a web page, a chapter, theses, a report and a German book.
 CSL_ITEMS: list[dict[str, Any]] = [
-    {"id": "smith2020", "type": "article-journal",
-     "title": "The rise of NATO in Eastern Europe: A history of the U.S. Army?",
-     "container-title": "Journal of Modern History",
-     "author": [{"family": "Smith", "given": "Ann"}], "issued": {"date-parts": [[2020, 5]]},
-     "volume": "12", "issue": "3", "page": "3-9"},
-    {"id": "lee2019", "type": "webpage", "title": "Why Python? Because iPhone users say so",
-     "author": [{"family": "Lee", "given": "Kim"}], "issued": {"date-parts": [[2019]]},
-     "URL": "https://example.org/a_b?x=1"},
-    {"id": "jones2010", "type": "chapter", "title": "Darwin and the Galápagos",
-     "container-title": "Essays on evolution in Victorian Britain",
-     "author": [{"family": "Jones", "given": "Bo"}],
-     "editor": [{"family": "Brown", "given": "Cy"}], "publisher": "Oxford University Press",
-     "publisher-place": "Oxford", "issued": {"date-parts": [[2010]]}, "page": "10-20",
-     "edition": "3"},
-    {"id": "doe1999", "type": "thesis", "genre": "Master's thesis",
-     "title": "Graph colouring in Paris", "author": [{"family": "Doe", "given": "Jane"}],
-     "publisher": "MIT", "issued": {"date-parts": [[1999]]}},
-    {"id": "roe1998", "type": "thesis", "title": "Learning in Bayesian networks",
-     "author": [{"family": "Roe", "given": "Rick"}], "publisher": "Stanford University",
-     "issued": {"date-parts": [[1998]]}},
-    {"id": "codd1978", "type": "report", "genre": "Research report", "number": "RC-1",
-     "title": "A relational model for IBM", "author": [{"family": "Codd", "given": "Ed"}],
-     "publisher": "IBM", "issued": {"date-parts": [[1978]]}},
-    {"id": "mueller2001", "type": "book", "language": "de-DE",
-     "title": "Die Geschichte der Stadt Berlin", "author": [{"family": "Müller", "given": "Hans"}],
-     "publisher": "Beck", "publisher-place": "München", "issued": {"date-parts": [[2001]]}},
+    {
+        "id": "smith2020",
+        "type": "article-journal",
+        "title": "The rise of NATO in Eastern Europe: A history of the U.S. Army?",
+        "container-title": "Journal of Modern History",
+        "author": [{"family": "Smith", "given": "Ann"}],
+        "issued": {"date-parts": [[2020, 5]]},
+        "volume": "12",
+        "issue": "3",
+        "page": "3-9",
+    },
+    {
+        "id": "lee2019",
+        "type": "webpage",
+        "title": "Why Python? Because iPhone users say so",
+        "author": [{"family": "Lee", "given": "Kim"}],
+        "issued": {"date-parts": [[2019]]},
+        "URL": "https://example.org/a_b?x=1",
+    },
+    {
+        "id": "jones2010",
+        "type": "chapter",
+        "title": "Darwin and the Galápagos",
+        "container-title": "Essays on evolution in Victorian Britain",
+        "author": [{"family": "Jones", "given": "Bo"}],
+        "editor": [{"family": "Brown", "given": "Cy"}],
+        "publisher": "Oxford University Press",
+        "publisher-place": "Oxford",
+        "issued": {"date-parts": [[2010]]},
+        "page": "10-20",
+        "edition": "3",
+    },
+    {
+        "id": "doe1999",
+        "type": "thesis",
+        "genre": "Master's thesis",
+        "title": "Graph colouring in Paris",
+        "author": [{"family": "Doe", "given": "Jane"}],
+        "publisher": "MIT",
+        "issued": {"date-parts": [[1999]]},
+    },
+    {
+        "id": "roe1998",
+        "type": "thesis",
+        "title": "Learning in Bayesian networks",
+        "author": [{"family": "Roe", "given": "Rick"}],
+        "publisher": "Stanford University",
+        "issued": {"date-parts": [[1998]]},
+    },
+    {
+        "id": "codd1978",
+        "type": "report",
+        "genre": "Research report",
+        "number": "RC-1",
+        "title": "A relational model for IBM",
+        "author": [{"family": "Codd", "given": "Ed"}],
+        "publisher": "IBM",
+        "issued": {"date-parts": [[1978]]},
+    },
+    {
+        "id": "mueller2001",
+        "type": "book",
+        "language": "de-DE",
+        "title": "Die Geschichte der Stadt Berlin",
+        "author": [{"family": "Müller", "given": "Hans"}],
+        "publisher": "Beck",
+        "publisher-place": "München",
+        "issued": {"date-parts": [[2001]]},
+    },
 ]
 #: references.bib as classic styles print it (plain and apalike alike): an
 #: article's title in sentence case, a book's as typed with its subtitle.
 REFERENCES_PRINTED = [
-    "Trump should meet with Kim Jong-un", "Antiwar.com", "2017",
+    "Trump should meet with Kim Jong-un",
+    "Antiwar.com",
+    "2017",
     "Reclaiming the American Right: The Lost Legacy of the Conservative Movement",
-    "An Enemy of the State: The Life of Murray N. Rothbard", "Prometheus Books",
-    "ISI Books", "second edition", "Center for Libertarian Studies", "1993", "2000", "2008",
+    "An Enemy of the State: The Life of Murray N. Rothbard",
+    "Prometheus Books",
+    "ISI Books",
+    "second edition",
+    "Center for Libertarian Studies",
+    "1993",
+    "2000",
+    "2008",
 ]
 
 
@@ -361,12 +480,20 @@ def _typeset(folder: Path, bib: str, style: str) -> tuple[str, str]:
         "\\usepackage{url}\n\\usepackage[paperwidth=80cm,textwidth=76cm]{geometry}\n"
         "\\hyphenpenalty=10000 \\exhyphenpenalty=10000\n"
         f"\\begin{{document}}\n\\nocite{{*}}\n\\bibliographystyle{{{style}}}\n"
-        "\\bibliography{refs}\n\\end{document}\n", encoding="utf-8")
+        "\\bibliography{refs}\n\\end{document}\n",
+        encoding="utf-8",
+    )
     latex = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc"]
     for command in (latex, ["bibtex", "doc"], latex, latex):
         subprocess.run(command, cwd=folder, capture_output=True, timeout=120, check=False)
-    text = subprocess.run(["pdftotext", "doc.pdf", "-"], cwd=folder, capture_output=True,
-                          text=True, timeout=60, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "doc.pdf", "-"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
     blg = (folder / "doc.blg").read_text(encoding="utf-8", errors="replace")
     return " ".join(text.replace("’", "'").split()), blg
 
@@ -406,8 +533,14 @@ def test_classic_bibtex_prints_right_with_bibtex_and_pdflatex(style: str, tmp_pa
     undated = {r.key for r in records if r.get("issued") is None}
     for line in blg.splitlines():
         if line.startswith("Warning--"):
-            assert line.startswith("Warning--empty year in ") and line.split()[-1] in undated, \
-                line
-    for problem in ("empty journal", "empty title", "can't use both", "empty booktitle",
-                    "empty school", "empty institution", "empty publisher"):
+            assert line.startswith("Warning--empty year in ") and line.split()[-1] in undated, line
+    for problem in (
+        "empty journal",
+        "empty title",
+        "can't use both",
+        "empty booktitle",
+        "empty school",
+        "empty institution",
+        "empty publisher",
+    ):
         assert problem not in blg

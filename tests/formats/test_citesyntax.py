@@ -128,22 +128,27 @@ def test_note_number_is_kept() -> None:
 
 
 def test_find_citations_in_markdown() -> None:
-    text = ("As @smith04 [p. 33] says, it holds [see @doe99, pp. 3-4; @roe]. "
-            "Mail me@example.org or read [the docs](http://x.org/@a).")
+    text = (
+        "As @smith04 [p. 33] says, it holds [see @doe99, pp. 3-4; @roe]. "
+        "Mail me@example.org or read [the docs](http://x.org/@a)."
+    )
     found = find_citations(text)
     assert [(m.in_text, [i.id for i in m.cluster.items]) for m in found] == [
         (True, ["smith04"]),
         (False, ["doe99", "roe"]),
     ]
-    assert text[found[0].start:found[0].end] == "@smith04 [p. 33]"
+    assert text[found[0].start : found[0].end] == "@smith04 [p. 33]"
     assert found[0].cluster.items[0].locator == "33"
-    assert text[found[1].start:found[1].end] == "[see @doe99, pp. 3-4; @roe]"
+    assert text[found[1].start : found[1].end] == "[see @doe99, pp. 3-4; @roe]"
     assert [m.cluster.note_number for m in found] == [1, 2]
 
 
 _KEY_START = st.characters(categories=("Lu", "Ll", "Nd"), max_codepoint=0x24F)
-_KEY_BODY = st.text(st.characters(categories=("Lu", "Ll", "Nd"), max_codepoint=0x24F)
-                    | st.sampled_from(":.#$%&-+?<>~/_"), max_size=12)
+_KEY_BODY = st.text(
+    st.characters(categories=("Lu", "Ll", "Nd"), max_codepoint=0x24F)
+    | st.sampled_from(":.#$%&-+?<>~/_"),
+    max_size=12,
+)
 
 
 @given(first=_KEY_START, body=_KEY_BODY, last=_KEY_START)
@@ -178,13 +183,17 @@ def test_a_single_bracket_is_a_syntax_error(text: str) -> None:
         ("[a [b [c]] @d]", CiteItem("d", prefix="a [b [c]] ")),
         ("[see @a [x]]", CiteItem("a", prefix="see ", suffix=" [x]")),
         ("[@doe99 [a] [b]]", CiteItem("doe99", suffix=" [a] [b]")),
-        ("[@doe99, pp. 33-35 [note]]",
-         CiteItem("doe99", locator="33-35", label="page", suffix=" [note]")),
+        (
+            "[@doe99, pp. 33-35 [note]]",
+            CiteItem("doe99", locator="33-35", label="page", suffix=" [note]"),
+        ),
         ("[@doe99, p. [33]]", CiteItem("doe99", locator="[33]", label="page")),
         ("[@doe99, [33]]", CiteItem("doe99", locator="[33]", label="page")),
         ("[@doe99, p. [33]-40]", CiteItem("doe99", locator="[33]-40", label="page")),
-        ("[@doe99, chap. [2] more]",
-         CiteItem("doe99", locator="[2]", label="chapter", suffix=" more")),
+        (
+            "[@doe99, chap. [2] more]",
+            CiteItem("doe99", locator="[2]", label="chapter", suffix=" more"),
+        ),
         ("[@doe99, p. [a]]", CiteItem("doe99", suffix=", p. [a]")),  # not a locator
         ("[@doe99, [p. 33]]", CiteItem("doe99", suffix=", [p. 33]")),
         ("[@a [x; y]]", CiteItem("a", suffix=" [x; y]")),  # no split inside brackets
@@ -212,16 +221,20 @@ def test_unbalanced_inner_brackets_are_a_syntax_error(text: str) -> None:
 
 
 def _found(text: str) -> list[tuple[str, bool, list[str]]]:
-    return [(text[m.start:m.end], m.in_text, [i.id for i in m.cluster.items])
-            for m in find_citations(text)]
+    return [
+        (text[m.start : m.end], m.in_text, [i.id for i in m.cluster.items])
+        for m in find_citations(text)
+    ]
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("As [see [also] @doe99] says.", [("[see [also] @doe99]", False, ["doe99"])]),
-        ("[@a, pp. 3-5 [note]] and [@b]",
-         [("[@a, pp. 3-5 [note]]", False, ["a"]), ("[@b]", False, ["b"])]),
+        (
+            "[@a, pp. 3-5 [note]] and [@b]",
+            [("[@a, pp. 3-5 [note]]", False, ["a"]), ("[@b]", False, ["b"])],
+        ),
         # No key at the outer level: the inner group is the cluster.
         ("[see [@a]]", [("[@a]", False, ["a"])]),
         ("[see [also @doe99]]", [("[also @doe99]", False, ["doe99"])]),
@@ -241,8 +254,9 @@ def _found(text: str) -> list[tuple[str, bool, list[str]]]:
         ("@a [x; @b]", [("@a [x; @b]", True, ["a"])]),
     ],
 )
-def test_find_citations_with_nested_brackets(text: str,
-                                             expected: list[tuple[str, bool, list[str]]]) -> None:
+def test_find_citations_with_nested_brackets(
+    text: str, expected: list[tuple[str, bool, list[str]]]
+) -> None:
     assert _found(text) == expected
 
 
@@ -282,16 +296,40 @@ def test_huge_and_deeply_nested_input_is_parsed_in_one_pass(text: str, found: in
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(["[", "]", " [", "@a", "-@b", " ", ";", "x", "`", "\\", "{", "}",
-                                 "p. 3", "@{}", "(u)", "\n", "~~~", "<a:b>"]),
-                max_size=40).map("".join))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "[",
+                "]",
+                " [",
+                "@a",
+                "-@b",
+                " ",
+                ";",
+                "x",
+                "`",
+                "\\",
+                "{",
+                "}",
+                "p. 3",
+                "@{}",
+                "(u)",
+                "\n",
+                "~~~",
+                "<a:b>",
+            ]
+        ),
+        max_size=40,
+    ).map("".join)
+)
 def test_every_cluster_found_parses_on_its_own(text: str) -> None:
     previous_end = 0
     for match in find_citations(text):
         assert previous_end <= match.start < match.end <= len(text)
         previous_end = match.end
         if not match.in_text:
-            assert parse_cluster(text[match.start:match.end]).items == match.cluster.items
+            assert parse_cluster(text[match.start : match.end]).items == match.cluster.items
 
 
 # ---------------------------------------------------------------------------
@@ -299,13 +337,16 @@ def test_every_cluster_found_parses_on_its_own(text: str) -> None:
 # ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("text", "item"), [
-    ("@a [p. 33]", CiteItem("a", locator="33", label="page")),
-    ("  @a [chap. 2, more]  ", CiteItem("a", locator="2", label="chapter", suffix=", more")),
-    ("@{odd key} [p. 4]", CiteItem("odd key", locator="4", label="page")),
-    ("@a []", CiteItem("a")),
-    ("@a [and elsewhere]", CiteItem("a", suffix=" and elsewhere")),
-])
+@pytest.mark.parametrize(
+    ("text", "item"),
+    [
+        ("@a [p. 33]", CiteItem("a", locator="33", label="page")),
+        ("  @a [chap. 2, more]  ", CiteItem("a", locator="2", label="chapter", suffix=", more")),
+        ("@{odd key} [p. 4]", CiteItem("odd key", locator="4", label="page")),
+        ("@a []", CiteItem("a")),
+        ("@a [and elsewhere]", CiteItem("a", suffix=" and elsewhere")),
+    ],
+)
 def test_parse_in_text_reads_as_a_document_does(text: str, item: CiteItem) -> None:
     cluster = parse_in_text(text)
     assert cluster is not None and cluster.items == (item,)
@@ -313,10 +354,19 @@ def test_parse_in_text_reads_as_a_document_does(text: str, item: CiteItem) -> No
     assert match.in_text and match.cluster.items == cluster.items
 
 
-@pytest.mark.parametrize("text", [
-    "@a",  # the cite command's cluster, as always
-    "@a, p. 33", "[@a, p. 33]", "see @a [p. 3]", "@a [p. 3] and more", "@a [p. 3]; @b",
-    "-@a [p. 3]", "@a [see @b]", "[@a] [p. 3]",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@a",  # the cite command's cluster, as always
+        "@a, p. 33",
+        "[@a, p. 33]",
+        "see @a [p. 3]",
+        "@a [p. 3] and more",
+        "@a [p. 3]; @b",
+        "-@a [p. 3]",
+        "@a [see @b]",
+        "[@a] [p. 3]",
+    ],
+)
 def test_parse_in_text_takes_only_the_whole_form(text: str) -> None:
     assert parse_in_text(text) is None

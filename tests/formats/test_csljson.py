@@ -97,12 +97,12 @@ def date_objects(draw: st.DrawFn) -> dict[str, Any]:
 
 dates = st.one_of(date_objects(), edtf_strings(), st.text(min_size=1, max_size=12))
 
-json_scalars = st.one_of(st.none(), st.booleans(), st.integers(), text,
-                         st.floats(allow_nan=False, allow_infinity=False))
+json_scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(), text, st.floats(allow_nan=False, allow_infinity=False)
+)
 json_values = st.recursive(
     json_scalars,
-    lambda inner: st.one_of(st.lists(inner, max_size=3),
-                            st.dictionaries(text, inner, max_size=3)),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(text, inner, max_size=3)),
     max_leaves=8,
 )
 
@@ -195,8 +195,13 @@ def test_tool_spellings_read_as_canonical(pair: tuple[dict[str, Any], dict[str, 
 
 
 def test_pandoc_style_item_with_string_date_parts() -> None:
-    item = {"id": "k", "type": "book", "issued": {"date-parts": [["2017", "5", "14"]]},
-            "volume": "12", "page": 7}
+    item = {
+        "id": "k",
+        "type": "book",
+        "issued": {"date-parts": [["2017", "5", "14"]]},
+        "volume": "12",
+        "page": 7,
+    }
     library = csljson.read(json.dumps([item])).library
     assert library["k"].date("issued") == Date.from_parts((2017, 5, 14))
     assert library["k"]["volume"] == "12"
@@ -205,9 +210,12 @@ def test_pandoc_style_item_with_string_date_parts() -> None:
 
 def test_raw_and_literal_dates_and_literal_names_survive() -> None:
     item = {
-        "id": "k", "type": "report",
-        "author": [{"literal": "World Health Organization"},
-                   {"family": "Beethoven", "given": "Ludwig", "dropping-particle": "van"}],
+        "id": "k",
+        "type": "report",
+        "author": [
+            {"literal": "World Health Organization"},
+            {"family": "Beethoven", "given": "Ludwig", "dropping-particle": "van"},
+        ],
         "issued": {"raw": "2017-05~"},
         "accessed": {"literal": "n.d."},
         "original-date": "1993/..",
@@ -317,12 +325,12 @@ def test_bad_items_are_located_and_skipped() -> None:
 
 def test_malformed_json_names_line_column_and_item_then_resumes() -> None:
     text = (
-        '[\n'
+        "[\n"
         '  {"id": "a", "type": "book"},\n'
         '  {"id": "b", "type": "book",\n'
         '   "title": "oops" "x"},\n'
         '  {"id": "c", "type": "book"}\n'
-        ']\n'
+        "]\n"
     )
     result = csljson.read(text, filename="f.json")
     assert result.library.keys() == ["a", "c"]
@@ -338,8 +346,9 @@ def test_malformed_json_without_layout_keeps_what_came_before() -> None:
     assert [d.code for d in result.diagnostics] == ["malformed-json"]
 
 
-@pytest.mark.parametrize("text", ['"just a string"', "42", "[1, 2", "[] []", "{",
-                                  "[" * 100_000 + "]" * 100_000])
+@pytest.mark.parametrize(
+    "text", ['"just a string"', "42", "[1, 2", "[] []", "{", "[" * 100_000 + "]" * 100_000]
+)
 def test_not_csljson_gives_a_diagnostic_not_an_exception(text: str) -> None:
     result = csljson.read(text)
     assert result.errors
@@ -378,11 +387,7 @@ def test_empty_date_parts_survive() -> None:
     ],
 )
 def test_one_broken_item_costs_only_itself(broken: str, line: int, keys: str) -> None:
-    text = ('[\n'
-            '  {"id": "a", "type": "book"},\n'
-            f'{broken}'
-            '  {"id": "c", "type": "book"}\n'
-            ']\n')
+    text = f'[\n  {{"id": "a", "type": "book"}},\n{broken}  {{"id": "c", "type": "book"}}\n]\n'
     result = csljson.read(text)
     [diag] = result.diagnostics
     assert (diag.code, diag.line) == ("malformed-json", line)
@@ -396,14 +401,21 @@ def test_one_broken_item_costs_only_itself(broken: str, line: int, keys: str) ->
 def test_an_integer_of_more_than_4300_digits_is_kept_as_text_with_a_warning() -> None:
     """json raised ValueError (int conversion limit) out of the reader."""
     digits = "9" * 5000
-    text = ('[{"id": "a", "type": "book", "volume": ' + digits
-            + ', "custom": {"n": [' + digits + ']}},\n {"id": "b", "type": "book"}]')
+    text = (
+        '[{"id": "a", "type": "book", "volume": '
+        + digits
+        + ', "custom": {"n": ['
+        + digits
+        + ']}},\n {"id": "b", "type": "book"}]'
+    )
     result = csljson.read(text, filename="n.json")
     assert result.library["a"]["volume"] == digits
     assert result.library["a"]["custom"] == {"n": [digits]}
     assert "b" in result.library
     assert [(d.code, d.line, d.key, d.field) for d in result.diagnostics] == [
-        ("long-number", 1, "a", "volume"), ("long-number", 1, "a", "custom")]
+        ("long-number", 1, "a", "volume"),
+        ("long-number", 1, "a", "custom"),
+    ]
 
 
 def test_a_long_integer_id_is_kept_as_text() -> None:

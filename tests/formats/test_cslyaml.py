@@ -72,9 +72,18 @@ def test_duplicate_ids_keep_the_first_as_every_reader_does() -> None:
 
 
 def test_writes_unicode_in_order_with_flow_date_parts() -> None:
-    lib = Library([Record("gödel1931", "article-journal", title="Über formal unentscheidbare Sätze",
-                          author=[Name(family="Gödel", given="Kurt")],
-                          issued=Date.from_parts((1931,)), volume="38")])
+    lib = Library(
+        [
+            Record(
+                "gödel1931",
+                "article-journal",
+                title="Über formal unentscheidbare Sätze",
+                author=[Name(family="Gödel", given="Kurt")],
+                issued=Date.from_parts((1931,)),
+                volume="38",
+            )
+        ]
+    )
     text = cslyaml.write(lib)
     assert text.startswith("references:\n- id: gödel1931\n  type: article-journal\n  title: Über")
     assert "date-parts: [[1931]]" in text
@@ -89,11 +98,16 @@ _text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=30)
 _items = st.lists(
     st.fixed_dictionaries(
         {"title": _text, "volume": _text, "note": _text},
-        optional={"author": st.lists(
-            st.fixed_dictionaries({"family": _text, "given": _text}), max_size=3),
-                  "issued": st.builds(lambda p: {"date-parts": [p]},
-                                      st.lists(st.integers(1, 2100), min_size=1, max_size=3)),
-                  "number-of-pages": st.integers(0, 10_000)},
+        optional={
+            "author": st.lists(
+                st.fixed_dictionaries({"family": _text, "given": _text}), max_size=3
+            ),
+            "issued": st.builds(
+                lambda p: {"date-parts": [p]},
+                st.lists(st.integers(1, 2100), min_size=1, max_size=3),
+            ),
+            "number-of-pages": st.integers(0, 10_000),
+        },
     ),
     max_size=5,
 )
@@ -124,13 +138,15 @@ def test_an_invalid_timestamp_is_kept_as_text_with_a_warning() -> None:
     assert result.library["a"]["title"] == "x"
     assert result.library["b"]["title"] == "ok"
     assert [(d.severity, d.code, d.line, d.key) for d in result.diagnostics] == [
-        (Severity.WARNING, "bad-value", 3, "a")]
+        (Severity.WARNING, "bad-value", 3, "a")
+    ]
 
 
 def test_an_integer_of_more_than_4300_digits_is_kept_as_text() -> None:
     digits = "9" * 5000
-    result = cslyaml.read(f"- id: a\n  type: book\n  volume: {digits}\n  title: T\n",
-                          filename="n.yaml")
+    result = cslyaml.read(
+        f"- id: a\n  type: book\n  volume: {digits}\n  title: T\n", filename="n.yaml"
+    )
     assert result.library["a"]["volume"] == digits
     assert result.library["a"]["title"] == "T"
     assert [(d.code, d.line) for d in result.diagnostics] == [("bad-value", 3)]
@@ -184,8 +200,9 @@ def test_a_float_in_custom_data_comes_back_a_float() -> None:
     so the writer tags floats ``!!float``; text that looks like one stays quoted."""
     from citekit.formats import read_string, write_string
 
-    library = read_string('[{"id":"a","type":"book","version":"1.50",'
-                          '"custom":{"biblatex":56058.135608}}]', "csljson").library
+    library = read_string(
+        '[{"id":"a","type":"book","version":"1.50","custom":{"biblatex":56058.135608}}]', "csljson"
+    ).library
     text = write_string(library, "cslyaml")
     assert "!!float 56058.135608" in text and "version: '1.50'" in text
     back = read_string(text, "cslyaml").library["a"].to_json()

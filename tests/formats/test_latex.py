@@ -26,11 +26,28 @@ SC = '<span style="font-variant:small-caps;">'
 @pytest.mark.parametrize(
     ("latex", "text"),
     [
-        ("\\'e", "é"), ("{\\'e}", "é"), ("\\'{e}", "é"), ('\\"{\\i}', "ï"), ("\\'\\i", "í"),
-        ("\\c{c}", "ç"), ("\\c c", "ç"), ("\\v{s}", "š"), ("\\v s", "š"), ("\\u{a}", "ă"),
-        ("\\H{o}", "ő"), ("\\k{a}", "ą"), ("\\={a}", "ā"), ("\\.{z}", "ż"), ("\\~{n}", "ñ"),
-        ("\\~n", "ñ"), ("\\^{a}", "â"), ("\\`{a}", "à"), ("\\`a", "à"), ('{\\"O}zkal', "Özkal"),
-        ("\\r{a}", "å"), ("\\'{E}", "É"),
+        ("\\'e", "é"),
+        ("{\\'e}", "é"),
+        ("\\'{e}", "é"),
+        ('\\"{\\i}', "ï"),
+        ("\\'\\i", "í"),
+        ("\\c{c}", "ç"),
+        ("\\c c", "ç"),
+        ("\\v{s}", "š"),
+        ("\\v s", "š"),
+        ("\\u{a}", "ă"),
+        ("\\H{o}", "ő"),
+        ("\\k{a}", "ą"),
+        ("\\={a}", "ā"),
+        ("\\.{z}", "ż"),
+        ("\\~{n}", "ñ"),
+        ("\\~n", "ñ"),
+        ("\\^{a}", "â"),
+        ("\\`{a}", "à"),
+        ("\\`a", "à"),
+        ('{\\"O}zkal', "Özkal"),
+        ("\\r{a}", "å"),
+        ("\\'{E}", "É"),
     ],
 )
 def test_accents_in_every_spelling(latex: str, text: str) -> None:
@@ -42,7 +59,10 @@ def test_accents_in_every_spelling(latex: str, text: str) -> None:
     [
         # cdl.bib MereEtal96: "Calbindin-D\~{} 2\~{} 8\~{} k" printed "D̃ 2̃ 8̃ k".
         ("Calbindin-D\\~{} 2\\~{} 8\\~{} k", "Calbindin-D~ 2~ 8~ k"),
-        ("\\~{}", "~"), ("a\\^{}b", "a^b"), ("x\\'{}", "x\u00b4"), ('\\"{}', "\u00a8"),
+        ("\\~{}", "~"),
+        ("a\\^{}b", "a^b"),
+        ("x\\'{}", "x\u00b4"),
+        ('\\"{}', "\u00a8"),
     ],
 )
 def test_an_accent_over_nothing_prints_on_its_own(latex: str, text: str) -> None:
@@ -56,9 +76,20 @@ def test_an_accent_over_nothing_prints_on_its_own(latex: str, text: str) -> None
 @pytest.mark.parametrize(
     ("latex", "text"),
     [
-        ("\\ss", "ß"), ("\\o", "ø"), ("\\O", "Ø"), ("\\ae", "æ"), ("\\AE", "Æ"), ("\\oe", "œ"),
-        ("\\aa", "å"), ("\\l", "ł"), ("\\L", "Ł"), ("\\i", "ı"), ("\\j", "ȷ"),
-        ("{\\ss}", "ß"), ("Stra\\ss e", "Straße"), ("Stra\\ss{}e", "Straße"),
+        ("\\ss", "ß"),
+        ("\\o", "ø"),
+        ("\\O", "Ø"),
+        ("\\ae", "æ"),
+        ("\\AE", "Æ"),
+        ("\\oe", "œ"),
+        ("\\aa", "å"),
+        ("\\l", "ł"),
+        ("\\L", "Ł"),
+        ("\\i", "ı"),
+        ("\\j", "ȷ"),
+        ("{\\ss}", "ß"),
+        ("Stra\\ss e", "Straße"),
+        ("Stra\\ss{}e", "Straße"),
     ],
 )
 def test_special_letters(latex: str, text: str) -> None:
@@ -97,7 +128,8 @@ def test_math_unicode_can_write_becomes_text() -> None:
     # As pandoc renders it: the issue's "Adaptive $\\epsilon$-Ranking" is "Adaptive ϵ-Ranking".
     assert decode("Adaptive $\\epsilon$-Ranking", nocase=False) == "Adaptive ϵ-Ranking"
     assert decode("the $k$-means and $\\alpha_1$ values", nocase=False) == (
-        "the k-means and α₁ values")
+        "the k-means and α₁ values"
+    )
     # In titles the math is case-protected, as pandoc keeps math out of case changes.
     assert decode("$\\gamma$-band") == f"{NOCASE_OPEN}γ</span>-band"
     # Writing the decoded text loses the TeX: the reader keeps the raw field.
@@ -108,7 +140,8 @@ def test_latex_math_delimiters_are_math_too() -> None:
     # iridia DoeGieWitYan2019: "The ({1+\\(\\lambda\\)}) evolutionary algorithm" printed
     # "\\(λ\\)" with its delimiters; \\( \\) and \\[ \\] are math as $ and $$ are.
     assert decode("The ({1+\\(\\lambda\\)}) evolutionary", nocase=False) == (
-        "The (1+λ) evolutionary")
+        "The (1+λ) evolutionary"
+    )
     assert decode("a \\[x^2\\] b", nocase=False) == "a x² b"
     assert decode("a \\(\\epsilon\\) b") == f"a {NOCASE_OPEN}ϵ</span> b"
     assert decode("a \\( b", nocase=False) == "a \\( b"  # never closed: kept as written
@@ -129,7 +162,10 @@ def test_unknown_commands_are_listed_not_mangled() -> None:
     # One argument: its text, as before (\\rpackage{irace} is "irace").
     assert decode("the \\rpackage{irace} package") == "the irace package"
     assert tex_left_as_written("X {\\switchargs{--90}{1968}} \\rpackage{irace} \\foo") == [
-        "\\switchargs", "\\rpackage", "\\foo"]
+        "\\switchargs",
+        "\\rpackage",
+        "\\foo",
+    ]
     # A Greek letter typed without its dollars is the letter.
     assert decode("the \\theta rhythm", nocase=False) == "the θ rhythm"
     assert decode("{\\lambda}-MMAS", nocase=False) == "λ-MMAS"
@@ -190,7 +226,8 @@ def test_strip_markup() -> None:
 
 _LETTERS = st.text(
     alphabet=st.sampled_from(list("abcdefXYZ éüçñøßłÅæœ–—“”&%#_'.,:;0123456789")),
-    min_size=1, max_size=40,
+    min_size=1,
+    max_size=40,
 )
 
 
@@ -200,9 +237,16 @@ def test_encode_then_decode_round_trips(text: str, ascii: bool) -> None:
     assert decode(encode(expected, ascii=ascii)) == expected
 
 
-@given(st.lists(st.tuples(st.sampled_from(["", "<i>", "<b>", NOCASE_OPEN]),
-                          st.text(alphabet="abcXYZ é", min_size=1, max_size=8)),
-                min_size=1, max_size=5))
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["", "<i>", "<b>", NOCASE_OPEN]),
+            st.text(alphabet="abcXYZ é", min_size=1, max_size=8),
+        ),
+        min_size=1,
+        max_size=5,
+    )
+)
 def test_markup_round_trips(pieces: list[tuple[str, str]]) -> None:
     closers = {"<i>": "</i>", "<b>": "</b>", NOCASE_OPEN: "</span>", "": ""}
     text = "".join(f"{tag}{body}{closers[tag]}" for tag, body in pieces if body.strip())
@@ -212,14 +256,17 @@ def test_markup_round_trips(pieces: list[tuple[str, str]]) -> None:
     assert decode(encode(text)) == text
 
 
-@pytest.mark.parametrize(("text", "start", "end"), [
-    ("{a}", 0, 2),
-    ("x{a{b}c}d", 1, 7),
-    (r"{a\}b}", 0, 5),       # an escaped brace is a character, not a group
-    (r"{a\{b}", 0, 5),
-    ("{never", 0, -1),
-    ("{a}}", 0, 2),
-])
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("{a}", 0, 2),
+        ("x{a{b}c}d", 1, 7),
+        (r"{a\}b}", 0, 5),  # an escaped brace is a character, not a group
+        (r"{a\{b}", 0, 5),
+        ("{never", 0, -1),
+        ("{a}}", 0, 2),
+    ],
+)
 def test_closing_brace(text: str, start: int, end: int) -> None:
     assert closing_brace(text, start) == end
 
@@ -241,8 +288,12 @@ def _closing_brace_by_characters(text: str, i: int) -> int:
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.sampled_from(["{", "}", "\\", "a", "{{{{", "}}}}", "\\{", "\\}"]),
-                max_size=3000).map("".join), st.integers(0, 50))
+@given(
+    st.lists(
+        st.sampled_from(["{", "}", "\\", "a", "{{{{", "}}}}", "\\{", "\\}"]), max_size=3000
+    ).map("".join),
+    st.integers(0, 50),
+)
 def test_closing_brace_skips_chunks_without_changing_the_answer(text: str, start: int) -> None:
     start = min(start, len(text))
     assert closing_brace(text, start) == _closing_brace_by_characters(text, start)
@@ -265,8 +316,9 @@ def test_accents_nest_up_to_the_limit_and_no_further() -> None:
         decode_lossy("\\'{" * 40_000 + "}" * 40_000)
 
 
-@pytest.mark.parametrize("text", ["\ud800", "\\'{\ud800}", "{\ud800}", "\\c\ud800",
-                                  "\\emph{\ud800", "\ud800--\udfff"])
+@pytest.mark.parametrize(
+    "text", ["\ud800", "\\'{\ud800}", "{\ud800}", "\\c\ud800", "\\emph{\ud800", "\ud800--\udfff"]
+)
 def test_lone_surrogates_decode_and_encode_without_raising(text: str) -> None:
     decoded = decode(text)
     assert "\ud800" in decoded or "\udfff" in decoded or decoded == ""

@@ -78,8 +78,9 @@ def _fields_not_back(original: Record, back: Record | None, fmt: str, text: str)
             if _normal(value, plain) != _normal(returned, plain):
                 missing.add(name)
             continue
-        if _normal(value, plain) != _normal(theirs.get(name), plain) \
-                and not _only_braced_more(value, theirs.get(name)):
+        if _normal(value, plain) != _normal(theirs.get(name), plain) and not _only_braced_more(
+            value, theirs.get(name)
+        ):
             missing.add(name)
     return missing
 
@@ -94,8 +95,9 @@ def _only_braced_more(value: Any, returned: Any) -> bool:
         return False
     kept = _NOCASE_SPAN.findall(value)
     back = _NOCASE_SPAN.findall(returned)
-    return _NOCASE_SPAN.sub(r"\1", value) == _NOCASE_SPAN.sub(r"\1", returned) \
-        and all(back.count(text) >= kept.count(text) for text in kept)
+    return _NOCASE_SPAN.sub(r"\1", value) == _NOCASE_SPAN.sub(r"\1", returned) and all(
+        back.count(text) >= kept.count(text) for text in kept
+    )
 
 
 def _check_report_matches_reread(library: Library, fmt: str) -> tuple[int, int]:

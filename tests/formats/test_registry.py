@@ -10,8 +10,15 @@ from citekit.formats import format_for_path, get_format, guess_format
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("csljson", "csljson"), ("CSL-JSON", "csljson"), ("json", "csljson"),
-     ("bibtex", "biblatex"), ("bib", "biblatex"), ("ris", "ris"), ("yaml", "cslyaml")],
+    [
+        ("csljson", "csljson"),
+        ("CSL-JSON", "csljson"),
+        ("json", "csljson"),
+        ("bibtex", "biblatex"),
+        ("bib", "biblatex"),
+        ("ris", "ris"),
+        ("yaml", "cslyaml"),
+    ],
 )
 def test_names_and_aliases(name: str, expected: str) -> None:
     assert get_format(name).name == expected
@@ -24,8 +31,13 @@ def test_unknown_format_lists_the_known_ones() -> None:
 
 @pytest.mark.parametrize(
     ("path", "expected"),
-    [("refs.bib", "biblatex"), ("REFS.BIB", "biblatex"), ("x.json", "csljson"),
-     ("x.yml", "cslyaml"), ("x.ris", "ris")],
+    [
+        ("refs.bib", "biblatex"),
+        ("REFS.BIB", "biblatex"),
+        ("x.json", "csljson"),
+        ("x.yml", "cslyaml"),
+        ("x.ris", "ris"),
+    ],
 )
 def test_suffixes(path: str, expected: str) -> None:
     info = format_for_path(path)

@@ -106,21 +106,48 @@ def test_broken_structure_gives_diagnostics_not_exceptions() -> None:
 
 
 def test_round_trip_of_written_library() -> None:
-    lib = Library([
-        Record("a1", "article-journal", author=[Name(family="Ørsted", given="Hans Christian")],
-               title="Experimenta circa effectum", container_title="Annals",
-               issued=Date.from_parts((1820, 7)), volume="5", issue="2", page="33-40",
-               DOI="10.1/abc", URL="https://x.org", abstract="Line one\nline two",
-               keyword="magnetism, electricity", ISSN="1234-5678", language="la"),
-        Record("b2", "book", editor=[Name(family="Waals", non_dropping_particle="van der",
-                                          given="J. D.")],
-               title="Collected works", publisher="Brill", publisher_place="Leiden",
-               issued=Date.from_parts((1990,)), ISBN="9783161484100",
-               collection_title="Classics", edition="2"),
-        Record("c3", "chapter", author=[Name(literal="毛泽东")], title="章",
-               container_title="书", accessed=Date.from_parts((2024, 1, 2))),
-        Record("d4", "thesis", title="Undated", issued=Date(literal="forthcoming")),
-    ])
+    lib = Library(
+        [
+            Record(
+                "a1",
+                "article-journal",
+                author=[Name(family="Ørsted", given="Hans Christian")],
+                title="Experimenta circa effectum",
+                container_title="Annals",
+                issued=Date.from_parts((1820, 7)),
+                volume="5",
+                issue="2",
+                page="33-40",
+                DOI="10.1/abc",
+                URL="https://x.org",
+                abstract="Line one\nline two",
+                keyword="magnetism, electricity",
+                ISSN="1234-5678",
+                language="la",
+            ),
+            Record(
+                "b2",
+                "book",
+                editor=[Name(family="Waals", non_dropping_particle="van der", given="J. D.")],
+                title="Collected works",
+                publisher="Brill",
+                publisher_place="Leiden",
+                issued=Date.from_parts((1990,)),
+                ISBN="9783161484100",
+                collection_title="Classics",
+                edition="2",
+            ),
+            Record(
+                "c3",
+                "chapter",
+                author=[Name(literal="毛泽东")],
+                title="章",
+                container_title="书",
+                accessed=Date.from_parts((2024, 1, 2)),
+            ),
+            Record("d4", "thesis", title="Undated", issued=Date(literal="forthcoming")),
+        ]
+    )
     text = ris.write(lib)
     assert ris.read(text).library == lib
     crlf = ris.write(lib, newline="\r\n")
@@ -150,14 +177,15 @@ _name = st.one_of(
 )
 _record = st.builds(
     lambda i, kind, title, names, year, pages: Record(
-        f"k{i}", kind, title=title, author=names,
-        issued=Date.from_parts(tuple(year)), page=pages),
+        f"k{i}", kind, title=title, author=names, issued=Date.from_parts(tuple(year)), page=pages
+    ),
     st.integers(0, 10_000),
     st.sampled_from(sorted({csl for _, csl in rismap.TYPE_TABLE})),
     _words,
     st.lists(_name, min_size=1, max_size=4),
     st.lists(st.integers(1, 12), min_size=0, max_size=2).flatmap(
-        lambda rest: st.integers(1000, 2100).map(lambda y: [y, *rest])),
+        lambda rest: st.integers(1000, 2100).map(lambda y: [y, *rest])
+    ),
     st.builds(lambda a, b: f"{a}-{a + b}", st.integers(1, 500), st.integers(0, 50)),
 )
 
@@ -170,9 +198,11 @@ def test_round_trip_property(records: list[Record]) -> None:
 
 
 def test_lines_give_the_line_each_record_starts_on() -> None:
-    text = ("TY  - JOUR\nID  - first\nTI  - One\nER  - \n\n"
-            "TY  - BOOK\nID  - first\nTI  - Two\nER  - \n"
-            "TY  - BOOK\nTI  - No id\nER  - \n")
+    text = (
+        "TY  - JOUR\nID  - first\nTI  - One\nER  - \n\n"
+        "TY  - BOOK\nID  - first\nTI  - Two\nER  - \n"
+        "TY  - BOOK\nTI  - No id\nER  - \n"
+    )
     result = ris.read(text, filename="l.ris")
     keys = result.library.keys()
     assert keys[:2] == ["first", "first-2"]
@@ -189,24 +219,34 @@ def test_writing_tolerates_any_custom_and_never_adds_one() -> None:
 
 
 def test_written_names_keep_each_particle_with_its_part() -> None:
-    lib = Library([Record("b", "book", author=[
-        Name(family="Beethoven", given="Ludwig", dropping_particle="van"),
-        Name(family="Gogh", non_dropping_particle="van"),
-        Name(family="King", given="M. L.", suffix="Jr."),
-    ])])
+    lib = Library(
+        [
+            Record(
+                "b",
+                "book",
+                author=[
+                    Name(family="Beethoven", given="Ludwig", dropping_particle="van"),
+                    Name(family="Gogh", non_dropping_particle="van"),
+                    Name(family="King", given="M. L.", suffix="Jr."),
+                ],
+            )
+        ]
+    )
     authors = [line for line in ris.write(lib).splitlines() if line.startswith("AU  - ")]
-    assert authors == ["AU  - Beethoven, Ludwig van", "AU  - van Gogh,",
-                       "AU  - King, M. L., Jr."]
+    assert authors == ["AU  - Beethoven, Ludwig van", "AU  - van Gogh,", "AU  - King, M. L., Jr."]
 
 
 def test_a_clashing_id_skips_numbered_ids_already_taken() -> None:
-    text = ("TY  - BOOK\nID  - first-2\nER  - \n"
-            "TY  - BOOK\nID  - first\nER  - \n"
-            "TY  - BOOK\nID  - first\nER  - \n")
+    text = (
+        "TY  - BOOK\nID  - first-2\nER  - \n"
+        "TY  - BOOK\nID  - first\nER  - \n"
+        "TY  - BOOK\nID  - first\nER  - \n"
+    )
     result = ris.read(text, filename="t.ris")
     assert result.library.keys() == ["first-2", "first", "first-3"]
     assert [d.message for d in result.diagnostics if d.code == "duplicate-key"] == [
-        "a second record with ID 'first' was renamed 'first-3'"]
+        "a second record with ID 'first' was renamed 'first-3'"
+    ]
 
 
 # --- issue 12: RIS never holds HTML, keeps what has no tag, and round-trips -------
@@ -214,9 +254,14 @@ def test_a_clashing_id_skips_numbered_ids_already_taken() -> None:
 
 def test_rich_text_markup_is_written_as_plain_text() -> None:
     """``convert references.bib -t ris`` wrote ``TI  - <span class="nocase">Trump</span>``."""
-    record = Record("k", "book", title='<span class="nocase">Trump</span> Should <i>Meet</i>',
-                    author=[Name(family="<b>Doe</b>", given="<i>J</i>")],
-                    note="a <sup>2</sup> note", custom={"quotation": "<i>said</i>"})
+    record = Record(
+        "k",
+        "book",
+        title='<span class="nocase">Trump</span> Should <i>Meet</i>',
+        author=[Name(family="<b>Doe</b>", given="<i>J</i>")],
+        note="a <sup>2</sup> note",
+        custom={"quotation": "<i>said</i>"},
+    )
     text = ris.write(Library([record]))
     assert "TI  - Trump Should Meet" in text
     assert "AU  - Doe, J" in text
@@ -226,15 +271,24 @@ def test_rich_text_markup_is_written_as_plain_text() -> None:
 def test_fields_without_a_tag_come_back_from_carried_notes() -> None:
     """The event title and place, an original date and publisher and quotation
     fields used to be dropped without a word."""
-    record = Record("trump2017", "interview", {
-        "title": "Interview", "event-title": "Interview with Bloomberg News",
-        "event-place": "Oval Office", "original-date": {"date-parts": [[1993]]},
-        "original-publisher": "Center for Libertarian Studies",
-        "custom": {"quotation": "honored", "quoted-in-locator": "7",
-                   "biblatex": {"entrysubtype": "interview", "@short": True}}})
+    record = Record(
+        "trump2017",
+        "interview",
+        {
+            "title": "Interview",
+            "event-title": "Interview with Bloomberg News",
+            "event-place": "Oval Office",
+            "original-date": {"date-parts": [[1993]]},
+            "original-publisher": "Center for Libertarian Studies",
+            "custom": {
+                "quotation": "honored",
+                "quoted-in-locator": "7",
+                "biblatex": {"entrysubtype": "interview", "@short": True},
+            },
+        },
+    )
     text = ris.write(Library([record]))
-    assert f"{ris.CARRY_TAG}  - {ris.CARRY_TEXT}event-title: Interview with Bloomberg News" \
-        in text
+    assert f"{ris.CARRY_TAG}  - {ris.CARRY_TEXT}event-title: Interview with Bloomberg News" in text
     assert f"{ris.CARRY_TAG}  - {ris.CARRY_TEXT}custom.quotation: honored" in text
     back = ris.read(text).library
     assert back == Library([record])
@@ -242,19 +296,23 @@ def test_fields_without_a_tag_come_back_from_carried_notes() -> None:
 
 
 def test_a_broken_carried_note_is_kept_as_a_note_with_a_warning() -> None:
-    text = ("TY  - BOOK\nID  - k\nN1  - [citekit json] issued: {not json\n"
-            "N1  - [citekit] id: other\nER  - \n")
+    text = (
+        "TY  - BOOK\nID  - k\nN1  - [citekit json] issued: {not json\n"
+        "N1  - [citekit] id: other\nER  - \n"
+    )
     result = ris.read(text, filename="n.ris")
     record = result.library["k"]
-    assert record.custom["ris"]["N1"] == ["[citekit json] issued: {not json",
-                                         "[citekit] id: other"]
+    assert record.custom["ris"]["N1"] == ["[citekit json] issued: {not json", "[citekit] id: other"]
     assert [(d.code, d.line) for d in result.diagnostics if d.code == "bad-carried-note"] == [
-        ("bad-carried-note", 3), ("bad-carried-note", 4)]
+        ("bad-carried-note", 3),
+        ("bad-carried-note", 4),
+    ]
     assert ris.read(ris.write(result.library)).library == result.library
 
 
-@pytest.mark.parametrize("char", ["\u2028", "\u2029", "\x85", "\x0b", "\x0c", "\x1c", "\x1d",
-                                  "\x1e"])
+@pytest.mark.parametrize(
+    "char", ["\u2028", "\u2029", "\x85", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e"]
+)
 def test_unicode_line_separators_are_text_not_line_breaks(char: str) -> None:
     """An id ``k\\u2028x`` came back as ``k\\nx``: str.splitlines split there."""
     record = Record(f"k{char}x{char}", "book", title=f"A{char}B")
@@ -268,9 +326,13 @@ def test_lines_end_only_at_newline_crlf_and_cr() -> None:
 
 
 def test_a_date_range_keeps_its_end() -> None:
-    record = Record("r", "article-journal", title="T",
-                    issued={"date-parts": [[2001, 5], [2002, 6]]},
-                    accessed={"date-parts": [[2020, 1, 2], [2020, 1, 5]]})
+    record = Record(
+        "r",
+        "article-journal",
+        title="T",
+        issued={"date-parts": [[2001, 5], [2002, 6]]},
+        accessed={"date-parts": [[2020, 1, 2], [2020, 1, 5]]},
+    )
     text = ris.write(Library([record]))
     assert "PY  - 2001" in text and "DA  - 2001/05//" in text  # other tools see the start
     assert ris.read(text).library == Library([record])
@@ -278,18 +340,21 @@ def test_a_date_range_keeps_its_end() -> None:
 
 def test_a_dropping_particle_stays_a_dropping_particle() -> None:
     """``Beethoven, Ludwig van`` used to read back with the given name 'Ludwig van'."""
-    names = [Name(family="Beethoven", given="Ludwig", dropping_particle="van"),
-             Name(family="Fontaine", given="Jean", dropping_particle="de la"),
-             Name(family="hooks", given="bell"),
-             Name(family="Waals", given="Johannes Diderik", non_dropping_particle="van der")]
+    names = [
+        Name(family="Beethoven", given="Ludwig", dropping_particle="van"),
+        Name(family="Fontaine", given="Jean", dropping_particle="de la"),
+        Name(family="hooks", given="bell"),
+        Name(family="Waals", given="Johannes Diderik", non_dropping_particle="van der"),
+    ]
     record = Record("p", "book", author=names)
     assert ris.read(ris.write(Library([record]))).library["p"].names("author") == names
 
 
 def test_a_books_container_title_does_not_come_back_as_its_series() -> None:
     """T2 of a book is its series: ``container-title`` came back as ``collection-title``."""
-    record = Record("b", "book", {"title": "Part", "container-title": "Whole",
-                                  "collection-title": "Series"})
+    record = Record(
+        "b", "book", {"title": "Part", "container-title": "Whole", "collection-title": "Series"}
+    )
     text = ris.write(Library([record]))
     assert "T2  - Series" in text and "T2  - Whole" not in text
     assert ris.read(text).library == Library([record])
@@ -299,7 +364,6 @@ def test_markup_that_hides_a_tag_never_reaches_the_file_as_html() -> None:
     """A fuzz find: taking ``<i>`` out of ``</<i>span>`` made the tag ``</span>``."""
     from citekit.formats import read_string, write_string
 
-    library = read_string('[{"id":"a","type":"book","title":"x </<i>span> y"}]',
-                          "csljson").library
+    library = read_string('[{"id":"a","type":"book","title":"x </<i>span> y"}]', "csljson").library
     text = write_string(library, "ris")
     assert "<" not in text.replace("\r", "")

@@ -25,17 +25,29 @@ OPEN: dict[str, str] = {}
 
 FINDINGS: list[tuple[str, str, bytes]] = [
     # -- the 1,000,000-input campaign of 2026-12-06 (seed 1) ------------------
-    ("subtitle-after-punctuation", "roundtrip-csljson",
-     b'[{"id":"a","type":"book","title":"Building bridges: )) the role"}]'),
+    (
+        "subtitle-after-punctuation",
+        "roundtrip-csljson",
+        b'[{"id":"a","type":"book","title":"Building bridges: )) the role"}]',
+    ),
     # 5,000 nested '[@' took 1.3 s CPU: the bracket check searched from each '['
-    ("nested-open-brackets", "document",
-     b"---\ntitle: T\n---\n\nAs [@raimondo2017trump, p. 33] says, " + b"[@" * 4950),
+    (
+        "nested-open-brackets",
+        "document",
+        b"---\ntitle: T\n---\n\nAs [@raimondo2017trump, p. 33] says, " + b"[@" * 4950,
+    ),
     # the second 1,000,000-input run: a tag made by taking markup out
     ("tag-made-by-stripping", "roundtrip-csljson", b'{"id":"","e":"</<i>span>","":""}'),
-    ("tag-made-by-stripping-yaml", "roundtrip-cslyaml",
-     b"references:\n- id: o\n  y: </s<span>pan>"),
-    ("float-in-custom-yaml", "roundtrip-csljson",
-     b'[{"id":"a","type":"book","custom":{"biblatex":56058.135608}}]'),
+    (
+        "tag-made-by-stripping-yaml",
+        "roundtrip-cslyaml",
+        b"references:\n- id: o\n  y: </s<span>pan>",
+    ),
+    (
+        "float-in-custom-yaml",
+        "roundtrip-csljson",
+        b'[{"id":"a","type":"book","custom":{"biblatex":56058.135608}}]',
+    ),
     # -- crashes ---------------------------------------------------------------
     ("nbsp-in-bibtex-value", "read-bibtex", b"@misc{k, title = a\xc2\xa0# b}"),
     ("u001e-in-bibtex-value", "read-bibtex", b"@misc{k, title = o\x1ei}"),

@@ -22,8 +22,13 @@ from citekit.model.records import (
 
 def test_name_round_trips_particles_suffix_and_flags() -> None:
     data = {
-        "family": "Gogh", "given": "Vincent", "non-dropping-particle": "van",
-        "suffix": "Jr.", "comma-suffix": True, "static-ordering": True, "parse-names": False,
+        "family": "Gogh",
+        "given": "Vincent",
+        "non-dropping-particle": "van",
+        "suffix": "Jr.",
+        "comma-suffix": True,
+        "static-ordering": True,
+        "parse-names": False,
     }
     name = Name.from_json(data)
     assert name.non_dropping_particle == "van"
@@ -35,9 +40,7 @@ def test_name_flags_accept_tool_spellings() -> None:
     assert Name.from_json({"family": "X", "comma-suffix": "true"}).comma_suffix
     assert Name.from_json({"family": "X", "comma-suffix": 1}).comma_suffix
     assert not Name.from_json({"family": "X", "comma-suffix": "false"}).comma_suffix
-    assert Name.from_json({"family": "X", "static-ordering": "false"}).to_json() == {
-        "family": "X"
-    }
+    assert Name.from_json({"family": "X", "static-ordering": "false"}).to_json() == {"family": "X"}
 
 
 def test_name_keeps_unknown_keys_for_the_round_trip() -> None:
@@ -113,8 +116,9 @@ def test_name_from_json_rejects_non_objects() -> None:
         ("-0044-03-15", ((-44, 3, 15),), None, False),
     ],
 )
-def test_parse_edtf(text: str, parts: tuple[tuple[int, ...], ...], season: int | None,
-                    circa: bool) -> None:
+def test_parse_edtf(
+    text: str, parts: tuple[tuple[int, ...], ...], season: int | None, circa: bool
+) -> None:
     date = parse_edtf(text)
     assert date is not None
     assert date.resolved.parts == parts
@@ -124,7 +128,8 @@ def test_parse_edtf(text: str, parts: tuple[tuple[int, ...], ...], season: int |
 
 
 @pytest.mark.parametrize(
-    "text", ["", "   ", "May 2017", "2017-13", "2017-05-32", "2017-21-01", "../..", "/", "x/2008"],
+    "text",
+    ["", "   ", "May 2017", "2017-13", "2017-05-32", "2017-21-01", "../..", "/", "x/2008"],
 )
 def test_parse_edtf_rejects_non_edtf(text: str) -> None:
     assert parse_edtf(text) is None
@@ -141,9 +146,16 @@ def test_parse_edtf_open_ranges_expose_start_end_year() -> None:
 
 @pytest.mark.parametrize(
     ("text", "edtf"),
-    [("2017-05~", "2017-05~"), ("1993/2008", "1993/2008"), ("1993/..", "1993/.."),
-     ("../2008", "../2008"), ("2017-21", "2017-21"), ("-0044-03-15", "-0044-03-15"),
-     ("0099", "0099"), ("2017-05-14?", "2017-05-14~")],
+    [
+        ("2017-05~", "2017-05~"),
+        ("1993/2008", "1993/2008"),
+        ("1993/..", "1993/.."),
+        ("../2008", "../2008"),
+        ("2017-21", "2017-21"),
+        ("-0044-03-15", "-0044-03-15"),
+        ("0099", "0099"),
+        ("2017-05-14?", "2017-05-14~"),
+    ],
 )
 def test_to_edtf(text: str, edtf: str) -> None:
     date = parse_edtf(text)
@@ -203,8 +215,15 @@ def test_date_keeps_unknown_keys() -> None:
 
 
 @pytest.mark.parametrize(
-    "bad", [{"date-parts": "2017"}, {"date-parts": [2017]}, {"date-parts": [["spring"]]},
-            {"date-parts": [[True]]}, 2017, ["2017"]],
+    "bad",
+    [
+        {"date-parts": "2017"},
+        {"date-parts": [2017]},
+        {"date-parts": [["spring"]]},
+        {"date-parts": [[True]]},
+        2017,
+        ["2017"],
+    ],
 )
 def test_date_from_json_rejects_bad_shapes(bad: object) -> None:
     with pytest.raises(ValueError):
@@ -264,8 +283,14 @@ def test_record_id_kept_exactly_and_key_is_a_string() -> None:
 
 
 def test_record_json_round_trip_and_errors() -> None:
-    item = {"id": "k", "type": "article-journal", "author": [{"family": "Doe"}],
-            "issued": "2020", "volume": "3", "custom": {"x": [1, 2]}}
+    item = {
+        "id": "k",
+        "type": "article-journal",
+        "author": [{"family": "Doe"}],
+        "issued": "2020",
+        "volume": "3",
+        "custom": {"x": [1, 2]},
+    }
     assert Record.from_json(item).to_json() == item
     assert Record.from_json({"id": "n"}).type == "document"
     with pytest.raises(ValueError, match="no 'id'"):

@@ -178,9 +178,17 @@ def test_every_date_variable_is_checked() -> None:
 
 @pytest.mark.parametrize(
     ("isbn", "valid"),
-    [("978-0-306-40615-7", True), ("0-306-40615-2", True), ("0 306 40615 2", True),
-     ("080442957X", True), ("0-306-40615-3", False), ("978-0-306-40615-8", False),
-     ("12345", False), ("979-10-90636-07-1", True), ("ISBN", False)],
+    [
+        ("978-0-306-40615-7", True),
+        ("0-306-40615-2", True),
+        ("0 306 40615 2", True),
+        ("080442957X", True),
+        ("0-306-40615-3", False),
+        ("978-0-306-40615-8", False),
+        ("12345", False),
+        ("979-10-90636-07-1", True),
+        ("ISBN", False),
+    ],
 )
 def test_isbn_check_digits(isbn: str, valid: bool) -> None:
     assert isbn_is_valid(isbn) is valid
@@ -188,8 +196,14 @@ def test_isbn_check_digits(isbn: str, valid: bool) -> None:
 
 @pytest.mark.parametrize(
     ("issn", "valid"),
-    [("0028-0836", True), ("2434-561X", True), ("2434-561x", True), ("00280836", True),
-     ("0028-0837", False), ("0028-083", False)],
+    [
+        ("0028-0836", True),
+        ("2434-561X", True),
+        ("2434-561x", True),
+        ("00280836", True),
+        ("0028-0837", False),
+        ("0028-083", False),
+    ],
 )
 def test_issn_check_digits(issn: str, valid: bool) -> None:
     assert issn_is_valid(issn) is valid
@@ -197,17 +211,17 @@ def test_issn_check_digits(issn: str, valid: bool) -> None:
 
 def test_fields_listing_several_identifiers() -> None:
     assert split_isbns("ISBN 978-0-306-40615-7 (pbk.); 0-306-40615-2") == [
-        "978-0-306-40615-7", "0-306-40615-2"]
+        "978-0-306-40615-7",
+        "0-306-40615-2",
+    ]
     assert split_isbns("0306406152 9780306406157") == ["0306406152", "9780306406157"]
     assert split_isbns("978 0 306 40615 7") == ["978 0 306 40615 7"]
-    assert split_issns("1532-0626 (print), 1532-0634 (electronic)") == [
-        "1532-0626", "1532-0634"]
+    assert split_issns("1532-0626 (print), 1532-0634 (electronic)") == ["1532-0626", "1532-0634"]
     assert split_issns("0377 -- 2217") == ["0377 -- 2217"]
 
 
 def test_identifier_rules() -> None:
-    record = _complete("book", ISBN="978-0-306-40615-7; 0-306-40615-3",
-                       ISSN="0028-0836, 0028-0837")
+    record = _complete("book", ISBN="978-0-306-40615-7; 0-306-40615-3", ISSN="0028-0836, 0028-0837")
     assert _codes([record]) == [
         ("bad-isbn", Severity.WARNING, "ISBN"),
         ("bad-issn", Severity.WARNING, "ISSN"),
@@ -237,11 +251,11 @@ def test_doi(doi: str, codes: list[str]) -> None:
 
 
 def test_reader_diagnostics_pass_through_first_and_locations_are_filled() -> None:
-    duplicate = Diagnostic(Severity.ERROR, "duplicate-key", "duplicate id 'a'",
-                           file="refs.json", line=9, key="a")
+    duplicate = Diagnostic(
+        Severity.ERROR, "duplicate-key", "duplicate id 'a'", file="refs.json", line=9, key="a"
+    )
     library = Library([Record("a", "book"), Record("b", "book", title="T")])
-    diags = check(library, diagnostics=[duplicate], filename="refs.json",
-                  lines={"a": 2, "b": 5})
+    diags = check(library, diagnostics=[duplicate], filename="refs.json", lines={"a": 2, "b": 5})
     assert diags[0] is duplicate
     located = {(d.key, d.line, d.file) for d in diags[1:]}
     assert located == {("a", 2, "refs.json"), ("b", 5, "refs.json")}
@@ -271,11 +285,15 @@ def test_counts() -> None:
 
 def test_control_characters_are_located_and_explained() -> None:
     """cdl.bib's 'just for \x91place\x92?': cp1252 quotes that arrived as C1 controls."""
-    record = _complete(title="Is the hippocampus just for \x91place\x92?",
-                       author=[{"family": "Eich\x07enbaum", "given": "Howard"}])
+    record = _complete(
+        title="Is the hippocampus just for \x91place\x92?",
+        author=[{"family": "Eich\x07enbaum", "given": "Howard"}],
+    )
     found = [d for d in check([record]) if d.code == "control-character"]
-    assert [(d.field, d.severity) for d in found] == [("title", Severity.WARNING),
-                                                      ("author", Severity.WARNING)]
+    assert [(d.field, d.severity) for d in found] == [
+        ("title", Severity.WARNING),
+        ("author", Severity.WARNING),
+    ]
     assert "U+0091" in found[0].message and "'\u2018'" in found[0].message
     assert "U+0007" in found[1].message and "Windows-1252" not in found[1].message
 
@@ -303,8 +321,9 @@ SETS_BIB = """\
 
 def _sets_checked() -> list[Diagnostic]:
     result = read_string(SETS_BIB, "biblatex", filename="sets.bib")
-    return check(result.library, diagnostics=result.diagnostics, filename="sets.bib",
-                 lines=result.lines)
+    return check(
+        result.library, diagnostics=result.diagnostics, filename="sets.bib", lines=result.lines
+    )
 
 
 def test_entry_set_members_reads_the_readers_record() -> None:
@@ -321,18 +340,24 @@ def test_a_valid_set_is_not_an_error() -> None:
 
 
 def test_a_set_with_a_missing_member_is_an_error_at_its_line() -> None:
-    [problem] = [d for d in _sets_checked()
-                 if d.key == "broken" and d.severity is not Severity.INFO]
+    [problem] = [
+        d for d in _sets_checked() if d.key == "broken" and d.severity is not Severity.INFO
+    ]
     assert (problem.severity, problem.code, problem.field) == (
-        Severity.ERROR, "missing-set-member", "entryset")
+        Severity.ERROR,
+        "missing-set-member",
+        "entryset",
+    )
     assert "'nobody'" in problem.message
     assert (problem.file, problem.line) == ("sets.bib", 2)
 
 
 def test_an_empty_set_is_an_error_and_a_nested_one_a_warning() -> None:
     found = {(d.key, d.code, d.severity) for d in _sets_checked() if d.code.endswith("set")}
-    assert found == {("hollow", "empty-set", Severity.ERROR),
-                     ("outer", "nested-set", Severity.WARNING)}
+    assert found == {
+        ("hollow", "empty-set", Severity.ERROR),
+        ("outer", "nested-set", Severity.WARNING),
+    }
 
 
 def test_the_sets_of_biblatex_examples_are_valid(shared: Path) -> None:

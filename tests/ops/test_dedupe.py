@@ -41,25 +41,36 @@ def test_normalisers() -> None:
 
 
 def test_doi_rule_normalises_case_and_prefixes() -> None:
-    lib = Library([
-        _rec("a", DOI="10.1000/XYZ.1", title="Alpha"),
-        _rec("b", title="Unrelated"),
-        _rec("c", URL="https://doi.org/10.1000/xyz.1", title="Alpha (preprint)"),
-    ])
+    lib = Library(
+        [
+            _rec("a", DOI="10.1000/XYZ.1", title="Alpha"),
+            _rec("b", title="Unrelated"),
+            _rec("c", URL="https://doi.org/10.1000/xyz.1", title="Alpha (preprint)"),
+        ]
+    )
     [group] = find_duplicates(lib)
     assert group.keys == ("a", "c")
     assert group.rules == ("doi",)
     assert group.matches[0].value == "10.1000/xyz.1"
-    assert group.to_json()["matches"][0] == {"rule": "doi", "value": "10.1000/xyz.1",
-                                             "keys": ["a", "c"]}
+    assert group.to_json()["matches"][0] == {
+        "rule": "doi",
+        "value": "10.1000/xyz.1",
+        "keys": ["a", "c"],
+    }
 
 
 def test_isbn_rule_matches_isbn10_with_isbn13() -> None:
-    lib = Library([
-        _rec("b1", type="book", ISBN="0-306-40615-2", title="The Book"),
-        _rec("b2", type="book", ISBN="ISBN 978-0-306-40615-7; 978-1-4028-9462-6",
-             title="The book: second printing"),
-    ])
+    lib = Library(
+        [
+            _rec("b1", type="book", ISBN="0-306-40615-2", title="The Book"),
+            _rec(
+                "b2",
+                type="book",
+                ISBN="ISBN 978-0-306-40615-7; 978-1-4028-9462-6",
+                title="The book: second printing",
+            ),
+        ]
+    )
     [group] = find_duplicates(lib)
     assert (group.keys, group.rules) == (("b1", "b2"), ("isbn",))
     assert group.matches[0].value == "9780306406157"
@@ -67,27 +78,51 @@ def test_isbn_rule_matches_isbn10_with_isbn13() -> None:
 
 def test_shared_identifier_with_a_different_title_is_not_a_duplicate() -> None:
     """Papers inherit their proceedings' ISBN through crossref."""
-    lib = Library([
-        _rec("proc", type="book", ISBN="978-0-306-40615-7", title="Proceedings of PPSN"),
-        _rec("p1", type="paper-conference", ISBN="978-0-306-40615-7",
-             title="A randomized greedy algorithm"),
-        _rec("p2", type="paper-conference", ISBN="978-0-306-40615-7",
-             title="Understanding TSP difficulty"),
-    ])
+    lib = Library(
+        [
+            _rec("proc", type="book", ISBN="978-0-306-40615-7", title="Proceedings of PPSN"),
+            _rec(
+                "p1",
+                type="paper-conference",
+                ISBN="978-0-306-40615-7",
+                title="A randomized greedy algorithm",
+            ),
+            _rec(
+                "p2",
+                type="paper-conference",
+                ISBN="978-0-306-40615-7",
+                title="Understanding TSP difficulty",
+            ),
+        ]
+    )
     assert find_duplicates(lib) == []
 
 
 def test_title_year_author_rule_ignores_accents_case_punctuation_and_typos() -> None:
     godel = [Name(family="Gödel", given="Kurt")]
-    lib = Library([
-        _rec("g1", author=godel, issued=Date.from_parts((1931,)),
-             title="Über formal unentscheidbare Sätze der Principia Mathematica"),
-        _rec("g2", author=[Name(family="Godel", given="K.")], issued=Date.from_parts((1931, 1)),
-             title="Uber formal unentscheidbare Satze der Principia Mathematika."),
-        _rec("g3", author=godel, issued=Date.from_parts((1932,)),
-             title="Über formal unentscheidbare Sätze der Principia Mathematica"),
-        _rec("g4", author=godel, issued=Date.from_parts((1931,)), title="Something else"),
-    ])
+    lib = Library(
+        [
+            _rec(
+                "g1",
+                author=godel,
+                issued=Date.from_parts((1931,)),
+                title="Über formal unentscheidbare Sätze der Principia Mathematica",
+            ),
+            _rec(
+                "g2",
+                author=[Name(family="Godel", given="K.")],
+                issued=Date.from_parts((1931, 1)),
+                title="Uber formal unentscheidbare Satze der Principia Mathematika.",
+            ),
+            _rec(
+                "g3",
+                author=godel,
+                issued=Date.from_parts((1932,)),
+                title="Über formal unentscheidbare Sätze der Principia Mathematica",
+            ),
+            _rec("g4", author=godel, issued=Date.from_parts((1931,)), title="Something else"),
+        ]
+    )
     [group] = find_duplicates(lib)
     assert group.keys == ("g1", "g2")
     assert group.rules == ("title-year-author",)
@@ -100,27 +135,55 @@ def test_look_alike_titles_that_are_different_works() -> None:
     assert titles_distinct("a fast solver", "a fast solver supplementary material")
     assert not titles_distinct("a fast solver", "a fast solvr")
     author = [Name(family="Deb")]
-    lib = Library([
-        _rec("p1", author=author, issued=Date.from_parts((2004,)),
-             title="GECCO 2004 proceedings, part I"),
-        _rec("p2", author=author, issued=Date.from_parts((2004,)),
-             title="GECCO 2004 proceedings, part II"),
-        _rec("v1", author=author, issued=Date.from_parts((2004,)), title="Collected", volume="1"),
-        _rec("v2", author=author, issued=Date.from_parts((2004,)), title="Collected", volume="2"),
-        _rec("d1", author=author, issued=Date.from_parts((2004,)), title="Same", DOI="10.1000/a"),
-        _rec("d2", author=author, issued=Date.from_parts((2004,)), title="Same", DOI="10.1000/b"),
-    ])
+    lib = Library(
+        [
+            _rec(
+                "p1",
+                author=author,
+                issued=Date.from_parts((2004,)),
+                title="GECCO 2004 proceedings, part I",
+            ),
+            _rec(
+                "p2",
+                author=author,
+                issued=Date.from_parts((2004,)),
+                title="GECCO 2004 proceedings, part II",
+            ),
+            _rec(
+                "v1", author=author, issued=Date.from_parts((2004,)), title="Collected", volume="1"
+            ),
+            _rec(
+                "v2", author=author, issued=Date.from_parts((2004,)), title="Collected", volume="2"
+            ),
+            _rec(
+                "d1", author=author, issued=Date.from_parts((2004,)), title="Same", DOI="10.1000/a"
+            ),
+            _rec(
+                "d2", author=author, issued=Date.from_parts((2004,)), title="Same", DOI="10.1000/b"
+            ),
+        ]
+    )
     assert find_duplicates(lib) == []
 
 
 def test_title_year_rule_catches_a_differently_parsed_first_author() -> None:
-    lib = Library([
-        _rec("a", author=[Name(family="La Joie", given="R.")], issued=Date.from_parts((2021,)),
-             title="Worth the wait"),
-        _rec("b", author=[Name(family="Joie", given="R. La")], issued=Date.from_parts((2021,)),
-             title="Worth the Wait!"),
-        _rec("c", issued=Date.from_parts((2021,)), title="Worth the wait"),
-    ])
+    lib = Library(
+        [
+            _rec(
+                "a",
+                author=[Name(family="La Joie", given="R.")],
+                issued=Date.from_parts((2021,)),
+                title="Worth the wait",
+            ),
+            _rec(
+                "b",
+                author=[Name(family="Joie", given="R. La")],
+                issued=Date.from_parts((2021,)),
+                title="Worth the Wait!",
+            ),
+            _rec("c", issued=Date.from_parts((2021,)), title="Worth the wait"),
+        ]
+    )
     [group] = find_duplicates(lib)
     assert group.keys == ("a", "b", "c")
     assert group.rules == ("title-year",)
@@ -131,28 +194,57 @@ def test_title_year_rule_catches_a_differently_parsed_first_author() -> None:
 
 def test_groups_join_transitively_with_every_reason() -> None:
     author = [Name(family="Knuth", given="Donald")]
-    lib = Library([
-        _rec("k1", type="book", author=author, issued=Date.from_parts((1968,)),
-             title="The Art of Computer Programming", ISBN="0-201-03801-3"),
-        _rec("k2", type="book", author=author, issued=Date.from_parts((1968,)),
-             title="The art of computer programming", DOI="10.5555/260999"),
-        _rec("k3", type="book", title="Art of Computer Programming", DOI="doi:10.5555/260999"),
-    ])
+    lib = Library(
+        [
+            _rec(
+                "k1",
+                type="book",
+                author=author,
+                issued=Date.from_parts((1968,)),
+                title="The Art of Computer Programming",
+                ISBN="0-201-03801-3",
+            ),
+            _rec(
+                "k2",
+                type="book",
+                author=author,
+                issued=Date.from_parts((1968,)),
+                title="The art of computer programming",
+                DOI="10.5555/260999",
+            ),
+            _rec("k3", type="book", title="Art of Computer Programming", DOI="doi:10.5555/260999"),
+        ]
+    )
     [group] = find_duplicates(lib)
     assert group.keys == ("k1", "k2", "k3")
     assert set(group.rules) == {"doi", "title-year-author"}
 
 
 def _pair() -> Library:
-    return Library([
-        _rec("smith2020", author=[Name(family="Smith", given="Ann")],
-             title="A study of things", issued=Date.from_parts((2020,)), volume="3",
-             custom={"biblatex": {"ids": "old1", "crossref": "proc"}, "note-a": 1}),
-        _rec("smith2020a", type="paper-conference", author=[Name(family="Smith", given="A.")],
-             title="A Study of Things", issued=Date.from_parts((2020,)), volume="3",
-             page="1-10", DOI="10.1/x", custom={"biblatex": {"ids": "old2", "keywords": "k"}}),
-        _rec("other", title="Other", custom={"biblatex": {"crossref": "smith2020a"}}),
-    ])
+    return Library(
+        [
+            _rec(
+                "smith2020",
+                author=[Name(family="Smith", given="Ann")],
+                title="A study of things",
+                issued=Date.from_parts((2020,)),
+                volume="3",
+                custom={"biblatex": {"ids": "old1", "crossref": "proc"}, "note-a": 1},
+            ),
+            _rec(
+                "smith2020a",
+                type="paper-conference",
+                author=[Name(family="Smith", given="A.")],
+                title="A Study of Things",
+                issued=Date.from_parts((2020,)),
+                volume="3",
+                page="1-10",
+                DOI="10.1/x",
+                custom={"biblatex": {"ids": "old2", "keywords": "k"}},
+            ),
+            _rec("other", title="Other", custom={"biblatex": {"crossref": "smith2020a"}}),
+        ]
+    )
 
 
 def test_merge_combine_keeps_every_field() -> None:
@@ -169,8 +261,9 @@ def test_merge_combine_keeps_every_field() -> None:
     conflicts = survivor.custom[CONFLICTS_FIELD]
     assert conflicts["type"] == [{"from": "smith2020a", "value": "paper-conference"}]
     assert conflicts["title"] == [{"from": "smith2020a", "value": "A Study of Things"}]
-    assert conflicts["author"] == [{"from": "smith2020a",
-                                    "value": [{"family": "Smith", "given": "A."}]}]
+    assert conflicts["author"] == [
+        {"from": "smith2020a", "value": [{"family": "Smith", "given": "A."}]}
+    ]
     assert "volume" not in conflicts  # equal values are no conflict
     # pointers to the merged key follow the survivor; the input is untouched
     assert merged["other"].custom["biblatex"]["crossref"] == "smith2020"
@@ -202,8 +295,9 @@ def test_merge_first_and_last() -> None:
 def test_real_corpus_groups_are_plausible(shared: Path) -> None:
     items: list[dict[str, object]] = []
     for name in ("cdl", "iridia"):
-        items += json.loads((shared / "reference" / "pandoc-csljson" / f"{name}.json")
-                            .read_text(encoding="utf-8"))
+        items += json.loads(
+            (shared / "reference" / "pandoc-csljson" / f"{name}.json").read_text(encoding="utf-8")
+        )
     seen: set[object] = set()
     for item in items:
         if item["id"] in seen:
@@ -214,8 +308,11 @@ def test_real_corpus_groups_are_plausible(shared: Path) -> None:
     assert groups, "two bibliographies of one field share some works"
     for group in groups:
         titles = {fold(str(lib[k].get("title", ""))) for k in group.keys}
-        years = {lib[k].date("issued").year for k in group.keys  # type: ignore[union-attr]
-                 if lib[k].date("issued") is not None}
+        years = {
+            lib[k].date("issued").year
+            for k in group.keys  # type: ignore[union-attr]
+            if lib[k].date("issued") is not None
+        }
         assert len(years) <= 1, group
         assert all(t for t in titles), group
     merged = merge(lib, groups, policy="combine")
@@ -224,11 +321,19 @@ def test_real_corpus_groups_are_plausible(shared: Path) -> None:
 
 def test_rich_text_markup_does_not_hide_a_duplicate() -> None:
     author = [Name(family="Johnson")]
-    lib = Library([
-        _rec("a", author=author, issued=Date.from_parts((2002,)),
-             title='Heuristics for the <span class="nocase">ATSP</span>'),
-        _rec("b", author=author, issued=Date.from_parts((2002,)), title="Heuristics for the ATSP"),
-    ])
+    lib = Library(
+        [
+            _rec(
+                "a",
+                author=author,
+                issued=Date.from_parts((2002,)),
+                title='Heuristics for the <span class="nocase">ATSP</span>',
+            ),
+            _rec(
+                "b", author=author, issued=Date.from_parts((2002,)), title="Heuristics for the ATSP"
+            ),
+        ]
+    )
     [group] = find_duplicates(lib)
     assert group.keys == ("a", "b")
     assert "span" not in group.matches[0].value
@@ -272,9 +377,11 @@ SOURCE = """@string{pub = {Early Press}}
 
 def test_merge_in_source_first_removes_the_others_and_records_their_keys() -> None:
     out = merge_in_source(SOURCE, [("a", "b")], "first")
-    assert out == SOURCE.replace(SOURCE[SOURCE.index("@article{b"):SOURCE.index("@misc")], "") \
-        .replace("  year = 2000\n}", "  year = 2000,\n  ids = {b,old}\n}") \
-        .replace("@misc{c, crossref = {b},", "@misc{c, crossref = {a},")
+    assert out == SOURCE.replace(
+        SOURCE[SOURCE.index("@article{b") : SOURCE.index("@misc")], ""
+    ).replace("  year = 2000\n}", "  year = 2000,\n  ids = {b,old}\n}").replace(
+        "@misc{c, crossref = {b},", "@misc{c, crossref = {a},"
+    )
 
 
 def test_merge_in_source_last_keeps_the_last_entry_in_its_place() -> None:
@@ -286,7 +393,7 @@ def test_merge_in_source_last_keeps_the_last_entry_in_its_place() -> None:
 
 def test_merge_in_source_combine_copies_missing_fields_as_written_and_keeps_conflicts() -> None:
     out = merge_in_source(SOURCE, [("a", "b")], "combine")
-    survivor = out[out.index("@article{a"):out.index("@string{late")]
+    survivor = out[out.index("@article{a") : out.index("@string{late")]
     assert "  year = 2000,\n" in survivor and "date" not in survivor.split("merged")[0]
     assert "  journal = {J},\n" in survivor
     # 'late' is defined only below the survivor: the value is written expanded

@@ -18,8 +18,9 @@ from citekit.ops.keys import (
 )
 
 
-def _book(key: str, family: str | None, title: str, year: int | None = None,
-          **names: list[Name]) -> Record:
+def _book(
+    key: str, family: str | None, title: str, year: int | None = None, **names: list[Name]
+) -> Record:
     record = Record(key, "book", title=title)
     if family is not None:
         record["author"] = [Name(family=family, given="X")]
@@ -30,16 +31,26 @@ def _book(key: str, family: str | None, title: str, year: int | None = None,
     return record
 
 
-NON_ASCII = Library([
-    _book("1", "Gödel", "Über formal unentscheidbare Sätze der Principia Mathematica", 1931),
-    _book("2", "Łukasiewicz", "O logice trójwartościowej", 1920),
-    _book("3", "Ørsted", "The Æther and the Straße", 1820),
-    _book("4", None, "On the Continuity of the Gaseous and Liquid States", 1873,
-          author=[Name(family="Waals", non_dropping_particle="van der", given="J. D."),
-                  Name(family="Smith"), Name(family="Jones")]),
-    _book("5", "毛", "毛泽东选集", 1951),
-    _book("6", "Þórðarson", "Íslensk fornrit", 1933),
-])
+NON_ASCII = Library(
+    [
+        _book("1", "Gödel", "Über formal unentscheidbare Sätze der Principia Mathematica", 1931),
+        _book("2", "Łukasiewicz", "O logice trójwartościowej", 1920),
+        _book("3", "Ørsted", "The Æther and the Straße", 1820),
+        _book(
+            "4",
+            None,
+            "On the Continuity of the Gaseous and Liquid States",
+            1873,
+            author=[
+                Name(family="Waals", non_dropping_particle="van der", given="J. D."),
+                Name(family="Smith"),
+                Name(family="Jones"),
+            ],
+        ),
+        _book("5", "毛", "毛泽东选集", 1951),
+        _book("6", "Þórðarson", "Íslensk fornrit", 1933),
+    ]
+)
 
 
 def test_default_pattern_transliterates() -> None:
@@ -59,7 +70,11 @@ def test_modifiers_and_fields() -> None:
         return list(generate_keys(NON_ASCII, pattern)[0].values())
 
     assert keys("{auth:lower}{year}")[:4] == [
-        "godel1931", "lukasiewicz1920", "orsted1820", "vanderwaals1873"]
+        "godel1931",
+        "lukasiewicz1920",
+        "orsted1820",
+        "vanderwaals1873",
+    ]
     assert keys("{authors2}_{year}")[3] == "vanderWaalsSmithEtAl_1873"
     assert keys("{authors}")[3] == "vanderWaalsSmithJones"
     assert keys("{auth:upper:4}{title:capitalize}")[0] == "GODEUber"
@@ -77,8 +92,10 @@ def test_cjk_kept_when_unicode_keys_are_allowed() -> None:
 
 
 def test_transliteration_table() -> None:
-    assert transliterate("Straße Øre æble Łódź Đakovo þing ðú") == \
-        "Strasse Ore aeble Lodz Dakovo thing du"
+    assert (
+        transliterate("Straße Øre æble Łódź Đakovo þing ðú")
+        == "Strasse Ore aeble Lodz Dakovo thing du"
+    )
     assert transliterate("毛泽东") == ""
     assert transliterate("毛泽东", ascii_only=False) == "毛泽东"
 
@@ -95,35 +112,53 @@ def test_clashes_get_letter_suffixes() -> None:
 
 
 def test_existing_keys_are_stable_unless_rekey() -> None:
-    lib = Library([
-        _book("Doe2020", "Doe", "First", 2020),
-        _book("12345", "Doe", "Second", 2020),
-        _book("http://zotero.org/item/9", "Roe", "Third", 2021),
-        _book("my key", "Poe", "Fourth", 2022),
-        _book("keepme", "Moe", "Fifth", 2023),
-    ])
+    lib = Library(
+        [
+            _book("Doe2020", "Doe", "First", 2020),
+            _book("12345", "Doe", "Second", 2020),
+            _book("http://zotero.org/item/9", "Roe", "Third", 2021),
+            _book("my key", "Poe", "Fourth", 2022),
+            _book("keepme", "Moe", "Fifth", 2023),
+        ]
+    )
     renamed, new = generate_keys(lib, "{auth}{year}")
-    assert renamed == {"12345": "Doe2020a", "http://zotero.org/item/9": "Roe2021",
-                       "my key": "Poe2022"}
+    assert renamed == {
+        "12345": "Doe2020a",
+        "http://zotero.org/item/9": "Roe2021",
+        "my key": "Poe2022",
+    }
     assert new.keys() == ["Doe2020", "Doe2020a", "Roe2021", "Poe2022", "keepme"]
     renamed, new = generate_keys(lib, "{auth}{year}", rekey=True)
-    assert renamed == {"12345": "Doe2020a", "http://zotero.org/item/9": "Roe2021",
-                       "my key": "Poe2022", "keepme": "Moe2023"}
+    assert renamed == {
+        "12345": "Doe2020a",
+        "http://zotero.org/item/9": "Roe2021",
+        "my key": "Poe2022",
+        "keepme": "Moe2023",
+    }
     assert lib.keys()[0] == "Doe2020"  # the input library is not changed
     assert generate_keys(new, "{auth}{year}")[0] == {}  # a second run changes nothing
     assert [is_citation_key(k) for k in ("a:b-1", "12", "", "a b", "x{y}")] == [
-        True, False, False, False, False]
+        True,
+        False,
+        False,
+        False,
+        False,
+    ]
 
 
 def test_crossref_pointers_follow_renamed_keys() -> None:
     parent = _book("1", "Editor", "Proceedings", 2000)
-    child = Record("2", "paper-conference", title="Paper",
-                   author=[Name(family="Author")], issued=Date.from_parts((2000,)),
-                   custom={"biblatex": {"crossref": "1", "xref": "1"}})
+    child = Record(
+        "2",
+        "paper-conference",
+        title="Paper",
+        author=[Name(family="Author")],
+        issued=Date.from_parts((2000,)),
+        custom={"biblatex": {"crossref": "1", "xref": "1"}},
+    )
     renamed, new = generate_keys(Library([parent, child]), "{auth}{year}")
     assert renamed == {"1": "Editor2000", "2": "Author2000"}
-    assert new["Author2000"].custom["biblatex"] == {"crossref": "Editor2000",
-                                                    "xref": "Editor2000"}
+    assert new["Author2000"].custom["biblatex"] == {"crossref": "Editor2000", "xref": "Editor2000"}
     assert child.custom["biblatex"]["crossref"] == "1"
 
 
@@ -134,11 +169,19 @@ def test_bad_patterns_are_rejected() -> None:
 
 
 @settings(max_examples=80, deadline=None)
-@given(st.lists(st.tuples(st.text(max_size=12), st.text(max_size=30),
-                          st.none() | st.integers(1, 2100)), max_size=12))
+@given(
+    st.lists(
+        st.tuples(st.text(max_size=12), st.text(max_size=30), st.none() | st.integers(1, 2100)),
+        max_size=12,
+    )
+)
 def test_generated_keys_are_unique_usable_keys(rows: list[tuple[str, str, int | None]]) -> None:
-    lib = Library([_book(f"id {i}", family or None, title, year)
-                   for i, (family, title, year) in enumerate(rows)])
+    lib = Library(
+        [
+            _book(f"id {i}", family or None, title, year)
+            for i, (family, title, year) in enumerate(rows)
+        ]
+    )
     _, new = generate_keys(lib)
     assert len(set(new.keys())) == len(lib)
     for record in new:
@@ -147,8 +190,9 @@ def test_generated_keys_are_unique_usable_keys(rows: list[tuple[str, str, int | 
 
 
 def test_rich_text_markup_is_not_part_of_a_key() -> None:
-    record = _book("x y", "Smith", '<i>Drosophila</i> and the <span class="nocase">TSP</span>',
-                   1999)
+    record = _book(
+        "x y", "Smith", '<i>Drosophila</i> and the <span class="nocase">TSP</span>', 1999
+    )
     renamed, _ = generate_keys(Library([record]))
     assert renamed == {"x y": "Smith1999DrosophilaTSP"}
 
@@ -156,7 +200,8 @@ def test_rich_text_markup_is_not_part_of_a_key() -> None:
 def test_family_name_keeps_the_non_dropping_particle_and_falls_back_to_given() -> None:
     assert family_name(Name(family="Gogh", given="V.", non_dropping_particle="van")) == "van Gogh"
     assert family_name(Name(family="Beethoven", given="L.", dropping_particle="van")) == (
-        "Beethoven")
+        "Beethoven"
+    )
     assert family_name(Name(given="Aristotle")) == "Aristotle"
     assert family_name(Name(literal="<i>WHO</i>")) == "WHO"
     assert family_name(Name()) == ""
@@ -166,15 +211,20 @@ def test_family_name_keeps_the_non_dropping_particle_and_falls_back_to_given() -
 
 
 def test_rename_in_source_touches_only_keys_and_pointers_the_reader_sees() -> None:
-    text = ("@misc{a, title = {A}}\r\n"
-            "@book{broken, crossref = {a}, title = {open\r\n\r\n"  # unparsed: kept as is
-            "@misc{c,\r\n  XREF = \"a\",\r\n  crossref = {a, d}\r\n} @misc{d, title={D}}\r\n"
-            "@misc{a, title = {the duplicate the reader skips}}\r\n"
-            "% crossref = {a}\r\n")
+    text = (
+        "@misc{a, title = {A}}\r\n"
+        "@book{broken, crossref = {a}, title = {open\r\n\r\n"  # unparsed: kept as is
+        '@misc{c,\r\n  XREF = "a",\r\n  crossref = {a, d}\r\n} @misc{d, title={D}}\r\n'
+        "@misc{a, title = {the duplicate the reader skips}}\r\n"
+        "% crossref = {a}\r\n"
+    )
     out = rename_in_source(text, {"a": "A1", "d": "D1"})
-    assert out == (text.replace("@misc{a, title = {A}}", "@misc{A1, title = {A}}", 1)
-                   .replace('XREF = "a"', 'XREF = "A1"').replace("{a, d}", "{A1,D1}")
-                   .replace("@misc{d,", "@misc{D1,"))
+    assert out == (
+        text.replace("@misc{a, title = {A}}", "@misc{A1, title = {A}}", 1)
+        .replace('XREF = "a"', 'XREF = "A1"')
+        .replace("{a, d}", "{A1,D1}")
+        .replace("@misc{d,", "@misc{D1,")
+    )
 
 
 def test_rename_in_source_without_renames_is_the_text_itself() -> None:

@@ -21,21 +21,42 @@ from citekit.ops.query import (
 
 @pytest.fixture
 def library() -> Library:
-    return Library([
-        Record("darwin1859", "book", title="On the Origin of Species",
-               author=[{"family": "Darwin", "given": "Charles"}],
-               issued={"date-parts": [[1859, 11, 24]]}, publisher="John Murray"),
-        Record("muller2001", "article-journal", title="Über Zellen",
-               author=[{"family": "Müller", "given": "Anna"}], issued="2001-05",
-               **{"container-title": "Zeitschrift"}),
-        Record("gogh1888", "letter-ish", title="Letters",
-               editor=[{"family": "Gogh", "given": "Vincent", "non-dropping-particle": "van"}],
-               issued={"raw": "1888/1890"}),
-        Record("who2020", "report", title="World report",
-               author=[{"literal": "World Health Organization"}],
-               issued={"date-parts": [[2020]]}, keyword="pandemic; health"),
-        Record("undated", "webpage", title="A page", URL="https://example.org/x"),
-    ])
+    return Library(
+        [
+            Record(
+                "darwin1859",
+                "book",
+                title="On the Origin of Species",
+                author=[{"family": "Darwin", "given": "Charles"}],
+                issued={"date-parts": [[1859, 11, 24]]},
+                publisher="John Murray",
+            ),
+            Record(
+                "muller2001",
+                "article-journal",
+                title="Über Zellen",
+                author=[{"family": "Müller", "given": "Anna"}],
+                issued="2001-05",
+                **{"container-title": "Zeitschrift"},
+            ),
+            Record(
+                "gogh1888",
+                "letter-ish",
+                title="Letters",
+                editor=[{"family": "Gogh", "given": "Vincent", "non-dropping-particle": "van"}],
+                issued={"raw": "1888/1890"},
+            ),
+            Record(
+                "who2020",
+                "report",
+                title="World report",
+                author=[{"literal": "World Health Organization"}],
+                issued={"date-parts": [[2020]]},
+                keyword="pandemic; health",
+            ),
+            Record("undated", "webpage", title="A page", URL="https://example.org/x"),
+        ]
+    )
 
 
 def _keys(records: list[Record]) -> list[str]:
@@ -49,9 +70,14 @@ def test_fold_ignores_case_and_accents() -> None:
 
 def test_search_ignores_csl_markup() -> None:
     """A title read from BibTeX keeps ``{Trump}`` as a nocase span; search the words."""
-    records = [Record("t", "article-newspaper",
-                      title='<span class="nocase">Trump</span> Should Meet <i>Kim</i>',
-                      author=[{"family": "<i>Doe</i>", "given": "Jane"}])]
+    records = [
+        Record(
+            "t",
+            "article-newspaper",
+            title='<span class="nocase">Trump</span> Should Meet <i>Kim</i>',
+            author=[{"family": "<i>Doe</i>", "given": "Jane"}],
+        )
+    ]
     assert _keys(filter_records(records, search="Trump Should Meet")) == ["t"]
     assert _keys(filter_records(records, search="trump should meet kim")) == ["t"]
     assert filter_records(records, search="nocase") == []
@@ -67,9 +93,15 @@ def test_search_does_not_match_across_values(library: Library) -> None:
 
 @pytest.mark.parametrize(
     ("spec", "start", "end"),
-    [("2001", 2001, 2001), ("2000-2010", 2000, 2010), ("2000..2010", 2000, 2010),
-     ("2000–2010", 2000, 2010), ("2000-", 2000, None), ("-2010", None, 2010),
-     (" 1999 - 2001 ", 1999, 2001)],
+    [
+        ("2001", 2001, 2001),
+        ("2000-2010", 2000, 2010),
+        ("2000..2010", 2000, 2010),
+        ("2000–2010", 2000, 2010),
+        ("2000-", 2000, None),
+        ("-2010", None, 2010),
+        (" 1999 - 2001 ", 1999, 2001),
+    ],
 )
 def test_parse_year_range(spec: str, start: int | None, end: int | None) -> None:
     assert parse_year_range(spec) == YearRange(start, end)
@@ -116,8 +148,9 @@ def test_filter_by_search_looks_in_every_value(library: Library) -> None:
 
 
 def test_filters_combine(library: Library) -> None:
-    assert _keys(filter_records(library, author="darwin", year="1850-1860",
-                                search="origin", type="book")) == ["darwin1859"]
+    assert _keys(
+        filter_records(library, author="darwin", year="1850-1860", search="origin", type="book")
+    ) == ["darwin1859"]
     assert filter_records(library, author="darwin", year="1900-") == []
 
 
@@ -131,8 +164,12 @@ def test_first_author_year_and_summary(library: Library) -> None:
     assert record_year(library["gogh1888"]) == 1888
     assert record_year(library["undated"]) is None
     assert summarize(library["gogh1888"]).to_json() == {
-        "key": "gogh1888", "type": "letter-ish", "author": "van Gogh", "year": 1888,
-        "title": "Letters"}
+        "key": "gogh1888",
+        "type": "letter-ish",
+        "author": "van Gogh",
+        "year": 1888,
+        "title": "Letters",
+    }
     assert summarize(library["who2020"]).author == "World Health Organization"
     assert summarize(library["undated"]).author == ""
 
@@ -152,8 +189,10 @@ def test_search_finds_bibtex_titles_with_protected_words() -> None:
     """``{Trump}`` in a .bib title becomes a nocase span; search and listing see words."""
     from citekit.formats.bibtex import read
 
-    library = read("@article{t, title={{Trump} Should Meet {Kim}}, author={Doe, Jane}, "
-                   "year=2018}", sentence_case=False).library
+    library = read(
+        "@article{t, title={{Trump} Should Meet {Kim}}, author={Doe, Jane}, year=2018}",
+        sentence_case=False,
+    ).library
     assert "nocase" in str(library["t"].get("title"))  # the markup the search must ignore
     assert _keys(filter_records(library, search="Trump Should Meet")) == ["t"]
     assert filter_records(library, search="nocase") == []
@@ -161,7 +200,11 @@ def test_search_finds_bibtex_titles_with_protected_words() -> None:
 
 
 def test_a_search_of_punctuation_alone_matches_as_written() -> None:
-    library = Library([Record("cpp", "book", title="The C++ Language"),
-                       Record("c", "book", title="The C Language")])
+    library = Library(
+        [
+            Record("cpp", "book", title="The C++ Language"),
+            Record("c", "book", title="The C Language"),
+        ]
+    )
     assert [r.key for r in filter_records(library, search="++")] == ["cpp"]
     assert [r.key for r in filter_records(library, search="?")] == []

@@ -29,15 +29,23 @@ from citekit.ops.quotations import (
     word_diff,
 )
 
-ARTICLE = {"id": "smith2020", "type": "article-newspaper", "title": "A Week in Politics",
-           "author": [{"family": "Smith", "given": "Ann"}], "issued": {"date-parts": [[2020]]}}
+ARTICLE = {
+    "id": "smith2020",
+    "type": "article-newspaper",
+    "title": "A Week in Politics",
+    "author": [{"family": "Smith", "given": "Ann"}],
+    "issued": {"date-parts": [[2020]]},
+}
 
 
-def quote_item(key: str, words: str | None, *, author: list[dict[str, Any]] | None = None,
-               **custom: Any) -> dict[str, Any]:
-    item: dict[str, Any] = {"id": key, "type": "speech",
-                            "author": author if author is not None
-                            else [{"family": "Doe", "given": "Jane"}]}
+def quote_item(
+    key: str, words: str | None, *, author: list[dict[str, Any]] | None = None, **custom: Any
+) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "id": key,
+        "type": "speech",
+        "author": author if author is not None else [{"family": "Doe", "given": "Jane"}],
+    }
     fields = {"quotation": words, "quoted-in": "smith2020", **custom}
     item["custom"] = {k.replace("_", "-"): v for k, v in fields.items() if v is not None}
     return item
@@ -58,14 +66,21 @@ def one(words: str, **custom: Any) -> Quotation:
 
 def test_quotation_view_reads_every_field() -> None:
     item = quote_item(
-        "tillerson", "strategic patience has come to an end",
+        "tillerson",
+        "strategic patience has come to an end",
         author=[{"family": "Tillerson", "given": "Rex"}],
-        quoted_in_locator=14, quoted_in_label="paragraph",
+        quoted_in_locator=14,
+        quoted_in_label="paragraph",
         original_quotation="the policy of strategic patience has ended",
         original_source="news conference, Seoul",
     )
-    item.update({"issued": {"date-parts": [[2017, 3, 17]]}, "event-title": "Press conference",
-                 "event-place": "Seoul"})
+    item.update(
+        {
+            "issued": {"date-parts": [[2017, 3, 17]]},
+            "event-title": "Press conference",
+            "event-place": "Seoul",
+        }
+    )
     quote = Quotation.from_record(library(item)["tillerson"])
     assert quote.speaker_display == "Tillerson, Rex"
     assert quote.words == "strategic patience has come to an end"
@@ -86,8 +101,11 @@ def test_locator_without_label_reads_as_a_page() -> None:
 
 
 def test_family_first_names_keep_their_order() -> None:
-    item = quote_item("kim", "unbelievable idiocy",
-                      author=[{"family": "Kim", "given": "Il-sung", "static-ordering": True}])
+    item = quote_item(
+        "kim",
+        "unbelievable idiocy",
+        author=[{"family": "Kim", "given": "Il-sung", "static-ordering": True}],
+    )
     assert Quotation.from_record(library(item)["kim"]).speaker_display == "Kim Il-sung"
 
 
@@ -117,24 +135,36 @@ def codes(lib: Library) -> dict[str, str]:
 
 
 def test_a_complete_quotation_passes_every_rule() -> None:
-    assert check_quotations(library(quote_item("q", "words", quoted_in_locator="3",
-                                               quoted_in_label="paragraph"))) == []
+    assert (
+        check_quotations(
+            library(quote_item("q", "words", quoted_in_locator="3", quoted_in_label="paragraph"))
+        )
+        == []
+    )
 
 
-@pytest.mark.parametrize(("item", "code", "severity"), [
-    (quote_item("q", "words", author=[]), "quote-no-speaker", Severity.ERROR),
-    (quote_item("q", None), "quote-no-words", Severity.ERROR),
-    (quote_item("q", "  "), "quote-no-words", Severity.ERROR),
-    (quote_item("q", "words", quoted_in="nowhere"), "quote-dangling-quoted-in", Severity.ERROR),
-    (quote_item("q", "words", quoted_in="q"), "quote-self-quoted-in", Severity.ERROR),
-    (quote_item("q", "words", quoted_in_locator="2", quoted_in_label="paragrph"),
-     "quote-bad-label", Severity.ERROR),
-    (quote_item("q", "words", quoted_in_label="page"), "quote-label-no-locator",
-     Severity.WARNING),
-    (quote_item("q", ["a", "list"]), "quote-bad-field", Severity.ERROR),
-])
-def test_each_rule_reports_its_code(item: dict[str, Any], code: str,
-                                    severity: Severity) -> None:
+@pytest.mark.parametrize(
+    ("item", "code", "severity"),
+    [
+        (quote_item("q", "words", author=[]), "quote-no-speaker", Severity.ERROR),
+        (quote_item("q", None), "quote-no-words", Severity.ERROR),
+        (quote_item("q", "  "), "quote-no-words", Severity.ERROR),
+        (quote_item("q", "words", quoted_in="nowhere"), "quote-dangling-quoted-in", Severity.ERROR),
+        (quote_item("q", "words", quoted_in="q"), "quote-self-quoted-in", Severity.ERROR),
+        (
+            quote_item("q", "words", quoted_in_locator="2", quoted_in_label="paragrph"),
+            "quote-bad-label",
+            Severity.ERROR,
+        ),
+        (
+            quote_item("q", "words", quoted_in_label="page"),
+            "quote-label-no-locator",
+            Severity.WARNING,
+        ),
+        (quote_item("q", ["a", "list"]), "quote-bad-field", Severity.ERROR),
+    ],
+)
+def test_each_rule_reports_its_code(item: dict[str, Any], code: str, severity: Severity) -> None:
     found = [d for d in check_quotations(library(item), file="refs.json") if d.code == code]
     assert len(found) == 1
     assert found[0].severity is severity
@@ -167,10 +197,15 @@ def test_unusual_type_is_only_a_note() -> None:
 
 
 def test_quoted_in_cycles_are_found() -> None:
-    lib = library(quote_item("a", "x", quoted_in="b"), quote_item("b", "y", quoted_in="a"),
-                  quote_item("c", "z", quoted_in="a"))
-    assert sorted(d.key or "" for d in check_quotations(lib) if d.code == "quote-cycle") \
-        == ["a", "b"]
+    lib = library(
+        quote_item("a", "x", quoted_in="b"),
+        quote_item("b", "y", quoted_in="a"),
+        quote_item("c", "z", quoted_in="a"),
+    )
+    assert sorted(d.key or "" for d in check_quotations(lib) if d.code == "quote-cycle") == [
+        "a",
+        "b",
+    ]
 
 
 def test_lines_locate_diagnostics() -> None:
@@ -187,7 +222,7 @@ def test_lines_locate_diagnostics() -> None:
 def test_normalize_flattens_typography_but_not_words() -> None:
     text = "\u201cIt\u2019s\u00a0 here\u201d \u2013 she said\u2026"
     flat, offsets = normalize(text)
-    assert flat == "\"It's here\" - she said..."
+    assert flat == '"It\'s here" - she said...'
     assert len(offsets) == len(flat)
     assert text[offsets[flat.index("she")]] == "s"
 
@@ -212,8 +247,7 @@ def test_split_ellipsis_forms() -> None:
 
 
 def test_word_diff_marks_both_sides() -> None:
-    changes = word_diff("strategic patience has come to an end",
-                        "strategic patience has ended")
+    changes = word_diff("strategic patience has come to an end", "strategic patience has ended")
     assert format_word_diff(changes) == "strategic patience has [-come to an end-] {+ended+}"
     assert word_diff("\u201csay no\u201d", '"say no"')[0].tag == "equal"
 
@@ -319,27 +353,33 @@ def test_recorded_paragraph_chooses_between_occurrences() -> None:
 
 
 def test_a_wrong_paragraph_is_noted_but_still_exact() -> None:
-    [result] = verify([one("only honored", quoted_in_locator="1",
-                           quoted_in_label="paragraph")], SOURCE)
+    [result] = verify(
+        [one("only honored", quoted_in_locator="1", quoted_in_label="paragraph")], SOURCE
+    )
     assert result.status == "exact"
     assert result.notes == ("recorded at paragraph 1, found in paragraph 3",)
 
 
 def test_original_wording_is_checked_and_departures_reported() -> None:
-    quote = one("strategic patience has come to an end",
-                original_quotation="Let me be clear: the policy of strategic patience has ended.")
+    quote = one(
+        "strategic patience has come to an end",
+        original_quotation="Let me be clear: the policy of strategic patience has ended.",
+    )
     speech = "Let me be clear: the policy of strategic patience has ended. All options remain."
     [result] = verify([quote], speech, original=True)
     assert result.status == "exact" and result.field == "original-quotation"
-    assert format_word_diff(result.departures) == \
-        "strategic patience has [-come to an end-] {+ended+}"
+    assert (
+        format_word_diff(result.departures) == "strategic patience has [-come to an end-] {+ended+}"
+    )
     [quoted] = verify([quote], speech)
     assert quoted.status == "near"
 
 
 def test_a_verbatim_excerpt_has_no_departures() -> None:
-    quote = one("strategic patience has ended",
-                original_quotation="the policy of strategic patience has ended")
+    quote = one(
+        "strategic patience has ended",
+        original_quotation="the policy of strategic patience has ended",
+    )
     assert quoting_departures(quote) == ()
 
 
@@ -361,8 +401,22 @@ def test_many_quotations_share_one_index() -> None:
     assert [r.status for r in verify(quotes, SOURCE)] == ["exact", "exact", "missing"]
 
 
-_WORDS = st.sampled_from(["the", "minister", "said", "it\u2019s", "\u201cno\u201d", "talks",
-                          "\u2013", "peace", "war", "again,", "under", "right."])
+_WORDS = st.sampled_from(
+    [
+        "the",
+        "minister",
+        "said",
+        "it\u2019s",
+        "\u201cno\u201d",
+        "talks",
+        "\u2013",
+        "peace",
+        "war",
+        "again,",
+        "under",
+        "right.",
+    ]
+)
 
 
 @given(st.lists(_WORDS, min_size=3, max_size=40), st.data())
@@ -407,8 +461,14 @@ def test_quotation_fields_survive_bibtex_to_csljson_to_bibtex(repo_root: Path) -
     first = read(repo_root / "references.bib").library
     as_json = read_string(write_string(first, "csljson"), "csljson").library
     bibtex = write_string(as_json, "biblatex")
-    for field in ("quotation", "quotedin", "quotedinlocator", "quotedinlabel",
-                  "origquotation", "origsource"):
+    for field in (
+        "quotation",
+        "quotedin",
+        "quotedinlocator",
+        "quotedinlabel",
+        "origquotation",
+        "origsource",
+    ):
         assert f"{field} " in bibtex or f"{field}=" in bibtex, field
     again = read_string(bibtex, "biblatex").library
     before = {q.key: q for q in quotations(first)}
@@ -421,13 +481,16 @@ def test_quotation_fields_survive_bibtex_to_csljson_to_bibtex(repo_root: Path) -
 
 def test_passages_keep_dashes_at_their_edges() -> None:
     text = "Title\n\nNot by threats \u2013 and not by promises--or else.\n"
-    found = [verify([one(w)], text)[0].passage
-             for w in ("- and not by promises", "threats \u2014", "promises \u2013 or else")]
+    found = [
+        verify([one(w)], text)[0].passage
+        for w in ("- and not by promises", "threats \u2014", "promises \u2013 or else")
+    ]
     assert found == ["\u2013 and not by promises", "threats \u2013", "promises--or else"]
 
 
 def test_references_bib_words_are_the_essays_character_for_character(
-        repo_root: Path, shared: Path) -> None:
+    repo_root: Path, shared: Path
+) -> None:
     """Stricter than verify: no typography is normalised, curly apostrophes included."""
     essay = (shared / "seed" / "essay.txt").read_text(encoding="utf-8")
     blocks = paragraphs(essay)
@@ -438,8 +501,9 @@ def test_references_bib_words_are_the_essays_character_for_character(
 
 
 def test_a_custom_that_is_not_an_object_is_not_a_quotation() -> None:
-    lib = Library.from_json([{**ARTICLE, "custom": "not an object"},
-                             {"id": "bare", "type": "speech"}])
+    lib = Library.from_json(
+        [{**ARTICLE, "custom": "not an object"}, {"id": "bare", "type": "speech"}]
+    )
     assert not is_quotation(lib["smith2020"]) and not is_quotation(lib["bare"])
     assert Quotation.from_record(lib["bare"]).words == ""
     assert check_quotations(lib) == []
@@ -449,13 +513,17 @@ def test_a_custom_that_is_not_an_object_is_not_a_quotation() -> None:
 def test_speaker_name_puts_family_and_its_particle_first() -> None:
     assert speaker_name(Name(family="Trump", given="Donald")) == "Trump, Donald"
     assert speaker_name(Name(family="Gaulle", given="Charles", non_dropping_particle="de")) == (
-        "de Gaulle, Charles")
+        "de Gaulle, Charles"
+    )
     assert speaker_name(Name(family="Beethoven", given="Ludwig", dropping_particle="van")) == (
-        "Beethoven, Ludwig van")
+        "Beethoven, Ludwig van"
+    )
     assert speaker_name(Name(family="Kim", given="Il-sung", static_ordering=True)) == (
-        "Kim Il-sung")
+        "Kim Il-sung"
+    )
     assert speaker_name(Name(family="King", given="Martin Luther", suffix="Jr.")) == (
-        "King, Martin Luther, Jr.")
+        "King, Martin Luther, Jr."
+    )
     assert speaker_name(Name(given="Plato")) == "Plato"
     assert speaker_name(Name(literal="The Beatles")) == "The Beatles"
 

@@ -88,11 +88,17 @@ def test_sorting_moves_entries_only() -> None:
         "@misc{Beta2005,",
         "@article{Zeta2001,",
     ]
-    by_year = [line for line in tidy_bibtex(MESSY, sort="year").splitlines()
-               if line.startswith("@") and "," in line]
+    by_year = [
+        line
+        for line in tidy_bibtex(MESSY, sort="year").splitlines()
+        if line.startswith("@") and "," in line
+    ]
     assert by_year == ["@book{alpha1999,", "@article{Zeta2001,", "@misc{Beta2005,"]
-    by_author = [line for line in tidy_bibtex(MESSY, sort="author").splitlines()
-                 if line.startswith("@") and "," in line]
+    by_author = [
+        line
+        for line in tidy_bibtex(MESSY, sort="author").splitlines()
+        if line.startswith("@") and "," in line
+    ]
     assert by_author == ["@book{alpha1999,", "@misc{Beta2005,", "@article{Zeta2001,"]
 
 
@@ -101,8 +107,14 @@ def test_values_and_months() -> None:
     assert normalise_value('"x {y}"') == "{x {y}}"
     assert normalise_value("1984") == "{1984}"
     assert normalise_value("jnl") == "jnl"
-    assert [month_macro(v) for v in ("{January}", '"feb"', "3", "{Sept.}", "apr", "{Mid}")] \
-        == ["jan", "feb", "mar", "sep", "apr", None]
+    assert [month_macro(v) for v in ("{January}", '"feb"', "3", "{Sept.}", "apr", "{Mid}")] == [
+        "jan",
+        "feb",
+        "mar",
+        "sep",
+        "apr",
+        None,
+    ]
 
 
 def test_broken_blocks_are_kept_verbatim_and_reported() -> None:
@@ -125,8 +137,9 @@ def _entries(text: str) -> dict[str, dict[str, str]]:
     """Every entry's fields, name lower-cased, value with delimiters normalised."""
     out: dict[str, dict[str, str]] = {}
     for block in parse_string(text, parse_stack=[]).blocks:
-        entry = block if isinstance(block, bib.Entry) \
-            else getattr(block, "ignore_error_block", None)
+        entry = (
+            block if isinstance(block, bib.Entry) else getattr(block, "ignore_error_block", None)
+        )
         if isinstance(entry, bib.Entry):
             fields = {f.key.lower(): normalise_value(str(f.value)) for f in entry.fields}
             if "month" in fields:
@@ -146,11 +159,15 @@ def test_real_corpus_keeps_every_value_and_is_idempotent(shared: Path) -> None:
 
 # -- hypothesis: tidy(tidy(x)) == tidy(x) -----------------------------------------------
 
-_word = st.text(st.sampled_from("abcXYZ019 -.:"), min_size=1, max_size=8).map(str.strip).filter(
-    bool)
+_word = (
+    st.text(st.sampled_from("abcXYZ019 -.:"), min_size=1, max_size=8).map(str.strip).filter(bool)
+)
 _leaf = st.lists(
-    st.one_of(st.sampled_from(list("abc XYZ,.=#\"ü")), st.sampled_from(["{\\\"u}", "\\&"]),
-              st.sampled_from(["\n", "\n   ", "\n\t ", "\n\n  "])),
+    st.one_of(
+        st.sampled_from(list('abc XYZ,.=#"ü')),
+        st.sampled_from(['{\\"u}', "\\&"]),
+        st.sampled_from(["\n", "\n   ", "\n\t ", "\n\n  "]),
+    ),
     max_size=10,
 ).map("".join)
 _braced = st.recursive(
@@ -165,15 +182,24 @@ _value = st.one_of(
     st.sampled_from(["jan", "Feb", "jnl", "{May}", '"October"', "{12}"]),
 )
 _concatenation = st.lists(_value, min_size=1, max_size=3).map(" # ".join)
-_field_name = st.sampled_from(["Author", "title", "YEAR", "month", "journal", "note",
-                               "pages", "x-custom", "Date", "url"])
+_field_name = st.sampled_from(
+    ["Author", "title", "YEAR", "month", "journal", "note", "pages", "x-custom", "Date", "url"]
+)
 _entry = st.builds(
-    lambda kind, key, fields, indent: "@" + kind + "{" + key + ",\n" + ",\n".join(
-        f"{indent}{name} = {value}" for name, value in fields) + "\n}",
+    lambda kind, key, fields, indent: (
+        "@"
+        + kind
+        + "{"
+        + key
+        + ",\n"
+        + ",\n".join(f"{indent}{name} = {value}" for name, value in fields)
+        + "\n}"
+    ),
     st.sampled_from(["article", "Book", "MISC", "inproceedings"]),
     st.text(st.sampled_from("abcK0129:-_"), min_size=1, max_size=8),
-    st.lists(st.tuples(_field_name, _concatenation), max_size=5,
-             unique_by=lambda pair: pair[0].lower()),
+    st.lists(
+        st.tuples(_field_name, _concatenation), max_size=5, unique_by=lambda pair: pair[0].lower()
+    ),
     st.sampled_from(["", "  ", "\t", "      "]),
 )
 _other = st.one_of(
@@ -183,8 +209,9 @@ _other = st.one_of(
     st.builds(lambda w: f'@preamble{{"{w}"}}', _word),
 )
 # Blocks apart (a blank line) or touching (a comment right above an entry belongs to it).
-_file = st.lists(st.tuples(st.one_of(_entry, _entry, _other), st.sampled_from(["\n", "\n\n"])),
-                 max_size=6).map(lambda blocks: "".join(b + sep for b, sep in blocks))
+_file = st.lists(
+    st.tuples(st.one_of(_entry, _entry, _other), st.sampled_from(["\n", "\n\n"])), max_size=6
+).map(lambda blocks: "".join(b + sep for b, sep in blocks))
 
 
 def _comment_lines(text: str) -> list[str]:
@@ -194,9 +221,13 @@ def _comment_lines(text: str) -> list[str]:
 def _attached(text: str) -> set[tuple[str, str]]:
     """(comment line, entry head) for every comment line written right above an entry."""
     lines = text.splitlines()
-    return {(above, line) for above, line in pairwise(lines)
-            if above.startswith(("%", "@comment")) and line.startswith("@")
-            and not line.lower().startswith(("@comment", "@string", "@preamble"))}
+    return {
+        (above, line)
+        for above, line in pairwise(lines)
+        if above.startswith(("%", "@comment"))
+        and line.startswith("@")
+        and not line.lower().startswith(("@comment", "@string", "@preamble"))
+    }
 
 
 @settings(max_examples=150, deadline=None)
@@ -210,18 +241,29 @@ def test_tidy_is_idempotent(text: str, order: str | None) -> None:
     assert heads <= {(c, head.lower().split(",")[0]) for c, head in _attached(once)}
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("@article(key1, title = {A}, year = 2000)\n",
-     "@article{key1,\n  title = {A},\n  year = {2000}\n}\n"),
-    ("@article{k,\r\n  title = {A\r\n  B},\r\n  year = 2000\r\n}\r\n",
-     "@article{k,\r\n  title = {A\r\n  B},\r\n  year = {2000}\r\n}\r\n"),
-    ('@string{a = "x", b = "y"}', '@string{a = "x", b = "y"}\n'),  # not ours to repair
-    ('@article{k, author = {A} # " and " # {B}}',
-     "@article{k,\n  author = {A} # { and } # {B}\n}\n"),
-    ("@article{k, title={T}}@book{j, title={U}}",
-     "@article{k,\n  title = {T}\n}\n\n@book{j,\n  title = {U}\n}\n"),
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "@article(key1, title = {A}, year = 2000)\n",
+            "@article{key1,\n  title = {A},\n  year = {2000}\n}\n",
+        ),
+        (
+            "@article{k,\r\n  title = {A\r\n  B},\r\n  year = 2000\r\n}\r\n",
+            "@article{k,\r\n  title = {A\r\n  B},\r\n  year = {2000}\r\n}\r\n",
+        ),
+        ('@string{a = "x", b = "y"}', '@string{a = "x", b = "y"}\n'),  # not ours to repair
+        (
+            '@article{k, author = {A} # " and " # {B}}',
+            "@article{k,\n  author = {A} # { and } # {B}\n}\n",
+        ),
+        (
+            "@article{k, title={T}}@book{j, title={U}}",
+            "@article{k,\n  title = {T}\n}\n\n@book{j,\n  title = {U}\n}\n",
+        ),
+        ("", ""),
+    ],
+)
 def test_edge_cases_are_tidied_once_and_for_all(text: str, expected: str) -> None:
     assert tidy_bibtex(text) == expected
     assert is_tidy(expected)
@@ -229,8 +271,7 @@ def test_edge_cases_are_tidied_once_and_for_all(text: str, expected: str) -> Non
 
 def test_entry_types_starting_with_comment_stay_entries() -> None:
     """bibtexparser reads ``@commentary`` as a comment; tidy must not rewrite it to one."""
-    text = ("@commentary{k1, author={Doe, Jane}, title={Notes}, year=2001}\n"
-            "@comment{keep me}\n")
+    text = "@commentary{k1, author={Doe, Jane}, title={Notes}, year=2001}\n@comment{keep me}\n"
     assert tidy_bibtex(text) == (
         "@commentary{k1,\n  author = {Doe, Jane},\n  title = {Notes},\n  year = {2001}\n}\n"
         "\n@comment{keep me}\n"
@@ -247,24 +288,32 @@ def test_sorting_by_author_parses_names_as_bibtex_does() -> None:
 @book{prefixed, author = {van Anders, Zoe}, options = {useprefix=true}, year = 1900}
 @book{braced, editor = {{van de Pol}, Anna}, year = 1990}
 """
-    keys = [line[6:-1] for line in tidy_bibtex(text, sort="author").splitlines()
-            if line.startswith("@book{")]
-    assert keys == ["cpebach", "jsbach", "natural", "inverted", "prefixed", "braced",
-                    "vivaldi"]
+    keys = [
+        line[6:-1]
+        for line in tidy_bibtex(text, sort="author").splitlines()
+        if line.startswith("@book{")
+    ]
+    assert keys == ["cpebach", "jsbach", "natural", "inverted", "prefixed", "braced", "vivaldi"]
 
 
 def test_multi_line_values_keep_their_text_exactly() -> None:
     """Line breaks and indentation inside a value are kept as written: the reader keeps
     raw LaTeX with them (``@raw``), so changing them would change the CSL-JSON."""
-    text = ("@misc{k,\n  annotation   = {One two\n                  three\n\n"
-            "                    four},\n  url          = {http://a.example/\n      b}\n}\n")
+    text = (
+        "@misc{k,\n  annotation   = {One two\n                  three\n\n"
+        "                    four},\n  url          = {http://a.example/\n      b}\n}\n"
+    )
     once = tidy_bibtex(text)
-    assert once == ("@misc{k,\n  url = {http://a.example/\n      b},\n"
-                    "  annotation = {One two\n                  three\n\n"
-                    "                    four}\n}\n")
+    assert once == (
+        "@misc{k,\n  url = {http://a.example/\n      b},\n"
+        "  annotation = {One two\n                  three\n\n"
+        "                    four}\n}\n"
+    )
     assert tidy_bibtex(once) == once
-    assert read_string(once, "biblatex").library.to_json() \
+    assert (
+        read_string(once, "biblatex").library.to_json()
         == read_string(text, "biblatex").library.to_json()
+    )
 
 
 def _records(text: str) -> dict[str, Any]:
@@ -290,8 +339,11 @@ def test_an_unparsed_block_stays_byte_for_byte_in_its_place_with_crlf() -> None:
     broken = "@book{broken,\r\n  title = {Unterminated,\r\n  year = {1999}"
     text = f"@misc{{a, title={{A}}}}\r\n{broken}\r\n\r\n@misc{{b, title={{B}}}}\r\n"
     result = tidy(text, filename="x.bib")
-    assert result.text == ("@misc{a,\r\n  title = {A}\r\n}\r\n\r\n" + broken +
-                           "\r\n\r\n@misc{b,\r\n  title = {B}\r\n}\r\n")
+    assert result.text == (
+        "@misc{a,\r\n  title = {A}\r\n}\r\n\r\n"
+        + broken
+        + "\r\n\r\n@misc{b,\r\n  title = {B}\r\n}\r\n"
+    )
     assert tidy(result.text).text == result.text
 
 
@@ -304,8 +356,10 @@ def test_an_unparsed_block_keeps_its_own_line_endings_in_a_mixed_file() -> None:
 
 
 def test_a_block_that_cannot_be_parsed_is_named_by_its_key() -> None:
-    text = "@book{good, title={A}}\n\n@book{unterminated, title={Never closed}\n\n" \
-           "@book{after, title={B}}\n"
+    text = (
+        "@book{good, title={A}}\n\n@book{unterminated, title={Never closed}\n\n"
+        "@book{after, title={B}}\n"
+    )
     result = tidy(text, filename="refs.bib")
     problems = [d for d in result.diagnostics if d.code == "bibtex-syntax"]
     assert [(d.key, d.file) for d in problems] == [("unterminated", "refs.bib")]

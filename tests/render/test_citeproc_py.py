@@ -19,22 +19,40 @@ from citekit.render.types import CiteItem, Cluster
 from citekit.styles.catalog import find_style, locale_loader
 
 ITEMS: list[dict[str, Any]] = [
-    {"id": "Doe2000", "type": "book", "title": "Upper book",
-     "author": [{"family": "Doe", "given": "John", "comma-suffix": True}],
-     "issued": {"date-parts": [[2000]]}, "publisher": "Pub",
-     "custom": {"x": 1}, "citation-key": "Doe2000"},
-    {"id": "doe2000", "type": "book", "title": "Lower book",
-     "author": [{"family": "Roe", "given": "Ann"}],
-     "issued": {"date-parts": [[2001]]}, "publisher": "Pub"},
+    {
+        "id": "Doe2000",
+        "type": "book",
+        "title": "Upper book",
+        "author": [{"family": "Doe", "given": "John", "comma-suffix": True}],
+        "issued": {"date-parts": [[2000]]},
+        "publisher": "Pub",
+        "custom": {"x": 1},
+        "citation-key": "Doe2000",
+    },
+    {
+        "id": "doe2000",
+        "type": "book",
+        "title": "Lower book",
+        "author": [{"family": "Roe", "given": "Ann"}],
+        "issued": {"date-parts": [[2001]]},
+        "publisher": "Pub",
+    },
 ]
 
 ENGINE = CiteprocPyEngine()
 
 
-def run(style: str, clusters: list[Cluster], items: list[dict[str, Any]] | None = None,
-        **options: Any) -> Any:
-    return ENGINE.process(items if items is not None else ITEMS, find_style(style).xml,
-                          clusters, locale="en-US", locale_loader=locale_loader, **options)
+def run(
+    style: str, clusters: list[Cluster], items: list[dict[str, Any]] | None = None, **options: Any
+) -> Any:
+    return ENGINE.process(
+        items if items is not None else ITEMS,
+        find_style(style).xml,
+        clusters,
+        locale="en-US",
+        locale_loader=locale_loader,
+        **options,
+    )
 
 
 def test_ids_differing_only_in_case_stay_apart() -> None:
@@ -52,19 +70,24 @@ def test_fields_citeproc_py_does_not_know_are_dropped_quietly() -> None:
 
 
 def test_bad_data_becomes_a_warning_not_an_exception() -> None:
-    items = [{"id": "bad", "type": "book", "title": "Bad date",
-              "issued": {"date-parts": [["x"]]}}, *ITEMS]
+    items = [
+        {"id": "bad", "type": "book", "title": "Bad date", "issued": {"date-parts": [["x"]]}},
+        *ITEMS,
+    ]
     out = run("apa", [Cluster((CiteItem("Doe2000"),))], items=items)
     assert plain(out.citations[0]) == "(Doe, 2000)"
     assert any("'bad'" in w and "issued" in w for w in out.warnings)
 
 
 def test_invalid_style_warns() -> None:
-    xml = (b'<?xml version="1.0"?><style xmlns="http://purl.org/net/xbiblio/csl" version="1.0" '
-           b'class="in-text"><info><title>x</title><id>x</id></info><citation><layout>'
-           b'<text variable="title" bogus="1"/></layout></citation></style>')
-    out = ENGINE.process(ITEMS, xml, [Cluster((CiteItem("Doe2000"),))], locale=None,
-                         locale_loader=locale_loader)
+    xml = (
+        b'<?xml version="1.0"?><style xmlns="http://purl.org/net/xbiblio/csl" version="1.0" '
+        b'class="in-text"><info><title>x</title><id>x</id></info><citation><layout>'
+        b'<text variable="title" bogus="1"/></layout></citation></style>'
+    )
+    out = ENGINE.process(
+        ITEMS, xml, [Cluster((CiteItem("Doe2000"),))], locale=None, locale_loader=locale_loader
+    )
     assert plain(out.citations[0]) == "Upper book"
     assert any("schema validation" in w for w in out.warnings)
     assert out.bibliography == []
@@ -73,9 +96,11 @@ def test_invalid_style_warns() -> None:
 def test_style_is_validated_once_and_its_warnings_repeat(monkeypatch: Any) -> None:
     # Schema validation was ~14 of ~20 ms per cite; its verdict depends only
     # on the style's bytes, so later loads skip it but still report it.
-    xml = (b'<?xml version="1.0"?><style xmlns="http://purl.org/net/xbiblio/csl" version="1.0" '
-           b'class="in-text"><info><title>once</title><id>once</id></info><citation><layout>'
-           b'<text variable="title" bogus="validated-once"/></layout></citation></style>')
+    xml = (
+        b'<?xml version="1.0"?><style xmlns="http://purl.org/net/xbiblio/csl" version="1.0" '
+        b'class="in-text"><info><title>once</title><id>once</id></info><citation><layout>'
+        b'<text variable="title" bogus="validated-once"/></layout></citation></style>'
+    )
     schemas: list[object] = []
     real = frontend.etree.RelaxNG
 
@@ -84,8 +109,12 @@ def test_style_is_validated_once_and_its_warnings_repeat(monkeypatch: Any) -> No
         return real(*args, **kwargs)
 
     monkeypatch.setattr(frontend.etree, "RelaxNG", counting)
-    runs = [ENGINE.process(ITEMS, xml, [Cluster((CiteItem("Doe2000"),))], locale=None,
-                           locale_loader=locale_loader) for _ in range(3)]
+    runs = [
+        ENGINE.process(
+            ITEMS, xml, [Cluster((CiteItem("Doe2000"),))], locale=None, locale_loader=locale_loader
+        )
+        for _ in range(3)
+    ]
     assert schemas and len(schemas) <= 2  # the style (and its locale) on the first run only
     first = [w for w in runs[0].warnings if "schema validation" in w]
     assert first
@@ -96,13 +125,21 @@ def test_one_engine_serves_styles_with_different_quote_rules() -> None:
     # The per-call punctuation finisher used to live on the instance.
     engine = CiteprocPyEngine()
     assert not vars(engine)
-    items = [{"id": "a", "type": "article-journal", "title": "Title",
-              "container-title": "J", "author": [{"family": "Doe", "given": "J."}],
-              "issued": {"date-parts": [[2000]]}}]
+    items = [
+        {
+            "id": "a",
+            "type": "article-journal",
+            "title": "Title",
+            "container-title": "J",
+            "author": [{"family": "Doe", "given": "J."}],
+            "issued": {"date-parts": [[2000]]},
+        }
+    ]
 
     def entry(style: str, locale: str) -> str:
-        out = engine.process(items, find_style(style).xml, [], locale=locale,
-                             locale_loader=locale_loader)
+        out = engine.process(
+            items, find_style(style).xml, [], locale=locale, locale_loader=locale_loader
+        )
         return plain(out.bibliography[0][1])
 
     assert "“Title,”" in entry("ieee", "en-US")
@@ -111,16 +148,25 @@ def test_one_engine_serves_styles_with_different_quote_rules() -> None:
 
 
 def test_unparseable_style_warns() -> None:
-    out = ENGINE.process(ITEMS, b"<style", [Cluster((CiteItem("Doe2000"),))], locale=None,
-                         locale_loader=locale_loader)
+    out = ENGINE.process(
+        ITEMS,
+        b"<style",
+        [Cluster((CiteItem("Doe2000"),))],
+        locale=None,
+        locale_loader=locale_loader,
+    )
     assert out.citations == []
     assert any("cannot load the style" in w for w in out.warnings)
 
 
 def test_suppress_author_and_author_only() -> None:
-    out = run("apa", [Cluster((CiteItem("Doe2000", suppress_author=True, locator="4",
-                                        label="page"),)),
-                      Cluster((CiteItem("doe2000", author_only=True),))])
+    out = run(
+        "apa",
+        [
+            Cluster((CiteItem("Doe2000", suppress_author=True, locator="4", label="page"),)),
+            Cluster((CiteItem("doe2000", author_only=True),)),
+        ],
+    )
     assert [plain(c) for c in out.citations] == ["(2000, p. 4)", "Roe"]
 
 
@@ -142,7 +188,8 @@ def test_display_marks_round_trip() -> None:
     marked = mark_display(find_style("ieee").xml)
     assert "\ue000".encode() in marked
     assert displays_to_html("\ue000[1]\ue001J. Doe") == (
-        '<div class="csl-left-margin">[1]</div><div class="csl-right-inline">J. Doe</div>')
+        '<div class="csl-left-margin">[1]</div><div class="csl-right-inline">J. Doe</div>'
+    )
     assert displays_to_html("plain") == "plain"
 
 

@@ -20,9 +20,12 @@ def numbered_result(layout: BibliographyLayout) -> Result:
     """Two entries whose first part sits in the left margin, as numeric styles give them."""
     entries = []
     for number, (key, title) in enumerate((("a", "First & one"), ("b", "Second")), start=1):
-        tree = Span((Span((Text(f"[{number}]"),), display="left-margin"),
-                     Span((Text("J. Doe, "), Span((Text(title),), italic=True)),
-                          display="right-inline")))
+        tree = Span(
+            (
+                Span((Text(f"[{number}]"),), display="left-margin"),
+                Span((Text("J. Doe, "), Span((Text(title),), italic=True)), display="right-inline"),
+            )
+        )
         entries.append(BibEntry(key, tree, ""))
     return Result(bibliography=entries, layout=layout, output="latex")
 
@@ -35,10 +38,17 @@ def test_html_hanging_indent_and_spacing_are_css_on_the_wrapper() -> None:
 
 
 def test_html_bibliography_from_a_real_style() -> None:
-    library = Library.from_json([
-        {"id": "a", "type": "book", "title": "A book", "author": [{"family": "Doe"}],
-         "issued": {"date-parts": [[2000]]}},
-    ])
+    library = Library.from_json(
+        [
+            {
+                "id": "a",
+                "type": "book",
+                "title": "A book",
+                "author": [{"family": "Doe"}],
+                "issued": {"date-parts": [[2000]]},
+            },
+        ]
+    )
     result = render(library, "apa", output="html", engine="citeproc-py")
     html = format_bibliography(result)
     assert html.startswith('<div class="csl-bib-body" style="')
@@ -57,8 +67,11 @@ def test_html_second_field_align_floats_the_label() -> None:
 
 
 def test_latex_hanging_indent_list() -> None:
-    result = Result(bibliography=[BibEntry("a", Text("Doe, J. 2000. A_book."), "")],
-                    layout=BibliographyLayout(hanging_indent=True), output="latex")
+    result = Result(
+        bibliography=[BibEntry("a", Text("Doe, J. 2000. A_book."), "")],
+        layout=BibliographyLayout(hanging_indent=True),
+        output="latex",
+    )
     latex = latex_bibliography(result)
     assert latex.startswith("\\begin{list}{}{")
     assert "\\setlength{\\leftmargin}{2em}" in latex
@@ -91,26 +104,51 @@ def test_text_and_markdown_separate_entries_with_blank_lines() -> None:
 
 
 def test_format_citations_one_per_line() -> None:
-    library = Library.from_json([
-        {"id": "a", "type": "book", "title": "A", "author": [{"family": "Doe"}],
-         "issued": {"date-parts": [[2000]]}},
-    ])
-    result = render(library, "apa", citations=[Cluster((CiteItem("a"),))] * 2,
-                    output="markdown", engine="citeproc-py")
+    library = Library.from_json(
+        [
+            {
+                "id": "a",
+                "type": "book",
+                "title": "A",
+                "author": [{"family": "Doe"}],
+                "issued": {"date-parts": [[2000]]},
+            },
+        ]
+    )
+    result = render(
+        library,
+        "apa",
+        citations=[Cluster((CiteItem("a"),))] * 2,
+        output="markdown",
+        engine="citeproc-py",
+    )
     assert format_citations(result) == "(Doe, 2000)\n(Doe, 2000)\n"
     assert format_citations(result, "latex") == "(Doe, 2000)\n(Doe, 2000)\n"
 
 
 def test_html_bibliography_escapes_ids_and_unsafe_links() -> None:
-    library = Library.from_json([{
-        "id": 'k"><script>alert(1)</script>', "type": "book",
-        "title": "<script>alert(2)</script>", "issued": {"date-parts": [[2000]]}},
-        {"id": "w", "type": "webpage", "title": "W", "URL": "https://e.org/?a='b'&c",
-         "issued": {"date-parts": [[2001]]}}])
+    library = Library.from_json(
+        [
+            {
+                "id": 'k"><script>alert(1)</script>',
+                "type": "book",
+                "title": "<script>alert(2)</script>",
+                "issued": {"date-parts": [[2000]]},
+            },
+            {
+                "id": "w",
+                "type": "webpage",
+                "title": "W",
+                "URL": "https://e.org/?a='b'&c",
+                "issued": {"date-parts": [[2001]]},
+            },
+        ]
+    )
     result = render(library, "apa", output="html", link=True)
     page = format_bibliography(result, standalone=True)
     assert "<script>" not in page
     assert 'id="ref-k&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in page
     assert '<a href="https://e.org/?a=&#39;b&#39;&#38;c">' in page
     assert html_document("x", title="<b>'t'</b>", lang='en" onload="x').startswith(
-        '<!DOCTYPE html>\n<html lang="en&quot; onload=&quot;x">')
+        '<!DOCTYPE html>\n<html lang="en&quot; onload=&quot;x">'
+    )

@@ -1,4 +1,4 @@
-""""Quoted in" citations of quotation records (citekit.render.quoted through render()).
+""" "Quoted in" citations of quotation records (citekit.render.quoted through render()).
 
 Expected strings are worked out from the style rules: the statement's own
 citation as the style gives it, ", quoted in " (or the locale's term, or the
@@ -51,15 +51,30 @@ ESSAY = "raimondo2017trump"
 WORKS = ["raimondo1993reclaiming", "raimondo2000enemy", "raimondo2008reclaiming", ESSAY]
 
 CHICAGO_EXAMPLE = [
-    {"id": "costello1981", "type": "book", "author": [{"family": "Costello", "given": "Bonnie"}],
-     "title": "Marianne Moore: Imaginary Possessions", "publisher": "Harvard University Press",
-     "publisher-place": "Cambridge, MA", "issued": {"date-parts": [[1981]]}},
-    {"id": "zukofsky1931", "type": "article-journal",
-     "author": [{"family": "Zukofsky", "given": "Louis"}],
-     "title": "Sincerity and Objectification", "container-title": "Poetry", "volume": "37",
-     "issued": {"date-parts": [[1931, 2]]},
-     "custom": {"quotation": "An Objective", "quoted-in": "costello1981",
-                "quoted-in-locator": "78", "quoted-in-label": "page"}},
+    {
+        "id": "costello1981",
+        "type": "book",
+        "author": [{"family": "Costello", "given": "Bonnie"}],
+        "title": "Marianne Moore: Imaginary Possessions",
+        "publisher": "Harvard University Press",
+        "publisher-place": "Cambridge, MA",
+        "issued": {"date-parts": [[1981]]},
+    },
+    {
+        "id": "zukofsky1931",
+        "type": "article-journal",
+        "author": [{"family": "Zukofsky", "given": "Louis"}],
+        "title": "Sincerity and Objectification",
+        "container-title": "Poetry",
+        "volume": "37",
+        "issued": {"date-parts": [[1931, 2]]},
+        "custom": {
+            "quotation": "An Objective",
+            "quoted-in": "costello1981",
+            "quoted-in-locator": "78",
+            "quoted-in-label": "page",
+        },
+    },
 ]
 
 # A style of our own whose locale names a "quoted in" term: it must win.
@@ -98,7 +113,8 @@ def chicago_example() -> Library:
 # citeproc-py prints a stray "Edition"/"edition" term in Chicago notes for magazine
 # articles and interviews without an edition: its bug, not the "quoted in" join's.
 CITEPROC_PY_EDITION_BUG = pytest.mark.xfail(
-    strict=True, reason="citeproc-py prints a stray 'edition' term in Chicago notes")
+    strict=True, reason="citeproc-py prints a stray 'edition' term in Chicago notes"
+)
 
 
 def one(key: str, note: int | None = None, **options: object) -> Cluster:
@@ -112,58 +128,91 @@ def one(key: str, note: int | None = None, **options: object) -> Cluster:
 TILLERSON_NOTE = (
     "Rex Tillerson, Joint press conference with South Korean Foreign Minister Yun Byung-se, "
     "Seoul, March 17, 2017, quoted in Justin Raimondo, “Trump Should Meet with Kim Jong-un,” "
-    "Antiwar.com, May 2017, para. 14.")
+    "Antiwar.com, May 2017, para. 14."
+)
 
 
-@pytest.mark.parametrize(("style", "expected"), [
-    ("chicago-notes-bibliography", TILLERSON_NOTE),
-    ("chicago-author-date", "(Tillerson 2017, quoted in Raimondo 2017, para. 14)"),
-    # APA 7th 8.6 and MLA 9th 6.77 word it their own way (test_quoted_forms.py)
-    ("apa", "(Tillerson, 2017, as cited in Raimondo, 2017, para. 14)"),
-    ("modern-language-association",
-     "(qtd. in Raimondo, “Trump Should Meet with Kim Jong-un,” par. 14)"),
-])
+@pytest.mark.parametrize(
+    ("style", "expected"),
+    [
+        ("chicago-notes-bibliography", TILLERSON_NOTE),
+        ("chicago-author-date", "(Tillerson 2017, quoted in Raimondo 2017, para. 14)"),
+        # APA 7th 8.6 and MLA 9th 6.77 word it their own way (test_quoted_forms.py)
+        ("apa", "(Tillerson, 2017, as cited in Raimondo, 2017, para. 14)"),
+        (
+            "modern-language-association",
+            "(qtd. in Raimondo, “Trump Should Meet with Kim Jong-un,” par. 14)",
+        ),
+    ],
+)
 @pytest.mark.parametrize("engine", ENGINES)
 def test_quotation_cites_as_quoted_in_in_four_styles(
-        request: pytest.FixtureRequest, essay_library: Library, style: str, expected: str,
-        engine: str) -> None:
+    request: pytest.FixtureRequest, essay_library: Library, style: str, expected: str, engine: str
+) -> None:
     if engine == "citeproc-py" and style == "chicago-notes-bibliography":
         request.applymarker(CITEPROC_PY_EDITION_BUG)
-    result = render(essay_library, style, citations=[one("tillerson2017patience", 1)],
-                    bibliography=False, engine=engine)
+    result = render(
+        essay_library,
+        style,
+        citations=[one("tillerson2017patience", 1)],
+        bibliography=False,
+        engine=engine,
+    )
     assert result.citations == [expected]
     assert result.warnings == []
 
 
-@pytest.mark.parametrize(("style", "expected"), [
-    # the Bloomberg News interview was published: a recoverable source, cited by
-    # author and year in both author-date styles
-    ("chicago-author-date", "(Trump 2017, quoted in Raimondo 2017, para. 8)"),
-    ("apa", "(Trump, 2017, as cited in Raimondo, 2017, para. 8)"),
-])
-def test_a_published_interview_cites_by_author_and_year(essay_library: Library, style: str,
-                                                         expected: str) -> None:
+@pytest.mark.parametrize(
+    ("style", "expected"),
+    [
+        # the Bloomberg News interview was published: a recoverable source, cited by
+        # author and year in both author-date styles
+        ("chicago-author-date", "(Trump 2017, quoted in Raimondo 2017, para. 8)"),
+        ("apa", "(Trump, 2017, as cited in Raimondo, 2017, para. 8)"),
+    ],
+)
+def test_a_published_interview_cites_by_author_and_year(
+    essay_library: Library, style: str, expected: str
+) -> None:
     result = render(essay_library, style, citations=[one("trump2017meet")], bibliography=False)
     assert result.citations == [expected]
 
 
 UNPUBLISHED_INTERVIEW = [
     CHICAGO_EXAMPLE[0],
-    {"id": "smith1990", "type": "interview", "author": [{"family": "Smith", "given": "Ann"}],
-     "event-title": "Interview with the author", "event-place": "Boston",
-     "issued": {"date-parts": [[1990, 5, 1]]},
-     "custom": {"quotation": "words", "quoted-in": "costello1981",
-                "quoted-in-locator": "78", "quoted-in-label": "page"}},
+    {
+        "id": "smith1990",
+        "type": "interview",
+        "author": [{"family": "Smith", "given": "Ann"}],
+        "event-title": "Interview with the author",
+        "event-place": "Boston",
+        "issued": {"date-parts": [[1990, 5, 1]]},
+        "custom": {
+            "quotation": "words",
+            "quoted-in": "costello1981",
+            "quoted-in-locator": "78",
+            "quoted-in-label": "page",
+        },
+    },
 ]
 
 
-@pytest.mark.parametrize(("style", "expected"), [
-    # Chicago cites interviews that were not published in full in the text
-    ("chicago-author-date",
-     "(Ann Smith, Interview with the author, Boston, May 1, 1990, quoted in Costello 1981, 78)"),
-    # APA cites an unpublished interview the author held as a personal communication
-    ("apa", "(A. Smith, personal communication, May 1, 1990, as cited in Costello, 1981, p. 78)"),
-])
+@pytest.mark.parametrize(
+    ("style", "expected"),
+    [
+        # Chicago cites interviews that were not published in full in the text
+        (
+            "chicago-author-date",
+            "(Ann Smith, Interview with the author, Boston, May 1, 1990, "
+            "quoted in Costello 1981, 78)",
+        ),
+        # APA cites an unpublished interview the author held as a personal communication
+        (
+            "apa",
+            "(A. Smith, personal communication, May 1, 1990, as cited in Costello, 1981, p. 78)",
+        ),
+    ],
+)
 def test_unpublished_interviews_keep_the_styles_own_form(style: str, expected: str) -> None:
     library = Library.from_json(UNPUBLISHED_INTERVIEW)
     result = render(library, style, citations=[one("smith1990")], bibliography=False)
@@ -172,28 +221,38 @@ def test_unpublished_interviews_keep_the_styles_own_form(style: str, expected: s
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_author_date_form_agrees_across_engines(essay_library: Library, engine: str) -> None:
-    result = render(essay_library, "chicago-author-date", engine=engine, bibliography=False,
-                    citations=[one("tillerson2017patience"), one("moon2017sayno")])
+    result = render(
+        essay_library,
+        "chicago-author-date",
+        engine=engine,
+        bibliography=False,
+        citations=[one("tillerson2017patience"), one("moon2017sayno")],
+    )
     assert result.citations[0] == "(Tillerson 2017, quoted in Raimondo 2017, para. 14)"
     assert result.citations[1].endswith(", quoted in Raimondo 2017, para. 14)")
 
 
 def test_other_cites_in_the_cluster_render_normally(essay_library: Library) -> None:
-    cluster = Cluster((CiteItem("raimondo2000enemy", locator="12"),
-                       CiteItem("tillerson2017patience", prefix="see "),
-                       CiteItem("raimondo2008reclaiming")))
-    result = render(essay_library, "chicago-author-date", citations=[cluster],
-                    bibliography=False)
+    cluster = Cluster(
+        (
+            CiteItem("raimondo2000enemy", locator="12"),
+            CiteItem("tillerson2017patience", prefix="see "),
+            CiteItem("raimondo2008reclaiming"),
+        )
+    )
+    result = render(essay_library, "chicago-author-date", citations=[cluster], bibliography=False)
     assert result.citations == [
         "(Raimondo 2000, 12; see Tillerson 2017, quoted in Raimondo 2017, para. 14; "
-        "Raimondo [1993] 2008)"]
+        "Raimondo [1993] 2008)"
+    ]
 
 
 def test_unknown_keys_beside_a_quotation(essay_library: Library) -> None:
     cluster = Cluster((CiteItem("tillerson2017patience"), CiteItem("nosuchkey")))
     result = render(essay_library, "apa", citations=[cluster], bibliography=False)
     assert result.citations == [
-        "(Tillerson, 2017, as cited in Raimondo, 2017, para. 14); [unknown: nosuchkey]"]
+        "(Tillerson, 2017, as cited in Raimondo, 2017, para. 14); [unknown: nosuchkey]"
+    ]
     assert result.unknown_keys == ["nosuchkey"]
 
 
@@ -201,26 +260,31 @@ def test_unknown_keys_beside_a_quotation(essay_library: Library) -> None:
 # Chicago's example and the locator rule
 # ---------------------------------------------------------------------------
 
-COSTELLO_FULL = ("Bonnie Costello, Marianne Moore: Imaginary Possessions "
-                 "(Harvard University Press, 1981), 78.")
+COSTELLO_FULL = (
+    "Bonnie Costello, Marianne Moore: Imaginary Possessions (Harvard University Press, 1981), 78."
+)
 
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_chicago_example_in_notes(chicago_example: Library, engine: str) -> None:
     # The cite's "p. 269" is the article's page: the record has its own quoted-in locator.
-    citations = [one("zukofsky1931", 1, locator="269", label="page"),
-                 one("zukofsky1931", 2),
-                 one("costello1981", 3, locator="80", label="page")]
-    result = render(chicago_example, "chicago-notes-bibliography", engine=engine,
-                    citations=citations)
+    citations = [
+        one("zukofsky1931", 1, locator="269", label="page"),
+        one("zukofsky1931", 2),
+        one("costello1981", 3, locator="80", label="page"),
+    ]
+    result = render(
+        chicago_example, "chicago-notes-bibliography", engine=engine, citations=citations
+    )
     assert result.citations[0] == (
         "Louis Zukofsky, “Sincerity and Objectification,” Poetry 37 (February 1931): 269, "
-        "quoted in " + COSTELLO_FULL)
+        "quoted in " + COSTELLO_FULL
+    )
     # second notes: short forms, the comma inside the closing quotation mark (en-US)
-    assert result.citations[1].startswith(
-        "Zukofsky, “Sincerity and Objectification,”")
+    assert result.citations[1].startswith("Zukofsky, “Sincerity and Objectification,”")
     assert result.citations[1].endswith(
-        " quoted in Costello, Marianne Moore: Imaginary Possessions, 78.")
+        " quoted in Costello, Marianne Moore: Imaginary Possessions, 78."
+    )
     # the note before cites two works: a short form, never "Ibid."
     assert result.citations[2] == "Costello, Marianne Moore: Imaginary Possessions, 80."
     assert result.bibliography_ids == ["costello1981"]
@@ -229,30 +293,44 @@ def test_chicago_example_in_notes(chicago_example: Library, engine: str) -> None
 @pytest.mark.parametrize("engine", ENGINES)
 def test_chicago_example_author_date_and_apa(chicago_example: Library, engine: str) -> None:
     cited = [one("zukofsky1931", locator="269", label="page")]
-    assert render(chicago_example, "chicago-author-date", engine=engine, citations=cited,
-                  bibliography=False).citations == [
-        "(Zukofsky 1931, 269, quoted in Costello 1981, 78)"]
-    assert render(chicago_example, "apa", engine=engine, citations=cited,
-                  bibliography=False).citations == [
-        "(Zukofsky, 1931, p. 269, as cited in Costello, 1981, p. 78)"]
+    assert render(
+        chicago_example, "chicago-author-date", engine=engine, citations=cited, bibliography=False
+    ).citations == ["(Zukofsky 1931, 269, quoted in Costello 1981, 78)"]
+    assert render(
+        chicago_example, "apa", engine=engine, citations=cited, bibliography=False
+    ).citations == ["(Zukofsky, 1931, p. 269, as cited in Costello, 1981, p. 78)"]
 
 
 def test_cite_locator_goes_to_the_quoting_work_when_the_record_has_none() -> None:
-    data = [dict(CHICAGO_EXAMPLE[0]), {**CHICAGO_EXAMPLE[1], "custom": {
-        "quotation": "An Objective", "quoted-in": "costello1981"}}]
+    data = [
+        dict(CHICAGO_EXAMPLE[0]),
+        {
+            **CHICAGO_EXAMPLE[1],
+            "custom": {"quotation": "An Objective", "quoted-in": "costello1981"},
+        },
+    ]
     library = Library.from_json(data)
-    result = render(library, "chicago-author-date", bibliography=False,
-                    citations=[one("zukofsky1931", locator="33", label="page")])
+    result = render(
+        library,
+        "chicago-author-date",
+        bibliography=False,
+        citations=[one("zukofsky1931", locator="33", label="page")],
+    )
     assert result.citations == ["(Zukofsky 1931, quoted in Costello 1981, 33)"]
 
 
 def test_chain_items_carry_prefix_suffix_and_locators(chicago_example: Library) -> None:
-    item = CiteItem("zukofsky1931", locator="269", label="page", prefix="see",
-                    suffix="for the term", suppress_author=True)
+    item = CiteItem(
+        "zukofsky1931",
+        locator="269",
+        label="page",
+        prefix="see",
+        suffix="for the term",
+        suppress_author=True,
+    )
     chain = quotation_chain(item, chicago_example)
     assert chain == [
-        CiteItem("zukofsky1931", locator="269", label="page", prefix="see",
-                 suppress_author=True),
+        CiteItem("zukofsky1931", locator="269", label="page", prefix="see", suppress_author=True),
         CiteItem("costello1981", locator="78", label="page", suffix="for the term"),
     ]
     assert quotation_chain(CiteItem("costello1981"), chicago_example) is None
@@ -260,48 +338,70 @@ def test_chain_items_carry_prefix_suffix_and_locators(chicago_example: Library) 
 
 
 def test_a_quoting_work_that_is_itself_quoted_is_followed() -> None:
-    library = Library.from_json([
-        *CHICAGO_EXAMPLE,
-        {"id": "later", "type": "speech", "author": [{"family": "Later", "given": "Lee"}],
-         "issued": {"date-parts": [[1990]]},
-         "custom": {"quotation": "Objective", "quoted-in": "zukofsky1931"}},
-    ])
-    result = render(library, "chicago-author-date", bibliography_keys=[],
-                    citations=[one("later")])
+    library = Library.from_json(
+        [
+            *CHICAGO_EXAMPLE,
+            {
+                "id": "later",
+                "type": "speech",
+                "author": [{"family": "Later", "given": "Lee"}],
+                "issued": {"date-parts": [[1990]]},
+                "custom": {"quotation": "Objective", "quoted-in": "zukofsky1931"},
+            },
+        ]
+    )
+    result = render(library, "chicago-author-date", bibliography_keys=[], citations=[one("later")])
     assert result.citations == [
-        "(Later 1990, quoted in Zukofsky 1931, quoted in Costello 1981, 78)"]
+        "(Later 1990, quoted in Zukofsky 1931, quoted in Costello 1981, 78)"
+    ]
     assert result.bibliography_ids == ["costello1981"]
     assert quoting_closure(library, ["later"]) == ["later", "zukofsky1931", "costello1981"]
 
 
 def test_a_cycle_stops_with_a_warning() -> None:
-    library = Library.from_json([
-        {"id": "a", "type": "speech", "author": [{"family": "Ames"}],
-         "issued": {"date-parts": [[2001]]}, "custom": {"quotation": "x", "quoted-in": "b"}},
-        {"id": "b", "type": "speech", "author": [{"family": "Bell"}],
-         "issued": {"date-parts": [[2002]]}, "custom": {"quotation": "y", "quoted-in": "a"}},
-    ])
-    result = render(library, "chicago-author-date", citations=[one("a"), one("a")],
-                    bibliography=False)
+    library = Library.from_json(
+        [
+            {
+                "id": "a",
+                "type": "speech",
+                "author": [{"family": "Ames"}],
+                "issued": {"date-parts": [[2001]]},
+                "custom": {"quotation": "x", "quoted-in": "b"},
+            },
+            {
+                "id": "b",
+                "type": "speech",
+                "author": [{"family": "Bell"}],
+                "issued": {"date-parts": [[2002]]},
+                "custom": {"quotation": "y", "quoted-in": "a"},
+            },
+        ]
+    )
+    result = render(
+        library, "chicago-author-date", citations=[one("a"), one("a")], bibliography=False
+    )
     assert result.citations == ["(Ames 2001, quoted in Bell 2002)"] * 2
     assert [w for w in result.warnings if "comes back" in w] == [
         "quotation 'b': quoted-in 'a' comes back to a record already in the chain; "
-        "the chain stops there"]
+        "the chain stops there"
+    ]
 
 
 def test_a_label_that_is_not_a_csl_label_falls_back_to_page(chicago_example: Library) -> None:
     record = chicago_example["zukofsky1931"]
     record["custom"] = {**record["custom"], "quoted-in-label": "leaf"}
-    result = render(chicago_example, "apa", citations=[one("zukofsky1931")],
-                    bibliography=False)
+    result = render(chicago_example, "apa", citations=[one("zukofsky1931")], bibliography=False)
     assert result.citations == ["(Zukofsky, 1931, as cited in Costello, 1981, p. 78)"]
-    assert "quotation 'zukofsky1931': quoted-in-label 'leaf' is not a CSL locator label; " \
+    assert (
+        "quotation 'zukofsky1931': quoted-in-label 'leaf' is not a CSL locator label; "
         "used 'page'" in result.warnings
+    )
 
 
 def test_a_dangling_quoted_in_cites_the_record_alone() -> None:
-    library = Library.from_json([{**CHICAGO_EXAMPLE[1], "custom": {
-        "quotation": "An Objective", "quoted-in": "missing"}}])
+    library = Library.from_json(
+        [{**CHICAGO_EXAMPLE[1], "custom": {"quotation": "An Objective", "quoted-in": "missing"}}]
+    )
     result = render(library, "chicago-author-date", citations=[one("zukofsky1931")])
     assert result.citations == ["(Zukofsky 1931)"]
     assert result.bibliography_ids == ["zukofsky1931"]
@@ -313,15 +413,23 @@ def test_a_dangling_quoted_in_cites_the_record_alone() -> None:
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-def test_second_quoted_in_of_the_same_essay_is_short(request: pytest.FixtureRequest,
-                                                     essay_library: Library,
-                                                     engine: str) -> None:
+def test_second_quoted_in_of_the_same_essay_is_short(
+    request: pytest.FixtureRequest, essay_library: Library, engine: str
+) -> None:
     if engine == "citeproc-py":
         request.applymarker(CITEPROC_PY_EDITION_BUG)
-    citations = [one("tillerson2017patience", 1), one("moon2017sayno", 2),
-                 one(ESSAY, 3, locator="3", label="paragraph")]
-    result = render(essay_library, "chicago-notes-bibliography", engine=engine,
-                    citations=citations, bibliography=False)
+    citations = [
+        one("tillerson2017patience", 1),
+        one("moon2017sayno", 2),
+        one(ESSAY, 3, locator="3", label="paragraph"),
+    ]
+    result = render(
+        essay_library,
+        "chicago-notes-bibliography",
+        engine=engine,
+        citations=citations,
+        bibliography=False,
+    )
     title = result.citations[0].split("quoted in Justin Raimondo, ")[1].split(",”")[0]
     assert result.citations[0].startswith("Rex Tillerson, Joint press conference")
     assert result.citations[1].startswith("Moon Jae-in, ")
@@ -333,20 +441,28 @@ def test_second_quoted_in_of_the_same_essay_is_short(request: pytest.FixtureRequ
 def test_no_ibid_after_a_note_citing_two_works(essay_library: Library, engine: str) -> None:
     # OSCOLA uses ibid: the note after "A, quoted in B" cites B in its short form,
     # and only a note after a note citing B alone is "ibid".
-    citations = [one("tillerson2017patience", 1), one(ESSAY, 2, locator="3", label="paragraph"),
-                 one(ESSAY, 3, locator="3", label="paragraph")]
-    result = render(essay_library, "oscola", engine=engine, citations=citations,
-                    bibliography=False)
+    citations = [
+        one("tillerson2017patience", 1),
+        one(ESSAY, 2, locator="3", label="paragraph"),
+        one(ESSAY, 3, locator="3", label="paragraph"),
+    ]
+    result = render(essay_library, "oscola", engine=engine, citations=citations, bibliography=False)
     # OSCOLA cites a magazine article as '[year] Journal', then the pinpoint
-    assert ", quoted in Justin Raimondo, ‘Trump Should Meet with Kim Jong-un’ [2017] " \
+    assert (
+        ", quoted in Justin Raimondo, ‘Trump Should Meet with Kim Jong-un’ [2017] "
         "Antiwar.com para 14." in result.citations[0]
+    )
     assert result.citations[1].startswith("Raimondo")
     assert result.citations[2].lower().startswith("ibid")
 
 
 def test_positions_without_note_numbers(essay_library: Library) -> None:
-    result = render(essay_library, "chicago-notes-bibliography", bibliography=False,
-                    citations=[one("tillerson2017patience"), one(ESSAY)])
+    result = render(
+        essay_library,
+        "chicago-notes-bibliography",
+        bibliography=False,
+        citations=[one("tillerson2017patience"), one(ESSAY)],
+    )
     assert result.citations[0] == TILLERSON_NOTE
     assert result.citations[1] == "Raimondo, “Trump Should Meet with Kim Jong-un.”"
 
@@ -357,14 +473,27 @@ def test_positions_without_note_numbers(essay_library: Library) -> None:
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-@pytest.mark.parametrize(("locale", "term"), [
-    ("de-DE", "zitiert in"), ("fr-FR", "cité dans"), ("es-ES", "citado en"),
-    ("de-AT", "zitiert in"), ("en-GB", "quoted in"),
-])
-def test_locale_chooses_the_term(chicago_example: Library, engine: str, locale: str,
-                                 term: str) -> None:
-    result = render(chicago_example, "chicago-author-date", engine=engine, locale=locale,
-                    citations=[one("zukofsky1931")], bibliography=False)
+@pytest.mark.parametrize(
+    ("locale", "term"),
+    [
+        ("de-DE", "zitiert in"),
+        ("fr-FR", "cité dans"),
+        ("es-ES", "citado en"),
+        ("de-AT", "zitiert in"),
+        ("en-GB", "quoted in"),
+    ],
+)
+def test_locale_chooses_the_term(
+    chicago_example: Library, engine: str, locale: str, term: str
+) -> None:
+    result = render(
+        chicago_example,
+        "chicago-author-date",
+        engine=engine,
+        locale=locale,
+        citations=[one("zukofsky1931")],
+        bibliography=False,
+    )
     assert result.citations == [f"(Zukofsky 1931, {term} Costello 1981, 78)"]
 
 
@@ -376,8 +505,13 @@ def test_builtin_terms_fall_back_to_language_then_english() -> None:
 
 def test_style_locale_term_wins(chicago_example: Library) -> None:
     style = Style.from_xml(TERM_STYLE)
-    result = render(chicago_example, style, engine="citekit", bibliography=False,
-                    citations=[one("zukofsky1931")])
+    result = render(
+        chicago_example,
+        style,
+        engine="citekit",
+        bibliography=False,
+        citations=[one("zukofsky1931")],
+    )
     assert result.citations == ["[Zukofsky 1931, as cited in Costello 1981, p. 78]"]
 
 
@@ -410,37 +544,50 @@ def test_include_quotations_lists_them(essay_library: Library) -> None:
     result = render(essay_library, "modern-language-association", include_quotations=True)
     assert len(result.bibliography) == len(essay_library)
     assert "Tillerson, Rex. Joint press conference" in "\n".join(result.bibliography_texts)
-    entries = bibliography(essay_library, "modern-language-association",
-                           include_quotations=True)
+    entries = bibliography(essay_library, "modern-language-association", include_quotations=True)
     assert entries == result.bibliography_texts
 
 
 def test_cited_quotation_lists_the_quoting_work(essay_library: Library) -> None:
-    result = render(essay_library, "chicago-author-date", bibliography_keys=[],
-                    citations=[one("tillerson2017patience")])
+    result = render(
+        essay_library,
+        "chicago-author-date",
+        bibliography_keys=[],
+        citations=[one("tillerson2017patience")],
+    )
     assert result.bibliography_texts == [
-        "Raimondo, Justin. 2017. “Trump Should Meet with Kim Jong-un.” Antiwar.com, May."]
-    both = render(essay_library, "chicago-author-date", bibliography_keys=[],
-                  citations=[one("tillerson2017patience")], include_quotations=True)
+        "Raimondo, Justin. 2017. “Trump Should Meet with Kim Jong-un.” Antiwar.com, May."
+    ]
+    both = render(
+        essay_library,
+        "chicago-author-date",
+        bibliography_keys=[],
+        citations=[one("tillerson2017patience")],
+        include_quotations=True,
+    )
     assert both.bibliography_ids == [ESSAY, "tillerson2017patience"]
 
 
 def test_author_only_cite_still_lists_the_quoting_work(essay_library: Library) -> None:
-    result = render(essay_library, "chicago-author-date", bibliography_keys=[],
-                    citations=[one("tillerson2017patience", author_only=True)])
+    result = render(
+        essay_library,
+        "chicago-author-date",
+        bibliography_keys=[],
+        citations=[one("tillerson2017patience", author_only=True)],
+    )
     assert result.citations == ["(Tillerson)"]  # the name only: no "quoted in"
     assert result.bibliography_ids == [ESSAY]
 
 
 def test_named_quotation_keys_are_listed(essay_library: Library) -> None:
-    result = render(essay_library, "chicago-author-date",
-                    bibliography_keys=["tillerson2017patience"])
+    result = render(
+        essay_library, "chicago-author-date", bibliography_keys=["tillerson2017patience"]
+    )
     assert result.bibliography_ids == ["tillerson2017patience"]
 
 
 def test_numeric_styles_keep_cited_quotations(chicago_example: Library) -> None:
-    result = render(chicago_example, "ieee", bibliography_keys=[],
-                    citations=[one("zukofsky1931")])
+    result = render(chicago_example, "ieee", bibliography_keys=[], citations=[one("zukofsky1931")])
     assert result.citations == ["[1], quoted in [2, p. 78]"]
     assert result.bibliography_ids == ["zukofsky1931", "costello1981"]
 
@@ -451,17 +598,28 @@ def test_numeric_styles_keep_cited_quotations(chicago_example: Library) -> None:
 
 
 def test_html_keeps_formatting(essay_library: Library) -> None:
-    result = render(essay_library, "chicago-notes-bibliography", output="html",
-                    citations=[one("tillerson2017patience", 1)], bibliography=False)
+    result = render(
+        essay_library,
+        "chicago-notes-bibliography",
+        output="html",
+        citations=[one("tillerson2017patience", 1)],
+        bibliography=False,
+    )
     assert result.citations == [TILLERSON_NOTE.replace("Antiwar.com", "<i>Antiwar.com</i>")]
 
 
 def test_latex_escapes_through_the_tree(chicago_example: Library) -> None:
-    result = render(chicago_example, "chicago-notes-bibliography", output="latex",
-                    citations=[one("zukofsky1931", 1)], bibliography=False)
+    result = render(
+        chicago_example,
+        "chicago-notes-bibliography",
+        output="latex",
+        citations=[one("zukofsky1931", 1)],
+        bibliography=False,
+    )
     assert result.citations[0].endswith(
         "quoted in Bonnie Costello, \\emph{Marianne Moore: Imaginary Possessions} "
-        "(Harvard University Press, 1981), 78.")
+        "(Harvard University Press, 1981), 78."
+    )
 
 
 def test_clusters_without_quotations_pass_through(essay_library: Library) -> None:
@@ -476,15 +634,19 @@ def test_expansion_shares_the_note_and_adds_a_hidden_cluster(essay_library: Libr
     expansion = expand(essay_library, [one(ESSAY, 7), cluster])
     assert [c.note_number for c in expansion.stream] == [7, 2, 2, 2, 2]
     assert [[i.id for i in c.items] for c in expansion.stream[1:]] == [
-        ["raimondo2000enemy"], ["tillerson2017patience"], [ESSAY],
-        ["raimondo2000enemy", "tillerson2017patience", ESSAY]]
+        ["raimondo2000enemy"],
+        ["tillerson2017patience"],
+        [ESSAY],
+        ["raimondo2000enemy", "tillerson2017patience", ESSAY],
+    ]
     assert expansion.shapes == (0, ((1,), (2, 3)))
     assert expansion.quotations == {"tillerson2017patience"}
 
 
 def test_layout_and_markers() -> None:
     assert citation_layout(find_style("chicago-author-date").xml) == CitationLayout(
-        "(", ")", "; ", numeric=False)
+        "(", ")", "; ", numeric=False
+    )
     assert citation_layout(find_style("ieee").xml).numeric
     marked = marked_style(find_style("apa").xml)
     assert f'prefix="{OPEN_MARK}"' in marked.decode()
@@ -501,9 +663,14 @@ def test_quoted_marks_are_not_display_marks() -> None:
 
 SPEECH_QUOTED = [
     CHICAGO_EXAMPLE[0],
-    {"id": "speech", "type": "speech", "author": [{"family": "Zukofsky", "given": "Louis"}],
-     "title": "An Objective", "event-place": "New York",
-     "custom": {"quoted-in": "costello1981", "quoted-in-locator": "78"}},
+    {
+        "id": "speech",
+        "type": "speech",
+        "author": [{"family": "Zukofsky", "given": "Louis"}],
+        "title": "An Objective",
+        "event-place": "New York",
+        "custom": {"quoted-in": "costello1981", "quoted-in-locator": "78"},
+    },
 ]
 
 
@@ -511,9 +678,13 @@ SPEECH_QUOTED = [
 def test_undated_statement_keeps_the_full_stop_of_nd(engine: str) -> None:
     # The engine merges the layout suffix "." into "n.d."; only the markers
     # show where the piece ends, so cutting the suffix off as text lost it.
-    result = render(Library.from_json(SPEECH_QUOTED), "chicago-notes-bibliography",
-                    citations=[Cluster((CiteItem("speech"),), note_number=1)],
-                    engine=engine, bibliography=False)
+    result = render(
+        Library.from_json(SPEECH_QUOTED),
+        "chicago-notes-bibliography",
+        citations=[Cluster((CiteItem("speech"),), note_number=1)],
+        engine=engine,
+        bibliography=False,
+    )
     assert result.citations[0].startswith("Louis Zukofsky, “An Objective,” n.d., quoted in ")
     assert not [w for w in result.warnings if "markers" in w]
 
@@ -521,12 +692,16 @@ def test_undated_statement_keeps_the_full_stop_of_nd(engine: str) -> None:
 def test_lost_markers_are_a_warning() -> None:
     layout = CitationLayout("(", ")")
     expansion = expand(Library.from_json(SPEECH_QUOTED), [one("speech")])
-    pieces: list[Rich | None] = [Text("(Zukofsky, n.d.)"), Text("(Costello, 1981, p. 78)"),
-                                 Text("(Zukofsky, n.d.; Costello, 1981, p. 78)")]
+    pieces: list[Rich | None] = [
+        Text("(Zukofsky, n.d.)"),
+        Text("(Costello, 1981, p. 78)"),
+        Text("(Zukofsky, n.d.; Costello, 1981, p. 78)"),
+    ]
     warnings: list[str] = []
     trees = assemble(expansion, pieces, pieces, layout, LocaleWords(), warnings)
     assert [plain(t) for t in trees if t is not None] == [
-        "(Zukofsky, n.d., quoted in Costello, 1981, p. 78)"]
+        "(Zukofsky, n.d., quoted in Costello, 1981, p. 78)"
+    ]
     assert len(warnings) == 1 and "lost the markers" in warnings[0]
 
 
@@ -545,25 +720,28 @@ def _glued(head: list[Rich], text: str, piq: bool) -> str:
     return "".join(plain(node) for node in head)
 
 
-@pytest.mark.parametrize(("head", "text", "piq", "expected"), [
-    ("Kim Jong-un.”", ".", True, "Kim Jong-un.”"),
-    ("Kim Jong-un”", ", quoted in ", True, "Kim Jong-un,” quoted in "),
-    ("Kim Jong-un”", ", quoted in ", False, "Kim Jong-un”, quoted in "),
-    ("Washington, D.C.", ".", False, "Washington, D.C."),
-    ("Washington, D.C.", ", quoted in ", False, "Washington, D.C., quoted in "),
-    ("Why?", ".", False, "Why?"),
-    ("Raimondo 2017", ")", False, "Raimondo 2017)"),
-    # The engine's table (csl.output.merge_punctuation): the second mark goes.
-    ("Title:", ".", False, "Title:"),
-    ("Title;", ".", False, "Title;"),
-    ("Why?", ":", False, "Why?"),
-    ("Wow!", "; ", False, "Wow!; "),
-    ("Why?", "?", False, "Why?"),
-    # ... or replaces the first.
-    ("Title:", "? ", False, "Title? "),
-    ("“Why?”", ".", False, "“Why?”"),
-    ("“Title:”", "?", True, "“Title?”"),
-])
+@pytest.mark.parametrize(
+    ("head", "text", "piq", "expected"),
+    [
+        ("Kim Jong-un.”", ".", True, "Kim Jong-un.”"),
+        ("Kim Jong-un”", ", quoted in ", True, "Kim Jong-un,” quoted in "),
+        ("Kim Jong-un”", ", quoted in ", False, "Kim Jong-un”, quoted in "),
+        ("Washington, D.C.", ".", False, "Washington, D.C."),
+        ("Washington, D.C.", ", quoted in ", False, "Washington, D.C., quoted in "),
+        ("Why?", ".", False, "Why?"),
+        ("Raimondo 2017", ")", False, "Raimondo 2017)"),
+        # The engine's table (csl.output.merge_punctuation): the second mark goes.
+        ("Title:", ".", False, "Title:"),
+        ("Title;", ".", False, "Title;"),
+        ("Why?", ":", False, "Why?"),
+        ("Wow!", "; ", False, "Wow!; "),
+        ("Why?", "?", False, "Why?"),
+        # ... or replaces the first.
+        ("Title:", "? ", False, "Title? "),
+        ("“Why?”", ".", False, "“Why?”"),
+        ("“Title:”", "?", True, "“Title?”"),
+    ],
+)
 def test_glue_punctuation(head: str, text: str, piq: bool, expected: str) -> None:
     assert _glued([Span((Span((Text(head),), italic=True),))], text, piq) == expected
 
@@ -580,24 +758,34 @@ def test_glue_moves_the_comma_inside_a_nested_leaf() -> None:
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-def test_a_listed_quotation_takes_chicagos_bibliography_form(chicago_example: Library,
-                                                             engine: str) -> None:
+def test_a_listed_quotation_takes_chicagos_bibliography_form(
+    chicago_example: Library, engine: str
+) -> None:
     # CMOS 14.260: Zukofsky, Louis. "Sincerity and Objectification." Poetry 37
     # (February 1931): 269. Quoted in Bonnie Costello, Marianne Moore: Imaginary
     # Possessions (Cambridge, MA: Harvard University Press, 1981), 78.
-    result = render(chicago_example, "chicago-notes-bibliography", include_quotations=True,
-                    engine=engine)
+    result = render(
+        chicago_example, "chicago-notes-bibliography", include_quotations=True, engine=engine
+    )
     assert result.bibliography_texts[1] == (
         "Zukofsky, Louis. “Sincerity and Objectification.” Poetry 37 (February 1931). "
         "Quoted in Bonnie Costello, Marianne Moore: Imaginary Possessions (Harvard "
-        "University Press, 1981), 78.")
+        "University Press, 1981), 78."
+    )
 
 
 UNTITLED = [
-    {"id": "zukofsky1931", "type": "document",
-     "author": [{"family": "Zukofsky", "given": "Louis"}],
-     "custom": {"quotation": "sincerity & <objectification>", "quoted-in": "costello1981",
-                "quoted-in-locator": "78", "quoted-in-label": "page"}},
+    {
+        "id": "zukofsky1931",
+        "type": "document",
+        "author": [{"family": "Zukofsky", "given": "Louis"}],
+        "custom": {
+            "quotation": "sincerity & <objectification>",
+            "quoted-in": "costello1981",
+            "quoted-in-locator": "78",
+            "quoted-in-label": "page",
+        },
+    },
     CHICAGO_EXAMPLE[0],
 ]
 
@@ -605,43 +793,47 @@ UNTITLED = [
 @pytest.mark.parametrize("engine", ENGINES)
 def test_numbers_in_the_quoted_in_part_point_at_the_real_entries(engine: str) -> None:
     # The quoting work is the second entry: its own run would number it [1].
-    result = render(Library.from_json(UNTITLED), "ieee", include_quotations=True,
-                    engine=engine)
+    result = render(Library.from_json(UNTITLED), "ieee", include_quotations=True, engine=engine)
     assert result.bibliography_texts == [
         "[1] L. Zukofsky. “sincerity & <objectification>.” Quoted in [2, p. 78].",
         "[2] B. Costello, Marianne Moore: Imaginary Possessions. Cambridge, MA: Harvard "
-        "University Press, 1981."]
+        "University Press, 1981.",
+    ]
 
 
 def test_the_added_text_stays_in_the_entrys_column_and_is_escaped() -> None:
-    result = render(Library.from_json(UNTITLED), "ieee", include_quotations=True,
-                    output="html")
+    result = render(Library.from_json(UNTITLED), "ieee", include_quotations=True, output="html")
     assert result.bibliography_texts[0] == (
         '<div class="csl-left-margin">[1]</div><div class="csl-right-inline">L. Zukofsky. '
-        "“sincerity &#38; &#60;objectification&#62;.” Quoted in [2, p. 78].</div>")
+        "“sincerity &#38; &#60;objectification&#62;.” Quoted in [2, p. 78].</div>"
+    )
 
 
 def test_the_bibliography_words_are_the_locales() -> None:
-    result = render(Library.from_json(UNTITLED), "apa", include_quotations=True,
-                    locale="de-DE")
+    result = render(Library.from_json(UNTITLED), "apa", include_quotations=True, locale="de-DE")
     assert result.bibliography_texts[1] == (
         "Zukofsky, L. (o.\u00a0J.). „sincerity & <objectification>“. "
-        "Zitiert in Costello, 1981, S. 78.")
+        "Zitiert in Costello, 1981, S. 78."
+    )
 
 
 def test_a_titled_statement_gets_no_words_and_the_style_keeps_its_entry() -> None:
     titled = [dict(UNTITLED[0], title="Sincerity"), UNTITLED[1]]
     result = render(Library.from_json(titled), "apa", include_quotations=True)
     assert result.bibliography_texts[1] == (
-        "Zukofsky, L. (n.d.). Sincerity. Quoted in Costello, 1981, p. 78.")
+        "Zukofsky, L. (n.d.). Sincerity. Quoted in Costello, 1981, p. 78."
+    )
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("[5] Z. Mao, ", "[5] Z. Mao"),
-    ("Mao Z. (n.d.).", "Mao Z. (n.d.)."),
-    ("Mao;: ", "Mao"),
-    (", ", None),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[5] Z. Mao, ", "[5] Z. Mao"),
+        ("Mao Z. (n.d.).", "Mao Z. (n.d.)."),
+        ("Mao;: ", "Mao"),
+        (", ", None),
+    ],
+)
 def test_trim_dangling(text: str, expected: str | None) -> None:
     trimmed = trim_dangling(Span((Span((Text(text),), italic=True),)))
     assert (plain(trimmed) if trimmed is not None else None) == expected
@@ -659,9 +851,11 @@ class _FailingOnPieces:
 
 
 def test_an_engine_failing_on_the_quoted_in_part_loses_only_that_part() -> None:
-    result = render(Library.from_json(UNTITLED), "apa", include_quotations=True,
-                    engine=_FailingOnPieces())
+    result = render(
+        Library.from_json(UNTITLED), "apa", include_quotations=True, engine=_FailingOnPieces()
+    )
     assert result.bibliography_texts[1] == "Zukofsky, L. (n.d.). “sincerity & <objectification>.”"
     assert result.warnings == [
         "engine 'failing' failed on the \"quoted in\" citation of 'costello1981': "
-        "RuntimeError('boom')"]
+        "RuntimeError('boom')"
+    ]

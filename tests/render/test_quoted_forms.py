@@ -1,4 +1,4 @@
-""""Quoted in" citations in each style family's own words (citekit.render.quoted_forms).
+""" "Quoted in" citations in each style family's own words (citekit.render.quoted_forms).
 
 The expected strings follow the guides: APA 7th ed. 8.6 ``(Harris, 2009, as
 cited in Lewis, 2019)`` and narratively ``Miller (1953, as cited in Agrios,
@@ -41,18 +41,35 @@ XML_NS = "http://www.w3.org/XML/1998/namespace"
 ESSAY_MLA = "Raimondo, “Trump Should Meet with Kim Jong-un,” par. 14"  # MLA's short form
 
 COSTELLO = [
-    {"id": "costello1981", "type": "book", "author": [{"family": "Costello", "given": "Bonnie"}],
-     "title": "Marianne Moore: Imaginary Possessions", "publisher": "Harvard University Press",
-     "issued": {"date-parts": [[1981]]}},
-    {"id": "zukofsky1931", "type": "article-journal",
-     "author": [{"family": "Zukofsky", "given": "Louis"}],
-     "title": "Sincerity and Objectification", "container-title": "Poetry",
-     "issued": {"date-parts": [[1931, 2]]},
-     "custom": {"quotation": "An Objective", "quoted-in": "costello1981",
-                "quoted-in-locator": "78", "quoted-in-label": "page"}},
-    {"id": "later", "type": "speech", "author": [{"family": "Later", "given": "Lee"}],
-     "issued": {"date-parts": [[1990]]},
-     "custom": {"quotation": "Objective", "quoted-in": "zukofsky1931"}},
+    {
+        "id": "costello1981",
+        "type": "book",
+        "author": [{"family": "Costello", "given": "Bonnie"}],
+        "title": "Marianne Moore: Imaginary Possessions",
+        "publisher": "Harvard University Press",
+        "issued": {"date-parts": [[1981]]},
+    },
+    {
+        "id": "zukofsky1931",
+        "type": "article-journal",
+        "author": [{"family": "Zukofsky", "given": "Louis"}],
+        "title": "Sincerity and Objectification",
+        "container-title": "Poetry",
+        "issued": {"date-parts": [[1931, 2]]},
+        "custom": {
+            "quotation": "An Objective",
+            "quoted-in": "costello1981",
+            "quoted-in-locator": "78",
+            "quoted-in-label": "page",
+        },
+    },
+    {
+        "id": "later",
+        "type": "speech",
+        "author": [{"family": "Later", "given": "Lee"}],
+        "issued": {"date-parts": [[1990]]},
+        "custom": {"quotation": "Objective", "quoted-in": "zukofsky1931"},
+    },
 ]
 
 
@@ -61,10 +78,23 @@ def essay() -> Library:
     return read(Path(__file__).resolve().parents[2] / "references.bib").library
 
 
-def cite(library: Library, style: str | Style, *items: CiteItem, engine: str = "citekit",
-         locale: str | None = None, output: str = "text") -> str:
-    result = render(library, style, citations=[Cluster(items)], bibliography=False,
-                    engine=engine, locale=locale, output=output)
+def cite(
+    library: Library,
+    style: str | Style,
+    *items: CiteItem,
+    engine: str = "citekit",
+    locale: str | None = None,
+    output: str = "text",
+) -> str:
+    result = render(
+        library,
+        style,
+        citations=[Cluster(items)],
+        bibliography=False,
+        engine=engine,
+        locale=locale,
+        output=output,
+    )
     assert not [w for w in result.warnings if "marker" in w]
     return result.citations[0]
 
@@ -95,20 +125,26 @@ TILLERSON = CiteItem("tillerson2017patience")
 # ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("style", "expected"), [
-    ("apa", "(Tillerson, 2017, as cited in Raimondo, 2017, para. 14)"),
-    ("harvard-cite-them-right", "(Tillerson, 2017, cited in Raimondo, 2017, para. 14)"),
-    ("harvard-cite-them-right-11th-edition",
-     "(Tillerson, 2017, cited in Raimondo, 2017, para. 14)"),
-    ("modern-language-association", f"(qtd. in {ESSAY_MLA})"),
-    ("modern-language-association-no-url", f"(qtd. in {ESSAY_MLA})"),
-    ("chicago-author-date", "(Tillerson 2017, quoted in Raimondo 2017, para. 14)"),
-    # note styles: MLA's "qtd. in" is a parenthetical form; its notes keep the default
-    ("modern-language-association-notes", f"Tillerson, quoted in {ESSAY_MLA}."),
-])
+@pytest.mark.parametrize(
+    ("style", "expected"),
+    [
+        ("apa", "(Tillerson, 2017, as cited in Raimondo, 2017, para. 14)"),
+        ("harvard-cite-them-right", "(Tillerson, 2017, cited in Raimondo, 2017, para. 14)"),
+        (
+            "harvard-cite-them-right-11th-edition",
+            "(Tillerson, 2017, cited in Raimondo, 2017, para. 14)",
+        ),
+        ("modern-language-association", f"(qtd. in {ESSAY_MLA})"),
+        ("modern-language-association-no-url", f"(qtd. in {ESSAY_MLA})"),
+        ("chicago-author-date", "(Tillerson 2017, quoted in Raimondo 2017, para. 14)"),
+        # note styles: MLA's "qtd. in" is a parenthetical form; its notes keep the default
+        ("modern-language-association-notes", f"Tillerson, quoted in {ESSAY_MLA}."),
+    ],
+)
 @pytest.mark.parametrize("engine", ENGINES)
-def test_each_family_words_the_citation_its_own_way(essay: Library, style: str, expected: str,
-                                                   engine: str) -> None:
+def test_each_family_words_the_citation_its_own_way(
+    essay: Library, style: str, expected: str, engine: str
+) -> None:
     assert cite(essay, style, TILLERSON, engine=engine) == expected
 
 
@@ -118,9 +154,11 @@ def test_apa_keeps_the_statements_own_locator_before_as_cited_in(engine: str) ->
     library = Library.from_json(COSTELLO)
     item = CiteItem("zukofsky1931", locator="269", label="page")
     assert cite(library, "apa", item, engine=engine) == (
-        "(Zukofsky, 1931, p. 269, as cited in Costello, 1981, p. 78)")
+        "(Zukofsky, 1931, p. 269, as cited in Costello, 1981, p. 78)"
+    )
     assert cite(library, "harvard-cite-them-right", item, engine=engine) == (
-        "(Zukofsky, 1931, p. 269, cited in Costello, 1981, p. 78)")
+        "(Zukofsky, 1931, p. 269, cited in Costello, 1981, p. 78)"
+    )
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -129,54 +167,77 @@ def test_mla_cites_only_the_source_consulted(engine: str) -> None:
     # "qtd. in" and the quoting work as the engine cites it alone (citeproc-py
     # adds MLA's title even for an author's only work; citekit, like
     # citeproc-js, only to tell two works apart)
-    work = cite(library, "modern-language-association",
-                CiteItem("costello1981", locator="78", label="page"), engine=engine)
-    assert work == ("(Costello 78)" if engine == "citekit"
-                    else "(Costello, Marianne Moore: Imaginary Possessions 78)")
+    work = cite(
+        library,
+        "modern-language-association",
+        CiteItem("costello1981", locator="78", label="page"),
+        engine=engine,
+    )
+    assert work == (
+        "(Costello 78)"
+        if engine == "citekit"
+        else "(Costello, Marianne Moore: Imaginary Possessions 78)"
+    )
     expected = "(qtd. in " + work[1:]
     # the cite's locator belongs to the original, which MLA does not cite
     item = CiteItem("zukofsky1931", locator="269", label="page")
     assert cite(library, "modern-language-association", item, engine=engine) == expected
     # a chain names only its last link, the work actually read
-    assert cite(library, "modern-language-association", CiteItem("later"),
-                engine=engine) == expected
+    assert (
+        cite(library, "modern-language-association", CiteItem("later"), engine=engine) == expected
+    )
     assert cite(library, "apa", CiteItem("later"), engine=engine) == (
-        "(Later, 1990, as cited in Zukofsky, 1931, as cited in Costello, 1981, p. 78)")
+        "(Later, 1990, as cited in Zukofsky, 1931, as cited in Costello, 1981, p. 78)"
+    )
 
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_mla_keeps_the_prefix_and_the_other_cites(essay: Library, engine: str) -> None:
-    assert cite(essay, "modern-language-association",
-                CiteItem("moon2017sayno", prefix="see"), engine=engine) == (
-        f"(see qtd. in {ESSAY_MLA})")
-    assert cite(essay, "modern-language-association",
-                CiteItem("raimondo2000enemy", locator="12"),
-                CiteItem("tillerson2017patience", suffix=" for the phrase"),
-                engine=engine) == (
-        f"(Raimondo, An Enemy of the State 12; qtd. in {ESSAY_MLA} for the phrase)")
+    assert cite(
+        essay, "modern-language-association", CiteItem("moon2017sayno", prefix="see"), engine=engine
+    ) == (f"(see qtd. in {ESSAY_MLA})")
+    assert cite(
+        essay,
+        "modern-language-association",
+        CiteItem("raimondo2000enemy", locator="12"),
+        CiteItem("tillerson2017patience", suffix=" for the phrase"),
+        engine=engine,
+    ) == (f"(Raimondo, An Enemy of the State 12; qtd. in {ESSAY_MLA} for the phrase)")
 
 
 def test_mla_html_keeps_the_works_formatting() -> None:
     # a second book by Costello: MLA adds the (italic) title to tell them apart
-    library = Library.from_json([*COSTELLO, {
-        "id": "costello1990", "type": "book",
-        "author": [{"family": "Costello", "given": "Bonnie"}],
-        "title": "Another Book", "issued": {"date-parts": [[1990]]}}])
-    assert cite(library, "modern-language-association", CiteItem("zukofsky1931"),
-                output="html") == (
-        "(qtd. in Costello, <i>Marianne Moore: Imaginary Possessions</i> 78)")
+    library = Library.from_json(
+        [
+            *COSTELLO,
+            {
+                "id": "costello1990",
+                "type": "book",
+                "author": [{"family": "Costello", "given": "Bonnie"}],
+                "title": "Another Book",
+                "issued": {"date-parts": [[1990]]},
+            },
+        ]
+    )
+    assert cite(
+        library, "modern-language-association", CiteItem("zukofsky1931"), output="html"
+    ) == ("(qtd. in Costello, <i>Marianne Moore: Imaginary Possessions</i> 78)")
 
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_apa_and_harvard_other_statements(essay: Library, engine: str) -> None:
     # a published interview is a recoverable source: author and date (APA 8.6)
     assert cite(essay, "apa", CiteItem("trump2017meet"), engine=engine) == (
-        "(Trump, 2017, as cited in Raimondo, 2017, para. 8)")
+        "(Trump, 2017, as cited in Raimondo, 2017, para. 8)"
+    )
     # an attributed statement with no known date: "n.d.", never a personal communication
     assert cite(essay, "apa", CiteItem("moon2017sayno"), engine=engine) == (
-        "(Moon, n.d., as cited in Raimondo, 2017, para. 14)")
-    assert cite(essay, "harvard-cite-them-right", CiteItem("moon2017sayno"),
-                engine=engine) == "(Moon, no date, cited in Raimondo, 2017, para. 14)"
+        "(Moon, n.d., as cited in Raimondo, 2017, para. 14)"
+    )
+    assert (
+        cite(essay, "harvard-cite-them-right", CiteItem("moon2017sayno"), engine=engine)
+        == "(Moon, no date, cited in Raimondo, 2017, para. 14)"
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -184,27 +245,42 @@ def test_apa_and_harvard_other_statements(essay: Library, engine: str) -> None:
 # ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("style", "expected"), [
-    ("apa", "(2017, as cited in Raimondo, 2017, para. 14)"),
-    ("harvard-cite-them-right", "(2017, cited in Raimondo, 2017, para. 14)"),
-    ("modern-language-association", f"(qtd. in {ESSAY_MLA})"),
-])
+@pytest.mark.parametrize(
+    ("style", "expected"),
+    [
+        ("apa", "(2017, as cited in Raimondo, 2017, para. 14)"),
+        ("harvard-cite-them-right", "(2017, cited in Raimondo, 2017, para. 14)"),
+        ("modern-language-association", f"(qtd. in {ESSAY_MLA})"),
+    ],
+)
 @pytest.mark.parametrize("engine", ENGINES)
-def test_suppressed_author_gives_the_narrative_parenthesis(essay: Library, style: str,
-                                                           expected: str, engine: str) -> None:
+def test_suppressed_author_gives_the_narrative_parenthesis(
+    essay: Library, style: str, expected: str, engine: str
+) -> None:
     item = CiteItem("tillerson2017patience", suppress_author=True)
     assert cite(essay, style, item, engine=engine) == expected
 
 
-@pytest.mark.parametrize(("style", "expected"), [
-    ("apa", "As Tillerson (2017, as cited in Raimondo, 2017, para. 14) put it"),
-    ("harvard-cite-them-right", "As Tillerson (2017, cited in Raimondo, 2017, para. 14) put it"),
-    ("modern-language-association", "As Tillerson (qtd. in Raimondo, par. 14) put it"),
-])
+@pytest.mark.parametrize(
+    ("style", "expected"),
+    [
+        ("apa", "As Tillerson (2017, as cited in Raimondo, 2017, para. 14) put it"),
+        (
+            "harvard-cite-them-right",
+            "As Tillerson (2017, cited in Raimondo, 2017, para. 14) put it",
+        ),
+        ("modern-language-association", "As Tillerson (qtd. in Raimondo, par. 14) put it"),
+    ],
+)
 def test_narrative_citation_in_a_document(essay: Library, style: str, expected: str) -> None:
     # The document cites only what it needs: one Raimondo work, so MLA needs no title.
-    result = render_document("As @tillerson2017patience put it, patience ended.",
-                             library=essay, style=style, engine="citekit", to="text")
+    result = render_document(
+        "As @tillerson2017patience put it, patience ended.",
+        library=essay,
+        style=style,
+        engine="citekit",
+        to="text",
+    )
     assert result.output.startswith(expected + ", patience ended.")
 
 
@@ -212,9 +288,15 @@ def test_a_statement_the_style_cannot_print_is_left_out(essay: Library) -> None:
     # MLA notes print the author alone: -@key leaves nothing, and the engine's
     # "no printed form" message must not appear inside the join.
     for engine in ENGINES:
-        assert cite(essay, "modern-language-association-notes",
-                    CiteItem("tillerson2017patience", suppress_author=True),
-                    engine=engine) == f"{ESSAY_MLA}."
+        assert (
+            cite(
+                essay,
+                "modern-language-association-notes",
+                CiteItem("tillerson2017patience", suppress_author=True),
+                engine=engine,
+            )
+            == f"{ESSAY_MLA}."
+        )
 
 
 # ---------------------------------------------------------------------------
@@ -222,15 +304,22 @@ def test_a_statement_the_style_cannot_print_is_left_out(essay: Library) -> None:
 # ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("style", "parent", "expected"), [
-    ("acta-psychologica", "apa", "(Tillerson, 2017, as cited in Raimondo, 2017, para. 14)"),
-    ("harvard-university-of-gloucestershire", "harvard-cite-them-right",
-     "(Tillerson, 2017, cited in Raimondo, 2017, para. 14)"),
-    ("pmla", "modern-language-association", f"(qtd. in {ESSAY_MLA})"),
-])
+@pytest.mark.parametrize(
+    ("style", "parent", "expected"),
+    [
+        ("acta-psychologica", "apa", "(Tillerson, 2017, as cited in Raimondo, 2017, para. 14)"),
+        (
+            "harvard-university-of-gloucestershire",
+            "harvard-cite-them-right",
+            "(Tillerson, 2017, cited in Raimondo, 2017, para. 14)",
+        ),
+        ("pmla", "modern-language-association", f"(qtd. in {ESSAY_MLA})"),
+    ],
+)
 @pytest.mark.parametrize("engine", ENGINES)
-def test_dependent_styles_follow_their_parent(essay: Library, style: str, parent: str,
-                                              expected: str, engine: str) -> None:
+def test_dependent_styles_follow_their_parent(
+    essay: Library, style: str, parent: str, expected: str, engine: str
+) -> None:
     assert find_style_info(style).parent == parent
     assert cite(essay, style, TILLERSON, engine=engine) == expected
 
@@ -240,37 +329,57 @@ def test_dependent_styles_follow_their_parent(essay: Library, style: str, parent
 # ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("style", "expected"), [
-    ("apa", "(Tillerson, 2017, quoted from Raimondo, 2017, para. 14)"),
-    ("harvard-cite-them-right", "(Tillerson, 2017, quoted from Raimondo, 2017, para. 14)"),
-    # the style's word, the family's shape
-    ("modern-language-association", f"(quoted from {ESSAY_MLA})"),
-])
+@pytest.mark.parametrize(
+    ("style", "expected"),
+    [
+        ("apa", "(Tillerson, 2017, quoted from Raimondo, 2017, para. 14)"),
+        ("harvard-cite-them-right", "(Tillerson, 2017, quoted from Raimondo, 2017, para. 14)"),
+        # the style's word, the family's shape
+        ("modern-language-association", f"(quoted from {ESSAY_MLA})"),
+    ],
+)
 @pytest.mark.parametrize("engine", ENGINES)
-def test_a_term_in_the_styles_own_locale_wins(essay: Library, style: str, expected: str,
-                                              engine: str) -> None:
+def test_a_term_in_the_styles_own_locale_wins(
+    essay: Library, style: str, expected: str, engine: str
+) -> None:
     assert cite(essay, with_term(style, "quoted from"), TILLERSON, engine=engine) == expected
 
 
-@pytest.mark.parametrize(("style", "locale", "expected"), [
-    ("apa", "de-DE", "(Tillerson, 2017, zitiert in Raimondo, 2017, Abs. 14)"),
-    ("apa", "en-GB", "(Tillerson, 2017, as cited in Raimondo, 2017, para. 14)"),
-    ("harvard-cite-them-right", "en-US", "(Tillerson, 2017, cited in Raimondo, 2017, para. 14)"),
-    # no MLA form in German or French: Chicago's shape in the language's words
-    ("modern-language-association", "de-DE",
-     "(Tillerson, zitiert in Raimondo, „{title}“, Abs. 14)"),
-    ("modern-language-association", "fr-FR",
-     "(Tillerson, cité dans Raimondo, «\u00a0{title}\u00a0», paragr. 14)"),
-])
+@pytest.mark.parametrize(
+    ("style", "locale", "expected"),
+    [
+        ("apa", "de-DE", "(Tillerson, 2017, zitiert in Raimondo, 2017, Abs. 14)"),
+        ("apa", "en-GB", "(Tillerson, 2017, as cited in Raimondo, 2017, para. 14)"),
+        (
+            "harvard-cite-them-right",
+            "en-US",
+            "(Tillerson, 2017, cited in Raimondo, 2017, para. 14)",
+        ),
+        # no MLA form in German or French: Chicago's shape in the language's words
+        (
+            "modern-language-association",
+            "de-DE",
+            "(Tillerson, zitiert in Raimondo, „{title}“, Abs. 14)",
+        ),
+        (
+            "modern-language-association",
+            "fr-FR",
+            "(Tillerson, cité dans Raimondo, «\u00a0{title}\u00a0», paragr. 14)",
+        ),
+    ],
+)
 @pytest.mark.parametrize("engine", ENGINES)
-def test_other_languages_keep_their_term(essay: Library, style: str, locale: str,
-                                         expected: str, engine: str) -> None:
+def test_other_languages_keep_their_term(
+    essay: Library, style: str, locale: str, expected: str, engine: str
+) -> None:
     # The title as stored (sentence case); CSL title-cases English items only,
     # which citekit's engine reads as the locale's language and citeproc-py does not.
     title = {"citeproc-py": "Trump Should Meet with Kim Jong-un"}.get(
-        engine, "Trump should meet with Kim Jong-un")
-    assert cite(essay, style, TILLERSON, engine=engine, locale=locale) == \
-        expected.format(title=title)
+        engine, "Trump should meet with Kim Jong-un"
+    )
+    assert cite(essay, style, TILLERSON, engine=engine, locale=locale) == expected.format(
+        title=title
+    )
 
 
 def test_precedence_style_term_family_locale_file_builtin() -> None:
@@ -287,7 +396,8 @@ def test_precedence_style_term_family_locale_file_builtin() -> None:
     assert locale_words(apa, "en-US", loader).quoted_in == "as cited in"
     # ... which beats citekit's table for a style without a family
     assert locale_words(find_style("chicago-author-date").xml, "en-US", loader).quoted_in == (
-        "qtd. from")
+        "qtd. from"
+    )
     # the style's own term beats them all
     assert locale_words(with_term("apa", "via").xml, "en-US", loader).quoted_in == "via"
     assert locale_words(apa, "de-DE", locale_loader) == LocaleWords("zitiert in", False)
@@ -298,19 +408,26 @@ def test_precedence_style_term_family_locale_file_builtin() -> None:
 # ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("style", "family"), [
-    ("apa", "apa"), ("apa-6th-edition", "apa"), ("apa-no-ampersand", "apa"),
-    ("acta-psychologica", "apa"),
-    ("harvard-cite-them-right", "harvard-cite-them-right"),
-    ("harvard-cite-them-right-10th-edition", "harvard-cite-them-right"),
-    ("modern-language-association", "modern-language-association"),
-    ("pmla", "modern-language-association"),
-    ("chicago-author-date", "chicago"), ("chicago-notes-bibliography", "chicago"),
-    # other Harvards follow their own guides; note and numeric variants keep the default
-    ("harvard-university-of-leeds", "chicago"), ("elsevier-harvard", "chicago"),
-    ("modern-language-association-notes", "chicago"),
-    ("apa-numeric-superscript", "chicago"),
-])
+@pytest.mark.parametrize(
+    ("style", "family"),
+    [
+        ("apa", "apa"),
+        ("apa-6th-edition", "apa"),
+        ("apa-no-ampersand", "apa"),
+        ("acta-psychologica", "apa"),
+        ("harvard-cite-them-right", "harvard-cite-them-right"),
+        ("harvard-cite-them-right-10th-edition", "harvard-cite-them-right"),
+        ("modern-language-association", "modern-language-association"),
+        ("pmla", "modern-language-association"),
+        ("chicago-author-date", "chicago"),
+        ("chicago-notes-bibliography", "chicago"),
+        # other Harvards follow their own guides; note and numeric variants keep the default
+        ("harvard-university-of-leeds", "chicago"),
+        ("elsevier-harvard", "chicago"),
+        ("modern-language-association-notes", "chicago"),
+        ("apa-numeric-superscript", "chicago"),
+    ],
+)
 def test_family_of_a_style(style: str, family: str) -> None:
     assert quoted_form(find_style(style).xml).family == family
 
@@ -349,11 +466,15 @@ def test_assemble_without_the_statement_keeps_prefix_and_suffix() -> None:
     library = Library.from_json(COSTELLO)
     item = CiteItem("zukofsky1931", prefix="see", suffix=" and passim")
     expansion = expand(library, [Cluster((item,))])
-    pieces: list[Rich | None] = [Text("(see Zukofsky 1931)"), Text("(Costello 78 and passim)"),
-                                 Text("(see Zukofsky 1931; Costello 78 and passim)")]
+    pieces: list[Rich | None] = [
+        Text("(see Zukofsky 1931)"),
+        Text("(Costello 78 and passim)"),
+        Text("(see Zukofsky 1931; Costello 78 and passim)"),
+    ]
     mla = LocaleWords("qtd. in", names_statement=False, family="modern-language-association")
     trees = assemble(expansion, pieces, None, CitationLayout("(", ")"), mla)
     assert [plain(t) for t in trees if t is not None] == ["(see qtd. in Costello 78 and passim)"]
     chicago = assemble(expansion, pieces, None, CitationLayout("(", ")"), LocaleWords())
     assert [plain(t) for t in chicago if t is not None] == [
-        "(see Zukofsky 1931, quoted in Costello 78 and passim)"]
+        "(see Zukofsky 1931, quoted in Costello 78 and passim)"
+    ]

@@ -27,7 +27,8 @@ def _benchmark() -> ModuleType:
     if name in sys.modules:
         return sys.modules[name]
     spec = importlib.util.spec_from_file_location(
-        name, ROOT / "benchmarks" / "reference_agreement.py")
+        name, ROOT / "benchmarks" / "reference_agreement.py"
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
@@ -51,26 +52,33 @@ def test_agreement_with_citeproc_js(shared: Path, engine: str, style: str) -> No
     unexpected = sorted(failures - known)
     fixed = sorted(known - failures)
     details = {
-        f"{style}:{key}:{kind}": (expected, got)
-        for key, kind, expected, got in report.mismatches
+        f"{style}:{key}:{kind}": (expected, got) for key, kind, expected, got in report.mismatches
     }
     messages: list[str] = []
     if unexpected:
         messages.append(f"{len(unexpected)} entries no longer agree with citeproc-js:")
         for entry in unexpected:
             expected, got = details[entry]
-            messages.append(f"  {entry}\n    expected: {BENCHMARK.normalise_html(expected)}"
-                            f"\n    got:      {BENCHMARK.normalise_html(got)}")
+            messages.append(
+                f"  {entry}\n    expected: {BENCHMARK.normalise_html(expected)}"
+                f"\n    got:      {BENCHMARK.normalise_html(got)}"
+            )
     if fixed:
         messages.append(
             f"{len(fixed)} entries now agree; remove them from "
-            f"{BENCHMARK.known_failures_path(engine).relative_to(ROOT)}: " + ", ".join(fixed))
+            f"{BENCHMARK.known_failures_path(engine).relative_to(ROOT)}: " + ", ".join(fixed)
+        )
     assert not messages, "\n".join(messages)
 
 
 def test_normalisation_follows_the_reference_readme() -> None:
     normalise = BENCHMARK.normalise_html
-    assert normalise('  <div class="csl-entry">\n    <div class="csl-left-margin">[1]</div>'
-                     '<div class="csl-right-inline">A &#38; B</div>\n  </div>\n') == "[1] A & B"
+    assert (
+        normalise(
+            '  <div class="csl-entry">\n    <div class="csl-left-margin">[1]</div>'
+            '<div class="csl-right-inline">A &#38; B</div>\n  </div>\n'
+        )
+        == "[1] A & B"
+    )
     assert normalise("<i>x</i>  y") == "<i>x</i> y"
     assert BENCHMARK.normalise_text("e\u0301 \n x") == "\u00e9 x"

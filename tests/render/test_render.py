@@ -31,17 +31,30 @@ ENGINES = available_engines()
 
 
 def make_library() -> Library:
-    return Library.from_json([
-        {"id": "raimondo2000", "type": "book",
-         "title": "An enemy of the state: the life of Murray N. Rothbard",
-         "author": [{"family": "Raimondo", "given": "Justin"}],
-         "issued": {"date-parts": [[2000]]}, "publisher": "Prometheus Books",
-         "publisher-place": "Amherst, N.Y."},
-        {"id": "smith2008", "type": "article-journal", "title": "Things & stuff",
-         "author": [{"family": "Smith", "given": "Ann"}, {"family": "Jones", "given": "Bo"}],
-         "issued": "2008-05", "container-title": "Journal of Tests", "volume": "3",
-         "page": "10-19", "DOI": "10.1234/jt.2008.3"},
-    ])
+    return Library.from_json(
+        [
+            {
+                "id": "raimondo2000",
+                "type": "book",
+                "title": "An enemy of the state: the life of Murray N. Rothbard",
+                "author": [{"family": "Raimondo", "given": "Justin"}],
+                "issued": {"date-parts": [[2000]]},
+                "publisher": "Prometheus Books",
+                "publisher-place": "Amherst, N.Y.",
+            },
+            {
+                "id": "smith2008",
+                "type": "article-journal",
+                "title": "Things & stuff",
+                "author": [{"family": "Smith", "given": "Ann"}, {"family": "Jones", "given": "Bo"}],
+                "issued": "2008-05",
+                "container-title": "Journal of Tests",
+                "volume": "3",
+                "page": "10-19",
+                "DOI": "10.1234/jt.2008.3",
+            },
+        ]
+    )
 
 
 def one(key: str, **options: object) -> Cluster:
@@ -65,10 +78,14 @@ def test_unknown_style_raises_with_suggestions() -> None:
 
 
 def test_author_date_citations_and_bibliography() -> None:
-    result = render(make_library(), "apa",
-                    citations=[Cluster((CiteItem("raimondo2000", locator="33", label="page"),
-                                        CiteItem("smith2008")))],
-                    engine="citeproc-py")
+    result = render(
+        make_library(),
+        "apa",
+        citations=[
+            Cluster((CiteItem("raimondo2000", locator="33", label="page"), CiteItem("smith2008")))
+        ],
+        engine="citeproc-py",
+    )
     assert result.citations == ["(Raimondo, 2000, p. 33; Smith & Jones, 2008)"]
     assert result.bibliography_ids == ["raimondo2000", "smith2008"]
     assert result.bibliography_texts[0].startswith("Raimondo, J. (2000). An enemy of the state")
@@ -102,7 +119,8 @@ def test_check_keys_names_the_closest_keys() -> None:
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_broken_style_file_warns_but_keeps_one_citation_per_cluster(
-        tmp_path: Path, engine: str) -> None:
+    tmp_path: Path, engine: str
+) -> None:
     path = tmp_path / "broken.csl"
     path.write_text("<style xmlns='http://purl.org/net/xbiblio/csl'>", encoding="utf-8")
     result = render(make_library(), str(path), citations=[one("raimondo2000")], engine=engine)
@@ -113,9 +131,12 @@ def test_broken_style_file_warns_but_keeps_one_citation_per_cluster(
 @pytest.mark.parametrize("engine", ENGINES)
 def test_output_formats_come_from_one_tree(engine: str) -> None:
     library = make_library()
-    outputs = {fmt: render(library, "apa", output=fmt, engine=engine,
-                           bibliography_keys=["smith2008"]).bibliography_texts[0]
-               for fmt in ("text", "html", "markdown", "latex")}
+    outputs = {
+        fmt: render(
+            library, "apa", output=fmt, engine=engine, bibliography_keys=["smith2008"]
+        ).bibliography_texts[0]
+        for fmt in ("text", "html", "markdown", "latex")
+    }
     assert "Things & stuff" in outputs["text"]
     assert "Things &#38; stuff" in outputs["html"]
     assert "<i>Journal of Tests</i>" in outputs["html"]
@@ -131,11 +152,18 @@ def test_unknown_output_format() -> None:
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_links(engine: str) -> None:
-    result = render(make_library(), "apa", output="html", link=True, engine=engine,
-                    bibliography_keys=["smith2008"])
+    result = render(
+        make_library(),
+        "apa",
+        output="html",
+        link=True,
+        engine=engine,
+        bibliography_keys=["smith2008"],
+    )
     assert '<a href="https://doi.org/10.1234/jt.2008.3">' in result.bibliography_texts[0]
-    plain_result = render(make_library(), "apa", output="html", engine=engine,
-                          bibliography_keys=["smith2008"])
+    plain_result = render(
+        make_library(), "apa", output="html", engine=engine, bibliography_keys=["smith2008"]
+    )
     assert "<a " not in plain_result.bibliography_texts[0]
 
 
@@ -147,12 +175,15 @@ def test_linkify_urls_and_dois() -> None:
     assert plain(tree) == "See https://example.org/a_b. Or doi:10.1000/xyz (ok)."
 
 
-@pytest.mark.parametrize(("text", "link"), [
-    ("see https://en.wikipedia.org/wiki/Foo_(bar).", "https://en.wikipedia.org/wiki/Foo_(bar)"),
-    ("(see https://example.org/a_b)", "https://example.org/a_b"),
-    ("(https://example.org/a_(b_(c)))", "https://example.org/a_(b_(c))"),
-    ("doi:10.1016/S0140-6736(20)30183-5.", "https://doi.org/10.1016/S0140-6736(20)30183-5"),
-])
+@pytest.mark.parametrize(
+    ("text", "link"),
+    [
+        ("see https://en.wikipedia.org/wiki/Foo_(bar).", "https://en.wikipedia.org/wiki/Foo_(bar)"),
+        ("(see https://example.org/a_b)", "https://example.org/a_b"),
+        ("(https://example.org/a_(b_(c)))", "https://example.org/a_(b_(c))"),
+        ("doi:10.1016/S0140-6736(20)30183-5.", "https://doi.org/10.1016/S0140-6736(20)30183-5"),
+    ],
+)
 def test_linkify_keeps_balanced_parentheses(text: str, link: str) -> None:
     # Wikipedia's "Foo_(bar)" was cut before its ")", which was left after the link.
     tree = linkify(Text(text))
@@ -171,26 +202,28 @@ def test_cite_shortcut_accepts_keys_and_clusters() -> None:
     assert cite(library, "raimondo2000", "apa", engine="citeproc-py") == "(Raimondo, 2000)"
     both = cite(library, ["raimondo2000", "smith2008"], "apa", engine="citeproc-py")
     assert both == "(Raimondo, 2000; Smith & Jones, 2008)"
-    suppressed = cite(library, one("raimondo2000", suppress_author=True), "apa",
-                      engine="citeproc-py")
+    suppressed = cite(
+        library, one("raimondo2000", suppress_author=True), "apa", engine="citeproc-py"
+    )
     assert suppressed == "(2000)"
 
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_locale_overrides_the_style_default(engine: str) -> None:
     library = make_library()
-    english = render(library, "ieee", locale="en-US", engine=engine,
-                     bibliography_keys=["smith2008"])
-    german = render(library, "ieee", locale="de-DE", engine=engine,
-                    bibliography_keys=["smith2008"])
+    english = render(
+        library, "ieee", locale="en-US", engine=engine, bibliography_keys=["smith2008"]
+    )
+    german = render(library, "ieee", locale="de-DE", engine=engine, bibliography_keys=["smith2008"])
     assert german.locale == "de-DE"
     assert "vol." in english.bibliography_texts[0]
     assert "Bd." in german.bibliography_texts[0]
 
 
 def test_dependent_style_uses_its_parent_with_its_own_name() -> None:
-    result = render(make_library(), "2d-materials", citations=[one("raimondo2000")],
-                    engine="citeproc-py")
+    result = render(
+        make_library(), "2d-materials", citations=[one("raimondo2000")], engine="citeproc-py"
+    )
     assert result.style is not None and result.style.id == "2d-materials"
     assert result.citations == ["[1]"]
 
@@ -203,8 +236,9 @@ def test_engine_items_have_date_parts() -> None:
 
 
 def test_result_to_json() -> None:
-    result = render(make_library(), "apa", citations=[one("raimondo2000")],
-                    engine="citeproc-py", nocite="*")
+    result = render(
+        make_library(), "apa", citations=[one("raimondo2000")], engine="citeproc-py", nocite="*"
+    )
     data = result.to_json()
     assert data["citations"] == ["(Raimondo, 2000)"]
     assert [e["id"] for e in data["bibliography"]] == ["raimondo2000", "smith2008"]
@@ -234,39 +268,84 @@ LOCALE_OVERRIDE_STYLE = """<?xml version="1.0" encoding="utf-8"?>
 def test_locale_block_in_the_style_beats_the_locale_file(tmp_path: Path, engine: str) -> None:
     path = tmp_path / "override.csl"
     path.write_text(LOCALE_OVERRIDE_STYLE, encoding="utf-8")
-    result = render(make_library(), str(path), engine=engine, bibliography=False,
-                    citations=[one("raimondo2000", locator="4", label="page"),
-                               one("raimondo2000", locator="4-5", label="page")])
+    result = render(
+        make_library(),
+        str(path),
+        engine=engine,
+        bibliography=False,
+        citations=[
+            one("raimondo2000", locator="4", label="page"),
+            one("raimondo2000", locator="4-5", label="page"),
+        ],
+    )
     assert result.citations == ["(Raimondo, pg. 4)", "(Raimondo, pgs. 4–5)"]
 
 
-_NAMES = st.lists(st.fixed_dictionaries({}, optional={
-    "family": st.text(max_size=8), "given": st.text(max_size=8),
-    "literal": st.text(max_size=8), "non-dropping-particle": st.sampled_from(["van", "de"]),
-}), max_size=3)
+_NAMES = st.lists(
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "family": st.text(max_size=8),
+            "given": st.text(max_size=8),
+            "literal": st.text(max_size=8),
+            "non-dropping-particle": st.sampled_from(["van", "de"]),
+        },
+    ),
+    max_size=3,
+)
 _DATES = st.one_of(
-    st.fixed_dictionaries({"date-parts": st.lists(
-        st.lists(st.integers(-50, 3000), min_size=0, max_size=3), min_size=1, max_size=2)}),
+    st.fixed_dictionaries(
+        {
+            "date-parts": st.lists(
+                st.lists(st.integers(-50, 3000), min_size=0, max_size=3), min_size=1, max_size=2
+            )
+        }
+    ),
     st.fixed_dictionaries({"literal": st.text(max_size=10)}),
     st.text(max_size=10),
 )
-_ITEMS = st.lists(st.fixed_dictionaries(
-    {"type": st.sampled_from(["book", "article-journal", "chapter", "webpage", "thesis",
-                              "legal_case", "no-such-type"])},
-    optional={
-        "title": st.text(max_size=20), "author": _NAMES, "editor": _NAMES,
-        "issued": _DATES, "accessed": _DATES, "page": st.text(max_size=6),
-        "volume": st.one_of(st.integers(), st.text(max_size=4)),
-        "container-title": st.text(max_size=10), "URL": st.text(max_size=10),
-        "custom": st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
-    }), min_size=1, max_size=4)
+_ITEMS = st.lists(
+    st.fixed_dictionaries(
+        {
+            "type": st.sampled_from(
+                [
+                    "book",
+                    "article-journal",
+                    "chapter",
+                    "webpage",
+                    "thesis",
+                    "legal_case",
+                    "no-such-type",
+                ]
+            )
+        },
+        optional={
+            "title": st.text(max_size=20),
+            "author": _NAMES,
+            "editor": _NAMES,
+            "issued": _DATES,
+            "accessed": _DATES,
+            "page": st.text(max_size=6),
+            "volume": st.one_of(st.integers(), st.text(max_size=4)),
+            "container-title": st.text(max_size=10),
+            "URL": st.text(max_size=10),
+            "custom": st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+        },
+    ),
+    min_size=1,
+    max_size=4,
+)
 
 
 @settings(max_examples=25, deadline=None)
-@given(items=_ITEMS, style=st.sampled_from(["apa", "ieee", "chicago-notes-bibliography"]),
-       engine=st.sampled_from(ENGINES))
-def test_render_never_raises_on_odd_data(items: list[dict[str, object]], style: str,
-                                         engine: str) -> None:
+@given(
+    items=_ITEMS,
+    style=st.sampled_from(["apa", "ieee", "chicago-notes-bibliography"]),
+    engine=st.sampled_from(ENGINES),
+)
+def test_render_never_raises_on_odd_data(
+    items: list[dict[str, object]], style: str, engine: str
+) -> None:
     library = Library.from_json([{**item, "id": f"k{n}"} for n, item in enumerate(items)])
     clusters = [one(record.key, locator="3", label="page") for record in library]
     result = render(library, style, citations=clusters, engine=engine, output="html")
@@ -277,8 +356,9 @@ def test_render_never_raises_on_odd_data(items: list[dict[str, object]], style: 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_entries_without_printed_form_are_left_out_with_a_warning(engine: str) -> None:
     library = make_library()
-    library.add(Record("letter", "personal_communication",
-                       author=[{"family": "Doe", "given": "J."}]))
+    library.add(
+        Record("letter", "personal_communication", author=[{"family": "Doe", "given": "J."}])
+    )
     result = render(library, "chicago-notes-bibliography", engine=engine)
     texts = result.bibliography_texts
     assert all(text.strip() for text in texts)
@@ -288,8 +368,17 @@ def test_entries_without_printed_form_are_left_out_with_a_warning(engine: str) -
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_affixes_and_locators_reach_the_output(engine: str) -> None:
-    cluster = Cluster((CiteItem("raimondo2000", prefix="see & ", suffix=", <i>passim</i>",
-                                locator="33", label="page"),))
+    cluster = Cluster(
+        (
+            CiteItem(
+                "raimondo2000",
+                prefix="see & ",
+                suffix=", <i>passim</i>",
+                locator="33",
+                label="page",
+            ),
+        )
+    )
     result = render(make_library(), "apa", citations=[cluster], output="html", engine=engine)
     assert result.citations == ["(see &#38; Raimondo, 2000, p. 33, <i>passim</i>)"]
 
@@ -301,23 +390,39 @@ def test_affixes_and_locators_reach_the_output(engine: str) -> None:
 
 def _set_library() -> Library:
     """A set as the BibTeX reader stores it (docs/bibtex-import.md, "Entry sets")."""
-    return Library([
-        Record("stdmodel", "document",
-               custom={"biblatex": {"@type": "set", "entryset": "glashow, weinberg"}}),
-        Record("glashow", "article-journal", title="Partial symmetries of weak interactions",
-               author=[{"family": "Glashow", "given": "Sheldon"}],
-               **{"container-title": "Nucl. Phys."}, issued={"date-parts": [[1961]]}),
-        Record("weinberg", "article-journal", title="A model of leptons",
-               author=[{"family": "Weinberg", "given": "Steven"}],
-               **{"container-title": "Phys. Rev. Lett."}, issued={"date-parts": [[1967]]}),
-    ])
+    return Library(
+        [
+            Record(
+                "stdmodel",
+                "document",
+                custom={"biblatex": {"@type": "set", "entryset": "glashow, weinberg"}},
+            ),
+            Record(
+                "glashow",
+                "article-journal",
+                title="Partial symmetries of weak interactions",
+                author=[{"family": "Glashow", "given": "Sheldon"}],
+                **{"container-title": "Nucl. Phys."},
+                issued={"date-parts": [[1961]]},
+            ),
+            Record(
+                "weinberg",
+                "article-journal",
+                title="A model of leptons",
+                author=[{"family": "Weinberg", "given": "Steven"}],
+                **{"container-title": "Phys. Rev. Lett."},
+                issued={"date-parts": [[1967]]},
+            ),
+        ]
+    )
 
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_a_set_is_cited_as_its_members(engine: str) -> None:
     # was "(n.d.)": CSL has no set type, and the record has no data of its own
-    result = render(_set_library(), "apa", engine=engine,
-                    citations=[Cluster((CiteItem("stdmodel"),))])
+    result = render(
+        _set_library(), "apa", engine=engine, citations=[Cluster((CiteItem("stdmodel"),))]
+    )
     assert result.citations == ["(Glashow, 1961; Weinberg, 1967)"]
 
 
@@ -325,8 +430,7 @@ def test_a_set_cite_gives_its_prefix_to_the_first_member_and_its_locator_to_the_
     cluster = Cluster((CiteItem("stdmodel", prefix="see ", locator="3", label="page"),))
     result = render(_set_library(), "apa", citations=[cluster])
     assert result.citations == ["(see Glashow, 1961; Weinberg, 1967, p. 3)"]
-    assert "the locator of set 'stdmodel' goes with its last member 'weinberg'" \
-        in result.warnings
+    assert "the locator of set 'stdmodel' goes with its last member 'weinberg'" in result.warnings
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -335,14 +439,20 @@ def test_a_set_is_never_a_bibliography_entry(engine: str) -> None:
     assert whole.bibliography_ids == ["glashow", "weinberg"]
     named = render(_set_library(), "apa", engine=engine, bibliography_keys=["stdmodel"])
     assert named.bibliography_ids == ["glashow", "weinberg"]
-    cited = render(_set_library(), "apa", engine=engine, bibliography_keys=[],
-                   citations=[Cluster((CiteItem("stdmodel"),))])
+    cited = render(
+        _set_library(),
+        "apa",
+        engine=engine,
+        bibliography_keys=[],
+        citations=[Cluster((CiteItem("stdmodel"),))],
+    )
     assert cited.bibliography_ids == ["glashow", "weinberg"]
 
 
 def test_a_set_without_its_members_stays_a_record() -> None:
-    library = Library([Record("lonely", "document",
-                              custom={"biblatex": {"@type": "set", "entryset": "gone"}})])
+    library = Library(
+        [Record("lonely", "document", custom={"biblatex": {"@type": "set", "entryset": "gone"}})]
+    )
     result = render(library, "apa", citations=[Cluster((CiteItem("lonely"),))])
     assert result.unknown_keys == []
     assert result.bibliography_ids == ["lonely"]  # printed as what it is; check reports it
@@ -354,8 +464,9 @@ def test_biblatex_examples_in_apa_has_no_empty_set_entries(shared: Path) -> None
     # was "(N.d.-a)." and "(N.d.-b)." for the sets 'set' and 'stdmodel'
     assert not [t for t in result.bibliography_texts if t.startswith("(N.d.")]
     assert "set" not in result.bibliography_ids and "stdmodel" not in result.bibliography_ids
-    assert {"glashow", "weinberg", "salam", "herrmann", "aksin", "yoon"} \
-        <= set(result.bibliography_ids)
+    assert {"glashow", "weinberg", "salam", "herrmann", "aksin", "yoon"} <= set(
+        result.bibliography_ids
+    )
     assert result.citations == ["(Glashow, 1961; Salam, 1968; Weinberg, 1967)"]
 
 
@@ -367,30 +478,39 @@ def test_biblatex_examples_in_apa_has_no_empty_set_entries(shared: Path) -> None
 def test_cite_reads_pandoc_citation_text_without_brackets() -> None:
     # was '[unknown: @raimondo2000, p. 33]': the whole text taken for one key
     library = make_library()
-    assert cite(library, "@raimondo2000, p. 33", "chicago-author-date") == \
-        "(Raimondo 2000, 33)"
-    assert cite(library, "@raimondo2000, p. 33; @smith2008", "chicago-author-date") == \
-        "(Raimondo 2000, 33; Smith and Jones 2008)"
+    assert cite(library, "@raimondo2000, p. 33", "chicago-author-date") == "(Raimondo 2000, 33)"
+    assert (
+        cite(library, "@raimondo2000, p. 33; @smith2008", "chicago-author-date")
+        == "(Raimondo 2000, 33; Smith and Jones 2008)"
+    )
 
 
-@pytest.mark.parametrize(("citation", "expected"), [
-    ("[see @raimondo2000, chap. 2]", "(see Raimondo 2000, chap. 2)"),
-    ("-@raimondo2000", "(2000)"),
-    ("[-@raimondo2000, p. 4]", "(2000, 4)"),
-    ("raimondo2000", "(Raimondo 2000)"),
-    ("@raimondo2000", "(Raimondo 2000)"),
-    (["@raimondo2000", "smith2008"], "(Raimondo 2000; Smith and Jones 2008)"),
-    (["@raimondo2000, p. 3", CiteItem("smith2008")], "(Raimondo 2000, 3; Smith and Jones 2008)"),
-    (CiteItem("@raimondo2000", locator="5"), "(Raimondo 2000, 5)"),
-    (Cluster((CiteItem("@smith2008"),)), "(Smith and Jones 2008)"),
-])
+@pytest.mark.parametrize(
+    ("citation", "expected"),
+    [
+        ("[see @raimondo2000, chap. 2]", "(see Raimondo 2000, chap. 2)"),
+        ("-@raimondo2000", "(2000)"),
+        ("[-@raimondo2000, p. 4]", "(2000, 4)"),
+        ("raimondo2000", "(Raimondo 2000)"),
+        ("@raimondo2000", "(Raimondo 2000)"),
+        (["@raimondo2000", "smith2008"], "(Raimondo 2000; Smith and Jones 2008)"),
+        (
+            ["@raimondo2000, p. 3", CiteItem("smith2008")],
+            "(Raimondo 2000, 3; Smith and Jones 2008)",
+        ),
+        (CiteItem("@raimondo2000", locator="5"), "(Raimondo 2000, 5)"),
+        (Cluster((CiteItem("@smith2008"),)), "(Smith and Jones 2008)"),
+    ],
+)
 def test_cite_takes_every_form_of_citation(citation: object, expected: str) -> None:
     assert cite(make_library(), citation, "chicago-author-date") == expected  # type: ignore[arg-type]
 
 
 def test_cite_reads_locators_in_the_styles_locale() -> None:
-    assert cite(make_library(), "@raimondo2000, S. 33", "apa", locale="de-DE") == \
-        "(Raimondo, 2000, S. 33)"
+    assert (
+        cite(make_library(), "@raimondo2000, S. 33", "apa", locale="de-DE")
+        == "(Raimondo, 2000, S. 33)"
+    )
 
 
 def test_unreadable_citation_text_is_a_usage_error() -> None:
@@ -410,8 +530,9 @@ def test_an_unknown_key_comes_back_as_a_typed_problem() -> None:
 
 
 def test_render_problems_match_warnings_one_for_one() -> None:
-    result = render(make_library(), "apa", citations=["@nobody"], locale="xx-XX",
-                    bibliography_keys=["@ghost"])
+    result = render(
+        make_library(), "apa", citations=["@nobody"], locale="xx-XX", bibliography_keys=["@ghost"]
+    )
     assert [str(p) for p in result.problems] == result.warnings
     codes = {(p.code, p.key) for p in result.problems}
     assert ("unknown-key", "nobody") in codes and ("unknown-key", "ghost") in codes
@@ -419,12 +540,15 @@ def test_render_problems_match_warnings_one_for_one() -> None:
     assert result.to_json()["problems"][0]["code"] == "unknown-key"
 
 
-@pytest.mark.parametrize("call", [
-    lambda lib: cite(lib, "@raimondo2001", "apa", strict=True),
-    lambda lib: render(lib, "apa", citations=["raimondo2001"], strict=True),
-    lambda lib: render(lib, "apa", nocite="@raimondo2001", strict=True),
-    lambda lib: bibliography(lib, "apa", keys=["@raimondo2001"], strict=True),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda lib: cite(lib, "@raimondo2001", "apa", strict=True),
+        lambda lib: render(lib, "apa", citations=["raimondo2001"], strict=True),
+        lambda lib: render(lib, "apa", nocite="@raimondo2001", strict=True),
+        lambda lib: bibliography(lib, "apa", keys=["@raimondo2001"], strict=True),
+    ],
+)
 def test_strict_raises_for_an_unknown_key(call: object) -> None:
     with pytest.raises(UnknownKeyError, match="raimondo2001") as caught:
         call(make_library())  # type: ignore[operator]
@@ -432,8 +556,9 @@ def test_strict_raises_for_an_unknown_key(call: object) -> None:
 
 
 def test_strict_passes_when_every_key_is_known() -> None:
-    assert render(make_library(), "apa", citations=["@raimondo2000"], strict=True).citations \
-        == ["(Raimondo, 2000)"]
+    assert render(make_library(), "apa", citations=["@raimondo2000"], strict=True).citations == [
+        "(Raimondo, 2000)"
+    ]
 
 
 def test_render_lists_only_the_cited_works_like_pandoc() -> None:
@@ -442,17 +567,19 @@ def test_render_lists_only_the_cited_works_like_pandoc() -> None:
     assert result.bibliography_ids == ["raimondo2000"]
 
 
-@pytest.mark.parametrize(("nocite", "expected"), [
-    ("@smith2008", ["smith2008"]),
-    (["smith2008"], ["smith2008"]),
-    ("*", ["raimondo2000", "smith2008"]),
-    ("@*", ["raimondo2000", "smith2008"]),
-])
+@pytest.mark.parametrize(
+    ("nocite", "expected"),
+    [
+        ("@smith2008", ["smith2008"]),
+        (["smith2008"], ["smith2008"]),
+        ("*", ["raimondo2000", "smith2008"]),
+        ("@*", ["raimondo2000", "smith2008"]),
+    ],
+)
 def test_nocite_adds_uncited_works(nocite: object, expected: list[str]) -> None:
     cited_nothing = render(make_library(), "apa", nocite=nocite)  # type: ignore[arg-type]
     assert sorted(cited_nothing.bibliography_ids) == expected
-    with_cite = render(make_library(), "apa", citations=["@raimondo2000"],
-                       nocite=nocite)  # type: ignore[arg-type]
+    with_cite = render(make_library(), "apa", citations=["@raimondo2000"], nocite=nocite)  # type: ignore[arg-type]
     assert sorted(with_cite.bibliography_ids) == sorted({"raimondo2000", *expected})
 
 
@@ -493,25 +620,30 @@ def test_bibliography_in_html_prints_the_block_citekit_bib_prints() -> None:
     assert "<i>An enemy of the state" in bib[0]
 
 
-@pytest.mark.parametrize(("item", "expected"), [
-    (CiteItem("raimondo2000", prefix="see"), "(see Raimondo 2000)"),
-    (CiteItem("raimondo2000", prefix="see "), "(see Raimondo 2000)"),
-    (CiteItem("raimondo2000", prefix="see  also "), "(see also Raimondo 2000)"),
-    (CiteItem("raimondo2000", prefix="cf.", locator="3"), "(cf. Raimondo 2000, 3)"),
-    (CiteItem("raimondo2000", prefix="["), "([Raimondo 2000)"),
-    (CiteItem("raimondo2000", suffix="emphasis added"), "(Raimondo 2000 emphasis added)"),
-    (CiteItem("raimondo2000", suffix=", emphasis added"), "(Raimondo 2000, emphasis added)"),
-    (CiteItem("raimondo2000", suffix=" passim"), "(Raimondo 2000 passim)"),
-    (CiteItem("raimondo2000", suffix="(n. 3)"), "(Raimondo 2000 (n. 3))"),
-])
+@pytest.mark.parametrize(
+    ("item", "expected"),
+    [
+        (CiteItem("raimondo2000", prefix="see"), "(see Raimondo 2000)"),
+        (CiteItem("raimondo2000", prefix="see "), "(see Raimondo 2000)"),
+        (CiteItem("raimondo2000", prefix="see  also "), "(see also Raimondo 2000)"),
+        (CiteItem("raimondo2000", prefix="cf.", locator="3"), "(cf. Raimondo 2000, 3)"),
+        (CiteItem("raimondo2000", prefix="["), "([Raimondo 2000)"),
+        (CiteItem("raimondo2000", suffix="emphasis added"), "(Raimondo 2000 emphasis added)"),
+        (CiteItem("raimondo2000", suffix=", emphasis added"), "(Raimondo 2000, emphasis added)"),
+        (CiteItem("raimondo2000", suffix=" passim"), "(Raimondo 2000 passim)"),
+        (CiteItem("raimondo2000", suffix="(n. 3)"), "(Raimondo 2000 (n. 3))"),
+    ],
+)
 def test_affixes_are_spaced_as_citeproc_js_spaces_them(item: CiteItem, expected: str) -> None:
     # was "(seeRaimondo 2000, 33)"
     assert cite(make_library(), item, "chicago-author-date") == expected
 
 
 def test_parsed_affixes_are_unchanged_by_the_spacing_rule() -> None:
-    assert cite(make_library(), "[see @raimondo2000, p. 3 and passim]", "chicago-author-date") \
+    assert (
+        cite(make_library(), "[see @raimondo2000, p. 3 and passim]", "chicago-author-date")
         == "(see Raimondo 2000, 3 and passim)"
+    )
 
 
 @settings(max_examples=200, deadline=None)
@@ -527,8 +659,9 @@ def test_affix_spacing_is_idempotent(affix: str) -> None:
 
 
 def test_nocite_in_pandoc_metadata_form_reads_every_key() -> None:
-    result = render(make_library(), "apa", citations=["@raimondo2000"],
-                    nocite="@smith2008, @raimondo2000")
+    result = render(
+        make_library(), "apa", citations=["@raimondo2000"], nocite="@smith2008, @raimondo2000"
+    )
     assert result.bibliography_ids == ["raimondo2000", "smith2008"]
 
 
@@ -551,7 +684,9 @@ def test_a_broken_style_file_is_a_style_problem_not_an_exception(tmp_path: Path)
 
 def test_one_citation_given_on_its_own_is_one_cluster() -> None:
     library = make_library()
-    for citation in ("@raimondo2000, p. 3", CiteItem("raimondo2000", locator="3"),
-                     one("raimondo2000", locator="3")):
-        assert render(library, "apa", citations=citation).citations == \
-            ["(Raimondo, 2000, p. 3)"]
+    for citation in (
+        "@raimondo2000, p. 3",
+        CiteItem("raimondo2000", locator="3"),
+        one("raimondo2000", locator="3"),
+    ):
+        assert render(library, "apa", citations=citation).citations == ["(Raimondo, 2000, p. 3)"]

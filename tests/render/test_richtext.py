@@ -87,9 +87,15 @@ def test_from_html_keeps_unknown_and_unbalanced_tags_as_text() -> None:
 
 def test_left_margin_label_is_spaced_from_the_entry_in_every_flat_format() -> None:
     # ieee's "[1]" ran into the entry in Markdown and LaTeX: "\[1\]J. Doe".
-    entry = Span((Span((Text("[1]"),), display="left-margin"),
-                  Span((Text("J. Doe, "), Span((Text("T"),), italic=True), Text(".")),
-                       display="right-inline")))
+    entry = Span(
+        (
+            Span((Text("[1]"),), display="left-margin"),
+            Span(
+                (Text("J. Doe, "), Span((Text("T"),), italic=True), Text(".")),
+                display="right-inline",
+            ),
+        )
+    )
     assert to_text(entry) == "[1] J. Doe, T."
     assert to_markdown(entry) == "\\[1\\] J. Doe, *T*."
     assert to_latex(entry) == "[1] J. Doe, \\emph{T}."
@@ -97,12 +103,12 @@ def test_left_margin_label_is_spaced_from_the_entry_in_every_flat_format() -> No
 
 def test_block_display_stands_on_its_own_lines() -> None:
     tree = Span((Text("a"), Span((Text("b"),), display="block")))
-    assert (to_text(tree), to_markdown(tree), to_latex(tree)) == (
-        "a\nb\n", "a\n\nb\n\n", "a\nb\n")
+    assert (to_text(tree), to_markdown(tree), to_latex(tree)) == ("a\nb\n", "a\n\nb\n\n", "a\nb\n")
 
 
 def test_plain_text_keeps_superscripts_unicode_can_spell() -> None:
     """Ordinal suffixes raised by the engine stay raised in plain text ("2.ª ed.")."""
+
     def raised(text: str) -> Span:
         return Span((Text(text),), superscript=True)
 
@@ -124,9 +130,19 @@ def test_safe_url_allows_only_web_mail_doi_and_fragments() -> None:
     assert safe_url("mailto:a@example.org") == "mailto:a@example.org"
     assert safe_url("doi:10.1234/x") == "https://doi.org/10.1234/x"
     assert safe_url("#ref-a") == "#ref-a"
-    for bad in ["javascript:alert(1)", " JavaScript:alert(1)", "java\tscript:alert(1)",
-                "java\nscript:x", "\x01javascript:x", "data:text/html,<script>x</script>",
-                "vbscript:x", "file:///etc/passwd", "", None, "doi:"]:
+    for bad in [
+        "javascript:alert(1)",
+        " JavaScript:alert(1)",
+        "java\tscript:alert(1)",
+        "java\nscript:x",
+        "\x01javascript:x",
+        "data:text/html,<script>x</script>",
+        "vbscript:x",
+        "file:///etc/passwd",
+        "",
+        None,
+        "doi:",
+    ]:
         assert safe_url(bad) is None, bad
     assert safe_url("page.html") is None
     assert safe_url("page.html", relative=True) == "page.html"
@@ -152,12 +168,16 @@ def test_unsafe_links_keep_their_text_in_every_format() -> None:
 
 
 def test_sanitize_html_keeps_the_csl_tags_and_escapes_the_rest() -> None:
-    out = sanitize_html('<i>a</i> <span class="nocase">b</span> <sc>c</sc> '
-                        '<script>alert(1)</script><img src=x onerror=alert(1)> '
-                        '<b onclick="alert(1)">d</b> <a href="doi:10.1/x">e</a>')
-    assert out == ('<i>a</i> b <span style="font-variant:small-caps;">c</span> '
-                   "&#60;script&#62;alert(1)&#60;/script&#62;&#60;img src=x onerror=alert(1)&#62; "
-                   '<b>d</b> <a href="https://doi.org/10.1/x">e</a>')
+    out = sanitize_html(
+        '<i>a</i> <span class="nocase">b</span> <sc>c</sc> '
+        "<script>alert(1)</script><img src=x onerror=alert(1)> "
+        '<b onclick="alert(1)">d</b> <a href="doi:10.1/x">e</a>'
+    )
+    assert out == (
+        '<i>a</i> b <span style="font-variant:small-caps;">c</span> '
+        "&#60;script&#62;alert(1)&#60;/script&#62;&#60;img src=x onerror=alert(1)&#62; "
+        '<b>d</b> <a href="https://doi.org/10.1/x">e</a>'
+    )
 
 
 def test_markdown_and_latex_links_cannot_end_early() -> None:
@@ -169,8 +189,13 @@ def test_markdown_and_latex_links_cannot_end_early() -> None:
 
 def test_text_output_has_no_markup_tags() -> None:
     # a name suffix, a date literal or a DOI with in-field markup the engine keeps as text
-    rich = Span((Text("Doe, <i>Jr.</i>; <span class=\"nocase\">x</span> <b>"),
-                 Text("<script>alert(1)</script>"), Text(" a < b, vector<int>")))
+    rich = Span(
+        (
+            Text('Doe, <i>Jr.</i>; <span class="nocase">x</span> <b>'),
+            Text("<script>alert(1)</script>"),
+            Text(" a < b, vector<int>"),
+        )
+    )
     assert to_text(rich) == "Doe, Jr.; x alert(1) a < b, vector<int>"
     assert strip_markup("<I>x</I><br/><a href='y'>z</a>") == "xz"
 

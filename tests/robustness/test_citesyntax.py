@@ -14,12 +14,55 @@ from citekit.formats.citesyntax import (
     parse_locator,
 )
 
-FRAGMENTS = ["[", "]", "@", "@doe99", "-@doe99", "@{odd key}", "@{", "}", "{", ";", ",", " ",
-             "\n", "\t", "p.", "pp. 33-35", "{iv, 12}", "see ", "chap.", "§", "^[", "[^1]", "`",
-             "```\n", "<!--", "-->", "\\@", "@a.b.", "@_", "@@", "a@b.c", "](http://x)", "12",
-             "-", "–", "and", "\x00", "\r\n", "Seite", "n.", "sub verbo", "{", "@:", "@{}"]
-citation_text = st.one_of(st.lists(st.sampled_from(FRAGMENTS), max_size=25).map("".join),
-                          st.text(max_size=80))
+FRAGMENTS = [
+    "[",
+    "]",
+    "@",
+    "@doe99",
+    "-@doe99",
+    "@{odd key}",
+    "@{",
+    "}",
+    "{",
+    ";",
+    ",",
+    " ",
+    "\n",
+    "\t",
+    "p.",
+    "pp. 33-35",
+    "{iv, 12}",
+    "see ",
+    "chap.",
+    "§",
+    "^[",
+    "[^1]",
+    "`",
+    "```\n",
+    "<!--",
+    "-->",
+    "\\@",
+    "@a.b.",
+    "@_",
+    "@@",
+    "a@b.c",
+    "](http://x)",
+    "12",
+    "-",
+    "–",
+    "and",
+    "\x00",
+    "\r\n",
+    "Seite",
+    "n.",
+    "sub verbo",
+    "{",
+    "@:",
+    "@{}",
+]
+citation_text = st.one_of(
+    st.lists(st.sampled_from(FRAGMENTS), max_size=25).map("".join), st.text(max_size=80)
+)
 LOCALES = ["en-US", "de-DE", "fr-FR", "xx-YY"]
 
 
@@ -45,7 +88,7 @@ def test_find_citations_gives_spans_inside_the_text(text: str, locale: str) -> N
     previous_end = 0
     for match in found:
         assert previous_end <= match.start < match.end <= len(text)
-        assert "@" in text[match.start:match.end]
+        assert "@" in text[match.start : match.end]
         previous_end = match.end
 
 

@@ -20,23 +20,83 @@ from citekit.formats import read_string
 LIBRARY = read_string(
     '[{"id": "doe99", "type": "book", "title": "T", "author": [{"family": "Doe"}],'
     ' "issued": {"date-parts": [[1999]]}},'
-    ' {"id": "smith04", "type": "article-journal", "title": "S"}]', "csljson").library
+    ' {"id": "smith04", "type": "article-journal", "title": "S"}]',
+    "csljson",
+).library
 
-BODY = ["[", "]", "@", "@doe99", "@smith04", "-@doe99", "@{odd key}", "@{", ";", ",", " ", "\n",
-        "\t", "\r\n", "\x00", "p. 3", "{iv}", "see ", "^[", "[^1]", "[^1]: ", "`", "```\n",
-        "~~~\n", "<!--", "-->", "\\@", "::: {#refs}\n", ":::\n", "# H\n", "* ", "1. ", "    ",
-        "@missing", "}", "{", "a", "mail@example.org", "[link](http://x)", "\n\n"]
-FRONT = ["title: x\n", "csl: [1]\n", "csl: chicago-note-bibliography\n", "lang: de\n",
-         "lang: {a: 1}\n", "nocite: '@*'\n", "nocite: [\"@doe99\", 3]\n", "bibliography: 3\n",
-         "references:\n- id: q\n  type: book\n", "references: 3\n", "link-citations: yes\n",
-         "&a [*a]\n", "- a list\n", ": : :\n", "\t\n", "'unclosed\n", "!!python/object:x {}\n",
-         "reference-section-title: [x]\n", "lang: xx-YY\n", "\x00\n"]
+BODY = [
+    "[",
+    "]",
+    "@",
+    "@doe99",
+    "@smith04",
+    "-@doe99",
+    "@{odd key}",
+    "@{",
+    ";",
+    ",",
+    " ",
+    "\n",
+    "\t",
+    "\r\n",
+    "\x00",
+    "p. 3",
+    "{iv}",
+    "see ",
+    "^[",
+    "[^1]",
+    "[^1]: ",
+    "`",
+    "```\n",
+    "~~~\n",
+    "<!--",
+    "-->",
+    "\\@",
+    "::: {#refs}\n",
+    ":::\n",
+    "# H\n",
+    "* ",
+    "1. ",
+    "    ",
+    "@missing",
+    "}",
+    "{",
+    "a",
+    "mail@example.org",
+    "[link](http://x)",
+    "\n\n",
+]
+FRONT = [
+    "title: x\n",
+    "csl: [1]\n",
+    "csl: chicago-note-bibliography\n",
+    "lang: de\n",
+    "lang: {a: 1}\n",
+    "nocite: '@*'\n",
+    'nocite: ["@doe99", 3]\n',
+    "bibliography: 3\n",
+    "references:\n- id: q\n  type: book\n",
+    "references: 3\n",
+    "link-citations: yes\n",
+    "&a [*a]\n",
+    "- a list\n",
+    ": : :\n",
+    "\t\n",
+    "'unclosed\n",
+    "!!python/object:x {}\n",
+    "reference-section-title: [x]\n",
+    "lang: xx-YY\n",
+    "\x00\n",
+]
 body = st.lists(st.sampled_from(BODY), max_size=30).map("".join)
 front = st.lists(st.sampled_from(FRONT), max_size=4).map("".join)
 document = st.one_of(
-    body, st.text(max_size=120),
+    body,
+    st.text(max_size=120),
     st.tuples(front, st.sampled_from(["---\n", "...\n", "", "---\r\n"]), body).map(
-        lambda p: f"---\n{p[0]}{p[1]}{p[2]}"))
+        lambda p: f"---\n{p[0]}{p[1]}{p[2]}"
+    ),
+)
 
 
 def _check_located(exc: CitekitError, text: str) -> None:
@@ -79,12 +139,15 @@ def test_crlf_tabs_and_nul_bytes_render() -> None:
     assert "\r" not in result.output
 
 
-@pytest.mark.parametrize(("text", "line"), [
-    ("---\n- just\n- a list\n---\nBody\n", 2),
-    ("---\ntitle: 'unclosed\n---\n", 3),  # where YAML finds the stream ended
-    ("---\ntitle: x\nBody without a closing line\n", 1),
-    ("---\ncsl: [a, b]\n---\n", 2),
-])
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("---\n- just\n- a list\n---\nBody\n", 2),
+        ("---\ntitle: 'unclosed\n---\n", 3),  # where YAML finds the stream ended
+        ("---\ntitle: x\nBody without a closing line\n", 1),
+        ("---\ncsl: [a, b]\n---\n", 2),
+    ],
+)
 def test_bad_front_matter_is_a_located_front_matter_error(text: str, line: int) -> None:
     with pytest.raises(FrontMatterError) as caught:
         render_document(text, library=LIBRARY, bibliography=[], filename="doc.md")

@@ -10,19 +10,70 @@ from hypothesis import strategies as st
 from citekit.documents.frontmatter import FrontMatter, FrontMatterError, read_front_matter
 from citekit.errors import CitekitError
 
-KEYS = ["title", "bibliography", "csl", "citation-style", "lang", "nocite", "link-citations",
-        "reference-section-title", "references", "other"]
-scalar = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=8),
-                   st.floats(allow_nan=False, allow_infinity=False))
-value = st.recursive(scalar, lambda inner: st.one_of(
-    st.lists(inner, max_size=3), st.dictionaries(st.sampled_from([*KEYS, "id", "type"]), inner,
-                                                 max_size=3)), max_leaves=6)
+KEYS = [
+    "title",
+    "bibliography",
+    "csl",
+    "citation-style",
+    "lang",
+    "nocite",
+    "link-citations",
+    "reference-section-title",
+    "references",
+    "other",
+]
+scalar = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.text(max_size=8),
+    st.floats(allow_nan=False, allow_infinity=False),
+)
+value = st.recursive(
+    scalar,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.dictionaries(st.sampled_from([*KEYS, "id", "type"]), inner, max_size=3),
+    ),
+    max_leaves=6,
+)
 mapping_yaml = st.dictionaries(st.sampled_from(KEYS), value, max_size=5).map(
-    lambda data: yaml.safe_dump(data, allow_unicode=True))
-YAML_PIECES = ["a: ", "&x ", "*x", "[", "]", "{", "}", "- ", "\n", "  ", "\t", "? ", ": ",
-               "'", '"', "|", ">", "!!binary ", "!!python/object:os.system ", "%YAML 1.1\n",
-               "---\n", "...\n", "~", "references:\n- ", "id: a", "nocite: ", "@*", "\x00",
-               "\r\n", "lang: ", "csl: ", "bibliography: "]
+    lambda data: yaml.safe_dump(data, allow_unicode=True)
+)
+YAML_PIECES = [
+    "a: ",
+    "&x ",
+    "*x",
+    "[",
+    "]",
+    "{",
+    "}",
+    "- ",
+    "\n",
+    "  ",
+    "\t",
+    "? ",
+    ": ",
+    "'",
+    '"',
+    "|",
+    ">",
+    "!!binary ",
+    "!!python/object:os.system ",
+    "%YAML 1.1\n",
+    "---\n",
+    "...\n",
+    "~",
+    "references:\n- ",
+    "id: a",
+    "nocite: ",
+    "@*",
+    "\x00",
+    "\r\n",
+    "lang: ",
+    "csl: ",
+    "bibliography: ",
+]
 odd_yaml = st.lists(st.sampled_from(YAML_PIECES), max_size=20).map("".join)
 
 
@@ -34,8 +85,9 @@ def _read(yaml_text: str, closing: str = "---") -> FrontMatter | FrontMatterErro
         assert 1 <= exc.line <= text.count("\n") + 1 and exc.column >= 1
         return exc
     except CitekitError as exc:  # pragma: no cover - would be a misfiled error
-        raise AssertionError(f"front matter raised {type(exc).__name__}, "
-                             "not FrontMatterError") from exc
+        raise AssertionError(
+            f"front matter raised {type(exc).__name__}, not FrontMatterError"
+        ) from exc
 
 
 @settings(max_examples=150, deadline=None)

@@ -42,8 +42,10 @@ def generate_bib() -> bytes:
             out.append(f"% part {i // 1000}\n@book{{broken{i},\n  title = {{Unterminated,\n\n")
         key = str(i) if i % 10 == 0 else f"k{i}"
         work = i - 1 if i % 100 == 1 else i
-        out.append(f"@article{{{key}, author = {{Doe{work}, Ann}}, "
-                   f"title = {{Work number {work}}}, year = 2000}}\n")
+        out.append(
+            f"@article{{{key}, author = {{Doe{work}, Ann}}, "
+            f"title = {{Work number {work}}}, year = 2000}}\n"
+        )
     return "".join(out).encode("utf-8")
 
 
@@ -53,13 +55,13 @@ def command(args: list[str], target: Path) -> list[str]:
 
 @pytest.mark.parametrize(("args", "kills"), COMMANDS, ids=[c[0][0] for c in COMMANDS])
 def test_a_killed_in_place_write_leaves_the_old_or_the_new_file(
-        tmp_path: Path, args: list[str], kills: int) -> None:
+    tmp_path: Path, args: list[str], kills: int
+) -> None:
     old = generate_bib()
     target = tmp_path / "refs.bib"
     target.write_bytes(old)
     started = time.monotonic()
-    finished = subprocess.run(command(args, target), capture_output=True, timeout=120,
-                              check=False)
+    finished = subprocess.run(command(args, target), capture_output=True, timeout=120, check=False)
     duration = time.monotonic() - started
     assert finished.returncode in (0, 1), finished.stderr.decode()
     new = target.read_bytes()
@@ -69,8 +71,9 @@ def test_a_killed_in_place_write_leaves_the_old_or_the_new_file(
     seen: Counter[str] = Counter()
     for run in range(kills):
         target.write_bytes(old)
-        process = subprocess.Popen(command(args, target), stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            command(args, target), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         delay = rng.uniform(0, duration)
         time.sleep(delay)
         process.send_signal(signal.SIGKILL)

@@ -23,26 +23,61 @@ from citekit.ops.quotations import (
 )
 
 scalar = st.one_of(st.none(), st.booleans(), st.integers(-5, 10**6), st.text(max_size=12))
-any_json = st.recursive(scalar, lambda inner: st.one_of(
-    st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=5), inner, max_size=3)),
-    max_leaves=6)
-words = st.lists(st.sampled_from(["the", "a", "...", "…", "[", "]", "[...]", "word", "“", "”", "'",
-                                  "\n\n", "  ", "—", "-", "Word.", "[sic]", ".", "x", "\t"]),
-                 max_size=15).map(" ".join)
+any_json = st.recursive(
+    scalar,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+words = st.lists(
+    st.sampled_from(
+        [
+            "the",
+            "a",
+            "...",
+            "…",
+            "[",
+            "]",
+            "[...]",
+            "word",
+            "“",
+            "”",
+            "'",
+            "\n\n",
+            "  ",
+            "—",
+            "-",
+            "Word.",
+            "[sic]",
+            ".",
+            "x",
+            "\t",
+        ]
+    ),
+    max_size=15,
+).map(" ".join)
 KEYS = ["a", "b", "q1"]
-custom = st.dictionaries(st.sampled_from(sorted(CUSTOM_KEYS)),
-                         st.one_of(any_json, words, st.sampled_from(KEYS)), max_size=6)
+custom = st.dictionaries(
+    st.sampled_from(sorted(CUSTOM_KEYS)),
+    st.one_of(any_json, words, st.sampled_from(KEYS)),
+    max_size=6,
+)
 item = st.fixed_dictionaries(
     {"id": st.sampled_from(KEYS), "type": st.sampled_from(["book", "speech", "interview"])},
-    optional={"custom": custom, "title": st.text(max_size=5),
-              "author": st.lists(st.fixed_dictionaries({"family": st.text(max_size=5)}),
-                                 max_size=2)})
+    optional={
+        "custom": custom,
+        "title": st.text(max_size=5),
+        "author": st.lists(st.fixed_dictionaries({"family": st.text(max_size=5)}), max_size=2),
+    },
+)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(item, max_size=4), st.one_of(words, st.text(max_size=100)))
-def test_quotation_checks_and_verification_never_raise(items: list[dict[str, Any]],
-                                                        source: str) -> None:
+def test_quotation_checks_and_verification_never_raise(
+    items: list[dict[str, Any]], source: str
+) -> None:
     library = read_string(json.dumps(items), "csljson", filename="refs.json").library
     diagnostics = check_quotations(library, file="refs.json")
     assert all(d.file == "refs.json" for d in diagnostics)
@@ -70,10 +105,46 @@ def test_paragraphs_of_empty_or_blank_text() -> None:
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.one_of(st.text(max_size=120), st.lists(st.sampled_from(
-    ["*", "_", "**", "`", "[", "]", "(", ")", "<", ">", "&", "#", "\n", "\n\n", "> ", "- ", "1. ",
-     "    ", "\\", "![", "](", "http://x", "<!--", "-->", "|", "\x00", "\r\n", "~~~"]),
-    max_size=30).map("".join)))
+@given(
+    st.one_of(
+        st.text(max_size=120),
+        st.lists(
+            st.sampled_from(
+                [
+                    "*",
+                    "_",
+                    "**",
+                    "`",
+                    "[",
+                    "]",
+                    "(",
+                    ")",
+                    "<",
+                    ">",
+                    "&",
+                    "#",
+                    "\n",
+                    "\n\n",
+                    "> ",
+                    "- ",
+                    "1. ",
+                    "    ",
+                    "\\",
+                    "![",
+                    "](",
+                    "http://x",
+                    "<!--",
+                    "-->",
+                    "|",
+                    "\x00",
+                    "\r\n",
+                    "~~~",
+                ]
+            ),
+            max_size=30,
+        ).map("".join),
+    )
+)
 def test_markdown_lite_renders_anything(text: str) -> None:
     html = document_markdown.to_html(text)
     assert "<script" not in html.lower() or "<script" in text.lower()

@@ -22,23 +22,131 @@ from citekit.formats.bibtex import MAX_INHERITANCE_DEPTH, macro_budget, split_bl
 FILE = "refs.bib"
 
 VALUE_FRAGMENTS = [
-    "\\'", '\\"{', "{\\", "$", "%", "\\", " and ", " and and ", "{}", ", ,", "von ", "van der ",
-    "2017-13", "../..", "0000", "-0044", "13", "jan", "\\c", "\\relax", "~", "--", "\\url{",
-    "\\emph{", "^", "_", "&", "\x00", "é", "\t", "/", "..", "2020/", "?", "X", "{", "}", "\\\\",
-    "\\ss", "\\v", "{\\'e}", ",", "Smith", "others", "-", "2020", "2020-01-01/2021", "[", "]",
-    "\n", "\\noop{", "1e400", "@", "#", "=", '"', "Jr.", "{and}",
+    "\\'",
+    '\\"{',
+    "{\\",
+    "$",
+    "%",
+    "\\",
+    " and ",
+    " and and ",
+    "{}",
+    ", ,",
+    "von ",
+    "van der ",
+    "2017-13",
+    "../..",
+    "0000",
+    "-0044",
+    "13",
+    "jan",
+    "\\c",
+    "\\relax",
+    "~",
+    "--",
+    "\\url{",
+    "\\emph{",
+    "^",
+    "_",
+    "&",
+    "\x00",
+    "é",
+    "\t",
+    "/",
+    "..",
+    "2020/",
+    "?",
+    "X",
+    "{",
+    "}",
+    "\\\\",
+    "\\ss",
+    "\\v",
+    "{\\'e}",
+    ",",
+    "Smith",
+    "others",
+    "-",
+    "2020",
+    "2020-01-01/2021",
+    "[",
+    "]",
+    "\n",
+    "\\noop{",
+    "1e400",
+    "@",
+    "#",
+    "=",
+    '"',
+    "Jr.",
+    "{and}",
 ]
 FIELDS = [
-    "author", "editor", "translator", "title", "year", "date", "month", "day", "crossref",
-    "xdata", "pages", "urldate", "eventdate", "origdate", "journal", "journaltitle", "volume",
-    "number", "edition", "keywords", "note", "doi", "url", "isbn", "ids", "related", "langid",
-    "entrysubtype", "options", "publisher", "location", "bookauthor", "eprint", "eprinttype",
-    "pagetotal", "series", "chapter", "institution", "school", "unknownfield",
+    "author",
+    "editor",
+    "translator",
+    "title",
+    "year",
+    "date",
+    "month",
+    "day",
+    "crossref",
+    "xdata",
+    "pages",
+    "urldate",
+    "eventdate",
+    "origdate",
+    "journal",
+    "journaltitle",
+    "volume",
+    "number",
+    "edition",
+    "keywords",
+    "note",
+    "doi",
+    "url",
+    "isbn",
+    "ids",
+    "related",
+    "langid",
+    "entrysubtype",
+    "options",
+    "publisher",
+    "location",
+    "bookauthor",
+    "eprint",
+    "eprinttype",
+    "pagetotal",
+    "series",
+    "chapter",
+    "institution",
+    "school",
+    "unknownfield",
 ]
 TYPES = [
-    "article", "book", "inbook", "incollection", "misc", "online", "thesis", "phdthesis",
-    "report", "xdata", "set", "patent", "weird", "mvbook", "bookinbook", "inproceedings",
-    "proceedings", "periodical", "dataset", "software", "unpublished", "manual", "review",
+    "article",
+    "book",
+    "inbook",
+    "incollection",
+    "misc",
+    "online",
+    "thesis",
+    "phdthesis",
+    "report",
+    "xdata",
+    "set",
+    "patent",
+    "weird",
+    "mvbook",
+    "bookinbook",
+    "inproceedings",
+    "proceedings",
+    "periodical",
+    "dataset",
+    "software",
+    "unpublished",
+    "manual",
+    "review",
 ]
 KEYS = ["a", "b", "c", "k", "a b", "", "a,b", "é"]
 
@@ -46,25 +154,72 @@ value_text = st.lists(st.sampled_from(VALUE_FRAGMENTS), max_size=12).map("".join
 field_value = st.one_of(
     value_text.map(lambda v: "{" + v + "}"),
     value_text.map(lambda v: '"' + v + '"'),
-    st.sampled_from(["jan", "feb", "13", "2020", "s1 # {x}", "undefined", "s1", "s1 # s2",
-                     '{a} # "b"', "{a}", "{b}", "{c}", "{k}", "{a,b}", "{a, c}", "{a, a}"]),
+    st.sampled_from(
+        [
+            "jan",
+            "feb",
+            "13",
+            "2020",
+            "s1 # {x}",
+            "undefined",
+            "s1",
+            "s1 # s2",
+            '{a} # "b"',
+            "{a}",
+            "{b}",
+            "{c}",
+            "{k}",
+            "{a,b}",
+            "{a, c}",
+            "{a, a}",
+        ]
+    ),
 )
 field = st.tuples(st.sampled_from(FIELDS), field_value).map(lambda fv: f"{fv[0]} = {fv[1]}")
 entry = st.tuples(st.sampled_from(TYPES), st.sampled_from(KEYS), st.lists(field, max_size=8)).map(
-    lambda e: f"@{e[0]}{{{e[1]},\n  " + ",\n  ".join(e[2]) + "\n}\n")
+    lambda e: f"@{e[0]}{{{e[1]},\n  " + ",\n  ".join(e[2]) + "\n}\n"
+)
 string_block = st.tuples(
     st.sampled_from(["s1", "s2", "jan"]),
-    st.one_of(value_text.map(lambda v: "{" + v + "}"),
-              st.sampled_from(["s1", "s2", "s1 # s2", "{x} # s1"])),
+    st.one_of(
+        value_text.map(lambda v: "{" + v + "}"),
+        st.sampled_from(["s1", "s2", "s1 # s2", "{x} # s1"]),
+    ),
 ).map(lambda p: f"@string{{{p[0]} = {p[1]}}}\n")
-block_fragments = st.lists(st.sampled_from(
-    ["@", "@article", "@string", "@comment", "@preamble", "@xdata", "{", "}", "(", ")", '"',
-     "#", "=", ",", " ", "\n", "key", "title", "crossref", "{x}"]), max_size=30).map("".join)
-bibtex_text = st.lists(st.one_of(entry, entry, string_block, value_text, block_fragments),
-                       max_size=6).map("".join)
+block_fragments = st.lists(
+    st.sampled_from(
+        [
+            "@",
+            "@article",
+            "@string",
+            "@comment",
+            "@preamble",
+            "@xdata",
+            "{",
+            "}",
+            "(",
+            ")",
+            '"',
+            "#",
+            "=",
+            ",",
+            " ",
+            "\n",
+            "key",
+            "title",
+            "crossref",
+            "{x}",
+        ]
+    ),
+    max_size=30,
+).map("".join)
+bibtex_text = st.lists(
+    st.one_of(entry, entry, string_block, value_text, block_fragments), max_size=6
+).map("".join)
 
-GOOD_BEFORE = ("@article{goodbefore,\n  author = {Ann Smith},\n  title = {One},\n"
-               "  year = {2020}\n}\n")
+GOOD_BEFORE = (
+    "@article{goodbefore,\n  author = {Ann Smith},\n  title = {One},\n  year = {2020}\n}\n"
+)
 GOOD_AFTER = "@book{goodafter,\n  author = {Bob Jones},\n  title = {Two},\n  year = {2021}\n}\n"
 
 
@@ -127,8 +282,12 @@ def test_crossref_and_xdata_cycles_are_diagnosed_not_recursed() -> None:
     assert {"self", "ping", "pong", "user"} <= set(result.library.keys())
     assert result.library["ping"]["title"] == "P"
     cycles = {(d.code, d.key) for d in result.diagnostics if d.severity is Severity.WARNING}
-    assert {("crossref-cycle", "self"), ("crossref-cycle", "pong"),
-            ("xdata-cycle", "x1"), ("xdata-cycle", "x2")} <= cycles
+    assert {
+        ("crossref-cycle", "self"),
+        ("crossref-cycle", "pong"),
+        ("xdata-cycle", "x1"),
+        ("xdata-cycle", "x2"),
+    } <= cycles
     assert not any(d.code.startswith("dangling") for d in result.diagnostics)
     _check_diagnostics(result)
 
@@ -160,8 +319,7 @@ def test_invalid_utf8_is_a_located_error_unless_the_encoding_is_named(tmp_path: 
 
 @settings(max_examples=60, deadline=None)
 @given(st.text(max_size=40), st.one_of(st.none(), st.text(max_size=8)))
-def test_only_an_unknown_format_raises_and_it_is_a_usage_error(text: str,
-                                                               fmt: str | None) -> None:
+def test_only_an_unknown_format_raises_and_it_is_a_usage_error(text: str, fmt: str | None) -> None:
     try:
         result = read_string(text, fmt, filename="input")
     except UnknownFormatError as exc:
@@ -197,33 +355,50 @@ def test_a_missing_comma_between_fields_is_an_error_and_both_fields_are_read() -
     assert result.library["a"]["issued"].parts == ((2000,),)
     [error] = result.errors
     assert (error.code, error.file, error.line, error.key, error.field) == (
-        "missing-comma", FILE, 3, "a", "year")
+        "missing-comma",
+        FILE,
+        3,
+        "a",
+        "year",
+    )
     assert "'title'" in error.message and "'year'" in error.message
     assert result.library["goodafter"]["title"] == "Two"
 
 
 def test_several_missing_commas_and_quoted_or_bare_values() -> None:
-    text = ('@book{b,\n  title = "T"\n  month = jan\n  year = 1999\n'
-            '  publisher = {P} # { and Q}\n}\n')
+    text = (
+        '@book{b,\n  title = "T"\n  month = jan\n  year = 1999\n  publisher = {P} # { and Q}\n}\n'
+    )
     result = _read(text)
     record = result.library["b"]
     assert record["title"] == "T"
     assert record["issued"].parts == ((1999, 1),)
     assert record["publisher"] == "P and Q"
     assert [(d.code, d.line, d.field) for d in result.errors] == [
-        ("missing-comma", 3, "month"), ("missing-comma", 4, "year"),
-        ("missing-comma", 5, "publisher")]
+        ("missing-comma", 3, "month"),
+        ("missing-comma", 4, "year"),
+        ("missing-comma", 5, "publisher"),
+    ]
 
 
 def test_parts_without_hash_are_joined_with_an_error() -> None:
     result = _read("@misc{k, title = {A} {B}}\n")
     assert result.library["k"]["title"] == "AB"
     assert [(d.code, d.key, d.field) for d in result.errors] == [
-        ("missing-separator", "k", "title")]
+        ("missing-separator", "k", "title")
+    ]
 
 
-@pytest.mark.parametrize("start", ["@ article{k,", "@article\n{k,", "@article\r\n{k,",
-                                   "@\tarticle \n {k,", "@ string{s = {T}} @article{k,"])
+@pytest.mark.parametrize(
+    "start",
+    [
+        "@ article{k,",
+        "@article\n{k,",
+        "@article\r\n{k,",
+        "@\tarticle \n {k,",
+        "@ string{s = {T}} @article{k,",
+    ],
+)
 def test_block_starts_with_space_or_line_break_are_read(start: str) -> None:
     title = "s" if "string" in start else "{T}"
     text = GOOD_BEFORE + start + " title = " + title + ", year = 2001}\n" + GOOD_AFTER
@@ -238,17 +413,23 @@ def test_block_starts_with_space_or_line_break_are_read(start: str) -> None:
 def test_split_blocks_keeps_the_raw_text_of_a_loose_block_start() -> None:
     text = "@ article\n{k, title = {T}}\n"
     [entry] = [b for b in split_blocks(text) if isinstance(b, Entry)]
-    assert (entry.key, entry.entry_type, entry.raw, entry.start_line) == ("k", "article",
-                                                                          text.strip(), 0)
+    assert (entry.key, entry.entry_type, entry.raw, entry.start_line) == (
+        "k",
+        "article",
+        text.strip(),
+        0,
+    )
 
 
-@pytest.mark.parametrize("stray", ["@article k, title = {T}}", "@@", "  @misc",
-                                   "text @ misc {k, a=b} continues @"])
+@pytest.mark.parametrize(
+    "stray", ["@article k, title = {T}}", "@@", "  @misc", "text @ misc {k, a=b} continues @"]
+)
 def test_text_that_looks_like_an_entry_but_is_not_read_is_an_error(stray: str) -> None:
     result = _read(GOOD_BEFORE + stray + "\n" + GOOD_AFTER)
     assert {"goodbefore", "goodafter"} <= set(result.library.keys())
-    assert any(d.code in ("syntax-error",) and d.line == 6 for d in result.errors), \
+    assert any(d.code in ("syntax-error",) and d.line == 6 for d in result.errors), (
         result.diagnostics
+    )
     _check_diagnostics(result)
 
 
@@ -258,9 +439,12 @@ def test_an_email_in_a_comment_between_entries_is_no_error() -> None:
 
 
 def test_the_string_doubling_chain_is_cut_with_an_error_naming_the_macro() -> None:
-    text = ('@string{s0="ab"}\n' + "".join(f"@string{{s{k}=s{k - 1}#s{k - 1}}}\n"
-                                           for k in range(1, 31))
-            + "@misc{k, title = s30}\n" + GOOD_AFTER)
+    text = (
+        '@string{s0="ab"}\n'
+        + "".join(f"@string{{s{k}=s{k - 1}#s{k - 1}}}\n" for k in range(1, 31))
+        + "@misc{k, title = s30}\n"
+        + GOOD_AFTER
+    )
     result = _read(text)
     assert set(result.library.keys()) == {"k", "goodafter"}
     assert result.library["goodafter"]["title"] == "Two"
@@ -273,13 +457,20 @@ def test_the_string_doubling_chain_is_cut_with_an_error_naming_the_macro() -> No
 
 def test_entries_expanding_a_big_macro_past_the_budget_get_an_error_each() -> None:
     big = "x" * 1_000_000
-    text = "@string{big = {" + big + "}}\n" + "".join(
-        f"@misc{{e{k}, title = big # big # big # big, year = {{2000}}}}\n" for k in range(8))
+    text = (
+        "@string{big = {"
+        + big
+        + "}}\n"
+        + "".join(
+            f"@misc{{e{k}, title = big # big # big # big, year = {{2000}}}}\n" for k in range(8)
+        )
+    )
     result = _read(text)
     assert len(result.library) == 8
     errors = [d for d in result.errors if d.code == "macro-too-large"]
-    assert errors and all(d.key is not None and d.field == "title"
-                          and d.line == int(d.key[1:]) + 2 for d in errors)
+    assert errors and all(
+        d.key is not None and d.field == "title" and d.line == int(d.key[1:]) + 2 for d in errors
+    )
     assert {d.key for d in errors} >= {"e7"}
     assert "'big'" in errors[0].message
     expanded = sum(len(r.get("title", "")) for r in result.library)
@@ -289,17 +480,29 @@ def test_entries_expanding_a_big_macro_past_the_budget_get_an_error_each() -> No
 
 def test_the_macro_budget_does_not_touch_ordinary_macros() -> None:
     text = '@string{j = "Journal of Things"}\n' + "".join(
-        f"@article{{a{k}, journal = j, month = jan, year = 2000}}\n" for k in range(500))
+        f"@article{{a{k}, journal = j, month = jan, year = 2000}}\n" for k in range(500)
+    )
     result = _read(text)
     assert len(result.library) == 500 and not result.errors
     assert result.library["a499"]["container-title"] == "Journal of Things"
 
 
-@pytest.mark.parametrize("space", ["\u00a0", "\u3000", "\u2028", "\x1c", "\x1d", "\x1e",
-                                   "\x1f", "\u0085", "\t"])
+@pytest.mark.parametrize(
+    "space", ["\u00a0", "\u3000", "\u2028", "\x1c", "\x1d", "\x1e", "\x1f", "\u0085", "\t"]
+)
 def test_unicode_white_space_beside_hash_separates_parts(space: str) -> None:
-    text = ('@string{s = {A}}\n@misc{k, title = s' + space + "#" + space + '{B}' + space
-            + "# " + space + "s}\n" + GOOD_AFTER)
+    text = (
+        "@string{s = {A}}\n@misc{k, title = s"
+        + space
+        + "#"
+        + space
+        + "{B}"
+        + space
+        + "# "
+        + space
+        + "s}\n"
+        + GOOD_AFTER
+    )
     result = _read(text)
     assert result.library["k"]["title"] == "ABA"
     assert not result.errors
@@ -308,8 +511,10 @@ def test_unicode_white_space_beside_hash_separates_parts(space: str) -> None:
 
 def test_a_long_crossref_chain_is_cut_at_the_depth_limit_without_recursion() -> None:
     n = 1000
-    text = "".join(f"@misc{{e{k}, crossref = {{e{k + 1}}}, f{k} = {{v{k}}}}}\n"
-                   for k in range(n)) + f"@misc{{e{n}, title = {{T}}}}\n"
+    text = (
+        "".join(f"@misc{{e{k}, crossref = {{e{k + 1}}}, f{k} = {{v{k}}}}}\n" for k in range(n))
+        + f"@misc{{e{n}, title = {{T}}}}\n"
+    )
     result = _read(text)
     assert len(result.library) == n + 1
     deep = [d for d in result.errors if d.code == "inheritance-too-deep"]
@@ -320,8 +525,10 @@ def test_a_long_crossref_chain_is_cut_at_the_depth_limit_without_recursion() -> 
 
 def test_a_short_crossref_chain_inherits_from_every_ancestor() -> None:
     n = MAX_INHERITANCE_DEPTH - 1
-    text = "".join(f"@misc{{e{k}, crossref = {{e{k + 1}}}, f{k} = {{v{k}}}}}\n"
-                   for k in range(n)) + f"@misc{{e{n}, title = {{T}}}}\n"
+    text = (
+        "".join(f"@misc{{e{k}, crossref = {{e{k + 1}}}, f{k} = {{v{k}}}}}\n" for k in range(n))
+        + f"@misc{{e{n}, title = {{T}}}}\n"
+    )
     result = _read(text)
     assert not result.errors
     first = result.library["e0"]
@@ -341,8 +548,10 @@ def test_a_long_xdata_chain_resolves_once_per_entry(n: int) -> None:
 
 
 def test_an_xdata_diamond_is_no_cycle() -> None:
-    text = ("@xdata{top, note = {N}}\n@xdata{l, xdata = {top}, volume = {1}}\n"
-            "@xdata{r, xdata = {top}, edition = {2}}\n@misc{k, xdata = {l, r}}\n")
+    text = (
+        "@xdata{top, note = {N}}\n@xdata{l, xdata = {top}, volume = {1}}\n"
+        "@xdata{r, xdata = {top}, edition = {2}}\n@misc{k, xdata = {l, r}}\n"
+    )
     result = _read(text)
     record = result.library["k"]
     assert (record["note"], record["volume"], record["edition"]) == ("N", "1", "2")
@@ -379,9 +588,11 @@ def test_odd_digits_in_other_date_fields_never_cost_the_entry(field: str) -> Non
 
 def test_lone_surrogates_in_str_input_never_raise() -> None:
     s = "\ud800"
-    text = (f"@misc{{k{s}, author = {{A{s} and \\'{{{s}}} B}}, title = {{\\'{{{s}}} {s}}},"
-            f" date = {{2020{s}}}, year = {{{s}}}, month = {{{s}}}, note = m{s} # {{x}},"
-            f" {s} = {{y}}}}\n@{s}{{z, title = {{t}}}}\n" + GOOD_AFTER)
+    text = (
+        f"@misc{{k{s}, author = {{A{s} and \\'{{{s}}} B}}, title = {{\\'{{{s}}} {s}}},"
+        f" date = {{2020{s}}}, year = {{{s}}}, month = {{{s}}}, note = m{s} # {{x}},"
+        f" {s} = {{y}}}}\n@{s}{{z, title = {{t}}}}\n" + GOOD_AFTER
+    )
     result = _read(text)
     assert {f"k{s}", "goodafter"} <= set(result.library.keys())
     assert result.library[f"k{s}"]["author"][0].family == f"A{s}"
@@ -390,8 +601,10 @@ def test_lone_surrogates_in_str_input_never_raise() -> None:
 
 def test_many_links_back_into_a_long_cycle_are_reported_briefly() -> None:
     n = 2000
-    text = "".join(f"@xdata{{x{k}, xdata = {{x{k + 1}, x0}}, f{k % 7} = {{v}}}}\n"
-                   for k in range(n)) + "@misc{u, xdata = {x0}}\n"
+    text = (
+        "".join(f"@xdata{{x{k}, xdata = {{x{k + 1}, x0}}, f{k % 7} = {{v}}}}\n" for k in range(n))
+        + "@misc{u, xdata = {x0}}\n"
+    )
     text += "".join(f"@misc{{e{k}, crossref = {{e{(k + 1) % n}}}}}\n" for k in range(n))
     result = _read(text)
     assert len(result.library) == n + 1
@@ -407,8 +620,7 @@ def test_many_links_back_into_a_long_cycle_are_reported_briefly() -> None:
 
 # Braces are left out (unbalanced ones are tested above), and a final backslash
 # would escape the closing brace: a syntax error, not what this is about.
-_TEX = st.text(alphabet="$\\^_ abxyzAB12+-=()", max_size=40).filter(
-    lambda v: not v.endswith("\\"))
+_TEX = st.text(alphabet="$\\^_ abxyzAB12+-=()", max_size=40).filter(lambda v: not v.endswith("\\"))
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -20,25 +20,77 @@ from citekit.model.records import DATE_VARIABLES, MAX_NESTING, NAME_VARIABLES, N
 
 FILE = "refs.json"
 
-scalar = st.one_of(st.none(), st.booleans(), st.integers(-(10**20), 10**20),
-                   st.floats(allow_nan=False), st.text(max_size=8))
-any_json = st.recursive(scalar, lambda inner: st.one_of(
-    st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=5), inner, max_size=3)),
-    max_leaves=8)
-name = st.one_of(any_json, st.fixed_dictionaries({}, optional={
-    key: any_json for key in ("family", "given", "literal", "dropping-particle",
-                              "non-dropping-particle", "suffix", "comma-suffix",
-                              "static-ordering", "parse-names", "isInstitution")}))
-date_part = st.one_of(st.integers(-100000, 100000), st.text(max_size=5), st.none(),
-                      st.floats(allow_nan=False))
-date = st.one_of(any_json, st.fixed_dictionaries({}, optional={
-    "date-parts": st.one_of(any_json, st.lists(st.lists(date_part, max_size=4), max_size=3),
-                            st.lists(st.lists(st.lists(date_part, max_size=2), max_size=2),
-                                     max_size=2)),
-    "raw": any_json, "literal": any_json, "season": any_json, "circa": any_json}))
-VARIABLES = ([*sorted(NAME_VARIABLES)[:5], *sorted(DATE_VARIABLES), *sorted(NUMBER_VARIABLES)[:5],
-              "title", "container-title", "DOI", "URL", "custom", "categories", "type",
-              "citation-key", "note", "language", "not-a-csl-variable"])
+scalar = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**20), 10**20),
+    st.floats(allow_nan=False),
+    st.text(max_size=8),
+)
+any_json = st.recursive(
+    scalar,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+name = st.one_of(
+    any_json,
+    st.fixed_dictionaries(
+        {},
+        optional={
+            key: any_json
+            for key in (
+                "family",
+                "given",
+                "literal",
+                "dropping-particle",
+                "non-dropping-particle",
+                "suffix",
+                "comma-suffix",
+                "static-ordering",
+                "parse-names",
+                "isInstitution",
+            )
+        },
+    ),
+)
+date_part = st.one_of(
+    st.integers(-100000, 100000), st.text(max_size=5), st.none(), st.floats(allow_nan=False)
+)
+date = st.one_of(
+    any_json,
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "date-parts": st.one_of(
+                any_json,
+                st.lists(st.lists(date_part, max_size=4), max_size=3),
+                st.lists(st.lists(st.lists(date_part, max_size=2), max_size=2), max_size=2),
+            ),
+            "raw": any_json,
+            "literal": any_json,
+            "season": any_json,
+            "circa": any_json,
+        },
+    ),
+)
+VARIABLES = [
+    *sorted(NAME_VARIABLES)[:5],
+    *sorted(DATE_VARIABLES),
+    *sorted(NUMBER_VARIABLES)[:5],
+    "title",
+    "container-title",
+    "DOI",
+    "URL",
+    "custom",
+    "categories",
+    "type",
+    "citation-key",
+    "note",
+    "language",
+    "not-a-csl-variable",
+]
 
 
 def _value_for(variable: str) -> st.SearchStrategy[Any]:
@@ -49,9 +101,13 @@ def _value_for(variable: str) -> st.SearchStrategy[Any]:
     return any_json
 
 
-item = st.one_of(any_json, st.fixed_dictionaries(
-    {"id": st.one_of(st.text(max_size=4), any_json)},
-    optional={v: _value_for(v) for v in VARIABLES}))
+item = st.one_of(
+    any_json,
+    st.fixed_dictionaries(
+        {"id": st.one_of(st.text(max_size=4), any_json)},
+        optional={v: _value_for(v) for v in VARIABLES},
+    ),
+)
 document = st.one_of(st.lists(item, max_size=4), item)
 
 GOOD_BEFORE = {"id": "goodbefore", "type": "book", "title": "One"}
@@ -86,12 +142,61 @@ def test_wrongly_typed_csl_yaml_reads_without_raising(data: Any) -> None:
     _check(read_string(f"---\n{text}...\n", "cslyaml", filename="refs.yaml"), "refs.yaml")
 
 
-YAML_PIECES = ["references:\n", "- ", "  ", "id: ", "a", "b", "type: ", "book", "title: ",
-               "author: ", "issued: ", "custom: ", "&x ", "*x", "&y ", "*y", "<<: ", "[", "]", "{",
-               "}", ", ", "\n", ": ", "? ", "!!str ", "!!int ", "!!float ", "!!binary ", "!!set ",
-               "!!omap ", "!!timestamp ", "2020-05-14", "1.10", "012", "yes", "~", ".inf", ".nan",
-               "0x1F", "|", ">", "'", '"', "---\n", "...\n", "%YAML 1.2\n", "!local ", "\t",
-               "- family: X\n", "date-parts: [[2020, 13]]", "#c\n", "- {id: c, type: book}\n"]
+YAML_PIECES = [
+    "references:\n",
+    "- ",
+    "  ",
+    "id: ",
+    "a",
+    "b",
+    "type: ",
+    "book",
+    "title: ",
+    "author: ",
+    "issued: ",
+    "custom: ",
+    "&x ",
+    "*x",
+    "&y ",
+    "*y",
+    "<<: ",
+    "[",
+    "]",
+    "{",
+    "}",
+    ", ",
+    "\n",
+    ": ",
+    "? ",
+    "!!str ",
+    "!!int ",
+    "!!float ",
+    "!!binary ",
+    "!!set ",
+    "!!omap ",
+    "!!timestamp ",
+    "2020-05-14",
+    "1.10",
+    "012",
+    "yes",
+    "~",
+    ".inf",
+    ".nan",
+    "0x1F",
+    "|",
+    ">",
+    "'",
+    '"',
+    "---\n",
+    "...\n",
+    "%YAML 1.2\n",
+    "!local ",
+    "\t",
+    "- family: X\n",
+    "date-parts: [[2020, 13]]",
+    "#c\n",
+    "- {id: c, type: book}\n",
+]
 
 
 @settings(max_examples=150, deadline=None)
@@ -108,16 +213,20 @@ def test_yaml_anchors_aliases_tags_and_odd_scalars_read_without_raising(text: st
 def test_a_broken_item_never_takes_its_neighbours(broken: Any) -> None:
     items = [GOOD_BEFORE, broken, GOOD_AFTER]
     json_result = read_string(json.dumps(items, indent=1), "csljson", filename=FILE)
-    yaml_result = read_string(yaml.safe_dump({"references": items}), "cslyaml",
-                              filename="refs.yaml")
+    yaml_result = read_string(
+        yaml.safe_dump({"references": items}), "cslyaml", filename="refs.yaml"
+    )
     for result in (json_result, yaml_result):
         assert {"goodbefore", "goodafter"} <= set(result.library.keys())
         assert result.library["goodafter"]["title"] == "Two"
 
 
 def test_a_broken_item_between_good_ones_is_located() -> None:
-    items = [GOOD_BEFORE, {"id": True, "author": "Smith", "issued": {"date-parts": [[[2020]]]},
-                           "custom": [1, 2]}, GOOD_AFTER]
+    items = [
+        GOOD_BEFORE,
+        {"id": True, "author": "Smith", "issued": {"date-parts": [[[2020]]]}, "custom": [1, 2]},
+        GOOD_AFTER,
+    ]
     result = read_string(json.dumps(items, indent=1), "csljson", filename=FILE)
     assert set(result.library.keys()) == {"goodbefore", "goodafter"}
     error = next(d for d in result.errors if d.code == "bad-id")
@@ -131,22 +240,27 @@ def _nested(depth: int) -> str:
 def test_deeply_nested_value_is_dropped_with_a_diagnostic() -> None:
     """Regression: a value nested ~990 deep was read, then crashed the YAML writer
     (RecursionError); past MAX_NESTING the field is now dropped with a diagnostic."""
-    text = (f'[\n  {{"id": "deep", "type": "book", "title": "Kept", "custom": {_nested(200)}}},\n'
-            f"  {json.dumps(GOOD_AFTER)}\n]")
+    text = (
+        f'[\n  {{"id": "deep", "type": "book", "title": "Kept", "custom": {_nested(200)}}},\n'
+        f"  {json.dumps(GOOD_AFTER)}\n]"
+    )
     result = read_string(text, "csljson", filename=FILE)
     assert set(result.library.keys()) == {"deep", "goodafter"}
     assert "custom" not in result.library["deep"]
     problem = next(d for d in result.errors if d.field == "custom")
     assert (problem.code, problem.line, problem.key) == ("bad-field", 2, "deep")
     assert "nested" in problem.message
-    allowed = read_string(f'[{{"id": "ok", "type": "book", "custom": {_nested(MAX_NESTING - 1)}}}]',
-                          "csljson")
+    allowed = read_string(
+        f'[{{"id": "ok", "type": "book", "custom": {_nested(MAX_NESTING - 1)}}}]', "csljson"
+    )
     assert allowed.library["ok"]["custom"] and not allowed.errors
 
 
 def test_nesting_beyond_the_decoder_costs_only_its_item() -> None:
-    text = (f'[\n  {{"id": "deep", "type": "book", "custom": {_nested(100_000)}}},\n'
-            f"  {json.dumps(GOOD_AFTER)}\n]")
+    text = (
+        f'[\n  {{"id": "deep", "type": "book", "custom": {_nested(100_000)}}},\n'
+        f"  {json.dumps(GOOD_AFTER)}\n]"
+    )
     result = read_string(text, "csljson", filename=FILE)
     assert set(result.library.keys()) == {"goodafter"}
     assert result.errors[0].line == 2 and result.errors[0].code == "malformed-json"
@@ -155,8 +269,10 @@ def test_nesting_beyond_the_decoder_costs_only_its_item() -> None:
 def test_yaml_item_that_contains_itself_is_skipped_not_kept() -> None:
     """Regression: ``&x {id: a, title: *x}`` was kept, then CSL-JSON writing raised
     ``ValueError: Circular reference detected``."""
-    text = ("references:\n- &x {id: a, type: book, title: *x}\n"
-            "- {id: b, type: book, author: &n [*n]}\n- {id: c, type: book, title: C}\n")
+    text = (
+        "references:\n- &x {id: a, type: book, title: *x}\n"
+        "- {id: b, type: book, author: &n [*n]}\n- {id: c, type: book, title: C}\n"
+    )
     result = read_string(text, "cslyaml", filename="refs.yaml")
     assert set(result.library.keys()) == {"c"}
     assert [(d.code, d.line) for d in result.errors] == [("bad-item", 2), ("bad-item", 3)]
@@ -164,8 +280,10 @@ def test_yaml_item_that_contains_itself_is_skipped_not_kept() -> None:
 
 
 def test_yaml_anchor_reuse_and_odd_scalars_load() -> None:
-    text = ("references:\n- &base {id: a, type: book, title: 1.10, volume: 012}\n"
-            "- {<<: *base, id: b}\n- {id: c, type: book, issued: 2020-05-14, note: yes}\n")
+    text = (
+        "references:\n- &base {id: a, type: book, title: 1.10, volume: 012}\n"
+        "- {<<: *base, id: b}\n- {id: c, type: book, issued: 2020-05-14, note: yes}\n"
+    )
     result = read_string(text, "cslyaml", filename="refs.yaml")
     assert result.library["a"]["title"] == "1.10"  # YAML 1.2 scalars, as pandoc reads them
     assert result.library["c"]["note"] == "yes"
@@ -175,10 +293,12 @@ def test_yaml_anchor_reuse_and_odd_scalars_load() -> None:
 def test_explicit_yaml_tags_become_json_data_or_a_located_error() -> None:
     """Regression: ``!!timestamp``, ``!!set``, ``!!omap`` and ``!!binary`` values were
     kept as Python objects, and writing CSL-JSON then raised TypeError."""
-    text = ("- id: a\n  type: book\n  title: !!timestamp 2020-05-14\n"
-            "  custom: {s: !!set {x, y}, o: !!omap [k: 1], !!timestamp 2021-01-02: d}\n"
-            "- id: b\n  type: book\n  note: !!binary YWJj\n"
-            "- id: c\n  type: book\n")
+    text = (
+        "- id: a\n  type: book\n  title: !!timestamp 2020-05-14\n"
+        "  custom: {s: !!set {x, y}, o: !!omap [k: 1], !!timestamp 2021-01-02: d}\n"
+        "- id: b\n  type: book\n  note: !!binary YWJj\n"
+        "- id: c\n  type: book\n"
+    )
     result = read_string(text, "cslyaml", filename="refs.yaml")
     assert set(result.library.keys()) == {"a", "c"}
     assert result.library["a"]["title"] == "2020-05-14"
@@ -190,10 +310,14 @@ def test_explicit_yaml_tags_become_json_data_or_a_located_error() -> None:
 
 def test_a_yaml_alias_bomb_is_refused_quickly() -> None:
     """Nine levels of nine aliases stand for 9**9 items; every writer would spell them out."""
-    levels = "".join(f"    l{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]\n"
-                     for i in range(1, 9))
-    text = ("- id: bomb\n  type: book\n  custom:\n    l0: &a0 [x, x, x, x, x, x, x, x, x]\n"
-            + levels + "- id: fine\n  type: book\n")
+    levels = "".join(
+        f"    l{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]\n" for i in range(1, 9)
+    )
+    text = (
+        "- id: bomb\n  type: book\n  custom:\n    l0: &a0 [x, x, x, x, x, x, x, x, x]\n"
+        + levels
+        + "- id: fine\n  type: book\n"
+    )
     result = read_string(text, "cslyaml", filename="refs.yaml")
     assert set(result.library.keys()) == {"fine"}
     assert "expands to more than" in result.errors[0].message
@@ -205,13 +329,30 @@ _TAGS = ["!!timestamp", "!!int", "!!float", "!!bool", "!!null", "!!str"]
 
 
 @settings(max_examples=120, deadline=None)
-@given(tag=st.sampled_from(_TAGS),
-       scalar=st.one_of(st.sampled_from(["x", "", "2020-13-45", "9" * 5000, "-", "+", "0x",
-                                         "1e999999", "2020-05-14T25:00:00", "'q'"]),
-                        st.text(alphabet="0123456789-:.+eTZx ", max_size=12)),
-       field=st.sampled_from(["title", "volume", "issued", "note"]))
+@given(
+    tag=st.sampled_from(_TAGS),
+    scalar=st.one_of(
+        st.sampled_from(
+            [
+                "x",
+                "",
+                "2020-13-45",
+                "9" * 5000,
+                "-",
+                "+",
+                "0x",
+                "1e999999",
+                "2020-05-14T25:00:00",
+                "'q'",
+            ]
+        ),
+        st.text(alphabet="0123456789-:.+eTZx ", max_size=12),
+    ),
+    field=st.sampled_from(["title", "volume", "issued", "note"]),
+)
 def test_an_explicitly_tagged_scalar_never_raises_and_keeps_the_item(
-        tag: str, scalar: str, field: str) -> None:
+    tag: str, scalar: str, field: str
+) -> None:
     """``title: !!timestamp x`` raised AttributeError; a tagged value YAML cannot
     construct is kept as text (or, where the model refuses it, named) and the
     other items are read."""
@@ -228,9 +369,15 @@ def test_an_explicitly_tagged_scalar_never_raises_and_keeps_the_item(
 @given(st.integers(min_value=4300, max_value=6000), st.sampled_from(["volume", "id", "custom"]))
 def test_a_csl_json_integer_of_any_length_never_raises(digits: int, field: str) -> None:
     value = "7" * digits
-    item = {"volume": f'"id": "a", "volume": {value}', "id": f'"id": {value}',
-            "custom": f'"id": "a", "custom": {{"n": [{value}]}}'}[field]
-    result = read_string("[{" + item + ', "type": "book"}, {"id": "b", "type": "book"}]',
-                         "csljson", filename="refs.json")
+    item = {
+        "volume": f'"id": "a", "volume": {value}',
+        "id": f'"id": {value}',
+        "custom": f'"id": "a", "custom": {{"n": [{value}]}}',
+    }[field]
+    result = read_string(
+        "[{" + item + ', "type": "book"}, {"id": "b", "type": "book"}]',
+        "csljson",
+        filename="refs.json",
+    )
     _check(result, "refs.json")
     assert len(result.library) == 2

@@ -8,18 +8,85 @@ from hypothesis import strategies as st
 from citekit.formats import ReadResult, read_string
 
 FILE = "refs.ris"
-TAGS = ["TY", "ER", "AU", "A1", "A2", "A3", "TI", "T1", "T2", "T3", "PY", "Y1", "Y2", "DA", "SP",
-        "EP", "VL", "IS", "JO", "JF", "SN", "DO", "UR", "ID", "KW", "N1", "AB", "PB", "CY", "ET",
-        "LA", "M1", "M3", "C1", "L1", "ST", "BT", "ED", "SE", "XX", "Z9", "1A"]
+TAGS = [
+    "TY",
+    "ER",
+    "AU",
+    "A1",
+    "A2",
+    "A3",
+    "TI",
+    "T1",
+    "T2",
+    "T3",
+    "PY",
+    "Y1",
+    "Y2",
+    "DA",
+    "SP",
+    "EP",
+    "VL",
+    "IS",
+    "JO",
+    "JF",
+    "SN",
+    "DO",
+    "UR",
+    "ID",
+    "KW",
+    "N1",
+    "AB",
+    "PB",
+    "CY",
+    "ET",
+    "LA",
+    "M1",
+    "M3",
+    "C1",
+    "L1",
+    "ST",
+    "BT",
+    "ED",
+    "SE",
+    "XX",
+    "Z9",
+    "1A",
+]
 values = st.one_of(
-    st.sampled_from(["JOUR", "BOOK", "CHAP", "GEN", "XXXX", "", "2017-13", "2020/13/45/x", "0000",
-                     "-0044", "../..", "9999999999", "2020///", "Smith, J", "von Smith, J, Jr",
-                     "Smith", "  ", "20-30", "--", "5-", "01/02", "1234-567X", "10.1/x"]),
-    st.text(max_size=15).filter(lambda s: "\n" not in s and "\r" not in s))
+    st.sampled_from(
+        [
+            "JOUR",
+            "BOOK",
+            "CHAP",
+            "GEN",
+            "XXXX",
+            "",
+            "2017-13",
+            "2020/13/45/x",
+            "0000",
+            "-0044",
+            "../..",
+            "9999999999",
+            "2020///",
+            "Smith, J",
+            "von Smith, J, Jr",
+            "Smith",
+            "  ",
+            "20-30",
+            "--",
+            "5-",
+            "01/02",
+            "1234-567X",
+            "10.1/x",
+        ]
+    ),
+    st.text(max_size=15).filter(lambda s: "\n" not in s and "\r" not in s),
+)
 line = st.one_of(
     st.tuples(st.sampled_from(TAGS), values).map(lambda p: f"{p[0]}  - {p[1]}"),
     st.sampled_from(["ER  -", "TY  - JOUR", "", "  continued", "TY  -", "ER  - x"]),
-    st.text(max_size=20))
+    st.text(max_size=20),
+)
 ris_text = st.lists(line, max_size=25).map("\n".join)
 
 GOOD_BEFORE = "TY  - JOUR\nID  - goodbefore\nTI  - One\nPY  - 2020\nER  - \n"
@@ -58,14 +125,15 @@ def test_a_broken_record_never_takes_its_neighbours(broken: str) -> None:
 
 
 def test_missing_end_repeated_type_and_bad_dates_are_diagnosed() -> None:
-    text = ("TY  - JOUR\nID  - first\nPY  - 2017-13\n"
-            "TY  - BOOK\nTY  - CHAP\nID  - second\nDA  - ../..\nstray\n")
+    text = (
+        "TY  - JOUR\nID  - first\nPY  - 2017-13\n"
+        "TY  - BOOK\nTY  - CHAP\nID  - second\nDA  - ../..\nstray\n"
+    )
     result = read_string(text, "ris", filename=FILE)
     assert {"first", "second"} <= set(result.library.keys())
     codes = [(d.code, d.line) for d in result.diagnostics]
     assert ("missing-end", 1) in codes
     _check(result)
-
 
 
 _MANY_AUTHORS = """
@@ -91,7 +159,12 @@ def test_three_hundred_thousand_author_lines_read_in_linear_time() -> None:
     import subprocess
     import sys
 
-    done = subprocess.run([sys.executable, "-c", _MANY_AUTHORS], capture_output=True,
-                          text=True, timeout=60, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", _MANY_AUTHORS],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 0, f"exit {done.returncode}: {done.stderr[-500:]}"
     assert int(done.stdout) < 500 * 1024  # ru_maxrss is in KiB on Linux

@@ -73,16 +73,24 @@ def huge_year() -> str:
 # name -> (input, keys that must be read, error codes that must be reported)
 CASES: dict[str, tuple[Callable[[], str], set[str], set[str]]] = {
     "string-doubling-chain": (string_doubling, {"k", "after"}, {"macro-too-large"}),
-    "crossref-chain-994": (lambda: crossref_chain(994), {"e0", "e994", "after"},
-                           {"inheritance-too-deep"}),
-    "crossref-chain-1000": (lambda: crossref_chain(1000), {"e0", "e1000", "after"},
-                            {"inheritance-too-deep"}),
+    "crossref-chain-994": (
+        lambda: crossref_chain(994),
+        {"e0", "e994", "after"},
+        {"inheritance-too-deep"},
+    ),
+    "crossref-chain-1000": (
+        lambda: crossref_chain(1000),
+        {"e0", "e1000", "after"},
+        {"inheritance-too-deep"},
+    ),
     "xdata-chain-700": (lambda: xdata_chain(700), {"after"}, {"inheritance-too-deep"}),
     "xdata-chain-1000": (lambda: xdata_chain(1000), {"after"}, {"inheritance-too-deep"}),
-    "nested-accents-40000": (lambda: nested_accents(40_000), {"k", "after"},
-                             {"nesting-too-deep"}),
-    "nested-accents-100000": (lambda: nested_accents(100_000), {"k", "after"},
-                              {"nesting-too-deep"}),
+    "nested-accents-40000": (lambda: nested_accents(40_000), {"k", "after"}, {"nesting-too-deep"}),
+    "nested-accents-100000": (
+        lambda: nested_accents(100_000),
+        {"k", "after"},
+        {"nesting-too-deep"},
+    ),
     "nested-braces-100000": (lambda: nested_braces(100_000), {"k", "after"}, set()),
     "year-of-5000-digits": (huge_year, {"k", "after"}, set()),
     "braced-names-20000": (lambda: braced_names(20_000), {"k", "after"}, set()),
@@ -94,11 +102,13 @@ CASES: dict[str, tuple[Callable[[], str], set[str], set[str]]] = {
 def test_pathological_input_ends_within_5_s_and_500_mb(name: str) -> None:
     make, keys, errors = CASES[name]
     text = make()
-    done = subprocess.run([sys.executable, "-c", CHILD], input=text, capture_output=True,
-                          text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD], input=text, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, (
         f"{name}: exit {done.returncode} (killed by the CPU or memory limit?)\n"
-        f"{done.stderr[-2000:]}")
+        f"{done.stderr[-2000:]}"
+    )
     summary = json.loads(done.stdout)
     assert keys <= set(summary["keys"]), summary
     assert set(summary["errors"]) == errors, summary

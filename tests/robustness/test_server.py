@@ -23,41 +23,120 @@ from hypothesis import strategies as st
 
 from citekit.server import INTERNAL_ERROR, PARSE_ERROR, Server, encode_response
 
-ITEMS = [{"id": "a", "type": "book", "title": "A", "author": [{"family": "Doe"}]},
-         {"id": "b", "type": "article-journal", "title": "B", "issued": {"date-parts": [[2001]]}}]
-METHODS = ["open", "add_cluster", "insert_cluster", "update_cluster", "remove_cluster",
-           "move_cluster", "clusters", "bibliography", "complete", "styles", "shutdown", "nope"]
-PARAMS = ["library", "items", "format", "style", "locale", "engine", "bibliography-keys",
-          "cluster", "index", "id", "to", "prefix", "limit", "query"]
+ITEMS = [
+    {"id": "a", "type": "book", "title": "A", "author": [{"family": "Doe"}]},
+    {"id": "b", "type": "article-journal", "title": "B", "issued": {"date-parts": [[2001]]}},
+]
+METHODS = [
+    "open",
+    "add_cluster",
+    "insert_cluster",
+    "update_cluster",
+    "remove_cluster",
+    "move_cluster",
+    "clusters",
+    "bibliography",
+    "complete",
+    "styles",
+    "shutdown",
+    "nope",
+]
+PARAMS = [
+    "library",
+    "items",
+    "format",
+    "style",
+    "locale",
+    "engine",
+    "bibliography-keys",
+    "cluster",
+    "index",
+    "id",
+    "to",
+    "prefix",
+    "limit",
+    "query",
+]
 
-scalar = st.one_of(st.none(), st.booleans(), st.integers(-5, 10**30), st.floats(),
-                   st.text(max_size=6))
-any_json = st.recursive(scalar, lambda inner: st.one_of(
-    st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=5), inner, max_size=3)),
-    max_leaves=8)
-item = st.fixed_dictionaries({"id": st.sampled_from(["a", "b", 1]),
-                              "type": st.sampled_from(["book", "x"])},
-                             optional={"title": any_json, "author": any_json, "issued": any_json})
-cite = st.one_of(any_json, st.fixed_dictionaries({"id": any_json}, optional={
-    k: any_json for k in ("locator", "label", "prefix", "suffix", "suppress-author")}))
+scalar = st.one_of(
+    st.none(), st.booleans(), st.integers(-5, 10**30), st.floats(), st.text(max_size=6)
+)
+any_json = st.recursive(
+    scalar,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+item = st.fixed_dictionaries(
+    {"id": st.sampled_from(["a", "b", 1]), "type": st.sampled_from(["book", "x"])},
+    optional={"title": any_json, "author": any_json, "issued": any_json},
+)
+cite = st.one_of(
+    any_json,
+    st.fixed_dictionaries(
+        {"id": any_json},
+        optional={k: any_json for k in ("locator", "label", "prefix", "suffix", "suppress-author")},
+    ),
+)
 param_value = st.one_of(
-    any_json, st.lists(item, max_size=3),
-    st.sampled_from(["apa", "chicago-note-bibliography", "text", "html", "[@a, p. 3]", "@a",
-                     "[@missing]", "[@a", "a", "/nonexistent.json", "", "de-DE", "xx",
-                     "-", "../x.bib", "/etc/passwd", "/dev/zero", "x.csl", "../x.csl",
-                     "\ud800", "a\udfffb"]),
-    st.fixed_dictionaries({"items": st.lists(cite, max_size=3), "note-number": any_json}))
-request = st.fixed_dictionaries({}, optional={
-    "id": any_json, "method": st.one_of(st.sampled_from(METHODS), any_json),
-    "params": st.one_of(st.dictionaries(st.sampled_from(PARAMS), param_value, max_size=4),
-                        any_json)})
-line = st.one_of(request.map(json.dumps), st.text(max_size=40),
-                 st.sampled_from(["[" * 50_000, '{"id": 1', "null", "[]", '"x"', "NaN",
-                                  '{"id": NaN, "method": "styles"}',
-                                  '{"id": [-Infinity], "method": "nope"}',
-                                  '{"id": "\\ud800", "method": "clusters"}',
-                                  '{"id": 1, "method": "complete", "params": {"prefix": '
-                                  '"\\udc00"}}']))
+    any_json,
+    st.lists(item, max_size=3),
+    st.sampled_from(
+        [
+            "apa",
+            "chicago-note-bibliography",
+            "text",
+            "html",
+            "[@a, p. 3]",
+            "@a",
+            "[@missing]",
+            "[@a",
+            "a",
+            "/nonexistent.json",
+            "",
+            "de-DE",
+            "xx",
+            "-",
+            "../x.bib",
+            "/etc/passwd",
+            "/dev/zero",
+            "x.csl",
+            "../x.csl",
+            "\ud800",
+            "a\udfffb",
+        ]
+    ),
+    st.fixed_dictionaries({"items": st.lists(cite, max_size=3), "note-number": any_json}),
+)
+request = st.fixed_dictionaries(
+    {},
+    optional={
+        "id": any_json,
+        "method": st.one_of(st.sampled_from(METHODS), any_json),
+        "params": st.one_of(
+            st.dictionaries(st.sampled_from(PARAMS), param_value, max_size=4), any_json
+        ),
+    },
+)
+line = st.one_of(
+    request.map(json.dumps),
+    st.text(max_size=40),
+    st.sampled_from(
+        [
+            "[" * 50_000,
+            '{"id": 1',
+            "null",
+            "[]",
+            '"x"',
+            "NaN",
+            '{"id": NaN, "method": "styles"}',
+            '{"id": [-Infinity], "method": "nope"}',
+            '{"id": "\\ud800", "method": "clusters"}',
+            '{"id": 1, "method": "complete", "params": {"prefix": "\\udc00"}}',
+        ]
+    ),
+)
 
 
 def _refuse(constant: str) -> None:
@@ -66,8 +145,9 @@ def _refuse(constant: str) -> None:
 
 def _opened() -> Server:
     server = Server()
-    response = server.handle_line(json.dumps({"id": 0, "method": "open",
-                                              "params": {"items": ITEMS}}))
+    response = server.handle_line(
+        json.dumps({"id": 0, "method": "open", "params": {"items": ITEMS}})
+    )
     assert response is not None and response["result"]["records"] == 2
     return server
 
@@ -93,8 +173,9 @@ def test_every_line_gets_one_answer_and_never_an_internal_error(lines: list[str]
     for text in lines:
         _check(server.handle_line(text), text)
     if server.running:  # the session still works after whatever came before
-        answer = server.handle_line('{"id": "last", "method": "add_cluster", '
-                                    '"params": {"cluster": "[@a]"}}')
+        answer = server.handle_line(
+            '{"id": "last", "method": "add_cluster", "params": {"cluster": "[@a]"}}'
+        )
         assert answer is not None and answer["id"] == "last"
         assert "error" not in answer or answer["error"]["code"] != INTERNAL_ERROR
 
@@ -111,7 +192,7 @@ def test_serve_writes_one_valid_json_line_per_request(lines: list[str]) -> None:
     answers = [json.loads(text, parse_constant=_refuse) for text in out.getvalue().splitlines()]
     expected = [text for text in requests if text.strip()]
     if not server.running:  # a shutdown ends the session: nothing after it is answered
-        expected = expected[:len(answers)]
+        expected = expected[: len(answers)]
     assert len(answers) == len(expected)
     assert all(isinstance(a, dict) and ("result" in a) != ("error" in a) for a in answers)
 
@@ -125,22 +206,37 @@ def test_json_nested_beyond_the_decoder_is_a_parse_error() -> None:
 
 
 def test_a_burst_of_garbage_then_a_valid_request_over_stdio() -> None:
-    garbage = ["not json", "{", "[" * 20_000, '{"method": 3}', '{"id": 1, "method": "nope"}',
-               '{"id": 2, "method": "open", "params": []}', "\x00\x01", '"just a string"',
-               '{"id": 3, "method": "add_cluster", "params": {"cluster": "[@a]"}}']
-    requests = [*garbage, "",
-                json.dumps({"id": "open", "method": "open", "params": {"items": ITEMS}}),
-                json.dumps({"id": "cite", "method": "add_cluster",
-                            "params": {"cluster": "[@a, p. 3]"}}),
-                json.dumps({"id": "bye", "method": "shutdown"})]
+    garbage = [
+        "not json",
+        "{",
+        "[" * 20_000,
+        '{"method": 3}',
+        '{"id": 1, "method": "nope"}',
+        '{"id": 2, "method": "open", "params": []}',
+        "\x00\x01",
+        '"just a string"',
+        '{"id": 3, "method": "add_cluster", "params": {"cluster": "[@a]"}}',
+    ]
+    requests = [
+        *garbage,
+        "",
+        json.dumps({"id": "open", "method": "open", "params": {"items": ITEMS}}),
+        json.dumps({"id": "cite", "method": "add_cluster", "params": {"cluster": "[@a, p. 3]"}}),
+        json.dumps({"id": "bye", "method": "shutdown"}),
+    ]
     process = subprocess.run(
         [sys.executable, "-m", "citekit", "serve", "--stdio"],
-        input="\n".join(requests) + "\n", capture_output=True, text=True, encoding="utf-8",
-        timeout=120, check=False)
+        input="\n".join(requests) + "\n",
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        check=False,
+    )
     assert process.returncode == 0, process.stderr
     answers = [json.loads(text) for text in process.stdout.splitlines()]
     assert len(answers) == len(requests) - 1  # the blank line gets no answer
-    assert all("error" in a for a in answers[:len(garbage)])
+    assert all("error" in a for a in answers[: len(garbage)])
     assert answers[-3]["result"]["records"] == 2
     assert "Doe" in json.dumps(answers[-2]["result"])
     assert answers[-1] == {"id": "bye", "result": None}

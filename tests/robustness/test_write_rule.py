@@ -43,15 +43,17 @@ from citekit.ops.dedupe import find_duplicates
 from citekit.ops.keys import DEFAULT_PATTERN, generate_keys
 
 #: 50 examples a test in the normal suite; CITEKIT_WRITE_RULE_EXAMPLES=2000 for a long run.
-SETTINGS = settings(max_examples=int(os.environ.get("CITEKIT_WRITE_RULE_EXAMPLES", "50")),
-                    deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SETTINGS = settings(
+    max_examples=int(os.environ.get("CITEKIT_WRITE_RULE_EXAMPLES", "50")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 #: A few works, so that generated entries are often duplicates of each other.
 WORKS = [
     ("Smith, John", "A Study of Things", "2000"),
     ("Doe, Jane and Roe, Richard", "Another Paper on Stuff", "2010"),
-    ("M{\\\"u}ller, Hans", "Caf{\\'e} Culture -- Essays", "1999"),
+    ('M{\\"u}ller, Hans', "Caf{\\'e} Culture -- Essays", "1999"),
     ("G\u00f6del, Kurt", "\u00dcber formal unentscheidbare S\u00e4tze", "1931"),
 ]
 #: The encodings files come in; latin-1 must be named (--encoding), the others
@@ -65,12 +67,17 @@ def entry_text(draw: st.DrawFn, key: str, macros: list[str]) -> str:
     """One valid entry, laid out in one of the ways people write them."""
     author, title, year = draw(st.sampled_from(WORKS))
     fields = [("author", "{" + author + "}"), ("title", "{" + title + "}")]
-    fields.append(draw(st.sampled_from([
-        ("year", "{" + year + "}"), ("year", year), ("date", "{" + year + "-05}")])))
+    fields.append(
+        draw(
+            st.sampled_from(
+                [("year", "{" + year + "}"), ("year", year), ("date", "{" + year + "-05}")]
+            )
+        )
+    )
     if draw(st.booleans()):
         fields.append(("doi", "{10.1000/" + year + "}"))
     if draw(st.booleans()):
-        fields.append(("journal", draw(st.sampled_from(['{J. Things}', '"Journal of Stuff"']))))
+        fields.append(("journal", draw(st.sampled_from(["{J. Things}", '"Journal of Stuff"']))))
     if draw(st.booleans()):
         fields.append(("note", draw(st.sampled_from(['"A note"', "{Another {Note}}"]))))
     use_macro = draw(st.booleans())
@@ -97,8 +104,12 @@ def bib_files(draw: st.DrawFn) -> str:
     pieces: list[str] = []
     macros: list[str] = []
     for index in range(draw(st.integers(1, 9))):
-        kind = draw(st.sampled_from(["entry"] * 5 + [
-            "unterminated", "garbage", "percent", "atcomment", "text", "string", "preamble"]))
+        kind = draw(
+            st.sampled_from(
+                ["entry"] * 5
+                + ["unterminated", "garbage", "percent", "atcomment", "text", "string", "preamble"]
+            )
+        )
         if kind == "entry":
             piece = draw(entry_text(f"k{index}", macros))
         elif kind == "unterminated":
@@ -127,8 +138,9 @@ def bib_files(draw: st.DrawFn) -> str:
     elif style == "mixed":
         lines = text.split("\n")
         ends = draw(st.lists(st.booleans(), min_size=len(lines), max_size=len(lines)))
-        text = "".join(line + ("\r\n" if crlf else "\n")
-                       for line, crlf in zip(lines, ends, strict=True))
+        text = "".join(
+            line + ("\r\n" if crlf else "\n") for line, crlf in zip(lines, ends, strict=True)
+        )
         text = text[:-2] if text.endswith("\r\n") else text[:-1]
     return text
 
@@ -153,8 +165,7 @@ def run_in_place(args: list[str], text: str, encoding: str = "utf-8") -> str:
         path.write_bytes(text.encode(encoding))
         named = ["--encoding", encoding] if encoding == "latin-1" else []
         result = CliRunner().invoke(main, [*args, "--in-place", *named, str(path)])
-        assert result.exception is None or isinstance(result.exception, SystemExit), \
-            result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit), result.output
         assert result.exit_code in (0, 1), result.output
         assert os.listdir(folder) == ["refs.bib"], "temporary files left behind"
         data = path.read_bytes()
@@ -192,8 +203,9 @@ def failed_blocks(text: str) -> list[str]:
     next ``@``, so the blank lines (or comments) after it count as its text or
     not depending on what follows.
     """
-    return [(b.raw or "").rstrip() for b in split_blocks(text)
-            if isinstance(b, bib.ParsingFailedBlock)]
+    return [
+        (b.raw or "").rstrip() for b in split_blocks(text) if isinstance(b, bib.ParsingFailedBlock)
+    ]
 
 
 def without_custom(record: dict[str, Any], *names: str) -> dict[str, Any]:
@@ -234,8 +246,9 @@ def test_keys_rekey_in_place_changes_only_the_keys(text: str, encoding: str) -> 
         if isinstance(block, bib.Entry) and block.key in renamed:
             raw = block.raw or ""
             head = raw.index(block.key)
-            spans.append((start, end,
-                          raw[:head] + renamed[block.key] + raw[head + len(block.key):]))
+            spans.append(
+                (start, end, raw[:head] + renamed[block.key] + raw[head + len(block.key) :])
+            )
     assert out == replaced(text, spans)
 
 
@@ -246,14 +259,17 @@ def test_keys_rekey_in_place_changes_only_the_keys(text: str, encoding: str) -> 
 
 def _pure_insertion(old: str, new: str) -> bool:
     """Whether ``new`` is ``old`` with one piece of text inserted somewhere."""
-    return any(new.startswith(old[:k]) and new.endswith(old[k:])
-               and len(new) >= len(old) for k in range(len(old) + 1))
+    return any(
+        new.startswith(old[:k]) and new.endswith(old[k:]) and len(new) >= len(old)
+        for k in range(len(old) + 1)
+    )
 
 
 @SETTINGS
 @given(bib_files(), st.sampled_from(["first", "last", "combine"]), st.sampled_from(ENCODINGS))
-def test_dedupe_merge_in_place_edits_only_the_merged_entries(text: str, policy: str,
-                                                             encoding: str) -> None:
+def test_dedupe_merge_in_place_edits_only_the_merged_entries(
+    text: str, policy: str, encoding: str
+) -> None:
     before = read(text)
     groups = find_duplicates(before)
     out = run_in_place(["dedupe", "--merge", policy], text, encoding)
@@ -288,8 +304,13 @@ def test_dedupe_merge_in_place_edits_only_the_merged_entries(text: str, policy: 
         assert raw in out
 
 
-def _check_survivor(policy: str, old: dict[str, dict[str, Any]],
-                    new: dict[str, dict[str, Any]], key: str, others: list[str]) -> None:
+def _check_survivor(
+    policy: str,
+    old: dict[str, dict[str, Any]],
+    new: dict[str, dict[str, Any]],
+    key: str,
+    others: list[str],
+) -> None:
     """First/last: the survivor reads as before; combine: it kept all it had, and each
     value of the merged-away entries is in it or among its merge conflicts."""
     if policy != "combine":
@@ -315,23 +336,29 @@ def _fields(text: str, key: str) -> list[tuple[str, str]]:
 
     def bare(value: str) -> str:
         value = " ".join(value.split())
-        return value[1:-1].strip() if value[:1] in "{\"" and "#" not in value else value
+        return value[1:-1].strip() if value[:1] in '{"' and "#" not in value else value
 
-    return [(FIELD_ALIASES.get(f.key.lower(), f.key.lower()), bare(str(f.value)))
-            for f in entry.fields]
+    return [
+        (FIELD_ALIASES.get(f.key.lower(), f.key.lower()), bare(str(f.value))) for f in entry.fields
+    ]
 
 
 def _check_nothing_lost(text: str, out: str, key: str, others: list[str]) -> None:
     """Each field of a merged-away entry is in the survivor, or among its merge conflicts."""
     survivor = dict(_fields(out, key))
     conflicts = json.loads(survivor.pop("merged-conflicts", "{}"))
-    kept = {(item["from"], " ".join(item["value"].split()))
-            for items in conflicts.values() for item in items}
+    kept = {
+        (item["from"], " ".join(item["value"].split()))
+        for items in conflicts.values()
+        for item in items
+    }
     for other in others:
         raw = next(b for b in split_blocks(text) if isinstance(b, bib.Entry) and b.key == other)
         for written in raw.fields:
-            name, value = FIELD_ALIASES.get(written.key.lower(), written.key.lower()), \
-                " ".join(str(written.value).split())
+            name, value = (
+                FIELD_ALIASES.get(written.key.lower(), written.key.lower()),
+                " ".join(str(written.value).split()),
+            )
             if name == "ids" or survivor.get(name) == dict(_fields(text, other))[name]:
                 continue
             macro = bool(re.search(r"(^|#)\s*[a-z]", value))
@@ -345,15 +372,18 @@ def _check_nothing_lost(text: str, out: str, key: str, others: list[str]) -> Non
 
 def _order(text: str) -> list[str]:
     """The entries' keys and the unparsed blocks, in file order."""
-    return [b.key if isinstance(b, bib.Entry) else "FAILED " + (b.raw or "").strip()
-            for b in split_blocks(text)
-            if isinstance(b, bib.Entry | bib.ParsingFailedBlock)]
+    return [
+        b.key if isinstance(b, bib.Entry) else "FAILED " + (b.raw or "").strip()
+        for b in split_blocks(text)
+        if isinstance(b, bib.Entry | bib.ParsingFailedBlock)
+    ]
 
 
 @SETTINGS
 @given(bib_files(), st.sampled_from(ENCODINGS))
-def test_format_in_place_keeps_records_unparsed_blocks_and_comments(text: str,
-                                                                   encoding: str) -> None:
+def test_format_in_place_keeps_records_unparsed_blocks_and_comments(
+    text: str, encoding: str
+) -> None:
     out = run_in_place(["format"], text, encoding)
     assert records(read(out)) == records(read(text))
     for raw in failed_blocks(text):

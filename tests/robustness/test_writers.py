@@ -22,10 +22,28 @@ from citekit.model.records import Date, Library, Name, Record
 
 FORMATS = ("biblatex", "csljson", "cslyaml", "ris")
 
-nasty = st.lists(st.sampled_from([*"{}\\%$#&_^~@\"=,()[] \n\tabé-'`", "\nER  - ", "\n@misc{",
-                                  "\nTY  - ", "\r\n"]), max_size=12).map("".join)
-TEXT_VARIABLES = ["title", "container-title", "note", "publisher", "page", "volume", "abstract",
-                  "URL", "DOI", "keyword", "language", "edition", "genre", "not-csl"]
+nasty = st.lists(
+    st.sampled_from(
+        [*"{}\\%$#&_^~@\"=,()[] \n\tabé-'`", "\nER  - ", "\n@misc{", "\nTY  - ", "\r\n"]
+    ),
+    max_size=12,
+).map("".join)
+TEXT_VARIABLES = [
+    "title",
+    "container-title",
+    "note",
+    "publisher",
+    "page",
+    "volume",
+    "abstract",
+    "URL",
+    "DOI",
+    "keyword",
+    "language",
+    "edition",
+    "genre",
+    "not-csl",
+]
 
 
 def _write_all(library: Library) -> dict[str, str]:
@@ -33,8 +51,14 @@ def _write_all(library: Library) -> dict[str, str]:
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.sampled_from([*"@{}\",=#%\\ \nabkT", "@misc{k,", "title", "author",
-                                 "crossref", " and ", "$"]), max_size=60).map("".join))
+@given(
+    st.lists(
+        st.sampled_from(
+            [*'@{}",=#%\\ \nabkT', "@misc{k,", "title", "author", "crossref", " and ", "$"]
+        ),
+        max_size=60,
+    ).map("".join)
+)
 def test_whatever_bibtex_gave_writes_to_every_format(text: str) -> None:
     library = read_string(text, "biblatex", filename="in.bib").library
     for fmt, written in _write_all(library).items():
@@ -64,18 +88,28 @@ def test_whatever_ris_gave_writes_to_every_format(text: str) -> None:
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.dictionaries(st.sampled_from(TEXT_VARIABLES), nasty, max_size=4),
-       st.lists(st.fixed_dictionaries({"family": nasty, "given": nasty}), max_size=2),
-       nasty, st.dictionaries(st.sampled_from(["note", "x y", "a=b", "eprint"]), nasty,
-                              max_size=2))
+@given(
+    st.dictionaries(st.sampled_from(TEXT_VARIABLES), nasty, max_size=4),
+    st.lists(st.fixed_dictionaries({"family": nasty, "given": nasty}), max_size=2),
+    nasty,
+    st.dictionaries(st.sampled_from(["note", "x y", "a=b", "eprint"]), nasty, max_size=2),
+)
 def test_records_with_syntax_characters_survive_every_writer(
-        fields: dict[str, str], names: list[dict[str, str]], raw_date: str,
-        raw_bibtex: dict[str, str]) -> None:
-    middle: dict[str, Any] = {"id": "k2", "type": "article-journal", "author": names,
-                              "issued": {"raw": raw_date}, **fields,
-                              "custom": {"biblatex": raw_bibtex}}
-    items = [{"id": "k1", "type": "book", "title": "One"}, middle,
-             {"id": "k3", "type": "book", "title": "Three"}]
+    fields: dict[str, str], names: list[dict[str, str]], raw_date: str, raw_bibtex: dict[str, str]
+) -> None:
+    middle: dict[str, Any] = {
+        "id": "k2",
+        "type": "article-journal",
+        "author": names,
+        "issued": {"raw": raw_date},
+        **fields,
+        "custom": {"biblatex": raw_bibtex},
+    }
+    items = [
+        {"id": "k1", "type": "book", "title": "One"},
+        middle,
+        {"id": "k3", "type": "book", "title": "Three"},
+    ]
     library = read_string(json.dumps(items), "csljson", filename="in.json").library
     for fmt, written in _write_all(library).items():
         back = read_string(written, fmt).library
@@ -84,6 +118,7 @@ def test_records_with_syntax_characters_survive_every_writer(
 
 
 # -- regressions found by the properties above ---------------------------------
+
 
 def _round_trip(record: Record, fmt: str = "biblatex") -> Library:
     library = Library([record, Record("after", "book", title="After")])
@@ -98,8 +133,13 @@ def test_whitespace_only_family_name_writes() -> None:
 
 def test_date_literal_with_an_unbalanced_brace_keeps_the_entry() -> None:
     """A literal date was written raw: ``date = {c. {1900}`` swallowed the next entry."""
-    record = Record("k", "book", title="T", issued=Date(literal="c. {1900"),
-                    **{"original-date": Date(literal="}early"), "accessed": Date(raw="2020-01-02")})
+    record = Record(
+        "k",
+        "book",
+        title="T",
+        issued=Date(literal="c. {1900"),
+        **{"original-date": Date(literal="}early"), "accessed": Date(raw="2020-01-02")},
+    )
     back = _round_trip(record)
     assert set(back.keys()) == {"k", "after"}
     assert back["k"]["title"] == "T"
@@ -122,15 +162,26 @@ def test_balanced_urls_are_written_unchanged() -> None:
 
 def test_a_value_with_a_line_starting_at_sign_does_not_open_a_block() -> None:
     """``@b{c`` at a line start inside a value was read as a new entry."""
-    back = _round_trip(Record("k", "book", title="x\n@b(c)", note="y\n  @misc{z,",
-                              custom={"biblatex": {"addendum": "\r\n\n@misc{}"}}))
+    back = _round_trip(
+        Record(
+            "k",
+            "book",
+            title="x\n@b(c)",
+            note="y\n  @misc{z,",
+            custom={"biblatex": {"addendum": "\r\n\n@misc{}"}},
+        )
+    )
     assert set(back.keys()) == {"k", "after"}
     assert "@b(c)" in back["k"]["title"]
 
 
 def test_raw_custom_fields_cannot_break_the_entry() -> None:
-    record = Record("k", "book", title="T", custom={"biblatex": {
-        "weird name": "a}b", "x": "{", "y": "\\\\", "z": "{\\}"}})  # "\\" hid the closing brace
+    record = Record(
+        "k",
+        "book",
+        title="T",
+        custom={"biblatex": {"weird name": "a}b", "x": "{", "y": "\\\\", "z": "{\\}"}},
+    )  # "\\" hid the closing brace
     back = _round_trip(record)
     assert set(back.keys()) == {"k", "after"}
     assert back["k"]["title"] == "T"
@@ -170,18 +221,29 @@ _ANY_TEXT = st.text(alphabet=st.characters(codec=None, exclude_categories=()), m
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(key=_ANY_TEXT.filter(bool), title=_ANY_TEXT, family=_ANY_TEXT, note=_ANY_TEXT,
-       fmt=st.sampled_from(["ris", "csljson", "cslyaml", "biblatex"]))
+@given(
+    key=_ANY_TEXT.filter(bool),
+    title=_ANY_TEXT,
+    family=_ANY_TEXT,
+    note=_ANY_TEXT,
+    fmt=st.sampled_from(["ris", "csljson", "cslyaml", "biblatex"]),
+)
 def test_any_text_is_written_as_utf8_and_every_loss_is_reported(
-        key: str, title: str, family: str, note: str, fmt: str) -> None:
+    key: str, title: str, family: str, note: str, fmt: str
+) -> None:
     """Lone surrogates raised UnicodeEncodeError; RIS split values at U+2028 and
     friends. Whatever a writer cannot carry must be in the loss report: the
     records that report nothing read back equal (markup aside for RIS)."""
     from citekit.formats.loss import compare
 
-    record = Record(key, "book", title=title or None, note=note or None,
-                    author=[Name(family=family)] if family.strip() else None,
-                    custom={"quotation": note} if note else None)
+    record = Record(
+        key,
+        "book",
+        title=title or None,
+        note=note or None,
+        author=[Name(family=family)] if family.strip() else None,
+        custom={"quotation": note} if note else None,
+    )
     library = Library([record])
     options: dict[str, Any] = {"diagnostics": []} if fmt == "biblatex" else {}
     text = write_string(library, fmt, **options)

@@ -104,8 +104,9 @@ def test_missing_style_file_is_unknown() -> None:
 
 
 def test_style_by_path(tmp_path: Path) -> None:
-    path = write_style(tmp_path, "mine", MINIMAL.format(cls="note", locale="", title="Mine",
-                                                        id="mine"))
+    path = write_style(
+        tmp_path, "mine", MINIMAL.format(cls="note", locale="", title="Mine", id="mine")
+    )
     style = styles.find_style(str(path))
     assert (style.id, style.title, style.style_class) == ("mine", "Mine", "note")
     assert style.citation_format == "author-date"
@@ -113,10 +114,14 @@ def test_style_by_path(tmp_path: Path) -> None:
 
 
 def test_user_folder_styles_come_first_and_are_listed(user_styles: Path) -> None:
-    write_style(user_styles, "apa", MINIMAL.format(cls="in-text", locale="", title="My APA",
-                                                   id="apa"))
-    write_style(user_styles, "zz-custom", MINIMAL.format(cls="in-text", locale="",
-                                                         title="Custom", id="zz-custom"))
+    write_style(
+        user_styles, "apa", MINIMAL.format(cls="in-text", locale="", title="My APA", id="apa")
+    )
+    write_style(
+        user_styles,
+        "zz-custom",
+        MINIMAL.format(cls="in-text", locale="", title="Custom", id="zz-custom"),
+    )
     assert styles.find_style("apa").title == "My APA"
     found = styles.list_styles("zz-custom")
     assert [s.id for s in found] == ["zz-custom"]
@@ -126,14 +131,20 @@ def test_user_folder_styles_come_first_and_are_listed(user_styles: Path) -> None
 def test_xdg_config_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("CITEKIT_STYLES", raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
-    write_style(tmp_path / "citekit" / "styles", "xdg-style",
-                MINIMAL.format(cls="in-text", locale="", title="XDG", id="xdg-style"))
+    write_style(
+        tmp_path / "citekit" / "styles",
+        "xdg-style",
+        MINIMAL.format(cls="in-text", locale="", title="XDG", id="xdg-style"),
+    )
     assert styles.find_style("xdg-style").title == "XDG"
 
 
 def test_user_dependent_style_keeps_title_and_locale(user_styles: Path) -> None:
-    write_style(user_styles, "my-journal",
-                DEPENDENT.format(title="My Journal", id="my-journal", parent="apa"))
+    write_style(
+        user_styles,
+        "my-journal",
+        DEPENDENT.format(title="My Journal", id="my-journal", parent="apa"),
+    )
     style = styles.find_style("my-journal")
     assert style.title == "My Journal"
     assert style.default_locale == "de-DE"
@@ -142,8 +153,11 @@ def test_user_dependent_style_keeps_title_and_locale(user_styles: Path) -> None:
 
 
 def test_dependent_with_missing_parent_names_both(user_styles: Path) -> None:
-    write_style(user_styles, "orphan",
-                DEPENDENT.format(title="Orphan", id="orphan", parent="no-such-parent"))
+    write_style(
+        user_styles,
+        "orphan",
+        DEPENDENT.format(title="Orphan", id="orphan", parent="no-such-parent"),
+    )
     with pytest.raises(StyleError, match=r"orphan.*no-such-parent"):
         styles.find_style("orphan")
 
@@ -158,15 +172,17 @@ def test_broken_style_names_the_file(user_styles: Path) -> None:
 
 def test_independent_style_without_citation_is_rejected(tmp_path: Path) -> None:
     text = MINIMAL.format(cls="in-text", locale="", title="No cite", id="nocite").replace(
-        "<citation><layout><text variable=\"title\"/></layout></citation>", "")
+        '<citation><layout><text variable="title"/></layout></citation>', ""
+    )
     path = write_style(tmp_path, "nocite", text)
     with pytest.raises(StyleError, match="no <citation>"):
         styles.find_style(str(path))
 
 
 def test_style_from_xml_string() -> None:
-    style = styles.Style.from_xml(MINIMAL.format(cls="in-text", locale=' default-locale="fr-FR"',
-                                                 title="Inline", id="inline"))
+    style = styles.Style.from_xml(
+        MINIMAL.format(cls="in-text", locale=' default-locale="fr-FR"', title="Inline", id="inline")
+    )
     assert style.title == "Inline"
     assert style.default_locale == "fr-FR"
 
@@ -206,8 +222,14 @@ def test_every_repository_style_loads() -> None:
 
 @pytest.mark.parametrize(
     ("asked", "expected"),
-    [("de-AT", "de-AT"), ("de", "de-DE"), ("de-XX", "de-DE"), ("en_gb", "en-GB"),
-     ("pt", "pt-PT"), ("xx", "en-US")],
+    [
+        ("de-AT", "de-AT"),
+        ("de", "de-DE"),
+        ("de-XX", "de-DE"),
+        ("en_gb", "en-GB"),
+        ("pt", "pt-PT"),
+        ("xx", "en-US"),
+    ],
 )
 def test_locale_fallbacks(asked: str, expected: str) -> None:
     assert styles.resolve_locale(asked) == expected
@@ -247,17 +269,18 @@ def test_available_locales_cover_the_bundled_files() -> None:
 
 def _plant(folder: Path) -> None:
     """An independent ``x.csl`` whose title gives it away if it is ever loaded."""
-    write_style(folder, "x", MINIMAL.format(cls="in-text", locale="", title="PLANTED",
-                                            id="x"))
+    write_style(folder, "x", MINIMAL.format(cls="in-text", locale="", title="PLANTED", id="x"))
 
 
 def test_a_parent_link_ending_in_csl_never_reads_the_working_folder(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Regression: the parent ``.../styles/x.csl`` loaded ``./x.csl`` from the cwd."""
     _plant(tmp_path)
     monkeypatch.chdir(tmp_path)
-    child = write_style(tmp_path / "dep", "child",
-                        DEPENDENT.format(title="Child", id="child", parent="x.csl"))
+    child = write_style(
+        tmp_path / "dep", "child", DEPENDENT.format(title="Child", id="child", parent="x.csl")
+    )
     with pytest.raises(StyleError, match=r"child.*independent parent 'x\.csl' is not installed"):
         styles.find_style(str(child))
     with pytest.raises(StyleError, match="not installed"):
@@ -265,14 +288,16 @@ def test_a_parent_link_ending_in_csl_never_reads_the_working_folder(
 
 
 def test_a_parent_link_ending_in_csl_names_the_installed_style(tmp_path: Path) -> None:
-    child = write_style(tmp_path, "child",
-                        DEPENDENT.format(title="Child", id="child", parent="apa.csl"))
+    child = write_style(
+        tmp_path, "child", DEPENDENT.format(title="Child", id="child", parent="apa.csl")
+    )
     style = styles.find_style(str(child))
     assert style.parent == "apa" and style.xml == styles.find_style("apa").xml
 
 
 def test_installed_style_info_takes_names_only(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _plant(tmp_path)
     monkeypatch.chdir(tmp_path)
     assert styles.installed_style_info("apa.csl").id == "apa"
@@ -281,18 +306,23 @@ def test_installed_style_info_takes_names_only(
             styles.installed_style_info(name)
 
 
-def test_style_from_data_confines_paths_to_the_project(tmp_path: Path,
-                                                      user_styles: Path) -> None:
+def test_style_from_data_confines_paths_to_the_project(tmp_path: Path, user_styles: Path) -> None:
     project = tmp_path / "project"
-    write_style(project / "csl", "house", MINIMAL.format(cls="in-text", locale="",
-                                                         title="House", id="house"))
+    write_style(
+        project / "csl",
+        "house",
+        MINIMAL.format(cls="in-text", locale="", title="House", id="house"),
+    )
     assert styles.style_from_data("apa", project) == "apa"
-    assert styles.style_from_data("http://www.zotero.org/styles/apa", project) == \
-        "http://www.zotero.org/styles/apa"
+    assert (
+        styles.style_from_data("http://www.zotero.org/styles/apa", project)
+        == "http://www.zotero.org/styles/apa"
+    )
     assert styles.style_from_data("csl/house.csl", project) == str(project / "csl/house.csl")
     assert styles.style_from_data("ieee.csl", project) == "ieee"  # not beside: installed
-    mine = write_style(user_styles, "mine", MINIMAL.format(cls="in-text", locale="",
-                                                          title="Mine", id="mine"))
+    mine = write_style(
+        user_styles, "mine", MINIMAL.format(cls="in-text", locale="", title="Mine", id="mine")
+    )
     assert styles.style_from_data(str(mine), project) == str(mine)  # a style folder
     _plant(tmp_path)
     for raw in ("../x.csl", str(tmp_path / "x.csl"), "/etc/passwd"):

@@ -59,8 +59,13 @@ def test_available_filters_and_finds_dialects_our_table_lacks() -> None:
 
 @pytest.mark.parametrize(
     ("loose", "canonical"),
-    [("en_gb", "en-GB"), ("SR-LATN-RS", "sr-Latn-RS"), ("es-419", "es-419"), (" de ", "de"),
-     ("zh-hant-tw", "zh-Hant-TW")],
+    [
+        ("en_gb", "en-GB"),
+        ("SR-LATN-RS", "sr-Latn-RS"),
+        ("es-419", "es-419"),
+        (" de ", "de"),
+        ("zh-hant-tw", "zh-Hant-TW"),
+    ],
 )
 def test_canonical_tag(loose: str, canonical: str) -> None:
     assert canonical_tag(loose) == canonical
@@ -85,8 +90,15 @@ def test_table_matches_the_locale_files_citekit_ships() -> None:
 
 @pytest.mark.parametrize(
     ("asked", "file_lang"),
-    [("sr", "sr-Latn-RS"), ("sr-Cyrl", "sr-Cyrl-RS"), ("gl", "gl-ES"), ("hi", "hi-IN"),
-     ("hy", "hy-AM"), ("ms", "ms-MY"), ("de-XX", "de-DE")],
+    [
+        ("sr", "sr-Latn-RS"),
+        ("sr-Cyrl", "sr-Cyrl-RS"),
+        ("gl", "gl-ES"),
+        ("hi", "hi-IN"),
+        ("hy", "hy-AM"),
+        ("ms", "ms-MY"),
+        ("de-XX", "de-DE"),
+    ],
 )
 def test_every_reader_of_locale_files_agrees(asked: str, file_lang: str) -> None:
     assert styles.resolve_locale(asked) == file_lang

@@ -77,29 +77,34 @@ class DecodedText:
     diagnostics: tuple[Diagnostic, ...] = ()
 
 
-def _located_error(data: bytes, exc: UnicodeDecodeError, offset: int, label: str,
-                   codec: str, filename: str | None) -> EncodingError:
+def _located_error(
+    data: bytes, exc: UnicodeDecodeError, offset: int, label: str, codec: str, filename: str | None
+) -> EncodingError:
     """An :class:`EncodingError` naming the file, line, column and byte offset."""
-    before = data[:exc.start].decode(codec, errors="replace")
+    before = data[: exc.start].decode(codec, errors="replace")
     line = before.count("\n") + 1
     column = len(before) - (before.rfind("\n") + 1) + 1
-    bad = data[exc.start:exc.end][:4].hex(" ")
+    bad = data[exc.start : exc.end][:4].hex(" ")
     at = offset + exc.start
     diagnostic = Diagnostic(
-        Severity.ERROR, "invalid-encoding",
-        f"not valid {label}: byte(s) {bad} at byte offset {at} (column {column}); "
-        f"{_ENCODING_HINT}", file=filename, line=line)
+        Severity.ERROR,
+        "invalid-encoding",
+        f"not valid {label}: byte(s) {bad} at byte offset {at} (column {column}); {_ENCODING_HINT}",
+        file=filename,
+        line=line,
+    )
     name = filename or "the input"
-    return EncodingError(f"{name} is not valid {label} (line {line}, byte offset {at}); "
-                         "nothing was read", [diagnostic])
+    return EncodingError(
+        f"{name} is not valid {label} (line {line}, byte offset {at}); nothing was read",
+        [diagnostic],
+    )
 
 
 def _unknown_codec(encoding: str) -> UsageError:
     return UsageError(f"unknown text encoding '{encoding}' (try utf-8, latin-1, cp1252, utf-16)")
 
 
-def decode(data: bytes, encoding: str | None = None, *,
-           filename: str | None = None) -> DecodedText:
+def decode(data: bytes, encoding: str | None = None, *, filename: str | None = None) -> DecodedText:
     """Decode input bytes strictly; bad bytes raise :class:`EncodingError`.
 
     Without ``encoding``: a byte-order mark picks UTF-8, UTF-16 or UTF-32
@@ -126,13 +131,15 @@ def decode(data: bytes, encoding: str | None = None, *,
     except LookupError:  # a codec that is not a text encoding (base64, rot13 ...)
         raise _unknown_codec(codec) from None
     except UnicodeDecodeError as exc:
-        raise _located_error(body, exc, offset, label.upper() if encoding is None else label,
-                             codec, filename) from None
+        raise _located_error(
+            body, exc, offset, label.upper() if encoding is None else label, codec, filename
+        ) from None
     return DecodedText(text, label)
 
 
-def decode_bytes(data: bytes, *, filename: str | None = None,
-                 encoding: str | None = None) -> tuple[str, list[Diagnostic]]:
+def decode_bytes(
+    data: bytes, *, filename: str | None = None, encoding: str | None = None
+) -> tuple[str, list[Diagnostic]]:
     """:func:`decode`, as the text and its (decoding) diagnostics."""
     decoded = decode(data, encoding, filename=filename)
     return decoded.text, list(decoded.diagnostics)
@@ -151,14 +158,20 @@ def _read_limited(handle: BinaryIO, limit: int, name: str) -> bytes:
 
 
 def _too_large(name: str, limit: int) -> InputError:
-    return InputError(f"{name} is larger than {limit / 2**20:g} MB, the most citekit reads "
-                      "from one input (citekit.base.files.MAX_INPUT_BYTES)")
+    return InputError(
+        f"{name} is larger than {limit / 2**20:g} MB, the most citekit reads "
+        "from one input (citekit.base.files.MAX_INPUT_BYTES)"
+    )
 
 
 def _kind(mode: int) -> str:
-    kinds = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
-             (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-             (stat.S_ISSOCK, "a socket"))
+    kinds = (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    )
     return next((kind for test, kind in kinds if test(mode)), "not a regular file")
 
 
@@ -271,20 +284,38 @@ def encode_text(text: str, encoding: str, *, name: str) -> bytes:
         char = exc.object[exc.start]
         raise OutputError(
             f"cannot write {name}: line {line} has {char!r} (U+{ord(char):04X}), "
-            f"which {encoding} cannot hold; nothing was written") from exc
+            f"which {encoding} cannot hold; nothing was written"
+        ) from exc
 
 
-def atomic_write_text(path: str | Path, text: str, *, protect: tuple[str | Path, ...] = (),
-                      backup: bool = False, in_place_hint: bool = False,
-                      encoding: str = "utf-8") -> None:
+def atomic_write_text(
+    path: str | Path,
+    text: str,
+    *,
+    protect: tuple[str | Path, ...] = (),
+    backup: bool = False,
+    in_place_hint: bool = False,
+    encoding: str = "utf-8",
+) -> None:
     """Write ``text`` in ``encoding`` to ``path`` atomically; see :func:`atomic_write_bytes`."""
     name = "standard output" if str(path) == "-" else str(path)
-    atomic_write_bytes(path, encode_text(text, encoding, name=name), protect=protect,
-                       backup=backup, in_place_hint=in_place_hint)
+    atomic_write_bytes(
+        path,
+        encode_text(text, encoding, name=name),
+        protect=protect,
+        backup=backup,
+        in_place_hint=in_place_hint,
+    )
 
 
-def atomic_write_bytes(path: str | Path, data: bytes, *, protect: tuple[str | Path, ...] = (),
-                       backup: bool = False, in_place_hint: bool = False) -> None:
+def atomic_write_bytes(
+    path: str | Path,
+    data: bytes,
+    *,
+    protect: tuple[str | Path, ...] = (),
+    backup: bool = False,
+    in_place_hint: bool = False,
+) -> None:
     """Write ``data`` to ``path`` atomically (``-`` for stdout).
 
     The file is always either the old one or the new one: the data goes to an
@@ -314,15 +345,21 @@ def atomic_write_bytes(path: str | Path, data: bytes, *, protect: tuple[str | Pa
         _write_special(target, status, data)
         return
     if status is not None and (not status.st_mode & 0o222 or not os.access(target, os.W_OK)):
-        raise OutputError(f"{target} is read-only; nothing was written (make it writable "
-                          f"with 'chmod u+w {target}' if it should change)")
+        raise OutputError(
+            f"{target} is read-only; nothing was written (make it writable "
+            f"with 'chmod u+w {target}' if it should change)"
+        )
     real = Path(os.path.realpath(target))  # a symlink: rewrite what it points to
     try:
         real.parent.mkdir(parents=True, exist_ok=True)
         if status is not None and backup:  # a second name for the old file
             _keep_backup(real)
-        _replace_atomically(real, data, status.st_mode & 0o7777 if status else 0o644,
-                            (status.st_uid, status.st_gid) if status else None)
+        _replace_atomically(
+            real,
+            data,
+            status.st_mode & 0o7777 if status else 0o644,
+            (status.st_uid, status.st_gid) if status else None,
+        )
     except OutputError:
         raise
     except OSError as exc:
@@ -331,21 +368,28 @@ def atomic_write_bytes(path: str | Path, data: bytes, *, protect: tuple[str | Pa
 
 def _refuse_protected(target: Path, protect: tuple[str | Path, ...], in_place_hint: bool) -> None:
     for other in protect:
-        if str(other) != "-" and target.exists() and Path(other).exists() \
-                and os.path.samefile(target, other):
-            how = "write elsewhere or ask for --in-place" if in_place_hint else \
-                "write to another file"
+        if (
+            str(other) != "-"
+            and target.exists()
+            and Path(other).exists()
+            and os.path.samefile(target, other)
+        ):
+            how = (
+                "write elsewhere or ask for --in-place"
+                if in_place_hint
+                else "write to another file"
+            )
             raise OutputError(f"refusing to overwrite the input file {target}; {how}")
 
 
 def _output_error(target: Path, exc: OSError) -> OutputError:
     """One clear line for a failed write; the original file was not changed."""
     if exc.errno == errno.ENOSPC:
-        return OutputError(f"cannot write {target}: no space left on device; "
-                           "the file was not changed")
+        return OutputError(
+            f"cannot write {target}: no space left on device; the file was not changed"
+        )
     if exc.errno == errno.EDQUOT:
-        return OutputError(f"cannot write {target}: disk quota exceeded; "
-                           "the file was not changed")
+        return OutputError(f"cannot write {target}: disk quota exceeded; the file was not changed")
     return OutputError(f"cannot write {target}: {exc.strerror or exc}")
 
 
@@ -369,7 +413,7 @@ def _write_special(target: Path, status: os.stat_result, data: bytes) -> None:
 def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
-        view = view[os.write(fd, view):]
+        view = view[os.write(fd, view) :]
     os.fsync(fd)
 
 
@@ -385,8 +429,9 @@ def _settle(fd: int, mode: int, owner: tuple[int, int] | None) -> None:
     os.fchmod(fd, mode)
 
 
-def _replace_atomically(target: Path, data: bytes, mode: int,
-                        owner: tuple[int, int] | None = None) -> None:
+def _replace_atomically(
+    target: Path, data: bytes, mode: int, owner: tuple[int, int] | None = None
+) -> None:
     """Put ``data`` at ``target`` in one rename; a kill at any moment leaves old or new."""
     fd = _unnamed_file(target.parent)
     if fd is None:
@@ -425,8 +470,9 @@ def _unnamed_file(folder: Path) -> int | None:
         raise
 
 
-def _replace_with_named_temporary(target: Path, data: bytes, mode: int,
-                                  owner: tuple[int, int] | None = None) -> None:
+def _replace_with_named_temporary(
+    target: Path, data: bytes, mode: int, owner: tuple[int, int] | None = None
+) -> None:
     """The portable way: a named temporary file, removed again on any failure."""
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:

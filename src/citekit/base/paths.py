@@ -69,8 +69,9 @@ def project_root(base: Path) -> Path:
     return folder
 
 
-def confine(raw: str | Path, base: Path, *, allow: Iterable[str | Path] = (),
-            what: str = "file") -> Path:
+def confine(
+    raw: str | Path, base: Path, *, allow: Iterable[str | Path] = (), what: str = "file"
+) -> Path:
     """``raw`` resolved against ``base``, provided it lies inside ``base`` or an allowed folder.
 
     Returns ``base / raw`` (or ``raw`` when absolute and allowed) without
@@ -88,7 +89,9 @@ def confine(raw: str | Path, base: Path, *, allow: Iterable[str | Path] = (),
         return candidate
     raise UnsafePathError(
         f"{what} '{raw}' is outside the project folder {project} (it resolves to "
-        f"{resolved}); to read it, allow its folder with ${ALLOW_ENV}", raw)
+        f"{resolved}); to read it, allow its folder with ${ALLOW_ENV}",
+        raw,
+    )
 
 
 __all__ = [

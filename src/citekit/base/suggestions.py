@@ -1,4 +1,4 @@
-""""Did you mean ...?" for unknown keys, styles, locales, types and labels.
+""" "Did you mean ...?" for unknown keys, styles, locales, types and labels.
 
 Every message that names something unknown suggests the closest known
 names.  They used to pick them with difflib at cutoffs from 0.4 to 0.6, so
@@ -26,8 +26,9 @@ def _folded(name: str) -> str:
     return name.casefold().replace("_", "-")
 
 
-def closest_matches(word: str, choices: Iterable[str], *, n: int = 3,
-                    cutoff: float = SUGGESTION_CUTOFF) -> list[str]:
+def closest_matches(
+    word: str, choices: Iterable[str], *, n: int = 3, cutoff: float = SUGGESTION_CUTOFF
+) -> list[str]:
     """The at most ``n`` choices most like ``word``, best first.
 
     A choice that differs only in case or in ``_`` for ``-``
@@ -44,8 +45,10 @@ def closest_matches(word: str, choices: Iterable[str], *, n: int = 3,
         return [same]
     close = difflib.get_close_matches(word, pool, n=n, cutoff=cutoff)
     if not close:
-        close = [folded[f] for f in difflib.get_close_matches(_folded(word), list(folded),
-                                                               n=n, cutoff=cutoff)]
+        close = [
+            folded[f]
+            for f in difflib.get_close_matches(_folded(word), list(folded), n=n, cutoff=cutoff)
+        ]
     return close
 
 

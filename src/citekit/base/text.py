@@ -21,12 +21,37 @@ _MARKUP = re.compile(r"</?(?:i|b|sup|sub)>|<span\b[^<>]*>|</span>", re.IGNORECAS
 
 #: Letters NFKD leaves alone (they are not "letter + accent"), with the ASCII
 #: a reader expects; apostrophes go so that "O'Brien" is "OBrien".
-_TRANSLITERATION = str.maketrans({
-    "ß": "ss", "ẞ": "SS", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE",
-    "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "þ": "th", "Þ": "Th", "ð": "d", "Ð": "D",
-    "ı": "i", "ħ": "h", "Ħ": "H", "ŋ": "ng", "Ŋ": "Ng", "ĸ": "q", "ŀ": "l", "Ŀ": "L",
-    "ſ": "s", "’": "", "'": "",
-})
+_TRANSLITERATION = str.maketrans(
+    {
+        "ß": "ss",
+        "ẞ": "SS",
+        "ø": "o",
+        "Ø": "O",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+        "þ": "th",
+        "Þ": "Th",
+        "ð": "d",
+        "Ð": "D",
+        "ı": "i",
+        "ħ": "h",
+        "Ħ": "H",
+        "ŋ": "ng",
+        "Ŋ": "Ng",
+        "ĸ": "q",
+        "ŀ": "l",
+        "Ŀ": "L",
+        "ſ": "s",
+        "’": "",
+        "'": "",
+    }
+)
 _NON_WORD = re.compile(r"[\W_]+")
 
 

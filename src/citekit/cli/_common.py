@@ -129,8 +129,9 @@ def progress_iter(items: Sequence[T], label: str, *, minimum: int = 2) -> Iterat
 
 
 @contextmanager
-def progress_callback(label: str, total: int, *,
-                      minimum: int = 2) -> Iterator[Callable[[int], None] | None]:
+def progress_callback(
+    label: str, total: int, *, minimum: int = 2
+) -> Iterator[Callable[[int], None] | None]:
     """A ``step(n)`` callback driving a progress bar on a terminal, else None."""
     if not show_progress() or total < minimum:
         yield None
@@ -191,8 +192,10 @@ def no_entries(text: str, info: FormatInfo, result: ReadResult, name: str) -> Di
     if not text.strip():
         message = "the file is empty: no entries"
     else:
-        message = (f"no entries found in {len(text)} characters read as {info.name}; "
-                   "if the input is in another format, name it with --from")
+        message = (
+            f"no entries found in {len(text)} characters read as {info.name}; "
+            "if the input is in another format, name it with --from"
+        )
     return Diagnostic(Severity.ERROR, "no-entries", message, file=name, line=None)
 
 
@@ -204,9 +207,14 @@ def read_binary_input(path: str, info: FormatInfo, options: dict[str, Any]) -> I
     return InputFile(path, path, "", info, result, tuple(result.diagnostics), "binary")
 
 
-def read_input(path: str, from_: str | None = None, encoding: str | None = None, *,
-               sentence_case: bool = True,
-               options: dict[str, Any] | None = None) -> InputFile:
+def read_input(
+    path: str,
+    from_: str | None = None,
+    encoding: str | None = None,
+    *,
+    sentence_case: bool = True,
+    options: dict[str, Any] | None = None,
+) -> InputFile:
     """Read a bibliography (``-`` for stdin) in a named (``--from``) or guessed format.
 
     Every command reads its inputs here so that they all refuse what is not
@@ -220,8 +228,7 @@ def read_input(path: str, from_: str | None = None, encoding: str | None = None,
     if binary is not None and binary.binary:  # ``options``: that reader's (``collection``)
         return read_binary_input(path, binary, options or {})
     if options:
-        raise UsageError(f"{', '.join(f'--{o}' for o in options)} applies to Zotero "
-                         "databases only")
+        raise UsageError(f"{', '.join(f'--{o}' for o in options)} applies to Zotero databases only")
     name = input_name(path)
     decoded = read_decoded(path, encoding)
     text = decoded.text
@@ -230,25 +237,45 @@ def read_input(path: str, from_: str | None = None, encoding: str | None = None,
     empty = no_entries(text, info, result, name)
     if empty is not None:
         result.diagnostics.append(empty)
-    return InputFile(path, name, text, info, result, (*decoded.diagnostics, *result.diagnostics),
-                     decoded.encoding)
+    return InputFile(
+        path,
+        name,
+        text,
+        info,
+        result,
+        (*decoded.diagnostics, *result.diagnostics),
+        decoded.encoding,
+    )
 
 
 from_option = click.option(
-    "-f", "--from", "from_", metavar="FORMAT", default=None,
+    "-f",
+    "--from",
+    "from_",
+    metavar="FORMAT",
+    default=None,
     help="Input format (biblatex, csljson, cslyaml, ris); default: from the file "
-         "suffix or content. Needed for stdin when the content does not tell.")
+    "suffix or content. Needed for stdin when the content does not tell.",
+)
 
 sentence_case_option = click.option(
-    "--sentence-case/--no-sentence-case", "sentence_case", default=True, show_default=True,
+    "--sentence-case/--no-sentence-case",
+    "sentence_case",
+    default=True,
+    show_default=True,
     help="Store English BibTeX titles typed in title case in sentence case, as CSL styles "
-         "expect (docs/bibtex-import.md); --no-sentence-case keeps them as typed.")
+    "expect (docs/bibtex-import.md); --no-sentence-case keeps them as typed.",
+)
 
 encoding_option = click.option(
-    "--encoding", "encoding", metavar="NAME", default=None,
+    "--encoding",
+    "encoding",
+    metavar="NAME",
+    default=None,
     help="Text encoding of the input (latin-1, cp1252, utf-16 ...); default: UTF-8 "
-         "(UTF-16/32 with a byte-order mark). Bytes that do not decode are an error, "
-         "never guessed.")
+    "(UTF-16/32 with a byte-order mark). Bytes that do not decode are an error, "
+    "never guessed.",
+)
 
 
 format_option = click.option(

@@ -34,18 +34,42 @@ from citekit.render.output import format_bibliography
 @encoding_option
 @sentence_case_option
 @style_options
-@click.option("--output", "-o", "output", default="-", show_default=True, metavar="OUT",
-              help="Write here instead of stdout (never over FILE).")
-@click.option("--standalone", is_flag=True,
-              help="HTML and LaTeX: a complete document, not just the bibliography block.")
-@click.option("--quotations", "include_quotations", is_flag=True,
-              help="Also list quotation records (by default the works quoting them "
-                   "stand for them).")
+@click.option(
+    "--output",
+    "-o",
+    "output",
+    default="-",
+    show_default=True,
+    metavar="OUT",
+    help="Write here instead of stdout (never over FILE).",
+)
+@click.option(
+    "--standalone",
+    is_flag=True,
+    help="HTML and LaTeX: a complete document, not just the bibliography block.",
+)
+@click.option(
+    "--quotations",
+    "include_quotations",
+    is_flag=True,
+    help="Also list quotation records (by default the works quoting them stand for them).",
+)
 @handle_errors
-def bib_command(file: str, keys: tuple[str, ...], from_: str | None, encoding: str | None,
-                sentence_case: bool, style: str, locale: str | None, output_format: str,
-                engine: str, link: bool, output: str, standalone: bool,
-                include_quotations: bool) -> None:
+def bib_command(
+    file: str,
+    keys: tuple[str, ...],
+    from_: str | None,
+    encoding: str | None,
+    sentence_case: bool,
+    style: str,
+    locale: str | None,
+    output_format: str,
+    engine: str,
+    link: bool,
+    output: str,
+    standalone: bool,
+    include_quotations: bool,
+) -> None:
     """Format the bibliography of FILE (all entries, or the KEYs named).
 
     FILE is any format citekit reads (BibTeX/BibLaTeX, CSL-JSON, CSL-YAML,
@@ -76,10 +100,17 @@ def bib_command(file: str, keys: tuple[str, ...], from_: str | None, encoding: s
         report_unknown_keys(library, [Cluster(tuple(CiteItem(k) for k in keys))])
     entries = len(set(keys)) if keys else len(library)  # about what the engine renders
     with progress_callback("formatting", entries) as step:
-        result = render(library, the_style, locale=the_locale,
-                        output=render_format(output_format), engine=engine, link=link,
-                        bibliography_keys=list(keys) if keys else None,
-                        include_quotations=include_quotations, progress=step)
+        result = render(
+            library,
+            the_style,
+            locale=the_locale,
+            output=render_format(output_format),
+            engine=engine,
+            link=link,
+            bibliography_keys=list(keys) if keys else None,
+            include_quotations=include_quotations,
+            progress=step,
+        )
     echo_warnings(result)
     if output_format == "json":
         text = json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n"

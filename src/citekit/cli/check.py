@@ -23,8 +23,9 @@ from citekit.ops.check import check, counts
 from citekit.ops.quotations import check_quotations
 
 
-def check_file(path: str, from_: str | None = None,
-               encoding: str | None = None) -> list[Diagnostic]:
+def check_file(
+    path: str, from_: str | None = None, encoding: str | None = None
+) -> list[Diagnostic]:
     """Read one file and run every check over it; reading problems come first.
 
     A file that does not decode is reported like any other problem, so the
@@ -45,21 +46,30 @@ def _summary(tally: dict[str, int], files: int) -> str:
     def plural(n: int, word: str) -> str:
         return f"{n} {word}{'' if n == 1 else 's'}"
 
-    return (f"{plural(tally['error'], 'error')}, {plural(tally['warning'], 'warning')}, "
-            f"{plural(tally['info'], 'note')} in {plural(files, 'file')}")
+    return (
+        f"{plural(tally['error'], 'error')}, {plural(tally['warning'], 'warning')}, "
+        f"{plural(tally['info'], 'note')} in {plural(files, 'file')}"
+    )
 
 
 @click.command("check")
-@click.argument("files", metavar="FILE...", nargs=-1, required=True,
-                type=click.Path(allow_dash=True))
+@click.argument(
+    "files", metavar="FILE...", nargs=-1, required=True, type=click.Path(allow_dash=True)
+)
 @from_option
 @encoding_option
 @format_option
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too, not only on errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list notes (info diagnostics).")
 @handle_errors
-def check_command(files: tuple[str, ...], from_: str | None, encoding: str | None,
-                  output_format: str, strict: bool, verbose: bool) -> None:
+def check_command(
+    files: tuple[str, ...],
+    from_: str | None,
+    encoding: str | None,
+    output_format: str,
+    strict: bool,
+    verbose: bool,
+) -> None:
     """Check bibliography files for problems styles cannot get past.
 
     Reports broken entries, duplicate keys, missing titles and recommended
@@ -80,8 +90,13 @@ def check_command(files: tuple[str, ...], from_: str | None, encoding: str | Non
         diagnostics.extend(check_file(path, from_, encoding))
     tally = counts(diagnostics)
     if output_format == "json":
-        echo_json({"files": list(files), "counts": tally,
-                   "diagnostics": [d.to_json() for d in diagnostics]})
+        echo_json(
+            {
+                "files": list(files),
+                "counts": tally,
+                "diagnostics": [d.to_json() for d in diagnostics],
+            }
+        )
     else:
         for diagnostic in diagnostics:
             if verbose or diagnostic.severity is not Severity.INFO:

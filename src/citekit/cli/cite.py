@@ -46,18 +46,41 @@ FORMAT_CHOICES = ("text", "html", "markdown", "latex", "json")
 def style_options(func: F) -> F:
     """``--style``, ``--locale``, ``--format``, ``--engine`` and ``--link``."""
     decorators = [
-        click.option("--style", "-s", "--csl", "style", default=DEFAULT_STYLE,
-                     show_default=True, metavar="STYLE",
-                     help="CSL style: a name (see `citekit styles`) or a .csl file "
-                          "(--csl as pandoc spells it)."),
-        click.option("--locale", "-l", "locale", default=None, metavar="LANG",
-                     help="Language of terms and dates (e.g. de-DE); "
-                          "default: the style's own."),
-        click.option("--format", "output_format", type=click.Choice(FORMAT_CHOICES),
-                     default="text", show_default=True,
-                     help="Output format; json gives the rendered strings and warnings."),
-        click.option("--engine", "engine", type=click.Choice(sorted(ENGINES)),
-                     default=DEFAULT_ENGINE, show_default=True, help="CSL processor."),
+        click.option(
+            "--style",
+            "-s",
+            "--csl",
+            "style",
+            default=DEFAULT_STYLE,
+            show_default=True,
+            metavar="STYLE",
+            help="CSL style: a name (see `citekit styles`) or a .csl file "
+            "(--csl as pandoc spells it).",
+        ),
+        click.option(
+            "--locale",
+            "-l",
+            "locale",
+            default=None,
+            metavar="LANG",
+            help="Language of terms and dates (e.g. de-DE); default: the style's own.",
+        ),
+        click.option(
+            "--format",
+            "output_format",
+            type=click.Choice(FORMAT_CHOICES),
+            default="text",
+            show_default=True,
+            help="Output format; json gives the rendered strings and warnings.",
+        ),
+        click.option(
+            "--engine",
+            "engine",
+            type=click.Choice(sorted(ENGINES)),
+            default=DEFAULT_ENGINE,
+            show_default=True,
+            help="CSL processor.",
+        ),
         click.option("--link", is_flag=True, help="Turn DOIs and URLs into links."),
     ]
     for decorator in reversed(decorators):
@@ -68,22 +91,35 @@ def style_options(func: F) -> F:
 def identifier_options(func: F) -> F:
     """``--resolve/--no-resolve``, ``--offline`` and ``--no-cache`` for cited identifiers."""
     decorators = [
-        click.option("--resolve/--no-resolve", "resolve", default=True, show_default=True,
-                     help="Look up cited identifiers the bibliography lacks (@doi:..., "
-                          "@isbn:..., @arxiv:..., @pmid:..., @pmcid:...) for this run; "
-                          "nothing is written (citekit add keeps them in a .bib)."),
-        click.option("--offline", is_flag=True,
-                     help="Resolve identifiers only from the cache; never ask a service."),
-        click.option("--no-cache", "no_cache", is_flag=True,
-                     help="Neither read nor keep identifier answers in the cache folder."),
+        click.option(
+            "--resolve/--no-resolve",
+            "resolve",
+            default=True,
+            show_default=True,
+            help="Look up cited identifiers the bibliography lacks (@doi:..., "
+            "@isbn:..., @arxiv:..., @pmid:..., @pmcid:...) for this run; "
+            "nothing is written (citekit add keeps them in a .bib).",
+        ),
+        click.option(
+            "--offline",
+            is_flag=True,
+            help="Resolve identifiers only from the cache; never ask a service.",
+        ),
+        click.option(
+            "--no-cache",
+            "no_cache",
+            is_flag=True,
+            help="Neither read nor keep identifier answers in the cache folder.",
+        ),
     ]
     for decorator in reversed(decorators):
         func = decorator(func)
     return func
 
 
-def identifier_resolver(resolve: bool, offline: bool, no_cache: bool,
-                        sentence_case: bool) -> Resolver | None:
+def identifier_resolver(
+    resolve: bool, offline: bool, no_cache: bool, sentence_case: bool
+) -> Resolver | None:
     """The :class:`Resolver` the identifier options ask for (None: ``--no-resolve``)."""
     if not resolve:
         return None
@@ -99,9 +135,13 @@ def echo_resolution(resolution: Resolution) -> None:
         click.echo(f"warning: {message}", err=True)
 
 
-def load_library(path: str | None, from_: str | None = None,
-                 encoding: str | None = None, *,
-                 sentence_case: bool = True) -> tuple[Library, str, int]:
+def load_library(
+    path: str | None,
+    from_: str | None = None,
+    encoding: str | None = None,
+    *,
+    sentence_case: bool = True,
+) -> tuple[Library, str, int]:
     """Read the bibliography file (default ``references.bib`` here); print its problems.
 
     Returns the library, the path read and how many error diagnostics it had
@@ -110,8 +150,9 @@ def load_library(path: str | None, from_: str | None = None,
     """
     if path is None:
         if not Path(DEFAULT_BIB).is_file():
-            raise UsageError(f"no bibliography given (--bib) and no {DEFAULT_BIB} "
-                             f"in the current folder")
+            raise UsageError(
+                f"no bibliography given (--bib) and no {DEFAULT_BIB} in the current folder"
+            )
         path = DEFAULT_BIB
     source = read_input(path, from_, encoding, sentence_case=sentence_case)
     echo_diagnostics([d for d in source.diagnostics if d.severity is not Severity.INFO])
@@ -143,8 +184,11 @@ def report_unknown_keys(library: Library, clusters: Sequence[Cluster]) -> list[s
     missing = unknown_keys(library, clusters)
     for key in missing:
         hint = closest_keys(key, library.keys())
-        click.echo(f"warning: unknown key '{key}'"
-                   + (f" (did you mean: {', '.join(hint)}?)" if hint else ""), err=True)
+        click.echo(
+            f"warning: unknown key '{key}'"
+            + (f" (did you mean: {', '.join(hint)}?)" if hint else ""),
+            err=True,
+        )
     note_problems(len(missing))
     return missing
 
@@ -189,7 +233,7 @@ def capitalise_note(rich: Rich) -> Rich:
             return node
         if isinstance(node, Text):
             letter = _LETTER.search(node.text)
-            before = node.text[:letter.start()] if letter else node.text
+            before = node.text[: letter.start()] if letter else node.text
             if before.strip(_NOTE_OPENERS) or letter is None:
                 done = done or bool(before.strip(_NOTE_OPENERS))
                 return node
@@ -197,15 +241,22 @@ def capitalise_note(rich: Rich) -> Rich:
             if nocase:
                 return node
             at = letter.start()
-            return Text(node.text[:at] + node.text[at].upper() + node.text[at + 1:])
-        return replace(node, children=tuple(walk(child, nocase or node.nocase)
-                                            for child in node.children))
+            return Text(node.text[:at] + node.text[at].upper() + node.text[at + 1 :])
+        return replace(
+            node, children=tuple(walk(child, nocase or node.nocase) for child in node.children)
+        )
 
     return walk(rich, False)
 
 
-def _finish_citations(result: Result, library: Library, clusters: Sequence[Cluster],
-                      narrative: Sequence[bool], engine: str, output: str) -> None:
+def _finish_citations(
+    result: Result,
+    library: Library,
+    clusters: Sequence[Cluster],
+    narrative: Sequence[bool],
+    engine: str,
+    output: str,
+) -> None:
     """Capitalise notes and put authors before author-in-text cites, in place.
 
     Each CLUSTER is a note of a note style, so each starts with a capital;
@@ -215,10 +266,16 @@ def _finish_citations(result: Result, library: Library, clusters: Sequence[Clust
     style = result.style
     if style is None or len(result.citation_trees) != len(clusters):
         return
-    keys = [c.items[0].id for c, n in zip(clusters, narrative, strict=True)
-            if n and c.items[0].id in library and author_in_text_applies(style)]
-    authors = in_text_authors(library, list(dict.fromkeys(keys)), style, result.locale,
-                              engine) if keys else {}
+    keys = [
+        c.items[0].id
+        for c, n in zip(clusters, narrative, strict=True)
+        if n and c.items[0].id in library and author_in_text_applies(style)
+    ]
+    authors = (
+        in_text_authors(library, list(dict.fromkeys(keys)), style, result.locale, engine)
+        if keys
+        else {}
+    )
     for index, (cluster, tree) in enumerate(zip(clusters, result.citation_trees, strict=True)):
         if style.is_note:
             tree = capitalise_note(tree)
@@ -231,25 +288,53 @@ def _finish_citations(result: Result, library: Library, clusters: Sequence[Clust
 
 @click.command("cite")
 @click.argument("clusters", nargs=-1, required=True, metavar="CLUSTER...")
-@click.option("--bib", "-b", "--bibliography", "bib_path", default=None, metavar="FILE",
-              help=f"Bibliography file (any format citekit reads; - for stdin; "
-                   f"--bibliography as pandoc spells it); default: ./{DEFAULT_BIB}.")
+@click.option(
+    "--bib",
+    "-b",
+    "--bibliography",
+    "bib_path",
+    default=None,
+    metavar="FILE",
+    help=f"Bibliography file (any format citekit reads; - for stdin; "
+    f"--bibliography as pandoc spells it); default: ./{DEFAULT_BIB}.",
+)
 @from_option
 @encoding_option
 @style_options
-@click.option("--with-bibliography", "-B", "with_bibliography", is_flag=True,
-              help="Also print the bibliography of the cited entries.")
-@click.option("--quotations", "include_quotations", is_flag=True,
-              help="With --with-bibliography: also list the cited quotation records, not "
-                   "only the works quoting them.")
+@click.option(
+    "--with-bibliography",
+    "-B",
+    "with_bibliography",
+    is_flag=True,
+    help="Also print the bibliography of the cited entries.",
+)
+@click.option(
+    "--quotations",
+    "include_quotations",
+    is_flag=True,
+    help="With --with-bibliography: also list the cited quotation records, not "
+    "only the works quoting them.",
+)
 @sentence_case_option
 @identifier_options
 @handle_errors
-def cite_command(clusters: tuple[str, ...], bib_path: str | None, from_: str | None,
-                 encoding: str | None, style: str, locale: str | None, output_format: str,
-                 engine: str, link: bool, with_bibliography: bool,
-                 include_quotations: bool, sentence_case: bool, resolve: bool,
-                 offline: bool, no_cache: bool) -> None:
+def cite_command(
+    clusters: tuple[str, ...],
+    bib_path: str | None,
+    from_: str | None,
+    encoding: str | None,
+    style: str,
+    locale: str | None,
+    output_format: str,
+    engine: str,
+    link: bool,
+    with_bibliography: bool,
+    include_quotations: bool,
+    sentence_case: bool,
+    resolve: bool,
+    offline: bool,
+    no_cache: bool,
+) -> None:
     """Format citations written in pandoc's citation syntax.
 
     Each CLUSTER is one citation: keys with @, separated by semicolons, each
@@ -288,16 +373,22 @@ def cite_command(clusters: tuple[str, ...], bib_path: str | None, from_: str | N
     narrative: list[bool] = []
     for number, text in enumerate(clusters, start=1):
         cluster, in_text = parse_argument(
-            text, the_locale or the_style.default_locale or DEFAULT_LOCALE, number)
+            text, the_locale or the_style.default_locale or DEFAULT_LOCALE, number
+        )
         if in_text and author_in_text_applies(the_style):
-            cluster = replace(cluster, items=tuple(replace(i, suppress_author=True)
-                                                   for i in cluster.items))
+            cluster = replace(
+                cluster, items=tuple(replace(i, suppress_author=True) for i in cluster.items)
+            )
         parsed.append(cluster)
         narrative.append(in_text)
     resolver = identifier_resolver(resolve, offline, no_cache, sentence_case)
     keys = [item.id for cluster in parsed for item in cluster.items]
-    if bib_path is None and not Path(DEFAULT_BIB).is_file() and resolver is not None \
-            and all(is_identifier_key(key) for key in keys):
+    if (
+        bib_path is None
+        and not Path(DEFAULT_BIB).is_file()
+        and resolver is not None
+        and all(is_identifier_key(key) for key in keys)
+    ):
         library = Library()  # identifiers alone: no bibliography needed
     else:
         library, _, _ = load_library(bib_path, from_, encoding, sentence_case=sentence_case)
@@ -306,11 +397,18 @@ def cite_command(clusters: tuple[str, ...], bib_path: str | None, from_: str | N
         echo_resolution(resolution)
         parsed = resolution.rename(parsed)
     report_unknown_keys(library, parsed)
-    result = render(library, the_style, citations=parsed, locale=the_locale,
-                    output=render_format(output_format), engine=engine, link=link,
-                    bibliography=with_bibliography,
-                    bibliography_keys=[] if with_bibliography else None,
-                    include_quotations=include_quotations)
+    result = render(
+        library,
+        the_style,
+        citations=parsed,
+        locale=the_locale,
+        output=render_format(output_format),
+        engine=engine,
+        link=link,
+        bibliography=with_bibliography,
+        bibliography_keys=[] if with_bibliography else None,
+        include_quotations=include_quotations,
+    )
     _finish_citations(result, library, parsed, narrative, engine, render_format(output_format))
     echo_warnings(result)
     if output_format == "json":

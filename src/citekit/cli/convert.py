@@ -41,8 +41,12 @@ def _target_format(to: str | None, output: str) -> FormatInfo:
 
 #: Names of the BibTeX writer's target (``-t``, or the ``-o`` suffix) that
 #: choose its dialect; ``bib``/``.bib`` is BibLaTeX, as it always was.
-_DIALECT_NAMES = {"bibtex": "bibtex", ".bibtex": "bibtex", "biblatex": "biblatex",
-                  ".biblatex": "biblatex"}
+_DIALECT_NAMES = {
+    "bibtex": "bibtex",
+    ".bibtex": "bibtex",
+    "biblatex": "biblatex",
+    ".biblatex": "biblatex",
+}
 
 
 def _dialect(target: FormatInfo, to: str | None, output: str, dialect: str | None) -> str:
@@ -68,18 +72,23 @@ def _writer_options(target: FormatInfo, dialect: str, ascii_only: bool) -> dict[
     return options
 
 
-def _echo_report(diagnostics: list[Diagnostic], losses: list[Diagnostic],
-                 output_format: str) -> None:
+def _echo_report(
+    diagnostics: list[Diagnostic], losses: list[Diagnostic], output_format: str
+) -> None:
     """The --report: fields the reader kept in 'custom', then what the writer lost."""
     report = [d for d in diagnostics if d.code == UNMAPPED_CODE]
     if output_format == "json":
-        click.echo(json.dumps([d.to_json() for d in [*report, *losses]], ensure_ascii=False,
-                              indent=2), err=True)
+        click.echo(
+            json.dumps([d.to_json() for d in [*report, *losses]], ensure_ascii=False, indent=2),
+            err=True,
+        )
         return
     for diagnostic in [*report, *losses]:
         click.echo(str(diagnostic), err=True)
-    click.echo(f"{len(report)} entr{'y' if len(report) == 1 else 'ies'} with fields kept "
-               "in 'custom'", err=True)
+    click.echo(
+        f"{len(report)} entr{'y' if len(report) == 1 else 'ies'} with fields kept in 'custom'",
+        err=True,
+    )
 
 
 def _echo_losses(losses: LossReport, report: bool) -> None:
@@ -89,39 +98,90 @@ def _echo_losses(losses: LossReport, report: bool) -> None:
         click.echo(f"warning: {losses.summary()}{hint}", err=True)
     dropped = len(losses.formatting)
     if dropped and report:
-        click.echo(f"{dropped} field{'' if dropped == 1 else 's'} written as plain text "
-                   "without their rich-text markup", err=True)
+        click.echo(
+            f"{dropped} field{'' if dropped == 1 else 's'} written as plain text "
+            "without their rich-text markup",
+            err=True,
+        )
 
 
 @click.command("convert")
 @click.argument("input_path", metavar="INPUT", type=click.Path(allow_dash=True))
-@click.option("-f", "--from", "from_", metavar="FORMAT",
-              help="Input format (csljson, biblatex, ...); default: from the suffix or content.")
-@click.option("-t", "--to", "to", metavar="FORMAT",
-              help="Output format; may be left out when -o has a known suffix. "
-                   "'bibtex' is classic BibTeX, 'biblatex' (or 'bib') BibLaTeX.")
-@click.option("-o", "--output", default="-", show_default=True, type=click.Path(allow_dash=True),
-              help="Output file ('-' for stdout). The input file is never overwritten.")
-@click.option("--report", is_flag=True,
-              help="List on stderr, per entry and field, what had no CSL equivalent and "
-                   "what the output format could not carry.")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Form of the --report: for people or JSON for programs.")
-@click.option("--strict", is_flag=True,
-              help="Write nothing and exit 1 if the input has any warning or error.")
-@click.option("--dialect", type=click.Choice(["biblatex", "bibtex"]), default=None,
-              help="BibTeX output: BibLaTeX or classic BibTeX, whatever -t or the -o "
-                   "suffix says (default: the one they name; BibLaTeX for .bib).")
-@click.option("--ascii", "ascii_only", is_flag=True,
-              help="biblatex writer: encode non-ASCII characters as LaTeX macros.")
-@click.option("--collection", metavar="PATH", default=None,
-              help="Zotero database: only the items of this collection and its "
-                   "sub-collections ('POL 240/Week 1').")
+@click.option(
+    "-f",
+    "--from",
+    "from_",
+    metavar="FORMAT",
+    help="Input format (csljson, biblatex, ...); default: from the suffix or content.",
+)
+@click.option(
+    "-t",
+    "--to",
+    "to",
+    metavar="FORMAT",
+    help="Output format; may be left out when -o has a known suffix. "
+    "'bibtex' is classic BibTeX, 'biblatex' (or 'bib') BibLaTeX.",
+)
+@click.option(
+    "-o",
+    "--output",
+    default="-",
+    show_default=True,
+    type=click.Path(allow_dash=True),
+    help="Output file ('-' for stdout). The input file is never overwritten.",
+)
+@click.option(
+    "--report",
+    is_flag=True,
+    help="List on stderr, per entry and field, what had no CSL equivalent and "
+    "what the output format could not carry.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Form of the --report: for people or JSON for programs.",
+)
+@click.option(
+    "--strict", is_flag=True, help="Write nothing and exit 1 if the input has any warning or error."
+)
+@click.option(
+    "--dialect",
+    type=click.Choice(["biblatex", "bibtex"]),
+    default=None,
+    help="BibTeX output: BibLaTeX or classic BibTeX, whatever -t or the -o "
+    "suffix says (default: the one they name; BibLaTeX for .bib).",
+)
+@click.option(
+    "--ascii",
+    "ascii_only",
+    is_flag=True,
+    help="biblatex writer: encode non-ASCII characters as LaTeX macros.",
+)
+@click.option(
+    "--collection",
+    metavar="PATH",
+    default=None,
+    help="Zotero database: only the items of this collection and its "
+    "sub-collections ('POL 240/Week 1').",
+)
 @encoding_option
 @handle_errors
-def convert(input_path: str, from_: str | None, to: str | None, output: str, report: bool,
-            output_format: str, strict: bool, dialect: str | None, ascii_only: bool,
-            encoding: str | None, collection: str | None) -> None:
+def convert(
+    input_path: str,
+    from_: str | None,
+    to: str | None,
+    output: str,
+    report: bool,
+    output_format: str,
+    strict: bool,
+    dialect: str | None,
+    ascii_only: bool,
+    encoding: str | None,
+    collection: str | None,
+) -> None:
     """Convert a bibliography between formats (BibLaTeX/BibTeX, CSL-JSON, ...).
 
     INPUT is a file or '-' for stdin. Problems in the input (warnings and
@@ -162,16 +222,18 @@ def convert(input_path: str, from_: str | None, to: str | None, output: str, rep
       citekit convert ~/Zotero/zotero.sqlite -t csljson --collection "POL 240/Week 1"
     """
     target = require_format(_target_format(to, output))
-    source = read_input(input_path, from_, encoding,
-                        options={"collection": collection} if collection else None)
+    source = read_input(
+        input_path, from_, encoding, options={"collection": collection} if collection else None
+    )
     diagnostics = list(source.diagnostics)
     filename = source.name
 
     echo_diagnostics(d for d in diagnostics if d.severity is not Severity.INFO)
     problems = [d for d in diagnostics if d.severity is not Severity.INFO]
     if strict and problems:
-        click.echo(f"error: {len(problems)} problem(s) in {filename}; nothing written "
-                   "(--strict)", err=True)
+        click.echo(
+            f"error: {len(problems)} problem(s) in {filename}; nothing written (--strict)", err=True
+        )
         sys.exit(EXIT_PROBLEMS)
 
     dialect = _dialect(target, to, output, dialect)
@@ -180,8 +242,9 @@ def convert(input_path: str, from_: str | None, to: str | None, output: str, rep
     if target.name == "biblatex":
         options["diagnostics"] = left_out
     rendered = format_write(source.library, target.name, **options)
-    left_out = [replace(d, file=filename, line=source.result.lines.get(d.key or ""))
-                for d in left_out]
+    left_out = [
+        replace(d, file=filename, line=source.result.lines.get(d.key or "")) for d in left_out
+    ]
     echo_diagnostics(left_out)
     losses = loss_report(source.library, target.name, rendered)
     if dialect == "bibtex" and target.name == "biblatex":
@@ -189,15 +252,17 @@ def convert(input_path: str, from_: str | None, to: str | None, output: str, rep
     unwritten = {d.key for d in left_out}
     losses.losses = [loss for loss in losses.losses if loss.key not in unwritten]
     if report:
-        _echo_report(diagnostics, losses.diagnostics(file=filename, lines=source.result.lines),
-                     output_format)
+        _echo_report(
+            diagnostics, losses.diagnostics(file=filename, lines=source.result.lines), output_format
+        )
     if not (report and output_format == "json"):  # JSON on stderr stays one document
         _echo_losses(losses, report)
     if strict and (left_out or losses):
         what = [losses.summary()] if losses else []
         if left_out:
-            what.insert(0, f"{len(left_out)} entr{'y' if len(left_out) == 1 else 'ies'} "
-                           "cannot be written")
+            what.insert(
+                0, f"{len(left_out)} entr{'y' if len(left_out) == 1 else 'ies'} cannot be written"
+            )
         click.echo(f"error: {'; '.join(what)}; nothing written (--strict)", err=True)
         sys.exit(EXIT_PROBLEMS)
     atomic_write_text(output, rendered, protect=(input_path,))  # "-" protects nothing

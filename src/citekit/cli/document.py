@@ -62,20 +62,34 @@ def _through_pandoc(markdown: str, to: str, lang: str) -> bytes:
     """
     binary = pandoc_binary()
     if binary is None:
-        raise UsageError(f"--to {to} needs pandoc (install it, or pip install "
-                         f"pypandoc-binary); --to markdown|html|text need nothing")
-    command = [binary, "-f", "markdown-citations", "-t", to, "--standalone",
-               "-M", f"lang={lang}", "-o", "-"]
-    done = subprocess.run(command, input=markdown.encode("utf-8"), capture_output=True,
-                          check=False, timeout=600)
+        raise UsageError(
+            f"--to {to} needs pandoc (install it, or pip install "
+            f"pypandoc-binary); --to markdown|html|text need nothing"
+        )
+    command = [
+        binary,
+        "-f",
+        "markdown-citations",
+        "-t",
+        to,
+        "--standalone",
+        "-M",
+        f"lang={lang}",
+        "-o",
+        "-",
+    ]
+    done = subprocess.run(
+        command, input=markdown.encode("utf-8"), capture_output=True, check=False, timeout=600
+    )
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip()
         raise UsageError(f"pandoc could not write {to}: {message}")
     return done.stdout
 
 
-def _inputs(document: str, text: str, bib_paths: tuple[str, ...],
-            style: str | None) -> tuple[str, ...]:
+def _inputs(
+    document: str, text: str, bib_paths: tuple[str, ...], style: str | None
+) -> tuple[str, ...]:
     """Every file the command reads, so that ``-o`` never replaces one of them.
 
     The document, the bibliographies (named here or in the front matter) and
@@ -98,43 +112,98 @@ def _inputs(document: str, text: str, bib_paths: tuple[str, ...],
 
 @click.command("render")
 @click.argument("document", metavar="DOC.md")
-@click.option("--bibliography", "--bib", "-b", "bib_paths", multiple=True, metavar="FILE",
-              help="Bibliography file (any format citekit reads), as pandoc spells it "
-                   "(--bib is the same); repeatable. Default: the front matter's "
-                   "'bibliography'.")
-@click.option("--csl", "--style", "-s", "style", default=None, metavar="STYLE",
-              help="CSL style name or .csl file, as pandoc spells it (--style is the same); "
-                   f"default: the front matter's 'csl', else {DOCUMENT_DEFAULT_STYLE} "
-                   "(pandoc's default).")
-@click.option("--locale", "-l", "locale", default=None, metavar="LANG",
-              help="Language of terms and dates; default: the front matter's 'lang', "
-                   "else the style's.")
-@click.option("--output", "-o", "output", default="-", show_default=True, metavar="OUT",
-              help="Output file ('-' for stdout); never one of the inputs (the document, "
-                   "a bibliography, the style).")
-@click.option("--to", "-t", "to", type=click.Choice((*DOCUMENT_FORMATS, *PANDOC_FORMATS)),
-              default="markdown", show_default=True,
-              help="markdown (the document with formatted citations), html (a whole page), "
-                   "text, or latex and docx, which pandoc writes from that Markdown "
-                   "(pandoc on the PATH or the pypandoc-binary wheel; docx needs -o).")
-@click.option("--trust-html", is_flag=True,
-              help="With --to html, keep the document's raw HTML as written, <script> "
-                   "included (as pandoc does); by default tags that run or load things, "
-                   "event handlers and unsafe links are removed. Only for your own documents.")
-@click.option("--strict", is_flag=True,
-              help="Unknown citation keys stop the render (nothing written, exit 1) instead "
-                   "of ???key.")
+@click.option(
+    "--bibliography",
+    "--bib",
+    "-b",
+    "bib_paths",
+    multiple=True,
+    metavar="FILE",
+    help="Bibliography file (any format citekit reads), as pandoc spells it "
+    "(--bib is the same); repeatable. Default: the front matter's "
+    "'bibliography'.",
+)
+@click.option(
+    "--csl",
+    "--style",
+    "-s",
+    "style",
+    default=None,
+    metavar="STYLE",
+    help="CSL style name or .csl file, as pandoc spells it (--style is the same); "
+    f"default: the front matter's 'csl', else {DOCUMENT_DEFAULT_STYLE} "
+    "(pandoc's default).",
+)
+@click.option(
+    "--locale",
+    "-l",
+    "locale",
+    default=None,
+    metavar="LANG",
+    help="Language of terms and dates; default: the front matter's 'lang', else the style's.",
+)
+@click.option(
+    "--output",
+    "-o",
+    "output",
+    default="-",
+    show_default=True,
+    metavar="OUT",
+    help="Output file ('-' for stdout); never one of the inputs (the document, "
+    "a bibliography, the style).",
+)
+@click.option(
+    "--to",
+    "-t",
+    "to",
+    type=click.Choice((*DOCUMENT_FORMATS, *PANDOC_FORMATS)),
+    default="markdown",
+    show_default=True,
+    help="markdown (the document with formatted citations), html (a whole page), "
+    "text, or latex and docx, which pandoc writes from that Markdown "
+    "(pandoc on the PATH or the pypandoc-binary wheel; docx needs -o).",
+)
+@click.option(
+    "--trust-html",
+    is_flag=True,
+    help="With --to html, keep the document's raw HTML as written, <script> "
+    "included (as pandoc does); by default tags that run or load things, "
+    "event handlers and unsafe links are removed. Only for your own documents.",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Unknown citation keys stop the render (nothing written, exit 1) instead of ???key.",
+)
 @encoding_option
 @sentence_case_option
 @identifier_options
-@click.option("--engine", "engine", type=click.Choice(sorted(ENGINES)), default=None,
-              help="CSL processor (default: citekit's default engine).")
+@click.option(
+    "--engine",
+    "engine",
+    type=click.Choice(sorted(ENGINES)),
+    default=None,
+    help="CSL processor (default: citekit's default engine).",
+)
 @format_option
 @handle_errors
-def render_command(document: str, bib_paths: tuple[str, ...], style: str | None,
-                   locale: str | None, output: str, to: str, trust_html: bool, strict: bool,
-                   encoding: str | None, sentence_case: bool, resolve: bool, offline: bool,
-                   no_cache: bool, engine: str | None, output_format: str) -> None:
+def render_command(
+    document: str,
+    bib_paths: tuple[str, ...],
+    style: str | None,
+    locale: str | None,
+    output: str,
+    to: str,
+    trust_html: bool,
+    strict: bool,
+    encoding: str | None,
+    sentence_case: bool,
+    resolve: bool,
+    offline: bool,
+    no_cache: bool,
+    engine: str | None,
+    output_format: str,
+) -> None:
     """Format the citations of a Markdown document written with pandoc's syntax.
 
     Citations ([@key], [see @a, pp. 33-35; also @b, chap. 1], [-@key],
@@ -178,12 +247,19 @@ def render_command(document: str, bib_paths: tuple[str, ...], style: str | None,
     protect = _inputs(document, decoded.text, bib_paths, style)
     try:
         result = render_document(
-            decoded.text, filename=None if document == "-" else document,
-            bibliography=list(bib_paths) or None, style=style, locale=the_locale,
-            engine=engine, to="markdown" if to in PANDOC_FORMATS else to,
-            strict=strict, encoding=encoding, trust_html=trust_html,
+            decoded.text,
+            filename=None if document == "-" else document,
+            bibliography=list(bib_paths) or None,
+            style=style,
+            locale=the_locale,
+            engine=engine,
+            to="markdown" if to in PANDOC_FORMATS else to,
+            strict=strict,
+            encoding=encoding,
+            trust_html=trust_html,
             sentence_case=sentence_case,
-            identifiers=identifier_resolver(resolve, offline, no_cache, sentence_case) or False)
+            identifiers=identifier_resolver(resolve, offline, no_cache, sentence_case) or False,
+        )
     except (UnknownKeyError, DocumentSyntaxError, FrontMatterError) as exc:
         # data problems (exit 1), named with the document they are in
         click.echo(f"error: {input_name(document)}: {exc}", err=True)
@@ -193,16 +269,22 @@ def render_command(document: str, bib_paths: tuple[str, ...], style: str | None,
     name = input_name(document)
     note_problems(len(result.unknown))
     for unknown in result.unknown:
-        click.echo(f"{name}:{unknown.line}:{unknown.column}: warning: unknown citation key "
-                   f"'{unknown.key}'" + (f" (did you mean: {', '.join(unknown.suggestions)}?)"
-                                        if unknown.suggestions else ""), err=True)
-    for warning in result.warnings[len(result.unknown):]:
+        click.echo(
+            f"{name}:{unknown.line}:{unknown.column}: warning: unknown citation key "
+            f"'{unknown.key}'"
+            + (
+                f" (did you mean: {', '.join(unknown.suggestions)}?)" if unknown.suggestions else ""
+            ),
+            err=True,
+        )
+    for warning in result.warnings[len(result.unknown) :]:
         click.echo(f"warning: {warning}", err=True)
     if output_format == "json":  # the document plus every citation, entry and problem
         text = json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n"
     elif to in PANDOC_FORMATS:
-        atomic_write_bytes(output, _through_pandoc(result.output, to, result.locale),
-                           protect=protect)
+        atomic_write_bytes(
+            output, _through_pandoc(result.output, to, result.locale), protect=protect
+        )
         return
     else:
         text = result.output

@@ -54,8 +54,9 @@ from citekit.ops.tidy import SortOrder, tidy
 # ---------------------------------------------------------------------------
 
 
-def _read_libraries(paths: tuple[str, ...], from_: str | None, encoding: str | None = None
-                    ) -> tuple[Library, list[Diagnostic], FormatInfo, list[InputFile]]:
+def _read_libraries(
+    paths: tuple[str, ...], from_: str | None, encoding: str | None = None
+) -> tuple[Library, list[Diagnostic], FormatInfo, list[InputFile]]:
     """Read every input into one library; a key seen before gets ``-2``, ``-3`` ..."""
     combined = Library()
     diagnostics: list[Diagnostic] = []
@@ -71,11 +72,16 @@ def _read_libraries(paths: tuple[str, ...], from_: str | None, encoding: str | N
             if record.key in combined:
                 original = record.key
                 record.id = combined.unused_key(original)
-                diagnostics.append(Diagnostic(
-                    Severity.WARNING, "duplicate-key",
-                    f"key '{original}' already read from an earlier file; renamed '{record.id}'",
-                    file=filename, key=original,
-                ))
+                diagnostics.append(
+                    Diagnostic(
+                        Severity.WARNING,
+                        "duplicate-key",
+                        f"key '{original}' already read from an earlier file; "
+                        f"renamed '{record.id}'",
+                        file=filename,
+                        key=original,
+                    )
+                )
             combined.add(record)
         if not combined.extras:
             combined.extras = dict(source.library.extras)
@@ -94,8 +100,9 @@ def _output_format(output: str | None, to: str | None, fallback: FormatInfo) -> 
     return fallback
 
 
-def _check_destination(paths: tuple[str, ...], output: str | None, in_place: bool,
-                       backup: bool) -> None:
+def _check_destination(
+    paths: tuple[str, ...], output: str | None, in_place: bool, backup: bool
+) -> None:
     if in_place and output:
         raise UsageError("give either -o/--output or --in-place, not both")
     if in_place and (len(paths) != 1 or paths[0] == "-"):
@@ -104,8 +111,14 @@ def _check_destination(paths: tuple[str, ...], output: str | None, in_place: boo
         raise UsageError("--backup only makes sense with --in-place")
 
 
-def _write(text: str, paths: tuple[str, ...], output: str | None, in_place: bool,
-           backup: bool, encoding: str = "utf-8") -> None:
+def _write(
+    text: str,
+    paths: tuple[str, ...],
+    output: str | None,
+    in_place: bool,
+    backup: bool,
+    encoding: str = "utf-8",
+) -> None:
     """Write the result: over the input only with --in-place, never by accident.
 
     In place the file keeps the encoding it was read with (``encoding``, a
@@ -120,8 +133,7 @@ def _write(text: str, paths: tuple[str, ...], output: str | None, in_place: bool
 
 def _edits_bibtex_source(sources: list[InputFile], target: FormatInfo) -> bool:
     """Whether the result is one .bib file's own text, edited (not rewritten by a writer)."""
-    return len(sources) == 1 and sources[0].format.name == "biblatex" \
-        and target.name == "biblatex"
+    return len(sources) == 1 and sources[0].format.name == "biblatex" and target.name == "biblatex"
 
 
 def _problems(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
@@ -129,16 +141,27 @@ def _problems(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
 
 
 _in_place_option = click.option(
-    "--in-place", is_flag=True,
-    help="Rewrite the input file itself (atomically). Without it the input is never touched.")
+    "--in-place",
+    is_flag=True,
+    help="Rewrite the input file itself (atomically). Without it the input is never touched.",
+)
 _backup_option = click.option(
-    "--backup", is_flag=True, help="With --in-place: keep the old file as FILE~.")
+    "--backup", is_flag=True, help="With --in-place: keep the old file as FILE~."
+)
 _from_option = click.option(
-    "-f", "--from", "from_", metavar="FORMAT",
-    help="Input format; default: from the suffix or content.")
+    "-f",
+    "--from",
+    "from_",
+    metavar="FORMAT",
+    help="Input format; default: from the suffix or content.",
+)
 _to_option = click.option(
-    "-t", "--to", "to", metavar="FORMAT",
-    help="Output format; default: from the -o suffix, else the input's format.")
+    "-t",
+    "--to",
+    "to",
+    metavar="FORMAT",
+    help="Output format; default: from the -o suffix, else the input's format.",
+)
 
 # ---------------------------------------------------------------------------
 # dedupe
@@ -173,32 +196,63 @@ def _conflicts_as_bibtex_field(library: Library) -> None:
         if depth == 0 and isinstance(container, dict):
             container[CONFLICTS_FIELD] = text
         else:
-            click.echo(f"warning: entry '{record.key}': its merge conflicts contain unbalanced "
-                       "braces and cannot be written to BibTeX; write CSL-JSON to keep them",
-                       err=True)
+            click.echo(
+                f"warning: entry '{record.key}': its merge conflicts contain unbalanced "
+                "braces and cannot be written to BibTeX; write CSL-JSON to keep them",
+                err=True,
+            )
 
 
 @click.command("dedupe")
-@click.argument("paths", metavar="FILE...", nargs=-1, required=True,
-                type=click.Path(allow_dash=True))
+@click.argument(
+    "paths", metavar="FILE...", nargs=-1, required=True, type=click.Path(allow_dash=True)
+)
 @format_option
 @_from_option
 @_to_option
-@click.option("--rule", "rules", multiple=True, type=click.Choice(RULES),
-              help="Use only these rules (repeatable); default: all.")
-@click.option("--threshold", type=click.FloatRange(0.5, 1.0), default=0.9, show_default=True,
-              help="Title similarity needed by the title-year-author rule.")
-@click.option("--merge", "policy", type=click.Choice(["first", "last", "combine"]),
-              help="Merge each group: keep the first or last record, or combine all fields.")
-@click.option("-o", "--output", type=click.Path(allow_dash=True),
-              help="With --merge: where to write the merged library ('-' for stdout).")
+@click.option(
+    "--rule",
+    "rules",
+    multiple=True,
+    type=click.Choice(RULES),
+    help="Use only these rules (repeatable); default: all.",
+)
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0.5, 1.0),
+    default=0.9,
+    show_default=True,
+    help="Title similarity needed by the title-year-author rule.",
+)
+@click.option(
+    "--merge",
+    "policy",
+    type=click.Choice(["first", "last", "combine"]),
+    help="Merge each group: keep the first or last record, or combine all fields.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(allow_dash=True),
+    help="With --merge: where to write the merged library ('-' for stdout).",
+)
 @_in_place_option
 @_backup_option
 @encoding_option
 @handle_errors
-def dedupe(paths: tuple[str, ...], output_format: str, from_: str | None, to: str | None,
-           rules: tuple[str, ...], threshold: float, policy: str | None, output: str | None,
-           in_place: bool, backup: bool, encoding: str | None) -> None:
+def dedupe(
+    paths: tuple[str, ...],
+    output_format: str,
+    from_: str | None,
+    to: str | None,
+    rules: tuple[str, ...],
+    threshold: float,
+    policy: str | None,
+    output: str | None,
+    in_place: bool,
+    backup: bool,
+    encoding: str | None,
+) -> None:
     """Find duplicate records (same DOI, ISBN, or title, year and first author).
 
     Without --merge the groups are listed and the exit code is 1 when there
@@ -234,8 +288,9 @@ def dedupe(paths: tuple[str, ...], output_format: str, from_: str | None, to: st
             for number, group in enumerate(groups, start=1):
                 click.echo(f"{number}. {_describe(group)}")
             duplicates = sum(len(g.keys) for g in groups)
-            click.echo(f"{len(groups)} group(s) of duplicates ({duplicates} of "
-                       f"{len(library)} records)")
+            click.echo(
+                f"{len(groups)} group(s) of duplicates ({duplicates} of {len(library)} records)"
+            )
         if groups:
             sys.exit(EXIT_PROBLEMS)
         return
@@ -249,17 +304,28 @@ def dedupe(paths: tuple[str, ...], output_format: str, from_: str | None, to: st
         if target.name == "biblatex":
             _conflicts_as_bibtex_field(merged)
         elif target.name == "ris" and groups:
-            click.echo("warning: RIS has no place for the aliases and merge conflicts kept in "
-                       "'custom'; write CSL-JSON, CSL-YAML or BibLaTeX to keep them", err=True)
-        _write(format_write(merged, target.name), paths, output, in_place, backup,
-               sources[0].encoding)
+            click.echo(
+                "warning: RIS has no place for the aliases and merge conflicts kept in "
+                "'custom'; write CSL-JSON, CSL-YAML or BibLaTeX to keep them",
+                err=True,
+            )
+        _write(
+            format_write(merged, target.name), paths, output, in_place, backup, sources[0].encoding
+        )
     removed = len(library) - len(merged)
     if output_format == "json":
-        echo_json({"records": len(library), "merged": len(merged), "removed": removed,
-                   "groups": [g.to_json() for g in groups]})
+        echo_json(
+            {
+                "records": len(library),
+                "merged": len(merged),
+                "removed": removed,
+                "groups": [g.to_json() for g in groups],
+            }
+        )
     else:
-        click.echo(f"merged {len(groups)} group(s): {len(library)} -> {len(merged)} records",
-                   err=True)
+        click.echo(
+            f"merged {len(groups)} group(s): {len(library)} -> {len(merged)} records", err=True
+        )
 
 
 def _merged_source(source: InputFile, groups: list[DuplicateGroup], policy: MergePolicy) -> str:
@@ -272,13 +338,15 @@ def _merged_source(source: InputFile, groups: list[DuplicateGroup], policy: Merg
     try:
         return merge_in_source(source.text, groups, policy)
     except SourceEditError as exc:
-        raise OutputError(f"{source.name}: cannot merge in the file's text ({exc}); "
-                          "nothing was written") from exc
+        raise OutputError(
+            f"{source.name}: cannot merge in the file's text ({exc}); nothing was written"
+        ) from exc
 
 
 # ---------------------------------------------------------------------------
 # keys
 # ---------------------------------------------------------------------------
+
 
 def rename_bibtex_keys(text: str, renamed: dict[str, str]) -> str:
     """Rename entry keys and crossref/xref values in BibTeX text, touching nothing else.
@@ -292,25 +360,48 @@ def rename_bibtex_keys(text: str, renamed: dict[str, str]) -> str:
 
 @click.command("keys")
 @click.argument("path", metavar="FILE", type=click.Path(allow_dash=True))
-@click.option("-p", "--pattern", default=DEFAULT_PATTERN, show_default=True,
-              help="Key pattern: {auth} {authors} {authorsN} {year} {title} {shorttitle} "
-                   "{shorttitleN} {veryshorttitle}, modifiers :lower :upper :capitalize "
-                   ":abbr :N (see the README).")
+@click.option(
+    "-p",
+    "--pattern",
+    default=DEFAULT_PATTERN,
+    show_default=True,
+    help="Key pattern: {auth} {authors} {authorsN} {year} {title} {shorttitle} "
+    "{shorttitleN} {veryshorttitle}, modifiers :lower :upper :capitalize "
+    ":abbr :N (see the README).",
+)
 @click.option("--rekey", is_flag=True, help="Replace every key, not only unusable ones.")
-@click.option("--unicode", "unicode_keys", is_flag=True,
-              help="Keep letters without an ASCII form (CJK ...) instead of dropping them.")
+@click.option(
+    "--unicode",
+    "unicode_keys",
+    is_flag=True,
+    help="Keep letters without an ASCII form (CJK ...) instead of dropping them.",
+)
 @click.option("--dry-run", is_flag=True, help="Only list the renames; write nothing.")
-@click.option("-o", "--output", type=click.Path(allow_dash=True),
-              help="Where to write the renamed library (default: stdout).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(allow_dash=True),
+    help="Where to write the renamed library (default: stdout).",
+)
 @_in_place_option
 @_backup_option
 @_from_option
 @encoding_option
 @format_option
 @handle_errors
-def keys(path: str, pattern: str, rekey: bool, unicode_keys: bool, dry_run: bool,
-         output: str | None, in_place: bool, backup: bool, from_: str | None,
-         encoding: str | None, output_format: str) -> None:
+def keys(
+    path: str,
+    pattern: str,
+    rekey: bool,
+    unicode_keys: bool,
+    dry_run: bool,
+    output: str | None,
+    in_place: bool,
+    backup: bool,
+    from_: str | None,
+    encoding: str | None,
+    output_format: str,
+) -> None:
     """Give records citation keys made from a pattern.
 
     Records whose key is usable keep it unless --rekey; clashes get a, b,
@@ -329,8 +420,9 @@ def keys(path: str, pattern: str, rekey: bool, unicode_keys: bool, dry_run: bool
     source = read_input(path, from_, encoding)
     echo_diagnostics(_problems(list(source.diagnostics)))
     try:
-        renamed, library = generate_keys(source.library, pattern, rekey=rekey,
-                                         ascii_only=not unicode_keys)
+        renamed, library = generate_keys(
+            source.library, pattern, rekey=rekey, ascii_only=not unicode_keys
+        )
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
     if output_format == "json":
@@ -350,8 +442,9 @@ def keys(path: str, pattern: str, rekey: bool, unicode_keys: bool, dry_run: bool
         try:
             rendered = rename_in_source(source.text, renamed)
         except SourceEditError as exc:
-            raise OutputError(f"{source.name}: cannot rename keys in the file's text ({exc}); "
-                              "nothing was written") from exc
+            raise OutputError(
+                f"{source.name}: cannot rename keys in the file's text ({exc}); nothing was written"
+            ) from exc
         if in_place and rendered == source.text:
             return
     else:
@@ -365,21 +458,39 @@ def keys(path: str, pattern: str, rekey: bool, unicode_keys: bool, dry_run: bool
 
 
 @click.command("format")
-@click.argument("paths", metavar="FILE...", nargs=-1, required=True,
-                type=click.Path(allow_dash=True))
-@click.option("--sort", type=click.Choice(["key", "year", "author"]),
-              help="Also order the entries; comments directly above an entry move with it, "
-                   "@string and other comments stay.")
-@click.option("--check", is_flag=True,
-              help="Write nothing; exit 1 if any file is not tidy (for pre-commit hooks).")
-@click.option("-o", "--output", type=click.Path(allow_dash=True),
-              help="Where to write the tidied file (default: stdout).")
+@click.argument(
+    "paths", metavar="FILE...", nargs=-1, required=True, type=click.Path(allow_dash=True)
+)
+@click.option(
+    "--sort",
+    type=click.Choice(["key", "year", "author"]),
+    help="Also order the entries; comments directly above an entry move with it, "
+    "@string and other comments stay.",
+)
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Write nothing; exit 1 if any file is not tidy (for pre-commit hooks).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(allow_dash=True),
+    help="Where to write the tidied file (default: stdout).",
+)
 @_in_place_option
 @_backup_option
 @encoding_option
 @handle_errors
-def format_(paths: tuple[str, ...], sort: str | None, check: bool, output: str | None,
-            in_place: bool, backup: bool, encoding: str | None) -> None:
+def format_(
+    paths: tuple[str, ...],
+    sort: str | None,
+    check: bool,
+    output: str | None,
+    in_place: bool,
+    backup: bool,
+    encoding: str | None,
+) -> None:
     """Rewrite .bib files canonically (bibtex-tidy style), keeping every value.
 
     Entry types and field names lower case, two-space indentation, fields in

@@ -35,8 +35,10 @@ def _listing_lines(records: list[Record]) -> list[str]:
     for row in rows:
         year = str(row.year) if row.year is not None else "n.d."
         author = row.author if len(row.author) <= 24 else row.author[:23] + "…"
-        lines.append(f"{row.key:<{key_width}}  {row.type:<{type_width}}  "
-                     f"{author:<{author_width}}  {year:>4}  {row.title}".rstrip())
+        lines.append(
+            f"{row.key:<{key_width}}  {row.type:<{type_width}}  "
+            f"{author:<{author_width}}  {year:>4}  {row.title}".rstrip()
+        )
     return lines
 
 
@@ -51,9 +53,17 @@ def _listing_lines(records: list[Record]) -> list[str]:
 @format_option
 @sentence_case_option
 @handle_errors
-def list_command(file: str, from_: str | None, encoding: str | None, type_: str | None,
-                 author: str | None, year: str | None, search: str | None,
-                 output_format: str, sentence_case: bool) -> None:
+def list_command(
+    file: str,
+    from_: str | None,
+    encoding: str | None,
+    type_: str | None,
+    author: str | None,
+    year: str | None,
+    search: str | None,
+    output_format: str,
+    sentence_case: bool,
+) -> None:
     """List the entries of a bibliography, optionally filtered.
 
     Text output has one line per entry: key, type, first author, year and
@@ -69,8 +79,7 @@ def list_command(file: str, from_: str | None, encoding: str | None, type_: str 
     """
     source = read_input(file, from_, encoding, sentence_case=sentence_case)
     echo_diagnostics(d for d in source.diagnostics if d.severity is not Severity.INFO)
-    records = filter_records(source.library, type=type_, author=author, year=year,
-                             search=search)
+    records = filter_records(source.library, type=type_, author=author, year=year, search=search)
     if output_format == "json":
         echo_json([record.to_json() for record in records])
     else:
@@ -103,13 +112,24 @@ def describe(record: Record) -> list[str]:
 @click.argument("key")
 @from_option
 @encoding_option
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "bibtex"]),
-              default="text", show_default=True,
-              help="Fields for people (text), CSL-JSON (json) or a BibLaTeX entry (bibtex).")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "bibtex"]),
+    default="text",
+    show_default=True,
+    help="Fields for people (text), CSL-JSON (json) or a BibLaTeX entry (bibtex).",
+)
 @sentence_case_option
 @handle_errors
-def show_command(file: str, key: str, from_: str | None, encoding: str | None,
-                 output_format: str, sentence_case: bool) -> None:
+def show_command(
+    file: str,
+    key: str,
+    from_: str | None,
+    encoding: str | None,
+    output_format: str,
+    sentence_case: bool,
+) -> None:
     """Show one entry of a bibliography by its key (case-sensitive).
 
     An unknown key is a problem in the data, as in `citekit cite`: exit 1,
@@ -123,9 +143,11 @@ def show_command(file: str, key: str, from_: str | None, encoding: str | None,
       citekit show refs.json darwin1859 --format bibtex
     """
     source = read_input(file, from_, encoding, sentence_case=sentence_case)
-    echo_diagnostics(d for d in source.diagnostics  # every broken entry, this one's warnings
-                     if d.severity is Severity.ERROR
-                     or (d.severity is Severity.WARNING and d.key in (key, None)))
+    echo_diagnostics(
+        d
+        for d in source.diagnostics  # every broken entry, this one's warnings
+        if d.severity is Severity.ERROR or (d.severity is Severity.WARNING and d.key in (key, None))
+    )
     record = find_record(source.library, key)
     if output_format == "json":
         echo_json(record.to_json())

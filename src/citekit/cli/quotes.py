@@ -79,8 +79,10 @@ class QuotesGroup(click.Group):
 def load_library(path: str, encoding: str | None = None) -> tuple[Library, list[Diagnostic]]:
     """Read a library and check its quotation records; diagnostics go to stderr."""
     source = read_input(path, None, encoding)
-    diagnostics = [*source.diagnostics,
-                   *check_quotations(source.library, file=source.name, lines=source.result.lines)]
+    diagnostics = [
+        *source.diagnostics,
+        *check_quotations(source.library, file=source.name, lines=source.result.lines),
+    ]
     echo_diagnostics(diagnostics, quiet=True)
     return source.library, diagnostics
 
@@ -107,8 +109,12 @@ def _quoted_in(quote: Quotation) -> str:
 
 
 def _row(quote: Quotation) -> list[str]:
-    return [quote.speaker_display, str(quote.date) if quote.date else "", quote.words,
-            _quoted_in(quote)]
+    return [
+        quote.speaker_display,
+        str(quote.date) if quote.date else "",
+        quote.words,
+        _quoted_in(quote),
+    ]
 
 
 _HEADERS = ["speaker", "date", "words", "quoted in"]
@@ -130,12 +136,35 @@ def render_table(quotes: list[Quotation]) -> str:
 def render_csv(quotes: list[Quotation]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["id", "speaker", "date", "words", "quoted-in", "quoted-in-locator",
-                     "quoted-in-label", "occasion", "original-quotation", "original-source"])
+    writer.writerow(
+        [
+            "id",
+            "speaker",
+            "date",
+            "words",
+            "quoted-in",
+            "quoted-in-locator",
+            "quoted-in-label",
+            "occasion",
+            "original-quotation",
+            "original-source",
+        ]
+    )
     for q in quotes:
-        writer.writerow([q.key, q.speaker_display, str(q.date) if q.date else "", q.words,
-                         q.quoted_in or "", q.locator or "", q.label or "", q.occasion or "",
-                         q.original_words or "", q.original_source or ""])
+        writer.writerow(
+            [
+                q.key,
+                q.speaker_display,
+                str(q.date) if q.date else "",
+                q.words,
+                q.quoted_in or "",
+                q.locator or "",
+                q.label or "",
+                q.occasion or "",
+                q.original_words or "",
+                q.original_source or "",
+            ]
+        )
     return buffer.getvalue().rstrip("\n")
 
 
@@ -149,16 +178,27 @@ def render_markdown(quotes: list[Quotation]) -> str:
 
 
 @click.group("quotes", cls=QuotesGroup, invoke_without_command=True)
-@click.option("--speaker", metavar="NAME",
-              help="Only quotations whose speaker's name contains NAME.")
+@click.option(
+    "--speaker", metavar="NAME", help="Only quotations whose speaker's name contains NAME."
+)
 @click.option("--in", "quoted_in", metavar="KEY", help="Only quotations quoted in record KEY.")
-@click.option("--format", "output_format", type=click.Choice(["table", "json", "csv", "markdown"]),
-              default=None, help="Listing format (default: table).")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "json", "csv", "markdown"]),
+    default=None,
+    help="Listing format (default: table).",
+)
 @encoding_option
 @click.pass_context
 @handle_errors
-def quotes(ctx: click.Context, speaker: str | None, quoted_in: str | None,
-           output_format: str | None, encoding: str | None) -> None:
+def quotes(
+    ctx: click.Context,
+    speaker: str | None,
+    quoted_in: str | None,
+    output_format: str | None,
+    encoding: str | None,
+) -> None:
     """List the quotation records in FILE (default: ./references.bib).
 
     A quotation record is a speech, interview or personal communication
@@ -224,15 +264,18 @@ def render_verification(result: Verification) -> str:
         lines.append(f"         {label}: “{result.checked}”")
     if result.status == "near":
         lines.append(f"         found:  “{result.passage}”")
-        diff = " … ".join(format_word_diff(p.diff, context=_CONTEXT)
-                          for p in result.passages if p.diff)
+        diff = " … ".join(
+            format_word_diff(p.diff, context=_CONTEXT) for p in result.passages if p.diff
+        )
         lines.append(f"         diff:   {diff}")
     for passage in result.passages:
         if passage.status == "missing" and len(result.passages) > 1:
             lines.append(f"         missing part: “{passage.words}”")
     if result.departures:
-        lines.append(f"         the quoting work departs from the original: "
-                     f"{format_word_diff(result.departures, context=_CONTEXT)}")
+        lines.append(
+            f"         the quoting work departs from the original: "
+            f"{format_word_diff(result.departures, context=_CONTEXT)}"
+        )
     lines.extend(f"         note: {note}" for note in result.notes)
     return "\n".join(lines)
 
@@ -246,22 +289,44 @@ def _counts(results: list[Verification]) -> dict[str, int]:
 
 @quotes.command("verify")
 @click.argument("file", type=click.Path(allow_dash=True))
-@click.option("--source", "source", metavar="TEXTFILE", required=True,
-              type=click.Path(allow_dash=True),
-              help="Plain text of the quoting work (or, with --original, of the original).")
+@click.option(
+    "--source",
+    "source",
+    metavar="TEXTFILE",
+    required=True,
+    type=click.Path(allow_dash=True),
+    help="Plain text of the quoting work (or, with --original, of the original).",
+)
 @click.option("--in", "quoted_in", metavar="KEY", help="Only quotations quoted in record KEY.")
-@click.option("--speaker", metavar="NAME",
-              help="Only quotations whose speaker's name contains NAME.")
-@click.option("--original", is_flag=True,
-              help="Check the original wording, and show where the quoting work departs from it.")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Output for people (text) or for programs (json).")
+@click.option(
+    "--speaker", metavar="NAME", help="Only quotations whose speaker's name contains NAME."
+)
+@click.option(
+    "--original",
+    is_flag=True,
+    help="Check the original wording, and show where the quoting work departs from it.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output for people (text) or for programs (json).",
+)
 @encoding_option
 @click.pass_context
 @handle_errors
-def verify_command(ctx: click.Context, file: str, source: str, quoted_in: str | None,
-                   speaker: str | None, original: bool, output_format: str,
-                   encoding: str | None) -> None:
+def verify_command(
+    ctx: click.Context,
+    file: str,
+    source: str,
+    quoted_in: str | None,
+    speaker: str | None,
+    original: bool,
+    output_format: str,
+    encoding: str | None,
+) -> None:
     """Check that each quotation in FILE appears verbatim in TEXTFILE.
 
     Quotes, apostrophes, dashes, ellipses and spacing are compared loosely;
@@ -287,18 +352,33 @@ def verify_command(ctx: click.Context, file: str, source: str, quoted_in: str | 
     results = verify(selected, text, original=original)
     tally = _counts(results)
     if output_format == "json":
-        echo_json({"file": file, "source": source, "original": original, "counts": tally,
-                   "results": [r.to_json() for r in results]})
+        echo_json(
+            {
+                "file": file,
+                "source": source,
+                "original": original,
+                "counts": tally,
+                "results": [r.to_json() for r in results],
+            }
+        )
     else:
         for result in results:
             click.echo(render_verification(result))
-        click.echo(f"{len(results)} quotation{'' if len(results) == 1 else 's'}: "
-                   f"{tally['exact']} exact, {tally['near']} near, {tally['missing']} missing")
+        click.echo(
+            f"{len(results)} quotation{'' if len(results) == 1 else 's'}: "
+            f"{tally['exact']} exact, {tally['near']} near, {tally['missing']} missing"
+        )
     failed = tally["near"] + tally["missing"] or _has_errors(diagnostics)
     sys.exit(EXIT_PROBLEMS if failed else EXIT_OK)
 
 
 COMMANDS = [quotes]
 
-__all__ = ["COMMANDS", "QuotesGroup", "load_library", "quotes", "render_verification",
-           "verify_command"]
+__all__ = [
+    "COMMANDS",
+    "QuotesGroup",
+    "load_library",
+    "quotes",
+    "render_verification",
+    "verify_command",
+]

@@ -15,28 +15,68 @@ from citekit.render.api import ENGINES
 
 @click.command("reader")
 @click.argument("reading_list", metavar="LIST")
-@click.option("--output", "-o", "output", default="-", show_default=True, metavar="OUT",
-              help="The reader to write: OUT.html, OUT.docx, OUT.pdf or OUT.md (- for stdout, "
-                   "with --format).")
-@click.option("--format", "output_format",
-              type=click.Choice([*OUTPUT_KINDS, "json"]), default=None,
-              help="Output format (default: from the OUT suffix); json prints the built "
-                   "reader's structure for programs.")
-@click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True,
-              help="The page size of the PDF, the DOCX and the HTML's print layout.")
-@click.option("--engine", "engine", type=click.Choice(sorted(ENGINES)), default=None,
-              help="CSL engine (default: citekit's default engine).")
-@click.option("--strict", is_flag=True,
-              help="Treat warnings (a reading in two sections, a missing date ...) as errors.")
-@click.option("--serve", is_flag=True,
-              help="Live preview: serve the HTML reader on 127.0.0.1, rebuild it when the "
-                   "list or a library changes, and reload the page; problems are shown on "
-                   "the page.  Ctrl-C stops.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
-              help="With --serve: the port (0 picks a free one).")
+@click.option(
+    "--output",
+    "-o",
+    "output",
+    default="-",
+    show_default=True,
+    metavar="OUT",
+    help="The reader to write: OUT.html, OUT.docx, OUT.pdf or OUT.md (- for stdout, "
+    "with --format).",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice([*OUTPUT_KINDS, "json"]),
+    default=None,
+    help="Output format (default: from the OUT suffix); json prints the built "
+    "reader's structure for programs.",
+)
+@click.option(
+    "--paper",
+    type=click.Choice(["a4", "letter"]),
+    default="a4",
+    show_default=True,
+    help="The page size of the PDF, the DOCX and the HTML's print layout.",
+)
+@click.option(
+    "--engine",
+    "engine",
+    type=click.Choice(sorted(ENGINES)),
+    default=None,
+    help="CSL engine (default: citekit's default engine).",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Treat warnings (a reading in two sections, a missing date ...) as errors.",
+)
+@click.option(
+    "--serve",
+    is_flag=True,
+    help="Live preview: serve the HTML reader on 127.0.0.1, rebuild it when the "
+    "list or a library changes, and reload the page; problems are shown on "
+    "the page.  Ctrl-C stops.",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8765,
+    show_default=True,
+    help="With --serve: the port (0 picks a free one).",
+)
 @handle_errors
-def reader_command(reading_list: str, output: str, output_format: str | None, paper: str,
-                   engine: str | None, strict: bool, serve: bool, port: int) -> None:
+def reader_command(
+    reading_list: str,
+    output: str,
+    output_format: str | None,
+    paper: str,
+    engine: str | None,
+    strict: bool,
+    serve: bool,
+    port: int,
+) -> None:
     """Build a course reader from a reading list (TOML or YAML).
 
     Each section of LIST becomes its own bibliography in the list's CSL
@@ -75,8 +115,11 @@ def reader_command(reading_list: str, output: str, output_format: str | None, pa
     write_reader(built, output, kind, paper=paper, protect=protect)
     if output != "-":
         entries = sum(len(s.entries) for s in built.sections)
-        click.echo(f"wrote {output}: {len(built.sections)} sections, {entries} readings, "
-                   f"{len(built.bibliography)} works", err=True)
+        click.echo(
+            f"wrote {output}: {len(built.sections)} sections, {entries} readings, "
+            f"{len(built.bibliography)} works",
+            err=True,
+        )
 
 
 def _serve(reading_list: str, *, paper: str, engine: str | None, port: int) -> None:
@@ -87,7 +130,8 @@ def _serve(reading_list: str, *, paper: str, engine: str | None, port: int) -> N
         server = PreviewServer(Preview(reading_list, paper=paper, engine=engine), port)
     except OSError as exc:
         raise click.ClickException(
-            f"cannot serve on 127.0.0.1:{port}: {exc.strerror or exc}") from None
+            f"cannot serve on 127.0.0.1:{port}: {exc.strerror or exc}"
+        ) from None
     server.start()
     click.echo(f"serving {reading_list} at {server.url} (Ctrl-C to stop)", err=True)
     try:

@@ -10,12 +10,21 @@ from citekit.server import serve_stdio
 
 
 @click.command("serve")
-@click.option("--stdio", is_flag=True, required=True,
-              help="Talk newline-delimited JSON over stdin and stdout (the only transport).")
-@click.option("--allow", "allow", multiple=True, metavar="DIR",
-              type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="A folder (besides the working folder) whose files requests may name; "
-                   "repeatable. $CITEKIT_ALLOW lists more.")
+@click.option(
+    "--stdio",
+    is_flag=True,
+    required=True,
+    help="Talk newline-delimited JSON over stdin and stdout (the only transport).",
+)
+@click.option(
+    "--allow",
+    "allow",
+    multiple=True,
+    metavar="DIR",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="A folder (besides the working folder) whose files requests may name; "
+    "repeatable. $CITEKIT_ALLOW lists more.",
+)
 def serve(stdio: bool, allow: tuple[Path, ...]) -> None:
     """Serve citation rendering to an editor over newline-delimited JSON.
 

@@ -13,13 +13,21 @@ from citekit.styles.catalog import available_locales, list_styles
 @click.command("styles")
 @click.argument("query", nargs=-1, metavar="[QUERY...]")
 @format_option
-@click.option("--independent", is_flag=True,
-              help="Only independent styles (leave out journal aliases of another style).")
-@click.option("--locales", "show_locales", is_flag=True,
-              help="List the available locales (languages) instead.")
+@click.option(
+    "--independent",
+    is_flag=True,
+    help="Only independent styles (leave out journal aliases of another style).",
+)
+@click.option(
+    "--locales",
+    "show_locales",
+    is_flag=True,
+    help="List the available locales (languages) instead.",
+)
 @handle_errors
-def styles_command(query: tuple[str, ...], output_format: str, independent: bool,
-                   show_locales: bool) -> None:
+def styles_command(
+    query: tuple[str, ...], output_format: str, independent: bool, show_locales: bool
+) -> None:
     """List CSL styles: id, title, class and fields, filtered by QUERY words.
 
     Every word of the query must appear in the style's id, title, citation

@@ -174,15 +174,23 @@ class Reader:
     def to_json(self) -> dict[str, Any]:
         course = self.reading_list
         return {
-            "title": course.title, "code": course.code, "term": course.term,
-            "instructor": course.instructor, "style": self.style.id, "locale": self.locale,
+            "title": course.title,
+            "code": course.code,
+            "term": course.term,
+            "instructor": course.instructor,
+            "style": self.style.id,
+            "locale": self.locale,
             "load": self.load.to_json(),
-            "sections": [{
-                "id": s.id, "title": s.title, "load": s.load.to_json(),
-                "entries": [_entry_json(e) for e in s.entries],
-            } for s in self.sections],
-            "bibliography": [{"id": e.key, "text": _plain_text(e.rich)}
-                             for e in self.bibliography],
+            "sections": [
+                {
+                    "id": s.id,
+                    "title": s.title,
+                    "load": s.load.to_json(),
+                    "entries": [_entry_json(e) for e in s.entries],
+                }
+                for s in self.sections
+            ],
+            "bibliography": [{"id": e.key, "text": _plain_text(e.rich)} for e in self.bibliography],
             "diagnostics": [d.to_json() for d in self.diagnostics],
             "warnings": list(self.warnings),
         }
@@ -195,9 +203,14 @@ def _plain_text(rich: Rich) -> str:
 
 def _entry_json(entry: ReaderEntry) -> dict[str, Any]:
     return {
-        "id": entry.key, "text": _plain_text(entry.rich), "required": entry.required,
-        "locator": entry.locator, "label": entry.label, "pages": entry.pages,
-        "amount": entry.amount, "unit": entry.unit,
+        "id": entry.key,
+        "text": _plain_text(entry.rich),
+        "required": entry.required,
+        "locator": entry.locator,
+        "label": entry.label,
+        "pages": entry.pages,
+        "amount": entry.amount,
+        "unit": entry.unit,
         "annotation": _plain_text(entry.annotation) if entry.annotation else None,
         "note": entry.note,
         "context": _plain_text(entry.context) if entry.context else None,
@@ -209,12 +222,24 @@ def _entry_json(entry: ReaderEntry) -> dict[str, Any]:
 # ---------------------------------------------------------------------------
 
 _LABEL_FORMS: dict[str, tuple[str, str]] = {
-    "page": ("p.", "pp."), "chapter": ("chap.", "chaps."), "paragraph": ("para.", "paras."),
-    "section": ("sec.", "secs."), "volume": ("vol.", "vols."), "line": ("l.", "ll."),
-    "figure": ("fig.", "figs."), "note": ("n.", "nn."), "verse": ("v.", "vv."),
-    "column": ("col.", "cols."), "folio": ("fol.", "fols."), "book": ("bk.", "bks."),
-    "part": ("pt.", "pts."), "issue": ("no.", "nos."), "number": ("no.", "nos."),
-    "opus": ("op.", "opp."), "sub-verbo": ("s.v.", "s.vv."), "appendix": ("app.", "apps."),
+    "page": ("p.", "pp."),
+    "chapter": ("chap.", "chaps."),
+    "paragraph": ("para.", "paras."),
+    "section": ("sec.", "secs."),
+    "volume": ("vol.", "vols."),
+    "line": ("l.", "ll."),
+    "figure": ("fig.", "figs."),
+    "note": ("n.", "nn."),
+    "verse": ("v.", "vv."),
+    "column": ("col.", "cols."),
+    "folio": ("fol.", "fols."),
+    "book": ("bk.", "bks."),
+    "part": ("pt.", "pts."),
+    "issue": ("no.", "nos."),
+    "number": ("no.", "nos."),
+    "opus": ("op.", "opp."),
+    "sub-verbo": ("s.v.", "s.vv."),
+    "appendix": ("app.", "apps."),
 }
 _RANGE_DASH = re.compile(r"(?<=[0-9ivxlcdmIVXLCDM])\s*-{1,2}\s*(?=[0-9ivxlcdmIVXLCDM])")
 
@@ -288,20 +313,30 @@ def load_libraries(paths: Iterable[Path]) -> tuple[Library, list[Diagnostic]]:
         try:
             result = formats.read(path)
         except (FileNotFoundError, InputError) as exc:
-            message = (f"library file not found: {path}" if not Path(path).exists()
-                       else f"library file cannot be read: {exc}")
-            raise ParseError(message, [Diagnostic(
-                Severity.ERROR, "missing-library", message, file=str(path))]) from exc
+            message = (
+                f"library file not found: {path}"
+                if not Path(path).exists()
+                else f"library file cannot be read: {exc}"
+            )
+            raise ParseError(
+                message, [Diagnostic(Severity.ERROR, "missing-library", message, file=str(path))]
+            ) from exc
         # A broken entry of a library is the library's problem, reported with
         # its file, line and key; it stops the reader only if it is a reading
         # (then the reading list's check names it as unknown).
         diagnostics.extend(d for d in result.diagnostics if d.severity is not Severity.INFO)
         for record in result.library:
             if record.key in library:
-                diagnostics.append(Diagnostic(
-                    Severity.WARNING, "duplicate-key",
-                    f"'{record.key}' is also in an earlier library file; the first is used",
-                    file=str(path), line=result.lines.get(record.key), key=record.key))
+                diagnostics.append(
+                    Diagnostic(
+                        Severity.WARNING,
+                        "duplicate-key",
+                        f"'{record.key}' is also in an earlier library file; the first is used",
+                        file=str(path),
+                        line=result.lines.get(record.key),
+                        key=record.key,
+                    )
+                )
                 continue
             library.add(record)
     return library, diagnostics
@@ -314,8 +349,13 @@ def _keywords(record: Record) -> set[str]:
     """A record's keywords (CSL ``keyword``, BibTeX ``keywords``), case-folded."""
     raw = record.get("keyword")
     values = raw if isinstance(raw, list) else [raw] if isinstance(raw, str) else []
-    return {word.casefold() for value in values if isinstance(value, str)
-            for word in _KEYWORD_SPLIT.split(value) if word.strip()}
+    return {
+        word.casefold()
+        for value in values
+        if isinstance(value, str)
+        for word in _KEYWORD_SPLIT.split(value)
+        if word.strip()
+    }
 
 
 def _selected(section: Section, candidates: Iterable[Record]) -> list[str]:
@@ -341,13 +381,17 @@ def _zotero_records(section: Section, source: str) -> tuple[Library, list[Diagno
         result = zotero.read_path(section.zotero, collection=section.collection)
     except (DataError, UsageError, OSError) as exc:
         message = f"section '{section.id}': {exc}"
-        raise ParseError(f"{source}: {message}", [Diagnostic(
-            Severity.ERROR, "bad-zotero", message, file=source, line=section.line)]) from exc
+        raise ParseError(
+            f"{source}: {message}",
+            [Diagnostic(Severity.ERROR, "bad-zotero", message, file=source, line=section.line)],
+        ) from exc
     return result.library, [d for d in result.diagnostics if d.severity is not Severity.INFO]
 
 
-def select_readings(reading_list: ReadingList, library: Library,
-                    ) -> tuple[ReadingList, Library, list[Diagnostic]]:
+def select_readings(
+    reading_list: ReadingList,
+    library: Library,
+) -> tuple[ReadingList, Library, list[Diagnostic]]:
     """Sections that select records (keywords, types, a Zotero collection) get them as readings.
 
     Selected records follow the section's explicit readings, in the
@@ -374,8 +418,11 @@ def select_readings(reading_list: ReadingList, library: Library,
                     merged.add(record)
             candidates = [merged[record.key] for record in found]
         listed = {reading.key for reading in section.readings}
-        added = tuple(Reading(key=key, required=section.required, line=section.line)
-                      for key in _selected(section, candidates) if key not in listed)
+        added = tuple(
+            Reading(key=key, required=section.required, line=section.line)
+            for key in _selected(section, candidates)
+            if key not in listed
+        )
         sections.append(replace(section, readings=section.readings + added))
     return replace(reading_list, sections=tuple(sections)), merged, diagnostics
 
@@ -394,8 +441,7 @@ def is_numbered(style: Style) -> bool:
     Read from the XML rather than the ``citation-format`` metadata, which
     a hand-made style may leave out or get wrong.
     """
-    return (style.citation_format or "") == "numeric" or bool(
-        _CITATION_NUMBER.search(style.xml))
+    return (style.citation_format or "") == "numeric" or bool(_CITATION_NUMBER.search(style.xml))
 
 
 def _has_title(record: Record) -> bool:
@@ -405,8 +451,9 @@ def _has_title(record: Record) -> bool:
     return isinstance(custom, dict) and bool(custom.get("quotation"))
 
 
-def check_reading_list(reading_list: ReadingList, library: Library,
-                       style: Style) -> list[Diagnostic]:
+def check_reading_list(
+    reading_list: ReadingList, library: Library, style: Style
+) -> list[Diagnostic]:
     """Everything wrong with a list before anything is rendered.
 
     Errors: unknown keys (with the closest keys), readings without a title,
@@ -419,68 +466,117 @@ def check_reading_list(reading_list: ReadingList, library: Library,
     file = reading_list.source
     found: list[Diagnostic] = []
 
-    def add(severity: Severity, code: str, message: str, line: int | None,
-            key: str | None = None, field_name: str | None = None) -> None:
-        found.append(Diagnostic(severity, code, message, file=file, line=line, key=key,
-                                field=field_name))
+    def add(
+        severity: Severity,
+        code: str,
+        message: str,
+        line: int | None,
+        key: str | None = None,
+        field_name: str | None = None,
+    ) -> None:
+        found.append(
+            Diagnostic(severity, code, message, file=file, line=line, key=key, field=field_name)
+        )
 
     first_section: dict[str, Section] = {}
     first_reading: dict[str, Reading] = {}
     author_date = is_author_date(style)
     for section in reading_list.sections:
         if not section.readings:
-            message = (f"section '{section.id}' selects no records (no record matches its "
-                       f"keywords, types or collection)" if section.selects
-                       else f"section '{section.id}' has no readings")
+            message = (
+                f"section '{section.id}' selects no records (no record matches its "
+                f"keywords, types or collection)"
+                if section.selects
+                else f"section '{section.id}' has no readings"
+            )
             add(Severity.ERROR, "empty-section", message, section.line)
         in_section: set[str] = set()
         for reading in section.readings:
             key = reading.key
             if key in in_section:
-                add(Severity.WARNING, "repeated-reading",
+                add(
+                    Severity.WARNING,
+                    "repeated-reading",
                     f"'{key}' is listed twice in section '{section.id}'; the first is used",
-                    reading.line, key)
+                    reading.line,
+                    key,
+                )
                 continue
             in_section.add(key)
             if key in first_section:
                 earlier = first_reading[key]
                 if (earlier.locator, earlier.label) != (reading.locator, reading.label):
                     # Another part of the same work: a deliberate close reading.
-                    add(Severity.INFO, "reading-in-two-sections",
+                    add(
+                        Severity.INFO,
+                        "reading-in-two-sections",
                         f"'{key}' is also a reading in section '{first_section[key].id}' "
-                        f"(another part of it)", reading.line, key)
+                        f"(another part of it)",
+                        reading.line,
+                        key,
+                    )
                 else:
-                    add(Severity.WARNING, "reading-in-two-sections",
+                    add(
+                        Severity.WARNING,
+                        "reading-in-two-sections",
                         f"'{key}' is also a reading in section '{first_section[key].id}'",
-                        reading.line, key)
+                        reading.line,
+                        key,
+                    )
             else:
                 first_section[key] = section
                 first_reading[key] = reading
             record = library.get(key)
             if record is None:
                 hint = closest_keys(key, library.keys())
-                add(Severity.ERROR, "unknown-key", f"no entry '{key}' in the libraries"
+                add(
+                    Severity.ERROR,
+                    "unknown-key",
+                    f"no entry '{key}' in the libraries"
                     + (f" (did you mean: {', '.join(hint)}?)" if hint else ""),
-                    reading.line, key)
+                    reading.line,
+                    key,
+                )
                 continue
             if not _has_title(record):
-                add(Severity.ERROR, "missing-field", f"'{key}' has no title", reading.line,
-                    key, "title")
+                add(
+                    Severity.ERROR,
+                    "missing-field",
+                    f"'{key}' has no title",
+                    reading.line,
+                    key,
+                    "title",
+                )
             if author_date:
                 named = bool(record.get("author") or record.get("editor"))
                 dated = record.get("issued") is not None
                 if not named and not dated:
-                    add(Severity.ERROR, "missing-field",
-                        f"'{key}' has no author, editor or date, which an author-date "
-                        f"style needs", reading.line, key, "author")
+                    add(
+                        Severity.ERROR,
+                        "missing-field",
+                        f"'{key}' has no author, editor or date, which an author-date style needs",
+                        reading.line,
+                        key,
+                        "author",
+                    )
                 elif not dated:
-                    add(Severity.INFO, "missing-date",
+                    add(
+                        Severity.INFO,
+                        "missing-date",
                         f"'{key}' has no date (the style will print its 'no date' term)",
-                        reading.line, key, "issued")
+                        reading.line,
+                        key,
+                        "issued",
+                    )
                 elif not named:
-                    add(Severity.INFO, "missing-name",
+                    add(
+                        Severity.INFO,
+                        "missing-name",
                         f"'{key}' has no author or editor (the title takes their place)",
-                        reading.line, key, "author")
+                        reading.line,
+                        key,
+                        "author",
+                    )
     return found
 
 
@@ -574,8 +670,13 @@ def inline_layout(rich: Rich) -> Rich:
     return replace(rich, children=children, display=None)
 
 
-def _quoted_in(library: Library, reader_copies: Library, style: Style, locale: str | None,
-               engine: str | Engine | None) -> dict[str, Rich]:
+def _quoted_in(
+    library: Library,
+    reader_copies: Library,
+    style: Style,
+    locale: str | None,
+    engine: str | Engine | None,
+) -> dict[str, Rich]:
     """For each quotation record, "Quoted in (Raimondo 2017, para. 5)" as rich text.
 
     The citations are rendered among all the reader's works, so a year
@@ -590,17 +691,30 @@ def _quoted_in(library: Library, reader_copies: Library, style: Style, locale: s
         if source not in library:
             continue
         locator = custom.get("quoted-in-locator")
-        wanted.append((record.key, CiteItem(
-            source, locator=str(locator) if locator is not None else None,
-            label=str(custom.get("quoted-in-label") or "page") if locator else None)))
+        wanted.append(
+            (
+                record.key,
+                CiteItem(
+                    source,
+                    locator=str(locator) if locator is not None else None,
+                    label=str(custom.get("quoted-in-label") or "page") if locator else None,
+                ),
+            )
+        )
     if not wanted:
         return {}
     sources = Library(record.copy() for record in reader_copies)
     for _, item in wanted:
         if item.id not in sources:
             sources.add(library[item.id].copy())
-    result = render(sources, style, citations=[Cluster((item,)) for _, item in wanted],
-                    locale=locale, engine=engine, bibliography=False)
+    result = render(
+        sources,
+        style,
+        citations=[Cluster((item,)) for _, item in wanted],
+        locale=locale,
+        engine=engine,
+        bibliography=False,
+    )
     out: dict[str, Rich] = {}
     for (key, _), tree in zip(wanted, result.citation_trees, strict=False):
         text = plain(tree).strip()
@@ -643,19 +757,24 @@ def _without_author_substitute(style: Style) -> Style | None:
     return replace(style, xml=etree.tostring(root, encoding="utf-8")) if changed else None
 
 
-def _whole_entries(bibliography: Sequence[ReaderEntry], standalone: Mapping[str, Rich],
-                   ) -> dict[str, _WholeEntry]:
+def _whole_entries(
+    bibliography: Sequence[ReaderEntry],
+    standalone: Mapping[str, Rich],
+) -> dict[str, _WholeEntry]:
     whole: dict[str, _WholeEntry] = {}
     previous: str | None = None
     for position, entry in enumerate(bibliography):
-        whole[entry.key] = _WholeEntry(position, entry.rich,
-                                       standalone.get(entry.key, entry.rich), previous)
+        whole[entry.key] = _WholeEntry(
+            position, entry.rich, standalone.get(entry.key, entry.rich), previous
+        )
         previous = entry.key
     return whole
 
 
-def _as_in_whole(entries: Sequence[ReaderEntry], whole: Mapping[str, _WholeEntry],
-                 ) -> list[ReaderEntry]:
+def _as_in_whole(
+    entries: Sequence[ReaderEntry],
+    whole: Mapping[str, _WholeEntry],
+) -> list[ReaderEntry]:
     """A group's entries printed as the whole reader prints them.
 
     The consolidated bibliography's text is used as is, unless the style
@@ -675,11 +794,18 @@ def _as_in_whole(entries: Sequence[ReaderEntry], whole: Mapping[str, _WholeEntry
     return out
 
 
-def _section(section: Section, library: Library, style: Style, locale: str | None,
-             engine: str | Engine | None, contexts: dict[str, Rich],
-             warnings: list[str], whole: Mapping[str, _WholeEntry] | None = None,
-             numbered: bool = False, order: str = "list",
-             ) -> tuple[ReaderSection, BibliographyLayout]:
+def _section(
+    section: Section,
+    library: Library,
+    style: Style,
+    locale: str | None,
+    engine: str | Engine | None,
+    contexts: dict[str, Rich],
+    warnings: list[str],
+    whole: Mapping[str, _WholeEntry] | None = None,
+    numbered: bool = False,
+    order: str = "list",
+) -> tuple[ReaderSection, BibliographyLayout]:
     """One section as a bibliography of its own.
 
     ``order = "list"`` keeps the readings in the order the list gives them
@@ -703,16 +829,23 @@ def _section(section: Section, library: Library, style: Style, locale: str | Non
         note = reading.annotation or (str(record["annote"]) if record.get("annote") else None)
         annotations[key] = note
         copies.append(_render_copy(record, note))
-    result = render(Library(copies), style, locale=locale, engine=engine, link=True,
-                    bibliography_keys=list(readings))
+    result = render(
+        Library(copies),
+        style,
+        locale=locale,
+        engine=engine,
+        link=True,
+        bibliography_keys=list(readings),
+    )
     warnings.extend(f"section '{section.id}': {w}" for w in result.warnings)
     bibliography = result.bibliography
     if order == "list":
         listed = {key: index for index, key in enumerate(readings)}
         bibliography = sorted(bibliography, key=lambda b: listed.get(b.id, len(listed)))
     elif whole is not None and numbered:
-        bibliography = sorted(bibliography, key=lambda b: whole[b.id].position
-                              if b.id in whole else len(whole))
+        bibliography = sorted(
+            bibliography, key=lambda b: whole[b.id].position if b.id in whole else len(whole)
+        )
     entries: list[ReaderEntry] = []
     for bib in bibliography:
         reading = readings[bib.id]
@@ -726,21 +859,32 @@ def _section(section: Section, library: Library, style: Style, locale: str | Non
         source = library.get(bib.id)
         count, unit = reading_amount(reading, source)
         context = contexts.get(bib.id)
-        entries.append(ReaderEntry(
-            key=bib.id, rich=_unblock(rich), required=reading.required,
-            locator=reading.locator, label=reading.label,
-            pages=count if unit == "page" else None,
-            annotation=annotation, note=reading.note, context=context,
-            amount=count, unit=unit,
-            locator_in_context=context is not None and _same_place_as_quoted(reading, source)))
+        entries.append(
+            ReaderEntry(
+                key=bib.id,
+                rich=_unblock(rich),
+                required=reading.required,
+                locator=reading.locator,
+                label=reading.label,
+                pages=count if unit == "page" else None,
+                annotation=annotation,
+                note=reading.note,
+                context=context,
+                amount=count,
+                unit=unit,
+                locator_in_context=context is not None and _same_place_as_quoted(reading, source),
+            )
+        )
     required = [e for e in entries if e.required]
     optional = [e for e in entries if not e.required]
     if whole is not None:
         required, optional = _as_in_whole(required, whole), _as_in_whole(optional, whole)
     ordered = required + optional
     load = load_in_units((e.amount, e.unit, e.required) for e in ordered)
-    return (ReaderSection(section.id, section.title, tuple(ordered), load,
-                          section.description), result.layout)
+    return (
+        ReaderSection(section.id, section.title, tuple(ordered), load, section.description),
+        result.layout,
+    )
 
 
 def resolve_style(reading_list: ReadingList) -> Style:
@@ -748,14 +892,28 @@ def resolve_style(reading_list: ReadingList) -> Style:
     try:
         return find_style(reading_list.style)
     except (UnknownStyleError, StyleError) as exc:
-        raise ParseError(str(exc), [Diagnostic(
-            Severity.ERROR, "unknown-style", str(exc), file=reading_list.source,
-            field="style")]) from exc
+        raise ParseError(
+            str(exc),
+            [
+                Diagnostic(
+                    Severity.ERROR,
+                    "unknown-style",
+                    str(exc),
+                    file=reading_list.source,
+                    field="style",
+                )
+            ],
+        ) from exc
 
 
-def build_reader(reading_list: ReadingList, library: Library | None = None, *,
-                 engine: str | Engine | None = None, strict: bool = False,
-                 progress: Callable[[int], None] | None = None) -> Reader:
+def build_reader(
+    reading_list: ReadingList,
+    library: Library | None = None,
+    *,
+    engine: str | Engine | None = None,
+    strict: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> Reader:
     """Check a reading list and render every section and the consolidated bibliography.
 
     Raises :class:`ParseError` with every diagnostic when an error is found
@@ -772,37 +930,52 @@ def build_reader(reading_list: ReadingList, library: Library | None = None, *,
     style = resolve_style(reading_list)
     checked = check_reading_list(reading_list, library, style)
     diagnostics = [*library_diagnostics, *checked]
-    failing = [d for d in checked
-               if d.severity is Severity.ERROR or (strict and d.severity is Severity.WARNING)]
+    failing = [
+        d
+        for d in checked
+        if d.severity is Severity.ERROR or (strict and d.severity is Severity.WARNING)
+    ]
     if strict:
         failing += library_diagnostics
     if failing:
         count = len(failing)
-        raise ParseError(f"{reading_list.source}: {count} problem{'s' if count > 1 else ''} "
-                         f"in the reading list", diagnostics)
+        raise ParseError(
+            f"{reading_list.source}: {count} problem{'s' if count > 1 else ''} in the reading list",
+            diagnostics,
+        )
     locale = reading_list.locale
-    reader = Reader(reading_list, style, locale or style.default_locale or "en-US",
-                    diagnostics=diagnostics)
+    reader = Reader(
+        reading_list, style, locale or style.default_locale or "en-US", diagnostics=diagnostics
+    )
     keys = reading_list.keys()
     copies = Library(_render_copy(library[k], None) for k in keys)
     contexts = _quoted_in(library, copies, style, locale, engine)
-    whole = render(copies, style, locale=locale, engine=engine, link=True,
-                   bibliography_keys=keys)
+    whole = render(copies, style, locale=locale, engine=engine, link=True, bibliography_keys=keys)
     bibliography = [ReaderEntry(key=b.id, rich=_unblock(b.rich)) for b in whole.bibliography]
     standalone: dict[str, Rich] = {}
     plain_style = _without_author_substitute(style)
     if plain_style is not None:
-        names_in_full = render(copies, plain_style, locale=locale, engine=engine, link=True,
-                               bibliography_keys=keys)
+        names_in_full = render(
+            copies, plain_style, locale=locale, engine=engine, link=True, bibliography_keys=keys
+        )
         standalone = {b.id: _unblock(b.rich) for b in names_in_full.bibliography}
     numbered = is_numbered(style)
     shared: dict[str, _WholeEntry] | None = None
     if reading_list.numbering == "continuous" or not numbered:
         shared = _whole_entries(bibliography, standalone)
     for section in reading_list.sections:
-        built, layout = _section(section, library, style, locale, engine, contexts,
-                                 reader.warnings, shared, numbered,
-                                 section.order or reading_list.order)
+        built, layout = _section(
+            section,
+            library,
+            style,
+            locale,
+            engine,
+            contexts,
+            reader.warnings,
+            shared,
+            numbered,
+            section.order or reading_list.order,
+        )
         reader.sections.append(built)
         reader.layout = layout
         if progress is not None:
@@ -850,16 +1023,22 @@ class _Cleaner:
     def report(self, where: str, warnings: list[str]) -> None:
         if self.found:
             names = ", ".join(f"U+{ord(c):04X}" for c in self.found)
-            warnings.append(f"{where}: replaced character(s) {names} that the reader's "
-                            f"formats cannot carry (control characters or lone surrogates)")
+            warnings.append(
+                f"{where}: replaced character(s) {names} that the reader's "
+                f"formats cannot carry (control characters or lone surrogates)"
+            )
             self.found = []
 
 
 def _clean_entry(entry: ReaderEntry, cleaner: _Cleaner) -> ReaderEntry:
-    return replace(entry, rich=cleaner.rich(entry.rich) or Text(""),
-                   annotation=cleaner.rich(entry.annotation),
-                   context=cleaner.rich(entry.context), note=cleaner.optional(entry.note),
-                   locator=cleaner.optional(entry.locator))
+    return replace(
+        entry,
+        rich=cleaner.rich(entry.rich) or Text(""),
+        annotation=cleaner.rich(entry.annotation),
+        context=cleaner.rich(entry.context),
+        note=cleaner.optional(entry.note),
+        locator=cleaner.optional(entry.locator),
+    )
 
 
 def _make_xml_safe(reader: Reader) -> None:
@@ -867,9 +1046,13 @@ def _make_xml_safe(reader: Reader) -> None:
     warning for each course field, section and reading that had some."""
     cleaner = _Cleaner()
     course = reader.reading_list
-    cleaned = replace(course, title=cleaner.text(course.title),
-                      code=cleaner.optional(course.code), term=cleaner.optional(course.term),
-                      instructor=cleaner.optional(course.instructor))
+    cleaned = replace(
+        course,
+        title=cleaner.text(course.title),
+        code=cleaner.optional(course.code),
+        term=cleaner.optional(course.term),
+        instructor=cleaner.optional(course.instructor),
+    )
     if cleaner.found:
         reader.reading_list = cleaned
     cleaner.report("course", reader.warnings)
@@ -880,15 +1063,17 @@ def _make_xml_safe(reader: Reader) -> None:
         for entry in section.entries:
             entries.append(_clean_entry(entry, cleaner))
             cleaner.report(f"section '{section.id}': '{entry.key}'", reader.warnings)
-        reader.sections[index] = replace(section, title=title, description=description,
-                                         entries=tuple(entries))
+        reader.sections[index] = replace(
+            section, title=title, description=description, entries=tuple(entries)
+        )
     for index, entry in enumerate(reader.bibliography):
         reader.bibliography[index] = _clean_entry(entry, cleaner)
         cleaner.report(f"bibliography: '{entry.key}'", reader.warnings)
 
 
-def build_from_file(path: str | Path, *, engine: str | Engine | None = None,
-                    strict: bool = False) -> Reader:
+def build_from_file(
+    path: str | Path, *, engine: str | Engine | None = None, strict: bool = False
+) -> Reader:
     """Load a reading-list file and build its reader."""
     return build_reader(load_reading_list(path), engine=engine, strict=strict)
 

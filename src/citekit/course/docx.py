@@ -83,8 +83,9 @@ def _safe(text: str) -> str:
     return xml_safe(text)
 
 
-def _runs(rich: Rich, fmt: _RunFormat, link: str | None
-          ) -> Iterator[tuple[str, _RunFormat, str | None]]:
+def _runs(
+    rich: Rich, fmt: _RunFormat, link: str | None
+) -> Iterator[tuple[str, _RunFormat, str | None]]:
     """(text, format, link) for each leaf, in order."""
     if isinstance(rich, Text):
         if rich.text:
@@ -123,8 +124,7 @@ def add_rich(paragraph: Paragraph, rich: Rich) -> None:
         run.font.color.rgb = RGBColor(0x1A, 0x4C, 0x8B)
         run.underline = True
         if link != current_link:
-            rel_id = paragraph.part.relate_to(link, RELATIONSHIP_TYPE.HYPERLINK,
-                                              is_external=True)
+            rel_id = paragraph.part.relate_to(link, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
             link_element = OxmlElement("w:hyperlink")
             link_element.set(qn("r:id"), rel_id)
             paragraph._p.append(link_element)
@@ -184,8 +184,11 @@ def _details(entry: ReaderEntry) -> list[tuple[str, Rich]]:
     the reading's length), the "Quoted in" context, the annotation, the note."""
     parts: list[tuple[str, Rich]] = []
     if entry.locator_text:
-        count = (f" ({entry.amount_text})" if entry.amount and entry.amount > 1
-                 and entry.unit != "minute" else "")
+        count = (
+            f" ({entry.amount_text})"
+            if entry.amount and entry.amount > 1 and entry.unit != "minute"
+            else ""
+        )
         parts.append((NOTE_STYLE, Text(f"Read: {entry.locator_text}{count}")))
     elif entry.amount_text and entry.locator is None:
         parts.append((NOTE_STYLE, Text(f"Length: {entry.amount_text}")))
@@ -228,8 +231,10 @@ def _section(body: _Body, section: ReaderSection) -> None:
         load = _kept(document.add_paragraph())
         load.add_run("Reading load: ").bold = True
         load.add_run(_safe(described))
-    for heading, entries in (("Required reading", section.required),
-                             ("Optional reading", section.optional)):
+    for heading, entries in (
+        ("Required reading", section.required),
+        ("Optional reading", section.optional),
+    ):
         if not entries:
             continue
         document.add_heading(heading, level=2)
@@ -245,12 +250,14 @@ def _cover(document: Any, reader: Reader) -> None:
     if meta:
         document.add_paragraph(_safe(meta), style="Subtitle")
     load = reader.load.describe()
-    document.add_paragraph(_safe(f"Citation style: {reader.style.title}."
-                                 + (f" Reading load: {load}." if load else "")))
+    document.add_paragraph(
+        _safe(
+            f"Citation style: {reader.style.title}." + (f" Reading load: {load}." if load else "")
+        )
+    )
 
 
-def render_docx(reader: Reader, *, paper: str = "a4", created: datetime | None = None
-                ) -> bytes:
+def render_docx(reader: Reader, *, paper: str = "a4", created: datetime | None = None) -> bytes:
     """The whole reader as the bytes of a .docx file on ``paper`` (``a4`` or ``letter``).
 
     ``created`` is the creation and modification time in the document's
@@ -262,16 +269,20 @@ def render_docx(reader: Reader, *, paper: str = "a4", created: datetime | None =
     neutral_styles(document, paper)
     _ensure_styles(document)
     set_up_pages(document, paper, _safe(course.title))
-    set_metadata(document, title=_safe(course.title),
-                 author=_safe(course.instructor) if course.instructor else None,
-                 subject=_safe(" · ".join(p for p in (course.code, course.term) if p)),
-                 language=reader.locale,
-                 created=created if created is not None else build_time())
+    set_metadata(
+        document,
+        title=_safe(course.title),
+        author=_safe(course.instructor) if course.instructor else None,
+        subject=_safe(" · ".join(p for p in (course.code, course.term) if p)),
+        language=reader.locale,
+        created=created if created is not None else build_time(),
+    )
     _cover(document, reader)
     document.add_paragraph("Contents", style="TOC Heading")
     body = _Body(document)
-    add_toc_field(body.paragraph,
-                  [*(_safe(section.title) for section in reader.sections), "Bibliography"])
+    add_toc_field(
+        body.paragraph, [*(_safe(section.title) for section in reader.sections), "Bibliography"]
+    )
     for section in reader.sections:
         _section(body, section)
     document.add_heading("Bibliography", level=1)
@@ -288,8 +299,10 @@ def _reproducible(data: bytes) -> bytes:
     gives the same bytes (example outputs are kept in version control), and the
     template's leftover parts replaced (:func:`clean_part`)."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
         for info in source.infolist():
             fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED

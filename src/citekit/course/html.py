@@ -88,11 +88,16 @@ def _entry(entry: ReaderEntry, anchor: str, numbered: bool, *, grouped: bool) ->
         classes.append("numbered")
     if grouped:
         classes.append("required" if entry.required else "optional")
-    lines = [f'<div class="{" ".join(classes)}" id="{_text(anchor)}">',
-             f'  <div class="csl-entry">{richtext.to_html(entry.rich)}</div>']
+    lines = [
+        f'<div class="{" ".join(classes)}" id="{_text(anchor)}">',
+        f'  <div class="csl-entry">{richtext.to_html(entry.rich)}</div>',
+    ]
     if entry.locator_text:
-        count = (f" ({entry.amount_text})" if entry.amount and entry.amount > 1
-                 and entry.unit != "minute" else "")
+        count = (
+            f" ({entry.amount_text})"
+            if entry.amount and entry.amount > 1 and entry.unit != "minute"
+            else ""
+        )
         lines.append(f'  <div class="pages">Read: {_text(entry.locator_text)}{count}</div>')
     elif entry.amount_text and entry.locator is None:
         lines.append(f'  <div class="pages">Length: {_text(entry.amount_text)}</div>')
@@ -108,20 +113,23 @@ def _entry(entry: ReaderEntry, anchor: str, numbered: bool, *, grouped: bool) ->
 
 def _section(section: ReaderSection, numbered: bool) -> str:
     target = anchor(section.id)
-    out = [f'<section class="reader-section" id="{_text(target)}">',
-           f"<h2>{_text(section.title)}</h2>"]
+    out = [
+        f'<section class="reader-section" id="{_text(target)}">',
+        f"<h2>{_text(section.title)}</h2>",
+    ]
     if section.description:
         out.append(f'<p class="description">{_text(section.description)}</p>')
     load = section.load.describe()
     if load:
         out.append(f'<p class="load">Reading load: {_text(load)}</p>')
-    for heading, entries in (("Required reading", section.required),
-                             ("Optional reading", section.optional)):
+    for heading, entries in (
+        ("Required reading", section.required),
+        ("Optional reading", section.optional),
+    ):
         if not entries:
             continue
         out.append(f"<h3>{heading}</h3>")
-        out.extend(_entry(e, anchor(section.id, e.key), numbered, grouped=True)
-                   for e in entries)
+        out.extend(_entry(e, anchor(section.id, e.key), numbered, grouped=True) for e in entries)
     out.append("</section>")
     return "\n".join(out)
 
@@ -163,13 +171,20 @@ def live_script(nonce: str, version: int) -> str:
 def problems_block(problems: Sequence[str], heading: str) -> str:
     """The preview's list of problems (unknown keys, missing fields ...), escaped."""
     items = "\n".join(f"<li>{_text(problem)}</li>" for problem in problems)
-    return (f'<div class="problems" role="alert">\n<h2>{_text(heading)}</h2>\n'
-            f"<ul>\n{items}\n</ul>\n</div>")
+    return (
+        f'<div class="problems" role="alert">\n<h2>{_text(heading)}</h2>\n'
+        f"<ul>\n{items}\n</ul>\n</div>"
+    )
 
 
-def render_html(reader: Reader, *, paper: str = "a4", problems: Sequence[str] = (),
-                problems_heading: str = "Problems", live: tuple[str, int] | None = None,
-                ) -> str:
+def render_html(
+    reader: Reader,
+    *,
+    paper: str = "a4",
+    problems: Sequence[str] = (),
+    problems_heading: str = "Problems",
+    live: tuple[str, int] | None = None,
+) -> str:
     """The whole reader as an HTML document.
 
     ``problems`` (the live preview's) are listed at the top, on screen
@@ -200,21 +215,31 @@ def render_html(reader: Reader, *, paper: str = "a4", problems: Sequence[str] = 
     if meta:
         head.append(f'<p class="course-meta">{meta}</p>')
     load = reader.load.describe()
-    head.append(f'<p class="summary">Citation style: {_text(reader.style.title)}.'
-                + (f" Reading load: {_text(load)}." if load else "") + "</p>")
+    head.append(
+        f'<p class="summary">Citation style: {_text(reader.style.title)}.'
+        + (f" Reading load: {_text(load)}." if load else "")
+        + "</p>"
+    )
     head.append("</header>")
     toc = ['<nav class="toc">', "<h2>Contents</h2>", "<ol>"]
     for section in reader.sections:
         load = section.load.describe()
-        toc.append(f'<li><a href="#{_text(anchor(section.id))}">{_text(section.title)}</a>'
-                   + (f' <span class="toc-load">— {_text(load)}</span>' if load else "")
-                   + "</li>")
+        toc.append(
+            f'<li><a href="#{_text(anchor(section.id))}">{_text(section.title)}</a>'
+            + (f' <span class="toc-load">— {_text(load)}</span>' if load else "")
+            + "</li>"
+        )
     toc += ['<li><a href="#bibliography">Bibliography</a></li>', "</ol>", "</nav>"]
     body = [_section(section, numbered) for section in reader.sections]
-    bib = ['<section class="reader-section" id="bibliography">', "<h2>Bibliography</h2>",
-           '<div class="csl-bib-body">']
-    bib.extend(_entry(e, anchor("bibliography", e.key), numbered, grouped=False)
-               for e in reader.bibliography)
+    bib = [
+        '<section class="reader-section" id="bibliography">',
+        "<h2>Bibliography</h2>",
+        '<div class="csl-bib-body">',
+    ]
+    bib.extend(
+        _entry(e, anchor("bibliography", e.key), numbered, grouped=False)
+        for e in reader.bibliography
+    )
     bib += ["</div>", "</section>"]
     script = [live_script(*live)] if live is not None else []
     return "\n".join([*head, *toc, *body, *bib, *script, "</body>", "</html>"]) + "\n"

@@ -63,8 +63,11 @@ def _entry(entry: ReaderEntry, anchor: str, *, grouped: bool) -> list[str]:
     lines = [f"::: {{#{anchor} {classes}}}"]
     lines += [_inline(entry.rich), ""]
     if entry.locator_text:
-        count = (f" ({entry.amount_text})" if entry.amount and entry.amount > 1
-                 and entry.unit != "minute" else "")
+        count = (
+            f" ({entry.amount_text})"
+            if entry.amount and entry.amount > 1 and entry.unit != "minute"
+            else ""
+        )
         lines += [f"Read: {_escaped(entry.locator_text)}{count}", ""]
     elif entry.amount_text and entry.locator is None:
         lines += [f"Length: {_escaped(entry.amount_text)}", ""]
@@ -87,8 +90,10 @@ def _section(section: ReaderSection) -> list[str]:
     load = section.load.describe()
     if load:
         lines += [f"*Reading load:* {_escaped(load)}", ""]
-    for heading, entries in (("Required reading", section.required),
-                             ("Optional reading", section.optional)):
+    for heading, entries in (
+        ("Required reading", section.required),
+        ("Optional reading", section.optional),
+    ):
         if not entries:
             continue
         lines += [f"## {heading} {{.unnumbered .unlisted}}", ""]
@@ -108,14 +113,20 @@ def render_markdown(reader: Reader) -> str:
         meta.append(f"author: {_meta_value(course.instructor)}")
     meta += [f"lang: {yaml_string(reader.locale)}", "---", ""]
     load = reader.load.describe()
-    lines = [*meta,
-             f"Citation style: {_escaped(reader.style.title)}."
-             + (f" Reading load: {_escaped(load)}." if load else ""), "",
-             "# Contents {.unnumbered}", ""]
+    lines = [
+        *meta,
+        f"Citation style: {_escaped(reader.style.title)}."
+        + (f" Reading load: {_escaped(load)}." if load else ""),
+        "",
+        "# Contents {.unnumbered}",
+        "",
+    ]
     for section in reader.sections:
         load = section.load.describe()
-        lines.append(f"- [{_escaped(section.title)}](#{anchor(section.id)})"
-                     + (f" — {_escaped(load)}" if load else ""))
+        lines.append(
+            f"- [{_escaped(section.title)}](#{anchor(section.id)})"
+            + (f" — {_escaped(load)}" if load else "")
+        )
     lines += ["- [Bibliography](#bibliography)", ""]
     for section in reader.sections:
         lines += _section(section)

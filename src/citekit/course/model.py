@@ -133,9 +133,11 @@ class ReadingList:
 # ---------------------------------------------------------------------------
 
 _TOML_KEY = re.compile(
-    r"""(?m)(?:^|[{,])[ \t]*(?:key|"key"|'key')[ \t]*=[ \t]*(?:"((?:[^"\\]|\\.)*)"|'([^']*)')""")
+    r"""(?m)(?:^|[{,])[ \t]*(?:key|"key"|'key')[ \t]*=[ \t]*(?:"((?:[^"\\]|\\.)*)"|'([^']*)')"""
+)
 _TOML_SECTION_ID = re.compile(
-    r"""(?m)(?:^|[{,])[ \t]*(?:id|"id"|'id')[ \t]*=[ \t]*(?:"((?:[^"\\]|\\.)*)"|'([^']*)')""")
+    r"""(?m)(?:^|[{,])[ \t]*(?:id|"id"|'id')[ \t]*=[ \t]*(?:"((?:[^"\\]|\\.)*)"|'([^']*)')"""
+)
 
 
 def _toml_positions(text: str, pattern: re.Pattern[str]) -> list[tuple[str, int]]:
@@ -143,7 +145,7 @@ def _toml_positions(text: str, pattern: re.Pattern[str]) -> list[tuple[str, int]
     found: list[tuple[str, int]] = []
     for match in pattern.finditer(text):
         line_start = text.rfind("\n", 0, match.start()) + 1
-        if "#" in text[line_start:match.start()]:
+        if "#" in text[line_start : match.start()]:
             continue  # inside a comment
         value = match.group(1) if match.group(1) is not None else match.group(2)
         found.append((value, text.count("\n", 0, match.start()) + 1))
@@ -161,8 +163,11 @@ def _yaml_positions(node: yaml.Node, name: str) -> list[tuple[str, int]]:
         seen.add(id(current))
         if isinstance(current, yaml.MappingNode):
             for key_node, value_node in current.value:
-                if isinstance(key_node, yaml.ScalarNode) and key_node.value == name \
-                        and isinstance(value_node, yaml.ScalarNode):
+                if (
+                    isinstance(key_node, yaml.ScalarNode)
+                    and key_node.value == name
+                    and isinstance(value_node, yaml.ScalarNode)
+                ):
                     found.append((str(value_node.value), value_node.start_mark.line + 1))
                 walk(value_node)
         elif isinstance(current, yaml.SequenceNode):
@@ -196,8 +201,10 @@ class _Positions:
 def _too_deep(filename: str, syntax: str) -> ParseError:
     """tomllib and PyYAML recurse once per nesting level; thousands of ``[`` exhaust them."""
     message = f"not valid {syntax}: nested too deeply to read"
-    return ParseError(f"{filename}: {message}", [Diagnostic(
-        Severity.ERROR, f"bad-{syntax.lower()}", message, file=filename, line=1)])
+    return ParseError(
+        f"{filename}: {message}",
+        [Diagnostic(Severity.ERROR, f"bad-{syntax.lower()}", message, file=filename, line=1)],
+    )
 
 
 def _parse_toml(text: str, filename: str) -> tuple[Any, _Positions, _Positions]:
@@ -210,11 +217,19 @@ def _parse_toml(text: str, filename: str) -> tuple[Any, _Positions, _Positions]:
         line = int(match.group(1)) if match else None
         if line is None and "end of document" in str(exc):
             line = text.rstrip("\n").count("\n") + 1
-        raise ParseError(f"{filename}: not valid TOML: {exc}", [Diagnostic(
-            Severity.ERROR, "bad-toml", f"not valid TOML: {exc}", file=filename, line=line)]
+        raise ParseError(
+            f"{filename}: not valid TOML: {exc}",
+            [
+                Diagnostic(
+                    Severity.ERROR, "bad-toml", f"not valid TOML: {exc}", file=filename, line=line
+                )
+            ],
         ) from exc
-    return (data, _Positions(_toml_positions(text, _TOML_KEY)),
-            _Positions(_toml_positions(text, _TOML_SECTION_ID)))
+    return (
+        data,
+        _Positions(_toml_positions(text, _TOML_KEY)),
+        _Positions(_toml_positions(text, _TOML_SECTION_ID)),
+    )
 
 
 def _parse_yaml(text: str, filename: str) -> tuple[Any, _Positions, _Positions]:
@@ -225,13 +240,17 @@ def _parse_yaml(text: str, filename: str) -> tuple[Any, _Positions, _Positions]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
-        raise ParseError(f"{filename}: not valid YAML: {exc}", [Diagnostic(
-            Severity.ERROR, "bad-yaml", f"not valid YAML: {exc}", file=filename, line=line)]
+        raise ParseError(
+            f"{filename}: not valid YAML: {exc}",
+            [
+                Diagnostic(
+                    Severity.ERROR, "bad-yaml", f"not valid YAML: {exc}", file=filename, line=line
+                )
+            ],
         ) from exc
     if node is None:
         return data, _Positions([]), _Positions([])
-    return (data, _Positions(_yaml_positions(node, "key")),
-            _Positions(_yaml_positions(node, "id")))
+    return (data, _Positions(_yaml_positions(node, "key")), _Positions(_yaml_positions(node, "id")))
 
 
 def _text(value: Any) -> str | None:
@@ -246,8 +265,7 @@ def _text(value: Any) -> str | None:
 class _Builder:
     """Turns parsed data into a :class:`ReadingList`, collecting every problem."""
 
-    def __init__(self, filename: str, keys: _Positions, ids: _Positions,
-                 text: str = "") -> None:
+    def __init__(self, filename: str, keys: _Positions, ids: _Positions, text: str = "") -> None:
         self.filename = filename
         self.keys = keys
         self.ids = ids
@@ -259,22 +277,26 @@ class _Builder:
         match = re.search(rf"(?m)^[ \t]*{re.escape(name)}[ \t]*[=:]", self.text)
         return self.text.count("\n", 0, match.start()) + 1 if match else None
 
-    def problem(self, code: str, message: str, line: int | None = None,
-                key: str | None = None) -> None:
-        self.problems.append(Diagnostic(Severity.ERROR, code, message, file=self.filename,
-                                        line=line, key=key))
+    def problem(
+        self, code: str, message: str, line: int | None = None, key: str | None = None
+    ) -> None:
+        self.problems.append(
+            Diagnostic(Severity.ERROR, code, message, file=self.filename, line=line, key=key)
+        )
 
     def reading(self, raw: Any, section: str, section_line: int | None) -> Reading | None:
         if isinstance(raw, str):  # a bare key is a required reading of the whole work
             raw = {"key": raw}
         if not isinstance(raw, Mapping):
-            self.problem("bad-reading", f"section '{section}': a reading must be a table "
-                         f"with a key, not {raw!r}", section_line)
+            self.problem(
+                "bad-reading",
+                f"section '{section}': a reading must be a table with a key, not {raw!r}",
+                section_line,
+            )
             return None
         key = _text(raw.get("key"))
         if key is None:
-            self.problem("missing-key", f"section '{section}': a reading has no key",
-                         section_line)
+            self.problem("missing-key", f"section '{section}': a reading has no key", section_line)
             return None
         line = self.keys.line_of(str(raw.get("key")))
         required = True
@@ -286,8 +308,7 @@ class _Builder:
         if "status" in raw:
             status = str(raw["status"]).strip().lower()
             if status not in ("required", "optional"):
-                self.problem("bad-status", "'status' must be \"required\" or \"optional\"",
-                             line, key)
+                self.problem("bad-status", '\'status\' must be "required" or "optional"', line, key)
             else:
                 required = status == "required"
         if raw.get("optional") is True:
@@ -299,20 +320,30 @@ class _Builder:
             label = _text(raw.get("label")) or DEFAULT_LABEL
         elif raw.get("locator") is not None:
             self.problem("two-locators", "give 'pages' or 'locator', not both", line, key)
-        return Reading(key=key, required=required, locator=locator, label=label,
-                       annotation=_text(raw.get("annotation")), note=_text(raw.get("note")),
-                       line=line, minutes=self.count(raw, "minutes", line, key),
-                       page_count=self.count(raw, "page_count", line, key))
+        return Reading(
+            key=key,
+            required=required,
+            locator=locator,
+            label=label,
+            annotation=_text(raw.get("annotation")),
+            note=_text(raw.get("note")),
+            line=line,
+            minutes=self.count(raw, "minutes", line, key),
+            page_count=self.count(raw, "page_count", line, key),
+        )
 
-    def count(self, raw: Mapping[str, Any], name: str, line: int | None,
-              key: str) -> int | None:
+    def count(self, raw: Mapping[str, Any], name: str, line: int | None, key: str) -> int | None:
         """A positive whole number given for ``name`` (``minutes = 20``), else None."""
         value = raw.get(name)
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-            self.problem(f"bad-{name.replace('_', '-')}",
-                         f"'{name}' must be a positive whole number, not {value!r}", line, key)
+            self.problem(
+                f"bad-{name.replace('_', '-')}",
+                f"'{name}' must be a positive whole number, not {value!r}",
+                line,
+                key,
+            )
             return None
         return value
 
@@ -322,14 +353,17 @@ class _Builder:
         if value is None:
             return None
         if value not in ORDERS:
-            self.problem("bad-order", f"'order' must be "
-                         f"{' or '.join(repr(o) for o in ORDERS)}, not {value!r}",
-                         line or self.line_of_setting("order"))
+            self.problem(
+                "bad-order",
+                f"'order' must be {' or '.join(repr(o) for o in ORDERS)}, not {value!r}",
+                line or self.line_of_setting("order"),
+            )
             return None
         return str(value)
 
-    def names(self, raw: Mapping[str, Any], name: str, section: str,
-              line: int | None) -> tuple[str, ...]:
+    def names(
+        self, raw: Mapping[str, Any], name: str, section: str, line: int | None
+    ) -> tuple[str, ...]:
         """A list of strings (``keywords = ["nuclear"]``); a lone string counts as one."""
         value = raw.get(name)
         if value is None:
@@ -337,20 +371,25 @@ class _Builder:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.problem(f"bad-{name}", f"section '{section}': '{name}' must be a list "
-                         f"of strings", line)
+            self.problem(
+                f"bad-{name}", f"section '{section}': '{name}' must be a list of strings", line
+            )
             return ()
         return tuple(v.strip() for v in value if v.strip())
 
-    def zotero(self, raw: Mapping[str, Any], section: str, line: int | None,
-               base: Path) -> tuple[Path | None, str | None]:
+    def zotero(
+        self, raw: Mapping[str, Any], section: str, line: int | None, base: Path
+    ) -> tuple[Path | None, str | None]:
         """The section's Zotero database (confined like a library) and collection."""
         database = _text(raw.get("zotero"))
         collection = _text(raw.get("collection"))
         if database is None:
             if collection is not None:
-                self.problem("collection-without-zotero", f"section '{section}': "
-                             f"'collection' needs 'zotero = \"path/zotero.sqlite\"'", line)
+                self.problem(
+                    "collection-without-zotero",
+                    f"section '{section}': 'collection' needs 'zotero = \"path/zotero.sqlite\"'",
+                    line,
+                )
             return None, None
         try:
             return confine(database, base, what="Zotero database"), collection
@@ -370,23 +409,29 @@ class _Builder:
             title = section_id
         raw_readings = raw.get("readings", [])
         if not isinstance(raw_readings, list):
-            self.problem("bad-readings", f"section '{section_id}': 'readings' must be a list",
-                         line)
+            self.problem("bad-readings", f"section '{section_id}': 'readings' must be a list", line)
             raw_readings = []
         readings = [self.reading(r, section_id, line) for r in raw_readings]
         zotero, collection = self.zotero(raw, section_id, line, base)
         required = raw.get("required", True)
         if not isinstance(required, bool):
-            self.problem("bad-required", f"section '{section_id}': 'required' must be "
-                         f"true or false", line)
+            self.problem(
+                "bad-required", f"section '{section_id}': 'required' must be true or false", line
+            )
             required = True
-        return Section(id=section_id, title=title,
-                       readings=tuple(r for r in readings if r is not None),
-                       description=_text(raw.get("description")), line=line,
-                       order=self.order(raw, line),
-                       keywords=self.names(raw, "keywords", section_id, line),
-                       types=self.names(raw, "types", section_id, line),
-                       zotero=zotero, collection=collection, required=required)
+        return Section(
+            id=section_id,
+            title=title,
+            readings=tuple(r for r in readings if r is not None),
+            description=_text(raw.get("description")),
+            line=line,
+            order=self.order(raw, line),
+            keywords=self.names(raw, "keywords", section_id, line),
+            types=self.names(raw, "types", section_id, line),
+            zotero=zotero,
+            collection=collection,
+            required=required,
+        )
 
     def reading_list(self, data: Any, base: Path) -> ReadingList:
         if not isinstance(data, Mapping):
@@ -417,25 +462,34 @@ class _Builder:
             if section is None:
                 continue
             if section.id in seen:
-                self.problem("duplicate-section", f"two sections have the id '{section.id}'",
-                             section.line)
+                self.problem(
+                    "duplicate-section", f"two sections have the id '{section.id}'", section.line
+                )
             seen[section.id] = 1
         style = self.confined_style(_text(data.get("style")) or "annotated-reading-list", base)
         numbering = _text(data.get("numbering")) or NUMBERING_MODES[0]
         if numbering not in NUMBERING_MODES:
-            self.problem("bad-numbering", f"'numbering' must be "
-                         f"{' or '.join(repr(m) for m in NUMBERING_MODES)}, not {numbering!r}",
-                         self.line_of_setting("numbering"))
+            self.problem(
+                "bad-numbering",
+                f"'numbering' must be "
+                f"{' or '.join(repr(m) for m in NUMBERING_MODES)}, not {numbering!r}",
+                self.line_of_setting("numbering"),
+            )
             numbering = NUMBERING_MODES[0]
         order = self.order(data, None) or ORDERS[0]
         if self.problems:
             raise self.error()
         return ReadingList(
-            title=title, sections=tuple(s for s in sections if s is not None),
+            title=title,
+            sections=tuple(s for s in sections if s is not None),
             libraries=library_paths,
-            code=_text(course.get("code")), term=_text(course.get("term")),
-            instructor=_text(course.get("instructor")), style=style,
-            locale=_text(data.get("locale")), numbering=numbering, source=self.filename,
+            code=_text(course.get("code")),
+            term=_text(course.get("term")),
+            instructor=_text(course.get("instructor")),
+            style=style,
+            locale=_text(data.get("locale")),
+            numbering=numbering,
+            source=self.filename,
             order=order,
         )
 
@@ -450,8 +504,11 @@ class _Builder:
             try:
                 paths.append(confine(raw, base, what="library file"))
             except UnsafePathError as exc:
-                self.problem("path-outside-project", str(exc), self.line_of_setting("libraries")
-                             or self.line_of_setting("library"))
+                self.problem(
+                    "path-outside-project",
+                    str(exc),
+                    self.line_of_setting("libraries") or self.line_of_setting("library"),
+                )
         return tuple(paths)
 
     def confined_style(self, style: str, base: Path) -> str:
@@ -464,12 +521,19 @@ class _Builder:
 
     def error(self) -> ParseError:
         count = len(self.problems)
-        return ParseError(f"{self.filename}: {count} problem{'s' if count > 1 else ''} "
-                          f"in the reading list", self.problems)
+        return ParseError(
+            f"{self.filename}: {count} problem{'s' if count > 1 else ''} in the reading list",
+            self.problems,
+        )
 
 
-def parse_reading_list(text: str, *, filename: str = "<reading list>",
-                       base: Path | None = None, syntax: str | None = None) -> ReadingList:
+def parse_reading_list(
+    text: str,
+    *,
+    filename: str = "<reading list>",
+    base: Path | None = None,
+    syntax: str | None = None,
+) -> ReadingList:
     """A reading list from TOML (default) or YAML text.
 
     ``syntax`` is ``toml`` or ``yaml``; when None it follows the file

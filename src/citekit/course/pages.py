@@ -18,8 +18,11 @@ _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000
 _ROMAN = re.compile(r"^m{0,3}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
 _PREFIX = re.compile(r"^\s*(?:pp?\.|pages?)\s*", re.IGNORECASE)
 _SEPARATORS = re.compile(r"\s*(?:,|;|&|\band\b)\s*", re.IGNORECASE)
-_RANGE = re.compile(r"^(?P<first>[0-9]+|[ivxlcdm]+)\s*(?:-{1,2}|–|—|\bto\b)\s*"
-                    r"(?P<last>[0-9]+|[ivxlcdm]+)$", re.IGNORECASE)
+_RANGE = re.compile(
+    r"^(?P<first>[0-9]+|[ivxlcdm]+)\s*(?:-{1,2}|–|—|\bto\b)\s*"
+    r"(?P<last>[0-9]+|[ivxlcdm]+)$",
+    re.IGNORECASE,
+)
 
 PAGE_LABELS = frozenset({"page", "pages", "p", "pp"})
 """Locator labels whose values are pages (anything else has no page count)."""
@@ -140,8 +143,7 @@ class ReadingLoad:
         return any(any(self.amounts(unit)) for unit in UNITS)
 
     def __add__(self, other: ReadingLoad) -> ReadingLoad:
-        return ReadingLoad(*(getattr(self, name) + getattr(other, name)
-                             for name in self.__slots__))
+        return ReadingLoad(*(getattr(self, name) + getattr(other, name) for name in self.__slots__))
 
     def describe(self) -> str:
         """For people, what was counted: ``14 pages required, 20 optional``.
@@ -154,8 +156,10 @@ class ReadingLoad:
         for unit in UNITS:
             required, optional = self.amounts(unit)
             if required:
-                parts.append(f"{amount(required, unit)} required"
-                             + (f", {optional} optional" if optional else ""))
+                parts.append(
+                    f"{amount(required, unit)} required"
+                    + (f", {optional} optional" if optional else "")
+                )
             elif optional:
                 parts.append(f"{amount(optional, unit)} optional")
         if not parts:
@@ -204,9 +208,19 @@ def load_in_units(counts: Iterable[tuple[int | None, str, bool]]) -> ReadingLoad
         if unit not in UNITS:
             raise ValueError(f"unknown unit {unit!r}; known: {', '.join(UNITS)}")
         totals[f"{'required' if is_required else 'optional'}_{unit}s"] += count
-    return ReadingLoad(unknown_required=unknown_required, unknown_optional=unknown_optional,
-                       **totals)
+    return ReadingLoad(
+        unknown_required=unknown_required, unknown_optional=unknown_optional, **totals
+    )
 
 
-__all__ = ["PAGE_LABELS", "PARAGRAPH_LABELS", "UNITS", "ReadingLoad", "amount", "count_pages",
-           "load_in_units", "reading_load", "roman_to_int"]
+__all__ = [
+    "PAGE_LABELS",
+    "PARAGRAPH_LABELS",
+    "UNITS",
+    "ReadingLoad",
+    "amount",
+    "count_pages",
+    "load_in_units",
+    "reading_load",
+    "roman_to_int",
+]

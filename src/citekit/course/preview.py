@@ -56,16 +56,24 @@ def _problems_of(error: Exception) -> list[str]:
 
 
 def _csp(nonce: str) -> str:
-    return ("default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
-            f"script-src 'nonce-{nonce}'; connect-src 'self'; base-uri 'none'; "
-            "form-action 'none'; frame-ancestors 'none'")
+    return (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+        f"script-src 'nonce-{nonce}'; connect-src 'self'; base-uri 'none'; "
+        "form-action 'none'; frame-ancestors 'none'"
+    )
 
 
 class Preview:
     """Builds the reader, watches its inputs and rebuilds when one changes."""
 
-    def __init__(self, list_path: str | Path, *, paper: str = "a4",
-                 engine: str | Engine | None = None, interval: float = 0.3) -> None:
+    def __init__(
+        self,
+        list_path: str | Path,
+        *,
+        paper: str = "a4",
+        engine: str | Engine | None = None,
+        interval: float = 0.3,
+    ) -> None:
         self.list_path = Path(list_path)
         self.paper = paper
         self.engine = engine
@@ -110,8 +118,12 @@ class Preview:
             self._stamps = {path: self._stamp(path) for path in self._watched}
             if reader is not None:
                 self._last_good = reader
-            self.page = Page(self.page.version + 1, reader or self._last_good,
-                             tuple(problems), failed=reader is None)
+            self.page = Page(
+                self.page.version + 1,
+                reader or self._last_good,
+                tuple(problems),
+                failed=reader is None,
+            )
             return self.page
 
     def changed(self) -> bool:
@@ -134,32 +146,55 @@ class Preview:
     def html(self, nonce: str) -> str:
         """The current page with the reload script for ``nonce``."""
         page = self.page
-        heading = ("The reading list has problems; showing the last reader that built"
-                   if page.failed and page.reader is not None else
-                   "The reading list has problems" if page.failed else "Warnings")
+        heading = (
+            "The reading list has problems; showing the last reader that built"
+            if page.failed and page.reader is not None
+            else "The reading list has problems"
+            if page.failed
+            else "Warnings"
+        )
         if page.reader is not None:
-            return render_html(page.reader, paper=self.paper, problems=page.problems,
-                               problems_heading=heading, live=(nonce, page.version))
+            return render_html(
+                page.reader,
+                paper=self.paper,
+                problems=page.problems,
+                problems_heading=heading,
+                live=(nonce, page.version),
+            )
         title = richtext.escape_attribute(f"{self.list_path.name}: problems")
-        return "\n".join([
-            "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
-            f"<title>{title}</title>",
-            "<style>body { font-family: serif; max-width: 44em; margin: 2em auto; }"
-            " .problems { border: 2px solid #a40000; padding: 0.4em 1em; }</style>",
-            "</head>", "<body>", problems_block(page.problems, heading),
-            live_script(nonce, page.version), "</body>", "</html>", ""])
+        return "\n".join(
+            [
+                "<!DOCTYPE html>",
+                '<html lang="en">',
+                "<head>",
+                '<meta charset="utf-8">',
+                f"<title>{title}</title>",
+                "<style>body { font-family: serif; max-width: 44em; margin: 2em auto; }"
+                " .problems { border: 2px solid #a40000; padding: 0.4em 1em; }</style>",
+                "</head>",
+                "<body>",
+                problems_block(page.problems, heading),
+                live_script(nonce, page.version),
+                "</body>",
+                "</html>",
+                "",
+            ]
+        )
 
 
-def _handler(preview: Preview, allowed_hosts: Callable[[], set[str]],
-             ) -> type[BaseHTTPRequestHandler]:
+def _handler(
+    preview: Preview,
+    allowed_hosts: Callable[[], set[str]],
+) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "citekit-preview"
 
         def log_message(self, format: str, *args: object) -> None:
             return  # quiet: the terminal shows rebuild messages only
 
-        def _send(self, status: int, body: bytes, content_type: str,
-                  headers: dict[str, str] | None = None) -> None:
+        def _send(
+            self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None
+        ) -> None:
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
@@ -181,9 +216,12 @@ def _handler(preview: Preview, allowed_hosts: Callable[[], set[str]],
                 self._send(200, body, "application/json")
             elif path in ("/", "/index.html"):
                 nonce = secrets.token_urlsafe(18)
-                self._send(200, preview.html(nonce).encode("utf-8"),
-                           "text/html; charset=utf-8",
-                           {"Content-Security-Policy": _csp(nonce)})
+                self._send(
+                    200,
+                    preview.html(nonce).encode("utf-8"),
+                    "text/html; charset=utf-8",
+                    {"Content-Security-Policy": _csp(nonce)},
+                )
             else:
                 self._send(404, b"not found\n", "text/plain; charset=utf-8")
 

@@ -18,21 +18,35 @@ from citekit.course.pdf import render_pdf
 from citekit.errors import UsageError
 
 OUTPUT_KINDS: tuple[str, ...] = ("html", "docx", "markdown", "pdf")
-_SUFFIXES = {".html": "html", ".htm": "html", ".docx": "docx", ".md": "markdown",
-             ".markdown": "markdown", ".pdf": "pdf"}
+_SUFFIXES = {
+    ".html": "html",
+    ".htm": "html",
+    ".docx": "docx",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".pdf": "pdf",
+}
 
 
 def kind_for_path(path: str | Path) -> str:
     """The output kind a file name stands for (``reader.docx`` -> ``docx``)."""
     kind = _SUFFIXES.get(Path(str(path)).suffix.lower())
     if kind is None:
-        raise UsageError(f"cannot tell the output format of '{path}'; name it .html, .docx, "
-                         f".md or .pdf, or give --format html|docx|markdown|pdf")
+        raise UsageError(
+            f"cannot tell the output format of '{path}'; name it .html, .docx, "
+            f".md or .pdf, or give --format html|docx|markdown|pdf"
+        )
     return kind
 
 
-def write_reader(reader: Reader, path: str | Path, kind: str | None = None, *,
-                 paper: str = "a4", protect: Sequence[str | Path] = ()) -> str:
+def write_reader(
+    reader: Reader,
+    path: str | Path,
+    kind: str | None = None,
+    *,
+    paper: str = "a4",
+    protect: Sequence[str | Path] = (),
+) -> str:
     """Write ``reader`` to ``path`` (``-`` for stdout); returns the kind written.
 
     ``paper`` (``a4`` or ``letter``) sets the page of every paged format: the

@@ -43,8 +43,12 @@ class RenderedCluster:
     note_number: int | None = None
 
     def to_json(self) -> dict[str, object]:
-        return {"id": self.id, "index": self.index, "text": self.text,
-                "note-number": self.note_number}
+        return {
+            "id": self.id,
+            "index": self.index,
+            "text": self.text,
+            "note-number": self.note_number,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,8 +75,9 @@ class Update:
             "changed": [c.to_json() for c in self.changed],
             "removed": list(self.removed),
             "bibliography-changed": self.bibliography_changed,
-            "bibliography": None if self.bibliography is None else
-            [{"id": e.id, "text": e.text} for e in self.bibliography],
+            "bibliography": None
+            if self.bibliography is None
+            else [{"id": e.id, "text": e.text} for e in self.bibliography],
             "warnings": list(self.warnings),
             "problems": [p.to_json() for p in self.problems],
         }
@@ -92,8 +97,10 @@ cluster.  More is refused with a :class:`UsageError` that says so.
 def check_cluster_size(count: int) -> None:
     """Refuse a cluster of more than :data:`MAX_CITES_PER_CLUSTER` cites, saying so."""
     if count > MAX_CITES_PER_CLUSTER:
-        raise UsageError(f"a cluster holds {count:,} cites; the most one cluster may hold is "
-                         f"{MAX_CITES_PER_CLUSTER:,} (split it into several clusters)")
+        raise UsageError(
+            f"a cluster holds {count:,} cites; the most one cluster may hold is "
+            f"{MAX_CITES_PER_CLUSTER:,} (split it into several clusters)"
+        )
 
 
 ClusterInput = Cluster | CiteItem | str | Sequence[str]
@@ -126,9 +133,16 @@ class CitationDocument:
         ['(Doe, 2000, p. 3)']
     """
 
-    def __init__(self, library: Library, style: str | Path | Style = DEFAULT_STYLE, *,
-                 locale: str | None = None, engine: str | Engine | None = None,
-                 output: str = "text", bibliography_keys: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        library: Library,
+        style: str | Path | Style = DEFAULT_STYLE,
+        *,
+        locale: str | None = None,
+        engine: str | Engine | None = None,
+        output: str = "text",
+        bibliography_keys: Iterable[str] = (),
+    ) -> None:
         self.library = library
         self.style = find_style(style)
         self.locale = locale
@@ -142,8 +156,9 @@ class CitationDocument:
         self._bibliography_signature: tuple[str, ...] | None = None
         self.warnings: list[str] = []
         self.problems: list[Problem] = []
-        self._syntax_locale = resolve_locale(locale or self.style.default_locale
-                                             or DEFAULT_LOCALE) or DEFAULT_LOCALE
+        self._syntax_locale = (
+            resolve_locale(locale or self.style.default_locale or DEFAULT_LOCALE) or DEFAULT_LOCALE
+        )
 
     # -- reading -----------------------------------------------------------
     @property
@@ -167,8 +182,9 @@ class CitationDocument:
         if isinstance(ref, int) and not isinstance(ref, bool):
             index = ref + len(self._clusters) if ref < 0 else ref
             if not 0 <= index < len(self._clusters):
-                raise UsageError(f"no cluster at index {ref} (the document has "
-                                 f"{len(self._clusters)})")
+                raise UsageError(
+                    f"no cluster at index {ref} (the document has {len(self._clusters)})"
+                )
             return index
         for index, cluster in enumerate(self._clusters):
             if cluster.id == ref:
@@ -192,8 +208,9 @@ class CitationDocument:
     def insert(self, index: int, cluster: ClusterInput) -> Update:
         """Insert a cluster before position ``index`` (the end when it is past the end)."""
         prepared = self._prepare(cluster)
-        position = max(0, min(index if index >= 0 else len(self._clusters) + index + 1,
-                              len(self._clusters)))
+        position = max(
+            0, min(index if index >= 0 else len(self._clusters) + index + 1, len(self._clusters))
+        )
         self._clusters.insert(position, prepared)
         return self._refresh(touched={prepared.id or ""})
 
@@ -232,8 +249,7 @@ class CitationDocument:
             parsed = parse_cluster(cluster, self._syntax_locale)
         else:  # keys (with or without @), cite text, items: as citekit.cite() reads them
             parsed = to_cluster(cluster, self.library, self._syntax_locale)
-        parsed = replace(parsed, items=tuple(normalise_item(i, self.library)
-                                             for i in parsed.items))
+        parsed = replace(parsed, items=tuple(normalise_item(i, self.library) for i in parsed.items))
         if not parsed.items:
             raise UsageError("a cluster needs at least one cite")
         check_cluster_size(len(parsed.items))
@@ -254,25 +270,38 @@ class CitationDocument:
     def _engine_clusters(self) -> list[Cluster]:
         if not self.style.is_note:
             return self._clusters
-        return [c if c.note_number is not None else replace(c, note_number=i + 1)
-                for i, c in enumerate(self._clusters)]
+        return [
+            c if c.note_number is not None else replace(c, note_number=i + 1)
+            for i, c in enumerate(self._clusters)
+        ]
 
     def _refresh(self, touched: set[str]) -> Update:
         clusters = self._engine_clusters()
         cited = dict.fromkeys(i.id for c in clusters for i in c.items if i.id in self.library)
         extra = [k for k in self.bibliography_keys if k in self.library]
         subset = Library(self.library[k] for k in quoting_closure(self.library, [*cited, *extra]))
-        problems = [unknown_key_problem(key, self.library, "bibliography")
-                    for key in self.bibliography_keys if key not in self.library]
-        problems += [unknown_key_problem(key, self.library)
-                     for key in unknown_keys(self.library, clusters)]
+        problems = [
+            unknown_key_problem(key, self.library, "bibliography")
+            for key in self.bibliography_keys
+            if key not in self.library
+        ]
+        problems += [
+            unknown_key_problem(key, self.library) for key in unknown_keys(self.library, clusters)
+        ]
         # The bibliography depends only on which records are cited and in what
         # order they first appear (numbering); skip it when neither changed.
         signature = (*cited, "", *extra)
         with_bibliography = signature != self._bibliography_signature
-        result = render(subset, self.style, citations=clusters, locale=self.locale,
-                        output=self.output, engine=self.engine,
-                        bibliography=with_bibliography, bibliography_keys=extra)
+        result = render(
+            subset,
+            self.style,
+            citations=clusters,
+            locale=self.locale,
+            output=self.output,
+            engine=self.engine,
+            bibliography=with_bibliography,
+            bibliography_keys=extra,
+        )
         self._bibliography_signature = signature
         changed: list[RenderedCluster] = []
         fresh: dict[str, RenderedCluster] = {}
@@ -281,21 +310,36 @@ class CitationDocument:
             now = RenderedCluster(ident, index, text, cluster.note_number)
             before = self._rendered.get(ident)
             fresh[ident] = now
-            if ident in touched or before is None or before.text != text \
-                    or before.note_number != now.note_number:
+            if (
+                ident in touched
+                or before is None
+                or before.text != text
+                or before.note_number != now.note_number
+            ):
                 changed.append(now)
         self._rendered = fresh
         bibliography = tuple(result.bibliography) if with_bibliography else self._bibliography
-        bib_changed = [(e.id, e.text) for e in bibliography] != \
-            [(e.id, e.text) for e in self._bibliography]
+        bib_changed = [(e.id, e.text) for e in bibliography] != [
+            (e.id, e.text) for e in self._bibliography
+        ]
         self._bibliography = bibliography
         problems += [p for p in result.problems if p.code != "unknown-key"]
         self.problems = problems
         self.warnings = [p.message for p in problems]
-        return Update(changed=tuple(changed), bibliography_changed=bib_changed,
-                      bibliography=bibliography if bib_changed else None,
-                      warnings=tuple(self.warnings), problems=tuple(problems))
+        return Update(
+            changed=tuple(changed),
+            bibliography_changed=bib_changed,
+            bibliography=bibliography if bib_changed else None,
+            warnings=tuple(self.warnings),
+            problems=tuple(problems),
+        )
 
 
-__all__ = ["MAX_CITES_PER_CLUSTER", "CitationDocument", "ClusterInput", "RenderedCluster",
-           "Update", "check_cluster_size"]
+__all__ = [
+    "MAX_CITES_PER_CLUSTER",
+    "CitationDocument",
+    "ClusterInput",
+    "RenderedCluster",
+    "Update",
+    "check_cluster_size",
+]

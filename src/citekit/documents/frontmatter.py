@@ -72,16 +72,20 @@ def _strings(value: Any, key: str, line: int) -> list[str]:
         return [value]
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return list(value)
-    raise FrontMatterError(f"line {line}: '{key}' must be a string or a list of strings",
-                           line=line, column=1)
+    raise FrontMatterError(
+        f"line {line}: '{key}' must be a string or a list of strings", line=line, column=1
+    )
 
 
 def _scalar(value: Any, key: str) -> Any:
     """A setting that names one thing (a style, a language) cannot be a list or mapping."""
     if isinstance(value, (list, dict)):
-        raise FrontMatterError(f"line 2: '{key}' must be a single value, not a "
-                               f"{'list' if isinstance(value, list) else 'mapping'}",
-                               line=2, column=1)
+        raise FrontMatterError(
+            f"line 2: '{key}' must be a single value, not a "
+            f"{'list' if isinstance(value, list) else 'mapping'}",
+            line=2,
+            column=1,
+        )
     return value
 
 
@@ -110,9 +114,13 @@ def split_front_matter(text: str) -> tuple[str | None, int, int]:
         return None, 0, 1
     closing = _CLOSING.search(text, opening.end())
     if closing is None:
-        raise FrontMatterError("line 1, column 1: front matter opened with '---' is never "
-                               "closed (end it with a '---' or '...' line)", line=1, column=1)
-    yaml_text = text[opening.end():closing.start()]
+        raise FrontMatterError(
+            "line 1, column 1: front matter opened with '---' is never "
+            "closed (end it with a '---' or '...' line)",
+            line=1,
+            column=1,
+        )
+    yaml_text = text[opening.end() : closing.start()]
     end = closing.end()
     if text.startswith("\r\n", end):
         end += 2
@@ -134,16 +142,21 @@ def read_front_matter(text: str, *, filename: str | None = None) -> FrontMatter:
         line = mark.line + 2 if mark is not None else 2
         column = mark.column + 1 if mark is not None else 1
         problem = getattr(exc, "problem", None) or str(exc)
-        raise FrontMatterError(f"line {line}, column {column}: malformed YAML front "
-                               f"matter: {problem}", line=line, column=column) from exc
+        raise FrontMatterError(
+            f"line {line}, column {column}: malformed YAML front matter: {problem}",
+            line=line,
+            column=column,
+        ) from exc
     except RecursionError:  # PyYAML's composer recurses once per nesting level
-        raise FrontMatterError("line 2, column 1: front matter nested too deeply to read",
-                               line=2, column=1) from None
+        raise FrontMatterError(
+            "line 2, column 1: front matter nested too deeply to read", line=2, column=1
+        ) from None
     if data is None:
         return meta
     if not isinstance(data, dict):
-        raise FrontMatterError("line 2, column 1: front matter must be a mapping of keys "
-                               "to values", line=2, column=1)
+        raise FrontMatterError(
+            "line 2, column 1: front matter must be a mapping of keys to values", line=2, column=1
+        )
     meta.data = {str(k): v for k, v in data.items()}
     meta.bibliography = _strings(data.get("bibliography"), "bibliography", 2)
     csl = data.get("csl") or data.get("citation-style")
@@ -174,8 +187,7 @@ def _shift(diagnostic: Diagnostic, lines: int) -> Diagnostic:
 
 def document_folder(document: str | Path | None) -> Path:
     """The folder front matter paths are relative to: the document's, or the working folder."""
-    return Path(document).resolve().parent if document and str(document) != "-" \
-        else Path.cwd()
+    return Path(document).resolve().parent if document and str(document) != "-" else Path.cwd()
 
 
 def resolve_paths(paths: list[str], document: str | Path | None) -> list[Path]:

@@ -82,8 +82,9 @@ ALLOWED_ATTRIBUTES = ("id", "class", "lang", "dir", "title")
 _UNSAFE_SCHEMES = frozenset({"javascript", "vbscript", "data", "file", "blob", "filesystem"})
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
 # What browsers skip or strip in a URL before they read its scheme.
-_URL_IGNORED = re.compile("[\x00-\x20\x7f\u00a0\u1680\u2000-\u200b\u2028\u2029"
-                          "\u202f\u205f\u3000\ufeff\ud800-\udfff]")
+_URL_IGNORED = re.compile(
+    "[\x00-\x20\x7f\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff\ud800-\udfff]"
+)
 
 
 def document_url(url: str) -> str | None:
@@ -103,23 +104,78 @@ def document_url(url: str) -> str | None:
     return url
 
 
-_BLOCKED_TAGS = frozenset({
-    "script", "style", "iframe", "frame", "frameset", "object", "embed", "applet", "base",
-    "link", "meta", "form", "input", "button", "textarea", "select", "option", "optgroup", "svg",
-    "math", "template", "noscript", "noembed", "noframes", "title", "xmp", "plaintext",
-    "listing", "portal", "param", "html", "head", "body", "dialog", "slot", "isindex", "keygen",
-    "image",
-})
-_URL_ATTRIBUTES = frozenset({
-    "href", "src", "cite", "poster", "background", "longdesc", "usemap", "data", "codebase",
-    "lowsrc", "dynsrc", "ping", "xlink:href", "action", "formaction", "manifest", "icon",
-})
+_BLOCKED_TAGS = frozenset(
+    {
+        "script",
+        "style",
+        "iframe",
+        "frame",
+        "frameset",
+        "object",
+        "embed",
+        "applet",
+        "base",
+        "link",
+        "meta",
+        "form",
+        "input",
+        "button",
+        "textarea",
+        "select",
+        "option",
+        "optgroup",
+        "svg",
+        "math",
+        "template",
+        "noscript",
+        "noembed",
+        "noframes",
+        "title",
+        "xmp",
+        "plaintext",
+        "listing",
+        "portal",
+        "param",
+        "html",
+        "head",
+        "body",
+        "dialog",
+        "slot",
+        "isindex",
+        "keygen",
+        "image",
+    }
+)
+_URL_ATTRIBUTES = frozenset(
+    {
+        "href",
+        "src",
+        "cite",
+        "poster",
+        "background",
+        "longdesc",
+        "usemap",
+        "data",
+        "codebase",
+        "lowsrc",
+        "dynsrc",
+        "ping",
+        "xlink:href",
+        "action",
+        "formaction",
+        "manifest",
+        "icon",
+    }
+)
 _DROPPED_ATTRIBUTES = frozenset({"style", "srcdoc", "srcset", "formaction", "action", "is"})
-_ATTRIBUTE = (r"[A-Za-z_:][A-Za-z0-9_.:\-]*"
-              r"(?:\s*=\s*(?:[^\s\"'=<>`]+|'[^']*'|\"[^\"]*\"))?")
+_ATTRIBUTE = (
+    r"[A-Za-z_:][A-Za-z0-9_.:\-]*"
+    r"(?:\s*=\s*(?:[^\s\"'=<>`]+|'[^']*'|\"[^\"]*\"))?"
+)
 _RAW_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9\-]*)((?:\s+" + _ATTRIBUTE + r")*)\s*(/?)>")
 _RAW_ATTRIBUTE = re.compile(
-    r"([A-Za-z_:][A-Za-z0-9_.:\-]*)(?:\s*=\s*([^\s\"'=<>`]+|'[^']*'|\"[^\"]*\"))?")
+    r"([A-Za-z_:][A-Za-z0-9_.:\-]*)(?:\s*=\s*([^\s\"'=<>`]+|'[^']*'|\"[^\"]*\"))?"
+)
 # A comment whose body cannot end it early (``--!>`` ends a comment in browsers).
 _RAW_COMMENT = re.compile(r"<!--(?:-?>|(?:(?!--!>)[^\x00])*?-->)")
 # Declarations, processing instructions and CDATA are "bogus comments" to an
@@ -221,7 +277,7 @@ def _fence_line(state: StateBlock, line: int) -> re.Match[str] | None:
     if state.sCount[line] - state.blkIndent >= 4:
         return None
     start = state.bMarks[line] + state.tShift[line]
-    return _DIV_FENCE.match(state.src[start:state.eMarks[line]])
+    return _DIV_FENCE.match(state.src[start : state.eMarks[line]])
 
 
 def _div_end(state: StateBlock, start_line: int, end_line: int) -> tuple[int, bool]:
@@ -249,8 +305,11 @@ def _fenced_div(state: StateBlock, start_line: int, end_line: int, silent: bool)
     if silent:
         return True
     close_line, closed = _div_end(state, start_line, end_line)
-    attributes = (parse_attributes(fence.group(2)) if fence.group(2) is not None
-                  else [("class", fence.group(3))])
+    attributes = (
+        parse_attributes(fence.group(2))
+        if fence.group(2) is not None
+        else [("class", fence.group(3))]
+    )
     old_parent, old_max = state.parentType, state.lineMax
     state.parentType = "div"
     state.lineMax = close_line
@@ -280,7 +339,7 @@ def _heading_attributes(state: StateCore) -> None:
         match = _HEADING_ATTRIBUTES.search(" " + inline.content)
         if match is None:
             continue
-        inline.content = (" " + inline.content)[:match.start()].strip()
+        inline.content = (" " + inline.content)[: match.start()].strip()
         for key, value in parse_attributes(match.group(1)):
             token.attrSet(key, value)
 
@@ -323,9 +382,8 @@ def _citation(state: StateInline, silent: bool) -> bool:
         return False
     if not silent:
         token = state.push("citation", "span", 0)
-        token.content = state.src[match.start:match.end]
-        token.meta = {"keys": [item.id for item in match.cluster.items],
-                      "in_text": match.in_text}
+        token.content = state.src[match.start : match.end]
+        token.meta = {"keys": [item.id for item in match.cluster.items], "in_text": match.in_text}
     state.pos = match.end
     return True
 
@@ -342,66 +400,83 @@ class _RendererRules(_RendererBase):
     ``RendererHTML`` once markdown-it is imported.
     """
 
-    def html_block(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
-                   env: EnvType) -> str:
+    def html_block(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
         raw = tokens[idx].content
         return raw if env.get("citekit_trusted") else safe_raw_html(raw)
 
-    def html_inline(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
-                    env: EnvType) -> str:
+    def html_inline(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
         raw = tokens[idx].content
         return raw if env.get("citekit_trusted") else safe_raw_html(raw)
 
-    def unsafe_link_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
-                         env: EnvType) -> str:
+    def unsafe_link_open(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
         return ""
 
-    def unsafe_link_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
-                          env: EnvType) -> str:
+    def unsafe_link_close(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
         return ""
 
-    def unsafe_image(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
-                     env: EnvType) -> str:
+    def unsafe_image(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
         children = tokens[idx].children or []
         return _escape_html(self.renderInlineAsText(children, options, env))
 
-    def citation(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
-                 env: EnvType) -> str:
+    def citation(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
         token = tokens[idx]
         keys = " ".join(token.meta["keys"])
-        return (f'<span class="citation" data-cites="{escape_attribute(keys)}">'
-                f"{_escape_html(token.content)}</span>")
+        return (
+            f'<span class="citation" data-cites="{escape_attribute(keys)}">'
+            f"{_escape_html(token.content)}</span>"
+        )
 
-    def footnote_ref(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
-                     env: EnvType) -> str:
+    def footnote_ref(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
         number = tokens[idx].meta["id"] + 1
         sub = tokens[idx].meta.get("subId", 0)
         ident = f"fnref{number}" + (f"-{sub + 1}" if sub else "")
-        return (f'<a href="#fn{number}" class="footnote-ref" id="{ident}" '
-                f'role="doc-noteref"><sup>{number}</sup></a>')
+        return (
+            f'<a href="#fn{number}" class="footnote-ref" id="{ident}" '
+            f'role="doc-noteref"><sup>{number}</sup></a>'
+        )
 
-    def footnote_block_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
-                            env: EnvType) -> str:
-        return ('<section id="footnotes" class="footnotes footnotes-end-of-document" '
-                'role="doc-endnotes">\n<hr />\n<ol>\n')
+    def footnote_block_open(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        return (
+            '<section id="footnotes" class="footnotes footnotes-end-of-document" '
+            'role="doc-endnotes">\n<hr />\n<ol>\n'
+        )
 
-    def footnote_block_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
-                             env: EnvType) -> str:
+    def footnote_block_close(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
         return "</ol>\n</section>\n"
 
-    def footnote_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
-                      env: EnvType) -> str:
+    def footnote_open(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
         return f'<li id="fn{tokens[idx].meta["id"] + 1}">'
 
-    def footnote_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
-                       env: EnvType) -> str:
+    def footnote_close(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
         return "</li>\n"
 
-    def footnote_anchor(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
-                        env: EnvType) -> str:
+    def footnote_anchor(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
         number = tokens[idx].meta["id"] + 1
-        return (f'<a href="#fnref{number}" class="footnote-back" '
-                f'role="doc-backlink">↩︎</a>')
+        return f'<a href="#fnref{number}" class="footnote-back" role="doc-backlink">↩︎</a>'
 
 
 def _escape_html(text: str) -> str:
@@ -463,22 +538,33 @@ def parser(*, extensions: bool = True) -> MarkdownIt:
     from mdit_py_plugins.subscript import sub_plugin
     from mdit_py_plugins.superscript import superscript_plugin
 
-    md = MarkdownIt("commonmark", {"html": True, "maxNesting": MAX_NESTING},
-                    renderer_cls=_renderer_class())
+    md = MarkdownIt(
+        "commonmark", {"html": True, "maxNesting": MAX_NESTING}, renderer_cls=_renderer_class()
+    )
     md.validateLink = _accept_link  # type: ignore[method-assign]
     md.core.ruler.after("inline", "unsafe_links", _unsafe_links)
     if not extensions:
         return md
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin).use(deflist_plugin)
-    for name in ("footnote_ref", "footnote_block_open", "footnote_block_close",
-                 "footnote_open", "footnote_close", "footnote_anchor"):
+    for name in (
+        "footnote_ref",
+        "footnote_block_open",
+        "footnote_block_close",
+        "footnote_open",
+        "footnote_close",
+        "footnote_anchor",
+    ):
         # pandoc's markup, not the plugin's
         md.renderer.rules[name] = getattr(md.renderer, name)  # type: ignore[attr-defined]
     md.use(superscript_plugin).use(sub_plugin)
     md.use(attrs_plugin, spans=True, allowed=list(ALLOWED_ATTRIBUTES))
-    md.block.ruler.before("fence", "fenced_div", _fenced_div,
-                          {"alt": ["paragraph", "reference", "blockquote", "list"]})
+    md.block.ruler.before(
+        "fence",
+        "fenced_div",
+        _fenced_div,
+        {"alt": ["paragraph", "reference", "blockquote", "list"]},
+    )
     md.core.ruler.after("block", "heading_attributes", _heading_attributes)
     md.inline.ruler.before("link", "citation", _citation)
     return md
@@ -499,7 +585,7 @@ def _without_front_matter(text: str) -> str:
         return text
     if not meta.data:
         return text
-    return "\n" * text.count("\n", 0, meta.body_start) + text[meta.body_start:]
+    return "\n" * text.count("\n", 0, meta.body_start) + text[meta.body_start :]
 
 
 def tokens(text: str, *, extensions: bool = True) -> list[Token]:
@@ -520,8 +606,12 @@ def _block_parser() -> MarkdownIt:
 
     md = MarkdownIt("commonmark", {"html": True, "maxNesting": MAX_NESTING})
     md.enable(["table"]).use(footnote_plugin).use(deflist_plugin)
-    md.block.ruler.before("fence", "fenced_div", _fenced_div,
-                          {"alt": ["paragraph", "reference", "blockquote", "list"]})
+    md.block.ruler.before(
+        "fence",
+        "fenced_div",
+        _fenced_div,
+        {"alt": ["paragraph", "reference", "blockquote", "list"]},
+    )
     md.core.ruler.after("block", "heading_attributes", _heading_attributes)
     md.disable("inline")
     return md
@@ -553,8 +643,9 @@ def has_citation(text: str) -> bool:
     """Whether the reader finds a pandoc citation in ``text`` (outside code, links, HTML)."""
 
     def walk(stream: Sequence[Token]) -> bool:
-        return any(t.type == "citation" or (t.children is not None and walk(t.children))
-                   for t in stream)
+        return any(
+            t.type == "citation" or (t.children is not None and walk(t.children)) for t in stream
+        )
 
     return walk(tokens(text))
 
@@ -613,8 +704,9 @@ def _indent(text: str, first: str, rest: str) -> str:
 def _list_text(node: SyntaxTreeNode) -> str:
     ordered = node.type == "ordered_list"
     start = int(str(node.attrGet("start") or 1)) if ordered else 1
-    loose = any(not p.hidden for item in node.children for p in item.children
-                if p.type == "paragraph")
+    loose = any(
+        not p.hidden for item in node.children for p in item.children if p.type == "paragraph"
+    )
     items: list[str] = []
     for number, item in enumerate(node.children, start=start):
         marker = f"{number}. " if ordered else "- "
@@ -629,8 +721,10 @@ def _table_text(node: SyntaxTreeNode) -> str:
     aligns: list[str] = []
     for section in node.children:
         for row in section.children:
-            cells = [" ".join(_inline_text(c.children[0]).split()) if c.children else ""
-                     for c in row.children]
+            cells = [
+                " ".join(_inline_text(c.children[0]).split()) if c.children else ""
+                for c in row.children
+            ]
             rows.append(cells)
             if not aligns:
                 aligns = [str(c.attrGet("style") or "") for c in row.children]
@@ -642,8 +736,10 @@ def _table_text(node: SyntaxTreeNode) -> str:
     widths = [max(1, *(len(r[n]) for r in rows)) for n in range(columns)]
 
     def line(cells: list[str]) -> str:
-        padded = [cell.rjust(w) if "right" in a else cell.center(w) if "center" in a
-                  else cell.ljust(w) for cell, w, a in zip(cells, widths, aligns, strict=True)]
+        padded = [
+            cell.rjust(w) if "right" in a else cell.center(w) if "center" in a else cell.ljust(w)
+            for cell, w, a in zip(cells, widths, aligns, strict=True)
+        ]
         return "  ".join(padded).rstrip()
 
     header, *body = rows

@@ -132,15 +132,28 @@ class DocumentResult:
             "style": self.style.id if self.style else None,
             "locale": self.locale,
             "output": self.output,
-            "citations": [{
-                "keys": [item.id for item in c.found.cluster.items],
-                "line": c.found.line, "column": c.found.column,
-                "in-text": c.found.in_text, "note-number": c.found.cluster.note_number,
-                "text": c.display, "markdown": c.markdown,
-            } for c in self.citations],
+            "citations": [
+                {
+                    "keys": [item.id for item in c.found.cluster.items],
+                    "line": c.found.line,
+                    "column": c.found.column,
+                    "in-text": c.found.in_text,
+                    "note-number": c.found.cluster.note_number,
+                    "text": c.display,
+                    "markdown": c.markdown,
+                }
+                for c in self.citations
+            ],
             "bibliography": [{"id": e.id, "text": e.text} for e in self.bibliography],
-            "unknown-keys": [{"key": u.key, "line": u.line, "column": u.column,
-                              "suggestions": list(u.suggestions)} for u in self.unknown],
+            "unknown-keys": [
+                {
+                    "key": u.key,
+                    "line": u.line,
+                    "column": u.column,
+                    "suggestions": list(u.suggestions),
+                }
+                for u in self.unknown
+            ],
             "warnings": list(self.warnings),
             "diagnostics": [d.to_json() for d in self.diagnostics],
         }
@@ -151,9 +164,13 @@ class DocumentResult:
 # ---------------------------------------------------------------------------
 
 
-def load_libraries(paths: Sequence[str | Path], *, named_by_document: bool = False,
-                   encoding: str | None = None,
-                   sentence_case: bool = True) -> tuple[Library, list[Diagnostic]]:
+def load_libraries(
+    paths: Sequence[str | Path],
+    *,
+    named_by_document: bool = False,
+    encoding: str | None = None,
+    sentence_case: bool = True,
+) -> tuple[Library, list[Diagnostic]]:
     """Read and merge bibliography files; a key defined twice keeps its first record.
 
     A missing file is a usage error when the caller named it and a data error
@@ -169,10 +186,16 @@ def load_libraries(paths: Sequence[str | Path], *, named_by_document: bool = Fal
         diagnostics.extend(result.diagnostics)
         for record in result.library:
             if record.key in library:
-                diagnostics.append(Diagnostic(
-                    Severity.WARNING, "duplicate-key",
-                    f"'{record.key}' is defined in more than one bibliography; "
-                    f"the first is used", file=str(path), key=record.key))
+                diagnostics.append(
+                    Diagnostic(
+                        Severity.WARNING,
+                        "duplicate-key",
+                        f"'{record.key}' is defined in more than one bibliography; "
+                        f"the first is used",
+                        file=str(path),
+                        key=record.key,
+                    )
+                )
                 continue
             library.add(record)
     return library, diagnostics
@@ -184,8 +207,9 @@ def _merge(library: Library, extra: Library) -> None:
             library.add(record)
 
 
-def _style_for(meta: FrontMatter, style: str | Path | Style | None,
-               document: str | Path | None) -> Style:
+def _style_for(
+    meta: FrontMatter, style: str | Path | Style | None, document: str | Path | None
+) -> Style:
     if style is not None:
         return find_style(style)
     if meta.csl:  # a path from data: confined to the project (frontmatter.resolve_style)
@@ -203,8 +227,11 @@ def _locale_term(locale: str) -> str:
     """The locale's plural of "reference", capitalised, for the bibliography heading."""
     xml = load_locale_xml(locale)
     if xml:
-        match = re.search(rb'<term name="reference">\s*<single>[^<]*</single>\s*'
-                          rb"<multiple>([^<]+)</multiple>", xml)
+        match = re.search(
+            rb'<term name="reference">\s*<single>[^<]*</single>\s*'
+            rb"<multiple>([^<]+)</multiple>",
+            xml,
+        )
         if match:
             term = match.group(1).decode("utf-8")
             return term[:1].upper() + term[1:]
@@ -233,21 +260,33 @@ def _author_in_text(found: FoundCitation, style: Style) -> bool:
     return found.in_text and author_in_text_applies(style, in_note=found.in_note)
 
 
-def _author_trees(library: Library, keys: Sequence[str], style: Style, locale: str,
-                  engine: str | Engine | None) -> dict[str, Rich]:
+def _author_trees(
+    library: Library, keys: Sequence[str], style: Style, locale: str, engine: str | Engine | None
+) -> dict[str, Rich]:
     """Each key's names as the style's author-only cite renders them."""
     if not keys:
         return {}
     # Only the names are wanted: the in-text records alone are enough, and
     # far cheaper than the whole document's items.
-    only = render(Library(library[k] for k in keys), style, locale=locale, output="text",
-                  engine=engine, bibliography=False,
-                  citations=[Cluster((CiteItem(k, author_only=True),)) for k in keys])
+    only = render(
+        Library(library[k] for k in keys),
+        style,
+        locale=locale,
+        output="text",
+        engine=engine,
+        bibliography=False,
+        citations=[Cluster((CiteItem(k, author_only=True),)) for k in keys],
+    )
     return dict(zip(keys, only.citation_trees, strict=True))
 
 
-def in_text_authors(library: Library, keys: Sequence[str], style: Style, locale: str,
-                    engine: str | Engine | None = None) -> dict[str, Rich]:
+def in_text_authors(
+    library: Library,
+    keys: Sequence[str],
+    style: Style,
+    locale: str,
+    engine: str | Engine | None = None,
+) -> dict[str, Rich]:
     """The name printed before each key's author-in-text cite, as :func:`render_document` does.
 
     The style's own author rendering, or the family names when the style
@@ -268,14 +307,21 @@ def _sets_in_parentheses(found: Scan, library: Library) -> Scan:
     if not sets:
         return found
     found.citations = [
-        replace(c, in_text=False) if c.in_text and any(i.id in sets for i in c.cluster.items)
-        else c for c in found.citations]
+        replace(c, in_text=False) if c.in_text and any(i.id in sets for i in c.cluster.items) else c
+        for c in found.citations
+    ]
     return found
 
 
-def _render_clusters(scan_result: Scan, library: Library, style: Style, locale: str,
-                     engine: str | Engine | None, nocite: list[str], nocite_all: bool,
-                     ) -> tuple[list[Rich | None], dict[str, Rich], Result, list[str]]:
+def _render_clusters(
+    scan_result: Scan,
+    library: Library,
+    style: Style,
+    locale: str,
+    engine: str | Engine | None,
+    nocite: list[str],
+    nocite_all: bool,
+) -> tuple[list[Rich | None], dict[str, Rich], Result, list[str]]:
     """Engine output: one tree per citation (None when nothing is known), authors, the rest."""
     citations = scan_result.citations
     cited: dict[str, None] = {}
@@ -300,12 +346,21 @@ def _render_clusters(scan_result: Scan, library: Library, style: Style, locale: 
         subset = library
         bib_keys: list[str] | None = None
     else:
-        subset = Library(library[k] for k in
-                         quoting_closure(library, set_closure(library, [*cited, *wanted])))
+        subset = Library(
+            library[k] for k in quoting_closure(library, set_closure(library, [*cited, *wanted]))
+        )
         bib_keys = wanted
-    result = render(subset, style, citations=clusters, locale=locale, output="text",
-                    engine=engine, bibliography=True, bibliography_keys=bib_keys,
-                    nocite="*" if nocite_all else None)
+    result = render(
+        subset,
+        style,
+        citations=clusters,
+        locale=locale,
+        output="text",
+        engine=engine,
+        bibliography=True,
+        bibliography_keys=bib_keys,
+        nocite="*" if nocite_all else None,
+    )
     trees: list[Rich | None] = [None] * len(citations)
     for owner, tree in zip(owners, result.citation_trees, strict=True):
         trees[owner] = tree
@@ -352,8 +407,13 @@ def _space_before(text: str, start: int) -> int:
     position = start
     while position > 0 and text[position - 1] in " \t":
         position -= 1
-    if position > 0 and text[position - 1] == "\n" and position > 1 \
-            and text[position - 2] not in "\n" and text[position - 2:position - 1].strip():
+    if (
+        position > 0
+        and text[position - 1] == "\n"
+        and position > 1
+        and text[position - 2] not in "\n"
+        and text[position - 2 : position - 1].strip()
+    ):
         position -= 1
         while position > 0 and text[position - 1] in " \t":
             position -= 1
@@ -420,9 +480,9 @@ def _unknown_marks(found: FoundCitation, library: Library) -> list[str]:
 def _capitalise(markdown: str) -> str:
     """Notes start with a capital letter ("Ibid." not "ibid."), as in citeproc-js."""
     match = re.search(r"[^\W\d_]", markdown)
-    if match is None or markdown[:match.start()].strip("*_[\\\"'“‘("):
+    if match is None or markdown[: match.start()].strip("*_[\\\"'“‘("):
         return markdown
-    return markdown[:match.start()] + markdown[match.start()].upper() + markdown[match.end():]
+    return markdown[: match.start()] + markdown[match.start()].upper() + markdown[match.end() :]
 
 
 @dataclass
@@ -438,7 +498,7 @@ def _apply(text: str, start: int, end: int, edits: list[_Edit]) -> str:
     for edit in sorted(edits, key=lambda e: e.start):
         if edit.start < position:
             continue
-        out.append(text[position:edit.start])
+        out.append(text[position : edit.start])
         out.append(edit.text)
         position = edit.end
     out.append(text[position:end])
@@ -504,45 +564,76 @@ def render_document(
     text = text.replace("\r\n", "\n")  # offsets, lines and blank-line rules in one form
     meta = read_front_matter(text, filename=name)
     the_style = _style_for(meta, style, filename)
-    paths: Sequence[str | Path] = bibliography if bibliography is not None \
-        else resolve_paths(meta.bibliography, filename)
-    the_library, diagnostics = load_libraries(paths, named_by_document=bibliography is None,
-                                              encoding=encoding, sentence_case=sentence_case)
+    paths: Sequence[str | Path] = (
+        bibliography if bibliography is not None else resolve_paths(meta.bibliography, filename)
+    )
+    the_library, diagnostics = load_libraries(
+        paths,
+        named_by_document=bibliography is None,
+        encoding=encoding,
+        sentence_case=sentence_case,
+    )
     diagnostics.extend(meta.reference_diagnostics)
     if library is not None:
         _merge(the_library, library)
     _merge(the_library, meta.references)
     the_locale = locale or meta.lang or the_style.default_locale or DEFAULT_LOCALE
 
-    found = _sets_in_parentheses(scan(text, body_start=meta.body_start, locale=the_locale,
-                                      note_style=the_style.is_note), the_library)
-    nocite, resolve_messages = _resolve_cited(found, list(meta.nocite), the_library,
-                                              identifiers, sentence_case)
+    found = _sets_in_parentheses(
+        scan(text, body_start=meta.body_start, locale=the_locale, note_style=the_style.is_note),
+        the_library,
+    )
+    nocite, resolve_messages = _resolve_cited(
+        found, list(meta.nocite), the_library, identifiers, sentence_case
+    )
     unknown: list[UnknownCitationKey] = []
     for citation in found.citations:
         for item in citation.cluster.items:
             if item.id not in the_library:
-                unknown.append(UnknownCitationKey(
-                    item.id, citation.line, citation.column,
-                    tuple(closest_keys(item.id, the_library.keys()))))
+                unknown.append(
+                    UnknownCitationKey(
+                        item.id,
+                        citation.line,
+                        citation.column,
+                        tuple(closest_keys(item.id, the_library.keys())),
+                    )
+                )
     if strict and unknown:
         more = f" (and {len(unknown) - 1} more)" if len(unknown) > 1 else ""
         raise UnknownKeyError(f"{unknown[0]}{more}")
     missing_nocite = [k for k in nocite if k != "*" and k not in the_library]
 
     trees, authors, rendered, warnings = _render_clusters(
-        found, the_library, the_style, the_locale, engine, nocite, meta.nocite_all)
+        found, the_library, the_style, the_locale, engine, nocite, meta.nocite_all
+    )
     warnings[:0] = [*(str(u) for u in unknown), *resolve_messages]
     warnings.extend(f"unknown nocite key '{k}'" for k in missing_nocite)
     if strict and missing_nocite:
         raise UnknownKeyError(f"unknown nocite key '{missing_nocite[0]}'")
 
-    result = DocumentResult(output="", format=to, markdown="", warnings=warnings,
-                            unknown=unknown, diagnostics=diagnostics, style=the_style,
-                            locale=the_locale, bibliography=rendered.bibliography,
-                            layout=rendered.layout)
-    markdown = _assemble(text, meta, found, trees, authors, the_library, the_style, result,
-                         link=meta.link_citations or to == "html")
+    result = DocumentResult(
+        output="",
+        format=to,
+        markdown="",
+        warnings=warnings,
+        unknown=unknown,
+        diagnostics=diagnostics,
+        style=the_style,
+        locale=the_locale,
+        bibliography=rendered.bibliography,
+        layout=rendered.layout,
+    )
+    markdown = _assemble(
+        text,
+        meta,
+        found,
+        trees,
+        authors,
+        the_library,
+        the_style,
+        result,
+        link=meta.link_citations or to == "html",
+    )
     result.markdown = markdown
     if to == "markdown":
         result.output = markdown
@@ -553,15 +644,20 @@ def render_document(
         body = markdown_reader.to_html(_body_only(markdown), trusted=trust_html)
         if isinstance(title, str) and title:
             body = f'<h1 class="title">{_escape(title)}</h1>\n{body}'
-        page = html_document(body, title=str(title or Path(name or "document").stem),
-                             lang=the_locale.split("-")[0])
+        page = html_document(
+            body, title=str(title or Path(name or "document").stem), lang=the_locale.split("-")[0]
+        )
         result.output = page.replace("</head>", _HTML_CSS + "</head>", 1)
     return result
 
 
-def _resolve_cited(found: Scan, nocite: list[str], library: Library,
-                   identifiers: Resolver | bool, sentence_case: bool,
-                   ) -> tuple[list[str], list[str]]:
+def _resolve_cited(
+    found: Scan,
+    nocite: list[str],
+    library: Library,
+    identifiers: Resolver | bool,
+    sentence_case: bool,
+) -> tuple[list[str], list[str]]:
     """Cited identifiers the library lacks resolved into it: the nocite keys, the messages.
 
     Another spelling of an identifier already cited is renamed to the first,
@@ -569,14 +665,16 @@ def _resolve_cited(found: Scan, nocite: list[str], library: Library,
     """
     if identifiers is False:
         return nocite, []
-    resolver = identifiers if isinstance(identifiers, Resolver) \
-        else Resolver(sentence_case=sentence_case)
+    resolver = (
+        identifiers if isinstance(identifiers, Resolver) else Resolver(sentence_case=sentence_case)
+    )
     keys = [item.id for c in found.citations for item in c.cluster.items]
     resolution = resolve_identifiers(library, [*keys, *nocite], resolver)
     aliases = resolution.aliases
     if aliases:
-        found.citations = [replace(c, cluster=rename_cluster(c.cluster, aliases))
-                           for c in found.citations]
+        found.citations = [
+            replace(c, cluster=rename_cluster(c.cluster, aliases)) for c in found.citations
+        ]
         nocite = [aliases.get(key, key) for key in nocite]
     return nocite, resolution.messages()
 
@@ -593,9 +691,18 @@ def _body_only(markdown: str) -> str:
     return markdown[meta_end:]
 
 
-def _assemble(text: str, meta: FrontMatter, found: Scan, trees: list[Rich | None],
-              authors: dict[str, Rich], library: Library, style: Style,
-              result: DocumentResult, *, link: bool) -> str:
+def _assemble(
+    text: str,
+    meta: FrontMatter,
+    found: Scan,
+    trees: list[Rich | None],
+    authors: dict[str, Rich],
+    library: Library,
+    style: Style,
+    result: DocumentResult,
+    *,
+    link: bool,
+) -> str:
     """Put every rendering in place; add notes and the bibliography."""
     in_quote = style.is_note and punctuation_in_quote(result.locale)
     cite_prefix = _label_prefix(found.labels, "c")
@@ -607,15 +714,21 @@ def _assemble(text: str, meta: FrontMatter, found: Scan, trees: list[Rich | None
         marks = _unknown_marks(found_citation, library)
         markdown = serialise(tree, "markdown") if tree is not None else ""
         plain = serialise(tree, "text") if tree is not None else ""
-        target = (f"#{anchor(items[0].id)}" if link and tree is not None and len(items) == 1
-                  and not marks and not style.is_note else None)
+        target = (
+            f"#{anchor(items[0].id)}"
+            if link and tree is not None and len(items) == 1 and not marks and not style.is_note
+            else None
+        )
         if marks:
             markdown = "; ".join([markdown, *marks]) if markdown else "; ".join(marks)
             plain = "; ".join([plain, *marks]) if plain else "; ".join(marks)
         author_md = author_plain = ""
         if _author_in_text(found_citation, style):
-            names = [_author_name(authors.get(i.id), library[i.id], result.locale)
-                     for i in items if i.id in library]
+            names = [
+                _author_name(authors.get(i.id), library[i.id], result.locale)
+                for i in items
+                if i.id in library
+            ]
             author_md = " and ".join(serialise(n, "markdown") for n in names)
             author_plain = " and ".join(serialise(n, "text") for n in names)
         start, end = found_citation.start, found_citation.end
@@ -637,8 +750,12 @@ def _assemble(text: str, meta: FrontMatter, found: Scan, trees: list[Rich | None
                     end += 1
                     # '"an end" [@c].' -> '"an end."[^c1]' where the locale says so,
                     # as pandoc's citeproc does: only full stops and commas move.
-                    if mark in ".," and in_quote and start > 0 \
-                            and text[start - 1] in _CLOSING_QUOTES:
+                    if (
+                        mark in ".,"
+                        and in_quote
+                        and start > 0
+                        and text[start - 1] in _CLOSING_QUOTES
+                    ):
                         start -= 1
                         replacement = mark + text[start] + f"[^{label}]"
         elif style.is_note:  # a citation inside a note stays there, without its period
@@ -652,8 +769,9 @@ def _assemble(text: str, meta: FrontMatter, found: Scan, trees: list[Rich | None
             replacement = f"{author_md} {linked}".strip()
             display = f"{author_plain} {plain}".strip()
         edits.append(_Edit(start, end, replacement))
-        result.citations.append(RenderedCitation(found_citation, markdown, plain,
-                                                 author_plain, label, display))
+        result.citations.append(
+            RenderedCitation(found_citation, markdown, plain, author_plain, label, display)
+        )
     # Inline notes become numbered footnotes, citations inside them rendered.
     inner_edits: list[_Edit] = []
     for index, note in enumerate(found.inline_notes, start=1):
@@ -666,11 +784,17 @@ def _assemble(text: str, meta: FrontMatter, found: Scan, trees: list[Rich | None
         edits.append(_Edit(note.start, note.end, f"[^{label}]"))
     top = [e for e in edits if e not in inner_edits]
     body_edits = _escape_pipes_in_tables(text, top)
-    bib_block = _bibliography_block(result.bibliography, meta, result.locale,
-                                    anchors=link, in_refs_div=found.refs_block is not None,
-                                    hanging_indent=result.layout.hanging_indent,
-                                    trailing_heading=None if found.refs_block is not None
-                                    else trailing_heading(text[meta.body_start:]))
+    bib_block = _bibliography_block(
+        result.bibliography,
+        meta,
+        result.locale,
+        anchors=link,
+        in_refs_div=found.refs_block is not None,
+        hanging_indent=result.layout.hanging_indent,
+        trailing_heading=None
+        if found.refs_block is not None
+        else trailing_heading(text[meta.body_start :]),
+    )
     if found.refs_block is not None and bib_block:
         start, end = found.refs_block
         body_edits.append(_Edit(start, end, bib_block.rstrip("\n")))
@@ -678,8 +802,9 @@ def _assemble(text: str, meta: FrontMatter, found: Scan, trees: list[Rich | None
     if found.refs_block is None and bib_block:
         body = body.rstrip("\n") + "\n\n" + bib_block
     if new_notes:
-        definitions = "\n\n".join(f"[^{label}]: {content}"
-                                  for _, label, content in sorted(new_notes))
+        definitions = "\n\n".join(
+            f"[^{label}]: {content}" for _, label, content in sorted(new_notes)
+        )
         body = body.rstrip("\n") + "\n\n" + definitions + "\n"
     return body
 
@@ -690,7 +815,8 @@ _UNESCAPED_PIPE = re.compile(r"(\\*)\|")
 def _escape_pipe(markdown: str) -> str:
     """``|`` as ``\\|`` unless already escaped (an odd run of backslashes before it)."""
     return _UNESCAPED_PIPE.sub(
-        lambda m: m.group(1) + ("|" if len(m.group(1)) % 2 else "\\|"), markdown)
+        lambda m: m.group(1) + ("|" if len(m.group(1)) % 2 else "\\|"), markdown
+    )
 
 
 def _escape_pipes_in_tables(text: str, edits: list[_Edit]) -> list[_Edit]:
@@ -722,19 +848,35 @@ def trailing_heading(markdown: str) -> str | None:
     depth = 0
     stream = markdown_reader.block_tokens(markdown)
     for index, token in enumerate(stream):
-        if depth == 0 and token.nesting >= 0 and token.block and token.type != "inline" \
-                and not token.type.startswith("footnote_reference"):
-            last = (token.type, stream[index + 1].content if token.type == "heading_open"
-                    and index + 1 < len(stream) else "")
+        if (
+            depth == 0
+            and token.nesting >= 0
+            and token.block
+            and token.type != "inline"
+            and not token.type.startswith("footnote_reference")
+        ):
+            last = (
+                token.type,
+                stream[index + 1].content
+                if token.type == "heading_open" and index + 1 < len(stream)
+                else "",
+            )
         depth += token.nesting
     if last is None or last[0] != "heading_open":
         return None
     return last[1]
 
 
-def _bibliography_block(entries: list[BibEntry], meta: FrontMatter, locale: str, *,
-                        anchors: bool, in_refs_div: bool, hanging_indent: bool,
-                        trailing_heading: str | None = None) -> str:
+def _bibliography_block(
+    entries: list[BibEntry],
+    meta: FrontMatter,
+    locale: str,
+    *,
+    anchors: bool,
+    in_refs_div: bool,
+    hanging_indent: bool,
+    trailing_heading: str | None = None,
+) -> str:
     """The entries in a ``::: {#refs}`` div, as pandoc writes them, under a heading.
 
     No heading is added when the document already ends with one (unless
@@ -751,8 +893,9 @@ def _bibliography_block(entries: list[BibEntry], meta: FrontMatter, locale: str,
     block = f"::: {{#refs {classes}}}\n" + "\n\n".join(lines) + "\n:::\n"
     if in_refs_div:
         return f"# {meta.section_title}\n\n{block}" if meta.section_title else block
-    if trailing_heading is not None and (meta.section_title is None
-                                         or meta.section_title.strip() == trailing_heading):
+    if trailing_heading is not None and (
+        meta.section_title is None or meta.section_title.strip() == trailing_heading
+    ):
         return block
     return f"# {meta.section_title or _locale_term(locale)}\n\n{block}"
 
@@ -774,11 +917,20 @@ def render_document_file(
     """:func:`render_document` on a file (``-`` for stdin); ``encoding`` for it and its
     bibliography files."""
     text, decoding = read_text(path, encoding)
-    result = render_document(text, filename=None if str(path) == "-" else path,
-                             library=library, bibliography=bibliography, style=style,
-                             locale=locale, engine=engine, to=to, strict=strict,
-                             encoding=encoding, sentence_case=sentence_case,
-                             identifiers=identifiers)
+    result = render_document(
+        text,
+        filename=None if str(path) == "-" else path,
+        library=library,
+        bibliography=bibliography,
+        style=style,
+        locale=locale,
+        engine=engine,
+        to=to,
+        strict=strict,
+        encoding=encoding,
+        sentence_case=sentence_case,
+        identifiers=identifiers,
+    )
     result.diagnostics[:0] = decoding
     return result
 

@@ -34,7 +34,8 @@ _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 # Markdown reader sees no text in them, so no citation either.
 _HTML_TAG = re.compile(
     r"</?[A-Za-z][A-Za-z0-9\-]*(?:\s+[A-Za-z_:][A-Za-z0-9_.:\-]*"
-    r"(?:\s*=\s*(?:[^\s\"'=<>`]+|'[^']*'|\"[^\"]*\"))?)*\s*/?>")
+    r"(?:\s*=\s*(?:[^\s\"'=<>`]+|'[^']*'|\"[^\"]*\"))?)*\s*/?>"
+)
 _EMAIL_AUTOLINK = re.compile(r"<[A-Za-z0-9.!#$%&'*+/=?^_`{|}~\-]+@[A-Za-z0-9.\-]+>")
 _NOTE_DEF = re.compile(r"^\[\^(?P<label>[^\]\s]+)\]:", re.MULTILINE)
 _NOTE_REF = re.compile(r"\[\^(?P<label>[^\]\s]+)\](?!:)")
@@ -233,8 +234,9 @@ def _note_definitions(masked: str) -> list[NoteDefinition]:
     matches = list(_NOTE_DEF.finditer(masked))
     for match in matches:
         end = len(masked)
-        for line_match in re.finditer(r"\n[ \t]*\n(?=[^ \t\n])|\n(?=\[\^[^\]\s]+\]:)",
-                                      masked[match.end():]):
+        for line_match in re.finditer(
+            r"\n[ \t]*\n(?=[^ \t\n])|\n(?=\[\^[^\]\s]+\]:)", masked[match.end() :]
+        ):
             end = match.end() + line_match.start()
             break
         found.append(NoteDefinition(match["label"], match.start(), end))
@@ -246,15 +248,16 @@ def _refs_block(masked: str) -> tuple[int, int] | None:
     if opening is None:
         return None
     depth = 1
-    for line in re.finditer(r"^.*$", masked[opening.end():], re.MULTILINE):
+    for line in re.finditer(r"^.*$", masked[opening.end() :], re.MULTILINE):
         div = _DIV_LINE.match(line.group(0).strip())
         if div:
             depth += 1 if div["attrs"] and not div["attrs"].startswith(":") else -1
             if depth == 0:
                 return opening.start(), opening.end() + line.end()
     line_no = masked.count("\n", 0, opening.start()) + 1
-    raise DocumentSyntaxError("the '::: {#refs}' block is never closed (end it with ':::')",
-                              line=line_no, column=1)
+    raise DocumentSyntaxError(
+        "the '::: {#refs}' block is never closed (end it with ':::')", line=line_no, column=1
+    )
 
 
 def _check_brackets(masked: str, lines: LineIndex) -> None:
@@ -281,8 +284,8 @@ def _check_brackets(masked: str, lines: LineIndex) -> None:
             if next_close == len(closes) or closes[next_close] > cites[next_cite]:
                 line, column = lines.position(paragraph.start() + opening)
                 raise DocumentSyntaxError(
-                    "unterminated citation: '[' is never closed with ']'",
-                    line=line, column=column)
+                    "unterminated citation: '[' is never closed with ']'", line=line, column=column
+                )
 
 
 # ---------------------------------------------------------------------------
@@ -290,8 +293,9 @@ def _check_brackets(masked: str, lines: LineIndex) -> None:
 # ---------------------------------------------------------------------------
 
 
-def scan(text: str, *, body_start: int = 0, locale: str = "en-US",
-         note_style: bool = False) -> Scan:
+def scan(
+    text: str, *, body_start: int = 0, locale: str = "en-US", note_style: bool = False
+) -> Scan:
     """Find every citation and note; number the notes in reading order.
 
     With ``note_style`` every citation in the main text becomes a note of
@@ -345,8 +349,13 @@ def scan(text: str, *, body_start: int = 0, locale: str = "en-US",
     for hit in hits:
         definition = definition_at(hit.start)
         inline = inline_note_at(hit.start)
-        place = (f"[^{definition.label}]" if definition is not None
-                 else f"^[{inline.start}]" if inline is not None else None)
+        place = (
+            f"[^{definition.label}]"
+            if definition is not None
+            else f"^[{inline.start}]"
+            if inline is not None
+            else None
+        )
         places.append(place)
         if place is None and note_style:
             events.append((hit.start, f"@{hit.start}"))
@@ -369,10 +378,14 @@ def scan(text: str, *, body_start: int = 0, locale: str = "en-US",
             number = result.note_numbers.get(f"@{hit.start}")
             order = (hit.start, 0)
         line, column = lines.position(hit.start)
-        cluster = Cluster(hit.cluster.items,
-                          note_number=number if (note_style or place is not None) else None)
-        result.citations.append(FoundCitation(hit.start, hit.end, cluster, hit.in_text,
-                                              line, column, note=place, order=order))
+        cluster = Cluster(
+            hit.cluster.items, note_number=number if (note_style or place is not None) else None
+        )
+        result.citations.append(
+            FoundCitation(
+                hit.start, hit.end, cluster, hit.in_text, line, column, note=place, order=order
+            )
+        )
     result.citations.sort(key=lambda c: c.order)
     return result
 

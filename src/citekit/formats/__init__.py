@@ -94,28 +94,75 @@ def _sniff(module: str, function: str) -> Callable[[str], bool]:
 
 # The XML formats come first: their sniffs are exact (a root element), while
 # BibTeX's ("@" and "{" somewhere) could take an XML file with an e-mail address.
-register(FormatInfo("endnote", "citekit.formats.endnote", (),
-                    aliases=("endnote-xml", "endnotexml", "enl-xml"),
-                    sniff=_sniff("citekit.formats.endnotemap", "looks_like_endnote"),
-                    description="EndNote XML (.xml, told by its <xml><records> root)"))
-register(FormatInfo("mods", "citekit.formats.mods", (".mods",),
-                    aliases=("mods-xml",),
-                    sniff=_sniff("citekit.formats.modsmap", "looks_like_mods"),
-                    description="MODS v3 XML (.mods; .xml told by its root)"))
-register(FormatInfo("csljson", "citekit.formats.csljson", (".json",),
-                    aliases=("csl-json", "json", "csl"), sniff=_looks_like_json,
-                    description="CSL-JSON, citekit's own model"))
-register(FormatInfo("biblatex", "citekit.formats.bibtex", (".bib", ".bibtex", ".biblatex"),
-                    aliases=("bibtex", "bib"), sniff=_looks_like_bibtex,
-                    description="BibLaTeX / BibTeX", title_case_titles=True))
-register(FormatInfo("cslyaml", "citekit.formats.cslyaml", (".yaml", ".yml"),
-                    aliases=("csl-yaml", "yaml"), sniff=_looks_like_yaml,
-                    description="CSL-YAML, pandoc's YAML form of CSL-JSON"))
-register(FormatInfo("ris", "citekit.formats.ris", (".ris",),
-                    sniff=lambda text: text.lstrip()[:6].startswith("TY  -"),
-                    description="RIS"))
-register(FormatInfo("zotero", "citekit.formats.zotero", (".sqlite",),
-                    description="Zotero's database (zotero.sqlite), read-only", binary=True))
+register(
+    FormatInfo(
+        "endnote",
+        "citekit.formats.endnote",
+        (),
+        aliases=("endnote-xml", "endnotexml", "enl-xml"),
+        sniff=_sniff("citekit.formats.endnotemap", "looks_like_endnote"),
+        description="EndNote XML (.xml, told by its <xml><records> root)",
+    )
+)
+register(
+    FormatInfo(
+        "mods",
+        "citekit.formats.mods",
+        (".mods",),
+        aliases=("mods-xml",),
+        sniff=_sniff("citekit.formats.modsmap", "looks_like_mods"),
+        description="MODS v3 XML (.mods; .xml told by its root)",
+    )
+)
+register(
+    FormatInfo(
+        "csljson",
+        "citekit.formats.csljson",
+        (".json",),
+        aliases=("csl-json", "json", "csl"),
+        sniff=_looks_like_json,
+        description="CSL-JSON, citekit's own model",
+    )
+)
+register(
+    FormatInfo(
+        "biblatex",
+        "citekit.formats.bibtex",
+        (".bib", ".bibtex", ".biblatex"),
+        aliases=("bibtex", "bib"),
+        sniff=_looks_like_bibtex,
+        description="BibLaTeX / BibTeX",
+        title_case_titles=True,
+    )
+)
+register(
+    FormatInfo(
+        "cslyaml",
+        "citekit.formats.cslyaml",
+        (".yaml", ".yml"),
+        aliases=("csl-yaml", "yaml"),
+        sniff=_looks_like_yaml,
+        description="CSL-YAML, pandoc's YAML form of CSL-JSON",
+    )
+)
+register(
+    FormatInfo(
+        "ris",
+        "citekit.formats.ris",
+        (".ris",),
+        sniff=lambda text: text.lstrip()[:6].startswith("TY  -"),
+        description="RIS",
+    )
+)
+register(
+    FormatInfo(
+        "zotero",
+        "citekit.formats.zotero",
+        (".sqlite",),
+        description="Zotero's database (zotero.sqlite), read-only",
+        binary=True,
+    )
+)
 
 
 def get_format(name: str) -> FormatInfo:
@@ -152,8 +199,14 @@ def guess_format(path: str | Path | None, text: str | None = None) -> FormatInfo
     )
 
 
-def read_string(text: str, format: str | None = None, *, filename: str | None = None,
-                strict: bool = False, sentence_case: bool = True) -> ReadResult:
+def read_string(
+    text: str,
+    format: str | None = None,
+    *,
+    filename: str | None = None,
+    strict: bool = False,
+    sentence_case: bool = True,
+) -> ReadResult:
     """Parse text in a named (or guessed) format into a library.
 
     ``sentence_case=False`` keeps BibTeX titles as typed instead of converting
@@ -161,14 +214,21 @@ def read_string(text: str, format: str | None = None, *, filename: str | None = 
     """
     info = get_format(format) if format else guess_format(filename, text)
     result: ReadResult = info.load().read(
-        text, filename=filename, **info.read_options(sentence_case=sentence_case))
+        text, filename=filename, **info.read_options(sentence_case=sentence_case)
+    )
     if strict:
         raise_on_problems(result, filename)
     return result
 
 
-def read(path: str | Path, format: str | None = None, *, strict: bool = False,
-         encoding: str | None = None, sentence_case: bool = True) -> ReadResult:
+def read(
+    path: str | Path,
+    format: str | None = None,
+    *,
+    strict: bool = False,
+    encoding: str | None = None,
+    sentence_case: bool = True,
+) -> ReadResult:
     """Read a file (``-`` for stdin) into a library, collecting diagnostics.
 
     With ``strict`` any warning or error raises :class:`ParseError`.  The
@@ -187,7 +247,8 @@ def read(path: str | Path, format: str | None = None, *, strict: bool = False,
     filename = "<stdin>" if str(path) == "-" else str(path)
     info = get_format(format) if format else guess_format(path, text)
     result: ReadResult = info.load().read(
-        text, filename=filename, **info.read_options(sentence_case=sentence_case))
+        text, filename=filename, **info.read_options(sentence_case=sentence_case)
+    )
     result.diagnostics[:0] = decoding
     if strict:
         raise_on_problems(result, filename)
@@ -210,8 +271,14 @@ def write_string(library: Library, format: str, **options: Any) -> str:
     return text
 
 
-def write(library: Library, path: str | Path, format: str | None = None, *,
-          protect: tuple[str | Path, ...] = (), **options: Any) -> None:
+def write(
+    library: Library,
+    path: str | Path,
+    format: str | None = None,
+    *,
+    protect: tuple[str | Path, ...] = (),
+    **options: Any,
+) -> None:
     """Write a library to a file atomically (``-`` for stdout)."""
     if format is None:
         info = format_for_path(path)

@@ -18,8 +18,20 @@ import re
 
 from citekit.model.records import Date, parse_edtf
 
-MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july",
-               "august", "september", "october", "november", "december")
+MONTH_NAMES = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
 # The macros BibTeX predefines; they expand to English month names.
 MONTH_MACROS: dict[str, str] = {name[:3]: name.capitalize() for name in MONTH_NAMES}
 _MONTHS: dict[str, int] = {}
@@ -65,8 +77,11 @@ def parse_date_field(text: str) -> Date | None:
     except ValueError:  # digits beyond what int() converts: not a date
         return None
     if parsed is not None:
-        if any(mark in text for mark in "?%") or not parsed.parts \
-                or any(not point for point in parsed.parts):
+        if (
+            any(mark in text for mark in "?%")
+            or not parsed.parts
+            or any(not point for point in parsed.parts)
+        ):
             return parsed  # keep raw: "?" and open ranges do not survive date-parts
         return Date(parts=parsed.parts, season=parsed.season, circa=parsed.circa)
     unspecified = _EDTF_UNSPECIFIED.match(text)
@@ -78,8 +93,9 @@ def parse_date_field(text: str) -> Date | None:
     return None
 
 
-def parse_year_month_day(year: str | None, month: str | None, day: str | None
-                         ) -> tuple[Date | None, list[str]]:
+def parse_year_month_day(
+    year: str | None, month: str | None, day: str | None
+) -> tuple[Date | None, list[str]]:
     """Classic BibTeX date fields to a Date, with the names of fields not understood."""
     problems: list[str] = []
     if year is None:

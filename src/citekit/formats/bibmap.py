@@ -25,18 +25,18 @@ from typing import Literal
 from citekit.styles.language_tags import language_of
 
 FieldKind = Literal[
-    "names",     # a name list -> list[Name]
-    "title",     # text whose braces protect case -> nocase spans
-    "text",      # text, braces dropped
-    "number",    # volume, edition ...: text, braces dropped
-    "range",     # pages: en dashes become "-"
+    "names",  # a name list -> list[Name]
+    "title",  # text whose braces protect case -> nocase spans
+    "text",  # text, braces dropped
+    "number",  # volume, edition ...: text, braces dropped
+    "range",  # pages: en dashes become "-"
     "verbatim",  # URLs, DOIs: no LaTeX decoding beyond \_ \% \& \#
-    "list",      # biblatex literal lists (publisher, location): "A and B" -> "A; B"
-    "key",       # localisation keys (type = {phdthesis}) -> English text
-    "lang",      # langid / language -> BCP 47
-    "date",      # EDTF / year+month+day -> Date
-    "special",   # handled in code: title parts, number, publisher fields ...
-    "quote",     # citekit quotation fields -> custom[...] (plain text)
+    "list",  # biblatex literal lists (publisher, location): "A and B" -> "A; B"
+    "key",  # localisation keys (type = {phdthesis}) -> English text
+    "lang",  # langid / language -> BCP 47
+    "date",  # EDTF / year+month+day -> Date
+    "special",  # handled in code: title parts, number, publisher fields ...
+    "quote",  # citekit quotation fields -> custom[...] (plain text)
 ]
 
 
@@ -155,7 +155,9 @@ FIELD_ALIASES: dict[str, str] = {
 
 # BibLaTeX field names -> classic BibTeX names, for dialect="bibtex".
 BIBTEX_FIELD_NAMES: dict[str, str] = {
-    "journaltitle": "journal", "location": "address", "annotation": "annote",
+    "journaltitle": "journal",
+    "location": "address",
+    "annotation": "annote",
 }
 
 # Editions as classic styles print them: plain.bst writes ``edition`` and then
@@ -171,8 +173,9 @@ def ordinal_edition(number: int) -> str:
     """The classic BibTeX ``edition`` for an edition number: ``Second``, then ``21st``."""
     if 1 <= number <= len(ORDINAL_WORDS):
         return ORDINAL_WORDS[number - 1]
-    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(
-        number % 10, "th")
+    suffix = (
+        "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    )
     return f"{number}{suffix}"
 
 
@@ -188,17 +191,17 @@ class FieldRule:
 FIELD_RULES: tuple[FieldRule, ...] = (
     # people
     FieldRule("author", "author", "names"),
-    FieldRule("editor", "editor", "special"),          # editortype picks the role
+    FieldRule("editor", "editor", "special"),  # editortype picks the role
     FieldRule("translator", "translator", "names"),
     FieldRule("bookauthor", "container-author", "names"),
-    FieldRule("editora", "", "special"),               # needs editoratype
+    FieldRule("editora", "", "special"),  # needs editoratype
     FieldRule("editorb", "", "special"),
     FieldRule("editorc", "", "special"),
     # titles (combined with their subtitle / addon parts in code)
     FieldRule("title", "title", "special"),
     FieldRule("subtitle", "title", "special"),
     FieldRule("titleaddon", "title", "special"),
-    FieldRule("maintitle", "title", "special"),        # title, or container for chapters
+    FieldRule("maintitle", "title", "special"),  # title, or container for chapters
     FieldRule("mainsubtitle", "title", "special"),
     FieldRule("maintitleaddon", "title", "special"),
     FieldRule("booktitle", "container-title", "special"),
@@ -215,7 +218,7 @@ FIELD_RULES: tuple[FieldRule, ...] = (
     # numbers
     FieldRule("volume", "volume", "number"),
     FieldRule("volumes", "number-of-volumes", "number"),
-    FieldRule("number", "number", "special"),          # issue / collection-number / number
+    FieldRule("number", "number", "special"),  # issue / collection-number / number
     FieldRule("issue", "issue", "number"),
     FieldRule("pages", "page", "range"),
     FieldRule("pagetotal", "number-of-pages", "number"),
@@ -248,7 +251,7 @@ FIELD_RULES: tuple[FieldRule, ...] = (
     FieldRule("url", "URL", "verbatim"),
     FieldRule("pmid", "PMID", "verbatim"),
     FieldRule("pmcid", "PMCID", "verbatim"),
-    FieldRule("eprint", "", "special"),                # DOI/PMID/PMCID by eprinttype
+    FieldRule("eprint", "", "special"),  # DOI/PMID/PMCID by eprinttype
     # description
     FieldRule("langid", "language", "lang"),
     FieldRule("language", "language", "lang"),
@@ -297,8 +300,13 @@ CSL_TO_EDITOR_TYPE: dict[str, str] = {
 }  # fmt: skip
 
 # eprinttype -> CSL variable for identifiers CSL knows.
-EPRINT_TYPES: dict[str, str] = {"doi": "DOI", "pubmed": "PMID", "pmid": "PMID",
-                                "pmcid": "PMCID", "pmc": "PMCID"}
+EPRINT_TYPES: dict[str, str] = {
+    "doi": "DOI",
+    "pubmed": "PMID",
+    "pmid": "PMID",
+    "pmcid": "PMCID",
+    "pmc": "PMCID",
+}
 
 # eprinttype (or archiveprefix) -> the URL biblatex links the identifier to,
 # as pandoc builds it (and hdl, which biblatex links and pandoc does not).
@@ -392,6 +400,7 @@ def language_tag(name: str, langidopts: str | None = None) -> str | None:
     variant = found.group(1).lower() if found else ""
     return LANGUAGE_VARIANTS.get((lowered, variant)) or LANGUAGES.get(lowered)
 
+
 # ---------------------------------------------------------------------------
 # Inheritance (biblatex manual, appendix B: "Default Inheritance Setup")
 # ---------------------------------------------------------------------------
@@ -402,33 +411,71 @@ NEVER_INHERITED: frozenset[str] = frozenset({
     "shorthand", "shorthandintro", "sortkey",
 })  # fmt: skip
 
-_MAIN = {"title": "maintitle", "subtitle": "mainsubtitle", "titleaddon": "maintitleaddon",
-         "shorttitle": None, "sorttitle": None, "indextitle": None, "indexsorttitle": None}
-_BOOK = {"title": "booktitle", "subtitle": "booksubtitle", "titleaddon": "booktitleaddon",
-         "shorttitle": None, "sorttitle": None, "indextitle": None, "indexsorttitle": None}
-_JOURNAL = {"title": "journaltitle", "subtitle": "journalsubtitle",
-            "shorttitle": None, "sorttitle": None, "indextitle": None, "indexsorttitle": None}
+_MAIN = {
+    "title": "maintitle",
+    "subtitle": "mainsubtitle",
+    "titleaddon": "maintitleaddon",
+    "shorttitle": None,
+    "sorttitle": None,
+    "indextitle": None,
+    "indexsorttitle": None,
+}
+_BOOK = {
+    "title": "booktitle",
+    "subtitle": "booksubtitle",
+    "titleaddon": "booktitleaddon",
+    "shorttitle": None,
+    "sorttitle": None,
+    "indextitle": None,
+    "indexsorttitle": None,
+}
+_JOURNAL = {
+    "title": "journaltitle",
+    "subtitle": "journalsubtitle",
+    "shorttitle": None,
+    "sorttitle": None,
+    "indextitle": None,
+    "indexsorttitle": None,
+}
 
 # (parent types, child types, field -> child field or None for "not inherited")
 INHERITANCE: tuple[tuple[frozenset[str], frozenset[str], dict[str, str | None]], ...] = (
-    (frozenset({"mvbook", "book"}), frozenset({"inbook", "bookinbook", "suppbook"}),
-     {"author": "bookauthor"}),
+    (
+        frozenset({"mvbook", "book"}),
+        frozenset({"inbook", "bookinbook", "suppbook"}),
+        {"author": "bookauthor"},
+    ),
     (frozenset({"mvbook"}), frozenset({"book", "inbook", "bookinbook", "suppbook"}), _MAIN),
-    (frozenset({"mvcollection", "mvreference"}),
-     frozenset({"collection", "reference", "incollection", "inreference", "suppcollection"}),
-     _MAIN),
+    (
+        frozenset({"mvcollection", "mvreference"}),
+        frozenset({"collection", "reference", "incollection", "inreference", "suppcollection"}),
+        _MAIN,
+    ),
     (frozenset({"mvproceedings"}), frozenset({"proceedings", "inproceedings"}), _MAIN),
     (frozenset({"book"}), frozenset({"inbook", "bookinbook", "suppbook"}), _BOOK),
-    (frozenset({"collection", "reference"}),
-     frozenset({"incollection", "inreference", "suppcollection"}), _BOOK),
+    (
+        frozenset({"collection", "reference"}),
+        frozenset({"incollection", "inreference", "suppcollection"}),
+        _BOOK,
+    ),
     (frozenset({"proceedings"}), frozenset({"inproceedings"}), _BOOK),
     (frozenset({"periodical"}), frozenset({"article", "suppperiodical"}), _JOURNAL),
 )
 
 
 # Classic names inherited under their own name (a BibTeX child reads "journal").
-_KEEP_NAME = frozenset({"journal", "address", "school", "annote", "archiveprefix",
-                        "primaryclass", "pdf", "hyphenation"})
+_KEEP_NAME = frozenset(
+    {
+        "journal",
+        "address",
+        "school",
+        "annote",
+        "archiveprefix",
+        "primaryclass",
+        "pdf",
+        "hyphenation",
+    }
+)
 
 
 @lru_cache(maxsize=4096)  # pure, and asked once per inherited field of every entry

@@ -42,8 +42,11 @@ from citekit.model.records import Name
 
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 _APOSTROPHE_PARTICLE = re.compile(r"^([a-z]{1,4}['’])(\S.*)$")
-_EXTENDED_KEY = re.compile(r"^\s*(family|given|prefix|suffix|useprefix|giveni|familyi"
-                           r"|static-ordering)\s*=", re.IGNORECASE)
+_EXTENDED_KEY = re.compile(
+    r"^\s*(family|given|prefix|suffix|useprefix|giveni|familyi"
+    r"|static-ordering)\s*=",
+    re.IGNORECASE,
+)
 _TRUE = frozenset({"true", "", "1", "yes"})
 OTHERS = "others"
 
@@ -60,7 +63,7 @@ def split_names(raw: str) -> list[str]:
         depth += _brace_balance(raw, counted, m.start())
         counted = m.start()
         if depth == 0:
-            names.append(raw[start:m.start()])
+            names.append(raw[start : m.start()])
             start = m.end()
     names.append(raw[start:])
     return [n.strip() for n in names if n.strip()]
@@ -190,10 +193,13 @@ def parse_name(raw: str, *, useprefix: bool = False) -> Name:
             first = _words(parts[1])
         # As biber and pandoc: a von part must start the name ("Pinho de Souza"
         # is a family name; "de la Fuente" has the particle "de la").
-        lower = [k for k, w in enumerate(head[:-1]) if _is_lower(w)] \
-            if head and _is_lower(head[0]) else []
+        lower = (
+            [k for k, w in enumerate(head[:-1]) if _is_lower(w)]
+            if head and _is_lower(head[0])
+            else []
+        )
         if lower:
-            von, last = head[:lower[-1] + 1], head[lower[-1] + 1:]
+            von, last = head[: lower[-1] + 1], head[lower[-1] + 1 :]
         else:
             von, last = [], head
         if not last and von:
@@ -217,8 +223,13 @@ def parse_name(raw: str, *, useprefix: bool = False) -> Name:
     given = _text(first)
     if family is None and given is None:
         return Name(literal=_text(von) or "")
-    return Name(family=family, given=given, dropping_particle=dropping,
-                non_dropping_particle=non_dropping, suffix=_text(jr))
+    return Name(
+        family=family,
+        given=given,
+        dropping_particle=dropping,
+        non_dropping_particle=non_dropping,
+        suffix=_text(jr),
+    )
 
 
 def _parse_extended(raw: str, useprefix: bool) -> Name:
@@ -275,9 +286,15 @@ def format_name(name: Name, *, ascii: bool = False, extended: bool = True) -> st
     def enc(text: str) -> str:
         return encode(text, ascii=ascii)
 
-    if extended and name.literal is None and name.family and (
-            name.static_ordering or (name.non_dropping_particle and not
-                                     name.non_dropping_particle.endswith(("'", "’")))):
+    if (
+        extended
+        and name.literal is None
+        and name.family
+        and (
+            name.static_ordering
+            or (name.non_dropping_particle and not name.non_dropping_particle.endswith(("'", "’")))
+        )
+    ):
         return _format_extended(name, enc)
     if name.literal is not None:
         if name.literal == OTHERS:
@@ -293,8 +310,11 @@ def format_name(name: Name, *, ascii: bool = False, extended: bool = True) -> st
             family_part = enc(particle) + " " + ("{" + enc(family) + "}" if braced else enc(family))
         else:
             family_part = enc(particle + family)
-    elif family and (_needs_braces(family) or _APOSTROPHE_PARTICLE.match(family)
-                     or (" " in family and (not words or words[-1][:1].islower()))):
+    elif family and (
+        _needs_braces(family)
+        or _APOSTROPHE_PARTICLE.match(family)
+        or (" " in family and (not words or words[-1][:1].islower()))
+    ):
         family_part = "{" + enc(family) + "}"
     else:
         family_part = enc(family)

@@ -100,15 +100,33 @@ _BARE_URL = re.compile(r"(?:https?|ftp)://\S+")
 # A ``pages`` value that is a DOI or a URL, not pages.
 _NOT_PAGES = re.compile(r"/|\bdoi\b|https?:|www\.", re.IGNORECASE)
 # Fields whose backslashes are not TeX commands (URLs, paths, identifiers).
-_NOT_TEX = frozenset({"url", "doi", "eprint", "file", "pdf", "isbn", "issn", "pmid", "pmcid",
-                      "urlraw", "verba", "verbb", "verbc", "crossref", "xdata"})
+_NOT_TEX = frozenset(
+    {
+        "url",
+        "doi",
+        "eprint",
+        "file",
+        "pdf",
+        "isbn",
+        "issn",
+        "pmid",
+        "pmcid",
+        "urlraw",
+        "verba",
+        "verbb",
+        "verbc",
+        "crossref",
+        "xdata",
+    }
+)
 
 #: How many crossref or xdata links one chain may follow.
 MAX_INHERITANCE_DEPTH = 100
 #: The CSL variables sentence case applies to: those the sentence-cased
 #: fields fill, and ``volume-title``, where a title beside a ``maintitle`` goes.
 _WORK_TITLE_VARIABLES = frozenset(
-    {bm.FIELDS[name].csl for name in SENTENCE_CASED_FIELDS} | {"volume-title"})
+    {bm.FIELDS[name].csl for name in SENTENCE_CASED_FIELDS} | {"volume-title"}
+)
 _MACRO_BUDGET_MIN = 8 * 1024 * 1024
 _MACRO_BUDGET_PER_CHAR = 4
 
@@ -126,6 +144,7 @@ def macro_budget(text: str) -> int:
 def _abbreviate(text: str, limit: int = 40) -> str:
     """``text`` cut for a message: a pathological value must not flood the terminal."""
     return text if len(text) <= limit else text[:limit] + f"… ({len(text):,} characters)"
+
 
 logging.getLogger("bibtexparser").setLevel(logging.ERROR)
 
@@ -145,22 +164,33 @@ class RawEntry:
 class _Reader:
     """One read: the file name, macros, diagnostics and the entries found."""
 
-    def __init__(self, filename: str | None, budget: int = _MACRO_BUDGET_MIN, *,
-                 sentence_case: bool = True) -> None:
+    def __init__(
+        self, filename: str | None, budget: int = _MACRO_BUDGET_MIN, *, sentence_case: bool = True
+    ) -> None:
         self.filename = filename
         self.sentence_case = sentence_case  # English title-case titles -> sentence case
         self.macros: dict[str, str] = dict(MONTH_MACROS)
         self.diagnostics: list[Diagnostic] = []
         self.budget = budget  # characters of macro text left to expand in this read
 
-    def report(self, severity: Severity, code: str, message: str, *, line: int | None = None,
-               key: str | None = None, field: str | None = None) -> None:
-        self.diagnostics.append(Diagnostic(severity, code, message, file=self.filename,
-                                           line=line, key=key, field=field))
+    def report(
+        self,
+        severity: Severity,
+        code: str,
+        message: str,
+        *,
+        line: int | None = None,
+        key: str | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.diagnostics.append(
+            Diagnostic(severity, code, message, file=self.filename, line=line, key=key, field=field)
+        )
 
     # -- values ------------------------------------------------------------
-    def expand(self, raw: str, *, line: int | None = None, key: str | None = None,
-               field: str | None = None) -> str:
+    def expand(
+        self, raw: str, *, line: int | None = None, key: str | None = None, field: str | None = None
+    ) -> str:
         """A field value as written (``{..}``, ``".."``, ``123``, ``macro # {..}``) to text."""
         raw = raw.strip()
         if not raw:
@@ -176,48 +206,75 @@ class _Reader:
                 return raw
         parts, nxt = _value_parts(raw)
         if nxt is not None:  # in an @string: no field can follow, so it is text
-            parts.append(("stray", raw[nxt.start():]))
+            parts.append(("stray", raw[nxt.start() :]))
         return self.join_parts(parts, line=line, key=key, field=field)
 
-    def join_parts(self, parts: list[tuple[str, str]], *, line: int | None,
-                   key: str | None, field: str | None) -> str:
+    def join_parts(
+        self, parts: list[tuple[str, str]], *, line: int | None, key: str | None, field: str | None
+    ) -> str:
         """The text of a value's parts, macros expanded, each problem reported."""
         pieces: list[str] = []
         for kind, text in parts:
             if kind == "text":
                 pieces.append(text)
             elif kind == "word":
-                pieces.append(text if text.isdigit() else
-                              self.macro(text, line=line, key=key, field=field))
+                pieces.append(
+                    text if text.isdigit() else self.macro(text, line=line, key=key, field=field)
+                )
             elif kind == "open":
-                self.report(Severity.WARNING, "unbalanced-braces",
-                            "unbalanced braces or quotes in a value", line=line, key=key,
-                            field=field)
+                self.report(
+                    Severity.WARNING,
+                    "unbalanced-braces",
+                    "unbalanced braces or quotes in a value",
+                    line=line,
+                    key=key,
+                    field=field,
+                )
                 pieces.append(text)
             elif kind == "gap":
-                self.report(Severity.ERROR, "missing-separator",
-                            "two parts of a value are not joined by '#'; they are read "
-                            "as if they were", line=line, key=key, field=field)
+                self.report(
+                    Severity.ERROR,
+                    "missing-separator",
+                    "two parts of a value are not joined by '#'; they are read as if they were",
+                    line=line,
+                    key=key,
+                    field=field,
+                )
             else:  # stray
-                self.report(Severity.ERROR, "syntax-error",
-                            f"unexpected '{_abbreviate(text)}' in a value; it is ignored",
-                            line=line, key=key, field=field)
+                self.report(
+                    Severity.ERROR,
+                    "syntax-error",
+                    f"unexpected '{_abbreviate(text)}' in a value; it is ignored",
+                    line=line,
+                    key=key,
+                    field=field,
+                )
         return "".join(pieces)
 
-    def macro(self, name: str, *, line: int | None, key: str | None,
-              field: str | None) -> str:
+    def macro(self, name: str, *, line: int | None, key: str | None, field: str | None) -> str:
         """The text of an ``@string`` macro used in a value, within the file's budget."""
         value = self.macros.get(name.lower())
         if value is None:
-            self.report(Severity.WARNING, "undefined-macro",
-                        f"@string macro '{name}' is not defined; its value is empty",
-                        line=line, key=key, field=field)
+            self.report(
+                Severity.WARNING,
+                "undefined-macro",
+                f"@string macro '{name}' is not defined; its value is empty",
+                line=line,
+                key=key,
+                field=field,
+            )
             return ""
         if len(value) > self.budget:
-            self.report(Severity.ERROR, "macro-too-large",
-                        f"expanding @string macro '{name}' ({len(value):,} characters) "
-                        "here would exceed the limit on macro text for one file; "
-                        "it expands to nothing here", line=line, key=key, field=field)
+            self.report(
+                Severity.ERROR,
+                "macro-too-large",
+                f"expanding @string macro '{name}' ({len(value):,} characters) "
+                "here would exceed the limit on macro text for one file; "
+                "it expands to nothing here",
+                line=line,
+                key=key,
+                field=field,
+            )
             return ""
         self.budget -= len(value)
         return value
@@ -233,15 +290,25 @@ class _Reader:
                 duplicate = block.ignore_error_block
                 previous = block.previous_block
                 if isinstance(duplicate, String):
-                    self.report(Severity.WARNING, "duplicate-string",
-                                f"@string '{duplicate.key}' is defined again; the later "
-                                "definition is used from here on", line=line, key=duplicate.key)
+                    self.report(
+                        Severity.WARNING,
+                        "duplicate-string",
+                        f"@string '{duplicate.key}' is defined again; the later "
+                        "definition is used from here on",
+                        line=line,
+                        key=duplicate.key,
+                    )
                     self.add_string(duplicate, extras, line)
                     continue
                 prev_line = previous.start_line + 1 if previous.start_line is not None else None
-                self.report(Severity.ERROR, "duplicate-key",
-                            f"duplicate key '{block.key}' (first defined on line {prev_line}); "
-                            "this entry is skipped", line=line, key=block.key)
+                self.report(
+                    Severity.ERROR,
+                    "duplicate-key",
+                    f"duplicate key '{block.key}' (first defined on line {prev_line}); "
+                    "this entry is skipped",
+                    line=line,
+                    key=block.key,
+                )
                 continue
             if isinstance(block, DuplicateFieldKeyBlock):
                 entry = block.ignore_error_block
@@ -252,9 +319,13 @@ class _Reader:
                 raw = block.raw or ""
                 m = _FAILED_KEY.match(raw.lstrip())
                 reason = getattr(block.error, "abort_reason", None) or str(block.error)
-                self.report(Severity.ERROR, "syntax-error",
-                            f"cannot parse this entry ({reason.strip()}); it is skipped",
-                            line=line, key=m.group(1) if m else None)
+                self.report(
+                    Severity.ERROR,
+                    "syntax-error",
+                    f"cannot parse this entry ({reason.strip()}); it is skipped",
+                    line=line,
+                    key=m.group(1) if m else None,
+                )
                 continue
             if isinstance(block, Entry):
                 self.add_entry(block, entries, xdata, line)
@@ -275,17 +346,27 @@ class _Reader:
             at = m.start() + m.group().index("@")
             where = line + text.count("\n", 0, at) if line is not None else None
             found = _FAILED_KEY.match(text, at)
-            self.report(Severity.ERROR, "syntax-error",
-                        "this '@' starts no entry that can be read (expected "
-                        "'@type{key, field = value, ...}'); the text up to the next entry "
-                        "is ignored", line=where, key=found.group(1) if found else None)
+            self.report(
+                Severity.ERROR,
+                "syntax-error",
+                "this '@' starts no entry that can be read (expected "
+                "'@type{key, field = value, ...}'); the text up to the next entry "
+                "is ignored",
+                line=where,
+                key=found.group(1) if found else None,
+            )
 
     def add_string(self, block: String, extras: dict[str, Any], line: int | None) -> None:
         self.macros[block.key.lower()] = self.expand(block.value, line=line, key=block.key)
         extras["strings"][block.key] = block.value.strip()
 
-    def add_entry(self, block: Entry, entries: dict[str, RawEntry], xdata: dict[str, RawEntry],
-                  line: int | None) -> None:
+    def add_entry(
+        self,
+        block: Entry,
+        entries: dict[str, RawEntry],
+        xdata: dict[str, RawEntry],
+        line: int | None,
+    ) -> None:
         key = block.key
         fields: dict[str, str] = {}
         lines: dict[str, int] = {}
@@ -293,17 +374,26 @@ class _Reader:
             fline = fld.start_line + 1 if fld.start_line is not None else line
             raw = fld.value
             values: list[tuple[str, int | None, list[tuple[str, str]]]]
-            if raw[:1] == "{" and raw[-1:] == "}" and "#" not in raw \
-                    and closing_brace(raw, 0) == len(raw) - 1:
+            if (
+                raw[:1] == "{"
+                and raw[-1:] == "}"
+                and "#" not in raw
+                and closing_brace(raw, 0) == len(raw) - 1
+            ):
                 values = [(fld.key.lower(), fline, [("text", raw[1:-1])])]
             else:
                 values = self.field_values(fld.key.lower(), raw, fline, key)
             for name, vline, parts in values:
                 if name in fields:
-                    self.report(Severity.WARNING, "duplicate-field",
-                                f"field '{name}' appears again on line {vline} "
-                                f"(first on line {lines[name]}); the first value is kept",
-                                line=vline, key=key, field=name)
+                    self.report(
+                        Severity.WARNING,
+                        "duplicate-field",
+                        f"field '{name}' appears again on line {vline} "
+                        f"(first on line {lines[name]}); the first value is kept",
+                        line=vline,
+                        key=key,
+                        field=name,
+                    )
                     continue
                 if len(parts) == 1 and parts[0][0] == "text":
                     fields[name] = parts[0][1]
@@ -313,14 +403,20 @@ class _Reader:
         entry = RawEntry(key, block.entry_type.lower(), fields, line, lines)
         target = xdata if entry.type == "xdata" else entries
         if key in target:
-            self.report(Severity.ERROR, "duplicate-key",
-                        f"duplicate key '{key}' (first defined on line {target[key].line}); "
-                        "this entry is skipped", line=line, key=key)
+            self.report(
+                Severity.ERROR,
+                "duplicate-key",
+                f"duplicate key '{key}' (first defined on line {target[key].line}); "
+                "this entry is skipped",
+                line=line,
+                key=key,
+            )
             return
         target[key] = entry
 
-    def field_values(self, name: str, raw: str, line: int | None, key: str
-                     ) -> list[tuple[str, int | None, list[tuple[str, str]]]]:
+    def field_values(
+        self, name: str, raw: str, line: int | None, key: str
+    ) -> list[tuple[str, int | None, list[tuple[str, str]]]]:
         """The parts of one field's value, and of the fields run into it by a missing comma.
 
         ``title = {A}`` then ``year = {2000},`` reaches us as one field whose
@@ -339,10 +435,15 @@ class _Reader:
             out.append((name, line, parts))
             following = nxt.group(1).lower()
             line = line + raw.count("\n", 0, nxt.start()) if line is not None else None
-            self.report(Severity.ERROR, "missing-comma",
-                        f"missing comma between field '{name}' and field '{following}'; "
-                        "both are read", line=line, key=key, field=following)
-            name, raw = following, raw[nxt.end():]
+            self.report(
+                Severity.ERROR,
+                "missing-comma",
+                f"missing comma between field '{name}' and field '{following}'; both are read",
+                line=line,
+                key=key,
+                field=following,
+            )
+            name, raw = following, raw[nxt.end() :]
 
     # -- inheritance -------------------------------------------------------
     def resolve(self, entries: dict[str, RawEntry], xdata: dict[str, RawEntry]) -> None:
@@ -367,21 +468,28 @@ class _Reader:
             for index in range(len(path) - 1, -1, -1):
                 entry = path[index]
                 xresolver.apply(entry)
-                depth[entry.key] = self.inherit_crossref(entry, path, position, entries,
-                                                         lowered, depth)
+                depth[entry.key] = self.inherit_crossref(
+                    entry, path, position, entries, lowered, depth
+                )
                 self.finish_entry(entry, entries, lowered)
 
     @staticmethod
-    def crossref_parent(entry: RawEntry, entries: dict[str, RawEntry],
-                        lowered: dict[str, str]) -> RawEntry | None:
+    def crossref_parent(
+        entry: RawEntry, entries: dict[str, RawEntry], lowered: dict[str, str]
+    ) -> RawEntry | None:
         """The entry that ``entry``'s crossref names, if it is in the file."""
         parent_key = entry.fields.get("crossref", "").strip()
         if not parent_key:
             return None
         return entries.get(parent_key) or entries.get(lowered.get(parent_key.lower(), ""))
 
-    def crossref_path(self, start: RawEntry, entries: dict[str, RawEntry],
-                      lowered: dict[str, str], done: dict[str, int]) -> list[RawEntry]:
+    def crossref_path(
+        self,
+        start: RawEntry,
+        entries: dict[str, RawEntry],
+        lowered: dict[str, str],
+        done: dict[str, int],
+    ) -> list[RawEntry]:
         """``start`` and its unresolved crossref ancestors, child first."""
         path = [start]
         on_path = {start.key}
@@ -393,9 +501,15 @@ class _Reader:
             on_path.add(parent.key)
         return path
 
-    def inherit_crossref(self, entry: RawEntry, path: list[RawEntry], position: dict[str, int],
-                         entries: dict[str, RawEntry], lowered: dict[str, str],
-                         depth: dict[str, int]) -> int:
+    def inherit_crossref(
+        self,
+        entry: RawEntry,
+        path: list[RawEntry],
+        position: dict[str, int],
+        entries: dict[str, RawEntry],
+        lowered: dict[str, str],
+        depth: dict[str, int],
+    ) -> int:
         """Copy the resolved crossref parent's fields into ``entry`` by biblatex's rules.
 
         Returns how many links ``entry`` now inherits through (0: none).
@@ -405,22 +519,36 @@ class _Reader:
         parent_key = entry.fields["crossref"].strip()
         found = self.crossref_parent(entry, entries, lowered)
         if found is None:
-            self.report(Severity.WARNING, "dangling-crossref",
-                        f"crossref '{parent_key}' is not an entry of this file",
-                        line=entry.line, key=entry.key, field="crossref")
+            self.report(
+                Severity.WARNING,
+                "dangling-crossref",
+                f"crossref '{parent_key}' is not an entry of this file",
+                line=entry.line,
+                key=entry.key,
+                field="crossref",
+            )
             return 0
         if position.get(found.key, len(path)) <= position[entry.key]:  # back up the path
             loop = _loop(lambda k: path[k].key, position[found.key], position[entry.key] + 1)
-            self.report(Severity.WARNING, "crossref-cycle",
-                        f"crossref '{parent_key}' leads back to this entry "
-                        f"({loop}); nothing inherited",
-                        line=entry.line, key=entry.key, field="crossref")
+            self.report(
+                Severity.WARNING,
+                "crossref-cycle",
+                f"crossref '{parent_key}' leads back to this entry ({loop}); nothing inherited",
+                line=entry.line,
+                key=entry.key,
+                field="crossref",
+            )
             return 0
         if depth[found.key] >= MAX_INHERITANCE_DEPTH:
-            self.report(Severity.ERROR, "inheritance-too-deep",
-                        f"crossref '{parent_key}' continues a chain of more than "
-                        f"{MAX_INHERITANCE_DEPTH} entries; nothing inherited from it",
-                        line=entry.line, key=entry.key, field="crossref")
+            self.report(
+                Severity.ERROR,
+                "inheritance-too-deep",
+                f"crossref '{parent_key}' continues a chain of more than "
+                f"{MAX_INHERITANCE_DEPTH} entries; nothing inherited from it",
+                line=entry.line,
+                key=entry.key,
+                field="crossref",
+            )
             return 0
         ptype = bm.canonical_type(found.type)[0]
         ctype = bm.canonical_type(entry.type)[0]
@@ -437,17 +565,24 @@ class _Reader:
                 entry.inherited.append(target)
         return depth[found.key] + 1
 
-    def finish_entry(self, entry: RawEntry, entries: dict[str, RawEntry],
-                     lowered: dict[str, str]) -> None:
+    def finish_entry(
+        self, entry: RawEntry, entries: dict[str, RawEntry], lowered: dict[str, str]
+    ) -> None:
         """After inheritance: a partly own date is the entry's own; xref must resolve."""
         if "year" in entry.inherited and any(
-                f in entry.fields and f not in entry.inherited for f in ("month", "day")):
+            f in entry.fields and f not in entry.inherited for f in ("month", "day")
+        ):
             entry.inherited.remove("year")  # the date is partly the entry's own
         xref = entry.fields.get("xref")
         if xref and xref.strip() not in entries and xref.strip().lower() not in lowered:
-            self.report(Severity.WARNING, "dangling-xref",
-                        f"xref '{xref.strip()}' is not an entry of this file",
-                        line=entry.line, key=entry.key, field="xref")
+            self.report(
+                Severity.WARNING,
+                "dangling-xref",
+                f"xref '{xref.strip()}' is not an entry of this file",
+                line=entry.line,
+                key=entry.key,
+                field="xref",
+            )
 
     # -- mapping -----------------------------------------------------------
     def to_record(self, entry: RawEntry) -> Record:
@@ -481,8 +616,7 @@ def split_blocks(text: str) -> list[Block]:
     if starts:
         for block in blocks:
             _restore_raw(block, starts)
-    return [_misread_comment(b) or b if isinstance(b, ExplicitComment) else b
-            for b in blocks]
+    return [_misread_comment(b) or b if isinstance(b, ExplicitComment) else b for b in blocks]
 
 
 def _tighten_block_starts(text: str) -> tuple[str, dict[int, tuple[str, str]]]:
@@ -496,7 +630,7 @@ def _tighten_block_starts(text: str) -> tuple[str, dict[int, tuple[str, str]]]:
             continue  # bibtexparser reads this one
         at = m.start() + m.group().index("@")
         tight = "@" + name + delimiter + before + after  # same length, same line breaks
-        starts[text.count("\n", 0, at)] = (tight, text[at:m.end()])
+        starts[text.count("\n", 0, at)] = (tight, text[at : m.end()])
         pieces.append(text[last:at])
         pieces.append(tight)
         last = m.end()
@@ -514,7 +648,7 @@ def _restore_raw(block: Block, starts: dict[int, tuple[str, str]]) -> None:
         return
     tight, original = starts[line]
     if raw.startswith(tight):
-        restored = original + raw[len(tight):]
+        restored = original + raw[len(tight) :]
         for target in (block, getattr(block, "ignore_error_block", None)):
             if target is not None and target.raw == raw:
                 # bibtexparser's blocks have no setter for raw; it is plain data.
@@ -528,13 +662,15 @@ def _misread_comment(block: ExplicitComment) -> Entry | None:
     if m is None:
         return None
     placeholder = "citekitentry"
-    parsed = Splitter("@" + placeholder + raw[m.end():]).split()
+    parsed = Splitter("@" + placeholder + raw[m.end() :]).split()
     entries = [b for b in parsed.blocks if isinstance(b, Entry)]
     if len(entries) != 1:
         return None
     offset = block.start_line or 0
-    fields = [Field(f.key, f.value, f.start_line + offset if f.start_line is not None else None)
-              for f in entries[0].fields]
+    fields = [
+        Field(f.key, f.value, f.start_line + offset if f.start_line is not None else None)
+        for f in entries[0].fields
+    ]
     return Entry(m.group(1), entries[0].key, fields, start_line=block.start_line, raw=raw)
 
 
@@ -568,8 +704,14 @@ def _loop(keys: Callable[[int], str], start: int, end: int) -> str:
     if count <= 6:
         shown = [keys(k) for k in range(start, end)]
     else:
-        shown = [keys(start), keys(start + 1), keys(start + 2), f"… {count - 5} more …",
-                 keys(end - 2), keys(end - 1)]
+        shown = [
+            keys(start),
+            keys(start + 1),
+            keys(start + 2),
+            f"… {count - 5} more …",
+            keys(end - 2),
+            keys(end - 1),
+        ]
     return " -> ".join([*shown, keys(start)])
 
 
@@ -589,10 +731,10 @@ class _XdataResolver:
         value = entry.fields.get("xdata", "").strip()
         return [ref for ref in _SPLIT_KEYS.split(value) if ref] if value else []
 
-    def warn(self, entry: RawEntry, code: str, message: str,
-             severity: Severity = Severity.WARNING) -> None:
-        self.reader.report(severity, code, message, line=entry.line, key=entry.key,
-                           field="xdata")
+    def warn(
+        self, entry: RawEntry, code: str, message: str, severity: Severity = Severity.WARNING
+    ) -> None:
+        self.reader.report(severity, code, message, line=entry.line, key=entry.key, field="xdata")
 
     def resolve(self, root: RawEntry) -> None:
         """Resolve ``root`` and every @xdata entry it leads to (post-order)."""
@@ -619,12 +761,16 @@ class _XdataResolver:
             state = self.state.get(ref)
             if state == 1:
                 loop = _loop(lambda k: stack[k][0].key, on_stack[ref], len(stack))
-                self.warn(entry, "xdata-cycle", f"xdata '{ref}' leads back to itself "
-                          f"({loop}); not applied again")
+                self.warn(
+                    entry,
+                    "xdata-cycle",
+                    f"xdata '{ref}' leads back to itself ({loop}); not applied again",
+                )
                 if ref != entry.key and ref not in self.in_cycle:
                     self.in_cycle.add(ref)  # once, however many links lead back to it
-                    self.warn(source, "xdata-cycle", f"this entry is part of an xdata cycle "
-                              f"({loop})")
+                    self.warn(
+                        source, "xdata-cycle", f"this entry is part of an xdata cycle ({loop})"
+                    )
                 continue
             self.usable[entry.key].append(ref)
             if state is None:
@@ -644,10 +790,13 @@ class _XdataResolver:
         for ref in refs:
             below = self.height[ref]
             if below >= MAX_INHERITANCE_DEPTH:
-                self.warn(entry, "inheritance-too-deep",
-                          f"xdata '{ref}' continues a chain of more than "
-                          f"{MAX_INHERITANCE_DEPTH} entries; nothing inherited from it",
-                          Severity.ERROR)
+                self.warn(
+                    entry,
+                    "inheritance-too-deep",
+                    f"xdata '{ref}' continues a chain of more than "
+                    f"{MAX_INHERITANCE_DEPTH} entries; nothing inherited from it",
+                    Severity.ERROR,
+                )
                 continue
             height = max(height, below + 1)
             for name, value in self.xdata[ref].fields.items():
@@ -699,11 +848,11 @@ def _value_parts(raw: str) -> tuple[list[tuple[str, str]], re.Match[str] | None]
         if ch == "{" or ch == '"':
             end = _closing(raw, i)
             if end < 0:
-                parts.append(("open", raw[i + 1:]))
+                parts.append(("open", raw[i + 1 :]))
                 break
             if not expect:
                 parts.append(("gap", ""))
-            parts.append(("text", raw[i + 1:end]))
+            parts.append(("text", raw[i + 1 : end]))
             i = end + 1
             expect = False
             continue
@@ -735,13 +884,13 @@ def whole_url(value: str) -> str | None:
         end = closing_brace(text, start)
         if end < 0:
             return None
-        rest = text[end + 1:].strip()
+        rest = text[end + 1 :].strip()
         if m.group(1) == "href":  # \href{URL}{text}: the link text may follow
             if not rest.startswith("{") or closing_brace(rest, 0) != len(rest) - 1:
                 return None
         elif rest:
             return None
-        url = text[start + 1:end].strip()
+        url = text[start + 1 : end].strip()
     elif _BARE_URL.fullmatch(text):
         url = text
     else:
@@ -791,8 +940,9 @@ class _Converter:
 
     def warn(self, code: str, message: str, field: str | None = None) -> None:
         line = self.entry.field_lines.get(field, self.entry.line) if field else self.entry.line
-        self.reader.report(Severity.WARNING, code, message, line=line, key=self.entry.key,
-                           field=field)
+        self.reader.report(
+            Severity.WARNING, code, message, line=line, key=self.entry.key, field=field
+        )
 
     def keep(self, name: str, value: str, *, report: bool = True) -> None:
         self.custom[name] = collapse_space(value) if "\n" in value else value
@@ -838,9 +988,12 @@ class _Converter:
                 self.report_tex(raw_name, value)
             if name == "howpublished" and self.howpublished_url(raw_name, value):
                 continue
-            if name == "howpublished" and not {"publisher", "institution",
-                                                "organization"} & fields.keys() \
-                    and "\\url" not in value and "://" not in value:
+            if (
+                name == "howpublished"
+                and not {"publisher", "institution", "organization"} & fields.keys()
+                and "\\url" not in value
+                and "://" not in value
+            ):
                 # A publication notice ("Zenodo") stands where a publisher would:
                 # biblatex's @misc and @booklet and BibTeX's misc print it between
                 # the title and the date, and CSL medium is a physical format.
@@ -904,9 +1057,19 @@ class _Converter:
             elif kind == "quote":
                 record.custom[frule.csl] = decode(value, nocase=False)
             else:  # special
-                if name in ("title", "subtitle", "titleaddon", "maintitle", "mainsubtitle",
-                            "maintitleaddon", "booktitle", "booksubtitle", "booktitleaddon",
-                            "journaltitle", "journalsubtitle"):
+                if name in (
+                    "title",
+                    "subtitle",
+                    "titleaddon",
+                    "maintitle",
+                    "mainsubtitle",
+                    "maintitleaddon",
+                    "booktitle",
+                    "booksubtitle",
+                    "booktitleaddon",
+                    "journaltitle",
+                    "journalsubtitle",
+                ):
                     text, lossy = decode_lossy(value)
                     if lossy:
                         self.custom.setdefault("@raw", {})[name] = value
@@ -915,8 +1078,10 @@ class _Converter:
                         self.keep(name, value, report=False)
                 elif name == "number":
                     number = decode(value, nocase=False)
-                    if btype in ("article", "periodical", "suppperiodical") \
-                            and "issue" not in fields:
+                    if (
+                        btype in ("article", "periodical", "suppperiodical")
+                        and "issue" not in fields
+                    ):
                         out["issue"] = number
                     elif btype in ("article", "periodical", "suppperiodical"):
                         out["number"] = number
@@ -925,8 +1090,9 @@ class _Converter:
                     else:
                         out["number"] = number
                 elif name in ("institution", "organization"):
-                    if "publisher" in fields or (name == "organization"
-                                                 and "institution" in fields):
+                    if "publisher" in fields or (
+                        name == "organization" and "institution" in fields
+                    ):
                         self.keep(raw_name, value)
                     else:
                         out["publisher"] = self.literal_list(value, "publisher")
@@ -943,8 +1109,11 @@ class _Converter:
                     self.keep(name, value, report=subtype is None)
                 elif name in ("year", "month", "day", "origyear"):
                     pass  # below, together
-        if "issue" in fields and "number" not in fields \
-                and btype in ("article", "periodical", "suppperiodical"):
+        if (
+            "issue" in fields
+            and "number" not in fields
+            and btype in ("article", "periodical", "suppperiodical")
+        ):
             self.custom["@issue"] = True
         if isinstance(out.get("part"), str) and isinstance(out.get("volume"), str):
             # biblatex prints the physical part after its volume, "7.2" (its
@@ -988,9 +1157,13 @@ class _Converter:
         if self.custom:
             record.custom[CUSTOM_KEY] = self.custom
         if self.unmapped:
-            self.reader.report(Severity.INFO, "unmapped-fields",
-                               "fields kept in custom.biblatex (no CSL variable): "
-                               + ", ".join(self.unmapped), line=entry.line, key=entry.key)
+            self.reader.report(
+                Severity.INFO,
+                "unmapped-fields",
+                "fields kept in custom.biblatex (no CSL variable): " + ", ".join(self.unmapped),
+                line=entry.line,
+                key=entry.key,
+            )
         return record
 
     # -- field groups ------------------------------------------------------
@@ -1005,8 +1178,9 @@ class _Converter:
         ``booktitle``) is a proper name and keeps its case;
         docs/bibtex-import.md lists the fields.
         """
-        return sorted(_WORK_TITLE_VARIABLES - ({"container-title"} if self.journal_container
-                                               else set()))
+        return sorted(
+            _WORK_TITLE_VARIABLES - ({"container-title"} if self.journal_container else set())
+        )
 
     def literal_list(self, value: str, name: str) -> str:
         """biblatex literal lists ("A and B") as CSL text.
@@ -1029,7 +1203,8 @@ class _Converter:
                 else:
                     text = "; ".join(parts)
         if "country" in value.lower() and any(
-                part.strip().lower() in bm.COUNTRIES for part in split_names(value)):
+            part.strip().lower() in bm.COUNTRIES for part in split_names(value)
+        ):
             self.as_written(name, text, value)
         return text
 
@@ -1046,8 +1221,11 @@ class _Converter:
         is an ordinal series ("3rd series"), as biblatex and pandoc print it.
         """
         printed = bm.KEYS.get(text.strip().lower())
-        if printed is None and text.strip().isdigit() \
-                and self.entry.type in ("article", "periodical"):
+        if (
+            printed is None
+            and text.strip().isdigit()
+            and self.entry.type in ("article", "periodical")
+        ):
             printed = f"{ordinal(int(text.strip()))} series"
         if printed is None:
             return text
@@ -1067,9 +1245,13 @@ class _Converter:
         """Warn about TeX the decoder keeps as written (unknown commands, math it cannot write)."""
         left = tex_left_as_written(value)
         if left:
-            self.warn("unknown-tex", f"{', '.join(_abbreviate(t) for t in left[:5])}: TeX that "
-                      "citekit cannot print as text; kept as written (an unknown command "
-                      "with one argument prints its argument)", field=name)
+            self.warn(
+                "unknown-tex",
+                f"{', '.join(_abbreviate(t) for t in left[:5])}: TeX that "
+                "citekit cannot print as text; kept as written (an unknown command "
+                "with one argument prints its argument)",
+                field=name,
+            )
 
     def howpublished_url(self, name: str, value: str) -> bool:
         """A ``howpublished`` that is only a URL is the entry's URL, as pandoc reads it.
@@ -1115,8 +1297,12 @@ class _Converter:
         biblatex's ``venue`` when that mark is gone.
         """
         fields = self.entry.fields
-        if "address" not in fields or "location" not in fields or "venue" in fields \
-                or collapse_space(fields["address"]) == collapse_space(fields["location"]):
+        if (
+            "address" not in fields
+            or "location" not in fields
+            or "venue" in fields
+            or collapse_space(fields["address"]) == collapse_space(fields["location"])
+        ):
             return False
         out = self.record.fields
         self.custom["@venue"] = "location"  # the writer gives both back as they were
@@ -1132,8 +1318,16 @@ class _Converter:
     def is_biblatex(self) -> bool:
         """Whether the entry is written for biblatex (its lists split on "and")."""
         fields = self.entry.fields
-        return ("date" in fields or "journaltitle" in fields or "location" in fields
-                or "langid" in fields) and "year" not in fields and "address" not in fields
+        return (
+            (
+                "date" in fields
+                or "journaltitle" in fields
+                or "location" in fields
+                or "langid" in fields
+            )
+            and "year" not in fields
+            and "address" not in fields
+        )
 
     def language(self, name: str, value: str) -> None:
         text = decode(value, nocase=False).strip()
@@ -1156,8 +1350,11 @@ class _Converter:
             return
         parsed = parse_date_field(text)
         if parsed is None:
-            self.warn("bad-date", f"'{_abbreviate(text)}' is not an ISO 8601-2 (EDTF) date; "
-                      "kept as text", field=name)
+            self.warn(
+                "bad-date",
+                f"'{_abbreviate(text)}' is not an ISO 8601-2 (EDTF) date; kept as text",
+                field=name,
+            )
             parsed = Date(literal=decode(text, nocase=False))
         self.record.fields[variable] = parsed
 
@@ -1167,13 +1364,17 @@ class _Converter:
         month = fields.get("month")
         day = fields.get("day")
         date, problems = parse_year_month_day(
-            year, decode(month, nocase=False) if month else None, day)
+            year, decode(month, nocase=False) if month else None, day
+        )
         if date is None:
             return
         if date.literal is not None:
             if any(ch.isdigit() for ch in date.literal):
-                self.warn("bad-date", f"year '{_abbreviate(date.literal)}' is not a year; "
-                          "kept as text", field="year")
+                self.warn(
+                    "bad-date",
+                    f"year '{_abbreviate(date.literal)}' is not a year; kept as text",
+                    field="year",
+                )
             else:
                 # "in press", "to appear": a publication state, not a date.
                 self.record.fields["status"] = self.record.fields.get("status", date.literal)
@@ -1181,8 +1382,11 @@ class _Converter:
                 return
         for problem in problems:
             if problem != "year":
-                self.warn("bad-date", f"{problem} '{_abbreviate(fields[problem])}' is not "
-                          "understood; kept in custom", field=problem)
+                self.warn(
+                    "bad-date",
+                    f"{problem} '{_abbreviate(fields[problem])}' is not understood; kept in custom",
+                    field=problem,
+                )
                 self.keep(problem, fields[problem])
         self.record.fields["issued"] = date
         if month and "month" not in problems and not month.strip().isdigit():
@@ -1232,10 +1436,12 @@ class _Converter:
     def titles(self, t: dict[str, str], chapter_like: bool, btype: str) -> None:
         out = self.record.fields
         title = _join(_join(t.get("title"), t.get("subtitle")), t.get("titleaddon"), ". ")
-        main = _join(_join(t.get("maintitle"), t.get("mainsubtitle")), t.get("maintitleaddon"),
-                     ". ")
-        book = _join(_join(t.get("booktitle"), t.get("booksubtitle")), t.get("booktitleaddon"),
-                     ". ")
+        main = _join(
+            _join(t.get("maintitle"), t.get("mainsubtitle")), t.get("maintitleaddon"), ". "
+        )
+        book = _join(
+            _join(t.get("booktitle"), t.get("booksubtitle")), t.get("booktitleaddon"), ". "
+        )
         journal = _join(t.get("journaltitle"), t.get("journalsubtitle"))
         if chapter_like:
             if main:
@@ -1253,8 +1459,11 @@ class _Converter:
             if book:
                 out["container-title"] = book
         elif book:
-            if self.record.type in ("book", "report", "thesis", "pamphlet") \
-                    or btype in ("proceedings", "collection", "reference"):
+            if self.record.type in ("book", "report", "thesis", "pamphlet") or btype in (
+                "proceedings",
+                "collection",
+                "reference",
+            ):
                 # A whole book has no container; biblatex ignores booktitle here.
                 self.keep_as_written("booktitle")
             else:
@@ -1275,8 +1484,7 @@ class _Converter:
             self.journal_container = True  # an article's booktitle names its periodical
         if title:
             out["title"] = title
-            if t.get("subtitle") and "title-short" not in out and t.get("title") \
-                    and not main:
+            if t.get("subtitle") and "title-short" not in out and t.get("title") and not main:
                 out["title-short"] = t["title"]
                 self.custom["@short"] = True
 
@@ -1306,17 +1514,26 @@ def read(text: str, *, filename: str | None = None, sentence_case: bool = True) 
             record = reader.to_record(entry)
         except (LatexNestingError, RecursionError) as exc:
             del reader.diagnostics[mark:]  # about a conversion that did not happen
-            reader.report(Severity.ERROR, "nesting-too-deep",
-                          f"cannot decode this entry's LaTeX ({exc or 'nested too deeply'}); "
-                          "it is kept with its fields as written", line=entry.line,
-                          key=entry.key)
+            reader.report(
+                Severity.ERROR,
+                "nesting-too-deep",
+                f"cannot decode this entry's LaTeX ({exc or 'nested too deeply'}); "
+                "it is kept with its fields as written",
+                line=entry.line,
+                key=entry.key,
+            )
             record = _as_written(entry)
         except Exception as exc:  # one bad entry never takes the file with it
             del reader.diagnostics[mark:]
-            reader.report(Severity.ERROR, "entry-error",
-                          f"cannot convert this entry ({type(exc).__name__}: "
-                          f"{_abbreviate(str(exc), 200)}); it is kept with its fields as "
-                          "written", line=entry.line, key=entry.key)
+            reader.report(
+                Severity.ERROR,
+                "entry-error",
+                f"cannot convert this entry ({type(exc).__name__}: "
+                f"{_abbreviate(str(exc), 200)}); it is kept with its fields as "
+                "written",
+                line=entry.line,
+                key=entry.key,
+            )
             record = _as_written(entry)
         library.add(record)
         if entry.line is not None:
@@ -1330,5 +1547,4 @@ def read(text: str, *, filename: str | None = None, sentence_case: bool = True) 
     return result
 
 
-__all__ = ["CUSTOM_KEY", "MAX_INHERITANCE_DEPTH", "macro_budget", "read", "split_blocks",
-           "write"]
+__all__ = ["CUSTOM_KEY", "MAX_INHERITANCE_DEPTH", "macro_budget", "read", "split_blocks", "write"]

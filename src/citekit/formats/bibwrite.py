@@ -85,14 +85,20 @@ _HANDLED = frozenset({
 })  # fmt: skip
 _PLAIN: dict[str, bm.FieldRule] = {}
 for _rule in bm.FIELD_RULES:
-    if _rule.kind in ("names", "title", "text", "number", "range", "verbatim", "list") \
-            and _rule.csl and _rule.csl not in _HANDLED and _rule.csl not in _PLAIN:
+    if (
+        _rule.kind in ("names", "title", "text", "number", "range", "verbatim", "list")
+        and _rule.csl
+        and _rule.csl not in _HANDLED
+        and _rule.csl not in _PLAIN
+    ):
         _PLAIN[_rule.csl] = _rule
 _QUOTES = {r.csl: r.biblatex for r in bm.FIELD_RULES if r.kind == "quote"}
-_SUBPARTS = {"title": ("subtitle", "titleaddon"),
-             "maintitle": ("mainsubtitle", "maintitleaddon"),
-             "booktitle": ("booksubtitle", "booktitleaddon"),
-             "journaltitle": ("journalsubtitle", "")}
+_SUBPARTS = {
+    "title": ("subtitle", "titleaddon"),
+    "maintitle": ("mainsubtitle", "maintitleaddon"),
+    "booktitle": ("booksubtitle", "booktitleaddon"),
+    "journaltitle": ("journalsubtitle", ""),
+}
 # Where the reader may have put a field given as biblatex keys, besides its rule's
 # variable: a patent's location is its jurisdiction.
 _KEY_VARIABLES = {"location": "jurisdiction"}
@@ -102,16 +108,19 @@ _ARTICLE_TYPES = frozenset({"article", "periodical", "suppperiodical"})
 class _EntryWriter:
     """Builds the fields of one entry, then formats them."""
 
-    def __init__(self, record: Record, dialect: Dialect, ascii: bool,
-                 keys: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self, record: Record, dialect: Dialect, ascii: bool, keys: frozenset[str] = frozenset()
+    ) -> None:
         self.keys = keys
         record = _text_values(record)
         self.record = _title_case_restored(record)
         self.protect = _titles_to_protect(record, self.record, dialect)
         # The titles given back as typed from ``@titlecase`` (never braced).
-        self.restored = frozenset(variable for variable, value in self.record.fields.items()
-                                  if isinstance(value, str)
-                                  and value != record.fields.get(variable))
+        self.restored = frozenset(
+            variable
+            for variable, value in self.record.fields.items()
+            if isinstance(value, str) and value != record.fields.get(variable)
+        )
         self.dialect = dialect
         self.ascii = ascii
         bib = record.custom.get(CUSTOM_KEY)
@@ -141,8 +150,11 @@ class _EntryWriter:
         the title as typed, given back from ``@titlecase``: so what the reader
         would lower is braced, and nothing else gains braces.
         """
-        if field in SENTENCE_CASED_FIELDS and isinstance(value, str) \
-                and self.protects(variable, value):
+        if (
+            field in SENTENCE_CASED_FIELDS
+            and isinstance(value, str)
+            and self.protects(variable, value)
+        ):
             return case_protected(value)
         return value
 
@@ -188,8 +200,11 @@ class _EntryWriter:
             canonical, _ = bm.canonical_type(original)
             rule = bm.TYPES.get(canonical)
             subtype_of = bm.SUBTYPE_OF_CSL.get(csl_type)
-            if rule is None or rule.csl == csl_type or (
-                    subtype_of is not None and subtype_of[0] == canonical):
+            if (
+                rule is None
+                or rule.csl == csl_type
+                or (subtype_of is not None and subtype_of[0] == canonical)
+            ):
                 btype = canonical
         if btype is None:
             btype = bm.CSL_TO_BIBLATEX.get(csl_type, "misc")
@@ -203,8 +218,11 @@ class _EntryWriter:
         genre = self.record.get("genre")
         implied = self.bib.get("@implied")
         original = self.bib.get("@type")
-        if isinstance(original, str) and original.lower() in bm.BIBTEX_TYPES \
-                and bm.BIBTEX_TYPES[original.lower()][0] == btype:
+        if (
+            isinstance(original, str)
+            and original.lower() in bm.BIBTEX_TYPES
+            and bm.BIBTEX_TYPES[original.lower()][0] == btype
+        ):
             if implied and bm.KEYS.get(implied) == genre:
                 self.fields.pop("type", None)
             return original.lower()
@@ -244,32 +262,45 @@ class _EntryWriter:
             self.put("type", self.text(bm.KEYS_REVERSE.get(str(genre), str(genre))))
         status = record.get("status")
         year_raw = self.bib.get("year")
-        if status is not None and not (isinstance(year_raw, str)
-                                       and decode(year_raw, nocase=False) == status):
+        if status is not None and not (
+            isinstance(year_raw, str) and decode(year_raw, nocase=False) == status
+        ):
             self.put("pubstate", self.text(bm.KEYS_REVERSE.get(str(status), str(status))))
         self.language()
         for variable, value in record.fields.items():
             if variable in _HANDLED or variable in self.done_variables:
                 continue
-            if variable == "URL" and value in (self.bib.get("@eprinturl"),
-                                               self.bib.get("@howpublishedurl")):
+            if variable == "URL" and value in (
+                self.bib.get("@eprinturl"),
+                self.bib.get("@howpublishedurl"),
+            ):
                 continue  # the reader took it from eprint or howpublished, written back
             part = self.bib.get("@part")
-            if variable == "volume" and isinstance(part, str) and isinstance(value, str) \
-                    and value.endswith("." + part) and len(value) > len(part) + 1 \
-                    and self.dialect == "biblatex":
+            if (
+                variable == "volume"
+                and isinstance(part, str)
+                and isinstance(value, str)
+                and value.endswith("." + part)
+                and len(value) > len(part) + 1
+                and self.dialect == "biblatex"
+            ):
                 # The reader's volume.part (biblatex's printed form), written back
                 # apart; classic BibTeX has no part field and keeps "7.2".
                 self.put("part", self.text(part))
                 value = value[: -len(part) - 1]
-            if variable in ("event-place", "publisher-place") \
-                    and self.bib.get("@venue") == "location" and isinstance(value, str):
+            if (
+                variable in ("event-place", "publisher-place")
+                and self.bib.get("@venue") == "location"
+                and isinstance(value, str)
+            ):
                 # The reader's classic address (publisher's place) beside location (venue).
-                self.put("location" if variable == "event-place" else "address",
-                         self.text(value))
+                self.put("location" if variable == "event-place" else "address", self.text(value))
                 continue
-            if variable == "jurisdiction" and record.type == "patent" \
-                    and "publisher-place" not in record.fields:
+            if (
+                variable == "jurisdiction"
+                and record.type == "patent"
+                and "publisher-place" not in record.fields
+            ):
                 variable = "publisher-place"  # the reader's patent location, written back
             plain = _PLAIN.get(variable)
             if plain is not None:
@@ -294,8 +325,11 @@ class _EntryWriter:
         if isinstance(raws, dict):
             for name, raw in raws.items():
                 # The raw LaTeX only while the value is what was read from it.
-                if name in self.fields and isinstance(raw, str) \
-                        and decode(raw) == decode(self.fields[name]):
+                if (
+                    name in self.fields
+                    and isinstance(raw, str)
+                    and decode(raw) == decode(self.fields[name])
+                ):
                     self.fields[name] = raw
         self.restore_keys()
         if self.bib.get("@issuetitle") and "journaltitle" in self.fields:
@@ -375,8 +409,9 @@ class _EntryWriter:
             if "\\-" in str(value):  # the reader's literal hyphens: not pages, as typed
                 self.put(rule.biblatex, self.text(str(value).replace("\\-", "-")))
             else:
-                self.put(rule.biblatex,
-                         self.text(str(value)).replace("-", "--").replace("----", "--"))
+                self.put(
+                    rule.biblatex, self.text(str(value)).replace("-", "--").replace("----", "--")
+                )
         elif kind == "list":
             self.put(rule.biblatex, self.literal_list(str(value)))
         elif kind == "title":
@@ -421,8 +456,9 @@ class _EntryWriter:
             protected_as = "" if name == "booktitle" and btype in _ARTICLE_TYPES else name
             text = str(value)
             # Classic BibTeX has no subtitle fields: they stay joined to their title.
-            sub_name, addon_name = ("", "") if self.dialect == "bibtex" else \
-                _SUBPARTS.get(name, ("", ""))
+            sub_name, addon_name = (
+                ("", "") if self.dialect == "bibtex" else _SUBPARTS.get(name, ("", ""))
+            )
             if addon_name and isinstance(self.bib.get(addon_name), str):
                 addon = decode(self.bib[addon_name])
                 if text.endswith(". " + addon):
@@ -440,8 +476,10 @@ class _EntryWriter:
             # A short title the reader took from the title before its subtitle
             # is given by the subtitle field, which classic BibTeX does not have.
             if self.dialect == "bibtex" or not (
-                    self.bib.get("@short") and main_title is not None
-                    and str(main_title).startswith(str(short) + ": ")):
+                self.bib.get("@short")
+                and main_title is not None
+                and str(main_title).startswith(str(short) + ": ")
+            ):
                 self.put("shorttitle", self.text(self.cased("shorttitle", "title-short", short)))
 
     def people(self) -> None:
@@ -513,8 +551,10 @@ class _EntryWriter:
         if isinstance(issued, Date):
             if self.dialect == "bibtex":
                 year, month, day = year_month_day(issued)
-                self.put("year", year if year and year[:1].isdigit() else
-                         self.text(year) if year else None)
+                self.put(
+                    "year",
+                    year if year and year[:1].isdigit() else self.text(year) if year else None,
+                )
                 if month is not None:
                     self.fields["month"] = month
                     self.bare.add("month")
@@ -523,14 +563,19 @@ class _EntryWriter:
                 self.put("year", self.text(issued.literal) or None)
             else:
                 self.put("date", self.date_text(issued) or None)
-        for variable, field in (("original-date", "origdate"), ("event-date", "eventdate"),
-                                ("accessed", "urldate")):
+        for variable, field in (
+            ("original-date", "origdate"),
+            ("event-date", "eventdate"),
+            ("accessed", "urldate"),
+        ):
             value = record.get(variable)
             if isinstance(value, Date):
                 if field == "origdate" and (self.bib.get("@origyear") or self.dialect == "bibtex"):
                     year = year_month_day(value)[0]
-                    self.put("origyear", None if not year else
-                             year if year.isdigit() else self.text(year))
+                    self.put(
+                        "origyear",
+                        None if not year else year if year.isdigit() else self.text(year),
+                    )
                 else:
                     self.put(field, self.date_text(value) or None)
 
@@ -670,17 +715,22 @@ def _literal_specials(text: str, ascii: bool) -> str:
         if start < 0 or end <= start + 1:
             out.append(text[pos:].replace("\\", _BACKSLASH))
             break
-        math = text[start:end + 1]
+        math = text[start : end + 1]
         out.append(text[pos:start].replace("\\", _BACKSLASH))
-        out.append(math if defuse(math) == math else
-                   math.replace("\\", _BACKSLASH).replace("$", _DOLLAR))
+        out.append(
+            math if defuse(math) == math else math.replace("\\", _BACKSLASH).replace("$", _DOLLAR)
+        )
         pos = end + 1
     marked = "".join(out)
     if not _braces_pair(marked):
         marked = marked.replace("{", _LEFT).replace("}", _RIGHT)
     encoded = encode(marked, ascii=ascii)
-    return (encoded.replace(_BACKSLASH, "\\textbackslash{}").replace(_DOLLAR, "\\$")
-            .replace(_LEFT, "\\textbraceleft{}").replace(_RIGHT, "\\textbraceright{}"))
+    return (
+        encoded.replace(_BACKSLASH, "\\textbackslash{}")
+        .replace(_DOLLAR, "\\$")
+        .replace(_LEFT, "\\textbraceleft{}")
+        .replace(_RIGHT, "\\textbraceright{}")
+    )
 
 
 def _braces_pair(text: str) -> bool:
@@ -715,8 +765,15 @@ _HOWPUBLISHED_TYPES = frozenset({"misc", "booklet"})
 #: sentence case (``container-title`` only when it is a book's title, not a
 #: periodical's).  Which capitals the writer braces is decided by the field
 #: written (:data:`~citekit.formats.sentencecase.SENTENCE_CASED_FIELDS`).
-TITLE_VARIABLES = ("title", "title-short", "volume-title", "event-title", "original-title",
-                   "collection-title", "container-title")
+TITLE_VARIABLES = (
+    "title",
+    "title-short",
+    "volume-title",
+    "event-title",
+    "original-title",
+    "collection-title",
+    "container-title",
+)
 
 
 def _titles_to_protect(original: Record, restored: Record, dialect: Dialect) -> frozenset[str]:
@@ -740,12 +797,16 @@ def _titles_to_protect(original: Record, restored: Record, dialect: Dialect) -> 
     originals = bib.get("@titlecase")
     if not isinstance(originals, dict):
         return frozenset()
-    return frozenset(variable for variable, typed in originals.items()
-                     if variable in TITLE_VARIABLES and restored.get(variable) != typed)
+    return frozenset(
+        variable
+        for variable, typed in originals.items()
+        if variable in TITLE_VARIABLES and restored.get(variable) != typed
+    )
 
 
-_CASE_TOKEN = re.compile(r"<span\b[^<>]*>|</span>|<[^<>]*>|\$[^$]*\$|\s+|[^\s<$]+|[<$]",
-                         re.IGNORECASE)
+_CASE_TOKEN = re.compile(
+    r"<span\b[^<>]*>|</span>|<[^<>]*>|\$[^$]*\$|\s+|[^\s<$]+|[<$]", re.IGNORECASE
+)
 _NOCASE_TAG = re.compile(r'<span\s+class="nocase"\s*>', re.IGNORECASE)
 #: A word's letters and what lies between them; its punctuation stays outside the braces.
 _WORD_CORE = re.compile(r"[^\W_](?:.*[^\W_])?", re.DOTALL)
@@ -780,8 +841,7 @@ def case_protected(title: str) -> str:
             if spans:
                 spans.pop()
             continue
-        if (token.startswith("<") and token.endswith(">") and len(token) > 1) \
-                or token.isspace():
+        if (token.startswith("<") and token.endswith(">") and len(token) > 1) or token.isspace():
             continue
         after_colon = previous is not None and previous.endswith(":")
         kept_first = previous is None or after_colon
@@ -796,10 +856,12 @@ def case_protected(title: str) -> str:
         # A subtitle typed in lower case stays so: the reader would capitalise it.
         if subtitle_lower or any(c.isupper() for c in letters):
             end = core.end()
-            if "." in core.group(0) and token[end:end + 1] == ".":
+            if "." in core.group(0) and token[end : end + 1] == ".":
                 end += 1  # an abbreviation keeps its full stop: {U.S.}
-            tokens[index] = (f"{token[:core.start()]}{NOCASE_OPEN}{token[core.start():end]}"
-                             f"</span>{token[end:]}")
+            tokens[index] = (
+                f"{token[: core.start()]}{NOCASE_OPEN}{token[core.start() : end]}"
+                f"</span>{token[end:]}"
+            )
     return "".join(tokens)
 
 
@@ -865,8 +927,12 @@ def _title_case_restored(record: Record) -> Record:
     restored: Record | None = None
     for variable, original in originals.items():
         value = record.get(variable)
-        if isinstance(value, str) and isinstance(original, str) and value != original \
-                and value.lower() == original.lower():
+        if (
+            isinstance(value, str)
+            and isinstance(original, str)
+            and value != original
+            and value.lower() == original.lower()
+        ):
             restored = restored or record.copy()
             restored.fields[variable] = original
     return restored or record
@@ -919,15 +985,21 @@ _MAIN_OF = {p: main for main, pair in _SUBPARTS.items() for p in pair if p}
 
 # Fields an inherited field may have been written as.
 _WRITTEN_AS: dict[str, tuple[str, ...]] = {
-    "year": ("year", "date"), "date": ("date", "year"),
+    "year": ("year", "date"),
+    "date": ("date", "year"),
     "booktitle": ("booktitle", "booksubtitle", "booktitleaddon"),
     "maintitle": ("maintitle", "mainsubtitle", "maintitleaddon"),
     "journaltitle": ("journaltitle", "journalsubtitle"),
 }
 
 
-def write_entry(record: Record, *, dialect: Dialect = "biblatex", ascii: bool = False,
-                keys: frozenset[str] = frozenset()) -> str:
+def write_entry(
+    record: Record,
+    *,
+    dialect: Dialect = "biblatex",
+    ascii: bool = False,
+    keys: frozenset[str] = frozenset(),
+) -> str:
     """One record as a BibLaTeX or BibTeX entry; ``keys`` are the entries written
     with it (inherited fields are left out while their parent is among them)."""
     return _EntryWriter(record, dialect, ascii, keys).build()
@@ -967,19 +1039,27 @@ def unwritable_keys(library: Library) -> list[Diagnostic]:
     """One error per record whose key BibTeX cannot hold, in library order."""
     return [
         Diagnostic(
-            Severity.ERROR, UNWRITABLE_KEY,
+            Severity.ERROR,
+            UNWRITABLE_KEY,
             f"entry left out of the BibTeX output: {record.key!r} cannot be a BibTeX key "
             "(commas, quotes, '=', unbalanced braces or spaces at either end do not "
             "survive, and a backslash would run in LaTeX); give it a usable key first, "
             "e.g. with 'citekit keys FILE -o FIXED'",
             key=record.key,
         )
-        for record in library if not _writable_key(record.key)
+        for record in library
+        if not _writable_key(record.key)
     ]
 
 
-def write(library: Library, *, dialect: Dialect = "biblatex", ascii: bool = False,
-          diagnostics: list[Diagnostic] | None = None, **_options: Any) -> str:
+def write(
+    library: Library,
+    *,
+    dialect: Dialect = "biblatex",
+    ascii: bool = False,
+    diagnostics: list[Diagnostic] | None = None,
+    **_options: Any,
+) -> str:
     """A library as BibLaTeX (default) or classic BibTeX (``dialect="bibtex"``).
 
     Text is Unicode unless ``ascii`` asks for LaTeX accent commands.  Entries
@@ -995,7 +1075,8 @@ def write(library: Library, *, dialect: Dialect = "biblatex", ascii: bool = Fals
         raise DataError(
             f"{len(left_out)} record key(s) cannot be BibTeX keys: {shown}{more} "
             "(commas, quotes, '=', unbalanced braces or spaces at "
-            "either end do not survive); give them usable keys first, e.g. with 'citekit keys'")
+            "either end do not survive); give them usable keys first, e.g. with 'citekit keys'"
+        )
     if diagnostics is not None:
         diagnostics.extend(left_out)
     skipped = {d.key for d in left_out}
@@ -1017,5 +1098,13 @@ def write(library: Library, *, dialect: Dialect = "biblatex", ascii: bool = Fals
     return _SURROGATE.sub("\ufffd", text)
 
 
-__all__ = ["FIELD_ORDER", "TITLE_VARIABLES", "UNWRITABLE_KEY", "case_protected", "defuse",
-           "unwritable_keys", "write", "write_entry"]
+__all__ = [
+    "FIELD_ORDER",
+    "TITLE_VARIABLES",
+    "UNWRITABLE_KEY",
+    "case_protected",
+    "defuse",
+    "unwritable_keys",
+    "write",
+    "write_entry",
+]

@@ -44,7 +44,7 @@ _KEY = r"[\w](?:[\w]|[:.#$%&\-+?<>~/](?=[\w]))*"
 _KEY_RE = re.compile(r"(?P<minus>-?)@(?:\{(?P<braced>[^{}\[\]]*)\}|(?P<plain>" + _KEY + r"))")
 _PLAIN_LOCATOR_WORD = r"\w*\d\w*(?:[.:]\w+)*|[ivxlcdmIVXLCDM]+(?:[.:]\w+)*"
 # pandoc takes a word in brackets too: ``p. [33]``, ``pp. [iv]-x``
-_LOCATOR_WORD = (r"\[(?:" + _PLAIN_LOCATOR_WORD + r")\]|" + _PLAIN_LOCATOR_WORD)
+_LOCATOR_WORD = r"\[(?:" + _PLAIN_LOCATOR_WORD + r")\]|" + _PLAIN_LOCATOR_WORD
 _LOCATOR_VALUE = re.compile(
     r"(?P<value>(?:" + _LOCATOR_WORD + r")(?:\s*(?:[-–—]|,|&|and)\s*(?:" + _LOCATOR_WORD + r"))*)"
 )
@@ -143,7 +143,7 @@ def parse_locator(suffix: str, locale: str = DEFAULT_LOCALE) -> tuple[str | None
         value_pos = label_match.end()
     braced = _BRACED_VALUE.match(suffix, value_pos)
     if braced:
-        return label or "page", braced["value"], suffix[braced.end():]
+        return label or "page", braced["value"], suffix[braced.end() :]
     pattern = _LOCATOR_VALUE if label is not None else _BARE_NUMBERS
     value = pattern.match(suffix, value_pos)
     if value and not _ends_cleanly(suffix, value.end()):
@@ -151,7 +151,7 @@ def parse_locator(suffix: str, locale: str = DEFAULT_LOCALE) -> tuple[str | None
         cut = _last_separator(value["value"])
         value = pattern.match(suffix, value_pos, value_pos + cut) if cut else None
     if value and _ends_cleanly(suffix, value.end()):
-        return label or "page", value["value"].strip(), suffix[value.end():]
+        return label or "page", value["value"].strip(), suffix[value.end() :]
     return None, None, suffix
 
 
@@ -246,7 +246,7 @@ def _depth_mask(mask: str) -> str:
         elif char == "]" and opened:
             start = opened.pop()
             if not opened:
-                chars[start + 1:index] = _BLANK * (index - start - 1)
+                chars[start + 1 : index] = _BLANK * (index - start - 1)
     return "".join(chars)
 
 
@@ -293,11 +293,11 @@ def _cite(text: str, mask: str, locale: str) -> CiteItem:
     if match is None:
         raise CitationSyntaxError(f"no citation key (@key) in {text.strip()!r}")
     group = "braced" if match["braced"] is not None else "plain"
-    key = text[match.start(group):match.end(group)]
+    key = text[match.start(group) : match.end(group)]
     if not key:
         raise CitationSyntaxError(f"empty citation key in {text.strip()!r}")
     prefix = _clean_prefix(text[: match.start()])
-    label, locator, rest = parse_locator(text[match.end():], locale)
+    label, locator, rest = parse_locator(text[match.end() :], locale)
     return CiteItem(
         id=key,
         locator=locator,
@@ -308,13 +308,16 @@ def _cite(text: str, mask: str, locale: str) -> CiteItem:
     )
 
 
-def _cluster(body: str, mask: str, locale: str, note_number: int | None,
-             source: str | None = None) -> Cluster:
+def _cluster(
+    body: str, mask: str, locale: str, note_number: int | None, source: str | None = None
+) -> Cluster:
     """A cluster body (no outer brackets) with its structure mask."""
     depth_masked = _depth_mask(mask)
-    items = tuple(_cite(body[start:end], depth_masked[start:end], locale)
-                  for start, end in _split_cites(depth_masked)
-                  if depth_masked[start:end].strip())
+    items = tuple(
+        _cite(body[start:end], depth_masked[start:end], locale)
+        for start, end in _split_cites(depth_masked)
+        if depth_masked[start:end].strip()
+    )
     if not items:
         raise CitationSyntaxError(f"no citation in {source if source is not None else body!r}")
     return Cluster(items=items, note_number=note_number)
@@ -328,8 +331,9 @@ def parse_cite(text: str, locale: str = DEFAULT_LOCALE) -> CiteItem:
     return _cite(text, _depth_mask(mask), locale)
 
 
-def parse_cluster(text: str, locale: str = DEFAULT_LOCALE, *,
-                  note_number: int | None = None) -> Cluster:
+def parse_cluster(
+    text: str, locale: str = DEFAULT_LOCALE, *, note_number: int | None = None
+) -> Cluster:
     """A whole cluster, with or without the surrounding brackets.
 
     ``"[see @a, pp. 33-35; also @b, chap. 1]"`` and ``"@a, p. 33; @b"`` both
@@ -431,8 +435,7 @@ def _bracket_groups(mask: str) -> tuple[dict[int, int], list[tuple[int, int]]]:
                 start = index - 1 if index and mask[index - 1] == "-" else index
                 key = _KEY_RE.match(mask, start)
                 if key is not None:
-                    group.key = bool(key["braced"] if key["braced"] is not None
-                                     else key["plain"])
+                    group.key = bool(key["braced"] if key["braced"] is not None else key["plain"])
     candidates.sort()
     return pairs, candidates
 
@@ -466,28 +469,36 @@ def find_citations(text: str, locale: str = DEFAULT_LOCALE) -> list[CitationMatc
             continue
         done_until = close + 1
         try:
-            cluster = _cluster(text[start + 1:close], mask[start + 1:close], locale, None)
+            cluster = _cluster(text[start + 1 : close], mask[start + 1 : close], locale, None)
         except CitationSyntaxError:
             continue
         found.append((start, close + 1, cluster, False))
-        blocked[start:close + 1] = b"\x01" * (close + 1 - start)
+        blocked[start : close + 1] = b"\x01" * (close + 1 - start)
     cluster_starts = [start for start, _, _, _ in found]  # in order: candidates are sorted
     for match in _IN_TEXT_KEY.finditer(mask):
         if blocked[match.start()]:
             continue
         braced = mask[match.start() + 1] == "{"
-        key = text[match.start() + 1 + braced:match.end() - braced]
+        key = text[match.start() + 1 + braced : match.end() - braced]
         if not key:
             continue
         end = match.end()
         item = CiteItem(id=key)
-        bracket = end + 1 if mask[end:end + 1].isspace() else end
-        close = pairs.get(bracket, -1) if mask[bracket:bracket + 1] == "[" else -1
-        if close > 0 and not blocked[bracket] and not closes_a_link(close) \
-                and bisect.bisect(cluster_starts, bracket) == bisect.bisect(cluster_starts, close):
-            label, locator, rest = parse_locator(text[bracket + 1:close], locale)
-            item = CiteItem(id=key, locator=locator, label=label if locator else None,
-                            suffix=_clean_suffix(rest))
+        bracket = end + 1 if mask[end : end + 1].isspace() else end
+        close = pairs.get(bracket, -1) if mask[bracket : bracket + 1] == "[" else -1
+        if (
+            close > 0
+            and not blocked[bracket]
+            and not closes_a_link(close)
+            and bisect.bisect(cluster_starts, bracket) == bisect.bisect(cluster_starts, close)
+        ):
+            label, locator, rest = parse_locator(text[bracket + 1 : close], locale)
+            item = CiteItem(
+                id=key,
+                locator=locator,
+                label=label if locator else None,
+                suffix=_clean_suffix(rest),
+            )
             end = close + 1
             blocked[bracket:end] = b"\x01" * (end - bracket)  # a key in the suffix is text
         found.append((match.start(), end, Cluster(items=(item,)), True))

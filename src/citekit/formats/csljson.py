@@ -99,9 +99,16 @@ class _Reader:
                     key = str(json.loads(found[1]))
                 except ValueError:
                     key = None
-        self.diagnostics.append(Diagnostic(
-            Severity.ERROR, "malformed-json", text, file=self.filename, line=line, key=key,
-        ))
+        self.diagnostics.append(
+            Diagnostic(
+                Severity.ERROR,
+                "malformed-json",
+                text,
+                file=self.filename,
+                line=line,
+                key=key,
+            )
+        )
 
     def decode_value(self, pos: int, *, item: bool = False) -> tuple[Any, int] | None:
         try:
@@ -224,55 +231,98 @@ class _Reader:
         return items
 
     # -- items ------------------------------------------------------------------
-    def problem(self, severity: Severity, code: str, message: str, line: int,
-                key: str | None = None, field_name: str | None = None) -> None:
-        self.diagnostics.append(Diagnostic(
-            severity, code, message, file=self.filename, line=line, key=key, field=field_name,
-        ))
+    def problem(
+        self,
+        severity: Severity,
+        code: str,
+        message: str,
+        line: int,
+        key: str | None = None,
+        field_name: str | None = None,
+    ) -> None:
+        self.diagnostics.append(
+            Diagnostic(
+                severity,
+                code,
+                message,
+                file=self.filename,
+                line=line,
+                key=key,
+                field=field_name,
+            )
+        )
 
     def record_from(self, item: _Item) -> Record | None:
         obj = item.value
         if not isinstance(obj, Mapping):
-            self.problem(Severity.ERROR, "bad-item",
-                         f"an item must be an object, not {_json_type(obj)}; skipped", item.line)
+            self.problem(
+                Severity.ERROR,
+                "bad-item",
+                f"an item must be an object, not {_json_type(obj)}; skipped",
+                item.line,
+            )
             return None
         if "id" not in obj:
             title = obj.get("title")
             hint = f" (title {title!r})" if isinstance(title, str) else ""
-            self.problem(Severity.ERROR, "missing-id", f"item has no 'id'{hint}; skipped",
-                         item.line)
+            self.problem(
+                Severity.ERROR, "missing-id", f"item has no 'id'{hint}; skipped", item.line
+            )
             return None
         item_id = obj["id"]
         if not _valid_id(item_id):
-            self.problem(Severity.ERROR, "bad-id",
-                         f"item id must be a string or a number, not {item_id!r}; skipped",
-                         item.line)
+            self.problem(
+                Severity.ERROR,
+                "bad-id",
+                f"item id must be a string or a number, not {item_id!r}; skipped",
+                item.line,
+            )
             return None
         key = str(item_id)
         item_type = obj.get("type")
         if item_type is None:
-            self.problem(Severity.WARNING, "missing-type",
-                         "item has no 'type'; read as 'document'", item.line, key)
+            self.problem(
+                Severity.WARNING,
+                "missing-type",
+                "item has no 'type'; read as 'document'",
+                item.line,
+                key,
+            )
             item_type = "document"
         elif not isinstance(item_type, str):
-            self.problem(Severity.ERROR, "bad-type",
-                         f"item type must be a string, not {item_type!r}; read as 'document'",
-                         item.line, key)
+            self.problem(
+                Severity.ERROR,
+                "bad-type",
+                f"item type must be a string, not {item_type!r}; read as 'document'",
+                item.line,
+                key,
+            )
             item_type = "document"
         record = Record(str(item_id) if isinstance(item_id, _Digits) else item_id, item_type)
         for variable, value in obj.items():
             if variable in ("id", "type"):
                 continue
             if _has_digits(value):
-                self.problem(Severity.WARNING, "long-number",
-                             "an integer of more than 4,300 digits is kept as text",
-                             item.line, key, variable)
+                self.problem(
+                    Severity.WARNING,
+                    "long-number",
+                    "an integer of more than 4,300 digits is kept as text",
+                    item.line,
+                    key,
+                    variable,
+                )
                 value = _plain_digits(value)
             try:
                 record.fields[variable] = value_from_json(variable, value)
             except (ValueError, TypeError) as exc:
-                self.problem(Severity.ERROR, "bad-field",
-                             f"{exc}; the field was dropped", item.line, key, variable)
+                self.problem(
+                    Severity.ERROR,
+                    "bad-field",
+                    f"{exc}; the field was dropped",
+                    item.line,
+                    key,
+                    variable,
+                )
         return record
 
 
@@ -340,10 +390,12 @@ def read(text: str, *, filename: str | None = None) -> ReadResult:
             continue
         if record.key in library:
             reader.problem(
-                Severity.ERROR, "duplicate-key",
+                Severity.ERROR,
+                "duplicate-key",
                 f"duplicate id '{record.key}' (first at line {lines[record.key]}); "
                 "this item was skipped",
-                item.line, record.key,
+                item.line,
+                record.key,
             )
             continue
         library.add(record)

@@ -54,15 +54,18 @@ _Loader: Any = type("_Loader", (_SAFE_LOADER,), {})
 
 _Loader.yaml_implicit_resolvers = {}
 _Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
     list("tTfF"),
 )
 _Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:int", re.compile(r"^(?:0|[-+]?[1-9][0-9]*)$"),
+    "tag:yaml.org,2002:int",
+    re.compile(r"^(?:0|[-+]?[1-9][0-9]*)$"),
     list("-+0123456789"),
 )
 _Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"),
+    "tag:yaml.org,2002:null",
+    re.compile(r"^(?:~|null|Null|NULL|)$"),
     ["~", "n", "N", ""],
 )
 
@@ -75,8 +78,11 @@ def _construct_int(loader: Any, node: Any) -> Any:
     try:
         return yaml.SafeLoader.construct_yaml_int(loader, node)
     except (ValueError, IndexError) as exc:  # more digits than int() accepts, or none
-        _note(loader, node, f"integer '{node.value[:20]}' not read as a number "
-                            f"({str(exc)[:60]}); kept as text")
+        _note(
+            loader,
+            node,
+            f"integer '{node.value[:20]}' not read as a number ({str(exc)[:60]}); kept as text",
+        )
         return _Kept(node.value)
 
 
@@ -84,8 +90,7 @@ def _construct_float(loader: Any, node: Any) -> Any:
     try:
         return yaml.SafeLoader.construct_yaml_float(loader, node)
     except (ValueError, IndexError) as exc:
-        _note(loader, node, f"'{node.value[:20]}' is not a number ({str(exc)[:60]}); "
-                            "kept as text")
+        _note(loader, node, f"'{node.value[:20]}' is not a number ({str(exc)[:60]}); kept as text")
         return _Kept(node.value)
 
 
@@ -117,8 +122,9 @@ _Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
 _Loader.add_constructor("tag:yaml.org,2002:bool", _construct_bool)
 
 #: A Markdown file's front matter: ``---`` to a ``---`` or ``...`` line.
-_FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*$",
-                           re.DOTALL | re.MULTILINE)
+_FRONT_MATTER = re.compile(
+    r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*$", re.DOTALL | re.MULTILINE
+)
 
 
 #: SafeDumper that writes lists of lists of scalars (date parts) in flow style.
@@ -127,13 +133,12 @@ _Dumper: Any = type("_Dumper", (_SAFE_DUMPER,), {})
 
 def _represent_list(dumper: Any, data: list[Any]) -> Any:
     flat = all(
-        isinstance(x, (int, str)) or (isinstance(x, list)
-                                      and all(isinstance(y, (int, str)) for y in x))
+        isinstance(x, (int, str))
+        or (isinstance(x, list) and all(isinstance(y, (int, str)) for y in x))
         for x in data
     )
     is_date_parts = flat and all(isinstance(x, list) for x in data) and data
-    return dumper.represent_sequence("tag:yaml.org,2002:seq", data,
-                                     flow_style=bool(is_date_parts))
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=bool(is_date_parts))
 
 
 _Dumper.add_representer(list, _represent_list)
@@ -144,13 +149,17 @@ _Dumper.add_representer(list, _represent_list)
 # (``version: 1.50``).  Text that other YAML readers would take for a float is
 # still quoted: it resolves to a tag of its own here, never to ``str``.
 _Dumper.yaml_implicit_resolvers = {
-    key: list(value) for key, value in _Loader.yaml_implicit_resolvers.items()}
+    key: list(value) for key, value in _Loader.yaml_implicit_resolvers.items()
+}
 _Dumper.add_implicit_resolver(
     "tag:citekit,2026:float-like",
-    re.compile(r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?
+    re.compile(
+        r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?
                 |\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?
                 |[-+]?\.(?:inf|Inf|INF)
-                |\.(?:nan|NaN|NAN))$""", re.VERBOSE),
+                |\.(?:nan|NaN|NAN))$""",
+        re.VERBOSE,
+    ),
     list("-+0123456789."),
 )
 
@@ -166,8 +175,11 @@ def _items_node(root: Any) -> Any:
         return root
     if isinstance(root, yaml.MappingNode):
         for key, value in root.value:
-            if isinstance(key, yaml.ScalarNode) and key.value == "references" \
-                    and isinstance(value, yaml.SequenceNode):
+            if (
+                isinstance(key, yaml.ScalarNode)
+                and key.value == "references"
+                and isinstance(value, yaml.SequenceNode)
+            ):
                 return value
     return None
 
@@ -223,9 +235,11 @@ def _normalise_item(item: Mapping[str, Any]) -> dict[str, Any]:
                 out[variable] = str(value)
             elif isinstance(value, list) and value and all(isinstance(p, Mapping) for p in value):
                 # citeproc-hs style: [{year: 2020, month: 5}, {year: 2021}]
-                out[variable] = {"date-parts": [
-                    [p[k] for k in ("year", "month", "day") if k in p] for p in value
-                ]}
+                out[variable] = {
+                    "date-parts": [
+                        [p[k] for k in ("year", "month", "day") if k in p] for p in value
+                    ]
+                }
     return out
 
 
@@ -250,7 +264,7 @@ def _looks_like_markdown_after(text: str, end: int) -> bool:
         list(yaml.compose_all(rest, Loader=_Loader))
     except yaml.YAMLError:
         return True
-    return text[end - 3:end] == "..."
+    return text[end - 3 : end] == "..."
 
 
 def read(text: str, *, filename: str | None = None) -> ReadResult:
@@ -258,24 +272,32 @@ def read(text: str, *, filename: str | None = None) -> ReadResult:
     diagnostics: list[Diagnostic] = []
     library = Library()
     try:
-        documents = [d for d in yaml.compose_all(_yaml_part(text), Loader=_Loader)
-                     if d is not None]
+        documents = [d for d in yaml.compose_all(_yaml_part(text), Loader=_Loader) if d is not None]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        diagnostics.append(Diagnostic(
-            Severity.ERROR, "bad-yaml", f"not valid YAML: {getattr(exc, 'problem', exc)}",
-            file=filename, line=mark.line + 1 if mark is not None else None,
-        ))
+        diagnostics.append(
+            Diagnostic(
+                Severity.ERROR,
+                "bad-yaml",
+                f"not valid YAML: {getattr(exc, 'problem', exc)}",
+                file=filename,
+                line=mark.line + 1 if mark is not None else None,
+            )
+        )
         return ReadResult(library, diagnostics)
     root = documents[0] if documents else None
     node = _items_node(root)
     if node is None:
         if root is not None:
-            diagnostics.append(Diagnostic(
-                Severity.ERROR, "bad-structure",
-                "expected a list of items or a 'references:' list",
-                file=filename, line=root.start_mark.line + 1,
-            ))
+            diagnostics.append(
+                Diagnostic(
+                    Severity.ERROR,
+                    "bad-structure",
+                    "expected a list of items or a 'references:' list",
+                    file=filename,
+                    line=root.start_mark.line + 1,
+                )
+            )
         return ReadResult(library, diagnostics)
     loader = _Loader("")
     lines: dict[str, int] = {}
@@ -285,10 +307,16 @@ def read(text: str, *, filename: str | None = None) -> ReadResult:
         item, problem = _construct_item(loader, item_node)
         key = item.get("id") if isinstance(item, Mapping) else None
         for problem_line, message in loader.problems:
-            diagnostics.append(Diagnostic(
-                Severity.WARNING, "bad-value", message, file=filename, line=problem_line,
-                key=str(key) if key is not None else None,
-            ))
+            diagnostics.append(
+                Diagnostic(
+                    Severity.WARNING,
+                    "bad-value",
+                    message,
+                    file=filename,
+                    line=problem_line,
+                    key=str(key) if key is not None else None,
+                )
+            )
         record = None
         if problem is None:
             try:
@@ -296,17 +324,28 @@ def read(text: str, *, filename: str | None = None) -> ReadResult:
             except (ValueError, TypeError, RecursionError) as exc:
                 problem = str(exc)
         if record is None:
-            diagnostics.append(Diagnostic(
-                Severity.ERROR, "bad-item", f"item skipped: {problem}",
-                file=filename, line=line, key=str(key) if key is not None else None,
-            ))
+            diagnostics.append(
+                Diagnostic(
+                    Severity.ERROR,
+                    "bad-item",
+                    f"item skipped: {problem}",
+                    file=filename,
+                    line=line,
+                    key=str(key) if key is not None else None,
+                )
+            )
             continue
         if record.key in library:  # ids are never altered: the first one wins
-            diagnostics.append(Diagnostic(
-                Severity.ERROR, "duplicate-key",
-                f"a second item with id '{record.key}'; this one is skipped",
-                file=filename, line=line, key=record.key,
-            ))
+            diagnostics.append(
+                Diagnostic(
+                    Severity.ERROR,
+                    "duplicate-key",
+                    f"a second item with id '{record.key}'; this one is skipped",
+                    file=filename,
+                    line=line,
+                    key=record.key,
+                )
+            )
             continue
         library.add(record)
         lines[record.key] = line
@@ -314,8 +353,16 @@ def read(text: str, *, filename: str | None = None) -> ReadResult:
     return ReadResult(library, diagnostics, lines)
 
 
-_CONSTRUCT_ERRORS = (ValueError, TypeError, AttributeError, IndexError, KeyError,
-                     OverflowError, RecursionError, yaml.YAMLError)
+_CONSTRUCT_ERRORS = (
+    ValueError,
+    TypeError,
+    AttributeError,
+    IndexError,
+    KeyError,
+    OverflowError,
+    RecursionError,
+    yaml.YAMLError,
+)
 
 
 def _construct_item(loader: Any, node: Any) -> tuple[Any, str | None]:
@@ -344,8 +391,9 @@ def _construct_fields(loader: Any, node: Any) -> dict[Any, Any]:
             item[key] = loader.construct_document(value_node)
         except _CONSTRUCT_ERRORS as exc:
             name = getattr(key_node, "value", "?")
-            loader.problems.append((value_node.start_mark.line + 1,
-                                    f"field '{name}' dropped: {exc}"))
+            loader.problems.append(
+                (value_node.start_mark.line + 1, f"field '{name}' dropped: {exc}")
+            )
     return item
 
 
@@ -362,8 +410,14 @@ def write(library: Library, **options: Any) -> str:
     """
     items = _no_surrogates(library.to_json())
     data: Any = items if options.get("bare") else {"references": items}
-    body: str = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
-                     default_flow_style=False, width=1_000_000)  # no folded lines
+    body: str = yaml.dump(
+        data,
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+        width=1_000_000,
+    )  # no folded lines
     if options.get("delimiters"):
         return f"---\n{body}...\n"
     return body

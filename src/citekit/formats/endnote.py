@@ -503,8 +503,15 @@ def _records(root: Element) -> Iterable[Element] | None:
 
 def read(text: str, *, filename: str | None = None) -> ReadResult:
     """Parse EndNote XML; problems become diagnostics, never exceptions."""
-    return read_records(text, filename, "EndNote", _records, _RecordReader,
-                        ("not-endnote", "EndNote's <xml><records>"), key_word="key")
+    return read_records(
+        text,
+        filename,
+        "EndNote",
+        _records,
+        _RecordReader,
+        ("not-endnote", "EndNote's <xml><records>"),
+        key_word="key",
+    )
 
 
 class RecordReader(Protocol):
@@ -540,9 +547,15 @@ def read_records(
     records = find(root)
     if records is None:
         code, expected = wrong_root
-        diagnostics.append(Diagnostic(
-            Severity.ERROR, code, f"the root element is <{local(root)}>, not {expected}",
-            file=filename, line=source_line(root)))
+        diagnostics.append(
+            Diagnostic(
+                Severity.ERROR,
+                code,
+                f"the root element is <{local(root)}>, not {expected}",
+                file=filename,
+                line=source_line(root),
+            )
+        )
         return ReadResult(library, diagnostics, lines)
     for index, element in enumerate(records, start=1):
         record_reader = reader(element, index, filename)
@@ -552,10 +565,16 @@ def read_records(
         if record.key in library:
             original = record.key
             record.id = library.unused_key(original)
-            diagnostics.append(Diagnostic(
-                Severity.WARNING, "duplicate-key",
-                f"a second record with {key_word} '{original}' was renamed '{record.id}'",
-                file=filename, line=line, key=original))
+            diagnostics.append(
+                Diagnostic(
+                    Severity.WARNING,
+                    "duplicate-key",
+                    f"a second record with {key_word} '{original}' was renamed '{record.id}'",
+                    file=filename,
+                    line=line,
+                    key=original,
+                )
+            )
         library.add(record)
         lines[record.key] = line or 0
     return ReadResult(library, diagnostics, lines)

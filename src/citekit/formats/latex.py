@@ -108,8 +108,22 @@ DECLARATIONS: dict[str, tuple[str, str]] = {
 }  # fmt: skip
 
 # Commands whose argument is not text: sort keys and spacing (\hspace{0pt}).
-_DROP_ARGUMENT = frozenset({"noopsort", "sortname", "noop", "hspace", "vspace", "hspace*",
-                            "vspace*", "phantom", "hphantom", "vphantom", "label", "index"})
+_DROP_ARGUMENT = frozenset(
+    {
+        "noopsort",
+        "sortname",
+        "noop",
+        "hspace",
+        "vspace",
+        "hspace*",
+        "vspace*",
+        "phantom",
+        "hphantom",
+        "vphantom",
+        "label",
+        "index",
+    }
+)
 
 # Characters that can start anything the decoder must look at.
 _NEEDS_WORK = re.compile(r"[\\{}$~`'\-\n\t\r]|  ")
@@ -195,8 +209,8 @@ class _Decoder:
             opener = 2
             end = text.find(closer, j + 2)
             if end < 0:  # never closed: an unknown control symbol, kept and reported
-                self.unknown.append(text[j:j + 2])
-                return text[j:j + 2], j + 2
+                self.unknown.append(text[j : j + 2])
+                return text[j : j + 2], j + 2
         else:
             display = text.startswith("$$", j)
             opener = 2 if display else 1
@@ -204,7 +218,7 @@ class _Decoder:
             if end < 0:
                 return "$", j + 1
         stop = end + opener
-        written = math_to_text(text[j + opener:end])
+        written = math_to_text(text[j + opener : end])
         self.lossy = True  # the TeX of the math is not what encode() would write
         if written is None:
             self.unknown.append(_abbreviate_tex(text[j:stop]))
@@ -231,8 +245,8 @@ class _Decoder:
         end = closing_brace(text, i)
         if end < 0:
             self.lossy = True
-            return text[i + 1:], len(text)
-        return text[i + 1:end], end + 1
+            return text[i + 1 :], len(text)
+        return text[i + 1 : end], end + 1
 
     def accent_argument(self, i: int) -> tuple[str, int]:
         """The letter an accent applies to: ``{e}``, ``e``, ``\\i`` or ``{\\i}``."""
@@ -270,8 +284,7 @@ class _Decoder:
             ch = text[j]
             i = j + 1
             if ch == "{":
-                nocase = (self.nocase and protected == 0
-                          and (i >= n or text[i] != "\\"))
+                nocase = self.nocase and protected == 0 and (i >= n or text[i] != "\\")
                 if nocase:
                     stack.append((out, NOCASE_OPEN, "</span>", True))
                     protected += 1
@@ -382,7 +395,7 @@ class _Decoder:
                 if is_word:
                     self.unknown.append("\\" + name)
                 if is_word and text.startswith("{}", i):
-                    out.append(text[j:i + 2])  # \\name{} ends a word macro: keep it
+                    out.append(text[j : i + 2])  # \\name{} ends a word macro: keep it
                     i += 2
                     continue
                 if is_word and i < n and text[i] == "{":
@@ -400,7 +413,7 @@ class _Decoder:
                     i += 1
                     continue
                 # Anything else stays as written, so nothing is lost.
-                out.append(text[j:cm.end()] + (" " if is_word and i > cm.end() else ""))
+                out.append(text[j : cm.end()] + (" " if is_word and i > cm.end() else ""))
         while stack:  # unbalanced braces: close what is open
             self.lossy = True
             outer, opener, closer, _ = stack.pop()
@@ -424,8 +437,7 @@ def _accent_base(raw: str, depth: int) -> str:
         return "j"
     if raw.startswith("\\"):
         if depth + 1 >= MAX_NESTING:  # this argument would be level MAX_NESTING + 1
-            raise LatexNestingError(
-                f"accents are nested more than {MAX_NESTING} levels deep")
+            raise LatexNestingError(f"accents are nested more than {MAX_NESTING} levels deep")
         return _decode(raw, False, depth + 1)
     return raw.replace("{", "").replace("}", "")
 
@@ -515,8 +527,17 @@ _REVERSE_SYMBOLS: dict[str, str] = {
     "¿": "\\textquestiondown", "µ": "\\textmu", "½": "\\textonehalf",
     "‰": "\\textperthousand", "−": "\\textminus",
 }  # fmt: skip
-_ALWAYS = {"–": "--", "—": "---", "\u00a0": "~", "“": "``", "”": "''",
-           "&": "\\&", "%": "\\%", "#": "\\#", "_": "\\_"}
+_ALWAYS = {
+    "–": "--",
+    "—": "---",
+    "\u00a0": "~",
+    "“": "``",
+    "”": "''",
+    "&": "\\&",
+    "%": "\\%",
+    "#": "\\#",
+    "_": "\\_",
+}
 _SPECIAL_OUT = re.compile(r"[–—\u00a0“”&%#_{}~^<$'`\-\\]|[^\x00-\x7f]")
 # A command the decoder kept as written, with its brace arguments
 # (``\\MaxMinAntSystem{}``, ``\\switchargs{--90}{1968}``).
@@ -568,8 +589,7 @@ def encode(text: str, *, ascii: bool = False, verbatim: bool = False) -> str:
     the entry stays readable.
     """
     if verbatim:
-        if balanced(text) and "\\{" not in text and "\\}" not in text \
-                and not text.endswith("\\"):
+        if balanced(text) and "\\{" not in text and "\\}" not in text and not text.endswith("\\"):
             return text
         text = text.replace("{", "%7B").replace("}", "%7D")
         return text[:-1] + "%5C" if text.endswith("\\") else text
@@ -616,7 +636,7 @@ def encode(text: str, *, ascii: bool = False, verbatim: bool = False) -> str:
         if ch == "$":
             end = text.find("$", pos)
             if end >= 0 and end > pos:
-                out.append(text[k:end + 1])
+                out.append(text[k : end + 1])
                 pos = end + 1
             else:
                 out.append("\\$")

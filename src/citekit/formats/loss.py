@@ -271,8 +271,11 @@ def _difference(value: Any, returned: Any, plain: bool) -> str | None:
     if returned is None:
         return "not written"
     if _norm(returned, plain) != wanted:
-        if isinstance(wanted, str) and isinstance(returned, str) \
-                and _only_protected_more(wanted, _norm(returned, plain)):
+        if (
+            isinstance(wanted, str)
+            and isinstance(returned, str)
+            and _only_protected_more(wanted, _norm(returned, plain))
+        ):
             return None
         return f"reads back as {_shown(returned)}"
     return None

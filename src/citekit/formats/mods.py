@@ -508,8 +508,15 @@ def _records(root: Element) -> list[Element] | None:
 
 def read(text: str, *, filename: str | None = None) -> ReadResult:
     """Parse MODS XML; problems become diagnostics, never exceptions."""
-    return read_records(text, filename, "MODS", _records, _RecordReader,
-                        ("not-mods", "MODS's <modsCollection> or <mods>"), key_word="ID")
+    return read_records(
+        text,
+        filename,
+        "MODS",
+        _records,
+        _RecordReader,
+        ("not-mods", "MODS's <modsCollection> or <mods>"),
+        key_word="ID",
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -737,8 +744,7 @@ def _write_record(record: Record) -> Element:
     carried = {k: v for k, v in record.custom.items() if k != modsmap.CUSTOM_KEY}
     if carried:
         extension = _sub(element, "extension")
-        holder = etree.SubElement(extension, "{" + CUSTOM_NS + "}custom",
-                                  nsmap=_CUSTOM_NSMAP)
+        holder = etree.SubElement(extension, "{" + CUSTOM_NS + "}custom", nsmap=_CUSTOM_NSMAP)
         holder.text = _safe(json.dumps(value_to_json(carried), ensure_ascii=False))
     _restore(element, record)
     return element

@@ -43,6 +43,7 @@ _DROPPING = re.compile(r"^(.*?\S)\s+((?:[a-z][\w']*)(?:\s+[a-z][\w']*)*)$")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
+
 def _plain_text(value: str) -> str:
     """CSL rich text as RIS's plain text, with no tag left in it.
 
@@ -54,7 +55,6 @@ def _plain_text(value: str) -> str:
     while previous != value:
         previous, value = value, strip_markup(value)
     return value
-
 
 
 def _trim(text: str) -> str:
@@ -69,8 +69,7 @@ def _trim(text: str) -> str:
 CARRY_TAG = "N1"
 CARRY_TEXT = "[citekit] "
 CARRY_JSON = "[citekit json] "
-_CARRY = re.compile(r"^\[citekit( json)?\] ([A-Za-z0-9_.@:-]+|custom\.[^:\n]+): (.*)$",
-                    re.DOTALL)
+_CARRY = re.compile(r"^\[citekit( json)?\] ([A-Za-z0-9_.@:-]+|custom\.[^:\n]+): (.*)$", re.DOTALL)
 
 
 # ---------------------------------------------------------------------------
@@ -94,8 +93,13 @@ def _parse_name(text: str) -> Name:
     if split and split.group(1)[:1].isupper():
         given, dropping = split.group(1), split.group(2)
     suffix = ", ".join(parts[2:]) or None
-    return Name(family=family, given=given, dropping_particle=dropping,
-                non_dropping_particle=particle, suffix=suffix)
+    return Name(
+        family=family,
+        given=given,
+        dropping_particle=dropping,
+        non_dropping_particle=particle,
+        suffix=suffix,
+    )
 
 
 def _parse_date(text: str) -> Date:
@@ -144,8 +148,9 @@ class _RecordBuilder:
             csl = rismap.FALLBACK_CSL_TYPE
             unmapped.setdefault(rismap.TYPE_TAG, []).append(self.ris_type)
         tags = [(tag, "\n".join(parts), line) for tag, parts, line in self.tags]
-        key = next((_trim(v) for t, v, _ in tags if t == rismap.ID_TAG and _trim(v)),
-                   f"ris-{index}")
+        key = next(
+            (_trim(v) for t, v, _ in tags if t == rismap.ID_TAG and _trim(v)), f"ris-{index}"
+        )
         record = Record(key, csl)
         year: Date | None = None
         full_date: Date | None = None
@@ -209,20 +214,31 @@ class _RecordBuilder:
             record["keyword"] = ", ".join(keywords)
         if unmapped:
             record.custom[rismap.CUSTOM_KEY] = unmapped
-            diagnostics.append(Diagnostic(
-                Severity.INFO, "unmapped-fields",
-                f"RIS tags without a CSL variable kept in custom.{rismap.CUSTOM_KEY}: "
-                + ", ".join(sorted(unmapped)),
-                file=filename, line=self.line, key=key,
-            ))
+            diagnostics.append(
+                Diagnostic(
+                    Severity.INFO,
+                    "unmapped-fields",
+                    f"RIS tags without a CSL variable kept in custom.{rismap.CUSTOM_KEY}: "
+                    + ", ".join(sorted(unmapped)),
+                    file=filename,
+                    line=self.line,
+                    key=key,
+                )
+            )
         for path, text, is_json, line in carried:
             problem = _apply_carried(record, path, text, is_json)
             if problem is not None:
-                diagnostics.append(Diagnostic(
-                    Severity.WARNING, "bad-carried-note",
-                    f"note '{CARRY_TAG}  - {_trim(CARRY_TEXT)}' for '{path}' not read: "
-                    f"{problem}; kept as a note", file=filename, line=line, key=key,
-                ))
+                diagnostics.append(
+                    Diagnostic(
+                        Severity.WARNING,
+                        "bad-carried-note",
+                        f"note '{CARRY_TAG}  - {_trim(CARRY_TEXT)}' for '{path}' not read: "
+                        f"{problem}; kept as a note",
+                        file=filename,
+                        line=line,
+                        key=key,
+                    )
+                )
                 _keep_as_note(record, f"{CARRY_JSON if is_json else CARRY_TEXT}{path}: {text}")
         return record, diagnostics
 
@@ -263,8 +279,9 @@ def _keep_as_note(record: Record, text: str) -> None:
     record.custom[rismap.CUSTOM_KEY] = kept
 
 
-def _choose_date(year: Date | None, full: Date | None,
-                 unmapped: dict[str, list[str]]) -> Date | None:
+def _choose_date(
+    year: Date | None, full: Date | None, unmapped: dict[str, list[str]]
+) -> Date | None:
     """PY carries the year, DA the full date; keep the fuller one when they agree."""
     if full is None:
         return year
@@ -298,11 +315,16 @@ def read(text: str, *, filename: str | None = None) -> ReadResult:
         if record.key in library:
             original = record.key
             record.id = library.unused_key(original)
-            diagnostics.append(Diagnostic(
-                Severity.WARNING, "duplicate-key",
-                f"a second record with ID '{original}' was renamed '{record.id}'",
-                file=filename, line=builder.line, key=original,
-            ))
+            diagnostics.append(
+                Diagnostic(
+                    Severity.WARNING,
+                    "duplicate-key",
+                    f"a second record with ID '{original}' was renamed '{record.id}'",
+                    file=filename,
+                    line=builder.line,
+                    key=original,
+                )
+            )
         library.add(record)
         lines[record.key] = builder.line
 
@@ -315,44 +337,66 @@ def read(text: str, *, filename: str | None = None) -> ReadResult:
             if current is not None and current.tags:
                 current.append_continuation(_trim(line))
             else:
-                diagnostics.append(Diagnostic(
-                    Severity.WARNING, "stray-text",
-                    f"text outside a RIS record ignored: {_trim(line)[:60]!r}",
-                    file=filename, line=number,
-                ))
+                diagnostics.append(
+                    Diagnostic(
+                        Severity.WARNING,
+                        "stray-text",
+                        f"text outside a RIS record ignored: {_trim(line)[:60]!r}",
+                        file=filename,
+                        line=number,
+                    )
+                )
             continue
         tag, value = match.group(1), (match.group(2) or "")
         if tag == rismap.TYPE_TAG:
             if current is not None:
-                diagnostics.append(Diagnostic(
-                    Severity.WARNING, "missing-end",
-                    "record not closed by 'ER  -' before the next 'TY  -'",
-                    file=filename, line=current.line,
-                ))
+                diagnostics.append(
+                    Diagnostic(
+                        Severity.WARNING,
+                        "missing-end",
+                        "record not closed by 'ER  -' before the next 'TY  -'",
+                        file=filename,
+                        line=current.line,
+                    )
+                )
                 finish(current)
             current = _RecordBuilder(_trim(value), number)
         elif tag == rismap.END_TAG:
             if current is None:
-                diagnostics.append(Diagnostic(
-                    Severity.WARNING, "stray-end", "'ER  -' without a record",
-                    file=filename, line=number,
-                ))
+                diagnostics.append(
+                    Diagnostic(
+                        Severity.WARNING,
+                        "stray-end",
+                        "'ER  -' without a record",
+                        file=filename,
+                        line=number,
+                    )
+                )
             else:
                 finish(current)
                 current = None
         elif current is None:
-            diagnostics.append(Diagnostic(
-                Severity.WARNING, "stray-text",
-                f"tag {tag} outside a record (no 'TY  -' before it) ignored",
-                file=filename, line=number,
-            ))
+            diagnostics.append(
+                Diagnostic(
+                    Severity.WARNING,
+                    "stray-text",
+                    f"tag {tag} outside a record (no 'TY  -' before it) ignored",
+                    file=filename,
+                    line=number,
+                )
+            )
         else:
             current.add(tag, value, number)
     if current is not None:
-        diagnostics.append(Diagnostic(
-            Severity.WARNING, "missing-end", "last record not closed by 'ER  -'",
-            file=filename, line=current.line,
-        ))
+        diagnostics.append(
+            Diagnostic(
+                Severity.WARNING,
+                "missing-end",
+                "last record not closed by 'ER  -'",
+                file=filename,
+                line=current.line,
+            )
+        )
         finish(current)
     return ReadResult(library, diagnostics, lines)
 
@@ -428,8 +472,7 @@ def _line(tag: str, value: str) -> str:
     """A tag line; a value with line breaks continues on untagged lines (a
     line that would read as a tag is indented, which the reader strips)."""
     lines = [_trim(part) for part in _LINE_BREAK.split(value)]
-    text = "\n".join(" " + part if _TAG_LINE.match(part) else part
-                      for part in lines[1:] if part)
+    text = "\n".join(" " + part if _TAG_LINE.match(part) else part for part in lines[1:] if part)
     return f"{tag}  - {lines[0]}" + (f"\n{text}" if text else "")
 
 
@@ -443,8 +486,7 @@ def _write_plan(csl_type: str) -> tuple[rismap.TagRule, ...]:
     """
     plan: list[rismap.TagRule] = []
     for rule in rismap.TAG_TABLE:
-        if rule.write and rule not in plan and rule in rismap.write_rules(rule.variable,
-                                                                          csl_type):
+        if rule.write and rule not in plan and rule in rismap.write_rules(rule.variable, csl_type):
             back = _read_rule(rule.tag, csl_type)
             if back is not None and (back.variable == rule.variable or rule.kind == "serial"):
                 plan.append(rule)
@@ -457,8 +499,11 @@ def _tag_lines(record: Record) -> list[str]:
     stored = record.custom.get(rismap.CUSTOM_KEY)
     kept: dict[str, Any] = stored if isinstance(stored, dict) else {}
     original_type = kept.get(rismap.TYPE_TAG)
-    if record.type == rismap.FALLBACK_CSL_TYPE and isinstance(original_type, list) \
-            and original_type:
+    if (
+        record.type == rismap.FALLBACK_CSL_TYPE
+        and isinstance(original_type, list)
+        and original_type
+    ):
         # a TY the table lacks was read as the fallback type: write it back as it came
         lines = [_line(rismap.TYPE_TAG, _plain_text(str(original_type[0])))]
     lines.append(_line(rismap.ID_TAG, record.key))
@@ -484,9 +529,16 @@ def _comparable(value: Any) -> Any:
 
 def _carry_line(path: str, value: Any) -> str:
     """One carried note; JSON unless the value is one plain line of text."""
-    if isinstance(value, str) and value == _trim(value) and not _LINE_BREAK.search(value) \
-            and (path.startswith("custom.") or path == "type"
-                 or variable_kind(path) in ("string", "number", "unknown")):
+    if (
+        isinstance(value, str)
+        and value == _trim(value)
+        and not _LINE_BREAK.search(value)
+        and (
+            path.startswith("custom.")
+            or path == "type"
+            or variable_kind(path) in ("string", "number", "unknown")
+        )
+    ):
         return _line(CARRY_TAG, CARRY_TEXT + f"{path}: {value}")
     encoded = json.dumps(value, ensure_ascii=True, separators=(",", ":"))
     return _line(CARRY_TAG, CARRY_JSON + f"{path}: {encoded}")
@@ -552,5 +604,13 @@ def write(library: Library, **options: Any) -> str:
     return text.replace("\n", newline) if newline != "\n" else text
 
 
-__all__ = ["CARRY_JSON", "CARRY_TAG", "CARRY_TEXT", "plain", "read", "split_lines", "write",
-           "write_record"]
+__all__ = [
+    "CARRY_JSON",
+    "CARRY_TAG",
+    "CARRY_TEXT",
+    "plain",
+    "read",
+    "split_lines",
+    "write",
+    "write_record",
+]

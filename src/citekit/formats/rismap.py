@@ -105,8 +105,7 @@ def ris_type(csl: str) -> str:
 #: ``date`` "YYYY/MM/DD/other"; ``year`` the year only; ``page-first`` /
 #: ``page-last`` the two halves of ``page``; ``keyword`` one keyword per line;
 #: ``serial`` ISBN or ISSN, told apart by the value itself.
-TagKind = Literal["text", "name", "date", "year", "page-first", "page-last",
-                  "keyword", "serial"]
+TagKind = Literal["text", "name", "date", "year", "page-first", "page-last", "keyword", "serial"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,8 +213,12 @@ def write_rules(variable: str, csl_type: str) -> list[TagRule]:
     rules: list[TagRule] = []
     seen: set[TagKind] = set()
     for rule in TAG_TABLE:
-        if rule.write and rule.variable == variable and rule.fits(csl_type) \
-                and rule.kind not in seen:
+        if (
+            rule.write
+            and rule.variable == variable
+            and rule.fits(csl_type)
+            and rule.kind not in seen
+        ):
             rules.append(rule)
             seen.add(rule.kind)
     return rules

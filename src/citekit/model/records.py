@@ -210,9 +210,7 @@ class Name:
         """Family name (with a non-dropping particle) first, for listings and matching."""
         if self.literal is not None:
             return self.literal
-        return " ".join(
-            p for p in (self.non_dropping_particle, self.family, self.given) if p
-        )
+        return " ".join(p for p in (self.non_dropping_particle, self.family, self.given) if p)
 
 
 # ---------------------------------------------------------------------------
@@ -333,8 +331,9 @@ class Date:
 
     # -- construction ------------------------------------------------------
     @classmethod
-    def from_parts(cls, *points: DateParts, season: int | str | None = None,
-                   circa: bool = False) -> Date:
+    def from_parts(
+        cls, *points: DateParts, season: int | str | None = None, circa: bool = False
+    ) -> Date:
         return cls(parts=tuple(tuple(p) for p in points), season=season, circa=circa)
 
     @classmethod
@@ -353,8 +352,7 @@ class Date:
                     extra.append((key, item))
                     continue
                 kwargs["parts"] = tuple(
-                    tuple(_part_to_int(x) for x in point if x not in (None, ""))
-                    for point in item
+                    tuple(_part_to_int(x) for x in point if x not in (None, "")) for point in item
                 )
             elif key == "season":
                 check_nesting(item)
@@ -451,9 +449,11 @@ class Date:
             return point(resolved.parts[0], resolved.season) + marks
         start, end = resolved.parts[0], resolved.parts[1]
         return (
-            point(start, resolved.season) + (marks if start else "")
+            point(start, resolved.season)
+            + (marks if start else "")
             + "/"
-            + point(end, None) + (marks if end else "")
+            + point(end, None)
+            + (marks if end else "")
         )
 
     def __str__(self) -> str:
@@ -498,8 +498,9 @@ def _plainly_small(value: Any, depth: int, budget: list[int]) -> bool:
     if isinstance(value, list):
         return all(_plainly_small(v, depth + 1, budget) for v in value)
     if isinstance(value, dict):
-        return all(isinstance(k, str) and _plainly_small(v, depth + 1, budget)
-                   for k, v in value.items())
+        return all(
+            isinstance(k, str) and _plainly_small(v, depth + 1, budget) for k, v in value.items()
+        )
     return False
 
 
@@ -536,8 +537,10 @@ def check_nesting(value: Any) -> None:
                 child_height, child_size = measure(child, depth + 1)
                 height, size = max(height, child_height), size + child_size
                 if size > MAX_EXPANDED:
-                    raise ValueError(f"a value that expands to more than {MAX_EXPANDED} "
-                                     "items (YAML aliases used as a bomb?)")
+                    raise ValueError(
+                        f"a value that expands to more than {MAX_EXPANDED} "
+                        "items (YAML aliases used as a bomb?)"
+                    )
             active.discard(ident)
             found = known[ident] = (height + 1, size)
         if depth + found[0] > MAX_NESTING:
@@ -630,8 +633,13 @@ class Record:
 
     __slots__ = ("fields", "id", "type")
 
-    def __init__(self, id: str | int | float, type: str = "document",
-                 fields: Mapping[str, Any] | None = None, **variables: Any) -> None:
+    def __init__(
+        self,
+        id: str | int | float,
+        type: str = "document",
+        fields: Mapping[str, Any] | None = None,
+        **variables: Any,
+    ) -> None:
         self.id = id
         self.type = type
         self.fields: dict[str, Any] = {}
@@ -718,8 +726,11 @@ class Record:
         clone = Record(self.id, self.type)
         for variable, value in self.fields.items():
             clone.fields[variable] = (
-                list(value) if isinstance(value, list)
-                else dict(value) if isinstance(value, dict) else value
+                list(value)
+                if isinstance(value, list)
+                else dict(value)
+                if isinstance(value, dict)
+                else value
             )
         return clone
 

@@ -103,7 +103,7 @@ class FieldSource:
 
     @property
     def value(self) -> str:
-        return self.raw[self.value_start:self.value_end]
+        return self.raw[self.value_start : self.value_end]
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,8 +205,7 @@ def scan_entry(raw: str, entry: bib.Entry | None = None) -> EntrySource:
         raise SourceEditError("the entry is not closed")
     if comma < 0 or comma > stop:
         key_end = key_start + len(raw[key_start:stop].rstrip())
-        return EntrySource(raw, head.group(1), raw[key_start:key_end], key_start, key_end,
-                           (), stop)
+        return EntrySource(raw, head.group(1), raw[key_start:key_end], key_start, key_end, (), stop)
     key_end = key_start + len(raw[key_start:comma].rstrip())
     fields: list[FieldSource] = []
     index = comma + 1
@@ -228,11 +227,13 @@ def scan_entry(raw: str, entry: bib.Entry | None = None) -> EntrySource:
         value_end = _value_end(raw, value_start)
         after = _skip_space(raw, value_end)
         end = after + 1 if after < len(raw) and raw[after] == "," else value_end
-        fields.append(FieldSource(name.group(0), index, name.end(), value_start, value_end,
-                                  end, raw))
+        fields.append(
+            FieldSource(name.group(0), index, name.end(), value_start, value_end, end, raw)
+        )
         index = end
-    scanned = EntrySource(raw, head.group(1), raw[key_start:key_end], key_start, key_end,
-                          tuple(fields), index)
+    scanned = EntrySource(
+        raw, head.group(1), raw[key_start:key_end], key_start, key_end, tuple(fields), index
+    )
     if entry is not None:
         _check_against(scanned, entry)
     return scanned
@@ -268,8 +269,7 @@ def _check_against(scanned: EntrySource, entry: bib.Entry) -> None:
     mine = [(f.name.lower(), _plain(f.value)) for f in scanned.fields]
     theirs = [(f.key.lower(), _plain(str(f.value))) for f in entry.fields]
     if scanned.key != entry.key or mine != theirs:
-        raise SourceEditError(f"entry '{entry.key}' could not be scanned as the reader "
-                              "reads it")
+        raise SourceEditError(f"entry '{entry.key}' could not be scanned as the reader reads it")
 
 
 @dataclass
@@ -322,8 +322,8 @@ class EntryEdit:
             return (source.key_end, source.key_end, "," + body + newline)
         last = source.fields[-1]
         line_start = raw.rfind("\n", 0, last.start) + 1
-        indent = raw[line_start:last.start]
-        separator = raw[last.name_end:last.value_start]
+        indent = raw[line_start : last.start]
+        separator = raw[last.name_end : last.value_start]
         if indent.strip() or line_start == 0:  # fields share a line: continue it
             lead, indent = " ", ""
         else:
@@ -401,12 +401,16 @@ class TextEdits:
         """
         merged: list[tuple[int, int, str]] = []
         for start, end, replacement in sorted(self.spans):
-            if merged and not replacement and not merged[-1][2] \
-                    and not self.text[merged[-1][1]:start].strip():
+            if (
+                merged
+                and not replacement
+                and not merged[-1][2]
+                and not self.text[merged[-1][1] : start].strip()
+            ):
                 merged[-1] = (merged[-1][0], max(end, merged[-1][1]), "")
             else:
                 merged.append((start, end, replacement))
-        if merged and not merged[-1][2] and not self.text[merged[-1][1]:].strip():
+        if merged and not merged[-1][2] and not self.text[merged[-1][1] :].strip():
             start = merged[-1][0]
             kept = len(self.text[:start].rstrip())
             if not merged[:-1] or merged[-2][1] <= kept:
@@ -471,8 +475,9 @@ def split_keys(value: str) -> tuple[str, str, list[str]]:
     return "", "", [k.strip() for k in value.split(",") if k.strip()]
 
 
-def redirect(entry_edit: EntryEdit, renamed: dict[str, str],
-             names: tuple[str, ...] = ("crossref", "xref")) -> None:
+def redirect(
+    entry_edit: EntryEdit, renamed: dict[str, str], names: tuple[str, ...] = ("crossref", "xref")
+) -> None:
     """Point ``crossref``/``xref`` values that name renamed keys at the new keys."""
     for name in names:
         existing = entry_edit.source.field(name)
@@ -483,8 +488,12 @@ def redirect(entry_edit: EntryEdit, renamed: dict[str, str],
         new = list(dict.fromkeys(renamed.get(k, k) for k in keys))
         if new != keys:
             joined = ",".join(new)
-            entry_edit.set(existing.name, f"{opening}{joined}{closing}" if opening
-                           else ("{" + joined + "}" if "," in joined else joined))
+            entry_edit.set(
+                existing.name,
+                f"{opening}{joined}{closing}"
+                if opening
+                else ("{" + joined + "}" if "," in joined else joined),
+            )
 
 
 __all__ = [

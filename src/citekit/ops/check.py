@@ -60,8 +60,9 @@ from citekit.ops.query import value_texts
 Rule = Callable[[Record], Iterable[Diagnostic]]
 
 
-def _problem(record: Record, severity: Severity, code: str, message: str,
-             field: str | None = None) -> Diagnostic:
+def _problem(
+    record: Record, severity: Severity, code: str, message: str, field: str | None = None
+) -> Diagnostic:
     return Diagnostic(severity, code, message, key=record.key, field=field)
 
 
@@ -92,8 +93,7 @@ RECOMMENDED_FIELDS: dict[str, tuple[tuple[str, ...], ...]] = {
     "article-newspaper": (("container-title",), ("issued",)),
     "book": (("author", "editor"), ("issued",), ("publisher",)),
     "chapter": (("author", "editor"), ("container-title",), ("issued",), ("publisher",)),
-    "paper-conference": (("author", "editor"), ("container-title", "event-title"),
-                         ("issued",)),
+    "paper-conference": (("author", "editor"), ("container-title", "event-title"), ("issued",)),
     "entry-dictionary": (("container-title",),),
     "entry-encyclopedia": (("container-title",),),
     "thesis": (("author",), ("issued",), ("publisher",)),
@@ -124,8 +124,9 @@ def rule_title(record: Record) -> Iterable[Diagnostic]:
     if record.type in UNTITLED_TYPES:
         yield _problem(record, Severity.WARNING, "missing-title", "no title", "title")
     else:
-        yield _problem(record, Severity.ERROR, "missing-title",
-                       f"{_a(record.type)} needs a title", "title")
+        yield _problem(
+            record, Severity.ERROR, "missing-title", f"{_a(record.type)} needs a title", "title"
+        )
 
 
 def rule_recommended_fields(record: Record) -> Iterable[Diagnostic]:
@@ -133,8 +134,13 @@ def rule_recommended_fields(record: Record) -> Iterable[Diagnostic]:
     for group in RECOMMENDED_FIELDS.get(record.type, ()):
         if not any(_has(record, variable) for variable in group):
             wanted = " or ".join(group)
-            yield _problem(record, Severity.WARNING, "missing-field",
-                           f"{_a(record.type)} should have {wanted}", group[0])
+            yield _problem(
+                record,
+                Severity.WARNING,
+                "missing-field",
+                f"{_a(record.type)} should have {wanted}",
+                group[0],
+            )
 
 
 # ---------------------------------------------------------------------------
@@ -173,18 +179,31 @@ def set_problems(records: Sequence[Record]) -> Iterable[Diagnostic]:
         if members is None:
             continue
         if not members:
-            yield _problem(record, Severity.ERROR, "empty-set",
-                           "a set needs its members' keys in 'entryset'", "entryset")
+            yield _problem(
+                record,
+                Severity.ERROR,
+                "empty-set",
+                "a set needs its members' keys in 'entryset'",
+                "entryset",
+            )
         for member in members:
             found = keys.get(member)
             if found is None:
-                yield _problem(record, Severity.ERROR, "missing-set-member",
-                               f"set member '{member}' is not in this library"
-                               f"{_suggest(member, sorted(keys))}", "entryset")
+                yield _problem(
+                    record,
+                    Severity.ERROR,
+                    "missing-set-member",
+                    f"set member '{member}' is not in this library{_suggest(member, sorted(keys))}",
+                    "entryset",
+                )
             elif entry_set_members(found) is not None:
-                yield _problem(record, Severity.WARNING, "nested-set",
-                               f"set member '{member}' is itself a set; biblatex does "
-                               "not nest sets", "entryset")
+                yield _problem(
+                    record,
+                    Severity.WARNING,
+                    "nested-set",
+                    f"set member '{member}' is itself a set; biblatex does not nest sets",
+                    "entryset",
+                )
 
 
 # ---------------------------------------------------------------------------
@@ -204,22 +223,34 @@ def _suggest(word: str, choices: Sequence[str]) -> str:
 def rule_type(record: Record) -> Iterable[Diagnostic]:
     """Styles choose layouts by type; an unknown one falls back to generic output."""
     if not record.type.strip():
-        yield _problem(record, Severity.WARNING, "unknown-type",
-                       "the item type is empty; styles treat it as a generic document")
+        yield _problem(
+            record,
+            Severity.WARNING,
+            "unknown-type",
+            "the item type is empty; styles treat it as a generic document",
+        )
     elif record.type not in ITEM_TYPES:
-        yield _problem(record, Severity.WARNING, "unknown-type",
-                       f"'{record.type}' is not a CSL item type"
-                       f"{_suggest(record.type, ITEM_TYPES)}")
+        yield _problem(
+            record,
+            Severity.WARNING,
+            "unknown-type",
+            f"'{record.type}' is not a CSL item type{_suggest(record.type, ITEM_TYPES)}",
+        )
 
 
 def rule_variables(record: Record) -> Iterable[Diagnostic]:
     """Variables outside the CSL table are ignored by every style; keep them in custom."""
     for variable in record.fields:
         if variable_kind(variable) == "unknown":
-            yield _problem(record, Severity.WARNING, "unknown-variable",
-                           f"'{variable}' is not a CSL variable; styles ignore it"
-                           f"{_suggest(variable, _KNOWN_VARIABLES)} "
-                           "(store extra data under 'custom')", variable)
+            yield _problem(
+                record,
+                Severity.WARNING,
+                "unknown-variable",
+                f"'{variable}' is not a CSL variable; styles ignore it"
+                f"{_suggest(variable, _KNOWN_VARIABLES)} "
+                "(store extra data under 'custom')",
+                variable,
+            )
 
 
 def rule_value_types(record: Record) -> Iterable[Diagnostic]:
@@ -227,23 +258,41 @@ def rule_value_types(record: Record) -> Iterable[Diagnostic]:
     for variable, value in record.fields.items():
         kind = variable_kind(variable)
         if kind == "string" and not isinstance(value, str):
-            yield _problem(record, Severity.WARNING, "bad-value",
-                           f"'{variable}' should be text, not {type(value).__name__}",
-                           variable)
-        elif kind == "number" and (isinstance(value, bool)
-                                   or not isinstance(value, (str, int, float))):
-            yield _problem(record, Severity.WARNING, "bad-value",
-                           f"'{variable}' should be a number or text, not "
-                           f"{type(value).__name__}", variable)
+            yield _problem(
+                record,
+                Severity.WARNING,
+                "bad-value",
+                f"'{variable}' should be text, not {type(value).__name__}",
+                variable,
+            )
+        elif kind == "number" and (
+            isinstance(value, bool) or not isinstance(value, (str, int, float))
+        ):
+            yield _problem(
+                record,
+                Severity.WARNING,
+                "bad-value",
+                f"'{variable}' should be a number or text, not {type(value).__name__}",
+                variable,
+            )
         elif variable == "custom" and not isinstance(value, dict):
-            yield _problem(record, Severity.WARNING, "bad-value",
-                           f"'custom' should be an object, not {type(value).__name__}",
-                           variable)
+            yield _problem(
+                record,
+                Severity.WARNING,
+                "bad-value",
+                f"'custom' should be an object, not {type(value).__name__}",
+                variable,
+            )
         elif kind == "name":
             for index, name in enumerate(record.names(variable), start=1):
                 if not (name.family or name.literal or name.given):
-                    yield _problem(record, Severity.WARNING, "empty-name",
-                                   f"name {index} of '{variable}' is empty", variable)
+                    yield _problem(
+                        record,
+                        Severity.WARNING,
+                        "empty-name",
+                        f"name {index} of '{variable}' is empty",
+                        variable,
+                    )
 
 
 # ---------------------------------------------------------------------------
@@ -282,9 +331,12 @@ def _date_problems(date: Date) -> Iterable[tuple[Severity, str, str]]:
     resolved = date.resolved
     if not resolved.parts:
         if date.raw is not None:
-            yield (Severity.WARNING, "unparseable-date",
-                   f"cannot read the date '{date.raw}' (use EDTF like 2017-05-14, "
-                   "1993/2008, or a literal)")
+            yield (
+                Severity.WARNING,
+                "unparseable-date",
+                f"cannot read the date '{date.raw}' (use EDTF like 2017-05-14, "
+                "1993/2008, or a literal)",
+            )
         return
     if len(resolved.parts) > 2:
         yield Severity.ERROR, "bad-date", "a date has one point or a two-point range"
@@ -298,8 +350,11 @@ def _date_problems(date: Date) -> Iterable[tuple[Severity, str, str]]:
         start, end = _comparable(resolved.parts[0]), _comparable(resolved.parts[1])
         common = min(len(start), len(end))
         if start and end and start[:common] > end[:common]:
-            yield (Severity.ERROR, "date-range-reversed",
-                   f"the range ends ({_show(end)}) before it starts ({_show(start)})")
+            yield (
+                Severity.ERROR,
+                "date-range-reversed",
+                f"the range ends ({_show(end)}) before it starts ({_show(start)})",
+            )
 
 
 def _comparable(point: tuple[int, ...]) -> tuple[int, ...]:
@@ -393,9 +448,13 @@ def rule_isbn(record: Record) -> Iterable[Diagnostic]:
         return
     for isbn in split_isbns(value):
         if not isbn_is_valid(isbn):
-            yield _problem(record, Severity.WARNING, "bad-isbn",
-                           f"'{isbn}' is not a valid ISBN-10 or ISBN-13 (check digit or length)",
-                           "ISBN")
+            yield _problem(
+                record,
+                Severity.WARNING,
+                "bad-isbn",
+                f"'{isbn}' is not a valid ISBN-10 or ISBN-13 (check digit or length)",
+                "ISBN",
+            )
 
 
 def rule_issn(record: Record) -> Iterable[Diagnostic]:
@@ -405,8 +464,13 @@ def rule_issn(record: Record) -> Iterable[Diagnostic]:
         return
     for issn in split_issns(value):
         if not issn_is_valid(issn):
-            yield _problem(record, Severity.WARNING, "bad-issn",
-                           f"'{issn}' is not a valid ISSN (NNNN-NNNC)", "ISSN")
+            yield _problem(
+                record,
+                Severity.WARNING,
+                "bad-issn",
+                f"'{issn}' is not a valid ISSN (NNNN-NNNC)",
+                "ISSN",
+            )
 
 
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
@@ -421,13 +485,18 @@ def rule_doi(record: Record) -> Iterable[Diagnostic]:
     doi = value.strip()
     prefix = _DOI_PREFIX.match(doi)
     if prefix:
-        doi = doi[prefix.end():]
-        yield _problem(record, Severity.WARNING, "doi-url",
-                       f"DOI field holds '{value}'; store the bare DOI '{doi}' "
-                       "(styles add the link)", "DOI")
+        doi = doi[prefix.end() :]
+        yield _problem(
+            record,
+            Severity.WARNING,
+            "doi-url",
+            f"DOI field holds '{value}'; store the bare DOI '{doi}' (styles add the link)",
+            "DOI",
+        )
     if not _DOI.match(doi):
-        yield _problem(record, Severity.WARNING, "bad-doi",
-                       f"'{doi}' is not a DOI (10.NNNN/suffix)", "DOI")
+        yield _problem(
+            record, Severity.WARNING, "bad-doi", f"'{doi}' is not a DOI (10.NNNN/suffix)", "DOI"
+        )
 
 
 # ---------------------------------------------------------------------------
@@ -444,8 +513,9 @@ def _describe_control(char: str) -> str:
             meant = bytes([ord(char)]).decode("cp1252")
         except UnicodeDecodeError:
             return f"control character {code}"
-        return (f"control character {code} (Windows-1252 text read as Latin-1? "
-                f"it stands for '{meant}')")
+        return (
+            f"control character {code} (Windows-1252 text read as Latin-1? it stands for '{meant}')"
+        )
     return f"control character {code}"
 
 
@@ -457,9 +527,13 @@ def rule_control_characters(record: Record) -> Iterable[Diagnostic]:
         for text in value_texts(record.get(variable)):
             found = _CONTROL.search(text)
             if found is not None:
-                yield _problem(record, Severity.WARNING, "control-character",
-                               f"{variable} has a {_describe_control(found.group())}",
-                               variable)
+                yield _problem(
+                    record,
+                    Severity.WARNING,
+                    "control-character",
+                    f"{variable} has a {_describe_control(found.group())}",
+                    variable,
+                )
                 break
 
 
@@ -481,9 +555,14 @@ DEFAULT_RULES: tuple[Rule, ...] = (
 )
 
 
-def check(library: Iterable[Record], *, diagnostics: Iterable[Diagnostic] = (),
-          filename: str | None = None, lines: Mapping[str, int] | None = None,
-          rules: Sequence[Rule] = DEFAULT_RULES) -> list[Diagnostic]:
+def check(
+    library: Iterable[Record],
+    *,
+    diagnostics: Iterable[Diagnostic] = (),
+    filename: str | None = None,
+    lines: Mapping[str, int] | None = None,
+    rules: Sequence[Rule] = DEFAULT_RULES,
+) -> list[Diagnostic]:
     """Run ``rules`` over every record, after the reader's own ``diagnostics``.
 
     Reader diagnostics (duplicate keys, malformed entries) come first and
@@ -497,16 +576,18 @@ def check(library: Iterable[Record], *, diagnostics: Iterable[Diagnostic] = (),
     for record in records:
         line = lines.get(record.key) if lines else None
         for rule in rules:
-            found.extend(_located(diagnostic, record.key, filename, line)
-                         for diagnostic in rule(record))
+            found.extend(
+                _located(diagnostic, record.key, filename, line) for diagnostic in rule(record)
+            )
     for diagnostic in set_problems(records):
         key = diagnostic.key or ""
         found.append(_located(diagnostic, key, filename, lines.get(key) if lines else None))
     return found
 
 
-def _located(diagnostic: Diagnostic, key: str, filename: str | None,
-             line: int | None) -> Diagnostic:
+def _located(
+    diagnostic: Diagnostic, key: str, filename: str | None, line: int | None
+) -> Diagnostic:
     """``diagnostic`` with the file, line and key it lacks filled in."""
     extra: dict[str, Any] = {}
     if diagnostic.file is None and filename is not None:

@@ -171,11 +171,28 @@ def title_signature(folded_title: str) -> str:
 
 _ROMAN = re.compile(r"^(?=[ivxlc]+$)c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})$")
 #: Words that make a title a different work from the same title without them.
-MARKER_WORDS = frozenset({
-    "supplementary", "supplement", "companion", "appendix", "erratum", "errata",
-    "corrigendum", "correction", "retraction", "reply", "response", "comment",
-    "comments", "abstract", "extended", "preface", "foreword", "index",
-})
+MARKER_WORDS = frozenset(
+    {
+        "supplementary",
+        "supplement",
+        "companion",
+        "appendix",
+        "erratum",
+        "errata",
+        "corrigendum",
+        "correction",
+        "retraction",
+        "reply",
+        "response",
+        "comment",
+        "comments",
+        "abstract",
+        "extended",
+        "preface",
+        "foreword",
+        "index",
+    }
+)
 
 
 def _numbers(words: set[str]) -> set[str]:
@@ -272,8 +289,11 @@ class DuplicateGroup:
         return tuple(sorted({m.rule for m in self.matches}, key=RULES.index))
 
     def to_json(self) -> dict[str, Any]:
-        return {"keys": list(self.keys), "rules": list(self.rules),
-                "matches": [m.to_json() for m in self.matches]}
+        return {
+            "keys": list(self.keys),
+            "rules": list(self.rules),
+            "matches": [m.to_json() for m in self.matches],
+        }
 
 
 class _UnionFind:
@@ -309,17 +329,24 @@ class MatchProfile:
     @classmethod
     def of(cls, record: Record) -> MatchProfile:
         volume = record.get("volume")
-        return cls(record.key, frozenset(record_dois(record)), frozenset(record_isbns(record)),
-                   record_year(record), first_family(record), record_title(record),
-                   fold(str(volume)) if volume is not None else "")
+        return cls(
+            record.key,
+            frozenset(record_dois(record)),
+            frozenset(record_isbns(record)),
+            record_year(record),
+            first_family(record),
+            record_title(record),
+            fold(str(volume)) if volume is not None else "",
+        )
 
 
 def _families_compatible(a: str, b: str) -> bool:
     return not a or not b or bool(set(a.split()) & set(b.split()))
 
 
-def find_duplicates(library: Library, *, rules: Sequence[str] = RULES,
-                    title_threshold: float = 0.9) -> list[DuplicateGroup]:
+def find_duplicates(
+    library: Library, *, rules: Sequence[str] = RULES, title_threshold: float = 0.9
+) -> list[DuplicateGroup]:
     """Groups of duplicate records, each with the matches that joined it.
 
     ``rules`` picks among :data:`RULES`; ``title_threshold`` is the difflib
@@ -343,10 +370,11 @@ def find_duplicates(library: Library, *, rules: Sequence[str] = RULES,
                 blocks[key].append(index)
         for value, members in blocks.items():
             for chunk in _split_large_block(members, profiles):
-                same = _collapse(chunk, lambda i: profiles[i].title,
-                                 partial(link, rule=rule, value=value))
+                same = _collapse(
+                    chunk, lambda i: profiles[i].title, partial(link, rule=rule, value=value)
+                )
                 for x, i in enumerate(same):
-                    for j in same[x + 1:]:
+                    for j in same[x + 1 :]:
                         if titles_compatible(profiles[i].title, profiles[j].title):
                             link(i, j, rule, value)
 
@@ -369,20 +397,25 @@ def find_duplicates(library: Library, *, rules: Sequence[str] = RULES,
         for members in signature_blocks.values():
             # one representative per (family, title, DOIs): the same family is the
             # title-year-author rule's business
-            same = _collapse(members, lambda i: (profiles[i].family, profiles[i].title,
-                                                 profiles[i].dois), None)
+            same = _collapse(
+                members, lambda i: (profiles[i].family, profiles[i].title, profiles[i].dois), None
+            )
             for x, i in enumerate(same):
-                for j in same[x + 1:]:
+                for j in same[x + 1 :]:
                     a, b = profiles[i], profiles[j]
-                    if a.title == b.title and a.family != b.family \
-                            and _families_compatible(a.family, b.family) \
-                            and not (a.dois and b.dois and not a.dois & b.dois):
+                    if (
+                        a.title == b.title
+                        and a.family != b.family
+                        and _families_compatible(a.family, b.family)
+                        and not (a.dois and b.dois and not a.dois & b.dois)
+                    ):
                         link(i, j, "title-year", f"{a.title} ({a.year or 'no year'})")
     return _groups(profiles, union, matches)
 
 
-def _collapse(members: list[int], key: Callable[[int], Hashable],
-              on_same: Callable[[int, int], None] | None) -> list[int]:
+def _collapse(
+    members: list[int], key: Callable[[int], Hashable], on_same: Callable[[int, int], None] | None
+) -> list[int]:
     """One representative per exact key, the others linked to it in one pass.
 
     Exact copies are common (the same file imported twice) and need no
@@ -398,31 +431,38 @@ def _collapse(members: list[int], key: Callable[[int], Hashable],
     return [bucket[0] for bucket in buckets.values()]
 
 
-def _compare_block(members: list[int], profiles: list[MatchProfile], threshold: float,
-                   link: Callable[[int, int, str, str], None]) -> None:
+def _compare_block(
+    members: list[int],
+    profiles: list[MatchProfile],
+    threshold: float,
+    link: Callable[[int, int, str, str], None],
+) -> None:
     """All pairs of distinct records within one (year, family) block; blocks are small."""
 
     def value(a: MatchProfile, b: MatchProfile) -> str:
         text = f"{a.family}, {a.year or 'no year'}: {a.title}"
         return text if b.title == a.title else f"{text} ~ {b.title}"
 
-    same = _collapse(members, lambda i: (profiles[i].title, profiles[i].volume,
-                                         profiles[i].dois),
-                     lambda i, j: link(i, j, "title-year-author",
-                                       value(profiles[i], profiles[j])))
+    same = _collapse(
+        members,
+        lambda i: (profiles[i].title, profiles[i].volume, profiles[i].dois),
+        lambda i, j: link(i, j, "title-year-author", value(profiles[i], profiles[j])),
+    )
     for x, i in enumerate(same):
         a = profiles[i]
-        for j in same[x + 1:]:
+        for j in same[x + 1 :]:
             b = profiles[j]
-            if (a.dois and b.dois and not a.dois & b.dois) \
-                    or (a.volume and b.volume and a.volume != b.volume):
+            if (a.dois and b.dois and not a.dois & b.dois) or (
+                a.volume and b.volume and a.volume != b.volume
+            ):
                 continue
             if titles_similar(a.title, b.title, threshold):
                 link(i, j, "title-year-author", value(a, b))
 
 
-def _groups(profiles: list[MatchProfile], union: _UnionFind,
-            matches: list[tuple[int, int, Match]]) -> list[DuplicateGroup]:
+def _groups(
+    profiles: list[MatchProfile], union: _UnionFind, matches: list[tuple[int, int, Match]]
+) -> list[DuplicateGroup]:
     members: dict[int, list[int]] = defaultdict(list)
     for i in range(len(profiles)):
         members[union.find(i)].append(i)
@@ -432,7 +472,8 @@ def _groups(profiles: list[MatchProfile], union: _UnionFind,
     # the union keeps the smallest index as root, so sorting by root is library order
     return [
         DuplicateGroup(tuple(profiles[i].key for i in members[root]), tuple(found[root]))
-        for root in sorted(members) if len(members[root]) > 1
+        for root in sorted(members)
+        if len(members[root]) > 1
     ]
 
 
@@ -503,8 +544,13 @@ def merge_records(records: Sequence[Record], policy: MergePolicy = "combine") ->
 _NOT_MERGED = frozenset({CONFLICTS_FIELD, f"{ALIASES_CONTAINER}.{ALIASES_FIELD}"})
 
 
-def _combine_dict(target: dict[str, Any], source: dict[str, Any], prefix: str, origin: str,
-                  conflicts: dict[str, list[dict[str, Any]]]) -> None:
+def _combine_dict(
+    target: dict[str, Any],
+    source: dict[str, Any],
+    prefix: str,
+    origin: str,
+    conflicts: dict[str, list[dict[str, Any]]],
+) -> None:
     """Fill ``target`` from ``source``; nested dicts (custom.biblatex) merge key by key."""
     for name, value in source.items():
         path = f"{prefix}{name}"
@@ -516,18 +562,23 @@ def _combine_dict(target: dict[str, Any], source: dict[str, Any], prefix: str, o
             _combine_dict(target[name], value, f"{path}.", origin, conflicts)
         elif value_to_json(target[name]) != value_to_json(value):
             conflicts.setdefault(path, []).append(
-                {"from": origin, "value": copy.deepcopy(value_to_json(value))})
+                {"from": origin, "value": copy.deepcopy(value_to_json(value))}
+            )
 
 
-def _combine_into(survivor: Record, other: Record,
-                  conflicts: dict[str, list[dict[str, Any]]]) -> None:
+def _combine_into(
+    survivor: Record, other: Record, conflicts: dict[str, list[dict[str, Any]]]
+) -> None:
     if other.type != survivor.type:
         conflicts.setdefault("type", []).append({"from": other.key, "value": other.type})
     _combine_dict(survivor.fields, other.fields, "", other.key, conflicts)
 
 
-def merge(library: Library, groups: Iterable[DuplicateGroup | Sequence[str]],
-          policy: MergePolicy = "first") -> Library:
+def merge(
+    library: Library,
+    groups: Iterable[DuplicateGroup | Sequence[str]],
+    policy: MergePolicy = "first",
+) -> Library:
     """A new library with each group reduced to one record.
 
     ``first`` keeps the group's first record (library order) as it is,
@@ -594,28 +645,42 @@ def _canonical(name: str) -> str:
 
 def _same_value(a: str, b: str) -> bool:
     """Whether two values as written say the same (delimiters and spacing aside)."""
+
     def bare(value: str) -> str:
         value = " ".join(value.split())
-        if len(value) >= 2 and (value[0], value[-1]) in (("{", "}"), ('"', '"')) \
-                and "#" not in value:
+        if (
+            len(value) >= 2
+            and (value[0], value[-1]) in (("{", "}"), ('"', '"'))
+            and "#" not in value
+        ):
             value = value[1:-1].strip()
         return value
+
     return bare(a) == bare(b)
 
 
 class _SourceMerge:
     """One group merged in the text: the survivor's entry edit and its conflicts."""
 
-    def __init__(self, text: str, located: list[SourceBlock], survivor: SourceBlock,
-                 others: list[SourceBlock]) -> None:
+    def __init__(
+        self,
+        text: str,
+        located: list[SourceBlock],
+        survivor: SourceBlock,
+        others: list[SourceBlock],
+    ) -> None:
         self.text = text
         self.located = located
         self.survivor = survivor
         assert survivor.entry is not None
-        self.source = scan_entry_lenient(text[survivor.start:survivor.end], survivor.entry,
-                                         (ALIASES_FIELD, CONFLICTS_FIELD, *POINTER_FIELDS))
-        self.others = [(item, scan_entry(text[item.start:item.end], item.entry))
-                       for item in others]
+        self.source = scan_entry_lenient(
+            text[survivor.start : survivor.end],
+            survivor.entry,
+            (ALIASES_FIELD, CONFLICTS_FIELD, *POINTER_FIELDS),
+        )
+        self.others = [
+            (item, scan_entry(text[item.start : item.end], item.entry)) for item in others
+        ]
         self.edit = EntryEdit(self.source)
         self.conflicts: dict[str, list[dict[str, Any]]] = {}
 
@@ -695,8 +760,10 @@ class _SourceMerge:
                 self._conflict(CONFLICTS_FIELD, self.source.key, existing.value)
         text = json.dumps(self.conflicts, ensure_ascii=False)
         if not _balanced(text):
-            raise SourceEditError(f"entry '{self.source.key}': its merge conflicts contain "
-                                  "unbalanced braces and cannot be kept in BibTeX")
+            raise SourceEditError(
+                f"entry '{self.source.key}': its merge conflicts contain "
+                "unbalanced braces and cannot be kept in BibTeX"
+            )
         self.edit.set(existing.name if existing else CONFLICTS_FIELD, "{" + text + "}")
 
     def _portable(self, value: str, origin: SourceBlock) -> str:
@@ -710,8 +777,11 @@ class _SourceMerge:
         words = {w.lower() for w in words if not w.isdigit()} - set(MONTH_MACROS)
         if not words:
             return value
-        known = {item.block.key.lower() for item in self.located
-                 if isinstance(item.block, bib.String) and item.start < self.survivor.start}
+        known = {
+            item.block.key.lower()
+            for item in self.located
+            if isinstance(item.block, bib.String) and item.start < self.survivor.start
+        }
         if words <= known:
             return value
         reader = _Reader(None)  # the BibTeX reader's own macro expansion, limits included
@@ -721,8 +791,10 @@ class _SourceMerge:
                 reader.add_string(item.block, extras, None)
         expanded = reader.expand(value)
         if reader.diagnostics or not _balanced(expanded):
-            raise SourceEditError(f"entry '{self.source.key}': the value '{value}' uses "
-                                  "macros that cannot be carried over; merge with 'first'")
+            raise SourceEditError(
+                f"entry '{self.source.key}': the value '{value}' uses "
+                "macros that cannot be carried over; merge with 'first'"
+            )
         return "{" + expanded + "}"
 
 
@@ -768,8 +840,9 @@ def split_keys_inner(value: str) -> str:
     return value
 
 
-def merge_in_source(text: str, groups: Iterable[DuplicateGroup | Sequence[str]],
-                    policy: MergePolicy = "first") -> str:
+def merge_in_source(
+    text: str, groups: Iterable[DuplicateGroup | Sequence[str]], policy: MergePolicy = "first"
+) -> str:
     """BibTeX text with each group merged, editing only the entries involved.
 
     The merged-away entries' blocks are removed (the comments around them
@@ -818,7 +891,7 @@ def merge_in_source(text: str, groups: Iterable[DuplicateGroup | Sequence[str]],
                 merging.combine()
             edit = merging.edit
         else:
-            edit = EntryEdit(scan_entry(text[item.start:item.end], entry))
+            edit = EntryEdit(scan_entry(text[item.start : item.end], entry))
         redirect(edit, {k: v for k, v in replaced.items() if k != v}, POINTER_FIELDS)
         changed = checked(edit)
         if changed != edit.source.raw:

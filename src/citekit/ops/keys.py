@@ -174,7 +174,7 @@ class KeyPattern:
         position = 0
         for match in _FIELD.finditer(pattern):
             if match.start() > position:
-                parts.append(pattern[position:match.start()])
+                parts.append(pattern[position : match.start()])
             name, number = match.group(1), match.group(2)
             modifiers = tuple(m for m in match.group(3).split(":") if m)
             if name not in _FIELDS:
@@ -200,7 +200,8 @@ class KeyPattern:
     def stem(self, record: Record, *, ascii_only: bool = True) -> str:
         """The key for a record before any clash suffix."""
         text = "".join(
-            p.render(record, ascii_only) if isinstance(p, _Field)
+            p.render(record, ascii_only)
+            if isinstance(p, _Field)
             else transliterate(p, ascii_only=ascii_only)
             for p in self.parts
         )
@@ -230,13 +231,23 @@ def suffixes() -> Iterator[str]:
 
 def is_citation_key(key: object) -> bool:
     """Whether an id can stay a citation key: a non-numeric word without BibTeX specials."""
-    return (isinstance(key, str) and bool(key) and not key.isdigit()
-            and "://" not in key and not _NOT_KEY_CHAR.search(key))
+    return (
+        isinstance(key, str)
+        and bool(key)
+        and not key.isdigit()
+        and "://" not in key
+        and not _NOT_KEY_CHAR.search(key)
+    )
 
 
-def generate_keys(library: Library, pattern: str = DEFAULT_PATTERN, *, rekey: bool = False,
-                  ascii_only: bool = True,
-                  keep: Callable[[Record], bool] | None = None) -> tuple[dict[str, str], Library]:
+def generate_keys(
+    library: Library,
+    pattern: str = DEFAULT_PATTERN,
+    *,
+    rekey: bool = False,
+    ascii_only: bool = True,
+    keep: Callable[[Record], bool] | None = None,
+) -> tuple[dict[str, str], Library]:
     """New citation keys from ``pattern``; returns ``(renamed, library)``.
 
     ``renamed`` maps each changed old key to its new key; the library is a
@@ -286,7 +297,7 @@ def rename_in_source(text: str, renamed: dict[str, str]) -> str:
         pointers = any(f.key.lower() in POINTER_FIELDS for f in entry.fields)
         if key not in renamed and not pointers:
             continue
-        source = scan_entry_lenient(text[item.start:item.end], entry, POINTER_FIELDS)
+        source = scan_entry_lenient(text[item.start : item.end], entry, POINTER_FIELDS)
         edit = EntryEdit(source, key=renamed.get(key))
         redirect(edit, renamed, POINTER_FIELDS)
         changed = checked(edit)

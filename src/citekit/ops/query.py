@@ -20,8 +20,16 @@ from citekit.errors import UnknownKeyError, UsageError
 from citekit.model.records import DATE_VARIABLES, Date, Library, Name, Record
 
 #: Name variables that stand for "who wrote it" when filtering by author.
-AUTHOR_VARIABLES: tuple[str, ...] = ("author", "editor", "container-author", "composer",
-                                     "director", "interviewer", "recipient", "translator")
+AUTHOR_VARIABLES: tuple[str, ...] = (
+    "author",
+    "editor",
+    "container-author",
+    "composer",
+    "director",
+    "interviewer",
+    "recipient",
+    "translator",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,9 +42,7 @@ class YearRange:
     def __contains__(self, year: object) -> bool:
         if not isinstance(year, int):
             return False
-        return (self.start is None or year >= self.start) and (
-            self.end is None or year <= self.end
-        )
+        return (self.start is None or year >= self.start) and (self.end is None or year <= self.end)
 
 
 def parse_year_range(spec: str) -> YearRange:
@@ -119,9 +125,14 @@ def matches_author(record: Record, text: str) -> bool:
     return False
 
 
-def filter_records(records: Iterable[Record], *, type: str | None = None,
-                   author: str | None = None, year: str | YearRange | None = None,
-                   search: str | None = None) -> list[Record]:
+def filter_records(
+    records: Iterable[Record],
+    *,
+    type: str | None = None,
+    author: str | None = None,
+    year: str | YearRange | None = None,
+    search: str | None = None,
+) -> list[Record]:
     """The records that pass every given filter, in their original order.
 
     ``type`` matches the CSL type exactly; ``author`` is a substring of any
@@ -160,8 +171,13 @@ class Summary:
     title: str
 
     def to_json(self) -> dict[str, Any]:
-        return {"key": self.key, "type": self.type, "author": self.author,
-                "year": self.year, "title": self.title}
+        return {
+            "key": self.key,
+            "type": self.type,
+            "author": self.author,
+            "year": self.year,
+            "title": self.title,
+        }
 
 
 def summarize(record: Record) -> Summary:
@@ -174,8 +190,13 @@ def summarize(record: Record) -> Summary:
     else:
         author = name.family_with_particle or name.given or ""
     title = record.get("title")
-    return Summary(record.key, record.type, strip_markup(author), record_year(record),
-                   strip_markup(title) if isinstance(title, str) else "")
+    return Summary(
+        record.key,
+        record.type,
+        strip_markup(author),
+        record_year(record),
+        strip_markup(title) if isinstance(title, str) else "",
+    )
 
 
 def closest_keys(key: str, keys: Iterable[str], n: int = 3) -> list[str]:
@@ -192,8 +213,9 @@ def find_record(library: Library, key: str) -> Record:
     """The record with this key; an unknown key suggests the closest ones."""
     record = library.get(key)
     if record is None:
-        raise UnknownKeyError(f"no entry with key '{key}'",
-                              suggestions=closest_keys(key, library.keys()))
+        raise UnknownKeyError(
+            f"no entry with key '{key}'", suggestions=closest_keys(key, library.keys())
+        )
     return record
 
 

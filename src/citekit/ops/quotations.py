@@ -55,7 +55,8 @@ CUSTOM_KEYS: tuple[str, ...] = (
 #: statement attributed to its speaker whose occasion is not established
 #: (docs/quotations.md, "Which type").
 QUOTATION_TYPES: frozenset[str] = frozenset(
-    {"speech", "interview", "document", "personal_communication"})
+    {"speech", "interview", "document", "personal_communication"}
+)
 
 #: CSL 1.0.2 locator labels (the values ``quoted-in-label`` may take).
 LOCATOR_LABELS: frozenset[str] = frozenset({
@@ -123,7 +124,8 @@ class Quotation:
             speaker=tuple(record.names("author")),
             words=_text(custom.get(QUOTATION)) or "",
             date=record.date("issued"),
-            occasion=_text(record.get("event-title")) or _text(record.get("event"))
+            occasion=_text(record.get("event-title"))
+            or _text(record.get("event"))
             or _text(custom.get(OCCASION)),
             place=_text(record.get("event-place")),
             quoted_in=_text(custom.get(QUOTED_IN)),
@@ -157,18 +159,24 @@ class Quotation:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "id": self.key, "type": self.type,
+            "id": self.key,
+            "type": self.type,
             "speaker": [speaker_name(n) for n in self.speaker],
             "date": str(self.date) if self.date is not None else None,
-            "words": self.words, "occasion": self.occasion, "place": self.place,
-            "quoted-in": self.quoted_in, "quoted-in-locator": self.locator,
-            "quoted-in-label": self.label, "original-quotation": self.original_words,
+            "words": self.words,
+            "occasion": self.occasion,
+            "place": self.place,
+            "quoted-in": self.quoted_in,
+            "quoted-in-locator": self.locator,
+            "quoted-in-label": self.label,
+            "original-quotation": self.original_words,
             "original-source": self.original_source,
         }
 
 
-def quotations(library: Library, *, speaker: str | None = None,
-               quoted_in: str | None = None) -> list[Quotation]:
+def quotations(
+    library: Library, *, speaker: str | None = None, quoted_in: str | None = None
+) -> list[Quotation]:
     """The library's quotation records in library order, optionally filtered.
 
     ``speaker`` matches any part of a speaker's name (case-insensitive);
@@ -190,8 +198,9 @@ def quotations(library: Library, *, speaker: str | None = None,
 # -- Consistency rules -------------------------------------------------------------------------
 
 
-def check_quotations(library: Library, *, file: str | None = None,
-                     lines: Mapping[str, int] | None = None) -> list[Diagnostic]:
+def check_quotations(
+    library: Library, *, file: str | None = None, lines: Mapping[str, int] | None = None
+) -> list[Diagnostic]:
     """Diagnostics for quotation records that a "quoted in" citation could not use.
 
     Codes: ``quote-no-speaker``, ``quote-no-words``, ``quote-bad-field``
@@ -204,11 +213,13 @@ def check_quotations(library: Library, *, file: str | None = None,
     """
     diagnostics: list[Diagnostic] = []
 
-    def report(severity: Severity, code: str, message: str, key: str,
-               field: str | None = None) -> None:
+    def report(
+        severity: Severity, code: str, message: str, key: str, field: str | None = None
+    ) -> None:
         line = lines.get(key) if lines is not None else None
-        diagnostics.append(Diagnostic(severity, code, message, file=file, line=line, key=key,
-                                      field=field))
+        diagnostics.append(
+            Diagnostic(severity, code, message, file=file, line=line, key=key, field=field)
+        )
 
     parents: dict[str, str] = {}
     for record in library:
@@ -219,49 +230,92 @@ def check_quotations(library: Library, *, file: str | None = None,
         for name in CUSTOM_KEYS:
             value = custom.get(name)
             if value is not None and (isinstance(value, (dict, list, bool))):
-                report(Severity.ERROR, "quote-bad-field",
-                       f"custom '{name}' must be text, not {type(value).__name__}",
-                       key, f"custom.{name}")
+                report(
+                    Severity.ERROR,
+                    "quote-bad-field",
+                    f"custom '{name}' must be text, not {type(value).__name__}",
+                    key,
+                    f"custom.{name}",
+                )
         quote = Quotation.from_record(record)
         if not quote.speaker:
-            report(Severity.ERROR, "quote-no-speaker",
-                   "quotation has no speaker (CSL 'author')", key, "author")
+            report(
+                Severity.ERROR,
+                "quote-no-speaker",
+                "quotation has no speaker (CSL 'author')",
+                key,
+                "author",
+            )
         if not quote.words.strip():
-            report(Severity.ERROR, "quote-no-words",
-                   "quotation has no words (custom 'quotation')", key, f"custom.{QUOTATION}")
+            report(
+                Severity.ERROR,
+                "quote-no-words",
+                "quotation has no words (custom 'quotation')",
+                key,
+                f"custom.{QUOTATION}",
+            )
         if quote.quoted_in is not None:
             if quote.quoted_in == key:
-                report(Severity.ERROR, "quote-self-quoted-in",
-                       "quotation names itself as the work quoting it", key,
-                       f"custom.{QUOTED_IN}")
+                report(
+                    Severity.ERROR,
+                    "quote-self-quoted-in",
+                    "quotation names itself as the work quoting it",
+                    key,
+                    f"custom.{QUOTED_IN}",
+                )
             elif quote.quoted_in not in library:
-                report(Severity.ERROR, "quote-dangling-quoted-in",
-                       f"quoted in '{quote.quoted_in}', which is not in the library",
-                       key, f"custom.{QUOTED_IN}")
+                report(
+                    Severity.ERROR,
+                    "quote-dangling-quoted-in",
+                    f"quoted in '{quote.quoted_in}', which is not in the library",
+                    key,
+                    f"custom.{QUOTED_IN}",
+                )
             else:
                 parents[key] = quote.quoted_in
         elif quote.original_source is None:
-            report(Severity.WARNING, "quote-no-source",
-                   "quotation names neither the work quoting it nor an original source",
-                   key, f"custom.{QUOTED_IN}")
+            report(
+                Severity.WARNING,
+                "quote-no-source",
+                "quotation names neither the work quoting it nor an original source",
+                key,
+                f"custom.{QUOTED_IN}",
+            )
         if quote.label is not None and quote.label not in LOCATOR_LABELS:
             close = closest_matches(quote.label, sorted(LOCATOR_LABELS), n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
-            report(Severity.ERROR, "quote-bad-label",
-                   f"'{quote.label}' is not a CSL locator label{hint}", key,
-                   f"custom.{QUOTED_IN_LABEL}")
+            report(
+                Severity.ERROR,
+                "quote-bad-label",
+                f"'{quote.label}' is not a CSL locator label{hint}",
+                key,
+                f"custom.{QUOTED_IN_LABEL}",
+            )
         if quote.label is not None and quote.locator is None:
-            report(Severity.WARNING, "quote-label-no-locator",
-                   "quoted-in-label is given without a quoted-in-locator", key,
-                   f"custom.{QUOTED_IN_LABEL}")
+            report(
+                Severity.WARNING,
+                "quote-label-no-locator",
+                "quoted-in-label is given without a quoted-in-locator",
+                key,
+                f"custom.{QUOTED_IN_LABEL}",
+            )
         if record.type not in QUOTATION_TYPES:
-            report(Severity.INFO, "quote-unusual-type",
-                   f"quotation record has type '{record.type}'; expected one of "
-                   f"{', '.join(sorted(QUOTATION_TYPES))}", key, "type")
+            report(
+                Severity.INFO,
+                "quote-unusual-type",
+                f"quotation record has type '{record.type}'; expected one of "
+                f"{', '.join(sorted(QUOTATION_TYPES))}",
+                key,
+                "type",
+            )
     for key in _cycle_members(parents):
-        report(Severity.ERROR, "quote-cycle",
-               "the 'quoted in' chain from this record comes back to it", key,
-               f"custom.{QUOTED_IN}")
+        report(
+            Severity.ERROR,
+            "quote-cycle",
+            "the 'quoted in' chain from this record comes back to it",
+            key,
+            f"custom.{QUOTED_IN}",
+        )
     return diagnostics
 
 
@@ -287,8 +341,7 @@ _MARKS: dict[str, str] = {
     "\u2026": "...",
 }
 _TYPOGRAPHY = re.compile(
-    r"(?P<dash>\s*[-\u2010-\u2015\u2212]+\s*)|(?P<space>\s+)|(?P<mark>["
-    + "".join(_MARKS) + "])"
+    r"(?P<dash>\s*[-\u2010-\u2015\u2212]+\s*)|(?P<space>\s+)|(?P<mark>[" + "".join(_MARKS) + "])"
 )
 _WORD = re.compile(r"\w+(?:'\w+)*")
 _ELLIPSIS = re.compile(r"\s*(?:\[\s*(?:\.\s?){3}\]|\[\u2026\]|\.{3}|\. \. \.|\u2026)\s*")
@@ -476,8 +529,10 @@ class SourceIndex:
             end = at + len(needle)
             before = self.norm[at - 1] if at else " "
             after = self.norm[end] if end < len(self.norm) else " "
-            if not ((needle[0].isalnum() and before.isalnum())
-                    or (needle[-1].isalnum() and after.isalnum())):
+            if not (
+                (needle[0].isalnum() and before.isalnum())
+                or (needle[-1].isalnum() and after.isalnum())
+            ):
                 yield at, end
             at = self.norm.find(needle, at + 1)
 
@@ -487,8 +542,9 @@ class SourceIndex:
             return [key]
         return difflib.get_close_matches(key, self._vocabulary, n=3, cutoff=0.8)
 
-    def nearest(self, words: str, *,
-                extend_edges: bool = False) -> tuple[int, int, float, int] | None:
+    def nearest(
+        self, words: str, *, extend_edges: bool = False
+    ) -> tuple[int, int, float, int] | None:
         """The normalised span aligning best with ``words``, its word ratio and
         how many words align.
 
@@ -542,12 +598,18 @@ class SourceIndex:
         # Punctuation the quotation has at its edges is looked for there too.
         query_text = normalized(words)
         if not query_text[0].isalnum():
-            while start > 0 and not self.norm[start - 1].isspace() \
-                    and not self.norm[start - 1].isalnum():
+            while (
+                start > 0
+                and not self.norm[start - 1].isspace()
+                and not self.norm[start - 1].isalnum()
+            ):
                 start -= 1
         if not query_text[-1].isalnum():
-            while end < len(self.norm) and not self.norm[end].isspace() \
-                    and not self.norm[end].isalnum():
+            while (
+                end < len(self.norm)
+                and not self.norm[end].isspace()
+                and not self.norm[end].isalnum()
+            ):
                 end += 1
         return start, end, ratio, matched
 
@@ -572,9 +634,14 @@ class Passage:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "words": self.words, "status": self.status, "text": self.text,
-            "start": self.start, "end": self.end, "paragraph": self.paragraph,
-            "ratio": round(self.ratio, 3), "diff": format_word_diff(self.diff),
+            "words": self.words,
+            "status": self.status,
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "paragraph": self.paragraph,
+            "ratio": round(self.ratio, 3),
+            "diff": format_word_diff(self.diff),
         }
 
 
@@ -608,9 +675,14 @@ class Verification:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "id": self.quotation.key, "speaker": self.quotation.speaker_display,
-            "status": self.status, "checked": self.field, "words": self.checked,
-            "passage": self.passage, "paragraphs": list(self.paragraphs), "diff": self.diff,
+            "id": self.quotation.key,
+            "speaker": self.quotation.speaker_display,
+            "status": self.status,
+            "checked": self.field,
+            "words": self.checked,
+            "passage": self.passage,
+            "paragraphs": list(self.paragraphs),
+            "diff": self.diff,
             "parts": [p.to_json() for p in self.passages],
             "departures": format_word_diff(self.departures) if self.departures else None,
             "notes": list(self.notes),
@@ -619,8 +691,9 @@ class Verification:
 
 def _exact_passage(index: SourceIndex, words: str, span: tuple[int, int]) -> Passage:
     start, end = index.original_span(*span)
-    return Passage(words, "exact", index.text[start:end], start, end,
-                   index.paragraph_of(start), 1.0)
+    return Passage(
+        words, "exact", index.text[start:end], start, end, index.paragraph_of(start), 1.0
+    )
 
 
 def _near_passage(index: SourceIndex, words: str) -> Passage:
@@ -630,21 +703,36 @@ def _near_passage(index: SourceIndex, words: str) -> Passage:
         return Passage(words, "missing")
     start, end = index.original_span(found[0], found[1])
     text = index.text[start:end]
-    return Passage(words, "near", text, start, end, index.paragraph_of(start),
-                   _token_ratio(words, text), word_diff(words, text))
+    return Passage(
+        words,
+        "near",
+        text,
+        start,
+        end,
+        index.paragraph_of(start),
+        _token_ratio(words, text),
+        word_diff(words, text),
+    )
 
 
-def _verify_words(index: SourceIndex, words: str,
-                  prefer_paragraph: int | None) -> tuple[Status, list[Passage], list[str]]:
+def _verify_words(
+    index: SourceIndex, words: str, prefer_paragraph: int | None
+) -> tuple[Status, list[Passage], list[str]]:
     parts = split_ellipsis(words) or [words]
     notes: list[str] = []
     firsts = list(index.exact(parts[0]))
     # Each later part is taken at its first occurrence after the one before,
     # so a chain that fails from the earliest start fails from every start:
     # only starts in the recorded paragraph and the earliest one need trying.
-    preferred = [] if prefer_paragraph is None else [
-        span for span in firsts
-        if index.paragraph_of(index.original_span(*span)[0]) == prefer_paragraph]
+    preferred = (
+        []
+        if prefer_paragraph is None
+        else [
+            span
+            for span in firsts
+            if index.paragraph_of(index.original_span(*span)[0]) == prefer_paragraph
+        ]
+    )
     for first in [*preferred, *firsts[:1]]:
         chain = [first]
         for part in parts[1:]:
@@ -653,26 +741,33 @@ def _verify_words(index: SourceIndex, words: str,
                 break
             chain.append(following)
         if len(chain) == len(parts):
-            return "exact", [_exact_passage(index, p, s) for p, s in zip(parts, chain,
-                                                                        strict=True)], notes
+            return (
+                "exact",
+                [_exact_passage(index, p, s) for p, s in zip(parts, chain, strict=True)],
+                notes,
+            )
     passages: list[Passage] = []
     for part in parts:
         span = next(index.exact(part), None)
-        passages.append(_exact_passage(index, part, span) if span is not None
-                        else _near_passage(index, part))
+        passages.append(
+            _exact_passage(index, part, span) if span is not None else _near_passage(index, part)
+        )
     if len(parts) > 1 and all(p.status == "exact" for p in passages):
         notes.append("every part appears, but not in the quoted order")
     for passage in passages:
         if passage.status == "near" and all(c.tag == "equal" for c in passage.diff):
-            notes.append(f"the words of '{passage.words}' appear, but with the source's "
-                         "own quotation marks inside them")
+            notes.append(
+                f"the words of '{passage.words}' appear, but with the source's "
+                "own quotation marks inside them"
+            )
     statuses = {p.status for p in passages}
     status: Status = "missing" if statuses == {"missing"} else "near"
     return status, passages, notes
 
 
-def verify(quotes: Sequence[Quotation], source_text: str, *,
-           original: bool = False) -> list[Verification]:
+def verify(
+    quotes: Sequence[Quotation], source_text: str, *, original: bool = False
+) -> list[Verification]:
     """Check each quotation's words against ``source_text``.
 
     ``exact``: every part (between ellipses) appears verbatim, in order,
@@ -700,21 +795,30 @@ def verify(quotes: Sequence[Quotation], source_text: str, *,
             departures = quoting_departures(quote)
         elif original:
             notes.append("no original wording recorded; checked the quoted words")
-        if not original and quote.label == "paragraph" and quote.locator \
-                and quote.locator.isdigit():
+        if (
+            not original
+            and quote.label == "paragraph"
+            and quote.locator
+            and quote.locator.isdigit()
+        ):
             prefer = int(quote.locator)
         if not words.strip():
-            results.append(Verification(quote, "missing", words, field, (),
-                                        departures, ("no words to check",)))
+            results.append(
+                Verification(quote, "missing", words, field, (), departures, ("no words to check",))
+            )
             continue
         status, passages, found_notes = _verify_words(index, words, prefer)
         notes.extend(found_notes)
-        if status == "exact" and prefer is not None \
-                and prefer not in {p.paragraph for p in passages}:
+        if (
+            status == "exact"
+            and prefer is not None
+            and prefer not in {p.paragraph for p in passages}
+        ):
             where = ", ".join(str(p.paragraph) for p in passages)
             notes.append(f"recorded at paragraph {prefer}, found in paragraph {where}")
-        results.append(Verification(quote, status, words, field, tuple(passages),
-                                    departures, tuple(notes)))
+        results.append(
+            Verification(quote, status, words, field, tuple(passages), departures, tuple(notes))
+        )
     return results
 
 
@@ -742,9 +846,25 @@ def quoting_departures(quote: Quotation) -> tuple[WordChange, ...]:
 
 
 __all__ = [
-    "CUSTOM_KEYS", "LOCATOR_LABELS", "NEAR_THRESHOLD", "QUOTATION_TYPES", "Passage",
-    "Quotation", "SourceIndex", "Verification", "WordChange", "check_quotations",
-    "format_word_diff", "is_quotation", "normalize", "paragraph_starts", "paragraphs",
-    "quotations", "quoting_departures", "speaker_name", "split_ellipsis", "verify",
+    "CUSTOM_KEYS",
+    "LOCATOR_LABELS",
+    "NEAR_THRESHOLD",
+    "QUOTATION_TYPES",
+    "Passage",
+    "Quotation",
+    "SourceIndex",
+    "Verification",
+    "WordChange",
+    "check_quotations",
+    "format_word_diff",
+    "is_quotation",
+    "normalize",
+    "paragraph_starts",
+    "paragraphs",
+    "quotations",
+    "quoting_departures",
+    "speaker_name",
+    "split_ellipsis",
+    "verify",
     "word_diff",
 ]

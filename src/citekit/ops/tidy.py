@@ -56,36 +56,127 @@ SortOrder = Literal["key", "year", "author"]
 
 #: citekit's quotation fields (:mod:`citekit.formats.bibmap`), kept together as one statement.
 QUOTATION_FIELDS: tuple[str, ...] = tuple(
-    rule.biblatex for rule in FIELD_RULES if rule.kind == "quote")
+    rule.biblatex for rule in FIELD_RULES if rule.kind == "quote"
+)
 
 #: The canonical field order (BibLaTeX names with their BibTeX synonyms beside them).
 #: ``entrysubtype`` sits first because it says what kind of work the entry is.
 FIELD_ORDER: tuple[str, ...] = (
-    "ids", "crossref", "xref", "entryset", "entrysubtype",
-    "author", "editor", "translator", "bookauthor", "editora", "editorb", "editorc",
-    "annotator", "commentator", "introduction", "foreword", "afterword",
-    "title", "subtitle", "titleaddon", "shorttitle", "booktitle", "booksubtitle",
-    "maintitle", "mainsubtitle", "journal", "journaltitle", "journalsubtitle",
-    "shortjournal", "eventtitle", "eventdate", "venue", "series",
-    "edition", "volume", "volumes", "number", "issue", "part", "chapter", "pages",
-    "pagetotal", "eid",
-    "year", "month", "date", "origdate", "urldate",
-    "publisher", "organization", "institution", "school", "address", "location",
-    "origpublisher", "origlocation", "howpublished", "type", "version", "language", "langid",
-    "isbn", "issn", "doi", "eprint", "eprinttype", "eprintclass", "archiveprefix",
-    "primaryclass", "url", "pmid",
-    "related", "relatedtype", "relatedstring", "relatedoptions",
+    "ids",
+    "crossref",
+    "xref",
+    "entryset",
+    "entrysubtype",
+    "author",
+    "editor",
+    "translator",
+    "bookauthor",
+    "editora",
+    "editorb",
+    "editorc",
+    "annotator",
+    "commentator",
+    "introduction",
+    "foreword",
+    "afterword",
+    "title",
+    "subtitle",
+    "titleaddon",
+    "shorttitle",
+    "booktitle",
+    "booksubtitle",
+    "maintitle",
+    "mainsubtitle",
+    "journal",
+    "journaltitle",
+    "journalsubtitle",
+    "shortjournal",
+    "eventtitle",
+    "eventdate",
+    "venue",
+    "series",
+    "edition",
+    "volume",
+    "volumes",
+    "number",
+    "issue",
+    "part",
+    "chapter",
+    "pages",
+    "pagetotal",
+    "eid",
+    "year",
+    "month",
+    "date",
+    "origdate",
+    "urldate",
+    "publisher",
+    "organization",
+    "institution",
+    "school",
+    "address",
+    "location",
+    "origpublisher",
+    "origlocation",
+    "howpublished",
+    "type",
+    "version",
+    "language",
+    "langid",
+    "isbn",
+    "issn",
+    "doi",
+    "eprint",
+    "eprinttype",
+    "eprintclass",
+    "archiveprefix",
+    "primaryclass",
+    "url",
+    "pmid",
+    "related",
+    "relatedtype",
+    "relatedstring",
+    "relatedoptions",
     *QUOTATION_FIELDS,
-    "keywords", "abstract", "note", "addendum", "annote", "annotation", "file",
+    "keywords",
+    "abstract",
+    "note",
+    "addendum",
+    "annote",
+    "annotation",
+    "file",
 )
 _RANK = {name: index for index, name in enumerate(FIELD_ORDER)}
 
-MONTHS: tuple[str, ...] = ("jan", "feb", "mar", "apr", "may", "jun",
-                           "jul", "aug", "sep", "oct", "nov", "dec")
+MONTHS: tuple[str, ...] = (
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "may",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "oct",
+    "nov",
+    "dec",
+)
 _MONTH_NAMES = {
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
-    "sept": 9, **{m: i + 1 for i, m in enumerate(MONTHS)},
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "april": 4,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
+    "sept": 9,
+    **{m: i + 1 for i, m in enumerate(MONTHS)},
 }
 _BARE = re.compile(r"^[^\s\"{}#,=]+$")
 _INDENT = "  "
@@ -164,7 +255,7 @@ def month_macro(value: str) -> str | None:
     if len(parts) != 1:
         return None
     text = parts[0]
-    if len(text) >= 2 and text[0] in "{\"" and text[-1] in "}\"":
+    if len(text) >= 2 and text[0] in '{"' and text[-1] in '}"':
         text = text[1:-1]
     text = text.strip().strip(".").lower()
     if text.isdigit() and 1 <= int(text) <= 12:
@@ -238,8 +329,7 @@ def _raw_value(entry: bib.Entry, name: str) -> str:
     for entry_field in entry.fields:
         if entry_field.key.lower() == name:
             parts = [normalise_part(p) for p in split_concatenation(str(entry_field.value))]
-            return " ".join(p[1:-1] if p.startswith("{") and p.endswith("}") else p
-                            for p in parts)
+            return " ".join(p[1:-1] if p.startswith("{") and p.endswith("}") else p for p in parts)
     return ""
 
 
@@ -411,11 +501,11 @@ def _sorted(units: list[_Unit], order: SortOrder) -> list[_Unit]:
     if first is None:
         return units
     late_strings = [unit for unit in units[first:] if unit.is_string]
-    units = [*units[:first], *late_strings,
-             *(unit for unit in units[first:] if not unit.is_string)]
+    units = [*units[:first], *late_strings, *(unit for unit in units[first:] if not unit.is_string)]
     slots = [i for i, unit in enumerate(units) if unit.entry is not None]
-    keyed = sorted((sort_key(entry, order), i) for i in slots
-                   if (entry := units[i].entry) is not None)
+    keyed = sorted(
+        (sort_key(entry, order), i) for i in slots if (entry := units[i].entry) is not None
+    )
     ordered = [units[i] for _, i in keyed]
     for slot, unit in zip(slots, ordered, strict=True):
         units[slot] = unit
@@ -428,8 +518,9 @@ def _redefined_macros(blocks: list[bib.Block]) -> list[str]:
     seen: set[str] = set()
     twice: list[str] = []
     for block in blocks:
-        string = block if isinstance(block, bib.String) else getattr(
-            block, "ignore_error_block", None)
+        string = (
+            block if isinstance(block, bib.String) else getattr(block, "ignore_error_block", None)
+        )
         if isinstance(string, bib.String):
             name = string.key.lower()
             if name in seen and name not in twice:
@@ -471,7 +562,7 @@ class _Verbatim:
         self.cursor = start + len(raw)
         first = start + len(raw) - len(raw.lstrip())
         last = start + len(raw.rstrip())
-        self.kept.append(self.original[self._back(first):self._back(last)])
+        self.kept.append(self.original[self._back(first) : self._back(last)])
         return f"\x00{len(self.kept) - 1}\x00"
 
     def restore(self, text: str) -> str:
@@ -501,21 +592,30 @@ def tidy(text: str, *, sort: SortOrder | None = None, filename: str | None = Non
         entry = _entry_of(block)
         if entry is not None:
             if entry is not block:
-                diagnostics.append(Diagnostic(
-                    Severity.WARNING, "bibtex-problem",
-                    f"{getattr(block, 'error', 'problem')}; entry tidied as written",
-                    file=filename, line=_line(block), key=entry.key,
-                ))
+                diagnostics.append(
+                    Diagnostic(
+                        Severity.WARNING,
+                        "bibtex-problem",
+                        f"{getattr(block, 'error', 'problem')}; entry tidied as written",
+                        file=filename,
+                        line=_line(block),
+                        key=entry.key,
+                    )
+                )
             assembler.entry(block, entry)
             continue
         if isinstance(block, bib.ParsingFailedBlock):
             reason = getattr(block.error, "abort_reason", None) or str(block.error)
-            diagnostics.append(Diagnostic(
-                Severity.ERROR, "bibtex-syntax",
-                "block kept verbatim, it could not be parsed: "
-                + " ".join(str(reason).split()),
-                file=filename, line=_line(block), key=_failed_key(block),
-            ))
+            diagnostics.append(
+                Diagnostic(
+                    Severity.ERROR,
+                    "bibtex-syntax",
+                    "block kept verbatim, it could not be parsed: " + " ".join(str(reason).split()),
+                    file=filename,
+                    line=_line(block),
+                    key=_failed_key(block),
+                )
+            )
         formatted = format_block(block)
         if isinstance(block, bib.ParsingFailedBlock) and formatted:
             formatted = verbatim.placeholder(block, formatted)
@@ -530,12 +630,15 @@ def tidy(text: str, *, sort: SortOrder | None = None, filename: str | None = Non
     if sort is not None:
         units = _sorted(units, sort)
         for name in _redefined_macros(blocks):
-            diagnostics.append(Diagnostic(
-                Severity.WARNING, "sort-macro-redefined",
-                f"@string '{name}' is defined more than once; after sorting, entries "
-                "may see another definition than before",
-                file=filename,
-            ))
+            diagnostics.append(
+                Diagnostic(
+                    Severity.WARNING,
+                    "sort-macro-redefined",
+                    f"@string '{name}' is defined more than once; after sorting, entries "
+                    "may see another definition than before",
+                    file=filename,
+                )
+            )
     tidied = "\n\n".join(unit.text for unit in units)
     tidied = tidied + "\n" if tidied else ""
     if newline != "\n":

@@ -92,10 +92,12 @@ def get_engine(name: str | Engine | None = None) -> Engine:
     if cls is None:
         known = available_engines()
         if wanted in ENGINES:
-            raise UsageError(f"engine '{wanted}' is not available here; "
-                             f"available: {', '.join(known)}")
-        raise UsageError(f"unknown engine '{wanted}'",
-                         suggestions=closest_matches(wanted, known) or known)
+            raise UsageError(
+                f"engine '{wanted}' is not available here; available: {', '.join(known)}"
+            )
+        raise UsageError(
+            f"unknown engine '{wanted}'", suggestions=closest_matches(wanted, known) or known
+        )
     engine: Engine = cls()
     return engine
 
@@ -217,11 +219,11 @@ def linkify(rich: Rich) -> Rich:
     pieces: list[Rich] = []
     position = 0
     for match in _LINKABLE.finditer(text):
-        found = match.group(0)[:_link_end(match.group(0))]
+        found = match.group(0)[: _link_end(match.group(0))]
         if re.fullmatch(r"https?://|(?:doi:\s?)?10\.\d{4,9}/", found, re.IGNORECASE):
             continue  # nothing left but a scheme or a DOI prefix
         if match.start() > position:
-            pieces.append(Text(text[position:match.start()]))
+            pieces.append(Text(text[position : match.start()]))
         if match["url"]:
             target = found
         else:
@@ -280,8 +282,9 @@ def check_keys(library: Library, citations: Iterable[Cluster] | None) -> None:
         return
     key = missing[0]
     more = f" (and {len(missing) - 1} more: {', '.join(missing[1:])})" if len(missing) > 1 else ""
-    raise UnknownKeyError(f"no entry '{key}' in the library{more}",
-                          suggestions=closest_keys(key, library.keys()))
+    raise UnknownKeyError(
+        f"no entry '{key}' in the library{more}", suggestions=closest_keys(key, library.keys())
+    )
 
 
 CitationInput = Cluster | CiteItem | str | Sequence[str | CiteItem]
@@ -372,8 +375,9 @@ def _parse_text(text: str, library: Library | None, locale: str) -> list[CiteIte
         raise UsageError(f"cannot read the citation {text!r}: {exc}") from exc
 
 
-def to_cluster(citation: CitationInput, library: Library | None = None,
-               locale: str = DEFAULT_LOCALE) -> Cluster:
+def to_cluster(
+    citation: CitationInput, library: Library | None = None, locale: str = DEFAULT_LOCALE
+) -> Cluster:
     """One cluster from any :data:`CitationInput`, keys normalised and affixes spaced.
 
     ``locale`` is the one whose terms name locators in citation text
@@ -394,16 +398,20 @@ def to_cluster(citation: CitationInput, library: Library | None = None,
             elif isinstance(part, str):
                 items.extend(_parse_text(part, library, locale))
             else:
-                raise UsageError(f"a citation part must be a key, citation text or a "
-                                 f"CiteItem, not {type(part).__name__}")
+                raise UsageError(
+                    f"a citation part must be a key, citation text or a "
+                    f"CiteItem, not {type(part).__name__}"
+                )
         cluster = Cluster(tuple(items))
     items_out = tuple(normalise_item(item, library) for item in cluster.items)
     return cluster if items_out == cluster.items else replace(cluster, items=items_out)
 
 
-def as_clusters(citations: Sequence[CitationInput] | CitationInput | None,
-                library: Library | None = None,
-                locale: str = DEFAULT_LOCALE) -> list[Cluster]:
+def as_clusters(
+    citations: Sequence[CitationInput] | CitationInput | None,
+    library: Library | None = None,
+    locale: str = DEFAULT_LOCALE,
+) -> list[Cluster]:
     """Clusters from clusters, cite items, citation text or bare keys (one cluster each).
 
     One citation given on its own (a string, a cite or a cluster rather than
@@ -433,8 +441,9 @@ def entry_sets(library: Library) -> dict[str, tuple[str, ...]]:
         members = entry_set_members(record)
         if members is None:
             continue
-        present = tuple(m for m in members
-                        if m in library and entry_set_members(library[m]) is None)
+        present = tuple(
+            m for m in members if m in library and entry_set_members(library[m]) is None
+        )
         if present:
             sets[record.key] = present
     return sets
@@ -448,16 +457,24 @@ def _set_cites(item: CiteItem, members: Sequence[str]) -> list[CiteItem]:
     suppression applies to every member.
     """
     last = len(members) - 1
-    return [replace(item, id=member,
-                    prefix=item.prefix if index == 0 else None,
-                    locator=item.locator if index == last else None,
-                    label=item.label if index == last else None,
-                    suffix=item.suffix if index == last else None)
-            for index, member in enumerate(members)]
+    return [
+        replace(
+            item,
+            id=member,
+            prefix=item.prefix if index == 0 else None,
+            locator=item.locator if index == last else None,
+            label=item.label if index == last else None,
+            suffix=item.suffix if index == last else None,
+        )
+        for index, member in enumerate(members)
+    ]
 
 
-def expand_sets(clusters: Sequence[Cluster], sets: Mapping[str, Sequence[str]],
-                warnings: list[str] | None = None) -> list[Cluster]:
+def expand_sets(
+    clusters: Sequence[Cluster],
+    sets: Mapping[str, Sequence[str]],
+    warnings: list[str] | None = None,
+) -> list[Cluster]:
     """``clusters`` with every cite of a set (see :func:`entry_sets`) replaced by its members.
 
     A locator on a set can only go with one member (the last); a style
@@ -475,8 +492,9 @@ def expand_sets(clusters: Sequence[Cluster], sets: Mapping[str, Sequence[str]],
                 items.append(item)
                 continue
             if item.locator and len(members) > 1 and warnings is not None:
-                warnings.append(f"the locator of set '{item.id}' goes with its last "
-                                f"member '{members[-1]}'")
+                warnings.append(
+                    f"the locator of set '{item.id}' goes with its last member '{members[-1]}'"
+                )
             items.extend(_set_cites(item, members))
         out.append(replace(cluster, items=tuple(items)))
     return out
@@ -542,10 +560,13 @@ def _nocite(nocite: str | Iterable[str] | None, library: Library) -> tuple[bool,
     return every, [k for k in dict.fromkeys(normalise_keys(keys, library)) if k != "*"]
 
 
-def _bibliography_keys(library: Library, clusters: Sequence[Cluster],
-                       bibliography_keys: Sequence[str] | None,
-                       nocite: str | Iterable[str] | None,
-                       bibliography: bool = True) -> list[str] | None:
+def _bibliography_keys(
+    library: Library,
+    clusters: Sequence[Cluster],
+    bibliography_keys: Sequence[str] | None,
+    nocite: str | Iterable[str] | None,
+    bibliography: bool = True,
+) -> list[str] | None:
     """What the bibliography lists beyond the cited works; None: the whole library.
 
     pandoc's rule: with citations, the cited works plus ``nocite``; ``*``
@@ -661,36 +682,71 @@ def render(
     if strict:
         check_keys(library, [*clusters, Cluster(tuple(CiteItem(k) for k in bib_keys or ()))])
     missing = unknown_keys(library, clusters)
-    result = Result(output=output, style=the_style, engine=the_engine.name,
-                    unknown_keys=missing, warnings=report.warnings, locale=resolved_locale)
+    result = Result(
+        output=output,
+        style=the_style,
+        engine=the_engine.name,
+        unknown_keys=missing,
+        warnings=report.warnings,
+        locale=resolved_locale,
+    )
     for key in missing:
         report.add(unknown_key_problem(key, library))
     if locale and resolve_locale(locale, fallback=False) is None:
-        report.add(Problem("unknown-locale", f"no locale file for '{locale}'; falling back "
-                                             f"to {DEFAULT_LOCALE}", key=locale))
+        report.add(
+            Problem(
+                "unknown-locale",
+                f"no locale file for '{locale}'; falling back to {DEFAULT_LOCALE}",
+                key=locale,
+            )
+        )
     if the_style is None:
         _fallback_citations(result, clusters)
     else:
-        _render_with(result, report, library, the_style, the_engine, clusters,
-                     bibliography=bibliography, bibliography_keys=bib_keys, link=link,
-                     include_quotations=include_quotations, progress=progress)
+        _render_with(
+            result,
+            report,
+            library,
+            the_style,
+            the_engine,
+            clusters,
+            bibliography=bibliography,
+            bibliography_keys=bib_keys,
+            link=link,
+            include_quotations=include_quotations,
+            progress=progress,
+        )
     result.problems = report.problems()
     return result
 
 
-def _render_with(result: Result, report: _Report, library: Library, the_style: Style,
-                 the_engine: Engine, clusters: Sequence[Cluster], *, bibliography: bool,
-                 bibliography_keys: Sequence[str] | None, link: bool,
-                 include_quotations: bool, progress: ProgressCallback | None) -> None:
+def _render_with(
+    result: Result,
+    report: _Report,
+    library: Library,
+    the_style: Style,
+    the_engine: Engine,
+    clusters: Sequence[Cluster],
+    *,
+    bibliography: bool,
+    bibliography_keys: Sequence[str] | None,
+    link: bool,
+    include_quotations: bool,
+    progress: ProgressCallback | None,
+) -> None:
     """Fill ``result`` with what the engine renders (the body of :func:`render`)."""
     warnings = report.warnings
     output = result.output
     missing = result.unknown_keys
     sets = entry_sets(library)
-    known_clusters = expand_sets([
-        replace(cluster, items=tuple(i for i in cluster.items if i.id in library))
-        for cluster in clusters
-    ], sets, warnings)
+    known_clusters = expand_sets(
+        [
+            replace(cluster, items=tuple(i for i in cluster.items if i.id in library))
+            for cluster in clusters
+        ],
+        sets,
+        warnings,
+    )
     items = [engine_item(record) for record in library if record.key not in sets]
     expansion = quoted.expand(library, [c for c in known_clusters if c.items])
     warnings.extend(expansion.warnings)
@@ -708,13 +764,21 @@ def _render_with(result: Result, report: _Report, library: Library, the_style: S
     if bib_ids is not None:
         bib_ids += [k for k in expansion.quoting_works if k not in bib_ids]
     layout = quoted.citation_layout(the_style.xml)
-    hidden: frozenset[str] = frozenset() if include_quotations else quoted.hidden_entries(
-        expansion, bibliography_keys, layout)
+    hidden: frozenset[str] = (
+        frozenset()
+        if include_quotations
+        else quoted.hidden_entries(expansion, bibliography_keys, layout)
+    )
     try:
         produced = the_engine.process(
-            items, the_style.xml, expansion.stream,
-            locale=result.locale, locale_loader=locale_loader,
-            bibliography=bibliography, bibliography_ids=bib_ids, progress=progress,
+            items,
+            the_style.xml,
+            expansion.stream,
+            locale=result.locale,
+            locale_loader=locale_loader,
+            bibliography=bibliography,
+            bibliography_ids=bib_ids,
+            progress=progress,
         )
     except Exception as exc:  # an engine bug must not take the document down
         report.add(Problem("engine-failed", f"engine '{the_engine.name}' failed: {exc!r}"))
@@ -722,8 +786,17 @@ def _render_with(result: Result, report: _Report, library: Library, the_style: S
         return
     warnings.extend(produced.warnings)
     result.layout = produced.layout
-    trees = _quoted_trees(the_engine, items, the_style.xml, expansion, produced.citations,
-                          result.locale, layout, bib_ids, warnings)
+    trees = _quoted_trees(
+        the_engine,
+        items,
+        the_style.xml,
+        expansion,
+        produced.citations,
+        result.locale,
+        layout,
+        bib_ids,
+        warnings,
+    )
 
     rendered = iter(trees)
     for cluster, known in zip(clusters, known_clusters, strict=True):
@@ -736,29 +809,53 @@ def _render_with(result: Result, report: _Report, library: Library, the_style: S
             tree = linkify(tree)
         result.citation_trees.append(tree)
         result.citations.append(serialise(tree, output))
-    listed = quoted.listed_entries(
-        [(k, t) for k, t in produced.bibliography if k not in hidden], library,
-        quoted.EntryContext(the_engine, items, the_style.xml, result.locale, locale_loader,
-                            bib_ids, frozenset(bibliography_keys or ()), warnings),
-    ) if bibliography else []
+    listed = (
+        quoted.listed_entries(
+            [(k, t) for k, t in produced.bibliography if k not in hidden],
+            library,
+            quoted.EntryContext(
+                the_engine,
+                items,
+                the_style.xml,
+                result.locale,
+                locale_loader,
+                bib_ids,
+                frozenset(bibliography_keys or ()),
+                warnings,
+            ),
+        )
+        if bibliography
+        else []
+    )
     for key, tree in listed:
         if key in hidden:
             continue  # a quotation: the work quoting it is listed instead
         if not richtext.plain(tree).strip():
             # e.g. personal communications, which author-date styles leave out
-            report.add(Problem("no-printed-form",
-                               f"entry '{key}' has no printed form in this style; left out",
-                               key=key))
+            report.add(
+                Problem(
+                    "no-printed-form",
+                    f"entry '{key}' has no printed form in this style; left out",
+                    key=key,
+                )
+            )
             continue
         if link:
             tree = linkify(tree)
         result.bibliography.append(BibEntry(key, tree, serialise(tree, output)))
 
 
-def _quoted_trees(engine: Engine, items: Sequence[Mapping[str, Any]], style_xml: bytes,
-                  expansion: quoted.Expansion, citations: Sequence[Rich], locale: str,
-                  layout: quoted.CitationLayout, bib_ids: Sequence[str] | None,
-                  warnings: list[str]) -> list[Rich | None]:
+def _quoted_trees(
+    engine: Engine,
+    items: Sequence[Mapping[str, Any]],
+    style_xml: bytes,
+    expansion: quoted.Expansion,
+    citations: Sequence[Rich],
+    locale: str,
+    layout: quoted.CitationLayout,
+    bib_ids: Sequence[str] | None,
+    warnings: list[str],
+) -> list[Rich | None]:
     """One tree per engine cluster, "quoted in" citations put together from their pieces.
 
     The pieces come from a second run of the same stream with markers for
@@ -770,9 +867,15 @@ def _quoted_trees(engine: Engine, items: Sequence[Mapping[str, Any]], style_xml:
         return list(citations)
     marked: list[Rich] | None = None
     try:
-        marked = engine.process(items, quoted.marked_style(style_xml), expansion.stream,
-                                locale=locale, locale_loader=locale_loader,
-                                bibliography=False, bibliography_ids=bib_ids).citations
+        marked = engine.process(
+            items,
+            quoted.marked_style(style_xml),
+            expansion.stream,
+            locale=locale,
+            locale_loader=locale_loader,
+            bibliography=False,
+            bibliography_ids=bib_ids,
+        ).citations
     except Exception as exc:  # the first run worked: keep its pieces
         warnings.append(f"engine '{engine.name}' failed on \"quoted in\" pieces: {exc!r}")
     words = quoted.locale_words(style_xml, locale, locale_loader)
@@ -914,11 +1017,18 @@ class Citation(str):
         return made
 
 
-def bibliography(library: Library, style: str | Path | Style = DEFAULT_STYLE, *,
-                 keys: Sequence[str] | None = None, locale: str | None = None,
-                 output: str = "text", engine: str | Engine | None = None,
-                 link: bool = False, include_quotations: bool = False,
-                 strict: bool = False) -> Bibliography:
+def bibliography(
+    library: Library,
+    style: str | Path | Style = DEFAULT_STYLE,
+    *,
+    keys: Sequence[str] | None = None,
+    locale: str | None = None,
+    output: str = "text",
+    engine: str | Engine | None = None,
+    link: bool = False,
+    include_quotations: bool = False,
+    strict: bool = False,
+) -> Bibliography:
     """The formatted bibliography of ``keys`` (default: the whole library).
 
     Keys may carry pandoc's ``@``.  ``print()`` the result for the text
@@ -935,16 +1045,31 @@ def bibliography(library: Library, style: str | Path | Style = DEFAULT_STYLE, *,
         >>> [entry.id for entry in bibliography(lib, "apa", keys=["@a"])]
         ['a']
     """
-    result = render(library, style, locale=locale, output=output, engine=engine, link=link,
-                    bibliography_keys=keys, include_quotations=include_quotations,
-                    strict=strict)
+    result = render(
+        library,
+        style,
+        locale=locale,
+        output=output,
+        engine=engine,
+        link=link,
+        bibliography_keys=keys,
+        include_quotations=include_quotations,
+        strict=strict,
+    )
     return Bibliography(result)
 
 
-def cite(library: Library, citation: CitationInput,
-         style: str | Path | Style = DEFAULT_STYLE, *, locale: str | None = None,
-         output: str = "text", engine: str | Engine | None = None,
-         link: bool = False, strict: bool = False) -> Citation:
+def cite(
+    library: Library,
+    citation: CitationInput,
+    style: str | Path | Style = DEFAULT_STYLE,
+    *,
+    locale: str | None = None,
+    output: str = "text",
+    engine: str | Engine | None = None,
+    link: bool = False,
+    strict: bool = False,
+) -> Citation:
     """One formatted citation.
 
     ``citation`` is pandoc citation text with or without brackets
@@ -970,8 +1095,17 @@ def cite(library: Library, citation: CitationInput,
     default = the_style.default_locale if isinstance(the_style, Style) else None
     syntax_locale = resolve_locale(locale or default or DEFAULT_LOCALE)
     cluster = to_cluster(citation, library, syntax_locale or DEFAULT_LOCALE)
-    result = render(library, the_style, citations=[cluster], locale=locale, output=output,
-                    engine=engine, link=link, bibliography=False, strict=strict)
+    result = render(
+        library,
+        the_style,
+        citations=[cluster],
+        locale=locale,
+        output=output,
+        engine=engine,
+        link=link,
+        bibliography=False,
+        strict=strict,
+    )
     return Citation(result.citations[0] if result.citations else "", cluster, result)
 
 

@@ -62,12 +62,21 @@ _NAME_VARS = {v.replace("_", "-") for v in CITEPROC_NAMES}
 _NAME_KEYS = ("family", "given", "dropping-particle", "non-dropping-particle", "suffix")
 _DATE_VARS = {"accessed", "container", "event-date", "issued", "original-date", "submitted"}
 _SENTINEL = "Citekitsuppressedauthorzz"
-_AUTHOR_ORDER = ("author", "editor", "collection-editor", "translator", "composer",
-                 "director", "interviewer", "illustrator", "editorial-director",
-                 "container-author", "original-author", "recipient")
-_SENTINEL_RE = re.compile(
-    r"[“\"‘']?" + _SENTINEL + r"[”\"’']?((?:</[a-z]+>)*)\s*[,.:;]?\s*"
+_AUTHOR_ORDER = (
+    "author",
+    "editor",
+    "collection-editor",
+    "translator",
+    "composer",
+    "director",
+    "interviewer",
+    "illustrator",
+    "editorial-director",
+    "container-author",
+    "original-author",
+    "recipient",
 )
+_SENTINEL_RE = re.compile(r"[“\"‘']?" + _SENTINEL + r"[”\"’']?((?:</[a-z]+>)*)\s*[,.:;]?\s*")
 _CSL_NS = "{http://purl.org/net/xbiblio/csl}"
 
 _ANY_MARK = re.compile("[" + "".join(m for pair in DISPLAY_MARKS.values() for m in pair) + "]")
@@ -77,14 +86,18 @@ _PUNCT_AFTER_QUOTE = re.compile(r"([”’])((?:</[a-z]+>)*)([.,])")
 @lru_cache(maxsize=64)
 def mark_display(style_xml: bytes) -> bytes:
     """The style with every ``display`` element's output bracketed by marks (cached)."""
-    root = etree.fromstring(style_xml, parser=etree.XMLParser(no_network=True,
-                                                              remove_comments=True))
+    root = etree.fromstring(
+        style_xml, parser=etree.XMLParser(no_network=True, remove_comments=True)
+    )
     changed = False
     bibliography = root.find(f"{_CSL_NS}bibliography")
     layout = bibliography.find(f"{_CSL_NS}layout") if bibliography is not None else None
-    if bibliography is not None and layout is not None \
-            and bibliography.get("second-field-align") in ("flush", "margin") \
-            and not any(isinstance(el.tag, str) and el.get("display") for el in layout.iter()):
+    if (
+        bibliography is not None
+        and layout is not None
+        and bibliography.get("second-field-align") in ("flush", "margin")
+        and not any(isinstance(el.tag, str) and el.get("display") for el in layout.iter())
+    ):
         # CSL: with second-field-align the layout's first field goes in the margin.
         first = next((el for el in layout if isinstance(el.tag, str)), None)
         if first is not None:
@@ -111,12 +124,16 @@ def _honour_initialize_false(root: Any) -> bool:
     citation and bibliography, it is moved onto every other ``<name>``
     instead, so the ``initialize="false"`` ones inherit nothing.
     """
-    names = [el for el in root.iter(f"{_CSL_NS}name")  # not the <info><author><name>
-             if el.getparent() is not None and el.getparent().tag == f"{_CSL_NS}names"]
+    names = [
+        el
+        for el in root.iter(f"{_CSL_NS}name")  # not the <info><author><name>
+        if el.getparent() is not None and el.getparent().tag == f"{_CSL_NS}names"
+    ]
     if not any(el.get("initialize") == "false" for el in names):
         return False
-    sections = [el for tag in ("citation", "bibliography")
-                for el in root.findall(f"{_CSL_NS}{tag}")]
+    sections = [
+        el for tag in ("citation", "bibliography") for el in root.findall(f"{_CSL_NS}{tag}")
+    ]
     effective = {el.get("initialize-with", root.get("initialize-with")) for el in sections}
     if len(effective) != 1 or None in effective:
         return False  # citation and bibliography differ: leave the style alone
@@ -191,8 +208,9 @@ def _clean_date(value: Any) -> dict[str, Any] | None:
     return out
 
 
-def to_citeproc_item(item: Mapping[str, Any], internal_id: str,
-                     problems: list[str] | None = None) -> dict[str, Any]:
+def to_citeproc_item(
+    item: Mapping[str, Any], internal_id: str, problems: list[str] | None = None
+) -> dict[str, Any]:
     """A CSL-JSON item reduced to what ``CiteProcJSON`` accepts.
 
     A field that cannot be converted is left out and, when ``problems`` is
@@ -206,8 +224,9 @@ def to_citeproc_item(item: Mapping[str, Any], internal_id: str,
             _convert_field(out, key, value)
         except (TypeError, ValueError, AttributeError) as exc:
             if problems is not None:
-                problems.append(f"citeproc-py: item '{item.get('id')}': field '{key}' "
-                                f"dropped ({exc})")
+                problems.append(
+                    f"citeproc-py: item '{item.get('id')}': field '{key}' dropped ({exc})"
+                )
     if "event-title" in item and "event" not in out and isinstance(item["event-title"], str):
         out["event"] = item["event-title"]  # citeproc-py knows only CSL 1.0.1's name
     return out
@@ -253,8 +272,9 @@ class _Collector:
                 self.messages.append(message)
 
 
-def _build_source(items: Sequence[Mapping[str, Any]], collector: _Collector
-                  ) -> tuple[CiteProcJSON, dict[str, str], dict[str, str]]:
+def _build_source(
+    items: Sequence[Mapping[str, Any]], collector: _Collector
+) -> tuple[CiteProcJSON, dict[str, str], dict[str, str]]:
     """The citeproc source plus id maps (citekit id <-> internal id)."""
     to_internal: dict[str, str] = {}
     to_external: dict[str, str] = {}
@@ -277,8 +297,9 @@ def _build_source(items: Sequence[Mapping[str, Any]], collector: _Collector
     return source, to_internal, to_external
 
 
-def _salvage(raw: dict[str, Any], collector: _Collector, key: str,
-             exc: Exception) -> dict[str, Any]:
+def _salvage(
+    raw: dict[str, Any], collector: _Collector, key: str, exc: Exception
+) -> dict[str, Any]:
     kept = {"id": raw["id"], "type": raw["type"]}
     for field, value in raw.items():
         if field in kept:
@@ -317,8 +338,14 @@ class CiteprocPyEngine:
         output = EngineOutput()
         try:
             style = _load_style(mark_display(style_xml), locale, collector)
-        except (etree.XMLSyntaxError, ValueError, TypeError, AttributeError,
-                IndexError, KeyError) as exc:
+        except (
+            etree.XMLSyntaxError,
+            ValueError,
+            TypeError,
+            AttributeError,
+            IndexError,
+            KeyError,
+        ) as exc:
             output.warnings = [*collector.messages, f"citeproc-py cannot load the style: {exc}"]
             return output
         output.layout = _layout(style)
@@ -334,25 +361,34 @@ class CiteprocPyEngine:
         with collector.catching("registering citations"):
             for citation in citations:
                 bib.register(citation)
-            wanted = list(bibliography_ids) if bibliography_ids is not None else [
-                str(item.get("id")) for item in items]
+            wanted = (
+                list(bibliography_ids)
+                if bibliography_ids is not None
+                else [str(item.get("id")) for item in items]
+            )
             for key in wanted:
                 if key in to_internal:
                     bib.register(Citation([CitationItem(to_internal[key])]))
             try:
                 if style.has_bibliography():
                     bib.sort()
-            except (TypeError, ValueError, KeyError, AttributeError, IndexError,
-                    VariableError) as exc:
+            except (
+                TypeError,
+                ValueError,
+                KeyError,
+                AttributeError,
+                IndexError,
+                VariableError,
+            ) as exc:
                 collector.messages.append(f"citeproc-py: sorting failed: {exc!r}")
 
         for cluster, citation in zip(clusters, citations, strict=True):
             output.citations.append(
-                self._cite(bib, source, cluster, citation, to_external, collector, finish))
+                self._cite(bib, source, cluster, citation, to_external, collector, finish)
+            )
 
         if bibliography and style.has_bibliography():
-            output.bibliography = self._bibliography(bib, to_external, collector, finish,
-                                                     progress)
+            output.bibliography = self._bibliography(bib, to_external, collector, finish, progress)
         output.warnings = collector.messages
         return output
 
@@ -374,15 +410,24 @@ class CiteprocPyEngine:
             cites.append(CitationItem(key, **kwargs))
         return Citation(cites)
 
-    def _cite(self, bib: CitationStylesBibliography, source: CiteProcJSON, cluster: Cluster,
-              citation: Citation, to_external: Mapping[str, str],
-              collector: _Collector, finish: Callable[[str], str]) -> richtext.Rich:
+    def _cite(
+        self,
+        bib: CitationStylesBibliography,
+        source: CiteProcJSON,
+        cluster: Cluster,
+        citation: Citation,
+        to_external: Mapping[str, str],
+        collector: _Collector,
+        finish: Callable[[str], str],
+    ) -> richtext.Rich:
         def missing(cite: CitationItem) -> str:
             return f"[unknown: {to_external.get(cite.key, cite.key)}]"
 
-        suppress = [source.get(c.key) for c, item in zip(citation.cites, cluster.items,
-                                                         strict=True)
-                    if item.suppress_author or item.author_only]
+        suppress = [
+            source.get(c.key)
+            for c, item in zip(citation.cites, cluster.items, strict=True)
+            if item.suppress_author or item.author_only
+        ]
         author_only = bool(cluster.items) and all(i.author_only for i in cluster.items)
         with collector.catching(f"citation {self._describe(cluster)}"):
             try:
@@ -390,17 +435,27 @@ class CiteprocPyEngine:
                     return self._author_only(bib, citation, suppress, missing)
                 with _suppressed(suppress):
                     html = bib.cite(citation, missing)
-            except (TypeError, ValueError, KeyError, AttributeError, IndexError,
-                    VariableError) as exc:
+            except (
+                TypeError,
+                ValueError,
+                KeyError,
+                AttributeError,
+                IndexError,
+                VariableError,
+            ) as exc:
                 collector.messages.append(
-                    f"citeproc-py failed on citation {self._describe(cluster)}: {exc!r}")
+                    f"citeproc-py failed on citation {self._describe(cluster)}: {exc!r}"
+                )
                 return richtext.Text("[citation failed]")
         return richtext.from_html(finish(_strip_sentinel(str(html))))
 
     @staticmethod
-    def _author_only(bib: CitationStylesBibliography, citation: Citation,
-                     references: list[Any], missing: Callable[[CitationItem], str]
-                     ) -> richtext.Rich:
+    def _author_only(
+        bib: CitationStylesBibliography,
+        citation: Citation,
+        references: list[Any],
+        missing: Callable[[CitationItem], str],
+    ) -> richtext.Rich:
         """The author part: the full cite minus the cite without its author."""
         history = len(bib._cites)
         full = str(bib.cite(citation, missing))
@@ -413,7 +468,7 @@ class CiteprocPyEngine:
         end = 0
         while end < min(len(full), len(rest)) - start and full[-1 - end] == rest[-1 - end]:
             end += 1
-        author = full[start: len(full) - end].strip().rstrip(",:;").strip()
+        author = full[start : len(full) - end].strip().rstrip(",:;").strip()
         if not re.sub(r"<[^>]+>", "", author).strip():  # numeric styles print no author
             author = _plain_authors(references)
         return richtext.from_html(author)
@@ -424,10 +479,13 @@ class CiteprocPyEngine:
 
     # -- bibliography ------------------------------------------------------
     @staticmethod
-    def _bibliography(bib: CitationStylesBibliography, to_external: Mapping[str, str],
-                      collector: _Collector, finish: Callable[[str], str],
-                      progress: ProgressCallback | None = None,
-                      ) -> list[tuple[str, richtext.Rich]]:
+    def _bibliography(
+        bib: CitationStylesBibliography,
+        to_external: Mapping[str, str],
+        collector: _Collector,
+        finish: Callable[[str], str],
+        progress: ProgressCallback | None = None,
+    ) -> list[tuple[str, richtext.Rich]]:
         entries: list[tuple[str, richtext.Rich]] = []
         layout = bib.style.root.bibliography.layout
         for item in bib.items:
@@ -437,18 +495,24 @@ class CiteprocPyEngine:
             with collector.catching(f"bibliography entry '{key}'"):
                 try:
                     rendered = layout.render_bibliography([item])
-                except (TypeError, ValueError, KeyError, AttributeError, IndexError,
-                        VariableError) as exc:
+                except (
+                    TypeError,
+                    ValueError,
+                    KeyError,
+                    AttributeError,
+                    IndexError,
+                    VariableError,
+                ) as exc:
                     collector.messages.append(
-                        f"citeproc-py failed on bibliography entry '{key}': {exc!r}")
+                        f"citeproc-py failed on bibliography entry '{key}': {exc!r}"
+                    )
                     continue
             text = finish(str(rendered[0])) if rendered and rendered[0] is not None else ""
             entries.append((key, richtext.from_html(text)))
         return entries
 
 
-def _load_style(style_xml: bytes, locale: str | None,
-                collector: _Collector) -> CitationStylesStyle:
+def _load_style(style_xml: bytes, locale: str | None, collector: _Collector) -> CitationStylesStyle:
     """citeproc-py's style object, checked against the CSL schema once per style.
 
     Validation is most of the time of a short rendering, and its verdict

@@ -25,7 +25,10 @@ QUOTED_CLOSE = "\ue011"
 """Quoted-in assembly: stands in for the citation layout's suffix."""
 
 ALL_MARKS: tuple[str, ...] = (
-    *(mark for pair in DISPLAY_MARKS.values() for mark in pair), QUOTED_OPEN, QUOTED_CLOSE)
+    *(mark for pair in DISPLAY_MARKS.values() for mark in pair),
+    QUOTED_OPEN,
+    QUOTED_CLOSE,
+)
 """Every mark above (tests check they are distinct)."""
 
 __all__ = ["ALL_MARKS", "DISPLAY_MARKS", "QUOTED_CLOSE", "QUOTED_OPEN"]

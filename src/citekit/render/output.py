@@ -34,8 +34,11 @@ def html_body_style(layout: BibliographyLayout) -> str:
     if layout.line_spacing != 1:
         rules.append(f"line-height: {layout.line_spacing}")
     if layout.second_field_align:
-        rules.append(f"padding-left: {LABEL_WIDTH_EM}em"
-                     if layout.second_field_align == "flush" else "padding-left: 0")
+        rules.append(
+            f"padding-left: {LABEL_WIDTH_EM}em"
+            if layout.second_field_align == "flush"
+            else "padding-left: 0"
+        )
     elif layout.hanging_indent:
         rules.append(f"padding-left: {HANGING_INDENT_EM}em")
         rules.append(f"text-indent: -{HANGING_INDENT_EM}em")
@@ -60,12 +63,14 @@ _LEFT_MARGIN_OUTSIDE_CSS = "float: left; padding-right: 0.5em;"
 def _html_entry(entry: BibEntry, layout: BibliographyLayout) -> str:
     inner = entry.text
     if layout.second_field_align:
-        css = _LEFT_MARGIN_CSS if layout.second_field_align == "flush" \
-            else _LEFT_MARGIN_OUTSIDE_CSS
-        inner = inner.replace('<div class="csl-left-margin">',
-                              f'<div class="csl-left-margin" style="{css}">')
-    return (f'  <div class="csl-entry" id="ref-{escape_attribute(entry.id)}" '
-            f'style="{html_entry_style(layout)}">{inner}</div>')
+        css = _LEFT_MARGIN_CSS if layout.second_field_align == "flush" else _LEFT_MARGIN_OUTSIDE_CSS
+        inner = inner.replace(
+            '<div class="csl-left-margin">', f'<div class="csl-left-margin" style="{css}">'
+        )
+    return (
+        f'  <div class="csl-entry" id="ref-{escape_attribute(entry.id)}" '
+        f'style="{html_entry_style(layout)}">{inner}</div>'
+    )
 
 
 def html_bibliography(result: Result) -> str:
@@ -115,17 +120,23 @@ def latex_bibliography(result: Result) -> str:
     """A ``list`` environment with a hanging indent or aligned labels."""
     layout = result.layout
     spacing = max(0, layout.entry_spacing - 1)
-    settings = [f"\\setlength{{\\itemsep}}{{{spacing}\\baselineskip}}",
-                "\\setlength{\\parsep}{0pt}"]
+    settings = [
+        f"\\setlength{{\\itemsep}}{{{spacing}\\baselineskip}}",
+        "\\setlength{\\parsep}{0pt}",
+    ]
     items: list[str] = []
     if layout.second_field_align:
-        settings += [f"\\setlength{{\\leftmargin}}{{{LABEL_WIDTH_EM}em}}",
-                     f"\\setlength{{\\labelwidth}}{{{LABEL_WIDTH_EM - 0.5}em}}",
-                     "\\setlength{\\labelsep}{0.5em}",
-                     "\\renewcommand{\\makelabel}[1]{#1\\hfil}"]
+        settings += [
+            f"\\setlength{{\\leftmargin}}{{{LABEL_WIDTH_EM}em}}",
+            f"\\setlength{{\\labelwidth}}{{{LABEL_WIDTH_EM - 0.5}em}}",
+            "\\setlength{\\labelsep}{0.5em}",
+            "\\renewcommand{\\makelabel}[1]{#1\\hfil}",
+        ]
     elif layout.hanging_indent:
-        settings += [f"\\setlength{{\\leftmargin}}{{{HANGING_INDENT_EM}em}}",
-                     f"\\setlength{{\\itemindent}}{{-{HANGING_INDENT_EM}em}}"]
+        settings += [
+            f"\\setlength{{\\leftmargin}}{{{HANGING_INDENT_EM}em}}",
+            f"\\setlength{{\\itemindent}}{{-{HANGING_INDENT_EM}em}}",
+        ]
     else:
         settings += ["\\setlength{\\leftmargin}{0pt}", "\\setlength{\\itemindent}{0pt}"]
     for entry in result.bibliography:
@@ -159,8 +170,9 @@ def _in_format(result: Result, output: str) -> list[BibEntry]:
     return [BibEntry(e.id, e.rich, serialise(e.rich, output)) for e in result.bibliography]
 
 
-def format_bibliography(result: Result, output: str | None = None, *,
-                        standalone: bool = False) -> str:
+def format_bibliography(
+    result: Result, output: str | None = None, *, standalone: bool = False
+) -> str:
     """The whole bibliography as one block of ``output`` (default: the result's format).
 
     With ``standalone`` HTML and LaTeX come as complete documents.
@@ -182,8 +194,11 @@ def format_bibliography(result: Result, output: str | None = None, *,
 def format_citations(result: Result, output: str | None = None) -> str:
     """Every rendered citation, one per line."""
     fmt = output or result.output
-    lines = result.citations if fmt == result.output else [
-        serialise(tree, fmt) for tree in result.citation_trees]
+    lines = (
+        result.citations
+        if fmt == result.output
+        else [serialise(tree, fmt) for tree in result.citation_trees]
+    )
     return "".join(line + "\n" for line in lines)
 
 

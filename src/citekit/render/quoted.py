@@ -1,4 +1,4 @@
-""""Quoted in" citations: a quotation record cited through the work that quotes it.
+""" "Quoted in" citations: a quotation record cited through the work that quotes it.
 
 A quotation record (docs/quotations.md) is a statement — a speech, an
 interview, a remark — whose ``custom.quoted-in`` names the record of the work
@@ -112,8 +112,12 @@ def citation_layout(style_xml: bytes) -> CitationLayout:
     except StyleError:
         numeric = False
     delimiter = layout.get("delimiter")
-    return CitationLayout(prefix=layout.get("prefix") or "", suffix=layout.get("suffix") or "",
-                          delimiter="; " if delimiter is None else delimiter, numeric=numeric)
+    return CitationLayout(
+        prefix=layout.get("prefix") or "",
+        suffix=layout.get("suffix") or "",
+        delimiter="; " if delimiter is None else delimiter,
+        numeric=numeric,
+    )
 
 
 @lru_cache(maxsize=64)
@@ -177,13 +181,15 @@ def _label(label: str | None, key: str, warnings: list[str]) -> str:
         return "page"
     if label in LOCATOR_LABELS:
         return label
-    warnings.append(f"quotation '{key}': quoted-in-label '{label}' is not a CSL locator "
-                    f"label; used 'page'")
+    warnings.append(
+        f"quotation '{key}': quoted-in-label '{label}' is not a CSL locator label; used 'page'"
+    )
     return "page"
 
 
-def quotation_chain(item: CiteItem, library: Library,
-                    warnings: list[str] | None = None) -> list[CiteItem] | None:
+def quotation_chain(
+    item: CiteItem, library: Library, warnings: list[str] | None = None
+) -> list[CiteItem] | None:
     """The cites a quotation cite stands for: the statement, then each quoting work.
 
     None when the cite is not of a quotation quoted in a record of the
@@ -207,13 +213,16 @@ def quotation_chain(item: CiteItem, library: Library,
         if target is None:
             break
         if target in seen:
-            found.append(f"quotation '{current.key}': quoted-in '{target}' comes back to a "
-                         f"record already in the chain; the chain stops there")
+            found.append(
+                f"quotation '{current.key}': quoted-in '{target}' comes back to a "
+                f"record already in the chain; the chain stops there"
+            )
             break
         quote = Quotation.from_record(current)
         if quote.locator is not None:
-            work = CiteItem(target, locator=quote.locator,
-                            label=_label(quote.label, current.key, found))
+            work = CiteItem(
+                target, locator=quote.locator, label=_label(quote.label, current.key, found)
+            )
         elif not chain and item.locator:
             work = CiteItem(target, locator=item.locator, label=item.label)
             cite = replace(cite, locator=None, label=None)
@@ -235,8 +244,9 @@ def expand(library: Library, clusters: Sequence[Cluster]) -> Expansion:
     their note.
     """
     warnings: list[str] = []
-    chains = [[quotation_chain(item, library, warnings) for item in cluster.items]
-              for cluster in clusters]
+    chains = [
+        [quotation_chain(item, library, warnings) for item in cluster.items] for cluster in clusters
+    ]
     quoting: dict[str, None] = {}
     quotations: set[str] = set()
     for cluster in clusters:
@@ -247,8 +257,13 @@ def expand(library: Library, clusters: Sequence[Cluster]) -> Expansion:
                     quotations.add(item.id)
                     quoting.setdefault(_final_work(item.id, library))
     if not any(chain for per in chains for chain in per):
-        return Expansion(tuple(clusters), tuple(range(len(clusters))), frozenset(quotations),
-                         tuple(quoting), tuple(dict.fromkeys(warnings)))
+        return Expansion(
+            tuple(clusters),
+            tuple(range(len(clusters))),
+            frozenset(quotations),
+            tuple(quoting),
+            tuple(dict.fromkeys(warnings)),
+        )
     stream: list[Cluster] = []
     shapes: list[Shape] = []
 
@@ -283,8 +298,13 @@ def expand(library: Library, clusters: Sequence[Cluster]) -> Expansion:
         # so it never starts with an "ibid." that would point at one of them.
         emit(visible, note, cluster.id)
         shapes.append(tuple(parts))
-    return Expansion(tuple(stream), tuple(shapes), frozenset(quotations), tuple(quoting),
-                     tuple(dict.fromkeys(warnings)))
+    return Expansion(
+        tuple(stream),
+        tuple(shapes),
+        frozenset(quotations),
+        tuple(quoting),
+        tuple(dict.fromkeys(warnings)),
+    )
 
 
 def _final_work(key: str, library: Library) -> str:
@@ -329,8 +349,9 @@ def quoting_closure(library: Library, keys: Iterable[str]) -> list[str]:
     return list(out)
 
 
-def hidden_entries(expansion: Expansion, named: Iterable[str] | None,
-                   layout: CitationLayout) -> frozenset[str]:
+def hidden_entries(
+    expansion: Expansion, named: Iterable[str] | None, layout: CitationLayout
+) -> frozenset[str]:
     """Cited quotation records to leave out of the bibliography.
 
     A key the caller named for the bibliography stays; so does every cited
@@ -402,7 +423,9 @@ def _splice(head: list[Rich], position: int, removed: int, inserted: str) -> Non
             if not done and base <= position < base + size:
                 done = True
                 local = position - base
-                return Text(node.text[:local] + inserted + node.text[local + removed:]), base + size
+                return Text(
+                    node.text[:local] + inserted + node.text[local + removed :]
+                ), base + size
             return node, base + size
         children: list[Rich] = []
         for child in node.children:
@@ -435,7 +458,7 @@ def glue(head: list[Rich], text: str, punctuation_in_quote: bool) -> None:
         return
     tail = "".join(plain(node) for node in head).rstrip()
     inner = tail.rstrip(_CLOSING_QUOTES)
-    quotes = tail[len(inner):]
+    quotes = tail[len(inner) :]
     lead = text[0]
     last = inner[-1:]
     if lead in _PUNCTUATION and head:
@@ -455,9 +478,14 @@ def glue(head: list[Rich], text: str, punctuation_in_quote: bool) -> None:
         head.append(Text(text))
 
 
-def assemble(expansion: Expansion, plain_trees: Sequence[Rich | None],
-             marked_trees: Sequence[Rich | None] | None, layout: CitationLayout,
-             words: LocaleWords, warnings: list[str] | None = None) -> list[Rich | None]:
+def assemble(
+    expansion: Expansion,
+    plain_trees: Sequence[Rich | None],
+    marked_trees: Sequence[Rich | None] | None,
+    layout: CitationLayout,
+    words: LocaleWords,
+    warnings: list[str] | None = None,
+) -> list[Rich | None]:
     """One rich tree per original cluster (None where the engine gave nothing).
 
     A marked piece whose markers went missing (an engine that rewrote them)
@@ -477,9 +505,11 @@ def assemble(expansion: Expansion, plain_trees: Sequence[Rich | None],
         if found is not None:
             return found
         if marked is not None and warnings is not None:
-            message = ("\"quoted in\" citations: the engine's output lost the markers "
-                       "around their pieces; the layout's affixes were cut off as text "
-                       "instead, which may lose punctuation")
+            message = (
+                '"quoted in" citations: the engine\'s output lost the markers '
+                "around their pieces; the layout's affixes were cut off as text "
+                "instead, which may lose punctuation"
+            )
             if message not in warnings:
                 warnings.append(message)
         tree = rendered(index)
@@ -494,8 +524,12 @@ def assemble(expansion: Expansion, plain_trees: Sequence[Rich | None],
         first_part = True
         for part in shape:
             if len(part) > 1 and not words.names_statement:
-                texts = _consulted_only(content(part[0]), content(part[-1]),
-                                        _cite_prefix(stream, part[0]), words.quoted_in)
+                texts = _consulted_only(
+                    content(part[0]),
+                    content(part[-1]),
+                    _cite_prefix(stream, part[0]),
+                    words.quoted_in,
+                )
             else:
                 texts = [c for c in (content(i) for i in part) if _printed(c, len(part) > 1)]
             if not texts:
@@ -541,8 +575,7 @@ def _consulted_only(statement: Rich, work: Rich, prefix: str, words: str) -> lis
         return []
     lead: list[Rich] = []
     if prefix:
-        printed = _slice(statement, 0, len(prefix)) if plain(statement).startswith(prefix) \
-            else None
+        printed = _slice(statement, 0, len(prefix)) if plain(statement).startswith(prefix) else None
         lead = [printed or Text(prefix), Text(" ")]
     return [Span((*lead, Text(f"{words} "), work))]
 
@@ -587,7 +620,7 @@ def quote_marks(tag: str, loader: LocaleLoader) -> tuple[str, str]:
 
 
 def bibliography_term(words: LocaleWords, tag: str) -> str:
-    """"Quoted in", capitalised, in the locale's language.
+    """ "Quoted in", capitalised, in the locale's language.
 
     Only Chicago gives a bibliography form for a source quoted in another
     (17th ed., 14.260: "... Quoted in Bonnie Costello, ..."); APA and MLA
@@ -637,8 +670,9 @@ class EntryContext:
     warnings: list[str] | None = None
 
 
-def _work_citation(context: EntryContext, work: CiteItem, numeric: bool,
-                   order: Sequence[str]) -> Rich | None:
+def _work_citation(
+    context: EntryContext, work: CiteItem, numeric: bool, order: Sequence[str]
+) -> Rich | None:
     """The quoting work's citation, as a first citation standing alone, affixes cut off.
 
     Rendered in a run of its own, so a note style gives its full note (the
@@ -649,13 +683,20 @@ def _work_citation(context: EntryContext, work: CiteItem, numeric: bool,
     """
     try:
         output = context.engine.process(
-            context.items, marked_style(context.style_xml), [Cluster((work,), note_number=1)],
-            locale=context.locale, locale_loader=context.loader, bibliography=numeric,
-            bibliography_ids=context.bibliography_ids)
+            context.items,
+            marked_style(context.style_xml),
+            [Cluster((work,), note_number=1)],
+            locale=context.locale,
+            locale_loader=context.loader,
+            bibliography=numeric,
+            bibliography_ids=context.bibliography_ids,
+        )
     except Exception as exc:  # an engine bug must not take the bibliography down
         if context.warnings is not None:
-            context.warnings.append(f"engine '{context.engine.name}' failed on the \"quoted "
-                                    f"in\" citation of '{work.id}': {exc!r}")
+            context.warnings.append(
+                f"engine '{context.engine.name}' failed on the \"quoted "
+                f"in\" citation of '{work.id}': {exc!r}"
+            )
         return None
     if not output.citations:
         return None
@@ -669,8 +710,14 @@ def _work_citation(context: EntryContext, work: CiteItem, numeric: bool,
     return piece
 
 
-def listed_entry(record: Record, entry: Rich, work: Rich | None, term: str,
-                 marks: tuple[str, str], punctuation_in_quote: bool) -> Rich | None:
+def listed_entry(
+    record: Record,
+    entry: Rich,
+    work: Rich | None,
+    term: str,
+    marks: tuple[str, str],
+    punctuation_in_quote: bool,
+) -> Rich | None:
     """A quotation record's bibliography entry in Chicago's form (17th ed., 14.260).
 
     The engine's entry, without a dangling delimiter; the quoted words in
@@ -720,8 +767,9 @@ def _into_last_block(node: Rich, added: Sequence[Rich]) -> Rich | None:
     return None
 
 
-def listed_entries(entries: Sequence[tuple[str, Rich]], library: Library,
-                   context: EntryContext) -> list[tuple[str, Rich]]:
+def listed_entries(
+    entries: Sequence[tuple[str, Rich]], library: Library, context: EntryContext
+) -> list[tuple[str, Rich]]:
     """The bibliography with every listed quotation record in Chicago's form.
 
     Entries of other records pass through.  A quotation entry the style
@@ -753,8 +801,14 @@ def listed_entries(entries: Sequence[tuple[str, Rich]], library: Library,
         if key not in context.named and target in order and found not in works:
             item = CiteItem(target, locator=quote.locator, label=label)
             works[found] = _work_citation(context, item, numeric, order)
-        listed = listed_entry(record, tree, works.get(found) if key not in context.named
-                              else None, term, marks, words.punctuation_in_quote)
+        listed = listed_entry(
+            record,
+            tree,
+            works.get(found) if key not in context.named else None,
+            term,
+            marks,
+            words.punctuation_in_quote,
+        )
         out.append((key, listed if listed is not None else Text("")))
     return out
 

@@ -88,8 +88,9 @@ CHICAGO = QuotedForm("chicago")
 FORMS: dict[str, QuotedForm] = {
     "apa": QuotedForm("apa", (("en", "as cited in"),)),
     "harvard-cite-them-right": QuotedForm("harvard-cite-them-right", (("en", "cited in"),)),
-    "modern-language-association": QuotedForm("modern-language-association",
-                                              (("en", "qtd. in"),), names_statement=False),
+    "modern-language-association": QuotedForm(
+        "modern-language-association", (("en", "qtd. in"),), names_statement=False
+    ),
 }
 """The families with a form of their own, by family name."""
 
@@ -134,8 +135,7 @@ FAMILIES: dict[str, str] = {
 def parse_style_xml(xml: bytes) -> etree._Element | None:
     """The style's XML tree (comments dropped), or None when it does not parse."""
     try:
-        return etree.fromstring(xml, parser=etree.XMLParser(no_network=True,
-                                                             remove_comments=True))
+        return etree.fromstring(xml, parser=etree.XMLParser(no_network=True, remove_comments=True))
     except etree.XMLSyntaxError:
         return None
 
@@ -248,8 +248,12 @@ def locale_words(style_xml: bytes, tag: str, loader: LocaleLoader) -> LocaleWord
     style_term = next((t for t in map(_term, style_blocks) if t), None)
     form = quoted_form(style_xml)
     family_words = form.wording(tag)
-    wording = (style_term or family_words
-               or (_term(file_root) if file_root is not None else None) or builtin_term(tag))
+    wording = (
+        style_term
+        or family_words
+        or (_term(file_root) if file_root is not None else None)
+        or builtin_term(tag)
+    )
     if family_words is None:
         return LocaleWords(wording, bool(piq))
     return LocaleWords(wording, bool(piq), form.names_statement, form.family)

@@ -171,7 +171,8 @@ _URL_SCHEMES = frozenset({"http", "https", "mailto"})
 _URL_IGNORED = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
 _URL_EDGES = "".join(map(chr, range(0x21))) + (
     "\x7f\u00a0\u1680\u2028\u2029\u202f\u205f\u3000\ufeff"
-    + "".join(map(chr, range(0x2000, 0x200C))))
+    + "".join(map(chr, range(0x2000, 0x200C)))
+)
 
 
 def safe_url(url: str | None, *, relative: bool = False) -> str | None:
@@ -196,18 +197,20 @@ def safe_url(url: str | None, *, relative: bool = False) -> str | None:
         return None
     scheme = match.group(1).lower()
     if scheme == "doi":
-        rest = cleaned[match.end():].lstrip("/")
+        rest = cleaned[match.end() :].lstrip("/")
         return f"https://doi.org/{rest}" if rest else None
     if scheme not in _URL_SCHEMES:
         return None
-    return f"{scheme}:{cleaned[match.end():]}"
+    return f"{scheme}:{cleaned[match.end() :]}"
 
 
 # In-field formatting and the HTML elements that could do something in a page.
-_TAG_NAMES = ("i|b|em|strong|sc|sup|sub|u|s|span|a|div|br|p|small|big|font|strike|del|ins|"
-              "code|tt|kbd|var|cite|q|abbr|mark|script|style|img|iframe|frame|frameset|"
-              "object|embed|applet|svg|math|link|meta|base|form|input|button|textarea|"
-              "select|option|video|audio|source|details|marquee|body|html|head|title")
+_TAG_NAMES = (
+    "i|b|em|strong|sc|sup|sub|u|s|span|a|div|br|p|small|big|font|strike|del|ins|"
+    "code|tt|kbd|var|cite|q|abbr|mark|script|style|img|iframe|frame|frameset|"
+    "object|embed|applet|svg|math|link|meta|base|form|input|button|textarea|"
+    "select|option|video|audio|source|details|marquee|body|html|head|title"
+)
 # Attribute values cannot hold "<" or ">", and each part can only be read one
 # way, so a long run of unclosed tags is scanned in linear time.
 _MARKUP_TAG = re.compile(
@@ -408,15 +411,16 @@ def _escape_latex(text: str) -> str:
     return _LATEX_SPECIAL.sub(lambda match: _LATEX_ESCAPES[match.group(0)], text)
 
 
-_LATEX_URL_ENCODED = frozenset("\\{}^`<>\"|")
+_LATEX_URL_ENCODED = frozenset('\\{}^`<>"|')
 
 
 def _latex_url(url: str) -> str:
     """A URL as ``\\href`` reads it: no backslash, brace or ``^^`` that TeX would act on
     (those are percent-encoded, which means the same to a browser), ``%`` and ``#``
     escaped."""
-    encoded = "".join(f"%{ord(c):02X}" if c in _LATEX_URL_ENCODED or c.isspace() else c
-                      for c in url)
+    encoded = "".join(
+        f"%{ord(c):02X}" if c in _LATEX_URL_ENCODED or c.isspace() else c for c in url
+    )
     return encoded.replace("%", "\\%").replace("#", "\\#")
 
 

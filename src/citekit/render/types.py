@@ -57,8 +57,12 @@ class Problem:
         return self.message
 
     def to_json(self) -> dict[str, object]:
-        return {"code": self.code, "message": self.message, "key": self.key,
-                "suggestions": list(self.suggestions)}
+        return {
+            "code": self.code,
+            "message": self.message,
+            "key": self.key,
+            "suggestions": list(self.suggestions),
+        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -118,9 +118,15 @@ class Style:
             return load_style(info)
         _check_parses(data, info.id, Path(name))
         return cls(
-            id=info.id, title=info.title, path=info.path, xml=data,
-            style_class=info.style_class, citation_format=info.citation_format,
-            fields=info.fields, default_locale=info.default_locale, uri=info.uri,
+            id=info.id,
+            title=info.title,
+            path=info.path,
+            xml=data,
+            style_class=info.style_class,
+            citation_format=info.citation_format,
+            fields=info.fields,
+            default_locale=info.default_locale,
+            uri=info.uri,
         )
 
 
@@ -157,8 +163,9 @@ def parse_info(data: bytes, path: Path, *, source: str = "repository") -> StyleI
             tag = element.tag
             if event == "start" and root_attrs is None:
                 if tag != f"{_NS}style":
-                    raise StyleError(f"style '{stem}' ({path}): root element is {tag}, "
-                                     f"not a CSL <style>")
+                    raise StyleError(
+                        f"style '{stem}' ({path}): root element is {tag}, not a CSL <style>"
+                    )
                 root_attrs = {str(k): str(v) for k, v in element.attrib.items()}
                 continue
             if event != "end" or not isinstance(tag, str):
@@ -185,11 +192,17 @@ def parse_info(data: bytes, path: Path, *, source: str = "repository") -> StyleI
     if root_attrs is None:
         raise StyleError(f"style '{stem}' ({path}): empty or not XML")
     return StyleInfo(
-        id=stem, title=title, path=path,
+        id=stem,
+        title=title,
+        path=path,
         style_class=root_attrs.get("class", "in-text"),
-        citation_format=citation_format, fields=tuple(fields),
-        default_locale=root_attrs.get("default-locale"), parent=parent, uri=uri,
-        title_short=title_short, source=source,
+        citation_format=citation_format,
+        fields=tuple(fields),
+        default_locale=root_attrs.get("default-locale"),
+        parent=parent,
+        uri=uri,
+        title_short=title_short,
+        source=source,
     )
 
 
@@ -202,8 +215,9 @@ def _check_parses(data: bytes, name: str, path: Path) -> None:
     if root.tag != f"{_NS}style":
         raise StyleError(f"style '{name}' ({path}): root element is {root.tag}, not <style>")
     if root.find(f"{_NS}citation") is None:
-        raise StyleError(f"style '{name}' ({path}): no <citation> element "
-                         f"(an independent style needs one)")
+        raise StyleError(
+            f"style '{name}' ({path}): no <citation> element (an independent style needs one)"
+        )
 
 
 # ---------------------------------------------------------------------------
@@ -328,8 +342,14 @@ def list_styles(query: str | None = None) -> list[StyleInfo]:
 
     def matches(info: StyleInfo) -> bool:
         haystack = " ".join(
-            [info.id, info.title, info.title_short or "", info.citation_format or "",
-             info.style_class, *info.fields]
+            [
+                info.id,
+                info.title,
+                info.title_short or "",
+                info.citation_format or "",
+                info.style_class,
+                *info.fields,
+            ]
         ).lower()
         return all(word in haystack for word in words)
 
@@ -451,26 +471,40 @@ def load_style(info: StyleInfo, *, _seen: tuple[str, ...] = ()) -> Style:
     if info.parent is None:
         data = _read_independent(info.id, info.path)
         return Style(
-            id=info.id, title=info.title, path=info.path, xml=data,
-            style_class=info.style_class, citation_format=info.citation_format,
-            fields=info.fields, default_locale=info.default_locale, uri=info.uri,
+            id=info.id,
+            title=info.title,
+            path=info.path,
+            xml=data,
+            style_class=info.style_class,
+            citation_format=info.citation_format,
+            fields=info.fields,
+            default_locale=info.default_locale,
+            uri=info.uri,
         )
     if info.parent in _seen or info.parent == info.id:
-        raise StyleError(f"style '{info.id}' ({info.path}): its parent chain loops "
-                         f"({' -> '.join((*_seen, info.id, info.parent))})")
+        raise StyleError(
+            f"style '{info.id}' ({info.path}): its parent chain loops "
+            f"({' -> '.join((*_seen, info.id, info.parent))})"
+        )
     try:  # a parent is an installed style's id, never a path (it comes from the file)
         parent_info = installed_style_info(info.parent)
     except UnknownStyleError as exc:
-        raise StyleError(f"style '{info.id}' ({info.path}): its independent parent "
-                         f"'{info.parent}' is not installed") from exc
+        raise StyleError(
+            f"style '{info.id}' ({info.path}): its independent parent "
+            f"'{info.parent}' is not installed"
+        ) from exc
     parent = load_style(parent_info, _seen=(*_seen, info.id))
     return Style(
-        id=info.id, title=info.title, path=info.path, xml=parent.xml,
+        id=info.id,
+        title=info.title,
+        path=info.path,
+        xml=parent.xml,
         style_class=parent.style_class,
         citation_format=info.citation_format or parent.citation_format,
         fields=info.fields or parent.fields,
         default_locale=info.default_locale or parent.default_locale,
-        parent=parent.id, uri=info.uri,
+        parent=parent.id,
+        uri=info.uri,
     )
 
 
@@ -489,8 +523,12 @@ def style_from_data(name: str, base: Path, *, allow: Iterable[str | Path] = ()) 
     if not _looks_like_path(name) or name.startswith(("http://", "https://")):
         return name
     repository = repository_dir()
-    folders = [*allow, *user_style_dirs(), *project_style_dirs(),
-               *([repository] if repository is not None else [])]
+    folders = [
+        *allow,
+        *user_style_dirs(),
+        *project_style_dirs(),
+        *([repository] if repository is not None else []),
+    ]
     candidate = confine(name, base, allow=folders, what="style file")
     if _exists(candidate):
         return str(candidate)
@@ -531,8 +569,9 @@ def locales_dir() -> Path:
 @lru_cache(maxsize=1)
 def _locale_tags() -> frozenset[str]:
     """The tags that have a locale file (``de-DE``, ``sr-Latn-RS``, ...)."""
-    return frozenset(p.name[len("locales-"):-len(".xml")]
-                     for p in locales_dir().glob("locales-*.xml"))
+    return frozenset(
+        p.name[len("locales-") : -len(".xml")] for p in locales_dir().glob("locales-*.xml")
+    )
 
 
 def available_locales() -> list[str]:

@@ -43,12 +43,14 @@ Serbian's file was split by script (``sr-Latn-RS``, ``sr-Cyrl-RS``); the CSL
 repository made the Latin one primary, so ``sr`` and the old ``sr-RS`` use it.
 """
 
-SCRIPT_DIALECTS: Mapping[str, str] = MappingProxyType({
-    "sr-Cyrl": "sr-Cyrl-RS",
-    "sr-Latn": "sr-Latn-RS",
-    "zh-Hans": "zh-CN",
-    "zh-Hant": "zh-TW",
-})
+SCRIPT_DIALECTS: Mapping[str, str] = MappingProxyType(
+    {
+        "sr-Cyrl": "sr-Cyrl-RS",
+        "sr-Latn": "sr-Latn-RS",
+        "zh-Hans": "zh-CN",
+        "zh-Hant": "zh-TW",
+    }
+)
 """A language written in a named script -> the file in that script.
 
 Asked for Cyrillic Serbian, the Latin primary dialect would be the wrong
@@ -93,8 +95,9 @@ def _script_dialect(tag: str) -> str | None:
     return None
 
 
-def fallback_chain(lang: str, *, available: Collection[str] | None = None,
-                   english: bool = True) -> tuple[str, ...]:
+def fallback_chain(
+    lang: str, *, available: Collection[str] | None = None, english: bool = True
+) -> tuple[str, ...]:
     """The locale files to try for ``lang``, most specific first.
 
     The tag itself, the file of its script (``sr-Cyrl`` -> ``sr-Cyrl-RS``),

@@ -43,7 +43,10 @@ def _entries(first: str, alternatives: str) -> list[str]:
 def test_same_names_substitute_whatever_their_label() -> None:
     """Names compare as data: the editor's "ed." label does not make a new author."""
     assert _entries("author", '<names variable="editor"/>') == [
-        "Doe, John, ed. A.", "---. B.", "---. C."]
+        "Doe, John, ed. A.",
+        "---. B.",
+        "---. C.",
+    ]
 
 
 def test_empty_alternative_that_inherits_the_name_leaves_the_comparison_open() -> None:
@@ -51,15 +54,15 @@ def test_empty_alternative_that_inherits_the_name_leaves_the_comparison_open() -
     the names it stands in for: the editor that renders after it is compared
     (citeproc-js 2.4.63 prints "---. B." here)."""
     alternatives = '<names variable="author"/><names variable="editor"/>'
-    assert _entries("composer", alternatives) == [
-        "Doe, John, ed. A.", "---. B.", "---. C."]
+    assert _entries("composer", alternatives) == ["Doe, John, ed. A.", "---. B.", "---. C."]
 
 
 def test_empty_alternative_with_its_own_name_does_not_compare() -> None:
     """An empty alternative with a cs:name of its own ends the comparison for
     its entry, which keeps its names and leaves the comparison to the next
     entries: MLA's ``guest`` (biblatex-examples ``gaonkar`` / ``gaonkar:in``)."""
-    alternatives = ('<names variable="author"/><names variable="guest"><name/></names>'
-                    '<names variable="editor"/>')
-    assert _entries("composer", alternatives) == [
-        "Doe, John, ed. A.", "Doe, John. B.", "---. C."]
+    alternatives = (
+        '<names variable="author"/><names variable="guest"><name/></names>'
+        '<names variable="editor"/>'
+    )
+    assert _entries("composer", alternatives) == ["Doe, John, ed. A.", "Doe, John. B.", "---. C."]

@@ -21,10 +21,12 @@ def test_ibid_needs_the_previous_note_to_hold_only_that_cite() -> None:
     # Note 2 holds two clusters (a, then b): a cite of b in note 3 is not ibid,
     # though the cluster just before it cites b alone.
     clusters = [[cite("a")], [cite("b")], [cite("b")], [cite("b")]]
-    assert positions(clusters, [1, 2, 2, 3]) == [
-        ["first"], ["first"], ["ibid"], ["subsequent"]]
+    assert positions(clusters, [1, 2, 2, 3]) == [["first"], ["first"], ["ibid"], ["subsequent"]]
     assert positions([[cite("a")], [cite("a")], [cite("a", "5")]], [1, 2, 3]) == [
-        ["first"], ["ibid"], ["ibid-with-locator"]]
+        ["first"],
+        ["ibid"],
+        ["ibid-with-locator"],
+    ]
 
 
 def test_note_membership_counts_clusters_wherever_they_sit() -> None:

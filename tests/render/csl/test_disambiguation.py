@@ -29,15 +29,30 @@ def style(citation_attrs: str, layout: str) -> bytes:
 </style>""".encode()
 
 
-AUTHOR_YEAR = ('<names variable="author"><name form="short"/></names>'
-               '<date variable="issued" prefix=" "><date-part name="year"/></date>')
-ITEMS = [{"id": key, "type": "book", "title": title, "author": [{"family": "Doe"}],
-          "issued": {"date-parts": [[2000]]}} for key, title in (("a", "Alpha"), ("b", "Beta"))]
+AUTHOR_YEAR = (
+    '<names variable="author"><name form="short"/></names>'
+    '<date variable="issued" prefix=" "><date-part name="year"/></date>'
+)
+ITEMS = [
+    {
+        "id": key,
+        "type": "book",
+        "title": title,
+        "author": [{"family": "Doe"}],
+        "issued": {"date-parts": [[2000]]},
+    }
+    for key, title in (("a", "Alpha"), ("b", "Beta"))
+]
 
 
 def cite_both(xml: bytes) -> list[str]:
-    out = CslEngine().process(ITEMS, xml, [Cluster((CiteItem("a"),)), Cluster((CiteItem("b"),))],
-                              locale="en-US", locale_loader=bundled_locale_xml)
+    out = CslEngine().process(
+        ITEMS,
+        xml,
+        [Cluster((CiteItem("a"),)), Cluster((CiteItem("b"),))],
+        locale="en-US",
+        locale_loader=bundled_locale_xml,
+    )
     return [to_text(c) for c in out.citations]
 
 
@@ -49,15 +64,21 @@ def test_style_records_whether_it_tests_disambiguate() -> None:
 
 def test_a_disambiguate_condition_alone_still_disambiguates() -> None:
     assert cite_both(style("", AUTHOR_YEAR + '<text macro="extra"/>')) == [
-        "(Doe 2000, Alpha)", "(Doe 2000, Beta)"]
+        "(Doe 2000, Alpha)",
+        "(Doe 2000, Beta)",
+    ]
 
 
-@pytest.mark.parametrize(("attrs", "expected"), [
-    ("", ["(Doe 2000)", "(Doe 2000)"]),
-    ('disambiguate-add-year-suffix="true"', ["(Doe 2000a)", "(Doe 2000b)"]),
-])
+@pytest.mark.parametrize(
+    ("attrs", "expected"),
+    [
+        ("", ["(Doe 2000)", "(Doe 2000)"]),
+        ('disambiguate-add-year-suffix="true"', ["(Doe 2000a)", "(Doe 2000b)"]),
+    ],
+)
 def test_nothing_is_rendered_for_comparison_without_a_method(
-        monkeypatch: pytest.MonkeyPatch, attrs: str, expected: list[str]) -> None:
+    monkeypatch: pytest.MonkeyPatch, attrs: str, expected: list[str]
+) -> None:
     # ieee rendered the whole library to compare cites it had no way to tell apart.
     calls: list[Any] = []
     real = disambiguation._Renderer.key

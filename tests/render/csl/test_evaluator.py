@@ -53,9 +53,14 @@ def test_label_does_not_keep_a_group_of_empty_variables_alive() -> None:
     assert _entry(layout, page="5-9") == "Works (pp. 5-9)".replace("-", "\u2013")
 
 
-@pytest.mark.parametrize(("plural", "expected"), [
-    ("contextual", "Works vol."), ("never", "Works vol."), ("always", "Works vols."),
-])
+@pytest.mark.parametrize(
+    ("plural", "expected"),
+    [
+        ("contextual", "Works vol."),
+        ("never", "Works vol."),
+        ("always", "Works vols."),
+    ],
+)
 def test_label_of_an_empty_variable_follows_plural_attribute(plural: str, expected: str) -> None:
     layout = f"""<group delimiter=" "><text variable="title"/>
       <label variable="volume" form="short" plural="{plural}"/></group>"""

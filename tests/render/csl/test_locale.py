@@ -83,12 +83,21 @@ def test_the_citeproc_py_engine_keeps_its_own_locale_files() -> None:
     from citekit.model.records import Library
     from citekit.render import render
 
-    library = Library.from_json([{"id": "a", "type": "book", "title": "Titel",
-                                  "author": [{"family": "Kant", "given": "I"}],
-                                  "editor": [{"family": "Weber", "given": "M"}],
-                                  "issued": {"date-parts": [[1788]]}}])
-    result = render(library, "chicago-author-date", locale="de-DE", output="text",
-                    engine="citeproc-py")
+    library = Library.from_json(
+        [
+            {
+                "id": "a",
+                "type": "book",
+                "title": "Titel",
+                "author": [{"family": "Kant", "given": "I"}],
+                "editor": [{"family": "Weber", "given": "M"}],
+                "issued": {"date-parts": [[1788]]},
+            }
+        ]
+    )
+    result = render(
+        library, "chicago-author-date", locale="de-DE", output="text", engine="citeproc-py"
+    )
     assert "Kant" in result.bibliography[0].text
     assert "Herausgegeben von" in result.bibliography[0].text  # German, from citeproc-py's files
 

@@ -60,12 +60,14 @@ def test_typed_curly_single_quotes_stay_inner_outside_quotes() -> None:
     outer marks; inside outer quotes it is inner as usual, and straight single
     quotes at the top level still become the outer marks.
     """
+
     def render(text: str, quoted: bool = False) -> str:
         field = parse_markup(text)
         return to_html(to_rich(Box([field], quotes=quoted), EN))
 
     assert render("meaning \u2018God willing\u2019.") == "meaning \u2018God willing\u2019."
-    assert render("\u2018a \"b\" c\u2019") == "\u2018a \u201cb\u201d c\u2019"
+    assert render('\u2018a "b" c\u2019') == "\u2018a \u201cb\u201d c\u2019"
     assert render("\u2018Parmenides\u2019 and", quoted=True) == (
-        "\u201c\u2018Parmenides\u2019 and\u201d")
+        "\u201c\u2018Parmenides\u2019 and\u201d"
+    )
     assert render("meaning 'God willing'") == "meaning \u201cGod willing\u201d"

@@ -10,9 +10,32 @@ import pytest
 
 from citekit.render.csl.sorting import collation_for, collation_key
 
-NAMES = ["Zweig", "Åström", "Ärger", "Öberg", "Adams", "Æbelø", "Østergaard", "Łukasz",
-         "Lis", "Lubicz", "Čapek", "Cibulka", "Chvála", "Hájek", "Nuez", "Nunez", "Núñez",
-         "Uzun", "Ümit", "Şahin", "Sahin", "Иванов", "Ωmega", "王"]
+NAMES = [
+    "Zweig",
+    "Åström",
+    "Ärger",
+    "Öberg",
+    "Adams",
+    "Æbelø",
+    "Østergaard",
+    "Łukasz",
+    "Lis",
+    "Lubicz",
+    "Čapek",
+    "Cibulka",
+    "Chvála",
+    "Hájek",
+    "Nuez",
+    "Nunez",
+    "Núñez",
+    "Uzun",
+    "Ümit",
+    "Şahin",
+    "Sahin",
+    "Иванов",
+    "Ωmega",
+    "王",
+]
 
 
 def ordered(language: str) -> list[str]:
@@ -28,15 +51,18 @@ def test_english_files_special_letters_under_their_root_letter() -> None:
     assert order[-4:] == ["Zweig", "Ωmega", "Иванов", "王"]  # then script by script
 
 
-@pytest.mark.parametrize(("language", "tail"), [
-    ("sv-SE", ["Zweig", "Åström", "Æbelø", "Ärger", "Öberg", "Østergaard"]),
-    ("fi-FI", ["Zweig", "Åström", "Æbelø", "Ärger", "Öberg", "Østergaard"]),
-    ("da-DK", ["Zweig", "Æbelø", "Ärger", "Öberg", "Østergaard", "Åström"]),
-    ("nb-NO", ["Zweig", "Æbelø", "Ärger", "Öberg", "Østergaard", "Åström"]),
-])
+@pytest.mark.parametrize(
+    ("language", "tail"),
+    [
+        ("sv-SE", ["Zweig", "Åström", "Æbelø", "Ärger", "Öberg", "Østergaard"]),
+        ("fi-FI", ["Zweig", "Åström", "Æbelø", "Ärger", "Öberg", "Østergaard"]),
+        ("da-DK", ["Zweig", "Æbelø", "Ärger", "Öberg", "Østergaard", "Åström"]),
+        ("nb-NO", ["Zweig", "Æbelø", "Ärger", "Öberg", "Østergaard", "Åström"]),
+    ],
+)
 def test_nordic_letters_follow_z(language: str, tail: list[str]) -> None:
     latin = [name for name in ordered(language) if name not in ("Иванов", "Ωmega", "王")]
-    assert latin[-len(tail):] == tail
+    assert latin[-len(tail) :] == tail
     assert latin.index("Uzun") < latin.index("Ümit")  # ü files as y
 
 
@@ -47,22 +73,31 @@ def test_danish_aa_is_a_ring() -> None:
     assert collation_key("Aagaard", english) < collation_key("Adams", english)
 
 
-@pytest.mark.parametrize(("language", "before", "after"), [
-    ("es-ES", "Nunez", "Núñez"),       # ñ after n
-    ("pl-PL", "Lubicz", "Łukasz"),     # ł after l
-    ("cs-CZ", "Cibulka", "Čapek"),     # č after c
-    ("cs-CZ", "Hájek", "Chvála"),      # ch after h
-    ("tr-TR", "Sahin", "Şahin"),       # ş after s
-    ("tr-TR", "Uzun", "Ümit"),         # ü after u
-])
+@pytest.mark.parametrize(
+    ("language", "before", "after"),
+    [
+        ("es-ES", "Nunez", "Núñez"),  # ñ after n
+        ("pl-PL", "Lubicz", "Łukasz"),  # ł after l
+        ("cs-CZ", "Cibulka", "Čapek"),  # č after c
+        ("cs-CZ", "Hájek", "Chvála"),  # ch after h
+        ("tr-TR", "Sahin", "Şahin"),  # ş after s
+        ("tr-TR", "Uzun", "Ümit"),  # ü after u
+    ],
+)
 def test_alphabets_with_letters_of_their_own(language: str, before: str, after: str) -> None:
     order = ordered(language)
     assert order.index(before) < order.index(after)
 
 
-@pytest.mark.parametrize(("language", "first"), [
-    ("ru-RU", "Иванов"), ("el-GR", "Ωmega"), ("zh-CN", "王"), ("en-US", "Adams"),
-])
+@pytest.mark.parametrize(
+    ("language", "first"),
+    [
+        ("ru-RU", "Иванов"),
+        ("el-GR", "Ωmega"),
+        ("zh-CN", "王"),
+        ("en-US", "Adams"),
+    ],
+)
 def test_a_locale_sorts_its_own_script_first(language: str, first: str) -> None:
     assert ordered(language)[0] == first
 

@@ -36,9 +36,11 @@ def test_nocase_spans_are_protected() -> None:
 def test_title_case_keeps_a_lone_letter_before_a_closing_bracket() -> None:
     """citeproc-js: "(n log n)", "(x)", "(n, k)" keep their lowercase letters."""
     assert transform("sorting in time (n log n) for (x) and (n, k)", "title") == (
-        "Sorting in Time (n Log n) for (x) and (n, k)")
+        "Sorting in Time (n Log n) for (x) and (n, k)"
+    )
 
 
 def test_title_case_leaves_tex_commands_alone() -> None:
     assert transform("bounds on \\log n via \\emph{lazy} trees", "title") == (
-        "Bounds on \\log n via \\emph{lazy} Trees")
+        "Bounds on \\log n via \\emph{lazy} Trees"
+    )

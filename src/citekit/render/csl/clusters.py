@@ -240,7 +240,8 @@ def _collapse_numbers(cites: list[Cite], delimiter: str, options: Mapping[str, s
         while (
             end + 1 < len(cites)
             and cites[end + 1].info.citation_number == cites[end].info.citation_number + 1
-            and _bare_number(cites[end]) and _bare_number(cites[end + 1])
+            and _bare_number(cites[end])
+            and _bare_number(cites[end + 1])
             and not cites[end + 1].info.prefix
         ):
             end += 1

@@ -55,8 +55,13 @@ class _Renderer:
         self._keys: dict[tuple[object, ...], str] = {}
 
     def key(self, item_id: str, state: DisambiguationState) -> str:
-        memo = (item_id, state.add_names, tuple(sorted(state.given_level.items())),
-                state.year_suffix, state.condition)
+        memo = (
+            item_id,
+            state.add_names,
+            tuple(sorted(state.given_level.items())),
+            state.year_suffix,
+            state.condition,
+        )
         cached = self._keys.get(memo)
         if cached is not None:
             return cached
@@ -335,6 +340,6 @@ def _squash(given: str) -> str:
 
 
 def _initials(given: str) -> str:
-    """"E. J." -> "EJ"; a hyphen stays, as in the initialized name ("E.-J.")."""
+    """ "E. J." -> "EJ"; a hyphen stays, as in the initialized name ("E.-J.")."""
     words = given.replace(".", " ").split()
     return "".join("-".join(part[:1] for part in word.split("-")) for word in words)

@@ -157,5 +157,6 @@ class CslEngine:
         output.bibliography = result.bibliography
         output.warnings.extend(result.warnings)
         output.layout = BibliographyLayout.from_attributes(
-            style.bibliography.options if style.bibliography is not None else None)
+            style.bibliography.options if style.bibliography is not None else None
+        )
         return output

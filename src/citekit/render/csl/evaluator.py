@@ -323,8 +323,7 @@ class Evaluator:
                 content = value
             elif "\u00ab " in value or " \u00bb" in value:  # French spacing: narrow no-break
                 content = self.markup(
-                    ctx,
-                    value.replace("\u00ab ", "\u00ab\u202f").replace(" \u00bb", "\u202f\u00bb")
+                    ctx, value.replace("\u00ab ", "\u00ab\u202f").replace(" \u00bb", "\u202f\u00bb")
                 )
             elif name in NUMBER_VARIABLES and "-" in value and is_numeric(value):
                 dash = ctx.locale.term("page-range-delimiter") or "\u2013"

@@ -34,8 +34,9 @@ _EMPTY_PAIR = re.compile(r"<([a-zA-Z]+)(?:\s[^<>]*)?></\1>")
 # Inside a tag, the characters that separate given names stand in for themselves
 # as private-use characters while the name is cut into words, so a tag
 # (<span class="nocase">) is never split.
-_TAG_PROTECT = str.maketrans({" ": "\ue000", ".": "\ue001", "-": "\ue002", "\t": "\ue003",
-                              "\n": "\ue004"})
+_TAG_PROTECT = str.maketrans(
+    {" ": "\ue000", ".": "\ue001", "-": "\ue002", "\t": "\ue003", "\n": "\ue004"}
+)
 _TAG_RESTORE = {ord(v): k for k, v in _TAG_PROTECT.items()}
 
 
@@ -58,7 +59,7 @@ def _respell(token: str, kept: str, suffix: str) -> str:
     taken = 0
     position = 0
     for match in _MARKUP.finditer(token):
-        taken = _take(token[position:match.start()], kept, taken, suffix, out)
+        taken = _take(token[position : match.start()], kept, taken, suffix, out)
         out.append(match.group(0))
         position = match.end()
     taken = _take(token[position:], kept, taken, suffix, out)
@@ -70,7 +71,7 @@ def _respell(token: str, kept: str, suffix: str) -> str:
         if emptied == text:
             break
         text = emptied
-    return text + suffix[len(suffix.rstrip()):]
+    return text + suffix[len(suffix.rstrip()) :]
 
 
 def _take(chunk: str, kept: str, taken: int, suffix: str, out: list[str]) -> int:
@@ -78,7 +79,7 @@ def _take(chunk: str, kept: str, taken: int, suffix: str, out: list[str]) -> int
     if not chunk or taken >= len(kept):
         return taken
     count = min(len(chunk), len(kept) - taken)
-    out.append(kept[taken:taken + count])
+    out.append(kept[taken : taken + count])
     taken += count
     if taken == len(kept):
         out.append(suffix.rstrip())
@@ -202,8 +203,7 @@ class NameRenderer:
         if name.static_ordering:
             # CSL: family name first, space-separated, in every order (a romanised
             # East Asian name: "Mao Zedong"), as citeproc-js prints it.
-            return _seq([(name.dropping, gd), (name.non_dropping, fd), (family, fd)],
-                        [(given, gd)])
+            return _seq([(name.dropping, gd), (name.non_dropping, fd), (family, fd)], [(given, gd)])
         if not inverted:
             family_group: list[Piece] = [(name.non_dropping, fd), (family, fd)]
             given_group: list[Piece] = [(given, gd)]

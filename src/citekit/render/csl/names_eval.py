@@ -45,8 +45,10 @@ def render_names(ev: Evaluator, ctx: Context, node: NamesNode) -> Out | None:
     # An empty cs:substitute alternative without a cs:name of its own is part
     # of the names it stands in for, and leaves the decision to what follows.
     inherits = ctx.names_inherit is not None and node.name is None
-    if ctx.mode == "bibliography" and AUTHOR_KEY not in ctx.extra and not (
-        inherits and out is None
+    if (
+        ctx.mode == "bibliography"
+        and AUTHOR_KEY not in ctx.extra
+        and not (inherits and out is None)
     ):
         rendered: list[str] | None = ctx.extra.get(_RENDERED)
         ctx.extra[AUTHOR_KEY] = "\n".join(rendered) if rendered else None
@@ -61,8 +63,9 @@ def _note_rendered(ctx: Context, key: str) -> None:
 def _name_key(name: NameData) -> str:
     """The name's parts run together, as citeproc-js compares them: a one-part
     ``family`` and a ``literal`` of the same text are the same name."""
-    return "".join((name.non_dropping, name.family, name.given, name.dropping, name.suffix,
-                    name.literal))
+    return "".join(
+        (name.non_dropping, name.family, name.given, name.dropping, name.suffix, name.literal)
+    )
 
 
 def _render_names(ev: Evaluator, ctx: Context, node: NamesNode) -> Out | None:
@@ -256,8 +259,9 @@ def _label(ev: Evaluator, ctx: Context, node: LabelNode, variable: str, plural: 
 def _separates_namesakes(ev: Evaluator) -> bool:
     """Whether the style's citations may add full given names (not only initials)."""
     options = ev.style.citation.options
-    return (options.get("disambiguate-add-givenname") == "true"
-            and not options.get("givenname-disambiguation-rule", "").endswith("with-initials"))
+    return options.get("disambiguate-add-givenname") == "true" and not options.get(
+        "givenname-disambiguation-rule", ""
+    ).endswith("with-initials")
 
 
 def _separate_namesakes(

@@ -163,8 +163,11 @@ class _Flattener:
         if fmt is not None:
             flips = node.tag == MARKUP
             style = fmt.font_style
-            if (style is not None and node.tag != STANDING_IN
-                    and not _ROMANESQUE.search(plain_text(node))):
+            if (
+                style is not None
+                and node.tag != STANDING_IN
+                and not _ROMANESQUE.search(plain_text(node))
+            ):
                 style = None  # Chinese and Japanese are not set in italics (citeproc-js)
             if style in ("italic", "oblique"):
                 italic = not (italic and flips)

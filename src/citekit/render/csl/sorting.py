@@ -36,10 +36,21 @@ _SCRIPT_RANGES: dict[str, tuple[tuple[int, int], ...]] = {
     "thai": ((0x0E00, 0x0E7F),),
 }
 _LANGUAGE_SCRIPTS: dict[str, tuple[str, ...]] = {
-    "ru": ("cyrillic",), "uk": ("cyrillic",), "bg": ("cyrillic",), "be": ("cyrillic",),
-    "mk": ("cyrillic",), "mn": ("cyrillic",), "kk": ("cyrillic",), "el": ("greek",),
-    "zh": ("han",), "ja": ("latin", "han"), "ko": ("hangul", "han"), "ar": ("arabic",),
-    "fa": ("arabic",), "he": ("hebrew",), "th": ("thai",),
+    "ru": ("cyrillic",),
+    "uk": ("cyrillic",),
+    "bg": ("cyrillic",),
+    "be": ("cyrillic",),
+    "mk": ("cyrillic",),
+    "mn": ("cyrillic",),
+    "kk": ("cyrillic",),
+    "el": ("greek",),
+    "zh": ("han",),
+    "ja": ("latin", "han"),
+    "ko": ("hangul", "han"),
+    "ar": ("arabic",),
+    "fa": ("arabic",),
+    "he": ("hebrew",),
+    "th": ("thai",),
 }
 _SHIFT = 0x30000  # above every script a bibliography uses; three tiers stay valid code points
 Tiers = tuple[tuple[tuple[int, int], ...], ...]
@@ -61,8 +72,16 @@ def _tier(code: int, tiers: Tiers) -> int:
 # Letters root collation files under another letter (ICU's root order, which
 # citeproc-js uses for English): "Łukasz" among the L's, "Ørsted" among the O's.
 _ROOT_LETTERS = {
-    "\u00e6": "ae", "\u00f8": "o", "\u0142": "l", "\u0131": "i", "\u0111": "d",
-    "\u00f0": "d", "\u00df": "ss", "\u0153": "oe", "\u00fe": "th", "\u0127": "h",
+    "\u00e6": "ae",
+    "\u00f8": "o",
+    "\u0142": "l",
+    "\u0131": "i",
+    "\u0111": "d",
+    "\u00f0": "d",
+    "\u00df": "ss",
+    "\u0153": "oe",
+    "\u00fe": "th",
+    "\u0127": "h",
 }
 
 
@@ -73,22 +92,59 @@ def _after(letter: str, rank: int) -> str:
 
 # Letters a language's alphabet files separately (its collation tailoring).
 _TAILORINGS: dict[str, dict[str, str]] = {
-    "sv": {"\u00e5": _after("z", 1), "\u00e4": _after("z", 2), "\u00e6": _after("z", 2),
-           "\u00f6": _after("z", 3), "\u00f8": _after("z", 3), "\u00fc": "y"},
-    "da": {"\u00e6": _after("z", 1), "\u00e4": _after("z", 1), "\u00f8": _after("z", 2),
-           "\u00f6": _after("z", 2), "\u00e5": _after("z", 3), "aa": _after("z", 3),
-           "\u00fc": "y"},
+    "sv": {
+        "\u00e5": _after("z", 1),
+        "\u00e4": _after("z", 2),
+        "\u00e6": _after("z", 2),
+        "\u00f6": _after("z", 3),
+        "\u00f8": _after("z", 3),
+        "\u00fc": "y",
+    },
+    "da": {
+        "\u00e6": _after("z", 1),
+        "\u00e4": _after("z", 1),
+        "\u00f8": _after("z", 2),
+        "\u00f6": _after("z", 2),
+        "\u00e5": _after("z", 3),
+        "aa": _after("z", 3),
+        "\u00fc": "y",
+    },
     "es": {"\u00f1": _after("n", 1)},
-    "pl": {"\u0105": _after("a", 1), "\u0107": _after("c", 1), "\u0119": _after("e", 1),
-           "\u0142": _after("l", 1), "\u0144": _after("n", 1), "\u00f3": _after("o", 1),
-           "\u015b": _after("s", 1), "\u017a": _after("z", 1), "\u017c": _after("z", 2)},
-    "cs": {"\u010d": _after("c", 1), "ch": _after("h", 1), "\u0159": _after("r", 1),
-           "\u0161": _after("s", 1), "\u017e": _after("z", 1)},
-    "tr": {"\u00e7": _after("c", 1), "\u011f": _after("g", 1), "\u0131": _after("h", 1),
-           "\u00f6": _after("o", 1), "\u015f": _after("s", 1), "\u00fc": _after("u", 1)},
+    "pl": {
+        "\u0105": _after("a", 1),
+        "\u0107": _after("c", 1),
+        "\u0119": _after("e", 1),
+        "\u0142": _after("l", 1),
+        "\u0144": _after("n", 1),
+        "\u00f3": _after("o", 1),
+        "\u015b": _after("s", 1),
+        "\u017a": _after("z", 1),
+        "\u017c": _after("z", 2),
+    },
+    "cs": {
+        "\u010d": _after("c", 1),
+        "ch": _after("h", 1),
+        "\u0159": _after("r", 1),
+        "\u0161": _after("s", 1),
+        "\u017e": _after("z", 1),
+    },
+    "tr": {
+        "\u00e7": _after("c", 1),
+        "\u011f": _after("g", 1),
+        "\u0131": _after("h", 1),
+        "\u00f6": _after("o", 1),
+        "\u015f": _after("s", 1),
+        "\u00fc": _after("u", 1),
+    },
 }
-for _alias, _language in (("fi", "sv"), ("nb", "da"), ("nn", "da"), ("no", "da"),
-                          ("sk", "cs"), ("az", "tr")):
+for _alias, _language in (
+    ("fi", "sv"),
+    ("nb", "da"),
+    ("nn", "da"),
+    ("no", "da"),
+    ("sk", "cs"),
+    ("az", "tr"),
+):
     _TAILORINGS[_alias] = _TAILORINGS[_language]
 
 
@@ -126,9 +182,7 @@ def collation_key(text: str, collation: Collation = ENGLISH) -> str:
     tiers = collation.tiers
     if not tiers:
         return key
-    return "".join(
-        chr(ord(c) + _tier(ord(c), tiers) * _SHIFT) if c.isalpha() else c for c in key
-    )
+    return "".join(chr(ord(c) + _tier(ord(c), tiers) * _SHIFT) if c.isalpha() else c for c in key)
 
 
 def sort_values(

@@ -462,8 +462,9 @@ def parse_style(xml: bytes | str) -> Style:
     bibliography = parser.section(bibliography_el)
     from citekit.render.csl.substitute_parts import inherit_name_parts
 
-    inherit_name_parts(macros, (citation.layout.children,
-                                bibliography.layout.children if bibliography else ()))
+    inherit_name_parts(
+        macros, (citation.layout.children, bibliography.layout.children if bibliography else ())
+    )
     options: dict[str, Any] = {k: v for k, v in root.attrib.items() if isinstance(k, str)}
     return Style(
         root.get("class") or "in-text",

@@ -53,9 +53,13 @@ def _with_parts(nodes: tuple[Node, ...], parts: Parts) -> tuple[Node, ...]:
         elif isinstance(node, GroupNode):
             node = replace(node, children=_with_parts(node.children, parts))
         elif isinstance(node, ChooseNode):
-            node = replace(node, branches=tuple(
-                (condition, _with_parts(children, parts)) for condition, children in node.branches
-            ))
+            node = replace(
+                node,
+                branches=tuple(
+                    (condition, _with_parts(children, parts))
+                    for condition, children in node.branches
+                ),
+            )
         out.append(node)
     return tuple(out)
 
@@ -67,8 +71,12 @@ def inherit_name_parts(
     done: set[str] = set()
     for nodes in (*macros.values(), *layouts):
         for node in _walk(nodes):
-            if not (isinstance(node, NamesNode) and node.substitute and node.name is not None
-                    and node.name.parts):
+            if not (
+                isinstance(node, NamesNode)
+                and node.substitute
+                and node.name is not None
+                and node.name.parts
+            ):
                 continue
             pending = list(_macro_calls(node.substitute))
             while pending:

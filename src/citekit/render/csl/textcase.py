@@ -167,8 +167,9 @@ def _title(text: str, protected: list[bool]) -> str:
         elided = word[:1] in "'\u2019" and is_lower  # ’t Hooft keeps its article
         after_symbol = "-" in gap_before and not text[words[index - 1].start()].isalpha()
         leads_compound = "-" in gap_after and "-" not in gap_before  # "Up-to-Date"
-        kept_stop = (key in STOP_WORDS and not sentence_start and index != last_index
-                     and not leads_compound)
+        kept_stop = (
+            key in STOP_WORDS and not sentence_start and index != last_index and not leads_compound
+        )
         if kept_stop:
             pass  # stop words keep their case (citeproc-js lowercases none)
         elif core.startswith(("$", "\\")):
