@@ -16,7 +16,7 @@ import importlib
 import sys
 import types
 
-__version__ = "0.1.0"
+from citekit.base import VERSION as __version__
 
 # ``typing`` costs more to import than the rest of this module: type checkers treat a
 # name ``TYPE_CHECKING`` as true wherever it comes from.

@@ -38,6 +38,7 @@ COMMAND_TABLE: dict[str, tuple[str, str]] = {
                "Rewrite .bib files canonically (bibtex-tidy style), keeping every value."),
     "keys": ("hygiene", "Give records citation keys made from a pattern."),
     "list": ("listing", "List the entries of a bibliography, optionally filtered."),
+    "lsp": ("lsp", "Run the language server: key completion, hover and checks for editors."),
     "pandoc-filter": ("pandoc_filter", "Format a pandoc JSON document's citations: "
                       "the AST on stdin, the AST on stdout."),
     "quotes": ("quotes", "List the quotation records in FILE (default: ./references.bib)."),

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from citekit import __version__
+from citekit.base import VERSION as __version__
 from citekit.errors import DataError
 
 if TYPE_CHECKING:  # httpx takes a third of a second to import: only lookups pay for it

@@ -28,9 +28,9 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
+from citekit.model.citations import Cluster
 from citekit.model.records import Library, Record
 from citekit.ops.dedupe import record_dois, record_isbns
-from citekit.render.types import Cluster
 from citekit.sources import FetchResult, fetch_records
 from citekit.sources.doi import sentence_case_titles
 from citekit.sources.http import Cache, FetchError, HttpClient, Service, Services

@@ -1,0 +1,602 @@
+"""The Sphinx extension, through real Sphinx builds of a small project.
+
+The project cites entries of the repository's ``references.bib`` from two
+reStructuredText pages (the ``:cite:`` role) and one MyST Markdown page
+(pandoc's ``[@key]`` text), and lists them in bibliographies.  Every test
+reads what Sphinx wrote (HTML, or the ``.tex``) and compares the citation
+texts and bibliography entries with what citekit's own ``render()`` gives
+for the same citations, never with a text typed into the test.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import replace
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("sphinx", reason="sphinx is not installed (extra: citekit[sphinx])")
+pytest.importorskip("myst_parser", reason="myst-parser is not installed (extra: citekit[sphinx])")
+
+import citekit
+from citekit.integrations.sphinx_nodes import html_to_nodes
+
+AUTHOR_DATE = "apa"
+NOTE = "chicago-notes-bibliography"
+
+# The citations of the project, per page, in the order a reader meets them.
+PAGES: dict[str, list[str]] = {
+    "index": ["@raimondo2000enemy, p. 33", "see @raimondo2008reclaiming; -@raimondo2017trump"],
+    "chapter": ["@raimondo1993reclaiming", "@raimondo2000enemy, chap. 2", "@raimondo2000enemy"],
+    "notes": ["@raimondo2017trump, para. 3", "see @tillerson2017patience"],
+}
+ORDER = ["index", "chapter", "notes"]  # the root toctree's order
+
+INDEX = """\
+Essay
+=====
+
+Raimondo argued this :cite:`{0}` and again :cite:`{1}`.
+
+.. toctree::
+
+   chapter
+   notes
+   refs
+   plain
+"""
+
+CHAPTER = """\
+Chapter
+=======
+
+First :cite:`{0}`, then :cite:`{1}`.
+
+Once more :cite:`{2}`.
+
+.. bibliography::
+   :scope: document
+"""
+
+NOTES = """\
+# Notes in Markdown
+
+As the essay says [{0}], and a statement [{1}].
+Code such as `[@raimondo2000enemy]` and mail to someone@example.org stay as they are.
+"""
+
+REFS = """\
+References
+==========
+
+.. bibliography::
+
+Books in the library
+--------------------
+
+.. bibliography::
+   :all:
+   :types: book
+"""
+
+
+def write_project(root: Path, repo_root: Path, style: str, extra_pages: int = 0) -> Path:
+    """A Sphinx project citing ``references.bib`` (copied in) in ``style``."""
+    src = root / "src"
+    src.mkdir(parents=True)
+    shutil.copy(repo_root / "references.bib", src / "references.bib")
+    (src / "conf.py").write_text(
+        'extensions = ["citekit.sphinx", "myst_parser"]\n'
+        'citekit_bibliography = ["references.bib"]\n'
+        f"citekit_style = {style!r}\n"
+        'source_suffix = {".rst": "restructuredtext", ".md": "markdown"}\n'
+        'project = "citekit test"\n',
+        encoding="utf-8",
+    )
+    (src / "index.rst").write_text(INDEX.format(*PAGES["index"]), encoding="utf-8")
+    (src / "chapter.rst").write_text(CHAPTER.format(*PAGES["chapter"]), encoding="utf-8")
+    (src / "notes.md").write_text(NOTES.format(*PAGES["notes"]), encoding="utf-8")
+    (src / "refs.rst").write_text(REFS, encoding="utf-8")
+    (src / "plain.rst").write_text("Plain\n=====\n\nNo citations here.\n", encoding="utf-8")
+    for number in range(extra_pages):  # enough pages for parallel readers to share
+        (src / f"extra{number}.rst").write_text(
+            f"Extra {number}\n========\n\nText :cite:`@raimondo2000enemy, p. {number + 1}`.\n",
+            encoding="utf-8",
+        )
+    if extra_pages:
+        with (src / "index.rst").open("a", encoding="utf-8") as index:
+            index.write("".join(f"   extra{n}\n" for n in range(extra_pages)))
+    return src
+
+
+def build(src: Path, builder: str = "html", parallel: int = 0) -> tuple[Path, str, str]:
+    """Run ``sphinx-build`` on ``src``; the output folder, the status text and the warnings.
+
+    A separate process per build, as a user runs it: Sphinx registers roles
+    and nodes in docutils' process-wide tables, so two builds in one process
+    are not what users run.
+    """
+    out = src.parent / "_build" / builder
+    warnings = src.parent / f"warnings-{builder}.txt"
+    command = [
+        sys.executable,
+        "-m",
+        "sphinx",
+        "-b",
+        builder,
+        "-d",
+        str(src.parent / "_build" / "doctrees"),
+        "-w",
+        str(warnings),
+        "--no-color",
+    ]
+    if parallel:
+        command += ["-j", str(parallel)]
+    done = subprocess.run(
+        [*command, str(src), str(out)], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    return out, done.stdout, warnings.read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- reading output
+
+
+class _Collector(HTMLParser):
+    """The text of every element carrying ``wanted`` in its class, in order."""
+
+    def __init__(self, wanted: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.wanted = wanted
+        self.found: list[str] = []
+        self.hrefs: list[str | None] = []
+        self._depth = 0
+        self._buffer: list[str] = []
+        self._href: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if self._depth:
+            self._depth += 1
+        elif self.wanted in (attributes.get("class") or "").split():
+            self._depth = 1
+            self._buffer = []
+        elif tag == "a":
+            self._href = attributes.get("href")
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self._depth:
+            if tag == "a":
+                self._href = None
+            return
+        self._depth -= 1
+        if not self._depth:
+            self.found.append("".join(self._buffer))
+            self.hrefs.append(self._href)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        pass
+
+    def handle_data(self, data: str) -> None:
+        if self._depth:
+            self._buffer.append(data)
+
+
+def texts(page: Path, wanted: str) -> tuple[list[str], list[str | None]]:
+    collector = _Collector(wanted)
+    collector.feed(page.read_text(encoding="utf-8"))
+    return collector.found, collector.hrefs
+
+
+def plain(formatted_html: str) -> str:
+    """A rendered HTML citation or entry as the text a reader sees."""
+    return html.unescape(re.sub(r"<[^>]+>", "", formatted_html))
+
+
+# ---------------------------------------------------------------- expectations
+
+
+@pytest.fixture(scope="module")
+def library(repo_root_module: Path) -> citekit.Library:
+    return citekit.read(repo_root_module / "references.bib").library
+
+
+@pytest.fixture(scope="module")
+def repo_root_module() -> Path:
+    return Path(__file__).resolve().parents[2]
+
+
+def clusters_of(library: citekit.Library, texts_: list[str], note: bool) -> list[citekit.Cluster]:
+    clusters = [citekit.cite(library, text).cluster for text in texts_]
+    if note:
+        clusters = [replace(c, note_number=n) for n, c in enumerate(clusters, start=1)]
+    return clusters
+
+
+def expected(library: citekit.Library, style: str) -> tuple[dict[str, list[str]], citekit.Result]:
+    """Each page's citations as citekit renders them, and the project's render.
+
+    The project has one ``:all:`` bibliography, so every record is in the
+    bibliography (pandoc's ``nocite: "*"``).  Note styles render each page
+    on its own (notes numbered from 1) against the project's entries.
+    """
+    note = citekit.find_style(style).is_note
+    everything = [cluster for page in ORDER for cluster in clusters_of(library, PAGES[page], note)]
+    project = citekit.render(library, style, citations=everything, nocite="*", output="html")
+    pages: dict[str, list[str]] = {}
+    start = 0
+    for page in ORDER:
+        if note:
+            result = citekit.render(
+                library,
+                style,
+                citations=clusters_of(library, PAGES[page], note),
+                bibliography=False,
+                bibliography_keys=project.bibliography_ids,
+                output="html",
+            )
+            pages[page] = [plain(c) for c in result.citations]
+        else:
+            count = len(PAGES[page])
+            pages[page] = [plain(c) for c in project.citations[start : start + count]]
+            start += count
+    return pages, project
+
+
+# ---------------------------------------------------------------- tests
+
+
+@pytest.mark.parametrize("style", [AUTHOR_DATE, NOTE])
+def test_html_citations_and_bibliographies_match_render(
+    tmp_path: Path, repo_root_module: Path, library: citekit.Library, style: str
+) -> None:
+    src = write_project(tmp_path, repo_root_module, style)
+    out, _, warnings = build(src)
+    assert "citekit" not in warnings, warnings
+    pages, project = expected(library, style)
+    for page in ORDER:
+        found, _ = texts(out / f"{page}.html", "citekit-citation")
+        assert found == pages[page], page
+    # a lone citation reads as citekit.cite() formats it
+    if not citekit.find_style(style).is_note:
+        assert pages["chapter"][0] == citekit.cite(library, PAGES["chapter"][0], style)
+
+    entries, _ = texts(out / "refs.html", "citekit-entry")
+    by_id = {entry.id: plain(entry.text) for entry in project.bibliography}
+    cited = citekit.render(
+        library, style, citations=[t for page in ORDER for t in PAGES[page]]
+    ).bibliography_ids
+    books = [e.id for e in project.bibliography if library[e.id].type == "book"]
+    project_order = [entry.id for entry in project.bibliography]
+    want = [by_id[k] for k in project_order if k in cited] + [by_id[k] for k in books]
+    assert entries == want
+    chapter_entries, _ = texts(out / "chapter.html", "citekit-entry")
+    chapter_ids = citekit.render(library, style, citations=PAGES["chapter"]).bibliography_ids
+    assert chapter_entries == [by_id[k] for k in project_order if k in chapter_ids]
+
+
+def test_citations_link_to_their_entries(tmp_path: Path, repo_root_module: Path) -> None:
+    src = write_project(tmp_path, repo_root_module, AUTHOR_DATE)
+    out, _, _ = build(src)
+    _, hrefs = texts(out / "index.html", "citekit-citation")
+    assert hrefs == [
+        "refs.html#citekit-raimondo2000enemy",
+        "refs.html#citekit-raimondo2008reclaiming",
+    ]
+    # a page with its own bibliography links there
+    _, chapter_hrefs = texts(out / "chapter.html", "citekit-citation")
+    assert all(h and h.startswith("#citekit-") for h in chapter_hrefs)
+    page = (out / "refs.html").read_text(encoding="utf-8")
+    assert 'id="citekit-raimondo2000enemy"' in page
+
+
+def test_note_style_citations_are_footnotes(tmp_path: Path, repo_root_module: Path) -> None:
+    src = write_project(tmp_path, repo_root_module, NOTE)
+    out, _, _ = build(src)
+    page = (out / "index.html").read_text(encoding="utf-8")
+    notes = re.findall(r'<aside class="footnote brackets" id="(citekit-note-\d+)"', page)
+    assert len(notes) == len(PAGES["index"])
+    found, _ = texts(out / "index.html", "citekit-citation")
+    assert len(found) == len(PAGES["index"])
+    body = page.split('<aside class="footnote-list')[0]
+    assert all(text not in body for text in found)  # the text is in the notes only
+
+
+def test_note_style_numbers_notes_in_reading_order_with_myst_footnotes(
+    tmp_path: Path, repo_root_module: Path, library: citekit.Library
+) -> None:
+    """A writer's own MyST note between two citations takes the number between theirs,
+    and a citation inside it is that note's citation."""
+    src = write_project(tmp_path, repo_root_module, NOTE)
+    (src / "notes.md").write_text(
+        "# Notes\n\nFirst [@raimondo2017trump, para. 3], a note,[^own] then [@raimondo2000enemy].\n"
+        "\n[^own]: Which cites [-@raimondo2017trump, para. 4] itself.\n",
+        encoding="utf-8",
+    )
+    out, _, warnings = build(src)
+    assert "citekit" not in warnings, warnings
+    page = (out / "notes.html").read_text(encoding="utf-8")
+    body = page.split('<aside class="footnote-list')[0].split("<h1>")[1]
+    labels = re.findall(r'href="#([^"]+)"[^>]*><span class="fn-bracket">\[</span>(\d+)', body)
+    assert [number for _, number in labels] == ["1", "2", "3"]
+    assert [target for target, _ in labels][1] == "own"
+    cites = ["@raimondo2017trump, para. 3", "-@raimondo2017trump, para. 4", "@raimondo2000enemy"]
+    everything = [c for page_ in ORDER if page_ != "notes" for c in PAGES[page_]]
+    project = citekit.render(library, NOTE, citations=everything + cites, nocite="*")
+    want = citekit.render(
+        library,
+        NOTE,
+        citations=clusters_of(library, cites, note=True),
+        bibliography=False,
+        bibliography_keys=project.bibliography_ids,
+        output="html",
+    ).citations
+    found, _ = texts(out / "notes.html", "citekit-citation")
+    # MyST lists the notes by number, the writer's own (note 2) between the citations'
+    assert found == [plain(c) for c in want]
+
+
+def tex_plain(tex: str) -> str:
+    """LaTeX as Sphinx writes it, as the words a reader sees."""
+    for spelled, char in (
+        ("\\sphinxhyphen{}", "-"),
+        ("{[}", "["),
+        ("{]}", "]"),
+        ("\\&", "&"),
+        ("\\%", "%"),
+        ("\\_", "_"),
+        ("\\#", "#"),
+    ):
+        tex = tex.replace(spelled, char)
+    tex = re.sub(r"\\[A-Za-z@]+\*?", "", tex)
+    return re.sub(r"\s+", " ", tex.replace("{", "").replace("}", "")).strip()
+
+
+@pytest.mark.parametrize("style", [AUTHOR_DATE, NOTE])
+def test_latex_output_holds_citations_and_entries(
+    tmp_path: Path, repo_root_module: Path, library: citekit.Library, style: str
+) -> None:
+    src = write_project(tmp_path, repo_root_module, style)
+    out, _, warnings = build(src, "latex")
+    assert "citekit" not in warnings, warnings
+    tex = next(out.glob("*.tex")).read_text(encoding="utf-8")
+    assert "\\usepackage{citekit}" in tex
+    assert (out / "citekit.sty").is_file()
+    words = tex_plain(tex)
+    pages, project = expected(library, style)
+    for page in ORDER:
+        for citation in pages[page]:
+            assert re.sub(r"\s+", " ", citation) in words, citation
+    for entry in project.bibliography:
+        if library[entry.id].type == "book":
+            assert re.sub(r"\s+", " ", plain(entry.text)) in words, entry.id
+    if citekit.find_style(style).is_note:
+        assert "footnote" in tex
+
+
+def test_unknown_key_warns_with_document_and_line(tmp_path: Path, repo_root_module: Path) -> None:
+    src = write_project(tmp_path, repo_root_module, AUTHOR_DATE)
+    with (src / "plain.rst").open("a", encoding="utf-8") as page:
+        page.write("\nA slip :cite:`@raimondo2000enemi, p. 3`.\n")
+    out, _, warnings = build(src)
+    line = (src / "plain.rst").read_text(encoding="utf-8").splitlines().index(
+        "A slip :cite:`@raimondo2000enemi, p. 3`."
+    ) + 1
+    assert f"plain.rst:{line}:" in warnings
+    assert "unknown citation key 'raimondo2000enemi'" in warnings
+    assert "raimondo2000enemy" in warnings  # the suggestion
+    found, _ = texts(out / "plain.html", "citekit-citation")
+    assert found == ["[unknown: raimondo2000enemi]"]
+    # the rest of the project is still built
+    assert (out / "index.html").is_file()
+
+
+def test_a_syntax_error_warns_and_builds(tmp_path: Path, repo_root_module: Path) -> None:
+    src = write_project(tmp_path, repo_root_module, AUTHOR_DATE)
+    with (src / "plain.rst").open("a", encoding="utf-8") as page:
+        page.write("\nBroken :cite:`@raimondo2000enemy, p. [3`.\n")
+    out, _, warnings = build(src)
+    assert "plain.rst:" in warnings
+    assert "unbalanced brackets" in warnings
+    found, _ = texts(out / "plain.html", "citekit-citation")
+    assert found == ["[@raimondo2000enemy, p. [3]"]
+
+
+def reread(status: str) -> set[str]:
+    """The documents a build read, from its status output."""
+    return set(re.findall(r"reading sources\.\.\. \[\s*\d+%\] (\S+)", status))
+
+
+def test_changed_bib_rebuilds_the_citing_documents(tmp_path: Path, repo_root_module: Path) -> None:
+    src = write_project(tmp_path, repo_root_module, AUTHOR_DATE)
+    out, status, _ = build(src)
+    assert {"index", "chapter", "notes", "refs", "plain"} <= reread(status)
+    bib = src / "references.bib"
+    changed = bib.read_text(encoding="utf-8").replace("Prometheus Books", "Prometheus Press")
+    assert changed != bib.read_text(encoding="utf-8")
+    bib.write_text(changed, encoding="utf-8")
+    out, status, _ = build(src)
+    again = reread(status)
+    assert {"index", "chapter", "refs"} <= again  # they cite or list raimondo2000enemy
+    assert "plain" not in again
+    library = citekit.read(bib).library
+    entry = citekit.bibliography(library, AUTHOR_DATE, keys=["raimondo2000enemy"])[0]
+    entries, _ = texts(out / "refs.html", "citekit-entry")
+    assert (
+        plain(
+            citekit.bibliography(library, AUTHOR_DATE, keys=["raimondo2000enemy"], output="html")[0]
+        )
+        in entries
+    )
+    assert "Prometheus Press" in str(entry)
+
+
+def test_parallel_build_gives_the_serial_output(tmp_path: Path, repo_root_module: Path) -> None:
+    serial_src = write_project(tmp_path / "serial", repo_root_module, NOTE, extra_pages=6)
+    parallel_src = write_project(tmp_path / "parallel", repo_root_module, NOTE, extra_pages=6)
+    serial, _, serial_warnings = build(serial_src)
+    parallel, status, parallel_warnings = build(parallel_src, parallel=2)
+    assert "citekit" not in serial_warnings + parallel_warnings
+    assert re.search(r"reading sources\.\.\. \[\s*\d+%\] \S+ \.\. \S+", status)  # in chunks
+    for page in [*ORDER, "refs", *(f"extra{n}" for n in range(6))]:
+        assert (
+            texts(parallel / f"{page}.html", "citekit-citation")[0]
+            == texts(serial / f"{page}.html", "citekit-citation")[0]
+        ), page
+        assert (
+            texts(parallel / f"{page}.html", "citekit-entry")[0]
+            == texts(serial / f"{page}.html", "citekit-entry")[0]
+        ), page
+    first, _ = texts(parallel / "extra0.html", "citekit-citation")
+    assert first and first[0]  # every extra page got its note
+
+
+def test_html_subset_becomes_docutils_nodes() -> None:
+    made = html_to_nodes('<i>Title</i> &#38; <b>x</b><sup>2</sup> <a href="https://x.org">l</a>')
+    kinds = [type(node).__name__ for node in made]
+    assert kinds == ["emphasis", "Text", "strong", "superscript", "Text", "reference"]
+    assert "".join(node.astext() for node in made) == "Title & x2 l"
+
+
+def test_unknown_style_stops_the_build_naming_close_styles(
+    tmp_path: Path, repo_root_module: Path
+) -> None:
+    src = write_project(tmp_path, repo_root_module, "chicago-nots")
+    done = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-b", "html", str(src), str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode != 0
+    assert "citekit_style: unknown style 'chicago-nots'" in done.stderr
+    assert "chicago-notes" in done.stderr
+
+
+def doc_blocks(page: Path) -> list[tuple[str, str, str]]:
+    """The fenced blocks of a docs page: (caption line before it, language, text)."""
+    found = re.finditer(
+        r"(?:^`(?P<caption>[^`\n]+)`\n\n)?^```(?P<lang>\w*)\n(?P<body>.*?)^```$",
+        page.read_text(encoding="utf-8"),
+        re.MULTILINE | re.DOTALL,
+    )
+    return [(m["caption"] or "", m["lang"], m["body"]) for m in found]
+
+
+def test_the_worked_example_of_the_docs_builds_as_shown(
+    tmp_path: Path, repo_root_module: Path
+) -> None:
+    """docs/sphinx.md's example project, built, prints what the page shows."""
+    blocks = doc_blocks(repo_root_module / "docs" / "sphinx.md")
+    files = {caption: body for caption, _, body in blocks if caption}
+    assert set(files) == {"conf.py", "index.rst", "korea.md", "references.rst"}
+    shown = [body for caption, lang, body in blocks if lang == "text" and not caption][1:]
+    for style, output in zip(["apa", NOTE], shown, strict=True):
+        src = tmp_path / style / "src"
+        src.mkdir(parents=True)
+        shutil.copy(repo_root_module / "references.bib", src / "references.bib")
+        for name, body in files.items():
+            (src / name).write_text(body.replace('"apa"', repr(style)), encoding="utf-8")
+        out, _, warnings = build(src, "text")
+        assert "WARNING" not in warnings, warnings
+        built = " ".join(
+            (out / f"{page}.txt").read_text(encoding="utf-8")
+            for page in ("index", "korea", "references")
+        ).split()
+        for paragraph in output.split("\n\n"):
+            words = paragraph.split()
+            assert any(built[i : i + len(words)] == words for i in range(len(built))), paragraph
+
+
+def test_bibliography_options_select_and_filter(
+    tmp_path: Path, repo_root_module: Path, library: citekit.Library
+) -> None:
+    src = write_project(tmp_path, repo_root_module, AUTHOR_DATE)
+    with (src / "plain.rst").open("a", encoding="utf-8") as page:
+        page.write(
+            "\n.. bibliography::\n   :scope: document\n"
+            "\n.. bibliography::\n   :keys: moon2017sayno, trump2017meet\n"
+            "\n.. bibliography::\n   :keys: moon2017sayno, trump2017meet\n   :types: book\n"
+        )
+    out, _, warnings = build(src)
+    assert "citekit" not in warnings, warnings
+    found, _ = texts(out / "plain.html", "citekit-bibliography")
+    containers = [[line for line in text.split("\n") if line] for text in found]
+    assert len(containers) == 3
+    assert containers[0] == []  # the page cites nothing
+
+    everything = [t for page in ORDER for t in PAGES[page]]
+    project = citekit.render(library, AUTHOR_DATE, citations=everything, nocite="*", output="html")
+    listed = citekit.render(
+        library, AUTHOR_DATE, citations=everything, nocite=["moon2017sayno", "trump2017meet"]
+    ).bibliography_ids
+    assert {"moon2017sayno", "trump2017meet"} <= set(listed)
+    want = [plain(e.text) for e in project.bibliography if e.id in listed]
+    assert containers[1] == want
+    books = [
+        plain(e.text)
+        for e in project.bibliography
+        if e.id in listed and library[e.id].type == "book"
+    ]
+    assert containers[2] == books
+    assert len(books) < len(want)
+
+
+def test_a_page_whose_numbers_change_is_written_again_without_being_read(
+    tmp_path: Path, repo_root_module: Path, library: citekit.Library
+) -> None:
+    """IEEE numbers works by first citation: a new first citation on the first page
+    renumbers the chapter's citations, so the chapter is written again (not re-read)."""
+    style = "ieee"
+    src = write_project(tmp_path, repo_root_module, style)
+    build(src)
+    index = src / "index.rst"
+    added = "@moon2017sayno"
+    index.write_text(
+        index.read_text(encoding="utf-8").replace("Raimondo argued", f"First :cite:`{added}`. R"),
+        encoding="utf-8",
+    )
+    out, status, _ = build(src)
+    assert "chapter" not in reread(status)
+    everything = [added, *(t for page in ORDER for t in PAGES[page])]
+    project = citekit.render(library, style, citations=everything, nocite="*", output="html")
+    start = 1 + len(PAGES["index"])
+    want = [plain(c) for c in project.citations[start : start + len(PAGES["chapter"])]]
+    found, _ = texts(out / "chapter.html", "citekit-citation")
+    assert found == want
+    before = citekit.render(library, style, citations=everything[1:], nocite="*").citations
+    assert want != [plain(c) for c in before[len(PAGES["index"]) :][: len(PAGES["chapter"])]]
+
+
+def test_a_missing_library_file_warns_and_the_rest_is_used(
+    tmp_path: Path, repo_root_module: Path, library: citekit.Library
+) -> None:
+    src = write_project(tmp_path, repo_root_module, AUTHOR_DATE)
+    conf = src / "conf.py"
+    conf.write_text(
+        conf.read_text(encoding="utf-8").replace(
+            '["references.bib"]', '["missing.bib", "references.bib"]'
+        ),
+        encoding="utf-8",
+    )
+    out, _, warnings = build(src)
+    assert f"no such file: {src / 'missing.bib'}" in warnings
+    pages, _ = expected(library, AUTHOR_DATE)
+    assert texts(out / "index.html", "citekit-citation")[0] == pages["index"]
+
+
+def test_a_style_file_beside_conf_py(
+    tmp_path: Path, repo_root_module: Path, library: citekit.Library
+) -> None:
+    src = write_project(tmp_path, repo_root_module, "house.csl")
+    shutil.copy(citekit.find_style(NOTE).path, src / "house.csl")
+    out, _, warnings = build(src)
+    assert "citekit" not in warnings, warnings
+    pages, _ = expected(library, NOTE)
+    assert texts(out / "chapter.html", "citekit-citation")[0] == pages["chapter"]
