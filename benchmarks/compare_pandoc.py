@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from citekit.formats import bibtex
-from citekit.formats.latex import strip_markup
+from citekit.formats.bibtex.latex import strip_markup
 
 ROOT = Path(__file__).resolve().parent.parent
 FILES = ("biblatex-examples", "cdl", "iridia")
@@ -72,8 +72,8 @@ def norm_dates(item: dict[str, Any]) -> list[Any]:
 
 def dropped_fields(text: str, result: Any) -> list[str]:
     """Fields of the file that are neither mapped nor kept in custom.biblatex."""
-    from citekit.formats import bibmap
-    from citekit.formats.bibtex import _Reader
+    from citekit.formats.bibtex import fields as bibmap
+    from citekit.formats.bibtex.reader import _Reader
     from citekit.model.records import variable_kind
 
     entries, _, _ = _Reader(None).split(text)

@@ -21,10 +21,12 @@ SUITE = SHARED / "csl-test-suite" / "processor-tests" / "humans"
 TIME_LIMIT = 10.0
 # Four fixtures expect older locale files than their siblings (that folder's README).
 SUITE_LOCALES = ROOT / "tests" / "render" / "csl" / "suite_locales"
+# The fixture driver is a test tool beside the engine's tests, not part of the engine.
+sys.path.insert(0, str(ROOT / "tests" / "render" / "csl"))
 
 
 def _citekit_case(path_text: str) -> tuple[bool, str, str]:
-    from citekit.render.csl.suite import check_fixture, parse_fixture, stale_fixture_locales
+    from csl_fixtures import check_fixture, parse_fixture, stale_fixture_locales
 
     path = Path(path_text)
     try:
@@ -34,7 +36,7 @@ def _citekit_case(path_text: str) -> tuple[bool, str, str]:
 
 
 def _citeproc_py_case(path_text: str) -> tuple[bool, str, str]:
-    from citekit.render.csl.suite import normalise, parse_fixture
+    from csl_fixtures import normalise, parse_fixture
 
     fixture = parse_fixture(Path(path_text))
     expected = normalise(fixture.result)

@@ -42,10 +42,10 @@ def load_items() -> list[dict[str, Any]]:
 
 
 def run_citekit(items: list[dict[str, Any]], style_xml: bytes) -> int:
-    from citekit.render.csl.bundled import bundled_locale_xml
     from citekit.render.csl.engine import CslEngine
     from citekit.render.richtext import to_html
     from citekit.render.types import CiteItem, Cluster
+    from citekit.styles.catalog import locale_loader as bundled_locale_xml
 
     clusters = [Cluster((CiteItem(str(item["id"])),)) for item in items]
     output = CslEngine().process(

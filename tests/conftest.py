@@ -1,8 +1,16 @@
-"""Shared test fixtures.
+"""Shared test fixtures and the quick/full split of the suite.
 
 ``shared`` points at the shared data folder (``../shared`` beside the
 repository, or ``$CITEKIT_SHARED``); tests that need it skip with a message
 when it is absent, so the package tests on a fresh machine.
+
+Tests marked ``slow`` (the long corpus runs, every-style runs, property runs
+with many examples, slow end-to-end runs) are deselected by default so that
+``python -m pytest -q`` stays an inner loop of well under two minutes.
+``--full`` (what ``.ci/run`` passes) or ``CITEKIT_FULL_TESTS=1`` runs them
+too; a ``-m`` expression (``-m slow``) or a test named by its node id
+(``path::test_name``) selects them explicitly.  They are deselected rather
+than skipped so that the default run reports no noise, only a count.
 """
 
 from __future__ import annotations
@@ -13,6 +21,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+
+FULL_OPTION = "--full"
+FULL_ENV = "CITEKIT_FULL_TESTS"
+_LEFT_OUT = pytest.StashKey[int]()
 
 
 def shared_path() -> Path | None:
@@ -31,3 +43,66 @@ def shared() -> Path:
 @pytest.fixture
 def repo_root() -> Path:
     return ROOT
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        FULL_OPTION,
+        action="store_true",
+        default=False,
+        help=(
+            "also run the tests marked slow (corpus, every-style, long property and "
+            f"end-to-end runs); .ci/run passes it. Same as {FULL_ENV}=1."
+        ),
+    )
+
+
+def _full_run(config: pytest.Config) -> bool:
+    """Whether the user asked for every test: ``--full``, the variable, or a ``-m`` choice."""
+    if config.getoption(FULL_OPTION) or os.environ.get(FULL_ENV, "") not in ("", "0"):
+        return True
+    return bool(config.getoption("markexpr", ""))
+
+
+def _named_tests(config: pytest.Config) -> list[tuple[Path, str]]:
+    """The ``path::name`` arguments of the command line, so a slow test named there runs."""
+    named: list[tuple[Path, str]] = []
+    for arg in config.args:
+        if "::" in arg:
+            path, rest = arg.split("::", 1)
+            named.append(((config.invocation_params.dir / path).resolve(), rest))
+    return named
+
+
+def _is_named(item: pytest.Item, named: list[tuple[Path, str]]) -> bool:
+    inside = item.nodeid.split("::", 1)[-1]
+    return any(item.path == path and inside.startswith(rest) for path, rest in named)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Deselect the slow tests unless the run is a full one (see the module docstring)."""
+    if _full_run(config):
+        return
+    named = _named_tests(config)
+    kept: list[pytest.Item] = []
+    left_out: list[pytest.Item] = []
+    for item in items:
+        slow = item.get_closest_marker("slow") is not None
+        (left_out if slow and not _is_named(item, named) else kept).append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
+    config.stash[_LEFT_OUT] = len(left_out)
+
+
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, config: pytest.Config
+) -> None:
+    """Say how many slow tests the quick run left out and how to run them."""
+    left_out = config.stash.get(_LEFT_OUT, 0)
+    if left_out:
+        tests = "test" if left_out == 1 else "tests"
+        terminalreporter.write_line(
+            f"{left_out} slow {tests} left out (deselected): add {FULL_OPTION} to run them too "
+            f"(.ci/run does), or -m slow to run only them"
+        )

@@ -54,6 +54,7 @@ def test_python_example_prints_what_the_page_shows(session: object, workspace: P
     assert runner.run_session(session, workspace) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", COMMANDS, ids=[c.name for c in COMMANDS])
 def test_command_prints_what_the_page_shows(command: object, workspace: Path) -> None:
     if runner.needs_shared(command.command) and not (workspace.parent / "shared").is_dir():
@@ -100,6 +101,7 @@ def test_the_quotation_page_shows_five_styles() -> None:
     assert len(FAMILIES) >= 5
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("style", "expected"), FAMILIES, ids=[f[0] for f in FAMILIES])
 def test_quoted_in_outputs_are_what_citekit_cite_prints(
     style: str, expected: tuple[str, ...], workspace: Path

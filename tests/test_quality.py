@@ -30,6 +30,7 @@ def test_ruff_clean() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.slow
 def test_mypy_clean() -> None:
     result = subprocess.run(
         [_tool("mypy"), "--no-error-summary"], cwd=ROOT, capture_output=True, text=True

@@ -237,8 +237,9 @@ ENTRIES: dict[str, dict[str, str | None]] = {
     },
 }
 
-# citeproc-py prints a stray "Edition" term in Chicago notes (test_quoted.py) and
-# misreads hyphenated given names; the other styles agree with citekit's engine.
+# citeproc-py prints a stray "Edition" term in Chicago notes
+# (tests/render/quoted/test_passes.py) and misreads hyphenated given names; the
+# other styles agree with citekit's engine.
 AGREEING_STYLES = ("apa", "chicago-author-date", "modern-language-association", "ieee")
 
 

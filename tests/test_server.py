@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import resource
@@ -13,10 +14,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from citekit.base.paths import ALLOW_ENV
 from citekit.documents.editor import MAX_CITES_PER_CLUSTER
-from citekit.server import INVALID_REQUEST, USAGE_ERROR, Server, complete, encode_response
+from citekit.server import (
+    INTERNAL_ERROR,
+    INVALID_REQUEST,
+    PARSE_ERROR,
+    USAGE_ERROR,
+    Server,
+    complete,
+    encode_response,
+)
 from citekit.styles.catalog import find_style
 
 ITEMS = [
@@ -159,6 +170,7 @@ def test_a_session_from_open_to_shutdown(client: Client, tmp_path: Path) -> None
     assert client.process.wait(timeout=30) == 0
 
 
+@pytest.mark.slow
 def test_malformed_requests_get_errors_and_the_server_survives(client: Client) -> None:
     assert client.send_raw("this is not json")["error"]["code"] == -32700
     assert client.send_raw("[1, 2]")["error"]["code"] == -32600
@@ -337,6 +349,7 @@ def _strict(line: str) -> Any:
     return json.loads(line, parse_constant=refuse)
 
 
+@pytest.mark.slow
 def test_an_id_json_cannot_carry_is_an_invalid_request_with_a_null_id(tmp_path: Path) -> None:
     """Regression: ``"id": NaN`` came back as ``{"id": NaN, ...}``, which is not JSON."""
     with serving(tmp_path) as server:
@@ -379,6 +392,7 @@ def test_nan_anywhere_else_and_lone_surrogates_still_give_json(tmp_path: Path) -
 # -- a cluster of absurd size --------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_cluster_of_20000_cites_is_refused_at_once(tmp_path: Path) -> None:
     """Regression: one cluster of 20,000 cites kept the server busy for over a minute."""
     items = [
@@ -581,3 +595,248 @@ def test_prefixes_from_json_items_are_spaced() -> None:
     _open(server)
     update = _ask(server, "add", cluster={"items": [{"id": "doe2000", "prefix": "see"}]})
     assert update["changed"][0]["text"] == "(see Doe, 2000)"
+
+
+def test_a_saved_document_opens_in_one_request(client: Client) -> None:
+    """``open`` with ``clusters`` renders them at once, as one ``add`` after another would."""
+    saved = ["[@doe2000, p. 3]", ["smith2004"], {"items": [{"id": "doe2000"}], "id": "back"}]
+    opened = client.call(1, "open", items=ITEMS, style="chicago-notes-bibliography", clusters=saved)
+    update = opened["result"]["update"]
+    assert [c["id"] for c in update["changed"]] == ["c1", "c2", "back"]
+    assert update["bibliography-changed"] is True
+
+    client.call(2, "open", items=ITEMS, style="chicago-notes-bibliography")
+    one_by_one = [client.call(3 + i, "add", cluster=c)["result"] for i, c in enumerate(saved)]
+    listing = client.call(9, "rendered")["result"]
+    assert [c["text"] for c in update["changed"]] == [c["text"] for c in listing]
+    assert one_by_one[-1]["changed"][-1]["id"] == "back"
+
+    # a bad cluster refuses the whole open and keeps the document that was open
+    refused = client.call(10, "open", items=ITEMS, clusters=["[@doe2000]", {"items": []}])
+    assert refused["error"]["code"] == -32602
+    assert client.call(11, "rendered")["result"] == listing
+
+
+# ---------------------------------------------------------------------------
+# Robustness: The JSON server answers every request line once, whatever the line holds.
+# ---------------------------------------------------------------------------
+
+ODD_REQUEST_ITEMS = [
+    {"id": "a", "type": "book", "title": "A", "author": [{"family": "Doe"}]},
+    {"id": "b", "type": "article-journal", "title": "B", "issued": {"date-parts": [[2001]]}},
+]
+METHODS = [
+    "open",
+    "add_cluster",
+    "insert_cluster",
+    "update_cluster",
+    "remove_cluster",
+    "move_cluster",
+    "clusters",
+    "bibliography",
+    "complete",
+    "styles",
+    "shutdown",
+    "nope",
+]
+PARAMS = [
+    "library",
+    "items",
+    "format",
+    "style",
+    "locale",
+    "engine",
+    "bibliography-keys",
+    "cluster",
+    "index",
+    "id",
+    "to",
+    "prefix",
+    "limit",
+    "query",
+]
+
+scalar = st.one_of(
+    st.none(), st.booleans(), st.integers(-5, 10**30), st.floats(), st.text(max_size=6)
+)
+any_json = st.recursive(
+    scalar,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+item = st.fixed_dictionaries(
+    {"id": st.sampled_from(["a", "b", 1]), "type": st.sampled_from(["book", "x"])},
+    optional={"title": any_json, "author": any_json, "issued": any_json},
+)
+cite = st.one_of(
+    any_json,
+    st.fixed_dictionaries(
+        {"id": any_json},
+        optional={k: any_json for k in ("locator", "label", "prefix", "suffix", "suppress-author")},
+    ),
+)
+param_value = st.one_of(
+    any_json,
+    st.lists(item, max_size=3),
+    st.sampled_from(
+        [
+            "apa",
+            "chicago-note-bibliography",
+            "text",
+            "html",
+            "[@a, p. 3]",
+            "@a",
+            "[@missing]",
+            "[@a",
+            "a",
+            "/nonexistent.json",
+            "",
+            "de-DE",
+            "xx",
+            "-",
+            "../x.bib",
+            "/etc/passwd",
+            "/dev/zero",
+            "x.csl",
+            "../x.csl",
+            "\ud800",
+            "a\udfffb",
+        ]
+    ),
+    st.fixed_dictionaries({"items": st.lists(cite, max_size=3), "note-number": any_json}),
+)
+request = st.fixed_dictionaries(
+    {},
+    optional={
+        "id": any_json,
+        "method": st.one_of(st.sampled_from(METHODS), any_json),
+        "params": st.one_of(
+            st.dictionaries(st.sampled_from(PARAMS), param_value, max_size=4), any_json
+        ),
+    },
+)
+line = st.one_of(
+    request.map(json.dumps),
+    st.text(max_size=40),
+    st.sampled_from(
+        [
+            "[" * 50_000,
+            '{"id": 1',
+            "null",
+            "[]",
+            '"x"',
+            "NaN",
+            '{"id": NaN, "method": "styles"}',
+            '{"id": [-Infinity], "method": "nope"}',
+            '{"id": "\\ud800", "method": "clusters"}',
+            '{"id": 1, "method": "complete", "params": {"prefix": "\\udc00"}}',
+        ]
+    ),
+)
+
+
+def _refuse(constant: str) -> None:
+    raise ValueError(f"{constant} is not JSON")
+
+
+def _opened() -> Server:
+    server = Server()
+    response = server.handle_line(
+        json.dumps({"id": 0, "method": "open", "params": {"items": ODD_REQUEST_ITEMS}})
+    )
+    assert response is not None and response["result"]["records"] == 2
+    return server
+
+
+def _check(response: dict[str, Any] | None, text: str) -> None:
+    if response is None:
+        assert not text.strip()
+        return
+    assert ("result" in response) != ("error" in response), response
+    if "error" in response:
+        assert response["error"]["code"] != INTERNAL_ERROR, response
+        assert isinstance(response["error"]["message"], str)
+    sent = encode_response(response)  # every answer can be sent, as one line of JSON proper
+    assert len(sent.splitlines()) == 1  # U+2028 and U+0085 too: one answer, one line
+    sent.encode("utf-8")
+    assert json.loads(sent, parse_constant=_refuse) is not None
+
+
+@pytest.mark.slow
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(line, min_size=1, max_size=5))
+def test_every_line_gets_one_answer_and_never_an_internal_error(lines: list[str]) -> None:
+    server = _opened()
+    for text in lines:
+        _check(server.handle_line(text), text)
+    if server.running:  # the session still works after whatever came before
+        answer = server.handle_line(
+            '{"id": "last", "method": "add_cluster", "params": {"cluster": "[@a]"}}'
+        )
+        assert answer is not None and answer["id"] == "last"
+        assert "error" not in answer or answer["error"]["code"] != INTERNAL_ERROR
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(line, min_size=1, max_size=6))
+def test_serve_writes_one_valid_json_line_per_request(lines: list[str]) -> None:
+    """Through ``serve`` itself: one line of JSON proper per non-blank request line."""
+    opening = json.dumps({"id": 0, "method": "open", "params": {"items": ODD_REQUEST_ITEMS}})
+    requests = [opening, *(text.replace("\r", " ").replace("\n", " ") for text in lines)]
+    out = io.StringIO()
+    server = Server()
+    server.serve(io.StringIO("\n".join(requests) + "\n"), out)
+    answers = [json.loads(text, parse_constant=_refuse) for text in out.getvalue().splitlines()]
+    expected = [text for text in requests if text.strip()]
+    if not server.running:  # a shutdown ends the session: nothing after it is answered
+        expected = expected[: len(answers)]
+    assert len(answers) == len(expected)
+    assert all(isinstance(a, dict) and ("result" in a) != ("error" in a) for a in answers)
+
+
+def test_json_nested_beyond_the_decoder_is_a_parse_error() -> None:
+    """Regression: ``[`` x 100000 raised RecursionError out of handle_line."""
+    response = Server().handle_line("[" * 100_000)
+    assert response is not None
+    assert response["error"]["code"] == PARSE_ERROR
+    assert "nested too deeply" in response["error"]["message"]
+
+
+def test_a_burst_of_garbage_then_a_valid_request_over_stdio() -> None:
+    garbage = [
+        "not json",
+        "{",
+        "[" * 20_000,
+        '{"method": 3}',
+        '{"id": 1, "method": "nope"}',
+        '{"id": 2, "method": "open", "params": []}',
+        "\x00\x01",
+        '"just a string"',
+        '{"id": 3, "method": "add_cluster", "params": {"cluster": "[@a]"}}',
+    ]
+    requests = [
+        *garbage,
+        "",
+        json.dumps({"id": "open", "method": "open", "params": {"items": ODD_REQUEST_ITEMS}}),
+        json.dumps({"id": "cite", "method": "add_cluster", "params": {"cluster": "[@a, p. 3]"}}),
+        json.dumps({"id": "bye", "method": "shutdown"}),
+    ]
+    process = subprocess.run(
+        [sys.executable, "-m", "citekit", "serve", "--stdio"],
+        input="\n".join(requests) + "\n",
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        check=False,
+    )
+    assert process.returncode == 0, process.stderr
+    answers = [json.loads(text) for text in process.stdout.splitlines()]
+    assert len(answers) == len(requests) - 1  # the blank line gets no answer
+    assert all("error" in a for a in answers[: len(garbage)])
+    assert answers[-3]["result"]["records"] == 2
+    assert "Doe" in json.dumps(answers[-2]["result"])
+    assert answers[-1] == {"id": "bye", "result": None}
+    assert "Traceback" not in process.stderr

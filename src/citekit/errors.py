@@ -15,6 +15,7 @@ code the CLI maps it to::
     ├── DataError (exit 1)              input exists but is unusable
     │   ├── UnknownKeyError(KeyError)   a citation names an id the library lacks
     │   ├── ParseError(ValueError)      e.g. malformed CSL-JSON, strict-mode diagnostics
+    │   │   └── CitationSyntaxError      text that should be a citation cluster is not one
     │   └── StyleError                  a CSL style that cannot be loaded
     └── OutputError(OSError) (exit 1)   a file could not be written
 """
@@ -138,6 +139,14 @@ class ParseError(DataError, ValueError):
         self.diagnostics = list(diagnostics)
 
 
+class CitationSyntaxError(ParseError):
+    """Text that should be a citation cluster (``[see @key, p. 33]``) is not one.
+
+    A :class:`ParseError`, so still a :class:`ValueError` as it was before
+    it joined the tree; raised by :mod:`citekit.formats.citesyntax`.
+    """
+
+
 class StyleError(DataError):
     """A CSL style or locale file exists but cannot be loaded."""
 
@@ -147,6 +156,7 @@ class OutputError(CitekitError, OSError):
 
 
 __all__ = [
+    "CitationSyntaxError",
     "CitekitError",
     "DataError",
     "Diagnostic",

@@ -29,16 +29,30 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from citekit.base.files import InputError
+from citekit import (
+    DEFAULT_LOCALE,
+    CitationDocument,
+    CiteItem,
+    Cluster,
+    InputError,
+    Library,
+    Record,
+    list_styles,
+    serialise,
+)
+from citekit import read as read_library
 from citekit.base.paths import UnsafePathError, confine
 from citekit.base.text import strip_markup
-from citekit.documents.editor import CitationDocument, check_cluster_size
-from citekit.errors import CitekitError, DataError, UnknownFormatError, UsageError
-from citekit.formats import read as read_library
-from citekit.formats.citesyntax import CitationSyntaxError
-from citekit.model.records import Library, Record
-from citekit.render import OUTPUT_FORMATS, CiteItem, Cluster, serialise
-from citekit.styles.catalog import DEFAULT_LOCALE, list_styles, style_from_data
+from citekit.documents.editor import check_cluster_size
+from citekit.errors import (
+    CitationSyntaxError,
+    CitekitError,
+    DataError,
+    UnknownFormatError,
+    UsageError,
+)
+from citekit.render import OUTPUT_FORMATS
+from citekit.styles.catalog import style_from_data
 
 PARSE_ERROR = -32700
 INVALID_REQUEST = -32600
@@ -354,16 +368,22 @@ class Server:
             output=output,
             bibliography_keys=[str(k) for k in _param(params, "bibliography-keys", list, [])],
         )
+        # A saved document opens in one request: its clusters rendered once.
+        given = _param(params, "clusters", list, None)
+        opened = None if given is None else document.open([cluster_from_json(c) for c in given])
         self.document = document
         self.candidates = [_candidate(record) for record in library]
         style = document.style
-        return {
+        answer: dict[str, Any] = {
             "records": len(library),
             "style": {"id": style.id, "title": style.title, "class": style.style_class},
             "locale": document.locale or style.default_locale or DEFAULT_LOCALE,
             "format": output,
             "diagnostics": diagnostics,
         }
+        if opened is not None:
+            answer["update"] = opened.to_json()
+        return answer
 
     def add(self, params: Mapping[str, Any]) -> dict[str, object]:
         """``CitationDocument.add``: append a cluster."""

@@ -203,3 +203,24 @@ def test_raw_html_is_filtered_unless_trusted(folder: Path) -> None:
     )
     assert code == 0, err
     assert "<script>go()</script>" in trusted and "<b onclick=x>b</b>" in trusted
+
+
+def test_render_with_a_missing_abbreviations_file_is_a_usage_error(folder: Path) -> None:
+    code, out, err = run(
+        "render", str(folder / "paper.md"), "--citation-abbreviations", str(folder / "no.json")
+    )
+    assert code == 2
+    assert "no.json" in err and out == ""
+
+
+def test_render_fills_named_bibliographies(folder: Path) -> None:
+    (folder / "paper.md").write_text(
+        "---\nbibliography: refs.json\n---\n# One\n\n[@doe2000]\n\n::: {#refs-one}\n:::\n\n"
+        "# Two\n\n[@smith2004]\n\n::: {#refs-two}\n:::\n",
+        encoding="utf-8",
+    )
+    code, out, err = run("render", str(folder / "paper.md"), "--csl", "apa")
+    assert code == 0, err
+    one, two = out.split("# Two")
+    assert "::: {#refs-one" in one and "Doe, J." in one and "Smith" not in one
+    assert "::: {#refs-two" in two and "Smith, J." in two and "Doe" not in two

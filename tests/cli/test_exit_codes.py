@@ -64,6 +64,11 @@ RUNS: dict[str, dict[str, list[str]]] = {
         "broken": ["doc.md", "--bib", "broken.bib"],
         "unknown": ["nokey.md", "--bib", "good.bib"],
     },
+    "extract": {
+        "good": ["doc.md", "-b", "good.bib"],
+        "broken": ["doc.md", "-b", "broken.bib"],
+        "unknown": ["nokey.md", "-b", "good.bib"],
+    },
     "styles": {"good": ["apa"]},
     "convert": {"good": ["good.bib", "-t", "csljson"], "broken": ["broken.bib", "-t", "csljson"]},
     "check": {"good": ["good.bib"], "broken": ["broken.bib"]},
@@ -92,6 +97,7 @@ RUNS: dict[str, dict[str, list[str]]] = {
         "unknown": ["nokey.toml", "--format", "json"],
     },
     "serve": {"good": ["--stdio"]},
+    "lsp": {},  # every run needs an editor: tests/integrations/test_lsp.py speaks the protocol
     "pandoc-filter": {
         "good": ["html", "-M", "bibliography=good.bib"],
         "broken": ["html", "-M", "bibliography=broken.bib"],

@@ -26,6 +26,8 @@ if str(HERE) not in sys.path:
 
 from cdp import Browser, find_browser  # noqa: E402
 
+pytestmark = pytest.mark.slow
+
 REPO = HERE.parents[1]
 EXAMPLE = REPO / "examples" / "us-north-korea-diplomacy" / "reading-list.toml"
 

@@ -138,6 +138,7 @@ def test_paper_size_is_the_media_box(course_dir: Path) -> None:
     assert (float(letter.width), float(letter.height)) == (612, 792)
 
 
+@pytest.mark.slow
 def test_every_page_has_its_number(printed: pypdf.PdfReader) -> None:
     texts = _texts(printed)
     assert len(texts) > 5, "the test needs a reader of several pages"
@@ -145,6 +146,7 @@ def test_every_page_has_its_number(printed: pypdf.PdfReader) -> None:
         assert f"Page {number} of {len(texts)}" in text, f"page {number}"
 
 
+@pytest.mark.slow
 def test_contents_page_numbers_are_where_the_sections_start(
     printed: pypdf.PdfReader, long_reader: Reader
 ) -> None:
@@ -192,6 +194,7 @@ def printed(layouts: dict[tuple[int, str], tuple[Reader, pypdf.PdfReader]]) -> p
     return layouts[12, "letter"][1]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_no_page_ends_with_a_heading(
     layouts: dict[tuple[int, str], tuple[Reader, pypdf.PdfReader]], layout: tuple[int, str]
@@ -203,6 +206,7 @@ def test_no_page_ends_with_a_heading(
         assert body[-1] not in headings, f"page {number} ends with the heading {body[-1]!r}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_a_section_heading_shares_its_page_with_its_first_reading(
     layouts: dict[tuple[int, str], tuple[Reader, pypdf.PdfReader]], layout: tuple[int, str]
@@ -248,6 +252,7 @@ def test_running_header_names_the_course_and_the_section(printed: pypdf.PdfReade
     assert f"{COURSE} Bibliography" in texts[-1]
 
 
+@pytest.mark.slow
 def test_metadata_and_byte_identical_rebuilds(
     long_reader: Reader, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -20,6 +20,8 @@ from lxml import html as lxml_html
 from citekit.course.build import build_from_file
 from citekit.course.html import render_html
 
+pytestmark = pytest.mark.slow
+
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 WORDS = [
     "armistice",

@@ -188,6 +188,7 @@ def test_text_output_carries_no_markup_tags_and_no_lone_surrogates() -> None:
     assert to_html("x \ud800 \x01\n") == "<p>x \ufffd</p>\n"
 
 
+@pytest.mark.slow
 def test_nesting_deeper_than_the_limit_stays_text() -> None:
     """Thousands of nested markers must not exhaust the recursion limit."""
     assert to_html("- " * 2000 + "x\n").count("<ul>") <= MAX_NESTING
@@ -241,3 +242,12 @@ def test_documents_of_any_shape_render(text: str) -> None:
     assert html.count("<table>") == html.count("</table>")
     assert "<script" not in html
     assert isinstance(to_text(text), str)
+
+
+def test_a_definition_inside_a_footnote_is_not_another_note() -> None:
+    # found by test_documents_of_any_shape_render: the footnote plugin moved the
+    # inner definition out and left the list's closing tags without openings
+    html = to_html("[^1]: - [^1]: ")
+    assert html.count("<li") == html.count("</li>") and html.count("<ul>") == html.count("</ul>")
+    consecutive = to_html("Text[^1] and[^2].\n\n[^1]: One.\n[^2]: Two.\n")
+    assert 'id="fn1"><p>One.' in consecutive and 'id="fn2"><p>Two.' in consecutive

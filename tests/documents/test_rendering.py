@@ -6,11 +6,14 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from citekit.documents.frontmatter import FrontMatterError
 from citekit.documents.rendering import render_document, render_document_file
-from citekit.documents.scan import DocumentSyntaxError
-from citekit.errors import UnknownKeyError, UsageError
+from citekit.documents.scan import DocumentSyntaxError, scan
+from citekit.errors import CitekitError, UnknownKeyError, UsageError
+from citekit.formats import read_string
 from citekit.model.records import Library
 
 ITEMS = [
@@ -443,3 +446,179 @@ def test_html_uses_the_commonmark_reader(library: Library) -> None:
     page = render_document(text, library=library, style="apa", to="html").output
     assert "<h1>Title</h1>" in page and '<img src="f.png" alt="fig" />' in page
     assert "© " in page and "<b>raw</b>" in page and "onclick" not in page
+
+
+def test_code_in_block_quotes_is_left_as_pandoc_leaves_it(tmp_path: Path, real_pandoc: str) -> None:
+    """Indented and fenced code inside ``>`` holds no citation; a lazy line does."""
+    import subprocess
+
+    (tmp_path / "refs.json").write_text(json.dumps(ITEMS[:1]), encoding="utf-8")
+    (tmp_path / "paper.md").write_text(
+        "---\nbibliography: refs.json\n---\n"
+        ">       [@doe2000] code\n\n> quote\n>\n>     [@doe2000] code\n\n"
+        "> para\n      [@doe2000] lazy\n\n> ```\n> [@doe2000] fenced\n> ```\n\n"
+        "After [@doe2000].\n",
+        encoding="utf-8",
+    )
+    pandoc = subprocess.run(
+        [real_pandoc, "paper.md", "--citeproc", "-t", "plain", "--wrap=none"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    ).stdout
+    ours = render_document_file(tmp_path / "paper.md", to="text").output
+    assert ours.count("[@doe2000]") == pandoc.count("[@doe2000]") == 3
+    assert ours.count("(Doe 2000)") == pandoc.count("(Doe 2000)") == 2
+
+
+# ---------------------------------------------------------------------------
+# Robustness: Arbitrary Markdown through docscan and render_document: only citekit errors.
+# ---------------------------------------------------------------------------
+
+LIBRARY = read_string(
+    '[{"id": "doe99", "type": "book", "title": "T", "author": [{"family": "Doe"}],'
+    ' "issued": {"date-parts": [[1999]]}},'
+    ' {"id": "smith04", "type": "article-journal", "title": "S"}]',
+    "csljson",
+).library
+
+BODY = [
+    "[",
+    "]",
+    "@",
+    "@doe99",
+    "@smith04",
+    "-@doe99",
+    "@{odd key}",
+    "@{",
+    ";",
+    ",",
+    " ",
+    "\n",
+    "\t",
+    "\r\n",
+    "\x00",
+    "p. 3",
+    "{iv}",
+    "see ",
+    "^[",
+    "[^1]",
+    "[^1]: ",
+    "`",
+    "```\n",
+    "~~~\n",
+    "<!--",
+    "-->",
+    "\\@",
+    "::: {#refs}\n",
+    ":::\n",
+    "# H\n",
+    "* ",
+    "1. ",
+    "    ",
+    "@missing",
+    "}",
+    "{",
+    "a",
+    "mail@example.org",
+    "[link](http://x)",
+    "\n\n",
+]
+FRONT = [
+    "title: x\n",
+    "csl: [1]\n",
+    "csl: chicago-note-bibliography\n",
+    "lang: de\n",
+    "lang: {a: 1}\n",
+    "nocite: '@*'\n",
+    'nocite: ["@doe99", 3]\n',
+    "bibliography: 3\n",
+    "references:\n- id: q\n  type: book\n",
+    "references: 3\n",
+    "link-citations: yes\n",
+    "&a [*a]\n",
+    "- a list\n",
+    ": : :\n",
+    "\t\n",
+    "'unclosed\n",
+    "!!python/object:x {}\n",
+    "reference-section-title: [x]\n",
+    "lang: xx-YY\n",
+    "\x00\n",
+]
+odd_body = st.lists(st.sampled_from(BODY), max_size=30).map("".join)
+front = st.lists(st.sampled_from(FRONT), max_size=4).map("".join)
+document = st.one_of(
+    odd_body,
+    st.text(max_size=120),
+    st.tuples(front, st.sampled_from(["---\n", "...\n", "", "---\r\n"]), odd_body).map(
+        lambda p: f"---\n{p[0]}{p[1]}{p[2]}"
+    ),
+)
+
+
+def _check_located(exc: CitekitError, text: str) -> None:
+    if isinstance(exc, (DocumentSyntaxError, FrontMatterError)):
+        assert 1 <= exc.line <= text.count("\n") + 2, (exc, exc.line)
+        assert exc.column >= 1
+        assert f"line {exc.line}" in str(exc)
+
+
+@settings(max_examples=150, deadline=None)
+@given(document)
+def test_scan_raises_only_located_citekit_errors(text: str) -> None:
+    try:
+        found = scan(text)
+    except CitekitError as exc:
+        _check_located(exc, text)
+        return
+    for citation in found.citations:
+        assert citation.line >= 1 and citation.column >= 1
+
+
+@pytest.mark.slow
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(document, st.sampled_from(["markdown", "html", "text"]))
+def test_render_document_raises_only_citekit_errors(text: str, to: str) -> None:
+    try:
+        result = render_document(text, library=LIBRARY, bibliography=[], filename="doc.md", to=to)
+    except CitekitError as exc:
+        _check_located(exc, text)
+        return
+    assert isinstance(result.output, str)
+    for unknown in result.unknown:
+        assert unknown.line >= 1 and unknown.column >= 1
+        assert unknown.key not in LIBRARY
+
+
+def test_crlf_tabs_and_nul_bytes_render() -> None:
+    text = "---\r\ntitle: T\r\n---\r\nSee\t[@doe99, p. 3]\x00 and @smith04.\r\n"
+    result = render_document(text, library=LIBRARY, bibliography=[], filename="doc.md")
+    assert "Doe" in result.output and "@doe99" not in result.output
+    assert "\r" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("---\n- just\n- a list\n---\nBody\n", 2),
+        ("---\ntitle: 'unclosed\n---\n", 3),  # where YAML finds the stream ended
+        ("---\ntitle: x\nBody without a closing line\n", 1),
+        ("---\ncsl: [a, b]\n---\n", 2),
+    ],
+)
+def test_bad_front_matter_is_a_located_front_matter_error(text: str, line: int) -> None:
+    with pytest.raises(FrontMatterError) as caught:
+        render_document(text, library=LIBRARY, bibliography=[], filename="doc.md")
+    assert caught.value.line == line
+
+
+def test_crlf_front_matter_is_read_when_called_directly() -> None:
+    """Regression: frontmatter's closing '---' did not match before '\\r\\n'."""
+    from citekit.documents.frontmatter import read_front_matter
+
+    meta = read_front_matter("---\r\nlang: de-DE\r\n---\r\nBody\r\n", filename="doc.md")
+    assert meta.lang == "de-DE"
+    assert meta.body_line == 4

@@ -105,3 +105,22 @@ def test_scanning_never_crashes_on_arbitrary_text(text: str) -> None:
 def test_urls_emails_and_html_tags_hold_no_citations(text: str) -> None:
     assert keys(text) == []
     assert keys(text + " but [@real].") == [("real",)]
+
+
+def test_indented_code_inside_a_block_quote_holds_no_citations() -> None:
+    # CommonMark: after "> " four more spaces open an indented code block
+    # (at the quote's start or after a blank quoted line); a fence inside a
+    # quote ends with the quote; an indented lazy continuation line is text.
+    text = (
+        ">       [@a]\n\n"
+        "> quote\n>\n>     [@b] code\n\n"
+        "> para\n      [@c] lazy\n\n"
+        ">\t  [@f] tab\n\n"
+        "> ```\n> [@d] fenced\n> ```\n"
+        "[@e] after\n"
+    )
+    assert keys(text) == [("c",), ("e",)]
+
+
+def test_quoted_text_with_little_indent_still_cites() -> None:
+    assert keys(">   [@a] three spaces\n>\n> > [@b] nested\n") == [("a",), ("b",)]

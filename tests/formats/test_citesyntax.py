@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from citekit.errors import ParseError
 from citekit.formats.citesyntax import (
     CitationSyntaxError,
     find_citations,
@@ -17,7 +18,9 @@ from citekit.formats.citesyntax import (
     parse_in_text,
     parse_locator,
 )
-from citekit.render.types import CiteItem
+from citekit.model.citations import CiteItem
+from citekit.model.locators import LOCATOR_LABELS, LOCATOR_TERMS
+from citekit.styles.terms import locale_terms
 
 
 def test_two_cites_with_a_page_locator() -> None:
@@ -112,6 +115,28 @@ def test_key_ends_before_trailing_punctuation() -> None:
     assert item.suffix == "."
     (item,) = parse_cluster("@doe:99/a-b.c").items
     assert item.id == "doe:99/a-b.c"
+
+
+def test_every_locale_form_maps_to_a_term_of_the_one_table() -> None:
+    # The labels come from the locale file through the styles layer; every
+    # term they name is one of the model's locator terms.
+    french = locator_labels("fr-FR")
+    assert set(french.values()) <= LOCATOR_LABELS
+    assert set(LOCATOR_TERMS) <= set(french.values())
+    # the table's order decides a form two terms share (French "§")
+    shared = {t.text.lower() for t in locale_terms("fr-FR") if t.name == "section"} & {
+        t.text.lower() for t in locale_terms("fr-FR") if t.name == "paragraph"
+    }
+    for form in shared:
+        assert french[form] == "section"
+
+
+def test_syntax_errors_are_in_the_exception_tree() -> None:
+    with pytest.raises(ParseError) as caught:
+        parse_cluster("no key here")
+    assert isinstance(caught.value, CitationSyntaxError)
+    assert isinstance(caught.value, ValueError)  # what it was before it joined the tree
+    assert caught.value.exit_code == 1
 
 
 def test_errors() -> None:
@@ -272,6 +297,7 @@ def test_fenced_code_needs_a_closing_fence_as_long() -> None:
     assert [ids for _, _, ids in _found(text)] == [["c"], ["d"]]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("text", "found"),
     [
@@ -370,3 +396,111 @@ def test_parse_in_text_reads_as_a_document_does(text: str, item: CiteItem) -> No
 )
 def test_parse_in_text_takes_only_the_whole_form(text: str) -> None:
     assert parse_in_text(text) is None
+
+
+# ---------------------------------------------------------------------------
+# Robustness: Citation syntax on arbitrary text raises only :class:`CitationSyntaxError`.
+# ---------------------------------------------------------------------------
+
+FRAGMENTS = [
+    "[",
+    "]",
+    "@",
+    "@doe99",
+    "-@doe99",
+    "@{odd key}",
+    "@{",
+    "}",
+    "{",
+    ";",
+    ",",
+    " ",
+    "\n",
+    "\t",
+    "p.",
+    "pp. 33-35",
+    "{iv, 12}",
+    "see ",
+    "chap.",
+    "§",
+    "^[",
+    "[^1]",
+    "`",
+    "```\n",
+    "<!--",
+    "-->",
+    "\\@",
+    "@a.b.",
+    "@_",
+    "@@",
+    "a@b.c",
+    "](http://x)",
+    "12",
+    "-",
+    "–",
+    "and",
+    "\x00",
+    "\r\n",
+    "Seite",
+    "n.",
+    "sub verbo",
+    "{",
+    "@:",
+    "@{}",
+]
+citation_text = st.one_of(
+    st.lists(st.sampled_from(FRAGMENTS), max_size=25).map("".join), st.text(max_size=80)
+)
+LOCALES = ["en-US", "de-DE", "fr-FR", "xx-YY"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(citation_text, st.sampled_from(LOCALES))
+def test_parse_cluster_gives_a_cluster_or_a_citation_syntax_error(text: str, locale: str) -> None:
+    try:
+        cluster = parse_cluster(text, locale)
+    except CitationSyntaxError as exc:
+        assert isinstance(exc, ValueError) and str(exc)
+        return
+    assert cluster.items
+    assert all(isinstance(item.id, str) for item in cluster.items)
+
+
+@settings(max_examples=200, deadline=None)
+@given(citation_text, st.sampled_from(LOCALES))
+def test_find_citations_gives_spans_inside_the_text(text: str, locale: str) -> None:
+    try:
+        found = find_citations(text, locale)
+    except CitationSyntaxError:
+        return
+    previous_end = 0
+    for match in found:
+        assert previous_end <= match.start < match.end <= len(text)
+        assert "@" in text[match.start : match.end]
+        previous_end = match.end
+
+
+@pytest.mark.parametrize("text", ["[@a", "@a]", "[]", "[;]", "[see]", "", "   "])
+def test_malformed_clusters_raise_the_documented_error(text: str) -> None:
+    with pytest.raises(CitationSyntaxError):
+        parse_cluster(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(citation_text, st.sampled_from(LOCALES))
+def test_parse_in_text_gives_one_cite_or_none(text: str, locale: str) -> None:
+    """``citekit cite`` tries every argument as ``@key [p. 33]`` first: no other error."""
+    try:
+        cluster = parse_in_text(text, locale)
+    except CitationSyntaxError:
+        return
+    if cluster is not None:
+        assert len(cluster.items) == 1 and cluster.items[0].id
+
+
+def test_a_long_locator_list_ending_in_a_word_is_read_in_one_retry() -> None:
+    # the list "1, 2, ..., m" runs into the word "more": cut once at its last comma
+    suffix = ", pp. " + ", ".join(["12"] * 50_000) + ", more"
+    label, locator, rest = parse_locator(suffix)
+    assert (label, rest) == ("page", ", more")
+    assert locator is not None and locator.count("12") == 50_000

@@ -142,12 +142,14 @@ def _roundtrip(data: Any) -> Any:
 # ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(item_lists)
 def test_write_read_is_lossless(data: list[dict[str, Any]]) -> None:
     assert _roundtrip(data) == data
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(item_lists, st.integers(0, 4))
 def test_read_write_read_is_idempotent(data: list[dict[str, Any]], indent: int) -> None:
@@ -360,6 +362,7 @@ def test_not_csljson_gives_a_diagnostic_not_an_exception(text: str) -> None:
 # ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["biblatex-examples", "cdl", "iridia"])
 def test_pandoc_exports_round_trip(shared: Any, name: str) -> None:
     path = shared / "reference" / "pandoc-csljson" / f"{name}.json"

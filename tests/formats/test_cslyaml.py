@@ -5,6 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from citekit.base import yamlload
 from citekit.errors import Severity
 from citekit.formats import cslyaml, read_string
 from citekit.model.records import Date, Library, Name, Record
@@ -208,3 +209,24 @@ def test_a_float_in_custom_data_comes_back_a_float() -> None:
     back = read_string(text, "cslyaml").library["a"].to_json()
     assert back["custom"] == {"biblatex": 56058.135608}
     assert back["version"] == "1.50"
+
+
+#: Plain scalars on which YAML 1.1, YAML 1.2 and pandoc disagree somewhere.
+_SCALARS = (
+    "1.10", "012", "yes", "no", "true", "FALSE", "~", "Null", "1e3", "3.0e-2", "1.", ".5",
+    ".inf", "-.inf", ".NaN", "0x1F", "0o7", "1_000", "12", "-3", "+5", "2020-05-14", "1:30",
+)  # fmt: skip
+
+
+def test_scalars_read_as_the_shared_yaml_loader_reads_them_except_floats() -> None:
+    """One YAML dialect (citekit.base.yamlload) for every YAML citekit reads; CSL-YAML
+    differs only in keeping what would be a float as the text it is."""
+    for scalar in _SCALARS:
+        result = read_string(f"- id: a\n  type: book\n  custom:\n    v: {scalar}\n", "cslyaml")
+        assert result.diagnostics == [], scalar
+        read = result.library["a"].custom["v"]
+        shared = yamlload.load(f"v: {scalar}")["v"]
+        if isinstance(shared, float):
+            assert read == scalar, scalar
+        else:
+            assert read == shared and type(read) is type(shared), scalar

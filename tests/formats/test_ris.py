@@ -190,6 +190,7 @@ _record = st.builds(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=80, deadline=None)
 @given(st.lists(_record, max_size=5, unique_by=lambda r: r.key))
 def test_round_trip_property(records: list[Record]) -> None:

@@ -19,8 +19,8 @@ import citekit
 from citekit.errors import DataError, Severity, UsageError
 from citekit.formats import format_for_path, read_string, write_string, zotero
 from citekit.formats import zoteromap as zmap
+from citekit.model.keys import DEFAULT_PATTERN, KeyPattern
 from citekit.model.records import Library, Record
-from citekit.ops.keys import DEFAULT_PATTERN, KeyPattern
 
 HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:

@@ -69,6 +69,7 @@ def _failures(name: str, count: int, seed: int = 12) -> list[str]:
     return list(found.values())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", _params())
 def test_mutated_seeds_neither_crash_nor_lose_data(name: str) -> None:
     failures = _failures(name, INPUTS.get(name, DEFAULT_INPUTS))

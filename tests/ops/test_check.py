@@ -15,10 +15,12 @@ from citekit.ops.check import (
     DEFAULT_RULES,
     RECOMMENDED_FIELDS,
     check,
+    check_file,
     counts,
     entry_set_members,
     isbn_is_valid,
     issn_is_valid,
+    severity_counts,
     split_isbns,
     split_issns,
 )
@@ -365,3 +367,29 @@ def test_the_sets_of_biblatex_examples_are_valid(shared: Path) -> None:
     result = read(path)
     found = check(result.library, filename=str(path), lines=result.lines)
     assert [d for d in found if d.key in ("set", "stdmodel")] == []
+
+
+def test_severity_counts_has_every_severity() -> None:
+    diagnostics = check(Library([Record("r", "book")]))
+    tally = severity_counts(diagnostics)
+    assert set(tally) == {"error", "warning", "info"}
+    assert sum(tally.values()) == len(diagnostics)
+    assert tally["warning"] == sum(1 for d in diagnostics if d.severity.value == "warning")
+    assert severity_counts([]) == {"error": 0, "warning": 0, "info": 0}
+    assert counts is severity_counts
+
+
+def test_check_file_reads_checks_and_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "refs.bib"
+    path.write_text("@book{a,\n  title = {T}\n}\n", encoding="utf-8")
+    found = check_file(str(path))
+    assert found == check(read(path).library, diagnostics=[], filename=str(path), lines={"a": 1})
+    assert found and all(d.file == str(path) for d in found)
+
+
+def test_check_file_reports_bytes_that_do_not_decode(tmp_path: Path) -> None:
+    path = tmp_path / "refs.bib"
+    path.write_bytes("@book{a,\n  title = {Orig\xefn}\n}\n".encode("latin-1"))
+    (problem,) = check_file(str(path))
+    assert problem.severity is Severity.ERROR and problem.line == 2
+    assert check_file(str(path), encoding="latin-1") == check_file(str(path), "biblatex", "latin-1")

@@ -292,6 +292,7 @@ def test_merge_first_and_last() -> None:
         merge(lib, [("smith2020", "smith2020a")], policy="best")  # type: ignore[arg-type]
 
 
+@pytest.mark.slow
 def test_real_corpus_groups_are_plausible(shared: Path) -> None:
     items: list[dict[str, object]] = []
     for name in ("cdl", "iridia"):

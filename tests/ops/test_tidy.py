@@ -148,6 +148,7 @@ def _entries(text: str) -> dict[str, dict[str, str]]:
     return out
 
 
+@pytest.mark.slow
 def test_real_corpus_keeps_every_value_and_is_idempotent(shared: Path) -> None:
     for name in ("biblatex-examples.bib", "iridia.bib"):
         text = (shared / "corpus" / name).read_text(encoding="utf-8")
@@ -230,6 +231,7 @@ def _attached(text: str) -> set[tuple[str, str]]:
     }
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(_file, st.sampled_from([None, "key", "year", "author"]))
 def test_tidy_is_idempotent(text: str, order: str | None) -> None:

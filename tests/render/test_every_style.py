@@ -13,10 +13,12 @@ from pathlib import Path
 import pytest
 
 from citekit.formats import read
-from citekit.render.csl.bundled import bundled_locale_xml
 from citekit.render.csl.engine import CslEngine
 from citekit.render.types import CiteItem, Cluster
 from citekit.styles.catalog import load_style, style_index
+from citekit.styles.catalog import locale_loader as bundled_locale_xml
+
+pytestmark = pytest.mark.slow
 
 REFERENCES = Path(__file__).resolve().parents[2] / "references.bib"
 FAILURE_MARKS = ("citekit engine failed", "skipped:")

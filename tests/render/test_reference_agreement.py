@@ -39,6 +39,7 @@ def _benchmark() -> ModuleType:
 BENCHMARK = _benchmark()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("style", BENCHMARK.STYLES)
 @pytest.mark.parametrize("engine", available_engines())
 def test_agreement_with_citeproc_js(shared: Path, engine: str, style: str) -> None:

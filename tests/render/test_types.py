@@ -5,9 +5,15 @@ from __future__ import annotations
 import pytest
 
 from citekit.render.citeproc_py import CiteprocPyEngine
-from citekit.render.csl.bundled import bundled_locale_xml
 from citekit.render.csl.engine import CslEngine
-from citekit.render.types import BibliographyLayout, Engine
+from citekit.render.types import (
+    AUTHOR_SUBSTITUTE,
+    CITATION_AFFIXES,
+    BibliographyLayout,
+    Engine,
+    supports,
+)
+from citekit.styles.catalog import locale_loader as bundled_locale_xml
 
 STYLE = """<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
   <info><id>t</id><title>T</title><updated>2020-01-01T00:00:00+00:00</updated></info>
@@ -91,3 +97,19 @@ def test_a_problem_prints_as_its_message_and_serialises_whole() -> None:
         "suggestions": ["y"],
     }
     assert Problem("warning", "m") == Problem("warning", "m")  # a value, comparable
+
+
+class _Declares:
+    name = "declares"
+    capabilities = frozenset({"citation-affixes"})
+
+
+class _Older:
+    name = "older"
+
+
+def test_capabilities_are_optional_and_declared() -> None:
+    assert supports(_Declares(), CITATION_AFFIXES)
+    assert not supports(_Declares(), AUTHOR_SUBSTITUTE)
+    assert not supports(_Older(), CITATION_AFFIXES)  # an engine of the first protocol
+    assert supports(CiteprocPyEngine(), CITATION_AFFIXES)

@@ -425,6 +425,7 @@ def test_reader_cli_writes_every_format(course: Path, kind: str) -> None:
 # ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "args",
     [
@@ -482,6 +483,7 @@ def _dumped_title(browser: str, page: Path, tmp_path: Path) -> str:
     return root.findtext(".//title") or ""
 
 
+@pytest.mark.slow
 def test_reader_html_runs_no_script_in_chromium(course: Path, tmp_path: Path) -> None:
     browser = _chromium()
     if browser is None:

@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow
+
 ENTRIES = 10_000
 
 #: The command and how many times it is killed (50 in all).

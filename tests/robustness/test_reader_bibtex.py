@@ -558,6 +558,7 @@ def test_an_xdata_diamond_is_no_cycle() -> None:
     assert not result.diagnostics or "xdata-cycle" not in _codes(result)
 
 
+@pytest.mark.slow
 def test_100000_nested_braces_read_and_40000_nested_accents_keep_their_entry() -> None:
     braces = "@misc{a, title = " + "{" * 100_000 + "x" + "}" * 100_000 + "}\n"
     accents = "@misc{b, title = {" + "\\'{" * 40_000 + "}" * 40_000 + "}}\n"

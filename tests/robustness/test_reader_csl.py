@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -128,12 +129,14 @@ def test_arbitrary_text_reads_without_raising(text: str, fmt: str) -> None:
     _check(read_string(text, fmt, filename=FILE), FILE)
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(document)
 def test_wrongly_typed_csl_json_reads_without_raising(data: Any) -> None:
     _check(read_string(json.dumps(data), "csljson", filename=FILE), FILE)
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(document)
 def test_wrongly_typed_csl_yaml_reads_without_raising(data: Any) -> None:
@@ -208,6 +211,7 @@ def test_yaml_anchors_aliases_tags_and_odd_scalars_read_without_raising(text: st
         assert json.dumps(record.to_json())
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(item)
 def test_a_broken_item_never_takes_its_neighbours(broken: Any) -> None:

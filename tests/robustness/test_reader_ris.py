@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -153,6 +154,7 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 
 
+@pytest.mark.slow
 def test_three_hundred_thousand_author_lines_read_in_linear_time() -> None:
     """Each AU line used to copy the whole author list (8,000 lines took 4.3 s,
     300,000 over a minute); now they read within 5 s of CPU time, under 500 MB."""

@@ -97,6 +97,7 @@ CASES: dict[str, tuple[Callable[[], str], set[str], set[str]]] = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="resource limits are POSIX")
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_pathological_input_ends_within_5_s_and_500_mb(name: str) -> None:

@@ -29,6 +29,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 from bibtexparser import model as bib
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
@@ -36,11 +37,12 @@ from hypothesis import strategies as st
 
 from citekit.cli import main
 from citekit.formats import read_string
-from citekit.formats.bibmap import FIELD_ALIASES
-from citekit.formats.bibtex import split_blocks
+from citekit.formats.bibtex import FIELD_ALIASES, split_blocks
 from citekit.model.records import Library
 from citekit.ops.dedupe import find_duplicates
 from citekit.ops.keys import DEFAULT_PATTERN, generate_keys
+
+pytestmark = pytest.mark.slow
 
 #: 50 examples a test in the normal suite; CITEKIT_WRITE_RULE_EXAMPLES=2000 for a long run.
 SETTINGS = settings(

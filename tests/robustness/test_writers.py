@@ -87,6 +87,7 @@ def test_whatever_ris_gave_writes_to_every_format(text: str) -> None:
         assert "cannot be BibTeX keys" in str(exc)
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.dictionaries(st.sampled_from(TEXT_VARIABLES), nasty, max_size=4),

@@ -197,6 +197,7 @@ def test_list_styles_query_matches_every_word() -> None:
     assert styles.list_styles("zzz-no-style-like-this") == []
 
 
+@pytest.mark.slow
 def test_every_repository_style_loads() -> None:
     """Parse, read metadata and resolve the parent of every installed style."""
     loaded = 0

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from citekit.render.csl.bundled import bundled_locale_xml
 from citekit.render.csl.locale import build_locale
 from citekit.styles import catalog as styles
+from citekit.styles.catalog import locale_loader as bundled_locale_xml
 from citekit.styles.language_tags import (
     DEFAULT_LOCALE,
     PRIMARY_DIALECTS,

@@ -30,21 +30,35 @@ COMMAND_TABLE: dict[str, tuple[str, str]] = {
     "bib": ("bib", "Format the bibliography of FILE (all entries, or the KEYs named)."),
     "check": ("check", "Check bibliography files for problems styles cannot get past."),
     "cite": ("cite", "Format citations written in pandoc's citation syntax."),
-    "convert": ("convert",
-                "Convert a bibliography between formats (BibLaTeX/BibTeX, CSL-JSON, ...)."),
-    "dedupe": ("hygiene",
-               "Find duplicate records (same DOI, ISBN, or title, year and first author)."),
-    "format": ("hygiene",
-               "Rewrite .bib files canonically (bibtex-tidy style), keeping every value."),
+    "convert": (
+        "convert",
+        "Convert a bibliography between formats (BibLaTeX/BibTeX, CSL-JSON, ...).",
+    ),
+    "dedupe": (
+        "hygiene",
+        "Find duplicate records (same DOI, ISBN, or title, year and first author).",
+    ),
+    "extract": (
+        "extract",
+        "Write the entries DOCUMENTS cite, taken from the libraries, to a small library.",
+    ),
+    "format": (
+        "hygiene",
+        "Rewrite .bib files canonically (bibtex-tidy style), keeping every value.",
+    ),
     "keys": ("hygiene", "Give records citation keys made from a pattern."),
     "list": ("listing", "List the entries of a bibliography, optionally filtered."),
     "lsp": ("lsp", "Run the language server: key completion, hover and checks for editors."),
-    "pandoc-filter": ("pandoc_filter", "Format a pandoc JSON document's citations: "
-                      "the AST on stdin, the AST on stdout."),
+    "pandoc-filter": (
+        "pandoc_filter",
+        "Format a pandoc JSON document's citations: the AST on stdin, the AST on stdout.",
+    ),
     "quotes": ("quotes", "List the quotation records in FILE (default: ./references.bib)."),
     "reader": ("reader", "Build a course reader from a reading list (TOML or YAML)."),
-    "render": ("document",
-               "Format the citations of a Markdown document written with pandoc's syntax."),
+    "render": (
+        "document",
+        "Format the citations of a Markdown document written with pandoc's syntax.",
+    ),
     "serve": ("serve", "Serve citation rendering to an editor over newline-delimited JSON."),
     "show": ("listing", "Show one entry of a bibliography by its key (case-sensitive)."),
     "styles": ("styles", "List CSL styles: id, title, class and fields, filtered by QUERY words."),
@@ -123,8 +137,11 @@ class LazyGroup(click.Group):
     def command_help(self, name: str, limit: int) -> str:
         """A command's line in the group's help: from the table unless already loaded."""
         commands = self.commands
-        if isinstance(commands, LazyCommands) and not commands.is_loaded(name) \
-                and name in self.table:
+        if (
+            isinstance(commands, LazyCommands)
+            and not commands.is_loaded(name)
+            and name in self.table
+        ):
             # a stand-in command shortens the text exactly as click shortens a docstring
             return click.Command(name, help=self.table[name][1]).get_short_help_str(limit)
         command = self.get_command(click.Context(self), name)
@@ -141,8 +158,9 @@ class LazyGroup(click.Group):
             formatter.write_dl(rows)
 
 
-@click.group(cls=LazyGroup, table=COMMAND_TABLE,
-             context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=LazyGroup, table=COMMAND_TABLE, context_settings={"help_option_names": ["-h", "--help"]}
+)
 @click.version_option(__version__, prog_name="citekit")
 def main() -> None:
     """citekit: bibliographic records, quotations and citations.

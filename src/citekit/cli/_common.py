@@ -4,7 +4,7 @@ Exit codes (0 success, 1 problems found in the data, 2 usage error; the table
 per command is docs/exit-codes.md), ``-`` for stdin and stdout, ``--format
 json`` for machine output, diagnostics printed as ``file:line, entry 'key':
 severity: message``, and one way to read an input bibliography
-(:func:`read_input`, with ``--from`` and ``--encoding``).
+(:func:`citekit.load_library`, with ``--from`` and ``--encoding``).
 
 The exit code follows one rule in every command: a command that meets a
 problem in the data (an error diagnostic printed by :func:`echo_diagnostics`,
@@ -18,23 +18,13 @@ import json
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar
 
 import click
 
-from citekit.base.files import InputError, read_decoded
+from citekit import InputError, InputFile, load_library, require_format
 from citekit.errors import CitekitError, Diagnostic, ParseError, Severity, UsageError
-from citekit.formats import (
-    FormatInfo,
-    ReadResult,
-    format_for_path,
-    get_format,
-    guess_format,
-    read_string,
-)
-from citekit.model.records import Library
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -145,107 +135,34 @@ def input_name(path: str) -> str:
     return "<stdin>" if path == "-" else path
 
 
-def require_format(info: FormatInfo) -> FormatInfo:
-    """Fail as a usage error, not a traceback, when a format is registered but not built."""
-    try:
-        info.load()
-    except ModuleNotFoundError as exc:
-        if exc.name != info.module:
-            raise
-        raise UsageError(f"the {info.name} format is not available in this build") from exc
-    return info
+#: Every command reads its inputs with :func:`citekit.load_library`, so that they
+#: all refuse what is not a regular file (or too large), decode strictly, guess
+#: the format, name stdin, say when nothing was read, and report a format missing
+#: from this build alike; ``read_input`` is its name in the commands.
+read_input = load_library
 
-
-@dataclass(frozen=True, slots=True)
-class InputFile:
-    """One bibliography a command read: its text, format, records and problems.
-
-    ``diagnostics`` holds the decoding problems first, then the reader's,
-    all naming the file as :attr:`name`.  ``text`` is kept for commands that
-    edit the file textually (``citekit keys`` on BibTeX), and ``encoding`` is
-    the codec it was decoded with (``utf-8``, ``utf-8-sig`` with a byte-order
-    mark, ``utf-16``, ``utf-32``, or the ``--encoding`` named), so that a
-    file rewritten in place keeps its encoding.
-    """
-
-    path: str
-    name: str
-    text: str
-    format: FormatInfo
-    result: ReadResult
-    diagnostics: tuple[Diagnostic, ...]
-    encoding: str = "utf-8"
-
-    @property
-    def library(self) -> Library:
-        return self.result.library
-
-
-def no_entries(text: str, info: FormatInfo, result: ReadResult, name: str) -> Diagnostic | None:
-    """An error when a read found no entry and said nothing about why.
-
-    An empty file, or text in another format than the one read (CSL-YAML
-    taken for BibTeX), would otherwise print nothing and exit 0.
-    """
-    if len(result.library) or result.errors:
-        return None
-    if not text.strip():
-        message = "the file is empty: no entries"
-    else:
-        message = (
-            f"no entries found in {len(text)} characters read as {info.name}; "
-            "if the input is in another format, name it with --from"
-        )
-    return Diagnostic(Severity.ERROR, "no-entries", message, file=name, line=None)
-
-
-def read_binary_input(path: str, info: FormatInfo, options: dict[str, Any]) -> InputFile:
-    """Read a database format (Zotero's), which its module opens by path, not as text."""
-    if path == "-":
-        raise UsageError(f"the {info.name} format is read from a file, not from stdin")
-    result: ReadResult = require_format(info).load().read_path(path, filename=path, **options)
-    return InputFile(path, path, "", info, result, tuple(result.diagnostics), "binary")
-
-
-def read_input(
-    path: str,
-    from_: str | None = None,
-    encoding: str | None = None,
-    *,
-    sentence_case: bool = True,
-    options: dict[str, Any] | None = None,
-) -> InputFile:
-    """Read a bibliography (``-`` for stdin) in a named (``--from``) or guessed format.
-
-    Every command reads its inputs here so that they all refuse what is not
-    a regular file (or too large), decode strictly (``encoding`` names the
-    codec; by default UTF-8, or UTF-16/32 by byte-order mark), guess the
-    format, name stdin, say when nothing was read, and report a format
-    missing from this build alike.  ``sentence_case=False``
-    (``--no-sentence-case``) keeps BibTeX titles as typed.
-    """
-    binary = get_format(from_) if from_ else format_for_path(path)
-    if binary is not None and binary.binary:  # ``options``: that reader's (``collection``)
-        return read_binary_input(path, binary, options or {})
-    if options:
-        raise UsageError(f"{', '.join(f'--{o}' for o in options)} applies to Zotero databases only")
-    name = input_name(path)
-    decoded = read_decoded(path, encoding)
-    text = decoded.text
-    info = require_format(get_format(from_) if from_ else guess_format(path, text))
-    result = read_string(text, info.name, filename=name, sentence_case=sentence_case)
-    empty = no_entries(text, info, result, name)
-    if empty is not None:
-        result.diagnostics.append(empty)
-    return InputFile(
-        path,
-        name,
-        text,
-        info,
-        result,
-        (*decoded.diagnostics, *result.diagnostics),
-        decoded.encoding,
-    )
+__all__ = [
+    "EXIT_OK",
+    "EXIT_PROBLEMS",
+    "EXIT_USAGE",
+    "InputFile",
+    "echo_diagnostics",
+    "echo_json",
+    "encoding_option",
+    "format_option",
+    "from_option",
+    "handle_errors",
+    "input_name",
+    "note_problems",
+    "problems_noted",
+    "progress_callback",
+    "progress_iter",
+    "read_input",
+    "require_format",
+    "sentence_case_option",
+    "show_progress",
+    "strict_option",
+]
 
 
 from_option = click.option(

@@ -11,172 +11,42 @@ dedupe`` uses.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import click
 
-from citekit.base.files import atomic_write_text
-from citekit.cli._common import InputFile, handle_errors, note_problems, read_input
-from citekit.errors import OutputError, Severity, UsageError
-from citekit.formats import FormatInfo, format_for_path, get_format, read_string
-from citekit.formats.bibmap import FIELD_ALIASES
-from citekit.formats.bibwrite import write_entry
-from citekit.model.records import Library, Record
-from citekit.ops.bibsource import (
-    EntryEdit,
+from citekit import (
+    DEFAULT_KEY_PATTERN,
+    Cache,
+    FetchResult,
+    FormatInfo,
+    HttpClient,
+    IdentityIndex,
+    InputFile,
+    KeyPattern,
+    Library,
+    Record,
+    Services,
     SourceEditError,
-    TextEdits,
-    checked,
-    entry_blocks,
-    locate_blocks,
-    scan_entry,
-    scan_entry_lenient,
+    append_bibtex,
+    append_json,
+    atomic_write_text,
+    bibtex_entry,
+    check_appended,
+    fetch_records,
+    format_for_path,
+    get_format,
+    keys_for_new_records,
+    merge_into_bibtex,
+    merge_into_json,
+    with_key,
 )
-from citekit.ops.dedupe import clone, merge_records, record_dois, record_isbns
-from citekit.ops.keys import DEFAULT_PATTERN, KeyPattern, generate_keys
-from citekit.sources import FetchResult, fetch_records
-from citekit.sources.doi import sentence_case_titles
-from citekit.sources.http import Cache, HttpClient, Services
+from citekit import write_string as format_write
+from citekit.cli._common import handle_errors, note_problems, read_input
+from citekit.errors import OutputError, Severity, UsageError
 
 _APPENDABLE = ("biblatex", "csljson")
-_DATE_FIELDS = frozenset({"year", "month", "day", "date"})
-
-
-# ---------------------------------------------------------------------------
-# Duplicates
-# ---------------------------------------------------------------------------
-
-
-_ARXIV_URL = re.compile(r"^https?://(?:www\.|export\.)?arxiv\.org/abs/(.+?)(?:v\d+)?/?$")
-
-
-def identity(record: Record) -> set[str]:
-    """What makes two records the same work: DOIs, ISBN-13s, PMIDs, PMCIDs, arXiv ids.
-
-    An arXiv id counts without its version (v2 of a paper is the paper), read
-    from the abstract page's URL, as the BibTeX reader builds it from ``eprint``.
-    """
-    found = {f"doi:{d}" for d in record_dois(record)}
-    found |= {f"isbn:{i}" for i in record_isbns(record)}
-    for variable in ("PMID", "PMCID"):
-        value = record.get(variable)
-        if isinstance(value, (str, int)) and str(value).strip():
-            found.add(f"{variable.lower()}:{str(value).strip().upper()}")
-    url = record.get("URL")
-    match = _ARXIV_URL.match(url.strip()) if isinstance(url, str) else None
-    if match:
-        found.add(f"arxiv:{match.group(1).lower()}")
-    return found
-
-
-@dataclass
-class Index:
-    """The library's records by identity, growing as records are added."""
-
-    owners: dict[str, str] = field(default_factory=dict)
-
-    @classmethod
-    def of(cls, library: Library) -> Index:
-        index = cls()
-        for record in library:
-            index.add(record)
-        return index
-
-    def add(self, record: Record) -> None:
-        for item in identity(record):
-            self.owners.setdefault(item, record.key)
-
-    def duplicate(self, record: Record) -> tuple[str, str] | None:
-        """The key of a record with the same identity, and which identifier matched."""
-        for item in sorted(identity(record)):
-            if item in self.owners:
-                return self.owners[item], item
-        return None
-
-
-# ---------------------------------------------------------------------------
-# Appending text
-# ---------------------------------------------------------------------------
-
-
-def newline_of(text: str) -> str:
-    """The file's line ending: that of its first line (``\\n`` for a new file)."""
-    first = text.find("\n")
-    return "\r\n" if first > 0 and text[first - 1] == "\r" else "\n"
-
-
-def append_bibtex(text: str, entries: list[str]) -> str:
-    """``text`` with the entries after it, a blank line apart, in its line endings."""
-    if not entries:
-        return text
-    newline = newline_of(text)
-    body = (newline * 2).join(e.replace("\r\n", "\n").replace("\n", newline) for e in entries)
-    if not text.strip():
-        return text + body + newline
-    lead = newline if text.endswith(("\n", "\r")) else newline * 2
-    return text + lead + body + newline
-
-
-def append_json(text: str, items: list[dict[str, Any]], name: str) -> str:
-    """A CSL-JSON array's text with items added before its closing bracket.
-
-    The other items' text, the layout and the trailing white space stay as
-    they are; the new items are indented two spaces as citekit writes them.
-    """
-    if not items:
-        return text
-    newline = newline_of(text)
-    rendered = [
-        "  " + json.dumps(item, ensure_ascii=False, indent=2).replace("\n", newline + "  ")
-        for item in items
-    ]
-    joined = ("," + newline).join(rendered)
-    stripped = text.rstrip()
-    if not stripped:
-        return "[" + newline + joined + newline + "]" + newline
-    if not stripped.endswith("]") or not stripped.lstrip("\ufeff").lstrip().startswith("["):
-        raise UsageError(
-            f"{name} is not a CSL-JSON array, so nothing can be appended to it; "
-            "convert it with 'citekit convert' first"
-        )
-    body = stripped[:-1].rstrip()
-    comma = "" if body.endswith("[") else ","
-    return body + comma + newline + joined + newline + "]" + text[len(stripped) :]
-
-
-def merge_bibtex(text: str, key: str, entry: str) -> str:
-    """``text`` with the fields of ``entry`` that entry ``key`` lacks added to it.
-
-    Only that entry changes, and only by gaining fields (in its layout); a
-    field it has, under any BibLaTeX synonym, is left as it is, and an entry
-    with any date field keeps its date.
-    """
-    located = locate_blocks(text)
-    blocks = entry_blocks(located)
-    if key not in blocks:
-        raise SourceEditError(f"entry '{key}' cannot be located in the text")
-    item = blocks[key]
-    assert item.entry is not None
-    source = scan_entry_lenient(text[item.start : item.end], item.entry, ())
-    new_blocks = entry_blocks(locate_blocks(entry))
-    new = scan_entry(entry.strip(), next(iter(new_blocks.values())).entry)
-    present = {FIELD_ALIASES.get(f.name.lower(), f.name.lower()) for f in source.fields}
-    dated = bool(present & _DATE_FIELDS)
-    edit = EntryEdit(source)
-    for new_field in new.fields:
-        name = FIELD_ALIASES.get(new_field.name.lower(), new_field.name.lower())
-        if name in present or (dated and name in _DATE_FIELDS):
-            continue
-        edit.set(new_field.name, new_field.value)
-        present.add(name)
-    if not edit.values:
-        return text
-    edits = TextEdits(text)
-    edits.replace(item.start, item.end, checked(edit))
-    return edits.apply()
 
 
 # ---------------------------------------------------------------------------
@@ -220,23 +90,15 @@ def _report_existing_problems(source: InputFile | None) -> None:
 
 def _keyed(records: list[Record], library: Library, pattern: str) -> list[Record]:
     """The new records with keys from ``pattern``, clear of the library's keys."""
-    combined = Library(clone(r) for r in library)
-    new_ids: set[str] = set()
-    for index, record in enumerate(records):
-        copied = clone(record)
-        copied.id = f"\x00new{index}"
-        new_ids.add(copied.key)
-        combined.add(copied)
     try:
-        renamed, keyed = generate_keys(combined, pattern, keep=lambda r: r.key not in new_ids)
+        return keys_for_new_records(records, library, pattern)
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
-    return [keyed[renamed[f"\x00new{i}"]] for i in range(len(records))]
 
 
 def _plan(results: list[FetchResult], library: Library, merge: bool, name: str) -> Plan:
     plan = Plan()
-    index = Index.of(library)
+    index = IdentityIndex.of(library)
     for result in results:
         if result.record is None:
             click.echo(f"error: {result.query}: {result.error}", err=True)
@@ -260,10 +122,10 @@ def _plan(results: list[FetchResult], library: Library, merge: bool, name: str) 
 
 
 def _bibtex_text(source_text: str, plan: Plan, keyed: list[Record], name: str) -> str:
-    text = append_bibtex(source_text, [_bibtex_entry(r) for r in keyed])
+    text = append_bibtex(source_text, [bibtex_entry(r) for r in keyed])
     for key, record in plan.merges:
         try:
-            text = merge_bibtex(text, key, _bibtex_entry(_with_key(record, key)))
+            text = merge_into_bibtex(text, key, bibtex_entry(with_key(record, key)))
         except SourceEditError as exc:
             raise OutputError(
                 f"{name}: cannot merge into '{key}' in the file's text ({exc}); nothing was written"
@@ -271,74 +133,13 @@ def _bibtex_text(source_text: str, plan: Plan, keyed: list[Record], name: str) -
     return text
 
 
-def _with_key(record: Record, key: str) -> Record:
-    copied = clone(record)
-    copied.id = key
-    return copied
-
-
-def _json_ready(record: Record) -> dict[str, Any]:
-    """The record's CSL-JSON, titles as the source has them."""
-    return record.to_json()
-
-
-def _bibtex_entry(record: Record) -> str:
-    """The record as a BibTeX entry with its titles as published, as a user would type them.
-
-    The titles are stored the way the BibTeX reader stores a typed one
-    (:func:`citekit.sources.doi.sentence_case_titles`), so the writer gives
-    them back unbraced and the file reads back like any other ``.bib`` entry.
-    An arXiv preprint also gets BibLaTeX's ``eprint``, ``eprinttype`` and
-    ``eprintclass`` fields.
-    """
-    prepared = sentence_case_titles(record)
-    number = prepared.get("number")
-    if (
-        prepared.get("publisher") == "arXiv"
-        and isinstance(number, str)
-        and number.startswith("arXiv:")
-    ):
-        bib = prepared.custom.setdefault("biblatex", {})
-        bib.setdefault("eprint", number.removeprefix("arXiv:"))
-        bib.setdefault("eprinttype", "arxiv")
-        keywords = prepared.get("keyword")
-        if isinstance(keywords, str) and keywords:
-            bib.setdefault("eprintclass", keywords.split(",")[0].strip())
-    return write_entry(prepared)
-
-
 def _json_text(source: InputFile | None, plan: Plan, keyed: list[Record], name: str) -> str:
     text = source.text if source is not None else ""
     if not plan.merges:
-        return append_json(text, [_json_ready(r) for r in keyed], name)
+        return append_json(text, [r.to_json() for r in keyed], name)
     # A merge changes an item inside the array: CSL-JSON is rewritten canonically then.
-    from citekit.formats import csljson
-
-    library = Library(clone(r) for r in source.library) if source is not None else Library()
-    for key, record in plan.merges:
-        merged = merge_records(
-            [library[key], _with_key(Record.from_json(_json_ready(record)), key)], "combine"
-        )
-        library.add(merged, replace=True)
-    for record in keyed:
-        library.add(Record.from_json(_json_ready(record)))
-    return csljson.write(library)
-
-
-def _verify(text: str, info: FormatInfo, name: str, keys: list[str], expected: int) -> None:
-    """Refuse to write a file that does not read back with every new key in it."""
-    result = read_string(text, info.name, filename=name)
-    missing = [key for key in keys if key not in result.library]
-    if len(result.library) < expected:
-        raise OutputError(
-            f"{name}: the text citekit made reads back with fewer entries than "
-            "the file had; nothing was written"
-        )
-    if missing:
-        raise OutputError(
-            f"{name}: the new entry '{missing[0]}' does not read back from the "
-            "text citekit made; nothing was written"
-        )
+    library = source.library if source is not None else Library()
+    return format_write(merge_into_json(library, plan.merges, keyed), "csljson")
 
 
 @click.command("add")
@@ -360,7 +161,7 @@ def _verify(text: str, info: FormatInfo, name: str, keys: list[str], expected: i
 @click.option(
     "-p",
     "--pattern",
-    default=DEFAULT_PATTERN,
+    default=DEFAULT_KEY_PATTERN,
     show_default=True,
     help="Key pattern for the new entries (as 'citekit keys').",
 )
@@ -450,7 +251,7 @@ def add(
         text = _bibtex_text(source.text if source is not None else "", plan, keyed, name)
     else:
         text = _json_text(source, plan, keyed, name)
-    _verify(text, info, name, [r.key for r in keyed], len(library) + len(keyed))
+    check_appended(text, info, name, [r.key for r in keyed], len(library) + len(keyed))
     atomic_write_text(to, text, encoding=source.encoding if source is not None else "utf-8")
     for record, origin in zip(keyed, plan.added, strict=True):
         click.echo(f"added {record.key} ({origin.key})", err=True)
@@ -462,12 +263,12 @@ def _show(info: FormatInfo, keyed: list[Record], plan: Plan) -> None:
     """The entries (and merges) an ``add`` would make, on stdout."""
     if info.name == "biblatex":
         for record in keyed:
-            click.echo(_bibtex_entry(record) + "\n")
+            click.echo(bibtex_entry(record) + "\n")
     else:
-        click.echo(json.dumps([_json_ready(r) for r in keyed], ensure_ascii=False, indent=2))
+        click.echo(json.dumps([r.to_json() for r in keyed], ensure_ascii=False, indent=2))
     for key, record in plan.merges:
         click.echo(f"would merge into {key}:", err=True)
-        click.echo(_bibtex_entry(_with_key(record, key)) + "\n")
+        click.echo(bibtex_entry(with_key(record, key)) + "\n")
     click.echo(
         f"{len(keyed)} entr{'y' if len(keyed) == 1 else 'ies'} would be added, "
         f"{len(plan.merges)} merged",
@@ -477,4 +278,4 @@ def _show(info: FormatInfo, keyed: list[Record], plan: Plan) -> None:
 
 COMMANDS = [add]
 
-__all__ = ["COMMANDS", "add", "append_bibtex", "append_json", "identity", "merge_bibtex"]
+__all__ = ["COMMANDS", "add"]

@@ -6,7 +6,14 @@ import json
 
 import click
 
-from citekit.base.files import atomic_write_text
+from citekit import (
+    CiteItem,
+    Cluster,
+    atomic_write_text,
+    format_bibliography,
+    normalise_keys,
+    render,
+)
 from citekit.cli._common import (
     encoding_option,
     from_option,
@@ -16,15 +23,12 @@ from citekit.cli._common import (
 )
 from citekit.cli.cite import (
     echo_warnings,
-    load_library,
+    load_bibliography,
     render_format,
     report_unknown_keys,
     resolve_options,
     style_options,
 )
-from citekit.render import CiteItem, Cluster, render
-from citekit.render.api import normalise_keys
-from citekit.render.output import format_bibliography
 
 
 @click.command("bib")
@@ -94,7 +98,7 @@ def bib_command(
       citekit bib - --from cslyaml < refs.yaml
     """
     the_style, the_locale = resolve_options(style, locale)
-    library, path, _ = load_library(file, from_, encoding, sentence_case=sentence_case)
+    library, path, _ = load_bibliography(file, from_, encoding, sentence_case=sentence_case)
     keys = tuple(normalise_keys(keys, library))  # @key as the cite command writes it
     if keys:
         report_unknown_keys(library, [Cluster(tuple(CiteItem(k) for k in keys))])

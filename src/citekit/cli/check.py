@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from citekit.base.files import EncodingError
+from citekit import check_file, severity_counts
 from citekit.cli._common import (
     EXIT_OK,
     EXIT_PROBLEMS,
@@ -16,30 +16,8 @@ from citekit.cli._common import (
     from_option,
     handle_errors,
     progress_iter,
-    read_input,
 )
 from citekit.errors import Diagnostic, Severity
-from citekit.ops.check import check, counts
-from citekit.ops.quotations import check_quotations
-
-
-def check_file(
-    path: str, from_: str | None = None, encoding: str | None = None
-) -> list[Diagnostic]:
-    """Read one file and run every check over it; reading problems come first.
-
-    A file that does not decode is reported like any other problem, so the
-    other files are still checked.
-    """
-    try:
-        source = read_input(path, from_, encoding)
-    except EncodingError as exc:
-        return list(exc.diagnostics)
-    lines = source.result.lines
-    return [
-        *check(source.library, diagnostics=source.diagnostics, filename=source.name, lines=lines),
-        *check_quotations(source.library, file=source.name, lines=lines),
-    ]
 
 
 def _summary(tally: dict[str, int], files: int) -> str:
@@ -88,7 +66,7 @@ def check_command(
     diagnostics: list[Diagnostic] = []
     for path in progress_iter(files, "checking"):
         diagnostics.extend(check_file(path, from_, encoding))
-    tally = counts(diagnostics)
+    tally = severity_counts(diagnostics)
     if output_format == "json":
         echo_json(
             {
@@ -108,4 +86,4 @@ def check_command(
 
 COMMANDS = [check_command]
 
-__all__ = ["COMMANDS", "check_command", "check_file"]
+__all__ = ["COMMANDS", "check_command"]

@@ -15,6 +15,34 @@ from typing import Any, TypeVar
 
 import click
 
+from citekit import (
+    DEFAULT_ENGINE,
+    DEFAULT_LOCALE,
+    DEFAULT_STYLE,
+    ENGINES,
+    Cluster,
+    Library,
+    Resolution,
+    Resolver,
+    Result,
+    Rich,
+    Span,
+    Text,
+    author_in_text_applies,
+    check_locale,
+    closest_keys,
+    find_style,
+    format_bibliography,
+    format_citations,
+    in_text_authors,
+    is_identifier_key,
+    parse_cluster,
+    parse_in_text,
+    render,
+    resolve_identifiers,
+    serialise,
+    unknown_keys,
+)
 from citekit.cli._common import (
     echo_diagnostics,
     echo_json,
@@ -25,17 +53,7 @@ from citekit.cli._common import (
     read_input,
     sentence_case_option,
 )
-from citekit.documents.rendering import author_in_text_applies, in_text_authors
-from citekit.errors import Severity, UsageError
-from citekit.formats.citesyntax import CitationSyntaxError, parse_cluster, parse_in_text
-from citekit.model.records import Library
-from citekit.ops.query import closest_keys
-from citekit.render import DEFAULT_ENGINE, ENGINES, Cluster, Result, render, serialise
-from citekit.render.api import unknown_keys
-from citekit.render.output import format_bibliography, format_citations
-from citekit.render.richtext import Rich, Span, Text
-from citekit.sources.resolve import Resolution, Resolver, is_identifier_key, resolve_identifiers
-from citekit.styles.catalog import DEFAULT_LOCALE, DEFAULT_STYLE, check_locale, find_style
+from citekit.errors import CitationSyntaxError, Severity, UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -135,7 +153,7 @@ def echo_resolution(resolution: Resolution) -> None:
         click.echo(f"warning: {message}", err=True)
 
 
-def load_library(
+def load_bibliography(
     path: str | None,
     from_: str | None = None,
     encoding: str | None = None,
@@ -165,13 +183,16 @@ def resolve_options(style: str, locale: str | None) -> tuple[Any, str | None]:
     return the_style, (check_locale(locale) if locale else None)
 
 
-_UNKNOWN_KEY_WARNINGS = ("unknown citation key", "unknown bibliography key")
-
-
 def echo_warnings(result: Result) -> None:
+    """Print the render's warnings but its unknown keys (``unknown-key`` problems).
+
+    Those were reported by :func:`report_unknown_keys` before rendering, with
+    the wording and exit code every command uses.
+    """
+    unknown = {p.message for p in result.problems if p.code == "unknown-key"}
     for warning in result.warnings:
-        if warning.startswith(_UNKNOWN_KEY_WARNINGS):
-            continue  # reported by report_unknown_keys before rendering
+        if warning in unknown:
+            continue
         click.echo(f"warning: {warning}", err=True)
 
 
@@ -391,7 +412,7 @@ def cite_command(
     ):
         library = Library()  # identifiers alone: no bibliography needed
     else:
-        library, _, _ = load_library(bib_path, from_, encoding, sentence_case=sentence_case)
+        library, _, _ = load_bibliography(bib_path, from_, encoding, sentence_case=sentence_case)
     if resolver is not None:
         resolution = resolve_identifiers(library, keys, resolver)
         echo_resolution(resolution)
@@ -428,7 +449,7 @@ __all__ = [
     "echo_warnings",
     "identifier_options",
     "identifier_resolver",
-    "load_library",
+    "load_bibliography",
     "render_format",
     "report_unknown_keys",
     "resolve_options",

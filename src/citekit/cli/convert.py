@@ -10,7 +10,15 @@ from typing import Any
 
 import click
 
-from citekit.base.files import atomic_write_text
+from citekit import (
+    FormatInfo,
+    LossReport,
+    atomic_write_text,
+    format_for_path,
+    get_format,
+    loss_report,
+)
+from citekit import write_string as format_write
 from citekit.cli._common import (
     EXIT_PROBLEMS,
     echo_diagnostics,
@@ -20,9 +28,6 @@ from citekit.cli._common import (
     require_format,
 )
 from citekit.errors import Diagnostic, Severity, UsageError
-from citekit.formats import FormatInfo, format_for_path, get_format
-from citekit.formats import write_string as format_write
-from citekit.formats.loss import LossReport, loss_report
 
 #: The INFO code a reader uses to list fields it kept in ``custom``.
 UNMAPPED_CODE = "unmapped-fields"

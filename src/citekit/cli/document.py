@@ -10,7 +10,21 @@ from pathlib import Path
 
 import click
 
-from citekit.base.files import atomic_write_bytes, atomic_write_text, read_decoded
+from citekit import (
+    DOCUMENT_DEFAULT_STYLE,
+    DOCUMENT_FORMATS,
+    ENGINES,
+    DocumentSyntaxError,
+    FrontMatterError,
+    atomic_write_bytes,
+    atomic_write_text,
+    check_locale,
+    read_decoded,
+    read_front_matter,
+    render_document,
+    resolve_paths,
+    resolve_style,
+)
 from citekit.cli._common import (
     EXIT_PROBLEMS,
     echo_diagnostics,
@@ -22,17 +36,7 @@ from citekit.cli._common import (
     sentence_case_option,
 )
 from citekit.cli.cite import identifier_options, identifier_resolver
-from citekit.documents.frontmatter import (
-    FrontMatterError,
-    read_front_matter,
-    resolve_paths,
-    resolve_style,
-)
-from citekit.documents.rendering import DOCUMENT_DEFAULT_STYLE, DOCUMENT_FORMATS, render_document
-from citekit.documents.scan import DocumentSyntaxError
 from citekit.errors import Severity, UnknownKeyError, UsageError
-from citekit.render import ENGINES
-from citekit.styles.catalog import check_locale
 
 PANDOC_FORMATS = ("latex", "docx")
 """Outputs written by pandoc from citekit's Markdown (citations already formatted)."""
@@ -135,6 +139,15 @@ def _inputs(
     "(pandoc's default).",
 )
 @click.option(
+    "--citation-abbreviations",
+    "abbreviations",
+    default=None,
+    metavar="FILE",
+    help="JSON file of abbreviations for styles that print short forms "
+    '(pandoc\'s format: {"default": {"container-title": {"Full Name": "Abbr"}}}); '
+    "default: the front matter's 'citation-abbreviations'.",
+)
+@click.option(
     "--locale",
     "-l",
     "locale",
@@ -191,6 +204,7 @@ def render_command(
     document: str,
     bib_paths: tuple[str, ...],
     style: str | None,
+    abbreviations: str | None,
     locale: str | None,
     output: str,
     to: str,
@@ -216,7 +230,8 @@ def render_command(
     --csl, --to and -o are spelled as in pandoc, and the default style is
     pandoc's, chicago-author-date.  Front
     matter keys bibliography, csl, lang, nocite (@* for everything),
-    link-citations, references and reference-section-title are read;
+    link-citations, references, reference-section-title and
+    citation-abbreviations (journal short forms, pandoc's file format) are read;
     options on the command line win.  Unknown keys are reported with line
     and column and shown as ???key, and the exit code is 1 (with --strict
     nothing is written); so do bibliography entries that cannot be read.
@@ -245,6 +260,8 @@ def render_command(
         raise UsageError("--to docx writes a binary file: name it with -o FILE.docx")
     decoded = read_decoded(document, encoding)
     protect = _inputs(document, decoded.text, bib_paths, style)
+    if abbreviations is not None:
+        protect = (*protect, abbreviations)
     try:
         result = render_document(
             decoded.text,
@@ -259,6 +276,7 @@ def render_command(
             trust_html=trust_html,
             sentence_case=sentence_case,
             identifiers=identifier_resolver(resolve, offline, no_cache, sentence_case) or False,
+            abbreviations=abbreviations,
         )
     except (UnknownKeyError, DocumentSyntaxError, FrontMatterError) as exc:
         # data problems (exit 1), named with the document they are in

@@ -2,10 +2,11 @@
 
 The three commands change bibliographies people have kept for years, so they
 share one rule: nothing overwrites an input file unless ``--in-place`` is
-given, and then the write is atomic (:func:`citekit.base.files.atomic_write_text`)
+given, and then the write is atomic (:func:`citekit.atomic_write_text`)
 with an optional ``FILE~`` backup (``--backup``), in the encoding the file was
 read with.  Nothing the user did not ask to change changes: ``keys`` and
-``dedupe --merge`` edit a .bib file's text (:mod:`citekit.ops.bibsource`)
+``dedupe --merge`` edit a .bib file's text (:func:`citekit.rename_in_source`,
+:func:`citekit.merge_in_source`)
 instead of rewriting it, and ``format`` keeps blocks it cannot parse byte for
 byte in their place.
 """
@@ -18,7 +19,29 @@ from typing import cast
 
 import click
 
-from citekit.base.files import atomic_write_text, read_decoded
+from citekit import (
+    DEFAULT_KEY_PATTERN,
+    DUPLICATE_RULES,
+    DuplicateGroup,
+    FormatInfo,
+    Library,
+    LibraryMerger,
+    MergePolicy,
+    SortOrder,
+    SourceEditError,
+    atomic_write_text,
+    conflicts_as_bibtex_field,
+    find_duplicates,
+    format_for_path,
+    generate_keys,
+    get_format,
+    merge_duplicates,
+    merge_in_source,
+    read_decoded,
+    rename_in_source,
+    tidy,
+)
+from citekit import write_string as format_write
 from citekit.cli._common import (
     EXIT_PROBLEMS,
     InputFile,
@@ -32,22 +55,6 @@ from citekit.cli._common import (
     read_input,
 )
 from citekit.errors import Diagnostic, OutputError, Severity, UsageError
-from citekit.formats import FormatInfo, format_for_path, get_format
-from citekit.formats import write_string as format_write
-from citekit.model.records import Library
-from citekit.ops.bibsource import SourceEditError
-from citekit.ops.dedupe import (
-    ALIASES_CONTAINER,
-    CONFLICTS_FIELD,
-    RULES,
-    DuplicateGroup,
-    MergePolicy,
-    find_duplicates,
-    merge,
-    merge_in_source,
-)
-from citekit.ops.keys import DEFAULT_PATTERN, generate_keys, rename_in_source
-from citekit.ops.tidy import SortOrder, tidy
 
 # ---------------------------------------------------------------------------
 # Shared plumbing
@@ -57,37 +64,24 @@ from citekit.ops.tidy import SortOrder, tidy
 def _read_libraries(
     paths: tuple[str, ...], from_: str | None, encoding: str | None = None
 ) -> tuple[Library, list[Diagnostic], FormatInfo, list[InputFile]]:
-    """Read every input into one library; a key seen before gets ``-2``, ``-3`` ..."""
-    combined = Library()
+    """Read every input into one library (:class:`citekit.LibraryMerger`).
+
+    A key seen before gets ``-2``, ``-3`` ...; each file's reading problems
+    come before the renames in it.
+    """
+    merger = LibraryMerger()
     diagnostics: list[Diagnostic] = []
     first_format: FormatInfo | None = None
     sources: list[InputFile] = []
     for path in progress_iter(paths, "reading"):
         source = read_input(path, from_, encoding)
         sources.append(source)
-        filename = source.name
         first_format = first_format or source.format
         diagnostics += source.diagnostics
-        for record in source.library:
-            if record.key in combined:
-                original = record.key
-                record.id = combined.unused_key(original)
-                diagnostics.append(
-                    Diagnostic(
-                        Severity.WARNING,
-                        "duplicate-key",
-                        f"key '{original}' already read from an earlier file; "
-                        f"renamed '{record.id}'",
-                        file=filename,
-                        key=original,
-                    )
-                )
-            combined.add(record)
-        if not combined.extras:
-            combined.extras = dict(source.library.extras)
+        diagnostics += merger.add(source.name, source.library)
     if first_format is None:
         raise UsageError("no input file")
-    return combined, diagnostics, first_format, sources
+    return merger.library, diagnostics, first_format, sources
 
 
 def _output_format(output: str | None, to: str | None, fallback: FormatInfo) -> FormatInfo:
@@ -176,31 +170,9 @@ def _describe(group: DuplicateGroup) -> str:
 
 
 def _conflicts_as_bibtex_field(library: Library) -> None:
-    """Keep ``custom["merged-conflicts"]`` in a .bib: as a JSON ``merged-conflicts`` field.
-
-    The BibTeX writer writes ``custom["biblatex"]`` fields back as they are
-    and nothing else from ``custom``; biber ignores fields it does not know,
-    and citekit's reader reads the field back into ``custom["biblatex"]``.
-    """
-    for record in library:
-        conflicts = record.custom.get(CONFLICTS_FIELD)
-        if not isinstance(conflicts, dict):
-            continue
-        text = json.dumps(conflicts, ensure_ascii=False)
-        depth = 0
-        for char in text:
-            depth += 1 if char == "{" else -1 if char == "}" else 0
-            if depth < 0:
-                break
-        container = record.custom.setdefault(ALIASES_CONTAINER, {})
-        if depth == 0 and isinstance(container, dict):
-            container[CONFLICTS_FIELD] = text
-        else:
-            click.echo(
-                f"warning: entry '{record.key}': its merge conflicts contain unbalanced "
-                "braces and cannot be written to BibTeX; write CSL-JSON to keep them",
-                err=True,
-            )
+    """Keep merge conflicts (:func:`citekit.conflicts_as_bibtex_field`); warn of others."""
+    for problem in conflicts_as_bibtex_field(library):
+        click.echo(f"warning: entry '{problem.key}': {problem.message}", err=True)
 
 
 @click.command("dedupe")
@@ -214,7 +186,7 @@ def _conflicts_as_bibtex_field(library: Library) -> None:
     "--rule",
     "rules",
     multiple=True,
-    type=click.Choice(RULES),
+    type=click.Choice(DUPLICATE_RULES),
     help="Use only these rules (repeatable); default: all.",
 )
 @click.option(
@@ -280,7 +252,7 @@ def dedupe(
         _check_destination(paths, output, in_place, backup)
     library, diagnostics, source, sources = _read_libraries(paths, from_, encoding)
     echo_diagnostics(_problems(diagnostics))
-    groups = find_duplicates(library, rules=rules or RULES, title_threshold=threshold)
+    groups = find_duplicates(library, rules=rules or DUPLICATE_RULES, title_threshold=threshold)
     if policy is None:
         if output_format == "json":
             echo_json({"records": len(library), "groups": [g.to_json() for g in groups]})
@@ -294,7 +266,7 @@ def dedupe(
         if groups:
             sys.exit(EXIT_PROBLEMS)
         return
-    merged = merge(library, groups, policy=cast(MergePolicy, policy))
+    merged = merge_duplicates(library, groups, policy=cast(MergePolicy, policy))
     target = _output_format(output if not in_place else paths[0], to, source)
     if _edits_bibtex_source(sources, target):
         rendered = _merged_source(sources[0], groups, cast(MergePolicy, policy))
@@ -332,7 +304,7 @@ def _merged_source(source: InputFile, groups: list[DuplicateGroup], policy: Merg
     """The .bib text with the groups merged by editing only the entries involved.
 
     Each edited entry is checked to read back as intended
-    (:func:`citekit.ops.bibsource.checked`); when one cannot be edited
+    (:func:`citekit.merge_in_source`); when one cannot be edited
     safely, nothing is written.
     """
     try:
@@ -353,7 +325,7 @@ def rename_bibtex_keys(text: str, renamed: dict[str, str]) -> str:
 
     Going through the model would rewrite the whole file; renaming in place
     keeps the user's layout, comments, macros and the blocks the reader could
-    not parse (:func:`citekit.ops.keys.rename_in_source`).
+    not parse (:func:`citekit.rename_in_source`).
     """
     return rename_in_source(text, renamed)
 
@@ -363,7 +335,7 @@ def rename_bibtex_keys(text: str, renamed: dict[str, str]) -> str:
 @click.option(
     "-p",
     "--pattern",
-    default=DEFAULT_PATTERN,
+    default=DEFAULT_KEY_PATTERN,
     show_default=True,
     help="Key pattern: {auth} {authors} {authorsN} {year} {title} {shorttitle} "
     "{shorttitleN} {veryshorttitle}, modifiers :lower :upper :capitalize "

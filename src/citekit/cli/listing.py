@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 import click
 
+from citekit import (
+    Library,
+    describe_record,
+    filter_records,
+    find_record,
+    get_format,
+    list_records,
+)
+from citekit import write_string as format_write
 from citekit.cli._common import (
     echo_diagnostics,
     echo_json,
@@ -20,26 +26,6 @@ from citekit.cli._common import (
     sentence_case_option,
 )
 from citekit.errors import Severity
-from citekit.formats import get_format
-from citekit.formats import write_string as format_write
-from citekit.model.records import Date, Library, Name, Record
-from citekit.ops.query import filter_records, find_record, summarize
-
-
-def _listing_lines(records: list[Record]) -> list[str]:
-    rows = [summarize(record) for record in records]
-    key_width = max((len(row.key) for row in rows), default=0)
-    type_width = max((len(row.type) for row in rows), default=0)
-    author_width = min(max((len(row.author) for row in rows), default=0), 24)
-    lines = []
-    for row in rows:
-        year = str(row.year) if row.year is not None else "n.d."
-        author = row.author if len(row.author) <= 24 else row.author[:23] + "…"
-        lines.append(
-            f"{row.key:<{key_width}}  {row.type:<{type_width}}  "
-            f"{author:<{author_width}}  {year:>4}  {row.title}".rstrip()
-        )
-    return lines
 
 
 @click.command("list")
@@ -83,28 +69,15 @@ def list_command(
     if output_format == "json":
         echo_json([record.to_json() for record in records])
     else:
-        for line in _listing_lines(records):
+        for line in list_records(records):
             click.echo(line)
     if not records and len(source.library):  # an empty file has said so already
         click.echo(f"no entries match (of {len(source.library)} in {source.name})", err=True)
         note_problems()
 
 
-def _show_value(value: Any) -> str:
-    if isinstance(value, list) and value and all(isinstance(v, Name) for v in value):
-        return "; ".join(name.display() for name in value)
-    if isinstance(value, Date):
-        return str(value)
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
-
-
-def describe(record: Record) -> list[str]:
-    """A record as ``variable: value`` lines for people."""
-    lines = [f"key: {record.key}", f"type: {record.type}"]
-    lines.extend(f"{variable}: {_show_value(value)}" for variable, value in record.fields.items())
-    return lines
+#: ``describe`` is :func:`citekit.describe_record` under the name this module always gave it.
+describe = describe_record
 
 
 @click.command("show")

@@ -15,9 +15,8 @@ import sys
 
 import click
 
-from citekit.base.files import MAX_INPUT_BYTES
+from citekit import MAX_INPUT_BYTES, FilterResult, filter_json, parse_metadata_option
 from citekit.cli._common import handle_errors, note_problems
-from citekit.documents.pandoc_filter import FilterResult, filter_json, parse_metadata_option
 from citekit.errors import CitekitError, UsageError
 
 

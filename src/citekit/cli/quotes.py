@@ -17,7 +17,16 @@ import textwrap
 
 import click
 
-from citekit.base.files import read_text
+from citekit import (
+    Library,
+    Quotation,
+    Verification,
+    check_quotations,
+    format_word_diff,
+    quotations,
+    read_decoded,
+    verify,
+)
 from citekit.cli._common import (
     EXIT_OK,
     EXIT_PROBLEMS,
@@ -28,15 +37,6 @@ from citekit.cli._common import (
     read_input,
 )
 from citekit.errors import Diagnostic, Severity, UnknownKeyError, UsageError
-from citekit.model.records import Library
-from citekit.ops.quotations import (
-    Quotation,
-    Verification,
-    check_quotations,
-    format_word_diff,
-    quotations,
-    verify,
-)
 
 DEFAULT_FILE = "references.bib"
 _FILE_KEY = "citekit.ops.quotations.file"
@@ -77,7 +77,10 @@ class QuotesGroup(click.Group):
 
 
 def load_library(path: str, encoding: str | None = None) -> tuple[Library, list[Diagnostic]]:
-    """Read a library and check its quotation records; diagnostics go to stderr."""
+    """Read a library (:func:`citekit.load_library`) and check its quotation records.
+
+    The reading and quotation diagnostics go to stderr (infos only unless quiet).
+    """
     source = read_input(path, None, encoding)
     diagnostics = [
         *source.diagnostics,
@@ -347,8 +350,9 @@ def verify_command(
     group_speaker, group_in = ctx.meta.get(_FILTERS_KEY, (None, None))
     library, diagnostics = load_library(file, encoding)
     selected = select(library, speaker or group_speaker, quoted_in or group_in)
-    text, decoding = read_text(source, encoding)
-    echo_diagnostics(decoding, quiet=True)
+    decoded = read_decoded(source, encoding)
+    text = decoded.text
+    echo_diagnostics(decoded.diagnostics, quiet=True)
     results = verify(selected, text, original=original)
     tally = _counts(results)
     if output_format == "json":

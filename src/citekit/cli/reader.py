@@ -6,11 +6,15 @@ import time
 
 import click
 
+from citekit import (
+    ENGINES,
+    OUTPUT_KINDS,
+    build_reader,
+    kind_for_path,
+    load_reading_list,
+    write_reader,
+)
 from citekit.cli._common import echo_diagnostics, echo_json, handle_errors, progress_callback
-from citekit.course.build import build_reader
-from citekit.course.model import load_reading_list
-from citekit.course.write import OUTPUT_KINDS, kind_for_path, write_reader
-from citekit.render.api import ENGINES
 
 
 @click.command("reader")
@@ -124,7 +128,7 @@ def reader_command(
 
 def _serve(reading_list: str, *, paper: str, engine: str | None, port: int) -> None:
     """Run the live preview until interrupted (see :mod:`citekit.course.preview`)."""
-    from citekit.course.preview import Preview, PreviewServer
+    from citekit import Preview, PreviewServer
 
     try:
         server = PreviewServer(Preview(reading_list, paper=paper, engine=engine), port)

@@ -6,8 +6,8 @@ import sys
 
 import click
 
+from citekit import available_locales, list_styles
 from citekit.cli._common import EXIT_PROBLEMS, echo_json, format_option, handle_errors
-from citekit.styles.catalog import available_locales, list_styles
 
 
 @click.command("styles")

@@ -45,8 +45,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from lxml import etree
-
 from citekit import formats
 from citekit.base.files import InputError
 from citekit.course.model import Reading, ReadingList, Section, load_reading_list
@@ -740,21 +738,12 @@ class _WholeEntry:
     previous: str | None
 
 
-def _without_author_substitute(style: Style) -> Style | None:
-    """The style with ``subsequent-author-substitute`` dropped; None when it has none."""
-    if b"subsequent-author-substitute" not in style.xml:
-        return None
-    try:
-        root = etree.fromstring(style.xml)
-    except etree.XMLSyntaxError:
-        return None
-    changed = False
-    for element in root.iter(f"{{{_CSL_NS}}}bibliography"):
-        for name in ("subsequent-author-substitute", "subsequent-author-substitute-rule"):
-            if name in element.attrib:
-                del element.attrib[name]
-                changed = True
-    return replace(style, xml=etree.tostring(root, encoding="utf-8")) if changed else None
+def _substitutes_authors(style: Style) -> bool:
+    """Whether the style may replace repeated names in its bibliography ("———").
+
+    Only then do the entries need a second rendering with names in full.
+    """
+    return b"subsequent-author-substitute" in style.xml
 
 
 def _whole_entries(
@@ -953,10 +942,15 @@ def build_reader(
     whole = render(copies, style, locale=locale, engine=engine, link=True, bibliography_keys=keys)
     bibliography = [ReaderEntry(key=b.id, rich=_unblock(b.rich)) for b in whole.bibliography]
     standalone: dict[str, Rich] = {}
-    plain_style = _without_author_substitute(style)
-    if plain_style is not None:
+    if _substitutes_authors(style):
         names_in_full = render(
-            copies, plain_style, locale=locale, engine=engine, link=True, bibliography_keys=keys
+            copies,
+            style,
+            locale=locale,
+            engine=engine,
+            link=True,
+            bibliography_keys=keys,
+            author_substitute=False,
         )
         standalone = {b.id: _unblock(b.rich) for b in names_in_full.bibliography}
     numbered = is_numbered(style)

@@ -2,11 +2,11 @@
 
 Only the keys that matter for citations are interpreted (``bibliography``,
 ``csl``, ``lang``, ``nocite``, ``link-citations``, ``references``,
-``reference-section-title``); the rest is kept as parsed data.  YAML errors
-carry the line and column in the *document* (not in the YAML block), because
-that is where the writer will look.  Inline ``references`` go through the
-CSL-YAML reader so that they get the same normalisation and per-item
-diagnostics as a ``.yaml`` bibliography file.
+``reference-section-title``, ``citation-abbreviations``); the rest is kept
+as parsed data.  YAML errors carry the line and column in the *document*
+(not in the YAML block), because that is where the writer will look.
+Inline ``references`` go through the CSL-YAML reader so that they get the
+same normalisation and per-item diagnostics as a ``.yaml`` bibliography file.
 """
 
 from __future__ import annotations
@@ -57,6 +57,8 @@ class FrontMatter:
     references: Library = field(default_factory=Library)
     reference_diagnostics: list[Diagnostic] = field(default_factory=list)
     section_title: str | None = None
+    abbreviations: str | None = None
+    named_bibliographies: dict[str, list[str]] = field(default_factory=dict)
     body_start: int = 0
     body_line: int = 1
 
@@ -159,6 +161,11 @@ def read_front_matter(text: str, *, filename: str | None = None) -> FrontMatter:
         )
     meta.data = {str(k): v for k, v in data.items()}
     meta.bibliography = _strings(data.get("bibliography"), "bibliography", 2)
+    meta.named_bibliographies = {
+        str(key)[len("bibliography-") :]: _strings(value, str(key), 2)
+        for key, value in data.items()
+        if str(key).startswith("bibliography-") and len(str(key)) > len("bibliography-")
+    }
     csl = data.get("csl") or data.get("citation-style")
     meta.csl = str(_scalar(csl, "csl")) if csl else None
     lang = data.get("lang")
@@ -167,6 +174,10 @@ def read_front_matter(text: str, *, filename: str | None = None) -> FrontMatter:
     meta.link_citations = _as_flag(data.get("link-citations", False))
     title = data.get("reference-section-title")
     meta.section_title = str(title) if title else None
+    abbreviations = data.get("citation-abbreviations")
+    meta.abbreviations = (
+        str(_scalar(abbreviations, "citation-abbreviations")) if abbreviations else None
+    )
     if data.get("references") is not None:
         from citekit.formats import cslyaml
 
@@ -202,6 +213,15 @@ def resolve_paths(paths: list[str], document: str | Path | None) -> list[Path]:
     return [confine(path, base, what="bibliography file") for path in paths]
 
 
+def resolve_abbreviations(path: str, document: str | Path | None) -> Path:
+    """The front matter's ``citation-abbreviations`` file, inside the project.
+
+    The same rule as for bibliography files (:func:`resolve_paths`): front
+    matter is data, so the path may not lead out of the document's project.
+    """
+    return confine(path, document_folder(document), what="citation-abbreviations file")
+
+
 def resolve_style(csl: str, document: str | Path | None) -> str:
     """The front matter's ``csl``: a ``.csl`` file inside the project, or a style name.
 
@@ -218,6 +238,7 @@ __all__ = [
     "document_folder",
     "nocite_keys",
     "read_front_matter",
+    "resolve_abbreviations",
     "resolve_paths",
     "resolve_style",
     "split_front_matter",

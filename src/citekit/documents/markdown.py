@@ -523,6 +523,29 @@ def _unsafe_links(state: StateCore) -> None:
                 token.type = "unsafe_image"
 
 
+def _flat_footnote_definitions(md: MarkdownIt) -> None:
+    """A ``[^x]:`` inside a footnote definition's content is text, not another definition.
+
+    Notes do not nest (in pandoc either), and the footnote plugin, given a
+    definition inside a list inside a definition (``[^1]: - [^1]: ``),
+    moved the inner one out and left the list's closing tags without their
+    opening ones.
+    """
+    rule = next(r.fn for r in md.block.ruler.__rules__ if r.name == "footnote_def")
+
+    def footnote_def(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+        inside = bool(state.env.get("citekit_in_footnote"))
+        if inside and state.sCount[start_line] >= state.blkIndent:
+            return False  # within the definition's content (a less indented one ends it)
+        state.env["citekit_in_footnote"] = True
+        try:
+            return bool(rule(state, start_line, end_line, silent))
+        finally:
+            state.env["citekit_in_footnote"] = inside
+
+    md.block.ruler.at("footnote_def", footnote_def, {"alt": ["paragraph", "reference"]})
+
+
 @cache
 def parser(*, extensions: bool = True) -> MarkdownIt:
     """The document reader: CommonMark, plus pandoc's extensions unless ``extensions`` is off.
@@ -547,6 +570,7 @@ def parser(*, extensions: bool = True) -> MarkdownIt:
         return md
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin).use(deflist_plugin)
+    _flat_footnote_definitions(md)
     for name in (
         "footnote_ref",
         "footnote_block_open",

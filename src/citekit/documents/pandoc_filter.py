@@ -8,7 +8,7 @@ which writes whatever format was asked for.  It does what ``pandoc
 --citeproc`` does with the same metadata (``bibliography``, ``references``,
 ``csl``, ``lang``, ``nocite``, ``link-citations``, ``link-bibliography``,
 ``reference-section-title``, ``suppress-bibliography``,
-``notes-after-punctuation``), so a document needs no change to switch
+``notes-after-punctuation``, ``citation-abbreviations``), so a document needs no change to switch
 engines; docs/pandoc-filter.md lists where the two still differ and why.
 
 The element shapes used here are the same in pandoc 2.17 (pandoc-types
@@ -40,12 +40,22 @@ from citekit.documents.pandoc_ast import (
     text_inlines,
     walk,
 )
-from citekit.documents.rendering import author_in_text_applies, in_text_authors, load_libraries
+from citekit.documents.rendering import (
+    BibliographyDiv,
+    author_in_text_applies,
+    div_level,
+    in_text_authors,
+    load_libraries,
+    section_keys,
+    section_scoped,
+    split_bibliography,
+)
 from citekit.errors import DataError, Diagnostic, Severity, UsageError
 from citekit.formats import csljson
 from citekit.formats.citesyntax import parse_locator
-from citekit.model.records import Library, Record
+from citekit.model.records import Library
 from citekit.render import quoted
+from citekit.render.abbreviations import abbreviate, read_abbreviations
 from citekit.render.api import BibEntry, Result, render, set_closure
 from citekit.render.richtext import Rich, Span, Text
 from citekit.render.types import CiteItem, Cluster
@@ -101,6 +111,7 @@ class _Settings:
     section_title: str | None
     suppress_bibliography: bool
     notes_after_punctuation: bool
+    abbreviations: str | None = None
 
 
 # ---------------------------------------------------------------------------
@@ -142,6 +153,7 @@ def _settings(meta: Mapping[str, Any]) -> _Settings:
         section_title=_optional_text(meta.get("reference-section-title")),
         suppress_bibliography=meta_flag(meta.get("suppress-bibliography")),
         notes_after_punctuation=meta_flag(meta.get("notes-after-punctuation"), default=True),
+        abbreviations=_optional_text(meta.get("citation-abbreviations")),
     )
 
 
@@ -187,6 +199,9 @@ def _load(
         )
         _report(read.diagnostics, result)
         _merge(library, read.library)
+    if settings.abbreviations:  # relative to the working folder, as pandoc reads it
+        table = read_abbreviations(folder / Path(settings.abbreviations).expanduser())
+        library = abbreviate(library, table)
     return library, named_keys
 
 
@@ -432,34 +447,44 @@ def _refs_attr(node_attr: list[Any], result: Result) -> list[Any]:
     return [node_attr[0], classes, node_attr[2]]
 
 
-def _wanted(
-    entry: BibEntry,
-    div_attr: list[Any],
-    name: str,
-    named_keys: Mapping[str, set[str]],
-    library: Library,
-) -> bool:
-    """Whether a ``refs-NAME`` div lists an entry (docs/pandoc-filter.md, "Several bibliographies").
+def _div_attributes(node_attr: list[Any]) -> dict[str, str]:
+    return {str(k).lower(): str(v) for k, v in node_attr[2]}
 
-    The entries from the files of ``bibliography-NAME``, when the metadata
-    has that key; then those the div's ``type`` and ``keyword`` attributes
-    (space-separated lists) accept.
+
+def _named_divs(
+    document: dict[str, Any],
+    divs: Sequence[Element],
+    sites: Sequence[_Site],
+    named_keys: Mapping[str, set[str]],
+) -> list[BibliographyDiv]:
+    """The ``refs-NAME`` divs as the shared selection sees them (docs/documents.md).
+
+    Positions are the order in which the walk meets elements, so headings,
+    citations (a footnote's at its place in the text) and divs compare as in
+    the Markdown renderer.
     """
-    if name in named_keys and entry.id not in named_keys[name]:
-        return False
-    pairs = dict((str(k), str(v)) for k, v in div_attr[2])
-    record: Record | None = library.get(entry.id) if entry.id in library else None
-    if "type" in pairs and (record is None or record.type not in pairs["type"].split()):
-        return False
-    if "keyword" in pairs:
-        words = (
-            {w.strip().lower() for w in re.split(r"[,;]", str(record.get("keyword") or ""))}
-            if record is not None
-            else set()
+    order: dict[int, int] = {}
+    headings: list[tuple[int, int]] = []
+
+    def visit(node: Element, _in_note: bool) -> bool:
+        order[id(node)] = len(order)
+        if node.get("t") == "Header":
+            headings.append((order[id(node)], int(node["c"][0])))
+        return True
+
+    walk(document["blocks"], visit)
+    citations = [(order.get(id(site.node), 0), site.keys) for site in sites]
+    out: list[BibliographyDiv] = []
+    for div in divs:
+        name = str(div["c"][0][0])[len("refs-") :]
+        attributes = _div_attributes(div["c"][0])
+        section = (
+            section_keys(order[id(div)], div_level(attributes), headings, citations)
+            if section_scoped(name, attributes, named_keys)
+            else None
         )
-        if not words & {w.lower() for w in pairs["keyword"].split()}:
-            return False
-    return True
+        out.append(BibliographyDiv(name, attributes, section))
+    return out
 
 
 def _place_bibliography(
@@ -468,24 +493,24 @@ def _place_bibliography(
     settings: _Settings,
     named_keys: Mapping[str, set[str]],
     library: Library,
+    sites: Sequence[_Site] = (),
 ) -> None:
-    """Fill ``#refs`` and every ``#refs-NAME`` div; without ``#refs``, append one at the end."""
+    """Fill ``#refs`` and every ``#refs-NAME`` div; without ``#refs``, append one at the end.
+
+    Which entries a ``refs-NAME`` div lists is decided as in ``citekit
+    render`` (:func:`citekit.documents.rendering.split_bibliography`).
+    """
     divs = [
         d
         for d in elements(document["blocks"], "Div")
         if d["c"][0][0] == "refs" or str(d["c"][0][0]).startswith("refs-")
     ]
-    shown: set[str] = set()
-    for div in divs:
-        name = str(div["c"][0][0])
-        if name == "refs":
-            continue
-        chosen = [
-            e for e in result.bibliography if _wanted(e, div["c"][0], name[5:], named_keys, library)
-        ]
-        shown.update(e.id for e in chosen)
+    named = [d for d in divs if d["c"][0][0] != "refs"]
+    per_div, rest = split_bibliography(
+        result.bibliography, _named_divs(document, named, sites, named_keys), named_keys, library
+    )
+    for div, chosen in zip(named, per_div, strict=True):
         div["c"] = [_refs_attr(div["c"][0], result), [_entry_div(e) for e in chosen]]
-    rest = [e for e in result.bibliography if e.id not in shown]
     main = next((d for d in divs if d["c"][0][0] == "refs"), None)
     if main is not None:
         main["c"] = [_refs_attr(main["c"][0], result), [_entry_div(e) for e in rest]]
@@ -586,7 +611,7 @@ def filter_document(
     if notes and settings.notes_after_punctuation:
         _move_punctuation(doc["blocks"], notes, _punctuation_in_quote(result.locale))
     if not settings.suppress_bibliography:
-        _place_bibliography(doc, result, settings, named_keys, subset)
+        _place_bibliography(doc, result, settings, named_keys, subset, [s for s, _ in kept])
     return out
 
 

@@ -19,6 +19,11 @@ citation was and adds the bibliography.
   does) and takes that note's number.
 * Unknown keys become ``???key`` with a warning naming line and column
   (errors with ``strict``).
+* Several bibliographies: ``::: {#refs-NAME}`` divs take the entries of the
+  front matter's ``bibliography-NAME`` files, of the CSL types or keywords
+  their attributes name, or of the works cited in their section
+  (:func:`split_bibliography`, shared with the pandoc filter); ``#refs``
+  takes the rest.
 
 Only the records a document cites (plus ``nocite``) reach the engine: the
 bibliography and disambiguation only ever involve cited items, and passing a
@@ -29,7 +34,7 @@ nobody cites.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -38,10 +43,11 @@ from citekit.documents import markdown as markdown_reader
 from citekit.documents.frontmatter import (
     FrontMatter,
     read_front_matter,
+    resolve_abbreviations,
     resolve_paths,
     resolve_style,
 )
-from citekit.documents.scan import FoundCitation, Scan, scan
+from citekit.documents.scan import FoundCitation, RefsDiv, Scan, scan
 from citekit.errors import DataError, Diagnostic, Severity, UnknownKeyError, UsageError
 from citekit.formats import read as read_library
 from citekit.model.records import Library, Record
@@ -56,6 +62,7 @@ from citekit.render import (
     render,
     serialise,
 )
+from citekit.render.abbreviations import abbreviate, load_abbreviations
 from citekit.render.api import entry_sets, set_closure
 from citekit.render.output import html_document
 from citekit.render.quoted import quoting_closure
@@ -236,6 +243,142 @@ def _locale_term(locale: str) -> str:
             term = match.group(1).decode("utf-8")
             return term[:1].upper() + term[1:]
     return "References"
+
+
+# ---------------------------------------------------------------------------
+# Several bibliographies
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BibliographyDiv:
+    """A ``refs-NAME`` div as the selection sees it, whatever the document's form.
+
+    ``section`` holds the keys cited in the div's section when the div is
+    section-scoped (:func:`section_scoped`), else None.
+    """
+
+    name: str
+    attributes: Mapping[str, str]
+    section: frozenset[str] | None = None
+
+
+def section_scoped(
+    name: str, attributes: Mapping[str, str], named_keys: Mapping[str, set[str]]
+) -> bool:
+    """Whether a ``refs-NAME`` div lists the works cited in its own section.
+
+    When it says so (a ``level`` attribute), or when nothing else narrows it
+    (no ``bibliography-NAME`` files, no ``type`` or ``keyword``): a div that
+    listed everything would only repeat ``#refs``.
+    """
+    if "level" in attributes:
+        return True
+    return name not in named_keys and "type" not in attributes and "keyword" not in attributes
+
+
+def section_keys(
+    div_at: int,
+    level: int | None,
+    headings: Sequence[tuple[int, int]],
+    citations: Iterable[tuple[int, Sequence[str]]],
+) -> frozenset[str]:
+    """The keys cited in the section holding position ``div_at``.
+
+    ``headings`` are (position, level) pairs and ``citations`` (position,
+    keys), positions in document order.  The section runs from the last
+    heading of ``level`` or higher before the div to the next one after it;
+    ``level`` None means the document's top heading level (usually ``#``),
+    so a ``## References`` heading just above the div does not cut its
+    chapter short.
+    """
+    if level is None:
+        level = min((lv for _, lv in headings), default=1)
+    cuts = [position for position, lv in headings if lv <= level]
+    start = max((c for c in cuts if c <= div_at), default=-1)
+    end = min((c for c in cuts if c > div_at), default=None)
+    return frozenset(
+        key
+        for position, keys in citations
+        if position >= start and (end is None or position < end)
+        for key in keys
+    )
+
+
+def div_level(attributes: Mapping[str, str]) -> int | None:
+    """The ``level`` attribute as a heading level 1-6, None when absent or not one."""
+    value = attributes.get("level", "").strip()
+    return int(value) if value.isdigit() and 1 <= int(value) <= 6 else None
+
+
+def refs_div_accepts(
+    key: str,
+    record: Record | None,
+    div: BibliographyDiv,
+    named_keys: Mapping[str, set[str]],
+) -> bool:
+    """Whether a ``refs-NAME`` div lists an entry (docs/documents.md, "Several bibliographies").
+
+    Every condition the div has must hold: from the files of
+    ``bibliography-NAME`` (when the metadata has that key); of one of the CSL
+    types of ``type`` and with one of the words of ``keyword`` (both
+    space-separated lists); cited in the div's section (when section-scoped).
+    """
+    if div.name in named_keys and key not in named_keys[div.name]:
+        return False
+    types = div.attributes.get("type")
+    if types is not None and (record is None or record.type not in types.split()):
+        return False
+    keywords = div.attributes.get("keyword")
+    if keywords is not None:
+        words = (
+            {w.strip().lower() for w in re.split(r"[,;]", str(record.get("keyword") or ""))}
+            if record is not None
+            else set()
+        )
+        if not words & {w.lower() for w in keywords.split()}:
+            return False
+    return div.section is None or key in div.section
+
+
+def split_bibliography(
+    entries: Sequence[BibEntry],
+    divs: Sequence[BibliographyDiv],
+    named_keys: Mapping[str, set[str]],
+    library: Library,
+) -> tuple[list[list[BibEntry]], list[BibEntry]]:
+    """The entries of each ``refs-NAME`` div, and the rest (for ``#refs``).
+
+    An entry may be listed by several divs (a work cited in two chapters);
+    ``#refs`` gets those no div listed.  Order and numbering stay those of
+    the one bibliography the engine made.
+    """
+    chosen: list[list[BibEntry]] = []
+    shown: set[str] = set()
+    for div in divs:
+        picked = [e for e in entries if refs_div_accepts(e.id, library.get(e.id), div, named_keys)]
+        shown.update(e.id for e in picked)
+        chosen.append(picked)
+    return chosen, [e for e in entries if e.id not in shown]
+
+
+def _document_divs(
+    found: Scan, named_keys: Mapping[str, set[str]]
+) -> list[tuple[RefsDiv, BibliographyDiv]]:
+    """The Markdown document's ``refs-NAME`` divs, with their sections' keys where scoped."""
+    headings = [(h.start, h.level) for h in found.headings]
+    citations = [(c.order[0], [i.id for i in c.cluster.items]) for c in found.citations]
+    out: list[tuple[RefsDiv, BibliographyDiv]] = []
+    for div in found.refs_divs:
+        if not div.name:
+            continue
+        section = (
+            section_keys(div.start, div_level(div.attributes), headings, citations)
+            if section_scoped(div.name, div.attributes, named_keys)
+            else None
+        )
+        out.append((div, BibliographyDiv(div.name, div.attributes, section)))
+    return out
 
 
 # ---------------------------------------------------------------------------
@@ -527,6 +670,7 @@ def render_document(
     sentence_case: bool = True,
     trust_html: bool = False,
     identifiers: Resolver | bool = False,
+    abbreviations: str | Path | Mapping[str, object] | None = None,
 ) -> DocumentResult:
     """Format the citations of a Markdown document and add its bibliography.
 
@@ -554,6 +698,11 @@ def render_document(
             True with the default :class:`Resolver` (the on-disk cache), a
             :class:`Resolver` for other settings (offline, no cache).  Off
             by default: rendering makes no request unless asked to.
+        abbreviations: a ``citation-abbreviations`` file (pandoc's format,
+            ``{"default": {"container-title": {"Full": "Abbr"}}}``) or its
+            parsed content; None means the front matter's.  It fills the
+            short forms that styles print with ``form="short"``
+            (:mod:`citekit.render.abbreviations`).
 
     Raises :class:`DocumentSyntaxError` / :class:`FrontMatterError` (both
     data errors, with line and column) for documents that cannot be read.
@@ -574,9 +723,21 @@ def render_document(
         sentence_case=sentence_case,
     )
     diagnostics.extend(meta.reference_diagnostics)
+    named_keys: dict[str, set[str]] = {}
+    for name, named_paths in meta.named_bibliographies.items():
+        named, named_diagnostics = load_libraries(
+            resolve_paths(named_paths, filename),
+            named_by_document=True,
+            encoding=encoding,
+            sentence_case=sentence_case,
+        )
+        diagnostics.extend(named_diagnostics)
+        named_keys[name] = set(named.keys())
+        _merge(the_library, named)
     if library is not None:
         _merge(the_library, library)
     _merge(the_library, meta.references)
+    the_library = _abbreviated(the_library, meta, abbreviations, filename)
     the_locale = locale or meta.lang or the_style.default_locale or DEFAULT_LOCALE
 
     found = _sets_in_parentheses(
@@ -633,6 +794,7 @@ def render_document(
         the_style,
         result,
         link=meta.link_citations or to == "html",
+        named_keys=named_keys,
     )
     result.markdown = markdown
     if to == "markdown":
@@ -649,6 +811,19 @@ def render_document(
         )
         result.output = page.replace("</head>", _HTML_CSS + "</head>", 1)
     return result
+
+
+def _abbreviated(
+    library: Library,
+    meta: FrontMatter,
+    abbreviations: str | Path | Mapping[str, object] | None,
+    document: str | Path | None,
+) -> Library:
+    """The library with the abbreviation list's short forms (the caller's, else the front
+    matter's, a path inside the project)."""
+    if abbreviations is None and meta.abbreviations:
+        abbreviations = resolve_abbreviations(meta.abbreviations, document)
+    return abbreviate(library, load_abbreviations(abbreviations))
 
 
 def _resolve_cited(
@@ -702,8 +877,9 @@ def _assemble(
     result: DocumentResult,
     *,
     link: bool,
+    named_keys: Mapping[str, set[str]] | None = None,
 ) -> str:
-    """Put every rendering in place; add notes and the bibliography."""
+    """Put every rendering in place; add notes and the bibliographies."""
     in_quote = style.is_note and punctuation_in_quote(result.locale)
     cite_prefix = _label_prefix(found.labels, "c")
     note_prefix = _label_prefix(found.labels, "n")
@@ -784,8 +960,26 @@ def _assemble(
         edits.append(_Edit(note.start, note.end, f"[^{label}]"))
     top = [e for e in edits if e not in inner_edits]
     body_edits = _escape_pipes_in_tables(text, top)
+    anchored: set[str] = set()
+    divs = _document_divs(found, named_keys or {})
+    per_div, rest = split_bibliography(
+        result.bibliography, [d for _, d in divs], named_keys or {}, library
+    )
+    for (div, _), chosen in zip(divs, per_div, strict=True):
+        block = _bibliography_block(
+            chosen,
+            meta,
+            result.locale,
+            anchors=link,
+            in_refs_div=True,
+            hanging_indent=result.layout.hanging_indent,
+            ident=f"refs-{div.name}",
+            anchored=anchored,
+        )
+        if block:
+            body_edits.append(_Edit(div.start, div.end, block.rstrip("\n")))
     bib_block = _bibliography_block(
-        result.bibliography,
+        rest,
         meta,
         result.locale,
         anchors=link,
@@ -794,6 +988,7 @@ def _assemble(
         trailing_heading=None
         if found.refs_block is not None
         else trailing_heading(text[meta.body_start :]),
+        anchored=anchored,
     )
     if found.refs_block is not None and bib_block:
         start, end = found.refs_block
@@ -876,21 +1071,32 @@ def _bibliography_block(
     in_refs_div: bool,
     hanging_indent: bool,
     trailing_heading: str | None = None,
+    ident: str = "refs",
+    anchored: set[str] | None = None,
 ) -> str:
     """The entries in a ``::: {#refs}`` div, as pandoc writes them, under a heading.
 
     No heading is added when the document already ends with one (unless
     ``reference-section-title`` names another), so ``# References`` at the
-    end is not repeated.
+    end is not repeated.  ``ident`` is the div's id (``refs-NAME`` for a
+    named bibliography, which gets no heading); ``anchored`` collects the
+    keys whose ``ref-KEY`` anchor is written, so that an entry listed in two
+    bibliographies gets its anchor once.
     """
     if not entries:
         return ""
+    anchored = anchored if anchored is not None else set()
     lines: list[str] = []
     for entry in entries:
         text = _entry_markdown(entry.rich)
-        lines.append(f"[]{{#{anchor(entry.id)}}}{text}" if anchors else text)
+        if anchors and entry.id not in anchored:
+            anchored.add(entry.id)
+            text = f"[]{{#{anchor(entry.id)}}}{text}"
+        lines.append(text)
     classes = ".references .csl-bib-body" + (" .hanging-indent" if hanging_indent else "")
-    block = f"::: {{#refs {classes}}}\n" + "\n\n".join(lines) + "\n:::\n"
+    block = f"::: {{#{ident} {classes}}}\n" + "\n\n".join(lines) + "\n:::\n"
+    if ident != "refs":
+        return block
     if in_refs_div:
         return f"# {meta.section_title}\n\n{block}" if meta.section_title else block
     if trailing_heading is not None and (
@@ -913,6 +1119,7 @@ def render_document_file(
     encoding: str | None = None,
     sentence_case: bool = True,
     identifiers: Resolver | bool = False,
+    abbreviations: str | Path | Mapping[str, object] | None = None,
 ) -> DocumentResult:
     """:func:`render_document` on a file (``-`` for stdin); ``encoding`` for it and its
     bibliography files."""
@@ -930,6 +1137,7 @@ def render_document_file(
         encoding=encoding,
         sentence_case=sentence_case,
         identifiers=identifiers,
+        abbreviations=abbreviations,
     )
     result.diagnostics[:0] = decoding
     return result
@@ -937,12 +1145,18 @@ def render_document_file(
 
 __all__ = [
     "DOCUMENT_FORMATS",
+    "BibliographyDiv",
     "DocumentResult",
     "RenderedCitation",
     "UnknownCitationKey",
     "author_in_text_applies",
+    "div_level",
     "in_text_authors",
     "load_libraries",
+    "refs_div_accepts",
     "render_document",
     "render_document_file",
+    "section_keys",
+    "section_scoped",
+    "split_bibliography",
 ]

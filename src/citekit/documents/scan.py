@@ -4,7 +4,7 @@
 knows where in a document citations may be: not in code (fenced, indented or
 inline), not in HTML comments or tags, not in a URL or an e-mail address
 (``https://x.org/@jgm``, ``<a+@b.org>``), not behind a backslash (``\\@``),
-not inside the ``::: {#refs}`` block (the Markdown reader,
+not inside the ``::: {#refs}`` block nor a ``::: {#refs-NAME}`` one (the Markdown reader,
 :mod:`citekit.documents.markdown`, draws the same line).  It also finds the
 document's notes (``[^1]`` references and definitions, inline ``^[...]``
 notes), because a citation in a note belongs to that note: it takes the
@@ -28,7 +28,6 @@ from citekit.errors import DataError
 from citekit.formats.citesyntax import find_citations
 from citekit.render.types import Cluster
 
-_FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 # Raw HTML tags (CommonMark's open and closing tags) and e-mail autolinks: the
 # Markdown reader sees no text in them, so no citation either.
@@ -39,7 +38,16 @@ _HTML_TAG = re.compile(
 _EMAIL_AUTOLINK = re.compile(r"<[A-Za-z0-9.!#$%&'*+/=?^_`{|}~\-]+@[A-Za-z0-9.\-]+>")
 _NOTE_DEF = re.compile(r"^\[\^(?P<label>[^\]\s]+)\]:", re.MULTILINE)
 _NOTE_REF = re.compile(r"\[\^(?P<label>[^\]\s]+)\](?!:)")
-_REFS_OPEN = re.compile(r"^:{3,}[ \t]*\{[^{}\n]*#refs\b[^{}\n]*\}[ \t]*:*[ \t]*$", re.MULTILINE)
+_REFS_OPEN = re.compile(
+    r"^:{3,}[ \t]*\{(?P<attrs>[^{}\n]*#refs(?:-(?P<name>[\w-]+))?(?![\w-])[^{}\n]*)\}"
+    r"[ \t]*:*[ \t]*$",
+    re.MULTILINE,
+)
+_DIV_PAIR = re.compile(
+    r"(?<![^\s])(?P<key>[A-Za-z][\w-]*)=(?:\"(?P<quoted>[^\"]*)\"|(?P<bare>[^\s\"]+))"
+)
+_ATX_HEADING = re.compile(r"^ {0,3}(?P<marks>#{1,6})(?:[ \t]|$)", re.MULTILINE)
+_SETEXT_LINE = re.compile(r"^ {0,3}(?P<marks>=+|-+)[ \t]*$")
 _DIV_LINE = re.compile(r"^:{3,}[ \t]*(?P<attrs>\S.*)?$")
 _LIST_ITEM = re.compile(r"^(?:[-*+]|\d+[.)])[ \t]+")
 _CITE_START = re.compile(r"(?<![\w@\\])-?@(?:\{|\w)")
@@ -95,9 +103,34 @@ class FoundCitation:
         return self.note is not None
 
 
+@dataclass(frozen=True, slots=True)
+class RefsDiv:
+    """A ``::: {#refs}`` (``name`` empty) or ``::: {#refs-NAME}`` div, opening to closing fence.
+
+    ``attributes`` are its ``key=value`` pairs (``type="book chapter"``).
+    """
+
+    name: str
+    attributes: dict[str, str]
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """A heading (ATX or setext) outside code: its level and where its line starts."""
+
+    level: int
+    start: int
+
+
 @dataclass
 class Scan:
-    """Everything found in one document."""
+    """Everything found in one document.
+
+    ``refs_block`` is the ``::: {#refs}`` div; ``refs_divs`` lists it with
+    every ``::: {#refs-NAME}`` div, in document order.
+    """
 
     citations: list[FoundCitation] = field(default_factory=list)
     note_definitions: list[NoteDefinition] = field(default_factory=list)
@@ -105,6 +138,8 @@ class Scan:
     note_numbers: dict[str, int] = field(default_factory=dict)
     refs_block: tuple[int, int] | None = None
     labels: set[str] = field(default_factory=set)
+    refs_divs: list[RefsDiv] = field(default_factory=list)
+    headings: list[Heading] = field(default_factory=list)
 
 
 class LineIndex:
@@ -129,37 +164,83 @@ def _blank(chars: list[str], start: int, end: int) -> None:
             chars[i] = " "
 
 
+_QUOTE_MARK = re.compile(r" {0,3}>")
+_FENCE_IN_QUOTE = re.compile(r"(`{3,}|~{3,})")
+
+
+def _quote_prefix(content: str) -> tuple[int, int, int]:
+    """A line's block-quote depth, where its content starts, and that content's indent.
+
+    CommonMark reads ``>`` markers (each after at most three spaces) and one
+    optional space after each; what follows is the quote's content, so
+    ``>     code`` holds an indented code block (four spaces after the
+    marker's own).  The indent counts columns, a tab reaching the next
+    multiple of four.
+    """
+    depth = position = 0
+    while True:
+        marker = _QUOTE_MARK.match(content, position)
+        if marker is None:
+            break
+        depth += 1
+        position = marker.end()
+        if content.startswith(" ", position):
+            position += 1
+    column = start = position
+    while position < len(content) and content[position] in " \t":
+        column = column + 4 - column % 4 if content[position] == "\t" else column + 1
+        position += 1
+    return depth, start, column - start
+
+
 def _mask_blocks(text: str, chars: list[str], body_start: int) -> None:
-    """Fenced and indented code blocks."""
+    """Fenced and indented code blocks, at the top level and inside block quotes.
+
+    Inside a quote the same rules apply to what follows the ``>`` markers: a
+    fence opened there ends with the quote, and four spaces of indent after
+    ``> `` start an indented code block when a blank quoted line (or the
+    quote's start) comes before, since indented code cannot interrupt a
+    paragraph (a lazy continuation line stays text).
+    """
     offset = 0
     fence: str | None = None
+    fence_depth = 0
     previous_blank = True
+    previous_depth = 0
     continuation = False  # inside a list item or a footnote definition
     for line in text.splitlines(keepends=True):
         start, offset = offset, offset + len(line)
         if start < body_start:
             continue
         content = line.rstrip("\r\n")
+        depth, content_start, indent = _quote_prefix(content)
+        inner = content[content_start:]
+        if fence is not None and depth < fence_depth:
+            fence = None  # the quote holding the fence has ended, and the fence with it
         if fence is not None:
             _blank(chars, start, offset)
-            if content.strip().startswith(fence):
+            if indent < 4 and inner.strip().startswith(fence):
                 fence = None
             previous_blank = False
             continue
-        opening = _FENCE.match(content)
+        if depth > previous_depth:
+            previous_blank = True  # a new quote starts a new block
+        previous_depth = depth
+        opening = _FENCE_IN_QUOTE.match(inner.lstrip(" \t")) if indent < 4 else None
         if opening:
-            fence = opening.group(2)[0] * len(opening.group(2))
+            fence = opening.group(1)
+            fence_depth = depth
             _blank(chars, start, offset)
             previous_blank = False
             continue
-        if not content.strip():
+        if not inner.strip():
             previous_blank = True
             continue
-        indented = content.startswith(("    ", "\t"))
-        if indented and previous_blank and not continuation:
+        indented = indent >= 4
+        if indented and previous_blank and (depth > 0 or not continuation):
             _blank(chars, start, offset)
             continue
-        if not indented:
+        if not indented and depth == 0:
             continuation = bool(_NOTE_DEF.match(content) or _LIST_ITEM.match(content))
         previous_blank = False
 
@@ -243,21 +324,62 @@ def _note_definitions(masked: str) -> list[NoteDefinition]:
     return found
 
 
-def _refs_block(masked: str) -> tuple[int, int] | None:
-    opening = _REFS_OPEN.search(masked)
-    if opening is None:
-        return None
-    depth = 1
-    for line in re.finditer(r"^.*$", masked[opening.end() :], re.MULTILINE):
-        div = _DIV_LINE.match(line.group(0).strip())
-        if div:
-            depth += 1 if div["attrs"] and not div["attrs"].startswith(":") else -1
-            if depth == 0:
-                return opening.start(), opening.end() + line.end()
-    line_no = masked.count("\n", 0, opening.start()) + 1
-    raise DocumentSyntaxError(
-        "the '::: {#refs}' block is never closed (end it with ':::')", line=line_no, column=1
-    )
+def _div_attributes(text: str) -> dict[str, str]:
+    """The ``key=value`` pairs of a div's ``{...}`` (quoted values may hold spaces)."""
+    return {
+        m["key"].lower(): m["quoted"] if m["quoted"] is not None else m["bare"]
+        for m in _DIV_PAIR.finditer(text)
+    }
+
+
+def _refs_divs(masked: str) -> list[RefsDiv]:
+    """Every ``#refs`` and ``#refs-NAME`` div (not those nested in another one)."""
+    found: list[RefsDiv] = []
+    position = 0
+    while (opening := _REFS_OPEN.search(masked, position)) is not None:
+        name = opening["name"] or ""
+        depth = 1
+        end = -1
+        for line in re.finditer(r"^.*$", masked[opening.end() :], re.MULTILINE):
+            div = _DIV_LINE.match(line.group(0).strip())
+            if div:
+                depth += 1 if div["attrs"] and not div["attrs"].startswith(":") else -1
+                if depth == 0:
+                    end = opening.end() + line.end()
+                    break
+        if end < 0:
+            line_no = masked.count("\n", 0, opening.start()) + 1
+            ident = f"#refs-{name}" if name else "#refs"
+            raise DocumentSyntaxError(
+                f"the '::: {{{ident}}}' block is never closed (end it with ':::')",
+                line=line_no,
+                column=1,
+            )
+        found.append(RefsDiv(name, _div_attributes(opening["attrs"]), opening.start(), end))
+        position = end
+    return found
+
+
+def _headings(masked: str, body_start: int) -> list[Heading]:
+    """ATX headings and setext underlines (after a paragraph line) outside code."""
+    found = [Heading(len(m["marks"]), m.start()) for m in _ATX_HEADING.finditer(masked, body_start)]
+    previous: tuple[int, str] | None = None
+    offset = 0
+    for line in masked.splitlines(keepends=True):
+        start, offset = offset, offset + len(line)
+        content = line.rstrip("\n")
+        underline = _SETEXT_LINE.match(content)
+        if (
+            underline
+            and start >= body_start
+            and previous is not None
+            and previous[1].strip()
+            and not _ATX_HEADING.match(previous[1])
+            and not previous[1].lstrip().startswith((">", ":::", "-", "*", "+"))
+        ):
+            found.append(Heading(1 if underline["marks"][0] == "=" else 2, previous[0]))
+        previous = (start, content)
+    return sorted(found, key=lambda h: h.start)
 
 
 def _check_brackets(masked: str, lines: LineIndex) -> None:
@@ -305,10 +427,16 @@ def scan(
     lines = LineIndex(text)
     masked = mask(text, body_start)
     result = Scan()
-    result.refs_block = _refs_block(masked)
-    if result.refs_block is not None:
-        start, end = result.refs_block
-        masked = masked[:start] + re.sub(r"[^\n]", " ", masked[start:end]) + masked[end:]
+    result.refs_divs = _refs_divs(masked)
+    result.headings = _headings(masked, body_start)
+    for div in result.refs_divs:
+        if not div.name and result.refs_block is None:
+            result.refs_block = (div.start, div.end)
+        masked = (
+            masked[: div.start]
+            + re.sub(r"[^\n]", " ", masked[div.start : div.end])
+            + masked[div.end :]
+        )
     _check_brackets(masked, lines)
     result.note_definitions = _note_definitions(masked)
     result.labels = {d.label for d in result.note_definitions}
@@ -393,9 +521,11 @@ def scan(
 __all__ = [
     "DocumentSyntaxError",
     "FoundCitation",
+    "Heading",
     "InlineNote",
     "LineIndex",
     "NoteDefinition",
+    "RefsDiv",
     "Scan",
     "mask",
     "scan",

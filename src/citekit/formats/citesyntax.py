@@ -22,21 +22,12 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from lxml import etree
-
 from citekit.base.text import balanced
-from citekit.render.types import CiteItem, Cluster
-from citekit.styles.catalog import DEFAULT_LOCALE, load_locale_xml
-
-_NS = "{http://purl.org/net/xbiblio/csl}"
-
-LOCATOR_TERMS: tuple[str, ...] = (
-    "page", "chapter", "section", "paragraph", "volume", "line", "note", "figure",
-    "book", "part", "verse", "folio", "column", "issue", "opus", "sub-verbo",
-    "act", "appendix", "article-locator", "canon", "elocation", "equation", "rule",
-    "scene", "supplement", "table", "timestamp", "title-locator", "version",
-)  # fmt: skip
-"""CSL locator terms; earlier ones win when two share a form (French ``§``)."""
+from citekit.errors import CitationSyntaxError
+from citekit.model.citations import CiteItem, Cluster
+from citekit.model.locators import DEFAULT_LOCATOR, LOCATOR_TERMS
+from citekit.styles.catalog import DEFAULT_LOCALE
+from citekit.styles.terms import TermForm, locale_terms
 
 # Key characters (pandoc): alphanumerics and _ anywhere, internal punctuation
 # only when followed by an alphanumeric.
@@ -54,10 +45,6 @@ _BARE_NUMBERS = re.compile(
     r"(?P<value>(?:" + _NUMBER_WORD + r")(?:\s*(?:[-–—]|,|&|and)\s*(?:" + _NUMBER_WORD + r"))*)"
 )
 _BRACED_VALUE = re.compile(r"\{(?P<value>[^{}]*)\}")
-
-
-class CitationSyntaxError(ValueError):
-    """Text that should be a citation cluster is not one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,21 +66,10 @@ class CitationMatch:
 # ---------------------------------------------------------------------------
 
 
-def _term_forms(xml: bytes) -> list[tuple[str, str]]:
-    """(form text, term name) for every locator term in a locale file."""
-    root = etree.fromstring(xml, parser=etree.XMLParser(no_network=True))
-    found: list[tuple[str, str]] = []
-    for term in root.iter(f"{_NS}term"):
-        name = term.get("name")
-        if name not in LOCATOR_TERMS:
-            continue
-        texts = [term.text or ""]
-        texts += [child.text or "" for child in term if isinstance(child.tag, str)]
-        for text in texts:
-            text = text.strip()
-            if text:
-                found.append((text, str(name)))
-    return found
+def _locator_forms(terms: tuple[TermForm, ...]) -> list[TermForm]:
+    """The forms of the locator terms, earlier terms first (they win shared forms)."""
+    rank = {name: i for i, name in enumerate(LOCATOR_TERMS)}
+    return sorted((t for t in terms if t.name in rank), key=lambda t: rank[t.name])
 
 
 @lru_cache(maxsize=32)
@@ -104,14 +80,9 @@ def locator_labels(locale: str = DEFAULT_LOCALE) -> dict[str, str]:
     the locale's own forms come first and win ties.
     """
     labels: dict[str, str] = {}
-    rank = {name: i for i, name in enumerate(LOCATOR_TERMS)}
     for lang in dict.fromkeys((locale, DEFAULT_LOCALE)):
-        xml = load_locale_xml(lang)
-        if xml is None:
-            continue
-        forms = sorted(_term_forms(xml), key=lambda pair: rank[pair[1]])
-        for text, name in forms:
-            labels.setdefault(text.lower(), name)
+        for term in _locator_forms(locale_terms(lang)):
+            labels.setdefault(term.text.lower(), term.name)
     for name in LOCATOR_TERMS:  # the term names themselves ("page", "sub-verbo")
         labels.setdefault(name, name)
     return labels
@@ -143,7 +114,7 @@ def parse_locator(suffix: str, locale: str = DEFAULT_LOCALE) -> tuple[str | None
         value_pos = label_match.end()
     braced = _BRACED_VALUE.match(suffix, value_pos)
     if braced:
-        return label or "page", braced["value"], suffix[braced.end() :]
+        return label or DEFAULT_LOCATOR, braced["value"], suffix[braced.end() :]
     pattern = _LOCATOR_VALUE if label is not None else _BARE_NUMBERS
     value = pattern.match(suffix, value_pos)
     if value and not _ends_cleanly(suffix, value.end()):
@@ -151,7 +122,7 @@ def parse_locator(suffix: str, locale: str = DEFAULT_LOCALE) -> tuple[str | None
         cut = _last_separator(value["value"])
         value = pattern.match(suffix, value_pos, value_pos + cut) if cut else None
     if value and _ends_cleanly(suffix, value.end()):
-        return label or "page", value["value"].strip(), suffix[value.end() :]
+        return label or DEFAULT_LOCATOR, value["value"].strip(), suffix[value.end() :]
     return None, None, suffix
 
 

@@ -25,11 +25,11 @@ The data are CSL-JSON, so this module only has to get YAML itself right:
 from __future__ import annotations
 
 import datetime
-import importlib
 import re
 from collections.abc import Mapping
 from typing import Any
 
+from citekit.base.yamlload import Loader, yaml
 from citekit.errors import Diagnostic, Severity
 from citekit.formats import ReadResult
 from citekit.model.records import (
@@ -40,34 +40,22 @@ from citekit.model.records import (
     Record,
 )
 
-# PyYAML ships no type information (types-PyYAML is not a dependency), so it
-# is imported as an untyped module rather than sprinkling ignores around.
-yaml: Any = importlib.import_module("yaml")
-
-# libyaml's parser and emitter when PyYAML was built with it (ten times faster);
-# the resolvers and constructors stay PyYAML's, so the behaviour is the same.
-_SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# libyaml's emitter when PyYAML was built with it (ten times faster); the
+# representers stay PyYAML's, so the behaviour is the same.
 _SAFE_DUMPER: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
-#: SafeLoader with YAML 1.2 core-schema scalars (no sexagesimal, no yes/no).
-_Loader: Any = type("_Loader", (_SAFE_LOADER,), {})
+_FLOAT_TAG = "tag:yaml.org,2002:float"
 
-_Loader.yaml_implicit_resolvers = {}
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool",
-    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-    list("tTfF"),
-)
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:int",
-    re.compile(r"^(?:0|[-+]?[1-9][0-9]*)$"),
-    list("-+0123456789"),
-)
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:null",
-    re.compile(r"^(?:~|null|Null|NULL|)$"),
-    ["~", "n", "N", ""],
-)
+#: citekit's one YAML 1.2 loader (:data:`citekit.base.yamlload.Loader`) with
+#: one difference that CSL-YAML needs: no plain scalar resolves to a float,
+#: since every CSL variable is text or an integer and pandoc keeps ``1.10``
+#: as written.  The constructors added below stay on this subclass.
+_Loader: Any = type("_Loader", (Loader,), {})
+_Loader.yaml_implicit_resolvers = {
+    first: kept
+    for first, resolvers in Loader.yaml_implicit_resolvers.items()
+    if (kept := [(tag, pattern) for tag, pattern in resolvers if tag != _FLOAT_TAG])
+}
 
 
 class _Kept(str):

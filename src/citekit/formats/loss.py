@@ -26,6 +26,7 @@ from typing import Any
 
 from citekit.base.text import strip_markup
 from citekit.errors import Diagnostic, Severity
+from citekit.formats import get_format, write_string
 from citekit.model.records import Date, Library, Name, Record
 
 #: The diagnostic code of one field an export could not carry.
@@ -142,8 +143,6 @@ def loss_report(
     report is about exactly that text); otherwise the library is written
     with ``options``.
     """
-    from citekit.formats import get_format, write_string
-
     info = get_format(format_name)
     if text is None:
         if info.name == "biblatex":
@@ -245,7 +244,7 @@ def _entry_type_loss(sub: str, value: Any, inner: Mapping[str, Any], back_type: 
     The type read back is ``@type`` when kept, else the one the CSL type gives."""
     if sub != "@type" or not isinstance(value, str):
         return None
-    from citekit.formats import bibmap
+    from citekit.formats.bibtex import fields as bibmap  # only when a BibTeX type is lost
 
     returned = inner.get("@type")
     if not isinstance(returned, str):

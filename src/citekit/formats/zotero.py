@@ -17,7 +17,7 @@ Citation keys: Better BibTeX's ``better-bibtex.sqlite`` beside the database
 (table ``citationkey``: ``itemID``, ``itemKey``, ``libraryID``,
 ``citationKey``, ``pinned``) when present, otherwise Zotero 7's native
 ``citationKey`` field, otherwise keys generated with the project's rules
-(:func:`citekit.ops.keys.generate_keys`).
+(:func:`citekit.model.keys.new_keys`).
 
 Collections are paths of names (``POL 240/Week 1``): ``collection=`` keeps
 the items of one and of its sub-collections, and :func:`list_collections`
@@ -39,8 +39,8 @@ from typing import Any
 from citekit.errors import DataError, Diagnostic, Severity, UsageError
 from citekit.formats import ReadResult
 from citekit.formats import zoteromap as zmap
+from citekit.model.keys import new_keys
 from citekit.model.records import Library, Record
-from citekit.ops.keys import generate_keys
 
 #: The tables a file must have to be read as a Zotero database.
 REQUIRED_TABLES = frozenset(
@@ -443,7 +443,21 @@ def _assign_keys(
             key = wanted
             fixed.add(key)
         library.add(Record.from_json({"id": key, **data}))
-    _, keyed = generate_keys(library, keep=lambda r: r.key in fixed)
+    return _keyed(library, new_keys(library, keep=lambda r: r.key in fixed))
+
+
+def _keyed(library: Library, renamed: dict[str, str]) -> Library:
+    """The library with the generated keys in place of the placeholders.
+
+    Only placeholder ids (``zotero-1-ABCD1234``) are renamed, and no field
+    names one, so no ``crossref``/``xref`` pointer has to follow them.
+    """
+    keyed = Library()
+    for record in library:
+        if record.key in renamed:
+            record = record.copy()
+            record.id = renamed[record.key]
+        keyed.add(record)
     return keyed
 
 

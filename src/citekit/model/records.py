@@ -40,18 +40,25 @@ NAME_VARIABLES: frozenset[str] = frozenset({
     "contributor", "curator", "director", "editor", "editorial-director",
     "executive-producer", "guest", "host", "interviewer", "illustrator", "narrator",
     "organizer", "original-author", "performer", "producer", "recipient",
-    "reviewed-author", "script-writer", "series-creator", "translator",
+    "reviewed-author", "script-writer", "series-creator", "translator", "editor-translator",
 })  # fmt: skip
 
 DATE_VARIABLES: frozenset[str] = frozenset({
     "accessed", "available-date", "event-date", "issued", "original-date", "submitted",
 })  # fmt: skip
 
+# The CSL 1.0.2 specification's number variables ("Number Variables"), the one
+# table the engine reads too (a number variable's hyphen becomes a range dash).
 NUMBER_VARIABLES: frozenset[str] = frozenset({
     "chapter-number", "citation-number", "collection-number", "edition",
     "first-reference-note-number", "issue", "locator", "number", "number-of-pages",
-    "number-of-volumes", "page", "page-first", "part", "printing", "supplement", "volume",
+    "number-of-volumes", "page", "page-first", "part-number", "printing-number", "section",
+    "supplement-number", "version", "volume",
 })  # fmt: skip
+
+# CSL-JSON fields the input schema (csl-data.json) types as numbers but the
+# specification does not name as variables; kept as numbers in records.
+SCHEMA_NUMBER_FIELDS: frozenset[str] = frozenset({"part", "printing", "supplement"})
 
 STRING_VARIABLES: frozenset[str] = frozenset({
     "citation-key", "language", "journalAbbreviation", "shortTitle", "abstract", "annote",
@@ -61,8 +68,8 @@ STRING_VARIABLES: frozenset[str] = frozenset({
     "event-place", "genre", "ISBN", "ISSN", "jurisdiction", "keyword", "medium", "note",
     "original-publisher", "original-publisher-place", "original-title", "part-title",
     "PMCID", "PMID", "publisher", "publisher-place", "references", "reviewed-genre",
-    "reviewed-title", "scale", "section", "source", "status", "title", "title-short",
-    "URL", "version", "volume-title", "volume-title-short", "year-suffix",
+    "reviewed-title", "scale", "source", "status", "title", "title-short", "license",
+    "URL", "volume-title", "volume-title-short", "year-suffix",
 })  # fmt: skip
 
 OTHER_VARIABLES: frozenset[str] = frozenset({"categories", "custom"})
@@ -76,7 +83,7 @@ def variable_kind(variable: str) -> VariableKind:
         return "name"
     if variable in DATE_VARIABLES:
         return "date"
-    if variable in NUMBER_VARIABLES:
+    if variable in NUMBER_VARIABLES or variable in SCHEMA_NUMBER_FIELDS:
         return "number"
     if variable in STRING_VARIABLES:
         return "string"

@@ -52,11 +52,8 @@ from typing import Any, Literal
 from bibtexparser import model as bib
 
 from citekit.base.text import fold
-from citekit.formats.bibdates import MONTH_MACROS
-from citekit.formats.bibmap import FIELD_ALIASES
-from citekit.formats.bibtex import _Reader
-from citekit.model.records import Library, Name, Record, value_to_json
-from citekit.ops.bibsource import (
+from citekit.formats.bibtex import FIELD_ALIASES, MONTH_MACROS, expand_macros
+from citekit.formats.bibtex.edits import (
     EntryEdit,
     SourceBlock,
     SourceEditError,
@@ -69,6 +66,7 @@ from citekit.ops.bibsource import (
     scan_entry_lenient,
     split_keys,
 )
+from citekit.model.records import Library, Name, Record, value_to_json
 
 MergePolicy = Literal["first", "last", "combine"]
 RULES: tuple[str, ...] = ("doi", "isbn", "title-year-author", "title-year")
@@ -784,13 +782,15 @@ class _SourceMerge:
         }
         if words <= known:
             return value
-        reader = _Reader(None)  # the BibTeX reader's own macro expansion, limits included
-        extras: dict[str, Any] = {"strings": {}}
-        for item in self.located:
-            if isinstance(item.block, bib.String) and item.start < origin.start:
-                reader.add_string(item.block, extras, None)
-        expanded = reader.expand(value)
-        if reader.diagnostics or not _balanced(expanded):
+        # the BibTeX reader's own macro expansion, limits included, with the
+        # @strings defined before the entry the value comes from
+        strings = [
+            item.block
+            for item in self.located
+            if isinstance(item.block, bib.String) and item.start < origin.start
+        ]
+        expanded, problems = expand_macros(value, strings)
+        if problems or not _balanced(expanded):
             raise SourceEditError(
                 f"entry '{self.source.key}': the value '{value}' uses "
                 "macros that cannot be carried over; merge with 'first'"

@@ -48,16 +48,9 @@ from bibtexparser import model as bib
 
 from citekit.base.text import fold
 from citekit.errors import Diagnostic, Severity
-from citekit.formats.bibmap import FIELD_RULES
-from citekit.formats.bibnames import parse_names
-from citekit.formats.bibtex import split_blocks
+from citekit.formats.bibtex import QUOTATION_FIELDS, parse_names, split_blocks
 
 SortOrder = Literal["key", "year", "author"]
-
-#: citekit's quotation fields (:mod:`citekit.formats.bibmap`), kept together as one statement.
-QUOTATION_FIELDS: tuple[str, ...] = tuple(
-    rule.biblatex for rule in FIELD_RULES if rule.kind == "quote"
-)
 
 #: The canonical field order (BibLaTeX names with their BibTeX synonyms beside them).
 #: ``entrysubtype`` sits first because it says what kind of work the entry is.
@@ -339,7 +332,7 @@ _USEPREFIX = re.compile(r"\buseprefix\b(?:\s*=\s*(\w+))?", re.IGNORECASE)
 def _first_name(entry: bib.Entry) -> tuple[str, str]:
     """(family, given) of the first author, else editor, folded for sorting.
 
-    Names are parsed as BibTeX does (:mod:`citekit.formats.bibnames`), so
+    Names are parsed as BibTeX does (:func:`citekit.formats.bibtex.parse_names`), so
     "van Beethoven, Ludwig" and "Ludwig van Beethoven" sort alike.  As in
     biblatex's default sorting (``useprefix=false``) the von part does not
     count: both sort under "Beethoven"; with ``options = {useprefix}`` it

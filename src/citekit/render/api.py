@@ -19,26 +19,41 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
+from functools import partial
 from pathlib import Path
-from typing import Any, Literal, overload
+from typing import Any, overload
+
+from lxml import etree
 
 from citekit.base.suggestions import closest_matches
-from citekit.errors import StyleError, UnknownKeyError, UsageError
+from citekit.errors import CitationSyntaxError, StyleError, UnknownKeyError, UsageError
+from citekit.formats.citesyntax import parse_cluster
 from citekit.model.records import Date, Library, Record
 from citekit.ops.check import entry_set_members
 from citekit.ops.query import closest_keys
-from citekit.render import quoted, richtext
+from citekit.render import richtext
+from citekit.render.output import (
+    OUTPUT_FORMATS,
+    BibEntry,
+    Result,
+    format_bibliography,
+    serialise,
+)
+from citekit.render.quoted import EngineRun, QuotedInPass
 from citekit.render.richtext import Rich, Span, Text
 from citekit.render.types import (
-    BibliographyLayout,
+    AUTHOR_SUBSTITUTE,
+    DEFAULT_ENGINE,
     CiteItem,
     Cluster,
     Engine,
     Problem,
     ProgressCallback,
+    supports,
 )
 from citekit.styles.catalog import (
+    CSL_NS,
     DEFAULT_LOCALE,
     DEFAULT_STYLE,
     Style,
@@ -46,12 +61,6 @@ from citekit.styles.catalog import (
     locale_loader,
     resolve_locale,
 )
-
-OutputFormat = Literal["text", "html", "markdown", "latex"]
-OUTPUT_FORMATS: tuple[str, ...] = ("text", "html", "markdown", "latex")
-
-DEFAULT_ENGINE = "citekit"
-"""The engine :func:`render` uses when none is named."""
 
 ENGINES: dict[str, str] = {
     "citeproc-py": "citekit.render.citeproc_py:CiteprocPyEngine",
@@ -100,84 +109,6 @@ def get_engine(name: str | Engine | None = None) -> Engine:
         )
     engine: Engine = cls()
     return engine
-
-
-# ---------------------------------------------------------------------------
-# Result
-# ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class BibEntry:
-    """One bibliography entry: its record id, rich tree and formatted text."""
-
-    id: str
-    rich: Rich
-    text: str
-
-
-@dataclass
-class Result:
-    """What :func:`render` returns.
-
-    ``citations`` are the formatted clusters in the order given and
-    ``citation_trees`` the same as rich text; ``bibliography`` the entries
-    in the style's order; ``output`` the format they are in.  ``warnings``
-    are the problems as text and ``problems`` the same, one for one, as
-    :class:`Problem` objects (``code``, ``key``, ``suggestions``).
-    """
-
-    citations: list[str] = field(default_factory=list)
-    citation_trees: list[Rich] = field(default_factory=list)
-    bibliography: list[BibEntry] = field(default_factory=list)
-    layout: BibliographyLayout = field(default_factory=BibliographyLayout)
-    warnings: list[str] = field(default_factory=list)
-    unknown_keys: list[str] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    output: str = "text"
-    style: Style | None = None
-    locale: str = DEFAULT_LOCALE
-    engine: str = DEFAULT_ENGINE
-
-    @property
-    def bibliography_ids(self) -> list[str]:
-        return [entry.id for entry in self.bibliography]
-
-    @property
-    def bibliography_texts(self) -> list[str]:
-        return [entry.text for entry in self.bibliography]
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "style": self.style.id if self.style else None,
-            "locale": self.locale,
-            "engine": self.engine,
-            "format": self.output,
-            "citations": list(self.citations),
-            "bibliography": [{"id": e.id, "text": e.text} for e in self.bibliography],
-            "layout": {
-                "hanging-indent": self.layout.hanging_indent,
-                "second-field-align": self.layout.second_field_align,
-                "entry-spacing": self.layout.entry_spacing,
-                "line-spacing": self.layout.line_spacing,
-            },
-            "warnings": list(self.warnings),
-            "problems": [p.to_json() for p in self.problems],
-            "unknown-keys": list(self.unknown_keys),
-        }
-
-
-def serialise(rich: Rich, output: str) -> str:
-    """One rich tree in an output format (``text``, ``html``, ``markdown``, ``latex``)."""
-    if output == "text":
-        return richtext.to_text(rich).strip("\n")
-    if output == "html":
-        return richtext.to_html(rich)
-    if output == "markdown":
-        return richtext.to_markdown(rich).strip("\n")
-    if output == "latex":
-        return richtext.to_latex(rich).strip("\n")
-    raise UsageError(f"unknown output format '{output}'; known: {', '.join(OUTPUT_FORMATS)}")
 
 
 # ---------------------------------------------------------------------------
@@ -362,8 +293,6 @@ def normalise_item(item: CiteItem, library: Library | None = None) -> CiteItem:
 
 def _parse_text(text: str, library: Library | None, locale: str) -> list[CiteItem]:
     """The cites of pandoc citation text, or one cite when the text is a bare key."""
-    from citekit.formats.citesyntax import CitationSyntaxError, parse_cluster  # import cycle
-
     stripped = text.strip()
     if "@" not in stripped or (library is not None and stripped in library):
         if not stripped:
@@ -614,6 +543,7 @@ def render(
     include_quotations: bool = False,
     strict: bool = False,
     progress: ProgressCallback | None = None,
+    author_substitute: bool = True,
 ) -> Result:
     """Format citations and a bibliography in a CSL style.
 
@@ -646,6 +576,9 @@ def render(
         progress: called as bibliography entries are done (``progress(n)``
             for ``n`` more), adding up to the number the engine rendered;
             for a progress bar.
+        author_substitute: False ignores the style's
+            ``subsequent-author-substitute``, so every entry names its
+            authors (for entries printed outside the bibliography's order).
 
     Keys may be written with or without pandoc's ``@``.  A cite's prefix
     and suffix are spaced as citeproc-js spaces them (:func:`space_prefix`,
@@ -715,6 +648,7 @@ def render(
             link=link,
             include_quotations=include_quotations,
             progress=progress,
+            author_substitute=author_substitute,
         )
     result.problems = report.problems()
     return result
@@ -733,6 +667,7 @@ def _render_with(
     link: bool,
     include_quotations: bool,
     progress: ProgressCallback | None,
+    author_substitute: bool = True,
 ) -> None:
     """Fill ``result`` with what the engine renders (the body of :func:`render`)."""
     warnings = report.warnings
@@ -748,8 +683,13 @@ def _render_with(
         warnings,
     )
     items = [engine_item(record) for record in library if record.key not in sets]
-    expansion = quoted.expand(library, [c for c in known_clusters if c.items])
-    warnings.extend(expansion.warnings)
+    quoted_in = QuotedInPass.prepare(
+        library,
+        [c for c in known_clusters if c.items],
+        named=bibliography_keys,
+        include_quotations=include_quotations,
+    )
+    warnings.extend(quoted_in.warnings)
     bib_ids: list[str] | None = None
     if bibliography_keys is not None:
         bib_ids = set_closure(library, (k for k in bibliography_keys if k in library))
@@ -757,23 +697,22 @@ def _render_with(
             if key not in library and key not in missing:
                 missing.append(key)
                 report.add(unknown_key_problem(key, library, "bibliography"))
-    elif not include_quotations:
-        bib_ids = quoted.bibliography_default(library)
+    else:
+        bib_ids = quoted_in.default_bibliography()
     if bib_ids is not None and sets:
         bib_ids = [k for k in bib_ids if k not in sets]  # a set is listed as its members
-    if bib_ids is not None:
-        bib_ids += [k for k in expansion.quoting_works if k not in bib_ids]
-    layout = quoted.citation_layout(the_style.xml)
-    hidden: frozenset[str] = (
-        frozenset()
-        if include_quotations
-        else quoted.hidden_entries(expansion, bibliography_keys, layout)
-    )
+    bib_ids = quoted_in.bibliography_ids(bib_ids)
+    # names in full: asked of an engine that has the option, else the style loses the attribute
+    ask_engine = not author_substitute and supports(the_engine, AUTHOR_SUBSTITUTE)
+    keep_style = author_substitute or ask_engine
+    style_xml = the_style.xml if keep_style else without_author_substitute(the_style.xml)
+    process = partial(the_engine.process, author_substitute=False) if ask_engine else None
+    run = EngineRun(the_engine, items, style_xml, result.locale, locale_loader, bib_ids)
     try:
-        produced = the_engine.process(
+        produced = (process or the_engine.process)(
             items,
-            the_style.xml,
-            expansion.stream,
+            style_xml,
+            quoted_in.stream,
             locale=result.locale,
             locale_loader=locale_loader,
             bibliography=bibliography,
@@ -786,19 +725,7 @@ def _render_with(
         return
     warnings.extend(produced.warnings)
     result.layout = produced.layout
-    trees = _quoted_trees(
-        the_engine,
-        items,
-        the_style.xml,
-        expansion,
-        produced.citations,
-        result.locale,
-        layout,
-        bib_ids,
-        warnings,
-    )
-
-    rendered = iter(trees)
+    rendered = iter(quoted_in.citations(run, produced.citations, warnings))
     for cluster, known in zip(clusters, known_clusters, strict=True):
         parts: list[Rich] = []
         if known.items:
@@ -809,27 +736,8 @@ def _render_with(
             tree = linkify(tree)
         result.citation_trees.append(tree)
         result.citations.append(serialise(tree, output))
-    listed = (
-        quoted.listed_entries(
-            [(k, t) for k, t in produced.bibliography if k not in hidden],
-            library,
-            quoted.EntryContext(
-                the_engine,
-                items,
-                the_style.xml,
-                result.locale,
-                locale_loader,
-                bib_ids,
-                frozenset(bibliography_keys or ()),
-                warnings,
-            ),
-        )
-        if bibliography
-        else []
-    )
+    listed = quoted_in.bibliography(run, produced.bibliography, warnings) if bibliography else []
     for key, tree in listed:
-        if key in hidden:
-            continue  # a quotation: the work quoting it is listed instead
         if not richtext.plain(tree).strip():
             # e.g. personal communications, which author-date styles leave out
             report.add(
@@ -845,41 +753,30 @@ def _render_with(
         result.bibliography.append(BibEntry(key, tree, serialise(tree, output)))
 
 
-def _quoted_trees(
-    engine: Engine,
-    items: Sequence[Mapping[str, Any]],
-    style_xml: bytes,
-    expansion: quoted.Expansion,
-    citations: Sequence[Rich],
-    locale: str,
-    layout: quoted.CitationLayout,
-    bib_ids: Sequence[str] | None,
-    warnings: list[str],
-) -> list[Rich | None]:
-    """One tree per engine cluster, "quoted in" citations put together from their pieces.
+_SUBSTITUTE_ATTRIBUTES = ("subsequent-author-substitute", "subsequent-author-substitute-rule")
 
-    The pieces come from a second run of the same stream with markers for
-    the layout affixes (:func:`citekit.render.quoted.marked_style`) and the
-    same bibliography items (which disambiguation depends on); if that run
-    fails, the affixes are cut off the first run's text instead.
+
+def without_author_substitute(style_xml: bytes) -> bytes:
+    """The style without ``subsequent-author-substitute``, for engines without the option.
+
+    An engine that declares :data:`~citekit.render.types.AUTHOR_SUBSTITUTE`
+    is asked with ``author_substitute=False`` instead; one written before
+    that option existed gets a copy of the style without the attribute
+    (the style itself when it has none or does not parse).
     """
-    if not expansion.expanded:
-        return list(citations)
-    marked: list[Rich] | None = None
+    if b"subsequent-author-substitute" not in style_xml:
+        return style_xml
     try:
-        marked = engine.process(
-            items,
-            quoted.marked_style(style_xml),
-            expansion.stream,
-            locale=locale,
-            locale_loader=locale_loader,
-            bibliography=False,
-            bibliography_ids=bib_ids,
-        ).citations
-    except Exception as exc:  # the first run worked: keep its pieces
-        warnings.append(f"engine '{engine.name}' failed on \"quoted in\" pieces: {exc!r}")
-    words = quoted.locale_words(style_xml, locale, locale_loader)
-    return quoted.assemble(expansion, citations, marked, layout, words, warnings)
+        root = etree.fromstring(style_xml, parser=etree.XMLParser(no_network=True))
+    except etree.XMLSyntaxError:
+        return style_xml
+    changed = False
+    for element in root.iter(f"{{{CSL_NS}}}bibliography"):
+        for name in _SUBSTITUTE_ATTRIBUTES:
+            if name in element.attrib:
+                del element.attrib[name]
+                changed = True
+    return etree.tostring(root, encoding="utf-8") if changed else style_xml
 
 
 def _fallback(cluster: Cluster) -> Rich:
@@ -988,8 +885,6 @@ class Bibliography(Sequence[EntryText]):
     __hash__ = None  # type: ignore[assignment]  # mutable-looking, like the list it replaces
 
     def __str__(self) -> str:
-        from citekit.render.output import format_bibliography  # output imports this module
-
         return format_bibliography(self.result).rstrip("\n")
 
     def __repr__(self) -> str:
@@ -1147,4 +1042,5 @@ __all__ = [
     "to_cluster",
     "unknown_key_problem",
     "unknown_keys",
+    "without_author_substitute",
 ]

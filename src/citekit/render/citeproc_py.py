@@ -50,6 +50,8 @@ from lxml import etree
 from citekit.render import richtext
 from citekit.render.marks import DISPLAY_MARKS
 from citekit.render.types import (
+    AUTHOR_SUBSTITUTE,
+    CITATION_AFFIXES,
     BibliographyLayout,
     Cluster,
     EngineOutput,
@@ -319,6 +321,7 @@ class CiteprocPyEngine:
     """citekit's engine contract over citeproc-py."""
 
     name = "citeproc-py"
+    capabilities: frozenset[str] = frozenset({AUTHOR_SUBSTITUTE, CITATION_AFFIXES})
 
     def process(
         self,
@@ -331,8 +334,18 @@ class CiteprocPyEngine:
         bibliography: bool = True,
         bibliography_ids: Sequence[str] | None = None,
         progress: ProgressCallback | None = None,
+        citation_affixes: bool = True,
+        author_substitute: bool = True,
     ) -> EngineOutput:
-        """Render ``clusters`` and the bibliography; problems become warnings."""
+        """Render ``clusters`` and the bibliography; problems become warnings.
+
+        ``citation_affixes=False`` drops the citation layout's prefix and
+        suffix from this run's copy of the style (citeproc-py has no option
+        for it; the style object is built anew for every run).
+        ``author_substitute`` changes nothing: citeproc-py never applies
+        ``subsequent-author-substitute``, so its names are always in full.
+        """
+        del author_substitute
         del locale_loader  # citeproc-py reads its own bundled locale files
         collector = _Collector()
         output = EngineOutput()
@@ -349,6 +362,8 @@ class CiteprocPyEngine:
             output.warnings = [*collector.messages, f"citeproc-py cannot load the style: {exc}"]
             return output
         output.layout = _layout(style)
+        if not citation_affixes:
+            _drop_citation_affixes(style)
         try:
             piq = str(style.root.get_locale_option("punctuation-in-quote")).lower() == "true"
         except (AttributeError, IndexError, KeyError):
@@ -510,6 +525,16 @@ class CiteprocPyEngine:
             text = finish(str(rendered[0])) if rendered and rendered[0] is not None else ""
             entries.append((key, richtext.from_html(text)))
         return entries
+
+
+def _drop_citation_affixes(style: CitationStylesStyle) -> None:
+    """Remove ``prefix`` and ``suffix`` from the loaded style's ``cs:citation/cs:layout``."""
+    try:
+        layout = style.root.citation.layout
+    except (AttributeError, IndexError):
+        return  # no citation layout: nothing printed around the cites anyway
+    for name in ("prefix", "suffix"):
+        layout.attrib.pop(name, None)
 
 
 def _load_style(style_xml: bytes, locale: str | None, collector: _Collector) -> CitationStylesStyle:

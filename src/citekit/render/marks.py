@@ -2,11 +2,12 @@
 
 Two steps put markers into a style before an engine runs and look for them in
 its output: the citeproc-py adapter brackets ``display`` elements (citeproc-py
-ignores ``display``), and "quoted in" assembly brackets the citation layout's
-own text.  Both can be active in the same rendering, so each user gets code
-points of its own; defining them all here is what keeps them apart.  The
-characters come from the Unicode Private Use Area, which no record or style
-contains in practice.
+ignores ``display``), and the "quoted in" pass brackets the citation layout's
+own text when an engine cannot render without the layout's affixes (one
+without :data:`citekit.render.types.CITATION_AFFIXES`).  Both can be active
+in the same rendering, so each user gets code points of its own; defining
+them all here is what keeps them apart.  The characters come from the
+Unicode Private Use Area, which no record or style contains in practice.
 """
 
 from __future__ import annotations

@@ -6,18 +6,104 @@ layout (hanging indent, second-field alignment, entry and line spacing) lives:
 CSS on the ``csl-bib-body`` wrapper in HTML, a ``list`` environment in LaTeX.
 Text and Markdown have no layout to speak of beyond blank lines.
 
+The :class:`Result` of :func:`citekit.render.render` is defined here, below
+``render()`` itself, so that this module needs nothing from it.
+
 Every string that is not an entry rendered by :mod:`citekit.render.richtext`
 (which only writes its allow-list of tags and safe links) is escaped here.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
 
+from citekit.errors import UsageError
 from citekit.render import richtext
-from citekit.render.api import BibEntry, Result, serialise
 from citekit.render.richtext import Rich, Span, escape_attribute
-from citekit.render.types import BibliographyLayout
+from citekit.render.types import DEFAULT_ENGINE, BibliographyLayout, Problem
+from citekit.styles.catalog import DEFAULT_LOCALE, Style
+
+OutputFormat = Literal["text", "html", "markdown", "latex"]
+OUTPUT_FORMATS: tuple[str, ...] = ("text", "html", "markdown", "latex")
+
+# ---------------------------------------------------------------------------
+# What render() returns, and one tree in a format
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BibEntry:
+    """One bibliography entry: its record id, rich tree and formatted text."""
+
+    id: str
+    rich: Rich
+    text: str
+
+
+@dataclass
+class Result:
+    """What :func:`render` returns.
+
+    ``citations`` are the formatted clusters in the order given and
+    ``citation_trees`` the same as rich text; ``bibliography`` the entries
+    in the style's order; ``output`` the format they are in.  ``warnings``
+    are the problems as text and ``problems`` the same, one for one, as
+    :class:`Problem` objects (``code``, ``key``, ``suggestions``).
+    """
+
+    citations: list[str] = field(default_factory=list)
+    citation_trees: list[Rich] = field(default_factory=list)
+    bibliography: list[BibEntry] = field(default_factory=list)
+    layout: BibliographyLayout = field(default_factory=BibliographyLayout)
+    warnings: list[str] = field(default_factory=list)
+    unknown_keys: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    output: str = "text"
+    style: Style | None = None
+    locale: str = DEFAULT_LOCALE
+    engine: str = DEFAULT_ENGINE
+
+    @property
+    def bibliography_ids(self) -> list[str]:
+        return [entry.id for entry in self.bibliography]
+
+    @property
+    def bibliography_texts(self) -> list[str]:
+        return [entry.text for entry in self.bibliography]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "style": self.style.id if self.style else None,
+            "locale": self.locale,
+            "engine": self.engine,
+            "format": self.output,
+            "citations": list(self.citations),
+            "bibliography": [{"id": e.id, "text": e.text} for e in self.bibliography],
+            "layout": {
+                "hanging-indent": self.layout.hanging_indent,
+                "second-field-align": self.layout.second_field_align,
+                "entry-spacing": self.layout.entry_spacing,
+                "line-spacing": self.layout.line_spacing,
+            },
+            "warnings": list(self.warnings),
+            "problems": [p.to_json() for p in self.problems],
+            "unknown-keys": list(self.unknown_keys),
+        }
+
+
+def serialise(rich: Rich, output: str) -> str:
+    """One rich tree in an output format (``text``, ``html``, ``markdown``, ``latex``)."""
+    if output == "text":
+        return richtext.to_text(rich).strip("\n")
+    if output == "html":
+        return richtext.to_html(rich)
+    if output == "markdown":
+        return richtext.to_markdown(rich).strip("\n")
+    if output == "latex":
+        return richtext.to_latex(rich).strip("\n")
+    raise UsageError(f"unknown output format '{output}'; known: {', '.join(OUTPUT_FORMATS)}")
+
 
 HANGING_INDENT_EM = 2
 LABEL_WIDTH_EM = 3
@@ -203,10 +289,15 @@ def format_citations(result: Result, output: str | None = None) -> str:
 
 
 __all__ = [
+    "OUTPUT_FORMATS",
+    "BibEntry",
+    "OutputFormat",
+    "Result",
     "format_bibliography",
     "format_citations",
     "html_bibliography",
     "html_document",
     "latex_bibliography",
     "latex_document",
+    "serialise",
 ]

@@ -69,6 +69,7 @@ __all__ = [
     "concat",
     "escape_attribute",
     "from_html",
+    "merge_punctuation",
     "plain",
     "printable",
     "safe_url",
@@ -123,6 +124,30 @@ def plain(rich: Rich) -> str:
     if isinstance(rich, Text):
         return rich.text
     return "".join(plain(child) for child in rich.children)
+
+
+# ---------------------------------------------------------------- punctuation
+
+_DROP_NEXT = frozenset(
+    {(":", "."), (";", "."), ("!", "."), ("?", "."), (";", ":"), ("!", ":"), ("?", ":")}
+)
+_REPLACE_PREVIOUS = frozenset({(":", "!"), (";", "!"), (":", "?"), (";", "?")})
+
+
+def merge_punctuation(previous: str, mark: str) -> str:
+    """'drop', 'replace' or 'both' for the mark ``mark`` following ``previous``.
+
+    CSL's rule where two pieces of rendered text meet (``Title:`` + ``.``
+    keeps the colon, ``Title:`` + ``?`` keeps the question mark, ``.`` + ``.``
+    keeps one).  It lives with the rich text, below the engines, so that the
+    CSL engine and the "quoted in" assembly around any engine join pieces by
+    the same rule without one importing the other.
+    """
+    if previous == mark or (previous, mark) in _DROP_NEXT:
+        return "drop"
+    if (previous, mark) in _REPLACE_PREVIOUS:
+        return "replace"
+    return "both"
 
 
 # ---------------------------------------------------------------- safe text

@@ -11,18 +11,54 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from citekit.model.citations import CiteItem, Cluster
+from citekit.render.richtext import Rich
 
-if TYPE_CHECKING:
-    from citekit.render.richtext import Rich
+DEFAULT_ENGINE = "citekit"
+"""The engine :func:`citekit.render.render` uses when none is named."""
 
 LocaleLoader = Callable[[str], bytes | None]
 """Returns the XML of ``locales-<lang>.xml`` for a tag like ``de-AT``, or None."""
 
 ProgressCallback = Callable[[int], None]
 """Told how many more bibliography entries are done, to drive a progress bar."""
+
+NO_PRINTED_FORM = "[CSL STYLE ERROR: reference with no printed form.]"
+"""What an engine prints for a cite the style gives no output (citeproc-js's words)."""
+
+CITATION_AFFIXES = "citation-affixes"
+"""Capability: ``process(..., citation_affixes=False)`` is understood.
+
+An engine that lists it in its ``capabilities`` then renders every cluster
+without the citation layout's own ``prefix`` and ``suffix`` (``(`` and ``)``
+in author-date styles, the full stop ending a note), exactly as if the
+style's ``cs:citation/cs:layout`` had neither: cite affixes, delimiters and
+the punctuation rules inside the cluster are unchanged, and nothing is merged
+into the missing affixes.  The "quoted in" pass (:mod:`citekit.render.quoted`)
+puts such pieces together itself.
+"""
+
+AUTHOR_SUBSTITUTE = "author-substitute"
+"""Capability: ``process(..., author_substitute=False)`` is understood.
+
+The engine then ignores the bibliography's ``subsequent-author-substitute``
+(and its rule) for that run: every entry prints its names in full, as it
+would standing alone (the course reader prints entries outside the
+bibliography's order).  Nothing else changes.
+"""
+
+
+def supports(engine: object, capability: str) -> bool:
+    """Whether ``engine`` declares ``capability`` in its ``capabilities`` attribute.
+
+    Capabilities are optional: an engine written against the first version
+    of :class:`Engine` (without ``capabilities``) still works, and callers
+    fall back to what that version allows.
+    """
+    declared: object = getattr(engine, "capabilities", frozenset())
+    return isinstance(declared, (frozenset, set, tuple, list)) and capability in declared
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +161,8 @@ class Engine(Protocol):
         bibliography: bool = True,
         bibliography_ids: Sequence[str] | None = None,
         progress: ProgressCallback | None = None,
+        citation_affixes: bool = True,
+        author_substitute: bool = True,
     ) -> EngineOutput:
         """Render ``clusters`` (in document order) and, when asked, a bibliography.
 
@@ -133,11 +171,21 @@ class Engine(Protocol):
         item, sorted as the style says.  ``locale`` overrides the style's
         ``default-locale``.  ``progress`` is called as bibliography entries
         are done, adding up to their number.
+
+        ``citation_affixes`` and ``author_substitute`` are passed (as False)
+        only to an engine whose ``capabilities`` include
+        :data:`CITATION_AFFIXES` and :data:`AUTHOR_SUBSTITUTE` respectively;
+        an engine declares ``capabilities: frozenset[str]`` as a class
+        attribute.
         """
         ...
 
 
 __all__ = [
+    "AUTHOR_SUBSTITUTE",
+    "CITATION_AFFIXES",
+    "DEFAULT_ENGINE",
+    "NO_PRINTED_FORM",
     "BibliographyLayout",
     "CiteItem",
     "Cluster",
@@ -146,4 +194,5 @@ __all__ = [
     "LocaleLoader",
     "Problem",
     "ProgressCallback",
+    "supports",
 ]

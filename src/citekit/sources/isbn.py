@@ -17,7 +17,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from citekit.formats.bibnames import parse_name
+from citekit.formats.bibtex import parse_name
 from citekit.model.records import Date, Name, Record
 from citekit.sources.doi import clean_text, parse_json
 from citekit.sources.http import FetchError, HttpClient

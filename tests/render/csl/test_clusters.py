@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from citekit import CiteItem
 from citekit.render.csl.clusters import compute_positions
+from citekit.render.csl.contract import Cite, CiteInfo, CiteRequest
 from citekit.render.csl.data import normalise_item
-from citekit.render.csl.evaluator import CiteInfo
-from citekit.render.csl.processor import Cite
 
 
 def cite(key: str, locator: str = "") -> Cite:
-    return Cite(normalise_item({"id": key, "type": "book"}), CiteInfo(locator=locator), {})
+    item = normalise_item({"id": key, "type": "book"})
+    return Cite(item, CiteInfo(locator=locator), CiteRequest(CiteItem(key)))
 
 
 def positions(clusters: list[list[Cite]], notes: list[int]) -> list[list[str]]:

@@ -2,7 +2,22 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
+import pytest
+
+from citekit import CiteItem, Cluster
+from citekit.model.records import (
+    DATE_VARIABLES,
+    NAME_VARIABLES,
+    NUMBER_VARIABLES,
+    STRING_VARIABLES,
+)
 from citekit.render.csl.data import normalise_item, parse_date
+from citekit.render.csl.engine import CslEngine
+from citekit.render.richtext import to_text
+from citekit.styles.catalog import locale_loader
 
 
 def test_date_parts_ranges_seasons_and_literals() -> None:
@@ -43,3 +58,48 @@ def test_normalise_item_splits_variables() -> None:
     assert item.dates["issued"].parts == (2001, 0, 0)
     assert item.dates["original-date"].parts == (1900, 0, 0)
     assert "foo" not in item.vars
+
+
+def _spec_terms(spec: str, heading: str) -> set[str]:
+    """The variable names listed under one heading of the CSL specification."""
+    lines = spec.splitlines()
+    start = lines.index(heading) + 2  # past the heading's underline
+    names: set[str] = set()
+    for line in lines[start:]:
+        if line.endswith(" Variables") and line[:1].isupper():
+            break  # the next list
+        if re.fullmatch(r"[A-Za-z][A-Za-z_-]*", line):
+            names.add(line)
+    return names
+
+
+def test_one_variable_table_and_it_is_the_specification_s(shared: Path) -> None:
+    """model/records.py holds the table; the engine reads it (no copy to drift)."""
+    path = shared / "csl-spec" / "specification.rst"
+    if not path.is_file():
+        pytest.skip(f"CSL specification not found under {shared}")
+    spec = path.read_text(encoding="utf-8")
+    assert _spec_terms(spec, "Number Variables") == NUMBER_VARIABLES
+    assert _spec_terms(spec, "Name Variables") == NAME_VARIABLES
+    assert _spec_terms(spec, "Date Variables") == DATE_VARIABLES
+    # number variables are a subset of the standard ones; the table keeps them apart
+    assert _spec_terms(spec, "Standard Variables") <= STRING_VARIABLES
+    assert not STRING_VARIABLES & NUMBER_VARIABLES
+
+
+@pytest.mark.parametrize("variable", ["page-first", "section", "version", "part-number"])
+def test_number_variables_of_the_spec_print_ranges_with_a_dash(variable: str) -> None:
+    """The nine names the two tables disagreed on, as the engine now reads them."""
+    style = f"""<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+  <info><title>T</title><id>t</id><updated>2024-01-01T00:00:00+00:00</updated></info>
+  <citation><layout><group delimiter="|">
+    <text variable="{variable}"/><text variable="title"/>
+  </group></layout></citation>
+</style>""".encode()
+    item = {"id": "a", "type": "book", variable: "3-5", "title": "3-5"}
+    cluster = Cluster((CiteItem("a"),))
+    out = CslEngine().process([item], style, [cluster], locale=None, locale_loader=locale_loader)
+    number, title = to_text(out.citations[0]).split("|")
+    assert title == "3-5"  # a text variable keeps its hyphen
+    assert number == "3\u20135"  # a number variable's range takes the en dash

@@ -7,12 +7,12 @@ from typing import Any
 import pytest
 
 from citekit.render.csl import disambiguation
-from citekit.render.csl.bundled import bundled_locale_xml
 from citekit.render.csl.engine import CslEngine
-from citekit.render.csl.style import parse_style
+from citekit.render.csl.style_xml import parse_style
 from citekit.render.richtext import to_text
 from citekit.render.types import CiteItem, Cluster
 from citekit.styles.catalog import find_style
+from citekit.styles.catalog import locale_loader as bundled_locale_xml
 
 EXTRA = """<macro name="extra"><choose><if disambiguate="true">
     <text variable="title" prefix=", "/></if></choose></macro>"""

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from citekit.render.csl.bundled import bundled_locale_xml
 from citekit.render.csl.engine import CslEngine, load_style_and_locale
 from citekit.render.richtext import to_html, to_text
 from citekit.render.types import CiteItem, Cluster
+from citekit.styles.catalog import locale_loader as bundled_locale_xml
 
 STYLE = b"""<?xml version="1.0" encoding="utf-8"?>
 <style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from citekit.render.csl.bundled import bundled_locale_xml
 from citekit.render.csl.engine import CslEngine
 from citekit.render.richtext import to_text
+from citekit.styles.catalog import locale_loader as bundled_locale_xml
 
 LABEL_STYLE = """<?xml version="1.0" encoding="utf-8"?>
 <style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">

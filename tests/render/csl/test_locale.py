@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from lxml import etree
 
-from citekit.render.csl.bundled import bundled_locale_xml
 from citekit.render.csl.locale import build_locale
+from citekit.styles.catalog import locale_loader as bundled_locale_xml
 
 CSL = "http://purl.org/net/xbiblio/csl"
 
@@ -106,7 +106,7 @@ def test_suite_fixtures_written_for_older_locales_get_them() -> None:
     """Four suite fixtures expect the 2024 English terms; the rest the current ones."""
     from pathlib import Path
 
-    from citekit.render.csl.suite import stale_fixture_locales
+    from csl_fixtures import stale_fixture_locales
 
     for_fixture = stale_fixture_locales(Path(__file__).resolve().parent / "suite_locales")
     older = build_locale("en-US", [], for_fixture("date_NegativeDateSort"), [])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from citekit.render.csl.bundled import bundled_locale_xml
 from citekit.render.csl.locale import build_locale
 from citekit.render.csl.numbers import (
     format_labelled_number,
@@ -15,6 +14,7 @@ from citekit.render.csl.numbers import (
     ordinal_suffix,
     roman,
 )
+from citekit.styles.catalog import locale_loader as bundled_locale_xml
 
 EN = build_locale("en-US", (), bundled_locale_xml, [])
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from citekit.render import CiteItem, Cluster
-from citekit.render.csl.bundled import bundled_locale_xml
 from citekit.render.csl.engine import CslEngine
 from citekit.render.richtext import to_text
+from citekit.styles.catalog import locale_loader as bundled_locale_xml
 
 ROOT = Path(__file__).resolve().parents[3]
 

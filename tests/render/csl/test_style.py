@@ -6,7 +6,8 @@ import dataclasses
 
 import pytest
 
-from citekit.render.csl.style import GroupNode, StyleError, TextNode, parse_style
+from citekit.render.csl.style import GroupNode, StyleError, TextNode
+from citekit.render.csl.style_xml import parse_style
 
 STYLE = b"""<style xmlns="http://purl.org/net/xbiblio/csl" class="note" version="1.0"
   default-locale="fr-FR" initialize-with=". " page-range-format="minimal">

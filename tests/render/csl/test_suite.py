@@ -15,10 +15,10 @@ import signal
 from pathlib import Path
 
 import pytest
+from csl_fixtures import check_fixture, parse_fixture, stale_fixture_locales
 
-from citekit.render.csl.bundled import bundled_locale_xml
-from citekit.render.csl.suite import check_fixture, parse_fixture, stale_fixture_locales
 from citekit.render.types import LocaleLoader
+from citekit.styles.catalog import locale_loader as bundled_locale_xml
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent.parent

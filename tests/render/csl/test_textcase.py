@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from citekit.render.csl.output import Box
+from citekit.render.csl.boxes import Box
 from citekit.render.csl.textcase import apply_case, transform
 
 

@@ -2,19 +2,28 @@
 
 :class:`citekit.render.csl.engine.CslEngine` implements the ``Engine``
 protocol of :mod:`citekit.render.types`.  The pipeline, one module per
-concern:
+concern, roughly lowest first; imports run one way (no loops, no
+function-local imports), and the engine reads no files (locale XML comes
+through the caller's loader):
 
-- ``style``: CSL XML parsed once into frozen nodes; ``locale``: merged terms
-  and date formats; ``data``: CSL-JSON items normalised once (names with
-  particles, dates, note-field variables).
-- ``evaluator`` (with ``names``/``names_eval``, ``dates``, ``numbers``,
-  ``textcase``, ``markup``): one item in one context -> an output tree
-  (``output.Box``).
+- ``style``: the frozen nodes of a style; ``substitute_parts``: a pass over
+  them; ``style_xml``: CSL XML parsed once into those nodes; ``locale``:
+  merged terms and date formats; ``data``: CSL-JSON items normalised once
+  (names with particles, dates, note-field variables), with the variable
+  table of :mod:`citekit.model.records`.
+- ``boxes``: the output tree (``Box``) and ``to_rich``, which fixes
+  punctuation, quotes and flip-flop once, producing
+  :mod:`citekit.render.richtext`; ``markup``, ``textcase``, ``numbers``;
+  ``decor``: wrapping output in a node's decoration; ``names``, ``dates``.
+- ``contract``: typed cites (``CiteRequest``, ``Cite``), render state
+  (``Context``, ``RenderNotes``, ``DisambiguationState``) and the two
+  protocols the helpers render through (``ItemRenderer``, ``NodeEvaluator``).
+- ``names_eval`` (``cs:names``) and ``evaluator``: one item in one context
+  -> an output tree.
 - ``sorting``, ``disambiguation`` (buckets of colliding renders),
   ``clusters`` (positions, collapsing), ``bibliography``: the document-level
-  steps, driven by ``processor.Processor``.
-- ``output.to_rich``: punctuation, quotes and flip-flop fixed once, producing
-  :mod:`citekit.render.richtext`.
-- ``suite``: runs CSL test-suite fixtures (the lower-level API for tests and
-  benchmarks); ``bundled``: locale loaders (citekit's own CSL locale files, or a folder of them).
+  steps, driven by ``processor.Processor`` through ``ItemRenderer``.
+- ``engine``: style and locale caches, and ``CslEngine``.
+
+The CSL test-suite driver is a test tool: ``tests/render/csl/csl_fixtures.py``.
 """

@@ -5,19 +5,15 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
-from citekit.render.csl.clusters import NO_PRINTED_FORM, capitalize_leading_term
+from citekit.render.csl.boxes import STANDING_IN, Box, Out, find_tag, is_empty, to_rich
+from citekit.render.csl.clusters import capitalize_leading_term
+from citekit.render.csl.contract import CiteInfo, DisambiguationState, ItemRenderer
 from citekit.render.csl.data import Item
-from citekit.render.csl.evaluator import CiteInfo, DisambiguationState
-from citekit.render.csl.names_eval import AUTHOR_KEY
-from citekit.render.csl.output import STANDING_IN, Box, find_tag, is_empty, to_rich
+from citekit.render.csl.decor import wrap_layout
 from citekit.render.csl.style import ChooseNode, GroupNode, Node, Style, TextNode
 from citekit.render.richtext import Rich, Span, Text
-
-if TYPE_CHECKING:
-    from citekit.render.csl.evaluator import Out
-    from citekit.render.csl.processor import Processor
+from citekit.render.types import NO_PRINTED_FORM
 
 
 def _substitute_author(
@@ -26,7 +22,7 @@ def _substitute_author(
     """Replace names repeated from the previous entry (first cs:names output).
 
     ``current`` is what the entry's first cs:names element rendered, as name
-    data (``names_eval.AUTHOR_KEY``): labels do not count, so "Doe, John ed."
+    data (``RenderNotes.author_key``): labels do not count, so "Doe, John ed."
     after "Doe, John" becomes "--- ed." (suite fixtures
     sort_DropNameLabelInSort, sort_SeparateAuthorsAndOthers).  None (that
     element showed nothing) neither substitutes nor replaces ``previous``, as in
@@ -144,7 +140,7 @@ def citation_prints(style: Style, variables: Collection[str]) -> bool:
 
 
 def render_bibliography(
-    proc: Processor,
+    proc: ItemRenderer,
     items: Mapping[str, Item],
     order: Sequence[str],
     numbers: Mapping[str, int],
@@ -194,7 +190,7 @@ def render_bibliography(
         shown += 1
         if substitute is not None:
             output, previous_names = _substitute_author(
-                output, previous_names, ctx.extra.get(AUTHOR_KEY), rule, substitute
+                output, previous_names, ctx.notes.author_key, rule, substitute
             )
         if second_field and isinstance(output, Box) and output.tag == "layout":
             first, *rest = output.kids
@@ -223,7 +219,7 @@ def render_bibliography(
                 # citeproc-js puts the layout suffix inside a closing display block.
                 last.kids.append(decor.suffix)
                 decor = replace(decor, suffix="")
-            wrapped = proc.wrap_layout(output, decor)
+            wrapped = wrap_layout(output, decor)
         if wrapped is not None:
             capitalize_leading_term(wrapped)
         rich = to_rich(wrapped, proc.locale)

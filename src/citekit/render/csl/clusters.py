@@ -11,15 +11,14 @@ Collapsing joins cites with the same names (``year``, ``year-suffix``,
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from citekit.render.csl.output import CITE_AFFIX, Box, find_tag, plain_text
+from citekit.render.csl.boxes import CITE_AFFIX, Box, Out, find_tag, plain_text
+from citekit.render.csl.contract import Cite, DisambiguationState, ItemRenderer
+from citekit.render.csl.decor import wrap_layout
+from citekit.render.csl.markup import parse_markup
+from citekit.render.types import NO_PRINTED_FORM
 
-if TYPE_CHECKING:
-    from citekit.render.csl.evaluator import Out
-    from citekit.render.csl.processor import Cite, Processor
-
-NO_PRINTED_FORM = "[CSL STYLE ERROR: reference with no printed form.]"
 _EXPLICIT = {0: "first", 1: "subsequent", 2: "ibid", 3: "ibid-with-locator"}
 
 
@@ -68,12 +67,12 @@ def compute_positions(
                     info.position = "subsequent"
                 if note and key in last_note and last_note[key]:
                     info.near_note = note - last_note[key] <= distance
-            explicit = cite.raw.get("position")
-            if isinstance(explicit, int) and explicit in _EXPLICIT:
+            explicit = cite.request.position
+            if explicit is not None and explicit in _EXPLICIT:
                 info.position = _EXPLICIT[explicit]
                 if explicit == 0:
                     info.near_note = False
-            if cite.raw.get("near-note"):
+            if cite.request.near_note:
                 info.near_note = True
             if info.position == "first":
                 info.first_note = 0
@@ -100,10 +99,13 @@ def _previous_solo(
     return cites[0] if len(cites) == 1 else None
 
 
-def _render(proc: Processor, cite: Cite, suppress_author: bool = False) -> Out | None:
-    from citekit.render.csl.evaluator import DisambiguationState
-
-    state = proc.states.get(cite.item.id) or DisambiguationState()
+def _render(
+    proc: ItemRenderer,
+    states: Mapping[str, DisambiguationState],
+    cite: Cite,
+    suppress_author: bool = False,
+) -> Out | None:
+    state = states.get(cite.item.id) or DisambiguationState()
     info = cite.info
     saved = info.suppress_author
     info.suppress_author = suppress_author or saved
@@ -125,7 +127,6 @@ def _with_affixes(cite: Cite, output: Out | None) -> Out | None:
     sentence = prefix.rstrip().rstrip("\u201d\u2019\"'").endswith((".", "!", "?"))
     if sentence and len(prefix.split()) > 1:
         capitalize_leading_term(output)
-    from citekit.render.csl.markup import parse_markup
 
     kids: list[str | Box] = []
     if prefix:
@@ -143,7 +144,11 @@ def _names_key(output: Out | None) -> str | None:
     return plain_text(names) if names is not None else ""
 
 
-def collapse_cluster(proc: Processor, cites: list[Cite]) -> Out | None:
+def collapse_cluster(
+    proc: ItemRenderer, cites: list[Cite], states: Mapping[str, DisambiguationState]
+) -> Out | None:
+    """The cluster's cites joined (and collapsed, as the style asks); ``states``
+    re-render a cite without its names when years collapse."""
     citation = proc.style.citation
     layout = citation.layout
     options = citation.options
@@ -153,7 +158,7 @@ def collapse_cluster(proc: Processor, cites: list[Cite]) -> Out | None:
     if collapse == "citation-number" and len(cites) > 1:
         pieces = _collapse_numbers(cites, delimiter, options)
     elif collapse in ("year", "year-suffix", "year-suffix-ranged") and len(cites) > 1:
-        pieces = _collapse_years(proc, cites, delimiter, options, collapse)
+        pieces = _collapse_years(proc, states, cites, delimiter, options, collapse)
     elif "cite-group-delimiter" in options and len(cites) > 1:
         group_delimiter = options["cite-group-delimiter"]
         previous_key: str | None = None
@@ -186,7 +191,7 @@ def collapse_cluster(proc: Processor, cites: list[Cite]) -> Out | None:
         return None
     if proc.style.cls == "note":
         capitalize_leading_term(kids[0])
-    return proc.wrap_layout(Box(kids), layout.decor)
+    return wrap_layout(Box(kids), layout.decor)
 
 
 def capitalize_leading_term(node: str | Box) -> None:
@@ -260,7 +265,8 @@ def _collapse_numbers(cites: list[Cite], delimiter: str, options: Mapping[str, s
 
 
 def _collapse_years(
-    proc: Processor,
+    proc: ItemRenderer,
+    states: Mapping[str, DisambiguationState],
     cites: list[Cite],
     delimiter: str,
     options: Mapping[str, str],
@@ -318,7 +324,7 @@ def _collapse_years(
             _emit_chain(pieces, chain, suffix_delimiter, collapse)
             chain = [cite]
             before = after if previous.info.locator or chained else group_delimiter
-            output = _render(proc, cite, suppress_author=True)
+            output = _render(proc, states, cite, suppress_author=True)
             pieces.append((_with_affixes(cite, output), before))
         _emit_chain(pieces, chain, suffix_delimiter, collapse)
     return pieces

@@ -13,60 +13,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-NAME_VARIABLES = frozenset(
-    [
-        "author",
-        "chair",
-        "collection-editor",
-        "compiler",
-        "composer",
-        "container-author",
-        "contributor",
-        "curator",
-        "director",
-        "editor",
-        "editorial-director",
-        "executive-producer",
-        "guest",
-        "host",
-        "illustrator",
-        "interviewer",
-        "narrator",
-        "organizer",
-        "original-author",
-        "performer",
-        "producer",
-        "recipient",
-        "reviewed-author",
-        "script-writer",
-        "series-creator",
-        "translator",
-        "editor-translator",
-    ]
-)
-DATE_VARIABLES = frozenset(
-    ["accessed", "available-date", "event-date", "issued", "original-date", "submitted"]
-)
-NUMBER_VARIABLES = frozenset(
-    [
-        "chapter-number",
-        "citation-number",
-        "collection-number",
-        "edition",
-        "first-reference-note-number",
-        "issue",
-        "locator",
-        "number",
-        "number-of-pages",
-        "number-of-volumes",
-        "page",
-        "part-number",
-        "printing-number",
-        "section",
-        "supplement-number",
-        "version",
-        "volume",
-    ]
+from citekit.model.records import (
+    DATE_VARIABLES,
+    NAME_VARIABLES,
+    NUMBER_VARIABLES,
+    STRING_VARIABLES,
 )
 
 
@@ -259,70 +210,14 @@ def parse_date(raw: Any) -> DateData | None:
 
 
 _CHEATER = re.compile(r"^\s*([A-Za-z][A-Za-z-]*)\s*:\s*(.+?)\s*$", re.MULTILINE)
-KNOWN_STRING_VARIABLES = frozenset(
-    [
-        "abstract",
-        "annote",
-        "archive",
-        "archive_collection",
-        "archive_location",
-        "archive-place",
-        "authority",
-        "call-number",
-        "chapter-number",
-        "citation-label",
-        "collection-number",
-        "collection-title",
-        "container-title",
-        "container-title-short",
-        "dimensions",
-        "division",
-        "DOI",
-        "edition",
-        "event",
-        "event-title",
-        "event-place",
-        "genre",
-        "ISBN",
-        "ISSN",
-        "issue",
-        "jurisdiction",
-        "keyword",
-        "language",
-        "license",
-        "medium",
-        "number",
-        "number-of-pages",
-        "number-of-volumes",
-        "original-publisher",
-        "original-publisher-place",
-        "original-title",
-        "page",
-        "page-first",
-        "part-number",
-        "part-title",
-        "PMCID",
-        "PMID",
-        "printing-number",
-        "publisher",
-        "publisher-place",
-        "references",
-        "reviewed-genre",
-        "reviewed-title",
-        "scale",
-        "section",
-        "source",
-        "status",
-        "supplement-number",
-        "title",
-        "title-short",
-        "URL",
-        "version",
-        "volume",
-        "volume-title",
-        "year-suffix",
-    ]
-)
+# What a Zotero-style ``variable: value`` line in ``note`` may set: the
+# standard and number variables of the one table (:mod:`citekit.model.records`),
+# less those the processor assigns or a cite carries, the note itself, and
+# CSL-JSON's aliases.
+NOTE_FIELD_VARIABLES = (STRING_VARIABLES | NUMBER_VARIABLES) - {
+    "citation-key", "citation-number", "first-reference-note-number", "journalAbbreviation",
+    "locator", "note", "shortTitle", "volume-title-short",
+}  # fmt: skip
 
 
 def _note_fields(note: str) -> dict[str, Any]:
@@ -340,7 +235,7 @@ def _note_fields(note: str) -> dict[str, Any]:
             found.setdefault(key, []).append(name)
         elif key in DATE_VARIABLES:
             found.setdefault(key, {"raw": value})
-        elif key in KNOWN_STRING_VARIABLES:
+        elif key in NOTE_FIELD_VARIABLES:
             found.setdefault(key, value)
     return found
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from citekit.render.csl.boxes import Box
 from citekit.render.csl.data import DateData
+from citekit.render.csl.decor import apply_decor, superscripts
 from citekit.render.csl.locale import Locale
 from citekit.render.csl.numbers import ordinal_suffix
-from citekit.render.csl.output import Box
 from citekit.render.csl.style import PLAIN, DateNode, DatePartNode, Decor
 
 _LEVEL = {"year": 0, "month": 1, "day": 2}
@@ -107,8 +108,6 @@ def _render_parts(
     drop_first_prefix: bool = False,
     drop_last_suffix: bool = False,
 ) -> list[str | Box]:
-    from citekit.render.csl.evaluator import apply_decor
-
     rendered: list[tuple[DatePartNode, str]] = []
     for part in parts:
         text = _part_text(part, ymd, season, locale)
@@ -129,8 +128,6 @@ def _render_parts(
         if part.name == "year":
             content: str | Box = Box([text], tag="year")
         elif part.name == "day":
-            from citekit.render.csl.evaluator import superscripts
-
             content = superscripts(text)
         else:
             content = text

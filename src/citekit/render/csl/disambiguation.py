@@ -11,14 +11,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
 
+from citekit.render.csl.boxes import plain_text
+from citekit.render.csl.contract import Cite, CiteInfo, DisambiguationState, ItemRenderer
 from citekit.render.csl.data import Item
-from citekit.render.csl.evaluator import CiteInfo, DisambiguationState
-from citekit.render.csl.output import plain_text
-
-if TYPE_CHECKING:
-    from citekit.render.csl.processor import Cite, Processor
 
 
 def _suffix(index: int) -> str:
@@ -39,7 +35,7 @@ class _Renderer:
 
     def __init__(
         self,
-        proc: Processor,
+        proc: ItemRenderer,
         items: Mapping[str, Item],
         position: str = "first",
         first_notes: Mapping[str, int] | None = None,
@@ -83,8 +79,7 @@ class _Renderer:
             state,
             IGNORED,
         )
-        info = ctx.extra.get("names_info")
-        return info if isinstance(info, tuple) else (0, 0)
+        return ctx.notes.names_info or (0, 0)
 
 
 def _buckets(keys: Mapping[str, str]) -> list[list[str]]:
@@ -95,7 +90,7 @@ def _buckets(keys: Mapping[str, str]) -> list[list[str]]:
 
 
 def disambiguate(
-    proc: Processor,
+    proc: ItemRenderer,
     items: Mapping[str, Item],
     registered: Sequence[str],
     bib_order: Sequence[str],
@@ -109,7 +104,6 @@ def disambiguate(
     add_year = options.get("disambiguate-add-year-suffix") == "true"
     rule = options.get("givenname-disambiguation-rule", "by-cite")
     states = {item_id: DisambiguationState() for item_id in registered}
-    proc.states = states
     if not (add_names or add_given or add_year or proc.style.tests_disambiguate):
         return states  # no method to tell cites apart: rendering them all is wasted
     renderer = _Renderer(proc, items)
@@ -200,7 +194,7 @@ def _conditions(
             CiteInfo(position=renderer.position),
             DisambiguationState(condition=1 << 20),
         )
-        tests = max(tests, int(ctx.extra.get("disambiguate", 0)))
+        tests = max(tests, ctx.notes.disambiguate_tests)
     for level in range(1, tests + 1):
         for item_id in pending:
             states[item_id].condition = level
@@ -294,7 +288,7 @@ def _add_names(
 
 
 def _global_names(
-    proc: Processor,
+    proc: ItemRenderer,
     items: Mapping[str, Item],
     registered: Sequence[str],
     states: dict[str, DisambiguationState],

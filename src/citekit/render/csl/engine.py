@@ -11,13 +11,19 @@ import gc
 import hashlib
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any
 
+from citekit.render.csl.contract import CiteRequest
 from citekit.render.csl.data import Item, normalise_item
 from citekit.render.csl.locale import Locale, build_locale
 from citekit.render.csl.processor import Processor
-from citekit.render.csl.style import Style, StyleError, parse_style
+from citekit.render.csl.session import CslSession
+from citekit.render.csl.style import Style, StyleError
+from citekit.render.csl.style_xml import parse_style
 from citekit.render.types import (
+    AUTHOR_SUBSTITUTE,
+    CITATION_AFFIXES,
     BibliographyLayout,
     Cluster,
     EngineOutput,
@@ -88,27 +94,36 @@ def load_style_and_locale(
     return style, merged, warnings
 
 
-def _cite_dict(cite: Any) -> dict[str, Any]:
-    result: dict[str, Any] = {"id": cite.id}
-    if cite.locator:
-        result["locator"] = cite.locator
-    if cite.label:
-        result["label"] = cite.label
-    if cite.prefix:
-        result["prefix"] = cite.prefix
-    if cite.suffix:
-        result["suffix"] = cite.suffix
-    if cite.suppress_author:
-        result["suppress-author"] = True
-    if cite.author_only:
-        result["author-only"] = True
-    return result
+_AUTHOR_SUBSTITUTE_OPTIONS = ("subsequent-author-substitute", "subsequent-author-substitute-rule")
+
+
+def style_for_run(style: Style, *, citation_affixes: bool, author_substitute: bool) -> Style:
+    """The cached style as one run's options want it: a copy, the cache untouched.
+
+    The quoted-in pass renders clusters without the citation layout's own
+    prefix and suffix (it places them itself around the pieces it joins), and
+    a course reader's bibliography repeats each author's name; both are asked
+    for as options instead of by rewriting the style's XML.
+    """
+    if not citation_affixes:
+        layout = style.citation.layout
+        bare = replace(layout, decor=replace(layout.decor, prefix="", suffix=""))
+        style = replace(style, citation=replace(style.citation, layout=bare))
+    if not author_substitute and style.bibliography is not None:
+        options = {
+            name: value
+            for name, value in style.bibliography.options.items()
+            if name not in _AUTHOR_SUBSTITUTE_OPTIONS
+        }
+        style = replace(style, bibliography=replace(style.bibliography, options=options))
+    return style
 
 
 class CslEngine:
     """citekit's own CSL 1.0.2 processor."""
 
     name = "citekit"
+    capabilities: frozenset[str] = frozenset({AUTHOR_SUBSTITUTE, CITATION_AFFIXES})
 
     def process(
         self,
@@ -121,6 +136,8 @@ class CslEngine:
         bibliography: bool = True,
         bibliography_ids: Sequence[str] | None = None,
         progress: ProgressCallback | None = None,
+        citation_affixes: bool = True,
+        author_substitute: bool = True,
     ) -> EngineOutput:
         output = EngineOutput()
         try:
@@ -128,6 +145,9 @@ class CslEngine:
         except StyleError as error:
             output.warnings.append(str(error))
             return output
+        style = style_for_run(
+            style, citation_affixes=citation_affixes, author_substitute=author_substitute
+        )
         output.warnings.extend(warnings)
         normalised: dict[str, Item] = {}
         for raw in items:
@@ -140,15 +160,15 @@ class CslEngine:
                 output.warnings.append(f"duplicate item id {item.id!r}: later one ignored")
                 continue
             normalised[item.id] = item
-        raw_clusters = [
-            ([_cite_dict(cite) for cite in cluster.items], cluster.note_number or index + 1)
+        requests = [
+            ([CiteRequest(cite) for cite in cluster.items], cluster.note_number or index + 1)
             for index, cluster in enumerate(clusters)
         ]
         processor = Processor(style, merged)
         try:
             with _cycle_collection_paused():
                 result = processor.run(
-                    normalised, raw_clusters, bibliography_ids, bibliography, progress
+                    normalised, requests, bibliography_ids, bibliography, progress
                 )
         except Exception as error:  # a processor bug must not take the document down
             output.warnings.append(f"citekit engine failed on this style: {error!r}")
@@ -160,3 +180,23 @@ class CslEngine:
             style.bibliography.options if style.bibliography is not None else None
         )
         return output
+
+    def session(
+        self,
+        items: Sequence[Mapping[str, Any]],
+        style_xml: bytes,
+        *,
+        locale: str | None,
+        locale_loader: LocaleLoader,
+    ) -> CslSession:
+        """A session that processes one document again after each edit.
+
+        The style and locale load as for :meth:`process` (a non-style raises
+        :class:`StyleError`); the items' and style's warnings are kept in
+        ``session.warnings``.  See :mod:`citekit.render.csl.session`.
+        """
+        style, merged, warnings = load_style_and_locale(style_xml, locale, locale_loader)
+        numbers = b"citation-number" in style_xml
+        session = CslSession(style, merged, warnings=warnings, cites_numbers=numbers)
+        session.add_items(items)
+        return session

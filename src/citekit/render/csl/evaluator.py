@@ -11,14 +11,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
-from citekit.render.csl.data import NUMBER_VARIABLES, Item
+from citekit.model.records import NUMBER_VARIABLES
+from citekit.render.csl.boxes import Box, Out, find_tag, is_empty
+from citekit.render.csl.contract import Context
+from citekit.render.csl.data import Item
 from citekit.render.csl.dates import render_date
+from citekit.render.csl.decor import apply_decor, superscripts
 from citekit.render.csl.locale import Locale
 from citekit.render.csl.markup import parse_markup, typed_quotes
 from citekit.render.csl.names import NameRenderer
+from citekit.render.csl.names_eval import render_names
 from citekit.render.csl.numbers import (
     format_labelled_number,
     format_number,
@@ -28,14 +32,12 @@ from citekit.render.csl.numbers import (
     is_plural,
     number_range_dashes,
 )
-from citekit.render.csl.output import Box, find_tag, is_empty
 from citekit.render.csl.style import (
     PLAIN,
     ChooseNode,
     Condition,
     DateNode,
     Decor,
-    Formatting,
     GroupNode,
     LabelNode,
     NameNode,
@@ -45,98 +47,9 @@ from citekit.render.csl.style import (
     Style,
     TextNode,
 )
-from citekit.render.csl.textcase import apply_case
-from citekit.render.richtext import SUPERSCRIPTS
-
-Out = str | Box
 
 NO_MARKUP = frozenset({"URL", "DOI", "ISBN", "ISSN", "PMID", "PMCID", "call-number"})
 LOCATOR_TERMS = {"sub verbo": "sub-verbo", "sub-verbo": "sub-verbo"}
-
-
-@dataclass(slots=True)
-class DisambiguationState:
-    add_names: int = 0
-    given_level: dict[int, int] = field(default_factory=dict)
-    year_suffix: str = ""
-    condition: int = 0  # how many disambiguate="true" tests (in render order) pass
-    # Names the disambiguated citation shows; with add-givenname and add-names
-    # citeproc-js shows at least as many in the bibliography entry.
-    cite_names: int = 0
-
-
-@dataclass(slots=True)
-class CiteInfo:
-    locator: str = ""
-    label: str = ""
-    position: str = "first"  # first, subsequent, ibid, ibid-with-locator
-    near_note: bool = False
-    first_note: int = 0
-    citation_number: int = 0
-    prefix: str = ""
-    suffix: str = ""
-    suppress_author: bool = False
-    author_only: bool = False
-    # The part of the locator its label counts ("1" in "1, fol. 186"), when it names others.
-    locator_head: str | None = None
-
-
-@dataclass(slots=True)
-class Context:
-    style: Style
-    locale: Locale
-    item: Item
-    mode: str  # citation, bibliography, sort
-    name_attrs: Mapping[str, str]
-    cite: CiteInfo
-    state: DisambiguationState
-    english: bool = True
-    suppressed: set[str] = field(default_factory=set)
-    called: int = 0
-    rendered: int = 0
-    year_suffix_used: bool = False
-    uses_year_suffix_var: bool = False
-    names_inherit: NamesNode | None = None
-    sort_names: tuple[int | None, int | None, bool | None] | None = None
-    name_index: int = 0
-    options: Mapping[str, str] = field(default_factory=dict)
-    extra: dict[str, Any] = field(default_factory=dict)
-    tracked: list[str] | None = None
-
-
-def apply_decor(content: Out, decor: Decor, english: bool = True, language: str = "") -> Out:
-    """Wrap ``content`` in ``decor``: case, formatting/quotes/display, affixes."""
-    if decor is PLAIN:
-        return content
-    if decor.text_case and (english or decor.text_case != "title"):
-        content = apply_case(content, decor.text_case, language)
-    if decor.fmt is not None or decor.quotes or decor.display:
-        content = Box([content], decor.fmt, decor.quotes)
-    if decor.prefix or decor.suffix:
-        content = Box([decor.prefix, content, decor.suffix])
-    if decor.display:
-        content = Box([content], display=decor.display)
-    return content
-
-
-_SUP = Formatting(vertical_align="sup")
-
-
-def superscripts(text: str) -> Out:
-    """Unicode superscript letters (French ordinals) as superscript spans."""
-    if not has_superscript(text):
-        return text
-    kids: list[Out] = []
-    for char in text:
-        plain = SUPERSCRIPTS.get(char)
-        if plain is None:
-            if kids and isinstance(kids[-1], str):
-                kids[-1] += char
-            else:
-                kids.append(char)
-        else:
-            kids.append(Box([plain], _SUP))
-    return Box(kids)
 
 
 def _strip_periods(content: Out) -> Out:
@@ -459,8 +372,6 @@ class Evaluator:
         return cached
 
     def names(self, ctx: Context, node: NamesNode) -> Out | None:
-        from citekit.render.csl.names_eval import render_names
-
         return render_names(self, ctx, node)
 
     # ------------------------------------------------------------ conditions
@@ -533,8 +444,8 @@ class Evaluator:
                 return position != "first" and ctx.cite.near_note
             return False
         if attr == "disambiguate":
-            seen: int = ctx.extra.get("disambiguate", 0) + 1
-            ctx.extra["disambiguate"] = seen
+            seen = ctx.notes.disambiguate_tests + 1
+            ctx.notes.disambiguate_tests = seen
             return (seen <= ctx.state.condition) == (value == "true")
         return False
 

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from citekit.render.csl.style import NS, XML_LANG, DateNode, DatePartNode, _kids, _tag, decor_of
+from citekit.render.csl.style import NS, XML_LANG, DateNode, DatePartNode
+from citekit.render.csl.style_xml import child_elements, decor_of, local_name
 from citekit.styles.language_tags import fallback_chain
 
 # A term's value: (singular, plural); terms without plural repeat the singular.
@@ -78,10 +79,10 @@ def _tight(opening: str, closing: str) -> tuple[str, str]:
 
 
 def _apply_locale_element(locale: Locale, el: etree._Element, from_style: bool) -> None:
-    for section in _kids(el):
-        kind = _tag(section)
+    for section in child_elements(el):
+        kind = local_name(section)
         if kind == "terms":
-            terms = [t for t in _kids(section) if _tag(t) == "term"]
+            terms = [t for t in child_elements(section) if local_name(t) == "term"]
             if any((t.get("name") or "").startswith("ordinal") for t in terms):
                 # CSL 1.0.1: a locale (file or style block) defining any ordinal
                 # term replaces all that a lower-priority locale defined.
@@ -98,8 +99,8 @@ def _apply_locale_element(locale: Locale, el: etree._Element, from_style: bool) 
                     part.get("range-delimiter"),
                     decor_of(part),
                 )
-                for part in _kids(section)
-                if _tag(part) == "date-part"
+                for part in child_elements(section)
+                if local_name(part) == "date-part"
             )
             locale.date_formats[form] = DateNode(
                 "", form, "year-month-day", parts, section.get("delimiter") or "", decor_of(section)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from citekit.render.csl.output import MARKUP, Box
+from citekit.render.csl.boxes import MARKUP, Box
 from citekit.render.csl.style import Formatting
 
 _TRIGGER = re.compile(r"[<\"'\u2018\u201c\u2019\u201d&]")

@@ -6,10 +6,11 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
+from citekit.render.csl.boxes import ROMANESQUE_CHARS, Box, plain_text
 from citekit.render.csl.data import NameData
+from citekit.render.csl.decor import apply_decor
 from citekit.render.csl.locale import Locale
 from citekit.render.csl.markup import parse_markup
-from citekit.render.csl.output import ROMANESQUE_CHARS, Box
 from citekit.render.csl.style import Decor, NameNode
 
 _NON_ROMANESQUE = re.compile(r"[\u0590-\u05ff\u0600-\u06ff\u0e00-\u0e7f\u1100-\u11ff"
@@ -143,8 +144,6 @@ def _part(text: str, decor: Decor | None) -> str | Box:
     content: str | Box = parse_markup(text) if "<" in text else text
     if decor is None or not text:
         return content
-    from citekit.render.csl.evaluator import apply_decor
-
     return apply_decor(content, decor)
 
 
@@ -341,8 +340,6 @@ def join_names(
             or (precedes == "contextual" and count >= 2)
             or (precedes == "after-inverted-name" and bool(inverted) and inverted[-1])
         )
-        from citekit.render.csl.output import plain_text
-
         cjk_term = bool(_CJK.match(plain_text(et_al)))
         out.append(delimiter if use_delim else "" if cjk_term else " ")
         out.append(et_al)

@@ -5,15 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
+from citekit.render.csl.boxes import Box, Out, plain_text
+from citekit.render.csl.contract import Context, NodeEvaluator
 from citekit.render.csl.data import NameData
 from citekit.render.csl.names import NameRenderer, is_romanesque, join_names
-from citekit.render.csl.output import Box, plain_text
 from citekit.render.csl.style import PLAIN, ChooseNode, Decor, LabelNode, NamesNode, TextNode
-
-if TYPE_CHECKING:
-    from citekit.render.csl.evaluator import Context, Evaluator, Out
 
 
 def _int(value: str | None) -> int | None:
@@ -25,19 +22,14 @@ def _int(value: str | None) -> int | None:
         return None
 
 
-# ctx.extra keys for subsequent-author-substitute (read by ``bibliography``).
-AUTHOR_KEY = "author_key"
-_RENDERED = "rendered_names"
-
-
-def render_names(ev: Evaluator, ctx: Context, node: NamesNode) -> Out | None:
+def render_names(ev: NodeEvaluator, ctx: Context, node: NamesNode) -> Out | None:
     """Render ``node``; in a bibliography entry, note who the first cs:names showed.
 
     citeproc-js decides subsequent-author-substitute when the first cs:names
     element it runs in an entry ends (an empty ``cs:substitute`` alternative
     with a cs:name of its own included, like MLA's ``guest``), comparing the
     names it rendered as data, without labels or formatting.
-    ``ctx.extra[AUTHOR_KEY]`` keeps that key, or None when that element
+    ``ctx.notes.author_key`` keeps that key, or None when that element
     showed nothing: such an entry is never substituted and leaves the
     comparison to the next one.
     """
@@ -47,17 +39,18 @@ def render_names(ev: Evaluator, ctx: Context, node: NamesNode) -> Out | None:
     inherits = ctx.names_inherit is not None and node.name is None
     if (
         ctx.mode == "bibliography"
-        and AUTHOR_KEY not in ctx.extra
+        and not ctx.notes.author_decided
         and not (inherits and out is None)
     ):
-        rendered: list[str] | None = ctx.extra.get(_RENDERED)
-        ctx.extra[AUTHOR_KEY] = "\n".join(rendered) if rendered else None
+        rendered = ctx.notes.rendered_names
+        ctx.notes.author_decided = True
+        ctx.notes.author_key = "\n".join(rendered) if rendered else None
     return out
 
 
 def _note_rendered(ctx: Context, key: str) -> None:
-    if ctx.mode == "bibliography" and AUTHOR_KEY not in ctx.extra:
-        ctx.extra.setdefault(_RENDERED, []).append(key)
+    if ctx.mode == "bibliography" and not ctx.notes.author_decided:
+        ctx.notes.rendered_names.append(key)
 
 
 def _name_key(name: NameData) -> str:
@@ -68,9 +61,9 @@ def _name_key(name: NameData) -> str:
     )
 
 
-def _render_names(ev: Evaluator, ctx: Context, node: NamesNode) -> Out | None:
-    if ctx.cite.suppress_author and ctx.mode == "citation" and not ctx.extra.get("suppressed"):
-        ctx.extra["suppressed"] = True
+def _render_names(ev: NodeEvaluator, ctx: Context, node: NamesNode) -> Out | None:
+    if ctx.cite.suppress_author and ctx.mode == "citation" and not ctx.notes.author_suppressed:
+        ctx.notes.author_suppressed = True
         ctx.called += len(node.variables)
         return None
     inherit = ctx.names_inherit
@@ -100,9 +93,6 @@ def _render_names(ev: Evaluator, ctx: Context, node: NamesNode) -> Out | None:
         collected.append((variable, names))
     if not collected:
         return _substitute(ev, ctx, node)
-    if ctx.mode != "sort" and ctx.extra.get("substituting") is None:
-        # A names element that renders consumes its variables for this cite.
-        pass
     variables = [v for v, _ in collected]
     # only a cs:names of exactly editor and translator merges them (citeproc-js)
     if sorted(node.variables) == ["editor", "translator"] and len(variables) == 2:
@@ -143,7 +133,7 @@ def _render_names(ev: Evaluator, ctx: Context, node: NamesNode) -> Out | None:
     # A bibliography entry's first names are the ones its citation shows: the
     # names and given names disambiguation added there show here too
     # (citeproc-js: "Yazdani, Danial" beside "Yazdani, Donya").
-    bib_first = ctx.mode == "bibliography" and "names_info" not in ctx.extra
+    bib_first = ctx.mode == "bibliography" and ctx.notes.names_info is None
     given_level = ctx.state.given_level if ctx.mode != "bibliography" or bib_first else {}
     # cs:name's formatting and affixes dress each name, not the delimiters,
     # "and" or et-al, as citeproc-js reads them ("<sc>Baez</sc> &
@@ -172,8 +162,8 @@ def _render_names(ev: Evaluator, ctx: Context, node: NamesNode) -> Out | None:
             limit = min(limit, total)
             if limit == 0:
                 continue
-        if ctx.mode != "sort" and "names_info" not in ctx.extra:
-            ctx.extra["names_info"] = (total, limit)
+        if ctx.mode != "sort" and ctx.notes.names_info is None:
+            ctx.notes.names_info = (total, limit)
         shown = names[:limit]
         if form == "count":
             count += len(shown)
@@ -245,7 +235,9 @@ def _render_names(ev: Evaluator, ctx: Context, node: NamesNode) -> Out | None:
     return ev.decorate(ctx, Box(parts, tag="names"), own_decor)
 
 
-def _label(ev: Evaluator, ctx: Context, node: LabelNode, variable: str, plural: bool) -> Out | None:
+def _label(
+    ev: NodeEvaluator, ctx: Context, node: LabelNode, variable: str, plural: bool
+) -> Out | None:
     if node.plural == "always":
         plural = True
     elif node.plural == "never":
@@ -256,7 +248,7 @@ def _label(ev: Evaluator, ctx: Context, node: LabelNode, variable: str, plural: 
     return ev.decorate(ctx, term, node.decor, term=True)
 
 
-def _separates_namesakes(ev: Evaluator) -> bool:
+def _separates_namesakes(ev: NodeEvaluator) -> bool:
     """Whether the style's citations may add full given names (not only initials)."""
     options = ev.style.citation.options
     return options.get("disambiguate-add-givenname") == "true" and not options.get(
@@ -265,7 +257,7 @@ def _separates_namesakes(ev: Evaluator) -> bool:
 
 
 def _separate_namesakes(
-    ev: Evaluator,
+    ev: NodeEvaluator,
     renderer: NameRenderer,
     names: Sequence[NameData],
     levels: list[int],
@@ -312,7 +304,7 @@ def _consume(ctx: Context, saved_tracked: list[str] | None, rendered: int) -> No
     ctx.rendered = max(ctx.rendered, rendered + 1)
 
 
-def _substitute(ev: Evaluator, ctx: Context, node: NamesNode) -> Out | None:
+def _substitute(ev: NodeEvaluator, ctx: Context, node: NamesNode) -> Out | None:
     if not node.substitute:
         return None
     saved_inherit, saved_tracked = ctx.names_inherit, ctx.tracked

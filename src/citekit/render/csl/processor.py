@@ -1,10 +1,10 @@
 """The lower-level processor: items, clusters and a bibliography in one run.
 
 :class:`Processor` holds one parsed style and locale.  :meth:`Processor.run`
-takes normalised items and clusters of cite dictionaries (the CSL test
-suite's shape: ``id``, ``locator``, ``label``, ``prefix``, ``suffix``,
-``suppress-author``, ``author-only``, optional explicit ``position``) and
-returns rich text per cluster and per bibliography entry.  The steps run in
+takes normalised items and clusters of typed cites
+(:class:`~citekit.render.csl.contract.CiteRequest`: the document's
+:class:`~citekit.model.citations.CiteItem`, and optionally a position the
+caller fixes) and returns rich text per cluster and per bibliography entry.  The steps run in
 the spec's order: register items, sort the bibliography (numbering), compute
 positions, disambiguate the colliding first-cite renders, then render and
 collapse each cluster.
@@ -17,23 +17,41 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from citekit.model.locators import LOCATOR_LABELS
+from citekit.model.records import DATE_VARIABLES, NAME_VARIABLES
+from citekit.render.csl.bibliography import render_bibliography
+from citekit.render.csl.boxes import Box, Out, is_empty, plain_text, to_rich
 from citekit.render.csl.clusters import collapse_cluster, compute_positions
-from citekit.render.csl.data import DATE_VARIABLES, NAME_VARIABLES, Item
+from citekit.render.csl.contract import (
+    Cite,
+    CiteInfo,
+    CiteRequest,
+    Context,
+    DisambiguationState,
+)
+from citekit.render.csl.data import Item
 from citekit.render.csl.disambiguation import disambiguate
-from citekit.render.csl.evaluator import CiteInfo, Context, DisambiguationState, Evaluator, Out
+from citekit.render.csl.evaluator import Evaluator
 from citekit.render.csl.locale import Locale
-from citekit.render.csl.output import Box, is_empty, plain_text, to_rich
 from citekit.render.csl.sorting import collation_for, names_node_for, sort_indices, sort_values
-from citekit.render.csl.style import PLAIN, Decor, Section, SortKey, Style
+from citekit.render.csl.style import (
+    PLAIN,
+    ChooseNode,
+    GroupNode,
+    Node,
+    Section,
+    SortKey,
+    Style,
+    TextNode,
+)
 from citekit.render.richtext import Rich
 
 _LABELLED_PART = re.compile(r",\s*(\S+\.)\s")
-LOCATOR_TERM_NAMES = (
-    "act", "appendix", "article-locator", "book", "canon", "chapter", "column", "elocation",
-    "equation", "figure", "folio", "issue", "line", "note", "opus", "paragraph", "part",
-    "rule", "scene", "section", "sub-verbo", "supplement", "table", "timestamp",
-    "title-locator", "verse", "volume",
-)  # fmt: skip
+# The locator terms whose short form may open an unlabelled locator ("vol. 3"),
+# from the one table (citekit.model.locators), in alphabetical order (the first
+# of two terms with one form wins).  A page needs no label word, and "page" and
+# "version" were never read this way: kept so, to leave rendering unchanged.
+LOCATOR_TERM_NAMES = tuple(sorted(LOCATOR_LABELS - {"page", "version"}))
 
 
 @dataclass
@@ -41,17 +59,6 @@ class RunResult:
     citations: list[Rich] = field(default_factory=list)
     bibliography: list[tuple[str, Rich]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class Cite:
-    """One cite of a cluster with everything computed for it."""
-
-    item: Item
-    info: CiteInfo
-    raw: Mapping[str, Any]
-    output: Out | None = None
-    sort_values: list[Any] = field(default_factory=list)
 
 
 class Processor:
@@ -163,7 +170,7 @@ class Processor:
     def run(
         self,
         items: Mapping[str, Item],
-        clusters: Sequence[tuple[Sequence[Mapping[str, Any]], int]],
+        clusters: Sequence[tuple[Sequence[CiteRequest], int]],
         bibliography_ids: Sequence[str] | None = None,
         want_bibliography: bool = True,
         progress: Callable[[int], None] | None = None,
@@ -175,7 +182,7 @@ class Processor:
         seen: set[str] = set()
         for cites, _ in clusters:
             for requested in cites:
-                key = str(requested.get("id"))
+                key = requested.cite.id
                 if key in items and key not in seen:
                     seen.add(key)
                     registered.append(key)
@@ -192,30 +199,30 @@ class Processor:
         cite_lists: list[list[Cite]] = []
         for cites, _ in clusters:
             built: list[Cite] = []
-            for raw_cite in cites:
-                key = str(raw_cite.get("id"))
-                item = items.get(key)
+            for request in cites:
+                wanted = request.cite
+                item = items.get(wanted.id)
                 if item is None:
                     continue
                 info = CiteInfo(
-                    locator=str(raw_cite.get("locator") or ""),
-                    label=str(raw_cite.get("label") or ""),
-                    prefix=str(raw_cite.get("prefix") or ""),
-                    suffix=str(raw_cite.get("suffix") or ""),
-                    suppress_author=bool(raw_cite.get("suppress-author")),
-                    author_only=bool(raw_cite.get("author-only")),
-                    citation_number=numbers.get(key, 0),
+                    locator=wanted.locator or "",
+                    label=wanted.label or "",
+                    prefix=wanted.prefix or "",
+                    suffix=wanted.suffix or "",
+                    suppress_author=wanted.suppress_author,
+                    author_only=wanted.author_only,
+                    citation_number=numbers.get(wanted.id, 0),
                 )
                 info.locator = info.locator.strip()
                 if info.locator and not info.label:
                     info.label, info.locator = self.split_locator_label(info.locator)
                 if info.locator and self._locator_terms:
                     info.locator_head = self.locator_head(info.locator)
-                built.append(Cite(item, info, raw_cite))
+                built.append(Cite(item, info, request))
             cite_lists.append(built)
         notes = [note for _, note in clusters]
         compute_positions(cite_lists, notes, style.citation.options)
-        states = disambiguate(self, items, registered, bib_order, cite_lists, notes)
+        states = self.states = disambiguate(self, items, registered, bib_order, cite_lists, notes)
 
         citation = style.citation
         if citation.sort:
@@ -232,11 +239,9 @@ class Processor:
             for cite in built:
                 state = states.get(cite.item.id) or DisambiguationState()
                 cite.output, _ = self.render_item(cite.item, citation, "citation", cite.info, state)
-            cluster_out = collapse_cluster(self, built)
+            cluster_out = collapse_cluster(self, built, states)
             result.citations.append(to_rich(cluster_out, self.locale))
         if want_bibliography and style.bibliography is not None:
-            from citekit.render.csl.bibliography import render_bibliography
-
             result.bibliography = render_bibliography(
                 self, items, bib_order, numbers, states, progress
             )
@@ -319,20 +324,8 @@ class Processor:
                 keys[index] = number
         return keys
 
-    def wrap_layout(self, content: Out | None, decor: Decor) -> Out | None:
-        """Layout affixes sit inside the layout's formatting (unlike other elements)."""
-        if content is None:
-            return None
-        if decor.prefix or decor.suffix:
-            content = Box([decor.prefix, content, decor.suffix])
-        if decor.fmt is not None or decor.display:
-            content = Box([content], decor.fmt, display=decor.display)
-        return content
-
 
 def _uses_variable(style: Style, variable: str) -> bool:
-    from citekit.render.csl.style import ChooseNode, GroupNode, Node, TextNode
-
     def walk(nodes: tuple[Node, ...]) -> bool:
         for node in nodes:
             if isinstance(node, TextNode) and node.source == "variable" and node.value == variable:

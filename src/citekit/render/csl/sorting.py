@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from citekit.render.csl.output import plain_text
+from citekit.render.csl.boxes import plain_text
 from citekit.render.csl.style import PLAIN, NamesNode, SortKey
 
 SortValue = str | int | None

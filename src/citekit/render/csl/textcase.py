@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from citekit.render.csl.output import Box
+from citekit.render.csl.boxes import Box
 
 STOP_WORDS = frozenset(
     [

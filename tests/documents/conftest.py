@@ -1,0 +1,42 @@
+"""Fixtures the document tests share: the real pandoc binaries."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+
+
+def find_pandoc(major: int) -> str | None:
+    """The pandoc of a major version: Debian's for 2, the pypandoc-binary wheel's for 3."""
+    candidates = [p for p in (shutil.which("pandoc"), "/usr/bin/pandoc") if p]
+    if major == 3:
+        try:
+            import pypandoc  # type: ignore[import-untyped,unused-ignore]
+
+            candidates.insert(0, str(pypandoc.get_pandoc_path()))
+        except (ImportError, OSError):
+            pass
+    for candidate in candidates:
+        try:
+            out = subprocess.run(
+                [candidate, "--version"], capture_output=True, text=True, check=True, timeout=60
+            ).stdout
+        except (OSError, subprocess.SubprocessError):
+            continue
+        if out.split()[1].startswith(f"{major}."):
+            return candidate
+    return None
+
+
+@pytest.fixture(params=[2, 3], ids=["pandoc2", "pandoc3"])
+def real_pandoc(request: pytest.FixtureRequest) -> str:
+    """Each pandoc major version in turn, or a skip saying which is missing."""
+    found = find_pandoc(int(request.param))
+    if found is None:
+        pytest.skip(
+            f"no pandoc {request.param}.x here (2.x: Debian's pandoc; 3.x: pip install "
+            f"pypandoc-binary)"
+        )
+    return found

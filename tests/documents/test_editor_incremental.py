@@ -1,0 +1,190 @@
+"""The live document after any sequence of edits equals a fresh render of its clusters.
+
+CitationDocument keeps what it computed between edits (renderings, the
+library subset, the bibliography) and answers only what changed.  Random
+sequences of add, insert, update, remove and move are applied; after each,
+every cluster's text and note number, and the bibliography, must be what
+:func:`citekit.render` gives for the same clusters from scratch, and the
+answer must name exactly the clusters whose rendering changed (plus the
+edited one).  A document opened in one call must equal the one built edit by
+edit.
+
+The records collide on purpose: two works by one author in one year (year
+suffixes, short-title disambiguation in notes), two authors sharing a family
+name (given names added), so an edit early in a document changes renderings
+far after it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from citekit import (
+    CitationDocument,
+    CiteItem,
+    Cluster,
+    Library,
+    RenderedCluster,
+    Update,
+    UsageError,
+    render,
+)
+
+
+def _book(key: str, family: str, given_name: str, year: int, title: str) -> dict[str, Any]:
+    return {
+        "id": key,
+        "type": "book",
+        "title": title,
+        "author": [{"family": family, "given": given_name}],
+        "publisher": "Press",
+        "issued": {"date-parts": [[year]]},
+    }
+
+
+ITEMS = [
+    _book("doe2000a", "Doe", "John", 2000, "Rivers"),
+    _book("doe2000b", "Doe", "John", 2000, "Roads"),
+    _book("doe2000c", "Doe", "Jane", 2000, "Rivers"),
+    _book("roe2001", "Roe", "Ann", 2001, "Hills"),
+    _book("poe1999", "Poe", "Edgar", 1999, "Ravens"),
+]
+KEYS = [item["id"] for item in ITEMS]
+STYLES = ["chicago-notes-bibliography", "apa", "ieee"]
+
+cites = st.lists(
+    st.tuples(st.sampled_from(KEYS), st.sampled_from([None, "3", "12", "40-41"])),
+    min_size=1,
+    max_size=3,
+)
+Edit = tuple[str, int, list[tuple[str, str | None]]]
+edits: st.SearchStrategy[list[Edit]] = st.lists(
+    st.one_of(
+        st.tuples(st.just("add"), st.just(0), cites),
+        st.tuples(st.just("insert"), st.integers(0, 20), cites),
+        st.tuples(st.just("update"), st.integers(0, 20), cites),
+        st.tuples(st.just("remove"), st.integers(0, 20), st.just([])),
+        st.tuples(st.just("move"), st.integers(0, 20), st.just([])),
+    ),
+    min_size=1,
+    max_size=6,
+)
+
+
+def _cluster(given_cites: list[tuple[str, str | None]]) -> Cluster:
+    return Cluster(
+        tuple(
+            CiteItem(key, locator=locator, label="page" if locator else None)
+            for key, locator in given_cites
+        )
+    )
+
+
+def _apply(document: CitationDocument, edit: Edit) -> tuple[Update, str | None] | None:
+    """Apply one edit; the answer and the id it touched (None when it cannot apply)."""
+    kind, where, given_cites = edit
+    size = len(document)
+    if kind == "add":
+        update = document.add(_cluster(given_cites))
+        return update, document.clusters[-1].id
+    if kind == "insert":
+        index = where % (size + 1)
+        update = document.insert(index, _cluster(given_cites))
+        return update, document.clusters[index].id
+    if size == 0:
+        return None
+    index = where % size
+    ident = document.clusters[index].id
+    if kind == "update":
+        return document.update(index, _cluster(given_cites)), ident
+    if kind == "remove":
+        return document.remove(index), ident
+    return document.move(index, (where * 7) % size), ident
+
+
+def _fresh(library: Library, style: str, clusters: list[Cluster]) -> tuple[list[str], Any]:
+    # bibliography_keys=[]: the cited entries only (the document's bibliography)
+    result = render(library, style, citations=clusters, bibliography_keys=[])
+    return list(result.citations), [(e.id, e.text) for e in result.bibliography]
+
+
+def _state(document: CitationDocument) -> dict[str, tuple[str, int | None]]:
+    return {c.id: (c.text, c.note_number) for c in document.rendered()}
+
+
+@pytest.mark.parametrize("style", STYLES)
+@settings(
+    max_examples=8,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(sequence=edits)
+def test_every_edit_matches_a_fresh_render(style: str, sequence: list[Any]) -> None:
+    library = Library.from_json(ITEMS)
+    document = CitationDocument(library, style)
+    before = _state(document)
+    for edit in sequence:
+        applied = _apply(document, edit)
+        if applied is None:
+            continue
+        update, touched = applied
+        clusters = document.clusters
+        texts, bibliography = _fresh(library, style, clusters)
+        rendered = document.rendered()
+        assert [c.text for c in rendered] == texts, edit
+        assert [c.id for c in rendered] == [c.id for c in clusters]
+        assert [c.index for c in rendered] == list(range(len(clusters)))
+        if document.style.is_note:
+            assert [c.note_number for c in rendered] == list(range(1, len(clusters) + 1))
+        assert [(e.id, e.text) for e in document.bibliography] == bibliography
+        after = _state(document)
+        differ = {i for i, now in after.items() if before.get(i) != now}
+        changed = {c.id for c in update.changed}
+        expected = differ | ({touched} if edit[0] != "remove" else set())
+        assert changed == expected, edit
+        assert all(c == next(r for r in rendered if r.id == c.id) for c in update.changed)
+        assert update.removed == ((touched,) if edit[0] == "remove" else ())
+        before = after
+    opened = CitationDocument(library, style, clusters=document.clusters)
+    assert _state(opened) == _state(document)
+    assert opened.bibliography == document.bibliography
+
+
+def test_open_replaces_the_document_and_names_what_went() -> None:
+    library = Library.from_json(ITEMS)
+    document = CitationDocument(library, "chicago-notes-bibliography")
+    document.add("[@doe2000a, p. 3]")
+    old = document.add("[@roe2001]").changed[0].id
+    update = document.open(["[@poe1999]", Cluster((CiteItem("doe2000b"),), id="intro")])
+    assert {c.id for c in update.changed} == {c.id for c in document.rendered()}
+    assert old in update.removed
+    texts, bibliography = _fresh(library, "chicago-notes-bibliography", document.clusters)
+    assert [c.text for c in document.rendered()] == texts
+    assert [(e.id, e.text) for e in document.bibliography] == bibliography
+
+
+def test_a_bad_cluster_in_open_leaves_the_document_as_it_was() -> None:
+    library = Library.from_json(ITEMS)
+    document = CitationDocument(library, "apa")
+    document.add("[@doe2000a]")
+    before = document.rendered()
+    with pytest.raises(UsageError, match="at least one cite"):
+        document.open(["[@roe2001]", []])
+    assert document.rendered() == before
+
+
+def test_an_edit_that_changes_nothing_answers_the_cluster_as_it_is() -> None:
+    library = Library.from_json(ITEMS)
+    document = CitationDocument(library, "apa")
+    document.add("[@doe2000a, p. 3]")
+    document.add("[@doe2000b]")
+    first = document.rendered()[0]
+    update = document.update(0, "[@doe2000a, p. 3]")
+    assert update.changed == (first,)
+    assert not update.bibliography_changed
+    assert document.move(1, 1).changed == (document.rendered()[1],)
+    assert isinstance(first, RenderedCluster)

@@ -1,0 +1,325 @@
+"""LaTeX <-> Unicode conversion for .bib field text."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from citekit.formats.bibtex.latex import (
+    MAX_NESTING,
+    NOCASE_OPEN,
+    LatexNestingError,
+    closing_brace,
+    decode,
+    decode_lossy,
+    encode,
+    strip_markup,
+    tex_left_as_written,
+)
+
+SC = '<span style="font-variant:small-caps;">'
+
+
+@pytest.mark.parametrize(
+    ("latex", "text"),
+    [
+        ("\\'e", "é"),
+        ("{\\'e}", "é"),
+        ("\\'{e}", "é"),
+        ('\\"{\\i}', "ï"),
+        ("\\'\\i", "í"),
+        ("\\c{c}", "ç"),
+        ("\\c c", "ç"),
+        ("\\v{s}", "š"),
+        ("\\v s", "š"),
+        ("\\u{a}", "ă"),
+        ("\\H{o}", "ő"),
+        ("\\k{a}", "ą"),
+        ("\\={a}", "ā"),
+        ("\\.{z}", "ż"),
+        ("\\~{n}", "ñ"),
+        ("\\~n", "ñ"),
+        ("\\^{a}", "â"),
+        ("\\`{a}", "à"),
+        ("\\`a", "à"),
+        ('{\\"O}zkal', "Özkal"),
+        ("\\r{a}", "å"),
+        ("\\'{E}", "É"),
+    ],
+)
+def test_accents_in_every_spelling(latex: str, text: str) -> None:
+    assert decode(latex, nocase=False) == text
+
+
+@pytest.mark.parametrize(
+    ("latex", "text"),
+    [
+        # cdl.bib MereEtal96: "Calbindin-D\~{} 2\~{} 8\~{} k" printed "D̃ 2̃ 8̃ k".
+        ("Calbindin-D\\~{} 2\\~{} 8\\~{} k", "Calbindin-D~ 2~ 8~ k"),
+        ("\\~{}", "~"),
+        ("a\\^{}b", "a^b"),
+        ("x\\'{}", "x\u00b4"),
+        ('\\"{}', "\u00a8"),
+    ],
+)
+def test_an_accent_over_nothing_prints_on_its_own(latex: str, text: str) -> None:
+    """TeX sets an accent with an empty argument by itself: no combining mark
+    may land on the letter before it."""
+    decoded = decode(latex, nocase=False)
+    assert decoded == text
+    assert not any(unicodedata.combining(c) for c in decoded)
+
+
+@pytest.mark.parametrize(
+    ("latex", "text"),
+    [
+        ("\\ss", "ß"),
+        ("\\o", "ø"),
+        ("\\O", "Ø"),
+        ("\\ae", "æ"),
+        ("\\AE", "Æ"),
+        ("\\oe", "œ"),
+        ("\\aa", "å"),
+        ("\\l", "ł"),
+        ("\\L", "Ł"),
+        ("\\i", "ı"),
+        ("\\j", "ȷ"),
+        ("{\\ss}", "ß"),
+        ("Stra\\ss e", "Straße"),
+        ("Stra\\ss{}e", "Straße"),
+    ],
+)
+def test_special_letters(latex: str, text: str) -> None:
+    assert decode(latex, nocase=False) == text
+
+
+def test_dashes_spaces_and_quotes() -> None:
+    assert decode("1--2") == "1–2"
+    assert decode("yes---no") == "yes—no"
+    assert decode("a-b") == "a-b"
+    assert decode("Dr.~Who") == "Dr.\u00a0Who"
+    assert decode("``quoted''") == "“quoted”"
+    assert decode("`single'") == "‘single'"  # the straight apostrophe stays as typed
+
+
+def test_escaped_specials() -> None:
+    assert decode("\\& \\% \\$ \\_ \\# \\{ \\}") == "& % $ _ # { }"
+
+
+def test_font_commands_become_csl_markup() -> None:
+    assert decode("\\emph{a} \\textit{b}") == "<i>a</i> <i>b</i>"
+    assert decode("\\textbf{bold}") == "<b>bold</b>"
+    assert decode("\\textsc{mcxcviii}") == f"{SC}mcxcviii</span>"
+    assert decode("H\\textsubscript{2}O x\\textsuperscript{2}") == "H<sub>2</sub>O x<sup>2</sup>"
+    assert decode("{\\em Italic} and {\\bf bold}") == "<i>Italic</i> and <b>bold</b>"
+
+
+def test_urls_and_links() -> None:
+    assert decode("see \\url{http://x.org/a_b~c}") == "see http://x.org/a_b~c"
+    text, lossy = decode_lossy("\\href{http://u.org}{the text}")
+    assert text == "the text"
+    assert lossy  # the link target cannot be written back from the text
+
+
+def test_math_unicode_can_write_becomes_text() -> None:
+    # As pandoc renders it: the issue's "Adaptive $\\epsilon$-Ranking" is "Adaptive ϵ-Ranking".
+    assert decode("Adaptive $\\epsilon$-Ranking", nocase=False) == "Adaptive ϵ-Ranking"
+    assert decode("the $k$-means and $\\alpha_1$ values", nocase=False) == (
+        "the k-means and α₁ values"
+    )
+    # In titles the math is case-protected, as pandoc keeps math out of case changes.
+    assert decode("$\\gamma$-band") == f"{NOCASE_OPEN}γ</span>-band"
+    # Writing the decoded text loses the TeX: the reader keeps the raw field.
+    assert decode_lossy("$x^2$")[1]
+
+
+def test_latex_math_delimiters_are_math_too() -> None:
+    # iridia DoeGieWitYan2019: "The ({1+\\(\\lambda\\)}) evolutionary algorithm" printed
+    # "\\(λ\\)" with its delimiters; \\( \\) and \\[ \\] are math as $ and $$ are.
+    assert decode("The ({1+\\(\\lambda\\)}) evolutionary", nocase=False) == (
+        "The (1+λ) evolutionary"
+    )
+    assert decode("a \\[x^2\\] b", nocase=False) == "a x² b"
+    assert decode("a \\(\\epsilon\\) b") == f"a {NOCASE_OPEN}ϵ</span> b"
+    assert decode("a \\( b", nocase=False) == "a \\( b"  # never closed: kept as written
+
+
+def test_math_unicode_cannot_write_stays_math_and_is_listed() -> None:
+    text = "GABA$_B$ and $\\binom{n}{k}$"
+    assert decode(text) == text  # LaTeX output and the writer need it as TeX
+    assert tex_left_as_written(text) == ["$_B$", "$\\binom{n}{k}$"]
+    assert encode(decode(text)) == text
+    assert decode("costs $5") == "costs $5"  # a lone dollar is a dollar
+
+
+def test_unknown_commands_are_listed_not_mangled() -> None:
+    # Two arguments run together ("–901968") would be wrong: kept as written.
+    assert decode("{\\switchargs{--90}{1968}}") == "\\switchargs{--90}{1968}"
+    assert encode(decode("{\\switchargs{--90}{1968}}")) == "\\switchargs{--90}{1968}"
+    # One argument: its text, as before (\\rpackage{irace} is "irace").
+    assert decode("the \\rpackage{irace} package") == "the irace package"
+    assert tex_left_as_written("X {\\switchargs{--90}{1968}} \\rpackage{irace} \\foo") == [
+        "\\switchargs",
+        "\\rpackage",
+        "\\foo",
+    ]
+    # A Greek letter typed without its dollars is the letter.
+    assert decode("the \\theta rhythm", nocase=False) == "the θ rhythm"
+    assert decode("{\\lambda}-MMAS", nocase=False) == "λ-MMAS"
+    assert tex_left_as_written("the \\theta rhythm") == []
+    # Known commands, URLs and convertible math are not listed.
+    assert tex_left_as_written("\\emph{a} \\'e \\url{http://x.org} $\\alpha$ \\TeX{}") == []
+
+
+def test_case_protection_becomes_nocase_spans() -> None:
+    assert decode("The {DNA} of {Homo Sapiens}") == (
+        f"The {NOCASE_OPEN}DNA</span> of {NOCASE_OPEN}Homo Sapiens</span>"
+    )
+    # A group that starts with a command is a special character, not protection.
+    assert decode("Eccl{\\'e}siastique") == "Ecclésiastique"
+    # Nested groups inside protection are not protected twice.
+    assert decode("{A {B} C}") == f"{NOCASE_OPEN}A B C</span>"
+    assert decode("Mc{C}lelland", nocase=False) == "McClelland"
+
+
+def test_fast_path_keeps_plain_text() -> None:
+    text = "An iterative procedure for the polygonal approximation of plane curves"
+    assert decode(text) is text
+
+
+def test_whitespace_collapses_like_tex() -> None:
+    assert decode("multi\n   line\ttext") == "multi line text"
+
+
+def test_unknown_commands() -> None:
+    text, lossy = decode_lossy("\\rpackage{irace} tuning")
+    assert text == "irace tuning"
+    assert lossy
+    assert decode("\\MaxMinAntSystem{} ants") == "\\MaxMinAntSystem{} ants"
+
+
+def test_encode_reverses_markup_and_specials() -> None:
+    assert encode(f"The {NOCASE_OPEN}DNA</span> of <i>Homo</i>") == "The {DNA} of \\emph{Homo}"
+    assert encode("<b>b</b> <sup>2</sup> <sub>2</sub>") == (
+        "\\textbf{b} \\textsuperscript{2} \\textsubscript{2}"
+    )
+    assert encode(f"{SC}x</span>") == "\\textsc{x}"
+    assert encode("R&D 50% #1 a_b") == "R\\&D 50\\% \\#1 a\\_b"
+    assert encode("1–2 a—b “q” x\u00a0y") == "1--2 a---b ``q'' x~y"
+    assert encode("$x_1$ costs") == "$x_1$ costs"
+
+
+def test_encode_ascii() -> None:
+    assert encode("Ecclésiastique") == "Ecclésiastique"
+    assert encode("Ecclésiastique", ascii=True) == "Eccl{\\'e}siastique"
+    assert encode("Straße Łódź", ascii=True) == "Stra{\\ss}e {\\L}{\\'o}d{\\'z}"
+    assert encode("ï", ascii=True) == '{\\"\\i}'
+    assert encode("ç", ascii=True) == "{\\c{c}}"
+
+
+def test_strip_markup() -> None:
+    assert strip_markup(f"<i>a</i> {NOCASE_OPEN}B</span>") == "a B"
+
+
+_LETTERS = st.text(
+    alphabet=st.sampled_from(list("abcdefXYZ éüçñøßłÅæœ–—“”&%#_'.,:;0123456789")),
+    min_size=1,
+    max_size=40,
+)
+
+
+@given(_LETTERS, st.booleans())
+def test_encode_then_decode_round_trips(text: str, ascii: bool) -> None:
+    expected = " ".join(text.split())
+    assert decode(encode(expected, ascii=ascii)) == expected
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["", "<i>", "<b>", NOCASE_OPEN]),
+            st.text(alphabet="abcXYZ é", min_size=1, max_size=8),
+        ),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_markup_round_trips(pieces: list[tuple[str, str]]) -> None:
+    closers = {"<i>": "</i>", "<b>": "</b>", NOCASE_OPEN: "</span>", "": ""}
+    text = "".join(f"{tag}{body}{closers[tag]}" for tag, body in pieces if body.strip())
+    text = " ".join(text.split()) if "<" not in text else text
+    if not text or text != text.strip() or "  " in text or "> " in text or " <" in text:
+        return
+    assert decode(encode(text)) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("{a}", 0, 2),
+        ("x{a{b}c}d", 1, 7),
+        (r"{a\}b}", 0, 5),  # an escaped brace is a character, not a group
+        (r"{a\{b}", 0, 5),
+        ("{never", 0, -1),
+        ("{a}}", 0, 2),
+    ],
+)
+def test_closing_brace(text: str, start: int, end: int) -> None:
+    assert closing_brace(text, start) == end
+
+
+def test_an_unclosed_group_is_decoded_lossily() -> None:
+    assert decode_lossy(r"\emph{open") == ("<i>open</i>", True)
+
+
+def _closing_brace_by_characters(text: str, i: int) -> int:
+    """The definition closing_brace must keep: a brace after a backslash is literal."""
+    depth = 0
+    for k in range(i, len(text)):
+        if text[k] not in "{}" or (k and text[k - 1] == "\\"):
+            continue
+        depth += 1 if text[k] == "{" else -1
+        if text[k] == "}" and depth == 0:
+            return k
+    return -1
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["{", "}", "\\", "a", "{{{{", "}}}}", "\\{", "\\}"]), max_size=3000
+    ).map("".join),
+    st.integers(0, 50),
+)
+def test_closing_brace_skips_chunks_without_changing_the_answer(text: str, start: int) -> None:
+    start = min(start, len(text))
+    assert closing_brace(text, start) == _closing_brace_by_characters(text, start)
+
+
+@pytest.mark.parametrize("depth", [5_000, 100_000])
+def test_deeply_nested_groups_close_where_they_should(depth: int) -> None:
+    text = "\\{" + "{" * depth + "x\\}" + "}" * depth + "}"
+    assert closing_brace(text, 2) == _closing_brace_by_characters(text, 2) == len(text) - 2
+    assert decode("{" * depth + "x" + "}" * depth, nocase=False) == "x"
+
+
+def test_accents_nest_up_to_the_limit_and_no_further() -> None:
+    within = "\\'{" * MAX_NESTING + "e" + "}" * MAX_NESTING
+    assert decode(within, nocase=False).startswith("é")
+    beyond = "\\'{" * (MAX_NESTING + 1) + "e" + "}" * (MAX_NESTING + 1)
+    with pytest.raises(LatexNestingError, match="nested more than"):
+        decode(beyond)
+    with pytest.raises(ValueError):  # LatexNestingError is a ValueError for callers
+        decode_lossy("\\'{" * 40_000 + "}" * 40_000)
+
+
+@pytest.mark.parametrize(
+    "text", ["\ud800", "\\'{\ud800}", "{\ud800}", "\\c\ud800", "\\emph{\ud800", "\ud800--\udfff"]
+)
+def test_lone_surrogates_decode_and_encode_without_raising(text: str) -> None:
+    decoded = decode(text)
+    assert "\ud800" in decoded or "\udfff" in decoded or decoded == ""
+    assert isinstance(encode(decoded, ascii=True), str)

@@ -1,0 +1,73 @@
+"""Flattening output trees: punctuation seams, quotes and flip-flop."""
+
+from __future__ import annotations
+
+from citekit.render.csl.boxes import MARKUP, Box, to_rich
+from citekit.render.csl.locale import build_locale
+from citekit.render.csl.markup import parse_markup
+from citekit.render.csl.style import Formatting
+from citekit.render.richtext import to_html
+from citekit.styles.catalog import locale_loader as bundled_locale_xml
+
+EN = build_locale("en-US", (), bundled_locale_xml, [])
+ITALIC = Formatting(font_style="italic")
+
+
+def test_duplicate_periods_merge_at_seams() -> None:
+    assert to_html(to_rich(Box(["Ed.", "."]), EN)) == "Ed."
+    assert to_html(to_rich(Box(["Why?", "."]), EN)) == "Why?"
+    assert to_html(to_rich(Box(["a;", ":"]), EN)) == "a;"
+
+
+def test_punctuation_moves_inside_quotes_for_english() -> None:
+    tree = Box([Box(["Title"], quotes=True), ", next"])
+    assert to_html(to_rich(tree, EN)) == "\u201cTitle,\u201d next"
+
+
+def test_nested_quotes_alternate() -> None:
+    tree = Box([Box(["a ", Box(["b"], quotes=True), " c"], quotes=True)])
+    assert to_html(to_rich(tree, EN)) == "\u201ca \u2018b\u2019 c\u201d"
+
+
+def test_field_markup_flips_inside_italics() -> None:
+    tree = Box([Box(["One ", Box(["Two"], ITALIC, tag=MARKUP), " Three"], ITALIC)])
+    assert to_html(to_rich(tree, EN)) == (
+        '<i>One <span style="font-style:normal;">Two</span> Three</i>'
+    )
+
+
+def test_style_formatting_nests_without_flipping() -> None:
+    """A group in italics around a title in italics stays italic (citeproc-js)."""
+    tree = Box([Box(["One ", Box(["Two"], ITALIC), " Three"], ITALIC)])
+    assert to_html(to_rich(tree, EN)) == "<i>One <i>Two</i> Three</i>"
+    title = parse_markup("A <i>b</i> c")
+    assert to_html(to_rich(Box([Box([Box([title], ITALIC)], ITALIC)]), EN)) == (
+        '<i><i>A <span style="font-style:normal;">b</span> c</i></i>'
+    )
+
+
+def test_field_markup_becomes_boxes() -> None:
+    tree = parse_markup('A <i>b</i> "quoted" it\'s')
+    assert to_html(to_rich(tree, EN)) == "A <i>b</i> \u201cquoted\u201d it\u2019s"
+    assert parse_markup("plain") == "plain"
+
+
+def test_typed_curly_single_quotes_stay_inner_outside_quotes() -> None:
+    """citeproc-js takes a typed curly single quote for the locale's inner mark.
+
+    Outside any quotes it keeps the inner marks (suite fixture
+    flipflop_LeadingMarkupWithApostrophe) and what it encloses flips to the
+    outer marks; inside outer quotes it is inner as usual, and straight single
+    quotes at the top level still become the outer marks.
+    """
+
+    def render(text: str, quoted: bool = False) -> str:
+        field = parse_markup(text)
+        return to_html(to_rich(Box([field], quotes=quoted), EN))
+
+    assert render("meaning \u2018God willing\u2019.") == "meaning \u2018God willing\u2019."
+    assert render('\u2018a "b" c\u2019') == "\u2018a \u201cb\u201d c\u2019"
+    assert render("\u2018Parmenides\u2019 and", quoted=True) == (
+        "\u201c\u2018Parmenides\u2019 and\u201d"
+    )
+    assert render("meaning 'God willing'") == "meaning \u201cGod willing\u201d"
