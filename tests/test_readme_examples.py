@@ -65,3 +65,16 @@ def test_command_prints_what_the_readme_shows(command: object, workspace: Path) 
         + "\n".join(printed)
         + f"\nstderr:\n{stderr}"
     )
+
+
+def test_ci_runs_exactly_the_readme_test_command() -> None:
+    """The README's second set-up command is the one CI runs, character for character."""
+    commands = [
+        line
+        for line in README.read_text(encoding="utf-8").splitlines()
+        if line.startswith("python3 -m venv .venv && ") and "'.[test]'" in line
+    ]
+    assert len(commands) == 1, commands
+    ci_lines = (runner.ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert commands[0] in ci_lines
+    assert "--full" in commands[0]

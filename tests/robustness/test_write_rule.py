@@ -44,7 +44,8 @@ from citekit.ops.keys import DEFAULT_PATTERN, generate_keys
 
 pytestmark = pytest.mark.slow
 
-#: 50 examples a test in the normal suite; CITEKIT_WRITE_RULE_EXAMPLES=2000 for a long run.
+#: 50 examples a test in the full suite (the test is marked slow);
+#: CITEKIT_WRITE_RULE_EXAMPLES=2000 for a long run.
 SETTINGS = settings(
     max_examples=int(os.environ.get("CITEKIT_WRITE_RULE_EXAMPLES", "50")),
     deadline=None,
