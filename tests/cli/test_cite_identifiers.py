@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "sources"))
 
 from fakeservices import FakeServices
 
+import citekit
 from citekit.cli import main
 
 NATURE = "doi:10.1038/nature14539"
@@ -123,6 +124,31 @@ def test_no_resolve_leaves_identifiers_unknown(services: FakeServices, bib: Path
     code, _, err = run("cite", f"@{NATURE}", "-b", str(bib), "--no-resolve")
     assert code == 1
     assert f"unknown key '{NATURE}'" in err
+    assert services.requests == []
+
+
+COLON_BIB = (
+    "@book{smith:2020,\n  author = {Smith, Ann},\n  title = {Colons},\n  year = 2020,\n}\n"
+    "@article{doi:10.1038/nature14539,\n  author = {Roe, Jane},\n  title = {Kept},\n"
+    "  journal = {J},\n  year = 2001,\n}\n"
+)
+
+
+def test_keys_with_a_colon_are_read_from_the_bibliography_without_a_lookup(
+    services: FakeServices, tmp_path: Path
+) -> None:
+    """A colon sends the keys to the resolver, which leaves alone all the library has."""
+    path = tmp_path / "colons.bib"
+    path.write_text(COLON_BIB, encoding="utf-8")
+    clusters = ["[@smith:2020, p. 4]", f"[@{NATURE}; @smith:2020]"]
+    code, out, err = run("cite", *clusters, "-b", str(path), "-s", "apa")
+    assert (code, err) == (0, "")
+    library = citekit.load_library(str(path)).library
+    parsed = [
+        citekit.parse_cluster(text, "en-US", note_number=n) for n, text in enumerate(clusters, 1)
+    ]
+    expected = citekit.render(library, "apa", citations=parsed)
+    assert out == citekit.format_citations(expected)
     assert services.requests == []
 
 

@@ -13,6 +13,7 @@ import json
 import pkgutil
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 import pytest
@@ -45,11 +46,11 @@ def _all_commands() -> dict[str, tuple[str, click.Command]]:
     return found
 
 
-def _loaded_modules(code: str) -> list[str]:
-    """The modules of HEAVY that are in sys.modules after running ``code`` afresh."""
+def _loaded_modules(code: str, watched: tuple[str, ...] = HEAVY) -> list[str]:
+    """The modules of ``watched`` that are in sys.modules after running ``code`` afresh."""
     probe = (
         f"{code}\nimport json, sys\n"
-        f"print(json.dumps([m for m in {list(HEAVY)!r} if m in sys.modules]))"
+        f"print(json.dumps([m for m in {list(watched)!r} if m in sys.modules]))"
     )
     result = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True
@@ -141,6 +142,41 @@ def test_help_loads_no_heavy_dependency() -> None:
         "CliRunner().invoke(main, ['--help'])"
     )
     assert _loaded_modules(code) == []
+
+
+# What a cite of plain keys never needs: the identifier lookup (the sources layer,
+# with httpx behind it) and the document layer (markdown-it), besides HEAVY.
+CITE_UNUSED = (*HEAVY, "citekit.sources", "citekit.documents")
+CITE_BIB = "@book{doe2000,\n  author = {Doe, John},\n  title = {First Book},\n  year = 2000,\n}\n"
+
+
+def _cite_code(bib: Path, *args: str, exit_code: int = 0) -> str:
+    """Code running ``citekit cite ARGS --bib BIB`` through the real command group."""
+    argv = ["cite", *args, "--bib", str(bib)]
+    return (
+        "from click.testing import CliRunner\nfrom citekit.cli import main\n"
+        f"result = CliRunner().invoke(main, {argv!r})\n"
+        f"assert result.exit_code == {exit_code}, result.output\n"
+        "assert 'Doe, 2000' in result.stdout, result.stdout"
+    )
+
+
+def test_cite_of_plain_keys_loads_no_lookup_and_no_document_layer(tmp_path: Path) -> None:
+    bib = tmp_path / "refs.bib"
+    bib.write_text(CITE_BIB, encoding="utf-8")
+    # (an author-in-text cite, "@doe2000 [p. 3]", takes its author from the document layer)
+    for cluster in ("@doe2000", "[see @doe2000, p. 3]", "[@doe2000; -@doe2000]"):
+        assert _loaded_modules(_cite_code(bib, cluster), CITE_UNUSED) == [], cluster
+
+
+def test_cite_of_an_identifier_still_loads_the_lookup(tmp_path: Path) -> None:
+    """The other side: a key that may be an identifier goes to the resolver (offline here)."""
+    bib = tmp_path / "refs.bib"
+    bib.write_text(CITE_BIB, encoding="utf-8")
+    code = _cite_code(
+        bib, "[@doe2000; @doi:10.5555/nothing]", "--offline", "--no-cache", exit_code=1
+    )
+    assert _loaded_modules(code, ("citekit.sources.resolve",)) == ["citekit.sources.resolve"]
 
 
 def test_every_public_name_resolves_in_a_fresh_process() -> None:

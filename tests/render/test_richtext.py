@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from citekit.render.richtext import (
     MAX_NESTING,
+    SUPERSCRIPTS,
     Span,
     Text,
     escape_attribute,
@@ -220,3 +223,49 @@ def test_deep_markup_stays_text_instead_of_exhausting_recursion() -> None:
     assert html.count("&#60;i&#62;") == depth - MAX_NESTING
     assert to_text(rich).endswith("x")
     assert to_markdown(rich) and to_latex(rich)
+
+
+# The Unicode version SUPERSCRIPTS was written out from (Python 3.11's unicodedata).
+WRITTEN_FROM_UNICODE = "14.0.0"
+# Modifier letters citeproc-js raises though Unicode gives them no <super> decomposition.
+WITHOUT_DECOMPOSITION = {
+    "\u02c0": "\u0294",
+    "\u02c1": "\u0295",
+    "\u06e5": "\u0648",
+    "\u06e6": "\u064a",
+}
+
+
+def _super_decompositions() -> dict[str, str]:
+    """What the table held when it was built at import: every BMP <super> decomposition."""
+    table: dict[str, str] = {}
+    for code in range(0x80, 0x10000):
+        decomposition = unicodedata.decomposition(chr(code))
+        if decomposition.startswith("<super>"):
+            parts = decomposition.split()[1:]
+            table[chr(code)] = "".join(chr(int(part, 16)) for part in parts)
+    return table
+
+
+def test_superscript_table_is_unicodes_super_decompositions() -> None:
+    """The table written out as a literal is the one the import-time scan built.
+
+    Decompositions never change once assigned (Unicode's stability policy),
+    so on any Python the literal must hold; on the Unicode version it was
+    written from it must be exactly the scan, else it needs writing out again.
+    """
+    scanned = _super_decompositions()
+    found = {
+        char: plain for char, plain in SUPERSCRIPTS.items() if char not in WITHOUT_DECOMPOSITION
+    }
+    assert found.items() <= scanned.items()
+    if unicodedata.unidata_version == WRITTEN_FROM_UNICODE:
+        assert found == scanned
+    assert {c: SUPERSCRIPTS[c] for c in WITHOUT_DECOMPOSITION} == WITHOUT_DECOMPOSITION
+    assert all(unicodedata.decomposition(c) == "" for c in WITHOUT_DECOMPOSITION)
+
+
+def test_markup_is_stripped_in_any_case_and_only_from_tags() -> None:
+    assert strip_markup("<SPAN CLASS='nocase'>x</SPAN> <Sup>2</Sup>") == "x 2"
+    assert strip_markup("no tag at all") == "no tag at all"
+    assert strip_markup("<ix> <bogus>") == "<ix> <bogus>"

@@ -11,10 +11,11 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+import citekit
 from citekit import (
     DEFAULT_ENGINE,
     DEFAULT_LOCALE,
@@ -22,24 +23,17 @@ from citekit import (
     ENGINES,
     Cluster,
     Library,
-    Resolution,
-    Resolver,
     Result,
     Rich,
     Span,
     Text,
-    author_in_text_applies,
     check_locale,
-    closest_keys,
     find_style,
     format_bibliography,
     format_citations,
-    in_text_authors,
-    is_identifier_key,
     parse_cluster,
     parse_in_text,
     render,
-    resolve_identifiers,
     serialise,
     unknown_keys,
 )
@@ -54,6 +48,9 @@ from citekit.cli._common import (
     sentence_case_option,
 )
 from citekit.errors import CitationSyntaxError, Severity, UsageError
+
+if TYPE_CHECKING:  # loaded only when a cite needs them (see _may_be_identifier)
+    from citekit import Resolution, Resolver
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -141,7 +138,20 @@ def identifier_resolver(
     """The :class:`Resolver` the identifier options ask for (None: ``--no-resolve``)."""
     if not resolve:
         return None
-    return Resolver(offline=offline, cache=not no_cache, sentence_case=sentence_case)
+    return citekit.Resolver(offline=offline, cache=not no_cache, sentence_case=sentence_case)
+
+
+def _may_be_identifier(key: str) -> bool:
+    """Whether ``key`` could be a cited identifier (``doi:...``, ``isbn:...``, ...).
+
+    Every identifier key holds a colon, so a cite whose keys have none never
+    looks anything up, and the resolver (the sources layer, with its HTTP
+    client) is not even imported: a plain ``citekit cite @key`` starts
+    faster.  A key with a colon still goes through the real test,
+    :func:`citekit.is_identifier_key`, and a key that is not an identifier
+    meets the very same result as before: nothing to look up.
+    """
+    return ":" in key
 
 
 def echo_resolution(resolution: Resolution) -> None:
@@ -204,7 +214,7 @@ def report_unknown_keys(library: Library, clusters: Sequence[Cluster]) -> list[s
     """
     missing = unknown_keys(library, clusters)
     for key in missing:
-        hint = closest_keys(key, library.keys())
+        hint = citekit.closest_keys(key, library.keys())
         click.echo(
             f"warning: unknown key '{key}'"
             + (f" (did you mean: {', '.join(hint)}?)" if hint else ""),
@@ -290,10 +300,10 @@ def _finish_citations(
     keys = [
         c.items[0].id
         for c, n in zip(clusters, narrative, strict=True)
-        if n and c.items[0].id in library and author_in_text_applies(style)
+        if n and c.items[0].id in library and citekit.author_in_text_applies(style)
     ]
     authors = (
-        in_text_authors(library, list(dict.fromkeys(keys)), style, result.locale, engine)
+        citekit.in_text_authors(library, list(dict.fromkeys(keys)), style, result.locale, engine)
         if keys
         else {}
     )
@@ -396,25 +406,25 @@ def cite_command(
         cluster, in_text = parse_argument(
             text, the_locale or the_style.default_locale or DEFAULT_LOCALE, number
         )
-        if in_text and author_in_text_applies(the_style):
+        if in_text and citekit.author_in_text_applies(the_style):
             cluster = replace(
                 cluster, items=tuple(replace(i, suppress_author=True) for i in cluster.items)
             )
         parsed.append(cluster)
         narrative.append(in_text)
-    resolver = identifier_resolver(resolve, offline, no_cache, sentence_case)
     keys = [item.id for cluster in parsed for item in cluster.items]
     if (
         bib_path is None
         and not Path(DEFAULT_BIB).is_file()
-        and resolver is not None
-        and all(is_identifier_key(key) for key in keys)
+        and resolve
+        and all(_may_be_identifier(key) and citekit.is_identifier_key(key) for key in keys)
     ):
         library = Library()  # identifiers alone: no bibliography needed
     else:
         library, _, _ = load_bibliography(bib_path, from_, encoding, sentence_case=sentence_case)
-    if resolver is not None:
-        resolution = resolve_identifiers(library, keys, resolver)
+    if resolve and any(_may_be_identifier(key) for key in keys):
+        resolver = identifier_resolver(resolve, offline, no_cache, sentence_case)
+        resolution = citekit.resolve_identifiers(library, keys, resolver)
         echo_resolution(resolution)
         parsed = resolution.rename(parsed)
     report_unknown_keys(library, parsed)

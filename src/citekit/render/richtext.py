@@ -56,9 +56,9 @@ accepts its target (http, https, mailto, doi; fragments inside the page).
 
 from __future__ import annotations
 
+import functools
 import html
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import TypeAlias
 
@@ -236,13 +236,23 @@ _TAG_NAMES = (
     "object|embed|applet|svg|math|link|meta|base|form|input|button|textarea|"
     "select|option|video|audio|source|details|marquee|body|html|head|title"
 )
-# Attribute values cannot hold "<" or ">", and each part can only be read one
-# way, so a long run of unclosed tags is scanned in linear time.
-_MARKUP_TAG = re.compile(
-    rf"</?(?:{_TAG_NAMES})(?=[\s/>])"
-    r"(?:\s+[^\s=<>/\"']+(?:\s*=\s*(?:\"[^\"<>]*\"|'[^'<>]*'|[^\s<>\"'=`][^\s<>\"'`]*))?)*\s*/?>",
-    re.IGNORECASE,
-)
+
+
+@functools.cache
+def _markup_tag() -> re.Pattern[str]:
+    """The pattern of a markup tag, compiled on first use.
+
+    Compiling it (sixty tag names, case-insensitive) costs a few milliseconds
+    that a process whose text holds no ``<`` (a plain ``citekit cite``)
+    never needs to pay.  Attribute values cannot hold "<" or ">", and each
+    part can only be read one way, so a long run of unclosed tags is scanned
+    in linear time.
+    """
+    return re.compile(
+        rf"</?(?:{_TAG_NAMES})(?=[\s/>])"
+        r"(?:\s+[^\s=<>/\"']+(?:\s*=\s*(?:\"[^\"<>]*\"|'[^'<>]*'|[^\s<>\"'=`][^\s<>\"'`]*))?)*\s*/?>",
+        re.IGNORECASE,
+    )
 
 
 def strip_markup(text: str) -> str:
@@ -252,7 +262,7 @@ def strip_markup(text: str) -> str:
     ``vector<int>``) stay."""
     if "<" not in text:
         return text
-    return _MARKUP_TAG.sub("", text)
+    return _markup_tag().sub("", text)
 
 
 # ---------------------------------------------------------------- HTML
@@ -321,20 +331,172 @@ def _html_into(rich: Rich, out: list[str]) -> None:
 # ---------------------------------------------------------------- text
 
 
-def _superscripts() -> dict[str, str]:
-    """Unicode superscript characters and the plain text they stand for."""
-    table: dict[str, str] = {}
-    for code in range(0x80, 0x10000):
-        char = chr(code)
-        decomposition = unicodedata.decomposition(char)
-        if decomposition.startswith("<super>"):
-            table[char] = "".join(chr(int(part, 16)) for part in decomposition.split()[1:])
-    # Modifier letters without a <super> decomposition that citeproc-js also raises.
-    table.update({"\u02c0": "\u0294", "\u02c1": "\u0295", "\u06e5": "\u0648", "\u06e6": "\u064a"})
-    return table
-
-
-SUPERSCRIPTS = _superscripts()
+# Every character below U+10000 whose Unicode decomposition is <super> (Unicode
+# 14.0, Python 3.11's unicodedata), then the modifier letters without one that
+# citeproc-js also raises.  Written out rather than found by scanning the 65,000
+# code points of the BMP at import, which cost every process some 10 ms;
+# tests/render/test_richtext.py checks it against the running Python's database.
+SUPERSCRIPTS: dict[str, str] = {
+    "\u00aa": "a",
+    "\u00b2": "2",
+    "\u00b3": "3",
+    "\u00b9": "1",
+    "\u00ba": "o",
+    "\u02b0": "h",
+    "\u02b1": "\u0266",
+    "\u02b2": "j",
+    "\u02b3": "r",
+    "\u02b4": "\u0279",
+    "\u02b5": "\u027b",
+    "\u02b6": "\u0281",
+    "\u02b7": "w",
+    "\u02b8": "y",
+    "\u02e0": "\u0263",
+    "\u02e1": "l",
+    "\u02e2": "s",
+    "\u02e3": "x",
+    "\u02e4": "\u0295",
+    "\u10fc": "\u10dc",
+    "\u1d2c": "A",
+    "\u1d2d": "\u00c6",
+    "\u1d2e": "B",
+    "\u1d30": "D",
+    "\u1d31": "E",
+    "\u1d32": "\u018e",
+    "\u1d33": "G",
+    "\u1d34": "H",
+    "\u1d35": "I",
+    "\u1d36": "J",
+    "\u1d37": "K",
+    "\u1d38": "L",
+    "\u1d39": "M",
+    "\u1d3a": "N",
+    "\u1d3c": "O",
+    "\u1d3d": "\u0222",
+    "\u1d3e": "P",
+    "\u1d3f": "R",
+    "\u1d40": "T",
+    "\u1d41": "U",
+    "\u1d42": "W",
+    "\u1d43": "a",
+    "\u1d44": "\u0250",
+    "\u1d45": "\u0251",
+    "\u1d46": "\u1d02",
+    "\u1d47": "b",
+    "\u1d48": "d",
+    "\u1d49": "e",
+    "\u1d4a": "\u0259",
+    "\u1d4b": "\u025b",
+    "\u1d4c": "\u025c",
+    "\u1d4d": "g",
+    "\u1d4f": "k",
+    "\u1d50": "m",
+    "\u1d51": "\u014b",
+    "\u1d52": "o",
+    "\u1d53": "\u0254",
+    "\u1d54": "\u1d16",
+    "\u1d55": "\u1d17",
+    "\u1d56": "p",
+    "\u1d57": "t",
+    "\u1d58": "u",
+    "\u1d59": "\u1d1d",
+    "\u1d5a": "\u026f",
+    "\u1d5b": "v",
+    "\u1d5c": "\u1d25",
+    "\u1d5d": "\u03b2",
+    "\u1d5e": "\u03b3",
+    "\u1d5f": "\u03b4",
+    "\u1d60": "\u03c6",
+    "\u1d61": "\u03c7",
+    "\u1d78": "\u043d",
+    "\u1d9b": "\u0252",
+    "\u1d9c": "c",
+    "\u1d9d": "\u0255",
+    "\u1d9e": "\u00f0",
+    "\u1d9f": "\u025c",
+    "\u1da0": "f",
+    "\u1da1": "\u025f",
+    "\u1da2": "\u0261",
+    "\u1da3": "\u0265",
+    "\u1da4": "\u0268",
+    "\u1da5": "\u0269",
+    "\u1da6": "\u026a",
+    "\u1da7": "\u1d7b",
+    "\u1da8": "\u029d",
+    "\u1da9": "\u026d",
+    "\u1daa": "\u1d85",
+    "\u1dab": "\u029f",
+    "\u1dac": "\u0271",
+    "\u1dad": "\u0270",
+    "\u1dae": "\u0272",
+    "\u1daf": "\u0273",
+    "\u1db0": "\u0274",
+    "\u1db1": "\u0275",
+    "\u1db2": "\u0278",
+    "\u1db3": "\u0282",
+    "\u1db4": "\u0283",
+    "\u1db5": "\u01ab",
+    "\u1db6": "\u0289",
+    "\u1db7": "\u028a",
+    "\u1db8": "\u1d1c",
+    "\u1db9": "\u028b",
+    "\u1dba": "\u028c",
+    "\u1dbb": "z",
+    "\u1dbc": "\u0290",
+    "\u1dbd": "\u0291",
+    "\u1dbe": "\u0292",
+    "\u1dbf": "\u03b8",
+    "\u2070": "0",
+    "\u2071": "i",
+    "\u2074": "4",
+    "\u2075": "5",
+    "\u2076": "6",
+    "\u2077": "7",
+    "\u2078": "8",
+    "\u2079": "9",
+    "\u207a": "+",
+    "\u207b": "\u2212",
+    "\u207c": "=",
+    "\u207d": "(",
+    "\u207e": ")",
+    "\u207f": "n",
+    "\u2120": "SM",
+    "\u2122": "TM",
+    "\u2c7d": "V",
+    "\u2d6f": "\u2d61",
+    "\u3192": "\u4e00",
+    "\u3193": "\u4e8c",
+    "\u3194": "\u4e09",
+    "\u3195": "\u56db",
+    "\u3196": "\u4e0a",
+    "\u3197": "\u4e2d",
+    "\u3198": "\u4e0b",
+    "\u3199": "\u7532",
+    "\u319a": "\u4e59",
+    "\u319b": "\u4e19",
+    "\u319c": "\u4e01",
+    "\u319d": "\u5929",
+    "\u319e": "\u5730",
+    "\u319f": "\u4eba",
+    "\ua69c": "\u044a",
+    "\ua69d": "\u044c",
+    "\ua770": "\ua76f",
+    "\ua7f2": "C",
+    "\ua7f3": "F",
+    "\ua7f4": "Q",
+    "\ua7f8": "\u0126",
+    "\ua7f9": "\u0153",
+    "\uab5c": "\ua727",
+    "\uab5d": "\uab37",
+    "\uab5e": "\u026b",
+    "\uab5f": "\uab52",
+    "\uab69": "\u028d",
+    # no <super> decomposition
+    "\u02c0": "\u0294",
+    "\u02c1": "\u0295",
+    "\u06e5": "\u0648",
+    "\u06e6": "\u064a",
+}
 """Superscript characters -> plain text; CSL engines turn the first into ``<sup>``."""
 
 # plain character -> its superscript form, for plain text; the lowest code point

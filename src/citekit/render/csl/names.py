@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -13,11 +14,30 @@ from citekit.render.csl.locale import Locale
 from citekit.render.csl.markup import parse_markup
 from citekit.render.csl.style import Decor, NameNode
 
-_NON_ROMANESQUE = re.compile(r"[\u0590-\u05ff\u0600-\u06ff\u0e00-\u0e7f\u1100-\u11ff"
-                             r"\u3000-\u9fff\uac00-\ud7af\uf900-\ufaff]")  # fmt: skip
+# Scripts whose names are not romanesque: Hebrew, Arabic, Thai, Hangul Jamo,
+# CJK (with Hangul syllables and compatibility ideographs).  The pattern is
+# compiled on first need only: for a class of wide ranges beyond U+00FF,
+# Python's regex compiler marks each of its 41,120 code points one at a time
+# in a 64K table, twice (about 10 ms a process), and a name with no character
+# from U+0590 up never needs it (see is_romanesque).
+_NON_ROMANESQUE_RANGES = (
+    r"\u0590-\u05ff\u0600-\u06ff\u0e00-\u0e7f\u1100-\u11ff\u3000-\u9fff\uac00-\ud7af\uf900-\ufaff"
+)
+_FIRST_NON_ROMANESQUE = "\u0590"
+# CJK punctuation and ideographs, Hangul syllables, compatibility ideographs.
+_CJK_RANGES = (("\u3000", "\u9fff"), ("\uac00", "\ud7af"), ("\uf900", "\ufaff"))
 
 
-_CJK = re.compile(r"[\u3000-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+@functools.cache
+def _non_romanesque() -> re.Pattern[str]:
+    return re.compile(f"[{_NON_ROMANESQUE_RANGES}]")
+
+
+def _starts_cjk(text: str) -> bool:
+    """Whether ``text`` starts with a CJK character (a term such as 等 attaches)."""
+    return bool(text) and any(low <= text[0] <= high for low, high in _CJK_RANGES)
+
+
 # An "and" term is spaced from the names only when it starts with "&" or a
 # letter of a script written with spaces between words (citeproc-js's rule):
 # CJK conjunctions and the Hebrew vav (\u05d5, a prefix of the next word) attach.
@@ -25,7 +45,15 @@ _SPACED_AND = re.compile(f"[&{ROMANESQUE_CHARS}]")
 
 
 def is_romanesque(name: NameData) -> bool:
-    return not _NON_ROMANESQUE.search(name.family + name.given)
+    """Whether the name has no character of a non-romanesque script.
+
+    Every such character is U+0590 or above, so a name whose largest
+    character is below that (most names) is romanesque without the regex.
+    """
+    text = name.family + name.given
+    if not text or max(text) < _FIRST_NON_ROMANESQUE:
+        return True
+    return not _non_romanesque().search(text)
 
 
 _GIVEN_TOKEN = re.compile(r"([\s.\-]*)([^\s.\-]+)(\.?)")
@@ -340,7 +368,7 @@ def join_names(
             or (precedes == "contextual" and count >= 2)
             or (precedes == "after-inverted-name" and bool(inverted) and inverted[-1])
         )
-        cjk_term = bool(_CJK.match(plain_text(et_al)))
+        cjk_term = _starts_cjk(plain_text(et_al))
         out.append(delimiter if use_delim else "" if cjk_term else " ")
         out.append(et_al)
     return out

@@ -1,0 +1,245 @@
+"""How fast the citekit command starts, against pandoc, in the same run (issue 19).
+
+Measures whole processes, interleaved round by round so that load on a shared
+machine hits every command alike, and reports the median of the rounds:
+
+* ``citekit --help`` against the 0.15 s target (and ``pandoc --help``);
+* ``python -c "import citekit"`` against the 0.1 s target (``python -c pass``,
+  the bare interpreter, is measured too, to show what the import adds);
+* ``citekit cite @raimondo2000enemy`` on references.bib in APA against
+  ``pandoc --citeproc`` formatting the equivalent one-citation document
+  (``[@raimondo2000enemy]`` with the same bibliography and the same apa.csl,
+  bibliography suppressed), with every pandoc found: pandoc 2.17 at
+  /usr/bin/pandoc and the pandoc 3 of pypandoc-binary in this virtualenv.
+
+CPU time is user + system time of the child process (from ``wait4``), wall
+time is elapsed time.  Bytecode: the children run with a temporary
+``PYTHONPYCACHEPREFIX`` and without ``PYTHONDONTWRITEBYTECODE``, and a warm-up
+round compiles every module into it before the measured rounds, because an
+editable install run with that variable set recompiles every module in every
+process (README, "Start-up time"): that cost is the environment's, not
+citekit's.  ``XDG_CACHE_HOME`` points at a temporary folder too, so the run
+neither reads nor fills the user's cache; the warm-up round fills it, as a
+user's first run would.
+
+Usage: python benchmarks/startup.py [--rounds 9] [--pandoc PATH ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCES = ROOT / "references.bib"
+CITE_KEY = "raimondo2000enemy"
+STYLE = "apa"
+HELP_TARGET = 0.15
+IMPORT_TARGET = 0.1
+
+
+@dataclass
+class Timing:
+    """CPU and wall seconds of one command, one entry per round."""
+
+    label: str
+    argv: list[str]
+    stdin: str = ""
+    cpu: list[float] = field(default_factory=list)
+    wall: list[float] = field(default_factory=list)
+
+    @property
+    def median_cpu(self) -> float:
+        return statistics.median(self.cpu)
+
+    @property
+    def median_wall(self) -> float:
+        return statistics.median(self.wall)
+
+
+def child_env(tmp: Path) -> dict[str, str]:
+    """The environment of every child: bytecode and caches kept in ``tmp`` between runs."""
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
+    env["XDG_CACHE_HOME"] = str(tmp / "cache")
+    env.pop("CITEKIT_CACHE_DIR", None)
+    return env
+
+
+def run_once(timing: Timing, env: dict[str, str]) -> None:
+    """Run the command once; record its CPU and wall time; fail loudly if it fails."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        timing.argv,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        env=env,
+    )
+    assert process.stdin is not None and process.stderr is not None
+    process.stdin.write(timing.stdin.encode())
+    process.stdin.close()
+    stderr = process.stderr.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        raise SystemExit(f"{timing.label} failed ({code}): {stderr.decode()[:500]}")
+    timing.cpu.append(usage.ru_utime + usage.ru_stime)
+    timing.wall.append(wall)
+
+
+def citekit_argv() -> list[str]:
+    """The installed ``citekit`` script next to this interpreter, else ``python -m citekit``."""
+    script = Path(sys.executable).with_name("citekit")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "citekit"]
+
+
+def found_pandocs(given: list[str]) -> list[Path]:
+    """The pandocs to compare with: those given, else /usr/bin/pandoc and pypandoc-binary's."""
+    if given:
+        return [Path(p) for p in given]
+    candidates = [Path("/usr/bin/pandoc")]
+    spec = importlib.util.find_spec("pypandoc")
+    if spec is not None and spec.submodule_search_locations:
+        candidates.append(Path(next(iter(spec.submodule_search_locations))) / "files" / "pandoc")
+    return [path for path in candidates if path.is_file() and os.access(path, os.X_OK)]
+
+
+def pandoc_version(pandoc: Path) -> str:
+    """``pandoc 2.17.1.1``: the first line of ``--version``."""
+    out = subprocess.run([pandoc, "--version"], capture_output=True, text=True, check=True)
+    return out.stdout.splitlines()[0].strip()
+
+
+def apa_path() -> Path:
+    """The apa.csl citekit formats with, so that pandoc formats with the very same file."""
+    import citekit
+
+    path = citekit.find_style(STYLE).path
+    if path is None:
+        raise SystemExit(f"style {STYLE} has no file to give pandoc")
+    return Path(path)
+
+
+def commands(pandocs: list[Path]) -> tuple[list[Timing], list[Timing]]:
+    """citekit's commands and the peers', in the order each round runs them."""
+    citekit = citekit_argv()
+    ours = [
+        Timing("citekit --help", [*citekit, "--help"]),
+        Timing("python -c pass", [sys.executable, "-c", "pass"]),
+        Timing("import citekit", [sys.executable, "-c", "import citekit"]),
+        Timing(
+            "citekit cite",
+            [*citekit, "cite", f"@{CITE_KEY}", "--bib", str(REFERENCES), "--style", STYLE],
+        ),
+    ]
+    csl = apa_path()
+    peers: list[Timing] = []
+    for pandoc in pandocs:
+        name = pandoc_version(pandoc)
+        peers.append(Timing(f"{name} --help", [str(pandoc), "--help"]))
+        peers.append(
+            Timing(
+                f"{name} --citeproc",
+                [
+                    str(pandoc),
+                    "--citeproc",
+                    "--bibliography",
+                    str(REFERENCES),
+                    "--csl",
+                    str(csl),
+                    "-M",
+                    "suppress-bibliography=true",
+                    "-f",
+                    "markdown",
+                    "-t",
+                    "plain",
+                ],
+                stdin=f"[@{CITE_KEY}]\n",
+            )
+        )
+    return ours, peers
+
+
+def measure(everything: list[Timing], env: dict[str, str], rounds: int) -> None:
+    """One warm-up round (compiles bytecode, fills the caches), then ``rounds`` measured."""
+    for timing in everything:
+        run_once(timing, env)
+        timing.cpu.clear()
+        timing.wall.clear()
+    for _ in range(rounds):
+        for timing in everything:
+            run_once(timing, env)
+
+
+def verdict(value: float, target: float) -> str:
+    return "met" if value < target else "NOT met"
+
+
+def report(ours: list[Timing], peers: list[Timing], rounds: int) -> None:
+    """Every command's medians, the targets, the ratios to each pandoc and a summary line."""
+    print(
+        f"median of {rounds} interleaved rounds (CPU = user + sys of the child); bytecode "
+        "compiled beforehand into a temporary PYTHONPYCACHEPREFIX, PYTHONDONTWRITEBYTECODE unset"
+    )
+    print(f"{'command':<34}{'CPU s':>9}{'wall s':>9}")
+    for timing in ours + peers:
+        print(f"{timing.label:<34}{timing.median_cpu:>9.3f}{timing.median_wall:>9.3f}")
+    by_label = {timing.label: timing for timing in ours + peers}
+    helped, imported = by_label["citekit --help"], by_label["import citekit"]
+    bare = by_label["python -c pass"]
+    print(
+        f"citekit --help: {helped.median_cpu:.3f} s CPU, {helped.median_wall:.3f} s wall "
+        f"(target < {HELP_TARGET} s: {verdict(helped.median_cpu, HELP_TARGET)})"
+    )
+    print(
+        f"import citekit: {imported.median_cpu:.3f} s CPU for the whole process, "
+        f"{imported.median_cpu - bare.median_cpu:.3f} s beyond the bare interpreter "
+        f"(target < {IMPORT_TARGET} s: {verdict(imported.median_cpu, IMPORT_TARGET)})"
+    )
+    cite = by_label["citekit cite"]
+    ratios = []
+    for peer in peers:
+        if not peer.label.endswith("--citeproc"):
+            continue
+        cpu, wall = cite.median_cpu / peer.median_cpu, cite.median_wall / peer.median_wall
+        ratios.append(f"{peer.label.split(' --')[0]} CPU {cpu:.2f}x wall {wall:.2f}x")
+        print(
+            f"citekit cite / {peer.label}: CPU {cite.median_cpu:.3f} / {peer.median_cpu:.3f} s "
+            f"= {cpu:.2f}x, wall {cite.median_wall:.3f} / {peer.median_wall:.3f} s = {wall:.2f}x "
+            f"({'no slower' if cpu <= 1 else 'slower'} in CPU)"
+        )
+    print(
+        f"startup: --help {helped.median_cpu:.3f} s, import {imported.median_cpu:.3f} s, "
+        f"cite {cite.median_cpu:.3f} s CPU; cite / pandoc: {'; '.join(ratios) or 'no pandoc'}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=9, help="measured rounds; medians count")
+    parser.add_argument(
+        "--pandoc", action="append", default=[], help="a pandoc to compare with (repeatable)"
+    )
+    args = parser.parse_args()
+    pandocs = found_pandocs(args.pandoc)
+    with tempfile.TemporaryDirectory(prefix="citekit-startup-") as tmp:
+        env = child_env(Path(tmp))
+        ours, peers = commands(pandocs)
+        measure(ours + peers, env, args.rounds)
+    report(ours, peers, args.rounds)
+
+
+if __name__ == "__main__":
+    main()
