@@ -31,6 +31,8 @@ from contextlib import redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 _FENCE = re.compile(r"^(?P<fence>`{3,})(?P<lang>[\w+-]*)\s*$")
@@ -238,3 +240,23 @@ def matches(expected: list[str] | tuple[str, ...], actual: list[str]) -> bool:
     if want[0] == "...":
         return any(matches(want[1:], actual[start:]) for start in range(len(actual) + 1))
     return bool(actual) and actual[0] == want[0] and matches(want[1:], actual[1:])
+
+
+def check_command(command: Command, cwd: Path) -> None:
+    """Fail, showing both, unless ``command`` run in ``cwd`` prints what the page shows.
+
+    An example that reads ``../shared`` is skipped, with the reason, where the
+    shared data folder is absent.  One check for every page, so that a README
+    and a docs page cannot come to disagree on what "prints what it shows" means.
+    """
+    if needs_shared(command.command) and not (cwd.parent / "shared").is_dir():
+        pytest.skip("../shared is absent: the example reads the shared data folder")
+    printed, stderr = run_command(command, cwd)
+    if not matches(command.expected, printed):
+        raise AssertionError(
+            f"{command.name}: $ {command.command}\nshown:\n"
+            + "\n".join(command.expected)
+            + "\nprinted:\n"
+            + "\n".join(printed)
+            + f"\nstderr:\n{stderr}"
+        )

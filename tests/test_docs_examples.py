@@ -57,16 +57,7 @@ def test_python_example_prints_what_the_page_shows(session: object, workspace: P
 @pytest.mark.slow
 @pytest.mark.parametrize("command", COMMANDS, ids=[c.name for c in COMMANDS])
 def test_command_prints_what_the_page_shows(command: object, workspace: Path) -> None:
-    if runner.needs_shared(command.command) and not (workspace.parent / "shared").is_dir():
-        pytest.skip("../shared is absent: the example reads the shared data folder")
-    printed, stderr = runner.run_command(command, workspace)
-    assert runner.matches(command.expected, printed), (
-        f"{command.name}: $ {command.command}\nshown:\n"
-        + "\n".join(command.expected)
-        + "\nprinted:\n"
-        + "\n".join(printed)
-        + f"\nstderr:\n{stderr}"
-    )
+    runner.check_command(command, workspace)
 
 
 # ---------------------------------------------------------------------------
@@ -110,8 +101,7 @@ def test_quoted_in_outputs_are_what_citekit_cite_prints(
     command = runner.Command(
         QUOTATIONS, 0, f"citekit cite {quoted} --style {style} --with-bibliography", expected
     )
-    printed, stderr = runner.run_command(command, workspace)
-    assert runner.matches(expected, printed), "\n".join(printed) + stderr
+    runner.check_command(command, workspace)
 
 
 # ---------------------------------------------------------------------------

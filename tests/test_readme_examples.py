@@ -55,16 +55,7 @@ def test_python_example_prints_what_the_readme_shows(session: object, workspace:
 
 @pytest.mark.parametrize("command", COMMANDS, ids=[c.name for c in COMMANDS])
 def test_command_prints_what_the_readme_shows(command: object, workspace: Path) -> None:
-    if runner.needs_shared(command.command) and not (workspace.parent / "shared").is_dir():
-        pytest.skip("../shared is absent: the example reads the shared data folder")
-    printed, stderr = runner.run_command(command, workspace)
-    assert runner.matches(command.expected, printed), (
-        f"{command.name}: $ {command.command}\nshown:\n"
-        + "\n".join(command.expected)
-        + "\nprinted:\n"
-        + "\n".join(printed)
-        + f"\nstderr:\n{stderr}"
-    )
+    runner.check_command(command, workspace)
 
 
 def test_ci_runs_exactly_the_readme_test_command() -> None:

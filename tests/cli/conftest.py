@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -9,6 +10,32 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+
+_TWO_BOOKS: list[dict[str, Any]] = [
+    {
+        "id": "raimondo2000",
+        "type": "book",
+        "title": "An enemy of the state",
+        "author": [{"family": "Raimondo", "given": "Justin"}],
+        "issued": {"date-parts": [[2000]]},
+        "publisher": "Prometheus Books",
+    },
+    {
+        "id": "raimondo2008",
+        "type": "book",
+        "title": "Reclaiming the American right",
+        "author": [{"family": "Raimondo", "given": "Justin"}],
+        "issued": {"date-parts": [[2008]]},
+        "publisher": "ISI Books",
+        "DOI": "10.1000/xyz123",
+    },
+]
+
+
+@pytest.fixture
+def two_books() -> list[dict[str, Any]]:
+    """Two CSL-JSON books by one author, one with a DOI (a fresh copy for each test)."""
+    return copy.deepcopy(_TWO_BOOKS)
 
 
 @pytest.fixture

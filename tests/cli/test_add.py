@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "sources"))
 
-from fakeservices import FakeServices
+from fakeservices import FakeServices, aim_nowhere, serving
 
 from citekit.cli import main
 from citekit.formats import read_string
@@ -39,20 +39,13 @@ EXISTING = (
 
 @pytest.fixture(autouse=True)
 def offline(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in ("DOI", "OPENLIBRARY", "ARXIV", "NCBI"):
-        monkeypatch.setenv(f"CITEKIT_{name}_URL", "http://127.0.0.1:9")
-    monkeypatch.setenv("CITEKIT_CACHE_DIR", str(tmp_path / "cache"))
+    aim_nowhere(monkeypatch, tmp_path / "cache")
 
 
 @pytest.fixture
 def services(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeServices]:
-    fake = FakeServices().start()
-    for variable, url in fake.environment.items():
-        monkeypatch.setenv(variable, url)
-    try:
+    with serving(monkeypatch) as fake:
         yield fake
-    finally:
-        fake.stop()
 
 
 @pytest.fixture

@@ -14,30 +14,12 @@ from click.testing import CliRunner
 from citekit.cli import _common, main
 from citekit.cli import bib as bib_module
 
-ITEMS: list[dict[str, Any]] = [
-    {
-        "id": "raimondo2000",
-        "type": "book",
-        "title": "An enemy of the state",
-        "author": [{"family": "Raimondo", "given": "Justin"}],
-        "issued": {"date-parts": [[2000]]},
-        "publisher": "Prometheus Books",
-    },
-    {
-        "id": "raimondo2008",
-        "type": "book",
-        "title": "Reclaiming the American right",
-        "author": [{"family": "Raimondo", "given": "Justin"}],
-        "issued": {"date-parts": [[2008]]},
-        "publisher": "ISI Books",
-        "DOI": "10.1000/xyz123",
-    },
-]
-
 
 @pytest.fixture
-def refs(library_file: Callable[[list[dict[str, Any]]], Path]) -> Path:
-    return library_file(ITEMS)
+def refs(
+    library_file: Callable[[list[dict[str, Any]]], Path], two_books: list[dict[str, Any]]
+) -> Path:
+    return library_file(two_books)
 
 
 def bib(runner: CliRunner, *args: str) -> Any:
@@ -134,7 +116,11 @@ def test_a_broken_entry_is_reported_the_rest_printed_and_exit_1(
 
 @pytest.mark.parametrize("engine", ["citekit", "citeproc-py"])
 def test_a_terminal_sees_a_progress_bar_and_the_output_is_unchanged(
-    runner: CliRunner, refs: Path, monkeypatch: pytest.MonkeyPatch, engine: str
+    runner: CliRunner,
+    refs: Path,
+    two_books: list[dict[str, Any]],
+    monkeypatch: pytest.MonkeyPatch,
+    engine: str,
 ) -> None:
     plain = runner.invoke(main, ["bib", str(refs), "--engine", engine])
     monkeypatch.setattr(_common, "show_progress", lambda: True)
@@ -157,4 +143,4 @@ def test_a_terminal_sees_a_progress_bar_and_the_output_is_unchanged(
     assert watched.exit_code == 0, watched.output
     assert watched.stdout == plain.stdout
     assert "formatting" in watched.stderr
-    assert sum(steps) == len(ITEMS)
+    assert sum(steps) == len(two_books)

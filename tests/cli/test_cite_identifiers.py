@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "sources"))
 
-from fakeservices import FakeServices
+from fakeservices import FakeServices, aim_nowhere, serving
 
 import citekit
 from citekit.cli import main
@@ -27,21 +27,14 @@ BIB = "@book{doe2000,\n  author = {Doe, John},\n  title = {First Book},\n  year 
 
 @pytest.fixture(autouse=True)
 def offline(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in ("DOI", "OPENLIBRARY", "ARXIV", "NCBI"):
-        monkeypatch.setenv(f"CITEKIT_{name}_URL", "http://127.0.0.1:9")
-    monkeypatch.setenv("CITEKIT_CACHE_DIR", str(tmp_path / "cache"))
+    aim_nowhere(monkeypatch, tmp_path / "cache")
     monkeypatch.chdir(tmp_path)  # no references.bib here
 
 
 @pytest.fixture
 def services(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeServices]:
-    fake = FakeServices().start()
-    for variable, url in fake.environment.items():
-        monkeypatch.setenv(variable, url)
-    try:
+    with serving(monkeypatch) as fake:
         yield fake
-    finally:
-        fake.stop()
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,26 +16,6 @@ from click.testing import CliRunner
 from docx import Document
 
 from citekit.cli import main
-
-ITEMS: list[dict[str, Any]] = [
-    {
-        "id": "raimondo2000",
-        "type": "book",
-        "title": "An enemy of the state",
-        "author": [{"family": "Raimondo", "given": "Justin"}],
-        "issued": {"date-parts": [[2000]]},
-        "publisher": "Prometheus Books",
-    },
-    {
-        "id": "raimondo2008",
-        "type": "book",
-        "title": "Reclaiming the American right",
-        "author": [{"family": "Raimondo", "given": "Justin"}],
-        "issued": {"date-parts": [[2008]]},
-        "publisher": "ISI Books",
-        "DOI": "10.1000/xyz123",
-    },
-]
 
 LIST = """\
 title = "The Old Right"
@@ -62,8 +43,12 @@ required = false
 
 
 @pytest.fixture
-def course(tmp_path: Path) -> Path:
-    (tmp_path / "refs.json").write_text(json.dumps(ITEMS), encoding="utf-8")
+def course(
+    tmp_path: Path,
+    library_file: Callable[[list[dict[str, Any]]], Path],
+    two_books: list[dict[str, Any]],
+) -> Path:
+    library_file(two_books)  # refs.json, as the list names it
     path = tmp_path / "course.toml"
     path.write_text(LIST, encoding="utf-8")
     return path

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -91,3 +92,79 @@ def course_dir(tmp_path: Path) -> Path:
     (tmp_path / "library.json").write_text(json.dumps(ITEMS), encoding="utf-8")
     (tmp_path / "course.toml").write_text(LIST, encoding="utf-8")
     return tmp_path
+
+
+#: The vocabulary of :func:`write_long_course`'s titles and annotations.
+WORDS = [
+    "armistice",
+    "negotiation",
+    "treaty",
+    "delegation",
+    "ceasefire",
+    "envoy",
+    "summit",
+    "reactor",
+    "sanctions",
+    "channel",
+    "alliance",
+    "peninsula",
+    "statement",
+    "interview",
+    "diplomacy",
+]
+
+
+def write_long_course(
+    folder: Path,
+    sections: int = 4,
+    per_section: int = 12,
+    *,
+    title: str = "Printing Test Course",
+    details: bool = False,
+) -> Path:
+    """A long reading list and its library, readings of uneven length (two lines to eight).
+
+    So that page breaks fall everywhere in a printed reader.  ``details`` adds
+    a term, an instructor, a description to each section and a note to each
+    reading, so that every part of the layout is printed.
+    """
+    items = []
+    lines = [f'title = "{title}"', 'code = "PDF 100"']
+    if details:
+        lines += ['term = "Spring 2027"', 'instructor = "Dr. Ada Example"']
+    lines += ['style = "apa"', 'libraries = ["library.json"]']
+    for s in range(sections):
+        lines += ["[[sections]]", f'id = "unit-{s}"', f'title = "Unit {s}: Section heading {s}"']
+        if details:
+            lines.append(f'description = "What unit {s} is about, in one sentence."')
+        for n in range(per_section):
+            key = f"work{s:02d}{n:02d}"
+            words = " ".join(WORDS[(s + n + i) % len(WORDS)] for i in range(8 + 13 * (n % 6)))
+            items.append(
+                {
+                    "id": key,
+                    "type": "book",
+                    "title": f"Title {key} on {words[:40]}",
+                    "author": [{"family": f"Author{s:02d}{n:02d}", "given": "A."}],
+                    "issued": {"date-parts": [[1990 + n]]},
+                    "publisher": "Press",
+                }
+            )
+            lines += [
+                "[[sections.readings]]",
+                f'key = "{key}"',
+                f'pages = "{n + 1}-{n + 30}"',
+                f'annotation = "Why {key}: {words}."',
+            ]
+            if details:
+                lines.append(f'note = "End {key}."')
+            lines.append(f"required = {'true' if n % 3 else 'false'}")
+    (folder / "library.json").write_text(json.dumps(items), encoding="utf-8")
+    (folder / "course.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder / "course.toml"
+
+
+@pytest.fixture(scope="session")
+def long_course() -> Callable[..., Path]:
+    """:func:`write_long_course`, for the test modules (they cannot import conftest)."""
+    return write_long_course

@@ -9,9 +9,9 @@ reading split across pages shows as a note on a page without its author.
 from __future__ import annotations
 
 import io
-import json
 import re
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -25,70 +25,9 @@ from citekit.errors import OutputError
 
 pypdf = pytest.importorskip("pypdf", reason="pypdf reads the PDF back (pip install pypdf)")
 
-WORDS = [
-    "armistice",
-    "negotiation",
-    "treaty",
-    "delegation",
-    "ceasefire",
-    "envoy",
-    "summit",
-    "reactor",
-    "sanctions",
-    "channel",
-    "alliance",
-    "peninsula",
-    "statement",
-    "interview",
-    "diplomacy",
-]
 COURSE = "Printing Test Course"
 FIXED = datetime(2017, 5, 1, 12, 0, 0, tzinfo=UTC)
 HEADINGS = {"Contents", "Bibliography", "REQUIRED READING", "OPTIONAL READING"}
-
-
-def _course(folder: Path, sections: int = 4, per_section: int = 12) -> Path:
-    """A reading list and library whose readings vary from two lines to eight."""
-    items = []
-    lines = [
-        f'title = "{COURSE}"',
-        'code = "PDF 100"',
-        'term = "Spring 2027"',
-        'instructor = "Dr. Ada Example"',
-        'style = "apa"',
-        'libraries = ["library.json"]',
-    ]
-    for s in range(sections):
-        lines += [
-            "[[sections]]",
-            f'id = "unit-{s}"',
-            f'title = "Unit {s}: Section heading {s}"',
-            f'description = "What unit {s} is about, in one sentence."',
-        ]
-        for n in range(per_section):
-            key = f"work{s:02d}{n:02d}"
-            words = " ".join(WORDS[(s + n + i) % len(WORDS)] for i in range(8 + 13 * (n % 6)))
-            items.append(
-                {
-                    "id": key,
-                    "type": "book",
-                    "title": f"Title {key} on {words[:40]}",
-                    "author": [{"family": f"Author{s:02d}{n:02d}", "given": "A."}],
-                    "issued": {"date-parts": [[1990 + n]]},
-                    "publisher": "Press",
-                }
-            )
-            lines += [
-                "[[sections.readings]]",
-                f'key = "{key}"',
-                f'pages = "{n + 1}-{n + 30}"',
-                f'annotation = "Why {key}: {words}."',
-                f'note = "End {key}."',
-                f"required = {'true' if n % 3 else 'false'}",
-            ]
-    (folder / "library.json").write_text(json.dumps(items), encoding="utf-8")
-    (folder / "course.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return folder / "course.toml"
 
 
 def _render(reader: Reader, paper: str = "letter") -> bytes:
@@ -173,12 +112,13 @@ LAYOUTS = [(4, "a4"), (7, "letter"), (12, "letter")]
 
 @pytest.fixture(scope="module")
 def layouts(
-    tmp_path_factory: pytest.TempPathFactory,
+    tmp_path_factory: pytest.TempPathFactory, long_course: Callable[..., Path]
 ) -> dict[tuple[int, str], tuple[Reader, pypdf.PdfReader]]:
     printed = {}
     for per_section, paper in LAYOUTS:
         folder = tmp_path_factory.mktemp(f"layout-{per_section}-{paper}")
-        reader = build_from_file(_course(folder, per_section=per_section))
+        course = long_course(folder, per_section=per_section, title=COURSE, details=True)
+        reader = build_from_file(course)
         printed[per_section, paper] = reader, pypdf.PdfReader(io.BytesIO(_render(reader, paper)))
     return printed
 
@@ -275,8 +215,10 @@ def test_metadata_and_byte_identical_rebuilds(
     assert catalog["/Lang"] == long_reader.locale
 
 
-def test_written_by_suffix_and_from_the_command_line(tmp_path: Path) -> None:
-    source = _course(tmp_path, sections=1, per_section=3)
+def test_written_by_suffix_and_from_the_command_line(
+    tmp_path: Path, long_course: Callable[..., Path]
+) -> None:
+    source = long_course(tmp_path, sections=1, per_section=3, title=COURSE, details=True)
     assert kind_for_path("reader.PDF") == "pdf"
     target = tmp_path / "out" / "reader.pdf"
     try:

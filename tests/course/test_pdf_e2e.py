@@ -9,9 +9,9 @@ packages are ``chromium`` and ``poppler-utils``).
 
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -23,23 +23,6 @@ from citekit.course.html import render_html
 pytestmark = pytest.mark.slow
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-WORDS = [
-    "armistice",
-    "negotiation",
-    "treaty",
-    "delegation",
-    "ceasefire",
-    "envoy",
-    "summit",
-    "reactor",
-    "sanctions",
-    "channel",
-    "alliance",
-    "peninsula",
-    "statement",
-    "interview",
-    "diplomacy",
-]
 
 
 def _browser() -> str:
@@ -57,40 +40,49 @@ def _pdftotext() -> str:
     return found
 
 
-def _course(folder: Path, sections: int = 4, per_section: int = 12) -> Path:
-    """A long reader: entries of uneven length, so page breaks fall everywhere."""
-    items = []
-    lines = [
-        'title = "Printing Test Course"',
-        'code = "PDF 100"',
-        'style = "apa"',
-        'libraries = ["library.json"]',
+def _print_to_pdf(
+    browser: str, uri: str, folder: Path, *, name: str = "reader.pdf", header_footer: bool = True
+) -> Path:
+    """``folder/name``: the page at ``uri`` as headless Chromium prints it.
+
+    ``header_footer=False`` leaves out the browser's own header and footer
+    (its page numbers).  Skips with the reason where the browser cannot run
+    or prints nothing (no display or sandbox support).
+    """
+    pdf = folder / name
+    command = [
+        browser,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        *([] if header_footer else ["--no-pdf-header-footer"]),
+        f"--user-data-dir={folder / 'profile'}",
+        f"--print-to-pdf={pdf}",
+        uri,
     ]
-    for s in range(sections):
-        lines += ["[[sections]]", f'id = "unit-{s}"', f'title = "Unit {s}: Section heading {s}"']
-        for n in range(per_section):
-            key = f"work{s:02d}{n:02d}"
-            words = " ".join(WORDS[(s + n + i) % len(WORDS)] for i in range(8 + 13 * (n % 6)))
-            items.append(
-                {
-                    "id": key,
-                    "type": "book",
-                    "title": f"Title {key} on {words[:40]}",
-                    "author": [{"family": f"Author{s:02d}{n:02d}", "given": "A."}],
-                    "issued": {"date-parts": [[1990 + n]]},
-                    "publisher": "Press",
-                }
-            )
-            lines += [
-                "[[sections.readings]]",
-                f'key = "{key}"',
-                f'pages = "{n + 1}-{n + 30}"',
-                f'annotation = "Why {key}: {words}."',
-                f"required = {'true' if n % 3 else 'false'}",
-            ]
-    (folder / "library.json").write_text(json.dumps(items), encoding="utf-8")
-    (folder / "course.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return folder / "course.toml"
+    try:
+        subprocess.run(command, capture_output=True, timeout=180, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        pytest.skip(f"the browser could not run here: {exc}")
+    if not pdf.is_file() or pdf.stat().st_size == 0:
+        pytest.skip("the browser ran but printed no PDF (no display or sandbox support)")
+    return pdf
+
+
+def _pdf_text(pdftotext: str, pdf: Path) -> str:
+    """The PDF's text laid out as printed, pages separated by form feeds."""
+    return subprocess.run(
+        [pdftotext, "-layout", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout
 
 
 def _with_markers(page: str) -> tuple[str, list[str]]:
@@ -105,42 +97,17 @@ def _with_markers(page: str) -> tuple[str, list[str]]:
     return lxml_html.tostring(tree, doctype="<!DOCTYPE html>", encoding="unicode"), ids
 
 
-def test_printed_letter_reader_keeps_every_entry_on_one_page(tmp_path: Path) -> None:
+def test_printed_letter_reader_keeps_every_entry_on_one_page(
+    tmp_path: Path, long_course: Callable[..., Path]
+) -> None:
     browser = _browser()
     pdftotext = _pdftotext()
-    reader = build_from_file(_course(tmp_path))
+    reader = build_from_file(long_course(tmp_path))
     marked, ids = _with_markers(render_html(reader, paper="letter"))
     source = tmp_path / "reader.html"
     source.write_text(marked, encoding="utf-8")
-    pdf = tmp_path / "reader.pdf"
-    command = [
-        browser,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-pdf-header-footer",
-        f"--user-data-dir={tmp_path / 'profile'}",
-        f"--print-to-pdf={pdf}",
-        source.as_uri(),
-    ]
-    try:
-        subprocess.run(command, capture_output=True, timeout=180, check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        pytest.skip(f"the browser could not run here: {exc}")
-    if not pdf.is_file() or pdf.stat().st_size == 0:
-        pytest.skip("the browser ran but printed no PDF (no display or sandbox support)")
-    text = subprocess.run(
-        [pdftotext, "-layout", str(pdf), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    ).stdout
+    pdf = _print_to_pdf(browser, source.as_uri(), tmp_path, header_footer=False)
+    text = _pdf_text(pdftotext, pdf)
     pages = text.split("\f")
     assert len([p for p in pages if p.strip()]) > 3, "the test needs a reader of several pages"
 
@@ -162,38 +129,19 @@ def test_printed_letter_reader_keeps_every_entry_on_one_page(tmp_path: Path) -> 
         assert f"Title {entry.key}" in flat
 
 
-def test_page_size_follows_the_paper_option(tmp_path: Path) -> None:
+def test_page_size_follows_the_paper_option(
+    tmp_path: Path, long_course: Callable[..., Path]
+) -> None:
     browser = _browser()
     pdfinfo = shutil.which("pdfinfo")
     if not pdfinfo:
         pytest.skip("pdfinfo is absent (apt-get install poppler-utils)")
-    reader = build_from_file(_course(tmp_path, sections=1, per_section=2))
+    reader = build_from_file(long_course(tmp_path, sections=1, per_section=2))
     sizes = {}
     for paper in ("a4", "letter"):
         source = tmp_path / f"{paper}.html"
         source.write_text(render_html(reader, paper=paper), encoding="utf-8")
-        pdf = tmp_path / f"{paper}.pdf"
-        subprocess.run(
-            [
-                browser,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                f"--user-data-dir={tmp_path / 'profile'}",
-                f"--print-to-pdf={pdf}",
-                source.as_uri(),
-            ],
-            capture_output=True,
-            timeout=180,
-            check=False,
-        )
-        if not pdf.is_file():
-            pytest.skip("the browser ran but printed no PDF")
+        pdf = _print_to_pdf(browser, source.as_uri(), tmp_path, name=f"{paper}.pdf")
         info = subprocess.run(
             [pdfinfo, str(pdf)], capture_output=True, text=True, check=True, timeout=60
         ).stdout
@@ -210,34 +158,8 @@ def test_the_example_printed_by_the_browser_has_page_numbers_and_a_full_first_pa
     readings (it was two-thirds empty after a forced page break)."""
     browser, pdftotext = _browser(), _pdftotext()
     source = Path(__file__).resolve().parents[2] / "examples" / "us-north-korea-diplomacy"
-    pdf = tmp_path / "reader.pdf"
-    command = [
-        browser,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={tmp_path / 'profile'}",
-        f"--print-to-pdf={pdf}",
-        (source / "reader.html").as_uri(),
-    ]
-    try:
-        subprocess.run(command, capture_output=True, timeout=180, check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        pytest.skip(f"the browser could not run here: {exc}")
-    if not pdf.is_file() or pdf.stat().st_size == 0:
-        pytest.skip("the browser ran but printed no PDF (no display or sandbox support)")
-    text = subprocess.run(
-        [pdftotext, "-layout", str(pdf), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    ).stdout
+    pdf = _print_to_pdf(browser, (source / "reader.html").as_uri(), tmp_path)
+    text = _pdf_text(pdftotext, pdf)
     pages = [page for page in text.split("\f") if page.strip()]
     assert len(pages) >= 2
     for number, page in enumerate(pages, start=1):

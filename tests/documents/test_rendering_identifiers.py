@@ -10,7 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sources"))
 
-from fakeservices import FakeServices
+from fakeservices import FakeServices, aim_nowhere, serving
 
 from citekit.documents.rendering import render_document, render_document_file
 from citekit.errors import UnknownKeyError
@@ -27,20 +27,13 @@ Deep learning [@doi:10.1038/nature14539, p. 437] and attention [@arxiv:1706.0376
 @pytest.fixture(autouse=True)
 def nowhere(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No service is reachable unless a test aims the environment at the fake ones."""
-    for name in ("DOI", "OPENLIBRARY", "ARXIV", "NCBI"):
-        monkeypatch.setenv(f"CITEKIT_{name}_URL", "http://127.0.0.1:9")
-    monkeypatch.setenv("CITEKIT_CACHE_DIR", str(tmp_path / "cache"))
+    aim_nowhere(monkeypatch, tmp_path / "cache")
 
 
 @pytest.fixture
 def services(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeServices]:
-    fake = FakeServices().start()
-    for variable, url in fake.environment.items():
-        monkeypatch.setenv(variable, url)
-    try:
+    with serving(monkeypatch) as fake:
         yield fake
-    finally:
-        fake.stop()
 
 
 def test_doi_and_arxiv_citations_render_with_their_entries(services: FakeServices) -> None:

@@ -15,28 +15,21 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from fakeservices import FakeServices
+from fakeservices import FakeServices, aim_nowhere, running
 
 from citekit.sources.http import Cache, HttpClient, Services
-
-NOWHERE = "http://127.0.0.1:9"
 
 
 @pytest.fixture(autouse=True)
 def offline(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in ("DOI", "OPENLIBRARY", "ARXIV", "NCBI"):
-        monkeypatch.setenv(f"CITEKIT_{name}_URL", NOWHERE)
-    monkeypatch.setenv("CITEKIT_CACHE_DIR", str(tmp_path / "cache"))
+    aim_nowhere(monkeypatch, tmp_path / "cache")
     monkeypatch.delenv("CITEKIT_MAILTO", raising=False)
 
 
 @pytest.fixture
 def services() -> Iterator[FakeServices]:
-    fake = FakeServices().start()
-    try:
+    with running() as fake:
         yield fake
-    finally:
-        fake.stop()
 
 
 @pytest.fixture

@@ -32,8 +32,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
+import pytest
+
 DATA = Path(__file__).parent / "data"
 CSL = "application/vnd.citationstyles.csl+json"
+NOWHERE = "http://127.0.0.1:9"
+"""A closed local port: where every service points unless a test aims it at the fakes."""
+SERVICE_NAMES = ("DOI", "OPENLIBRARY", "ARXIV", "NCBI")
 
 DOIS: dict[str, str] = {
     "10.1038/nature14539": "crossref-nature14539.json",
@@ -205,3 +210,23 @@ def running() -> Iterator[FakeServices]:
         yield services
     finally:
         services.stop()
+
+
+def aim_nowhere(monkeypatch: pytest.MonkeyPatch, cache: Path) -> None:
+    """Point every ``CITEKIT_*_URL`` at a closed port and the cache at ``cache``.
+
+    So that a test reaches no real service and shares no cached answer with
+    another test, whatever the machine's environment says.
+    """
+    for name in SERVICE_NAMES:
+        monkeypatch.setenv(f"CITEKIT_{name}_URL", NOWHERE)
+    monkeypatch.setenv("CITEKIT_CACHE_DIR", str(cache))
+
+
+@contextmanager
+def serving(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeServices]:
+    """The fake services, running, with the environment the CLI reads aimed at them."""
+    with running() as services:
+        for variable, url in services.environment.items():
+            monkeypatch.setenv(variable, url)
+        yield services

@@ -146,14 +146,17 @@ __all__ = [
     "EXIT_PROBLEMS",
     "EXIT_USAGE",
     "InputFile",
+    "bibliographies_option",
     "echo_diagnostics",
     "echo_json",
     "encoding_option",
+    "engine_option",
     "format_option",
     "from_option",
     "handle_errors",
     "input_name",
     "note_problems",
+    "output_option",
     "problems_noted",
     "progress_callback",
     "progress_iter",
@@ -162,6 +165,7 @@ __all__ = [
     "sentence_case_option",
     "show_progress",
     "strict_option",
+    "text_or_json_option",
 ]
 
 
@@ -195,15 +199,62 @@ encoding_option = click.option(
 )
 
 
-format_option = click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output for people (text) or for programs (json).",
-)
+def text_or_json_option(help: str) -> Callable[[F], F]:
+    """``--format text|json`` into ``output_format``, text by default: for people or programs."""
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
+        help=help,
+    )
+
+
+format_option = text_or_json_option("Output for people (text) or for programs (json).")
 
 strict_option = click.option(
     "--strict", is_flag=True, help="Treat warnings in the input as errors (exit 1)."
 )
+
+
+def output_option(help: str) -> Callable[[F], F]:
+    """``-o/--output OUT``, stdout (``-``) by default, for a command that writes one file.
+
+    One spelling for every such command; only the help differs, as each says
+    what it writes and which inputs it refuses to overwrite.
+    """
+    return click.option(
+        "--output", "-o", "output", default="-", show_default=True, metavar="OUT", help=help
+    )
+
+
+def engine_option(help: str) -> Callable[[F], F]:
+    """``--engine NAME``: the CSL engine, citekit's default one when not given (None).
+
+    The engine table is looked up here, not at import, so that the commands
+    that offer no ``--engine`` do not load the renderer to start.
+    """
+    from citekit import ENGINES
+
+    return click.option(
+        "--engine", "engine", type=click.Choice(sorted(ENGINES)), default=None, help=help
+    )
+
+
+def bibliographies_option(help: str, *, required: bool = False) -> Callable[[F], F]:
+    """``--bibliography/--bib/-b FILE``, repeatable, into ``bib_paths`` (pandoc's spelling).
+
+    For the commands that read a document's citations against several
+    libraries; each says how it picks among them.
+    """
+    return click.option(
+        "--bibliography",
+        "--bib",
+        "-b",
+        "bib_paths",
+        multiple=True,
+        required=required,
+        metavar="FILE",
+        help=help,
+    )

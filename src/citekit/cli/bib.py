@@ -18,6 +18,7 @@ from citekit.cli._common import (
     encoding_option,
     from_option,
     handle_errors,
+    output_option,
     progress_callback,
     sentence_case_option,
 )
@@ -38,15 +39,7 @@ from citekit.cli.cite import (
 @encoding_option
 @sentence_case_option
 @style_options
-@click.option(
-    "--output",
-    "-o",
-    "output",
-    default="-",
-    show_default=True,
-    metavar="OUT",
-    help="Write here instead of stdout (never over FILE).",
-)
+@output_option(help="Write here instead of stdout (never over FILE).")
 @click.option(
     "--standalone",
     is_flag=True,

@@ -26,6 +26,7 @@ from citekit.cli._common import (
     handle_errors,
     read_input,
     require_format,
+    text_or_json_option,
 )
 from citekit.errors import Diagnostic, Severity, UsageError
 
@@ -141,14 +142,7 @@ def _echo_losses(losses: LossReport, report: bool) -> None:
     help="List on stderr, per entry and field, what had no CSL equivalent and "
     "what the output format could not carry.",
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Form of the --report: for people or JSON for programs.",
-)
+@text_or_json_option(help="Form of the --report: for people or JSON for programs.")
 @click.option(
     "--strict", is_flag=True, help="Write nothing and exit 1 if the input has any warning or error."
 )

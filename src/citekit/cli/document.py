@@ -13,7 +13,6 @@ import click
 from citekit import (
     DOCUMENT_DEFAULT_STYLE,
     DOCUMENT_FORMATS,
-    ENGINES,
     DocumentSyntaxError,
     FrontMatterError,
     atomic_write_bytes,
@@ -27,12 +26,15 @@ from citekit import (
 )
 from citekit.cli._common import (
     EXIT_PROBLEMS,
+    bibliographies_option,
     echo_diagnostics,
     encoding_option,
+    engine_option,
     format_option,
     handle_errors,
     input_name,
     note_problems,
+    output_option,
     sentence_case_option,
 )
 from citekit.cli.cite import identifier_options, identifier_resolver
@@ -116,16 +118,10 @@ def _inputs(
 
 @click.command("render")
 @click.argument("document", metavar="DOC.md")
-@click.option(
-    "--bibliography",
-    "--bib",
-    "-b",
-    "bib_paths",
-    multiple=True,
-    metavar="FILE",
+@bibliographies_option(
     help="Bibliography file (any format citekit reads), as pandoc spells it "
     "(--bib is the same); repeatable. Default: the front matter's "
-    "'bibliography'.",
+    "'bibliography'."
 )
 @click.option(
     "--csl",
@@ -155,15 +151,9 @@ def _inputs(
     metavar="LANG",
     help="Language of terms and dates; default: the front matter's 'lang', else the style's.",
 )
-@click.option(
-    "--output",
-    "-o",
-    "output",
-    default="-",
-    show_default=True,
-    metavar="OUT",
+@output_option(
     help="Output file ('-' for stdout); never one of the inputs (the document, "
-    "a bibliography, the style).",
+    "a bibliography, the style)."
 )
 @click.option(
     "--to",
@@ -191,13 +181,7 @@ def _inputs(
 @encoding_option
 @sentence_case_option
 @identifier_options
-@click.option(
-    "--engine",
-    "engine",
-    type=click.Choice(sorted(ENGINES)),
-    default=None,
-    help="CSL processor (default: citekit's default engine).",
-)
+@engine_option(help="CSL processor (default: citekit's default engine).")
 @format_option
 @handle_errors
 def render_command(

@@ -8,35 +8,23 @@ import click
 
 from citekit import Diagnostic, Severity, atomic_write_text, extract_citations
 from citekit.cli._common import (
+    bibliographies_option,
     echo_diagnostics,
     format_option,
     handle_errors,
     note_problems,
+    output_option,
 )
 
 
 @click.command("extract")
 @click.argument("documents", nargs=-1, required=True, metavar="DOC.md|DOC.aux|DOC.tex...")
-@click.option(
-    "--bibliography",
-    "--bib",
-    "-b",
-    "bib_paths",
-    multiple=True,
-    required=True,
-    metavar="FILE",
+@bibliographies_option(
     help="Library to take the entries from (any format citekit reads); repeatable, "
     "the first holding a key wins.",
+    required=True,
 )
-@click.option(
-    "--output",
-    "-o",
-    "output",
-    default="-",
-    show_default=True,
-    metavar="OUT",
-    help="Output file ('-' for stdout); never one of the inputs.",
-)
+@output_option(help="Output file ('-' for stdout); never one of the inputs.")
 @click.option(
     "--to",
     "-t",

@@ -33,6 +33,7 @@ from citekit.cli._common import (
     echo_diagnostics,
     echo_json,
     encoding_option,
+    format_option,
     handle_errors,
     read_input,
 )
@@ -309,14 +310,7 @@ def _counts(results: list[Verification]) -> dict[str, int]:
     is_flag=True,
     help="Check the original wording, and show where the quoting work departs from it.",
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output for people (text) or for programs (json).",
-)
+@format_option
 @encoding_option
 @click.pass_context
 @handle_errors

@@ -7,27 +7,26 @@ import time
 import click
 
 from citekit import (
-    ENGINES,
     OUTPUT_KINDS,
     build_reader,
     kind_for_path,
     load_reading_list,
     write_reader,
 )
-from citekit.cli._common import echo_diagnostics, echo_json, handle_errors, progress_callback
+from citekit.cli._common import (
+    echo_diagnostics,
+    echo_json,
+    engine_option,
+    handle_errors,
+    output_option,
+    progress_callback,
+)
 
 
 @click.command("reader")
 @click.argument("reading_list", metavar="LIST")
-@click.option(
-    "--output",
-    "-o",
-    "output",
-    default="-",
-    show_default=True,
-    metavar="OUT",
-    help="The reader to write: OUT.html, OUT.docx, OUT.pdf or OUT.md (- for stdout, "
-    "with --format).",
+@output_option(
+    help="The reader to write: OUT.html, OUT.docx, OUT.pdf or OUT.md (- for stdout, with --format)."
 )
 @click.option(
     "--format",
@@ -44,13 +43,7 @@ from citekit.cli._common import echo_diagnostics, echo_json, handle_errors, prog
     show_default=True,
     help="The page size of the PDF, the DOCX and the HTML's print layout.",
 )
-@click.option(
-    "--engine",
-    "engine",
-    type=click.Choice(sorted(ENGINES)),
-    default=None,
-    help="CSL engine (default: citekit's default engine).",
-)
+@engine_option(help="CSL engine (default: citekit's default engine).")
 @click.option(
     "--strict",
     is_flag=True,
