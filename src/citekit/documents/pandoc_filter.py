@@ -43,6 +43,7 @@ from citekit.documents.pandoc_ast import (
 from citekit.documents.rendering import (
     BibliographyDiv,
     author_in_text_applies,
+    author_name,
     div_level,
     in_text_authors,
     load_libraries,
@@ -94,6 +95,7 @@ class _Site:
     in_text: bool = False
     written_in_text: bool = False
     keys: tuple[str, ...] = ()
+    author: Rich | None = None  # an author-in-text name rendered at this cite's position
 
 
 @dataclass
@@ -300,6 +302,35 @@ def _cluster(site: _Site, style: Style, locale: str) -> Cluster:
     return Cluster(items=tuple(items), note_number=site.note_number)
 
 
+def _positioned_authors(
+    kept: Sequence[tuple[_Site, Cluster]], library: Library, style: Style, locale: str
+) -> None:
+    """Name the author of each one-work author-in-text cite of a note style at its position.
+
+    A note style names an author in full the first time and short after
+    (Chicago: "Justin Raimondo", then "Raimondo"); pandoc prints the name an
+    author-only cite would print at that place, and so does the filter.  The
+    clusters are rendered once more with those cites author-only, so that
+    positions (first, subsequent, ibid) are the document's own.
+    """
+    wanted = [site.in_text and len(site.keys) == 1 and site.keys[0] in library for site, _ in kept]
+    if not style.is_note or not any(wanted):
+        return
+    clusters = [
+        replace(
+            cluster,
+            items=tuple(replace(i, author_only=True, suppress_author=False) for i in cluster.items),
+        )
+        if want
+        else cluster
+        for (_, cluster), want in zip(kept, wanted, strict=True)
+    ]
+    names = render(library, style, citations=clusters, locale=locale, bibliography=False)
+    for (site, _), want, tree in zip(kept, wanted, names.citation_trees, strict=True):
+        if want:
+            site.author = author_name(tree, library[site.keys[0]], names.locale)
+
+
 # ---------------------------------------------------------------------------
 # Putting the rendered text in
 # ---------------------------------------------------------------------------
@@ -319,6 +350,8 @@ def _strip_period(inlines: list[Element]) -> list[Element]:
 
 def _author_inlines(site: _Site, authors: Mapping[str, Rich]) -> list[Element]:
     """The names printed before an author-in-text citation (several cites: joined by "; ")."""
+    if site.author is not None:
+        return rich_inlines(site.author)
     out: list[Element] = []
     for index, key in enumerate(site.keys):
         if index:
@@ -359,6 +392,40 @@ def _citation_inlines(
     if site.in_text:
         return [*_author_inlines(site, authors), element("Space"), *body]
     return body
+
+
+def _starts_superscript(inlines: Sequence[Element]) -> bool:
+    """A citation printed as a superscript (AMA's ``^1``), possibly inside its link."""
+    first = inlines[0] if inlines else None
+    if isinstance(first, dict) and first.get("t") == "Link":
+        first = first["c"][1][0] if first["c"][1] else None
+    return isinstance(first, dict) and first.get("t") == "Superscript"
+
+
+def _drop_space_before(node: Any, cites: set[int]) -> None:
+    """``Text [@a]`` with a superscript style is ``Text^1``, as pandoc's citeproc writes it.
+
+    The space that separated the word from the bracketed citation would
+    otherwise stand between the word and its superscript number.
+    """
+    if isinstance(node, dict):
+        contents = node.get("c")
+        if isinstance(contents, (list, dict)):
+            _drop_space_before(contents, cites)
+        return
+    if not isinstance(node, list):
+        return
+    for child in node:
+        _drop_space_before(child, cites)
+    for index in range(len(node) - 1, 0, -1):
+        item, before = node[index], node[index - 1]
+        if (
+            isinstance(item, dict)
+            and id(item) in cites
+            and isinstance(before, dict)
+            and before.get("t") in ("Space", "SoftBreak")
+        ):
+            del node[index - 1]
 
 
 def _punctuation_in_quote(locale: str) -> bool:
@@ -602,12 +669,18 @@ def filter_document(
         dict.fromkeys(k for site, _ in kept if site.in_text for k in site.keys if k in subset)
     )
     authors = in_text_authors(subset, in_text_keys, style, result.locale) if in_text_keys else {}
+    _positioned_authors(kept, subset, style, result.locale)
     listed = set(result.bibliography_ids)
     notes: set[int] = set()
+    superscripts: set[int] = set()
     for (site, _), tree in zip(kept, result.citation_trees, strict=True):
         site.node["c"][1] = _citation_inlines(site, tree, style, authors, settings, listed)
         if style.is_note and not site.in_note and not site.in_text:
             notes.add(id(site.node))
+        elif _starts_superscript(site.node["c"][1]):
+            superscripts.add(id(site.node))
+    if superscripts:
+        _drop_space_before(doc["blocks"], superscripts)
     if notes and settings.notes_after_punctuation:
         _move_punctuation(doc["blocks"], notes, _punctuation_in_quote(result.locale))
     if not settings.suppress_bibliography:

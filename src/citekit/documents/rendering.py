@@ -439,6 +439,16 @@ def in_text_authors(
     return {key: _author_name(trees.get(key), library[key], locale) for key in keys}
 
 
+def author_name(tree: Rich | None, record: Record, locale: str) -> Rich:
+    """The name of an author-in-text cite from its author-only rendering (or the record).
+
+    For callers that render the author-only cite themselves, at the cite's
+    own position (the pandoc filter: a note style's subsequent cite names
+    the author short, "Raimondo", as pandoc does).
+    """
+    return _author_name(tree, record, locale)
+
+
 def _sets_in_parentheses(found: Scan, library: Library) -> Scan:
     """An author-in-text cite of a biblatex set becomes an ordinary cite.
 
@@ -1150,6 +1160,7 @@ __all__ = [
     "RenderedCitation",
     "UnknownCitationKey",
     "author_in_text_applies",
+    "author_name",
     "div_level",
     "in_text_authors",
     "load_libraries",

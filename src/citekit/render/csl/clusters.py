@@ -171,6 +171,8 @@ def collapse_cluster(
             previous_key = key
     else:
         for cite in cites:
+            if cite.output is None and cite.info.suppress_author:
+                continue  # citeproc-js: nothing left once the author goes is no style error
             output = cite.output if cite.output is not None else NO_PRINTED_FORM
             pieces.append((_with_affixes(cite, output), delimiter))
     kids: list[str | Box] = []
@@ -323,7 +325,10 @@ def _collapse_years(
             chained = len(chain) > 1
             _emit_chain(pieces, chain, suffix_delimiter, collapse)
             chain = [cite]
-            before = after if previous.info.locator or chained else group_delimiter
+            # citeproc-js ends a group at a cite with a locator only when the
+            # style sets after-collapse-delimiter: "(Doe 2000, 33, 2001)" else.
+            ends_group = bool(previous.info.locator) and "after-collapse-delimiter" in options
+            before = after if ends_group or chained else group_delimiter
             output = _render(proc, states, cite, suppress_author=True)
             pieces.append((_with_affixes(cite, output), before))
         _emit_chain(pieces, chain, suffix_delimiter, collapse)
