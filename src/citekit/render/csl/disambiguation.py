@@ -47,29 +47,43 @@ class _Renderer:
         # which tells works apart as citeproc-js sees them.
         self.first_notes = first_notes or {}
         # The steps re-read the same cites in the same states (a bucket's
-        # distinct count, then its colliding members); render each once.
+        # distinct count, then its colliding members, the names each shows):
+        # render each (item, state) once, and keep what each step reads of it.
         self._keys: dict[tuple[object, ...], str] = {}
+        self._names: dict[tuple[object, ...], tuple[int, int]] = {}
 
-    def key(self, item_id: str, state: DisambiguationState) -> str:
-        memo = (
+    @staticmethod
+    def _memo(item_id: str, state: DisambiguationState) -> tuple[object, ...]:
+        return (
             item_id,
             state.add_names,
             tuple(sorted(state.given_level.items())),
             state.year_suffix,
             state.condition,
+            state.cite_names,
         )
+
+    def key(self, item_id: str, state: DisambiguationState) -> str:
+        memo = self._memo(item_id, state)
         cached = self._keys.get(memo)
         if cached is not None:
             return cached
         proc = self.proc
-        info = CiteInfo(position=self.position, first_note=self.first_notes.get(item_id, 0))
-        output, _ = proc.render_item(
+        note = self.first_notes.get(item_id, 0)
+        info = CiteInfo(position=self.position, first_note=note)
+        output, ctx = proc.render_item(
             self.items[item_id], proc.style.citation, "citation", info, state, IGNORED
         )
         text = self._keys[memo] = plain_text(output)
+        if not note:  # the very render names_info asks for (it passes no note)
+            self._names.setdefault(memo, ctx.notes.names_info or (0, 0))
         return text
 
     def names_info(self, item_id: str, state: DisambiguationState) -> tuple[int, int]:
+        memo = self._memo(item_id, state)
+        cached = self._names.get(memo)
+        if cached is not None:
+            return cached
         proc = self.proc
         _, ctx = proc.render_item(
             self.items[item_id],
@@ -79,7 +93,8 @@ class _Renderer:
             state,
             IGNORED,
         )
-        return ctx.notes.names_info or (0, 0)
+        info = self._names[memo] = ctx.notes.names_info or (0, 0)
+        return info
 
 
 def _buckets(keys: Mapping[str, str]) -> list[list[str]]:
@@ -311,10 +326,13 @@ def _global_names(
         for index, name in enumerate(names_list):
             if primary_only and index:
                 break
-            # one person however the given name is typed ("N K", "N. K.")
-            people = {_squash(g): g for g in by_family.get((name.non_dropping, name.family), ())}
+            # one person however the given name is typed ("N K", "N. K."); every
+            # spelling of the others counts ("JR" and "J R" have other initials),
+            # not whichever one a set happened to give first
+            spellings = by_family.get((name.non_dropping, name.family), ())
+            mine_squashed = _squash(name.given)
             # a name without a given name has no initials to tell it apart by
-            others = [g for key, g in people.items() if key != _squash(name.given) and key]
+            others = sorted(g for g in spellings if _squash(g) not in (mine_squashed, ""))
             if not others or not name.given:
                 continue
             mine = _initials(name.given)

@@ -33,7 +33,13 @@ from citekit.render.csl.data import Item
 from citekit.render.csl.disambiguation import disambiguate
 from citekit.render.csl.evaluator import Evaluator
 from citekit.render.csl.locale import Locale
-from citekit.render.csl.sorting import collation_for, names_node_for, sort_indices, sort_values
+from citekit.render.csl.sorting import (
+    collation_for,
+    names_node_for,
+    sort_indices,
+    sort_lazily,
+    sort_value,
+)
 from citekit.render.csl.style import (
     PLAIN,
     ChooseNode,
@@ -136,34 +142,34 @@ class Processor:
     # ------------------------------------------------------------ sorting
 
     def sort_key_values(self, item: Item, section: Section, mode: str) -> list[Any]:
+        return [self.sort_key_value(item, section, key) for key in section.sort]
+
+    def sort_key_value(self, item: Item, section: Section, key: SortKey) -> Any:
+        """One key's value for ``item``, rendered in sort mode."""
         ev = self.evaluator
-
-        def render(key: SortKey) -> Any:
-            ctx = self.context(item, section, "sort")
-            ctx.sort_names = (key.names_min, key.names_use_first, key.names_use_last)
-            if key.macro is not None:
-                body = self.style.macros.get(key.macro, ())
-                result = ev.group(ctx, body, "", PLAIN)
-                if result is None or is_empty(result):
-                    return None
-                text = plain_text(result)
-                return int(text) if text.isdigit() and len(text) < 12 else text
-            variable = key.variable or ""
-            if variable in NAME_VARIABLES:
-                return ev.names(ctx, names_node_for(variable))
-            if variable in DATE_VARIABLES:
-                date = item.dates.get(variable)
-                return date.sort_key() if date is not None else None
-            if variable == "citation-number":
-                return ctx.cite.citation_number or None
-            value = ev.variable_text(ctx, variable)
-            if not value:
+        ctx = self.context(item, section, "sort")
+        ctx.sort_names = (key.names_min, key.names_use_first, key.names_use_last)
+        result: Any
+        if key.macro is not None:
+            body = self.style.macros.get(key.macro, ())
+            out = ev.group(ctx, body, "", PLAIN)
+            if out is None or is_empty(out):
                 return None
-            if value.isdigit():
-                return int(value)
-            return value
-
-        return sort_values(render, section.sort, self.collation)
+            text = plain_text(out)
+            result = int(text) if text.isdigit() and len(text) < 12 else text
+            return sort_value(result, self.collation)
+        variable = key.variable or ""
+        if variable in NAME_VARIABLES:
+            result = ev.names(ctx, names_node_for(variable))
+        elif variable in DATE_VARIABLES:
+            date = item.dates.get(variable)
+            result = date.sort_key() if date is not None else None
+        elif variable == "citation-number":
+            result = ctx.cite.citation_number or None
+        else:
+            value = ev.variable_text(ctx, variable)
+            result = None if not value else int(value) if value.isdigit() else value
+        return sort_value(result, self.collation)
 
     # ------------------------------------------------------------ run
 
@@ -306,10 +312,19 @@ class Processor:
         section: Section,
         numbers: dict[str, int],
     ) -> list[str]:
-        values = []
-        for key in registered:
-            values.append(self._keys_with_number(items[key], section, numbers.get(key, 0)))
-        order = sort_indices(values, section.sort)
+        keys = section.sort
+        rows = [self._sort_cache.get((id(section), key)) for key in registered]
+
+        def value(row: int, index: int) -> Any:
+            """A key is rendered only for the items that tie on every key before it."""
+            if keys[index].variable == "citation-number":
+                return numbers.get(registered[row], 0)
+            full = rows[row]
+            if full is not None:
+                return full[index]
+            return self.sort_key_value(items[registered[row]], section, keys[index])
+
+        order = sort_lazily(len(registered), value, keys)
         return [registered[i] for i in order]
 
     def _keys_with_number(self, item: Item, section: Section, number: int) -> list[Any]:

@@ -150,11 +150,22 @@ for _alias, _language in (
 
 @dataclass(frozen=True)
 class Collation:
-    """How one locale orders text: script order and its alphabet's own letters."""
+    """How one locale orders text: script order and its alphabet's own letters.
+
+    ``keys`` keeps the keys already computed (a bibliography sorts the same
+    author names and short values again and again); it is bounded, since one
+    collation lives as long as the process.
+    """
 
     tiers: Tiers = ()
     letters: dict[str, str] = field(default_factory=dict)
     pattern: re.Pattern[str] | None = None
+    keys: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    @functools.cached_property
+    def ascii_letters(self) -> bool:
+        """Whether the tailoring rewrites ASCII text (Danish "aa", Czech "ch")."""
+        return any(letter.isascii() for letter in self.letters)
 
 
 def collation_for(language: str) -> Collation:
@@ -169,20 +180,43 @@ def collation_for(language: str) -> Collation:
 ENGLISH = collation_for("en")
 
 
+_KEYS_KEPT = 50_000  # per collation; beyond that the kept keys are dropped
+
+
 def collation_key(text: str, collation: Collation = ENGLISH) -> str:
     """A case- and accent-insensitive key in ``collation``'s order."""
+    kept = collation.keys
+    key = kept.get(text)
+    if key is None:
+        if len(kept) >= _KEYS_KEPT:
+            kept.clear()
+        key = kept[text] = _collation_key(text, collation)
+    return key
+
+
+def _collation_key(text: str, collation: Collation) -> str:
     # Apostrophes separate like spaces ("d’Wander" before "de Frinkle"), except leading.
     text = _STRIP.sub("", text).lstrip("'\u2019").replace("\u2019", " ").replace("'", " ")
+    if text.isascii() and not (collation.pattern is not None and collation.ascii_letters):
+        # ASCII has nothing to compose, decompose or strip of accents, and no
+        # letter of the tailoring: the Unicode steps below would change nothing.
+        key = text.lower().strip()
+    else:
+        key = _unicode_key(text, collation)
+    tiers = collation.tiers
+    if not tiers:
+        return key
+    return "".join(chr(ord(c) + _tier(ord(c), tiers) * _SHIFT) if c.isalpha() else c for c in key)
+
+
+def _unicode_key(text: str, collation: Collation) -> str:
+    """Lower case, the tailoring's letters, accents stripped (any text)."""
     text = unicodedata.normalize("NFC", text).lower()
     if collation.pattern is not None:
         letters = collation.letters
         text = collation.pattern.sub(lambda m: letters[m.group()], text)
     decomposed = unicodedata.normalize("NFKD", text)
-    key = "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
-    tiers = collation.tiers
-    if not tiers:
-        return key
-    return "".join(chr(ord(c) + _tier(ord(c), tiers) * _SHIFT) if c.isalpha() else c for c in key)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
 
 
 def sort_values(
@@ -191,20 +225,22 @@ def sort_values(
     collation: Collation = ENGLISH,
 ) -> list[SortValue]:
     """One value per key; ``render`` evaluates a key for the item in sort mode."""
-    values: list[SortValue] = []
-    for key in keys:
-        result = render(key)
-        if result is None:
-            values.append(None)
-        elif isinstance(result, int):
-            values.append(result)
-        else:
-            text = plain_text(result) if not isinstance(result, str) else result
-            values.append(collation_key(text, collation) or None)
-    return values
+    return [sort_value(render(key), collation) for key in keys]
 
 
+def sort_value(result: Any, collation: Collation = ENGLISH) -> SortValue:
+    """The value a key's render sorts by: a number, a collation key, or None (empty)."""
+    if result is None:
+        return None
+    if isinstance(result, int):
+        return result
+    text = plain_text(result) if not isinstance(result, str) else result
+    return collation_key(text, collation) or None
+
+
+@functools.cache
 def names_node_for(variable: str) -> NamesNode:
+    """The plain ``<names>`` a names-variable sort key renders (one per variable)."""
     return NamesNode((variable,), None, None, None, False, None, None, PLAIN)
 
 
@@ -235,9 +271,106 @@ def sort_indices(values: list[list[SortValue]], keys: Sequence[SortKey]) -> list
     order = list(range(len(values)))
     if not keys:
         return order
+    native = _native_keys(values, keys)
+    if native is not None:
+        order.sort(key=native.__getitem__)
+        return order
 
     def cmp(i: int, j: int) -> int:
         return compare(values[i], values[j], keys) or (i - j)
 
     order.sort(key=functools.cmp_to_key(cmp))
     return order
+
+
+_LAST: tuple[int] = (1,)  # an empty value: after every value, whatever the direction
+
+
+def _native_keys(
+    values: list[list[SortValue]], keys: Sequence[SortKey]
+) -> list[tuple[tuple[int] | tuple[int, SortValue], ...]] | None:
+    """Tuples that order like :func:`compare`, or None where they cannot.
+
+    They can where each key's values are all numbers or all text: numbers
+    compare as numbers, text as text, and a descending key of numbers is
+    negated.  A key mixing the two (compared as text only between a number
+    and a text), or descending text, keeps the comparison function.  Sorting
+    by tuples is stable as the comparison's tie-break on the index is.
+    """
+    negate: list[bool] = []
+    for index, key in enumerate(keys):
+        kinds = {type(row[index]) for row in values} - {type(None)}
+        if kinds <= {int}:
+            negate.append(not key.ascending)
+        elif kinds == {str} and key.ascending:
+            negate.append(False)
+        else:
+            return None
+    columns = range(len(keys))
+    return [tuple(_cell(row[i], negate[i]) for i in columns) for row in values]
+
+
+def _cell(value: SortValue, negate: bool) -> tuple[int] | tuple[int, SortValue]:
+    if value is None:
+        return _LAST
+    if negate and isinstance(value, int):
+        return (0, -value)
+    return (0, value)
+
+
+def sort_lazily(
+    count: int, value: Callable[[int, int], SortValue], keys: Sequence[SortKey]
+) -> list[int]:
+    """The order :func:`sort_indices` gives ``count`` rows, computing few of their values.
+
+    ``value(row, k)`` is row ``row``'s value for ``keys[k]``.  A key is
+    computed only for the rows that tie on every key before it: a
+    bibliography sorted by author, then date, then title renders the date and
+    title of the works whose authors print alike, and no other.  Rows are
+    split into runs of equal values key by key, each run in row order, empty
+    values last.  Where a run's values mix numbers and text (which compare as
+    text only between a number and a text, an order that need not be
+    transitive), every value is computed and :func:`sort_indices` decides,
+    so the order is always the one full rows give.
+    """
+    kept: dict[tuple[int, int], SortValue] = {}
+
+    def get(row: int, k: int) -> SortValue:
+        pair = (row, k)
+        if pair not in kept:
+            kept[pair] = value(row, k)
+        return kept[pair]
+
+    try:
+        return _refine(list(range(count)), 0, get, keys)
+    except _Mixed:
+        rows = [[get(row, k) for k in range(len(keys))] for row in range(count)]
+        return sort_indices(rows, keys)
+
+
+class _Mixed(Exception):
+    """A run of values mixing numbers and text: only the comparison orders it."""
+
+
+def _refine(
+    rows: list[int], k: int, get: Callable[[int, int], SortValue], keys: Sequence[SortKey]
+) -> list[int]:
+    """``rows`` (in row order, tied on the keys before ``k``) in sorted order."""
+    if len(rows) < 2 or k == len(keys):
+        return rows
+    column: dict[int, Any] = {row: get(row, k) for row in rows}
+    present = [row for row in rows if column[row] is not None]
+    empty = [row for row in rows if column[row] is None]
+    kinds = {type(column[row]) for row in present}
+    if len(kinds) > 1 or kinds - {int, str}:
+        raise _Mixed
+    # a stable sort, reversed or not, keeps tied rows in row order
+    present.sort(key=column.__getitem__, reverse=not keys[k].ascending)
+    ordered: list[int] = []
+    start = 0
+    for end in range(1, len(present) + 1):
+        if end == len(present) or column[present[end]] != column[present[start]]:
+            ordered.extend(_refine(present[start:end], k + 1, get, keys))
+            start = end
+    ordered.extend(_refine(empty, k + 1, get, keys))
+    return ordered
