@@ -158,6 +158,7 @@ PUBLIC_API = frozenset(
         "parse_identifier",
         "parse_in_text",
         "parse_metadata_option",
+        "positioned_authors",
         "quotations",
         "read",
         "read_decoded",

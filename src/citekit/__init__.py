@@ -48,6 +48,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ loads each 
         DOCUMENT_FORMATS,
         author_in_text_applies,
         in_text_authors,
+        positioned_authors,
         render_document,
         render_document_file,
     )
@@ -180,6 +181,7 @@ _LAZY_MODULES: dict[str, tuple[str, ...]] = {
         "DOCUMENT_FORMATS",
         "author_in_text_applies",
         "in_text_authors",
+        "positioned_authors",
         "render_document",
         "render_document_file",
     ),
@@ -449,6 +451,7 @@ __all__ = [
     "parse_identifier",
     "parse_in_text",
     "parse_metadata_option",
+    "positioned_authors",
     "quotations",
     "read",
     "read_decoded",

@@ -608,3 +608,74 @@ def test_a_style_file_beside_conf_py(
     assert "citekit" not in warnings, warnings
     pages, _ = expected(library, NOTE)
     assert texts(out / "chapter.html", "citekit-citation")[0] == pages["chapter"]
+
+
+# ---------------------------------------------------------------- author-in-text citations
+
+IN_TEXT_MD = """\
+First @raimondo2000enemy says this. Later @raimondo2000enemy [p. 33] says that,
+and @raimondo2017trump [para. 3] agrees. Mail someone@example.org; `@raimondo1993reclaiming`
+is code.
+"""
+IN_TEXT_RST = "As :citet:`@raimondo2000enemy [p. 33]` says, and :citet:`raimondo2017trump` too.\n"
+IN_TEXT_RST_AS_MD = "As @raimondo2000enemy [p. 33] says, and @raimondo2017trump too.\n"
+"""The reST page's citations in pandoc's Markdown, for :func:`citekit.render_document`."""
+
+
+def write_in_text_project(root: Path, repo_root: Path, style: str) -> Path:
+    """A MyST page with bare ``@key`` cites and a reST page with ``:citet:``."""
+    src = root / "src"
+    src.mkdir(parents=True)
+    shutil.copy(repo_root / "references.bib", src / "references.bib")
+    (src / "conf.py").write_text(
+        'extensions = ["citekit.sphinx", "myst_parser"]\n'
+        'citekit_bibliography = ["references.bib"]\n'
+        f"citekit_style = {style!r}\n"
+        'source_suffix = {".rst": "restructuredtext", ".md": "markdown"}\n'
+        'project = "citekit test"\n',
+        encoding="utf-8",
+    )
+    (src / "index.md").write_text(
+        f"# In text\n\n{IN_TEXT_MD}\n```{{toctree}}\npage\n```\n", encoding="utf-8"
+    )
+    (src / "page.rst").write_text(f"Page\n====\n\n{IN_TEXT_RST}", encoding="utf-8")
+    return src
+
+
+@pytest.mark.parametrize("style", [AUTHOR_DATE, NOTE])
+def test_author_in_text_citations_read_as_citekit_render_renders_them(
+    tmp_path: Path, repo_root_module: Path, library: citekit.Library, style: str
+) -> None:
+    src = write_in_text_project(tmp_path, repo_root_module, style)
+    out, _, warnings = build(src)
+    assert "citekit" not in warnings, warnings
+    for page, markdown in (("index", IN_TEXT_MD), ("page", IN_TEXT_RST_AS_MD)):
+        want = citekit.render_document(
+            markdown, library=library, bibliography=[], style=style, to="text"
+        ).citations
+        assert len(want) == (3 if page == "index" else 2)  # the address and the code are no cites
+        authors, _ = texts(out / f"{page}.html", "citekit-author")
+        cited, _ = texts(out / f"{page}.html", "citekit-citation")
+        assert authors == [c.author for c in want], page
+        assert cited == [c.text for c in want], page
+        if citekit.find_style(style).is_note:
+            if page == "index":  # in full the first time, short after
+                assert authors[:2] == ["Justin Raimondo", "Raimondo"]
+        else:  # the name, a space, the citation without the name, as one reading
+            together, _ = texts(out / f"{page}.html", "citekit-in-text")
+            assert together == [c.display for c in want], page
+    index = html.unescape((out / "index.html").read_text(encoding="utf-8"))
+    assert "someone@example.org" in index and "@raimondo1993reclaiming" in index
+
+
+def test_citet_role_with_a_bad_citation_warns_and_builds(
+    tmp_path: Path, repo_root_module: Path
+) -> None:
+    src = write_in_text_project(tmp_path, repo_root_module, AUTHOR_DATE)
+    (src / "page.rst").write_text(
+        "Page\n====\n\nAs :citet:`@raimondo2000enemy; @raimondo2017trump` says.\n",
+        encoding="utf-8",
+    )
+    out, _, warnings = build(src)
+    assert "page.rst:4" in warnings and "author-in-text" in warnings, warnings
+    assert (out / "page.html").is_file()

@@ -43,10 +43,10 @@ from citekit.documents.pandoc_ast import (
 from citekit.documents.rendering import (
     BibliographyDiv,
     author_in_text_applies,
-    author_name,
     div_level,
     in_text_authors,
     load_libraries,
+    positioned_authors,
     section_keys,
     section_scoped,
     split_bibliography,
@@ -307,28 +307,17 @@ def _positioned_authors(
 ) -> None:
     """Name the author of each one-work author-in-text cite of a note style at its position.
 
-    A note style names an author in full the first time and short after
-    (Chicago: "Justin Raimondo", then "Raimondo"); pandoc prints the name an
-    author-only cite would print at that place, and so does the filter.  The
-    clusters are rendered once more with those cites author-only, so that
-    positions (first, subsequent, ibid) are the document's own.
+    The names are those ``citekit render`` prints
+    (:func:`citekit.documents.rendering.positioned_authors`): in full the
+    first time, short after, as pandoc does.
     """
     wanted = [site.in_text and len(site.keys) == 1 and site.keys[0] in library for site, _ in kept]
-    if not style.is_note or not any(wanted):
-        return
-    clusters = [
-        replace(
-            cluster,
-            items=tuple(replace(i, author_only=True, suppress_author=False) for i in cluster.items),
-        )
-        if want
-        else cluster
-        for (_, cluster), want in zip(kept, wanted, strict=True)
-    ]
-    names = render(library, style, citations=clusters, locale=locale, bibliography=False)
-    for (site, _), want, tree in zip(kept, wanted, names.citation_trees, strict=True):
-        if want:
-            site.author = author_name(tree, library[site.keys[0]], names.locale)
+    names = positioned_authors(
+        library, style, [cluster for _, cluster in kept], wanted, locale=locale
+    )
+    for (site, _), name in zip(kept, names, strict=True):
+        if name is not None:
+            site.author = name
 
 
 # ---------------------------------------------------------------------------

@@ -449,6 +449,46 @@ def author_name(tree: Rich | None, record: Record, locale: str) -> Rich:
     return _author_name(tree, record, locale)
 
 
+def positioned_authors(
+    library: Library,
+    style: Style,
+    clusters: Sequence[Cluster],
+    wanted: Sequence[bool],
+    *,
+    locale: str | None,
+    engine: str | Engine | None = None,
+) -> list[Rich | None]:
+    """The author's name of each wanted one-work author-in-text cite, at its own position.
+
+    A note style names an author in full the first time and short after
+    (Chicago: "Justin Raimondo", then "Raimondo"); pandoc prints the name an
+    author-only cite would print at that place.  The document's clusters
+    (in order, every cite included, so that positions -- first, subsequent,
+    ibid -- are the document's own) are rendered once more with the wanted
+    ones author-only.  Other styles name an author the same way everywhere:
+    None for every cluster, and nothing is rendered.  Shared by ``citekit
+    render`` and the pandoc filter.
+    """
+    if not style.is_note or not any(wanted):
+        return [None] * len(clusters)
+    author_only = [
+        replace(
+            cluster,
+            items=tuple(replace(i, author_only=True, suppress_author=False) for i in cluster.items),
+        )
+        if want
+        else cluster
+        for cluster, want in zip(clusters, wanted, strict=True)
+    ]
+    names = render(
+        library, style, citations=author_only, locale=locale, engine=engine, bibliography=False
+    )
+    return [
+        _author_name(tree, library[cluster.items[0].id], names.locale) if want else None
+        for cluster, want, tree in zip(clusters, wanted, names.citation_trees, strict=True)
+    ]
+
+
 def _sets_in_parentheses(found: Scan, library: Library) -> Scan:
     """An author-in-text cite of a biblatex set becomes an ordinary cite.
 
@@ -474,8 +514,12 @@ def _render_clusters(
     engine: str | Engine | None,
     nocite: list[str],
     nocite_all: bool,
-) -> tuple[list[Rich | None], dict[str, Rich], Result, list[str]]:
-    """Engine output: one tree per citation (None when nothing is known), authors, the rest."""
+) -> tuple[list[Rich | None], dict[str, Rich], list[Rich | None], Result, list[str]]:
+    """Engine output: one tree per citation (None when nothing is known), authors, the rest.
+
+    The third list holds, per citation, the author's name rendered at that
+    citation's position (:func:`positioned_authors`; note styles only).
+    """
     citations = scan_result.citations
     cited: dict[str, None] = {}
     clusters: list[Cluster] = []
@@ -518,8 +562,16 @@ def _render_clusters(
     for owner, tree in zip(owners, result.citation_trees, strict=True):
         trees[owner] = tree
     authors = _author_trees(library, list(authors_needed), style, locale, engine)
+    one_author = [
+        _author_in_text(citations[owner], style) and len(citations[owner].cluster.items) == 1
+        for owner in owners
+    ]
+    positioned: list[Rich | None] = [None] * len(citations)
+    names = positioned_authors(subset, style, clusters, one_author, locale=locale, engine=engine)
+    for owner, name in zip(owners, names, strict=True):
+        positioned[owner] = name
     warnings = [w for w in result.warnings if not w.startswith("unknown citation key")]
-    return trees, authors, result, warnings
+    return trees, authors, positioned, result, warnings
 
 
 def _strip_layout_affixes(rich: Rich) -> Rich:
@@ -774,7 +826,7 @@ def render_document(
         raise UnknownKeyError(f"{unknown[0]}{more}")
     missing_nocite = [k for k in nocite if k != "*" and k not in the_library]
 
-    trees, authors, rendered, warnings = _render_clusters(
+    trees, authors, positioned, rendered, warnings = _render_clusters(
         found, the_library, the_style, the_locale, engine, nocite, meta.nocite_all
     )
     warnings[:0] = [*(str(u) for u in unknown), *resolve_messages]
@@ -805,6 +857,7 @@ def render_document(
         result,
         link=meta.link_citations or to == "html",
         named_keys=named_keys,
+        positioned=positioned,
     )
     result.markdown = markdown
     if to == "markdown":
@@ -888,14 +941,20 @@ def _assemble(
     *,
     link: bool,
     named_keys: Mapping[str, set[str]] | None = None,
+    positioned: Sequence[Rich | None] = (),
 ) -> str:
-    """Put every rendering in place; add notes and the bibliographies."""
+    """Put every rendering in place; add notes and the bibliographies.
+
+    ``positioned`` holds per citation the author's name rendered at its
+    position (note styles), which wins over the name in ``authors``.
+    """
     in_quote = style.is_note and punctuation_in_quote(result.locale)
     cite_prefix = _label_prefix(found.labels, "c")
     note_prefix = _label_prefix(found.labels, "n")
     edits: list[_Edit] = []
     new_notes: list[tuple[int, str, str]] = []  # (number, label, content)
-    for found_citation, tree in zip(found.citations, trees, strict=True):
+    at_position = list(positioned) or [None] * len(trees)
+    for found_citation, tree, named in zip(found.citations, trees, at_position, strict=True):
         items = found_citation.cluster.items
         marks = _unknown_marks(found_citation, library)
         markdown = serialise(tree, "markdown") if tree is not None else ""
@@ -910,11 +969,15 @@ def _assemble(
             plain = "; ".join([plain, *marks]) if plain else "; ".join(marks)
         author_md = author_plain = ""
         if _author_in_text(found_citation, style):
-            names = [
-                _author_name(authors.get(i.id), library[i.id], result.locale)
-                for i in items
-                if i.id in library
-            ]
+            names = (
+                [named]
+                if named is not None
+                else [
+                    _author_name(authors.get(i.id), library[i.id], result.locale)
+                    for i in items
+                    if i.id in library
+                ]
+            )
             author_md = " and ".join(serialise(n, "markdown") for n in names)
             author_plain = " and ".join(serialise(n, "text") for n in names)
         start, end = found_citation.start, found_citation.end
@@ -1164,6 +1227,7 @@ __all__ = [
     "div_level",
     "in_text_authors",
     "load_libraries",
+    "positioned_authors",
     "refs_div_accepts",
     "render_document",
     "render_document_file",

@@ -11,13 +11,16 @@ stay right:
 
 read (per document, possibly in worker processes)
     The ``:cite:`` role, and pandoc's ``[@key]`` text in MyST pages, leave
-    :class:`citation_node` placeholders; ``.. bibliography::`` leaves a
-    :class:`bibliography_node`.  In note styles each citation outside a
-    footnote is moved into a new auto-numbered footnote before docutils
-    numbers footnotes.  ``doctree-read`` then parses every citation (so a
-    syntax error or an unknown key is reported with its document and line),
-    records the clusters in reading order with their note numbers, and
-    notes the library files the document depends on, so that a changed
+    :class:`citation_node` placeholders, as do the author-in-text forms
+    (``:citet:`@key [p. 33]``` and a bare ``@key [p. 33]`` in MyST pages);
+    ``.. bibliography::`` leaves a :class:`bibliography_node`.  In note
+    styles each citation outside a footnote is moved into a new
+    auto-numbered footnote before docutils numbers footnotes (an
+    author-in-text one leaves a placeholder for the author's name behind).
+    ``doctree-read`` then parses every citation (so a syntax error or an
+    unknown key is reported with its document and line), records the
+    clusters in reading order with their note numbers, and notes the
+    library files the document depends on, so that a changed
     ``.bib`` re-reads the documents citing from it.
 merge (``env-merge-info``)
     The per-document records of worker processes join the main environment.
@@ -66,7 +69,7 @@ from citekit.integrations.sphinx_nodes import (
 
 logger = logging.getLogger(__name__)
 
-ENV_VERSION = 1
+ENV_VERSION = 2
 """Bumped when the records kept in the environment change shape."""
 
 
@@ -85,6 +88,7 @@ class CiteRecord:
     line: int | None
     order: tuple[int, int]  # reading order in the document (a note's citations at its reference)
     note: int | None = None  # the footnote it sits in, if any
+    author: bool = False  # author-in-text: the name goes in the text, the cluster without it
 
 
 @dataclass
@@ -118,6 +122,8 @@ class Rendered:
     targets: dict[str, list[tuple[str, str, bool]]] = field(default_factory=dict)
     """key -> (docname, anchor, whether that bibliography serves the whole project)."""
     hanging: bool = False
+    authors: dict[str, list[str]] = field(default_factory=dict)
+    """Per document and citation, the author's name put in the text ("" for none)."""
 
 
 @dataclass
@@ -259,6 +265,25 @@ def parse_citation(session: Session, text: str) -> citekit.Cluster:
     return citekit.cite(citekit.Library(), text, session.style, locale=session.locale).cluster
 
 
+def parse_in_text_citation(session: Session, text: str) -> citekit.Cluster:
+    """An author-in-text citation (``@key`` or ``@key [p. 33]``) as a one-cite cluster.
+
+    Read by :func:`citekit.parse_in_text`, as ``citekit render`` reads it.
+    """
+    written = text.strip()
+    if not written.startswith("@"):
+        written = "@" + written
+    if not written.endswith("]"):
+        written += " []"
+    locale = session.locale or session.style.default_locale or "en-US"
+    cluster = citekit.parse_in_text(written, locale)
+    if cluster is None:
+        raise citekit.CitationSyntaxError(
+            f"'{text}' is not an author-in-text citation (want @key or @key [locator])"
+        )
+    return cluster
+
+
 # ---------------------------------------------------------------------------
 # Read: role, directive, transforms
 # ---------------------------------------------------------------------------
@@ -269,6 +294,19 @@ class CiteRole(SphinxRole):
 
     def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
         node = citation_node(self.rawtext, text=self.text)
+        self.set_source_info(node)
+        return [node], []
+
+
+class CiteInTextRole(SphinxRole):
+    """``:citet:`@key [p. 33]```: the author in the text, the rest as a citation.
+
+    pandoc's author-in-text form ("Raimondo (2000, 33)"; in note styles the
+    name in the text and the rest in a note).  The ``@`` may be left out.
+    """
+
+    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        node = citation_node(self.rawtext, text=self.text, in_text=True)
         self.set_source_info(node)
         return [node], []
 
@@ -337,7 +375,7 @@ class NoteCitations(SphinxTransform):
         for number, node in enumerate(list(document.findall(citation_node))):
             if _footnote_of(node) is not None:
                 continue  # a citation in the writer's own note stays in it
-            _into_footnote(document, node, f"citekit-note-{number}")
+            _into_footnote(document, node, f"citekit-note-{number}", split=True)
             made = True
         if made:
             _number_in_reading_order(document)
@@ -352,13 +390,25 @@ def _footnote_of(node: nodes.Node) -> nodes.footnote | None:
     return None
 
 
-def _into_footnote(document: nodes.document, node: citation_node, name: str) -> None:
-    """Put ``node`` in a new auto-numbered footnote at the end of the document."""
+def _into_footnote(
+    document: nodes.document, node: citation_node, name: str, *, split: bool = False
+) -> None:
+    """Put ``node`` in a new auto-numbered footnote at the end of the document.
+
+    An author-in-text citation leaves a placeholder for the author's name
+    before the note mark (``pair`` names the note on both nodes).
+    """
     reference = nodes.footnote_reference("", "", auto=1, refname=name)
     reference.source, reference.line = node.source, node.line
     document.note_autofootnote_ref(reference)
     document.note_footnote_ref(reference)
-    node.replace_self(reference)
+    if split and node.get("in_text"):
+        author = citation_node("", text=node["text"], part="author", pair=name)
+        author.source, author.line = node.source, node.line
+        node["pair"] = name
+        node.replace_self([author, reference])
+    else:
+        node.replace_self(reference)
     footnote = nodes.footnote("", nodes.paragraph("", "", node), auto=1, names=[name])
     footnote.source, footnote.line = node.source, node.line
     document.note_autofootnote(footnote)
@@ -438,10 +488,13 @@ def collect(app: Sphinx, doctree: nodes.document) -> None:
     position = _reading_position(doctree)
     used: set[Path] = set()
     unknown: list[tuple[str, nodes.Element, str]] = []
-    for index, node in enumerate(doctree.findall(citation_node)):
+    cites = [node for node in doctree.findall(citation_node) if node.get("part") != "author"]
+    for index, node in enumerate(cites):
         node["docname"], node["index"] = docname, index
         footnote = _footnote_of(node)
         cluster = _parse_node(session, node)
+        # in a note the writer wrote, the whole citation stands (as in citekit render)
+        in_note = footnote is not None and not node.get("pair")
         if cluster is not None:
             keys = [item.id for item in cluster.items]
             used.update(_known_files(session, keys, node, "citation", unknown))
@@ -453,8 +506,11 @@ def collect(app: Sphinx, doctree: nodes.document) -> None:
                 node.line,
                 _order_of(node, footnote, doctree, position),
                 _note_number(footnote),
+                bool(node.get("in_text"))
+                and citekit.author_in_text_applies(session.style, in_note=in_note),
             )
         )
+    _pair_authors(doctree, cites)
     for index, bib in enumerate(doctree.findall(bibliography_node)):
         bib["docname"], bib["index"] = docname, index
         _known_files(session, bib["keys"], bib, "bibliography", unknown)
@@ -477,8 +533,19 @@ def collect(app: Sphinx, doctree: nodes.document) -> None:
         env.note_dependency(str(path))
 
 
+def _pair_authors(doctree: nodes.document, cites: Sequence[citation_node]) -> None:
+    """Each author placeholder points at the citation whose note it stands before."""
+    by_pair = {node["pair"]: node for node in cites if node.get("pair")}
+    for author in doctree.findall(citation_node):
+        partner = by_pair.get(author.get("pair")) if author.get("part") == "author" else None
+        if partner is not None:
+            author["docname"], author["index"] = partner["docname"], partner["index"]
+
+
 def _parse_node(session: Session, node: citation_node) -> citekit.Cluster | None:
     try:
+        if node.get("in_text"):
+            return parse_in_text_citation(session, node["text"])
         return parse_citation(session, node["text"])
     except citekit.CitekitError as exc:
         logger.warning("citekit: %s", exc, location=node, type="citekit", subtype="syntax")
@@ -611,7 +678,12 @@ def _plan(state: State, env: BuildEnvironment) -> _Plan:
 
 
 def _cluster_for(record: CiteRecord) -> citekit.Cluster:
+    """The cluster as rendered: an author-in-text one leaves its author to the text."""
     cluster = record.cluster or citekit.Cluster(())
+    if record.author:
+        cluster = replace(
+            cluster, items=tuple(replace(i, suppress_author=True) for i in cluster.items)
+        )
     return replace(cluster, note_number=record.note)
 
 
@@ -660,7 +732,52 @@ def _render(session: Session, state: State, plan: _Plan) -> Rendered:
             texts.get((docname, r.index), _unreadable(r.text)) for r in cites
         ]
     _fill_bibliographies(rendered, state, plan, session, project)
+    _fill_authors(rendered, state, plan, session, project.locale)
     return rendered
+
+
+def _fill_authors(
+    rendered: Rendered, state: State, plan: _Plan, session: Session, locale: str
+) -> None:
+    """The names put in the text before author-in-text citations, as ``citekit render`` does.
+
+    The style's author-only rendering (:func:`citekit.in_text_authors`);
+    in note styles the name a note at that place would print
+    (:func:`citekit.positioned_authors`: in full first, short after), with
+    each page's notes on their own as :func:`_per_document` renders them.
+    """
+    library = session.library
+    wanted = {
+        (docname, r.index): r.cluster.items[0].id
+        for docname, r in plan.clusters
+        if r.author and r.cluster and len(r.cluster.items) == 1 and r.cluster.items[0].id in library
+    }
+    if not wanted:
+        return
+    names = citekit.in_text_authors(library, sorted(set(wanted.values())), session.style, locale)
+    html = {place: citekit.serialise(names[key], "html") for place, key in wanted.items()}
+    if session.note_style:
+        for docname in plan.order:
+            readable = [r for _, r in _readable_of(plan, docname)]
+            at_place = citekit.positioned_authors(
+                library,
+                session.style,
+                [_cluster_for(r) for r in readable],
+                [(docname, r.index) in wanted for r in readable],
+                locale=locale,
+            )
+            for record, name in zip(readable, at_place, strict=True):
+                if name is not None:
+                    html[(docname, record.index)] = citekit.serialise(name, "html")
+    for docname in plan.order:
+        rendered.authors[docname] = [
+            html.get((docname, r.index), "") for r in state.docs[docname].cites
+        ]
+
+
+def _readable_of(plan: _Plan, docname: str) -> list[tuple[str, CiteRecord]]:
+    """One document's readable citations in reading order (as :func:`_per_document` takes them)."""
+    return [(d, r) for d, r in plan.clusters if d == docname and r.cluster]
 
 
 def _unreadable(citation: str) -> str:
@@ -785,6 +902,7 @@ def _signature(rendered: Rendered, state: State, docname: str) -> object:
     ]
     return (
         rendered.citations.get(docname),
+        rendered.authors.get(docname),
         [rendered.entries.get((docname, bib.index)) for bib in (records.bibs if records else ())],
         [rendered.targets.get(key, [])[:1] for key in keys],
     )
@@ -808,15 +926,23 @@ def _citation_nodes(
     app: Sphinx, rendered: Rendered, node: citation_node, fromdocname: str
 ) -> nodes.Node:
     docname, index = node.get("docname"), node.get("index")
+    authors = rendered.authors.get(docname or "", [])
+    author = authors[index] if index is not None and index < len(authors) else ""
+    if node.get("part") == "author":  # the name left in the text before a note
+        return nodes.inline("", "", *html_to_nodes(author), classes=["citekit-author"])
     texts = rendered.citations.get(docname or "", [])
     html = texts[index] if index is not None and index < len(texts) else _unreadable(node["text"])
     content = html_to_nodes(html)
     wrapper = nodes.inline("", "", *content, classes=["citekit-citation"])
     target = _link_target(app, rendered, docname, index)
-    if target is None or has_link(content):
-        return wrapper
-    todocname, anchor = target
-    return make_refnode(app.builder, fromdocname, todocname, anchor, wrapper)
+    cited: nodes.Node = wrapper
+    if target is not None and not has_link(content):
+        todocname, anchor = target
+        cited = make_refnode(app.builder, fromdocname, todocname, anchor, wrapper)
+    if not author or node.get("pair"):
+        return cited
+    name = nodes.inline("", "", *html_to_nodes(author), classes=["citekit-author"])
+    return nodes.inline("", "", name, nodes.Text(" "), cited, classes=["citekit-in-text"])
 
 
 def _link_target(
@@ -890,6 +1016,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_node(citation_node, html=skip, latex=skip, text=skip, man=skip, texinfo=skip)
     app.add_node(bibliography_node, html=skip, latex=skip, text=skip, man=skip, texinfo=skip)
     app.add_role("cite", CiteRole())
+    app.add_role("citet", CiteInTextRole())
     app.add_directive("bibliography", BibliographyDirective)
     app.add_transform(MarkdownCitations)
     app.add_transform(NoteCitations)

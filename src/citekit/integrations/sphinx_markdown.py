@@ -6,8 +6,12 @@ doctree's text, where code, math, raw markup, links and titles are already
 told apart from prose.  A bracketed group counts as a citation when it
 holds a cite start (``@`` or ``-@`` not preceded by a word character, an
 ``@`` or a backslash, so e-mail addresses are left alone), as in pandoc.
-Author-in-text citations (a bare ``@key`` outside brackets) are not
-turned into citations: on a Sphinx page that text is too often a handle.
+
+An author-in-text citation is a bare ``@key`` outside brackets, with an
+optional locator in brackets after it (``@key [p. 33]``), as pandoc reads
+it: "Raimondo (2000, 33)".  The same exclusions hold (``me@example.org``
+is an address, not a citation), and a key ends before trailing
+punctuation (``@key.`` cites ``key``).
 """
 
 from __future__ import annotations
@@ -20,6 +24,15 @@ from citekit.integrations.sphinx_nodes import citation_node
 
 CLUSTER = re.compile(r"\[(?P<body>[^\[\]]*?(?<![\w@\\])-?@(?:\{|\w)[^\[\]]*)\](?![(\[:])")
 """A bracketed citation cluster in running text."""
+
+IN_TEXT = re.compile(
+    r"(?<![\w@\\\-])@(?:\{[^{}]*\}|\w(?:\w|[:.#$%&\-+?<>~/](?=\w))*)"
+    r"(?:[ ]?\[[^\[\]]*\](?![(\[:]))?"
+)
+"""An author-in-text citation: ``@key`` and an optional ``[locator]`` after it."""
+
+_CITATION = re.compile(f"{CLUSTER.pattern}|(?P<in_text>{IN_TEXT.pattern})")
+"""Either form; at a ``[`` the cluster wins, so a cite inside brackets is never in-text."""
 
 _OPAQUE = (
     nodes.FixedTextElement,
@@ -49,10 +62,13 @@ def _split(text: str, line: int | None, source: str | None) -> list[nodes.Node] 
     """``text`` as text and citation nodes, or None when it holds no citation."""
     pieces: list[nodes.Node] = []
     position = 0
-    for match in CLUSTER.finditer(text):
+    for match in _CITATION.finditer(text):
         if match.start() > position:
             pieces.append(nodes.Text(text[position : match.start()]))
-        cite = citation_node(match.group(0), text=match["body"])
+        if match["in_text"]:
+            cite = citation_node(match.group(0), text=match.group(0), in_text=True)
+        else:
+            cite = citation_node(match.group(0), text=match["body"])
         cite.source = source
         cite.line = line + text[: match.start()].count("\n") if line else line
         pieces.append(cite)
@@ -81,7 +97,7 @@ def _text_runs(parent: nodes.Element) -> list[list[nodes.Text]]:
 
 
 def mark_citations(document: nodes.document) -> int:
-    """Turn the bracketed citations in ``document``'s prose into citation nodes.
+    """Turn the citations in ``document``'s prose into citation nodes (both forms).
 
     Returns how many were found.
     """
