@@ -471,10 +471,14 @@ def positioned_authors(
     """
     if not style.is_note or not any(wanted):
         return [None] * len(clusters)
+    # the name alone: the cite's prefix and suffix belong to the note
     author_only = [
         replace(
             cluster,
-            items=tuple(replace(i, author_only=True, suppress_author=False) for i in cluster.items),
+            items=tuple(
+                replace(i, author_only=True, suppress_author=False, prefix=None, suffix=None)
+                for i in cluster.items
+            ),
         )
         if want
         else cluster
