@@ -57,7 +57,8 @@ KEYS = [item["id"] for item in ITEMS]
 STYLES = ["chicago-notes-bibliography", "apa", "ieee"]
 
 cites = st.lists(
-    st.tuples(st.sampled_from(KEYS), st.sampled_from([None, "3", "12", "40-41"])),
+    # "nowhere" is no record: rendered "[unknown: nowhere]", left out for the engine
+    st.tuples(st.sampled_from([*KEYS, "nowhere"]), st.sampled_from([None, "3", "12", "40-41"])),
     min_size=1,
     max_size=3,
 )
@@ -188,3 +189,65 @@ def test_an_edit_that_changes_nothing_answers_the_cluster_as_it_is() -> None:
     assert not update.bibliography_changed
     assert document.move(1, 1).changed == (document.rendered()[1],)
     assert isinstance(first, RenderedCluster)
+
+
+QUOTATION = {
+    "id": "said",
+    "type": "speech",
+    "title": "Remarks",
+    "author": [{"family": "Poe", "given": "Edgar"}],
+    "issued": {"date-parts": [[1840]]},
+    "custom": {"quotation": "Words", "quoted-in": "poe1999", "quoted-in-locator": 78},
+}
+
+
+@pytest.mark.parametrize("style", ["chicago-notes-bibliography", "apa"])
+def test_documents_citing_quotations_match_a_fresh_render(style: str) -> None:
+    """A quotation record renders through the "quoted in" pass around the engine:
+    the document then renders through render() after each change, with the
+    same answers as documents the engine session serves."""
+    library = Library.from_json([*ITEMS, QUOTATION])
+    document = CitationDocument(library, style)
+    document.add("[@doe2000a, p. 3]")
+    document.add("[@said]")
+    document.insert(0, "[@poe1999; @said]")
+    document.update(2, "[@doe2000b]")
+    document.add("[@said]")
+    texts, bibliography = _fresh(library, style, document.clusters)
+    assert [c.text for c in document.rendered()] == texts
+    assert [(e.id, e.text) for e in document.bibliography] == bibliography
+    for cluster in document.clusters:  # no quotation cited any more: the session serves again
+        if any(item.id == "said" for item in cluster.items):
+            document.remove(cluster.id or "")
+    document.add("[@doe2000c]")
+    document.insert(0, "[@doe2000a]")
+    texts, bibliography = _fresh(library, style, document.clusters)
+    assert [c.text for c in document.rendered()] == texts
+    assert [(e.id, e.text) for e in document.bibliography] == bibliography
+
+
+def test_records_added_or_replaced_in_the_library_show_at_the_next_change() -> None:
+    """The library may change between edits: a key cited while unknown that is now
+    a record, a record replaced by another; the next change renders them as a
+    fresh render of the same library does."""
+    library = Library.from_json(ITEMS)
+    document = CitationDocument(library, "chicago-notes-bibliography")
+    document.add("[@doe2000a]")
+    document.add("[@nowhere, p. 4]")
+    document.add("[@roe2001; @nowhere]")
+    document.add("[@doe2000a, p. 9]")
+    assert "[unknown: nowhere]" in document.rendered()[1].text
+    library.add(Library.from_json([_book("nowhere", "Doe", "John", 2000, "Lakes")])["nowhere"])
+    document.add("[@poe1999]")
+    texts, bibliography = _fresh(library, "chicago-notes-bibliography", document.clusters)
+    assert [c.text for c in document.rendered()] == texts
+    assert [(e.id, e.text) for e in document.bibliography] == bibliography
+    library.add(
+        Library.from_json([_book("roe2001", "Roe", "Ann", 2001, "Valleys")])["roe2001"],
+        replace=True,
+    )
+    document.update(0, "[@doe2000b]")
+    texts, bibliography = _fresh(library, "chicago-notes-bibliography", document.clusters)
+    assert [c.text for c in document.rendered()] == texts
+    assert [(e.id, e.text) for e in document.bibliography] == bibliography
+    assert not document.problems

@@ -31,6 +31,7 @@ those of a fresh :func:`~citekit.render.render` of the same clusters
 
 from __future__ import annotations
 
+import gc
 import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -186,6 +187,9 @@ class CitationDocument:
         self.bibliography_keys = normalise_keys(bibliography_keys, library)
         self._clusters: list[Cluster] = []
         self._ids = itertools.count(1)
+        self._given_ids: set[str] = set()  # ids the caller gave clusters
+        # The keys each cluster cites that the library lacks (clusters with any).
+        self._unknown_in: dict[str, tuple[str, ...]] = {}
         # What each cluster shows, by id: its text and note number.
         self._shown: dict[str, tuple[str, int | None]] = {}
         self._bibliography: tuple[BibEntry, ...] = ()
@@ -196,7 +200,8 @@ class CitationDocument:
         self._session_records: dict[str, object] = {}
         self._session_warnings: list[Problem] = []
         self._plain: dict[str, tuple[object, bool]] = {}
-        self._entries: dict[str, BibEntry] = {}  # by key, while its tree is the same
+        # Listed entries by key, while the session gives the same tree (None: left out).
+        self._entries: dict[str, tuple[Rich, BibEntry | None]] = {}
         self.warnings: list[str] = []
         self.problems: list[Problem] = []
         self._syntax_locale = (
@@ -208,6 +213,8 @@ class CitationDocument:
         given = list(clusters)
         if given:
             self.open(given)
+        else:  # the engine session is ready before the first edit (style parsed, locale merged)
+            self._session_for([])
 
     # -- reading -----------------------------------------------------------
     @property
@@ -264,6 +271,7 @@ class CitationDocument:
             self._clusters = kept
             raise
         self._shown.clear()
+        self._unknown_in.clear()
         update = self._refresh(touched={c.id or "" for c in prepared}, first=0)
         now = {c.id for c in prepared}
         return replace(update, removed=tuple(i for i in previous if i not in now))
@@ -295,13 +303,14 @@ class CitationDocument:
         if prepared == old:  # typing inside a citation often sends it unchanged
             return self._unchanged(index)
         self._clusters[index] = prepared
-        return self._refresh(touched={prepared.id or ""}, first=index)
+        return self._refresh(touched={prepared.id or ""}, first=index, moved=index + 1)
 
     def remove(self, ref: int | str) -> Update:
         """Take a cluster out (by id or index)."""
         index = self.index_of(ref)
         removed = self._clusters.pop(index)
         self._shown.pop(removed.id or "", None)
+        self._unknown_in.pop(removed.id or "", None)
         update = self._refresh(touched=set(), first=index)
         return replace(update, removed=(removed.id or "",))
 
@@ -313,7 +322,9 @@ class CitationDocument:
         self._clusters.insert(position, cluster)
         if position == index:
             return self._unchanged(index)
-        return self._refresh(touched={cluster.id or ""}, first=min(index, position))
+        return self._refresh(
+            touched={cluster.id or ""}, first=min(index, position), moved=max(index, position) + 1
+        )
 
     def set_style(self, style: str | Path | Style) -> Update:
         """Switch styles: every cluster re-renders."""
@@ -336,15 +347,17 @@ class CitationDocument:
         ident = keep_id or parsed.id
         if ident is None:
             ident = self._new_id()
-        elif keep_id is None and any(c.id == ident for c in self._clusters):
-            raise UsageError(f"a cluster with id '{ident}' is already in the document")
+        elif keep_id is None:
+            if any(c.id == ident for c in self._clusters):
+                raise UsageError(f"a cluster with id '{ident}' is already in the document")
+            self._given_ids.add(str(ident))
         return replace(parsed, id=str(ident))
 
     def _new_id(self) -> str:
-        taken = {c.id for c in self._clusters}
+        """The next ``c<n>`` no cluster has (only ids given by the caller can clash)."""
         while True:
             candidate = f"c{next(self._ids)}"
-            if candidate not in taken:
+            if candidate not in self._given_ids or all(c.id != candidate for c in self._clusters):
                 return candidate
 
     def _unchanged(self, index: int) -> Update:
@@ -382,6 +395,60 @@ class CitationDocument:
             for i, c in enumerate(self._clusters)
         ]
 
+    def _scan_all(self) -> tuple[dict[str, None], dict[str, None]]:
+        """The cited keys the library has and those it lacks, each once, in order."""
+        library = self.library
+        cited: dict[str, None] = {}
+        unknown: dict[str, None] = {}
+        self._unknown_in = {}
+        for cluster in self._clusters:
+            missing = []
+            for item in cluster.items:
+                if item.id in library:
+                    cited[item.id] = None
+                else:
+                    unknown[item.id] = None
+                    missing.append(item.id)
+            if missing:
+                self._unknown_in[cluster.id or ""] = tuple(missing)
+        return cited, unknown
+
+    def _scan_touched(
+        self, touched: set[str], first: int
+    ) -> tuple[dict[str, None], dict[str, None]] | None:
+        """Like :meth:`_scan_all` for a change while the session holds every cited
+        record: only the touched clusters (all at ``first`` or after) can cite a key
+        the session lacks, so "cited" holds only those.  None when a key a cluster
+        lacked is in the library now (everything must be looked at again)."""
+        library = self.library
+        known = self._session_records
+        unknown_in = self._unknown_in
+        if any(k in library for keys in unknown_in.values() for k in keys):
+            return None
+        cited: dict[str, None] = {}
+        for cluster in itertools.islice(self._clusters, first, None):
+            ident = cluster.id or ""
+            if ident not in touched:
+                continue
+            missing = []
+            for item in cluster.items:
+                key = item.id
+                if key in known:
+                    continue
+                if key in library:
+                    cited[key] = None
+                else:
+                    missing.append(key)
+            if missing:
+                unknown_in[ident] = tuple(missing)
+            else:
+                unknown_in.pop(ident, None)
+        unknown: dict[str, None] = {}
+        if unknown_in:
+            for cluster in self._clusters:
+                unknown.update(dict.fromkeys(unknown_in.get(cluster.id or "", ())))
+        return cited, unknown
+
     def _note_number(self, index: int, cluster: Cluster) -> int | None:
         """The cluster's note: its own, else (in a note style) its place plus one."""
         if cluster.note_number is not None or not self.style.is_note:
@@ -394,17 +461,32 @@ class CitationDocument:
         text = self._shown[ident][0]
         return RenderedCluster(ident, index, text, self._note_number(index, cluster))
 
-    def _refresh(self, touched: set[str], first: int) -> Update:
-        """Render after a change; ``self._clusters[:first]`` are the clusters of last time."""
+    def _refresh(self, touched: set[str], first: int, moved: int | None = None) -> Update:
+        """Render after a change; ``self._clusters[:first]`` are the clusters of last time.
+
+        Clusters from ``first`` up to ``moved`` (the end when None) may have
+        moved, and so changed note numbers; the others change only if their
+        rendering does.  The cycle collector waits meanwhile: an edit
+        allocates many small acyclic objects, and a collection that starts
+        during it scans every object the document keeps (as the engine's
+        own runs, :func:`~citekit.render.csl.engine.CslEngine.process`).
+        """
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return self._render_change(touched, first, moved)
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _render_change(self, touched: set[str], first: int, moved: int | None) -> Update:
         library = self.library
-        cited: dict[str, None] = {}
-        unknown: dict[str, None] = {}
-        for cluster in self._clusters:
-            for item in cluster.items:
-                if item.id in library:
-                    cited[item.id] = None
-                else:
-                    unknown[item.id] = None
+        scanned = self._scan_touched(touched, first) if self._session_current() else None
+        if scanned is None:
+            cited, unknown = self._scan_all()
+            first = 0
+        else:
+            cited, unknown = scanned
         extra = [k for k in self.bibliography_keys if k in library]
         problems = [
             unknown_key_problem(key, library, "bibliography")
@@ -417,16 +499,20 @@ class CitationDocument:
         if session is not None:
             try:
                 texts, bibliography, more = self._session_render(
-                    session, first, extra, touched, bool(unknown)
+                    session, first, extra, touched, bool(self._unknown_in)
                 )
+                self._bibliography_signature = None  # render() kept none of this
             except Exception:  # an engine bug: the whole render reports it
                 self._session = None
         if texts is None:
             first = 0
+            if scanned is not None:  # only the new keys were looked at
+                cited, unknown = self._scan_all()
             texts, bibliography, more = self._render_all(cited, extra)
         changed: list[RenderedCluster] = []
         shown = self._shown
-        for index in sorted({*texts, *range(first, len(self._clusters))}):
+        stop = len(self._clusters) if moved is None else min(moved, len(self._clusters))
+        for index in sorted({*texts, *range(first, stop)}):
             cluster = self._clusters[index]
             ident = cluster.id or ""
             before = shown.get(ident)
@@ -438,9 +524,9 @@ class CitationDocument:
             if ident in touched or before != now:
                 changed.append(RenderedCluster(ident, index, text, now[1]))
                 shown[ident] = now
-        bib_changed = [(e.id, e.text) for e in bibliography] != [
-            (e.id, e.text) for e in self._bibliography
-        ]
+        bib_changed = bibliography is not self._bibliography and [
+            (e.id, e.text) for e in bibliography
+        ] != [(e.id, e.text) for e in self._bibliography]
         self._bibliography = bibliography
         problems += more + self._bibliography_problems
         self.problems = problems
@@ -467,23 +553,44 @@ class CitationDocument:
             kept = self._plain[key] = (record, plain)
         return kept[1]
 
+    def _engine_is_citekit(self) -> bool:
+        """Whether the engine is citekit's own (not a subclass, which may render
+        otherwise); an unknown engine name is render()'s to report."""
+        try:
+            return type(get_engine(self.engine)) is CslEngine
+        except UsageError:
+            return False
+
+    def _session_current(self) -> bool:
+        """Whether there is a session and its records are still the library's.
+
+        A record replaced or removed since it was given to the session ends
+        the session (checked once per change).
+        """
+        if self._session is None:
+            return False
+        get = self.library.get
+        if any(get(key) is not record for key, record in self._session_records.items()):
+            self._session = None
+            self._session_records = {}
+            return False
+        return True
+
     def _session_for(self, keys: list[str]) -> CslSession | None:
         """The engine session with every record of ``keys``, or None where none can serve.
 
         None for other engines, broken styles and documents citing quotation
-        records or sets (their passes run around the engine in render()).  A
-        record replaced or removed from the library since it was given to
-        the session starts a new session.
+        records or sets (their passes run around the engine in render()).
+        The caller has checked the session's records (:meth:`_session_current`).
         """
-        if not all(self._is_plain(key) for key in keys):
-            self._session = None
-            return None
-        if self._session is None and not isinstance(get_engine(self.engine), CslEngine):
-            return None
         session = self._session
         records = self._session_records
-        if session is not None and any(self.library.get(k) is not r for k, r in records.items()):
-            session = None
+        # the session holds only records checked plain: check the others
+        if not all(self._is_plain(key) for key in keys if session is None or key not in records):
+            self._session = None
+            return None
+        if session is None and not self._engine_is_citekit():
+            return None
         if session is None:
             try:
                 session = CslEngine().session(
@@ -579,7 +686,13 @@ class CitationDocument:
         listed: list[BibEntry] = []
         self._bibliography_problems = []
         for key, tree in entries:
-            if not richtext.plain(tree).strip():
+            kept = self._entries.get(key)
+            if kept is None or kept[0] is not tree:  # the session keeps unchanged trees
+                printed = bool(richtext.plain(tree).strip())
+                entry = BibEntry(key, tree, serialise(tree, self.output)) if printed else None
+                kept = self._entries[key] = (tree, entry)
+            entry = kept[1]
+            if entry is None:
                 self._bibliography_problems.append(
                     Problem(
                         "no-printed-form",
@@ -588,9 +701,6 @@ class CitationDocument:
                     )
                 )
                 continue
-            entry = self._entries.get(key)
-            if entry is None or entry.rich is not tree:  # the session keeps unchanged trees
-                entry = self._entries[key] = BibEntry(key, tree, serialise(tree, self.output))
             listed.append(entry)
         return tuple(listed)
 

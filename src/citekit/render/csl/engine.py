@@ -18,7 +18,7 @@ from citekit.render.csl.contract import CiteRequest
 from citekit.render.csl.data import Item, normalise_item
 from citekit.render.csl.locale import Locale, build_locale
 from citekit.render.csl.processor import Processor
-from citekit.render.csl.session import CslSession
+from citekit.render.csl.session import CslSession, Reads
 from citekit.render.csl.style import Style, StyleError
 from citekit.render.csl.style_xml import parse_style
 from citekit.render.types import (
@@ -196,7 +196,7 @@ class CslEngine:
         ``session.warnings``.  See :mod:`citekit.render.csl.session`.
         """
         style, merged, warnings = load_style_and_locale(style_xml, locale, locale_loader)
-        numbers = b"citation-number" in style_xml
-        session = CslSession(style, merged, warnings=warnings, cites_numbers=numbers)
+        reads = Reads.from_xml(style_xml)
+        session = CslSession(style, merged, warnings=warnings, reads=reads)
         session.add_items(items)
         return session

@@ -230,28 +230,33 @@ class Processor:
         compute_positions(cite_lists, notes, style.citation.options)
         states = self.states = disambiguate(self, items, registered, bib_order, cite_lists, notes)
 
-        citation = style.citation
-        if citation.sort:
-            for built in cite_lists:
-                if len(built) < 2:
-                    continue  # one cite needs no order (and no sort keys)
-                for cite in built:
-                    cite.sort_values = self._keys_with_number(
-                        cite.item, citation, cite.info.citation_number
-                    )
-                order = sort_indices([c.sort_values for c in built], citation.sort)
-                built[:] = [built[i] for i in order]
         for built in cite_lists:
-            for cite in built:
-                state = states.get(cite.item.id) or DisambiguationState()
-                cite.output, _ = self.render_item(cite.item, citation, "citation", cite.info, state)
-            cluster_out = collapse_cluster(self, built, states)
-            result.citations.append(to_rich(cluster_out, self.locale))
+            result.citations.append(self.render_cluster(built, states))
         if want_bibliography and style.bibliography is not None:
             result.bibliography = render_bibliography(
                 self, items, bib_order, numbers, states, progress
             )
         return result
+
+    def render_cluster(
+        self, cites: Sequence[Cite], states: Mapping[str, DisambiguationState]
+    ) -> Rich:
+        """One cluster: its cites in the style's cite order, rendered in their
+        positions and states, collapsed and joined.  ``cites`` keep their
+        (document) order, so an engine session can keep them between runs."""
+        citation = self.style.citation
+        ordered = list(cites)
+        if citation.sort and len(ordered) > 1:  # one cite needs no order (and no sort keys)
+            for cite in ordered:
+                cite.sort_values = self._keys_with_number(
+                    cite.item, citation, cite.info.citation_number
+                )
+            order = sort_indices([c.sort_values for c in ordered], citation.sort)
+            ordered = [ordered[i] for i in order]
+        for cite in ordered:
+            state = states.get(cite.item.id) or DisambiguationState()
+            cite.output, _ = self.render_item(cite.item, citation, "citation", cite.info, state)
+        return to_rich(collapse_cluster(self, ordered, states), self.locale)
 
     def split_locator_label(self, locator: str) -> tuple[str, str]:
         """A locator such as ``vol. 3`` names its own label; ``page`` otherwise."""

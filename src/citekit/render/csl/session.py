@@ -7,27 +7,35 @@ time, and almost all of that stays as it was.  :class:`CslSession` keeps one
 :class:`Processor` (its parsed style, locale and sort keys) and what the last
 :meth:`CslSession.process` computed, and redoes only what an edit can change:
 
-* **Positions** are walked again from the first changed cluster only; the
+* **Positions** are walked again from the first changed cluster only.  The
   walk's state (first and last note of each item, the previous cluster) is
-  kept at the document's end (an ``add`` resumes from it) or replayed over
-  the unchanged clusters before the edit (cheap dictionary updates, no
-  rendering).  Each later cluster's positions are compared with the kept
-  ones, and only clusters whose positions changed are candidates for a new
-  rendering.
+  kept at the document's end (an ``add`` resumes from it) and every
+  ``_CHECKPOINT`` clusters (an edit replays the few unchanged clusters after
+  the last copy before it: dictionary updates, no rendering).  After an edit
+  in place the walk stops as soon as its state is last time's again
+  (:class:`_Convergence`); clusters whose positions did not change are not
+  rendered again.
 * **Item numbers and the bibliography order** are reused while the
-  registration order (first cites, then the listed extras) is unchanged.
+  registration order (first cites, then the listed extras) is unchanged;
+  items registered after the kept ones are sorted in by binary search.
 * **Disambiguation** runs again only when its inputs changed (the
   registered items and their order, the first note of each item, whether
-  any cite is subsequent); its comparison renders (an item in one position
-  form and one state) are kept across runs, keyed by item, cite form and
-  state, so a new item costs the renders of that item.
+  any cite is subsequent), and not even then when the only change is new
+  items whose comparison texts collide with no other item's (counted
+  incrementally).  Its comparison renders are kept across runs as text,
+  keyed by item, cite form and state.
 * **Clusters** are rendered again only when their signature (every cite as
-  requested, its position, note numbers, citation number and its item's
+  requested, its position and note numbers, citation number and its item's
   disambiguation state) differs from the kept one; a signature seen before
   (a cluster moved back) reuses its kept rendering.
 * **The bibliography** is rendered again only when its order, numbers or
-  states changed; each entry's own render is kept by item, number and state
-  (the author substitution and layout run again over copies).
+  states changed, and then only the entries whose inputs changed (plus the
+  neighbours subsequent-author-substitute carries state through); each
+  entry's own render is kept by item, number and state.
+* Cite fields a style never reads (:class:`Reads`: ``citation-number``,
+  ``first-reference-note-number``, ``near-note``) count in none of these
+  comparisons, so renumbering every item or shifting every note number
+  renders nothing again in a style that prints neither.
 
 The output is the same as a fresh :meth:`Processor.run` over the same
 items and clusters (tests/render/csl/test_session.py and the editor's
@@ -36,6 +44,8 @@ property test compare them after random edits).
 
 from __future__ import annotations
 
+import gc
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,7 +53,6 @@ from typing import Any
 from citekit.model.citations import Cluster
 from citekit.render.csl.bibliography import cites_by_number, render_bibliography
 from citekit.render.csl.boxes import Box, Out, plain_text, to_rich
-from citekit.render.csl.clusters import collapse_cluster
 from citekit.render.csl.contract import (
     Cite,
     CiteInfo,
@@ -55,16 +64,42 @@ from citekit.render.csl.data import Item, normalise_item
 from citekit.render.csl.disambiguation import IGNORED, disambiguate
 from citekit.render.csl.locale import Locale
 from citekit.render.csl.processor import Processor
-from citekit.render.csl.sorting import sort_indices
+from citekit.render.csl.sorting import compare
 from citekit.render.csl.style import Section, Style
 from citekit.render.richtext import Rich
 
 _EXPLICIT = {0: "first", 1: "subsequent", 2: "ibid", 3: "ibid-with-locator"}
+_CHECKPOINT = 64
+"""Clusters between kept copies of the position walk's state."""
 _MEMO_LIMIT = 200_000
 """Kept comparison and entry renders before the memo starts over (memory bound)."""
 
 StateKey = tuple[int, tuple[tuple[int, int], ...], str, int, int]
 Signature = tuple[Any, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Reads:
+    """Which cite fields a style can read at all.
+
+    A style whose XML never names ``citation-number``,
+    ``first-reference-note-number`` or ``near-note`` renders the same
+    whatever those fields hold, so a change in them (every item renumbered
+    by a new first cite, every note shifted by an inserted cluster) need
+    not render anything again.  When unsure, everything counts.
+    """
+
+    numbers: bool = True
+    first_note: bool = True
+    near_note: bool = True
+
+    @classmethod
+    def from_xml(cls, style_xml: bytes) -> Reads:
+        return cls(
+            numbers=b"citation-number" in style_xml,
+            first_note=b"first-reference-note-number" in style_xml,
+            near_note=b"near-note" in style_xml,
+        )
 
 
 def state_key(state: DisambiguationState | None) -> StateKey:
@@ -80,17 +115,17 @@ def state_key(state: DisambiguationState | None) -> StateKey:
     )
 
 
-def _info_key(info: CiteInfo | None, numbers: bool) -> tuple[Any, ...]:
-    """A cite's fields as a key (its number only where the style can read it)."""
+def _info_key(info: CiteInfo | None, reads: Reads) -> tuple[Any, ...]:
+    """A cite's fields as a key (those the style cannot read left out)."""
     if info is None:
         return ()
     return (
         info.locator,
         info.label,
         info.position,
-        info.near_note,
-        info.first_note,
-        info.citation_number if numbers else 0,
+        info.near_note and reads.near_note,
+        info.first_note if reads.first_note else 0,
+        info.citation_number if reads.numbers else 0,
         info.prefix,
         info.suffix,
         info.suppress_author,
@@ -119,9 +154,9 @@ class _KeptProcessor(Processor):
     renders are handed out as copies: the bibliography pass edits them.
     """
 
-    def __init__(self, style: Style, locale: Locale, cites_numbers: bool) -> None:
+    def __init__(self, style: Style, locale: Locale, reads: Reads) -> None:
         super().__init__(style, locale)
-        self.cites_numbers = cites_numbers
+        self.reads = reads
         self.memo: dict[tuple[Any, ...], tuple[Out | None, Context]] = {}
 
     def render_item(
@@ -140,7 +175,7 @@ class _KeptProcessor(Processor):
             item.id,
             id(section),
             mode,
-            _info_key(info, self.cites_numbers),
+            _info_key(info, self.reads),
             state_key(state),
             hidden,
         )
@@ -169,21 +204,39 @@ class _Walk:
     # then knows its locator terms and splits locators into a head).
     terms_loaded: bool = False
 
-    def replay(self, lists: Sequence[Sequence[Cite]], notes: Sequence[int], end: int) -> None:
-        """Advance over ``lists[:end]`` (unchanged clusters): bookkeeping only."""
+    def replay(
+        self, lists: Sequence[Sequence[Cite]], notes: Sequence[int], end: int, begin: int = 0
+    ) -> None:
+        """Advance over ``lists[begin:end]`` (unchanged clusters): bookkeeping only."""
+        for index in range(begin, end):
+            self.advance(lists[index], notes[index], index)
+
+    def copy(self) -> _Walk:
+        return _Walk(dict(self.first_note), dict(self.last_note), dict(self.previous),
+                     self.terms_loaded)  # fmt: skip
+
+    def advance(self, cites: Sequence[Cite], note: int, index: int) -> None:
+        """Advance over one cluster whose positions are known (no positions set)."""
         first, last = self.first_note, self.last_note
-        for index in range(end):
-            cites = lists[index]
-            note = notes[index]
-            for cite in cites:
-                key = cite.item.id
-                if key not in first:
-                    first[key] = note
-                last[key] = note
-                if not self.terms_loaded and _labelless(cite):
-                    self.terms_loaded = True
-            if cites:
-                self.previous[bool(note)] = index
+        for cite in cites:
+            key = cite.item.id
+            if key not in first:
+                first[key] = note
+            last[key] = note
+            if not self.terms_loaded and _labelless(cite):
+                self.terms_loaded = True
+        if cites:
+            self.previous[bool(note)] = index
+
+
+def _note_kinds(columns: list[list[bool]], values: Sequence[Any]) -> None:
+    """Note which kinds of sort value each key holds: numbers, text starting
+    with a digit (both in one key: see ``_insert_sorted``)."""
+    for column, value in zip(columns, values, strict=False):
+        if isinstance(value, int):
+            column[0] = True
+        elif isinstance(value, str) and value[:1].isascii() and value[:1].isdigit():
+            column[1] = True
 
 
 def _labelless(cite: Cite) -> bool:
@@ -199,12 +252,14 @@ class SessionOutput:
     """What one :meth:`CslSession.process` changed.
 
     ``citations`` maps the index of every cluster whose rendering is new
-    (or whose cluster is new) to its rich text; ``bibliography`` is the new
-    bibliography when it changed (None when unchanged or not asked for);
-    ``warnings`` are the session's (style, items, unknown cited ids).
+    (or whose cluster is new) to its rich text, and ``ids`` the same indices
+    to the clusters' ids; ``bibliography`` is the new bibliography when it
+    changed (None when unchanged or not asked for); ``warnings`` are the
+    session's (style, items, unknown cited ids).
     """
 
     citations: dict[int, Rich] = field(default_factory=dict)
+    ids: dict[int, str | None] = field(default_factory=dict)
     bibliography: list[tuple[str, Rich]] | None = None
     warnings: list[str] = field(default_factory=list)
     rendered: int = 0  # clusters rendered by the engine this time (the rest were kept)
@@ -221,6 +276,77 @@ class _Kept:
     rich: Rich | None = None
 
 
+@dataclass
+class _Convergence:
+    """Whether the walk after an edit is back where last time's walk was.
+
+    The edit changed clusters ``start..end``; those after ``end`` are last
+    time's, in the same places and notes.  At a boundary after ``end`` the
+    two walks agree when the items of the changed clusters have the same
+    first notes (in the same first-cite order) and last notes, the previous
+    cluster of each kind (notes, in-text) lies outside the changed ones, and
+    both know the locator terms alike.  Positions from there on are then
+    last time's.  First notes that differ never agree again; the rest agree
+    once a later cluster cites the item, or is of that kind, or has a
+    locator without a label.
+    """
+
+    last: set[str]
+    kinds: set[bool]
+    terms: bool
+    possible: bool
+
+    @classmethod
+    def start(
+        cls,
+        walk: _Walk,
+        changed: tuple[Sequence[Sequence[Cite]], Sequence[int]],
+        was: tuple[Sequence[Sequence[Cite]], Sequence[int]],
+        start: int,
+        near_note: bool = True,
+    ) -> _Convergence:
+        """Compare what the changed clusters leave now (``changed``: their cites and
+        notes) and left last time (``was``), from ``walk`` at ``start``; called
+        before the walk goes past ``start``.  Last notes count only where the
+        style reads ``near-note`` (they decide nothing else)."""
+        ends = []
+        for cites_of, notes_of in (changed, was):
+            copy = _Walk(dict(walk.first_note), dict(walk.last_note), dict(walk.previous))
+            copy.terms_loaded = walk.terms_loaded
+            for offset, (cites, note) in enumerate(zip(cites_of, notes_of, strict=True)):
+                copy.advance(cites, note, start + offset)
+            ends.append(copy)
+        new, old = ends
+        stop = start + len(changed[0])
+        touched = {c.item.id for cites in (*changed[0], *was[0]) for c in cites}
+        return cls(
+            last={x for x in touched if old.last_note.get(x) != new.last_note.get(x)}
+            if near_note
+            else set(),
+            kinds={
+                kind
+                for kind in (True, False)
+                if old.previous.get(kind) != new.previous.get(kind)
+                or start <= new.previous.get(kind, -1) < stop
+            },
+            terms=old.terms_loaded != new.terms_loaded,
+            possible=list(old.first_note.items()) == list(new.first_note.items()),
+        )
+
+    def passed(self, cites: Sequence[Cite], in_note: bool) -> None:
+        """A cluster after the changed ones was walked (the same in both walks)."""
+        if not cites:
+            return
+        self.kinds.discard(in_note)
+        for cite in cites:
+            self.last.discard(cite.item.id)
+            if self.terms and _labelless(cite):
+                self.terms = False
+
+    def settled(self) -> bool:
+        return self.possible and not (self.last or self.kinds or self.terms)
+
+
 class CslSession:
     """One document's clusters, processed again after each edit (see the module doc).
 
@@ -228,9 +354,7 @@ class CslSession:
         style, locale: the parsed style and merged locale.
         items: normalised items by id (:meth:`add_items` adds more later).
         warnings: the style's warnings, reported with every answer.
-        cites_numbers: whether the style can read ``citation-number`` at all
-            (false when its XML never names it): when not, renumbered items
-            (a new first cite sorted before them) are not rendered again.
+        reads: the cite fields the style can read (:meth:`Reads.from_xml`).
 
     The clusters given to :meth:`process` should carry ids (an editor's
     stable cluster ids): kept results follow a cluster by id when edits
@@ -244,11 +368,11 @@ class CslSession:
         items: Mapping[str, Item] | None = None,
         warnings: Iterable[str] = (),
         *,
-        cites_numbers: bool = True,
+        reads: Reads = Reads(),
     ) -> None:
         self.style = style
-        self.cites_numbers = cites_numbers
-        self.proc = _KeptProcessor(style, locale, cites_numbers)
+        self.reads = reads
+        self.proc = _KeptProcessor(style, locale, reads)
         self.items: dict[str, Item] = dict(items or {})
         self.warnings = list(warnings)
         try:
@@ -294,14 +418,29 @@ class CslSession:
         self._kept: list[_Kept] = []
         self._notes: list[int] = []
         self._end: _Walk | None = None
+        # The walk's state at every _CHECKPOINT-th cluster boundary, to replay from.
+        self._checkpoints: dict[int, _Walk] = {}
         self._missing: set[str] = set()
         self._registered: tuple[str, ...] | None = None
         self._numbers: dict[str, int] = {}
+        self._rank: dict[str, int] = {}  # each registered item's place in registration
+        # Per bibliography sort key: whether it holds numbers, text starting with a
+        # digit (over the registered items; only grows while items are added).
+        self._columns: list[list[bool]] | None = None
         self._bib_order: list[str] = []
         self._disambiguation: tuple[Any, ...] | None = None
         self._states: dict[str, DisambiguationState] = {}
+        self._state_keys: dict[str, StateKey] = {}  # state_key() of each state
+        # Comparison texts in the default state: per item (first, subsequent,
+        # first note), and how many registered items have each text.
+        self._counted: dict[str, tuple[str, str, int]] = {}
+        self._first_texts: Counter[str] = Counter()
+        self._later_texts: Counter[str] = Counter()
         self._by_signature: dict[Signature, Rich] = {}
         self._bibliography: list[tuple[Any, ...]] | None = None
+        # Whether the bibliography's inputs (order, numbers, states) may have changed.
+        self._bibliography_dirty = True
+        self._registered_changed = True
         self._entries: list[tuple[str, Rich]] | None = None
 
     # ------------------------------------------------------------ process
@@ -322,11 +461,16 @@ class CslSession:
         the session forgets what it kept (the next call starts over) and
         the error propagates.
         """
+        collecting = gc.isenabled()
+        gc.disable()  # as CslEngine.process: many small acyclic objects, freed by refcount
         try:
             return self._process(clusters, first_changed, bibliography_ids, bibliography)
         except Exception:
             self._reset()
             raise
+        finally:
+            if collecting:
+                gc.enable()
 
     def _process(
         self,
@@ -337,16 +481,23 @@ class CslSession:
     ) -> SessionOutput:
         out = SessionOutput(warnings=list(self.warnings))
         kept = self._kept
-        notes = [c.note_number or index + 1 for index, c in enumerate(clusters)]
         start = max(0, min(first_changed, len(kept), len(clusters)))
+        # Clusters from ``end`` on are last time's, in the same places and notes.
+        end = self._unchanged_tail(clusters, start)
+        # the clusters before ``start`` and from ``end`` are last time's: so are their notes
+        notes = self._notes[:start]
+        notes.extend(clusters[i].note_number or i + 1 for i in range(start, end))
+        notes.extend(self._notes[end:] if end < len(clusters) else ())
         unique_notes = len(set(notes)) == len(notes)
-        if not unique_notes or notes[:start] != self._notes[:start]:
+        if not unique_notes:
             start = 0  # a note shared by clusters looks ahead: walk everything
-        by_id = {k.cluster.id: k for k in kept[start:] if k.cluster.id is not None}
+        by_id = {k.cluster.id: k for k in kept[start:end] if k.cluster.id is not None}
+        if end == len(clusters):  # an insert or a removal shifted what follows
+            by_id = {k.cluster.id: k for k in kept[start:] if k.cluster.id is not None}
         # What each cluster from ``start`` was last time (by id, else by index).
         previous: list[_Kept | None] = []
         lists = [k.cites for k in kept[:start]]
-        for index in range(start, len(clusters)):
+        for index in range(start, end):
             cluster = clusters[index]
             old = by_id.get(cluster.id) if cluster.id is not None else None
             if old is None and cluster.id is None and index < len(kept):
@@ -358,6 +509,9 @@ class CslSession:
             lists.append(
                 old.cites if same and old is not None else self._build(cluster, out.warnings)
             )
+        if end < len(clusters):  # the same length: the kept tail is these clusters
+            previous.extend(kept[end:])
+            lists.extend(k.cites for k in kept[end:])
         by_note: dict[int, list[Cite]] | None = None
         if not unique_notes:
             by_note = {}
@@ -366,13 +520,34 @@ class CslSession:
         if start == len(kept) and self._end is not None:
             walk = self._end  # appending: resume where the last walk ended
         else:
-            walk = _Walk()
-            walk.replay(lists, notes, start)
+            # from the last checkpoint before the edit (the clusters up to it are unchanged)
+            begin = max((b for b in self._checkpoints if b <= start), default=0)
+            walk = self._checkpoints[begin].copy() if begin else _Walk()
+            walk.replay(lists, notes, start, begin)
+        watch = None
+        if end < len(clusters) and by_note is None:  # an edit in place: the walk may settle
+            watch = _Convergence.start(
+                walk,
+                (lists[start:end], notes[start:end]),
+                ([k.cites for k in kept[start:end]], self._notes[start:end]),
+                start,
+                self.reads.near_note,
+            )
         new_kept = kept[:start]
         candidates: list[int] = []
+        checkpoints = self._checkpoints
         for index in range(start, len(clusters)):
+            if index and index % _CHECKPOINT == 0:
+                checkpoints[index] = walk.copy()
+            if watch is not None and index >= end and watch.settled():
+                # the walk is where last time's was: what follows is as it was
+                new_kept.extend(kept[index:])
+                walk = self._end or walk
+                break
             old = previous[index - start]
             positions = self._walk(walk, lists, notes, index, by_note)
+            if watch is not None and index >= end:
+                watch.passed(lists[index], bool(notes[index]))
             if old is not None and old.cites is lists[index] and old.positions == positions:
                 old.cluster = clusters[index]
                 new_kept.append(old)
@@ -382,6 +557,8 @@ class CslSession:
             if old is not None:  # compared with what the cluster showed before
                 entry.signature, entry.rich = old.signature, old.rich
             new_kept.append(entry)
+        for boundary in [b for b in checkpoints if b >= len(clusters)]:
+            del checkpoints[boundary]  # past the end of a shorter document
         self._end = walk
         self._notes = notes
         self._kept = new_kept
@@ -394,10 +571,12 @@ class CslSession:
                 seen.add(key)
                 registered.append(key)
         renumbered = self._register(registered)
-        if renumbered:
+        if renumbered and self.reads.numbers:  # numbers a style never reads stay as built
             self._renumber_cites(renumbered)
         changed_items = self._disambiguate(registered, lists, notes)
-        if renumbered and self.cites_numbers:
+        if renumbered or changed_items or self._registered_changed:
+            self._bibliography_dirty = True
+        if renumbered and self.reads.numbers:
             changed_items |= renumbered
         if changed_items:
             marked = set(candidates)
@@ -405,10 +584,29 @@ class CslSession:
                 if index not in marked and any(c.item.id in changed_items for c in entry.cites):
                     candidates.append(index)
         self._render_candidates(sorted(set(candidates)), out)
-        if want_bibliography and self.style.bibliography is not None:
+        if want_bibliography and self.style.bibliography is not None and self._bibliography_dirty:
             out.bibliography = self._render_bibliography()
+            self._bibliography_dirty = False
         self._prune()
         return out
+
+    def _unchanged_tail(self, clusters: Sequence[Cluster], start: int) -> int:
+        """Where the clusters that are last time's, in their places and notes, begin
+        (the length when the document's length changed: everything after shifted)."""
+        kept = self._kept
+        index = len(clusters)
+        if len(kept) != index:
+            return index
+        while index > start and clusters[index - 1] is kept[index - 1].cluster:
+            index -= 1  # the same cluster object: an editor passes its clusters again
+        while index > start:
+            cluster, entry = clusters[index - 1], kept[index - 1].cluster
+            if (cluster.id, cluster.note_number) != (entry.id, entry.note_number):
+                break
+            if not (cluster.items is entry.items or cluster.items == entry.items):
+                break
+            index -= 1
+        return index
 
     # ------------------------------------------------------------ cites
 
@@ -498,7 +696,8 @@ class CslSession:
                 head = self.proc.locator_head(info.locator)
             info.position, info.near_note, info.first_note = position, near, first
             info.locator_head = head
-            out.append((position, near, first, head))
+            reads = self.reads
+            out.append((position, near and reads.near_note, first if reads.first_note else 0, head))
         if cites:
             walk.previous[in_note] = index
         return tuple(out)
@@ -506,17 +705,98 @@ class CslSession:
     # ------------------------------------------------------------ numbers, states
 
     def _register(self, registered: list[str]) -> set[str]:
-        """Numbers and bibliography order for ``registered``; the items renumbered."""
+        """Numbers and bibliography order for ``registered``; the items renumbered.
+
+        Items registered after the kept ones (a new first cite at the end, the
+        common case) are placed into the kept sorted order by binary search,
+        with the comparison a whole sort uses (sort keys, then registration
+        order), which gives the order sorting everything again would.
+        """
         key = tuple(registered)
-        if key == self._registered:
+        self._registered_changed = key != self._registered
+        if not self._registered_changed:
             return set()
         proc = self.proc
-        numbers = proc.number_items(self.items, registered)
-        self._bib_order = proc.bibliography_order(self.items, registered, numbers)
+        before = self._registered
+        section = self.style.bibliography
+        order = None
+        if (
+            before is not None
+            and section is not None
+            and section.sort
+            and key[: len(before)] == before
+        ):
+            for index in range(len(before), len(registered)):
+                self._rank[registered[index]] = index
+            order = self._insert_sorted(registered, len(before), section)
+        if order is not None and section is not None:
+            self._bib_order = order
+            self._registered = key
+            if not self.reads.numbers:
+                return set()  # numbers the style never reads are left as they were
+            if any(k.variable == "citation-number" and not k.ascending for k in section.sort):
+                numbers = {item: len(order) - index for index, item in enumerate(order)}
+            else:
+                numbers = {item: index + 1 for index, item in enumerate(order)}
+        else:
+            self._rank = {item: index for index, item in enumerate(registered)}
+            if order is None and not (before is not None and key[: len(before)] == before):
+                self._columns = None  # items may have gone: their kinds with them
+            numbers = proc.number_items(self.items, registered)
+            self._bib_order = proc.bibliography_order(self.items, registered, numbers)
         old = self._numbers
         self._numbers = numbers
         self._registered = key
         return {k for k, n in numbers.items() if old.get(k) != n}
+
+    def _insert_sorted(
+        self, registered: list[str], kept: int, section: Section
+    ) -> list[str] | None:
+        """The kept bibliography order with ``registered[kept:]`` sorted in.
+
+        A sort key that mixes numbers with text starting with a digit (volumes
+        ``2``, ``10`` and ``2-4``) has no consistent order (numbers compare
+        as numbers, text as text): the whole sort then orders the works that
+        tie on every key before it among themselves.  A new work that ties
+        with a kept one up to such a key is therefore not sorted in here
+        (None: sort everything); one that does not is placed by the keys
+        before it, which order all works consistently.
+        """
+        proc = self.proc
+        rank = self._rank
+        keys = section.sort
+
+        def values(item: str) -> list[Any]:
+            # citation-number sort keys read the registration number, as in number_items
+            return proc._keys_with_number(self.items[item], section, rank[item] + 1)
+
+        if self._columns is None:
+            self._columns = [[False, False] for _ in keys]
+            for item in registered[:kept]:
+                _note_kinds(self._columns, values(item))
+        columns = self._columns
+        for item in registered[kept:]:
+            _note_kinds(columns, values(item))
+        mixed = next((i for i, (n, t) in enumerate(columns) if n and t), None)
+        order = list(self._bib_order)
+        for index in range(kept, len(registered)):
+            item = registered[index]
+            mine = values(item)
+            low, high = 0, len(order)
+            while low < high:
+                middle = (low + high) // 2
+                other = order[middle]
+                if (compare(mine, values(other), keys) or index - rank[other]) < 0:
+                    high = middle
+                else:
+                    low = middle + 1
+            if mixed is not None:
+                before = keys[:mixed]
+                for neighbour in order[max(0, low - 1) : low + 1]:
+                    if not compare(mine[:mixed], values(neighbour)[:mixed], before):
+                        return None  # a tie up to the inconsistent key
+            order.insert(low, item)
+        return order
 
     def _renumber_cites(self, changed: set[str]) -> None:
         numbers = self._numbers
@@ -542,33 +822,116 @@ class CslSession:
             tuple(registered),
             tuple(self._bib_order),
             later,
-            tuple(end.first_note.items()) if later else (),
+            # first notes show only through first-reference-note-number
+            tuple(end.first_note.items()) if later and self.reads.first_note else (),
         )
         if inputs == self._disambiguation:
             return set()
+        first_notes = end.first_note if self.reads.first_note else {}
+        self._count_texts(registered, first_notes)
+        if self._only_new_and_unique(inputs):
+            default = state_key(None)
+            for item in registered[len(self._disambiguation[0]) :]:  # type: ignore[index]
+                self._states[item] = DisambiguationState()
+                self._state_keys[item] = default
+            self._disambiguation = inputs
+            return set()
         states = disambiguate(self.proc, self.items, registered, self._bib_order, lists, notes)
         self.proc.states = states
-        old = self._states
+        old = self._state_keys
+        keys = {item: state_key(state) for item, state in states.items()}
+        default = state_key(None)
         changed = {
-            k for k in set(states) | set(old) if state_key(states.get(k)) != state_key(old.get(k))
+            k for k in keys.keys() | old.keys() if keys.get(k, default) != old.get(k, default)
         }
         self._states = states
+        self._state_keys = keys
         self._disambiguation = inputs
         return changed
+
+    def _count_texts(self, registered: list[str], first_notes: Mapping[str, int]) -> None:
+        """Keep count of the registered items' comparison texts in the default state.
+
+        These are the texts disambiguation first buckets items by (the first
+        form, and the subsequent form with the item's first note).  Counted
+        incrementally: only items registered, dropped or given another first
+        note since the last call are rendered (kept renders) or uncounted.
+        """
+        counted = self._counted
+        now = set(registered)
+        for item in [i for i in counted if i not in now]:
+            first, later, _ = counted.pop(item)
+            self._first_texts[first] -= 1
+            self._later_texts[later] -= 1
+        for item in registered:
+            note = first_notes.get(item, 0)
+            kept = counted.get(item)
+            if kept is not None and kept[2] == note:
+                continue
+            if kept is not None:
+                self._first_texts[kept[0]] -= 1
+                self._later_texts[kept[1]] -= 1
+            texts = (self._text(item, "first", 0), self._text(item, "subsequent", note), note)
+            counted[item] = texts
+            self._first_texts[texts[0]] += 1
+            self._later_texts[texts[1]] += 1
+
+    def _text(self, item: str, position: str, first_note: int) -> str:
+        """An item's comparison text, rendered as disambiguation renders it."""
+        info = CiteInfo(position=position, first_note=first_note)
+        output, _ = self.proc.render_item(
+            self.items[item], self.style.citation, "citation", info, DisambiguationState(), IGNORED
+        )
+        return plain_text(output)
+
+    def _only_new_and_unique(self, inputs: tuple[Any, ...]) -> bool:
+        """Whether disambiguation would give what it gave, plus default states.
+
+        True when the only change is items registered after the kept ones
+        (each kept item keeping its place relative to the others and its
+        first note) whose comparison texts collide with no other item's:
+        disambiguation works only on buckets of colliding texts, in
+        registration order, suffixes ranked by bibliography order, so the
+        kept buckets and their outcome stay as they were.  Styles that
+        expand given names over the whole document (a rule other than
+        by-cite) are always run again.
+        """
+        before = self._disambiguation
+        if before is None:
+            return False
+        options = self.style.citation.options
+        rule = options.get("givenname-disambiguation-rule", "by-cite")
+        if options.get("disambiguate-add-givenname") == "true" and rule != "by-cite":
+            return False
+        registered, order, later, notes = inputs
+        old_registered, old_order, old_later, old_notes = before
+        count = len(old_registered)
+        if later != old_later or registered[:count] != old_registered:
+            return False
+        if notes[: len(old_notes)] != old_notes:
+            return False
+        new = set(registered[count:])
+        if tuple(i for i in order if i not in new) != old_order:
+            return False
+        counted = self._counted
+        return all(
+            self._first_texts[counted[i][0]] == 1 and self._later_texts[counted[i][1]] == 1
+            for i in new
+        )
 
     # ------------------------------------------------------------ rendering
 
     def _signature(self, entry: _Kept) -> Signature:
-        states = self._states
+        keys, default = self._state_keys, state_key(None)
         return tuple(
             (
                 c.request,
                 c.info.position,
-                c.info.near_note,
-                c.info.first_note,
-                c.info.citation_number if self.cites_numbers else 0,
+                c.info.near_note and self.reads.near_note,
+                c.info.first_note if self.reads.first_note else 0,
+                c.info.citation_number if self.reads.numbers else 0,
                 c.info.locator_head,
-                state_key(states.get(c.item.id)),
+                keys.get(c.item.id, default),
             )
             for c in entry.cites
         )
@@ -581,30 +944,13 @@ class CslSession:
                 continue
             rich = self._by_signature.get(signature)
             if rich is None:
-                rich = self._render_cluster(entry.cites)
+                rich = self.proc.render_cluster(entry.cites, self._states)
                 self._by_signature[signature] = rich
                 out.rendered += 1
             if entry.rich is None or rich != entry.rich:
                 out.citations[index] = rich
+                out.ids[index] = entry.cluster.id
             entry.signature, entry.rich = signature, rich
-
-    def _render_cluster(self, built: list[Cite]) -> Rich:
-        """One cluster as :meth:`Processor.run` renders it (sorted, rendered, collapsed)."""
-        proc = self.proc
-        citation = self.style.citation
-        cites = list(built)  # sorting must not reorder the walk's document order
-        if citation.sort and len(cites) >= 2:
-            for cite in cites:
-                cite.sort_values = proc._keys_with_number(
-                    cite.item, citation, cite.info.citation_number
-                )
-            order = sort_indices([c.sort_values for c in cites], citation.sort)
-            cites = [cites[i] for i in order]
-        states = self._states
-        for cite in cites:
-            state = states.get(cite.item.id) or DisambiguationState()
-            cite.output, _ = proc.render_item(cite.item, citation, "citation", cite.info, state)
-        return to_rich(collapse_cluster(proc, cites, states), proc.locale)
 
     def _render_bibliography(self) -> list[tuple[str, Rich]] | None:
         """The bibliography if its inputs changed (None: as last time).
@@ -616,9 +962,10 @@ class CslSession:
         after them up to the first that shows names.
         """
         numbers, states = self._numbers, self._states
+        keys, default = self._state_keys, state_key(None)
         order = self._bib_order
         signature = [
-            (key, numbers.get(key, 0) if self.cites_numbers else 0, state_key(states.get(key)))
+            (key, numbers.get(key, 0) if self.reads.numbers else 0, keys.get(key, default))
             for key in order
         ]
         old, kept = self._bibliography, self._entries
@@ -716,4 +1063,4 @@ def _previous_solo(
     return cites[0] if len(cites) == 1 else None
 
 
-__all__ = ["CslSession", "SessionOutput", "state_key"]
+__all__ = ["CslSession", "Reads", "SessionOutput", "state_key"]
