@@ -24,6 +24,10 @@ import pytest
 pytest.importorskip("sphinx", reason="sphinx is not installed (extra: citekit[sphinx])")
 pytest.importorskip("myst_parser", reason="myst-parser is not installed (extra: citekit[sphinx])")
 
+# every test runs sphinx-build in a subprocess (about a second each): the full
+# suite (--full, .ci/run) runs them, the quick loop leaves them out
+pytestmark = pytest.mark.slow
+
 import citekit
 from citekit.integrations.sphinx_nodes import html_to_nodes
 
@@ -296,7 +300,6 @@ def test_citations_link_to_their_entries(tmp_path: Path, repo_root_module: Path)
     assert 'id="citekit-raimondo2000enemy"' in page
 
 
-@pytest.mark.slow
 def test_note_style_citations_are_footnotes(tmp_path: Path, repo_root_module: Path) -> None:
     src = write_project(tmp_path, repo_root_module, NOTE)
     out, _, _ = build(src)
@@ -309,7 +312,6 @@ def test_note_style_citations_are_footnotes(tmp_path: Path, repo_root_module: Pa
     assert all(text not in body for text in found)  # the text is in the notes only
 
 
-@pytest.mark.slow
 def test_note_style_numbers_notes_in_reading_order_with_myst_footnotes(
     tmp_path: Path, repo_root_module: Path, library: citekit.Library
 ) -> None:
@@ -360,7 +362,6 @@ def tex_plain(tex: str) -> str:
     return re.sub(r"\s+", " ", tex.replace("{", "").replace("}", "")).strip()
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("style", [AUTHOR_DATE, NOTE])
 def test_latex_output_holds_citations_and_entries(
     tmp_path: Path, repo_root_module: Path, library: citekit.Library, style: str
@@ -416,7 +417,6 @@ def reread(status: str) -> set[str]:
     return set(re.findall(r"reading sources\.\.\. \[\s*\d+%\] (\S+)", status))
 
 
-@pytest.mark.slow
 def test_changed_bib_rebuilds_the_citing_documents(tmp_path: Path, repo_root_module: Path) -> None:
     src = write_project(tmp_path, repo_root_module, AUTHOR_DATE)
     out, status, _ = build(src)
@@ -441,7 +441,6 @@ def test_changed_bib_rebuilds_the_citing_documents(tmp_path: Path, repo_root_mod
     assert "Prometheus Press" in str(entry)
 
 
-@pytest.mark.slow
 def test_parallel_build_gives_the_serial_output(tmp_path: Path, repo_root_module: Path) -> None:
     serial_src = write_project(tmp_path / "serial", repo_root_module, NOTE, extra_pages=6)
     parallel_src = write_project(tmp_path / "parallel", repo_root_module, NOTE, extra_pages=6)
@@ -469,7 +468,6 @@ def test_html_subset_becomes_docutils_nodes() -> None:
     assert "".join(node.astext() for node in made) == "Title & x2 l"
 
 
-@pytest.mark.slow
 def test_unknown_style_stops_the_build_naming_close_styles(
     tmp_path: Path, repo_root_module: Path
 ) -> None:
@@ -495,7 +493,6 @@ def doc_blocks(page: Path) -> list[tuple[str, str, str]]:
     return [(m["caption"] or "", m["lang"], m["body"]) for m in found]
 
 
-@pytest.mark.slow
 def test_the_worked_example_of_the_docs_builds_as_shown(
     tmp_path: Path, repo_root_module: Path
 ) -> None:
@@ -555,7 +552,6 @@ def test_bibliography_options_select_and_filter(
     assert len(books) < len(want)
 
 
-@pytest.mark.slow
 def test_a_page_whose_numbers_change_is_written_again_without_being_read(
     tmp_path: Path, repo_root_module: Path, library: citekit.Library
 ) -> None:
