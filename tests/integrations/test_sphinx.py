@@ -24,12 +24,12 @@ import pytest
 pytest.importorskip("sphinx", reason="sphinx is not installed (extra: citekit[sphinx])")
 pytest.importorskip("myst_parser", reason="myst-parser is not installed (extra: citekit[sphinx])")
 
+import citekit
+from citekit.integrations.sphinx_nodes import html_to_nodes
+
 # every test runs sphinx-build in a subprocess (about a second each): the full
 # suite (--full, .ci/run) runs them, the quick loop leaves them out
 pytestmark = pytest.mark.slow
-
-import citekit
-from citekit.integrations.sphinx_nodes import html_to_nodes
 
 AUTHOR_DATE = "apa"
 NOTE = "chicago-notes-bibliography"
