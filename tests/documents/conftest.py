@@ -33,10 +33,20 @@ def find_pandoc(major: int) -> str | None:
 @pytest.fixture(params=[2, 3], ids=["pandoc2", "pandoc3"])
 def real_pandoc(request: pytest.FixtureRequest) -> str:
     """Each pandoc major version in turn, or a skip saying which is missing."""
-    found = find_pandoc(int(request.param))
+    return pandoc_or_skip(int(request.param))
+
+
+@pytest.fixture(params=[2, 3], ids=["pandoc2", "pandoc3"])
+def pandoc(request: pytest.FixtureRequest) -> str:
+    """The same as :func:`real_pandoc`, under the name the filter's tests use."""
+    return pandoc_or_skip(int(request.param))
+
+
+def pandoc_or_skip(major: int) -> str:
+    """The pandoc of a major version, or a skip saying which is missing."""
+    found = find_pandoc(major)
     if found is None:
         pytest.skip(
-            f"no pandoc {request.param}.x here (2.x: Debian's pandoc; 3.x: pip install "
-            f"pypandoc-binary)"
+            f"no pandoc {major}.x here (2.x: Debian's pandoc; 3.x: pip install pypandoc-binary)"
         )
     return found

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import stat
 import subprocess
 import sys
@@ -54,36 +53,6 @@ BIB = """\
   year = {2010},
 }
 """
-
-
-def pandoc_binary(major: int) -> str:
-    """The pandoc of a major version, or a skip saying why it cannot be had."""
-    candidates: list[str] = []
-    if major == 2:
-        candidates += [p for p in (shutil.which("pandoc"), "/usr/bin/pandoc") if p]
-    else:
-        pypandoc = pytest.importorskip(
-            "pypandoc", reason="pandoc 3 comes from the pypandoc-binary wheel, not installed"
-        )
-        try:
-            candidates.append(pypandoc.get_pandoc_path())
-        except OSError as exc:
-            pytest.skip(f"the pypandoc wheel has no pandoc binary: {exc}")
-    for candidate in candidates:
-        try:
-            out = subprocess.run(
-                [candidate, "--version"], capture_output=True, text=True, check=True, timeout=60
-            ).stdout
-        except (OSError, subprocess.SubprocessError):
-            continue
-        if out.split()[1].startswith(f"{major}."):
-            return candidate
-    pytest.skip(f"no pandoc {major}.x binary here (tried {candidates or 'none'})")
-
-
-@pytest.fixture(params=[2, 3], ids=["pandoc2", "pandoc3"])
-def pandoc(request: pytest.FixtureRequest) -> str:
-    return pandoc_binary(int(request.param))
 
 
 @pytest.fixture
