@@ -367,3 +367,30 @@ def test_stdout_closed_or_full_is_one_clear_error(tmp_path: Path, redirect: str)
     assert code == 1
     assert "Traceback" not in stderr and "Exception ignored" not in stderr
     assert stderr.strip().splitlines()[-1].startswith("error: cannot write to standard output")
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "O_TMPFILE") or not Path("/proc/self/fd").is_dir(),
+    reason="O_TMPFILE and /proc are Linux's",
+)
+def test_the_unnamed_temporary_file_is_used_where_linux_offers_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A kill while the data is written leaves no named file: the fallback must not run here.
+
+    os.link without a directory descriptor calls link(), which cannot name an
+    O_TMPFILE file through /proc/self/fd (EXDEV); every write then went the
+    named way, and a kill in the middle left a ``.NAME.XXXX.tmp`` behind.
+    """
+    if _io._unnamed_file(tmp_path) is None:
+        pytest.skip(f"{tmp_path} has no O_TMPFILE support")
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the named-temporary fallback ran")
+
+    monkeypatch.setattr(_io, "_replace_with_named_temporary", refuse)
+    target = tmp_path / "refs.bib"
+    target.write_text("old", encoding="utf-8")
+    _io.atomic_write_bytes(target, b"new")
+    assert target.read_bytes() == b"new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["refs.bib"]

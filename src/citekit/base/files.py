@@ -320,7 +320,8 @@ def atomic_write_bytes(
 
     The file is always either the old one or the new one: the data goes to an
     unnamed file in the same folder (``O_TMPFILE``, so a kill leaves nothing
-    behind) that is then linked in and renamed over the target; where the
+    behind but in the instant between naming it and the rename) that is then
+    linked in and renamed over the target; where the
     file system cannot do that, a named temporary file is used instead.
 
     ``protect`` lists input files: writing over one of them raises
@@ -442,7 +443,7 @@ def _replace_atomically(
         _write_all(fd, data)
         _settle(fd, mode, owner)
         try:
-            os.link(f"/proc/self/fd/{fd}", staged, follow_symlinks=True)
+            _link_unnamed(fd, staged)
         except OSError as exc:
             if exc.errno not in (errno.ENOENT, errno.EXDEV, errno.EPERM, errno.ENOTSUP):
                 raise
@@ -455,6 +456,21 @@ def _replace_atomically(
     except BaseException:
         _unlink_quietly(staged)
         raise
+
+
+def _link_unnamed(fd: int, name: Path) -> None:
+    """Give the unnamed file ``fd`` the name ``name`` (``linkat`` following ``/proc/self/fd``).
+
+    ``os.link`` calls plain ``link()``, which does not follow the
+    ``/proc/self/fd`` link and fails with EXDEV, unless a directory descriptor
+    is given: then it calls ``linkat(..., AT_SYMLINK_FOLLOW)``, the call that
+    names an ``O_TMPFILE`` file.
+    """
+    folder = os.open(name.parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        os.link(f"/proc/self/fd/{fd}", name.name, dst_dir_fd=folder, follow_symlinks=True)
+    finally:
+        os.close(folder)
 
 
 def _unnamed_file(folder: Path) -> int | None:
