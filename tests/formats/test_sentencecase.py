@@ -2,11 +2,31 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from citekit.formats.sentencecase import (
+    _cached_kind,
+    _is_plain,
+    _kind,
+    _kind_of,
+    _lowered,
+    _lowered_of,
+    _marked_sentence_case,
+    _marked_words,
+    _plain_sentence_case,
+    _plain_words,
+    _quoted_titles,
+    _sentence_case,
+    _tokens,
+    _vote,
+    _vote_of,
+    _Word,
+    _words,
+    capitalise_subtitles,
     is_title_case,
     protected_capitals,
     restore_titles,
@@ -178,3 +198,133 @@ def test_capitals_of_a_sentence_case_title_are_protected(title: str, protected: 
 def test_a_sentence_case_title_gets_its_subtitle_capital(typed: str, stored: str) -> None:
     assert not is_title_case(typed)
     assert sentence_case(typed) == stored
+
+
+# -- fast paths give what the full scans give ------------------------------------
+
+#: Plain titles: words, white space and punctuation, no markup, math or quotation.
+_PLAIN_TITLES = st.lists(
+    st.sampled_from(
+        [*"aAbBiIqQéÉß -‐/:?!.'’,;()23\t\n\x1c\u00a0\u2003\u200b", "The", "of", "Up", "NATO", "I"]
+    ),
+    max_size=30,
+).map("".join)
+#: Any title, markup and quotations included.
+_MARKED_TITLES = st.lists(
+    st.sampled_from(
+        [
+            "A",
+            "the",
+            "Title",
+            "iPhone",
+            " ",
+            "\n",
+            ":",
+            ".",
+            "-",
+            "$x$",
+            "$",
+            "<",
+            "<i>",
+            "</i>",
+            NOCASE.format("Kim"),
+            '<span class="nocase">',
+            '<span style="font-variant:small-caps;">',
+            "</span>",
+            "“",
+            "”",
+            "«",
+            "»",
+        ]
+    ),
+    max_size=14,
+).map("".join)
+
+
+def _as_tuples(words: list[_Word]) -> list[tuple[int, str, bool, bool]]:
+    return [(w.index, w.text, w.first, w.after_colon) for w in words]
+
+
+def _reference_words(tokens: list[str]) -> list[tuple[int, str, bool, bool]]:
+    """The word scan as first written (a generator over every token), kept as the reference."""
+    quoted = _quoted_titles(tokens)
+    stack: list[bool] = []
+    out: list[tuple[int, str, bool, bool]] = []
+    opening, colon = True, False
+    for index, token in enumerate(tokens):
+        lower = token.lower()
+        if lower.startswith("<span"):
+            stack.append(bool(re.match(r'<span\s+class="nocase"\s*>', token, re.IGNORECASE)))
+            continue
+        if lower == "</span>":
+            if stack:
+                stack.pop()
+            continue
+        if token.startswith("<") and token.endswith(">") and len(token) > 1:
+            continue
+        if token.isspace():
+            continue
+        math = token.startswith("$") and token.endswith("$") and len(token) > 1
+        if not (any(stack) or math or index in quoted):
+            out.append((index, token, opening, colon))
+        opening = bool(re.search(r"[:?!.]$", token))
+        colon = token.endswith(":")
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(_PLAIN_TITLES)
+def test_plain_titles_take_the_short_scans_with_the_same_result(title: str) -> None:
+    assert _is_plain(title)
+    tokens = _tokens(title)
+    assert _as_tuples(_plain_words(tokens)) == _as_tuples(_marked_words(tokens))
+    assert title.split() == tokens[1 if tokens and tokens[0].isspace() else 0 :: 2]
+    assert _plain_sentence_case(title) == _marked_sentence_case(title, _tokens(title))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(_PLAIN_TITLES, _MARKED_TITLES))
+def test_the_word_scans_agree_with_the_reference_scan(title: str) -> None:
+    tokens = _tokens(title)
+    assert _as_tuples(_marked_words(tokens)) == _reference_words(tokens)
+    assert _as_tuples(_words(tokens)) == _reference_words(tokens)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(_PLAIN_TITLES, _MARKED_TITLES))
+def test_one_scan_decides_and_converts_as_the_two_functions_do(title: str) -> None:
+    expected = to_sentence_case(title) if is_title_case(title) else capitalise_subtitles(title)
+    assert sentence_case(title) == expected
+    assert _sentence_case.__wrapped__(title) == expected  # the cache gives what it stored
+
+
+@given(st.one_of(st.text(max_size=30), st.text(min_size=65, max_size=80)))
+def test_cached_word_tables_give_what_they_compute(word: str) -> None:
+    for _ in range(2):  # computed, then remembered (or too long to remember)
+        assert _kind(word) == _kind_of(word)
+        assert _vote(word) == _vote_of(word)
+        assert _lowered(word) == _lowered_of(word)
+        assert _lowered(word, True) == _lowered_of(word, True)
+
+
+def test_long_words_are_not_remembered() -> None:
+    word = "Supercalifragilistic" * 10
+    before = _cached_kind.cache_info().currsize
+    _kind(word)
+    _vote(word)
+    assert _cached_kind.cache_info().currsize == before
+
+
+def test_a_long_title_is_converted_without_the_cache() -> None:
+    title = "A Study of Things " * 100
+    before = _sentence_case.cache_info().currsize
+    assert sentence_case(title) == to_sentence_case(title)
+    assert _sentence_case.cache_info().currsize == before
+
+
+def test_a_str_subclass_comes_back_as_a_plain_str() -> None:
+    class Marked(str):
+        pass
+
+    assert type(sentence_case(Marked("already sentence case"))) is str
+    assert type(capitalise_subtitles(Marked("no subtitle here"))) is str

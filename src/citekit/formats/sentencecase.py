@@ -34,8 +34,9 @@ a hyphenated word ("Up-to-Date" becomes "up-to-date").
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 #: Words a title-case title leaves in lower case (articles, prepositions,
@@ -55,11 +56,23 @@ MINOR_WORDS = frozenset(_MINOR_WORDS.split())
 
 #: Where a new sentence starts, so that its first word keeps its capital.
 _BOUNDARY = re.compile(r"[:?!.]$")
+_SENTENCE_ENDS = ":?!."  # the last character of a word that ends a sentence
 _TOKEN = re.compile(
     r"<span\b[^<>]*>|</span>|</?(?:i|b|sup|sub)>|\$[^$]*\$|\s+|[^\s<$]+|[<$]", re.IGNORECASE
 )
 _NOCASE = re.compile(r'<span\s+class="nocase"\s*>', re.IGNORECASE)
 _LETTER = re.compile(r"[^\W\d_]")
+
+
+#: How many distinct words (and titles) the per-word caches remember.  Titles
+#: of one file share most of their words ("the", "of", "Neural"), so the
+#: classification of a word is worked out once; the bound keeps a long-lived
+#: server from growing without limit.
+_WORD_CACHE_SIZE = 1 << 15
+#: Longer words (a pathological value) are worked out each time, not kept.
+_CACHED_WORD_LENGTH = 64
+_TITLE_CACHE_SIZE = 1 << 12
+_CACHED_TITLE_LENGTH = 1000
 
 
 @dataclass(slots=True)
@@ -74,6 +87,15 @@ class _Word:
 
 def _tokens(title: str) -> list[str]:
     return _TOKEN.findall(title)
+
+
+def _is_plain(title: str) -> bool:
+    """Whether a title has no markup, math or opening quotation marks (most titles).
+
+    Such a title is plain words and white space, which the short scans
+    (:func:`_plain_words`, :func:`_plain_sentence_case`) read.
+    """
+    return "<" not in title and "$" not in title and "“" not in title and "«" not in title
 
 
 def _quoted_titles(tokens: list[str]) -> set[int]:
@@ -100,34 +122,77 @@ def _quoted_titles(tokens: list[str]) -> set[int]:
     return protected
 
 
-def _words(tokens: list[str], *, quotations: bool = True) -> Iterator[_Word]:
+def _words(tokens: list[str], *, quotations: bool = True) -> list[_Word]:
     """The words outside protected spans, each marked if a sentence opens with it.
 
     With ``quotations`` the words of a title quoted in the title are
-    protected too (:func:`_quoted_titles`).
+    protected too (:func:`_quoted_titles`).  Tokens without markup, math or
+    quotation marks take the short scan of :func:`_plain_words`; both scans
+    give the same words for them (tests/formats/test_sentencecase.py).
     """
-    stack: list[bool] = []  # one entry per open span: is it a nocase span?
-    quoted = _quoted_titles(tokens) if quotations else set()
+    if _is_plain("".join(tokens)):
+        return _plain_words(tokens)
+    return _marked_words(tokens, quotations=quotations)
+
+
+def _plain_words(tokens: list[str]) -> list[_Word]:
+    """:func:`_marked_words` for tokens that are only words and white space."""
+    words: list[_Word] = []
     opening = True
     colon = False
     for index, token in enumerate(tokens):
-        lower = token.lower()
-        if lower.startswith("<span"):
-            stack.append(bool(_NOCASE.match(token)))
-            continue
-        if lower == "</span>":
-            if stack:
-                stack.pop()
-            continue
-        if token.startswith("<") and token.endswith(">") and len(token) > 1:
-            continue  # <i>, </b> ...: formatting, not words
         if token.isspace():
             continue
-        math = token.startswith("$") and token.endswith("$") and len(token) > 1
-        if not (any(stack) or math or index in quoted):
-            yield _Word(index, token, opening, colon)
-        opening = bool(_BOUNDARY.search(token))
-        colon = token.endswith(":")
+        words.append(_Word(index, token, opening, colon))
+        last = token[-1]
+        opening = last in _SENTENCE_ENDS
+        colon = last == ":"
+    return words
+
+
+def _marked_words(tokens: list[str], *, quotations: bool = True) -> list[_Word]:
+    """The words of any title: spans, formatting, math and quotations understood.
+
+    Only a token that starts with "<" can be markup, and a white-space token
+    starts with white space, so one look at the first character sorts most
+    tokens; ``protected`` counts the nocase spans open.
+    """
+    words: list[_Word] = []
+    stack: list[bool] = []  # one entry per open span: is it a nocase span?
+    protected = 0
+    quoted = _quoted_titles(tokens) if quotations and _has_quotation(tokens) else set()
+    opening = True
+    colon = False
+    for index, token in enumerate(tokens):
+        first = token[0]
+        if first == "<":
+            lower = token.lower()
+            if lower.startswith("<span"):
+                nocase = _NOCASE.match(token) is not None
+                stack.append(nocase)
+                protected += nocase
+                continue
+            if lower == "</span>":
+                if stack:
+                    protected -= stack.pop()
+                continue
+            if token[-1] == ">" and len(token) > 1:
+                continue  # <i>, </b> ...: formatting, not words
+        elif first.isspace():
+            continue
+        math = first == "$" and token[-1] == "$" and len(token) > 1
+        if not (protected or math or index in quoted):
+            words.append(_Word(index, token, opening, colon))
+        last = token[-1]  # no token but white space ends in a line break
+        opening = last in _SENTENCE_ENDS
+        colon = last == ":"
+    return words
+
+
+def _has_quotation(tokens: list[str]) -> bool:
+    """Whether any token opens a quotation (:func:`_quoted_titles` finds none otherwise)."""
+    text = "".join(tokens)
+    return "“" in text or "«" in text
 
 
 def _letters(word: str) -> str:
@@ -168,6 +233,11 @@ def _part_kind(part: str) -> str:
 
 
 def _kind(word: str) -> str:
+    """:func:`_kind_of`, remembered for words of ordinary length."""
+    return _cached_kind(word) if len(word) <= _CACHED_WORD_LENGTH else _kind_of(word)
+
+
+def _kind_of(word: str) -> str:
     """The kind of a word's first part (past a leading joiner, as in "-Ranking")."""
     for part in _parts(word):
         if part and not _JOINER.fullmatch(part):
@@ -186,6 +256,25 @@ def _minor(word: str) -> bool:
     return core in MINOR_WORDS or core.rstrip(".") in MINOR_WORDS
 
 
+def _vote(word: str) -> int:
+    """:func:`_vote_of`, remembered for words of ordinary length."""
+    return _cached_vote(word) if len(word) <= _CACHED_WORD_LENGTH else _vote_of(word)
+
+
+def _vote_of(word: str) -> int:
+    """What a word (not opening a sentence) says about its title's case.
+
+    1: capitalised, as in title case; -1: in lower case and not a minor
+    word, as in sentence case; 0: neither (kept words, minor words).
+    """
+    kind = _kind(word)
+    if kind == "capitalised":
+        return 1
+    if kind == "lower" and not _minor(word):
+        return -1
+    return 0
+
+
 def is_title_case(title: str) -> bool:
     """Whether an English title reads as title case, and so needs converting.
 
@@ -195,15 +284,23 @@ def is_title_case(title: str) -> bool:
     Iterated Racing for Automatic Algorithm Configuration"); more, or one
     among fewer, show a title already in sentence case ("The Khan academy").
     """
+    return _in_title_case(_words(_tokens(title)))
+
+
+def _in_title_case(words: list[_Word]) -> bool:
+    """:func:`is_title_case` on a title's words; stops at the second lower-case word,
+    which decides."""
     capitalised = lower = 0
-    for word in _words(_tokens(title)):
+    for word in words:
         if word.first:
             continue
-        kind = _kind(word.text)
-        if kind == "lower" and not _minor(word.text):
-            lower += 1
-        elif kind == "capitalised":
+        vote = _vote(word.text)
+        if vote > 0:
             capitalised += 1
+        elif vote < 0:
+            lower += 1
+            if lower > 1:
+                return False
     return capitalised >= 1 and (lower == 0 or (lower == 1 and capitalised >= 4))
 
 
@@ -211,7 +308,14 @@ def _lower_part(part: str) -> str:
     return part.lower() if _part_kind(part) == "capitalised" else part
 
 
-def _lowered(word: str, *, keep_first: bool = False) -> str:
+def _lowered(word: str, keep_first: bool = False) -> str:
+    """:func:`_lowered_of`, remembered for words of ordinary length."""
+    if len(word) <= _CACHED_WORD_LENGTH:
+        return _cached_lowered(word, keep_first)
+    return _lowered_of(word, keep_first)
+
+
+def _lowered_of(word: str, keep_first: bool = False) -> str:
     """The word with its capitalised parts lowercased (the first kept if asked)."""
     parts = _parts(word)
     seen_first = False
@@ -223,6 +327,14 @@ def _lowered(word: str, *, keep_first: bool = False) -> str:
             continue
         parts[position] = _lower_part(part)
     return "".join(parts)
+
+
+# What a word is and becomes depends on the word alone, and the same words
+# recur in title after title: each is worked out once (``keep_first`` is
+# passed by position, the cheaper key).
+_cached_kind = lru_cache(maxsize=_WORD_CACHE_SIZE)(_kind_of)
+_cached_vote = lru_cache(maxsize=_WORD_CACHE_SIZE)(_vote_of)
+_cached_lowered = lru_cache(maxsize=_WORD_CACHE_SIZE)(_lowered_of)
 
 
 def _capitalised(word: str) -> str:
@@ -243,15 +355,20 @@ def to_sentence_case(title: str) -> str:
     needs it (:func:`sentence_case` does both).
     """
     tokens = _tokens(title)
-    for word in _words(tokens):
+    _lower_words(tokens, _words(tokens))
+    return "".join(tokens)
+
+
+def _lower_words(tokens: list[str], words: list[_Word]) -> None:
+    """Put the words of a title-case title in sentence case, in ``tokens``."""
+    for word in words:
         if word.first:
             if word.after_colon and _kind(word.text) == "lower":
                 tokens[word.index] = _capitalised(word.text)
             else:
-                tokens[word.index] = _lowered(word.text, keep_first=True)  # "High-resolution"
+                tokens[word.index] = _lowered(word.text, True)  # "High-resolution"
             continue
         tokens[word.index] = _lowered(word.text)
-    return "".join(tokens)
 
 
 def capitalise_subtitles(title: str) -> str:
@@ -262,17 +379,108 @@ def capitalise_subtitles(title: str) -> str:
     sentence case often leaves it in lower case ("k-core decomposition: a
     tool").
     """
+    if ":" not in title:  # no subtitle: the tokens join back to the title
+        return _plain_str(title)
     tokens = _tokens(title)
-    for word in _words(tokens):
+    _capitalise_words(tokens, _words(tokens))
+    return "".join(tokens)
+
+
+def _capitalise_words(tokens: list[str], words: list[_Word]) -> None:
+    """Capitalise the first word of each subtitle, in ``tokens``."""
+    for word in words:
         if word.after_colon and _kind(word.text) == "lower":
             tokens[word.index] = _capitalised(word.text)
+
+
+def _plain_str(text: str) -> str:
+    """``text`` as a plain ``str``, as joining its tokens gives it."""
+    return text if type(text) is str else str.__str__(text)
+
+
+@lru_cache(maxsize=_TITLE_CACHE_SIZE)
+def _sentence_case(title: str) -> str:
+    if _is_plain(title):
+        return _plain_sentence_case(title)
+    return _marked_sentence_case(title, _tokens(title))
+
+
+def _marked_sentence_case(title: str, tokens: list[str]) -> str:
+    """:func:`sentence_case` of any title, from its tokens (which it changes)."""
+    words = _marked_words(tokens)
+    if _in_title_case(words):
+        _lower_words(tokens, words)
+    elif ":" in title:
+        _capitalise_words(tokens, words)
+    else:
+        return title
     return "".join(tokens)
+
+
+def _plain_sentence_case(title: str) -> str:
+    """:func:`_marked_sentence_case` for a plain title (:func:`_is_plain`).
+
+    Most titles are plain.  Their words are what ``str.split`` gives (it
+    splits on the white space ``\\s`` matches), so deciding needs no
+    tokens; when something changes, the tokens alternate between a word and
+    white space, and a word opens a sentence when the one before it ends
+    one: no :class:`_Word` is built.  tests/formats/test_sentencecase.py
+    checks that both give the same text.
+    """
+    words = title.split()
+    if not words:
+        return title
+    converting = _plain_in_title_case(words)
+    if not converting and ":" not in title:
+        return title
+    tokens = _tokens(title)
+    start = 1 if tokens[0].isspace() else 0
+    if converting:
+        end = ""  # the last character of the word before ("" opens the title)
+        for k, word in enumerate(words):
+            if end in _SENTENCE_ENDS:  # "" is in it too: the first word
+                if end == ":" and _kind(word) == "lower":
+                    tokens[start + 2 * k] = _capitalised(word)
+                else:
+                    tokens[start + 2 * k] = _lowered(word, True)
+            else:
+                tokens[start + 2 * k] = _lowered(word)
+            end = word[-1]
+        return "".join(tokens)
+    for k in range(1, len(words)):
+        if words[k - 1][-1] == ":" and _kind(words[k]) == "lower":
+            tokens[start + 2 * k] = _capitalised(words[k])
+    return "".join(tokens)
+
+
+def _plain_in_title_case(words: list[str]) -> bool:
+    """:func:`_in_title_case` for the words of a plain title."""
+    capitalised = lower = 0
+    vote = _vote
+    previous = words[0]
+    for word in words[1:]:
+        if previous[-1] not in _SENTENCE_ENDS:
+            said = vote(word)
+            if said > 0:
+                capitalised += 1
+            elif said < 0:
+                lower += 1
+                if lower > 1:
+                    return False
+        previous = word
+    return capitalised >= 1 and (lower == 0 or (lower == 1 and capitalised >= 4))
 
 
 def sentence_case(title: str) -> str:
     """The title in sentence case: converted if it is in title case, else as typed
-    but for the capital a subtitle takes."""
-    return to_sentence_case(title) if is_title_case(title) else capitalise_subtitles(title)
+    but for the capital a subtitle takes.
+
+    One scan of the title serves both the test and the conversion; results
+    are cached by title (the writer asks again for every title it writes).
+    """
+    if len(title) > _CACHED_TITLE_LENGTH:  # not worth keeping in memory
+        return _sentence_case.__wrapped__(_plain_str(title))
+    return _sentence_case(_plain_str(title))
 
 
 #: The BibTeX/BibLaTeX fields whose English title-case values the BibTeX reader

@@ -9,9 +9,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from citekit.formats.bibtex.latex import (
+    _DECODED,
+    _NEEDS_WORK,
+    _REMEMBERED_LIMIT,
     MAX_NESTING,
     NOCASE_OPEN,
     LatexNestingError,
+    _decode,
+    _decode_lossy,
+    _scan_closing_brace,
     closing_brace,
     decode,
     decode_lossy,
@@ -323,3 +329,35 @@ def test_lone_surrogates_decode_and_encode_without_raising(text: str) -> None:
     decoded = decode(text)
     assert "\ud800" in decoded or "\udfff" in decoded or decoded == ""
     assert isinstance(encode(decoded, ascii=True), str)
+
+
+# -- fast paths give what the full scans give ------------------------------------
+
+_BRACY = st.text(alphabet=st.sampled_from(list("{}\\ab$ ")), max_size=16)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_BRACY)
+def test_closing_brace_finds_what_the_full_scan_finds(text: str) -> None:
+    for i in range(len(text)):
+        assert closing_brace(text, i) == _scan_closing_brace(text, i)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(_BRACY, st.text(max_size=30)), st.booleans())
+def test_remembered_decodings_are_the_decodings(text: str, nocase: bool) -> None:
+    try:
+        first = decode(text, nocase=nocase)
+    except LatexNestingError:
+        return  # not remembered; raised again each time
+    assert decode(text, nocase=nocase) == first == _decode(text, nocase, 0)
+    lossy = decode_lossy(text, nocase=nocase)
+    assert decode_lossy(text, nocase=nocase) == lossy
+    plain = _NEEDS_WORK.search(text) is None
+    assert lossy == ((text.strip(), False) if plain else _decode_lossy(text, nocase))
+
+
+def test_the_tables_of_decoded_values_stay_bounded() -> None:
+    for n in range(_REMEMBERED_LIMIT + 10):
+        decode(f"\\'e{n}")
+    assert len(_DECODED) <= _REMEMBERED_LIMIT

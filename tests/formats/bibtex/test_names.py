@@ -8,6 +8,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from citekit.formats.bibtex.names import (
+    _PARSED,
+    _PARSED_LIMIT,
+    _is_lower,
+    _parse_name,
+    _scan_is_lower,
+    _scan_split_top,
+    _split_top,
     format_name,
     format_names,
     parse_name,
@@ -208,3 +215,43 @@ def test_static_ordering_and_non_dropping_particles_are_written_back() -> None:
     gennep = Name(family="Gennep", given="Arnold", non_dropping_particle="van")
     assert format_name(gennep) == "family={Gennep}, given={Arnold}, prefix={van}, useprefix=true"
     assert format_name(gennep, extended=False) == "van Gennep, Arnold"
+
+
+# -- fast paths give what the full scans give ------------------------------------
+
+_NAME_TEXT = st.lists(
+    st.sampled_from(
+        ["van", "de", "Gogh", "J", "A.", "Smith", ",", " ", "\t", "~", "-", "d'", "Ü", "ß", "2"]
+    ),
+    max_size=12,
+).map("".join)
+_BRACED_NAME_TEXT = st.lists(
+    st.sampled_from(["{", "}", "\\", "'", "e", "E", "van", " ", ",", "~"]), max_size=10
+).map("".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(_NAME_TEXT, _BRACED_NAME_TEXT), st.sampled_from([",", " \t\n~"]))
+def test_splitting_outside_braces_agrees_with_the_full_scan(text: str, seps: str) -> None:
+    assert _split_top(text, seps) == _scan_split_top(text, seps)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(_NAME_TEXT, _BRACED_NAME_TEXT))
+def test_the_case_of_a_word_agrees_with_the_full_scan(word: str) -> None:
+    assert _is_lower(word) == _scan_is_lower(word)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(_NAME_TEXT, _BRACED_NAME_TEXT), st.booleans())
+def test_a_remembered_name_is_the_name_parsed_again(raw: str, useprefix: bool) -> None:
+    first = parse_name(raw, useprefix=useprefix)
+    assert parse_name(raw, useprefix=useprefix) == first
+    assert first == _parse_name(raw, useprefix=useprefix)
+    assert parse_name(f" {raw} ", useprefix=useprefix) == first  # as _parse_name strips
+
+
+def test_the_table_of_parsed_names_stays_bounded() -> None:
+    for n in range(_PARSED_LIMIT + 10):
+        parse_name(f"Person{n}, A")
+    assert len(_PARSED) <= _PARSED_LIMIT

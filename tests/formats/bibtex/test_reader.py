@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 import pytest
-from bibtexparser.model import Entry, ExplicitComment, ImplicitComment
+from bibtexparser.model import Entry, ExplicitComment, Field, ImplicitComment
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from citekit.errors import Severity
 from citekit.formats import ReadResult, read_string
 from citekit.formats.bibtex.latex import NOCASE_OPEN
-from citekit.formats.bibtex.reader import _Converter, read, split_blocks
+from citekit.formats.bibtex.reader import (
+    RawEntry,
+    _closing,
+    _Converter,
+    _Reader,
+    _scan_closing_quote,
+    _tighten_block_starts,
+    _tighten_each,
+    read,
+    split_blocks,
+)
 
 
 def one(text: str, *, sentence_case: bool = True) -> dict[str, Any]:
@@ -572,3 +585,66 @@ def test_the_sentence_cased_fields_are_the_ones_listed_for_the_writer() -> None:
 def test_a_periodical_name_keeps_its_case(field: str, entry: str) -> None:
     values = _titles_read(entry, field)
     assert any("Big Red Book" in v for v in values), values
+
+
+# -- fast paths give what the full scans give ------------------------------------
+
+_VALUE = st.one_of(
+    st.lists(st.sampled_from(list('ab{}\\#" =,')), max_size=12).map(
+        lambda p: "{" + "".join(p) + "}"
+    ),
+    st.sampled_from(["{A} year = {2000}", '"q"', "jan", "{A} # {B}", "12", "{A}}"]),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["title", "Title", "year", "note"]), _VALUE), max_size=4))
+def test_a_braced_value_takes_the_short_path_with_the_same_fields(
+    written: list[tuple[str, str]],
+) -> None:
+    fields = [Field(name, value, start_line=k) for k, (name, value) in enumerate(written)]
+    fast = _Reader("t.bib")
+    entries: dict[str, RawEntry] = {}
+    fast.add_entry(Entry("misc", "k", fields, start_line=0), entries, {}, 1)
+    slow = _Reader("t.bib")
+    expected: dict[str, str] = {}
+    lines: dict[str, int] = {}
+    for fld in fields:
+        values = slow.field_values(fld.key.lower(), fld.value, fld.start_line + 1, "k")
+        slow.add_values("k", expected, lines, values)
+    assert entries["k"].fields == expected
+    assert entries["k"].field_lines == lines
+    assert fast.diagnostics == slow.diagnostics
+
+
+def test_reading_leaves_the_cycle_collector_as_it_found_it() -> None:
+    text = "@misc{k, title = {T}}"
+    was_enabled = gc.isenabled()
+    try:
+        gc.enable()
+        read(text)
+        assert gc.isenabled()
+        gc.disable()
+        read(text)
+        assert not gc.isenabled()
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(list('"{}\\a ')), max_size=14).map("".join))
+def test_a_quoted_part_ends_where_the_full_scan_ends_it(text: str) -> None:
+    for i, ch in enumerate(text):
+        if ch == '"':
+            assert _closing(text, i) == _scan_closing_quote(text, i)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["@", "article", "x", " ", "\t", "\n", "\r", "\x0b", "{", "("]), max_size=14
+    ).map("".join)
+)
+def test_block_starts_are_tightened_as_the_full_scan_tightens_them(text: str) -> None:
+    assert _tighten_block_starts(text) == _tighten_each(text)

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import TypeVar
 
 from citekit.base.text import (  # strip_markup re-exported: plain text of a decoded value
     balanced,
@@ -133,6 +134,8 @@ _SPACES = re.compile(r"[ \t\n\r\f\v]+")
 # A brace that opens or closes a group: one right after a backslash is a literal.
 _GROUP_BRACE = re.compile(r"(?<!\\)[{}]")
 
+_T = TypeVar("_T")
+
 #: How deep accents (and the commands inside their arguments) may nest.
 MAX_NESTING = 64
 
@@ -152,7 +155,21 @@ def closing_brace(text: str, i: int) -> int:
     A brace right after a backslash (``\\{``) is a literal character, not a
     group, as both TeX and bibtexparser read it; the field reader and the
     decoder must agree on where a group ends.
+
+    Most groups hold no other brace (``{Title}``, ``{\\"o}``): when the first
+    ``}`` after ``i`` has no ``{`` before it and neither brace is escaped, it
+    is the one, found at C speed; anything else takes the scan of
+    :func:`_scan_closing_brace`, which gives the same answer for those.
     """
+    if text[i : i + 1] == "{" and (i == 0 or text[i - 1] != "\\"):
+        close = text.find("}", i + 1)
+        if close > 0 and text[close - 1] != "\\" and text.find("{", i + 1, close) < 0:
+            return close
+    return _scan_closing_brace(text, i)
+
+
+def _scan_closing_brace(text: str, i: int) -> int:
+    """:func:`closing_brace` for any group: every unescaped brace counted."""
     depth = 0
     n = len(text)
     start = i
@@ -449,7 +466,32 @@ def decode(text: str, *, nocase: bool = True) -> str:
     it braces are simply dropped (names, places, numbers).  Raises
     :class:`LatexNestingError` for accents nested beyond :data:`MAX_NESTING`.
     """
-    return _decode(text, nocase, 0)
+    if len(text) > _REMEMBERED_LENGTH or not _NEEDS_WORK.search(text):
+        return _decode(text, nocase, 0)
+    key = (text, nocase)
+    decoded = _DECODED.get(key)
+    if decoded is None:
+        decoded = _remember(_DECODED, key, _decode(text, nocase, 0))
+    return decoded
+
+
+#: Values decoded in this process, by (text, nocase) and for
+#: :func:`decode_lossy` by text: a file repeats its journals, publishers and
+#: places in entry after entry, and decoding is a pure function of the text.
+#: Only short values with LaTeX in them are kept (plain text is quicker to
+#: decode than to look up), and each table is emptied when it is full.
+_DECODED: dict[tuple[str, bool], str] = {}
+_DECODED_LOSSY: dict[tuple[str, bool], tuple[str, bool]] = {}
+_REMEMBERED_LENGTH = 200
+_REMEMBERED_LIMIT = 1 << 15
+
+
+def _remember(table: dict[tuple[str, bool], _T], key: tuple[str, bool], value: _T) -> _T:
+    """Store ``value`` under ``key`` in one of the tables of decoded values."""
+    if len(table) >= _REMEMBERED_LIMIT:
+        table.clear()
+    table[key] = value
+    return value
 
 
 def _decode(text: str, nocase: bool, depth: int) -> str:
@@ -490,6 +532,17 @@ def decode_lossy(text: str, *, nocase: bool = True) -> tuple[str, bool]:
     """
     if not _NEEDS_WORK.search(text):
         return text.strip(), False
+    if len(text) > _REMEMBERED_LENGTH:
+        return _decode_lossy(text, nocase)
+    key = (text, nocase)
+    decoded = _DECODED_LOSSY.get(key)
+    if decoded is None:
+        decoded = _remember(_DECODED_LOSSY, key, _decode_lossy(text, nocase))
+    return decoded
+
+
+def _decode_lossy(text: str, nocase: bool) -> tuple[str, bool]:
+    """:func:`decode_lossy` of text with LaTeX in it, every time."""
     text = collapse_space(text)
     decoder = _Decoder(text, nocase)
     return decoder.run().strip(), decoder.lossy

@@ -83,7 +83,31 @@ def _brace_balance(text: str, start: int, end: int) -> int:
 
 
 def _split_top(text: str, seps: str) -> list[str]:
-    """Split on any character of ``seps`` outside braces; empty pieces dropped."""
+    """Split on any character of ``seps`` outside braces.
+
+    Text without braces or backslashes (most names) is split at C speed;
+    :func:`_scan_split_top` gives the same pieces for it.
+    """
+    if "{" in text or "}" in text or "\\" in text:
+        return _scan_split_top(text, seps)
+    if len(seps) == 1:
+        return text.split(seps)
+    return _separators(seps).split(text)
+
+
+def _separators(seps: str) -> re.Pattern[str]:
+    """A pattern matching any one character of ``seps`` (compiled once per ``seps``)."""
+    pattern = _SEPARATORS.get(seps)
+    if pattern is None:
+        pattern = _SEPARATORS[seps] = re.compile("[" + re.escape(seps) + "]")
+    return pattern
+
+
+_SEPARATORS: dict[str, re.Pattern[str]] = {}
+
+
+def _scan_split_top(text: str, seps: str) -> list[str]:
+    """:func:`_split_top` for any text: braces counted, escaped characters skipped."""
     parts: list[str] = []
     depth = 0
     start = 0
@@ -108,7 +132,22 @@ def _words(part: str) -> list[str]:
 
 
 def _is_lower(word: str) -> bool | None:
-    """BibTeX's notion of a word's case: True, False, or None (caseless)."""
+    """BibTeX's notion of a word's case: True, False, or None (caseless).
+
+    A word without braces (nearly every word of a name) is the case of its
+    first letter; :func:`_scan_is_lower` reads braces and special characters.
+    """
+    if "{" in word or "}" in word:
+        return _scan_is_lower(word)
+    for ch in word:
+        if ch.isalpha():
+            return ch.islower()
+    return None
+
+
+def _scan_is_lower(word: str) -> bool | None:
+    """:func:`_is_lower` for any word: the first letter outside braces, or of a
+    special character ``{\\'E}``."""
     depth = 0
     k = 0
     n = len(word)
@@ -160,8 +199,33 @@ def _text(words: list[str]) -> str | None:
     return joined or None
 
 
+#: Names parsed in this process, by (name as written, useprefix).  A name
+#: recurs across a file (co-authors, a journal's editors), and parsing it is
+#: a pure function whose result, a frozen :class:`Name`, can be shared; the
+#: cache is emptied when it reaches :data:`_PARSED_LIMIT` entries.
+_PARSED: dict[tuple[str, bool], Name] = {}
+_PARSED_LIMIT = 1 << 16
+#: Longer names (a pathological value) are parsed each time rather than kept.
+_PARSED_LENGTH = 200
+
+
 def parse_name(raw: str, *, useprefix: bool = False) -> Name:
-    """One BibTeX name to a CSL name."""
+    """One BibTeX name to a CSL name (remembered: see :data:`_PARSED`)."""
+    raw = raw.strip()  # as _parse_name does: " Smith, J" is "Smith, J"
+    if len(raw) > _PARSED_LENGTH:
+        return _parse_name(raw, useprefix=useprefix)
+    key = (raw, useprefix)
+    name = _PARSED.get(key)
+    if name is None:
+        name = _parse_name(raw, useprefix=useprefix)
+        if len(_PARSED) >= _PARSED_LIMIT:
+            _PARSED.clear()
+        _PARSED[key] = name
+    return name
+
+
+def _parse_name(raw: str, *, useprefix: bool = False) -> Name:
+    """:func:`parse_name` without the memory: the BibTeX grammar applied."""
     raw = raw.strip()
     if raw.lower() == OTHERS:
         return Name(literal=OTHERS)
