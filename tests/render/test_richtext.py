@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from citekit.render.richtext import (
     MAX_NESTING,
     SUPERSCRIPTS,
     Span,
     Text,
+    _xml_replacement,
     escape_attribute,
     from_html,
     plain,
@@ -269,3 +274,13 @@ def test_markup_is_stripped_in_any_case_and_only_from_tags() -> None:
     assert strip_markup("<SPAN CLASS='nocase'>x</SPAN> <Sup>2</Sup>") == "x 2"
     assert strip_markup("no tag at all") == "no tag at all"
     assert strip_markup("<ix> <bogus>") == "<ix> <bogus>"
+
+
+_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from("a \t\n\r\x00\x0b\x1f\x7f\u00a0\ud800\ufffe\uffff\u2028é")))
+def test_xml_safe_changes_only_what_the_pattern_finds(text: str) -> None:
+    """Printable text comes back as it is, and the rest as if the pattern always ran."""
+    assert xml_safe(text) == _INVALID.sub(_xml_replacement, text)

@@ -155,7 +155,16 @@ def merge_punctuation(previous: str, mark: str) -> str:
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # Characters XML 1.0 forbids (python-docx and lxml refuse them): C0 controls but
 # tab, newline and carriage return; lone surrogates; U+FFFE and U+FFFF.
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_XML_INVALID = "[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]"
+
+
+@functools.cache
+def _xml_invalid() -> re.Pattern[str]:
+    """:data:`_XML_INVALID` compiled on first use: a class beyond U+00FF takes
+    milliseconds to compile, and printable text never needs it."""
+    return re.compile(_XML_INVALID)
+
+
 # Of those, the ones Python counts as white space stand for a space.
 _XML_SPACE = frozenset("\x0b\x0c\x1c\x1d\x1e\x1f")
 
@@ -179,13 +188,19 @@ def _xml_replacement(match: re.Match[str]) -> str:
 def xml_safe(text: str) -> str:
     """``text`` as XML can carry it: control characters that stand for white space
     (VT, FF, the information separators) become spaces, other control characters
-    go, lone surrogates and non-characters become U+FFFD."""
-    return _XML_INVALID.sub(_xml_replacement, text)
+    go, lone surrogates and non-characters become U+FFFD.
+
+    Every character it changes is one Python does not count as printable
+    (controls, surrogates, unassigned code points), so printable text, the
+    usual case, is returned without running the pattern."""
+    if text.isprintable():
+        return text
+    return _xml_invalid().sub(_xml_replacement, text)
 
 
 def xml_unsafe_characters(text: str) -> list[str]:
     """The characters :func:`xml_safe` would change, each once, in order."""
-    return list(dict.fromkeys(_XML_INVALID.findall(text)))
+    return list(dict.fromkeys(_xml_invalid().findall(text)))
 
 
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")

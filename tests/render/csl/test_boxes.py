@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from citekit.render.csl.boxes import MARKUP, Box, to_rich
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from citekit.render.csl.boxes import MARKUP, Box, _build, _Flattener, to_rich
 from citekit.render.csl.locale import build_locale
 from citekit.render.csl.markup import parse_markup
 from citekit.render.csl.style import Formatting
-from citekit.render.richtext import to_html
+from citekit.render.richtext import Rich, Span, Text, to_html
 from citekit.styles.catalog import locale_loader as bundled_locale_xml
 
 EN = build_locale("en-US", (), bundled_locale_xml, [])
@@ -71,3 +74,58 @@ def test_typed_curly_single_quotes_stay_inner_outside_quotes() -> None:
         "\u201c\u2018Parmenides\u2019 and\u201d"
     )
     assert render("meaning 'God willing'") == "meaning \u201cGod willing\u201d"
+
+
+_FORMATS = st.sampled_from(
+    [None, ITALIC, Formatting(font_weight="bold"), Formatting(vertical_align="sup")]
+)
+_LEAVES = st.text(alphabet='ab .,;"’x²', max_size=4)
+_TREES = st.recursive(
+    _LEAVES,
+    lambda kids: st.builds(
+        lambda children, fmt, quotes, tag, display: Box(list(children), fmt, quotes, display, tag),
+        st.lists(kids, max_size=4),
+        _FORMATS,
+        st.booleans(),
+        st.sampled_from([None, MARKUP, "field", "term"]),
+        st.sampled_from([None, None, "block"]),
+    ),
+    max_leaves=14,
+)
+
+
+def _build_one_by_one(runs: list[list[object]], depth: int) -> list[Rich]:
+    """Spans built run by run, each text merged into a Text just before it."""
+    result: list[Rich] = []
+    index = 0
+    while index < len(runs):
+        text, layers = runs[index][0], runs[index][1]
+        assert isinstance(text, str) and isinstance(layers, tuple)
+        if len(layers) <= depth:
+            if result and isinstance(result[-1], Text):
+                result[-1] = Text(result[-1].text + text)
+            elif text:
+                result.append(Text(text))
+            index += 1
+            continue
+        end = index + 1
+        while end < len(runs):
+            other = runs[end][1]
+            assert isinstance(other, tuple)
+            if len(other) <= depth or other[depth] is not layers[depth]:
+                break
+            end += 1
+        children = _build_one_by_one(runs[index:end], depth + 1)
+        if children:
+            result.append(Span(tuple(children), **layers[depth].attrs))
+        index = end
+    return result
+
+
+@settings(max_examples=200, deadline=None)
+@given(_TREES)
+def test_spans_are_built_as_run_by_run_merging_builds_them(tree: str | Box) -> None:
+    flattener = _Flattener(EN)
+    flattener.walk(tree, (), False, False, False, 0)
+    runs = [run for run in flattener.runs if run[0]]
+    assert _build(runs, 0, len(runs), 0) == _build_one_by_one(runs, 0)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from citekit import CiteItem
-from citekit.render.csl.clusters import compute_positions
+from citekit.render.csl.boxes import Box
+from citekit.render.csl.clusters import capitalize_leading_term, compute_positions
 from citekit.render.csl.contract import Cite, CiteInfo, CiteRequest
 from citekit.render.csl.data import normalise_item
 
@@ -43,3 +47,65 @@ def test_many_notes_of_repeated_cites() -> None:
     found = positions(clusters, list(range(1, 3001)))
     assert found[:20] == [["first"]] * 20
     assert found[20:] == [["subsequent"]] * 2980
+
+
+def _first_leaves(node: str | Box, in_term: bool, out: list[tuple[Box, int, bool]]) -> None:
+    """Up to nine leaves, all gathered before any is looked at."""
+    if isinstance(node, str) or len(out) > 8:
+        return
+    in_term = in_term or node.tag == "term"
+    for index, kid in enumerate(node.kids):
+        if isinstance(kid, str):
+            out.append((node, index, in_term))
+        else:
+            _first_leaves(kid, in_term, out)
+        if len(out) > 8:
+            return
+
+
+def _capitalize_from_gathered_leaves(node: str | Box) -> None:
+    leaves: list[tuple[Box, int, bool]] = []
+    _first_leaves(node, False, leaves)
+    for parent, index, in_term in leaves:
+        text = parent.kids[index]
+        assert isinstance(text, str)
+        if not text.strip():
+            continue
+        if in_term:
+            parent.kids[index] = text[0].upper() + text[1:]
+            return
+        if not text.strip("([ "):
+            continue
+        sentence = text.rstrip().rstrip("\u201d\u2019\"'").endswith((".", "!", "?"))
+        if not (sentence and len(text.split()) > 1):
+            return
+
+
+def _copy(node: str | Box) -> str | Box:
+    return node if isinstance(node, str) else Box([_copy(k) for k in node.kids], tag=node.tag)
+
+
+def _shape(node: str | Box) -> object:
+    return node if isinstance(node, str) else (node.tag, [_shape(k) for k in node.kids])
+
+
+_TERM_TREES = st.recursive(
+    st.sampled_from(["", " ", "(", "see", "ibid.", "Ed. by", "x. y", "op. cit."]),
+    lambda kids: st.builds(
+        lambda children, tag: Box(list(children), tag=tag),
+        st.lists(kids, max_size=4),
+        st.sampled_from([None, "term"]),
+    ),
+    max_leaves=16,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_TERM_TREES)
+def test_leading_term_capitalized_as_when_the_leaves_were_gathered_first(
+    tree: str | Box,
+) -> None:
+    lazy, eager = _copy(tree), _copy(tree)
+    capitalize_leading_term(lazy)
+    _capitalize_from_gathered_leaves(eager)
+    assert _shape(lazy) == _shape(eager)

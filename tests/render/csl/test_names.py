@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+import sys
+
 import pytest
 
+from citekit.render.csl.boxes import ROMANESQUE_CHARS
 from citekit.render.csl.data import parse_name
-from citekit.render.csl.names import initialize
+from citekit.render.csl.names import _is_spaced_and, initialize
 
 
 @pytest.mark.parametrize(
@@ -43,3 +47,11 @@ def test_particles_are_parsed_from_family_and_given() -> None:
 
 def test_literal_names() -> None:
     assert parse_name({"literal": "World Health Organization"}).is_literal
+
+
+def test_spaced_and_decides_every_first_character_as_the_pattern_does() -> None:
+    pattern = re.compile(f"[&{ROMANESQUE_CHARS}]")
+    assert not _is_spaced_and("")
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        assert _is_spaced_and(char + "x") == bool(pattern.match(char)), hex(code)

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from citekit.render.csl.locale import build_locale
 from citekit.render.csl.numbers import (
     format_labelled_number,
     format_number,
     format_page_range,
+    has_superscript,
     is_numeric,
     is_plural,
     ordinal_suffix,
     roman,
 )
+from citekit.render.richtext import SUPERSCRIPTS
 from citekit.styles.catalog import locale_loader as bundled_locale_xml
 
 EN = build_locale("en-US", (), bundled_locale_xml, [])
@@ -75,3 +81,13 @@ def test_values_without_known_embedded_labels_are_left_to_format_number(value: s
 )
 def test_page_ranges(style: str | None, value: str, expected: str) -> None:
     assert format_page_range(value, style) == expected
+
+
+_ANY_SUPERSCRIPT = re.compile("[" + re.escape("".join(SUPERSCRIPTS)) + "]")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(["a", "1", " ", "é", "—", *SUPERSCRIPTS][:40])))
+def test_has_superscript_says_what_a_search_of_every_superscript_says(text: str) -> None:
+    """The ASCII shortcut answers as the full pattern would."""
+    assert has_superscript(text) == bool(_ANY_SUPERSCRIPT.search(text))

@@ -77,8 +77,22 @@ def plain_text(node: str | Box | None) -> str:
         return ""
     if isinstance(node, str):
         return node
-    inner = "".join([plain_text(kid) for kid in node.kids])
-    return f'"{inner}"' if node.quotes else inner
+    out: list[str] = []
+    _plain_into(node, out)
+    return "".join(out)
+
+
+def _plain_into(node: Box, out: list[str]) -> None:
+    """:func:`plain_text` into one list (no string built per box, no call per leaf)."""
+    if node.quotes:
+        out.append('"')
+    for kid in node.kids:
+        if isinstance(kid, str):
+            out.append(kid)
+        else:
+            _plain_into(kid, out)
+    if node.quotes:
+        out.append('"')
 
 
 def is_empty(node: str | Box | None) -> bool:
@@ -86,7 +100,13 @@ def is_empty(node: str | Box | None) -> bool:
         return True
     if isinstance(node, str):
         return not node
-    return all(is_empty(kid) for kid in node.kids)
+    for kid in node.kids:  # a loop, not all() over a generator: called for every group
+        if isinstance(kid, str):
+            if kid:
+                return False
+        elif not is_empty(kid):
+            return False
+    return True
 
 
 def find_tag(node: str | Box | None, tag: str, last: bool = False) -> Box | None:
@@ -117,6 +137,7 @@ class _Layer:
 Run = list[object]  # [text, layers, kind ("", "oq", "cq"), id of the source field or 0]
 
 _PUNCT = ".,;:!?"
+_SEAM_STARTS = frozenset(_PUNCT + " ")
 
 
 class _Flattener:
@@ -141,6 +162,13 @@ class _Flattener:
         if plain:
             self.runs.append([plain, layers, "", field])
 
+    def text_run(self, text: str, layers: tuple[_Layer, ...], field: int) -> None:
+        """A run of ``text`` (not empty) in ``layers``."""
+        if not text.isascii() and has_superscript(text):
+            self.superscript_runs(text, layers, field)
+        else:
+            self.runs.append([text, layers, "", field])
+
     def walk(
         self,
         node: str | Box,
@@ -153,25 +181,66 @@ class _Flattener:
     ) -> None:
         if isinstance(node, str):
             if node:
-                if has_superscript(node):
-                    self.superscript_runs(node, layers, field)
-                else:
-                    self.runs.append([node, layers, "", field])
+                self.text_run(node, layers, field)
             return
-        if node.tag == "field":
+        tag = node.tag
+        if tag == "field":
             field = id(node)
-        elif node.tag == CITE_AFFIX:
+        elif tag == CITE_AFFIX:
             field = _AFFIX_FIELD
+        if node.fmt is not None or node.display:
+            layers, italic, bold, small_caps = self.formatted(
+                node, layers, italic, bold, small_caps
+            )
+        if node.quotes:
+            # citeproc-js renders typed curly single quotes outside all quotes with
+            # the inner marks, and flip-flops whatever they enclose from there.
+            depth = 1 if quote_depth == 0 and tag == "inner-quote" else quote_depth
+            marks = self.outer if depth % 2 == 0 else self.inner
+            self.runs.append([marks[0], layers, "oq", field])
+            self.walk_kids(node, layers, italic, bold, small_caps, depth + 1, field)
+            self.runs.append([marks[1], layers, "cq", field])
+        else:
+            self.walk_kids(node, layers, italic, bold, small_caps, quote_depth, field)
+
+    def walk_kids(
+        self,
+        node: Box,
+        layers: tuple[_Layer, ...],
+        italic: bool,
+        bold: bool,
+        small_caps: bool,
+        quote_depth: int,
+        field: int,
+    ) -> None:
+        """The kids of ``node`` in order; string kids here, without a call each."""
+        runs = self.runs
+        for kid in node.kids:
+            if isinstance(kid, str):
+                if not kid:
+                    continue
+                if kid.isascii():  # no superscript character is ASCII
+                    runs.append([kid, layers, "", field])
+                else:
+                    self.text_run(kid, layers, field)
+            else:
+                self.walk(kid, layers, italic, bold, small_caps, quote_depth, field)
+
+    def formatted(
+        self,
+        node: Box,
+        layers: tuple[_Layer, ...],
+        italic: bool,
+        bold: bool,
+        small_caps: bool,
+    ) -> tuple[tuple[_Layer, ...], bool, bool, bool]:
+        """The layers and font state inside ``node``'s formatting and display."""
         attrs: dict[str, object] = {}
         fmt = node.fmt
         if fmt is not None:
             flips = node.tag == MARKUP
             style = fmt.font_style
-            if (
-                style is not None
-                and node.tag != STANDING_IN
-                and not _ROMANESQUE.search(plain_text(node))
-            ):
+            if style is not None and node.tag != STANDING_IN and not _has_romanesque(node):
                 style = None  # Chinese and Japanese are not set in italics (citeproc-js)
             if style in ("italic", "oblique"):
                 italic = not (italic and flips)
@@ -206,18 +275,15 @@ class _Flattener:
             attrs["display"] = node.display
         if attrs:
             layers = (*layers, _Layer(attrs))
-        if node.quotes:
-            # citeproc-js renders typed curly single quotes outside all quotes with
-            # the inner marks, and flip-flops whatever they enclose from there.
-            depth = 1 if quote_depth == 0 and node.tag == "inner-quote" else quote_depth
-            marks = self.outer if depth % 2 == 0 else self.inner
-            self.runs.append([marks[0], layers, "oq", field])
-            for kid in node.kids:
-                self.walk(kid, layers, italic, bold, small_caps, depth + 1, field)
-            self.runs.append([marks[1], layers, "cq", field])
-        else:
-            for kid in node.kids:
-                self.walk(kid, layers, italic, bold, small_caps, quote_depth, field)
+        return layers, italic, bold, small_caps
+
+
+def _has_romanesque(node: str | Box) -> bool:
+    """Whether any text of ``node`` is in a script set in italics (the first leaf
+    with a letter or digit usually says; the whole text is never built)."""
+    if isinstance(node, str):
+        return _ROMANESQUE.search(node) is not None
+    return any(_has_romanesque(kid) for kid in node.kids)
 
 
 def _moves_into(host: Run | None, previous: str, mark: str, punctuation_in_quote: bool) -> bool:
@@ -240,7 +306,13 @@ def _fix_punctuation(runs: list[Run], punctuation_in_quote: bool) -> None:
         if not text:
             continue
         kind = run[2]
-        if kind == "" and previous is not None and last_text is not None:
+        # only a run opening with punctuation or a space can meet its neighbour badly
+        if (
+            kind == ""
+            and previous is not None
+            and last_text is not None
+            and text[0] in _SEAM_STARTS
+        ):
             first = text[0]
             inner = last_text[0]
             assert isinstance(inner, str)
@@ -289,36 +361,45 @@ def _fix_punctuation(runs: list[Run], punctuation_in_quote: bool) -> None:
                 last_text = run
 
 
-def _build(runs: list[Run], depth: int) -> list[Rich]:
+def _build(runs: list[Run], start: int, stop: int, depth: int) -> list[Rich]:
+    """Rich text of ``runs[start:stop]``, whose layers agree below ``depth``.
+
+    Runs without a layer at ``depth`` are text here, neighbours joined into
+    one :class:`Text`; each stretch sharing the layer at ``depth`` is a Span.
+    """
     result: list[Rich] = []
-    index = 0
-    count = len(runs)
-    while index < count:
+    texts: list[str] = []  # text runs not yet added to ``result``
+    index = start
+    while index < stop:
         run = runs[index]
-        layers = run[1]
-        assert isinstance(layers, tuple)
+        layers: tuple[_Layer, ...] = run[1]  # type: ignore[assignment]
         if len(layers) <= depth:
-            text = run[0]
-            assert isinstance(text, str)
-            if result and isinstance(result[-1], Text):
-                result[-1] = Text(result[-1].text + text)
-            elif text:
-                result.append(Text(text))
+            texts.append(run[0])  # type: ignore[arg-type]
             index += 1
             continue
         layer = layers[depth]
         end = index + 1
-        while end < count:
-            other = runs[end][1]
-            assert isinstance(other, tuple)
+        while end < stop:
+            other: tuple[_Layer, ...] = runs[end][1]  # type: ignore[assignment]
             if len(other) <= depth or other[depth] is not layer:
                 break
             end += 1
-        children = _build(runs[index:end], depth + 1)
+        children = _build(runs, index, end, depth + 1)
         if children:
-            result.append(Span(tuple(children), **layer.attrs))
+            _add_text(result, texts)
+            result.append(Span(tuple(children), **layer.attrs))  # type: ignore[arg-type]
         index = end
+    _add_text(result, texts)
     return result
+
+
+def _add_text(result: list[Rich], texts: list[str]) -> None:
+    """The pending ``texts`` as one Text (none if they are empty), and empties them."""
+    if texts:
+        text = "".join(texts)
+        if text:
+            result.append(Text(text))
+        texts.clear()
 
 
 def to_rich(node: str | Box | None, locale: Locale) -> Rich:
@@ -329,7 +410,8 @@ def to_rich(node: str | Box | None, locale: Locale) -> Rich:
     flattener.walk(node, (), False, False, False, 0)
     runs = [run for run in flattener.runs if run[0]]
     _fix_punctuation(runs, locale.punctuation_in_quote)
-    children = _build([run for run in runs if run[0]], 0)
+    runs = [run for run in runs if run[0]]
+    children = _build(runs, 0, len(runs), 0)
     if len(children) == 1:
         return children[0]
     return Span(tuple(children))

@@ -10,7 +10,7 @@ Collapsing joins cites with the same names (``year``, ``year-suffix``,
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from citekit.render.csl.boxes import CITE_AFFIX, Box, Out, find_tag, plain_text
@@ -198,9 +198,11 @@ def collapse_cluster(
 
 def capitalize_leading_term(node: str | Box) -> None:
     """Output opening with a term (or a sentence-ending prefix) capitalizes the term."""
-    leaves: list[tuple[Box, int, bool]] = []
-    _leading_leaves(node, False, leaves)
-    for parent, index, in_term in leaves:
+    if isinstance(node, str):
+        return
+    for seen, (parent, index, in_term) in enumerate(_leading_leaves(node)):
+        if seen == _LEADING_LEAVES:
+            return
         text = parent.kids[index]
         assert isinstance(text, str)
         if not text.strip():
@@ -215,17 +217,25 @@ def capitalize_leading_term(node: str | Box) -> None:
             return
 
 
-def _leading_leaves(node: str | Box, in_term: bool, out: list[tuple[Box, int, bool]]) -> None:
-    if isinstance(node, str) or len(out) > 8:
-        return
-    in_term = in_term or node.tag == "term"
-    for index, kid in enumerate(node.kids):
-        if isinstance(kid, str):
-            out.append((node, index, in_term))
-        else:
-            _leading_leaves(kid, in_term, out)
-        if len(out) > 8:
-            return
+_LEADING_LEAVES = 9  # how far into the output a leading term is looked for
+
+
+def _leading_leaves(node: Box) -> Iterator[tuple[Box, int, bool]]:
+    """The string leaves of ``node`` in document order, each with its box, its
+    index there and whether it is inside a term; lazily, since the first one
+    or two decide (one generator and a stack, not one generator per level)."""
+    stack: list[tuple[Box, int, bool]] = [(node, 0, node.tag == "term")]
+    while stack:
+        box, start, in_term = stack.pop()
+        kids = box.kids
+        for index in range(start, len(kids)):
+            kid = kids[index]
+            if isinstance(kid, str):
+                yield box, index, in_term
+            else:
+                stack.append((box, index + 1, in_term))
+                stack.append((kid, 0, in_term or kid.tag == "term"))
+                break
 
 
 def _bare_number(cite: Cite) -> bool:

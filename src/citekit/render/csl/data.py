@@ -8,6 +8,7 @@ evaluator never re-parses a field per render.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -69,7 +70,13 @@ class Item:
     raw: Mapping[str, Any]
 
 
-_PARTICLE_WORD = re.compile(r"^(?:[a-z\u00e0-\u00ff'\u2019.]+|[a-z]+['\u2019])$")
+@functools.cache
+def _particle_word() -> re.Pattern[str]:
+    """A lower-case particle word ("van", "d’"), compiled on first use: the
+    curly apostrophe makes it a class beyond U+00FF (milliseconds to compile)."""
+    return re.compile(r"^(?:[a-z\u00e0-\u00ff'\u2019.]+|[a-z]+['\u2019])$")
+
+
 _LEADING_PARTICLE = re.compile(
     r"^((?:(?:[a-z\u00df-\u00ff.\u2019]+|\u2019[a-z]+)(?: +|\u2019|-))+)(\S.*)$"
 )
@@ -115,7 +122,7 @@ def parse_name(raw: Mapping[str, Any]) -> NameData:
                 given, suffix = head.strip(), tail
             words = given.split(" ")
             cut = len(words)
-            while cut > 1 and _PARTICLE_WORD.match(words[cut - 1]):
+            while cut > 1 and _particle_word().match(words[cut - 1]):
                 cut -= 1
             if cut < len(words):
                 dropping = " ".join(words[cut:])
@@ -245,7 +252,10 @@ def normalise_item(raw: Mapping[str, Any]) -> Item:
     names: dict[str, tuple[NameData, ...]] = {}
     dates: dict[str, DateData] = {}
     for key, value in raw.items():
-        if key in NAME_VARIABLES:
+        if type(value) is str and key not in DATE_VARIABLES:  # most fields: text as it is
+            if value and key not in NAME_VARIABLES:
+                variables[key] = value
+        elif key in NAME_VARIABLES:
             if isinstance(value, list):
                 parsed = tuple(parse_name(n) for n in value if isinstance(n, Mapping))
                 if parsed:

@@ -131,7 +131,9 @@ def _render_parts(
             content = superscripts(text)
         else:
             content = text
-        out.append(apply_decor(content, replace(decor, strip_periods=False)))
+        if decor.strip_periods:  # stripped from the term already (and decor only reads it)
+            decor = replace(decor, strip_periods=False)
+        out.append(apply_decor(content, decor))
     return out
 
 

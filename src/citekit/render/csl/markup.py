@@ -14,7 +14,7 @@ import re
 from citekit.render.csl.boxes import MARKUP, Box
 from citekit.render.csl.style import Formatting
 
-_TRIGGER = re.compile(r"[<\"'\u2018\u201c\u2019\u201d&]")
+_TRIGGERS = "<\"'\u2018\u201c\u2019\u201d&"  # what makes a field's text more than text
 _TOKEN = re.compile(
     r"<(/?)(i|b|sc|sup|sub|span)((?:\s+[a-z-]+=\"[^\"]*\")*)\s*>"
     r"|(\")|(')|([\u201c\u201d\u2018\u2019])",
@@ -50,13 +50,21 @@ def typed_quotes(outer: tuple[str, str], inner: tuple[str, str]) -> tuple[bool, 
     return outer == ("\u201c", "\u201d"), ("\u2018", "\u2019") in (outer, inner)
 
 
+def _has_trigger(text: str) -> bool:
+    """Whether ``text`` holds a character markup starts with (substring scans in C,
+    no regex: a class beyond U+00FF takes milliseconds to compile at import)."""
+    if text.isascii():
+        return "<" in text or '"' in text or "'" in text or "&" in text
+    return any(char in text for char in _TRIGGERS)
+
+
 def parse_markup(text: str, quotes: tuple[bool, bool] = (True, True)) -> str | Box:
     """A box tree for ``text``'s markup, or ``text`` itself when it has none.
 
     ``quotes``: whether typed curly double and single quotes count as
     quotation markup (see :func:`typed_quotes`); straight quotes always do.
     """
-    if not _TRIGGER.search(text):
+    if not _has_trigger(text):
         return text
     curly_double, curly_single = quotes
     root = Box([])

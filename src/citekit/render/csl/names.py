@@ -41,7 +41,19 @@ def _starts_cjk(text: str) -> bool:
 # An "and" term is spaced from the names only when it starts with "&" or a
 # letter of a script written with spaces between words (citeproc-js's rule):
 # CJK conjunctions and the Hebrew vav (\u05d5, a prefix of the next word) attach.
-_SPACED_AND = re.compile(f"[&{ROMANESQUE_CHARS}]")
+@functools.cache
+def _spaced_and() -> re.Pattern[str]:
+    """Compiled on first use (its wide classes take milliseconds to compile)."""
+    return re.compile(f"[&{ROMANESQUE_CHARS}]")
+
+
+def _is_spaced_and(term: str) -> bool:
+    """Whether an "and" term starting with ``term[0]`` is spaced from the names;
+    ASCII is decided here (``&`` and letters are spaced, anything else not)."""
+    first = term[:1]
+    if first.isascii():
+        return first == "&" or first.isalpha()
+    return _spaced_and().match(first) is not None
 
 
 def is_romanesque(name: NameData) -> bool:
@@ -341,7 +353,7 @@ def join_names(
         and_term = locale.term("and")
     elif and_mode == "symbol":
         and_term = "&"
-    space = " " if _SPACED_AND.match(and_term) else ""
+    space = " " if _is_spaced_and(and_term) else ""
     count = len(rendered)
     out: list[str | Box] = []
     for index, name in enumerate(rendered):

@@ -66,17 +66,6 @@ def _render_names(ev: NodeEvaluator, ctx: Context, node: NamesNode) -> Out | Non
         ctx.notes.author_suppressed = True
         ctx.called += len(node.variables)
         return None
-    inherit = ctx.names_inherit
-    name_node, et_al_node, label_node = node.name, node.et_al, node.label
-    label_first = node.label_first
-    own_decor = node.decor
-    if inherit is not None and name_node is None and et_al_node is None and label_node is None:
-        name_node, et_al_node, label_node = inherit.name, inherit.et_al, inherit.label
-        label_first = inherit.label_first
-        # citeproc-js: a bare substitute cs:names stands for the original
-        # element, whose decoration already wraps what the substitute gives.
-        own_decor = PLAIN
-    opts = ev.name_options(ctx, node, name_node)
     item = ctx.item
     collected: list[tuple[str, tuple[NameData, ...]]] = []
     for variable in node.variables:
@@ -91,11 +80,22 @@ def _render_names(ev: NodeEvaluator, ctx: Context, node: NamesNode) -> Out | Non
             ctx.tracked.append(variable)
             ctx.suppressed.add(variable)
         collected.append((variable, names))
-    if not collected:
-        return _substitute(ev, ctx, node)
+    if not collected:  # most cs:names of most entries: nothing more to work out
+        return _substitute(ev, ctx, node) if node.substitute else None
+    inherit = ctx.names_inherit
+    name_node, et_al_node, label_node = node.name, node.et_al, node.label
+    label_first = node.label_first
+    own_decor = node.decor
+    if inherit is not None and name_node is None and et_al_node is None and label_node is None:
+        name_node, et_al_node, label_node = inherit.name, inherit.et_al, inherit.label
+        label_first = inherit.label_first
+        # citeproc-js: a bare substitute cs:names stands for the original
+        # element, whose decoration already wraps what the substitute gives.
+        own_decor = PLAIN
+    opts = ev.name_options(ctx, node, name_node)  # pure and kept: only for names shown
     variables = [v for v, _ in collected]
     # only a cs:names of exactly editor and translator merges them (citeproc-js)
-    if sorted(node.variables) == ["editor", "translator"] and len(variables) == 2:
+    if len(variables) == 2 and sorted(node.variables) == ["editor", "translator"]:
         editors = dict(collected)["editor"]
         same = editors == dict(collected)["translator"]
         if same and label_node is not None and ctx.locale.term("editortranslator", label_node.form):
@@ -142,10 +142,7 @@ def _render_names(ev: NodeEvaluator, ctx: Context, node: NamesNode) -> Out | Non
     list_decor: Decor | None = None
     name_decor: Decor | None = None
     if name_node is not None and name_node.decor is not PLAIN:
-        decor = name_node.decor
-        if decor.display:
-            list_decor = Decor(display=decor.display)
-        name_decor = replace(decor, display=None)
+        list_decor, name_decor = _name_decors(name_node.decor)
 
     def each_name(rendered_name: Out) -> Out:
         return rendered_name if name_decor is None else ev.decorate(ctx, rendered_name, name_decor)
@@ -175,8 +172,8 @@ def _render_names(ev: NodeEvaluator, ctx: Context, node: NamesNode) -> Out | Non
             outputs.append("  ".join(renderer.sort_key(n) for n in keyed))
             continue
         rendered: list[Out] = []
-        for name in shown:
-            _note_rendered(ctx, _name_key(name))
+        if ctx.mode == "bibliography" and not ctx.notes.author_decided:  # as _note_rendered
+            ctx.notes.rendered_names.extend([_name_key(name) for name in shown])
         levels = [given_level.get(global_index + index, 0) for index in range(len(shown))]
         for index, name in enumerate(shown):
             rendered.append(each_name(renderer.render(name, index, levels[index])))
@@ -233,6 +230,25 @@ def _render_names(ev: NodeEvaluator, ctx: Context, node: NamesNode) -> Out | Non
             parts.append(delimiter)
         parts.append(output)
     return ev.decorate(ctx, Box(parts, tag="names"), own_decor)
+
+
+_split_decors: dict[int, tuple[Decor, Decor | None, Decor]] = {}
+
+
+def _name_decors(decor: Decor) -> tuple[Decor | None, Decor]:
+    """A cs:name's decoration split: its display for the whole list, the rest per name.
+
+    Kept by the decoration's identity (a style's nodes live as long as the
+    style; the decoration itself is kept too, so its id is never reused):
+    ``dataclasses.replace`` once per cs:names render was a visible cost.
+    """
+    kept = _split_decors.get(id(decor))
+    if kept is None or kept[0] is not decor:
+        if len(_split_decors) >= 4096:  # styles come and go in a long-lived server
+            _split_decors.clear()
+        list_decor = Decor(display=decor.display) if decor.display else None
+        kept = _split_decors[id(decor)] = (decor, list_decor, replace(decor, display=None))
+    return kept[1], kept[2]
 
 
 def _label(

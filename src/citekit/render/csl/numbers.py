@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from citekit.render.csl.locale import Locale
@@ -15,22 +16,30 @@ _SPLIT = re.compile(r"(\s*[-\u2013,&]\s*|\s+and\s+)")
 _MULTIPLE = re.compile(r"\d\s*(?:[-\u2013]|[,&]|and)\s*(?:(?:and|&)\s+)?[A-Za-z]*\d")
 
 
-_SUPERSCRIPT_CHAR = re.compile("[" + re.escape("".join(SUPERSCRIPTS)) + "]")
+@functools.cache
+def _superscript_char() -> re.Pattern[str]:
+    """Compiled on first use (a class beyond U+00FF takes milliseconds to compile):
+    only text beyond ASCII is ever searched."""
+    return re.compile("[" + re.escape("".join(SUPERSCRIPTS)) + "]")
 
 
 def has_superscript(text: str) -> bool:
-    return _SUPERSCRIPT_CHAR.search(text) is not None
+    """Whether ``text`` holds a Unicode superscript character (none is ASCII)."""
+    return not text.isascii() and _superscript_char().search(text) is not None
 
 
 def is_numeric(value: str) -> bool:
     return bool(_NUMERIC.match(value))
 
 
-_ROMAN_PLURAL = re.compile(r"(?<![\w])[ivxlcdm]+\s*[-\u2013]\s*[ivxlcdm]+(?![\w])", re.I)
+@functools.cache
+def _roman_plural() -> re.Pattern[str]:
+    """A range of roman numerals ("iv-vii"), compiled on first use (milliseconds)."""
+    return re.compile(r"(?<![\w])[ivxlcdm]+\s*[-\u2013]\s*[ivxlcdm]+(?![\w])", re.I)
 
 
 def is_plural(value: str) -> bool:
-    return bool(_MULTIPLE.search(value) or _ROMAN_PLURAL.search(value))
+    return bool(_MULTIPLE.search(value) or _roman_plural().search(value))
 
 
 def roman(number: int) -> str:

@@ -134,16 +134,43 @@ def _upper_first(word: str) -> str:
     return word
 
 
+_FINAL_SIGMA = "\u03a3"  # the one letter str.lower() cases by its neighbours
+
+
 def _lower(text: str) -> str:
-    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    """Lower case, one character for one (a letter whose lower case is longer stays).
+
+    Every character lowers to at least one character, so a result as long as
+    the text changed each one for one; only capital sigma depends on its
+    neighbours in ``str.lower`` (final sigma), so it takes the slow path.
+    """
+    lowered = text.lower()
+    if len(lowered) == len(text) and _FINAL_SIGMA not in text:
+        return lowered
+    return "".join([_lower_char(c) for c in text])
+
+
+def _lower_char(char: str) -> str:
+    lowered = char.lower()
+    return lowered if len(lowered) == 1 else char
 
 
 def _upper(text: str) -> str:
-    return "".join(c.upper() if len(c.upper()) == 1 else c for c in text)
+    """Upper case, one character for one ("ß" stays); as :func:`_lower`, none is contextual."""
+    uppered = text.upper()
+    if len(uppered) == len(text):
+        return uppered
+    return "".join([_upper_char(c) for c in text])
+
+
+def _upper_char(char: str) -> str:
+    uppered = char.upper()
+    return uppered if len(uppered) == 1 else char
 
 
 def _title(text: str, protected: list[bool]) -> str:
-    chars = list(text)
+    pieces: list[str] = []  # the text up to ``done``, with the words recased so far
+    done = 0
     words = list(_WORD.finditer(text))
     last_index = len(words) - 1
     sentence_start = True
@@ -161,9 +188,10 @@ def _title(text: str, protected: list[bool]) -> str:
         offset = word.find(core[:1]) if core else 0
         if word[:1] in '"“‘' and offset:
             sentence_start = True  # a quotation or parenthesis opens a new phrase
-        is_lower = core == _lower(core)
+        lowered = _lower(core)
+        is_lower = core == lowered
         # a closing bracket is punctuation too: "(n)" and "(log n)" hold a lone letter
-        key = _lower(core).rstrip(".,;:!?)]}")
+        key = lowered.rstrip(".,;:!?)]}")
         elided = word[:1] in "'\u2019" and is_lower  # ’t Hooft keeps its article
         after_symbol = "-" in gap_before and not text[words[index - 1].start()].isalpha()
         leads_compound = "-" in gap_after and "-" not in gap_before  # "Up-to-Date"
@@ -182,10 +210,16 @@ def _title(text: str, protected: list[bool]) -> str:
             pass  # and a lone letter ("plan b"), unless it leads a compound ("X-Ray")
         elif is_lower and not elided and not (hyphen_joined and after_symbol and len(core) == 1):
             word = word[:offset] + _upper_first(word[offset:])
-        chars[start:end] = list(word)
+            # recasing keeps the length: the word replaces its span one for one
+            pieces.append(text[done:start])
+            pieces.append(word)
+            done = end
         after_stop = kept_stop
         sentence_start = word.endswith((":", "?", "!")) or ":" in gap_after
-    return "".join(chars)
+    if not pieces:
+        return text
+    pieces.append(text[done:])
+    return "".join(pieces)
 
 
 def _sentence(text: str, protected: list[bool]) -> str:
@@ -271,24 +305,51 @@ def _localize(text: str, case: str, language: str) -> str:
     return text
 
 
+_CASED_KEPT = 20_000  # recased texts kept; beyond that they are dropped
+_cased: dict[tuple[str, str, tuple[tuple[int, bool], ...]], str] = {}
+
+
+def _transform_kept(text: str, case: str, runs: tuple[tuple[int, bool], ...]) -> str:
+    """:func:`transform`, kept by text, case and protected runs (``(length, protected)``).
+
+    A style recases the same titles and terms again and again (a note's first
+    cite for disambiguation, then the bibliography entry; "edited by" in
+    every entry); the result is a string, so sharing it is safe.
+    """
+    memo = (text, case, runs)
+    result = _cased.get(memo)
+    if result is None:
+        protected: list[bool] | None = None
+        if runs:
+            protected = []
+            for length, prot in runs:
+                protected.extend([prot] * length)
+        if len(_cased) >= _CASED_KEPT:
+            _cased.clear()
+        result = _cased[memo] = transform(text, case, protected)
+    return result
+
+
 def apply_case(node: str | Box, case: str, language: str = "") -> str | Box:
     """Apply ``case`` to every unprotected string in ``node`` (in place for boxes)."""
     if isinstance(node, str):
-        return transform(_localize(node, case, language), case)
+        return _transform_kept(_localize(node, case, language), case, ())
     leaves: list[tuple[Box, int, bool]] = []
     _leaves(node, node.nocase, leaves)
     if not leaves:
         return node
-    texts = [parent.kids[index] for parent, index, _ in leaves]
-    joined = _localize("".join(t for t in texts if isinstance(t, str)), case, language)
-    protected: list[bool] = []
-    for text, (_, _, prot) in zip(texts, leaves, strict=True):
+    texts: list[str] = []
+    for parent, index, _ in leaves:
+        text = parent.kids[index]
         assert isinstance(text, str)
-        protected.extend([prot] * len(text))
-    result = transform(joined, case, protected)
+        texts.append(text)
+    joined = _localize("".join(texts), case, language)
+    runs: tuple[tuple[int, bool], ...] = ()
+    if any(prot for _, _, prot in leaves):
+        runs = tuple((len(text), prot) for text, (_, _, prot) in zip(texts, leaves, strict=True))
+    result = _transform_kept(joined, case, runs)
     position = 0
     for text, (parent, index, _) in zip(texts, leaves, strict=True):
-        assert isinstance(text, str)
         parent.kids[index] = result[position : position + len(text)]
         position += len(text)
     return node
