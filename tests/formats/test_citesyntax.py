@@ -504,3 +504,23 @@ def test_a_long_locator_list_ending_in_a_word_is_read_in_one_retry() -> None:
     label, locator, rest = parse_locator(suffix)
     assert (label, rest) == ("page", ", more")
     assert locator is not None and locator.count("12") == 50_000
+
+
+@settings(max_examples=60)
+@given(
+    st.text(alphabet=" \t\n,", max_size=6),
+    st.sampled_from(["en-US", "de-DE", "fr-FR", "xx-YY"]),
+)
+def test_a_suffix_without_characters_left_reads_no_labels(suffix: str, locale: str) -> None:
+    """Commas and blanks alone hold no locator; finding that reads no locale file.
+
+    The bare ``citekit cite @key`` relies on it: reading and compiling the
+    locale's locator labels was a noticeable part of its start-up.
+    """
+    locator_labels.cache_clear()
+    label, locator, rest = parse_locator(suffix, locale)
+    assert (label, locator) == (None, None) and rest == suffix
+    assert locator_labels.cache_info().currsize == 0
+    # the same suffix after a real locator still leaves the locator found
+    with_value = parse_locator(", p. 33" + suffix, locale)
+    assert with_value[:2] == ("page", "33")

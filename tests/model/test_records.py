@@ -335,6 +335,19 @@ def test_library_keeps_order_and_refuses_duplicates() -> None:
     assert library.keys() == ["a"]
 
 
+def test_library_as_mapping_is_live_and_read_only() -> None:
+    first = Record("a")
+    library = Library([first])
+    mapping = library.as_mapping()
+    assert mapping.get("a") is first and mapping.get("zz") is None
+    replacement = Record("a", "book")
+    library.add(replacement, replace=True)
+    library.add(Record("b"))
+    assert mapping["a"] is replacement and list(mapping) == ["a", "b"]  # live
+    with pytest.raises(TypeError):
+        mapping["c"] = Record("c")  # type: ignore[index]
+
+
 def test_unused_key_is_the_key_or_its_first_free_numbered_form() -> None:
     library = Library([Record("smith"), Record("smith-2"), Record("smith-4"), Record("jones-2")])
     assert library.unused_key("doe") == "doe"

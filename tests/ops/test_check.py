@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from citekit.errors import Diagnostic, Severity
 from citekit.formats import read, read_string
@@ -14,6 +17,7 @@ from citekit.model.records import ITEM_TYPES, Library, Record
 from citekit.ops.check import (
     DEFAULT_RULES,
     RECOMMENDED_FIELDS,
+    _is_leap,
     check,
     check_file,
     counts,
@@ -393,3 +397,10 @@ def test_check_file_reports_bytes_that_do_not_decode(tmp_path: Path) -> None:
     (problem,) = check_file(str(path))
     assert problem.severity is Severity.ERROR and problem.line == 2
     assert check_file(str(path), encoding="latin-1") == check_file(str(path), "biblatex", "latin-1")
+
+
+@settings(max_examples=200)
+@given(st.integers(min_value=-10_000, max_value=10_000))
+def test_leap_years_follow_the_gregorian_rule_as_calendar_does(year: int) -> None:
+    """The check's own leap-year rule (calendar is no longer imported for it)."""
+    assert _is_leap(year) == calendar.isleap(year)

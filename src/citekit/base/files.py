@@ -19,14 +19,12 @@ import codecs
 import contextlib
 import errno
 import os
-import secrets
 import stat
 import sys
-import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from citekit.base.valueclass import value_class
 from citekit.errors import Diagnostic, OutputError, ParseError, Severity, UsageError
 
 #: The most bytes citekit reads from one input (a file or stdin).  A
@@ -62,7 +60,7 @@ class EncodingError(ParseError):
     """
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class DecodedText:
     """Text read from an input and the codec it was decoded with.
 
@@ -419,6 +417,8 @@ def _write_all(fd: int, data: bytes) -> None:
 
 
 def _temporary_name(target: Path) -> Path:
+    import secrets  # hmac, hashlib and random behind it: only writers pay for them
+
     return target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
 
 
@@ -490,6 +490,8 @@ def _replace_with_named_temporary(
     target: Path, data: bytes, mode: int, owner: tuple[int, int] | None = None
 ) -> None:
     """The portable way: a named temporary file, removed again on any failure."""
+    import tempfile  # shutil and random behind it: only this fallback pays for them
+
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         try:

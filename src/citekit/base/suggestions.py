@@ -9,7 +9,6 @@ the CLI can all use it.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 SUGGESTION_CUTOFF = 0.6
@@ -36,6 +35,8 @@ def closest_matches(
     was meant.  Otherwise difflib's closest matches, and when case hides
     every match (``Chicago-Autor-Date``), the closest ignoring case.
     """
+    import difflib  # only a message with a suggestion needs it, not every command
+
     pool = list(dict.fromkeys(choices))
     folded: dict[str, str] = {}
     for choice in pool:

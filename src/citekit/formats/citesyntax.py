@@ -19,15 +19,23 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
-from functools import lru_cache
+from collections.abc import Callable
+from functools import cache, lru_cache
 
 from citekit.base.text import balanced
+from citekit.base.valueclass import value_class
 from citekit.errors import CitationSyntaxError
 from citekit.model.citations import CiteItem, Cluster
 from citekit.model.locators import DEFAULT_LOCATOR, LOCATOR_TERMS
 from citekit.styles.catalog import DEFAULT_LOCALE
 from citekit.styles.terms import TermForm, locale_terms
+
+
+def _lazy(pattern: str) -> Callable[[], re.Pattern[str]]:
+    """``pattern`` compiled on first use: a bare cite (``citekit cite @key``) never
+    needs the locator and in-text patterns, and compiling them cost every run."""
+    return cache(lambda: re.compile(pattern))
+
 
 # Key characters (pandoc): alphanumerics and _ anywhere, internal punctuation
 # only when followed by an alphanumeric.
@@ -36,18 +44,18 @@ _KEY_RE = re.compile(r"(?P<minus>-?)@(?:\{(?P<braced>[^{}\[\]]*)\}|(?P<plain>" +
 _PLAIN_LOCATOR_WORD = r"\w*\d\w*(?:[.:]\w+)*|[ivxlcdmIVXLCDM]+(?:[.:]\w+)*"
 # pandoc takes a word in brackets too: ``p. [33]``, ``pp. [iv]-x``
 _LOCATOR_WORD = r"\[(?:" + _PLAIN_LOCATOR_WORD + r")\]|" + _PLAIN_LOCATOR_WORD
-_LOCATOR_VALUE = re.compile(
+_LOCATOR_VALUE = _lazy(
     r"(?P<value>(?:" + _LOCATOR_WORD + r")(?:\s*(?:[-–—]|,|&|and)\s*(?:" + _LOCATOR_WORD + r"))*)"
 )
 # Without a label only plain numbers count (``12``, ``33-35``, ``4a``), as in pandoc.
 _NUMBER_WORD = r"\[\d+[a-zA-Z]?(?:[.:]\d+)*\]|\d+[a-zA-Z]?(?:[.:]\d+)*"
-_BARE_NUMBERS = re.compile(
+_BARE_NUMBERS = _lazy(
     r"(?P<value>(?:" + _NUMBER_WORD + r")(?:\s*(?:[-–—]|,|&|and)\s*(?:" + _NUMBER_WORD + r"))*)"
 )
-_BRACED_VALUE = re.compile(r"\{(?P<value>[^{}]*)\}")
+_BRACED_VALUE = _lazy(r"\{(?P<value>[^{}]*)\}")
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class CitationMatch:
     """A citation found in running text, with its character span.
 
@@ -106,16 +114,20 @@ def parse_locator(suffix: str, locale: str = DEFAULT_LOCALE) -> tuple[str | None
     """
     match = re.match(r"\s*,?\s*", suffix)
     pos = match.end() if match else 0
+    if pos == len(suffix):
+        # nothing left to hold a value (every value pattern needs a character):
+        # the common bare cite skips reading the locale's labels
+        return None, None, suffix
     label: str | None = None
     label_match = _label_pattern(locale).match(suffix, pos)
     value_pos = pos
     if label_match:
         label = locator_labels(locale)[label_match["label"].lower()]
         value_pos = label_match.end()
-    braced = _BRACED_VALUE.match(suffix, value_pos)
+    braced = _BRACED_VALUE().match(suffix, value_pos)
     if braced:
         return label or DEFAULT_LOCATOR, braced["value"], suffix[braced.end() :]
-    pattern = _LOCATOR_VALUE if label is not None else _BARE_NUMBERS
+    pattern = _LOCATOR_VALUE() if label is not None else _BARE_NUMBERS()
     value = pattern.match(suffix, value_pos)
     if value and not _ends_cleanly(suffix, value.end()):
         # "2, more": the list took the roman-looking "m" of a word; stop before it
@@ -126,12 +138,12 @@ def parse_locator(suffix: str, locale: str = DEFAULT_LOCALE) -> tuple[str | None
     return None, None, suffix
 
 
-_SEPARATOR = re.compile(r"\s*(?:[-–—]|,|&|and)\s*")
+_SEPARATOR = _lazy(r"\s*(?:[-–—]|,|&|and)\s*")
 
 
 def _last_separator(value: str) -> int:
     """Where the last list separator of a locator value starts (0 if none)."""
-    starts = [match.start() for match in _SEPARATOR.finditer(value) if match.start()]
+    starts = [match.start() for match in _SEPARATOR().finditer(value) if match.start()]
     return starts[-1] if starts else 0
 
 
@@ -158,7 +170,7 @@ _BLANK = "\x01"  # neither whitespace, punctuation nor a word character
 _FENCE_LINE = re.compile(r"^(`{3,}|~{3,})", re.MULTILINE)
 _OPAQUE_INLINE = re.compile(r"\\[!-/:-@\[-`{-~]|`[^`\n]*`|<[a-z]+:[^<>\s]*>")
 """Escapes, code spans and autolinks: no brackets or keys inside."""
-_NO_START = re.compile(r"\]\([^()]*\)|https?://\S+")
+_NO_START = _lazy(r"\]\([^()]*\)|https?://\S+")
 """Link targets and bare URLs: no citation starts inside."""
 
 
@@ -411,7 +423,7 @@ def _bracket_groups(mask: str) -> tuple[dict[int, int], list[tuple[int, int]]]:
     return pairs, candidates
 
 
-_IN_TEXT_KEY = re.compile(r"(?<![\w@\\])@(?:\{[^{}\[\]]*\}|" + _KEY + r")")
+_IN_TEXT_KEY = _lazy(r"(?<![\w@\\])@(?:\{[^{}\[\]]*\}|" + _KEY + r")")
 
 
 def find_citations(text: str, locale: str = DEFAULT_LOCALE) -> list[CitationMatch]:
@@ -426,7 +438,7 @@ def find_citations(text: str, locale: str = DEFAULT_LOCALE) -> list[CitationMatc
     """
     mask = _structure_mask(text)
     blocked = bytearray(len(text) + 1)  # 1 where no citation may start
-    for start, end in [*(m.span() for m in _NO_START.finditer(text)), *_opaque_spans(text)]:
+    for start, end in [*(m.span() for m in _NO_START().finditer(text)), *_opaque_spans(text)]:
         blocked[start:end] = b"\x01" * (end - start)
     pairs, candidates = _bracket_groups(mask)
 
@@ -446,7 +458,7 @@ def find_citations(text: str, locale: str = DEFAULT_LOCALE) -> list[CitationMatc
         found.append((start, close + 1, cluster, False))
         blocked[start : close + 1] = b"\x01" * (close + 1 - start)
     cluster_starts = [start for start, _, _, _ in found]  # in order: candidates are sorted
-    for match in _IN_TEXT_KEY.finditer(mask):
+    for match in _IN_TEXT_KEY().finditer(mask):
         if blocked[match.start()]:
             continue
         braced = mask[match.start() + 1] == "{"

@@ -8,10 +8,10 @@ them) share one vocabulary without importing each other.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from citekit.base.valueclass import value_class
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class CiteItem:
     """One cite inside a citation cluster (pandoc's ``see @key, p. 33``)."""
 
@@ -24,7 +24,7 @@ class CiteItem:
     author_only: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Cluster:
     """A citation: the cites that appear together, with an optional note number."""
 

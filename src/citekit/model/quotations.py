@@ -16,9 +16,9 @@ verification against a text) both read records through it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
+from citekit.base.valueclass import value_class
 from citekit.model.records import Date, Library, Name, Record
 
 # -- The convention ----------------------------------------------------------------------------
@@ -76,7 +76,7 @@ def custom_text(value: Any) -> str | None:
     return text if text.strip() else None
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Quotation:
     """A typed view of one quotation record (the record itself stays the truth)."""
 

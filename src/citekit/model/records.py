@@ -17,8 +17,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping, MutableMapping
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
+from types import MappingProxyType
 from typing import Any, Literal
+
+from citekit.base.valueclass import value_class
 
 # ---------------------------------------------------------------------------
 # The CSL 1.0.2 variable table (csl-data.json)
@@ -117,7 +120,7 @@ _NAME_BOOL_KEYS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Name:
     """A CSL name: personal (family/given and particles) or literal.
 
@@ -317,7 +320,7 @@ def _part_to_int(value: Any) -> int:
     raise ValueError(f"date part {value!r} is not a number")
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Date:
     """A CSL date: ``date-parts`` (one point or a two-point range), or text.
 
@@ -808,6 +811,15 @@ class Library:
 
     def keys(self) -> list[str]:
         return list(self._records)
+
+    def as_mapping(self) -> Mapping[str, Record]:
+        """The records by id as a live, read-only mapping.
+
+        Its ``get`` runs in C, where :meth:`get` is a Python call: a live
+        document checks on every edit that each record it rendered is still
+        the library's, and with this that check is one pass of ``map``.
+        """
+        return MappingProxyType(self._records)
 
     def to_json(self) -> list[dict[str, Any]]:
         return [record.to_json() for record in self._records.values()]

@@ -36,7 +36,6 @@ Every type but ``personal_communication`` and ``interview`` needs a title
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
@@ -58,7 +57,6 @@ from citekit.model.records import (
 )
 from citekit.ops.inputs import load_library
 from citekit.ops.query import value_texts
-from citekit.ops.quotations import check_quotations
 
 Rule = Callable[[Record], Iterable[Diagnostic]]
 
@@ -306,9 +304,14 @@ _SEASON_MONTHS = range(13, 17)  # citeproc-js reads months 13-16 as seasons
 _EDTF_SEASONS = range(21, 25)
 
 
+def _is_leap(year: int) -> bool:
+    """The Gregorian rule, as ``calendar.isleap`` (a module every command would import)."""
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
 def _days_in_month(year: int, month: int) -> int:
     if month == 2:
-        return 29 if calendar.isleap(year) else 28
+        return 29 if _is_leap(year) else 28
     return 30 if month in (4, 6, 9, 11) else 31
 
 
@@ -637,6 +640,10 @@ def check_file(
     >>> sorted({d.code for d in check_file(path)})
     ['missing-field', 'missing-title']
     """
+    # the quotation checks are loaded here: render() imports this module for
+    # entry_set_members and must not pay for them on every citation
+    from citekit.ops.quotations import check_quotations
+
     try:
         source = load_library(path, format, encoding)
     except EncodingError as exc:

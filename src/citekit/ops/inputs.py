@@ -11,17 +11,17 @@ so a program calling :func:`load_library` reads a file exactly as
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from citekit.base.files import read_decoded
+from citekit.base.valueclass import value_class
 from citekit.errors import Diagnostic, Severity, UsageError
 from citekit.formats import FormatInfo, ReadResult, format_for_path, get_format, guess_format
 from citekit.formats import read_string as _read_string
 from citekit.model.records import Library
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class InputFile:
     """One bibliography as read: its text, format, records, problems and encoding.
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from citekit.base.suggestions import closest_matches
 from citekit.base.text import fold, strip_markup
+from citekit.base.valueclass import value_class
 from citekit.errors import UnknownKeyError, UsageError
 from citekit.model.records import DATE_VARIABLES, Date, Library, Name, Record
 
@@ -32,7 +32,7 @@ AUTHOR_VARIABLES: tuple[str, ...] = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class YearRange:
     """Inclusive year bounds; None is open on that side."""
 
@@ -160,7 +160,7 @@ def filter_records(
     return selected
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Summary:
     """One line of a listing."""
 

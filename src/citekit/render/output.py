@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from citekit.base.valueclass import value_class
 from citekit.errors import UsageError
 from citekit.render import richtext
 from citekit.render.richtext import Rich, Span, escape_attribute
@@ -32,7 +33,7 @@ OUTPUT_FORMATS: tuple[str, ...] = ("text", "html", "markdown", "latex")
 # ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class BibEntry:
     """One bibliography entry: its record id, rich tree and formatted text."""
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from citekit.base.valueclass import value_class
 from citekit.model.citations import CiteItem, Cluster
 from citekit.render.richtext import Rich
 
@@ -49,6 +50,13 @@ would standing alone (the course reader prints entries outside the
 bibliography's order).  Nothing else changes.
 """
 
+PARALLEL_BIBLIOGRAPHY = "parallel-bibliography"
+"""Capability: ``process(..., jobs=N)`` is understood.
+
+The engine may then format a long bibliography in up to ``N`` processes
+(0: as many as there are idle CPUs); the output is the same as with 1.
+"""
+
 
 def supports(engine: object, capability: str) -> bool:
     """Whether ``engine`` declares ``capability`` in its ``capabilities`` attribute.
@@ -61,7 +69,7 @@ def supports(engine: object, capability: str) -> bool:
     return isinstance(declared, (frozenset, set, tuple, list)) and capability in declared
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Problem:
     """One thing that went wrong while rendering, as data a program can act on.
 
@@ -101,7 +109,7 @@ class Problem:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class BibliographyLayout:
     """The bibliography's layout attributes, for HTML and LaTeX output."""
 
@@ -186,6 +194,7 @@ __all__ = [
     "CITATION_AFFIXES",
     "DEFAULT_ENGINE",
     "NO_PRINTED_FORM",
+    "PARALLEL_BIBLIOGRAPHY",
     "BibliographyLayout",
     "CiteItem",
     "Cluster",

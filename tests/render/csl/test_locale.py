@@ -113,3 +113,20 @@ def test_suite_fixtures_written_for_older_locales_get_them() -> None:
     current = build_locale("en-US", [], for_fixture("date_NegativeDateSortViaMacro"), [])
     assert older.term("bc") == "BC" and current.term("bc") == " BC"
     assert older.term("month-06", "short") == "Jun." and current.term("month-06", "short") == "June"
+
+
+def test_terms_read_the_same_with_or_without_child_elements_to_search() -> None:
+    """A term looks for cs:single/cs:multiple only when it has children; give every
+    term of several locale files an unrelated child (so the search runs and finds
+    nothing) and the merged terms must not change."""
+    for lang in ("en-US", "de-DE", "fr-FR", "ja-JP", "pt-BR", "ar"):
+        data = bundled_locale_xml(lang)
+        assert data is not None, lang
+        plain = etree.fromstring(data)
+        searched = etree.fromstring(data)
+        for term in searched.iter(f"{{{CSL}}}term"):
+            if not len(term):
+                etree.SubElement(term, f"{{{CSL}}}unrelated")
+        fast = build_locale(lang, [plain], lambda _lang: None, [])
+        slow = build_locale(lang, [searched], lambda _lang: None, [])
+        assert fast.terms == slow.terms and fast.terms, lang

@@ -13,9 +13,10 @@ hides) lives in :class:`RenderNotes`, a record with named fields.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Protocol
 
+from citekit.base.valueclass import value_class
 from citekit.model.citations import CiteItem
 from citekit.render.csl.boxes import Out
 from citekit.render.csl.data import Item
@@ -24,8 +25,10 @@ from citekit.render.csl.names import NameRenderer
 from citekit.render.csl.style import ChooseNode, Decor, NameNode, NamesNode, Node, Section, Style
 
 
-@dataclass(slots=True)
+@value_class(frozen=False)
 class DisambiguationState:
+    """How far disambiguation has gone for one item: names, given names, year suffix."""
+
     add_names: int = 0
     given_level: dict[int, int] = field(default_factory=dict)
     year_suffix: str = ""
@@ -35,8 +38,10 @@ class DisambiguationState:
     cite_names: int = 0
 
 
-@dataclass(slots=True)
+@value_class(frozen=False)
 class CiteInfo:
+    """What one cite brings to rendering: locator, position, affixes and flags."""
+
     locator: str = ""
     label: str = ""
     position: str = "first"  # first, subsequent, ibid, ibid-with-locator
@@ -51,7 +56,7 @@ class CiteInfo:
     locator_head: str | None = None
 
 
-@dataclass(slots=True)
+@value_class(frozen=False)
 class RenderNotes:
     """What one render learns on the way, for the passes that run after it.
 
@@ -75,7 +80,7 @@ class RenderNotes:
     disambiguate_tests: int = 0
 
 
-@dataclass(slots=True)
+@value_class(frozen=False)
 class Context:
     """One render of one item: the cite, the section, the state, and its notes."""
 
@@ -100,7 +105,7 @@ class Context:
     tracked: list[str] | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class CiteRequest:
     """One cite as the processor takes it: the document's :class:`CiteItem`, and
     for the CSL test suite a position fixed by the caller (0 first, 1
@@ -111,7 +116,7 @@ class CiteRequest:
     near_note: bool = False
 
 
-@dataclass(slots=True)
+@value_class(frozen=False)
 class Cite:
     """One cite of a cluster with everything computed for it."""
 

@@ -10,11 +10,12 @@ keeps nodes immutable and recursion-safe.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from lxml import etree
 
 from citekit import errors
+from citekit.base.valueclass import value_class
 
 NS = "{http://purl.org/net/xbiblio/csl}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -37,7 +38,7 @@ INHERITABLE_NAME_ATTRS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Formatting:
     """Font and decoration attributes of one element (None = not set)."""
 
@@ -48,7 +49,7 @@ class Formatting:
     vertical_align: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Decor:
     """What wraps an element's output: affixes, formatting, quotes, case."""
 
@@ -64,13 +65,15 @@ class Decor:
 PLAIN = Decor()
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Node:
     """Base class of every rendering element."""
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class TextNode(Node):
+    """``cs:text``: a variable, macro, term or literal value (``source`` says which)."""
+
     source: str  # variable, macro, term, value
     value: str
     decor: Decor = PLAIN
@@ -78,31 +81,39 @@ class TextNode(Node):
     plural: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class NumberNode(Node):
+    """``cs:number``: a number variable in numeric, ordinal or roman form."""
+
     variable: str
     form: str = "numeric"
     decor: Decor = PLAIN
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class LabelNode(Node):
+    """``cs:label``: the term that labels a variable (``p.``, ``eds.``)."""
+
     variable: str
     form: str = "long"
     plural: str = "contextual"
     decor: Decor = PLAIN
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class DatePartNode(Node):
+    """``cs:date-part``: one of day, month and year, with its form."""
+
     name: str
     form: str | None = None
     range_delimiter: str | None = None
     decor: Decor = PLAIN
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class DateNode(Node):
+    """``cs:date``: a date variable, localized (``form``) or with its own parts."""
+
     variable: str
     form: str | None = None  # text / numeric = localized
     parts_attr: str = "year-month-day"
@@ -111,27 +122,35 @@ class DateNode(Node):
     decor: Decor = PLAIN
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class NamePartNode:
+    """``cs:name-part``: the formatting of the given or family part of a name."""
+
     name: str  # given / family
     decor: Decor = PLAIN
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class NameNode:
+    """``cs:name``: how each name is written (its options and its parts' formatting)."""
+
     attrs: Mapping[str, str]
     parts: Mapping[str, NamePartNode]
     decor: Decor = PLAIN
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class EtAlNode:
+    """``cs:et-al``: the term that ends a shortened name list."""
+
     term: str = "et-al"
     decor: Decor = PLAIN
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class NamesNode(Node):
+    """``cs:names``: name variables with their name, et-al, label and substitute."""
+
     variables: tuple[str, ...]
     name: NameNode | None = None
     et_al: EtAlNode | None = None
@@ -142,26 +161,34 @@ class NamesNode(Node):
     decor: Decor = PLAIN
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class GroupNode(Node):
+    """``cs:group``: children that print only if a variable in them does."""
+
     children: tuple[Node, ...]
     delimiter: str = ""
     decor: Decor = PLAIN
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Condition:
+    """One ``cs:if``/``cs:else-if`` test set: ``match`` over (test, values) pairs."""
+
     match: str  # all / any / none
     tests: tuple[tuple[str, tuple[str, ...]], ...]
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class ChooseNode(Node):
+    """``cs:choose``: branches in order; a None condition is ``cs:else``."""
+
     branches: tuple[tuple[Condition | None, tuple[Node, ...]], ...]
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class SortKey:
+    """``cs:key``: a variable or macro to sort on, with its name-list overrides."""
+
     variable: str | None
     macro: str | None
     ascending: bool = True
@@ -170,14 +197,16 @@ class SortKey:
     names_use_last: bool | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Layout:
+    """``cs:layout``: the children rendered for each cite or entry."""
+
     children: tuple[Node, ...]
     delimiter: str = ""
     decor: Decor = PLAIN
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Section:
     """``cs:citation`` or ``cs:bibliography``."""
 
@@ -187,8 +216,10 @@ class Section:
     name_attrs: Mapping[str, str]
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Style:
+    """A whole parsed style: its class, options, macros and sections."""
+
     cls: str
     default_locale: str | None
     version: str

@@ -30,44 +30,107 @@ around the engine that works the same with every engine and every style
 
 Nothing in this package imports an engine: it reaches them only through
 :class:`citekit.render.types.Engine`.
+
+The package loads each name's module on first use: every rendering runs the
+pass, but one that cites no quotation record needs only :mod:`.passes` and
+:mod:`.expansion`.
 """
 
 from __future__ import annotations
 
-from citekit.render.quoted.assembly import assemble, between_marks, glue, strip_affixes
-from citekit.render.quoted.entries import (
-    EntryContext,
-    listed_entries,
-    listed_entry,
-    quote_marks,
-    trim_dangling,
-)
-from citekit.render.quoted.expansion import (
-    Expansion,
-    bibliography_default,
-    expand,
-    hidden_entries,
-    is_quoted,
-    quotation_chain,
-    quoted_in_target,
-    quoting_closure,
-)
-from citekit.render.quoted.forms import (
-    QUOTED_IN_TERMS,
-    TERM_NAMES,
-    LocaleWords,
-    builtin_term,
-    locale_words,
-)
-from citekit.render.quoted.layout import (
-    CLOSE_MARK,
-    OPEN_MARK,
-    CitationLayout,
-    citation_layout,
-    marked_style,
-)
-from citekit.render.quoted.passes import QuotedInPass
-from citekit.render.quoted.pieces import EngineRun, Pieces, render_pieces
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ loads each on first use
+    from citekit.render.quoted.assembly import assemble, between_marks, glue, strip_affixes
+    from citekit.render.quoted.entries import (
+        EntryContext,
+        listed_entries,
+        listed_entry,
+        quote_marks,
+        trim_dangling,
+    )
+    from citekit.render.quoted.expansion import (
+        Expansion,
+        bibliography_default,
+        expand,
+        hidden_entries,
+        is_quoted,
+        quotation_chain,
+        quoted_in_target,
+        quoting_closure,
+    )
+    from citekit.render.quoted.forms import (
+        QUOTED_IN_TERMS,
+        TERM_NAMES,
+        LocaleWords,
+        builtin_term,
+        locale_words,
+    )
+    from citekit.render.quoted.layout import (
+        CLOSE_MARK,
+        OPEN_MARK,
+        CitationLayout,
+        citation_layout,
+        marked_style,
+    )
+    from citekit.render.quoted.passes import QuotedInPass
+    from citekit.render.quoted.pieces import Pieces, render_pieces
+    from citekit.render.quoted.run import EngineRun
+
+_LAZY_MODULES: dict[str, tuple[str, ...]] = {
+    "citekit.render.quoted.assembly": ("assemble", "between_marks", "glue", "strip_affixes"),
+    "citekit.render.quoted.entries": (
+        "EntryContext",
+        "listed_entries",
+        "listed_entry",
+        "quote_marks",
+        "trim_dangling",
+    ),
+    "citekit.render.quoted.expansion": (
+        "Expansion",
+        "bibliography_default",
+        "expand",
+        "hidden_entries",
+        "is_quoted",
+        "quotation_chain",
+        "quoted_in_target",
+        "quoting_closure",
+    ),
+    "citekit.render.quoted.forms": (
+        "QUOTED_IN_TERMS",
+        "TERM_NAMES",
+        "LocaleWords",
+        "builtin_term",
+        "locale_words",
+    ),
+    "citekit.render.quoted.layout": (
+        "CLOSE_MARK",
+        "OPEN_MARK",
+        "CitationLayout",
+        "citation_layout",
+        "marked_style",
+    ),
+    "citekit.render.quoted.passes": ("QuotedInPass",),
+    "citekit.render.quoted.pieces": ("Pieces", "render_pieces"),
+    "citekit.render.quoted.run": ("EngineRun",),
+}
+_LAZY: dict[str, str] = {name: module for module, names in _LAZY_MODULES.items() for name in names}
+
+
+def __getattr__(name: str) -> object:
+    """Import the module behind a name the first time it is used; keep the value."""
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module_name), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "CLOSE_MARK",

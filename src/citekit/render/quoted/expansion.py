@@ -14,13 +14,17 @@ Everything here is data in, data out: records and clusters, no engine.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
+from citekit.base.valueclass import value_class
 from citekit.model.citations import CiteItem, Cluster
 from citekit.model.locators import DEFAULT_LOCATOR, is_locator_label
 from citekit.model.quotations import Quotation, is_quotation
 from citekit.model.records import Library, Record
-from citekit.render.quoted.layout import CitationLayout
+
+if TYPE_CHECKING:  # named in a signature only; the layout reader loads when a layout is read
+    from citekit.render.quoted.layout import CitationLayout
 
 _MAX_CHAIN = 16
 """How many "quoted in" links a chain follows before it stops."""
@@ -31,7 +35,7 @@ the stream indices of one cite (a quotation: the statement, then each work
 it is quoted in) or of a run of ordinary cites."""
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Expansion:
     """The engine's clusters and how to put each original cluster back together."""
 

@@ -19,25 +19,24 @@ protocol; nothing here knows which engine runs.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from citekit.base.valueclass import value_class
 from citekit.model.citations import Cluster
 from citekit.model.records import Library
-from citekit.render.quoted.assembly import assemble
-from citekit.render.quoted.entries import EntryContext, listed_entries
 from citekit.render.quoted.expansion import (
     Expansion,
     bibliography_default,
     expand,
     hidden_entries,
 )
-from citekit.render.quoted.forms import locale_words
-from citekit.render.quoted.layout import citation_layout
-from citekit.render.quoted.pieces import EngineRun, render_pieces
-from citekit.render.richtext import Rich
+
+if TYPE_CHECKING:  # the engine run is built by the caller; only its type is named here
+    from citekit.render.quoted.run import EngineRun
+    from citekit.render.richtext import Rich
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class QuotedInPass:
     """The "quoted in" pass of one rendering (see the module doc).
 
@@ -104,6 +103,13 @@ class QuotedInPass:
         """
         if not self.expansion.expanded:
             return list(rendered)
+        # the assembly, the layout reader and the locale's words load only when a
+        # cluster cites a quotation: every other rendering skips them
+        from citekit.render.quoted.assembly import assemble
+        from citekit.render.quoted.forms import locale_words
+        from citekit.render.quoted.layout import citation_layout
+        from citekit.render.quoted.pieces import render_pieces
+
         pieces: Sequence[Rich | None] | None = None
         try:
             pieces = render_pieces(run, self.stream, bibliography=False).pieces
@@ -124,6 +130,10 @@ class QuotedInPass:
         numbers must point somewhere).  Listed quotation records get
         Chicago's form (:func:`~citekit.render.quoted.entries.listed_entries`).
         """
+        # loaded with the bibliography only: a rendering of citations alone skips them
+        from citekit.render.quoted.entries import EntryContext, listed_entries
+        from citekit.render.quoted.layout import citation_layout
+
         hidden: frozenset[str] = (
             frozenset()
             if self.include_quotations

@@ -13,36 +13,15 @@ them is cut out.  Either way the caller gets the same pieces.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from citekit.model.citations import Cluster
 from citekit.render.quoted.assembly import between_marks
 from citekit.render.quoted.layout import marked_style
+from citekit.render.quoted.run import EngineRun
 from citekit.render.richtext import Rich
-from citekit.render.types import (
-    CITATION_AFFIXES,
-    Engine,
-    EngineOutput,
-    LocaleLoader,
-    supports,
-)
-
-
-@dataclass(frozen=True, slots=True)
-class EngineRun:
-    """What every engine call of one rendering shares: the engine, items, style, locale.
-
-    ``bibliography_ids`` are passed on unchanged, since disambiguation
-    depends on the items the bibliography holds.
-    """
-
-    engine: Engine
-    items: Sequence[Mapping[str, object]]
-    style_xml: bytes
-    locale: str
-    loader: LocaleLoader
-    bibliography_ids: Sequence[str] | None = None
+from citekit.render.types import CITATION_AFFIXES, EngineOutput, supports
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,247 @@
+"""``value_class`` behaves as ``@dataclass(frozen=True, slots=True)`` does.
+
+Each class here is defined twice, once with each decorator, and every
+behaviour is compared between the twins on generated values: the repr
+text, equality (within a class, across classes, against other types), the
+hash values, ``replace``, ``fields``, ``asdict``, pickling, frozen
+assignment and ``__slots__``.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import pickle
+from dataclasses import FrozenInstanceError, dataclass, field
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from citekit.base.valueclass import value_class
+
+# ----- the twins (same body, two decorators) ---------------------------------------
+
+
+@value_class
+class Point:
+    """Two fields and a default."""
+
+    x: int
+    y: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class PointDC:
+    """Two fields and a default."""
+
+    x: int
+    y: int = 0
+
+
+@value_class
+class Tagged:
+    """Fields left out of comparison, of the repr and of the hash."""
+
+    name: str
+    note: str = field(default="", compare=False)
+    secret: str = field(default="", repr=False)
+    weight: int = field(default=0, hash=False)
+    items: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TaggedDC:
+    """Fields left out of comparison, of the repr and of the hash."""
+
+    name: str
+    note: str = field(default="", compare=False)
+    secret: str = field(default="", repr=False)
+    weight: int = field(default=0, hash=False)
+    items: tuple[int, ...] = ()
+
+
+@value_class
+class Single:
+    """One field: its values are still a tuple."""
+
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class SingleDC:
+    """One field: its values are still a tuple."""
+
+    value: str
+
+
+@value_class
+class Empty:
+    """No field at all."""
+
+
+@dataclass(frozen=True, slots=True)
+class EmptyDC:
+    """No field at all."""
+
+
+@value_class
+class Base:
+    """A base with one field."""
+
+    a: int
+
+
+@value_class
+class Child(Base):
+    """A subclass adding a field."""
+
+    b: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class BaseDC:
+    """A base with one field."""
+
+    a: int
+
+
+@dataclass(frozen=True, slots=True)
+class ChildDC(BaseDC):
+    """A subclass adding a field."""
+
+    b: int = 1
+
+
+@value_class(frozen=False)
+class Counter:
+    """A mutable class: compared by value, unhashable."""
+
+    name: str
+    count: int = 0
+    seen: list[str] = field(default_factory=list)
+    cache: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(slots=True)
+class CounterDC:
+    """A mutable class: compared by value, unhashable."""
+
+    name: str
+    count: int = 0
+    seen: list[str] = field(default_factory=list)
+    cache: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+
+def _shown(text: str) -> str:
+    """A repr with the twin's name suffix removed, so the two texts can be compared."""
+    return text.replace("DC(", "(")
+
+
+small = st.integers(min_value=-5, max_value=5)
+words = st.sampled_from(["", "a", "b", "é", "x'y"])
+
+
+def _twins(draw: st.DrawFn) -> tuple[Any, Any]:
+    kind = draw(st.sampled_from(["point", "tagged", "single", "empty", "child", "counter"]))
+    if kind == "counter":
+        name, count, seen = draw(words), draw(small), draw(st.lists(words, max_size=3))
+        return Counter(name, count, list(seen)), CounterDC(name, count, list(seen))
+    if kind == "point":
+        x, y = draw(small), draw(small)
+        return Point(x, y), PointDC(x, y)
+    if kind == "tagged":
+        args = (draw(words), draw(words), draw(words), draw(small), tuple(draw(st.lists(small))))
+        return Tagged(*args), TaggedDC(*args)
+    if kind == "single":
+        value = draw(words)
+        return Single(value), SingleDC(value)
+    if kind == "empty":
+        return Empty(), EmptyDC()
+    a, b = draw(small), draw(small)
+    return Child(a, b), ChildDC(a, b)
+
+
+twins = st.composite(_twins)
+
+
+@settings(max_examples=150)
+@given(twins(), twins())
+def test_repr_eq_and_hash_agree_with_dataclass(
+    left: tuple[Any, Any], right: tuple[Any, Any]
+) -> None:
+    ours, theirs = left
+    other_ours, other_theirs = right
+    assert _shown(repr(ours)) == _shown(repr(theirs))
+    assert (ours == other_ours) == (theirs == other_theirs)
+    assert (ours != other_ours) == (theirs != other_theirs)
+    if type(theirs).__hash__ is None:
+        assert type(ours).__hash__ is None
+    else:
+        assert hash(ours) == hash(theirs)
+
+
+@settings(max_examples=100)
+@given(twins())
+def test_dataclass_functions_copying_and_pickling_agree(pair: tuple[Any, Any]) -> None:
+    ours, theirs = pair
+    assert dataclasses.is_dataclass(type(ours))
+    assert [f.name for f in dataclasses.fields(ours)] == [
+        f.name for f in dataclasses.fields(theirs)
+    ]
+    assert dataclasses.asdict(ours) == dataclasses.asdict(theirs)
+    assert dataclasses.astuple(ours) == dataclasses.astuple(theirs)
+    assert dataclasses.replace(ours) == ours
+    assert pickle.loads(pickle.dumps(ours)) == ours
+    assert copy.deepcopy(ours) == ours
+    assert type(ours).__match_args__ == type(theirs).__match_args__
+
+
+def test_equality_needs_the_same_class() -> None:
+    assert Base(1) != Child(1, 1)
+    assert Child(1, 1) != Base(1)
+    assert Point(1, 2) != PointDC(1, 2)  # type: ignore[comparison-overlap]
+    assert Point(1, 2) != (1, 2)  # type: ignore[comparison-overlap]
+    assert Point(1, 2).__eq__((1, 2)) is NotImplemented
+
+
+def test_fields_outside_comparison_change_neither_equality_nor_hash() -> None:
+    plain = Tagged("n", note="one", weight=1)
+    noted = Tagged("n", note="two", weight=1)
+    assert plain == noted and hash(plain) == hash(noted)
+    heavier = Tagged("n", weight=2)
+    assert heavier != Tagged("n", weight=1)
+    assert hash(heavier) == hash(Tagged("n", weight=1))  # weight is compared, not hashed
+    assert "secret" not in repr(Tagged("n", secret="s"))
+
+
+def test_instances_are_frozen_and_slotted() -> None:
+    point = Point(1, 2)
+    with pytest.raises(FrozenInstanceError):
+        point.x = 3  # type: ignore[misc]
+    with pytest.raises(FrozenInstanceError):
+        del point.y
+    assert "__slots__" in Point.__dict__
+    assert not hasattr(point, "__dict__")
+    assert dataclasses.replace(point, y=5) == Point(1, 5)
+
+
+def test_repr_of_a_recursive_value_stops() -> None:
+    contents: list[object] = []
+    holder = Single(contents)  # type: ignore[arg-type]
+    contents.append(holder)
+    assert repr(holder) == "Single(value=[...])"
+
+
+def test_a_mutable_value_class_changes_and_is_unhashable() -> None:
+    counter = Counter("a")
+    counter.count += 1
+    counter.seen.append("x")
+    counter.cache["k"] = 1
+    assert counter == Counter("a", 1, ["x"])  # the cache takes no part
+    assert repr(counter) == "Counter(name='a', count=1, seen=['x'])"
+    with pytest.raises(TypeError):
+        hash(counter)
+    with pytest.raises(AttributeError):
+        counter.other = 1  # type: ignore[attr-defined]
