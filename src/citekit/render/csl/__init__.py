@@ -18,8 +18,11 @@ through the caller's loader):
 - ``contract``: typed cites (``CiteRequest``, ``Cite``), render state
   (``Context``, ``RenderNotes``, ``DisambiguationState``) and the two
   protocols the helpers render through (``ItemRenderer``, ``NodeEvaluator``).
-- ``names_eval`` (``cs:names``) and ``evaluator``: one item in one context
-  -> an output tree.
+- ``compiled``: each style turned once into closures (no tree walk, no
+  node-type dispatch per item); ``names_eval`` (``cs:names``) and
+  ``evaluator``, the face that runs them: one item in one context -> an
+  output tree.
+- ``parallel``: a long bibliography's entries spread over forked processes.
 - ``sorting``, ``disambiguation`` (buckets of colliding renders),
   ``clusters`` (positions, collapsing), ``bibliography``: the document-level
   steps, driven by ``processor.Processor`` through ``ItemRenderer``.
