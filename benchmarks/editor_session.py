@@ -9,17 +9,32 @@ them alike, through
 
 * ``citekit.CitationDocument`` in this process,
 * ``citekit serve --stdio`` as a subprocess, timed from writing the request
-  line to reading the answer line (what an editor plugin waits for), and
+  line to reading the answer line (what an editor plugin waits for), opened
+  with ``"bibliography-diff": true`` as a plugin that shows the bibliography
+  opens it (answers carry the bibliography entries that changed, not the
+  whole bibliography again; ``--whole-bibliography`` times the default), and
 * citeproc-js's ``processCitationCluster`` in node (``benchmarks/editor_session/``,
   ``npm install`` there), timed inside node around the call alone (so pipe
   and JSON costs count against citekit only).
+
+Each operation is timed twice: by the wall clock and in CPU time.  The CPU
+time of the server is its process's CPU clock over the request (reading,
+parsing, rendering, encoding and writing the answer) plus this process's
+CPU writing the request and reading the answer; citeproc-js's is node's
+``process.cpuUsage`` around the call; the document's is this thread's CPU
+clock around the call.  On a machine other work keeps busy the wall clock
+also counts the time a process waits for a free CPU, which falls unevenly:
+the server and node wait to be woken for every request while this process
+keeps running.  So the ratios are of CPU medians (as issue 19's table, "CPU
+seconds where the machine was loaded"); the wall-clock ratios are printed
+too, on their own line, and agree with them on a quiet machine.
 
 The clusters cite records of ``../shared/corpus/cdl.bib`` (skipped with a
 message when absent) in a fixed, seeded mix: first cites, ibid (with the same
 or another locator), subsequent cites of earlier works and multi-work
 clusters.  Figures are medians in milliseconds; the last line gives the
-ratios of citeproc-js's medians over citekit's server medians (above 1 means
-citekit is faster):
+ratios of citeproc-js's CPU medians over citekit's server CPU medians (above
+1 means citekit is faster):
 
     editor-session: add Ax, update Ux, insert Ix, total Tx faster than citeproc-js
 
@@ -29,6 +44,8 @@ Run: ``.venv/bin/python benchmarks/editor_session.py [SHARED_DIR] [--clusters N]
 from __future__ import annotations
 
 import argparse
+import ctypes
+import ctypes.util
 import json
 import random
 import shutil
@@ -49,6 +66,7 @@ STYLE = "chicago-notes-bibliography"
 SEED = 19
 
 Cite = tuple[str, str]  # (key, page locator or "")
+Timed = tuple[float, float]  # (wall-clock ms, CPU ms) of one operation
 
 
 # -- the document ----------------------------------------------------------
@@ -123,6 +141,20 @@ def as_json(cites: Sequence[Cite]) -> dict[str, Any]:
 # -- the three sides ---------------------------------------------------------
 
 
+def process_cpu_clock(pid: int) -> int | None:
+    """The CPU-time clock of another process (``clock_getcpuclockid``), or None
+    where the C library has none (then the server's figures are wall clock)."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        clock = ctypes.c_int()
+        if libc.clock_getcpuclockid(pid, ctypes.byref(clock)) != 0:
+            return None
+        time.clock_gettime(clock.value)  # readable (same user): check once
+    except (OSError, AttributeError):
+        return None
+    return clock.value
+
+
 class LineProcess:
     """A subprocess spoken to in JSON lines."""
 
@@ -140,19 +172,27 @@ class LineProcess:
 
     def ask(self, request: dict[str, Any]) -> tuple[dict[str, Any], float]:
         """The answer and the milliseconds from writing the request to reading it."""
+        data, elapsed, _ = self.ask_timed(request)
+        return data, elapsed
+
+    def ask_timed(self, request: dict[str, Any]) -> tuple[dict[str, Any], float, float]:
+        """The answer, the wall-clock milliseconds from writing the request to
+        reading the answer, and this thread's CPU milliseconds meanwhile."""
         assert self.process.stdin is not None and self.process.stdout is not None
         line = json.dumps(request) + "\n"
+        cpu = time.thread_time()
         started = time.perf_counter()
         self.process.stdin.write(line)
         self.process.stdin.flush()
         answer = self.process.stdout.readline()
         elapsed = (time.perf_counter() - started) * 1000
+        own = (time.thread_time() - cpu) * 1000
         if not answer:
             raise SystemExit(f"{self.name} stopped answering")
         data: dict[str, Any] = json.loads(answer)
         if "error" in data:
             raise SystemExit(f"error answer: {data['error']}")
-        return data, elapsed
+        return data, elapsed, own
 
     def close(self) -> None:
         if self.process.stdin is not None:
@@ -169,7 +209,7 @@ class CiteprocJs:
         self.ids: list[str] = []  # citation ids in document order; note = index + 1
         self.counter = 0
 
-    def _call(self, ident: str, cites: Sequence[Cite], index: int) -> float:
+    def _call(self, ident: str, cites: Sequence[Cite], index: int) -> Timed:
         citation = {
             "citationID": ident,
             "citationItems": [
@@ -180,20 +220,20 @@ class CiteprocJs:
         pre = [[c, i + 1] for i, c in enumerate(self.ids[:index])]
         post = [[c, i + 2] for i, c in enumerate(self.ids[index + 1 :], start=index)]
         answer, _ = self.node.ask({"op": "cluster", "citation": citation, "pre": pre, "post": post})
-        return float(answer["ms"])
+        return float(answer["ms"]), float(answer["cpu_ms"])
 
     def _new_id(self) -> str:
         self.counter += 1
         return f"js{self.counter}"
 
-    def add(self, cites: Sequence[Cite]) -> float:
+    def add(self, cites: Sequence[Cite]) -> Timed:
         self.ids.append(self._new_id())
         return self._call(self.ids[-1], cites, len(self.ids) - 1)
 
-    def update(self, index: int, cites: Sequence[Cite]) -> float:
+    def update(self, index: int, cites: Sequence[Cite]) -> Timed:
         return self._call(self.ids[index], cites, index)
 
-    def insert(self, index: int, cites: Sequence[Cite]) -> float:
+    def insert(self, index: int, cites: Sequence[Cite]) -> Timed:
         self.ids.insert(index, self._new_id())
         return self._call(self.ids[index], cites, index)
 
@@ -205,42 +245,52 @@ class InProcess:
         self.document = citekit.CitationDocument(library, STYLE)
 
     @staticmethod
-    def _timed(call: Any, *args: Any) -> float:
+    def _timed(call: Any, *args: Any) -> Timed:
+        cpu = time.thread_time()
         started = time.perf_counter()
         call(*args)
-        return (time.perf_counter() - started) * 1000
+        wall = (time.perf_counter() - started) * 1000
+        return wall, (time.thread_time() - cpu) * 1000
 
-    def add(self, cites: Sequence[Cite]) -> float:
+    def add(self, cites: Sequence[Cite]) -> Timed:
         return self._timed(self.document.add, as_cluster(cites))
 
-    def update(self, index: int, cites: Sequence[Cite]) -> float:
+    def update(self, index: int, cites: Sequence[Cite]) -> Timed:
         return self._timed(self.document.update, index, as_cluster(cites))
 
-    def insert(self, index: int, cites: Sequence[Cite]) -> float:
+    def insert(self, index: int, cites: Sequence[Cite]) -> Timed:
         return self._timed(self.document.insert, index, as_cluster(cites))
 
 
 class Served:
     """``citekit serve --stdio``, timed from request to answer."""
 
-    def __init__(self, items: list[dict[str, Any]]) -> None:
+    def __init__(self, items: list[dict[str, Any]], *, diff: bool = True) -> None:
         command = [sys.executable, "-m", "citekit", "serve", "--stdio"]
         self.server = LineProcess(command, ROOT)
+        self.clock = process_cpu_clock(self.server.process.pid)
         self.calls = 0
-        self._ask("open", {"items": items, "style": STYLE})
+        self.diff = diff
+        self._ask("open", {"items": items, "style": STYLE, "bibliography-diff": diff})
 
-    def _ask(self, method: str, params: dict[str, Any]) -> float:
+    def _ask(self, method: str, params: dict[str, Any]) -> Timed:
+        """Wall-clock and CPU milliseconds of one request (CPU: the server's
+        and this thread's; the wall clock's when the server's is unknown)."""
         self.calls += 1
-        _, elapsed = self.server.ask({"id": self.calls, "method": method, "params": params})
-        return elapsed
+        before = time.clock_gettime(self.clock) if self.clock is not None else 0.0
+        request = {"id": self.calls, "method": method, "params": params}
+        _, elapsed, own = self.server.ask_timed(request)
+        if self.clock is None:
+            return elapsed, elapsed
+        return elapsed, (time.clock_gettime(self.clock) - before) * 1000 + own
 
-    def add(self, cites: Sequence[Cite]) -> float:
+    def add(self, cites: Sequence[Cite]) -> Timed:
         return self._ask("add", {"cluster": as_json(cites)})
 
-    def update(self, index: int, cites: Sequence[Cite]) -> float:
+    def update(self, index: int, cites: Sequence[Cite]) -> Timed:
         return self._ask("update", {"index": index, "cluster": as_json(cites)})
 
-    def insert(self, index: int, cites: Sequence[Cite]) -> float:
+    def insert(self, index: int, cites: Sequence[Cite]) -> Timed:
         return self._ask("insert", {"index": index, "cluster": as_json(cites)})
 
     def close(self) -> None:
@@ -265,6 +315,26 @@ class Timings:
             f" insert median {statistics.median(self.insert):8.2f} ms"
         )
 
+    def ratios(self, ours: Timings) -> str:
+        """citeproc-js's medians (``self``) over ours, and the totals of the adds."""
+        return (
+            f"add {ratio(self.add, ours.add)}, update {ratio(self.update, ours.update)},"
+            f" insert {ratio(self.insert, ours.insert)},"
+            f" total {sum(self.add) / sum(ours.add):.2f}x faster than citeproc-js"
+        )
+
+
+@dataclass
+class Measured:
+    """One side's timings by the wall clock and in CPU time."""
+
+    wall: Timings = field(default_factory=Timings)
+    cpu: Timings = field(default_factory=Timings)
+
+    def record(self, kind: str, timed: Timed) -> None:
+        getattr(self.wall, kind).append(timed[0])
+        getattr(self.cpu, kind).append(timed[1])
+
 
 def open_whole(
     library: citekit.Library,
@@ -279,9 +349,9 @@ def open_whole(
     opened["CitationDocument"] = (time.perf_counter() - started) * 1000
     for side in sides.values():
         if isinstance(side, Served):
-            opened["citekit serve --stdio"] = side._ask(
-                "open", {"items": items, "style": STYLE, "clusters": [as_json(c) for c in clusters]}
-            )
+            params = {"items": items, "style": STYLE, "bibliography-diff": side.diff}
+            params["clusters"] = [as_json(c) for c in clusters]
+            opened["citekit serve --stdio"] = side._ask("open", params)[0]
     return opened
 
 
@@ -295,6 +365,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--clusters", type=int, default=500, help="document size (500)")
     parser.add_argument("--rounds", type=int, default=7, help="updates and inserts timed (7)")
     parser.add_argument("--no-server", action="store_true", help="skip citekit serve")
+    parser.add_argument(
+        "--whole-bibliography",
+        action="store_true",
+        help="the server answers with the whole bibliography when it changed (its default)",
+    )
     args = parser.parse_args(argv)
     bib = Path(args.shared) / "corpus" / "cdl.bib"
     if not bib.exists():
@@ -318,7 +393,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     print(
         f"{len(clusters)} clusters citing {len(cited)} works of {bib.name}, style {STYLE};"
-        f" {args.rounds} updates and inserts in the middle"
+        f" {args.rounds} updates and inserts in the middle; the server answers with"
+        f" {'whole bibliographies' if args.whole_bibliography else 'bibliography diffs'}"
     )
 
     sides: dict[str, Any] = {
@@ -326,19 +402,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         "CitationDocument": InProcess(subset),
     }
     if not args.no_server:
-        sides["citekit serve --stdio"] = Served(items)
-    timings = {name: Timings() for name in sides}
+        sides["citekit serve --stdio"] = Served(items, diff=not args.whole_bibliography)
+    timings = {name: Measured() for name in sides}
     for count, cites in enumerate(clusters, 1):
         for name, side in sides.items():
-            timings[name].add.append(side.add(cites))
+            timings[name].record("add", side.add(cites))
         if count % 100 == 0:
             print(f"  {count} clusters added", file=sys.stderr, flush=True)
     middle = args.clusters // 2
     for round_ in range(args.rounds):
         for name, side in sides.items():
-            timings[name].update.append(side.update(middle, edits[round_]))
+            timings[name].record("update", side.update(middle, edits[round_]))
         for name, side in sides.items():
-            timings[name].insert.append(side.insert(middle, edits[args.rounds + round_]))
+            timings[name].record("insert", side.insert(middle, edits[args.rounds + round_]))
     opened = open_whole(subset, items, clusters, sides)
     for side in sides.values():
         if isinstance(side, Served):
@@ -346,8 +422,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif isinstance(side, CiteprocJs):
             side.node.close()
 
+    print("wall clock:")
     for name, measured in timings.items():
-        print(measured.line(name))
+        print("  " + measured.wall.line(name))
+    print("CPU time:")
+    for name, measured in timings.items():
+        print("  " + measured.cpu.line(name))
     print(
         f"open all {len(clusters)} clusters in one call: "
         + ", ".join(f"{name} {ms / 1000:.2f} s" for name, ms in opened.items())
@@ -356,17 +436,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     ours = timings["citekit serve --stdio" if not args.no_server else "CitationDocument"]
     if not args.no_server:
         doc = timings["CitationDocument"]
-        print(
-            f"in-process: add {ratio(peer.add, doc.add)}, update {ratio(peer.update, doc.update)},"
-            f" insert {ratio(peer.insert, doc.insert)},"
-            f" total {sum(peer.add) / sum(doc.add):.2f}x faster than citeproc-js"
-        )
-    print(
-        f"editor-session: add {ratio(peer.add, ours.add)},"
-        f" update {ratio(peer.update, ours.update)},"
-        f" insert {ratio(peer.insert, ours.insert)},"
-        f" total {sum(peer.add) / sum(ours.add):.2f}x faster than citeproc-js"
-    )
+        print(f"in-process (wall clock): {peer.wall.ratios(doc.wall)}")
+        print(f"in-process: {peer.cpu.ratios(doc.cpu)}")
+    print(f"editor-session (wall clock): {peer.wall.ratios(ours.wall)}")
+    print(f"editor-session: {peer.cpu.ratios(ours.cpu)}")
     return 0
 
 

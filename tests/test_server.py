@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import os
@@ -551,14 +552,15 @@ def test_the_old_names_still_work_as_deprecated_aliases(old: str, new: str) -> N
     from citekit.server import DEPRECATED_ALIASES
 
     assert DEPRECATED_ALIASES[old] == new
-    params: dict[str, Any] = {
+    by_name: dict[str, dict[str, Any]] = {
         "add_cluster": {"cluster": "@smith2004"},
         "insert_cluster": {"index": 0, "cluster": "@smith2004"},
         "update_cluster": {"index": 0, "cluster": "@smith2004"},
         "remove_cluster": {"index": 0},
         "move_cluster": {"index": 0, "to": 1},
         "clusters": {},
-    }[old]
+    }
+    params = by_name[old]
     answers = []
     for name in (old, new):
         server = Server()
@@ -840,3 +842,106 @@ def test_a_burst_of_garbage_then_a_valid_request_over_stdio() -> None:
     assert "Doe" in json.dumps(answers[-2]["result"])
     assert answers[-1] == {"id": "bye", "result": None}
     assert "Traceback" not in process.stderr
+
+
+# -- "bibliography-diff": answers with what changed in the bibliography -------
+
+
+def _apply(kept: list[tuple[str, str]], diff: dict[str, Any] | None) -> list[tuple[str, str]]:
+    """A client's bibliography after one answer's "bibliography-diff" (docs/server.md)."""
+    if diff is None:
+        return kept
+    texts = dict(kept)
+    texts.update((e["id"], e["text"]) for e in diff["entries"])
+    order = diff["order"] if diff["order"] is not None else [key for key, _ in kept]
+    return [(key, texts[key]) for key in order]
+
+
+def _open_pair(style: str) -> tuple[Server, Server]:
+    """Two servers on the same items: one answering whole bibliographies, one diffs."""
+    servers = (Server(), Server())
+    for server, diff in zip(servers, (False, True), strict=True):
+        params = {"items": ITEMS, "style": style, "bibliography-diff": diff}
+        response = server.handle_line(json.dumps({"id": 0, "method": "open", "params": params}))
+        assert response is not None and "result" in response, response
+    return servers
+
+
+edit = st.tuples(
+    st.sampled_from(["add", "insert", "update", "remove", "move"]),
+    st.integers(min_value=0, max_value=6),
+    st.lists(st.sampled_from([i["id"] for i in ITEMS] + ["nobody"]), min_size=1, max_size=3),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(["apa", "chicago-notes-bibliography", "ieee"]), st.lists(edit, max_size=8))
+def test_bibliography_diffs_rebuild_the_whole_bibliography(
+    style: str, edits: list[tuple[str, int, list[str]]]
+) -> None:
+    whole, diffs = _open_pair(style)
+    kept: list[tuple[str, str]] = []
+    for number, (method, index, keys) in enumerate(edits, 1):
+        params: dict[str, Any] = {"cluster": keys, "index": index, "to": index // 2}
+        request = json.dumps({"id": number, "method": method, "params": params})
+        full, diff = whole.handle_line(request), diffs.handle_line(request)
+        assert full is not None and diff is not None
+        if "error" in full:
+            assert diff.get("error") == full["error"]
+            continue
+        expected, answer = full["result"], diff["result"]
+        assert answer["bibliography"] is None
+        assert answer["changed"] == expected["changed"]
+        assert answer["bibliography-changed"] == expected["bibliography-changed"]
+        assert (answer["bibliography-diff"] is None) == (expected["bibliography"] is None)
+        kept = _apply(kept, answer["bibliography-diff"])
+        entries = diffs.handle_line('{"id": "b", "method": "bibliography"}')
+        assert entries is not None
+        now = [(e["id"], e["text"]) for e in entries["result"]["entries"]]
+        assert kept == now
+        if expected["bibliography"] is not None:
+            assert [(e["id"], e["text"]) for e in expected["bibliography"]] == now
+
+
+def test_a_bibliography_diff_holds_only_new_entries_and_order_when_it_changed() -> None:
+    _, server = _open_pair("apa")
+    first = server.add({"cluster": ["doe2000"]})["bibliography-diff"]
+    assert isinstance(first, dict)
+    assert [e["id"] for e in first["entries"]] == ["doe2000"]
+    assert first["order"] == ["doe2000"]
+    assert server.add({"cluster": ["doe2000"]})["bibliography-diff"] is None  # nothing new
+    second = server.add({"cluster": ["smith2004"]})["bibliography-diff"]
+    assert isinstance(second, dict)
+    assert [e["id"] for e in second["entries"]] == ["smith2004"]  # doe2000 is as it was
+    assert second["order"] == ["doe2000", "smith2004"]
+    opened = server.open({"items": ITEMS, "clusters": [["dobbs1999"]], "bibliography-diff": True})
+    update = opened["update"]
+    assert update["bibliography"] is None  # a new document: every entry is new
+    assert [e["id"] for e in update["bibliography-diff"]["entries"]] == ["dobbs1999"]
+
+
+def test_encode_response_keeps_escaping_line_breaks_beside_other_text() -> None:
+    """The fast paths (all ASCII; no line-break character) give what escaping everything did."""
+    for text in ["plain", "Doe — 2000", "a\u2028b", "é\x85", "\u2029"]:
+        sent = encode_response({"id": 1, "result": text})
+        assert len(sent.splitlines()) == 1
+        assert json.loads(sent)["result"] == text
+        escaped = json.dumps({"id": 1, "result": text}, ensure_ascii=False)
+        for char in "\x85\u2028\u2029":
+            escaped = escaped.replace(char, f"\\u{ord(char):04x}")
+        assert sent == escaped
+
+
+def test_a_server_that_owns_its_process_freezes_an_open_document() -> None:
+    """serve --stdio freezes what ``open`` made, so collections skip the library."""
+    assert gc.get_freeze_count() == 0
+    shared = Server()  # a server inside someone else's process leaves collection alone
+    shared.open({"items": ITEMS})
+    assert gc.get_freeze_count() == 0
+    server = Server(own_process=True)
+    try:
+        server.open({"items": ITEMS})
+        assert gc.get_freeze_count() > 0
+        assert server.add({"cluster": ["doe2000"]})["changed"]
+    finally:
+        gc.unfreeze()

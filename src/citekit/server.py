@@ -19,13 +19,14 @@ problem, 2 usage problem) plus 3 for "no document is open".
 
 from __future__ import annotations
 
+import gc
 import json
 import math
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -43,7 +44,7 @@ from citekit import (
 from citekit import read as read_library
 from citekit.base.paths import UnsafePathError, confine
 from citekit.base.text import strip_markup
-from citekit.documents.editor import check_cluster_size
+from citekit.documents.editor import Update, check_cluster_size
 from citekit.errors import (
     CitationSyntaxError,
     CitekitError,
@@ -51,7 +52,7 @@ from citekit.errors import (
     UnknownFormatError,
     UsageError,
 )
-from citekit.render import OUTPUT_FORMATS
+from citekit.render import OUTPUT_FORMATS, BibEntry
 from citekit.styles.catalog import style_from_data
 
 PARSE_ERROR = -32700
@@ -225,11 +226,22 @@ class Server:
     ``$CITEKIT_ALLOW`` (see :mod:`citekit.base.paths`).
     """
 
-    def __init__(self, *, root: str | Path | None = None, allow: Iterable[str | Path] = ()) -> None:
+    def __init__(
+        self,
+        *,
+        root: str | Path | None = None,
+        allow: Iterable[str | Path] = (),
+        own_process: bool = False,
+    ) -> None:
         self.root = Path(root) if root is not None else Path.cwd()
         self.allow = tuple(allow)
+        # Whether the process is the server's alone (serve_stdio): then an open
+        # document's objects are frozen out of the cycle collector's scans.
+        self.own_process = own_process
         self.document: CitationDocument | None = None
         self.candidates: list[_Candidate] = []
+        # With ``open``'s "bibliography-diff": the bibliography the client has.
+        self.sent: _SentBibliography | None = None
         self.running = True
         self.methods: dict[str, Callable[[Mapping[str, Any]], Any]] = {
             "open": self.open,
@@ -370,9 +382,13 @@ class Server:
         )
         # A saved document opens in one request: its clusters rendered once.
         given = _param(params, "clusters", list, None)
+        diff = _param(params, "bibliography-diff", bool, False)
         opened = None if given is None else document.open([cluster_from_json(c) for c in given])
         self.document = document
+        self.sent = _SentBibliography() if diff else None
         self.candidates = [_candidate(record) for record in library]
+        if self.own_process:
+            _freeze_survivors()
         style = document.style
         answer: dict[str, Any] = {
             "records": len(library),
@@ -382,38 +398,48 @@ class Server:
             "diagnostics": diagnostics,
         }
         if opened is not None:
-            answer["update"] = opened.to_json()
+            answer["update"] = self._answer(opened)
+        return answer
+
+    def _answer(self, update: Update) -> dict[str, object]:
+        """An update as JSON; with "bibliography-diff", the bibliography as what changed."""
+        if self.sent is None:
+            return update.to_json()
+        answer = replace(update, bibliography=None).to_json()
+        bibliography = update.bibliography
+        answer["bibliography-diff"] = None if bibliography is None else self.sent.diff(bibliography)
         return answer
 
     def add(self, params: Mapping[str, Any]) -> dict[str, object]:
         """``CitationDocument.add``: append a cluster."""
         cluster = cluster_from_json(_param(params, "cluster", (str, dict, list)))
-        return self._document().add(cluster).to_json()
+        return self._answer(self._document().add(cluster))
 
     def insert(self, params: Mapping[str, Any]) -> dict[str, object]:
         """``CitationDocument.insert``: a cluster before position ``index``."""
         index = _param(params, "index", int)
         cluster = cluster_from_json(_param(params, "cluster", (str, dict, list)))
-        return self._document().insert(index, cluster).to_json()
+        return self._answer(self._document().insert(index, cluster))
 
     def update(self, params: Mapping[str, Any]) -> dict[str, object]:
         """``CitationDocument.update``: new cites for a cluster (by ``id`` or ``index``)."""
         ref = _reference(params, "id")
         cluster = cluster_from_json(_param(params, "cluster", (str, dict, list)))
-        return self._document().update(ref, cluster).to_json()
+        return self._answer(self._document().update(ref, cluster))
 
     def remove(self, params: Mapping[str, Any]) -> dict[str, object]:
         """``CitationDocument.remove``: take a cluster out."""
-        return self._document().remove(_reference(params, "id")).to_json()
+        return self._answer(self._document().remove(_reference(params, "id")))
 
     def move(self, params: Mapping[str, Any]) -> dict[str, object]:
         """``CitationDocument.move``: a cluster to position ``to``."""
-        return self._document().move(_reference(params, "id"), _param(params, "to", int)).to_json()
+        to = _param(params, "to", int)
+        return self._answer(self._document().move(_reference(params, "id"), to))
 
     def extend(self, params: Mapping[str, Any]) -> dict[str, object]:
         """``CitationDocument.extend``: many clusters at the end, rendered once."""
         given = _param(params, "clusters", list)
-        return self._document().extend([cluster_from_json(c) for c in given]).to_json()
+        return self._answer(self._document().extend([cluster_from_json(c) for c in given]))
 
     def set_style(self, params: Mapping[str, Any]) -> dict[str, object]:
         """``CitationDocument.set_style``: another style, every cluster re-rendered."""
@@ -421,7 +447,7 @@ class Server:
             style_name = style_from_data(_param(params, "style", str), self.root, allow=self.allow)
         except UnsafePathError as exc:
             raise RequestError(USAGE_ERROR, f"{exc} or 'citekit serve --allow DIR'") from exc
-        return self._document().set_style(style_name).to_json()
+        return self._answer(self._document().set_style(style_name))
 
     def rendered(self, params: Mapping[str, Any]) -> list[dict[str, object]]:
         """``CitationDocument.rendered``: every cluster's rendering, in order."""
@@ -472,6 +498,32 @@ class Server:
         return None
 
 
+class _SentBibliography:
+    """The bibliography a client was last sent, to answer with what changed.
+
+    A bibliography grows with the document (a few hundred entries are tens
+    of kilobytes), while an edit changes an entry or two: with ``open``'s
+    ``"bibliography-diff": true`` an answer carries only the entries whose
+    text is new, and the order of the ids when that changed
+    (docs/server.md, "bibliography-diff").
+    """
+
+    def __init__(self) -> None:
+        self.texts: dict[str, str] = {}
+        self.order: list[str] = []
+
+    def diff(self, bibliography: Sequence[BibEntry]) -> dict[str, object]:
+        """``{"entries": [{"id", "text"}], "order": [ids] or None}`` against what was
+        sent: the entries whose text is new, the ids in order when that changed."""
+        sent = self.texts
+        entries = [{"id": e.id, "text": e.text} for e in bibliography if sent.get(e.id) != e.text]
+        order = [e.id for e in bibliography]
+        reordered = order != self.order
+        self.texts = {e.id: e.text for e in bibliography}
+        self.order = order
+        return {"entries": entries, "order": order if reordered else None}
+
+
 def _reference(params: Mapping[str, Any], name: str) -> int | str:
     """A cluster given by ``id`` (a string) or ``index`` (an integer)."""
     if params.get(name) is not None:
@@ -482,6 +534,33 @@ def _reference(params: Mapping[str, Any], name: str) -> int | str:
     if params.get("index") is not None:
         return int(_param(params, "index", int))
     raise RequestError(INVALID_PARAMS, f"give the cluster's '{name}' or its 'index'")
+
+
+GC_THRESHOLD = 20_000
+"""Allocations between the cycle collector's youngest-generation runs in ``serve --stdio``.
+
+Python's default (700) was set for programs that make cycles; an edit makes
+tens of thousands of small acyclic objects (freed by reference counting), so
+the default ran a collection several times an edit, scanning the kept
+renderings each time: with the full collections (:func:`_freeze_survivors`),
+about a fifth of the server's time over the 500 adds of
+benchmarks/editor_session.py.
+"""
+
+
+def _freeze_survivors() -> None:
+    """After ``open``: collect what the previous document left, then freeze the rest.
+
+    The library, the parsed style and locale and everything else an open
+    document holds live until the next ``open``; frozen (``gc.freeze``) they
+    are never scanned again, so a full collection costs what the edits made
+    since, not the whole library (one took 84 ms in benchmarks/editor_session.py).
+    The collection before freezing frees the previous document's cycles,
+    which a freeze would otherwise keep for good.
+    """
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def _error(ident: Any, code: int, message: str) -> dict[str, Any]:
@@ -524,17 +603,24 @@ def encode_response(response: Mapping[str, Any]) -> str:
             )
         except (ValueError, TypeError, RecursionError):
             text = json.dumps(_error(None, INTERNAL_ERROR, message))
+    if text.isascii():  # the common case: nothing below can apply
+        return text
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:  # lone surrogates: the same JSON with \u escapes
         text = json.dumps(json.loads(text), ensure_ascii=True, allow_nan=False)
-    return text.translate(_LINE_BREAKS)
+    # str.translate maps character by character (slow on a whole bibliography):
+    # only when one of the line-break characters is there at all
+    if any(c in text for c in _BREAK_CHARS):
+        text = text.translate(_LINE_BREAKS)
+    return text
 
 
 # Characters some line readers take for line ends (Python's splitlines, old
 # JavaScript): inside a JSON string they may be escaped, so one answer stays
 # one line for every client.  json.dumps already escapes U+0000-U+001F.
-_LINE_BREAKS = {ord(c): f"\\u{ord(c):04x}" for c in "\x85\u2028\u2029"}
+_BREAK_CHARS = "\x85\u2028\u2029"
+_LINE_BREAKS = {ord(c): f"\\u{ord(c):04x}" for c in _BREAK_CHARS}
 
 
 def serve_stdio(*, allow: Iterable[str | Path] = ()) -> None:
@@ -548,8 +634,9 @@ def serve_stdio(*, allow: Iterable[str | Path] = ()) -> None:
         stdin.reconfigure(encoding="utf-8", errors="replace")
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(encoding="utf-8")
+    gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
     try:
-        Server(allow=allow).serve(stdin, sys.stdout)
+        Server(allow=allow, own_process=True).serve(stdin, sys.stdout)
     except BrokenPipeError:  # the editor went away: nobody is left to answer
         # point stdout at nothing so the interpreter's final flush cannot fail again
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -558,6 +645,7 @@ def serve_stdio(*, allow: Iterable[str | Path] = ()) -> None:
 __all__ = [
     "DATA_ERROR",
     "DEPRECATED_ALIASES",
+    "GC_THRESHOLD",
     "INTERNAL_ERROR",
     "INVALID_PARAMS",
     "INVALID_REQUEST",

@@ -33,13 +33,14 @@ from __future__ import annotations
 
 import gc
 import itertools
-from collections.abc import Iterable, Sequence
+import operator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from citekit.errors import UsageError
 from citekit.formats.citesyntax import parse_cluster
-from citekit.model.records import Library
+from citekit.model.records import Library, Record
 from citekit.ops.check import entry_set_members
 from citekit.ops.quotations import is_quotation
 from citekit.render import BibEntry, CiteItem, Cluster, Engine, render, richtext
@@ -197,7 +198,7 @@ class CitationDocument:
         self._bibliography_problems: list[Problem] = []
         # The engine session (citekit's engine) and the records it was given.
         self._session: CslSession | None = None
-        self._session_records: dict[str, object] = {}
+        self._session_records: dict[str, Record] = {}
         self._session_warnings: list[Problem] = []
         self._plain: dict[str, tuple[object, bool]] = {}
         # Listed entries by key, while the session gives the same tree (None: left out).
@@ -426,10 +427,8 @@ class CitationDocument:
         if any(k in library for keys in unknown_in.values() for k in keys):
             return None
         cited: dict[str, None] = {}
-        for cluster in itertools.islice(self._clusters, first, None):
+        for _, cluster in _touched_clusters(self._clusters, touched, first):
             ident = cluster.id or ""
-            if ident not in touched:
-                continue
             missing = []
             for item in cluster.items:
                 key = item.id
@@ -524,9 +523,7 @@ class CitationDocument:
             if ident in touched or before != now:
                 changed.append(RenderedCluster(ident, index, text, now[1]))
                 shown[ident] = now
-        bib_changed = bibliography is not self._bibliography and [
-            (e.id, e.text) for e in bibliography
-        ] != [(e.id, e.text) for e in self._bibliography]
+        bib_changed = not _same_entries(bibliography, self._bibliography)
         self._bibliography = bibliography
         problems += more + self._bibliography_problems
         self.problems = problems
@@ -569,8 +566,9 @@ class CitationDocument:
         """
         if self._session is None:
             return False
-        get = self.library.get
-        if any(get(key) is not record for key, record in self._session_records.items()):
+        records = self._session_records
+        lookup = self.library.as_mapping().get  # in C: one pass, no Python call per key
+        if not all(map(operator.is_, map(lookup, records), records.values())):
             self._session = None
             self._session_records = {}
             return False
@@ -623,9 +621,7 @@ class CitationDocument:
             stream, where, stream_first = self._stream(first)
             out = session.process(stream, stream_first, bibliography_ids=extra)
         reported = {where[i] for i in out.citations}
-        reported.update(
-            i for i in range(first, len(self._clusters)) if self._clusters[i].id in touched
-        )
+        reported.update(i for i, _ in _touched_clusters(self._clusters, touched, first))
         if any_unknown:
             engine_index = {doc: i for i, doc in enumerate(where) if doc in reported}
         else:
@@ -734,6 +730,37 @@ class CitationDocument:
             ]
         problems = [p for p in result.problems if p.code not in ("unknown-key", "no-printed-form")]
         return dict(enumerate(result.citations)), bibliography, problems
+
+
+def _touched_clusters(
+    clusters: Sequence[Cluster], touched: set[str], first: int
+) -> Iterator[tuple[int, Cluster]]:
+    """The clusters from ``first`` on whose ids are in ``touched``, with their indices.
+
+    Ids are unique in a document, so the scan stops at the last touched one:
+    an edit in the middle of a long document looks at the clusters up to it,
+    not at every one after.
+    """
+    left = len(touched)
+    for index in range(first, len(clusters)):
+        if not left:
+            return
+        cluster = clusters[index]
+        if (cluster.id or "") in touched:
+            left -= 1
+            yield index, cluster
+
+
+def _same_entries(new: Sequence[BibEntry], old: Sequence[BibEntry]) -> bool:
+    """Whether two bibliographies list the same ids with the same texts.
+
+    The session hands back the entry objects it kept for entries that did
+    not change, so the common answer (every entry the same object) comes
+    from one pass in C; only otherwise are ids and texts compared.
+    """
+    if new is old or (len(new) == len(old) and all(map(operator.is_, new, old))):
+        return True
+    return [(e.id, e.text) for e in new] == [(e.id, e.text) for e in old]
 
 
 def _unknown_marker(key: str) -> Rich:

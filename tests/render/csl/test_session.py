@@ -416,3 +416,46 @@ def test_a_sort_key_of_numbers_and_text_keeps_the_whole_sort_order(title_first: 
             bibliography_ids=[],
         )  # fmt: skip
         assert out.bibliography == fresh.bibliography, item["id"]
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [
+        b'<key variable="volume"/><key variable="title"/>',
+        b'<key variable="title"/><key variable="volume"/>',
+        b'<key variable="title"/><key variable="citation-number"/>',
+    ],
+    ids=["volume-title", "title-volume", "title-number"],
+)
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["A", "B"]), st.sampled_from(["2", "10", "1x", ""])),
+        min_size=1,
+        max_size=10,
+    )
+)
+def test_works_sorted_in_key_by_key_give_the_whole_sort(
+    keys: bytes, works: list[tuple[str, str]]
+) -> None:
+    """New works are placed comparing one key at a time and counting a key's
+    kinds only when a work ties up to it: after every new cite the
+    bibliography is still the whole sort's, with numbers and digit-led text
+    mixed in either key and ties on every key."""
+    style = MIXED_SORT.replace(b'<key variable="volume"/>', keys)
+    items = [
+        {"id": f"w{n}", "type": "book", "title": title, **({"volume": volume} if volume else {})}
+        for n, (title, volume) in enumerate(works)
+    ]
+    session = CslEngine().session(items, style, locale=None, locale_loader=locale_loader)
+    clusters: list[Cluster] = []
+    for number, item in enumerate(items):
+        clusters.append(Cluster((CiteItem(item["id"]),), id=f"c{number}"))
+        out = session.process(clusters, number, bibliography_ids=[])
+        fresh = CslEngine().process(
+            items, style, clusters, locale=None, locale_loader=locale_loader,
+            bibliography_ids=[],
+        )  # fmt: skip
+        assert out.bibliography is None or out.bibliography == fresh.bibliography
+        assert session.process(clusters, 0, bibliography_ids=[]).bibliography is None
+        assert session._entries == fresh.bibliography  # what the session keeps, in order

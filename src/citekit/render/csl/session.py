@@ -17,7 +17,9 @@ time, and almost all of that stays as it was.  :class:`CslSession` keeps one
   rendered again.
 * **Item numbers and the bibliography order** are reused while the
   registration order (first cites, then the listed extras) is unchanged;
-  items registered after the kept ones are sorted in by binary search.
+  items registered after the kept ones are sorted in by binary search,
+  comparing one sort key at a time (a key is rendered only when the keys
+  before it tie, and each value once per item).
 * **Disambiguation** runs again only when its inputs changed (the
   registered items and their order, the first note of each item, whether
   any cite is subsequent), and not even then when the only change is new
@@ -65,7 +67,7 @@ from citekit.render.csl.disambiguation import IGNORED, disambiguate
 from citekit.render.csl.locale import Locale
 from citekit.render.csl.processor import Processor
 from citekit.render.csl.sorting import compare
-from citekit.render.csl.style import Section, Style
+from citekit.render.csl.style import Section, SortKey, Style
 from citekit.render.richtext import Rich
 
 _EXPLICIT = {0: "first", 1: "subsequent", 2: "ibid", 3: "ibid-with-locator"}
@@ -73,6 +75,7 @@ _CHECKPOINT = 64
 """Clusters between kept copies of the position walk's state."""
 _MEMO_LIMIT = 200_000
 """Kept comparison and entry renders before the memo starts over (memory bound)."""
+_UNSET = object()  # a sort key value not computed yet (None is a value)
 
 StateKey = tuple[int, tuple[tuple[int, int], ...], str, int, int]
 Signature = tuple[Any, ...]
@@ -158,6 +161,22 @@ class _KeptProcessor(Processor):
         super().__init__(style, locale)
         self.reads = reads
         self.memo: dict[tuple[Any, ...], tuple[Out | None, Context]] = {}
+        self.sort_memo: dict[tuple[str, int, int], Any] = {}
+
+    def sort_key_value(self, item: Item, section: Section, key: SortKey) -> Any:
+        """One sort key's value, kept: it depends on the item, section and key alone.
+
+        The session sorts new works in key by key (a key is rendered only
+        when the keys before it tie) and whole sorts read the same values,
+        so each value is rendered once per item, whichever asks first.
+        """
+        memo_key = (item.id, id(section), id(key))
+        kept = self.sort_memo.get(memo_key, _UNSET)
+        if kept is _UNSET:
+            if len(self.sort_memo) >= _MEMO_LIMIT:
+                self.sort_memo.clear()
+            kept = self.sort_memo[memo_key] = super().sort_key_value(item, section, key)
+        return kept
 
     def render_item(
         self,
@@ -171,6 +190,21 @@ class _KeptProcessor(Processor):
         comparison = hidden is IGNORED
         if not (comparison or mode == "bibliography"):
             return super().render_item(item, section, mode, info, state, hidden)
+        hit = self.kept_render(item, section, mode, info, state, hidden)
+        if mode == "bibliography" and hit[0] is not None:
+            return _copy(hit[0]), hit[1]
+        return hit
+
+    def kept_render(
+        self,
+        item: Item,
+        section: Section,
+        mode: str,
+        info: CiteInfo | None = None,
+        state: DisambiguationState | None = None,
+        hidden: frozenset[str] = frozenset(),
+    ) -> tuple[Out | None, Context]:
+        """The kept render (rendered now if new), never copied: for readers only."""
         key = (
             item.id,
             id(section),
@@ -184,12 +218,10 @@ class _KeptProcessor(Processor):
             if len(self.memo) >= _MEMO_LIMIT:
                 self.memo.clear()
             output, ctx = super().render_item(item, section, mode, info, state, hidden)
-            if comparison and output is not None:
+            if hidden is IGNORED and output is not None:
                 # disambiguation reads a comparison render only as its text
                 output = plain_text(output)
             hit = self.memo[key] = (output, ctx)
-        if mode == "bibliography" and hit[0] is not None:
-            return _copy(hit[0]), hit[1]
         return hit
 
 
@@ -229,14 +261,25 @@ class _Walk:
             self.previous[bool(note)] = index
 
 
-def _note_kinds(columns: list[list[bool]], values: Sequence[Any]) -> None:
-    """Note which kinds of sort value each key holds: numbers, text starting
-    with a digit (both in one key: see ``_insert_sorted``)."""
-    for column, value in zip(columns, values, strict=False):
+@dataclass
+class _Kinds:
+    """Which kinds of value one sort key holds over the first ``covered``
+    registered works: numbers, text starting with a digit (both: see
+    ``CslSession._insert_sorted``)."""
+
+    covered: int = 0
+    numbers: bool = False
+    digit_text: bool = False
+
+    def note(self, value: Any) -> None:
         if isinstance(value, int):
-            column[0] = True
+            self.numbers = True
         elif isinstance(value, str) and value[:1].isascii() and value[:1].isdigit():
-            column[1] = True
+            self.digit_text = True
+
+    @property
+    def mixed(self) -> bool:
+        return self.numbers and self.digit_text
 
 
 def _labelless(cite: Cite) -> bool:
@@ -416,6 +459,7 @@ class CslSession:
     def _reset(self) -> None:
         """Forget every kept result (the next process starts from nothing)."""
         self._kept: list[_Kept] = []
+        self._lists: list[list[Cite]] = []  # each kept cluster's cites (``_kept[i].cites``)
         self._notes: list[int] = []
         self._end: _Walk | None = None
         # The walk's state at every _CHECKPOINT-th cluster boundary, to replay from.
@@ -424,9 +468,9 @@ class CslSession:
         self._registered: tuple[str, ...] | None = None
         self._numbers: dict[str, int] = {}
         self._rank: dict[str, int] = {}  # each registered item's place in registration
-        # Per bibliography sort key: whether it holds numbers, text starting with a
-        # digit (over the registered items; only grows while items are added).
-        self._columns: list[list[bool]] | None = None
+        # Per bibliography sort key (by index): whether it holds numbers, text
+        # starting with a digit, over the registered items (counted as needed).
+        self._kinds: dict[int, _Kinds] = {}
         self._bib_order: list[str] = []
         self._disambiguation: tuple[Any, ...] | None = None
         self._states: dict[str, DisambiguationState] = {}
@@ -496,7 +540,7 @@ class CslSession:
             by_id = {k.cluster.id: k for k in kept[start:] if k.cluster.id is not None}
         # What each cluster from ``start`` was last time (by id, else by index).
         previous: list[_Kept | None] = []
-        lists = [k.cites for k in kept[:start]]
+        lists = self._lists[:start]
         for index in range(start, end):
             cluster = clusters[index]
             old = by_id.get(cluster.id) if cluster.id is not None else None
@@ -511,7 +555,7 @@ class CslSession:
             )
         if end < len(clusters):  # the same length: the kept tail is these clusters
             previous.extend(kept[end:])
-            lists.extend(k.cites for k in kept[end:])
+            lists.extend(self._lists[end:])
         by_note: dict[int, list[Cite]] | None = None
         if not unique_notes:
             by_note = {}
@@ -562,6 +606,7 @@ class CslSession:
         self._end = walk
         self._notes = notes
         self._kept = new_kept
+        self._lists = lists  # lists[i] is new_kept[i].cites: the same clusters, in order
 
         registered = list(walk.first_note)
         seen = set(registered)
@@ -741,7 +786,7 @@ class CslSession:
         else:
             self._rank = {item: index for index, item in enumerate(registered)}
             if order is None and not (before is not None and key[: len(before)] == before):
-                self._columns = None  # items may have gone: their kinds with them
+                self._kinds = {}  # items may have gone: their kinds with them
             numbers = proc.number_items(self.items, registered)
             self._bib_order = proc.bibliography_order(self.items, registered, numbers)
         old = self._numbers
@@ -761,42 +806,66 @@ class CslSession:
         with a kept one up to such a key is therefore not sorted in here
         (None: sort everything); one that does not is placed by the keys
         before it, which order all works consistently.
+
+        Keys are compared one at a time, each rendered only when the keys
+        before it tie (most works are placed by their first key), and a
+        key's kinds are counted over every work only when a new work ties
+        with its neighbours up to that key: the same decisions as counting
+        every key of every work, for a fraction of the renders.
         """
-        proc = self.proc
         rank = self._rank
         keys = section.sort
-
-        def values(item: str) -> list[Any]:
-            # citation-number sort keys read the registration number, as in number_items
-            return proc._keys_with_number(self.items[item], section, rank[item] + 1)
-
-        if self._columns is None:
-            self._columns = [[False, False] for _ in keys]
-            for item in registered[:kept]:
-                _note_kinds(self._columns, values(item))
-        columns = self._columns
-        for item in registered[kept:]:
-            _note_kinds(columns, values(item))
-        mixed = next((i for i, (n, t) in enumerate(columns) if n and t), None)
+        value = self._sort_value_reader(section)
         order = list(self._bib_order)
         for index in range(kept, len(registered)):
             item = registered[index]
-            mine = values(item)
             low, high = 0, len(order)
             while low < high:
                 middle = (low + high) // 2
                 other = order[middle]
-                if (compare(mine, values(other), keys) or index - rank[other]) < 0:
+                if (self._compare_lazily(item, other, keys, value)[0] or index - rank[other]) < 0:
                     high = middle
                 else:
                     low = middle + 1
-            if mixed is not None:
-                before = keys[:mixed]
-                for neighbour in order[max(0, low - 1) : low + 1]:
-                    if not compare(mine[:mixed], values(neighbour)[:mixed], before):
-                        return None  # a tie up to the inconsistent key
+            for neighbour in order[max(0, low - 1) : low + 1]:
+                ties = self._compare_lazily(item, neighbour, keys, value)[1]
+                # the whole sort's decision: the first mixed key is one it ties up to
+                if any(self._mixed(k, registered, value) for k in range(min(ties + 1, len(keys)))):
+                    return None
             order.insert(low, item)
         return order
+
+    def _sort_value_reader(self, section: Section) -> Any:
+        """``value(item, k)``: a registered work's value for the section's key ``k``."""
+        proc, items, rank, keys = self.proc, self.items, self._rank, section.sort
+
+        def value(item: str, k: int) -> Any:
+            # citation-number sort keys read the registration number, as in number_items
+            if keys[k].variable == "citation-number":
+                return rank[item] + 1
+            return proc.sort_key_value(items[item], section, keys[k])
+
+        return value
+
+    @staticmethod
+    def _compare_lazily(
+        item: str, other: str, keys: Sequence[SortKey], value: Any
+    ) -> tuple[int, int]:
+        """:func:`compare` of the two works' rows, and how many keys tie before
+        the one that decides (all of them when none does)."""
+        for k, key in enumerate(keys):
+            result = compare([value(item, k)], [value(other, k)], (key,))
+            if result:
+                return result, k
+        return 0, len(keys)
+
+    def _mixed(self, k: int, registered: list[str], value: Any) -> bool:
+        """Whether sort key ``k`` mixes numbers and digit-led text over ``registered``."""
+        kinds = self._kinds.setdefault(k, _Kinds())
+        for item in registered[kinds.covered :]:
+            kinds.note(value(item, k))
+        kinds.covered = len(registered)
+        return kinds.mixed
 
     def _renumber_cites(self, changed: set[str]) -> None:
         numbers = self._numbers
@@ -1019,7 +1088,8 @@ class CslSession:
         section = self.style.bibliography
         assert section is not None
         info = CiteInfo(citation_number=self._numbers.get(key, 0))
-        output, ctx = self.proc.render_item(
+        # the kept render itself: only its context is read, so no copy is made
+        output, ctx = self.proc.kept_render(
             self.items[key], section, "bibliography", info, entry_state
         )
         return output is not None and ctx.notes.author_key is not None
