@@ -22,6 +22,14 @@ What is measured, per style and size (the first N entries of
 * **citeproc-py** (APA only, as before): every entry cited once and the
   sorted bibliography rendered to HTML by citekit's ``render()`` and by
   citeproc-py, in process.
+* **parallel** (``--jobs N``, default 2; 1 leaves it out): ``citekit bib
+  --jobs N`` and ``render(jobs=N)`` beside the single-process runs above
+  (which pass ``--jobs 1``: the CLI's default uses every idle CPU), as **wall
+  time**, since spreading the work over processes adds CPU time and saves
+  only wall time; the CPU ratios against the peers stay the single-process
+  ones.  The parallel runs format in several processes only from
+  ``PARALLEL_THRESHOLD`` entries (2,000): below it they show what asking
+  for jobs costs when it does not pay.
 
 Each measure runs ``--repeat`` interleaved rounds (all tools, styles and
 sizes take turns within a round) and the median counts.  ``--large`` adds
@@ -43,7 +51,7 @@ citekit is faster).
 Usage: python benchmarks/format_speed.py [--sizes 1000 5000] [--repeat 3]
        [--styles apa ieee chicago-notes-bibliography] [--large]
        [--large-sizes 20000 50000] [--large-repeat 1] [--timeout 90]
-       [--no-citeproc-py] [--profile 30]
+       [--no-citeproc-py] [--profile 30] [--jobs 2]
 """
 
 from __future__ import annotations
@@ -77,6 +85,10 @@ STYLES = ("apa", "ieee", "chicago-notes-bibliography")
 NOCITE_DOCUMENT = "---\nnocite: '@*'\n---\n"
 ENTRY_START = re.compile(r"^@", re.MULTILINE)
 AUTHOR_FIELD = re.compile(r"(\n\s*author\s*=\s*[{\"])", re.IGNORECASE)
+
+# The parallel runs' tool names (wall time only: their CPU is not comparable).
+PARALLEL_WHOLE = "citekit --jobs"
+PARALLEL_IN_PROCESS = "citekit render(jobs)"
 
 # One measure: (tool, style, size) -> the samples of each round.
 Samples = dict[tuple[str, str, int], list[float]]
@@ -199,15 +211,16 @@ def pandoc_command(pandoc: str, bib: Path, csl: Path, document: Path) -> list[st
     ]
 
 
-def citekit_command(bib: Path, csl: Path) -> list[str]:
+def citekit_command(bib: Path, csl: Path, jobs: int = 1) -> list[str]:
+    """``citekit bib`` in ``jobs`` processes (1 by default; the CLI's default: every idle CPU)."""
     script = Path(sys.executable).with_name("citekit")
     runner = [str(script)] if script.is_file() else [sys.executable, "-m", "citekit"]
-    return [*runner, "bib", str(bib), "--style", str(csl)]
+    return [*runner, "bib", str(bib), "--style", str(csl), "--jobs", str(jobs)]
 
 
-def render_in_process(library: citekit.Library, style: citekit.Style) -> int:
+def render_in_process(library: citekit.Library, style: citekit.Style, jobs: int = 1) -> int:
     """citekit's whole-library bibliography (pandoc's ``nocite: '@*'``), in HTML."""
-    result = citekit.render(library, style, output="html")
+    result = citekit.render(library, style, output="html", jobs=jobs)
     return len(result.bibliography)
 
 
@@ -268,6 +281,7 @@ class Bench:
     wall: Samples
     counts: dict[tuple[str, str, int], int]
     timeout: float | None = None
+    jobs: int = 1  # the parallel runs' processes; 1: none
     # (tool, style, size) that ran out of time: not run again, reported as a lower bound
     timed_out: set[tuple[str, str, int]] = field(default_factory=set)
 
@@ -281,6 +295,9 @@ class Bench:
         csl = self.styles[style].path
         timing = run_child(citekit_command(self.bibs[size], csl), child_env())
         self.record("citekit", style, size, timing.cpu, timing.wall, timing.entries)
+        if self.jobs != 1:
+            timing = run_child(citekit_command(self.bibs[size], csl, self.jobs), child_env())
+            self.record(PARALLEL_WHOLE, style, size, timing.cpu, timing.wall, timing.entries)
         for label, pandoc in self.pandocs.items():
             if (label, style, size) in self.timed_out:
                 continue
@@ -296,6 +313,10 @@ class Bench:
         library = citekit.read(self.bibs[size]).library
         cpu, wall, n = timed(lambda: render_in_process(library, self.styles[style]))
         self.record("citekit in-process", style, size, cpu, wall, n)
+        if self.jobs != 1:
+            jobs = self.jobs
+            cpu, wall, n = timed(lambda: render_in_process(library, self.styles[style], jobs))
+            self.record(PARALLEL_IN_PROCESS, style, size, cpu, wall, n)
         if style != "apa" or not self.citeproc_py or not peers:
             return
         items = library.to_json()
@@ -351,6 +372,8 @@ def print_size_lines(bench: Bench, style: str, size: int) -> dict[str, float]:
         f"({median(bench.wall['citekit in-process', style, size]):.2f} s wall, "
         f"{inproc * 1000 / max(size, 1):.3f} ms/entry)" + (f"; vs {against}" if against else "")
     )
+    if (PARALLEL_WHOLE, style, size) in bench.wall:
+        ratios.update(print_parallel_line(bench, style, size))
     if ("citeproc-py", style, size) in bench.cpu:
         ours = median(bench.cpu["citekit cited", style, size])
         theirs = median(bench.cpu["citeproc-py", style, size])
@@ -365,6 +388,32 @@ def print_size_lines(bench: Bench, style: str, size: int) -> dict[str, float]:
             f"ratio {per_theirs / per_ours:.1f}x"
         )
     return ratios
+
+
+def print_parallel_line(bench: Bench, style: str, size: int) -> dict[str, float]:
+    """Wall time of the ``--jobs`` runs beside the single-process runs and the pandocs.
+
+    Returns the wall-time speed-ups of N jobs over 1, whole process and in-process.
+    """
+    whole_one = median(bench.wall["citekit", style, size])
+    whole_many = median(bench.wall[PARALLEL_WHOLE, style, size])
+    inproc_one = median(bench.wall["citekit in-process", style, size])
+    inproc_many = median(bench.wall[PARALLEL_IN_PROCESS, style, size])
+    peers = ", ".join(
+        f"{label} {at_least(bench, label, style, size)}"
+        f"{median(bench.wall[label, style, size]):.2f} s"
+        for label in bench.pandocs
+    )
+    print(
+        f"{style} {size:>6d}: WALL time, {bench.jobs} jobs: citekit bib --jobs {bench.jobs} "
+        f"{whole_many:.2f} s (--jobs 1 {whole_one:.2f} s, {whole_one / whole_many:.2f}x); "
+        f"render(jobs={bench.jobs}) {inproc_many:.2f} s (jobs=1 {inproc_one:.2f} s, "
+        f"{inproc_one / inproc_many:.2f}x)" + (f"; pandoc wall: {peers}" if peers else "")
+    )
+    return {
+        "jobs whole": whole_one / whole_many,
+        "jobs in-process": inproc_one / inproc_many,
+    }
 
 
 def print_per_entry(bench: Bench, sizes: list[int]) -> None:
@@ -402,6 +451,13 @@ def summary_line(ratios: dict[tuple[str, int], dict[str, float]], bench: Bench) 
     ]
     if cells:
         groups.append("vs citeproc-py (in-process) " + ", ".join(cells))
+    cells = [
+        f"{style} {size_label(size)} {found['jobs whole']:.2f}x/{found['jobs in-process']:.2f}x"
+        for (style, size), found in ratios.items()
+        if "jobs whole" in found
+    ]
+    if cells:
+        groups.append(f"{bench.jobs} jobs over 1, WALL time (whole/in-process) " + ", ".join(cells))
     return "format-speed: citekit faster " + "; ".join(groups)
 
 
@@ -451,6 +507,7 @@ def prepare(args: argparse.Namespace, work: Path) -> Bench:
         defaultdict(list),
         {},
         timeout=args.timeout or None,
+        jobs=args.jobs,
     )
 
 
@@ -491,6 +548,13 @@ def main() -> int:
         "not run again at that size (0: no limit; default 90)",
     )
     parser.add_argument("--no-citeproc-py", action="store_true")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=2,
+        help="processes of the parallel runs (wall time beside the single-process runs); "
+        "1 leaves them out (default 2)",
+    )
     parser.add_argument(
         "--profile",
         type=int,

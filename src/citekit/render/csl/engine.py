@@ -24,6 +24,7 @@ from citekit.render.csl.style_xml import parse_style
 from citekit.render.types import (
     AUTHOR_SUBSTITUTE,
     CITATION_AFFIXES,
+    PARALLEL_BIBLIOGRAPHY,
     BibliographyLayout,
     Cluster,
     EngineOutput,
@@ -123,7 +124,9 @@ class CslEngine:
     """citekit's own CSL 1.0.2 processor."""
 
     name = "citekit"
-    capabilities: frozenset[str] = frozenset({AUTHOR_SUBSTITUTE, CITATION_AFFIXES})
+    capabilities: frozenset[str] = frozenset(
+        {AUTHOR_SUBSTITUTE, CITATION_AFFIXES, PARALLEL_BIBLIOGRAPHY}
+    )
 
     def process(
         self,
@@ -138,7 +141,14 @@ class CslEngine:
         progress: ProgressCallback | None = None,
         citation_affixes: bool = True,
         author_substitute: bool = True,
+        jobs: int = 1,
     ) -> EngineOutput:
+        """The :class:`Engine` protocol's ``process``.
+
+        ``jobs`` above 1 (0: every idle CPU) lets a long bibliography be
+        formatted in that many processes (:mod:`citekit.render.csl.parallel`);
+        the output is the same.
+        """
         output = EngineOutput()
         try:
             style, merged, warnings = load_style_and_locale(style_xml, locale, locale_loader)
@@ -168,7 +178,7 @@ class CslEngine:
         try:
             with _cycle_collection_paused():
                 result = processor.run(
-                    normalised, requests, bibliography_ids, bibliography, progress
+                    normalised, requests, bibliography_ids, bibliography, progress, jobs=jobs
                 )
         except Exception as error:  # a processor bug must not take the document down
             output.warnings.append(f"citekit engine failed on this style: {error!r}")

@@ -180,7 +180,14 @@ class Processor:
         bibliography_ids: Sequence[str] | None = None,
         want_bibliography: bool = True,
         progress: Callable[[int], None] | None = None,
+        *,
+        jobs: int = 1,
     ) -> RunResult:
+        """Register, number, position, disambiguate and render everything.
+
+        ``jobs`` above 1 (0: every idle CPU) lets a long bibliography be
+        formatted in that many processes, with the same entries.
+        """
         result = RunResult()
         style = self.style
         # Registration order: cited items first (document order), then the rest.
@@ -234,7 +241,7 @@ class Processor:
             result.citations.append(self.render_cluster(built, states))
         if want_bibliography and style.bibliography is not None:
             result.bibliography = render_bibliography(
-                self, items, bib_order, numbers, states, progress
+                self, items, bib_order, numbers, states, progress, jobs=jobs
             )
         return result
 

@@ -1,0 +1,92 @@
+"""``citekit bib --jobs``: the same bibliography from one process or several."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from citekit.cli import main
+from citekit.render.csl import parallel
+
+FAMILIES = ("Doe", "Roe", "Poe")
+
+
+def _items(count: int) -> list[dict[str, Any]]:
+    """Books sharing authors (so the author substitution carries across entries)."""
+    return [
+        {
+            "id": f"book{index}",
+            "type": "book",
+            "title": f"Book {index % 7}",
+            "author": [{"family": FAMILIES[index % 3], "given": "A."}],
+            "issued": {"date-parts": [[2000 + index % 4]]},
+        }
+        for index in range(count)
+    ]
+
+
+@pytest.fixture
+def parallel_runs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Parallel from the first entry; the list gets the entries of each parallel run."""
+    if not parallel.can_fork():
+        pytest.skip("no fork on this platform: bibliographies are always formatted in one process")
+    monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", 0)
+    monkeypatch.setattr(parallel, "MIN_RUN", 1)
+    monkeypatch.setattr(parallel, "usable_cpus", lambda: 2)
+    monkeypatch.setattr(parallel, "idle_cpus", lambda: 2)
+    runs: list[int] = []
+    real = parallel.map_ranges
+
+    def counting(render: Callable[[int, int], list[Any]], total: int, *args: Any) -> list[Any]:
+        runs.append(total)
+        return real(render, total, *args)
+
+    monkeypatch.setattr(parallel, "map_ranges", counting)
+    return runs
+
+
+@pytest.fixture
+def library(
+    library_file: Callable[[list[dict[str, Any]]], Path],
+) -> Path:
+    return library_file(_items(40))
+
+
+@pytest.mark.parametrize("style", ["chicago-author-date", "ieee"])
+def test_jobs_same_output(
+    runner: CliRunner, library: Path, parallel_runs: list[int], style: str
+) -> None:
+    one = runner.invoke(main, ["bib", str(library), "-s", style, "--jobs", "1"])
+    assert one.exit_code == 0, one.output
+    assert parallel_runs == []
+    two = runner.invoke(main, ["bib", str(library), "-s", style, "--jobs", "2"])
+    assert two.exit_code == 0, two.output
+    assert parallel_runs == [40]
+    assert two.stdout == one.stdout
+
+
+def test_default_uses_every_cpu(runner: CliRunner, library: Path, parallel_runs: list[int]) -> None:
+    """No --jobs: every idle CPU once the bibliography is long enough (here, from the first)."""
+    default = runner.invoke(main, ["bib", str(library), "--format", "json"])
+    assert default.exit_code == 0, default.output
+    assert parallel_runs == [40]
+    single = runner.invoke(main, ["bib", str(library), "--format", "json", "-j", "1"])
+    assert json.loads(default.stdout) == json.loads(single.stdout)
+
+
+def test_negative_jobs_is_a_usage_error(runner: CliRunner, library: Path) -> None:
+    result = runner.invoke(main, ["bib", str(library), "--jobs", "-1"])
+    assert result.exit_code == 2
+    assert "--jobs" in result.output
+
+
+def test_help_documents_jobs(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["bib", "--help"])
+    assert result.exit_code == 0
+    assert "--jobs" in result.output
+    assert f"{parallel.PARALLEL_THRESHOLD:,}" in result.output
