@@ -46,11 +46,9 @@ file that lost something):
 
 from __future__ import annotations
 
-import gc
 import logging
 import re
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -68,6 +66,7 @@ from bibtexparser.model import (
 )
 from bibtexparser.splitter import Splitter
 
+from citekit.base.collector import cycle_collection_paused
 from citekit.errors import Diagnostic, Severity
 from citekit.formats import ReadResult
 from citekit.formats.bibtex import fields as bm
@@ -1567,26 +1566,8 @@ def read(text: str, *, filename: str | None = None, sentence_case: bool = True) 
     (:mod:`citekit.formats.sentencecase`); ``sentence_case=False`` keeps them
     as typed.
     """
-    with _cycle_collection_paused():
+    with cycle_collection_paused():
         return _read(text, filename, sentence_case)
-
-
-@contextmanager
-def _cycle_collection_paused() -> Iterator[None]:
-    """Reading allocates a few hundred thousand small objects that form no cycles.
-
-    Python's cycle collector keeps scanning them as they pile up (10% of a
-    read of 5,000 entries); reference counting frees them anyway.  The
-    collector is paused for the read and resumed after, only if it was
-    running before, as the CSL engine does for a run.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _read(text: str, filename: str | None, sentence_case: bool) -> ReadResult:

@@ -7,13 +7,11 @@ Data and style problems become warnings; the engine never raises for them.
 
 from __future__ import annotations
 
-import gc
-import hashlib
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+from citekit.base.collector import cycle_collection_paused
 from citekit.render.csl.contract import CiteRequest
 from citekit.render.csl.data import Item, normalise_item
 from citekit.render.csl.locale import Locale, build_locale
@@ -33,46 +31,24 @@ from citekit.render.types import (
 )
 from citekit.styles.language_tags import DEFAULT_LOCALE
 
-_STYLE_CACHE: dict[str, Style] = {}
+_STYLE_CACHE: dict[bytes, Style] = {}
 # Keyed by loader id too; the loader itself is kept so a recycled id cannot match.
-_LOCALE_CACHE: dict[tuple[str, str, int], tuple[LocaleLoader, Locale]] = {}
+_LOCALE_CACHE: dict[tuple[bytes, str, int], tuple[LocaleLoader, Locale]] = {}
 _CACHE_LIMIT = 64
 
 
-@contextmanager
-def _cycle_collection_paused() -> Iterator[None]:
-    """Rendering allocates hundreds of thousands of small acyclic objects.
-
-    Python's cycle collector keeps scanning them as they pile up, which
-    makes large bibliographies cost more per entry than small ones (7% at
-    5,000 entries); reference counting frees them anyway.  The collector is
-    paused for the run and resumed after, only if it was running before.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def _digest(data: bytes) -> str:
-    return hashlib.sha1(data, usedforsecurity=False).hexdigest()
-
-
 def load_style(style_xml: bytes) -> Style:
-    """The parsed style (cached by a hash of its XML); raises StyleError for non-styles."""
-    return _cached_style(style_xml, _digest(style_xml))
+    """The parsed style (cached by its XML); raises StyleError for non-styles.
 
-
-def _cached_style(style_xml: bytes, digest: str) -> Style:
-    style = _STYLE_CACHE.get(digest)
+    The XML itself is the key: hashing a style's bytes costs as much as a
+    digest of them, and no digest means no hashlib (OpenSSL) to import.
+    """
+    style = _STYLE_CACHE.get(style_xml)
     if style is None:
         style = parse_style(style_xml)
         if len(_STYLE_CACHE) >= _CACHE_LIMIT:
             _STYLE_CACHE.clear()
-        _STYLE_CACHE[digest] = style
+        _STYLE_CACHE[style_xml] = style
     return style
 
 
@@ -80,10 +56,9 @@ def load_style_and_locale(
     style_xml: bytes, locale: str | None, loader: LocaleLoader
 ) -> tuple[Style, Locale, list[str]]:
     """The parsed style and its merged locale (cached); raises StyleError for non-styles."""
-    digest = _digest(style_xml)
-    style = _cached_style(style_xml, digest)
+    style = load_style(style_xml)
     lang = locale or style.default_locale or DEFAULT_LOCALE
-    key = (digest, lang, id(loader))
+    key = (style_xml, lang, id(loader))
     cached = _LOCALE_CACHE.get(key)
     warnings = list(style.warnings)
     if cached is not None and cached[0] is loader:
@@ -176,7 +151,7 @@ class CslEngine:
         ]
         processor = Processor(style, merged)
         try:
-            with _cycle_collection_paused():
+            with cycle_collection_paused():
                 result = processor.run(
                     normalised, requests, bibliography_ids, bibliography, progress, jobs=jobs
                 )
