@@ -926,3 +926,28 @@ def test_initials_with_markup_render_balanced() -> None:
     for output in ("html", "text"):
         entry = render(library, "apa", output=output).bibliography[0].text
         assert "Doe, A." in entry and "</b>" not in entry and "&#60;" not in entry, entry
+
+
+@pytest.mark.parametrize("enabled_before", [True, False])
+def test_render_leaves_the_cycle_collector_as_it_found_it(enabled_before: bool) -> None:
+    """render() pauses the collector for its work (a tenth of a 50,000-entry run went
+    to its scans) and must hand it back as it was, on or off."""
+    import gc
+
+    library = read_string(
+        "@book{a, author = {Doe, Jane}, title = {T}, year = {2000}}", "bibtex"
+    ).library
+    was_enabled = gc.isenabled()
+    try:
+        if enabled_before:
+            gc.enable()
+        else:
+            gc.disable()
+        result = render(library, "apa", citations=["@a"])
+        assert result.citations == ["(Doe, 2000)"]
+        assert gc.isenabled() is enabled_before
+    finally:
+        if was_enabled:
+            gc.enable()
+        else:
+            gc.disable()
