@@ -110,6 +110,23 @@ def strip_periods(content: Out) -> Out:
     return content
 
 
+def field_content(
+    markup: Callable[[Context, str], Out], ctx: Context, value: str, is_number: bool
+) -> Out:
+    """A variable's text as printed: its own markup, French spacing, number ranges.
+
+    French guillemets take a narrow no-break space inside them; a number
+    variable holding a range gets the locale's range delimiter.
+    """
+    if "\u00ab " in value or " \u00bb" in value:
+        return markup(
+            ctx, value.replace("\u00ab ", "\u00ab\u202f").replace(" \u00bb", "\u202f\u00bb")
+        )
+    if is_number and "-" in value and is_numeric(value):
+        return number_range_dashes(value, ctx.locale.term("page-range-delimiter") or _EN_DASH)
+    return markup(ctx, value)
+
+
 def decor_is_identity(decor: Decor) -> bool:
     """Whether :func:`apply_decor` returns every content unchanged for ``decor``.
 
@@ -476,18 +493,7 @@ class Compiler:
             if ctx.tracked is not None:
                 ctx.tracked.append(name)
                 ctx.suppressed.add(name)
-            content: Out
-            if no_markup:
-                content = value
-            elif "\u00ab " in value or " \u00bb" in value:  # French spacing: narrow no-break
-                content = markup(
-                    ctx, value.replace("\u00ab ", "\u00ab\u202f").replace(" \u00bb", "\u202f\u00bb")
-                )
-            elif is_number and "-" in value and is_numeric(value):
-                dash = ctx.locale.term("page-range-delimiter") or _EN_DASH
-                content = number_range_dashes(value, dash)
-            else:
-                content = markup(ctx, value)
+            content = value if no_markup else field_content(markup, ctx, value, is_number)
             if tagged and ctx.mode != "sort":
                 content = Box([content], tag=name)
             return content if dec is None else dec(ctx, content)
@@ -519,15 +525,8 @@ class Compiler:
                 content = builder(self, ctx, value)
             elif no_markup:
                 content = value
-            elif "\u00ab " in value or " \u00bb" in value:
-                content = markup(
-                    ctx, value.replace("\u00ab ", "\u00ab\u202f").replace(" \u00bb", "\u202f\u00bb")
-                )
-            elif is_number and "-" in value and is_numeric(value):
-                dash = ctx.locale.term("page-range-delimiter") or _EN_DASH
-                content = number_range_dashes(value, dash)
             else:
-                content = markup(ctx, value)
+                content = field_content(markup, ctx, value, is_number)
             if tagged and ctx.mode != "sort":
                 content = Box([content], tag=name)
             return content if dec is None else dec(ctx, content)
