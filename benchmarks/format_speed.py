@@ -85,6 +85,7 @@ STYLES = ("apa", "ieee", "chicago-notes-bibliography")
 NOCITE_DOCUMENT = "---\nnocite: '@*'\n---\n"
 ENTRY_START = re.compile(r"^@", re.MULTILINE)
 AUTHOR_FIELD = re.compile(r"(\n\s*author\s*=\s*[{\"])", re.IGNORECASE)
+AND_SEPARATOR = re.compile(r"\s+and\s+", re.IGNORECASE)
 
 # The parallel runs' tool names (wall time only: their CPU is not comparable).
 PARALLEL_WHOLE = "citekit --jobs"
@@ -112,19 +113,51 @@ def split_entries(text: str) -> list[str]:
 
 
 def copy_entry(entry: str, copy: int) -> str:
-    """Entry ``entry`` as its ``copy``-th duplicate: a new key and its own first author.
+    """Entry ``entry`` as its ``copy``-th duplicate: a new key and a first author of its own.
 
     A plain duplicate would put every copy in the same author-date group and
     make the styles' disambiguation (year suffixes) grow with the file, which
-    is not what a large real library looks like.
+    is not what a large real library looks like.  So the first author's
+    family name gets the copy's mark ("Smith" becomes "SmithCopy2"): entries
+    that shared a first author still share one, and the others stay apart, so
+    each copy has the original's author-date groups and no more.  (An added
+    first author, "Copy2, X.", the same in every entry of a copy, made one
+    group of every "Copy2 et al., 1998" and the per-entry cost grow with the
+    number of copies.)
     """
     head, brace, rest = entry.partition("{")
     key, comma, body = rest.partition(",")
     renamed = f"{head}{brace}{key.strip()}-copy{copy}{comma}"
-    author = f"Copy{copy}, X and "
-    if AUTHOR_FIELD.search(body):
-        return renamed + AUTHOR_FIELD.sub(lambda m: m.group(1) + author, body, count=1)
-    return renamed + f"\n\tAuthor = {{Copy{copy}, X}}," + body
+    match = AUTHOR_FIELD.search(body)
+    if match is None:
+        return renamed + f"\n\tAuthor = {{Copy{copy}, X}}," + body
+    end = first_family_end(body, match.end(), closing="}" if match.group(1).endswith("{") else '"')
+    return renamed + body[:end] + f"Copy{copy}" + body[end:]
+
+
+def first_family_end(body: str, start: int, closing: str) -> int:
+    """Where the family name of the first name in the field value at ``start`` ends.
+
+    "Family, Given" ends at its first comma; "Given Family" (and a braced
+    "{Organisation}") at the end of the name, before " and " or the field's end.
+    """
+    depth = 0
+    index = start
+    while index < len(body):
+        char = body[index]
+        if char == "{":
+            depth += 1
+        elif char == "}" and depth:
+            depth -= 1
+        elif depth == 0:
+            if char == closing or char == ",":
+                break
+            if AND_SEPARATOR.match(body, index):
+                break
+        index += 1
+    while index > start and body[index - 1].isspace():
+        index -= 1
+    return index
 
 
 def entries_for(entries: list[str], size: int) -> str:
