@@ -16,7 +16,9 @@ than skipped so that the default run reports no noise, only a count.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -106,3 +108,34 @@ def pytest_terminal_summary(
             f"{left_out} slow {tests} left out (deselected): add {FULL_OPTION} to run them too "
             f"(.ci/run does), or -m slow to run only them"
         )
+
+
+@pytest.fixture
+def force_parallel(monkeypatch: pytest.MonkeyPatch) -> Callable[[int], list[int]]:
+    """Make bibliographies go parallel from the first entry, in runs of any length.
+
+    Call it with the CPU count to pretend; the list it returns gets the entry
+    count of each parallel formatting.  Skips where ``fork`` is unavailable.
+    """
+    from citekit.render.csl import parallel
+
+    def force(cpus: int) -> list[int]:
+        if not parallel.can_fork():
+            pytest.skip(
+                "no fork on this platform: bibliographies are always formatted in one process"
+            )
+        monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", 0)
+        monkeypatch.setattr(parallel, "MIN_RUN", 1)
+        monkeypatch.setattr(parallel, "usable_cpus", lambda: cpus)
+        monkeypatch.setattr(parallel, "idle_cpus", lambda: cpus)
+        runs: list[int] = []
+        real = parallel.map_ranges
+
+        def counting(render: Callable[[int, int], list[Any]], total: int, *args: Any) -> list[Any]:
+            runs.append(total)
+            return real(render, total, *args)
+
+        monkeypatch.setattr(parallel, "map_ranges", counting)
+        return runs
+
+    return force

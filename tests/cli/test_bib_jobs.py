@@ -31,23 +31,9 @@ def _items(count: int) -> list[dict[str, Any]]:
 
 
 @pytest.fixture
-def parallel_runs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+def parallel_runs(force_parallel: Callable[[int], list[int]]) -> list[int]:
     """Parallel from the first entry; the list gets the entries of each parallel run."""
-    if not parallel.can_fork():
-        pytest.skip("no fork on this platform: bibliographies are always formatted in one process")
-    monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", 0)
-    monkeypatch.setattr(parallel, "MIN_RUN", 1)
-    monkeypatch.setattr(parallel, "usable_cpus", lambda: 2)
-    monkeypatch.setattr(parallel, "idle_cpus", lambda: 2)
-    runs: list[int] = []
-    real = parallel.map_ranges
-
-    def counting(render: Callable[[int, int], list[Any]], total: int, *args: Any) -> list[Any]:
-        runs.append(total)
-        return real(render, total, *args)
-
-    monkeypatch.setattr(parallel, "map_ranges", counting)
-    return runs
+    return force_parallel(2)
 
 
 @pytest.fixture

@@ -98,23 +98,9 @@ def generated_items(count: int, seed: int) -> list[dict[str, Any]]:
 
 
 @pytest.fixture
-def forced(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+def forced(force_parallel: Callable[[int], list[int]]) -> list[int]:
     """Parallel from the first entry, in short runs; the list counts the parallel runs."""
-    if not parallel.can_fork():
-        pytest.skip("no fork on this platform: bibliographies are always formatted in one process")
-    monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", 0)
-    monkeypatch.setattr(parallel, "MIN_RUN", 1)
-    monkeypatch.setattr(parallel, "usable_cpus", lambda: 4)
-    monkeypatch.setattr(parallel, "idle_cpus", lambda: 4)
-    calls: list[int] = []
-    real = parallel.map_ranges
-
-    def counting(render: Callable[[int, int], list[Any]], total: int, *args: Any) -> list[Any]:
-        calls.append(total)
-        return real(render, total, *args)
-
-    monkeypatch.setattr(parallel, "map_ranges", counting)
-    return calls
+    return force_parallel(4)
 
 
 def child_pids() -> set[int]:
