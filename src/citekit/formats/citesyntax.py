@@ -114,9 +114,10 @@ def parse_locator(suffix: str, locale: str = DEFAULT_LOCALE) -> tuple[str | None
     """
     match = re.match(r"\s*,?\s*", suffix)
     pos = match.end() if match else 0
-    if pos == len(suffix):
-        # nothing left to hold a value (every value pattern needs a character):
-        # the common bare cite skips reading the locale's labels
+    if not suffix[pos:].replace(",", " ").strip():
+        # nothing but commas and blanks left to hold a value (every value
+        # pattern needs another character): the common bare cite skips
+        # reading the locale's labels
         return None, None, suffix
     label: str | None = None
     label_match = _label_pattern(locale).match(suffix, pos)
