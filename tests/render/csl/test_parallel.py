@@ -103,11 +103,19 @@ def forced(force_parallel: Callable[[int], list[int]]) -> list[int]:
     return force_parallel(4)
 
 
+def _task_children(path: Path) -> list[str]:
+    """One thread's children; a thread that ended since the listing has none."""
+    try:
+        return path.read_text().split()
+    except FileNotFoundError:
+        return []
+
+
 def child_pids() -> set[int]:
     """This process's live children (from /proc where it lists them, else multiprocessing's)."""
     listed = list(Path("/proc/self/task").glob("*/children"))
     if listed:
-        return {int(pid) for path in listed for pid in path.read_text().split()}
+        return {int(pid) for path in listed for pid in _task_children(path)}
     return {child.pid for child in multiprocessing.active_children() if child.pid is not None}
 
 
