@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import inspect
 import pickle
-from dataclasses import FrozenInstanceError, dataclass, field
+from dataclasses import FrozenInstanceError, InitVar, dataclass, field
 from typing import Any
 
 import pytest
@@ -245,3 +246,104 @@ def test_a_mutable_value_class_changes_and_is_unhashable() -> None:
         hash(counter)
     with pytest.raises(AttributeError):
         counter.other = 1  # type: ignore[attr-defined]
+
+
+# ----- what the compiled __init__ and the shared methods must match ---------------
+
+ALL_TWINS = [
+    (Point, PointDC),
+    (Tagged, TaggedDC),
+    (Single, SingleDC),
+    (Empty, EmptyDC),
+    (Base, BaseDC),
+    (Child, ChildDC),
+    (Counter, CounterDC),
+]
+
+
+@pytest.mark.parametrize(("ours", "theirs"), ALL_TWINS, ids=lambda c: c.__name__)
+def test_the_init_signature_is_dataclasses(ours: type[Any], theirs: type[Any]) -> None:
+    assert str(inspect.signature(ours)) == str(inspect.signature(theirs))
+    assert ours.__init__.__qualname__ == ours.__qualname__ + ".__init__"
+
+
+def test_a_default_factory_is_called_for_each_instance() -> None:
+    first, second = Counter("a"), Counter("b")
+    first.seen.append("x")
+    assert second.seen == [] and first.cache is not second.cache
+
+
+def test_deleting_a_field_of_a_frozen_instance_is_refused_as_dataclasses_does() -> None:
+    ours, theirs = Point(1), PointDC(1)
+    for instance in (ours, theirs):
+        with pytest.raises(FrozenInstanceError) as refused:
+            del instance.x  # type: ignore[misc]
+        assert str(refused.value) == "cannot delete field 'x'"
+    with pytest.raises(FrozenInstanceError, match="cannot assign to field 'y'"):
+        ours.y = 2  # type: ignore[misc]
+
+
+def test_a_class_without_docstring_gets_dataclasses_doc() -> None:
+    class Bare:
+        a: int
+        b: str = "x"
+
+    class BareDC:
+        a: int
+        b: str = "x"
+
+    assert value_class(Bare).__doc__ == dataclass(frozen=True, slots=True)(BareDC).__doc__.replace(
+        "BareDC", "Bare"
+    )
+
+
+def test_defaults_out_of_order_and_mutable_defaults_are_refused() -> None:
+    with pytest.raises(TypeError, match="non-default argument 'b' follows default argument"):
+
+        @value_class
+        class Wrong:
+            """A default before a required field."""
+
+            a: int = 0
+            b: int  # type: ignore[misc]
+
+    with pytest.raises(ValueError, match="mutable default"):
+
+        @value_class
+        class Shared:
+            """A list as a default, shared by every instance."""
+
+            items: list[int] = []  # noqa: RUF012
+
+
+@value_class
+class Checked:
+    """A __post_init__ and an InitVar: made by dataclasses' own methods."""
+
+    low: int
+    high: int
+    scale: InitVar[int] = 1
+
+    def __post_init__(self, scale: int) -> None:
+        if self.low * scale > self.high * scale:
+            raise ValueError("low above high")
+
+
+@value_class
+class Keyed:
+    """A keyword-only field: made by dataclasses' own methods too."""
+
+    name: str
+    weight: int = field(default=0, kw_only=True)
+
+
+def test_classes_the_fast_path_does_not_write_behave_as_dataclasses() -> None:
+    assert Checked(1, 2) == Checked(1, 2, 3)
+    with pytest.raises(ValueError, match="low above high"):
+        Checked(3, 2)
+    with pytest.raises(FrozenInstanceError):
+        Checked(1, 2).low = 0  # type: ignore[misc]
+    assert Keyed("a", weight=2).weight == 2
+    with pytest.raises(TypeError):
+        Keyed("a", 2)  # type: ignore[misc]
+    assert pickle.loads(pickle.dumps(Keyed("a", weight=1))) == Keyed("a", weight=1)

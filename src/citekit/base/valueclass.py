@@ -4,24 +4,32 @@
 source text and compiles each one (``__init__``, ``__repr__``, ``__eq__``,
 ``__hash__``, ``__setattr__``, ``__delattr__``): about half a millisecond a
 class, and a ``citekit cite`` loads dozens of them before it formats
-anything.  Three of the six do the same thing in every class, given the
-class's field names, so :func:`value_class` lets :func:`dataclasses.dataclass`
-generate the other three and makes ``__repr__``, ``__eq__`` and
-``__hash__`` as closures over the class's field names (an
-:func:`operator.attrgetter`), which compiles nothing.
+anything.  Five of the six do the same thing in every class, given the
+class's field names, so :func:`value_class` makes them as closures over the
+names (an :func:`operator.attrgetter` for the values) and compiles only
+``__init__``, whose parameters differ from class to class: one compilation
+instead of six.  :func:`dataclasses.dataclass` still collects the fields
+and builds the slotted class, asked for none of the methods.
 
 The result is still a dataclass (``fields``, ``replace``, ``asdict``,
 pickling and ``__match_args__`` work as before) and behaves exactly like
-``@dataclass(frozen=True, slots=True)``: the same repr text, equality only
-between instances of the same class comparing the fields that take part in
-comparison, in order, and the same hash values.
+``@dataclass(frozen=True, slots=True)``: the same ``__init__`` signature,
+the same repr text, equality only between instances of the same class
+comparing the fields that take part in comparison, in order, the same hash
+values and :class:`~dataclasses.FrozenInstanceError` on assignment.  One
+difference is visible: ``__dataclass_params__`` records how dataclasses
+was called (``init`` and ``frozen`` false), so a class decorated with
+``@dataclass(frozen=True)`` cannot inherit from a value class (dataclasses
+refuses it when the class is defined, loudly).  A class that asks for what
+the fast path does not write (``InitVar``, ``kw_only``, ``init=False``
+fields, ``__post_init__``) is made by dataclasses' own methods instead.
 """
 
 from __future__ import annotations
 
 import reprlib
 from collections.abc import Callable
-from dataclasses import Field, dataclass, field, fields
+from dataclasses import MISSING, Field, FrozenInstanceError, dataclass, field, fields
 from operator import attrgetter
 from typing import Any, TypeVar, dataclass_transform, overload
 
@@ -93,10 +101,128 @@ def _install(cls: type[Any], *, hashable: bool) -> None:
         cls.__hash__ = None  # type: ignore[assignment]  # what dataclasses does
 
 
+def _plain(cls: type[Any]) -> bool:
+    """Whether the fast path writes everything ``cls`` asks for (see the module doc).
+
+    Decided before dataclasses sees the class, since it changes the class's
+    defaults in place (a ``field()`` default is replaced or deleted).
+    """
+    if hasattr(cls, "__post_init__"):
+        return False
+    for base in cls.__mro__[1:]:
+        inherited = base.__dict__.get("__dataclass_fields__", {})
+        if any(not f.init or f.kw_only is True for f in inherited.values()):
+            return False
+    for name, annotation in getattr(cls, "__annotations__", {}).items():  # its own only
+        text = annotation if isinstance(annotation, str) else repr(annotation)
+        if "InitVar" in text or "KW_ONLY" in text:
+            return False
+        default = cls.__dict__.get(name)
+        if isinstance(default, Field) and (not default.init or default.kw_only is True):
+            return False
+    return True
+
+
+class _Factory:
+    """The default of a parameter whose field has a ``default_factory``: call the factory.
+
+    Shown as dataclasses shows its own marker, so signatures read the same.
+    """
+
+    def __repr__(self) -> str:
+        return "<factory>"
+
+
+_FACTORY = _Factory()
+
+
+def _init_of(every: tuple[Field[Any], ...], frozen: bool) -> Callable[..., None]:
+    """Compile the ``__init__`` of a class of ``every`` field: dataclasses' parameters and defaults.
+
+    A frozen class sets its slots through ``object.__setattr__``, as the
+    ``__init__`` dataclasses writes for it does.
+    """
+    namespace: dict[str, Any] = {"_vc_set": object.__setattr__, "_vc_FACTORY": _FACTORY}
+    parameters = ["_vc_self"]
+    lines = []
+    defaulted = False
+    for index, each in enumerate(every):
+        name = each.name
+        if each.default is not MISSING:
+            namespace[f"_vc_default_{index}"] = each.default
+            parameters.append(f"{name}=_vc_default_{index}")
+            defaulted = True
+        elif each.default_factory is not MISSING:
+            namespace[f"_vc_factory_{index}"] = each.default_factory
+            parameters.append(f"{name}=_vc_FACTORY")
+            lines.append(f" if {name} is _vc_FACTORY: {name} = _vc_factory_{index}()")
+            defaulted = True
+        elif defaulted:
+            raise TypeError(f"non-default argument {name!r} follows default argument")
+        else:
+            parameters.append(name)
+        if frozen:
+            lines.append(f" _vc_set(_vc_self, {name!r}, {name})")
+        else:
+            lines.append(f" _vc_self.{name} = {name}")
+    source = f"def __init__({', '.join(parameters)}) -> None:\n" + "\n".join(lines or [" pass"])
+    exec(source, namespace)
+    init: Callable[..., None] = namespace["__init__"]
+    init.__annotations__ = {**{f.name: f.type for f in every}, "return": None}
+    return init
+
+
+def _frozen_methods(cls: type[Any], names: frozenset[str]) -> dict[str, Callable[..., None]]:
+    """``__setattr__`` and ``__delattr__`` refusing as dataclasses' frozen ones do."""
+
+    def __setattr__(self: Any, name: str, value: Any) -> None:
+        if type(self) is cls or name in names:
+            raise FrozenInstanceError(f"cannot assign to field {name!r}")
+        super(cls, self).__setattr__(name, value)
+
+    def __delattr__(self: Any, name: str) -> None:
+        if type(self) is cls or name in names:
+            raise FrozenInstanceError(f"cannot delete field {name!r}")
+        super(cls, self).__delattr__(name)
+
+    return {"__setattr__": __setattr__, "__delattr__": __delattr__}
+
+
+def _getstate(self: Any) -> list[Any]:
+    return [getattr(self, f.name) for f in fields(self)]
+
+
+def _setstate(self: Any, state: list[Any]) -> None:
+    """Pickling and copying restore a frozen instance's slots past its ``__setattr__``."""
+    for each, value in zip(fields(self), state, strict=True):
+        object.__setattr__(self, each.name, value)
+
+
 def _make(cls: type[T], frozen: bool) -> type[T]:
-    made = dataclass(frozen=frozen, slots=True, repr=False, eq=False)(cls)
+    if not _plain(cls):  # dataclasses writes what the fast path does not
+        written: type[T] = dataclass(frozen=frozen, slots=True, repr=False, eq=False)(cls)
+        _install(written, hashable=frozen)
+        return written
+    documented = bool(cls.__dict__.get("__doc__"))
+    made: type[Any] = dataclass(slots=True, init=False, repr=False, eq=False)(cls)
+    every = fields(made)
+    methods: dict[str, Callable[..., Any]] = {"__init__": _init_of(every, frozen)}
+    if frozen:
+        methods.update(_frozen_methods(made, frozenset(f.name for f in every)))
+    for name, method in methods.items():
+        method.__qualname__ = f"{made.__qualname__}.{name}"
+        setattr(made, name, method)
+    if frozen:
+        for name, method in (("__getstate__", _getstate), ("__setstate__", _setstate)):
+            if name not in cls.__dict__:
+                setattr(made, name, method)
     _install(made, hashable=frozen)
-    return made
+    if not documented:  # dataclasses' class doc shows the signature, known only now
+        import inspect  # rarely: every class of citekit's has a docstring
+
+        made.__doc__ = made.__name__ + str(inspect.signature(made)).replace(" -> None", "")
+    finished: type[T] = made
+    return finished
 
 
 @overload

@@ -41,7 +41,7 @@ from pathlib import Path
 from citekit.errors import UsageError
 from citekit.formats.citesyntax import parse_cluster
 from citekit.model.records import Library, Record
-from citekit.ops.check import entry_set_members
+from citekit.ops.entrysets import entry_set_members
 from citekit.ops.quotations import is_quotation
 from citekit.render import BibEntry, CiteItem, Cluster, Engine, render, richtext
 from citekit.render.api import (

@@ -55,6 +55,7 @@ from citekit.model.records import (
     Record,
     variable_kind,
 )
+from citekit.ops.entrysets import entry_set_members
 from citekit.ops.inputs import load_library
 from citekit.ops.query import value_texts
 
@@ -147,24 +148,6 @@ def rule_recommended_fields(record: Record) -> Iterable[Diagnostic]:
 # ---------------------------------------------------------------------------
 # biblatex sets
 # ---------------------------------------------------------------------------
-
-
-def entry_set_members(record: Record) -> tuple[str, ...] | None:
-    """The member keys of a biblatex ``@set`` record, in order; None for any other record.
-
-    CSL has no set type: the BibTeX reader keeps a set as a ``document``
-    with ``custom.biblatex`` holding ``"@type": "set"`` and the raw
-    ``entryset`` list, and the renderer cites a set as its members
-    (docs/bibtex-import.md, "Entry sets").  A set with an empty
-    ``entryset`` gives an empty tuple, which :func:`set_problems` reports.
-    """
-    raw = record.custom.get("biblatex")
-    if not isinstance(raw, Mapping) or str(raw.get("@type", "")).lower() != "set":
-        return None
-    members = raw.get("entryset", "")
-    if not isinstance(members, str):
-        return ()
-    return tuple(dict.fromkeys(m.strip() for m in members.split(",") if m.strip()))
 
 
 def set_problems(records: Sequence[Record]) -> Iterable[Diagnostic]:

@@ -31,7 +31,7 @@ from citekit.base.suggestions import closest_matches
 from citekit.errors import CitationSyntaxError, StyleError, UnknownKeyError, UsageError
 from citekit.formats.citesyntax import parse_cluster
 from citekit.model.records import Date, Library, Record
-from citekit.ops.check import entry_set_members
+from citekit.ops.entrysets import entry_set_members
 from citekit.ops.query import closest_keys
 from citekit.render import richtext
 from citekit.render.output import (

@@ -21,6 +21,8 @@ private helpers.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from citekit.formats.bibtex.dates import MONTH_MACROS
 from citekit.formats.bibtex.fields import FIELD_ALIASES, QUOTATION_FIELDS
 from citekit.formats.bibtex.names import parse_name, parse_names
@@ -32,7 +34,27 @@ from citekit.formats.bibtex.reader import (
     read,
     split_blocks,
 )
-from citekit.formats.bibtex.writer import UNWRITABLE_KEY, unwritable_keys, write, write_entry
+
+if TYPE_CHECKING:
+    from citekit.formats.bibtex.writer import UNWRITABLE_KEY, unwritable_keys, write, write_entry
+
+_WRITER_NAMES = frozenset({"UNWRITABLE_KEY", "unwritable_keys", "write", "write_entry"})
+
+
+def __getattr__(name: str) -> Any:
+    """The writer's names, loaded when first asked for.
+
+    Reading a .bib to format it (``citekit bib``, ``citekit cite``) never
+    writes one, and the writer is a tenth of what those commands import.
+    """
+    if name in _WRITER_NAMES:
+        from citekit.formats.bibtex import writer
+
+        value = getattr(writer, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "CUSTOM_KEY",

@@ -18,10 +18,10 @@ where pandoc writes an empty (invalid) type; ``periodical`` is CSL
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+from citekit.base.valueclass import value_class
 from citekit.styles.language_tags import language_of
 
 FieldKind = Literal[
@@ -40,7 +40,7 @@ FieldKind = Literal[
 ]
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class TypeRule:
     """One BibLaTeX entry type: its CSL type and the classic BibTeX type to write."""
 
@@ -179,7 +179,7 @@ def ordinal_edition(number: int) -> str:
     return f"{number}{suffix}"
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class FieldRule:
     """One BibLaTeX field: the CSL variable it maps to and how values convert."""
 

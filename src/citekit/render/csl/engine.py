@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from citekit.base.collector import cycle_collection_paused
 from citekit.render.csl.contract import CiteRequest
 from citekit.render.csl.data import Item, normalise_item
 from citekit.render.csl.locale import Locale, build_locale
 from citekit.render.csl.processor import Processor
-from citekit.render.csl.session import CslSession, Reads
 from citekit.render.csl.style import Style, StyleError
 from citekit.render.csl.style_xml import parse_style
 from citekit.render.types import (
@@ -30,6 +29,9 @@ from citekit.render.types import (
     ProgressCallback,
 )
 from citekit.styles.language_tags import DEFAULT_LOCALE
+
+if TYPE_CHECKING:  # a session is for editors: a batch run does not load it
+    from citekit.render.csl.session import CslSession
 
 _STYLE_CACHE: dict[bytes, Style] = {}
 # Keyed by loader id too; the loader itself is kept so a recycled id cannot match.
@@ -180,6 +182,8 @@ class CslEngine:
         :class:`StyleError`); the items' and style's warnings are kept in
         ``session.warnings``.  See :mod:`citekit.render.csl.session`.
         """
+        from citekit.render.csl.session import CslSession, Reads
+
         style, merged, warnings = load_style_and_locale(style_xml, locale, locale_loader)
         reads = Reads.from_xml(style_xml)
         session = CslSession(style, merged, warnings=warnings, reads=reads)
