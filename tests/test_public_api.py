@@ -314,9 +314,10 @@ def test_core_commands_are_registered() -> None:
 @pytest.mark.parametrize("name", sorted(main.commands))
 def test_every_command_help_has_an_example(name: str) -> None:
     command = main.commands[name]
-    with click.Context(
-        command, info_name=name, parent=click.Context(main, info_name="citekit")
-    ) as ctx:
+    # The group's context as click makes it (its context_settings, "-h" among them):
+    # a bare one leaves click's cached help options with other names for later tests.
+    parent = click.Context(main, info_name="citekit", **main.context_settings)
+    with click.Context(command, info_name=name, parent=parent) as ctx:
         help_text = command.get_help(ctx)
     assert "Example" in help_text, f"'citekit {name} --help' has no Example"
     if isinstance(command, click.Group):
