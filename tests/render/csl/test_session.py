@@ -60,7 +60,8 @@ STYLES = [
 cites = st.lists(
     st.tuples(
         st.sampled_from([*KEYS, "nowhere"]),
-        st.sampled_from([None, "3", "12", "40-41", "chap. 2"]),
+        # "1, chap. 2-4": a second labelled part (the label counts "1" alone)
+        st.sampled_from([None, "3", "12", "40-41", "chap. 2", "1, chap. 2-4"]),
         st.sampled_from([None, "page"]),
     ),
     min_size=1,

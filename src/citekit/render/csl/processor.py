@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from citekit.model.citations import CiteItem
 from citekit.model.locators import LOCATOR_LABELS
 from citekit.model.records import DATE_VARIABLES, NAME_VARIABLES
 from citekit.render.csl.bibliography import render_bibliography
@@ -85,7 +86,7 @@ class Processor:
         self.uses_year_suffix = _uses_variable(style, "year-suffix")
         self.states: dict[str, DisambiguationState] = {}
         self._numbered_order: tuple[tuple[str, ...], list[str]] | None = None
-        self._locator_terms: dict[str, str] | None = None
+        self._locator_terms: dict[str, str] | None = None  # see locator_terms
         self._sort_cache: dict[tuple[int, str], list[Any]] = {}
         # Section options over the style's global ones (page-range-format, ...).
         self.options: dict[int, dict[str, str]] = {}
@@ -217,20 +218,7 @@ class Processor:
                 item = items.get(wanted.id)
                 if item is None:
                     continue
-                info = CiteInfo(
-                    locator=wanted.locator or "",
-                    label=wanted.label or "",
-                    prefix=wanted.prefix or "",
-                    suffix=wanted.suffix or "",
-                    suppress_author=wanted.suppress_author,
-                    author_only=wanted.author_only,
-                    citation_number=numbers.get(wanted.id, 0),
-                )
-                info.locator = info.locator.strip()
-                if info.locator and not info.label:
-                    info.label, info.locator = self.split_locator_label(info.locator)
-                if info.locator and self._locator_terms:
-                    info.locator_head = self.locator_head(info.locator)
+                info = self.cite_info(wanted, numbers.get(wanted.id, 0))
                 built.append(Cite(item, info, request))
             cite_lists.append(built)
         notes = [note for _, note in clusters]
@@ -265,25 +253,54 @@ class Processor:
             cite.output, _ = self.render_item(cite.item, citation, "citation", cite.info, state)
         return to_rich(collapse_cluster(self, ordered, states), self.locale)
 
+    def cite_info(self, wanted: CiteItem, citation_number: int) -> CiteInfo:
+        """A cite's fields before positions: its locator read with the locale's terms.
+
+        The batch run and the engine session both build cites here, so a
+        cite's label and locator head depend on the cite and the locale
+        alone, never on the cites before it in the document.
+        """
+        info = CiteInfo(
+            locator=(wanted.locator or "").strip(),
+            label=wanted.label or "",
+            prefix=wanted.prefix or "",
+            suffix=wanted.suffix or "",
+            suppress_author=wanted.suppress_author,
+            author_only=wanted.author_only,
+            citation_number=citation_number,
+        )
+        if info.locator and not info.label:
+            info.label, info.locator = self.split_locator_label(info.locator)
+        if info.locator:
+            info.locator_head = self.locator_head(info.locator)
+        return info
+
+    @property
+    def locator_terms(self) -> dict[str, str]:
+        """The locale's dotted short locator terms (``vol.``, ``chap.``) and their names.
+
+        Read from the locale on first use and kept: they depend on the locale
+        only, so whichever cite asks first, every cite sees the same table.
+        """
+        if self._locator_terms is None:
+            self._locator_terms = locator_terms(self.locale)
+        return self._locator_terms
+
     def split_locator_label(self, locator: str) -> tuple[str, str]:
         """A locator such as ``vol. 3`` names its own label; ``page`` otherwise."""
-        if self._locator_terms is None:
-            terms: dict[str, str] = {}
-            for name in LOCATOR_TERM_NAMES:
-                for plural in (False, True):
-                    text = self.locale.term(name, "short", plural)
-                    if text and text.endswith("."):
-                        terms.setdefault(text, name)
-            self._locator_terms = terms
         head, _, rest = locator.partition(" ")
-        label = self._locator_terms.get(head)
+        label = self.locator_terms.get(head)
         if label is not None and rest.strip():
             return label, rest.strip()
         return "page", locator
 
     def locator_head(self, locator: str) -> str | None:
-        """The locator up to a second, labelled part (``1`` of ``1, fol. 186``)."""
-        terms = self._locator_terms or {}
+        """The locator up to a second, labelled part (``1`` of ``1, fol. 186``).
+
+        The label's plural then follows that first part alone ("p. 1, fol.
+        186-190"), as citeproc-js reads it.
+        """
+        terms = self.locator_terms
         for match in _LABELLED_PART.finditer(locator):
             if match.group(1) in terms:
                 return locator[: match.start()]
@@ -350,6 +367,23 @@ class Processor:
             if key.variable == "citation-number":
                 keys[index] = number
         return keys
+
+
+def locator_terms(locale: Locale) -> dict[str, str]:
+    """``locale``'s dotted short forms of the locator terms, each to its term name.
+
+    Singular and plural forms both count ("vol." and "vols." name
+    "volume"); the first of two terms sharing a form wins
+    (``LOCATOR_TERM_NAMES`` order).  A function of the locale alone, so the
+    batch processor and the engine session read every locator alike.
+    """
+    terms: dict[str, str] = {}
+    for name in LOCATOR_TERM_NAMES:
+        for plural in (False, True):
+            text = locale.term(name, "short", plural)
+            if text and text.endswith("."):
+                terms.setdefault(text, name)
+    return terms
 
 
 def _uses_variable(style: Style, variable: str) -> bool:

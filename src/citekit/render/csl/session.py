@@ -232,9 +232,6 @@ class _Walk:
     first_note: dict[str, int] = field(default_factory=dict)
     last_note: dict[str, int] = field(default_factory=dict)
     previous: dict[bool, int] = field(default_factory=dict)
-    # Whether a cite so far had a locator without a label (the processor
-    # then knows its locator terms and splits locators into a head).
-    terms_loaded: bool = False
 
     def replay(
         self, lists: Sequence[Sequence[Cite]], notes: Sequence[int], end: int, begin: int = 0
@@ -244,8 +241,7 @@ class _Walk:
             self.advance(lists[index], notes[index], index)
 
     def copy(self) -> _Walk:
-        return _Walk(dict(self.first_note), dict(self.last_note), dict(self.previous),
-                     self.terms_loaded)  # fmt: skip
+        return _Walk(dict(self.first_note), dict(self.last_note), dict(self.previous))
 
     def advance(self, cites: Sequence[Cite], note: int, index: int) -> None:
         """Advance over one cluster whose positions are known (no positions set)."""
@@ -255,8 +251,6 @@ class _Walk:
             if key not in first:
                 first[key] = note
             last[key] = note
-            if not self.terms_loaded and _labelless(cite):
-                self.terms_loaded = True
         if cites:
             self.previous[bool(note)] = index
 
@@ -280,11 +274,6 @@ class _Kinds:
     @property
     def mixed(self) -> bool:
         return self.numbers and self.digit_text
-
-
-def _labelless(cite: Cite) -> bool:
-    wanted = cite.request.cite
-    return bool(wanted.locator and wanted.locator.strip() and not wanted.label)
 
 
 PositionKey = tuple[str, bool, int, str | None]
@@ -327,16 +316,14 @@ class _Convergence:
     time's, in the same places and notes.  At a boundary after ``end`` the
     two walks agree when the items of the changed clusters have the same
     first notes (in the same first-cite order) and last notes, the previous
-    cluster of each kind (notes, in-text) lies outside the changed ones, and
-    both know the locator terms alike.  Positions from there on are then
-    last time's.  First notes that differ never agree again; the rest agree
-    once a later cluster cites the item, or is of that kind, or has a
-    locator without a label.
+    cluster of each kind (notes, in-text) lies outside the changed ones.
+    Positions from there on are then last time's.  First notes that differ
+    never agree again; the rest agree once a later cluster cites the item,
+    or is of that kind.
     """
 
     last: set[str]
     kinds: set[bool]
-    terms: bool
     possible: bool
 
     @classmethod
@@ -354,8 +341,7 @@ class _Convergence:
         style reads ``near-note`` (they decide nothing else)."""
         ends = []
         for cites_of, notes_of in (changed, was):
-            copy = _Walk(dict(walk.first_note), dict(walk.last_note), dict(walk.previous))
-            copy.terms_loaded = walk.terms_loaded
+            copy = walk.copy()
             for offset, (cites, note) in enumerate(zip(cites_of, notes_of, strict=True)):
                 copy.advance(cites, note, start + offset)
             ends.append(copy)
@@ -372,7 +358,6 @@ class _Convergence:
                 if old.previous.get(kind) != new.previous.get(kind)
                 or start <= new.previous.get(kind, -1) < stop
             },
-            terms=old.terms_loaded != new.terms_loaded,
             possible=list(old.first_note.items()) == list(new.first_note.items()),
         )
 
@@ -383,11 +368,9 @@ class _Convergence:
         self.kinds.discard(in_note)
         for cite in cites:
             self.last.discard(cite.item.id)
-            if self.terms and _labelless(cite):
-                self.terms = False
 
     def settled(self) -> bool:
-        return self.possible and not (self.last or self.kinds or self.terms)
+        return self.possible and not (self.last or self.kinds)
 
 
 class CslSession:
@@ -424,8 +407,6 @@ class CslSession:
             self.distance = 5
         # numbered entries count the entries before them: rendered whole
         self.numbered = style.bibliography is not None and cites_by_number(style)
-        self.proc.split_locator_label("")  # loads the locator terms (lazily, in a run)
-        self.terms_known = bool(self.proc._locator_terms)
         self._reset()
 
     # ------------------------------------------------------------ items
@@ -665,17 +646,7 @@ class CslSession:
                 self._missing.add(wanted.id)
                 warnings.append(f"cited item {wanted.id!r} not found")
                 continue
-            info = CiteInfo(
-                locator=(wanted.locator or "").strip(),
-                label=wanted.label or "",
-                prefix=wanted.prefix or "",
-                suffix=wanted.suffix or "",
-                suppress_author=wanted.suppress_author,
-                author_only=wanted.author_only,
-                citation_number=self._numbers.get(wanted.id, 0),
-            )
-            if info.locator and not info.label:
-                info.label, info.locator = proc.split_locator_label(info.locator)
+            info = proc.cite_info(wanted, self._numbers.get(wanted.id, 0))
             built.append(Cite(item, info, CiteRequest(wanted)))
         return built
 
@@ -734,13 +705,8 @@ class CslSession:
             elif not first:
                 first = first_note.get(key, 0)
             last_note[key] = note
-            if not walk.terms_loaded and _labelless(cite):
-                walk.terms_loaded = True
-            head = None
-            if info.locator and walk.terms_loaded and self.terms_known:
-                head = self.proc.locator_head(info.locator)
+            head = info.locator_head  # the cite's own (Processor.cite_info)
             info.position, info.near_note, info.first_note = position, near, first
-            info.locator_head = head
             reads = self.reads
             out.append((position, near and reads.near_note, first if reads.first_note else 0, head))
         if cites:
