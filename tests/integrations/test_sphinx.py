@@ -15,11 +15,14 @@ import re
 import shutil
 import subprocess
 import sys
-from dataclasses import replace
+from collections import Counter
+from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from pathlib import Path
 
+import lxml.html
 import pytest
+from lxml import etree
 
 pytest.importorskip("sphinx", reason="sphinx is not installed (extra: citekit[sphinx])")
 pytest.importorskip("myst_parser", reason="myst-parser is not installed (extra: citekit[sphinx])")
@@ -675,3 +678,138 @@ def test_citet_role_with_a_bad_citation_warns_and_builds(
     out, _, warnings = build(src)
     assert "page.rst:4" in warnings and "author-in-text" in warnings, warnings
     assert (out / "page.html").is_file()
+
+
+# ---------------------------------------------------------------- ids and links in one file
+
+CLASS = "contains(concat(' ', normalize-space(@class), ' '), ' {} ')"
+"""An XPath test for one class among an element's classes."""
+
+
+def words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def parsed(page: Path) -> etree._ElementTree:
+    return lxml.html.parse(str(page))
+
+
+def html_pages(out: Path) -> list[Path]:
+    """The pages a builder wrote (the search page and the index included)."""
+    return sorted(out.glob("*.html"))
+
+
+@dataclass
+class Landing:
+    """One citation of a build's output and where its link lands."""
+
+    page: Path  # the file the citation is in
+    text: str
+    target_page: Path  # the file its link points into
+    target: etree._Element  # the element carrying the link's id
+
+
+def cited_links(out: Path) -> list[Landing]:
+    """Each citation of the output, in the order of the pages' names, with its link.
+
+    A citation without a link, or whose link lands on no element, fails the
+    test here, naming it; a citation holding a link of its own (a URL) is
+    left out, as it cannot hold another.
+    """
+    found = []
+    for page in html_pages(out):
+        for cited in parsed(page).xpath(f"//*[{CLASS.format('citekit-citation')}]"):
+            text = words(cited.text_content())
+            if cited.xpath(".//a[@href]"):
+                continue
+            link = cited.xpath("ancestor::a[@href][1]")
+            assert link, f"{page.name}: no link on {text!r}"
+            address, _, fragment = str(link[0].get("href")).partition("#")
+            target_page = out / address if address else page
+            landing = parsed(target_page).xpath("//*[@id=$id]", id=fragment)
+            assert len(landing) == 1, f"{page.name}: {text!r} links to {address}#{fragment}"
+            found.append(Landing(page, text, target_page, landing[0]))
+    return found
+
+
+def entry_text(element: etree._Element) -> str:
+    """The text of the bibliography entry an element (an entry's anchor) belongs to."""
+    entry = element.xpath(f"ancestor-or-self::*[{CLASS.format('citekit-entry')}][1]")
+    assert entry, f"the link lands on {etree.tostring(element)!r}, not on an entry"
+    return words(entry[0].text_content())
+
+
+@pytest.mark.parametrize("builder", ["html", "singlehtml"])
+@pytest.mark.parametrize("style", [AUTHOR_DATE, NOTE])
+def test_ids_are_unique_and_every_citation_links_to_an_entry(
+    tmp_path: Path, repo_root_module: Path, builder: str, style: str
+) -> None:
+    """The chapter's own bibliography and the References page list the same works,
+    which in one file (singlehtml) gave two elements one id; note styles' notes too."""
+    src = write_project(tmp_path, repo_root_module, style)
+    out, _, warnings = build(src, builder)
+    assert "citekit" not in warnings, warnings
+    for page in html_pages(out):
+        repeated = [i for i, n in Counter(parsed(page).xpath("//@id")).items() if n > 1]
+        assert repeated == [], page.name
+    links = cited_links(out)
+    assert len(links) == sum(len(texts_) for texts_ in PAGES.values())
+    for link in links:
+        entry_text(link.target)  # lands on an entry
+
+
+@pytest.mark.parametrize("builder", ["html", "singlehtml"])
+@pytest.mark.parametrize("style", [AUTHOR_DATE, NOTE])
+def test_a_quotation_citation_links_to_the_entry_of_the_work_quoting_it(
+    tmp_path: Path, repo_root_module: Path, library: citekit.Library, builder: str, style: str
+) -> None:
+    """The bibliography lists a cited quotation as the work quoting it, so its
+    citation links to that work's entry."""
+    key = "tillerson2017patience"
+    quoting = citekit.Quotation.from_record(library[key]).quoted_in
+    assert quoting is not None and any(key in text for text in PAGES["notes"])
+    src = write_project(tmp_path, repo_root_module, style)
+    out, _, _ = build(src, builder)
+    pages, project = expected(library, style)
+    (quoted,) = [t for t, cite in zip(pages["notes"], PAGES["notes"], strict=True) if key in cite]
+    by_id = {entry.id: words(plain(entry.text)) for entry in project.bibliography}
+    landings = [link.target for link in cited_links(out) if link.text == words(quoted)]
+    assert len(landings) == 1
+    assert entry_text(landings[0]) == by_id[quoting]
+
+
+def page_of_ids(tree: etree._ElementTree, root: str) -> dict[str, str]:
+    """In a singlehtml file, the page each id sits in (Sphinx marks where each page starts)."""
+    page, pages = root, {}
+    for element in tree.iter():
+        ident = element.get("id") if isinstance(element.tag, str) else None
+        if ident is None:
+            continue
+        if ident.startswith("document-"):
+            page = ident.removeprefix("document-")
+        pages[ident] = page
+    return pages
+
+
+def test_singlehtml_links_to_the_listing_the_html_builder_links_to(
+    tmp_path: Path, repo_root_module: Path
+) -> None:
+    """Page by page a citation links to its own page's bibliography, else the project's;
+    in one file it lands on the same listing (same page, same entry)."""
+    src = write_project(tmp_path, repo_root_module, AUTHOR_DATE)
+    html_out, _, _ = build(src)
+    single_out, _, _ = build(src, "singlehtml")  # the same doctrees, as a user runs them
+    links = cited_links(html_out)
+    paged = [
+        (link.target_page.stem, link.text, entry_text(link.target))
+        for name in ORDER  # the pages in reading order, as the single file has them
+        for link in links
+        if link.page.stem == name
+    ]
+    where = page_of_ids(parsed(single_out / "index.html"), "index")
+    single = [
+        (where[str(link.target.get("id"))], link.text, entry_text(link.target))
+        for link in cited_links(single_out)
+    ]
+    assert single == paged
+    assert {page for page, _, _ in paged} == {"chapter", "refs"}  # both kinds of listing

@@ -35,7 +35,9 @@ render (``env-updated``, once per build, in the main process)
 resolve (``doctree-resolved``)
     Placeholders become ordinary docutils nodes (emphasis, links, ...), so
     every builder (HTML, LaTeX, text) writes them; a citation links to the
-    bibliography entry of its first work.
+    bibliography entry of its first work (a quotation that no bibliography
+    lists, to the work quoting it).  ``singlehtml`` resolves one tree
+    holding every page, where the ids that pages repeat are made unique.
 """
 
 from __future__ import annotations
@@ -48,7 +50,9 @@ from typing import Any
 
 from docutils import nodes
 from docutils.parsers.rst import directives
+from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.builders.singlehtml import SingleFileHTMLBuilder
 from sphinx.environment import BuildEnvironment
 from sphinx.errors import ConfigError
 from sphinx.transforms import SphinxTransform
@@ -69,7 +73,7 @@ from citekit.integrations.sphinx_nodes import (
 
 logger = logging.getLogger(__name__)
 
-ENV_VERSION = 2
+ENV_VERSION = 3
 """Bumped when the records kept in the environment change shape."""
 
 
@@ -120,7 +124,12 @@ class Rendered:
     entries: dict[tuple[str, int], list[tuple[str, str]]] = field(default_factory=dict)
     anchors: dict[tuple[str, int, str], str] = field(default_factory=dict)
     targets: dict[str, list[tuple[str, str, bool]]] = field(default_factory=dict)
-    """key -> (docname, anchor, whether that bibliography serves the whole project)."""
+    """key -> where a citation of it links: (docname, anchor, whether that bibliography
+    serves the whole project) for each entry of the key, or, for a quotation not listed
+    itself, for each entry of the work quoting it."""
+    single: dict[tuple[str, str], str] = field(default_factory=dict)
+    """(docname, anchor on its page) -> the entry's id when every page is in one
+    file (``singlehtml``), where each id must be unique."""
     hanging: bool = False
     authors: dict[str, list[str]] = field(default_factory=dict)
     """Per document and citation, the author's name put in the text ("" for none)."""
@@ -892,6 +901,75 @@ def _fill_bibliographies(
                 rendered.anchors[(docname, bib.index, key)] = anchor
                 shared = bib.every or bib.scope == "project"
                 rendered.targets.setdefault(key, []).append((docname, anchor, shared))
+    _link_quotations(rendered, plan, session.library)
+    rendered.single = _single_page_anchors(rendered, plan.order, state)
+
+
+def _quoting_work(library: citekit.Library, key: str) -> str | None:
+    """The key of the record a quotation record is quoted in (None for other records)."""
+    if key not in library:
+        return None
+    return citekit.Quotation.from_record(library[key]).quoted_in
+
+
+def _link_quotations(rendered: Rendered, plan: _Plan, library: citekit.Library) -> None:
+    """A cited quotation that no bibliography lists links where the work quoting it does.
+
+    citekit lists a quotation as the work that quotes it (docs/quotations.md),
+    so that work's entry is where a reader finds the source; a chain of
+    quotations is followed to the first work that is listed.
+    """
+    cited = dict.fromkeys(
+        item.id for _, record in plan.clusters if record.cluster for item in record.cluster.items
+    )
+    for key in cited:
+        if key in rendered.targets:
+            continue
+        seen = {key}
+        current = _quoting_work(library, key)
+        while current is not None and current not in seen:
+            if current in rendered.targets:
+                rendered.targets[key] = rendered.targets[current]
+                break
+            seen.add(current)
+            current = _quoting_work(library, current)
+
+
+def _single_page_anchors(
+    rendered: Rendered, order: Sequence[str], state: State
+) -> dict[tuple[str, str], str]:
+    """Entry ids that stay unique when every page is written into one file.
+
+    Each page's ids are unique on that page, but two pages listing one work
+    both use ``citekit-KEY``.  In a single file the first listing (in the
+    order of the pages) keeps its id and every later one that would repeat
+    an id gets ``citekit-DOCNAME-KEY`` (numbered if even that is taken), so
+    the page-by-page HTML keeps the ids it always had.
+    """
+    listings = [
+        (docname, rendered.anchors[(docname, bib.index, key)], key)
+        for docname in order
+        for bib in state.docs[docname].bibs
+        for key, _ in rendered.entries.get((docname, bib.index), [])
+    ]
+    single: dict[tuple[str, str], str] = {}
+    taken: set[str] = set()
+    clashing: list[tuple[str, str, str]] = []
+    for docname, anchor, key in listings:
+        if anchor in taken:
+            clashing.append((docname, anchor, key))
+        else:
+            taken.add(anchor)
+            single[(docname, anchor)] = anchor
+    for docname, anchor, key in clashing:
+        base = nodes.make_id(f"citekit-{docname}-{key}")
+        unique, number = base, 1
+        while unique in taken:
+            number += 1
+            unique = f"{base}-{number}"
+        taken.add(unique)
+        single[(docname, anchor)] = unique
+    return single
 
 
 def _signature(rendered: Rendered, state: State, docname: str) -> object:
@@ -914,16 +992,25 @@ def _signature(rendered: Rendered, state: State, docname: str) -> object:
 
 
 def resolve(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
-    """``doctree-resolved``: write the formatted citations and bibliographies into the tree."""
+    """``doctree-resolved``: write the formatted citations and bibliographies into the tree.
+
+    The ``singlehtml`` builder resolves once, a tree holding every page:
+    entries then take the ids that are unique in the whole file, citations
+    link to them within the file, and the notes made for citations are
+    renamed page by page (:func:`_separate_notes`).
+    """
     rendered = _state(app.env).rendered
+    single = isinstance(app.builder, SingleFileHTMLBuilder)
     for node in list(doctree.findall(citation_node)):
-        node.replace_self(_citation_nodes(app, rendered, node, fromdocname))
+        node.replace_self(_citation_nodes(app, rendered, node, fromdocname, single))
     for bib in list(doctree.findall(bibliography_node)):
-        bib.replace_self(_bibliography_nodes(rendered, bib))
+        bib.replace_self(_bibliography_nodes(rendered, bib, single))
+    if single:
+        _separate_notes(doctree, fromdocname)
 
 
 def _citation_nodes(
-    app: Sphinx, rendered: Rendered, node: citation_node, fromdocname: str
+    app: Sphinx, rendered: Rendered, node: citation_node, fromdocname: str, single: bool
 ) -> nodes.Node:
     docname, index = node.get("docname"), node.get("index")
     authors = rendered.authors.get(docname or "", [])
@@ -938,7 +1025,11 @@ def _citation_nodes(
     cited: nodes.Node = wrapper
     if target is not None and not has_link(content):
         todocname, anchor = target
-        cited = make_refnode(app.builder, fromdocname, todocname, anchor, wrapper)
+        if single:  # one file: a link within it (Sphinx would prefix "#document-NAME")
+            anchor = rendered.single.get((todocname, anchor), anchor)
+            cited = nodes.reference("", "", wrapper, internal=True, refid=anchor)
+        else:
+            cited = make_refnode(app.builder, fromdocname, todocname, anchor, wrapper)
     if not author or node.get("pair"):
         return cited
     name = nodes.inline("", "", *html_to_nodes(author), classes=["citekit-author"])
@@ -966,7 +1057,7 @@ def _link_target(
     return None
 
 
-def _bibliography_nodes(rendered: Rendered, bib: bibliography_node) -> nodes.Node:
+def _bibliography_nodes(rendered: Rendered, bib: bibliography_node, single: bool) -> nodes.Node:
     docname, index = bib.get("docname", ""), bib.get("index", 0)
     classes = ["citekit-bibliography", "csl-bib-body"]
     if rendered.hanging:
@@ -974,11 +1065,64 @@ def _bibliography_nodes(rendered: Rendered, bib: bibliography_node) -> nodes.Nod
     container = nodes.container(classes=classes)
     for key, html in rendered.entries.get((docname, index), []):
         anchor = rendered.anchors.get((docname, index, key), nodes.make_id(f"citekit-{key}"))
+        if single:
+            anchor = rendered.single.get((docname, anchor), anchor)
         paragraph = nodes.paragraph("", "", classes=["citekit-entry", "csl-entry"])
         paragraph += nodes.target("", "", ids=[anchor])
         paragraph.extend(html_to_nodes(html))
         container += paragraph
     return container
+
+
+def _notes_by_page(tree: nodes.Element, page: str) -> Iterable[tuple[str, nodes.Element]]:
+    """The footnotes and footnote marks of a single-file tree, each with its page.
+
+    Sphinx puts each inlined page's children in a ``start_of_file`` node
+    without making it their parent, so the page is found going down the
+    tree, never up from a node.
+    """
+    for child in tree.children:
+        if not isinstance(child, nodes.Element):
+            continue
+        if isinstance(child, (nodes.footnote, nodes.footnote_reference)):
+            yield page, child
+        inner = str(child["docname"]) if isinstance(child, addnodes.start_of_file) else page
+        yield from _notes_by_page(child, inner)
+
+
+def _separate_notes(doctree: nodes.document, root: str) -> None:
+    """Give the notes made for citations ids unique in a tree that holds every page.
+
+    Each page numbers its citation notes from ``citekit-note-0``, and docutils
+    names their marks ``id1``, ``id2`` ... page by page, so in one file they
+    repeat.  Each note and its marks are renamed after their page, and the
+    links between them follow, matched within the page.
+    """
+    renamed: dict[tuple[str, str], str] = {}  # (page, old id) -> new id
+    found = list(_notes_by_page(doctree, root))
+    for page, footnote in found:
+        made = isinstance(footnote, nodes.footnote) and footnote["names"] and footnote["ids"]
+        name = str(footnote["names"][0]) if made else ""
+        if not name.startswith("citekit-note-"):
+            continue
+        number = name.removeprefix("citekit-note-")
+        new = nodes.make_id(f"citekit-note-{page}-{number}")
+        renamed.update({(page, old): new for old in footnote["ids"]})
+        footnote["ids"] = [new]
+        marks = []
+        for mark_number, mark in enumerate(footnote["backrefs"], start=1):
+            mark_id = nodes.make_id(f"citekit-mark-{page}-{number}-{mark_number}")
+            renamed[(page, mark)] = mark_id
+            marks.append(mark_id)
+        footnote["backrefs"] = marks
+    if not renamed:
+        return
+    for page, reference in found:
+        target = renamed.get((page, reference.get("refid", "")))
+        if target is None:
+            continue
+        reference["refid"] = target
+        reference["ids"] = [renamed.get((page, i), i) for i in reference["ids"]]
 
 
 # ---------------------------------------------------------------------------
