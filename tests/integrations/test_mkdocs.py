@@ -16,9 +16,13 @@ import re
 import shutil
 import subprocess
 import sys
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from types import FrameType
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -516,3 +520,118 @@ def test_mkdocs_build_strict_fails_on_an_unknown_key(tmp_path: Path) -> None:
     strict = subprocess.run([*command, "--strict"], cwd=tmp_path, capture_output=True, text=True)
     assert strict.returncode != 0
     assert "index.md:3:" in strict.stderr
+
+
+# ---------------------------------------------------------------------------
+# Several pages: each read once and formatted once, as citekit render formats it
+# ---------------------------------------------------------------------------
+
+QUOTED = """\
+# Quoted
+
+As @raimondo2017trump [para. 5] reports, the secretary of state said patience had
+run out [@tillerson2017patience], and the president "was honored" [@trump2017honored].
+Again [@tillerson2017patience]; and @raimondo2000enemy; @raimondo2017trump [p. 3] agree.
+"""
+PAGES = {
+    "index.md": ESSAY,
+    "quoted.md": QUOTED,
+    "plain.md": "# Plain\n\nNo citation here.\n",
+    "typo.md": "# Typo\n\nBad [@raimondo2000enemi].\n",
+    "works.md": WORKS,
+}
+CITING = [name for name in PAGES if name in ("index.md", "quoted.md")]  # known keys cited
+
+
+def built_name(name: str) -> str:
+    return "index.html" if name == "index.md" else f"{name.removesuffix('.md')}/index.html"
+
+
+@pytest.mark.parametrize("style", [AUTHOR_DATE, NOTE])
+def test_every_page_shows_what_render_document_gives_for_it(tmp_path: Path, style: str) -> None:
+    config = write_project(tmp_path, PAGES)
+    config.write_text(config.read_text("utf-8").replace("  - footnotes\n", "  - admonition\n"))
+    site = build_with_plugin(config, style=style)
+    lib = library()
+    for name, text in PAGES.items():
+        page = read_page(site / built_name(name))
+        expected = citekit.render_document(text, library=lib, bibliography=[], style=style)
+        assert [c.text for c in page.citations] == [
+            c.text if c.note_label else c.display for c in expected.citations
+        ]
+        assert [e.text for e in page.entries] == [e.text for e in expected.bibliography]
+        paragraphs = " ".join(p.text for p in page.paragraphs)
+        for author in {c.author for c in expected.citations if c.author}:
+            assert author in paragraphs  # the name of an author-in-text cite, in the text
+
+
+@contextmanager
+def engine_calls() -> Iterator[Counter[str]]:
+    """Calls of citekit's public ``render_document`` ("read") and ``render`` while
+    the block runs, seen through Python's profiling hook (nothing is replaced): a
+    ``render`` of clusters is "format", one asking for author names only (the
+    ``author_only`` cites of the names before author-in-text cites) is "names"."""
+    read_code = citekit.render_document.__code__
+    render_code = citekit.render.__code__
+    counts: Counter[str] = Counter()
+
+    def hook(frame: FrameType, event: str, arg: object) -> None:
+        if event != "call":
+            return
+        if frame.f_code is read_code:
+            counts["read"] += 1
+        elif frame.f_code is render_code:
+            clusters = frame.f_locals.get("citations") or []
+            if any(item.author_only for cluster in clusters for item in cluster.items):
+                counts["names"] += 1
+            elif clusters:
+                counts["format"] += 1
+
+    previous = sys.getprofile()
+    sys.setprofile(hook)
+    try:
+        yield counts
+    finally:
+        sys.setprofile(previous)
+
+
+@pytest.mark.parametrize(
+    ("mode", "style"),
+    [("page", AUTHOR_DATE), ("page", NOTE), ("site", AUTHOR_DATE), ("site", NUMERIC)],
+)
+def test_each_page_is_read_once_and_formatted_once(tmp_path: Path, mode: str, style: str) -> None:
+    config = write_project(tmp_path, PAGES)
+    with engine_calls() as counts:
+        build_with_plugin(config, style=style, bibliography_mode=mode)
+    assert counts["read"] == len(PAGES)  # a page with an unknown key too
+    if mode == "page":
+        formatted = len(CITING)
+    elif citekit.find_style(style).citation_format == "numeric":
+        formatted = 1  # one pass for the whole site, so that numbers run across it
+    else:
+        formatted = len(CITING) + 1  # each page, and the site's bibliography
+    assert counts["format"] == formatted
+
+
+PIQ_ELSEWHERE = next(
+    tag
+    for tag in citekit.available_locales()
+    if not tag.startswith("en") and citekit.Result(locale=tag).punctuation_in_quote
+)
+"""A locale other than English whose file puts a full stop inside closing quotes."""
+
+
+@pytest.mark.parametrize("locale", ["en-US", "en-GB", "de-DE", PIQ_ELSEWHERE])
+def test_note_marks_follow_the_locales_punctuation_in_quote(tmp_path: Path, locale: str) -> None:
+    text = (
+        '# One\n\nHe said "it has come to an end" [@tillerson2017patience].\n\n'
+        '"A phrase" [@raimondo2017trump], he wrote, "and another" [@raimondo2000enemy]!\n'
+    )
+    config = write_project(tmp_path, {"index.md": text})
+    page = read_page(build_with_plugin(config, style=NOTE, locale=locale) / "index.html")
+    rendered = citekit.render_document(
+        text, library=library(), bibliography=[], style=NOTE, locale=locale
+    )
+    body = rendered.markdown.split("\n\n")[1:3]
+    expected = [re.sub(r"\[\^c(\d+)\]", r"\1", paragraph) for paragraph in body]
+    assert [p.text for p in page.paragraphs[: len(expected)]] == expected

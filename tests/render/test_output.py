@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from xml.etree import ElementTree
+
 from citekit.model.records import Library
 from citekit.render import render
 from citekit.render.api import BibEntry, Result
@@ -14,6 +16,7 @@ from citekit.render.output import (
 )
 from citekit.render.richtext import Span, Text
 from citekit.render.types import BibliographyLayout, CiteItem, Cluster
+from citekit.styles.catalog import available_locales, load_locale_xml
 
 
 def numbered_result(layout: BibliographyLayout) -> Result:
@@ -152,3 +155,25 @@ def test_html_bibliography_escapes_ids_and_unsafe_links() -> None:
     assert html_document("x", title="<b>'t'</b>", lang='en" onload="x').startswith(
         '<!DOCTYPE html>\n<html lang="en&quot; onload=&quot;x">'
     )
+
+
+def _locale_file_says_punctuation_in_quote(tag: str) -> bool:
+    """The locale file's own ``<style-options punctuation-in-quote>``, read as XML."""
+    xml = load_locale_xml(tag)
+    assert xml is not None
+    options = ElementTree.fromstring(xml).find("{http://purl.org/net/xbiblio/csl}style-options")
+    return options is not None and options.get("punctuation-in-quote") == "true"
+
+
+def test_punctuation_in_quote_is_the_locale_files() -> None:
+    tags = available_locales()
+    answers = {tag: Result(locale=tag).punctuation_in_quote for tag in tags}
+    assert answers == {tag: _locale_file_says_punctuation_in_quote(tag) for tag in tags}
+    assert any(answers.values()) and not all(answers.values())  # both kinds are tried
+
+
+def test_punctuation_in_quote_follows_the_locale_a_render_used() -> None:
+    for locale in (None, "de", "en", "en-GB"):
+        result = render(Library(), "apa", locale=locale, bibliography=False)
+        expected = _locale_file_says_punctuation_in_quote(result.locale)
+        assert result.punctuation_in_quote is expected

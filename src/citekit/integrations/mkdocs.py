@@ -3,17 +3,23 @@
 Enabled in ``mkdocs.yml`` as ``plugins: [citekit: {bibliography: refs.bib}]``
 (docs/mkdocs.md has the whole configuration).  No pandoc is involved:
 
-* ``on_page_markdown`` finds each page's citations with
+* ``on_page_markdown`` reads each page once, with
   :func:`citekit.render_document` (the same reader as ``citekit render``, so
   ``[@key, p. 33]``, ``[-@key]``, ``@key [p. 3]``, code spans and blocks
-  left alone, unknown keys with line and column) and puts a placeholder
-  where each citation goes.  Placeholders, not Markdown, because
-  Python-Markdown does not read pandoc's Markdown (small caps, spans,
-  ``::: {#refs}`` divs): the formatted HTML is put in after it ran.
-* The HTML comes from one :func:`citekit.render` per page (or per site for
-  numeric styles with a site bibliography, so numbers match the entries),
-  called with the clusters the reader found, in reading order, so ibid,
-  disambiguation and numbering come out as ``citekit render`` gives them.
+  left alone), handed no records: it then only finds the citations, where
+  they are and what they cite, and formats nothing.  Unknown keys are
+  reported with line and column, and a placeholder goes where each citation
+  goes.  Placeholders, not Markdown, because Python-Markdown does not read
+  pandoc's Markdown (small caps, spans, ``::: {#refs}`` divs): the formatted
+  HTML is put in after it ran.
+* The citations are formatted once, as HTML, by one :func:`citekit.render`
+  per page (or per site for numeric styles with a site bibliography, so
+  numbers match the entries), called with the clusters the reader found, in
+  reading order and with the records ``citekit render`` would give the
+  engine, so ibid, disambiguation and numbering come out as it gives them;
+  the names before author-in-text cites come from
+  :func:`citekit.in_text_authors` and :func:`citekit.positioned_authors`,
+  as there.
 * Note styles become Python-Markdown footnotes (``[^citekit-N]``), numbered
   in one sequence with the page's own footnotes.
 * The bodies of admonitions, details and content tabs are read as the text
@@ -30,7 +36,7 @@ import logging
 import re
 import secrets
 from bisect import bisect_right
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -52,14 +58,11 @@ MARKERS = ("<!-- bibliography -->", "\\bibliography")
 
 _NOTE_PUNCTUATION = ".,;:!?"
 _CLOSING_QUOTES = "\"'”’»"
-_PUNCTUATION_IN_QUOTE = ("en-US",)
-"""Locales whose CSL locale file puts a full stop or comma inside closing quotes."""
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _TAGS_AT_END = re.compile(r"(?:</[a-zA-Z][^>]*>)+$")
 _HTML_PIECE = re.compile(r"<[^>]*>|&[#\w]+;|[^<&]")
 _BLOCK_EXTENSION = re.compile(r"^( *)(?:!!!|\?\?\?\+?|===[!+]?)(?: |$)")
-_KEY_CANDIDATE = re.compile(r"@\{([^{}]+)\}|@([^\s@\[\]{};,]+)")
-_KEY_TRAILING = ".,:;!?#$%&-+<>~/'\")*_"
+_QUOTED_KEY = re.compile(r"'([^']+)'")
 _READ_CACHE: dict[Path, tuple[tuple[int, int], Any]] = {}
 """Bibliography files read in this process, with their (mtime, size): ``mkdocs serve``
 builds again on every change of a page, and a large .bib takes seconds to read."""
@@ -84,12 +87,13 @@ class _Cite:
     token: str
     kind: str  # "inline", "note" (a footnote of its own) or "in-note" (inside a footnote)
     in_text: bool
-    author: str
+    names_author: bool  # an author-in-text cite whose author's name goes before it
     cluster: citekit.Cluster | None  # the known cites, as the engine gets them; None if none
     unknown: list[str]
     keys: list[str] = field(default_factory=list)  # every key cited, in order
     note_token: str | None = None
     engine_index: int = -1
+    author: str = ""  # the name put before it, once the page's citations are formatted
 
 
 @dataclass
@@ -97,9 +101,10 @@ class _PageCitations:
     """What ``on_page_markdown`` found on one page, for the later hooks."""
 
     page: Page
+    locale: str  # the locale tag the reader settled on, as ``citekit render`` has it
     cites: list[_Cite] = field(default_factory=list)
     bibliography_token: str | None = None
-    cited_keys: list[str] = field(default_factory=list)
+    cited_keys: list[str] = field(default_factory=list)  # the records the engine gets
 
 
 class CitekitPlugin(BasePlugin[CitekitConfig]):  # type: ignore[no-untyped-call]  # mkdocs
@@ -114,6 +119,8 @@ class CitekitPlugin(BasePlugin[CitekitConfig]):  # type: ignore[no-untyped-call]
         self._counter = 0
         self._reported: set[str] = set()
         self._entry_problems: dict[str, list[str]] = {}
+        self._sets: dict[str, tuple[str, ...]] = {}
+        self._punctuation_in_quote = False
 
     # ------------------------------------------------------------------ config
 
@@ -122,9 +129,18 @@ class CitekitPlugin(BasePlugin[CitekitConfig]):  # type: ignore[no-untyped-call]
         root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
         self._pages, self._site_page, self._reported = [], None, set()
         self.library, self._entry_problems = _load_library(_paths(self.config.bibliography, root))
+        self._sets = _entry_sets(self.library)
         self.style = _load_style(self.config.style, root)
         if self.style.is_note:
             _enable_footnotes(config)
+        # A render of nothing tells the locale the pages get: whether there is one (an
+        # unknown locale is told once, here) and where a note mark goes after quoted
+        # text (its file says: en-US puts a full stop inside, '"an end."[^1]').
+        nothing = citekit.render(
+            citekit.Library(), self.style, locale=self.config.locale, bibliography=False
+        )
+        self._report_problems(nothing, [])
+        self._punctuation_in_quote = nothing.punctuation_in_quote
         return config
 
     # ------------------------------------------------------------------ pages
@@ -136,25 +152,24 @@ class CitekitPlugin(BasePlugin[CitekitConfig]):  # type: ignore[no-untyped-call]
         bibliography's placeholder at its marker (or at the end of the page)."""
         text = markdown.replace("\r\n", "\n")
         dedented = _Dedented.of(text)
-        document = self._read(dedented.text, page, self._page_library(text))
-        if document.unknown:  # the closest keys are looked for in the whole library
-            document = self._read(dedented.text, page, self.library)
-        self._report(document, page, markdown, dedented)
-        found = _PageCitations(page)
+        document = self._read(dedented.text, page)
+        citations = [self._set_in_parentheses(rendered.found) for rendered in document.citations]
+        LOG.debug("citekit: %s: read, %d citations", page.file.src_uri, len(citations))
+        self._report_unknown(citations, page, markdown, dedented)
+        found = _PageCitations(page, document.locale)
         edits: list[tuple[int, int, str]] = []
         notes: list[str] = []
-        for rendered in document.citations:
-            cite, edit, note = self._cite(rendered, text, document.locale, dedented)
+        for located in citations:
+            cite, edit, note = self._cite(located, text, dedented)
             found.cites.append(cite)
             edits.append(edit)
             if note:
                 notes.append(note)
-        # The records the engine needs: those cited, and those the reader's own render
-        # listed (the works a cited quotation is quoted in, the members of a set).
-        found.cited_keys = [
-            *(item.id for c in found.cites if c.cluster for item in c.cluster.items),
-            *(entry.id for entry in document.bibliography),
-        ]
+        # The records the engine needs: those cited, the members of a cited set and
+        # the works a cited quotation is quoted in, as ``citekit render`` gives them.
+        found.cited_keys = self._closure(
+            item.id for c in found.cites if c.cluster for item in c.cluster.items
+        )
         for key in found.cited_keys:  # problems of a cited entry, once per build
             for problem in self._entry_problems.pop(key, []):
                 LOG.warning("citekit: %s", problem)
@@ -176,63 +191,67 @@ class CitekitPlugin(BasePlugin[CitekitConfig]):  # type: ignore[no-untyped-call]
             self._pages.append(found)
         return text
 
-    def _read(self, markdown: str, page: Page, library: citekit.Library) -> Any:
+    def _read(self, markdown: str, page: Page) -> Any:
         """The page read as ``citekit render`` reads a document: its citations, where
-        they are, their keys' problems, and their rendering (in plain text)."""
+        they are, and the locale.  The reader is handed no records, so it formats
+        nothing (every key is unknown to it): the citations are formatted once, in
+        HTML, by :meth:`_render`, and unknown keys are told from the library here."""
         assert self.style is not None
         return citekit.render_document(
             markdown,
-            library=library,
+            library=citekit.Library(),
             bibliography=[],
             style=self.style,
             locale=self.config.locale,
             filename=page.file.src_uri,
         )
 
-    def _page_library(self, markdown: str) -> citekit.Library:
-        """The records a page can cite: every key written after an ``@`` on it, plus
-        the records those need (the work a quotation is quoted in, a set's members).
+    def _set_in_parentheses(self, located: Any) -> Any:
+        """An author-in-text cite of a biblatex set read as an ordinary cite, as
+        ``citekit render`` reads it: a set has no one author to put in the text."""
+        if located.in_text and any(item.id in self._sets for item in located.cluster.items):
+            return replace(located, in_text=False)
+        return located
 
-        The reader copies and scans the library it is given for each page; a page
-        cites a handful of a library's thousands of records, and handing it only
-        those makes a page with a 10,000-entry library as quick as with a small one.
-        """
-        wanted: dict[str, None] = {}
-        for match in _KEY_CANDIDATE.finditer(markdown):
-            candidate = match.group(1) or match.group(2)
-            while candidate:  # "@doe99." -> doe99.  doe99 ; "@a:b," -> a:b
-                if candidate in self.library:
-                    wanted.setdefault(candidate)
-                trimmed = candidate.rstrip(_KEY_TRAILING)
-                candidate = trimmed if trimmed != candidate else ""
-        todo = list(wanted)
-        while todo:
-            for key in _linked_keys(self.library[todo.pop()]):
-                if key in self.library and key not in wanted:
-                    wanted[key] = None
-                    todo.append(key)
-        return citekit.Library(record for record in self.library if record.key in wanted)
+    def _closure(self, keys: Iterable[str]) -> list[str]:
+        """``keys``, the members of the sets among them, then the works their
+        quotations are quoted in (transitively), once each, in that order: the
+        records ``citekit render`` hands the engine for these citations."""
+        with_members: dict[str, None] = {}
+        for key in keys:
+            with_members.setdefault(key)
+            for member in self._sets.get(key, ()):
+                with_members.setdefault(member)
+        out: dict[str, None] = {}
+        for key in with_members:
+            current: str | None = key
+            while current is not None and current not in out and current in self.library:
+                out[current] = None
+                current = _quoted_in(self.library[current], self.library)
+        return list(out)
 
     def _cite(
-        self, rendered: Any, text: str, locale: str, dedented: _Dedented
+        self, located: Any, text: str, dedented: _Dedented
     ) -> tuple[_Cite, tuple[int, int, str], str | None]:
         """The placeholder edit for one citation the document reader found (and its note)."""
-        located = rendered.found
+        assert self.style is not None
+        names_author = located.in_text and citekit.author_in_text_applies(
+            self.style, in_note=located.in_note
+        )
         items = []
         for item in located.cluster.items:
             if item.id in self.library:
                 # the author is printed before the citation, in the text
-                items.append(replace(item, suppress_author=True) if rendered.author else item)
+                items.append(replace(item, suppress_author=True) if names_author else item)
         unknown = [item.id for item in located.cluster.items if item.id not in self.library]
         cluster = citekit.Cluster(tuple(items), note_number=located.cluster.note_number)
-        assert self.style is not None
         in_note_style = self.style.is_note
         kind = "inline" if not in_note_style else ("in-note" if located.in_note else "note")
         cite = _Cite(
             token=self._token(),
             kind=kind,
             in_text=located.in_text,
-            author=rendered.author,
+            names_author=names_author and bool(items),
             cluster=cluster if items else None,
             unknown=unknown,
             keys=[item.id for item in located.cluster.items],
@@ -254,7 +273,7 @@ class CitekitPlugin(BasePlugin[CitekitConfig]):  # type: ignore[no-untyped-call]
                 # ``citekit render`` and pandoc do: only full stops and commas move.
                 if (
                     mark in ".,"
-                    and locale in _PUNCTUATION_IN_QUOTE
+                    and self._punctuation_in_quote
                     and start > 0
                     and text[start - 1] in _CLOSING_QUOTES
                 ):
@@ -288,25 +307,42 @@ class CitekitPlugin(BasePlugin[CitekitConfig]):  # type: ignore[no-untyped-call]
         tag = f"{self._nonce}-{self._counter}"
         return f'<span class="citekit-placeholder" data-citekit="{tag}"></span>'
 
-    def _report(self, document: Any, page: Page, markdown: str, dedented: _Dedented) -> None:
-        """Unknown keys and the engine's problems as MkDocs warnings (``--strict`` fails)."""
+    def _report_unknown(
+        self, citations: list[Any], page: Page, markdown: str, dedented: _Dedented
+    ) -> None:
+        """Keys the library lacks as MkDocs warnings (``--strict`` fails), with the
+        page's line and column and the library's closest keys."""
         offset = _line_offset(page, markdown)
-        for unknown in document.unknown:
-            hint = (
-                f" (did you mean: {', '.join(unknown.suggestions)}?)" if unknown.suggestions else ""
-            )
-            LOG.warning(
-                "citekit: %s:%d:%d: unknown citation key '%s'%s",
-                page.file.src_uri,
-                unknown.line + offset,
-                dedented.column(unknown.line, unknown.column),
-                unknown.key,
-                hint,
-            )
-        for message in document.warnings[len(document.unknown) :]:
-            if message not in self._reported:
-                self._reported.add(message)
-                LOG.warning("citekit: %s: %s", page.file.src_uri, message)
+        for located in citations:
+            for item in located.cluster.items:
+                if item.id in self.library:
+                    continue
+                suggestions = citekit.closest_keys(item.id, self.library.keys())
+                hint = f" (did you mean: {', '.join(suggestions)}?)" if suggestions else ""
+                LOG.warning(
+                    "citekit: %s:%d:%d: unknown citation key '%s'%s",
+                    page.file.src_uri,
+                    located.line + offset,
+                    dedented.column(located.line, located.column),
+                    item.id,
+                    hint,
+                )
+
+    def _report_problems(self, result: Any, unit: list[_PageCitations]) -> None:
+        """The engine's problems (an entry with no printed form, a quotation's bad
+        label ...) as MkDocs warnings, each once per build, naming the first page
+        of ``unit`` that cites the entry it is about."""
+        for problem in result.problems:
+            if problem.code == "unknown-key" or problem.message in self._reported:
+                continue
+            self._reported.add(problem.message)
+            keys = {problem.key} if problem.key else set(_QUOTED_KEY.findall(problem.message))
+            page = next((f.page for f in unit if keys & set(f.cited_keys)), None)
+            page = page or (unit[0].page if unit else None)
+            if page is None:  # a site where nothing is cited
+                LOG.warning("citekit: %s", problem.message)
+            else:
+                LOG.warning("citekit: %s: %s", page.file.src_uri, problem.message)
 
     # ------------------------------------------------------------------ HTML
 
@@ -371,7 +407,7 @@ class CitekitPlugin(BasePlugin[CitekitConfig]):  # type: ignore[no-untyped-call]
                     clusters.append(cite.cluster)
         wanted = {key for found in unit for key in found.cited_keys}
         subset = citekit.Library(record for record in self.library if record.key in wanted)
-        return citekit.render(
+        result = citekit.render(
             subset,
             self.style,
             citations=clusters,
@@ -380,6 +416,35 @@ class CitekitPlugin(BasePlugin[CitekitConfig]):  # type: ignore[no-untyped-call]
             link=self.config.link_bibliography,
             bibliography=bibliography and bool(clusters),  # none cited: no entries
         )
+        LOG.debug("citekit: formatted %d citations of %d page(s)", len(clusters), len(unit))
+        self._report_problems(result, unit)
+        return result
+
+    def _name_authors(self, found: _PageCitations) -> None:
+        """The name put before each author-in-text cite of a page, as ``citekit render``
+        prints it: the style's author-only rendering of each work cited, or in a note
+        style the one work's author at the cite's own position ("Justin Raimondo",
+        then "Raimondo"), which wins."""
+        assert self.style is not None
+        naming = [cite.cluster for cite in found.cites if cite.names_author]
+        if not naming:
+            return
+        keys = [item.id for cluster in naming if cluster is not None for item in cluster.items]
+        names = citekit.in_text_authors(
+            self.library, list(dict.fromkeys(keys)), self.style, found.locale
+        )
+        engine_cites = [cite for cite in found.cites if cite.cluster is not None]
+        positioned = citekit.positioned_authors(
+            citekit.Library(self.library[key] for key in found.cited_keys),
+            self.style,
+            [cite.cluster for cite in engine_cites if cite.cluster is not None],
+            [cite.names_author and len(cite.keys) == 1 for cite in engine_cites],
+            locale=found.locale,
+        )
+        for cite, name in zip(engine_cites, positioned, strict=True):
+            if cite.names_author and cite.cluster is not None:
+                trees = [name] if name is not None else [names[i.id] for i in cite.cluster.items]
+                cite.author = " and ".join(citekit.serialise(tree, "text") for tree in trees)
 
     def _citations_html(
         self, unit: list[_PageCitations], result: Any, entries: list[str], files: Files
@@ -389,6 +454,7 @@ class CitekitPlugin(BasePlugin[CitekitConfig]):  # type: ignore[no-untyped-call]
         replacements: dict[str, str] = {}
         listed = set(entries)
         for found in unit:
+            self._name_authors(found)
             target = self._link_base(found, files)
             for cite in found.cites:
                 replacements.update(self._cite_html(cite, result, target, listed))
@@ -501,15 +567,36 @@ def _read_file(path: Path) -> Any:
     return result
 
 
-def _linked_keys(record: citekit.Record) -> list[str]:
-    """Keys a cited record brings along: the work a quotation record is quoted in
-    (``custom.quoted-in``, docs/quotations.md) and the members of a biblatex set
-    (``custom.biblatex.entryset``, docs/bibtex-import.md)."""
-    keys = [str(record.custom.get("quoted-in") or "")]
+def _entry_sets(library: citekit.Library) -> dict[str, tuple[str, ...]]:
+    """Each biblatex ``@set`` that stands for its members (those the library holds
+    that are no sets themselves), as ``citekit render`` cites it: key -> members
+    (``custom.biblatex``, docs/bibtex-import.md)."""
+    sets: dict[str, tuple[str, ...]] = {}
+    for record in library:
+        members = _set_members(record)
+        if members:
+            present = tuple(m for m in members if m in library and _set_members(library[m]) is None)
+            if present:
+                sets[record.key] = present
+    return sets
+
+
+def _set_members(record: citekit.Record) -> tuple[str, ...] | None:
+    """The member keys of a biblatex ``@set`` record, in order; None for other records."""
     raw = record.custom.get("biblatex")
-    if isinstance(raw, Mapping) and isinstance(raw.get("entryset"), str):
-        keys.extend(member.strip() for member in raw["entryset"].split(","))
-    return [key for key in keys if key]
+    if not isinstance(raw, Mapping) or str(raw.get("@type", "")).lower() != "set":
+        return None
+    members = raw.get("entryset", "")
+    if not isinstance(members, str):
+        return ()
+    return tuple(dict.fromkeys(m.strip() for m in members.split(",") if m.strip()))
+
+
+def _quoted_in(record: citekit.Record, library: citekit.Library) -> str | None:
+    """The key of the work a quotation record is quoted in, when the library has it
+    (``custom.quoted-in``, docs/quotations.md)."""
+    target = citekit.Quotation.from_record(record).quoted_in
+    return target if target is not None and target != record.key and target in library else None
 
 
 def _load_style(name: str, root: Path) -> citekit.Style:

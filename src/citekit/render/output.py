@@ -23,7 +23,7 @@ from citekit.errors import UsageError
 from citekit.render import richtext
 from citekit.render.richtext import Rich, Span, escape_attribute
 from citekit.render.types import DEFAULT_ENGINE, BibliographyLayout, Problem
-from citekit.styles.catalog import DEFAULT_LOCALE, Style
+from citekit.styles.catalog import DEFAULT_LOCALE, Style, load_locale_xml
 
 OutputFormat = Literal["text", "html", "markdown", "latex"]
 OUTPUT_FORMATS: tuple[str, ...] = ("text", "html", "markdown", "latex")
@@ -72,6 +72,15 @@ class Result:
     @property
     def bibliography_texts(self) -> list[str]:
         return [entry.text for entry in self.bibliography]
+
+    @property
+    def punctuation_in_quote(self) -> bool:
+        """Whether the locale file of :attr:`locale` sets ``punctuation-in-quote``
+        (en-US does): a full stop or comma after quoted text goes inside the
+        closing quote.  Callers that place note marks after a quotation, as
+        pandoc does, ask it here rather than guess from the locale's name."""
+        xml = load_locale_xml(self.locale)
+        return bool(xml and b'punctuation-in-quote="true"' in xml)
 
     def to_json(self) -> dict[str, Any]:
         return {
