@@ -224,3 +224,84 @@ def test_render_fills_named_bibliographies(folder: Path) -> None:
     one, two = out.split("# Two")
     assert "::: {#refs-one" in one and "Doe, J." in one and "Smith" not in one
     assert "::: {#refs-two" in two and "Smith, J." in two and "Doe" not in two
+
+
+# ---------------------------------------------------------------------------
+# pandoc's citation metadata: suppress-bibliography and -M
+# ---------------------------------------------------------------------------
+
+
+def _with_front_matter(folder: Path, *lines: str) -> str:
+    """A document with these front matter lines, in a file of its own."""
+    paper = folder / f"meta{len(list(folder.glob('meta*.md')))}.md"
+    front = "".join(f"{line}\n" for line in ("bibliography: refs.json", *lines))
+    paper.write_text(f"---\n{front}---\n# Intro\n\nAs shown [@doe2000, p. 3].\n", "utf-8")
+    return str(paper)
+
+
+@pytest.mark.parametrize("to", ["markdown", "html", "text"])
+def test_render_honours_suppress_bibliography(folder: Path, to: str) -> None:
+    shown = run("render", _with_front_matter(folder), "--to", to, "--style", "apa")
+    hidden = run(
+        "render",
+        _with_front_matter(folder, "suppress-bibliography: true"),
+        "--to",
+        to,
+        "--style",
+        "apa",
+    )
+    assert shown[0] == hidden[0] == 0, hidden[2]
+    assert "References" in shown[1] and "First Book" in shown[1]
+    assert "References" not in hidden[1] and "First Book" not in hidden[1]
+    assert "(Doe, 2000, p. 3)" in hidden[1]
+
+
+def test_metadata_option_sets_a_value_over_the_front_matter(folder: Path) -> None:
+    plain = _with_front_matter(folder)
+    code, out, err = run("render", plain, "-M", "suppress-bibliography", "-t", "text")
+    assert code == 0, err
+    assert "First Book" not in out and "(Doe 2000, 3)" in out
+    hidden = _with_front_matter(folder, "suppress-bibliography: yes")
+    code, out, err = run("render", hidden, "--metadata", "suppress-bibliography=false")
+    assert code == 0, err
+    assert "First Book" in out
+    code, out, err = run("render", plain, "-M", "nocite=@*", "-M", "lang=de-DE", "-t", "text")
+    assert code == 0, err
+    assert "Second Book" in out  # listed without being cited
+    written = _with_front_matter(folder, "nocite: '@*'", "lang: de-DE")
+    assert out == run("render", written, "-t", "text")[1]  # as if the front matter said so
+
+
+def test_json_output_lists_no_entries_when_suppressed(folder: Path) -> None:
+    paper = _with_front_matter(folder, "suppress-bibliography: on")
+    code, out, err = run("render", paper, "--format", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["bibliography"] == [] and len(data["citations"]) == 1
+
+
+def test_bad_metadata_is_a_usage_error(folder: Path) -> None:
+    paper = str(folder / "paper.md")
+    code, out, err = run("render", paper, "-M", "=x")
+    assert code == 2 and out == "" and "has no key" in err
+    code, out, err = run("render", paper, "-M", "references=x")
+    assert code == 2 and out == "" and "references" in err
+
+
+def test_a_bibliography_named_by_metadata_is_never_overwritten(folder: Path) -> None:
+    (folder / "other.json").write_text(json.dumps(ITEMS), encoding="utf-8")
+    plain = folder / "plain.md"
+    plain.write_text("See [@smith2004].\n", encoding="utf-8")
+    code, out, err = run("render", str(plain), "-M", f"bibliography={folder / 'other.json'}")
+    assert code == 0, err
+    assert "Smith" in out
+    code, _, err = run(
+        "render",
+        str(plain),
+        "-M",
+        f"bibliography={folder / 'other.json'}",
+        "-o",
+        str(folder / "other.json"),
+    )
+    assert code == 1 and "refusing to overwrite" in err
+    assert json.loads((folder / "other.json").read_text(encoding="utf-8")) == ITEMS

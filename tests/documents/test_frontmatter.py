@@ -15,15 +15,18 @@ from hypothesis import strategies as st
 
 from citekit.base.paths import ALLOW_ENV, UnsafePathError
 from citekit.documents.frontmatter import (
+    SWITCHES,
     FrontMatter,
     FrontMatterError,
+    metadata_flag,
     nocite_keys,
     read_front_matter,
     resolve_paths,
     resolve_style,
     split_front_matter,
 )
-from citekit.errors import CitekitError
+from citekit.documents.pandoc_filter import filter_document
+from citekit.errors import CitekitError, UsageError
 
 
 def test_no_front_matter() -> None:
@@ -67,6 +70,138 @@ def test_inline_references_get_document_lines() -> None:
 )
 def test_nocite_keys(value: object, keys: list[str]) -> None:
     assert nocite_keys(value) == keys
+
+
+# ---------------------------------------------------------------------------
+# Switches (suppress-bibliography, link-citations ...) as pandoc reads them
+# ---------------------------------------------------------------------------
+
+
+def test_switches_have_pandocs_defaults() -> None:
+    meta = read_front_matter("---\ntitle: T\n---\nBody\n")
+    assert not meta.suppress_bibliography and not meta.link_citations
+    assert meta.link_bibliography and meta.notes_after_punctuation
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (True, True),
+        (False, False),
+        ("true", True),
+        ("TRUE", True),
+        ("yes", True),
+        ("t", True),
+        ("on", False),  # a string "on" (quoted, or -M key=on) is false in pandoc
+        ("y", False),
+        ("1", False),
+        ("no", False),
+        (1, False),
+        (["true"], False),
+    ],
+)
+def test_metadata_flag_reads_values_as_pandoc_does(value: object, expected: bool) -> None:
+    assert metadata_flag(value) is expected
+    assert metadata_flag(value, default=True) is expected  # a value present wins
+
+
+def test_an_absent_switch_is_its_default() -> None:
+    assert metadata_flag(None) is False and metadata_flag(None, default=True) is True
+
+
+@pytest.mark.parametrize("key", sorted(SWITCHES))
+@pytest.mark.parametrize(
+    "written, expected",
+    [("on", True), ("On", True), ("y", True), ("Yes", True), ("off", False), ("n", False)],
+)
+def test_unquoted_yaml_11_booleans_are_switches_as_in_pandoc(
+    key: str, written: str, expected: bool
+) -> None:
+    """pandoc's YAML reader makes these booleans; quoted, they stay text."""
+    attribute = key.replace("-", "_")
+    unquoted = read_front_matter(f"---\n{key}: {written}\n---\n")
+    quoted = read_front_matter(f"---\n{key}: '{written}'\n---\n")
+    assert getattr(unquoted, attribute) is expected
+    assert getattr(quoted, attribute) is metadata_flag(written)
+
+
+def test_other_keys_keep_their_text() -> None:
+    meta = read_front_matter("---\nlang: no\ntitle: on\nsuppress-bibliography: on\n---\n")
+    assert meta.lang == "no" and meta.data["title"] == "on"
+    assert meta.data["suppress-bibliography"] is True
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.one_of(
+        st.sampled_from(["true", "True", "yes", "YES", "t", "T", "on", "y", "1", "no", "", " "]),
+        st.text(alphabet="tTrueysonf1 ", max_size=6),
+    )
+)
+def test_the_filter_and_the_front_matter_read_a_string_alike(value: str) -> None:
+    """A string switch (pandoc's MetaString, a quoted YAML value) means the same to both."""
+    document = {
+        "pandoc-api-version": [1, 22],
+        "meta": {
+            "references": {
+                "t": "MetaList",
+                "c": [
+                    {
+                        "t": "MetaMap",
+                        "c": {
+                            "id": {"t": "MetaString", "c": "a"},
+                            "type": {"t": "MetaString", "c": "book"},
+                            "title": {"t": "MetaString", "c": "T"},
+                        },
+                    }
+                ],
+            },
+            "suppress-bibliography": {"t": "MetaString", "c": value},
+        },
+        "blocks": [{"t": "Para", "c": [_cite("a")]}],
+    }
+    filter_document(document)
+    listed = any(block["t"] == "Div" for block in document["blocks"])
+    quoted = yaml.safe_dump({"suppress-bibliography": value}, default_style='"')
+    meta = read_front_matter(f"---\n{quoted}---\n")
+    assert meta.suppress_bibliography is (not listed)
+    assert read_front_matter(
+        "", metadata={"suppress-bibliography": value}
+    ).suppress_bibliography is (not listed)
+
+
+def _cite(key: str) -> dict[str, object]:
+    citation = {
+        "citationId": key,
+        "citationPrefix": [],
+        "citationSuffix": [],
+        "citationMode": {"t": "NormalCitation"},
+        "citationNoteNum": 0,
+        "citationHash": 0,
+    }
+    return {"t": "Cite", "c": [[citation], [{"t": "Str", "c": f"[@{key}]"}]]}
+
+
+# ---------------------------------------------------------------------------
+# metadata over the front matter (pandoc's -M)
+# ---------------------------------------------------------------------------
+
+
+def test_metadata_is_set_over_the_front_matter() -> None:
+    text = "---\nsuppress-bibliography: true\nlang: de\n---\nBody\n"
+    meta = read_front_matter(text, metadata={"suppress-bibliography": "false", "nocite": "@*"})
+    assert not meta.suppress_bibliography and meta.nocite_all and meta.lang == "de"
+    assert text[meta.body_start :] == "Body\n"
+
+
+def test_metadata_applies_without_front_matter() -> None:
+    meta = read_front_matter("Body\n", metadata={"bibliography": "refs.bib", "lang": "fr"})
+    assert (meta.bibliography, meta.lang, meta.body_start) == (["refs.bib"], "fr", 0)
+
+
+def test_inline_references_cannot_be_metadata() -> None:
+    with pytest.raises(UsageError, match="references"):
+        read_front_matter("Body\n", metadata={"references": "x"})
 
 
 def test_errors_carry_document_positions() -> None:

@@ -18,6 +18,7 @@ from citekit import (
     atomic_write_bytes,
     atomic_write_text,
     check_locale,
+    parse_metadata_option,
     read_decoded,
     read_front_matter,
     render_document,
@@ -94,19 +95,23 @@ def _through_pandoc(markdown: str, to: str, lang: str) -> bytes:
 
 
 def _inputs(
-    document: str, text: str, bib_paths: tuple[str, ...], style: str | None
+    document: str,
+    text: str,
+    bib_paths: tuple[str, ...],
+    style: str | None,
+    metadata: dict[str, str] | None = None,
 ) -> tuple[str, ...]:
     """Every file the command reads, so that ``-o`` never replaces one of them.
 
-    The document, the bibliographies (named here or in the front matter) and
-    a style given as a file (here or as the front matter's ``csl``).
+    The document, the bibliographies (named here, with ``-M``, or in the
+    front matter) and a style given as a file (here or as ``csl``).
     """
     filename = None if document == "-" else document
     inputs: list[str] = [document, *bib_paths]
     if style is not None:
         inputs.append(style)
     try:
-        meta = read_front_matter(text.replace("\r\n", "\n"), filename=filename)
+        meta = read_front_matter(text.replace("\r\n", "\n"), filename=filename, metadata=metadata)
     except FrontMatterError:
         return tuple(inputs)  # the render reports it
     if not bib_paths:
@@ -174,6 +179,15 @@ def _inputs(
     "event handlers and unsafe links are removed. Only for your own documents.",
 )
 @click.option(
+    "-M",
+    "--metadata",
+    "metadata",
+    multiple=True,
+    metavar="KEY[=VALUE]",
+    help="Set a metadata value over the front matter's, as pandoc's -M "
+    "(suppress-bibliography, nocite=@*, lang=de, ...; no VALUE means true); repeatable.",
+)
+@click.option(
     "--strict",
     is_flag=True,
     help="Unknown citation keys stop the render (nothing written, exit 1) instead of ???key.",
@@ -193,6 +207,7 @@ def render_command(
     output: str,
     to: str,
     trust_html: bool,
+    metadata: tuple[str, ...],
     strict: bool,
     encoding: str | None,
     sentence_case: bool,
@@ -212,13 +227,15 @@ def render_command(
     footnotes, a full stop or comma after a closing quote moving inside it
     where the locale says so (en-US: '"an end."[^c1]').  --bibliography,
     --csl, --to and -o are spelled as in pandoc, and the default style is
-    pandoc's, chicago-author-date.  Front
-    matter keys bibliography, csl, lang, nocite (@* for everything),
-    link-citations, references, reference-section-title and
-    citation-abbreviations (journal short forms, pandoc's file format) are read;
-    options on the command line win.  Unknown keys are reported with line
-    and column and shown as ???key, and the exit code is 1 (with --strict
-    nothing is written); so do bibliography entries that cannot be read.
+    pandoc's, chicago-author-date.  Front matter keys bibliography, csl,
+    lang, nocite (@* for everything), link-citations, references,
+    reference-section-title, suppress-bibliography, notes-after-punctuation
+    and citation-abbreviations (journal short forms, pandoc's file format)
+    are read, switches as pandoc reads them (true, yes, on); -M KEY=VALUE
+    sets one over the front matter, and options on the command line win.
+    Unknown keys are reported with line and column and shown as ???key, and
+    the exit code is 1 (with --strict nothing is written); so do
+    bibliography entries that cannot be read.
     Unreadable documents (an unterminated '[', broken front matter) exit 1;
     bad options, a missing file and an output that is one of the inputs
     exit 2 (docs/exit-codes.md).  --format json wraps the output with every
@@ -242,8 +259,9 @@ def render_command(
     the_locale = check_locale(locale) if locale else None
     if to == "docx" and output == "-":
         raise UsageError("--to docx writes a binary file: name it with -o FILE.docx")
+    overrides = parse_metadata_option(metadata)
     decoded = read_decoded(document, encoding)
-    protect = _inputs(document, decoded.text, bib_paths, style)
+    protect = _inputs(document, decoded.text, bib_paths, style, overrides)
     if abbreviations is not None:
         protect = (*protect, abbreviations)
     try:
@@ -261,6 +279,7 @@ def render_command(
             sentence_case=sentence_case,
             identifiers=identifier_resolver(resolve, offline, no_cache, sentence_case) or False,
             abbreviations=abbreviations,
+            metadata=overrides,
         )
     except (UnknownKeyError, DocumentSyntaxError, FrontMatterError) as exc:
         # data problems (exit 1), named with the document they are in

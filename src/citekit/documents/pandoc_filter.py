@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from citekit.documents.frontmatter import metadata_flag
 from citekit.documents.pandoc_ast import (
     Element,
     attr,
@@ -32,7 +33,6 @@ from citekit.documents.pandoc_ast import (
     elements,
     first_letter_upper,
     last_str,
-    meta_flag,
     meta_list,
     meta_value,
     rich_inlines,
@@ -150,11 +150,13 @@ def _settings(meta: Mapping[str, Any]) -> _Settings:
         csl=_optional_text(meta.get("csl")),
         lang=_optional_text(meta.get("lang")),
         nocite=nocite_keys(meta.get("nocite")),
-        link_citations=meta_flag(meta.get("link-citations")),
-        link_bibliography=meta_flag(meta.get("link-bibliography"), default=True),
+        link_citations=metadata_flag(meta_value(meta.get("link-citations"))),
+        link_bibliography=metadata_flag(meta_value(meta.get("link-bibliography")), True),
         section_title=_optional_text(meta.get("reference-section-title")),
-        suppress_bibliography=meta_flag(meta.get("suppress-bibliography")),
-        notes_after_punctuation=meta_flag(meta.get("notes-after-punctuation"), default=True),
+        suppress_bibliography=metadata_flag(meta_value(meta.get("suppress-bibliography"))),
+        notes_after_punctuation=metadata_flag(
+            meta_value(meta.get("notes-after-punctuation")), True
+        ),
         abbreviations=_optional_text(meta.get("citation-abbreviations")),
     )
 

@@ -19,6 +19,13 @@ citation was and adds the bibliography.
   does) and takes that note's number.
 * Unknown keys become ``???key`` with a warning naming line and column
   (errors with ``strict``).
+* pandoc's switches are honoured as ``pandoc --citeproc`` honours them:
+  ``suppress-bibliography``, ``notes-after-punctuation`` (note marks after
+  a following full stop or comma, by default), ``link-bibliography`` (URLs
+  and DOIs in entries linked, by default) and ``link-citations``, read by
+  :func:`citekit.documents.frontmatter.metadata_flag` like the pandoc
+  filter reads them; ``metadata`` sets values over the front matter, as
+  pandoc's ``-M`` does.
 * Several bibliographies: ``::: {#refs-NAME}`` divs take the entries of the
   front matter's ``bibliography-NAME`` files, of the CSL types or keywords
   their attributes name, or of the works cited in their section
@@ -63,7 +70,7 @@ from citekit.render import (
     serialise,
 )
 from citekit.render.abbreviations import abbreviate, load_abbreviations
-from citekit.render.api import entry_sets, set_closure
+from citekit.render.api import entry_sets, linkify, set_closure
 from citekit.render.output import html_document
 from citekit.render.quoted import quoting_closure
 from citekit.render.richtext import Rich, Text, escape_attribute, plain
@@ -518,11 +525,15 @@ def _render_clusters(
     engine: str | Engine | None,
     nocite: list[str],
     nocite_all: bool,
+    *,
+    bibliography: bool = True,
 ) -> tuple[list[Rich | None], dict[str, Rich], list[Rich | None], Result, list[str]]:
     """Engine output: one tree per citation (None when nothing is known), authors, the rest.
 
     The third list holds, per citation, the author's name rendered at that
     citation's position (:func:`positioned_authors`; note styles only).
+    ``bibliography`` False (``suppress-bibliography``) renders no entries;
+    the citations come out the same, numbers included, as in pandoc.
     """
     citations = scan_result.citations
     cited: dict[str, None] = {}
@@ -558,7 +569,7 @@ def _render_clusters(
         locale=locale,
         output="text",
         engine=engine,
-        bibliography=True,
+        bibliography=bibliography,
         bibliography_keys=bib_keys,
         nocite="*" if nocite_all else None,
     )
@@ -737,6 +748,7 @@ def render_document(
     trust_html: bool = False,
     identifiers: Resolver | bool = False,
     abbreviations: str | Path | Mapping[str, object] | None = None,
+    metadata: Mapping[str, object] | None = None,
 ) -> DocumentResult:
     """Format the citations of a Markdown document and add its bibliography.
 
@@ -769,6 +781,10 @@ def render_document(
             parsed content; None means the front matter's.  It fills the
             short forms that styles print with ``form="short"``
             (:mod:`citekit.render.abbreviations`).
+        metadata: values set over the front matter's, as pandoc's ``-M``
+            does: ``{"suppress-bibliography": True}`` (or ``"true"``,
+            ``"yes"``, ``"on"``), ``{"nocite": "@*"}``, ``{"lang": "de"}``
+            (:func:`citekit.documents.frontmatter.read_front_matter`).
 
     Raises :class:`DocumentSyntaxError` / :class:`FrontMatterError` (both
     data errors, with line and column) for documents that cannot be read.
@@ -777,7 +793,7 @@ def render_document(
         raise UsageError(f"unknown document format '{to}'; known: {', '.join(DOCUMENT_FORMATS)}")
     name = str(filename) if filename else None
     text = text.replace("\r\n", "\n")  # offsets, lines and blank-line rules in one form
-    meta = read_front_matter(text, filename=name)
+    meta = read_front_matter(text, filename=name, metadata=metadata)
     the_style = _style_for(meta, style, filename)
     paths: Sequence[str | Path] = (
         bibliography if bibliography is not None else resolve_paths(meta.bibliography, filename)
@@ -831,8 +847,17 @@ def render_document(
     missing_nocite = [k for k in nocite if k != "*" and k not in the_library]
 
     trees, authors, positioned, rendered, warnings = _render_clusters(
-        found, the_library, the_style, the_locale, engine, nocite, meta.nocite_all
+        found,
+        the_library,
+        the_style,
+        the_locale,
+        engine,
+        nocite,
+        meta.nocite_all,
+        bibliography=not meta.suppress_bibliography,
     )
+    if meta.link_bibliography:
+        rendered.bibliography = _linked(rendered.bibliography)
     warnings[:0] = [*(str(u) for u in unknown), *resolve_messages]
     warnings.extend(f"unknown nocite key '{k}'" for k in missing_nocite)
     if strict and missing_nocite:
@@ -859,7 +884,7 @@ def render_document(
         the_library,
         the_style,
         result,
-        link=meta.link_citations or to == "html",
+        link=_links_citations(meta, to),
         named_keys=named_keys,
         positioned=positioned,
     )
@@ -878,6 +903,22 @@ def render_document(
         )
         result.output = page.replace("</head>", _HTML_CSS + "</head>", 1)
     return result
+
+
+def _links_citations(meta: FrontMatter, to: str) -> bool:
+    """Whether citations link to their entries: ``link-citations`` when the metadata
+    sets it (``false`` included); unset, only in HTML, a page read on screen."""
+    if "link-citations" in meta.data:
+        return meta.link_citations
+    return to == "html"
+
+
+def _linked(entries: list[BibEntry]) -> list[BibEntry]:
+    """``link-bibliography`` (pandoc's default: on): URLs and DOIs in entries become links.
+
+    Only the entries, as in pandoc; a citation that prints a URL keeps it as text.
+    """
+    return [replace(entry, rich=linkify(entry.rich)) for entry in entries]
 
 
 def _abbreviated(
@@ -958,6 +999,7 @@ def _assemble(
     edits: list[_Edit] = []
     new_notes: list[tuple[int, str, str]] = []  # (number, label, content)
     at_position = list(positioned) or [None] * len(trees)
+    listed = {entry.id for entry in result.bibliography}  # no link to an entry not written
     for found_citation, tree, named in zip(found.citations, trees, at_position, strict=True):
         items = found_citation.cluster.items
         marks = _unknown_marks(found_citation, library)
@@ -965,7 +1007,12 @@ def _assemble(
         plain = serialise(tree, "text") if tree is not None else ""
         target = (
             f"#{anchor(items[0].id)}"
-            if link and tree is not None and len(items) == 1 and not marks and not style.is_note
+            if link
+            and tree is not None
+            and len(items) == 1
+            and items[0].id in listed
+            and not marks
+            and not style.is_note
             else None
         )
         if marks:
@@ -997,7 +1044,11 @@ def _assemble(
             else:
                 start = _space_before(text, start)
                 replacement = f"[^{label}]"
-                if end < len(text) and text[end] in _NOTE_PUNCTUATION:
+                if (
+                    meta.notes_after_punctuation
+                    and end < len(text)
+                    and text[end] in _NOTE_PUNCTUATION
+                ):
                     mark = text[end]
                     replacement = mark + replacement
                     end += 1
@@ -1197,6 +1248,7 @@ def render_document_file(
     sentence_case: bool = True,
     identifiers: Resolver | bool = False,
     abbreviations: str | Path | Mapping[str, object] | None = None,
+    metadata: Mapping[str, object] | None = None,
 ) -> DocumentResult:
     """:func:`render_document` on a file (``-`` for stdin); ``encoding`` for it and its
     bibliography files."""
@@ -1215,6 +1267,7 @@ def render_document_file(
         sentence_case=sentence_case,
         identifiers=identifiers,
         abbreviations=abbreviations,
+        metadata=metadata,
     )
     result.diagnostics[:0] = decoding
     return result
