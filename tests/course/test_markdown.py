@@ -44,7 +44,7 @@ def test_structure(text: str) -> None:
     )
     assert "**Optional.**" not in text and "**Required.**" not in text
     assert "Read: pp. 101–110, 115 (11 pages)" in lines
-    assert "[https://doi.org/10.1234/jks.2019.5](https://doi.org/10.1234/jks.2019.5)" in text
+    assert "<https://doi.org/10.1234/jks.2019.5>" in text  # shown as itself: an autolink
     assert text.count(":::\n") == text.count("::: {#")
 
 

@@ -188,6 +188,18 @@ def test_sanitize_html_keeps_the_csl_tags_and_escapes_the_rest() -> None:
     )
 
 
+def test_a_url_shown_as_itself_is_a_markdown_autolink_as_pandoc_writes_it() -> None:
+    url = "https://example.org/page_1?q=a*b"
+    assert to_markdown(Span((Text(url),), link=url)) == f"<{url}>"
+    # anything else shown, or formatting on it, or a URL an autolink cannot hold: a link
+    assert to_markdown(Span((Text("page"),), link=url)) == f"[page]({url})"
+    italic = to_markdown(Span((Text(url),), link=url, italic=True))
+    assert italic.startswith("[*") and italic.endswith(f"]({url})")
+    spaced = "https://e.org/a b"
+    assert to_markdown(Span((Text(spaced),), link=spaced)).startswith("[")
+    assert to_markdown(Span((Text("mailto:a@b.org"),), link="mailto:a@b.org")).startswith("[")
+
+
 def test_markdown_and_latex_links_cannot_end_early() -> None:
     rich = Span((Text("x"),), link="https://e.org/a b)(c]<d>")
     assert to_markdown(rich) == "[x](https://e.org/a%20b%29%28c%5D%3Cd%3E)"

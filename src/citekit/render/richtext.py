@@ -583,8 +583,17 @@ def to_markdown(rich: Rich) -> str:
         inner = f"*{inner}*"
     link = safe_url(rich.link)
     if link:
-        inner = f"[{inner}]({_markdown_url(link)})"
+        shown = plain(rich)
+        if shown == link and inner == _MARKDOWN_SPECIAL.sub(r"\\\1", shown) and _autolinkable(link):
+            inner = f"<{link}>"  # a URL shown as itself, as pandoc writes it
+        else:
+            inner = f"[{inner}]({_markdown_url(link)})"
     return _place_display(rich.display, inner, "\n\n")
+
+
+def _autolinkable(url: str) -> bool:
+    """Whether ``<url>`` reads back as a link to ``url`` (an absolute URL, nothing that ends it)."""
+    return "://" in url and not any(c in "<>\\`" or c.isspace() for c in url)
 
 
 def _markdown_url(url: str) -> str:
