@@ -265,9 +265,12 @@ def space_prefix(prefix: str | None) -> str | None:
     """
     if not prefix:
         return None
+    # White space first becomes single spaces, so that a tab or a carriage
+    # return is looked through as a space is ("0\r\"" reads as "0 \"").
+    prefix = re.sub(r"\s+", " ", prefix)
     core = prefix.rstrip(_PREFIX_TAIL)
     spaced = prefix + " " if _PREFIX_NEEDS_SPACE.search(core) else prefix
-    return re.sub(r"\s+", " ", spaced)
+    return spaced.replace("  ", " ")
 
 
 def space_suffix(suffix: str | None) -> str | None:
