@@ -273,8 +273,11 @@ def check_latex(text: str) -> None:
 def check_markdown(text: str) -> None:
     """No raw HTML and no unsafe link target, in the body or the YAML header."""
     unescaped = re.sub(r"\\.", "", text)
-    assert not re.search(r"<[A-Za-z/!?]", unescaped), "raw HTML in Markdown"
+    # an autolink (<https://...>, a URL shown as itself) is a link, not HTML
+    without_autolinks = re.sub(r"<https?://[^\s<>]*>", "", unescaped)
+    assert not re.search(r"<[A-Za-z/!?]", without_autolinks), "raw HTML in Markdown"
     assert not re.search(r"\]\(\s*(?:javascript|data|vbscript):", text, re.IGNORECASE)
+    assert not re.search(r"<\s*(?:javascript|data|vbscript):", text, re.IGNORECASE)
     check_html(document_markdown.to_html(text), PAGE_TAGS, page=False)
 
 
