@@ -138,8 +138,11 @@ def test_merge_fills_the_existing_entry_only(services: FakeServices, bib: Path) 
 def test_dry_run_writes_nothing(services: FakeServices, bib: Path) -> None:
     code, out, err = _add("hep-th/9711200", "--dry-run", "--to", str(bib))
     assert code == 0
-    assert out.startswith("@article{Maldacena1997LargeNLimit,")
-    assert "eprint      = {hep-th/9711200}" in out and "eprinttype  = {arxiv}" in out
+    # an arXiv preprint (CSL "article") is a @misc marked as a preprint, which reads
+    # back as a preprint; an @article would read back as a journal article
+    assert out.startswith("@misc{Maldacena1997LargeNLimit,")
+    assert "eprint" in out and "hep-th/9711200" in out and "{arxiv}" in out
+    assert "{preprint}" in out
     assert "1 entry would be added" in err
     assert bib.read_bytes() == EXISTING.encode("utf-8")
 

@@ -8,6 +8,7 @@ one left out is reported by name with the way to fix it (``citekit keys``).
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from citekit.base.text import strip_markup
 from citekit.cli import main
 from citekit.errors import DataError, Diagnostic, Severity
 from citekit.formats import read_string, write_string
+from citekit.formats.bibtex import fields as bm
 from citekit.formats.bibtex.fields import ordinal_edition
 from citekit.formats.bibtex.latex import NOCASE_OPEN as NOCASE
 from citekit.formats.bibtex.writer import UNWRITABLE_KEY, unwritable_keys, write
@@ -766,3 +768,22 @@ def test_a_lower_case_subtitle_behind_punctuation_reads_back_as_written() -> Non
     ).library
     back = read_string(write_string(library, "biblatex"), "biblatex").library["a"]
     assert back.get("title") == "Building bridges: )) the role"
+
+
+@pytest.mark.parametrize("csl_type", sorted(bm.SUBTYPE_OF_CSL))
+def test_a_type_written_as_an_entry_subtype_reads_back_as_itself(csl_type: str) -> None:
+    """CSL types BibLaTeX has no type for (a preprint, a speech) survive a round trip."""
+    btype, subtype = bm.SUBTYPE_OF_CSL[csl_type]
+    record = Record("w", csl_type, {"title": "A work", "issued": {"date-parts": [[2021]]}})
+    text = write(Library([record]))
+    assert text.startswith(f"@{btype}{{w,")
+    assert re.search(rf"entrysubtype\s*=\s*\{{{subtype}\}}", text), text
+    back = read_string(text, "biblatex").library["w"]
+    assert back.type == csl_type
+
+
+def test_a_preprint_is_a_misc_marked_preprint_as_pandoc_writes_misc() -> None:
+    record = Record("p", "article", {"title": "A preprint", "publisher": "arXiv"})
+    text = write(Library([record]))
+    assert text.startswith("@misc{p,")
+    assert read_string(text, "biblatex").library["p"].type == "article"

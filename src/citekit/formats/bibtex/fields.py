@@ -110,7 +110,7 @@ BIBTEX_TYPES: dict[str, tuple[str, str | None]] = {
 
 # CSL type -> BibLaTeX type the writer uses when no original type was kept.
 CSL_TO_BIBLATEX: dict[str, str] = {
-    "article": "article", "article-journal": "article", "article-magazine": "article",
+    "article": "misc", "article-journal": "article", "article-magazine": "article",
     "article-newspaper": "article", "book": "book", "chapter": "incollection",
     "classic": "book", "collection": "collection", "dataset": "dataset",
     "document": "misc", "entry": "inreference", "entry-dictionary": "inreference",
@@ -128,11 +128,14 @@ CSL_TO_BIBLATEX: dict[str, str] = {
 }  # fmt: skip
 
 # Entry subtypes that CSL knows as types, per BibLaTeX entry type: biblatex's
-# own for @article, and citekit's quotation records (docs/quotations.md) as
-# @misc with entrysubtype speech or interview.
+# own for @article, citekit's quotation records (docs/quotations.md) as @misc
+# with entrysubtype speech or interview, and CSL's ``article`` (a preprint or
+# working paper, Zotero's "Preprint") as @misc with entrysubtype preprint:
+# BibLaTeX has no such type, pandoc writes @misc, and an @article would read
+# back as a journal article.
 ENTRY_SUBTYPES: dict[str, dict[str, str]] = {
     "article": {"magazine": "article-magazine", "newspaper": "article-newspaper"},
-    "misc": {"speech": "speech", "interview": "interview"},
+    "misc": {"speech": "speech", "interview": "interview", "preprint": "article"},
 }
 ARTICLE_SUBTYPES: dict[str, str] = ENTRY_SUBTYPES["article"]
 # CSL type -> (BibLaTeX type, entrysubtype) for the writer.
