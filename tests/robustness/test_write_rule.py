@@ -32,7 +32,7 @@ from typing import Any
 import pytest
 from bibtexparser import model as bib
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from citekit.cli import main
@@ -270,6 +270,16 @@ def _pure_insertion(old: str, new: str) -> bool:
 
 @SETTINGS
 @given(bib_files(), st.sampled_from(["first", "last", "combine"]), st.sampled_from(ENCODINGS))
+@example(  # the conflict note quotes a concatenation: its "#" is inside the braces
+    text=(
+        "@article{k3,\n  author = {Doe, Jane},\n  title = {Another Paper},\n"
+        "  doi = {10.1000/2010},\n  publisher = {Macro Press}\n}\n"
+        "@article{k4,\n  author = {Doe, Jane},\n  title = {Another Paper},\n"
+        '  doi = {10.1000/2010},\n  publisher = "Press of " # {Macro Press}\n}\n'
+    ),
+    policy="combine",
+    encoding="utf-8",
+)
 def test_dedupe_merge_in_place_edits_only_the_merged_entries(
     text: str, policy: str, encoding: str
 ) -> None:
@@ -333,13 +343,34 @@ def _check_survivor(
             assert any(origin == other for origin, _ in kept), (other, variable)
 
 
+def _one_delimited_value(value: str) -> bool:
+    """Whether ``value`` is one braced or quoted value, not a ``#`` concatenation.
+
+    A ``#`` inside the braces (a JSON note of merge conflicts quoting a
+    concatenation) is text, not the operator.
+    """
+    if len(value) < 2 or value[0] not in '{"' or value[-1] != ("}" if value[0] == "{" else '"'):
+        return False
+    depth = 0
+    for char in value[1:-1]:
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth < 0:
+                return False  # the opening brace closed before the end
+        elif char == '"' and value[0] == '"' and depth == 0:
+            return False  # a quoted value ended before the end
+    return depth == 0
+
+
 def _fields(text: str, key: str) -> list[tuple[str, str]]:
     """An entry's fields as written: (lower-case BibLaTeX name, value without delimiters)."""
     entry = next(b for b in split_blocks(text) if isinstance(b, bib.Entry) and b.key == key)
 
     def bare(value: str) -> str:
         value = " ".join(value.split())
-        return value[1:-1].strip() if value[:1] in '{"' and "#" not in value else value
+        return value[1:-1].strip() if _one_delimited_value(value) else value
 
     return [
         (FIELD_ALIASES.get(f.key.lower(), f.key.lower()), bare(str(f.value))) for f in entry.fields
