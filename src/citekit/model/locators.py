@@ -9,6 +9,8 @@ term wins.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 LOCATOR_TERMS: tuple[str, ...] = (
     "page", "chapter", "section", "paragraph", "volume", "line", "note", "figure",
     "book", "part", "verse", "folio", "column", "issue", "opus", "sub-verbo",
@@ -24,9 +26,50 @@ DEFAULT_LOCATOR = "page"
 """The label of a locator given without one (a bare ``33`` is a page, as in pandoc)."""
 
 
+LOCATOR_ABBREVIATIONS: dict[str, str] = {
+    "app.": "appendix", "bk.": "book", "ch.": "chapter", "col.": "column", "fig.": "figure",
+    "fol.": "folio", "l.": "line", "n.": "note", "no.": "issue", "op.": "opus", "p.": "page",
+    "pp.": "page", "para.": "paragraph", "pt.": "part", "r.": "rule", "sec.": "section",
+    "supp.": "supplement", "sv.": "sub-verbo", "tbl.": "table", "vol.": "volume", "vrs.": "verse",
+}  # fmt: skip
+"""The English abbreviations that label a locator or a part of one in any locale
+(``ch. 3``, ``1, fol. 186-190``), each to the CSL term it stands for.  These are
+the ones citeproc-js reads (its own table, less the entries that name no CSL
+locator term), so a locator typed for Zotero reads the same here.  The
+processor also reads a locale's own dotted forms (``chap.``, ``Bd.``), which
+win a form both name, but prints those as written, as citeproc-js does."""
+
+
+class LocatorPart(NamedTuple):
+    """One part of a locator: the head (``1`` of ``1, fol. 186-190``) or a labelled part.
+
+    The text reads back as ``lead + label + space + value``.  ``term`` is the
+    CSL term the part counts as ("folio"; the cite's own label for the head;
+    empty for an abbreviation no term stands for, which prints as written).
+    A part whose label repeats the one before it joins that one's group
+    (``shown`` false): the group's values, ``group``, decide its plural, so
+    ``sec. 2, sec. 3`` prints as one label for two sections.
+    """
+
+    lead: str  # the separator before the label: ", "
+    label: str  # the abbreviation as written: "fol."
+    space: str  # what stands between the label and the value
+    value: str  # "186-190"
+    term: str
+    shown: bool
+    group: str  # the values of the part's group, with their separators: "2, 3"
+
+
 def is_locator_label(label: str) -> bool:
     """Whether ``label`` is a CSL locator term (``page``, ``sub-verbo``; not ``p.``)."""
     return label in LOCATOR_LABELS
 
 
-__all__ = ["DEFAULT_LOCATOR", "LOCATOR_LABELS", "LOCATOR_TERMS", "is_locator_label"]
+__all__ = [
+    "DEFAULT_LOCATOR",
+    "LOCATOR_ABBREVIATIONS",
+    "LOCATOR_LABELS",
+    "LOCATOR_TERMS",
+    "LocatorPart",
+    "is_locator_label",
+]

@@ -36,6 +36,7 @@ from collections.abc import Callable, Mapping
 from types import CodeType
 from typing import Any, Protocol
 
+from citekit.model.locators import LocatorPart
 from citekit.model.records import NUMBER_VARIABLES
 from citekit.render.csl.boxes import Box, Out, find_tag, is_empty
 from citekit.render.csl.contract import Context, NodeEvaluator
@@ -664,12 +665,17 @@ class Compiler:
         always = plural_attr == "always"
         counted = variable in ("number-of-pages", "number-of-volumes")
         is_locator = variable == "locator"
+        # A locator's labelled parts ("fols." of "p. 1, fols. 186-190") print in
+        # this label's short or symbol form; in the short form for a long one,
+        # as citeproc-js does for a cs:label without a form (the default).
+        part_form = form if form in ("short", "symbol") else "short"
 
         def label(ev: Host, ctx: Context) -> Out | None:
             term_name = variable
             if is_locator:
                 value = ctx.cite.locator
                 term_name = LOCATOR_TERMS.get(ctx.cite.label, ctx.cite.label or "page")
+                ctx.locator_label_form = part_form
             else:
                 value = get(ev, ctx)
             plural: bool
@@ -763,7 +769,7 @@ class Compiler:
     def _compile_one(self, attr: str, value: str) -> Predicate:
         if attr == "variable":
             return self._variable_test(value)
-        if attr == "is-numeric":
+        if attr == "is-numeric" and value != "locator":
             get = self.getter(value)
 
             def numeric(ev: Host, ctx: Context) -> bool:
@@ -771,6 +777,18 @@ class Compiler:
                 return bool(text) and is_numeric(text)
 
             return numeric
+        if attr == "is-numeric" and value == "locator":
+            get = self.getter(value)
+
+            def numeric_locator(ev: Host, ctx: Context) -> bool:
+                """A locator with labelled parts is numeric when every part's value is."""
+                text = get(ev, ctx)
+                parts = ctx.cite.locator_parts
+                if text and parts:
+                    return all(is_numeric(part.value) for part in parts)
+                return bool(text) and is_numeric(text)
+
+            return numeric_locator
         if attr == "is-uncertain-date":
 
             def uncertain(ev: Host, ctx: Context) -> bool:
@@ -1191,7 +1209,9 @@ def _page_content(compiler: Compiler, ctx: Context, value: str) -> Out:
 
 def _locator_content(compiler: Compiler, ctx: Context, value: str) -> Out:
     dash = ctx.locale.term("page-range-delimiter") or _EN_DASH
-    if ctx.cite.label in ("", "page"):
+    if ctx.cite.locator_parts and value == ctx.cite.locator:
+        value = "".join(_locator_part(ctx, part, dash) for part in ctx.cite.locator_parts)
+    elif ctx.cite.label in ("", "page"):
         value = format_page_range(value, ctx.options.get("page-range-format"), dash)
     else:
         value = format_page_range(value, None, dash)
@@ -1201,6 +1221,19 @@ def _locator_content(compiler: Compiler, ctx: Context, value: str) -> Out:
         if ampersand and ampersand != "&":
             value = value.replace(" & ", f" {ampersand} ")
     return compiler.markup(ctx, value)
+
+
+def _locator_part(ctx: Context, part: LocatorPart, dash: str) -> str:
+    """One part of a locator: its label as the locale's term, plural for its
+    group's values ("fols."; as written when no term stands for it), then its
+    value, a range formatted as pages only when the part counts pages."""
+    label = part.label
+    if part.label and part.shown and part.term:
+        plural = _plural_value(ctx, part.group)
+        label = ctx.locale.term(part.term, ctx.locator_label_form, plural) or label
+    range_format = ctx.options.get("page-range-format") if part.term == "page" else None
+    value = format_page_range(part.value, range_format, dash)
+    return part.lead + (label + part.space if part.shown else "") + value
 
 
 _CONTENT_BUILDERS: dict[str, Callable[[Compiler, Context, str], Out]] = {

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 from citekit.base.valueclass import value_class
 from citekit.model.citations import CiteItem
+from citekit.model.locators import LocatorPart
 from citekit.render.csl.boxes import Out
 from citekit.render.csl.data import Item
 from citekit.render.csl.locale import Locale
@@ -54,6 +55,8 @@ class CiteInfo:
     author_only: bool = False
     # The part of the locator its label counts ("1" in "1, fol. 186"), when it names others.
     locator_head: str | None = None
+    # The locator cut at its labelled parts (Processor.locator_parts), when it names any.
+    locator_parts: tuple[LocatorPart, ...] = ()
 
 
 @value_class(frozen=False)
@@ -103,6 +106,8 @@ class Context:
     options: Mapping[str, str] = field(default_factory=dict)
     notes: RenderNotes = field(default_factory=RenderNotes)
     tracked: list[str] | None = None
+    # The form of the locator's cs:label, which its labelled parts print in too.
+    locator_label_form: str = "short"
 
 
 @value_class

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from citekit.model.citations import CiteItem
-from citekit.model.locators import LOCATOR_LABELS
+from citekit.model.locators import LOCATOR_ABBREVIATIONS, LOCATOR_LABELS, LocatorPart
 from citekit.model.records import DATE_VARIABLES, NAME_VARIABLES
 from citekit.render.csl.bibliography import render_bibliography
 from citekit.render.csl.boxes import Box, Out, is_empty, plain_text, to_rich
@@ -53,11 +53,17 @@ from citekit.render.csl.style import (
 )
 from citekit.render.richtext import Rich
 
-_LABELLED_PART = re.compile(r",\s*(\S+\.)\s")
-# The locator terms whose short form may open an unlabelled locator ("vol. 3"),
+# Where a labelled part may start: a comma, then a dotted word ("fol.", "s.v."),
+# then the part's value, with or without a space ("fol. 186", "fol.186").
+_LABELLED_PART = re.compile(r",\s*([^\s,]+\.)(\s*)(?=[^\s,])")
+# A dotted word of one to four lower-case letters opens a part even when no
+# term stands for it ("12, xyz. 3-4": "p. 12"), as citeproc-js reads it.
+_ANY_ABBREVIATION = re.compile(r"[a-z]{1,4}\.")
+# The locator terms whose locale short form may open a locator ("vol. 3"),
 # from the one table (citekit.model.locators), in alphabetical order (the first
-# of two terms with one form wins).  A page needs no label word, and "page" and
-# "version" were never read this way: kept so, to leave rendering unchanged.
+# of two terms with one form wins).  The locale's page and version forms are
+# not read this way (kept so, to leave rendering unchanged); the English "p."
+# and "pp." are, with citeproc-js's other abbreviations (LOCATOR_ABBREVIATIONS).
 LOCATOR_TERM_NAMES = tuple(sorted(LOCATOR_LABELS - {"page", "version"}))
 
 
@@ -269,10 +275,16 @@ class Processor:
             author_only=wanted.author_only,
             citation_number=citation_number,
         )
-        if info.locator and not info.label:
-            info.label, info.locator = self.split_locator_label(info.locator)
-        if info.locator:
-            info.locator_head = self.locator_head(info.locator)
+        locator = info.locator
+        if locator and "." in locator:  # only a dotted word names a label
+            info.label, locator = self.split_locator_label(locator, info.label)
+            info.locator = locator
+            parts = self.locator_parts(locator, info.label) if "," in locator else ()
+            if len(parts) > 1:
+                info.locator_parts = parts
+                info.locator_head = parts[0].group
+        elif locator and not info.label:
+            info.label = "page"
         return info
 
     @property
@@ -286,25 +298,56 @@ class Processor:
             self._locator_terms = locator_terms(self.locale)
         return self._locator_terms
 
-    def split_locator_label(self, locator: str) -> tuple[str, str]:
-        """A locator such as ``vol. 3`` names its own label; ``page`` otherwise."""
-        head, _, rest = locator.partition(" ")
-        label = self.locator_terms.get(head)
-        if label is not None and rest.strip():
-            return label, rest.strip()
-        return "page", locator
+    def split_locator_label(self, locator: str, label: str = "") -> tuple[str, str]:
+        """A locator such as ``vol. 3`` names its own label; ``page`` otherwise.
 
-    def locator_head(self, locator: str) -> str | None:
-        """The locator up to a second, labelled part (``1`` of ``1, fol. 186``).
-
-        The label's plural then follows that first part alone ("p. 1, fol.
-        186-190"), as citeproc-js reads it.
+        The locator's own label wins over none and over ``page`` (the label a
+        citation syntax gives a bare locator): ``vol. 3, p. 4-5`` labelled
+        ``page`` is volume 3, as citeproc-js reads it.  A locator repeating
+        its cite's label (``vol. 3`` labelled ``volume``) loses the repeat.
+        Any other label stays with the locator as written.
         """
-        terms = self.locator_terms
-        for match in _LABELLED_PART.finditer(locator):
-            if match.group(1) in terms:
-                return locator[: match.start()]
-        return None
+        head, _, rest = locator.partition(" ")
+        named = self.locator_terms.get(head) or LOCATOR_ABBREVIATIONS.get(head)
+        if named is not None and rest.strip() and label in ("", "page", named):
+            return named, rest.strip()
+        return label or "page", locator
+
+    def locator_parts(self, locator: str, label: str) -> tuple[LocatorPart, ...]:
+        """``locator`` cut at its labelled parts: ``1, fol. 186-190`` is page
+        ``1`` and folios ``186-190``; one part when it names none.
+
+        Every part prints its own label, plural for its own values ("p. 1,
+        fols. 186–190"), and the cite's label counts the head alone, as
+        citeproc-js prints them.  A part labelled as the one before it joins
+        that one ("sec. 2, sec. 3" is two sections, "1, p. 3" two pages).
+        """
+        cuts = [m for m in _LABELLED_PART.finditer(locator) if self._opens_part(m.group(1))]
+        if not cuts:
+            return (_part("", "", "", locator, label),)
+        parts = [_part("", "", "", locator[: cuts[0].start()], label)]
+        ends = [match.start() for match in cuts[1:]] + [len(locator)]
+        for match, end in zip(cuts, ends, strict=True):
+            written = match.group(1)
+            lead = locator[match.start() : match.start(1)]
+            value = locator[match.end() : end]
+            term = LOCATOR_ABBREVIATIONS.get(written, "")
+            parts.append(_part(lead, written, match.group(2), value, term))
+        return _grouped(parts)
+
+    def locator_head(self, locator: str, label: str = "page") -> str | None:
+        """The values the cite's label counts when ``locator`` names other parts
+        (``1`` of ``1, fol. 186``); None when it names none."""
+        parts = self.locator_parts(locator, label)
+        return parts[0].group if len(parts) > 1 else None
+
+    def _opens_part(self, written: str) -> bool:
+        """Whether a dotted word after a comma labels a part of the locator."""
+        return (
+            written in self.locator_terms
+            or written in LOCATOR_ABBREVIATIONS
+            or _ANY_ABBREVIATION.fullmatch(written) is not None
+        )
 
     def number_items(self, items: Mapping[str, Item], registered: list[str]) -> dict[str, int]:
         self._numbered_order = None
@@ -367,6 +410,39 @@ class Processor:
             if key.variable == "citation-number":
                 keys[index] = number
         return keys
+
+
+def _part(lead: str, label: str, space: str, value: str, term: str) -> LocatorPart:
+    return LocatorPart(lead, label, space, value, term, True, value)
+
+
+def _grouped(parts: list[LocatorPart]) -> tuple[LocatorPart, ...]:
+    """``parts`` with each run of one term (or one unknown label) as one group.
+
+    A part joins the group before it when it names the same term (the
+    head's term is the cite's label) or repeats the same unknown label; it
+    then prints no label, and every part of the group counts all its values.
+    """
+    runs: list[list[LocatorPart]] = []
+    for part in parts:
+        if runs and _same_label(runs[-1][0], part):
+            runs[-1].append(part._replace(shown=False))
+        else:
+            runs.append([part])
+    grouped: list[LocatorPart] = []
+    for run in runs:
+        if len(run) == 1:  # its group is its own value already
+            grouped.append(run[0])
+            continue
+        values = run[0].value + "".join(part.lead + part.value for part in run[1:])
+        grouped.extend(part._replace(group=values) for part in run)
+    return tuple(grouped)
+
+
+def _same_label(first: LocatorPart, later: LocatorPart) -> bool:
+    if first.term or later.term:
+        return first.term == later.term
+    return first.label == later.label
 
 
 def locator_terms(locale: Locale) -> dict[str, str]:
