@@ -57,10 +57,27 @@ SHORT = """<?xml version="1.0" encoding="utf-8"?>
 </style>"""
 # The same with the label's symbol form: the parts' labels take it too.
 SYMBOL = SHORT.replace('form="short"', 'form="symbol"')
-INLINE = {"short": SHORT.encode(), "symbol": SYMBOL.encode()}
+# With form="long" written, the parts' labels are long too; with no form (long
+# for the cite's own label), they are short.
+LONG = SHORT.replace('form="short"', 'form="long"')
+UNWRITTEN = SHORT.replace(' form="short"', "")
+INLINE = {
+    "short": SHORT.encode(),
+    "symbol": SYMBOL.encode(),
+    "long": LONG.encode(),
+    "unwritten": UNWRITTEN.encode(),
+}
 
 # (style, locator, label, citeproc-js's output)
 CASES: list[tuple[str, str, str | None, str]] = [
+    # citeproc-js: form="long" written: every part's label long
+    ("long", "1, fol. 186-190", "page", "Rivers and Roads, page 1, folios 186–190"),
+    # citeproc-js
+    ("long", "2, sec. 4, 6", "page", "Rivers and Roads, page 2, sections 4, 6"),
+    # citeproc-js: no form written: the cite's label long, its parts' labels short
+    ("unwritten", "1, fol. 186-190", "page", "Rivers and Roads, page 1, fols. 186–190"),
+    # citeproc-js
+    ("unwritten", "vol. 3, p. 4-5", "page", "Rivers and Roads, volume 3, pp. 4–5"),
     # citeproc-js: each part's label in the plural its own range takes
     ("short", "1, fol. 186-190", "page", "Rivers and Roads, p. 1, fols. 186–190"),
     # citeproc-js

@@ -666,9 +666,9 @@ class Compiler:
         counted = variable in ("number-of-pages", "number-of-volumes")
         is_locator = variable == "locator"
         # A locator's labelled parts ("fols." of "p. 1, fols. 186-190") print in
-        # this label's short or symbol form; in the short form for a long one,
-        # as citeproc-js does for a cs:label without a form (the default).
-        part_form = form if form in ("short", "symbol") else "short"
+        # this label's form, and short for a cs:label without one (whose own
+        # label is long), as citeproc-js prints them.
+        part_form = form if node.form_written else "short"
 
         def label(ev: Host, ctx: Context) -> Out | None:
             term_name = variable

@@ -98,6 +98,9 @@ class LabelNode(Node):
     form: str = "long"
     plural: str = "contextual"
     decor: Decor = PLAIN
+    # Whether the style wrote ``form``: a locator's labelled parts print short
+    # labels for a cs:label without one and long ones for form="long" (citeproc-js).
+    form_written: bool = False
 
 
 @value_class

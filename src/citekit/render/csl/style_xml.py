@@ -189,6 +189,7 @@ class _Parser:
             el.get("form") or "long",
             el.get("plural") or "contextual",
             decor_of(el),
+            el.get("form") is not None,
         )
 
     def condition(self, el: etree._Element) -> Condition:
