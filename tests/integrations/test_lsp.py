@@ -22,13 +22,14 @@ pytest_lsp = pytest.importorskip("pytest_lsp", reason="pytest-lsp drives the ser
 
 from click.testing import CliRunner  # noqa: E402
 from lsprotocol import types  # noqa: E402
+from pygls.exceptions import JsonRpcException  # noqa: E402
 from pygls.uris import from_fs_path, to_fs_path  # noqa: E402
 from pytest_lsp import ClientServerConfig, LanguageClient  # noqa: E402
 
 import citekit  # noqa: E402
 from citekit.cli import main  # noqa: E402
 from citekit.integrations.lsp_features import TextMap  # noqa: E402
-from citekit.integrations.lsp_scan import completion_prefix, find_keys  # noqa: E402
+from citekit.integrations.lsp_scan import cite_text, completion_prefix, find_keys  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 KNOWN = "raimondo2000enemy"
@@ -78,6 +79,42 @@ def test_a_bare_key_is_weaker_than_a_bracketed_one() -> None:
 )
 def test_completion_prefix(language: str, before: str, prefix: str | None) -> None:
     assert completion_prefix(language, before) == prefix  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "cites"),
+    [
+        (
+            "markdown",
+            "[see @a, p. 3; -@b:c, chap. 2, emphasis added] and @d [p. 4], @e, @{odd key} [p. 5]",
+            [
+                "[see @a, p. 3]",
+                "[-@b:c, chap. 2, emphasis added]",
+                "@d [p. 4]",
+                "@e",
+                "@{odd key} [p. 5]",
+            ],
+        ),
+        ("markdown", "@a [@b] and @c [link](https://x.org)", ["@a", "[@b]", "@c"]),
+        ("text", "[@a, p. 3] and @b", ["[@a, p. 3]", "@b"]),
+        ("rst", ":cite:`see @a, p. 33; -@b` and :cite:p:`c,d`", ["[see @a, p. 33]", "[-@b]"]),
+        (
+            "latex",
+            r"\parencite[see][p.~3]{a,b} \textcite[ch.~2]{c} \citeyear{d} \cites[4]{e}{f}",
+            ["[see @a]", "[@b, p. 3]", "@c [ch. 2]", "[-@d]", "[@e, 4]", "[@f]"],
+        ),
+    ],
+)
+def test_the_cite_holding_a_key_is_found_as_written(
+    language: str, text: str, cites: list[str]
+) -> None:
+    """The cite a hover renders: the part of its citation that holds the key, as written."""
+    found = find_keys(text, language)  # type: ignore[arg-type]
+    shown = [cite_text(text, language, ref) for ref in found]  # type: ignore[arg-type]
+    assert shown[: len(cites)] == cites
+    for ref, cite in zip(found, shown, strict=True):
+        cluster = citekit.parse_in_text(cite) or citekit.parse_cluster(cite)
+        assert [item.id for item in cluster.items] == [ref.key]
 
 
 def test_positions_count_utf16_units_as_clients_expect() -> None:
@@ -175,21 +212,49 @@ async def test_completion_offers_keys_with_author_year_and_entry(
     assert resolved.documentation.value == str(expected[0])
 
 
+def rendered_alone(workspace: Path, cite: str, style: str) -> str:
+    """What ``citekit render`` prints for a document holding ``cite`` alone."""
+    document = workspace / "alone.md"
+    document.write_text(f"{cite}\n", encoding="utf-8")
+    bib = str(workspace / "references.bib")
+    result = CliRunner().invoke(main, ["render", str(document), "--csl", style, "-b", bib])
+    assert result.exit_code == 0, result.output
+    return result.output.split("\n\n")[0].strip()
+
+
 @pytest.mark.asyncio
-async def test_hover_shows_citation_and_entry_in_the_documents_style(
+async def test_hover_shows_the_cite_as_the_document_prints_it(
     client: LanguageClient, workspace: Path
 ) -> None:
-    text = f"---\ncsl: apa\n---\nAs argued [@{KNOWN}, p. 3] and [@tillerson2017patience].\n"
+    """Locator, prefix, suffix, ``-@`` and author-in-text are in the hover's citation."""
+    cites = [  # (as written in the document, the hovered key's cite alone)
+        (f"[see @{KNOWN}, p. 33, emphasis added]", f"[see @{KNOWN}, p. 33, emphasis added]"),
+        (f"[-@{KNOWN}, chap. 2]", f"[-@{KNOWN}, chap. 2]"),
+        (f"@{KNOWN} [p. 12]", f"@{KNOWN} [p. 12]"),
+        (f"[@tillerson2017patience; @{KNOWN}, pp. 4-5]", f"[@{KNOWN}, pp. 4-5]"),
+        ("[@tillerson2017patience]", "[@tillerson2017patience]"),
+    ]
+    text = "---\ncsl: apa\n---\n" + "\n\n".join(f"As argued {written}." for written, _ in cites)
     uri = open_document(client, workspace / "paper.md", text, "markdown")
     lib = library(workspace)
-    for key in (KNOWN, "tillerson2017patience"):
+    for written, alone in cites:
+        key = KNOWN if KNOWN in written else "tillerson2017patience"
+        at = text.index(written) + written.index(f"@{key}") + 2
         hover = await client.text_document_hover_async(
-            types.HoverParams(types.TextDocumentIdentifier(uri), position_of(text, key, after=2))
+            types.HoverParams(types.TextDocumentIdentifier(uri), position_of(text, text[at:], 0))
         )
         assert hover is not None and isinstance(hover.contents, types.MarkupContent)
         shown = hover.contents.value
-        assert str(citekit.cite(lib, key, "apa", output="markdown")) in shown
+        assert shown.startswith(f"**{rendered_alone(workspace, alone, 'apa')}**\n"), written
         assert str(citekit.bibliography(lib, "apa", keys=[key], output="markdown")[0]) in shown
+    tex = rf"\parencite[see][p.~33]{{{KNOWN}}}" + "\n"  # pandoc's default style
+    tex_uri = open_document(client, workspace / "paper.tex", tex, "latex")
+    hover = await client.text_document_hover_async(
+        types.HoverParams(types.TextDocumentIdentifier(tex_uri), position_of(tex, KNOWN, 2))
+    )
+    assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+    expected = rendered_alone(workspace, f"[see @{KNOWN}, p. 33]", "chicago-author-date")
+    assert hover.contents.value.startswith(f"**{expected}**\n")
 
 
 @pytest.mark.asyncio
@@ -293,6 +358,71 @@ async def test_a_changed_bib_updates_the_diagnostics(
     )
     found = await diagnostics(client, uri, lambda d: not any("unknown" in x.message for x in d))
     assert not any(x.code == "unknown-key" for x in found)
+
+
+# -- reading a large library off the event loop ---------------------------------------
+#: Entries in the generated library: enough that reading it takes about a second.
+LARGE = 5000
+
+
+@pytest.fixture
+def large(tmp_path: Path) -> Path:
+    """A workspace whose references.bib holds :data:`LARGE` generated books."""
+    entries = (
+        f"@book{{gen{n:05d},\n  author = {{Author{n % 97}, Given and Other{n % 31}, Second}},\n"
+        f"  title = {{A Generated Work Number {n}}},\n  publisher = {{Press {n % 13}}},\n"
+        f"  address = {{City}},\n  year = {{{1950 + n % 70}}}\n}}\n"
+        for n in range(LARGE)
+    )
+    (tmp_path / "references.bib").write_text("".join(entries), encoding="utf-8")
+    return tmp_path
+
+
+@pytest_lsp.fixture(config=SERVER)  # type: ignore[untyped-decorator]
+async def reading(lsp_client: LanguageClient, large: Path) -> AsyncIterator[None]:
+    await lsp_client.initialize_session(
+        types.InitializeParams(
+            capabilities=types.ClientCapabilities(), root_uri=str(from_fs_path(str(large)))
+        )
+    )
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest.mark.asyncio
+async def test_messages_are_answered_while_the_library_is_read(
+    reading: LanguageClient, large: Path
+) -> None:
+    """A request needing the library waits for it; a light one and a cancel do not."""
+    text = "Prose first.\nSee [@gen00042] and [@gen0004"
+    uri = open_document(reading, large / "paper.md", text, "markdown")
+    ident = types.TextDocumentIdentifier(uri)
+    end = position_of(text, "[@gen0004", after=len("[@gen0004"))
+    needing = asyncio.ensure_future(
+        reading.text_document_completion_async(types.CompletionParams(ident, end))
+    )
+    hover_id = "hover-while-reading"
+    cancelled = asyncio.ensure_future(
+        reading.protocol.send_request_async(  # type: ignore[no-untyped-call]
+            types.TEXT_DOCUMENT_HOVER,
+            types.HoverParams(ident, position_of(text, "gen00042", 2)),
+            msg_id=hover_id,
+        )
+    )
+    await asyncio.sleep(0)  # both requests are sent (each task's first step sends it)
+    reading.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id=hover_id))
+    light = await reading.text_document_completion_async(
+        types.CompletionParams(ident, types.Position(0, 0))  # no key goes there
+    )
+    assert light is None
+    assert not needing.done(), "the light request waited for the library to be read"
+    with pytest.raises(JsonRpcException) as raised:
+        await cancelled
+    assert raised.value.code == types.LSPErrorCodes.RequestCancelled
+    result = await needing
+    assert isinstance(result, types.CompletionList)
+    keys = sorted(citekit.read(large / "references.bib").library.keys())
+    assert [item.label for item in result.items] == [k for k in keys if k.startswith("gen0004")]
 
 
 # -- configuration --------------------------------------------------------------------

@@ -7,7 +7,8 @@ and answers from an indexed library (:mod:`~citekit.integrations.lsp_library`):
 
 * completion of keys after ``@``, inside ``\\cite{`` and ``:cite:``` (with
   "Author Year", the title, and the formatted entry on resolve);
-* hover: the citation and bibliography entry in the document's style;
+* hover: the cite under the cursor (its locator, prefix and suffix too) and
+  the bibliography entry, in the document's style;
 * diagnostics: unknown keys ("did you mean …"), entries ``citekit check``
   flags, bibliography files that cannot be read;
 * go to definition: the ``@type{key,`` line in the ``.bib`` file;
@@ -16,13 +17,23 @@ and answers from an indexed library (:mod:`~citekit.integrations.lsp_library`):
   and, as a fallback for clients that do not watch files, by checking the
   files' size and time on every request.
 
+Reading a library (seconds for 10,000 entries) happens in a worker thread,
+never on the event loop: a request that needs the library waits for it
+while every other message (``$/cancelRequest``, ``shutdown``, requests on
+other documents, completion where no key goes) is answered meanwhile.  The
+index is swapped in whole on the loop once read, so the handlers, which all
+run on the loop, never see one half loaded.  The read of the workspace's
+library starts at ``initialized``, before the first document asks for it.
+
 The user-facing page is docs/lsp.md.
 """
 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+import threading
+from collections.abc import Coroutine
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +50,7 @@ from citekit.integrations.lsp_library import LibraryIndex
 from citekit.integrations.lsp_scan import (
     KeyRef,
     Language,
+    cite_text,
     completion_prefix,
     find_keys,
     language_of,
@@ -63,6 +75,16 @@ class DocumentState:
     sources: Sources
     index: LibraryIndex
     where: features.TextMap
+    cites: dict[KeyRef, str] = field(default_factory=dict)
+
+    def cite_of(self, ref: KeyRef) -> str:
+        """The cite holding ``ref`` as written (:func:`cite_text`), found once per text.
+
+        Finding it scans the document; hovering the same key again does not.
+        """
+        if ref not in self.cites:
+            self.cites[ref] = cite_text(self.text, self.language, ref)
+        return self.cites[ref]
 
 
 class CitekitLanguageServer(LanguageServer):
@@ -80,8 +102,10 @@ class CitekitLanguageServer(LanguageServer):
         )
         self.settings = Settings()
         self.indexes: dict[tuple[Path, ...], LibraryIndex] = {}
+        self._reading: dict[tuple[Path, ...], asyncio.Future[LibraryIndex]] = {}
         self._states: dict[str, tuple[Settings, DocumentState]] = {}
         self._rechecks: dict[str, asyncio.TimerHandle] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
 
     # -- state ---------------------------------------------------------------------
     @property
@@ -106,39 +130,102 @@ class CitekitLanguageServer(LanguageServer):
         paths = [to_fs_path(uri) for uri in dict.fromkeys(uris)]
         return [Path(path).resolve() for path in paths if path]
 
-    def index_for(self, sources: Sources) -> LibraryIndex:
-        """The library of ``sources``, read on first use, re-read when a file changed."""
-        index = self.indexes.get(sources.bibliography)
-        if index is None:
-            index = LibraryIndex.open(sources.bibliography)
-            self.indexes[sources.bibliography] = index
-        else:
-            index.refresh()
-        return index
+    async def index_for(self, sources: Sources) -> LibraryIndex:
+        """The library of ``sources``, read on first use, re-read when a file changed.
 
-    def state(self, uri: str) -> DocumentState:
-        """The analysed document, recomputed only when its text or the settings changed."""
+        The read runs in a worker thread (:meth:`read_library`); this waits for
+        it without holding up the event loop.
+        """
+        files = sources.bibliography
+        index = self.indexes.get(files)
+        if index is not None and files not in self._reading and not index.stale():
+            return index
+        return await self.read_library(files)
+
+    async def read_library(self, files: tuple[Path, ...], *, again: bool = False) -> LibraryIndex:
+        """The index of ``files`` once read: the read under way, or a new one.
+
+        ``again`` starts a new read even when one is under way (a watched file
+        changed, so the running read may have seen the old content).  A
+        cancelled request stops waiting; the read goes on for the others.
+        """
+        pending = self._reading.get(files)
+        if pending is None or again:
+            pending = self._start_reading(files)
+        return await asyncio.shield(pending)
+
+    def _start_reading(self, files: tuple[Path, ...]) -> asyncio.Future[LibraryIndex]:
+        """Read ``files`` in a daemon thread; the index is installed on the loop when done.
+
+        A daemon thread, not the loop's executor, so ``exit`` during a long
+        read ends the process at once instead of waiting for the read.
+        """
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[LibraryIndex] = loop.create_future()
+        self._reading[files] = future
+        previous = self.indexes.get(files)
+
+        def current() -> bool:
+            """Whether this is still the newest read of ``files`` (then no longer under way)."""
+            if self._reading.get(files) is not future:
+                return False
+            del self._reading[files]
+            return True
+
+        def installed(index: LibraryIndex) -> None:
+            if current():
+                self.indexes[files] = index
+            future.set_result(index)
+
+        def failed(error: Exception) -> None:
+            current()  # the previous index, if any, stays; the next request tries again
+            future.set_exception(error)
+            future.exception()  # retrieved: a prefetch nobody waits for logs nothing
+
+        def work() -> None:
+            try:
+                index = LibraryIndex.read(files, previous)
+            except Exception as error:  # reported to every waiter, on the loop
+                loop.call_soon_threadsafe(failed, error)
+                return
+            loop.call_soon_threadsafe(installed, index)
+
+        threading.Thread(target=work, name="citekit-lsp-read", daemon=True).start()
+        return future
+
+    def prefetch(self) -> None:
+        """Start reading the workspace's library (the one a document naming none uses)."""
+        sources = resolve("", "text", None, self.settings, self.roots())
+        files = sources.bibliography
+        if files and files not in self.indexes and files not in self._reading:
+            self._start_reading(files)
+
+    async def state(self, uri: str) -> DocumentState:
+        """The analysed document, recomputed only when its text or the settings changed.
+
+        The text is taken before waiting for the library, so the state answers
+        for the document as it was when the request came, as its positions do.
+        """
         document = self.workspace.get_text_document(uri)
         text = document.source
+        settings = self.settings
         cached = self._states.get(uri)
-        if cached is not None and cached[0] is self.settings and cached[1].text == text:
-            cached[1].index.refresh()
-            return cached[1]
-        language = language_of(document.language_id, uri)
-        path = to_fs_path(uri)
-        sources = resolve(
-            text, language, Path(path).resolve() if path else None, self.settings, self.roots()
-        )
-        state = DocumentState(
-            uri,
-            text,
-            language,
-            find_keys(text, language),
-            sources,
-            self.index_for(sources),
-            features.TextMap.of(text, self.encoding),
-        )
-        self._states[uri] = (self.settings, state)
+        if cached is not None and cached[0] is settings and cached[1].text == text:
+            index = await self.index_for(cached[1].sources)
+            if index is cached[1].index:
+                return cached[1]
+            state = replace(cached[1], index=index)
+        else:
+            language = language_of(document.language_id, uri)
+            path = to_fs_path(uri)
+            sources = resolve(
+                text, language, Path(path).resolve() if path else None, settings, self.roots()
+            )
+            refs = find_keys(text, language)
+            where = features.TextMap.of(text, self.encoding)
+            index = await self.index_for(sources)
+            state = DocumentState(uri, text, language, refs, sources, index, where)
+        self._states[uri] = (settings, state)
         return state
 
     def offset(self, uri: str, position: types.Position) -> int:
@@ -147,11 +234,13 @@ class CitekitLanguageServer(LanguageServer):
         return document.offset_at_position(position)
 
     # -- notifications to the client -----------------------------------------------
-    def publish(self, uri: str) -> None:
+    async def publish(self, uri: str) -> None:
         """Send the document's diagnostics."""
-        state = self.state(uri)
-        found = features.diagnostics(state.refs, state.index, state.sources, state.where)
         version = self.workspace.get_text_document(uri).version
+        state = await self.state(uri)
+        found = features.diagnostics(state.refs, state.index, state.sources, state.where)
+        if uri not in self.workspace.text_documents:
+            return  # closed while its library was read
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=found, version=version)
         )
@@ -164,19 +253,25 @@ class CitekitLanguageServer(LanguageServer):
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:  # no event loop (a direct call): check now
-            self.publish(uri)
+            asyncio.run(self.publish(uri))
             return
         self._rechecks[uri] = loop.call_later(RECHECK_DELAY, self._recheck, uri)
 
     def _recheck(self, uri: str) -> None:
         self._rechecks.pop(uri, None)
         if uri in self.workspace.text_documents:
-            self.publish(uri)
+            self.in_background(self.publish(uri))
 
-    def publish_all(self) -> None:
+    def in_background(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run ``work`` as a task, kept referenced until it ends (asyncio holds tasks weakly)."""
+        task = asyncio.ensure_future(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def publish_all(self) -> None:
         """Re-send diagnostics for every open document (after a library or settings change)."""
         for uri in list(self.workspace.text_documents):
-            self.publish(str(uri))
+            await self.publish(str(uri))
 
     def forget(self, uri: str) -> None:
         """Drop a closed document and clear its diagnostics."""
@@ -188,15 +283,17 @@ class CitekitLanguageServer(LanguageServer):
             types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
         )
 
-    def files_changed(self, paths: set[Path]) -> None:
-        """Reload the libraries that read any of ``paths``, then re-check open documents."""
-        for files, index in self.indexes.items():
-            if paths & set(files):
-                index.load()
-            else:
-                index.refresh()
+    async def files_changed(self, paths: set[Path]) -> None:
+        """Reload the libraries that read any of ``paths``, then re-check open documents.
+
+        The others are re-read if their files changed on disk, when a document
+        next asks for them (:meth:`index_for`).
+        """
+        changed = [files for files in self.indexes if paths & set(files)]
         self._states.clear()  # a new or deleted .bib may change what discovery finds
-        self.publish_all()
+        for files in changed:
+            await self.read_library(files, again=True)
+        await self.publish_all()
 
 
 server = CitekitLanguageServer()
@@ -210,7 +307,8 @@ def initialize(ls: CitekitLanguageServer, params: types.InitializeParams) -> Non
 
 @server.feature(types.INITIALIZED)
 async def initialized(ls: CitekitLanguageServer, params: types.InitializedParams) -> None:
-    """Ask for the workspace configuration and to watch bibliography files, when supported."""
+    """Start reading the workspace's library; ask for the configuration and to watch files."""
+    ls.prefetch()
     workspace = ls.client_capabilities.workspace
     watching = workspace.did_change_watched_files if workspace is not None else None
     if watching is not None and watching.dynamic_registration:
@@ -250,7 +348,7 @@ async def pull_configuration(ls: CitekitLanguageServer) -> None:
     settings = ls.settings.updated(Settings.from_client(answer[0] if answer else None))
     if settings != ls.settings:
         ls.settings = settings
-        ls.publish_all()
+        await ls.publish_all()
 
 
 @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
@@ -261,7 +359,7 @@ async def configuration_changed(
     pushed: Any = params.settings
     if isinstance(pushed, dict) and "citekit" in pushed:
         ls.settings = ls.settings.updated(Settings.from_client(pushed))
-        ls.publish_all()
+        await ls.publish_all()
     elif (
         ls.client_capabilities.workspace is not None
         and ls.client_capabilities.workspace.configuration
@@ -270,8 +368,8 @@ async def configuration_changed(
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
-def did_open(ls: CitekitLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
-    ls.publish(params.text_document.uri)
+async def did_open(ls: CitekitLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
+    await ls.publish(params.text_document.uri)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
@@ -280,8 +378,8 @@ def did_change(ls: CitekitLanguageServer, params: types.DidChangeTextDocumentPar
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
-def did_save(ls: CitekitLanguageServer, params: types.DidSaveTextDocumentParams) -> None:
-    ls.publish(params.text_document.uri)
+async def did_save(ls: CitekitLanguageServer, params: types.DidSaveTextDocumentParams) -> None:
+    await ls.publish(params.text_document.uri)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
@@ -290,60 +388,68 @@ def did_close(ls: CitekitLanguageServer, params: types.DidCloseTextDocumentParam
 
 
 @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
-def watched_files_changed(
+async def watched_files_changed(
     ls: CitekitLanguageServer, params: types.DidChangeWatchedFilesParams
 ) -> None:
     paths = {Path(path).resolve() for change in params.changes if (path := to_fs_path(change.uri))}
-    ls.files_changed(paths)
+    await ls.files_changed(paths)
 
 
 @server.feature(
     types.TEXT_DOCUMENT_COMPLETION,
     types.CompletionOptions(trigger_characters=["@", "{", ",", "`"], resolve_provider=True),
 )
-def completion(
+async def completion(
     ls: CitekitLanguageServer, params: types.CompletionParams
 ) -> types.CompletionList | None:
-    """Keys completing what is typed where a key goes; nothing elsewhere."""
+    """Keys completing what is typed where a key goes; nothing elsewhere (no library needed)."""
     uri = params.text_document.uri
-    state = ls.state(uri)
+    document = ls.workspace.get_text_document(uri)
     cursor = ls.offset(uri, params.position)
-    line_start = state.text.rfind("\n", 0, cursor) + 1
-    prefix = completion_prefix(state.language, state.text[line_start:cursor])
+    text = document.source
+    line_start = text.rfind("\n", 0, cursor) + 1
+    language = language_of(document.language_id, uri)
+    prefix = completion_prefix(language, text[line_start:cursor])
     if prefix is None:
         return None
+    state = await ls.state(uri)
     return features.completion(state.index, state.sources, prefix, state.where, cursor, uri)
 
 
 @server.feature(types.COMPLETION_ITEM_RESOLVE)
-def completion_resolve(
+async def completion_resolve(
     ls: CitekitLanguageServer, item: types.CompletionItem
 ) -> types.CompletionItem:
     """Add the formatted bibliography entry to an item the client is about to show."""
     data = item.data if isinstance(item.data, dict) else {}
     uri, key = data.get("uri"), data.get("key")
     if item.documentation is None and isinstance(uri, str) and isinstance(key, str):
-        state = ls.state(uri)
+        state = await ls.state(uri)
         if key in state.index:
             item.documentation = features.documentation(state.index, state.sources, key)
     return item
 
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)
-def hover(ls: CitekitLanguageServer, params: types.HoverParams) -> types.Hover | None:
+async def hover(ls: CitekitLanguageServer, params: types.HoverParams) -> types.Hover | None:
+    """The cite under the cursor as the document's style prints it, and its entry."""
     uri = params.text_document.uri
-    state = ls.state(uri)
-    ref = features.key_at(state.refs, ls.offset(uri, params.position))
+    cursor = ls.offset(uri, params.position)
+    state = await ls.state(uri)
+    ref = features.key_at(state.refs, cursor)
     if ref is None or not state.sources.bibliography:
         return None
-    return features.hover(ref, state.index, state.sources, state.where)
+    return features.hover(ref, state.index, state.sources, state.where, state.cite_of(ref))
 
 
 @server.feature(types.TEXT_DOCUMENT_DEFINITION)
-def definition(ls: CitekitLanguageServer, params: types.DefinitionParams) -> types.Location | None:
+async def definition(
+    ls: CitekitLanguageServer, params: types.DefinitionParams
+) -> types.Location | None:
     uri = params.text_document.uri
-    state = ls.state(uri)
-    ref = features.key_at(state.refs, ls.offset(uri, params.position))
+    cursor = ls.offset(uri, params.position)
+    state = await ls.state(uri)
+    ref = features.key_at(state.refs, cursor)
     return features.definition(ref, state.index, ls.encoding) if ref is not None else None
 
 
@@ -351,13 +457,13 @@ def definition(ls: CitekitLanguageServer, params: types.DefinitionParams) -> typ
     types.TEXT_DOCUMENT_CODE_ACTION,
     types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]),
 )
-def code_action(
+async def code_action(
     ls: CitekitLanguageServer, params: types.CodeActionParams
 ) -> list[types.CodeAction]:
     uri = params.text_document.uri
-    state = ls.state(uri)
     start = ls.offset(uri, params.range.start)
     end = ls.offset(uri, params.range.end)
+    state = await ls.state(uri)
     return features.quick_fixes(
         state.refs, state.index, state.where, start, end, uri, list(params.context.diagnostics)
     )

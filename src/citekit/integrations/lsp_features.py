@@ -200,8 +200,16 @@ def _shorten(text: str, limit: int = 70) -> str:
 
 
 # -- hover, definition ---------------------------------------------------------------
-def hover(ref: KeyRef, index: LibraryIndex, sources: Sources, where: TextMap) -> types.Hover:
-    """The citation and bibliography entry in the document's style, and any problems."""
+def hover(
+    ref: KeyRef, index: LibraryIndex, sources: Sources, where: TextMap, written: str | None = None
+) -> types.Hover:
+    """The citation and bibliography entry in the document's style, and any problems.
+
+    ``written`` is the cite holding the key as the document writes it
+    (:func:`~citekit.integrations.lsp_scan.cite_text`): the citation shown is
+    that cite as ``citekit render`` prints it, with its locator, prefix,
+    suffix and author suppression; without it, the key's plain citation.
+    """
     span = where.range(ref.start, ref.end)
     if ref.key not in index:
         suggestion = index.suggest(ref.key)
@@ -209,8 +217,13 @@ def hover(ref: KeyRef, index: LibraryIndex, sources: Sources, where: TextMap) ->
         text += f"; did you mean `{suggestion}`?" if suggestion else "."
         return types.Hover(types.MarkupContent(types.MarkupKind.Markdown, text), span)
     rendered = index.render(ref.key, sources.style, sources.locale)
+    citation = (
+        index.cite(ref.key, written, sources.style, sources.locale)
+        if written is not None
+        else rendered.citation
+    )
     parts = (
-        [f"**{rendered.citation}**", rendered.entry]
+        [f"**{citation}**", rendered.entry]
         if rendered.error is None
         else [f"Could not format `{ref.key}`: {rendered.error}"]
     )

@@ -12,7 +12,14 @@ Rendering a citation against the whole library costs seconds at this size
 (the processor prepares every record), so a hover renders the entry in a
 small library of the record and the records it points to ("quoted in"):
 milliseconds, and the same text except for disambiguation between works the
-document cites together.
+document cites together.  The citation a hover shows is the cite as written
+(``[see @key, p. 33]``, ``-@key``, ``@key [p. 33]``) rendered the way
+``citekit render`` renders a document holding it (:meth:`LibraryIndex.cite`),
+so its locator, prefix, suffix and author suppression are there.
+
+A :class:`LibraryIndex` is built (:meth:`LibraryIndex.read`) in a worker
+thread by the server and only then handed to the event loop, which alone
+uses it afterwards; nothing here is shared between threads while it changes.
 """
 
 from __future__ import annotations
@@ -74,12 +81,28 @@ class LibraryIndex:
     _by_length: dict[int, list[str]] = field(default_factory=dict)
     _summaries: dict[str, tuple[str, str]] = field(default_factory=dict)
     _rendered: dict[tuple[str, str, str | None], Rendered] = field(default_factory=dict)
+    _cites: dict[tuple[str, str, str, str | None], str] = field(default_factory=dict)
     _suggestions: dict[str, str | None] = field(default_factory=dict)
 
     @classmethod
     def open(cls, paths: Iterable[Path]) -> LibraryIndex:
         """Read ``paths`` and index them."""
         index = cls(tuple(paths))
+        index.load()
+        return index
+
+    @classmethod
+    def read(cls, paths: Iterable[Path], previous: LibraryIndex | None = None) -> LibraryIndex:
+        """A new index of ``paths``, read now; ``previous`` is the one it replaces.
+
+        The server calls this in a worker thread and swaps the result in on its
+        event loop, so requests keep using the previous index (never one half
+        loaded) until the new one is complete.  The generation counts on from
+        ``previous``, as an in-place :meth:`load` would count.
+        """
+        index = cls(tuple(paths))
+        if previous is not None:
+            index.generation = previous.generation
         index.load()
         return index
 
@@ -128,6 +151,7 @@ class LibraryIndex:
             self._by_length.setdefault(len(key), []).append(key)
         self._summaries.clear()
         self._rendered.clear()
+        self._cites.clear()
         self._suggestions.clear()
         self.generation += 1
 
@@ -205,6 +229,41 @@ class LibraryIndex:
         except citekit.CitekitError as error:
             return Rendered("", "", f"{style}: {error}")
         return Rendered(str(citation), "\n\n".join(str(entry) for entry in entries))
+
+    def cite(self, key: str, written: str, style: str, locale: str | None = None) -> str:
+        """The cite ``written`` (pandoc's syntax, holding ``key`` alone) as a document prints it.
+
+        ``written`` is one cite as the document has it (``[see @key, p. 33]``,
+        ``[-@key]``, ``@key [p. 33]``); it is rendered as ``citekit render``
+        renders a document made of it, in the small library of
+        :meth:`_neighbourhood`: the author before an author-in-text cite, a
+        note style's note text.  Cached per (key, text, style, locale).  When
+        the text is not that one cite (the scanner and the document reader
+        disagree), the key's plain citation (:meth:`render`) stands in.
+        """
+        cache_key = (key, written, style, locale)
+        if cache_key not in self._cites:
+            self._cites[cache_key] = self._cite(key, written, style, locale)
+        return self._cites[cache_key]
+
+    def _cite(self, key: str, written: str, style: str, locale: str | None) -> str:
+        fallback = self.render(key, style, locale).citation
+        try:
+            result = citekit.render_document(
+                written,
+                library=self._neighbourhood(key),
+                bibliography=[],
+                style=style,
+                locale=locale,
+            )
+        except citekit.CitekitError:
+            return fallback
+        if len(result.citations) != 1:
+            return fallback
+        (shown,) = result.citations
+        if [item.id for item in shown.found.cluster.items] != [key]:
+            return fallback
+        return f"{shown.author} {shown.markdown}".strip()
 
     def _neighbourhood(self, key: str) -> citekit.Library:
         """The record and the records it cites through (quotations' "quoted in")."""

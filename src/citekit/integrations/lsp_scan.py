@@ -1,12 +1,15 @@
 """Finding citation keys in Markdown, LaTeX, reStructuredText and plain text.
 
-The language server needs two answers from a document's text, and both are
+The language server needs three answers from a document's text, and all are
 here, free of any protocol type so they can be tested on strings:
 
 * :func:`find_keys`: every citation key with its span (offsets into the
   text, in code points), for diagnostics, hover, definition and quick fixes;
 * :func:`completion_prefix`: whether the cursor sits where a key is typed,
-  and the part of the key typed so far.
+  and the part of the key typed so far;
+* :func:`cite_text`: the one cite holding a key, as pandoc's syntax
+  (``[see @key, p. 33]``, ``@key [p. 33]``), so a hover can show it as the
+  document prints it, locator and all.
 
 The syntaxes are pandoc's (``@key``, ``[@key, p. 3]``, ``@{key}``) for
 Markdown and plain text, LaTeX's citation commands (``\\cite{a,b}``,
@@ -41,6 +44,10 @@ _TYPED_PANDOC = re.compile(r"(?<![\w.@\\])@\{?(?P<prefix>[\w:.#$%&\-+?<>~/]*)$")
 _TYPED_LATEX = re.compile(
     r"\\[A-Za-z]*cite[A-Za-z]*\*?(?:\s*(?:\[[^\]]*\]|\([^)]*\)|\{[^}]*\}))*\s*\{(?P<body>[^}]*)$"
 )
+#: The bracket after an author-in-text key (``@key [p. 33]``): at most one
+#: space before it, no brackets or keys inside (``@a [@b]`` is two citations),
+#: not a link's text (``[...](`` or ``[...][``).
+_IN_TEXT_BRACKET = re.compile(r"\s?\[[^\[\]\n@]*\](?![(\[])")
 _TYPED_RST = re.compile(r":(?:foot)?cite(?::[a-z]+)*:`(?P<body>[^`]*)$")
 
 
@@ -108,6 +115,142 @@ def completion_prefix(language: Language, before_cursor: str) -> str | None:
         return None
     match = _TYPED_PANDOC.search(before_cursor)
     return match["prefix"] if match is not None else None
+
+
+def cite_text(text: str, language: Language, ref: KeyRef) -> str:
+    """The cite holding ``ref``, written in pandoc's syntax as one citation.
+
+    In Markdown and plain text: the ``;``-separated part of a bracketed
+    citation that holds the key, in brackets (``[see -@key, p. 33]``), or an
+    author-in-text cite with its bracket (``@key [p. 33]``) or without
+    (``@key``).  In a ``:cite:`` role written in pandoc's syntax, the part
+    holding the key, in brackets.  In LaTeX, the command's notes as pandoc
+    reads them (:func:`_latex_cite`).  Elsewhere (bare role keys) the key
+    alone, ``[@key]``.
+    """
+    plain = f"[{_at(ref.key)}]"
+    if language in ("markdown", "text"):
+        prose = _markdown_prose(text) if language == "markdown" else text
+        return _pandoc_cite(text, prose, ref) or plain
+    if language == "latex":
+        return _latex_cite(_LATEX_COMMENT.sub(_blank, text), ref) or plain
+    if language == "rst":
+        for role in _RST_ROLE.finditer(text):
+            start, end = role.span("body")
+            if start <= ref.start < end and "@" in role["body"]:
+                return f"[{_part(text, start, end, ref.start)}]"
+    return plain
+
+
+def _at(key: str) -> str:
+    """``@key``, or ``@{key}`` when the bare form would not read back as the whole key."""
+    return f"@{key}" if re.fullmatch(_PANDOC_KEY, key) else f"@{{{key}}}"
+
+
+def _latex_cite(text: str, ref: KeyRef) -> str | None:
+    """The LaTeX cite holding ``ref`` in pandoc's syntax, as pandoc's LaTeX reader takes it.
+
+    One optional argument is the postnote, two are prenote and postnote; the
+    prenote goes before the first key of the braces and the postnote after
+    the last (``\\parencite[see][p.~3]{a,b}`` is ``[see @a; @b, p. 3]``).
+    ``\\textcite`` and ``\\citet`` cite the author in the text (``@a [p. 3]``),
+    ``\\citeyear`` leaves the author out (``[-@a]``).  ``text`` has its
+    comments blanked.
+    """
+    for command in _LATEX_CITE.finditer(text):
+        name = command.group()[1:].rstrip("*")
+        position = command.end()
+        while True:
+            notes, position = _optional_arguments(text, position)
+            if position >= len(text) or text[position] != "{":
+                break
+            close = text.find("}", position)
+            if close < 0:
+                break
+            if position < ref.start < close:
+                keys = [
+                    key.start() + position + 1
+                    for key in _LATEX_KEY_CHARS.finditer(text[position + 1 : close])
+                    if key.group() != "*"
+                ]
+                first, last = ref.start == keys[0], ref.start == keys[-1]
+                return _latex_as_pandoc(name, ref.key, notes, first, last)
+            position = close + 1
+            if not name.endswith("s"):
+                break
+    return None
+
+
+def _optional_arguments(text: str, position: int) -> tuple[list[str], int]:
+    """The ``[...]`` arguments at ``position`` and the offset after them (``(...)`` skipped)."""
+    notes: list[str] = []
+    closers = {"[": "]", "(": ")"}
+    while position < len(text):
+        char = text[position]
+        if char.isspace():
+            position += 1
+            continue
+        if char not in closers:
+            break
+        close = text.find(closers[char], position)
+        if close < 0:
+            return notes, len(text)
+        if char == "[":
+            notes.append(text[position + 1 : close])
+        position = close + 1
+    return notes, position
+
+
+#: Commands citing the author in the text, and those leaving the author out.
+_LATEX_IN_TEXT = frozenset({"textcite", "Textcite", "textcites", "Textcites", "citet", "Citet"})
+_LATEX_NO_AUTHOR = frozenset({"citeyear", "citeyearpar"})
+
+
+def _latex_as_pandoc(name: str, key: str, notes: list[str], first: bool, last: bool) -> str:
+    """One key of a LaTeX citation command, with the notes that belong to it, in pandoc's syntax."""
+    prenote, postnote = (notes[-2] if len(notes) > 1 else "", notes[-1] if notes else "")
+    prefix = _latex_note(prenote) if first else ""
+    suffix = _latex_note(postnote) if last else ""
+    if name in _LATEX_IN_TEXT:
+        return f"{_at(key)} [{suffix}]" if suffix else _at(key)
+    minus = "-" if name in _LATEX_NO_AUTHOR else ""
+    body = f"{prefix} {minus}{_at(key)}".strip()
+    return f"[{body}, {suffix}]" if suffix else f"[{body}]"
+
+
+def _latex_note(note: str) -> str:
+    """A pre- or postnote as plain text: ``~`` and ``\\,`` are spaces."""
+    return " ".join(re.sub(r"~|\\,", " ", note).split())
+
+
+def _pandoc_cite(text: str, prose: str, ref: KeyRef) -> str | None:
+    """The bracketed part or the author-in-text cite holding ``ref`` (``prose`` is masked)."""
+    for group in _BRACKET_GROUP.finditer(prose):
+        if group.start() < ref.start < group.end():
+            return f"[{_part(text, group.start() + 1, group.end() - 1, ref.start)}]"
+    at = ref.start - 1 - (prose[ref.start - 1 : ref.start] == "{")
+    if at < 0 or prose[at] != "@":
+        return None
+    bracket = _IN_TEXT_BRACKET.match(prose, ref.end + (prose[ref.end : ref.end + 1] == "}"))
+    end = bracket.end() if bracket is not None else ref.end + (prose[ref.end : ref.end + 1] == "}")
+    return text[at:end]
+
+
+def _part(text: str, start: int, end: int, offset: int) -> str:
+    """The ``;``-separated part of ``text[start:end]`` holding ``offset`` (braces protect)."""
+    depth = 0
+    part_start = start
+    for position in range(start, end):
+        char = text[position]
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth = max(0, depth - 1)
+        elif char == ";" and depth == 0:
+            if offset < position:
+                return text[part_start:position].strip()
+            part_start = position + 1
+    return text[part_start:end].strip()
 
 
 def _blank(match: re.Match[str]) -> str:
@@ -217,4 +360,4 @@ def _rst_keys(text: str) -> list[KeyRef]:
     return found
 
 
-__all__ = ["KeyRef", "Language", "completion_prefix", "find_keys", "language_of"]
+__all__ = ["KeyRef", "Language", "cite_text", "completion_prefix", "find_keys", "language_of"]
