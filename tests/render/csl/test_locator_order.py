@@ -15,6 +15,7 @@ from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from locator_style import LOCATOR_STYLE
 
 from citekit.render.csl.engine import CslEngine, load_style_and_locale
 from citekit.render.csl.processor import Processor, locator_terms
@@ -26,20 +27,7 @@ from citekit.styles.catalog import locale_loader
 # An in-text style with no positions, numbers or disambiguation: a cluster's
 # rendering can only depend on its own cites (and, before the fix, on the
 # locators of the cites before it).
-STYLE = b"""<?xml version="1.0" encoding="utf-8"?>
-<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0"
-       default-locale="en-US">
-  <info><title>Locators</title><id>locators</id><updated>2020-01-01T00:00:00+00:00</updated></info>
-  <citation>
-    <layout delimiter="; ">
-      <text variable="title"/>
-      <group delimiter=" " prefix=", ">
-        <label variable="locator" form="short"/>
-        <text variable="locator"/>
-      </group>
-    </layout>
-  </citation>
-</style>"""
+STYLE = LOCATOR_STYLE.encode()
 
 ITEMS: list[dict[str, Any]] = [
     {"id": "rivers", "type": "book", "title": "Rivers"},

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from locator_style import LOCATOR_STYLE
 
 import citekit
 from citekit.render.csl.engine import CslEngine, load_style_and_locale
@@ -41,20 +42,7 @@ ITEMS: list[dict[str, Any]] = [
 ]
 
 # A style that prints the title, then the locator's short label and the locator.
-SHORT = """<?xml version="1.0" encoding="utf-8"?>
-<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0"
-       default-locale="en-US">
-  <info><title>Locators</title><id>locators</id><updated>2020-01-01T00:00:00+00:00</updated></info>
-  <citation>
-    <layout delimiter="; ">
-      <text variable="title"/>
-      <group delimiter=" " prefix=", ">
-        <label variable="locator" form="short"/>
-        <text variable="locator"/>
-      </group>
-    </layout>
-  </citation>
-</style>"""
+SHORT = LOCATOR_STYLE
 # The same with the label's symbol form: the parts' labels take it too.
 SYMBOL = SHORT.replace('form="short"', 'form="symbol"')
 # With form="long" written, the parts' labels are long too; with no form (long
