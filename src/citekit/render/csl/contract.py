@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import field
-from typing import Any, Protocol
+from typing import Protocol
 
 from citekit.base.valueclass import value_class
 from citekit.model.citations import CiteItem
@@ -129,7 +129,6 @@ class Cite:
     info: CiteInfo
     request: CiteRequest
     output: Out | None = None
-    sort_values: list[Any] = field(default_factory=list)
 
 
 class ItemRenderer(Protocol):

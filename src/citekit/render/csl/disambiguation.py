@@ -10,11 +10,22 @@ bucket are re-rendered after each step, so the cost stays near linear.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
+from citekit.base.valueclass import value_class
 from citekit.render.csl.boxes import plain_text
 from citekit.render.csl.contract import Cite, CiteInfo, DisambiguationState, ItemRenderer
 from citekit.render.csl.data import Item
+from citekit.render.csl.style import (
+    ChooseNode,
+    GroupNode,
+    LabelNode,
+    NamesNode,
+    Node,
+    NumberNode,
+    Style,
+    TextNode,
+)
 
 
 def _suffix(index: int) -> str:
@@ -30,6 +41,98 @@ def _suffix(index: int) -> str:
 IGNORED = frozenset({"accessed"})
 
 
+_NOTE_NUMBER = "first-reference-note-number"
+_SUBSEQUENT_NAME_OPTIONS = ("et-al-subsequent-min", "et-al-subsequent-use-first")
+
+
+@value_class
+class CitationReads:
+    """What of a comparison render's inputs a style can see at all.
+
+    A comparison render is a function of the item, the cite's position and
+    first note, and the disambiguation state.  The evaluator reads the
+    position only in ``position`` tests and in the ``et-al-subsequent-*``
+    name options (applied to any cite not in first position), and the first
+    note only through ``first-reference-note-number``; it reads the state's
+    ``condition`` only in ``disambiguate`` tests.  A style without any of
+    them renders a subsequent cite exactly as a first one, and every
+    ``condition`` alike, so those renders need not be made twice.
+    """
+
+    position: bool = True
+    condition: bool = True
+
+
+# Keyed by id, with the style kept alive beside its answer so a recycled id cannot match.
+_READS: dict[int, tuple[Style, CitationReads]] = {}
+_READS_KEPT = 64
+
+
+def citation_reads(style: Style) -> CitationReads:
+    """What ``style`` can read of a cite's position and of ``condition`` (walked once)."""
+    kept = _READS.get(id(style))
+    if kept is not None and kept[0] is style:
+        return kept[1]
+    found: set[str] = set()
+    _walk_reads(_style_nodes(style), style.macros, found, set())
+    attrs: list[Mapping[str, str]] = [style.options, style.name_attrs]
+    for section in (style.citation, style.bibliography):
+        if section is not None:
+            attrs += [section.options, section.name_attrs]
+    if any(name in mapping for mapping in attrs for name in _SUBSEQUENT_NAME_OPTIONS):
+        found.add("position")
+    reads = CitationReads(position="position" in found, condition="condition" in found)
+    if len(_READS) >= _READS_KEPT:
+        _READS.clear()
+    _READS[id(style)] = (style, reads)
+    return reads
+
+
+def _style_nodes(style: Style) -> list[Node]:
+    """Every node the style holds: both layouts and every macro, called or not."""
+    nodes: list[Node] = list(style.citation.layout.children)
+    if style.bibliography is not None:
+        nodes += style.bibliography.layout.children
+    for body in style.macros.values():
+        nodes += body
+    return nodes
+
+
+def _walk_reads(
+    nodes: Iterable[Node], macros: Mapping[str, tuple[Node, ...]], found: set[str], seen: set[int]
+) -> None:
+    """Add "position" and "condition" to ``found`` where ``nodes`` may read them.
+
+    Conservative: any test or variable naming them counts, wherever it is.
+    """
+    for node in nodes:
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, ChooseNode):
+            for condition, branch in node.branches:
+                for test, values in condition.tests if condition is not None else ():
+                    if test == "position" or _NOTE_NUMBER in values:
+                        found.add("position")
+                    elif test == "disambiguate":
+                        found.add("condition")
+                _walk_reads(branch, macros, found, seen)
+        elif isinstance(node, GroupNode):
+            _walk_reads(node.children, macros, found, seen)
+        elif isinstance(node, NamesNode):
+            name = node.name
+            if name is not None and any(o in name.attrs for o in _SUBSEQUENT_NAME_OPTIONS):
+                found.add("position")
+            _walk_reads(node.substitute or (), macros, found, seen)
+        elif isinstance(node, TextNode):
+            if node.source == "variable" and _NOTE_NUMBER in node.value.split():
+                found.add("position")
+            elif node.source == "macro":
+                _walk_reads(macros.get(node.value, ()), macros, found, seen)
+        elif isinstance(node, NumberNode | LabelNode) and node.variable == _NOTE_NUMBER:
+            found.add("position")
+
+
 class _Renderer:
     """Renders cites in one position form (first, or subsequent) for comparison."""
 
@@ -39,27 +142,35 @@ class _Renderer:
         items: Mapping[str, Item],
         position: str = "first",
         first_notes: Mapping[str, int] | None = None,
+        shares: _Renderer | None = None,
     ):
+        """``shares``: the first-form renderer, when the style cannot tell the
+        forms apart (:class:`CitationReads`): the renders are then the same."""
         self.proc = proc
         self.items = items
         self.position = position
         # A subsequent cite prints the note of its first cite ("Murdock (n 25)"),
         # which tells works apart as citeproc-js sees them.
         self.first_notes = first_notes or {}
+        self.reads = citation_reads(proc.style)
         # The steps re-read the same cites in the same states (a bucket's
         # distinct count, then its colliding members, the names each shows):
         # render each (item, state) once, and keep what each step reads of it.
-        self._keys: dict[tuple[object, ...], str] = {}
-        self._names: dict[tuple[object, ...], tuple[int, int]] = {}
+        # The subsequent-form renderer of a style blind to the form keeps them with the first's.
+        self._keys: dict[tuple[object, ...], str] = {} if shares is None else shares._keys
+        self._names: dict[tuple[object, ...], tuple[int, int]] = (
+            {} if shares is None else shares._names
+        )
 
-    @staticmethod
-    def _memo(item_id: str, state: DisambiguationState) -> tuple[object, ...]:
+    def _memo(self, item_id: str, state: DisambiguationState) -> tuple[object, ...]:
+        """The render's key: the state's fields the style can read (``condition``
+        only where a ``disambiguate`` test reads it)."""
         return (
             item_id,
             state.add_names,
-            tuple(sorted(state.given_level.items())),
+            tuple(sorted(state.given_level.items())) if state.given_level else (),
             state.year_suffix,
-            state.condition,
+            state.condition if self.reads.condition else 0,
             state.cite_names,
         )
 
@@ -143,7 +254,9 @@ def disambiguate(
         for cites, note in zip(clusters, notes, strict=False):
             for cite in cites:
                 first_notes.setdefault(cite.item.id, note)
-        short = _Renderer(proc, items, "subsequent", first_notes)
+        # a style that cannot tell the forms apart renders each (item, state) once for both
+        shares = renderer if not renderer.reads.position else None
+        short = _Renderer(proc, items, "subsequent", first_notes, shares)
         later_keys = {i: short.key(i, states[i]) for i in later}
         for bucket in _buckets(later_keys):
             if add_given and rule == "by-cite":
@@ -199,9 +312,14 @@ def _same_names(items: Mapping[str, Item], ids: Sequence[str]) -> bool:
 def _conditions(
     renderer: _Renderer, states: dict[str, DisambiguationState], pending: list[str]
 ) -> list[str]:
-    """Turn disambiguate="true" tests on one at a time (citeproc-js's incremental way)."""
+    """Turn disambiguate="true" tests on one at a time (citeproc-js's incremental way).
+
+    How many tests a cite runs is counted by rendering it with every test
+    on; a style without such tests runs none, so the count (0) is known
+    without rendering, and turning the one level on changes no render.
+    """
     tests = 1
-    for item_id in pending:
+    for item_id in pending if renderer.reads.condition else ():
         _, ctx = renderer.proc.render_item(
             renderer.items[item_id],
             renderer.proc.style.citation,

@@ -37,7 +37,6 @@ from citekit.render.csl.locale import Locale
 from citekit.render.csl.sorting import (
     collation_for,
     names_node_for,
-    sort_indices,
     sort_lazily,
     sort_value,
 )
@@ -93,7 +92,8 @@ class Processor:
         self.states: dict[str, DisambiguationState] = {}
         self._numbered_order: tuple[tuple[str, ...], list[str]] | None = None
         self._locator_terms: dict[str, str] | None = None  # see locator_terms
-        self._sort_cache: dict[tuple[int, str], list[Any]] = {}
+        # (section, item, key index) -> a citation sort key's value (see cite_order)
+        self._cite_sort: dict[tuple[int, str, int], Any] = {}
         # Section options over the style's global ones (page-range-format, ...).
         self.options: dict[int, dict[str, str]] = {}
         for section in (style.citation, style.bibliography):
@@ -147,9 +147,6 @@ class Processor:
         return Box(parts, tag="layout"), ctx
 
     # ------------------------------------------------------------ sorting
-
-    def sort_key_values(self, item: Item, section: Section, mode: str) -> list[Any]:
-        return [self.sort_key_value(item, section, key) for key in section.sort]
 
     def sort_key_value(self, item: Item, section: Section, key: SortKey) -> Any:
         """One key's value for ``item``, rendered in sort mode."""
@@ -248,12 +245,7 @@ class Processor:
         citation = self.style.citation
         ordered = list(cites)
         if citation.sort and len(ordered) > 1:  # one cite needs no order (and no sort keys)
-            for cite in ordered:
-                cite.sort_values = self._keys_with_number(
-                    cite.item, citation, cite.info.citation_number
-                )
-            order = sort_indices([c.sort_values for c in ordered], citation.sort)
-            ordered = [ordered[i] for i in order]
+            ordered = [ordered[i] for i in self.cite_order(ordered, citation)]
         for cite in ordered:
             state = states.get(cite.item.id) or DisambiguationState()
             cite.output, _ = self.render_item(cite.item, citation, "citation", cite.info, state)
@@ -385,31 +377,39 @@ class Processor:
         numbers: dict[str, int],
     ) -> list[str]:
         keys = section.sort
-        rows = [self._sort_cache.get((id(section), key)) for key in registered]
 
         def value(row: int, index: int) -> Any:
             """A key is rendered only for the items that tie on every key before it."""
             if keys[index].variable == "citation-number":
                 return numbers.get(registered[row], 0)
-            full = rows[row]
-            if full is not None:
-                return full[index]
             return self.sort_key_value(items[registered[row]], section, keys[index])
 
         order = sort_lazily(len(registered), value, keys)
         return [registered[i] for i in order]
 
-    def _keys_with_number(self, item: Item, section: Section, number: int) -> list[Any]:
-        cache_key = (id(section), item.id)
-        cached = self._sort_cache.get(cache_key)
-        if cached is None:
-            cached = self.sort_key_values(item, section, "bibliography")
-            self._sort_cache[cache_key] = cached
-        keys = list(cached)
-        for index, key in enumerate(section.sort):
-            if key.variable == "citation-number":
-                keys[index] = number
-        return keys
+    def cite_order(self, cites: Sequence[Cite], section: Section) -> list[int]:
+        """The order of one cluster's ``cites`` by ``section``'s sort keys.
+
+        The order full rows of keys give (:func:`sort_lazily`), with a key
+        rendered only for the cites tied on every key before it: the cites of
+        a cluster rarely share an author, so most clusters render one key per
+        cite, not all of them.  A citation-number key takes the cite's
+        number.  A value, once rendered, is kept for the processor's life
+        (it depends on the item, the section and the key alone).
+        """
+        keys = section.sort
+        kept = self._cite_sort
+
+        def value(row: int, index: int) -> Any:
+            cite = cites[row]
+            if keys[index].variable == "citation-number":
+                return cite.info.citation_number
+            memo = (id(section), cite.item.id, index)
+            if memo not in kept:
+                kept[memo] = self.sort_key_value(cite.item, section, keys[index])
+            return kept[memo]
+
+        return sort_lazily(len(cites), value, keys)
 
 
 def _part(lead: str, label: str, space: str, value: str, term: str) -> LocatorPart:
