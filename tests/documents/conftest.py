@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -50,3 +51,29 @@ def pandoc_or_skip(major: int) -> str:
             f"no pandoc {major}.x here (2.x: Debian's pandoc; 3.x: pip install pypandoc-binary)"
         )
     return found
+
+
+PIQ_OVERRIDES: list[tuple[str, str]] = [
+    ("", "en-US"),
+    ('<locale><style-options punctuation-in-quote="false"/></locale>', "en-US"),
+    ('<locale xml:lang="en"><style-options punctuation-in-quote="false"/></locale>', "en-US"),
+    ('<locale xml:lang="en-GB"><style-options punctuation-in-quote="true"/></locale>', "en-GB"),
+    ('<locale xml:lang="de"><style-options punctuation-in-quote="true"/></locale>', "de-DE"),
+]
+"""(a ``cs:locale`` block put into a note style, the document's ``lang``): styles that
+leave, turn off and turn on CSL's ``punctuation-in-quote`` for a language, its dialect
+or every language."""
+
+
+@pytest.fixture(params=PIQ_OVERRIDES, ids=["as-is", "off", "off-en", "on-en-GB", "on-de"])
+def piq_style(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Path, str]:
+    """chicago-notes-bibliography with each override of ``punctuation-in-quote`` added
+    after its ``<info>``, written as ``variant.csl`` in ``tmp_path``; and the language
+    to try it in."""
+    from citekit.styles.catalog import find_style
+
+    block, lang = request.param
+    xml = find_style("chicago-notes-bibliography").xml.decode("utf-8")
+    path = tmp_path / "variant.csl"
+    path.write_text(xml.replace("</info>", "</info>\n  " + block, 1), encoding="utf-8")
+    return path, str(lang)

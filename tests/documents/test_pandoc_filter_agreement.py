@@ -180,3 +180,46 @@ def test_grouped_cites_with_locators_are_joined_as_citeproc_js_joins_them(folder
     }
     filter_document(tree, folder=folder)
     assert paragraphs(tree)[0] == "X (Doe 2000, 33, 2001, chap. 2)"
+
+
+def _running(document: dict[str, Any]) -> list[str]:
+    """The paragraphs outside notes, each footnote only a ``[^]`` mark (its text aside)."""
+
+    def text(inlines: Any) -> str:
+        out = []
+        for item in inlines:
+            if item.get("t") == "Note":
+                out.append("[^]")
+            elif item.get("t") == "Cite":
+                out.append(text(item["c"][1]))
+            else:
+                out.append(stringify([item]))
+        return "".join(out)
+
+    found: list[str] = []
+
+    def visit(node: dict[str, Any], _in_note: bool) -> bool:
+        if node.get("t") == "Para":
+            found.append(text(node["c"]))
+            return False
+        return node.get("t") != "Note"
+
+    walk(document["blocks"], visit)
+    return found
+
+
+def test_note_marks_follow_the_styles_punctuation_in_quote(
+    pandoc: str, folder: Path, piq_style: tuple[Path, str]
+) -> None:
+    """A style's own ``cs:locale`` may turn ``punctuation-in-quote`` on or off for a
+    language; pandoc's citeproc obeys it when it moves a full stop or comma before a
+    note mark into the closing quote, and so does the filter."""
+    style, lang = piq_style
+    text = (
+        f"---\nbibliography: refs.bib\ncsl: {style}\nlang: {lang}\nsuppress-bibliography: true\n"
+        '---\n\nIt was "an end" [@doe2000]. Then "a start" [@roe2010], she said.\n'
+    )
+    theirs = _running(ast(pandoc, folder, text, "--citeproc"))
+    ours = _running(ast(pandoc, folder, text, "--filter", "citekit-pandoc"))
+    assert ours == theirs
+    assert ours[0].count("[^]") == 2

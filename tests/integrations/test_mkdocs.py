@@ -635,3 +635,89 @@ def test_note_marks_follow_the_locales_punctuation_in_quote(tmp_path: Path, loca
     body = rendered.markdown.split("\n\n")[1:3]
     expected = [re.sub(r"\[\^c(\d+)\]", r"\1", paragraph) for paragraph in body]
     assert [p.text for p in page.paragraphs[: len(expected)]] == expected
+
+
+# ---------------------------------------------------------------------------
+# Quotation records: links land on the entry of the work quoting them
+# ---------------------------------------------------------------------------
+
+
+def quotation_page() -> tuple[str, list[citekit.Quotation]]:
+    """A page citing each quotation record of ``references.bib`` on its own."""
+    from citekit.model.quotations import quotations
+
+    quotes = quotations(library())
+    body = "\n\n".join(f"Quoted [@{q.key}]." for q in quotes)
+    return f"# Quotations\n\n{body}\n", quotes
+
+
+def html_links(path: Path) -> tuple[list[str], set[str]]:
+    """The hrefs of a built page's citation links and the ids on it, read with lxml."""
+    from lxml import html as lxml_html
+
+    tree = lxml_html.fromstring(path.read_bytes())
+    ids = {str(node.get("id")) for node in tree.iter() if node.get("id")}
+    links = [str(a.get("href")) for a in tree.iter("a") if "citekit-cite" in a.classes]
+    return links, ids
+
+
+@pytest.mark.parametrize("style", [AUTHOR_DATE, NOTE, NUMERIC])
+def test_quotation_citations_link_to_an_entry_of_the_page(tmp_path: Path, style: str) -> None:
+    """Not listed (apa: docs/quotations.md), a quotation links to the entry of the
+    work quoting it; listed (ieee numbers it), to its own; notes link nowhere."""
+    text, quotes = quotation_page()
+    config = write_project(tmp_path, {"index.md": text})
+    links, ids = html_links(build_with_plugin(config, style=style) / "index.html")
+    listed = {i.removeprefix("ref-") for i in ids if i.startswith("ref-")}
+    if citekit.find_style(style).is_note:
+        assert links == []
+        return
+    assert links == [f"#ref-{q.key if q.key in listed else q.quoted_in}" for q in quotes]
+    assert all(link[1:] in ids for link in links)
+    assert any(q.key not in listed for q in quotes) or style == NUMERIC
+
+
+def test_quotation_citations_link_to_the_site_bibliography(tmp_path: Path) -> None:
+    text, quotes = quotation_page()
+    config = write_project(tmp_path, {"a.md": text, "works.md": WORKS})
+    site = build_with_plugin(config, style=AUTHOR_DATE, bibliography_mode="site")
+    links, _ = html_links(site / "a" / "index.html")
+    _, works_ids = html_links(site / "works" / "index.html")
+    assert len(links) == len(quotes)
+    for link, quote in zip(links, quotes, strict=True):
+        target = urlsplit(urljoin("https://example.org/a/", link))
+        assert target.path == "/works/" and target.fragment in works_ids
+        assert target.fragment == f"ref-{quote.quoted_in}"
+
+
+# ---------------------------------------------------------------------------
+# A style's own punctuation-in-quote
+# ---------------------------------------------------------------------------
+
+OVERRIDES = [
+    ('<locale><style-options punctuation-in-quote="false"/></locale>', "en-US"),
+    ('<locale xml:lang="en-GB"><style-options punctuation-in-quote="true"/></locale>', "en-GB"),
+    ('<locale xml:lang="de"><style-options punctuation-in-quote="true"/></locale>', "de-DE"),
+]
+
+
+@pytest.mark.parametrize(("block", "locale"), OVERRIDES, ids=["off", "on-en-GB", "on-de"])
+def test_note_marks_follow_a_styles_own_punctuation_in_quote(
+    tmp_path: Path, block: str, locale: str
+) -> None:
+    """A ``cs:locale`` of the style that sets ``punctuation-in-quote`` wins over the
+    locale file, as in ``citekit render`` (checked against pandoc there)."""
+    xml = citekit.find_style(NOTE).xml.decode("utf-8").replace("</info>", "</info>" + block, 1)
+    text = '# One\n\nHe said "it has come to an end" [@raimondo2017trump].\n'
+    config = write_project(tmp_path, {"index.md": text})
+    (tmp_path / "variant.csl").write_text(xml, encoding="utf-8")
+    page = read_page(build_with_plugin(config, style="variant.csl", locale=locale) / "index.html")
+    rendered = citekit.render_document(
+        text, library=library(), bibliography=[], style=tmp_path / "variant.csl", locale=locale
+    )
+    expected = re.sub(r"\[\^c(\d+)\]", r"\1", rendered.markdown.split("\n\n")[1])
+    assert page.paragraphs[0].text == expected
+    without = citekit.render_document(
+        text, library=library(), bibliography=[], style=NOTE, locale=locale
+    ).markdown.split("\n\n")[1]
+    assert re.sub(r"\[\^c(\d+)\]", r"\1", without) != expected  # the override made a difference

@@ -2,21 +2,38 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from xml.etree import ElementTree
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from citekit.formats import read
+from citekit.model.quotations import Quotation, quotations
 from citekit.model.records import Library
 from citekit.render import render
 from citekit.render.api import BibEntry, Result
+from citekit.render.csl.locale import build_locale
 from citekit.render.output import (
     format_bibliography,
     format_citations,
     html_body_style,
     html_document,
     latex_bibliography,
+    link_target,
 )
 from citekit.render.richtext import Span, Text
 from citekit.render.types import BibliographyLayout, CiteItem, Cluster
-from citekit.styles.catalog import available_locales, load_locale_xml
+from citekit.styles.catalog import (
+    Style,
+    available_locales,
+    find_style,
+    load_locale_xml,
+    locale_loader,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def numbered_result(layout: BibliographyLayout) -> Result:
@@ -177,3 +194,120 @@ def test_punctuation_in_quote_follows_the_locale_a_render_used() -> None:
         result = render(Library(), "apa", locale=locale, bibliography=False)
         expected = _locale_file_says_punctuation_in_quote(result.locale)
         assert result.punctuation_in_quote is expected
+
+
+# ---------------------------------------------------------------------------
+# punctuation-in-quote: the style's own locale blocks, then the locale files
+# ---------------------------------------------------------------------------
+
+_CSL = "http://purl.org/net/xbiblio/csl"
+_STYLE = """<style xmlns="{ns}" class="note" version="1.0">
+  <info><title>Blocks</title><id>http://example.org/blocks</id>
+  <updated>2024-01-01T00:00:00+00:00</updated></info>
+  {blocks}
+  <citation><layout><text variable="title"/></layout></citation>
+</style>"""
+
+
+def _block(lang: str | None, value: bool | None) -> str:
+    """A ``cs:locale`` block for ``lang`` (None: unlabelled) that sets the option or not."""
+    attribute = f' xml:lang="{lang}"' if lang else ""
+    if value is None:  # a block that sets something else, leaving the option to others
+        return f'<locale{attribute}><terms><term name="and">und</term></terms></locale>'
+    option = "true" if value else "false"
+    return f'<locale{attribute}><style-options punctuation-in-quote="{option}"/></locale>'
+
+
+def _engine_says(style_xml: bytes, tag: str) -> bool:
+    """What the CSL engine's own locale merge makes of the option (CSL's fallback order)."""
+    root = etree.fromstring(style_xml)
+    blocks = root.findall(f"{{{_CSL}}}locale")
+    return build_locale(tag, blocks, locale_loader, []).punctuation_in_quote
+
+
+BLOCK_LANGS = st.sampled_from([None, "en", "en-US", "en-GB", "de", "de-AT", "fr-FR"])
+TAGS = st.sampled_from(["en-US", "en-GB", "en", "de-DE", "de-AT", "fr-FR", "pt-BR", "xx-YY"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    blocks=st.lists(st.tuples(BLOCK_LANGS, st.sampled_from([True, False, None])), max_size=3),
+    tag=TAGS,
+)
+def test_punctuation_in_quote_reads_the_styles_locale_blocks_as_the_engine_does(
+    blocks: list[tuple[str | None, bool | None]], tag: str
+) -> None:
+    """A style may set the option in its ``cs:locale`` blocks (for the tag, its
+    language, or any); the answer is what the CSL engine merges for the same style."""
+    xml = _STYLE.format(ns=_CSL, blocks="".join(_block(*b) for b in blocks)).encode()
+    result = Result(style=Style.from_xml(xml), locale=tag)
+    assert result.punctuation_in_quote is _engine_says(xml, tag)
+
+
+def test_a_style_override_wins_over_the_locale_file() -> None:
+    for value in (True, False):
+        xml = _STYLE.format(ns=_CSL, blocks=_block(None, value)).encode()
+        answers = {
+            tag: Result(style=Style.from_xml(xml), locale=tag).punctuation_in_quote
+            for tag in ("en-US", "en-GB", "de-DE")
+        }
+        assert set(answers.values()) == {value}
+    assert {_locale_file_says_punctuation_in_quote(t) for t in ("en-US", "en-GB")} == {True, False}
+
+
+def test_real_styles_agree_with_the_engine() -> None:
+    for name in ("chicago-notes-bibliography", "apa", "ieee"):
+        style = find_style(name)
+        for tag in ("en-US", "en-GB", "de-DE"):
+            result = Result(style=style, locale=tag)
+            assert result.punctuation_in_quote is _engine_says(style.xml, tag)
+
+
+# ---------------------------------------------------------------------------
+# link_target: where a citation links
+# ---------------------------------------------------------------------------
+
+
+def _chain(*pairs: tuple[str, str | None]) -> Library:
+    """Records ``key`` quoted in ``target`` (None: an ordinary record)."""
+    items = []
+    for key, target in pairs:
+        item: dict[str, object] = {"id": key, "type": "speech", "title": key.upper()}
+        if target is not None:
+            item["custom"] = {"quotation": "words", "quoted-in": target}
+        items.append(item)
+    return Library.from_json(items)
+
+
+def test_a_listed_key_links_to_its_own_entry() -> None:
+    library = read(ROOT / "references.bib").library
+    for quote in quotations(library):
+        assert link_target(quote.key, {quote.key}, library) == quote.key
+        assert quote.quoted_in is not None
+        assert link_target(quote.key, {quote.quoted_in, quote.key}, library) == quote.key
+
+
+def test_a_quotation_not_listed_links_to_the_work_quoting_it() -> None:
+    library = read(ROOT / "references.bib").library
+    found = quotations(library)
+    assert found
+    for quote in found:
+        assert link_target(quote.key, {quote.quoted_in or ""}, library) == quote.quoted_in
+        assert link_target(quote.key, set(), library) is None
+
+
+def test_a_chain_of_quotations_is_followed_to_the_first_listed_work() -> None:
+    library = _chain(("a", "b"), ("b", "c"), ("c", None))
+    middle = Quotation.from_record(library["a"]).quoted_in
+    last = Quotation.from_record(library["b"]).quoted_in
+    assert middle is not None and last is not None
+    assert link_target("a", {last}, library) == last
+    assert link_target("a", {middle, last}, library) == middle
+    assert link_target("c", {middle}, library) is None  # an ordinary record links only to itself
+    assert link_target("unknown", {middle}, library) is None
+
+
+def test_a_chain_that_comes_back_on_itself_links_nowhere() -> None:
+    library = _chain(("a", "b"), ("b", "a"))
+    assert link_target("a", set(), library) is None
+    assert link_target("a", {"b"}, library) == "b"

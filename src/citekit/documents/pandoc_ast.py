@@ -113,16 +113,6 @@ def meta_list(value: Any) -> list[str]:
     return [str(plain)] if str(plain).strip() else []
 
 
-def meta_flag(value: Any, default: bool = False) -> bool:
-    """A metadata switch (``link-citations: true``); YAML's spellings of yes and no."""
-    plain = meta_value(value)
-    if plain is None:
-        return default
-    if isinstance(plain, bool):
-        return plain
-    return str(plain).strip().lower() in ("true", "yes", "on", "1")
-
-
 # ---------------------------------------------------------------------------
 # Walking
 # ---------------------------------------------------------------------------
@@ -284,7 +274,6 @@ __all__ = [
     "elements",
     "first_letter_upper",
     "last_str",
-    "meta_flag",
     "meta_list",
     "meta_value",
     "rich_inlines",

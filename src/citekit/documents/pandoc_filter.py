@@ -58,6 +58,7 @@ from citekit.model.records import Library
 from citekit.render import quoted
 from citekit.render.abbreviations import abbreviate, read_abbreviations
 from citekit.render.api import BibEntry, Result, render, set_closure
+from citekit.render.output import link_target
 from citekit.render.richtext import Rich, Span, Text
 from citekit.render.types import CiteItem, Cluster
 from citekit.styles.catalog import Style, find_style
@@ -351,11 +352,13 @@ def _author_inlines(site: _Site, authors: Mapping[str, Rich]) -> list[Element]:
     return out
 
 
-def _link(inlines: list[Element], site: _Site, listed: set[str]) -> list[Element]:
-    """``link-citations``: a one-work citation links to its entry (``#ref-KEY``)."""
-    if len(site.keys) != 1 or site.keys[0] not in listed:
+def _link(inlines: list[Element], site: _Site, listed: set[str], library: Library) -> list[Element]:
+    """``link-citations``: a one-work citation links to its entry (``#ref-KEY``); a
+    quotation that is not listed, to the entry of the work quoting it (:func:`link_target`)."""
+    target = link_target(site.keys[0], listed, library) if len(site.keys) == 1 else None
+    if target is None:
         return inlines
-    return [element("Link", [attr(), inlines, [f"#ref-{site.keys[0]}", ""]])]
+    return [element("Link", [attr(), inlines, [f"#ref-{target}", ""]])]
 
 
 def _citation_inlines(
@@ -365,11 +368,12 @@ def _citation_inlines(
     authors: Mapping[str, Rich],
     settings: _Settings,
     listed: set[str],
+    library: Library,
 ) -> list[Element]:
     """The new contents of one ``Cite``: text, a footnote, or the author and a footnote."""
     body = rich_inlines(tree)
     if settings.link_citations and not style.is_note:
-        body = _link(body, site, listed)
+        body = _link(body, site, listed, library)
     if style.is_note and not site.in_note:
         note = [element("Note", [element("Para", first_letter_upper(body))])]
         if site.in_text:
@@ -419,17 +423,13 @@ def _drop_space_before(node: Any, cites: set[int]) -> None:
             del node[index - 1]
 
 
-def _punctuation_in_quote(locale: str) -> bool:
-    """American English puts a full stop or comma inside the closing quote."""
-    return locale.lower() in ("en", "en-us")
-
-
 def _move_punctuation(node: Any, notes: set[int], inside_quote: bool) -> None:
     """Put the punctuation after a footnote citation before it, as pandoc's citeproc does.
 
     ``text [@a].`` becomes ``text.[^1]``: the space before the note goes,
     and the full stop moves before the note mark, into a closing quote
-    when the locale wants it (``"an end."[^1]``).
+    when the style's or locale's ``punctuation-in-quote`` wants it
+    (``"an end."[^1]``; :attr:`Result.punctuation_in_quote`).
     """
     if isinstance(node, dict):
         contents = node.get("c")
@@ -665,7 +665,7 @@ def filter_document(
     notes: set[int] = set()
     superscripts: set[int] = set()
     for (site, _), tree in zip(kept, result.citation_trees, strict=True):
-        site.node["c"][1] = _citation_inlines(site, tree, style, authors, settings, listed)
+        site.node["c"][1] = _citation_inlines(site, tree, style, authors, settings, listed, subset)
         if style.is_note and not site.in_note and not site.in_text:
             notes.add(id(site.node))
         elif _starts_superscript(site.node["c"][1]):
@@ -673,7 +673,7 @@ def filter_document(
     if superscripts:
         _drop_space_before(doc["blocks"], superscripts)
     if notes and settings.notes_after_punctuation:
-        _move_punctuation(doc["blocks"], notes, _punctuation_in_quote(result.locale))
+        _move_punctuation(doc["blocks"], notes, result.punctuation_in_quote)
     if not settings.suppress_bibliography:
         _place_bibliography(doc, result, settings, named_keys, subset, [s for s, _ in kept])
     return out

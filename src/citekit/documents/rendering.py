@@ -71,7 +71,7 @@ from citekit.render import (
 )
 from citekit.render.abbreviations import abbreviate, load_abbreviations
 from citekit.render.api import entry_sets, linkify, set_closure
-from citekit.render.output import html_document
+from citekit.render.output import html_document, link_target
 from citekit.render.quoted import quoting_closure
 from citekit.render.richtext import Rich, Text, escape_attribute, plain
 from citekit.sources.resolve import Resolver, rename_cluster, resolve_identifiers
@@ -229,12 +229,6 @@ def _style_for(
     if meta.csl:  # a path from data: confined to the project (frontmatter.resolve_style)
         return find_style(resolve_style(meta.csl, document))
     return find_style(DOCUMENT_DEFAULT_STYLE)
-
-
-def punctuation_in_quote(locale: str) -> bool:
-    """Whether the locale puts a full stop or comma inside closing quotes (en-US does)."""
-    xml = load_locale_xml(locale)
-    return bool(xml and re.search(rb'punctuation-in-quote="true"', xml))
 
 
 def _locale_term(locale: str) -> str:
@@ -887,6 +881,7 @@ def render_document(
         link=_links_citations(meta, to),
         named_keys=named_keys,
         positioned=positioned,
+        in_quote=the_style.is_note and rendered.punctuation_in_quote,  # asked only for notes
     )
     result.markdown = markdown
     if to == "markdown":
@@ -987,13 +982,17 @@ def _assemble(
     link: bool,
     named_keys: Mapping[str, set[str]] | None = None,
     positioned: Sequence[Rich | None] = (),
+    in_quote: bool = False,
 ) -> str:
     """Put every rendering in place; add notes and the bibliographies.
 
     ``positioned`` holds per citation the author's name rendered at its
     position (note styles), which wins over the name in ``authors``.
+    ``in_quote`` is the rendering's ``punctuation-in-quote``
+    (:attr:`citekit.render.Result.punctuation_in_quote`): where a note mark
+    moves a full stop or comma after a closing quote, it goes inside.
     """
-    in_quote = style.is_note and punctuation_in_quote(result.locale)
+    in_quote = style.is_note and in_quote
     cite_prefix = _label_prefix(found.labels, "c")
     note_prefix = _label_prefix(found.labels, "n")
     edits: list[_Edit] = []
@@ -1005,16 +1004,10 @@ def _assemble(
         marks = _unknown_marks(found_citation, library)
         markdown = serialise(tree, "markdown") if tree is not None else ""
         plain = serialise(tree, "text") if tree is not None else ""
-        target = (
-            f"#{anchor(items[0].id)}"
-            if link
-            and tree is not None
-            and len(items) == 1
-            and items[0].id in listed
-            and not marks
-            and not style.is_note
-            else None
-        )
+        # one work links to its entry; a quotation not listed, to the work quoting it
+        linkable = link and not style.is_note and tree is not None and len(items) == 1
+        entry = link_target(items[0].id, listed, library) if linkable and not marks else None
+        target = f"#{anchor(entry)}" if entry is not None else None
         if marks:
             markdown = "; ".join([markdown, *marks]) if markdown else "; ".join(marks)
             plain = "; ".join([plain, *marks]) if plain else "; ".join(marks)

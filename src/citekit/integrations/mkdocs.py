@@ -50,6 +50,8 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 import citekit
+from citekit.render.output import link_target
+from citekit.render.quoted.expansion import quoted_in_target
 
 LOG = logging.getLogger("mkdocs.plugins.citekit")
 
@@ -135,7 +137,8 @@ class CitekitPlugin(BasePlugin[CitekitConfig]):  # type: ignore[no-untyped-call]
             _enable_footnotes(config)
         # A render of nothing tells the locale the pages get: whether there is one (an
         # unknown locale is told once, here) and where a note mark goes after quoted
-        # text (its file says: en-US puts a full stop inside, '"an end."[^1]').
+        # text (punctuation-in-quote, the style's locale blocks then the locale file:
+        # en-US puts a full stop inside, '"an end."[^1]').
         nothing = citekit.render(
             citekit.Library(), self.style, locale=self.config.locale, bibliography=False
         )
@@ -227,7 +230,7 @@ class CitekitPlugin(BasePlugin[CitekitConfig]):  # type: ignore[no-untyped-call]
             current: str | None = key
             while current is not None and current not in out and current in self.library:
                 out[current] = None
-                current = _quoted_in(self.library[current], self.library)
+                current = quoted_in_target(self.library[current], self.library)
         return list(out)
 
     def _cite(
@@ -493,14 +496,14 @@ class CitekitPlugin(BasePlugin[CitekitConfig]):  # type: ignore[no-untyped-call]
             return {cite.token: author, cite.note_token: _span(cite, body)}
         if cite.kind == "in-note":
             return {cite.token: _span(cite, body if cite.in_text else f"({body})")}
-        if (
-            link_base is not None
-            and cite.cluster is not None
-            and len(cite.cluster.items) == 1
-            and cite.cluster.items[0].id in listed
-            and not marks
-        ):
-            href = f"{link_base}#{anchor(cite.cluster.items[0].id)}"
+        # one work, listed or (a quotation not listed) quoted in a listed work
+        entry = (
+            link_target(cite.cluster.items[0].id, listed, self.library)
+            if cite.cluster is not None and len(cite.cluster.items) == 1
+            else None
+        )
+        if link_base is not None and entry is not None and not marks:
+            href = f"{link_base}#{anchor(entry)}"
             body = f'<a class="citekit-cite" href="{html.escape(href)}">{body}</a>'
         return {cite.token: _span(cite, f"{author} {body}".strip())}
 
@@ -590,13 +593,6 @@ def _set_members(record: citekit.Record) -> tuple[str, ...] | None:
     if not isinstance(members, str):
         return ()
     return tuple(dict.fromkeys(m.strip() for m in members.split(",") if m.strip()))
-
-
-def _quoted_in(record: citekit.Record, library: citekit.Library) -> str | None:
-    """The key of the work a quotation record is quoted in, when the library has it
-    (``custom.quoted-in``, docs/quotations.md)."""
-    target = citekit.Quotation.from_record(record).quoted_in
-    return target if target is not None and target != record.key and target in library else None
 
 
 def _load_style(name: str, root: Path) -> citekit.Style:

@@ -70,6 +70,7 @@ from citekit.integrations.sphinx_nodes import (
     has_link,
     html_to_nodes,
 )
+from citekit.render.output import link_target
 
 logger = logging.getLogger(__name__)
 
@@ -905,34 +906,21 @@ def _fill_bibliographies(
     rendered.single = _single_page_anchors(rendered, plan.order, state)
 
 
-def _quoting_work(library: citekit.Library, key: str) -> str | None:
-    """The key of the record a quotation record is quoted in (None for other records)."""
-    if key not in library:
-        return None
-    return citekit.Quotation.from_record(library[key]).quoted_in
-
-
 def _link_quotations(rendered: Rendered, plan: _Plan, library: citekit.Library) -> None:
     """A cited quotation that no bibliography lists links where the work quoting it does.
 
     citekit lists a quotation as the work that quotes it (docs/quotations.md),
     so that work's entry is where a reader finds the source; a chain of
-    quotations is followed to the first work that is listed.
+    quotations is followed to the first work that is listed
+    (:func:`citekit.render.output.link_target`, as every other writer does).
     """
     cited = dict.fromkeys(
         item.id for _, record in plan.clusters if record.cluster for item in record.cluster.items
     )
     for key in cited:
-        if key in rendered.targets:
-            continue
-        seen = {key}
-        current = _quoting_work(library, key)
-        while current is not None and current not in seen:
-            if current in rendered.targets:
-                rendered.targets[key] = rendered.targets[current]
-                break
-            seen.add(current)
-            current = _quoting_work(library, current)
+        target = link_target(key, rendered.targets, library)
+        if target is not None and target != key:
+            rendered.targets[key] = rendered.targets[target]
 
 
 def _single_page_anchors(

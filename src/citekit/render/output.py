@@ -15,15 +15,18 @@ Every string that is not an entry rendered by :mod:`citekit.render.richtext`
 
 from __future__ import annotations
 
+from collections.abc import Container
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from citekit.base.valueclass import value_class
 from citekit.errors import UsageError
+from citekit.model.records import Library
 from citekit.render import richtext
+from citekit.render.quoted.expansion import quoted_in_target
 from citekit.render.richtext import Rich, Span, escape_attribute
 from citekit.render.types import DEFAULT_ENGINE, BibliographyLayout, Problem
-from citekit.styles.catalog import DEFAULT_LOCALE, Style, load_locale_xml
+from citekit.styles.catalog import DEFAULT_LOCALE, Style, locale_loader
 
 OutputFormat = Literal["text", "html", "markdown", "latex"]
 OUTPUT_FORMATS: tuple[str, ...] = ("text", "html", "markdown", "latex")
@@ -75,12 +78,17 @@ class Result:
 
     @property
     def punctuation_in_quote(self) -> bool:
-        """Whether the locale file of :attr:`locale` sets ``punctuation-in-quote``
-        (en-US does): a full stop or comma after quoted text goes inside the
-        closing quote.  Callers that place note marks after a quotation, as
+        """Whether a full stop or comma after quoted text goes inside the closing
+        quote in this rendering: CSL's ``punctuation-in-quote`` for :attr:`locale`,
+        from the style's own ``cs:locale`` blocks first, then the locale files
+        (:func:`citekit.render.quoted.forms.punctuation_in_quote`, the one place
+        that decides it).  Callers that place note marks after a quotation, as
         pandoc does, ask it here rather than guess from the locale's name."""
-        xml = load_locale_xml(self.locale)
-        return bool(xml and b'punctuation-in-quote="true"' in xml)
+        # loaded on first use: it reads XML, which a render that never asks needs not load
+        from citekit.render.quoted.forms import punctuation_in_quote
+
+        style_xml = self.style.xml if self.style is not None else None
+        return punctuation_in_quote(style_xml, self.locale, locale_loader)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -287,6 +295,29 @@ def format_bibliography(
     return "\n\n".join(entries) + "\n"
 
 
+def link_target(key: str, listed: Container[str], library: Library) -> str | None:
+    """The listed entry a citation of ``key`` links to, or None when there is none.
+
+    A key that is ``listed`` (the ids of the entries written) links to its
+    own entry.  A quotation record that is not listed -- citekit lists a
+    quotation as the work that quotes it (docs/quotations.md) -- links to
+    that work's entry, where a reader finds the source; a chain of
+    quotations is followed to the first work that is listed.  One function
+    for every writer of links (documents, the pandoc filter, MkDocs, Sphinx)
+    so none of them links a citation to an entry the page does not have.
+    """
+    if key in listed:
+        return key
+    seen = {key}
+    current = quoted_in_target(library[key], library) if key in library else None
+    while current is not None and current not in seen:
+        if current in listed:
+            return current
+        seen.add(current)
+        current = quoted_in_target(library[current], library)
+    return None
+
+
 def format_citations(result: Result, output: str | None = None) -> str:
     """Every rendered citation, one per line."""
     fmt = output or result.output
@@ -309,5 +340,6 @@ __all__ = [
     "html_document",
     "latex_bibliography",
     "latex_document",
+    "link_target",
     "serialise",
 ]

@@ -38,7 +38,7 @@ from functools import lru_cache
 from lxml import etree
 
 from citekit.render.types import LocaleLoader
-from citekit.styles.language_tags import canonical_tag, language_of
+from citekit.styles.language_tags import canonical_tag, fallback_chain, language_of
 
 _NS = "{http://purl.org/net/xbiblio/csl}"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -197,15 +197,21 @@ def languages(tag: str) -> list[str]:
     return list(dict.fromkeys([canonical, language_of(canonical)]))
 
 
-def _style_locales(root: etree._Element | None, tag: str) -> list[etree._Element]:
-    """The style's ``cs:locale`` blocks for ``tag``: exact, language, then unlabelled."""
+def _style_locale_groups(root: etree._Element | None, tag: str) -> list[list[etree._Element]]:
+    """The style's ``cs:locale`` blocks for ``tag`` by priority: exact, language,
+    then unlabelled, each group in document order."""
     if root is None:
         return []
     blocks = [(canonical_tag(b.get(_XML_LANG) or ""), b) for b in root.findall(f"{_NS}locale")]
-    ordered: list[etree._Element] = []
-    for wanted in dict.fromkeys([*languages(tag), ""]):
-        ordered += [b for lang, b in blocks if lang == wanted]
-    return ordered
+    return [
+        [b for lang, b in blocks if lang == wanted]
+        for wanted in dict.fromkeys([*languages(tag), ""])
+    ]
+
+
+def _style_locales(root: etree._Element | None, tag: str) -> list[etree._Element]:
+    """The style's ``cs:locale`` blocks for ``tag``: exact, language, then unlabelled."""
+    return [block for group in _style_locale_groups(root, tag) for block in group]
 
 
 def _term(block: etree._Element) -> str | None:
@@ -219,10 +225,42 @@ def _term(block: etree._Element) -> str | None:
 
 
 def _piq(block: etree._Element) -> bool | None:
+    """A block's own ``punctuation-in-quote``; None when it leaves the option to others."""
     options = block.find(f"{_NS}style-options")
     if options is None or options.get("punctuation-in-quote") is None:
         return None
     return options.get("punctuation-in-quote") == "true"
+
+
+def punctuation_in_quote(style_xml: bytes | None, tag: str, loader: LocaleLoader) -> bool:
+    """Whether a full stop or comma after quoted text goes inside the closing quote.
+
+    CSL's ``punctuation-in-quote`` locale option, looked up in CSL's locale
+    fallback order (the order the CSL engine merges locales in,
+    :mod:`citekit.render.csl.locale`), first setting found wins: the style's
+    own ``cs:locale`` blocks for the language tag, for its language, then
+    the unlabelled ones; then the locale files of
+    :func:`~citekit.styles.language_tags.fallback_chain` (the tag, its
+    language's primary dialect, en-US), each asked of ``loader``.  So a
+    style that overrides the option (as pandoc's citeproc honours too) is
+    obeyed, and a language without a file of its own gets en-US's answer,
+    as the engine does.  Two blocks for the same language are merged as the
+    engine merges them, the later one over the earlier.  False when nothing
+    sets it (CSL's default).
+    """
+    root = parse_style_xml(style_xml) if style_xml else None
+    for group in _style_locale_groups(root, tag):
+        for block in reversed(group):
+            found = _piq(block)
+            if found is not None:
+                return found
+    for candidate in fallback_chain(tag):
+        data = loader(candidate)
+        file_root = parse_style_xml(data) if data else None
+        found = _piq(file_root) if file_root is not None else None
+        if found is not None:
+            return found
+    return False
 
 
 def builtin_term(tag: str) -> str:
@@ -241,10 +279,7 @@ def locale_words(style_xml: bytes, tag: str, loader: LocaleLoader) -> LocaleWord
     style_blocks = _style_locales(parse_style_xml(style_xml), tag)
     file_xml = loader(tag)
     file_root = parse_style_xml(file_xml) if file_xml else None
-    blocks = [*style_blocks, *([file_root] if file_root is not None else [])]
-    piq: bool | None = None
-    for block in blocks:
-        piq = _piq(block) if piq is None else piq
+    piq = punctuation_in_quote(style_xml, tag, loader)
     style_term = next((t for t in map(_term, style_blocks) if t), None)
     form = quoted_form(style_xml)
     family_words = form.wording(tag)
@@ -255,8 +290,8 @@ def locale_words(style_xml: bytes, tag: str, loader: LocaleLoader) -> LocaleWord
         or builtin_term(tag)
     )
     if family_words is None:
-        return LocaleWords(wording, bool(piq))
-    return LocaleWords(wording, bool(piq), form.names_statement, form.family)
+        return LocaleWords(wording, piq)
+    return LocaleWords(wording, piq, form.names_statement, form.family)
 
 
 __all__ = [
@@ -271,6 +306,7 @@ __all__ = [
     "languages",
     "locale_words",
     "parse_style_xml",
+    "punctuation_in_quote",
     "quoted_form",
     "style_short_name",
 ]
