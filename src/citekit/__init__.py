@@ -12,6 +12,7 @@ change.  A taste::
 
 from __future__ import annotations
 
+import gc
 import importlib
 import sys
 import types
@@ -297,7 +298,14 @@ def __getattr__(name: str) -> object:
     module_name = _LAZY.get(name)
     if module_name is None:
         raise AttributeError(f"module 'citekit' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module_name), name)
+    collecting = gc.isenabled()
+    gc.disable()  # an import makes no garbage worth a collection; see citekit.cli
+    try:
+        module = importlib.import_module(module_name)
+    finally:
+        if collecting:
+            gc.enable()
+    value = getattr(module, name)
     globals()[name] = value
     return value
 

@@ -213,3 +213,68 @@ def test_unknown_attribute_is_an_attribute_error() -> None:
     with pytest.raises(AttributeError, match="no_such_name"):
         _ = citekit.no_such_name
     assert set(citekit.__all__) <= set(dir(citekit))
+
+
+# -- the cycle collector around the command line's imports --------------------
+
+_COLLECTOR_STATE = """
+import gc, json, sys
+{before}
+import citekit.cli
+after_import = gc.isenabled()
+from click.testing import CliRunner
+code = CliRunner().invoke(citekit.cli.main, ["styles", "--help"]).exit_code
+import citekit
+citekit.render  # a public name loaded on first use
+from citekit.formats import get_format
+get_format("ris").load()
+from citekit.render.api import available_engines
+available_engines()
+print(json.dumps([after_import, gc.isenabled(), code]))
+"""
+
+
+@pytest.mark.parametrize(("before", "enabled"), [("", True), ("gc.disable()", False)])
+def test_imports_leave_the_cycle_collector_as_they_found_it(before: str, enabled: bool) -> None:
+    """Every import the command line pauses the collector for (its own, a command's
+    module, a public name, a format, an engine) leaves it on, or off if it was off."""
+    run = subprocess.run(
+        [sys.executable, "-c", _COLLECTOR_STATE.format(before=before)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    after_import, at_end, code = json.loads(run.stdout.strip().splitlines()[-1])
+    assert (after_import, at_end, code) == (enabled, enabled, 0)
+
+
+def test_what_the_imports_made_is_frozen_and_later_objects_are_not() -> None:
+    """After the command line's imports, their objects are frozen (never scanned
+    again); objects made later are collected as usual."""
+    code = (
+        "import gc, json\n"
+        "import citekit.cli\n"
+        "frozen = gc.get_freeze_count()\n"
+        "class Cycle: pass\n"
+        "a = Cycle(); a.self = a; del a\n"
+        "print(json.dumps([frozen, gc.collect() >= 1]))"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    frozen, collected = json.loads(run.stdout.strip().splitlines()[-1])
+    assert frozen > 1000
+    assert collected is True
+
+
+def test_objects_alive_at_exit_are_frozen_before_the_last_collection() -> None:
+    """The exit handler freezes what the command made, so that the collection CPython
+    runs at exit scans nothing."""
+    code = (
+        "import atexit, gc, json\n"
+        "import citekit.cli\n"
+        "made = [[i] for i in range(5000)]\n"
+        "before = gc.get_freeze_count()\n"
+        "atexit._run_exitfuncs()\n"
+        "print(json.dumps(gc.get_freeze_count() - before >= 5000))"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(run.stdout.strip().splitlines()[-1]) is True

@@ -296,3 +296,13 @@ _INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 def test_xml_safe_changes_only_what_the_pattern_finds(text: str) -> None:
     """Printable text comes back as it is, and the rest as if the pattern always ran."""
     assert xml_safe(text) == _INVALID.sub(_xml_replacement, text)
+
+
+@settings(max_examples=80)
+@given(st.text(alphabet=st.sampled_from("a&<>\"'; é\x01\x0b\ud800#x27"), max_size=30))
+def test_attribute_escape_spells_what_the_standard_library_spells(text: str) -> None:
+    """escape_attribute writes its references itself (so that rendering never imports
+    :mod:`html`): the very characters :func:`html.escape` writes, after xml_safe."""
+    import html
+
+    assert escape_attribute(text) == html.escape(xml_safe(text), quote=True)

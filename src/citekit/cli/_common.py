@@ -14,7 +14,6 @@ does all it can, then :func:`handle_errors` ends it with exit 1.
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -98,6 +97,9 @@ def echo_diagnostics(diagnostics: Iterable[Diagnostic], *, quiet: bool = False) 
 
 
 def echo_json(data: Any) -> None:
+    """``data`` as indented JSON on stdout (:mod:`json` loaded only for ``--format json``)."""
+    import json
+
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 

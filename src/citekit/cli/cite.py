@@ -245,7 +245,9 @@ def parse_argument(text: str, locale: str, number: int) -> tuple[Cluster, bool]:
 
 
 _NOTE_OPENERS = "\"'“‘([ \t\n"
-_LETTER = re.compile(r"[^\W\d_]")
+#: A letter; searched through re's own cache, not compiled at import: only
+#: note styles capitalise.
+_LETTER = r"[^\W\d_]"
 
 
 def capitalise_note(rich: Rich) -> Rich:
@@ -263,7 +265,7 @@ def capitalise_note(rich: Rich) -> Rich:
         if done:
             return node
         if isinstance(node, Text):
-            letter = _LETTER.search(node.text)
+            letter = re.search(_LETTER, node.text)
             before = node.text[: letter.start()] if letter else node.text
             if before.strip(_NOTE_OPENERS) or letter is None:
                 done = done or bool(before.strip(_NOTE_OPENERS))

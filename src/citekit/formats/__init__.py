@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from citekit.base.collector import cycle_collection_paused
 from citekit.base.files import atomic_write_text, read_text
+from citekit.base.valueclass import value_class
 from citekit.errors import Diagnostic, ParseError, Severity, UnknownFormatError
 from citekit.model.records import Library
 
 
-@dataclass
+@value_class(frozen=False)
 class ReadResult:
     """A library and every diagnostic found while reading it."""
 
@@ -34,7 +36,7 @@ class ReadResult:
         return [d for d in self.diagnostics if d.severity is Severity.ERROR]
 
 
-@dataclass(frozen=True)
+@value_class
 class FormatInfo:
     """Where a format lives and how to recognise it."""
 
@@ -56,8 +58,10 @@ class FormatInfo:
         return {"sentence_case": sentence_case} if self.title_case_titles else {}
 
     def load(self) -> ModuleType:
-        """Import the module that implements the format."""
-        return importlib.import_module(self.module)
+        """Import the module that implements the format (the cycle collector off meanwhile:
+        an import makes no garbage worth a collection)."""
+        with cycle_collection_paused():
+            return importlib.import_module(self.module)
 
 
 def _looks_like_json(text: str) -> bool:

@@ -35,9 +35,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
+
+from citekit.base.valueclass import value_class
 
 #: Words a title-case title leaves in lower case (articles, prepositions,
 #: conjunctions, as the CSL specification and the common English style
@@ -55,7 +56,6 @@ _MINOR_WORDS = """
 MINOR_WORDS = frozenset(_MINOR_WORDS.split())
 
 #: Where a new sentence starts, so that its first word keeps its capital.
-_BOUNDARY = re.compile(r"[:?!.]$")
 _SENTENCE_ENDS = ":?!."  # the last character of a word that ends a sentence
 _TOKEN = re.compile(
     r"<span\b[^<>]*>|</span>|</?(?:i|b|sup|sub)>|\$[^$]*\$|\s+|[^\s<$]+|[<$]", re.IGNORECASE
@@ -75,7 +75,7 @@ _TITLE_CACHE_SIZE = 1 << 12
 _CACHED_TITLE_LENGTH = 1000
 
 
-@dataclass(slots=True)
+@value_class(frozen=False)
 class _Word:
     """One unprotected word of a title and where it stands."""
 

@@ -27,6 +27,7 @@ from typing import Any, overload
 from lxml import etree
 
 from citekit.base.collector import cycle_collection_paused
+from citekit.base.patterns import lazy_pattern
 from citekit.base.suggestions import closest_matches
 from citekit.errors import CitationSyntaxError, StyleError, UnknownKeyError, UsageError
 from citekit.formats.citesyntax import parse_cluster
@@ -82,7 +83,8 @@ def _engine_class(name: str) -> type[Any] | None:
         return None
     module_name, _, class_name = target.partition(":")
     try:
-        module = importlib.import_module(module_name)
+        with cycle_collection_paused():  # an import makes no garbage worth a collection
+            module = importlib.import_module(module_name)
     except ImportError:
         return None
     cls = getattr(module, class_name, None)
@@ -117,7 +119,8 @@ def get_engine(name: str | Engine | None = None) -> Engine:
 # Links
 # ---------------------------------------------------------------------------
 
-_LINKABLE = re.compile(
+_LINKABLE = lazy_pattern(
+    globals(),
     r"(?P<url>https?://[^\s<>\"]+[^\s<>\".,;:\]])"
     r"|(?P<doi>\b(?:doi:\s?)?10\.\d{4,9}/[^\s<>\"]+[^\s<>\".,;:\]])",
     re.IGNORECASE,
@@ -249,8 +252,8 @@ def normalise_keys(keys: Iterable[str], library: Library | None = None) -> list[
 _PREFIX_TAIL = "\"'\u201d\u2019\u00bb\u202f\u00a0 "
 """Closing quotes and spaces looked through when deciding whether a prefix needs a space."""
 
-_PREFIX_NEEDS_SPACE = re.compile(r"[^\W_]$|[&.,;:!?)\]]$")
-_SUFFIX_NEEDS_SPACE = re.compile(r"[^\W_]|[&(\[\u201c\u2018]")
+_PREFIX_NEEDS_SPACE = lazy_pattern(globals(), r"[^\W_]$|[&.,;:!?)\]]$")
+_SUFFIX_NEEDS_SPACE = lazy_pattern(globals(), r"[^\W_]|[&(\[\u201c\u2018]")
 
 
 def space_prefix(prefix: str | None) -> str | None:

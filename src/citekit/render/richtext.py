@@ -57,10 +57,11 @@ accepts its target (http, https, mailto, doi; fragments inside the page).
 from __future__ import annotations
 
 import functools
-import html
 import re
-from dataclasses import dataclass
 from typing import TypeAlias
+
+from citekit.base.patterns import lazy_pattern
+from citekit.base.valueclass import value_class
 
 __all__ = [
     "Rich",
@@ -86,14 +87,14 @@ __all__ = [
 DISPLAY_VALUES = ("block", "left-margin", "right-inline", "indent")
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Text:
     """Plain text, unescaped."""
 
     text: str
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Span:
     """Formatting over children; ``None`` attributes inherit from the parent."""
 
@@ -152,7 +153,7 @@ def merge_punctuation(previous: str, mark: str) -> str:
 
 # ---------------------------------------------------------------- safe text
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = lazy_pattern(globals(), "[\ud800-\udfff]")
 # Characters XML 1.0 forbids (python-docx and lxml refuse them): C0 controls but
 # tab, newline and carriage return; lone surrogates; U+FFFE and U+FFFF.
 _XML_INVALID = "[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]"
@@ -203,12 +204,12 @@ def xml_unsafe_characters(text: str) -> list[str]:
     return list(dict.fromkeys(_xml_invalid().findall(text)))
 
 
-_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
+_SCHEME = lazy_pattern(globals(), r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
 _URL_SCHEMES = frozenset({"http", "https", "mailto"})
 # Browsers drop tabs and line breaks anywhere in a URL ("java\tscript:" is
 # "javascript:"), and white space and controls at either end; other controls
 # and lone surrogates have no place in a link either.
-_URL_IGNORED = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
+_URL_IGNORED = lazy_pattern(globals(), "[\x00-\x1f\x7f\ud800-\udfff]")
 _URL_EDGES = "".join(map(chr, range(0x21))) + (
     "\x7f\u00a0\u1680\u2028\u2029\u202f\u205f\u3000\ufeff"
     + "".join(map(chr, range(0x2000, 0x200C)))
@@ -289,8 +290,20 @@ def _escape_html(text: str) -> str:
 
 def escape_attribute(text: str) -> str:
     """``text`` as a double-quoted HTML attribute value: every character that could
-    end the value or start markup is a character reference."""
-    return html.escape(xml_safe(text), quote=True)
+    end the value or start markup is a character reference.
+
+    Spelled as :func:`html.escape` with ``quote=True`` spells them, without
+    importing :mod:`html`, whose entity table is a millisecond of every
+    command's start-up.
+    """
+    return (
+        xml_safe(text)
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("'", "&#x27;")
+    )
 
 
 def to_html(rich: Rich) -> str:
@@ -559,7 +572,7 @@ def _place_display(display: str | None, inner: str, line_break: str) -> str:
 
 # ---------------------------------------------------------------- Markdown
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~^])")
+_MARKDOWN_SPECIAL = lazy_pattern(globals(), r"([\\`*_{}\[\]<>#|~^])")
 
 
 def to_markdown(rich: Rich) -> str:
@@ -615,7 +628,7 @@ _LATEX_ESCAPES = {
     "%": r"\%",
     "~": r"\textasciitilde{}",
 }
-_LATEX_SPECIAL = re.compile(r"[\\{}$&#^_%~]")
+_LATEX_SPECIAL = lazy_pattern(globals(), r"[\\{}$&#^_%~]")
 
 
 def _escape_latex(text: str) -> str:
@@ -666,8 +679,10 @@ def to_latex(rich: Rich) -> str:
 
 # ---------------------------------------------------------------- parsing
 
-_TAG = re.compile(r"<(/?)([a-zA-Z]+)((?:\s+[a-zA-Z-]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*)\s*(/?)>")
-_ATTR = re.compile(r"([a-zA-Z-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+_TAG = lazy_pattern(
+    globals(), r"<(/?)([a-zA-Z]+)((?:\s+[a-zA-Z-]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*)\s*(/?)>"
+)
+_ATTR = lazy_pattern(globals(), r"([a-zA-Z-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _STYLE_FLAGS: dict[str, dict[str, object]] = {
     "font-style:italic": {"italic": True},
     "font-style:normal": {"italic": False},
@@ -730,6 +745,8 @@ def from_html(text: str) -> Rich:
     one nested deeper than :data:`MAX_NESTING` stays as literal text.
     Entities are decoded.
     """
+    from html import unescape  # here: its entity table costs start-up a millisecond
+
     # Each stack frame: (tag name, span kwargs, children so far, raw opening tag)
     stack: list[tuple[str, dict[str, object], list[Rich], str]] = [("", {}, [], "")]
     # tags opened deeper than MAX_NESTING: kept as text, and so are their closers
@@ -738,7 +755,7 @@ def from_html(text: str) -> Rich:
 
     def add_text(chunk: str) -> None:
         if chunk:
-            stack[-1][2].append(Text(html.unescape(chunk)))
+            stack[-1][2].append(Text(unescape(chunk)))
 
     for match in _TAG.finditer(text):
         add_text(text[position : match.start()])
@@ -759,7 +776,7 @@ def from_html(text: str) -> Rich:
             add_text("\n")
             continue
         attrs = {
-            m.group(1).lower(): html.unescape(m.group(2) or m.group(3) or "")
+            m.group(1).lower(): unescape(m.group(2) or m.group(3) or "")
             for m in _ATTR.finditer(raw_attrs)
         }
         known = _span_attributes(tag, attrs)

@@ -10,7 +10,7 @@ the style become ``warnings``; an engine never raises for them.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Protocol
 
 from citekit.base.valueclass import value_class
@@ -143,7 +143,7 @@ class BibliographyLayout:
         )
 
 
-@dataclass
+@value_class(frozen=False)
 class EngineOutput:
     """What an engine returns: one rich text per cluster, the bibliography, warnings."""
 

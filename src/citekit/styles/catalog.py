@@ -15,7 +15,6 @@ CSL locale files citekit ships in ``citekit/data/locales``.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import field
@@ -333,6 +332,8 @@ def _renamed_styles() -> dict[str, str]:
     if repo is None:
         return {}
     path = repo / "renamed-styles.json"
+    import json  # here: only a style not found by its name needs the renamed ones
+
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):

@@ -17,7 +17,7 @@ from citekit.formats import get_format
 
 #: The package's modules in import order: each imports only modules before it.
 PACKAGE = "citekit.formats.bibtex"
-MODULES = ("texmath", "latex", "names", "dates", "fields", "reader", "writer", "edits")
+MODULES = ("splitter", "texmath", "latex", "names", "dates", "fields", "reader", "writer", "edits")
 
 
 def test_the_registry_loads_the_package_as_the_biblatex_format() -> None:

@@ -5,6 +5,8 @@ format, so it offers the format contract: :func:`read` (text to a
 :class:`~citekit.formats.ReadResult`) and :func:`write` (a library to text).
 Its modules, each importing only those listed before it:
 
+* :mod:`.splitter`: bibtexparser's splitter and block model, without the rest
+  of bibtexparser;
 * :mod:`.texmath` and :mod:`.latex`: TeX math and LaTeX text to Unicode and back;
 * :mod:`.names` and :mod:`.dates`: BibTeX name lists and date fields;
 * :mod:`.fields`: the one two-way table of types and fields;

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 
+from citekit.base.patterns import lazy_pattern
 from citekit.model.records import Date, parse_edtf
 
 MONTH_NAMES = (
@@ -40,9 +41,9 @@ for _number, _name in enumerate(MONTH_NAMES, start=1):
     _MONTHS[_name[:3]] = _number
     _MONTHS[_name[:3] + "."] = _number
 _MONTHS["sept"] = _MONTHS["sept."] = 9
-_YEAR_RANGE = re.compile(r"^([0-9]{1,4})\s*(?:-{1,3}|–|—|/)\s*([0-9]{1,4})$")
-_MONTH_DAY = re.compile(r"^([A-Za-z]+\.?)[\s~\u00a0]+([0-9]{1,2})$")
-_EDTF_UNSPECIFIED = re.compile(r"^([0-9]{2,3})(X{1,2})$")
+_YEAR_RANGE = lazy_pattern(globals(), r"^([0-9]{1,4})\s*(?:-{1,3}|–|—|/)\s*([0-9]{1,4})$")
+_MONTH_DAY = lazy_pattern(globals(), r"^([A-Za-z]+\.?)[\s~\u00a0]+([0-9]{1,2})$")
+_EDTF_UNSPECIFIED = lazy_pattern(globals(), r"^([0-9]{2,3})(X{1,2})$")
 #: The most digits a year, month or day may have to be read as a number.
 MAX_DIGITS = 9
 _NUMBER = re.compile(rf"[0-9]{{1,{MAX_DIGITS}}}")

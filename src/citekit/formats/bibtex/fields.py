@@ -17,10 +17,10 @@ where pandoc writes an empty (invalid) type; ``periodical`` is CSL
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from typing import Literal
 
+from citekit.base.patterns import lazy_pattern
 from citekit.base.valueclass import value_class
 from citekit.styles.language_tags import language_of
 
@@ -391,7 +391,7 @@ for _name, _tag in LANGUAGES.items():
     LANGUAGES_REVERSE.setdefault(_tag, _name)
     LANGUAGES_REVERSE.setdefault(language_of(_tag), _name)
 
-_LANGID_VARIANT = re.compile(r"variant\s*=\s*([A-Za-z]+)")
+_LANGID_VARIANT = lazy_pattern(globals(), r"variant\s*=\s*([A-Za-z]+)")
 
 
 def language_tag(name: str, langidopts: str | None = None) -> str | None:

@@ -29,6 +29,7 @@ import re
 import unicodedata
 from typing import TypeVar
 
+from citekit.base.patterns import lazy_pattern
 from citekit.base.text import (  # strip_markup re-exported: plain text of a decoded value
     balanced,
     strip_markup,
@@ -129,7 +130,7 @@ _DROP_ARGUMENT = frozenset(
 # Characters that can start anything the decoder must look at.
 _NEEDS_WORK = re.compile(r"[\\{}$~`'\-\n\t\r]|  ")
 _NEXT = re.compile(r"[\\{}$~`'\-]")
-_CONTROL = re.compile(r"\\([A-Za-z]+\*?|.)", re.S)
+_CONTROL = lazy_pattern(globals(), r"\\([A-Za-z]+\*?|.)", re.S)
 _SPACES = re.compile(r"[ \t\n\r\f\v]+")
 # A brace that opens or closes a group: one right after a backslash is a literal.
 _GROUP_BRACE = re.compile(r"(?<!\\)[{}]")
@@ -556,8 +557,8 @@ def _decode_lossy(text: str, nocase: bool) -> tuple[str, bool]:
 #: writes, each with its own LaTeX form.  Deliberately narrower than
 #: :func:`citekit.base.text.strip_markup`, which removes any rich-text tag: a tag
 #: encode does not know is text to escape, not markup to translate.
-_TAG = re.compile(
-    r'</?(?:i|b|sup|sub|span(?: class="nocase"| style="font-variant:\s*small-caps;?")?)>'
+_TAG = lazy_pattern(
+    globals(), r'</?(?:i|b|sup|sub|span(?: class="nocase"| style="font-variant:\s*small-caps;?")?)>'
 )
 _TAG_OPEN = {
     "<i>": ("\\emph{", "}"),
@@ -591,10 +592,10 @@ _ALWAYS = {
     "#": "\\#",
     "_": "\\_",
 }
-_SPECIAL_OUT = re.compile(r"[–—\u00a0“”&%#_{}~^<$'`\-\\]|[^\x00-\x7f]")
+_SPECIAL_OUT = lazy_pattern(globals(), r"[–—\u00a0“”&%#_{}~^<$'`\-\\]|[^\x00-\x7f]")
 # A command the decoder kept as written, with its brace arguments
 # (``\\MaxMinAntSystem{}``, ``\\switchargs{--90}{1968}``).
-_KEPT_COMMAND = re.compile(r"\\[A-Za-z]+(?:\{[^{}\\]*\})* ?")
+_KEPT_COMMAND = lazy_pattern(globals(), r"\\[A-Za-z]+(?:\{[^{}\\]*\})* ?")
 _LIGATURE_START = {"'": "'", "`": "`", "-": "-", "”": "'", "“": "`", "–": "-", "—": "-"}
 
 

@@ -49,24 +49,12 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
-from bibtexparser.model import (
-    Block,
-    DuplicateBlockKeyBlock,
-    DuplicateFieldKeyBlock,
-    Entry,
-    ExplicitComment,
-    Field,
-    ImplicitComment,
-    ParsingFailedBlock,
-    Preamble,
-    String,
-)
-from bibtexparser.splitter import Splitter
-
 from citekit.base.collector import cycle_collection_paused
+from citekit.base.patterns import lazy_pattern
+from citekit.base.valueclass import value_class
 from citekit.errors import Diagnostic, Severity
 from citekit.formats import ReadResult
 from citekit.formats.bibtex import fields as bm
@@ -80,25 +68,38 @@ from citekit.formats.bibtex.latex import (
     tex_left_as_written,
 )
 from citekit.formats.bibtex.names import parse_names, split_names
+from citekit.formats.bibtex.splitter import (
+    Block,
+    DuplicateBlockKeyBlock,
+    DuplicateFieldKeyBlock,
+    Entry,
+    ExplicitComment,
+    Field,
+    ImplicitComment,
+    ParsingFailedBlock,
+    Preamble,
+    Splitter,
+    String,
+)
 from citekit.formats.sentencecase import SENTENCE_CASED_FIELDS, sentence_case_fields
 from citekit.model.records import Date, Library, Record, variable_kind
 
 CUSTOM_KEY = "biblatex"
-_FAILED_KEY = re.compile(r"@\s*\w+\s*[{(]\s*([^,\s{}()]+)")
-_SPLIT_KEYS = re.compile(r"\s*,\s*")
-_VERBATIM_ESCAPES = re.compile(r"\\([_%&#$])")
+_FAILED_KEY = lazy_pattern(globals(), r"@\s*\w+\s*[{(]\s*([^,\s{}()]+)")
+_SPLIT_KEYS = lazy_pattern(globals(), r"\s*,\s*")
+_VERBATIM_ESCAPES = lazy_pattern(globals(), r"\\([_%&#$])")
 # A macro name or number in a value: up to white space or what delimits parts.
-_BARE_WORD = re.compile(r'[^\s#{}"=,]+')
+_BARE_WORD = lazy_pattern(globals(), r'[^\s#{}"=,]+')
 # ``name =`` after a complete value: the next field, its comma missing.
-_NEXT_FIELD = re.compile(r'([^\s#{}"=,]+)\s*=\s*')
+_NEXT_FIELD = lazy_pattern(globals(), r'([^\s#{}"=,]+)\s*=\s*')
 # Text between blocks that BibTeX would take for an entry: an ``@`` starting
 # a line, or ``@type{`` / ``@type(`` anywhere.
 _STRAY_AT = re.compile(r"^[ \t]*@|@\s*\w+\s*[{(]", re.MULTILINE)
 # A value that is only a URL: ``\url{...}``, ``\href{...}{...}`` or a bare one.
-_URL_COMMAND = re.compile(r"\\(url|href)\s*(?=\{)")
-_BARE_URL = re.compile(r"(?:https?|ftp)://\S+")
+_URL_COMMAND = lazy_pattern(globals(), r"\\(url|href)\s*(?=\{)")
+_BARE_URL = lazy_pattern(globals(), r"(?:https?|ftp)://\S+")
 # A ``pages`` value that is a DOI or a URL, not pages.
-_NOT_PAGES = re.compile(r"/|\bdoi\b|https?:|www\.", re.IGNORECASE)
+_NOT_PAGES = lazy_pattern(globals(), r"/|\bdoi\b|https?:|www\.", re.IGNORECASE)
 # Fields whose backslashes are not TeX commands (URLs, paths, identifiers).
 _NOT_TEX = frozenset(
     {
@@ -153,7 +154,7 @@ def _abbreviate(text: str, limit: int = 40) -> str:
 logging.getLogger("bibtexparser").setLevel(logging.ERROR)
 
 
-@dataclass(slots=True)
+@value_class(frozen=False)
 class RawEntry:
     """An entry after macro expansion: fields lowercased, values still LaTeX."""
 
@@ -614,13 +615,13 @@ class _Reader:
         return _Converter(self, entry).convert()
 
 
-_COMMENT_LIKE_TYPE = re.compile(r"@\s*(comment\w+)\s*(?=[{(])", re.IGNORECASE)
+_COMMENT_LIKE_TYPE = lazy_pattern(globals(), r"@\s*(comment\w+)\s*(?=[{(])", re.IGNORECASE)
 
 
 # A block start at the start of a line that bibtexparser 2.1 does not see but
 # BibTeX reads: white space between "@" and the type, or a line break (or
 # other white space than blanks) between the type and the delimiter.
-_LOOSE_START = re.compile(r"^[ \t]*@(\s*)(\w+)(\s*)([{(])", re.MULTILINE)
+_LOOSE_START = lazy_pattern(globals(), r"^[ \t]*@(\s*)(\w+)(\s*)([{(])", re.MULTILINE)
 # What every loose start has (white space after "@", or after the type a
 # white space other than a blank or tab): without it, nothing is tightened.
 _LOOSE_HINT = re.compile(r"^[ \t]*@(?:\s|\w+[ \t]*[^\S \t])", re.MULTILINE)

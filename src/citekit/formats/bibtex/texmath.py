@@ -24,6 +24,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from citekit.base.patterns import lazy_pattern
+
 GREEK: dict[str, str] = {
     "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ϵ",
     "varepsilon": "ε", "zeta": "ζ", "eta": "η", "theta": "θ", "vartheta": "ϑ",
@@ -136,7 +138,7 @@ _SUBSCRIPTS = dict(
     zip("0123456789+-−=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ", strict=True)
 )
 
-_TOKEN = re.compile(r"\\([A-Za-z]+|.)|\s+|.", re.S)
+_TOKEN = lazy_pattern(globals(), r"\\([A-Za-z]+|.)|\s+|.", re.S)
 
 
 class _Unwritable(Exception):

@@ -11,10 +11,11 @@ rendering looks terms up in one step.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from lxml import etree
 
+from citekit.base.valueclass import value_class
 from citekit.render.csl.style import NS, XML_LANG, DateNode, DatePartNode
 from citekit.render.csl.style_xml import child_elements, decor_of, local_name
 from citekit.styles.language_tags import fallback_chain
@@ -32,7 +33,7 @@ FORM_FALLBACK = {
 }
 
 
-@dataclass
+@value_class(frozen=False)
 class Locale:
     """Merged terms, date formats and options of one language."""
 

@@ -5,15 +5,16 @@ from __future__ import annotations
 import functools
 import re
 
+from citekit.base.patterns import lazy_pattern
 from citekit.render.csl.locale import Locale
 from citekit.render.richtext import SUPERSCRIPTS
 
-_NUMERIC = re.compile(
-    r"^\s*[a-zA-Z]*\d+[a-zA-Z]*(?:\s*(?:[-\u2013,&]|and)\s*[a-zA-Z]*\d+[a-zA-Z]*)*\s*$"
+_NUMERIC = lazy_pattern(
+    globals(), r"^\s*[a-zA-Z]*\d+[a-zA-Z]*(?:\s*(?:[-\u2013,&]|and)\s*[a-zA-Z]*\d+[a-zA-Z]*)*\s*$"
 )
-_NUMBER_TOKEN = re.compile(r"(\d+)")
-_SPLIT = re.compile(r"(\s*[-\u2013,&]\s*|\s+and\s+)")
-_MULTIPLE = re.compile(r"\d\s*(?:[-\u2013]|[,&]|and)\s*(?:(?:and|&)\s+)?[A-Za-z]*\d")
+_NUMBER_TOKEN = lazy_pattern(globals(), r"(\d+)")
+_SPLIT = lazy_pattern(globals(), r"(\s*[-\u2013,&]\s*|\s+and\s+)")
+_MULTIPLE = lazy_pattern(globals(), r"\d\s*(?:[-\u2013]|[,&]|and)\s*(?:(?:and|&)\s+)?[A-Za-z]*\d")
 
 
 @functools.cache
@@ -92,9 +93,9 @@ def long_ordinal(number: int, locale: Locale, gender: str = "") -> str:
     return f"{number}{ordinal_suffix(number, locale, gender)}"
 
 
-_CHUNK_SEPARATOR = re.compile(r"(\s*[,&]\s*|\s+and\s+)")
-_HYPHENS = re.compile(r"--|-|\u2013")
-_LAST_HYPHEN = re.compile(r"(\d)\s*-\s*(\d[^-]*)$")
+_CHUNK_SEPARATOR = lazy_pattern(globals(), r"(\s*[,&]\s*|\s+and\s+)")
+_HYPHENS = lazy_pattern(globals(), r"--|-|\u2013")
+_LAST_HYPHEN = lazy_pattern(globals(), r"(\d)\s*-\s*(\d[^-]*)$")
 
 
 def number_range_dashes(value: str, dash: str = "\u2013") -> str:
@@ -159,7 +160,7 @@ _EMBEDDED_LABELS = {
     "sec": "section", "para": "paragraph", "fig": "figure", "col": "column", "l": "line",
     "n": "note", "op": "opus", "pt": "part", "vrs": "verse",
 }  # fmt: skip
-_LABELLED = re.compile(r",\s*([a-z]+)\.\s*(?=\S)")
+_LABELLED = lazy_pattern(globals(), r",\s*([a-z]+)\.\s*(?=\S)")
 
 
 def format_labelled_number(value: str, form: str, locale: Locale, gender: str = "") -> str | None:
@@ -191,10 +192,13 @@ def format_labelled_number(value: str, form: str, locale: Locale, gender: str = 
 
 # ---------------------------------------------------------------- page ranges
 
-_RANGE = re.compile(
-    r"(?<![\w])([A-Za-z0-9]*?[A-Za-z]|)(\d+)\s*(?:--|-|\u2013)\s*([A-Za-z0-9]*?[A-Za-z]|)(\d+)(?![\w])"
+_RANGE = lazy_pattern(
+    globals(),
+    r"(?<![\w])([A-Za-z0-9]*?[A-Za-z]|)(\d+)\s*(?:--|-|\u2013)\s*([A-Za-z0-9]*?[A-Za-z]|)(\d+)(?![\w])",
 )
-_ROMAN_RANGE = re.compile(r"(?<![\w])([ivxlcdm]+)\s*(?:--|-|\u2013)\s*([ivxlcdm]+)(?![\w])", re.I)
+_ROMAN_RANGE = lazy_pattern(
+    globals(), r"(?<![\w])([ivxlcdm]+)\s*(?:--|-|\u2013)\s*([ivxlcdm]+)(?![\w])", re.I
+)
 
 
 def _minimal(first: str, last: str, keep: int) -> str:
