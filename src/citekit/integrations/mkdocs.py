@@ -36,7 +36,7 @@ import logging
 import re
 import secrets
 from bisect import bisect_right
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -50,6 +50,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 import citekit
+from citekit.render.api import entry_sets
 from citekit.render.output import link_target
 from citekit.render.quoted.expansion import quoted_in_target
 
@@ -131,7 +132,7 @@ class CitekitPlugin(BasePlugin[CitekitConfig]):  # type: ignore[no-untyped-call]
         root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
         self._pages, self._site_page, self._reported = [], None, set()
         self.library, self._entry_problems = _load_library(_paths(self.config.bibliography, root))
-        self._sets = _entry_sets(self.library)
+        self._sets = entry_sets(self.library)
         self.style = _load_style(self.config.style, root)
         if self.style.is_note:
             _enable_footnotes(config)
@@ -568,31 +569,6 @@ def _read_file(path: Path) -> Any:
         raise PluginError(f"citekit: cannot read {path}: {error}") from error
     _READ_CACHE[path.resolve()] = (stamp, result)
     return result
-
-
-def _entry_sets(library: citekit.Library) -> dict[str, tuple[str, ...]]:
-    """Each biblatex ``@set`` that stands for its members (those the library holds
-    that are no sets themselves), as ``citekit render`` cites it: key -> members
-    (``custom.biblatex``, docs/bibtex-import.md)."""
-    sets: dict[str, tuple[str, ...]] = {}
-    for record in library:
-        members = _set_members(record)
-        if members:
-            present = tuple(m for m in members if m in library and _set_members(library[m]) is None)
-            if present:
-                sets[record.key] = present
-    return sets
-
-
-def _set_members(record: citekit.Record) -> tuple[str, ...] | None:
-    """The member keys of a biblatex ``@set`` record, in order; None for other records."""
-    raw = record.custom.get("biblatex")
-    if not isinstance(raw, Mapping) or str(raw.get("@type", "")).lower() != "set":
-        return None
-    members = raw.get("entryset", "")
-    if not isinstance(members, str):
-        return ()
-    return tuple(dict.fromkeys(m.strip() for m in members.split(",") if m.strip()))
 
 
 def _load_style(name: str, root: Path) -> citekit.Style:
