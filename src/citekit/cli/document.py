@@ -225,7 +225,8 @@ def render_command(
     end under a heading (the one the document ends with, if it ends with
     one such as '# References').  Note styles turn citations into
     footnotes, a full stop or comma after a closing quote moving inside it
-    where the locale says so (en-US: '"an end."[^c1]').  --bibliography,
+    where the style's or the locale's punctuation-in-quote says so (en-US:
+    '"an end."[^c1]').  --bibliography,
     --csl, --to and -o are spelled as in pandoc, and the default style is
     pandoc's, chicago-author-date.  Front matter keys bibliography, csl,
     lang, nocite (@* for everything), link-citations, references,
