@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from citekit.render.csl.boxes import MARKUP, Box, _build, _Flattener, to_rich
+from citekit.render.csl.boxes import MARKUP, Box, _build, _Flattener, copy_box, to_rich
 from citekit.render.csl.locale import build_locale
 from citekit.render.csl.markup import parse_markup
 from citekit.render.csl.style import Formatting
@@ -129,3 +129,38 @@ def test_spans_are_built_as_run_by_run_merging_builds_them(tree: str | Box) -> N
     flattener.walk(tree, (), False, False, False, 0)
     runs = [run for run in flattener.runs if run[0]]
     assert _build(runs, 0, len(runs), 0) == _build_one_by_one(runs, 0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_TREES)
+def test_the_walk_leaves_no_empty_run(tree: str | Box) -> None:
+    """``to_rich`` fixes punctuation on the walk's runs as they come: none may be empty."""
+    flattener = _Flattener(EN)
+    flattener.walk(tree, (), False, False, False, 0)
+    assert all(run[0] for run in flattener.runs)
+
+
+def test_quote_marks_that_are_empty_add_no_run() -> None:
+    flattener = _Flattener(EN)
+    flattener.outer = ("", "")
+    flattener.walk(Box(["a", Box(["b"], quotes=True), ", c"]), (), False, False, False, 0)
+    assert [run[0] for run in flattener.runs] == ["a", "b", ", c"]
+
+
+def _boxes(node: str | Box) -> list[Box]:
+    if isinstance(node, str):
+        return []
+    return [node, *(box for kid in node.kids for box in _boxes(kid))]
+
+
+@settings(max_examples=100, deadline=None)
+@given(_TREES)
+def test_a_copied_box_flattens_the_same_and_shares_no_box(tree: str | Box) -> None:
+    """Markup is parsed once and copied per use: the copy is the same tree,
+    and editing it (as later passes do) leaves the original alone."""
+    root = tree if isinstance(tree, Box) else Box([tree])
+    copy = copy_box(root)
+    assert to_rich(copy, EN) == to_rich(root, EN)
+    originals = {id(box) for box in _boxes(root)} | {id(box.kids) for box in _boxes(root)}
+    copies = {id(box) for box in _boxes(copy)} | {id(box.kids) for box in _boxes(copy)}
+    assert not originals & copies

@@ -721,3 +721,110 @@ def test_compiled_conditions_decide_as_the_walker_did(
         twice = (evaluator.test(ctx, condition), evaluator.test(ctx, condition))
         answers.append((twice, ctx.notes.disambiguate_tests))
     assert answers[0] == answers[1]
+
+
+# ---------------------------------------------------------------- fast paths
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    condition=_condition(),
+    item=_item(0),
+    cite=st.sampled_from(CITES),
+    mode=st.sampled_from(("citation", "bibliography", "sort")),
+)
+def test_a_condition_decided_in_part_by_type_decides_as_written(
+    condition: Condition, item: dict[str, Any], cite: CiteInfo, mode: str
+) -> None:
+    """What remains of a condition once the item's type is known gives its answer."""
+    from citekit.render.csl.data import normalise_item
+    from citekit.render.csl.processor import Processor
+
+    style, locale, _ = _loaded()
+    ev = Evaluator(style)
+    ctx = Processor(style, locale).context(normalise_item(item), style.citation, mode, cite)
+    rest = ev.compiled._rest_after_type(condition, ctx.item.type)
+    if rest is None:  # disambiguate tests keep the condition as written
+        assert any(attr == "disambiguate" for attr, _ in condition.tests)
+        return
+    expected = ev.test(ctx, condition)
+    assert (rest if isinstance(rest, bool) else rest(ev, ctx)) is expected
+
+
+def _group_style(body: str) -> Any:
+    from citekit.render.csl.engine import load_style_and_locale
+
+    xml = STYLE.format(m1=body, m2="", citation='<text macro="m1"/>', bibliography="")
+    return load_style_and_locale(xml.encode(), None, bundled_locale_xml)[0]
+
+
+def test_a_group_of_one_group_is_that_group() -> None:
+    """No call of its own: the inner group's bookkeeping is the outer one's."""
+    style = _group_style('<group><group delimiter=", "><text variable="title"/></group></group>')
+    ev = Evaluator(style)
+    (outer,) = style.macros["m1"]
+    assert isinstance(outer, GroupNode)
+    (inner,) = outer.children
+    assert ev.compiled.render(outer) is ev.compiled.render(inner)
+
+
+def test_a_macro_of_one_choose_calls_the_chosen_group_directly() -> None:
+    """A macro whose body is a choose of groups renders as the walker did, with
+    the counters (a suppressed group, a rendered one) left as the walker left them."""
+    style = _group_style(
+        '<choose><if variable="title"><group delimiter=" "><text variable="title"/>'
+        '<text variable="note"/></group></if>'
+        '<else><group><text value="x"/><text variable="page"/></group></else></choose>'
+    )
+    from citekit.render.csl.data import normalise_item
+    from citekit.render.csl.processor import Processor
+
+    _, locale, _ = _loaded()
+    for data in ({"title": "T", "note": "N"}, {"page": "4"}, {}):
+        item = normalise_item({"id": "a", "type": "book", **data})
+        results = []
+        for evaluator in (Evaluator(style), TreeWalker(style)):
+            ctx = Processor(style, locale).context(item, style.citation, "citation")
+            out = evaluator.group(ctx, style.macros["m1"], "", PLAIN)
+            results.append((_shape(out) if out else out, ctx.called, ctx.rendered))
+        assert results[0] == results[1]
+
+
+def test_markup_kept_as_text_is_shared_and_boxes_are_not() -> None:
+    """Strings are immutable, so a text read again is looked up; a box is built
+    afresh each time, since later passes edit it."""
+    ev = _evaluator()
+    ctx = _context(ev)
+    plain = ev.markup(ctx, "Tom &amp; Jerry")
+    assert plain == parse_markup("Tom &amp; Jerry")
+    assert isinstance(plain, str)
+    assert ev.markup(ctx, "Tom &amp; Jerry") == plain
+    first, second = ev.markup(ctx, "<i>A</i> b"), ev.markup(ctx, "<i>A</i> b")
+    assert isinstance(first, Box) and isinstance(second, Box)
+    assert first is not second
+    assert _shape(first) == _shape(second) == _shape(parse_markup("<i>A</i> b"))
+
+
+@pytest.mark.parametrize("decor", ['prefix="(" suffix=")"', 'strip-periods="true"', ""])
+def test_a_group_of_one_variable_counts_as_the_walker_counted(decor: str) -> None:
+    """Called once, rendered once when it has output: the group adds nothing,
+    so it is the variable's render (unless period stripping can empty it)."""
+    from citekit.render.csl.data import normalise_item
+    from citekit.render.csl.processor import Processor
+
+    style = _group_style(f'<group><text variable="title" {decor}/></group>')
+    (group,) = style.macros["m1"]
+    assert isinstance(group, GroupNode)
+    (text,) = group.children
+    compiled = Evaluator(style).compiled
+    shared = compiled.render(group) is compiled.render(text)
+    assert shared is ("strip-periods" not in decor)
+    _, locale, _ = _loaded()
+    for data in ({"title": "T."}, {"title": "."}, {}):
+        item = normalise_item({"id": "a", "type": "book", **data})
+        results = []
+        for evaluator in (Evaluator(style), TreeWalker(style)):
+            ctx = Processor(style, locale).context(item, style.citation, "citation")
+            out = evaluator.group(ctx, style.macros["m1"], "", PLAIN)
+            results.append((_shape(out) if out is not None else out, ctx.called, ctx.rendered))
+        assert results[0] == results[1]

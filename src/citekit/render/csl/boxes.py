@@ -14,6 +14,7 @@ and, inside it, the title means italics, not upright text.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from citekit.render.csl.locale import Locale
 from citekit.render.csl.numbers import has_superscript
@@ -95,6 +96,12 @@ def _plain_into(node: Box, out: list[str]) -> None:
         out.append('"')
 
 
+def copy_box(node: Box) -> Box:
+    """A deep copy of ``node`` (strings and formatting shared: they never change)."""
+    kids: list[str | Box] = [kid if isinstance(kid, str) else copy_box(kid) for kid in node.kids]
+    return Box(kids, node.fmt, node.quotes, node.display, node.tag, node.nocase)
+
+
 def is_empty(node: str | Box | None) -> bool:
     if node is None:
         return True
@@ -134,7 +141,9 @@ class _Layer:
         self.attrs = attrs
 
 
-Run = list[object]  # [text, layers, kind ("", "oq", "cq"), id of the source field or 0]
+Run = list[Any]
+"""[text, layers, kind ("", "oq", "cq"), id of the source field or 0]; a list,
+not a class: runs are made per piece of text and edited in place."""
 
 _PUNCT = ".,;:!?"
 _SEAM_STARTS = frozenset(_PUNCT + " ")
@@ -183,27 +192,9 @@ class _Flattener:
             if node:
                 self.text_run(node, layers, field)
             return
-        tag = node.tag
-        if tag == "field":
-            field = id(node)
-        elif tag == CITE_AFFIX:
-            field = _AFFIX_FIELD
-        if node.fmt is not None or node.display:
-            layers, italic, bold, small_caps = self.formatted(
-                node, layers, italic, bold, small_caps
-            )
-        if node.quotes:
-            # citeproc-js renders typed curly single quotes outside all quotes with
-            # the inner marks, and flip-flops whatever they enclose from there.
-            depth = 1 if quote_depth == 0 and tag == "inner-quote" else quote_depth
-            marks = self.outer if depth % 2 == 0 else self.inner
-            self.runs.append([marks[0], layers, "oq", field])
-            self.walk_kids(node, layers, italic, bold, small_caps, depth + 1, field)
-            self.runs.append([marks[1], layers, "cq", field])
-        else:
-            self.walk_kids(node, layers, italic, bold, small_caps, quote_depth, field)
+        self._box(node, layers, italic, bold, small_caps, quote_depth, field)
 
-    def walk_kids(
+    def _box(
         self,
         node: Box,
         layers: tuple[_Layer, ...],
@@ -213,8 +204,29 @@ class _Flattener:
         quote_depth: int,
         field: int,
     ) -> None:
-        """The kids of ``node`` in order; string kids here, without a call each."""
+        """One box and its string kids in a single call (most kids are strings,
+        and most boxes carry neither formatting nor quotes)."""
+        tag = node.tag
+        if tag is not None:
+            if tag == "field":
+                field = id(node)
+            elif tag == CITE_AFFIX:
+                field = _AFFIX_FIELD
+        if node.fmt is not None or node.display:
+            layers, italic, bold, small_caps = self.formatted(
+                node, layers, italic, bold, small_caps
+            )
         runs = self.runs
+        closing = ""
+        if node.quotes:
+            # citeproc-js renders typed curly single quotes outside all quotes with
+            # the inner marks, and flip-flops whatever they enclose from there.
+            depth = 1 if quote_depth == 0 and tag == "inner-quote" else quote_depth
+            marks = self.outer if depth % 2 == 0 else self.inner
+            if marks[0]:
+                runs.append([marks[0], layers, "oq", field])
+            closing = marks[1]
+            quote_depth = depth + 1
         for kid in node.kids:
             if isinstance(kid, str):
                 if not kid:
@@ -224,7 +236,9 @@ class _Flattener:
                 else:
                     self.text_run(kid, layers, field)
             else:
-                self.walk(kid, layers, italic, bold, small_caps, quote_depth, field)
+                self._box(kid, layers, italic, bold, small_caps, quote_depth, field)
+        if closing:
+            runs.append([closing, layers, "cq", field])
 
     def formatted(
         self,
@@ -283,15 +297,17 @@ def _has_romanesque(node: str | Box) -> bool:
     with a letter or digit usually says; the whole text is never built)."""
     if isinstance(node, str):
         return _ROMANESQUE.search(node) is not None
-    return any(_has_romanesque(kid) for kid in node.kids)
+    for kid in node.kids:  # noqa: SIM110 (a loop: no generator per box)
+        if _has_romanesque(kid):
+            return True
+    return False
 
 
 def _moves_into(host: Run | None, previous: str, mark: str, punctuation_in_quote: bool) -> bool:
     """Whether ``mark``, replacing the lone mark just after a closing quote, belongs inside it."""
     if host is None or not punctuation_in_quote or mark not in ".,!?" or len(previous) != 1:
         return False
-    quoted = host[0]
-    assert isinstance(quoted, str)
+    quoted: str = host[0]
     return quoted[-1:] not in _PUNCT
 
 
@@ -301,21 +317,17 @@ def _fix_punctuation(runs: list[Run], punctuation_in_quote: bool) -> None:
     previous: Run | None = None  # last run with any text
     after_quote: dict[int, Run] = {}  # run right after a closing quote -> the quoted text
     for run in runs:
-        text = run[0]
-        assert isinstance(text, str)
-        if not text:
-            continue
+        text: str = run[0]  # never empty: the walk makes none, edits empty only earlier runs
         kind = run[2]
         # only a run opening with punctuation or a space can meet its neighbour badly
         if (
-            kind == ""
+            text[0] in _SEAM_STARTS
+            and kind == ""
             and previous is not None
             and last_text is not None
-            and text[0] in _SEAM_STARTS
         ):
             first = text[0]
-            inner = last_text[0]
-            assert isinstance(inner, str)
+            inner: str = last_text[0]
             inner_last = inner[-1:] if inner else ""
             quoted = previous[2] == "cq"
             same_field = bool(run[3]) and run[3] == previous[3]
@@ -372,15 +384,15 @@ def _build(runs: list[Run], start: int, stop: int, depth: int) -> list[Rich]:
     index = start
     while index < stop:
         run = runs[index]
-        layers: tuple[_Layer, ...] = run[1]  # type: ignore[assignment]
+        layers: tuple[_Layer, ...] = run[1]
         if len(layers) <= depth:
-            texts.append(run[0])  # type: ignore[arg-type]
+            texts.append(run[0])
             index += 1
             continue
         layer = layers[depth]
         end = index + 1
         while end < stop:
-            other: tuple[_Layer, ...] = runs[end][1]  # type: ignore[assignment]
+            other: tuple[_Layer, ...] = runs[end][1]
             if len(other) <= depth or other[depth] is not layer:
                 break
             end += 1
@@ -408,7 +420,7 @@ def to_rich(node: str | Box | None, locale: Locale) -> Rich:
         return Span(())
     flattener = _Flattener(locale)
     flattener.walk(node, (), False, False, False, 0)
-    runs = [run for run in flattener.runs if run[0]]
+    runs = flattener.runs  # no empty text: the walk leaves empty strings out
     _fix_punctuation(runs, locale.punctuation_in_quote)
     runs = [run for run in runs if run[0]]
     children = _build(runs, 0, len(runs), 0)

@@ -10,7 +10,7 @@ Collapsing joins cites with the same names (``year``, ``year-suffix``,
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from citekit.render.csl.boxes import CITE_AFFIX, Box, Out, find_tag, plain_text
@@ -197,45 +197,42 @@ def collapse_cluster(
 
 
 def capitalize_leading_term(node: str | Box) -> None:
-    """Output opening with a term (or a sentence-ending prefix) capitalizes the term."""
+    """Output opening with a term (or a sentence-ending prefix) capitalizes the term.
+
+    The string leaves are visited in document order, each with whether it is
+    inside a term, up to ``_LEADING_LEAVES`` of them; the first one or two
+    usually decide.  One loop and a stack, no generator: this runs twice for
+    every bibliography entry.
+    """
     if isinstance(node, str):
         return
-    for seen, (parent, index, in_term) in enumerate(_leading_leaves(node)):
-        if seen == _LEADING_LEAVES:
-            return
-        text = parent.kids[index]
-        assert isinstance(text, str)
-        if not text.strip():
-            continue
-        if in_term:
-            parent.kids[index] = text[0].upper() + text[1:]
-            return
-        if not text.strip("([ "):
-            continue  # an opening bracket does not start a sentence, nor end one
-        sentence = text.rstrip().rstrip("\u201d\u2019\"'").endswith((".", "!", "?"))
-        if not (sentence and len(text.split()) > 1):
-            return
-
-
-_LEADING_LEAVES = 9  # how far into the output a leading term is looked for
-
-
-def _leading_leaves(node: Box) -> Iterator[tuple[Box, int, bool]]:
-    """The string leaves of ``node`` in document order, each with its box, its
-    index there and whether it is inside a term; lazily, since the first one
-    or two decide (one generator and a stack, not one generator per level)."""
+    seen = 0
     stack: list[tuple[Box, int, bool]] = [(node, 0, node.tag == "term")]
     while stack:
         box, start, in_term = stack.pop()
         kids = box.kids
         for index in range(start, len(kids)):
             kid = kids[index]
-            if isinstance(kid, str):
-                yield box, index, in_term
-            else:
+            if not isinstance(kid, str):
                 stack.append((box, index + 1, in_term))
                 stack.append((kid, 0, in_term or kid.tag == "term"))
                 break
+            if seen == _LEADING_LEAVES:
+                return
+            seen += 1
+            if not kid.strip():
+                continue
+            if in_term:
+                kids[index] = kid[0].upper() + kid[1:]
+                return
+            if not kid.strip("([ "):
+                continue  # an opening bracket does not start a sentence, nor end one
+            sentence = kid.rstrip().rstrip("\u201d\u2019\"'").endswith((".", "!", "?"))
+            if not (sentence and len(kid.split()) > 1):
+                return
+
+
+_LEADING_LEAVES = 9  # how far into the output a leading term is looked for
 
 
 def _bare_number(cite: Cite) -> bool:

@@ -33,12 +33,13 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
+from functools import partial
 from types import CodeType
 from typing import Any, Protocol
 
 from citekit.model.locators import LocatorPart
 from citekit.model.records import NUMBER_VARIABLES
-from citekit.render.csl.boxes import Box, Out, find_tag, is_empty
+from citekit.render.csl.boxes import Box, Out, copy_box, find_tag, is_empty
 from citekit.render.csl.contract import Context, NodeEvaluator
 from citekit.render.csl.data import Item
 from citekit.render.csl.dates import render_date
@@ -92,6 +93,7 @@ CONTEXT_VARIABLES = frozenset(
         "page-first",
     }
 )
+_MARKUP_KEPT = 50_000  # parsed texts kept per locale by ``Compiler.markup``; then dropped
 _FIRST_PAGE = re.compile(r"[^\s,&\-\u2013]+")
 _EN_DASH = "\u2013"
 
@@ -232,7 +234,13 @@ class Compiler:
         self._predicates: dict[int, tuple[object, Predicate]] = {}
         self._macros: dict[str, list[Render | None]] = {}
         self._compiling: set[str] = set()  # macros whose body is being compiled
-        self._typed_quotes: dict[int, tuple[Locale, tuple[bool, bool]]] = {}
+        self._typed_quotes: dict[int, tuple[Locale, tuple[bool, bool], dict[str, Out]]] = {}
+        # Renders that count as a suppressing group does: they return None or
+        # truthy output and leave ``ctx.called``/``ctx.rendered`` as a group of
+        # them would, so a group of one of them is that render (``_compile_group``);
+        # by id, each kept alive here.
+        self._suppressing: dict[int, Render] = {}
+        self._rest_predicates: dict[int, tuple[object, Predicate]] = {}
 
     # ------------------------------------------------------------ memoised entry points
 
@@ -268,13 +276,25 @@ class Compiler:
         return entry[1]
 
     def markup(self, ctx: Context, text: str) -> Out:
-        """A field's markup, its typed curly quotes read as this locale reads them."""
+        """A field's markup, its typed curly quotes read as this locale reads them.
+
+        The parse is kept per locale and text: a note style reads each title
+        several times (disambiguation, first note, bibliography).  A string
+        is shared; a box tree is kept as a template and each call gets a copy
+        of it, since later passes edit output boxes in place.
+        """
         cached = self._typed_quotes.get(id(ctx.locale))
         if cached is None:
             locale = ctx.locale
-            cached = (locale, typed_quotes(locale.outer_quotes, locale.inner_quotes))
+            cached = (locale, typed_quotes(locale.outer_quotes, locale.inner_quotes), {})
             self._typed_quotes[id(locale)] = cached
-        return parse_markup(text, cached[1])
+        parsed = cached[2]
+        found = parsed.get(text)
+        if found is None:
+            if len(parsed) >= _MARKUP_KEPT:
+                parsed.clear()
+            found = parsed[text] = parse_markup(text, cached[1])
+        return found if isinstance(found, str) else copy_box(found)
 
     # ------------------------------------------------------------ structure
 
@@ -310,10 +330,12 @@ class Compiler:
 
         A condition that tests only ``type`` is decided by the type alone and
         has no side effect, so for each type it is either dropped (false) or
-        ends the list as an unconditional branch (true); other conditions
-        stay, in their order, as predicates.  A branch compiles (``make``)
-        when a type first needs it: most of a style's branches are for types
-        a document never cites, and a short run need not compile them.
+        ends the list as an unconditional branch (true); a condition mixing
+        ``type`` with other tests keeps only the others
+        (:meth:`_rest_after_type`); the rest stay, in their order, as
+        predicates.  A branch compiles (``make``) when a type first needs it:
+        most of a style's branches are for types a document never cites, and
+        a short run need not compile them.
         """
         branches = node.branches
         payloads: list[Any] = [None] * len(branches)
@@ -333,16 +355,47 @@ class Compiler:
                     if condition is None:
                         kept.append((None, payload(index)))
                         break
-                    decided = _type_decides(condition, item_type)
+                    decided: bool | Predicate | None = _type_decides(condition, item_type)
                     if decided is None:
-                        kept.append((self.predicate(condition), payload(index)))
-                    elif decided:
+                        decided = self._rest_after_type(condition, item_type)
+                    if decided is False:
+                        continue
+                    if decided is None or callable(decided):
+                        test = self.predicate(condition) if decided is None else decided
+                        kept.append((test, payload(index)))
+                    else:
                         kept.append((None, payload(index)))
                         break
                 plan = plans[item_type] = tuple(kept)
             return plan
 
         return plans, plan_for
+
+    def _rest_after_type(self, condition: Condition, item_type: str) -> bool | Predicate | None:
+        """A condition mixing ``type`` with other tests, for one item type.
+
+        The type tests are decided by the type: under ``all`` a failing one
+        makes the condition false and passing ones drop out; under ``any`` a
+        passing one makes it true; under ``none``, false.  What is left is
+        the other tests' predicate, the same for every type.  None (test it
+        all as written) when a ``disambiguate`` test takes part: it counts
+        itself as it runs, so the tests before it must run as written.
+        """
+        tests = condition.tests
+        if any(attr == "disambiguate" for attr, _ in tests):
+            return None
+        hits = [item_type in values for attr, values in tests if attr == "type"]
+        if condition.match == "all":
+            if not all(hits):
+                return False
+        elif any(hits):
+            return condition.match == "any"
+        entry = self._rest_predicates.get(id(condition))
+        if entry is None:
+            rest = tuple((attr, values) for attr, values in tests if attr != "type")
+            entry = (condition, self._compile_condition(Condition(condition.match, rest)))
+            self._rest_predicates[id(condition)] = entry
+        return entry[1]
 
     def _choose_plans(self, node: ChooseNode) -> tuple[dict[str, Plan], Callable[[str], Plan]]:
         """The plans of a choose whose branches splice into the enclosing children."""
@@ -372,15 +425,56 @@ class Compiler:
     ) -> Render:
         """``Evaluator.group``'s bookkeeping around one compiled children tuple."""
         dec = compile_decor(decor)
+        group: Render
         if len(nodes) == 1 and not isinstance(nodes[0], ChooseNode):
-            return _group_of_one(self.render(nodes[0]), dec, suppress)
-        steps = [
-            (True, self._choose_plans(node))
-            if isinstance(node, ChooseNode)
-            else (False, self.render(node))
-            for node in nodes
-        ]
-        return _generated_group(steps, delimiter, dec, suppress)
+            child = self.render(nodes[0])
+            if id(child) in self._suppressing:
+                group = _around_group(child, dec)
+            else:
+                group = _group_of_one(child, dec, suppress)
+        elif len(nodes) == 1 and suppress:
+            assert isinstance(nodes[0], ChooseNode)
+            group = self._lone_choose(nodes[0], delimiter, dec)
+        else:
+            steps = [
+                (True, self._choose_plans(node))
+                if isinstance(node, ChooseNode)
+                else (False, self.render(node))
+                for node in nodes
+            ]
+            group = _generated_group(steps, delimiter, dec, suppress)
+        if suppress and not decor.strip_periods:
+            self._suppressing[id(group)] = group
+        return group
+
+    def _lone_choose(self, node: ChooseNode, delimiter: str, dec: Decorate | None) -> Render:
+        """A suppressing group whose only child is a ``cs:choose``: the chosen
+        branch's children as a suppressing group of their own, then decorated.
+
+        The group's output would be the branch's outputs joined by its
+        delimiter, with its bookkeeping around them; conditions leave the
+        counters alone, so the branch as a group does the same bookkeeping,
+        and a branch of one group (macros written as a choose of groups)
+        collapses into that group (``_around_group``): one call instead of three.
+        """
+
+        def branch_group(children: tuple[Node, ...]) -> Render:
+            return self.group(children, delimiter, PLAIN, True) if children else _nothing
+
+        plans, plan_for = self._plans(node, branch_group)
+
+        def choose(ev: Host, ctx: Context) -> Out | None:
+            item_type = ctx.item.type
+            plan = plans.get(item_type)
+            for test, group in plan_for(item_type) if plan is None else plan:
+                if test is None or test(ev, ctx):
+                    result: Out | None = group(ev, ctx)
+                    if result is None or dec is None:
+                        return result
+                    return dec(ctx, result)
+            return None
+
+        return choose
 
     def _compile_node(self, node: Node) -> Render:
         if isinstance(node, TextNode):
@@ -425,9 +519,8 @@ class Compiler:
         return choose
 
     def _compile_names(self, node: NamesNode) -> Render:
-        def names(ev: Host, ctx: Context) -> Out | None:
-            return render_names(ev, ctx, node)
-
+        # a partial, not a closure: no Python frame of its own per call
+        names: Render = partial(render_names, node=node)
         return names
 
     # ------------------------------------------------------------ variables
@@ -499,6 +592,11 @@ class Compiler:
                 content = Box([content], tag=name)
             return content if dec is None else dec(ctx, content)
 
+        if not node.decor.strip_periods:
+            # One variable: called once, rendered once exactly when it returns
+            # output (never empty: a field's text, its markup or range), as a
+            # group around it would count it.
+            self._suppressing[id(text)] = text
         return text
 
     def _compile_special_text(self, node: TextNode, dec: Decorate | None, tagged: bool) -> Render:
@@ -957,11 +1055,14 @@ def _group_code(source: str) -> CodeType:
     return code
 
 
-_JOINED = """        joined = [parts[0]]
-        for part in parts[1:]:
-            joined.append(delimiter)
-            joined.append(part)
-        content = Box(joined)"""
+_JOINED = """        if len(parts) == 2:
+            content = Box([parts[0], delimiter, parts[1]])
+        else:
+            joined = [parts[0]]
+            for part in parts[1:]:
+                joined.append(delimiter)
+                joined.append(part)
+            content = Box(joined)"""
 
 
 def _generated_group(
@@ -997,6 +1098,25 @@ def _generated_group(
     exec(_group_code(source), namespace)
     group: Render = namespace["group"]
     return group
+
+
+def _around_group(child: Render, dec: Decorate | None) -> Render:
+    """A group whose one child is a suppressing group: that child, decorated.
+
+    The child leaves ``ctx.called`` and ``ctx.rendered`` as the enclosing
+    group's bookkeeping would (it adds at least one rendered variable when it
+    has output, so the enclosing group never suppresses it), and returns None
+    or truthy output, so the enclosing group's own function call and counter
+    juggling change nothing: macros whose body is one group, groups in groups.
+    """
+    if dec is None:
+        return child
+
+    def decorated(ev: Host, ctx: Context) -> Out | None:
+        result = child(ev, ctx)
+        return None if result is None else dec(ctx, result)
+
+    return decorated
 
 
 def _group_of_one(child: Render, dec: Decorate | None, suppress: bool) -> Render:
