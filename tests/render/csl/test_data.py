@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from citekit import CiteItem, Cluster
 from citekit.model.records import (
@@ -14,7 +16,14 @@ from citekit.model.records import (
     NUMBER_VARIABLES,
     STRING_VARIABLES,
 )
-from citekit.render.csl.data import normalise_item, parse_date
+from citekit.render.csl.data import (
+    _int,
+    _parts,
+    normalise_item,
+    parse_date,
+    parse_name,
+    parse_name_fully,
+)
 from citekit.render.csl.engine import CslEngine
 from citekit.render.richtext import to_text
 from citekit.styles.catalog import locale_loader
@@ -103,3 +112,54 @@ def test_number_variables_of_the_spec_print_ranges_with_a_dash(variable: str) ->
     number, title = to_text(out.citations[0]).split("|")
     assert title == "3-5"  # a text variable keeps its hyphen
     assert number == "3\u20135"  # a number variable's range takes the en dash
+
+
+# Words that exercise every test of the quick path: capitals and lower-case
+# particles, apostrophes, quotes, commas, Latin-1 letters and spaces.
+_WORD = st.sampled_from(
+    ("Smith", "J.", "van", "de", "d'", "d’", "Anna", "Émile", "ßa", "O'Neil", "Jr.", "!Jr", "ä")
+)
+_PART = st.lists(_WORD, max_size=4).map(" ".join) | st.text(
+    alphabet=st.sampled_from("Aaé ,'’\"-.!\t"), max_size=6
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(family=_PART, given_name=_PART)
+def test_quick_name_parse_agrees_with_the_full_parse(family: str, given_name: str) -> None:
+    """Family-and-given names the quick path takes parse as the general parse does."""
+    raw = {"family": family, "given": given_name}
+    assert parse_name(raw) == parse_name_fully(raw)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    family=_PART,
+    extra=st.sampled_from(
+        ({"suffix": "Jr."}, {"parse-names": False}, {"static-ordering": True}, {"literal": "X"})
+    ),
+)
+def test_names_with_more_than_two_parts_take_the_full_parse(
+    family: str, extra: dict[str, object]
+) -> None:
+    raw = {"family": family, **extra}
+    assert parse_name(raw) == parse_name_fully(raw)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    parts=st.lists(
+        st.integers(-5000, 5000)
+        | st.booleans()
+        | st.floats(allow_nan=False, allow_infinity=False)
+        | st.sampled_from((" 12", "2020", "x", "", None)),
+        max_size=4,
+    )
+)
+def test_date_parts_taken_as_whole_numbers_as_the_general_conversion_takes_them(
+    parts: list[object],
+) -> None:
+    """Integer parts skip the text round trip; every part reads as ``_int`` reads it."""
+    expected = [_int(part) for part in parts[:3]] + [0] * (3 - len(parts[:3]))
+    assert _parts(parts) == tuple(expected)
+    assert _parts(tuple(parts)) == tuple(expected)

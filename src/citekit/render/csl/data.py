@@ -93,6 +93,32 @@ def _text(value: Any) -> str:
 
 
 def parse_name(raw: Mapping[str, Any]) -> NameData:
+    """A CSL-JSON name split into its parts, particles parsed out where the data allows.
+
+    Nearly every name is a family and a given name as text and nothing
+    else; when neither can hold a particle, a comma or quotes to parse
+    (a family name starting with a capital A-Z, a given name whose last
+    word does too), the name is those two parts as written, without the
+    general parse that costs a few microseconds per name per render.
+    """
+    if len(raw) == 2:
+        family = raw.get("family")
+        given = raw.get("given")
+        if type(family) is str and type(given) is str:
+            family = family.strip().replace("'", "\u2019")
+            given = given.strip().replace("'", "\u2019")
+            if (
+                family
+                and "A" <= family[0] <= "Z"
+                and "," not in given
+                and (" " not in given or "A" <= given[given.rfind(" ") + 1] <= "Z")
+            ):
+                return NameData(family, given)
+    return parse_name_fully(raw)
+
+
+def parse_name_fully(raw: Mapping[str, Any]) -> NameData:
+    """:func:`parse_name` for any name: literals, particles, suffixes, quoted family names."""
     literal = _text(raw.get("literal"))
     family = _text(raw.get("family")).strip().replace("'", "\u2019")
     given = _text(raw.get("given")).strip().replace("'", "\u2019")
@@ -155,7 +181,10 @@ def _int(value: Any) -> int:
 
 
 def _parts(raw: Any) -> tuple[int, int, int]:
-    values = [_int(v) for v in list(raw)[:3]] if isinstance(raw, list | tuple) else []
+    if not isinstance(raw, list | tuple):
+        return 0, 0, 0
+    # whole numbers (nearly every date part) are their own value
+    values = [v if type(v) is int else _int(v) for v in raw[:3]]
     while len(values) < 3:
         values.append(0)
     return values[0], values[1], values[2]
@@ -257,7 +286,9 @@ def normalise_item(raw: Mapping[str, Any]) -> Item:
                 variables[key] = value
         elif key in NAME_VARIABLES:
             if isinstance(value, list):
-                parsed = tuple(parse_name(n) for n in value if isinstance(n, Mapping))
+                parsed = tuple(
+                    [parse_name(n) for n in value if type(n) is dict or isinstance(n, Mapping)]
+                )
                 if parsed:
                     names[key] = parsed
         elif key in DATE_VARIABLES:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from citekit.render.csl.boxes import ROMANESQUE_CHARS, Box, plain_text
 from citekit.render.csl.data import NameData
@@ -191,8 +191,23 @@ def _part(text: str, decor: Decor | None) -> str | Box:
     return apply_decor(content, decor)
 
 
+def option_int(value: str | None) -> int | None:
+    """A whole-number name option (``et-al-min``), or None when absent or not a number."""
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        return None
+
+
 class NameRenderer:
-    """Renders one name with fully merged options."""
+    """Renders one name with fully merged options.
+
+    One renderer serves every ``cs:names`` drawn with the same options, so
+    what a list of names reads from the options (et-al thresholds, the
+    delimiters, the "and" term) is worked out here once rather than per list.
+    """
 
     def __init__(self, opts: Mapping[str, str], node: NameNode | None, locale: Locale) -> None:
         self.opts = opts
@@ -209,6 +224,18 @@ class NameRenderer:
         family = parts.get("family")
         self.given_decor = given.decor if given is not None else None
         self.family_decor = family.decor if family is not None else None
+        # name-part formatting is rare: without it a name is its parts and spaces
+        self.plain_parts = self.given_decor is None and self.family_decor is None
+        self.et_al_min = option_int(opts.get("et-al-min"))
+        self.et_al_use_first = option_int(opts.get("et-al-use-first"))
+        self.et_al_use_last = opts.get("et-al-use-last") == "true"
+        self.et_al_subsequent_min = option_int(opts.get("et-al-subsequent-min"))
+        self.et_al_subsequent_use_first = option_int(opts.get("et-al-subsequent-use-first"))
+        self.names_delimiter = opts.get("names-delimiter", "")
+        self.join_settings = JoinSettings.from_options(opts, locale)
+        # {given name: its initials}: the entry, its sort key and its citation
+        # forms ask for the same initials (the options here are fixed)
+        self._initials: dict[str, str] = {}
 
     def given_text(self, name: NameData, level: int) -> str:
         """``level`` 1 expands initials a long name would show; 2 shows the given name as typed."""
@@ -218,7 +245,11 @@ class NameRenderer:
         if self.initialize and level >= 1 and self.form == "long":
             return given
         # initialize="false" keeps full names and only tidies initials, at level 1 too
-        return initialize(given, self.initialize_with, self.hyphen, not self.initialize)
+        short = self._initials.get(given)
+        if short is None:
+            short = initialize(given, self.initialize_with, self.hyphen, not self.initialize)
+            self._initials[given] = short
+        return short
 
     def render(self, name: NameData, index: int, level: int = 0) -> str | Box:
         """``level``: givenname disambiguation (1 = initials/long, 2 = full given)."""
@@ -240,9 +271,17 @@ class NameRenderer:
                 [_part(family, fd), _part(name.given, gd)] if name.given else [_part(family, fd)]
             )
         if form == "short":
+            if self.plain_parts and not name.non_dropping:
+                return _part(family, None)  # what _seq gives for one plain part
             return _seq([(name.non_dropping, fd), (family, fd)])
         given = self.given_text(name, level)
         inverted = self.sort_order == "all" or (self.sort_order == "first" and index == 0)
+        if (
+            self.plain_parts
+            and not (name.dropping or name.non_dropping or name.static_ordering)
+            and (inverted or not name.suffix)
+        ):
+            return _plain_name(family, given, name.suffix, inverted, self.sort_separator)
         if name.static_ordering:
             # CSL: family name first, space-separated, in every order (a romanised
             # East Asian name: "Mao Zedong"), as citeproc-js prints it.
@@ -288,6 +327,33 @@ class NameRenderer:
         return f"{family}, {' '.join(p for p in rest if p)}, {name.suffix}".rstrip(", ")
 
 
+def _plain_name(family: str, given: str, suffix: str, inverted: bool, separator: str) -> str | Box:
+    """A name without particles or part formatting, shaped exactly as
+    :meth:`NameRenderer.render` shapes it through :func:`_seq`.
+
+    Most names are a family and a given name in a style that formats
+    neither part; building :func:`_seq`'s piece lists for them was a
+    visible share of a bibliography's time.  ``suffix`` is shown only
+    inverted ("Smith, John, Jr."); the caller keeps a suffixed name in
+    display order on the general path.
+    """
+    if inverted:
+        kids: list[str | Box] = [_part(family, None)]
+        if given:
+            kids.extend([separator, _part(given, None)])
+        if suffix:
+            kids.extend([separator, suffix])
+        return Box(kids)
+    if not given:
+        return _part(family, None)
+    if given.endswith(_GLUING):
+        return Box([_part(given, None), _part(family, None)])
+    return Box([_part(given, None), " ", _part(family, None)])
+
+
+# A name part ending in one of these is not spaced from the next.
+_GLUING = ("'", "\u2019", "-", " ")
+
 Piece = tuple[str, "Decor | None"] | tuple[str, "Decor | None", str]
 
 
@@ -306,7 +372,7 @@ def _seq(*groups: Sequence[Piece]) -> str | Box:
             if outer is None and decor is not None:
                 outer = decor
             separator = piece[2] if len(piece) == 3 else " "
-            joins = not previous.endswith(("'", "\u2019", "-", " "))
+            joins = not previous.endswith(_GLUING)
             if joins and (inner or (kids and not glued)):
                 (inner if inner else kids).append(separator)
             inner.append(_part(text, _formatting_only(decor)))
@@ -330,6 +396,94 @@ def _formatting_only(decor: Decor | None) -> Decor | None:
     return replace(decor, prefix="", suffix="")
 
 
+@dataclass(frozen=True, slots=True)
+class JoinSettings:
+    """What joining a list of names reads from the name options and the locale.
+
+    Worked out once per :class:`NameRenderer` (the options and locale are
+    fixed there) instead of once per list of names.
+    """
+
+    delimiter: str
+    and_term: str
+    space: str  # between the "and" term and the names ("" for a CJK "and")
+    precedes_last: str
+    precedes_et_al: str
+
+    @classmethod
+    def from_options(cls, opts: Mapping[str, str], locale: Locale) -> JoinSettings:
+        and_mode = opts.get("and")
+        and_term = ""
+        if and_mode == "text":
+            and_term = locale.term("and")
+        elif and_mode == "symbol":
+            and_term = "&"
+        return cls(
+            delimiter=opts.get("delimiter", ", "),
+            and_term=and_term,
+            space=" " if _is_spaced_and(and_term) else "",
+            precedes_last=opts.get("delimiter-precedes-last", "contextual"),
+            precedes_et_al=opts.get("delimiter-precedes-et-al", "contextual"),
+        )
+
+    @property
+    def reads_inversion(self) -> bool:
+        """Whether :meth:`join` looks at which names are inverted."""
+        return "after-inverted-name" in (self.precedes_last, self.precedes_et_al)
+
+    def join(
+        self,
+        rendered: list[str | Box],
+        et_al: str | Box | None,
+        use_last: str | Box | None,
+        inverted: Sequence[bool],
+        others_last: bool = False,
+    ) -> list[str | Box]:
+        """Join rendered names with delimiters, ``and`` and et-al.
+
+        ``inverted`` (which shown names print family name first) is read
+        only when :attr:`reads_inversion`; callers may pass ``()`` otherwise.
+        ``others_last``: the last name is BibTeX's "and others" (a literal
+        "others"); citeproc-js puts the delimiter before it as if the style said
+        "contextual", or after an inverted name ("Almeida, F. and others").
+        """
+        delimiter, and_term, space = self.delimiter, self.and_term, self.space
+        count = len(rendered)
+        out: list[str | Box] = []
+        for index, name in enumerate(rendered):
+            if index:
+                if index == count - 1 and and_term and et_al is None and use_last is None:
+                    precedes = self.precedes_last
+                    use_delim = (
+                        (precedes == "always" and not others_last)
+                        or ((precedes == "contextual" or others_last) and count >= 3)
+                        or (precedes == "after-inverted-name" and inverted[index - 1])
+                    )
+                    # a Chinese or Japanese "and" joins without spaces, and without the
+                    # delimiter except between two names when the style says "always"
+                    # (citeproc-js: "Baez, John C., とAaron D. Lauda", "SánchezとFernando")
+                    if not space and not (precedes == "always" and count == 2):
+                        use_delim = False
+                    out.append((delimiter if use_delim else space) + and_term + space)
+                else:
+                    out.append(delimiter)
+            out.append(name)
+        if use_last is not None:
+            out.append(delimiter + "\u2026 ")
+            out.append(use_last)
+        elif et_al is not None:
+            precedes = self.precedes_et_al
+            use_delim = (
+                precedes == "always"
+                or (precedes == "contextual" and count >= 2)
+                or (precedes == "after-inverted-name" and bool(inverted) and inverted[-1])
+            )
+            cjk_term = _starts_cjk(plain_text(et_al))
+            out.append(delimiter if use_delim else "" if cjk_term else " ")
+            out.append(et_al)
+        return out
+
+
 def join_names(
     rendered: list[str | Box],
     total: int,
@@ -340,51 +494,6 @@ def join_names(
     inverted: list[bool],
     others_last: bool = False,
 ) -> list[str | Box]:
-    """Join rendered names with delimiters, ``and`` and et-al.
-
-    ``others_last``: the last name is BibTeX's "and others" (a literal
-    "others"); citeproc-js puts the delimiter before it as if the style said
-    "contextual", or after an inverted name ("Almeida, F. and others").
-    """
-    delimiter = opts.get("delimiter", ", ")
-    and_mode = opts.get("and")
-    and_term = ""
-    if and_mode == "text":
-        and_term = locale.term("and")
-    elif and_mode == "symbol":
-        and_term = "&"
-    space = " " if _is_spaced_and(and_term) else ""
-    count = len(rendered)
-    out: list[str | Box] = []
-    for index, name in enumerate(rendered):
-        if index:
-            if index == count - 1 and and_term and et_al is None and use_last is None:
-                precedes = opts.get("delimiter-precedes-last", "contextual")
-                use_delim = (
-                    (precedes == "always" and not others_last)
-                    or ((precedes == "contextual" or others_last) and count >= 3)
-                    or (precedes == "after-inverted-name" and inverted[index - 1])
-                )
-                # a Chinese or Japanese "and" joins without spaces, and without the
-                # delimiter except between two names when the style says "always"
-                # (citeproc-js: "Baez, John C., とAaron D. Lauda", "SánchezとFernando")
-                if not space and not (precedes == "always" and count == 2):
-                    use_delim = False
-                out.append((delimiter if use_delim else space) + and_term + space)
-            else:
-                out.append(delimiter)
-        out.append(name)
-    if use_last is not None:
-        out.append(delimiter + "\u2026 ")
-        out.append(use_last)
-    elif et_al is not None:
-        precedes = opts.get("delimiter-precedes-et-al", "contextual")
-        use_delim = (
-            precedes == "always"
-            or (precedes == "contextual" and count >= 2)
-            or (precedes == "after-inverted-name" and bool(inverted) and inverted[-1])
-        )
-        cjk_term = _starts_cjk(plain_text(et_al))
-        out.append(delimiter if use_delim else "" if cjk_term else " ")
-        out.append(et_al)
-    return out
+    """Join rendered names with delimiters, ``and`` and et-al (see :meth:`JoinSettings.join`)."""
+    settings = JoinSettings.from_options(opts, locale)
+    return settings.join(rendered, et_al, use_last, inverted, others_last)

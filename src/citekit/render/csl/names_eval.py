@@ -9,17 +9,16 @@ from dataclasses import replace
 from citekit.render.csl.boxes import Box, Out, plain_text
 from citekit.render.csl.contract import Context, NodeEvaluator
 from citekit.render.csl.data import NameData
-from citekit.render.csl.names import NameRenderer, is_romanesque, join_names
-from citekit.render.csl.style import PLAIN, ChooseNode, Decor, LabelNode, NamesNode, TextNode
-
-
-def _int(value: str | None) -> int | None:
-    if value is None:
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        return None
+from citekit.render.csl.names import NameRenderer, is_romanesque
+from citekit.render.csl.style import (
+    PLAIN,
+    ChooseNode,
+    Decor,
+    LabelNode,
+    NameNode,
+    NamesNode,
+    TextNode,
+)
 
 
 def render_names(ev: NodeEvaluator, ctx: Context, node: NamesNode) -> Out | None:
@@ -33,19 +32,35 @@ def render_names(ev: NodeEvaluator, ctx: Context, node: NamesNode) -> Out | None
     showed nothing: such an entry is never substituted and leaves the
     comparison to the next one.
     """
-    out = _render_names(ev, ctx, node)
+    if _shows_nothing(ctx, node):  # most cs:names of most entries
+        ctx.called += len(node.variables)
+        out = None
+    else:
+        out = _render_names(ev, ctx, node)
+    if ctx.mode != "bibliography" or ctx.notes.author_decided:
+        return out
     # An empty cs:substitute alternative without a cs:name of its own is part
     # of the names it stands in for, and leaves the decision to what follows.
     inherits = ctx.names_inherit is not None and node.name is None
-    if (
-        ctx.mode == "bibliography"
-        and not ctx.notes.author_decided
-        and not (inherits and out is None)
-    ):
+    if not (inherits and out is None):
         rendered = ctx.notes.rendered_names
         ctx.notes.author_decided = True
         ctx.notes.author_key = "\n".join(rendered) if rendered else None
     return out
+
+
+def _shows_nothing(ctx: Context, node: NamesNode) -> bool:
+    """Whether ``node`` has no names to show and nothing to stand in for them.
+
+    Then :func:`_render_names` would only count its variables as called
+    and give None; deciding it here takes one set test (a style's cs:names
+    for editors, translators and the like are empty for most entries).
+    """
+    return (
+        not node.substitute
+        and ctx.item.names.keys().isdisjoint(node.variables)
+        and not ctx.cite.suppress_author
+    )
 
 
 def _note_rendered(ctx: Context, key: str) -> None:
@@ -61,25 +76,32 @@ def _name_key(name: NameData) -> str:
     )
 
 
-def _render_names(ev: NodeEvaluator, ctx: Context, node: NamesNode) -> Out | None:
-    if ctx.cite.suppress_author and ctx.mode == "citation" and not ctx.notes.author_suppressed:
-        ctx.notes.author_suppressed = True
-        ctx.called += len(node.variables)
-        return None
-    item = ctx.item
+def _collect(ctx: Context, variables: tuple[str, ...]) -> list[tuple[str, tuple[NameData, ...]]]:
+    """The variables of a cs:names the item has names for, marked as used."""
+    ctx.called += len(variables)
+    suppressed = ctx.suppressed
+    item_names = ctx.item.names
     collected: list[tuple[str, tuple[NameData, ...]]] = []
-    for variable in node.variables:
-        ctx.called += 1
-        if variable in ctx.suppressed:
+    for variable in variables:
+        if variable in suppressed:
             continue
-        names = item.names.get(variable)
+        names = item_names.get(variable)
         if not names:
             continue
         ctx.rendered += 1
         if ctx.tracked is not None:
             ctx.tracked.append(variable)
-            ctx.suppressed.add(variable)
+            suppressed.add(variable)
         collected.append((variable, names))
+    return collected
+
+
+def _render_names(ev: NodeEvaluator, ctx: Context, node: NamesNode) -> Out | None:
+    if ctx.cite.suppress_author and ctx.mode == "citation" and not ctx.notes.author_suppressed:
+        ctx.notes.author_suppressed = True
+        ctx.called += len(node.variables)
+        return None
+    collected = _collect(ctx, node.variables)
     if not collected:  # most cs:names of most entries: nothing more to work out
         return _substitute(ev, ctx, node) if node.substitute else None
     inherit = ctx.names_inherit
@@ -92,10 +114,9 @@ def _render_names(ev: NodeEvaluator, ctx: Context, node: NamesNode) -> Out | Non
         # citeproc-js: a bare substitute cs:names stands for the original
         # element, whose decoration already wraps what the substitute gives.
         own_decor = PLAIN
-    opts = ev.name_options(ctx, node, name_node)  # pure and kept: only for names shown
-    variables = [v for v, _ in collected]
+    renderer = _renderer(ev, ctx, node, name_node)  # only for names shown
     # only a cs:names of exactly editor and translator merges them (citeproc-js)
-    if len(variables) == 2 and sorted(node.variables) == ["editor", "translator"]:
+    if len(collected) == 2 and sorted(node.variables) == ["editor", "translator"]:
         editors = dict(collected)["editor"]
         same = editors == dict(collected)["translator"]
         if same and label_node is not None and ctx.locale.term("editortranslator", label_node.form):
@@ -105,36 +126,21 @@ def _render_names(ev: NodeEvaluator, ctx: Context, node: NamesNode) -> Out | Non
                 if v != "translator"
             ]
 
-    et_al_min = _int(opts.get("et-al-min"))
-    use_first = _int(opts.get("et-al-use-first"))
-    use_last = opts.get("et-al-use-last") == "true"
-    if ctx.mode == "citation" and ctx.cite.position != "first":
-        et_al_min = _int(opts.get("et-al-subsequent-min")) or et_al_min
-        use_first = _int(opts.get("et-al-subsequent-use-first")) or use_first
-    if ctx.mode == "sort" and ctx.sort_names is not None:
-        names_min, names_first, names_last = ctx.sort_names
-        if names_min is not None:
-            et_al_min = names_min
-        if names_first is not None:
-            use_first = names_first
-        if names_last is not None:
-            use_last = names_last
+    mode = ctx.mode
+    et_al_min, use_first, use_last = _et_al(ctx, renderer)
     add_names = ctx.state.add_names
-    form = opts.get("form", "long")
-    key = (id(opts), id(name_node), id(ctx.locale))
-    renderer = ev.renderers.get(key)
-    if renderer is None:
-        renderer = NameRenderer(opts, name_node, ctx.locale)
-        ev.renderers[key] = renderer
-    delimiter = node.delimiter if node.delimiter is not None else opts.get("names-delimiter", "")
+    form = renderer.form
+    delimiter = node.delimiter if node.delimiter is not None else renderer.names_delimiter
+    join = renderer.join_settings
     outputs: list[Out] = []
     count = 0
     global_index = 0
     # A bibliography entry's first names are the ones its citation shows: the
     # names and given names disambiguation added there show here too
     # (citeproc-js: "Yazdani, Danial" beside "Yazdani, Donya").
-    bib_first = ctx.mode == "bibliography" and ctx.notes.names_info is None
-    given_level = ctx.state.given_level if ctx.mode != "bibliography" or bib_first else {}
+    notes = ctx.notes
+    bib_first = mode == "bibliography" and notes.names_info is None
+    given_level = ctx.state.given_level if mode != "bibliography" or bib_first else {}
     # cs:name's formatting and affixes dress each name, not the delimiters,
     # "and" or et-al, as citeproc-js reads them ("<sc>Baez</sc> &
     # <sc>Lauda</sc>"; gastrointestinal-intervention's suffix="." gives
@@ -144,9 +150,14 @@ def _render_names(ev: NodeEvaluator, ctx: Context, node: NamesNode) -> Out | Non
     if name_node is not None and name_node.decor is not PLAIN:
         list_decor, name_decor = _name_decors(name_node.decor)
 
-    def each_name(rendered_name: Out) -> Out:
-        return rendered_name if name_decor is None else ev.decorate(ctx, rendered_name, name_decor)
+    each_name = _as_rendered
+    if name_decor is not None:
+        dress = name_decor
 
+        def each_name(rendered_name: Out) -> Out:
+            return ev.decorate(ctx, rendered_name, dress)
+
+    render = renderer.render
     for variable, names in collected:
         total = len(names)
         truncated = False
@@ -159,25 +170,30 @@ def _render_names(ev: NodeEvaluator, ctx: Context, node: NamesNode) -> Out | Non
             limit = min(limit, total)
             if limit == 0:
                 continue
-        if ctx.mode != "sort" and ctx.notes.names_info is None:
-            ctx.notes.names_info = (total, limit)
+        if mode != "sort" and notes.names_info is None:
+            notes.names_info = (total, limit)
         shown = names[:limit]
         if form == "count":
             count += len(shown)
             continue
-        if ctx.mode == "sort":
+        if mode == "sort":
             keyed = list(shown)
             if truncated and use_last and total >= limit + 2:
                 keyed.append(names[-1])
             outputs.append("  ".join(renderer.sort_key(n) for n in keyed))
             continue
-        rendered: list[Out] = []
-        if ctx.mode == "bibliography" and not ctx.notes.author_decided:  # as _note_rendered
-            ctx.notes.rendered_names.extend([_name_key(name) for name in shown])
-        levels = [given_level.get(global_index + index, 0) for index in range(len(shown))]
-        for index, name in enumerate(shown):
-            rendered.append(each_name(renderer.render(name, index, levels[index])))
-        if ctx.mode == "bibliography" and total > 1 and _separates_namesakes(ev):
+        if mode == "bibliography" and not notes.author_decided:  # as _note_rendered
+            notes.rendered_names.extend([_name_key(name) for name in shown])
+        if given_level:
+            levels = [given_level.get(global_index + index, 0) for index in range(len(shown))]
+        else:  # no given names added: most renders
+            levels = [0] * len(shown)
+        rendered: list[Out] = [
+            render(name, index, levels[index]) for index, name in enumerate(shown)
+        ]
+        if name_decor is not None:
+            rendered = [each_name(one) for one in rendered]
+        if mode == "bibliography" and total > 1 and _separates_namesakes(ev):
             _separate_namesakes(ev, renderer, names, levels, rendered, each_name)
         global_index += total
         et_al: Out | None = None
@@ -196,15 +212,9 @@ def _render_names(ev: NodeEvaluator, ctx: Context, node: NamesNode) -> Out | Non
                         if et_al_node is not None
                         else term
                     )
-        sort_order = opts.get("name-as-sort-order")
-        inverted = [
-            (sort_order == "all" or (sort_order == "first" and i == 0))
-            and not n.is_literal
-            and is_romanesque(n)
-            for i, n in enumerate(shown)
-        ]
+        inverted = _inverted(renderer, shown) if join.reads_inversion else ()
         others_last = shown[-1].literal.lower() == "others" and not shown[-1].family
-        joined = join_names(rendered, total, opts, ctx.locale, et_al, last, inverted, others_last)
+        joined = join.join(rendered, et_al, last, inverted, others_last)
         names_out: Out = Box(joined, tag="names-list")
         if et_al is not None and name_decor is not None:
             # citeproc-js dresses the names with their et-al once more, so an
@@ -221,15 +231,77 @@ def _render_names(ev: NodeEvaluator, ctx: Context, node: NamesNode) -> Out | Non
     if form == "count":
         if not count:
             return None
-        return ev.decorate(ctx, str(count), own_decor)
+        return _decorate(ev, ctx, str(count), own_decor)
     if not outputs:
         return None
-    parts: list[Out] = []
-    for output in outputs:
-        if parts and delimiter:
-            parts.append(delimiter)
-        parts.append(output)
-    return ev.decorate(ctx, Box(parts, tag="names"), own_decor)
+    parts = outputs
+    if len(outputs) > 1 and delimiter:
+        parts = [outputs[0]]
+        for output in outputs[1:]:
+            parts.extend((delimiter, output))
+    return _decorate(ev, ctx, Box(parts, tag="names"), own_decor)
+
+
+def _as_rendered(rendered_name: Out) -> Out:
+    """A name as its renderer gave it (a cs:name without formatting of its own)."""
+    return rendered_name
+
+
+def _decorate(ev: NodeEvaluator, ctx: Context, content: Out, decor: Decor) -> Out:
+    """``ev.decorate``, skipped for no decoration at all (which leaves content as it is)."""
+    return content if decor is PLAIN else ev.decorate(ctx, content, decor)
+
+
+def _et_al(ctx: Context, renderer: NameRenderer) -> tuple[int | None, int | None, bool]:
+    """et-al-min, et-al-use-first and et-al-use-last for this render.
+
+    A later cite may have et-al-subsequent-* settings of its own, and a
+    sort key its own names-min, names-use-first and names-use-last.
+    """
+    et_al_min = renderer.et_al_min
+    use_first = renderer.et_al_use_first
+    use_last = renderer.et_al_use_last
+    if ctx.mode == "citation" and ctx.cite.position != "first":
+        et_al_min = renderer.et_al_subsequent_min or et_al_min
+        use_first = renderer.et_al_subsequent_use_first or use_first
+    elif ctx.mode == "sort" and ctx.sort_names is not None:
+        names_min, names_first, names_last = ctx.sort_names
+        if names_min is not None:
+            et_al_min = names_min
+        if names_first is not None:
+            use_first = names_first
+        if names_last is not None:
+            use_last = names_last
+    return et_al_min, use_first, use_last
+
+
+def _renderer(
+    ev: NodeEvaluator, ctx: Context, node: NamesNode, name_node: NameNode | None
+) -> NameRenderer:
+    """The renderer for ``name_node`` in this section and locale, made once.
+
+    The merged options depend on the cs:name, the section's name
+    attributes and the style alone (see ``Evaluator.name_options``), so
+    the renderer is kept by their identities, which live as long as the
+    style the evaluator holds; the renderer holds the locale.
+    """
+    key = (id(name_node), id(ctx.name_attrs), id(ctx.locale))
+    renderer = ev.renderers.get(key)
+    if renderer is None:
+        opts = ev.name_options(ctx, node, name_node)
+        renderer = ev.renderers[key] = NameRenderer(opts, name_node, ctx.locale)
+    return renderer
+
+
+def _inverted(renderer: NameRenderer, shown: Sequence[NameData]) -> list[bool]:
+    """Which shown names print family name first (read by "after-inverted-name")."""
+    sort_order = renderer.sort_order
+    return [
+        (sort_order == "all" or (sort_order == "first" and i == 0))
+        and not n.is_literal
+        and is_romanesque(n)
+        for i, n in enumerate(shown)
+    ]
 
 
 _split_decors: dict[int, tuple[Decor, Decor | None, Decor]] = {}
@@ -287,6 +359,9 @@ def _separate_namesakes(
     also when the namesake is hidden behind et-al.  ``rendered`` holds the
     shown names (the first ``len(rendered)``); only those are redrawn.
     """
+    families = [name.family for name in names]
+    if len(set(families)) == len(families):
+        return  # no family name twice: nobody to tell apart (most entries)
     by_family: dict[tuple[str, str], list[int]] = defaultdict(list)
     for index, name in enumerate(names):
         if name.family and not name.is_literal:
@@ -348,7 +423,7 @@ def _substitute(ev: NodeEvaluator, ctx: Context, node: NamesNode) -> Out | None:
                 return Box([result], tag="names")
             if result is not None:
                 _consume(ctx, saved_tracked, rendered)
-                return ev.decorate(ctx, Box([result], tag="names"), node.decor)
+                return _decorate(ev, ctx, Box([result], tag="names"), node.decor)
             ctx.called, ctx.rendered = called, rendered
         return None
     finally:
