@@ -616,6 +616,15 @@ class CustomFields(MutableMapping[str, Any]):
     def __getitem__(self, name: str) -> Any:
         return self._stored()[name]
 
+    # ``in`` and ``get`` straight from the dict: Mapping's own go through
+    # __getitem__ and raise KeyError for every absent key, and rendering asks
+    # every record whether it holds quotation or biblatex keys.
+    def __contains__(self, name: object) -> bool:
+        return name in self._stored()
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self._stored().get(name, default)
+
     def __setitem__(self, name: str, value: Any) -> None:
         self._for_writing()[name] = value
 
