@@ -54,6 +54,9 @@ from citekit.render.csl.numbers import (
     has_superscript,
     is_numeric,
     is_plural,
+    locator_is_numeric,
+    locator_is_plural,
+    locator_ranges,
     number_range_dashes,
 )
 from citekit.render.csl.style import (
@@ -784,7 +787,12 @@ class Compiler:
             else:
                 if is_locator and ctx.cite.locator_head is not None:
                     value = ctx.cite.locator_head
-                plural = _plural_value(ctx, value)
+                    plural = _plural_value(ctx, value)
+                elif is_locator:
+                    and_term = ctx.locale.term("and") or ""
+                    plural = locator_is_plural(value, and_term)
+                else:
+                    plural = _plural_value(ctx, value)
             term = ctx.locale.term(term_name, form, plural)
             if not term:
                 return None
@@ -884,7 +892,7 @@ class Compiler:
                 parts = ctx.cite.locator_parts
                 if text and parts:
                     return all(is_numeric(part.value) for part in parts)
-                return bool(text) and is_numeric(text)
+                return bool(text) and locator_is_numeric(text, ctx.locale.term("and") or "")
 
             return numeric_locator
         if attr == "is-uncertain-date":
@@ -1329,10 +1337,14 @@ def _page_content(compiler: Compiler, ctx: Context, value: str) -> Out:
 
 def _locator_content(compiler: Compiler, ctx: Context, value: str) -> Out:
     dash = ctx.locale.term("page-range-delimiter") or _EN_DASH
+    page_format = ctx.options.get("page-range-format")
     if ctx.cite.locator_parts and value == ctx.cite.locator:
         value = "".join(_locator_part(ctx, part, dash) for part in ctx.cite.locator_parts)
+    elif "\\-" not in value:
+        range_format = page_format if ctx.cite.label in ("", "page") else None
+        value = locator_ranges(value, dash, range_format, ctx.locale.term("and") or "")
     elif ctx.cite.label in ("", "page"):
-        value = format_page_range(value, ctx.options.get("page-range-format"), dash)
+        value = format_page_range(value, page_format, dash)
     else:
         value = format_page_range(value, None, dash)
     value = value.replace("\\-", "-")

@@ -269,3 +269,179 @@ def format_page_range(value: str, style: str | None, delimiter: str = "\u2013") 
     if "\\-" in value:
         return "\\-".join(one(part) for part in value.split("\\-"))
     return one(value)
+
+
+# ---------------------------------------------------------------- locator values
+#
+# citeproc-js reads a locator as values joined by "&", "and", ", ", "; " or
+# hyphens; each value may carry a letter "particle" before its digits ("A3").
+# Only the first value decides: the locator is numeric when it is digits
+# (letters may follow) or a lower-case roman numeral made of i, v and x; the
+# values count (for a plural label) when the first one opens with a number or
+# is a roman numeral in either case; the label is plural only for a numeric
+# locator of more than one value.
+
+_AND_JOINERS = r"\s*&\s*|,\s+and\s+|\s+and\s+"
+_OTHER_JOINERS = r"|;\s+|,\s+|\s*\\*[-\u2013]+\s*"
+
+
+@functools.cache
+def _locator_joiner(and_term: str, hyphens: bool = True) -> re.Pattern[str]:
+    """The joiners between a locator's values; the locale's word for "and"
+    joins too ("213 et 235"), as citeproc-js reads it.  Without ``hyphens``
+    (a value with an escaped hyphen) only an en dash joins as a range."""
+    joiners = _AND_JOINERS
+    if and_term and and_term != "and":  # before ", " as in citeproc-js: "213, et 235"
+        word = re.escape(and_term)
+        joiners += rf"|,\s+{word}\s+|\s+{word}\s+"
+    others = _OTHER_JOINERS if hyphens else _OTHER_JOINERS.replace(r"[-\u2013]", r"[\u2013]")
+    return re.compile(f"({joiners}{others})")
+
+
+_SUBSECTION_HEAD = lazy_pattern(globals(), r"^[0-9]+[,a-zA-Z]+$")
+_SUBSECTION_TAIL = lazy_pattern(globals(), r"^[,a-zA-Z]+$")
+_PARTICLE = lazy_pattern(globals(), r"^([0-9]*[a-zA-Z]+0*)?([0-9]+(?:[a-zA-Z]*|[-,a-zA-Z]+))$")
+_NUMERIC_VALUE = lazy_pattern(globals(), r"^(?:[0-9]+|[ixv]+)(?:[-,:a-zA-Z]*|-[-0-9]+)$")
+_COUNTED_VALUE = lazy_pattern(globals(), r"^(?:\d|[ivxlcmIVXLCM]+$)")
+_PLAIN_VALUE = lazy_pattern(globals(), r"^(?:[0-9]+|[ivxlcmIVXLCM]+)$")
+_RANGE_SHAPE = lazy_pattern(
+    globals(), r"^(?:[0-9]*[a-zA-Z]+0*)?[0-9]+[a-z]*\s*[^0-9]+\s*[-,a-zA-Z]?0*[0-9]+[a-z]*$"
+)
+_FRACTION = lazy_pattern(globals(), r"^[0-9]+(?:/[0-9]+)+$")
+
+
+@functools.lru_cache(maxsize=1024)
+def split_locator(value: str, and_term: str = "") -> tuple[str, ...]:
+    """A locator's values and joiners, alternating (values at even indexes).
+
+    Cached: a cite's label, numeric test and text each read the locator.
+    A hyphen between a numbered subsection and letters ("12a-c") joins one
+    value, as citeproc-js keeps it whole.  Once a value escapes a hyphen
+    ("3\\-4"), escaped hyphens belong to values and plain ones read as
+    en dashes.
+    """
+    escaped = "\\-" in value
+    if escaped:
+        value = "-".join(part.replace("-", "\u2013") for part in value.split("\\-"))
+        value = value.replace("\\", "")
+    pieces = _locator_joiner(and_term, not escaped).split(value.strip())
+    index = len(pieces) - 2
+    while index > 0:
+        if (
+            pieces[index] == "-"
+            and _SUBSECTION_HEAD.match(pieces[index - 1])
+            and _SUBSECTION_TAIL.match(pieces[index + 1])
+        ):
+            pieces[index - 1 : index + 2] = ["".join(pieces[index - 1 : index + 2])]
+        index -= 2
+    return tuple(pieces)
+
+
+def _particle_value(piece: str) -> tuple[str, str]:
+    """A value's letter prefix ("A" of "A3") and the rest."""
+    match = _PARTICLE.match(piece)
+    if match is None:
+        return "", piece
+    return match.group(1) or "", match.group(2)
+
+
+# A later value may open with a word of up to four small letters (or one of a
+# few longer abbreviations) that citeproc-js reads as that value's own label
+# ("1, fol 186-190"): it starts a new group of values, counted on their own.
+_GROUP_LABEL = lazy_pattern(
+    globals(),
+    r"^((?:[a-z]{1,4}|subpara|subch|amend|bibliog|annot|illus|princ|intro|sched|subdiv|subsec)"
+    r"[. ] *)([0-9]+[-;,:a-zA-Z]*)$",
+)
+
+
+def _label_split(pieces: tuple[str, ...], index: int) -> tuple[str, str]:
+    """A value's own label (only after the first value) and the value itself."""
+    match = _GROUP_LABEL.match(pieces[index]) if index else None
+    return ("", pieces[index]) if match is None else (match.group(1), match.group(2))
+
+
+def _counts(value: str) -> tuple[bool, bool]:
+    """Whether a group's first value counts (for plurals and ranges) and is numeric."""
+    bare = _particle_value(value)[1]
+    counted = _COUNTED_VALUE.match(bare) is not None
+    return counted, bool(bare) and _NUMERIC_VALUE.match(bare) is not None
+
+
+def locator_is_numeric(value: str, and_term: str = "") -> bool:
+    """``is-numeric="locator"`` as citeproc-js decides it (from the first value)."""
+    pieces = split_locator(value, and_term)
+    if len(pieces) == 1 and _FRACTION.match(pieces[0]):
+        return True
+    return _counts(pieces[0])[1]
+
+
+def locator_is_plural(value: str, and_term: str = "") -> bool:
+    """Whether a locator's label is plural: a numeric locator whose first group
+    holds several values, the first of them counted ("3a-4b", "xii-xiv";
+    not "12a-c", "Bd. 3-4" nor "1, fol 186-190")."""
+    pieces = split_locator(value, and_term)
+    if len(pieces) < 3 or _label_split(pieces, 2)[0]:
+        return False
+    counted, numeric = _counts(pieces[0])
+    return counted and numeric
+
+
+_HYPHEN_JOINER = lazy_pattern(globals(), r"^\s*-\s*$")
+
+
+@functools.lru_cache(maxsize=1024)
+def locator_ranges(value: str, dash: str, range_format: str | None, and_term: str = "") -> str:
+    """A locator's hyphenated ranges with citeproc-js's range dash (cached:
+    a document cites the same locators again and again).
+
+    As citeproc-js does, only a hyphen whose right-hand value ends the run
+    is a range ("1-2-3" reads "1-2\u20133"), and only when the first value
+    of its group counts: "Bd. 3-4" keeps its hyphen.  Other joiners stay as
+    written.
+    """
+    if "-" not in value:  # no hyphen to read: every joiner stays as written
+        return value.strip()
+    pieces = split_locator(value, and_term)
+    if len(pieces) < 3:
+        return pieces[0]
+    counted, numeric = _counts(pieces[0])
+    out = [pieces[0]]
+    for index in range(1, len(pieces), 2):
+        joiner, right = pieces[index], pieces[index + 1]
+        label, bare = _label_split(pieces, index + 1)
+        if label:  # a new group: its own first value decides
+            counted, numeric = _counts(bare)
+        if _HYPHEN_JOINER.match(joiner) is None:
+            out += [joiner, right]
+            continue
+        closes = index + 2 >= len(pieces) or _HYPHEN_JOINER.match(pieces[index + 2]) is None
+        if label or not (counted and closes):
+            out += ["-", right]
+            continue
+        left_label, left = _label_split(pieces, index - 1)
+        out[-1] = left_label + _locator_pair(left, right, dash, range_format, numeric)
+    return "".join(out)
+
+
+def _locator_pair(left: str, right: str, dash: str, range_format: str | None, numeric: bool) -> str:
+    """One hyphenated range of a counted locator, as citeproc-js prints it.
+
+    Numbers alike take the page-range format (for a page locator) and the
+    dash, as do roman numerals and numbers mixed ("iv-7"); prefixes that
+    differ ("A3-4") keep the hyphen; other shapes ("3a-4b", "3-4b") take
+    the dash when the locator is numeric.
+    """
+    (left_prefix, left_value), (right_prefix, right_value) = (
+        _particle_value(left),
+        _particle_value(right),
+    )
+    if left_prefix != right_prefix:
+        return f"{left}-{right}"
+    if _PLAIN_VALUE.match(left_value) and _PLAIN_VALUE.match(right_value):
+        if left_value.isdigit() and right_value.isdigit():
+            return format_page_range(f"{left}-{right}", range_format, dash)
+        return f"{left}{dash}{right}"
+    if numeric and _RANGE_SHAPE.match(f"{left_value}-{right_value}"):
+        return f"{left}{dash}{right}"
+    return f"{left}-{right}"
