@@ -220,6 +220,29 @@ def decorate(ctx: Context, content: Out, decor: Decor, term: bool = False) -> Ou
     return apply_decor(content, decor, english, language)
 
 
+def _chooser(
+    plans: dict[str, Plan], plan_for: Callable[[str], Plan], dec: Decorate | None
+) -> Render:
+    """A ``cs:choose`` run: the first branch whose test holds, for the item's type's plan.
+
+    ``dec`` dresses what the branch gives (a lone choose standing for its
+    group); None leaves it as it is.
+    """
+
+    def choose(ev: Host, ctx: Context) -> Out | None:
+        item_type = ctx.item.type
+        plan = plans.get(item_type)
+        for test, group in plan_for(item_type) if plan is None else plan:
+            if test is None or test(ev, ctx):
+                result: Out | None = group(ev, ctx)
+                if result is None or dec is None:
+                    return result
+                return dec(ctx, result)
+        return None
+
+    return choose
+
+
 class Compiler:
     """Compiles one parsed style's nodes, memoised by node identity.
 
@@ -465,19 +488,7 @@ class Compiler:
             return self.group(children, delimiter, PLAIN, True) if children else _nothing
 
         plans, plan_for = self._plans(node, branch_group)
-
-        def choose(ev: Host, ctx: Context) -> Out | None:
-            item_type = ctx.item.type
-            plan = plans.get(item_type)
-            for test, group in plan_for(item_type) if plan is None else plan:
-                if test is None or test(ev, ctx):
-                    result: Out | None = group(ev, ctx)
-                    if result is None or dec is None:
-                        return result
-                    return dec(ctx, result)
-            return None
-
-        return choose
+        return _chooser(plans, plan_for, dec)
 
     def _compile_node(self, node: Node) -> Render:
         if isinstance(node, TextNode):
@@ -509,17 +520,7 @@ class Compiler:
             return self.group(children, "", PLAIN, False) if children else _nothing
 
         plans, plan_for = self._plans(node, branch_group)
-
-        def choose(ev: Host, ctx: Context) -> Out | None:
-            item_type = ctx.item.type
-            plan = plans.get(item_type)
-            for test, group in plan_for(item_type) if plan is None else plan:
-                if test is None or test(ev, ctx):
-                    result: Out | None = group(ev, ctx)
-                    return result
-            return None
-
-        return choose
+        return _chooser(plans, plan_for, None)
 
     def _compile_names(self, node: NamesNode) -> Render:
         # a partial, not a closure: no Python frame of its own per call

@@ -12,7 +12,7 @@ from citekit.render.csl.data import NameData
 from citekit.render.csl.decor import apply_decor
 from citekit.render.csl.locale import Locale
 from citekit.render.csl.markup import parse_markup
-from citekit.render.csl.style import Decor, NameNode
+from citekit.render.csl.style import Decor, NameNode, option_int
 
 # Scripts whose names are not romanesque: Hebrew, Arabic, Thai, Hangul Jamo,
 # CJK (with Hangul syllables and compatibility ideographs).  The pattern is
@@ -189,16 +189,6 @@ def _part(text: str, decor: Decor | None) -> str | Box:
     if decor is None or not text:
         return content
     return apply_decor(content, decor)
-
-
-def option_int(value: str | None) -> int | None:
-    """A whole-number name option (``et-al-min``), or None when absent or not a number."""
-    if value is None:
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        return None
 
 
 class NameRenderer:

@@ -245,3 +245,17 @@ class StyleError(errors.StyleError, ValueError):
     ``except StyleError`` catches both), still a :class:`ValueError` as it
     always was.
     """
+
+
+def option_int(value: str | None) -> int | None:
+    """A whole-number attribute (``et-al-min``, ``names-min``), or None when absent or not a number.
+
+    A style that writes "three" or nothing is read as one that left the
+    option out, as citeproc-js reads it.
+    """
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        return None

@@ -41,6 +41,7 @@ from citekit.render.csl.style import (
     Style,
     StyleError,
     TextNode,
+    option_int,
 )
 from citekit.render.csl.substitute_parts import inherit_name_parts
 
@@ -263,8 +264,8 @@ class _Parser:
                             key.get("variable"),
                             key.get("macro"),
                             key.get("sort") != "descending",
-                            _int(key.get("names-min")),
-                            _int(key.get("names-use-first")),
+                            option_int(key.get("names-min")),
+                            option_int(key.get("names-use-first")),
                             None
                             if key.get("names-use-last") is None
                             else key.get("names-use-last") == "true",
@@ -290,15 +291,6 @@ def _name_attrs(attrs: Mapping[str, str]) -> dict[str, str]:
     if "names-delimiter" in attrs:
         result["names-delimiter"] = attrs["names-delimiter"]
     return result
-
-
-def _int(value: str | None) -> int | None:
-    if value is None:
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        return None
 
 
 def parse_style(xml: bytes | str) -> Style:
