@@ -644,15 +644,7 @@ class Compiler:
         dec = compile_decor(node.decor)
         if name in self._compiling:
             return self._recursive_macro(name, dec)
-        group = self._macro_group(name)
-        if dec is None:
-            return group
-
-        def macro(ev: Host, ctx: Context) -> Out | None:
-            result = group(ev, ctx)
-            return result if result is None else dec(ctx, result)
-
-        return macro
+        return _dressed(self._macro_group(name), dec)
 
     def _recursive_macro(self, name: str, dec: Decorate | None) -> Render:
         """A call of a macro from inside itself: its group is read when the call runs."""
@@ -1118,11 +1110,16 @@ def _around_group(child: Render, dec: Decorate | None) -> Render:
     or truthy output, so the enclosing group's own function call and counter
     juggling change nothing: macros whose body is one group, groups in groups.
     """
+    return _dressed(child, dec)
+
+
+def _dressed(render: Render, dec: Decorate | None) -> Render:
+    """``render`` with ``dec`` around what it gives (``render`` itself when there is none)."""
     if dec is None:
-        return child
+        return render
 
     def decorated(ev: Host, ctx: Context) -> Out | None:
-        result = child(ev, ctx)
+        result = render(ev, ctx)
         return None if result is None else dec(ctx, result)
 
     return decorated
