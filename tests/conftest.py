@@ -42,6 +42,15 @@ def shared() -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def _disk_cache_in_a_temporary_folder(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Commands keep parsed styles in the user's cache folder (citekit.base.diskcache):
+    in tests (and the commands they start), a folder of the test session's instead."""
+    monkeypatch.setenv("CITEKIT_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+
+
 @pytest.fixture
 def repo_root() -> Path:
     return ROOT

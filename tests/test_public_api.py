@@ -179,6 +179,7 @@ PUBLIC_API = frozenset(
         "summarize",
         "tidy",
         "unknown_keys",
+        "use_disk_cache",
         "verify",
         "with_key",
         "write",

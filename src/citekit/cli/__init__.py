@@ -32,6 +32,7 @@ from typing import Any  # noqa: E402
 
 import click  # noqa: E402
 
+import citekit  # noqa: E402
 from citekit import __version__  # noqa: E402
 
 #: Every command: name -> (module under ``citekit.cli``, short help). The short
@@ -204,6 +205,15 @@ def main() -> None:
     Example:
       citekit bib references.bib --style apa
     """
+    # Parsed styles and their locales are kept in the user's cache folder while a
+    # command runs (citekit.base.diskcache): the next command reads them back.
+    citekit.use_disk_cache()
+    click.get_current_context().call_on_close(_disk_cache_off)
+
+
+def _disk_cache_off() -> None:
+    """The disk memo is the command's, not the process's (a program may run many)."""
+    citekit.use_disk_cache(False)
 
 
 if _COLLECTING:

@@ -8,6 +8,8 @@ name; :data:`DEFAULT_ENGINE` is the one used when none is named.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from citekit.render.api import (
     DEFAULT_ENGINE,
     ENGINES,
@@ -23,7 +25,6 @@ from citekit.render.api import (
     bibliography,
     check_keys,
     cite,
-    closest_keys,
     get_engine,
     linkify,
     render,
@@ -39,6 +40,22 @@ from citekit.render.types import (
     EngineOutput,
     Problem,
 )
+
+if TYPE_CHECKING:  # re-exported on first use (see __getattr__)
+    from citekit.ops.query import closest_keys
+
+
+def __getattr__(name: str) -> Any:
+    """``closest_keys`` from :mod:`citekit.ops.query`, imported when first asked for.
+
+    Only a miss needs key suggestions, so rendering never loads the query layer.
+    """
+    if name == "closest_keys":
+        from citekit.ops.query import closest_keys
+
+        return closest_keys
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "DEFAULT_ENGINE",

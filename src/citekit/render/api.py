@@ -22,9 +22,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import Any, overload
-
-from lxml import etree
+from typing import TYPE_CHECKING, Any, overload
 
 from citekit.base.collector import cycle_collection_paused
 from citekit.base.patterns import lazy_pattern
@@ -33,7 +31,6 @@ from citekit.errors import CitationSyntaxError, StyleError, UnknownKeyError, Usa
 from citekit.formats.citesyntax import parse_cluster
 from citekit.model.records import Date, Library, Record
 from citekit.ops.entrysets import entry_set_members
-from citekit.ops.query import closest_keys
 from citekit.render import richtext
 from citekit.render.output import (
     OUTPUT_FORMATS,
@@ -64,6 +61,9 @@ from citekit.styles.catalog import (
     locale_loader,
     resolve_locale,
 )
+
+if TYPE_CHECKING:  # loaded on first use (see __getattr__): only a miss needs suggestions
+    from citekit.ops.query import closest_keys
 
 ENGINES: dict[str, str] = {
     "citeproc-py": "citekit.render.citeproc_py:CiteprocPyEngine",
@@ -218,6 +218,8 @@ def check_keys(library: Library, citations: Iterable[Cluster] | None) -> None:
         return
     key = missing[0]
     more = f" (and {len(missing) - 1} more: {', '.join(missing[1:])})" if len(missing) > 1 else ""
+    from citekit.ops.query import closest_keys
+
     raise UnknownKeyError(
         f"no entry '{key}' in the library{more}", suggestions=closest_keys(key, library.keys())
     )
@@ -529,6 +531,8 @@ def _bibliography_keys(
 
 def unknown_key_problem(key: str, library: Library, what: str = "citation") -> Problem:
     """The problem for a key the library lacks, with the closest keys as suggestions."""
+    from citekit.ops.query import closest_keys
+
     hint = tuple(closest_keys(key, library.keys()))
     message = f"unknown {what} key '{key}'"
     if what == "citation" and hint:
@@ -797,6 +801,8 @@ def without_author_substitute(style_xml: bytes) -> bytes:
     """
     if b"subsequent-author-substitute" not in style_xml:
         return style_xml
+    from lxml import etree  # only engines without the option get here
+
     try:
         root = etree.fromstring(style_xml, parser=etree.XMLParser(no_network=True))
     except etree.XMLSyntaxError:
@@ -1035,6 +1041,19 @@ def cite(
         strict=strict,
     )
     return Citation(result.citations[0] if result.citations else "", cluster, result)
+
+
+def __getattr__(name: str) -> Any:
+    """``closest_keys``, re-exported from :mod:`citekit.ops.query`, imported on first use.
+
+    Suggesting keys is for misses only, so a render that finds every key
+    never loads the query layer.
+    """
+    if name == "closest_keys":
+        from citekit.ops.query import closest_keys
+
+        return closest_keys
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def library_from_items(items: Iterable[Mapping[str, Any]]) -> Library:

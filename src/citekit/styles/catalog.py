@@ -17,19 +17,22 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import field
+from dataclasses import field, replace
 from functools import lru_cache
 from importlib.util import find_spec
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from lxml import etree
-
+from citekit.base.diskcache import DiskMemo, package_fingerprint
 from citekit.base.files import InputError, read_bytes
 from citekit.base.paths import confine
 from citekit.base.suggestions import closest_matches
 from citekit.base.valueclass import value_class
 from citekit.errors import StyleError, UnknownLocaleError, UnknownStyleError
 from citekit.styles.language_tags import DEFAULT_LOCALE, canonical_tag, fallback_chain, language_of
+
+if TYPE_CHECKING:  # lxml is imported where XML is parsed: a style found in the disk memo needs none
+    from lxml import etree
 
 CSL_NS = "http://purl.org/net/xbiblio/csl"
 _NS = f"{{{CSL_NS}}}"
@@ -144,6 +147,8 @@ def parse_info(data: bytes, path: Path, *, source: str = "repository") -> StyleI
 
     Raises :class:`StyleError` naming the file when the XML is not a CSL style.
     """
+    from lxml import etree
+
     stem = path.stem
     end = data.find(b"</info>")
     head = data[: end + len(b"</info>")] if end >= 0 else data
@@ -206,10 +211,60 @@ def parse_info(data: bytes, path: Path, *, source: str = "repository") -> StyleI
     )
 
 
+# The trees _check_parses built, by the style's bytes, for the engine to take
+# (take_checked_tree) instead of parsing the same bytes again: parsed with the
+# engine's own parser options, so the tree is the one it would build.
+_CHECKED_TREES: dict[bytes, etree._Element] = {}
+_CHECKED_TREES_LIMIT = 8
+
+
+def take_checked_tree(data: bytes) -> etree._Element | None:
+    """The tree of ``data`` if this process checked it and no one took it yet (else None).
+
+    Taken, not shared: the taker owns the tree, so it is never handed out twice.
+    """
+    return _CHECKED_TREES.pop(data, None) if _CHECKED_TREES else None
+
+
+#: What reading a style file found, kept on disk between processes when the
+#: command line enables it (:mod:`citekit.base.diskcache`): a style's metadata
+#: (by its file name and bytes) and that it passed :func:`_check_parses` (by
+#: its bytes), so that finding a known style parses no XML and imports no lxml.
+_FACTS = DiskMemo("csl-style-facts", package_fingerprint("citekit.styles", "citekit.base"))
+
+
+def _info_key(data: bytes, path: Path) -> bytes:
+    """The stem takes part: a style without a title is titled by its file name."""
+    return b"info\0" + path.stem.encode("utf-8", "surrogateescape") + b"\0" + data
+
+
+def remembered_info(data: bytes, path: Path, *, source: str) -> StyleInfo:
+    """:func:`parse_info`, answered from the disk memo when the same file was read before."""
+    known = _FACTS.get(_info_key(data, path))
+    if isinstance(known, StyleInfo):
+        return replace(known, path=path, source=source)
+    info = parse_info(data, path, source=source)
+    _FACTS.put(_info_key(data, path), info)
+    return info
+
+
 def _check_parses(data: bytes, name: str, path: Path) -> None:
-    """Make sure an independent style is a complete, well-formed CSL style."""
+    """Make sure an independent style is a complete, well-formed CSL style.
+
+    Parsed as the engine parses a style (comments dropped, entities left
+    unresolved, no network) and the tree kept for it (:func:`take_checked_tree`):
+    a ``citekit cite`` parses its style once, not twice.  Bytes that passed
+    before (the disk memo says so) are not parsed again.
+    """
+    if _FACTS.get(b"checked\0" + data) is True:
+        return
+    from lxml import etree
+
     try:
-        root = etree.fromstring(data, parser=etree.XMLParser(no_network=True))
+        root = etree.fromstring(
+            data,
+            parser=etree.XMLParser(no_network=True, remove_comments=True, resolve_entities=False),
+        )
     except etree.XMLSyntaxError as exc:
         raise StyleError(f"style '{name}' ({path}): not well-formed XML: {exc}") from exc
     if root.tag != f"{_NS}style":
@@ -218,6 +273,10 @@ def _check_parses(data: bytes, name: str, path: Path) -> None:
         raise StyleError(
             f"style '{name}' ({path}): no <citation> element (an independent style needs one)"
         )
+    if len(_CHECKED_TREES) >= _CHECKED_TREES_LIMIT:
+        _CHECKED_TREES.clear()
+    _CHECKED_TREES[data] = root
+    _FACTS.put(b"checked\0" + data, True)
 
 
 # ---------------------------------------------------------------------------
@@ -408,7 +467,7 @@ def _direct_lookup(short: str) -> StyleInfo | None:
         path = folder / f"{short}.csl"
         if _exists(path, file=True):
             try:
-                return parse_info(path.read_bytes(), path, source=source)
+                return remembered_info(path.read_bytes(), path, source=source)
             except OSError:
                 return None
     return None
@@ -423,7 +482,8 @@ def find_style_info(name: str) -> StyleInfo:
     if _looks_like_path(name) and not name.startswith(("http://", "https://")):
         if _exists(path):  # read_bytes refuses a FIFO, device or folder with one clear error
             try:
-                return parse_info(read_bytes(path, limit=MAX_STYLE_BYTES), path, source="path")
+                data = read_bytes(path, limit=MAX_STYLE_BYTES)
+                return remembered_info(data, path, source="path")
             except OSError as exc:
                 raise StyleError(f"style file {path}: cannot read: {exc}") from exc
         if name.endswith(".csl") and os.sep not in name and "/" not in name:
@@ -650,6 +710,8 @@ def check_locale(lang: str) -> str:
 
 def style_locale_languages(style: Style) -> list[str]:
     """The ``xml:lang`` of every ``<locale>`` block inside a style ('' for none)."""
+    from lxml import etree
+
     root = etree.fromstring(style.xml, parser=etree.XMLParser(no_network=True))
     return [str(el.get(_XML_LANG) or "") for el in root.findall(f"{_NS}locale")]
 

@@ -10,11 +10,14 @@ overrides and fallbacks); this is the plain list of a file's terms.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from lxml import etree
-
+from citekit.base.diskcache import DiskMemo, package_fingerprint
 from citekit.base.valueclass import value_class
 from citekit.styles.catalog import load_locale_xml
+
+if TYPE_CHECKING:  # imported where XML is parsed: terms read from the disk memo need none
+    from lxml import etree
 
 _NS = "{http://purl.org/net/xbiblio/csl}"
 
@@ -35,6 +38,8 @@ class TermForm:
 
 
 def _forms(term: etree._Element) -> list[TermForm]:
+    from lxml import etree
+
     name = term.get("name") or ""
     form = term.get("form", "long")
     found: list[TermForm] = []
@@ -50,6 +55,12 @@ def _forms(term: etree._Element) -> list[TermForm]:
     return found
 
 
+#: A locale file's terms, kept on disk between processes when the command line
+#: enables it (:mod:`citekit.base.diskcache`): reading ``[@key, p. 3]`` in a
+#: ``citekit cite`` then parses no locale XML and imports no lxml.
+_TERMS = DiskMemo("csl-locale-terms", package_fingerprint("citekit.styles", "citekit.base"))
+
+
 @lru_cache(maxsize=64)
 def parse_terms(xml: bytes) -> tuple[TermForm, ...]:
     """Every non-empty term form of a locale file's XML, in file order.
@@ -57,6 +68,18 @@ def parse_terms(xml: bytes) -> tuple[TermForm, ...]:
     XML that does not parse has no terms (the engines report a broken
     locale; a caller looking for words falls back to its defaults).
     """
+    known = _TERMS.get(xml)
+    if isinstance(known, tuple):
+        return known
+    found = _parsed_terms(xml)
+    _TERMS.put(xml, found)
+    return found
+
+
+def _parsed_terms(xml: bytes) -> tuple[TermForm, ...]:
+    """:func:`parse_terms` itself: the XML parsed."""
+    from lxml import etree
+
     try:
         root = etree.fromstring(xml, parser=etree.XMLParser(no_network=True))
     except etree.XMLSyntaxError:

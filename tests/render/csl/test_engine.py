@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from citekit.base import diskcache
 from citekit.render.csl.engine import CslEngine, load_style_and_locale
 from citekit.render.richtext import to_html, to_text
-from citekit.render.types import CiteItem, Cluster
+from citekit.render.types import CiteItem, Cluster, LocaleLoader
 from citekit.styles.catalog import locale_loader as bundled_locale_xml
+
+engine_module = importlib.import_module("citekit.render.csl.engine")
 
 STYLE = b"""<?xml version="1.0" encoding="utf-8"?>
 <style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
@@ -125,3 +134,74 @@ def test_cycle_collector_is_left_as_it_was() -> None:
             assert gc.isenabled() is enabled
     finally:
         (gc.enable if was_enabled else gc.disable)()
+
+
+# -- the disk memo of parsed styles and locales ---------------------------------
+
+
+@pytest.fixture
+def memo_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The disk memo enabled in a folder of the test's, the in-process caches empty."""
+    monkeypatch.setenv(diskcache.CACHE_ENV, str(tmp_path))
+    monkeypatch.delenv(diskcache.OFF_ENV, raising=False)
+    _forget_in_process()
+    diskcache.use_disk_cache()
+    yield tmp_path
+    diskcache.use_disk_cache(False)
+    _forget_in_process()
+
+
+def _forget_in_process() -> None:
+    """As a new process starts: nothing parsed yet (the disk memo aside)."""
+    engine_module._STYLE_CACHE.clear()
+    engine_module._LOCALE_CACHE.clear()
+    engine_module._DISK_HITS.clear()
+
+
+def _render_all(locale: str | None, loader: LocaleLoader = bundled_locale_xml) -> list[str]:
+    clusters = [
+        Cluster((CiteItem("doe2000", locator="12"), CiteItem("doe2000b"))),
+        Cluster((CiteItem("abel"),)),
+    ]
+    out = CslEngine().process(ITEMS, STYLE, clusters, locale=locale, locale_loader=loader)
+    return (
+        [to_html(c) for c in out.citations]
+        + [to_html(entry) for _, entry in out.bibliography]
+        + out.warnings
+    )
+
+
+@pytest.mark.parametrize("locale", [None, "de-DE"])
+def test_a_style_read_back_from_the_disk_renders_the_same(
+    memo_on: Path, locale: str | None
+) -> None:
+    parsed = _render_all(locale)
+    assert list((memo_on / "csl-styles").iterdir())  # the first process stored it
+    _forget_in_process()
+    read_back = _render_all(locale)
+    assert engine_module._DISK_HITS and not engine_module._STYLE_CACHE  # not parsed again
+    assert read_back == parsed
+    style, merged, _warnings = load_style_and_locale(STYLE, locale, bundled_locale_xml)
+    assert style.locales == () and merged.terms  # the merged locale stands for them
+
+
+def test_a_locale_file_that_changed_is_merged_again(memo_on: Path) -> None:
+    _render_all(None)
+    _forget_in_process()
+
+    def other_terms(tag: str) -> bytes | None:
+        data = bundled_locale_xml(tag)
+        return data.replace(b">page<", b">Seite-x<") if data is not None else None
+
+    _render_all(None, other_terms)
+    assert not engine_module._DISK_HITS  # the stored locale was made from other files
+    assert engine_module._STYLE_CACHE
+
+
+def test_without_the_memo_nothing_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(diskcache.CACHE_ENV, str(tmp_path))
+    _forget_in_process()
+    _render_all(None)
+    assert list(tmp_path.iterdir()) == []

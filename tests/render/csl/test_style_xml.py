@@ -55,3 +55,25 @@ def test_every_element_of_a_real_style_reads_the_same(name: str) -> None:
     for element in root.iter(etree.Element):
         assert decor_of(element) == decor_from_attributes(element), element.tag
     assert parse_style(xml).citation.layout.children
+
+
+@pytest.mark.parametrize("name", ["apa", "ieee", "chicago-notes-bibliography"])
+def test_a_style_parses_the_same_from_the_catalogs_checked_tree(name: str) -> None:
+    """The tree the catalog's check hands over gives the very style a parse of the
+    bytes gives (the check parses with the engine's parser options)."""
+    from citekit.styles import catalog
+
+    info = find_style(name)
+    assert info.path is not None
+    data = info.xml
+    catalog._check_parses(data, name, info.path)  # leaves its tree for parse_style
+    from_tree = parse_style(data)
+    assert catalog.take_checked_tree(data) is None  # taken by parse_style
+    from_bytes = parse_style(data)
+    assert from_tree.citation == from_bytes.citation
+    assert from_tree.bibliography == from_bytes.bibliography
+    assert from_tree.macros == from_bytes.macros
+    assert (from_tree.options, from_tree.warnings) == (from_bytes.options, from_bytes.warnings)
+    assert [etree.tostring(el) for el in from_tree.locales] == [
+        etree.tostring(el) for el in from_bytes.locales
+    ]

@@ -12,12 +12,12 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from citekit.base.collector import cycle_collection_paused
+from citekit.base.diskcache import DiskMemo, package_fingerprint
 from citekit.render.csl.contract import CiteRequest
 from citekit.render.csl.data import Item, normalise_item
 from citekit.render.csl.locale import Locale, build_locale
 from citekit.render.csl.processor import Processor
 from citekit.render.csl.style import Style, StyleError
-from citekit.render.csl.style_xml import parse_style
 from citekit.render.types import (
     AUTHOR_SUBSTITUTE,
     CITATION_AFFIXES,
@@ -47,6 +47,8 @@ def load_style(style_xml: bytes) -> Style:
     """
     style = _STYLE_CACHE.get(style_xml)
     if style is None:
+        from citekit.render.csl.style_xml import parse_style  # lxml: not for a disk hit
+
         style = parse_style(style_xml)
         if len(_STYLE_CACHE) >= _CACHE_LIMIT:
             _STYLE_CACHE.clear()
@@ -54,10 +56,72 @@ def load_style(style_xml: bytes) -> Style:
     return style
 
 
+#: Parsed styles with their merged locale, kept on disk between processes (when
+#: the command line enables it): a ``citekit cite`` then reads them back in a
+#: millisecond instead of importing lxml, parsing the style and merging the locale.
+#: An entry depends on the code of the engine, of the styles layer and of the
+#: value classes; an edit or upgrade of any of them makes it a miss.
+_DISK = DiskMemo(
+    "csl-styles", package_fingerprint("citekit.render.csl", "citekit.styles", "citekit.base")
+)
+# What this process read from the disk memo, by (XML, locale asked for, loader id).
+_DISK_HITS: dict[tuple[bytes, str | None, int], tuple[LocaleLoader, Style, Locale, list[str]]] = {}
+
+# A loader's answers, as (tag, XML or None), in the order build_locale asked.
+LoaderCalls = tuple[tuple[str, bytes | None], ...]
+
+
+def _disk_key(style_xml: bytes, locale: str | None) -> bytes:
+    """The memo key: the locale asked for (or none) and the whole style."""
+    return (locale or "").encode("utf-8", "surrogatepass") + b"\0" + style_xml
+
+
+def _from_disk(
+    style_xml: bytes, locale: str | None, loader: LocaleLoader
+) -> tuple[Style, Locale, list[str]] | None:
+    """The stored style and locale when the loader still answers as it did for them."""
+    hit = _DISK_HITS.get((style_xml, locale, id(loader)))
+    if hit is not None and hit[0] is loader:
+        return hit[1], hit[2], list(hit[3])
+    stored = _DISK.get(_disk_key(style_xml, locale))
+    if not (isinstance(stored, tuple) and len(stored) == 4):
+        return None
+    style, merged, warnings, calls = stored
+    if not (isinstance(style, Style) and isinstance(merged, Locale)):
+        return None
+    if any(loader(tag) != answer for tag, answer in calls):
+        return None  # the locale files changed (or another loader): merge again
+    if len(_DISK_HITS) >= _CACHE_LIMIT:
+        _DISK_HITS.clear()
+    _DISK_HITS[(style_xml, locale, id(loader))] = (loader, style, merged, list(warnings))
+    return style, merged, list(warnings)
+
+
+def _recording(loader: LocaleLoader, calls: list[tuple[str, bytes | None]]) -> LocaleLoader:
+    """``loader``, noting each tag asked for and its answer in ``calls``."""
+
+    def recorded(tag: str) -> bytes | None:
+        answer = loader(tag)
+        calls.append((tag, answer))
+        return answer
+
+    return recorded
+
+
 def load_style_and_locale(
     style_xml: bytes, locale: str | None, loader: LocaleLoader
 ) -> tuple[Style, Locale, list[str]]:
-    """The parsed style and its merged locale (cached); raises StyleError for non-styles."""
+    """The parsed style and its merged locale (cached); raises StyleError for non-styles.
+
+    A style this process has not parsed is looked for in the disk memo first
+    (:data:`_DISK`); one parsed here is stored there for the next process.
+    The stored style has no ``locales`` (lxml elements; the merged locale
+    stands for them), so it never enters :data:`_STYLE_CACHE`.
+    """
+    if style_xml not in _STYLE_CACHE:
+        found = _from_disk(style_xml, locale, loader)
+        if found is not None:
+            return found
     style = load_style(style_xml)
     lang = locale or style.default_locale or DEFAULT_LOCALE
     key = (style_xml, lang, id(loader))
@@ -65,10 +129,13 @@ def load_style_and_locale(
     warnings = list(style.warnings)
     if cached is not None and cached[0] is loader:
         return style, cached[1], warnings
-    merged = build_locale(lang, style.locales, loader, warnings)
+    calls: list[tuple[str, bytes | None]] = []
+    merged = build_locale(lang, style.locales, _recording(loader, calls), warnings)
     if len(_LOCALE_CACHE) >= _CACHE_LIMIT:
         _LOCALE_CACHE.clear()
     _LOCALE_CACHE[key] = (loader, merged)
+    stored: LoaderCalls = tuple(calls)
+    _DISK.put(_disk_key(style_xml, locale), (replace(style, locales=()), merged, warnings, stored))
     return style, merged, warnings
 
 

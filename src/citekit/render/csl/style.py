@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import field
-
-from lxml import etree
+from typing import TYPE_CHECKING
 
 from citekit import errors
 from citekit.base.valueclass import value_class
+
+if TYPE_CHECKING:  # only parsing needs lxml, and a style read from the disk memo is not parsed
+    from lxml import etree
 
 NS = "{http://purl.org/net/xbiblio/csl}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

@@ -13,9 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any
-
-from lxml import etree
+from typing import TYPE_CHECKING, Any
 
 from citekit.render.csl.style import (
     INHERITABLE_NAME_ATTRS,
@@ -44,6 +42,10 @@ from citekit.render.csl.style import (
     option_int,
 )
 from citekit.render.csl.substitute_parts import inherit_name_parts
+from citekit.styles.catalog import take_checked_tree
+
+if TYPE_CHECKING:  # imported by parse_style: the helpers here only walk elements
+    from lxml import etree
 
 
 def _formatting(el: etree._Element) -> Formatting | None:
@@ -295,11 +297,17 @@ def _name_attrs(attrs: Mapping[str, str]) -> dict[str, str]:
 
 def parse_style(xml: bytes | str) -> Style:
     """Parse a CSL style; raises :class:`StyleError` when it is not one."""
-    try:
-        data = xml.encode("utf-8") if isinstance(xml, str) else xml
-        root = etree.fromstring(data, etree.XMLParser(remove_comments=True, resolve_entities=False))
-    except etree.XMLSyntaxError as error:
-        raise StyleError(f"style is not well-formed XML: {error}") from error
+    data = xml.encode("utf-8") if isinstance(xml, str) else xml
+    root = take_checked_tree(data)  # the style catalog's check parsed it already
+    if root is None:
+        from lxml import etree
+
+        try:
+            root = etree.fromstring(
+                data, etree.XMLParser(remove_comments=True, resolve_entities=False)
+            )
+        except etree.XMLSyntaxError as error:
+            raise StyleError(f"style is not well-formed XML: {error}") from error
     if local_name(root) != "style":
         raise StyleError("root element is not cs:style")
     parser = _Parser()

@@ -1,0 +1,192 @@
+"""A small on-disk memo for work every process would redo: :class:`DiskMemo`.
+
+A ``citekit cite`` is a short process, and parsing its CSL style and merging
+the style's locale are a good part of what it does (with lxml to import for
+them).  The engine keeps the result in the user's cache folder
+(:func:`cache_dir`) so that the next process with the same style, locale and
+code reads it back instead.
+
+Safety comes before speed: an entry is one file named by a checksum of its
+key, holding the key itself, a fingerprint of the code that made it and the
+value; a lookup compares the whole key and the fingerprint, so neither a
+checksum collision nor an edited or upgraded citekit can answer with a stale
+value.  Entries are written atomically (a temporary file renamed over the
+name).  Anything that goes wrong (no folder, a file that is not ours, is
+truncated, cannot be unpickled or is for another key) is a miss, and a write
+that fails is skipped: the cache can only save time, never change an answer
+or stop a command.
+
+The memo is off until :func:`use_disk_cache` is called: the command line turns it
+on; a program using the library writes nothing to the user's folders
+unless it asks for it.  ``$CITEKIT_CACHE_DIR`` moves the folder (as it does
+for looked-up identifiers); ``CITEKIT_NO_DISK_CACHE=1`` turns the memo off.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import zlib
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+
+CACHE_ENV = "CITEKIT_CACHE_DIR"
+OFF_ENV = "CITEKIT_NO_DISK_CACHE"
+
+_enabled = False
+
+
+def use_disk_cache(on: bool = True) -> None:
+    """Let citekit keep parsed styles and locales in the user's cache folder (or stop it).
+
+    Off by default: the command line turns it on for each command, so that
+    the next one reads its style back instead of parsing it; a program that
+    formats with the same styles from process to process can do the same.
+    The folder is :func:`cache_dir` (``$CITEKIT_CACHE_DIR`` moves it);
+    ``CITEKIT_NO_DISK_CACHE=1`` keeps it off whatever is asked.
+    """
+    global _enabled
+    _enabled = on
+
+
+def enabled() -> bool:
+    """Whether memos use the disk now: turned on (:func:`use_disk_cache`), not off by env."""
+    return _enabled and not os.environ.get(OFF_ENV)
+
+
+def cache_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """The user's cache folder for citekit: ``$CITEKIT_CACHE_DIR``, else the platform's.
+
+    ``$XDG_CACHE_HOME/citekit`` (``~/.cache/citekit``) on Linux and other
+    Unix systems, ``~/Library/Caches/citekit`` on macOS and
+    ``%LOCALAPPDATA%\\citekit\\Cache`` on Windows (the folder the identifier
+    lookups use, :func:`citekit.sources.http.default_cache_dir`).
+    """
+    env = os.environ if environ is None else environ
+    if env.get(CACHE_ENV):
+        return Path(env[CACHE_ENV])
+    if sys.platform == "win32" and env.get("LOCALAPPDATA"):
+        return Path(env["LOCALAPPDATA"]) / "citekit" / "Cache"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "citekit"
+    base = env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "citekit"
+
+
+def source_fingerprint(folders: Iterable[Path]) -> bytes:
+    """The Python version and the name, size and mtime of every ``.py`` file in ``folders``.
+
+    Any edit or upgrade of that code changes it, so entries made by other
+    code never match.  A folder that cannot be listed counts as empty.
+    """
+    parts = [sys.version]
+    for folder in folders:
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.endswith(".py"):
+                try:
+                    status = entry.stat()
+                except OSError:
+                    continue
+                parts.append(f"{folder}/{entry.name}:{status.st_size}:{status.st_mtime_ns}")
+    return "\n".join(parts).encode("utf-8", "surrogatepass")
+
+
+def package_fingerprint(*packages: str) -> Callable[[], bytes]:
+    """A fingerprint function over the folders of the named (imported) packages' code.
+
+    For :class:`DiskMemo`: ``package_fingerprint("citekit.render.csl", ...)``
+    lets a module name the code its entries depend on without touching the
+    file system itself; the folders are found when the memo is first used.
+    """
+
+    def fingerprint() -> bytes:
+        folders = [
+            Path(folder)
+            for name in packages
+            for folder in getattr(sys.modules.get(name), "__path__", ())
+        ]
+        return source_fingerprint(folders)
+
+    return fingerprint
+
+
+class DiskMemo:
+    """Values by key (bytes) in files under ``cache_dir()/namespace`` (see the module doc).
+
+    ``fingerprint`` is called once, on first use, and must change whenever
+    the code that makes or reads the values changes.
+    """
+
+    def __init__(self, namespace: str, fingerprint: Callable[[], bytes]) -> None:
+        self.namespace = namespace
+        self._fingerprint_of = fingerprint
+        self._fingerprint: bytes | None = None
+
+    def _code(self) -> bytes:
+        if self._fingerprint is None:
+            self._fingerprint = self._fingerprint_of()
+        return self._fingerprint
+
+    def path(self, key: bytes) -> Path:
+        """The file of ``key``: a 64-bit checksum of it, hex (the file holds the key itself)."""
+        name = f"{zlib.crc32(key):08x}{zlib.adler32(key):08x}.pickle"
+        return cache_dir() / self.namespace / name
+
+    def get(self, key: bytes) -> object | None:
+        """The value stored for ``key`` by this code, or None (a miss, whatever the reason)."""
+        if not enabled():
+            return None
+        try:
+            with open(self.path(key), "rb") as handle:
+                if hasattr(os, "getuid") and os.fstat(handle.fileno()).st_uid != os.getuid():
+                    return None  # unpickle only what this user wrote
+                data = handle.read()
+        except OSError:
+            return None
+        import pickle  # here: a process that finds no entry never needs it
+
+        try:
+            stored: object = pickle.loads(data)
+        except Exception:  # a truncated, corrupt or foreign file is a miss
+            return None
+        if not (isinstance(stored, tuple) and len(stored) == 3):
+            return None
+        code, stored_key, value = stored
+        if code != self._code() or stored_key != key:
+            return None
+        found: object = value
+        return found
+
+    def put(self, key: bytes, value: object) -> None:
+        """Store ``value`` for ``key`` atomically; skipped silently when that fails."""
+        if not enabled():
+            return
+        import pickle
+
+        target = self.path(key)
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        try:
+            data = pickle.dumps((self._code(), key, value), protocol=pickle.HIGHEST_PROTOCOL)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with open(temporary, "wb") as handle:
+                handle.write(data)
+            os.replace(temporary, target)
+        except Exception:  # a read-only or full disk, an unpicklable value: no entry
+            with contextlib.suppress(OSError):
+                temporary.unlink()
+
+
+__all__ = [
+    "CACHE_ENV",
+    "DiskMemo",
+    "cache_dir",
+    "enabled",
+    "package_fingerprint",
+    "source_fingerprint",
+    "use_disk_cache",
+]
