@@ -496,9 +496,13 @@ def _element(draw: st.DrawFn, depth: int, macros: tuple[str, ...]) -> str:
     if kind == "date":
         return f'<date variable="issued" form="text" date-parts="year" {attrs}/>'
     if kind == "names":
-        variable = draw(st.sampled_from(NAME_VARIABLES))
+        variables = " ".join(
+            draw(st.lists(st.sampled_from(NAME_VARIABLES), min_size=1, max_size=2))
+        )
         substitute = '<substitute><text variable="title"/></substitute>'
-        return f'<names variable="{variable}" {attrs}>{substitute}</names>'
+        if draw(st.booleans()):
+            substitute = ""  # a cs:names a group decides itself when the item lacks the names
+        return f'<names variable="{variables}" {attrs}>{substitute}</names>'
     if kind == "macro":
         macro = draw(st.sampled_from((*macros, "missing")))
         return f'<text macro="{macro}" {attrs}/>'
@@ -595,6 +599,88 @@ def test_random_styles_render_as_the_walker_did(style: str, data: st.DataObject)
     with pytest.MonkeyPatch.context() as patch:
         compiled, walked = _both(patch, lambda: _engine_output(style, items))
     assert compiled == walked
+
+
+def _general(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Compile without the fast paths: no child written out in a group's code, no
+    plans flattened, every variable condition read from the item's three tables."""
+    from citekit.render.csl import compiled as compiled_module
+
+    def plain_step(self: compiled_module.Compiler, render: Any) -> tuple[str, Any]:
+        return "render", render
+
+    def kept(self: compiled_module.Compiler, plan: list[Any], item_type: str) -> list[Any]:
+        return plan
+
+    def variable_test(self: compiled_module.Compiler, value: str) -> Any:
+        get = self.getter(value)
+
+        def variable(ev: Any, ctx: Context) -> bool:
+            item = ctx.item
+            found = value in item.names or value in item.dates or value in item.vars
+            return found or (value in CONTEXT_VARIABLES and bool(get(ev, ctx)))
+
+        return variable
+
+    def variables_test(names: tuple[str, ...], every: bool) -> Any:
+        def test(ev: Any, ctx: Context) -> bool:
+            item = ctx.item
+            found = [n in item.names or n in item.dates or n in item.vars for n in names]
+            return all(found) if every else any(found)
+
+        return test
+
+    monkeypatch.setattr(compiled_module, "_COMPILERS", compiled_module.OrderedDict())
+    monkeypatch.setattr(compiled_module.Compiler, "_inline_step", plain_step)
+    monkeypatch.setattr(compiled_module.Compiler, "_flattened", kept)
+    monkeypatch.setattr(compiled_module.Compiler, "_variable_test", variable_test)
+    monkeypatch.setattr(compiled_module, "_variables_test", variables_test)
+
+
+def _fast_and_general(monkeypatch: pytest.MonkeyPatch, render: Any) -> tuple[Any, Any]:
+    fast = render()
+    with monkeypatch.context() as patch:
+        _general(patch)
+        general = render()
+    return fast, general
+
+
+@pytest.mark.parametrize("style", CORPUS_STYLES)
+def test_corpus_entries_render_as_the_general_path_did(
+    monkeypatch: pytest.MonkeyPatch, shared: Path, tmp_path: Path, style: str
+) -> None:
+    """The fast paths (children written out in a group's code, flattened plans,
+    one set test per variable condition) change no byte of real entries."""
+    library = _corpus_library(shared, 150, tmp_path)
+    fast, general = _fast_and_general(monkeypatch, lambda: _render_all(library, style))
+    assert fast == general
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(style=_style(), data=st.data())
+def test_random_styles_render_as_the_general_path_did(style: str, data: st.DataObject) -> None:
+    items = [data.draw(_item(index)) for index in range(3)]
+    with pytest.MonkeyPatch.context() as patch:
+        fast, general = _fast_and_general(patch, lambda: _engine_output(style, items))
+    assert fast == general
+
+
+def test_plain_children_of_a_group_are_written_into_its_code() -> None:
+    """A plain variable, a cs:names without substitute and a macro of one choose
+    are decided in the group's own code; a cs:names with a substitute is called."""
+    style = _group_style(
+        '<group delimiter=" "><text variable="title"/><names variable="author"/>'
+        '<names variable="editor"><substitute><text variable="title"/></substitute></names>'
+        '<text macro="m2"/></group>'
+    )
+    style.macros["m2"] = _group_style(
+        '<choose><if variable="page"><text variable="page"/></if></choose>'
+    ).macros["m1"]
+    compiler = Evaluator(style).compiled
+    (group,) = style.macros["m1"]
+    assert isinstance(group, GroupNode)
+    kinds = [compiler._inline_step(compiler.render(node))[0] for node in group.children]
+    assert kinds == ["text", "names", "render", "lone"]
 
 
 # ---------------------------------------------------------------- the compiler itself
@@ -828,3 +914,49 @@ def test_a_group_of_one_variable_counts_as_the_walker_counted(decor: str) -> Non
             out = evaluator.group(ctx, style.macros["m1"], "", PLAIN)
             results.append((_shape(out) if out is not None else out, ctx.called, ctx.rendered))
         assert results[0] == results[1]
+
+
+def test_group_shapes_compiled_by_one_process_are_read_back_by_the_next(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """With the disk memo on (the command line's), a run stores the shapes it
+    compiled; a later process (fresh module state) renders the same output
+    from the stored code without compiling a shape."""
+    from citekit.base import diskcache
+    from citekit.render.csl import compiled as compiled_module
+
+    monkeypatch.setenv(diskcache.CACHE_ENV, str(tmp_path))
+    monkeypatch.delenv(diskcache.OFF_ENV, raising=False)
+    monkeypatch.setattr(diskcache, "_enabled", True)
+    items = [
+        {"id": "a", "type": "book", "title": "T", "author": [{"family": "Doe", "given": "J."}]},
+        {"id": "b", "type": "article-journal", "title": "U", "page": "3-9"},
+    ]
+
+    def fresh_process() -> None:
+        monkeypatch.setattr(compiled_module, "_COMPILERS", compiled_module.OrderedDict())
+        monkeypatch.setattr(compiled_module, "_GROUP_CODE", {})
+        monkeypatch.setattr(compiled_module, "_stored_shapes", None)
+        monkeypatch.setattr(compiled_module, "_unsaved", [])
+
+    body = (
+        '<group delimiter=", "><names variable="author"/><text variable="title"/>'
+        '<choose><if variable="page"><text variable="page"/></if>'
+        '<else><text value="n.p."/></else></choose></group>'
+    )
+    style = STYLE.format(m1=body, m2="", citation='<text macro="m1"/>', bibliography=body)
+    fresh_process()
+    first = _engine_output(style, items)
+    compiled_shapes = len(compiled_module._GROUP_CODE)
+    assert compiled_shapes > 0
+    fresh_process()
+    compiles: list[str] = []
+
+    def counting_compile(source: str, *args: Any) -> Any:
+        compiles.append(source)
+        return compile(source, *args)
+
+    monkeypatch.setattr(compiled_module, "compile", counting_compile, raising=False)
+    assert _engine_output(style, items) == first
+    assert len(compiled_module._GROUP_CODE) == compiled_shapes
+    assert compiles == []

@@ -163,3 +163,36 @@ def test_date_parts_taken_as_whole_numbers_as_the_general_conversion_takes_them(
     expected = [_int(part) for part in parts[:3]] + [0] * (3 - len(parts[:3]))
     assert _parts(parts) == tuple(expected)
     assert _parts(tuple(parts)) == tuple(expected)
+
+
+_SOME_VARIABLES = [
+    *sorted(NAME_VARIABLES)[:6],
+    *sorted(DATE_VARIABLES)[:4],
+    *sorted(STRING_VARIABLES)[:20],
+    *sorted(NUMBER_VARIABLES)[:6],
+    "note",
+    "journalAbbreviation",
+    "shortTitle",
+]
+_VALUES = st.one_of(
+    st.sampled_from(["", "x", "3", "Doe, J.", "2001-02"]),
+    st.integers(-3, 3),
+    st.booleans(),
+    st.none(),
+    st.just([{"family": "Doe", "given": "J."}]),
+    st.just([]),
+    st.just({"date-parts": [[2001, 2]]}),
+    st.just({"date-parts": [[0]]}),
+    st.just("title: Cheated\nauthor: Roe||Jo"),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(fields=st.dictionaries(st.sampled_from(_SOME_VARIABLES), _VALUES, max_size=8))
+def test_an_item_s_variables_are_every_variable_it_has(fields: dict[str, object]) -> None:
+    """``present`` (one set test for a ``variable`` condition) holds exactly the
+    variables found in the item's text, names and dates, whatever the input."""
+    item = normalise_item({"id": "a", "type": "book", **fields})
+    for variable in [*_SOME_VARIABLES, "container-title-short", "title-short", "id", "type"]:
+        found = variable in item.names or variable in item.dates or variable in item.vars
+        assert (variable in item.present) is found

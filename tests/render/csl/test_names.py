@@ -156,3 +156,12 @@ def test_inversion_is_read_only_when_the_options_ask(
     )
     if not settings_.reads_inversion:
         assert settings_.join(rendered, et_al, last, (), others_last) == full
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet="aAbZé .\t<>/", max_size=12))
+def test_a_given_name_without_hyphen_skips_the_hyphen_rewrites(text: str) -> None:
+    """``initialize`` rewrites hyphens only when the name has one: both
+    rewrites leave a name without a hyphen exactly as it was."""
+    assert re.sub(r"\s*-\s*", "-", text) == text
+    assert re.sub(r"-([a-z])", "\u2013\\1", text) == text

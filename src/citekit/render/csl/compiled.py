@@ -26,10 +26,17 @@ agreement and a differential test against the walker in
 Output boxes are mutable (later passes edit them), so a compiled node never
 returns a :class:`Box` built at compile time: only strings are precomputed.
 Macros compile on first use, which keeps recursive and unused macros cheap.
+
+The common cases take no call at all: a generated group writes out the test
+that makes a child print nothing (a variable the item lacks, cs:names for
+names it has none of) and the branch selection of a macro that is one
+``cs:choose``; a ``variable`` condition is one set test (``Item.present``).
+``tests/render/csl/test_compiled.py`` holds these to the general path too.
 """
 
 from __future__ import annotations
 
+import marshal
 import re
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
@@ -37,6 +44,8 @@ from functools import partial
 from types import CodeType
 from typing import Any, Protocol
 
+from citekit.base.diskcache import DiskMemo, package_fingerprint
+from citekit.base.diskcache import enabled as disk_cache_enabled
 from citekit.model.locators import LocatorPart
 from citekit.model.records import NUMBER_VARIABLES
 from citekit.render.csl.boxes import Box, Out, copy_box, find_tag, is_empty
@@ -267,6 +276,11 @@ class Compiler:
         # by id, each kept alive here.
         self._suppressing: dict[int, Render] = {}
         self._rest_predicates: dict[int, tuple[object, Predicate]] = {}
+        # Renders a generated group may write out in its own code (``_inline_step``),
+        # by id, each kept alive here: undecorated lone chooses (their plans),
+        # cs:text of a plain variable (its name), cs:names without a substitute
+        # (the node).
+        self._inlinable: dict[int, tuple[Render, str, Any]] = {}
 
     # ------------------------------------------------------------ memoised entry points
 
@@ -325,29 +339,16 @@ class Compiler:
     # ------------------------------------------------------------ structure
 
     def _compile_fill(self, nodes: tuple[Node, ...]) -> Fill:
-        steps: list[tuple[bool, Any]] = []
-        for node in nodes:
-            if isinstance(node, ChooseNode):
-                steps.append((True, self._compile_choose_fill(node)))
-            else:
-                steps.append((False, self.render(node)))
-        if not any(is_fill for is_fill, _ in steps):
-            return _fill_of_renders(tuple(render for _, render in steps))
-        if len(steps) == 1:
-            only: Fill = steps[0][1]
-            return only
-        plan = tuple(steps)
-
-        def fill(ev: Host, ctx: Context, out: list[Out]) -> None:
-            for is_fill, step in plan:
-                if is_fill:
-                    step(ev, ctx, out)
-                else:
-                    result = step(ev, ctx)
-                    if result:
-                        out.append(result)
-
-        return fill
+        """Children appending their outputs: one generated function (``_generated_fill``)."""
+        if len(nodes) == 1 and isinstance(nodes[0], ChooseNode):
+            return self._compile_choose_fill(nodes[0])
+        steps = [
+            ("choose", self._choose_plans(node))
+            if isinstance(node, ChooseNode)
+            else self._inline_step(self.render(node))
+            for node in nodes
+        ]
+        return _generated_fill(steps)
 
     def _plans(
         self, node: ChooseNode, make: Callable[[tuple[Node, ...]], Any]
@@ -392,10 +393,35 @@ class Compiler:
                     else:
                         kept.append((None, payload(index)))
                         break
-                plan = plans[item_type] = tuple(kept)
+                plan = plans[item_type] = tuple(self._flattened(kept, item_type))
             return plan
 
         return plans, plan_for
+
+    def _flattened(
+        self, kept: list[tuple[Predicate | None, Any]], item_type: str
+    ) -> list[tuple[Predicate | None, Any]]:
+        """A plan whose last, unconditional branch is a lone choose: that choose's plan instead.
+
+        Reached, the branch would run the inner choose's first holding branch,
+        or give nothing when none holds: what its plan for the same type does
+        in the outer loop, one call fewer (a macro of one choose whose branch
+        calls another such macro).  The payload is a render, or a step
+        (``(False, render)``) in a splicing choose's plan; the inner plan's
+        renders take the same shape.
+        """
+        if not kept or kept[-1][0] is not None:
+            return kept
+        last = kept[-1][1]
+        stepped = isinstance(last, tuple)
+        render = last[1] if stepped and not last[0] else last
+        entry = self._inlinable.get(id(render))
+        if entry is None or entry[1] != "lone":
+            return kept
+        inner: Plan = entry[2][1](item_type)
+        if stepped:
+            return kept[:-1] + [(test, (False, branch)) for test, branch in inner]
+        return kept[:-1] + list(inner)
 
     def _rest_after_type(self, condition: Condition, item_type: str) -> bool | Predicate | None:
         """A condition mixing ``type`` with other tests, for one item type.
@@ -463,15 +489,30 @@ class Compiler:
             group = self._lone_choose(nodes[0], delimiter, dec)
         else:
             steps = [
-                (True, self._choose_plans(node))
+                ("choose", self._choose_plans(node))
                 if isinstance(node, ChooseNode)
-                else (False, self.render(node))
+                else self._inline_step(self.render(node))
                 for node in nodes
             ]
             group = _generated_group(steps, delimiter, dec, suppress)
         if suppress and not decor.strip_periods:
             self._suppressing[id(group)] = group
         return group
+
+    def _inline_step(self, render: Render) -> tuple[str, Any]:
+        """A child of a generated group: its kind and what its inlined code reads.
+
+        Most children of most groups print nothing for most items (a variable
+        the item lacks, names it has none of), and a macro is often one
+        ``cs:choose``: the group's own code decides those cases without a
+        call (``_STEP_SOURCES``), and calls ``render`` otherwise, so each kind
+        does exactly what the call would.
+        """
+        entry = self._inlinable.get(id(render))
+        if entry is None:
+            return "render", render
+        kind, data = entry[1], entry[2]
+        return kind, (render, data)
 
     def _lone_choose(self, node: ChooseNode, delimiter: str, dec: Decorate | None) -> Render:
         """A suppressing group whose only child is a ``cs:choose``: the chosen
@@ -488,7 +529,10 @@ class Compiler:
             return self.group(children, delimiter, PLAIN, True) if children else _nothing
 
         plans, plan_for = self._plans(node, branch_group)
-        return _chooser(plans, plan_for, dec)
+        chooser = _chooser(plans, plan_for, dec)
+        if dec is None:
+            self._inlinable[id(chooser)] = (chooser, "lone", (plans, plan_for))
+        return chooser
 
     def _compile_node(self, node: Node) -> Render:
         if isinstance(node, TextNode):
@@ -525,6 +569,9 @@ class Compiler:
     def _compile_names(self, node: NamesNode) -> Render:
         # a partial, not a closure: no Python frame of its own per call
         names: Render = partial(render_names, node=node)
+        if not node.substitute and node.variables:
+            # without a substitute, names the item lacks decide it (``_NAMES_STEP``)
+            self._inlinable[id(names)] = (names, "names", node.variables)
         return names
 
     # ------------------------------------------------------------ variables
@@ -601,6 +648,8 @@ class Compiler:
             # output (never empty: a field's text, its markup or range), as a
             # group around it would count it.
             self._suppressing[id(text)] = text
+        # an empty field only counts as called (``_TEXT_STEP``)
+        self._inlinable[id(text)] = (text, "text", name)
         return text
 
     def _compile_special_text(self, node: TextNode, dec: Decorate | None, tagged: bool) -> Render:
@@ -921,19 +970,12 @@ class Compiler:
             get = self.getter(value)
 
             def context_variable(ev: Host, ctx: Context) -> bool:
-                item = ctx.item
-                return (
-                    value in item.names
-                    or value in item.dates
-                    or value in item.vars
-                    or bool(get(ev, ctx))
-                )
+                return value in ctx.item.present or bool(get(ev, ctx))
 
             return context_variable
 
         def variable(ev: Host, ctx: Context) -> bool:
-            item = ctx.item
-            return value in item.names or value in item.dates or value in item.vars
+            return value in ctx.item.present
 
         return variable
 
@@ -983,27 +1025,6 @@ def _constant(value: str) -> Render:
     return constant
 
 
-def _fill_of_renders(renders: tuple[Render, ...]) -> Fill:
-    """Children without ``cs:choose``: each output appended when not empty."""
-    if len(renders) == 1:
-        (only,) = renders
-
-        def one(ev: Host, ctx: Context, out: list[Out]) -> None:
-            result = only(ev, ctx)
-            if result:
-                out.append(result)
-
-        return one
-
-    def many(ev: Host, ctx: Context, out: list[Out]) -> None:
-        for render in renders:
-            result = render(ev, ctx)
-            if result:
-                out.append(result)
-
-    return many
-
-
 _GROUP_SOURCE = """
 def group(ev, ctx):
     called = ctx.called
@@ -1039,21 +1060,95 @@ _CHOOSE_STEP = """    plan = plans{index}.get(ctx.item.type)
                 if result:
                     parts.append(result)
             break"""
+_LONE_STEP = """    plan = plans{index}.get(ctx.item.type)
+    if plan is None:
+        plan = plan_for{index}(ctx.item.type)
+    for test, branch in plan:
+        if test is None or test(ev, ctx):
+            result = branch(ev, ctx)
+            if result:
+                parts.append(result)
+            break"""
+_TEXT_STEP = """    if ctx.item.vars.get(name{index}):
+        result = step{index}(ev, ctx)
+        if result:
+            parts.append(result)
+    else:
+        ctx.called += 1"""
+_NAMES_STEP = """    if (
+        {absent}
+        and not ctx.cite.suppress_author
+        and (ctx.mode != "bibliography" or ctx.notes.author_decided)
+    ):
+        ctx.called += {count}
+    else:
+        result = step{index}(ev, ctx)
+        if result:
+            parts.append(result)"""
 _GROUP_CODE: dict[str, CodeType] = {}
+# The shapes compiled by earlier processes (the command line's disk memo): a
+# shape's ``compile`` costs half a millisecond, and a style's layouts hold a
+# few dozen shapes, a tenth of a short command's rendering time.  Keyed by
+# source; the code's fingerprint covers this package and the Python version
+# (``source_fingerprint``), so marshalled code is read only by the code and
+# the interpreter that wrote it.
+_SHAPES_ON_DISK = DiskMemo("csl-group-shapes", package_fingerprint("citekit.render.csl"))
+_SHAPES_KEY = b"group shapes"
+_stored_shapes: dict[str, bytes] | None = None  # read on first use
+_unsaved: list[str] = []  # shapes compiled since the last save_new_shapes
 
 
 def _group_code(source: str) -> CodeType:
     """The compiled source, memoised: groups of one shape differ only in their namespace.
 
-    ``compile`` costs a tenth of a millisecond, and APA's layouts alone hold
-    hundreds of groups in a few dozen shapes; each shape has a name of its
-    own, so profiles list the shapes apart.
+    APA's layouts alone hold hundreds of groups in a few dozen shapes; each
+    shape has a name of its own, so profiles list the shapes apart.  A
+    shape an earlier process compiled is read back (``_SHAPES_ON_DISK``).
     """
     code = _GROUP_CODE.get(source)
     if code is None:
-        code = compile(source, f"<citekit group shape {len(_GROUP_CODE) + 1}>", "exec")
+        code = _stored_code(source)
+        if code is None:
+            code = compile(source, f"<citekit group shape {len(_GROUP_CODE) + 1}>", "exec")
+            _remember(source, code)
         _GROUP_CODE[source] = code
     return code
+
+
+def _stored_code(source: str) -> CodeType | None:
+    """The shape as an earlier process compiled it, or None."""
+    global _stored_shapes
+    if _stored_shapes is None:
+        stored = _SHAPES_ON_DISK.get(_SHAPES_KEY)
+        _stored_shapes = stored if isinstance(stored, dict) else {}
+    data = _stored_shapes.get(source)
+    if not isinstance(data, bytes):
+        return None
+    try:
+        code = marshal.loads(data)
+    except (EOFError, ValueError, TypeError):
+        return None
+    return code if isinstance(code, CodeType) else None
+
+
+def _remember(source: str, code: CodeType) -> None:
+    """Note a newly compiled shape, for :func:`save_new_shapes`."""
+    if not disk_cache_enabled():
+        return
+    _unsaved.append(source)
+    assert _stored_shapes is not None  # read by _stored_code just before
+    _stored_shapes[source] = marshal.dumps(code)
+
+
+def save_new_shapes() -> None:
+    """Store the shapes known to this process when it compiled new ones (see ``_group_code``).
+
+    Called when a run ends (:meth:`Processor.run`), while the command line's
+    disk memo is on: once a process, not once a shape.
+    """
+    if _unsaved and _stored_shapes is not None:
+        _SHAPES_ON_DISK.put(_SHAPES_KEY, dict(_stored_shapes))
+        _unsaved.clear()
 
 
 _JOINED = """        if len(parts) == 2:
@@ -1067,20 +1162,20 @@ _JOINED = """        if len(parts) == 2:
 
 
 def _generated_group(
-    steps: list[tuple[bool, Any]], delimiter: str, dec: Decorate | None, suppress: bool
+    steps: list[tuple[str, Any]], delimiter: str, dec: Decorate | None, suppress: bool
 ) -> Render:
     """A group as one generated function: its children's calls written out in order.
 
     The same bookkeeping as ``Evaluator.group`` had, with what compile time
     knows (suppression, delimiter, decoration) written into the code instead
     of tested per call, and each ``cs:choose`` child's branch selection
-    (``steps``: True with its plans) inlined, its output spliced into the
-    group's parts.  Only indices go into the source; every value is passed
-    in its namespace.
+    (``steps``: "choose" with its plans) inlined, its output spliced into the
+    group's parts; lone chooses, plain variables and cs:names children
+    are partly inlined too (``_step_source``).  Only indices go into the
+    source; every value is passed in its namespace.
     """
     children = "\n".join(
-        (_CHOOSE_STEP if is_choose else _RENDER_STEP).format(index=index)
-        for index, (is_choose, _) in enumerate(steps)
+        _step_source(index, kind, step) for index, (kind, step) in enumerate(steps)
     )
     source = _GROUP_SOURCE.format(
         children=children or "    pass",
@@ -1090,15 +1185,69 @@ def _generated_group(
         joined=_JOINED if delimiter else "        content = Box(parts)",
         decorated="content" if dec is None else "dec(ctx, content)",
     )
-    namespace: dict[str, Any] = {"Box": Box, "delimiter": delimiter, "dec": dec}
-    for index, (is_choose, step) in enumerate(steps):
-        if is_choose:
-            namespace[f"plans{index}"], namespace[f"plan_for{index}"] = step
-        else:
-            namespace[f"step{index}"] = step
+    namespace = _step_namespace(steps)
+    namespace.update(Box=Box, delimiter=delimiter, dec=dec)
     exec(_group_code(source), namespace)
     group: Render = namespace["group"]
     return group
+
+
+_FILL_SOURCE = """
+def fill(ev, ctx, parts):
+{children}
+"""
+
+
+def _generated_fill(steps: list[tuple[str, Any]]) -> Fill:
+    """Children as one generated function appending to the caller's list, as a group's do."""
+    children = "\n".join(
+        _step_source(index, kind, step) for index, (kind, step) in enumerate(steps)
+    )
+    namespace = _step_namespace(steps)
+    exec(_group_code(_FILL_SOURCE.format(children=children or "    pass")), namespace)
+    fill: Fill = namespace["fill"]
+    return fill
+
+
+def _step_namespace(steps: list[tuple[str, Any]]) -> dict[str, Any]:
+    """What the code of ``_step_source`` reads, by the step's index."""
+    namespace: dict[str, Any] = {}
+    for index, (kind, step) in enumerate(steps):
+        if kind == "choose":
+            namespace[f"plans{index}"], namespace[f"plan_for{index}"] = step
+        elif kind == "lone":
+            namespace[f"plans{index}"], namespace[f"plan_for{index}"] = step[1]
+        elif kind == "render":
+            namespace[f"step{index}"] = step
+        else:  # text, names: the render, and the field name(s) its inlined test reads
+            render, names = step
+            if kind == "names" and len(names) == 1:
+                names = names[0]
+            namespace[f"step{index}"], namespace[f"name{index}"] = render, names
+    return namespace
+
+
+def _step_source(index: int, kind: str, step: Any) -> str:
+    """One child's code in a generated group (see ``Compiler._inline_step``).
+
+    A cs:names of one variable tests that variable; of several, whether
+    the item has none of them.
+    """
+    if kind == "choose":
+        return _CHOOSE_STEP.format(index=index)
+    if kind == "lone":
+        return _LONE_STEP.format(index=index)
+    if kind == "text":
+        return _TEXT_STEP.format(index=index)
+    if kind == "names":
+        variables: tuple[str, ...] = step[1]
+        absent = (
+            f"name{index} not in ctx.item.names"
+            if len(variables) == 1
+            else f"ctx.item.names.keys().isdisjoint(name{index})"
+        )
+        return _NAMES_STEP.format(index=index, absent=absent, count=len(variables))
+    return _RENDER_STEP.format(index=index)
 
 
 def _around_group(child: Render, dec: Decorate | None) -> Render:
@@ -1164,21 +1313,14 @@ def _type_decides(condition: Condition, item_type: str) -> bool | None:
 
 
 def _variables_test(names: tuple[str, ...], every: bool) -> Predicate:
-    """``variable="a b"``: one loop over item fields instead of one predicate per name."""
+    """``variable="a b"``: one set test against the item's variables, not one predicate per name."""
+    wanted = frozenset(names)
 
     def all_set(ev: Host, ctx: Context) -> bool:
-        item = ctx.item
-        for name in names:  # noqa: SIM110 (a loop: no generator per call)
-            if not (name in item.names or name in item.dates or name in item.vars):
-                return False
-        return True
+        return wanted <= ctx.item.present
 
     def any_set(ev: Host, ctx: Context) -> bool:
-        item = ctx.item
-        for name in names:  # noqa: SIM110 (a loop: no generator per call)
-            if name in item.names or name in item.dates or name in item.vars:
-                return True
-        return False
+        return not wanted.isdisjoint(ctx.item.present)
 
     return all_set if every else any_set
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from citekit.model.records import (
@@ -68,6 +68,13 @@ class Item:
     dates: dict[str, DateData]
     language: str
     raw: Mapping[str, Any]
+    # Every variable the item has (text, names or dates): what a ``variable``
+    # condition asks, in one set test instead of three dict tests.  An item's
+    # fields are never edited after it is made (a changed record is a new item).
+    present: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.present = frozenset(self.vars).union(self.names, self.dates)
 
 
 @functools.cache

@@ -12,13 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import field
-
-from lxml import etree
+from typing import TYPE_CHECKING
 
 from citekit.base.valueclass import value_class
 from citekit.render.csl.style import NS, XML_LANG, DateNode, DatePartNode
 from citekit.render.csl.style_xml import child_elements, decor_of, local_name
 from citekit.styles.language_tags import fallback_chain
+
+if TYPE_CHECKING:  # imported by _parse_file: a locale read from the disk memo parses no XML
+    from lxml import etree
 
 # A term's value: (singular, plural); terms without plural repeat the singular.
 TermValue = tuple[str, str]
@@ -44,8 +46,22 @@ class Locale:
     date_formats: dict[str, DateNode] = field(default_factory=dict)
     punctuation_in_quote: bool = False
     limit_day_ordinals: bool = False
+    # Each asked term's text, by (name, form, plural, gender): a render asks for
+    # the same few terms ("and", "page-range-delimiter", labels) over and over.
+    # Emptied whenever this module writes ``terms`` (while the locale is built).
+    term_memo: dict[tuple[str, str, bool, str], str] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def term(self, name: str, form: str = "long", plural: bool = False, gender: str = "") -> str:
+        key = (name, form, plural, gender)
+        found = self.term_memo.get(key)
+        if found is None:
+            found = self.term_memo[key] = self._look_up(name, form, plural, gender)
+        return found
+
+    def _look_up(self, name: str, form: str, plural: bool, gender: str) -> str:
+        """The term as the locale defines it, falling back through the forms."""
         terms = self.terms
         for candidate in FORM_FALLBACK.get(form, (form, "long")):
             value = terms.get((name, candidate, gender))
@@ -89,6 +105,7 @@ def _apply_locale_element(locale: Locale, el: etree._Element, from_style: bool) 
                 # term replaces all that a lower-priority locale defined.
                 for key in [k for k in locale.terms if k[0].startswith("ordinal")]:
                     del locale.terms[key]
+                locale.term_memo.clear()
             for term in terms:
                 _apply_term(locale, term)
         elif kind == "date":
@@ -119,6 +136,7 @@ def _apply_term(locale: Locale, term: etree._Element) -> None:
     name = term.get("name") or ""
     form = term.get("form") or "long"
     gender = term.get("gender-form") or ""
+    locale.term_memo.clear()
     if term.get("gender"):
         locale.genders[name] = term.get("gender") or ""
     if term.get("match"):
@@ -144,6 +162,8 @@ _FILE_CACHE: dict[bytes, etree._Element] = {}
 def _parse_file(data: bytes) -> etree._Element | None:
     cached = _FILE_CACHE.get(data)
     if cached is None:
+        from lxml import etree
+
         try:
             cached = etree.fromstring(data, etree.XMLParser(remove_comments=True))
         except etree.XMLSyntaxError:

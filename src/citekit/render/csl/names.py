@@ -138,8 +138,9 @@ def initialize(given: str, initialize_with: str, hyphen: bool, only_existing: bo
     is kept (``benchmarks/format_speed.py --profile`` shows the calls).
     """
     text = given if hyphen else given.replace("-", " ")
-    text = re.sub(r"\s*-\s*", "-", text)
-    text = re.sub(r"-([a-z])", "\u2013\\1", text)
+    if "-" in text:  # (both substitutions change only a hyphenated name)
+        text = re.sub(r"\s*-\s*", "-", text)
+        text = re.sub(r"-([a-z])", "\u2013\\1", text)
     marked = "<" in text
     if marked:
         text = _protect_tags(text)

@@ -17,6 +17,7 @@ from citekit.render.csl.style import (
     LabelNode,
     NameNode,
     NamesNode,
+    Style,
     TextNode,
 )
 
@@ -32,7 +33,12 @@ def render_names(ev: NodeEvaluator, ctx: Context, node: NamesNode) -> Out | None
     showed nothing: such an entry is never substituted and leaves the
     comparison to the next one.
     """
-    if _shows_nothing(ctx, node):  # most cs:names of most entries
+    # most cs:names of most entries show nothing (``_shows_nothing``, written out)
+    if (
+        not node.substitute
+        and ctx.item.names.keys().isdisjoint(node.variables)
+        and not ctx.cite.suppress_author
+    ):
         ctx.called += len(node.variables)
         out = None
     else:
@@ -193,7 +199,7 @@ def _render_names(ev: NodeEvaluator, ctx: Context, node: NamesNode) -> Out | Non
         ]
         if name_decor is not None:
             rendered = [each_name(one) for one in rendered]
-        if mode == "bibliography" and total > 1 and _separates_namesakes(ev):
+        if mode == "bibliography" and total > 1 and _separates_namesakes(ev.style):
             _separate_namesakes(ev, renderer, names, levels, rendered, each_name)
         global_index += total
         et_al: Out | None = None
@@ -336,12 +342,25 @@ def _label(
     return ev.decorate(ctx, term, node.decor, term=True)
 
 
-def _separates_namesakes(ev: NodeEvaluator) -> bool:
-    """Whether the style's citations may add full given names (not only initials)."""
-    options = ev.style.citation.options
-    return options.get("disambiguate-add-givenname") == "true" and not options.get(
-        "givenname-disambiguation-rule", ""
-    ).endswith("with-initials")
+_namesakes_of: dict[int, tuple[object, bool]] = {}
+
+
+def _separates_namesakes(style: Style) -> bool:
+    """Whether the style's citations may add full given names (not only initials).
+
+    Kept by the citation options' identity (kept alive in the entry): asked
+    for every bibliography entry with two names or more.
+    """
+    options = style.citation.options
+    kept = _namesakes_of.get(id(options))
+    if kept is None or kept[0] is not options:
+        if len(_namesakes_of) >= 256:  # styles come and go in a long-lived server
+            _namesakes_of.clear()
+        separates = options.get("disambiguate-add-givenname") == "true" and not options.get(
+            "givenname-disambiguation-rule", ""
+        ).endswith("with-initials")
+        kept = _namesakes_of[id(options)] = (options, separates)
+    return kept[1]
 
 
 def _separate_namesakes(

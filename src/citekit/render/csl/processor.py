@@ -23,6 +23,7 @@ from citekit.model.records import DATE_VARIABLES, NAME_VARIABLES
 from citekit.render.csl.bibliography import render_bibliography
 from citekit.render.csl.boxes import Box, Out, is_empty, plain_text, to_rich
 from citekit.render.csl.clusters import collapse_cluster, compute_positions
+from citekit.render.csl.compiled import save_new_shapes
 from citekit.render.csl.contract import (
     Cite,
     CiteInfo,
@@ -234,6 +235,7 @@ class Processor:
             result.bibliography = render_bibliography(
                 self, items, bib_order, numbers, states, progress, jobs=jobs
             )
+        save_new_shapes()  # the next process reads back what this one compiled
         return result
 
     def render_cluster(
