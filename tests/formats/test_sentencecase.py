@@ -9,14 +9,22 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from citekit.formats.sentencecase import (
+    _PUNCTUATION,
     _cached_kind,
+    _in_title_case,
     _is_plain,
     _kind,
+    _kind_by_parts,
     _kind_of,
+    _kind_of_core,
+    _letters_kind,
     _lowered,
+    _lowered_by_parts,
     _lowered_of,
+    _marked_in_title_case,
     _marked_sentence_case,
     _marked_words,
+    _part_kind,
     _plain_sentence_case,
     _plain_words,
     _quoted_titles,
@@ -305,6 +313,50 @@ def test_cached_word_tables_give_what_they_compute(word: str) -> None:
         assert _vote(word) == _vote_of(word)
         assert _lowered(word) == _lowered_of(word)
         assert _lowered(word, True) == _lowered_of(word, True)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.text(alphabet=st.sampled_from("aAbBiIzZ"), min_size=1, max_size=8),
+        st.sampled_from(["I", "A", "a", "NATO", "iPhone", "McCarthy", "Up", "of"]),
+    )
+)
+def test_a_word_of_ascii_letters_is_classified_as_its_parts_say(word: str) -> None:
+    assert word.isascii() and word.isalpha()
+    assert _letters_kind(word) == _kind_by_parts(word) == _kind_of(word)
+
+
+#: Words with what the short readings must tell apart: joiners, punctuation
+#: around and inside, apostrophes, digits, capitals, non-ASCII letters.
+_WORDS = st.lists(
+    st.sampled_from(
+        [*"aAIbZéÉ2-/–:,()'’.“”", "of", "Up", "NATO"],
+    ),
+    max_size=8,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_WORDS)
+def test_a_part_of_ascii_letters_in_punctuation_is_read_as_its_run_reads_it(part: str) -> None:
+    core = part.strip(_PUNCTUATION)
+    assert _part_kind(part) == _kind_of_core(core)
+    if core.isascii() and core.isalpha():
+        assert _letters_kind(core) == _kind_of_core(core)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_WORDS, st.booleans())
+def test_a_word_of_one_part_is_lowered_as_its_parts_are(word: str, keep_first: bool) -> None:
+    assert _lowered_of(word, keep_first) == _lowered_by_parts(word, keep_first)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(_PLAIN_TITLES, _MARKED_TITLES))
+def test_the_early_decision_is_the_decision_on_all_words(title: str) -> None:
+    tokens = _tokens(title)
+    assert _marked_in_title_case(tokens) == _in_title_case(_marked_words(tokens))
 
 
 def test_long_words_are_not_remembered() -> None:

@@ -34,7 +34,7 @@ a hyphenated word ("Up-to-Date" becomes "up-to-date").
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -71,7 +71,10 @@ _LETTER = re.compile(r"[^\W\d_]")
 _WORD_CACHE_SIZE = 1 << 15
 #: Longer words (a pathological value) are worked out each time, not kept.
 _CACHED_WORD_LENGTH = 64
-_TITLE_CACHE_SIZE = 1 << 12
+#: How many titles :func:`sentence_case` remembers: enough for every title of
+#: a large file (the reader asks once per title, the writer again), so that
+#: reading a file again, or writing what was read, finds them all.
+_TITLE_CACHE_SIZE = 1 << 14
 _CACHED_TITLE_LENGTH = 1000
 
 
@@ -151,13 +154,18 @@ def _plain_words(tokens: list[str]) -> list[_Word]:
 
 
 def _marked_words(tokens: list[str], *, quotations: bool = True) -> list[_Word]:
-    """The words of any title: spans, formatting, math and quotations understood.
+    """The words of any title: spans, formatting, math and quotations understood."""
+    return [_Word(*word) for word in _marked_scan(tokens, quotations)]
+
+
+def _marked_scan(tokens: list[str], quotations: bool) -> Iterator[tuple[int, str, bool, bool]]:
+    """The unprotected words of any title, as (index, text, first, after_colon), in order.
 
     Only a token that starts with "<" can be markup, and a white-space token
     starts with white space, so one look at the first character sorts most
-    tokens; ``protected`` counts the nocase spans open.
+    tokens; ``protected`` counts the nocase spans open.  A generator, so that
+    :func:`_marked_in_title_case` can stop at the word that decides.
     """
-    words: list[_Word] = []
     stack: list[bool] = []  # one entry per open span: is it a nocase span?
     protected = 0
     quoted = _quoted_titles(tokens) if quotations and _has_quotation(tokens) else set()
@@ -182,11 +190,30 @@ def _marked_words(tokens: list[str], *, quotations: bool = True) -> list[_Word]:
             continue
         math = first == "$" and token[-1] == "$" and len(token) > 1
         if not (protected or math or index in quoted):
-            words.append(_Word(index, token, opening, colon))
+            yield index, token, opening, colon
         last = token[-1]  # no token but white space ends in a line break
         opening = last in _SENTENCE_ENDS
         colon = last == ":"
-    return words
+
+
+def _marked_in_title_case(tokens: list[str]) -> bool:
+    """``_in_title_case(_marked_words(tokens))`` without building the words.
+
+    Most titles with markup are in sentence case, which their second
+    lower-case word shows: the scan stops there.
+    """
+    capitalised = lower = 0
+    for _, text, first, _ in _marked_scan(tokens, True):
+        if first:
+            continue
+        vote = _vote(text)
+        if vote > 0:
+            capitalised += 1
+        elif vote < 0:
+            lower += 1
+            if lower > 1:
+                return False
+    return capitalised >= 1 and (lower == 0 or (lower == 1 and capitalised >= 4))
 
 
 def _has_quotation(tokens: list[str]) -> bool:
@@ -220,6 +247,14 @@ def _part_kind(part: str) -> str:
     McCarthy) and the pronoun "I".
     """
     core = part.strip(_PUNCTUATION)
+    if core.isascii() and core.isalpha():
+        # Most parts: ASCII letters, perhaps in punctuation ("Optimization:").
+        return _letters_kind(core)
+    return _kind_of_core(core)
+
+
+def _kind_of_core(core: str) -> str:
+    """:func:`_part_kind` of a part stripped of its punctuation, read by its run of letters."""
     run = _RUN.match(core)
     if run is None or _LETTER.search(core[run.end() :]):
         return "keep"
@@ -239,6 +274,27 @@ def _kind(word: str) -> str:
 
 def _kind_of(word: str) -> str:
     """The kind of a word's first part (past a leading joiner, as in "-Ranking")."""
+    if word.isascii() and word.isalpha():
+        return _letters_kind(word)
+    return _kind_by_parts(word)
+
+
+def _letters_kind(word: str) -> str:
+    """:func:`_kind_by_parts` of a word of ASCII letters only (most words).
+
+    Such a word is one part, all of it the run of letters :func:`_part_kind`
+    looks at, and every letter is cased: a capital after the first letter is
+    what ``islower`` of the rest rules out.  tests/formats/test_sentencecase.py
+    compares the two on generated words.
+    """
+    inner_capital = len(word) > 1 and not word[1:].islower()
+    if word[0].islower():
+        return "keep" if inner_capital else "lower"
+    return "keep" if inner_capital or word == "I" else "capitalised"
+
+
+def _kind_by_parts(word: str) -> str:
+    """:func:`_kind_of` for any word: split at joiners, the first part read."""
     for part in _parts(word):
         if part and not _JOINER.fullmatch(part):
             return _part_kind(part)
@@ -317,6 +373,13 @@ def _lowered(word: str, keep_first: bool = False) -> str:
 
 def _lowered_of(word: str, keep_first: bool = False) -> str:
     """The word with its capitalised parts lowercased (the first kept if asked)."""
+    if _JOINER.search(word) is None:  # one part, the first (most words)
+        return word if keep_first or not word else _lower_part(word)
+    return _lowered_by_parts(word, keep_first)
+
+
+def _lowered_by_parts(word: str, keep_first: bool = False) -> str:
+    """:func:`_lowered_of` for any word: split at its joiners, part by part."""
     parts = _parts(word)
     seen_first = False
     for position, part in enumerate(parts):
@@ -400,13 +463,15 @@ def _plain_str(text: str) -> str:
 
 @lru_cache(maxsize=_TITLE_CACHE_SIZE)
 def _sentence_case(title: str) -> str:
-    if _is_plain(title):
-        return _plain_sentence_case(title)
+    if "<" not in title and "$" not in title and "“" not in title and "«" not in title:
+        return _plain_sentence_case(title)  # _is_plain(title), without its call
     return _marked_sentence_case(title, _tokens(title))
 
 
 def _marked_sentence_case(title: str, tokens: list[str]) -> str:
     """:func:`sentence_case` of any title, from its tokens (which it changes)."""
+    if ":" not in title and not _marked_in_title_case(tokens):
+        return title  # nothing to convert, no subtitle to capitalise
     words = _marked_words(tokens)
     if _in_title_case(words):
         _lower_words(tokens, words)
@@ -431,8 +496,17 @@ def _plain_sentence_case(title: str) -> str:
     if not words:
         return title
     converting = _plain_in_title_case(words)
-    if not converting and ":" not in title:
-        return title
+    if not converting:
+        if ":" not in title:
+            return title
+        # Only subtitles that open in lower case change; most have none.
+        opening = [
+            k
+            for k in range(1, len(words))
+            if words[k - 1][-1] == ":" and _kind(words[k]) == "lower"
+        ]
+        if not opening:
+            return title
     tokens = _tokens(title)
     start = 1 if tokens[0].isspace() else 0
     if converting:
@@ -447,20 +521,19 @@ def _plain_sentence_case(title: str) -> str:
                 tokens[start + 2 * k] = _lowered(word)
             end = word[-1]
         return "".join(tokens)
-    for k in range(1, len(words)):
-        if words[k - 1][-1] == ":" and _kind(words[k]) == "lower":
-            tokens[start + 2 * k] = _capitalised(words[k])
+    for k in opening:
+        tokens[start + 2 * k] = _capitalised(words[k])
     return "".join(tokens)
 
 
 def _plain_in_title_case(words: list[str]) -> bool:
     """:func:`_in_title_case` for the words of a plain title."""
     capitalised = lower = 0
-    vote = _vote
+    cached = _cached_vote  # _vote, without a call of its own per word
     previous = words[0]
     for word in words[1:]:
         if previous[-1] not in _SENTENCE_ENDS:
-            said = vote(word)
+            said = cached(word) if len(word) <= _CACHED_WORD_LENGTH else _vote_of(word)
             if said > 0:
                 capitalised += 1
             elif said < 0:
@@ -478,9 +551,11 @@ def sentence_case(title: str) -> str:
     One scan of the title serves both the test and the conversion; results
     are cached by title (the writer asks again for every title it writes).
     """
+    if type(title) is not str:
+        title = _plain_str(title)
     if len(title) > _CACHED_TITLE_LENGTH:  # not worth keeping in memory
-        return _sentence_case.__wrapped__(_plain_str(title))
-    return _sentence_case(_plain_str(title))
+        return _sentence_case.__wrapped__(title)
+    return _sentence_case(title)
 
 
 #: The BibTeX/BibLaTeX fields whose English title-case values the BibTeX reader
@@ -514,12 +589,13 @@ def sentence_case_fields(fields: dict[str, Any], variables: Iterable[str]) -> di
     was typed (:func:`restore_titles`): the conversion is for styles, not a
     change the user asked for.
     """
-    if not is_english(fields.get("language")):
+    language = fields.get("language")
+    if language is not None and not is_english(language):
         return {}
     originals: dict[str, str] = {}
     for variable in variables:
         value = fields.get(variable)
-        if isinstance(value, str):
+        if value is not None and isinstance(value, str):
             converted = sentence_case(value)
             if converted != value:
                 fields[variable] = converted

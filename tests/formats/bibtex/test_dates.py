@@ -7,7 +7,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from citekit.formats.bibtex.dates import (
+    _YEARS,
+    _YEARS_LIMIT,
     MAX_DIGITS,
+    _year_month_day,
     parse_date_field,
     parse_month,
     parse_year_month_day,
@@ -85,3 +88,30 @@ def test_no_text_raises(year: str, month: str | None, day: str | None) -> None:
     date, problems = parse_year_month_day(year, month, day)
     assert date is not None or not year
     assert set(problems) <= {"year", "month", "day"}
+
+
+# Years around the fast path's edges: ASCII and other digits (², ٣), the
+# length limit, signs, ranges, white space; months present, empty or absent.
+_YEAR_TEXT = st.one_of(
+    st.text(alphabet=st.sampled_from(list("0123456789²٣ -–/x\t")), max_size=MAX_DIGITS + 2),
+    st.integers(min_value=0, max_value=10 ** (MAX_DIGITS + 1)).map(str),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    _YEAR_TEXT,
+    st.one_of(st.none(), st.sampled_from(["", "mar", "March", "13", "jan~5"])),
+    st.one_of(st.none(), st.sampled_from(["", "5", "40"])),
+)
+def test_a_year_alone_read_directly_is_what_the_full_reading_gives(
+    year: str, month: str | None, day: str | None
+) -> None:
+    assert parse_year_month_day(year, month, day) == _year_month_day(year.strip(), month, day)
+
+
+def test_the_table_of_years_stays_bounded() -> None:
+    for year in range(_YEARS_LIMIT + 10):
+        date, _ = parse_year_month_day(str(year), None, None)
+        assert date == Date(parts=((year,),))
+    assert len(_YEARS) <= _YEARS_LIMIT

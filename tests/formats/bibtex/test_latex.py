@@ -9,16 +9,25 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from citekit.formats.bibtex.latex import (
+    _CHANGING_CHAR,
     _DECODED,
+    _DECODED_LOSSY,
+    _DECODING_CHANGES,
+    _LEFT_AS_WRITTEN,
     _NEEDS_WORK,
+    _NEEDS_WORK_CHAR,
     _REMEMBERED_LIMIT,
+    _SPACES,
     MAX_NESTING,
     NOCASE_OPEN,
     LatexNestingError,
     _decode,
     _decode_lossy,
+    _Decoder,
     _scan_closing_brace,
+    _tex_left_as_written,
     closing_brace,
+    collapse_space,
     decode,
     decode_lossy,
     encode,
@@ -355,6 +364,76 @@ def test_remembered_decodings_are_the_decodings(text: str, nocase: bool) -> None
     assert decode_lossy(text, nocase=nocase) == lossy
     plain = _NEEDS_WORK.search(text) is None
     assert lossy == ((text.strip(), False) if plain else _decode_lossy(text, nocase))
+
+
+# Text around the "decodes to itself" shortcut: single and double hyphens and
+# apostrophes, backquotes, every white space that collapses or strips.
+_HYPHENATED = st.lists(
+    st.sampled_from(
+        ["a", "B", "-", "--", "'", "''", "`", " ", "  ", "\n", "\t", "\f", "\v", "\u00a0", "~", "{"]
+    ),
+    max_size=12,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_HYPHENATED, st.booleans())
+def test_text_that_decodes_to_itself_is_what_the_decoder_gives(text: str, nocase: bool) -> None:
+    # The searches decode runs are the two patterns, taken apart.
+    assert (_NEEDS_WORK.search(text) is None) == (
+        _NEEDS_WORK_CHAR.search(text) is None and "  " not in text
+    )
+    assert (_DECODING_CHANGES.search(text) is None) == (
+        _CHANGING_CHAR.search(text) is None
+        and "  " not in text
+        and "--" not in text
+        and "''" not in text
+    )
+    assert decode(text, nocase=nocase) == _decode(text, nocase, 0)
+    expected = (text.strip(), False) if _NEEDS_WORK.search(text) is None else None
+    assert decode_lossy(text, nocase=nocase) == (expected or _decode_lossy(text, nocase))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(_BRACY, _HYPHENATED, st.sampled_from(["\\foo{x}", "$\\binom{n}{k}$"])))
+def test_remembered_tex_left_as_written_is_worked_out_again(text: str) -> None:
+    try:
+        first = tex_left_as_written(text)
+    except LatexNestingError:
+        return
+    assert tex_left_as_written(text) == first == _tex_left_as_written(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["a", "é", " ", "  ", "\t", "\n", "\r", "\f", "\v", "\x1c", "\x1f", "\u00a0", "\x85"]
+        ),
+        max_size=12,
+    ).map("".join)
+)
+def test_collapsed_space_is_what_the_substitution_gives(text: str) -> None:
+    assert collapse_space(text) == _SPACES.sub(" ", text).strip()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(_BRACY, _HYPHENATED, st.sampled_from(["\\foo{x} $\\binom{n}{k}$ {\\'E}"])))
+def test_a_title_decoded_while_its_tex_is_listed_is_decoded_as_alone(text: str) -> None:
+    # tex_left_as_written's run serves decode_lossy too: the same decoding and
+    # the same loss as a run with case protection and nothing listed.
+    _DECODED_LOSSY.clear()
+    try:
+        alone = decode_lossy(text)
+    except LatexNestingError:
+        return
+    _DECODED_LOSSY.clear()
+    _LEFT_AS_WRITTEN.clear()
+    left = tex_left_as_written(text)
+    assert decode_lossy(text) == alone
+    unprotected = _Decoder(collapse_space(text), False)
+    unprotected.run()
+    assert left == list(dict.fromkeys(unprotected.unknown))
 
 
 def test_the_tables_of_decoded_values_stay_bounded() -> None:

@@ -10,8 +10,11 @@ from hypothesis import strategies as st
 from citekit.formats.bibtex.names import (
     _PARSED,
     _PARSED_LIMIT,
+    _PARSED_LISTS,
     _is_lower,
+    _parse_grammar,
     _parse_name,
+    _parse_plain_name,
     _scan_is_lower,
     _scan_split_top,
     _split_top,
@@ -251,7 +254,90 @@ def test_a_remembered_name_is_the_name_parsed_again(raw: str, useprefix: bool) -
     assert parse_name(f" {raw} ", useprefix=useprefix) == first  # as _parse_name strips
 
 
+# Plain-looking names and their near misses: capitals, lower-case words that
+# would start a von part, "others", caseless and non-Latin letters, digits,
+# the Roman numeral Ⅷ (upper case but not a letter), commas, white space of
+# several kinds and each character that sends a name to the grammar.
+_PLAIN_NAME_TEXT = st.lists(
+    st.sampled_from(
+        [
+            "Smith",
+            "J",
+            "A.",
+            "Ü",
+            "ß",
+            "van",
+            "de",
+            "others",
+            "Others",
+            "王",
+            "Ⅷ",
+            "2nd",
+            "ǅ",
+            ",",
+            " ",
+            "  ",
+            "\t",
+            "\n",
+            "\u00a0",
+            "{",
+            "}",
+            "\\",
+            "~",
+            "-",
+            "--",
+            "-A",
+            "$",
+            "`",
+            "'",
+            "’",
+            "=",
+            "family=",
+        ]
+    ),
+    max_size=10,
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(_PLAIN_NAME_TEXT, _NAME_TEXT), st.booleans())
+def test_a_plain_name_read_directly_is_the_name_the_grammar_gives(
+    raw: str, useprefix: bool
+) -> None:
+    plain = _parse_plain_name(raw.strip())
+    if plain is not None:
+        assert plain == _parse_grammar(raw, useprefix=useprefix)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(_PLAIN_NAME_TEXT, _NAME_TEXT), max_size=4), st.booleans())
+def test_a_list_of_names_is_each_name_parsed(parts: list[str], useprefix: bool) -> None:
+    raw = " and ".join(parts)
+    expected = [_parse_name(p, useprefix=useprefix) for p in split_names(raw)]
+    for _ in range(2):  # parsed, then remembered
+        assert parse_names(raw, useprefix=useprefix) == expected
+
+
+def test_plain_names_take_the_direct_reading() -> None:
+    # The property above must not pass vacuously: the common forms are plain.
+    for raw in ("C A Lindbergh", "Lindbergh, C. A.", "Ramer", "Zoller, U", "S Weiner-Light"):
+        assert _parse_plain_name(raw) == _parse_grammar(raw)
+        assert _parse_plain_name(raw) is not None
+    for raw in ("van Gogh, V", "R {La Joie}", "others", "d'Alembert, J", "A, B, C"):
+        assert _parse_plain_name(raw) is None
+
+
 def test_the_table_of_parsed_names_stays_bounded() -> None:
     for n in range(_PARSED_LIMIT + 10):
         parse_name(f"Person{n}, A")
     assert len(_PARSED) <= _PARSED_LIMIT
+
+
+def test_the_table_of_parsed_lists_stays_bounded_and_gives_fresh_lists() -> None:
+    for n in range(_PARSED_LIMIT + 10):
+        parse_names(f"Person{n}, A and B, C")
+    assert len(_PARSED_LISTS) <= _PARSED_LIMIT
+    first = parse_names("Smith, J and Doe, A")
+    first.append(Name(literal="x"))  # a caller's list is its own
+    assert parse_names("Smith, J and Doe, A") == first[:2]
+    assert len(parse_names("X, Y and " * 300 + "Z, W")) == 301  # too long to keep: parsed

@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 
 from citekit.errors import Severity
 from citekit.formats import ReadResult, read_string
-from citekit.formats.bibtex.latex import NOCASE_OPEN
+from citekit.formats.bibtex.latex import NOCASE_OPEN, closing_brace
 from citekit.formats.bibtex.reader import (
+    _ONE_GROUP,
     RawEntry,
     _closing,
     _Converter,
@@ -593,13 +594,36 @@ _VALUE = st.one_of(
     st.lists(st.sampled_from(list('ab{}\\#" =,')), max_size=12).map(
         lambda p: "{" + "".join(p) + "}"
     ),
-    st.sampled_from(["{A} year = {2000}", '"q"', "jan", "{A} # {B}", "12", "{A}}"]),
+    # Quoted values, and braces nested deeper than the one-group pattern reads.
+    st.lists(st.sampled_from(list('ab{}\\#" =,')), max_size=12).map(
+        lambda p: '"' + "".join(p) + '"'
+    ),
+    st.lists(st.sampled_from(["{", "}", "\\", "\\{", "\\}", "a", "{{{{"]), max_size=10).map(
+        lambda p: "{" + "".join(p) + "}"
+    ),
+    st.sampled_from(
+        [
+            "{A} year = {2000}",
+            '"q"',
+            '"A" year = "2000"',
+            '"A" "B"',
+            '"',
+            "jan",
+            "undefinedmacro",
+            "jan # {~5}",
+            "{A} # {B}",
+            "12",
+            "{A}}",
+            "a=b",
+            "}",
+        ]
+    ),
 )
 
 
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(["title", "Title", "year", "note"]), _VALUE), max_size=4))
-def test_a_braced_value_takes_the_short_path_with_the_same_fields(
+def test_a_plain_value_takes_the_short_path_with_the_same_fields(
     written: list[tuple[str, str]],
 ) -> None:
     fields = [Field(name, value, start_line=k) for k, (name, value) in enumerate(written)]
@@ -630,6 +654,17 @@ def test_reading_leaves_the_cycle_collector_as_it_found_it() -> None:
     finally:
         if was_enabled:
             gc.enable()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["{", "}", "\\", "a", " ", "{{"]), max_size=16).map("".join))
+def test_one_brace_group_is_what_closing_brace_finds(text: str) -> None:
+    one_group = _ONE_GROUP.fullmatch(text) is not None
+    # A match is always right; a group nested deeper than the pattern reads is
+    # left to closing_brace, so only the one direction holds.
+    assert not one_group or closing_brace(text, 0) == len(text) - 1
+    if text.count("{") <= 3 and "\\" not in text:
+        assert one_group == (text[:1] == "{" and closing_brace(text, 0) == len(text) - 1)
 
 
 @settings(max_examples=200, deadline=None)

@@ -98,10 +98,29 @@ def parse_year_month_day(
     year: str | None, month: str | None, day: str | None
 ) -> tuple[Date | None, list[str]]:
     """Classic BibTeX date fields to a Date, with the names of fields not understood."""
-    problems: list[str] = []
     if year is None:
         return None, (["month"] if month else []) + (["day"] if day else [])
     y = year.strip()
+    if not month and 0 < len(y) <= MAX_DIGITS and y.isascii() and y.isdigit():
+        # Most entries: a year of digits alone (a day without a month is not
+        # read).  A file has few distinct years, and a Date is frozen: one each.
+        date = _YEARS.get(y)
+        if date is None:
+            if len(_YEARS) >= _YEARS_LIMIT:
+                _YEARS.clear()
+            date = _YEARS[y] = Date(parts=((int(y),),))
+        return date, []
+    return _year_month_day(y, month, day)
+
+
+#: The date of each year written alone, by its digits; emptied when full.
+_YEARS: dict[str, Date] = {}
+_YEARS_LIMIT = 4096
+
+
+def _year_month_day(y: str, month: str | None, day: str | None) -> tuple[Date | None, list[str]]:
+    """:func:`parse_year_month_day` for any stripped year: ranges, months and days read."""
+    problems: list[str] = []
     parts: tuple[int, ...]
     number = _ascii_int(y)
     if number is not None:

@@ -130,8 +130,23 @@ _DROP_ARGUMENT = frozenset(
 # Characters that can start anything the decoder must look at.
 _NEEDS_WORK = re.compile(r"[\\{}$~`'\-\n\t\r]|  ")
 _NEXT = re.compile(r"[\\{}$~`'\-]")
+# What in a text that needs work (_NEEDS_WORK) decoding changes.  Without
+# it, the only characters of _NEXT are single hyphens and apostrophes (each
+# decodes to itself; two make a dash or a quotation mark) and no white space
+# collapses: the text decodes to itself, stripped.  Titles with "well-known"
+# or "Students'" in them.
+_DECODING_CHANGES = lazy_pattern(globals(), r"[\\{}$~`\n\t\r\f\v]|  |--|''")
+# The two patterns above as a class of characters and the strings searched
+# for apart: a class alone is found at C speed, while "  " in the pattern
+# stops the search at every space.  _needs_work and _decoding_changes in one.
+_NEEDS_WORK_CHAR = lazy_pattern(globals(), r"[\\{}$~`'\-\n\t\r]")
+_CHANGING_CHAR = lazy_pattern(globals(), r"[\\{}$~`\n\t\r\f\v]")
 _CONTROL = lazy_pattern(globals(), r"\\([A-Za-z]+\*?|.)", re.S)
 _SPACES = re.compile(r"[ \t\n\r\f\v]+")
+# What _SPACES matches but a space; the ASCII white space of str.split that
+# _SPACES does not match (the four information separators).
+_OTHER_SPACE = lazy_pattern(globals(), r"[\t\n\r\f\v]")
+_SEPARATORS = lazy_pattern(globals(), r"[\x1c-\x1f]")
 # A brace that opens or closes a group: one right after a backslash is a literal.
 _GROUP_BRACE = re.compile(r"(?<!\\)[{}]")
 
@@ -147,6 +162,12 @@ class LatexNestingError(ValueError):
 
 def collapse_space(text: str) -> str:
     """Newlines and runs of spaces in a .bib value mean one space, as in TeX."""
+    if "  " not in text and _OTHER_SPACE.search(text) is None:
+        return text.strip()  # every run of _SPACES is one space already
+    if text.isascii() and _SEPARATORS.search(text) is None:
+        # ASCII white space is _SPACES' and the four separators: without
+        # those, str.split finds the same runs, faster than the substitution.
+        return " ".join(text.split())
     return _SPACES.sub(" ", text).strip()
 
 
@@ -467,7 +488,17 @@ def decode(text: str, *, nocase: bool = True) -> str:
     it braces are simply dropped (names, places, numbers).  Raises
     :class:`LatexNestingError` for accents nested beyond :data:`MAX_NESTING`.
     """
-    if len(text) > _REMEMBERED_LENGTH or not _NEEDS_WORK.search(text):
+    if _NEEDS_WORK_CHAR.search(text) is None and "  " not in text:
+        # plain text (_NEEDS_WORK finds nothing), as _decode gives it
+        return text.strip() if text[:1] == " " or text[-1:] == " " else text
+    if (
+        _CHANGING_CHAR.search(text) is None
+        and "  " not in text
+        and "--" not in text
+        and "''" not in text
+    ):
+        return text.strip()  # _DECODING_CHANGES finds nothing
+    if len(text) > _REMEMBERED_LENGTH:
         return _decode(text, nocase, 0)
     key = (text, nocase)
     decoded = _DECODED.get(key)
@@ -515,8 +546,32 @@ def tex_left_as_written(text: str) -> list[str]:
     """
     if "\\" not in text and "$" not in text:
         return []
-    decoder = _Decoder(collapse_space(text), False)
-    decoder.run()
+    if len(text) > _REMEMBERED_LENGTH:
+        return _tex_left_as_written(text)
+    left = _LEFT_AS_WRITTEN.get(text)
+    if left is None:
+        if len(_LEFT_AS_WRITTEN) >= _REMEMBERED_LIMIT:
+            _LEFT_AS_WRITTEN.clear()
+        left = _LEFT_AS_WRITTEN[text] = tuple(_tex_left_as_written(text))
+    return list(left)
+
+
+#: :func:`tex_left_as_written` of short values, by value: the reader asks it
+#: of every value with TeX in it, and those repeat as decoded values do.
+_LEFT_AS_WRITTEN: dict[str, tuple[str, ...]] = {}
+
+
+def _tex_left_as_written(text: str) -> list[str]:
+    """:func:`tex_left_as_written` worked out, every time.
+
+    The run is :func:`decode_lossy`'s (case protection does not change which
+    TeX is left, nor what is lost), so its result is remembered for that too:
+    the reader asks both of a title with TeX in it, and decodes it once.
+    """
+    decoder = _Decoder(collapse_space(text), True)
+    decoded = decoder.run().strip()
+    if len(text) <= _REMEMBERED_LENGTH:
+        _remember(_DECODED_LOSSY, (text, True), (decoded, decoder.lossy))
     return list(dict.fromkeys(decoder.unknown))
 
 
@@ -531,8 +586,13 @@ def decode_lossy(text: str, *, nocase: bool = True) -> tuple[str, bool]:
     and unbalanced braces cannot be written back from the decoded text; the
     reader keeps the raw value of such fields so a round trip restores them.
     """
-    if not _NEEDS_WORK.search(text):
-        return text.strip(), False
+    if (_NEEDS_WORK_CHAR.search(text) is None and "  " not in text) or (
+        _CHANGING_CHAR.search(text) is None
+        and "  " not in text
+        and "--" not in text
+        and "''" not in text
+    ):
+        return text.strip(), False  # _NEEDS_WORK or _DECODING_CHANGES finds nothing
     if len(text) > _REMEMBERED_LENGTH:
         return _decode_lossy(text, nocase)
     key = (text, nocase)

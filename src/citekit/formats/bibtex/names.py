@@ -37,6 +37,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from citekit.base.patterns import lazy_pattern
 from citekit.formats.bibtex.latex import decode, encode
 from citekit.model.records import Name
 
@@ -47,6 +48,8 @@ _EXTENDED_KEY = re.compile(
     r"|static-ordering)\s*=",
     re.IGNORECASE,
 )
+# A special character ``{\\'E}``: its command and the letter it applies to.
+_SPECIAL_LETTER = lazy_pattern(globals(), r"\{\\([A-Za-z]+|.)\s*\{?([A-Za-z]?)")
 _TRUE = frozenset({"true", "", "1", "yes"})
 OTHERS = "others"
 
@@ -156,7 +159,7 @@ def _scan_is_lower(word: str) -> bool | None:
         if ch == "{":
             if depth == 0 and word.startswith("{\\", k):
                 # A special character: the case of its first letter counts.
-                m = re.match(r"\{\\([A-Za-z]+|.)\s*\{?([A-Za-z]?)", word[k:])
+                m = _SPECIAL_LETTER.match(word, k)
                 if m is not None:
                     command, letter = m.group(1), m.group(2)
                     if command.isalpha() and not letter:
@@ -225,7 +228,51 @@ def parse_name(raw: str, *, useprefix: bool = False) -> Name:
 
 
 def _parse_name(raw: str, *, useprefix: bool = False) -> Name:
-    """:func:`parse_name` without the memory: the BibTeX grammar applied."""
+    """:func:`parse_name` without the memory: a plain name directly, else the grammar."""
+    raw = raw.strip()
+    plain = _parse_plain_name(raw)
+    return plain if plain is not None else _parse_grammar(raw, useprefix=useprefix)
+
+
+#: What can make a name more than plain words: braces, TeX, math, ties,
+#: dashes and backquotes (a hyphen has the grammar decode the name, and
+#: decoding changes those; a single hyphen decodes to itself), apostrophes
+#: (d'Alembert's particle; '' is a quotation mark) and the extended format's
+#: ``=``.  A name without them takes :func:`_parse_plain_name`.
+_NOT_PLAIN_NAME = lazy_pattern(globals(), r"[{}\\~'’=`$]|--")
+
+
+def _parse_plain_name(raw: str) -> Name | None:
+    """A plain ``First Last`` or ``Last, First`` name (stripped) read directly, else None.
+
+    Most names of a real file are words that start with a capital letter,
+    with at most one comma and none of :data:`_NOT_PLAIN_NAME`: there the
+    grammar of :func:`_parse_grammar` has no von part, no jr part, no brace
+    group and nothing to decode, and gives exactly what this gives
+    (tests/formats/bibtex/test_names.py checks both on generated names).
+    Anything else is None, for the grammar.
+    """
+    if _NOT_PLAIN_NAME.search(raw) is not None:
+        return None
+    comma = raw.find(",")
+    if comma < 0:
+        words = raw.split()
+        if not words or raw.lower() == OTHERS:
+            return None
+        for word in words[:-1]:  # a word in lower case would start a von part
+            if not (word[0].isalpha() and not word[0].islower()):
+                return None
+        return Name(family=words[-1], given=" ".join(words[:-1]) or None)
+    if raw.find(",", comma + 1) >= 0:
+        return None  # "von Last, Jr, First": the grammar
+    head = raw[:comma].split()
+    if not head or not (head[0][0].isalpha() and not head[0][0].islower()):
+        return None
+    return Name(family=" ".join(head), given=" ".join(raw[comma + 1 :].split()) or None)
+
+
+def _parse_grammar(raw: str, *, useprefix: bool = False) -> Name:
+    """:func:`_parse_name` by BibTeX's grammar, for any name."""
     raw = raw.strip()
     if raw.lower() == OTHERS:
         return Name(literal=OTHERS)
@@ -320,8 +367,45 @@ def _parse_extended(raw: str, useprefix: bool) -> Name:
 
 
 def parse_names(raw: str, *, useprefix: bool = False) -> list[Name]:
-    """A BibTeX name list (``A and B and others``) to CSL names."""
-    return [parse_name(part, useprefix=useprefix) for part in split_names(raw)]
+    """A BibTeX name list (``A and B and others``) to CSL names (remembered:
+    see :data:`_PARSED_LISTS`)."""
+    key = (raw, useprefix)
+    names = _PARSED_LISTS.get(key)
+    if names is None:
+        names = tuple(_parse_each(raw, useprefix))
+        if len(raw) <= _PARSED_LIST_LENGTH:
+            if len(_PARSED_LISTS) >= _PARSED_LIMIT:
+                _PARSED_LISTS.clear()
+            _PARSED_LISTS[key] = names
+    return list(names)
+
+
+#: Name lists parsed in this process, by (list as written, useprefix): a
+#: proceedings' editors recur in entry after entry, and a file read again
+#: (a server reloading it) repeats every list.  Each read gets a list of its
+#: own; the names in it are frozen and shared, as in :data:`_PARSED`.
+_PARSED_LISTS: dict[tuple[str, bool], tuple[Name, ...]] = {}
+#: Longer lists are parsed each time rather than kept.
+_PARSED_LIST_LENGTH = 2000
+
+
+def _parse_each(raw: str, useprefix: bool) -> list[Name]:
+    """:func:`parse_names` worked out: each name of the list, through :data:`_PARSED`."""
+    names: list[Name] = []
+    for part in split_names(raw):
+        # parse_name for each part, without a call of its own: most names
+        # were seen before, and the others are parsed and remembered here.
+        part = part.strip()
+        key = (part, useprefix)
+        name = _PARSED.get(key)
+        if name is None:
+            name = _parse_name(part, useprefix=useprefix)
+            if len(part) <= _PARSED_LENGTH:
+                if len(_PARSED) >= _PARSED_LIMIT:
+                    _PARSED.clear()
+                _PARSED[key] = name
+        names.append(name)
+    return names
 
 
 # ---------------------------------------------------------------------------

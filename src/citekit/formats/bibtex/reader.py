@@ -92,12 +92,32 @@ _VERBATIM_ESCAPES = lazy_pattern(globals(), r"\\([_%&#$])")
 _BARE_WORD = lazy_pattern(globals(), r'[^\s#{}"=,]+')
 # ``name =`` after a complete value: the next field, its comma missing.
 _NEXT_FIELD = lazy_pattern(globals(), r'([^\s#{}"=,]+)\s*=\s*')
+# A value that is one brace group (braces nested up to three deep), in one
+# C-speed match: then closing_brace(value, 0) is its last index.  A brace
+# right after a backslash is a literal character, as closing_brace reads it;
+# the quantifiers are possessive, so a value that is not one group fails in
+# linear time (and closing_brace decides).
+_ONE_GROUP = lazy_pattern(
+    globals(),
+    r"\{(?:[^{}\\]++|\\[{}]?|\{(?:[^{}\\]++|\\[{}]?"
+    r"|\{(?:[^{}\\]++|\\[{}]?)*+\})*+\})*+\}",
+)
+# A quoted part whose braces nest up to three deep: its closing quote is the
+# first one outside braces that no backslash escapes, as _scan_closing_quote
+# finds it (which braces inside do not escape).  Possessive, so a part it
+# cannot read (an unbalanced "}", deeper braces) fails in linear time.
+_QUOTED_PART = lazy_pattern(
+    globals(),
+    r'"(?:[^"{}]++|\{(?:[^{}]++|\{(?:[^{}]++|\{[^{}]*+\})*+\})*+\}|(?<=\\)")*+(?<!\\)"',
+)
 # Text between blocks that BibTeX would take for an entry: an ``@`` starting
 # a line, or ``@type{`` / ``@type(`` anywhere.
 _STRAY_AT = re.compile(r"^[ \t]*@|@\s*\w+\s*[{(]", re.MULTILINE)
 # A value that is only a URL: ``\url{...}``, ``\href{...}{...}`` or a bare one.
 _URL_COMMAND = lazy_pattern(globals(), r"\\(url|href)\s*(?=\{)")
 _BARE_URL = lazy_pattern(globals(), r"(?:https?|ftp)://\S+")
+# ``useprefix=false`` in an entry's ``options``.
+_NO_PREFIX = lazy_pattern(globals(), r"useprefix\s*=\s*false")
 # A ``pages`` value that is a DOI or a URL, not pages.
 _NOT_PAGES = lazy_pattern(globals(), r"/|\bdoi\b|https?:|www\.", re.IGNORECASE)
 # Fields whose backslashes are not TeX commands (URLs, paths, identifiers).
@@ -295,6 +315,9 @@ class _Reader:
             if type(block) is Entry:  # most blocks: no isinstance through ABCMeta
                 self.add_entry(block, entries, xdata, line)
                 continue
+            if type(block) is String:  # the next most: a file's @string macros
+                self.add_string(block, extras, line)
+                continue
             if isinstance(block, DuplicateBlockKeyBlock):
                 duplicate = block.ignore_error_block
                 previous = block.previous_block
@@ -384,17 +407,30 @@ class _Reader:
             fline = start + 1 if start is not None else line
             raw = fld.value
             name = fld.key.lower()
-            if (
-                name not in fields
-                and raw[:1] == "{"
-                and "#" not in raw
-                and closing_brace(raw, 0) == len(raw) - 1
-            ):
-                # The common case, one braced value: what field_values and the
-                # loop below make of it, without building its parts.
-                fields[name] = raw[1:-1]
-                lines[name] = fline if fline is not None else 0
-                continue
+            if name not in fields and "#" not in raw:
+                # The common cases, one braced or quoted part or one macro name:
+                # what field_values and add_values make of them, without building
+                # parts (tests/formats/bibtex/test_reader.py compares the two).
+                first = raw[:1]
+                if first == "{":
+                    if (
+                        _ONE_GROUP.fullmatch(raw) is not None
+                        or closing_brace(raw, 0) == len(raw) - 1
+                    ):
+                        fields[name] = raw[1:-1]
+                        lines[name] = fline if fline is not None else 0
+                        continue
+                elif first == '"':
+                    if raw[-1] == '"' and _closing(raw, 0) == len(raw) - 1:
+                        fields[name] = raw[1:-1]
+                        lines[name] = fline if fline is not None else 0
+                        continue
+                elif _BARE_WORD.fullmatch(raw) is not None:
+                    fields[name] = (
+                        raw if raw.isdigit() else self.macro(raw, line=fline, key=key, field=name)
+                    )
+                    lines[name] = fline if fline is not None else 0
+                    continue
             self.add_values(key, fields, lines, self.field_values(name, raw, fline, key))
         entry = RawEntry(key, block.entry_type.lower(), fields, line, lines)
         target = xdata if entry.type == "xdata" else entries
@@ -727,7 +763,8 @@ def _closing(raw: str, i: int) -> int:
         and raw.find("}", i + 1, end) < 0
     ):
         return end
-    return _scan_closing_quote(raw, i)
+    quoted = _QUOTED_PART.match(raw, i)  # braces inside, nested up to three deep
+    return quoted.end() - 1 if quoted is not None else _scan_closing_quote(raw, i)
 
 
 def _scan_closing_quote(raw: str, i: int) -> int:
@@ -975,6 +1012,43 @@ def _join(main: str | None, sub: str | None, sep: str = ": ") -> str | None:
     return f"{main}{sep}{sub}"
 
 
+#: The parts of titles that :meth:`_Converter.titles` joins, and of those the
+#: main ones (the others are also kept as written, unreported).
+_TITLE_PARTS = frozenset(
+    {
+        "title",
+        "subtitle",
+        "titleaddon",
+        "maintitle",
+        "mainsubtitle",
+        "maintitleaddon",
+        "booktitle",
+        "booksubtitle",
+        "booktitleaddon",
+        "journaltitle",
+        "journalsubtitle",
+    }
+)
+_MAIN_TITLE_PARTS = frozenset({"title", "maintitle", "booktitle", "journaltitle"})
+#: Per field name as a file writes it (lowercased): its BibLaTeX name, its
+#: rule (None: no BibLaTeX field), the rule's kind ("" without one) and
+#: whether TeX in its value is reported.  Worked out once per name, not per
+#: field of every entry; at most :data:`_ROUTES_LIMIT` names are kept.
+_Route = tuple[str, bm.FieldRule | None, str, bool]
+_ROUTES: dict[str, _Route] = {}
+_ROUTES_LIMIT = 4096
+
+
+def _route(raw_name: str) -> _Route:
+    """The route of a field name (see :data:`_ROUTES`), remembered while there is room."""
+    name = bm.FIELD_ALIASES.get(raw_name, raw_name)
+    frule = bm.FIELDS.get(name)
+    route = (name, frule, frule.kind if frule is not None else "", name not in _NOT_TEX)
+    if len(_ROUTES) < _ROUTES_LIMIT:
+        _ROUTES[raw_name] = route
+    return route
+
+
 class _Converter:
     """Maps one :class:`RawEntry` to a :class:`Record` with :mod:`.fields`' tables."""
 
@@ -1024,121 +1098,39 @@ class _Converter:
                 self.custom["@type"] = entry.type
         chapter_like = rule.chapter_like if rule is not None else False
         options = fields.get("options", "")
-        useprefix = "useprefix" in options and not re.search(r"useprefix\s*=\s*false", options)
+        useprefix = "useprefix" in options and not _NO_PREFIX.search(options)
         titles: dict[str, str] = {}
         has_series = "series" in fields
         for raw_name, value in fields.items():
-            name = bm.FIELD_ALIASES.get(raw_name, raw_name)
+            route = _ROUTES.get(raw_name)
+            if route is None:
+                route = _route(raw_name)
+            name, frule, kind, tex = route
             if name == "location" and self.venue_and_address(raw_name, value):
                 continue
             if name != raw_name and name in fields:
                 self.keep(raw_name, value)
                 continue
-            if ("\\" in value or "$" in value) and name not in _NOT_TEX:
+            if tex and ("\\" in value or "$" in value):
                 self.report_tex(raw_name, value)
-            if name == "howpublished" and self.howpublished_url(raw_name, value):
+            if name == "howpublished" and self.howpublished(raw_name, value):
                 continue
-            if (
-                name == "howpublished"
-                and not {"publisher", "institution", "organization"} & fields.keys()
-                and "\\url" not in value
-                and "://" not in value
-            ):
-                # A publication notice ("Zenodo") stands where a publisher would:
-                # biblatex's @misc and @booklet and BibTeX's misc print it between
-                # the title and the date, and CSL medium is a physical format.
-                text = decode(value, nocase=False)
-                if text:
-                    out["publisher"] = text
-                    self.custom["@publisher"] = raw_name
-                continue
-            frule = bm.FIELDS.get(name)
             if frule is None:
-                kind_of = variable_kind(raw_name)
-                if kind_of in ("string", "number") and raw_name not in out:
-                    # A CSL variable written under its own name (our writer does
-                    # that for variables BibLaTeX lacks): read it back as itself.
-                    out[raw_name] = decode(value, nocase=False)
-                elif kind_of == "name" and raw_name not in out:
-                    out[raw_name] = parse_names(value, useprefix=useprefix)
-                else:
-                    self.keep(raw_name, value, report=name not in bm.STRUCTURAL_FIELDS)
+                self.unknown_field(raw_name, name, value, useprefix)
                 continue
-            kind = frule.kind
+            # The kinds by how often real files use them; each is one branch.
             if kind == "names":
                 out[frule.csl] = parse_names(value, useprefix=useprefix)
-            elif kind == "title":
-                text, lossy = decode_lossy(value)
-                if lossy:
-                    self.custom.setdefault("@raw", {})[name] = value
-                if name == "series":
-                    text = self.series(text, value)
-                if text:
-                    out[frule.csl] = text
-            elif kind == "number" or kind == "text":
-                text = decode(value, nocase=False)
-                if text:
-                    out[frule.csl] = text
-            elif kind == "range":
-                text = decode(value, nocase=False).replace("–", "-").replace("—", "-")
-                if "-" in text and not is_page_value(text):
-                    # Not pages (a DOI typed into pages): "\-" is CSL-JSON's literal
-                    # hyphen (citeproc-js), so no page-range-format rewrites it.
-                    text = text.replace("-", "\\-")
-                if text:
-                    out[frule.csl] = text
-            elif kind == "verbatim":
-                text = collapse_space(value)
-                if "\\" in text:
-                    text = _VERBATIM_ESCAPES.sub(r"\1", text)
-                if text:
-                    out[frule.csl] = text
-            elif kind == "list":
-                out[frule.csl] = self.literal_list(value, name)
-                if name == "publisher" and btype in ("thesis", "report"):
-                    self.custom["@publisher"] = "publisher"  # the writer's default is institution
-            elif kind == "key":
-                stripped = value.strip()
-                out[frule.csl] = bm.KEYS.get(stripped.lower(), decode(stripped, nocase=False))
-            elif kind == "lang":
-                self.language(name, value)
-            elif kind == "date":
-                self.date(frule.csl, name, value)
-            elif kind == "quote":
-                record.custom[frule.csl] = decode(value, nocase=False)
-            else:  # special
-                if name in (
-                    "title",
-                    "subtitle",
-                    "titleaddon",
-                    "maintitle",
-                    "mainsubtitle",
-                    "maintitleaddon",
-                    "booktitle",
-                    "booksubtitle",
-                    "booktitleaddon",
-                    "journaltitle",
-                    "journalsubtitle",
-                ):
+            elif kind == "special":
+                if name in _TITLE_PARTS:
                     text, lossy = decode_lossy(value)
                     if lossy:
                         self.custom.setdefault("@raw", {})[name] = value
                     titles[name] = text
-                    if name not in ("title", "maintitle", "booktitle", "journaltitle"):
+                    if name not in _MAIN_TITLE_PARTS:
                         self.keep(name, value, report=False)
                 elif name == "number":
-                    number = decode(value, nocase=False)
-                    if (
-                        btype in ("article", "periodical", "suppperiodical")
-                        and "issue" not in fields
-                    ):
-                        out["issue"] = number
-                    elif btype in ("article", "periodical", "suppperiodical"):
-                        out["number"] = number
-                    elif has_series and btype not in ("report", "patent", "online", "misc"):
-                        out["collection-number"] = number
-                    else:
-                        out["number"] = number
+                    self.number(value, btype, has_series)
                 elif name in ("institution", "organization"):
                     if "publisher" in fields or (
                         name == "organization" and "institution" in fields
@@ -1157,8 +1149,46 @@ class _Converter:
                     if subtype:
                         record.type = subtype
                     self.keep(name, value, report=subtype is None)
-                elif name in ("year", "month", "day", "origyear"):
-                    pass  # below, together
+                # year, month, day and origyear: below, together
+            elif kind == "number" or kind == "text":
+                text = decode(value, nocase=False)
+                if text:
+                    out[frule.csl] = text
+            elif kind == "range":
+                text = decode(value, nocase=False).replace("–", "-").replace("—", "-")
+                if "-" in text and not is_page_value(text):
+                    # Not pages (a DOI typed into pages): "\-" is CSL-JSON's literal
+                    # hyphen (citeproc-js), so no page-range-format rewrites it.
+                    text = text.replace("-", "\\-")
+                if text:
+                    out[frule.csl] = text
+            elif kind == "title":
+                text, lossy = decode_lossy(value)
+                if lossy:
+                    self.custom.setdefault("@raw", {})[name] = value
+                if name == "series":
+                    text = self.series(text, value)
+                if text:
+                    out[frule.csl] = text
+            elif kind == "date":
+                self.date(frule.csl, name, value)
+            elif kind == "verbatim":
+                text = collapse_space(value)
+                if "\\" in text:
+                    text = _VERBATIM_ESCAPES.sub(r"\1", text)
+                if text:
+                    out[frule.csl] = text
+            elif kind == "list":
+                out[frule.csl] = self.literal_list(value, name)
+                if name == "publisher" and btype in ("thesis", "report"):
+                    self.custom["@publisher"] = "publisher"  # the writer's default is institution
+            elif kind == "key":
+                stripped = value.strip()
+                out[frule.csl] = bm.KEYS.get(stripped.lower(), decode(stripped, nocase=False))
+            elif kind == "lang":
+                self.language(name, value)
+            elif kind == "quote":
+                record.custom[frule.csl] = decode(value, nocase=False)
         if (
             "issue" in fields
             and "number" not in fields
@@ -1215,6 +1245,58 @@ class _Converter:
                 key=entry.key,
             )
         return record
+
+    # -- fields with a rule of their own -------------------------------------
+    def howpublished(self, raw_name: str, value: str) -> bool:
+        """A ``howpublished`` that is a URL or stands for a publisher (True), else False."""
+        if self.howpublished_url(raw_name, value):
+            return True
+        fields = self.entry.fields
+        if (
+            "publisher" in fields
+            or "institution" in fields
+            or "organization" in fields
+            or "\\url" in value
+            or "://" in value
+        ):
+            return False
+        # A publication notice ("Zenodo") stands where a publisher would:
+        # biblatex's @misc and @booklet and BibTeX's misc print it between
+        # the title and the date, and CSL medium is a physical format.
+        text = decode(value, nocase=False)
+        if text:
+            self.record.fields["publisher"] = text
+            self.custom["@publisher"] = raw_name
+        return True
+
+    def unknown_field(self, raw_name: str, name: str, value: str, useprefix: bool) -> None:
+        """A field BibLaTeX does not define: a CSL variable under its own name, or kept."""
+        out = self.record.fields
+        kind_of = variable_kind(raw_name)
+        if kind_of in ("string", "number") and raw_name not in out:
+            # A CSL variable written under its own name (our writer does
+            # that for variables BibLaTeX lacks): read it back as itself.
+            out[raw_name] = decode(value, nocase=False)
+        elif kind_of == "name" and raw_name not in out:
+            out[raw_name] = parse_names(value, useprefix=useprefix)
+        else:
+            self.keep(raw_name, value, report=name not in bm.STRUCTURAL_FIELDS)
+
+    def number(self, value: str, btype: str, has_series: bool) -> None:
+        """``number``: an article's issue, a series' number, or the number it is."""
+        out = self.record.fields
+        number = decode(value, nocase=False)
+        if (
+            btype in ("article", "periodical", "suppperiodical")
+            and "issue" not in self.entry.fields
+        ):
+            out["issue"] = number
+        elif btype in ("article", "periodical", "suppperiodical"):
+            out["number"] = number
+        elif has_series and btype not in ("report", "patent", "online", "misc"):
+            out["collection-number"] = number
+        else:
+            out["number"] = number
 
     # -- field groups ------------------------------------------------------
     def work_titles(self) -> tuple[str, ...]:
@@ -1483,14 +1565,26 @@ class _Converter:
 
     def titles(self, t: dict[str, str], chapter_like: bool, btype: str) -> None:
         out = self.record.fields
-        title = _join(_join(t.get("title"), t.get("subtitle")), t.get("titleaddon"), ". ")
-        main = _join(
-            _join(t.get("maintitle"), t.get("mainsubtitle")), t.get("maintitleaddon"), ". "
+        # Each title is joined only when its main part is there (_join gives
+        # None without it): most entries have a title and one container.
+        title = (
+            _join(_join(t["title"], t.get("subtitle")), t.get("titleaddon"), ". ")
+            if "title" in t
+            else None
         )
-        book = _join(
-            _join(t.get("booktitle"), t.get("booksubtitle")), t.get("booktitleaddon"), ". "
+        main = (
+            _join(_join(t["maintitle"], t.get("mainsubtitle")), t.get("maintitleaddon"), ". ")
+            if "maintitle" in t
+            else None
         )
-        journal = _join(t.get("journaltitle"), t.get("journalsubtitle"))
+        book = (
+            _join(_join(t["booktitle"], t.get("booksubtitle")), t.get("booktitleaddon"), ". ")
+            if "booktitle" in t
+            else None
+        )
+        journal = (
+            _join(t["journaltitle"], t.get("journalsubtitle")) if "journaltitle" in t else None
+        )
         if chapter_like:
             if main:
                 out["container-title"] = main
