@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import pickle
 import re
 import unicodedata
+from dataclasses import fields
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from citekit.render.richtext import (
     MAX_NESTING,
+    NO_FORMAT,
+    SPAN_FORMAT,
     SUPERSCRIPTS,
+    Rich,
     Span,
     Text,
     _xml_replacement,
@@ -20,6 +25,8 @@ from citekit.render.richtext import (
     printable,
     safe_url,
     sanitize_html,
+    span_format,
+    span_of,
     strip_markup,
     to_html,
     to_latex,
@@ -306,3 +313,129 @@ def test_attribute_escape_spells_what_the_standard_library_spells(text: str) -> 
     import html
 
     assert escape_attribute(text) == html.escape(xml_safe(text), quote=True)
+
+
+# ------------------------------------------------- writers against their former recursive forms
+
+
+def _reference_text(rich: Rich) -> str:
+    """to_text as it was written first: a string joined per span."""
+    if isinstance(rich, Text):
+        return strip_markup(printable(rich.text))
+    inner = "".join(_reference_text(child) for child in rich.children)
+    if rich.superscript and inner in ("SM", "TM"):
+        inner = {"SM": "\u2120", "TM": "\u2122"}[inner]
+    elif rich.superscript and inner and all(char in _RAISED for char in inner):
+        inner = "".join(_RAISED[char] for char in inner)
+    if rich.display == "block":
+        return "\n" + inner + "\n"
+    if rich.display == "left-margin" and inner and not inner[-1].isspace():
+        return inner + " "
+    return inner
+
+
+def _reference_plain(rich: Rich) -> str:
+    if isinstance(rich, Text):
+        return rich.text
+    return "".join(_reference_plain(child) for child in rich.children)
+
+
+def _reference_html(rich: Rich) -> str:
+    """to_html as it was written first: every tag considered for every span."""
+    if isinstance(rich, Text):
+        text = xml_safe(rich.text)
+        return text.replace("&", "&#38;").replace("<", "&#60;").replace(">", "&#62;")
+    tags: list[tuple[str, str]] = []
+    if rich.display in ("block", "left-margin", "right-inline", "indent"):
+        tags.append((f'<div class="csl-{rich.display}">', "</div>"))
+    link = safe_url(rich.link)
+    if link:
+        href = link.replace("&", "&#38;").replace("<", "&#60;").replace(">", "&#62;")
+        tags.append(
+            (f'<a href="{href.replace(chr(34), "&#34;").replace(chr(39), "&#39;")}">', "</a>")
+        )
+    for on, opening, closing in [
+        (rich.superscript, "<sup>", "</sup>"),
+        (rich.subscript, "<sub>", "</sub>"),
+        (rich.baseline, '<span style="baseline">', "</span>"),
+        (rich.underline, '<span style="text-decoration:underline;">', "</span>"),
+        (rich.bold is True, "<b>", "</b>"),
+        (rich.bold is False, '<span style="font-weight:normal;">', "</span>"),
+        (rich.small_caps is True, '<span style="font-variant:small-caps;">', "</span>"),
+        (rich.small_caps is False, '<span style="font-variant:normal;">', "</span>"),
+        (rich.italic is True, "<i>", "</i>"),
+        (rich.italic is False, '<span style="font-style:normal;">', "</span>"),
+    ]:
+        if on:
+            tags.append((opening, closing))
+    inner = "".join(_reference_html(child) for child in rich.children)
+    return "".join(o for o, _ in tags) + inner + "".join(c for _, c in reversed(tags))
+
+
+_RAISED = {plain: raised for raised, plain in reversed(SUPERSCRIPTS.items()) if len(plain) == 1}
+_TRISTATE = st.sampled_from([None, True, False])
+_RICH = st.recursive(
+    st.builds(Text, st.text(alphabet="ab <i>&2TMS\u00e9 \u1d49\x0b", max_size=5)),
+    lambda kids: st.builds(
+        Span,
+        st.lists(kids, max_size=4).map(tuple),
+        italic=_TRISTATE,
+        bold=_TRISTATE,
+        small_caps=_TRISTATE,
+        underline=st.booleans(),
+        superscript=st.booleans(),
+        subscript=st.booleans(),
+        baseline=st.booleans(),
+        nocase=st.booleans(),
+        link=st.sampled_from([None, None, "https://a.b/?x=1&y", "javascript:x", "doi:10.1/x"]),
+        display=st.sampled_from([None, None, "block", "left-margin", "right-inline", "indent"]),
+        part=st.sampled_from([None, "entry"]),
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_RICH)
+def test_writers_write_what_their_recursive_forms_wrote(rich: Rich) -> None:
+    """Text and plain text gathered in one list, and HTML skipping spans with no
+    markup of their own, are byte for byte what the simple recursive writers give."""
+    assert to_text(rich) == _reference_text(rich)
+    assert plain(rich) == _reference_plain(rich)
+    assert to_html(rich) == _reference_html(rich)
+
+
+def test_span_format_names_every_field_after_the_children() -> None:
+    assert ("children", *SPAN_FORMAT) == tuple(field.name for field in fields(Span))
+    assert Span() == span_of((), NO_FORMAT)
+
+
+_FORMAT_VALUES = st.fixed_dictionaries(
+    {},
+    optional={
+        "italic": _TRISTATE,
+        "bold": _TRISTATE,
+        "small_caps": _TRISTATE,
+        "underline": st.booleans(),
+        "superscript": st.booleans(),
+        "subscript": st.booleans(),
+        "baseline": st.booleans(),
+        "nocase": st.booleans(),
+        "link": st.sampled_from([None, "https://a.b"]),
+        "display": st.sampled_from([None, "block", "left-margin"]),
+        "part": st.sampled_from([None, "entry"]),
+    },
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_RICH, max_size=3).map(tuple), _FORMAT_VALUES)
+def test_span_of_makes_the_span_the_constructor_makes(
+    children: tuple[Rich, ...], attrs: dict[str, object]
+) -> None:
+    """The slot-setting constructor gives an equal span: same fields, hash, repr and
+    pickle (parallel rendering sends entries between processes)."""
+    fast = span_of(children, span_format(attrs))
+    slow = Span(children, **attrs)  # type: ignore[arg-type]
+    assert (fast, hash(fast), repr(fast)) == (slow, hash(slow), repr(slow))
+    assert pickle.loads(pickle.dumps(fast)) == slow

@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+import sys
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from citekit.render.csl.boxes import Box
+from citekit.render.csl.clusters import capitalize_leading_term
+from citekit.render.csl.contract import DisambiguationState
 from citekit.render.csl.engine import CslEngine
 from citekit.render.richtext import to_text
 from citekit.styles.catalog import locale_loader as bundled_locale_xml
@@ -66,3 +74,68 @@ def test_empty_alternative_with_its_own_name_does_not_compare() -> None:
         '<names variable="editor"/>'
     )
     assert _entries("composer", alternatives) == ["Doe, John, ed. A.", "Doe, John. B.", "---. C."]
+
+
+_TERM_TREES = st.recursive(
+    st.sampled_from(["", " ", "(", "[", "see", "ibid.", "Ed. by", "x. y", "op. cit.", "ß", "ǆa"]),
+    lambda kids: st.builds(
+        lambda children, tag: Box(list(children), tag=tag),
+        st.lists(kids, max_size=4),
+        st.sampled_from([None, "term"]),
+    ),
+    max_leaves=14,
+)
+
+
+def _copy(node: str | Box) -> str | Box:
+    return node if isinstance(node, str) else Box([_copy(k) for k in node.kids], tag=node.tag)
+
+
+def _shape(node: str | Box) -> object:
+    return node if isinstance(node, str) else (node.tag, [_shape(k) for k in node.kids])
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TERM_TREES, _TERM_TREES, st.sampled_from(["", "."]))
+def test_aligned_entries_capitalise_the_label_as_the_second_pass_did(
+    left: str | Box, rest: str | Box, suffix: str
+) -> None:
+    """second-field-align capitalises the rest, then only the label: the same
+    boxes as the former second pass over the whole laid-out entry."""
+    once_left, once_right = _copy(left), Box([_copy(rest)])
+    capitalize_leading_term(once_right)
+    capitalize_leading_term(once_left)
+    twice_left, twice_right = _copy(left), Box([_copy(rest)])
+    capitalize_leading_term(twice_right)
+    whole = Box(
+        [
+            Box([twice_left], display="left-margin"),
+            Box([Box([twice_right, suffix])], display="right-inline"),
+        ]
+    )
+    capitalize_leading_term(whole)
+    assert (_shape(once_left), _shape(once_right)) == (_shape(twice_left), _shape(twice_right))
+
+
+def test_capitalising_a_leading_term_twice_changes_nothing_more() -> None:
+    """What the label argument above rests on, for every character: the first
+    character of an upper-cased character upper-cases to itself."""
+    for code in range(sys.maxunicode + 1):
+        upper = chr(code).upper()
+        assert upper[:1].upper() + upper[1:] == upper
+
+
+@given(st.booleans())
+def test_an_item_never_disambiguated_renders_with_the_copy_of_a_fresh_state(
+    carry_given: bool,
+) -> None:
+    """The bibliography skips copying a state it does not have: the fresh state
+    it uses is what copying a fresh state, field by field, gives."""
+    fresh = DisambiguationState()
+    copied = DisambiguationState(
+        year_suffix=fresh.year_suffix,
+        condition=fresh.condition,
+        cite_names=fresh.cite_names,
+        given_level=fresh.given_level if carry_given else {},
+    )
+    assert DisambiguationState() == copied

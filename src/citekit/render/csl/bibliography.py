@@ -6,14 +6,25 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import replace
 
 from citekit.render.csl import parallel
-from citekit.render.csl.boxes import STANDING_IN, Box, Out, find_tag, is_empty, to_rich
+from citekit.render.csl.boxes import (
+    STANDING_IN,
+    Box,
+    Out,
+    find_tag,
+    is_empty,
+    to_rich,
+    to_rich_aligned,
+)
 from citekit.render.csl.clusters import capitalize_leading_term
 from citekit.render.csl.contract import CiteInfo, Context, DisambiguationState, ItemRenderer
 from citekit.render.csl.data import Item
 from citekit.render.csl.decor import wrap_layout
 from citekit.render.csl.style import ChooseNode, GroupNode, Node, Style, TextNode
-from citekit.render.richtext import Rich, Span, Text
+from citekit.render.richtext import Rich, Span, Text, span_format, span_of
 from citekit.render.types import NO_PRINTED_FORM
+
+_ENTRY = span_format({"part": "entry"})
+"""The formatting of an entry's span (a part later steps find; no markup)."""
 
 
 def _substitute_author(
@@ -224,13 +235,16 @@ class BibliographyPass:
     def _render(self, key: str) -> tuple[Out | None, Context]:
         """The item as the bibliography layout renders it, before substitution."""
         info = CiteInfo(citation_number=self.numbers.get(key, 0))
-        state = self.states.get(key) or DisambiguationState()
-        state = DisambiguationState(
-            year_suffix=state.year_suffix,
-            condition=state.condition,
-            cite_names=state.cite_names,
-            given_level=state.given_level if self.carry_given else {},
-        )
+        kept = self.states.get(key)
+        if kept is None:  # most items: nothing was disambiguated, a fresh state is the copy
+            state = DisambiguationState()
+        else:
+            state = DisambiguationState(
+                year_suffix=kept.year_suffix,
+                condition=kept.condition,
+                cite_names=kept.cite_names,
+                given_level=kept.given_level if self.carry_given else {},
+            )
         return self.proc.render_item(self.items[key], self.section, "bibliography", info, state)
 
     def _printed(self, output: Out | None) -> bool:
@@ -251,41 +265,49 @@ class BibliographyPass:
             output, self.previous_names = _substitute_author(
                 output, self.previous_names, ctx.notes.author_key, self.rule, self.substitute
             )
-        return Span((self._laid_out(output),), part="entry")
+        return span_of((self._laid_out(output),), _ENTRY)
 
     def _laid_out(self, output: Out) -> Rich:
         """The entry inside the layout's affixes, or split for second-field-align."""
-        layout = self.section.layout
-        locale = self.proc.locale
         if self.second_field and isinstance(output, Box) and output.tag == "layout":
-            first, *rest = output.kids
-            decor = layout.decor
-            left = Box([decor.prefix, first]) if decor.prefix else first
-            if not rest:
-                # Only the first field printed: citeproc-js gives the margin
-                # alone, without the layout suffix ("(12)", not "(12) .").
-                return to_rich(Box([Box([left], display="left-margin")]), locale)
-            right_kids: list[str | Box] = list(rest)
-            right: Out = Box(right_kids)
-            capitalize_leading_term(right)  # "1.  N.d.": the entry starts after the number
-            if decor.suffix:
-                right = Box([right, decor.suffix])
-            if decor.fmt is not None:
-                right = Box([right], decor.fmt)
-            wrapped: Out | None = Box(
-                [Box([left], display="left-margin"), Box([right], display="right-inline")]
-            )
-        else:
-            decor = layout.decor
-            last = output.kids[-1] if isinstance(output, Box) and output.kids else None
-            if decor.suffix and isinstance(last, Box) and last.display:
-                # citeproc-js puts the layout suffix inside a closing display block.
-                last.kids.append(decor.suffix)
-                decor = replace(decor, suffix="")
-            wrapped = wrap_layout(output, decor)
+            return self._aligned(output)
+        decor = self.section.layout.decor
+        last = output.kids[-1] if isinstance(output, Box) and output.kids else None
+        if decor.suffix and isinstance(last, Box) and last.display:
+            # citeproc-js puts the layout suffix inside a closing display block.
+            last.kids.append(decor.suffix)
+            decor = replace(decor, suffix="")
+        wrapped = wrap_layout(output, decor)
         if wrapped is not None:
             capitalize_leading_term(wrapped)
-        return to_rich(wrapped, locale)
+        return to_rich(wrapped, self.proc.locale)
+
+    def _aligned(self, output: Box) -> Rich:
+        """The entry as a left-margin label (its first field) and the rest beside it.
+
+        A leading term is capitalised in the rest ("1.  N.d.": the entry
+        starts after the number) and in the label, each once.  This used to
+        be a second pass over the whole entry; but that pass could only ever
+        change the label: past it, it met the leaves the first pass had
+        already decided on (and capitalising is idempotent), with fewer of
+        its nine leaves left.
+        """
+        decor = self.section.layout.decor
+        locale = self.proc.locale
+        first, *rest = output.kids
+        left = Box([decor.prefix, first]) if decor.prefix else first
+        if not rest:
+            # Only the first field printed: citeproc-js gives the margin
+            # alone, without the layout suffix ("(12)", not "(12) .").
+            return to_rich_aligned(left, None, locale)
+        right: Out = Box(rest)
+        capitalize_leading_term(right)
+        capitalize_leading_term(left)
+        if decor.suffix:
+            right = Box([right, decor.suffix])
+        if decor.fmt is not None:
+            right = Box([right], decor.fmt)
+        return to_rich_aligned(left, right, locale)
 
 
 def render_bibliography(

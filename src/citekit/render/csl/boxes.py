@@ -14,12 +14,21 @@ and, inside it, the title means italics, not upright text.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from citekit.render.csl.locale import Locale
 from citekit.render.csl.numbers import has_superscript
 from citekit.render.csl.style import Formatting
-from citekit.render.richtext import SUPERSCRIPTS, Rich, Span, Text, merge_punctuation
+from citekit.render.richtext import (
+    NO_FORMAT,
+    SUPERSCRIPTS,
+    Rich,
+    Span,
+    SpanFormat,
+    Text,
+    merge_punctuation,
+    span_format,
+    span_of,
+)
 
 ROMANESQUE_CHARS = (
     "A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u052f\u0590-\u05d4\u05d6-\u05ff"
@@ -133,31 +142,102 @@ def find_tag(node: str | Box | None, tag: str, last: bool = False) -> Box | None
 
 
 class _Layer:
-    """One Span's attributes; identity keeps separately formatted siblings apart."""
+    """One Span's formatting; identity keeps separately formatted siblings apart."""
 
-    __slots__ = ("attrs",)
+    __slots__ = ("fmt",)
 
-    def __init__(self, attrs: dict[str, object]) -> None:
-        self.attrs = attrs
+    def __init__(self, fmt: SpanFormat) -> None:
+        self.fmt = fmt
 
 
-Run = list[Any]
-"""[text, layers, kind ("", "oq", "cq"), id of the source field or 0]; a list,
-not a class: runs are made per piece of text and edited in place."""
+Layers = tuple[_Layer, ...]
+Font = tuple[bool, bool, bool, int]
+"""Italic, bold, small caps (as the flip-flop has them so far) and the depth of
+quotes: one argument, not four, for the walk to pass from box to box."""
+_RAISED = span_format({"superscript": True})
+"""The layer of a Unicode superscript character (a new _Layer each, same format)."""
+Segment = tuple[int, Layers, int]
+"""(index of the first piece, the layers, the source field's id or 0): from that
+piece on, the pieces are in those layers and that field, up to the next segment."""
 
 _PUNCT = ".,;:!?"
+_FIELD_TAGS = frozenset({"field", CITE_AFFIX})
+"""Tags that start a field of their own (seams inside one are left alone)."""
 _SEAM_STARTS = frozenset(_PUNCT + " ")
+_SEAM_ENDS = _PUNCT + " "
+"""A string, not a set: a piece emptied by a fix ends in "" and "" is in it too."""
+_MEETING = frozenset(
+    [end + first for end in _PUNCT for first in _PUNCT if merge_punctuation(end, first) != "both"]
+    + ["  "]
+)
+"""The two characters either side of a seam between text pieces that a fix changes:
+duplicated punctuation and a doubled space.  Any other pair of plain text
+pieces meets as it is, so :meth:`_Flattener.seam` is not even asked."""
 
 
 class _Flattener:
+    """The walk from a box tree to pieces of text, fixing each seam as a piece arrives.
+
+    The walk makes no object per piece: ``pieces`` are the strings in document
+    order, ``quote_at`` marks the few that are quote marks (index -> "oq" or
+    "cq"), and ``segments`` record where the layers or the field change (at
+    the edges of formatted boxes and field boxes only).
+
+    Punctuation is fixed in the same pass as the walk, not in a loop over the
+    pieces afterwards: a fix only reads and edits pieces before the one
+    arriving, so doing it on arrival gives the same text.  A piece that opens
+    with punctuation or a space after a piece ending in a letter (the usual
+    ", " after a name) has nothing to fix, and is seen to have nothing after
+    two tests.  ``pieces`` holds exactly the pieces that were not empty when
+    they arrived; a fix may empty an earlier one later.
+    """
+
+    __slots__ = ("locale", "marks", "pieces", "punctuation_in_quote", "quote_at", "segments")
+
     def __init__(self, locale: Locale) -> None:
         self.locale = locale
-        self.runs: list[Run] = []
-        self.outer = locale.outer_quotes
-        self.inner = locale.inner_quotes
+        self.pieces: list[str] = []
+        self.quote_at: dict[int, str] = {}
+        self.segments: list[Segment] = [(0, (), 0)]
+        self.punctuation_in_quote = locale.punctuation_in_quote
+        self.marks: QuoteMarks | None = None
 
-    def superscript_runs(self, text: str, layers: tuple[_Layer, ...], field: int) -> None:
-        """Unicode superscript characters become superscript spans (as citeproc-js does)."""
+    def quote_marks(self) -> QuoteMarks:
+        """The locale's outer and inner quotes, fetched on the first quotes met."""
+        if self.marks is None:
+            self.marks = _quote_marks(self.locale)
+        return self.marks
+
+    def walk(self, node: str | Box) -> None:
+        """Flatten ``node`` (outside any formatting, quotes or field)."""
+        if isinstance(node, str):
+            if node:
+                self.text(node, (), 0)
+        else:
+            self.box(node, (), (False, False, False, 0), 0)
+
+    def add(self, text: str, field: int) -> None:
+        """A piece of text (not empty), its seam fixed against the pieces before it."""
+        pieces = self.pieces
+        first = text[0]
+        if first in _SEAM_STARTS and pieces:
+            end = pieces[-1][-1:]
+            quote_at = self.quote_at
+            if (end in _SEAM_ENDS and (not end or end + first in _MEETING)) or (
+                quote_at and len(pieces) - 1 in quote_at
+            ):
+                text = self.seam(text, field)
+                if not text:
+                    return
+        pieces.append(text)
+
+    def text(self, text: str, layers: Layers, field: int) -> None:
+        """``text`` (not empty): Unicode superscript characters become superscript
+        spans (as citeproc-js does), each in a layer of its own."""
+        if text.isascii() or not has_superscript(text):
+            self.add(text, field)
+            return
+        segments = self.segments
         plain = ""
         for char in text:
             raised = SUPERSCRIPTS.get(char)
@@ -165,89 +245,181 @@ class _Flattener:
                 plain += char
                 continue
             if plain:
-                self.runs.append([plain, layers, "", field])
+                self.add(plain, field)
                 plain = ""
-            self.runs.append([raised, (*layers, _Layer({"superscript": True})), "", field])
+            segments.append((len(self.pieces), (*layers, _Layer(_RAISED)), field))
+            self.add(raised, field)
+            segments.append((len(self.pieces), layers, field))
         if plain:
-            self.runs.append([plain, layers, "", field])
+            self.add(plain, field)
 
-    def text_run(self, text: str, layers: tuple[_Layer, ...], field: int) -> None:
-        """A run of ``text`` (not empty) in ``layers``."""
-        if not text.isascii() and has_superscript(text):
-            self.superscript_runs(text, layers, field)
-        else:
-            self.runs.append([text, layers, "", field])
+    def field_at(self, index: int) -> int:
+        """The field of the piece at ``index``."""
+        for start, _, field in reversed(self.segments):
+            if start <= index:
+                return field
+        return 0
 
-    def walk(
-        self,
-        node: str | Box,
-        layers: tuple[_Layer, ...],
-        italic: bool,
-        bold: bool,
-        small_caps: bool,
-        quote_depth: int,
-        field: int = 0,
-    ) -> None:
-        if isinstance(node, str):
-            if node:
-                self.text_run(node, layers, field)
-            return
-        self._box(node, layers, italic, bold, small_caps, quote_depth, field)
+    def seam(self, text: str, field: int) -> str:
+        """``text`` (opening with punctuation or a space) where it meets the pieces before.
 
-    def _box(
-        self,
-        node: Box,
-        layers: tuple[_Layer, ...],
-        italic: bool,
-        bold: bool,
-        small_caps: bool,
-        quote_depth: int,
-        field: int,
-    ) -> None:
-        """One box and its string kids in a single call (most kids are strings,
-        and most boxes carry neither formatting nor quotes)."""
+        Merges duplicated punctuation (editing the end of the last text
+        piece), moves punctuation into a closing quote when the locale asks
+        for it, and drops a space after a space.  Pieces of one field never
+        meet here: a field's own punctuation is the writer's.
+        """
+        pieces, quote_at = self.pieces, self.quote_at
+        previous = len(pieces) - 1
+        index = previous  # the last text piece (quote marks are not text)
+        while index in quote_at:
+            index -= 1
+            if index < 0:
+                return text
+        if field and field == self.field_at(previous):
+            return text
+        first = text[0]
+        inner = pieces[index]
+        inner_last = inner[-1:]
+        quoted = quote_at.get(previous) == "cq"
+        if first in _PUNCT:
+            if quoted:
+                move = self.punctuation_in_quote and first in ".,!?" and field != _AFFIX_FIELD
+                action = merge_punctuation(inner_last, first) if inner_last in _PUNCT else "both"
+                if move:
+                    text = text[1:]
+                    if action == "replace":
+                        pieces[index] = inner[:-1] + first
+                    elif action == "both":
+                        pieces[index] = inner + first
+                elif action == "drop":
+                    text = text[1:]
+            elif inner_last in _PUNCT:
+                action = merge_punctuation(inner_last, first)
+                if action == "drop":
+                    text = text[1:]
+                elif action == "replace":
+                    host = self.quoted_before(index)
+                    if host >= 0 and _moves_into(
+                        pieces[host], inner, first, self.punctuation_in_quote
+                    ):
+                        # '"colon":' + '!' -> '"colon!"': the replacing mark goes inside.
+                        pieces[index] = ""
+                        pieces[host] += first
+                    else:
+                        pieces[index] = inner[:-1] + first
+                    text = text[1:]
+        elif first == " " and not quoted and inner_last == " ":
+            text = text[1:]
+        return text
+
+    def quoted_before(self, index: int) -> int:
+        """The quoted text piece that the piece at ``index`` follows right after
+        its closing quote (-1 unless that piece comes just after a closing quote)."""
+        quote_at = self.quote_at
+        if quote_at.get(index - 1) != "cq":
+            return -1
+        for before in range(index - 2, -1, -1):
+            if before not in quote_at:
+                return before
+        return -1
+
+    def mark(self, mark: str, kind: str) -> None:
+        """A quote mark: a piece of its own, never merged with text at a seam."""
+        self.quote_at[len(self.pieces)] = kind
+        self.pieces.append(mark)
+
+    def box(self, node: Box, layers: Layers, font: Font, field: int) -> None:
+        """A box with formatting, display, quotes or a field of its own around its kids."""
+        inner_field = field
         tag = node.tag
-        if tag is not None:
-            if tag == "field":
-                field = id(node)
-            elif tag == CITE_AFFIX:
-                field = _AFFIX_FIELD
+        if tag == "field":
+            inner_field = id(node)
+        elif tag == CITE_AFFIX:
+            inner_field = _AFFIX_FIELD
+        inner = layers
+        italic, bold, small_caps, quote_depth = font
         if node.fmt is not None or node.display:
-            layers, italic, bold, small_caps = self.formatted(
-                node, layers, italic, bold, small_caps
-            )
-        runs = self.runs
+            inner, italic, bold, small_caps = self.formatted(node, layers, italic, bold, small_caps)
+        changed = inner is not layers or inner_field != field
+        if changed:
+            self.segment(inner, inner_field)
         closing = ""
         if node.quotes:
             # citeproc-js renders typed curly single quotes outside all quotes with
             # the inner marks, and flip-flops whatever they enclose from there.
             depth = 1 if quote_depth == 0 and tag == "inner-quote" else quote_depth
-            marks = self.outer if depth % 2 == 0 else self.inner
+            outer_marks, inner_marks = self.quote_marks()
+            marks = outer_marks if depth % 2 == 0 else inner_marks
             if marks[0]:
-                runs.append([marks[0], layers, "oq", field])
+                self.mark(marks[0], "oq")
             closing = marks[1]
             quote_depth = depth + 1
-        for kid in node.kids:
+        self.kids(node.kids, inner, (italic, bold, small_caps, quote_depth), inner_field)
+        if closing:
+            self.mark(closing, "cq")
+        if changed:
+            self.segment(layers, field)
+
+    def segment(self, layers: Layers, field: int) -> None:
+        """The pieces from here on are in ``layers`` and ``field``.
+
+        A segment that would hold no piece is replaced rather than kept: an
+        entry opens and closes formatted boxes back to back (the label's
+        margin, then the text's), and each empty segment would cost the
+        assembly a turn for nothing.
+        """
+        segments = self.segments
+        start = len(self.pieces)
+        if segments[-1][0] == start:
+            segments[-1] = (start, layers, field)
+        else:
+            segments.append((start, layers, field))
+
+    def kids(self, kids: list[str | Box], layers: Layers, font: Font, field: int) -> None:
+        """The kids of a box, in its layers and field.
+
+        Most kids are strings, and most boxes are plain (no formatting,
+        display, quotes or field of their own): a plain box's kids are
+        walked here directly, one call per box whatever it holds.
+        """
+        pieces = self.pieces
+        quote_at = self.quote_at
+        for kid in kids:
             if isinstance(kid, str):
                 if not kid:
                     continue
-                if kid.isascii():  # no superscript character is ASCII
-                    runs.append([kid, layers, "", field])
-                else:
-                    self.text_run(kid, layers, field)
+                if not kid.isascii():  # no superscript character is ASCII
+                    self.text(kid, layers, field)
+                    continue
+                first = kid[0]
+                if first in _SEAM_STARTS and pieces:
+                    # what :meth:`add` does, written out
+                    end = pieces[-1][-1:]
+                    if (end in _SEAM_ENDS and (not end or end + first in _MEETING)) or (
+                        quote_at and len(pieces) - 1 in quote_at
+                    ):
+                        kid = self.seam(kid, field)
+                        if not kid:
+                            continue
+                pieces.append(kid)
+            elif (
+                kid.fmt is None
+                and not kid.display
+                and not kid.quotes
+                and kid.tag not in _FIELD_TAGS
+            ):
+                self.kids(kid.kids, layers, font, field)
             else:
-                self._box(kid, layers, italic, bold, small_caps, quote_depth, field)
-        if closing:
-            runs.append([closing, layers, "cq", field])
+                self.box(kid, layers, font, field)
 
     def formatted(
         self,
         node: Box,
-        layers: tuple[_Layer, ...],
+        layers: Layers,
         italic: bool,
         bold: bool,
         small_caps: bool,
-    ) -> tuple[tuple[_Layer, ...], bool, bool, bool]:
+    ) -> tuple[Layers, bool, bool, bool]:
         """The layers and font state inside ``node``'s formatting and display."""
         attrs: dict[str, object] = {}
         fmt = node.fmt
@@ -288,8 +460,25 @@ class _Flattener:
         if node.display:
             attrs["display"] = node.display
         if attrs:
-            layers = (*layers, _Layer(attrs))
+            layers = (*layers, _Layer(span_format(attrs)))
         return layers, italic, bold, small_caps
+
+
+QuoteMarks = tuple[tuple[str, str], tuple[str, str]]
+_QUOTE_MARKS: dict[int, tuple[Locale, QuoteMarks]] = {}
+""":func:`_quote_marks` by ``id(locale)``, with the locale (so the id stays its own)."""
+
+
+def _quote_marks(locale: Locale) -> QuoteMarks:
+    """The outer and inner quote marks of ``locale``, looked up once per locale
+    (a locale is not changed once built; most entries of a bibliography quote
+    a title, and the four term lookups cost a microsecond each time)."""
+    kept = _QUOTE_MARKS.get(id(locale))
+    if kept is None or kept[0] is not locale:
+        if len(_QUOTE_MARKS) >= 64:  # a bound: a process meets few locales
+            _QUOTE_MARKS.clear()
+        kept = _QUOTE_MARKS[id(locale)] = (locale, (locale.outer_quotes, locale.inner_quotes))
+    return kept[1]
 
 
 def _has_romanesque(node: str | Box) -> bool:
@@ -303,115 +492,87 @@ def _has_romanesque(node: str | Box) -> bool:
     return False
 
 
-def _moves_into(host: Run | None, previous: str, mark: str, punctuation_in_quote: bool) -> bool:
-    """Whether ``mark``, replacing the lone mark just after a closing quote, belongs inside it."""
-    if host is None or not punctuation_in_quote or mark not in ".,!?" or len(previous) != 1:
+def _moves_into(quoted: str, previous: str, mark: str, punctuation_in_quote: bool) -> bool:
+    """Whether ``mark``, replacing the lone mark ``previous`` just after the quoted
+    text ``quoted``, belongs inside the closing quote."""
+    if not punctuation_in_quote or mark not in ".,!?" or len(previous) != 1:
         return False
-    quoted: str = host[0]
     return quoted[-1:] not in _PUNCT
 
 
-def _fix_punctuation(runs: list[Run], punctuation_in_quote: bool) -> None:
-    """Merge punctuation where pieces meet; move punctuation into closing quotes."""
-    last_text: Run | None = None  # last run carrying text (not a quote mark)
-    previous: Run | None = None  # last run with any text
-    after_quote: dict[int, Run] = {}  # run right after a closing quote -> the quoted text
-    for run in runs:
-        text: str = run[0]  # never empty: the walk makes none, edits empty only earlier runs
-        kind = run[2]
-        # only a run opening with punctuation or a space can meet its neighbour badly
-        if (
-            text[0] in _SEAM_STARTS
-            and kind == ""
-            and previous is not None
-            and last_text is not None
-        ):
-            first = text[0]
-            inner: str = last_text[0]
-            inner_last = inner[-1:] if inner else ""
-            quoted = previous[2] == "cq"
-            same_field = bool(run[3]) and run[3] == previous[3]
-            if same_field:
-                pass
-            elif first in _PUNCT:
-                if quoted:
-                    move = punctuation_in_quote and first in ".,!?" and run[3] != _AFFIX_FIELD
-                    action = (
-                        merge_punctuation(inner_last, first) if inner_last in _PUNCT else "both"
-                    )
-                    if move:
-                        text = text[1:]
-                        if action == "replace":
-                            last_text[0] = inner[:-1] + first
-                        elif action == "both":
-                            last_text[0] = inner + first
-                    elif action == "drop":
-                        text = text[1:]
-                elif inner_last in _PUNCT:
-                    action = merge_punctuation(inner_last, first)
-                    host = after_quote.get(id(last_text))
-                    inside = _moves_into(host, inner, first, punctuation_in_quote)
-                    if action == "drop":
-                        text = text[1:]
-                    elif action == "replace" and inside:
-                        # '"colon":' + '!' -> '"colon!"': the replacing mark goes inside.
-                        assert host is not None
-                        last_text[0] = ""
-                        host[0] = f"{host[0]}{first}"
-                        text = text[1:]
-                    elif action == "replace":
-                        last_text[0] = inner[:-1] + first
-                        text = text[1:]
-            elif first == " " and not quoted and inner_last == " ":
-                text = text[1:]
-            run[0] = text
-        if text:
-            if kind == "" and previous is not None and previous[2] == "cq" and last_text:
-                after_quote[id(run)] = last_text
-            previous = run
-            if kind == "":
-                last_text = run
+def _assemble(pieces: list[str], segments: list[Segment]) -> Rich:
+    """Rich text of the fixed pieces, in one pass over the segments, without recursion.
 
-
-def _build(runs: list[Run], start: int, stop: int, depth: int) -> list[Rich]:
-    """Rich text of ``runs[start:stop]``, whose layers agree below ``depth``.
-
-    Runs without a layer at ``depth`` are text here, neighbours joined into
-    one :class:`Text`; each stretch sharing the layer at ``depth`` is a Span.
+    The spans open around a segment are its layers.  A segment sharing its
+    layers tuple with the one before (the usual case: the pieces on either
+    side of a field) only adds its text; otherwise the spans the two do not
+    share (compared by identity, level by level) are closed and the new
+    segment's opened.  Texts next to each other in one span join into one
+    :class:`Text`; a segment without text opens nothing.
     """
-    result: list[Rich] = []
-    texts: list[str] = []  # text runs not yet added to ``result``
-    index = start
-    while index < stop:
-        run = runs[index]
-        layers: tuple[_Layer, ...] = run[1]
-        if len(layers) <= depth:
-            texts.append(run[0])
-            index += 1
+    root: list[Rich] = []
+    frames: list[list[Rich]] = [root]  # the children of each open span, outermost first
+    current: Layers = ()
+    texts: list[str] = []  # text of the innermost open span not yet in a Text
+    last = len(segments) - 1
+    for number, (start, layers, _) in enumerate(segments):
+        stop = segments[number + 1][0] if number < last else len(pieces)
+        if stop - start == 1:
+            text = pieces[start]
+        elif stop > start:
+            text = "".join(pieces[start:stop])
+        else:
             continue
-        layer = layers[depth]
-        end = index + 1
-        while end < stop:
-            other: tuple[_Layer, ...] = runs[end][1]
-            if len(other) <= depth or other[depth] is not layer:
-                break
-            end += 1
-        children = _build(runs, index, end, depth + 1)
-        if children:
-            _add_text(result, texts)
-            result.append(Span(tuple(children), **layer.attrs))  # type: ignore[arg-type]
-        index = end
-    _add_text(result, texts)
-    return result
-
-
-def _add_text(result: list[Rich], texts: list[str]) -> None:
-    """The pending ``texts`` as one Text (none if they are empty), and empties them."""
+        if not text:
+            continue
+        if layers is not current:
+            shared = 0
+            limit = min(len(layers), len(current))
+            while shared < limit and layers[shared] is current[shared]:
+                shared += 1
+            if shared < len(current) or shared < len(layers):
+                if texts:
+                    frames[-1].append(Text("".join(texts)))
+                    texts = []
+                for depth in range(len(current) - 1, shared - 1, -1):
+                    children = frames.pop()
+                    frames[-1].append(span_of(tuple(children), current[depth].fmt))
+                for _ in range(shared, len(layers)):
+                    frames.append([])
+            current = layers
+        texts.append(text)
     if texts:
-        text = "".join(texts)
-        if text:
-            result.append(Text(text))
-        texts.clear()
+        frames[-1].append(Text("".join(texts)))
+    for depth in range(len(current) - 1, -1, -1):
+        children = frames.pop()
+        frames[-1].append(span_of(tuple(children), current[depth].fmt))
+    if len(root) == 1:
+        return root[0]
+    return span_of(tuple(root), NO_FORMAT)
+
+
+_LEFT_MARGIN = span_format({"display": "left-margin"})
+_RIGHT_INLINE = span_format({"display": "right-inline"})
+
+
+def to_rich_aligned(label: Out, text: Out | None, locale: Locale) -> Rich:
+    """A second-field-align entry: ``label`` in the left margin, ``text`` (if any) beside it.
+
+    The same rich text as :func:`to_rich` of ``Box([Box([label],
+    display="left-margin"), Box([text], display="right-inline")])``, without
+    building those three boxes for every entry of a numbered bibliography
+    nor working out the two displays' formatting again each time.
+    """
+    flattener = _Flattener(locale)
+    font: Font = (False, False, False, 0)
+    margin = (_Layer(_LEFT_MARGIN),)
+    flattener.segment(margin, 0)
+    flattener.kids([label], margin, font, 0)
+    if text is not None:
+        inline = (_Layer(_RIGHT_INLINE),)
+        flattener.segment(inline, 0)
+        flattener.kids([text], inline, font, 0)
+    return _assemble(flattener.pieces, flattener.segments)
 
 
 def to_rich(node: str | Box | None, locale: Locale) -> Rich:
@@ -419,11 +580,5 @@ def to_rich(node: str | Box | None, locale: Locale) -> Rich:
     if node is None:
         return Span(())
     flattener = _Flattener(locale)
-    flattener.walk(node, (), False, False, False, 0)
-    runs = flattener.runs  # no empty text: the walk leaves empty strings out
-    _fix_punctuation(runs, locale.punctuation_in_quote)
-    runs = [run for run in runs if run[0]]
-    children = _build(runs, 0, len(runs), 0)
-    if len(children) == 1:
-        return children[0]
-    return Span(tuple(children))
+    flattener.walk(node)
+    return _assemble(flattener.pieces, flattener.segments)

@@ -201,35 +201,42 @@ def capitalize_leading_term(node: str | Box) -> None:
 
     The string leaves are visited in document order, each with whether it is
     inside a term, up to ``_LEADING_LEAVES`` of them; the first one or two
-    usually decide.  One loop and a stack, no generator: this runs twice for
-    every bibliography entry.
+    usually decide (a leaf outside a term that does not end a sentence
+    decides that nothing is capitalised).  A bibliography entry asks once
+    for its text and, in a second-field-align style, once for its label.
     """
-    if isinstance(node, str):
-        return
-    seen = 0
-    stack: list[tuple[Box, int, bool]] = [(node, 0, node.tag == "term")]
-    while stack:
-        box, start, in_term = stack.pop()
-        kids = box.kids
-        for index in range(start, len(kids)):
-            kid = kids[index]
-            if not isinstance(kid, str):
-                stack.append((box, index + 1, in_term))
-                stack.append((kid, 0, in_term or kid.tag == "term"))
-                break
-            if seen == _LEADING_LEAVES:
-                return
-            seen += 1
+    if isinstance(node, Box):
+        _capitalize_leading(node, node.tag == "term", _LEADING_LEAVES)
+
+
+def _capitalize_leading(box: Box, in_term: bool, budget: int) -> int:
+    """:func:`capitalize_leading_term` within ``box``: the leaves it may still
+    look at after ``box``, or -1 once it has decided.
+
+    A recursion rather than a loop over a stack: a call per box costs less
+    than pushing and popping the place in each box on the way down.
+    """
+    kids = box.kids
+    for index, kid in enumerate(kids):
+        if isinstance(kid, str):
+            if budget == 0:
+                return -1
+            budget -= 1
             if not kid.strip():
                 continue
             if in_term:
                 kids[index] = kid[0].upper() + kid[1:]
-                return
+                return -1
             if not kid.strip("([ "):
                 continue  # an opening bracket does not start a sentence, nor end one
             sentence = kid.rstrip().rstrip("\u201d\u2019\"'").endswith((".", "!", "?"))
             if not (sentence and len(kid.split()) > 1):
-                return
+                return -1
+        else:
+            budget = _capitalize_leading(kid, in_term or kid.tag == "term", budget)
+            if budget < 0:
+                return -1
+    return budget
 
 
 _LEADING_LEAVES = 9  # how far into the output a leading term is looked for
