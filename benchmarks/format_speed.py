@@ -15,7 +15,13 @@ What is measured, per style and size (the first N entries of
   the same ``.csl`` file, the same .bib; the child's CPU time (user +
   system, from ``resource.getrusage(RUSAGE_CHILDREN)``) and wall time.
   The child runs with bytecode written (``PYTHONDONTWRITEBYTECODE`` unset),
-  as an installed citekit does; a warm-up run before the rounds compiles it.
+  as an installed citekit does, and with its disk cache (parsed styles,
+  merged locales, compiled layouts) in a folder of this run's own; a
+  warm-up run of each style before the rounds compiles the bytecode and
+  fills that cache, as a user's first command does.  Each round also runs
+  citekit with the cache off (``CITEKIT_NO_DISK_CACHE=1``), printed as
+  ``no disk cache`` beside the ratios: what a first command with a style
+  costs.
 * **in-process**: citekit's public ``render()`` of the whole library (what
   ``nocite: '@*'`` lists), the .bib already read; set against pandoc's
   whole-process CPU, since pandoc has no in-process form.
@@ -90,6 +96,7 @@ AND_SEPARATOR = re.compile(r"\s+and\s+", re.IGNORECASE)
 # The parallel runs' tool names (wall time only: their CPU is not comparable).
 PARALLEL_WHOLE = "citekit --jobs"
 PARALLEL_IN_PROCESS = "citekit render(jobs)"
+NO_DISK_CACHE = "citekit no disk cache"
 
 # One measure: (tool, style, size) -> the samples of each round.
 Samples = dict[tuple[str, str, int], list[float]]
@@ -171,10 +178,17 @@ def entries_for(entries: list[str], size: int) -> str:
     return "\n".join(chosen)
 
 
-def child_env() -> dict[str, str]:
-    """The environment of the citekit child: bytecode written and read, as installed."""
+def child_env(cache: Path, disk_cache: bool = True) -> dict[str, str]:
+    """The environment of the citekit child: bytecode written and read, as installed.
+
+    Its disk cache lives in ``cache`` (this run's own folder), or is off.
+    """
     env = dict(os.environ)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.pop("CITEKIT_NO_DISK_CACHE", None)
+    env["CITEKIT_CACHE_DIR"] = str(cache)
+    if not disk_cache:
+        env["CITEKIT_NO_DISK_CACHE"] = "1"
     return env
 
 
@@ -326,10 +340,13 @@ class Bench:
     def whole_process(self, style: str, size: int) -> None:
         """One round of the child processes, citekit then each pandoc."""
         csl = self.styles[style].path
-        timing = run_child(citekit_command(self.bibs[size], csl), child_env())
+        cache = self.work / "cache"
+        timing = run_child(citekit_command(self.bibs[size], csl), child_env(cache))
         self.record("citekit", style, size, timing.cpu, timing.wall, timing.entries)
+        timing = run_child(citekit_command(self.bibs[size], csl), child_env(cache, False))
+        self.record(NO_DISK_CACHE, style, size, timing.cpu, timing.wall, timing.entries)
         if self.jobs != 1:
-            timing = run_child(citekit_command(self.bibs[size], csl, self.jobs), child_env())
+            timing = run_child(citekit_command(self.bibs[size], csl, self.jobs), child_env(cache))
             self.record(PARALLEL_WHOLE, style, size, timing.cpu, timing.wall, timing.entries)
         for label, pandoc in self.pandocs.items():
             if (label, style, size) in self.timed_out:
@@ -396,6 +413,18 @@ def print_size_lines(bench: Bench, style: str, size: int) -> dict[str, float]:
             f"{label} {cpu:.2f} s CPU ({wall:.2f} s wall, {theirs_n} entries), {ratio:.2f}x"
         )
     print("; ".join(parts))
+    if (NO_DISK_CACHE, style, size) in bench.cpu:
+        cold = median(bench.cpu[NO_DISK_CACHE, style, size])
+        against = ", ".join(
+            f"{label} {at_least(bench, label, style, size)}"
+            f"{median(bench.cpu[label, style, size]) / cold:.2f}x"
+            for label in bench.pandocs
+        )
+        print(
+            f"{style} {size:>6d}: citekit no disk cache (a style's first command) {cold:.2f} s "
+            f"CPU ({median(bench.wall[NO_DISK_CACHE, style, size]):.2f} s wall)"
+            + (f"; vs {against}" if against else "")
+        )
     against = ", ".join(
         f"{label} {at_least(bench, label, style, size)}{ratios[f'{label} in-process']:.2f}x"
         for label in bench.pandocs
@@ -545,9 +574,9 @@ def prepare(args: argparse.Namespace, work: Path) -> Bench:
 
 
 def warm_up(bench: Bench, size: int) -> None:
-    """One uncounted run of each child, so bytecode and file caches are in place."""
-    style = next(iter(bench.styles))
-    bench.whole_process(style, size)
+    """One uncounted run of each child and style: bytecode, disk and file caches in place."""
+    for style in bench.styles:
+        bench.whole_process(style, size)
     for measure in (bench.cpu, bench.wall):
         measure.clear()
     bench.counts.clear()
