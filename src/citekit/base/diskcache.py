@@ -60,8 +60,8 @@ def cache_dir(environ: Mapping[str, str] | None = None) -> Path:
 
     ``$XDG_CACHE_HOME/citekit`` (``~/.cache/citekit``) on Linux and other
     Unix systems, ``~/Library/Caches/citekit`` on macOS and
-    ``%LOCALAPPDATA%\\citekit\\Cache`` on Windows (the folder the identifier
-    lookups use, :func:`citekit.sources.http.default_cache_dir`).
+    ``%LOCALAPPDATA%\\citekit\\Cache`` on Windows; the identifier lookups
+    keep their answers there too (:func:`citekit.sources.http.default_cache_dir`).
     """
     env = os.environ if environ is None else environ
     if env.get(CACHE_ENV):

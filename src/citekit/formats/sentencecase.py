@@ -202,18 +202,9 @@ def _marked_in_title_case(tokens: list[str]) -> bool:
     Most titles with markup are in sentence case, which their second
     lower-case word shows: the scan stops there.
     """
-    capitalised = lower = 0
-    for _, text, first, _ in _marked_scan(tokens, True):
-        if first:
-            continue
-        vote = _vote(text)
-        if vote > 0:
-            capitalised += 1
-        elif vote < 0:
-            lower += 1
-            if lower > 1:
-                return False
-    return capitalised >= 1 and (lower == 0 or (lower == 1 and capitalised >= 4))
+    return _votes_say_title_case(
+        text for _, text, first, _ in _marked_scan(tokens, True) if not first
+    )
 
 
 def _has_quotation(tokens: list[str]) -> bool:
@@ -346,11 +337,15 @@ def is_title_case(title: str) -> bool:
 def _in_title_case(words: list[_Word]) -> bool:
     """:func:`is_title_case` on a title's words; stops at the second lower-case word,
     which decides."""
+    return _votes_say_title_case(word.text for word in words if not word.first)
+
+
+def _votes_say_title_case(texts: Iterable[str]) -> bool:
+    """Whether the words after each sentence's first read as title case (see
+    :func:`is_title_case`); stops at the second lower-case word, which decides."""
     capitalised = lower = 0
-    for word in words:
-        if word.first:
-            continue
-        vote = _vote(word.text)
+    for text in texts:
+        vote = _vote(text)
         if vote > 0:
             capitalised += 1
         elif vote < 0:

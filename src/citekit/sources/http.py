@@ -22,7 +22,6 @@ import email.utils
 import hashlib
 import json
 import os
-import sys
 import tempfile
 import threading
 import time
@@ -32,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from citekit.base import VERSION as __version__
+from citekit.base.diskcache import CACHE_ENV, cache_dir
 from citekit.errors import DataError
 
 if TYPE_CHECKING:  # httpx takes a third of a second to import: only lookups pay for it
@@ -43,7 +43,6 @@ PROJECT_URL = "https://pypi.org/project/citekit/"
 #: The environment variable holding the address sent to Crossref's polite pool.
 MAILTO_ENV = "CITEKIT_MAILTO"
 #: The environment variable naming the cache folder (overrides the platform's).
-CACHE_ENV = "CITEKIT_CACHE_DIR"
 
 RETRYABLE = frozenset({429, 500, 502, 503, 504})
 
@@ -122,21 +121,12 @@ class Services:
 
 
 def default_cache_dir(environ: Mapping[str, str] | None = None) -> Path:
-    """The folder for cached answers: ``$CITEKIT_CACHE_DIR``, else the platform's.
+    """The folder for cached answers: citekit's cache folder, shared with parsed styles.
 
-    ``$XDG_CACHE_HOME/citekit`` (``~/.cache/citekit``) on Linux and other
-    Unix systems, ``~/Library/Caches/citekit`` on macOS and
-    ``%LOCALAPPDATA%\\citekit\\Cache`` on Windows.
+    That is :func:`citekit.base.diskcache.cache_dir`: ``$CITEKIT_CACHE_DIR``,
+    else the platform's.
     """
-    env = os.environ if environ is None else environ
-    if env.get(CACHE_ENV):
-        return Path(env[CACHE_ENV])
-    if sys.platform == "win32" and env.get("LOCALAPPDATA"):
-        return Path(env["LOCALAPPDATA"]) / "citekit" / "Cache"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Caches" / "citekit"
-    base = env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "citekit"
+    return cache_dir(environ)
 
 
 class Cache:
