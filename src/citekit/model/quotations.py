@@ -16,6 +16,7 @@ verification against a text) both read records through it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from citekit.base.valueclass import value_class
@@ -45,10 +46,28 @@ QUOTATION_TYPES: frozenset[str] = frozenset(
 )
 
 
+_CUSTOM_KEY_SET: frozenset[str] = frozenset(CUSTOM_KEYS)
+
+
 def is_quotation(record: Record) -> bool:
-    """Whether a record carries any of the quotation ``custom`` keys."""
-    custom = record.custom
-    return any(key in custom for key in CUSTOM_KEYS)
+    """Whether a record carries any of the quotation ``custom`` keys.
+
+    Reads the record's stored ``custom`` dict directly rather than through
+    :attr:`Record.custom`: every rendering asks this of every record, and the
+    view costs an object and a method call per key.  A ``custom`` that is not
+    an object holds no keys, as the view reads it.
+    """
+    custom = record.fields.get("custom")
+    return isinstance(custom, dict) and not custom.keys().isdisjoint(_CUSTOM_KEY_SET)
+
+
+def has_quotations(records: Iterable[Record]) -> bool:
+    """Whether any of ``records`` is a quotation record.
+
+    The cheap question to ask once before per-record "quoted in" work: a
+    library without quotation records (most of them) needs none of it.
+    """
+    return any(map(is_quotation, records))
 
 
 def speaker_name(name: Name) -> str:
@@ -185,6 +204,7 @@ __all__ = [
     "QUOTED_IN_LOCATOR",
     "Quotation",
     "custom_text",
+    "has_quotations",
     "is_quotation",
     "quotations",
     "speaker_name",

@@ -1029,3 +1029,86 @@ def test_citeproc_py_renders_quoted_in_without_citekits_engine_loaded(tmp_path: 
     citation, loaded = done.stdout.splitlines()
     assert " quoted in " in citation
     assert loaded == "[]"
+
+
+# ---------------------------------------------------------------------------
+# The pass's shortcuts: nothing to hide or relabel, nothing read
+# ---------------------------------------------------------------------------
+
+
+def _never(*args: object, **kwargs: object) -> Any:
+    raise AssertionError("the pass read what it did not need")
+
+
+@pytest.fixture
+def without_later_steps(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The layout reader and the entries' form fail if the pass reaches them."""
+    from citekit.render.quoted import entries, layout
+
+    monkeypatch.setattr(layout, "citation_layout", _never)
+    monkeypatch.setattr(entries, "listed_entries", _never)
+
+
+def _bare_run() -> EngineRun:
+    """A run whose engine and style the shortcuts must never touch."""
+    return EngineRun(_never, [], b"not a style", "en-US", lambda tag: None)  # type: ignore[arg-type]
+
+
+PLAIN = Library.from_json([item for item in CHICAGO_EXAMPLE if "custom" not in item])
+PLAIN_ENTRIES = [(record.key, Text(record.key)) for record in PLAIN]
+
+
+@pytest.mark.usefixtures("without_later_steps")
+@pytest.mark.parametrize("clusters", [[], [one("costello1981")]])
+def test_a_library_without_quotations_is_passed_through(clusters: list[Cluster]) -> None:
+    quoted = QuotedInPass.prepare(PLAIN, clusters)
+    warnings: list[str] = []
+    assert quoted.default_bibliography() is None
+    assert quoted.bibliography(_bare_run(), PLAIN_ENTRIES, warnings) == PLAIN_ENTRIES
+    assert warnings == []
+
+
+@pytest.mark.usefixtures("without_later_steps")
+def test_quotations_outside_the_bibliography_are_not_looked_at(chicago_example: Library) -> None:
+    """A library with quotation records, a bibliography without one (its works cited only)."""
+    quoted = QuotedInPass.prepare(chicago_example, [one("costello1981")])
+    entries = [("costello1981", Text("Costello"))]
+    assert quoted.bibliography(_bare_run(), entries, []) == entries
+
+
+def test_a_listed_quotation_still_takes_the_entries_form(
+    chicago_example: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from citekit.render.quoted import entries
+
+    seen: list[list[str]] = []
+
+    def listed(kept: Any, library: Library, context: Any) -> list[tuple[str, Rich]]:
+        seen.append([key for key, _ in kept])
+        return list(kept)
+
+    monkeypatch.setattr(entries, "listed_entries", listed)
+    quoted = QuotedInPass.prepare(chicago_example, [], include_quotations=True)
+    rows = [(record.key, Text(record.key)) for record in chicago_example]
+    assert quoted.bibliography(_bare_run(), rows, []) == rows
+    assert seen == [[key for key, _ in rows]]
+
+
+def test_a_cited_quotation_reads_the_layout_to_hide_it(
+    chicago_example: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hidden in a style whose citations print no number, so nothing is left to relabel."""
+    from citekit.render.quoted import entries, layout
+
+    asked: list[bytes] = []
+
+    def read_layout(style_xml: bytes) -> CitationLayout:
+        asked.append(style_xml)
+        return CitationLayout(numeric=False)
+
+    monkeypatch.setattr(layout, "citation_layout", read_layout)
+    monkeypatch.setattr(entries, "listed_entries", _never)
+    quoted = QuotedInPass.prepare(chicago_example, [one("zukofsky1931")])
+    rows = [("costello1981", Text("Costello")), ("zukofsky1931", Text("Zukofsky"))]
+    assert quoted.bibliography(_bare_run(), rows, []) == rows[:1]
+    assert asked == [b"not a style"]

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from citekit.base.valueclass import value_class
 from citekit.model.citations import CiteItem, Cluster
 from citekit.model.locators import DEFAULT_LOCATOR, is_locator_label
-from citekit.model.quotations import Quotation, is_quotation
+from citekit.model.quotations import Quotation, has_quotations, is_quotation
 from citekit.model.records import Library, Record
 
 if TYPE_CHECKING:  # named in a signature only; the layout reader loads when a layout is read
@@ -217,8 +217,11 @@ def bibliography_default(library: Library) -> list[str] | None:
     """The ids of a whole-library bibliography without its quotation records.
 
     None when the library has no quotation quoted in one of its records (so
-    the engine's own "every item" applies unchanged).
+    the engine's own "every item" applies unchanged).  A library without a
+    single quotation record is answered by one cheap pass over it.
     """
+    if not has_quotations(library):
+        return None
     keys = [record.key for record in library if not is_quoted(record, library)]
     return None if len(keys) == len(library) else keys
 

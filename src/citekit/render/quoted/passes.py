@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from citekit.base.valueclass import value_class
 from citekit.model.citations import Cluster
+from citekit.model.quotations import has_quotations
 from citekit.model.records import Library
 from citekit.render.quoted.expansion import (
     Expansion,
@@ -130,18 +131,40 @@ class QuotedInPass:
         numbers must point somewhere).  Listed quotation records get
         Chicago's form (:func:`~citekit.render.quoted.entries.listed_entries`).
         """
+        hidden = self._hidden(run)
+        kept = [(key, tree) for key, tree in entries if key not in hidden] if hidden else [*entries]
+        if not self._lists_quotation(key for key, _ in kept):
+            # nothing to relabel: the entries module (and lxml, which the
+            # locale words need) never loads for such a bibliography
+            return kept
         # loaded with the bibliography only: a rendering of citations alone skips them
         from citekit.render.quoted.entries import EntryContext, listed_entries
+
+        context = EntryContext(run, frozenset(self.named or ()), warnings)
+        return listed_entries(kept, self.library, context)
+
+    def _hidden(self, run: EngineRun) -> frozenset[str]:
+        """The cited quotation records the bibliography leaves out.
+
+        The style's citation layout (whether it is numeric) is read only
+        when a quotation was cited: with none, nothing can be hidden, and
+        the style is not parsed again.
+        """
+        if self.include_quotations or not self.expansion.quotations:
+            return frozenset()
         from citekit.render.quoted.layout import citation_layout
 
-        hidden: frozenset[str] = (
-            frozenset()
-            if self.include_quotations
-            else hidden_entries(self.expansion, self.named, citation_layout(run.style_xml))
-        )
-        context = EntryContext(run, frozenset(self.named or ()), warnings)
-        kept = [(key, tree) for key, tree in entries if key not in hidden]
-        return listed_entries(kept, self.library, context)
+        return hidden_entries(self.expansion, self.named, citation_layout(run.style_xml))
+
+    def _lists_quotation(self, keys: Iterable[str]) -> bool:
+        """Whether any of ``keys`` is a quotation record of the library.
+
+        Only those get Chicago's form; a bibliography without one passes
+        through as the engine made it.
+        """
+        records = self.library.as_mapping()
+        # a Record is always true (it has no __len__), so filter(None) drops only the absent
+        return has_quotations(filter(None, map(records.get, keys)))
 
 
 __all__ = ["QuotedInPass"]
