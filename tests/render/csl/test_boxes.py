@@ -22,6 +22,7 @@ from citekit.render.csl.boxes import (
     _Flattener,
     _has_romanesque,
     copy_box,
+    tagged_box,
     to_rich,
     to_rich_aligned,
 )
@@ -442,3 +443,17 @@ def test_corpus_entries_flatten_as_the_reference_does(
     monkeypatch.setattr(bibliography, "to_rich_aligned", aligned)
     result = citekit.render(library, style=style)
     assert len(compared) >= len(result.bibliography) > 300
+
+
+_SLOTS = ("kids", "fmt", "quotes", "display", "tag", "nocase")
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(_TREES, max_size=3), st.sampled_from(["term", "title", "names", "year-suffix"]))
+def test_a_tagged_box_is_the_box_the_constructor_makes(kids: list[str | Box], tag: str) -> None:
+    """``tagged_box`` stores every slot as ``Box(kids, tag=tag)`` does, and flattens alike."""
+    fast, slow = tagged_box(kids, tag), Box(kids, tag=tag)
+    assert type(fast) is type(slow)
+    assert [getattr(fast, slot) for slot in _SLOTS] == [getattr(slow, slot) for slot in _SLOTS]
+    assert set(_SLOTS) == set(Box.__slots__)  # a new slot must be set by tagged_box too
+    assert to_rich(fast, EN) == to_rich(slow, EN)

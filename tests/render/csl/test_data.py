@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -17,8 +18,11 @@ from citekit.model.records import (
     STRING_VARIABLES,
 )
 from citekit.render.csl.data import (
+    NameData,
     _int,
     _parts,
+    _plain_name,
+    _two_part_name,
     normalise_item,
     parse_date,
     parse_name,
@@ -196,3 +200,81 @@ def test_an_item_s_variables_are_every_variable_it_has(fields: dict[str, object]
     for variable in [*_SOME_VARIABLES, "container-title-short", "title-short", "id", "type"]:
         found = variable in item.names or variable in item.dates or variable in item.vars
         assert (variable in item.present) is found
+
+
+@settings(max_examples=150, deadline=None)
+@given(family=st.text(max_size=6), given_name=st.text(max_size=6))
+def test_the_quick_name_constructor_makes_the_dataclass_s_value(
+    family: str, given_name: str
+) -> None:
+    """``_plain_name`` sets every field as ``NameData(family, given)`` does, and the
+    result is as frozen and hashes and prints the same."""
+    fast, slow = _plain_name(family, given_name), NameData(family, given_name)
+    assert type(fast) is NameData
+    for name_field in dataclasses.fields(NameData):
+        assert getattr(fast, name_field.name) == getattr(slow, name_field.name)
+    assert fast == slow and hash(fast) == hash(slow) and repr(fast) == repr(slow)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fast.family = "changed"  # type: ignore[misc]
+
+
+@settings(max_examples=200, deadline=None)
+@given(family=_PART, given_name=_PART)
+def test_remembered_names_are_the_names_parsed_afresh(family: str, given_name: str) -> None:
+    """The memo answers what the unmemoised function answers, on the first call and later."""
+    raw = {"family": family, "given": given_name}
+    fresh = _two_part_name.__wrapped__(family, given_name)
+    for _ in range(2):
+        assert _two_part_name(family, given_name) == fresh
+        assert parse_name(raw) == parse_name_fully(raw)
+
+
+class _Text(str):
+    """A str subclass: the quick path takes exact strings only, as before."""
+
+
+def test_names_of_other_text_types_take_the_full_parse() -> None:
+    raw = {"family": _Text("Smith"), "given": _Text("John")}
+    assert parse_name(raw) == parse_name_fully(raw)
+    assert _two_part_name.cache_info().maxsize  # bounded, for long-lived processes
+
+
+def _reference_item(raw: dict[str, object]) -> tuple[dict[str, str], dict[str, object]]:
+    """Text and names of an item as normalise_item read them before its one-set test:
+    text under a date variable parsed as a date, under a name variable skipped."""
+    variables: dict[str, str] = {}
+    names: dict[str, object] = {}
+    for key, value in raw.items():
+        if type(value) is str and key not in DATE_VARIABLES:
+            if value and key not in NAME_VARIABLES:
+                variables[key] = value
+        elif key in NAME_VARIABLES and isinstance(value, list):
+            parsed = tuple(parse_name_fully(n) for n in value if isinstance(n, dict))
+            if parsed:
+                names[key] = parsed
+    return variables, names
+
+
+_NAME_VALUES = st.lists(
+    st.fixed_dictionaries({"family": _PART, "given": _PART})
+    | st.fixed_dictionaries({"family": _PART}, optional={"suffix": _PART, "literal": _PART}),
+    max_size=3,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    fields=st.dictionaries(
+        st.sampled_from(_SOME_VARIABLES[:-3]), _VALUES | _NAME_VALUES | _PART, max_size=8
+    )
+)
+def test_text_and_names_of_an_item_are_read_as_the_plain_reading_reads_them(
+    fields: dict[str, object],
+) -> None:
+    """Every text field and every list of names of an item (no note field and no
+    aliases: those add their own) comes out as the straightforward reading gives it."""
+    item = normalise_item({"id": "a", "type": "book", **fields})
+    variables, names = _reference_item(fields)
+    text_fields = {key for key, value in fields.items() if type(value) is str}
+    assert {k: v for k, v in item.vars.items() if k in text_fields} == variables
+    assert item.names == names

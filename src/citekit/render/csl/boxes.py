@@ -80,6 +80,27 @@ class Box:
 Out = str | Box
 """What rendering one node gives: a plain string or a :class:`Box`."""
 
+_new_object = object.__new__
+
+
+def tagged_box(kids: list[str | Box], tag: str) -> Box:
+    """``Box(kids, tag=tag)``, for the evaluator's hottest boxes, at half the cost.
+
+    A bibliography entry makes a dozen tagged boxes (its title, terms,
+    names, dates); a call of the class with a keyword argument goes through
+    ``__init__``'s argument parsing each time, where storing the six slots
+    directly does not.  The same object as the constructor gives (a test
+    compares every slot).
+    """
+    box: Box = _new_object(Box)
+    box.kids = kids
+    box.fmt = None
+    box.quotes = False
+    box.display = None
+    box.tag = tag
+    box.nocase = False
+    return box
+
 
 def plain_text(node: str | Box | None) -> str:
     """The characters of ``node`` (quotes as straight marks)."""

@@ -48,7 +48,7 @@ from citekit.base.diskcache import DiskMemo, package_fingerprint
 from citekit.base.diskcache import enabled as disk_cache_enabled
 from citekit.model.locators import LocatorPart
 from citekit.model.records import NUMBER_VARIABLES
-from citekit.render.csl.boxes import Box, Out, copy_box, find_tag, is_empty
+from citekit.render.csl.boxes import Box, Out, copy_box, find_tag, is_empty, tagged_box
 from citekit.render.csl.contract import Context, NodeEvaluator
 from citekit.render.csl.data import Item
 from citekit.render.csl.dates import render_date
@@ -640,7 +640,7 @@ class Compiler:
                 ctx.suppressed.add(name)
             content = value if no_markup else field_content(markup, ctx, value, is_number)
             if tagged and ctx.mode != "sort":
-                content = Box([content], tag=name)
+                content = tagged_box([content], name)
             return content if dec is None else dec(ctx, content)
 
         if not node.decor.strip_periods:
@@ -680,7 +680,7 @@ class Compiler:
             else:
                 content = field_content(markup, ctx, value, is_number)
             if tagged and ctx.mode != "sort":
-                content = Box([content], tag=name)
+                content = tagged_box([content], name)
             return content if dec is None else dec(ctx, content)
 
         return text
@@ -737,7 +737,7 @@ class Compiler:
                 return None
             content: Out = parse_markup(found) if "<" in found else found
             if boxed and ctx.mode != "sort":
-                content = Box([content], tag="term")
+                content = tagged_box([content], "term")
             return content if dec is None else dec(ctx, content)
 
         return term
@@ -870,7 +870,7 @@ class Compiler:
                 # After the range's last year, as citeproc-js does: "1984–1986a".
                 year = find_tag(box, "year", last=True)
                 if year is not None:
-                    year.kids.append(Box([state.year_suffix], tag="year-suffix"))
+                    year.kids.append(tagged_box([state.year_suffix], "year-suffix"))
                     ctx.year_suffix_used = True
             return box if dec is None else dec(ctx, box)
 
@@ -1455,17 +1455,17 @@ _SPECIAL_GETTERS: dict[str, Getter] = {
 
 def _year_suffix_content(compiler: Compiler, ctx: Context, value: str) -> Out:
     ctx.year_suffix_used = True
-    return Box([value], tag="year-suffix")
+    return tagged_box([value], "year-suffix")
 
 
 def _citation_number_content(compiler: Compiler, ctx: Context, value: str) -> Out:
-    return Box([value], tag="citation-number")
+    return tagged_box([value], "citation-number")
 
 
 def _citation_label_content(compiler: Compiler, ctx: Context, value: str) -> Out:
     if ctx.state.year_suffix and not ctx.uses_year_suffix_var and not ctx.year_suffix_used:
         ctx.year_suffix_used = True
-        return Box([value, Box([ctx.state.year_suffix], tag="year-suffix")])
+        return Box([value, tagged_box([ctx.state.year_suffix], "year-suffix")])
     return value
 
 

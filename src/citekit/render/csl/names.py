@@ -328,18 +328,21 @@ def _plain_name(family: str, given: str, suffix: str, inverted: bool, separator:
     inverted ("Smith, John, Jr."); the caller keeps a suffixed name in
     display order on the general path.
     """
+    # _part(text, None), written out: the markup parse only for text with a tag
+    family_out = parse_markup(family) if "<" in family else family
     if inverted:
-        kids: list[str | Box] = [_part(family, None)]
+        kids: list[str | Box] = [family_out]
         if given:
-            kids.extend([separator, _part(given, None)])
+            kids.extend([separator, parse_markup(given) if "<" in given else given])
         if suffix:
             kids.extend([separator, suffix])
         return Box(kids)
     if not given:
-        return _part(family, None)
+        return family_out
+    given_out = parse_markup(given) if "<" in given else given
     if given.endswith(_GLUING):
-        return Box([_part(given, None), _part(family, None)])
-    return Box([_part(given, None), " ", _part(family, None)])
+        return Box([given_out, family_out])
+    return Box([given_out, " ", family_out])
 
 
 # A name part ending in one of these is not spaced from the next.

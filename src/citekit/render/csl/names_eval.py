@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from citekit.render.csl.boxes import Box, Out, plain_text
+from citekit.render.csl.boxes import Box, Out, plain_text, tagged_box
 from citekit.render.csl.contract import Context, NodeEvaluator
 from citekit.render.csl.data import NameData
 from citekit.render.csl.names import NameRenderer, is_romanesque
@@ -221,7 +221,7 @@ def _render_names(ev: NodeEvaluator, ctx: Context, node: NamesNode) -> Out | Non
         inverted = _inverted(renderer, shown) if join.reads_inversion else ()
         others_last = shown[-1].literal.lower() == "others" and not shown[-1].family
         joined = join.join(rendered, et_al, last, inverted, others_last)
-        names_out: Out = Box(joined, tag="names-list")
+        names_out: Out = tagged_box(joined, "names-list")
         if et_al is not None and name_decor is not None:
             # citeproc-js dresses the names with their et-al once more, so an
             # et-al without formatting of its own takes the names' formatting
@@ -245,7 +245,7 @@ def _render_names(ev: NodeEvaluator, ctx: Context, node: NamesNode) -> Out | Non
         parts = [outputs[0]]
         for output in outputs[1:]:
             parts.extend((delimiter, output))
-    return _decorate(ev, ctx, Box(parts, tag="names"), own_decor)
+    return _decorate(ev, ctx, tagged_box(parts, "names"), own_decor)
 
 
 def _as_rendered(rendered_name: Out) -> Out:
@@ -439,10 +439,10 @@ def _substitute(ev: NodeEvaluator, ctx: Context, node: NamesNode) -> Out | None:
                 # macro) keeps its own affixes and formatting, not the names'.
                 _note_rendered(ctx, plain_text(result))
                 _consume(ctx, saved_tracked, rendered)
-                return Box([result], tag="names")
+                return tagged_box([result], "names")
             if result is not None:
                 _consume(ctx, saved_tracked, rendered)
-                return _decorate(ev, ctx, Box([result], tag="names"), node.decor)
+                return _decorate(ev, ctx, tagged_box([result], "names"), node.decor)
             ctx.called, ctx.rendered = called, rendered
         return None
     finally:
