@@ -17,6 +17,7 @@ from citekit.render.csl.names import (
     NameRenderer,
     _is_spaced_and,
     initialize,
+    is_romanesque,
     join_names,
 )
 
@@ -165,3 +166,23 @@ def test_a_given_name_without_hyphen_skips_the_hyphen_rewrites(text: str) -> Non
     rewrites leave a name without a hyphen exactly as it was."""
     assert re.sub(r"\s*-\s*", "-", text) == text
     assert re.sub(r"-([a-z])", "\u2013\\1", text) == text
+
+
+# The scripts CSL treats as non-romanesque, written as the regex class
+# is_romanesque stood for before it became code point spans.
+_NON_ROMANESQUE_CLASS = re.compile(
+    "[\u0590-\u05ff\u0600-\u06ff\u0e00-\u0e7f\u1100-\u11ff\u3000-\u9fff\uac00-\ud7af\uf900-\ufaff]"
+)
+_SPAN_EDGES = "\u058f\u0590\u06ff\u0700\u0dff\u0e00\u0e7f\u0e80\u10ff\u1100\u11ff\u1200"
+_SPAN_EDGES += "\u2fff\u3000\u9fff\ua000\uabff\uac00\ud7af\ud7b0\uf8ff\uf900\ufaff\ufb00"
+
+
+@settings(max_examples=300)
+@given(
+    st.text(alphabet=st.sampled_from(_SPAN_EDGES) | st.characters(), max_size=6),
+    st.text(alphabet=st.sampled_from(_SPAN_EDGES) | st.characters(), max_size=6),
+)
+def test_is_romanesque_reads_the_spans_as_the_regex_class_did(family: str, given_: str) -> None:
+    """The spans decide every character, the first and last of each span included."""
+    name = NameData(family, given_)
+    assert is_romanesque(name) is (_NON_ROMANESQUE_CLASS.search(family + given_) is None)

@@ -15,22 +15,22 @@ from citekit.render.csl.markup import parse_markup
 from citekit.render.csl.style import Decor, NameNode, option_int
 
 # Scripts whose names are not romanesque: Hebrew, Arabic, Thai, Hangul Jamo,
-# CJK (with Hangul syllables and compatibility ideographs).  The pattern is
-# compiled on first need only: for a class of wide ranges beyond U+00FF,
-# Python's regex compiler marks each of its 41,120 code points one at a time
-# in a 64K table, twice (about 10 ms a process), and a name with no character
-# from U+0590 up never needs it (see is_romanesque).
-_NON_ROMANESQUE_RANGES = (
-    r"\u0590-\u05ff\u0600-\u06ff\u0e00-\u0e7f\u1100-\u11ff\u3000-\u9fff\uac00-\ud7af\uf900-\ufaff"
+# CJK (with Hangul syllables and compatibility ideographs), as code point
+# spans.  Tested in Python, not with a regex: a class of wide ranges beyond
+# U+00FF costs Python's regex compiler milliseconds per process (it marks each
+# of 41,120 code points in a 64K table), and only the characters from U+0590
+# up of the few names that have any are ever looked at (see is_romanesque).
+_NON_ROMANESQUE_SPANS = (
+    ("\u0590", "\u06ff"),
+    ("\u0e00", "\u0e7f"),
+    ("\u1100", "\u11ff"),
+    ("\u3000", "\u9fff"),
+    ("\uac00", "\ud7af"),
+    ("\uf900", "\ufaff"),
 )
 _FIRST_NON_ROMANESQUE = "\u0590"
 # CJK punctuation and ideographs, Hangul syllables, compatibility ideographs.
 _CJK_RANGES = (("\u3000", "\u9fff"), ("\uac00", "\ud7af"), ("\uf900", "\ufaff"))
-
-
-@functools.cache
-def _non_romanesque() -> re.Pattern[str]:
-    return re.compile(f"[{_NON_ROMANESQUE_RANGES}]")
 
 
 def _starts_cjk(text: str) -> bool:
@@ -65,7 +65,12 @@ def is_romanesque(name: NameData) -> bool:
     text = name.family + name.given
     if not text or max(text) < _FIRST_NON_ROMANESQUE:
         return True
-    return not _non_romanesque().search(text)
+    return not any(
+        low <= char <= high
+        for char in text
+        if char >= _FIRST_NON_ROMANESQUE
+        for low, high in _NON_ROMANESQUE_SPANS
+    )
 
 
 _GIVEN_TOKEN = re.compile(r"([\s.\-]*)([^\s.\-]+)(\.?)")
