@@ -439,3 +439,13 @@ def test_span_of_makes_the_span_the_constructor_makes(
     slow = Span(children, **attrs)  # type: ignore[arg-type]
     assert (fast, hash(fast), repr(fast)) == (slow, hash(slow), repr(slow))
     assert pickle.loads(pickle.dumps(fast)) == slow
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(["a", "é", "\n", "\t", "\ud800", "\udfff", "\ufffd", "中"]))
+)
+def test_printable_replaces_exactly_the_surrogates(text: str) -> None:
+    """The printable-text shortcut answers as replacing every surrogate does."""
+    expected = "".join("\ufffd" if "\ud800" <= char <= "\udfff" else char for char in text)
+    assert printable(text) == expected

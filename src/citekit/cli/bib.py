@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from citekit import (
@@ -128,6 +126,8 @@ def bib_command(
         )
     echo_warnings(result)
     if output_format == "json":
+        import json  # here: only --format json needs it
+
         text = json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n"
     else:
         text = format_bibliography(result, standalone=standalone)

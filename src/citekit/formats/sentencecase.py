@@ -38,6 +38,7 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
+from citekit.base.patterns import lazy_pattern
 from citekit.base.valueclass import value_class
 
 #: Words a title-case title leaves in lower case (articles, prepositions,
@@ -57,11 +58,15 @@ MINOR_WORDS = frozenset(_MINOR_WORDS.split())
 
 #: Where a new sentence starts, so that its first word keeps its capital.
 _SENTENCE_ENDS = ":?!."  # the last character of a word that ends a sentence
-_TOKEN = re.compile(
-    r"<span\b[^<>]*>|</span>|</?(?:i|b|sup|sub)>|\$[^$]*\$|\s+|[^\s<$]+|[<$]", re.IGNORECASE
+# Compiled on first use (see citekit.base.patterns): reading a .bib file
+# imports this module, and only a title it sentence-cases needs them.
+_TOKEN = lazy_pattern(
+    globals(),
+    r"<span\b[^<>]*>|</span>|</?(?:i|b|sup|sub)>|\$[^$]*\$|\s+|[^\s<$]+|[<$]",
+    re.IGNORECASE,
 )
-_NOCASE = re.compile(r'<span\s+class="nocase"\s*>', re.IGNORECASE)
-_LETTER = re.compile(r"[^\W\d_]")
+_NOCASE = lazy_pattern(globals(), r'<span\s+class="nocase"\s*>', re.IGNORECASE)
+_LETTER = lazy_pattern(globals(), r"[^\W\d_]")
 
 
 #: How many distinct words (and titles) the per-word caches remember.  Titles
@@ -218,9 +223,9 @@ def _letters(word: str) -> str:
 
 
 #: What joins the parts of a compound word: hyphens, dashes, slashes.
-_JOINER = re.compile(r"([-‐–—/])")
+_JOINER = lazy_pattern(globals(), r"([-‐–—/])")
 #: A run of letters, apostrophes inside it allowed (Goethe’s, O'Brien).
-_RUN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_RUN = lazy_pattern(globals(), r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _PUNCTUATION = "\"'“”‘’«»()[]{},;:.?!…*"
 
 

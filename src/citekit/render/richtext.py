@@ -272,8 +272,13 @@ _XML_SPACE = frozenset("\x0b\x0c\x1c\x1d\x1e\x1f")
 
 
 def printable(text: str) -> str:
-    """``text`` with lone surrogates (which no encoder writes) as U+FFFD."""
-    if text.isascii():
+    """``text`` with lone surrogates (which no encoder writes) as U+FFFD.
+
+    A surrogate is never printable: printable text, the usual case, is
+    returned as it is, without compiling the pattern (a range of 2,048 code
+    points, a tenth of a millisecond).
+    """
+    if text.isascii() or text.isprintable():
         return text
     return _SURROGATE.sub("\ufffd", text)
 

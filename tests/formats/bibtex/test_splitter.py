@@ -76,7 +76,9 @@ def test_later_imports_work_as_ordinary_ones(statement: str) -> None:
         "print(json.dumps([found.__name__, [e.key for e in lib.entries],"
         " bibtexparser.model.Entry is ours.Entry]))"
     )
-    name, keys, same_model = run_fresh(code)  # type: ignore[misc]
+    answer = run_fresh(code)
+    assert isinstance(answer, list)
+    name, keys, same_model = answer
     assert name in {"Library", "parse_string", "Entry"}
     assert keys == ["k"]
     assert same_model is True
@@ -284,3 +286,58 @@ def test_scanner_agrees_with_bibtexparser_wherever_it_reads(text: str) -> None:
     blocks = scan_blocks(text)
     if blocks is not None:
         assert described(blocks) == bibtexparser_blocks(text)
+
+
+def deep_value(depth: int) -> str:
+    """A braced value whose braces nest exactly ``depth`` deep, an escape at the bottom."""
+    return "{" * depth + "x \\{" + "}" * depth
+
+
+# Fields the first pattern of an entry takes, and fields it leaves to the
+# field-by-field pattern: a name with a backslash, braces nested deeper.
+HEAD_FIELDS = st.sampled_from(["title = {A {B}}", 'year = "2000"', "note = 12 # {x}"])
+LATER_FIELDS = st.one_of(
+    st.integers(min_value=splitter._FIELDS_DEPTH + 1, max_value=splitter._MAX_DEPTH + 1).map(
+        lambda depth: "title = " + deep_value(depth)
+    ),
+    st.sampled_from(["na\\'me = {A}", "\\x = 1"]),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.one_of(HEAD_FIELDS, LATER_FIELDS), max_size=splitter._FIELDS_PER_MATCH + 4),
+    st.sampled_from(["", ",", ",\n"]),
+)
+def test_fields_the_first_match_leaves_are_read_one_by_one(fields: list[str], end: str) -> None:
+    text = "@misc{k" + "".join(",\n " + field for field in fields) + end + "}\n@book{b, t={B}}"
+    blocks = scan_blocks(text)
+    assert blocks is not None
+    assert described(blocks) == bibtexparser_blocks(text)
+
+
+def test_a_long_text_the_scanner_reads_loads_no_bibtexparser_splitter() -> None:
+    loaded = run_fresh(
+        "import json, sys\n"
+        "from citekit.formats.bibtex import splitter\n"
+        "count = splitter._SCAN_FROM // 20\n"
+        "text = ''.join('@misc{k%d, title = {T}}\\n' % n for n in range(count))\n"
+        "assert len(splitter.Splitter(text).split().entries) == count\n"
+        "print(json.dumps(sorted(m for m in ('logging', 'bibtexparser.splitter') "
+        "if m in sys.modules)))"
+    )
+    assert loaded == []
+
+
+def test_bibtexparsers_warnings_stay_quiet_whatever_its_logger_level_was() -> None:
+    import logging
+
+    log = logging.getLogger("bibtexparser")
+    level = log.level
+    log.setLevel(logging.NOTSET)  # as tidy leaves it when it was so before
+    try:
+        blocks = Splitter("@misc{k, title = {A}").split().blocks
+        assert log.level == logging.ERROR
+    finally:
+        log.setLevel(level)
+    assert described(blocks) == bibtexparser_blocks("@misc{k, title = {A}")

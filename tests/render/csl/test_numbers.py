@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+import sys
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from citekit.render.csl import numbers
 from citekit.render.csl.locale import build_locale
 from citekit.render.csl.numbers import (
     format_labelled_number,
@@ -91,3 +93,25 @@ _ANY_SUPERSCRIPT = re.compile("[" + re.escape("".join(SUPERSCRIPTS)) + "]")
 def test_has_superscript_says_what_a_search_of_every_superscript_says(text: str) -> None:
     """The ASCII shortcut answers as the full pattern would."""
     assert has_superscript(text) == bool(_ANY_SUPERSCRIPT.search(text))
+
+
+def test_roman_letters_are_every_character_the_roman_patterns_match() -> None:
+    """The shortcut's letters: what ``[ivxlcdm]`` ignoring case matches, in all of Unicode."""
+    letter = re.compile(r"[ivxlcdm]", re.I)
+    matched = {chr(code) for code in range(sys.maxunicode + 1) if letter.fullmatch(chr(code))}
+    assert matched == numbers._ROMAN_LETTERS
+
+
+_ROMAN_TEXT = st.text(
+    alphabet=st.sampled_from(list("ivxIVXcm19 -,&\u2013\u0131\u0130a")), max_size=12
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_ROMAN_TEXT, st.sampled_from([None, "expanded", "minimal", "chicago-16"]))
+def test_roman_shortcut_answers_as_the_patterns_alone(text: str, style: str | None) -> None:
+    """Plurality and page ranges equal those of always searching for roman ranges."""
+    answers = is_plural(text), format_page_range(text, style)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(numbers, "_may_hold_roman_range", lambda text: True)
+        assert answers == (is_plural(text), format_page_range(text, style))

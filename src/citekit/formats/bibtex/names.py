@@ -43,9 +43,11 @@ from citekit.model.records import Name
 
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 _APOSTROPHE_PARTICLE = re.compile(r"^([a-z]{1,4}['’])(\S.*)$")
-_EXTENDED_KEY = re.compile(
-    r"^\s*(family|given|prefix|suffix|useprefix|giveni|familyi"
-    r"|static-ordering)\s*=",
+# Compiled on first use: only a name with an "=" is searched (see
+# citekit.base.patterns).
+_EXTENDED_KEY = lazy_pattern(
+    globals(),
+    r"^\s*(family|given|prefix|suffix|useprefix|giveni|familyi|static-ordering)\s*=",
     re.IGNORECASE,
 )
 # A special character ``{\\'E}``: its command and the letter it applies to.

@@ -46,7 +46,6 @@ file that lost something):
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import field
@@ -112,7 +111,7 @@ _QUOTED_PART = lazy_pattern(
 )
 # Text between blocks that BibTeX would take for an entry: an ``@`` starting
 # a line, or ``@type{`` / ``@type(`` anywhere.
-_STRAY_AT = re.compile(r"^[ \t]*@|@\s*\w+\s*[{(]", re.MULTILINE)
+_STRAY_AT = lazy_pattern(globals(), r"^[ \t]*@|@\s*\w+\s*[{(]", re.MULTILINE)
 # A value that is only a URL: ``\url{...}``, ``\href{...}{...}`` or a bare one.
 _URL_COMMAND = lazy_pattern(globals(), r"\\(url|href)\s*(?=\{)")
 _BARE_URL = lazy_pattern(globals(), r"(?:https?|ftp)://\S+")
@@ -169,9 +168,6 @@ def macro_budget(text: str) -> int:
 def _abbreviate(text: str, limit: int = 40) -> str:
     """``text`` cut for a message: a pathological value must not flood the terminal."""
     return text if len(text) <= limit else text[:limit] + f"… ({len(text):,} characters)"
-
-
-logging.getLogger("bibtexparser").setLevel(logging.ERROR)
 
 
 @value_class(frozen=False)

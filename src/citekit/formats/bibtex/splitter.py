@@ -1,7 +1,8 @@
 """bibtexparser's splitter and block model, loaded without the rest of bibtexparser.
 
 The reader uses two of bibtexparser's modules: the splitter, which cuts a
-.bib text into blocks, and the model of those blocks.  Importing either the
+.bib text into blocks (loaded only for a text the scanner below does not
+read), and the model of those blocks.  Importing either the
 ordinary way runs the package's ``__init__`` first, and that loads all of
 bibtexparser's middlewares, its writer and pylatexenc (which citekit never
 uses): about two thirds of what bibtexparser costs to import, paid by every
@@ -88,7 +89,6 @@ from bibtexparser.model import (  # noqa: E402  (after the package is registered
     Preamble,
     String,
 )
-from bibtexparser.splitter import Splitter as _BibtexparserSplitter  # noqa: E402
 
 __all__ = [
     "Block",
@@ -157,18 +157,34 @@ _KEY = r'[^{}",=@\\]*+(?:\\++[^@\\][^{}",=@\\]*+)*+'
 # A field value: text, quoted strings and braced groups up to the "," or
 # "}" that ends it at depth 0.
 _VALUE_RUN = r'[^{}",\\]*+'
-_VALUE = _VALUE_RUN + "(?:(?:" + "|".join((_ESCAPE, _QUOTED, _BRACED)) + ")" + _VALUE_RUN + ")*+"
+
+
+def _value(depth: int) -> str:
+    """Pattern of a field value whose braced groups nest at most ``depth`` deep."""
+    special = "|".join((_ESCAPE, _QUOTED, _braced(depth - 1)))
+    return _VALUE_RUN + "(?:(?:" + special + ")" + _VALUE_RUN + ")*+"
+
+
+_VALUE = _value(_MAX_DEPTH + 1)
 # How many fields one match takes: one call per entry for most entries.
 _FIELDS_PER_MATCH = 8
+# The fields of that match are the common ones: a name with no backslash, a
+# value whose braces nest at most this deep.  The first field that is not
+# ends the match, and it and the fields after it go through _MORE_FIELD.
+# Compiling the pattern costs about in proportion to its length, and the
+# full key and value patterns in each of the fields made it twice as long
+# (about 3 ms a process instead of 1.5) for no faster scanning.
+_FIELDS_DEPTH = 2
+_PLAIN_NAME = r'[^{}",=@\\]*+'
 
 
 def _fields(count: int) -> str:
-    """Pattern of up to ``count`` fields, each after the "," that ended the one before.
+    """Pattern of up to ``count`` common fields, each after the "," that ended the one before.
 
     Each field is three groups: name, value, and the "," or "}" after it;
     the groups of the fields that are not there are None.
     """
-    field = "(" + _KEY + ")=(" + _VALUE + ")([,}])"
+    field = "(" + _PLAIN_NAME + ")=(" + _value(_FIELDS_DEPTH) + ")([,}])"
     pattern = ""
     for _ in range(count):
         pattern = "(?:(?<=,)" + field + pattern + ")?"
@@ -181,8 +197,9 @@ _NEXT_ENTRY = lazy_pattern(
     globals(), r"\s*+(@\w*[ \t]*)\{(" + _KEY + ")([,}])" + _fields(_FIELDS_PER_MATCH)
 )
 # One more field, after the "," of the last field a match took (entries with
-# more fields than one match takes are few: one pattern of many fields more
-# would cost more to compile than it saves).
+# more fields than one match takes, or with a field it does not take, are
+# few: one pattern of many fields more would cost more to compile than it
+# saves).
 _MORE_FIELD = lazy_pattern(globals(), "(" + _KEY + ")=(" + _VALUE + ")([,}])")
 # What may follow the last field's ",": white space and the closing brace.
 _ENTRY_END = lazy_pattern(globals(), r"\s*+\}")
@@ -298,8 +315,12 @@ class _Scanner:
                 after = taken[size - 1]
             if after == "}":
                 return end - 1, len(names) == len(fields)
-            if size < len(taken):  # the match took fewer fields than it could: no more
-                break
+            if size < len(taken):
+                # The match stopped early: at the end of the entry (after a
+                # trailing ","), mostly, or at a field it does not take.
+                closing = _ENTRY_END.match(self.bibstr, end)
+                if closing is not None:
+                    return closing.end() - 1, len(names) == len(fields)
             more = _MORE_FIELD.match(self.bibstr, end)
             if more is None:
                 break
@@ -314,13 +335,10 @@ class _Scanner:
 
         That is the text up to the next block start (an implicit comment
         unless only white space), and the block if it is no entry.  An entry
-        is left to :meth:`blocks`, which must then read it.  A @string after
-        white space (a file may hold thousands) is read first thing.
+        is left to :meth:`blocks`, which must then read it.  :data:`_NEXT_STRING`
+        is only tried at a @string: a file without any need not compile it.
         """
         bibstr = self.bibstr
-        string = _NEXT_STRING.match(bibstr, after)
-        if string is not None and string.group(1).lower().startswith("@string"):
-            return self._string(string)
         start = _BLOCK_START.search(bibstr, after)
         self._implicit_comment(after, len(bibstr) if start is None else start.start())
         if start is None:
@@ -387,20 +405,26 @@ def _duplicate_fields(entry: Entry) -> DuplicateFieldKeyBlock:
 
 
 # Texts shorter than this go to bibtexparser's splitter: compiling the
-# scanner's patterns costs about as much as bibtexparser takes for 80,000
-# characters, which a process reading only short texts would not win back.
-_SCAN_FROM = 100_000
+# scanner's patterns (about 2 ms) costs about what bibtexparser takes for
+# 25,000 characters more than the scanner does, which a process reading only
+# short texts would not win back.  (A process that reads none with
+# bibtexparser also saves loading its splitter and logging, 2-3 ms.)
+_SCAN_FROM = 25_000
 
 
-class Splitter(_BibtexparserSplitter):
+class Splitter:
     """bibtexparser's splitter, which reads long texts with a faster scanner.
 
-    :meth:`split` returns the library bibtexparser's :meth:`split` returns
-    (the same blocks, keys, values, raw texts and line numbers): from the
-    scanner of :func:`scan_blocks` for a text of :data:`_SCAN_FROM`
+    :meth:`split` returns the library bibtexparser's ``Splitter(bibstr).split()``
+    returns (the same blocks, keys, values, raw texts and line numbers): from
+    the scanner of :func:`scan_blocks` for a text of :data:`_SCAN_FROM`
     characters or more, unless it gives up; from bibtexparser's own
     splitting otherwise.
     """
+
+    def __init__(self, bibstr: str) -> None:
+        self.text = bibstr
+        self.bibstr = "\n" + bibstr  # as bibtexparser's splitter has it: a line break first
 
     def split(self) -> Library:
         """The text's blocks in a new library, as bibtexparser splits them."""
@@ -408,4 +432,22 @@ class Splitter(_BibtexparserSplitter):
             library = _scan_library(self.bibstr)
             if library is not None:
                 return library
-        return super().split()
+        return _bibtexparser_split(self.text)
+
+
+def _bibtexparser_split(bibstr: str) -> Library:
+    """bibtexparser's own splitting of ``bibstr``, its warnings kept quiet.
+
+    bibtexparser logs a warning for each block it cannot read; the reader
+    reports those blocks as its own diagnostics, so only bibtexparser's
+    errors may reach the log, whatever level its logger had (``tidy`` sets
+    and restores it around a split).  Its splitter module, and
+    :mod:`logging` that it imports (2-3 ms), load here, on first use: a
+    process whose texts the scanner reads never needs them.
+    """
+    import logging
+
+    from bibtexparser.splitter import Splitter as BibtexparserSplitter
+
+    logging.getLogger("bibtexparser").setLevel(logging.ERROR)
+    return BibtexparserSplitter(bibstr).split()
