@@ -12,6 +12,7 @@ from citekit.formats.bibtex.names import (
     _PARSED_LIMIT,
     _PARSED_LISTS,
     _is_lower,
+    _parse_each,
     _parse_grammar,
     _parse_name,
     _parse_plain_name,
@@ -316,6 +317,26 @@ def test_a_list_of_names_is_each_name_parsed(parts: list[str], useprefix: bool) 
     expected = [_parse_name(p, useprefix=useprefix) for p in split_names(raw)]
     for _ in range(2):  # parsed, then remembered
         assert parse_names(raw, useprefix=useprefix) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.one_of(_PLAIN_NAME_TEXT, _NAME_TEXT, st.just("")), max_size=4),
+    st.lists(st.sampled_from([" and ", " AND ", "\tand\n", "  And  ", " and  and "]), min_size=3),
+    st.booleans(),
+)
+def test_each_name_of_a_list_is_split_and_parsed_as_alone(
+    parts: list[str], joiners: list[str], useprefix: bool
+) -> None:
+    # _parse_each splits and strips on its own: empty parts, white space and
+    # "and" in any case must give what split_names and parse_name give.
+    raw = parts[0] if parts else ""
+    for joiner, part in zip(joiners, parts[1:], strict=False):
+        raw += joiner + part
+    expected = [_parse_name(p, useprefix=useprefix) for p in split_names(raw)]
+    _PARSED.clear()
+    assert _parse_each(raw, useprefix) == expected
+    assert _parse_each(raw, useprefix) == expected  # the names remembered
 
 
 def test_plain_names_take_the_direct_reading() -> None:
