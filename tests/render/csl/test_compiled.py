@@ -11,6 +11,7 @@ items (hypothesis).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -330,12 +331,20 @@ def _walking(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(processor_module, "Evaluator", TreeWalker)
 
 
-def _both(monkeypatch: pytest.MonkeyPatch, render: Any) -> tuple[Any, Any]:
-    compiled = render()
+def _patched_too(
+    monkeypatch: pytest.MonkeyPatch, render: Any, patching: Callable[[pytest.MonkeyPatch], None]
+) -> tuple[Any, Any]:
+    """``render()`` as the code is, then again with ``patching`` applied (and undone after)."""
+    usual = render()
     with monkeypatch.context() as patch:
-        _walking(patch)
-        walked = render()
-    return compiled, walked
+        patching(patch)
+        patched = render()
+    return usual, patched
+
+
+def _both(monkeypatch: pytest.MonkeyPatch, render: Any) -> tuple[Any, Any]:
+    """Compiled, then walked by the old tree-walker."""
+    return _patched_too(monkeypatch, render, _walking)
 
 
 # ---------------------------------------------------------------- fixtures
@@ -638,11 +647,8 @@ def _general(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _fast_and_general(monkeypatch: pytest.MonkeyPatch, render: Any) -> tuple[Any, Any]:
-    fast = render()
-    with monkeypatch.context() as patch:
-        _general(patch)
-        general = render()
-    return fast, general
+    """With the fast paths, then without them."""
+    return _patched_too(monkeypatch, render, _general)
 
 
 @pytest.mark.parametrize("style", CORPUS_STYLES)
