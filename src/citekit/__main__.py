@@ -1,6 +1,6 @@
 """``python -m citekit`` runs the command line."""
 
-from citekit.cli import main
+from citekit.cli import run
 
 if __name__ == "__main__":
-    main()
+    run()

@@ -396,3 +396,35 @@ def test_the_prewritten_shapes_are_what_the_generator_writes() -> None:
             assert getattr(written, attribute) == getattr(compiled, attribute), (name, attribute)
     functions = [name for name in vars(prewritten) if name.startswith(("frozen_", "mutable_"))]
     assert len(functions) == len(shapes) + len(prewritten.FACTORY_SHAPES)
+
+
+def test_the_prewritten_module_is_the_generators_text() -> None:
+    """Regenerating (``python -m citekit.base.valueclass``) changes nothing."""
+    from pathlib import Path
+
+    from citekit.base import _valueclass_shapes as prewritten
+    from citekit.base.valueclass import prewritten_source
+
+    written = Path(prewritten.__file__).read_text(encoding="utf-8")
+    assert written == prewritten_source(prewritten.FIELDS, prewritten.FACTORY_SHAPES)
+
+
+def test_every_value_class_the_engine_defines_has_a_prewritten_shape() -> None:
+    """No class of the rendering path compiles its ``__init__`` when it is defined."""
+    code = (
+        "import importlib, citekit.base.valueclass as v\n"
+        "compiled = []\n"
+        "original = v.shape_source\n"
+        "v.shape_source = lambda *a, **k: compiled.append(a[:3]) or original(*a, **k)\n"
+        "for name in ('citekit.cli.cite', 'citekit.cli.bib', 'citekit.render.api',\n"
+        "             'citekit.render.csl.engine', 'citekit.formats.bibtex.reader'):\n"
+        "    importlib.import_module(name)\n"
+        "print(compiled)\n"
+    )
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert result.stdout.strip() == "[]"

@@ -1,17 +1,19 @@
 """The ``__init__`` of the common value-class shapes, written out (generated; do not edit).
 
+
 :func:`citekit.base.valueclass.value_class` makes each class's ``__init__``
 from the code of its shape (how many fields, frozen or not, which have a
 default factory), renamed for the class's fields.  Compiling that code was
 most of what defining a value class cost, in every process; the shapes
 without a default factory up to :data:`FIELDS` fields, and the shapes with
 factories of citekit's own classes (:data:`FACTORY_SHAPES`), are therefore
-written here, where Python compiles them once into its bytecode cache.  The
-bodies are exactly what :func:`citekit.base.valueclass.shape_source` writes
-(tests/base/test_valueclass.py checks it); regenerate them with that function
-when it changes.  The names they use (``_vc_set``, ``_vc_FACTORY``, the
-factories, the placeholders) are resolved in the globals each class's
-``__init__`` gets, not here.
+written here, where Python compiles them once into its bytecode cache.
+Written by :func:`citekit.base.valueclass.prewritten_source`
+(``python -m citekit.base.valueclass`` writes it again, with any shapes
+added); tests/base/test_valueclass.py checks that it is that function's text.
+The names they use (``_vc_set``, ``_vc_FACTORY``, the factories, the
+placeholders) are resolved in the globals each class's ``__init__`` gets,
+not here.
 """
 
 # ruff: noqa: F821, E501
@@ -19,7 +21,7 @@ factories, the placeholders) are resolved in the globals each class's
 # fmt: off
 
 FIELDS = 16
-FACTORY_SHAPES = ((3, False, (1, 2)), (4, False, (0, 1, 2, 3)), (5, False, (1,)), (6, False, (2,)), (8, False, (1, 2, 3, 4, 7)), (20, False, (8, 16, 17)))
+FACTORY_SHAPES = ((3, False, (1, 2)), (4, False, (0, 1, 2, 3)), (5, False, (1,)), (6, False, (2,)), (8, False, (1, 2, 3, 4, 7)), (20, False, (8, 16, 17)), (3, False, (0, 1, 2)), (6, False, (4, 5)))
 
 
 
@@ -532,3 +534,30 @@ def mutable_20_f8_f16_f17(_vc_self, _vc_p0, _vc_p1, _vc_p2, _vc_p3, _vc_p4, _vc_
     _vc_self._vc_a17 = _vc_p17
     _vc_self._vc_a18 = _vc_p18
     _vc_self._vc_a19 = _vc_p19
+
+
+
+def mutable_3_f0_f1_f2(_vc_self, _vc_p0, _vc_p1, _vc_p2):
+    if _vc_p0 is _vc_FACTORY:
+        _vc_p0 = _vc_factory_0()
+    _vc_self._vc_a0 = _vc_p0
+    if _vc_p1 is _vc_FACTORY:
+        _vc_p1 = _vc_factory_1()
+    _vc_self._vc_a1 = _vc_p1
+    if _vc_p2 is _vc_FACTORY:
+        _vc_p2 = _vc_factory_2()
+    _vc_self._vc_a2 = _vc_p2
+
+
+
+def mutable_6_f4_f5(_vc_self, _vc_p0, _vc_p1, _vc_p2, _vc_p3, _vc_p4, _vc_p5):
+    _vc_self._vc_a0 = _vc_p0
+    _vc_self._vc_a1 = _vc_p1
+    _vc_self._vc_a2 = _vc_p2
+    _vc_self._vc_a3 = _vc_p3
+    if _vc_p4 is _vc_FACTORY:
+        _vc_p4 = _vc_factory_4()
+    _vc_self._vc_a4 = _vc_p4
+    if _vc_p5 is _vc_FACTORY:
+        _vc_p5 = _vc_factory_5()
+    _vc_self._vc_a5 = _vc_p5

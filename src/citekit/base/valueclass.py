@@ -28,9 +28,11 @@ fields, ``__post_init__``) is made by dataclasses' own methods instead.
 from __future__ import annotations
 
 import reprlib
+import sys
 from collections.abc import Callable
 from dataclasses import MISSING, Field, FrozenInstanceError, dataclass, field, fields
 from operator import attrgetter
+from pathlib import Path
 from types import CodeType, FunctionType
 from typing import Any, TypeVar, dataclass_transform, overload
 
@@ -174,6 +176,57 @@ def prewritten_name(count: int, frozen: bool, factories: tuple[int, ...] = ()) -
     """The name of a shape's function in :mod:`citekit.base._valueclass_shapes`."""
     kind = "frozen" if frozen else "mutable"
     return f"{kind}_{count}" + "".join(f"_f{index}" for index in factories)
+
+
+def prewritten_source(
+    fields: int, factory_shapes: tuple[tuple[int, bool, tuple[int, ...]], ...]
+) -> str:
+    """The text of :mod:`citekit.base._valueclass_shapes` for these shapes.
+
+    Every shape without a default factory up to ``fields`` fields, frozen
+    and not, then ``factory_shapes`` in their order.  A class whose shape is
+    missing still works (its ``__init__`` is compiled when it is defined);
+    adding the shape here makes its definition cheap:
+    ``python -m citekit.base.valueclass`` writes the module again with the
+    shapes given by its current ``FIELDS`` and ``FACTORY_SHAPES``, with the
+    shapes passed as ``COUNT,FROZEN,FACTORY...`` added (``3,mutable,0,1,2``).
+    """
+    shapes = [(count, frozen, ()) for frozen in (True, False) for count in range(fields + 1)]
+    functions = [
+        shape_source(count, frozen, factories, prewritten_name(count, frozen, factories), "    ")
+        for count, frozen, factories in [*shapes, *factory_shapes]
+    ]
+    header = _PREWRITTEN_HEADER.format(fields=fields, factory_shapes=factory_shapes)
+    return header + "".join(f"\n\n\n{function}\n" for function in functions)
+
+
+_PREWRITTEN_HEADER = (
+    '"""The ``__init__`` of the common value-class shapes, written out (generated; do not edit).\n'
+    '''
+
+:func:`citekit.base.valueclass.value_class` makes each class's ``__init__``
+from the code of its shape (how many fields, frozen or not, which have a
+default factory), renamed for the class's fields.  Compiling that code was
+most of what defining a value class cost, in every process; the shapes
+without a default factory up to :data:`FIELDS` fields, and the shapes with
+factories of citekit's own classes (:data:`FACTORY_SHAPES`), are therefore
+written here, where Python compiles them once into its bytecode cache.
+Written by :func:`citekit.base.valueclass.prewritten_source`
+(``python -m citekit.base.valueclass`` writes it again, with any shapes
+added); tests/base/test_valueclass.py checks that it is that function's text.
+The names they use (``_vc_set``, ``_vc_FACTORY``, the factories, the
+placeholders) are resolved in the globals each class's ``__init__`` gets,
+not here.
+"""
+
+# ruff: noqa: F821, E501
+# mypy: ignore-errors
+# fmt: off
+
+FIELDS = {fields}
+FACTORY_SHAPES = {factory_shapes!r}
+'''
+)
 
 
 def _shape_code(count: int, frozen: bool, factories: tuple[int, ...]) -> CodeType:
@@ -349,4 +402,23 @@ def value_class(
     return _make(cls, frozen)
 
 
-__all__ = ["value_class"]
+def _write_prewritten(arguments: list[str]) -> None:
+    """``python -m citekit.base.valueclass [COUNT,frozen|mutable,FACTORY...]...``."""
+    from citekit.base import _valueclass_shapes as prewritten
+
+    added: list[tuple[int, bool, tuple[int, ...]]] = []
+    for argument in arguments:
+        count, kind, *factories = argument.split(",")
+        added.append((int(count), kind == "frozen", tuple(int(index) for index in factories)))
+    shapes = [*prewritten.FACTORY_SHAPES, *(s for s in added if s[2])]
+    known = tuple(dict.fromkeys(shapes))
+    fields = max([prewritten.FIELDS, *(count for count, _, factories in added if not factories)])
+    target = Path(prewritten.__file__)
+    target.write_text(prewritten_source(fields, known), encoding="utf-8")
+    print(f"wrote {target}")
+
+
+__all__ = ["prewritten_source", "value_class"]
+
+if __name__ == "__main__":
+    _write_prewritten(sys.argv[1:])

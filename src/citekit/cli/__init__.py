@@ -211,6 +211,22 @@ def main() -> None:
     click.get_current_context().call_on_close(_disk_cache_off)
 
 
+def run() -> None:
+    """The ``citekit`` program (the console script and ``python -m citekit``).
+
+    :data:`main` as click runs it, ended without the interpreter's teardown
+    when that is safe (:mod:`citekit.cli._exit`).  Programs that run the
+    command line themselves call :data:`main`.
+    """
+    try:
+        main()
+    except SystemExit as done:
+        from citekit.cli._exit import exit_quickly
+
+        exit_quickly(done)
+        raise
+
+
 def _disk_cache_off() -> None:
     """The disk memo is the command's, not the process's (a program may run many)."""
     citekit.use_disk_cache(False)
@@ -227,4 +243,4 @@ if _COLLECTING:
 # files are closed and its output flushed where they are written).
 atexit.register(gc.freeze)
 
-__all__ = ["COMMAND_TABLE", "LazyCommands", "LazyGroup", "main"]
+__all__ = ["COMMAND_TABLE", "LazyCommands", "LazyGroup", "main", "run"]

@@ -17,6 +17,7 @@ import click
 
 from citekit import MAX_INPUT_BYTES, FilterResult, filter_json, parse_metadata_option
 from citekit.cli._common import handle_errors, note_problems
+from citekit.cli._exit import exit_quickly
 from citekit.errors import CitekitError, UsageError
 
 
@@ -74,6 +75,16 @@ def run() -> None:
     (input that is no pandoc JSON, a missing bibliography file), 2 for an
     unknown style or locale.
     """
+    try:
+        _filter_once()
+    except SystemExit as done:
+        exit_quickly(done)
+        raise
+    exit_quickly(SystemExit(0))
+
+
+def _filter_once() -> None:
+    """:func:`run`'s work, its errors turned into messages and exit codes."""
     try:
         _run(())
     except CitekitError as exc:

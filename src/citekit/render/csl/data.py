@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from citekit.base.patterns import lazy_pattern
+from citekit.base.valueclass import value_class
 from citekit.model.records import (
     DATE_VARIABLES,
     NAME_VARIABLES,
@@ -22,7 +24,7 @@ from citekit.model.records import (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class NameData:
     family: str = ""
     given: str = ""
@@ -39,7 +41,7 @@ class NameData:
         return bool(self.literal) or not (self.family or self.given)
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class DateData:
     parts: tuple[int, int, int]
     end: tuple[int, int, int] | None = None
@@ -84,8 +86,8 @@ def _particle_word() -> re.Pattern[str]:
     return re.compile(r"^(?:[a-z\u00e0-\u00ff'\u2019.]+|[a-z]+['\u2019])$")
 
 
-_LEADING_PARTICLE = re.compile(
-    r"^((?:(?:[a-z\u00df-\u00ff.\u2019]+|\u2019[a-z]+)(?: +|\u2019|-))+)(\S.*)$"
+_LEADING_PARTICLE = lazy_pattern(
+    globals(), r"^((?:(?:[a-z\u00df-\u00ff.\u2019]+|\u2019[a-z]+)(?: +|\u2019|-))+)(\S.*)$"
 )
 
 
@@ -231,7 +233,7 @@ def parse_name_fully(raw: Mapping[str, Any]) -> NameData:
 
 
 _SEASONS = {"spring": 1, "summer": 2, "autumn": 3, "fall": 3, "winter": 4}
-_RAW_DATE = re.compile(r"^(-?\d{1,4})(?:[-/](\d{1,2}))?(?:[-/](\d{1,2}))?$")
+_RAW_DATE = lazy_pattern(globals(), r"^(-?\d{1,4})(?:[-/](\d{1,2}))?(?:[-/](\d{1,2}))?$")
 
 
 def _int(value: Any) -> int:
@@ -306,7 +308,7 @@ def parse_date(raw: Any) -> DateData | None:
     return None
 
 
-_CHEATER = re.compile(r"^\s*([A-Za-z][A-Za-z-]*)\s*:\s*(.+?)\s*$", re.MULTILINE)
+_CHEATER = lazy_pattern(globals(), r"^\s*([A-Za-z][A-Za-z-]*)\s*:\s*(.+?)\s*$", re.MULTILINE)
 # What a Zotero-style ``variable: value`` line in ``note`` may set: the
 # standard and number variables of the one table (:mod:`citekit.model.records`),
 # less those the processor assigns or a cite carries, the note itself, and

@@ -5,8 +5,9 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
+from citekit.base.valueclass import value_class
 from citekit.render.csl.boxes import ROMANESQUE_CHARS, Box, plain_text
 from citekit.render.csl.data import NameData
 from citekit.render.csl.decor import apply_decor
@@ -395,7 +396,7 @@ def _formatting_only(decor: Decor | None) -> Decor | None:
     return replace(decor, prefix="", suffix="")
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class JoinSettings:
     """What joining a list of names reads from the name options and the locale.
 

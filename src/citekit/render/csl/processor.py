@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
+from citekit.base.valueclass import value_class
 from citekit.model.citations import CiteItem
 from citekit.model.locators import LOCATOR_ABBREVIATIONS, LOCATOR_LABELS, LocatorPart
 from citekit.model.records import DATE_VARIABLES, NAME_VARIABLES
@@ -67,7 +68,7 @@ _ANY_ABBREVIATION = re.compile(r"[a-z]{1,4}\.")
 LOCATOR_TERM_NAMES = tuple(sorted(LOCATOR_LABELS - {"page", "version"}))
 
 
-@dataclass
+@value_class(frozen=False)
 class RunResult:
     citations: list[Rich] = field(default_factory=list)
     bibliography: list[tuple[str, Rich]] = field(default_factory=list)
