@@ -114,3 +114,18 @@ def test_a_package_fingerprint_covers_the_packages_code() -> None:
     assert package_fingerprint("citekit.base")() == source_fingerprint([folder])
     assert b"valueclass.py" in package_fingerprint("citekit.base")()
     assert package_fingerprint("no.such.package")() == source_fingerprint([])
+
+
+def test_values_of_one_slot_replace_each_other(folder: Path) -> None:
+    memo = DiskMemo("things", lambda: b"code")
+    memo.put(b"slot\0v1", "first", slot=b"slot")
+    memo.put(b"slot\0v2", "second", slot=b"slot")
+    assert memo.get(b"slot\0v2", slot=b"slot") == "second"
+    assert memo.get(b"slot\0v1", slot=b"slot") is None  # replaced, and the key is compared
+    assert [p.name for p in (folder / "things").iterdir()] == [memo.path(b"slot").name]
+
+
+def test_entries_are_readable_by_their_owner_only(folder: Path) -> None:
+    memo = DiskMemo("things", lambda: b"code")
+    memo.put(b"key", "private")
+    assert memo.path(b"key").stat().st_mode & 0o777 == 0o600

@@ -38,11 +38,12 @@ _enabled = False
 
 
 def use_disk_cache(on: bool = True) -> None:
-    """Let citekit keep parsed styles and locales in the user's cache folder (or stop it).
+    """Let citekit keep parsed styles, locales and bibliography files in the user's cache folder.
 
     Off by default: the command line turns it on for each command, so that
-    the next one reads its style back instead of parsing it; a program that
-    formats with the same styles from process to process can do the same.
+    the next one reads its style, and a file it read unchanged, back instead
+    of parsing them (``load_library`` uses it for files; ``False`` stops it);
+    a program that formats from process to process can do the same.
     The folder is :func:`cache_dir` (``$CITEKIT_CACHE_DIR`` moves it);
     ``CITEKIT_NO_DISK_CACHE=1`` keeps it off whatever is asked.
     """
@@ -151,12 +152,17 @@ class DiskMemo:
         name = f"{zlib.crc32(key):08x}{zlib.adler32(key):08x}.pickle"
         return cache_dir() / self.namespace / name
 
-    def get(self, key: bytes) -> object | None:
-        """The value stored for ``key`` by this code, or None (a miss, whatever the reason)."""
+    def get(self, key: bytes, slot: bytes | None = None) -> object | None:
+        """The value stored for ``key`` by this code, or None (a miss, whatever the reason).
+
+        ``slot``, when given, names the file instead of ``key``: the values
+        of one slot replace each other (one entry per input file, whatever
+        its content), while the whole key is still compared.
+        """
         if not enabled():
             return None
         try:
-            with open(self.path(key), "rb") as handle:
+            with open(self.path(key if slot is None else slot), "rb") as handle:
                 if hasattr(os, "getuid") and os.fstat(handle.fileno()).st_uid != os.getuid():
                     return None  # unpickle only what this user wrote
                 data = handle.read()
@@ -174,18 +180,23 @@ class DiskMemo:
         found: object = value
         return found
 
-    def put(self, key: bytes, value: object) -> None:
-        """Store ``value`` for ``key`` atomically; skipped silently when that fails."""
+    def put(self, key: bytes, value: object, slot: bytes | None = None) -> None:
+        """Store ``value`` for ``key`` (in ``slot``'s file, see :meth:`get`) atomically.
+
+        Skipped silently when that fails.  The file is readable by its owner
+        only: an entry may hold what the user's own files hold.
+        """
         if not enabled():
             return
         import pickle
 
-        target = self.path(key)
+        target = self.path(key if slot is None else slot)
         temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         try:
             data = pickle.dumps((self._code(), key, value), protocol=pickle.HIGHEST_PROTOCOL)
             target.parent.mkdir(parents=True, exist_ok=True)
-            with open(temporary, "wb") as handle:
+            flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
+            with open(os.open(temporary, flags, 0o600), "wb") as handle:
                 handle.write(data)
             os.replace(temporary, target)
         except Exception:  # a read-only or full disk, an unpicklable value: no entry

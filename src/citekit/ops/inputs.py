@@ -18,6 +18,7 @@ from citekit.base.valueclass import value_class
 from citekit.errors import Diagnostic, Severity, UsageError
 from citekit.formats import FormatInfo, ReadResult, format_for_path, get_format, guess_format
 from citekit.formats import read_string as _read_string
+from citekit.formats.readcache import keep_read, recall_read
 from citekit.model.records import Library
 
 
@@ -120,8 +121,15 @@ def load_library(
     name = "<stdin>" if path == "-" else path
     decoded = read_decoded(path, encoding)
     text = decoded.text
-    info = require_format(get_format(format) if format else guess_format(path, text))
-    result = _read_string(text, info.name, filename=name, sentence_case=sentence_case)
+    info = get_format(format) if format else guess_format(path, text)
+    # An unchanged file an earlier command read comes back from the disk cache,
+    # without the format's reader (which require_format would import).
+    result, key = recall_read(text, info.name, filename=name, sentence_case=sentence_case)
+    if result is None:
+        result = _read_string(
+            text, require_format(info).name, filename=name, sentence_case=sentence_case
+        )
+        keep_read(key, result)
     empty = no_entries(text, info, result, name)
     if empty is not None:
         result.diagnostics.append(empty)
