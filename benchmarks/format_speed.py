@@ -16,12 +16,15 @@ What is measured, per style and size (the first N entries of
   system, from ``resource.getrusage(RUSAGE_CHILDREN)``) and wall time.
   The child runs with bytecode written (``PYTHONDONTWRITEBYTECODE`` unset),
   as an installed citekit does, and with its disk cache (parsed styles,
-  merged locales, compiled layouts) in a folder of this run's own; a
+  merged locales, compiled layouts, parsed .bib files) in a folder of this run's own; a
   warm-up run of each style before the rounds compiles the bytecode and
-  fills that cache, as a user's first command does.  Each round also runs
-  citekit with the cache off (``CITEKIT_NO_DISK_CACHE=1``), printed as
-  ``no disk cache`` beside the ratios: what a first command with a style
-  costs.
+  fills that cache, as a user's first command does; the cache then also
+  holds the parsed .bib (``citekit.formats.readcache``), as it does when a
+  user runs a command again on an unchanged file.  Each round also runs
+  citekit on a copy of the .bib whose last comment changed since the round
+  before (``the .bib edited``: read afresh and kept again, the style from
+  the cache) and with the cache off (``CITEKIT_NO_DISK_CACHE=1``, ``no disk
+  cache``: a first command), each printed with its ratios.
 * **in-process**: citekit's public ``render()`` of the whole library (what
   ``nocite: '@*'`` lists), the .bib already read; set against pandoc's
   whole-process CPU, since pandoc has no in-process form.
@@ -97,6 +100,12 @@ AND_SEPARATOR = re.compile(r"\s+and\s+", re.IGNORECASE)
 PARALLEL_WHOLE = "citekit --jobs"
 PARALLEL_IN_PROCESS = "citekit render(jobs)"
 NO_DISK_CACHE = "citekit no disk cache"
+EDITED_FILE = "citekit edited file"
+# The rows of citekit runs with less in its disk cache, and what each stands for.
+COLD_ROWS = (
+    (EDITED_FILE, "the .bib edited since the last command (read afresh; style cached)"),
+    (NO_DISK_CACHE, "no disk cache (a first command: neither style nor file kept)"),
+)
 
 # One measure: (tool, style, size) -> the samples of each round.
 Samples = dict[tuple[str, str, int], list[float]]
@@ -331,6 +340,7 @@ class Bench:
     jobs: int = 1  # the parallel runs' processes; 1: none
     # (tool, style, size) that ran out of time: not run again, reported as a lower bound
     timed_out: set[tuple[str, str, int]] = field(default_factory=set)
+    edits: int = 0  # comments changed in the edited copies so far
 
     def record(self, tool: str, style: str, size: int, cpu: float, wall: float, n: int) -> None:
         self.cpu[tool, style, size].append(cpu)
@@ -345,6 +355,8 @@ class Bench:
         self.record("citekit", style, size, timing.cpu, timing.wall, timing.entries)
         timing = run_child(citekit_command(self.bibs[size], csl), child_env(cache, False))
         self.record(NO_DISK_CACHE, style, size, timing.cpu, timing.wall, timing.entries)
+        timing = run_child(citekit_command(self.edited(size), csl), child_env(cache))
+        self.record(EDITED_FILE, style, size, timing.cpu, timing.wall, timing.entries)
         if self.jobs != 1:
             timing = run_child(citekit_command(self.bibs[size], csl, self.jobs), child_env(cache))
             self.record(PARALLEL_WHOLE, style, size, timing.cpu, timing.wall, timing.entries)
@@ -357,6 +369,15 @@ class Bench:
             if timing.timed_out:
                 self.timed_out.add((label, style, size))
                 print(f"note: {label} {style} {size} killed after {timing.wall:.0f} s wall")
+
+    def edited(self, size: int) -> Path:
+        """The .bib of ``size`` with a comment changed since the last call: a new text
+        at the same path, which citekit must read afresh (its kept parse is for another)."""
+        self.edits += 1
+        path = self.work / f"edited-{size}.bib"
+        text = self.bibs[size].read_text(encoding="utf-8")
+        path.write_text(f"{text}\n% edit {self.edits}\n", encoding="utf-8")
+        return path
 
     def in_process(self, style: str, size: int, peers: bool = True) -> None:
         """One round of citekit's ``render()`` (and citeproc-py for APA) in this process."""
@@ -413,16 +434,21 @@ def print_size_lines(bench: Bench, style: str, size: int) -> dict[str, float]:
             f"{label} {cpu:.2f} s CPU ({wall:.2f} s wall, {theirs_n} entries), {ratio:.2f}x"
         )
     print("; ".join(parts))
-    if (NO_DISK_CACHE, style, size) in bench.cpu:
-        cold = median(bench.cpu[NO_DISK_CACHE, style, size])
+    for tool, meaning in COLD_ROWS:
+        if (tool, style, size) not in bench.cpu:
+            continue
+        cold = median(bench.cpu[tool, style, size])
+        if tool == EDITED_FILE:
+            for label in bench.pandocs:
+                ratios[f"{label} edited"] = median(bench.cpu[label, style, size]) / cold
         against = ", ".join(
             f"{label} {at_least(bench, label, style, size)}"
             f"{median(bench.cpu[label, style, size]) / cold:.2f}x"
             for label in bench.pandocs
         )
         print(
-            f"{style} {size:>6d}: citekit no disk cache (a style's first command) {cold:.2f} s "
-            f"CPU ({median(bench.wall[NO_DISK_CACHE, style, size]):.2f} s wall)"
+            f"{style} {size:>6d}: citekit, {meaning} {cold:.2f} s "
+            f"CPU ({median(bench.wall[tool, style, size]):.2f} s wall)"
             + (f"; vs {against}" if against else "")
         )
     against = ", ".join(
@@ -493,19 +519,21 @@ def print_per_entry(bench: Bench, sizes: list[int]) -> None:
 def summary_line(ratios: dict[tuple[str, int], dict[str, float]], bench: Bench) -> str:
     """``format-speed: ...``, every ratio of medians (peer / citekit; above 1: citekit faster).
 
-    Per pandoc the pair is whole process (CPU) / in-process render() (CPU)
-    against pandoc's whole process.
+    Per pandoc the three are the whole process (CPU) on an unchanged file,
+    on an edited file (read afresh), and the in-process render() (CPU),
+    each against pandoc's whole process.
     """
     groups: list[str] = []
     for label in bench.pandocs:
         cells = [
             f"{style} {size_label(size)} {at_least(bench, label, style, size)}"
             f"{found[f'{label} whole']:.2f}x/{at_least(bench, label, style, size)}"
-            f"{found[f'{label} in-process']:.2f}x"
+            f"{found.get(f'{label} edited', float('nan')):.2f}x/"
+            f"{at_least(bench, label, style, size)}{found[f'{label} in-process']:.2f}x"
             for (style, size), found in ratios.items()
             if f"{label} whole" in found
         ]
-        groups.append(f"vs {label} (whole/in-process) " + ", ".join(cells))
+        groups.append(f"vs {label} (whole/edited .bib/in-process) " + ", ".join(cells))
     cells = [
         f"{style} {size_label(size)} {found['citeproc-py']:.1f}x"
         for (style, size), found in ratios.items()

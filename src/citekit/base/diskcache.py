@@ -121,13 +121,23 @@ def _unpickler() -> Callable[[bytes], object]:
 
     ``pickle.loads`` is ``_pickle.loads`` there; importing ``pickle`` itself also
     defines its pure-Python pickler and loads ``struct`` (about 0.8 ms of a
-    ``citekit cite``), which reading never uses.
+    ``citekit cite``), which neither reading nor writing an entry uses.
     """
     try:
         from _pickle import loads
     except ImportError:  # another Python: the module that has it all
         from pickle import loads
     return loads
+
+
+def _pickled(value: object) -> bytes:
+    """``pickle.dumps(value)`` in the newest protocol, from ``_pickle`` where it exists."""
+    try:
+        from _pickle import dumps
+    except ImportError:  # another Python
+        from pickle import dumps
+    pickled: bytes = dumps(value, protocol=5)
+    return pickled
 
 
 class DiskMemo:
@@ -188,12 +198,10 @@ class DiskMemo:
         """
         if not enabled():
             return
-        import pickle
-
         target = self.path(key if slot is None else slot)
         temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         try:
-            data = pickle.dumps((self._code(), key, value), protocol=pickle.HIGHEST_PROTOCOL)
+            data = _pickled((self._code(), key, value))
             target.parent.mkdir(parents=True, exist_ok=True)
             flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
             with open(os.open(temporary, flags, 0o600), "wb") as handle:
