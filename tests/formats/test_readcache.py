@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import subprocess
 import sys
 from collections.abc import Iterator
+from hashlib import blake2b
 from pathlib import Path
 
 import pytest
@@ -66,6 +68,8 @@ def test_a_kept_read_is_the_fresh_read_diagnostics_and_lines_included(
     first = read_remembered(BIB, "biblatex", filename="refs.bib")
     assert _facts(first) == _facts(_fresh(BIB, "refs.bib"))
     assert any(d.key == "broken" for d in first.diagnostics)
+    second = read_remembered(BIB, "biblatex", filename="refs.bib")  # read again, and kept
+    assert _facts(second) == _facts(first)
 
     def no_reading(*args: object, **kwargs: object) -> ReadResult:
         raise AssertionError("read again")
@@ -92,14 +96,36 @@ def test_any_change_of_text_name_or_option_reads_afresh(
     assert _facts(changed) == _facts(_fresh(text, name, sentence_case))
 
 
+def test_a_text_read_once_is_only_noted(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    reads: list[str] = []
+
+    def counted(text: str, *args: object, **kwargs: object) -> ReadResult:
+        reads.append(text)
+        return read_string(text, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(readcache, "read_string", counted)
+    for _ in range(4):
+        read_remembered(BIB, "biblatex", filename="refs.bib")
+    assert len(reads) == 2  # noted, then kept, then recalled twice
+    edited = BIB.replace("1999", "1998")
+    read_remembered(edited, "biblatex", filename="refs.bib")
+    (entry,) = cache.iterdir()
+    _, key, value = pickle.loads(entry.read_bytes())
+    assert value == readcache._SEEN  # the note replaced the kept result
+    assert key.endswith(blake2b(edited.encode(), digest_size=32).digest())
+    assert len(reads) == 3
+
+
 def test_an_edited_file_replaces_its_entry(cache: Path) -> None:
     for year in range(1990, 1995):
-        read_remembered(BIB.replace("1999", str(year)), "biblatex", filename="refs.bib")
+        for _ in range(2):  # noted, then kept
+            read_remembered(BIB.replace("1999", str(year)), "biblatex", filename="refs.bib")
     assert len(list(cache.iterdir())) == 1
 
 
 def test_a_damaged_entry_is_read_afresh(cache: Path) -> None:
-    read_remembered(BIB, "biblatex", filename="refs.bib")
+    for _ in range(2):
+        read_remembered(BIB, "biblatex", filename="refs.bib")
     (entry,) = cache.iterdir()
     entry.write_bytes(b"not a pickle")
     assert _facts(read_remembered(BIB, "biblatex", filename="refs.bib")) == _facts(
@@ -129,6 +155,7 @@ def test_every_shared_corpus_file_comes_back_equal(cache: Path, shared: Path) ->
     for path in files:
         text = path.read_text(encoding="utf-8", errors="surrogateescape")
         first = read_remembered(text, "biblatex", filename=path.name)
+        read_remembered(text, "biblatex", filename=path.name)  # kept
         kept = read_remembered(text, "biblatex", filename=path.name)
         assert _facts(kept) == _facts(first), path.name
 
@@ -152,11 +179,21 @@ def test_a_warm_command_reads_without_the_bibtex_reader(tmp_path: Path) -> None:
     )
     command = [sys.executable, "-c", "import json\n" + probe]
     runs = [
-        subprocess.run(command, capture_output=True, text=True, env=env, timeout=120) for _ in "12"
+        subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+        for _ in "123"  # noted, kept, recalled
     ]
-    cold, warm = ([*r.stderr.strip().splitlines()] for r in runs)
+    cold, _, warm = ([*r.stderr.strip().splitlines()] for r in runs)
     assert json.loads(cold[-1]) == [1, True]  # the broken entry: exit code 1
     assert json.loads(warm[-1]) == [1, False]
     assert cold[:-1] == warm[:-1]  # the same messages, file and line included
-    assert runs[0].stdout == runs[1].stdout
+    assert runs[0].stdout == runs[2].stdout
     assert "broken" in "\n".join(warm)
+
+
+def test_the_fingerprint_covers_the_readers_code_and_the_parsers_they_use() -> None:
+    lines = readcache._reading_code().decode("utf-8", "surrogatepass").splitlines()
+    files = {Path(line.rsplit(":", 2)[0]) for line in lines[1:]}
+    folders = {path.parent.name for path in files}
+    assert {"bibtex", "formats", "model", "base", "citekit"} <= folders
+    assert {"bibtexparser", "lxml", "yaml"} <= folders
+    assert lines[0] == sys.version

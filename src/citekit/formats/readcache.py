@@ -16,8 +16,9 @@ What makes an answer the same as a fresh read:
   reading options and a BLAKE2b digest of the whole text: any edit, a
   different name or option is a new key;
 * the fingerprint covers the code that reads (``citekit``'s own modules at
-  its top, ``base``, ``model``, every ``formats`` package) and bibtexparser:
-  an upgrade or edit of any is a miss;
+  its top, ``base``, ``model``, every ``formats`` package) and the packages
+  the readers parse with (bibtexparser, lxml, PyYAML): an upgrade or edit of
+  any is a miss;
 * what is kept is the :class:`~citekit.formats.ReadResult` the reader
   returned (records, diagnostics with their lines, the lines of records),
   so the diagnostics of a broken entry come back word for word.
@@ -25,7 +26,10 @@ What makes an answer the same as a fresh read:
 One file per input (the slot: format, name and options), which a changed
 text replaces instead of adding to, so the folder does not grow with each
 edit; the file is readable by the user only, since it holds what the
-bibliography holds.
+bibliography holds.  A text read for the first time is only noted; its
+second read keeps the result and the third finds it: keeping costs about a
+third of a read, which a file being edited would pay on every change for
+nothing.
 """
 
 from __future__ import annotations
@@ -43,13 +47,19 @@ def _reading_code() -> bytes:
     """The fingerprint of everything that can change what a read returns."""
     root = Path(__file__).resolve().parent.parent  # the citekit package
     folders = [root, root / "base", root / "model"]
-    for folder, subfolders, _ in os.walk(root / "formats"):
+    for walked, subfolders, _ in os.walk(root / "formats"):
         subfolders[:] = sorted(name for name in subfolders if name != "__pycache__")
-        folders.append(Path(folder))
-    bibtexparser = _package_folder("bibtexparser")
-    if bibtexparser is not None:
-        folders.append(bibtexparser)
+        folders.append(Path(walked))
+    for package in _READERS_USE:
+        installed = _package_folder(package)
+        if installed is not None:
+            folders.append(installed)
     return source_fingerprint(folders)
+
+
+# The packages the readers parse with: BibTeX's splitter, the XML formats' parser
+# (EndNote, MODS), CSL-YAML's parser.  Their version is in their files' sizes and times.
+_READERS_USE = ("bibtexparser", "lxml", "yaml")
 
 
 def _package_folder(name: str) -> Path | None:
@@ -80,12 +90,20 @@ def _digest() -> Callable[..., Any]:
 class ReadKey:
     """What names one read: its slot (format, input name, options) and whole key (and digest)."""
 
-    __slots__ = ("key", "slot")
+    __slots__ = ("key", "seen", "slot")
 
     def __init__(self, text: str, format: str, filename: str | None, sentence_case: bool) -> None:
         self.slot = repr((format, filename, sentence_case)).encode("utf-8", "surrogatepass")
         digest = _digest()(text.encode("utf-8", "surrogatepass"), digest_size=32).digest()
         self.key = self.slot + b"\0" + digest
+        self.seen = False  # an earlier run read this very text and noted it
+
+
+# What the slot holds after a first read of a text: a note that it was read, not
+# the result.  Keeping a result costs about a third of reading it (pickling every
+# record, then the write), and a text read once is often never read again (it is
+# being edited); the second read of the same text keeps it, the third recalls it.
+_SEEN = "read once"
 
 
 def recall_read(
@@ -104,13 +122,18 @@ def recall_read(
     kept = _READS.get(key.key, slot=key.slot)
     if isinstance(kept, ReadResult):
         return kept, key
+    key.seen = kept == _SEEN
     return None, key
 
 
 def keep_read(key: ReadKey | None, result: ReadResult) -> None:
-    """Keep the reader's ``result`` for the next run (before anything is added to it)."""
+    """Keep the reader's ``result`` for the next run (before anything is added to it).
+
+    The first read of a text only notes it (see :data:`_SEEN`); a text read
+    again has its result kept.
+    """
     if key is not None:
-        _READS.put(key.key, result, slot=key.slot)
+        _READS.put(key.key, result if key.seen else _SEEN, slot=key.slot)
 
 
 def read_remembered(
