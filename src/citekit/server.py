@@ -165,6 +165,8 @@ def cluster_from_json(value: Any) -> Cluster | str:
 
 @dataclass(frozen=True, slots=True)
 class _Candidate:
+    """A record as key completion matches and ranks it."""
+
     key: str
     author: str
     year: int | None

@@ -701,6 +701,8 @@ def _capitalise(markdown: str) -> str:
 
 @dataclass
 class _Edit:
+    """A replacement of ``text[start:end]`` in a document's source."""
+
     start: int
     end: int
     text: str

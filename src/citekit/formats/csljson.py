@@ -67,6 +67,8 @@ class _LineCounter:
 
 @dataclass
 class _Item:
+    """One item of the JSON array and the line it starts on."""
+
     value: Any
     line: int
 

@@ -68,6 +68,8 @@ class ZoteroCollection:
 
 @dataclass
 class _Item:
+    """A row of Zotero's items table with its fields and their base fields."""
+
     item_id: int
     library_id: int
     key: str
@@ -80,6 +82,8 @@ class _Item:
 
 @dataclass
 class _Collection:
+    """A Zotero collection: its name, parent and the items in it."""
+
     collection_id: int
     name: str
     parent_id: int | None

@@ -21,6 +21,7 @@ from dataclasses import field, replace
 from types import MappingProxyType
 from typing import Any, Literal
 
+from citekit.base.patterns import lazy_pattern
 from citekit.base.valueclass import value_class
 
 # ---------------------------------------------------------------------------
@@ -229,8 +230,10 @@ class Name:
 
 DateParts = tuple[int, ...]
 
-_EDTF_DATE = re.compile(r"^(?P<year>[+-]?\d{1,})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?$")
-_QUALIFIER = re.compile(r"[~?%]$")
+_EDTF_DATE = lazy_pattern(
+    globals(), r"^(?P<year>[+-]?\d{1,})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?$"
+)
+_QUALIFIER = lazy_pattern(globals(), r"[~?%]$")
 
 
 def _parse_edtf_point(text: str) -> tuple[DateParts, int | None, bool] | None:

@@ -46,6 +46,7 @@ from typing import Any, Protocol
 
 from citekit.base.diskcache import DiskMemo, package_fingerprint
 from citekit.base.diskcache import enabled as disk_cache_enabled
+from citekit.base.patterns import lazy_pattern
 from citekit.model.locators import LocatorPart
 from citekit.model.records import NUMBER_VARIABLES
 from citekit.render.csl.boxes import Box, Out, copy_box, find_tag, is_empty, tagged_box
@@ -106,7 +107,7 @@ CONTEXT_VARIABLES = frozenset(
     }
 )
 _MARKUP_KEPT = 50_000  # parsed texts kept per locale by ``Compiler.markup``; then dropped
-_FIRST_PAGE = re.compile(r"[^\s,&\-\u2013]+")
+_FIRST_PAGE = lazy_pattern(globals(), r"[^\s,&\-\u2013]+")
 _EN_DASH = "\u2013"
 
 

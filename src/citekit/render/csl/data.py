@@ -26,6 +26,8 @@ from citekit.model.records import (
 
 @value_class
 class NameData:
+    """A name split into CSL's parts, as the name renderer reads them."""
+
     family: str = ""
     given: str = ""
     dropping: str = ""
@@ -43,6 +45,8 @@ class NameData:
 
 @value_class
 class DateData:
+    """A date as integer (year, month, day) parts, with its range end, season, circa or literal."""
+
     parts: tuple[int, int, int]
     end: tuple[int, int, int] | None = None
     season: int = 0
@@ -63,6 +67,8 @@ class DateData:
 
 @dataclass(slots=True)
 class Item:
+    """A CSL-JSON item with every variable parsed once: text, names and dates apart."""
+
     id: str
     type: str
     vars: dict[str, str]

@@ -70,6 +70,8 @@ LOCATOR_TERM_NAMES = tuple(sorted(LOCATOR_LABELS - {"page", "version"}))
 
 @value_class(frozen=False)
 class RunResult:
+    """What one run of the processor made: citations, bibliography entries, warnings."""
+
     citations: list[Rich] = field(default_factory=list)
     bibliography: list[tuple[str, Rich]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)

@@ -7,8 +7,7 @@ be cut back into the original pieces (and their formatting) by length.
 
 from __future__ import annotations
 
-import re
-
+from citekit.base.patterns import lazy_pattern
 from citekit.render.csl.boxes import Box
 
 STOP_WORDS = frozenset(
@@ -119,7 +118,7 @@ STOP_WORDS = frozenset(
     ]
 )
 
-_WORD = re.compile(r"[^\s\-\u2013\u2014/]+")
+_WORD = lazy_pattern(globals(), r"[^\s\-\u2013\u2014/]+")
 
 
 def _upper_first(word: str) -> str:
