@@ -16,6 +16,8 @@ than skipped so that the default run reports no noise, only a count.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -49,6 +51,23 @@ def _disk_cache_in_a_temporary_folder(
     """Commands keep parsed styles in the user's cache folder (citekit.base.diskcache):
     in tests (and the commands they start), a folder of the test session's instead."""
     monkeypatch.setenv("CITEKIT_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+
+
+@pytest.fixture
+def fresh_python() -> Callable[[str], str]:
+    """Run Python code in a new interpreter and give its stdout.
+
+    What a command imports and defines at start-up can only be seen in a
+    process that has imported nothing yet.
+    """
+
+    def run(code: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True
+        )
+        return done.stdout
+
+    return run
 
 
 @pytest.fixture

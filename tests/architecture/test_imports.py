@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
@@ -94,7 +95,9 @@ def test_the_architecture_page_draws_the_same_layers() -> None:
     assert listed == [tuple(layer) for layer in graph_module.LAYERS]
 
 
-def test_every_dataclass_of_the_package_has_its_own_docstring() -> None:
+def test_every_dataclass_of_the_package_has_its_own_docstring(
+    fresh_python: Callable[[str], str],
+) -> None:
     """A dataclass without one gets ``Name(signature)`` made by :func:`inspect.signature`,
     whose first use compiles the tokenizer's pattern: over a millisecond of every
     command that defines such a class (and a class worth defining is worth a line)."""
@@ -112,10 +115,4 @@ def test_every_dataclass_of_the_package_has_its_own_docstring() -> None:
         "                    and (value.__doc__ or '').startswith(value.__name__ + '(')):\n"
         "                print(name, value.__name__)\n"
     )
-    import subprocess
-    import sys
-
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True
-    )
-    assert result.stdout == ""
+    assert fresh_python(code) == ""

@@ -13,6 +13,7 @@ import copy
 import dataclasses
 import inspect
 import pickle
+from collections.abc import Callable
 from dataclasses import FrozenInstanceError, InitVar, dataclass, field
 from typing import Any
 
@@ -409,7 +410,9 @@ def test_the_prewritten_module_is_the_generators_text() -> None:
     assert written == prewritten_source(prewritten.FIELDS, prewritten.FACTORY_SHAPES)
 
 
-def test_every_value_class_the_engine_defines_has_a_prewritten_shape() -> None:
+def test_every_value_class_the_engine_defines_has_a_prewritten_shape(
+    fresh_python: Callable[[str], str],
+) -> None:
     """No class of the rendering path compiles its ``__init__`` when it is defined."""
     code = (
         "import importlib, citekit.base.valueclass as v\n"
@@ -421,10 +424,4 @@ def test_every_value_class_the_engine_defines_has_a_prewritten_shape() -> None:
         "    importlib.import_module(name)\n"
         "print(compiled)\n"
     )
-    import subprocess
-    import sys
-
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
-    )
-    assert result.stdout.strip() == "[]"
+    assert fresh_python(code).strip() == "[]"

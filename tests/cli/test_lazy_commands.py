@@ -13,6 +13,7 @@ import json
 import pkgutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -119,17 +120,14 @@ def test_lazy_commands_load_on_lookup_only() -> None:
     assert len(commands) == len(COMMAND_TABLE)
 
 
-def test_help_imports_no_command_module() -> None:
+def test_help_imports_no_command_module(fresh_python: Callable[[str], str]) -> None:
     code = (
         "import sys\nfrom click.testing import CliRunner\nfrom citekit.cli import main\n"
         "CliRunner().invoke(main, ['--help'])\n"
         "print([m for m in sys.modules if m.startswith('citekit.cli.') "
         "and m != 'citekit.cli._common'])"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
-    )
-    assert result.stdout.strip() == "[]"
+    assert fresh_python(code).strip() == "[]"
 
 
 def test_import_citekit_loads_no_heavy_dependency() -> None:
