@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import pickle
 from collections.abc import Iterator
 from pathlib import Path
@@ -129,3 +130,13 @@ def test_entries_are_readable_by_their_owner_only(folder: Path) -> None:
     memo = DiskMemo("things", lambda: b"code")
     memo.put(b"key", "private")
     assert memo.path(b"key").stat().st_mode & 0o777 == 0o600
+
+
+def test_a_limit_keeps_the_most_recently_written_entries(folder: Path) -> None:
+    memo = DiskMemo("things", lambda: b"code", limit=3)
+    for number in range(6):
+        memo.put(f"key {number}".encode(), number)
+        path = memo.path(f"key {number}".encode())
+        os.utime(path, ns=(number * 10**9, number * 10**9))  # written in this order
+    assert [memo.get(f"key {n}".encode()) for n in range(6)] == [None, None, None, 3, 4, 5]
+    assert len(list((folder / "things").iterdir())) == 3

@@ -144,13 +144,18 @@ class DiskMemo:
     """Values by key (bytes) in files under ``cache_dir()/namespace`` (see the module doc).
 
     ``fingerprint`` is called once, on first use, and must change whenever
-    the code that makes or reads the values changes.
+    the code that makes or reads the values changes.  ``limit`` bounds the
+    number of entries: each write removes the least recently written ones
+    beyond it (for keys that come from the user's files, which can be many).
     """
 
-    def __init__(self, namespace: str, fingerprint: Callable[[], bytes]) -> None:
+    def __init__(
+        self, namespace: str, fingerprint: Callable[[], bytes], limit: int | None = None
+    ) -> None:
         self.namespace = namespace
         self._fingerprint_of = fingerprint
         self._fingerprint: bytes | None = None
+        self.limit = limit
 
     def _code(self) -> bytes:
         if self._fingerprint is None:
@@ -210,6 +215,23 @@ class DiskMemo:
         except Exception:  # a read-only or full disk, an unpicklable value: no entry
             with contextlib.suppress(OSError):
                 temporary.unlink()
+            return
+        if self.limit is not None:
+            self._prune(target.parent, self.limit)
+
+    @staticmethod
+    def _prune(folder: Path, limit: int) -> None:
+        """Remove the least recently written entries beyond ``limit`` (whatever fails stays)."""
+        try:
+            entries = [e for e in os.scandir(folder) if e.name.endswith(".pickle")]
+            if len(entries) <= limit:
+                return
+            entries.sort(key=lambda entry: entry.stat().st_mtime_ns)
+        except OSError:
+            return
+        for entry in entries[: len(entries) - limit]:
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
 
 
 __all__ = [

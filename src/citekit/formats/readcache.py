@@ -75,7 +75,11 @@ def _package_folder(name: str) -> Path | None:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
-_READS = DiskMemo("parsed-bibliographies", _reading_code)
+# At most this many files are kept (noted or parsed), the least recently written
+# going first: one per bibliography file a user works with, and the temporary
+# files a pipeline reads once would otherwise pile up.
+_KEPT_FILES = 256
+_READS = DiskMemo("parsed-bibliographies", _reading_code, limit=_KEPT_FILES)
 
 
 def _digest() -> Callable[..., Any]:
