@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
+import citekit.formats.bibtex
 from citekit.base import diskcache
-from citekit.formats import ReadResult, read_string, readcache
-from citekit.formats.readcache import read_remembered
+from citekit.formats import ReadResult, get_format, read_string, readcache
+from citekit.formats import read_remembered as read_with_cache
 from citekit.ops.inputs import load_library
 
 BIB = """@book{raimondo2000enemy,
@@ -50,6 +51,12 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     diskcache.use_disk_cache(False)
 
 
+def read_remembered(
+    text: str, format: str, *, filename: str, sentence_case: bool = True
+) -> ReadResult:
+    return read_with_cache(text, get_format(format), filename=filename, sentence_case=sentence_case)
+
+
 def _facts(result: ReadResult) -> tuple[object, ...]:
     return (
         [record.to_json() for record in result.library],
@@ -74,7 +81,7 @@ def test_a_kept_read_is_the_fresh_read_diagnostics_and_lines_included(
     def no_reading(*args: object, **kwargs: object) -> ReadResult:
         raise AssertionError("read again")
 
-    monkeypatch.setattr(readcache, "read_string", no_reading)
+    monkeypatch.setattr(citekit.formats.bibtex, "read", no_reading)
     again = read_remembered(BIB, "biblatex", filename="refs.bib")
     assert again is not first
     assert _facts(again) == _facts(first)
@@ -99,11 +106,13 @@ def test_any_change_of_text_name_or_option_reads_afresh(
 def test_a_text_read_once_is_only_noted(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     reads: list[str] = []
 
-    def counted(text: str, *args: object, **kwargs: object) -> ReadResult:
-        reads.append(text)
-        return read_string(text, *args, **kwargs)  # type: ignore[arg-type]
+    reader = citekit.formats.bibtex.read
 
-    monkeypatch.setattr(readcache, "read_string", counted)
+    def counted(text: str, **options: object) -> ReadResult:
+        reads.append(text)
+        return reader(text, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(citekit.formats.bibtex, "read", counted)
     for _ in range(4):
         read_remembered(BIB, "biblatex", filename="refs.bib")
     assert len(reads) == 2  # noted, then kept, then recalled twice
@@ -197,3 +206,22 @@ def test_the_fingerprint_covers_the_readers_code_and_the_parsers_they_use() -> N
     assert {"bibtex", "formats", "model", "base", "citekit"} <= folders
     assert {"bibtexparser", "lxml", "yaml"} <= folders
     assert lines[0] == sys.version
+
+
+def test_the_public_read_of_a_file_uses_it_too(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from citekit.formats import read
+
+    path = tmp_path / "refs.bib"
+    path.write_text(BIB, encoding="utf-8")
+    diskcache.use_disk_cache(False)
+    fresh = _facts(read(path))
+    diskcache.use_disk_cache()
+    assert [_facts(read(path)) for _ in range(2)] == [fresh, fresh]  # noted, kept
+
+    def no_reading(*args: object, **kwargs: object) -> ReadResult:
+        raise AssertionError("read again")
+
+    monkeypatch.setattr(citekit.formats.bibtex, "read", no_reading)
+    assert [_facts(read(path)) for _ in range(2)] == [fresh, fresh]  # recalled, unchanged

@@ -19,6 +19,7 @@ from citekit.base.collector import cycle_collection_paused
 from citekit.base.files import atomic_write_text, read_text
 from citekit.base.valueclass import value_class
 from citekit.errors import Diagnostic, ParseError, Severity, UnknownFormatError
+from citekit.formats.readcache import keep_read, recall_read
 from citekit.model.records import Library
 
 
@@ -250,12 +251,39 @@ def read(
     text, decoding = read_text(path, encoding)
     filename = "<stdin>" if str(path) == "-" else str(path)
     info = get_format(format) if format else guess_format(path, text)
-    result: ReadResult = info.load().read(
-        text, filename=filename, **info.read_options(sentence_case=sentence_case)
-    )
+    result = read_remembered(text, info, filename=filename, sentence_case=sentence_case)
     result.diagnostics[:0] = decoding
     if strict:
         raise_on_problems(result, filename)
+    return result
+
+
+def read_remembered(
+    text: str,
+    info: FormatInfo,
+    *,
+    filename: str | None,
+    sentence_case: bool = True,
+    before_reading: Callable[[FormatInfo], object] | None = None,
+) -> ReadResult:
+    """The read of a file's ``text`` in format ``info``, or the one an earlier command kept.
+
+    With the disk cache on (the command line turns it on), a text read
+    before comes back from it, exactly as read then and without loading the
+    format's reader (:mod:`citekit.formats.readcache`); otherwise, and on any
+    miss, ``before_reading(info)`` runs (a check that the format's module is
+    there) and the format reads it.  The result is the reader's own, before
+    anything a caller adds to it.
+    """
+    kept, key = recall_read(text, info.name, filename=filename, sentence_case=sentence_case)
+    if isinstance(kept, ReadResult):
+        return kept
+    if before_reading is not None:
+        before_reading(info)
+    result: ReadResult = info.load().read(
+        text, filename=filename, **info.read_options(sentence_case=sentence_case)
+    )
+    keep_read(key, result)
     return result
 
 
@@ -300,6 +328,7 @@ __all__ = [
     "get_format",
     "guess_format",
     "read",
+    "read_remembered",
     "read_string",
     "register",
     "write",

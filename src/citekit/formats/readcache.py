@@ -1,4 +1,4 @@
-"""Parsed bibliographies kept between commands: :func:`read_remembered`.
+"""Parsed bibliographies kept between commands: :func:`recall_read` and :func:`keep_read`.
 
 A writer runs the same bibliography through citekit again and again (each
 build of a paper, each ``citekit bib`` while tidying), and most of the time
@@ -23,6 +23,9 @@ What makes an answer the same as a fresh read:
   returned (records, diagnostics with their lines, the lines of records),
   so the diagnostics of a broken entry come back word for word.
 
+:func:`citekit.formats.read_remembered` reads with it, for
+:func:`citekit.formats.read` and :func:`citekit.ops.inputs.load_library`.
+
 One file per input (the slot: format, name and options), which a changed
 text replaces instead of adding to, so the folder does not grow with each
 edit; the file is readable by the user only, since it holds what the
@@ -40,7 +43,6 @@ from pathlib import Path
 from typing import Any
 
 from citekit.base.diskcache import DiskMemo, enabled, source_fingerprint
-from citekit.formats import ReadResult, read_string
 
 
 def _reading_code() -> bytes:
@@ -112,25 +114,26 @@ _SEEN = "read once"
 
 def recall_read(
     text: str, format: str, *, filename: str | None, sentence_case: bool = True
-) -> tuple[ReadResult | None, ReadKey | None]:
-    """The result an earlier run kept for this read, if any, and the key to keep a new one under.
+) -> tuple[object | None, ReadKey | None]:
+    """What an earlier run kept for this read, if anything, and the key to keep a new one under.
 
     ``(None, None)`` while the disk cache is off (nothing to recall or keep);
     ``(None, key)`` on a miss: read, then :func:`keep_read` the result under
-    ``key``.  Nothing of the format's reader is imported here, so a hit
-    never loads it.
+    ``key``.  What is recalled is what was kept (the caller checks it is a
+    :class:`~citekit.formats.ReadResult`).  Nothing of the format's reader is
+    imported here, so a hit never loads it.
     """
     if not enabled():
         return None, None
     key = ReadKey(text, format, filename, sentence_case)
     kept = _READS.get(key.key, slot=key.slot)
-    if isinstance(kept, ReadResult):
-        return kept, key
-    key.seen = kept == _SEEN
-    return None, key
+    if kept is None or kept == _SEEN:
+        key.seen = kept == _SEEN
+        return None, key
+    return kept, key
 
 
-def keep_read(key: ReadKey | None, result: ReadResult) -> None:
+def keep_read(key: ReadKey | None, result: object) -> None:
     """Keep the reader's ``result`` for the next run (before anything is added to it).
 
     The first read of a text only notes it (see :data:`_SEEN`); a text read
@@ -140,16 +143,4 @@ def keep_read(key: ReadKey | None, result: ReadResult) -> None:
         _READS.put(key.key, result if key.seen else _SEEN, slot=key.slot)
 
 
-def read_remembered(
-    text: str, format: str, *, filename: str | None, sentence_case: bool = True
-) -> ReadResult:
-    """:func:`citekit.formats.read_string` of ``text``, or its result kept from an earlier run."""
-    kept, key = recall_read(text, format, filename=filename, sentence_case=sentence_case)
-    if kept is not None:
-        return kept
-    result = read_string(text, format, filename=filename, sentence_case=sentence_case)
-    keep_read(key, result)
-    return result
-
-
-__all__ = ["ReadKey", "keep_read", "read_remembered", "recall_read"]
+__all__ = ["ReadKey", "keep_read", "recall_read"]

@@ -16,9 +16,14 @@ from typing import Any
 from citekit.base.files import read_decoded
 from citekit.base.valueclass import value_class
 from citekit.errors import Diagnostic, Severity, UsageError
-from citekit.formats import FormatInfo, ReadResult, format_for_path, get_format, guess_format
-from citekit.formats import read_string as _read_string
-from citekit.formats.readcache import keep_read, recall_read
+from citekit.formats import (
+    FormatInfo,
+    ReadResult,
+    format_for_path,
+    get_format,
+    guess_format,
+    read_remembered,
+)
 from citekit.model.records import Library
 
 
@@ -124,12 +129,9 @@ def load_library(
     info = get_format(format) if format else guess_format(path, text)
     # An unchanged file an earlier command read comes back from the disk cache,
     # without the format's reader (which require_format would import).
-    result, key = recall_read(text, info.name, filename=name, sentence_case=sentence_case)
-    if result is None:
-        result = _read_string(
-            text, require_format(info).name, filename=name, sentence_case=sentence_case
-        )
-        keep_read(key, result)
+    result = read_remembered(
+        text, info, filename=name, sentence_case=sentence_case, before_reading=require_format
+    )
     empty = no_entries(text, info, result, name)
     if empty is not None:
         result.diagnostics.append(empty)
