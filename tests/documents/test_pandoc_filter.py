@@ -451,6 +451,27 @@ def test_html_author_date(pandoc: str, filter_program: str, folder: Path) -> Non
     assert "<em>A Book of Things</em>" in run.stdout
 
 
+def test_repeated_builds_keep_their_style_and_bibliography_and_see_every_edit(
+    pandoc: str, filter_program: str, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The filter program keeps what it parsed in the disk cache, as pandoc builds do
+    again and again, and an edited .bib is read afresh on the next build."""
+    cache = folder / "cache"
+    monkeypatch.setenv("CITEKIT_CACHE_DIR", str(cache))
+    monkeypatch.delenv("CITEKIT_NO_DISK_CACHE", raising=False)
+    builds = [run_pandoc(pandoc, filter_program, folder, "apa", "-t", "html") for _ in "123"]
+    assert all(build.returncode == 0 for build in builds), builds[0].stderr
+    assert builds[0].stdout == builds[1].stdout == builds[2].stdout
+    assert "<em>A book of things</em>" in builds[2].stdout
+    assert list((cache / "parsed-bibliographies").iterdir())
+    assert list((cache / "csl-styles").iterdir())
+    bib = folder / "refs.bib"
+    bib.write_text(bib.read_text(encoding="utf-8").replace("Things", "Stuff"), encoding="utf-8")
+    edited = run_pandoc(pandoc, filter_program, folder, "apa", "-t", "html")
+    assert "<em>A book of stuff</em>" in edited.stdout
+    assert "things" not in edited.stdout.lower().replace("things hold", "")
+
+
 def test_docx_numeric(pandoc: str, filter_program: str, folder: Path) -> None:
     import docx
 

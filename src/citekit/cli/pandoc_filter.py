@@ -15,7 +15,13 @@ import sys
 
 import click
 
-from citekit import MAX_INPUT_BYTES, FilterResult, filter_json, parse_metadata_option
+from citekit import (
+    MAX_INPUT_BYTES,
+    FilterResult,
+    filter_json,
+    parse_metadata_option,
+    use_disk_cache,
+)
 from citekit.cli._common import handle_errors, note_problems
 from citekit.cli._exit import exit_quickly
 from citekit.errors import CitekitError, UsageError
@@ -75,6 +81,9 @@ def run() -> None:
     (input that is no pandoc JSON, a missing bibliography file), 2 for an
     unknown style or locale.
     """
+    # Styles and bibliography files kept between runs, as for the citekit command
+    # (pandoc runs the filter on every build, mostly with unchanged files).
+    use_disk_cache()
     try:
         _filter_once()
     except SystemExit as done:
