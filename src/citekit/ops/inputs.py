@@ -107,7 +107,10 @@ def load_library(
     guesses the format from the suffix or content, and adds a ``no-entries``
     error diagnostic when nothing was read.  ``sentence_case=False`` keeps
     BibTeX titles as typed; ``options`` go to a database format's reader
-    (Zotero's ``collection``) and are refused for text formats.
+    (Zotero's ``collection``) and are refused for text formats.  With the
+    disk cache on (:func:`citekit.use_disk_cache`, as the command line has
+    it), a file read unchanged before comes back parsed from it
+    (:func:`citekit.formats.read_remembered`).
 
     >>> import tempfile, os
     >>> folder = tempfile.mkdtemp()
