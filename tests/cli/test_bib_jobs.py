@@ -1,4 +1,4 @@
-"""``citekit bib --jobs``: the same bibliography from one process or several."""
+"""``citekit bib --jobs`` and ``citekit render --jobs``: one bibliography, however made."""
 
 from __future__ import annotations
 
@@ -76,3 +76,45 @@ def test_help_documents_jobs(runner: CliRunner) -> None:
     assert result.exit_code == 0
     assert "--jobs" in result.output
     assert f"{parallel.PARALLEL_THRESHOLD:,}" in result.output
+
+
+@pytest.mark.parametrize("style", ["chicago-author-date", "ieee"])
+def test_render_jobs_same_document(
+    runner: CliRunner, library: Path, parallel_runs: list[int], style: str
+) -> None:
+    """A document listing a whole library (nocite: '@*'), cited in places."""
+    document = library.with_name("doc.md")
+    document.write_text(
+        "---\nnocite: '@*'\n---\nAs [@book1; @book5, p. 3] say, and @book7.\n",
+        encoding="utf-8",
+    )
+    args = ["render", str(document), "--bib", str(library), "--csl", style, "--to", "html"]
+    one = runner.invoke(main, [*args, "--jobs", "1"])
+    assert one.exit_code == 0, one.output
+    assert parallel_runs == []
+    two = runner.invoke(main, [*args, "--jobs", "2"])
+    assert two.exit_code == 0, two.output
+    assert parallel_runs == [40]
+    assert two.stdout == one.stdout
+    assert one.stdout.count('<span id="ref-book') == 40
+    default = runner.invoke(main, args)  # every idle CPU, as citekit bib
+    assert default.stdout == one.stdout
+    assert parallel_runs == [40, 40]
+
+
+def test_render_help_documents_jobs(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["render", "--help"])
+    assert result.exit_code == 0
+    assert "--jobs" in result.output
+
+
+def test_render_document_in_python_never_forks_unasked(parallel_runs: list[int]) -> None:
+    from citekit import Library, render_document
+
+    library = Library.from_json(_items(12))
+    text = "---\nnocite: '@*'\n---\nSee [@book1].\n"
+    once = render_document(text, library=library, style="ieee")
+    assert parallel_runs == []
+    split = render_document(text, library=library, style="ieee", jobs=2)
+    assert parallel_runs == [12]
+    assert split.output == once.output

@@ -157,6 +157,7 @@ __all__ = [
     "from_option",
     "handle_errors",
     "input_name",
+    "jobs_option",
     "note_problems",
     "output_option",
     "problems_noted",
@@ -188,6 +189,17 @@ sentence_case_option = click.option(
     show_default=True,
     help="Store English BibTeX titles typed in title case in sentence case, as CSL styles "
     "expect (docs/bibtex-import.md); --no-sentence-case keeps them as typed.",
+)
+
+jobs_option = click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=0),
+    default=0,
+    metavar="N",
+    # 2,000: the engine's PARALLEL_THRESHOLD (tests/cli/test_bib_jobs.py keeps them equal)
+    help="Processes formatting the bibliography; default 0: every idle CPU, "
+    "from 2,000 entries (fewer are formatted in one process anyway); 1: this process only.",
 )
 
 encoding_option = click.option(

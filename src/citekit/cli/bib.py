@@ -16,6 +16,7 @@ from citekit.cli._common import (
     encoding_option,
     from_option,
     handle_errors,
+    jobs_option,
     output_option,
     progress_callback,
     sentence_case_option,
@@ -49,16 +50,7 @@ from citekit.cli.cite import (
     is_flag=True,
     help="Also list quotation records (by default the works quoting them stand for them).",
 )
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(min=0),
-    default=0,
-    metavar="N",
-    # 2,000: the engine's PARALLEL_THRESHOLD (tests/cli/test_bib_jobs.py keeps them equal)
-    help="Processes formatting the bibliography; default 0: every idle CPU, "
-    "from 2,000 entries (fewer are formatted in one process anyway); 1: this process only.",
-)
+@jobs_option
 @handle_errors
 def bib_command(
     file: str,

@@ -34,6 +34,7 @@ from citekit.cli._common import (
     format_option,
     handle_errors,
     input_name,
+    jobs_option,
     note_problems,
     output_option,
     sentence_case_option,
@@ -196,6 +197,7 @@ def _inputs(
 @sentence_case_option
 @identifier_options
 @engine_option(help="CSL processor (default: citekit's default engine).")
+@jobs_option
 @format_option
 @handle_errors
 def render_command(
@@ -215,6 +217,7 @@ def render_command(
     offline: bool,
     no_cache: bool,
     engine: str | None,
+    jobs: int,
     output_format: str,
 ) -> None:
     """Format the citations of a Markdown document written with pandoc's syntax.
@@ -248,7 +251,9 @@ def render_command(
     render, all in one batch, through the cache (--offline: the cache only;
     --no-cache; --no-resolve: not at all); one that cannot be is a warning
     saying why and an unknown key.  Nothing is written to the
-    bibliography: citekit add keeps a record (docs/identifiers.md).
+    bibliography: citekit add keeps a record (docs/identifiers.md).  A
+    bibliography of thousands of entries (nocite: '@*' over a large library)
+    is formatted in several processes, as citekit bib does (--jobs).
 
     \b
     Example:
@@ -281,6 +286,7 @@ def render_command(
             identifiers=identifier_resolver(resolve, offline, no_cache, sentence_case) or False,
             abbreviations=abbreviations,
             metadata=overrides,
+            jobs=jobs,
         )
     except (UnknownKeyError, DocumentSyntaxError, FrontMatterError) as exc:
         # data problems (exit 1), named with the document they are in

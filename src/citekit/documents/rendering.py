@@ -521,6 +521,7 @@ def _render_clusters(
     nocite_all: bool,
     *,
     bibliography: bool = True,
+    jobs: int = 1,
 ) -> tuple[list[Rich | None], dict[str, Rich], list[Rich | None], Result, list[str]]:
     """Engine output: one tree per citation (None when nothing is known), authors, the rest.
 
@@ -566,6 +567,7 @@ def _render_clusters(
         bibliography=bibliography,
         bibliography_keys=bib_keys,
         nocite="*" if nocite_all else None,
+        jobs=jobs,
     )
     trees: list[Rich | None] = [None] * len(citations)
     for owner, tree in zip(owners, result.citation_trees, strict=True):
@@ -745,6 +747,7 @@ def render_document(
     identifiers: Resolver | bool = False,
     abbreviations: str | Path | Mapping[str, object] | None = None,
     metadata: Mapping[str, object] | None = None,
+    jobs: int = 1,
 ) -> DocumentResult:
     """Format the citations of a Markdown document and add its bibliography.
 
@@ -781,6 +784,9 @@ def render_document(
             does: ``{"suppress-bibliography": True}`` (or ``"true"``,
             ``"yes"``, ``"on"``), ``{"nocite": "@*"}``, ``{"lang": "de"}``
             (:func:`citekit.documents.frontmatter.read_front_matter`).
+        jobs: processes that may format the bibliography, as for
+            :func:`citekit.render` (1, the default, never forks; 0: every
+            idle CPU); only a bibliography of thousands of entries is split.
 
     Raises :class:`DocumentSyntaxError` / :class:`FrontMatterError` (both
     data errors, with line and column) for documents that cannot be read.
@@ -851,6 +857,7 @@ def render_document(
         nocite,
         meta.nocite_all,
         bibliography=not meta.suppress_bibliography,
+        jobs=jobs,
     )
     if meta.link_bibliography:
         rendered.bibliography = _linked(rendered.bibliography)
@@ -1244,6 +1251,7 @@ def render_document_file(
     identifiers: Resolver | bool = False,
     abbreviations: str | Path | Mapping[str, object] | None = None,
     metadata: Mapping[str, object] | None = None,
+    jobs: int = 1,
 ) -> DocumentResult:
     """:func:`render_document` on a file (``-`` for stdin); ``encoding`` for it and its
     bibliography files."""
@@ -1263,6 +1271,7 @@ def render_document_file(
         identifiers=identifiers,
         abbreviations=abbreviations,
         metadata=metadata,
+        jobs=jobs,
     )
     result.diagnostics[:0] = decoding
     return result
