@@ -225,3 +225,22 @@ def test_the_public_read_of_a_file_uses_it_too(
 
     monkeypatch.setattr(citekit.formats.bibtex, "read", no_reading)
     assert [_facts(read(path)) for _ in range(2)] == [fresh, fresh]  # recalled, unchanged
+
+
+def test_a_relative_name_in_two_folders_names_two_files(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``refs.bib`` of two projects: each keeps its own entry; neither answers for the other."""
+    texts = {"one": BIB, "two": BIB.replace("1999", "1998")}
+    for name, text in texts.items():
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "refs.bib").write_text(text, encoding="utf-8")
+    for _ in range(2):
+        for name in texts:
+            monkeypatch.chdir(tmp_path / name)
+            read_remembered(texts[name], "biblatex", filename="refs.bib")
+    assert len(list(cache.iterdir())) == 2  # both kept
+    for name, text in texts.items():
+        monkeypatch.chdir(tmp_path / name)
+        kept = read_remembered(text, "biblatex", filename="refs.bib")
+        assert _facts(kept) == _facts(_fresh(text, "refs.bib"))

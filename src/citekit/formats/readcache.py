@@ -26,7 +26,7 @@ What makes an answer the same as a fresh read:
 :func:`citekit.formats.read_remembered` reads with it, for
 :func:`citekit.formats.read` and :func:`citekit.ops.inputs.load_library`.
 
-One file per input (the slot: format, name and options), which a changed
+One file per input (the slot: format, absolute path and options), which a changed
 text replaces instead of adding to, so the folder does not grow with each
 edit; the file is readable by the user only, since it holds what the
 bibliography holds.  A text read for the first time is only noted; its
@@ -99,10 +99,23 @@ class ReadKey:
     __slots__ = ("key", "seen", "slot")
 
     def __init__(self, text: str, format: str, filename: str | None, sentence_case: bool) -> None:
-        self.slot = repr((format, filename, sentence_case)).encode("utf-8", "surrogatepass")
+        # The slot names the file wherever the command runs ("refs.bib" of two
+        # projects are two files); the key also holds the name as given, which
+        # the diagnostics print.
+        where = filename if filename is None or filename.startswith("<") else _absolute(filename)
+        self.slot = repr((format, where, sentence_case)).encode("utf-8", "surrogatepass")
+        named = repr(filename).encode("utf-8", "surrogatepass")
         digest = _digest()(text.encode("utf-8", "surrogatepass"), digest_size=32).digest()
-        self.key = self.slot + b"\0" + digest
+        self.key = self.slot + b"\0" + named + b"\0" + digest
         self.seen = False  # an earlier run read this very text and noted it
+
+
+def _absolute(filename: str) -> str:
+    """The file's absolute path, as the operating system resolves it now."""
+    try:
+        return os.path.abspath(filename)
+    except (OSError, ValueError):  # no current folder any more, a NUL in the name
+        return filename
 
 
 # What the slot holds after a first read of a text: a note that it was read, not
