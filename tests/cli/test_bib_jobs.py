@@ -118,3 +118,27 @@ def test_render_document_in_python_never_forks_unasked(parallel_runs: list[int])
     split = render_document(text, library=library, style="ieee", jobs=2)
     assert parallel_runs == [12]
     assert split.output == once.output
+
+
+def test_pandoc_filter_jobs_same_document(
+    runner: CliRunner, library: Path, parallel_runs: list[int]
+) -> None:
+    """pandoc's JSON, ``nocite: '@*'`` over the library: one AST from one process or two."""
+    document = {
+        "pandoc-api-version": [1, 23, 1],
+        "meta": {
+            "bibliography": {"t": "MetaInlines", "c": [{"t": "Str", "c": str(library)}]},
+            "nocite": {"t": "MetaInlines", "c": [{"t": "Str", "c": "@*"}]},
+            "csl": {"t": "MetaInlines", "c": [{"t": "Str", "c": "ieee"}]},
+        },
+        "blocks": [],
+    }
+    text = json.dumps(document)
+    one = runner.invoke(main, ["pandoc-filter", "html", "--jobs", "1"], input=text)
+    assert one.exit_code == 0, one.output
+    assert parallel_runs == []
+    two = runner.invoke(main, ["pandoc-filter", "html", "--jobs", "2"], input=text)
+    assert two.exit_code == 0, two.output
+    assert parallel_runs == [40]
+    assert json.loads(two.stdout) == json.loads(one.stdout)
+    assert one.stdout.count("ref-book") >= 40

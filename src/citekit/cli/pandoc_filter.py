@@ -22,7 +22,7 @@ from citekit import (
     parse_metadata_option,
     use_disk_cache,
 )
-from citekit.cli._common import handle_errors, note_problems
+from citekit.cli._common import handle_errors, jobs_option, note_problems
 from citekit.cli._exit import exit_quickly
 from citekit.errors import CitekitError, UsageError
 
@@ -34,8 +34,8 @@ def _read_stdin() -> str:
     return data.decode("utf-8")
 
 
-def _run(metadata: tuple[str, ...]) -> FilterResult:
-    text, result = filter_json(_read_stdin(), metadata=parse_metadata_option(metadata))
+def _run(metadata: tuple[str, ...], jobs: int) -> FilterResult:
+    text, result = filter_json(_read_stdin(), metadata=parse_metadata_option(metadata), jobs=jobs)
     sys.stdout.write(text)
     sys.stdout.flush()
     for warning in result.warnings:
@@ -53,15 +53,19 @@ def _run(metadata: tuple[str, ...]) -> FilterResult:
     metavar="KEY=VALUE",
     help="Set a metadata value over the document's (as pandoc's -M); repeatable.",
 )
+@jobs_option
 @handle_errors
-def pandoc_filter(output_format: str | None, metadata: tuple[str, ...]) -> None:
+def pandoc_filter(output_format: str | None, metadata: tuple[str, ...], jobs: int) -> None:
     """Format a pandoc JSON document's citations: the AST on stdin, the AST on stdout.
 
     pandoc passes the output format as FORMAT; it changes nothing here
     (pandoc's writers turn the footnotes, emphasis and links into each
     format).  The metadata keys are pandoc's: bibliography, references,
     csl, lang, nocite, link-citations, reference-section-title,
-    suppress-bibliography; docs/pandoc-filter.md has the details.
+    suppress-bibliography; docs/pandoc-filter.md has the details.  A
+    bibliography of thousands of entries (nocite: '@*' over a large library)
+    is formatted in several processes, as citekit bib does (--jobs;
+    citekit-pandoc uses every idle CPU).
 
     \b
     Example:
@@ -69,7 +73,7 @@ def pandoc_filter(output_format: str | None, metadata: tuple[str, ...]) -> None:
       pandoc paper.md --filter citekit-pandoc -o paper.docx
     """
     del output_format  # the writers, not the filter, depend on it
-    result = _run(metadata)
+    result = _run(metadata, jobs)
     note_problems(result.problems)
 
 
@@ -95,7 +99,7 @@ def run() -> None:
 def _filter_once() -> None:
     """:func:`run`'s work, its errors turned into messages and exit codes."""
     try:
-        _run(())
+        _run((), jobs=0)  # as the command's default: every idle CPU, for thousands of entries
     except CitekitError as exc:
         click.echo(f"citekit-pandoc: error: {exc}", err=True)
         sys.exit(exc.exit_code)

@@ -609,13 +609,19 @@ def _check_document(document: Any) -> dict[str, Any]:
 
 
 def filter_document(
-    document: Any, *, folder: str | Path | None = None, metadata: Mapping[str, str] | None = None
+    document: Any,
+    *,
+    folder: str | Path | None = None,
+    metadata: Mapping[str, str] | None = None,
+    jobs: int = 1,
 ) -> FilterResult:
     """Format the citations of a pandoc JSON document (changed in place and returned).
 
     ``folder`` is where relative ``bibliography`` and ``csl`` paths are
     looked for (the working folder, as in pandoc); ``metadata`` sets
-    string values over the document's own (pandoc's ``-M KEY=VALUE``).
+    string values over the document's own (pandoc's ``-M KEY=VALUE``);
+    ``jobs`` the processes that may format a long bibliography, as for
+    :func:`citekit.render` (1, the default, never forks).
     """
     doc = _check_document(document)
     for key, value in (metadata or {}).items():
@@ -652,6 +658,7 @@ def filter_document(
         bibliography=not settings.suppress_bibliography,
         bibliography_keys=wanted,
         link=settings.link_bibliography,
+        jobs=jobs,
     )
     for warning in result.warnings:
         out.warnings.append(f"warning: {warning}")
