@@ -218,13 +218,9 @@ def run() -> None:
     when that is safe (:mod:`citekit.cli._exit`).  Programs that run the
     command line themselves call :data:`main`.
     """
-    try:
-        main()
-    except SystemExit as done:
-        from citekit.cli._exit import exit_quickly
+    from citekit.cli._exit import run_then_exit_quickly
 
-        exit_quickly(done)
-        raise
+    run_then_exit_quickly(main)
 
 
 def _disk_cache_off() -> None:

@@ -63,4 +63,18 @@ def exit_quickly(done: SystemExit) -> None:
     os._exit(code)
 
 
-__all__ = ["exit_quickly"]
+def run_then_exit_quickly(program: Callable[[], object]) -> None:
+    """Run a console script's ``program``, then end as :func:`exit_quickly` can.
+
+    A program that returns ends with code 0; one that raises
+    :class:`SystemExit` (click's commands always do) ends with its code.
+    """
+    try:
+        program()
+    except SystemExit as done:
+        exit_quickly(done)
+        raise
+    exit_quickly(SystemExit(0))
+
+
+__all__ = ["exit_quickly", "run_then_exit_quickly"]

@@ -23,7 +23,7 @@ from citekit import (
     use_disk_cache,
 )
 from citekit.cli._common import handle_errors, jobs_option, note_problems
-from citekit.cli._exit import exit_quickly
+from citekit.cli._exit import run_then_exit_quickly
 from citekit.errors import CitekitError, UsageError
 
 
@@ -88,12 +88,7 @@ def run() -> None:
     # Styles and bibliography files kept between runs, as for the citekit command
     # (pandoc runs the filter on every build, mostly with unchanged files).
     use_disk_cache()
-    try:
-        _filter_once()
-    except SystemExit as done:
-        exit_quickly(done)
-        raise
-    exit_quickly(SystemExit(0))
+    run_then_exit_quickly(_filter_once)
 
 
 def _filter_once() -> None:

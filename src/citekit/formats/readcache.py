@@ -140,7 +140,7 @@ def recall_read(
         return None, None
     key = ReadKey(text, format, filename, sentence_case)
     kept = _READS.get(key.key, slot=key.slot)
-    if kept is None or kept == _SEEN:
+    if kept is None or isinstance(kept, str):  # nothing kept, or only the note
         key.seen = kept == _SEEN
         return None, key
     return kept, key
