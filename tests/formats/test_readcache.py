@@ -12,6 +12,8 @@ from hashlib import blake2b
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import citekit.formats.bibtex
 from citekit.base import diskcache
@@ -244,3 +246,212 @@ def test_a_relative_name_in_two_folders_names_two_files(
         monkeypatch.chdir(tmp_path / name)
         kept = read_remembered(text, "biblatex", filename="refs.bib")
         assert _facts(kept) == _facts(_fresh(text, "refs.bib"))
+
+
+# -- an edited file: unchanged entries keep their conversions ---------------------
+
+EDITABLE = r"""@string{pub = {Prometheus Books}}
+
+@book{parent,
+  title = {The Parent Volume},
+  publisher = pub,
+  year = {2000}
+}
+
+@inbook{child,
+  crossref = {parent},
+  author = {Doe, Jane},
+  title = {A Chapter of Some Length},
+  date = {2001-13-45},
+  note = {\unknowncommand{x}},
+  pages = {1--10},
+  foo = {bar}
+}
+
+@article{plain,
+  author = {Raimondo, Justin and {Antiwar.com}},
+  title = {Trump Should Meet With Kim Jong-un},
+  journaltitle = {Antiwar.com},
+  date = {2017}
+}
+
+@misc{last,
+  title = {\emph{Emphasis} and {\'E}cole},
+  year = 1999,
+  month = jan
+}
+"""
+
+
+def _conversions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The keys of the entries converted from here on (reused ones are not)."""
+    from citekit.formats.bibtex import reader
+
+    converted: list[str] = []
+    convert = reader._Reader.to_record
+
+    def counted(self: reader._Reader, entry: reader.RawEntry) -> object:
+        converted.append(entry.key)
+        return convert(self, entry)
+
+    monkeypatch.setattr(reader._Reader, "to_record", counted)
+    return converted
+
+
+def _converted_file(cache: Path) -> Path:
+    (path,) = (cache.parent / "converted-entries").iterdir()
+    return path
+
+
+EDITS = [
+    pytest.param("% a comment\n\n" + EDITABLE, (), id="every-entry-moved-down"),
+    pytest.param(EDITABLE.replace("{Prometheus Books}", "{Cato}"), ("parent",), id="a-macro"),
+    pytest.param(
+        EDITABLE.replace("The Parent Volume", "The Parent"), ("parent", "child"), id="a-parent"
+    ),
+    pytest.param(EDITABLE.replace("  pages = {1--10},\n", ""), ("child",), id="field-lines-move"),
+    pytest.param(EDITABLE.replace("{plain,", "{renamed,"), ("renamed",), id="a-new-key"),
+    pytest.param(EDITABLE.replace("year = 1999", "year = 1998"), ("last",), id="a-value"),
+    pytest.param(EDITABLE.replace("@misc{last", "@online{last"), ("last",), id="a-type"),
+    pytest.param(EDITABLE.replace("{child,\n", "{child,\n\n\n"), ("child",), id="blank-lines"),
+]
+
+
+@pytest.mark.parametrize(("edited", "converted_again"), EDITS)
+def test_an_edit_converts_only_the_entries_it_changed(
+    cache: Path, monkeypatch: pytest.MonkeyPatch, edited: str, converted_again: tuple[str, ...]
+) -> None:
+    """Every read equals a fresh one, diagnostics' lines included; entries the edit
+    left as they were (if only moved) are not converted again."""
+    base = EDITABLE.replace("Length", "Size")  # an edit before the one tested
+    read_remembered(EDITABLE, "biblatex", filename="refs.bib")  # noted
+    read_remembered(base, "biblatex", filename="refs.bib")  # edited: its conversions kept
+    converted = _conversions(monkeypatch)
+    again = read_remembered(edited, "biblatex", filename="refs.bib")
+    # the child differs from the base too: its title is back to "Length"
+    assert sorted(converted) == sorted({"child", *converted_again})
+    assert _facts(again) == _facts(_fresh(edited, "refs.bib"))
+
+
+def test_diagnostics_move_with_their_entry(cache: Path) -> None:
+    read_remembered(EDITABLE, "biblatex", filename="refs.bib")
+    read_remembered(EDITABLE + "\n", "biblatex", filename="refs.bib")  # conversions kept
+    moved = "@comment{one}\n@comment{two}\n@comment{three}\n" + EDITABLE
+    again = read_remembered(moved, "biblatex", filename="./refs.bib")
+    fresh = _fresh(moved, "./refs.bib")
+    assert list(again.diagnostics) == list(fresh.diagnostics)
+    date = next(d for d in again.diagnostics if d.code == "bad-date")
+    assert (date.file, date.line, date.key, date.field) == ("./refs.bib", 16, "child", "date")
+
+
+def test_the_first_read_of_a_file_keeps_no_conversions(cache: Path) -> None:
+    for _ in range(3):  # noted, kept whole, recalled
+        read_remembered(EDITABLE, "biblatex", filename="refs.bib")
+    assert not (cache.parent / "converted-entries").exists()
+
+
+def test_kept_conversions_serve_edit_after_edit_until_too_many_entries_changed(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entries = "".join(
+        f"@book{{b{n},\n  author = {{Author, Number{n}}},\n  title = {{Book {n}}},\n"
+        f"  year = {{{1900 + n}}}\n}}\n\n"
+        for n in range(40)
+    )
+    read_remembered(entries, "biblatex", filename="many.bib")
+    read_remembered(entries + "% 0\n", "biblatex", filename="many.bib")
+    kept = _converted_file(cache)
+    written = kept.read_bytes()
+    converted = _conversions(monkeypatch)
+    each: list[list[str]] = []
+    for edit in range(1, 4):  # three entries changed, one after another: 3 of 40 differ
+        entries = entries.replace(f"Book {edit}}}", f"Book {edit}, revised}}")
+        again = read_remembered(entries, "biblatex", filename="many.bib")
+        each.append(converted[:])
+        assert _facts(again) == _facts(_fresh(entries, "many.bib"))
+        converted.clear()
+    assert each == [["b1"], ["b1", "b2"], ["b1", "b2", "b3"]]
+    assert kept.read_bytes() == written  # 37 of 40 still came from it: not written again
+    entries = entries.replace("Number", "Numero")  # every entry changed
+    read_remembered(entries, "biblatex", filename="many.bib")
+    assert kept.read_bytes() != written
+    converted.clear()
+    read_remembered(entries + "% last\n", "biblatex", filename="many.bib")
+    assert converted == []
+
+
+def test_damaged_conversions_are_converted_again(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read_remembered(EDITABLE, "biblatex", filename="refs.bib")
+    read_remembered(EDITABLE + "\n", "biblatex", filename="refs.bib")
+    _converted_file(cache).write_bytes(b"\x80\x05not a pickle")
+    converted = _conversions(monkeypatch)
+    edited = EDITABLE + "\n\n"
+    again = read_remembered(edited, "biblatex", filename="refs.bib")
+    assert sorted(converted) == ["child", "last", "parent", "plain"]
+    assert _facts(again) == _facts(_fresh(edited, "refs.bib"))
+
+
+def test_a_returned_record_changed_by_its_caller_is_not_what_the_next_read_gets(
+    cache: Path,
+) -> None:
+    """Conversions are kept as they were read, before the caller has the records."""
+    read_remembered(EDITABLE, "biblatex", filename="refs.bib")
+    first = read_remembered(EDITABLE + "\n", "biblatex", filename="refs.bib")
+    first.library.get("plain").fields["title"] = "Changed by the caller"
+    again = read_remembered(EDITABLE + "\n\n", "biblatex", filename="refs.bib")
+    assert _facts(again) == _facts(_fresh(EDITABLE + "\n\n", "refs.bib"))
+
+
+_BLOCKS = {
+    "macro": ["@string{pub = {Prometheus Books}}\n", "@string{pub = {Cato Institute}}\n"],
+    "parent": [
+        "@book{parent,\n  title = {The Parent Volume},\n  publisher = pub,\n  year = {2000}\n}\n",
+        "@book{parent,\n  title = {The Parent},\n  publisher = pub,\n  year = {2001}\n}\n",
+    ],
+    "child": [
+        "@inbook{child,\n  crossref = {parent},\n  title = {A Chapter},\n  pages = {1--10}\n}\n",
+        "@inbook{child,\n  crossref = {parent},\n  date = {2001-13-45},\n"
+        "  title = {A Chapter}\n}\n",
+        "@inbook{child,\n  crossref = {parent},\n\n  note = {\\odd{x}},\n"
+        "  title = {A Chapter}\n}\n",
+    ],
+    "plain": [
+        "@article{plain,\n  author = {Raimondo, Justin},\n  title = {Trump Should Meet},\n"
+        "  journaltitle = {Antiwar.com},\n  date = {2017}\n}\n",
+        "@article{plain,\n  author = {Raimondo, Justin},\n  title = {Trump should meet},\n"
+        "  date = {2017-06-26},\n  foo = {bar}\n}\n",
+    ],
+    "twin": ["@misc{plain,\n  title = {The Same Key Again}\n}\n"],
+    "broken": ["@misc{broken,\n  title = {Unclosed\n  year = 2001\n}\n"],
+}
+_NAMES = sorted(_BLOCKS)
+_document = st.lists(
+    st.tuples(
+        st.sampled_from(_NAMES),
+        st.integers(0, 2),
+        st.sampled_from(["\n", "\n\n", "\n% a comment\n\n", ""]),
+    ),
+    min_size=1,
+    max_size=7,
+).map(
+    lambda parts: "".join(
+        _BLOCKS[name][variant % len(_BLOCKS[name])] + after for name, variant, after in parts
+    )
+)
+_FILES = iter(range(10**9))
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(_document, min_size=2, max_size=6))
+def test_any_sequence_of_edits_reads_as_fresh_reads(cache: Path, versions: list[str]) -> None:
+    """Whatever a file goes through (entries moved, changed, duplicated, broken,
+    macros and parents edited), each read of it equals a fresh read."""
+    name = f"edited-{next(_FILES)}.bib"
+    for text in versions:
+        assert _facts(read_remembered(text, "biblatex", filename=name)) == _facts(
+            _fresh(text, name)
+        )

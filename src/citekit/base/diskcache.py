@@ -174,26 +174,34 @@ class DiskMemo:
         of one slot replace each other (one entry per input file, whatever
         its content), while the whole key is still compared.
         """
+        stored = self.stored(key if slot is None else slot)
+        if stored is None or stored[0] != key:
+            return None
+        return stored[1]
+
+    def stored(self, slot: bytes) -> tuple[bytes, object] | None:
+        """The key and value this code stored in ``slot``'s file, whatever the key
+        (None: nothing there, another code's, or damaged).  A caller that finds
+        another key than its own learns that the slot's input has changed."""
         if not enabled():
             return None
         try:
-            with open(self.path(key if slot is None else slot), "rb") as handle:
+            with open(self.path(slot), "rb") as handle:
                 if hasattr(os, "getuid") and os.fstat(handle.fileno()).st_uid != os.getuid():
                     return None  # unpickle only what this user wrote
                 data = handle.read()
         except OSError:
             return None
         try:
-            stored: object = _unpickler()(data)
+            unpickled: object = _unpickler()(data)
         except Exception:  # a truncated, corrupt or foreign file is a miss
             return None
-        if not (isinstance(stored, tuple) and len(stored) == 3):
+        if not (isinstance(unpickled, tuple) and len(unpickled) == 3):
             return None
-        code, stored_key, value = stored
-        if code != self._code() or stored_key != key:
+        code, stored_key, value = unpickled
+        if code != self._code() or not isinstance(stored_key, bytes):
             return None
-        found: object = value
-        return found
+        return stored_key, value
 
     def put(self, key: bytes, value: object, slot: bytes | None = None) -> None:
         """Store ``value`` for ``key`` (in ``slot``'s file, see :meth:`get`) atomically.

@@ -19,7 +19,7 @@ from citekit.base.collector import cycle_collection_paused
 from citekit.base.files import atomic_write_text, read_text
 from citekit.base.valueclass import value_class
 from citekit.errors import Diagnostic, ParseError, Severity, UnknownFormatError
-from citekit.formats.readcache import keep_read, recall_read
+from citekit.formats.readcache import keep_converted, keep_read, recall_converted, recall_read
 from citekit.model.records import Library
 
 
@@ -53,6 +53,10 @@ class FormatInfo:
     binary: bool = False
     """Its files are not text (a database): the registry hands the module the
     path (``read_path(path, *, filename=None, **options)``) instead of text."""
+    converts_by_entry: bool = False
+    """Its ``read`` takes ``converted=``
+    (:class:`~citekit.formats.readcache.ConvertedEntries`): the entries an
+    earlier read of an edited file converted, which unchanged entries reuse."""
 
     def read_options(self, *, sentence_case: bool = True) -> dict[str, Any]:
         """The keyword arguments this format's ``read`` takes for the given options."""
@@ -138,6 +142,7 @@ register(
         sniff=_looks_like_bibtex,
         description="BibLaTeX / BibTeX",
         title_case_titles=True,
+        converts_by_entry=True,
     )
 )
 register(
@@ -272,18 +277,23 @@ def read_remembered(
     before comes back from it, exactly as read then and without loading the
     format's reader (:mod:`citekit.formats.readcache`); otherwise, and on any
     miss, ``before_reading(info)`` runs (a check that the format's module is
-    there) and the format reads it.  The result is the reader's own, before
-    anything a caller adds to it.
+    there) and the format reads it; a file edited since an earlier command
+    read it has its unchanged entries' conversions back from that command
+    (formats with ``converts_by_entry``).  The result is the reader's own,
+    before anything a caller adds to it.
     """
     kept, key = recall_read(text, info.name, filename=filename, sentence_case=sentence_case)
     if isinstance(kept, ReadResult):
         return kept
     if before_reading is not None:
         before_reading(info)
-    result: ReadResult = info.load().read(
-        text, filename=filename, **info.read_options(sentence_case=sentence_case)
-    )
+    options = info.read_options(sentence_case=sentence_case)
+    converted = recall_converted(key) if info.converts_by_entry else None
+    if converted is not None:
+        options["converted"] = converted
+    result: ReadResult = info.load().read(text, filename=filename, **options)
     keep_read(key, result)
+    keep_converted(key, converted)
     return result
 
 

@@ -40,9 +40,13 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from citekit.base.diskcache import DiskMemo, enabled, source_fingerprint
+from citekit.errors import Diagnostic
+
+if TYPE_CHECKING:
+    from citekit.model.records import Record
 
 
 def _reading_code() -> bytes:
@@ -96,7 +100,7 @@ def _digest() -> Callable[..., Any]:
 class ReadKey:
     """What names one read: its slot (format, input name, options) and whole key (and digest)."""
 
-    __slots__ = ("key", "seen", "slot")
+    __slots__ = ("edited", "key", "seen", "slot")
 
     def __init__(self, text: str, format: str, filename: str | None, sentence_case: bool) -> None:
         # The slot names the file wherever the command runs ("refs.bib" of two
@@ -108,6 +112,7 @@ class ReadKey:
         digest = _digest()(text.encode("utf-8", "surrogatepass"), digest_size=32).digest()
         self.key = self.slot + b"\0" + named + b"\0" + digest
         self.seen = False  # an earlier run read this very text and noted it
+        self.edited = False  # an earlier run read this file with another text
 
 
 def _absolute(filename: str) -> str:
@@ -139,8 +144,14 @@ def recall_read(
     if not enabled():
         return None, None
     key = ReadKey(text, format, filename, sentence_case)
-    kept = _READS.get(key.key, slot=key.slot)
-    if kept is None or isinstance(kept, str):  # nothing kept, or only the note
+    stored = _READS.stored(key.slot)
+    if stored is None:
+        return None, key
+    stored_key, kept = stored
+    if stored_key != key.key:
+        key.edited = True
+        return None, key
+    if isinstance(kept, str):  # only the note
         key.seen = kept == _SEEN
         return None, key
     return kept, key
@@ -156,4 +167,110 @@ def keep_read(key: ReadKey | None, result: object) -> None:
         _READS.put(key.key, result if key.seen else _SEEN, slot=key.slot)
 
 
-__all__ = ["ReadKey", "keep_read", "recall_read"]
+# -- the entries of an edited file ----------------------------------------------
+
+# The conversions of a file's entries, kept by a read after an edit: the next edit
+# usually leaves most entries as they were, and those come back from here rather
+# than being converted again.  One file per input, as for whole reads.
+_CONVERTED = DiskMemo("converted-entries", _reading_code, limit=_KEPT_FILES)
+
+# Earlier conversions are kept while at least this share of a read's entries comes
+# from them; below it (many entries changed since), the read's own replace them.
+_STILL_USEFUL = 0.9
+
+Converted = tuple["Record", tuple[Diagnostic, ...]]
+"""A record and the diagnostics of its conversion, their lines counted from the
+entry's first line and without the file's name."""
+
+
+class ConvertedEntries:
+    """The records an earlier read converted a file's entries into, by *signature*.
+
+    A reader that can say what converting an entry depends on gives each entry
+    a signature (bytes) covering all of it: for BibTeX, the key, the type and
+    the fields as the conversion sees them (after macros and inheritance), the
+    lines of the fields counted from the entry's start, the options.  An entry
+    whose signature an earlier read converted takes that record and those
+    diagnostics, which are what converting it again gives, with their lines
+    moved to where the entry starts now and the file named as in this read.
+    Every entry of this read is noted, for the next read to take from.
+    """
+
+    __slots__ = ("_earlier", "_now", "reused")
+
+    def __init__(self, earlier: dict[bytes, Converted] | None = None) -> None:
+        self._earlier = earlier if earlier is not None else {}
+        self._now: dict[bytes, Converted] = {}
+        self.reused = 0
+
+    def recall(
+        self, signature: bytes, line: int, filename: str | None
+    ) -> tuple[Record, list[Diagnostic]] | None:
+        """The earlier record and diagnostics of an entry starting on ``line`` (each
+        taken once), or None: convert it."""
+        found = self._earlier.pop(signature, None)
+        if found is None:
+            return None
+        self._now[signature] = found
+        self.reused += 1
+        record, relative = found
+        return record, [_placed(diagnostic, line, filename) for diagnostic in relative]
+
+    def note(
+        self, signature: bytes, record: Record, diagnostics: list[Diagnostic], line: int
+    ) -> None:
+        """A conversion of this read, of the entry starting on ``line``."""
+        self._now[signature] = (record, tuple(_relative(d, line) for d in diagnostics))
+
+    def worth_keeping(self) -> bool:
+        """Whether this read's conversions should replace the earlier ones: there
+        were none, or too few of this read's entries came from them."""
+        return bool(self._now) and self.reused < _STILL_USEFUL * len(self._now)
+
+    def kept(self) -> dict[bytes, Converted]:
+        """This read's conversions, by signature."""
+        return self._now
+
+
+def _relative(diagnostic: Diagnostic, line: int) -> Diagnostic:
+    d = diagnostic
+    at = None if d.line is None else d.line - line
+    return Diagnostic(d.severity, d.code, d.message, None, at, d.key, d.field)
+
+
+def _placed(diagnostic: Diagnostic, line: int, filename: str | None) -> Diagnostic:
+    d = diagnostic
+    at = None if d.line is None else d.line + line
+    return Diagnostic(d.severity, d.code, d.message, filename, at, d.key, d.field)
+
+
+def recall_converted(key: ReadKey | None) -> ConvertedEntries | None:
+    """For the read of a file edited since an earlier command read it: the
+    conversions kept from its entries (none yet is an empty set), to take from
+    and add to.  None when there is nothing to gain: the cache is off, or the
+    file is read for the first time (perhaps the only time) or unchanged."""
+    if key is None or not key.edited:
+        return None
+    earlier = _CONVERTED.get(key.slot, slot=key.slot)
+    return ConvertedEntries(earlier if isinstance(earlier, dict) else None)
+
+
+def keep_converted(key: ReadKey | None, converted: ConvertedEntries | None) -> None:
+    """Keep a read's conversions for the next edit, when they replace too old ones.
+
+    Kept once, they serve edit after edit without being written again (writing
+    them costs about a third of a read), until the file has moved too far from
+    them.
+    """
+    if key is not None and converted is not None and converted.worth_keeping():
+        _CONVERTED.put(key.slot, converted.kept(), slot=key.slot)
+
+
+__all__ = [
+    "ConvertedEntries",
+    "ReadKey",
+    "keep_converted",
+    "keep_read",
+    "recall_converted",
+    "recall_read",
+]

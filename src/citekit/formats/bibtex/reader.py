@@ -46,10 +46,11 @@ file that lost something):
 
 from __future__ import annotations
 
+import marshal
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from citekit.base.collector import cycle_collection_paused
 from citekit.base.patterns import lazy_pattern
@@ -82,6 +83,14 @@ from citekit.formats.bibtex.splitter import (
 )
 from citekit.formats.sentencecase import SENTENCE_CASED_FIELDS, sentence_case_fields
 from citekit.model.records import Date, Library, Record, variable_kind
+
+try:  # CPython's own module: ``hashlib`` costs 2.5 ms to import
+    from _blake2 import blake2b as _blake2b
+except ImportError:  # another Python
+    from hashlib import blake2b as _blake2b
+
+if TYPE_CHECKING:
+    from citekit.formats.readcache import ConvertedEntries
 
 CUSTOM_KEY = "biblatex"
 _FAILED_KEY = lazy_pattern(globals(), r"@\s*\w+\s*[{(]\s*([^,\s{}()]+)")
@@ -1650,18 +1659,55 @@ def expand_macros(value: str, strings: Iterable[String]) -> tuple[str, list[Diag
     return reader.expand(value), reader.diagnostics
 
 
-def read(text: str, *, filename: str | None = None, sentence_case: bool = True) -> ReadResult:
+def read(
+    text: str,
+    *,
+    filename: str | None = None,
+    sentence_case: bool = True,
+    converted: ConvertedEntries | None = None,
+) -> ReadResult:
     """Parse BibTeX/BibLaTeX text into a library of CSL records.
 
     English titles in title case are stored in sentence case, as CSL expects
     (:mod:`citekit.formats.sentencecase`); ``sentence_case=False`` keeps them
-    as typed.
+    as typed.  ``converted`` holds what an earlier read of the same file
+    converted its entries into: an entry that has not changed since takes its
+    record from there, and every entry is noted in it
+    (:class:`~citekit.formats.readcache.ConvertedEntries`, :func:`entry_signature`).
     """
     with cycle_collection_paused():
-        return _read(text, filename, sentence_case)
+        return _read(text, filename, sentence_case, converted)
 
 
-def _read(text: str, filename: str | None, sentence_case: bool) -> ReadResult:
+def entry_signature(entry: RawEntry, sentence_case: bool) -> bytes | None:
+    """What converting ``entry`` depends on, as a digest (None: the entry has no line).
+
+    The conversion reads the entry's key, type, fields (names and values, in
+    order, after macros and inheritance), its list of inherited fields, the
+    lines of its fields (diagnostics name them), and the sentence-case
+    option; nothing else of the file.  Lines are counted from the entry's
+    start, so an entry that only moved keeps its signature.
+    """
+    line = entry.line
+    if line is None:
+        return None
+    moved = tuple((name, at - line) for name, at in entry.field_lines.items())
+    facts = (
+        entry.key,
+        entry.type,
+        tuple(entry.fields.items()),
+        moved,
+        tuple(entry.inherited),
+        sentence_case,
+    )
+    # marshal's first version writes every value by its type and contents alone
+    # (no references, no interned flags): equal facts, equal bytes, in any process.
+    return _blake2b(marshal.dumps(facts, 0), digest_size=16).digest()
+
+
+def _read(
+    text: str, filename: str | None, sentence_case: bool, converted: ConvertedEntries | None
+) -> ReadResult:
     """:func:`read`, with the cycle collector paused."""
     reader = _Reader(filename, macro_budget(text), sentence_case=sentence_case)
     entries, xdata, extras = reader.split(text)
@@ -1669,6 +1715,17 @@ def _read(text: str, filename: str | None, sentence_case: bool) -> ReadResult:
     library = Library()
     lines: dict[str, int] = {}
     for entry in entries.values():
+        line = entry.line
+        if line is not None:
+            lines[entry.key] = line
+        signature = None
+        if converted is not None and line is not None:
+            signature = entry_signature(entry, sentence_case)
+            earlier = converted.recall(signature, line, filename) if signature else None
+            if earlier is not None:
+                library.add(earlier[0])
+                reader.diagnostics.extend(earlier[1])
+                continue
         mark = len(reader.diagnostics)
         try:
             record = reader.to_record(entry)
@@ -1696,8 +1753,8 @@ def _read(text: str, filename: str | None, sentence_case: bool) -> ReadResult:
             )
             record = _as_written(entry)
         library.add(record)
-        if entry.line is not None:
-            lines[entry.key] = entry.line
+        if signature is not None and converted is not None and line is not None:
+            converted.note(signature, record, reader.diagnostics[mark:], line)
     if xdata:
         extras["xdata"] = {k: {"@type": "xdata", **e.fields} for k, e in xdata.items()}
     if any(extras.values()):
@@ -1710,6 +1767,7 @@ def _read(text: str, filename: str | None, sentence_case: bool) -> ReadResult:
 __all__ = [
     "CUSTOM_KEY",
     "MAX_INHERITANCE_DEPTH",
+    "entry_signature",
     "expand_macros",
     "macro_budget",
     "read",
