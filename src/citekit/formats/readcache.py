@@ -1,4 +1,5 @@
-"""Parsed bibliographies kept between commands: :func:`recall_read` and :func:`keep_read`.
+"""Parsed bibliographies kept between commands: :func:`recall_read`, :func:`keep_read`
+and, for an edited file, :func:`recall_converted` and :func:`keep_converted`.
 
 A writer runs the same bibliography through citekit again and again (each
 build of a paper, each ``citekit bib`` while tidying), and most of the time
@@ -33,6 +34,16 @@ bibliography holds.  A text read for the first time is only noted; its
 second read keeps the result and the third finds it: keeping costs about a
 third of a read, which a file being edited would pay on every change for
 nothing.
+
+A file being edited is the other common case, and an edit leaves most
+entries as they were.  The first read after an edit keeps the conversion of
+each entry (:class:`ConvertedEntries`: records and diagnostics by a
+signature of everything converting the entry reads, which the format's
+reader computes), and the reads of later edits convert only the entries
+whose signature is new; the splitting, macros and inheritance still run
+over the whole text, since they decide the signatures.  The kept
+conversions are written again only when fewer than nine tenths of a read's
+entries came from them, so a run of small edits pays the writing once.
 """
 
 from __future__ import annotations
