@@ -140,3 +140,13 @@ def test_a_limit_keeps_the_most_recently_written_entries(folder: Path) -> None:
         os.utime(path, ns=(number * 10**9, number * 10**9))  # written in this order
     assert [memo.get(f"key {n}".encode()) for n in range(6)] == [None, None, None, 3, 4, 5]
     assert len(list((folder / "things").iterdir())) == 3
+
+
+def test_an_entry_found_counts_as_used_for_the_limit(folder: Path) -> None:
+    memo = DiskMemo("things", lambda: b"code", limit=2)
+    for number in range(2):
+        memo.put(f"key {number}".encode(), number)
+        os.utime(memo.path(f"key {number}".encode()), ns=(number * 10**9, number * 10**9))
+    assert memo.get(b"key 0") == 0  # the oldest written, used now
+    memo.put(b"key 2", 2)
+    assert [memo.get(f"key {n}".encode()) for n in range(3)] == [0, None, 2]

@@ -145,8 +145,8 @@ class DiskMemo:
 
     ``fingerprint`` is called once, on first use, and must change whenever
     the code that makes or reads the values changes.  ``limit`` bounds the
-    number of entries: each write removes the least recently written ones
-    beyond it (for keys that come from the user's files, which can be many).
+    number of entries: each write removes the least recently used ones
+    beyond it (written or found) (for keys that come from the user's files, which can be many).
     """
 
     def __init__(
@@ -177,6 +177,12 @@ class DiskMemo:
         stored = self.stored(key if slot is None else slot)
         if stored is None or stored[0] != key:
             return None
+        if self.limit is not None:
+            # Used now: the entry goes to the back of the pruning order, or a
+            # file that only ever comes from here would go after ``limit``
+            # other files were written.
+            with contextlib.suppress(OSError):
+                os.utime(self.path(key if slot is None else slot))
         return stored[1]
 
     def stored(self, slot: bytes) -> tuple[bytes, object] | None:
@@ -229,7 +235,7 @@ class DiskMemo:
 
     @staticmethod
     def _prune(folder: Path, limit: int) -> None:
-        """Remove the least recently written entries beyond ``limit`` (whatever fails stays)."""
+        """Remove the least recently used entries beyond ``limit`` (whatever fails stays)."""
         try:
             entries = [e for e in os.scandir(folder) if e.name.endswith(".pickle")]
             if len(entries) <= limit:

@@ -92,7 +92,7 @@ def _package_folder(name: str) -> Path | None:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
-# At most this many files are kept (noted or parsed), the least recently written
+# At most this many files are kept (noted or parsed), the least recently used
 # going first: one per bibliography file a user works with, and the temporary
 # files a pipeline reads once would otherwise pile up.
 _KEPT_FILES = 256
