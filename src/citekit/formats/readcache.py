@@ -49,11 +49,10 @@ entries came from them, so a run of small edits pays the writing once.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from citekit.base.diskcache import DiskMemo, enabled, source_fingerprint
+from citekit.base.diskcache import DiskMemo, blake2b_digest, enabled, source_fingerprint
 from citekit.errors import Diagnostic
 
 if TYPE_CHECKING:
@@ -99,15 +98,6 @@ _KEPT_FILES = 256
 _READS = DiskMemo("parsed-bibliographies", _reading_code, limit=_KEPT_FILES)
 
 
-def _digest() -> Callable[..., Any]:
-    """BLAKE2b, from CPython's ``_blake2`` where it exists (``hashlib`` costs 2.5 ms to import)."""
-    try:
-        from _blake2 import blake2b
-    except ImportError:  # another Python
-        from hashlib import blake2b
-    return blake2b
-
-
 class ReadKey:
     """What names one read: its slot (format, input name, options) and whole key (and digest)."""
 
@@ -120,7 +110,7 @@ class ReadKey:
         where = filename if filename is None or filename.startswith("<") else _absolute(filename)
         self.slot = repr((format, where, sentence_case)).encode("utf-8", "surrogatepass")
         named = repr(filename).encode("utf-8", "surrogatepass")
-        digest = _digest()(text.encode("utf-8", "surrogatepass"), digest_size=32).digest()
+        digest = blake2b_digest(text.encode("utf-8", "surrogatepass"), 32)
         self.key = self.slot + b"\0" + named + b"\0" + digest
         self.seen = False  # an earlier run read this very text and noted it
         self.edited = False  # an earlier run read this file with another text

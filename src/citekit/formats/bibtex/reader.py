@@ -53,6 +53,7 @@ from dataclasses import field
 from typing import TYPE_CHECKING, Any
 
 from citekit.base.collector import cycle_collection_paused
+from citekit.base.diskcache import blake2b_digest
 from citekit.base.patterns import lazy_pattern
 from citekit.base.valueclass import value_class
 from citekit.errors import Diagnostic, Severity
@@ -83,11 +84,6 @@ from citekit.formats.bibtex.splitter import (
 )
 from citekit.formats.sentencecase import SENTENCE_CASED_FIELDS, sentence_case_fields
 from citekit.model.records import Date, Library, Record, variable_kind
-
-try:  # CPython's own module: ``hashlib`` costs 2.5 ms to import
-    from _blake2 import blake2b as _blake2b
-except ImportError:  # another Python
-    from hashlib import blake2b as _blake2b
 
 if TYPE_CHECKING:
     from citekit.formats.readcache import ConvertedEntries
@@ -1702,7 +1698,7 @@ def entry_signature(entry: RawEntry, sentence_case: bool) -> bytes | None:
     )
     # marshal's first version writes every value by its type and contents alone
     # (no references, no interned flags): equal facts, equal bytes, in any process.
-    return _blake2b(marshal.dumps(facts, 0), digest_size=16).digest()
+    return blake2b_digest(marshal.dumps(facts, 0), 16)
 
 
 def _read(
