@@ -24,6 +24,11 @@ user's first run would.  ``citekit cite (no disk cache)`` runs the same
 command with ``CITEKIT_NO_DISK_CACHE=1``: what the first command with a
 style costs, before the cache holds its parsed style and locale.
 
+``click floor`` is a program that only loads click, defines a group with
+one command of four options and echoes its argument: the least any command
+line built on click costs, whatever it does, beside the ``cite`` it is the
+floor of.
+
 ``--imports N`` also prints where ``citekit cite`` spends its CPU time
 importing: the N modules with the most CPU time of their own (their import
 minus the imports they start), measured in one more child with the same
@@ -145,6 +150,28 @@ def cite_arguments() -> list[str]:
     return ["cite", f"@{CITE_KEY}", "--bib", str(REFERENCES), "--style", STYLE]
 
 
+# A click command line that does nothing but parse its arguments and echo one.
+CLICK_FLOOR = """
+import click
+
+@click.group()
+def main():
+    "A group, as citekit's commands are."
+
+@main.command()
+@click.argument("citation")
+@click.option("--bib", help="The bibliography file.")
+@click.option("--style", "-s", help="The CSL style.")
+@click.option("--locale", help="The locale.")
+@click.option("--to", type=click.Choice(["text", "html"]), help="The output format.")
+def cite(citation, bib, style, locale, to):
+    "Echo the citation."
+    click.echo(citation)
+
+main()
+"""
+
+
 def commands(pandocs: list[Path]) -> tuple[list[Timing], list[Timing]]:
     """citekit's commands and the peers', in the order each round runs them."""
     citekit = citekit_argv()
@@ -152,6 +179,7 @@ def commands(pandocs: list[Path]) -> tuple[list[Timing], list[Timing]]:
         Timing("citekit --help", [*citekit, "--help"]),
         Timing("python -c pass", [sys.executable, "-c", "pass"]),
         Timing("import citekit", [sys.executable, "-c", "import citekit"]),
+        Timing("click floor", [sys.executable, "-c", CLICK_FLOOR, "cite", f"@{CITE_KEY}"]),
         Timing("citekit cite", [*citekit, *cite_arguments()]),
         Timing(
             "citekit cite (no disk cache)",
@@ -303,6 +331,7 @@ def report(ours: list[Timing], peers: list[Timing], rounds: int) -> None:
         f"(target < {IMPORT_TARGET} s: {verdict(imported.median_cpu, IMPORT_TARGET)})"
     )
     cite, cold = by_label["citekit cite"], by_label["citekit cite (no disk cache)"]
+    floor = by_label["click floor"]
     ratios = []
     for peer in peers:
         if not peer.label.endswith("--citeproc"):
@@ -313,8 +342,13 @@ def report(ours: list[Timing], peers: list[Timing], rounds: int) -> None:
             f"citekit cite / {peer.label}: CPU {cite.median_cpu:.3f} / {peer.median_cpu:.3f} s "
             f"= {cpu:.2f}x, wall {cite.median_wall:.3f} / {peer.median_wall:.3f} s = {wall:.2f}x "
             f"({'no slower' if cpu <= 1 else 'slower'} in CPU); without the disk cache "
-            f"{cold.median_cpu:.3f} s = {cold.median_cpu / peer.median_cpu:.2f}x"
+            f"{cold.median_cpu:.3f} s = {cold.median_cpu / peer.median_cpu:.2f}x; "
+            f"the click floor {floor.median_cpu:.3f} s = {floor.median_cpu / peer.median_cpu:.2f}x"
         )
+    print(
+        f"citekit cite beyond the click floor: {cite.median_cpu - floor.median_cpu:.3f} s CPU "
+        f"(reading the bibliography, the style, formatting, and citekit's modules)"
+    )
     print(
         f"startup: --help {helped.median_cpu:.3f} s, import {imported.median_cpu:.3f} s, "
         f"cite {cite.median_cpu:.3f} s CPU; cite / pandoc: {'; '.join(ratios) or 'no pandoc'}"
