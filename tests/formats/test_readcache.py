@@ -393,6 +393,53 @@ def test_damaged_conversions_are_converted_again(
     assert _facts(again) == _facts(_fresh(edited, "refs.bib"))
 
 
+def test_conversions_damaged_inside_are_converted_again(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The signatures load, the conversions beside them do not: nothing is taken."""
+    read_remembered(EDITABLE, "biblatex", filename="refs.bib")
+    read_remembered(EDITABLE + "\n", "biblatex", filename="refs.bib")
+    path = _converted_file(cache)
+    code, key, (signatures, _) = pickle.loads(path.read_bytes())
+    path.write_bytes(pickle.dumps((code, key, (signatures, b"\x80\x05damaged"))))
+    converted = _conversions(monkeypatch)
+    again = read_remembered(EDITABLE + "\n\n", "biblatex", filename="refs.bib")
+    assert sorted(converted) == ["child", "last", "parent", "plain"]
+    assert _facts(again) == _facts(_fresh(EDITABLE + "\n\n", "refs.bib"))
+
+
+def test_a_replaced_file_loads_no_conversion_it_cannot_use(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Signatures first: a file replaced by another never unpickles the old records."""
+    read_remembered(EDITABLE, "biblatex", filename="refs.bib")
+    read_remembered(EDITABLE + "\n", "biblatex", filename="refs.bib")
+    loads: list[int] = []
+    real = readcache.unpickled
+
+    def counted(data: bytes) -> object:
+        loads.append(len(data))
+        return real(data)
+
+    monkeypatch.setattr(readcache, "unpickled", counted)
+    other = BIB.replace("1999", "1997")
+    assert _facts(read_remembered(other, "biblatex", filename="refs.bib")) == _facts(
+        _fresh(other, "refs.bib")
+    )
+    assert loads == []
+    read_remembered(other + "\n", "biblatex", filename="refs.bib")  # an edit of it
+    assert len(loads) == 1  # the replacement's own conversions, kept by the read before
+
+
+def test_stdin_keeps_no_conversions(cache: Path) -> None:
+    """One pipeline's input is no edit of the last one's: nothing is converted for later."""
+    for text in (EDITABLE, EDITABLE + "\n", EDITABLE + "\n\n"):
+        assert _facts(read_remembered(text, "biblatex", filename="<stdin>")) == _facts(
+            _fresh(text, "<stdin>")
+        )
+    assert not (cache.parent / "converted-entries").exists()
+
+
 def test_a_returned_record_changed_by_its_caller_is_not_what_the_next_read_gets(
     cache: Path,
 ) -> None:

@@ -153,6 +153,17 @@ def _unpickler() -> Callable[[bytes], object]:
     return loads
 
 
+def unpickled(data: bytes) -> object:
+    """``pickle.loads(data)`` (see :func:`_unpickler`), for values that keep part of
+    themselves pickled until a reader needs it; whatever fails to load raises."""
+    return _unpickler()(data)
+
+
+def pickled(value: object) -> bytes:
+    """``pickle.dumps(value)`` in the newest protocol (see :func:`_pickled`)."""
+    return _pickled(value)
+
+
 def _pickled(value: object) -> bytes:
     """``pickle.dumps(value)`` in the newest protocol, from ``_pickle`` where it exists."""
     try:
@@ -278,6 +289,8 @@ __all__ = [
     "cache_dir",
     "enabled",
     "package_fingerprint",
+    "pickled",
     "source_fingerprint",
+    "unpickled",
     "use_disk_cache",
 ]

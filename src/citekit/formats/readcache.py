@@ -52,7 +52,14 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from citekit.base.diskcache import DiskMemo, blake2b_digest, enabled, source_fingerprint
+from citekit.base.diskcache import (
+    DiskMemo,
+    blake2b_digest,
+    enabled,
+    pickled,
+    source_fingerprint,
+    unpickled,
+)
 from citekit.errors import Diagnostic
 
 if TYPE_CHECKING:
@@ -101,13 +108,14 @@ _READS = DiskMemo("parsed-bibliographies", _reading_code, limit=_KEPT_FILES)
 class ReadKey:
     """What names one read: its slot (format, input name, options) and whole key (and digest)."""
 
-    __slots__ = ("edited", "key", "seen", "slot")
+    __slots__ = ("edited", "key", "named_file", "seen", "slot")
 
     def __init__(self, text: str, format: str, filename: str | None, sentence_case: bool) -> None:
         # The slot names the file wherever the command runs ("refs.bib" of two
         # projects are two files); the key also holds the name as given, which
         # the diagnostics print.
-        where = filename if filename is None or filename.startswith("<") else _absolute(filename)
+        self.named_file = not (filename is None or filename.startswith("<"))
+        where = _absolute(filename) if self.named_file and filename else filename
         self.slot = repr((format, where, sentence_case)).encode("utf-8", "surrogatepass")
         named = repr(filename).encode("utf-8", "surrogatepass")
         digest = blake2b_digest(text.encode("utf-8", "surrogatepass"), 32)
@@ -195,12 +203,17 @@ class ConvertedEntries:
     diagnostics, which are what converting it again gives, with their lines
     moved to where the entry starts now and the file named as in this read.
     Every entry of this read is noted, for the next read to take from.
+
+    The earlier conversions stay pickled until an entry has a signature among
+    them: a file replaced by an unrelated one costs the signatures only.
     """
 
-    __slots__ = ("_earlier", "_now", "reused")
+    __slots__ = ("_earlier", "_known", "_now", "_pickled", "reused")
 
-    def __init__(self, earlier: dict[bytes, Converted] | None = None) -> None:
-        self._earlier = earlier if earlier is not None else {}
+    def __init__(self, known: frozenset[bytes] = frozenset(), pickled: bytes = b"") -> None:
+        self._known = known
+        self._pickled = pickled
+        self._earlier: dict[bytes, Converted] | None = None
         self._now: dict[bytes, Converted] = {}
         self.reused = 0
 
@@ -209,6 +222,10 @@ class ConvertedEntries:
     ) -> tuple[Record, list[Diagnostic]] | None:
         """The earlier record and diagnostics of an entry starting on ``line`` (each
         taken once), or None: convert it."""
+        if signature not in self._known:
+            return None
+        if self._earlier is None:
+            self._earlier = self._unpickle()
         found = self._earlier.pop(signature, None)
         if found is None:
             return None
@@ -216,6 +233,13 @@ class ConvertedEntries:
         self.reused += 1
         record, relative = found
         return record, [_placed(diagnostic, line, filename) for diagnostic in relative]
+
+    def _unpickle(self) -> dict[bytes, Converted]:
+        try:
+            earlier = unpickled(self._pickled)
+        except Exception:  # damaged: nothing to take, every entry is converted
+            return {}
+        return earlier if isinstance(earlier, dict) else {}
 
     def note(
         self, signature: bytes, record: Record, diagnostics: list[Diagnostic], line: int
@@ -248,12 +272,20 @@ def _placed(diagnostic: Diagnostic, line: int, filename: str | None) -> Diagnost
 def recall_converted(key: ReadKey | None) -> ConvertedEntries | None:
     """For the read of a file edited since an earlier command read it: the
     conversions kept from its entries (none yet is an empty set), to take from
-    and add to.  None when there is nothing to gain: the cache is off, or the
-    file is read for the first time (perhaps the only time) or unchanged."""
-    if key is None or not key.edited:
+    and add to.  None when there is nothing to gain: the cache is off, the
+    file is read for the first time (perhaps the only time) or unchanged, or
+    the text is no file (stdin: one pipeline's input is no edit of another's)."""
+    if key is None or not key.edited or not key.named_file:
         return None
-    earlier = _CONVERTED.get(key.slot, slot=key.slot)
-    return ConvertedEntries(earlier if isinstance(earlier, dict) else None)
+    kept = _CONVERTED.get(key.slot, slot=key.slot)
+    if (
+        isinstance(kept, tuple)
+        and len(kept) == 2
+        and isinstance(kept[0], frozenset)
+        and isinstance(kept[1], bytes)
+    ):
+        return ConvertedEntries(kept[0], kept[1])
+    return ConvertedEntries()
 
 
 def keep_converted(key: ReadKey | None, converted: ConvertedEntries | None) -> None:
@@ -261,10 +293,12 @@ def keep_converted(key: ReadKey | None, converted: ConvertedEntries | None) -> N
 
     Kept once, they serve edit after edit without being written again (writing
     them costs about a third of a read), until the file has moved too far from
-    them.
+    them.  They are kept pickled on their own, with their signatures beside
+    them, so that a read finds out what it can take before loading any.
     """
     if key is not None and converted is not None and converted.worth_keeping():
-        _CONVERTED.put(key.slot, converted.kept(), slot=key.slot)
+        now = converted.kept()
+        _CONVERTED.put(key.slot, (frozenset(now), pickled(now)), slot=key.slot)
 
 
 __all__ = [
