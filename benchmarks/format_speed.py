@@ -22,10 +22,13 @@ What is measured, per style and size (the first N entries of
   citekit per size and style leave the parsed .bib in it
   (``citekit.formats.readcache`` keeps a file from its second read), as
   when a user runs a command again on an unchanged file.  Each round also runs
-  citekit on a copy of the .bib whose last comment changed since the round
-  before (``the .bib edited``: read afresh and kept again, the style from
-  the cache) and with the cache off (``CITEKIT_NO_DISK_CACHE=1``, ``no disk
-  cache``: a first command), each printed with its ratios.
+  citekit on a copy of the .bib whose last comment changed since the command
+  before (``the .bib edited``: the style from the cache; the warm-up edits it
+  twice first, as a user in the middle of editing, so that the conversions of
+  its entries are kept and only the text around them is read again:
+  ``benchmarks/edit_cycle.py`` times the first edits too) and with the cache
+  off (``CITEKIT_NO_DISK_CACHE=1``, ``no disk cache``: a first command), each
+  printed with its ratios.
 * **in-process**: citekit's public ``render()`` of the whole library (what
   ``nocite: '@*'`` lists), the .bib already read; set against pandoc's
   whole-process CPU, since pandoc has no in-process form.
@@ -104,7 +107,7 @@ NO_DISK_CACHE = "citekit no disk cache"
 EDITED_FILE = "citekit edited file"
 # The rows of citekit runs with less in its disk cache, and what each stands for.
 COLD_ROWS = (
-    (EDITED_FILE, "the .bib edited since the last command (read afresh; style cached)"),
+    (EDITED_FILE, "the .bib edited since the last command, in a run of edits (style cached)"),
     (NO_DISK_CACHE, "no disk cache (a first command: neither style nor file kept)"),
 )
 
@@ -608,7 +611,8 @@ def warm_up(bench: Bench, sizes: list[int], large_sizes: list[int]) -> None:
     One round of every child and style at the smallest size; then citekit
     twice more for each size and style (and the large sizes, APA), as a
     user's repeated commands: the disk cache keeps a .bib's parse from its
-    second read.
+    second read; and two edits of each size's edited copy, after which the
+    cache keeps the conversions of its entries (from the second edit on).
     """
     for style in bench.styles:
         bench.whole_process(style, min(sizes))
@@ -616,8 +620,13 @@ def warm_up(bench: Bench, sizes: list[int], large_sizes: list[int]) -> None:
     runs = [(size, style) for size in sizes for style in bench.styles]
     runs += [(size, "apa") for size in large_sizes if "apa" in bench.styles]
     for size, style in runs:
+        csl = bench.styles[style].path
         for _ in range(2):
-            run_child(citekit_command(bench.bibs[size], bench.styles[style].path), child_env(cache))
+            run_child(citekit_command(bench.bibs[size], csl), child_env(cache))
+    for size in {size for size, _ in runs}:
+        csl = bench.styles[next(iter(bench.styles))].path
+        for _ in range(2):
+            run_child(citekit_command(bench.edited(size), csl), child_env(cache))
     for measure in (bench.cpu, bench.wall):
         measure.clear()
     bench.counts.clear()

@@ -502,3 +502,21 @@ def test_any_sequence_of_edits_reads_as_fresh_reads(cache: Path, versions: list[
         assert _facts(read_remembered(text, "biblatex", filename=name)) == _facts(
             _fresh(text, name)
         )
+
+
+def test_a_file_only_ever_recalled_stays_among_the_files_kept(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Being recalled counts as use: files read after it was written do not push it out."""
+    monkeypatch.setattr(readcache._READS, "limit", 3)
+    for _ in range(2):  # noted, kept
+        read_remembered(BIB, "biblatex", filename="mine.bib")
+    (mine,) = cache.iterdir()
+    for number in range(2):
+        read_remembered(BIB, "biblatex", filename=f"other-{number}.bib")
+    for age, path in enumerate(sorted(cache.iterdir(), key=lambda p: p != mine)):
+        os.utime(path, ns=(age * 10**9, age * 10**9))  # mine the oldest written
+    read_remembered(BIB, "biblatex", filename="mine.bib")  # recalled now
+    read_remembered(BIB, "biblatex", filename="other-2.bib")  # a fourth file: one goes
+    assert mine.exists()
+    assert len(list(cache.iterdir())) == 3

@@ -211,13 +211,19 @@ class DiskMemo:
         stored = self.stored(key if slot is None else slot)
         if stored is None or stored[0] != key:
             return None
-        if self.limit is not None:
-            # Used now: the entry goes to the back of the pruning order, or a
-            # file that only ever comes from here would go after ``limit``
-            # other files were written.
-            with contextlib.suppress(OSError):
-                os.utime(self.path(key if slot is None else slot))
+        self.used(key if slot is None else slot)
         return stored[1]
+
+    def used(self, slot: bytes) -> None:
+        """Mark the entry in ``slot``'s file (a key's, without slots) as used now.
+
+        With a ``limit``, it goes to the back of the pruning order; otherwise
+        an entry that is only ever found, never written again, would be
+        removed after ``limit`` other entries were written.
+        """
+        if self.limit is not None:
+            with contextlib.suppress(OSError):
+                os.utime(self.path(slot))
 
     def stored(self, slot: bytes) -> tuple[bytes, object] | None:
         """The key and value this code stored in ``slot``'s file, whatever the key

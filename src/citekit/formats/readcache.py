@@ -163,6 +163,7 @@ def recall_read(
     if isinstance(kept, str):  # only the note
         key.seen = kept == _SEEN
         return None, key
+    _READS.used(key.slot)
     return kept, key
 
 
