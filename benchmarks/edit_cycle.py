@@ -10,11 +10,11 @@ S --jobs 1`` as a child process (CPU = user + system time):
 * **unchanged**: the file as the last command left it (read twice before:
   its parse is kept);
 * **first edit**: the first command after an edit of that file: the text is
-  new, so it is read in full (and only noted);
-* **second edit**: the next edit: read in full again, and the conversion of
-  each entry kept for the edits to come;
+  new, so it is read in full, and the conversion of each entry is kept for
+  the edits to come;
 * **later edits**: ``--edits`` more edits, each to another entry; only the
-  entry an edit changed is converted again (their median counts);
+  entries changed since the first edit are converted again (their median
+  counts);
 * **pandoc**: each pandoc (2.17 on the PATH, 3.x of pypandoc-binary)
   formatting the same text with the same style; pandoc keeps nothing between
   runs, so every run of it is alike.  A pandoc run still going after
@@ -26,9 +26,9 @@ round is one whole session with a cache folder of its own; the medians of
 ``--rounds`` rounds count.  After each round, the last edit's output is
 compared with a run without the disk cache: they must be the same bytes.
 
-The last line: ``edit-cycle: ieee 1k unchanged Ux, first edit Fx, second
-edit Sx, later edits Lx faster than pandoc 2.17.1.1; ...`` (pandoc's CPU
-over citekit's; below 1 means slower), for every pandoc found.
+The last line: ``edit-cycle: ieee 1k vs pandoc 2.17.1.1: unchanged Ux, first
+edit Fx, later edits Lx; ...`` (pandoc's CPU over citekit's; below 1 means
+slower), for every pandoc found.
 
 Usage: python benchmarks/edit_cycle.py [--sizes 1000 5000] [--styles ieee]
        [--rounds 3] [--edits 3]
@@ -59,7 +59,7 @@ from format_speed import (
     split_entries,
 )
 
-PHASES = ("unchanged", "first edit", "second edit", "later edits")
+PHASES = ("unchanged", "first edit", "later edits")
 TITLE = re.compile(r"(\n\s*title\s*=\s*[{\"])", re.IGNORECASE)
 
 
@@ -86,13 +86,11 @@ def session(entries: list[str], csl: Path, edits: int, work: Path) -> tuple[dict
         run_child(citekit_command(bib, csl), env)
     spent: dict[str, float] = {"unchanged": run_child(citekit_command(bib, csl), env).cpu}
     later: list[float] = []
-    for number in range(1, edits + 3):
+    for number in range(1, edits + 2):
         bib.write_text(edited(entries, number), encoding="utf-8")
         cpu = run_child(citekit_command(bib, csl), env).cpu
         if number == 1:
             spent["first edit"] = cpu
-        elif number == 2:
-            spent["second edit"] = cpu
         else:
             later.append(cpu)
     spent["later edits"] = statistics.median(later)

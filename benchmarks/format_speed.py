@@ -24,9 +24,10 @@ What is measured, per style and size (the first N entries of
   when a user runs a command again on an unchanged file.  Each round also runs
   citekit on a copy of the .bib whose last comment changed since the command
   before (``the .bib edited``: the style from the cache; the warm-up edits it
-  twice first, as a user in the middle of editing, so that the conversions of
-  its entries are kept and only the text around them is read again:
-  ``benchmarks/edit_cycle.py`` times the first edits too) and with the cache
+  twice first, as a user in the middle of editing: the first edit after an
+  unchanged spell reads the whole file and keeps the conversions of its
+  entries, which the later edits take: ``benchmarks/edit_cycle.py`` times
+  both) and with the cache
   off (``CITEKIT_NO_DISK_CACHE=1``, ``no disk cache``: a first command), each
   printed with its ratios.
 * **in-process**: citekit's public ``render()`` of the whole library (what
