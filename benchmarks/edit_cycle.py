@@ -8,13 +8,13 @@ session in order and times each kind of command, ``citekit bib FILE --style
 S --jobs 1`` as a child process (CPU = user + system time):
 
 * **unchanged**: the file as the last command left it (read twice before:
-  its parse is kept);
+  its parse is kept whole, and the conversion of each entry);
 * **first edit**: the first command after an edit of that file: the text is
-  new, so it is read in full, and the conversion of each entry is kept for
-  the edits to come;
-* **later edits**: ``--edits`` more edits, each to another entry; only the
-  entries changed since the first edit are converted again (their median
-  counts);
+  new, so it is split and its macros and inheritance resolved again, but
+  only the entry the edit changed is converted;
+* **later edits**: ``--edits`` more edits, each to another entry (their
+  median counts): the same, while nine tenths of the entries still match
+  the kept conversions;
 * **pandoc**: each pandoc (2.17 on the PATH, 3.x of pypandoc-binary)
   formatting the same text with the same style; pandoc keeps nothing between
   runs, so every run of it is alike.  A pandoc run still going after

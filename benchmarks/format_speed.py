@@ -24,10 +24,9 @@ What is measured, per style and size (the first N entries of
   when a user runs a command again on an unchanged file.  Each round also runs
   citekit on a copy of the .bib whose last comment changed since the command
   before (``the .bib edited``: the style from the cache; the warm-up edits it
-  twice first, as a user in the middle of editing: the first edit after an
-  unchanged spell reads the whole file and keeps the conversions of its
-  entries, which the later edits take: ``benchmarks/edit_cycle.py`` times
-  both) and with the cache
+  twice first, as a user in the middle of editing, after which the cache
+  keeps the conversions of its entries and an edit converts only what it
+  changed: ``benchmarks/edit_cycle.py`` times an editing session) and with the cache
   off (``CITEKIT_NO_DISK_CACHE=1``, ``no disk cache``: a first command), each
   printed with its ratios.
 * **in-process**: citekit's public ``render()`` of the whole library (what

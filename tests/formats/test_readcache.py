@@ -344,10 +344,21 @@ def test_diagnostics_move_with_their_entry(cache: Path) -> None:
     assert (date.file, date.line, date.key, date.field) == ("./refs.bib", 16, "child", "date")
 
 
-def test_the_first_read_of_a_file_keeps_no_conversions(cache: Path) -> None:
-    for _ in range(3):  # noted, kept whole, recalled
-        read_remembered(EDITABLE, "biblatex", filename="refs.bib")
+def test_the_second_read_keeps_the_conversions_for_the_first_edit(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A text read once may never be read again: nothing kept; read twice, it is
+    kept whole and entry by entry, so the first edit converts only what it changed."""
+    read_remembered(EDITABLE, "biblatex", filename="refs.bib")  # noted
     assert not (cache.parent / "converted-entries").exists()
+    read_remembered(EDITABLE, "biblatex", filename="refs.bib")  # kept
+    assert _converted_file(cache).exists()
+    read_remembered(EDITABLE, "biblatex", filename="refs.bib")  # recalled whole
+    converted = _conversions(monkeypatch)
+    edited = EDITABLE.replace("year = 1999", "year = 1998")
+    again = read_remembered(edited, "biblatex", filename="refs.bib")
+    assert converted == ["last"]
+    assert _facts(again) == _facts(_fresh(edited, "refs.bib"))
 
 
 def test_kept_conversions_serve_edit_after_edit_until_too_many_entries_changed(

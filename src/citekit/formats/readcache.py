@@ -36,14 +36,15 @@ third of a read, which a file being edited would pay on every change for
 nothing.
 
 A file being edited is the other common case, and an edit leaves most
-entries as they were.  The first read after an edit keeps the conversion of
-each entry (:class:`ConvertedEntries`: records and diagnostics by a
-signature of everything converting the entry reads, which the format's
-reader computes), and the reads of later edits convert only the entries
-whose signature is new; the splitting, macros and inheritance still run
-over the whole text, since they decide the signatures.  The kept
-conversions are written again only when fewer than nine tenths of a read's
-entries came from them, so a run of small edits pays the writing once.
+entries as they were.  A file read a second time, unchanged (its whole
+parse is being kept) or edited since, has the conversion of each entry kept
+too (:class:`ConvertedEntries`: records and diagnostics by a signature of
+everything converting the entry reads, which the format's reader computes),
+and the reads after an edit convert only the entries whose signature is
+new; the splitting, macros and inheritance still run over the whole text,
+since they decide the signatures.  The kept conversions are written again
+only when fewer than nine tenths of a read's entries came from them, so a
+run of small edits pays the writing once.
 """
 
 from __future__ import annotations
@@ -271,12 +272,18 @@ def _placed(diagnostic: Diagnostic, line: int, filename: str | None) -> Diagnost
 
 
 def recall_converted(key: ReadKey | None) -> ConvertedEntries | None:
-    """For the read of a file edited since an earlier command read it: the
-    conversions kept from its entries (none yet is an empty set), to take from
-    and add to.  None when there is nothing to gain: the cache is off, the
-    file is read for the first time (perhaps the only time) or unchanged, or
-    the text is no file (stdin: one pipeline's input is no edit of another's)."""
-    if key is None or not key.edited or not key.named_file:
+    """For the read of a file an earlier command read (edited since, or read a
+    second time and about to be kept whole): the conversions kept from its
+    entries (none yet is an empty set), to take from and add to.
+
+    The second read of an unchanged text already pays for keeping the whole
+    parse; keeping the conversions then too means that the first edit after
+    it converts only what the edit changed.  None when there is nothing to
+    gain: the cache is off, the text is read for the first time (perhaps the
+    only time), or it is no file (stdin: one pipeline's input is no edit of
+    another's).
+    """
+    if key is None or not (key.edited or key.seen) or not key.named_file:
         return None
     kept = _CONVERTED.get(key.slot, slot=key.slot)
     if (
