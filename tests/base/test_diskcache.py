@@ -74,6 +74,39 @@ def test_a_corrupt_or_foreign_file_is_a_miss(folder: Path, content: bytes) -> No
     assert memo.get(b"key") == "fresh"
 
 
+@pytest.mark.parametrize(
+    "value", [b"not a pickle", pickle.dumps("whole")[:-2], "a value stored unpacked"]
+)
+def test_a_damaged_value_under_the_right_key_is_a_miss(folder: Path, value: object) -> None:
+    memo = DiskMemo("things", lambda: b"code")
+    path = memo.path(b"key")
+    path.parent.mkdir(parents=True)
+    path.write_bytes(pickle.dumps((b"code", b"key", value)))
+    assert memo.get(b"key") is None
+
+
+def test_the_stored_key_comes_without_loading_the_value(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A slot's input changed: told by its key, the old value left packed."""
+    memo = DiskMemo("things", lambda: b"code")
+    memo.put(b"slot\0v1", list(range(1000)), slot=b"slot")
+    unpacked: list[bytes] = []
+    unpack = DiskMemo.unpack
+
+    def counted(value: bytes) -> object | None:
+        unpacked.append(value)
+        return unpack(value)
+
+    monkeypatch.setattr(DiskMemo, "unpack", staticmethod(counted))
+    stored = memo.stored(b"slot")
+    assert stored is not None and stored[0] == b"slot\0v1"
+    assert memo.get(b"slot\0v2", slot=b"slot") is None
+    assert unpacked == []
+    assert memo.get(b"slot\0v1", slot=b"slot") == list(range(1000))
+    assert len(unpacked) == 1
+
+
 def test_a_write_that_fails_is_skipped(folder: Path) -> None:
     (folder / "things").write_text("a file where the folder should be", encoding="utf-8")
     memo = DiskMemo("things", lambda: b"code")

@@ -211,8 +211,10 @@ class DiskMemo:
         stored = self.stored(key if slot is None else slot)
         if stored is None or stored[0] != key:
             return None
-        self.used(key if slot is None else slot)
-        return stored[1]
+        value = self.unpack(stored[1])
+        if value is not None:
+            self.used(key if slot is None else slot)
+        return value
 
     def used(self, slot: bytes) -> None:
         """Mark the entry in ``slot``'s file (a key's, without slots) as used now.
@@ -225,10 +227,14 @@ class DiskMemo:
             with contextlib.suppress(OSError):
                 os.utime(self.path(slot))
 
-    def stored(self, slot: bytes) -> tuple[bytes, object] | None:
-        """The key and value this code stored in ``slot``'s file, whatever the key
-        (None: nothing there, another code's, or damaged).  A caller that finds
-        another key than its own learns that the slot's input has changed."""
+    def stored(self, slot: bytes) -> tuple[bytes, bytes] | None:
+        """The key and the value, still pickled, this code stored in ``slot``'s file,
+        whatever the key (None: nothing there, another code's, or damaged).
+
+        A caller that finds another key than its own learns that the slot's
+        input has changed without loading the value (:meth:`unpack` does):
+        a slot's value can be a whole parsed bibliography.
+        """
         if not enabled():
             return None
         try:
@@ -247,7 +253,18 @@ class DiskMemo:
         code, stored_key, value = unpickled
         if code != self._code() or not isinstance(stored_key, bytes):
             return None
+        if not isinstance(value, bytes):
+            return None
         return stored_key, value
+
+    @staticmethod
+    def unpack(value: bytes) -> object | None:
+        """A value :meth:`stored` returned, unpickled (None: damaged)."""
+        try:
+            unpacked: object = _unpickler()(value)
+        except Exception:  # a truncated or corrupt value is a miss
+            return None
+        return unpacked
 
     def put(self, key: bytes, value: object, slot: bytes | None = None) -> None:
         """Store ``value`` for ``key`` (in ``slot``'s file, see :meth:`get`) atomically.
@@ -260,7 +277,7 @@ class DiskMemo:
         target = self.path(key if slot is None else slot)
         temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         try:
-            data = _pickled((self._code(), key, value))
+            data = _pickled((self._code(), key, _pickled(value)))
             target.parent.mkdir(parents=True, exist_ok=True)
             flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
             with open(os.open(temporary, flags, 0o600), "wb") as handle:

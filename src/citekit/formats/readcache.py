@@ -157,9 +157,12 @@ def recall_read(
     stored = _READS.stored(key.slot)
     if stored is None:
         return None, key
-    stored_key, kept = stored
-    if stored_key != key.key:
+    stored_key, value = stored
+    if stored_key != key.key:  # another text: the file was edited (its parse stays packed)
         key.edited = True
+        return None, key
+    kept = _READS.unpack(value)
+    if kept is None:
         return None, key
     if isinstance(kept, str):  # only the note
         key.seen = kept == _SEEN
