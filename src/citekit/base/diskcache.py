@@ -191,7 +191,9 @@ class DiskMemo:
         self._fingerprint: bytes | None = None
         self.limit = limit
 
-    def _code(self) -> bytes:
+    def code(self) -> bytes:
+        """The fingerprint, worked out on first use (another memo of the same code can
+        take this method as its own fingerprint, and not work it out again)."""
         if self._fingerprint is None:
             self._fingerprint = self._fingerprint_of()
         return self._fingerprint
@@ -251,7 +253,7 @@ class DiskMemo:
         if not (isinstance(unpickled, tuple) and len(unpickled) == 3):
             return None
         code, stored_key, value = unpickled
-        if code != self._code() or not isinstance(stored_key, bytes):
+        if code != self.code() or not isinstance(stored_key, bytes):
             return None
         if not isinstance(value, bytes):
             return None
@@ -277,7 +279,7 @@ class DiskMemo:
         target = self.path(key if slot is None else slot)
         temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         try:
-            data = _pickled((self._code(), key, _pickled(value)))
+            data = _pickled((self.code(), key, _pickled(value)))
             target.parent.mkdir(parents=True, exist_ok=True)
             flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
             with open(os.open(temporary, flags, 0o600), "wb") as handle:

@@ -186,7 +186,7 @@ def keep_read(key: ReadKey | None, result: object) -> None:
 # The conversions of a file's entries, kept by a read after an edit: the next edit
 # usually leaves most entries as they were, and those come back from here rather
 # than being converted again.  One file per input, as for whole reads.
-_CONVERTED = DiskMemo("converted-entries", _reading_code, limit=_KEPT_FILES)
+_CONVERTED = DiskMemo("converted-entries", _READS.code, limit=_KEPT_FILES)
 
 # Earlier conversions are kept while at least this share of a read's entries comes
 # from them; below it (many entries changed since), the read's own replace them.
