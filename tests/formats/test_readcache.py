@@ -428,13 +428,13 @@ def test_a_replaced_file_loads_no_conversion_it_cannot_use(
     read_remembered(EDITABLE, "biblatex", filename="refs.bib")
     read_remembered(EDITABLE + "\n", "biblatex", filename="refs.bib")
     loads: list[int] = []
-    real = readcache.unpickled
+    real = readcache._unpack_records
 
     def counted(data: bytes) -> object:
         loads.append(len(data))
         return real(data)
 
-    monkeypatch.setattr(readcache, "unpickled", counted)
+    monkeypatch.setattr(readcache, "_unpack_records", counted)
     other = BIB.replace("1999", "1997")
     assert _facts(read_remembered(other, "biblatex", filename="refs.bib")) == _facts(
         _fresh(other, "refs.bib")

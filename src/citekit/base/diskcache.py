@@ -153,18 +153,7 @@ def _unpickler() -> Callable[[bytes], object]:
     return loads
 
 
-def unpickled(data: bytes) -> object:
-    """``pickle.loads(data)`` (see :func:`_unpickler`), for values that keep part of
-    themselves pickled until a reader needs it; whatever fails to load raises."""
-    return _unpickler()(data)
-
-
 def pickled(value: object) -> bytes:
-    """``pickle.dumps(value)`` in the newest protocol (see :func:`_pickled`)."""
-    return _pickled(value)
-
-
-def _pickled(value: object) -> bytes:
     """``pickle.dumps(value)`` in the newest protocol, from ``_pickle`` where it exists."""
     try:
         from _pickle import dumps
@@ -180,7 +169,8 @@ class DiskMemo:
     ``fingerprint`` is called once, on first use, and must change whenever
     the code that makes or reads the values changes.  ``limit`` bounds the
     number of entries: each write removes the least recently used ones
-    beyond it (written or found) (for keys that come from the user's files, which can be many).
+    (written or found) beyond it, for keys that come from the user's files,
+    which can be many.
     """
 
     def __init__(
@@ -279,7 +269,7 @@ class DiskMemo:
         target = self.path(key if slot is None else slot)
         temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         try:
-            data = _pickled((self.code(), key, _pickled(value)))
+            data = pickled((self.code(), key, pickled(value)))
             target.parent.mkdir(parents=True, exist_ok=True)
             flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
             with open(os.open(temporary, flags, 0o600), "wb") as handle:
@@ -316,6 +306,5 @@ __all__ = [
     "package_fingerprint",
     "pickled",
     "source_fingerprint",
-    "unpickled",
     "use_disk_cache",
 ]

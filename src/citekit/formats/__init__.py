@@ -55,8 +55,8 @@ class FormatInfo:
     path (``read_path(path, *, filename=None, **options)``) instead of text."""
     converts_by_entry: bool = False
     """Its ``read`` takes ``converted=``
-    (:class:`~citekit.formats.readcache.ConvertedEntries`): the entries an
-    earlier read of an edited file converted, which unchanged entries reuse."""
+    (:class:`~citekit.formats.readcache.ConvertedEntries`): the conversions an
+    earlier read of the same file kept, which unchanged entries take."""
 
     def read_options(self, *, sentence_case: bool = True) -> dict[str, Any]:
         """The keyword arguments this format's ``read`` takes for the given options."""

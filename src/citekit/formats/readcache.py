@@ -59,7 +59,6 @@ from citekit.base.diskcache import (
     enabled,
     pickled,
     source_fingerprint,
-    unpickled,
 )
 from citekit.errors import Diagnostic
 
@@ -192,6 +191,9 @@ _CONVERTED = DiskMemo("converted-entries", _READS.code, limit=_KEPT_FILES)
 # from them; below it (many entries changed since), the read's own replace them.
 _STILL_USEFUL = 0.9
 
+_unpack_records = DiskMemo.unpack
+"""Loads the records kept beside their signatures (None: damaged)."""
+
 Converted = tuple["Record", tuple[Diagnostic, ...]]
 """A record and the diagnostics of its conversion, their lines counted from the
 entry's first line and without the file's name."""
@@ -240,11 +242,8 @@ class ConvertedEntries:
         return record, [_placed(diagnostic, line, filename) for diagnostic in relative]
 
     def _unpickle(self) -> dict[bytes, Converted]:
-        try:
-            earlier = unpickled(self._pickled)
-        except Exception:  # damaged: nothing to take, every entry is converted
-            return {}
-        return earlier if isinstance(earlier, dict) else {}
+        earlier = _unpack_records(self._pickled)
+        return earlier if isinstance(earlier, dict) else {}  # damaged: convert every entry
 
     def note(
         self, signature: bytes, record: Record, diagnostics: list[Diagnostic], line: int
