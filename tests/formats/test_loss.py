@@ -25,10 +25,12 @@ FORMATS = ["ris", "csljson", "cslyaml", "biblatex"]
 
 
 def _normal(value: Any, plain: bool) -> Any:
-    """JSON as a reader must give it back: whitespace runs as one space, numbers as
-    text, and for RIS (plain text) without rich-text markup."""
+    """JSON as a reader must give it back: whitespace runs as one space (one with a
+    line break as a line break, with two as a paragraph break), numbers as text,
+    and for RIS (plain text) without rich-text markup."""
     if isinstance(value, str):
-        return re.sub(r"\s+", " ", strip_markup(value) if plain else value).strip()
+        text = strip_markup(value) if plain else value
+        return re.sub(r"\s+", _breaks, text).strip()
     if isinstance(value, bool) or value is None:
         return value
     if isinstance(value, (int, float)):
@@ -38,6 +40,11 @@ def _normal(value: Any, plain: bool) -> Any:
     if isinstance(value, dict):
         return {k: _normal(v, plain) for k, v in value.items() if _normal(v, plain) != ""}
     return value
+
+
+def _breaks(run: re.Match[str]) -> str:
+    count = run.group(0).replace("\r\n", "\n").replace("\r", "\n").count("\n")
+    return [" ", "\n"][count] if count < 2 else "\n\n"
 
 
 def _fields_not_back(original: Record, back: Record | None, fmt: str, text: str) -> set[str]:
@@ -257,3 +264,39 @@ def test_a_yaml_key_that_is_not_text_is_named_when_json_makes_it_text(yaml_value
     library = read_string(f"- id: c\n  abstract: {yaml_value}\n", "cslyaml").library
     assert [loss.field for loss in loss_report(library, "csljson").lost] == ["abstract"]
     assert loss_report(library, "cslyaml").lost == []
+
+
+def test_a_line_break_that_does_not_come_back_is_a_loss() -> None:
+    """A note's ``variable: value`` lines and an abstract's paragraphs are data: one
+    run together with the next line used to pass as a mere whitespace difference."""
+    note = "original-date: 1867\nISBN: 978-0-14-044568-8"
+    original = Library([Record("k", "book", {"note": note, "abstract": "One.\n\nTwo."})])
+    back = Library(
+        [Record("k", "book", {"note": " ".join(note.split()), "abstract": "One.\nTwo."})]
+    )
+    report = compare(original, back, "biblatex")
+    assert [loss.field for loss in report.lost] == ["note", "abstract"]
+    # Spaces around a break, a CRLF and three breaks for two are no loss.
+    same = Library(
+        [Record("k", "book", {"note": note.replace("\n", " \r\n "), "abstract": "One.\n\n\nTwo."})]
+    )
+    assert compare(original, same, "biblatex").lost == []
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_line_breaks_in_notes_and_abstracts_survive_every_export(fmt: str) -> None:
+    library = Library(
+        [
+            Record(
+                "k",
+                "book",
+                {
+                    "title": "Crime and punishment",
+                    "note": "original-date: 1867\nISBN: 978-0-14-044568-8",
+                    "abstract": "Para one.\n\nPara two.",
+                },
+            )
+        ]
+    )
+    _check_report_matches_reread(library, fmt)
+    assert loss_report(library, fmt).lost == []

@@ -404,3 +404,39 @@ def test_check_file_reports_bytes_that_do_not_decode(tmp_path: Path) -> None:
 def test_leap_years_follow_the_gregorian_rule_as_calendar_does(year: int) -> None:
     """The check's own leap-year rule (calendar is no longer imported for it)."""
     assert _is_leap(year) == calendar.isleap(year)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "key"),
+    [
+        # an extra "}" ends the entry: the fields after it are lost
+        (
+            "@article{smith2020,\n  author = {Smith, John},\n  title = {{NATO} and Its Enemies}},\n"
+            "  journal = {Journal},\n  year = {2020},\n  doi = {10.1000/xyz},\n}\n",
+            3,
+            "smith2020",
+        ),
+        # an entry with no key: bibtex and biber reject it
+        ("@book{,\n author = {E, F},\n title = {No Key}, publisher = {P}, year = 2000}\n", 1, None),
+    ],
+)
+def test_check_file_never_calls_a_file_that_lost_an_entry_or_fields_clean(
+    tmp_path: Path, text: str, line: int, key: str | None
+) -> None:
+    path = tmp_path / "refs.bib"
+    path.write_text(text, encoding="utf-8")
+    errors = [d for d in check_file(str(path)) if d.severity is Severity.ERROR]
+    assert [(d.file, d.line, d.key, d.code) for d in errors] == [
+        (str(path), line, key, "syntax-error")
+    ]
+
+
+def test_check_file_finds_the_field_after_a_percent_comment(tmp_path: Path) -> None:
+    path = tmp_path / "refs.bib"
+    path.write_text(
+        "@misc{k3,\n  % TODO: Check DOI with Crossref (ask Maria)\n  doi = {10.1000/ABC},\n"
+        "  author = {Doe, Jane}, title = {Paper}, year = {2001},\n}\n",
+        encoding="utf-8",
+    )
+    assert check_file(str(path)) == []
+    assert read(path).library["k3"]["DOI"] == "10.1000/ABC"

@@ -201,7 +201,16 @@ def test_a_key_bibtex_cannot_hold_is_refused_by_name(key: str) -> None:
         assert key in back or (fmt == "ris" and key.strip() in back)  # RIS trims values
 
 
-@pytest.mark.parametrize("key", ["a b", "", "ok:1/2#x"])
+def test_an_empty_key_is_refused_by_name() -> None:
+    """``@book{,`` is no entry to bibtex, biber or citekit's reader: writing one lost it."""
+    library = Library([Record("", "book", title="T"), Record("ok", "book")])
+    with pytest.raises(DataError, match="cannot be BibTeX keys") as caught:
+        write_string(library, "biblatex")
+    assert "''" in str(caught.value)
+    assert "" in read_string(write_string(library, "csljson"), "csljson").library
+
+
+@pytest.mark.parametrize("key", ["a b", "ok:1/2#x"])
 def test_odd_keys_that_do_read_back_are_still_written(key: str) -> None:
     assert key in _round_trip(Record(key, "book", title="T"))
 

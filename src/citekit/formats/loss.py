@@ -8,8 +8,11 @@ compared with what came back.  What is missing or different is a loss; so
 the report lists exactly what does not read back, whatever the writer did.
 
 Some differences are not losses of data and are not reported: whitespace
-runs (a wrapped line reads back as one space), a number written as text
-(``2`` and ``"2"``) and fields added on reading.  RIS is plain text, so
+runs (two spaces read back as one), a number written as text
+(``2`` and ``"2"``) and fields added on reading.  A line break is not
+white space like any other: a note's ``variable: value`` lines are data, an
+abstract's blank lines its paragraphs, so a run with one line break must
+come back with one and a run with two or more with two or more.  RIS is plain text, so
 the CSL rich-text markup is written as the text it marks (``<i>Title</i>``
 as ``Title``): a field that lost only its markup is listed apart, as
 ``formatting``, and does not count as lost data.
@@ -47,6 +50,7 @@ FORMAT_NAMES = {
 }
 
 _SPACE = re.compile(r"\s+")
+_LINE_BREAK = re.compile(r"\r\n?|\n")
 #: ``custom`` keys that are a reader's private store of its own format.
 _FORMAT_STORES = {"biblatex": "biblatex", "ris": "ris"}
 
@@ -341,7 +345,7 @@ def _norm(value: Any, plain: bool) -> Any:
     """A value reduced to what a reader must give back (see the module doc)."""
     if isinstance(value, str):
         text = strip_markup(value) if plain else value
-        return _SPACE.sub(" ", text).strip()
+        return _SPACE.sub(_space_norm, text).strip()
     if isinstance(value, bool) or value is None:
         return value
     if isinstance(value, (int, float)):
@@ -362,6 +366,12 @@ def _norm(value: Any, plain: bool) -> Any:
             ),
         )
     return repr(value)
+
+
+def _space_norm(run: re.Match[str]) -> str:
+    """A run of white space as what it says: a space, a line break or a paragraph break."""
+    breaks = len(_LINE_BREAK.findall(run.group(0)))
+    return " " if breaks == 0 else "\n" if breaks == 1 else "\n\n"
 
 
 def _key_norm(key: Any) -> str:

@@ -115,3 +115,13 @@ def test_the_table_of_years_stays_bounded() -> None:
         date, _ = parse_year_month_day(str(year), None, None)
         assert date == Date(parts=((year,),))
     assert len(_YEARS) <= _YEARS_LIMIT
+
+
+@pytest.mark.parametrize(
+    "text", ["1997-03-05T12:30:00", "1997-03-05T12:30+01:00", "1997-03-05T23:59:59Z"]
+)
+def test_a_date_with_a_time_keeps_the_time_for_the_writer(text: str) -> None:
+    """CSL's date-parts hold no time of day: the raw text carries it back to biblatex."""
+    date = parse_date_field(text)
+    assert date is not None and date.parts == ((1997, 3, 5),)
+    assert date.raw == text

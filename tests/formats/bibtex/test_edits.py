@@ -12,6 +12,7 @@ from citekit.formats.bibtex.edits import (
     TextEdits,
     checked,
     entry_blocks,
+    key_renamer,
     locate_blocks,
     redirect,
     scan_entry,
@@ -139,3 +140,18 @@ def test_adjacent_removals_at_the_end_join() -> None:
     edits.remove_block(located["y"])
     edits.remove_block(located["z"])
     assert edits.apply() == "@a{x,}\n@bad{open,\n"
+
+
+def test_a_renamed_key_is_found_in_any_case_unless_written_as_a_key_that_stays() -> None:
+    rename = key_renamer({"Conf2": "New", "dup": "X", "DUP": "Y"}, ["conf2"])
+    assert rename("Conf2") == "New"
+    assert rename("CONF2") == "New"
+    assert rename("conf2") == "conf2"  # another entry's key, written exactly
+    assert rename("Dup") == "Dup"  # two renamed keys match it: which one is unknown
+    assert rename("other") == "other"
+
+
+def test_a_renamed_list_of_keys_keeps_its_spacing_and_lists_a_merged_key_once() -> None:
+    edit = EntryEdit(scan_entry("@misc{k, related = { a , B,c }}"))
+    redirect(edit, {"a": "x", "b": "c"})
+    assert edit.apply() == "@misc{k, related = { x , c}}"

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from citekit.formats.bibtex import fields as bm
+from citekit.formats.bibtex.fields import split_commented_field_key
 from citekit.model.records import ITEM_TYPES, variable_kind
 
 BIBLATEX_TYPES = [
@@ -190,3 +193,16 @@ def test_localisation_keys_reverse() -> None:
 def test_languages_reverse() -> None:
     for tag in set(bm.LANGUAGES.values()):
         assert bm.LANGUAGES[bm.LANGUAGES_REVERSE[tag]] == tag, tag
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        ("doi", ([], "doi")),
+        ("% TODO: Check DOI\n  doi", (["% TODO: Check DOI"], "doi")),
+        ("% first edition\n  % second\n  note", (["% first edition", "% second"], "note")),
+        ("note % trailing", (["% trailing"], "note")),
+    ],
+)
+def test_split_commented_field_key(key: str, expected: tuple[list[str], str]) -> None:
+    assert split_commented_field_key(key) == expected

@@ -117,7 +117,7 @@ def test_dashes_spaces_and_quotes() -> None:
     assert decode("a-b") == "a-b"
     assert decode("Dr.~Who") == "Dr.\u00a0Who"
     assert decode("``quoted''") == "“quoted”"
-    assert decode("`single'") == "‘single'"  # the straight apostrophe stays as typed
+    assert decode("`single'") == "‘single’"  # TeX prints the closing quote ’
 
 
 def test_escaped_specials() -> None:
@@ -440,3 +440,67 @@ def test_the_tables_of_decoded_values_stay_bounded() -> None:
     for n in range(_REMEMBERED_LIMIT + 10):
         decode(f"\\'e{n}")
     assert len(_DECODED) <= _REMEMBERED_LIMIT
+
+
+@pytest.mark.parametrize(
+    "tex",
+    [
+        "\\MaxMinAntSystem{} ants",  # no argument, kept as written
+        "\\switchargs{--90}{1968}",  # two arguments, kept as written
+        "a \\foo b",  # a bare unknown command
+        "Using \\texttt{grep}",  # font commands CSL has no markup for
+        "Using {\\tt grep}",
+        "\\mbox{x} \\textsf{y}",
+    ],
+)
+def test_tex_the_decoded_text_cannot_say_is_lossy(tex: str) -> None:
+    """The reader keeps the raw value of a lossy field: the only sign left, once
+    the record has been through CSL-JSON, that its backslashes are TeX, and the
+    only way back to ``\\texttt``."""
+    assert decode_lossy(tex)[1]
+    assert _decode_lossy(tex, True)[1]
+
+
+def test_markup_csl_has_is_not_lossy() -> None:
+    assert decode_lossy("\\emph{a} \\textbf{b} {\\em c} \\'e") == (
+        "<i>a</i> <b>b</b> <i>c</i> é",
+        False,
+    )
+
+
+def test_kept_commands_are_encoded_with_all_their_arguments() -> None:
+    for kept in ("\\SI{5}{\\milli\\second}", "\\switchargs{--90}{1968}", "\\MaxMinAntSystem{}"):
+        assert encode(f"in {kept} here") == f"in {kept} here"
+        assert decode(encode(f"in {kept} here")) == decode(f"in {kept} here")
+
+
+@pytest.mark.parametrize(
+    ("text", "tex", "back"),
+    [
+        ("a\nb", "a\\newline b", "a\nb"),
+        ("One.\n\nTwo.", "One.\\par Two.", "One.\n\nTwo."),
+        ("One. \r\n\r\n  Two.", "One.\\par Two.", "One.\n\nTwo."),
+        ("x \n y", "x\\newline y", "x\ny"),
+    ],
+)
+def test_line_breaks_are_written_as_commands_that_read_back(text: str, tex: str, back: str) -> None:
+    """A .bib value's own line breaks are white space to bibtex and biber."""
+    assert encode(text) == tex
+    assert decode(tex) == back
+    assert decode("multi\n\n   line") == "multi line"  # typed breaks stay spaces
+
+
+@pytest.mark.parametrize(
+    ("tex", "text"),
+    [
+        ("`single' and ``double''", "‘single’ and “double”"),
+        ("`It's here', he said", "‘It's here’, he said"),
+        ("`a' `b'", "‘a’ ‘b’"),
+        ("O'Brien's 'quote'", "O'Brien's 'quote'"),  # no ` opened them: as typed
+    ],
+)
+def test_a_quote_opened_with_a_backtick_closes_with_a_right_quote(tex: str, text: str) -> None:
+    """TeX prints ``'`` as ’: `single' read as ‘single' had mismatched quotes."""
+    assert decode(tex) == text
+    assert decode(encode(text)) == text
+    assert encode(text, ascii=True) == tex

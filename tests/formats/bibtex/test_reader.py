@@ -683,3 +683,159 @@ def test_a_quoted_part_ends_where_the_full_scan_ends_it(text: str) -> None:
 )
 def test_block_starts_are_tightened_as_the_full_scan_tightens_them(text: str) -> None:
     assert _tighten_block_starts(text) == _tighten_each(text)
+
+
+# -- fix-bibreader: what BibTeX files lose without a word -------------------------------
+
+EXTRA_BRACE = (
+    "@article{smith2020,\n"
+    "  author = {Smith, John},\n"
+    "  title = {{NATO} and Its Enemies}},\n"
+    "  journal = {Journal},\n"
+    "  year = {2020},\n"
+    "  doi = {10.1000/xyz},\n"
+    "}\n"
+    "@book{next, title = {Next}}\n"
+)
+
+
+def test_an_extra_brace_that_ends_an_entry_early_is_an_error_naming_the_lost_fields() -> None:
+    result = read(EXTRA_BRACE, filename="extra.bib")
+    error = next(d for d in result.diagnostics if d.severity is Severity.ERROR)
+    assert (error.file, error.line, error.key, error.code) == (
+        "extra.bib",
+        3,
+        "smith2020",
+        "syntax-error",
+    )
+    assert "journal, year, doi" in error.message
+    # the fields before the brace and the next entry still load
+    assert result.library["smith2020"]["author"][0].family == "Smith"
+    assert result.library["next"]["title"] == "Next"
+
+
+def test_an_extra_brace_with_nothing_after_it_is_a_warning() -> None:
+    result = read("@book{k,\n  title = {T}},\n}\n", filename="f.bib")
+    assert [(d.code, d.severity, d.line, d.key) for d in result.diagnostics] == [
+        ("unbalanced-braces", Severity.WARNING, 2, "k")
+    ]
+
+
+def test_text_between_entries_is_not_taken_for_lost_fields() -> None:
+    text = "@book{a, title = {A}}\nSome notes about these entries.\n@book{b, title = {B}}\n"
+    assert read(text, filename="f.bib").diagnostics == []
+
+
+def test_a_lost_field_is_reported_again_when_conversions_are_reused() -> None:
+    """The read cache keeps conversions per entry; the lost fields are no conversion's."""
+    from citekit.base.diskcache import pickled
+    from citekit.formats.readcache import ConvertedEntries
+
+    first = ConvertedEntries()
+    before = read(EXTRA_BRACE, filename="extra.bib", converted=first).diagnostics
+    kept = first.kept()
+    again = ConvertedEntries(frozenset(kept), pickled(kept))
+    after = read(EXTRA_BRACE, filename="extra.bib", converted=again).diagnostics
+    assert again.reused == 2
+    assert after == before
+    assert any(d.code == "syntax-error" and d.line == 3 for d in after)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a comment line before a field, as bibtexparser glues it into the name
+        "@article{k3,\n  % TODO: Check DOI with Crossref (ask Maria)\n  doi = {10.1000/ABC},\n"
+        "  title = {Paper}, year = {2001},\n}\n",
+        # a comment after a field's comma
+        "@article{k3,\n  title = {Paper}, year = {2001}, % first edition\n"
+        "  doi = {10.1000/ABC}\n}\n",
+        # a comment holding marks bibtexparser aborts the entry at
+        "@article{k3,\n  title = {Paper},\n  % see p. 3, fig {2} = x\n"
+        "  doi = {10.1000/ABC}, year = {2001}\n}\n",
+        # a comment after a value, before its comma, and one before the end
+        "@article{k3,\n  title = {Paper},\n  doi = {10.1000/ABC} % checked\n  ,\n"
+        "  year = 2001 % c\n  % last\n}\n",
+    ],
+)
+def test_percent_comments_inside_an_entry_are_skipped_as_biber_skips_them(text: str) -> None:
+    result = read(text, filename="c.bib")
+    assert result.diagnostics == []
+    record = result.library["k3"]
+    assert (record["DOI"], record["title"], record["issued"].parts) == (
+        "10.1000/ABC",
+        "Paper",
+        ((2001,),),
+    )
+    assert "biblatex" not in record.custom or not any(
+        "%" in name for name in record.custom["biblatex"]
+    )
+
+
+def test_a_field_after_a_comment_keeps_its_line() -> None:
+    text = (
+        "@article{k3,\n  % TODO\n  doi = {10.1000/ABC},\n  title = {T}, year = {2001},\n"
+        "  % a comment, with a comma\n  pages = {x}\n}\n"
+        "@book{k4, title = {A}, year = {2001}, pages = {a}, pages = {b}}\n"
+    )
+    reader = _Reader("c.bib")
+    entries, _, _ = reader.split(text)
+    assert entries["k3"].field_lines["doi"] == 3
+    assert entries["k3"].field_lines["pages"] == 6
+    assert entries["k3"].fields["pages"] == "x"
+    assert [d.line for d in reader.diagnostics] == [8]  # k4's duplicate field
+
+
+def test_comments_between_entries_and_in_values_are_left_alone() -> None:
+    text = (
+        "% a comment, with {braces}\n@book{k, title = {50\\% off}, note = {a % b},\n"
+        "  x = {1}}\n@comment{% kept}\n@book{bad, title = {A}\n"
+    )
+    from citekit.formats.bibtex.reader import blank_entry_comments
+
+    assert blank_entry_comments(text) == text
+    result = read(text, filename="c.bib")
+    assert result.library["k"]["note"] == "a % b"
+    assert "% a comment, with {braces}" in result.library.extras["bibtex"]["text"][0]
+    assert result.library.extras["bibtex"]["comments"] == ["% kept"]
+
+
+def test_an_entry_without_a_key_is_an_error_and_is_skipped() -> None:
+    text = (
+        "@book{,\n author = {E, F},\n title = {No Key}}\n"
+        "@book{ok, title = {OK}}\n"
+        "@book{,\n title = {No Key 2}}\n"
+    )
+    result = read(text, filename="nokey.bib")
+    assert [(d.code, d.severity, d.file, d.line) for d in result.diagnostics] == [
+        ("syntax-error", Severity.ERROR, "nokey.bib", 1),
+        ("syntax-error", Severity.ERROR, "nokey.bib", 5),
+    ]
+    assert all("no key" in d.message for d in result.diagnostics)
+    assert [record.key for record in result.library] == ["ok"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "variable", "text"),
+    [
+        ("annotation", r"See \cite{foo} and \texttt{code}", "annote", "See foo and code"),
+        ("note", r"Compare \cite{bar}", "note", "Compare bar"),
+        ("abstract", r"We use \proglang{R} here", "abstract", "We use R here"),
+        ("edition", r"\ordinalnum{2}", "edition", "2"),
+    ],
+)
+def test_unknown_commands_in_text_fields_keep_the_raw_value(
+    field: str, value: str, variable: str, text: str
+) -> None:
+    from citekit.formats.bibtex.writer import write
+
+    library = read(f"@misc{{t1, title = {{T}}, {field} = {{{value}}}}}").library
+    record = library["t1"]
+    assert record[variable] == text
+    assert record.custom["biblatex"]["@raw"] == {field: value}
+    assert f"{field} = {{{value}}}".replace(" ", "") in write(library).replace(" ", "")
+
+
+def test_text_fields_that_decode_whole_keep_no_raw_value() -> None:
+    record = read(r"@misc{t1, title = {T}, note = {M\"uller \emph{et al.}}}").library["t1"]
+    assert "biblatex" not in record.custom

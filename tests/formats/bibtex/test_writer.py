@@ -442,7 +442,8 @@ def test_ordinal_editions(number: int, word: str) -> None:
         ("iPhone apps", "{iPhone} apps"),
         ("“Quoted” words", "``{Quoted}'' words"),  # bibtex keeps the first character only
         ("Already {DNA} protected", "Already {DNA} protected"),
-        ("Math $N$ stays", "Math $N$ stays"),
+        # CSL-JSON has no math: its dollars are characters, and N is a capital.
+        ("Math $N$ stays", "Math \\${N}\\$ stays"),
         ("all lower case", "all lower case"),
     ],
 )
@@ -787,3 +788,81 @@ def test_a_preprint_is_a_misc_marked_preprint_as_pandoc_writes_misc() -> None:
     text = write(Library([record]))
     assert text.startswith("@misc{p,")
     assert read_string(text, "biblatex").library["p"].type == "article"
+
+
+def _through_csl_json(bib: str) -> str:
+    """A .bib converted to CSL-JSON and that back to BibLaTeX, as ``convert`` does."""
+    library = read_string(bib, "biblatex").library
+    back = read_string(write_string(library, "csljson"), "csljson").library
+    return write_string(back, "biblatex", diagnostics=[])
+
+
+@pytest.mark.parametrize("langid", ["", ", langid={english}"])
+@pytest.mark.parametrize(
+    ("field", "tex"),
+    [
+        ("title", r"The \MaxMinAntSystem{} algorithm"),
+        ("title", r"Over Tests in \SI{5}{\milli\second}"),
+        ("note", r"Run \switchargs{--90}{1968} here"),
+        ("title", r"Using \texttt{grep} and \textsf{sed} with \emph{care}"),
+        ("note", r"Run \texttt{make} in {\tt /tmp} \mbox{now}"),
+        ("title", r"On $\binom{n}{k}$ and $\epsilon$ things"),
+    ],
+)
+def test_tex_kept_as_written_survives_csl_json_with_or_without_other_custom_data(
+    field: str, tex: str, langid: str
+) -> None:
+    """Commands kept as written, font commands CSL has no markup for and math come
+    back exactly, whether or not the record had anything else in ``custom``
+    (a record without it used to have every backslash written as text)."""
+    bib = f"@article{{z, title={{T}}, journaltitle={{J}}, date=2000{langid}, {field}={{{tex}}}}}"
+    bib = bib.replace("title={T}, ", "") if field == "title" else bib
+    for written in (
+        _through_csl_json(bib),
+        write_string(read_string(bib, "biblatex").library, "biblatex"),
+    ):
+        assert _fields(written)[field] == "{" + tex + "}"
+
+
+def test_a_kept_command_with_tex_in_its_arguments_is_written_whole() -> None:
+    """``\\SI{5}{\\milli\\second}`` was written ``\\SI{5}\\{\\milli\\second\\}`` once the
+    title had changed since reading (so the raw value no longer applied)."""
+    record = read_string(
+        r"@article{w, title={Tests in \SI{5}{\milli\second}}, langid={english}}", "biblatex"
+    ).library["w"]
+    record.fields["title"] = record.fields["title"].replace("Tests", "Runs")
+    written = _fields(write(Library([record])))["title"]
+    assert r"\SI{5}{\milli\second}" in written
+
+
+def test_dollars_in_text_not_from_tex_are_dollars() -> None:
+    """CSL-JSON has no math: ``$5 to $10`` was written as math (LaTeX typeset
+    "5 to" in italics and citekit read back a nocase span)."""
+    record = Record(
+        "d1",
+        "article-journal",
+        {
+            "title": "Prices rose from $5 to $10 in 2001",
+            "container-title": "J",
+            "note": "From $5 to $10",
+        },
+    )
+    written = write(Library([record]))
+    fields = _fields(written)
+    assert r"\$5 to \$10" in fields["title"]
+    assert fields["note"] == r"{From \$5 to \$10}"
+    back = read_string(written, "biblatex").library["d1"]
+    assert back.fields["note"] == "From $5 to $10"
+    assert strip_markup(back.fields["title"]) == "Prices rose from $5 to $10 in 2001"
+
+
+def test_line_breaks_round_trip_as_par_and_newline() -> None:
+    """A note's ``variable: value`` lines and an abstract's paragraphs came back
+    run together: a .bib value's own line breaks are spaces."""
+    note = "original-date: 1867\nISBN: 978-0-14-044568-8"
+    record = Record("n", "book", {"title": "T", "note": note, "abstract": "One.\n\nTwo."})
+    written = write(Library([record]))
+    assert _fields(written)["note"] == r"{original-date: 1867\newline ISBN: 978-0-14-044568-8}"
+    assert _fields(written)["abstract"] == r"{One.\par Two.}"
+    back = read_string(written, "biblatex").library["n"]
+    assert (back.fields["note"], back.fields["abstract"]) == (note, "One.\n\nTwo.")

@@ -26,7 +26,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from citekit.formats.bibtex.dates import MONTH_MACROS
-from citekit.formats.bibtex.fields import FIELD_ALIASES, QUOTATION_FIELDS
+from citekit.formats.bibtex.fields import (
+    FIELD_ALIASES,
+    QUOTATION_FIELDS,
+    split_commented_field_key,
+)
 from citekit.formats.bibtex.names import parse_name, parse_names
 from citekit.formats.bibtex.reader import (
     CUSTOM_KEY,
@@ -71,6 +75,7 @@ __all__ = [
     "parse_names",
     "read",
     "split_blocks",
+    "split_commented_field_key",
     "unwritable_keys",
     "write",
     "write_entry",

@@ -79,11 +79,12 @@ def parse_date_field(text: str) -> Date | None:
         return None
     if parsed is not None:
         if (
-            any(mark in text for mark in "?%")
+            any(mark in text for mark in "?%T")
             or not parsed.parts
             or any(not point for point in parsed.parts)
         ):
-            return parsed  # keep raw: "?" and open ranges do not survive date-parts
+            # keep raw: "?", a time of day and open ranges do not survive date-parts
+            return parsed
         return Date(parts=parsed.parts, season=parsed.season, circa=parsed.circa)
     unspecified = _EDTF_UNSPECIFIED.match(text)
     if unspecified is not None:  # 19XX: a decade or century, kept as a range

@@ -16,6 +16,7 @@ encoding-independent characters, trailing newline included).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
@@ -475,28 +476,83 @@ def split_keys(value: str) -> tuple[str, str, list[str]]:
     return "", "", [k.strip() for k in value.split(",") if k.strip()]
 
 
+#: Fields whose value names other entries by key (a comma-separated list for
+#: ``related`` and ``entryset``): ``crossref`` and ``xref`` parents, biblatex's
+#: related entries and the members of an ``@set``, and the work a quotation
+#: record is ``quotedin``.  ``xdata`` is not among them: it names ``@xdata``
+#: entries, which are read apart and never renamed or merged.
+POINTER_FIELDS: tuple[str, ...] = ("crossref", "xref", "related", "entryset", "quotedin")
+
+
+def key_renamer(renamed: Mapping[str, str], existing: Iterable[str] = ()) -> Callable[[str], str]:
+    """What a key written in a pointer names after the renames in ``renamed``.
+
+    The reader, like biber, resolves a pointer whose case differs from the
+    key (``crossref = {conf2}`` for ``Conf2``), so a rename must reach it
+    too.  A key written exactly as one in ``renamed`` follows it; one written
+    exactly as a key in ``existing`` (the entries that keep their key) stays;
+    otherwise the case-insensitive match in ``renamed`` counts, unless two
+    renamed keys share it with different new keys.
+    """
+    kept = set(existing)
+    folded: dict[str, str | None] = {}
+    for old, new in renamed.items():
+        lowered = old.casefold()
+        folded[lowered] = new if folded.get(lowered, new) == new else None
+
+    def rename(key: str) -> str:
+        if key in renamed:
+            return renamed[key]
+        if key in kept:
+            return key
+        return folded.get(key.casefold()) or key
+
+    return rename
+
+
 def redirect(
-    entry_edit: EntryEdit, renamed: dict[str, str], names: tuple[str, ...] = ("crossref", "xref")
+    entry_edit: EntryEdit,
+    renamed: Mapping[str, str] | Callable[[str], str],
+    names: tuple[str, ...] = POINTER_FIELDS,
 ) -> None:
-    """Point ``crossref``/``xref`` values that name renamed keys at the new keys."""
+    """Point the values of ``names`` that name renamed keys at the new keys.
+
+    ``renamed`` is a mapping of old to new keys or a :func:`key_renamer`
+    (which also knows the keys that stay).
+    """
+    rename = renamed if callable(renamed) else key_renamer(renamed)
     for name in names:
         existing = entry_edit.source.field(name)
         if existing is None:
             continue
         current = entry_edit.values.get(name.lower(), existing.value)
         opening, closing, keys = split_keys(current)
-        new = list(dict.fromkeys(renamed.get(k, k) for k in keys))
-        if new != keys:
-            joined = ",".join(new)
-            entry_edit.set(
-                existing.name,
-                f"{opening}{joined}{closing}"
-                if opening
-                else ("{" + joined + "}" if "," in joined else joined),
-            )
+        if [rename(k) for k in keys] == keys:
+            continue
+        inner = current.strip()[len(opening) : len(current.strip()) - len(closing)]
+        parts: list[str] = []  # each key renamed in place, the spacing around it kept
+        seen: set[str] = set()
+        for part in inner.split(","):
+            key = part.strip()
+            if not key:
+                continue
+            new = rename(key)
+            if new in seen:  # two keys merged into one: list it once
+                continue
+            seen.add(new)
+            lead = part[: len(part) - len(part.lstrip())]
+            parts.append(lead + new + part[len(lead) + len(key) :])
+        joined = ",".join(parts)
+        entry_edit.set(
+            existing.name,
+            f"{opening}{joined}{closing}"
+            if opening
+            else ("{" + joined + "}" if "," in joined else joined),
+        )
 
 
 __all__ = [
+    "POINTER_FIELDS",
     "EntryEdit",
     "EntrySource",
     "FieldSource",
@@ -505,6 +561,7 @@ __all__ = [
     "TextEdits",
     "checked",
     "entry_blocks",
+    "key_renamer",
     "locate_blocks",
     "redirect",
     "scan_entry",

@@ -504,6 +504,30 @@ def inherited_names(field: str, parent_type: str, child_type: str) -> tuple[str,
     return (field,)
 
 
+def split_commented_field_key(key: str) -> tuple[list[str], str]:
+    """The ``%`` comments run into a field's name, and the name: ``(["% c"], "doi")``.
+
+    A ``%`` comment line inside an entry (``% TODO: check`` above ``doi =``, or
+    after a field's comma) is no comment to bibtexparser, which gives the next
+    field the name ``"% TODO: check\\n  doi"``.  biber skips such comments (its
+    lexer reads ``%`` to the end of the line as a comment inside an entry too),
+    so the name is what follows them; the comments come back as written, each
+    from its ``%``, for a tool that writes the entry again.
+    """
+    if "%" not in key:
+        return [], key
+    comments: list[str] = []
+    words: list[str] = []
+    for line in key.split("\n"):
+        at = line.find("%")
+        if at >= 0:
+            comments.append(line[at:].rstrip())
+            line = line[:at]
+        if line.strip():
+            words.append(line.strip())
+    return comments, " ".join(words)
+
+
 def canonical_type(entry_type: str) -> tuple[str, str | None]:
     """A BibTeX or BibLaTeX type, lowercased, as (BibLaTeX type, implied ``type`` key)."""
     lowered = entry_type.lower()
@@ -545,4 +569,5 @@ __all__ = [
     "inherited_names",
     "language_tag",
     "ordinal_edition",
+    "split_commented_field_key",
 ]

@@ -80,9 +80,14 @@ SYMBOLS: dict[str, str] = {
     "TeX": "TeX", "LaTeXe": "LaTeX2e", "BibTeX": "BibTeX", "relax": "",
     "textordfeminine": "ª", "textordmasculine": "º", "textexclamdown": "¡",
     "textquestiondown": "¿", "textmu": "µ", "textonehalf": "½", "textperthousand": "‰",
-    "protect": "", "noindent": "", "par": " ", "newline": " ", "linebreak": " ",
+    "protect": "", "noindent": "", "linebreak": " ",
     "allowbreak": "", "hyphen": "-", "textminus": "−", "textdollar": "$",
 }  # fmt: skip
+# A .bib value's own line breaks are white space (bibtex and biber collapse
+# them), so the paragraph and line breaks of a note or abstract are these
+# commands, which the writer writes for CSL-JSON's "\n\n" and "\n".
+SYMBOLS["par"] = "\n\n"
+SYMBOLS["newline"] = "\n"
 
 # One-argument font commands -> (open, close) markup.
 MARKUP: dict[str, tuple[str, str]] = {
@@ -311,6 +316,7 @@ class _Decoder:
         # Each open group: (outer buffer, open markup, close markup, protects case)
         stack: list[tuple[list[str], str, str, bool]] = []
         protected = 0
+        quotes = 0  # single quotes opened with ` and not closed yet
         i = 0
         while i < n:
             m = _NEXT.search(text, i)
@@ -361,10 +367,16 @@ class _Decoder:
                     i += 1
                 else:
                     out.append("‘")
+                    quotes += 1
             elif ch == "'":
                 if text.startswith("'", i):
                     out.append("”")
                     i += 1
+                elif quotes and not text[i : i + 1].isalnum():
+                    # It closes the `quote (`single' is ‘single’ in print); an
+                    # apostrophe (it's) or one with no opening quote stays as typed.
+                    out.append("’")
+                    quotes -= 1
                 else:
                     out.append("'")
             elif text.startswith(("\\(", "\\["), j):
@@ -395,6 +407,10 @@ class _Decoder:
                     continue
                 markup = MARKUP.get(name)
                 if markup is not None:
+                    if not (markup[0] or markup[1]):
+                        # \texttt, \textsf, \mbox: CSL has no markup for them, so the
+                        # text alone cannot give them back; the raw value must.
+                        self.lossy = True
                     if i < n and text[i] == "{":
                         stack.append((out, markup[0], markup[1], False))
                         out = []
@@ -402,6 +418,8 @@ class _Decoder:
                     continue
                 decl = DECLARATIONS.get(name)
                 if decl is not None:
+                    if not decl[0]:
+                        self.lossy = True  # {\tt ...}: as \texttt above
                     if stack and not stack[-1][1]:
                         outer, _, _, prot = stack[-1]
                         stack[-1] = (outer, decl[0], decl[1], prot)
@@ -431,6 +449,10 @@ class _Decoder:
                 if greek is not None:  # a Greek letter typed without its $...$:
                     out.append(greek + (" " if i > cm.end() else ""))  # a word of its own
                     continue
+                # Kept as written, the command is TeX in the decoded text, which
+                # CSL-JSON would take for a literal backslash: only the raw
+                # value says it is TeX (see the writer), so it is "lossy" too.
+                self.lossy = True
                 if is_word:
                     self.unknown.append("\\" + name)
                 if is_word and text.startswith("{}", i):
@@ -585,6 +607,10 @@ def decode_lossy(text: str, *, nocase: bool = True) -> tuple[str, bool]:
     Unknown commands with arguments (``\\rpackage{irace}``), ``\\href`` targets
     and unbalanced braces cannot be written back from the decoded text; the
     reader keeps the raw value of such fields so a round trip restores them.
+    So are font commands CSL has no markup for (``\\texttt``, ``{\\tt ...}``,
+    ``\\mbox``), and commands kept as written (``\\MaxMinAntSystem{}``,
+    ``\\switchargs{a}{b}``): a backslash in CSL-JSON text is a character, so
+    only the raw value tells the writer that these are TeX.
     """
     if (_NEEDS_WORK_CHAR.search(text) is None and "  " not in text) or (
         _CHANGING_CHAR.search(text) is None
@@ -652,10 +678,13 @@ _ALWAYS = {
     "#": "\\#",
     "_": "\\_",
 }
-_SPECIAL_OUT = lazy_pattern(globals(), r"[–—\u00a0“”&%#_{}~^<$'`\-\\]|[^\x00-\x7f]")
-# A command the decoder kept as written, with its brace arguments
-# (``\\MaxMinAntSystem{}``, ``\\switchargs{--90}{1968}``).
-_KEPT_COMMAND = lazy_pattern(globals(), r"\\[A-Za-z]+(?:\{[^{}\\]*\})* ?")
+_SPECIAL_OUT = lazy_pattern(
+    globals(), r"[ \t]*[\r\n][ \t\r\n]*|[–—\u00a0“”&%#_{}~^<$'`\-\\]|[^\x00-\x7f]"
+)
+# A command the decoder kept as written (``\\MaxMinAntSystem{}``); its brace
+# arguments, which may hold TeX of their own (``\\SI{5}{\\milli\\second}``),
+# are found by :func:`_kept_command_end`.
+_KEPT_COMMAND = lazy_pattern(globals(), r"\\[A-Za-z]+")
 _LIGATURE_START = {"'": "'", "`": "`", "-": "-", "”": "'", "“": "`", "–": "-", "—": "-"}
 
 
@@ -691,6 +720,19 @@ def _encode_char(ch: str, ascii: bool) -> str:
     return ch
 
 
+def _kept_command_end(text: str, i: int) -> int:
+    """Where a kept command whose name ends at ``i`` ends: after its balanced brace
+    arguments, as the decoder took them (:meth:`_Decoder.groups_after`), and one
+    space that ended its name."""
+    n = len(text)
+    while i < n and text[i] == "{":
+        close = closing_brace(text, i)
+        if close < 0:
+            break
+        i = close + 1
+    return i + 1 if text[i : i + 1] == " " else i
+
+
 def encode(text: str, *, ascii: bool = False, verbatim: bool = False) -> str:
     """Unicode text with CSL-JSON markup to LaTeX for a .bib field.
 
@@ -723,6 +765,12 @@ def encode(text: str, *, ascii: bool = False, verbatim: bool = False) -> str:
             out.append(text[pos:k])
         ch = text[k]
         pos = k + 1
+        if m.end() > pos or ch in " \t\r\n":
+            # Line breaks: a .bib's own would read back as a space.
+            pos = m.end()
+            breaks = m.group(0).count("\n") or m.group(0).count("\r")
+            out.append("\\par " if breaks > 1 else "\\newline ")
+            continue
         if ch == "<":
             tag = _TAG.match(text, k)
             if tag is None:
@@ -742,8 +790,8 @@ def encode(text: str, *, ascii: bool = False, verbatim: bool = False) -> str:
             # A command the decoder kept as written (\MaxMinAntSystem{}) goes back as is.
             kept = _KEPT_COMMAND.match(text, k)
             if kept is not None:
-                out.append(kept.group(0))
-                pos = kept.end()
+                pos = _kept_command_end(text, kept.end())
+                out.append(text[k:pos])
             else:
                 out.append("\\textbackslash{}")
             continue

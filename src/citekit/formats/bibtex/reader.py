@@ -39,6 +39,15 @@ file that lost something):
   entry resolved once, so long chains cost time in proportion to the fields
   they copy; a chain deeper than :data:`MAX_INHERITANCE_DEPTH` is cut there
   with an error (``inheritance-too-deep``).
+* An extra ``}`` in a value closes the entry there; the fields after it
+  would be text between entries, which BibTeX ignores.  The entry keeps the
+  fields before it and an error on the brace's line names the lost ones.
+* ``%`` comments inside an entry are skipped, as biber skips them
+  (bibtexparser runs them into the next field's name, or aborts the entry:
+  :func:`~citekit.formats.bibtex.fields.split_commented_field_key`,
+  :func:`blank_entry_comments`).
+* An entry with no key (``@book{,``) is skipped with an error, as bibtex
+  and biber reject it.
 * An entry that still cannot be converted (accents nested deeper than
   :data:`citekit.formats.bibtex.latex.MAX_NESTING`, or an unexpected failure) is
   kept, with its fields as written in ``custom["biblatex"]``, and an error.
@@ -93,7 +102,7 @@ _FAILED_KEY = lazy_pattern(globals(), r"@\s*\w+\s*[{(]\s*([^,\s{}()]+)")
 _SPLIT_KEYS = lazy_pattern(globals(), r"\s*,\s*")
 _VERBATIM_ESCAPES = lazy_pattern(globals(), r"\\([_%&#$])")
 # A macro name or number in a value: up to white space or what delimits parts.
-_BARE_WORD = lazy_pattern(globals(), r'[^\s#{}"=,]+')
+_BARE_WORD = lazy_pattern(globals(), r'[^\s#{}"=,%]+')
 # ``name =`` after a complete value: the next field, its comma missing.
 _NEXT_FIELD = lazy_pattern(globals(), r'([^\s#{}"=,]+)\s*=\s*')
 # A value that is one brace group (braces nested up to three deep), in one
@@ -117,6 +126,13 @@ _QUOTED_PART = lazy_pattern(
 # Text between blocks that BibTeX would take for an entry: an ``@`` starting
 # a line, or ``@type{`` / ``@type(`` anywhere.
 _STRAY_AT = lazy_pattern(globals(), r"^[ \t]*@|@\s*\w+\s*[{(]", re.MULTILINE)
+# The start of a field: text after an entry that may be the rest of it.
+_FIELD_START = lazy_pattern(globals(), r'[^\s#{}"=,@%]+\s*=\s*[{"\w]')
+# A field's name after the "," that ends the field before it (or at the start).
+_FIELD_NAME = lazy_pattern(globals(), r'(?:^|,)\s*([^\s#{}"=,@%]+)\s*=')
+# What decides where a "%" comment is (blank_entry_comments): a block start,
+# an escaped character, a delimiter, a quote, a "%".
+_COMMENT_SCAN = lazy_pattern(globals(), r'@\w*[ \t]*[{(]|\\[{}%"]|[{}()"%]')
 # A value that is only a URL: ``\url{...}``, ``\href{...}{...}`` or a bare one.
 _URL_COMMAND = lazy_pattern(globals(), r"\\(url|href)\s*(?=\{)")
 _BARE_URL = lazy_pattern(globals(), r"(?:https?|ftp)://\S+")
@@ -310,12 +326,22 @@ class _Reader:
         entries: dict[str, RawEntry] = {}
         xdata: dict[str, RawEntry] = {}
         extras: dict[str, Any] = {"strings": {}, "preambles": [], "comments": [], "text": []}
-        for block in split_blocks(text):
+        ended: str | None = None  # the key of the entry the block before this one was
+        blocks = split_blocks(text)
+        if "%" in text and any(type(b) is ParsingFailedBlock for b in blocks):
+            # A "%" comment with a mark in it, or before the closing brace, makes
+            # bibtexparser abort the entry; biber skips it (see split_commented_field_key).
+            blanked = blank_entry_comments(text)
+            if blanked != text:
+                blocks = split_blocks(blanked)
+        for block in blocks:
             start = block.start_line
             line = start + 1 if start is not None else None
             if type(block) is Entry:  # most blocks: no isinstance through ABCMeta
                 self.add_entry(block, entries, xdata, line)
+                ended = block.key
                 continue
+            after, ended = ended, None
             if type(block) is String:  # the next most: a file's @string macros
                 self.add_string(block, extras, line)
                 continue
@@ -333,6 +359,9 @@ class _Reader:
                     )
                     self.add_string(duplicate, extras, line)
                     continue
+                if isinstance(duplicate, Entry) and not duplicate.key.strip():
+                    self.add_entry(duplicate, entries, xdata, line)  # no key, not a repeated one
+                    continue
                 prev_line = previous.start_line + 1 if previous.start_line is not None else None
                 self.report(
                     Severity.ERROR,
@@ -342,11 +371,13 @@ class _Reader:
                     line=line,
                     key=block.key,
                 )
+                ended = block.key
                 continue
             if isinstance(block, DuplicateFieldKeyBlock):
                 entry = block.ignore_error_block
                 if isinstance(entry, Entry):
                     self.add_entry(entry, entries, xdata, line)
+                    ended = entry.key
                 continue
             if isinstance(block, ParsingFailedBlock):
                 raw = block.raw or ""
@@ -370,8 +401,43 @@ class _Reader:
                 extras["comments"].append(block.comment)
             elif isinstance(block, ImplicitComment) and block.comment.strip():
                 extras["text"].append(block.comment.strip("\n"))
+                if after is not None:
+                    self.check_early_end(block.comment, line, after)
                 self.check_stray_at(block.comment, line)
         return entries, xdata, extras
+
+    def check_early_end(self, text: str, line: int | None, key: str) -> None:
+        """Report text right after an entry that is the rest of it, cut off by a stray ``}``.
+
+        ``title = {{NATO} and Its Enemies}},`` closes the entry at its last
+        brace: BibTeX and bibtexparser read the fields after it as text
+        between entries, which BibTeX ignores.  Text there that
+        starts with the ``,`` or ``}`` of an entry, or with ``name = {`` and
+        ends with ``}``, is such a rest; its fields are named, since the
+        entry's first fields load and nothing else would show the loss.
+        """
+        rest = text.strip()
+        if not (rest[0] in ",}" or (rest[-1] == "}" and _FIELD_START.match(rest) is not None)):
+            return
+        names = _field_names(rest)
+        if names:
+            self.report(
+                Severity.ERROR,
+                "syntax-error",
+                "a '}' on this line closes the entry too early (one '}' too many?): "
+                f"its fields after it ({', '.join(_abbreviate(n) for n in names)}) are not read",
+                line=line,
+                key=key,
+            )
+        else:
+            self.report(
+                Severity.WARNING,
+                "unbalanced-braces",
+                f"a '}}' on this line closes the entry before '{_abbreviate(rest)}', "
+                "which is ignored (one '}' too many?)",
+                line=line,
+                key=key,
+            )
 
     def check_stray_at(self, text: str, line: int | None) -> None:
         """Report text between blocks that BibTeX would read as an entry (none is read)."""
@@ -401,6 +467,16 @@ class _Reader:
         line: int | None,
     ) -> None:
         key = block.key
+        if not key.strip():
+            # bibtex and biber reject it too; a record needs an id to be cited.
+            self.report(
+                Severity.ERROR,
+                "syntax-error",
+                f"this @{block.entry_type} entry has no key (expected "
+                f"'@{block.entry_type}{{key, ...}}'); it is skipped",
+                line=line,
+            )
+            return
         fields: dict[str, str] = {}
         lines: dict[str, int] = {}
         for fld in block.fields:
@@ -408,6 +484,8 @@ class _Reader:
             fline = start + 1 if start is not None else line
             raw = fld.value
             name = fld.key.lower()
+            if "%" in name:  # a comment line run into the name: biber skips it
+                name = bm.split_commented_field_key(name)[1]
             if name not in fields and "#" not in raw:
                 # The common cases, one braced or quoted part or one macro name:
                 # what field_values and add_values make of them, without building
@@ -747,6 +825,71 @@ def _misread_comment(block: ExplicitComment) -> Entry | None:
     return Entry(m.group(1), entries[0].key, fields, start_line=block.start_line, raw=raw)
 
 
+def blank_entry_comments(text: str) -> str:
+    """``text`` with the ``%`` comments inside its entries blanked (same length and lines).
+
+    biber's lexer skips ``%`` to the end of a line inside an entry, outside
+    values, as it does between entries; classic BibTeX has no such comments
+    (it stops at the ``%`` with an error and skips the entry).  bibtexparser
+    reads the comment as part of the next field's name, or aborts the entry
+    when the comment holds a ``,``, ``=`` or brace, or comes last; blanking
+    it (spaces, line breaks kept) gives the entry biber reads.  Text between
+    entries and ``@comment`` blocks is left as it is.  The scan is in Python,
+    so :meth:`_Reader.split` runs it only on a text where an entry failed.
+    """
+    pieces: list[str] = []
+    last = 0
+    depth = 0  # 0 between blocks, 1 inside a block's delimiters, more inside a value
+    closer = "}"
+    quoted = False
+    blank = True  # whether the block being read is one whose comments are blanked
+    skip_to = 0  # the end of the comment last blanked: marks before it are its text
+    for m in _COMMENT_SCAN.finditer(text):
+        at = m.start()
+        if at < skip_to:
+            continue
+        mark = m.group()
+        if depth == 0:
+            if mark[0] == "@":
+                depth, closer, quoted = 1, "}" if mark[-1] == "{" else ")", False
+                blank = not mark[1:].lstrip().lower().startswith("comment")
+            continue
+        first = mark[0]
+        if first == "{":
+            depth += 1
+        elif first == "}":
+            depth -= 1
+        elif first == ")" and depth == 1 and closer == ")":
+            depth = 0
+        elif first == '"' and depth == 1:
+            quoted = not quoted
+        elif first == "%" and depth == 1 and not quoted and blank:
+            end = text.find("\n", at)
+            skip_to = len(text) if end < 0 else end
+            pieces.append(text[last:at])
+            pieces.append(" " * (skip_to - at))
+            last = skip_to
+    if not pieces:
+        return text
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+def _field_names(rest: str) -> list[str]:
+    """The names of the fields in ``rest``, the text after an entry that closed too early.
+
+    Read as the fields of an entry, so that a "," or "x = y" inside a value
+    is not taken for a field; text that is no list of fields gives the names
+    that start its lines, if any.
+    """
+    body = rest if rest[0] in ",}" else "," + rest
+    parsed = Splitter("@citekitrest{rest" + body).split().blocks
+    found = [b for b in parsed if isinstance(b, Entry)]
+    if len(found) == 1 and not isinstance(parsed[0], ParsingFailedBlock):
+        return [bm.split_commented_field_key(f.key)[1] for f in found[0].fields]
+    return [m.group(1) for m in _FIELD_NAME.finditer(body)]
+
+
 def _closing(raw: str, i: int) -> int:
     """Index of the delimiter closing the ``{`` or ``"`` at ``i``, or -1.
 
@@ -943,6 +1086,10 @@ def _value_parts(raw: str) -> tuple[list[tuple[str, str]], re.Match[str] | None]
             parts.append(("text", raw[i + 1 : end]))
             i = end + 1
             expect = False
+            continue
+        if ch == "%":  # a comment to the end of the line, as biber reads it
+            end = raw.find("\n", i)
+            i = n if end < 0 else end
             continue
         word = _BARE_WORD.match(raw, i)
         if word is None:  # '=', ',' or a '}' that closes nothing
@@ -1152,7 +1299,9 @@ class _Converter:
                     self.keep(name, value, report=subtype is None)
                 # year, month, day and origyear: below, together
             elif kind == "number" or kind == "text":
-                text = decode(value, nocase=False)
+                text, lossy = decode_lossy(value, nocase=False)
+                if lossy:  # \cite{x} read as "x": the writer gives the command back
+                    self.custom.setdefault("@raw", {})[name] = value
                 if text:
                     out[frule.csl] = text
             elif kind == "range":
@@ -1763,6 +1912,7 @@ def _read(
 __all__ = [
     "CUSTOM_KEY",
     "MAX_INHERITANCE_DEPTH",
+    "blank_entry_comments",
     "entry_signature",
     "expand_macros",
     "macro_budget",

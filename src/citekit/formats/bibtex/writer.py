@@ -16,10 +16,13 @@ never written.
 
 Nothing written can run: text that did not come from TeX (a record read from
 CSL-JSON, RIS or YAML, which has no ``custom["biblatex"]``) has every
-backslash outside ``$...$`` math written as the character itself
-(``\\textbackslash{}``), and in every value, whatever its origin, the TeX primitives and
-commands that read or write files or redefine TeX (``\\input``,
-``\\include``, ``\\write18``, ``\\openout``, ``\\catcode``, ``\\def``,
+backslash written as the character itself (``\\textbackslash{}``), and every
+dollar too (``\\$``: CSL-JSON has no math).  The reader keeps the raw value
+of a field whose TeX the text cannot say (math, commands kept as written,
+``\\texttt``) in ``custom.biblatex["@raw"]``, so a record read from a .bib
+and passed through CSL-JSON is still from TeX.  In every value, whatever its
+origin, the TeX primitives and commands that read or write files or
+redefine TeX (``\\input``, ``\\include``, ``\\write18``, ``\\openout``, ``\\catcode``, ``\\def``,
 ``\\csname``, ``^^5c`` ...) are written as text: ``{\\textbackslash}input``.
 A BibTeX file written here and compiled with bibtex and pdflatex prints
 ``Intro \\input /etc/hostname`` literally.
@@ -132,7 +135,7 @@ class _EntryWriter:
     # -- values ------------------------------------------------------------
     def text(self, value: Any, *, verbatim: bool = False) -> str:
         text = str(value)
-        if verbatim or self.from_tex or "\\" not in text:
+        if verbatim or self.from_tex or ("\\" not in text and "$" not in text):
             return encode(text, ascii=self.ascii, verbatim=verbatim)
         return _literal_specials(text, self.ascii)
 
@@ -156,7 +159,7 @@ class _EntryWriter:
             and isinstance(value, str)
             and self.protects(variable, value)
         ):
-            return case_protected(value)
+            return case_protected(value, math=self.from_tex)
         return value
 
     def protects(self, variable: str, value: str) -> bool:
@@ -698,31 +701,16 @@ _BACKSLASH, _LEFT, _RIGHT, _DOLLAR = "\ufdd0", "\ufdd1", "\ufdd2", "\ufdd3"
 
 
 def _literal_specials(text: str, ascii: bool) -> str:
-    """Text that did not come from TeX: a backslash is a character, not a command.
-
-    ``$...$`` is still math, as :func:`encode` writes it (a title such as
-    ``$\\ln n$`` converted to CSL-JSON and back stays math), unless it holds
-    something :func:`defuse` would change: then its dollars are text too.
+    """Text that did not come from TeX: a backslash is a character, not a command,
+    and a dollar is a dollar, not math (``from $5 to $10``): CSL-JSON has no
+    math.  TeX math read from a .bib is kept in ``custom.biblatex["@raw"]``,
+    which marks the record as from TeX and gives the math back as written.
     Braces that do not pair up are written ``\\textbraceleft{}``: bibtex counts
     ``\\{`` as a brace, so one unpaired brace would swallow the fields after it.
     """
     for stand_in in (_BACKSLASH, _LEFT, _RIGHT, _DOLLAR):
         text = text.replace(stand_in, "\ufffd")
-    out: list[str] = []
-    pos = 0
-    while pos < len(text):
-        start = text.find("$", pos)
-        end = text.find("$", start + 1) if start >= 0 else -1
-        if start < 0 or end <= start + 1:
-            out.append(text[pos:].replace("\\", _BACKSLASH))
-            break
-        math = text[start : end + 1]
-        out.append(text[pos:start].replace("\\", _BACKSLASH))
-        out.append(
-            math if defuse(math) == math else math.replace("\\", _BACKSLASH).replace("$", _DOLLAR)
-        )
-        pos = end + 1
-    marked = "".join(out)
+    marked = text.replace("\\", _BACKSLASH).replace("$", _DOLLAR)
     if not _braces_pair(marked):
         marked = marked.replace("{", _LEFT).replace("}", _RIGHT)
     encoded = encode(marked, ascii=ascii)
@@ -808,12 +796,16 @@ def _titles_to_protect(original: Record, restored: Record, dialect: Dialect) -> 
 _CASE_TOKEN = re.compile(
     r"<span\b[^<>]*>|</span>|<[^<>]*>|\$[^$]*\$|\s+|[^\s<$]+|[<$]", re.IGNORECASE
 )
+# Without math (text not from TeX, where "$" is a character): "$N$" is a word.
+_CASE_TOKEN_NO_MATH = re.compile(
+    r"<span\b[^<>]*>|</span>|<[^<>]*>|\s+|[^\s<$]+|[<$]", re.IGNORECASE
+)
 _NOCASE_TAG = re.compile(r'<span\s+class="nocase"\s*>', re.IGNORECASE)
 #: A word's letters and what lies between them; its punctuation stays outside the braces.
 _WORD_CORE = re.compile(r"[^\W_](?:.*[^\W_])?", re.DOTALL)
 
 
-def case_protected(title: str) -> str:
+def case_protected(title: str, *, math: bool = True) -> str:
     """A sentence-case title with every capital a BibTeX style would lower braced.
 
     BibTeX's case change for titles (``change.case$`` with ``"t"``, which
@@ -828,9 +820,10 @@ def case_protected(title: str) -> str:
     :func:`~citekit.formats.sentencecase.protected_capitals` but by
     BibTeX's own rule.  The braces hold the word, not its punctuation
     (``{Europe}:``); text already in a nocase span and TeX math are left as
-    they are.
+    they are.  Without ``math`` (text that did not come from TeX, whose
+    dollars are written ``\\$``) there is no math: ``$N$`` has a capital.
     """
-    tokens = _CASE_TOKEN.findall(title)
+    tokens = (_CASE_TOKEN if math else _CASE_TOKEN_NO_MATH).findall(title)
     spans: list[bool] = []  # one per open span: is it a nocase span?
     previous: str | None = None
     for index, token in enumerate(tokens):
@@ -944,7 +937,10 @@ def _writable_key(key: str) -> bool:
     (a comma ends a key, a brace or quote breaks the entry) and is safe in
     LaTeX (a backslash would run as a command in ``\\bibitem``; ``^^`` is
     one).  Keys with odd characters are tried on the reader itself, which is
-    the only exact rule."""
+    the only exact rule.  An empty key is no key: bibtex and biber reject
+    ``@book{,``, and so does the reader."""
+    if not key:
+        return False
     if not _ODD_KEY_CHARS.search(key) and "^^" not in key:
         return True
     if "\\" in key or "^^" in key or _SURROGATE.search(key):
