@@ -55,8 +55,9 @@ def test_inline_references_get_document_lines() -> None:
     )
     meta = read_front_matter(text, filename="doc.md")
     assert meta.references.keys()[0] == "good"  # whether 'bad' stays is the CSL-YAML reader's
-    [problem] = meta.reference_diagnostics
-    assert (problem.file, problem.line, problem.key) == ("doc.md", 6, "bad")
+    found = [(d.file, d.line, d.key, d.code) for d in meta.reference_diagnostics]
+    # the item's line for what the item lacks, the field's own line for a bad field
+    assert found == [("doc.md", 6, "bad", "missing-type"), ("doc.md", 7, "bad", "bad-field")]
 
 
 @pytest.mark.parametrize(

@@ -434,3 +434,21 @@ def test_lone_surrogates_are_written_as_json_escapes_and_read_back() -> None:
     text.encode("utf-8")
     assert "\\ud800" in text and "\\udfff" in text
     assert csljson.read(text).library == library
+
+
+def test_a_name_part_that_is_a_list_or_object_is_reported_not_stringified() -> None:
+    """``"given": ["A", "B"]`` became the text "['A', 'B']", with no diagnostic."""
+    text = (
+        '[{"id":"g","type":"book","title":"T",\n'
+        '  "author":[{"family":"X","given":["A","B"]},{"family":"Z"}],\n'
+        '  "editor":[{"family":{"x":1}}]}]'
+    )
+    result = csljson.read(text, filename="g.json")
+    record = result.library["g"]
+    assert [n.to_json() for n in record.names("author")] == [{"family": "X"}, {"family": "Z"}]
+    assert "editor" not in record
+    assert "['A', 'B']" not in json.dumps(record.to_json())
+    found = _by_code(result)
+    assert found["bad-name"] == [(1, "g", "author", Severity.WARNING)]
+    assert found["bad-field"] == [(1, "g", "editor", Severity.ERROR)]
+    assert all(d.file == "g.json" for d in result.diagnostics)

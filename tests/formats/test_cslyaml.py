@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -36,7 +38,7 @@ references:
 def test_reads_pandoc_metadata_with_yaml_1_2_scalars() -> None:
     result = cslyaml.read(PANDOC, filename="refs.yaml")
     lib = result.library
-    assert lib.keys() == ["doe2020", "later"]
+    assert lib.keys() == ["doe2020", "bad", "later"]  # "bad" loses only its author
     book = lib["doe2020"]
     assert book["volume"] == "1.10"  # not the float 1.1
     assert book["note"] == "yes"  # not True
@@ -47,11 +49,17 @@ def test_reads_pandoc_metadata_with_yaml_1_2_scalars() -> None:
     assert book.date("issued").start == (2020, 5, 14)  # type: ignore[union-attr]
 
 
-def test_bad_items_are_skipped_with_their_lines() -> None:
+def test_bad_items_are_skipped_and_bad_fields_dropped_with_their_lines() -> None:
     result = cslyaml.read(PANDOC, filename="refs.yaml")
-    bad = [(d.code, d.line, d.key) for d in result.diagnostics]
-    assert bad == [("bad-item", 14, "bad"), ("bad-item", 16, None)]
+    bad = [(d.code, d.line, d.key, d.field) for d in result.diagnostics]
+    assert bad == [
+        ("missing-type", 14, "bad", None),
+        ("bad-field", 15, "bad", "author"),  # the field's own line
+        ("bad-item", 16, None, None),
+        ("missing-type", 17, "later", None),
+    ]
     assert all(d.file == "refs.yaml" for d in result.diagnostics)
+    assert "author" not in result.library["bad"]
 
 
 def test_bare_list_and_syntax_errors() -> None:
@@ -65,11 +73,14 @@ def test_bare_list_and_syntax_errors() -> None:
 
 def test_duplicate_ids_keep_the_first_as_every_reader_does() -> None:
     """Ids are never altered; the second item is an error naming its line."""
-    result = cslyaml.read("- id: a\n  title: One\n- id: a\n  title: Two\n", filename="x.yaml")
+    result = cslyaml.read(
+        "- id: a\n  type: book\n  title: One\n- id: a\n  type: book\n  title: Two\n",
+        filename="x.yaml",
+    )
     assert result.library.keys() == ["a"]
     assert result.library["a"]["title"] == "One"
     (problem,) = result.diagnostics
-    assert (problem.code, problem.severity, problem.line) == ("duplicate-key", Severity.ERROR, 3)
+    assert (problem.code, problem.severity, problem.line) == ("duplicate-key", Severity.ERROR, 4)
 
 
 def test_writes_unicode_in_order_with_flow_date_parts() -> None:
@@ -134,7 +145,7 @@ def test_lines_give_the_line_each_item_starts_on() -> None:
 
 def test_an_invalid_timestamp_is_kept_as_text_with_a_warning() -> None:
     """``title: !!timestamp x`` raised AttributeError out of the reader."""
-    text = "- id: a\n  type: book\n  title: !!timestamp x\n- id: b\n  title: ok\n"
+    text = "- id: a\n  type: book\n  title: !!timestamp x\n- id: b\n  type: book\n  title: ok\n"
     result = cslyaml.read(text, filename="t.yaml")
     assert result.library["a"]["title"] == "x"
     assert result.library["b"]["title"] == "ok"
@@ -154,7 +165,9 @@ def test_an_integer_of_more_than_4300_digits_is_kept_as_text() -> None:
 
 
 def test_an_empty_tagged_number_is_a_warning_not_a_crash() -> None:
-    result = cslyaml.read("- id: a\n  volume: !!float \n  issue: !!int \n", filename="e.yaml")
+    result = cslyaml.read(
+        "- id: a\n  type: book\n  volume: !!float \n  issue: !!int \n", filename="e.yaml"
+    )
     assert "a" in result.library
     assert {d.code for d in result.diagnostics} == {"bad-value"}
 
@@ -230,3 +243,52 @@ def test_scalars_read_as_the_shared_yaml_loader_reads_them_except_floats() -> No
             assert read == scalar, scalar
         else:
             assert read == shared and type(read) is type(shared), scalar
+
+
+def test_a_bad_field_costs_only_itself_as_in_csl_json() -> None:
+    """One bad date cost the whole YAML item; a missing type went unreported."""
+    text = (
+        "- id: m1\n"
+        "  type: book\n"
+        "  title: T\n"
+        "  author:\n"
+        "    - family: A\n"
+        "      given: [B, C]\n"
+        "  issued:\n"
+        "    date-parts:\n"
+        "      - [x]\n"
+        "- id: m2\n"
+        "  title: no type\n"
+    )
+    result = cslyaml.read(text, filename="ml.yaml")
+    assert result.library.keys() == ["m1", "m2"]
+    m1 = result.library["m1"]
+    assert m1["title"] == "T" and "issued" not in m1
+    assert m1.names("author") == [Name(family="A")]
+    assert result.library["m2"].type == "document"
+    found = [(d.code, d.severity, d.line, d.key, d.field) for d in result.diagnostics]
+    assert found == [
+        ("bad-name", Severity.WARNING, 5, "m1", "author"),
+        ("bad-field", Severity.ERROR, 8, "m1", "issued"),
+        ("missing-type", Severity.WARNING, 10, "m2", None),
+    ]
+    assert all(d.file == "ml.yaml" for d in result.diagnostics)
+
+
+def test_an_alias_bomb_costs_only_its_field_and_is_refused_without_walking_it() -> None:
+    """Nine levels of nine aliases stand for 9**9 items: the per-field policy must
+    refuse the field from the shared nodes, not visit every item they stand for."""
+    levels = "".join(
+        f"    l{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]\n" for i in range(1, 9)
+    )
+    text = (
+        "- id: bomb\n  type: book\n  title: T\n  custom:\n"
+        "    l0: &a0 [x, x, x, x, x, x, x, x, x]\n" + levels + "- id: fine\n  type: book\n"
+    )
+    started = time.perf_counter()
+    result = cslyaml.read(text, filename="refs.yaml")
+    assert time.perf_counter() - started < 5  # minutes when every item was visited
+    assert result.library.keys() == ["bomb", "fine"]
+    assert result.library["bomb"]["title"] == "T" and "custom" not in result.library["bomb"]
+    [problem] = result.diagnostics
+    assert (problem.code, problem.line, problem.field) == ("bad-field", 5, "custom")

@@ -12,6 +12,7 @@ from citekit.model.records import (
     Name,
     Record,
     parse_edtf,
+    value_from_json,
     variable_kind,
 )
 
@@ -92,6 +93,31 @@ def test_name_from_json_rejects_non_objects() -> None:
         Name.from_json("Smith, John")  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("part", [["A", "B"], {"x": 1}])
+def test_a_name_part_that_is_not_text_is_never_its_python_spelling(part: object) -> None:
+    """``"given": ["A", "B"]`` became the text "['A', 'B']"."""
+    with pytest.raises(ValueError, match="'given' must be text"):
+        Name.from_json({"family": "X", "given": part})
+    problems: list[str] = []
+    name = Name.from_json({"family": "X", "given": part}, problems)
+    assert name == Name(family="X")  # the part left out, the rest kept
+    assert len(problems) == 1 and "'given' must be text" in problems[0]
+
+
+def test_a_reader_keeps_the_good_names_of_a_list_with_a_bad_part() -> None:
+    problems: list[str] = []
+    names = value_from_json(
+        "author",
+        [{"family": "X", "given": ["A", "B"]}, {"family": {"x": 1}}, {"family": "Y"}],
+        problems,
+    )
+    assert names == [Name(family="X"), Name(family="Y")]
+    assert [p.split(":")[0] for p in problems] == ["name 1", "name 2"]
+    assert "left out" in problems[0] and "dropped" in problems[1]
+    with pytest.raises(ValueError, match="'family' must be text"):  # nothing left: no field
+        value_from_json("editor", [{"family": {"x": 1}}], [])
+
+
 # ---------------------------------------------------------------------------
 # EDTF
 # ---------------------------------------------------------------------------
@@ -132,6 +158,36 @@ def test_parse_edtf(
     ["", "   ", "May 2017", "2017-13", "2017-05-32", "2017-21-01", "../..", "/", "x/2008"],
 )
 def test_parse_edtf_rejects_non_edtf(text: str) -> None:
+    assert parse_edtf(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        ("1997-03-05T12:30:00", ((1997, 3, 5),)),
+        ("1997-03-05T12:30:00Z", ((1997, 3, 5),)),
+        ("1997-03-05T12:30:00+01:00", ((1997, 3, 5),)),
+        ("1997-03-05T12:30:00.25-0500", ((1997, 3, 5),)),
+        ("1997-03-05T12:30", ((1997, 3, 5),)),
+        ("1997-03-05T12:30:00/1998-01-02T08:00:00Z", ((1997, 3, 5), (1998, 1, 2))),
+    ],
+)
+def test_parse_edtf_reads_a_date_with_a_time_and_keeps_the_time_in_raw(
+    text: str, parts: tuple[tuple[int, ...], ...]
+) -> None:
+    """biblatex (``alldatesusetime``) and EDTF level 0 allow a time of day; CSL
+    has none, so the parts are the day's and ``raw`` keeps the text."""
+    date = parse_edtf(text)
+    assert date is not None
+    assert date.parts == parts
+    assert date.raw == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["1997-03T12:30:00", "1997T12:30", "1997-03-05T25:00", "1997-03-05T12:61", "1997-03-05T"],
+)
+def test_parse_edtf_rejects_a_time_without_a_day_or_out_of_range(text: str) -> None:
     assert parse_edtf(text) is None
 
 

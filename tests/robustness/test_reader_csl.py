@@ -270,17 +270,20 @@ def test_nesting_beyond_the_decoder_costs_only_its_item() -> None:
     assert result.errors[0].line == 2 and result.errors[0].code == "malformed-json"
 
 
-def test_yaml_item_that_contains_itself_is_skipped_not_kept() -> None:
+def test_a_yaml_field_that_contains_itself_is_dropped_not_kept() -> None:
     """Regression: ``&x {id: a, title: *x}`` was kept, then CSL-JSON writing raised
-    ``ValueError: Circular reference detected``."""
+    ``ValueError: Circular reference detected``.  As in CSL-JSON, the bad field
+    costs only itself: the item stays without it."""
     text = (
         "references:\n- &x {id: a, type: book, title: *x}\n"
         "- {id: b, type: book, author: &n [*n]}\n- {id: c, type: book, title: C}\n"
     )
     result = read_string(text, "cslyaml", filename="refs.yaml")
-    assert set(result.library.keys()) == {"c"}
-    assert [(d.code, d.line) for d in result.errors] == [("bad-item", 2), ("bad-item", 3)]
+    assert set(result.library.keys()) == {"a", "b", "c"}
+    assert "title" not in result.library["a"] and "author" not in result.library["b"]
+    assert [(d.code, d.line) for d in result.errors] == [("bad-field", 2), ("bad-field", 3)]
     assert "contains itself" in result.errors[0].message
+    json.loads(write_string(result.library, "csljson"))  # writing no longer raises
 
 
 def test_yaml_anchor_reuse_and_odd_scalars_load() -> None:
@@ -304,10 +307,11 @@ def test_explicit_yaml_tags_become_json_data_or_a_located_error() -> None:
         "- id: c\n  type: book\n"
     )
     result = read_string(text, "cslyaml", filename="refs.yaml")
-    assert set(result.library.keys()) == {"a", "c"}
+    assert set(result.library.keys()) == {"a", "b", "c"}
+    assert "note" not in result.library["b"]  # the bytes cost their field, not the item
     assert result.library["a"]["title"] == "2020-05-14"
     assert result.library["a"]["custom"] == {"s": ["x", "y"], "o": [["k", 1]], "2021-01-02": "d"}
-    assert [(d.code, d.line) for d in result.errors] == [("bad-item", 5)]
+    assert [(d.code, d.line) for d in result.errors] == [("bad-field", 7)]
     assert "bytes" in result.errors[0].message
     assert json.loads(write_string(result.library, "csljson"))[0]["title"] == "2020-05-14"
 
@@ -323,8 +327,10 @@ def test_a_yaml_alias_bomb_is_refused_quickly() -> None:
         + "- id: fine\n  type: book\n"
     )
     result = read_string(text, "cslyaml", filename="refs.yaml")
-    assert set(result.library.keys()) == {"fine"}
+    assert set(result.library.keys()) == {"bomb", "fine"}
+    assert "custom" not in result.library["bomb"]  # the bomb costs its field only
     assert "expands to more than" in result.errors[0].message
+    write_string(result.library, "csljson")  # nothing left for a writer to spell out
 
 
 # --- issue 12 ---------------------------------------------------------------

@@ -255,90 +255,124 @@ class _Reader:
         )
 
     def record_from(self, item: _Item) -> Record | None:
-        obj = item.value
-        if not isinstance(obj, Mapping):
-            self.problem(
-                Severity.ERROR,
-                "bad-item",
-                f"an item must be an object, not {_json_type(obj)}; skipped",
-                item.line,
-            )
-            return None
-        if "id" not in obj:
-            title = obj.get("title")
-            hint = f" (title {title!r})" if isinstance(title, str) else ""
-            self.problem(
-                Severity.ERROR, "missing-id", f"item has no 'id'{hint}; skipped", item.line
-            )
-            return None
-        item_id = obj["id"]
-        if not _valid_id(item_id):
-            self.problem(
-                Severity.ERROR,
-                "bad-id",
-                f"item id must be a string or a number, not {item_id!r}; skipped",
-                item.line,
-            )
-            return None
-        key = str(item_id)
-        item_type = obj.get("type")
-        if item_type is None:
-            self.problem(
-                Severity.WARNING,
-                "missing-type",
-                "item has no 'type'; read as 'document'",
-                item.line,
-                key,
-            )
-            item_type = "document"
-        elif not isinstance(item_type, str):
-            self.problem(
-                Severity.ERROR,
-                "bad-type",
-                f"item type must be a string, not {item_type!r}; read as 'document'",
-                item.line,
-                key,
-            )
-            item_type = "document"
-        record = Record(str(item_id) if isinstance(item_id, _Digits) else item_id, item_type)
-        for variable, value in obj.items():
-            if variable in ("id", "type"):
-                continue
-            if _has_digits(value):
-                self.problem(
-                    Severity.WARNING,
-                    "long-number",
-                    "an integer of more than 4,300 digits is kept as text",
-                    item.line,
-                    key,
-                    variable,
-                )
-                value = _plain_digits(value)
-            try:
-                record.fields[variable] = value_from_json(variable, value)
-            except (ValueError, TypeError) as exc:
-                self.problem(
-                    Severity.ERROR,
-                    "bad-field",
-                    f"{exc}; the field was dropped",
-                    item.line,
-                    key,
-                    variable,
-                )
+        record, diagnostics = record_from(item.value, item.line, filename=self.filename)
+        self.diagnostics.extend(diagnostics)
         return record
 
 
-def _has_digits(value: Any, depth: int = 0) -> bool:
-    """Whether a decoded value holds an integer kept as digits (cheap for the usual
-    flat values; nesting is bounded by the decoder and by the model's checks)."""
+def record_from(
+    obj: Any,
+    line: int | None,
+    *,
+    filename: str | None = None,
+    field_lines: Mapping[str, int] | None = None,
+) -> tuple[Record | None, list[Diagnostic]]:
+    """One decoded CSL item as a record, and what was wrong with it.
+
+    The one policy for CSL data however it was spelled (CSL-JSON, and the
+    CSL-YAML reader uses it too): an item that is not an object or has no
+    usable id is skipped, since nothing could refer to it; anything else costs
+    only itself: a missing or bad type reads as ``document`` with a warning,
+    a field of the wrong shape is dropped with an error, a bad part of a name
+    is left out with a warning.  ``line`` is where the item starts;
+    ``field_lines`` gives a field's own line where the reader knows it.
+    """
+    diagnostics: list[Diagnostic] = []
+
+    def problem(
+        severity: Severity,
+        code: str,
+        message: str,
+        key: str | None = None,
+        field_name: str | None = None,
+    ) -> None:
+        at = field_lines.get(field_name, line) if field_lines and field_name else line
+        diagnostics.append(
+            Diagnostic(severity, code, message, file=filename, line=at, key=key, field=field_name)
+        )
+
+    if not isinstance(obj, Mapping):
+        problem(
+            Severity.ERROR,
+            "bad-item",
+            f"an item must be an object, not {_json_type(obj)}; skipped",
+        )
+        return None, diagnostics
+    if "id" not in obj:
+        title = obj.get("title")
+        hint = f" (title {title!r})" if isinstance(title, str) else ""
+        problem(Severity.ERROR, "missing-id", f"item has no 'id'{hint}; skipped")
+        return None, diagnostics
+    item_id = obj["id"]
+    if not _valid_id(item_id):
+        problem(
+            Severity.ERROR,
+            "bad-id",
+            f"item id must be a string or a number, not {item_id!r}; skipped",
+        )
+        return None, diagnostics
+    key = str(item_id)
+    item_type = obj.get("type")
+    if item_type is None:
+        problem(Severity.WARNING, "missing-type", "item has no 'type'; read as 'document'", key)
+        item_type = "document"
+    elif not isinstance(item_type, str):
+        problem(
+            Severity.ERROR,
+            "bad-type",
+            f"item type must be a string, not {item_type!r}; read as 'document'",
+            key,
+            "type",
+        )
+        item_type = "document"
+    record = Record(str(item_id) if isinstance(item_id, _Digits) else item_id, item_type)
+    for variable, value in obj.items():
+        if variable in ("id", "type"):
+            continue
+        if _has_digits(value):
+            problem(
+                Severity.WARNING,
+                "long-number",
+                "an integer of more than 4,300 digits is kept as text",
+                key,
+                variable,
+            )
+            value = _plain_digits(value)
+        parts: list[str] = []
+        try:
+            record.fields[variable] = value_from_json(variable, value, parts)
+        except (ValueError, TypeError, RecursionError) as exc:
+            problem(Severity.ERROR, "bad-field", f"{exc}; the field was dropped", key, variable)
+        for message in parts:
+            problem(Severity.WARNING, "bad-name", message, key, variable)
+    return record, diagnostics
+
+
+def _has_digits(value: Any) -> bool:
+    """Whether a decoded value holds an integer kept as digits.
+
+    Cheap for the usual flat values.  Each list and object is looked at once,
+    however often it occurs: CSL-YAML shares values through aliases, and a
+    few lines of them can stand for billions of items (the model refuses
+    those, :data:`citekit.model.records.MAX_EXPANDED`; this must not walk them
+    first).  Nesting is bounded by the decoder and by the model's checks.
+    """
     if isinstance(value, _Digits):
         return True
-    if depth > 64:
+    if not isinstance(value, (list, dict)):
         return False
-    if isinstance(value, list):
-        return any(_has_digits(v, depth + 1) for v in value)
-    if isinstance(value, dict):
-        return any(_has_digits(v, depth + 1) for v in value.values())
+    seen: set[int] = set()
+    stack: list[Any] = [value]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        for item in node.values() if isinstance(node, dict) else node:
+            if isinstance(item, _Digits):
+                return True
+            if isinstance(item, (list, dict)):
+                stack.append(item)
     return False
 
 
@@ -423,4 +457,4 @@ def write(library: Library, *, indent: int | None = 2) -> str:
     return text
 
 
-__all__ = ["item_lines", "read", "write"]
+__all__ = ["item_lines", "read", "record_from", "write"]

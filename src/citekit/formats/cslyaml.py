@@ -32,12 +32,12 @@ from typing import Any
 from citekit.base.yamlload import Loader, yaml
 from citekit.errors import Diagnostic, Severity
 from citekit.formats import ReadResult
+from citekit.formats.csljson import record_from
 from citekit.model.records import (
     DATE_VARIABLES,
     MAX_NESTING,
     NAME_VARIABLES,
     Library,
-    Record,
 )
 
 # libyaml's emitter when PyYAML was built with it (ten times faster); the
@@ -305,13 +305,7 @@ def read(text: str, *, filename: str | None = None) -> ReadResult:
                     key=str(key) if key is not None else None,
                 )
             )
-        record = None
-        if problem is None:
-            try:
-                record = Record.from_json(_normalise_item(item))
-            except (ValueError, TypeError, RecursionError) as exc:
-                problem = str(exc)
-        if record is None:
+        if problem is not None:
             diagnostics.append(
                 Diagnostic(
                     Severity.ERROR,
@@ -322,6 +316,14 @@ def read(text: str, *, filename: str | None = None) -> ReadResult:
                     key=str(key) if key is not None else None,
                 )
             )
+            continue
+        # CSL-JSON's policy, item by item and field by field (one code path):
+        # a bad field costs only itself, a missing type is reported.
+        record, found = record_from(
+            _normalise_item(item), line, filename=filename, field_lines=_field_lines(item_node)
+        )
+        diagnostics.extend(found)
+        if record is None:
             continue
         if record.key in library:  # ids are never altered: the first one wins
             diagnostics.append(
@@ -339,6 +341,17 @@ def read(text: str, *, filename: str | None = None) -> ReadResult:
         lines[record.key] = line
     loader.dispose()
     return ReadResult(library, diagnostics, lines)
+
+
+def _field_lines(node: Any) -> dict[str, int]:
+    """The line each field of an item's mapping node starts on, by field name."""
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {
+        str(key.value): value.start_mark.line + 1
+        for key, value in node.value
+        if isinstance(key, yaml.ScalarNode)
+    }
 
 
 _CONSTRUCT_ERRORS = (

@@ -24,8 +24,9 @@ What a conversion keeps:
   TeX math (``$...$``), and words inside double quotation marks (a title
   quoted in the title);
 * words in capitals (``NATO``, ``II``), with inner capitals (``iPhone``,
-  ``McCarthy``), the pronoun "I", and words that are not plain words
-  (``Antiwar.com``, ``H2O``, ``3D``).
+  ``McCarthy``), one capital letter ("The R Book", "Hepatitis B", the
+  pronoun "I"; "A" unless it reads as the article, :func:`_letter_a`), and
+  words that are not plain words (``Antiwar.com``, ``H2O``, ``3D``).
 
 Everything else that starts with a capital is lowercased, part by part in
 a hyphenated word ("Up-to-Date" becomes "up-to-date").
@@ -258,9 +259,19 @@ def _kind_of_core(core: str) -> str:
     rest = _letters(letters[1:])
     if letters[0].islower():
         return "keep" if any(c.isupper() for c in rest) else "lower"
-    if any(c.isupper() for c in rest) or letters == "I" or letters.startswith(("I'", "I’")):
+    if any(c.isupper() for c in rest) or _is_letter(letters) or letters.startswith(("I'", "I’")):
         return "keep"
     return "capitalised"
+
+
+def _is_letter(letters: str) -> bool:
+    """Whether a word is one capital letter that names something (R, B, the pronoun I).
+
+    A letter is not a capitalised word: it is written in capitals in any
+    case ("The R Book", "Hepatitis B", "PPSN V").  "A" is also the article,
+    and is decided by where it stands (:func:`_letter_a`).
+    """
+    return len(letters) == 1 and letters != "A"
 
 
 def _kind(word: str) -> str:
@@ -286,7 +297,7 @@ def _letters_kind(word: str) -> str:
     inner_capital = len(word) > 1 and not word[1:].islower()
     if word[0].islower():
         return "keep" if inner_capital else "lower"
-    return "keep" if inner_capital or word == "I" else "capitalised"
+    return "keep" if inner_capital or _is_letter(word) else "capitalised"
 
 
 def _kind_by_parts(word: str) -> str:
@@ -388,8 +399,58 @@ def _lowered_by_parts(word: str, keep_first: bool = False) -> str:
         if keep_first and not seen_first:
             seen_first = True
             continue
+        if len(parts) > 1 and part.strip(_PUNCTUATION) == "A":  # "Type-A": not the article
+            continue
         parts[position] = _lower_part(part)
     return "".join(parts)
+
+
+#: Short words that every title-case style writes in lower case inside a
+#: title: one of them capitalised shows a title that capitalises every word
+#: (start case), where a capital "A" is as likely the article as anything.
+_ALWAYS_LOWER = frozenset({
+    "a", "an", "and", "but", "or", "nor", "of", "in", "on", "at", "to", "by", "for", "as",
+})  # fmt: skip
+#: Latin phrases that open with the preposition "a", lowered as words.
+_LATIN_AFTER_A = frozenset({"priori", "posteriori", "fortiori"})
+#: Words that open a segment of a title, after which a capital "A" is the article.
+_SEGMENT_OPENERS = frozenset({"-", "‐", "–", "—", "--", "---"})
+
+
+def _start_case(texts: Iterable[str]) -> bool:
+    """Whether a title's words (each sentence's first left out) capitalise a short
+    minor word other than "A": a title in start case ("With A Variant Of")."""
+    for text in texts:
+        core = text.strip(_PUNCTUATION)
+        if core != "A" and core[:1].isupper() and core.lower() in _ALWAYS_LOWER:
+            return True
+    return False
+
+
+def _letter_a(previous: str | None, word: str, following: str | None, start_case: bool) -> bool:
+    """Whether a capital "A" inside a title is the letter, kept, not the article.
+
+    Title case writes the article "a" in lower case inside a title, so a
+    capital "A" there is a letter ("Vitamin A", "Type A Personality",
+    "Hepatitis A and B") unless something says it is the article: the title
+    capitalises its other short words too (start case), or the "A" opens a
+    segment (after a comma or a dash, or with an opening parenthesis: "Reactive
+    Search, A History-Based Heuristic"), and even then only when a word that
+    can follow an article comes next ("A" before punctuation, at the end or
+    before "and" is the letter).  "A Priori" is Latin: lowered as words are.
+    """
+    if word.strip(_PUNCTUATION) != "A":
+        return False
+    if not word.endswith("A") or following is None:
+        return True  # "Vitamin A," "Hepatitis A)": the article never ends a phrase
+    after = following.strip(_PUNCTUATION).lower()
+    if after in _LATIN_AFTER_A:
+        return False
+    if _minor(following):
+        return True  # "A and B": an article is followed by what it determines
+    if start_case or not word.startswith("A"):
+        return False  # "(A Report from ...)"
+    return not (previous is not None and (previous in _SEGMENT_OPENERS or previous[-1] in ",;"))
 
 
 # What a word is and becomes depends on the word alone, and the same words
@@ -424,13 +485,21 @@ def to_sentence_case(title: str) -> str:
 
 def _lower_words(tokens: list[str], words: list[_Word]) -> None:
     """Put the words of a title-case title in sentence case, in ``tokens``."""
-    for word in words:
+    start_case: bool | None = None  # worked out at the first "A", if any
+    for position, word in enumerate(words):
         if word.first:
             if word.after_colon and _kind(word.text) == "lower":
                 tokens[word.index] = _capitalised(word.text)
             else:
                 tokens[word.index] = _lowered(word.text, True)  # "High-resolution"
             continue
+        if "A" in word.text and word.text.strip(_PUNCTUATION) == "A":
+            if start_case is None:
+                start_case = _start_case(w.text for w in words if not w.first)
+            previous = words[position - 1].text if position else None
+            following = words[position + 1].text if position + 1 < len(words) else None
+            if _letter_a(previous, word.text, following, start_case):
+                continue
         tokens[word.index] = _lowered(word.text)
 
 
@@ -517,6 +586,8 @@ def _plain_sentence_case(title: str) -> str:
                     tokens[start + 2 * k] = _capitalised(word)
                 else:
                     tokens[start + 2 * k] = _lowered(word, True)
+            elif "A" in word and word.strip(_PUNCTUATION) == "A" and _plain_letter_a(words, k):
+                pass  # the letter A, kept
             else:
                 tokens[start + 2 * k] = _lowered(word)
             end = word[-1]
@@ -524,6 +595,14 @@ def _plain_sentence_case(title: str) -> str:
     for k in opening:
         tokens[start + 2 * k] = _capitalised(words[k])
     return "".join(tokens)
+
+
+def _plain_letter_a(words: list[str], k: int) -> bool:
+    """:func:`_letter_a` for word ``k`` of a plain title (rare: not worth caching)."""
+    opening = [True] + [w[-1] in _SENTENCE_ENDS for w in words[:-1]]
+    start_case = _start_case(w for w, first in zip(words, opening, strict=True) if not first)
+    following = words[k + 1] if k + 1 < len(words) else None
+    return _letter_a(words[k - 1] if k else None, words[k], following, start_case)
 
 
 def _plain_in_title_case(words: list[str]) -> bool:

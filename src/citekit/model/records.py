@@ -103,6 +103,21 @@ def _as_bool(value: Any) -> bool:
     return bool(value)
 
 
+def _json_kind(value: Any) -> str:
+    """A JSON value's kind as a message names it."""
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, Mapping):
+        return "an object"
+    return type(value).__name__
+
+
+def _preview(value: Any) -> str:
+    """A short spelling of a refused value for a message (it may be huge)."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 # ---------------------------------------------------------------------------
 # Names
 # ---------------------------------------------------------------------------
@@ -165,7 +180,15 @@ class Name:
         return " ".join(p for p in (self.given, self.dropping_particle) if p)
 
     @classmethod
-    def from_json(cls, obj: Mapping[str, Any]) -> Name:
+    def from_json(cls, obj: Mapping[str, Any], problems: list[str] | None = None) -> Name:
+        """A name from its CSL-JSON object; raises ValueError on a bad shape.
+
+        A name part that is a list or an object (``"given": ["A", "B"]``) has
+        no text a style could print, and its Python spelling is not the
+        user's data.  Readers pass ``problems``: such a part is then left out
+        and a message appended, so the rest of the name and of the list
+        survive; without it the name is refused.
+        """
         if not isinstance(obj, Mapping):
             raise ValueError(f"a name must be an object, not {type(obj).__name__}")
         kwargs: dict[str, Any] = {}
@@ -175,7 +198,11 @@ class Name:
                 if value is None:
                     continue
                 if not isinstance(value, _JSON_SCALARS):
-                    check_nesting(value)
+                    message = f"'{key}' must be text, not {_json_kind(value)} ({_preview(value)})"
+                    if problems is None:
+                        raise ValueError(f"name part {message}")
+                    problems.append(message)
+                    continue
                 kwargs[_NAME_STRING_KEYS[key]] = str(value)
             elif key in _NAME_BOOL_KEYS:
                 kwargs[_NAME_BOOL_KEYS[key]] = _as_bool(value)
@@ -234,10 +261,39 @@ _EDTF_DATE = lazy_pattern(
     globals(), r"^(?P<year>[+-]?\d{1,})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?$"
 )
 _QUALIFIER = lazy_pattern(globals(), r"[~?%]$")
+#: A time of day after a full date (EDTF level 0, ISO 8601; biblatex reads it
+#: for ``alldatesusetime``): ``T12:30:00``, seconds and fraction optional,
+#: then ``Z`` or an offset (``+01:00``, ``-0500``, ``+01``).
+_EDTF_TIME = lazy_pattern(
+    globals(),
+    r"T(?P<hour>\d{2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,]\d+)?)?"
+    r"(?:Z|[+-](?P<zone_hour>\d{2})(?::?(?P<zone_minute>\d{2}))?)?$",
+)
+
+
+def _without_time(text: str) -> str | None:
+    """The date of a date-time (``1997-03-05`` of ``1997-03-05T12:30:00Z``).
+
+    CSL dates have no time of day, so the time is not kept in the parts; the
+    text the reader keeps as ``raw`` still has it.  None when what follows
+    the ``T`` is not a valid time.
+    """
+    match = _EDTF_TIME.search(text)
+    if match is None:
+        return None
+    valid = (
+        int(match["hour"]) <= 24
+        and int(match["minute"]) <= 59
+        and (match["second"] is None or int(match["second"]) <= 60)
+        and (match["zone_hour"] is None or int(match["zone_hour"]) <= 23)
+        and (match["zone_minute"] is None or int(match["zone_minute"]) <= 59)
+    )
+    return text[: match.start()] if valid else None
 
 
 def _parse_edtf_point(text: str) -> tuple[DateParts, int | None, bool] | None:
-    """One EDTF level-1 date: ``2017``, ``2017-05``, ``2017-05-14``, ``2017-21``.
+    """One EDTF level-1 date: ``2017``, ``2017-05``, ``2017-05-14``, ``2017-21``,
+    ``2017-05-14T09:30:00Z`` (the time read and left out of the parts).
 
     Returns (parts, season, qualified) or None when the text is not EDTF.
     Months 21-24 are seasons (spring, summer, autumn, winter).
@@ -246,8 +302,14 @@ def _parse_edtf_point(text: str) -> tuple[DateParts, int | None, bool] | None:
     while text and _QUALIFIER.search(text):
         qualified = True
         text = text[:-1]
+    timed = "T" in text
+    if timed:
+        date = _without_time(text)
+        if date is None:
+            return None
+        text = date
     match = _EDTF_DATE.match(text)
-    if not match:
+    if not match or (timed and match["day"] is None):  # a time needs a whole date
         return None
     year = int(match["year"])
     if match["month"] is None:
@@ -296,7 +358,9 @@ def parse_edtf(text: str) -> Date | None:
 
     Handles single dates, ranges (``1993/2008``), open ranges (``1993/..``,
     ``../2008``, ``1993/``), uncertainty and approximation (``~``, ``?``,
-    ``%`` set ``circa``), and seasons (``2017-21``).  The original text is
+    ``%`` set ``circa``), seasons (``2017-21``) and dates with a time of day
+    (``1997-03-05T12:30:00+01:00``: CSL has no time, so the parts are the
+    day's and only ``raw`` keeps the time).  The original text is
     kept in ``raw`` so the date writes back exactly as it came; an open range
     keeps only ``raw`` (CSL-JSON has no way to write an open end in
     ``date-parts``) and :attr:`Date.resolved` gives its parts.  Returns None
@@ -563,23 +627,49 @@ def check_nesting(value: Any) -> None:
     measure(value, 0)
 
 
-def value_from_json(variable: str, value: Any) -> Any:
+def value_from_json(variable: str, value: Any, problems: list[str] | None = None) -> Any:
     """Turn one CSL-JSON value into the model's value for that variable.
 
     Names and dates are rebuilt field by field (their extra keys are checked
     there); any other value is kept as given, so it must be plain JSON data
-    (:func:`check_nesting`).
+    (:func:`check_nesting`).  With ``problems`` (readers pass it), a bad part
+    of a name is left out and reported there instead of costing the field
+    (:meth:`Name.from_json`); a name with nothing left is left out too.
     """
     kind = variable_kind(variable)
     if kind == "name":
         if not isinstance(value, list):
             raise ValueError(f"'{variable}' must be a list of names")
-        return [Name.from_json(n) for n in value]
+        if problems is None:
+            return [Name.from_json(n) for n in value]
+        return _names_from_json(variable, value, problems)
     if kind == "date":
         return Date.from_json(value)
     if not isinstance(value, _JSON_SCALARS):
         check_nesting(value)
     return value
+
+
+def _names_from_json(variable: str, value: list[Any], problems: list[str]) -> list[Name]:
+    """:func:`value_from_json` of a name list, bad name parts left out and reported."""
+    names: list[Name] = []
+    reported: list[tuple[str, str]] = []  # (what was wrong, what was done)
+    for position, item in enumerate(value, start=1):
+        found: list[str] = []
+        name = Name.from_json(item, found)
+        if not found:
+            names.append(name)
+            continue
+        said = f"name {position}: {'; '.join(found)}"
+        if name == Name(extra=name.extra):  # nothing printable is left
+            reported.append((said, "the name, with no part left, was dropped"))
+        else:
+            names.append(name)
+            reported.append((said, "that part was left out"))
+    if not names and reported:  # the field is dropped: its error says why
+        raise ValueError("; ".join(said for said, _ in reported))
+    problems.extend(f"{said}; {done}" for said, done in reported)
+    return names
 
 
 def value_to_json(value: Any) -> Any:

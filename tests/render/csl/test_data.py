@@ -278,3 +278,52 @@ def test_text_and_names_of_an_item_are_read_as_the_plain_reading_reads_them(
     text_fields = {key for key, value in fields.items() if type(value) is str}
     assert {k: v for k, v in item.vars.items() if k in text_fields} == variables
     assert item.names == names
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"date-parts": [[], [1998]]},  # what the model gives the engine for "../1998"
+        {"date-parts": [[0], [1998]]},  # pandoc's spelling
+        {"raw": "../1998"},
+        {"raw": "/1998"},
+        "../1998",
+    ],
+)
+def test_an_open_start_is_a_range_that_ends_in_its_year(value: object) -> None:
+    date = parse_date(value)
+    assert date is not None and not date.literal
+    assert date.parts == (0, 0, 0) and date.end == (1998, 0, 0)
+
+
+@pytest.mark.parametrize("raw", ["1997/", "1997/.."])
+def test_an_open_end_given_as_raw_text_is_an_open_range(raw: str) -> None:
+    date = parse_date({"raw": raw})
+    assert date is not None and date.parts == (1997, 0, 0) and date.end == (0, 0, 0)
+
+
+@pytest.mark.parametrize("raw", ["/", "../.."])
+def test_a_range_open_at_both_ends_is_not_read_as_a_range(raw: str) -> None:
+    date = parse_date({"raw": raw})
+    assert date is not None and date.literal == raw and date.end is None
+
+
+def test_an_open_start_prints_its_end_year_not_no_date() -> None:
+    """``date={../1998}`` printed "n.d."; an open end prints "1997–", so an open start
+    prints "–1998"."""
+    style = b"""<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+  <info><title>T</title><id>t</id><updated>2024-01-01T00:00:00+00:00</updated></info>
+  <citation><layout delimiter="|">
+    <choose><if variable="issued">
+      <date variable="issued"><date-part name="year"/></date>
+    </if><else><text term="no date" form="short"/></else></choose>
+  </layout></citation>
+</style>"""
+    items = [
+        {"id": "start", "type": "book", "issued": {"date-parts": [[], [1998]]}},
+        {"id": "end", "type": "book", "issued": {"date-parts": [[1997], [0]]}},
+    ]
+    cluster = Cluster((CiteItem("start"), CiteItem("end")))
+    out = CslEngine().process(items, style, [cluster], locale=None, locale_loader=locale_loader)
+    assert to_text(out.citations[0]).split("|") == ["\u20131998", "1997\u2013"]

@@ -263,10 +263,15 @@ def _parse_raw(raw: str) -> DateData | None:
     pieces = [p.strip() for p in raw.split("/")] if raw.count("/") == 1 else [raw.strip()]
     dates = []
     for piece in pieces:
+        if len(pieces) == 2 and piece in ("", ".."):  # an open end of a range (EDTF)
+            dates.append((0, 0, 0))
+            continue
         match = _RAW_DATE.match(piece)
         if not match:
             return None
         dates.append((_int(match.group(1)), _int(match.group(2)), _int(match.group(3))))
+    if len(dates) > 1 and not dates[0][0] and not dates[1][0]:
+        return None  # "/" or "../..": no date at all
     return DateData(dates[0], dates[1] if len(dates) > 1 else None)
 
 
@@ -291,6 +296,11 @@ def parse_date(raw: Any) -> DateData | None:
                 parsed = parse_date(_text(raw.get("raw")))
                 if parsed is not None:
                     return parsed
+            if end is not None and end[0]:
+                # An open start (EDTF ``../1998``, pandoc's [[0], [1998]]): a
+                # range whose start has no year, printed "–1998" as an open
+                # end prints "1997–"; a date, never "n.d.".
+                return DateData((0, 0, 0), end, 0, 0, circa)
             return None
         end_season = 0
         if start[1] > 12 or start[1] < 0:
