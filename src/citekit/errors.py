@@ -17,7 +17,9 @@ code the CLI maps it to::
     │   ├── ParseError(ValueError)      e.g. malformed CSL-JSON, strict-mode diagnostics
     │   │   └── CitationSyntaxError      text that should be a citation cluster is not one
     │   └── StyleError                  a CSL style that cannot be loaded
-    └── OutputError(OSError) (exit 1)   a file could not be written
+    └── OutputError(OSError) (exit 1)   a file could not be written (a full disk)
+        └── OutputPathError (exit 2)    the output named is an input, a directory,
+                                         read-only or in no folder: also a UsageError
 """
 
 from __future__ import annotations
@@ -155,12 +157,24 @@ class OutputError(CitekitError, OSError):
     """Writing a result failed."""
 
 
+class OutputPathError(UsageError, OutputError):
+    """The output path cannot take the result as asked (exit code 2, a usage error).
+
+    It names one of the command's inputs (``-o refs.bib`` when reading
+    ``refs.bib``), a directory, a read-only file, a folder that is no folder
+    or one the user may not write in: the command line must change, not the
+    data, and scripts tell it from a problem in the data by the exit code.
+    Still an :class:`OutputError` for code that catches every failed write.
+    """
+
+
 __all__ = [
     "CitationSyntaxError",
     "CitekitError",
     "DataError",
     "Diagnostic",
     "OutputError",
+    "OutputPathError",
     "ParseError",
     "Severity",
     "StyleError",

@@ -20,7 +20,7 @@ from citekit.base.files import (
     read_bytes,
     read_decoded,
 )
-from citekit.errors import OutputError, Severity, UsageError
+from citekit.errors import OutputError, OutputPathError, Severity, UsageError
 
 
 def test_invalid_utf8_is_an_error_naming_file_line_and_byte_offset() -> None:
@@ -243,8 +243,9 @@ def test_a_device_is_written_to_never_replaced(tmp_path: Path) -> None:
     atomic_write_text(null, "into the void")
     assert stat.S_ISCHR(null.stat().st_mode)
     full = _device(tmp_path, "full", 7)
-    with pytest.raises(OutputError, match="no space left on device"):
+    with pytest.raises(OutputError, match="no space left on device") as caught:
         atomic_write_text(full, "x")
+    assert caught.value.exit_code == 1  # not the path's fault: no usage error
     assert stat.S_ISCHR(full.stat().st_mode)
     assert _names(tmp_path) == ["full", "null"]
 
@@ -252,6 +253,22 @@ def test_a_device_is_written_to_never_replaced(tmp_path: Path) -> None:
 def test_a_directory_target_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match="is a directory"):
         atomic_write_text(tmp_path, "x")
+
+
+def test_a_path_the_user_must_change_is_a_usage_error(tmp_path: Path) -> None:
+    """Exit 2 for the command line to change (docs/exit-codes.md), 1 otherwise."""
+    source = tmp_path / "in.bib"
+    source.write_text("keep me")
+    refusals = [
+        lambda: atomic_write_text(source, "x", protect=(source,)),  # an input
+        lambda: atomic_write_text(tmp_path, "x"),  # a directory
+        lambda: atomic_write_text(source / "out.json", "x"),  # a file taken for a folder
+        lambda: atomic_write_text(tmp_path / "o.bib", "x", encoding="no-such-codec"),
+    ]
+    for refuse in refusals:
+        with pytest.raises(OutputPathError) as caught:
+            refuse()
+        assert caught.value.exit_code == 2 and isinstance(caught.value, UsageError)
 
 
 def test_a_full_disk_is_a_clear_error_and_the_original_stays(

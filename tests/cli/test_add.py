@@ -270,3 +270,37 @@ def test_key_pattern_is_used(services: FakeServices, bib: Path) -> None:
     assert code == 0
     assert "added abelson1996 (isbn:9780262510875)" in err
     assert "@book{abelson1996," in bib.read_text(encoding="utf-8")
+
+
+def test_a_latin_1_file_is_read_and_written_in_latin_1(
+    services: FakeServices, tmp_path: Path
+) -> None:
+    target = tmp_path / "latin1.bib"
+    original = "@book{m, author = {M\u00fcller, J\u00fcrgen}, title = {\u00c9tudes}}\n"
+    target.write_bytes(original.encode("latin-1"))
+    code, _out, err = _add("isbn:9780262510875", "--to", str(target), "--encoding", "latin-1")
+    assert code == 0, err
+    data = target.read_bytes()
+    assert data.startswith(original.encode("latin-1"))
+    assert len(_library_text(data.decode("latin-1"))) == 2
+
+
+def test_a_new_file_is_created_in_the_encoding_named(
+    services: FakeServices, tmp_path: Path
+) -> None:
+    target = tmp_path / "new.bib"
+    assert _add("isbn:9780262510875", "--to", str(target), "--encoding", "utf-16")[0] == 0
+    assert target.read_bytes()[:2] in (b"\xff\xfe", b"\xfe\xff")
+    assert len(_library_text(target.read_text(encoding="utf-16"))) == 1
+
+
+def test_an_unknown_encoding_is_refused_before_any_request(
+    services: FakeServices, tmp_path: Path
+) -> None:
+    code, _out, err = _add("isbn:9780262510875", "--to", str(tmp_path / "n.bib"), "--encoding", "x")
+    assert code == 2 and "unknown text encoding 'x'" in err
+    assert services.requests == []
+
+
+def _library_text(text: str) -> list[str]:
+    return [record.key for record in read_string(text, "biblatex").library]

@@ -64,7 +64,7 @@ def test_latex_to_a_file(runner: CliRunner, refs: Path, tmp_path: Path) -> None:
 def test_never_overwrites_the_input(runner: CliRunner, refs: Path) -> None:
     before = refs.read_text(encoding="utf-8")
     result = bib(runner, str(refs), "-o", str(refs))
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "refusing to overwrite" in result.stderr
     assert refs.read_text(encoding="utf-8") == before
 

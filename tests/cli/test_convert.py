@@ -89,7 +89,7 @@ def test_output_format_from_suffix_and_atomic_write(
 def test_refuses_to_overwrite_the_input(runner: CliRunner, refs: Path) -> None:
     before = refs.read_bytes()
     result = runner.invoke(main, ["convert", str(refs), "-o", str(refs)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "refusing to overwrite the input" in result.stderr
     assert refs.read_bytes() == before
 

@@ -64,7 +64,7 @@ def test_render_to_a_file_as_html(folder: Path) -> None:
 
 def test_render_never_overwrites_the_document(folder: Path) -> None:
     code, _, err = run("render", str(folder / "paper.md"), "-o", str(folder / "paper.md"))
-    assert code == 1
+    assert code == 2
     assert "refusing to overwrite" in err
 
 
@@ -303,5 +303,5 @@ def test_a_bibliography_named_by_metadata_is_never_overwritten(folder: Path) -> 
         "-o",
         str(folder / "other.json"),
     )
-    assert code == 1 and "refusing to overwrite" in err
+    assert code == 2 and "refusing to overwrite" in err
     assert json.loads((folder / "other.json").read_text(encoding="utf-8")) == ITEMS

@@ -78,7 +78,7 @@ def test_never_overwrites_an_input(folder: Path) -> None:
         "-o",
         str(folder / "big.bib"),
     )
-    assert code == 1  # as citekit render: an output error (docs/exit-codes.md)
+    assert code == 2  # as citekit render: a usage error (docs/exit-codes.md)
     assert "refusing to overwrite" in err
     assert (folder / "big.bib").read_text(encoding="utf-8") == before
 

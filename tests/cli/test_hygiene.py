@@ -108,7 +108,7 @@ def test_dedupe_merge_in_place_with_backup(runner: CliRunner, tmp_path: Path) ->
 def test_dedupe_refuses_to_overwrite_its_input(runner: CliRunner, tmp_path: Path) -> None:
     path = _write(tmp_path, "refs.yaml", DUPES)
     result = runner.invoke(main, ["dedupe", str(path), "--merge", "first", "-o", str(path)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "refusing to overwrite" in result.stderr
     assert path.read_text(encoding="utf-8") == DUPES
 
@@ -176,7 +176,7 @@ def test_keys_bad_pattern_and_overwrite(runner: CliRunner, tmp_path: Path) -> No
     path = _write(tmp_path, "refs.yaml", KEYLESS)
     assert runner.invoke(main, ["keys", str(path), "-p", "{nope}"]).exit_code == 2
     result = runner.invoke(main, ["keys", str(path), "-o", str(path)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "refusing to overwrite" in result.stderr
     assert path.read_text(encoding="utf-8") == KEYLESS
 
@@ -232,7 +232,7 @@ def test_format_to_stdout_and_output(runner: CliRunner, tmp_path: Path) -> None:
 def test_format_refusals(runner: CliRunner, tmp_path: Path) -> None:
     path = _write(tmp_path, "refs.bib", MESSY_BIB)
     result = runner.invoke(main, ["format", str(path), "-o", str(path)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "refusing to overwrite" in result.stderr
     assert path.read_text(encoding="utf-8") == MESSY_BIB
     other = _write(tmp_path, "b.bib", MESSY_BIB)
@@ -416,7 +416,7 @@ def test_in_place_on_a_read_only_file_is_a_clear_error(runner: CliRunner, tmp_pa
     path = _write(tmp_path, "refs.bib", MESSY_BIB)
     path.chmod(0o444)
     result = runner.invoke(main, ["format", str(path), "--in-place"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "read-only" in result.stderr and "Traceback" not in result.output
     assert path.read_text(encoding="utf-8") == MESSY_BIB
 
@@ -430,3 +430,71 @@ def test_output_to_a_symlink_writes_its_target(runner: CliRunner, tmp_path: Path
     assert result.exit_code == 0, result.output
     assert link.is_symlink()
     assert real.read_text(encoding="utf-8").startswith("@article{Zed2001,")
+
+
+def test_format_in_place_leaves_an_entry_without_a_key_comma_byte_for_byte(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    text = "@book{nokeycomma\n  author = {G, H},\n  title = {No Comma},\n  year = {2003},\n}\n"
+    path = _write(tmp_path, "refs.bib", text)
+    result = runner.invoke(main, ["format", str(path), "--in-place"])
+    assert result.exit_code == 1
+    assert "refs.bib:1" in result.stderr and "kept verbatim" in result.stderr
+    assert path.read_text(encoding="utf-8") == text
+
+
+@pytest.mark.parametrize("mode", ["--in-place", "--check"])
+def test_format_reports_an_undecodable_file_and_goes_on_with_the_next(
+    runner: CliRunner, tmp_path: Path, mode: str
+) -> None:
+    first = _write(tmp_path, "i1.bib", MESSY_BIB)
+    second = tmp_path / "i2.bib"
+    latin = "@misc{m, author = {M\u00fcller, J}}\n".encode("latin-1")
+    second.write_bytes(latin)
+    third = _write(tmp_path, "i3.bib", MESSY_BIB)
+    result = runner.invoke(main, ["format", str(first), str(second), str(third), mode])
+    assert result.exit_code == 1
+    assert "i2.bib" in result.stderr and "not valid UTF-8" in result.stderr
+    assert second.read_bytes() == latin
+    if mode == "--in-place":
+        assert first.read_text(encoding="utf-8") != MESSY_BIB
+        assert third.read_text(encoding="utf-8") == first.read_text(encoding="utf-8")
+    else:
+        assert f"would reformat {third}" in result.stderr
+        assert "2 of 3 file(s) would be reformatted, 1 could not be read" in result.stderr
+
+
+CROSSREF_CASE_BIB = """\
+@proceedings{Conf2, title = {Proceedings of Conf}, year = 2020, editor = {Ed, Ed}}
+@inproceedings{child1, author = {Doe, Jane}, title = {Paper}, year = 2020, crossref = {conf2}}
+"""
+
+
+def test_keys_rekey_keeps_a_crossref_written_in_another_case_linked(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    path = _write(tmp_path, "kr.bib", CROSSREF_CASE_BIB)
+    out = tmp_path / "kr2.bib"
+    result = runner.invoke(main, ["keys", str(path), "--rekey", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Conf2 -> Ed2020ProceedingsConf" in result.stderr
+    assert "crossref = {Ed2020ProceedingsConf}" in out.read_text(encoding="utf-8")
+    check = runner.invoke(main, ["check", str(out)])
+    assert "dangling-crossref" not in check.output
+
+
+def test_dedupe_merge_keeps_a_crossref_written_in_another_case_linked(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    text = (
+        "@proceedings{ConfA, title = {Proceedings of Conf}, year = 2020, doi = {10.1000/c}}\n"
+        + CROSSREF_CASE_BIB.replace("{conf2}", "{CONF2}").replace(
+            "editor = {Ed, Ed}", "doi = {10.1000/c}"
+        )
+    )
+    path = _write(tmp_path, "dd.bib", text)
+    out = tmp_path / "dd2.bib"
+    result = runner.invoke(main, ["dedupe", str(path), "--merge", "first", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    merged = out.read_text(encoding="utf-8")
+    assert "@proceedings{Conf2," not in merged and "crossref = {ConfA}" in merged

@@ -402,3 +402,33 @@ def test_merge_in_source_combine_copies_missing_fields_as_written_and_keeps_conf
     conflicts = json.loads(survivor.split("merged-conflicts = {", 1)[1].rsplit("}\n}", 1)[0])
     assert conflicts == {"date": [{"from": "b", "value": "{2000-05}"}]}
     assert read_string(out, "biblatex").library["a"].custom["biblatex"]["ids"] == "b,old"
+
+
+MERGED_POINTERS = """@proceedings{ConfA, title = {Proceedings of the Tenth Conference}, year = 2020}
+@proceedings{Conf2, title = {Proceedings of the Tenth Conference}, year = 2020}
+@inproceedings{child, title = {Paper}, year = 2020, crossref = {CONF2}}
+@article{other, title = {Other}, year = 2019, related = {conf2 , child}, xref = {Conf2}}
+@set{s, entryset = {child,Conf2,ConfA}}
+"""
+
+
+def test_merge_in_source_redirects_every_pointer_whatever_its_case() -> None:
+    out = merge_in_source(MERGED_POINTERS, [("ConfA", "Conf2")], "first")
+    assert "@proceedings{Conf2," not in out
+    assert "crossref = {ConfA}" in out
+    assert "related = {ConfA , child}, xref = {ConfA}" in out
+    assert "entryset = {child,ConfA}" in out
+
+
+def test_merge_redirects_every_pointer_of_the_model_whatever_its_case() -> None:
+    library = Library(
+        [
+            _rec("ConfA", title="Proceedings"),
+            _rec("Conf2", title="Proceedings"),
+            _rec("child", custom={"biblatex": {"crossref": "CONF2", "entryset": "conf2,child"}}),
+            _rec("q", custom={"quoted-in": "conf2"}),
+        ]
+    )
+    out = merge(library, [("ConfA", "Conf2")])
+    assert out["child"].custom["biblatex"] == {"crossref": "ConfA", "entryset": "ConfA,child"}
+    assert out["q"].custom["quoted-in"] == "ConfA"

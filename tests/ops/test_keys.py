@@ -222,10 +222,56 @@ def test_rename_in_source_touches_only_keys_and_pointers_the_reader_sees() -> No
     assert out == (
         text.replace("@misc{a, title = {A}}", "@misc{A1, title = {A}}", 1)
         .replace('XREF = "a"', 'XREF = "A1"')
-        .replace("{a, d}", "{A1,D1}")
+        .replace("{a, d}", "{A1, D1}")
         .replace("@misc{d,", "@misc{D1,")
     )
 
 
 def test_rename_in_source_without_renames_is_the_text_itself() -> None:
     assert rename_in_source("@misc{a,}  % x", {}) == "@misc{a,}  % x"
+
+
+POINTERS = """@proceedings{Conf2, title = {Proceedings}, editor = {Ed, Ed}, year = 2020}
+@inproceedings{child, author = {Doe, Jane}, title = {Paper}, year = 2020,
+  crossref = {conf2}, xdata = {conf2}}
+@article{other, author = {Roe, Rick}, title = {Other}, year = 2019,
+  related = {CONF2 , child}, Xref = "Conf2"}
+@set{myset, entryset = {child,other}}
+@misc{quote, author = {Doe, Jane}, title = {Q}, quotedin = {Child}}
+"""
+
+
+def test_rename_in_source_renames_every_pointer_whatever_its_case() -> None:
+    renamed = {"Conf2": "Ed2020", "child": "Doe2020", "other": "Roe2019"}
+    out = rename_in_source(POINTERS, renamed)
+    assert out == (
+        POINTERS.replace("{child,other}", "{Doe2020,Roe2019}")
+        .replace("{Conf2,", "{Ed2020,")
+        .replace("{child,", "{Doe2020,")
+        .replace("{other,", "{Roe2019,")
+        .replace("crossref = {conf2}", "crossref = {Ed2020}")
+        .replace("{CONF2 , child}", "{Ed2020 , Doe2020}")
+        .replace('"Conf2"', '"Ed2020"')
+        .replace("{Child}", "{Doe2020}")
+    )
+    assert "xdata = {conf2}" in out  # names an @xdata entry, never a renamed one
+
+
+def test_a_pointer_written_exactly_as_a_key_that_stays_is_left_alone() -> None:
+    text = "@misc{abc, title = {A}}\n@misc{ABC, title = {B}}\n@misc{c, crossref = {ABC}}\n"
+    assert rename_in_source(text, {"abc": "x"}) == text.replace("{abc,", "{x,")
+
+
+def test_generated_keys_carry_every_pointer_along_whatever_its_case() -> None:
+    parent = _book("Conf2", "Editor", "Proceedings", 2000)
+    child = Record(
+        "child",
+        "paper-conference",
+        title="Paper",
+        author=[Name(family="Author")],
+        custom={"biblatex": {"crossref": "conf2", "related": "CONF2, x"}, "quoted-in": "conf2"},
+    )
+    renamed, new = generate_keys(Library([parent, child]), "{auth}{year}", rekey=True)
+    moved = new[renamed["child"]]
+    assert moved.custom["biblatex"] == {"crossref": "Editor2000", "related": "Editor2000,x"}
+    assert moved.custom["quoted-in"] == "Editor2000"

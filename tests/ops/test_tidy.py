@@ -366,3 +366,45 @@ def test_a_block_that_cannot_be_parsed_is_named_by_its_key() -> None:
     problems = [d for d in result.diagnostics if d.code == "bibtex-syntax"]
     assert [(d.key, d.file) for d in problems] == [("unterminated", "refs.bib")]
     assert "@book{unterminated, title={Never closed}" in result.text
+
+
+def test_an_entry_broken_after_its_key_is_kept_whole_not_split_into_a_comment() -> None:
+    # the splitter gives up at 'author =' and reads the rest of the entry as free text
+    broken = "@book{nokeycomma\n  author = {G, H},\n  title = {No Comma},\n  year = {2003},\n}"
+    text = f"{broken}\n% about the next one\n@misc{{ok, TITLE={{T}}}}\n"
+    result = tidy(text, sort="key", filename="x.bib")
+    assert result.text == f"{broken}\n\n% about the next one\n@misc{{ok,\n  title = {{T}}\n}}\n"
+    assert [(d.code, d.key) for d in result.diagnostics] == [("bibtex-syntax", "nokeycomma")]
+    assert tidy(result.text, sort="key").text == result.text
+
+
+def test_the_rest_of_a_broken_entry_keeps_its_blank_lines_and_line_endings() -> None:
+    broken = "@book{nokeycomma\r\n  author =\r\n {G, H},\r\n  abstract = {p1\r\n\r\np2},  \r\n}"
+    text = f"{broken}\r\n\r\n% remark  \r\n@misc{{ok, title={{T}}}}\r\n"
+    out = tidy(text).text
+    assert out == f"{broken}\r\n\r\n% remark\r\n@misc{{ok,\r\n  title = {{T}}\r\n}}\r\n"
+
+
+CROSSREFS = """@proceedings{Conf2020, title = {Conf}, year = 2020}
+@inproceedings{zed, crossref = {conf2020}, title = {Z}, year = 2020}
+@proceedings{Series, title = {S}, crossref = {Aaa}, year = 2019}
+@inproceedings{alpha, crossref = {CONF2020}, title = {A}, year = 2021}
+@misc{b, title = {B}, year = 2000}
+@book{Aaa, title = {Grandparent}, year = 1990}
+"""
+
+
+@pytest.mark.parametrize("order", ["key", "year", "author"])
+def test_sorting_puts_a_crossref_parent_after_its_last_child(order: str) -> None:
+    out = tidy_bibtex(CROSSREFS, sort=order)  # type: ignore[arg-type]
+    keys = [line.split("{")[1].rstrip(",") for line in out.splitlines() if line.startswith("@")]
+    assert sorted(keys) == ["Aaa", "Conf2020", "Series", "alpha", "b", "zed"]
+    assert keys.index("Conf2020") > max(keys.index("zed"), keys.index("alpha"))
+    assert keys.index("Aaa") > keys.index("Series")
+    assert tidy_bibtex(out, sort=order) == out  # type: ignore[arg-type]
+
+
+def test_sorting_moves_a_crossref_parent_no_further_than_below_its_last_child() -> None:
+    out = tidy_bibtex(CROSSREFS, sort="key")
+    keys = [line.split("{")[1].rstrip(",") for line in out.splitlines() if line.startswith("@")]
+    assert keys == ["alpha", "b", "Series", "Aaa", "zed", "Conf2020"]

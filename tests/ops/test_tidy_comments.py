@@ -185,3 +185,29 @@ def test_a_remark_on_an_entrys_last_line_is_not_given_to_the_next_entry() -> Non
         "% about z\n@misc{z,\n  title = {Z}\n}\n"
     )
     assert tidy_bibtex(once, sort="key") == once
+
+
+def test_a_comment_line_between_fields_is_kept_as_written_above_its_field() -> None:
+    text = (
+        "@Article{a,\n  % TODO: Check DOI with Crossref (ask Maria)\n  DOI = {10.1/x},\n"
+        "  Title = {T},\n  Year = 2000\n}\n"
+    )
+    out = tidy(text).text
+    assert out == (
+        "@article{a,\n  title = {T},\n  year = {2000},\n"
+        "  % TODO: Check DOI with Crossref (ask Maria)\n  doi = {10.1/x}\n}\n"
+    )
+    assert tidy(out).text == out
+
+
+def test_a_commented_field_still_counts_for_sorting() -> None:
+    text = "@misc{b,\n  % checked\n  Year = 1990\n}\n\n@misc{a,\n  year = 2010\n}\n"
+    out = tidy(text, sort="year").text
+    assert out.index("@misc{b,") < out.index("@misc{a,")
+    assert "  % checked\n  year = {1990}\n" in out
+
+
+def test_a_comment_line_with_an_equals_sign_inside_an_entry_is_kept() -> None:
+    # bibtexparser reads '% X' as a field name here; it must come back as written
+    text = "@misc{a,\n  title = {T},\n  % X = y\n  doi = {10.1/x}\n}\n"
+    assert tidy(text).text == text

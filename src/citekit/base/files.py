@@ -25,7 +25,14 @@ from pathlib import Path
 from typing import BinaryIO
 
 from citekit.base.valueclass import value_class
-from citekit.errors import Diagnostic, OutputError, ParseError, Severity, UsageError
+from citekit.errors import (
+    Diagnostic,
+    OutputError,
+    OutputPathError,
+    ParseError,
+    Severity,
+    UsageError,
+)
 
 #: The most bytes citekit reads from one input (a file or stdin).  A
 #: bibliography of 100,000 entries is about 50 MB; anything past this limit is
@@ -276,7 +283,7 @@ def encode_text(text: str, encoding: str, *, name: str) -> bytes:
     try:
         return text.encode(encoding)
     except LookupError as exc:
-        raise OutputError(f"cannot write {name}: unknown encoding '{encoding}'") from exc
+        raise OutputPathError(f"cannot write {name}: unknown encoding '{encoding}'") from exc
     except UnicodeEncodeError as exc:
         line = text.count("\n", 0, exc.start) + 1
         char = exc.object[exc.start]
@@ -344,7 +351,7 @@ def atomic_write_bytes(
         _write_special(target, status, data)
         return
     if status is not None and (not status.st_mode & 0o222 or not os.access(target, os.W_OK)):
-        raise OutputError(
+        raise OutputPathError(
             f"{target} is read-only; nothing was written (make it writable "
             f"with 'chmod u+w {target}' if it should change)"
         )
@@ -378,7 +385,7 @@ def _refuse_protected(target: Path, protect: tuple[str | Path, ...], in_place_hi
                 if in_place_hint
                 else "write to another file"
             )
-            raise OutputError(f"refusing to overwrite the input file {target}; {how}")
+            raise OutputPathError(f"refusing to overwrite the input file {target}; {how}")
 
 
 def _output_error(target: Path, exc: OSError) -> OutputError:
@@ -389,13 +396,30 @@ def _output_error(target: Path, exc: OSError) -> OutputError:
         )
     if exc.errno == errno.EDQUOT:
         return OutputError(f"cannot write {target}: disk quota exceeded; the file was not changed")
+    if exc.errno in _PATH_ERRNOS:  # the path given is the problem: a usage error
+        return OutputPathError(f"cannot write {target}: {exc.strerror or exc}")
     return OutputError(f"cannot write {target}: {exc.strerror or exc}")
+
+
+#: Why a write can fail because of the path the user gave (exit 2, not 1).
+_PATH_ERRNOS = frozenset(
+    {
+        errno.EACCES,
+        errno.EPERM,
+        errno.EROFS,
+        errno.ENOTDIR,
+        errno.EISDIR,
+        errno.ENAMETOOLONG,
+        errno.ENOENT,
+        errno.ELOOP,
+    }
+)
 
 
 def _write_special(target: Path, status: os.stat_result, data: bytes) -> None:
     """A directory is refused; a device or pipe is written to, never replaced by a file."""
     if stat.S_ISDIR(status.st_mode):
-        raise OutputError(f"cannot write {target}: it is a directory")
+        raise OutputPathError(f"cannot write {target}: it is a directory")
     try:
         fd = os.open(target, os.O_WRONLY | getattr(os, "O_CLOEXEC", 0))
         try:
@@ -519,7 +543,7 @@ def _keep_backup(target: Path) -> None:
     """
     backup = target.with_name(target.name + "~")
     if backup.is_symlink() or (backup.exists() and not backup.is_file()):
-        raise OutputError(f"cannot keep a backup: {backup} exists and is not a regular file")
+        raise OutputPathError(f"cannot keep a backup: {backup} exists and is not a regular file")
     _unlink_quietly(backup)
     try:
         os.link(target, backup)

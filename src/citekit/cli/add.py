@@ -10,6 +10,7 @@ dedupe`` uses.
 
 from __future__ import annotations
 
+import codecs
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,7 +44,7 @@ from citekit import (
     with_key,
 )
 from citekit import write_string as format_write
-from citekit.cli._common import handle_errors, note_problems, read_input
+from citekit.cli._common import encoding_option, handle_errors, note_problems, read_input
 from citekit.errors import OutputError, Severity, UsageError
 
 _APPENDABLE = ("biblatex", "csljson")
@@ -62,13 +63,20 @@ class Plan:
     merges: list[tuple[str, Record]] = field(default_factory=list)
 
 
-def _target(path: str) -> tuple[FormatInfo, InputFile | None]:
+def _target(path: str, encoding: str | None) -> tuple[FormatInfo, InputFile | None]:
     info = format_for_path(path)
     if info is None or info.name not in _APPENDABLE:
         raise UsageError(f"cannot add to {path}: --to must name a .bib or .json file")
     if path == "-" or not Path(path).exists():
+        if encoding is not None:  # the file to create: refuse a bad name before any request
+            try:
+                codecs.lookup(encoding)
+            except LookupError:
+                raise UsageError(
+                    f"unknown text encoding '{encoding}' (try utf-8, latin-1, cp1252, utf-16)"
+                ) from None
         return info, None
-    source = read_input(path)
+    source = read_input(path, None, encoding)
     if source.format.name != info.name:
         info = get_format(source.format.name)
     return info, source
@@ -191,6 +199,7 @@ def _json_text(source: InputFile | None, plan: Plan, keyed: list[Record], name: 
     show_default=True,
     help="Further attempts after a timeout, a 429 or a 5xx answer.",
 )
+@encoding_option
 @handle_errors
 def add(
     ids: tuple[str, ...],
@@ -203,6 +212,7 @@ def add(
     mailto: str | None,
     timeout: float,
     retries: int,
+    encoding: str | None,
 ) -> None:
     """Add records for DOIs, ISBNs, arXiv, PubMed and PMC ids to a bibliography.
 
@@ -211,7 +221,9 @@ def add(
     New entries get keys from --pattern and go after the existing text,
     which is never rewritten; a work already in the file (same DOI, ISBN,
     PMID or PMCID) is skipped, or with --merge completed. An id that cannot
-    be looked up is reported and the others are still added (exit 1).
+    be looked up is reported and the others are still added (exit 1). The
+    file is written in the encoding it was read in (--encoding names one
+    other than UTF-8; a new file is created in it).
     Answers are cached in $XDG_CACHE_HOME/citekit (or $CITEKIT_CACHE_DIR);
     $CITEKIT_DOI_URL, $CITEKIT_OPENLIBRARY_URL, $CITEKIT_ARXIV_URL and
     $CITEKIT_NCBI_URL replace the services' base URLs (a mirror, a proxy).
@@ -225,7 +237,7 @@ def add(
         KeyPattern.parse(pattern)  # before any request
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
-    info, source = _target(to)
+    info, source = _target(to, encoding)
     _report_existing_problems(source)
     library = source.library if source is not None else Library()
     client = HttpClient(
@@ -252,7 +264,8 @@ def add(
     else:
         text = _json_text(source, plan, keyed, name)
     check_appended(text, info, name, [r.key for r in keyed], len(library) + len(keyed))
-    atomic_write_text(to, text, encoding=source.encoding if source is not None else "utf-8")
+    written = source.encoding if source is not None else encoding or "utf-8"
+    atomic_write_text(to, text, encoding=written)
     for record, origin in zip(keyed, plan.added, strict=True):
         click.echo(f"added {record.key} ({origin.key})", err=True)
     for key, record in plan.merges:

@@ -23,6 +23,7 @@ from citekit import (
     DEFAULT_KEY_PATTERN,
     DUPLICATE_RULES,
     DuplicateGroup,
+    EncodingError,
     FormatInfo,
     Library,
     LibraryMerger,
@@ -321,7 +322,7 @@ def _merged_source(source: InputFile, groups: list[DuplicateGroup], policy: Merg
 
 
 def rename_bibtex_keys(text: str, renamed: dict[str, str]) -> str:
-    """Rename entry keys and crossref/xref values in BibTeX text, touching nothing else.
+    """Rename entry keys and the pointers to them in BibTeX text, touching nothing else.
 
     Going through the model would rewrite the whole file; renaming in place
     keeps the user's layout, comments, macros and the blocks the reader could
@@ -379,8 +380,9 @@ def keys(
     Records whose key is usable keep it unless --rekey; clashes get a, b,
     ... aa suffixes. The renames (old -> new) are listed on stderr, or on
     stdout with --dry-run. BibTeX files are edited textually (only entry
-    keys and crossref/xref values change; comments, macros and entries that
-    cannot be parsed stay byte for byte), other formats are rewritten.
+    keys and the crossref, xref, related, entryset and quotedin values naming
+    them, in any case, change; comments, macros and entries that cannot be
+    parsed stay byte for byte), other formats are rewritten.
 
     \b
     Example:
@@ -468,8 +470,9 @@ def format_(
     Entry types and field names lower case, two-space indentation, fields in
     a canonical order, braces instead of quotes, month macros (jan ... dec).
     Comments, @string macros and @preamble stay. Blocks that cannot be
-    parsed are kept verbatim and reported (exit 1). Running it twice changes
-    nothing the second time.
+    parsed are kept verbatim and reported (exit 1), and so is a file that is
+    not valid in its encoding, after the other files are done. Running it
+    twice changes nothing the second time.
 
     \b
     Example:
@@ -487,10 +490,18 @@ def format_(
     if backup and not in_place:
         raise UsageError("--backup only makes sense with --in-place")
     untidy: list[str] = []
+    unreadable = 0
     failed = False
     for path in progress_iter(paths, "formatting"):
-        decoded = read_decoded(path, encoding)
         filename = input_name(path)
+        try:
+            decoded = read_decoded(path, encoding)
+        except EncodingError as exc:  # a problem in this file's data: report it, do the others
+            echo_diagnostics(exc.diagnostics)
+            click.echo(f"error: {exc}", err=True)
+            unreadable += 1
+            failed = True
+            continue
         result = tidy(decoded.text, sort=order, filename=filename)
         diagnostics = [*decoded.diagnostics, *result.diagnostics]
         echo_diagnostics(_problems(diagnostics))
@@ -506,7 +517,10 @@ def format_(
         else:
             _write(result.text, (path,), output, False, False)
     if check:
-        click.echo(f"{len(untidy)} of {len(paths)} file(s) would be reformatted", err=True)
+        summary = f"{len(untidy)} of {len(paths)} file(s) would be reformatted"
+        if unreadable:
+            summary += f", {unreadable} could not be read"
+        click.echo(summary, err=True)
     if untidy or failed:
         sys.exit(EXIT_PROBLEMS)
 

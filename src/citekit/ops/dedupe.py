@@ -33,8 +33,9 @@ joins matches into groups.
 
 :func:`merge` keeps one survivor per group; the other keys become aliases in
 the survivor's BibLaTeX ``ids`` (``custom["biblatex"]["ids"]``, see
-:data:`ALIASES_FIELD`) and ``crossref``/``xref`` pointers to merged keys are
-redirected.
+:data:`ALIASES_FIELD`) and pointers to merged keys (``crossref``, ``xref``,
+``related``, ``entryset``, ``quoted-in``: :data:`POINTER_FIELDS`, matched
+without regard to case as the reader resolves them) are redirected.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ from bibtexparser import model as bib
 
 from citekit.base.text import fold
 from citekit.formats.bibtex import FIELD_ALIASES, MONTH_MACROS, expand_macros
+from citekit.formats.bibtex.edits import POINTER_FIELDS as SOURCE_POINTER_FIELDS
 from citekit.formats.bibtex.edits import (
     EntryEdit,
     SourceBlock,
@@ -60,6 +62,7 @@ from citekit.formats.bibtex.edits import (
     TextEdits,
     checked,
     entry_blocks,
+    key_renamer,
     locate_blocks,
     redirect,
     scan_entry,
@@ -82,8 +85,12 @@ ALIASES_FIELD = "ids"
 #: (``custom.<name>`` and ``custom.biblatex.<field>`` for values inside custom).
 CONFLICTS_FIELD = "merged-conflicts"
 #: Fields that point at other records by key (top level, in ``custom`` or in
-#: ``custom["biblatex"]``, where the BibTeX reader keeps them).
-POINTER_FIELDS: tuple[str, ...] = ("crossref", "xref")
+#: ``custom["biblatex"]``, where the BibTeX reader keeps them): ``crossref`` and
+#: ``xref`` parents, biblatex's ``related`` and ``entryset`` lists, and the work
+#: a quotation record is ``quoted-in``.  The same fields in a .bib file's text
+#: are :data:`citekit.formats.bibtex.edits.POINTER_FIELDS`.  Not ``xdata``: it
+#: names ``@xdata`` entries, which are never merged.
+POINTER_FIELDS: tuple[str, ...] = ("crossref", "xref", "related", "entryset", "quoted-in")
 
 # ---------------------------------------------------------------------------
 # Normalisation
@@ -585,8 +592,8 @@ def merge(
     that disagree with the survivor's are kept in
     ``custom["merged-conflicts"]`` (:data:`CONFLICTS_FIELD`), so nothing read
     is lost.  The merged-away keys become aliases (``custom["biblatex"]["ids"]``), the
-    survivor sits where the group's first record was, and ``crossref`` /
-    ``xref`` pointers to merged keys now name the survivor.
+    survivor sits where the group's first record was, and pointers to merged
+    keys (:data:`POINTER_FIELDS`) now name the survivor.
     """
     survivors: dict[str, Record] = {}
     replaced: dict[str, str] = {}
@@ -606,13 +613,21 @@ def merge(
             out.add(survivors[record.key])
         elif record.key not in replaced:
             out.add(clone(record))
+    rename = key_renamer({k: v for k, v in replaced.items() if k != v}, (r.key for r in out))
     for record in out:
-        redirect_pointers(record, replaced)
+        redirect_pointers(record, rename)
     return out
 
 
-def redirect_pointers(record: Record, renamed: dict[str, str]) -> None:
-    """Point ``crossref``/``xref`` at new keys (mutates the record's dicts)."""
+def redirect_pointers(record: Record, renamed: dict[str, str] | Callable[[str], str]) -> None:
+    """Point the record's :data:`POINTER_FIELDS` at new keys (mutates its dicts).
+
+    ``renamed`` maps old to new keys, or is a
+    :func:`citekit.formats.bibtex.edits.key_renamer` that also knows the keys
+    that stay; either way a pointer written in another case than the key
+    follows it, as the reader resolves it.
+    """
+    rename = renamed if callable(renamed) else key_renamer(renamed)
     places: list[MutableMapping[str, Any]] = [record.fields, record.custom]
     container = record.custom.get(ALIASES_CONTAINER)
     if isinstance(container, dict):
@@ -622,7 +637,7 @@ def redirect_pointers(record: Record, renamed: dict[str, str]) -> None:
             value = place.get(name)
             if isinstance(value, str):
                 parts = [p.strip() for p in value.split(",")]
-                new = [renamed.get(p, p) for p in parts]
+                new = [rename(p) for p in parts]
                 if new != parts:
                     place[name] = ",".join(dict.fromkeys(new))
 
@@ -674,7 +689,7 @@ class _SourceMerge:
         self.source = scan_entry_lenient(
             text[survivor.start : survivor.end],
             survivor.entry,
-            (ALIASES_FIELD, CONFLICTS_FIELD, *POINTER_FIELDS),
+            (ALIASES_FIELD, CONFLICTS_FIELD, *SOURCE_POINTER_FIELDS),
         )
         self.others = [
             (item, scan_entry(text[item.start : item.end], item.entry)) for item in others
@@ -849,8 +864,9 @@ def merge_in_source(
     stay); the survivor (the group's first entry, or its last with
     ``last``) gets the other keys in its ``ids`` field and, with
     ``combine``, the fields it lacks, copied as written, with disagreeing
-    values kept as JSON in a ``merged-conflicts`` field; ``crossref``/``xref``
-    values naming a merged-away key name the survivor.  Everything else,
+    values kept as JSON in a ``merged-conflicts`` field; pointer values
+    (:data:`citekit.formats.bibtex.edits.POINTER_FIELDS`) naming a merged-away
+    key, in any case, name the survivor.  Everything else,
     byte for byte, stays: field names and order, ``year`` or ``date``,
     macros, comments, blocks the reader could not parse, line endings.
     Raises :class:`SourceEditError` when an entry to change cannot be
@@ -875,13 +891,17 @@ def merge_in_source(
         for key in keys:
             replaced[key] = ordered[0]
     edits = TextEdits(text)
+    rename = key_renamer(
+        {k: v for k, v in replaced.items() if k != v},
+        (k for k in blocks if replaced.get(k, k) == k),
+    )
     for key, item in blocks.items():
         if key in replaced and key not in survivors:
             edits.remove_block(item)
             continue
         entry = item.entry
         assert entry is not None
-        pointers = any(f.key.lower() in POINTER_FIELDS for f in entry.fields)
+        pointers = any(f.key.lower() in SOURCE_POINTER_FIELDS for f in entry.fields)
         if key not in survivors and not pointers:
             continue
         if key in survivors:
@@ -892,7 +912,7 @@ def merge_in_source(
             edit = merging.edit
         else:
             edit = EntryEdit(scan_entry(text[item.start : item.end], entry))
-        redirect(edit, {k: v for k, v in replaced.items() if k != v}, POINTER_FIELDS)
+        redirect(edit, rename, SOURCE_POINTER_FIELDS)
         changed = checked(edit)
         if changed != edit.source.raw:
             edits.replace(item.start, item.end, changed)

@@ -4,8 +4,9 @@ The rule that makes a key from a record (the pattern language, clash
 suffixes, which ids stay) is :mod:`citekit.model.keys`, where the formats can
 use it too; its names are re-exported here, so ``citekit.ops.keys`` offers
 the whole of key generation.  What this module adds works on a library or a
-file: :func:`generate_keys` gives the records their new keys with
-``crossref``/``xref`` pointers following them, and :func:`rename_in_source`
+file: :func:`generate_keys` gives the records their new keys with the
+pointers to them (``crossref``, ``xref``, ``related``, ``entryset``,
+``quotedin``, in any case) following them, and :func:`rename_in_source`
 renames entries in BibTeX text without touching anything else
 (:mod:`citekit.formats.bibtex.edits`).
 """
@@ -15,11 +16,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from citekit.formats.bibtex.edits import (
+    POINTER_FIELDS,
     EntryEdit,
     SourceEditError,
     TextEdits,
     checked,
     entry_blocks,
+    key_renamer,
     locate_blocks,
     redirect,
     scan_entry_lenient,
@@ -34,7 +37,7 @@ from citekit.model.keys import (
     suffixes,
 )
 from citekit.model.records import Library, Record
-from citekit.ops.dedupe import POINTER_FIELDS, clone, redirect_pointers
+from citekit.ops.dedupe import clone, redirect_pointers
 
 
 def generate_keys(
@@ -49,20 +52,23 @@ def generate_keys(
 
     ``renamed`` maps each changed old key to its new key
     (:func:`citekit.model.keys.new_keys`); the library is a new one, in the
-    same order, with renamed records and ``crossref`` / ``xref`` pointers
-    following them.  A record keeps its key when ``rekey`` is False and the
-    key is usable (:func:`is_citation_key`, or ``keep(record)`` when given).
+    same order, with renamed records and the pointers to them
+    (:data:`citekit.ops.dedupe.POINTER_FIELDS`) following them.  A record
+    keeps its key when ``rekey`` is False and the key is usable
+    (:func:`is_citation_key`, or ``keep(record)`` when given).
     """
     renamed = new_keys(library, pattern, rekey=rekey, ascii_only=ascii_only, keep=keep)
     return renamed, rename_keys(library, renamed)
 
 
 def rename_in_source(text: str, renamed: dict[str, str]) -> str:
-    """BibTeX text with entry keys and ``crossref``/``xref`` values renamed, nothing else.
+    """BibTeX text with entry keys and the pointers to them renamed, nothing else.
 
     Only the key of each entry the reader reads (the first entry of a key;
     not a block that failed to parse, nor a later duplicate the reader skips)
-    and the pointer values naming a renamed key change: every other byte of
+    and the pointer values naming a renamed key
+    (:data:`citekit.formats.bibtex.edits.POINTER_FIELDS`, matched without
+    regard to case, as the reader resolves them) change: every other byte of
     the file, comments, macros, unparsed blocks and layout, stays as it was.
     Raises :class:`citekit.formats.bibtex.edits.SourceEditError` when an entry that
     must change cannot be located exactly.
@@ -74,6 +80,7 @@ def rename_in_source(text: str, renamed: dict[str, str]) -> str:
     missing = [key for key in renamed if key not in blocks]
     if missing:  # read by the reader, but not from an entry block of this text
         raise SourceEditError(f"entry '{missing[0]}' cannot be located in the text")
+    rename = key_renamer(renamed, (k for k in blocks if k not in renamed))
     for key, item in blocks.items():
         entry = item.entry
         assert entry is not None
@@ -82,7 +89,7 @@ def rename_in_source(text: str, renamed: dict[str, str]) -> str:
             continue
         source = scan_entry_lenient(text[item.start : item.end], entry, POINTER_FIELDS)
         edit = EntryEdit(source, key=renamed.get(key))
-        redirect(edit, renamed, POINTER_FIELDS)
+        redirect(edit, rename, POINTER_FIELDS)
         changed = checked(edit)
         if changed != source.raw:
             edits.replace(item.start, item.end, changed)
@@ -93,10 +100,11 @@ def rename_keys(library: Library, renamed: dict[str, str]) -> Library:
     """A copy of the library with records renamed and pointers redirected."""
     out = Library()
     out.extras = dict(library.extras)
+    rename = key_renamer(renamed, (r.key for r in library if r.key not in renamed))
     for record in library:
         copied = clone(record)
         copied.id = renamed.get(record.key, record.id)
-        redirect_pointers(copied, renamed)
+        redirect_pointers(copied, rename)
         out.add(copied)
     return out
 

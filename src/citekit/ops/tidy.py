@@ -26,13 +26,18 @@ that.  What changes:
   comments with a blank line below them stay where they were, text after the
   last entry stays at the end, and ``@string`` definitions stay too, except
   that those below the first entry move up to just above it (a macro must be
-  defined before the entries that use it, wherever sorting puts them).
+  defined before the entries that use it, wherever sorting puts them), and
+  a ``crossref`` parent follows the last of its children (BibTeX reads a
+  parent's fields only when it comes after the entries that name it);
+* ``%`` comment lines between two fields stay as written, directly above
+  the field below them, and move with it.
 
 What does not change: every value's text (line breaks and indentation inside
 a value included), the key's case, ``@string`` macros, ``@preamble``,
 ``@comment`` and free text between entries.  A block bibtexparser cannot
 parse is kept verbatim, byte for byte (its own line endings too), in its
-place, and reported.  ``tidy`` is idempotent: tidying tidy
+place, and reported; so is the rest of it up to its closing brace, which the
+splitter reads as free text.  ``tidy`` is idempotent: tidying tidy
 output changes nothing, sorted or not.
 """
 
@@ -48,7 +53,12 @@ from bibtexparser import model as bib
 
 from citekit.base.text import fold
 from citekit.errors import Diagnostic, Severity
-from citekit.formats.bibtex import QUOTATION_FIELDS, parse_names, split_blocks
+from citekit.formats.bibtex import (
+    QUOTATION_FIELDS,
+    parse_names,
+    split_blocks,
+    split_commented_field_key,
+)
 
 SortOrder = Literal["key", "year", "author"]
 
@@ -262,9 +272,28 @@ def month_macro(value: str) -> str | None:
 # ---------------------------------------------------------------------------
 
 
+def _split_field_key(key: str) -> tuple[list[str], str]:
+    """``%`` comment lines written above a field, and the field's name.
+
+    bibtexparser reads comment lines between two fields as the start of the
+    next field's name (``"% TODO\n  doi"``).  They are the user's words, so
+    they are kept as written, directly above their field, while the name
+    alone is normalised and ranked like any other.  A "name" that is all
+    comment (``% x = y`` read as a field) stays as it was written.
+    """
+    comments, name = split_commented_field_key(key)
+    return (comments, name) if name else ([], key)
+
+
+def _field_name(key: str) -> str:
+    """A field's name as tidy compares it: lower case, comment lines above it left out."""
+    name = _split_field_key(key)[1]
+    return name if name.startswith("%") else name.lower()
+
+
 def _field_rank(item: tuple[int, bib.Field]) -> tuple[int, int]:
     index, entry_field = item
-    return (_RANK.get(entry_field.key.lower(), len(_RANK)), index)
+    return (_RANK.get(_field_name(entry_field.key), len(_RANK)), index)
 
 
 def format_entry(entry: bib.Entry) -> str:
@@ -272,9 +301,11 @@ def format_entry(entry: bib.Entry) -> str:
     fields = sorted(enumerate(entry.fields), key=_field_rank)
     lines = [f"@{entry.entry_type.lower()}{{{entry.key},"]
     for _, entry_field in fields:
-        name = entry_field.key.lower()
+        comments = _split_field_key(entry_field.key)[0]
+        name = _field_name(entry_field.key)
         raw = str(entry_field.value)
         value = (month_macro(raw) if name == "month" else None) or normalise_value(raw)
+        lines.extend(f"{_INDENT}{comment}" for comment in comments)
         lines.append(f"{_INDENT}{name} = {value},")
     if len(lines) == 1:
         return f"@{entry.entry_type.lower()}{{{entry.key},\n}}"
@@ -312,7 +343,7 @@ def _plain(value: str) -> str:
 
 def _field_value(entry: bib.Entry, name: str) -> str:
     for entry_field in entry.fields:
-        if entry_field.key.lower() == name:
+        if _field_name(entry_field.key) == name:
             return _plain(str(entry_field.value))
     return ""
 
@@ -320,7 +351,7 @@ def _field_value(entry: bib.Entry, name: str) -> str:
 def _raw_value(entry: bib.Entry, name: str) -> str:
     """A value as BibTeX text, outer delimiters gone but inner braces kept (names need them)."""
     for entry_field in entry.fields:
-        if entry_field.key.lower() == name:
+        if _field_name(entry_field.key) == name:
             parts = [normalise_part(p) for p in split_concatenation(str(entry_field.value))]
             return " ".join(p[1:-1] if p.startswith("{") and p.endswith("}") else p for p in parts)
     return ""
@@ -381,7 +412,7 @@ def _entry_of(block: bib.Block) -> bib.Entry | None:
     return ignored if isinstance(ignored, bib.Entry) else None
 
 
-_FAILED_HEAD = re.compile(r"\s*@\s*[A-Za-z]+\s*[{(]\s*([^\s,{}()]+)\s*,")
+_FAILED_HEAD = re.compile(r"\s*@\s*[A-Za-z]+\s*[{(]\s*([^\s,{}()=]+)\s*[,\n]")
 
 
 def _failed_key(block: bib.Block) -> str | None:
@@ -499,10 +530,115 @@ def _sorted(units: list[_Unit], order: SortOrder) -> list[_Unit]:
     keyed = sorted(
         (sort_key(entry, order), i) for i in slots if (entry := units[i].entry) is not None
     )
-    ordered = [units[i] for _, i in keyed]
+    ordered = _parents_last([units[i] for _, i in keyed])
     for slot, unit in zip(slots, ordered, strict=True):
         units[slot] = unit
     return units
+
+
+def _depth(text: str, start: int = 0) -> tuple[int, int]:
+    """Brace depth after ``text`` from ``start``, and where it first got back to 0 (-1: never)."""
+    depth = start
+    for index, char in enumerate(text):
+        if char in "{}" and index and text[index - 1] == "\\":
+            continue
+        depth += 1 if char == "{" else -1 if char == "}" else 0
+        if depth <= 0 < start:
+            return 0, index + 1
+    return depth, -1
+
+
+def _rejoin_failed(blocks: list[bib.Block], text: str) -> list[bib.Block]:
+    """Blocks that failed to parse, whole again.
+
+    The splitter gives up on a block where its syntax breaks and reads the
+    rest of the entry (up to the brace that closes it) as free text after
+    it.  That rest belongs to the block the user wrote: tidying it as a
+    comment would break the entry apart, so it joins the failed block and is
+    kept verbatim with it.  Whatever follows the closing brace in the same
+    piece of free text stays a comment.
+    """
+    out: list[bib.Block] = []
+    cursor = 0
+    for block in blocks:
+        raw = str(block.raw or "")
+        found = text.find(raw, cursor) if raw else -1
+        previous = out[-1] if out else None
+        if (
+            found >= 0
+            and isinstance(block, bib.ImplicitComment)
+            and isinstance(previous, bib.ParsingFailedBlock)
+            and previous.start_line is not None
+            and block.start_line is not None
+        ):
+            before = str(previous.raw or "")
+            start = text.rfind(before, 0, found) if before else -1
+            depth = _depth(before)[0]
+            if start >= 0 and depth > 0 and not text[start + len(before) : found].strip():
+                cut = _depth(raw, depth)[1]
+                cut = len(raw) if cut < 0 else cut
+                out[-1] = bib.ParsingFailedBlock(
+                    previous.error, previous.start_line, text[start : found + cut]
+                )
+                rest = raw[cut:]
+                lead = len(rest) - len(rest.lstrip())
+                if rest.strip():
+                    out.append(
+                        bib.ImplicitComment(
+                            rest.strip(),
+                            block.start_line + raw[: cut + lead].count("\n"),
+                            rest.strip(),
+                        )
+                    )
+                cursor = found + len(raw)
+                continue
+        if found >= 0:
+            cursor = found + len(raw)
+        out.append(block)
+    return out
+
+
+def _parents_last(units: list[_Unit]) -> list[_Unit]:
+    """Sorted entries with each ``crossref`` parent moved below its last child.
+
+    BibTeX reads a ``crossref`` parent's fields only when the parent comes
+    after the entries that name it; sorting must not put it first.  A parent
+    waits until its last child has been placed and then follows it, so the
+    sort order holds otherwise; parents of parents wait in turn.  Keys match
+    without regard to case, as the reader (and biber) resolve them.
+    """
+
+    def parent_of(unit: _Unit) -> str:
+        if unit.entry is None:
+            return ""
+        parent = _field_value(unit.entry, "crossref").casefold()
+        return "" if parent == unit.entry.key.casefold() else parent
+
+    waiting_for: dict[str, int] = {}
+    for unit in units:
+        if parent := parent_of(unit):
+            waiting_for[parent] = waiting_for.get(parent, 0) + 1
+    out: list[_Unit] = []
+    held: dict[str, list[_Unit]] = {}
+
+    def place(unit: _Unit) -> None:
+        out.append(unit)
+        parent = parent_of(unit)
+        if parent and parent in waiting_for:
+            waiting_for[parent] -= 1
+            if waiting_for[parent] == 0:
+                for released in held.pop(parent, []):
+                    place(released)
+
+    for unit in units:
+        key = unit.entry.key.casefold() if unit.entry else ""
+        if waiting_for.get(key, 0) > 0:
+            held.setdefault(key, []).append(unit)
+        else:
+            place(unit)
+    remaining = {id(unit) for group in held.values() for unit in group}
+    out.extend(unit for unit in units if id(unit) in remaining)  # a crossref cycle
+    return out
 
 
 def _redefined_macros(blocks: list[bib.Block]) -> list[str]:
@@ -576,7 +712,7 @@ def tidy(text: str, *, sort: SortOrder | None = None, filename: str | None = Non
     level = splitter_log.level
     splitter_log.setLevel(logging.ERROR)  # its warnings become our diagnostics
     try:
-        blocks = split_blocks(text)
+        blocks = _rejoin_failed(split_blocks(text), text)
     finally:
         splitter_log.setLevel(level)
     diagnostics: list[Diagnostic] = []
