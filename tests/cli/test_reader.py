@@ -141,7 +141,7 @@ def test_never_overwrites_an_input(runner: CliRunner, course: Path) -> None:
     result = reader(
         runner, str(course), "-o", str(course.parent / "refs.json"), "--format", "markdown"
     )
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "refusing to overwrite" in result.stderr
     assert (course.parent / "refs.json").read_text(encoding="utf-8") == before
 
@@ -180,3 +180,54 @@ def test_serve_gives_a_loopback_address_and_serves_the_reader(course: Path) -> N
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_never_overwrites_the_style_or_a_zotero_database(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1] / "formats"))
+    import zotero_db
+
+    zotero_db.build_sample(tmp_path)
+    repo = Path(__file__).resolve().parents[2]
+    (tmp_path / "my.csl").write_bytes((repo / "styles" / "annotated-reading-list.csl").read_bytes())
+    (tmp_path / "empty.bib").write_text("", encoding="utf-8")
+    (tmp_path / "z.toml").write_text(
+        'title = "Z"\nstyle = "my.csl"\nlibraries = ["empty.bib"]\n[[sections]]\nid = "w1"\n'
+        'title = "W1"\nzotero = "zotero.sqlite"\ncollection = "POL 240/Week 1"\n',
+        encoding="utf-8",
+    )
+    for name in ("zotero.sqlite", "better-bibtex.sqlite", "my.csl"):
+        before = (tmp_path / name).read_bytes()
+        result = reader(
+            runner, str(tmp_path / "z.toml"), "-o", str(tmp_path / name), "--format", "html"
+        )
+        assert result.exit_code == 2, name  # a usage error: -o names an input
+        assert "refusing to overwrite" in result.stderr
+        assert (tmp_path / name).read_bytes() == before
+
+
+def test_json_goes_to_the_output_file(runner: CliRunner, course: Path) -> None:
+    out = course.parent / "reader.json"
+    result = reader(runner, str(course), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    written = json.loads(out.read_text(encoding="utf-8"))
+    assert written == json.loads(reader(runner, str(course), "--format", "json").stdout)
+
+
+def test_a_reading_the_style_cannot_print_exits_1(runner: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "lib.bib").write_text(
+        "@misc{nodate, title={A thing without author or date}}\n", encoding="utf-8"
+    )
+    (tmp_path / "nd.toml").write_text(
+        'title = "ND"\nstyle = "chicago-notes-bibliography"\nlibraries = ["lib.bib"]\n'
+        '[[sections]]\nid = "w1"\ntitle = "W1"\n[[sections.readings]]\nkey = "nodate"\n'
+        'pages = "3-4"\nannotation = "Why."\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "reader.md"
+    result = reader(runner, str(tmp_path / "nd.toml"), "-o", str(out))
+    assert result.exit_code == 1
+    assert re.search(r"nd\.toml:8, entry 'nodate': error: .*no printed form", result.stderr)
+    assert not out.exists()

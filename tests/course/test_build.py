@@ -7,9 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from citekit.course.build import build_from_file, build_reader, describe_locator, load_libraries
+from citekit.course.build import (
+    BIBLIOGRAPHY_ID,
+    Anchors,
+    Reader,
+    build_from_file,
+    build_reader,
+    describe_locator,
+    load_libraries,
+)
 from citekit.course.model import load_reading_list, parse_reading_list
-from citekit.errors import ParseError, Severity
+from citekit.errors import Diagnostic, ParseError, Severity
 from citekit.render.richtext import Rich, Span, plain
 
 REPO = Path(__file__).resolve().parents[2]
@@ -359,3 +367,85 @@ def test_minutes_must_be_a_positive_whole_number(value: str) -> None:
         parse_reading_list(text)
     (problem,) = info.value.diagnostics
     assert problem.code == "bad-minutes" and problem.line == 7
+
+
+def _built(text: str) -> Reader:
+    library, _ = load_libraries([REPO / "references.bib"])
+    return build_reader(parse_reading_list('title = "T"\nlibraries = ["x"]\n' + text), library)
+
+
+def test_a_numeric_quoted_in_line_carries_the_readers_number() -> None:
+    reader = _built(
+        'style = "ieee"\n[[sections]]\nid = "a"\ntitle = "A"\n'
+        'readings = ["raimondo2000enemy", "tillerson2017patience", "raimondo2017trump"]\n'
+    )
+    numbers = [plain(e.rich).split("]")[0] + "]" for e in reader.bibliography]
+    quoting = numbers[[e.key for e in reader.bibliography].index("raimondo2017trump")]
+    tillerson = {e.key: e for e in reader.sections[0].entries}["tillerson2017patience"]
+    assert tillerson.context is not None
+    # ieee capitalises a non-page label in a citation ("[3, Para. 14]"), as citekit cite does
+    assert plain(tillerson.context).startswith(f"Quoted in {quoting[:-1]}, Para. 14]")
+
+
+def test_a_note_styles_quoted_in_line_has_no_stop_before_the_colon() -> None:
+    reader = _built(
+        'style = "chicago-notes-bibliography"\n[[sections]]\nid = "a"\ntitle = "A"\n'
+        'readings = ["trump2017honored"]\n'
+    )
+    (trump,) = reader.sections[0].entries
+    assert trump.context is not None
+    assert plain(trump.context).endswith("para. 7: \u201chonored\u201d")
+
+
+def test_a_reading_the_style_cannot_print_is_an_error_at_its_line(course_dir: Path) -> None:
+    text = (
+        'title = "T"\nstyle = "chicago-notes-bibliography"\nlibraries = ["library.json"]\n'
+        '[[sections]]\nid = "a"\ntitle = "A"\nreadings = ["adams2001", "nodate"]\n'
+    )
+    library = json.loads((course_dir / "library.json").read_text(encoding="utf-8"))
+    library.append({"id": "nodate", "type": "document", "title": "A thing without a date"})
+    (course_dir / "library.json").write_text(json.dumps(library), encoding="utf-8")
+    blank = [d for d in _diagnostics(course_dir, text) if d.code == "no-printed-form"]
+    assert [(d.key, d.line, d.file) for d in blank] == [("nodate", 7, "c.toml")]
+    assert all(d.severity is Severity.ERROR for d in blank)
+
+
+def _diagnostics(course_dir: Path, text: str) -> list[Diagnostic]:
+    listing = parse_reading_list(text, filename="c.toml", base=course_dir)
+    with pytest.raises(ParseError) as caught:
+        build_reader(listing)
+    return caught.value.diagnostics
+
+
+def test_link_targets_are_unique(tmp_path: Path) -> None:
+    items = [
+        {"id": key, "type": "book", "title": key, "issued": {"date-parts": [[2020]]}}
+        for key in ("doe:2020", "doe-2020")
+    ]
+    (tmp_path / "library.json").write_text(json.dumps(items), encoding="utf-8")
+    (tmp_path / "c.toml").write_text(
+        'title = "T"\nlibraries = ["library.json"]\n[[sections]]\nid = "bibliography"\n'
+        'title = "A"\nreadings = ["doe:2020", "doe-2020"]\n',
+        encoding="utf-8",
+    )
+    reader = build_from_file(tmp_path / "c.toml")
+    anchors = Anchors(reader)
+    ids = [anchors.section("bibliography")]
+    ids += [anchors.entry("bibliography", e.key) for e in reader.sections[0].entries]
+    ids += [anchors.bibliography_entry(e.key) for e in reader.bibliography]
+    assert len(set(ids)) == len(ids) == 5
+    assert BIBLIOGRAPHY_ID not in ids  # the consolidated bibliography keeps its own
+    assert anchors.bibliography_entry("doe:2020") == "bibliography--doe-2020"
+
+
+def test_annotations_link_their_urls_whatever_the_style(course_dir: Path) -> None:
+    for style in ("apa", "annotated-reading-list"):
+        text = (
+            f'title = "T"\nstyle = "{style}"\nlibraries = ["library.json"]\n[[sections]]\n'
+            'id = "a"\ntitle = "A"\n[[sections.readings]]\nkey = "adams2001"\n'
+            'annotation = "See https://example.org/notes for more."\n'
+        )
+        reader = build_reader(parse_reading_list(text, base=course_dir))
+        (adams,) = reader.sections[0].entries
+        assert adams.annotation is not None
+        assert _links(adams.annotation) == ["https://example.org/notes"], style

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import re
 from pathlib import Path
 
 import pytest
@@ -144,3 +146,46 @@ def test_course_metadata_is_escaped_in_attributes_and_text(course_dir: Path) -> 
     meta = tree.find('.//p[@class="course-meta"]')
     assert meta.text_content().startswith('K" onload="alert(1)')
     assert not [name for element in tree.iter() for name in element.attrib if name.startswith("on")]
+
+
+def _with_urls(course_dir: Path) -> Path:
+    text = (course_dir / "course.toml").read_text(encoding="utf-8")
+    text = text.replace(
+        'title = "Week 1: The armistice and the missing peace treaty"',
+        'title = "Week 1"\ndescription = "Slides: https://example.org/s?a=1&b=<2> (PDF)."',
+    ).replace('note = "Two copies on reserve."', 'note = "Scan: https://example.org/scan.pdf."')
+    (course_dir / "course.toml").write_text(text, encoding="utf-8")
+    return course_dir / "course.toml"
+
+
+def test_urls_in_notes_and_descriptions_are_links(course_dir: Path) -> None:
+    tree = lxml_html.fromstring(render_html(build_from_file(_with_urls(course_dir))))
+    (description,) = tree.find_class("description")
+    assert [a.get("href") for a in description.iter("a")] == ["https://example.org/s?a=1&b="]
+    assert description.text_content() == "Slides: https://example.org/s?a=1&b=<2> (PDF)."
+    notes = [n for n in tree.find_class("note") if "Scan" in n.text_content()]
+    assert [a.get("href") for n in notes for a in n.iter("a")] == ["https://example.org/scan.pdf"]
+
+
+def test_urls_in_notes_and_descriptions_are_links_in_markdown_and_docx(
+    course_dir: Path,
+) -> None:
+    from docx import Document
+
+    from citekit.course.docx import render_docx
+    from citekit.course.markdown import render_markdown
+
+    reader = build_from_file(_with_urls(course_dir))
+    markdown = render_markdown(reader)
+    assert "*Note:* Scan: <https://example.org/scan.pdf>." in markdown
+    assert "Slides: <https://example.org/s?a=1&b=>" in markdown
+    document = Document(io.BytesIO(render_docx(reader)))
+    targets = {r.target_ref for r in document.part.rels.values() if r.is_external}
+    assert {"https://example.org/scan.pdf", "https://example.org/s?a=1&b="} <= targets
+
+
+def test_print_css_keeps_descriptions_and_loads_with_what_follows(page: str) -> None:
+    printing = page[page.index("@media print") :]
+    rule = re.search(r"\n\s*([^{}\n]*)\{ break-after: avoid", printing)
+    assert rule is not None
+    assert {".description", ".load", "h2", "h3"} <= {s.strip() for s in rule.group(1).split(",")}

@@ -83,7 +83,7 @@ def test_toml_fields_and_lines(tmp_path: Path) -> None:
     )
     gamma, delta = week2.readings
     assert (gamma.key, gamma.required, gamma.line) == ("gamma", False, 30)
-    assert (delta.key, delta.required, delta.line) == ("delta", True, None)
+    assert (delta.key, delta.required, delta.line) == ("delta", True, 30)  # a bare key too
     assert listing.keys() == ["alpha", "beta", "gamma", "delta"]
 
 
@@ -316,3 +316,49 @@ def test_dev_zero_in_a_reading_list_is_a_clear_error_end_to_end(tmp_path: Path) 
         assert done.returncode == 1, done.stderr
         assert expected in done.stderr and "Traceback" not in done.stderr
         assert not (tmp_path / "out.md").exists()
+
+
+def test_bare_keys_have_their_own_lines_and_do_not_take_later_ones(tmp_path: Path) -> None:
+    text = (
+        'title="P"\nstyle="apa"\nlibraries=["lib.bib"]\n\n[[sections]]\nid="w1"\ntitle="W1"\n'
+        'readings=["smith2091"]\n\n[[sections]]\nid="w2"\ntitle="W2"\n\n[[sections.readings]]\n'
+        'key="brown2021"\n\n[[sections.readings]]\nkey="smith2091"\npages="3"\n'
+    )
+    listing = parse_reading_list(text, filename="pos.toml", base=tmp_path)
+    assert [(r.key, r.line) for _, r in listing.readings] == [
+        ("smith2091", 8),
+        ("brown2021", 15),
+        ("smith2091", 18),
+    ]
+
+
+def test_bare_keys_in_a_multi_line_array_skip_comments_and_strings(tmp_path: Path) -> None:
+    text = (
+        'title = "T"\nlibraries = ["x.bib"]\n[[sections]]\nid = "w1"\ntitle = "W"\n'
+        "readings = [\n"
+        '  "a",  # "not-a-key"\n'
+        '  { key = "b", note = "c" },\n'
+        "  'c', \"\\u0064\",\n"
+        "]\n"
+    )
+    listing = parse_reading_list(text, filename="m.toml", base=tmp_path)
+    assert [(r.key, r.line) for _, r in listing.readings] == [
+        ("a", 7),
+        ("b", 8),
+        ("c", 9),
+        ("d", 9),
+    ]
+
+
+def test_yaml_bare_keys_have_their_lines(tmp_path: Path) -> None:
+    text = (
+        "title: Y\nlibraries: [lib.bib]\nsections:\n  - id: w1\n    title: W1\n"
+        "    readings: [smith2091]\n  - id: w2\n    title: W2\n    readings:\n"
+        "      - brown2021\n      - key: smith2091\n"
+    )
+    listing = parse_reading_list(text, filename="y.yaml", base=tmp_path)
+    assert [(r.key, r.line) for _, r in listing.readings] == [
+        ("smith2091", 6),
+        ("brown2021", 10),
+        ("smith2091", 11),
+    ]

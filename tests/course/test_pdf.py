@@ -265,3 +265,22 @@ def test_without_weasyprint_the_error_says_what_to_install(
     )
     assert result.exit_code == 1 and "libpango" in result.output
     assert not (course_dir / "r.pdf").exists()
+
+
+def test_running_header_names_the_section_the_page_starts_in(
+    printed: pypdf.PdfReader, long_reader: Reader
+) -> None:
+    texts = _texts(printed)
+    outline = _outline(printed)
+    titles = [section.title for section in long_reader.sections] + ["Bibliography"]
+    mid_page_headings = 0
+    for number, text in enumerate(texts[1:], start=2):
+        body = _body_lines(text)
+        if body[0] in titles:
+            expected = body[0]
+        else:
+            expected = [t for t in titles if outline[t] < number][-1]
+            mid_page_headings += any(outline[t] == number for t in titles)
+        header = [line for line in text.splitlines() if line.startswith(COURSE + " ")]
+        assert header == [f"{COURSE} {expected}"], f"page {number}"
+    assert mid_page_headings  # a page that starts in one section and holds the next heading

@@ -15,7 +15,6 @@ from citekit import (
 )
 from citekit.cli._common import (
     echo_diagnostics,
-    echo_json,
     engine_option,
     handle_errors,
     output_option,
@@ -26,12 +25,13 @@ from citekit.cli._common import (
 @click.command("reader")
 @click.argument("reading_list", metavar="LIST")
 @output_option(
-    help="The reader to write: OUT.html, OUT.docx, OUT.pdf or OUT.md (- for stdout, with --format)."
+    help="The reader to write: OUT.html, OUT.docx, OUT.pdf, OUT.md or OUT.json "
+    "(- for stdout, with --format)."
 )
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice([*OUTPUT_KINDS, "json"]),
+    type=click.Choice(OUTPUT_KINDS),
     default=None,
     help="Output format (default: from the OUT suffix); json prints the built "
     "reader's structure for programs.",
@@ -105,11 +105,9 @@ def reader_command(
     echo_diagnostics(built.diagnostics, quiet=True)
     for warning in built.warnings:
         click.echo(f"warning: {warning}", err=True)
-    if kind == "json":
-        echo_json(built.to_json())
-        return
-    protect = (reading_list, *(str(p) for p in the_list.libraries))
-    write_reader(built, output, kind, paper=paper, protect=protect)
+    # write_reader refuses the list and every file it reads (libraries, a
+    # Zotero database, a .csl style) by itself.
+    write_reader(built, output, kind, paper=paper, protect=(reading_list,))
     if output != "-":
         entries = sum(len(s.entries) for s in built.sections)
         click.echo(

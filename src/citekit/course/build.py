@@ -14,8 +14,9 @@ A reader is one document, so every entry prints as the consolidated
 bibliography prints it, in every section: year suffixes ("2017a"), names
 added to tell authors apart and a numeric style's numbers are decided once,
 over all the reader's works, and a section render alone would get them
-wrong.  Each section still takes its order and annotations from its own
-render; a numeric style orders a section by number instead.  With
+wrong.  Each section still takes its annotations from its own render, and
+its order from the list (or, with ``order = "style"``, from its own render;
+a numeric style then orders it by the reader's numbers).  With
 ``numbering = "per-section"`` a numeric style's sections stay separate
 bibliographies numbered from 1.  The one textual difference allowed is the
 style's "———" for a repeated author, kept only where the entry follows the
@@ -65,9 +66,10 @@ from citekit.errors import (
     UnknownStyleError,
     UsageError,
 )
+from citekit.model.quotations import CUSTOM_KEYS as QUOTATION_KEYS
 from citekit.model.records import Library, Record
 from citekit.render import CiteItem, Cluster, render
-from citekit.render.api import closest_keys
+from citekit.render.api import closest_keys, linkify
 from citekit.render.richtext import (
     Rich,
     Span,
@@ -78,7 +80,7 @@ from citekit.render.richtext import (
     xml_safe,
     xml_unsafe_characters,
 )
-from citekit.render.types import BibliographyLayout, Engine
+from citekit.render.types import BibliographyLayout, Engine, Problem
 from citekit.styles.catalog import Style, find_style
 
 # ---------------------------------------------------------------------------
@@ -292,10 +294,67 @@ def _same_place_as_quoted(reading: Reading, record: Record | None) -> bool:
     return where is not None and str(where).strip() == reading.locator and label == reading.label
 
 
+def linked(text: str) -> Rich:
+    """A note or description as rich text, its URLs and DOIs links.
+
+    The course's own words (notes, descriptions) never pass through the
+    style, which is what links an entry's URLs; every writer shows them
+    through this, so a URL is a link wherever the reader prints it.
+    """
+    return linkify(Text(text))
+
+
 def anchor(*parts: str) -> str:
     """A link target from section ids and keys (``:`` and spaces are not URL-safe)."""
     text = "--".join(parts)
     return "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in text)
+
+
+BIBLIOGRAPHY_ID = "bibliography"
+"""The link target of the consolidated bibliography, whatever the sections are called."""
+
+
+class Anchors:
+    """Every link target of one reader, each used once.
+
+    :func:`anchor` maps ``doe:2020`` and ``doe-2020`` (or a section called
+    ``bibliography`` and the bibliography) to the same id, and a link to
+    the second would land on the first.  The one that comes first keeps
+    the plain id and a later one gets ``-2``, ``-3`` ...; the bibliography
+    keeps ``bibliography`` and section ids come before entry ids, so the
+    contents' links stay what the list's ids say.  An entry's id starts
+    with its section's.
+    """
+
+    def __init__(self, reader: Reader) -> None:
+        self._taken: set[str] = {BIBLIOGRAPHY_ID}
+        self._ids: dict[tuple[str, ...], str] = {}
+        for section in reader.sections:
+            self._add(("section", section.id), anchor(section.id))
+        for section in reader.sections:
+            for entry in section.entries:
+                wanted = f"{self.section(section.id)}--{anchor(entry.key)}"
+                self._add(("entry", section.id, entry.key), wanted)
+        for entry in reader.bibliography:
+            self._add(("bibliography", entry.key), anchor(BIBLIOGRAPHY_ID, entry.key))
+
+    def _add(self, name: tuple[str, ...], wanted: str) -> None:
+        if name in self._ids:
+            return
+        found, number = wanted, 2
+        while found in self._taken:
+            found, number = f"{wanted}-{number}", number + 1
+        self._taken.add(found)
+        self._ids[name] = found
+
+    def section(self, section_id: str) -> str:
+        return self._ids.get(("section", section_id)) or anchor(section_id)
+
+    def entry(self, section_id: str, key: str) -> str:
+        return self._ids.get(("entry", section_id, key)) or anchor(section_id, key)
+
+    def bibliography_entry(self, key: str) -> str:
+        return self._ids.get(("bibliography", key)) or anchor(BIBLIOGRAPHY_ID, key)
 
 
 # ---------------------------------------------------------------------------
@@ -617,7 +676,7 @@ def _quoted_line(citation: str, record: Record) -> str:
     """``Quoted in Raimondo 2017, para. 14`` plus the words when the title does not show them."""
     words = _quotation(record)
     if words is None or record.get("title") or not _has_occasion(record):
-        return f"Quoted in {citation}."
+        return f"Quoted in {citation}" + ("" if citation.endswith(".") else ".")
     # The words exactly as quoted: no full stop is added inside the marks.
     return f"Quoted in {citation}: \u201c{' '.join(words.split())}\u201d"
 
@@ -674,11 +733,16 @@ def _quoted_in(
     style: Style,
     locale: str | None,
     engine: str | Engine | None,
+    numbers: Sequence[str] = (),
 ) -> dict[str, Rich]:
     """For each quotation record, "Quoted in (Raimondo 2017, para. 5)" as rich text.
 
     The citations are rendered among all the reader's works, so a year
-    suffix or added name agrees with the reader's bibliography.
+    suffix or added name agrees with the reader's bibliography.  A numeric
+    style numbers works in the order they are first cited, and the reader's
+    bibliography is not cited at all; ``numbers`` (the bibliography's keys
+    in order) are therefore cited first, in a cluster of their own, so
+    that "Quoted in [3]" carries the number the work has in the reader.
     """
     wanted: list[tuple[str, CiteItem]] = []
     for record in reader_copies:
@@ -701,25 +765,65 @@ def _quoted_in(
         )
     if not wanted:
         return {}
-    sources = Library(record.copy() for record in reader_copies)
+    # Cited as themselves, not as the statements "quoted in" another work
+    # (which would number that work first); their own numbers are all
+    # that is printed of them here.
+    sources = Library(
+        _not_quotation(record) if numbers else record.copy() for record in reader_copies
+    )
     for _, item in wanted:
         if item.id not in sources:
             sources.add(library[item.id].copy())
+    numbering = [Cluster(tuple(CiteItem(key) for key in numbers))] if numbers else []
     result = render(
         sources,
-        style,
-        citations=[Cluster((item,)) for _, item in wanted],
+        _without_citation_stop(style),
+        citations=numbering + [Cluster((item,)) for _, item in wanted],
         locale=locale,
         engine=engine,
         bibliography=False,
     )
     out: dict[str, Rich] = {}
-    for (key, _), tree in zip(wanted, result.citation_trees, strict=False):
+    trees = result.citation_trees[len(numbering) :]
+    for (key, _), tree in zip(wanted, trees, strict=False):
         text = plain(tree).strip()
         if text.startswith("(") and text.endswith(")"):
             text = text[1:-1]
         out[key] = Text(_quoted_line(text, library[key]))
     return out
+
+
+def _without_citation_stop(style: Style) -> Style:
+    """The style with no full stop closing its citations.
+
+    A note style ends every note with one (``<layout suffix=".">``); inside
+    "Quoted in ..., para. 7: “honored”" it would stand before the colon.
+    Left out of the layout rather than cut from the text, so that the
+    period of an abbreviation ("et al.") stays.
+    """
+    if b'suffix="."' not in style.xml:
+        return style
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(style.xml, parser=etree.XMLParser(no_network=True))
+    except etree.XMLSyntaxError:
+        return style
+    changed = False
+    for layout in root.iterfind(f"{{{_CSL_NS}}}citation/{{{_CSL_NS}}}layout"):
+        if layout.get("suffix") == ".":
+            del layout.attrib["suffix"]
+            changed = True
+    return replace(style, xml=etree.tostring(root, encoding="utf-8")) if changed else style
+
+
+def _not_quotation(record: Record) -> Record:
+    """A copy of ``record`` without the ``custom`` keys that make it a quotation record."""
+    copy = record.copy()
+    custom = copy.get("custom")
+    if isinstance(custom, dict):
+        copy["custom"] = {k: v for k, v in custom.items() if k not in QUOTATION_KEYS}
+    return copy
 
 
 @dataclass(frozen=True, slots=True)
@@ -799,7 +903,10 @@ def _section(
 
     ``order = "list"`` keeps the readings in the order the list gives them
     (the order an instructor means them to be read); ``"style"`` takes the
-    style's sort (or, for a numeric style, the reader's numbers).
+    style's sort, which for a numeric style numbering the reader through
+    (``numbered`` with ``whole``) is the reader's numbers.  Under ``list``
+    a work first read in an earlier section keeps its number and its place
+    in the list, so [1] may follow [4] and [5]: the reading order wins.
 
     With ``whole`` (key -> the entry in the whole reader's bibliography)
     every entry prints as in the whole reader, so year suffixes ("2017a"),
@@ -845,6 +952,8 @@ def _section(
             rich, annotation = _lift_annotation(rich, text)
             if annotation is None:
                 annotation = from_html(text)
+            # whether the style printed it (and linked it) or not
+            annotation = linkify(annotation)
         source = library.get(bib.id)
         count, unit = reading_amount(reading, source)
         context = contexts.get(bib.id)
@@ -895,6 +1004,28 @@ def resolve_style(reading_list: ReadingList) -> Style:
         ) from exc
 
 
+def _unprintable(reading_list: ReadingList, problems: Iterable[Problem]) -> list[Diagnostic]:
+    """An error at every reading the style prints as nothing.
+
+    Such a reading would silently vanish from its section (and from the
+    bibliography), so it stops the build like an unknown key does.
+    """
+    blank = {p.key for p in problems if p.code == "no-printed-form" and p.key}
+    return [
+        Diagnostic(
+            Severity.ERROR,
+            "no-printed-form",
+            f"'{reading.key}' (section '{section.id}') has no printed form in the "
+            f"style '{reading_list.style}'; fill in its fields or use another style",
+            file=reading_list.source,
+            line=reading.line,
+            key=reading.key,
+        )
+        for section, reading in reading_list.readings
+        if reading.key in blank
+    ]
+
+
 def build_reader(
     reading_list: ReadingList,
     library: Library | None = None,
@@ -938,8 +1069,15 @@ def build_reader(
     )
     keys = reading_list.keys()
     copies = Library(_render_copy(library[k], None) for k in keys)
-    contexts = _quoted_in(library, copies, style, locale, engine)
     whole = render(copies, style, locale=locale, engine=engine, link=True, bibliography_keys=keys)
+    unprintable = _unprintable(reading_list, whole.problems)
+    if unprintable:
+        count = len(unprintable)
+        raise ParseError(
+            f"{reading_list.source}: {count} reading{'s' if count > 1 else ''} "
+            f"the style cannot print",
+            [*diagnostics, *unprintable],
+        )
     bibliography = [ReaderEntry(key=b.id, rich=_unblock(b.rich)) for b in whole.bibliography]
     standalone: dict[str, Rich] = {}
     if _substitutes_authors(style):
@@ -954,8 +1092,11 @@ def build_reader(
         )
         standalone = {b.id: _unblock(b.rich) for b in names_in_full.bibliography}
     numbered = is_numbered(style)
+    continuous = numbered and reading_list.numbering == "continuous"
+    numbers = [b.id for b in whole.bibliography] if continuous else []
+    contexts = _quoted_in(library, copies, style, locale, engine, numbers)
     shared: dict[str, _WholeEntry] | None = None
-    if reading_list.numbering == "continuous" or not numbered:
+    if continuous or not numbered:
         shared = _whole_entries(bibliography, standalone)
     for section in reading_list.sections:
         built, layout = _section(
@@ -1073,6 +1214,8 @@ def build_from_file(
 
 
 __all__ = [
+    "BIBLIOGRAPHY_ID",
+    "Anchors",
     "Reader",
     "ReaderEntry",
     "ReaderSection",
@@ -1084,6 +1227,7 @@ __all__ = [
     "inline_layout",
     "is_author_date",
     "is_numbered",
+    "linked",
     "load_libraries",
     "reading_amount",
     "reading_pages",

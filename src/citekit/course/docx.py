@@ -38,7 +38,7 @@ from docx.oxml.ns import qn
 from docx.shared import Inches, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
-from citekit.course.build import Reader, ReaderEntry, ReaderSection, inline_layout
+from citekit.course.build import Reader, ReaderEntry, ReaderSection, inline_layout, linked
 from citekit.course.buildtime import build_time
 from citekit.course.docx_layout import (
     add_toc_field,
@@ -197,7 +197,7 @@ def _details(entry: ReaderEntry) -> list[tuple[str, Rich]]:
     if entry.annotation is not None:
         parts.append((ANNOTATION_STYLE, entry.annotation))
     if entry.note:
-        parts.append((NOTE_STYLE, Text(f"Note: {entry.note}")))
+        parts.append((NOTE_STYLE, Span((Text("Note: "), linked(entry.note)))))
     return parts
 
 
@@ -225,7 +225,8 @@ def _section(body: _Body, section: ReaderSection) -> None:
     document = body.document
     document.add_heading(_safe(section.title), level=1)
     if section.description:
-        _kept(document.add_paragraph(_safe(section.description)))
+        description = _kept(document.add_paragraph())
+        add_rich(description, linked(_safe(section.description)))
     described = section.load.describe()
     if described:
         load = _kept(document.add_paragraph())

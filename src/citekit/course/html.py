@@ -20,7 +20,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from citekit.course.build import Reader, ReaderEntry, ReaderSection, anchor
+from citekit.course.build import (
+    BIBLIOGRAPHY_ID,
+    Anchors,
+    Reader,
+    ReaderEntry,
+    ReaderSection,
+    linked,
+)
 from citekit.render import richtext
 
 
@@ -71,7 +78,7 @@ a { color: #1a4c8b; }
   body { max-width: none; margin: 0; padding: 0; }
   a { color: inherit; text-decoration: none; }
   /* no forced break after the contents: it left page 1 two-thirds empty */
-  h2, h3 { break-after: avoid; page-break-after: avoid; }
+  h2, h3, .description, .load { break-after: avoid; page-break-after: avoid; }
   li, .entry { break-inside: avoid; page-break-inside: avoid; }
 }
 """
@@ -106,19 +113,19 @@ def _entry(entry: ReaderEntry, anchor: str, numbered: bool, *, grouped: bool) ->
     if entry.annotation is not None:
         lines.append(f'  <div class="annotation">{richtext.to_html(entry.annotation)}</div>')
     if entry.note:
-        lines.append(f'  <div class="note">Note: {_text(entry.note)}</div>')
+        lines.append(f'  <div class="note">Note: {richtext.to_html(linked(entry.note))}</div>')
     lines.append("</div>")
     return "\n".join(lines)
 
 
-def _section(section: ReaderSection, numbered: bool) -> str:
-    target = anchor(section.id)
+def _section(section: ReaderSection, numbered: bool, anchors: Anchors) -> str:
+    target = anchors.section(section.id)
     out = [
         f'<section class="reader-section" id="{_text(target)}">',
         f"<h2>{_text(section.title)}</h2>",
     ]
     if section.description:
-        out.append(f'<p class="description">{_text(section.description)}</p>')
+        out.append(f'<p class="description">{richtext.to_html(linked(section.description))}</p>')
     load = section.load.describe()
     if load:
         out.append(f'<p class="load">Reading load: {_text(load)}</p>')
@@ -129,7 +136,9 @@ def _section(section: ReaderSection, numbered: bool) -> str:
         if not entries:
             continue
         out.append(f"<h3>{heading}</h3>")
-        out.extend(_entry(e, anchor(section.id, e.key), numbered, grouped=True) for e in entries)
+        out.extend(
+            _entry(e, anchors.entry(section.id, e.key), numbered, grouped=True) for e in entries
+        )
     out.append("</section>")
     return "\n".join(out)
 
@@ -221,23 +230,24 @@ def render_html(
         + "</p>"
     )
     head.append("</header>")
+    anchors = Anchors(reader)
     toc = ['<nav class="toc">', "<h2>Contents</h2>", "<ol>"]
     for section in reader.sections:
         load = section.load.describe()
         toc.append(
-            f'<li><a href="#{_text(anchor(section.id))}">{_text(section.title)}</a>'
+            f'<li><a href="#{_text(anchors.section(section.id))}">{_text(section.title)}</a>'
             + (f' <span class="toc-load">— {_text(load)}</span>' if load else "")
             + "</li>"
         )
-    toc += ['<li><a href="#bibliography">Bibliography</a></li>', "</ol>", "</nav>"]
-    body = [_section(section, numbered) for section in reader.sections]
+    toc += [f'<li><a href="#{BIBLIOGRAPHY_ID}">Bibliography</a></li>', "</ol>", "</nav>"]
+    body = [_section(section, numbered, anchors) for section in reader.sections]
     bib = [
-        '<section class="reader-section" id="bibliography">',
+        f'<section class="reader-section" id="{BIBLIOGRAPHY_ID}">',
         "<h2>Bibliography</h2>",
         '<div class="csl-bib-body">',
     ]
     bib.extend(
-        _entry(e, anchor("bibliography", e.key), numbered, grouped=False)
+        _entry(e, anchors.bibliography_entry(e.key), numbered, grouped=False)
         for e in reader.bibliography
     )
     bib += ["</div>", "</section>"]

@@ -16,7 +16,15 @@ end it escaped.
 
 from __future__ import annotations
 
-from citekit.course.build import Reader, ReaderEntry, ReaderSection, anchor, inline_layout
+from citekit.course.build import (
+    BIBLIOGRAPHY_ID,
+    Anchors,
+    Reader,
+    ReaderEntry,
+    ReaderSection,
+    inline_layout,
+    linked,
+)
 from citekit.render import richtext
 from citekit.render.richtext import Text
 
@@ -76,17 +84,17 @@ def _entry(entry: ReaderEntry, anchor: str, *, grouped: bool) -> list[str]:
     if entry.annotation is not None:
         lines += [_inline(entry.annotation), ""]
     if entry.note:
-        lines += [f"*Note:* {_escaped(entry.note)}", ""]
+        lines += [f"*Note:* {_inline(linked(entry.note))}", ""]
     if lines[-1] == "":
         lines.pop()
     lines += [":::", ""]
     return lines
 
 
-def _section(section: ReaderSection) -> list[str]:
-    lines = [f"# {_escaped(section.title)} {{#{anchor(section.id)}}}", ""]
+def _section(section: ReaderSection, anchors: Anchors) -> list[str]:
+    lines = [f"# {_escaped(section.title)} {{#{anchors.section(section.id)}}}", ""]
     if section.description:
-        lines += [_escaped(section.description), ""]
+        lines += [richtext.to_markdown(linked(section.description)), ""]
     load = section.load.describe()
     if load:
         lines += [f"*Reading load:* {_escaped(load)}", ""]
@@ -98,7 +106,7 @@ def _section(section: ReaderSection) -> list[str]:
             continue
         lines += [f"## {heading} {{.unnumbered .unlisted}}", ""]
         for entry in entries:
-            lines += _entry(entry, anchor(section.id, entry.key), grouped=True)
+            lines += _entry(entry, anchors.entry(section.id, entry.key), grouped=True)
     return lines
 
 
@@ -121,18 +129,19 @@ def render_markdown(reader: Reader) -> str:
         "# Contents {.unnumbered}",
         "",
     ]
+    anchors = Anchors(reader)
     for section in reader.sections:
         load = section.load.describe()
         lines.append(
-            f"- [{_escaped(section.title)}](#{anchor(section.id)})"
+            f"- [{_escaped(section.title)}](#{anchors.section(section.id)})"
             + (f" — {_escaped(load)}" if load else "")
         )
-    lines += ["- [Bibliography](#bibliography)", ""]
+    lines += [f"- [Bibliography](#{BIBLIOGRAPHY_ID})", ""]
     for section in reader.sections:
-        lines += _section(section)
-    lines += ["# Bibliography {#bibliography}", ""]
+        lines += _section(section, anchors)
+    lines += [f"# Bibliography {{#{BIBLIOGRAPHY_ID}}}", ""]
     for entry in reader.bibliography:
-        lines += _entry(entry, anchor("bibliography", entry.key), grouped=False)
+        lines += _entry(entry, anchors.bibliography_entry(entry.key), grouped=False)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

@@ -127,6 +127,24 @@ class ReadingList:
         """Every key read in the course, each once, in order of first appearance."""
         return list(dict.fromkeys(reading.key for _, reading in self.readings))
 
+    def inputs(self) -> tuple[Path, ...]:
+        """Every file the reader is built from, besides the list itself.
+
+        An output must never replace one of them (a reader written over a
+        Zotero database or the ``.csl`` style loses the user's data), and the
+        live preview watches them.  A Zotero database brings Better BibTeX's
+        ``better-bibtex.sqlite`` beside it, which supplies its citation keys.
+        """
+        paths = list(self.libraries)
+        for section in self.sections:
+            if section.zotero is not None:
+                from citekit.formats.zotero import BBT_DATABASE  # sqlite3 only when needed
+
+                paths += [section.zotero, section.zotero.parent / BBT_DATABASE]
+        if self.style.lower().endswith(".csl"):
+            paths.append(Path(self.style))
+        return tuple(dict.fromkeys(paths))
+
 
 # ---------------------------------------------------------------------------
 # Where each key was written
@@ -140,20 +158,84 @@ _TOML_SECTION_ID = re.compile(
 )
 
 
-def _toml_positions(text: str, pattern: re.Pattern[str]) -> list[tuple[str, int]]:
-    """(value, line) of every ``name = "value"`` assignment, comments skipped."""
-    found: list[tuple[str, int]] = []
+def _toml_offsets(text: str, pattern: re.Pattern[str]) -> list[tuple[int, str]]:
+    """(offset, value) of every ``name = "value"`` assignment, comments skipped."""
+    found: list[tuple[int, str]] = []
     for match in pattern.finditer(text):
         line_start = text.rfind("\n", 0, match.start()) + 1
         if "#" in text[line_start : match.start()]:
             continue  # inside a comment
-        value = match.group(1) if match.group(1) is not None else match.group(2)
-        found.append((value, text.count("\n", 0, match.start()) + 1))
+        basic = match.group(1)
+        value = _toml_string_value(f'"{basic}"') if basic is not None else match.group(2)
+        found.append((match.start(), value))
     return found
 
 
-def _yaml_positions(node: yaml.Node, name: str) -> list[tuple[str, int]]:
-    """(value, line) of every ``name: value`` mapping pair, in document order."""
+_TOML_READINGS_ARRAY = re.compile(
+    r"""(?m)^[ \t]*(?:readings|"readings"|'readings')[ \t]*=[ \t]*\["""
+)
+_TOML_STRING = re.compile(r""""(?:[^"\\\n]|\\.)*"|'[^'\n]*'""")
+
+
+def _toml_bare_readings(text: str) -> list[tuple[int, str]]:
+    """(offset, key) of every reading written as a bare string in a ``readings = [...]`` array.
+
+    ``key = "..."`` finds the readings written as tables; without these
+    the compact ``readings = ["a", "b"]`` would have no line, and the
+    readings after them would take the lines of later, equal keys.
+    """
+    found: list[tuple[int, str]] = []
+    for match in _TOML_READINGS_ARRAY.finditer(text):
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        if "#" in text[line_start : match.start()]:
+            continue
+        depth, braces, at = 1, 0, match.end()
+        while at < len(text) and depth:
+            char = text[at]
+            if char == "#":  # a comment runs to the end of the line
+                end = text.find("\n", at)
+                at = len(text) if end < 0 else end
+                continue
+            if text.startswith(('"""', "'''"), at):  # a multi-line string, never a key
+                end = text.find(text[at : at + 3], at + 3)
+                at = len(text) if end < 0 else end + 3
+                continue
+            if char in "\"'":
+                string = _TOML_STRING.match(text, at)
+                if string is None:
+                    break
+                if depth == 1 and not braces:
+                    found.append((at, _toml_string_value(string.group())))
+                at = string.end()
+                continue
+            depth += {"[": 1, "]": -1}.get(char, 0)
+            braces += {"{": 1, "}": -1}.get(char, 0)
+            at += 1
+    return found
+
+
+def _toml_string_value(literal: str) -> str:
+    """The value of a one-line TOML string literal, escapes and all."""
+    try:
+        return str(tomllib.loads(f"v = {literal}")["v"])
+    except tomllib.TOMLDecodeError:
+        return literal[1:-1]
+
+
+def _toml_positions(text: str, *found: list[tuple[int, str]]) -> list[tuple[str, int]]:
+    """(value, line) of the values found, in document order."""
+    merged = sorted(offset_value for each in found for offset_value in each)
+    return [(value, text.count("\n", 0, offset) + 1) for offset, value in merged]
+
+
+def _yaml_positions(
+    node: yaml.Node, name: str, bare_in: str | None = None
+) -> list[tuple[str, int]]:
+    """(value, line) of every ``name: value`` mapping pair, in document order.
+
+    With ``bare_in``, also every plain value in a list under that name
+    (the compact ``readings: [a, b]``).
+    """
     found: list[tuple[str, int]] = []
     seen: set[int] = set()  # an alias reaches a node again, or even contains it
 
@@ -169,6 +251,15 @@ def _yaml_positions(node: yaml.Node, name: str) -> list[tuple[str, int]]:
                     and isinstance(value_node, yaml.ScalarNode)
                 ):
                     found.append((str(value_node.value), value_node.start_mark.line + 1))
+                if (
+                    bare_in is not None
+                    and isinstance(key_node, yaml.ScalarNode)
+                    and key_node.value == bare_in
+                    and isinstance(value_node, yaml.SequenceNode)
+                ):
+                    for item in value_node.value:
+                        if isinstance(item, yaml.ScalarNode):
+                            found.append((str(item.value), item.start_mark.line + 1))
                 walk(value_node)
         elif isinstance(current, yaml.SequenceNode):
             for child in current.value:
@@ -227,8 +318,10 @@ def _parse_toml(text: str, filename: str) -> tuple[Any, _Positions, _Positions]:
         ) from exc
     return (
         data,
-        _Positions(_toml_positions(text, _TOML_KEY)),
-        _Positions(_toml_positions(text, _TOML_SECTION_ID)),
+        _Positions(
+            _toml_positions(text, _toml_offsets(text, _TOML_KEY), _toml_bare_readings(text))
+        ),
+        _Positions(_toml_positions(text, _toml_offsets(text, _TOML_SECTION_ID))),
     )
 
 
@@ -250,7 +343,11 @@ def _parse_yaml(text: str, filename: str) -> tuple[Any, _Positions, _Positions]:
         ) from exc
     if node is None:
         return data, _Positions([]), _Positions([])
-    return (data, _Positions(_yaml_positions(node, "key")), _Positions(_yaml_positions(node, "id")))
+    return (
+        data,
+        _Positions(_yaml_positions(node, "key", "readings")),
+        _Positions(_yaml_positions(node, "id")),
+    )
 
 
 def _text(value: Any) -> str | None:

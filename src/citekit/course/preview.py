@@ -89,11 +89,7 @@ class Preview:
     # -- building ---------------------------------------------------------------
 
     def _inputs(self, reading_list: ReadingList) -> list[Path]:
-        paths = [self.list_path, *reading_list.libraries]
-        paths += [s.zotero for s in reading_list.sections if s.zotero is not None]
-        if reading_list.style.lower().endswith(".csl"):
-            paths.append(Path(reading_list.style))
-        return paths
+        return [self.list_path, *reading_list.inputs()]
 
     def _stamp(self, path: Path) -> int | None:
         try:

@@ -4,9 +4,11 @@ It is added after the reader's own stylesheet (so it wins where both speak)
 and uses CSS Paged Media, which WeasyPrint implements: the page size and
 margins, a running header (the course on the left, the current section on
 the right, both taken from the headings with ``string-set`` so no text from
-the list is ever written into CSS), "Page N of M" in the footer, a contents
-list whose page numbers are ``target-counter`` of each link, and the rules
-that keep a page from ending on a heading or splitting a reading.
+the list is ever written into CSS; ``string(section, start)`` names
+the section the page starts in, not one whose heading comes lower on
+it), "Page N of M" in the footer, a contents list whose page numbers are
+``target-counter`` of each link, and the rules that keep a page from
+ending on a heading or splitting a reading.
 
 The cover block is the reader's title block: course, code, term and
 instructor, followed directly by the contents; nothing forces a page break
@@ -33,7 +35,7 @@ _TEMPLATE = """\
     white-space: nowrap; overflow: hidden; text-overflow: ellipsis;
   }
   @top-right {
-    content: string(section); font: italic 8.5pt %(serif)s; color: #555;
+    content: string(section, start); font: italic 8.5pt %(serif)s; color: #555;
     vertical-align: bottom; padding-bottom: 3mm; text-align: right; width: 43%%;
     white-space: nowrap; overflow: hidden; text-overflow: ellipsis;
   }

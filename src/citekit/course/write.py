@@ -6,6 +6,7 @@ the target folder, then a rename) and never over one of the inputs.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from citekit.course.markdown import render_markdown
 from citekit.course.pdf import render_pdf
 from citekit.errors import UsageError
 
-OUTPUT_KINDS: tuple[str, ...] = ("html", "docx", "markdown", "pdf")
+OUTPUT_KINDS: tuple[str, ...] = ("html", "docx", "markdown", "pdf", "json")
 _SUFFIXES = {
     ".html": "html",
     ".htm": "html",
@@ -25,6 +26,7 @@ _SUFFIXES = {
     ".md": "markdown",
     ".markdown": "markdown",
     ".pdf": "pdf",
+    ".json": "json",
 }
 
 
@@ -34,7 +36,7 @@ def kind_for_path(path: str | Path) -> str:
     if kind is None:
         raise UsageError(
             f"cannot tell the output format of '{path}'; name it .html, .docx, "
-            f".md or .pdf, or give --format html|docx|markdown|pdf"
+            f".md, .pdf or .json, or give --format html|docx|markdown|pdf|json"
         )
     return kind
 
@@ -50,9 +52,14 @@ def write_reader(
     """Write ``reader`` to ``path`` (``-`` for stdout); returns the kind written.
 
     ``paper`` (``a4`` or ``letter``) sets the page of every paged format: the
-    HTML's print layout, the DOCX's sections and the PDF's pages.
+    HTML's print layout, the DOCX's sections and the PDF's pages.  The
+    reading list and every file it reads (``protect`` may add more) are
+    refused as ``path``.
     """
     kind = kind or kind_for_path(path)
+    # Whoever calls, the reader never replaces what it was built from.
+    course = reader.reading_list
+    protect = (*protect, course.source, *course.inputs())
     if kind == "html":
         atomic_write_text(path, render_html(reader, paper=paper), protect=tuple(protect))
     elif kind == "markdown":
@@ -61,6 +68,9 @@ def write_reader(
         atomic_write_bytes(path, render_docx(reader, paper=paper), protect=tuple(protect))
     elif kind == "pdf":
         atomic_write_bytes(path, render_pdf(reader, paper=paper), protect=tuple(protect))
+    elif kind == "json":
+        text = json.dumps(reader.to_json(), ensure_ascii=False, indent=2) + "\n"
+        atomic_write_text(path, text, protect=tuple(protect))
     else:
         raise UsageError(f"unknown output format '{kind}'; known: {', '.join(OUTPUT_KINDS)}")
     return kind
