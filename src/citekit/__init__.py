@@ -48,8 +48,6 @@ if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ loads each 
     from citekit.documents.rendering import (
         DOCUMENT_DEFAULT_STYLE,
         DOCUMENT_FORMATS,
-        author_in_text_applies,
-        in_text_authors,
         positioned_authors,
         render_document,
         render_document_file,
@@ -61,6 +59,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ loads each 
         DataError,
         Diagnostic,
         OutputError,
+        OutputPathError,
         ParseError,
         Severity,
         StyleError,
@@ -136,7 +135,8 @@ if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ loads each 
         serialise,
         unknown_keys,
     )
-    from citekit.render.api import normalise_keys
+    from citekit.render.api import finish_standalone_citations, in_text_authors, normalise_keys
+    from citekit.render.intext import author_in_text_applies, suppress_in_text_author
     from citekit.render.output import format_bibliography, format_citations
     from citekit.render.richtext import Rich, Span, Text
     from citekit.sources import FetchResult, Identifier, fetch_records, parse_identifier
@@ -182,8 +182,6 @@ _LAZY_MODULES: dict[str, tuple[str, ...]] = {
     "citekit.documents.rendering": (
         "DOCUMENT_DEFAULT_STYLE",
         "DOCUMENT_FORMATS",
-        "author_in_text_applies",
-        "in_text_authors",
         "positioned_authors",
         "render_document",
         "render_document_file",
@@ -196,6 +194,7 @@ _LAZY_MODULES: dict[str, tuple[str, ...]] = {
         "DataError",
         "Diagnostic",
         "OutputError",
+        "OutputPathError",
         "ParseError",
         "Severity",
         "StyleError",
@@ -271,7 +270,8 @@ _LAZY_MODULES: dict[str, tuple[str, ...]] = {
         "serialise",
         "unknown_keys",
     ),
-    "citekit.render.api": ("normalise_keys",),
+    "citekit.render.api": ("finish_standalone_citations", "in_text_authors", "normalise_keys"),
+    "citekit.render.intext": ("author_in_text_applies", "suppress_in_text_author"),
     "citekit.render.output": ("format_bibliography", "format_citations"),
     "citekit.render.richtext": ("Rich", "Span", "Text"),
     "citekit.sources": ("FetchResult", "Identifier", "fetch_records", "parse_identifier"),
@@ -377,6 +377,7 @@ __all__ = [
     "MergePolicy",
     "Name",
     "OutputError",
+    "OutputPathError",
     "ParseError",
     "Preview",
     "PreviewServer",
@@ -434,6 +435,7 @@ __all__ = [
     "find_duplicates",
     "find_record",
     "find_style",
+    "finish_standalone_citations",
     "format_bibliography",
     "format_citations",
     "format_for_path",
@@ -480,6 +482,7 @@ __all__ = [
     "serialise",
     "severity_counts",
     "summarize",
+    "suppress_in_text_author",
     "tidy",
     "unknown_keys",
     "use_disk_cache",

@@ -156,6 +156,22 @@ def test_author_in_text_with_a_bracketed_locator(runner: CliRunner, refs: Path) 
         assert result.stdout == "Raimondo (2000, p. 33)\n"
 
 
+def test_author_in_text_with_further_cites_in_its_bracket(
+    runner: CliRunner, library_file: Callable[[list[dict[str, Any]]], Path]
+) -> None:
+    # pandoc: AuthorInText for the key, NormalCitation for the bracket's cites;
+    # was "Raimondo (2000, p. 3; @zed2010)": the bracket read as locator and suffix
+    zed = {"id": "zed2010", "type": "book", "title": "T", "author": [{"family": "Zed"}]}
+    refs = library_file([*ITEMS, {**zed, "issued": {"date-parts": [[2010]]}}])
+    for engine in ("citekit", "citeproc-py"):
+        result = runner.invoke(
+            main,
+            ["cite", "@raimondo2000 [p. 3; see @zed2010]", "--bib", str(refs), "--engine", engine],
+        )
+        assert result.exit_code == 0, result.output
+        assert result.stdout == "Raimondo (2000, p. 3; see Zed, 2010)\n"
+
+
 def test_author_in_text_without_a_locator_and_a_bare_key(runner: CliRunner, refs: Path) -> None:
     result = runner.invoke(main, ["cite", "@raimondo2000 []", "@raimondo2000", "--bib", str(refs)])
     assert result.exit_code == 0, result.output

@@ -223,3 +223,133 @@ def test_note_marks_follow_the_styles_punctuation_in_quote(
     ours = _running(ast(pandoc, folder, text, "--filter", "citekit-pandoc"))
     assert ours == theirs
     assert ours[0].count("[^]") == 2
+
+
+def marked(inlines: Any) -> str:
+    """Plain text with emphasis as ``*x*`` and strong text as ``**x**`` (notes left out)."""
+    out = []
+    for item in inlines:
+        tag = item.get("t")
+        if tag == "Emph":
+            out.append("*" + marked(item["c"]) + "*")
+        elif tag == "Strong":
+            out.append("**" + marked(item["c"]) + "**")
+        elif tag in ("Cite", "Span", "Link"):
+            out.append(marked(item["c"][1]))
+        elif tag != "Note":
+            out.append(stringify([item]))
+    return "".join(out)
+
+
+def marked_paragraphs(document: dict[str, Any]) -> list[str]:
+    found: list[str] = []
+
+    def visit(node: dict[str, Any], _in_note: bool) -> bool:
+        if node.get("t") == "Para":
+            found.append(marked(node["c"]))
+            return False
+        return True
+
+    walk(document["blocks"], visit)
+    return found
+
+
+def test_prefix_and_suffix_keep_their_emphasis(pandoc: str, folder: Path) -> None:
+    text = document(
+        "chicago-author-date",
+        "Text [*see* @doe2000, p. 3, *emphasis* mine] and [**cf.** @roe2010].\n",
+    )
+    theirs = marked_paragraphs(ast(pandoc, folder, text, "--citeproc"))
+    ours = marked_paragraphs(ast(pandoc, folder, text, "--filter", "citekit-pandoc"))
+    assert ours == theirs
+    assert "*see*" in ours[0] and "**cf.**" in ours[0]
+
+
+def test_author_in_text_with_nothing_after_it_takes_no_space(pandoc: str, folder: Path) -> None:
+    """MLA prints no citation after an author-in-text name without a locator."""
+    text = document(
+        "modern-language-association",
+        "Author @doe2000's book, and @roe2010. Also @roe2010, then (@roe2010).\n",
+    )
+    theirs, ours = both(pandoc, folder, text)
+    assert ours == theirs
+    assert " ." not in ours[0] and " ," not in ours[0] and " )" not in ours[0]
+
+
+def test_author_in_text_then_more_cites_names_the_first_author(pandoc: str, folder: Path) -> None:
+    """pandoc reads ``@a [p. 3; @b]`` as AuthorInText a, then NormalCitation b."""
+    text = document("chicago-author-date", "@doe2000 [p. 3; @roe2010] says.\n")
+    theirs, ours = both(pandoc, folder, text)
+    assert ours == theirs
+    assert ours[0].startswith("Doe (")
+
+
+EXTRA_BIB = """\
+@book{many1994,
+  author = {Goossens, Michel and Mittelbach, Frank and Samarin, Alexander and Rahtz, Sebastian},
+  title = {The Companion},
+  publisher = {Acme},
+  year = {1994},
+}
+"""
+
+
+def test_note_style_author_in_text_takes_the_full_stop_as_pandoc_3_does(folder: Path) -> None:
+    """pandoc 3 puts a following full stop or comma between the name and the note
+    mark, and a name ending "et al." takes no second full stop (pandoc 2.17 moves
+    nothing after an author-in-text name; docs/documents.md follows pandoc 3)."""
+    from tests.documents.conftest import pandoc_or_skip
+
+    pandoc = pandoc_or_skip(3)
+    (folder / "more.bib").write_text(EXTRA_BIB, encoding="utf-8")
+    csl = citekit.find_style("chicago-notes-bibliography").path
+    text = (
+        f"---\nbibliography: [refs.bib, more.bib]\ncsl: {csl}\nsuppress-bibliography: true\n"
+        "---\n\nAs argued by @many1994. And by @doe2000. Then @doe2000, and more.\n"
+    )
+    theirs = _running(ast(pandoc, folder, text, "--citeproc"))
+    ours = _running(ast(pandoc, folder, text, "--filter", "citekit-pandoc"))
+    assert ours == theirs
+    assert "et al.[^] And" in ours[0]
+
+
+QUOTATION_BIB = """\
+@misc{said2001,
+  author = {Poe, Edgar},
+  title = {A Remark},
+  year = {2001},
+  quotedin = {doe2000},
+  quotedinlocator = {12},
+}
+"""
+
+
+def test_nocite_everything_lists_what_citekit_render_lists(folder: Path) -> None:
+    """``nocite: "@*"`` is the whole library, which leaves out a quotation record whose
+    quoting work is listed (docs/quotations.md), in the filter as in ``citekit render``."""
+    from citekit.documents.pandoc_filter import filter_document
+    from citekit.documents.rendering import render_document
+
+    (folder / "quotes.bib").write_text(BIB + QUOTATION_BIB, encoding="utf-8")
+    tree: dict[str, Any] = {
+        "pandoc-api-version": [1, 23, 1, 1],
+        "meta": {
+            "bibliography": {"t": "MetaInlines", "c": [{"t": "Str", "c": "quotes.bib"}]},
+            "nocite": {"t": "MetaInlines", "c": [{"t": "Str", "c": "@*"}]},
+        },
+        "blocks": [{"t": "Para", "c": [{"t": "Str", "c": "Nothing"}]}],
+    }
+    filter_document(tree, folder=folder)
+    listed: list[str] = []
+
+    def visit(node: dict[str, Any], _in_note: bool) -> bool:
+        if node.get("t") == "Div" and "csl-entry" in node["c"][0][1]:
+            listed.append(str(node["c"][0][0])[len("ref-") :])
+        return True
+
+    walk(tree["blocks"], visit)
+    rendered = render_document(
+        "Nothing\n", bibliography=[folder / "quotes.bib"], metadata={"nocite": "@*"}
+    )
+    assert sorted(listed) == sorted(e.id for e in rendered.bibliography)
+    assert "said2001" not in listed and "doe2000" in listed

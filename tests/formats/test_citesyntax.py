@@ -17,9 +17,11 @@ from citekit.formats.citesyntax import (
     parse_cluster,
     parse_in_text,
     parse_locator,
+    style_locator_terms,
 )
 from citekit.model.citations import CiteItem
 from citekit.model.locators import LOCATOR_LABELS, LOCATOR_TERMS
+from citekit.styles.catalog import find_style
 from citekit.styles.terms import locale_terms
 
 
@@ -53,12 +55,12 @@ def test_prefixes_locators_in_a_bracketed_cluster() -> None:
         (", p. 33", "page", "33", ""),
         (", pp. 33-35, 38", "page", "33-35, 38", ""),
         (", page 4", "page", "4", ""),
-        (", pages 4–7", "page", "4–7", ""),
+        (", pages 4–7", "page", "4-7", ""),  # a range in CSL's notation, as pandoc reads it
         (", chapter 3", "chapter", "3", ""),
         (", sec. 4.2", "section", "4.2", ""),
         (", section 2", "section", "2", ""),
         (", § 4", "section", "4", ""),
-        (", §§ 4–5", "section", "4–5", ""),
+        (", §§ 4–5", "section", "4-5", ""),
         (", ¶3", "paragraph", "3", ""),
         (", para. 12", "paragraph", "12", ""),
         (", vol. iv", "volume", "iv", ""),
@@ -272,17 +274,96 @@ def _found(text: str) -> list[tuple[str, bool, list[str]]]:
         ("[@a [x]][ref]", [("@a [x]", True, ["a"])]),
         (r"\[@a]", [("@a", True, ["a"])]),
         ("`[@c]` and [@d, `]`]", [("[@d, `]`]", False, ["d"])]),
-        ("@a [@b]", [("@a", True, ["a"]), ("[@b]", False, ["b"])]),
-        # An in-text cite's bracket is its suffix unless a cluster sits inside it;
-        # a key in a suffix is text.
+        # An in-text cite's bracket may hold more cites (pandoc's textualCite)
+        ("@a [@b]", [("@a [@b]", True, ["a", "b"])]),
+        ("@a [x; @b]", [("@a [x; @b]", True, ["a", "b"])]),
+        # but not when a cluster sits inside it
         ("@a [x [@b] y]", [("@a", True, ["a"]), ("[@b]", False, ["b"])]),
-        ("@a [x; @b]", [("@a [x; @b]", True, ["a"])]),
     ],
 )
 def test_find_citations_with_nested_brackets(
     text: str, expected: list[tuple[str, bool, list[str]]]
 ) -> None:
     assert _found(text) == expected
+
+
+# pandoc 3.9 and 2.17 (``pandoc -t native``) read these so: the key's cite
+# (AuthorInText), then the bracket's further cites as written.
+@pytest.mark.parametrize(
+    ("text", "items"),
+    [
+        (
+            "@a [p. 3; @b]",
+            (CiteItem("a", locator="3", label="page"), CiteItem("b")),
+        ),
+        (
+            "@a [see p. 3; @b, p. 4]",
+            (CiteItem("a", suffix=" see p. 3"), CiteItem("b", locator="4", label="page")),
+        ),
+        ("@a [@b]", (CiteItem("a"), CiteItem("b"))),
+        ("@a [-@b]", (CiteItem("a"), CiteItem("b", suppress_author=True))),
+        ("@a [see @b]", (CiteItem("a"), CiteItem("b", prefix="see "))),
+        ("@a [p. 3 @b]", (CiteItem("a"), CiteItem("b", prefix="p. 3 "))),
+        ("@a [text; @b]", (CiteItem("a", suffix=" text"), CiteItem("b"))),
+        ("@a [; @b]", (CiteItem("a"), CiteItem("b"))),
+        (
+            "@a [p. 3; see @b, p. 4; -@c]",
+            (
+                CiteItem("a", locator="3", label="page"),
+                CiteItem("b", locator="4", label="page", prefix="see "),
+                CiteItem("c", suppress_author=True),
+            ),
+        ),
+        ("@a  [p. 3;@b]", (CiteItem("a", locator="3", label="page"), CiteItem("b"))),
+        ("@a\n[p. 3; @b]", (CiteItem("a", locator="3", label="page"), CiteItem("b"))),
+        # an e-mail address is no key, so the bracket is all suffix
+        ("@a [p. 3, cf. me@x.org]", (CiteItem("a", "3", "page", suffix=", cf. me@x.org"),)),
+    ],
+)
+def test_in_text_bracket_holds_further_cites_as_in_pandoc(
+    text: str, items: tuple[CiteItem, ...]
+) -> None:
+    (match,) = find_citations(text)
+    assert (match.start, match.end, match.in_text) == (0, len(text), True)
+    assert match.cluster.items == items
+    assert parse_in_text(text) == match.cluster
+
+
+@pytest.mark.parametrize("text", ["@a [p. 3; text]", "@a [p. 3; @b; text]", "@a [{p; 3}; x]"])
+def test_in_text_bracket_with_a_part_that_is_no_cite_is_text(text: str) -> None:
+    # pandoc leaves the bracket as text after the in-text cite "@a"
+    first = find_citations(text)[0]
+    assert (first.start, first.end, first.cluster.items) == (0, 2, (CiteItem("a"),))
+    assert parse_in_text(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "items"),
+    [
+        # pandoc's SuppressAuthor cite in the text: a cluster, "(2000)"
+        ("x -@a says", (2, 5), (CiteItem("a", suppress_author=True),)),
+        (
+            "x -@a [p. 3; @b] says",
+            (2, 16),
+            (CiteItem("a", "3", "page", suppress_author=True), CiteItem("b")),
+        ),
+    ],
+)
+def test_suppress_author_cite_in_running_text(
+    text: str, span: tuple[int, int], items: tuple[CiteItem, ...]
+) -> None:
+    (match,) = find_citations(text)
+    assert ((match.start, match.end), match.in_text, match.cluster.items) == (span, False, items)
+
+
+@pytest.mark.parametrize("text", ["[me@x.org]", "[see me@x.org; @b]", "write to me@x.org"])
+def test_an_e_mail_address_is_no_key(text: str) -> None:
+    # "[see me@x.org; @b]" is text with an in-text "@b" in it, as in pandoc
+    assert [(m.in_text, m.cluster.items) for m in find_citations(text)] == (
+        [(True, (CiteItem("b"),))] if "@b" in text else []
+    )
+    with pytest.raises(CitationSyntaxError):
+        parse_cluster(text)
 
 
 def test_in_text_locator_and_suffix_in_brackets() -> None:
@@ -354,7 +435,7 @@ def test_every_cluster_found_parses_on_its_own(text: str) -> None:
     for match in find_citations(text):
         assert previous_end <= match.start < match.end <= len(text)
         previous_end = match.end
-        if not match.in_text:
+        if text[match.start] == "[":
             assert parse_cluster(text[match.start : match.end]).items == match.cluster.items
 
 
@@ -390,7 +471,6 @@ def test_parse_in_text_reads_as_a_document_does(text: str, item: CiteItem) -> No
         "@a [p. 3] and more",
         "@a [p. 3]; @b",
         "-@a [p. 3]",
-        "@a [see @b]",
         "[@a] [p. 3]",
     ],
 )
@@ -495,7 +575,54 @@ def test_parse_in_text_gives_one_cite_or_none(text: str, locale: str) -> None:
     except CitationSyntaxError:
         return
     if cluster is not None:
-        assert len(cluster.items) == 1 and cluster.items[0].id
+        assert all(item.id for item in cluster.items)
+
+
+@pytest.mark.parametrize(
+    ("suffix", "locator"),
+    [
+        # pandoc's smart typography: "--" is an en dash, which makes a range
+        (", pp. 321--328", "321-328"),
+        (", pp. 321–328", "321-328"),
+        (", 321--328, more", "321-328"),
+        (", pp. 3--5, 7--9", "3-5, 7-9"),
+        (", pp. 321-328", "321-328"),
+        # "---" is an em dash, no range (pandoc: "p. 321—328" in apa)
+        (", pp. 321---328", "321—328"),
+        # a braced locator is taken as written
+        (", pp. {321--328}", "321--328"),
+    ],
+)
+def test_locator_dashes_read_as_pandoc_reads_them(suffix: str, locator: str) -> None:
+    assert parse_locator(suffix)[1] == locator
+
+
+def test_a_style_s_own_locator_terms_are_labels() -> None:
+    # IEEE defines <term name="chapter" form="short">ch.</term>; pandoc reads
+    # "[@a, ch. 4]" as chapter 4 ("[1, Ch. 4]"), citekit read "ch. 4" as a suffix
+    terms = style_locator_terms(find_style("ieee").xml, "en-US")
+    assert parse_locator(", ch. 4") == (None, None, ", ch. 4")
+    assert parse_locator(", ch. 4", style_terms=terms) == ("chapter", "4", "")
+    # the locale file's labels stay
+    assert parse_locator(", chap. 4", style_terms=terms) == ("chapter", "4", "")
+    (item,) = parse_cluster("[@a, ch. 4]", style_terms=terms).items
+    assert (item.label, item.locator) == ("chapter", "4")
+
+
+def test_style_locale_terms_follow_the_csl_precedence() -> None:
+    style = (
+        b'<style xmlns="http://purl.org/net/xbiblio/csl">'
+        b'<locale><terms><term name="verse" form="short">vv.</term></terms></locale>'
+        b'<locale xml:lang="de"><terms><term name="folio" form="short">Bl.</term></terms></locale>'
+        b'<locale xml:lang="de-AT"><terms>'
+        b'<term name="line" form="short">Bl.</term></terms></locale>'
+        b'<locale xml:lang="fr"><terms><term name="page" form="short">pg.</term></terms></locale>'
+        b"</style>"
+    )
+    at = locator_labels("de-AT", style_locator_terms(style, "de-AT"))
+    assert (at["bl."], at["vv."], at.get("pg.")) == ("line", "verse", None)
+    assert locator_labels("de-DE", style_locator_terms(style, "de-DE"))["bl."] == "folio"
+    assert style_locator_terms(b"<style/>", "en-US") == ()
 
 
 def test_a_long_locator_list_ending_in_a_word_is_read_in_one_retry() -> None:

@@ -203,6 +203,86 @@ def test_linkify_keeps_balanced_parentheses(text: str, link: str) -> None:
     assert plain(tree) == text
 
 
+SICI = "10.1002/(SICI)1096-987X(199803)19:4<377::AID-JCC1>3.0.CO;2-P"
+SICI_LINK = "https://doi.org/10.1002/(SICI)1096-987X(199803)19:4%3C377::AID-JCC1%3E3.0.CO;2-P"
+
+
+@pytest.mark.parametrize(
+    ("text", "shown", "link"),
+    [
+        # a SICI DOI was linked only up to its "<"
+        (f"https://doi.org/{SICI}.", f"https://doi.org/{SICI}", SICI_LINK),
+        (f"doi:{SICI}", f"doi:{SICI}", SICI_LINK),
+        (f"({SICI})", SICI, SICI_LINK),
+        (
+            f"http://dx.doi.org/{SICI}",
+            f"http://dx.doi.org/{SICI}",
+            SICI_LINK.replace("https://doi.org/", "http://dx.doi.org/"),
+        ),
+        # a ">" that closes no "<" of the DOI is the text's
+        ("<doi:10.1000/x>", "doi:10.1000/x", "https://doi.org/10.1000/x"),
+        ("<https://doi.org/10.1000/x>", "https://doi.org/10.1000/x", "https://doi.org/10.1000/x"),
+        # the DOI Handbook's characters are encoded; an escape already written stays
+        ("10.1000/a%b#c?d", "10.1000/a%b#c?d", "https://doi.org/10.1000/a%25b%23c%3Fd"),
+        (
+            "https://doi.org/10.1000/a%3Cb",
+            "https://doi.org/10.1000/a%3Cb",
+            "https://doi.org/10.1000/a%3Cb",
+        ),
+        # in any other URL, < and > are delimiters (RFC 3986)
+        ("<https://x.org/a>", "https://x.org/a", "https://x.org/a"),
+        ("https://x.org/a<b>", "https://x.org/a", "https://x.org/a"),
+    ],
+)
+def test_linkify_takes_the_whole_doi_with_angle_brackets(text: str, shown: str, link: str) -> None:
+    tree = linkify(Text(text))
+    assert isinstance(tree, Span)
+    spans = [c for c in tree.children if isinstance(c, Span)]
+    assert [(plain(c), c.link) for c in spans] == [(shown, link)]
+    assert plain(tree) == text
+
+
+@pytest.mark.parametrize(
+    ("output", "target"),
+    [
+        ("html", f'href="{SICI_LINK}"'),
+        ("markdown", "(https://doi.org/10.1002/%28SICI%291096-987X%28199803%2919:4%3C377"),
+        ("latex", "\\href{" + SICI_LINK.replace("%", "\\%") + "}"),
+    ],
+)
+def test_a_sici_doi_is_one_link_in_every_output(output: str, target: str) -> None:
+    library = Library.from_json(
+        [
+            {
+                "id": "s",
+                "type": "article-journal",
+                "title": "T",
+                "DOI": SICI,
+                "issued": {"date-parts": [[1998]]},
+            }
+        ]
+    )
+    (entry,) = render(library, "apa", output=output, link=True).bibliography_texts
+    assert target in entry
+
+
+def test_citation_text_reads_the_style_s_own_locator_labels() -> None:
+    # IEEE's short chapter term "ch.": pandoc prints "[1, Ch. 4]"; was "[1], ch. 4"
+    library = make_library()
+    expected = "[1, Ch. 4]"
+    assert cite(library, "[@raimondo2000, ch. 4]", "ieee") == expected
+    result = render(library, "ieee", citations=["[@raimondo2000, ch. 4]"], bibliography=False)
+    assert result.citations == [expected]
+
+
+def test_a_double_hyphen_locator_is_a_page_range() -> None:
+    # pandoc reads "--" as an en dash, a range: Chicago's page-range format applies
+    library = make_library()
+    for written in ("pp. 321--328", "pp. 321–328", "pp. 321-328"):
+        text = cite(library, f"[@raimondo2000, {written}]", "chicago-author-date")
+        assert text.endswith(", 321–28)"), (written, text)
+
+
 def test_bibliography_keys_limit_the_entries() -> None:
     texts = bibliography(make_library(), "apa", keys=["smith2008"], engine="citeproc-py")
     assert len(texts) == 1 and texts[0].startswith("Smith, A., & Jones, B. (2008)")
@@ -953,3 +1033,17 @@ def test_render_leaves_the_cycle_collector_as_it_found_it(enabled_before: bool) 
             gc.enable()
         else:
             gc.disable()
+
+
+def test_cite_prints_pandoc_s_author_in_text_form_as_the_command_line_does() -> None:
+    """``cite(lib, "@key [p. 33]")`` used to read the bracket as suffix text."""
+    library = make_library()
+    assert cite(library, "@raimondo2000 [p. 33]", "apa") == "Raimondo (2000, p. 33)"
+    # only the first cite is in the text; the bracket's others are ordinary cites
+    both = cite(library, "@raimondo2000 [p. 3; @smith2008]", "apa")
+    assert both == "Raimondo (2000, p. 3; Smith & Jones, 2008)"
+    # a numeric style prints the number alone, as pandoc does
+    assert cite(library, "@raimondo2000 [p. 33]", "ieee") == "[1, p. 33]"
+    # render() reads the form's cites (without placing the author before them)
+    result = render(library, "apa", citations=["@raimondo2000 [p. 33]"], bibliography=False)
+    assert result.citations == ["(Raimondo, 2000, p. 33)"]

@@ -7,7 +7,6 @@ too; ``citekit bib`` imports them so both commands behave the same.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -24,17 +23,15 @@ from citekit import (
     Cluster,
     Library,
     Result,
-    Rich,
-    Span,
-    Text,
+    Style,
     check_locale,
     find_style,
+    finish_standalone_citations,
     format_bibliography,
     format_citations,
     parse_cluster,
     parse_in_text,
     render,
-    serialise,
     unknown_keys,
 )
 from citekit.cli._common import (
@@ -228,95 +225,20 @@ def render_format(output_format: str) -> str:
     return "text" if output_format == "json" else output_format
 
 
-def parse_argument(text: str, locale: str, number: int) -> tuple[Cluster, bool]:
+def parse_argument(text: str, locale: str, number: int, style: Style) -> tuple[Cluster, bool]:
     """One CLUSTER argument as note ``number``, and whether it is author-in-text.
 
     ``@key [p. 33]`` is pandoc's author-in-text form and reads as
     ``citekit render`` reads it in a document; anything else is a cluster,
-    brackets optional.
+    brackets optional.  The style's own locator labels count (IEEE's ``ch.``).
     """
     try:
-        in_text = parse_in_text(text, locale)
+        in_text = parse_in_text(text, locale, style=style)
         if in_text is not None:
             return replace(in_text, note_number=number), True
-        return parse_cluster(text, locale, note_number=number), False
+        return parse_cluster(text, locale, note_number=number, style=style), False
     except CitationSyntaxError as exc:
         raise UsageError(str(exc)) from exc
-
-
-_NOTE_OPENERS = "\"'“‘([ \t\n"
-#: A letter; searched through re's own cache, not compiled at import: only
-#: note styles capitalise.
-_LETTER = r"[^\W\d_]"
-
-
-def capitalise_note(rich: Rich) -> Rich:
-    """A note's first letter as a capital ("See ...", "Ibid."), as in a rendered document.
-
-    Only when the letter starts the note (nothing but opening quotes and
-    brackets before it) and is not protected by ``nocase``; later cites of
-    the same note keep their case ("See A; see B"), as in pandoc and
-    citeproc-js.
-    """
-    done = False
-
-    def walk(node: Rich, nocase: bool) -> Rich:
-        nonlocal done
-        if done:
-            return node
-        if isinstance(node, Text):
-            letter = re.search(_LETTER, node.text)
-            before = node.text[: letter.start()] if letter else node.text
-            if before.strip(_NOTE_OPENERS) or letter is None:
-                done = done or bool(before.strip(_NOTE_OPENERS))
-                return node
-            done = True
-            if nocase:
-                return node
-            at = letter.start()
-            return Text(node.text[:at] + node.text[at].upper() + node.text[at + 1 :])
-        return replace(
-            node, children=tuple(walk(child, nocase or node.nocase) for child in node.children)
-        )
-
-    return walk(rich, False)
-
-
-def _finish_citations(
-    result: Result,
-    library: Library,
-    clusters: Sequence[Cluster],
-    narrative: Sequence[bool],
-    engine: str,
-    output: str,
-) -> None:
-    """Capitalise notes and put authors before author-in-text cites, in place.
-
-    Each CLUSTER is a note of a note style, so each starts with a capital;
-    an author-in-text cite gets the name ``citekit render`` puts before it
-    (:func:`citekit.documents.rendering.in_text_authors`), then a space, then the cite.
-    """
-    style = result.style
-    if style is None or len(result.citation_trees) != len(clusters):
-        return
-    keys = [
-        c.items[0].id
-        for c, n in zip(clusters, narrative, strict=True)
-        if n and c.items[0].id in library and citekit.author_in_text_applies(style)
-    ]
-    authors = (
-        citekit.in_text_authors(library, list(dict.fromkeys(keys)), style, result.locale, engine)
-        if keys
-        else {}
-    )
-    for index, (cluster, tree) in enumerate(zip(clusters, result.citation_trees, strict=True)):
-        if style.is_note:
-            tree = capitalise_note(tree)
-        author = authors.get(cluster.items[0].id) if narrative[index] else None
-        if author is not None:
-            tree = Span((author, Text(" "), tree))
-        result.citation_trees[index] = tree
-        result.citations[index] = serialise(tree, output)
 
 
 @click.command("cite")
@@ -404,15 +326,10 @@ def cite_command(
     the_style, the_locale = resolve_options(style, locale)
     parsed: list[Cluster] = []
     narrative: list[bool] = []
+    syntax_locale = the_locale or the_style.default_locale or DEFAULT_LOCALE
     for number, text in enumerate(clusters, start=1):
-        cluster, in_text = parse_argument(
-            text, the_locale or the_style.default_locale or DEFAULT_LOCALE, number
-        )
-        if in_text and citekit.author_in_text_applies(the_style):
-            cluster = replace(
-                cluster, items=tuple(replace(i, suppress_author=True) for i in cluster.items)
-            )
-        parsed.append(cluster)
+        cluster, in_text = parse_argument(text, syntax_locale, number, the_style)
+        parsed.append(citekit.suppress_in_text_author(cluster, the_style) if in_text else cluster)
         narrative.append(in_text)
     keys = [item.id for cluster in parsed for item in cluster.items]
     if (
@@ -442,7 +359,7 @@ def cite_command(
         bibliography_keys=[] if with_bibliography else None,
         include_quotations=include_quotations,
     )
-    _finish_citations(result, library, parsed, narrative, engine, render_format(output_format))
+    finish_standalone_citations(result, library, parsed, narrative)
     echo_warnings(result)
     if output_format == "json":
         echo_json(result.to_json())

@@ -358,6 +358,70 @@ def bare_urls(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _BARE_URL.finditer(text)]
 
 
+def _escaped(text: str, index: int) -> bool:
+    """Whether the character at ``index`` follows an odd run of backslashes."""
+    run = 0
+    while index - run > 0 and text[index - run - 1] == "\\":
+        run += 1
+    return run % 2 == 1
+
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def _closing_dollar(text: str, start: int, double: bool) -> int:
+    """Where the ``$`` (``$$``) closing math opened before ``start`` is, or -1.
+
+    Math stays within its paragraph: a blank line ends the search.  As in
+    pandoc, inline math ends at its next ``$``: when that one cannot close
+    it (a space before it, a digit after it), there is no math.
+    """
+    blank = _BLANK_LINE.search(text, start)
+    limit = blank.start() if blank is not None else len(text)
+    index = start
+    while (index := text.find("$", index, limit)) >= 0:
+        if _escaped(text, index):
+            index += 1
+        elif double:
+            if text.startswith("$$", index):
+                return index
+            index += 1
+        elif text[index - 1].isspace() or text[index + 1 : index + 2].isdigit():
+            return -1
+        else:
+            return index
+    return -1
+
+
+def math_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` has TeX math, as pandoc's ``tex_math_dollars`` reads it.
+
+    ``$$...$$`` is display math; ``$...$`` is inline math when the opening
+    ``$`` has a non-space right after it and the closing one a non-space
+    right before it and no digit after it (so "$20 and $30" is text); a
+    ``\\$`` is a dollar sign.  An ``@`` in math starts no citation.
+    """
+    spans: list[tuple[int, int]] = []
+    index = 0
+    while (index := text.find("$", index)) >= 0:
+        if _escaped(text, index):
+            index += 1
+            continue
+        double = text.startswith("$$", index)
+        body = index + (2 if double else 1)
+        if body >= len(text) or (not double and text[body].isspace()):
+            index = body
+            continue
+        end = _closing_dollar(text, body + (0 if double else 1), double)
+        if end < 0:
+            index = body if double else index + 1
+            continue
+        end += 2 if double else 1
+        spans.append((index, end))
+        index = end
+    return spans
+
+
 def _citations_in(state: StateInline) -> dict[int, CitationMatch]:
     """The citations of this inline text by start offset (found once per text)."""
     cache: dict[str, dict[int, CitationMatch]] = state.env.setdefault("citekit_citations", {})
@@ -365,7 +429,7 @@ def _citations_in(state: StateInline) -> dict[int, CitationMatch]:
     if found is None:
         found = {}
         if "@" in state.src:
-            urls = bare_urls(state.src)
+            urls = bare_urls(state.src) + math_spans(state.src)
             for match in find_citations(state.src):
                 if not any(start <= match.start < end for start, end in urls):
                     found[match.start] = match
@@ -386,6 +450,86 @@ def _citation(state: StateInline, silent: bool) -> bool:
         token.meta = {"keys": [item.id for item in match.cluster.items], "in_text": match.in_text}
     state.pos = match.end
     return True
+
+
+# ---------------------------------------------------------------------------
+# Citation prefixes and suffixes
+# ---------------------------------------------------------------------------
+
+_AFFIX_TRIGGERS = frozenset("*_`[]\\^~<&!")
+_CSL_TAGS = {"em": "i", "strong": "b", "sup": "sup", "sub": "sub"}
+_HTML_FORMAT = re.compile(r"<(?P<close>/?)(?P<tag>i|b|em|strong|sup|sub)\s*>")
+# what CSL-JSON's rich-text markup would read as a tag or an entity
+_CSL_MARKUP = re.compile(r"<(?=/?(?:i|b|sc|sup|sub|span)\b)|&(?=(?:amp|lt|gt|quot|#38);)")
+
+
+@cache
+def _affix_parser() -> MarkdownIt:
+    """pandoc's inline Markdown for a citation's prefix or suffix (no citations there)."""
+    # heavy optional dependencies, imported when a document is first read (see top)
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.attrs import attrs_plugin
+    from mdit_py_plugins.subscript import sub_plugin
+    from mdit_py_plugins.superscript import superscript_plugin
+
+    md = MarkdownIt("commonmark", {"html": True, "maxNesting": MAX_NESTING})
+    md.enable("strikethrough")
+    md.use(superscript_plugin).use(sub_plugin).use(attrs_plugin, spans=True, allowed=["class"])
+    return md
+
+
+def csl_text(text: str) -> str:
+    """Text that CSL-JSON's rich-text markup reads back as the same text (``<i`` kept)."""
+    return _CSL_MARKUP.sub(lambda m: "&lt;" if m.group(0) == "<" else "&amp;", text)
+
+
+def affix_markup(markdown: str) -> str:
+    """A citation prefix or suffix written in Markdown, as CSL-JSON rich text.
+
+    pandoc reads ``[*see* @a, p. 3, **cf.** this]`` with the emphasis, and
+    the engine takes affixes in CSL-JSON's markup (``<i>``, ``<b>``,
+    ``<sc>``, ``<sup>``, ``<sub>``), so that is what the Markdown becomes:
+    ``*x*``/``_x_``, ``**x**``, ``[x]{.smallcaps}``, ``^x^`` and ``~x~``.
+    Escapes and entities are read (``\\*`` is an asterisk); a code span
+    keeps its text as written, unchanged by the style's case (CSL has no
+    code); a link or image keeps its text, other raw HTML tags go (CSL has no
+    links, and a tag is no text; ``<i>``, ``<b>``, ``<em>``, ``<strong>``,
+    ``<sup>`` and ``<sub>`` stay as what they mean).  Spaces around it are kept as they were.
+    """
+    if not any(char in _AFFIX_TRIGGERS for char in markdown):
+        return markdown
+    core = markdown.strip()
+    if not core:
+        return markdown
+    lead = markdown[: len(markdown) - len(markdown.lstrip())]
+    trail = markdown[len(markdown.rstrip()) :]
+    tokens = _affix_parser().parseInline(core, {})
+    out: list[str] = []
+    spans: list[str] = []  # the closing markup of each open span
+    for token in (tokens[0].children or []) if tokens else []:
+        kind = token.type
+        if kind == "text":
+            out.append(csl_text(token.content))
+        elif kind == "code_inline":
+            out.append(f'<span class="nocase">{csl_text(token.content)}</span>')
+        elif kind in ("softbreak", "hardbreak"):
+            out.append(" ")
+        elif kind == "image":
+            out.append(csl_text(token.content))
+        elif kind.endswith("_open") and kind[:-5] in _CSL_TAGS:
+            out.append(f"<{_CSL_TAGS[kind[:-5]]}>")
+        elif kind.endswith("_close") and kind[:-6] in _CSL_TAGS:
+            out.append(f"</{_CSL_TAGS[kind[:-6]]}>")
+        elif kind == "span_open":
+            smallcaps = "smallcaps" in str(token.attrGet("class") or "").split()
+            out.append("<sc>" if smallcaps else "")
+            spans.append("</sc>" if smallcaps else "")
+        elif kind == "span_close" and spans:
+            out.append(spans.pop())
+        elif kind == "html_inline" and (tag := _HTML_FORMAT.fullmatch(token.content.lower())):
+            out.append(f"<{tag['close']}{_CSL_TAGS.get(tag['tag'], tag['tag'])}>")
+        # link_open/close, s_open/close (strikeout), other raw HTML: the text alone
+    return lead + "".join(out) + trail
 
 
 # ---------------------------------------------------------------------------
@@ -523,6 +667,31 @@ def _unsafe_links(state: StateCore) -> None:
                 token.type = "unsafe_image"
 
 
+_SMART_PUNCTUATION = re.compile(r"---|--|\.\.\.")
+_SMART_CHARACTERS = {"---": "\u2014", "--": "\u2013", "...": "\u2026"}
+
+
+def _smart_punctuation(state: StateCore) -> None:
+    """pandoc's dashes and ellipsis in the text (not in code, nor in a URL shown as itself)."""
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        in_url = 0
+        for token in block.children:
+            if token.type == "link_open" and token.info == "auto":
+                in_url += 1
+            elif token.type == "link_close" and token.info == "auto":
+                in_url = max(0, in_url - 1)
+            elif (
+                token.type == "text"
+                and not in_url
+                and ("--" in token.content or ".." in token.content)
+            ):
+                token.content = _SMART_PUNCTUATION.sub(
+                    lambda m: _SMART_CHARACTERS[m.group(0)], token.content
+                )
+
+
 def _flat_footnote_definitions(md: MarkdownIt) -> None:
     """A ``[^x]:`` inside a footnote definition's content is text, not another definition.
 
@@ -569,6 +738,12 @@ def parser(*, extensions: bool = True) -> MarkdownIt:
     if not extensions:
         return md
     md.enable(["table", "strikethrough"])
+    # pandoc's "smart" extension (on by default): curly quotes and apostrophes,
+    # -- and --- as dashes, ... as an ellipsis; not markdown-it's other
+    # replacements, such as (c) for a copyright sign, which pandoc leaves
+    md.options["typographer"] = True
+    md.enable("smartquotes")
+    md.core.ruler.after("smartquotes", "smart_punctuation", _smart_punctuation)
     md.use(footnote_plugin).use(deflist_plugin)
     _flat_footnote_definitions(md)
     for name in (
@@ -812,10 +987,13 @@ def to_text(text: str) -> str:
 __all__ = [
     "ALLOWED_ATTRIBUTES",
     "MAX_NESTING",
+    "affix_markup",
     "bare_urls",
     "block_tokens",
+    "csl_text",
     "document_url",
     "has_citation",
+    "math_spans",
     "parse_attributes",
     "parser",
     "safe_raw_html",

@@ -79,6 +79,90 @@ def stringify(node: Any) -> str:
     return ""
 
 
+_AFFIX_FORMAT = {
+    "Emph": "i",
+    "Strong": "b",
+    "SmallCaps": "sc",
+    "Superscript": "sup",
+    "Subscript": "sub",
+}
+
+AffixPiece = tuple[str, str]
+"""``("text", words)``, ``("open", tag)`` or ``("close", tag)`` (a CSL-JSON markup tag)."""
+
+
+def affix_pieces(node: Any) -> list[AffixPiece]:
+    """A citation prefix or suffix as text and CSL-JSON markup (``<i>``, ``<b>``, ``<sc>``...).
+
+    The text pieces put together are :func:`stringify`'s text, so a position
+    in that text (where a locator ends) is one in the pieces too.
+    Emphasis, strong, small caps (also ``[x]{.smallcaps}``), superscripts
+    and subscripts are kept; a code span is text the style's case leaves
+    alone; links, underlines and strikeouts keep their text (CSL has none).
+    """
+    if isinstance(node, list):
+        return [piece for child in node for piece in affix_pieces(child)]
+    if not isinstance(node, dict):
+        return []
+    tag = node.get("t")
+    contents: Any = node.get("c")
+    if tag in _AFFIX_FORMAT or (tag == "Span" and "smallcaps" in contents[0][1]):
+        markup = _AFFIX_FORMAT.get(str(tag), "sc")
+        inner = affix_pieces(contents[1] if tag == "Span" else contents)
+        return [("open", markup), *inner, ("close", markup)]
+    if tag == "Code":
+        return [("open", "nocase"), ("text", str(contents[1])), ("close", "nocase")]
+    if tag == "Quoted":
+        opening, closing = _QUOTES.get(contents[0].get("t", ""), ('"', '"'))
+        return [("text", opening), *affix_pieces(contents[1]), ("text", closing)]
+    if tag in ("Cite", "Link", "Image", "Span"):
+        return affix_pieces(contents[1])
+    if tag in ("Underline", "Strikeout"):
+        return affix_pieces(contents)
+    text = stringify(node)
+    return [("text", text)] if text else []
+
+
+def affix_markup(pieces: list[AffixPiece], start: int = 0) -> str:
+    """The pieces from text position ``start`` on, as CSL-JSON rich text.
+
+    Markup open at ``start`` is opened again there, and markup closed
+    before it is left out, so the tail of ``*p. 3, mine*`` is ``<i>, mine</i>``.
+    """
+    from citekit.documents.markdown import csl_text  # markdown-it stays unimported
+
+    out: list[str] = []
+    stack: list[str] = []
+    position = 0
+    started = start <= 0
+    for kind, value in pieces:
+        if kind == "text":
+            if not started:
+                if position + len(value) <= start:
+                    position += len(value)
+                    continue
+                out.extend(_tag(markup) for markup in stack)
+                value, position = value[start - position :], start
+                started = True
+            position += len(value)
+            out.append(csl_text(value))
+        elif kind == "open":
+            stack.append(value)
+            if started:
+                out.append(_tag(value))
+        elif stack:
+            stack.pop()
+            if started:
+                out.append(_tag(value, closing=True))
+    return "".join(out)
+
+
+def _tag(markup: str, *, closing: bool = False) -> str:
+    if markup == "nocase":
+        return "</span>" if closing else '<span class="nocase">'
+    return f"</{markup}>" if closing else f"<{markup}>"
+
+
 def meta_value(value: Any) -> Any:
     """A metadata value as plain Python: maps, lists, booleans and strings.
 
@@ -268,7 +352,10 @@ def last_str(inlines: list[Element]) -> Element | None:
 
 __all__ = [
     "NO_ATTR",
+    "AffixPiece",
     "Element",
+    "affix_markup",
+    "affix_pieces",
     "attr",
     "element",
     "elements",

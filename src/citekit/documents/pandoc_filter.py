@@ -28,6 +28,8 @@ from typing import Any
 from citekit.documents.frontmatter import metadata_flag
 from citekit.documents.pandoc_ast import (
     Element,
+    affix_markup,
+    affix_pieces,
     attr,
     element,
     elements,
@@ -53,7 +55,7 @@ from citekit.documents.rendering import (
 )
 from citekit.errors import DataError, Diagnostic, Severity, UsageError
 from citekit.formats import csljson
-from citekit.formats.citesyntax import parse_locator
+from citekit.formats.citesyntax import StyleTerms, parse_locator, style_locator_terms
 from citekit.model.records import Library
 from citekit.render import quoted
 from citekit.render.abbreviations import abbreviate, read_abbreviations
@@ -266,41 +268,54 @@ def _sites(blocks: Any, style: Style) -> list[_Site]:
     return sites
 
 
-def _suffix(rest: str) -> str | None:
-    """A suffix as the engine prints it: a word after the locator gets its space."""
+def _suffix(rest: str, markup: str) -> str | None:
+    """A suffix as the engine prints it: a word after the locator gets its space.
+
+    ``rest`` is the suffix's text after the locator, ``markup`` the same
+    with its emphasis and the like (:func:`affix_markup`).
+    """
     if not rest.strip():
         return None
-    collapsed = " ".join(rest.split())
-    if rest[:1].isspace() or collapsed[:1].isalnum():
+    collapsed = " ".join(markup.split())
+    if rest[:1].isspace() or " ".join(rest.split())[:1].isalnum():
         return " " + collapsed
     return collapsed
 
 
-def _cite_item(citation: Mapping[str, Any], locale: str) -> CiteItem:
-    """One pandoc citation as a cite: prefix and suffix as text, the locator read off the suffix."""
-    prefix = " ".join(stringify(citation.get("citationPrefix", [])).split())
-    label, locator, rest = parse_locator(stringify(citation.get("citationSuffix", [])), locale)
+def _cite_item(citation: Mapping[str, Any], locale: str, style_terms: StyleTerms) -> CiteItem:
+    """One pandoc citation as a cite, the locator read off the suffix's text.
+
+    Prefix and suffix keep their emphasis, strong text, small caps,
+    superscripts and subscripts (as CSL-JSON markup, which the engine
+    reads), as with ``--citeproc``.
+    """
+    prefix = " ".join(affix_markup(affix_pieces(citation.get("citationPrefix", []))).split())
+    pieces = affix_pieces(citation.get("citationSuffix", []))
+    suffix = "".join(value for kind, value in pieces if kind == "text")
+    label, locator, rest = parse_locator(suffix, locale, style_terms=style_terms)
     mode = citation.get("citationMode", {}).get("t")
     return CiteItem(
         id=str(citation["citationId"]),
         locator=locator,
         label=label if locator is not None else None,
         prefix=f"{prefix} " if prefix else None,
-        suffix=_suffix(rest),
+        suffix=_suffix(rest, affix_markup(pieces, len(suffix) - len(rest))),
         suppress_author=mode == "SuppressAuthor",
     )
 
 
-def _cluster(site: _Site, style: Style, locale: str) -> Cluster:
+def _cluster(site: _Site, style: Style, locale: str, style_terms: StyleTerms) -> Cluster:
     """A ``Cite`` element as a cluster; an author-in-text cite keeps its author out."""
     citations = [c for c in site.node["c"][0] if c.get("citationId") != "*"]
-    items = [_cite_item(c, locale) for c in citations]
-    site.written_in_text = bool(citations) and all(
-        c.get("citationMode", {}).get("t") == "AuthorInText" for c in citations
+    items = [_cite_item(c, locale, style_terms) for c in citations]
+    # pandoc reads ``@a [p. 3; @b]`` as an author-in-text cite of a, then a normal
+    # one of b: the first cite decides, and only its author goes into the text
+    site.written_in_text = (
+        bool(citations) and citations[0].get("citationMode", {}).get("t") == "AuthorInText"
     )
     site.in_text = site.written_in_text and author_in_text_applies(style, in_note=site.in_note)
     if site.in_text:
-        items = [replace(i, suppress_author=True) for i in items]
+        items[0] = replace(items[0], suppress_author=True)
     site.keys = tuple(i.id for i in items)
     return Cluster(items=tuple(items), note_number=site.note_number)
 
@@ -308,13 +323,13 @@ def _cluster(site: _Site, style: Style, locale: str) -> Cluster:
 def _positioned_authors(
     kept: Sequence[tuple[_Site, Cluster]], library: Library, style: Style, locale: str
 ) -> None:
-    """Name the author of each one-work author-in-text cite of a note style at its position.
+    """Name the author of each author-in-text cite of a note style at its position.
 
     The names are those ``citekit render`` prints
     (:func:`citekit.documents.rendering.positioned_authors`): in full the
     first time, short after, as pandoc does.
     """
-    wanted = [site.in_text and len(site.keys) == 1 and site.keys[0] in library for site, _ in kept]
+    wanted = [site.in_text and site.keys[0] in library for site, _ in kept]
     names = positioned_authors(
         library, style, [cluster for _, cluster in kept], wanted, locale=locale
     )
@@ -341,15 +356,10 @@ def _strip_period(inlines: list[Element]) -> list[Element]:
 
 
 def _author_inlines(site: _Site, authors: Mapping[str, Rich]) -> list[Element]:
-    """The names printed before an author-in-text citation (several cites: joined by "; ")."""
+    """The name printed before an author-in-text citation: its first cite's author."""
     if site.author is not None:
         return rich_inlines(site.author)
-    out: list[Element] = []
-    for index, key in enumerate(site.keys):
-        if index:
-            out += text_inlines("; ")
-        out += rich_inlines(authors.get(key, Text(key)))
-    return out
+    return rich_inlines(authors.get(site.keys[0], Text(site.keys[0])))
 
 
 def _link(inlines: list[Element], site: _Site, listed: set[str], library: Library) -> list[Element]:
@@ -385,7 +395,9 @@ def _citation_inlines(
             return body
         return [*text_inlines("("), *body, *text_inlines(")")]
     if site.in_text:
-        return [*_author_inlines(site, authors), element("Space"), *body]
+        # nothing left after the name (MLA's "@wilde."): no space before the punctuation
+        space = [element("Space")] if stringify(body).strip() else []
+        return [*_author_inlines(site, authors), *space, *body]
     return body
 
 
@@ -423,27 +435,33 @@ def _drop_space_before(node: Any, cites: set[int]) -> None:
             del node[index - 1]
 
 
-def _move_punctuation(node: Any, notes: set[int], inside_quote: bool) -> None:
+def _move_punctuation(
+    node: Any, notes: set[int], inside_quote: bool, named: frozenset[int] = frozenset()
+) -> None:
     """Put the punctuation after a footnote citation before it, as pandoc's citeproc does.
 
     ``text [@a].`` becomes ``text.[^1]``: the space before the note goes,
     and the full stop moves before the note mark, into a closing quote
     when the style's or locale's ``punctuation-in-quote`` wants it
-    (``"an end."[^1]``; :attr:`Result.punctuation_in_quote`).
+    (``"an end."[^1]``; :attr:`Result.punctuation_in_quote`).  In the
+    ``named`` cites (author in text, ``@a.``) it goes between the name and
+    the note mark, as pandoc 3 puts it: ``Doe.[^1]``.
     """
     if isinstance(node, dict):
         contents = node.get("c")
         if isinstance(contents, (list, dict)):
-            _move_punctuation(contents, notes, inside_quote)
+            _move_punctuation(contents, notes, inside_quote, named)
         return
     if not isinstance(node, list):
         return
     for child in node:
-        _move_punctuation(child, notes, inside_quote)
+        _move_punctuation(child, notes, inside_quote, named)
     index = 0
     while index < len(node):
         item = node[index]
-        if isinstance(item, dict) and id(item) in notes:
+        if isinstance(item, dict) and id(item) in named:
+            _pull_after_name(node, index)
+        elif isinstance(item, dict) and id(item) in notes:
             if index and node[index - 1].get("t") in ("Space", "SoftBreak"):
                 del node[index - 1]
                 index -= 1
@@ -451,18 +469,40 @@ def _move_punctuation(node: Any, notes: set[int], inside_quote: bool) -> None:
         index += 1
 
 
-def _pull_punctuation(node: list[Any], index: int, inside_quote: bool) -> None:
+def _take_punctuation(node: list[Any], index: int) -> str:
+    """The punctuation that starts the ``Str`` after ``node[index]``, taken out of it."""
     following = node[index + 1] if index + 1 < len(node) else None
     if not isinstance(following, dict) or following.get("t") != "Str":
-        return
+        return ""
     text = str(following["c"])
     punctuation = text[: len(text) - len(text.lstrip(_NOTE_PUNCTUATION))]
-    if not punctuation:
-        return
     if len(punctuation) == len(text):
         del node[index + 1]
-    else:
+    elif punctuation:
         following["c"] = text[len(punctuation) :]
+    return punctuation
+
+
+def _pull_after_name(node: list[Any], index: int) -> None:
+    """``@a.`` in a note style: the name, the punctuation, then the note mark.
+
+    A name ending in a full stop ("Goossens et al.") takes no second one.
+    """
+    punctuation = _take_punctuation(node, index)
+    if not punctuation:
+        return
+    contents = node[index]["c"][1]
+    name = stringify(contents[:-1])
+    if name.endswith(".") and punctuation.startswith("."):
+        punctuation = punctuation[1:]
+    if punctuation:
+        contents.insert(len(contents) - 1, element("Str", punctuation))
+
+
+def _pull_punctuation(node: list[Any], index: int, inside_quote: bool) -> None:
+    punctuation = _take_punctuation(node, index)
+    if not punctuation:
+        return
     before = node[index - 1] if index else None
     if (
         isinstance(before, dict)
@@ -635,7 +675,8 @@ def filter_document(
     if not sites and not settings.nocite:
         return out
     locale = settings.lang or style.default_locale or "en-US"
-    clusters = [_cluster(site, style, locale) for site in sites]
+    terms = style_locator_terms(style.xml, locale)
+    clusters = [_cluster(site, style, locale, terms) for site in sites]
     kept = [(site, cluster) for site, cluster in zip(sites, clusters, strict=True) if cluster.items]
     cited = [i.id for _, cluster in kept for i in cluster.items if i.id in library]
     everything = "*" in settings.nocite
@@ -656,7 +697,10 @@ def filter_document(
         citations=[c for _, c in kept],
         locale=settings.lang,
         bibliography=not settings.suppress_bibliography,
-        bibliography_keys=wanted,
+        # "@*" as ``citekit render`` asks for it: the whole library, which leaves out the
+        # quotation records whose quoting work is listed (docs/quotations.md)
+        bibliography_keys=None if everything else wanted,
+        nocite="*" if everything else None,
         link=settings.link_bibliography,
         jobs=jobs,
     )
@@ -664,23 +708,24 @@ def filter_document(
         out.warnings.append(f"warning: {warning}")
     out.problems += len(result.unknown_keys)
     in_text_keys = list(
-        dict.fromkeys(k for site, _ in kept if site.in_text for k in site.keys if k in subset)
+        dict.fromkeys(site.keys[0] for site, _ in kept if site.in_text and site.keys[0] in subset)
     )
     authors = in_text_authors(subset, in_text_keys, style, result.locale) if in_text_keys else {}
     _positioned_authors(kept, subset, style, result.locale)
     listed = set(result.bibliography_ids)
     notes: set[int] = set()
+    named_notes: set[int] = set()  # author-in-text cites whose note follows the name
     superscripts: set[int] = set()
     for (site, _), tree in zip(kept, result.citation_trees, strict=True):
         site.node["c"][1] = _citation_inlines(site, tree, style, authors, settings, listed, subset)
-        if style.is_note and not site.in_note and not site.in_text:
-            notes.add(id(site.node))
+        if style.is_note and not site.in_note:
+            (named_notes if site.in_text else notes).add(id(site.node))
         elif _starts_superscript(site.node["c"][1]):
             superscripts.add(id(site.node))
     if superscripts:
         _drop_space_before(doc["blocks"], superscripts)
-    if notes and settings.notes_after_punctuation:
-        _move_punctuation(doc["blocks"], notes, result.punctuation_in_quote)
+    if (notes or named_notes) and settings.notes_after_punctuation:
+        _move_punctuation(doc["blocks"], notes, result.punctuation_in_quote, frozenset(named_notes))
     if not settings.suppress_bibliography:
         _place_bibliography(doc, result, settings, named_keys, subset, [s for s, _ in kept])
     return out

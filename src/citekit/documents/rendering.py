@@ -57,6 +57,7 @@ from citekit.documents.frontmatter import (
 from citekit.documents.scan import FoundCitation, RefsDiv, Scan, scan
 from citekit.errors import DataError, Diagnostic, Severity, UnknownKeyError, UsageError
 from citekit.formats import read as read_library
+from citekit.formats.citesyntax import style_locator_terms
 from citekit.model.records import Library, Record
 from citekit.render import (
     BibEntry,
@@ -70,10 +71,11 @@ from citekit.render import (
     serialise,
 )
 from citekit.render.abbreviations import abbreviate, load_abbreviations
-from citekit.render.api import entry_sets, linkify, set_closure
+from citekit.render.api import author_trees, entry_sets, in_text_authors, linkify, set_closure
+from citekit.render.intext import author_in_text_applies, author_name
 from citekit.render.output import html_document, link_target
 from citekit.render.quoted import quoting_closure
-from citekit.render.richtext import Rich, Text, escape_attribute, plain
+from citekit.render.richtext import Rich, Text, escape_attribute
 from citekit.sources.resolve import Resolver, rename_cluster, resolve_identifiers
 from citekit.styles.catalog import DEFAULT_LOCALE, Style, find_style, load_locale_xml
 
@@ -387,67 +389,8 @@ def _document_divs(
 # ---------------------------------------------------------------------------
 
 
-def author_in_text_applies(style: Style, *, in_note: bool = False) -> bool:
-    """Whether an author-in-text cite (``@key [p. 33]``) prints the author before it.
-
-    Not inside a note of a note style (the whole citation stands there), and
-    not in numeric styles, where pandoc prints just the number ("[1] says"):
-    CSL has no in-text author form, and numeric styles disagree on one.
-    ``citekit cite`` asks the same question, so both print the same.
-    """
-    if style.is_note and in_note:
-        return False
-    return style.citation_format != "numeric"
-
-
 def _author_in_text(found: FoundCitation, style: Style) -> bool:
     return found.in_text and author_in_text_applies(style, in_note=found.in_note)
-
-
-def _author_trees(
-    library: Library, keys: Sequence[str], style: Style, locale: str, engine: str | Engine | None
-) -> dict[str, Rich]:
-    """Each key's names as the style's author-only cite renders them."""
-    if not keys:
-        return {}
-    # Only the names are wanted: the in-text records alone are enough, and
-    # far cheaper than the whole document's items.
-    only = render(
-        Library(library[k] for k in keys),
-        style,
-        locale=locale,
-        output="text",
-        engine=engine,
-        bibliography=False,
-        citations=[Cluster((CiteItem(k, author_only=True),)) for k in keys],
-    )
-    return dict(zip(keys, only.citation_trees, strict=True))
-
-
-def in_text_authors(
-    library: Library,
-    keys: Sequence[str],
-    style: Style,
-    locale: str,
-    engine: str | Engine | None = None,
-) -> dict[str, Rich]:
-    """The name printed before each key's author-in-text cite, as :func:`render_document` does.
-
-    The style's own author rendering, or the family names when the style
-    prints none (``citekit cite`` uses this for ``@key [p. 33]``).
-    """
-    trees = _author_trees(library, keys, style, locale, engine)
-    return {key: _author_name(trees.get(key), library[key], locale) for key in keys}
-
-
-def author_name(tree: Rich | None, record: Record, locale: str) -> Rich:
-    """The name of an author-in-text cite from its author-only rendering (or the record).
-
-    For callers that render the author-only cite themselves, at the cite's
-    own position (the pandoc filter: a note style's subsequent cite names
-    the author short, "Raimondo", as pandoc does).
-    """
-    return _author_name(tree, record, locale)
 
 
 def positioned_authors(
@@ -459,38 +402,43 @@ def positioned_authors(
     locale: str | None,
     engine: str | Engine | None = None,
 ) -> list[Rich | None]:
-    """The author's name of each wanted one-work author-in-text cite, at its own position.
+    """The author's name of each wanted author-in-text cite, at its own position.
 
     A note style names an author in full the first time and short after
     (Chicago: "Justin Raimondo", then "Raimondo"); pandoc prints the name an
     author-only cite would print at that place.  The document's clusters
     (in order, every cite included, so that positions -- first, subsequent,
     ibid -- are the document's own) are rendered once more with the wanted
-    ones author-only.  Other styles name an author the same way everywhere:
-    None for every cluster, and nothing is rendered.  Shared by ``citekit
+    ones author-only.  Only a cluster's first cite is named (``@a [p. 3;
+    @b]``, as pandoc reads it); the others follow it as a cluster of their
+    own, so that their positions still count.  Other styles name an author
+    the same way everywhere: None for every cluster, and nothing is
+    rendered.  Shared by ``citekit
     render`` and the pandoc filter.
     """
     if not style.is_note or not any(wanted):
         return [None] * len(clusters)
     # the name alone: the cite's prefix and suffix belong to the note
-    author_only = [
-        replace(
-            cluster,
-            items=tuple(
-                replace(i, author_only=True, suppress_author=False, prefix=None, suffix=None)
-                for i in cluster.items
-            ),
-        )
-        if want
-        else cluster
-        for cluster, want in zip(clusters, wanted, strict=True)
-    ]
+    author_only: list[Cluster] = []
+    at: list[int] = []  # where each of ``clusters`` went in ``author_only``
+    for cluster, want in zip(clusters, wanted, strict=True):
+        at.append(len(author_only))
+        if not want:
+            author_only.append(cluster)
+            continue
+        first, *rest = cluster.items
+        named = replace(first, author_only=True, suppress_author=False, prefix=None, suffix=None)
+        author_only.append(replace(cluster, items=(named,)))
+        if rest:
+            author_only.append(replace(cluster, items=tuple(rest)))
     names = render(
         library, style, citations=author_only, locale=locale, engine=engine, bibliography=False
     )
     return [
-        _author_name(tree, library[cluster.items[0].id], names.locale) if want else None
-        for cluster, want, tree in zip(clusters, wanted, names.citation_trees, strict=True)
+        author_name(names.citation_trees[index], library[cluster.items[0].id], names.locale)
+        if want
+        else None
+        for cluster, want, index in zip(clusters, wanted, at, strict=True)
     ]
 
 
@@ -509,6 +457,17 @@ def _sets_in_parentheses(found: Scan, library: Library) -> Scan:
         for c in found.citations
     ]
     return found
+
+
+def _rich_affixes(item: CiteItem) -> CiteItem:
+    """A cite whose Markdown prefix and suffix (``[*see* @a]``) the engine reads as rich text."""
+    if not (item.prefix or item.suffix):
+        return item
+    return replace(
+        item,
+        prefix=markdown_reader.affix_markup(item.prefix) if item.prefix else item.prefix,
+        suffix=markdown_reader.affix_markup(item.suffix) if item.suffix else item.suffix,
+    )
 
 
 def _render_clusters(
@@ -537,14 +496,15 @@ def _render_clusters(
     authors_needed: dict[str, None] = {}
     for index, found in enumerate(citations):
         items: list[CiteItem] = []
-        for item in found.cluster.items:
+        for position, item in enumerate(found.cluster.items):
             if item.id not in library:
                 continue
             cited.setdefault(item.id)
-            if _author_in_text(found, style):
+            # ``@a [p. 3; @b]``: a's author goes into the text, b is cited as usual (pandoc)
+            if position == 0 and _author_in_text(found, style):
                 authors_needed.setdefault(item.id)
                 item = replace(item, suppress_author=True)
-            items.append(item)
+            items.append(_rich_affixes(item))
         if items:
             clusters.append(replace(found.cluster, items=tuple(items)))
             owners.append(index)
@@ -572,10 +532,11 @@ def _render_clusters(
     trees: list[Rich | None] = [None] * len(citations)
     for owner, tree in zip(owners, result.citation_trees, strict=True):
         trees[owner] = tree
-    authors = _author_trees(library, list(authors_needed), style, locale, engine)
+    authors = author_trees(library, list(authors_needed), style, locale, engine)
     one_author = [
-        _author_in_text(citations[owner], style) and len(citations[owner].cluster.items) == 1
-        for owner in owners
+        _author_in_text(citations[owner], style)
+        and cluster.items[0].id == citations[owner].cluster.items[0].id
+        for owner, cluster in zip(owners, clusters, strict=True)
     ]
     positioned: list[Rich | None] = [None] * len(citations)
     names = positioned_authors(subset, style, clusters, one_author, locale=locale, engine=engine)
@@ -583,39 +544,6 @@ def _render_clusters(
         positioned[owner] = name
     warnings = [w for w in result.warnings if not w.startswith("unknown citation key")]
     return trees, authors, positioned, result, warnings
-
-
-def _strip_layout_affixes(rich: Rich) -> Rich:
-    """An author-only rendering without the brackets and final period of the layout."""
-    leaves: list[Text] = []
-
-    def collect(node: Rich) -> None:
-        if isinstance(node, Text):
-            if node.text:
-                leaves.append(node)
-        else:
-            for child in node.children:
-                collect(child)
-
-    collect(rich)
-    if not leaves:
-        return rich
-    first, last = leaves[0], leaves[-1]
-    swap: dict[int, Text] = {}
-    stripped_first = Text(first.text.lstrip("([ "))
-    swap[id(first)] = stripped_first
-    source = stripped_first if last is first else last
-    ending = source.text.rstrip(")], ")
-    if ending.endswith(".") and not re.search(r"(?:\bal|\b[A-Z])\.$", ending):
-        ending = ending[:-1]
-    swap[id(last)] = Text(ending)
-
-    def rebuild(node: Rich) -> Rich:
-        if isinstance(node, Text):
-            return swap.get(id(node), node)
-        return replace(node, children=tuple(rebuild(c) for c in node.children))
-
-    return rebuild(rich)
 
 
 def _space_before(text: str, start: int) -> int:
@@ -647,31 +575,6 @@ def _without_period(text: str) -> str:
         if text.endswith(ending):
             return text[: -len(ending)] + keep
     return text
-
-
-def _fallback_author(record: Record, locale: str) -> str:
-    """Family names of the authors (or editors) for styles that print no names."""
-    names = record.names("author") or record.names("editor")
-    families = [n.family or n.literal or "" for n in names]
-    families = [f for f in families if f]
-    if not families:
-        title = record.get("title-short") or record.get("title")
-        return str(title) if title else record.key
-    if len(families) >= 3:
-        return f"{families[0]} et al."
-    xml = load_locale_xml(locale) or b""
-    match = re.search(rb'<term name="and">([^<]+)</term>', xml)
-    conjunction = match.group(1).decode("utf-8") if match else "and"
-    return f" {conjunction} ".join(families)
-
-
-def _author_name(tree: Rich | None, record: Record, locale: str) -> Rich:
-    """The author part of an author-in-text cite, as the engine rendered it."""
-    if tree is not None:
-        stripped = _strip_layout_affixes(tree)
-        if re.search(r"[^\W\d_]", plain(stripped)):
-            return stripped
-    return Text(_fallback_author(record, locale))
 
 
 def _entry_markdown(rich: Rich) -> str:
@@ -825,7 +728,13 @@ def render_document(
     the_locale = locale or meta.lang or the_style.default_locale or DEFAULT_LOCALE
 
     found = _sets_in_parentheses(
-        scan(text, body_start=meta.body_start, locale=the_locale, note_style=the_style.is_note),
+        scan(
+            text,
+            body_start=meta.body_start,
+            locale=the_locale,
+            note_style=the_style.is_note,
+            style_terms=style_locator_terms(the_style.xml, the_locale),
+        ),
         the_library,
     )
     nocite, resolve_messages = _resolve_cited(
@@ -1026,8 +935,8 @@ def _assemble(
                 [named]
                 if named is not None
                 else [
-                    _author_name(authors.get(i.id), library[i.id], result.locale)
-                    for i in items
+                    author_name(authors.get(i.id), library[i.id], result.locale)
+                    for i in items[:1]  # the first cite's author alone, as in pandoc
                     if i.id in library
                 ]
             )
@@ -1042,7 +951,19 @@ def _assemble(
             new_notes.append((number, label, markdown))
             display = f"{author_plain} {plain}".strip()
             if found_citation.in_text:
-                replacement = f"{author_md}[^{label}]"
+                mark = ""
+                if (
+                    meta.notes_after_punctuation
+                    and end < len(text)
+                    and text[end] in _NOTE_PUNCTUATION
+                ):
+                    # "@wilde." -> "Oscar Wilde.[^c1]", as pandoc 3 moves it; a name
+                    # ending "et al." takes no second full stop
+                    mark = text[end]
+                    end += 1
+                    if mark == "." and author_plain.endswith("."):
+                        mark = ""
+                replacement = f"{author_md}{mark}[^{label}]"
             else:
                 start = _space_before(text, start)
                 replacement = f"[^{label}]"
@@ -1206,7 +1127,9 @@ def _bibliography_block(
 ) -> str:
     """The entries in a ``::: {#refs}`` div, as pandoc writes them, under a heading.
 
-    No heading is added when the document already ends with one (unless
+    A ``::: {#refs}`` div the document has gets no heading (pandoc adds
+    ``reference-section-title`` only to a bibliography it appends at the
+    end).  No heading is added when the document already ends with one (unless
     ``reference-section-title`` names another), so ``# References`` at the
     end is not repeated.  ``ident`` is the div's id (``refs-NAME`` for a
     named bibliography, which gets no heading); ``anchored`` collects the
@@ -1227,8 +1150,8 @@ def _bibliography_block(
     block = f"::: {{#{ident} {classes}}}\n" + "\n\n".join(lines) + "\n:::\n"
     if ident != "refs":
         return block
-    if in_refs_div:
-        return f"# {meta.section_title}\n\n{block}" if meta.section_title else block
+    if in_refs_div:  # the writer placed it: pandoc adds no heading there
+        return block
     if trailing_heading is not None and (
         meta.section_title is None or meta.section_title.strip() == trailing_heading
     ):

@@ -3,7 +3,8 @@
 :mod:`citekit.formats.citesyntax` knows what one citation looks like; this module
 knows where in a document citations may be: not in code (fenced, indented or
 inline), not in HTML comments or tags, not in a URL or an e-mail address
-(``https://x.org/@jgm``, ``<a+@b.org>``), not behind a backslash (``\\@``),
+(``https://x.org/@jgm``, ``<a+@b.org>``), not in TeX math (``$...$``,
+``$$...$$``, pandoc's ``tex_math_dollars``), not behind a backslash (``\\@``),
 not inside the ``::: {#refs}`` block nor a ``::: {#refs-NAME}`` one (the Markdown reader,
 :mod:`citekit.documents.markdown`, draws the same line).  It also finds the
 document's notes (``[^1]`` references and definitions, inline ``^[...]``
@@ -21,11 +22,11 @@ from __future__ import annotations
 import bisect
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from citekit.documents.markdown import bare_urls
+from citekit.documents.markdown import bare_urls, math_spans
 from citekit.errors import DataError
-from citekit.formats.citesyntax import find_citations
+from citekit.formats.citesyntax import CitationMatch, StyleTerms, find_citations
 from citekit.render.types import Cluster
 
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
@@ -274,19 +275,30 @@ def _mask_escapes(chars: list[str], body_start: int) -> None:
         i += 1
 
 
-def mask(text: str, body_start: int = 0) -> str:
-    """The document with everything that cannot hold citations blanked out."""
+def mask(text: str, body_start: int = 0, *, inline: bool = True) -> str:
+    """The document with everything that cannot hold citations blanked out.
+
+    ``inline`` False keeps escapes, code spans, bare URLs and math: a
+    citation's prefix and suffix are read from that text, so that they keep
+    what the writer put there (``[see `x` @a]``).
+    """
     chars = list(text)
     _blank(chars, 0, body_start)
     _mask_blocks(text, chars, body_start)
     for pattern in (_COMMENT, _HTML_TAG, _EMAIL_AUTOLINK):
         for match in pattern.finditer(text, body_start):
             _blank(chars, match.start(), match.end())
+    if not inline:
+        return "".join(chars)
     for start, end in bare_urls(text):
         if start >= body_start:
             _blank(chars, start, end)
     _mask_escapes(chars, body_start)
     _mask_inline_code("".join(chars), chars, body_start)
+    # TeX math after code: a "$" in a code span opens no math
+    for start, end in math_spans("".join(chars)):
+        if start >= body_start:
+            _blank(chars, start, end)
     return "".join(chars)
 
 
@@ -415,10 +427,56 @@ def _check_brackets(masked: str, lines: LineIndex) -> None:
 # ---------------------------------------------------------------------------
 
 
+def _with_affixes(
+    hits: list[CitationMatch],
+    masked: str,
+    text: str,
+    body_start: int,
+    locale: str,
+    style_terms: StyleTerms,
+) -> list[CitationMatch]:
+    """The citations with prefixes and suffixes as written, code spans and escapes included.
+
+    The masked text the citations were found in has those blanked out
+    (``[see `x` @a]`` would lose the code); each citation that had some is
+    read again from its own text with them kept.  The new reading is taken
+    only when it finds the same citation (same keys, same kind); a
+    citation-like ``@`` in the kept text (a URL's) leaves the first reading.
+    """
+    kept: str | None = None
+    out: list[CitationMatch] = []
+    for hit in hits:
+        if masked[hit.start : hit.end] == text[hit.start : hit.end]:
+            out.append(hit)
+            continue
+        if kept is None:
+            kept = mask(text, body_start, inline=False)
+        again = find_citations(kept[hit.start : hit.end], locale, style_terms=style_terms)
+        same = (
+            len(again) == 1
+            and again[0].start == 0
+            and again[0].end == hit.end - hit.start
+            and again[0].in_text == hit.in_text
+            and [i.id for i in again[0].cluster.items] == [i.id for i in hit.cluster.items]
+            and [i.suppress_author for i in again[0].cluster.items]
+            == [i.suppress_author for i in hit.cluster.items]
+        )
+        out.append(replace(hit, cluster=again[0].cluster) if same else hit)
+    return out
+
+
 def scan(
-    text: str, *, body_start: int = 0, locale: str = "en-US", note_style: bool = False
+    text: str,
+    *,
+    body_start: int = 0,
+    locale: str = "en-US",
+    note_style: bool = False,
+    style_terms: StyleTerms = (),
 ) -> Scan:
     """Find every citation and note; number the notes in reading order.
+
+    Locators are read with ``locale``'s labels and the style's own
+    (``style_terms``: IEEE's ``ch.``), as pandoc reads them.
 
     With ``note_style`` every citation in the main text becomes a note of
     its own and takes a number in the same sequence as the document's own
@@ -472,7 +530,14 @@ def scan(
     for note in result.inline_notes:
         if definition_at(note.start) is None:
             events.append((note.start, f"^[{note.start}]"))
-    hits = find_citations(scan_masked, locale)
+    hits = _with_affixes(
+        find_citations(scan_masked, locale, style_terms=style_terms),
+        scan_masked,
+        text,
+        body_start,
+        locale,
+        style_terms,
+    )
     places: list[str | None] = []
     for hit in hits:
         definition = definition_at(hit.start)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from functools import cache, lru_cache
 
 from citekit.base.text import balanced
@@ -28,7 +29,7 @@ from citekit.errors import CitationSyntaxError
 from citekit.model.citations import CiteItem, Cluster
 from citekit.model.locators import DEFAULT_LOCATOR, LOCATOR_TERMS
 from citekit.styles.catalog import DEFAULT_LOCALE
-from citekit.styles.terms import TermForm, locale_terms
+from citekit.styles.terms import TermForm, locale_terms, parse_terms
 
 
 def _lazy(pattern: str) -> Callable[[], re.Pattern[str]]:
@@ -40,17 +41,28 @@ def _lazy(pattern: str) -> Callable[[], re.Pattern[str]]:
 # Key characters (pandoc): alphanumerics and _ anywhere, internal punctuation
 # only when followed by an alphanumeric.
 _KEY = r"[\w](?:[\w]|[:.#$%&\-+?<>~/](?=[\w]))*"
-_KEY_RE = re.compile(r"(?P<minus>-?)@(?:\{(?P<braced>[^{}\[\]]*)\}|(?P<plain>" + _KEY + r"))")
+# An @ right after a word character is an e-mail address (``me@x.org``), as in pandoc.
+_KEY_RE = re.compile(
+    r"(?P<minus>-?)(?<!\w)@(?:\{(?P<braced>[^{}\[\]]*)\}|(?P<plain>" + _KEY + r"))"
+)
 _PLAIN_LOCATOR_WORD = r"\w*\d\w*(?:[.:]\w+)*|[ivxlcdmIVXLCDM]+(?:[.:]\w+)*"
 # pandoc takes a word in brackets too: ``p. [33]``, ``pp. [iv]-x``
 _LOCATOR_WORD = r"\[(?:" + _PLAIN_LOCATOR_WORD + r")\]|" + _PLAIN_LOCATOR_WORD
 _LOCATOR_VALUE = _lazy(
-    r"(?P<value>(?:" + _LOCATOR_WORD + r")(?:\s*(?:[-–—]|,|&|and)\s*(?:" + _LOCATOR_WORD + r"))*)"
+    r"(?P<value>(?:"
+    + _LOCATOR_WORD
+    + r")(?:\s*(?:-{1,3}|[–—]|,|&|and)\s*(?:"
+    + _LOCATOR_WORD
+    + r"))*)"
 )
 # Without a label only plain numbers count (``12``, ``33-35``, ``4a``), as in pandoc.
 _NUMBER_WORD = r"\[\d+[a-zA-Z]?(?:[.:]\d+)*\]|\d+[a-zA-Z]?(?:[.:]\d+)*"
 _BARE_NUMBERS = _lazy(
-    r"(?P<value>(?:" + _NUMBER_WORD + r")(?:\s*(?:[-–—]|,|&|and)\s*(?:" + _NUMBER_WORD + r"))*)"
+    r"(?P<value>(?:"
+    + _NUMBER_WORD
+    + r")(?:\s*(?:-{1,3}|[–—]|,|&|and)\s*(?:"
+    + _NUMBER_WORD
+    + r"))*)"
 )
 _BRACED_VALUE = _lazy(r"\{(?P<value>[^{}]*)\}")
 
@@ -60,7 +72,11 @@ class CitationMatch:
     """A citation found in running text, with its character span.
 
     ``in_text`` marks pandoc's author-in-text form (``@doe99 [p. 33]``),
-    rendered as the author followed by the citation without its author.
+    rendered as the author followed by the citation without its author.  It
+    concerns the first cite only: ``@doe99 [p. 33; @roe04]`` cites
+    ``roe04`` as usual after it, in the same parentheses (pandoc's
+    AuthorInText then NormalCitation).  ``-@doe99`` in running text is no
+    in-text cite but a cluster whose cite leaves the author out.
     """
 
     start: int
@@ -80,14 +96,52 @@ def _locator_forms(terms: tuple[TermForm, ...]) -> list[TermForm]:
     return sorted((t for t in terms if t.name in rank), key=lambda t: rank[t.name])
 
 
+StyleTerms = tuple[TermForm, ...]
+"""A style's own locator term forms (:func:`style_locator_terms`)."""
+
+_STYLE_LOCALE = cache(lambda: re.compile(rb"<locale\b([^>]*)>(.*?)</locale>", re.DOTALL))
+_XML_LANG = cache(lambda: re.compile(rb"xml:lang\s*=\s*[\"']([^\"']*)"))
+
+
 @lru_cache(maxsize=32)
-def locator_labels(locale: str = DEFAULT_LOCALE) -> dict[str, str]:
+def style_locator_terms(style_xml: bytes, locale: str = DEFAULT_LOCALE) -> StyleTerms:
+    """The locator term forms a style's own ``<locale>`` elements give ``locale``.
+
+    pandoc reads labels with the style's term overrides too (IEEE's short
+    chapter term ``ch.``: ``[@a, ch. 4]``).  The CSL order of precedence
+    holds: a ``<locale>`` for the whole tag (``en-US``), then for the
+    language (``en``), then one without ``xml:lang``.  Each element's terms
+    are read as a locale file's are (kept on disk, so no XML is parsed on
+    later runs).
+    """
+    if b"<locale" not in style_xml:
+        return ()
+    wanted = locale.lower()
+    ranked: list[tuple[int, bytes]] = []
+    for match in _STYLE_LOCALE().finditer(style_xml):
+        lang = _XML_LANG().search(match[1])
+        tag = lang[1].decode("ascii", "replace").lower() if lang else ""
+        rank = 0 if tag == wanted else 1 if tag == wanted.split("-")[0] else 2 if not tag else -1
+        if rank >= 0:
+            ranked.append((rank, match[2]))
+    found: list[TermForm] = []
+    for _, body in sorted(ranked, key=lambda pair: pair[0]):
+        xml = b'<locale xmlns="http://purl.org/net/xbiblio/csl">' + body + b"</locale>"
+        found += parse_terms(xml)
+    return tuple(_locator_forms(tuple(found)))
+
+
+@lru_cache(maxsize=32)
+def locator_labels(locale: str = DEFAULT_LOCALE, style_terms: StyleTerms = ()) -> dict[str, str]:
     """Lower-cased label text -> CSL locator term, for a locale plus English.
 
     English is always included because people write ``p.`` in any language;
-    the locale's own forms come first and win ties.
+    the style's own forms for the locale (``style_terms``) come first, then
+    the locale's, and the earlier win ties.
     """
     labels: dict[str, str] = {}
+    for term in style_terms:
+        labels.setdefault(term.text.lower(), term.name)
     for lang in dict.fromkeys((locale, DEFAULT_LOCALE)):
         for term in _locator_forms(locale_terms(lang)):
             labels.setdefault(term.text.lower(), term.name)
@@ -97,16 +151,20 @@ def locator_labels(locale: str = DEFAULT_LOCALE) -> dict[str, str]:
 
 
 @lru_cache(maxsize=32)
-def _label_pattern(locale: str) -> re.Pattern[str]:
-    labels = sorted(locator_labels(locale), key=len, reverse=True)
+def _label_pattern(locale: str, style_terms: StyleTerms) -> re.Pattern[str]:
+    labels = sorted(locator_labels(locale, style_terms), key=len, reverse=True)
     alternatives = "|".join(re.escape(label) for label in labels)
     # A word label needs a space or the end after it ("pp." "page"); a symbol
     # (§, ¶) may touch the number.
     return re.compile(r"(?P<label>" + alternatives + r")(?:(?<=\W)\s*|\s+)", re.IGNORECASE)
 
 
-def parse_locator(suffix: str, locale: str = DEFAULT_LOCALE) -> tuple[str | None, str | None, str]:
+def parse_locator(
+    suffix: str, locale: str = DEFAULT_LOCALE, *, style_terms: StyleTerms = ()
+) -> tuple[str | None, str | None, str]:
     """Split a cite's suffix into (label, locator, rest).
+
+    ``style_terms`` (:func:`style_locator_terms`) adds the style's own labels.
 
     ``", pp. 33-35, for example"`` -> ``("page", "33-35", ", for example")``;
     ``", 12"`` -> ``("page", "12", "")``; text without a locator comes back
@@ -120,10 +178,10 @@ def parse_locator(suffix: str, locale: str = DEFAULT_LOCALE) -> tuple[str | None
         # reading the locale's labels
         return None, None, suffix
     label: str | None = None
-    label_match = _label_pattern(locale).match(suffix, pos)
+    label_match = _label_pattern(locale, style_terms).match(suffix, pos)
     value_pos = pos
     if label_match:
-        label = locator_labels(locale)[label_match["label"].lower()]
+        label = locator_labels(locale, style_terms)[label_match["label"].lower()]
         value_pos = label_match.end()
     braced = _BRACED_VALUE().match(suffix, value_pos)
     if braced:
@@ -135,11 +193,23 @@ def parse_locator(suffix: str, locale: str = DEFAULT_LOCALE) -> tuple[str | None
         cut = _last_separator(value["value"])
         value = pattern.match(suffix, value_pos, value_pos + cut) if cut else None
     if value and _ends_cleanly(suffix, value.end()):
-        return label or DEFAULT_LOCATOR, value["value"].strip(), suffix[value.end() :]
+        return label or DEFAULT_LOCATOR, _dashes(value["value"].strip()), suffix[value.end() :]
     return None, None, suffix
 
 
-_SEPARATOR = _lazy(r"\s*(?:[-–—]|,|&|and)\s*")
+def _dashes(value: str) -> str:
+    """A locator's dashes as pandoc's smart typography reads them, ranges as CSL's hyphen.
+
+    ``---`` is an em dash; ``--`` and an en dash make a range as ``-`` does
+    (``pp. 321--328``), so that the style's page-range format and range
+    delimiter apply to it in every engine.
+    """
+    if "-" not in value and "–" not in value:
+        return value
+    return value.replace("---", "—").replace("--", "-").replace("–", "-")
+
+
+_SEPARATOR = _lazy(r"\s*(?:-{1,3}|[–—]|,|&|and)\s*")
 
 
 def _last_separator(value: str) -> int:
@@ -271,7 +341,7 @@ def _clean_suffix(text: str) -> str | None:
     return collapsed
 
 
-def _cite(text: str, mask: str, locale: str) -> CiteItem:
+def _cite(text: str, mask: str, locale: str, terms: StyleTerms = ()) -> CiteItem:
     """One cite; ``mask`` is ``text`` depth-masked, so nested brackets are prefix or suffix."""
     match = _KEY_RE.search(mask)
     if match is None:
@@ -281,7 +351,7 @@ def _cite(text: str, mask: str, locale: str) -> CiteItem:
     if not key:
         raise CitationSyntaxError(f"empty citation key in {text.strip()!r}")
     prefix = _clean_prefix(text[: match.start()])
-    label, locator, rest = parse_locator(text[match.end() :], locale)
+    label, locator, rest = parse_locator(text[match.end() :], locale, style_terms=terms)
     return CiteItem(
         id=key,
         locator=locator,
@@ -293,12 +363,17 @@ def _cite(text: str, mask: str, locale: str) -> CiteItem:
 
 
 def _cluster(
-    body: str, mask: str, locale: str, note_number: int | None, source: str | None = None
+    body: str,
+    mask: str,
+    locale: str,
+    note_number: int | None,
+    source: str | None = None,
+    terms: StyleTerms = (),
 ) -> Cluster:
     """A cluster body (no outer brackets) with its structure mask."""
     depth_masked = _depth_mask(mask)
     items = tuple(
-        _cite(body[start:end], depth_masked[start:end], locale)
+        _cite(body[start:end], depth_masked[start:end], locale, terms)
         for start, end in _split_cites(depth_masked)
         if depth_masked[start:end].strip()
     )
@@ -307,16 +382,22 @@ def _cluster(
     return Cluster(items=items, note_number=note_number)
 
 
-def parse_cite(text: str, locale: str = DEFAULT_LOCALE) -> CiteItem:
+def parse_cite(
+    text: str, locale: str = DEFAULT_LOCALE, *, style_terms: StyleTerms = ()
+) -> CiteItem:
     """One cite: ``see -@doe99, p. 33 and passim`` (brackets in it must balance)."""
     mask = _structure_mask(text)
     if not balanced(mask, "[", "]"):
         raise CitationSyntaxError(f"unbalanced brackets in {text!r}")
-    return _cite(text, _depth_mask(mask), locale)
+    return _cite(text, _depth_mask(mask), locale, style_terms)
 
 
 def parse_cluster(
-    text: str, locale: str = DEFAULT_LOCALE, *, note_number: int | None = None
+    text: str,
+    locale: str = DEFAULT_LOCALE,
+    *,
+    note_number: int | None = None,
+    style_terms: StyleTerms = (),
 ) -> Cluster:
     """A whole cluster, with or without the surrounding brackets.
 
@@ -332,7 +413,7 @@ def parse_cluster(
         raise CitationSyntaxError(f"unbalanced brackets in {text!r}")
     if body.startswith("[") and _closing(mask, 0) == len(body) - 1:
         body, mask = body[1:-1], mask[1:-1]
-    return _cluster(body, mask, locale, note_number, source=repr(text))
+    return _cluster(body, mask, locale, note_number, repr(text), style_terms)
 
 
 def _closing(mask: str, start: int) -> int:
@@ -424,14 +505,55 @@ def _bracket_groups(mask: str) -> tuple[dict[int, int], list[tuple[int, int]]]:
     return pairs, candidates
 
 
-_IN_TEXT_KEY = _lazy(r"(?<![\w@\\])@(?:\{[^{}\[\]]*\}|" + _KEY + r")")
+_IN_TEXT_KEY = _lazy(r"(?P<minus>(?<![\w@\\])-)?(?<![\w@\\])@(?:\{[^{}\[\]]*\}|" + _KEY + r")")
+# pandoc's spnl between a key and its bracket: blanks and at most one line break
+_TO_BRACKET = _lazy(r"[ \t]*(?:\r?\n[ \t]*)?(?=\[)")
 
 
-def find_citations(text: str, locale: str = DEFAULT_LOCALE) -> list[CitationMatch]:
+def _bracket_after(mask: str, end: int) -> int:
+    """Where the ``[`` that may belong to the in-text key ending at ``end`` is (-1: none)."""
+    found = _TO_BRACKET().match(mask, end)
+    return found.end() if found else -1
+
+
+def _in_text_items(
+    first: CiteItem, body: str, mask: str, locale: str, terms: StyleTerms
+) -> tuple[CiteItem, ...] | None:
+    """The cites of ``@key [body]``, read as pandoc's ``textualCite`` reads them.
+
+    The bracket is a cluster of further cites when it is one (``@a [see
+    @b]``); else its first ``;``-part is the key's locator and suffix and
+    the parts after it must be cites (``@a [p. 3; @b, p. 4]``).  None when
+    the bracket is neither, as in ``@a [p. 3; more]``: pandoc leaves it text.
+    """
+    try:
+        return (first, *_cluster(body, mask, locale, None, None, terms).items)
+    except CitationSyntaxError:
+        pass
+    spans = _split_cites(_depth_mask(mask))
+    more: tuple[CiteItem, ...] = ()
+    if len(spans) > 1:
+        after = spans[1][0]
+        try:
+            more = _cluster(body[after:], mask[after:], locale, None, None, terms).items
+        except CitationSyntaxError:
+            return None
+    head = body[: spans[0][1]]
+    label, locator, rest = parse_locator(head, locale, style_terms=terms)
+    located = replace(
+        first, locator=locator, label=label if locator else None, suffix=_clean_suffix(rest)
+    )
+    return (located, *more)
+
+
+def find_citations(
+    text: str, locale: str = DEFAULT_LOCALE, *, style_terms: StyleTerms = ()
+) -> list[CitationMatch]:
     """Every citation in a Markdown text, in order, with its span.
 
     Bracketed clusters (``[see @a, p. 3]``, balanced brackets allowed inside)
-    and author-in-text cites (``@a says``, ``@a [p. 3] says``); e-mail
+    and author-in-text cites (``@a says``, ``@a [p. 3] says``, ``@a [p. 3;
+    @b] says``, ``-@a says``: :func:`_in_text_items` reads the bracket); e-mail
     addresses, code, escaped brackets and link labels (``[text](url)``) are
     left alone.  When bracket groups nest, the outermost that is a cluster
     wins, as in pandoc (``[see [@a]]`` is text around the cluster ``[@a]``).
@@ -446,46 +568,53 @@ def find_citations(text: str, locale: str = DEFAULT_LOCALE) -> list[CitationMatc
     def closes_a_link(close: int) -> bool:
         return mask.startswith(("(", "["), close + 1)
 
+    in_text_keys = list(_IN_TEXT_KEY().finditer(mask))
+    # a bracket right after a key is that key's (pandoc's textualCite), even
+    # when it reads as a cluster on its own: "@a [@b]" is one citation
+    key_brackets = {_bracket_after(mask, key.end()): key.start() for key in in_text_keys}
     found: list[tuple[int, int, Cluster, bool]] = []
     done_until = 0  # groups inside a cluster (or a failed attempt) are not tried again
     for start, close in candidates:
         if start < done_until or blocked[start] or closes_a_link(close):
             continue
         done_until = close + 1
+        if start in key_brackets and not blocked[key_brackets[start]]:
+            continue
         try:
-            cluster = _cluster(text[start + 1 : close], mask[start + 1 : close], locale, None)
+            body, body_mask = text[start + 1 : close], mask[start + 1 : close]
+            cluster = _cluster(body, body_mask, locale, None, None, style_terms)
         except CitationSyntaxError:
             continue
         found.append((start, close + 1, cluster, False))
         blocked[start : close + 1] = b"\x01" * (close + 1 - start)
     cluster_starts = [start for start, _, _, _ in found]  # in order: candidates are sorted
-    for match in _IN_TEXT_KEY().finditer(mask):
+    for match in in_text_keys:
         if blocked[match.start()]:
             continue
-        braced = mask[match.start() + 1] == "{"
-        key = text[match.start() + 1 + braced : match.end() - braced]
+        at = match.end("minus") if match["minus"] else match.start()
+        braced = mask[at + 1] == "{"
+        key = text[at + 1 + braced : match.end() - braced]
         if not key:
             continue
         end = match.end()
-        item = CiteItem(id=key)
-        bracket = end + 1 if mask[end : end + 1].isspace() else end
-        close = pairs.get(bracket, -1) if mask[bracket : bracket + 1] == "[" else -1
+        # "-@a" in the text is pandoc's SuppressAuthor cite: "(2000)", no name before it
+        items: tuple[CiteItem, ...] = (CiteItem(id=key, suppress_author=bool(match["minus"])),)
+        bracket = _bracket_after(mask, end)
+        close = pairs.get(bracket, -1)
         if (
             close > 0
             and not blocked[bracket]
             and not closes_a_link(close)
             and bisect.bisect(cluster_starts, bracket) == bisect.bisect(cluster_starts, close)
         ):
-            label, locator, rest = parse_locator(text[bracket + 1 : close], locale)
-            item = CiteItem(
-                id=key,
-                locator=locator,
-                label=label if locator else None,
-                suffix=_clean_suffix(rest),
+            with_bracket = _in_text_items(
+                items[0], text[bracket + 1 : close], mask[bracket + 1 : close], locale, style_terms
             )
-            end = close + 1
-            blocked[bracket:end] = b"\x01" * (end - bracket)  # a key in the suffix is text
-        found.append((match.start(), end, Cluster(items=(item,)), True))
+            if with_bracket is not None:
+                items = with_bracket
+                end = close + 1
+                blocked[bracket:end] = b"\x01" * (end - bracket)
+        found.append((match.start(), end, Cluster(items=items), not match["minus"]))
     found.sort(key=lambda entry: entry[0])
     return [
         CitationMatch(start, end, Cluster(cluster.items, note_number=i), in_text)
@@ -493,12 +622,15 @@ def find_citations(text: str, locale: str = DEFAULT_LOCALE) -> list[CitationMatc
     ]
 
 
-def parse_in_text(text: str, locale: str = DEFAULT_LOCALE) -> Cluster | None:
+def parse_in_text(
+    text: str, locale: str = DEFAULT_LOCALE, *, style_terms: StyleTerms = ()
+) -> Cluster | None:
     """pandoc's author-in-text cite with its brackets (``@doe99 [p. 33]``), or None.
 
     Read exactly as :func:`find_citations` reads it in a document, so
-    ``citekit cite`` and ``citekit render`` agree on it: a one-cite cluster
-    whose bracket holds the locator and suffix.  Only the whole text counts,
+    ``citekit cite`` and ``citekit render`` agree on it: the key's cite,
+    with the locator and suffix from its bracket, then any further cites
+    of the bracket (``@doe99 [p. 33; @roe04]``).  Only the whole text counts,
     and only with its bracket: a bare ``@doe99`` stays what the ``cite``
     command has always read it as, a cluster (``@doe99 []`` is the
     author-in-text form without a locator).
@@ -506,7 +638,7 @@ def parse_in_text(text: str, locale: str = DEFAULT_LOCALE) -> Cluster | None:
     body = text.strip()
     if not body.endswith("]"):
         return None
-    found = find_citations(body, locale)
+    found = find_citations(body, locale, style_terms=style_terms)
     if len(found) != 1:
         return None
     match = found[0]
@@ -525,4 +657,5 @@ __all__ = [
     "parse_cluster",
     "parse_in_text",
     "parse_locator",
+    "style_locator_terms",
 ]

@@ -28,10 +28,21 @@ from citekit.base.collector import cycle_collection_paused
 from citekit.base.patterns import lazy_pattern
 from citekit.base.suggestions import closest_matches
 from citekit.errors import CitationSyntaxError, StyleError, UnknownKeyError, UsageError
-from citekit.formats.citesyntax import parse_cluster
+from citekit.formats.citesyntax import (
+    StyleTerms,
+    parse_cluster,
+    parse_in_text,
+    style_locator_terms,
+)
 from citekit.model.records import Date, Library, Record
 from citekit.ops.entrysets import entry_set_members
 from citekit.render import richtext
+from citekit.render.intext import (
+    author_in_text_applies,
+    author_name,
+    capitalise_note,
+    suppress_in_text_author,
+)
 from citekit.render.output import (
     OUTPUT_FORMATS,
     BibEntry,
@@ -119,30 +130,50 @@ def get_engine(name: str | Engine | None = None) -> Engine:
 # Links
 # ---------------------------------------------------------------------------
 
+# A DOI may hold < and > (the SICI DOIs of older Wiley papers:
+# 10.1002/(SICI)1096-987X(199803)19:4<377::AID-JCC1>3.0.CO;2-P), written bare,
+# after doi: or as a doi.org URL; in any other URL they are delimiters
+# (RFC 3986, and the common <https://...>), so it stops there.
 _LINKABLE = lazy_pattern(
     globals(),
-    r"(?P<url>https?://[^\s<>\"]+[^\s<>\".,;:\]])"
-    r"|(?P<doi>\b(?:doi:\s?)?10\.\d{4,9}/[^\s<>\"]+[^\s<>\".,;:\]])",
+    r"(?P<doi>(?P<resolver>https?://(?:dx\.)?doi\.org/|\bdoi:\s?|\b)"
+    r"(?P<name>10\.\d{4,9}/[^\s\"]+[^\s\".,;:\]<]))"
+    r"|(?P<url>https?://[^\s<>\"]+[^\s<>\".,;:\]])",
     re.IGNORECASE,
 )
 _TRAILING = ".,;:]"
+_CLOSERS = {")": "(", ">": "<"}
 
 
 def _link_end(found: str) -> int:
     """Where a URL or DOI found in text really ends.
 
-    A closing parenthesis belongs to it only when it closes one opened inside
-    it (``wiki/Foo_(bar)``), not the sentence's (``(see https://x.org)``);
+    A closing parenthesis (or, in a DOI, ``>``) belongs to it only when it
+    closes one opened inside it (``wiki/Foo_(bar)``, ``19:4<377::AID>3.0``),
+    not the sentence's (``(see https://x.org)``, ``<doi:10.1000/x>``);
     punctuation left at the end after cutting one goes too.
     """
     end = len(found)
     while end:
         last = found[end - 1]
-        unbalanced = last == ")" and found.count("(", 0, end) < found.count(")", 0, end)
+        opener = _CLOSERS.get(last)
+        unbalanced = opener is not None and found.count(opener, 0, end) < found.count(last, 0, end)
         if not (last in _TRAILING or unbalanced):
             break
         end -= 1
     return end
+
+
+# The DOI Handbook's characters to percent-encode in a DOI used in a URL; "%"
+# only where it does not already start an escape (a doi.org URL may be written
+# encoded), so that every output format gets a valid link target.
+_DOI_UNSAFE = lazy_pattern(globals(), r"%(?![0-9A-Fa-f]{2})|[<>#\"? ]")
+
+
+def _doi_target(resolver: str, name: str) -> str:
+    """The link of a DOI found as ``resolver`` + ``name``, the name percent-encoded."""
+    base = resolver if resolver.lower().startswith("http") else "https://doi.org/"
+    return base + _DOI_UNSAFE.sub(lambda m: f"%{ord(m.group(0)):02X}", name)
 
 
 def linkify(rich: Rich) -> Rich:
@@ -156,15 +187,17 @@ def linkify(rich: Rich) -> Rich:
     position = 0
     for match in _LINKABLE.finditer(text):
         found = match.group(0)[: _link_end(match.group(0))]
-        if re.fullmatch(r"https?://|(?:doi:\s?)?10\.\d{4,9}/", found, re.IGNORECASE):
+        if re.fullmatch(
+            r"https?://|(?:https?://(?:dx\.)?doi\.org/|doi:\s?)?10\.\d{4,9}/", found, re.IGNORECASE
+        ):
             continue  # nothing left but a scheme or a DOI prefix
         if match.start() > position:
             pieces.append(Text(text[position : match.start()]))
         if match["url"]:
             target = found
         else:
-            doi = re.sub(r"^doi:\s?", "", found, flags=re.IGNORECASE)
-            target = f"https://doi.org/{doi}"
+            resolver = match["resolver"]
+            target = _doi_target(resolver, found[len(resolver) :])
         pieces.append(Span((Text(found),), link=target))
         position = match.start() + len(found)
     if not pieces:
@@ -301,7 +334,9 @@ def normalise_item(item: CiteItem, library: Library | None = None) -> CiteItem:
     return replace(item, id=key, prefix=prefix, suffix=suffix)
 
 
-def _parse_text(text: str, library: Library | None, locale: str) -> list[CiteItem]:
+def _parse_text(
+    text: str, library: Library | None, locale: str, style_terms: StyleTerms = ()
+) -> list[CiteItem]:
     """The cites of pandoc citation text, or one cite when the text is a bare key."""
     stripped = text.strip()
     if "@" not in stripped or (library is not None and stripped in library):
@@ -309,33 +344,44 @@ def _parse_text(text: str, library: Library | None, locale: str) -> list[CiteIte
             raise UsageError("an empty citation: give a key or pandoc citation text")
         return [CiteItem(stripped)]
     try:
-        return list(parse_cluster(stripped, locale).items)
+        # pandoc's author-in-text form reads as its cites here; :func:`cite`
+        # also puts the author before them
+        in_text = parse_in_text(stripped, locale, style_terms=style_terms)
+        if in_text is not None:
+            return list(in_text.items)
+        return list(parse_cluster(stripped, locale, style_terms=style_terms).items)
     except CitationSyntaxError as exc:
         raise UsageError(f"cannot read the citation {text!r}: {exc}") from exc
 
 
 def to_cluster(
-    citation: CitationInput, library: Library | None = None, locale: str = DEFAULT_LOCALE
+    citation: CitationInput,
+    library: Library | None = None,
+    locale: str = DEFAULT_LOCALE,
+    *,
+    style_terms: StyleTerms = (),
 ) -> Cluster:
     """One cluster from any :data:`CitationInput`, keys normalised and affixes spaced.
 
     ``locale`` is the one whose terms name locators in citation text
-    (``p.``, ``chap.``, ``S.``).  Text that cannot be read raises
-    :class:`UsageError` saying why.
+    (``p.``, ``chap.``, ``S.``), together with the style's own
+    (``style_terms``: :func:`~citekit.formats.citesyntax.style_locator_terms`,
+    IEEE's ``ch.``).  Text that cannot be read raises :class:`UsageError`
+    saying why.
     """
     if isinstance(citation, Cluster):
         cluster = citation
     elif isinstance(citation, CiteItem):
         cluster = Cluster((citation,))
     elif isinstance(citation, str):
-        cluster = Cluster(tuple(_parse_text(citation, library, locale)))
+        cluster = Cluster(tuple(_parse_text(citation, library, locale, style_terms)))
     else:
         items: list[CiteItem] = []
         for part in citation:
             if isinstance(part, CiteItem):
                 items.append(part)
             elif isinstance(part, str):
-                items.extend(_parse_text(part, library, locale))
+                items.extend(_parse_text(part, library, locale, style_terms))
             else:
                 raise UsageError(
                     f"a citation part must be a key, citation text or a "
@@ -350,6 +396,8 @@ def as_clusters(
     citations: Sequence[CitationInput] | CitationInput | None,
     library: Library | None = None,
     locale: str = DEFAULT_LOCALE,
+    *,
+    style_terms: StyleTerms = (),
 ) -> list[Cluster]:
     """Clusters from clusters, cite items, citation text or bare keys (one cluster each).
 
@@ -358,7 +406,10 @@ def as_clusters(
     """
     if isinstance(citations, (str, CiteItem, Cluster)):
         citations = [citations]
-    return [to_cluster(citation, library, locale) for citation in citations or ()]
+    return [
+        to_cluster(citation, library, locale, style_terms=style_terms)
+        for citation in citations or ()
+    ]
 
 
 # ---------------------------------------------------------------------------
@@ -477,6 +528,11 @@ class _Report:
     def problems(self) -> list[Problem]:
         """Every warning as a problem; those no code path typed are ``warning``."""
         return [self._typed.get(w) or Problem("warning", w) for w in self.warnings]
+
+
+def _style_terms(style: Style | None, locale: str) -> StyleTerms:
+    """The style's own locator labels for ``locale``, which pandoc reads citations with."""
+    return style_locator_terms(style.xml, locale) if style is not None else ()
 
 
 def _resolve_style(style: str | Path | Style, report: _Report) -> Style | None:
@@ -634,7 +690,13 @@ def render(
     the_style = _resolve_style(style, report)
     wanted_locale = locale or (the_style.default_locale if the_style else None) or DEFAULT_LOCALE
     resolved_locale = resolve_locale(wanted_locale, fallback=False) or wanted_locale
-    clusters = as_clusters(citations, library, resolve_locale(wanted_locale) or DEFAULT_LOCALE)
+    syntax_locale = resolve_locale(wanted_locale) or DEFAULT_LOCALE
+    clusters = as_clusters(
+        citations,
+        library,
+        syntax_locale,
+        style_terms=_style_terms(the_style, syntax_locale) if citations else (),
+    )
     bib_keys = _bibliography_keys(library, clusters, bibliography_keys, nocite, bibliography)
     if strict:
         check_keys(library, [*clusters, Cluster(tuple(CiteItem(k) for k in bib_keys or ()))])
@@ -993,6 +1055,78 @@ def bibliography(
     return Bibliography(result)
 
 
+def author_trees(
+    library: Library, keys: Sequence[str], style: Style, locale: str, engine: str | Engine | None
+) -> dict[str, Rich]:
+    """Each key's names as the style's author-only cite renders them (one render for all)."""
+    if not keys:
+        return {}
+    # Only the names are wanted: the in-text records alone are enough, and
+    # far cheaper than the whole document's items.
+    only = render(
+        Library(library[k] for k in keys),
+        style,
+        locale=locale,
+        output="text",
+        engine=engine,
+        bibliography=False,
+        citations=[Cluster((CiteItem(k, author_only=True),)) for k in keys],
+    )
+    return dict(zip(keys, only.citation_trees, strict=True))
+
+
+def in_text_authors(
+    library: Library,
+    keys: Sequence[str],
+    style: Style,
+    locale: str,
+    engine: str | Engine | None = None,
+) -> dict[str, Rich]:
+    """The name printed before each key's author-in-text cite, as documents print it.
+
+    The style's own author rendering, or the family names when the style
+    prints none.
+    """
+    trees = author_trees(library, keys, style, locale, engine)
+    return {key: author_name(trees.get(key), library[key], locale) for key in keys}
+
+
+def finish_standalone_citations(
+    result: Result,
+    library: Library,
+    clusters: Sequence[Cluster],
+    narrative: Sequence[bool],
+) -> None:
+    """Capitalise notes and put authors before author-in-text cites, in place.
+
+    Each cluster standing alone (a ``citekit cite`` argument, a
+    :func:`citekit.cite`) is a note of a note style, so it starts with a
+    capital; an author-in-text cite gets the name the document renderer
+    puts before it (:func:`in_text_authors`), then a space, then the cite.
+    """
+    style = result.style
+    if style is None or len(result.citation_trees) != len(clusters):
+        return
+    keys = [
+        c.items[0].id
+        for c, n in zip(clusters, narrative, strict=True)
+        if n and c.items and c.items[0].id in library and author_in_text_applies(style)
+    ]
+    authors = (
+        in_text_authors(library, list(dict.fromkeys(keys)), style, result.locale, result.engine)
+        if keys
+        else {}
+    )
+    for index, (cluster, tree) in enumerate(zip(clusters, result.citation_trees, strict=True)):
+        if style.is_note:
+            tree = capitalise_note(tree)
+        author = authors.get(cluster.items[0].id) if narrative[index] and cluster.items else None
+        if author is not None:
+            tree = Span((author, Text(" "), tree))
+        result.citation_trees[index] = tree
+        result.citations[index] = serialise(tree, result.output)
+
+
 def cite(
     library: Library,
     citation: CitationInput,
@@ -1009,8 +1143,10 @@ def cite(
     ``citation`` is pandoc citation text with or without brackets
     (``"@a, p. 33; @b"``, ``"[see @a, chap. 2]"``, ``"-@a"``), a key with or
     without ``@``, a list of keys (one cluster), a :class:`CiteItem` or a
-    :class:`Cluster`.  The result is a string with ``problems`` and
-    ``warnings`` (:class:`Citation`); ``strict`` raises
+    :class:`Cluster`.  pandoc's author-in-text form (``"@a [p. 33]"``)
+    prints the author before the cite, and a note style's citation starts
+    with a capital, as ``citekit cite`` prints them.  The result is a string
+    with ``problems`` and ``warnings`` (:class:`Citation`); ``strict`` raises
     :class:`UnknownKeyError` for a key the library lacks instead.
 
     Example:
@@ -1019,6 +1155,8 @@ def cite(
         ...     "issued": {"date-parts": [[2000]]}}])
         >>> cite(lib, "[see @a, p. 33]", "apa")
         '(see Doe, 2000, p. 33)'
+        >>> cite(lib, "@a [p. 33]", "apa")
+        'Doe (2000, p. 33)'
         >>> cite(lib, "b", "apa").problems[0].code
         'unknown-key'
     """
@@ -1027,8 +1165,15 @@ def cite(
     except StyleError:  # a broken style file: render() reports it as a problem
         the_style = style
     default = the_style.default_locale if isinstance(the_style, Style) else None
-    syntax_locale = resolve_locale(locale or default or DEFAULT_LOCALE)
-    cluster = to_cluster(citation, library, syntax_locale or DEFAULT_LOCALE)
+    syntax_locale = resolve_locale(locale or default or DEFAULT_LOCALE) or DEFAULT_LOCALE
+    terms = _style_terms(the_style if isinstance(the_style, Style) else None, syntax_locale)
+    cluster = to_cluster(citation, library, syntax_locale, style_terms=terms)
+    in_text = isinstance(citation, str) and (
+        parse_in_text(citation.strip(), syntax_locale, style_terms=terms) is not None
+    )
+    # the author before the cite, and a note's capital, as ``citekit cite`` prints them
+    if in_text and isinstance(the_style, Style):
+        cluster = suppress_in_text_author(cluster, the_style)
     result = render(
         library,
         the_style,
@@ -1040,6 +1185,7 @@ def cite(
         bibliography=False,
         strict=strict,
     )
+    finish_standalone_citations(result, library, [cluster], [in_text])
     return Citation(result.citations[0] if result.citations else "", cluster, result)
 
 
@@ -1073,6 +1219,7 @@ __all__ = [
     "Problem",
     "Result",
     "as_clusters",
+    "author_trees",
     "available_engines",
     "bibliography",
     "check_keys",
@@ -1081,7 +1228,9 @@ __all__ = [
     "engine_item",
     "entry_sets",
     "expand_sets",
+    "finish_standalone_citations",
     "get_engine",
+    "in_text_authors",
     "linkify",
     "normalise_item",
     "normalise_key",
