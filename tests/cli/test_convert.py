@@ -246,7 +246,9 @@ def test_references_bib_to_ris_has_no_html_and_keeps_every_field(
     title and place, the original date and publisher and every quotation field."""
     result = runner.invoke(main, ["convert", str(repo_root / "references.bib"), "-t", "ris"])
     assert result.exit_code == 0, result.output
-    assert result.stderr == ""
+    # the file's opening comments have no place in RIS: a note, no loss
+    assert result.stderr.startswith("note: 2 comments outside the entries")
+    assert result.stderr.count("\n") == 1
     ris_text = result.stdout
     assert "TI  - Trump should meet with Kim Jong-un" in ris_text.replace(
         "Should Meet With", "should meet with"
@@ -430,6 +432,9 @@ def test_classic_bibtex_losses_are_reported_as_bibtex_losses(
     counted = runner.invoke(main, ["convert", str(repo_root / "references.bib"), "-t", "bibtex"])
     assert counted.stderr == (
         "warning: 8 fields in 7 entries could not be written in BibTeX; see --report\n"
+        # the comment that says "@article" is written with "(at)": bibtex reads "@" as an entry
+        "note: 1 comment outside the entries (@comment, text between entries) could not be "
+        "written as it was in BibTeX; see --report\n"
     )
 
 
@@ -459,3 +464,22 @@ def test_help_says_which_name_is_which_dialect(runner: CliRunner) -> None:
     text = " ".join(runner.invoke(main, ["convert", "--help"]).output.split())
     assert "-t bibtex (or -o FILE.bibtex) writes classic BibTeX" in text
     assert "-t biblatex, -t bib and -o FILE.bib write BibLaTeX" in text
+
+
+def test_comments_outside_the_entries_are_a_note_a_preamble_a_loss(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """A header comment does not fail a conversion to CSL-JSON, but is not dropped silently."""
+    commented = tmp_path / "commented.bib"
+    commented.write_text("% my library\n@book{k, title={T}, year=2000}\n", encoding="utf-8")
+    result = runner.invoke(main, ["convert", str(commented), "-t", "csljson"])
+    assert result.exit_code == 0
+    assert "note: 1 comment outside the entries (@comment, text between entries) could not be" in (
+        result.stderr
+    )
+    preamble = tmp_path / "preamble.bib"
+    preamble.write_text('@preamble{"\\def\\x{y}"}\n@book{k, title={T}, year=2000}\n')
+    result = runner.invoke(main, ["convert", str(preamble), "-t", "csljson", "--report"])
+    assert result.exit_code == 1
+    assert "@preamble could not be written in CSL-JSON" in result.stderr
+    assert "1 block outside the entries could not be written in CSL-JSON" in result.stderr

@@ -17,7 +17,13 @@ import pytest
 from citekit.base.text import strip_markup
 from citekit.formats import read, read_string, write_string
 from citekit.formats.bibtex.fields import canonical_type
-from citekit.formats.loss import MARKUP_DROPPED, NOT_WRITTEN, compare, loss_report
+from citekit.formats.loss import (
+    COMMENT_NOT_WRITTEN,
+    MARKUP_DROPPED,
+    NOT_WRITTEN,
+    compare,
+    loss_report,
+)
 from citekit.model.records import Library, Record
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -300,3 +306,35 @@ def test_line_breaks_in_notes_and_abstracts_survive_every_export(fmt: str) -> No
     )
     _check_report_matches_reread(library, fmt)
     assert loss_report(library, fmt).lost == []
+
+
+OUTSIDE = (
+    '@preamble{"\\newcommand{\\foo}{bar}"}\n'
+    "@book{k1, title={T}, year=2000}\n\n% remark about k2\n"
+    "@book{k2, title={U}, year=2001}\n@comment{a comment block}\ntrailing text\n"
+)
+
+
+def test_what_a_bib_holds_outside_its_entries_is_reported_where_the_output_has_no_place() -> None:
+    """Converting to CSL-JSON dropped @preamble, @comment and loose text without a word."""
+    library = read_string(OUTSIDE, "biblatex").library
+    report = loss_report(library, "csljson")
+    assert [(loss.field, loss.remark) for loss in report.losses] == [
+        ("@preamble", False),  # its definitions print the entries' commands: a loss
+        ("@comment", True),
+        ("text between entries", True),
+        ("text between entries", True),
+    ]
+    assert bool(report) and report.entries == []  # no entry lost anything
+    assert report.summary() == "1 block outside the entries could not be written in CSL-JSON"
+    diagnostics = report.diagnostics(file="a.bib")
+    assert [d.severity.value for d in diagnostics] == ["warning", "info", "info", "info"]
+    assert [d.code for d in diagnostics] == [NOT_WRITTEN, *[COMMENT_NOT_WRITTEN] * 3]
+    assert all(d.key is None for d in diagnostics)
+
+
+def test_blocks_outside_the_entries_that_read_back_are_no_loss() -> None:
+    """BibLaTeX keeps them (loose text written side by side reads back as one block)."""
+    library = read_string(OUTSIDE, "biblatex").library
+    assert loss_report(library, "biblatex").losses == []
+    assert loss_report(library, "biblatex", dialect="bibtex").losses == []

@@ -102,6 +102,15 @@ def _echo_losses(losses: LossReport, report: bool) -> None:
     if losses:
         hint = "" if report else "; see --report"
         click.echo(f"warning: {losses.summary()}{hint}", err=True)
+    remarks = len(losses.remarks)
+    if remarks:
+        click.echo(
+            f"note: {remarks} comment{'' if remarks == 1 else 's'} outside the entries "
+            f"(@comment, text between entries) could not be written as "
+            f"{'it was' if remarks == 1 else 'they were'} in {losses.format_title}"
+            + ("" if report else "; see --report"),
+            err=True,
+        )
     dropped = len(losses.formatting)
     if dropped and report:
         click.echo(
@@ -249,7 +258,7 @@ def convert(
     if dialect == "bibtex" and target.name == "biblatex":
         losses.format = "bibtex"  # named as the user asked for it
     unwritten = {d.key for d in left_out}
-    losses.losses = [loss for loss in losses.losses if loss.key not in unwritten]
+    losses.losses = [loss for loss in losses.losses if not (loss.key and loss.key in unwritten)]
     if report:
         _echo_report(
             diagnostics, losses.diagnostics(file=filename, lines=source.result.lines), output_format

@@ -37,6 +37,8 @@ NOT_WRITTEN = "not-written"
 
 #: The INFO code of a field written without its rich-text markup.
 MARKUP_DROPPED = "markup-dropped"
+#: Code of a comment outside the entries that the output has no place for (info).
+COMMENT_NOT_WRITTEN = "comment-not-written"
 
 #: Display names of the formats, for messages.
 FORMAT_NAMES = {
@@ -66,6 +68,8 @@ class Loss:
     reason: str
     formatting: bool = False
     """Only the rich-text markup (italics, case protection) was not carried."""
+    remark: bool = False
+    """A comment or loose text outside the entries: the user's, but no data."""
 
     def to_diagnostic(
         self, format_name: str, *, file: str | None = None, line: int | None = None
@@ -81,6 +85,14 @@ class Loss:
                 line=line,
                 key=self.key,
                 field=self.field,
+            )
+        if not self.key:  # a block outside the entries: a @preamble, a comment
+            return Diagnostic(
+                Severity.INFO if self.remark else Severity.WARNING,
+                COMMENT_NOT_WRITTEN if self.remark else NOT_WRITTEN,
+                f"{self.field} could not be written in {shown}: {self.reason}",
+                file=file,
+                line=line,
             )
         return Diagnostic(
             Severity.WARNING,
@@ -105,8 +117,18 @@ class LossReport:
 
     @property
     def lost(self) -> list[Loss]:
-        """The losses of data (not of formatting only)."""
-        return [loss for loss in self.losses if not loss.formatting]
+        """The losses of data (not of formatting only, nor of comments)."""
+        return [loss for loss in self.losses if not (loss.formatting or loss.remark)]
+
+    @property
+    def format_title(self) -> str:
+        """The output format as people call it: ``CSL-JSON``, ``RIS``."""
+        return FORMAT_NAMES.get(self.format, self.format)
+
+    @property
+    def remarks(self) -> list[Loss]:
+        """Comments and loose text outside the entries that the output has no place for."""
+        return [loss for loss in self.losses if loss.remark]
 
     @property
     def formatting(self) -> list[Loss]:
@@ -116,17 +138,28 @@ class LossReport:
     @property
     def entries(self) -> list[str]:
         """The keys of the entries that lost data, each once."""
-        return list(dict.fromkeys(loss.key for loss in self.lost))
+        return list(dict.fromkeys(loss.key for loss in self.lost if loss.key))
+
+    @property
+    def outside_entries(self) -> list[Loss]:
+        """What the file held outside its entries and the output lost (``@preamble`` ...)."""
+        return [loss for loss in self.lost if not loss.key]
 
     def summary(self) -> str:
         """One line for stderr: ``3 fields in 2 entries could not be written in RIS``."""
-        fields = len(self.lost)
+        fields = len(self.lost) - len(self.outside_entries)
         entries = len(self.entries)
         shown = FORMAT_NAMES.get(self.format, self.format)
-        return (
-            f"{fields} field{'' if fields == 1 else 's'} in {entries} "
-            f"entr{'y' if entries == 1 else 'ies'} could not be written in {shown}"
-        )
+        parts = []
+        if fields or not self.outside_entries:
+            parts.append(
+                f"{fields} field{'' if fields == 1 else 's'} in {entries} "
+                f"entr{'y' if entries == 1 else 'ies'}"
+            )
+        blocks = len(self.outside_entries)
+        if blocks:
+            parts.append(f"{blocks} block{'' if blocks == 1 else 's'} outside the entries")
+        return f"{' and '.join(parts)} could not be written in {shown}"
 
     def diagnostics(
         self, *, file: str | None = None, lines: Mapping[str, int] | None = None
@@ -164,7 +197,44 @@ def compare(original: Library, back: Library, format_name: str) -> LossReport:
             report.losses.append(Loss(record.key, "entry", "the entry is not in the output"))
             continue
         report.losses.extend(_record_losses(record, returned, format_name))
+    report.losses.extend(_outside_entries(original, back))
     return report
+
+
+#: What a .bib holds outside its entries that a reader keeps (``Library.extras``),
+#: how a loss report names it, and whether losing it is only a remark (comments
+#: are no data: converting to CSL-JSON still succeeds).  ``@string`` macros are
+#: left out: their values are in the fields that use them.
+_OUTSIDE_ENTRIES = (
+    ("preambles", "@preamble", "LaTeX the entries may need (\\newcommand ...)", False),
+    ("comments", "@comment", "a comment block", True),
+    ("text", "text between entries", "a remark outside any entry", True),
+)
+
+
+def _outside_entries(original: Library, back: Library) -> list[Loss]:
+    """The ``@preamble``, ``@comment`` and loose text the output did not keep.
+
+    Not data of any entry, but the user's: CSL-JSON, RIS or YAML have no
+    place for them, and converting a .bib to them used to drop them silently.
+    A preamble's definitions are what the entries' commands print, so losing
+    one is a loss; a comment is a remark, listed but no failure.
+    """
+    kept = original.extras.get("bibtex")
+    if not isinstance(kept, dict):
+        return []
+    returned = back.extras.get("bibtex")
+    came_back = returned if isinstance(returned, dict) else {}
+    losses: list[Loss] = []
+    for name, shown, what, remark in _OUTSIDE_ENTRIES:
+        # blocks written next to each other may read back as one: look for the text
+        returned_text = " ".join(" ".join(str(b).split()) for b in came_back.get(name) or ())
+        for block in kept.get(name) or ():
+            words = " ".join(str(block).split())
+            if words and words not in returned_text:
+                first = str(block).strip().splitlines()[0]
+                losses.append(Loss("", shown, f"{what}: {_shown(first)}", remark=remark))
+    return losses
 
 
 def _pairs(original: Library, back: Library) -> Iterable[tuple[Record, Record | None]]:
