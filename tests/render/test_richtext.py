@@ -75,6 +75,8 @@ def test_latex_escapes_and_formats() -> None:
     italic = Span((Text("T"),), italic=True)
     tree = Span((Text("50% & $x_1"), italic, Span((Text("B"),), bold=True)))
     assert to_latex(tree) == "50\\% \\& \\$x\\_1\\emph{T}\\textbf{B}"
+    # OT1 (LaTeX's default encoding) prints a bare < > | as ¡ ¿ —, as pandoc avoids too
+    assert to_latex(Text("a < b > c | d")) == ("a \\textless{} b \\textgreater{} c \\textbar{} d")
 
 
 def test_from_html_reads_field_markup() -> None:

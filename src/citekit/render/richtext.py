@@ -806,8 +806,12 @@ _LATEX_ESCAPES = {
     "_": r"\_",
     "%": r"\%",
     "~": r"\textasciitilde{}",
+    # OT1, LaTeX's default font encoding, prints these as "¡", "¿" and "—"
+    "<": r"\textless{}",
+    ">": r"\textgreater{}",
+    "|": r"\textbar{}",
 }
-_LATEX_SPECIAL = lazy_pattern(globals(), r"[\\{}$&#^_%~]")
+_LATEX_SPECIAL = lazy_pattern(globals(), r"[\\{}$&#^_%~<>|]")
 
 
 def _escape_latex(text: str) -> str:
