@@ -57,6 +57,20 @@ def test_custom_values_that_are_not_text_are_none() -> None:
     assert custom_text(True) is None
 
 
+def test_the_view_holds_what_people_read_not_case_protection_markup() -> None:
+    """``quotes --format json`` printed ``Interview with <span class="nocase">Bloomberg…``."""
+    record = Record(
+        "said",
+        "interview",
+        author=[{"family": "Trump", "given": "Donald"}],
+        custom={"quotation": "honored"},
+        **{"event-title": 'Interview with <span class="nocase">Bloomberg News</span>'},
+    )
+    quote = Quotation.from_record(record)
+    assert quote.occasion == "Interview with Bloomberg News"
+    assert custom_text("<i>a</i> < b") == "a < b"  # a "<" that is no tag stays
+
+
 # -- The cheap reading of ``custom`` -----------------------------------------------------------
 
 # what ``custom`` may hold: objects with quotation keys or others, and values

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from citekit.base.text import strip_markup
 from citekit.base.valueclass import value_class
 from citekit.model.records import Date, Library, Name, Record
 
@@ -88,10 +89,15 @@ def speaker_name(name: Name) -> str:
 
 
 def custom_text(value: Any) -> str | None:
-    """A custom value as text: numbers become strings, empty values None."""
+    """A custom value as text: numbers become strings, empty values None.
+
+    CSL's rich-text markup goes (``<span class="nocase">Bloomberg News</span>``
+    is the BibTeX reader's case protection, not the occasion's words): the
+    view is what people read and what ``citekit quotes`` exports.
+    """
     if value is None or isinstance(value, (dict, list, bool)):
         return None
-    text = str(value)
+    text = strip_markup(str(value))
     return text if text.strip() else None
 
 
