@@ -50,3 +50,14 @@ def test_a_read_counts_generations_on_from_the_index_it_replaces(index: LibraryI
     assert again.generation == index.generation + 1
     assert again.library.keys() == index.library.keys()
     assert again.locations == index.locations
+
+
+def test_a_completion_summary_shows_the_title_without_case_protection_markup(
+    index: LibraryIndex,
+) -> None:
+    """It showed ``Reclaiming the <span class="nocase">American Right‹/sp…`` (cut in the tag)."""
+    raw_title = index.library["raimondo1993reclaiming"].get("title")
+    assert isinstance(raw_title, str) and "<span" in raw_title  # what the reader stores
+    author_year, title = index.summary("raimondo1993reclaiming")
+    assert author_year == "Raimondo 1993"
+    assert title.startswith("Reclaiming the American Right") and "<" not in title

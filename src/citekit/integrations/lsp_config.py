@@ -25,6 +25,7 @@ from typing import Any
 
 import yaml
 
+from citekit.base.paths import UnsafePathError, confine
 from citekit.integrations.lsp_scan import Language
 
 DEFAULT_STYLE = "chicago-author-date"
@@ -77,6 +78,8 @@ class Sources:
     bibliography: tuple[Path, ...]
     style: str
     locale: str | None = None
+    refused: tuple[str, ...] = ()
+    """Paths the document named outside its project (not read; one message each)."""
 
 
 def resolve(
@@ -86,24 +89,46 @@ def resolve(
     meta = front_matter(text) if language in ("markdown", "text", "rst") else {}
     folder = document.parent if document is not None else None
     root = _root_of(document, roots)
+    refused: list[str] = []
+    # What the document names is data (it may come from anyone), so it must lie
+    # in the document's project, as `citekit render` requires; the editor's
+    # settings are the user's own and are taken as given.
     named = _strings(meta.get("bibliography"))
-    base = folder
     if not named and language == "latex":
         named = latex_bibliographies(text)
-    if not named and settings.bibliography:
-        named, base = settings.bibliography, root or folder
-    paths = [_absolute(name, base) for name in named]
-    if not paths:
+    if named:
+        paths = _confined(named, folder or root or Path.cwd(), "bibliography file", refused)
+    elif settings.bibliography:
+        paths = [_absolute(name, root or folder) for name in settings.bibliography]
+    else:
         paths = discover(root or folder)
     style = _string(meta.get("csl")) or _string(meta.get("citation-style"))
-    style_base = folder
+    if style is not None and _is_path(style):
+        kept = _confined((style,), folder or root or Path.cwd(), "style file", refused)
+        style = str(kept[0]) if kept else None
     if style is None and settings.style is not None:
-        style, style_base = settings.style, root or folder
+        style = _style(settings.style, root or folder)
     return Sources(
         tuple(paths),
-        _style(style, style_base) if style else DEFAULT_STYLE,
+        style or DEFAULT_STYLE,
         _string(meta.get("lang")) or settings.locale,
+        tuple(refused),
     )
+
+
+def _confined(names: Sequence[str], base: Path, what: str, refused: list[str]) -> list[Path]:
+    """The named files inside ``base``'s project (or an allowed folder); a message per other."""
+    kept: list[Path] = []
+    for name in names:
+        try:
+            kept.append(confine(name, base, what=what).resolve())
+        except UnsafePathError as error:
+            refused.append(str(error))
+    return kept
+
+
+def _is_path(style: str) -> bool:
+    return style.endswith(".csl") or "/" in style or "\\" in style
 
 
 def front_matter(text: str) -> dict[str, Any]:
@@ -162,7 +187,7 @@ def _absolute(name: str, base: Path | None) -> Path:
 
 def _style(style: str, base: Path | None) -> str:
     """A style path made absolute when it is a file beside the document; a name unchanged."""
-    if style.endswith(".csl") or "/" in style or "\\" in style:
+    if _is_path(style):
         return str(_absolute(style, base))
     return style
 

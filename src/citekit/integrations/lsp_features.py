@@ -86,6 +86,7 @@ def diagnostics(
 ) -> list[types.Diagnostic]:
     """Unknown keys (with a near miss), entries ``citekit check`` flags, unreadable files."""
     found = [_file_problem(problem) for problem in index.problems]
+    found += [_refused(problem) for problem in sources.refused]
     if refs and not sources.bibliography:
         found.append(
             types.Diagnostic(
@@ -104,6 +105,18 @@ def diagnostics(
         else:
             found.append(_unknown(ref, index, where))
     return found
+
+
+def _refused(problem: str) -> types.Diagnostic:
+    """A path the document names outside its project: not read, as ``citekit render`` refuses it."""
+    start = types.Position(0, 0)
+    return types.Diagnostic(
+        types.Range(start, start),
+        problem,
+        severity=types.DiagnosticSeverity.Warning,
+        source=SOURCE,
+        code="path-outside-project",
+    )
 
 
 def _file_problem(problem: str) -> types.Diagnostic:

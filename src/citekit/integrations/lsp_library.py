@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import citekit
+from citekit.base.text import strip_markup
 
 #: Diagnostics worth showing in a document: a missing field or a bad date
 #: matters when citing; "fields kept in custom" notes (info) do not.
@@ -301,7 +302,8 @@ def _author_year(record: citekit.Record) -> str:
 
 
 def _plain(value: object) -> str:
-    return value if isinstance(value, str) else ""
+    """A field as an editor shows it: without CSL's markup (the reader's ``nocase`` spans)."""
+    return strip_markup(value) if isinstance(value, str) else ""
 
 
 __all__ = ["LibraryIndex", "Location", "Rendered"]
