@@ -721,3 +721,41 @@ def test_note_marks_follow_a_styles_own_punctuation_in_quote(
         text, library=library(), bibliography=[], style=NOTE, locale=locale
     ).markdown.split("\n\n")[1]
     assert re.sub(r"\[\^c(\d+)\]", r"\1", without) != expected  # the override made a difference
+
+
+# ---------------------------------------------------------------------------
+# Markdown in a citation's prefix and suffix
+# ---------------------------------------------------------------------------
+
+AFFIXES = (
+    "# One\n\n"
+    "Emphasis in prefix: [see *especially* @raimondo2017trump, p. 5].\n\n"
+    "Emphasis in suffix: [@raimondo2017trump, p. 5, **passim**].\n"
+)
+
+
+def citation_markup(html_text: str) -> list[str]:
+    """Each citation's inner HTML without its link: what is emphasised, and where.
+
+    The plugin writes the engine's ``<i>``/``<b>`` (as for a title in italics),
+    ``citekit render`` its Markdown's ``<em>``/``<strong>``: the same markup."""
+    found = re.findall(r'<span class="citation"[^>]*>(.*?)</span>', html_text, re.S)
+    tags = {"i": "em", "b": "strong"}
+    return [
+        re.sub(r"<(/?)(i|b)>", lambda m: f"<{m[1]}{tags[m[2]]}>", re.sub(r"</?a\b[^>]*>", "", x))
+        for x in found
+    ]
+
+
+def test_markdown_in_prefix_and_suffix_is_formatted_as_render_does(tmp_path: Path) -> None:
+    config = write_project(tmp_path, {"index.md": AFFIXES})
+    site = build_with_plugin(config, style=AUTHOR_DATE)
+    shown = citation_markup((site / "index.html").read_text(encoding="utf-8"))
+    rendered = citekit.render_document(
+        AFFIXES, library=library(), bibliography=[], style=AUTHOR_DATE, to="html"
+    ).output
+    paragraphs = re.findall(r"<p>Emphasis in \w+: (.*?)\.</p>", rendered)
+    expected = [re.sub(r"</?a\b[^>]*>", "", p) for p in paragraphs]
+    assert len(expected) == 2 and "<em>especially</em>" in expected[0]
+    assert "<strong>passim</strong>" in expected[1]
+    assert shown == expected

@@ -29,6 +29,7 @@ pytest.importorskip("myst_parser", reason="myst-parser is not installed (extra: 
 
 import citekit
 from citekit.integrations.sphinx_nodes import html_to_nodes
+from citekit.render.intext import capitalise_note
 
 # every test runs sphinx-build in a subprocess (about a second each): the full
 # suite (--full, .ci/run) runs them, the quick loop leaves them out
@@ -248,7 +249,10 @@ def expected(library: citekit.Library, style: str) -> tuple[dict[str, list[str]]
                 bibliography_keys=project.bibliography_ids,
                 output="html",
             )
-            pages[page] = [plain(c) for c in result.citations]
+            # each a note of its own, so starting with a capital, as citekit render prints it
+            pages[page] = [
+                plain(citekit.serialise(capitalise_note(t), "html")) for t in result.citation_trees
+            ]
         else:
             count = len(PAGES[page])
             pages[page] = [plain(c) for c in project.citations[start : start + count]]
@@ -336,17 +340,22 @@ def test_note_style_numbers_notes_in_reading_order_with_myst_footnotes(
     cites = ["@raimondo2017trump, para. 3", "-@raimondo2017trump, para. 4", "@raimondo2000enemy"]
     everything = [c for page_ in ORDER if page_ != "notes" for c in PAGES[page_]]
     project = citekit.render(library, NOTE, citations=everything + cites, nocite="*")
-    want = citekit.render(
-        library,
-        NOTE,
-        citations=clusters_of(library, cites, note=True),
-        bibliography=False,
-        bibliography_keys=project.bibliography_ids,
-        output="html",
-    ).citations
+    want = [
+        plain(c)
+        for c in citekit.render(
+            library,
+            NOTE,
+            citations=clusters_of(library, cites, note=True),
+            bibliography=False,
+            bibliography_keys=project.bibliography_ids,
+            output="html",
+        ).citations
+    ]
+    # inside the writer's note, part of its sentence: in parentheses, no full stop of its own
+    want[1] = f"({want[1].removesuffix('.')})"
     found, _ = texts(out / "notes.html", "citekit-citation")
     # MyST lists the notes by number, the writer's own (note 2) between the citations'
-    assert found == [plain(c) for c in want]
+    assert found == want
 
 
 def tex_plain(tex: str) -> str:
@@ -813,3 +822,90 @@ def test_singlehtml_links_to_the_listing_the_html_builder_links_to(
     ]
     assert single == paged
     assert {page for page, _, _ in paged} == {"chapter", "refs"}  # both kinds of listing
+
+
+# ---------------------------------------------------------------- note styles: the notes' text
+
+OWN_NOTES_RST = """\
+Essay
+=====
+
+Text :cite:`see @raimondo2008reclaiming; -@raimondo2017trump` and a note [#f1]_.
+
+.. [#f1] My note with a citation :cite:`@mao:foolishruler`.
+
+.. toctree::
+
+   korea
+"""
+OWN_NOTES_RST_AS_MD = (
+    "Text [see @raimondo2008reclaiming; -@raimondo2017trump] and a note[^f1].\n\n"
+    "[^f1]: My note with a citation [@mao:foolishruler].\n"
+)
+OWN_NOTES_MD = "Own note[^n1].\n\n[^n1]: Mine, citing [@raimondo2008reclaiming, chap. 2].\n"
+
+
+def test_note_style_notes_read_as_citekit_render_prints_them(
+    tmp_path: Path, repo_root_module: Path, library: citekit.Library
+) -> None:
+    """A note made for a citation starts with a capital; a citation inside the
+    writer's own note is in parentheses, without a second full stop."""
+    src = write_in_text_project(tmp_path, repo_root_module, NOTE)
+    (src / "index.md").unlink()
+    (src / "page.rst").unlink()
+    (src / "index.rst").write_text(OWN_NOTES_RST, encoding="utf-8")
+    (src / "korea.md").write_text(f"# Korea\n\n{OWN_NOTES_MD}", encoding="utf-8")
+    out, _, warnings = build(src)
+    assert "citekit" not in warnings, warnings
+    for page, markdown in (("index", OWN_NOTES_RST_AS_MD), ("korea", OWN_NOTES_MD)):
+        want = citekit.render_document(
+            markdown, library=library, bibliography=[], style=NOTE, to="text"
+        ).citations
+        cited, _ = texts(out / f"{page}.html", "citekit-citation")
+        # notes are written in the order they are defined, render lists them as read
+        assert sorted(cited) == sorted(c.text if c.note_label else c.display for c in want)
+        assert not any(text.endswith("..") for text in cited), cited
+    index, _ = texts(out / "index.html", "citekit-citation")
+    assert any(text.startswith("See ") for text in index), index
+    assert any(text.startswith("(") and text.endswith(")") for text in index), index
+
+
+# ---------------------------------------------------------------- Markdown inside a citation
+
+EMPHASIS_MD = (
+    "Emphasis in prefix: [see *especially* @raimondo2017trump, p. 5].\n\n"
+    "Emphasis in suffix: [@raimondo2017trump, p. 5, **passim**].\n\n"
+    "In the text: @raimondo2000enemy [p. 33, *passim*].\n"
+)
+
+
+def inner_html(element: etree._Element) -> str:
+    return (element.text or "") + "".join(
+        etree.tostring(child, encoding=str, with_tail=True) for child in element
+    )
+
+
+def test_myst_citation_with_emphasis_in_its_affixes_reads_as_citekit_render(
+    tmp_path: Path, repo_root_module: Path, library: citekit.Library
+) -> None:
+    src = write_in_text_project(tmp_path, repo_root_module, AUTHOR_DATE)
+    (src / "page.rst").unlink()
+    (src / "index.md").write_text(f"# Emphasis\n\n{EMPHASIS_MD}", encoding="utf-8")
+    out, _, warnings = build(src)
+    assert "citekit" not in warnings, warnings
+    tree = parsed(out / "index.html")
+    rendered = citekit.render_document(
+        EMPHASIS_MD, library=library, bibliography=[], style=AUTHOR_DATE, to="html"
+    ).output
+    paragraphs = re.findall(r"<p>(?:Emphasis in \w+|In the text): (.*?)\.</p>", rendered)
+    expected = [re.sub(r"</?a\b[^>]*>", "", p) for p in paragraphs]
+    assert len(expected) == 3 and "<em>especially</em>" in expected[0]
+    cited = [
+        re.sub(r"</?(a|span)\b[^>]*>", "", inner_html(e))
+        for e in tree.xpath(f"//span[{CLASS.format('citekit-citation')}]")
+    ]
+    names = [
+        words(e.xpath("string()")) for e in tree.xpath(f"//span[{CLASS.format('citekit-author')}]")
+    ]
+    assert cited[:2] == expected[:2]
+    assert f"{names[0]} {cited[2]}" == expected[2]

@@ -72,7 +72,7 @@ from citekit.render import (
 )
 from citekit.render.abbreviations import abbreviate, load_abbreviations
 from citekit.render.api import author_trees, entry_sets, in_text_authors, linkify, set_closure
-from citekit.render.intext import author_in_text_applies, author_name
+from citekit.render.intext import author_in_text_applies, author_name, without_closing_period
 from citekit.render.output import html_document, link_target
 from citekit.render.quoted import quoting_closure
 from citekit.render.richtext import Rich, Text, escape_attribute
@@ -569,14 +569,6 @@ def anchor(key: str) -> str:
     return "ref-" + re.sub(r"[^\w:.\-]", "-", key)
 
 
-def _without_period(text: str) -> str:
-    """A note's closing period goes when the citation sits inside running text."""
-    for ending, keep in ((".”", "”"), (".’", "’"), (".", "")):
-        if text.endswith(ending):
-            return text[: -len(ending)] + keep
-    return text
-
-
 def _entry_markdown(rich: Rich) -> str:
     """A bibliography entry on one line; a left-margin label gets its space."""
 
@@ -986,7 +978,7 @@ def _assemble(
                         start -= 1
                         replacement = mark + text[start] + f"[^{label}]"
         elif style.is_note:  # a citation inside a note stays there, without its period
-            markdown, plain = _without_period(markdown), _without_period(plain)
+            markdown, plain = without_closing_period(markdown), without_closing_period(plain)
             if found_citation.in_text:
                 replacement, display = markdown, plain
             else:

@@ -50,7 +50,9 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 import citekit
+from citekit.documents.markdown import affix_markup
 from citekit.render.api import entry_sets
+from citekit.render.intext import without_closing_period
 from citekit.render.output import link_target
 from citekit.render.quoted.expansion import quoted_in_target
 
@@ -62,7 +64,6 @@ MARKERS = ("<!-- bibliography -->", "\\bibliography")
 _NOTE_PUNCTUATION = ".,;:!?"
 _CLOSING_QUOTES = "\"'”’»"
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_TAGS_AT_END = re.compile(r"(?:</[a-zA-Z][^>]*>)+$")
 _HTML_PIECE = re.compile(r"<[^>]*>|&[#\w]+;|[^<&]")
 _BLOCK_EXTENSION = re.compile(r"^( *)(?:!!!|\?\?\?\+?|===[!+]?)(?: |$)")
 _QUOTED_KEY = re.compile(r"'([^']+)'")
@@ -245,6 +246,7 @@ class CitekitPlugin(BasePlugin[CitekitConfig]):  # type: ignore[no-untyped-call]
         items = []
         for item in located.cluster.items:
             if item.id in self.library:
+                item = _rich_affixes(item)
                 # the author is printed before the citation, in the text
                 items.append(replace(item, suppress_author=True) if names_author else item)
         unknown = [item.id for item in located.cluster.items if item.id not in self.library]
@@ -488,7 +490,7 @@ class CitekitPlugin(BasePlugin[CitekitConfig]):  # type: ignore[no-untyped-call]
         if cite.kind == "note":
             body = _capitalise(body)
         elif cite.kind == "in-note":
-            body = _without_period(body)
+            body = without_closing_period(body)
         if marks:
             body = "; ".join([body, *marks]) if body else "; ".join(marks)
         author = html.escape(cite.author)
@@ -590,6 +592,16 @@ def _enable_footnotes(config: MkDocsConfig) -> None:
         extensions.append(name)
     settings = config.mdx_configs.setdefault(name, {})
     settings.setdefault("USE_DEFINITION_ORDER", False)
+
+
+def _rich_affixes(item: citekit.CiteItem) -> citekit.CiteItem:
+    """A cite whose Markdown prefix and suffix (``[*see* @a]``) the engine reads as
+    rich text, as ``citekit render`` hands them to it."""
+    return replace(
+        item,
+        prefix=affix_markup(item.prefix) if item.prefix else item.prefix,
+        suffix=affix_markup(item.suffix) if item.suffix else item.suffix,
+    )
 
 
 def _apply(text: str, edits: list[tuple[int, int, str]]) -> str:
@@ -719,17 +731,6 @@ def _capitalise(fragment: str) -> str:
                 return fragment
             return fragment[: match.start()] + char.upper() + fragment[match.end() :]
         before += char
-    return fragment
-
-
-def _without_period(fragment: str) -> str:
-    """A citation inside a footnote's running text loses the note's closing period."""
-    closing = _TAGS_AT_END.search(fragment)
-    cut = closing.start() if closing else len(fragment)
-    body, tail = fragment[:cut], fragment[cut:]
-    for ending, keep in ((".”", "”"), (".’", "’"), (".", "")):
-        if body.endswith(ending):
-            return body[: -len(ending)] + keep + tail
     return fragment
 
 

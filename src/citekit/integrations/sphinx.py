@@ -61,7 +61,7 @@ from sphinx.util.docutils import SphinxDirective, SphinxRole
 from sphinx.util.nodes import make_refnode
 
 import citekit
-from citekit.integrations.sphinx_markdown import mark_citations
+from citekit.integrations.sphinx_markdown import mark_citations, rich_affixes
 from citekit.integrations.sphinx_nodes import (
     CSS,
     LATEX_PACKAGE,
@@ -70,11 +70,12 @@ from citekit.integrations.sphinx_nodes import (
     has_link,
     html_to_nodes,
 )
+from citekit.render.intext import capitalise_note, without_closing_period
 from citekit.render.output import link_target
 
 logger = logging.getLogger(__name__)
 
-ENV_VERSION = 3
+ENV_VERSION = 4
 """Bumped when the records kept in the environment change shape."""
 
 
@@ -94,6 +95,8 @@ class CiteRecord:
     order: tuple[int, int]  # reading order in the document (a note's citations at its reference)
     note: int | None = None  # the footnote it sits in, if any
     author: bool = False  # author-in-text: the name goes in the text, the cluster without it
+    own_note: bool = False  # in a footnote the writer wrote, not one made for the citation
+    in_text: bool = False  # written author-in-text (``@key``, ``:citet:``)
 
 
 @dataclass
@@ -462,6 +465,13 @@ def _number_in_reading_order(document: nodes.document) -> None:
 # ---------------------------------------------------------------------------
 
 
+def _is_own_note(footnote: nodes.footnote | None) -> bool:
+    """Whether ``footnote`` is one the writer wrote (not made by :func:`_into_footnote`)."""
+    if footnote is None:
+        return False
+    return not any(str(name).startswith("citekit-note-") for name in footnote["names"])
+
+
 def _note_number(footnote: nodes.footnote | None) -> int | None:
     if footnote is None or not footnote.children or not isinstance(footnote[0], nodes.label):
         return None
@@ -504,7 +514,7 @@ def collect(app: Sphinx, doctree: nodes.document) -> None:
         footnote = _footnote_of(node)
         cluster = _parse_node(session, node)
         # in a note the writer wrote, the whole citation stands (as in citekit render)
-        in_note = footnote is not None and not node.get("pair")
+        in_note = _is_own_note(footnote)
         if cluster is not None:
             keys = [item.id for item in cluster.items]
             used.update(_known_files(session, keys, node, "citation", unknown))
@@ -518,6 +528,8 @@ def collect(app: Sphinx, doctree: nodes.document) -> None:
                 _note_number(footnote),
                 bool(node.get("in_text"))
                 and citekit.author_in_text_applies(session.style, in_note=in_note),
+                in_note,
+                bool(node.get("in_text")),
             )
         )
     _pair_authors(doctree, cites)
@@ -553,13 +565,21 @@ def _pair_authors(doctree: nodes.document, cites: Sequence[citation_node]) -> No
 
 
 def _parse_node(session: Session, node: citation_node) -> citekit.Cluster | None:
+    """The node's cluster; a Markdown citation holding emphasis keeps it in its affixes."""
+    rich = node.get("rich")
+    parse = parse_in_text_citation if node.get("in_text") else parse_citation
     try:
-        if node.get("in_text"):
-            return parse_in_text_citation(session, node["text"])
-        return parse_citation(session, node["text"])
+        cluster = parse(session, rich or node["text"])
     except citekit.CitekitError as exc:
-        logger.warning("citekit: %s", exc, location=node, type="citekit", subtype="syntax")
+        message = str(exc)
+        if rich:  # the message names the citation as it was typed, not with its markers
+            try:
+                parse(session, node["text"])
+            except citekit.CitekitError as typed:
+                message = str(typed)
+        logger.warning("citekit: %s", message, location=node, type="citekit", subtype="syntax")
         return None
+    return rich_affixes(cluster) if rich else cluster
 
 
 def _known_files(
@@ -824,9 +844,23 @@ def _per_document(
             locale=session.locale,
             output="html",
         )
-        for record, text in zip(records, result.citations, strict=True):
-            texts[(docname, record.index)] = text
+        for record, tree in zip(records, result.citation_trees, strict=True):
+            texts[(docname, record.index)] = _as_note(record, tree)
     return texts
+
+
+def _as_note(record: CiteRecord, tree: citekit.Rich) -> str:
+    """A note style's citation as ``citekit render`` prints it where it stands.
+
+    A note made for the citation starts with a capital ("See ...", "Ibid.");
+    inside the writer's own note it is part of a sentence there, so it loses
+    its closing full stop and, unless written author-in-text, stands in
+    parentheses (docs/quotations.md: no doubled full stops).
+    """
+    if not record.own_note:
+        return citekit.serialise(capitalise_note(tree), "html")
+    text = without_closing_period(citekit.serialise(tree, "html"))
+    return text if record.in_text else f"({text})"
 
 
 def _selected(

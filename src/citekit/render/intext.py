@@ -110,6 +110,26 @@ def _fallback_author(record: Record, locale: str) -> str:
     return f" {conjunction} ".join(families)
 
 
+#: Closing HTML tags at the end of a rendered citation (``…, 33.</span>``).
+_TAGS_AT_END = r"(?:</[a-zA-Z][^>]*>)+$"
+
+
+def without_closing_period(text: str) -> str:
+    """A note's citation inside running text (a footnote of the writer's) without its final stop.
+
+    The stop that ends a note would double the sentence's own ("chap. 2.."); a
+    stop inside closing quotes goes too (".”" becomes "”"); closing HTML tags
+    after it stay, so the same works on HTML, Markdown and plain text.
+    """
+    closing = re.search(_TAGS_AT_END, text)
+    cut = closing.start() if closing else len(text)
+    body, tail = text[:cut], text[cut:]
+    for ending, keep in ((".”", "”"), (".’", "’"), (".", "")):
+        if body.endswith(ending):
+            return body[: -len(ending)] + keep + tail
+    return text
+
+
 _NOTE_OPENERS = "\"'“‘([ \t\n"
 #: A letter; searched through re's own cache, not compiled at import: only
 #: note styles capitalise.
@@ -153,4 +173,5 @@ __all__ = [
     "author_name",
     "capitalise_note",
     "suppress_in_text_author",
+    "without_closing_period",
 ]
