@@ -839,3 +839,25 @@ def test_unknown_commands_in_text_fields_keep_the_raw_value(
 def test_text_fields_that_decode_whole_keep_no_raw_value() -> None:
     record = read(r"@misc{t1, title = {T}, note = {M\"uller \emph{et al.}}}").library["t1"]
     assert "biblatex" not in record.custom
+
+
+def test_an_articles_number_issue_and_eid_are_its_csl_issue_and_article_number() -> None:
+    """biblatex: an article's number is its issue number, issue a designation
+    ("Spring") and eid the article number; CSL: issue, and number the article
+    number.  APA printed "J, 3(Spring), Article 4." from the entry below."""
+    item = one(
+        "@article{i2, author={A, B}, title={Art}, journaltitle={J}, volume={3}, number={4},"
+        " issue={Spring}, date=2000, eid={e12}}"
+    )
+    assert (item["issue"], item["number"]) == ("4, Spring", "e12")
+    assert item["custom"]["biblatex"]["@issueparts"] == {"number": "4", "issue": "Spring"}
+    assert "eid" not in item["custom"]["biblatex"]
+    only_number = one("@article{k, journaltitle={J}, eid = 124106, number = 3}")
+    assert (only_number["issue"], only_number["number"]) == ("3", "124106")
+    season = one("@article{k, journaltitle={J}, issue = {Summer}}")
+    assert season["issue"] == "Summer" and "number" not in season
+    # Only an article's eid is its article number: elsewhere it is kept as before.
+    paper = one("@inproceedings{k, booktitle={B}, eid = 2183}")
+    assert "number" not in paper and paper["custom"]["biblatex"]["eid"] == "2183"
+    report = one("@report{k, institution={I}, number = {RC-1}, issue = {2}}")
+    assert (report["number"], report["issue"]) == ("RC-1", "2")

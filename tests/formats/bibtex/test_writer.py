@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -21,7 +22,7 @@ from citekit.formats import read_string, write_string
 from citekit.formats.bibtex import fields as bm
 from citekit.formats.bibtex.fields import ordinal_edition
 from citekit.formats.bibtex.latex import NOCASE_OPEN as NOCASE
-from citekit.formats.bibtex.writer import UNWRITABLE_KEY, unwritable_keys, write
+from citekit.formats.bibtex.writer import UNWRITABLE_KEY, unwritable_keys, write, write_entry
 from citekit.model.records import Library, Record
 
 BAD_KEYS = ["a,b", "a}b", 'q"uote', " padded", "x=y"]
@@ -93,6 +94,56 @@ def test_a_child_keeps_what_it_inherits_when_its_parent_is_left_out() -> None:
     assert strip_markup(kid["container-title"]) == "Big Book"
 
 
+XDATA_BIB = """@xdata{jdata, journaltitle={Journal X}, volume={7}, date={2010}}
+@xdata{pub, publisher={P}, location={L}}
+@article{a1, author={G, H}, title={One}, xdata={jdata}, pages={3--4}}
+@article{a2, title={Two}, xdata={jdata}, date={2011}}
+@article{a3, title={Three}, xdata={jdata}}
+@inbook{kid, title={Chapter}, crossref={book}, xdata={pub}, pages={1--2}}
+@book{book, title={Big Book}, date={1999}}
+"""
+
+
+def _xdata_round_trip(text: str, edit: Any = None) -> tuple[list[dict[str, Any]], str]:
+    items = json.loads(write_string(read_string(text, "biblatex").library, "csljson"))
+    if edit is not None:
+        edit(items)
+    return items, write(read_string(json.dumps(items), "csljson").library)
+
+
+def test_xdata_the_csl_json_dropped_is_written_again() -> None:
+    """bib -> CSL-JSON -> bib: CSL-JSON keeps no @xdata entry (its fields are in
+    the records), and the link to it dangled (check: dangling-xdata); the entry
+    is made again from what the records inherited, so the file reads back as
+    it was, and a field a parent written beside it does not give is kept."""
+    items, text = _xdata_round_trip(XDATA_BIB)
+    again = read_string(text, "biblatex")
+    assert not [d for d in again.diagnostics if d.code.startswith("dangling")]
+    assert re.search(r"@xdata\{jdata,\s*journaltitle = \{Journal X\},", text)
+    for item in items:
+        assert again.library[item["id"]].to_json() == item
+    # An entry written alone keeps its fields: what else is written is not known.
+    alone = write_entry(read_string(json.dumps(items), "csljson").library["a1"])
+    assert "Journal X" in alone and "xdata" in alone
+
+
+def test_records_edited_since_keep_their_own_values_beside_the_xdata() -> None:
+    def edit(items: list[dict[str, Any]]) -> None:
+        by_id = {item["id"]: item for item in items}
+        by_id["a2"]["volume"] = "8"  # its own value wins over the xdata's
+        del by_id["a3"]["volume"]  # written empty, so that it inherits none
+
+    items, text = _xdata_round_trip(XDATA_BIB, edit)
+    again = read_string(text, "biblatex").library
+    for item in items:
+        back = again[item["id"]].to_json()
+        # What is inherited (bookkeeping) changed with the edits; the data did not.
+        assert {k: v for k, v in back.items() if k != "custom"} == {
+            k: v for k, v in item.items() if k != "custom"
+        }
+
+
+# -- through the CLI ---------------------------------------------------------------------
 # -- through the CLI ---------------------------------------------------------------------
 
 ITEMS = [

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from citekit.formats import write_string
+from citekit.formats import read_string, write_string
 from citekit.formats.bibtex import fields as bm
 from citekit.formats.bibtex import read, write
 from citekit.formats.bibtex.dates import format_date, parse_year_month_day
@@ -545,3 +545,38 @@ def test_classic_bibtex_prints_right_with_bibtex_and_pdflatex(style: str, tmp_pa
         "empty publisher",
     ):
         assert problem not in blg
+
+
+@pytest.mark.parametrize("dialect", ["biblatex", "bibtex"])
+def test_an_articles_number_issue_and_eid_round_trip(dialect: str) -> None:
+    """bib -> CSL -> bib gives number, issue and eid back as written; CSL ->
+    bib -> CSL gives an article's issue and article number back unchanged."""
+    text = (
+        "@article{i2, author={A, B}, title={Art}, journaltitle={J}, volume={3}, number={4},"
+        " issue={Spring}, date=2000, eid={e12}}\n"
+        "@article{i3, title={Art}, journaltitle={J}, issue={Spring}, eid={7}}\n"
+    )
+    library = read(text).library
+    csl = json.loads(write_string(library, "csljson"))
+    back = write(read_string(json.dumps(csl), "csljson").library, dialect=dialect)  # type: ignore[arg-type]
+    assert fields_of(back) == fields_of(text)
+    records = [
+        {"id": "c1", "type": "article-journal", "title": "T", "container-title": "J",
+         "volume": "2", "issue": "4", "number": "12"},
+        {"id": "c2", "type": "article-newspaper", "title": "T", "container-title": "J",
+         "issue": "4, Spring", "number": "e3"},
+    ]  # fmt: skip
+    written = write(read_string(json.dumps(records), "csljson").library, dialect=dialect)  # type: ignore[arg-type]
+    assert fields_of(written)["c1"]["eid"] == "12"
+    again = read_string(written, "biblatex").library
+    for record in records:
+        item = again[str(record["id"])].to_json()
+        assert {k: item.get(k) for k in record} == record
+
+
+def test_an_edited_issue_is_written_as_the_articles_number() -> None:
+    """The kept number/issue pair goes back only while the joined issue is unchanged."""
+    library = read("@article{k, journaltitle={J}, number={4}, issue={Spring}}").library
+    library["k"].fields["issue"] = "5"
+    fields = fields_of(write(library))["k"]
+    assert fields["number"] == "5" and "issue" not in fields

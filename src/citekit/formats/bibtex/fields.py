@@ -5,7 +5,8 @@ Types: every BibLaTeX type and the classic BibTeX ones, with the CSL type they
 read as and the type the writer gives back for each dialect.  Fields: each
 BibLaTeX field with its CSL variable and how its value is treated (``kind``).
 A few rules depend on the entry (``number`` is an article's issue but a
-report's number; titles combine with subtitles); those rows have a kind the
+report's number, and an article's ``eid`` is its CSL ``number``; titles
+combine with subtitles); those rows have a kind the
 reader handles in code, documented here.
 
 Choices compared with pandoc 2.17 (``../shared/reference/pandoc-csljson``):
@@ -138,6 +139,9 @@ ENTRY_SUBTYPES: dict[str, dict[str, str]] = {
     "misc": {"speech": "speech", "interview": "interview", "preprint": "article"},
 }
 ARTICLE_SUBTYPES: dict[str, str] = ENTRY_SUBTYPES["article"]
+# The types whose ``number`` is an issue of a periodical (CSL ``issue``) and
+# whose ``eid`` is the article number (CSL ``number``), biblatex manual §2.2.2.
+ARTICLE_TYPES: frozenset[str] = frozenset({"article", "periodical", "suppperiodical"})
 # CSL type -> (BibLaTeX type, entrysubtype) for the writer.
 SUBTYPE_OF_CSL: dict[str, tuple[str, str]] = {
     csl: (btype, subtype)
@@ -222,7 +226,10 @@ FIELD_RULES: tuple[FieldRule, ...] = (
     FieldRule("volume", "volume", "number"),
     FieldRule("volumes", "number-of-volumes", "number"),
     FieldRule("number", "number", "special"),  # issue / collection-number / number
-    FieldRule("issue", "issue", "number"),
+    # An article's issue is its ``number`` and ``issue`` ("Spring") together,
+    # and its ``eid`` the article number: CSL's ``number`` of an article.
+    FieldRule("issue", "issue", "special"),
+    FieldRule("eid", "number", "special"),
     FieldRule("pages", "page", "range"),
     FieldRule("pagetotal", "number-of-pages", "number"),
     FieldRule("edition", "edition", "number"),
@@ -538,6 +545,7 @@ def canonical_type(entry_type: str) -> tuple[str, str | None]:
 
 __all__ = [
     "ARTICLE_SUBTYPES",
+    "ARTICLE_TYPES",
     "BIBTEX_FIELD_NAMES",
     "BIBTEX_TYPES",
     "COUNTRIES",

@@ -213,6 +213,10 @@ class _Reader:
         self.sentence_case = sentence_case  # English title-case titles -> sentence case
         self.macros: dict[str, str] = dict(MONTH_MACROS)
         self.diagnostics: list[Diagnostic] = []
+        # Per entry key: inherited field -> the crossref or xdata key it came
+        # from, for the writer of an entry with more than one link (each parent
+        # may or may not be written with it).
+        self.sources: dict[str, dict[str, str]] = {}
         self.budget = budget  # characters of macro text left to expand in this read
 
     def report(
@@ -704,6 +708,7 @@ class _Reader:
             if target not in entry.fields:
                 entry.fields[target] = value
                 entry.inherited.append(target)
+                self.sources.setdefault(entry.key, {})[target] = parent_key
         return depth[found.key] + 1
 
     def finish_entry(
@@ -714,6 +719,7 @@ class _Reader:
             f in entry.fields and f not in entry.inherited for f in ("month", "day")
         ):
             entry.inherited.remove("year")  # the date is partly the entry's own
+            self.sources.get(entry.key, {}).pop("year", None)
         xref = entry.fields.get("xref")
         if xref and xref.strip() not in entries and xref.strip().lower() not in lowered:
             self.report(
@@ -1010,7 +1016,7 @@ class _XdataResolver:
                 on_stack[ref] = len(stack)
                 stack.append((source, self.refs(source), 0))
 
-    def merge(self, entry: RawEntry, refs: list[str]) -> int:
+    def merge(self, entry: RawEntry, refs: list[str], sources: dict[str, str] | None = None) -> int:
         """Copy the fields of resolved @xdata entries that ``entry`` lacks, first ref first.
 
         Returns how many links ``entry`` now inherits through; a ref that
@@ -1034,6 +1040,8 @@ class _XdataResolver:
                 if name not in entry.fields and name != "xdata":
                     entry.fields[name] = value
                     entry.inherited.append(name)
+                    if sources is not None:
+                        sources[name] = ref
         return height
 
     def apply(self, entry: RawEntry) -> None:
@@ -1046,7 +1054,8 @@ class _XdataResolver:
                 continue
             self.resolve(source)
             usable.append(ref)
-        self.merge(entry, usable)
+        if usable:
+            self.merge(entry, usable, self.reader.sources.setdefault(entry.key, {}))
 
 
 def _value_parts(raw: str) -> tuple[list[tuple[str, str]], re.Match[str] | None]:
@@ -1277,8 +1286,8 @@ class _Converter:
                     titles[name] = text
                     if name not in _MAIN_TITLE_PARTS:
                         self.keep(name, value, report=False)
-                elif name == "number":
-                    self.number(value, btype, has_series)
+                elif name in ("number", "issue", "eid"):
+                    self.number(name, value, btype, has_series, useprefix)
                 elif name in ("institution", "organization"):
                     if "publisher" in fields or (
                         name == "organization" and "institution" in fields
@@ -1339,12 +1348,11 @@ class _Converter:
                 self.language(name, value)
             elif kind == "quote":
                 record.custom[frule.csl] = decode(value, nocase=False)
-        if (
-            "issue" in fields
-            and "number" not in fields
-            and btype in ("article", "periodical", "suppperiodical")
-        ):
-            self.custom["@issue"] = True
+        if "issue" in fields and btype in bm.ARTICLE_TYPES:
+            if "number" in fields:
+                self.article_issue()
+            else:
+                self.custom["@issue"] = True
         if isinstance(out.get("part"), str) and isinstance(out.get("volume"), str):
             # biblatex prints the physical part after its volume, "7.2" (its
             # standard styles: volume, a full stop, part); CSL has no variable a
@@ -1380,6 +1388,17 @@ class _Converter:
         if entry.inherited:
             # The writer leaves these out again while the parent is in the library.
             self.custom["@inherited"] = list(entry.inherited)
+            links = {
+                fields.get("crossref", "").strip(),
+                *_SPLIT_KEYS.split(fields.get("xdata", "")),
+            }
+            if len(links - {""}) > 1:
+                # Which parent gave what, so that the writer keeps what a parent
+                # it does not write gave (CSL-JSON keeps no @xdata entry).
+                sources = self.reader.sources.get(entry.key, {})
+                self.custom["@inheritedfrom"] = {
+                    name: sources[name] for name in entry.inherited if name in sources
+                }
         if self.reader.sentence_case:
             originals = sentence_case_fields(out, self.work_titles())
             if originals:
@@ -1432,21 +1451,56 @@ class _Converter:
         else:
             self.keep(raw_name, value, report=name not in bm.STRUCTURAL_FIELDS)
 
-    def number(self, value: str, btype: str, has_series: bool) -> None:
-        """``number``: an article's issue, a series' number, or the number it is."""
+    def number(self, name: str, value: str, btype: str, has_series: bool, useprefix: bool) -> None:
+        """``number``, ``issue`` and ``eid``: an article's issue and article
+        number, a series' number, or the number it is.
+
+        biblatex's ``number`` of an article is the issue number, its ``issue``
+        a designation such as "Spring" printed beside it, and its ``eid`` the
+        article number (manual §2.2.2); CSL's ``issue`` is the issue and an
+        article's ``number`` the article number ("Article e12" in APA).
+        """
         out = self.record.fields
+        article = btype in bm.ARTICLE_TYPES
+        if name == "eid":
+            if not article:  # no CSL variable: kept and reported, as before
+                self.unknown_field(name, name, value, useprefix)
+                return
+            text = decode(value, nocase=False)
+            if text:
+                out["number"] = text
+            return
+        if article and "number" in self.entry.fields and "issue" in self.entry.fields:
+            return  # one CSL issue of the two: article_issue
+        if name == "issue":
+            text, lossy = decode_lossy(value, nocase=False)
+            if lossy:
+                self.custom.setdefault("@raw", {})[name] = value
+            if text:
+                out["issue"] = text
+            return
         number = decode(value, nocase=False)
-        if (
-            btype in ("article", "periodical", "suppperiodical")
-            and "issue" not in self.entry.fields
-        ):
+        if article:
             out["issue"] = number
-        elif btype in ("article", "periodical", "suppperiodical"):
-            out["number"] = number
         elif has_series and btype not in ("report", "patent", "online", "misc"):
             out["collection-number"] = number
         else:
             out["number"] = number
+
+    def article_issue(self) -> None:
+        """An article's ``number`` and ``issue`` (``4`` and ``Spring``) as one CSL
+        issue, "4, Spring", as pandoc joins them: CSL has one variable for the
+        issue, and a style prints the season where it prints the issue.  The
+        two fields are kept as written so the writer gives them back apart."""
+        fields = self.entry.fields
+        parts = [decode(fields[name], nocase=False) for name in ("number", "issue")]
+        joined = ", ".join(part for part in parts if part)
+        if joined:
+            self.record.fields["issue"] = joined
+        self.custom["@issueparts"] = {
+            name: collapse_space(fields[name]) if "\n" in fields[name] else fields[name]
+            for name in ("number", "issue")
+        }
 
     # -- field groups ------------------------------------------------------
     def work_titles(self) -> tuple[str, ...]:
@@ -1824,13 +1878,16 @@ def read(
         return _read(text, filename, sentence_case, converted)
 
 
-def entry_signature(entry: RawEntry, sentence_case: bool) -> bytes | None:
+def entry_signature(
+    entry: RawEntry, sentence_case: bool, sources: dict[str, str] | None = None
+) -> bytes | None:
     """What converting ``entry`` depends on, as a digest (None: the entry has no line).
 
     The conversion reads the entry's key, type, fields (names and values, in
-    order, after macros and inheritance), its list of inherited fields, the
-    lines of its fields (diagnostics name them), and the sentence-case
-    option; nothing else of the file.  Lines are counted from the entry's
+    order, after macros and inheritance), its list of inherited fields and
+    the parent each came from (``sources``), the lines of its fields
+    (diagnostics name them), and the sentence-case option; nothing else of
+    the file.  Lines are counted from the entry's
     start, so an entry that only moved keeps its signature.
     """
     line = entry.line
@@ -1843,6 +1900,7 @@ def entry_signature(entry: RawEntry, sentence_case: bool) -> bytes | None:
         tuple(entry.fields.items()),
         moved,
         tuple(entry.inherited),
+        tuple(sources.items()) if sources else (),
         sentence_case,
     )
     # marshal's first version writes every value by its type and contents alone
@@ -1865,7 +1923,7 @@ def _read(
             lines[entry.key] = line
         signature = None
         if converted is not None and line is not None:
-            signature = entry_signature(entry, sentence_case)
+            signature = entry_signature(entry, sentence_case, reader.sources.get(entry.key))
             earlier = converted.recall(signature, line, filename) if signature else None
             if earlier is not None:
                 library.add(earlier[0])

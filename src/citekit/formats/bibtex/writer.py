@@ -106,16 +106,23 @@ _SUBPARTS = {
 # Where the reader may have put a field given as biblatex keys, besides its rule's
 # variable: a patent's location is its jurisdiction.
 _KEY_VARIABLES = {"location": "jurisdiction"}
-_ARTICLE_TYPES = frozenset({"article", "periodical", "suppperiodical"})
+_ARTICLE_TYPES = bm.ARTICLE_TYPES
 
 
 class _EntryWriter:
     """Builds the fields of one entry, then formats them."""
 
     def __init__(
-        self, record: Record, dialect: Dialect, ascii: bool, keys: frozenset[str] = frozenset()
+        self,
+        record: Record,
+        dialect: Dialect,
+        ascii: bool,
+        keys: frozenset[str] | None = None,
+        made_xdata: dict[str, dict[str, str]] | None = None,
     ) -> None:
-        self.keys = keys
+        self.keys = keys  # None: the entries written with this one are not known
+        # @xdata entries written again from the records (see restore_xdata).
+        self.made_xdata = made_xdata
         record = _text_values(record)
         self.record = _title_case_restored(record)
         self.protect = _titles_to_protect(record, self.record, dialect)
@@ -383,21 +390,76 @@ class _EntryWriter:
 
     def drop_inherited(self) -> None:
         """Leave out what the entry inherits from a crossref/xdata parent that is
-        written too, so a round trip gives the entry's own fields back."""
+        written too, so a round trip gives the entry's own fields back.
+
+        An ``@xdata`` entry that is not written (CSL-JSON keeps none: its fields
+        are in the records) is written again from what the entry inherited from
+        it (:meth:`restore_xdata`), so its ``xdata`` link does not dangle.
+        Nothing is done when the entries written with this one are not known.
+        """
         inherited = self.bib.get("@inherited")
-        if not isinstance(inherited, list):
+        if not isinstance(inherited, list) or self.keys is None:
             return
-        parents = [self.fields.get("crossref", ""), *self.fields.get("xdata", "").split(",")]
-        if not any(p.strip() in self.keys for p in parents if p.strip()):
-            return
+        crossref = self.fields.get("crossref", "").strip()
+        xdata = [p.strip() for p in self.fields.get("xdata", "").split(",") if p.strip()]
+        parents = [p for p in (crossref, *xdata) if p]
+        any_written = any(p in self.keys for p in parents)
+        # Which parent gave a field, when the entry has more than one (the reader's).
+        sources = self.bib.get("@inheritedfrom")
+        known = sources if isinstance(sources, dict) else {}
+        kept: dict[str, list[str]] = {}  # parent not written -> the fields it gave
         for item in inherited:
             raw_name = str(item)
+            source = known.get(raw_name)
+            if not (source in self.keys if isinstance(source, str) else any_written):
+                if isinstance(source, str) or len(parents) == 1:
+                    kept.setdefault(source if isinstance(source, str) else parents[0], []).append(
+                        raw_name
+                    )
+                continue
             canonical: str = bm.FIELD_ALIASES.get(raw_name, raw_name)
             self.fields.pop(raw_name, None)
             if canonical != raw_name and raw_name in self.bib:
                 continue  # an inherited alias the entry's own field overrode
             for written in _WRITTEN_AS.get(canonical, (canonical,)):
                 self.fields.pop(written, None)
+        if self.made_xdata is not None and self.dialect == "biblatex":
+            for ref in xdata:
+                if ref in kept and ref != crossref:
+                    self.restore_xdata(ref, kept[ref])
+
+    def restore_xdata(self, ref: str, names: list[str]) -> None:
+        """Write the ``@xdata`` entry ``ref`` again from the fields the entry
+        inherited from it, and leave them out of the entry.
+
+        The first entry that names ``ref`` gives its fields; an entry that
+        names it later leaves out the fields it shares with it and keeps a
+        value of its own (edited since), which wins over the xdata's, as in
+        biblatex; a field of the xdata it does not have is written empty, so
+        reading it back does not give it one.
+        """
+        made = self.made_xdata
+        assert made is not None
+        values: dict[str, str] = {}
+        for raw_name in names:
+            canonical = bm.FIELD_ALIASES.get(raw_name, raw_name)
+            for name in dict.fromkeys((raw_name, *_WRITTEN_AS.get(canonical, (canonical,)))):
+                if name in self.fields and name not in self.bare:
+                    values[name] = self.fields[name]
+        if not values:
+            return
+        block = made.get(ref)
+        if block is None:
+            made[ref] = values
+            for name in values:
+                del self.fields[name]
+            return
+        for name, value in values.items():
+            if block.get(name) == value:
+                del self.fields[name]
+        for name in block:
+            if name not in values:
+                self.fields.setdefault(name, "")
 
     done_variables: frozenset[str] = frozenset()
     title_fields: frozenset[str] = frozenset()
@@ -517,11 +579,25 @@ class _EntryWriter:
         issue = record.get("issue")
         number = record.get("number")
         series_number = record.get("collection-number")
-        if issue is not None:
-            if btype in _ARTICLE_TYPES and number is None and not self.bib.get("@issue"):
-                self.put("number", self.text(issue))
-            else:
-                self.put("issue", self.text(issue))
+        if btype in _ARTICLE_TYPES:
+            # CSL's issue is biblatex's number of an article, and CSL's number
+            # (the article number) its eid; the reader's "4, Spring" goes back
+            # to number and issue while it is unchanged.
+            if issue is not None:
+                parts = self.bib.get("@issueparts")
+                kept = (parts.get("number"), parts.get("issue")) if isinstance(parts, dict) else ()
+                if len(kept) == 2 and str(issue) == _joined_issue(kept):
+                    self.put("number", str(kept[0]))
+                    self.put("issue", str(kept[1]))
+                elif self.bib.get("@issue"):
+                    self.put("issue", self.text(issue))
+                else:
+                    self.put("number", self.text(issue))
+            if number is not None:
+                self.put("eid", self.text(number))
+            number = None
+        elif issue is not None:
+            self.put("issue", self.text(issue))
         if series_number is not None:
             self.put("number", self.text(series_number))
         if number is not None:
@@ -978,6 +1054,14 @@ _SUBPARTS_ALL = frozenset(p for pair in _SUBPARTS.values() for p in pair if p)
 _MAIN_OF = {p: main for main, pair in _SUBPARTS.items() for p in pair if p}
 
 
+def _joined_issue(parts: tuple[Any, ...]) -> str | None:
+    """The CSL issue the reader makes of an article's kept ``number`` and
+    ``issue`` ("4, Spring"); None when they are not two strings."""
+    if not all(isinstance(part, str) for part in parts):
+        return None
+    return ", ".join(text for text in (decode(p, nocase=False) for p in parts) if text)
+
+
 # Fields an inherited field may have been written as.
 _WRITTEN_AS: dict[str, tuple[str, ...]] = {
     "year": ("year", "date"),
@@ -993,11 +1077,16 @@ def write_entry(
     *,
     dialect: Dialect = "biblatex",
     ascii: bool = False,
-    keys: frozenset[str] = frozenset(),
+    keys: frozenset[str] | None = None,
+    made_xdata: dict[str, dict[str, str]] | None = None,
 ) -> str:
     """One record as a BibLaTeX or BibTeX entry; ``keys`` are the entries written
-    with it (inherited fields are left out while their parent is among them)."""
-    return _EntryWriter(record, dialect, ascii, keys).build()
+    with it (inherited fields are left out while their parent is among them;
+    None: not known, every field is written).  ``made_xdata`` collects the
+    ``@xdata`` entries the record's ``xdata`` names that are not among ``keys``,
+    made again from the fields it inherited from them (:func:`write` writes
+    them before the entries)."""
+    return _EntryWriter(record, dialect, ascii, keys, made_xdata).build()
 
 
 def _blocks(extras: dict[str, Any], dialect: Dialect = "biblatex") -> Iterable[str]:
@@ -1024,6 +1113,16 @@ def _blocks(extras: dict[str, Any], dialect: Dialect = "biblatex") -> Iterable[s
                     lines.append(f"  {name} = {{{value}}},")
             lines.append("}")
             yield "\n".join(lines)
+
+
+def _made_xdata_block(key: str, fields: dict[str, str]) -> str:
+    """An ``@xdata`` entry made again from records' fields (as written in an entry)."""
+    lines = [f"@xdata{{{key},"]
+    for name, value in fields.items():
+        text = value if _reads_back(value) else encode(value, verbatim=True)
+        lines.append(f"  {name} = {{{_AT_LINE_START.sub(' ', defuse(text))}}},")
+    lines.append("}")
+    return "\n".join(lines)
 
 
 #: The code of the diagnostic for an entry left out because of its key.
@@ -1085,8 +1184,13 @@ def write(
     xdata = extras.get("xdata") if isinstance(extras, dict) else None
     if isinstance(xdata, dict):
         keys |= frozenset(xdata)
-    for record in records:
-        parts.append(write_entry(record, dialect=dialect, ascii=ascii, keys=keys))
+    made: dict[str, dict[str, str]] = {}
+    entries = [
+        write_entry(record, dialect=dialect, ascii=ascii, keys=keys, made_xdata=made)
+        for record in records
+    ]
+    parts.extend(_made_xdata_block(key, fields) for key, fields in made.items())
+    parts.extend(entries)
     text = "\n\n".join(parts) + "\n" if parts else ""
     # No UTF-8 file holds a lone surrogate; U+FFFD stands for it (the loss
     # report of ``citekit convert`` lists each field where that happened).
