@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -950,3 +951,121 @@ def test_a_server_that_owns_its_process_freezes_an_open_document() -> None:
         assert server.add({"cluster": ["doe2000"]})["changed"]
     finally:
         gc.unfreeze()
+
+
+# ---------------------------------------------------------------------------
+# A failed request leaves the document as it was
+# ---------------------------------------------------------------------------
+
+
+def _error_of(server: Server, method: str, **params: Any) -> dict[str, Any]:
+    response = server.handle_line(json.dumps({"id": 1, "method": method, "params": params}))
+    assert response is not None and "error" in response, response
+    error: dict[str, Any] = response["error"]
+    return error
+
+
+def test_open_refuses_an_unknown_engine_or_locale(client: Client, tmp_path: Path) -> None:
+    # was: accepted; then every add failed (engine) or warned (locale), and a
+    # failed add left a half-added cluster: "internal error: KeyError('c1')"
+    (tmp_path / "refs.json").write_text(json.dumps(ITEMS), encoding="utf-8")
+    refused = client.call(1, "open", library="refs.json", engine="nosuch")["error"]
+    assert refused["code"] == USAGE_ERROR
+    assert "unknown engine 'nosuch'" in refused["message"]
+    refused = client.call(2, "open", library="refs.json", locale="xx-YY")["error"]
+    assert refused["code"] == USAGE_ERROR
+    assert "unknown locale 'xx-YY'" in refused["message"]
+    assert client.call(3, "rendered")["error"]["code"] == 3  # no document was opened
+    assert (
+        client.call(4, "open", library="refs.json", locale="de-DE")["result"]["locale"] == "de-DE"
+    )
+    assert client.call(5, "add", cluster="[@doe2000]")["result"]["changed"][0]["id"] == "c1"
+
+
+def test_a_bad_extend_changes_nothing(client: Client, tmp_path: Path) -> None:
+    # was: the clusters before the bad one stayed in, and rendered answered KeyError('c1')
+    (tmp_path / "refs.json").write_text(json.dumps(ITEMS), encoding="utf-8")
+    client.call(1, "open", library="refs.json")
+    bad = client.call(2, "extend", clusters=["[@doe2000]", "[oops"])["error"]
+    assert bad["code"] == -32602 and "unbalanced brackets" in bad["message"]
+    twice = [{"id": "x", "items": ["doe2000"]}, {"id": "x", "items": ["smith2004"]}]
+    assert client.call(3, "extend", clusters=twice)["error"]["code"] == USAGE_ERROR
+    assert client.call(4, "rendered")["result"] == []
+    assert client.call(5, "bibliography")["result"]["entries"] == []
+    added = client.call(6, "add", cluster="[@doe2000]")["result"]
+    assert [c["id"] for c in added["changed"]] == ["c1"]
+
+
+def test_a_request_whose_rendering_fails_leaves_the_document_as_it_was() -> None:
+    server = Server()
+    _open(server)
+    _ask(server, "add", cluster="[@doe2000]")
+    before = (_ask(server, "rendered"), _ask(server, "bibliography"))
+
+    def fail(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("broken")
+
+    with (
+        mock.patch("citekit.render.csl.session.CslSession.process", fail),
+        mock.patch("citekit.documents.editor.render", fail),
+    ):
+        assert _error_of(server, "add", cluster="[@smith2004]")["code"] == INTERNAL_ERROR
+        assert _error_of(server, "insert", index=0, cluster="[@smith2004]")["code"] == (
+            INTERNAL_ERROR
+        )
+    assert (_ask(server, "rendered"), _ask(server, "bibliography")) == before
+    assert [c["id"] for c in _ask(server, "add", cluster="[@smith2004]")["changed"]] == ["c2"]
+
+
+NO_BIBLIOGRAPHY_STYLE = """<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+  <info>
+    <title>No bibliography</title><id>nobib</id>
+    <updated>2024-01-01T00:00:00+00:00</updated>
+  </info>
+  <citation><layout prefix="(" suffix=")"><text variable="title"/></layout></citation>
+</style>
+"""
+
+
+def test_a_style_without_a_bibliography_empties_it(tmp_path: Path) -> None:
+    # was: "bibliography-changed": false and the APA entries kept
+    (tmp_path / "nobib.csl").write_text(NO_BIBLIOGRAPHY_STYLE, encoding="utf-8")
+    server = Server(root=tmp_path)
+    _open(server)
+    _ask(server, "add", cluster="[@doe2000]")
+    switched = _ask(server, "set_style", style="nobib.csl")
+    assert switched["bibliography-changed"] is True
+    assert switched["bibliography"] == []
+    assert _ask(server, "bibliography")["entries"] == []
+
+
+def test_a_numeric_id_names_a_cluster_never_a_position() -> None:
+    # was: {"id": 1} meant the cluster at index 1 (here the one with id "0")
+    server = Server()
+    _open(server)
+    _ask(server, "add", cluster={"id": 1, "items": ["doe2000"]})
+    _ask(server, "add", cluster={"id": 0, "items": ["smith2004"]})
+    assert [c["id"] for c in _ask(server, "rendered")] == ["1", "0"]
+    updated = _ask(server, "update", id=1, cluster="[@dobbs1999]")["changed"]
+    assert [(c["id"], c["text"]) for c in updated] == [("1", "(Dobbs, 1999)")]
+    assert _ask(server, "remove", id=0)["removed"] == ["0"]
+    assert "no cluster with id '5'" in _error_of(server, "remove", id=5)["message"]
+    assert _ask(server, "remove", index=0)["removed"] == ["1"]
+
+
+def test_negative_positions_are_refused() -> None:
+    # was: insert at -1 appended, move to -1 put the cluster first, index -1 was the last
+    server = Server()
+    _open(server)
+    _ask(server, "extend", clusters=["[@doe2000]", "[@smith2004]"])
+    before = _ask(server, "rendered")
+    for method, params in [
+        ("insert", {"index": -1, "cluster": "[@dobbs1999]"}),
+        ("move", {"id": "c2", "to": -1}),
+        ("update", {"index": -1, "cluster": "[@dobbs1999]"}),
+        ("remove", {"index": -1}),
+    ]:
+        error = _error_of(server, method, **params)
+        assert error["code"] == USAGE_ERROR and "cannot be negative" in error["message"], method
+    assert _ask(server, "rendered") == before

@@ -53,7 +53,8 @@ from citekit.errors import (
     UsageError,
 )
 from citekit.render import OUTPUT_FORMATS, BibEntry
-from citekit.styles.catalog import style_from_data
+from citekit.render.api import get_engine
+from citekit.styles.catalog import check_locale, style_from_data
 
 PARSE_ERROR = -32700
 INVALID_REQUEST = -32600
@@ -374,11 +375,19 @@ class Server:
             )
         except UnsafePathError as exc:
             raise RequestError(USAGE_ERROR, f"{exc} or 'citekit serve --allow DIR'") from exc
+        # Refused here, as citekit cite refuses them (exit 2), rather than by
+        # every later request (an engine) or as a warning with each (a locale).
+        locale = _param(params, "locale", str, None)
+        if locale is not None:
+            check_locale(locale)
+        engine = _param(params, "engine", str, None)
+        if engine is not None:
+            get_engine(engine)
         document = CitationDocument(
             library,
             style_name,
-            locale=_param(params, "locale", str, None),
-            engine=_param(params, "engine", str, None),
+            locale=locale,
+            engine=engine,
             output=output,
             bibliography_keys=[str(k) for k in _param(params, "bibliography-keys", list, [])],
         )
@@ -527,12 +536,16 @@ class _SentBibliography:
 
 
 def _reference(params: Mapping[str, Any], name: str) -> int | str:
-    """A cluster given by ``id`` (a string) or ``index`` (an integer)."""
+    """A cluster given by ``id`` (a string) or ``index`` (an integer).
+
+    A numeric ``id`` is the id as ``add`` stored it (``{"id": 1}`` is
+    stored as ``"1"``), never a position: that is what ``index`` is for.
+    """
     if params.get(name) is not None:
         value = params[name]
         if isinstance(value, bool) or not isinstance(value, (str, int)):
-            raise RequestError(INVALID_PARAMS, f"parameter '{name}' must be a string")
-        return value
+            raise RequestError(INVALID_PARAMS, f"parameter '{name}' must be a string or an integer")
+        return str(value)
     if params.get("index") is not None:
         return int(_param(params, "index", int))
     raise RequestError(INVALID_PARAMS, f"give the cluster's '{name}' or its 'index'")

@@ -7,7 +7,9 @@ every cluster's text and note number, and the bibliography, must be what
 :func:`citekit.render` gives for the same clusters from scratch, and the
 answer must name exactly the clusters whose rendering changed (plus the
 edited one).  A document opened in one call must equal the one built edit by
-edit.
+edit.  Failing edits are mixed in (rendering broken meanwhile, or an
+``extend`` with a bad cluster last): each must raise and leave the document
+as it was, and the edits after it must still match a fresh render.
 
 The records collide on purpose: two works by one author in one year (year
 suffixes, short-title disambiguation in notes), two authors sharing a family
@@ -17,7 +19,10 @@ far after it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from typing import Any
+from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -33,6 +38,7 @@ from citekit import (
     UsageError,
     render,
 )
+from citekit.errors import CitationSyntaxError
 
 
 def _book(key: str, family: str, given_name: str, year: int, title: str) -> dict[str, Any]:
@@ -70,6 +76,13 @@ edits: st.SearchStrategy[list[Edit]] = st.lists(
         st.tuples(st.just("update"), st.integers(0, 20), cites),
         st.tuples(st.just("remove"), st.integers(0, 20), st.just([])),
         st.tuples(st.just("move"), st.integers(0, 20), st.just([])),
+        # an edit whose rendering fails, and an extend whose last cluster is bad
+        st.tuples(
+            st.sampled_from(["fail-add", "fail-insert", "fail-update", "fail-remove", "fail-move"]),
+            st.integers(0, 20),
+            cites,
+        ),
+        st.tuples(st.just("bad-extend"), st.integers(0, 20), cites),
     ),
     min_size=1,
     max_size=6,
@@ -107,6 +120,35 @@ def _apply(document: CitationDocument, edit: Edit) -> tuple[Update, str | None] 
     return document.move(index, (where * 7) % size), ident
 
 
+class Broken(Exception):
+    """The failure injected into rendering."""
+
+
+@contextmanager
+def _rendering_fails() -> Iterator[None]:
+    def fail(*args: Any, **kwargs: Any) -> Any:
+        raise Broken
+
+    with (
+        mock.patch("citekit.render.csl.session.CslSession.process", fail),
+        mock.patch("citekit.render.csl.session.CslSession.add_items", fail),
+        mock.patch("citekit.documents.editor.render", fail),
+    ):
+        yield
+
+
+def _apply_failing(document: CitationDocument, edit: Edit) -> None:
+    """Apply an edit that must fail (raise, or change nothing at all)."""
+    kind, where, given_cites = edit
+    if kind == "bad-extend":
+        with pytest.raises(CitationSyntaxError):
+            document.extend([_cluster(given_cites), "[@doe2000a"])
+        return
+    # Broken, or no error when the edit changes nothing (nothing to render)
+    with _rendering_fails(), suppress(Broken):
+        _apply(document, (kind.removeprefix("fail-"), where, given_cites))
+
+
 def _fresh(library: Library, style: str, clusters: list[Cluster]) -> tuple[list[str], Any]:
     # bibliography_keys=[]: the cited entries only (the document's bibliography)
     result = render(library, style, citations=clusters, bibliography_keys=[])
@@ -129,6 +171,13 @@ def test_every_edit_matches_a_fresh_render(style: str, sequence: list[Any]) -> N
     document = CitationDocument(library, style)
     before = _state(document)
     for edit in sequence:
+        if edit[0].startswith(("fail-", "bad-")):
+            clusters, bibliography = document.clusters, document.bibliography
+            _apply_failing(document, edit)
+            assert _state(document) == before, edit
+            assert document.clusters == clusters, edit
+            assert document.bibliography == bibliography, edit
+            continue
         applied = _apply(document, edit)
         if applied is None:
             continue

@@ -32,9 +32,8 @@ those of a fresh :func:`~citekit.render.render` of the same clusters
 from __future__ import annotations
 
 import gc
-import itertools
 import operator
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -187,7 +186,7 @@ class CitationDocument:
         self.output = output
         self.bibliography_keys = normalise_keys(bibliography_keys, library)
         self._clusters: list[Cluster] = []
-        self._ids = itertools.count(1)
+        self._next_id = 1  # an int, not a counter: a failed change puts it back
         self._given_ids: set[str] = set()  # ids the caller gave clusters
         # The keys each cluster cites that the library lacks (clusters with any).
         self._unknown_in: dict[str, tuple[str, ...]] = {}
@@ -235,10 +234,16 @@ class CitationDocument:
         return self._bibliography
 
     def index_of(self, ref: int | str) -> int:
-        """The position of a cluster given by id or index (negative counts from the end)."""
+        """The position of a cluster given by id or index.
+
+        A negative index is refused, as by :meth:`insert` and :meth:`move`:
+        Python's meaning differs between them (``list.insert(-1)`` goes
+        before the last, an index of -1 is the last), and an editor sending
+        one has lost track of the document.
+        """
         if isinstance(ref, int) and not isinstance(ref, bool):
-            index = ref + len(self._clusters) if ref < 0 else ref
-            if not 0 <= index < len(self._clusters):
+            index = _position(ref, "index")
+            if index >= len(self._clusters):
                 raise UsageError(
                     f"no cluster at index {ref} (the document has {len(self._clusters)})"
                 )
@@ -261,40 +266,60 @@ class CitationDocument:
         new cluster as changed and the ids that are gone as removed.
         """
         previous = [c.id or "" for c in self._clusters]
-        kept = self._clusters
-        self._clusters = []
+        kept = (self._clusters, self._shown, self._unknown_in, self._next_id)
+        self._clusters, self._shown, self._unknown_in = [], {}, {}
+
+        def undo() -> None:
+            self._clusters, self._shown, self._unknown_in, self._next_id = kept
+
         try:
-            prepared: list[Cluster] = []
-            for cluster in clusters:
-                prepared.append(self._prepare(cluster))
-                self._clusters.append(prepared[-1])
-        except Exception:
-            self._clusters = kept
+            for cluster in clusters:  # appended as prepared: later ones must not reuse an id
+                self._clusters.append(self._prepare(cluster))
+        except BaseException:
+            undo()
             raise
-        self._shown.clear()
-        self._unknown_in.clear()
-        update = self._refresh(touched={c.id or "" for c in prepared}, first=0)
+        prepared = list(self._clusters)
+        update = self._change(undo, touched={c.id or "" for c in prepared}, first=0)
         now = {c.id for c in prepared}
         return replace(update, removed=tuple(i for i in previous if i not in now))
 
     def extend(self, clusters: Iterable[ClusterInput]) -> Update:
-        """Append many clusters with one rendering (opening a document)."""
-        added: list[Cluster] = []
+        """Append many clusters with one rendering (opening a document).
+
+        All or nothing, as :meth:`open`: a bad cluster (or a failed
+        rendering) raises and leaves the document as it was.
+        """
         first = len(self._clusters)
-        for cluster in clusters:
-            prepared = self._prepare(cluster)
-            self._clusters.append(prepared)
-            added.append(prepared)
-        return self._refresh(touched={c.id or "" for c in added}, first=first)
+        next_id = self._next_id
+
+        def undo() -> None:
+            del self._clusters[first:]
+            self._next_id = next_id
+
+        try:
+            for cluster in clusters:  # appended as prepared: later ones must not reuse an id
+                self._clusters.append(self._prepare(cluster))
+        except BaseException:
+            undo()
+            raise
+        added = self._clusters[first:]
+        return self._change(undo, touched={c.id or "" for c in added}, first=first)
 
     def insert(self, index: int, cluster: ClusterInput) -> Update:
-        """Insert a cluster before position ``index`` (the end when it is past the end)."""
+        """Insert a cluster before position ``index`` (the end when it is past the end).
+
+        A negative ``index`` is refused (see :meth:`index_of`).
+        """
+        position = min(_position(index, "index"), len(self._clusters))
+        next_id = self._next_id
         prepared = self._prepare(cluster)
-        position = max(
-            0, min(index if index >= 0 else len(self._clusters) + index + 1, len(self._clusters))
-        )
+
+        def undo() -> None:
+            del self._clusters[position]
+            self._next_id = next_id
+
         self._clusters.insert(position, prepared)
-        return self._refresh(touched={prepared.id or ""}, first=position)
+        return self._change(undo, touched={prepared.id or ""}, first=position)
 
     def update(self, ref: int | str, cluster: ClusterInput) -> Update:
         """Replace a cluster's cites (it keeps its id and place)."""
@@ -303,37 +328,67 @@ class CitationDocument:
         prepared = self._prepare(cluster, keep_id=old.id)
         if prepared == old:  # typing inside a citation often sends it unchanged
             return self._unchanged(index)
+
+        def undo() -> None:
+            self._clusters[index] = old
+
         self._clusters[index] = prepared
-        return self._refresh(touched={prepared.id or ""}, first=index, moved=index + 1)
+        return self._change(undo, touched={prepared.id or ""}, first=index, moved=index + 1)
 
     def remove(self, ref: int | str) -> Update:
         """Take a cluster out (by id or index)."""
         index = self.index_of(ref)
         removed = self._clusters.pop(index)
-        self._shown.pop(removed.id or "", None)
-        self._unknown_in.pop(removed.id or "", None)
-        update = self._refresh(touched=set(), first=index)
-        return replace(update, removed=(removed.id or "",))
+        ident = removed.id or ""
+        shown = self._shown.pop(ident, None)
+        unknown = self._unknown_in.pop(ident, None)
+
+        def undo() -> None:
+            self._clusters.insert(index, removed)
+            if shown is not None:
+                self._shown[ident] = shown
+            if unknown is not None:
+                self._unknown_in[ident] = unknown
+
+        update = self._change(undo, touched=set(), first=index)
+        return replace(update, removed=(ident,))
 
     def move(self, ref: int | str, to: int) -> Update:
-        """Move a cluster (by id or index) to position ``to``."""
+        """Move a cluster (by id or index) to position ``to`` (the end when past it).
+
+        A negative ``to`` is refused (see :meth:`index_of`).
+        """
+        wanted = _position(to, "position")
         index = self.index_of(ref)
         cluster = self._clusters.pop(index)
-        position = max(0, min(to, len(self._clusters)))
+        position = min(wanted, len(self._clusters))
         self._clusters.insert(position, cluster)
         if position == index:
             return self._unchanged(index)
-        return self._refresh(
-            touched={cluster.id or ""}, first=min(index, position), moved=max(index, position) + 1
+
+        def undo() -> None:
+            del self._clusters[position]
+            self._clusters.insert(index, cluster)
+
+        return self._change(
+            undo,
+            touched={cluster.id or ""},
+            first=min(index, position),
+            moved=max(index, position) + 1,
         )
 
     def set_style(self, style: str | Path | Style) -> Update:
         """Switch styles: every cluster re-renders."""
-        self.style = find_style(style)
-        self._shown.clear()
+        new = find_style(style)
+        kept = (self.style, self._shown)
+
+        def undo() -> None:
+            self.style, self._shown = kept
+
+        self.style, self._shown = new, {}
         self._bibliography_signature = None
         self._session = None
-        return self._refresh(touched=set(), first=0)
+        return self._change(undo, touched=set(), first=0)
 
     # -- internals ---------------------------------------------------------
     def _prepare(self, cluster: ClusterInput, keep_id: str | None = None) -> Cluster:
@@ -357,7 +412,8 @@ class CitationDocument:
     def _new_id(self) -> str:
         """The next ``c<n>`` no cluster has (only ids given by the caller can clash)."""
         while True:
-            candidate = f"c{next(self._ids)}"
+            candidate = f"c{self._next_id}"
+            self._next_id += 1
             if candidate not in self._given_ids or all(c.id != candidate for c in self._clusters):
                 return candidate
 
@@ -459,6 +515,25 @@ class CitationDocument:
         ident = cluster.id or ""
         text = self._shown[ident][0]
         return RenderedCluster(ident, index, text, self._note_number(index, cluster))
+
+    def _change(
+        self, undo: Callable[[], None], touched: set[str], first: int, moved: int | None = None
+    ) -> Update:
+        """:meth:`_refresh` after a change, which ``undo`` takes back if rendering fails.
+
+        The document is then as before the change (a server answers the
+        request with an error and serves the next as usual).  The engine
+        session may have seen the change, so it goes: the next change
+        renders the whole document once and builds a new one.  Nothing is
+        copied beforehand, so the rollback costs only when it happens.
+        """
+        try:
+            return self._refresh(touched, first, moved)
+        except BaseException:
+            undo()
+            self._session = None
+            self._session_records = {}
+            raise
 
     def _refresh(self, touched: set[str], first: int, moved: int | None = None) -> Update:
         """Render after a change; ``self._clusters[:first]`` are the clusters of last time.
@@ -635,9 +710,12 @@ class CitationDocument:
             parts.extend(_unknown_marker(i.id) for i in cluster.items if i.id not in library)
             tree = parts[0] if len(parts) == 1 else _join(parts)
             texts[index] = serialise(tree, self.output)
-        bibliography = self._bibliography
+        bibliography = self._bibliography  # None from the session: unchanged ...
         if out.bibliography is not None:
             bibliography = self._listed(out.bibliography)
+        elif session.style.bibliography is None:  # ... or none at all (after set_style)
+            bibliography = ()
+            self._bibliography_problems = []
         problems: list[Problem] = []
         if self.locale and resolve_locale(self.locale, fallback=False) is None:
             problems.append(
@@ -730,6 +808,13 @@ class CitationDocument:
             ]
         problems = [p for p in result.problems if p.code not in ("unknown-key", "no-printed-form")]
         return dict(enumerate(result.citations)), bibliography, problems
+
+
+def _position(value: int, what: str) -> int:
+    """A position in the document, which cannot be negative (see ``index_of``)."""
+    if value < 0:
+        raise UsageError(f"a cluster {what} cannot be negative (got {value}); the first is 0")
+    return value
 
 
 def _touched_clusters(
