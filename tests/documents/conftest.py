@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
+from unittest import mock
 
 import pytest
 
@@ -77,3 +81,23 @@ def piq_style(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Path, str
     path = tmp_path / "variant.csl"
     path.write_text(xml.replace("</info>", "</info>\n  " + block, 1), encoding="utf-8")
     return path, str(lang)
+
+
+class Broken(Exception):
+    """The failure :func:`rendering_fails` injects."""
+
+
+@contextmanager
+def rendering_fails() -> Iterator[None]:
+    """Every way a CitationDocument renders raises :class:`Broken`: the engine
+    session (which the document would fall back from) and render() itself."""
+
+    def fail(*args: Any, **kwargs: Any) -> Any:
+        raise Broken
+
+    with (
+        mock.patch("citekit.render.csl.session.CslSession.process", fail),
+        mock.patch("citekit.render.csl.session.CslSession.add_items", fail),
+        mock.patch("citekit.documents.editor.render", fail),
+    ):
+        yield

@@ -8,13 +8,12 @@ must render as a fresh render of those clusters does.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
 import pytest
+from tests.documents.conftest import Broken, rendering_fails
 
 from citekit import CitationDocument, CiteItem, Cluster, Library, UsageError, render
 from citekit.errors import CitationSyntaxError
@@ -35,26 +34,6 @@ ITEMS = [
         ("poe1999", "Poe", 1999, "Ravens"),
     ]
 ]
-
-
-class Broken(Exception):
-    """The failure injected into rendering."""
-
-
-@contextmanager
-def rendering_fails() -> Iterator[None]:
-    """Every way the document renders raises: the engine session (which the
-    document would fall back from) and render() itself."""
-
-    def fail(*args: Any, **kwargs: Any) -> Any:
-        raise Broken
-
-    with (
-        mock.patch("citekit.render.csl.session.CslSession.process", fail),
-        mock.patch("citekit.render.csl.session.CslSession.add_items", fail),
-        mock.patch("citekit.documents.editor.render", fail),
-    ):
-        yield
 
 
 def snapshot(document: CitationDocument) -> Any:

@@ -19,14 +19,13 @@ far after it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from typing import Any
-from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.documents.conftest import Broken, rendering_fails
 
 from citekit import (
     CitationDocument,
@@ -120,23 +119,6 @@ def _apply(document: CitationDocument, edit: Edit) -> tuple[Update, str | None] 
     return document.move(index, (where * 7) % size), ident
 
 
-class Broken(Exception):
-    """The failure injected into rendering."""
-
-
-@contextmanager
-def _rendering_fails() -> Iterator[None]:
-    def fail(*args: Any, **kwargs: Any) -> Any:
-        raise Broken
-
-    with (
-        mock.patch("citekit.render.csl.session.CslSession.process", fail),
-        mock.patch("citekit.render.csl.session.CslSession.add_items", fail),
-        mock.patch("citekit.documents.editor.render", fail),
-    ):
-        yield
-
-
 def _apply_failing(document: CitationDocument, edit: Edit) -> None:
     """Apply an edit that must fail (raise, or change nothing at all)."""
     kind, where, given_cites = edit
@@ -145,7 +127,7 @@ def _apply_failing(document: CitationDocument, edit: Edit) -> None:
             document.extend([_cluster(given_cites), "[@doe2000a"])
         return
     # Broken, or no error when the edit changes nothing (nothing to render)
-    with _rendering_fails(), suppress(Broken):
+    with rendering_fails(), suppress(Broken):
         _apply(document, (kind.removeprefix("fail-"), where, given_cites))
 
 

@@ -272,12 +272,7 @@ class CitationDocument:
         def undo() -> None:
             self._clusters, self._shown, self._unknown_in, self._next_id = kept
 
-        try:
-            for cluster in clusters:  # appended as prepared: later ones must not reuse an id
-                self._clusters.append(self._prepare(cluster))
-        except BaseException:
-            undo()
-            raise
+        self._append_prepared(clusters, undo)
         prepared = list(self._clusters)
         update = self._change(undo, touched={c.id or "" for c in prepared}, first=0)
         now = {c.id for c in prepared}
@@ -296,14 +291,19 @@ class CitationDocument:
             del self._clusters[first:]
             self._next_id = next_id
 
+        self._append_prepared(clusters, undo)
+        added = self._clusters[first:]
+        return self._change(undo, touched={c.id or "" for c in added}, first=first)
+
+    def _append_prepared(self, clusters: Iterable[ClusterInput], undo: Callable[[], None]) -> None:
+        """Append each cluster as it is prepared (a later one must not reuse an earlier's id);
+        a bad one undoes the lot and raises, so nothing half-added is left behind."""
         try:
-            for cluster in clusters:  # appended as prepared: later ones must not reuse an id
+            for cluster in clusters:
                 self._clusters.append(self._prepare(cluster))
         except BaseException:
             undo()
             raise
-        added = self._clusters[first:]
-        return self._change(undo, touched={c.id or "" for c in added}, first=first)
 
     def insert(self, index: int, cluster: ClusterInput) -> Update:
         """Insert a cluster before position ``index`` (the end when it is past the end).
