@@ -483,3 +483,12 @@ def test_comments_outside_the_entries_are_a_note_a_preamble_a_loss(
     assert result.exit_code == 1
     assert "@preamble could not be written in CSL-JSON" in result.stderr
     assert "1 block outside the entries could not be written in CSL-JSON" in result.stderr
+
+
+def test_an_output_over_the_input_is_one_line_and_exit_2(runner: CliRunner, refs: Path) -> None:
+    """A usage error about a path, as a missing input is: no click usage text around it."""
+    result = runner.invoke(main, ["convert", str(refs), "-o", str(refs)])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"error: refusing to overwrite the input file {refs}; write to another file\n"
+    )

@@ -23,7 +23,14 @@ from typing import Any, TypeVar
 import click
 
 from citekit import InputError, InputFile, load_library, require_format
-from citekit.errors import CitekitError, Diagnostic, ParseError, Severity, UsageError
+from citekit.errors import (
+    CitekitError,
+    Diagnostic,
+    OutputPathError,
+    ParseError,
+    Severity,
+    UsageError,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -59,8 +66,8 @@ def handle_errors(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             result = func(*args, **kwargs)
-        except InputError as exc:  # one line, not click's usage text: the path is the problem
-            click.echo(f"error: {exc}", err=True)
+        except (InputError, OutputPathError) as exc:  # one line, not click's usage text:
+            click.echo(f"error: {exc}", err=True)  # the path is the problem, not the options
             sys.exit(exc.exit_code)
         except UsageError as exc:
             raise click.UsageError(str(exc)) from exc
