@@ -229,6 +229,8 @@ async def test_hover_shows_the_cite_as_the_document_prints_it(
     """Locator, prefix, suffix, ``-@`` and author-in-text are in the hover's citation."""
     cites = [  # (as written in the document, the hovered key's cite alone)
         (f"[see @{KNOWN}, p. 33, emphasis added]", f"[see @{KNOWN}, p. 33, emphasis added]"),
+        # emphasis of its own: it was nested in the hover's "**...**" and broke the Markdown
+        (f"[*see* @{KNOWN}, p. 3, **bold** text]", f"[*see* @{KNOWN}, p. 3, **bold** text]"),
         (f"[-@{KNOWN}, chap. 2]", f"[-@{KNOWN}, chap. 2]"),
         (f"@{KNOWN} [p. 12]", f"@{KNOWN} [p. 12]"),
         (f"[@tillerson2017patience; @{KNOWN}, pp. 4-5]", f"[@{KNOWN}, pp. 4-5]"),
@@ -245,7 +247,7 @@ async def test_hover_shows_the_cite_as_the_document_prints_it(
         )
         assert hover is not None and isinstance(hover.contents, types.MarkupContent)
         shown = hover.contents.value
-        assert shown.startswith(f"**{rendered_alone(workspace, alone, 'apa')}**\n"), written
+        assert shown.startswith(f"> {rendered_alone(workspace, alone, 'apa')}\n"), written
         assert str(citekit.bibliography(lib, "apa", keys=[key], output="markdown")[0]) in shown
     tex = rf"\parencite[see][p.~33]{{{KNOWN}}}" + "\n"  # pandoc's default style
     tex_uri = open_document(client, workspace / "paper.tex", tex, "latex")
@@ -254,7 +256,7 @@ async def test_hover_shows_the_cite_as_the_document_prints_it(
     )
     assert hover is not None and isinstance(hover.contents, types.MarkupContent)
     expected = rendered_alone(workspace, f"[see @{KNOWN}, p. 33]", "chicago-author-date")
-    assert hover.contents.value.startswith(f"**{expected}**\n")
+    assert hover.contents.value.startswith(f"> {expected}\n")
 
 
 @pytest.mark.asyncio

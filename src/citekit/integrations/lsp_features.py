@@ -235,8 +235,10 @@ def hover(
         if written is not None
         else rendered.citation
     )
+    # set off as a quote, not in bold: a citation's own emphasis ("*see*", a bold
+    # suffix) nested inside "**...**" broke the Markdown
     parts = (
-        [f"**{citation}**", rendered.entry]
+        [f"> {citation}", rendered.entry]
         if rendered.error is None
         else [f"Could not format `{ref.key}`: {rendered.error}"]
     )
