@@ -1167,10 +1167,15 @@ def cite(
     default = the_style.default_locale if isinstance(the_style, Style) else None
     syntax_locale = resolve_locale(locale or default or DEFAULT_LOCALE) or DEFAULT_LOCALE
     terms = _style_terms(the_style if isinstance(the_style, Style) else None, syntax_locale)
-    cluster = to_cluster(citation, library, syntax_locale, style_terms=terms)
-    in_text = isinstance(citation, str) and (
-        parse_in_text(citation.strip(), syntax_locale, style_terms=terms) is not None
+    # read once: pandoc's author-in-text form, else whatever to_cluster reads
+    written = (
+        parse_in_text(citation.strip(), syntax_locale, style_terms=terms)
+        if isinstance(citation, str) and citation.strip() not in library
+        else None
     )
+    in_text = written is not None
+    given = list(written.items) if written is not None else citation
+    cluster = to_cluster(given, library, syntax_locale, style_terms=terms)
     # the author before the cite, and a note's capital, as ``citekit cite`` prints them
     if in_text and isinstance(the_style, Style):
         cluster = suppress_in_text_author(cluster, the_style)
